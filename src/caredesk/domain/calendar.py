@@ -1,0 +1,80 @@
+"""Clinic calendar: local dates, months and ages. Times are aware; dates are the clinic's."""
+from __future__ import annotations
+
+import calendar as _cal
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Month:
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12:
+            raise ValueError("month must be 1-12")
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        return cls(day.year, day.month)
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """'YYYY-MM' -> Month; ValueError with a clear message otherwise."""
+        try:
+            y, m = text.strip().split("-")
+            return cls(int(y), int(m))
+        except (ValueError, AttributeError):
+            raise ValueError("a month is written YYYY-MM") from None
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.month, _cal.monthrange(self.year, self.month)[1])
+
+    def contains(self, day: date) -> bool:
+        return (day.year, day.month) == (self.year, self.month)
+
+    def next(self) -> Month:
+        return Month(self.year + self.month // 12, self.month % 12 + 1)
+
+    def previous(self) -> Month:
+        return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
+
+    def start_instant(self, tz: tzinfo) -> datetime:
+        """The aware instant the month starts in the clinic's zone."""
+        return datetime.combine(self.first_day, time.min, tzinfo=tz)
+
+    def end_instant(self, tz: tzinfo) -> datetime:
+        """The aware instant the next month starts (exclusive end)."""
+        return self.next().start_instant(tz)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def local_date(instant: datetime, tz: tzinfo) -> date:
+    """The clinic's calendar date of an aware instant."""
+    if instant.tzinfo is None:
+        raise ValueError("instant must be timezone-aware")
+    return instant.astimezone(tz).date()
+
+
+def age_on(birth_date: date, on: date) -> int:
+    """Whole years completed; a 29 February birthday counts on 1 March in common years."""
+    years = on.year - birth_date.year
+    if (on.month, on.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def days_between(earlier: date, later: date) -> int:
+    return (later - earlier).days
+
+
+def add_days(day: date, n: int) -> date:
+    return day + timedelta(days=n)

@@ -1,0 +1,91 @@
+"""Small field validators shared by the domain records; each names the field."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import Enum
+from typing import TypeVar
+
+from caredesk.errors import ValidationError
+
+E = TypeVar("E", bound=Enum)
+
+
+def required_text(field: str, value: str | None, *, max_len: int = 200) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(field, "is required")
+    if len(text) > max_len:
+        raise ValidationError(field, f"is longer than {max_len} characters")
+    return text
+
+
+def optional_text(field: str, value: str | None, *, max_len: int = 2000) -> str:
+    text = (value or "").strip()
+    if len(text) > max_len:
+        raise ValidationError(field, f"is longer than {max_len} characters")
+    return text
+
+
+def one_of(field: str, value: object, enum: type[E]) -> E:
+    if isinstance(value, enum):
+        return value
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)  # type: ignore[attr-defined]
+        raise ValidationError(field, f"must be one of: {allowed}") from None
+
+
+def a_date(field: str, value: object) -> date:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise ValidationError(field, "must be a calendar date (YYYY-MM-DD)")
+    return value
+
+
+def parse_date(field: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise ValidationError(field, "must be a date written YYYY-MM-DD") from None
+
+
+def aware(field: str, value: object) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(field, "must be a date and time with a time zone")
+    return value
+
+
+def not_after(field: str, value: date | None, limit: date, what: str) -> None:
+    if value is not None and value > limit:
+        raise ValidationError(field, f"cannot be after {what}")
+
+
+def order(first_field: str, first: date | None, second_field: str, second: date | None) -> None:
+    if first is not None and second is not None and second < first:
+        raise ValidationError(second_field, f"cannot be before {first_field}")
+
+
+def whole_number(field: str, value: object, *, minimum: int, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(field, "must be a whole number")
+    if not minimum <= value <= maximum:
+        raise ValidationError(field, f"must be between {minimum} and {maximum}")
+    return value
+
+
+_PHONE_DIGITS = re.compile(r"\d")
+
+
+def phone(field: str, value: str) -> str:
+    text = required_text(field, value, max_len=40)
+    digits = "".join(_PHONE_DIGITS.findall(text))
+    if not 7 <= len(digits) <= 15:
+        raise ValidationError(field, "must have 7 to 15 digits")
+    if re.search(r"[^\d\s()+\-.x]", text):
+        raise ValidationError(field, "may only hold digits, spaces and ( ) + - . x")
+    return text
+
+
+def digits_of(text: str) -> str:
+    return "".join(_PHONE_DIGITS.findall(text))

@@ -1,0 +1,86 @@
+"""Contacts with patients and the minutes logged for them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+
+from caredesk.domain import checks
+from caredesk.domain.patients import Program
+
+
+class Channel(str, Enum):
+    PHONE = "phone"
+    VIDEO = "video"
+    HOME_VISIT = "home visit"
+    PORTAL = "portal"
+    LETTER = "letter"
+
+
+class Outcome(str, Enum):
+    REACHED = "reached"
+    VOICEMAIL = "voicemail"
+    NO_ANSWER = "no answer"
+    WRONG_NUMBER = "wrong number"
+    DECLINED = "declined"
+
+    @property
+    def answered(self) -> bool:
+        return self in (Outcome.REACHED, Outcome.DECLINED)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Contact:
+    patient_id: int
+    at: datetime
+    channel: Channel
+    outcome: Outcome
+    note: str = ""
+    follow_up: date | None = None
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        checks.aware("contact time", self.at)
+        object.__setattr__(self, "channel", checks.one_of("channel", self.channel, Channel))
+        object.__setattr__(self, "outcome", checks.one_of("outcome", self.outcome, Outcome))
+        object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=4000))
+        if self.follow_up is not None:
+            checks.a_date("follow-up date", self.follow_up)
+
+
+class StaffType(str, Enum):
+    CLINICAL_STAFF = "clinical staff"
+    PHYSICIAN = "physician/QHP"
+
+
+class Activity(str, Enum):
+    CALL = "phone call"
+    CARE_PLAN = "care plan"
+    COORDINATION = "care coordination"
+    MEDICATION_REVIEW = "medication review"
+    ASSESSMENT = "assessment"
+    DOCUMENTATION = "documentation"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimeEntry:
+    patient_id: int
+    on: date  # the clinic's calendar date the minutes count in
+    minutes: int
+    activity: Activity
+    staff_type: StaffType
+    program: Program
+    started_at: datetime | None = None
+    contact_id: int | None = None
+    note: str = ""
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        checks.a_date("date", self.on)
+        checks.whole_number("minutes", self.minutes, minimum=1, maximum=600)
+        object.__setattr__(self, "activity", checks.one_of("activity", self.activity, Activity))
+        object.__setattr__(self, "staff_type", checks.one_of("staff type", self.staff_type, StaffType))
+        object.__setattr__(self, "program", checks.one_of("program", self.program, Program))
+        if self.started_at is not None:
+            checks.aware("start time", self.started_at)
+        object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=1000))

@@ -1,0 +1,125 @@
+"""Tasks, transitions of care, assessments, community resources and referrals."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+
+from caredesk.domain import checks
+from caredesk.errors import ValidationError
+
+
+class TaskStatus(str, Enum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Task:
+    patient_id: int
+    title: str
+    due: date | None = None
+    status: TaskStatus = TaskStatus.OPEN
+    kind: str = "general"  # general / letter / follow-up / referral ...
+    created_at: datetime | None = None
+    done_at: datetime | None = None
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", checks.required_text("task", self.title))
+        object.__setattr__(self, "status", checks.one_of("task status", self.status, TaskStatus))
+        object.__setattr__(self, "kind", checks.required_text("task kind", self.kind, max_len=30))
+        if self.due is not None:
+            checks.a_date("due date", self.due)
+
+
+class Complexity(str, Enum):
+    MODERATE = "moderate"
+    HIGH = "high"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Transition:
+    """A hospital or facility stay; its discharge starts the TCM deadlines."""
+
+    patient_id: int
+    facility: str
+    admitted_on: date | None
+    discharged_on: date
+    complexity: Complexity = Complexity.MODERATE
+    contacted_on: date | None = None  # interactive contact made
+    seen_on: date | None = None  # face-to-face visit made
+    meds_reconciled_on: date | None = None
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "facility", checks.required_text("facility", self.facility))
+        checks.a_date("discharge date", self.discharged_on)
+        checks.order("admission date", self.admitted_on, "discharge date", self.discharged_on)
+        checks.order("discharge date", self.discharged_on, "contact date", self.contacted_on)
+        checks.order("discharge date", self.discharged_on, "face-to-face date", self.seen_on)
+        object.__setattr__(self, "complexity", checks.one_of("complexity", self.complexity, Complexity))
+
+
+class Instrument(str, Enum):
+    PHQ2 = "PHQ-2"
+    PHQ9 = "PHQ-9"
+    GAD7 = "GAD-7"
+    SOCIAL_NEEDS = "social needs"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assessment:
+    patient_id: int
+    instrument: Instrument
+    taken_on: date
+    answers: tuple[int, ...]
+    score: int
+    band: str
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "instrument", checks.one_of("instrument", self.instrument, Instrument))
+        checks.a_date("assessment date", self.taken_on)
+        object.__setattr__(self, "answers", tuple(self.answers))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommunityResource:
+    name: str
+    category: str  # food, housing, transportation, utilities, safety ...
+    phone: str = ""
+    address: str = ""
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", checks.required_text("resource name", self.name))
+        object.__setattr__(self, "category", checks.required_text("resource category", self.category, max_len=40))
+
+
+class ReferralStatus(str, Enum):
+    PROPOSED = "proposed"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Referral:
+    patient_id: int
+    resource_id: int
+    reason: str
+    opened_on: date
+    status: ReferralStatus = ReferralStatus.PROPOSED
+    closed_on: date | None = None
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", checks.required_text("referral reason", self.reason))
+        object.__setattr__(self, "status", checks.one_of("referral status", self.status, ReferralStatus))
+        checks.order("opened date", self.opened_on, "closed date", self.closed_on)
+        if self.status in (ReferralStatus.COMPLETED, ReferralStatus.CLOSED) and self.closed_on is None:
+            raise ValidationError("closed date", "is required once a referral is completed or closed")

@@ -1,0 +1,44 @@
+"""Errors a user can cause or fix. Messages never contain patient data."""
+
+
+class CareDeskError(Exception):
+    """Base for errors shown to a user as one clear line."""
+
+
+class ValidationError(CareDeskError):
+    """A value a user typed or imported is not acceptable; names the field."""
+
+    def __init__(self, field: str, message: str, *, row: int | None = None):
+        self.field = field
+        self.message = message
+        self.row = row
+        where = f"row {row}, " if row is not None else ""
+        super().__init__(f"{where}{field}: {message}")
+
+
+class StoreError(CareDeskError):
+    """The store cannot be opened, created or read."""
+
+
+class StoreMissing(StoreError):
+    pass
+
+
+class StoreExists(StoreError):
+    pass
+
+
+class WrongSecret(StoreError):
+    """A passphrase or recovery code did not unwrap the data key."""
+
+
+class TooManyAttempts(StoreError):
+    def __init__(self, wait_seconds: float):
+        self.wait_seconds = wait_seconds
+        super().__init__(
+            f"Too many wrong attempts: wait {int(wait_seconds + 0.999)} s before trying again."
+        )
+
+
+class StoreLocked(StoreError):
+    """Another CareDesk window already has this data folder open."""

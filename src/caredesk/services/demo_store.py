@@ -1,0 +1,62 @@
+"""Create a store filled with a generated synthetic panel (demo, screenshots, benchmarks)."""
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from caredesk.clock import Clock
+from caredesk.domain import audit as actions
+from caredesk.domain.calendar import local_date
+from caredesk.services.access import Access
+from caredesk.services.workspace import Workspace
+from caredesk.store import mapping as m
+from caredesk.store.keys import KdfParams
+from caredesk.store.vault import DataFolder
+
+# The GUI's "open a demo panel" keeps its own folder and this passphrase: the data is
+# synthetic, and a demo that asks for a secret nobody chose would only be in the way.
+DEMO_PASSPHRASE = "synthetic demo panel"
+
+
+def create_demo_store(
+    folder: DataFolder,
+    passphrase: str = DEMO_PASSPHRASE,
+    *,
+    patients: int = 170,
+    seed: int = 1,
+    years: int = 1,
+    clock: Clock | None = None,
+    kdf: KdfParams | None = None,
+    zone: str | None = None,
+) -> tuple[Workspace, str]:
+    """A new store in `folder` holding a generated panel; returns it open and its recovery code."""
+    from caredesk.demo import generate_panel
+
+    access = Access(folder, clock)
+    ws, code = access.create(passphrase, kdf=kdf, zone=zone)
+    try:
+        panel = generate_panel(patients=patients, seed=seed, years=years, today=ws.today(), tz=ws.tz)
+        load_panel(ws, panel)
+    except BaseException:
+        ws.store.close()
+        raise
+    return ws, code
+
+
+def load_panel(ws: Workspace, panel: Any) -> None:
+    """Write every record of a generated panel in one transaction (all or nothing)."""
+    with ws.uow() as uow:
+        uow.bulk("patients", [m.patient_values(p) for p in panel.patients])
+        uow.bulk("resources", [m.values_of(r) for r in panel.resources])
+        uow.bulk("contacts", [dict(m.values_of(c), on=local_date(c.at, ws.tz)) for c in panel.contacts])
+        for name in (
+            "enrollments", "conditions", "allergies", "medications", "care_team",
+            "observations", "time_entries", "tasks", "transitions", "referrals",
+        ):
+            uow.bulk(name, [m.values_of(r) for r in getattr(panel, name)])
+        uow.bulk("assessments", [m.assessment_values(a) for a in panel.assessments])
+        uow.bulk("care_plan_versions", [m.version_values(v) for v in panel.care_plan_versions])
+        uow.bulk("care_plan_drafts", [m.draft_values(d) for d in panel.care_plan_drafts])
+        counts = {f.name: len(getattr(panel, f.name)) for f in fields(panel)}
+        uow.audit(actions.DEMO_CREATED, detail=f"synthetic panel: {counts['patients']} patients")
+        uow.commit()

@@ -1,0 +1,1 @@
+"""The only package that knows the database, the key file and the keyring."""

@@ -1,0 +1,63 @@
+"""The SQLCipher connection: raw key, key check, pragmas.
+
+The stock sqlite+pysqlcipher URL interpolates the passphrase into a PRAGMA unescaped and
+never checks the key, so connections are made here: key first, then proof that the key
+opens the file, then the pragmas.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlcipher3.dbapi2 as sqlcipher
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+from caredesk.errors import StoreError, WrongSecret
+
+
+def _connect(path: Path, key: bytes) -> sqlcipher.Connection:
+    conn = sqlcipher.connect(str(path), check_same_thread=False, timeout=10)
+    try:
+        # The key is our own 32 random bytes in hex: nothing to escape.
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        version = conn.execute("PRAGMA cipher_version").fetchone()
+        if not version or not version[0]:
+            raise StoreError("This SQLite has no SQLCipher: the store cannot be encrypted.")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher.DatabaseError:
+            raise WrongSecret("The data key does not open this store.") from None
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA temp_store = MEMORY")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def open_engine(path: Path, key: bytes) -> Engine:
+    """An engine whose every connection is keyed and checked. Raises WrongSecret early."""
+    _connect(path, key).close()  # fail here, not at first use
+    engine = create_engine(
+        "sqlite://",
+        module=sqlcipher,
+        creator=lambda: _connect(path, key),
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=2,
+        hide_parameters=True,  # values never reach logs or exception text
+    )
+
+    # pysqlite's own transaction handling defers BEGIN; emit it ourselves so reads
+    # inside a unit of work see one snapshot (SQLAlchemy's documented recipe).
+    @event.listens_for(engine, "connect")
+    def _no_implicit_begin(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN")
+
+    return engine

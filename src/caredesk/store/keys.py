@@ -1,0 +1,253 @@
+"""The key hierarchy: a random data key, stored only wrapped.
+
+The data key (256 random bits) is the SQLCipher raw key. It is wrapped with AES-256-GCM
+(a) by a key derived from the passphrase with Argon2id, parameters stored and tuned to
+about half a second, and (b) by a key derived from a 128-bit recovery code with HKDF
+(the code is random, so it needs no slow KDF). Changing the passphrase rewraps; the
+database is never re-encrypted. The key file is small, versioned JSON written atomically.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import time
+import uuid
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from caredesk.errors import StoreError, ValidationError, WrongSecret
+
+FORMAT = "caredesk-key"
+VERSION = 1
+DATA_KEY_BYTES = 32
+MIN_PASSPHRASE = 10
+# Crockford base32: no I, L, O, U, so a printed code is hard to misread.
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def check_passphrase_rules(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise ValidationError("passphrase", f"must be at least {MIN_PASSPHRASE} characters long")
+    if passphrase.strip() != passphrase:
+        raise ValidationError("passphrase", "must not start or end with a space")
+
+
+def new_data_key() -> bytes:
+    return secrets.token_bytes(DATA_KEY_BYTES)
+
+
+@dataclass(frozen=True, slots=True)
+class KdfParams:
+    iterations: int = 3
+    memory_kib: int = 65536
+    lanes: int = 4
+
+    def derive(self, secret: bytes, salt: bytes) -> bytes:
+        return Argon2id(
+            salt=salt, length=32, iterations=self.iterations, lanes=self.lanes, memory_cost=self.memory_kib
+        ).derive(secret)
+
+
+def calibrate(target_seconds: float = 0.5, *, memory_kib: int = 65536, lanes: int = 4) -> KdfParams:
+    """Argon2id parameters taking about target_seconds on this computer (64 MiB, at least 2 passes).
+
+    Time is a fixed cost (filling memory) plus a cost per pass, so two probes find both.
+    """
+
+    def timed(iterations: int) -> float:
+        params = KdfParams(iterations=iterations, memory_kib=memory_kib, lanes=lanes)
+        best = float("inf")
+        for _ in range(2):  # the first run pays for page faults; take the faster
+            start = time.perf_counter()
+            params.derive(b"calibration", b"\0" * 16)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    one, four = timed(1), timed(4)
+    per_pass = max((four - one) / 3, 1e-4)
+    fixed = max(one - per_pass, 0.0)
+    iterations = round((target_seconds - fixed) / per_pass)
+    return KdfParams(iterations=max(2, min(64, iterations)), memory_kib=memory_kib, lanes=lanes)
+
+
+def new_recovery_code() -> str:
+    """25 Crockford characters (125 random bits) in five groups: 'XXXXX-XXXXX-...'."""
+    chars = "".join(secrets.choice(_CROCKFORD) for _ in range(25))
+    return "-".join(chars[i : i + 5] for i in range(0, 25, 5))
+
+
+def normalize_recovery_code(text: str) -> bytes:
+    cleaned = "".join(ch for ch in text.upper() if ch not in " -\t\n")
+    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    if len(cleaned) != 25 or any(ch not in _CROCKFORD for ch in cleaned):
+        raise ValidationError("recovery code", "must be the 25 letters and digits shown when the store was created")
+    return cleaned.encode("ascii")
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One wrapping of the data key."""
+
+    kdf: dict
+    nonce: bytes
+    wrapped: bytes
+
+    def to_json(self) -> dict:
+        return {"kdf": self.kdf, "nonce": _b64(self.nonce), "wrapped": _b64(self.wrapped)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Slot:
+        return cls(kdf=dict(data["kdf"]), nonce=_unb64(data["nonce"]), wrapped=_unb64(data["wrapped"]))
+
+
+def _aad(store_id: str, slot: str) -> bytes:
+    return f"{FORMAT}/v{VERSION}/{store_id}/{slot}".encode("ascii")
+
+
+def _passphrase_kek(passphrase: str, kdf: dict) -> bytes:
+    params = KdfParams(iterations=int(kdf["iterations"]), memory_kib=int(kdf["memory_kib"]), lanes=int(kdf["lanes"]))
+    return params.derive(passphrase.encode("utf-8"), _unb64(kdf["salt"]))
+
+
+def _recovery_kek(code: bytes, kdf: dict) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=_unb64(kdf["salt"]), info=b"caredesk recovery").derive(code)
+
+
+def _wrap(kek: bytes, data_key: bytes, aad: bytes, kdf: dict) -> Slot:
+    nonce = secrets.token_bytes(12)
+    return Slot(kdf=kdf, nonce=nonce, wrapped=AESGCM(kek).encrypt(nonce, data_key, aad))
+
+
+def _unwrap(kek: bytes, slot: Slot, aad: bytes, what: str) -> bytes:
+    try:
+        key = AESGCM(kek).decrypt(slot.nonce, slot.wrapped, aad)
+    except InvalidTag:
+        raise WrongSecret(f"That {what} is not correct.") from None
+    if len(key) != DATA_KEY_BYTES:
+        raise StoreError("The key file is damaged.")
+    return key
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFile:
+    store_id: str
+    passphrase: Slot
+    recovery: Slot
+
+    @classmethod
+    def create(cls, data_key: bytes, passphrase: str, recovery_code: str, params: KdfParams) -> KeyFile:
+        check_passphrase_rules(passphrase)
+        store_id = uuid.uuid4().hex
+        blank = cls(store_id=store_id, passphrase=None, recovery=None)  # type: ignore[arg-type]
+        return blank.with_passphrase(data_key, passphrase, params).with_recovery(data_key, recovery_code)
+
+    def with_passphrase(self, data_key: bytes, passphrase: str, params: KdfParams) -> KeyFile:
+        check_passphrase_rules(passphrase)
+        kdf = {
+            "name": "argon2id",
+            "salt": _b64(secrets.token_bytes(16)),
+            "iterations": params.iterations,
+            "memory_kib": params.memory_kib,
+            "lanes": params.lanes,
+        }
+        slot = _wrap(_passphrase_kek(passphrase, kdf), data_key, _aad(self.store_id, "passphrase"), kdf)
+        return replace(self, passphrase=slot)
+
+    def with_recovery(self, data_key: bytes, recovery_code: str) -> KeyFile:
+        kdf = {"name": "hkdf-sha256", "salt": _b64(secrets.token_bytes(16))}
+        code = normalize_recovery_code(recovery_code)
+        slot = _wrap(_recovery_kek(code, kdf), data_key, _aad(self.store_id, "recovery"), kdf)
+        return replace(self, recovery=slot)
+
+    def unwrap_with_passphrase(self, passphrase: str) -> bytes:
+        kek = _passphrase_kek(passphrase, self.passphrase.kdf)
+        return _unwrap(kek, self.passphrase, _aad(self.store_id, "passphrase"), "passphrase")
+
+    def unwrap_with_recovery(self, recovery_code: str) -> bytes:
+        code = normalize_recovery_code(recovery_code)
+        kek = _recovery_kek(code, self.recovery.kdf)
+        return _unwrap(kek, self.recovery, _aad(self.store_id, "recovery"), "recovery code")
+
+    def kdf_params(self) -> KdfParams:
+        k = self.passphrase.kdf
+        return KdfParams(iterations=int(k["iterations"]), memory_kib=int(k["memory_kib"]), lanes=int(k["lanes"]))
+
+    def to_bytes(self) -> bytes:
+        doc = {
+            "format": FORMAT,
+            "version": VERSION,
+            "store_id": self.store_id,
+            "slots": {"passphrase": self.passphrase.to_json(), "recovery": self.recovery.to_json()},
+        }
+        return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("ascii")
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> KeyFile:
+        try:
+            doc = json.loads(raw.decode("ascii"))
+            if doc.get("format") != FORMAT:
+                raise ValueError("format")
+            if doc.get("version") != VERSION:
+                raise StoreError(
+                    f"The key file is version {doc.get('version')}; this CareDesk reads version {VERSION}. Update CareDesk."
+                )
+            slots = doc["slots"]
+            return cls(
+                store_id=str(doc["store_id"]),
+                passphrase=Slot.from_json(slots["passphrase"]),
+                recovery=Slot.from_json(slots["recovery"]),
+            )
+        except StoreError:
+            raise
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            raise StoreError("The key file is damaged or is not a CareDesk key file.") from None
+
+    @classmethod
+    def read(cls, path: Path) -> KeyFile:
+        try:
+            return cls.from_bytes(path.read_bytes())
+        except FileNotFoundError:
+            raise StoreError("The key file is missing.") from None
+        except OSError as exc:
+            raise StoreError(f"The key file cannot be read ({exc.strerror}).") from None
+
+    def write(self, path: Path) -> None:
+        """Atomic: a crash leaves the old file or the new one, never half of one."""
+        tmp = path.with_name(path.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, self.to_bytes())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # not possible on every platform; the rename is still atomic
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

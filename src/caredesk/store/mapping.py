@@ -1,0 +1,79 @@
+"""Row <-> domain conversion. Field names match; the few that differ are named here."""
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from enum import Enum
+from typing import Any, TypeVar
+
+from caredesk.domain.careplan import CarePlanContent, CarePlanDraft, CarePlanVersion
+from caredesk.domain.coordination import Assessment
+from caredesk.domain.patients import Patient, Phone
+
+T = TypeVar("T")
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def values_of(obj: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Column values for a domain object (id left out when None, so the store assigns it)."""
+    out = {f.name: _plain(getattr(obj, f.name)) for f in fields(obj) if f.name not in skip}
+    if out.get("id", 0) is None:
+        del out["id"]
+    return out
+
+
+def from_row(cls: type[T], row: Any, **extra: Any) -> T:
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    kwargs = {n: getattr(row, n) for n in names if n not in extra and hasattr(row, n)}
+    kwargs.update(extra)
+    return cls(**kwargs)
+
+
+def patient_values(p: Patient) -> dict[str, Any]:
+    v = values_of(p, skip=("phones",))
+    v["phones_json"] = json.dumps([{"number": ph.number, "kind": ph.kind} for ph in p.phones])
+    return v
+
+
+def patient_from_row(row: Any) -> Patient:
+    phones = tuple(Phone(**ph) for ph in json.loads(row.phones_json or "[]"))
+    return from_row(Patient, row, phones=phones)
+
+
+def assessment_values(a: Assessment) -> dict[str, Any]:
+    v = values_of(a, skip=("answers",))
+    v["answers_json"] = json.dumps(list(a.answers))
+    return v
+
+
+def assessment_from_row(row: Any) -> Assessment:
+    return from_row(Assessment, row, answers=tuple(json.loads(row.answers_json)))
+
+
+def version_values(v: CarePlanVersion) -> dict[str, Any]:
+    out = values_of(v, skip=("content",))
+    out["content_json"] = json.dumps(v.content.to_dict(), sort_keys=True)
+    return out
+
+
+def version_from_row(row: Any) -> CarePlanVersion:
+    return from_row(CarePlanVersion, row, content=CarePlanContent.from_dict(json.loads(row.content_json)))
+
+
+def draft_values(d: CarePlanDraft) -> dict[str, Any]:
+    return {
+        "patient_id": d.patient_id,
+        "content_json": json.dumps(d.content.to_dict(), sort_keys=True),
+        "updated_at": d.updated_at,
+    }
+
+
+def draft_from_row(row: Any) -> CarePlanDraft:
+    return CarePlanDraft(
+        patient_id=row.patient_id,
+        content=CarePlanContent.from_dict(json.loads(row.content_json)),
+        updated_at=row.updated_at,
+    )

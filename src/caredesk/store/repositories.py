@@ -1,0 +1,306 @@
+"""Repositories: read and write domain objects; callers never see rows or SQL."""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from caredesk.domain import audit as audit_rules
+from caredesk.domain.audit import AuditEvent
+from caredesk.domain.calendar import Month, local_date
+from caredesk.domain.careplan import CarePlanDraft, CarePlanVersion
+from caredesk.domain.contacts import Contact, Outcome, TimeEntry
+from caredesk.domain.coordination import (
+    Assessment,
+    CommunityResource,
+    Referral,
+    Task,
+    Transition,
+)
+from caredesk.domain.patients import (
+    Allergy,
+    CareTeamMember,
+    Chart,
+    Condition,
+    Enrollment,
+    Medication,
+    Observation,
+    Patient,
+    PatientSummary,
+    Program,
+    RiskTier,
+    Status,
+)
+from caredesk.errors import ValidationError
+from caredesk.store import mapping as m
+from caredesk.store import models as t
+
+# Contacts that count as "reached the patient" for the last-contact column.
+_REACHED = (Outcome.REACHED.value,)
+
+
+class Patients:
+    def __init__(self, session: Session):
+        self.s = session
+
+    def add(self, patient: Patient) -> Patient:
+        if self.s.scalar(select(t.PatientRow.id).where(t.PatientRow.mrn == patient.mrn)) is not None:
+            raise ValidationError("MRN", "is already used by another patient")
+        row = t.PatientRow(**m.patient_values(patient))
+        self.s.add(row)
+        self.s.flush()
+        return m.patient_from_row(row)
+
+    def update(self, patient: Patient) -> Patient:
+        row = self.s.get(t.PatientRow, patient.id)
+        if row is None:
+            raise LookupError("no such patient")
+        for key, value in m.patient_values(patient).items():
+            setattr(row, key, value)
+        try:
+            self.s.flush()
+        except IntegrityError:
+            raise ValidationError("MRN", "is already used by another patient") from None
+        return m.patient_from_row(row)
+
+    def get(self, patient_id: int) -> Patient | None:
+        row = self.s.get(t.PatientRow, patient_id)
+        return None if row is None else m.patient_from_row(row)
+
+    def by_mrn(self, mrn: str) -> Patient | None:
+        row = self.s.scalar(select(t.PatientRow).where(t.PatientRow.mrn == mrn.strip()))
+        return None if row is None else m.patient_from_row(row)
+
+    def count(self) -> int:
+        return self.s.scalar(select(func.count()).select_from(t.PatientRow)) or 0
+
+    def summaries(self, today: date) -> list[PatientSummary]:
+        """Every patient with the list's computed columns, in three narrow queries."""
+        month = Month.of(today)
+        last = dict(
+            self.s.execute(
+                select(t.ContactRow.patient_id, func.max(t.ContactRow.on))
+                .where(t.ContactRow.outcome.in_(_REACHED))
+                .group_by(t.ContactRow.patient_id)
+            ).all()
+        )
+        minutes = dict(
+            self.s.execute(
+                select(t.TimeEntryRow.patient_id, func.sum(t.TimeEntryRow.minutes))
+                .where(t.TimeEntryRow.on.between(month.first_day, month.last_day))
+                .group_by(t.TimeEntryRow.patient_id)
+            ).all()
+        )
+        programs: dict[int, list[Program]] = defaultdict(list)
+        for pid, program in self.s.execute(
+            select(t.EnrollmentRow.patient_id, t.EnrollmentRow.program)
+            .where(t.EnrollmentRow.start_date <= today)
+            .where((t.EnrollmentRow.end_date.is_(None)) | (t.EnrollmentRow.end_date >= today))
+            .order_by(t.EnrollmentRow.patient_id, t.EnrollmentRow.id)
+        ):
+            programs[pid].append(Program(program))
+        rows = self.s.execute(
+            select(
+                t.PatientRow.id,
+                t.PatientRow.mrn,
+                t.PatientRow.given_name,
+                t.PatientRow.family_name,
+                t.PatientRow.preferred_name,
+                t.PatientRow.birth_date,
+                t.PatientRow.phones_json,
+                t.PatientRow.status,
+                t.PatientRow.risk_tier,
+            ).order_by(t.PatientRow.family_name, t.PatientRow.given_name, t.PatientRow.id)
+        )
+        out = []
+        for r in rows:
+            out.append(
+                PatientSummary(
+                    id=r.id,
+                    mrn=r.mrn,
+                    given_name=r.given_name,
+                    family_name=r.family_name,
+                    preferred_name=r.preferred_name,
+                    birth_date=r.birth_date,
+                    phones=tuple(ph["number"] for ph in json.loads(r.phones_json or "[]")),
+                    status=Status(r.status),
+                    risk_tier=RiskTier(r.risk_tier),
+                    programs=tuple(programs.get(r.id, ())),
+                    last_contact=last.get(r.id),
+                    minutes_this_month=int(minutes.get(r.id) or 0),
+                )
+            )
+        return out
+
+    def chart(self, patient_id: int, today: date) -> Chart | None:
+        patient = self.get(patient_id)
+        if patient is None:
+            return None
+        month = Month.of(today)
+
+        def rows(cls: Any, order: Any) -> list[Any]:
+            return list(self.s.scalars(select(cls).where(cls.patient_id == patient_id).order_by(*order)))
+
+        last = self.s.scalar(
+            select(func.max(t.ContactRow.on))
+            .where(t.ContactRow.patient_id == patient_id)
+            .where(t.ContactRow.outcome.in_(_REACHED))
+        )
+        minutes = self.s.scalar(
+            select(func.coalesce(func.sum(t.TimeEntryRow.minutes), 0))
+            .where(t.TimeEntryRow.patient_id == patient_id)
+            .where(t.TimeEntryRow.on.between(month.first_day, month.last_day))
+        )
+        return Chart(
+            patient=patient,
+            enrollments=tuple(m.from_row(Enrollment, r) for r in rows(t.EnrollmentRow, (t.EnrollmentRow.start_date,))),
+            conditions=tuple(m.from_row(Condition, r) for r in rows(t.ConditionRow, (t.ConditionRow.icd10,))),
+            allergies=tuple(m.from_row(Allergy, r) for r in rows(t.AllergyRow, (t.AllergyRow.substance,))),
+            medications=tuple(m.from_row(Medication, r) for r in rows(t.MedicationRow, (t.MedicationRow.name,))),
+            care_team=tuple(m.from_row(CareTeamMember, r) for r in rows(t.CareTeamRow, (t.CareTeamRow.id,))),
+            observations=tuple(
+                m.from_row(Observation, r)
+                for r in rows(t.ObservationRow, (t.ObservationRow.observed_on.desc(), t.ObservationRow.kind))
+            ),
+            last_contact=last,
+            minutes_this_month=int(minutes or 0),
+        )
+
+
+class Records:
+    """Plain add/list for the patient's records whose columns match their fields."""
+
+    def __init__(self, session: Session, row_cls: Any, domain_cls: Any):
+        self.s, self.row_cls, self.domain_cls = session, row_cls, domain_cls
+
+    def add(self, record: Any) -> Any:
+        row = self.row_cls(**m.values_of(record))
+        self.s.add(row)
+        self.s.flush()
+        return m.from_row(self.domain_cls, row)
+
+    def for_patient(self, patient_id: int) -> list[Any]:
+        rows = self.s.scalars(
+            select(self.row_cls).where(self.row_cls.patient_id == patient_id).order_by(self.row_cls.id)
+        )
+        return [m.from_row(self.domain_cls, r) for r in rows]
+
+
+class Contacts(Records):
+    def __init__(self, session: Session, tz: tzinfo):
+        super().__init__(session, t.ContactRow, Contact)
+        self.tz = tz
+
+    def add(self, record: Contact) -> Contact:
+        row = t.ContactRow(**m.values_of(record), on=local_date(record.at, self.tz))
+        self.s.add(row)
+        self.s.flush()
+        return m.from_row(Contact, row)
+
+
+class CarePlans:
+    def __init__(self, session: Session):
+        self.s = session
+
+    def draft(self, patient_id: int) -> CarePlanDraft | None:
+        row = self.s.get(t.CarePlanDraftRow, patient_id)
+        return None if row is None else m.draft_from_row(row)
+
+    def save_draft(self, draft: CarePlanDraft) -> None:
+        self.s.merge(t.CarePlanDraftRow(**m.draft_values(draft)))
+        self.s.flush()
+
+    def versions(self, patient_id: int) -> list[CarePlanVersion]:
+        rows = self.s.scalars(
+            select(t.CarePlanVersionRow)
+            .where(t.CarePlanVersionRow.patient_id == patient_id)
+            .order_by(t.CarePlanVersionRow.number)
+        )
+        return [m.version_from_row(r) for r in rows]
+
+    def add_version(self, version: CarePlanVersion) -> CarePlanVersion:
+        row = t.CarePlanVersionRow(**m.version_values(version))
+        self.s.add(row)
+        self.s.flush()
+        return m.version_from_row(row)
+
+
+class AuditLog:
+    def __init__(self, session: Session):
+        self.s = session
+
+    def append(self, *, at: datetime, actor: str, action: str, entity: str = "", entity_id: str = "", detail: str = "") -> AuditEvent:
+        last = self.s.execute(
+            select(t.AuditRow.seq, t.AuditRow.hash).order_by(t.AuditRow.seq.desc()).limit(1)
+        ).first()
+        seq, prev = (last.seq + 1, last.hash) if last else (1, audit_rules.GENESIS)
+        event = audit_rules.seal(
+            AuditEvent(
+                seq=seq, at=at, actor=actor, action=action, entity=entity, entity_id=entity_id, detail=detail, prev_hash=prev
+            )
+        )
+        self.s.add(t.AuditRow(**m.values_of(event)))
+        self.s.flush()
+        return event
+
+    def all(self) -> list[AuditEvent]:
+        return [m.from_row(AuditEvent, r) for r in self.s.scalars(select(t.AuditRow).order_by(t.AuditRow.seq))]
+
+    def count(self) -> int:
+        return self.s.scalar(select(func.count()).select_from(t.AuditRow)) or 0
+
+
+class Meta:
+    def __init__(self, session: Session):
+        self.s = session
+
+    def get(self, key: str) -> str | None:
+        row = self.s.get(t.StoreMeta, key)
+        return None if row is None else row.value
+
+    def set(self, key: str, value: str) -> None:
+        self.s.merge(t.StoreMeta(key=key, value=value))
+        self.s.flush()
+
+
+def bulk_insert(session: Session, row_cls: Any, values: list[dict[str, Any]]) -> None:
+    """Many rows in one executemany; used to load a generated panel into an empty store."""
+    if values:
+        session.execute(insert(row_cls), values)
+
+
+REPO_TABLES = {
+    "enrollments": (t.EnrollmentRow, Enrollment),
+    "conditions": (t.ConditionRow, Condition),
+    "allergies": (t.AllergyRow, Allergy),
+    "medications": (t.MedicationRow, Medication),
+    "care_team": (t.CareTeamRow, CareTeamMember),
+    "observations": (t.ObservationRow, Observation),
+    "time_entries": (t.TimeEntryRow, TimeEntry),
+    "tasks": (t.TaskRow, Task),
+    "transitions": (t.TransitionRow, Transition),
+    "resources": (t.CommunityResourceRow, CommunityResource),
+    "referrals": (t.ReferralRow, Referral),
+}
+
+
+class Assessments(Records):
+    def __init__(self, session: Session):
+        super().__init__(session, t.AssessmentRow, Assessment)
+
+    def add(self, record: Assessment) -> Assessment:
+        row = t.AssessmentRow(**m.assessment_values(record))
+        self.s.add(row)
+        self.s.flush()
+        return m.assessment_from_row(row)
+
+    def for_patient(self, patient_id: int) -> list[Assessment]:
+        rows = self.s.scalars(
+            select(t.AssessmentRow).where(t.AssessmentRow.patient_id == patient_id).order_by(t.AssessmentRow.taken_on)
+        )
+        return [m.assessment_from_row(r) for r in rows]

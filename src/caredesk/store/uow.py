@@ -1,0 +1,70 @@
+"""Unit of work: one transaction, its repositories, and its audit events.
+
+Leaving the `with` block without commit() rolls everything back, so a failed use case
+stores nothing partial.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from caredesk.store import models as t
+from caredesk.store import repositories as r
+
+
+class UnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session], *, tz: tzinfo, now: Callable[[], datetime], actor: str):
+        self._factory = session_factory
+        self.tz = tz
+        self._now = now
+        self.actor = actor
+        self._session: Session | None = None
+
+    def __enter__(self) -> UnitOfWork:
+        s = self._session = self._factory()
+        self.patients = r.Patients(s)
+        self.contacts = r.Contacts(s, self.tz)
+        self.care_plans = r.CarePlans(s)
+        self.audit_log = r.AuditLog(s)
+        self.assessments = r.Assessments(s)
+        self.meta = r.Meta(s)
+        for name, (row_cls, domain_cls) in r.REPO_TABLES.items():
+            setattr(self, name, r.Records(s, row_cls, domain_cls))
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        assert self._session is not None
+        try:
+            self._session.rollback()  # no-op after commit()
+        finally:
+            self._session.close()
+            self._session = None
+
+    def commit(self) -> None:
+        assert self._session is not None
+        self._session.commit()
+
+    def audit(self, action: str, entity: str = "", entity_id: object = "", detail: str = "") -> None:
+        """Record an event in this transaction: it lands with the change or not at all."""
+        self.audit_log.append(
+            at=self._now(), actor=self.actor, action=action, entity=entity, entity_id=str(entity_id), detail=detail
+        )
+
+    def bulk(self, table: str, values: list[dict[str, Any]]) -> None:
+        row_cls = {"patients": t.PatientRow, "contacts": t.ContactRow, "assessments": t.AssessmentRow,
+                   "care_plan_versions": t.CarePlanVersionRow, "care_plan_drafts": t.CarePlanDraftRow}.get(table)
+        if row_cls is None:
+            row_cls = r.REPO_TABLES[table][0]
+        assert self._session is not None
+        r.bulk_insert(self._session, row_cls, values)
+
+    def integrity_problems(self) -> list[str]:
+        """SQLite integrity_check and SQLCipher cipher_integrity_check; empty when sound."""
+        assert self._session is not None
+        conn = self._session.connection()
+        problems = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check") if row[0] != "ok"]
+        problems += [f"page check: {row[0]}" for row in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
+        return problems

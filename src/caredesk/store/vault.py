@@ -1,0 +1,235 @@
+"""Create, unlock, recover and re-key a store in a data folder.
+
+A data folder holds caredesk.db (SQLCipher) and caredesk.key (the wrapped data key).
+A wrong secret changes no file. If either file exists, CareDesk never creates a new
+store there: it opens what is there or says why it cannot.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from caredesk.domain import audit as actions
+from caredesk.errors import StoreError, StoreExists, StoreMissing, WrongSecret
+from caredesk.store import migrate, remembered
+from caredesk.store.engine import open_engine
+from caredesk.store.keys import KdfParams, KeyFile, calibrate, check_passphrase_rules, new_data_key, new_recovery_code
+from caredesk.store.uow import UnitOfWork
+
+DB_NAME = "caredesk.db"
+KEY_NAME = "caredesk.key"
+
+
+@dataclass(frozen=True)
+class DataFolder:
+    path: Path
+
+    @property
+    def db(self) -> Path:
+        return self.path / DB_NAME
+
+    @property
+    def key(self) -> Path:
+        return self.path / KEY_NAME
+
+    @property
+    def lock(self) -> Path:
+        return self.path / "caredesk.lock"
+
+    @property
+    def logs(self) -> Path:
+        return self.path / "logs"
+
+    def has_store(self) -> bool:
+        return self.db.exists() or self.key.exists()
+
+    def check(self, *, for_create: bool = False) -> None:
+        """Clear errors for a folder that cannot hold a store."""
+        p = self.path
+        if p.exists() and not p.is_dir():
+            raise StoreError(f"The data folder {p} is a file, not a folder.")
+        if not p.exists():
+            if not for_create:
+                raise StoreMissing(f"No CareDesk store in {p}: the folder does not exist. Run 'caredesk init' first.")
+            try:
+                p.mkdir(parents=True, mode=0o700)
+            except OSError as exc:
+                raise StoreError(f"Cannot create the data folder {p} ({exc.strerror}).") from None
+        if not os.access(p, os.W_OK | os.X_OK):
+            raise StoreError(f"The data folder {p} is not writable.")
+
+    def files(self) -> list[Path]:
+        """Every file of the store, for checks that nothing changed."""
+        names = (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", KEY_NAME)
+        return [self.path / n for n in names if (self.path / n).exists()]
+
+
+def clinic_zone_name() -> str:
+    try:
+        import tzlocal
+
+        name = tzlocal.get_localzone_name()
+        if name:
+            ZoneInfo(name)
+            return name
+    except (ImportError, ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    return "UTC"
+
+
+class OpenStore:
+    """An unlocked store. Hands out units of work; close() drops every connection."""
+
+    def __init__(self, folder: DataFolder, engine: Engine, store_id: str, data_key: bytes):
+        self.folder = folder
+        self.store_id = store_id
+        self._engine: Engine | None = engine
+        self._data_key: bytes | None = data_key
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        with self.uow(now=lambda: datetime.now(timezone.utc), actor="system") as uow:
+            name = uow.meta.get("timezone") or "UTC"
+        try:
+            self.tz = ZoneInfo(name)
+        except ZoneInfoNotFoundError:
+            self.tz = ZoneInfo("UTC")
+
+    @property
+    def is_open(self) -> bool:
+        return self._engine is not None
+
+    def uow(self, *, now: Callable[[], datetime], actor: str) -> UnitOfWork:
+        if self._engine is None:
+            raise StoreError("The store is locked.")
+        tz = getattr(self, "tz", ZoneInfo("UTC"))
+        return UnitOfWork(self._sessions, tz=tz, now=now, actor=actor)
+
+    def remember_key(self) -> bool:
+        """Keep the data key in the OS keyring, if a secure one exists."""
+        return self._data_key is not None and remembered.remember(self.store_id, self._data_key)
+
+    def forget_key(self) -> None:
+        remembered.forget(self.store_id)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+        self._engine = None
+        self._data_key = None
+
+
+def _open(folder: DataFolder, key_file: KeyFile, data_key: bytes) -> OpenStore:
+    if not folder.db.exists():
+        raise StoreError(
+            f"The database {folder.db.name} is missing from {folder.path} but its key file is there. "
+            "Restore the folder from a backup; CareDesk will not create a new store in its place."
+        )
+    try:
+        engine = open_engine(folder.db, data_key)
+    except WrongSecret:
+        raise StoreError("The key file does not belong to this database (or the database is damaged).") from None
+    try:
+        if migrate.needs_upgrade(engine):
+            migrate.upgrade(engine)
+    except Exception:
+        engine.dispose()
+        raise
+    return OpenStore(folder, engine, key_file.store_id, data_key)
+
+
+def _read_key_file(folder: DataFolder) -> KeyFile:
+    folder.check()
+    if not folder.key.exists():
+        if folder.db.exists():
+            raise StoreError(
+                f"The key file {folder.key.name} is missing from {folder.path}. Restore it from a backup; "
+                "without it the database cannot be opened."
+            )
+        raise StoreMissing(f"No CareDesk store in {folder.path}. Run 'caredesk init' or create one in the app.")
+    return KeyFile.read(folder.key)
+
+
+def create(
+    folder: DataFolder,
+    passphrase: str,
+    *,
+    kdf: KdfParams | None = None,
+    zone: str | None = None,
+    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+) -> tuple[OpenStore, str]:
+    """A new store; returns it open and the recovery code to show once."""
+    check_passphrase_rules(passphrase)
+    folder.check(for_create=True)
+    if folder.has_store():
+        raise StoreExists(f"A CareDesk store already exists in {folder.path}; it was left untouched.")
+    zone_name = zone or clinic_zone_name()
+    ZoneInfo(zone_name)  # refuse an unknown zone before writing anything
+    data_key = new_data_key()
+    code = new_recovery_code()
+    key_file = KeyFile.create(data_key, passphrase, code, kdf or calibrate())
+    try:
+        engine = open_engine(folder.db, data_key)
+        os.chmod(folder.db, 0o600)  # ciphertext, but still nobody else's business
+        migrate.upgrade(engine)
+        engine.dispose()
+        key_file.write(folder.key)
+    except BaseException:
+        # Nothing half-made is left behind: a store without its key is useless.
+        for p in (folder.db, folder.path / (DB_NAME + "-wal"), folder.path / (DB_NAME + "-shm"), folder.key):
+            p.unlink(missing_ok=True)
+        raise
+    store = _open(folder, key_file, data_key)
+    with store.uow(now=now, actor="care manager") as uow:
+        uow.meta.set("timezone", zone_name)
+        uow.audit(actions.STORE_CREATED)
+        uow.commit()
+    store.tz = ZoneInfo(zone_name)
+    return store, code
+
+
+def unlock(folder: DataFolder, passphrase: str) -> OpenStore:
+    key_file = _read_key_file(folder)
+    return _open(folder, key_file, key_file.unwrap_with_passphrase(passphrase))
+
+
+def unlock_from_keyring(folder: DataFolder) -> OpenStore | None:
+    """Open with the remembered key, or None when nothing usable is remembered."""
+    key_file = _read_key_file(folder)
+    data_key = remembered.recall(key_file.store_id)
+    if data_key is None:
+        return None
+    try:
+        return _open(folder, key_file, data_key)
+    except StoreError:
+        return None  # a stale remembered key: fall back to the passphrase
+
+
+def recover(folder: DataFolder, recovery_code: str, new_passphrase: str) -> tuple[OpenStore, str]:
+    """Forgotten passphrase: the recovery code opens the store and a new passphrase is set.
+
+    The used code is replaced by a new one (returned, to show once), since it has now
+    been typed in and may have been seen.
+    """
+    check_passphrase_rules(new_passphrase)
+    key_file = _read_key_file(folder)
+    data_key = key_file.unwrap_with_recovery(recovery_code)
+    store = _open(folder, key_file, data_key)
+    new_code = new_recovery_code()
+    key_file.with_passphrase(data_key, new_passphrase, key_file.kdf_params()).with_recovery(data_key, new_code).write(
+        folder.key
+    )
+    return store, new_code
+
+
+def change_passphrase(folder: DataFolder, old: str, new: str) -> None:
+    """Rewrap the data key under a new passphrase; the database is not touched."""
+    check_passphrase_rules(new)
+    key_file = _read_key_file(folder)
+    data_key = key_file.unwrap_with_passphrase(old)
+    key_file.with_passphrase(data_key, new, key_file.kdf_params()).write(folder.key)
