@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timezone
 
 GENESIS = "0" * 64
 
@@ -45,7 +45,7 @@ def event_hash(
     *, seq: int, at: datetime, actor: str, action: str, entity: str, entity_id: str, detail: str, prev_hash: str
 ) -> str:
     payload = json.dumps(
-        [seq, at.isoformat(), actor, action, entity, entity_id, detail, prev_hash],
+        [seq, at.astimezone(timezone.utc).isoformat(timespec="microseconds"), actor, action, entity, entity_id, detail, prev_hash],
         ensure_ascii=True,
         separators=(",", ":"),
     )

@@ -1,0 +1,46 @@
+"""Logging that cannot leak patient data.
+
+Log lines name events and record ids only. An unexpected exception is logged as its
+type and stack frames (file, line, function), never its message, which may quote values.
+"""
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure(log_dir: Path, level: int = logging.INFO) -> Path | None:
+    """Rotating file log in log_dir; returns its path, or None if the folder is not writable."""
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = log_dir / "caredesk.log"
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter(FORMAT))
+    root = logging.getLogger()
+    root.setLevel(level)
+    for old in [h for h in root.handlers if getattr(h, "_caredesk", False)]:
+        root.removeHandler(old)
+        old.close()
+    handler._caredesk = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    # SQLAlchemy's engine logger would print statements; parameters are hidden anyway.
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    return path
+
+
+def describe_exception(exc_type: type[BaseException], tb: TracebackType | None) -> str:
+    """Type and frames only: safe to write to a log or show in a crash dialog."""
+    frames = traceback.extract_tb(tb)
+    lines = [f"  {Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames]
+    return f"{exc_type.__module__}.{exc_type.__qualname__}\n" + "\n".join(lines)
+
+
+def log_unexpected(exc: BaseException) -> None:
+    logging.getLogger("caredesk").error("unexpected error: %s", describe_exception(type(exc), exc.__traceback__))

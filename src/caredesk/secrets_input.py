@@ -1,0 +1,72 @@
+"""Where the CLI gets secrets: a file, an environment variable (for automation), or a prompt."""
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from caredesk.errors import CareDeskError, ValidationError
+
+ENV_PASSPHRASE = "CAREDESK_PASSPHRASE"
+ENV_NEW_PASSPHRASE = "CAREDESK_NEW_PASSPHRASE"
+
+
+def _from_file(path: str, what: str) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CareDeskError(f"Cannot read the {what} file {path} ({exc.strerror}).") from None
+    secret = text.splitlines()[0] if text else ""
+    if not secret:
+        raise CareDeskError(f"The {what} file {path} is empty.")
+    return secret
+
+
+def _can_prompt() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def passphrase(file: str | None, *, prompt: str = "Passphrase: ") -> str | None:
+    """The passphrase from --passphrase-file, CAREDESK_PASSPHRASE or a prompt; None if none can be had."""
+    if file:
+        return _from_file(file, "passphrase")
+    env = os.environ.get(ENV_PASSPHRASE)
+    if env:
+        return env
+    if _can_prompt():
+        return getpass.getpass(prompt)
+    return None
+
+
+def require_passphrase(file: str | None, *, prompt: str = "Passphrase: ") -> str:
+    value = passphrase(file, prompt=prompt)
+    if value is None:
+        raise CareDeskError(
+            f"No passphrase given: use --passphrase-file FILE or set {ENV_PASSPHRASE} (for automation)."
+        )
+    return value
+
+
+def new_passphrase(file: str | None, env_name: str, what: str = "new passphrase") -> str:
+    """A passphrase being set: from a file or env var, or typed twice at a prompt."""
+    if file:
+        return _from_file(file, what)
+    env = os.environ.get(env_name)
+    if env:
+        return env
+    if not _can_prompt():
+        raise CareDeskError(f"No {what} given: use the file option or set {env_name} (for automation).")
+    first = getpass.getpass(f"{what.capitalize()} (at least 10 characters): ")
+    second = getpass.getpass(f"Type the {what} again: ")
+    if first != second:
+        raise ValidationError(what, "the two entries do not match")
+    return first
+
+
+def recovery_code(file: str | None) -> str:
+    if file:
+        return _from_file(file, "recovery code")
+    if not _can_prompt():
+        raise CareDeskError("No recovery code given: use --recovery-code-file FILE.")
+    return getpass.getpass("Recovery code: ")

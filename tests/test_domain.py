@@ -1,0 +1,141 @@
+"""Domain records validate themselves and name the field; calendar rules."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from caredesk.domain.calendar import Month, age_on, local_date
+from caredesk.domain.careplan import CarePlanContent, Goal, GoalStatus, Intervention, Owner, Problem
+from caredesk.domain.contacts import Activity, Contact, Outcome, StaffType, TimeEntry
+from caredesk.domain.patients import (
+    Condition,
+    ConsentMethod,
+    Enrollment,
+    Observation,
+    ObservationKind,
+    Patient,
+    Phone,
+    Program,
+)
+from caredesk.errors import ValidationError
+
+
+def _patient(**kw):
+    base = dict(mrn="M1", given_name="Ann", family_name="Lee", birth_date=date(1950, 5, 1))
+    base.update(kw)
+    return Patient(**base)
+
+
+@pytest.mark.parametrize(
+    ("kw", "field"),
+    [
+        ({"mrn": "  "}, "MRN"),
+        ({"given_name": ""}, "given name"),
+        ({"family_name": "x" * 81}, "family name"),
+        ({"birth_date": "1950-01-01"}, "date of birth"),
+        ({"birth_date": date(1850, 1, 1)}, "date of birth"),
+        ({"status": "gone"}, "status"),
+        ({"risk_tier": "extreme"}, "risk tier"),
+    ],
+)
+def test_patient_validation_names_the_field(kw, field):
+    with pytest.raises(ValidationError) as err:
+        _patient(**kw)
+    assert err.value.field == field
+    assert str(err.value).startswith(field)
+
+
+def test_patient_text_is_trimmed_and_named_family_first():
+    p = _patient(given_name="  José ", family_name="Núñez", preferred_name="Pepe")
+    assert p.display_name == 'Núñez, José "Pepe"'
+
+
+@pytest.mark.parametrize("number", ["555-01", "call me", "(555) 010-1234 ext!"])
+def test_a_bad_phone_is_refused(number):
+    with pytest.raises(ValidationError, match="phone"):
+        Phone(number=number)
+
+
+def test_enrollment_consent_needs_a_method_and_end_follows_start():
+    with pytest.raises(ValidationError, match="consent method"):
+        Enrollment(patient_id=1, program=Program.CCM, start_date=date(2026, 1, 1), consent_date=date(2026, 1, 2))
+    with pytest.raises(ValidationError, match="end date: cannot be before start date"):
+        Enrollment(patient_id=1, program="CCM", start_date=date(2026, 2, 1), end_date=date(2026, 1, 1))
+    e = Enrollment(
+        patient_id=1, program="CCM", start_date=date(2026, 1, 1), consent_date=date(2026, 1, 5), consent_method="verbal"
+    )
+    assert e.program is Program.CCM and e.consent_method is ConsentMethod.VERBAL
+    assert not e.consented_by(date(2026, 1, 4)) and e.consented_by(date(2026, 1, 5))
+
+
+def test_icd10_codes_are_checked_and_normalised():
+    assert Condition(patient_id=1, icd10="e11.9", display="Type 2 diabetes").icd10 == "E11.9"
+    with pytest.raises(ValidationError, match="ICD-10 code"):
+        Condition(patient_id=1, icd10="diabetes", display="Type 2 diabetes")
+
+
+def test_observation_ranges_catch_typing_slips():
+    ok = Observation(patient_id=1, kind="A1c", value=7.2, observed_on=date(2026, 1, 1))
+    assert ok.unit == "%" and ok.kind is ObservationKind.A1C
+    with pytest.raises(ValidationError, match="weight: must be between"):
+        Observation(patient_id=1, kind="weight", value=1800, observed_on=date(2026, 1, 1))
+
+
+def test_contact_times_must_be_aware():
+    with pytest.raises(ValidationError, match="contact time"):
+        Contact(patient_id=1, at=datetime(2026, 1, 1, 9), channel="phone", outcome="reached")
+    c = Contact(patient_id=1, at=datetime(2026, 1, 1, 9, tzinfo=timezone.utc), channel="phone", outcome="no answer")
+    assert c.outcome is Outcome.NO_ANSWER and not c.outcome.answered
+
+
+@pytest.mark.parametrize("minutes", [0, -5, 601, 2.5, True])
+def test_time_entry_minutes_are_whole_and_sane(minutes):
+    with pytest.raises(ValidationError, match="minutes"):
+        TimeEntry(
+            patient_id=1, on=date(2026, 1, 1), minutes=minutes, activity=Activity.CALL,
+            staff_type=StaffType.CLINICAL_STAFF, program=Program.CCM,
+        )
+
+
+def test_age_counts_completed_years_and_leap_day_birthdays():
+    assert age_on(date(1950, 11, 25), date(2026, 11, 24)) == 75
+    assert age_on(date(1950, 11, 24), date(2026, 11, 24)) == 76
+    assert age_on(date(1948, 2, 29), date(2026, 2, 28)) == 77
+    assert age_on(date(1948, 2, 29), date(2026, 3, 1)) == 78
+
+
+def test_month_boundaries():
+    feb = Month(2028, 2)
+    assert (feb.first_day, feb.last_day) == (date(2028, 2, 1), date(2028, 2, 29))
+    assert Month(2026, 12).next() == Month(2027, 1) and Month(2027, 1).previous() == Month(2026, 12)
+    assert Month.parse("2026-11") == Month(2026, 11) and str(Month(2026, 3)) == "2026-03"
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        Month.parse("November")
+
+
+def test_month_instants_follow_the_clinic_zone():
+    ny = ZoneInfo("America/New_York")
+    nov = Month(2026, 11)
+    assert nov.start_instant(ny).utcoffset().total_seconds() == -4 * 3600  # still EDT on 1 Nov 00:00
+    assert nov.end_instant(ny) == datetime(2026, 12, 1, tzinfo=ny)
+    # 23:59 on 30 Nov in New York is already 1 Dec in UTC: the clinic's date wins.
+    late = datetime(2026, 12, 1, 4, 59, tzinfo=timezone.utc)
+    assert local_date(late, ny) == date(2026, 11, 30) and nov.contains(local_date(late, ny))
+
+
+def test_care_plan_content_round_trips_through_its_dict():
+    content = CarePlanContent(
+        problems=(
+            Problem(
+                title="Diabetes",
+                condition_icd10="E11.9",
+                goals=(Goal(measure="A1c", target="< 8%", target_date=date(2027, 3, 1), status=GoalStatus.IN_PROGRESS),),
+                interventions=(Intervention(action="Check sugar daily", owner=Owner.PATIENT, frequency="daily"),),
+            ),
+        ),
+        barriers="Transport",
+        next_review=date(2027, 5, 1),
+    )
+    assert CarePlanContent.from_dict(content.to_dict()) == content

@@ -1,0 +1,79 @@
+"""Alembic: the migrated schema is the ORM's, older stores are upgraded, audit is append-only."""
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DatabaseError
+
+from caredesk.services.access import Access
+from caredesk.store import migrate
+from caredesk.store.engine import open_engine
+from caredesk.store.keys import KeyFile
+from caredesk.store.models import Base
+from tests.conftest import PASSPHRASE
+
+
+def test_upgrade_from_empty_equals_the_orm_metadata(tmp_path):
+    engine = open_engine(tmp_path / "m.db", b"\x07" * 32)
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_every_table_of_the_domain_exists(tmp_path):
+    engine = open_engine(tmp_path / "m.db", b"\x07" * 32)
+    migrate.upgrade(engine)
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
+    expected = {
+        "patients", "enrollments", "conditions", "allergies", "medications", "care_team_members",
+        "observations", "contacts", "time_entries", "tasks", "transitions", "assessments",
+        "community_resources", "referrals", "care_plan_drafts", "care_plan_versions", "audit_events",
+    }
+    assert expected <= tables
+
+
+def test_downgrade_then_upgrade_round_trips(tmp_path):
+    engine = open_engine(tmp_path / "m.db", b"\x07" * 32)
+    migrate.upgrade(engine)
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.downgrade(migrate._config(conn), "base")
+    assert migrate.current_revision(engine) is None
+    assert "patients" not in inspect(engine).get_table_names()
+    migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    engine.dispose()
+
+
+def test_opening_an_older_store_migrates_it(workspace, folder, clock):
+    """A store left at an earlier revision (here: before the first) is upgraded on unlock."""
+    workspace.lock()
+    data_key = KeyFile.read(folder.key).unwrap_with_passphrase(PASSPHRASE)
+    engine = open_engine(folder.db, data_key)
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.downgrade(migrate._config(conn), "base")
+    assert migrate.needs_upgrade(engine)
+    engine.dispose()
+    ws = Access(folder, clock).unlock(PASSPHRASE)
+    assert migrate.current_revision(ws.store._engine) == migrate.head_revision()
+    assert ws.patient_list() == []
+    ws.lock()
+
+
+def test_the_audit_log_refuses_edits_and_deletions(workspace):
+    with workspace.uow() as uow:
+        conn = uow.audit_log.s.connection()
+        for statement in ("UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"):
+            try:
+                conn.execute(text(statement))
+            except DatabaseError as exc:
+                assert "append-only" in str(exc.orig)
+            else:
+                raise AssertionError(f"{statement} was allowed")
