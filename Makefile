@@ -3,35 +3,42 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bench screenshots demo bundle clean
+.PHONY: run test bench screenshots bundle clean sysdeps-gui sysdeps-test
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --upgrade "pip>=23.2"
+	$(PY) -m pip install --quiet --upgrade "pip>=23.2"
 
-# Stamp files re-install only when pyproject.toml changes.
+# Stamp files: re-install only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install -e .
+	$(PY) -m pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PY) -m pip install -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(VENV)/.installed $@
 
-run: $(VENV)/.installed
+sysdeps-gui:
+	@bash tools/system-deps.sh gui
+
+sysdeps-test:
+	@bash tools/system-deps.sh test
+
+run: sysdeps-gui $(VENV)/.installed
 	$(PY) -m caredesk gui
 
-test: $(VENV)/.installed-test
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not bench"
+test: sysdeps-test $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
-bench: $(VENV)/.installed-test
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m bench --benchmark-enable -p no:randomly tests/bench
+bench: sysdeps-test $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/bench -o python_files='bench_*.py' --benchmark-enable --benchmark-columns=min,median,max,rounds
 
 screenshots: $(VENV)/.installed-test
-	bash tools/screenshots.sh
+	@bash tools/system-deps.sh screenshots
+	xvfb-run -a -s "-screen 0 1440x900x24" $(PY) -m caredesk.ui.screenshots --out screenshots
 
 bundle: $(VENV)/.installed
-	$(PY) -m pip install "pyinstaller>=6.6"
+	$(PY) -m pip install --quiet "pyinstaller>=6.6"
 	$(VENV)/bin/pyinstaller --noconfirm build.spec
 
 clean:

@@ -18,6 +18,8 @@ from caredesk.errors import StoreError, WrongSecret
 def _connect(path: Path, key: bytes) -> sqlcipher.Connection:
     conn = sqlcipher.connect(str(path), check_same_thread=False, timeout=10)
     try:
+        # SQLCipher logs to stderr by default; our own messages say what went wrong.
+        conn.execute("PRAGMA cipher_log_level = NONE")
         # The key is our own 32 random bytes in hex: nothing to escape.
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         version = conn.execute("PRAGMA cipher_version").fetchone()

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import Any
 
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from caredesk.store import models as t
@@ -65,6 +66,9 @@ class UnitOfWork:
         """SQLite integrity_check and SQLCipher cipher_integrity_check; empty when sound."""
         assert self._session is not None
         conn = self._session.connection()
-        problems = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check") if row[0] != "ok"]
-        problems += [f"page check: {row[0]}" for row in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
+        try:
+            problems = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check") if row[0] != "ok"]
+            problems += [f"page check: {row[0]}" for row in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
+        except DatabaseError:
+            problems = ["database pages cannot be read: damaged or altered"]
         return problems

@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from caredesk.domain import audit as actions
@@ -24,6 +25,10 @@ from caredesk.store.keys import KdfParams, KeyFile, calibrate, check_passphrase_
 from caredesk.store.uow import UnitOfWork
 
 DB_NAME = "caredesk.db"
+DAMAGED = (
+    "The database is damaged or was altered (its pages fail authentication). "
+    "Restore the data folder from a backup; CareDesk will not overwrite it."
+)
 KEY_NAME = "caredesk.key"
 
 
@@ -137,10 +142,13 @@ def _open(folder: DataFolder, key_file: KeyFile, data_key: bytes) -> OpenStore:
     try:
         if migrate.needs_upgrade(engine):
             migrate.upgrade(engine)
+        return OpenStore(folder, engine, key_file.store_id, data_key)
+    except DatabaseError:
+        engine.dispose()
+        raise StoreError(DAMAGED) from None
     except Exception:
         engine.dispose()
         raise
-    return OpenStore(folder, engine, key_file.store_id, data_key)
 
 
 def _read_key_file(folder: DataFolder) -> KeyFile:

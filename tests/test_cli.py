@@ -1,0 +1,204 @@
+"""The `caredesk` command, run as a real process: happy paths and bad input."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from caredesk.domain.patients import Enrollment, Patient, Phone, Program
+from caredesk.services.access import Access
+from caredesk.store.vault import DataFolder
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+
+def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CAREDESK_")}
+    full_env.update(
+        PYTHONPATH=SRC + os.pathsep + full_env.get("PYTHONPATH", ""),
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",  # never the machine's keyring
+    )
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "caredesk", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=stdin,
+        timeout=300,
+    )
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int, message: str) -> None:
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("caredesk: "), result.stderr
+    assert message in lines[0]
+
+
+@pytest.fixture
+def store(tmp_path, clock) -> DataFolder:
+    folder = DataFolder(tmp_path / "store")
+    ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    p = ws.add_patient(
+        Patient(
+            mrn="T0001",
+            given_name="Zoë",
+            family_name="Núñez",
+            birth_date=date(1950, 3, 4),
+            phones=(Phone(number="(555) 010-4321"),),
+        )
+    )
+    with ws.uow() as uow:
+        uow.enrollments.add(
+            Enrollment(patient_id=p.id, program=Program.CCM, start_date=date(2025, 1, 1),
+                       consent_date=date(2025, 1, 1), consent_method="verbal")
+        )
+        uow.commit()
+    ws.lock()
+    return folder
+
+
+def pw_env() -> dict[str, str]:
+    return {"CAREDESK_PASSPHRASE": PASSPHRASE}
+
+
+def test_init_creates_a_store_and_prints_the_recovery_code_once(tmp_path):
+    target = tmp_path / "new"
+    r = run("init", "--data-dir", str(target), env=pw_env())
+    assert r.returncode == 0, r.stderr
+    assert "Recovery code" in r.stdout
+    code = r.stdout.split("Recovery code")[1].split("\n")[1].strip()
+    assert len(code) == 29
+    assert (target / "caredesk.db").exists() and (target / "caredesk.key").exists()
+    # The recovery code printed really opens the store.
+    ws, _ = Access(DataFolder(target)).recover(code, "a fresh passphrase")
+    ws.lock()
+
+
+def test_init_refuses_an_existing_store_and_leaves_it_alone(store):
+    before = hashlib.sha256(store.key.read_bytes()).hexdigest()
+    r = run("init", "--data-dir", str(store.path), env=pw_env())
+    assert_clean_failure(r, 1, "already exists")
+    assert hashlib.sha256(store.key.read_bytes()).hexdigest() == before
+
+
+def test_init_refuses_a_short_passphrase(tmp_path):
+    r = run("init", "--data-dir", str(tmp_path / "x"), env={"CAREDESK_PASSPHRASE": "short"})
+    assert_clean_failure(r, 1, "passphrase: must be at least 10 characters")
+    assert not (tmp_path / "x" / "caredesk.db").exists()
+
+
+def test_patients_json_lists_the_fields_automation_needs(store):
+    r = run("patients", "--json", "--data-dir", str(store.path), env=pw_env())
+    assert r.returncode == 0, r.stderr
+    (row,) = json.loads(r.stdout)
+    assert row["mrn"] == "T0001" and row["given_name"] == "Zoë" and row["family_name"] == "Núñez"
+    assert row["birth_date"] == "1950-03-04" and row["programs"] == ["CCM"] and row["risk_tier"] == "medium"
+
+
+def test_patients_as_a_table(store):
+    r = run("patients", "--data-dir", str(store.path), env=pw_env())
+    assert r.returncode == 0, r.stderr
+    assert "Núñez, Zoë" in r.stdout and "1 patients" in r.stdout
+
+
+def test_data_dir_from_the_environment(store):
+    r = run("patients", "--json", env={**pw_env(), "CAREDESK_DATA_DIR": str(store.path)})
+    assert r.returncode == 0 and json.loads(r.stdout)[0]["mrn"] == "T0001"
+
+
+def test_passphrase_from_a_file(store, tmp_path):
+    f = tmp_path / "pw.txt"
+    f.write_text(PASSPHRASE + "\n")
+    r = run("verify", "--data-dir", str(store.path), "--passphrase-file", str(f))
+    assert r.returncode == 0, r.stderr
+    assert "audit chain: ok" in r.stdout and "cipher_integrity_check): ok" in r.stdout
+
+
+def test_wrong_passphrase_exits_3_with_one_line(store):
+    r = run("patients", "--data-dir", str(store.path), env={"CAREDESK_PASSPHRASE": "not the passphrase"})
+    assert_clean_failure(r, 3, "passphrase is not correct")
+    assert "Núñez" not in r.stdout
+
+
+def test_no_passphrase_and_no_terminal_says_how_to_give_one(store):
+    r = run("patients", "--data-dir", str(store.path), stdin="")
+    assert_clean_failure(r, 1, "--passphrase-file")
+
+
+def test_missing_store_exits_4(tmp_path):
+    (tmp_path / "empty").mkdir()
+    r = run("patients", "--data-dir", str(tmp_path / "empty"), env=pw_env())
+    assert_clean_failure(r, 4, "No CareDesk store")
+
+
+def test_bad_data_dir_is_reported(tmp_path):
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    r = run("verify", "--data-dir", str(a_file), env=pw_env())
+    assert_clean_failure(r, 1, "is a file, not a folder")
+    r = run("patients", "--data-dir", str(tmp_path / "missing"), env=pw_env())
+    assert_clean_failure(r, 4, "does not exist")
+
+
+def test_missing_passphrase_file_is_reported(store, tmp_path):
+    r = run("verify", "--data-dir", str(store.path), "--passphrase-file", str(tmp_path / "nope"))
+    assert_clean_failure(r, 1, "Cannot read the passphrase file")
+
+
+def test_change_passphrase_then_old_fails_and_new_works(store):
+    r = run("change-passphrase", "--data-dir", str(store.path),
+            env={**pw_env(), "CAREDESK_NEW_PASSPHRASE": "the new passphrase"})
+    assert r.returncode == 0, r.stderr
+    assert_clean_failure(run("verify", "--data-dir", str(store.path), env=pw_env()), 3, "not correct")
+    ok = run("patients", "--json", "--data-dir", str(store.path), env={"CAREDESK_PASSPHRASE": "the new passphrase"})
+    assert ok.returncode == 0 and json.loads(ok.stdout)[0]["mrn"] == "T0001"
+
+
+def test_change_passphrase_with_a_wrong_old_one_changes_nothing(store):
+    before = hashlib.sha256(store.key.read_bytes()).hexdigest()
+    r = run("change-passphrase", "--data-dir", str(store.path),
+            env={"CAREDESK_PASSPHRASE": "wrong passphrase", "CAREDESK_NEW_PASSPHRASE": "the new passphrase"})
+    assert_clean_failure(r, 3, "not correct")
+    assert hashlib.sha256(store.key.read_bytes()).hexdigest() == before
+
+
+def test_recovery_code_resets_a_forgotten_passphrase(tmp_path, clock):
+    folder = DataFolder(tmp_path / "s")
+    ws, code = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    ws.lock()
+    code_file = tmp_path / "code.txt"
+    code_file.write_text(code + "\n")
+    r = run("change-passphrase", "--data-dir", str(folder.path), "--recovery-code-file", str(code_file),
+            env={"CAREDESK_NEW_PASSPHRASE": "after forgetting it"})
+    assert r.returncode == 0, r.stderr
+    assert "Recovery code" in r.stdout
+    ok = run("verify", "--data-dir", str(folder.path), env={"CAREDESK_PASSPHRASE": "after forgetting it"})
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_verify_reports_a_damaged_database(store):
+    data = bytearray(store.db.read_bytes())
+    data[4096 + 100] ^= 0xFF  # flip a byte inside the second page
+    store.db.write_bytes(bytes(data))
+    r = run("verify", "--data-dir", str(store.path), env=pw_env())
+    assert_clean_failure(r, 1, "damaged")
+
+
+def test_no_command_prints_help_and_exits_2():
+    r = run()
+    assert r.returncode == 2 and "COMMAND" in r.stdout
+
+
+def test_unknown_option_is_a_usage_error(store):
+    r = run("patients", "--frobnicate", "--data-dir", str(store.path))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
