@@ -202,3 +202,24 @@ def test_no_command_prints_help_and_exits_2():
 def test_unknown_option_is_a_usage_error(store):
     r = run("patients", "--frobnicate", "--data-dir", str(store.path))
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_demo_creates_a_panel_of_the_asked_size_deterministically(tmp_path):
+    outputs = []
+    for name in ("a", "b"):
+        r = run("demo", "--data-dir", str(tmp_path / name), "--patients", "30", "--seed", "7", env=pw_env())
+        assert r.returncode == 0, r.stderr
+        assert "30 synthetic patients" in r.stdout
+        listed = run("patients", "--json", "--data-dir", str(tmp_path / name), env=pw_env())
+        outputs.append([(p["mrn"], p["family_name"], p["birth_date"]) for p in json.loads(listed.stdout)])
+    assert outputs[0] == outputs[1] and len(outputs[0]) == 30
+
+
+def test_demo_refuses_an_existing_store(store):
+    r = run("demo", "--data-dir", str(store.path), "--patients", "5", env=pw_env())
+    assert_clean_failure(r, 1, "already exists")
+
+
+def test_demo_refuses_a_silly_size(tmp_path):
+    r = run("demo", "--data-dir", str(tmp_path / "d"), "--patients", "0", env=pw_env())
+    assert_clean_failure(r, 2, "--patients")

@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Any
 
 from caredesk.domain import checks
+from caredesk.errors import ValidationError
 
 
 class GoalStatus(str, Enum):
@@ -150,8 +151,12 @@ class CarePlanVersion:
 
     def __post_init__(self) -> None:
         checks.aware("finalized at", self.finalized_at)
-        checks.required_text("finalized by", self.finalized_by, max_len=120)
+        object.__setattr__(self, "finalized_by", checks.required_text("finalized by", self.finalized_by, max_len=120))
         checks.whole_number("version number", self.number, minimum=1, maximum=10_000)
+        if self.given_method is not None:
+            object.__setattr__(self, "given_method", checks.one_of("given method", self.given_method, GivenMethod))
+        if (self.given_on is None) != (self.given_method is None):
+            raise ValidationError("copy given", "needs both the date and the method")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

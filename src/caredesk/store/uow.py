@@ -16,6 +16,15 @@ from caredesk.store import models as t
 from caredesk.store import repositories as r
 
 
+_BULK_ONLY = {
+    "patients": t.PatientRow,
+    "contacts": t.ContactRow,
+    "assessments": t.AssessmentRow,
+    "care_plan_versions": t.CarePlanVersionRow,
+    "care_plan_drafts": t.CarePlanDraftRow,
+}
+
+
 class UnitOfWork:
     def __init__(self, session_factory: sessionmaker[Session], *, tz: tzinfo, now: Callable[[], datetime], actor: str):
         self._factory = session_factory
@@ -32,8 +41,18 @@ class UnitOfWork:
         self.audit_log = r.AuditLog(s)
         self.assessments = r.Assessments(s)
         self.meta = r.Meta(s)
-        for name, (row_cls, domain_cls) in r.REPO_TABLES.items():
-            setattr(self, name, r.Records(s, row_cls, domain_cls))
+        records = {name: r.Records(s, row, dom) for name, (row, dom) in r.REPO_TABLES.items()}
+        self.enrollments = records["enrollments"]
+        self.conditions = records["conditions"]
+        self.allergies = records["allergies"]
+        self.medications = records["medications"]
+        self.care_team = records["care_team"]
+        self.observations = records["observations"]
+        self.time_entries = records["time_entries"]
+        self.tasks = records["tasks"]
+        self.transitions = records["transitions"]
+        self.resources = records["resources"]
+        self.referrals = records["referrals"]
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -55,11 +74,8 @@ class UnitOfWork:
         )
 
     def bulk(self, table: str, values: list[dict[str, Any]]) -> None:
-        row_cls = {"patients": t.PatientRow, "contacts": t.ContactRow, "assessments": t.AssessmentRow,
-                   "care_plan_versions": t.CarePlanVersionRow, "care_plan_drafts": t.CarePlanDraftRow}.get(table)
-        if row_cls is None:
-            row_cls = r.REPO_TABLES[table][0]
         assert self._session is not None
+        row_cls = _BULK_ONLY.get(table) or r.REPO_TABLES[table][0]
         r.bulk_insert(self._session, row_cls, values)
 
     def integrity_problems(self) -> list[str]:
