@@ -143,7 +143,11 @@ class ObservationRow(Base):
 
 class ContactRow(Base):
     __tablename__ = "contacts"
-    __table_args__ = (Index("ix_contacts_patient_at", "patient_id", "at"),)
+    __table_args__ = (
+        Index("ix_contacts_patient_at", "patient_id", "at"),
+        # Covers "last reached contact per patient" for the patient list and the queue.
+        Index("ix_contacts_patient_outcome_on", "patient_id", "outcome", "on"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -156,10 +160,14 @@ class ContactRow(Base):
 
 class TimeEntryRow(Base):
     __tablename__ = "time_entries"
-    __table_args__ = (Index("ix_time_entries_patient_on", "patient_id", "on"),)
+    __table_args__ = (
+        Index("ix_time_entries_patient_on", "patient_id", "on"),
+        # Covers "minutes per patient this month".
+        Index("ix_time_entries_on_patient_minutes", "on", "patient_id", "minutes"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
-    on: Mapped[date] = mapped_column(Date, index=True)
+    on: Mapped[date] = mapped_column(Date)
     minutes: Mapped[int] = mapped_column(Integer)
     activity: Mapped[str] = mapped_column(String(32))
     staff_type: Mapped[str] = mapped_column(String(16))

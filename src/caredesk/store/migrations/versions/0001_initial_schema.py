@@ -149,6 +149,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('contacts', schema=None) as batch_op:
         batch_op.create_index('ix_contacts_patient_at', ['patient_id', 'at'], unique=False)
+        batch_op.create_index('ix_contacts_patient_outcome_on', ['patient_id', 'outcome', 'on'], unique=False)
 
     op.create_table('enrollments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -257,7 +258,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_time_entries'))
     )
     with op.batch_alter_table('time_entries', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_time_entries_on'), ['on'], unique=False)
+        batch_op.create_index('ix_time_entries_on_patient_minutes', ['on', 'patient_id', 'minutes'], unique=False)
         batch_op.create_index('ix_time_entries_patient_on', ['patient_id', 'on'], unique=False)
     # The audit log is append-only: the database itself refuses edits and deletions.
     op.execute(
@@ -275,7 +276,7 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER IF EXISTS audit_events_no_update")
     with op.batch_alter_table('time_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_time_entries_patient_on')
-        batch_op.drop_index(batch_op.f('ix_time_entries_on'))
+        batch_op.drop_index('ix_time_entries_on_patient_minutes')
 
     op.drop_table('time_entries')
     with op.batch_alter_table('transitions', schema=None) as batch_op:
@@ -304,6 +305,7 @@ def downgrade() -> None:
 
     op.drop_table('enrollments')
     with op.batch_alter_table('contacts', schema=None) as batch_op:
+        batch_op.drop_index('ix_contacts_patient_outcome_on')
         batch_op.drop_index('ix_contacts_patient_at')
 
     op.drop_table('contacts')
