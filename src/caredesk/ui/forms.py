@@ -1,0 +1,84 @@
+"""Small building blocks shared by forms: inline messages, passphrase fields, buttons."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+
+from caredesk.errors import CareDeskError, ValidationError
+from caredesk.ui import theme
+
+
+def user_message(exc: CareDeskError) -> str:
+    """One clear sentence for the form. Our messages never contain patient data."""
+    if isinstance(exc, ValidationError):
+        where = f"Row {exc.row}: " if exc.row is not None else ""
+        field = exc.field[:1].upper() + exc.field[1:]
+        return f"{where}{field} {exc.message}."
+    text = str(exc).strip()
+    return text or "That did not work."
+
+
+class InlineMessage(QLabel):
+    """A message shown inside the form (never a dialog); hidden while empty.
+
+    Screen readers get it through the accessible description as well as the text.
+    """
+
+    def __init__(self, name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setAccessibleName(name)
+        theme.set_role(self, "error")
+        self.hide()
+
+    def show_error(self, text: str) -> None:
+        self._show(text, "error")
+
+    def show_warning(self, text: str) -> None:
+        self._show(text, "warning")
+
+    def show_info(self, text: str) -> None:
+        self._show(text, "hint")
+
+    def _show(self, text: str, role: str) -> None:
+        theme.set_role(self, role)
+        self.setText(text)
+        self.setAccessibleDescription(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:  # type: ignore[override]
+        super().clear()
+        self.setAccessibleDescription("")
+        self.hide()
+
+
+def passphrase_field(name: str, placeholder: str = "") -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setAccessibleName(name)
+    field.setPlaceholderText(placeholder)
+    # Secrets stay out of undo stacks and drag-and-drop.
+    field.setDragEnabled(False)
+    field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+    return field
+
+
+def button(text: str, accessible: str | None = None, *, primary: bool = False, link: bool = False) -> QPushButton:
+    b = QPushButton(text)
+    b.setAccessibleName(accessible or text.replace("&", ""))
+    if primary:
+        b.setProperty("primary", True)
+        b.setDefault(True)
+    if link:
+        b.setProperty("flat", True)
+        b.setFlat(True)
+        b.setCursor(Qt.CursorShape.PointingHandCursor)
+    return b
+
+
+def heading(text: str, role: str = "title") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    theme.set_role(label, role)
+    return label

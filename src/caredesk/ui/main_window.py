@@ -1,0 +1,178 @@
+"""The main window: the unlock panel in front of the workspace view, File menu, auto-lock.
+
+Locking follows KeePassXC's DatabaseWidget::lock(): guard re-entry, close child dialogs,
+remember the selection (ids, in memory only), drop patient data from every widget,
+close the store, show the unlock panel. After the next unlock of the same store the
+selection comes back.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QThreadPool
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QWidget
+
+from caredesk.clock import Clock
+from caredesk.services.workspace import Workspace
+from caredesk.store.keys import KdfParams
+from caredesk.ui.inactivity import InactivityTimer
+from caredesk.ui.settings import AppSettings, SettingsDialog
+from caredesk.ui.single_instance import InstanceLock
+from caredesk.ui.unlock import UnlockPanel
+from caredesk.ui.workspace_view import WorkspaceView
+
+log = logging.getLogger(__name__)
+
+TITLE = "CareDesk"
+DEMO_TITLE = "CareDesk — DEMO PANEL (synthetic data)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        data_dir: Path,
+        settings: AppSettings,
+        *,
+        clock: Clock | None = None,
+        kdf: KdfParams | None = None,
+        demo_patients: int = 170,
+        instance_lock: InstanceLock | None = None,
+    ):
+        super().__init__()
+        self.data_dir = data_dir
+        self.settings = settings
+        self.instance_lock = instance_lock
+        self.workspace: Workspace | None = None
+        self.is_demo = False
+        self._locking = False
+        self._closed = False
+        self._saved_selection: tuple[Path, dict[str, Any]] | None = None
+
+        self.unlock_panel = UnlockPanel(data_dir, clock=clock, kdf=kdf, demo_patients=demo_patients)
+        self.unlock_panel.unlocked.connect(self._on_unlocked)
+        self.view = WorkspaceView()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.unlock_panel)
+        self.stack.addWidget(self.view)
+        self.setCentralWidget(self.stack)
+
+        self.idle = InactivityTimer(self)
+        self.idle.set_interval_ms(settings.idle_minutes * 60_000)
+        self.idle.idle.connect(self._idle_lock)
+        self._build_menu()
+        self._restore_window()
+        self._show_locked()
+
+    # -- construction ----------------------------------------------------------
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.lock_action = QAction("&Lock", self, shortcut=QKeySequence("Ctrl+L"), triggered=self.lock)
+        self.lock_action.setEnabled(False)
+        self.settings_action = QAction("&Settings…", self, triggered=self.open_settings)
+        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
+        file_menu.addAction(self.lock_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        for action in (self.lock_action, self.settings_action, self.quit_action):
+            self.addAction(action)  # shortcuts work even while the menu bar is hidden
+
+    def _restore_window(self) -> None:
+        geometry = self.settings.window_geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+
+    def start(self) -> None:
+        """First page at program start: a remembered key opens the store at once."""
+        self.unlock_panel.start(try_keyring=True)
+
+    # -- unlocking and locking -------------------------------------------------
+    def _on_unlocked(self, workspace: Workspace, is_demo: bool) -> None:
+        if self._closed:
+            workspace.lock()
+            return
+        self.workspace = workspace
+        self.is_demo = is_demo
+        self.view.load(workspace, demo=is_demo)
+        saved, self._saved_selection = self._saved_selection, None
+        if saved is not None and saved[0] == workspace.store.folder.path:
+            self.view.restore(saved[1])
+        self.stack.setCurrentWidget(self.view)
+        self.lock_action.setEnabled(True)
+        self.setWindowTitle(DEMO_TITLE if is_demo else TITLE)
+        self.idle.start()
+        log.info("workspace shown")
+
+    def lock(self) -> None:
+        if self._locking or self.workspace is None:
+            return
+        self._locking = True
+        try:
+            self.idle.stop()
+            for dialog in self.findChildren(QDialog):
+                if dialog.isVisible():
+                    dialog.reject()
+            ws, self.workspace = self.workspace, None
+            self._saved_selection = (ws.store.folder.path, self.view.selection())
+            self.view.clear()
+            try:
+                ws.lock()
+            finally:
+                self._show_locked()
+                self.unlock_panel.start(try_keyring=False)
+            log.info("workspace locked")
+        finally:
+            self._locking = False
+
+    def _idle_lock(self) -> None:
+        log.info("locking after idle time")
+        self.lock()
+
+    def _show_locked(self) -> None:
+        self.is_demo = False
+        self.lock_action.setEnabled(False)
+        self.stack.setCurrentWidget(self.unlock_panel)
+        self.setWindowTitle(TITLE)
+
+    def set_idle_interval_ms(self, ms: int) -> None:
+        """The idle delay in milliseconds (tests use a few dozen)."""
+        self.idle.set_interval_ms(ms)
+
+    # -- settings --------------------------------------------------------------
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings.idle_minutes, self)
+        dialog.setAccessibleName("Settings")
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.settings.idle_minutes = dialog.idle.value()
+            self.settings.sync()
+            self.set_idle_interval_ms(self.settings.idle_minutes * 60_000)
+        dialog.deleteLater()
+
+    # -- closing ---------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Lock (audited), save the window layout, release the data folder. Safe to repeat."""
+        if self._closed:
+            return
+        self._closed = True
+        self.lock()
+        self.unlock_panel.shutdown()
+        QThreadPool.globalInstance().waitForDone()
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        if self.instance_lock is not None:
+            self.instance_lock.release()
+        log.info("window closed")
+
+    def central_page(self) -> QWidget:
+        return self.stack.currentWidget()

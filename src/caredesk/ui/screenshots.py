@@ -1,0 +1,138 @@
+"""Screenshots of the main screens over synthetic data, for review and documentation.
+
+    python -m caredesk.ui.screenshots --out DIR [--data-dir DIR]
+
+Works under QT_QPA_PLATFORM=offscreen and under xvfb-run. Stores made here use the
+cheapest KDF: they hold only made-up patients and exist to be photographed.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from caredesk.services.workspace import Workspace
+from caredesk.store.keys import KdfParams
+from caredesk.ui.launch import application, build_main_window
+from caredesk.ui.main_window import MainWindow
+from caredesk.ui.patients_page import PatientsPage
+
+SIZE = (1280, 800)
+FAST_KDF = KdfParams(iterations=1, memory_kib=1024, lanes=1)
+PASSPHRASE = "screenshot passphrase"
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not reach the expected state")
+        QApplication.processEvents()
+        time.sleep(0.01)
+    for _ in range(5):  # let layouts and repaints settle
+        QApplication.processEvents()
+
+
+def shoot(window: MainWindow, out: Path, name: str) -> Path:
+    window.resize(*SIZE)
+    QApplication.processEvents()
+    path = out / f"{name}.png"
+    if not window.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(path)
+    return path
+
+
+def pick_rich_patient(ws: Workspace, patients: PatientsPage) -> int:
+    """A patient whose chart has several conditions and readings, to show a full chart."""
+    best, best_score = None, -1
+    for summary in ws.patient_list()[:60]:
+        chart = ws.open_chart(summary.id)
+        score = min(len(chart.conditions), 4) * 10 + min(len(chart.medications), 4) * 3 + len(chart.care_team)
+        if chart.observations:
+            score += 5
+        if summary.preferred_name:
+            score += 1
+        if score > best_score:
+            best, best_score = summary.id, score
+    assert best is not None
+    return best
+
+
+def pick_query(ws: Workspace, patients: PatientsPage, chosen: int) -> str:
+    """A short typed query that leaves a handful of rows, as a real search would."""
+    summaries = ws.patient_list()
+    summaries.sort(key=lambda s: s.id != chosen)  # the open patient's name first
+    for summary in summaries:
+        query = summary.family_name[:3].lower()
+        patients.filter.setText(query)
+        if 3 <= patients.proxy.rowCount() <= 10:
+            return query
+    return "an"
+
+
+def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    shots: list[Path] = []
+    window = build_main_window(data_dir, settings, kdf=FAST_KDF, demo_patients=170)
+    window.show()
+    panel = window.unlock_panel
+    try:
+        if panel.currentWidget() is panel.welcome:
+            shots.append(shoot(window, out, "01-welcome"))
+            panel.welcome.create_button.click()
+            panel.create.passphrase.setText(PASSPHRASE)
+            panel.create.confirm.setText(PASSPHRASE)
+            shots.append(shoot(window, out, "02-create-store"))
+            panel.create.create_button.click()
+            wait_for(lambda: panel.currentWidget() is panel.code)
+            shots.append(shoot(window, out, "03-recovery-code"))
+            panel.code.saved.setChecked(True)
+            panel.code.continue_button.click()
+            wait_for(lambda: window.workspace is not None)
+            window.lock()
+        panel.show_unlock()
+        shots.append(shoot(window, out, "04-unlock"))
+
+        # The demo panel: 170 synthetic patients, seed 1, in its own sub-folder.
+        panel.start()
+        if panel.currentWidget() is not panel.welcome:
+            panel.open_demo()
+        else:
+            panel.welcome.demo_button.click()
+        wait_for(lambda: window.workspace is not None, timeout=120)
+        ws = window.workspace
+        patients = window.view.page(PatientsPage)
+        chosen = pick_rich_patient(ws, patients)
+        patients.select_patient(chosen)
+        wait_for(lambda: patients.chart.patient_id == chosen)
+        shots.append(shoot(window, out, "05-patients-chart"))
+
+        patients.filter.setFocus()
+        patients.filter.setText(pick_query(ws, patients, chosen))
+        wait_for(lambda: True)
+        shots.append(shoot(window, out, "06-patients-filtered"))
+    finally:
+        window.close()
+    return shots
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m caredesk.ui.screenshots")
+    parser.add_argument("--out", required=True, help="folder for the PNG files")
+    parser.add_argument("--data-dir", help="folder for the synthetic stores (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    application()
+    with tempfile.TemporaryDirectory(prefix="caredesk-shots-") as tmp:
+        data_dir = Path(args.data_dir) if args.data_dir else Path(tmp) / "data"
+        run(Path(args.out), data_dir, Path(tmp) / "settings.ini")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

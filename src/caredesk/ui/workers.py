@@ -1,0 +1,132 @@
+"""Run slow work (KDF, demo generation) off the GUI thread.
+
+The worker only computes; its result reaches the GUI thread through a queued signal
+on a relay object that lives there, so no widget is ever touched from the worker.
+A result that arrives after its owner is gone is handed to `discard` (e.g. to close
+a workspace that nobody will use).
+"""
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+
+class _GcHold:
+    """No automatic garbage collection while a job runs.
+
+    Python collects cycles in whichever thread happens to allocate; a cycle holding a
+    Qt widget collected in a worker thread destroys the widget off the GUI thread and
+    crashes. So automatic collection pauses while jobs run (seconds at most) and the
+    GUI thread collects when the last one is done, as Anki does with its GC timer.
+    """
+
+    running = 0
+    was_enabled = True
+
+    @classmethod
+    def hold(cls) -> None:
+        if cls.running == 0:
+            cls.was_enabled = gc.isenabled()
+            gc.disable()
+        cls.running += 1
+
+    @classmethod
+    def release(cls) -> None:
+        cls.running = max(0, cls.running - 1)
+        if cls.running == 0 and cls.was_enabled:
+            gc.enable()
+            gc.collect()
+
+
+class _Relay(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]):
+        super().__init__()
+        self._on_done = on_done
+        self._on_error = on_error
+        self.done.connect(self._deliver_done)
+        self.failed.connect(self._deliver_error)
+
+    @Slot(object)
+    def _deliver_done(self, result: Any) -> None:
+        self._on_done(result)
+
+    @Slot(object)
+    def _deliver_error(self, exc: BaseException) -> None:
+        self._on_error(exc)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay):
+        super().__init__()
+        self.setAutoDelete(True)
+        self._fn = fn
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self._fn()
+        except BaseException as exc:  # noqa: BLE001 - reported to the GUI thread, never lost
+            self._relay.failed.emit(exc)
+        else:
+            self._relay.done.emit(result)
+
+
+class TaskRunner(QObject):
+    """One background job at a time per owner; results come back on the GUI thread."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)  # SQLite has one writer; jobs here are sequential anyway
+        self._relays: set[_Relay] = set()
+        self._closed = False
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._relays)
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        discard: Callable[[Any], None] | None = None,
+    ) -> None:
+        relay: _Relay
+
+        def done(result: Any) -> None:
+            self._relays.discard(relay)
+            _GcHold.release()
+            if self._closed:
+                if discard is not None:
+                    discard(result)
+                return
+            on_done(result)
+
+        def error(exc: BaseException) -> None:
+            self._relays.discard(relay)
+            _GcHold.release()
+            if not self._closed:
+                on_error(exc)
+
+        relay = _Relay(done, error)
+        self._relays.add(relay)
+        _GcHold.hold()
+        self._pool.start(_Job(fn, relay))
+
+    def shutdown(self) -> None:
+        """Wait for the running job; anything it produced is discarded, not shown."""
+        self._closed = True
+        self._pool.waitForDone()
+        # Deliver queued results now so `discard` can release them (e.g. close a store).
+        for relay in list(self._relays):
+            QCoreApplication.sendPostedEvents(relay)

@@ -1,0 +1,84 @@
+"""The unlocked view: a navigation list on the left, one page per use case on the right.
+
+Pages are registered in PAGES. A page is a QWidget with a `title` and four methods:
+load(workspace), clear() (drop all patient data), selection() -> an id or None, and
+restore(selection). The next screens (Today's queue, Care plans, Billing) are added by
+appending to PAGES; nothing else here changes.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QStackedWidget, QVBoxLayout, QWidget
+
+from caredesk.services.workspace import Workspace
+from caredesk.ui.patients_page import PatientsPage
+
+
+class Page(Protocol):
+    title: str
+
+    def load(self, workspace: Workspace) -> None: ...
+    def clear(self) -> None: ...
+    def selection(self) -> Any: ...
+    def restore(self, selection: Any) -> None: ...
+
+
+PAGES: list[Callable[[], QWidget]] = [PatientsPage]
+
+
+class WorkspaceView(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Sections")
+        self.stack = QStackedWidget()
+        self.pages: list[Any] = []
+        for factory in PAGES:
+            page = factory()
+            self.pages.append(page)
+            self.stack.addWidget(page)
+            self.nav.addItem(page.title)
+        width = max(self.nav.fontMetrics().horizontalAdvance(p.title) for p in self.pages)
+        self.nav.setFixedWidth(width + 3 * self.nav.fontMetrics().height())
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        # The title bar is easy to miss: the demo also says so inside the window.
+        self.demo_banner = QLabel("DEMO PANEL: synthetic patients, not real data. Nothing here is about a real person.")
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setAccessibleName("Demo panel notice")
+        self.demo_banner.hide()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.demo_banner)
+        layout.addLayout(row, 1)
+
+    def page(self, cls: type) -> Any:
+        return next(p for p in self.pages if isinstance(p, cls))
+
+    def load(self, workspace: Workspace, *, demo: bool = False) -> None:
+        self.demo_banner.setVisible(demo)
+        for page in self.pages:
+            page.load(workspace)
+
+    def clear(self) -> None:
+        self.demo_banner.hide()
+        for page in self.pages:
+            page.clear()
+
+    def selection(self) -> dict[str, Any]:
+        """Ids only, kept in memory across a lock (never written to settings)."""
+        return {"page": self.nav.currentRow(), **{p.title: p.selection() for p in self.pages}}
+
+    def restore(self, selection: dict[str, Any]) -> None:
+        self.nav.setCurrentRow(selection.get("page", 0))
+        for page in self.pages:
+            page.restore(selection.get(page.title))

@@ -1,0 +1,136 @@
+"""UI fixtures: a real store in tmp_path, a window over it, a canary patient.
+
+The machine keyring is replaced by the fail backend in tests/conftest.py (autouse).
+The canary's names are unusual on purpose: a test that finds them in a widget,
+a settings file or a log after a lock has found a leak.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from caredesk.clock import FixedClock
+from caredesk.domain.patients import (
+    Allergy,
+    CareTeamMember,
+    Condition,
+    ConsentMethod,
+    Enrollment,
+    Medication,
+    Observation,
+    ObservationKind,
+    Patient,
+    Phone,
+    Program,
+    RiskTier,
+    Status,
+)
+from caredesk.services.access import Access
+from caredesk.store.vault import DataFolder
+from caredesk.ui.launch import application, build_main_window
+from caredesk.ui.main_window import MainWindow
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
+
+CANARY_FAMILY = "Qzxcanary"
+CANARY_GIVEN = "Wilhelmina"
+CANARY_MRN = "QZX90001"
+CANARY_PHONE = "(555) 010-4477"
+CANARY_CONDITION = "Hypertensive heart disease without heart failure"
+
+
+@pytest.fixture(autouse=True)
+def themed_app(qapp):
+    application()  # the same names, style and palette as the real program
+    return qapp
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def settings_path(tmp_path: Path) -> Path:
+    return tmp_path / "settings" / "caredesk.ini"
+
+
+def add_canary_panel(access: Access) -> dict[str, int]:
+    """A store with the canary (conditions, meds, team, readings) and three other patients."""
+    ws, _code = access.create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    ids: dict[str, int] = {}
+    try:
+        canary = ws.add_patient(
+            Patient(
+                mrn=CANARY_MRN, given_name=CANARY_GIVEN, family_name=CANARY_FAMILY, preferred_name="Billie",
+                birth_date=date(1950, 3, 4), phones=(Phone(number=CANARY_PHONE, kind="home"),),
+                risk_tier=RiskTier.HIGH,
+            )
+        )
+        ids["canary"] = canary.id
+        pid = canary.id
+        with ws.uow() as uow:
+            uow.enrollments.add(Enrollment(patient_id=pid, program=Program.CCM, start_date=date(2025, 3, 1),
+                                           consent_date=date(2025, 3, 2), consent_method=ConsentMethod.VERBAL))
+            uow.conditions.add(Condition(patient_id=pid, icd10="I11.9", display=CANARY_CONDITION))
+            uow.conditions.add(Condition(patient_id=pid, icd10="E11.9", display="Type 2 diabetes mellitus"))
+            uow.medications.add(Medication(patient_id=pid, name="Lisinopril", dose="10 mg", frequency="daily"))
+            uow.allergies.add(Allergy(patient_id=pid, substance="Penicillin", reaction="rash"))
+            uow.care_team.add(CareTeamMember(patient_id=pid, name="Dr. Ana Ruiz", role="PCP", phone="(555) 010-9000"))
+            for kind, value in ((ObservationKind.SYSTOLIC_BP, 152), (ObservationKind.DIASTOLIC_BP, 94),
+                                (ObservationKind.A1C, 8.1), (ObservationKind.WEIGHT, 181)):
+                uow.observations.add(Observation(patient_id=pid, kind=kind, value=value, observed_on=date(2026, 11, 2)))
+            uow.commit()
+        others = (
+            ("MRN20002", "Abbott", "Grace", "(555) 010-2233", Status.ACTIVE, date(1941, 1, 9)),
+            ("MRN20003", "Baker", "Henry", "(555) 010-3344", Status.PAUSED, date(1962, 7, 21)),
+            ("MRN20004", "Young", "Iris", "(555) 020-5566", Status.ACTIVE, date(1975, 12, 1)),
+        )
+        for mrn, family, given, phone, status, born in others:
+            p = ws.add_patient(Patient(mrn=mrn, given_name=given, family_name=family, birth_date=born,
+                                       phones=(Phone(number=phone),), status=status))
+            ids[family] = p.id
+    finally:
+        ws.lock()
+    return ids
+
+
+@pytest.fixture
+def canary_store(data_dir: Path, clock: FixedClock) -> dict[str, int]:
+    return add_canary_panel(Access(DataFolder(data_dir), clock))
+
+
+@pytest.fixture
+def make_window(qtbot, data_dir: Path, settings_path: Path, clock: FixedClock) -> Iterator[Callable[..., MainWindow]]:
+    made: list[MainWindow] = []
+
+    def make(**kwargs) -> MainWindow:
+        kwargs.setdefault("kdf", FAST_KDF)
+        kwargs.setdefault("demo_patients", 20)
+        window = build_main_window(data_dir, settings_path, clock, **kwargs)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        window.close()
+
+
+def unlock_with(qtbot, window: MainWindow, passphrase: str = PASSPHRASE) -> None:
+    page = window.unlock_panel.unlock
+    assert window.unlock_panel.currentWidget() is page
+    page.passphrase.setText(passphrase)
+    page.unlock_button.click()
+    qtbot.waitUntil(lambda: window.workspace is not None, timeout=10_000)
+
+
+@pytest.fixture
+def unlocked(make_window, canary_store, qtbot) -> MainWindow:
+    window = make_window()
+    unlock_with(qtbot, window)
+    return window
