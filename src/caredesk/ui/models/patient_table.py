@@ -52,15 +52,46 @@ class PatientTableModel(QAbstractTableModel):
         self._today = date.today()
         self._haystacks: list[str] = []
         self._phone_digits: list[str] = []
+        self._sort: tuple[int, Qt.SortOrder] = (NAME, Qt.SortOrder.AscendingOrder)
 
     # -- loading ---------------------------------------------------------------
     def set_rows(self, rows: list[PatientSummary], today: date) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
         self._today = today
+        self._rows = self._sorted(list(rows), *self._sort)
         self._haystacks = [self._haystack(r) for r in self._rows]
         self._phone_digits = [" ".join(digits(p) for p in r.phones) for r in self._rows]
         self.endResetModel()
+
+    # -- sorting ---------------------------------------------------------------
+    # The model sorts itself with one list.sort; the proxy only filters. A proxy that
+    # sorts calls a Python lessThan per comparison: 125 ms for 2,000 rows on every
+    # keystroke that widens the filter, against a 16 ms budget.
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (column, order)
+        if not self._rows:
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [self._rows[i.row()].id for i in persistent]
+        self._rows = self._sorted(self._rows, column, order)
+        position = {r.id: i for i, r in enumerate(self._rows)}
+        self._haystacks = [self._haystack(r) for r in self._rows]
+        self._phone_digits = [" ".join(digits(p) for p in r.phones) for r in self._rows]
+        self.changePersistentIndexList(persistent, [self.index(position[pid], i.column()) for pid, i in zip(ids, persistent)])
+        self.layoutChanged.emit()
+
+    def sort_state(self) -> tuple[int, Qt.SortOrder]:
+        return self._sort
+
+    def _sorted(self, rows: list[PatientSummary], column: int, order: Qt.SortOrder) -> list[PatientSummary]:
+        """Rows by the column's raw value, then by id; empty values last in both orders."""
+        keyed = [(self._key(r, column), r) for r in rows]
+        present = [(k, r) for k, r in keyed if k is not None]
+        missing = [r for k, r in keyed if k is None]
+        descending = order == Qt.SortOrder.DescendingOrder
+        present.sort(key=lambda kr: (kr[0], kr[1].id if not descending else -kr[1].id), reverse=descending)
+        return [r for _k, r in present] + sorted(missing, key=lambda r: r.id)
 
     def clear(self) -> None:
         """Drop every row: on lock, patient data leaves the model."""
@@ -92,7 +123,9 @@ class PatientTableModel(QAbstractTableModel):
 
     def sort_key(self, row: int, column: int) -> Any:
         """A raw, comparable value; None means 'no value' and always sorts last."""
-        r = self._rows[row]
+        return self._key(self._rows[row], column)
+
+    def _key(self, r: PatientSummary, column: int) -> Any:
         if column == NAME:
             return (fold(r.family_name), fold(r.given_name), r.id)
         if column == AGE:
@@ -184,7 +217,7 @@ class PatientFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self._terms: list[tuple[str, str]] = []
         self.setSortRole(SortRole)
-        self.setDynamicSortFilter(True)
+        self.setDynamicSortFilter(False)
 
     def set_query(self, text: str) -> None:
         terms = [(t, digits(t)) for t in fold(text).split()]
@@ -213,18 +246,10 @@ class PatientFilterProxy(QSortFilterProxyModel):
             return False
         return True
 
-    def lessThan(self, left: Index, right: Index) -> bool:
-        model = self.source()
-        a = model.sort_key(left.row(), left.column())
-        b = model.sort_key(right.row(), right.column())
-        if a is None or b is None:
-            # Empty values last whichever way the column is sorted (Qt flips the result
-            # for descending order, so flip it back here).
-            if a is None and b is None:
-                return False
-            descending = self.sortOrder() == Qt.SortOrder.DescendingOrder
-            return (b is None) != descending
-        return a < b
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is the source model's (see PatientTableModel.sort); the proxy keeps its order."""
+        if column >= 0:
+            self.source().sort(column, order)
 
     def source_id(self, proxy_row: int) -> int | None:
         if proxy_row < 0 or proxy_row >= self.rowCount():
