@@ -39,10 +39,7 @@ def test_every_table_of_the_domain_exists(tmp_path):
 def test_downgrade_then_upgrade_round_trips(tmp_path):
     engine = open_engine(tmp_path / "m.db", b"\x07" * 32)
     migrate.upgrade(engine)
-    from alembic import command
-
-    with engine.begin() as conn:
-        command.downgrade(migrate._config(conn), "base")
+    migrate.downgrade(engine, "base")
     assert migrate.current_revision(engine) is None
     assert "patients" not in inspect(engine).get_table_names()
     migrate.upgrade(engine)
@@ -55,10 +52,7 @@ def test_opening_an_older_store_migrates_it(workspace, folder, clock):
     workspace.lock()
     data_key = KeyFile.read(folder.key).unwrap_with_passphrase(PASSPHRASE)
     engine = open_engine(folder.db, data_key)
-    from alembic import command
-
-    with engine.begin() as conn:
-        command.downgrade(migrate._config(conn), "base")
+    migrate.downgrade(engine, "base")
     assert migrate.needs_upgrade(engine)
     engine.dispose()
     ws = Access(folder, clock).unlock(PASSPHRASE)
@@ -77,3 +71,7 @@ def test_the_audit_log_refuses_edits_and_deletions(workspace):
                 assert "append-only" in str(exc.orig)
             else:
                 raise AssertionError(f"{statement} was allowed")
+
+
+def test_the_head_constant_names_the_newest_migration_script():
+    assert migrate.HEAD == migrate.head_revision()
