@@ -234,3 +234,18 @@ def test_a_locked_store_reopens_with_the_data(workspace, folder, clock):
 def test_data_folder_paths(tmp_path):
     f = DataFolder(Path(tmp_path))
     assert f.db.name == "caredesk.db" and f.key.name == "caredesk.key"
+
+
+def test_preflight_explains_half_a_store_before_any_passphrase(workspace, folder, clock):
+    workspace.lock()
+    access = Access(folder, clock)
+    access.preflight()  # a whole store: nothing to say
+    moved = folder.key.read_bytes()
+    folder.key.unlink()
+    with pytest.raises(StoreError, match="key file caredesk.key is missing"):
+        access.preflight()
+    folder.key.write_bytes(moved)
+    for p in folder.path.glob("caredesk.db*"):
+        p.unlink()
+    with pytest.raises(StoreError, match="database caredesk.db is missing"):
+        access.preflight()

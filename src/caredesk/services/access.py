@@ -27,6 +27,10 @@ class Access:
     def has_store(self) -> bool:
         return self.folder.has_store()
 
+    def preflight(self) -> None:
+        """Raise a clear StoreError when the folder holds only half a store (before any prompt)."""
+        vault.preflight(self.folder)
+
     @staticmethod
     def keyring_available() -> bool:
         return remembered.available()

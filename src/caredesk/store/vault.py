@@ -129,12 +129,32 @@ class OpenStore:
         self._data_key = None
 
 
+def _missing_db(folder: DataFolder) -> StoreError:
+    return StoreError(
+        f"The database {folder.db.name} is missing from {folder.path} but its key file is there. "
+        "Restore the folder from a backup; CareDesk will not create a new store in its place."
+    )
+
+
+def _missing_key(folder: DataFolder) -> StoreError:
+    return StoreError(
+        f"The key file {folder.key.name} is missing from {folder.path}. Restore it from a backup; "
+        "without it the database cannot be opened."
+    )
+
+
+def preflight(folder: DataFolder) -> None:
+    """Before asking for a secret: raise if the folder holds half a store."""
+    folder.check()
+    if folder.key.exists() and not folder.db.exists():
+        raise _missing_db(folder)
+    if folder.db.exists() and not folder.key.exists():
+        raise _missing_key(folder)
+
+
 def _open(folder: DataFolder, key_file: KeyFile, data_key: bytes) -> OpenStore:
     if not folder.db.exists():
-        raise StoreError(
-            f"The database {folder.db.name} is missing from {folder.path} but its key file is there. "
-            "Restore the folder from a backup; CareDesk will not create a new store in its place."
-        )
+        raise _missing_db(folder)
     try:
         engine = open_engine(folder.db, data_key)
     except WrongSecret:
@@ -155,10 +175,7 @@ def _read_key_file(folder: DataFolder) -> KeyFile:
     folder.check()
     if not folder.key.exists():
         if folder.db.exists():
-            raise StoreError(
-                f"The key file {folder.key.name} is missing from {folder.path}. Restore it from a backup; "
-                "without it the database cannot be opened."
-            )
+            raise _missing_key(folder)
         raise StoreMissing(f"No CareDesk store in {folder.path}. Run 'caredesk init' or create one in the app.")
     return KeyFile.read(folder.key)
 

@@ -106,6 +106,7 @@ QPushButton[primary="true"] {{
 }}
 QPushButton[primary="true"]:hover {{ background: {c.primary_hover}; }}
 QPushButton[primary="true"]:focus {{ border: 2px solid {c.text}; }}
+QCheckBox:disabled {{ color: {c.muted}; }}
 QPushButton:disabled, QPushButton[primary="true"]:disabled {{
     background: {c.alt_base}; color: {c.muted}; border-color: {c.border};
 }}

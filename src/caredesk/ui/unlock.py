@@ -97,6 +97,11 @@ class UnlockPanel(QStackedWidget):
         if not self.folder.has_store():
             self.setCurrentWidget(self.welcome)
             return
+        try:
+            self.access.preflight()  # half a store is explained before any passphrase is typed
+        except StoreError as exc:
+            self._show_problem(exc)
+            return
         if try_keyring:
             try:
                 ws = self.access.unlock_remembered()

@@ -83,6 +83,8 @@ def remember_box() -> QCheckBox:
 def disable_remember(box: QCheckBox) -> None:
     box.setChecked(False)
     box.setEnabled(False)
+    # Say why on the page itself: a greyed box with only a tooltip looks broken.
+    box.setText(REMEMBER_TEXT + " (no secure keyring here)")
     box.setToolTip(NO_KEYRING_TIP)
     box.setAccessibleDescription(NO_KEYRING_TIP)
 
