@@ -139,3 +139,20 @@ def test_care_plan_content_round_trips_through_its_dict():
         next_review=date(2027, 5, 1),
     )
     assert CarePlanContent.from_dict(content.to_dict()) == content
+
+
+@pytest.mark.parametrize(("text", "expected"), [("03/04/1948", date(1948, 3, 4)), ("3/4/1948", date(1948, 3, 4)),
+                                                ("1948-03-04", date(1948, 3, 4)), (" 12/31/1950 ", date(1950, 12, 31))])
+def test_typed_dates_us_or_iso(text, expected):
+    from caredesk.domain.checks import parse_typed_date
+
+    assert parse_typed_date("date of birth", text) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [("31/12/1950", "not a real calendar date"), ("02/30/2001", "not a real"),
+                                               ("March 4", "MM/DD/YYYY"), ("", "MM/DD/YYYY")])
+def test_bad_typed_dates_name_the_field(text, message):
+    from caredesk.domain.checks import parse_typed_date
+
+    with pytest.raises(ValidationError, match=f"date of birth: .*{message}"):
+        parse_typed_date("date of birth", text)

@@ -50,6 +50,24 @@ def parse_date(field: str, text: str) -> date:
         raise ValidationError(field, "must be a date written YYYY-MM-DD") from None
 
 
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def parse_typed_date(field: str, text: str) -> date:
+    """A date as US clinics type it (MM/DD/YYYY) or as ISO (YYYY-MM-DD)."""
+    cleaned = (text or "").strip()
+    match = _US_DATE.fullmatch(cleaned)
+    try:
+        if match:
+            month, day, year = (int(g) for g in match.groups())
+            return date(year, month, day)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
+            return date.fromisoformat(cleaned)
+    except ValueError:
+        raise ValidationError(field, "is not a real calendar date") from None
+    raise ValidationError(field, "must be a date written MM/DD/YYYY")
+
+
 def aware(field: str, value: object) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(field, "must be a date and time with a time zone")

@@ -1,12 +1,13 @@
 """An unlocked store with the use cases screens and commands call."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, tzinfo
 
 from caredesk.clock import Clock
 from caredesk.domain import audit as actions
 from caredesk.domain.audit import verify_chain
-from caredesk.domain.patients import Chart, Patient, PatientSummary
+from caredesk.domain.patients import Chart, Enrollment, Patient, PatientSummary
 from caredesk.errors import StoreError
 from caredesk.store.uow import UnitOfWork
 from caredesk.store.vault import OpenStore
@@ -47,10 +48,18 @@ class Workspace:
             uow.commit()
             return chart
 
-    def add_patient(self, patient: Patient) -> Patient:
+    def add_patient(self, patient: Patient, enrollment: Enrollment | None = None) -> Patient:
+        """A new patient, and optionally their first enrollment, in one transaction.
+
+        `enrollment` is validated with any patient_id; the saved one points at the new
+        patient. If either is refused, nothing is stored.
+        """
         with self.uow() as uow:
             saved = uow.patients.add(patient)
             uow.audit(actions.RECORD_CREATED, "patient", saved.id)
+            if enrollment is not None:
+                enrolled = uow.enrollments.add(replace(enrollment, patient_id=saved.id))
+                uow.audit(actions.RECORD_CREATED, "enrollment", enrolled.id)
             uow.commit()
             return saved
 

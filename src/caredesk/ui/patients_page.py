@@ -7,6 +7,8 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QFontMetrics, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -19,8 +21,11 @@ from PySide6.QtWidgets import (
 from caredesk.errors import CareDeskError
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart import ChartView
-from caredesk.ui.forms import user_message
+from caredesk.ui.forms import button, user_message
 from caredesk.ui.models.patient_table import NAME, PatientFilterProxy, PatientTableModel
+from caredesk.ui.patient_form import AddPatientDialog
+
+EMPTY_TEXT = "No patients yet. Add the first one with Add patient (Ctrl+N)."
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +49,10 @@ class PatientsPage(QWidget):
         self.filter.textChanged.connect(self._filter_changed)
         self.filter.returnPressed.connect(self._open_first_match)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_filter)
+        self.add_button = button("&Add patient…", "Add patient")
+        self.add_button.setToolTip("Add a patient (Ctrl+N)")
+        self.add_button.clicked.connect(self.add_patient)
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self.add_patient)
 
         self.table = QTableView()
         self.table.setAccessibleName("Patient list")
@@ -75,7 +84,10 @@ class PatientsPage(QWidget):
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(self.filter)
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.add_button)
+        lv.addLayout(top)
         lv.addWidget(self.table, 1)
         lv.addWidget(self.count)
 
@@ -92,7 +104,8 @@ class PatientsPage(QWidget):
         m = self.fontMetrics().height() // 2
         layout.setContentsMargins(m, m, m, m)
         layout.addWidget(self.splitter)
-        self.setTabOrder(self.filter, self.table)
+        self.setTabOrder(self.filter, self.add_button)
+        self.setTabOrder(self.add_button, self.table)
         self.setTabOrder(self.table, self.chart)
 
     # -- page protocol (see caredesk.ui.workspace_view) -------------------------
@@ -119,6 +132,23 @@ class PatientsPage(QWidget):
             self.select_patient(patient_id)
 
     # -- actions ---------------------------------------------------------------
+    def add_patient(self) -> AddPatientDialog | None:
+        """Open the add-patient form; on save, reload the list and open the new chart."""
+        if self.workspace is None:
+            return None
+        dialog = AddPatientDialog(self.workspace, self)
+        dialog.finished.connect(lambda result: self._patient_added(dialog, result))
+        dialog.open()
+        return dialog
+
+    def _patient_added(self, dialog: AddPatientDialog, result: int) -> None:
+        if result != QDialog.DialogCode.Accepted or dialog.saved is None or self.workspace is None:
+            return
+        self.filter.clear()
+        self.load(self.workspace)
+        if dialog.saved.id is not None:
+            self.select_patient(dialog.saved.id)
+
     def focus_filter(self) -> None:
         self.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter.selectAll()
@@ -190,7 +220,7 @@ class PatientsPage(QWidget):
     def _update_count(self, *_args: object) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         if total == 0:
-            self.count.setText("")
+            self.count.setText(EMPTY_TEXT if self.workspace is not None else "")
         elif shown == total:
             self.count.setText(f"{total} patients")
         else:

@@ -48,6 +48,15 @@ def shoot(window: MainWindow, out: Path, name: str) -> Path:
     return path
 
 
+def shoot_widget(widget, out: Path, name: str) -> Path:
+    QApplication.processEvents()
+    path = out / f"{name}.png"
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(path)
+    return path
+
+
 def pick_rich_patient(ws: Workspace, patients: PatientsPage) -> int:
     """A patient whose chart has several conditions and readings, to show a full chart."""
     best, best_score = None, -1
@@ -117,6 +126,19 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
         patients.filter.setText(pick_query(ws, patients, chosen))
         wait_for(lambda: True)
         shots.append(shoot(window, out, "06-patients-filtered"))
+
+        patients.filter.clear()
+        dialog = patients.add_patient()
+        assert dialog is not None
+        dialog.mrn.setText("DM009999")
+        dialog.given.setText("Zoë")
+        dialog.family.setText("Núñez")
+        dialog.birth.setText("31/12/1950")  # a day-first slip, to show the inline message
+        dialog.program.setCurrentText("CCM")
+        dialog.save_button.click()
+        wait_for(lambda: dialog.message.isVisible())
+        shots.append(shoot_widget(dialog, out, "07-add-patient"))
+        dialog.reject()
     finally:
         window.close()
     return shots

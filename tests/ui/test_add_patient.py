@@ -1,0 +1,107 @@
+"""Adding a patient from the list: saved whole, or refused with the field named and nothing saved."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from caredesk.domain.patients import Program
+from caredesk.ui.patient_form import AddPatientDialog
+from caredesk.ui.patients_page import EMPTY_TEXT, PatientsPage
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
+from tests.ui.conftest import unlock_with
+
+
+def _page(window) -> PatientsPage:
+    return window.view.page(PatientsPage)
+
+
+def _fill(dialog: AddPatientDialog, **values: str) -> None:
+    defaults = dict(mrn="NEW0001", given="Zoë", family="Núñez-Qzx", birth="03/04/1948", phone="(555) 010-6060")
+    defaults.update(values)
+    for name, text in defaults.items():
+        getattr(dialog, name).setText(text)
+
+
+def _saved_mrns(window) -> list[str]:
+    return sorted(p.mrn for p in window.workspace.patient_list())
+
+
+def test_ctrl_n_adds_a_patient_with_a_program_and_opens_the_chart(unlocked, qtbot):
+    page = _page(unlocked)
+    dialog = page.add_patient()
+    _fill(dialog)
+    dialog.program.setCurrentText(Program.CCM.value)
+    dialog.consent.setText("11/20/2026")
+    dialog.consent_method.setCurrentText("written")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert "NEW0001" in _saved_mrns(unlocked)
+    assert page.proxy.rowCount() == 5
+    assert page.chart.patient_id == dialog.saved.id
+    chart = unlocked.workspace.open_chart(dialog.saved.id)
+    (enrollment,) = chart.enrollments
+    assert enrollment.program is Program.CCM and enrollment.consent_date.isoformat() == "2026-11-20"
+    assert chart.patient.birth_date.isoformat() == "1948-03-04"
+
+
+def test_a_bad_date_of_birth_is_named_and_nothing_is_saved(unlocked, qtbot):
+    before = _saved_mrns(unlocked)
+    dialog = _page(unlocked).add_patient()
+    _fill(dialog, birth="31/12/1950")
+    dialog.save_button.click()
+    assert dialog.isVisible()
+    assert dialog.message.text() == "Date of birth is not a real calendar date."
+    assert _saved_mrns(unlocked) == before
+
+
+def test_a_bad_enrollment_saves_not_even_the_patient(unlocked, qtbot):
+    before = _saved_mrns(unlocked)
+    dialog = _page(unlocked).add_patient()
+    _fill(dialog)
+    dialog.program.setCurrentText(Program.PCM.value)
+    dialog.consent.setText("12/01/2026")  # after today (11/24/2026)
+    dialog.save_button.click()
+    assert "Consent date cannot be after today" in dialog.message.text()
+    assert _saved_mrns(unlocked) == before
+
+
+def test_a_duplicate_mrn_is_refused(unlocked, qtbot):
+    existing = _saved_mrns(unlocked)[0]
+    dialog = _page(unlocked).add_patient()
+    _fill(dialog, mrn=existing)
+    dialog.save_button.click()
+    assert dialog.message.text() == "MRN is already used by another patient."
+
+
+def test_missing_names_are_named(unlocked):
+    dialog = _page(unlocked).add_patient()
+    _fill(dialog, family="  ")
+    dialog.save_button.click()
+    assert dialog.message.text() == "Family name is required."
+
+
+def test_an_empty_store_says_how_to_add_the_first_patient(make_window, data_dir, clock, qtbot):
+    from caredesk.services.access import Access
+    from caredesk.store.vault import DataFolder
+
+    Access(DataFolder(data_dir), clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)[0].lock()
+    window = make_window()
+    unlock_with(qtbot, window)
+    assert _page(window).count.text() == EMPTY_TEXT
+
+
+def test_lock_closes_the_form_without_saving(unlocked, qtbot):
+    dialog = _page(unlocked).add_patient()
+    _fill(dialog)
+    unlocked.lock()
+    assert not dialog.isVisible()
+    assert dialog.saved is None
+
+
+def test_the_named_field_gets_the_cursor(unlocked, qtbot):
+    dialog = _page(unlocked).add_patient()
+    qtbot.waitExposed(dialog)
+    _fill(dialog, birth="1950")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.birth.hasFocus())
+    assert dialog.birth.selectedText() == "1950"
