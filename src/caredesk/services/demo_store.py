@@ -1,15 +1,12 @@
 """Create a store filled with a generated synthetic panel (demo, screenshots, benchmarks)."""
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
 
 from caredesk.clock import Clock
 from caredesk.domain import audit as actions
-from caredesk.domain.calendar import local_date
 from caredesk.services.access import Access
 from caredesk.services.workspace import Workspace
-from caredesk.store import mapping as m
 from caredesk.store.keys import KdfParams
 from caredesk.store.vault import DataFolder
 
@@ -46,17 +43,6 @@ def create_demo_store(
 def load_panel(ws: Workspace, panel: Any) -> None:
     """Write every record of a generated panel in one transaction (all or nothing)."""
     with ws.uow() as uow:
-        uow.bulk("patients", [m.patient_values(p) for p in panel.patients])
-        uow.bulk("resources", [m.values_of(r) for r in panel.resources])
-        uow.bulk("contacts", [dict(m.values_of(c), on=local_date(c.at, ws.tz)) for c in panel.contacts])
-        for name in (
-            "enrollments", "conditions", "allergies", "medications", "care_team",
-            "observations", "time_entries", "tasks", "transitions", "referrals",
-        ):
-            uow.bulk(name, [m.values_of(r) for r in getattr(panel, name)])
-        uow.bulk("assessments", [m.assessment_values(a) for a in panel.assessments])
-        uow.bulk("care_plan_versions", [m.version_values(v) for v in panel.care_plan_versions])
-        uow.bulk("care_plan_drafts", [m.draft_values(d) for d in panel.care_plan_drafts])
-        counts = {f.name: len(getattr(panel, f.name)) for f in fields(panel)}
-        uow.audit(actions.DEMO_CREATED, detail=f"synthetic panel: {counts['patients']} patients")
+        uow.load_panel(panel)
+        uow.audit(actions.DEMO_CREATED, detail=f"synthetic panel: {len(panel.patients)} patients")
         uow.commit()

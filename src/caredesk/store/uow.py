@@ -12,17 +12,10 @@ from typing import Any
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from caredesk.domain.calendar import local_date
+from caredesk.store import mapping as m
 from caredesk.store import models as t
 from caredesk.store import repositories as r
-
-
-_BULK_ONLY = {
-    "patients": t.PatientRow,
-    "contacts": t.ContactRow,
-    "assessments": t.AssessmentRow,
-    "care_plan_versions": t.CarePlanVersionRow,
-    "care_plan_drafts": t.CarePlanDraftRow,
-}
 
 
 class UnitOfWork:
@@ -73,10 +66,21 @@ class UnitOfWork:
             at=self._now(), actor=self.actor, action=action, entity=entity, entity_id=str(entity_id), detail=detail
         )
 
-    def bulk(self, table: str, values: list[dict[str, Any]]) -> None:
+    def load_panel(self, panel: Any) -> None:
+        """Every record of a generated panel (caredesk.demo.DemoPanel) into an empty store."""
         assert self._session is not None
-        row_cls = _BULK_ONLY.get(table) or r.REPO_TABLES[table][0]
-        r.bulk_insert(self._session, row_cls, values)
+        s, tz = self._session, self.tz
+        r.bulk_insert(s, t.PatientRow, [m.patient_values(p) for p in panel.patients])
+        r.bulk_insert(s, t.CommunityResourceRow, [m.values_of(x) for x in panel.resources])
+        r.bulk_insert(s, t.ContactRow, [dict(m.values_of(c), on=local_date(c.at, tz)) for c in panel.contacts])
+        for name in (
+            "enrollments", "conditions", "allergies", "medications", "care_team",
+            "observations", "time_entries", "tasks", "transitions", "referrals",
+        ):
+            r.bulk_insert(s, r.REPO_TABLES[name][0], [m.values_of(x) for x in getattr(panel, name)])
+        r.bulk_insert(s, t.AssessmentRow, [m.assessment_values(a) for a in panel.assessments])
+        r.bulk_insert(s, t.CarePlanVersionRow, [m.version_values(v) for v in panel.care_plan_versions])
+        r.bulk_insert(s, t.CarePlanDraftRow, [m.draft_values(d) for d in panel.care_plan_drafts])
 
     def integrity_problems(self) -> list[str]:
         """SQLite integrity_check and SQLCipher cipher_integrity_check; empty when sound."""
