@@ -6,12 +6,14 @@ import logging
 import sys
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from caredesk import APP_NAME, logs
 from caredesk.clock import Clock
 from caredesk.errors import StoreLocked
 from caredesk.paths import resolve_data_dir
+from caredesk.resources import resource
 from caredesk.store.keys import KdfParams
 from caredesk.store.vault import DataFolder
 from caredesk.ui import crash, theme
@@ -29,6 +31,9 @@ def application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    icon = resource("caredesk.png")  # PNG, not SVG: no QtSvg plugin needed in the bundle
+    if icon is not None:
+        app.setWindowIcon(QIcon(str(icon)))
     theme.apply(app)
     return app
 
