@@ -41,11 +41,11 @@ class AuditEvent:
     hash: str = ""
 
 
-def event_hash(
-    *, seq: int, at: datetime, actor: str, action: str, entity: str, entity_id: str, detail: str, prev_hash: str
-) -> str:
+def event_hash(e: AuditEvent) -> str:
+    """SHA-256 over the event's fields (time in UTC) and the previous event's hash."""
     payload = json.dumps(
-        [seq, at.astimezone(timezone.utc).isoformat(timespec="microseconds"), actor, action, entity, entity_id, detail, prev_hash],
+        [e.seq, e.at.astimezone(timezone.utc).isoformat(timespec="microseconds"), e.actor, e.action,
+         e.entity, e.entity_id, e.detail, e.prev_hash],
         ensure_ascii=True,
         separators=(",", ":"),
     )
@@ -54,20 +54,7 @@ def event_hash(
 
 def seal(event: AuditEvent) -> AuditEvent:
     """The event with its hash computed over its fields and prev_hash."""
-    return replace(event, hash=_hash_of(event))
-
-
-def _hash_of(e: AuditEvent) -> str:
-    return event_hash(
-        seq=e.seq,
-        at=e.at,
-        actor=e.actor,
-        action=e.action,
-        entity=e.entity,
-        entity_id=e.entity_id,
-        detail=e.detail,
-        prev_hash=e.prev_hash,
-    )
+    return replace(event, hash=event_hash(event))
 
 
 def verify_chain(events: list[AuditEvent] | tuple[AuditEvent, ...]) -> list[str]:
@@ -80,7 +67,7 @@ def verify_chain(events: list[AuditEvent] | tuple[AuditEvent, ...]) -> list[str]
             problems.append(f"event {e.seq}: expected sequence number {expected_seq} (an event is missing)")
         if e.prev_hash != prev:
             problems.append(f"event {e.seq}: does not link to the event before it")
-        if _hash_of(e) != e.hash:
+        if event_hash(e) != e.hash:
             problems.append(f"event {e.seq}: its contents were changed after it was written")
         prev = e.hash
         expected_seq = e.seq + 1

@@ -22,7 +22,7 @@ from caredesk.services.workspace import Workspace
 from caredesk.store.keys import KdfParams
 from caredesk.store.vault import DataFolder
 from caredesk.ui import unlock_pages as pages
-from caredesk.ui.forms import user_message
+from caredesk.ui.forms import InlineMessage, user_message
 from caredesk.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -211,14 +211,7 @@ class UnlockPanel(QStackedWidget):
             if isinstance(exc, (WrongSecret, TooManyAttempts)):
                 log.info("unlock refused: %s", type(exc).__name__)
                 page.passphrase.selectAll()
-                page.message.show_error(user_message(exc))
-                self._update_countdown()
-            elif isinstance(exc, StoreError):
-                self._show_problem(exc)
-            elif isinstance(exc, CareDeskError):
-                page.message.show_error(user_message(exc))
-            else:
-                raise exc
+            self._refused(page.message, exc)
 
         self.tasks.run(lambda: self.access.unlock(secret), done, failed, _close_workspace)
 
@@ -272,15 +265,7 @@ class UnlockPanel(QStackedWidget):
 
         def failed(exc: BaseException) -> None:
             self._busy(page.recover_button, False)
-            if isinstance(exc, (WrongSecret, TooManyAttempts)):
-                page.message.show_error(user_message(exc))
-                self._update_countdown()
-            elif isinstance(exc, StoreError):
-                self._show_problem(exc)
-            elif isinstance(exc, CareDeskError):
-                page.message.show_error(user_message(exc))
-            else:
-                raise exc
+            self._refused(page.message, exc)
 
         self.tasks.run(lambda: self.access.recover(code, first), done, failed, _close_pair)
 
@@ -316,6 +301,18 @@ class UnlockPanel(QStackedWidget):
         self.tasks.run(work, done, failed, _close_workspace)
 
     # -- shared ----------------------------------------------------------------
+    def _refused(self, message: InlineMessage, exc: BaseException) -> None:
+        """A secret was refused or the store cannot be opened: say so where it helps."""
+        if isinstance(exc, (WrongSecret, TooManyAttempts)):
+            message.show_error(user_message(exc))
+            self._update_countdown()
+        elif isinstance(exc, StoreError):
+            self._show_problem(exc)
+        elif isinstance(exc, CareDeskError):
+            message.show_error(user_message(exc))
+        else:
+            raise exc
+
     def _busy(self, widget: QWidget, on: bool) -> None:
         widget.setEnabled(not on)
         if on:
