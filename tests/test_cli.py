@@ -223,3 +223,53 @@ def test_demo_refuses_an_existing_store(store):
 def test_demo_refuses_a_silly_size(tmp_path):
     r = run("demo", "--data-dir", str(tmp_path / "d"), "--patients", "0", env=pw_env())
     assert_clean_failure(r, 2, "--patients")
+
+
+def test_queue_lists_patients_with_reasons(store):
+    r = run("queue", "--date", "2026-11-24", "--json", "--data-dir", str(store.path), env=pw_env())
+    assert r.returncode == 0, r.stderr
+    (row,) = json.loads(r.stdout)
+    assert row["mrn"] == "T0001" and row["rank"] == 1
+    assert any(x["kind"] == "minutes" and x["text"].startswith("0 of 20 min") for x in row["reasons"])
+    text = run("queue", "--date", "2026-11-24", "--limit", "5", "--data-dir", str(store.path), env=pw_env())
+    assert "Call queue for 2026-11-24: 1 patients" in text.stdout and "Núñez, Zoë" in text.stdout
+
+
+def test_queue_bad_date_and_limit(store):
+    assert_clean_failure(run("queue", "--date", "24/11/2026", "--data-dir", str(store.path), env=pw_env()), 1,
+                         "--date: must be a date written YYYY-MM-DD")
+    assert_clean_failure(run("queue", "--limit", "0", "--data-dir", str(store.path), env=pw_env()), 2, "--limit")
+
+
+def test_log_contact_then_the_report_counts_it(store, tmp_path):
+    r = run("log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes", "21", "--date", "2026-11-02",
+            "--note", "BP log reviewed", "--data-dir", str(store.path), env=pw_env())
+    assert r.returncode == 0, r.stderr
+    assert "Logged reached for T0001, 21 min CCM." in r.stdout
+    csv_path, pdf_path = tmp_path / "b.csv", tmp_path / "b.pdf"
+    rep = run("report", "billing", "--month", "2026-11", "--csv", str(csv_path), "--pdf", str(pdf_path),
+              "--data-dir", str(store.path), env=pw_env())
+    assert rep.returncode == 0, rep.stderr
+    assert "1 enrolled patients" in rep.stdout and "21 minutes" in rep.stdout
+    line = csv_path.read_text(encoding="utf-8").splitlines()[1]
+    assert "T0001" in line and "no chronic conditions (CCM needs 2)" in line
+    assert pdf_path.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--mrn", "NOPE", "--outcome", "reached", "--minutes", "5"], "No patient with MRN NOPE"),
+        (["--mrn", "T0001", "--outcome", "maybe", "--minutes", "5"], "outcome: must be one of"),
+        (["--mrn", "T0001", "--outcome", "reached", "--minutes", "5", "--date", "2999-01-01"], "date: cannot be in the future"),
+        (["--mrn", "T0001", "--outcome", "reached", "--minutes", "-3"], "minutes: must be a whole number"),
+    ],
+)
+def test_log_contact_bad_input_is_one_clear_line(store, args, message):
+    r = run("log-contact", *args, "--data-dir", str(store.path), env=pw_env())
+    assert_clean_failure(r, 1, message)
+
+
+def test_report_bad_month(store):
+    r = run("report", "billing", "--month", "Nov", "--data-dir", str(store.path), env=pw_env())
+    assert_clean_failure(r, 2, "--month must be written YYYY-MM")

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from caredesk import __version__, logs, secrets_input
 from caredesk.domain import audit as actions
@@ -65,6 +66,28 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("verify", parents=[common, secret], help="check the database, its encryption and the audit chain")
+
+    s = sub.add_parser("queue", parents=[common, secret], help="today's call queue, ranked, with reasons")
+    s.add_argument("--date", metavar="YYYY-MM-DD", help="the queue as of this date (default: today)")
+    s.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    s.add_argument("--limit", type=int, metavar="N", help="only the first N patients")
+
+    s = sub.add_parser("log-contact", parents=[common, secret], help="log a call (or other contact) and its minutes")
+    s.add_argument("--mrn", required=True, help="the patient's MRN")
+    s.add_argument("--outcome", required=True, help="reached, voicemail, no answer, wrong number or declined")
+    s.add_argument("--minutes", required=True, type=int, help="whole minutes spent (0 for a quick attempt)")
+    s.add_argument("--date", metavar="YYYY-MM-DD", help="back-fill a call made on an earlier day (never a future one)")
+    s.add_argument("--program", help="the program the minutes count for (default: the patient's main program)")
+    s.add_argument("--note", default="", help="a short note")
+    s.add_argument("--follow-up", metavar="YYYY-MM-DD", help="the next follow-up date")
+    s.add_argument("--channel", default="phone", help="phone, video, home visit, portal or letter")
+    s.add_argument("--staff", default="clinical staff", help="clinical staff (default) or physician/QHP")
+
+    s = sub.add_parser("report", parents=[common, secret], help="reports")
+    s.add_argument("report", choices=["billing"], help="which report")
+    s.add_argument("--month", required=True, metavar="YYYY-MM", help="the calendar month")
+    s.add_argument("--csv", metavar="FILE", help="write the report as CSV")
+    s.add_argument("--pdf", metavar="FILE", help="write the report as PDF")
     sub.add_parser("gui", parents=[common], help="start the desktop app")
     return p
 
@@ -241,10 +264,122 @@ def cmd_verify(args: argparse.Namespace, folder: DataFolder) -> int:
     return 0
 
 
+def _date_arg(field: str, text: str | None):  # type: ignore[no-untyped-def]
+    from caredesk.domain.checks import parse_date
+
+    return None if text is None else parse_date(field, text)
+
+
+def cmd_queue(args: argparse.Namespace, folder: DataFolder) -> int:
+    from caredesk.services.call_queue import CallQueue
+
+    as_of = _date_arg("--date", args.date)
+    if args.limit is not None and args.limit < 1:
+        return _fail("--limit must be at least 1", EXIT_USAGE)
+    ws = _open(args, folder)
+    try:
+        rows = CallQueue(ws).build(as_of)
+        day = as_of or ws.today()
+    finally:
+        ws.lock()
+    rows = rows[: args.limit] if args.limit else rows
+    if args.json:
+        out = [
+            {
+                "rank": i,
+                "mrn": r.patient.mrn,
+                "name": r.patient.display_name,
+                "phone": r.patient.phones[0] if r.patient.phones else None,
+                "call_window": r.patient.call_window or None,
+                "minutes": r.entry.minutes,
+                "threshold": r.entry.threshold,
+                "due": r.entry.due.isoformat() if r.entry.due else None,
+                "score": r.entry.score,
+                "reasons": [
+                    {"kind": x.kind.value, "text": x.text, "due": x.due.isoformat() if x.due else None}
+                    for x in r.entry.reasons
+                ],
+            }
+            for i, r in enumerate(rows, 1)
+        ]
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    print(f"Call queue for {day.isoformat()}: {len(rows)} patients")
+    for i, r in enumerate(rows, 1):
+        minutes = f"{r.entry.minutes}/{r.entry.threshold} min" if r.entry.threshold else f"{r.entry.minutes} min"
+        phone = r.patient.phones[0] if r.patient.phones else "no phone"
+        print(f"{i:>3}. {r.patient.display_name} ({r.patient.mrn}) {phone}  {minutes}")
+        for reason in r.entry.reasons:
+            print(f"       - {reason.text}")
+    return 0
+
+
+def cmd_log_contact(args: argparse.Namespace, folder: DataFolder) -> int:
+    from caredesk.services.calls import log_contact
+
+    on = _date_arg("--date", args.date)
+    follow_up = _date_arg("--follow-up", args.follow_up)
+    ws = _open(args, folder)
+    try:
+        with ws.uow() as uow:
+            patient = uow.patients.by_mrn(args.mrn)
+        if patient is None or patient.id is None:
+            return _fail(f"No patient with MRN {args.mrn}.", EXIT_ERROR)
+        logged = log_contact(
+            ws, patient.id, outcome=args.outcome, minutes=args.minutes, on=on, program=args.program, note=args.note,
+            follow_up=follow_up, channel=args.channel, staff_type=args.staff,
+        )
+    finally:
+        ws.lock()
+    entry = logged.time_entry
+    print(
+        f"Logged {logged.contact.outcome.value} for {args.mrn}"
+        + (f", {entry.minutes} min {entry.program.value}" if entry else ", no minutes")
+        + (f", follow-up {follow_up.isoformat()}" if follow_up else "")
+        + "."
+    )
+    if logged.transition_met:
+        print("TCM interactive contact recorded for the recent discharge.")
+    if logged.letter_task is not None:
+        print("Three calls unanswered this month: a letter task was added.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, folder: DataFolder) -> int:
+    from caredesk.domain.calendar import Month
+    from caredesk.services import billing_report
+
+    try:
+        month = Month.parse(args.month)
+    except ValueError:
+        return _fail("--month must be written YYYY-MM", EXIT_USAGE)
+    ws = _open(args, folder)
+    try:
+        report = billing_report.month_report(ws, month)
+        if args.csv:
+            billing_report.write_csv(ws, report, Path(args.csv))
+        if args.pdf:
+            billing_report.write_pdf(ws, report, Path(args.pdf))
+    finally:
+        ws.lock()
+    print(f"Billing for {month}: {len(report.rows)} enrolled patients, {report.ready_count} with codes earned, "
+          f"{report.total_minutes} minutes.")
+    for code, units in report.units_by_code.items():
+        print(f"  {code}: {units}")
+    for what, path in (("CSV", args.csv), ("PDF", args.pdf)):
+        if path:
+            print(f"{what} written to {path}")
+    return 0
+
+
 COMMANDS = {
     "init": cmd_init,
     "demo": cmd_demo,
     "patients": cmd_patients,
     "change-passphrase": cmd_change_passphrase,
     "verify": cmd_verify,
+    "queue": cmd_queue,
+    "log-contact": cmd_log_contact,
+    "report": cmd_report,
 }

@@ -29,6 +29,7 @@ def _proxy(rows):
 
 def test_fold_drops_case_and_accents():
     assert fold("Núñez Zoë Bélanger ÉMILE") == "nunez zoe belanger emile"
+    assert fold("Đặng Søren Łukasz Straße") == "dang soren lukasz strasse"
 
 
 def test_typing_without_accents_finds_accented_names(qapp):

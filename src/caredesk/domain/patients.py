@@ -276,6 +276,7 @@ class PatientSummary:
     programs: tuple[Program, ...]
     last_contact: date | None
     minutes_this_month: int
+    call_window: str = ""
 
     @property
     def display_name(self) -> str:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -79,27 +79,31 @@ class Patients:
     def count(self) -> int:
         return self.s.scalar(select(func.count()).select_from(t.PatientRow)) or 0
 
-    def summaries(self, today: date) -> list[PatientSummary]:
-        """Every patient with the list's computed columns, in three narrow queries."""
+    def summaries(self, today: date, ids: list[int] | None = None) -> list[PatientSummary]:
+        """Every patient (or only `ids`) with the list's computed columns, in four narrow queries."""
         month = Month.of(today)
+
+        def scoped(col: Any) -> Any:
+            return col.in_(ids) if ids is not None else true()
+
         last = dict(
             self.s.execute(
                 select(t.ContactRow.patient_id, func.max(t.ContactRow.on))
-                .where(t.ContactRow.outcome.in_(_REACHED))
+                .where(t.ContactRow.outcome.in_(_REACHED), scoped(t.ContactRow.patient_id))
                 .group_by(t.ContactRow.patient_id)
             ).all()
         )
         minutes = dict(
             self.s.execute(
                 select(t.TimeEntryRow.patient_id, func.sum(t.TimeEntryRow.minutes))
-                .where(t.TimeEntryRow.on.between(month.first_day, month.last_day))
+                .where(t.TimeEntryRow.on.between(month.first_day, month.last_day), scoped(t.TimeEntryRow.patient_id))
                 .group_by(t.TimeEntryRow.patient_id)
             ).all()
         )
         programs: dict[int, list[Program]] = defaultdict(list)
         for pid, program in self.s.execute(
             select(t.EnrollmentRow.patient_id, t.EnrollmentRow.program)
-            .where(t.EnrollmentRow.start_date <= today)
+            .where(t.EnrollmentRow.start_date <= today, scoped(t.EnrollmentRow.patient_id))
             .where((t.EnrollmentRow.end_date.is_(None)) | (t.EnrollmentRow.end_date >= today))
             .order_by(t.EnrollmentRow.patient_id, t.EnrollmentRow.id)
         ):
@@ -115,7 +119,10 @@ class Patients:
                 t.PatientRow.phones_json,
                 t.PatientRow.status,
                 t.PatientRow.risk_tier,
-            ).order_by(t.PatientRow.family_name, t.PatientRow.given_name, t.PatientRow.id)
+                t.PatientRow.call_window,
+            )
+            .where(scoped(t.PatientRow.id))
+            .order_by(t.PatientRow.family_name, t.PatientRow.given_name, t.PatientRow.id)
         )
         out = []
         for r in rows:
@@ -133,6 +140,7 @@ class Patients:
                     programs=tuple(programs.get(r.id, ())),
                     last_contact=last.get(r.id),
                     minutes_this_month=int(minutes.get(r.id) or 0),
+                    call_window=r.call_window,
                 )
             )
         return out
@@ -189,6 +197,15 @@ class Records:
             select(self.row_cls).where(self.row_cls.patient_id == patient_id).order_by(self.row_cls.id)
         )
         return [m.from_row(self.domain_cls, r) for r in rows]
+
+    def update(self, record: Any) -> Any:
+        row = self.s.get(self.row_cls, record.id)
+        if row is None:
+            raise LookupError("no such record")
+        for key, value in m.values_of(record).items():
+            setattr(row, key, value)
+        self.s.flush()
+        return m.from_row(self.domain_cls, row)
 
 
 class Contacts(Records):

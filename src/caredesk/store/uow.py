@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, tzinfo
+from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from caredesk.domain.calendar import local_date
+from caredesk.store import billing_facts
 from caredesk.store import mapping as m
 from caredesk.store import models as t
+from caredesk.store import queue_facts
 from caredesk.store import repositories as r
 
 
@@ -34,6 +37,8 @@ class UnitOfWork:
         self.audit_log = r.AuditLog(s)
         self.assessments = r.Assessments(s)
         self.meta = r.Meta(s)
+        self.queue_facts = partial(queue_facts.load, s)
+        self.billing_facts = partial(billing_facts.load, s)
         records = {name: r.Records(s, row, dom) for name, (row, dom) in r.REPO_TABLES.items()}
         self.enrollments = records["enrollments"]
         self.conditions = records["conditions"]

@@ -1,0 +1,267 @@
+"""Medicare care-management billing for one patient-month (SPEC section 3).
+
+The codes are data: BILLING_CODES holds one row per code with its source, so a fee-schedule
+change is a change of this table. `bill` reads the table: whole minutes of the calendar
+month, a threshold counts only when fully reached, nothing is rounded up, add-on caps
+hold, and each program's minutes feed only that program's codes (never counted twice).
+TCM (99495/99496) depends on visits and is not billed here; APCM (G0556-G0558) is in the
+table but APCM enrollment is not modelled yet, so neither is ever emitted by `bill`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from caredesk.domain.calendar import Month
+from caredesk.domain.contacts import StaffType
+from caredesk.domain.patients import Enrollment, Program
+
+CS = StaffType.CLINICAL_STAFF
+QHP = StaffType.PHYSICIAN
+
+_CCM_SOURCE = "CMS MLN909188 (CCM), CY2025 PFS"
+_PCM_SOURCE = "CMS MLN909188 (CCM/PCM), CY2025 PFS"
+_BHI_SOURCE = "CMS MLN909432 (BHI), CY2025 PFS"
+_RPM_SOURCE = "CMS CY2025 PFS final rule (RPM treatment management)"
+_RPM26_SOURCE = "CMS CY2026 PFS final rule (RPM 10-minute treatment management)"
+_TCM_SOURCE = "CMS MLN908628 (TCM), Noridian TCM page, CY2025 PFS"
+_APCM_SOURCE = "CMS CY2025 PFS final rule (APCM)"
+
+
+@dataclass(frozen=True)
+class BillingCode:
+    code: str
+    program: Program | None  # None: APCM, whose enrollment is not modelled yet
+    staff: StaffType | None  # whose minutes count; None: any staff type (RPM) or no time
+    first: int | None  # minutes for a base code; None for add-ons and untimed codes
+    addon_of: str | None
+    each: int | None  # minutes per add-on unit
+    cap: int | None  # most add-on units per month; None: no cap in the SPEC table
+    description: str
+    source: str
+    min_conditions: int = 0  # chronic conditions the patient needs
+    starts: Month | None = None  # first month the code exists
+
+
+BILLING_CODES: tuple[BillingCode, ...] = (
+    BillingCode("99490", Program.CCM, CS, 20, None, None, None,
+                "CCM, first 20 min of clinical-staff time", _CCM_SOURCE, min_conditions=2),
+    BillingCode("99439", Program.CCM, CS, None, "99490", 20, 2,
+                "CCM, each further 20 min of clinical-staff time (at most 2)", _CCM_SOURCE, min_conditions=2),
+    BillingCode("99487", Program.COMPLEX_CCM, CS, 60, None, None, None,
+                "complex CCM, first 60 min of clinical-staff time", _CCM_SOURCE, min_conditions=2),
+    BillingCode("99489", Program.COMPLEX_CCM, CS, None, "99487", 30, None,
+                "complex CCM, each further 30 min of clinical-staff time", _CCM_SOURCE, min_conditions=2),
+    BillingCode("99491", Program.CCM, QHP, 30, None, None, None,
+                "CCM by the physician/QHP, first 30 min of own time", _CCM_SOURCE, min_conditions=2),
+    BillingCode("99437", Program.CCM, QHP, None, "99491", 30, None,
+                "CCM by the physician/QHP, each further 30 min of own time", _CCM_SOURCE, min_conditions=2),
+    BillingCode("99426", Program.PCM, CS, 30, None, None, None,
+                "PCM, first 30 min of clinical-staff time", _PCM_SOURCE, min_conditions=1),
+    BillingCode("99427", Program.PCM, CS, None, "99426", 30, None,
+                "PCM, each further 30 min of clinical-staff time", _PCM_SOURCE, min_conditions=1),
+    BillingCode("99484", Program.BHI, CS, 20, None, None, None,
+                "BHI, at least 20 min of clinical-staff time", _BHI_SOURCE),
+    BillingCode("99457", Program.RPM, None, 20, None, None, None,
+                "RPM treatment management, first 20 min", _RPM_SOURCE),
+    BillingCode("99458", Program.RPM, None, None, "99457", 20, None,
+                "RPM treatment management, each further 20 min", _RPM_SOURCE),
+    BillingCode("99470", Program.RPM, None, 10, None, None, None,
+                "RPM treatment management, first 10 min (not with 99457)", _RPM26_SOURCE,
+                starts=Month(2026, 1)),
+    BillingCode("99495", Program.TCM, None, None, None, None, None,
+                "TCM, moderate complexity: contact within 2 business days, face-to-face within 14 days",
+                _TCM_SOURCE),
+    BillingCode("99496", Program.TCM, None, None, None, None, None,
+                "TCM, high complexity: contact within 2 business days, face-to-face within 7 days",
+                _TCM_SOURCE),
+    BillingCode("G0556", None, None, None, None, None, None,
+                "APCM, monthly, 0-1 chronic conditions", _APCM_SOURCE, starts=Month(2025, 1)),
+    BillingCode("G0557", None, None, None, None, None, None,
+                "APCM, monthly, 2 or more chronic conditions", _APCM_SOURCE, starts=Month(2025, 1)),
+    BillingCode("G0558", None, None, None, None, None, None,
+                "APCM, monthly, 2 or more chronic conditions and QMB", _APCM_SOURCE, starts=Month(2025, 1)),
+)
+
+# Programs that cannot share a month: when both earn codes the first is kept.
+EXCLUSIONS: tuple[tuple[Program, Program, str], ...] = (
+    (Program.COMPLEX_CCM, Program.CCM, "CCM and complex CCM in one month: complex chosen"),
+    (Program.CCM, Program.PCM, "CCM and PCM in one month: CCM chosen"),
+    (Program.COMPLEX_CCM, Program.PCM, "complex CCM and PCM in one month: complex CCM chosen"),
+)
+
+# Where a care manager's minutes go by default, most specific program first.
+MAIN_PROGRAM_ORDER = (Program.COMPLEX_CCM, Program.CCM, Program.PCM, Program.BHI, Program.RPM)
+
+_ORDER = {c.code: i for i, c in enumerate(BILLING_CODES)}
+
+
+@dataclass(frozen=True)
+class PatientMonth:
+    month: Month
+    enrollments: tuple[Enrollment, ...]
+    chronic_conditions: int
+    minutes: Mapping[tuple[Program, StaffType], int]  # whole minutes of the calendar month
+
+
+@dataclass(frozen=True)
+class BilledCode:
+    code: str
+    units: int
+    minutes: int  # the minutes these units stand for (threshold x units), not the month total
+
+
+@dataclass(frozen=True)
+class BillingResult:
+    codes: tuple[BilledCode, ...]
+    reasons: tuple[str, ...]
+
+    def codes_text(self) -> str:
+        """'99490, 99439 x2'; empty when nothing is billed."""
+        return ", ".join(c.code if c.units == 1 else f"{c.code} x{c.units}" for c in self.codes)
+
+
+def _active_in(e: Enrollment, month: Month) -> bool:
+    return e.start_date <= month.last_day and (e.end_date is None or e.end_date >= month.first_day)
+
+
+def _consented(enrollments: Iterable[Enrollment], program: Program, month: Month) -> bool:
+    return any(
+        e.program == program and _active_in(e, month) and e.consented_by(month.last_day) for e in enrollments
+    )
+
+
+def _in_effect(c: BillingCode, month: Month) -> bool:
+    return c.starts is None or c.starts <= month
+
+
+def _staff_ladders(program: Program, month: Month) -> list[list[BillingCode]]:
+    """Base codes of a program grouped by staff type (table order), each sorted by threshold.
+
+    One group bills one base code a month: the highest reached (99457 over 99470).
+    """
+    groups: dict[StaffType | None, list[BillingCode]] = {}
+    for c in BILLING_CODES:
+        if c.program == program and c.first is not None and c.addon_of is None and _in_effect(c, month):
+            groups.setdefault(c.staff, []).append(c)
+    return [sorted(g, key=lambda c: c.first or 0) for g in groups.values()]
+
+
+def _addon(base: BillingCode, month: Month) -> BillingCode | None:
+    return next((c for c in BILLING_CODES if c.addon_of == base.code and _in_effect(c, month)), None)
+
+
+def _minutes(pm: PatientMonth, program: Program, staff: StaffType | None) -> int:
+    if staff is None:
+        return sum(v for (p, _s), v in pm.minutes.items() if p == program)
+    return pm.minutes.get((program, staff), 0)
+
+
+def _conditions_reason(have: int, need: int, program: Program) -> str:
+    what = "no chronic conditions" if have == 0 else f"only {have} chronic condition{'s' if have > 1 else ''}"
+    return f"{what} ({program.value} needs {need})"
+
+
+def _earn(ladder: list[BillingCode], m: int, month: Month) -> tuple[list[BilledCode], list[str]]:
+    """Codes one staff type's minutes earn, and why not more."""
+    reached = [c for c in ladder if m >= (c.first or 0)]
+    if not reached:
+        return [], [f"{m} of {ladder[0].first} min for {ladder[0].code}"]
+    base = reached[-1]
+    first = base.first or 0
+    codes = [BilledCode(base.code, 1, first)]
+    higher = ladder[len(reached):]
+    if higher:
+        return codes, [f"{m} of {higher[0].first} min for {higher[0].code}"]
+    add = _addon(base, month)
+    if add is None or not add.each:
+        return codes, []
+    possible = (m - first) // add.each
+    units = possible if add.cap is None else min(possible, add.cap)
+    if units:
+        codes.append(BilledCode(add.code, units, units * add.each))
+    if add.cap is not None and possible > add.cap:
+        return codes, [f"{add.code} capped at {add.cap} per month"]
+    if add.cap is None or units < add.cap:
+        return codes, [f"{m} of {first + (units + 1) * add.each} min for the next {add.code}"]
+    return codes, []
+
+
+def _bill_program(pm: PatientMonth, program: Program) -> tuple[list[BilledCode], list[str]]:
+    ladders = _staff_ladders(program, pm.month)
+    if not _consented(pm.enrollments, program, pm.month):
+        return [], [f"no consent on file for {program.value}"]
+    need = max(c.min_conditions for ladder in ladders for c in ladder)
+    if pm.chronic_conditions < need:
+        return [], [_conditions_reason(pm.chronic_conditions, need, program)]
+    results = []
+    for i, ladder in enumerate(ladders):
+        m = _minutes(pm, program, ladder[0].staff)
+        if i > 0 and m == 0:
+            continue  # a second staff type (physician/QHP) with no time: nothing to say
+        results.append(_earn(ladder, m, pm.month))
+    earned = [r for r in results if r[0]]
+    if not earned:
+        return [], [why for _codes, reasons in results for why in reasons]
+    # One staff type's codes a month (99491 is not reported with 99490): the one earning
+    # more units wins, so adding minutes never lowers what the program earns; on a tie the
+    # later group (the practitioner's own time) wins.
+    best = max(reversed(earned), key=lambda r: sum(c.units for c in r[0]))
+    reasons = list(best[1])
+    for other in earned:
+        if other is not best:
+            reasons.append(f"{other[0][0].code} and {best[0][0].code} in one month: {best[0][0].code} chosen")
+    return best[0], reasons
+
+
+def bill(pm: PatientMonth) -> BillingResult:
+    """Codes and units earned in the month and, when less than possible, the reasons."""
+    per_program: dict[Program, tuple[list[BilledCode], list[str]]] = {}
+    for program in Program:
+        if any(e.program == program and _active_in(e, pm.month) for e in pm.enrollments) and _staff_ladders(
+            program, pm.month
+        ):
+            per_program[program] = _bill_program(pm, program)
+    if not per_program:
+        return BillingResult((), ("not enrolled in a billable program this month",))
+    excluded: list[str] = []
+    for keep, drop, why in EXCLUSIONS:
+        if keep in per_program and drop in per_program and per_program[keep][0]:
+            if per_program[drop][0]:
+                excluded.append(why)
+            del per_program[drop]  # its shortfalls are moot once the other program bills
+    codes = sorted((c for cs, _r in per_program.values() for c in cs), key=lambda c: _ORDER[c.code])
+    reasons = [why for _c, rs in per_program.values() for why in rs] + excluded
+    return BillingResult(tuple(codes), tuple(reasons))
+
+
+def next_threshold(pm: PatientMonth, program: Program) -> tuple[int, int] | None:
+    """(minutes so far, minutes for the next billable unit) of the program's clinical-staff time.
+
+    Minutes only: consent and conditions are flagged elsewhere in the queue. None when the
+    patient is not enrolled in the program this month or no further unit can be earned.
+    """
+    if not any(e.program == program and _active_in(e, pm.month) for e in pm.enrollments):
+        return None
+    ladders = _staff_ladders(program, pm.month)
+    if not ladders:
+        return None
+    ladder = ladders[0]  # table order puts the clinical-staff (or any-staff) ladder first
+    m = _minutes(pm, program, ladder[0].staff)
+    reached = [c for c in ladder if m >= (c.first or 0)]
+    if len(reached) < len(ladder):
+        return m, ladder[len(reached)].first or 0
+    base = reached[-1]
+    add = _addon(base, pm.month)
+    if add is None or not add.each:
+        return None
+    possible = (m - (base.first or 0)) // add.each
+    if add.cap is not None and possible >= add.cap:
+        return None
+    return m, (base.first or 0) + (possible + 1) * add.each
+
+
+def main_program(enrollments: Iterable[Enrollment], month: Month) -> Program | None:
+    """The program a care manager's minutes go to by default (complex CCM > CCM > PCM > BHI > RPM)."""
+    active = {e.program for e in enrollments if _active_in(e, month)}
+    return next((p for p in MAIN_PROGRAM_ORDER if p in active), None)

@@ -1,0 +1,292 @@
+"""Today's call queue: whom to call and why (SPEC section 3, "Call queue").
+
+`rank` is a function of values: the same facts and date give the same queue. Every
+entry carries its reasons in order; the score exists only to order entries. The order
+follows the SPEC: safety flags; overdue and due-today transition deadlines; overdue and
+due-today follow-ups and tasks; enrolled patients short of the month's time threshold
+(more urgent as working days run out); patients past their contact cadence; clinical
+flags; missing consent; care-plan review overdue. Paused, disenrolled and deceased
+patients never appear; after an unanswered attempt a patient waits a business day
+(only a safety flag brings them back sooner).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, tzinfo
+from enum import Enum
+
+from caredesk.domain import attempts, billing, transitions
+from caredesk.domain.calendar import Month
+from caredesk.domain.contacts import Contact, Outcome, StaffType
+from caredesk.domain.coordination import Assessment, Task, TaskStatus, Transition
+from caredesk.domain.patients import Enrollment, Program, RiskTier, Status
+from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
+
+# Days without a reached contact before a patient is due a call, by risk tier.
+CADENCE_DAYS = {RiskTier.HIGH: 7, RiskTier.MEDIUM: 14, RiskTier.LOW: 30}
+PHQ9_RESCREEN = 15
+BP_HIGH = (160, 100)
+A1C_HIGH = 9.0
+
+
+class ReasonKind(str, Enum):
+    """In queue order: a patient's most urgent reason decides their place."""
+
+    SAFETY = "safety"
+    TRANSITION = "transition"
+    FOLLOW_UP = "follow-up"
+    TASK = "task"
+    MINUTES = "minutes"
+    CADENCE = "cadence"
+    CLINICAL = "clinical"
+    CONSENT = "consent"
+    CARE_PLAN = "care plan"
+    LETTER = "letter"
+
+
+# Base weights keep the SPEC's order: any reason of a kind outranks every reason of a
+# later kind; the urgency added within a kind stays below the gap to the next one.
+_WEIGHT = {
+    ReasonKind.SAFETY: 90_000,
+    ReasonKind.TRANSITION: 80_000,
+    ReasonKind.FOLLOW_UP: 70_000,
+    ReasonKind.TASK: 70_000,
+    ReasonKind.MINUTES: 60_000,
+    ReasonKind.CADENCE: 50_000,
+    ReasonKind.CLINICAL: 40_000,
+    ReasonKind.CONSENT: 30_000,
+    ReasonKind.CARE_PLAN: 20_000,
+    ReasonKind.LETTER: 10_000,
+}
+_MAX_URGENCY = 9_000
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    kind: ReasonKind
+    text: str
+    due: date | None = None
+    urgency: int = 0  # within its kind; higher first
+
+    @property
+    def weight(self) -> int:
+        return _WEIGHT[self.kind] + min(self.urgency, _MAX_URGENCY)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    value: float
+    on: date
+    second: float | None = None  # diastolic, for blood pressure
+
+
+@dataclass(frozen=True, slots=True)
+class PatientFacts:
+    """What the queue needs to know about one patient; the store fills it in one pass."""
+
+    patient_id: int
+    status: Status
+    risk_tier: RiskTier
+    enrollments: tuple[Enrollment, ...] = ()
+    chronic_conditions: int = 0
+    minutes: Mapping[tuple[Program, StaffType], int] = field(default_factory=dict)
+    contacts: tuple[Contact, ...] = ()  # recent ones (this month and last), any order
+    last_reached: date | None = None
+    open_tasks: tuple[Task, ...] = ()
+    transitions: tuple[Transition, ...] = ()
+    phq9: Assessment | None = None  # the latest
+    social_needs_positive: bool = False  # latest screen positive
+    open_referral: bool = False
+    last_bp: Reading | None = None
+    last_a1c: Reading | None = None
+    has_care_plan: bool = False
+    care_plan_review: date | None = None  # next review of the latest finalized version
+    call_window: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueEntry:
+    patient_id: int
+    reasons: tuple[Reason, ...]
+    minutes: int  # this month, the main program's clinical-staff minutes
+    threshold: int | None  # minutes needed for the next billable unit, if any
+    score: int
+    due: date | None  # the earliest due date among the reasons
+
+    @property
+    def top(self) -> Reason:
+        return self.reasons[0]
+
+
+def _md(day: date) -> str:
+    return f"{day.month}/{day.day}"
+
+
+def rank(
+    facts: Iterable[PatientFacts],
+    as_of: date,
+    tz: tzinfo,
+    calendar: BusinessCalendar = US_FEDERAL,
+) -> list[QueueEntry]:
+    """The queue for `as_of`: highest score first, ties by patient id (a total order)."""
+    entries = [e for f in facts if (e := entry_for(f, as_of, tz, calendar)) is not None]
+    entries.sort(key=lambda e: (-e.score, e.patient_id))
+    return entries
+
+
+def entry_for(f: PatientFacts, as_of: date, tz: tzinfo, calendar: BusinessCalendar = US_FEDERAL) -> QueueEntry | None:
+    if f.status is not Status.ACTIVE:
+        return None
+    month = Month.of(as_of)
+    reasons = _safety(f)
+    held = attempts.hold_until(f.contacts, tz, calendar)
+    if held is not None and held > as_of and not reasons:
+        return None  # waits a business day after an unanswered attempt
+    reasons += _transitions(f, as_of, calendar)
+    reasons += _follow_ups(f, as_of)
+    reasons += _tasks(f, as_of)
+    minutes_reason, have, need = _minutes(f, as_of, month, calendar)
+    reasons += minutes_reason
+    reasons += _cadence(f, as_of)
+    reasons += _clinical(f)
+    reasons += _consent(f, as_of)
+    reasons += _care_plan(f, as_of)
+    if attempts.letter_proposed(f.contacts, month, tz):
+        reasons.append(Reason(ReasonKind.LETTER, f"{attempts.LETTER_AFTER} calls unanswered this month - send a letter"))
+    if not reasons:
+        return None
+    ordered = tuple(sorted(reasons, key=lambda r: (-r.weight, r.due or date.max, r.text)))
+    # The top reason places the patient; the others only break ties between equals.
+    score = ordered[0].weight * 100 + min(99, sum(r.weight for r in ordered[1:]) // 10_000)
+    dues = [r.due for r in ordered if r.due is not None]
+    return QueueEntry(f.patient_id, ordered, have, need, score, min(dues) if dues else None)
+
+
+def _safety(f: PatientFacts) -> list[Reason]:
+    """PHQ-9 item 9 above 0, until the patient has been reached after that screen."""
+    a = f.phq9
+    checked = f.last_reached is not None and f.last_reached > a.taken_on if a is not None else False
+    if a is not None and len(a.answers) >= 9 and a.answers[8] > 0 and not checked:
+        return [Reason(ReasonKind.SAFETY, f"PHQ-9 item 9 positive on {_md(a.taken_on)} - safety check", a.taken_on, 1)]
+    return []
+
+
+def _transitions(f: PatientFacts, as_of: date, calendar: BusinessCalendar) -> list[Reason]:
+    out = []
+    for t, d in transitions.open_deadlines(f.transitions, as_of, calendar):
+        status = d.status(as_of)
+        late = (as_of - d.due).days
+        if status is transitions.DeadlineStatus.OVERDUE:
+            text = f"Discharged {_md(t.discharged_on)} - {d.kind} overdue since {_md(d.due)}"
+            out.append(Reason(ReasonKind.TRANSITION, text, d.due, 2_000 + min(late, 999)))
+        elif d.due == as_of:
+            out.append(Reason(ReasonKind.TRANSITION, f"Discharged {_md(t.discharged_on)} - {d.kind} due today", d.due, 1_500))
+        else:
+            # Still open but not yet due: shown, ranked by how soon.
+            text = f"Discharged {_md(t.discharged_on)} - {d.kind} due by {_md(d.due)}"
+            out.append(Reason(ReasonKind.TRANSITION, text, d.due, max(0, 1_000 - 50 * (d.due - as_of).days)))
+    return out
+
+
+def _pending_follow_up(f: PatientFacts) -> date | None:
+    """The follow-up date set by the latest contact that set one, unless a reached contact came on or after it."""
+    with_follow_up = [c for c in f.contacts if c.follow_up is not None]
+    if not with_follow_up:
+        return None
+    latest = max(with_follow_up, key=lambda c: c.at)
+    due = latest.follow_up
+    assert due is not None
+    reached_since = any(c.outcome is Outcome.REACHED and c.at > latest.at for c in f.contacts)
+    return None if reached_since else due
+
+
+def _follow_ups(f: PatientFacts, as_of: date) -> list[Reason]:
+    due = _pending_follow_up(f)
+    if due is None or due > as_of:
+        return []
+    if due == as_of:
+        return [Reason(ReasonKind.FOLLOW_UP, "Follow-up due today", due, 500)]
+    return [Reason(ReasonKind.FOLLOW_UP, f"Follow-up overdue since {_md(due)}", due, 500 + min((as_of - due).days, 500))]
+
+
+def _tasks(f: PatientFacts, as_of: date) -> list[Reason]:
+    out = []
+    for t in f.open_tasks:
+        if t.status is not TaskStatus.OPEN or t.due is None or t.due > as_of:
+            continue
+        late = (as_of - t.due).days
+        text = f"Task due today: {t.title}" if late == 0 else f"Task overdue since {_md(t.due)}: {t.title}"
+        out.append(Reason(ReasonKind.TASK, text, t.due, 400 + min(late, 500)))
+    return out
+
+
+def _minutes(
+    f: PatientFacts, as_of: date, month: Month, calendar: BusinessCalendar
+) -> tuple[list[Reason], int, int | None]:
+    program = billing.main_program(f.enrollments, month)
+    if program is None:
+        return [], 0, None
+    pm = billing.PatientMonth(month=month, enrollments=f.enrollments, chronic_conditions=f.chronic_conditions,
+                              minutes=f.minutes)
+    have = f.minutes.get((program, StaffType.CLINICAL_STAFF), 0)
+    nxt = billing.next_threshold(pm, program)
+    consented = any(e.program is program and e.consented_by(month.last_day) for e in f.enrollments)
+    if nxt is None or not consented:
+        return [], have, None
+    have, need = nxt
+    # The queue chases the month's first threshold (99490's 20 min, say); add-on units
+    # after it are shown in the minutes bar but never put a patient in the queue.
+    program_codes = {c.code for c in billing.BILLING_CODES if c.program is program}
+    if any(c.code in program_codes for c in billing.bill(pm).codes):
+        return [], have, need
+    days_left = calendar.business_days_left(as_of)
+    short = need - have
+    text = f"{have} of {need} min this month, {days_left} working day{'s' if days_left != 1 else ''} left"
+    # Minutes still needed per working day left: the tighter, the more urgent.
+    urgency = min(_MAX_URGENCY, (short * 100) // max(days_left, 1))
+    return [Reason(ReasonKind.MINUTES, text, month.last_day, urgency)], have, need
+
+
+def _cadence(f: PatientFacts, as_of: date) -> list[Reason]:
+    limit = CADENCE_DAYS[f.risk_tier]
+    if f.last_reached is None:
+        return [Reason(ReasonKind.CADENCE, "Never reached", None, 1_000)]
+    days = (as_of - f.last_reached).days
+    if days <= limit:
+        return []
+    return [Reason(ReasonKind.CADENCE, f"No contact for {days} days", None, min(days - limit, 999))]
+
+
+def _clinical(f: PatientFacts) -> list[Reason]:
+    out = []
+    if f.phq9 is not None and f.phq9.score >= PHQ9_RESCREEN:
+        out.append(Reason(ReasonKind.CLINICAL, f"PHQ-9 {f.phq9.score} - re-screen", None, f.phq9.score))
+    bp = f.last_bp
+    if bp is not None and bp.second is not None and (bp.value >= BP_HIGH[0] or bp.second >= BP_HIGH[1]):
+        out.append(Reason(ReasonKind.CLINICAL, f"BP {bp.value:g}/{bp.second:g} on {_md(bp.on)}", None, int(bp.value) - 100))
+    if f.last_a1c is not None and f.last_a1c.value >= A1C_HIGH:
+        a = f.last_a1c
+        out.append(Reason(ReasonKind.CLINICAL, f"A1c {a.value:g} on {_md(a.on)}", None, int(a.value * 10)))
+    if f.social_needs_positive and not f.open_referral:
+        out.append(Reason(ReasonKind.CLINICAL, "Social needs positive - no referral yet", None, 50))
+    return out
+
+
+def _consent(f: PatientFacts, as_of: date) -> list[Reason]:
+    active = [e for e in f.enrollments if e.active_on(as_of)]
+    missing = [e.program.value for e in active if not e.consented_by(as_of)]
+    if not missing:
+        return []
+    return [Reason(ReasonKind.CONSENT, f"No consent on file ({', '.join(missing)})")]
+
+
+def _care_plan(f: PatientFacts, as_of: date) -> list[Reason]:
+    if not any(e.active_on(as_of) for e in f.enrollments):
+        return []
+    if not f.has_care_plan:
+        return [Reason(ReasonKind.CARE_PLAN, "No finalized care plan")]
+    if f.care_plan_review is not None and f.care_plan_review < as_of:
+        due = f.care_plan_review
+        return [Reason(ReasonKind.CARE_PLAN, f"Care-plan review overdue since {_md(due)}", due, min((as_of - due).days, 999))]
+    return []

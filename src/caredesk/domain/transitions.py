@@ -1,0 +1,66 @@
+"""Transitions of care: the TCM deadlines a discharge starts, and whether they are met.
+
+SPEC section 3: interactive contact within 2 business days of discharge; face-to-face
+visit within 7 calendar days (high complexity) or 14 (moderate).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import Enum
+
+from caredesk.domain.coordination import Complexity, Transition
+from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
+
+TCM_CONTACT = "TCM contact"
+FACE_TO_FACE = "face-to-face visit"
+
+CONTACT_BUSINESS_DAYS = 2
+VISIT_DAYS = {Complexity.HIGH: 7, Complexity.MODERATE: 14}
+# TCM covers the 30 days beginning on the discharge day; after that a deadline is moot.
+TCM_PERIOD_DAYS = 30
+
+
+class DeadlineStatus(str, Enum):
+    MET = "met"
+    MET_LATE = "met late"
+    DUE = "due"
+    OVERDUE = "overdue"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str  # TCM_CONTACT or FACE_TO_FACE
+    due: date
+    done_on: date | None
+
+    def status(self, as_of: date) -> DeadlineStatus:
+        if self.done_on is not None:
+            return DeadlineStatus.MET if self.done_on <= self.due else DeadlineStatus.MET_LATE
+        return DeadlineStatus.DUE if as_of <= self.due else DeadlineStatus.OVERDUE
+
+
+def tcm_deadlines(t: Transition, calendar: BusinessCalendar = US_FEDERAL) -> tuple[Deadline, Deadline]:
+    """(interactive contact, face-to-face visit) deadlines for one discharge."""
+    contact = Deadline(
+        TCM_CONTACT, calendar.add_business_days(t.discharged_on, CONTACT_BUSINESS_DAYS), t.contacted_on
+    )
+    visit = Deadline(FACE_TO_FACE, t.discharged_on + timedelta(days=VISIT_DAYS[t.complexity]), t.seen_on)
+    return contact, visit
+
+
+def open_deadlines(
+    transitions: Iterable[Transition], as_of: date, calendar: BusinessCalendar = US_FEDERAL
+) -> list[tuple[Transition, Deadline]]:
+    """Deadlines not yet met (due or overdue) of discharges in the TCM period, soonest first."""
+    found: list[tuple[Transition, Deadline]] = []
+    for t in transitions:
+        if not 0 <= (as_of - t.discharged_on).days < TCM_PERIOD_DAYS:
+            continue
+        for d in tcm_deadlines(t, calendar):
+            if d.status(as_of) in (DeadlineStatus.DUE, DeadlineStatus.OVERDUE):
+                found.append((t, d))
+    # Ties broken on stable values so the queue is the same for the same data.
+    found.sort(key=lambda td: (td[1].due, td[0].patient_id, td[0].discharged_on, td[0].id or 0, td[1].kind))
+    return found

@@ -1,0 +1,59 @@
+"""Business days: weekdays that are not US federal holidays (the TCM and month-end clock).
+
+Holidays come from the maintained `holidays` package (federal public holidays, with the
+observed Friday/Monday when one falls on a weekend), never from a hand-kept list.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import holidays
+
+
+class BusinessCalendar:
+    def __init__(self, country: str = "US", subdiv: str | None = None) -> None:
+        self.country = country
+        self.subdiv = subdiv
+        # Built per year on first use: a queue over a few years touches only those years.
+        self._years: dict[int, dict[date, str]] = {}
+
+    def _holidays(self, year: int) -> dict[date, str]:
+        found = self._years.get(year)
+        if found is None:
+            table = holidays.country_holidays(self.country, subdiv=self.subdiv, years=year)
+            # Keep only dates inside `year`: the package may list an observed day of a
+            # neighbouring year, which that year's own table already holds.
+            found = {d: name for d, name in table.items() if d.year == year}
+            self._years[year] = found
+        return found
+
+    def holiday_name(self, day: date) -> str | None:
+        return self._holidays(day.year).get(day)
+
+    def is_business_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self._holidays(day.year)
+
+    def add_business_days(self, day: date, n: int) -> date:
+        """The n-th business day after `day`; `day` itself never counts; n=0 gives `day`."""
+        if n < 0:
+            raise ValueError("the number of business days cannot be negative")
+        while n > 0:
+            day += timedelta(days=1)
+            if self.is_business_day(day):
+                n -= 1
+        return day
+
+    def next_business_day(self, day: date) -> date:
+        return self.add_business_days(day, 1)
+
+    def business_days_left(self, day: date) -> int:
+        """Business days from `day` (counted when it is one) through the end of its month."""
+        count = 0
+        month = day.month
+        while day.month == month:
+            count += self.is_business_day(day)
+            day += timedelta(days=1)
+        return count
+
+
+US_FEDERAL = BusinessCalendar()

@@ -1,0 +1,1 @@
+"""reportlab documents. No patient data in PDF metadata."""

@@ -1,0 +1,96 @@
+"""The month's billing report for the biller: a landscape table, page x of y on every page."""
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import datetime
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import landscape, letter
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+from caredesk.pdf import fonts
+
+FOOTER = "Confidential: contains protected health information. Handle and dispose of securely."
+HEADERS = ("Patient", "MRN", "DOB", "Programs", "Practitioner", "Consent", "Min (staff / MD)", "Codes", "Why not (more)")
+WIDTHS = (1.5, 0.8, 0.85, 0.95, 1.25, 0.85, 0.75, 1.05, 2.0)  # inches: 10 across a landscape letter page
+
+
+class _NumberedCanvas(Canvas):
+    """Two passes: pages are kept until the end so each footer can say 'page x of y'."""
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.setFont(fonts.REGULAR, 8)
+            self.setFillColor(colors.HexColor("#444444"))
+            self.drawString(0.5 * inch, 0.4 * inch, FOOTER)
+            self.drawRightString(landscape(letter)[0] - 0.5 * inch, 0.4 * inch, f"Page {self._pageNumber} of {total}")
+            super().showPage()
+        super().save()
+
+
+def render(report, *, generated: datetime, progress: Callable[[int, int], None] | None = None) -> bytes:  # type: ignore[no-untyped-def]
+    """The report as PDF bytes. `progress(done, total)` is called as rows are laid out."""
+    fonts.register()
+    body = ParagraphStyle("body", fontName=fonts.REGULAR, fontSize=8, leading=10)
+    head = ParagraphStyle("head", parent=body, fontName=fonts.BOLD, textColor=colors.white)
+    title = ParagraphStyle("title", fontName=fonts.BOLD, fontSize=15, leading=19)
+    sub = ParagraphStyle("sub", fontName=fonts.REGULAR, fontSize=9, leading=12, textColor=colors.HexColor("#333333"))
+
+    def p(text: str, style: ParagraphStyle = body) -> Paragraph:
+        return Paragraph(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), style)
+
+    data = [[p(h, head) for h in HEADERS]]
+    total = len(report.rows)
+    for i, r in enumerate(report.rows, 1):
+        data.append([
+            p(r.name), p(r.mrn), p(r.birth_date.strftime("%m/%d/%Y")), p(", ".join(x.value for x in r.programs)),
+            p(r.practitioner or "-"), p(r.consent.strftime("%m/%d/%Y") if r.consent else "none"),
+            p(f"{r.clinical_minutes} / {r.physician_minutes}"), p(r.result.codes_text() or "-"),
+            p("; ".join(r.result.reasons) or ""),
+        ])
+        if progress is not None and (i % 25 == 0 or i == total):
+            progress(i, total)
+    table = LongTable(data, colWidths=[w * inch for w in WIDTHS], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1f4e79")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#eef3f8")]),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0bccb")),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    units = ", ".join(f"{code} x{n}" for code, n in report.units_by_code.items()) or "none"
+    story = [
+        Paragraph(f"Care-management billing, {report.month}", title),
+        Paragraph(
+            f"{total} enrolled patients; {report.ready_count} with codes earned; {report.total_minutes} minutes logged. "
+            f"Units: {units}. Prepared {generated.strftime('%m/%d/%Y %H:%M')} by CareDesk.",
+            sub,
+        ),
+        Spacer(1, 8),
+        table,
+    ]
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out, pagesize=landscape(letter), leftMargin=0.5 * inch, rightMargin=0.5 * inch, topMargin=0.5 * inch,
+        bottomMargin=0.7 * inch,
+        # Metadata names the document, never a patient.
+        title=f"CareDesk billing report {report.month}", author="CareDesk", subject="Care-management billing",
+        creator="CareDesk", producer="CareDesk",
+    )
+    doc.build(story, canvasmaker=_NumberedCanvas)
+    return out.getvalue()

@@ -1,0 +1,155 @@
+"""The month's billing: one row per enrolled patient, codes earned and what is missing."""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from caredesk.domain import audit as actions
+from caredesk.domain import billing
+from caredesk.domain.billing import BillingResult, PatientMonth
+from caredesk.domain.calendar import Month
+from caredesk.domain.contacts import StaffType
+from caredesk.domain.patients import Program, Status
+from caredesk.domain.text import fold
+from caredesk.errors import CareDeskError
+from caredesk.services.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class MonthRow:
+    patient_id: int
+    mrn: str
+    name: str
+    birth_date: date
+    status: Status
+    programs: tuple[Program, ...]
+    practitioner: str
+    consent: date | None  # the main program's consent date
+    clinical_minutes: int
+    physician_minutes: int
+    minutes_by_program: dict[Program, int]
+    result: BillingResult
+    next_threshold: tuple[int, int] | None
+
+    @property
+    def ready(self) -> bool:
+        """Something is billable for this month."""
+        return bool(self.result.codes)
+
+    @property
+    def needs_minutes(self) -> bool:
+        """Consented and short of the next threshold of the main program."""
+        return self.consent is not None and self.next_threshold is not None and not self.ready
+
+    @property
+    def total_minutes(self) -> int:
+        return self.clinical_minutes + self.physician_minutes
+
+
+@dataclass(frozen=True, slots=True)
+class MonthReport:
+    month: Month
+    rows: tuple[MonthRow, ...]
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(r.total_minutes for r in self.rows)
+
+    @property
+    def units_by_code(self) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for r in self.rows:
+            for c in r.result.codes:
+                counts[c.code] += c.units
+        return dict(sorted(counts.items()))
+
+    @property
+    def ready_count(self) -> int:
+        return sum(r.ready for r in self.rows)
+
+
+def month_report(ws: Workspace, month: Month) -> MonthReport:
+    with ws.uow() as uow:
+        facts = uow.billing_facts(month)
+    rows = []
+    for f in facts:
+        pm = PatientMonth(month=month, enrollments=f.enrollments, chronic_conditions=f.chronic_conditions,
+                          minutes=f.minutes)
+        main = billing.main_program(f.enrollments, month)
+        in_month = [e for e in f.enrollments if e.start_date <= month.last_day]
+        main_enrollment = next((e for e in in_month if e.program is main), None)
+        by_program: dict[Program, int] = {}
+        for (program, _staff), minutes in f.minutes.items():
+            by_program[program] = by_program.get(program, 0) + minutes
+        practitioners = sorted({e.billing_practitioner for e in in_month if e.billing_practitioner})
+        rows.append(
+            MonthRow(
+                patient_id=f.patient_id,
+                mrn=f.mrn,
+                name=f"{f.family_name}, {f.given_name}",
+                birth_date=f.birth_date,  # type: ignore[arg-type]
+                status=f.status,
+                programs=tuple(dict.fromkeys(e.program for e in in_month)),
+                practitioner="; ".join(practitioners),
+                consent=main_enrollment.consent_date if main_enrollment else None,
+                clinical_minutes=sum(v for (_p, s), v in f.minutes.items() if s is StaffType.CLINICAL_STAFF),
+                physician_minutes=sum(v for (_p, s), v in f.minutes.items() if s is StaffType.PHYSICIAN),
+                minutes_by_program=by_program,
+                result=billing.bill(pm),
+                next_threshold=billing.next_threshold(pm, main) if main is not None else None,
+            )
+        )
+    rows.sort(key=lambda r: (fold(r.name), r.patient_id))
+    return MonthReport(month, tuple(rows))
+
+
+CSV_COLUMNS = (
+    "patient", "mrn", "birth_date", "programs", "practitioner", "consent_date",
+    "clinical_staff_minutes", "physician_minutes", "codes", "reasons",
+)
+
+
+def csv_text(report: MonthReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in report.rows:
+        writer.writerow([
+            r.name, r.mrn, r.birth_date.isoformat(), "; ".join(p.value for p in r.programs), r.practitioner,
+            r.consent.isoformat() if r.consent else "", r.clinical_minutes, r.physician_minutes,
+            r.result.codes_text(), "; ".join(r.result.reasons),
+        ])
+    return out.getvalue()
+
+
+def write_csv(ws: Workspace, report: MonthReport, path: Path) -> None:
+    """Written whole or not at all (a temporary file renamed over the target)."""
+    _write_atomic(path, csv_text(report).encode("utf-8"))
+    _audit_export(ws, report, "csv")
+
+
+def write_pdf(ws: Workspace, report: MonthReport, path: Path, progress=None) -> None:  # type: ignore[no-untyped-def]
+    from caredesk.pdf.billing_report import render
+
+    _write_atomic(path, render(report, generated=ws.clock.now().astimezone(ws.tz), progress=progress))
+    _audit_export(ws, report, "pdf")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise CareDeskError(f"Cannot write {path} ({exc.strerror}).") from None
+
+
+def _audit_export(ws: Workspace, report: MonthReport, kind: str) -> None:
+    with ws.uow() as uow:
+        uow.audit(actions.EXPORTED, "billing report", str(report.month), f"{kind}, {len(report.rows)} patients")
+        uow.commit()

@@ -1,0 +1,69 @@
+"""Today's call queue as screens and commands see it: ranked entries with the patient's row.
+
+Facts are loaded once and kept; after a call only that patient's facts are re-read and
+the queue re-ranked in memory (Anki's queue: built from the store by rules, cached,
+refreshed after a change).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from caredesk.domain.patients import PatientSummary
+from caredesk.domain.queue import PatientFacts, QueueEntry, rank
+from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
+from caredesk.services.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    entry: QueueEntry
+    patient: PatientSummary
+
+    @property
+    def patient_id(self) -> int:
+        return self.entry.patient_id
+
+
+class CallQueue:
+    def __init__(self, ws: Workspace, calendar: BusinessCalendar = US_FEDERAL):
+        self.ws = ws
+        self.calendar = calendar
+        self.as_of: date | None = None
+        self._facts: dict[int, PatientFacts] = {}
+        self._patients: dict[int, PatientSummary] = {}
+        self.rows: list[QueueRow] = []
+
+    def build(self, as_of: date | None = None) -> list[QueueRow]:
+        """Read every active patient's facts and rank them for `as_of` (default: today)."""
+        self.as_of = as_of or self.ws.today()
+        with self.ws.uow() as uow:
+            facts = uow.queue_facts(self.as_of)
+            summaries = uow.patients.summaries(self.as_of, [f.patient_id for f in facts])
+        self._facts = {f.patient_id: f for f in facts}
+        self._patients = {p.id: p for p in summaries}
+        return self._rank()
+
+    def refresh(self, patient_ids: Iterable[int]) -> list[QueueRow]:
+        """Re-read only these patients (after a call) and re-rank the cached rest."""
+        if self.as_of is None:
+            return self.build()
+        ids = sorted(set(patient_ids))
+        with self.ws.uow() as uow:
+            facts = {f.patient_id: f for f in uow.queue_facts(self.as_of, ids)}
+            summaries = {p.id: p for p in uow.patients.summaries(self.as_of, ids)}
+        for pid in ids:
+            if pid in facts:  # still active
+                self._facts[pid] = facts[pid]
+                self._patients[pid] = summaries[pid]
+            else:
+                self._facts.pop(pid, None)
+                self._patients.pop(pid, None)
+        return self._rank()
+
+    def _rank(self) -> list[QueueRow]:
+        assert self.as_of is not None
+        entries = rank(self._facts.values(), self.as_of, self.ws.tz, self.calendar)
+        self.rows = [QueueRow(e, self._patients[e.patient_id]) for e in entries]
+        return self.rows

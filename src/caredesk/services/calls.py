@@ -1,0 +1,129 @@
+"""Working a call: the contact, its minutes and what follows from it, in one transaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+
+from caredesk.domain import attempts, billing
+from caredesk.domain import audit as actions
+from caredesk.domain.calendar import Month
+from caredesk.domain.contacts import Activity, Channel, Contact, Outcome, StaffType, TimeEntry
+from caredesk.domain.coordination import Task
+from caredesk.domain.patients import Program, Status
+from caredesk.domain.workdays import US_FEDERAL
+from caredesk.errors import StoreError, ValidationError
+from caredesk.services.workspace import Workspace
+
+LETTER_TASK = "Send a letter: calls unanswered this month"
+# A call back-filled for an earlier day is stamped at midday of that day, clinic time.
+BACKFILL_TIME = time(12, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class CallLogged:
+    """What changed: screens refresh exactly these patients."""
+
+    patient_ids: frozenset[int]
+    contact: Contact
+    time_entry: TimeEntry | None
+    letter_task: Task | None = None
+    transition_met: bool = False
+
+
+def log_contact(
+    ws: Workspace,
+    patient_id: int,
+    *,
+    outcome: Outcome | str,
+    minutes: int,
+    on: date | None = None,
+    program: Program | str | None = None,
+    note: str = "",
+    follow_up: date | None = None,
+    channel: Channel | str = Channel.PHONE,
+    staff_type: StaffType | str = StaffType.CLINICAL_STAFF,
+    started_at: datetime | None = None,
+) -> CallLogged:
+    """Log a contact and its minutes together; a refused field stores nothing.
+
+    `on` back-fills a call made on an earlier day (never a future one). Minutes may be 0
+    for a quick unanswered attempt; then no time entry is written. A reached call marks
+    an open transition-of-care contact as made; the third unanswered attempt of a month
+    adds a letter task.
+    """
+    today = ws.today()
+    day = on or today
+    if day > today:
+        raise ValidationError("date", "cannot be in the future")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= 600:
+        raise ValidationError("minutes", "must be a whole number from 0 to 600")
+    if follow_up is not None and follow_up < day:
+        raise ValidationError("follow-up date", "cannot be before the call")
+    at = ws.clock.now() if day == today else datetime.combine(day, BACKFILL_TIME, tzinfo=ws.tz)
+    with ws.uow() as uow:
+        patient = uow.patients.get(patient_id)
+        if patient is None:
+            raise StoreError("That patient is no longer in the store.")
+        if patient.status in (Status.DECEASED,):
+            raise ValidationError("patient", "is recorded as deceased")
+        contact = uow.contacts.add(
+            Contact(patient_id=patient_id, at=at, channel=channel, outcome=outcome, note=note, follow_up=follow_up)
+        )
+        uow.audit(actions.RECORD_CREATED, "contact", contact.id)
+        entry = None
+        if minutes > 0:
+            chosen = _program(uow.enrollments.for_patient(patient_id), day, program)
+            entry = uow.time_entries.add(
+                TimeEntry(
+                    patient_id=patient_id, on=day, minutes=minutes, activity=Activity.CALL, staff_type=staff_type,
+                    program=chosen, started_at=started_at, contact_id=contact.id, note="",
+                )
+            )
+            uow.audit(actions.RECORD_CREATED, "time entry", entry.id)
+        met = _mark_transition_contact(uow, patient_id, contact, day)
+        letter = _letter_task(uow, patient_id, contact, day, ws)
+        uow.commit()
+    return CallLogged(frozenset({patient_id}), contact, entry, letter, met)
+
+
+def _program(enrollments, day: date, given: Program | str | None) -> Program:  # type: ignore[no-untyped-def]
+    if given is not None:
+        try:
+            return Program(given)
+        except ValueError:
+            raise ValidationError("program", f"must be one of: {', '.join(p.value for p in Program)}") from None
+    main = billing.main_program(tuple(enrollments), Month.of(day))
+    if main is None:
+        raise ValidationError("program", "the patient is not enrolled in a program that month; choose one")
+    return main
+
+
+def _mark_transition_contact(uow, patient_id: int, contact: Contact, day: date) -> bool:  # type: ignore[no-untyped-def]
+    """An interactive contact (reached) meets the TCM contact deadline of open discharges."""
+    if contact.outcome is not Outcome.REACHED:
+        return False
+    met = False
+    for t in uow.transitions.for_patient(patient_id):
+        if t.contacted_on is None and t.discharged_on <= day:
+            uow.transitions.update(replace(t, contacted_on=day))
+            uow.audit(actions.RECORD_CHANGED, "transition", t.id, "TCM contact made")
+            met = True
+    return met
+
+
+def _letter_task(uow, patient_id: int, contact: Contact, day: date, ws: Workspace) -> Task | None:  # type: ignore[no-untyped-def]
+    if contact.outcome not in attempts.UNANSWERED:
+        return None
+    month = Month.of(day)
+    recent = [c for c in uow.contacts.for_patient(patient_id) if month.contains(c.at.astimezone(ws.tz).date())]
+    if not attempts.letter_proposed(recent, month, ws.tz):
+        return None
+    open_letters = [t for t in uow.tasks.for_patient(patient_id) if t.kind == "letter" and t.status.value == "open"]
+    if open_letters:
+        return None
+    task = uow.tasks.add(
+        Task(patient_id=patient_id, title=LETTER_TASK, kind="letter", due=US_FEDERAL.next_business_day(day),
+             created_at=ws.clock.now())
+    )
+    uow.audit(actions.RECORD_CREATED, "task", task.id, "letter proposed after unanswered calls")
+    return task

@@ -1,0 +1,189 @@
+"""The facts the call queue ranks, for every active patient, in a few narrow queries.
+
+Ranking happens in caredesk.domain.queue; this module only reads (Anki's queue builder:
+stream light rows, decide in code).
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, select, true
+from sqlalchemy.orm import Session
+
+from caredesk.domain.calendar import Month
+from caredesk.domain.contacts import Contact, Outcome, StaffType
+from caredesk.domain.coordination import Assessment, Task, Transition
+from caredesk.domain.patients import Enrollment, ObservationKind, Program, RiskTier, Status
+from caredesk.domain.queue import PatientFacts, Reading
+from caredesk.store import mapping as m
+from caredesk.store import models as t
+
+CONTACT_DAYS = 75  # enough for this month, last month and a follow-up set before that
+TRANSITION_DAYS = 45
+OPEN_REFERRAL = ("proposed", "sent", "accepted")
+
+
+def load(session: Session, as_of: date, patient_ids: list[int] | None = None) -> list[PatientFacts]:
+    """Facts for active patients (or only `patient_ids`, to refresh a few after a change)."""
+    month = Month.of(as_of)
+    pq = select(t.PatientRow.id, t.PatientRow.risk_tier, t.PatientRow.call_window).where(
+        t.PatientRow.status == Status.ACTIVE.value
+    )
+    if patient_ids is not None:
+        pq = pq.where(t.PatientRow.id.in_(patient_ids))
+    patients = session.execute(pq.order_by(t.PatientRow.id)).all()
+    ids = [p.id for p in patients]
+    if not ids:
+        return []
+
+    def by_patient(stmt, convert):  # type: ignore[no-untyped-def]
+        out = defaultdict(list)
+        for row in session.scalars(stmt):
+            out[row.patient_id].append(convert(row))
+        return out
+
+    def scoped(col):  # type: ignore[no-untyped-def]
+        return col.in_(ids) if patient_ids is not None else true()
+
+    enrollments = by_patient(
+        select(t.EnrollmentRow).where(scoped(t.EnrollmentRow.patient_id)).order_by(t.EnrollmentRow.id),
+        lambda r: m.from_row(Enrollment, r),
+    )
+    chronic = dict(
+        session.execute(
+            select(t.ConditionRow.patient_id, func.count())
+            .where(t.ConditionRow.chronic.is_(True), scoped(t.ConditionRow.patient_id))
+            .group_by(t.ConditionRow.patient_id)
+        ).all()
+    )
+    minutes: dict[int, dict[tuple[Program, StaffType], int]] = defaultdict(dict)
+    for pid, program, staff, total in session.execute(
+        select(t.TimeEntryRow.patient_id, t.TimeEntryRow.program, t.TimeEntryRow.staff_type, func.sum(t.TimeEntryRow.minutes))
+        .where(t.TimeEntryRow.on.between(month.first_day, month.last_day), scoped(t.TimeEntryRow.patient_id))
+        .group_by(t.TimeEntryRow.patient_id, t.TimeEntryRow.program, t.TimeEntryRow.staff_type)
+    ):
+        minutes[pid][(Program(program), StaffType(staff))] = int(total)
+    contacts = by_patient(
+        select(t.ContactRow)
+        .where(t.ContactRow.on >= as_of - timedelta(days=CONTACT_DAYS), t.ContactRow.on <= as_of)
+        .where(scoped(t.ContactRow.patient_id)),
+        lambda r: m.from_row(Contact, r),
+    )
+    last_reached = dict(
+        session.execute(
+            select(t.ContactRow.patient_id, func.max(t.ContactRow.on))
+            .where(t.ContactRow.outcome == Outcome.REACHED.value, t.ContactRow.on <= as_of)
+            .where(scoped(t.ContactRow.patient_id))
+            .group_by(t.ContactRow.patient_id)
+        ).all()
+    )
+    tasks = by_patient(
+        select(t.TaskRow).where(t.TaskRow.status == "open", scoped(t.TaskRow.patient_id)),
+        lambda r: m.from_row(Task, r),
+    )
+    transitions = by_patient(
+        select(t.TransitionRow)
+        .where(t.TransitionRow.discharged_on >= as_of - timedelta(days=TRANSITION_DAYS))
+        .where(t.TransitionRow.discharged_on <= as_of, scoped(t.TransitionRow.patient_id)),
+        lambda r: m.from_row(Transition, r),
+    )
+    phq9 = _latest_assessments(session, "PHQ-9", as_of, ids if patient_ids is not None else None)
+    social = _latest_assessments(session, "social needs", as_of, ids if patient_ids is not None else None)
+    referrals = set(
+        session.scalars(
+            select(t.ReferralRow.patient_id).where(t.ReferralRow.status.in_(OPEN_REFERRAL), scoped(t.ReferralRow.patient_id))
+        )
+    )
+    bp = _latest_bp(session, as_of, scoped)
+    a1c = _latest_reading(session, ObservationKind.A1C, as_of, scoped)
+    plans = _care_plans(session, scoped)
+
+    return [
+        PatientFacts(
+            patient_id=p.id,
+            status=Status.ACTIVE,
+            risk_tier=RiskTier(p.risk_tier),
+            enrollments=tuple(enrollments.get(p.id, ())),
+            chronic_conditions=int(chronic.get(p.id, 0)),
+            minutes=minutes.get(p.id, {}),
+            contacts=tuple(contacts.get(p.id, ())),
+            last_reached=last_reached.get(p.id),
+            open_tasks=tuple(tasks.get(p.id, ())),
+            transitions=tuple(transitions.get(p.id, ())),
+            phq9=phq9.get(p.id),
+            social_needs_positive=(s := social.get(p.id)) is not None and s.score > 0,
+            open_referral=p.id in referrals,
+            last_bp=bp.get(p.id),
+            last_a1c=a1c.get(p.id),
+            has_care_plan=p.id in plans,
+            care_plan_review=plans.get(p.id),
+            call_window=p.call_window,
+        )
+        for p in patients
+    ]
+
+
+def _latest_assessments(session: Session, instrument: str, as_of: date, ids: list[int] | None) -> dict[int, Assessment]:
+    latest = (
+        select(t.AssessmentRow.patient_id, func.max(t.AssessmentRow.taken_on).label("on"))
+        .where(t.AssessmentRow.instrument == instrument, t.AssessmentRow.taken_on <= as_of)
+        .group_by(t.AssessmentRow.patient_id)
+        .subquery()
+    )
+    stmt = select(t.AssessmentRow).join(
+        latest, and_(t.AssessmentRow.patient_id == latest.c.patient_id, t.AssessmentRow.taken_on == latest.c.on)
+    ).where(t.AssessmentRow.instrument == instrument)
+    if ids is not None:
+        stmt = stmt.where(t.AssessmentRow.patient_id.in_(ids))
+    # Two screens on one day: the later row wins.
+    return {r.patient_id: m.assessment_from_row(r) for r in session.scalars(stmt.order_by(t.AssessmentRow.id))}
+
+
+def _latest_reading(session: Session, kind: ObservationKind, as_of: date, scoped) -> dict[int, Reading]:  # type: ignore[no-untyped-def]
+    latest = (
+        select(t.ObservationRow.patient_id, func.max(t.ObservationRow.observed_on).label("on"))
+        .where(t.ObservationRow.kind == kind.value, t.ObservationRow.observed_on <= as_of)
+        .where(scoped(t.ObservationRow.patient_id))
+        .group_by(t.ObservationRow.patient_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(t.ObservationRow.patient_id, t.ObservationRow.value, t.ObservationRow.observed_on)
+        .join(latest, and_(t.ObservationRow.patient_id == latest.c.patient_id, t.ObservationRow.observed_on == latest.c.on))
+        .where(t.ObservationRow.kind == kind.value)
+        .order_by(t.ObservationRow.id)
+    )
+    return {pid: Reading(value, on) for pid, value, on in rows}
+
+
+def _latest_bp(session: Session, as_of: date, scoped) -> dict[int, Reading]:  # type: ignore[no-untyped-def]
+    systolic = _latest_reading(session, ObservationKind.SYSTOLIC_BP, as_of, scoped)
+    diastolic = _latest_reading(session, ObservationKind.DIASTOLIC_BP, as_of, scoped)
+    return {
+        pid: Reading(s.value, s.on, d.value)
+        for pid, s in systolic.items()
+        if (d := diastolic.get(pid)) is not None and d.on == s.on
+    }
+
+
+def _care_plans(session: Session, scoped) -> dict[int, date | None]:  # type: ignore[no-untyped-def]
+    """Patients with a finalized plan, and the next review date of their latest version."""
+    latest = (
+        select(t.CarePlanVersionRow.patient_id, func.max(t.CarePlanVersionRow.number).label("n"))
+        .where(scoped(t.CarePlanVersionRow.patient_id))
+        .group_by(t.CarePlanVersionRow.patient_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(t.CarePlanVersionRow.patient_id, t.CarePlanVersionRow.content_json).join(
+            latest,
+            and_(t.CarePlanVersionRow.patient_id == latest.c.patient_id, t.CarePlanVersionRow.number == latest.c.n),
+        )
+    )
+    out: dict[int, date | None] = {}
+    for pid, content in rows:
+        review = json.loads(content).get("next_review")
+        out[pid] = date.fromisoformat(review) if review else None
+    return out

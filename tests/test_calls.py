@@ -1,0 +1,150 @@
+"""Working a call against a real store: contact and minutes together, the queue re-ranks."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from caredesk.domain.calendar import Month
+from caredesk.domain.contacts import Outcome, StaffType
+from caredesk.domain.coordination import Transition
+from caredesk.domain.patients import Condition, Enrollment, Patient, Program, Status
+from caredesk.errors import ValidationError
+from caredesk.services.call_queue import CallQueue
+from caredesk.services.calls import LETTER_TASK, log_contact
+
+
+def _patient(ws, mrn: str, *, consent: bool = True, status: Status = Status.ACTIVE) -> int:
+    enrollment = Enrollment(patient_id=0, program=Program.CCM, start_date=date(2025, 1, 1),
+                            consent_date=date(2025, 1, 2) if consent else None, consent_method="verbal" if consent else None)
+    p = ws.add_patient(Patient(mrn=mrn, given_name="Test", family_name=f"Patient{mrn}", birth_date=date(1950, 1, 1),
+                               status=status), enrollment)
+    with ws.uow() as uow:
+        for code in ("E11.9", "I10"):
+            uow.conditions.add(Condition(patient_id=p.id, icd10=code, display=code))
+        uow.commit()
+    return p.id
+
+
+def _contacts(ws, pid):
+    with ws.uow() as uow:
+        return uow.contacts.for_patient(pid), uow.time_entries.for_patient(pid), uow.tasks.for_patient(pid)
+
+
+def test_a_call_stores_the_contact_and_its_minutes_together(workspace):
+    pid = _patient(workspace, "C1")
+    logged = log_contact(workspace, pid, outcome="reached", minutes=14, note="Talked about sugars",
+                         follow_up=date(2026, 12, 1))
+    contacts, entries, _ = _contacts(workspace, pid)
+    assert [c.id for c in contacts] == [logged.contact.id]
+    (entry,) = entries
+    assert (entry.minutes, entry.program, entry.staff_type, entry.contact_id) == (14, Program.CCM,
+                                                                                  StaffType.CLINICAL_STAFF, logged.contact.id)
+    assert entry.on == date(2026, 11, 24) and contacts[0].follow_up == date(2026, 12, 1)
+
+
+def test_a_quick_unanswered_attempt_may_log_no_minutes(workspace):
+    pid = _patient(workspace, "C2")
+    logged = log_contact(workspace, pid, outcome="no answer", minutes=0)
+    assert logged.time_entry is None and logged.contact.outcome is Outcome.NO_ANSWER
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"on": date(2026, 11, 25)}, "date"),
+        ({"follow_up": date(2026, 11, 20)}, "follow-up date"),
+        ({"minutes": -1}, "minutes"),
+        ({"outcome": "maybe"}, "outcome"),
+        ({"program": "XYZ"}, "program"),
+    ],
+)
+def test_a_bad_field_is_named_and_nothing_is_stored(workspace, kwargs, field):
+    pid = _patient(workspace, "C3")
+    args = {"outcome": "reached", "minutes": 10} | kwargs
+    with pytest.raises(ValidationError) as err:
+        log_contact(workspace, pid, **args)
+    assert err.value.field == field
+    assert _contacts(workspace, pid) == ([], [], [])
+
+
+def test_backfilled_call_counts_on_its_own_day(workspace):
+    pid = _patient(workspace, "C4")
+    log_contact(workspace, pid, outcome="reached", minutes=20, on=date(2026, 10, 31))
+    _, (entry,), _ = _contacts(workspace, pid)
+    assert entry.on == date(2026, 10, 31)
+    assert workspace.patient_list()[0].minutes_this_month == 0
+
+
+def test_a_reached_call_meets_the_discharge_contact(workspace):
+    pid = _patient(workspace, "C5")
+    with workspace.uow() as uow:
+        uow.transitions.add(Transition(patient_id=pid, facility="General", admitted_on=None, discharged_on=date(2026, 11, 23)))
+        uow.commit()
+    q = CallQueue(workspace)
+    before = [r for r in q.build() if r.patient_id == pid][0]
+    assert before.entry.reasons[0].text == "Discharged 11/23 - TCM contact due by 11/25"
+    logged = log_contact(workspace, pid, outcome="reached", minutes=25)
+    assert logged.transition_met
+    after = {r.patient_id: r for r in q.refresh(logged.patient_ids)}
+    texts = [x.text for x in after[pid].entry.reasons] if pid in after else []
+    assert not any("TCM contact" in t for t in texts)
+
+
+def test_three_unanswered_calls_add_one_letter_task(workspace):
+    pid = _patient(workspace, "C6")
+    for day in (date(2026, 11, 18), date(2026, 11, 20)):
+        assert log_contact(workspace, pid, outcome="voicemail", minutes=1, on=day).letter_task is None
+    third = log_contact(workspace, pid, outcome="no answer", minutes=1)
+    assert third.letter_task is not None and third.letter_task.title == LETTER_TASK
+    assert third.letter_task.due == date(2026, 11, 25)
+    log_contact(workspace, pid, outcome="no answer", minutes=0)
+    _, _, tasks = _contacts(workspace, pid)
+    assert [t.kind for t in tasks] == ["letter"]  # never a second one while the first is open
+
+
+def test_logging_a_call_reranks_the_queue_and_changes_the_minutes(workspace):
+    ids = [_patient(workspace, f"Q{i}") for i in range(3)]
+    q = CallQueue(workspace)
+    rows = q.build()
+    assert {r.patient_id for r in rows} == set(ids)
+    first = rows[0].patient_id
+    log_contact(workspace, first, outcome="reached", minutes=12)
+    rows = q.refresh({first})
+    mine = [r for r in rows if r.patient_id == first][0]
+    assert (mine.entry.minutes, mine.entry.threshold) == (12, 20)
+    assert rows[-1].patient_id == first  # 12 of 20 is less urgent than 0 of 20
+    assert q.rows == rows
+    # Reaching the threshold ends the minutes chase; only the missing care plan remains.
+    log_contact(workspace, first, outcome="reached", minutes=8)
+    mine = [r for r in q.refresh({first}) if r.patient_id == first][0]
+    assert [x.text for x in mine.entry.reasons] == ["No finalized care plan"]
+    assert (mine.entry.minutes, mine.entry.threshold) == (20, 40)
+
+
+def test_the_refreshed_queue_equals_a_fresh_build(workspace):
+    ids = [_patient(workspace, f"R{i}") for i in range(4)]
+    q = CallQueue(workspace)
+    q.build()
+    log_contact(workspace, ids[2], outcome="voicemail", minutes=2)
+    refreshed = q.refresh({ids[2]})
+    assert refreshed == CallQueue(workspace).build()
+
+
+def test_paused_patient_is_never_in_the_queue(workspace):
+    _patient(workspace, "P1", status=Status.PAUSED)
+    assert CallQueue(workspace).build() == []
+
+
+def test_month_report_counts_minutes_in_the_clinic_month(workspace):
+    pid = _patient(workspace, "M1")
+    log_contact(workspace, pid, outcome="reached", minutes=20, on=date(2026, 11, 1))
+    log_contact(workspace, pid, outcome="reached", minutes=20, on=date(2026, 11, 24))
+    log_contact(workspace, pid, outcome="reached", minutes=15, on=date(2026, 10, 31))
+    from caredesk.services.billing_report import month_report
+
+    (row,) = month_report(workspace, Month(2026, 11)).rows
+    assert row.clinical_minutes == 40 and row.result.codes_text() == "99490, 99439"
+    (october,) = month_report(workspace, Month(2026, 10)).rows
+    assert october.clinical_minutes == 15 and not october.ready and october.needs_minutes
+    assert "15 of 20 min for 99490" in october.result.reasons

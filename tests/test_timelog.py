@@ -1,0 +1,119 @@
+"""The call timer (floors to whole minutes) and month totals by program and staff type."""
+from datetime import date, datetime, timezone
+
+import pytest
+
+from caredesk.domain.calendar import Month
+from caredesk.domain.contacts import Activity, StaffType, TimeEntry
+from caredesk.domain.patients import Program
+from caredesk.domain.timelog import CallTimer, month_minutes
+
+START = datetime(2026, 11, 17, 15, 0, tzinfo=timezone.utc)
+
+
+class FakeClock:
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self):
+        return self.t
+
+
+def _timer():
+    clock = FakeClock()
+    return CallTimer(clock=clock, now=lambda: START), clock
+
+
+def test_start_pause_resume_stop_counts_only_running_time():
+    timer, clock = _timer()
+    timer.start()
+    assert timer.running and not timer.paused and timer.started_at == START
+    clock.t += 5 * 60
+    timer.pause()
+    assert timer.paused and not timer.running
+    clock.t += 30 * 60  # on hold: not counted
+    assert timer.minutes == 5
+    timer.resume()
+    clock.t += 7 * 60
+    assert timer.elapsed_seconds == 12 * 60
+    assert timer.stop() == 12
+    assert not timer.running and not timer.paused and timer.started_at is None
+
+
+def test_nineteen_minutes_fifty_nine_seconds_is_nineteen_minutes():
+    timer, clock = _timer()
+    timer.start()
+    clock.t += 19 * 60 + 59
+    assert timer.minutes == 19
+    assert timer.stop() == 19
+
+
+def test_timer_is_reset_after_stop_and_can_start_again():
+    timer, clock = _timer()
+    timer.start()
+    clock.t += 600
+    timer.stop()
+    timer.start()
+    clock.t += 60
+    assert timer.stop() == 1
+
+
+def test_too_long_after_an_hour():
+    timer, clock = _timer()
+    timer.start()
+    clock.t += 59 * 60 + 59
+    assert not timer.too_long()
+    clock.t += 1
+    assert timer.too_long()
+    assert timer.too_long(limit_minutes=30)
+
+
+def test_starting_a_running_timer_is_refused():
+    timer, _clock = _timer()
+    timer.start()
+    with pytest.raises(ValueError, match="already started"):
+        timer.start()
+
+
+def test_pausing_or_stopping_a_stopped_timer_is_refused():
+    timer, _clock = _timer()
+    with pytest.raises(ValueError, match="not started"):
+        timer.pause()
+    with pytest.raises(ValueError, match="not started"):
+        timer.stop()
+
+
+def test_resuming_a_running_timer_and_pausing_twice_are_refused():
+    timer, _clock = _timer()
+    timer.start()
+    with pytest.raises(ValueError, match="not paused"):
+        timer.resume()
+    timer.pause()
+    with pytest.raises(ValueError, match="already paused"):
+        timer.pause()
+
+
+def _entry(on, minutes, program=Program.CCM, staff=StaffType.CLINICAL_STAFF):
+    return TimeEntry(patient_id=1, on=on, minutes=minutes, activity=Activity.CALL, staff_type=staff, program=program)
+
+
+def test_month_minutes_by_entry_date_at_month_boundaries():
+    # The entry made at 23:59 on Nov 30 carries on=Nov 30; the one at 00:00 Dec 1 carries Dec 1.
+    entries = [
+        _entry(date(2026, 11, 30), 12),
+        _entry(date(2026, 12, 1), 7),
+        _entry(date(2026, 11, 1), 5),
+        _entry(date(2026, 10, 31), 9),
+        _entry(date(2026, 11, 15), 30, staff=StaffType.PHYSICIAN),
+        _entry(date(2026, 11, 15), 4, program=Program.BHI),
+    ]
+    assert month_minutes(entries, Month(2026, 11)) == {
+        (Program.CCM, StaffType.CLINICAL_STAFF): 17,
+        (Program.CCM, StaffType.PHYSICIAN): 30,
+        (Program.BHI, StaffType.CLINICAL_STAFF): 4,
+    }
+    assert month_minutes(entries, Month(2026, 12)) == {(Program.CCM, StaffType.CLINICAL_STAFF): 7}
+
+
+def test_month_minutes_of_an_empty_month_is_empty():
+    assert month_minutes([], Month(2026, 11)) == {}
