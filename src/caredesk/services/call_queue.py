@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from caredesk.domain.patients import PatientSummary
-from caredesk.domain.queue import PatientFacts, QueueEntry, rank
+from caredesk.domain.queue import PatientFacts, QueueEntry, entry_for, rank
 from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
 from caredesk.services.workspace import Workspace
 
@@ -32,6 +32,7 @@ class CallQueue:
         self.calendar = calendar
         self.as_of: date | None = None
         self._facts: dict[int, PatientFacts] = {}
+        self._entries: dict[int, QueueEntry] = {}  # patients in the queue, by id
         self._patients: dict[int, PatientSummary] = {}
         self.rows: list[QueueRow] = []
 
@@ -43,7 +44,8 @@ class CallQueue:
             summaries = uow.patients.summaries(self.as_of, [f.patient_id for f in facts])
         self._facts = {f.patient_id: f for f in facts}
         self._patients = {p.id: p for p in summaries}
-        return self._rank()
+        self._entries = {e.patient_id: e for e in rank(facts, self.as_of, self.ws.tz, self.calendar)}
+        return self._ordered()
 
     def refresh(self, patient_ids: Iterable[int]) -> list[QueueRow]:
         """Re-read only these patients (after a call) and re-rank the cached rest."""
@@ -54,16 +56,20 @@ class CallQueue:
             facts = {f.patient_id: f for f in uow.queue_facts(self.as_of, ids)}
             summaries = {p.id: p for p in uow.patients.summaries(self.as_of, ids)}
         for pid in ids:
+            self._entries.pop(pid, None)
             if pid in facts:  # still active
                 self._facts[pid] = facts[pid]
                 self._patients[pid] = summaries[pid]
+                entry = entry_for(facts[pid], self.as_of, self.ws.tz, self.calendar)
+                if entry is not None:
+                    self._entries[pid] = entry
             else:
                 self._facts.pop(pid, None)
                 self._patients.pop(pid, None)
-        return self._rank()
+        return self._ordered()
 
-    def _rank(self) -> list[QueueRow]:
-        assert self.as_of is not None
-        entries = rank(self._facts.values(), self.as_of, self.ws.tz, self.calendar)
+    def _ordered(self) -> list[QueueRow]:
+        """The cached entries in rank's order (score, then id): only changed patients were re-scored."""
+        entries = sorted(self._entries.values(), key=lambda e: (-e.score, e.patient_id))
         self.rows = [QueueRow(e, self._patients[e.patient_id]) for e in entries]
         return self.rows

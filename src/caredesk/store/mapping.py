@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
+from functools import cache
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -25,9 +26,14 @@ def values_of(obj: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     return out
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 def from_row(cls: type[T], row: Any, **extra: Any) -> T:
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    kwargs = {n: getattr(row, n) for n in names if n not in extra and hasattr(row, n)}
+    """A domain object from an ORM instance or a plain result row (columns named like fields)."""
+    kwargs = {n: getattr(row, n) for n in _field_names(cls) if n not in extra and hasattr(row, n)}
     kwargs.update(extra)
     return cls(**kwargs)
 

@@ -39,8 +39,9 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
         return []
 
     def by_patient(stmt, convert):  # type: ignore[no-untyped-def]
+        # Plain rows, not ORM instances: a third of the time for thousands of contacts.
         out = defaultdict(list)
-        for row in session.scalars(stmt):
+        for row in session.execute(stmt):
             out[row.patient_id].append(convert(row))
         return out
 
@@ -48,7 +49,7 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
         return col.in_(ids) if patient_ids is not None else true()
 
     enrollments = by_patient(
-        select(t.EnrollmentRow).where(scoped(t.EnrollmentRow.patient_id)).order_by(t.EnrollmentRow.id),
+        select(t.EnrollmentRow.__table__).where(scoped(t.EnrollmentRow.patient_id)).order_by(t.EnrollmentRow.id),
         lambda r: m.from_row(Enrollment, r),
     )
     chronic = dict(
@@ -66,7 +67,7 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
     ):
         minutes[pid][(Program(program), StaffType(staff))] = int(total)
     contacts = by_patient(
-        select(t.ContactRow)
+        select(t.ContactRow.__table__)
         .where(t.ContactRow.on >= as_of - timedelta(days=CONTACT_DAYS), t.ContactRow.on <= as_of)
         .where(scoped(t.ContactRow.patient_id)),
         lambda r: m.from_row(Contact, r),
@@ -80,11 +81,11 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
         ).all()
     )
     tasks = by_patient(
-        select(t.TaskRow).where(t.TaskRow.status == "open", scoped(t.TaskRow.patient_id)),
+        select(t.TaskRow.__table__).where(t.TaskRow.status == "open", scoped(t.TaskRow.patient_id)),
         lambda r: m.from_row(Task, r),
     )
     transitions = by_patient(
-        select(t.TransitionRow)
+        select(t.TransitionRow.__table__)
         .where(t.TransitionRow.discharged_on >= as_of - timedelta(days=TRANSITION_DAYS))
         .where(t.TransitionRow.discharged_on <= as_of, scoped(t.TransitionRow.patient_id)),
         lambda r: m.from_row(Transition, r),

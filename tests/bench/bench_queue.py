@@ -1,0 +1,73 @@
+"""The call queue (budget: re-rank after a call < 50 ms at 170 patients, < 300 ms at 2,000)."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from caredesk.domain.queue import rank
+from caredesk.services.call_queue import CallQueue
+from caredesk.services.calls import log_contact
+
+pytestmark = pytest.mark.parametrize("panel", ["170x1y", "2000x3y"])
+
+
+def test_build_the_queue_from_the_store(benchmark, panels, panel):
+    q = CallQueue(panels[panel])
+    rows = benchmark(q.build)
+    assert rows and rows == sorted(rows, key=lambda r: (-r.entry.score, r.patient_id))
+
+
+def test_rank_only_in_memory(benchmark, panels, panel):
+    q = CallQueue(panels[panel])
+    q.build()
+    entries = benchmark(rank, list(q._facts.values()), q.as_of, q.ws.tz)
+    assert len(entries) == len(q.rows)
+
+
+def test_rerank_after_logging_a_call(benchmark, panels, panel):
+    """What the screen does after Save: log the call, re-read that patient, re-rank."""
+    ws = panels[panel]
+    q = CallQueue(ws)
+    rows = q.build()
+    pid = rows[len(rows) // 2].patient_id
+
+    def call_then_refresh():
+        logged = log_contact(ws, pid, outcome="voicemail", minutes=1)
+        return q.refresh(logged.patient_ids)
+
+    assert benchmark.pedantic(call_then_refresh, rounds=20, warmup_rounds=1)
+
+
+def test_refresh_only(benchmark, panels, panel):
+    ws = panels[panel]
+    q = CallQueue(ws)
+    rows = q.build()
+    pid = rows[0].patient_id
+    assert benchmark(q.refresh, {pid})
+
+
+def test_plain_query_of_the_queue_rows(benchmark, panels, panel):
+    """Baseline: the same tables read with plain SQL and no ranking."""
+    ws = panels[panel]
+
+    def plain():
+        with ws.uow() as uow:
+            conn = uow.patients.s.connection()
+            n = 0
+            for sql in (
+                "SELECT id, risk_tier, call_window FROM patients WHERE status = 'active'",
+                "SELECT * FROM enrollments",
+                "SELECT patient_id, count(*) FROM conditions GROUP BY patient_id",
+                "SELECT patient_id, program, staff_type, sum(minutes) FROM time_entries WHERE \"on\" >= '2026-11-01' GROUP BY 1, 2, 3",
+                "SELECT * FROM contacts WHERE \"on\" >= '2026-09-10'",
+                "SELECT patient_id, max(\"on\") FROM contacts WHERE outcome = 'reached' GROUP BY patient_id",
+                "SELECT * FROM tasks WHERE status = 'open'",
+                "SELECT * FROM transitions WHERE discharged_on >= '2026-10-10'",
+                "SELECT * FROM assessments",
+                "SELECT patient_id, kind, value, observed_on FROM observations",
+                "SELECT patient_id, number, content_json FROM care_plan_versions",
+            ):
+                n += len(conn.execute(text(sql)).fetchall())
+            return n
+
+    assert benchmark(plain) > 0
