@@ -134,3 +134,26 @@ def unlocked(make_window, canary_store, qtbot) -> MainWindow:
     window = make_window()
     unlock_with(qtbot, window)
     return window
+
+
+@pytest.fixture
+def demo_unlocked(make_window, data_dir: Path, clock: FixedClock, qtbot) -> MainWindow:
+    """A window unlocked over a 30-patient synthetic panel with a year of history."""
+    from caredesk.services.demo_store import create_demo_store
+
+    ws, _code = create_demo_store(DataFolder(data_dir), PASSPHRASE, patients=30, seed=1, clock=clock,
+                                  kdf=FAST_KDF, zone=ZONE)
+    ws.lock()
+    window = make_window()
+    unlock_with(qtbot, window)
+    return window
+
+
+class FakeSeconds:
+    """A monotonic clock the test moves by hand (CallTimer's injectable clock)."""
+
+    def __init__(self) -> None:
+        self.now = 500.0
+
+    def __call__(self) -> float:
+        return self.now

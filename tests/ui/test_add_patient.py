@@ -12,7 +12,7 @@ from tests.ui.conftest import unlock_with
 
 
 def _page(window) -> PatientsPage:
-    return window.view.page(PatientsPage)
+    return window.view.show_page(PatientsPage)  # the queue is home; the tests work here
 
 
 def _fill(dialog: AddPatientDialog, **values: str) -> None:

@@ -16,7 +16,7 @@ from tests.ui.conftest import (
 
 
 def patients(window) -> PatientsPage:
-    return window.view.page(PatientsPage)
+    return window.view.show_page(PatientsPage)  # the queue is home; the tests work here
 
 
 def visible_texts(root: QWidget) -> list[str]:

@@ -10,6 +10,7 @@ from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from caredesk.ui.launch import build_main_window
 from caredesk.ui.main_window import DEMO_TITLE
+from caredesk.ui.patients_page import PatientsPage
 from caredesk.ui.single_instance import ALREADY_OPEN
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.ui.conftest import unlock_with
@@ -185,13 +186,13 @@ def test_demo_panel_opens_in_its_own_folder_with_a_demo_title(make_window, qtbot
     assert window.is_demo
     assert not DataFolder(data_dir).has_store()
     assert DataFolder(data_dir / "demo-panel").has_store()
-    assert window.view.pages[0].proxy.rowCount() == 20
+    assert window.view.page(PatientsPage).proxy.rowCount() == 20
     window.lock()
     assert window.windowTitle() == "CareDesk"
     # Opening it again reuses the same demo store.
     window.unlock_panel.welcome.demo_button.click()
     qtbot.waitUntil(lambda: window.workspace is not None, timeout=30_000)
-    assert window.view.pages[0].proxy.rowCount() == 20
+    assert window.view.page(PatientsPage).proxy.rowCount() == 20
 
 
 def test_second_window_for_the_same_folder_is_refused(make_window, data_dir, settings_path):

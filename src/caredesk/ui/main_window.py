@@ -19,6 +19,7 @@ from caredesk.clock import Clock
 from caredesk.services.workspace import Workspace
 from caredesk.store.keys import KdfParams
 from caredesk.ui.inactivity import InactivityTimer
+from caredesk.ui.queue_page import QueuePage
 from caredesk.ui.settings import AppSettings, SettingsDialog
 from caredesk.ui.single_instance import InstanceLock
 from caredesk.ui.unlock import UnlockPanel
@@ -27,6 +28,7 @@ from caredesk.ui.workspace_view import WorkspaceView
 log = logging.getLogger(__name__)
 
 TITLE = "CareDesk"
+CALL_HOLDS_IDLE_LOCK_MINUTES = 60
 DEMO_TITLE = "CareDesk — DEMO PANEL (synthetic data)"
 
 
@@ -132,6 +134,14 @@ class MainWindow(QMainWindow):
             self._locking = False
 
     def _idle_lock(self) -> None:
+        # A nurse on a long call types nothing for minutes: while the call timer runs
+        # (up to the hour after which it warns as unusually long) the idle lock waits.
+        # Ctrl+L still locks at once; a paused or stopped timer does not hold it off.
+        timer = self.view.page(QueuePage).panel.timer
+        if self.workspace is not None and timer.running and not timer.too_long(CALL_HOLDS_IDLE_LOCK_MINUTES):
+            log.info("idle lock postponed: a call timer is running")
+            self.idle.start()
+            return
         log.info("locking after idle time")
         self.lock()
 

@@ -265,4 +265,22 @@ class PatientsPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)
+        if self.workspace is not None and self.workspace.is_open and self.model.rowCount():
+            self.refresh()  # calls logged from the queue change minutes and last contact
         self._split()
+
+    def refresh(self) -> None:
+        """Re-read the list, keeping the filter, the sort and the open chart's row."""
+        if self.workspace is None:
+            return
+        self._syncing = True
+        try:
+            self.model.set_rows(self.workspace.patient_list(), self.workspace.today())
+            self._update_count()
+            index = self._proxy_index(self.chart.patient_id)
+            if index.isValid():
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                )
+        finally:
+            self._syncing = False

@@ -16,11 +16,15 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from caredesk.domain.contacts import Outcome
 from caredesk.services.workspace import Workspace
 from caredesk.store.keys import KdfParams
 from caredesk.ui.launch import application, build_main_window
 from caredesk.ui.main_window import MainWindow
+from caredesk.ui.models.queue_table import QueueFilter
+from caredesk.ui.month_page import MonthPage
 from caredesk.ui.patients_page import PatientsPage
+from caredesk.ui.queue_page import QueuePage
 
 SIZE = (1280, 800)
 FAST_KDF = KdfParams(iterations=1, memory_kib=1024, lanes=1)
@@ -85,6 +89,45 @@ def pick_query(ws: Workspace, patients: PatientsPage, chosen: int) -> str:
     return "an"
 
 
+class FakeSeconds:
+    """A monotonic clock the screenshots move by hand: a call 'running' for a few minutes."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def shoot_queue(window: MainWindow, out: Path) -> list[Path]:
+    """Home: the queue with the second patient selected and the call timer at 04:37."""
+    queue = window.view.show_page(QueuePage)
+    seconds = FakeSeconds()
+    queue.panel.set_timer_clock(seconds)
+    queue.table.setFocus()
+    queue.table.move_by(1)
+    wait_for(lambda: queue.panel.patient_id is not None)
+    queue.start_call()
+    seconds.now += 4 * 60 + 37
+    queue.panel.tick()
+    shots = [shoot(window, out, "08-queue-home")]
+    queue.panel.set_outcome(Outcome.REACHED)
+    queue.panel.note.setPlainText("Reviewed home BP log; readings 130s/80s. Refill of lisinopril due next week.")
+    queue.panel.follow_up_check.setChecked(True)
+    queue.panel.stop()
+    shots.append(shoot_widget(queue.panel, out, "09-call-panel"))
+    queue.set_filter(QueueFilter.DEADLINES)
+    shots.append(shoot(window, out, "10-queue-deadlines"))
+    queue.set_filter(QueueFilter.ALL)
+    return shots
+
+
+def shoot_month(window: MainWindow, out: Path) -> list[Path]:
+    window.view.show_page(MonthPage)
+    wait_for(lambda: True)
+    return [shoot(window, out, "11-month")]
+
+
 def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     shots: list[Path] = []
@@ -116,7 +159,9 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
             panel.welcome.demo_button.click()
         wait_for(lambda: window.workspace is not None, timeout=120)
         ws = window.workspace
-        patients = window.view.page(PatientsPage)
+        shots += shoot_queue(window, out)
+        shots += shoot_month(window, out)
+        patients = window.view.show_page(PatientsPage)
         chosen = pick_rich_patient(ws, patients)
         patients.select_patient(chosen)
         wait_for(lambda: patients.chart.patient_id == chosen)

@@ -95,6 +95,9 @@ QMainWindow, QDialog, QStackedWidget {{ background: {c.window}; }}
 QLineEdit, QSpinBox, QPlainTextEdit {{
     background: {c.base}; border: 1px solid {c.border}; border-radius: 4px; padding: 0.3em 0.4em;
 }}
+QDateEdit, QComboBox {{ padding: 0.2em 0.4em; }}
+QSpinBox {{ padding-right: 1.6em; }}
+QSpinBox::up-button, QSpinBox::down-button {{ width: 1.4em; }}
 QLineEdit:focus, QSpinBox:focus {{ border: 1px solid {c.primary}; }}
 QPushButton {{
     background: {c.base}; border: 1px solid {c.border}; border-radius: 4px; padding: 0.35em 1.1em;
@@ -109,6 +112,10 @@ QPushButton[primary="true"]:focus {{ border: 2px solid {c.text}; }}
 QCheckBox:disabled {{ color: {c.muted}; }}
 QPushButton:disabled, QPushButton[primary="true"]:disabled {{
     background: {c.alt_base}; color: {c.muted}; border-color: {c.border};
+}}
+QPushButton[segment="true"] {{ border-radius: 0; padding: 0.3em 0.9em; margin-right: -1px; }}
+QPushButton[segment="true"]:checked {{
+    background: {c.selection}; border-color: {c.primary}; color: {c.text};
 }}
 QPushButton[flat="true"] {{ background: transparent; border: none; color: {c.primary}; padding: 0.2em 0; text-align: left; }}
 QPushButton[flat="true"]:hover {{ text-decoration: underline; }}

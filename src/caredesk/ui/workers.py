@@ -123,6 +123,14 @@ class TaskRunner(QObject):
         _GcHold.hold()
         self._pool.start(_Job(fn, relay))
 
+    def wait(self) -> None:
+        """Block until the running job is done (on lock: a write finishes before the store closes).
+
+        Its result is still delivered later through the event loop; owners check there
+        whether they still want it.
+        """
+        self._pool.waitForDone()
+
     def shutdown(self) -> None:
         """Wait for the running job; anything it produced is discarded, not shown."""
         self._closed = True

@@ -2,18 +2,22 @@
 
 Pages are registered in PAGES. A page is a QWidget with a `title` and four methods:
 load(workspace), clear() (drop all patient data), selection() -> an id or None, and
-restore(selection). The next screens (Today's queue, Care plans, Billing) are added by
-appending to PAGES; nothing else here changes.
+restore(selection). The first page is the home screen, shown after every fresh unlock.
+A page may also have an `open_patient` signal (a patient id): the view then shows that
+patient on the Patients page.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QStackedWidget, QVBoxLayout, QWidget
 
 from caredesk.services.workspace import Workspace
+from caredesk.ui.month_page import MonthPage
 from caredesk.ui.patients_page import PatientsPage
+from caredesk.ui.queue_page import QueuePage
 
 
 class Page(Protocol):
@@ -25,7 +29,7 @@ class Page(Protocol):
     def restore(self, selection: Any) -> None: ...
 
 
-PAGES: list[Callable[[], QWidget]] = [PatientsPage]
+PAGES: list[Callable[[], QWidget]] = [QueuePage, PatientsPage, MonthPage]
 
 
 class WorkspaceView(QWidget):
@@ -41,6 +45,12 @@ class WorkspaceView(QWidget):
             self.pages.append(page)
             self.stack.addWidget(page)
             self.nav.addItem(page.title)
+            # Explicit row height: the stylesheet's item padding is not in Qt's size hint,
+            # so with several items the rows overlapped.
+            item = self.nav.item(self.nav.count() - 1)
+            item.setSizeHint(QSize(0, int(self.nav.fontMetrics().height() * 2.3)))
+            if hasattr(page, "open_patient"):
+                page.open_patient.connect(self.show_patient)
         width = max(self.nav.fontMetrics().horizontalAdvance(p.title) for p in self.pages)
         self.nav.setFixedWidth(width + 3 * self.nav.fontMetrics().height())
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -66,8 +76,18 @@ class WorkspaceView(QWidget):
 
     def load(self, workspace: Workspace, *, demo: bool = False) -> None:
         self.demo_banner.setVisible(demo)
+        self.nav.setCurrentRow(0)  # home: today's queue (restore() may return to another page)
         for page in self.pages:
             page.load(workspace)
+
+    def show_page(self, cls: type) -> Any:
+        page = self.page(cls)
+        self.nav.setCurrentRow(self.pages.index(page))
+        return page
+
+    def show_patient(self, patient_id: int) -> None:
+        """The full chart of one patient, on the Patients page."""
+        self.show_page(PatientsPage).select_patient(patient_id)
 
     def clear(self) -> None:
         self.demo_banner.hide()

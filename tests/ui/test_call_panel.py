@@ -1,0 +1,164 @@
+"""Working a call from the queue: saved in one go, the queue re-ranks, the next patient is up."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QPlainTextEdit
+
+from caredesk.domain.contacts import Outcome
+from caredesk.domain.queue import ReasonKind
+from caredesk.ui.queue_page import QueuePage
+from tests.ui.conftest import CANARY_FAMILY, CANARY_GIVEN, CANARY_MRN, FakeSeconds
+from tests.ui.test_patients_and_lock import visible_texts
+
+
+def queue(window) -> QueuePage:
+    return window.view.page(QueuePage)
+
+
+def contacts_of(window, patient_id: int) -> list:
+    with window.workspace.uow() as uow:
+        return uow.contacts.for_patient(patient_id)
+
+
+def time_entries_of(window, patient_id: int) -> list:
+    with window.workspace.uow() as uow:
+        return uow.time_entries.for_patient(patient_id)
+
+
+def short_of_minutes(page: QueuePage, need: int) -> int:
+    """A proxy row (not the last) whose patient is at least `need` minutes short of a threshold."""
+    for r in range(page.proxy.rowCount() - 1):
+        entry = page.model.queue_row(page.model.row_of(page.proxy.patient_id(r))).entry
+        kinds = {x.kind for x in entry.reasons}
+        if ReasonKind.MINUTES in kinds and entry.threshold is not None and entry.threshold - entry.minutes > need:
+            return r
+    raise AssertionError("no patient short of minutes in the demo panel")
+
+
+def test_timed_call_is_logged_the_queue_reranks_and_the_next_patient_is_up(demo_unlocked, qtbot):
+    page = queue(demo_unlocked)
+    seconds = FakeSeconds()
+    page.panel.set_timer_clock(seconds)
+    row = short_of_minutes(page, 8)
+    pid, following = page.proxy.patient_id(row), page.proxy.patient_id(row + 1)
+    before = page.model.queue_row(page.model.row_of(pid)).entry.minutes
+    contacts_before = len(contacts_of(demo_unlocked, pid))
+    demo_unlocked.activateWindow()
+    page.table.setFocus()
+    page.table.select_row(row)
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)
+    seconds.now += 7 * 60 + 30
+    page.panel.outcome_buttons[Outcome.REACHED].click()
+    page.panel.note.setPlainText("Talked through the new inhaler")
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    stored = contacts_of(demo_unlocked, pid)
+    assert len(stored) == contacts_before + 1
+    newest = max(stored, key=lambda c: c.id)
+    assert newest.outcome is Outcome.REACHED and newest.note == "Talked through the new inhaler"
+    entry = max(time_entries_of(demo_unlocked, pid), key=lambda e: e.id)
+    assert entry.minutes == 7 and entry.contact_id == newest.id and entry.started_at is not None
+    after = page.model.queue_row(page.model.row_of(pid)).entry.minutes
+    assert after == before + 7  # re-ranked with the new minutes
+    assert page.panel.patient_id == following  # the selection moved on
+    assert page.proxy.patient_id(page.table.currentIndex().row()) == following
+    assert not page.panel.timer.started and not page.panel.ticker.isActive()
+    assert page.panel.note.toPlainText() == "" and page.panel.outcome() is None
+    assert "Call saved" in page.notice.text()
+
+
+def test_reached_patient_with_no_other_reason_leaves_the_queue(unlocked, canary_store, qtbot):
+    page = queue(unlocked)
+    ids = [page.proxy.patient_id(r) for r in range(page.proxy.rowCount())]
+    assert ids == [canary_store["canary"], canary_store["Abbott"], canary_store["Young"]]
+    page.select_patient(canary_store["Abbott"])  # only "Never reached"
+    page.panel.set_outcome(Outcome.REACHED)
+    assert page.panel.save() is not None
+    ids = [page.proxy.patient_id(r) for r in range(page.proxy.rowCount())]
+    assert canary_store["Abbott"] not in ids
+    assert page.panel.patient_id == canary_store["Young"]
+    assert page.heading.text().endswith("2 to call")
+
+
+def test_follow_up_before_the_call_is_named_inline_and_nothing_is_stored(unlocked, canary_store):
+    page = queue(unlocked)
+    pid = canary_store["canary"]
+    page.select_patient(pid)
+    page.panel.set_outcome(Outcome.REACHED)
+    page.panel.minutes.setValue(12)
+    page.panel.follow_up_check.setChecked(True)
+    today = unlocked.workspace.today()
+    page.panel.follow_up.setDate(QDate(today - timedelta(days=3)))
+    assert page.panel.save() is None
+    assert page.panel.message.isVisible()
+    assert page.panel.message.text() == "Follow-up date cannot be before the call."
+    assert contacts_of(unlocked, pid) == [] and time_entries_of(unlocked, pid) == []
+    assert page.panel.patient_id == pid and page.panel.minutes.value() == 12  # the form is kept
+
+
+def test_missing_outcome_is_named_and_alt_r_picks_reached(unlocked, canary_store, qtbot):
+    page = queue(unlocked)
+    page.select_patient(canary_store["canary"])
+    page.panel.save_button.click()
+    assert page.panel.message.text().startswith("Outcome must be chosen")
+    assert contacts_of(unlocked, canary_store["canary"]) == []
+    unlocked.activateWindow()
+    page.panel.note.setFocus()
+    qtbot.keyClick(page.panel.note, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.panel.outcome() is Outcome.REACHED)  # a mnemonic clicks after ~100 ms
+
+
+def test_lock_stops_the_timer_and_clears_queue_and_panel(unlocked, canary_store, qtbot):
+    page = queue(unlocked)
+    page.panel.set_timer_clock(FakeSeconds())
+    page.select_patient(canary_store["canary"])
+    page.start_call()
+    page.panel.note.setPlainText(f"{CANARY_GIVEN} feels better")
+    assert page.panel.timer.running
+    unlocked.lock()
+    assert not page.panel.timer.started and not page.panel.ticker.isActive()
+    assert page.model.rowCount() == 0 and page.proxy.rowCount() == 0
+    assert page.panel.patient_id is None
+    texts = visible_texts(unlocked) + [e.toPlainText() for e in unlocked.findChildren(QPlainTextEdit)]
+    for secret in (CANARY_FAMILY, CANARY_GIVEN, CANARY_MRN):
+        assert not any(secret in t for t in texts)
+
+
+def test_a_running_call_timer_holds_off_the_idle_lock_but_not_forever(unlocked, canary_store, qtbot):
+    page = queue(unlocked)
+    fake = FakeSeconds()
+    page.panel.set_timer_clock(fake)
+    page.select_patient(canary_store["canary"])
+    page.start_call()
+    unlocked.set_idle_interval_ms(40)
+    qtbot.wait(250)  # several idle periods pass while the nurse talks
+    assert unlocked.workspace is not None and page.panel.timer.running
+    fake.now += 61 * 60  # an hour on one call: unusually long, the screen locks after all
+    qtbot.waitUntil(lambda: unlocked.workspace is None, timeout=3000)
+
+
+def test_a_paused_call_timer_does_not_hold_off_the_idle_lock(unlocked, canary_store, qtbot):
+    page = queue(unlocked)
+    page.panel.set_timer_clock(FakeSeconds())
+    page.select_patient(canary_store["canary"])
+    page.start_call()
+    page.panel.toggle_pause()
+    unlocked.set_idle_interval_ms(40)
+    qtbot.waitUntil(lambda: unlocked.workspace is None, timeout=3000)
+
+
+def test_the_patient_list_shows_minutes_logged_from_the_queue(unlocked, canary_store, qtbot):
+    from caredesk.ui.models.patient_table import MINUTES
+    from caredesk.ui.patients_page import PatientsPage
+    from caredesk.services.calls import log_contact
+
+    patients = unlocked.view.show_page(PatientsPage)
+    before = {patients.proxy.source_id(r): patients.proxy.index(r, MINUTES).data() for r in range(patients.proxy.rowCount())}
+    unlocked.view.show_page(QueuePage)
+    log_contact(unlocked.workspace, canary_store["canary"], outcome="reached", minutes=9)
+    unlocked.view.show_page(PatientsPage)
+    after = {patients.proxy.source_id(r): patients.proxy.index(r, MINUTES).data() for r in range(patients.proxy.rowCount())}
+    assert after[canary_store["canary"]] == before[canary_store["canary"]] + 9

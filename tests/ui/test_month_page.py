@@ -1,0 +1,114 @@
+"""This month: totals agree with the billing report, filters, month steps, exports in the background."""
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+from caredesk.domain.calendar import Month
+from caredesk.services.billing_report import month_report
+from caredesk.ui.models.month_table import CODES, MINUTES, MRN, PATIENT, MonthFilter
+from caredesk.ui.month_page import MonthPage, totals_text
+
+
+def month_page(window) -> MonthPage:
+    return window.view.show_page(MonthPage)
+
+
+def table_rows(page: MonthPage) -> list[tuple[str, str, str, str]]:
+    p = page.proxy
+    return [tuple(p.index(r, c).data() for c in (PATIENT, MRN, MINUTES, CODES)) for r in range(p.rowCount())]
+
+
+def test_month_totals_equal_the_billing_report(demo_unlocked):
+    page = month_page(demo_unlocked)
+    report = month_report(demo_unlocked.workspace, Month(2026, 11))
+    assert page.month_label.text() == "November 2026"
+    assert page.proxy.rowCount() == len(report.rows) > 10
+    # Totals computed from the table's own rows agree with the report (what the CLI prints).
+    rows = page.model.rows()
+    assert sum(r.clinical_minutes + r.physician_minutes for r in rows) == report.total_minutes
+    units: Counter[str] = Counter()
+    for r in rows:
+        for c in r.result.codes:
+            units[c.code] += c.units
+    assert dict(units) == report.units_by_code
+    assert sum(r.ready for r in rows) == report.ready_count
+    assert page.totals.text() == totals_text(report)
+    assert f"{report.total_minutes} min" in page.totals.text()
+    assert f"{report.ready_count} ready to bill" in page.totals.text()
+
+
+def test_filters_needs_minutes_and_ready_to_bill(demo_unlocked):
+    page = month_page(demo_unlocked)
+    report = month_report(demo_unlocked.workspace, Month(2026, 11))
+    page.filter_buttons[MonthFilter.READY].click()
+    assert page.proxy.rowCount() == report.ready_count
+    assert all(code != "—" for *_rest, code in table_rows(page))
+    page.filter_buttons[MonthFilter.NEEDS_MINUTES].click()
+    assert page.proxy.rowCount() == sum(r.needs_minutes for r in report.rows)
+    assert all(code == "—" for *_rest, code in table_rows(page))
+    page.filter_buttons[MonthFilter.ALL].click()
+    assert page.proxy.rowCount() == len(report.rows)
+
+
+def test_previous_and_next_month(demo_unlocked):
+    page = month_page(demo_unlocked)
+    page.prev_button.click()
+    assert page.month_label.text() == "October 2026"
+    october = month_report(demo_unlocked.workspace, Month(2026, 10))
+    assert page.totals.text() == totals_text(october)
+    page.next_button.click()
+    page.next_button.click()
+    assert page.month_label.text() == "December 2026"
+    page.today_button.click()
+    assert page.month_label.text() == "November 2026"
+
+
+def test_export_csv_writes_the_rows_of_the_table(demo_unlocked, qtbot, tmp_path):
+    page = month_page(demo_unlocked)
+    path = tmp_path / "billing.csv"
+    page.export_csv(path)
+    qtbot.waitUntil(lambda: not page.tasks.busy, timeout=10_000)
+    with path.open(newline="", encoding="utf-8") as f:
+        written = list(csv.DictReader(f))
+    expected = table_rows(page)
+    assert [(w["patient"], w["mrn"]) for w in written] == [(name, mrn) for name, mrn, *_ in expected]
+    for w, (_name, _mrn, minutes, codes) in zip(written, expected):
+        assert f'{w["clinical_staff_minutes"]} / {w["physician_minutes"]}' == minutes
+        assert (w["codes"] or "—") == codes
+    assert str(path) in page.message.text()
+
+
+def test_export_pdf_runs_in_the_background_with_progress(demo_unlocked, qtbot, tmp_path):
+    page = month_page(demo_unlocked)
+    path = tmp_path / "billing.pdf"
+    seen: list[tuple[int, int]] = []
+    page.export_pdf(path)
+    assert page.tasks.busy and not page.pdf_button.isEnabled()
+    page._progress.changed.connect(lambda done, total: seen.append((done, total)))  # queued: none missed
+    qtbot.waitUntil(lambda: not page.tasks.busy, timeout=20_000)
+    assert path.read_bytes().startswith(b"%PDF")
+    assert seen and seen[-1][0] == seen[-1][1] == page.model.rowCount()
+    assert str(path) in page.message.text()
+    assert page.pdf_button.isEnabled()
+
+
+def test_cancelled_pdf_writes_nothing(demo_unlocked, qtbot, tmp_path):
+    page = month_page(demo_unlocked)
+    path = tmp_path / "billing.pdf"
+    page.export_pdf(path)
+    page._progress.cancelled = True  # what the dialog's Cancel does
+    qtbot.waitUntil(lambda: not page.tasks.busy, timeout=20_000)
+    assert not path.exists()
+    assert page.message.text() == "Export cancelled; no file was written."
+
+
+def test_lock_during_an_export_waits_then_clears(demo_unlocked, qtbot, tmp_path):
+    page = month_page(demo_unlocked)
+    page.export_pdf(tmp_path / "billing.pdf")
+    demo_unlocked.lock()
+    assert not page.tasks.busy or page.workspace is None
+    assert page.model.rowCount() == 0 and page.totals.text() == ""
+    assert page.progress is None
+    qtbot.wait(50)  # a late result is dropped, not shown
+    assert page.message.text() == ""
