@@ -148,3 +148,19 @@ def test_month_report_counts_minutes_in_the_clinic_month(workspace):
     (october,) = month_report(workspace, Month(2026, 10)).rows
     assert october.clinical_minutes == 15 and not october.ready and october.needs_minutes
     assert "15 of 20 min for 99490" in october.result.reasons
+
+
+def test_typed_time_for_other_work_counts_toward_the_month(workspace):
+    from caredesk.domain.contacts import Activity
+    from caredesk.services.calls import log_time
+
+    pid = _patient(workspace, "T1")
+    entry = log_time(workspace, pid, minutes=15, activity="care plan", note="Updated goals")
+    assert (entry.activity, entry.program, entry.contact_id) == (Activity.CARE_PLAN, Program.CCM, None)
+    log_time(workspace, pid, minutes=6, activity="care coordination", on=date(2026, 11, 2))
+    assert workspace.patient_list()[0].minutes_this_month == 21
+    with pytest.raises(ValidationError, match="minutes"):
+        log_time(workspace, pid, minutes=0, activity="care plan")
+    with pytest.raises(ValidationError, match="activity"):
+        log_time(workspace, pid, minutes=5, activity="gardening")
+    assert len(_contacts(workspace, pid)[1]) == 2

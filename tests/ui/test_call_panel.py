@@ -162,3 +162,32 @@ def test_the_patient_list_shows_minutes_logged_from_the_queue(unlocked, canary_s
     unlocked.view.show_page(PatientsPage)
     after = {patients.proxy.source_id(r): patients.proxy.index(r, MINUTES).data() for r in range(patients.proxy.rowCount())}
     assert after[canary_store["canary"]] == before[canary_store["canary"]] + 9
+
+
+def test_other_time_is_logged_and_the_minutes_bar_moves(unlocked, canary_store, qtbot):
+    page = queue(unlocked)
+    pid = canary_store["canary"]
+    page.select_patient(pid)
+    page.open_selected(focus=False)
+    before = page.model.queue_row(page.model.row_of(pid)).entry.minutes
+    dialog = page.panel.log_other_time()
+    dialog.minutes.setValue(11)
+    dialog.activity.setCurrentText("medication review")
+    dialog.save_button.click()
+    assert dialog.saved is not None and dialog.saved.minutes == 11
+    assert [e.minutes for e in time_entries_of(unlocked, pid)] == [11]
+    assert contacts_of(unlocked, pid) == []  # time, not a contact
+    row = page.model.row_of(pid)
+    assert row is not None and page.model.queue_row(row).entry.minutes == before + 11
+    assert "Logged 11 min of medication review." in page.panel.message.text()
+
+
+def test_other_time_refuses_zero_minutes_and_stores_nothing(unlocked, canary_store):
+    page = queue(unlocked)
+    pid = canary_store["canary"]
+    page.select_patient(pid)
+    page.open_selected(focus=False)
+    dialog = page.panel.log_other_time()
+    dialog.save_button.click()
+    assert dialog.message.text() == "Minutes must be between 1 and 600."
+    assert time_entries_of(unlocked, pid) == []

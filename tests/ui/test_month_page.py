@@ -112,3 +112,27 @@ def test_lock_during_an_export_waits_then_clears(demo_unlocked, qtbot, tmp_path)
     assert page.progress is None
     qtbot.wait(50)  # a late result is dropped, not shown
     assert page.message.text() == ""
+
+
+def test_month_totals_equal_what_the_cli_report_prints(demo_unlocked, data_dir):
+    """The same store, read by `caredesk report billing` in another process."""
+    import re
+
+    from tests.conftest import PASSPHRASE
+    from tests.test_cli import run
+
+    page = month_page(demo_unlocked)
+    rows = page.model.rows()
+    r = run("report", "billing", "--month", "2026-11", "--data-dir", str(data_dir), env={"CAREDESK_PASSPHRASE": PASSPHRASE})
+    assert r.returncode == 0, r.stderr
+    head = re.search(r"(\d+) enrolled patients, (\d+) with codes earned, (\d+) minutes", r.stdout)
+    assert head is not None
+    assert tuple(int(x) for x in head.groups()) == (
+        len(rows), sum(x.ready for x in rows), sum(x.clinical_minutes + x.physician_minutes for x in rows),
+    )
+    printed = {code: int(n) for code, n in re.findall(r"^  (\S+): (\d+)$", r.stdout, flags=re.M)}
+    units: Counter[str] = Counter()
+    for x in rows:
+        for c in x.result.codes:
+            units[c.code] += c.units
+    assert printed == dict(units) and printed

@@ -86,6 +86,35 @@ def log_contact(
     return CallLogged(frozenset({patient_id}), contact, entry, letter, met)
 
 
+def log_time(
+    ws: Workspace,
+    patient_id: int,
+    *,
+    minutes: int,
+    activity: Activity | str,
+    on: date | None = None,
+    program: Program | str | None = None,
+    staff_type: StaffType | str = StaffType.CLINICAL_STAFF,
+    note: str = "",
+) -> TimeEntry:
+    """Typed minutes that were not a call: care-plan work, coordination, a medication review."""
+    today = ws.today()
+    day = on or today
+    if day > today:
+        raise ValidationError("date", "cannot be in the future")
+    with ws.uow() as uow:
+        if uow.patients.get(patient_id) is None:
+            raise StoreError("That patient is no longer in the store.")
+        chosen = _program(uow.enrollments.for_patient(patient_id), day, program)
+        entry = uow.time_entries.add(
+            TimeEntry(patient_id=patient_id, on=day, minutes=minutes, activity=activity, staff_type=staff_type,
+                      program=chosen, note=note)
+        )
+        uow.audit(actions.RECORD_CREATED, "time entry", entry.id)
+        uow.commit()
+    return entry
+
+
 def _program(enrollments, day: date, given: Program | str | None) -> Program:  # type: ignore[no-untyped-def]
     if given is not None:
         try:

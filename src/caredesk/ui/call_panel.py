@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QDialog,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 from caredesk.domain.billing import main_program
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import Outcome
-from caredesk.domain.patients import Chart
+from caredesk.domain.patients import Chart, Program
 from caredesk.domain.timelog import CallTimer
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.services.calls import CallLogged, log_contact
@@ -41,6 +42,7 @@ from caredesk.services.workspace import Workspace
 from caredesk.ui import theme
 from caredesk.ui.call_header import CallHeader
 from caredesk.ui.forms import InlineMessage, button, heading, user_message
+from caredesk.ui.time_dialog import LogTimeDialog
 
 PLACEHOLDER = "Select a patient in the queue to work the call."
 LONG_CALL_MINUTES = 60
@@ -61,6 +63,7 @@ def clock_text(seconds: float) -> str:
 
 class CallPanel(QWidget):
     saved = Signal(object)  # CallLogged
+    time_logged = Signal(int)  # patient id, after minutes that were not a call
     timer_changed = Signal(bool)  # True while a timer is started (running or paused)
 
     def __init__(self, parent: QWidget | None = None):
@@ -194,14 +197,39 @@ class CallPanel(QWidget):
         self.save_button = button("Save call", "Save call", primary=True)
         self.save_button.setToolTip("Save the contact and its minutes (Ctrl+S or Ctrl+Enter)")
         self.save_button.clicked.connect(self.save)
+        self.time_button = button("Log other time…", "Log other time")
+        self.time_button.setToolTip("Minutes that were not a call: care-plan work, coordination, a medication review")
+        self.time_button.setAutoDefault(False)
+        self.time_button.clicked.connect(self.log_other_time)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addStretch(0)
+        buttons.addWidget(self.time_button, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
         buttons.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
         lay = QVBoxLayout()
         lay.addLayout(form)
         lay.addLayout(buttons)
         return lay
+
+    def log_other_time(self) -> LogTimeDialog | None:
+        """Open the time dialog for the shown patient; on save, say so and let the queue refresh."""
+        pid = self.patient_id
+        if self.workspace is None or pid is None:
+            return None
+        # Qt hands str-based enums back as plain str: convert.
+        programs = [Program(d) for i in range(self.program.count()) if (d := self.program.itemData(i))]
+        main = Program(self.program.currentData()) if self.program.currentData() else None
+        dialog = LogTimeDialog(self.workspace, pid, self.header.name.text(), programs, main, self)
+
+        def done(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted and dialog.saved is not None:
+                entry = dialog.saved
+                self.message.show_info(f"Logged {entry.minutes} min of {entry.activity.value}.")
+                self.time_logged.emit(pid)
+
+        dialog.finished.connect(done)
+        dialog.open()
+        return dialog
 
     # -- patient ---------------------------------------------------------------
     @property

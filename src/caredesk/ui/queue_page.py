@@ -154,6 +154,7 @@ class QueuePage(QWidget):
 
         self.panel = CallPanel()
         self.panel.saved.connect(self._saved)
+        self.panel.time_logged.connect(self._time_logged)
         self.panel.timer_changed.connect(self._timer_changed)
         self.panel.header.open_chart.connect(self.open_patient)
         for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
@@ -299,6 +300,17 @@ class QueuePage(QWidget):
             self.table.select_row(0)
         self.notice.show_info(self._saved_text(result))
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _time_logged(self, pid: int) -> None:
+        """Typed minutes change the patient's bar and maybe their place; the selection stays."""
+        if self.queue is None:
+            return
+        try:
+            rows = self.queue.refresh({pid})
+        except CareDeskError as exc:
+            self.notice.show_error(user_message(exc))
+            return
+        self._set_rows(rows)
 
     def _following(self, pid: int) -> list[int]:
         """Patients after pid in the shown order, then the ones before it (nearest first)."""
