@@ -12,14 +12,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressDialog,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,6 +28,7 @@ from caredesk.services import billing_report
 from caredesk.services.billing_report import MonthReport
 from caredesk.services.workspace import Workspace
 from caredesk.ui import theme
+from caredesk.ui.tables import row_table, segments
 from caredesk.ui.forms import InlineMessage, button, user_message
 from caredesk.ui.models.month_table import (
     CODES,
@@ -121,36 +119,12 @@ class MonthPage(QWidget):
         top.addWidget(self.csv_button)
         top.addWidget(self.pdf_button)
 
-        self.filters = QButtonGroup(self)
-        self.filter_buttons: dict[MonthFilter, QPushButton] = {}
-        filter_row = QHBoxLayout()
-        filter_row.setSpacing(0)
-        for which in MonthFilter:
-            b = QPushButton(which.value)
-            b.setCheckable(True)
-            b.setProperty("segment", True)
-            b.setAccessibleName(f"Show {which.value.lower()}")
-            b.clicked.connect(lambda _checked=False, w=which: self.set_filter(w))
-            self.filters.addButton(b)
-            self.filter_buttons[which] = b
-            filter_row.addWidget(b)
-        self.filter_buttons[MonthFilter.ALL].setChecked(True)
-        filter_row.addStretch(1)
+        filter_row, self.filter_buttons = segments(self, MonthFilter, self.set_filter)
 
-        self.table = QTableView()
-        self.table.setAccessibleName("Billing for the month")
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        self.table = row_table(QTableView(), "Billing for the month", self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(PATIENT, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(MISSING, QHeaderView.ResizeMode.Stretch)
         cw = self.fontMetrics().averageCharWidth()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from caredesk.errors import CareDeskError
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart import ChartView
+from caredesk.ui.tables import row_table
 from caredesk.ui.forms import button, user_message
 from caredesk.ui.models.patient_table import NAME, PatientFilterProxy, PatientTableModel
 from caredesk.ui.patient_form import AddPatientDialog
@@ -54,22 +55,12 @@ class PatientsPage(QWidget):
         self.add_button.clicked.connect(self.add_patient)
         QShortcut(QKeySequence.StandardKey.New, self, activated=self.add_patient)
 
-        self.table = QTableView()
-        self.table.setAccessibleName("Patient list")
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        self.table = row_table(QTableView(), "Patient list", self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        header.setHighlightSections(False)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.activated.connect(self._activated)
 

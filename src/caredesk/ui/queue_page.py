@@ -12,12 +12,8 @@ import logging
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -30,6 +26,7 @@ from caredesk.services.calls import CallLogged
 from caredesk.services.workspace import Workspace
 from caredesk.ui import theme
 from caredesk.ui.call_panel import CallPanel
+from caredesk.ui.tables import row_table, segments
 from caredesk.ui.forms import InlineMessage, user_message
 from caredesk.ui.models.queue_table import (
     DUE,
@@ -101,32 +98,10 @@ class QueuePage(QWidget):
         self.heading = QLabel()
         self.heading.setAccessibleName("Today")
         theme.set_role(self.heading, "title")
-        self.filters = QButtonGroup(self)
-        self.filter_buttons: dict[QueueFilter, QPushButton] = {}
-        filter_row = QHBoxLayout()
-        filter_row.setSpacing(0)
-        for which in QueueFilter:
-            b = QPushButton(which.value)
-            b.setCheckable(True)
-            b.setProperty("segment", True)
-            b.setAccessibleName(f"Show {which.value.lower()}")
-            b.clicked.connect(lambda _checked=False, w=which: self.set_filter(w))
-            self.filters.addButton(b)
-            self.filter_buttons[which] = b
-            filter_row.addWidget(b)
-        self.filter_buttons[QueueFilter.ALL].setChecked(True)
-        filter_row.addStretch(1)
+        filter_row, self.filter_buttons = segments(self, QueueFilter, self.set_filter)
         self.notice = InlineMessage("Queue message")
 
-        self.table = QueueTable()
-        self.table.setAccessibleName("Call queue")
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
+        self.table = row_table(QueueTable(), "Call queue", self.proxy)
         self.table.setMouseTracking(True)
         self.table.verticalHeader().hide()
         m = self.fontMetrics()

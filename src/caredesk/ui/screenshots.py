@@ -44,12 +44,7 @@ def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
 
 def shoot(window: MainWindow, out: Path, name: str) -> Path:
     window.resize(*SIZE)
-    QApplication.processEvents()
-    path = out / f"{name}.png"
-    if not window.grab().save(str(path)):
-        raise OSError(f"could not write {path}")
-    print(path)
-    return path
+    return shoot_widget(window, out, name)
 
 
 def shoot_widget(widget, out: Path, name: str) -> Path:

@@ -5,12 +5,13 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from caredesk.domain.text import fold
 from caredesk.services.billing_report import MonthRow
 from caredesk.ui import theme
+from caredesk.ui.tables import FilterProxy
 
 Index = QModelIndex | QPersistentModelIndex
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -157,30 +158,19 @@ class MonthTableModel(QAbstractTableModel):
         return ""
 
 
-class MonthFilterProxy(QSortFilterProxyModel):
+class MonthFilterProxy(FilterProxy):
+    source_type = MonthTableModel
+
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self._which = MonthFilter.ALL
-        self.setDynamicSortFilter(False)
 
     def set_filter(self, which: MonthFilter) -> None:
-        if which is self._which:
-            return
-        self.beginFilterChange()
-        self._which = which
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def source(self) -> MonthTableModel:
-        model = self.sourceModel()
-        assert isinstance(model, MonthTableModel)
-        return model
+        if which is not self._which:
+            self.refilter(lambda: setattr(self, "_which", which))
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         return accepts(self.source().month_row(source_row), self._which)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if column >= 0:
-            self.source().sort(column, order)
 
     def shown_rows(self) -> list[MonthRow]:
         src = self.source()

@@ -10,13 +10,14 @@ import re
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from caredesk.domain.calendar import age_on
 from caredesk.domain.patients import PatientSummary, RiskTier, Status
 from caredesk.domain.text import fold
+from caredesk.ui.tables import FilterProxy
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 FilterRole = Qt.ItemDataRole.UserRole + 2
@@ -210,27 +211,20 @@ class PatientTableModel(QAbstractTableModel):
         return ""
 
 
-class PatientFilterProxy(QSortFilterProxyModel):
+class PatientFilterProxy(FilterProxy):
     """Every typed term must appear; a term with digits also matches phone digits only."""
+
+    source_type = PatientTableModel
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self._terms: list[tuple[str, str]] = []
         self.setSortRole(SortRole)
-        self.setDynamicSortFilter(False)
 
     def set_query(self, text: str) -> None:
         terms = [(t, digits(t)) for t in fold(text).split()]
-        if terms == self._terms:
-            return
-        self.beginFilterChange()
-        self._terms = terms
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def source(self) -> PatientTableModel:
-        model = self.sourceModel()
-        assert isinstance(model, PatientTableModel)
-        return model
+        if terms != self._terms:
+            self.refilter(lambda: setattr(self, "_terms", terms))
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if not self._terms:
@@ -245,11 +239,6 @@ class PatientFilterProxy(QSortFilterProxyModel):
                 continue
             return False
         return True
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sorting is the source model's (see PatientTableModel.sort); the proxy keeps its order."""
-        if column >= 0:
-            self.source().sort(column, order)
 
     def source_id(self, proxy_row: int) -> int | None:
         if proxy_row < 0 or proxy_row >= self.rowCount():

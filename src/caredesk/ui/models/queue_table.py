@@ -11,10 +11,11 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from caredesk.domain.queue import ReasonKind
 from caredesk.services.call_queue import QueueRow
+from caredesk.ui.tables import FilterProxy
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -196,29 +197,22 @@ class QueueTableModel(QAbstractTableModel):
         return None
 
 
-class QueueFilterProxy(QSortFilterProxyModel):
+class QueueFilterProxy(FilterProxy):
     """Keeps the model's ranked order; only drops rows outside the chosen filter."""
+
+    source_type = QueueTableModel
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self._which = QueueFilter.ALL
-        self.setDynamicSortFilter(False)
 
     @property
     def which(self) -> QueueFilter:
         return self._which
 
     def set_filter(self, which: QueueFilter) -> None:
-        if which is self._which:
-            return
-        self.beginFilterChange()
-        self._which = which
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def source(self) -> QueueTableModel:
-        model = self.sourceModel()
-        assert isinstance(model, QueueTableModel)
-        return model
+        if which is not self._which:
+            self.refilter(lambda: setattr(self, "_which", which))
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         return accepts(self.source().kinds(source_row), self._which)
