@@ -95,7 +95,8 @@ class CallPanel(QWidget):
         cv.addStretch(1)
         self.pages.addWidget(content)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
+        # A little room on the right: the outcome buttons' borders touched the window edge.
+        outer.setContentsMargins(0, 0, self.fontMetrics().height() // 2, 0)
         outer.addWidget(self.pages)
         self.clear()
 
