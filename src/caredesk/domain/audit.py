@@ -26,6 +26,8 @@ KEY_CHANGED = "key.changed"
 DEMO_CREATED = "demo.created"
 EXPORTED = "exported"
 PRINTED = "printed"
+CARE_PLAN_FINALIZED = "care plan.finalized"
+COPY_GIVEN = "care plan.copy given"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -118,6 +118,18 @@ _TEXT_FIELDS = (
     "community_services",
     "coordination",
 )
+TEXT_FIELDS = _TEXT_FIELDS  # public name for validation, diff and editors
+
+# How each text section is named to a care manager (diff lines, validation messages).
+SECTION_LABELS = {
+    "barriers": "Barriers",
+    "strengths": "Strengths",
+    "symptom_management": "Symptom management",
+    "expected_outcome": "Expected outcome and prognosis",
+    "medication_management": "Medication management",
+    "community_services": "Community services",
+    "coordination": "Coordination with outside agencies",
+}
 
 
 def _date(text: str | None) -> date | None:
