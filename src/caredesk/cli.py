@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from caredesk import __version__, cli_work, logs, secrets_input
+from caredesk import __version__, cli_plans, cli_work, logs, secrets_input
 from caredesk.cli_common import EXIT_ERROR, EXIT_NO_STORE, EXIT_USAGE, EXIT_WRONG_SECRET, _fail, _open
 from caredesk.domain import audit as actions
 from caredesk.domain.calendar import age_on
@@ -86,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--month", required=True, metavar="YYYY-MM", help="the calendar month")
     s.add_argument("--csv", metavar="FILE", help="write the report as CSV")
     s.add_argument("--pdf", metavar="FILE", help="write the report as PDF")
+    cli_plans.add_parsers(sub, common, secret)
     sub.add_parser("gui", parents=[common], help="start the desktop app")
     return p
 
@@ -252,4 +253,6 @@ COMMANDS = {
     "queue": cli_work.cmd_queue,
     "log-contact": cli_work.cmd_log_contact,
     "report": cli_work.cmd_report,
+    "print-plan": cli_plans.cmd_print_plan,
+    "print-plans": cli_plans.cmd_print_plans,
 }

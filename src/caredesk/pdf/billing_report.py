@@ -9,37 +9,22 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from caredesk.pdf import fonts
+from caredesk.pdf.paging import PageCountCanvas
 
 FOOTER = "Confidential: contains protected health information. Handle and dispose of securely."
 HEADERS = ("Patient", "MRN", "DOB", "Programs", "Practitioner", "Consent", "Min (staff / MD)", "Codes", "Why not (more)")
 WIDTHS = (1.5, 0.8, 0.85, 0.95, 1.25, 0.85, 0.75, 1.05, 2.0)  # inches: 10 across a landscape letter page
 
 
-class _NumberedCanvas(Canvas):
-    """Two passes: pages are kept until the end so each footer can say 'page x of y'."""
-
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
-
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.setFont(fonts.REGULAR, 8)
-            self.setFillColor(colors.HexColor("#444444"))
-            self.drawString(0.5 * inch, 0.4 * inch, FOOTER)
-            self.drawRightString(landscape(letter)[0] - 0.5 * inch, 0.4 * inch, f"Page {self._pageNumber} of {total}")
-            super().showPage()
-        super().save()
+class _NumberedCanvas(PageCountCanvas):
+    def decorate(self, page: int, total: int) -> None:
+        self.setFont(fonts.REGULAR, 8)
+        self.setFillColor(colors.HexColor("#444444"))
+        self.drawString(0.5 * inch, 0.4 * inch, FOOTER)
+        self.drawRightString(landscape(letter)[0] - 0.5 * inch, 0.4 * inch, f"Page {page} of {total}")
 
 
 def render(report, *, generated: datetime, progress: Callable[[int, int], None] | None = None) -> bytes:  # type: ignore[no-untyped-def]

@@ -1,0 +1,408 @@
+"""The patient's copy of the care plan: "My care plan", in plain words and large type.
+
+Written for the person who reads it at the kitchen table: short sections in the first
+person, body text of 13 pt (16 pt in large print), near-black on white, generous line
+spacing. The patient's name, date of birth and "Page x of y" are on every page so loose
+pages find their way back; the PDF metadata names the document, never the patient.
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.platypus import (
+    CondPageBreak, Flowable, KeepTogether, LongTable, Paragraph, SimpleDocTemplate, TableStyle,
+)
+
+from caredesk.domain.careplan import CarePlanContent, CarePlanVersion, Goal, GoalStatus, Intervention, Owner
+from caredesk.domain.patients import CareTeamMember, Medication
+from caredesk.pdf import fonts
+from caredesk.pdf.paging import PageCountCanvas
+
+TITLE = "My care plan"
+CONFIDENTIAL = "Private: this plan holds your health information. Keep it somewhere safe."
+PAGE_W, PAGE_H = letter
+MARGIN_X = 0.85 * inch
+PAD = 6  # platypus frame padding: header and footer line up with the text, not the frame
+TEXT_W = PAGE_W - 2 * MARGIN_X - 2 * PAD
+
+INK = colors.HexColor("#111111")  # near-black body text: contrast about 18:1 on white
+HEADING = colors.HexColor("#123a63")  # dark blue headings: contrast about 11:1 on white
+MUTED = colors.HexColor("#333333")  # secondary lines: still about 12:1
+RULE = colors.HexColor("#8aa4c0")
+SHADE = colors.HexColor("#eef3f8")
+
+# Who does what, in the patient's words.
+_OWNER_WORDS = {
+    Owner.CARE_MANAGER: "My care manager",
+    Owner.PCP: "My primary care doctor",
+    Owner.SPECIALIST: "My specialist",
+    Owner.COMMUNITY: "Community services",
+}
+_SAYS_WHEN = re.compile(
+    r"\b(every|each|daily|weekly|monthly|yearly|twice|once|always|never|a day|a week|a month|a year)\b", re.IGNORECASE
+)
+_STATUS_WORDS = {
+    GoalStatus.MET: "Reached \u2713",
+    GoalStatus.IN_PROGRESS: "Working on it",
+    GoalStatus.NOT_MET: "Still working on it",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanContacts:
+    """Who the patient calls. Empty fields print as plain words, never as a blank."""
+
+    care_manager_name: str = ""
+    care_manager_phone: str = ""
+    practice_name: str = ""
+    practice_phone: str = ""
+    after_hours_phone: str = ""
+
+    @classmethod
+    def from_care_team(cls, members: Iterable[CareTeamMember]) -> PlanContacts:
+        """The care manager, the practice (the PCP's office) and an after-hours line when the team lists them."""
+        members = list(members)
+
+        def first(*words: str) -> CareTeamMember | None:
+            return next((m for m in members if any(w in m.role.lower() for w in words)), None)
+
+        manager = first("care manager", "care coordinator", "nurse navigator")
+        pcp = first("pcp", "primary care")
+        after = first("after hours", "after-hours", "on call", "on-call", "answering")
+        practice = pcp or next((m for m in members if m.organization), None)
+        return cls(
+            care_manager_name=manager.name if manager else "",
+            care_manager_phone=manager.phone if manager else "",
+            practice_name=(practice.organization or (f"Dr. {practice.name}'s office" if practice is pcp else ""))
+            if practice else "",
+            practice_phone=practice.phone if practice else "",
+            after_hours_phone=after.phone if after else "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStyles:
+    body: ParagraphStyle
+    bullet: ParagraphStyle
+    note: ParagraphStyle
+    title: ParagraphStyle
+    intro: ParagraphStyle
+    heading: ParagraphStyle
+    table_heading: ParagraphStyle
+    subheading: ParagraphStyle
+    cell: ParagraphStyle
+    cell_head: ParagraphStyle
+    small: ParagraphStyle
+    header_size: float
+
+
+def plan_styles(large_print: bool = False) -> PlanStyles:
+    """Body 13 pt (16 pt in large print), headings larger, leading about 1.45x."""
+    fonts.register()
+    size = 16.0 if large_print else 13.0
+    lead = round(size * 1.45)
+    body = ParagraphStyle(
+        "plan-body", fontName=fonts.REGULAR, fontSize=size, leading=lead, textColor=INK, alignment=TA_LEFT,
+        spaceAfter=size * 0.45, allowWidows=0, allowOrphans=0,
+    )
+    bullet = ParagraphStyle(
+        "plan-bullet", parent=body, leftIndent=size * 1.6, bulletIndent=size * 0.3, bulletFontName=fonts.BOLD,
+        bulletFontSize=size, spaceAfter=size * 0.55,
+    )
+    note = ParagraphStyle("plan-note", parent=body, textColor=MUTED)
+    heading = ParagraphStyle(
+        "plan-heading", fontName=fonts.BOLD, fontSize=size + 6, leading=round((size + 6) * 1.3), textColor=HEADING,
+        spaceBefore=size * 1.2, spaceAfter=size * 0.5, keepWithNext=1,
+    )
+    return PlanStyles(
+        body=body,
+        bullet=bullet,
+        note=note,
+        title=ParagraphStyle(
+            "plan-title", fontName=fonts.BOLD, fontSize=size + 14, leading=round((size + 14) * 1.25),
+            textColor=HEADING, spaceAfter=size * 0.4, keepWithNext=1,
+        ),
+        intro=ParagraphStyle("plan-intro", parent=body, spaceAfter=size * 0.3),
+        heading=heading,
+        table_heading=ParagraphStyle("plan-table-heading", parent=heading, keepWithNext=0),
+        subheading=ParagraphStyle(
+            "plan-subheading", parent=body, fontName=fonts.BOLD, textColor=INK, spaceBefore=size * 0.5,
+            spaceAfter=size * 0.35, keepWithNext=1,
+        ),
+        cell=ParagraphStyle("plan-cell", parent=body, spaceAfter=0),
+        cell_head=ParagraphStyle("plan-cell-head", parent=body, fontName=fonts.BOLD, spaceAfter=0),
+        small=ParagraphStyle(
+            "plan-small", fontName=fonts.REGULAR, fontSize=10, leading=14, textColor=MUTED, spaceBefore=size,
+        ),
+        header_size=14.0 if large_print else 12.0,
+    )
+
+
+def long_date(d: date) -> str:
+    """'March 4, 1950': no numeric dates to misread."""
+    return f"{d:%B} {d.day}, {d.year}"
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] if text else text
+
+
+def goal_words(goal: Goal) -> str:
+    """The goal as the patient reads it: the plain wording, else 'measure: target by date'."""
+    if goal.plain.strip():
+        return goal.plain.strip()
+    text = _sentence(goal.measure)
+    if goal.target.strip():
+        text += f": {goal.target.strip()}"
+    if goal.target_date is not None:
+        text += f" by {long_date(goal.target_date)}"
+    return text
+
+
+def intervention_words(item: Intervention) -> tuple[str, str]:
+    """(what, how often): the plain wording, else the action; how often only when it adds something."""
+    what = item.plain.strip() or _sentence(item.action)
+    often = item.frequency.strip()
+    if often and (often.lower() in what.lower() or (item.plain.strip() and _SAYS_WHEN.search(what))):
+        often = ""  # "Check my blood pressure every morning." needs no "How often: daily"
+    return what, often
+
+
+class _PlanCanvas(PageCountCanvas):
+    """'Page x of y' beside the patient's name and birth date on every page."""
+
+    def __init__(self, *args, header: tuple[str, str], small: str, header_size: float, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self._header = header
+        self._small = small
+        self._header_size = header_size
+
+    def decorate(self, page: int, total: int) -> None:
+        name, born = self._header
+        size = self._header_size
+        top = PAGE_H - 0.55 * inch
+        self.setFillColor(INK)
+        self.setFont(fonts.BOLD, size)
+        left, right = MARGIN_X + PAD, PAGE_W - MARGIN_X - PAD
+        self.drawString(left, top, name)
+        self.setFont(fonts.REGULAR, size)
+        self.drawRightString(right, top, born)
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.75)
+        self.line(left, top - 0.14 * inch, right, top - 0.14 * inch)
+        bottom = 0.72 * inch
+        self.line(left, bottom + size + 2, right, bottom + size + 2)
+        self.setFont(fonts.BOLD, size)
+        self.drawRightString(right, bottom, f"Page {page} of {total}")
+        self.setFont(fonts.REGULAR, 9.5)
+        self.setFillColor(MUTED)
+        self.drawString(left, bottom + 2, CONFIDENTIAL)
+        self.drawString(left, bottom - 11, self._small)
+
+
+def render_care_plan(
+    *,
+    patient_name: str,
+    birth_date: date,
+    version: CarePlanVersion | None,
+    content: CarePlanContent,
+    medications: Sequence[Medication],
+    contacts: PlanContacts,
+    large_print: bool = False,
+    generated: datetime,
+) -> bytes:
+    """The patient's plan as PDF bytes. `version` None marks a draft preview."""
+    st = plan_styles(large_print)
+    story = _story(st, patient_name, version, content, medications, contacts, generated)
+    if version is not None:
+        small = f"Care plan version {version.number}, finalized {long_date(version.finalized_at.date())}. " \
+                f"Printed {long_date(generated.date())}."
+    else:
+        small = f"Draft care plan, not yet finalized. Printed {long_date(generated.date())}."
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out, pagesize=letter, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=0.95 * inch,
+        bottomMargin=1.15 * inch,
+        # Metadata names the document, never the patient.
+        title=TITLE, author="CareDesk", subject="Care plan", creator="CareDesk", producer="CareDesk", keywords="",
+    )
+    canvasmaker = partial(
+        _PlanCanvas, header=(patient_name, f"Date of birth: {long_date(birth_date)}"), small=small,
+        header_size=st.header_size,
+    )
+    doc.build(story, canvasmaker=canvasmaker)
+    return out.getvalue()
+
+
+def _story(
+    st: PlanStyles,
+    patient_name: str,
+    version: CarePlanVersion | None,
+    content: CarePlanContent,
+    medications: Sequence[Medication],
+    contacts: PlanContacts,
+    generated: datetime,
+) -> list[Flowable]:
+    def para(text: str, style: ParagraphStyle | None = None) -> Paragraph:
+        return Paragraph(_esc(text), style or st.body)
+
+    def item(text: str, second: str = "") -> Paragraph:
+        markup = _esc(text)
+        if second:
+            markup += f'<br/><font color="#333333">{_esc(second)}</font>'
+        return Paragraph(markup, st.bullet, bulletText="\u2022")
+
+    def section(title: str, flowables: list[Flowable], *, table: LongTable | None = None,
+                whole: bool = False) -> list[Flowable]:
+        """A heading never left alone at the foot of a page.
+
+        Without a table the heading keeps with its first item (keepWithNext). A table may split
+        across pages with its header row repeated, so instead of keeping it whole the section
+        asks for room for the heading, any lines before the table, its header row and first row.
+        A short `whole` section moves to the next page as one piece when it does not fit.
+        """
+        items = [*flowables, table] if table is not None else flowables
+        if not items:
+            return []
+        heading = para(title, st.table_heading if table is not None else st.heading)
+        if whole:
+            return [KeepTogether([heading, *items])]
+        if table is None:
+            room = _height(heading) + 2 * st.body.leading
+        else:
+            table.wrap(TEXT_W, PAGE_H * 100)
+            room = _height(heading) + sum(_height(f) for f in flowables) + sum(table._rowHeights[:2])  # noqa: SLF001
+        return [CondPageBreak(room), heading, *items]
+
+    story: list[Flowable] = [
+        para(TITLE, st.title),
+        para(f"This plan is for {patient_name}. It shows what we are working on together, "
+             "what you will do, and what your care team will do. Keep it handy and bring it to your visits.",
+             st.intro),
+    ]
+    if version is None:
+        story.append(para("This is a draft. Your care team has not finished it yet.", st.note))
+
+    problems = content.problems
+    concerns = [item(p.plain.strip() or _sentence(p.title)) for p in problems]
+    story += section("My health concerns", concerns)
+
+    goals: list[Flowable] = []
+    several = len(problems) > 1
+    for p in problems:
+        if not p.goals:
+            continue
+        block: list[Flowable] = []
+        for g in p.goals:
+            second = []
+            if g.plain.strip() and g.target_date is not None:
+                second.append(f"By {long_date(g.target_date)}")
+            if g.status in _STATUS_WORDS:
+                second.append(_STATUS_WORDS[g.status])
+            block.append(item(goal_words(g), " \u00b7 ".join(second)))
+        if several:
+            goals.append(para(_sentence(p.title), st.subheading))
+            goals += block
+        else:
+            goals += block
+    story += section("My goals", goals)
+
+    mine: list[Flowable] = []
+    team_rows: list[tuple[str, str]] = []
+    for p in problems:
+        for i in p.interventions:
+            what, often = intervention_words(i)
+            if i.owner is Owner.PATIENT:
+                mine.append(item(what, f"How often: {often}" if often else ""))
+            else:
+                team_rows.append((_esc(_OWNER_WORDS.get(i.owner, _sentence(i.owner.value))),
+                                  _esc(what) + (f'<br/><font color="#333333">How often: {_esc(often)}</font>'
+                                                if often else "")))
+    story += section("What I will do", mine)
+
+    if team_rows:
+        story += section("What my care team will do", [],
+                         table=_table(st, ("Who", "What they will do"), team_rows, (0.34, 0.66)))
+
+    if content.symptom_management.strip():
+        story += section("If I feel worse", [para(content.symptom_management.strip())])
+
+    if medications:
+        rows = [(_esc(_sentence(m.name)), _esc(m.dose or "-"), _esc(m.frequency or "as directed")) for m in medications]
+        story += section(
+            "My medicines",
+            [para("Keep this list with you. Tell your care team about any new medicine, vitamin or supplement.")],
+            table=_table(st, ("Medicine", "How much", "How often"), rows, (0.37, 0.24, 0.39)),
+        )
+    else:
+        story += section("My medicines", [para("No medicines are listed for you. "
+                                               "Please bring all your medicine bottles to your next visit.")])
+
+    calls = _table(st, ("Who", "Call them for", "Phone"), _call_rows(contacts), (0.31, 0.33, 0.36))
+    story += section("Who to call", [calls], whole=True)
+
+    if content.next_review is not None:
+        review = f"We will go over this plan with you again by {long_date(content.next_review)}."
+    else:
+        review = "We will go over this plan with you at your next check-in."
+    story += section("Next review", [para(review), para("You can ask to change your plan at any time.", st.note)])
+    return story
+
+
+def _height(f: Flowable) -> float:
+    _, h = f.wrap(TEXT_W, PAGE_H)
+    return h + f.getSpaceBefore() + f.getSpaceAfter()
+
+
+def _call_rows(c: PlanContacts) -> list[tuple[str, str, str]]:
+    """(who, what for, phone) as escaped markup; the phone in bold so it is easy to find."""
+    def who(role: str, name: str) -> str:
+        return f"<b>{_esc(role)}</b>" + (f"<br/>{_esc(name)}" if name else "")
+
+    def phone(number: str, otherwise: str) -> str:  # a number never breaks across lines
+        return f"<b>{_esc(number).replace(' ', chr(0xA0))}</b>" if number else _esc(otherwise)
+
+    office = phone(c.practice_phone, "The number on your appointment card")
+    return [
+        (who("My care manager", c.care_manager_name), "Questions about this plan or how I am doing",
+         phone(c.care_manager_phone, "Call my doctor\u2019s office and ask for my care manager")),
+        (who("My doctor\u2019s office", c.practice_name), "Appointments, refills and new problems", office),
+        (who("After hours", ""), "Nights, weekends and holidays",
+         phone(c.after_hours_phone, "Call my doctor\u2019s office and follow the after-hours message")),
+        (who("Emergency", ""), "Chest pain, trouble breathing, fainting", "<b>911</b>"),
+    ]
+
+
+def _table(st: PlanStyles, headers: Sequence[str], rows: Sequence[Sequence[str]], shares: Sequence[float]) -> LongTable:
+    """A table that splits across pages with its header row repeated."""
+    width = TEXT_W
+    data = [[Paragraph(_esc(h), st.cell_head) for h in headers]]
+    data += [[Paragraph(v, st.cell) for v in row] for row in rows]  # already escaped markup
+    pad = st.body.fontSize * 0.45
+    table = LongTable(data, colWidths=[width * s for s in shares], repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("LINEABOVE", (0, 0), (-1, 0), 1, RULE),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.75, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), pad),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+    ]))
+    return table

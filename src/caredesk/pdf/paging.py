@@ -1,0 +1,27 @@
+"""A canvas that knows the page count: pages are kept until the end, then decorated."""
+from __future__ import annotations
+
+from reportlab.pdfgen.canvas import Canvas
+
+
+class PageCountCanvas(Canvas):
+    """Two passes, so every page can say 'Page x of y'. Subclasses draw in `decorate`."""
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.decorate(self._pageNumber, total)
+            super().showPage()
+        super().save()
+
+    def decorate(self, page: int, total: int) -> None:
+        raise NotImplementedError

@@ -1,0 +1,146 @@
+"""`caredesk print-plan` and `print-plans` as a user runs them, over a real encrypted store."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, datetime, timezone
+
+import pytest
+from pypdf import PdfReader
+
+from caredesk.domain.careplan import CarePlanContent, CarePlanVersion, GivenMethod, Goal, Intervention, Owner, Problem
+from caredesk.domain.patients import CareTeamMember, Medication, Patient
+from caredesk.services.access import Access
+from caredesk.store.vault import DataFolder
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
+from tests.test_cli import assert_clean_failure, pw_env, run
+
+
+def plan(goal: str) -> CarePlanContent:
+    return CarePlanContent(
+        problems=(Problem(title="Type 2 diabetes", plain="My blood sugar needs watching.",
+                          goals=(Goal(measure="A1c", target="below 8%", target_date=date(2027, 3, 1), plain=goal),),
+                          interventions=(Intervention(action="Take pills", owner=Owner.PATIENT, frequency="daily"),)),),
+        next_review=date(2027, 2, 20),
+    )
+
+
+def finalized(pid: int, number: int, goal: str, given: bool = False) -> CarePlanVersion:
+    return CarePlanVersion(
+        patient_id=pid, number=number, content=plan(goal),
+        finalized_at=datetime(2026, 11, number, 15, 0, tzinfo=timezone.utc), finalized_by="Ana Ruiz, RN",
+        given_on=date(2026, 11, 21) if given else None, given_method=GivenMethod.IN_PERSON if given else None,
+    )
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> DataFolder:
+    from zoneinfo import ZoneInfo
+
+    from caredesk.clock import FixedClock
+
+    clock = FixedClock(datetime(2026, 11, 24, 10, 30, tzinfo=ZoneInfo(ZONE)))
+    folder = DataFolder(tmp_path_factory.mktemp("plans") / "store")
+    ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    try:
+        a = ws.add_patient(Patient(mrn="P0001", given_name="José", family_name="Núñez", birth_date=date(1947, 2, 9)))
+        b = ws.add_patient(Patient(mrn="P0002", given_name="Zoë", family_name="Ødegård", birth_date=date(1951, 6, 1)))
+        c = ws.add_patient(Patient(mrn="P0003", given_name="Hạnh", family_name="Nguyễn", birth_date=date(1939, 9, 9)))
+        ws.add_patient(Patient(mrn="P0004", given_name="Ada", family_name="Byron", birth_date=date(1955, 12, 10)))
+        with ws.uow() as uow:
+            uow.care_plans.add_version(finalized(a.id, 1, "Bring my A1c under 9.", given=True))
+            uow.care_plans.add_version(finalized(a.id, 2, "Bring my A1c under 8."))
+            uow.care_plans.add_version(finalized(b.id, 1, "Walk 20 minutes most days.", given=True))
+            uow.care_plans.add_version(finalized(c.id, 3, "Take my blood thinner every day."))
+            uow.medications.add(Medication(patient_id=a.id, name="Metformin", dose="500 mg", frequency="twice a day"))
+            uow.care_team.add(CareTeamMember(patient_id=a.id, name="Dr. Amara Okafor", role="PCP",
+                                             organization="Demo Family Medicine", phone="(555) 019-0000"))
+            uow.commit()
+    finally:
+        ws.lock()
+    return folder
+
+
+def pdf_text(path) -> str:
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF")
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+
+
+def audit_printed(folder: DataFolder) -> list[str]:
+    ws = Access(folder).unlock(PASSPHRASE)
+    try:
+        with ws.uow() as uow:
+            return [e.entity_id for e in uow.audit_log.all() if e.action == "printed"]
+    finally:
+        ws.lock()
+
+
+def test_print_plan_writes_the_latest_version(store, tmp_path):
+    out = tmp_path / "plan.pdf"
+    before = len(audit_printed(store))
+    r = run("print-plan", "--data-dir", str(store.path), "--mrn", "P0001", "--out", str(out), env=pw_env())
+    assert r.returncode == 0, r.stderr
+    assert "version 2" in r.stdout and str(out) in r.stdout
+    text = pdf_text(out)
+    assert "Bring my A1c under 8." in text and "under 9" not in text
+    assert "José Núñez" in text and "Metformin" in text and "Demo Family Medicine" in text
+    assert not list(tmp_path.glob(".*partial"))
+    assert len(audit_printed(store)) == before + 1
+
+
+def test_print_plan_an_earlier_version_in_large_print(store, tmp_path):
+    out = tmp_path / "v1.pdf"
+    r = run("print-plan", "--data-dir", str(store.path), "--mrn", "P0001", "--out", str(out), "--version", "1",
+            "--large-print", env=pw_env())
+    assert r.returncode == 0, r.stderr
+    assert "Bring my A1c under 9." in pdf_text(out)
+
+
+def test_print_plan_unknown_mrn(store, tmp_path):
+    r = run("print-plan", "--data-dir", str(store.path), "--mrn", "NOPE", "--out", str(tmp_path / "x.pdf"), env=pw_env())
+    assert_clean_failure(r, 1, "No patient with MRN NOPE.")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_print_plan_without_a_finalized_plan(store, tmp_path):
+    r = run("print-plan", "--data-dir", str(store.path), "--mrn", "P0004", "--out", str(tmp_path / "x.pdf"), env=pw_env())
+    assert_clean_failure(r, 1, "No finalized care plan for MRN P0004.")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_print_plan_a_version_that_does_not_exist(store, tmp_path):
+    r = run("print-plan", "--data-dir", str(store.path), "--mrn", "P0001", "--out", str(tmp_path / "x.pdf"),
+            "--version", "7", env=pw_env())
+    assert_clean_failure(r, 1, "MRN P0001 has no care plan version 7 (versions: 1, 2).")
+    r = run("print-plan", "--data-dir", str(store.path), "--mrn", "P0001", "--out", str(tmp_path / "x.pdf"),
+            "--version", "0", env=pw_env())
+    assert_clean_failure(r, 2, "--version must be 1 or more")
+
+
+def test_print_plan_into_a_missing_folder(store, tmp_path):
+    r = run("print-plan", "--data-dir", str(store.path), "--mrn", "P0001", "--out", str(tmp_path / "no" / "x.pdf"),
+            env=pw_env())
+    assert_clean_failure(r, 1, "does not exist")
+
+
+def test_print_plans_due_only_writes_the_plans_not_yet_given(store, tmp_path):
+    out = tmp_path / "due"
+    before = len(audit_printed(store))
+    r = run("print-plans", "--data-dir", str(store.path), "--out", str(out), "--due-only", env=pw_env())
+    assert r.returncode == 0, r.stderr
+    # P0001's latest (v2) and P0003's v3 were never given; P0002's was; P0004 has no plan.
+    assert sorted(p.name for p in out.iterdir()) == ["P0001-v2.pdf", "P0003-v3.pdf"]
+    assert "Printed 2 care plans not yet given" in r.stdout and "1 without a finalized plan" in r.stdout
+    assert "[" not in r.stderr  # no progress bar when stderr is not a terminal
+    assert "Take my blood thinner every day." in pdf_text(out / "P0003-v3.pdf")
+    assert len(audit_printed(store)) == before + 2
+
+
+def test_print_plans_all_writes_every_latest_version(store, tmp_path):
+    out = tmp_path / "all"
+    r = run("print-plans", "--data-dir", str(store.path), "--out", str(out), env=pw_env())
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["P0001-v2.pdf", "P0002-v1.pdf", "P0003-v3.pdf"]
+    assert "Printed 3 care plans" in r.stdout
+    assert "Zoë Ødegård" in pdf_text(out / "P0002-v1.pdf")
