@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 
 from caredesk.domain.calendar import age_on
 from caredesk.domain.patients import Chart, Observation, ObservationKind, Status
+from caredesk.services.workspace import Workspace
 from caredesk.ui import theme
+from caredesk.ui.careplan_editor import CarePlanEditor
 from caredesk.ui.forms import InlineMessage, heading
 
 PLACEHOLDER = "Select a patient in the list to open the chart."
@@ -134,6 +136,8 @@ class ChartView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Chart sections")
         self.tabs.addTab(self._build_summary(), "Summary")
+        self.care_plan = CarePlanEditor()
+        self.tabs.addTab(self.care_plan, "Care plan")
         cv.addWidget(self.tabs, 1)
         self.pages.addWidget(content)
         self.clear()
@@ -205,8 +209,13 @@ class ChartView(QWidget):
         return scroll
 
     # -- filling and clearing --------------------------------------------------
-    def show_chart(self, chart: Chart, today: date) -> None:
+    def show_chart(self, chart: Chart, today: date, workspace: Workspace | None = None) -> None:
+        """Fill the chart; with a workspace the care-plan tab opens the patient's draft too."""
         p = chart.patient
+        if workspace is not None:
+            self.care_plan.open(workspace, chart)  # saves the previous patient's draft first
+        else:
+            self.care_plan.clear()
         self.patient_id = p.id
         self.message.clear()
         self.name.setText(f"{p.family_name}, {p.given_name}")
@@ -251,6 +260,7 @@ class ChartView(QWidget):
     def clear(self) -> None:
         """Empty every widget that showed patient data and return to the placeholder."""
         self.patient_id = None
+        self.care_plan.clear()  # saves a pending draft while the store is still open
         for label in (self.name, self.preferred, self.identity, self.phones, self.programs, self.consent, self.status):
             label.clear()
             label.setAccessibleDescription("")

@@ -162,7 +162,7 @@ class PatientsPage(QWidget):
         except CareDeskError as exc:
             self.chart.show_message(user_message(exc))
             return
-        self.chart.show_chart(chart, self.workspace.today())
+        self.chart.show_chart(chart, self.workspace.today(), self.workspace)
 
     def _filter_changed(self, text: str) -> None:
         # When rows disappear Qt moves the current row to a neighbour; opening that

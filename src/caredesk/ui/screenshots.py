@@ -123,6 +123,30 @@ def shoot_month(window: MainWindow, out: Path) -> list[Path]:
     return [shoot(window, out, "11-month")]
 
 
+def shoot_care_plan(window: MainWindow, ws: Workspace, out: Path) -> list[Path]:
+    """The care-plan tab of a demo patient with the most finalized versions (a diff to show)."""
+    from caredesk.services import care_plans
+
+    best = max((s.id for s in ws.patient_list()[:80]), key=lambda pid: len(care_plans.versions(ws, pid)))
+    patients = window.view.show_page(PatientsPage)
+    patients.select_patient(best)
+    wait_for(lambda: patients.chart.patient_id == best)
+    chart = patients.chart
+    chart.tabs.setCurrentWidget(chart.care_plan)
+    editor = chart.care_plan
+    editor.inner.setCurrentIndex(0)
+    if editor.content.problems and editor.content.problems[0].goals:
+        editor.select(("g", 0, 0))
+    shots = [shoot(window, out, "12-care-plan")]
+    editor.inner.setCurrentIndex(1)
+    shots.append(shoot(window, out, "13-care-plan-sections"))
+    editor.inner.setCurrentIndex(2)
+    shots.append(shoot(window, out, "14-care-plan-history"))
+    editor.inner.setCurrentIndex(0)
+    chart.tabs.setCurrentIndex(0)
+    return shots
+
+
 def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     shots: list[Path] = []
@@ -161,6 +185,9 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
         patients.select_patient(chosen)
         wait_for(lambda: patients.chart.patient_id == chosen)
         shots.append(shoot(window, out, "05-patients-chart"))
+        shots += shoot_care_plan(window, ws, out)
+        patients.select_patient(chosen)
+        wait_for(lambda: patients.chart.patient_id == chosen)
 
         patients.filter.setFocus()
         patients.filter.setText(pick_query(ws, patients, chosen))

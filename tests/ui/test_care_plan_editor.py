@@ -1,0 +1,238 @@
+"""The chart's care-plan tab: templates, editing, undo/redo, autosave, lock, finalize, history."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPlainTextEdit, QTreeWidget
+
+from caredesk.services import care_plans
+from caredesk.ui.careplan_editor import AUTOSAVE_MS, CarePlanEditor
+from caredesk.ui.patients_page import PatientsPage
+from tests.ui.conftest import CANARY_FAMILY, CANARY_GIVEN, unlock_with
+from tests.ui.test_patients_and_lock import visible_texts
+
+
+def open_plan(qtbot, window, patient_id: int) -> CarePlanEditor:
+    page = window.view.show_page(PatientsPage)
+    assert page.select_patient(patient_id)
+    qtbot.waitUntil(lambda: page.chart.patient_id == patient_id)
+    page.chart.tabs.setCurrentWidget(page.chart.care_plan)
+    editor = page.chart.care_plan
+    assert editor.patient_id == patient_id
+    return editor
+
+
+def tree_texts(tree: QTreeWidget) -> list[str]:
+    out = []
+    root = tree.invisibleRootItem()
+    for i in range(root.childCount()):
+        top = root.child(i)
+        out.append(top.text(0))
+        out += [top.child(j).text(0) for j in range(top.childCount())]
+    return out
+
+
+def test_template_menu_suggests_the_patients_conditions(unlocked, canary_store, qtbot):
+    editor = open_plan(qtbot, unlocked, canary_store["canary"])
+    texts = [a.text() for a in editor.template_menu.actions()]
+    assert len(texts) == 5
+    assert set(texts[:2]) == {"High blood pressure — suggested for I11.9", "Type 2 diabetes — suggested for E11.9"}
+    assert texts[2:] == ["Heart failure", "COPD", "Depression"]
+
+
+def test_add_edit_undo_redo_and_autosave(unlocked, canary_store, qtbot):
+    pid = canary_store["canary"]
+    editor = open_plan(qtbot, unlocked, pid)
+    hypertension = next(a for a in editor.template_menu.actions() if a.text().startswith("High blood"))
+    hypertension.trigger()
+    assert editor.content.problems[0].title == "High blood pressure"
+    assert editor.content.problems[0].condition_icd10 == "I11.9"
+    assert "Goal: Home blood pressure — below 130/80 on most readings" in tree_texts(editor.tree)
+
+    editor.select(("g", 0, 0))
+    editor.form.g_target.selectAll()
+    qtbot.keyClicks(editor.form.g_target, "below 140/90")
+    assert editor.content.problems[0].goals[0].target == "below 140/90"
+    assert "Goal: Home blood pressure — below 140/90" in tree_texts(editor.tree)
+    assert editor.undo_stack.count() == 2  # the typing merged into one command
+
+    editor.undo_action.trigger()
+    assert editor.content.problems[0].goals[0].target == "below 130/80 on most readings"
+    assert editor.form.g_target.text() == "below 130/80 on most readings"
+    editor.redo_action.trigger()
+    assert editor.form.g_target.text() == "below 140/90"
+
+    # Autosave after the pause in typing, without any explicit save.
+    qtbot.waitUntil(lambda: care_plans.get_draft(unlocked.workspace, pid).content == editor.content,
+                    timeout=AUTOSAVE_MS + 3000)
+    editor.undo_action.trigger()
+    editor.undo_action.trigger()
+    assert editor.content.problems == ()
+    assert editor.tree.topLevelItemCount() == 0
+
+
+def test_ctrl_z_in_a_field_undoes_the_plan_edit(unlocked, canary_store, qtbot):
+    editor = open_plan(qtbot, unlocked, canary_store["canary"])
+    editor.add_from_template("diabetes", "E11.9")
+    editor.select(("p", 0))
+    editor.form.p_title.setFocus()
+    qtbot.keyClicks(editor.form.p_title, " (new)")
+    assert editor.content.problems[0].title == "Type 2 diabetes (new)"
+    qtbot.keyClick(editor.form.p_title, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert editor.content.problems[0].title == "Type 2 diabetes"
+    qtbot.keyClick(editor.form.p_title, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert editor.content.problems[0].title == "Type 2 diabetes (new)"
+
+
+def test_add_remove_and_reorder(unlocked, canary_store, qtbot):
+    editor = open_plan(qtbot, unlocked, canary_store["canary"])
+    editor.add_from_template("diabetes")
+    editor.add_from_template("copd")
+    assert [p.title for p in editor.content.problems] == ["Type 2 diabetes", "COPD"]
+    editor.move_selected(-1)
+    assert [p.title for p in editor.content.problems] == ["COPD", "Type 2 diabetes"]
+    assert editor.selected_path() == ("p", 0)
+    editor.add_goal()
+    assert editor.selected_path() == ("g", 0, 2)
+    qtbot.keyClicks(editor.form.g_measure, "Walking distance")
+    assert editor.content.problems[0].goals[2].measure == "Walking distance"
+    editor.remove_selected()
+    assert len(editor.content.problems[0].goals) == 2
+    editor.add_intervention()
+    assert editor.selected_path() == ("i", 0, 3)
+    editor.undo_stack.undo()
+    editor.select(("p", 1))
+    editor.remove_selected()
+    assert [p.title for p in editor.content.problems] == ["COPD"]
+
+
+def test_lock_saves_and_clears_then_the_draft_comes_back(unlocked, canary_store, qtbot):
+    pid = canary_store["canary"]
+    editor = open_plan(qtbot, unlocked, pid)
+    editor.add_from_template("hypertension", "I11.9")
+    editor.select(("p", 0))
+    editor.form.p_plain.setPlainText(f"{CANARY_GIVEN} {CANARY_FAMILY} worries about her pressure.")
+    editor.sections.texts["barriers"].setPlainText(f"{CANARY_FAMILY} lives alone")
+    unlocked.lock()  # well inside the debounce: the lock itself must save
+    texts = visible_texts(unlocked) + [e.toPlainText() for e in unlocked.findChildren(QPlainTextEdit)]
+    texts += [editor.tree.topLevelItem(i).text(0) for i in range(editor.tree.topLevelItemCount())]
+    texts += [a.text() for a in editor.template_menu.actions()]
+    assert not [t for t in texts if CANARY_FAMILY in t or "I11.9" in t]
+
+    unlock_with(qtbot, unlocked)
+    page = unlocked.view.show_page(PatientsPage)
+    qtbot.waitUntil(lambda: page.chart.patient_id == pid)  # the selection is restored
+    editor = page.chart.care_plan
+    assert editor.content.problems[0].title == "High blood pressure"
+    assert editor.content.barriers == f"{CANARY_FAMILY} lives alone"
+    assert CANARY_GIVEN in editor.form.p_plain.toPlainText()
+
+
+def test_opening_another_patient_saves_the_draft(unlocked, canary_store, qtbot):
+    pid = canary_store["canary"]
+    editor = open_plan(qtbot, unlocked, pid)
+    editor.add_from_template("depression")
+    open_plan(qtbot, unlocked, canary_store["Abbott"])
+    assert editor.content.problems == ()
+    assert care_plans.get_draft(unlocked.workspace, pid).content.problems[0].title == "Depression"
+
+
+def test_finalize_refuses_then_finalizes_and_shows_history(unlocked, canary_store, qtbot):
+    pid = canary_store["canary"]
+    editor = open_plan(qtbot, unlocked, pid)
+    history = editor.history
+    history.finalize_button.click()
+    problems = [history.problems.item(i).text() for i in range(history.problems.count())]
+    assert not history.problems.isHidden()
+    assert any("add at least one problem" in p for p in problems)
+    assert any("Next review date" in p for p in problems)
+
+    editor.add_from_template("hypertension", "I11.9")
+    editor.sections.next_review.set_value(unlocked.workspace.today() + timedelta(days=90))
+    history.finalize_button.click()
+    assert history.message.text() == "Version 1 finalized."
+    assert history.problems.count() == 0
+    assert history.versions.count() == 1
+    assert history.versions.item(0).text().startswith("Version 1 · ")
+    assert "copy not given yet" in history.versions.item(0).text()
+
+    editor.select(("g", 0, 0))
+    editor.form.g_target.setText("below 140/90")
+    history.finalize_button.click()
+    assert history.message.text() == "Version 2 finalized."
+    assert history.versions.item(0).text().startswith("Version 2 · ")
+    diff = [history.diff.item(i).text() for i in range(history.diff.count())]
+    assert diff and any("below 140/90" in line for line in diff)
+    history.versions.setCurrentRow(1)
+    assert "first version" in history.diff_title.text()
+
+    history.finalize_button.click()  # nothing changed since version 2
+    assert any("nothing changed" in history.problems.item(i).text() for i in range(history.problems.count()))
+    assert len(care_plans.versions(unlocked.workspace, pid)) == 2
+
+
+def test_save_pdf_and_record_copy_given(unlocked, canary_store, qtbot, tmp_path):
+    pid = canary_store["canary"]
+    editor = open_plan(qtbot, unlocked, pid)
+    history = editor.history
+    assert not history.copy.save_button.isEnabled()  # no version yet
+    editor.add_from_template("diabetes", "E11.9")
+    today = unlocked.workspace.today()
+    editor.sections.next_review.set_value(today + timedelta(days=60))
+    history.finalize_button.click()
+    assert history.message.text() == "Version 1 finalized."
+
+    copy = history.copy
+    copy.large_print.setChecked(True)
+    out = tmp_path / "copy.pdf"
+    assert copy.save_pdf(out)
+    assert out.read_bytes().startswith(b"%PDF")
+    assert copy.message.text() == "Version 1 saved as copy.pdf."
+    assert not copy.save_pdf(tmp_path / "missing-folder" / "copy.pdf")
+    assert copy.message.text().startswith("Cannot write")
+
+    copy.given_on.setDate(copy.given_on.date().addDays(1))  # tomorrow: refused inline
+    copy.given_button.click()
+    assert "future" in copy.message.text()
+    copy.given_on.setDate(copy.given_on.date().addDays(-1))
+    copy.method.setCurrentText("mail")
+    copy.given_button.click()
+    assert copy.message.text() == "Copy of version 1 recorded as given."
+    assert f"copy given {today.strftime('%m/%d/%Y')} (mail)" in history.versions.item(0).text()
+    assert not copy.given_button.isEnabled()  # once per version
+    assert care_plans.versions(unlocked.workspace, pid)[0].given_method.value == "mail"
+
+
+def test_a_goal_date_can_be_unset_and_the_undo_button_stays_short(unlocked, canary_store, qtbot):
+    editor = open_plan(qtbot, unlocked, canary_store["canary"])
+    assert not editor.undo_action.isEnabled()
+    editor.add_from_template("copd")
+    assert editor.undo_action.isEnabled() and editor.undo_action.text() == "&Undo"
+    assert "add problem COPD" in editor.undo_action.toolTip()
+    editor.select(("g", 0, 1))
+    editor.form.g_date.set_value(None)  # "Not set": finalize will then name this goal
+    assert editor.content.problems[0].goals[1].target_date is None
+    editor.form.g_status.setCurrentText("met")
+    assert editor.content.problems[0].goals[1].status.value == "met"
+    editor.undo_stack.undo()
+    editor.undo_stack.undo()
+    assert editor.content.problems[0].goals[1].target_date is not None
+
+
+def test_closing_the_app_mid_edit_keeps_the_draft(make_window, canary_store, qtbot):
+    pid = canary_store["canary"]
+    window = make_window()
+    unlock_with(qtbot, window)
+    editor = open_plan(qtbot, window, pid)
+    editor.add_from_template("heart failure")
+    editor.select(("p", 0))
+    qtbot.keyClicks(editor.form.p_title, " with low EF")
+    window.close()  # inside the 1.5 s debounce
+
+    again = make_window()
+    unlock_with(qtbot, again)
+    editor = open_plan(qtbot, again, pid)
+    assert editor.content.problems[0].title == "Heart failure with low EF"
+    assert editor.tree.topLevelItem(0).text(0) == "Heart failure with low EF"
