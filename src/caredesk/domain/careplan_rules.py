@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from enum import Enum
 from typing import TypeVar
 
 from caredesk.domain.careplan import SECTION_LABELS, TEXT_FIELDS, CarePlanContent, Goal, Intervention, Problem
@@ -107,27 +108,31 @@ def _problem_changes(o: Problem, n: Problem) -> list[str]:
     return lines
 
 
+_GOAL_FIELDS = (("target", "target"), ("target date", "target_date"), ("status", "status"),
+                ("patient wording", "plain"))
+_INTERVENTION_FIELDS = (("owner", "owner"), ("frequency", "frequency"), ("patient wording", "plain"))
+
+
 def _goal_fields(o: Goal, n: Goal) -> list[str]:
-    out = []
-    if o.target != n.target:
-        out.append(f"target changed from {_q(o.target)} to {_q(n.target)}")
-    if o.target_date != n.target_date:
-        out.append(_date_change("target date", o.target_date, n.target_date))
-    if o.status != n.status:
-        out.append(f"status changed from {_q(o.status.value)} to {_q(n.status.value)}")
-    if o.plain != n.plain:
-        out.append(f"patient wording changed from {_q(o.plain)} to {_q(n.plain)}")
-    return out
+    return _field_changes(o, n, _GOAL_FIELDS)
 
 
 def _intervention_fields(o: Intervention, n: Intervention) -> list[str]:
+    return _field_changes(o, n, _INTERVENTION_FIELDS)
+
+
+def _field_changes(o: object, n: object, fields: tuple[tuple[str, str], ...]) -> list[str]:
+    """'<label> changed from 'a' to 'b'' for each differing field; dates in MM/DD/YYYY."""
     out = []
-    if o.owner != n.owner:
-        out.append(f"owner changed from {_q(o.owner.value)} to {_q(n.owner.value)}")
-    if o.frequency != n.frequency:
-        out.append(f"frequency changed from {_q(o.frequency)} to {_q(n.frequency)}")
-    if o.plain != n.plain:
-        out.append(f"patient wording changed from {_q(o.plain)} to {_q(n.plain)}")
+    for label, attr in fields:
+        a, b = getattr(o, attr), getattr(n, attr)
+        if a == b:
+            continue
+        if isinstance(a, date) or isinstance(b, date) or a is None or b is None:
+            out.append(_date_change(label, a, b))
+        else:
+            text_a, text_b = (x.value if isinstance(x, Enum) else x for x in (a, b))
+            out.append(f"{label} changed from {_q(text_a)} to {_q(text_b)}")
     return out
 
 

@@ -14,7 +14,7 @@ from caredesk.domain.calendar import age_on
 from caredesk.domain.patients import Chart
 from caredesk.ui import theme
 from caredesk.ui.chart import us_date
-from caredesk.ui.forms import button
+from caredesk.ui.forms import button, info_label
 
 
 class CallHeader(QFrame):
@@ -28,7 +28,7 @@ class CallHeader(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(m, int(0.7 * m), m, int(0.7 * m))
         lay.setSpacing(m // 4)
-        self.name = self._label("Patient name", "title")
+        self.name = info_label("Patient name", "title")
         self.risk = QLabel()
         self.risk.setAccessibleName("Risk tier")
         self.chart_button = button("Open full &chart", "Open the full chart", link=True)
@@ -38,22 +38,13 @@ class CallHeader(QFrame):
         top.addWidget(self.name, 1)
         top.addWidget(self.risk, 0, Qt.AlignmentFlag.AlignTop)
         lay.addLayout(top)
-        self.identity = self._label("Age and MRN", "muted")
-        self.phones = self._label("Phone numbers")
-        self.window = self._label("Call window")
-        self.programs = self._label("Programs and consent")
+        self.identity = info_label("Age and MRN", "muted")
+        self.phones = info_label("Phone numbers")
+        self.window = info_label("Call window")
+        self.programs = info_label("Programs and consent")
         for label in (self.identity, self.phones, self.window, self.programs):
             lay.addWidget(label)
         lay.addWidget(self.chart_button, 0, Qt.AlignmentFlag.AlignLeft)
-
-    def _label(self, name: str, role: str | None = None) -> QLabel:
-        label = QLabel()
-        label.setAccessibleName(name)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        if role:
-            theme.set_role(label, role)
-        return label
 
     def show_chart(self, chart: Chart, today: date) -> None:
         p = chart.patient

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from caredesk.domain.careplan import SECTION_LABELS, TEXT_FIELDS, CarePlanContent, GoalStatus, Owner
-from caredesk.ui.forms import heading
+from caredesk.ui.forms import combo, heading
 
 _NOT_SET = QDate(2000, 1, 1)
 
@@ -80,13 +80,6 @@ def _text(name: str, lines: int = 3) -> QPlainTextEdit:
     return field
 
 
-def _combo(name: str, values: list[str]) -> QComboBox:
-    box = QComboBox()
-    box.setAccessibleName(name)
-    box.addItems(values)
-    return box
-
-
 class ItemForm(QStackedWidget):
     """The form of the selected problem, goal or intervention."""
 
@@ -106,10 +99,10 @@ class ItemForm(QStackedWidget):
         self.p_plain = _text("Problem in the patient's words")
         self.g_measure, self.g_target = _line("Goal measure"), _line("Goal target")
         self.g_date = OptionalDate("Goal target date")
-        self.g_status = _combo("Goal status", [s.value for s in GoalStatus])
+        self.g_status = combo("Goal status", [s.value for s in GoalStatus])
         self.g_plain = _text("Goal in the patient's words")
         self.i_action, self.i_frequency = _line("Intervention action"), _line("Intervention frequency")
-        self.i_owner = _combo("Intervention owner", [o.value for o in Owner])
+        self.i_owner = combo("Intervention owner", [o.value for o in Owner])
         self.i_plain = _text("Intervention in the patient's words")
         self._pages = {
             "p": self._page("Problem", [("Title", self.p_title, "title"), ("ICD-10", self.p_icd10, "condition_icd10"),

@@ -30,7 +30,7 @@ from caredesk.domain.patients import Chart, Observation, ObservationKind, Status
 from caredesk.services.workspace import Workspace
 from caredesk.ui import theme
 from caredesk.ui.careplan_editor import CarePlanEditor
-from caredesk.ui.forms import InlineMessage, heading
+from caredesk.ui.forms import InlineMessage, heading, info_label
 
 PLACEHOLDER = "Select a patient in the list to open the chart."
 
@@ -143,15 +143,6 @@ class ChartView(QWidget):
         self.clear()
 
     # -- building --------------------------------------------------------------
-    def _label(self, name: str, role: str | None = None) -> QLabel:
-        label = QLabel()
-        label.setAccessibleName(name)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        if role:
-            theme.set_role(label, role)
-        return label
-
     def _build_header(self) -> QFrame:
         card = QFrame()
         card.setProperty("card", True)
@@ -159,11 +150,11 @@ class ChartView(QWidget):
         m = self.fontMetrics().height()
         grid.setContentsMargins(m, int(0.8 * m), m, int(0.8 * m))
         grid.setHorizontalSpacing(m)
-        self.name = self._label("Patient name", "title")
-        self.preferred = self._label("Preferred name", "muted")
+        self.name = info_label("Patient name", "title")
+        self.preferred = info_label("Preferred name", "muted")
         self.risk = QLabel()
         self.risk.setAccessibleName("Risk tier")
-        self.status = self._label("Status", "warning")
+        self.status = info_label("Status", "warning")
         top = QHBoxLayout()
         top.addWidget(self.name)
         top.addWidget(self.preferred, 0, Qt.AlignmentFlag.AlignBottom)
@@ -172,10 +163,10 @@ class ChartView(QWidget):
         top.addWidget(self.risk)
         grid.addLayout(top, 0, 0)
         # One fact per line: the chart pane is often narrow, and lines read top to bottom.
-        self.identity = self._label("Age, date of birth and MRN")
-        self.phones = self._label("Phone numbers")
-        self.programs = self._label("Programs")
-        self.consent = self._label("Consent")
+        self.identity = info_label("Age, date of birth and MRN")
+        self.phones = info_label("Phone numbers")
+        self.programs = info_label("Programs")
+        self.consent = info_label("Consent")
         for row, label in enumerate((self.identity, self.phones, self.programs, self.consent), start=1):
             grid.addWidget(label, row, 0)
         grid.setVerticalSpacing(m // 4)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QWidget
 
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.ui import theme
@@ -82,3 +82,21 @@ def heading(text: str, role: str = "title") -> QLabel:
     label.setWordWrap(True)
     theme.set_role(label, role)
     return label
+
+
+def info_label(name: str, role: str | None = None) -> QLabel:
+    """A wrapping, selectable read-only value with a name for screen readers."""
+    label = QLabel()
+    label.setAccessibleName(name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if role:
+        theme.set_role(label, role)
+    return label
+
+
+def combo(name: str, items: list[str]) -> QComboBox:
+    box = QComboBox()
+    box.setAccessibleName(name)
+    box.addItems(items)
+    return box

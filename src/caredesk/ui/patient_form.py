@@ -10,7 +10,6 @@ from datetime import date
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -31,7 +30,7 @@ from caredesk.domain.patients import (
 )
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.services.workspace import Workspace
-from caredesk.ui.forms import InlineMessage, heading, user_message
+from caredesk.ui.forms import InlineMessage, combo, heading, user_message
 
 NO_PROGRAM = "Not enrolled yet"
 DATE_HINT = "MM/DD/YYYY"
@@ -42,13 +41,6 @@ def _field(name: str, placeholder: str = "") -> QLineEdit:
     edit.setAccessibleName(name)
     edit.setPlaceholderText(placeholder)
     return edit
-
-
-def _combo(name: str, items: list[str]) -> QComboBox:
-    box = QComboBox()
-    box.setAccessibleName(name)
-    box.addItems(items)
-    return box
 
 
 def _date_text(day: date) -> str:
@@ -69,22 +61,22 @@ class AddPatientDialog(QDialog):
         self.family = _field("Family name")
         self.preferred = _field("Preferred name", "optional")
         self.birth = _field("Date of birth", DATE_HINT)
-        self.sex = _combo("Sex", [s.value for s in Sex])
+        self.sex = combo("Sex", [s.value for s in Sex])
         self.sex.setCurrentText(Sex.UNKNOWN.value)
         self.phone = _field("Phone", "(555) 010-1234")
-        self.phone_kind = _combo("Phone type", ["mobile", "home", "work", "caregiver"])
+        self.phone_kind = combo("Phone type", ["mobile", "home", "work", "caregiver"])
         self.language = _field("Language")
         self.language.setText("English")
         self.call_window = _field("Preferred call window", "e.g. weekdays 9-11am")
         self.pcp = _field("Primary-care provider", "optional")
-        self.risk = _combo("Risk tier", [r.value for r in RiskTier])
+        self.risk = combo("Risk tier", [r.value for r in RiskTier])
         self.risk.setCurrentText(RiskTier.MEDIUM.value)
 
-        self.program = _combo("Program", [NO_PROGRAM] + [p.value for p in Program])
+        self.program = combo("Program", [NO_PROGRAM] + [p.value for p in Program])
         self.start = _field("Enrollment start", DATE_HINT)
         self.start.setText(_date_text(workspace.today()))
         self.consent = _field("Consent date", f"{DATE_HINT}, blank if not yet given")
-        self.consent_method = _combo("Consent method", [m.value for m in ConsentMethod])
+        self.consent_method = combo("Consent method", [m.value for m in ConsentMethod])
         self.practitioner = _field("Billing practitioner", "optional")
         self.program.currentTextChanged.connect(self._program_changed)
 

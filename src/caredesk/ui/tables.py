@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QButtonGroup, QHBoxLayout, QPushButton, QTableView, QWidget
 
 E = TypeVar("E", bound=Enum)
@@ -74,3 +74,19 @@ class FilterProxy(QSortFilterProxyModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if column >= 0 and hasattr(self.source(), "sort"):
             self.source().sort(column, order)
+
+
+class RowsModel(QAbstractTableModel):
+    """A flat table over a Python list `_rows`, one column per entry of `headers`."""
+
+    headers: tuple[str, ...] = ()
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.headers)

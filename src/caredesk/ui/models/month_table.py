@@ -5,13 +5,13 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from caredesk.domain.text import fold
 from caredesk.services.billing_report import MonthRow
 from caredesk.ui import theme
-from caredesk.ui.tables import FilterProxy
+from caredesk.ui.tables import FilterProxy, RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -40,7 +40,9 @@ def minutes_text(row: MonthRow) -> str:
     return f"{row.clinical_minutes} / {row.physician_minutes}"
 
 
-class MonthTableModel(QAbstractTableModel):
+class MonthTableModel(RowsModel):
+    headers = HEADERS
+
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self._rows: list[MonthRow] = []
@@ -94,12 +96,6 @@ class MonthTableModel(QAbstractTableModel):
         return sorted(rows, key=lambda r: (*key(r), r.patient_id), reverse=descending)
 
     # -- Qt model interface ----------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None

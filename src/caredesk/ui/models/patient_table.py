@@ -10,14 +10,14 @@ import re
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from caredesk.domain.calendar import age_on
 from caredesk.domain.patients import PatientSummary, RiskTier, Status
 from caredesk.domain.text import fold
-from caredesk.ui.tables import FilterProxy
+from caredesk.ui.tables import FilterProxy, RowsModel
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 FilterRole = Qt.ItemDataRole.UserRole + 2
@@ -46,7 +46,9 @@ def digits(text: str) -> str:
     return _NON_DIGITS.sub("", text)
 
 
-class PatientTableModel(QAbstractTableModel):
+class PatientTableModel(RowsModel):
+    headers = HEADERS
+
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self._rows: list[PatientSummary] = []
@@ -144,12 +146,6 @@ class PatientTableModel(QAbstractTableModel):
         return None
 
     # -- Qt model interface ----------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None

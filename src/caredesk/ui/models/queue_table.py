@@ -11,11 +11,11 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from caredesk.domain.queue import ReasonKind
 from caredesk.services.call_queue import QueueRow
-from caredesk.ui.tables import FilterProxy
+from caredesk.ui.tables import FilterProxy, RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -82,7 +82,9 @@ def shown_due(row: QueueRow) -> date | None:
     return next((r.due for r in row.entry.reasons if r.due is not None), None)
 
 
-class QueueTableModel(QAbstractTableModel):
+class QueueTableModel(RowsModel):
+    headers = HEADERS
+
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self._rows: list[QueueRow] = []
@@ -118,12 +120,6 @@ class QueueTableModel(QAbstractTableModel):
         return sum(accepts(k, which) for k in self._kinds)
 
     # -- Qt model interface ----------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
