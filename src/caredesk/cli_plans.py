@@ -2,16 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import sys
-import tempfile
 from pathlib import Path
 
 from caredesk.cli_common import EXIT_ERROR, EXIT_USAGE, _fail, _open
-from caredesk.domain import audit as actions
-from caredesk.domain.careplan import CarePlanVersion
-from caredesk.errors import CareDeskError
+from caredesk.services import plan_printing
 from caredesk.services.workspace import Workspace
 from caredesk.store.vault import DataFolder
 
@@ -56,7 +51,7 @@ def cmd_print_plan(args: argparse.Namespace, folder: DataFolder) -> int:
             if version is None:
                 have = ", ".join(str(v.number) for v in versions)
                 return _fail(f"MRN {args.mrn} has no care plan version {args.version} (versions: {have}).", EXIT_ERROR)
-        print_version(ws, patient.id, version, out, large_print=args.large_print)
+        plan_printing.save(ws, version, out, large_print=args.large_print)
     finally:
         ws.lock()
     print(f"Care plan version {version.number} for MRN {args.mrn} written to {out}"
@@ -73,83 +68,35 @@ def cmd_print_plans(args: argparse.Namespace, folder: DataFolder) -> int:
     ws = _open(args, folder)
     try:
         with ws.uow() as uow:
-            patients = sorted(uow.patients.summaries(ws.today()), key=lambda p: p.mrn)
-            latest = {}
-            for p in patients:
-                versions = uow.care_plans.versions(p.id)
-                if versions:
-                    latest[p.id] = versions[-1]
-        chosen = [(p, latest[p.id]) for p in patients
-                  if p.id in latest and (not args.due_only or latest[p.id].given_on is None)]
-        try:
-            out.mkdir(exist_ok=True)
-        except OSError as exc:
-            raise CareDeskError(f"Cannot create the folder {out} ({exc.strerror}).") from None
+            patient_count = len(uow.patients.summaries(ws.today()))
+        every = _every_latest(ws)
+        chosen = plan_printing.due_copies(ws) if args.due_only else every
         bar = _Progress(len(chosen)) if sys.stderr.isatty() else None
-        names: set[str] = set()
-        for done, (p, version) in enumerate(chosen, 1):
-            name = _file_name(p.mrn, version.number, names)
-            print_version(ws, p.id, version, out / name, large_print=args.large_print)
-            if bar is not None:
-                bar.show(done)
+        outcome = plan_printing.print_batch(ws, chosen, plan_printing.folder_sender(out), "saved as PDF",
+                                            large_print=args.large_print,
+                                            progress=(lambda done, _total: bar.show(done)) if bar else None)
         if bar is not None:
             bar.finish()
     finally:
         ws.lock()
-    without = len(patients) - len(latest)
+    if outcome.error is not None:
+        return _fail(f"Stopped after {len(outcome.sent)} of {outcome.total} care plans. {outcome.error}", EXIT_ERROR)
     what = "care plans not yet given" if args.due_only else "care plans"
-    print(f"Printed {len(chosen)} {what} to {out} ({len(patients)} patients, {without} without a finalized plan).")
+    print(f"Printed {len(outcome.sent)} {what} to {out} "
+          f"({patient_count} patients, {patient_count - len(every)} without a finalized plan).")
     return 0
 
 
-def print_version(ws: Workspace, patient_id: int, version: CarePlanVersion, path: Path, *, large_print: bool) -> None:
-    """Render one version for the patient, write it atomically and audit the printing."""
-    from caredesk.pdf.careplan import PlanContacts, render_care_plan
-
-    today = ws.today()
+def _every_latest(ws: Workspace) -> list[plan_printing.DueCopy]:
+    """Each patient's latest finalized version, by MRN."""
     with ws.uow() as uow:
-        chart = uow.patients.chart(patient_id, today)
-        if chart is None:
-            raise CareDeskError("That patient is no longer in the store.")
-        p = chart.patient
-        data = render_care_plan(
-            patient_name=f"{p.given_name} {p.family_name}",
-            birth_date=p.birth_date,
-            version=version,
-            content=version.content,
-            medications=[m for m in chart.medications if m.active_on(today)],
-            contacts=PlanContacts.from_care_team(chart.care_team),
-            large_print=large_print,
-            generated=ws.clock.now().astimezone(ws.tz),
-        )
-        write_atomic(path, data)
-        uow.audit(actions.PRINTED, "care plan", version.id, "large print" if large_print else "")
-        uow.commit()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """A temporary file beside the target, then a rename: never a half-written PDF under the real name."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    except OSError as exc:
-        raise CareDeskError(f"Cannot write {path} ({exc.strerror}).") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise CareDeskError(f"Cannot write {path} ({exc.strerror}).") from None
-
-
-def _file_name(mrn: str, number: int, taken: set[str]) -> str:
-    """'<MRN>-v<N>.pdf': the practice's identifier, never the name; odd characters made safe."""
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", mrn).lstrip(".") or "patient"
-    name, n = f"{safe}-v{number}.pdf", 2
-    while name in taken:  # two MRNs that differ only in unsafe characters
-        name, n = f"{safe}_{n}-v{number}.pdf", n + 1
-    taken.add(name)
-    return name
+        patients = sorted(uow.patients.summaries(ws.today()), key=lambda p: p.mrn)
+        chosen = []
+        for p in patients:
+            versions = uow.care_plans.versions(p.id)
+            if versions:
+                chosen.append(plan_printing.DueCopy(versions[-1], p.mrn))
+    return chosen
 
 
 class _Progress:

@@ -16,6 +16,7 @@ from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Program, Status
 from caredesk.domain.text import fold
 from caredesk.errors import CareDeskError
+from caredesk.services.files import write_atomic
 from caredesk.services.workspace import Workspace
 
 
@@ -128,25 +129,15 @@ def csv_text(report: MonthReport) -> str:
 
 def write_csv(ws: Workspace, report: MonthReport, path: Path) -> None:
     """Written whole or not at all (a temporary file renamed over the target)."""
-    _write_atomic(path, csv_text(report).encode("utf-8"))
+    write_atomic(path, csv_text(report).encode("utf-8"))
     _audit_export(ws, report, "csv")
 
 
 def write_pdf(ws: Workspace, report: MonthReport, path: Path, progress=None) -> None:  # type: ignore[no-untyped-def]
     from caredesk.pdf.billing_report import render
 
-    _write_atomic(path, render(report, generated=ws.clock.now().astimezone(ws.tz), progress=progress))
+    write_atomic(path, render(report, generated=ws.clock.now().astimezone(ws.tz), progress=progress))
     _audit_export(ws, report, "pdf")
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise CareDeskError(f"Cannot write {path} ({exc.strerror}).") from None
 
 
 def _audit_export(ws: Workspace, report: MonthReport, kind: str) -> None:

@@ -8,10 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from caredesk.cli_plans import print_version
 from caredesk.domain.careplan import CarePlanVersion, GivenMethod
 from caredesk.errors import CareDeskError
-from caredesk.services import care_plans
+from caredesk.services import care_plans, plan_printing
 from caredesk.services.workspace import Workspace
 from caredesk.ui.forms import InlineMessage, button, user_message
 
@@ -86,7 +85,7 @@ class CopyPanel(QWidget):
         if self.ws is None or self.patient_id is None or self.version is None:
             return False
         try:
-            print_version(self.ws, self.patient_id, self.version, path, large_print=self.large_print.isChecked())
+            plan_printing.save(self.ws, self.version, path, large_print=self.large_print.isChecked())
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
             return False

@@ -1,0 +1,153 @@
+"""The patient's copy of a care plan: rendered, saved or printed, and audited.
+
+Rendering gives PDF bytes in memory; where they go (a file, a printer, a preview) is
+the caller's business. Every copy that leaves the app is audited as printed, with how.
+The batch ("print all due plans") reports progress after each plan and stops only
+between plans, so a cancel never leaves half a copy.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from caredesk.domain import audit as actions
+from caredesk.domain.careplan import CarePlanVersion, GivenMethod
+from caredesk.errors import CareDeskError, ValidationError
+from caredesk.services import care_plans
+from caredesk.services.files import write_atomic
+from caredesk.services.workspace import Workspace
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass(frozen=True, slots=True)
+class DueCopy:
+    """A patient's latest finalized version whose copy has not been given yet."""
+
+    version: CarePlanVersion
+    mrn: str
+
+
+def render(ws: Workspace, version: CarePlanVersion, *, large_print: bool) -> bytes:
+    """The patient's PDF of one version (not audited: nothing has left the app yet)."""
+    from caredesk.pdf.careplan import PlanContacts, render_care_plan
+
+    today = ws.today()
+    with ws.uow() as uow:
+        chart = uow.patients.chart(version.patient_id, today)
+    if chart is None:
+        raise CareDeskError("That patient is no longer in the store.")
+    p = chart.patient
+    return render_care_plan(
+        patient_name=f"{p.given_name} {p.family_name}",
+        birth_date=p.birth_date,
+        version=version,
+        content=version.content,
+        medications=[m for m in chart.medications if m.active_on(today)],
+        contacts=PlanContacts.from_care_team(chart.care_team),
+        large_print=large_print,
+        generated=ws.clock.now().astimezone(ws.tz),
+    )
+
+
+def audit_printed(ws: Workspace, version: CarePlanVersion, how: str, *, large_print: bool) -> None:
+    """One audit line per copy that left the app: `how` is 'saved as PDF' or 'sent to a printer'."""
+    with ws.uow() as uow:
+        uow.audit(actions.PRINTED, "care plan", version.id, how + (", large print" if large_print else ""))
+        uow.commit()
+
+
+def save(ws: Workspace, version: CarePlanVersion, path: Path, *, large_print: bool) -> None:
+    """Render one version for the patient, write it atomically, audit it."""
+    write_atomic(path, render(ws, version, large_print=large_print))
+    audit_printed(ws, version, "saved as PDF", large_print=large_print)
+
+
+def due_copies(ws: Workspace) -> list[DueCopy]:
+    """Every active or paused patient's latest plan not yet given, by name (see care_plans.due_plans)."""
+    versions = care_plans.due_plans(ws)
+    with ws.uow() as uow:
+        mrns = {v.patient_id: uow.patients.get(v.patient_id).mrn for v in versions}  # type: ignore[union-attr]
+    return [DueCopy(v, mrns[v.patient_id]) for v in versions]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    sent: list[DueCopy]
+    total: int
+    cancelled: bool = False
+    error: str | None = None  # why the batch stopped early, in words for the user
+
+
+def print_batch(
+    ws: Workspace,
+    copies: Sequence[DueCopy],
+    send: Callable[[DueCopy, bytes], None],
+    how: str,
+    *,
+    large_print: bool,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> BatchOutcome:
+    """Render each copy and hand it to `send` (a printer, a folder), auditing each one sent.
+
+    Stops between copies when `cancelled()` says so, or at the first copy that cannot be
+    rendered or sent; the outcome says which were sent, so the user knows where it stopped.
+    """
+    sent: list[DueCopy] = []
+    for copy in copies:
+        if cancelled():
+            return BatchOutcome(sent, len(copies), cancelled=True)
+        try:
+            send(copy, render(ws, copy.version, large_print=large_print))
+        except CareDeskError as exc:
+            return BatchOutcome(sent, len(copies), error=f"MRN {copy.mrn}: {exc}")
+        audit_printed(ws, copy.version, how, large_print=large_print)
+        sent.append(copy)
+        if progress is not None:
+            progress(len(sent), len(copies))
+    return BatchOutcome(sent, len(copies))
+
+
+def folder_sender(folder: Path) -> Callable[[DueCopy, bytes], None]:
+    """A `send` that writes '<MRN>-v<N>.pdf' files into `folder` (created if missing)."""
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise CareDeskError(f"Cannot create the folder {folder} ({exc.strerror}).") from None
+    taken: set[str] = set()
+
+    def send(copy: DueCopy, data: bytes) -> None:
+        write_atomic(folder / file_name(copy.mrn, copy.version.number, taken), data)
+
+    return send
+
+
+def record_given(ws: Workspace, copies: Sequence[DueCopy], on: date, method: GivenMethod | str) -> int:
+    """Record the copy of each as given (e.g. mailed after a batch print); returns how many.
+
+    Versions given meanwhile (another window, the CLI) are skipped, not an error.
+    """
+    count = 0
+    for copy in copies:
+        try:
+            care_plans.record_copy_given(ws, copy.version.patient_id, copy.version.number, on, method)
+        except ValidationError as exc:
+            if exc.field != "copy given":  # "already given": fine; anything else is real
+                raise
+        else:
+            count += 1
+    return count
+
+
+def file_name(mrn: str, number: int, taken: set[str]) -> str:
+    """'<MRN>-v<N>.pdf': the practice's identifier, never the name; odd characters made safe."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", mrn).lstrip(".") or "patient"
+    name, n = f"{safe}-v{number}.pdf", 2
+    while name in taken:  # two MRNs that differ only in unsafe characters
+        name, n = f"{safe}_{n}-v{number}.pdf", n + 1
+    taken.add(name)
+    return name

@@ -1,0 +1,100 @@
+"""Printing patients' copies against a real store: render, save, the due batch, cancel, errors, audit."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from pypdf import PdfReader
+
+from caredesk.domain.careplan import GivenMethod
+from caredesk.domain.patients import Status
+from caredesk.errors import CareDeskError
+from caredesk.services import care_plans as cp
+from caredesk.services import plan_printing as pp
+from tests.test_care_plans_service import TODAY, _finalized, _patient, _ready
+
+
+def _printed(ws) -> list[str]:
+    with ws.uow() as uow:
+        return [e.detail for e in uow.audit_log.all() if e.action == "printed"]
+
+
+def _panel(ws) -> dict[str, int]:
+    """Four patients: two due, one already given, one without a plan, one disenrolled and due."""
+    ids = {mrn: _patient(ws, mrn, family) for mrn, family in
+           [("A1", "Abbott"), ("B2", "Bahena"), ("C3", "Castro"), ("D4", "Diallo")]}
+    ids["E5"] = _patient(ws, "E5", "Evans", status=Status.DISENROLLED)
+    for mrn in ("A1", "B2", "C3", "E5"):
+        _finalized(ws, ids[mrn], _ready("diabetes"))
+    cp.record_copy_given(ws, ids["C3"], 1, TODAY, GivenMethod.IN_PERSON)
+    return ids
+
+
+def test_due_copies_are_the_latest_plans_not_given_of_patients_still_enrolled(workspace):
+    ids = _panel(workspace)
+    due = pp.due_copies(workspace)
+    assert [(c.mrn, c.version.patient_id, c.version.number) for c in due] == [("A1", ids["A1"], 1),
+                                                                              ("B2", ids["B2"], 1)]
+
+
+def test_render_gives_the_patients_pdf_and_audits_nothing(workspace):
+    ids = _panel(workspace)
+    version = cp.versions(workspace, ids["A1"])[-1]
+    data = pp.render(workspace, version, large_print=True)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "My care plan" in text and "Test Abbott" in text
+    assert _printed(workspace) == []
+
+
+def test_a_batch_into_a_folder_writes_each_due_plan_and_audits_each(workspace, tmp_path):
+    _panel(workspace)
+    seen: list[tuple[int, int]] = []
+    outcome = pp.print_batch(workspace, pp.due_copies(workspace), pp.folder_sender(tmp_path / "out"),
+                             "saved as PDF", large_print=False, progress=lambda d, t: seen.append((d, t)))
+    assert [c.mrn for c in outcome.sent] == ["A1", "B2"] and not outcome.cancelled and outcome.error is None
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["A1-v1.pdf", "B2-v1.pdf"]
+    assert seen == [(1, 2), (2, 2)]
+    assert _printed(workspace) == ["saved as PDF", "saved as PDF"]
+
+
+def test_a_cancelled_batch_stops_between_plans_and_says_what_went_out(workspace, tmp_path):
+    _panel(workspace)
+    sent: list[str] = []
+    outcome = pp.print_batch(workspace, pp.due_copies(workspace), lambda c, data: sent.append(c.mrn),
+                             "sent to a printer", large_print=True, cancelled=lambda: len(sent) == 1)
+    assert outcome.cancelled and [c.mrn for c in outcome.sent] == ["A1"] == sent and outcome.total == 2
+    assert _printed(workspace) == ["sent to a printer, large print"]
+
+
+def test_a_batch_that_cannot_write_stops_naming_the_plan_and_keeps_what_was_written(workspace, tmp_path):
+    _panel(workspace)
+    folder = tmp_path / "out"
+    send = pp.folder_sender(folder)
+
+    def flaky(copy, data):
+        if copy.mrn == "B2":
+            raise CareDeskError("Cannot write B2-v1.pdf (No space left on device).")
+        send(copy, data)
+
+    outcome = pp.print_batch(workspace, pp.due_copies(workspace), flaky, "saved as PDF", large_print=False)
+    assert [c.mrn for c in outcome.sent] == ["A1"] and outcome.error is not None and outcome.error.startswith("MRN B2")
+    assert [p.name for p in folder.iterdir()] == ["A1-v1.pdf"]
+    assert len(_printed(workspace)) == 1
+
+
+def test_record_given_for_a_batch_skips_copies_given_meanwhile(workspace):
+    ids = _panel(workspace)
+    due = pp.due_copies(workspace)
+    cp.record_copy_given(workspace, ids["B2"], 1, TODAY, GivenMethod.PORTAL)  # e.g. from the chart meanwhile
+    assert pp.record_given(workspace, due, TODAY, GivenMethod.MAIL) == 1
+    assert pp.due_copies(workspace) == []
+    b2 = cp.versions(workspace, ids["B2"])[-1]
+    assert b2.given_method is GivenMethod.PORTAL  # not overwritten by the batch
+
+
+def test_file_names_are_mrns_made_safe_and_never_collide():
+    taken: set[str] = set()
+    assert pp.file_name("../A 1", 2, taken) == "_A_1-v2.pdf"
+    assert pp.file_name("A 1", 2, taken) == "A_1-v2.pdf"
+    assert pp.file_name("A/1", 2, taken) == "A_1_2-v2.pdf"  # same safe form as "A 1": numbered
+    assert pp.file_name("...", 1, set()) == "patient-v1.pdf"
