@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QPlainTextEdit, QTreeWidget
 
 from caredesk.services import care_plans
 from caredesk.ui.careplan_editor import AUTOSAVE_MS, CarePlanEditor
+from caredesk.ui.pdf_print import new_printer
 from caredesk.ui.patients_page import PatientsPage
 from tests.ui.conftest import CANARY_FAMILY, CANARY_GIVEN, unlock_with
 from tests.ui.test_patients_and_lock import visible_texts
@@ -173,11 +176,11 @@ def test_finalize_refuses_then_finalizes_and_shows_history(unlocked, canary_stor
     assert len(care_plans.versions(unlocked.workspace, pid)) == 2
 
 
-def test_save_pdf_and_record_copy_given(unlocked, canary_store, qtbot, tmp_path):
+def test_preview_save_print_and_record_copy_given(unlocked, canary_store, qtbot, tmp_path):
     pid = canary_store["canary"]
     editor = open_plan(qtbot, unlocked, pid)
     history = editor.history
-    assert not history.copy.save_button.isEnabled()  # no version yet
+    assert not history.copy.print_button.isEnabled()  # no version yet
     editor.add_from_template("diabetes", "E11.9")
     today = unlocked.workspace.today()
     editor.sections.next_review.set_value(today + timedelta(days=60))
@@ -186,12 +189,40 @@ def test_save_pdf_and_record_copy_given(unlocked, canary_store, qtbot, tmp_path)
 
     copy = history.copy
     copy.large_print.setChecked(True)
+    copy.print_button.click()
+    preview = copy.preview
+    assert preview is not None and preview.isVisible() and preview.large_print.isChecked()
+    large_pages = preview.pdf.page_count
+    assert preview.pages.text() == f"{large_pages} page{'s' if large_pages != 1 else ''}"
+    preview.large_print.setChecked(False)  # re-rendered at 13 pt: never more pages than large print
+    assert preview.pdf.page_count <= large_pages and preview.pdf.document.pageCount() == preview.pdf.page_count
+
     out = tmp_path / "copy.pdf"
-    assert copy.save_pdf(out)
-    assert out.read_bytes().startswith(b"%PDF")
-    assert copy.message.text() == "Version 1 saved as copy.pdf."
-    assert not copy.save_pdf(tmp_path / "missing-folder" / "copy.pdf")
-    assert copy.message.text().startswith("Cannot write")
+    assert preview.save_to(out)
+    assert out.read_bytes() == preview.data  # what was on screen is what was saved
+    assert preview.message.text() == "Saved as copy.pdf."
+    assert copy.message.text().startswith("Version 1 saved. Record the copy as given below")
+    assert not preview.save_to(tmp_path / "missing-folder" / "copy.pdf")
+    assert preview.message.text().startswith("Cannot write")
+
+    broken = new_printer()  # a printer that cannot start: a message, no audit line
+    broken.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    broken.setOutputFileName(str(tmp_path / "missing-folder" / "p.pdf"))
+    assert not preview.print_to(broken)
+    assert preview.message.text().startswith("The printer could not be started.")
+
+    printed = tmp_path / "printed.pdf"
+    printer = new_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(printed))
+    assert preview.print_to(printer)
+    assert len(PdfReader(printed).pages) == preview.pdf.page_count
+    with unlocked.workspace.uow() as uow:
+        how = [e.detail for e in uow.audit_log.all() if e.action == "printed"]
+    assert how == ["saved as PDF", "sent to a printer"]
+    preview.reject()
+    assert preview.pdf.page_count == 0 and preview.data == b""  # closing drops the patient's PDF from memory
+    qtbot.waitUntil(lambda: copy.preview is None)
 
     copy.given_on.setDate(copy.given_on.date().addDays(1))  # tomorrow: refused inline
     copy.given_button.click()
@@ -236,3 +267,39 @@ def test_closing_the_app_mid_edit_keeps_the_draft(make_window, canary_store, qtb
     editor = open_plan(qtbot, again, pid)
     assert editor.content.problems[0].title == "Heart failure with low EF"
     assert editor.tree.topLevelItem(0).text(0) == "Heart failure with low EF"
+
+
+def test_print_goes_through_the_print_dialog(unlocked, canary_store, qtbot, tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QApplication
+
+    pid = canary_store["canary"]
+    editor = open_plan(qtbot, unlocked, pid)
+    editor.add_from_template("hypertension")
+    editor.sections.next_review.set_value(unlocked.workspace.today() + timedelta(days=30))
+    editor.history.finalize_button.click()
+    preview = editor.history.copy.open_preview()
+    out = tmp_path / "via-dialog.pdf"
+
+    def file_printer():  # no printer is installed here: Qt's dialog then offers "print to file"
+        printer = new_printer()
+        printer.setOutputFileName(str(out))
+        return printer
+
+    preview.printer_factory = file_printer
+    seen = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen.append(dialog)
+        if isinstance(dialog, QPrintDialog):
+            dialog.accept()
+        elif dialog is not None:
+            dialog.reject()
+
+    QTimer.singleShot(50, answer)
+    preview.print_with_dialog()
+    assert isinstance(seen[0], QPrintDialog) and seen[0].windowTitle() == "Print the patient's copy"
+    assert preview.message.text() == "Sent to the printer."
+    assert out.exists() and len(PdfReader(out).pages) == preview.pdf.page_count

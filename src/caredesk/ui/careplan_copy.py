@@ -1,20 +1,17 @@
-"""The patient's copy of a finalized version: save it as a PDF, record that it was given."""
+"""The patient's copy of a finalized version: preview it, print or save it, record that it was given."""
 from __future__ import annotations
 
-import logging
 from datetime import date
-from pathlib import Path
 
-from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from caredesk.domain.careplan import CarePlanVersion, GivenMethod
 from caredesk.errors import CareDeskError
-from caredesk.services import care_plans, plan_printing
+from caredesk.services import care_plans
 from caredesk.services.workspace import Workspace
 from caredesk.ui.forms import InlineMessage, button, user_message
-
-log = logging.getLogger(__name__)
+from caredesk.ui.plan_preview import PlanPreview
 
 
 class CopyPanel(QWidget):
@@ -27,8 +24,9 @@ class CopyPanel(QWidget):
         self.version: CarePlanVersion | None = None
         self.large_print = QCheckBox("Large print (16 pt)")
         self.large_print.setAccessibleName("Large print")
-        self.save_button = button("Save PDF for patient…", "Save the patient's copy as a PDF")
-        self.save_button.clicked.connect(self._choose_file)
+        self.print_button = button("Print for patient…", "Preview, then print or save the patient's copy")
+        self.print_button.clicked.connect(self.open_preview)
+        self.preview: PlanPreview | None = None
         self.given_on = QDateEdit()
         self.given_on.setAccessibleName("Copy given on")
         self.given_on.setCalendarPopup(True)
@@ -41,7 +39,7 @@ class CopyPanel(QWidget):
         self.message = InlineMessage("Patient copy message")
 
         pdf_row = QHBoxLayout()
-        pdf_row.addWidget(self.save_button)
+        pdf_row.addWidget(self.print_button)
         pdf_row.addWidget(self.large_print)
         pdf_row.addStretch(1)
         given_row = QHBoxLayout()
@@ -60,7 +58,7 @@ class CopyPanel(QWidget):
     def set_version(self, ws: Workspace | None, patient_id: int | None, version: CarePlanVersion | None) -> None:
         self.ws, self.patient_id, self.version = ws, patient_id, version
         self.message.clear()
-        self.save_button.setEnabled(version is not None)
+        self.print_button.setEnabled(version is not None)
         can_record = version is not None and version.given_on is None
         for w in (self.given_on, self.method, self.given_button):
             w.setEnabled(can_record)
@@ -69,32 +67,32 @@ class CopyPanel(QWidget):
             self.given_on.setDate(QDate(today.year, today.month, today.day))
 
     def clear(self) -> None:
+        if self.preview is not None:
+            self.preview.reject()  # drops the rendered PDF from memory
         self.set_version(None, None, None)
         self.large_print.setChecked(False)
 
-    def _choose_file(self) -> None:
-        if self.version is None:
-            return
-        # A neutral default name: the patient's name never goes into a file name or setting.
-        path, _filter = QFileDialog.getSaveFileName(self, "Save the patient's copy",
-                                                    f"care-plan-v{self.version.number}.pdf", "PDF files (*.pdf)")
-        if path:
-            self.save_pdf(Path(path))
+    def open_preview(self) -> PlanPreview | None:
+        """The preview dialog (window-modal); printing or saving from it is audited there."""
+        if self.ws is None or self.version is None:
+            return None
+        self.message.clear()
+        self.preview = PlanPreview(self.ws, self.version, large_print=self.large_print.isChecked(), parent=self.window())
+        self.preview.setWindowModality(Qt.WindowModality.WindowModal)
+        self.preview.handed_out.connect(self._handed_out)
+        self.preview.finished.connect(self._preview_closed)
+        self.preview.open()
+        return self.preview
 
-    def save_pdf(self, path: Path) -> bool:
-        if self.ws is None or self.patient_id is None or self.version is None:
-            return False
-        try:
-            plan_printing.save(self.ws, self.version, path, large_print=self.large_print.isChecked())
-        except CareDeskError as exc:
-            self.message.show_error(user_message(exc))
-            return False
-        except OSError as exc:  # e.g. the folder vanished after it was chosen
-            self.message.show_error(f"Cannot write the file ({exc.strerror}).")
-            return False
-        log.info("care plan copy saved as PDF")
-        self.message.show_info(f"Version {self.version.number} saved as {path.name}.")
-        return True
+    def _handed_out(self, how: str) -> None:
+        if self.version is not None and self.version.given_on is None:
+            self.message.show_info(f"Version {self.version.number} {how}. Record the copy as given below "
+                                   "once the patient has it.")
+
+    def _preview_closed(self) -> None:
+        if self.preview is not None:
+            self.preview.deleteLater()
+            self.preview = None
 
     def record_given(self) -> None:
         if self.ws is None or self.patient_id is None or self.version is None:

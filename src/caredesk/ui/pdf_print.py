@@ -1,0 +1,111 @@
+"""PDF bytes on screen and on paper, through QtPdf.
+
+Documents are loaded from memory (a QBuffer), never from a temporary file: a patient's
+plan must not be left behind on disk. Printing rasterizes each page (QtPdf renders pages
+to images) at up to 300 dpi, scaled to fit the printable area; that is what a viewer
+does, and it works for every printer Qt can drive.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPointF, QRectF, QSize
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
+
+from caredesk.errors import CareDeskError
+
+MAX_RENDER_DPI = 300  # sharp text; a Letter page is then 2550x3300 px (33 MB), not 135 MB at 600 dpi
+DOC_NAME = "CareDesk care plan"  # print queues show the job name: never a patient's name
+
+
+class MemoryPdf:
+    """A QPdfDocument over bytes held in memory; `load` swaps them, `close()` drops them."""
+
+    def __init__(self, data: bytes = b"", parent: QObject | None = None):
+        self.document = QPdfDocument(parent)
+        self._bytes = QByteArray()
+        self._buffer = QBuffer()
+        if data:
+            self.load(data)
+
+    def load(self, data: bytes) -> None:
+        self.close()
+        self._bytes = QByteArray(data)
+        self._buffer = QBuffer(self._bytes)
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+        if self.document.status() != QPdfDocument.Status.Ready:
+            self.close()
+            raise CareDeskError("The care plan PDF could not be read back for printing.")
+
+    @property
+    def page_count(self) -> int:
+        return self.document.pageCount()
+
+    def close(self) -> None:
+        self.document.close()
+        self._buffer.close()
+        self._bytes.clear()
+
+
+def new_printer() -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(DOC_NAME)
+    return printer
+
+
+class PrinterSink:
+    """Prints one document after another into one print job.
+
+    With two-sided printing, a document with an odd number of pages is followed by a
+    blank back, so the next patient's plan never starts on the back of this one's last
+    page (they go into different envelopes).
+    """
+
+    def __init__(self, printer: QPrinter):
+        self.printer = printer
+        self.painter: QPainter | None = None
+        self.pages = 0  # sheet sides used so far
+
+    def send(self, data: bytes, *, first: int = 1, last: int = 0) -> None:
+        """Print pages first..last (1-based; last 0 = to the end) of one document."""
+        pdf = MemoryPdf(data)
+        try:
+            count = pdf.page_count
+            pages = range(max(1, first) - 1, min(count, last) if last else count)
+            copies = 1 if self.printer.supportsMultipleCopies() else max(1, self.printer.copyCount())
+            for _copy in range(copies):
+                if self.painter is not None and self._two_sided() and self.pages % 2:
+                    self.printer.newPage()  # the blank back of the previous plan's last sheet
+                    self.pages += 1
+                for index in pages:
+                    self._page(pdf.document, index)
+        finally:
+            pdf.close()
+
+    def finish(self) -> None:
+        if self.painter is not None:
+            self.painter.end()
+            self.painter = None
+
+    def _two_sided(self) -> bool:
+        return self.printer.duplex() != QPrinter.DuplexMode.DuplexNone
+
+    def _page(self, document: QPdfDocument, index: int) -> None:
+        if self.painter is None:
+            self.painter = QPainter()
+            if not self.painter.begin(self.printer):
+                self.painter = None
+                raise CareDeskError("The printer could not be started. Check that it is on and connected.")
+        elif not self.printer.newPage():
+            raise CareDeskError("The printer stopped taking pages.")
+        self.pages += 1
+        points = document.pagePointSize(index)
+        area = QRectF(self.painter.viewport())
+        dpi = min(self.printer.resolution(), MAX_RENDER_DPI)
+        image = document.render(index, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72)))
+        # Fit the page into the printable area, keeping its shape, centred.
+        scale = min(area.width() / points.width(), area.height() / points.height())
+        size = QSize(round(points.width() * scale), round(points.height() * scale))
+        top_left = QPointF(area.x() + (area.width() - size.width()) / 2, area.y() + (area.height() - size.height()) / 2)
+        self.painter.drawImage(QRectF(top_left, size.toSizeF()), image)
