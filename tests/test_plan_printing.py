@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from pypdf import PdfReader
 

@@ -95,7 +95,7 @@ def _every_latest(ws: Workspace) -> list[plan_printing.DueCopy]:
         for p in patients:
             versions = uow.care_plans.versions(p.id)
             if versions:
-                chosen.append(plan_printing.DueCopy(versions[-1], p.mrn))
+                chosen.append(plan_printing.DueCopy(versions[-1], p.mrn, f"{p.family_name}, {p.given_name}"))
     return chosen
 
 

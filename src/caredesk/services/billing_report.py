@@ -15,7 +15,6 @@ from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Program, Status
 from caredesk.domain.text import fold
-from caredesk.errors import CareDeskError
 from caredesk.services.files import write_atomic
 from caredesk.services.workspace import Workspace
 

@@ -29,6 +29,7 @@ class DueCopy:
 
     version: CarePlanVersion
     mrn: str
+    name: str = ""  # "Family, Given", for lists on screen; never used in file names
 
 
 def render(ws: Workspace, version: CarePlanVersion, *, large_print: bool) -> bytes:
@@ -70,8 +71,13 @@ def due_copies(ws: Workspace) -> list[DueCopy]:
     """Every active or paused patient's latest plan not yet given, by name (see care_plans.due_plans)."""
     versions = care_plans.due_plans(ws)
     with ws.uow() as uow:
-        mrns = {v.patient_id: uow.patients.get(v.patient_id).mrn for v in versions}  # type: ignore[union-attr]
-    return [DueCopy(v, mrns[v.patient_id]) for v in versions]
+        patients = {v.patient_id: uow.patients.get(v.patient_id) for v in versions}
+    copies = []
+    for v in versions:
+        p = patients[v.patient_id]
+        assert p is not None  # due_plans joined the patient in the same store
+        copies.append(DueCopy(v, p.mrn, f"{p.family_name}, {p.given_name}"))
+    return copies
 
 
 @dataclass(frozen=True, slots=True)

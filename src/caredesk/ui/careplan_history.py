@@ -77,6 +77,11 @@ class HistoryPanel(QWidget):
         self._set_problems([])
         self._reload()
 
+    def refresh(self) -> None:
+        """Read the versions again (a batch elsewhere recorded copies as given)."""
+        if self.ws is not None and self.patient_id is not None:
+            self._reload()
+
     def _reload(self, select: int | None = None) -> None:
         assert self.ws is not None and self.patient_id is not None
         try:

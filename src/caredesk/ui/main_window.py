@@ -11,14 +11,17 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QWidget
 
 from caredesk.clock import Clock
 from caredesk.services.workspace import Workspace
 from caredesk.store.keys import KdfParams
+from caredesk.ui.careplan_editor import CarePlanEditor
+from caredesk.ui.due_plans import DuePlansDialog
 from caredesk.ui.inactivity import InactivityTimer
+from caredesk.ui.patients_page import PatientsPage
 from caredesk.ui.queue_page import QueuePage
 from caredesk.ui.settings import AppSettings, SettingsDialog
 from caredesk.ui.single_instance import InstanceLock
@@ -75,13 +78,59 @@ class MainWindow(QMainWindow):
         self.lock_action.setEnabled(False)
         self.settings_action = QAction("&Settings…", self, triggered=self.open_settings)
         self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
+        self.due_plans_action = QAction("Print all &due care plans…", self, shortcut=QKeySequence("Ctrl+Shift+P"),
+                                        triggered=self.print_due_plans)
+        self.due_plans_action.setEnabled(False)
         file_menu.addAction(self.lock_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.due_plans_action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        for action in (self.lock_action, self.settings_action, self.quit_action):
+        for action in (self.lock_action, self.due_plans_action, self.settings_action, self.quit_action):
             self.addAction(action)  # shortcuts work even while the menu bar is hidden
+
+        # Undo and redo belong to the care-plan editor (its own shortcuts, scoped to it);
+        # the menu items mirror them and show the shortcut without registering it twice.
+        self.edit_menu = self.menuBar().addMenu("&Edit")
+        self.undo_menu_action = QAction("&Undo\tCtrl+Z", self, triggered=lambda: self._plan_editor().undo_action.trigger())
+        self.redo_menu_action = QAction("&Redo\tCtrl+Shift+Z", self,
+                                        triggered=lambda: self._plan_editor().redo_action.trigger())
+        self.edit_menu.addAction(self.undo_menu_action)
+        self.edit_menu.addAction(self.redo_menu_action)
+        self.edit_menu.aboutToShow.connect(self.update_edit_menu)
+        self.update_edit_menu()
+
+    def _plan_editor(self) -> CarePlanEditor:
+        return self.view.page(PatientsPage).chart.care_plan
+
+    def update_edit_menu(self) -> None:
+        """Undo/redo apply to the care plan on screen, and only while it is on screen."""
+        editor = self._plan_editor()
+        shown = self.workspace is not None and editor.isVisible()
+        stack = editor.undo_stack
+        for action, own, text, keys in ((self.undo_menu_action, editor.undo_action, stack.undoText(), "Ctrl+Z"),
+                                        (self.redo_menu_action, editor.redo_action, stack.redoText(), "Ctrl+Shift+Z")):
+            verb = "&Undo" if action is self.undo_menu_action else "&Redo"
+            enabled = shown and own.isEnabled()
+            action.setEnabled(enabled)
+            action.setText(f"{verb} {text}\t{keys}" if enabled and text else f"{verb}\t{keys}")
+
+    def print_due_plans(self) -> DuePlansDialog | None:
+        """Every finalized plan whose copy is not given yet, printed or saved in the background."""
+        if self.workspace is None:
+            return None
+        dialog = DuePlansDialog(self.workspace, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.recorded.connect(self._copies_recorded)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _copies_recorded(self, patient_ids: list[int]) -> None:
+        if self._plan_editor().patient_id in patient_ids:
+            self._plan_editor().history.refresh()
 
     def _restore_window(self) -> None:
         geometry = self.settings.window_geometry()
@@ -108,6 +157,7 @@ class MainWindow(QMainWindow):
             self.view.restore(saved[1])
         self.stack.setCurrentWidget(self.view)
         self.lock_action.setEnabled(True)
+        self.due_plans_action.setEnabled(True)
         self.setWindowTitle(DEMO_TITLE if is_demo else TITLE)
         self.idle.start()
         log.info("workspace shown")
@@ -148,6 +198,7 @@ class MainWindow(QMainWindow):
     def _show_locked(self) -> None:
         self.is_demo = False
         self.lock_action.setEnabled(False)
+        self.due_plans_action.setEnabled(False)
         self.stack.setCurrentWidget(self.unlock_panel)
         self.setWindowTitle(TITLE)
 

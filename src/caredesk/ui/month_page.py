@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -41,7 +41,7 @@ from caredesk.ui.models.month_table import (
     MonthFilterProxy,
     MonthTableModel,
 )
-from caredesk.ui.workers import TaskRunner
+from caredesk.ui.workers import ProgressRelay, TaskRunner, progress_dialog
 
 log = logging.getLogger(__name__)
 
@@ -65,19 +65,13 @@ class ExportCancelled(Exception):
     """Raised from the progress callback when the user cancels; nothing is written."""
 
 
-class _Progress(QObject):
-    """Lives on the GUI thread; the worker emits, Qt queues the signal across threads."""
-
-    changed = Signal(int, int)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.cancelled = False
+class _Progress(ProgressRelay):
+    """The PDF renderer reports per row; a cancel stops it there, before anything is written."""
 
     def report(self, done: int, total: int) -> None:
         if self.cancelled:
             raise ExportCancelled
-        self.changed.emit(done, total)
+        super().report(done, total)
 
 
 class MonthPage(QWidget):
@@ -259,17 +253,10 @@ class MonthPage(QWidget):
             return
         self.message.clear()
         progress = _Progress()
-        dialog = QProgressDialog(f"Writing the {kind} billing report…", "Cancel", 0, max(1, len(report.rows)), self)
-        dialog.setWindowTitle(f"Export {kind}")
-        dialog.setAccessibleName(f"Export {kind} progress")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
+        dialog = progress_dialog(self, progress, f"Writing the {kind} billing report…", f"Export {kind}",
+                                 len(report.rows))
         if kind == "CSV":
             dialog.setRange(0, 0)  # one quick write: a busy indicator, not a count
-        progress.changed.connect(lambda done, total: (dialog.setMaximum(max(1, total)), dialog.setValue(done)))
-        dialog.canceled.connect(lambda: setattr(progress, "cancelled", True))
         self.progress, self._progress = dialog, progress
         for b in (self.csv_button, self.pdf_button):
             b.setEnabled(False)

@@ -12,7 +12,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -138,3 +139,37 @@ class TaskRunner(QObject):
         # Deliver queued results now so `discard` can release them (e.g. close a store).
         for relay in list(self._relays):
             QCoreApplication.sendPostedEvents(relay)
+
+
+class ProgressRelay(QObject):
+    """Progress from a job to a progress dialog; lives on the GUI thread.
+
+    The worker calls `report` (Qt queues the signal across threads) and reads
+    `cancelled`, which the dialog's Cancel button sets.
+    """
+
+    changed = Signal(int, int)  # done, total
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cancelled = False
+
+    def report(self, done: int, total: int) -> None:
+        self.changed.emit(done, total)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+def progress_dialog(parent: QWidget, relay: ProgressRelay, label: str, title: str, total: int) -> QProgressDialog:
+    """A window-modal progress dialog wired to `relay`: shown after 300 ms, Cancel sets the flag."""
+    dialog = QProgressDialog(label, "Cancel", 0, max(1, total), parent)
+    dialog.setWindowTitle(title)
+    dialog.setAccessibleName(f"{title} progress")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    relay.changed.connect(lambda done, n: (dialog.setMaximum(max(1, n)), dialog.setValue(done)))
+    dialog.canceled.connect(relay.cancel)
+    return dialog
