@@ -97,3 +97,10 @@ def test_file_names_are_mrns_made_safe_and_never_collide():
     assert pp.file_name("A 1", 2, taken) == "A_1-v2.pdf"
     assert pp.file_name("A/1", 2, taken) == "A_1_2-v2.pdf"  # same safe form as "A 1": numbered
     assert pp.file_name("...", 1, set()) == "patient-v1.pdf"
+
+
+def test_due_copies_sort_like_the_patient_list_accents_folded(workspace):
+    for mrn, family in (("1", "Phillips"), ("2", "Pérez"), ("3", "Perry"), ("4", "Ødegård"), ("5", "Nguyễn")):
+        _finalized(workspace, _patient(workspace, mrn, family), _ready("copd"))
+    assert [c.name.split(",")[0] for c in pp.due_copies(workspace)] == ["Nguyễn", "Ødegård", "Pérez", "Perry",
+                                                                         "Phillips"]

@@ -278,3 +278,23 @@ def test_settings_dialog_changes_the_idle_delay(unlocked, qtbot):
     unlocked.open_settings()
     assert unlocked.settings.idle_minutes == 25
     assert unlocked.idle.interval_ms() == 25 * 60_000
+
+
+def test_the_list_drops_programs_and_age_before_it_would_scroll_sideways(demo_unlocked, qtbot):
+    from caredesk.ui.models.patient_table import AGE, MINUTES, PROGRAMS
+
+    page = demo_unlocked.view.show_page(PatientsPage)
+    first = demo_unlocked.workspace.patient_list()[0].id
+    page.select_patient(first)
+    qtbot.waitUntil(lambda: page.chart.patient_id == first)
+    page.chart.tabs.setCurrentWidget(page.chart.care_plan)  # the widest tab of the chart
+    header = page.table.horizontalHeader()
+
+    demo_unlocked.resize(1900, 1000)
+    qtbot.waitUntil(lambda: not header.isSectionHidden(PROGRAMS))
+    assert not header.isSectionHidden(AGE)
+
+    demo_unlocked.resize(1280, 800)
+    qtbot.waitUntil(lambda: header.length() <= page.table.viewport().width())
+    assert not header.isSectionHidden(MINUTES)  # what the nurse needs from the list stays
+    assert header.isSectionHidden(PROGRAMS)  # shown in the chart header instead

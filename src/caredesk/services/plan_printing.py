@@ -15,6 +15,7 @@ from pathlib import Path
 
 from caredesk.domain import audit as actions
 from caredesk.domain.careplan import CarePlanVersion, GivenMethod
+from caredesk.domain.text import fold
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.services import care_plans
 from caredesk.services.files import write_atomic
@@ -68,7 +69,7 @@ def save(ws: Workspace, version: CarePlanVersion, path: Path, *, large_print: bo
 
 
 def due_copies(ws: Workspace) -> list[DueCopy]:
-    """Every active or paused patient's latest plan not yet given, by name (see care_plans.due_plans)."""
+    """Every active or paused patient's latest plan not yet given (see care_plans.due_plans), by name."""
     versions = care_plans.due_plans(ws)
     with ws.uow() as uow:
         patients = {v.patient_id: uow.patients.get(v.patient_id) for v in versions}
@@ -77,7 +78,8 @@ def due_copies(ws: Workspace) -> list[DueCopy]:
         p = patients[v.patient_id]
         assert p is not None  # due_plans joined the patient in the same store
         copies.append(DueCopy(v, p.mrn, f"{p.family_name}, {p.given_name}"))
-    return copies
+    # As the patient list sorts: "Pérez" with the P's before "Phillips", not after it.
+    return sorted(copies, key=lambda c: (fold(c.name), c.mrn))
 
 
 @dataclass(frozen=True, slots=True)

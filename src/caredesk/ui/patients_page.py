@@ -23,12 +23,13 @@ from caredesk.services.workspace import Workspace
 from caredesk.ui.chart import ChartView
 from caredesk.ui.tables import row_table
 from caredesk.ui.forms import button, user_message
-from caredesk.ui.models.patient_table import NAME, PatientFilterProxy, PatientTableModel
+from caredesk.ui.models.patient_table import AGE, NAME, PROGRAMS, PatientFilterProxy, PatientTableModel
 from caredesk.ui.patient_form import AddPatientDialog
 
 EMPTY_TEXT = "No patients yet. Add the first one with Add patient (Ctrl+N)."
 
 log = logging.getLogger(__name__)
+DROPPABLE = (PROGRAMS, AGE)  # least needed first; the chart header shows both
 
 
 class PatientsPage(QWidget):
@@ -240,14 +241,26 @@ class PatientsPage(QWidget):
 
     def _split(self) -> None:
         """Give the list the width of its columns; the chart gets the rest, but never
-        less than about 60 characters. Stops once the user drags the splitter."""
+        less than about 60 characters or what its care-plan tab needs.
+
+        When both do not fit, the list drops Programs, then Age (the open chart's header
+        shows both) rather than scroll sideways and hide "Min this month". Stops once the
+        user drags the splitter."""
         if self._user_sized or self.model.rowCount() == 0:
             return
-        scrollbar = self.table.verticalScrollBar().sizeHint().width()
-        wanted = self.table.horizontalHeader().length() + scrollbar + 2 * self.table.frameWidth() + 2
+        header = self.table.horizontalHeader()
         total = self.splitter.width() - self.splitter.handleWidth()
-        chart_min = self.fontMetrics().averageCharWidth() * 60
-        list_width = max(min(wanted, total - chart_min), total // 3)
+        chart_min = max(self.fontMetrics().averageCharWidth() * 60, self.chart.minimumSizeHint().width())
+        room = total - chart_min
+        extra = self.table.verticalScrollBar().sizeHint().width() + 2 * self.table.frameWidth() + 2
+        for col in DROPPABLE:
+            header.setSectionHidden(col, False)
+        for col in DROPPABLE:
+            if header.length() + extra <= room:
+                break
+            header.setSectionHidden(col, True)
+        wanted = header.length() + extra
+        list_width = max(min(wanted, room), total // 3)
         self.splitter.setSizes([list_width, max(total - list_width, 1)])
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt name

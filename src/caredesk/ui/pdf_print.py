@@ -62,8 +62,10 @@ class PrinterSink:
     page (they go into different envelopes).
     """
 
-    def __init__(self, printer: QPrinter):
+    def __init__(self, printer: QPrinter, *, two_sided: bool | None = None):
         self.printer = printer
+        # None: ask the printer. (A PDF file "printer" always says one-sided, so tests say True.)
+        self.two_sided = two_sided
         self.painter: QPainter | None = None
         self.pages = 0  # sheet sides used so far
 
@@ -89,6 +91,8 @@ class PrinterSink:
             self.painter = None
 
     def _two_sided(self) -> bool:
+        if self.two_sided is not None:
+            return self.two_sided
         return self.printer.duplex() != QPrinter.DuplexMode.DuplexNone
 
     def _page(self, document: QPdfDocument, index: int) -> None:

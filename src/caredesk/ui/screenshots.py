@@ -42,6 +42,13 @@ def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
         QApplication.processEvents()
 
 
+def settle(seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
 def shoot(window: MainWindow, out: Path, name: str) -> Path:
     window.resize(*SIZE)
     return shoot_widget(window, out, name)
@@ -142,8 +149,24 @@ def shoot_care_plan(window: MainWindow, ws: Workspace, out: Path) -> list[Path]:
     shots.append(shoot(window, out, "13-care-plan-sections"))
     editor.inner.setCurrentIndex(2)
     shots.append(shoot(window, out, "14-care-plan-history"))
+    copy = editor.history.copy
+    if copy.version is not None:
+        preview = copy.open_preview()
+        assert preview is not None
+        wait_for(lambda: preview.isVisible())
+        settle(0.8)
+        shots.append(shoot_widget(preview, out, "15-print-preview"))
+        preview.large_print.setChecked(True)
+        settle(0.8)  # QPdfView renders pages in the background
+        shots.append(shoot_widget(preview, out, "16-print-preview-large"))
+        preview.reject()
     editor.inner.setCurrentIndex(0)
     chart.tabs.setCurrentIndex(0)
+    dialog = window.print_due_plans()
+    assert dialog is not None
+    wait_for(lambda: dialog.isVisible())
+    shots.append(shoot_widget(dialog, out, "17-due-plans"))
+    dialog.reject()
     return shots
 
 

@@ -1,0 +1,72 @@
+"""Printing PDF bytes through QtPdf onto a QPrinter (a PDF file printer here), read back with pypdf."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from PySide6.QtPrintSupport import QPrinter
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import letter
+from reportlab.pdfgen import canvas
+
+from caredesk.errors import CareDeskError
+from caredesk.ui.pdf_print import DOC_NAME, MemoryPdf, PrinterSink, new_printer
+
+
+def pdf_of(*labels: str) -> bytes:
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=letter)
+    for label in labels:
+        c.setFont("Helvetica", 40)
+        c.drawString(72, 600, label)
+        c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def file_printer(path) -> QPrinter:
+    printer = new_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    return printer
+
+
+def test_memory_pdf_reads_bytes_and_drops_them(qapp):
+    pdf = MemoryPdf(pdf_of("one", "two"))
+    assert pdf.page_count == 2
+    pdf.close()
+    assert pdf.page_count == 0
+    with pytest.raises(CareDeskError, match="could not be read back"):
+        MemoryPdf(b"%PDF-1.4 not really a pdf")
+
+
+def test_documents_follow_each_other_in_one_job_and_ranges_are_honoured(qapp, tmp_path):
+    out = tmp_path / "job.pdf"
+    printer = file_printer(out)
+    assert printer.docName() == DOC_NAME  # a print queue shows this, never a patient's name
+    sink = PrinterSink(printer)
+    sink.send(pdf_of("A1", "A2", "A3"))
+    sink.send(pdf_of("B1", "B2", "B3", "B4"), first=2, last=3)
+    sink.finish()
+    assert sink.pages == 5 and len(PdfReader(out).pages) == 5
+
+
+def test_two_sided_puts_a_blank_back_after_an_odd_plan(qapp, tmp_path):
+    """The next patient's plan never starts on the back of this one's last sheet."""
+    out = tmp_path / "duplex.pdf"
+    sink = PrinterSink(file_printer(out), two_sided=True)
+    sink.send(pdf_of("A1", "A2", "A3"))  # 3 sides: a blank 4th
+    sink.send(pdf_of("B1", "B2"))  # starts on a front: side 5
+    sink.send(pdf_of("C1"))
+    sink.finish()
+    pages = PdfReader(out).pages
+    assert sink.pages == 7 and len(pages) == 7
+    drawn = [bool(page.images) for page in pages]  # each printed page is one rendered image
+    assert drawn == [True, True, True, False, True, True, True]
+
+
+def test_a_printer_that_cannot_start_is_a_clear_error(qapp, tmp_path):
+    sink = PrinterSink(file_printer(tmp_path / "no-such-folder" / "x.pdf"))
+    with pytest.raises(CareDeskError, match="could not be started"):
+        sink.send(pdf_of("A1"))
+    sink.finish()  # nothing to close: no error
