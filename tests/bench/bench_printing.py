@@ -1,0 +1,62 @@
+"""Printing patients' copies: the due batch into a folder, one plan through QtPdf onto a printer, the preview."""
+from __future__ import annotations
+
+import itertools
+
+from PySide6.QtPrintSupport import QPrinter
+
+from caredesk.services import plan_printing
+from caredesk.ui.pdf_print import PrinterSink, new_printer
+from caredesk.ui.plan_preview import PlanPreview
+
+_runs = itertools.count()
+
+
+def test_due_batch_into_a_folder(benchmark, panels, tmp_path):
+    """Store reads, rendering, atomic writes and one audit line per plan: what 'Save as PDF files' does."""
+    ws = panels["170x1y"]
+    due = plan_printing.due_copies(ws)
+
+    def run():
+        folder = tmp_path / f"run{next(_runs)}"
+        return plan_printing.print_batch(ws, due, plan_printing.folder_sender(folder), "saved as PDF",
+                                         large_print=False)
+
+    outcome = benchmark.pedantic(run, rounds=3)
+    benchmark.extra_info["plans"] = len(due)
+    assert len(outcome.sent) == len(due) > 10
+
+
+def test_one_plan_onto_a_printer(benchmark, panels, tmp_path, qapp):
+    """The largest plan rasterized at 300 dpi and drawn onto a (PDF file) printer, as the print path does."""
+    ws = panels["170x1y"]
+    copy = max(plan_printing.due_copies(ws), key=lambda c: len(c.version.content.problems))
+    data = plan_printing.render(ws, copy.version, large_print=False)
+
+    def run():
+        printer = new_printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / f"p{next(_runs)}.pdf"))
+        sink = PrinterSink(printer)
+        sink.send(data)
+        sink.finish()
+        return sink.pages
+
+    pages = benchmark.pedantic(run, rounds=3)
+    benchmark.extra_info["pages"] = pages
+    assert pages >= 2
+
+
+def test_open_the_preview(benchmark, panels, qapp):
+    """Click 'Print for patient…' to a ready document: render plus QtPdf load (painting is asynchronous)."""
+    ws = panels["170x1y"]
+    copy = max(plan_printing.due_copies(ws), key=lambda c: len(c.version.content.problems))
+
+    def run():
+        dialog = PlanPreview(ws, copy.version, large_print=False)
+        n = dialog.pdf.page_count
+        dialog.reject()
+        dialog.deleteLater()
+        return n
+
+    assert benchmark(run) >= 2
