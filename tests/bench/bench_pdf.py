@@ -38,3 +38,11 @@ def test_every_plan_of_the_170_panel(benchmark, panels):
     sizes = benchmark.pedantic(lambda: [len(_render(*x)) for x in plans], rounds=3)
     benchmark.extra_info["plans"] = len(plans)
     assert len(sizes) == len(plans) > 30
+
+
+def test_a_170_plan_batch(benchmark, panels):
+    """A full caseload's worth: the panel's plans taken in turn until 170 are rendered (it has fewer)."""
+    plans = _plans(panels["170x1y"])
+    batch = [plans[i % len(plans)] for i in range(170)]
+    sizes = benchmark.pedantic(lambda: [len(_render(*x)) for x in batch], rounds=3)
+    assert len(sizes) == 170

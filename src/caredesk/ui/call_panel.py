@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -41,7 +40,7 @@ from caredesk.services.calls import CallLogged, log_contact
 from caredesk.services.workspace import Workspace
 from caredesk.ui import theme
 from caredesk.ui.call_header import CallHeader
-from caredesk.ui.forms import InlineMessage, button, heading, user_message
+from caredesk.ui.forms import InlineMessage, button, date_edit, heading, user_message
 from caredesk.ui.time_dialog import LogTimeDialog
 
 PLACEHOLDER = "Select a patient in the queue to work the call."
@@ -168,10 +167,7 @@ class CallPanel(QWidget):
         self.program.setAccessibleName("Program")
         self.follow_up_check = QCheckBox("Set &follow-up")
         self.follow_up_check.setAccessibleName("Set follow-up")
-        self.follow_up = QDateEdit()
-        self.follow_up.setCalendarPopup(True)
-        self.follow_up.setDisplayFormat("MM/dd/yyyy")
-        self.follow_up.setAccessibleName("Follow-up date")
+        self.follow_up = date_edit("Follow-up date")
         self.follow_up.setEnabled(False)
         self.follow_up_check.toggled.connect(self.follow_up.setEnabled)
         follow_row = QHBoxLayout()

@@ -1,16 +1,14 @@
 """The patient's copy of a finalized version: preview it, print or save it, record that it was given."""
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from caredesk.domain.careplan import CarePlanVersion, GivenMethod
 from caredesk.errors import CareDeskError
 from caredesk.services import care_plans
 from caredesk.services.workspace import Workspace
-from caredesk.ui.forms import InlineMessage, button, user_message
+from caredesk.ui.forms import InlineMessage, button, date_edit, picked_date, user_message
 from caredesk.ui.plan_preview import PlanPreview
 
 
@@ -27,10 +25,7 @@ class CopyPanel(QWidget):
         self.print_button = button("Print for patient…", "Preview, then print or save the patient's copy")
         self.print_button.clicked.connect(self.open_preview)
         self.preview: PlanPreview | None = None
-        self.given_on = QDateEdit()
-        self.given_on.setAccessibleName("Copy given on")
-        self.given_on.setCalendarPopup(True)
-        self.given_on.setDisplayFormat("MM/dd/yyyy")
+        self.given_on = date_edit("Copy given on")
         self.method = QComboBox()
         self.method.setAccessibleName("Copy given by")
         self.method.addItems([m.value for m in GivenMethod])
@@ -97,10 +92,9 @@ class CopyPanel(QWidget):
     def record_given(self) -> None:
         if self.ws is None or self.patient_id is None or self.version is None:
             return
-        d = self.given_on.date()
         try:
             care_plans.record_copy_given(self.ws, self.patient_id, self.version.number,
-                                         date(d.year(), d.month(), d.day()), self.method.currentText())
+                                         picked_date(self.given_on), self.method.currentText())
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
             return

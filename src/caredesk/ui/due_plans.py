@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QDateEdit,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -34,7 +32,7 @@ from caredesk.errors import CareDeskError
 from caredesk.services import plan_printing
 from caredesk.services.plan_printing import BatchOutcome, DueCopy
 from caredesk.services.workspace import Workspace
-from caredesk.ui.forms import InlineMessage, button, combo, heading, user_message
+from caredesk.ui.forms import InlineMessage, button, combo, date_edit, heading, picked_date, user_message
 from caredesk.ui.pdf_print import PrinterSink, new_printer
 from caredesk.ui.workers import ProgressRelay, TaskRunner, progress_dialog
 
@@ -103,12 +101,7 @@ class DuePlansDialog(QDialog):
         self.message = InlineMessage("Due care plans message")
 
         # After a run: record what went out as given, in one step.
-        self.given_on = QDateEdit()
-        self.given_on.setAccessibleName("Copies given on")
-        self.given_on.setCalendarPopup(True)
-        self.given_on.setDisplayFormat("MM/dd/yyyy")
-        today = ws.today()
-        self.given_on.setDate(QDate(today.year, today.month, today.day))
+        self.given_on = date_edit("Copies given on", ws.today())
         self.method = combo("Copies given by", [m.value for m in GivenMethod])
         self.method.setCurrentText(GivenMethod.MAIL.value)
         self.record_button = button("Record as given", "Record the copies that went out as given")
@@ -242,16 +235,15 @@ class DuePlansDialog(QDialog):
     def record_given(self) -> None:
         if not self.sent:
             return
-        d = self.given_on.date()
+        on = picked_date(self.given_on)
         try:
-            count = plan_printing.record_given(self.ws, self.sent, date(d.year(), d.month(), d.day()),
-                                               self.method.currentText())
+            count = plan_printing.record_given(self.ws, self.sent, on, self.method.currentText())
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
             return
         ids = [c.version.patient_id for c in self.sent]
         self.message.show_info(f"Recorded {count} cop{'y' if count == 1 else 'ies'} as given "
-                               f"({self.method.currentText()}, {d.toString('MM/dd/yyyy')}).")
+                               f"({self.method.currentText()}, {on.strftime('%m/%d/%Y')}).")
         self.record_button.setEnabled(False)
         self.copies = [c for c in self.copies if c.version.patient_id not in set(ids)]
         self.list.clear()

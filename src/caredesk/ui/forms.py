@@ -1,8 +1,10 @@
 """Small building blocks shared by forms: inline messages, passphrase fields, buttons."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QWidget
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QPushButton, QWidget
 
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.ui import theme
@@ -100,3 +102,19 @@ def combo(name: str, items: list[str]) -> QComboBox:
     box.setAccessibleName(name)
     box.addItems(items)
     return box
+
+
+def date_edit(name: str, value: date | None = None) -> QDateEdit:
+    """A US-format date field with a calendar popup and a name for screen readers."""
+    field = QDateEdit()
+    field.setAccessibleName(name)
+    field.setCalendarPopup(True)
+    field.setDisplayFormat("MM/dd/yyyy")
+    if value is not None:
+        field.setDate(QDate(value.year, value.month, value.day))
+    return field
+
+
+def picked_date(field: QDateEdit) -> date:
+    d = field.date()
+    return date(d.year(), d.month(), d.day())
