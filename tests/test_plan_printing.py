@@ -104,3 +104,26 @@ def test_due_copies_sort_like_the_patient_list_accents_folded(workspace):
         _finalized(workspace, _patient(workspace, mrn, family), _ready("copd"))
     assert [c.name.split(",")[0] for c in pp.due_copies(workspace)] == ["Nguyễn", "Ødegård", "Pérez", "Perry",
                                                                          "Phillips"]
+
+
+def test_recording_a_batch_as_given_is_all_or_none(workspace):
+    from datetime import date, datetime, timezone
+
+    import pytest
+
+    from caredesk.domain.careplan import CarePlanVersion
+    from caredesk.errors import ValidationError
+
+    early = _patient(workspace, "A1", "Abbott")
+    with workspace.uow() as uow:  # finalized on November 1st
+        uow.care_plans.add_version(CarePlanVersion(
+            patient_id=early, number=1, content=_ready("copd"), finalized_by="Nurse Kim",
+            finalized_at=datetime(2026, 11, 1, 15, tzinfo=timezone.utc)))
+        uow.commit()
+    _finalized(workspace, _patient(workspace, "B2", "Bahena"), _ready("copd"))  # finalized today
+    due = pp.due_copies(workspace)
+    with pytest.raises(ValidationError, match=r"before version 1 was finalized \(MRN B2\)"):
+        pp.record_given(workspace, due, date(2026, 11, 10), GivenMethod.MAIL)  # right for A1, not for B2
+    assert len(pp.due_copies(workspace)) == 2  # A1 was not recorded either
+    with workspace.uow() as uow:
+        assert not [e for e in uow.audit_log.all() if e.action == "care plan.copy given"]

@@ -138,3 +138,24 @@ def test_edit_menu_undoes_and_redoes_the_care_plan_on_screen(unlocked, canary_st
     unlocked.view.show_page(QueuePage)  # the plan is off screen: the menu must not change it unseen
     unlocked.update_edit_menu()
     assert not unlocked.undo_menu_action.isEnabled() and not unlocked.redo_menu_action.isEnabled()
+
+
+def test_a_folder_chosen_after_the_dialog_closed_starts_nothing(unlocked, canary_store, tmp_path):
+    """E.g. a native folder picker still open when the idle lock closed the dialog."""
+    finalize_some(unlocked, canary_store)
+    dialog = unlocked.print_due_plans()
+    dialog.reject()
+    dialog.save_to_folder(tmp_path / "plans")
+    assert not dialog.tasks.busy and not (tmp_path / "plans").exists()
+
+
+def test_recording_names_the_patient_when_one_copy_cannot_be_recorded(unlocked, canary_store, qtbot, tmp_path):
+    finalize_some(unlocked, canary_store)
+    dialog = unlocked.print_due_plans()
+    dialog.save_to_folder(tmp_path / "plans")
+    qtbot.waitUntil(lambda: not dialog.tasks.busy, timeout=20_000)
+    dialog.given_on.setDate(dialog.given_on.date().addDays(-1))  # before the plans were finalized (today)
+    dialog.record_button.click()
+    assert dialog.message.text() == ("Copy given date cannot be before version 1 was finalized (MRN MRN20002).")
+    assert len(plan_printing.due_copies(unlocked.workspace)) == 3  # nothing recorded
+    assert dialog.record_button.isEnabled()  # the nurse can fix the date and try again

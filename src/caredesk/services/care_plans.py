@@ -82,23 +82,34 @@ def versions(ws: Workspace, patient_id: int) -> list[CarePlanVersion]:
 def record_copy_given(ws: Workspace, patient_id: int, number: int, on: date, method: GivenMethod | str
                       ) -> CarePlanVersion:
     """Record when and how the patient got a copy of a version; once per version."""
-    method = checks.one_of("copy given method", method, GivenMethod)
-    on = checks.a_date("copy given date", on)
-    if on > ws.today():
-        raise ValidationError("copy given date", "cannot be in the future")
+    method, on = _given_checks(ws, method, on)
     with ws.uow() as uow:
-        version = _version(uow, patient_id, number)
-        if on < version.finalized_at.astimezone(ws.tz).date():
-            raise ValidationError("copy given date", f"cannot be before version {number} was finalized")
-        if version.given_on is not None:
-            raise ValidationError(
-                "copy given", f"version {number} was already given on {version.given_on.strftime('%m/%d/%Y')}"
-            )
-        saved = uow.care_plans.set_copy_given(version.id, on, method.value)
-        assert saved is not None  # checked above, in the same transaction
-        uow.audit(actions.COPY_GIVEN, ENTITY, saved.id, f"patient {patient_id} version {number} {method.value}")
+        saved = _record_given(uow, ws, patient_id, number, on, method)
         uow.commit()
         return saved
+
+
+def record_copies_given(ws: Workspace, versions: list[tuple[int, int]], on: date, method: GivenMethod | str) -> int:
+    """The same for many (patient id, version number) pairs, all or none, in one transaction.
+
+    A version already given (from the chart, another window, the CLI) is skipped, not an
+    error; any other refusal records nothing and says which pair (`row`, from 1). Returns how
+    many were recorded.
+    """
+    method, on = _given_checks(ws, method, on)
+    count = 0
+    with ws.uow() as uow:
+        for row, (patient_id, number) in enumerate(versions, 1):
+            try:
+                version = _version(uow, patient_id, number)
+                if version.given_on is not None:
+                    continue
+                _record_given(uow, ws, patient_id, number, on, method)
+            except ValidationError as exc:
+                raise ValidationError(exc.field, exc.message, row=row) from None
+            count += 1
+        uow.commit()
+    return count
 
 
 def version_diff(ws: Workspace, patient_id: int, a: int, b: int) -> list[str]:
@@ -133,6 +144,29 @@ def _current_draft(uow: UnitOfWork, patient_id: int) -> CarePlanDraft:
     latest = uow.care_plans.latest(patient_id)
     content = latest.content if latest else CarePlanContent()
     return CarePlanDraft(patient_id=patient_id, content=content)
+
+
+def _given_checks(ws: Workspace, method: GivenMethod | str, on: date) -> tuple[GivenMethod, date]:
+    method = checks.one_of("copy given method", method, GivenMethod)
+    on = checks.a_date("copy given date", on)
+    if on > ws.today():
+        raise ValidationError("copy given date", "cannot be in the future")
+    return method, on
+
+
+def _record_given(uow: UnitOfWork, ws: Workspace, patient_id: int, number: int, on: date, method: GivenMethod
+                  ) -> CarePlanVersion:
+    version = _version(uow, patient_id, number)
+    if on < version.finalized_at.astimezone(ws.tz).date():
+        raise ValidationError("copy given date", f"cannot be before version {number} was finalized")
+    if version.given_on is not None:
+        raise ValidationError(
+            "copy given", f"version {number} was already given on {version.given_on.strftime('%m/%d/%Y')}"
+        )
+    saved = uow.care_plans.set_copy_given(version.id, on, method.value)
+    assert saved is not None  # checked above, in the same transaction
+    uow.audit(actions.COPY_GIVEN, ENTITY, saved.id, f"patient {patient_id} version {number} {method.value}")
+    return saved
 
 
 def _version(uow: UnitOfWork, patient_id: int, number: int) -> CarePlanVersion:

@@ -135,20 +135,18 @@ def folder_sender(folder: Path) -> Callable[[DueCopy, bytes], None]:
 
 
 def record_given(ws: Workspace, copies: Sequence[DueCopy], on: date, method: GivenMethod | str) -> int:
-    """Record the copy of each as given (e.g. mailed after a batch print); returns how many.
+    """Record the copy of each as given (e.g. mailed after a batch print), all or none; returns how many.
 
-    Versions given meanwhile (another window, the CLI) are skipped, not an error.
+    Versions given meanwhile (another window, the CLI) are skipped, not an error. A refusal
+    names the patient's MRN.
     """
-    count = 0
-    for copy in copies:
-        try:
-            care_plans.record_copy_given(ws, copy.version.patient_id, copy.version.number, on, method)
-        except ValidationError as exc:
-            if exc.field != "copy given":  # "already given": fine; anything else is real
-                raise
-        else:
-            count += 1
-    return count
+    try:
+        return care_plans.record_copies_given(ws, [(c.version.patient_id, c.version.number) for c in copies],
+                                              on, method)
+    except ValidationError as exc:
+        if exc.row is None:  # the date or method itself
+            raise
+        raise ValidationError(exc.field, f"{exc.message} (MRN {copies[exc.row - 1].mrn})") from None
 
 
 def file_name(mrn: str, number: int, taken: set[str]) -> str:

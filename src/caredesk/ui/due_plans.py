@@ -66,6 +66,7 @@ class DuePlansDialog(QDialog):
         self.relay: ProgressRelay | None = None
         self.progress: QProgressDialog | None = None
         self.sent: list[DueCopy] = []
+        self._closed = False
         self.printer_factory = new_printer  # tests give a printer that writes a file
         try:
             self.copies = plan_printing.due_copies(ws)
@@ -138,7 +139,7 @@ class DuePlansDialog(QDialog):
     # -- running ---------------------------------------------------------------------
     def start(self) -> None:
         """Ask where (a printer, a folder), then run the batch in the background."""
-        if not self.copies or self.tasks.busy:
+        if not self._can_start():
             return
         if self.to_folder.isChecked():
             folder = QFileDialog.getExistingDirectory(self, "Folder for the care plan PDFs")
@@ -153,8 +154,14 @@ class DuePlansDialog(QDialog):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.print_to(printer)
 
+    def _can_start(self) -> bool:
+        # A lock (or Close) can come while the print or folder dialog is open.
+        return not self._closed and self.ws.is_open and not self.tasks.busy and bool(self.copies)
+
     def print_to(self, printer: QPrinter) -> None:
         """Every due plan into one print job (QPainter on a QPrinter works off the GUI thread)."""
+        if not self._can_start():
+            return
         sink = PrinterSink(printer)
 
         def send(_copy: DueCopy, data: bytes) -> None:
@@ -170,6 +177,8 @@ class DuePlansDialog(QDialog):
         self._run(send, "sent to a printer", "sent to the printer", close_job)
 
     def save_to_folder(self, folder: Path) -> None:
+        if not self._can_start():
+            return
         try:
             send = plan_printing.folder_sender(folder)
         except CareDeskError as exc:
@@ -253,6 +262,7 @@ class DuePlansDialog(QDialog):
         self.recorded.emit(ids)
 
     def done(self, result: int) -> None:  # noqa: D102 - closing (or a lock) stops a running batch first
+        self._closed = True
         if self.relay is not None:
             self.relay.cancel()
         self.tasks.shutdown()  # the plan being printed finishes; nothing more starts

@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.errors import CareDeskError
@@ -128,6 +128,9 @@ class PlanPreview(QDialog):
             return False
         sink = PrinterSink(printer)
         all_pages = printer.printRange() != QPrinter.PrintRange.PageRange
+        # About 0.2 s a page (QtPdf rasterizes): a plan is a few pages, so this stays on the
+        # GUI thread with a busy cursor; the many-plan batch runs in the background instead.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             sink.send(self.data, first=1 if all_pages else printer.fromPage(), last=0 if all_pages else printer.toPage())
             sink.finish()
@@ -135,6 +138,8 @@ class PlanPreview(QDialog):
             printer.abort()
             self.message.show_error(user_message(exc))
             return False
+        finally:
+            QApplication.restoreOverrideCursor()
         try:
             plan_printing.audit_printed(self.ws, self.version, "sent to a printer",
                                         large_print=self.large_print.isChecked())
