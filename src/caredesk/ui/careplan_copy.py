@@ -1,6 +1,8 @@
 """The patient's copy of a finalized version: preview it, print or save it, record that it was given."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -9,7 +11,9 @@ from caredesk.errors import CareDeskError
 from caredesk.services import care_plans
 from caredesk.services.workspace import Workspace
 from caredesk.ui.forms import InlineMessage, button, date_edit, picked_date, user_message
-from caredesk.ui.plan_preview import PlanPreview
+
+if TYPE_CHECKING:
+    from caredesk.ui.plan_preview import PlanPreview
 
 
 class CopyPanel(QWidget):
@@ -71,6 +75,8 @@ class CopyPanel(QWidget):
         """The preview dialog (window-modal); printing or saving from it is audited there."""
         if self.ws is None or self.version is None:
             return None
+        from caredesk.ui.plan_preview import PlanPreview  # QtPdf loads on first use, not at start
+
         self.message.clear()
         self.preview = PlanPreview(self.ws, self.version, large_print=self.large_print.isChecked(), parent=self.window())
         self.preview.setWindowModality(Qt.WindowModality.WindowModal)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -19,7 +19,6 @@ from caredesk.clock import Clock
 from caredesk.services.workspace import Workspace
 from caredesk.store.keys import KdfParams
 from caredesk.ui.careplan_editor import CarePlanEditor
-from caredesk.ui.due_plans import DuePlansDialog
 from caredesk.ui.inactivity import InactivityTimer
 from caredesk.ui.patients_page import PatientsPage
 from caredesk.ui.queue_page import QueuePage
@@ -27,6 +26,9 @@ from caredesk.ui.settings import AppSettings, SettingsDialog
 from caredesk.ui.single_instance import InstanceLock
 from caredesk.ui.unlock import UnlockPanel
 from caredesk.ui.workspace_view import WorkspaceView
+
+if TYPE_CHECKING:
+    from caredesk.ui.due_plans import DuePlansDialog
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +123,8 @@ class MainWindow(QMainWindow):
         """Every finalized plan whose copy is not given yet, printed or saved in the background."""
         if self.workspace is None:
             return None
+        from caredesk.ui.due_plans import DuePlansDialog  # QtPdf and printing load on first use
+
         dialog = DuePlansDialog(self.workspace, self)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.recorded.connect(self._copies_recorded)
