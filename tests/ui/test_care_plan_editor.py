@@ -157,18 +157,20 @@ def test_finalize_refuses_then_finalizes_and_shows_history(unlocked, canary_stor
     history.finalize_button.click()
     assert history.message.text() == "Version 1 finalized."
     assert history.problems.count() == 0
-    assert history.versions.count() == 1
-    assert history.versions.item(0).text().startswith("Version 1 · ")
-    assert "copy not given yet" in history.versions.item(0).text()
+    assert history.versions.count() == 2  # the draft, then version 1
+    assert history.versions.item(0).text() == "Draft · the same as version 1"
+    assert history.versions.item(1).text().startswith("Version 1 · ")
+    assert "copy not given yet" in history.versions.item(1).text()
+    assert history.versions.currentRow() == 1  # the new version is shown
 
     editor.select(("g", 0, 0))
     editor.form.g_target.setText("below 140/90")
     history.finalize_button.click()
     assert history.message.text() == "Version 2 finalized."
-    assert history.versions.item(0).text().startswith("Version 2 · ")
+    assert history.versions.item(1).text().startswith("Version 2 · ")
     diff = [history.diff.item(i).text() for i in range(history.diff.count())]
     assert diff and any("below 140/90" in line for line in diff)
-    history.versions.setCurrentRow(1)
+    history.versions.setCurrentRow(2)
     assert "first version" in history.diff_title.text()
 
     history.finalize_button.click()  # nothing changed since version 2
@@ -231,7 +233,7 @@ def test_preview_save_print_and_record_copy_given(unlocked, canary_store, qtbot,
     copy.method.setCurrentText("mail")
     copy.given_button.click()
     assert copy.message.text() == "Copy of version 1 recorded as given."
-    assert f"copy given {today.strftime('%m/%d/%Y')} (mail)" in history.versions.item(0).text()
+    assert f"copy given {today.strftime('%m/%d/%Y')} (mail)" in history.versions.item(1).text()
     assert not copy.given_button.isEnabled()  # once per version
     assert care_plans.versions(unlocked.workspace, pid)[0].given_method.value == "mail"
 
@@ -303,3 +305,36 @@ def test_print_goes_through_the_print_dialog(unlocked, canary_store, qtbot, tmp_
     assert isinstance(seen[0], QPrintDialog) and seen[0].windowTitle() == "Print the patient's copy"
     assert preview.message.text() == "Sent to the printer."
     assert out.exists() and len(PdfReader(out).pages) == preview.pdf.page_count
+
+
+def test_the_draft_row_reviews_what_finalizing_would_change_and_can_start_again(unlocked, canary_store, qtbot):
+    pid = canary_store["canary"]
+    editor = open_plan(qtbot, unlocked, pid)
+    history = editor.history
+    editor.add_from_template("hypertension")
+    editor.inner.setCurrentWidget(history)  # the tab shows the draft as it is now
+    assert history.versions.item(0).text() == "Draft · not finalized yet"
+    assert history.versions.currentRow() == 0 and history.revert_button.isHidden()
+    assert not history.copy.print_button.isEnabled()  # a draft is never printed for the patient
+    editor.sections.next_review.set_value(unlocked.workspace.today() + timedelta(days=60))
+    history.finalize_button.click()
+
+    editor.inner.setCurrentIndex(0)
+    editor.add_from_template("copd")
+    editor.select(("g", 0, 0))
+    editor.form.g_target.setText("below 135/85")
+    editor.inner.setCurrentWidget(history)
+    assert history.versions.item(0).text() == "Draft · 2 changes since version 1"
+    history.versions.setCurrentRow(0)
+    lines = [history.diff.item(i).text() for i in range(history.diff.count())]
+    assert "Problem 'COPD' added" in lines and any("below 135/85" in line for line in lines)
+    assert history.diff_title.text() == "What finalizing this draft would change from version 1"
+
+    assert history.revert_button.isVisible()
+    history.revert_button.click()
+    assert [p.title for p in editor.content.problems] == ["High blood pressure"]
+    assert care_plans.get_draft(unlocked.workspace, pid).content == care_plans.versions(unlocked.workspace, pid)[0].content
+    assert history.versions.item(0).text() == "Draft · the same as version 1"
+    assert history.message.text().startswith("The draft is version 1 again.")
+    editor.undo_stack.undo()  # the changes come back
+    assert [p.title for p in editor.content.problems] == ["High blood pressure", "COPD"]

@@ -44,7 +44,7 @@ def printed_audit(ws) -> list[str]:
 def test_due_plans_print_as_one_job_then_are_recorded_as_mailed(unlocked, canary_store, qtbot, tmp_path):
     finalize_some(unlocked, canary_store)
     editor = open_plan(qtbot, unlocked, canary_store["Abbott"])  # an open chart follows the batch's record
-    assert "copy not given yet" in editor.history.versions.item(0).text()
+    assert "copy not given yet" in editor.history.versions.item(1).text()
     assert unlocked.due_plans_action.isEnabled()
     dialog = unlocked.print_due_plans()
     assert dialog.isVisible()
@@ -71,7 +71,7 @@ def test_due_plans_print_as_one_job_then_are_recorded_as_mailed(unlocked, canary
     assert dialog.message.text() == "Recorded 3 copies as given (mail, 11/24/2026)."
     assert plan_printing.due_copies(unlocked.workspace) == [] and dialog.list.count() == 0
     assert not dialog.start_button.isEnabled()
-    assert "copy given 11/24/2026 (mail)" in editor.history.versions.item(0).text()
+    assert "copy given 11/24/2026 (mail)" in editor.history.versions.item(1).text()
 
 
 def test_due_plans_saved_into_a_folder_in_large_print(unlocked, canary_store, qtbot, tmp_path):

@@ -111,6 +111,7 @@ class CarePlanEditor(QWidget):
         self.sections = SectionsForm(keys)
         self.sections.changed.connect(self._section_edited)
         self.history = HistoryPanel(self.save_now)
+        self.history.revert_requested.connect(self.revert_to_version)
         self.message = InlineMessage("Care plan message")
         self.saved_note = heading("", "muted")
         self.saved_note.setAccessibleName("Draft save state")
@@ -150,6 +151,8 @@ class CarePlanEditor(QWidget):
         self.inner.addTab(problems, "Problems")
         self.inner.addTab(_scrolled(self.sections), "Sections")
         self.inner.addTab(self.history, "Finalize and versions")
+        # The draft row's changes follow the edits made on the other tabs.
+        self.inner.currentChanged.connect(lambda i: self.inner.widget(i) is self.history and self.history.refresh())
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.message)
@@ -330,6 +333,23 @@ class CarePlanEditor(QWidget):
         moved = edit.move(self.content, path, delta) if path is not None else None
         if moved is not None:
             self._push("move item", moved[0], moved[1])
+
+    def revert_to_version(self, number: int) -> None:
+        """The draft becomes version `number` again: one undoable edit, saved like any other."""
+        if self.ws is None or self.patient_id is None:
+            return
+        try:
+            version = next((v for v in care_plans.versions(self.ws, self.patient_id) if v.number == number), None)
+        except CareDeskError as exc:
+            self.message.show_error(user_message(exc))
+            return
+        if version is None:
+            return
+        self._push(f"start again from version {number}", version.content,
+                   ("p", 0) if version.content.problems else None)
+        self.save_now()
+        self.history.refresh()
+        self.history.message.show_info(f"The draft is version {number} again. Undo (Ctrl+Z) brings the changes back.")
 
     def _item_edited(self, path: Path, item: Any, field: str) -> None:
         self._push(f"edit {field.replace('_', ' ')}", edit.replace_item(self.content, path, item), path, (path, field))

@@ -1,4 +1,9 @@
-"""Finalizing the draft and the list of finalized versions with what each one changed."""
+"""Finalizing the draft and the list of finalized versions with what each one changed.
+
+The list starts with the draft itself: selecting it shows what finalizing would change,
+the review a nurse wants before making a version, and offers to start the draft again
+from the latest version (an undoable edit in the editor).
+"""
 from __future__ import annotations
 
 import logging
@@ -34,8 +39,12 @@ def _list(name: str) -> QListWidget:
     return widget
 
 
+DRAFT = 0  # the list row's number for the draft; versions count from 1
+
+
 class HistoryPanel(QWidget):
     finalized = Signal(int)  # the new version's number
+    revert_requested = Signal(int)  # start the draft again from this version
 
     def __init__(self, save_draft_now: Callable[[], bool]):
         super().__init__()
@@ -43,6 +52,7 @@ class HistoryPanel(QWidget):
         self.ws: Workspace | None = None
         self.patient_id: int | None = None
         self._versions: list[CarePlanVersion] = []
+        self._draft_changes: list[str] = []
 
         self.finalize_button = button("&Finalize version", "Finalize care plan version", primary=True)
         self.finalize_button.clicked.connect(self.finalize)
@@ -57,6 +67,11 @@ class HistoryPanel(QWidget):
         self.diff_title = heading("", "section")
         self.diff = _list("What changed in this version")
         self.diff.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.revert_button = button("Start again from the latest version",
+                                    "Discard the draft's changes (undo brings them back)")
+        self.revert_button.clicked.connect(
+            lambda: self._versions and self.revert_requested.emit(self._versions[-1].number))
+        self.revert_button.hide()
 
         top = QHBoxLayout()
         top.addWidget(self.finalize_button)
@@ -70,6 +85,10 @@ class HistoryPanel(QWidget):
         lay.addWidget(self.copy)
         lay.addWidget(self.diff_title)
         lay.addWidget(self.diff, 2)
+        revert_row = QHBoxLayout()
+        revert_row.addWidget(self.revert_button)
+        revert_row.addStretch(1)
+        lay.addLayout(revert_row)
 
     def load(self, ws: Workspace, patient_id: int) -> None:
         self.ws, self.patient_id = ws, patient_id
@@ -78,35 +97,73 @@ class HistoryPanel(QWidget):
         self._reload()
 
     def refresh(self) -> None:
-        """Read the versions again (a batch elsewhere recorded copies as given)."""
+        """Read the draft and the versions again, keeping the selected row's version
+        (the draft was edited, or a batch elsewhere recorded copies as given)."""
         if self.ws is not None and self.patient_id is not None:
-            self._reload()
+            item = self.versions.currentItem()
+            self._reload(item.data(Qt.ItemDataRole.UserRole) if item is not None else None)
 
     def _reload(self, select: int | None = None) -> None:
+        """The draft row, then the versions newest first; `select` is a version number or DRAFT
+        (default: the newest version, else the draft)."""
         assert self.ws is not None and self.patient_id is not None
         try:
             self._versions = care_plans.versions(self.ws, self.patient_id)
         except CareDeskError as exc:
             self._versions = []
             self.message.show_error(user_message(exc))
+        self._draft_changes = self._read_draft_changes()
+        self.versions.blockSignals(True)  # one _show_diff at the end, not one per row
         self.versions.clear()
+        draft = QListWidgetItem(self._draft_line())
+        draft.setData(Qt.ItemDataRole.UserRole, DRAFT)
+        self.versions.addItem(draft)
         for v in reversed(self._versions):  # newest first: that is the one asked about
             item = QListWidgetItem(version_line(v, self.ws.tz))
             item.setData(Qt.ItemDataRole.UserRole, v.number)
             self.versions.addItem(item)
+        if select is None or not any(v.number == select for v in self._versions):
+            select = self._versions[-1].number if self._versions and select is None else DRAFT
+        row = 0 if select == DRAFT else len(self._versions) - select + 1
+        self.versions.setCurrentRow(row)
+        self.versions.blockSignals(False)
+        self._show_diff(row)
+
+    def _read_draft_changes(self) -> list[str]:
+        # What finalizing would change; the draft is read from the store, so save it first.
+        if self.ws is None or self.patient_id is None or not self._save_draft_now():
+            return []
+        try:
+            return care_plans.draft_changes(self.ws, self.patient_id)
+        except CareDeskError as exc:
+            return [user_message(exc)]
+
+    def _draft_line(self) -> str:
+        n = len(self._draft_changes)
         if not self._versions:
-            self.diff_title.setText("No finalized version yet.")
-            self.diff.clear()
-        else:
-            row = 0 if select is None else len(self._versions) - select
-            self.versions.setCurrentRow(row)
+            return "Draft · not finalized yet"
+        latest = self._versions[-1].number
+        if n == 0:
+            return f"Draft · the same as version {latest}"
+        return f"Draft · {n} change{'s' if n != 1 else ''} since version {latest}"
 
     def _show_diff(self, row: int) -> None:
         self.diff.clear()
+        self.revert_button.hide()
         if row < 0 or self.ws is None or self.patient_id is None:
             self.copy.set_version(None, None, None)
             return
         number = self.versions.item(row).data(Qt.ItemDataRole.UserRole)
+        if number == DRAFT:  # only finalized versions are printed for the patient
+            self.copy.set_version(None, None, None)
+            if self._versions:
+                self.diff_title.setText(f"What finalizing this draft would change from version "
+                                        f"{self._versions[-1].number}")
+                self.revert_button.setVisible(bool(self._draft_changes))
+            else:
+                self.diff_title.setText("No finalized version yet: finalizing makes this draft version 1.")
+            self.diff.addItems(self._draft_changes or ["No changes."])
+            return
         self.copy.set_version(self.ws, self.patient_id, next(v for v in self._versions if v.number == number))
         if number == 1:
             self.diff_title.setText("Version 1 is the first version: nothing to compare with.")
@@ -146,8 +203,9 @@ class HistoryPanel(QWidget):
         self.finalized.emit(version.number)
 
     def clear(self) -> None:
-        self.ws, self.patient_id, self._versions = None, None, []
+        self.ws, self.patient_id, self._versions, self._draft_changes = None, None, [], []
         self.message.clear()
+        self.revert_button.hide()
         self._set_problems([])
         self.versions.clear()
         self.diff.clear()
