@@ -25,6 +25,7 @@ from reportlab.platypus import (
 
 from caredesk.domain.careplan import CarePlanContent, CarePlanVersion, Goal, GoalStatus, Intervention, Owner
 from caredesk.domain.patients import CareTeamMember, Medication
+from caredesk.domain.practice import PracticeProfile
 from caredesk.pdf import fonts
 from caredesk.pdf.paging import PageCountCanvas
 
@@ -69,9 +70,12 @@ class PlanContacts:
     after_hours_phone: str = ""
 
     @classmethod
-    def from_care_team(cls, members: Iterable[CareTeamMember]) -> PlanContacts:
-        """The care manager, the practice (the PCP's office) and an after-hours line when the team lists them."""
+    def from_care_team(cls, members: Iterable[CareTeamMember], profile: PracticeProfile | None = None
+                       ) -> PlanContacts:
+        """The care manager, the practice (the PCP's office) and an after-hours line when the team lists them;
+        what the patient's team does not name comes from the practice profile."""
         members = list(members)
+        p = profile or PracticeProfile()
 
         def first(*words: str) -> CareTeamMember | None:
             return next((m for m in members if any(w in m.role.lower() for w in words)), None)
@@ -80,13 +84,17 @@ class PlanContacts:
         pcp = first("pcp", "primary care")
         after = first("after hours", "after-hours", "on call", "on-call", "answering")
         practice = pcp or next((m for m in members if m.organization), None)
+        office = ""
+        if practice is not None:
+            doctor = practice.name if practice.name.lower().startswith("dr") else f"Dr. {practice.name}"
+            office = practice.organization or (f"{doctor}\u2019s office" if practice is pcp else "")
         return cls(
-            care_manager_name=manager.name if manager else "",
-            care_manager_phone=manager.phone if manager else "",
-            practice_name=(practice.organization or (f"Dr. {practice.name}'s office" if practice is pcp else ""))
-            if practice else "",
-            practice_phone=practice.phone if practice else "",
-            after_hours_phone=after.phone if after else "",
+            # The care manager's name and direct line go together: never one person's name with another's number.
+            care_manager_name=manager.name if manager else p.signature,
+            care_manager_phone=manager.phone if manager else p.care_manager_phone,
+            practice_name=office or p.practice_name,
+            practice_phone=(practice.phone if practice else "") or p.practice_phone,
+            after_hours_phone=(after.phone if after else "") or p.after_hours_phone,
         )
 
 
@@ -378,9 +386,14 @@ def _call_rows(c: PlanContacts) -> list[tuple[str, str, str]]:
         return f"<b>{_esc(number).replace(' ', chr(0xA0))}</b>" if number else _esc(otherwise)
 
     office = phone(c.practice_phone, "The number on your appointment card")
+    if c.care_manager_phone:
+        manager = phone(c.care_manager_phone, "")
+    elif c.practice_phone:  # no direct line: the office number, and whom to ask for
+        manager = f"{office}<br/>and ask for my care manager"
+    else:
+        manager = _esc("Call my doctor\u2019s office and ask for my care manager")
     return [
-        (who("My care manager", c.care_manager_name), "Questions about this plan or how I am doing",
-         phone(c.care_manager_phone, "Call my doctor\u2019s office and ask for my care manager")),
+        (who("My care manager", c.care_manager_name), "Questions about this plan or how I am doing", manager),
         (who("My doctor\u2019s office", c.practice_name), "Appointments, refills and new problems", office),
         (who("After hours", ""), "Nights, weekends and holidays",
          phone(c.after_hours_phone, "Call my doctor\u2019s office and follow the after-hours message")),

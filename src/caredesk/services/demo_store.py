@@ -5,7 +5,9 @@ from typing import Any
 
 from caredesk.clock import Clock
 from caredesk.domain import audit as actions
+from caredesk.domain.practice import PracticeProfile
 from caredesk.services.access import Access
+from caredesk.services.practice import save_profile
 from caredesk.services.workspace import Workspace
 from caredesk.store.keys import KdfParams
 from caredesk.store.vault import DataFolder
@@ -13,6 +15,13 @@ from caredesk.store.vault import DataFolder
 # The GUI's "open a demo panel" keeps its own folder and this passphrase: the data is
 # synthetic, and a demo that asks for a secret nobody chose would only be in the way.
 DEMO_PASSPHRASE = "synthetic demo panel"
+
+
+# Fictional, like the panel: 555-01xx numbers are reserved for fiction.
+DEMO_PRACTICE = PracticeProfile(
+    care_manager_name="Sam Rivera", care_manager_credentials="RN", care_manager_phone="(555) 010-4400",
+    practice_name="Demo Family Medicine", practice_phone="(555) 019-4321", after_hours_phone="(555) 019-4300",
+)
 
 
 def create_demo_store(
@@ -34,6 +43,7 @@ def create_demo_store(
     try:
         panel = generate_panel(patients=patients, seed=seed, years=years, today=ws.today(), tz=ws.tz)
         load_panel(ws, panel)
+        save_profile(ws, DEMO_PRACTICE)
     except BaseException:
         ws.store.close()
         raise

@@ -19,6 +19,7 @@ from caredesk.domain.text import fold
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.services import care_plans
 from caredesk.services.files import write_atomic
+from caredesk.services.practice import get_profile
 from caredesk.services.workspace import Workspace
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -49,7 +50,7 @@ def render(ws: Workspace, version: CarePlanVersion, *, large_print: bool) -> byt
         version=version,
         content=version.content,
         medications=[m for m in chart.medications if m.active_on(today)],
-        contacts=PlanContacts.from_care_team(chart.care_team),
+        contacts=PlanContacts.from_care_team(chart.care_team, get_profile(ws)),
         large_print=large_print,
         generated=ws.clock.now().astimezone(ws.tz),
     )

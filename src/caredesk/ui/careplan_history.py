@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QListWidget, QList
 
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.errors import CareDeskError
-from caredesk.services import care_plans
+from caredesk.services import care_plans, practice
 from caredesk.services.care_plans import FinalizeRefused
 from caredesk.services.workspace import Workspace
 from caredesk.ui.careplan_copy import CopyPanel
@@ -189,7 +189,7 @@ class HistoryPanel(QWidget):
             return
         self._set_problems([])
         try:
-            version = care_plans.finalize(self.ws, self.patient_id, self.ws.actor.capitalize())
+            version = care_plans.finalize(self.ws, self.patient_id, practice.signature(self.ws))
         except FinalizeRefused as exc:
             self.message.show_error("The plan cannot be finalized yet. Fix these first:")
             self._set_problems(exc.problems)

@@ -21,6 +21,7 @@ from caredesk.store.keys import KdfParams
 from caredesk.ui.careplan_editor import CarePlanEditor
 from caredesk.ui.inactivity import InactivityTimer
 from caredesk.ui.patients_page import PatientsPage
+from caredesk.ui.practice_dialog import PracticeDialog
 from caredesk.ui.queue_page import QueuePage
 from caredesk.ui.settings import AppSettings, SettingsDialog
 from caredesk.ui.single_instance import InstanceLock
@@ -83,10 +84,13 @@ class MainWindow(QMainWindow):
         self.due_plans_action = QAction("Print all &due care plans…", self, shortcut=QKeySequence("Ctrl+Shift+P"),
                                         triggered=self.print_due_plans)
         self.due_plans_action.setEnabled(False)
+        self.practice_action = QAction("&Practice details…", self, triggered=self.open_practice_details)
+        self.practice_action.setEnabled(False)
         file_menu.addAction(self.lock_action)
         file_menu.addSeparator()
         file_menu.addAction(self.due_plans_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.practice_action)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -162,6 +166,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.view)
         self.lock_action.setEnabled(True)
         self.due_plans_action.setEnabled(True)
+        self.practice_action.setEnabled(True)
         self.setWindowTitle(DEMO_TITLE if is_demo else TITLE)
         self.idle.start()
         log.info("workspace shown")
@@ -203,6 +208,7 @@ class MainWindow(QMainWindow):
         self.is_demo = False
         self.lock_action.setEnabled(False)
         self.due_plans_action.setEnabled(False)
+        self.practice_action.setEnabled(False)
         self.stack.setCurrentWidget(self.unlock_panel)
         self.setWindowTitle(TITLE)
 
@@ -219,6 +225,16 @@ class MainWindow(QMainWindow):
             self.settings.sync()
             self.set_idle_interval_ms(self.settings.idle_minutes * 60_000)
         dialog.deleteLater()
+
+    def open_practice_details(self) -> PracticeDialog | None:
+        """The care manager and the practice named on patients' plans (kept in the store)."""
+        if self.workspace is None:
+            return None
+        dialog = PracticeDialog(self.workspace, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     # -- closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
