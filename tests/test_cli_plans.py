@@ -144,3 +144,33 @@ def test_print_plans_all_writes_every_latest_version(store, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["P0001-v2.pdf", "P0002-v1.pdf", "P0003-v3.pdf"]
     assert "Printed 3 care plans" in r.stdout
     assert "Zoë Ødegård" in pdf_text(out / "P0002-v1.pdf")
+
+
+def test_practice_details_from_the_cli_are_checked_and_used_on_the_copy(tmp_path):
+    from zoneinfo import ZoneInfo
+
+    from caredesk.clock import FixedClock
+
+    folder = DataFolder(tmp_path / "store")
+    clock = FixedClock(datetime(2026, 11, 24, 10, 30, tzinfo=ZoneInfo(ZONE)))
+    ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    try:
+        p = ws.add_patient(Patient(mrn="P0009", given_name="Zoë", family_name="Ødegård", birth_date=date(1951, 6, 1)))
+        with ws.uow() as uow:
+            uow.care_plans.add_version(finalized(p.id, 1, "Walk 20 minutes most days."))
+            uow.commit()
+    finally:
+        ws.lock()
+    d = ["--data-dir", str(folder.path)]
+    bad = run("practice", *d, "--name", "Sam Rivera", "--after-hours", "12", env=pw_env())
+    assert_clean_failure(bad, 1, "after-hours phone: must have 7 to 15 digits")
+    shown = run("practice", *d, env=pw_env())
+    assert shown.returncode == 0 and "name            -" in shown.stdout  # nothing was saved
+    ok = run("practice", *d, "--name", "Sam Rivera", "--credentials", "RN", "--after-hours", "(555) 019-4300",
+             env=pw_env())
+    assert ok.returncode == 0, ok.stderr
+    assert "Saved." in ok.stdout and "name            Sam Rivera" in ok.stdout
+    out = tmp_path / "plan.pdf"
+    assert run("print-plan", *d, "--mrn", "P0009", "--out", str(out), env=pw_env()).returncode == 0
+    text = pdf_text(out)
+    assert "Sam Rivera, RN" in text and "(555) 019-4300" in text

@@ -255,4 +255,5 @@ COMMANDS = {
     "report": cli_work.cmd_report,
     "print-plan": cli_plans.cmd_print_plan,
     "print-plans": cli_plans.cmd_print_plans,
+    "practice": cli_plans.cmd_practice,
 }

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from caredesk.cli_common import EXIT_ERROR, EXIT_USAGE, _fail, _open
-from caredesk.services import plan_printing
+from caredesk.domain.practice import PracticeProfile
+from caredesk.services import plan_printing, practice
 from caredesk.services.workspace import Workspace
 from caredesk.store.vault import DataFolder
 
@@ -25,6 +26,39 @@ def add_parsers(sub, common: argparse.ArgumentParser, secret: argparse.ArgumentP
     s.add_argument("--out", required=True, metavar="DIR", help="the folder for the PDFs (<MRN>-v<N>.pdf)")
     s.add_argument("--due-only", action="store_true", help="only plans whose copy has not been given to the patient")
     s.add_argument("--large-print", action="store_true", help="16 pt body text")
+
+    s = sub.add_parser("practice", parents=[common, secret],
+                       help="show or set the care manager and practice named on patients' care plans")
+    for flag, field, what in PRACTICE_OPTIONS:
+        s.add_argument(flag, dest=field, metavar="TEXT", help=f"{what} ('' clears it)")
+
+
+PRACTICE_OPTIONS = (
+    ("--name", "care_manager_name", "your name, as patients know you"),
+    ("--credentials", "care_manager_credentials", "e.g. RN, LCSW"),
+    ("--phone", "care_manager_phone", "your direct line"),
+    ("--practice", "practice_name", "the practice's name"),
+    ("--practice-phone", "practice_phone", "the practice's main number"),
+    ("--after-hours", "after_hours_phone", "the after-hours line"),
+)
+
+
+def cmd_practice(args: argparse.Namespace, folder: DataFolder) -> int:
+    changes = {field: getattr(args, field) for _flag, field, _what in PRACTICE_OPTIONS
+               if getattr(args, field) is not None}
+    ws = _open(args, folder)
+    try:
+        profile = practice.get_profile(ws)
+        if changes:
+            profile = PracticeProfile(**{**profile.as_dict(), **changes})  # checked whole, saved whole
+            practice.save_profile(ws, profile)
+    finally:
+        ws.lock()
+    if changes:
+        print("Saved.")
+    for flag, field, _what in PRACTICE_OPTIONS:
+        print(f"{flag[2:]:<15} {getattr(profile, field) or '-'}")
+    return 0
 
 
 def cmd_print_plan(args: argparse.Namespace, folder: DataFolder) -> int:
