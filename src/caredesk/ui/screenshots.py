@@ -167,6 +167,11 @@ def shoot_care_plan(window: MainWindow, ws: Workspace, out: Path) -> list[Path]:
     wait_for(lambda: dialog.isVisible())
     shots.append(shoot_widget(dialog, out, "17-due-plans"))
     dialog.reject()
+    details = window.open_practice_details()
+    assert details is not None
+    wait_for(lambda: details.isVisible())
+    shots.append(shoot_widget(details, out, "18-practice-details"))
+    details.reject()
     return shots
 
 
