@@ -70,6 +70,7 @@ def test_due_plans_print_as_one_job_then_are_recorded_as_mailed(unlocked, canary
     dialog.record_button.click()
     assert dialog.message.text() == "Recorded 3 copies as given (mail, 11/24/2026)."
     assert plan_printing.due_copies(unlocked.workspace) == [] and dialog.list.count() == 0
+    assert dialog.intro.text().startswith("Every finalized care plan has been given")
     assert not dialog.start_button.isEnabled()
     assert "copy given 11/24/2026 (mail)" in editor.history.versions.item(1).text()
 

@@ -77,15 +77,10 @@ class DuePlansDialog(QDialog):
         else:
             self._load_error = ""
 
-        n = len(self.copies)
-        self.intro = heading(
-            f"{n} patient{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} a finalized care plan "
-            "whose copy is not recorded as given yet (the latest version of each active or paused patient)."
-            if n else "Every finalized care plan has been given to its patient. Nothing is waiting.", "body")
+        self.intro = heading("", "body")
         self.intro.setAccessibleName("Due care plans summary")
         self.list = QListWidget()
         self.list.setAccessibleName("Due care plans")
-        self.list.addItems([due_line(c, ws.tz) for c in self.copies])
         self.to_printer = QRadioButton("Send to a printer, as one print job")
         self.to_folder = QRadioButton("Save as PDF files in a folder (one per patient, named by MRN)")
         self.to_printer.setChecked(True)
@@ -131,10 +126,20 @@ class DuePlansDialog(QDialog):
         lay.addLayout(buttons)
         lay.addWidget(self.message)
         lay.addWidget(self.record_row)
+        self._show_copies()
         if self._load_error:
             self.message.show_error(self._load_error)
-        self.start_button.setEnabled(bool(self.copies))
         self.resize(720, 520)
+
+    def _show_copies(self) -> None:
+        n = len(self.copies)
+        self.intro.setText(
+            f"{n} patient{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} a finalized care plan "
+            "whose copy is not recorded as given yet (the latest version of each active or paused patient)."
+            if n else "Every finalized care plan has been given to its patient. Nothing is waiting.")
+        self.list.clear()
+        self.list.addItems([due_line(c, self.ws.tz) for c in self.copies])
+        self.start_button.setEnabled(bool(self.copies))
 
     # -- running ---------------------------------------------------------------------
     def start(self) -> None:
@@ -255,9 +260,7 @@ class DuePlansDialog(QDialog):
                                f"({self.method.currentText()}, {on.strftime('%m/%d/%Y')}).")
         self.record_button.setEnabled(False)
         self.copies = [c for c in self.copies if c.version.patient_id not in set(ids)]
-        self.list.clear()
-        self.list.addItems([due_line(c, self.ws.tz) for c in self.copies])
-        self.start_button.setEnabled(bool(self.copies))
+        self._show_copies()
         self.sent = []
         self.recorded.emit(ids)
 
