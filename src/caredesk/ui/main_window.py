@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from caredesk.ui.due_plans import DuePlansDialog
 
 log = logging.getLogger(__name__)
+D = TypeVar("D", bound=QDialog)
 
 TITLE = "CareDesk"
 CALL_HOLDS_IDLE_LOCK_MINUTES = 60
@@ -130,11 +131,8 @@ class MainWindow(QMainWindow):
         from caredesk.ui.due_plans import DuePlansDialog  # QtPdf and printing load on first use
 
         dialog = DuePlansDialog(self.workspace, self)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.recorded.connect(self._copies_recorded)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
+        return self._open_modal(dialog)
 
     def _copies_recorded(self, patient_ids: list[int]) -> None:
         if self._plan_editor().patient_id in patient_ids:
@@ -230,7 +228,10 @@ class MainWindow(QMainWindow):
         """The care manager and the practice named on patients' plans (kept in the store)."""
         if self.workspace is None:
             return None
-        dialog = PracticeDialog(self.workspace, self)
+        return self._open_modal(PracticeDialog(self.workspace, self))
+
+    def _open_modal(self, dialog: D) -> D:
+        """Window-modal, deleted when closed; a lock rejects it like every child dialog."""
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
