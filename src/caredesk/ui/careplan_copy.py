@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from caredesk.domain.careplan import CarePlanVersion, GivenMethod
 from caredesk.errors import CareDeskError
 from caredesk.services import care_plans
 from caredesk.services.workspace import Workspace
-from caredesk.ui.forms import InlineMessage, button, date_edit, picked_date, user_message
+from caredesk.ui.forms import InlineMessage, button, combo, date_edit, picked_date, user_message
 
 if TYPE_CHECKING:
     from caredesk.ui.plan_preview import PlanPreview
@@ -30,9 +30,7 @@ class CopyPanel(QWidget):
         self.print_button.clicked.connect(self.open_preview)
         self.preview: PlanPreview | None = None
         self.given_on = date_edit("Copy given on")
-        self.method = QComboBox()
-        self.method.setAccessibleName("Copy given by")
-        self.method.addItems([m.value for m in GivenMethod])
+        self.method = combo("Copy given by", [m.value for m in GivenMethod])
         self.given_button = button("Record copy given", "Record that the patient got this copy")
         self.given_button.clicked.connect(self.record_given)
         self.message = InlineMessage("Patient copy message")
@@ -62,8 +60,7 @@ class CopyPanel(QWidget):
         for w in (self.given_on, self.method, self.given_button):
             w.setEnabled(can_record)
         if ws is not None:
-            today = ws.today()
-            self.given_on.setDate(QDate(today.year, today.month, today.day))
+            self.given_on.setDate(ws.today())
 
     def clear(self) -> None:
         if self.preview is not None:

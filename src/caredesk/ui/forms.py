@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QPushButton, QWidget
 
 from caredesk.errors import CareDeskError, ValidationError
@@ -111,10 +111,9 @@ def date_edit(name: str, value: date | None = None) -> QDateEdit:
     field.setCalendarPopup(True)
     field.setDisplayFormat("MM/dd/yyyy")
     if value is not None:
-        field.setDate(QDate(value.year, value.month, value.day))
+        field.setDate(value)  # PySide6 takes a datetime.date
     return field
 
 
 def picked_date(field: QDateEdit) -> date:
-    d = field.date()
-    return date(d.year(), d.month(), d.day())
+    return field.date().toPython()
