@@ -347,8 +347,7 @@ class CarePlanEditor(QWidget):
             return
         self._push(f"start again from version {number}", version.content,
                    ("p", 0) if version.content.problems else None)
-        self.save_now()
-        self.history.refresh()
+        self.history.refresh()  # saves the draft, then shows it is the same as the version
         self.history.message.show_info(f"The draft is version {number} again. Undo (Ctrl+Z) brings the changes back.")
 
     def _item_edited(self, path: Path, item: Any, field: str) -> None:
