@@ -65,7 +65,12 @@ def audit_printed(ws: Workspace, version: CarePlanVersion, how: str, *, large_pr
 
 def save(ws: Workspace, version: CarePlanVersion, path: Path, *, large_print: bool) -> None:
     """Render one version for the patient, write it atomically, audit it."""
-    write_atomic(path, render(ws, version, large_print=large_print))
+    write_copy(ws, version, path, render(ws, version, large_print=large_print), large_print=large_print)
+
+
+def write_copy(ws: Workspace, version: CarePlanVersion, path: Path, data: bytes, *, large_print: bool) -> None:
+    """Write an already rendered copy (e.g. the one on screen) atomically, and audit it."""
+    write_atomic(path, data)
     audit_printed(ws, version, "saved as PDF", large_print=large_print)
 
 

@@ -34,7 +34,7 @@ from caredesk.services.plan_printing import BatchOutcome, DueCopy
 from caredesk.services.workspace import Workspace
 from caredesk.ui.forms import InlineMessage, button, combo, date_edit, heading, picked_date, user_message
 from caredesk.ui.pdf_print import PrinterSink, new_printer
-from caredesk.ui.workers import ProgressRelay, TaskRunner, progress_dialog
+from caredesk.ui.workers import ProgressRelay, TaskRunner, close_progress_dialog, progress_dialog
 
 log = logging.getLogger(__name__)
 
@@ -239,10 +239,7 @@ class DuePlansDialog(QDialog):
         self.start_button.setEnabled(bool(self.copies))
 
     def _close_progress(self) -> None:
-        if self.progress is not None:
-            self.progress.reset()
-            self.progress.hide()
-            self.progress.deleteLater()
+        close_progress_dialog(self.progress)
         self.progress, self.relay = None, None
 
     # -- afterwards --------------------------------------------------------------------

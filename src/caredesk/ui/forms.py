@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QWidget
 
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.ui import theme
@@ -102,6 +102,16 @@ def combo(name: str, items: list[str]) -> QComboBox:
     box.setAccessibleName(name)
     box.addItems(items)
     return box
+
+
+def dialog_buttons(standard: QDialogButtonBox.StandardButton, accept, reject) -> QDialogButtonBox:  # type: ignore[no-untyped-def]
+    """Qt's standard dialog buttons, each named for screen readers, wired to accept and reject."""
+    buttons = QDialogButtonBox(standard)
+    buttons.accepted.connect(accept)
+    buttons.rejected.connect(reject)
+    for b in buttons.buttons():
+        b.setAccessibleName(b.text().replace("&", ""))
+    return buttons
 
 
 def date_edit(name: str, value: date | None = None) -> QDateEdit:

@@ -41,7 +41,7 @@ from caredesk.ui.models.month_table import (
     MonthFilterProxy,
     MonthTableModel,
 )
-from caredesk.ui.workers import ProgressRelay, TaskRunner, progress_dialog
+from caredesk.ui.workers import ProgressRelay, TaskRunner, close_progress_dialog, progress_dialog
 
 log = logging.getLogger(__name__)
 
@@ -284,10 +284,7 @@ class MonthPage(QWidget):
             self.message.show_error("The report could not be written. Nothing was saved.")
 
     def _close_progress(self) -> None:
-        if self.progress is not None:
-            self.progress.reset()
-            self.progress.hide()
-            self.progress.deleteLater()
+        close_progress_dialog(self.progress)
         self.progress, self._progress = None, None
         for b in (self.csv_button, self.pdf_button):
             b.setEnabled(True)

@@ -161,11 +161,8 @@ class PlanPreview(QDialog):
         """Write exactly the bytes on screen; audited."""
         if not self.data:
             return False
-        from caredesk.services.files import write_atomic
-
         try:
-            write_atomic(path, self.data)
-            plan_printing.audit_printed(self.ws, self.version, "saved as PDF", large_print=self.large_print.isChecked())
+            plan_printing.write_copy(self.ws, self.version, path, self.data, large_print=self.large_print.isChecked())
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
             return False

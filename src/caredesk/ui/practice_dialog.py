@@ -9,7 +9,7 @@ from caredesk.domain.practice import PracticeProfile
 from caredesk.errors import CareDeskError
 from caredesk.services import practice
 from caredesk.services.workspace import Workspace
-from caredesk.ui.forms import InlineMessage, heading, user_message
+from caredesk.ui.forms import InlineMessage, dialog_buttons, heading, user_message
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +39,8 @@ class PracticeDialog(QDialog):
             self.fields[name] = edit
             form.addRow(label, edit)
         self.message = InlineMessage("Practice details message")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        for b in buttons.buttons():
-            b.setAccessibleName(b.text().replace("&", ""))
+        buttons = dialog_buttons(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
+                                 self.save, self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(heading(
             "Patients' care plans list these under \u201cWho to call\u201d when the patient's own care team does "

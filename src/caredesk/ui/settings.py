@@ -6,7 +6,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout, QWidget
 
-from caredesk.ui.forms import heading
+from caredesk.ui.forms import dialog_buttons, heading
 
 IDLE_MINUTES_DEFAULT = 10
 IDLE_MINUTES_RANGE = (1, 120)
@@ -57,11 +57,8 @@ class SettingsDialog(QDialog):
         self.idle.setAccessibleName("Lock after minutes idle")
         form = QFormLayout()
         form.addRow("&Lock after", self.idle)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        for b in buttons.buttons():
-            b.setAccessibleName(b.text().replace("&", ""))
+        buttons = dialog_buttons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                 self.accept, self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Security", "section"))
         layout.addLayout(form)

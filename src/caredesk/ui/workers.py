@@ -173,3 +173,11 @@ def progress_dialog(parent: QWidget, relay: ProgressRelay, label: str, title: st
     relay.changed.connect(lambda done, n: (dialog.setMaximum(max(1, n)), dialog.setValue(done)))
     dialog.canceled.connect(relay.cancel)
     return dialog
+
+
+def close_progress_dialog(dialog: QProgressDialog | None) -> None:
+    """Hide it now and delete it later (it may still be handling its own signal)."""
+    if dialog is not None:
+        dialog.reset()
+        dialog.hide()
+        dialog.deleteLater()
