@@ -35,7 +35,7 @@ bench: sysdeps-test $(VENV)/.installed-test
 
 screenshots: $(VENV)/.installed-test
 	@bash tools/system-deps.sh screenshots
-	xvfb-run -a -s "-screen 0 1440x900x24" $(PY) -m caredesk.ui.screenshots --out screenshots
+	xvfb-run -a -s "-screen 0 1440x900x24" $(PY) -m caredesk.ui.shell.screenshots --out screenshots
 
 bundle: $(VENV)/.installed
 	$(PY) -m pip install --quiet "pyinstaller>=6.6"

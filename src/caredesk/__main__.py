@@ -1,3 +1,3 @@
-from caredesk.cli import main
+from caredesk.cli.main import main
 
 raise SystemExit(main())

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from caredesk.ui.models.patient_table import NAME, PatientFilterProxy, PatientTableModel
+from caredesk.ui.chart.patient_table import NAME, PatientFilterProxy, PatientTableModel
 
 pytestmark = pytest.mark.parametrize("panel", ["170x1y", "2000x3y"])
 

@@ -6,8 +6,8 @@ import itertools
 from PySide6.QtPrintSupport import QPrinter
 
 from caredesk.services import plan_printing
-from caredesk.ui.pdf_print import PrinterSink, new_printer
-from caredesk.ui.plan_preview import PlanPreview
+from caredesk.ui.careplan.pdf_print import PrinterSink, new_printer
+from caredesk.ui.careplan.preview import PlanPreview
 
 _runs = itertools.count()
 

@@ -31,8 +31,8 @@ app.processEvents()
 CAREDESK_WINDOW = """
 import sys, time
 from pathlib import Path
-from caredesk.ui.launch import application, build_main_window
-from caredesk.ui.patients_page import PatientsPage
+from caredesk.ui.shell.launch import application, build_main_window
+from caredesk.ui.chart.patients_page import PatientsPage
 app = application()
 w = build_main_window(Path(sys.argv[1]), Path(sys.argv[1]) / "settings.ini")
 w.show()

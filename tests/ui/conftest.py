@@ -30,8 +30,8 @@ from caredesk.domain.patients import (
 )
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
-from caredesk.ui.launch import application, build_main_window
-from caredesk.ui.main_window import MainWindow
+from caredesk.ui.shell.launch import application, build_main_window
+from caredesk.ui.shell.main_window import MainWindow
 from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
 
 CANARY_FAMILY = "Qzxcanary"

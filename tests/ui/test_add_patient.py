@@ -5,8 +5,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from caredesk.domain.patients import Program
-from caredesk.ui.patient_form import AddPatientDialog
-from caredesk.ui.patients_page import EMPTY_TEXT, PatientsPage
+from caredesk.ui.chart.patient_form import AddPatientDialog
+from caredesk.ui.chart.patients_page import EMPTY_TEXT, PatientsPage
 from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
 from tests.ui.conftest import unlock_with
 

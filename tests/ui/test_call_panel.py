@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QPlainTextEdit
 
 from caredesk.domain.contacts import Outcome
 from caredesk.domain.queue import ReasonKind
-from caredesk.ui.queue_page import QueuePage
+from caredesk.ui.queue.page import QueuePage
 from tests.ui.conftest import CANARY_FAMILY, CANARY_GIVEN, CANARY_MRN, FakeSeconds
 from tests.ui.test_patients_and_lock import visible_texts
 
@@ -151,8 +151,8 @@ def test_a_paused_call_timer_does_not_hold_off_the_idle_lock(unlocked, canary_st
 
 
 def test_the_patient_list_shows_minutes_logged_from_the_queue(unlocked, canary_store, qtbot):
-    from caredesk.ui.models.patient_table import MINUTES
-    from caredesk.ui.patients_page import PatientsPage
+    from caredesk.ui.chart.patient_table import MINUTES
+    from caredesk.ui.chart.patients_page import PatientsPage
     from caredesk.services.calls import log_contact
 
     patients = unlocked.view.show_page(PatientsPage)

@@ -9,9 +9,9 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QPlainTextEdit, QTreeWidget
 
 from caredesk.services import care_plans
-from caredesk.ui.careplan_editor import AUTOSAVE_MS, CarePlanEditor
-from caredesk.ui.pdf_print import new_printer
-from caredesk.ui.patients_page import PatientsPage
+from caredesk.ui.careplan.editor import AUTOSAVE_MS, CarePlanEditor
+from caredesk.ui.careplan.pdf_print import new_printer
+from caredesk.ui.chart.patients_page import PatientsPage
 from tests.ui.conftest import CANARY_FAMILY, CANARY_GIVEN, unlock_with
 from tests.ui.test_patients_and_lock import visible_texts
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from caredesk.domain.patients import PatientSummary, Program, RiskTier, Status
-from caredesk.ui import crash
-from caredesk.ui.models.patient_table import (
+from caredesk.ui.shell import crash
+from caredesk.ui.chart.patient_table import (
     AGE,
     LAST_CONTACT,
     MINUTES,

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from caredesk.domain.careplan import GivenMethod
 from caredesk.domain.careplan_templates import problem_from_template
 from caredesk.services import care_plans, plan_printing
-from caredesk.ui.pdf_print import new_printer
+from caredesk.ui.careplan.pdf_print import new_printer
 from tests.ui.conftest import CANARY_FAMILY, CANARY_MRN
 from tests.ui.test_care_plan_editor import open_plan
 
@@ -134,7 +134,7 @@ def test_edit_menu_undoes_and_redoes_the_care_plan_on_screen(unlocked, canary_st
     assert unlocked.redo_menu_action.isEnabled() and not unlocked.undo_menu_action.isEnabled()
     unlocked.redo_menu_action.trigger()
     assert [p.title for p in editor.content.problems] == ["COPD"]
-    from caredesk.ui.queue_page import QueuePage
+    from caredesk.ui.queue.page import QueuePage
 
     unlocked.view.show_page(QueuePage)  # the plan is off screen: the menu must not change it unseen
     unlocked.update_edit_menu()

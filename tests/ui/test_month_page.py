@@ -6,8 +6,8 @@ from collections import Counter
 
 from caredesk.domain.calendar import Month
 from caredesk.services.billing_report import month_report
-from caredesk.ui.models.month_table import CODES, MINUTES, MRN, PATIENT, MonthFilter
-from caredesk.ui.month_page import MonthPage, totals_text
+from caredesk.ui.month.table_model import CODES, MINUTES, MRN, PATIENT, MonthFilter
+from caredesk.ui.month.page import MonthPage, totals_text
 
 
 def month_page(window) -> MonthPage:

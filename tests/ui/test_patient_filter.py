@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from caredesk.domain.patients import PatientSummary, RiskTier, Status
 from caredesk.domain.text import fold
-from caredesk.ui.models.patient_table import NAME, PatientFilterProxy, PatientTableModel
+from caredesk.ui.chart.patient_table import NAME, PatientFilterProxy, PatientTableModel
 
 
 def _row(pid: int, given: str, family: str, phone: str = "(555) 010-0000") -> PatientSummary:

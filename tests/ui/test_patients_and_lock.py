@@ -4,8 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTableWidget, QWidget
 
-from caredesk.ui.models.patient_table import AGE, LAST_CONTACT, NAME
-from caredesk.ui.patients_page import PatientsPage
+from caredesk.ui.chart.patient_table import AGE, LAST_CONTACT, NAME
+from caredesk.ui.chart.patients_page import PatientsPage
 from tests.ui.conftest import (
     CANARY_CONDITION,
     CANARY_FAMILY,
@@ -249,7 +249,7 @@ def test_filtering_never_opens_a_chart_nobody_chose(unlocked, canary_store):
 def test_every_control_has_an_accessible_name(unlocked):
     from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QListWidget, QPushButton, QSpinBox, QTableView
 
-    from caredesk.ui.settings import SettingsDialog
+    from caredesk.ui.shell.settings import SettingsDialog
 
     dialog = SettingsDialog(10, unlocked)
     missing = []
@@ -267,7 +267,7 @@ def test_every_control_has_an_accessible_name(unlocked):
 def test_settings_dialog_changes_the_idle_delay(unlocked, qtbot):
     from PySide6.QtCore import QTimer
 
-    from caredesk.ui.settings import SettingsDialog
+    from caredesk.ui.shell.settings import SettingsDialog
 
     def accept():
         dialog = next(d for d in unlocked.findChildren(SettingsDialog) if d.isVisible())
@@ -281,7 +281,7 @@ def test_settings_dialog_changes_the_idle_delay(unlocked, qtbot):
 
 
 def test_the_list_drops_programs_and_age_before_it_would_scroll_sideways(demo_unlocked, qtbot):
-    from caredesk.ui.models.patient_table import AGE, MINUTES, PROGRAMS
+    from caredesk.ui.chart.patient_table import AGE, MINUTES, PROGRAMS
 
     page = demo_unlocked.view.show_page(PatientsPage)
     first = demo_unlocked.workspace.patient_list()[0].id

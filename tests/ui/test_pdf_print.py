@@ -10,7 +10,7 @@ from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
 from caredesk.errors import CareDeskError
-from caredesk.ui.pdf_print import DOC_NAME, MemoryPdf, PrinterSink, new_printer
+from caredesk.ui.careplan.pdf_print import DOC_NAME, MemoryPdf, PrinterSink, new_printer
 
 
 def pdf_of(*labels: str) -> bytes:

@@ -5,8 +5,8 @@ from PySide6.QtCore import Qt
 
 from caredesk.domain.queue import ReasonKind
 from caredesk.services.call_queue import CallQueue
-from caredesk.ui.models.queue_table import PATIENT, WHY, QueueFilter, ReasonsRole
-from caredesk.ui.queue_page import QueuePage
+from caredesk.ui.queue.table_model import PATIENT, WHY, QueueFilter, ReasonsRole
+from caredesk.ui.queue.page import QueuePage
 from tests.ui.conftest import FakeSeconds
 
 
@@ -143,7 +143,7 @@ def test_patient_cell_shows_name_and_mrn(demo_unlocked):
 
 
 def test_open_full_chart_shows_the_patient_on_the_patients_page(demo_unlocked):
-    from caredesk.ui.patients_page import PatientsPage
+    from caredesk.ui.chart.patients_page import PatientsPage
 
     page = queue(demo_unlocked)
     pid = page.panel.patient_id

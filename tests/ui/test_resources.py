@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from caredesk.resources import resource, resources_dir
-from caredesk.ui.launch import application
+from caredesk.ui.shell.launch import application
 
 
 def test_resources_are_found_beside_the_source_tree():

@@ -8,10 +8,10 @@ from PySide6.QtWidgets import QMessageBox
 from caredesk.errors import StoreLocked
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
-from caredesk.ui.launch import build_main_window
-from caredesk.ui.main_window import DEMO_TITLE
-from caredesk.ui.patients_page import PatientsPage
-from caredesk.ui.single_instance import ALREADY_OPEN
+from caredesk.ui.shell.launch import build_main_window
+from caredesk.ui.shell.main_window import DEMO_TITLE
+from caredesk.ui.chart.patients_page import PatientsPage
+from caredesk.ui.shell.single_instance import ALREADY_OPEN
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.ui.conftest import unlock_with
 
@@ -219,7 +219,7 @@ def test_closing_releases_the_folder(make_window, data_dir, settings_path):
 
 
 def test_already_open_message_from_main(monkeypatch, data_dir, make_window):
-    from caredesk.ui import launch
+    from caredesk.ui.shell import launch
 
     make_window()
     shown = []

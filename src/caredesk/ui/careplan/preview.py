@@ -1,0 +1,173 @@
+"""'Print for patient': the patient's copy on screen, then printed or saved.
+
+The PDF is rendered into memory and shown with QtPdf's view; the same bytes go to the
+printer or the file, so what the nurse sees is what the patient gets. Closing the dialog
+(or a lock, which rejects every dialog) drops the document from memory.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QApplication, QCheckBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from caredesk.domain.careplan import CarePlanVersion
+from caredesk.errors import CareDeskError
+from caredesk.services import plan_printing
+from caredesk.services.workspace import Workspace
+from caredesk.ui.common.forms import InlineMessage, button, user_message
+from caredesk.ui.careplan.pdf_print import MemoryPdf, PrinterSink, new_printer
+
+log = logging.getLogger(__name__)
+
+
+class PlanPreview(QDialog):
+    handed_out = Signal(str)  # "printed" or "saved": the copy left the app
+
+    def __init__(self, ws: Workspace, version: CarePlanVersion, *, large_print: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Care plan version {version.number} — patient's copy")
+        self.setAccessibleName("Care plan print preview")
+        self.ws, self.version = ws, version
+        self.data = b""
+        self.pdf = MemoryPdf(parent=self)  # one document for the dialog's life; the view keeps pointing at it
+        self.printer_factory = new_printer  # tests give a printer that writes a file
+
+        self.view = QPdfView(self)
+        self.view.setAccessibleName("Preview of the patient's copy")
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setPageSpacing(12)
+        self.view.setDocument(self.pdf.document)
+        self.large_print = QCheckBox("Large print (16 pt)")
+        self.large_print.setAccessibleName("Large print")
+        self.large_print.setChecked(large_print)
+        self.large_print.toggled.connect(self._render)
+        self.whole_page = QCheckBox("Whole page")
+        self.whole_page.setAccessibleName("Zoom to the whole page")
+        self.whole_page.toggled.connect(self._zoom)
+        self.pages = QLabel()
+        self.pages.setAccessibleName("Page count")
+        self.print_button = button("&Print…", "Print the patient's copy", primary=True)
+        self.print_button.clicked.connect(self.print_with_dialog)
+        self.save_button = button("&Save as PDF…", "Save the patient's copy as a PDF")
+        self.save_button.clicked.connect(self._choose_file)
+        close = button("Close")
+        close.clicked.connect(self.reject)
+        self.message = InlineMessage("Print preview message")
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_with_dialog)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.large_print)
+        bar.addWidget(self.whole_page)
+        bar.addWidget(self.pages)
+        bar.addStretch(1)
+        bar.addWidget(self.save_button)
+        bar.addWidget(self.print_button)
+        bar.addWidget(close)
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.message)
+        lay.addWidget(self.view, 1)
+        self._fit_to_screen()
+        self._render()
+
+    def _fit_to_screen(self) -> None:
+        screen = (self.parentWidget().screen() if self.parentWidget() else None) or QGuiApplication.primaryScreen()
+        avail = screen.availableGeometry()
+        self.resize(min(900, avail.width() - 40), max(480, avail.height() - 80))
+
+    # -- the document ------------------------------------------------------------
+    def _render(self) -> None:
+        self.message.clear()
+        self._drop()
+        try:
+            data = plan_printing.render(self.ws, self.version, large_print=self.large_print.isChecked())
+            self.pdf.load(data)
+            self.data = data
+        except CareDeskError as exc:
+            self.message.show_error(user_message(exc))
+            self.pages.clear()
+            for b in (self.print_button, self.save_button):
+                b.setEnabled(False)
+            return
+        n = self.pdf.page_count
+        self.pages.setText(f"{n} page{'s' if n != 1 else ''}")
+        for b in (self.print_button, self.save_button):
+            b.setEnabled(True)
+
+    def _zoom(self, whole: bool) -> None:
+        self.view.setZoomMode(QPdfView.ZoomMode.FitInView if whole else QPdfView.ZoomMode.FitToWidth)
+
+    def _drop(self) -> None:
+        self.pdf.close()
+        self.data = b""
+
+    def done(self, result: int) -> None:  # noqa: D102 - every way out (close, Esc, lock) drops the PDF
+        self._drop()
+        super().done(result)
+
+    # -- printing and saving -------------------------------------------------------
+    def print_with_dialog(self) -> None:
+        if not self.data:
+            return
+        printer = self.printer_factory()
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print the patient's copy")
+        dialog.setMinMax(1, self.pdf.page_count)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> bool:
+        """Print the shown copy (the page range and copies the print dialog set); audited."""
+        if not self.data:
+            return False
+        sink = PrinterSink(printer)
+        all_pages = printer.printRange() != QPrinter.PrintRange.PageRange
+        # About 0.2 s a page (QtPdf rasterizes): a plan is a few pages, so this stays on the
+        # GUI thread with a busy cursor; the many-plan batch runs in the background instead.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            sink.send(self.data, first=1 if all_pages else printer.fromPage(), last=0 if all_pages else printer.toPage())
+            sink.finish()
+        except CareDeskError as exc:
+            printer.abort()
+            self.message.show_error(user_message(exc))
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        try:
+            plan_printing.audit_printed(self.ws, self.version, "sent to a printer",
+                                        large_print=self.large_print.isChecked())
+        except CareDeskError as exc:  # printed, but the store refused the audit line
+            self.message.show_error(user_message(exc))
+            return False
+        log.info("care plan copy sent to a printer")
+        self.message.show_info("Sent to the printer.")
+        self.handed_out.emit("printed")
+        return True
+
+    def _choose_file(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, "Save the patient's copy",
+                                                    f"care-plan-v{self.version.number}.pdf", "PDF files (*.pdf)")
+        if path:
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> bool:
+        """Write exactly the bytes on screen; audited."""
+        if not self.data:
+            return False
+        try:
+            plan_printing.write_copy(self.ws, self.version, path, self.data, large_print=self.large_print.isChecked())
+        except CareDeskError as exc:
+            self.message.show_error(user_message(exc))
+            return False
+        log.info("care plan copy saved as PDF")
+        self.message.show_info(f"Saved as {path.name}.")
+        self.handed_out.emit("saved")
+        return True
+

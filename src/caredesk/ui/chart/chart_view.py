@@ -1,0 +1,263 @@
+"""The patient chart: a header (who, how to reach them, programs, consent, risk) and tabs.
+
+Widgets are built once and refilled, so clear() can empty every one of them on lock
+and no patient text lingers in a hidden widget.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caredesk.domain.calendar import age_on
+from caredesk.domain.patients import Chart, Observation, ObservationKind, Status
+from caredesk.services.workspace import Workspace
+from caredesk.ui.common import theme
+from caredesk.ui.careplan.editor import CarePlanEditor
+from caredesk.ui.common.forms import InlineMessage, heading, info_label
+
+PLACEHOLDER = "Select a patient in the list to open the chart."
+
+
+def us_date(day: date) -> str:
+    return day.strftime("%m/%d/%Y")
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def latest_observations(observations: tuple[Observation, ...]) -> list[tuple[str, str, str]]:
+    """(measure, value, date) for the newest reading of each kind; BP as systolic/diastolic."""
+    newest: dict[ObservationKind, Observation] = {}
+    for o in observations:
+        seen = newest.get(o.kind)
+        if seen is None or o.observed_on > seen.observed_on:
+            newest[o.kind] = o
+    out = []
+    sys_, dia = newest.pop(ObservationKind.SYSTOLIC_BP, None), newest.pop(ObservationKind.DIASTOLIC_BP, None)
+    if sys_ is not None:
+        # Pair the diastolic of the same day; a lone systolic is still worth showing.
+        same_day = [o for o in observations if o.kind == ObservationKind.DIASTOLIC_BP and o.observed_on == sys_.observed_on]
+        value = f"{_number(sys_.value)}/{_number(same_day[0].value)}" if same_day else _number(sys_.value)
+        out.append(("Blood pressure", f"{value} {sys_.unit}", us_date(sys_.observed_on)))
+    elif dia is not None:
+        out.append(("Diastolic BP", f"{_number(dia.value)} {dia.unit}", us_date(dia.observed_on)))
+    order = [ObservationKind.A1C, ObservationKind.WEIGHT, ObservationKind.GLUCOSE,
+             ObservationKind.HEART_RATE, ObservationKind.SPO2]
+    for kind in order:
+        o = newest.get(kind)
+        if o is not None:
+            unit = o.unit if o.unit == "%" else f" {o.unit}"
+            out.append((kind.value, f"{_number(o.value)}{unit}", us_date(o.observed_on)))
+    return out
+
+
+class SummaryTable(QTableWidget):
+    """A short read-only table that grows to fit its rows instead of scrolling."""
+
+    def __init__(self, name: str, headers: tuple[str, ...], stretch: int):
+        super().__init__(0, len(headers))
+        self.setAccessibleName(name)
+        self.setHorizontalHeaderLabels(list(headers))
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().hide()
+        self.setShowGrid(False)
+        # No scroll bars: the table is as tall as its rows, and the one long-text column
+        # (`stretch`) takes the remaining width and elides; the full text is in its tooltip.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        h = self.horizontalHeader()
+        h.setStretchLastSection(False)
+        h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        h.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+    def fill(self, rows: list[tuple[str, ...]]) -> None:
+        self.setRowCount(0)
+        self.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.setItem(r, c, item)
+        self.resizeRowsToContents()
+        height = self.horizontalHeader().height() + self.verticalHeader().length() + 2 * self.frameWidth() + 2
+        self.setFixedHeight(height)
+        self.setVisible(bool(rows))
+
+
+class ChartView(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName("Patient chart")
+        self.patient_id: int | None = None
+        self.pages = QStackedWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.pages)
+
+        self.placeholder = heading(PLACEHOLDER, "muted")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message = InlineMessage("Chart message")
+        empty = QWidget()
+        ev = QVBoxLayout(empty)
+        ev.addStretch(1)
+        ev.addWidget(self.placeholder)
+        ev.addWidget(self.message, 0, Qt.AlignmentFlag.AlignHCenter)
+        ev.addStretch(2)
+        self.pages.addWidget(empty)
+
+        content = QWidget()
+        cv = QVBoxLayout(content)
+        cv.setContentsMargins(0, 0, 0, 0)
+        cv.addWidget(self._build_header())
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Chart sections")
+        self.tabs.addTab(self._build_summary(), "Summary")
+        self.care_plan = CarePlanEditor()
+        self.tabs.addTab(self.care_plan, "Care plan")
+        cv.addWidget(self.tabs, 1)
+        self.pages.addWidget(content)
+        self.clear()
+
+    # -- building --------------------------------------------------------------
+    def _build_header(self) -> QFrame:
+        card = QFrame()
+        card.setProperty("card", True)
+        grid = QGridLayout(card)
+        m = self.fontMetrics().height()
+        grid.setContentsMargins(m, int(0.8 * m), m, int(0.8 * m))
+        grid.setHorizontalSpacing(m)
+        self.name = info_label("Patient name", "title")
+        self.preferred = info_label("Preferred name", "muted")
+        self.risk = QLabel()
+        self.risk.setAccessibleName("Risk tier")
+        self.status = info_label("Status", "warning")
+        top = QHBoxLayout()
+        top.addWidget(self.name)
+        top.addWidget(self.preferred, 0, Qt.AlignmentFlag.AlignBottom)
+        top.addStretch(1)
+        top.addWidget(self.status)
+        top.addWidget(self.risk)
+        grid.addLayout(top, 0, 0)
+        # One fact per line: the chart pane is often narrow, and lines read top to bottom.
+        self.identity = info_label("Age, date of birth and MRN")
+        self.phones = info_label("Phone numbers")
+        self.programs = info_label("Programs")
+        self.consent = info_label("Consent")
+        for row, label in enumerate((self.identity, self.phones, self.programs, self.consent), start=1):
+            grid.addWidget(label, row, 0)
+        grid.setVerticalSpacing(m // 4)
+        return card
+
+    def _build_summary(self) -> QScrollArea:
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        self.conditions = SummaryTable("Conditions", ("ICD-10", "Condition"), 1)
+        self.medications = SummaryTable("Medications", ("Medication", "Dose", "Frequency", "Adherence"), 2)
+        self.allergies = SummaryTable("Allergies", ("Substance", "Reaction"), 1)
+        self.care_team = SummaryTable("Care team", ("Role", "Name", "Phone"), 1)
+        self.observations = SummaryTable("Latest observations", ("Measure", "Value", "Date"), 0)
+        self._empty: dict[SummaryTable, QLabel] = {}
+        for title, table, none_text in (
+            ("Conditions", self.conditions, "No conditions recorded."),
+            ("Medications", self.medications, "No current medications recorded."),
+            ("Allergies", self.allergies, "No known allergies recorded."),
+            ("Care team", self.care_team, "No care-team members recorded."),
+            ("Latest observations", self.observations, "No observations recorded."),
+        ):
+            lay.addWidget(heading(title, "section"))
+            empty = heading(none_text, "muted")
+            self._empty[table] = empty
+            lay.addWidget(table)
+            lay.addWidget(empty)
+        lay.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        return scroll
+
+    # -- filling and clearing --------------------------------------------------
+    def show_chart(self, chart: Chart, today: date, workspace: Workspace | None = None) -> None:
+        """Fill the chart; with a workspace the care-plan tab opens the patient's draft too."""
+        p = chart.patient
+        if workspace is not None:
+            self.care_plan.open(workspace, chart)  # saves the previous patient's draft first
+        else:
+            self.care_plan.clear()
+        self.patient_id = p.id
+        self.message.clear()
+        self.name.setText(f"{p.family_name}, {p.given_name}")
+        self.preferred.setText(f'Prefers "{p.preferred_name}"' if p.preferred_name and p.preferred_name != p.given_name else "")
+        self.identity.setText(f"Age {age_on(p.birth_date, today)} · DOB {us_date(p.birth_date)} · MRN {p.mrn}")
+        self.phones.setText(
+            " · ".join(f"{ph.number} ({ph.kind})" for ph in p.phones) if p.phones else "No phone on file"
+        )
+        active = chart.active_enrollments(today)
+        self.programs.setText("Programs: " + (", ".join(e.program.value for e in active) or "none active"))
+        consents = [
+            f"{e.program.value} consent {e.consent_method.value if e.consent_method else ''} {us_date(e.consent_date)}"
+            for e in active
+            if e.consent_date is not None and e.consent_date <= today
+        ]
+        if consents:
+            self.consent.setText(" · ".join(consents))
+            theme.set_role(self.consent, "")
+        else:
+            self.consent.setText("No consent on file")
+            theme.set_role(self.consent, "warning")
+        self.risk.setText(f"{p.risk_tier.value.capitalize()} risk")
+        theme.set_risk(self.risk, p.risk_tier.value)
+        self.risk.show()
+        self.status.setText("" if p.status == Status.ACTIVE else p.status.value.capitalize())
+        self.conditions.fill([(c.icd10, c.display) for c in chart.conditions])
+        self.medications.fill(
+            [(m.name, m.dose, m.frequency, m.adherence.value) for m in chart.medications if m.active_on(today)]
+        )
+        self.allergies.fill([(a.substance, a.reaction) for a in chart.allergies])
+        self.care_team.fill([(c.role, c.name, c.phone) for c in chart.care_team])
+        self.observations.fill(latest_observations(chart.observations))
+        for table, empty in self._empty.items():
+            empty.setVisible(table.rowCount() == 0)
+        self.tabs.setCurrentIndex(0)
+        self.pages.setCurrentIndex(1)
+
+    def show_message(self, text: str) -> None:
+        self.clear()
+        self.message.show_error(text)
+
+    def clear(self) -> None:
+        """Empty every widget that showed patient data and return to the placeholder."""
+        self.patient_id = None
+        self.care_plan.clear()  # saves a pending draft while the store is still open
+        for label in (self.name, self.preferred, self.identity, self.phones, self.programs, self.consent, self.status):
+            label.clear()
+            label.setAccessibleDescription("")
+        self.risk.clear()
+        self.risk.hide()
+        for table in (self.conditions, self.medications, self.allergies, self.care_team, self.observations):
+            table.fill([])
+        self.message.clear()
+        self.pages.setCurrentIndex(0)

@@ -1,0 +1,243 @@
+"""The patient list: a table model over PatientSummary rows and a filter proxy.
+
+The model holds light summaries only (never charts) and precomputes, per row, the
+case- and accent-folded text the filter searches and the phone digits, so filtering per keystroke
+is a substring test per row.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
+
+from caredesk.domain.calendar import age_on
+from caredesk.domain.patients import PatientSummary, RiskTier, Status
+from caredesk.domain.text import fold
+from caredesk.ui.common.tables import FilterProxy, RowsModel
+
+SortRole = Qt.ItemDataRole.UserRole + 1
+FilterRole = Qt.ItemDataRole.UserRole + 2
+IdRole = Qt.ItemDataRole.UserRole + 3
+
+NAME, AGE, MRN, RISK, PROGRAMS, LAST_CONTACT, MINUTES = range(7)
+HEADERS = ("Name", "Age", "MRN", "Risk", "Programs", "Last contact", "Min this month")
+# Two-line headers for the wide-but-narrow-valued columns keep the list compact.
+HEADER_TEXT = {LAST_CONTACT: "Last\ncontact", MINUTES: "Min this\nmonth"}
+NUMERIC = {AGE, MINUTES}
+RISK_ORDER = {RiskTier.LOW: 0, RiskTier.MEDIUM: 1, RiskTier.HIGH: 2}
+LAST_CONTACT_TIP = "Last time the patient was reached"
+_NON_DIGITS = re.compile(r"\D")
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def format_day(day: date | None) -> str:
+    """'Nov 21, 2026'; the month name is fixed English like the rest of the interface."""
+    if day is None:
+        return "—"
+    return f"{day.strftime('%b')} {day.day}, {day.year}"
+
+
+def digits(text: str) -> str:
+    return _NON_DIGITS.sub("", text)
+
+
+class PatientTableModel(RowsModel):
+    headers = HEADERS
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self._rows: list[PatientSummary] = []
+        self._today = date.today()
+        self._haystacks: list[str] = []
+        self._phone_digits: list[str] = []
+        self._sort: tuple[int, Qt.SortOrder] = (NAME, Qt.SortOrder.AscendingOrder)
+
+    # -- loading ---------------------------------------------------------------
+    def set_rows(self, rows: list[PatientSummary], today: date) -> None:
+        self.beginResetModel()
+        self._today = today
+        self._rows = self._sorted(list(rows), *self._sort)
+        self._haystacks = [self._haystack(r) for r in self._rows]
+        self._phone_digits = [" ".join(digits(p) for p in r.phones) for r in self._rows]
+        self.endResetModel()
+
+    # -- sorting ---------------------------------------------------------------
+    # The model sorts itself with one list.sort; the proxy only filters. A proxy that
+    # sorts calls a Python lessThan per comparison: 125 ms for 2,000 rows on every
+    # keystroke that widens the filter, against a 16 ms budget.
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (column, order)
+        if not self._rows:
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [self._rows[i.row()].id for i in persistent]
+        self._rows = self._sorted(self._rows, column, order)
+        position = {r.id: i for i, r in enumerate(self._rows)}
+        self._haystacks = [self._haystack(r) for r in self._rows]
+        self._phone_digits = [" ".join(digits(p) for p in r.phones) for r in self._rows]
+        self.changePersistentIndexList(persistent, [self.index(position[pid], i.column()) for pid, i in zip(ids, persistent)])
+        self.layoutChanged.emit()
+
+    def sort_state(self) -> tuple[int, Qt.SortOrder]:
+        return self._sort
+
+    def _sorted(self, rows: list[PatientSummary], column: int, order: Qt.SortOrder) -> list[PatientSummary]:
+        """Rows by the column's raw value, then by id; empty values last in both orders."""
+        keyed = [(self._key(r, column), r) for r in rows]
+        present = [(k, r) for k, r in keyed if k is not None]
+        missing = [r for k, r in keyed if k is None]
+        descending = order == Qt.SortOrder.DescendingOrder
+        present.sort(key=lambda kr: (kr[0], kr[1].id if not descending else -kr[1].id), reverse=descending)
+        return [r for _k, r in present] + sorted(missing, key=lambda r: r.id)
+
+    def clear(self) -> None:
+        """Drop every row: on lock, patient data leaves the model."""
+        self.beginResetModel()
+        self._rows, self._haystacks, self._phone_digits = [], [], []
+        self.endResetModel()
+
+    @staticmethod
+    def _haystack(r: PatientSummary) -> str:
+        phones = " ".join(r.phones)
+        phone_digits = " ".join(digits(p) for p in r.phones)
+        return fold(f"{r.family_name} {r.given_name} {r.preferred_name} {r.mrn} {phones} {phone_digits}")
+
+    # -- access for views and the proxy ----------------------------------------
+    def summary(self, row: int) -> PatientSummary:
+        return self._rows[row]
+
+    def row_of(self, patient_id: int) -> int | None:
+        for i, r in enumerate(self._rows):
+            if r.id == patient_id:
+                return i
+        return None
+
+    def haystack(self, row: int) -> str:
+        return self._haystacks[row]
+
+    def phone_digits(self, row: int) -> str:
+        return self._phone_digits[row]
+
+    def sort_key(self, row: int, column: int) -> Any:
+        """A raw, comparable value; None means 'no value' and always sorts last."""
+        return self._key(self._rows[row], column)
+
+    def _key(self, r: PatientSummary, column: int) -> Any:
+        if column == NAME:
+            return (fold(r.family_name), fold(r.given_name), r.id)
+        if column == AGE:
+            return age_on(r.birth_date, self._today)
+        if column == MRN:
+            return r.mrn.casefold()
+        if column == RISK:
+            return RISK_ORDER[r.risk_tier]
+        if column == PROGRAMS:
+            return ", ".join(p.value for p in r.programs).casefold() or None
+        if column == LAST_CONTACT:
+            return r.last_contact
+        if column == MINUTES:
+            return r.minutes_this_month
+        return None
+
+    # -- Qt model interface ----------------------------------------------------
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADER_TEXT.get(section, HEADERS[section])
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and section == LAST_CONTACT:
+            return LAST_CONTACT_TIP
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row, col = index.row(), index.column()
+        r = self._rows[row]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(r, col)
+        if role == SortRole:
+            return self.sort_key(row, col)
+        if role == FilterRole:
+            return self._haystacks[row]
+        if role == IdRole:
+            return r.id
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if col in NUMERIC:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tips = []
+            if col == LAST_CONTACT:
+                tips.append(LAST_CONTACT_TIP)
+            if r.status != Status.ACTIVE:
+                tips.append(f"Status: {r.status.value}")
+            return "\n".join(tips) or None
+        if role == Qt.ItemDataRole.ForegroundRole and r.status != Status.ACTIVE:
+            return QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and r.status != Status.ACTIVE:
+            return f"Status: {r.status.value}"
+        return None
+
+    def _display(self, r: PatientSummary, col: int) -> str | int:
+        if col == NAME:
+            return r.display_name
+        if col == AGE:
+            return age_on(r.birth_date, self._today)
+        if col == MRN:
+            return r.mrn
+        if col == RISK:
+            return r.risk_tier.value.capitalize()
+        if col == PROGRAMS:
+            return ", ".join(p.value for p in r.programs)
+        if col == LAST_CONTACT:
+            return format_day(r.last_contact)
+        if col == MINUTES:
+            return r.minutes_this_month
+        return ""
+
+
+class PatientFilterProxy(FilterProxy):
+    """Every typed term must appear; a term with digits also matches phone digits only."""
+
+    source_type = PatientTableModel
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self._terms: list[tuple[str, str]] = []
+        self.setSortRole(SortRole)
+
+    def set_query(self, text: str) -> None:
+        terms = [(t, digits(t)) for t in fold(text).split()]
+        if terms != self._terms:
+            self.refilter(lambda: setattr(self, "_terms", terms))
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self._terms:
+            return True
+        model = self.source()
+        hay = model.haystack(source_row)
+        phone = model.phone_digits(source_row)
+        for term, term_digits in self._terms:
+            if term in hay:
+                continue
+            if term_digits and term_digits in phone:
+                continue
+            return False
+        return True
+
+    def source_id(self, proxy_row: int) -> int | None:
+        if proxy_row < 0 or proxy_row >= self.rowCount():
+            return None
+        src = self.mapToSource(self.index(proxy_row, 0))
+        return self.source().summary(src.row()).id

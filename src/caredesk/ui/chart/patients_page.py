@@ -1,0 +1,290 @@
+"""Patients: a filterable list (model/view) beside the chart of the selected patient."""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QFontMetrics, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caredesk.errors import CareDeskError
+from caredesk.services.workspace import Workspace
+from caredesk.ui.chart.chart_view import ChartView
+from caredesk.ui.common.tables import row_table
+from caredesk.ui.common.forms import button, user_message
+from caredesk.ui.chart.patient_table import AGE, NAME, PROGRAMS, PatientFilterProxy, PatientTableModel
+from caredesk.ui.chart.patient_form import AddPatientDialog
+
+EMPTY_TEXT = "No patients yet. Add the first one with Add patient (Ctrl+N)."
+
+log = logging.getLogger(__name__)
+DROPPABLE = (PROGRAMS, AGE)  # least needed first; the chart header shows both
+
+
+class PatientsPage(QWidget):
+    title = "Patients"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace: Workspace | None = None
+        self._syncing = False  # True while the filter, not the user, moves the current row
+        self.model = PatientTableModel(self)
+        self.proxy = PatientFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter by name, MRN or phone")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName("Filter patients")
+        self.filter.setAccessibleDescription("Type part of a name, an MRN or phone digits; every word must match.")
+        self.filter.textChanged.connect(self._filter_changed)
+        self.filter.returnPressed.connect(self._open_first_match)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_filter)
+        self.add_button = button("&Add patient…", "Add patient")
+        self.add_button.setToolTip("Add a patient (Ctrl+N)")
+        self.add_button.clicked.connect(self.add_patient)
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self.add_patient)
+
+        self.table = row_table(QTableView(), "Patient list", self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.activated.connect(self._activated)
+
+        self.count = QLabel()
+        self.count.setAccessibleName("Patients shown")
+        self.count.setProperty("role", "muted")
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.add_button)
+        lv.addLayout(top)
+        lv.addWidget(self.table, 1)
+        lv.addWidget(self.count)
+
+        self.chart = ChartView()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.chart)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self._user_sized = False
+        self.splitter.splitterMoved.connect(self._splitter_moved)
+        layout = QVBoxLayout(self)
+        m = self.fontMetrics().height() // 2
+        layout.setContentsMargins(m, m, m, m)
+        layout.addWidget(self.splitter)
+        self.setTabOrder(self.filter, self.add_button)
+        self.setTabOrder(self.add_button, self.table)
+        self.setTabOrder(self.table, self.chart)
+
+    # -- page protocol (see caredesk.ui.shell.workspace_view) -------------------------
+    def load(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.model.set_rows(workspace.patient_list(), workspace.today())
+        self._size_columns()
+        self._update_count()
+
+    def clear(self) -> None:
+        """On lock: the filter, every row and the chart leave the widgets."""
+        self.workspace = None
+        self.filter.clear()
+        self.table.clearSelection()
+        self.model.clear()
+        self.chart.clear()
+        self.count.clear()
+
+    def selection(self) -> int | None:
+        return self.chart.patient_id
+
+    def restore(self, patient_id: int | None) -> None:
+        if patient_id is not None:
+            self.select_patient(patient_id)
+
+    # -- actions ---------------------------------------------------------------
+    def add_patient(self) -> AddPatientDialog | None:
+        """Open the add-patient form; on save, reload the list and open the new chart."""
+        if self.workspace is None:
+            return None
+        dialog = AddPatientDialog(self.workspace, self)
+        dialog.finished.connect(lambda result: self._patient_added(dialog, result))
+        dialog.open()
+        return dialog
+
+    def _patient_added(self, dialog: AddPatientDialog, result: int) -> None:
+        if result != QDialog.DialogCode.Accepted or dialog.saved is None or self.workspace is None:
+            return
+        self.filter.clear()
+        self.load(self.workspace)
+        if dialog.saved.id is not None:
+            self.select_patient(dialog.saved.id)
+
+    def focus_filter(self) -> None:
+        self.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter.selectAll()
+
+    def select_patient(self, patient_id: int) -> bool:
+        index = self._proxy_index(patient_id)
+        if not index.isValid():
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def open_chart(self, patient_id: int) -> None:
+        if self.workspace is None:
+            return
+        try:
+            chart = self.workspace.open_chart(patient_id)
+        except CareDeskError as exc:
+            self.chart.show_message(user_message(exc))
+            return
+        self.chart.show_chart(chart, self.workspace.today(), self.workspace)
+
+    def _filter_changed(self, text: str) -> None:
+        # When rows disappear Qt moves the current row to a neighbour; opening that
+        # chart would show (and audit) a patient nobody chose. Keep the chart as it is
+        # and highlight its row only while it is visible.
+        self._syncing = True
+        try:
+            self.proxy.set_query(text)
+            selection = self.table.selectionModel()
+            index = self._proxy_index(self.chart.patient_id)
+            if index.isValid():
+                selection.setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                )
+            else:
+                selection.clear()
+        finally:
+            self._syncing = False
+
+    def _proxy_index(self, patient_id: int | None) -> QModelIndex:
+        row = None if patient_id is None else self.model.row_of(patient_id)
+        if row is None:
+            return QModelIndex()
+        return self.proxy.mapFromSource(self.model.index(row, NAME))
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._syncing:
+            return
+        patient_id = self.proxy.source_id(current.row()) if current.isValid() else None
+        if patient_id is not None and patient_id != self.chart.patient_id:
+            self.open_chart(patient_id)
+
+    def _activated(self, index: QModelIndex) -> None:
+        patient_id = self.proxy.source_id(index.row())
+        if patient_id is None:
+            return
+        if patient_id != self.chart.patient_id:
+            self.open_chart(patient_id)
+        self.chart.tabs.setFocus()
+
+    def _open_first_match(self) -> None:
+        if self.proxy.rowCount() > 0:
+            self.table.setFocus()
+            self.select_patient(self.proxy.source_id(0) or 0)
+
+    def _update_count(self, *_args: object) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        if total == 0:
+            self.count.setText(EMPTY_TEXT if self.workspace is not None else "")
+        elif shown == total:
+            self.count.setText(f"{total} patients")
+        else:
+            self.count.setText(f"{shown} of {total} patients")
+
+    def _splitter_moved(self, *_args: object) -> None:
+        self._user_sized = True
+
+    def _size_columns(self) -> None:
+        """Fit columns to their values once per load (not per keystroke); the user may drag.
+
+        Qt's own fit also reserves room for the sort arrow in every header, which makes
+        short numeric columns twice as wide as their values; a header gets its text
+        width plus a little padding instead.
+        """
+        header = self.table.horizontalHeader()
+        bold = self.table.font()
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        pad = 2 * self.fontMetrics().height()
+        for col in range(self.model.columnCount()):
+            text = str(self.model.headerData(col, Qt.Orientation.Horizontal) or "")
+            title = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
+            header.resizeSection(col, max(self.table.sizeHintForColumn(col), title + pad))
+        self._split()
+
+    def _split(self) -> None:
+        """Give the list the width of its columns; the chart gets the rest, but never
+        less than about 60 characters or what its care-plan tab needs.
+
+        When both do not fit, the list drops Programs, then Age (the open chart's header
+        shows both) rather than scroll sideways and hide "Min this month". Stops once the
+        user drags the splitter."""
+        if self._user_sized or self.model.rowCount() == 0:
+            return
+        header = self.table.horizontalHeader()
+        total = self.splitter.width() - self.splitter.handleWidth()
+        chart_min = max(self.fontMetrics().averageCharWidth() * 60, self.chart.minimumSizeHint().width())
+        room = total - chart_min
+        extra = self.table.verticalScrollBar().sizeHint().width() + 2 * self.table.frameWidth() + 2
+        for col in DROPPABLE:
+            header.setSectionHidden(col, False)
+        for col in DROPPABLE:
+            if header.length() + extra <= room:
+                break
+            header.setSectionHidden(col, True)
+        wanted = header.length() + extra
+        list_width = max(min(wanted, room), total // 3)
+        self.splitter.setSizes([list_width, max(total - list_width, 1)])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt name
+        super().resizeEvent(event)
+        self._split()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt name
+        super().showEvent(event)
+        if self.workspace is not None and self.workspace.is_open and self.model.rowCount():
+            self.refresh()  # calls logged from the queue change minutes and last contact
+        self._split()
+
+    def refresh(self) -> None:
+        """Re-read the list, keeping the filter, the sort and the open chart's row."""
+        if self.workspace is None:
+            return
+        self._syncing = True
+        try:
+            self.model.set_rows(self.workspace.patient_list(), self.workspace.today())
+            self._update_count()
+            index = self._proxy_index(self.chart.patient_id)
+            if index.isValid():
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                )
+        finally:
+            self._syncing = False

@@ -1,0 +1,1 @@
+"""What every screen shares: forms, tables, dates, background workers, the change hub, the theme."""

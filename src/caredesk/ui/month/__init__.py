@@ -1,0 +1,1 @@
+"""The month's billing view and its export."""

@@ -1,0 +1,290 @@
+"""This month: who is billable, who still needs minutes, and the billing export.
+
+The report is read on the GUI thread (one query, ~15 ms for 170 patients); the CSV
+and PDF are written in the background with a progress dialog, so the window keeps
+painting. Cancelling a PDF stops it at the next page: nothing partial is written.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressDialog,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caredesk.domain.calendar import Month
+from caredesk.errors import CareDeskError
+from caredesk.services import billing_report
+from caredesk.services.billing_report import MonthReport
+from caredesk.services.workspace import Workspace
+from caredesk.ui.common import theme
+from caredesk.ui.common.tables import row_table, segments
+from caredesk.ui.common.forms import InlineMessage, button, user_message
+from caredesk.ui.month.table_model import (
+    CODES,
+    MINUTES,
+    MISSING,
+    MRN,
+    PATIENT,
+    PROGRAMS,
+    MonthFilter,
+    MonthFilterProxy,
+    MonthTableModel,
+)
+from caredesk.ui.common.workers import ProgressRelay, TaskRunner, close_progress_dialog, progress_dialog
+
+log = logging.getLogger(__name__)
+
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")
+
+
+def month_title(month: Month) -> str:
+    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+
+
+def totals_text(report: MonthReport) -> str:
+    staff = sum(r.clinical_minutes for r in report.rows)
+    physician = sum(r.physician_minutes for r in report.rows)
+    units = ", ".join(f"{code} × {n}" for code, n in report.units_by_code.items()) or "no codes earned"
+    return (f"{len(report.rows)} patients · {report.ready_count} ready to bill · "
+            f"{report.total_minutes} min (staff {staff}, physician {physician}) · {units}")
+
+
+class ExportCancelled(Exception):
+    """Raised from the progress callback when the user cancels; nothing is written."""
+
+
+class _Progress(ProgressRelay):
+    """The PDF renderer reports per row; a cancel stops it there, before anything is written."""
+
+    def report(self, done: int, total: int) -> None:
+        if self.cancelled:
+            raise ExportCancelled
+        super().report(done, total)
+
+
+class MonthPage(QWidget):
+    title = "This month"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace: Workspace | None = None
+        self.month: Month | None = None
+        self.report: MonthReport | None = None
+        self.tasks = TaskRunner(self)
+        self.progress: QProgressDialog | None = None
+        self._progress: _Progress | None = None
+        self.model = MonthTableModel(self)
+        self.proxy = MonthFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.prev_button = button("◀", "Previous month")
+        self.prev_button.setToolTip("Previous month")
+        self.prev_button.clicked.connect(lambda: self._step(-1))
+        self.next_button = button("▶", "Next month")
+        self.next_button.setToolTip("Next month")
+        self.next_button.clicked.connect(lambda: self._step(1))
+        self.today_button = button("This month", "Go to the current month")
+        self.today_button.clicked.connect(self._this_month)
+        self.month_label = QLabel()
+        self.month_label.setAccessibleName("Month shown")
+        theme.set_role(self.month_label, "title")
+        self.csv_button = button("Export &CSV…", "Export CSV")
+        self.csv_button.clicked.connect(self.ask_csv)
+        self.pdf_button = button("Export &PDF…", "Export PDF")
+        self.pdf_button.clicked.connect(self.ask_pdf)
+        top = QHBoxLayout()
+        top.addWidget(self.prev_button)
+        top.addWidget(self.month_label)
+        top.addWidget(self.next_button)
+        top.addWidget(self.today_button)
+        top.addStretch(1)
+        top.addWidget(self.csv_button)
+        top.addWidget(self.pdf_button)
+
+        filter_row, self.filter_buttons = segments(self, MonthFilter, self.set_filter)
+
+        self.table = row_table(QTableView(), "Billing for the month", self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(PATIENT, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(MISSING, QHeaderView.ResizeMode.Stretch)
+        cw = self.fontMetrics().averageCharWidth()
+        for column, chars in ((PATIENT, 28), (MRN, 12), (PROGRAMS, 22), (MINUTES, 20), (CODES, 20)):
+            header.resizeSection(column, cw * chars)
+
+        self.totals = QLabel()
+        self.totals.setAccessibleName("Totals")
+        self.totals.setWordWrap(True)
+        self.shown = QLabel()
+        self.shown.setAccessibleName("Patients shown")
+        theme.set_role(self.shown, "muted")
+        self.message = InlineMessage("Billing message")
+
+        layout = QVBoxLayout(self)
+        pad = self.fontMetrics().height() // 2
+        layout.setContentsMargins(pad, pad, pad, pad)
+        layout.addLayout(top)
+        layout.addLayout(filter_row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.shown)
+        layout.addWidget(self.totals)
+
+    # -- page protocol (see caredesk.ui.shell.workspace_view) -------------------------
+    def load(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.month = Month.of(workspace.today())
+        self.refresh()
+
+    def clear(self) -> None:
+        """On lock: stop a running export (it finishes or is cancelled first), drop every row."""
+        if self._progress is not None:
+            self._progress.cancelled = True
+        self.tasks.wait()
+        self._close_progress()
+        self.workspace, self.report = None, None
+        self.model.clear()
+        for label in (self.totals, self.shown, self.month_label):
+            label.clear()
+        self.message.clear()
+
+    def selection(self) -> str | None:
+        return str(self.month) if self.month is not None else None
+
+    def restore(self, selection: str | None) -> None:
+        if selection and self.workspace is not None:
+            self.show_month(Month.parse(selection))
+
+    # -- month -----------------------------------------------------------------
+    def show_month(self, month: Month) -> None:
+        self.month = month
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.workspace is None or self.month is None:
+            return
+        self.month_label.setText(month_title(self.month))
+        try:
+            self.report = billing_report.month_report(self.workspace, self.month)
+        except CareDeskError as exc:
+            self.report = None
+            self.model.clear()
+            self.message.show_error(user_message(exc))
+            return
+        self.model.set_rows(self.report.rows)
+        self.totals.setText(totals_text(self.report))
+        self._update_counts()
+
+    def _step(self, delta: int) -> None:
+        if self.month is not None and self.workspace is not None:
+            self.message.clear()
+            self.show_month(self.month.next() if delta > 0 else self.month.previous())
+
+    def _this_month(self) -> None:
+        if self.workspace is not None:
+            self.message.clear()
+            self.show_month(Month.of(self.workspace.today()))
+
+    def set_filter(self, which: MonthFilter) -> None:
+        self.filter_buttons[which].setChecked(True)
+        self.proxy.set_filter(which)
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        rows = self.model.rows()
+        for which, b in self.filter_buttons.items():
+            n = len(rows) if which is MonthFilter.ALL else sum(
+                (r.needs_minutes if which is MonthFilter.NEEDS_MINUTES else r.ready) for r in rows
+            )
+            b.setText(f"{which.value}  {n}")
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.shown.setText(f"Showing {shown} of {total} enrolled patients" if shown != total else "")
+        self.shown.setVisible(shown != total)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt name
+        # Calls logged on the queue change this month's minutes: re-read when shown.
+        super().showEvent(event)
+        if self.workspace is not None and not self.tasks.busy:
+            self.refresh()
+
+    # -- export ----------------------------------------------------------------
+    def ask_csv(self) -> None:
+        path = self._ask("Export billing CSV", "csv", "CSV files (*.csv)")
+        if path is not None:
+            self.export_csv(path)
+
+    def ask_pdf(self) -> None:
+        path = self._ask("Export billing PDF", "pdf", "PDF files (*.pdf)")
+        if path is not None:
+            self.export_pdf(path)
+
+    def _ask(self, caption: str, suffix: str, filters: str) -> Path | None:
+        if self.month is None or self.workspace is None:
+            return None
+        default = str(Path.home() / f"billing-{self.month}.{suffix}")
+        chosen, _ = QFileDialog.getSaveFileName(self, caption, default, filters)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix else path.with_suffix(f".{suffix}")
+
+    def export_csv(self, path: Path) -> None:
+        self._export("CSV", path, lambda ws, report, progress: billing_report.write_csv(ws, report, path))
+
+    def export_pdf(self, path: Path) -> None:
+        self._export("PDF", path, lambda ws, report, progress: billing_report.write_pdf(ws, report, path, progress))
+
+    def _export(self, kind: str, path: Path, write) -> None:  # type: ignore[no-untyped-def]
+        ws, report = self.workspace, self.report
+        if ws is None or report is None or self.tasks.busy:
+            return
+        self.message.clear()
+        progress = _Progress()
+        dialog = progress_dialog(self, progress, f"Writing the {kind} billing report…", f"Export {kind}",
+                                 len(report.rows))
+        if kind == "CSV":
+            dialog.setRange(0, 0)  # one quick write: a busy indicator, not a count
+        self.progress, self._progress = dialog, progress
+        for b in (self.csv_button, self.pdf_button):
+            b.setEnabled(False)
+        self.tasks.run(
+            lambda: write(ws, report, progress.report),
+            lambda _result: self._exported(kind, path, report.month),
+            self._export_failed,
+        )
+
+    def _exported(self, kind: str, path: Path, month: Month) -> None:
+        self._close_progress()
+        if self.workspace is not None:
+            self.message.show_info(f"{kind} billing report for {month_title(month)} saved to {path}")
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self._close_progress()
+        if self.workspace is None:
+            return
+        if isinstance(exc, ExportCancelled):
+            self.message.show_info("Export cancelled; no file was written.")
+        elif isinstance(exc, CareDeskError):
+            self.message.show_error(user_message(exc))
+        else:
+            log.error("billing export failed: %s", type(exc).__name__)
+            self.message.show_error("The report could not be written. Nothing was saved.")
+
+    def _close_progress(self) -> None:
+        close_progress_dialog(self.progress)
+        self.progress, self._progress = None, None
+        for b in (self.csv_button, self.pdf_button):
+            b.setEnabled(True)

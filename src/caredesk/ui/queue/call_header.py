@@ -1,0 +1,82 @@
+"""A compact chart header for the call panel: who, how to reach them, programs, consent, risk.
+
+Shorter than the chart's own header: during a call the nurse needs the phone number
+and the call window at a glance, and the form below must stay on screen.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
+
+from caredesk.domain.calendar import age_on
+from caredesk.domain.patients import Chart
+from caredesk.ui.common import theme
+from caredesk.ui.chart.chart_view import us_date
+from caredesk.ui.common.forms import button, info_label
+
+
+class CallHeader(QFrame):
+    open_chart = Signal(int)  # the patient id: "show the full chart"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setProperty("card", True)
+        self.patient_id: int | None = None
+        m = self.fontMetrics().height()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(m, int(0.7 * m), m, int(0.7 * m))
+        lay.setSpacing(m // 4)
+        self.name = info_label("Patient name", "title")
+        self.risk = QLabel()
+        self.risk.setAccessibleName("Risk tier")
+        self.chart_button = button("Open full &chart", "Open the full chart", link=True)
+        self.chart_button.setToolTip("Show this patient on the Patients page")
+        self.chart_button.clicked.connect(self._open_chart)
+        top = QHBoxLayout()
+        top.addWidget(self.name, 1)
+        top.addWidget(self.risk, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(top)
+        self.identity = info_label("Age and MRN", "muted")
+        self.phones = info_label("Phone numbers")
+        self.window = info_label("Call window")
+        self.programs = info_label("Programs and consent")
+        for label in (self.identity, self.phones, self.window, self.programs):
+            lay.addWidget(label)
+        lay.addWidget(self.chart_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def show_chart(self, chart: Chart, today: date) -> None:
+        p = chart.patient
+        self.patient_id = p.id
+        preferred = f' "{p.preferred_name}"' if p.preferred_name and p.preferred_name != p.given_name else ""
+        self.name.setText(f"{p.family_name}, {p.given_name}{preferred}")
+        self.identity.setText(f"Age {age_on(p.birth_date, today)} · DOB {us_date(p.birth_date)} · MRN {p.mrn}")
+        self.phones.setText(
+            "☎ " + "  ·  ".join(f"{ph.number} ({ph.kind})" for ph in p.phones) if p.phones else "No phone on file"
+        )
+        self.window.setText(f"Best time to call: {p.call_window}" if p.call_window else "No preferred call time")
+        active = chart.active_enrollments(today)
+        consented = [e for e in active if e.consent_date is not None and e.consent_date <= today]
+        programs = ", ".join(e.program.value for e in active) or "no active program"
+        if consented:
+            first = min(e.consent_date for e in consented if e.consent_date is not None)
+            self.programs.setText(f"{programs} · consent since {us_date(first)}")
+            theme.set_role(self.programs, "")
+        else:
+            self.programs.setText(f"{programs} · no consent on file")
+            theme.set_role(self.programs, "warning" if active else "")
+        self.risk.setText(f"{p.risk_tier.value.capitalize()} risk")
+        theme.set_risk(self.risk, p.risk_tier.value)
+        self.risk.show()
+
+    def clear(self) -> None:
+        self.patient_id = None
+        for label in (self.name, self.identity, self.phones, self.window, self.programs, self.risk):
+            label.clear()
+            label.setAccessibleDescription("")
+        self.risk.hide()
+
+    def _open_chart(self) -> None:
+        if self.patient_id is not None:
+            self.open_chart.emit(self.patient_id)

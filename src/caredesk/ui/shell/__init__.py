@@ -1,0 +1,1 @@
+"""The shell: launch, unlock/create/recover, the main window, settings, idle lock, single instance, crash handler. It composes the feature packages."""

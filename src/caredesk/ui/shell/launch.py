@@ -1,0 +1,100 @@
+"""Start the desktop app: arguments, logging, crash handler, one instance per folder."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from caredesk import APP_NAME, logs
+from caredesk.clock import Clock
+from caredesk.errors import StoreLocked
+from caredesk.paths import resolve_data_dir
+from caredesk.resources import resource
+from caredesk.store.keys import KdfParams
+from caredesk.store.vault import DataFolder
+from caredesk.ui.shell import crash
+from caredesk.ui.common import theme
+from caredesk.ui.shell.main_window import MainWindow
+from caredesk.ui.shell.settings import AppSettings
+from caredesk.ui.shell.single_instance import InstanceLock
+
+log = logging.getLogger(__name__)
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication([sys.argv[0], *(argv or [])])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    icon = resource("caredesk.png")  # PNG, not SVG: no QtSvg plugin needed in the bundle
+    if icon is not None:
+        app.setWindowIcon(QIcon(str(icon)))
+    theme.apply(app)
+    return app
+
+
+def build_main_window(
+    data_dir: Path,
+    settings_path: Path | None = None,
+    clock: Clock | None = None,
+    *,
+    kdf: KdfParams | None = None,
+    demo_patients: int = 170,
+    start: bool = True,
+) -> MainWindow:
+    """The window for one data folder; raises StoreLocked if another instance has it."""
+    lock = InstanceLock(data_dir)
+    lock.acquire()
+    try:
+        window = MainWindow(
+            data_dir, AppSettings(settings_path), clock=clock, kdf=kdf, demo_patients=demo_patients, instance_lock=lock
+        )
+        if start:
+            window.start()
+    except BaseException:
+        lock.release()
+        raise
+    return window
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="caredesk-gui", description="CareDesk desktop app")
+    parser.add_argument("--data-dir", help="the data folder (default: CAREDESK_DATA_DIR or the user data folder)")
+    args, _qt_args = parser.parse_known_args(argv)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    data_dir = resolve_data_dir(args.data_dir)
+    app = application()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        pass  # the unlock panel explains an unusable folder
+    logs.configure(DataFolder(data_dir).logs)
+    crash.install()
+    log.info("starting")
+    try:
+        window = build_main_window(data_dir, None)
+    except StoreLocked as exc:
+        log.info("another instance holds the data folder")
+        box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, str(exc), QMessageBox.StandardButton.Ok)
+        box.setAccessibleName("CareDesk is already open")
+        box.exec()
+        return 1
+    window.show()
+    code = app.exec()
+    window.shutdown()
+    log.info("stopped")
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

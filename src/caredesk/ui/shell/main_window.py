@@ -1,0 +1,260 @@
+"""The main window: the unlock panel in front of the workspace view, File menu, auto-lock.
+
+Locking follows KeePassXC's DatabaseWidget::lock(): guard re-entry, close child dialogs,
+remember the selection (ids, in memory only), drop patient data from every widget,
+close the store, show the unlock panel. After the next unlock of the same store the
+selection comes back.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QWidget
+
+from caredesk.clock import Clock
+from caredesk.services.workspace import Workspace
+from caredesk.store.keys import KdfParams
+from caredesk.ui.careplan.editor import CarePlanEditor
+from caredesk.ui.shell.inactivity import InactivityTimer
+from caredesk.ui.chart.patients_page import PatientsPage
+from caredesk.ui.shell.practice_dialog import PracticeDialog
+from caredesk.ui.queue.page import QueuePage
+from caredesk.ui.shell.settings import AppSettings, SettingsDialog
+from caredesk.ui.shell.single_instance import InstanceLock
+from caredesk.ui.shell.unlock import UnlockPanel
+from caredesk.ui.shell.workspace_view import WorkspaceView
+
+if TYPE_CHECKING:
+    from caredesk.ui.careplan.due_plans import DuePlansDialog
+
+log = logging.getLogger(__name__)
+D = TypeVar("D", bound=QDialog)
+
+TITLE = "CareDesk"
+CALL_HOLDS_IDLE_LOCK_MINUTES = 60
+DEMO_TITLE = "CareDesk — DEMO PANEL (synthetic data)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        data_dir: Path,
+        settings: AppSettings,
+        *,
+        clock: Clock | None = None,
+        kdf: KdfParams | None = None,
+        demo_patients: int = 170,
+        instance_lock: InstanceLock | None = None,
+    ):
+        super().__init__()
+        self.data_dir = data_dir
+        self.settings = settings
+        self.instance_lock = instance_lock
+        self.workspace: Workspace | None = None
+        self.is_demo = False
+        self._locking = False
+        self._closed = False
+        self._saved_selection: tuple[Path, dict[str, Any]] | None = None
+
+        self.unlock_panel = UnlockPanel(data_dir, clock=clock, kdf=kdf, demo_patients=demo_patients)
+        self.unlock_panel.unlocked.connect(self._on_unlocked)
+        self.view = WorkspaceView()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.unlock_panel)
+        self.stack.addWidget(self.view)
+        self.setCentralWidget(self.stack)
+
+        self.idle = InactivityTimer(self)
+        self.idle.set_interval_ms(settings.idle_minutes * 60_000)
+        self.idle.idle.connect(self._idle_lock)
+        self._build_menu()
+        self._restore_window()
+        self._show_locked()
+
+    # -- construction ----------------------------------------------------------
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.lock_action = QAction("&Lock", self, shortcut=QKeySequence("Ctrl+L"), triggered=self.lock)
+        self.lock_action.setEnabled(False)
+        self.settings_action = QAction("&Settings…", self, triggered=self.open_settings)
+        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
+        self.due_plans_action = QAction("Print all &due care plans…", self, shortcut=QKeySequence("Ctrl+Shift+P"),
+                                        triggered=self.print_due_plans)
+        self.due_plans_action.setEnabled(False)
+        self.practice_action = QAction("&Practice details…", self, triggered=self.open_practice_details)
+        self.practice_action.setEnabled(False)
+        file_menu.addAction(self.lock_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.due_plans_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.practice_action)
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        for action in (self.lock_action, self.due_plans_action, self.settings_action, self.quit_action):
+            self.addAction(action)  # shortcuts work even while the menu bar is hidden
+
+        # Undo and redo belong to the care-plan editor (its own shortcuts, scoped to it);
+        # the menu items mirror them and show the shortcut without registering it twice.
+        self.edit_menu = self.menuBar().addMenu("&Edit")
+        self.undo_menu_action = QAction("&Undo\tCtrl+Z", self, triggered=lambda: self._plan_editor().undo_action.trigger())
+        self.redo_menu_action = QAction("&Redo\tCtrl+Shift+Z", self,
+                                        triggered=lambda: self._plan_editor().redo_action.trigger())
+        self.edit_menu.addAction(self.undo_menu_action)
+        self.edit_menu.addAction(self.redo_menu_action)
+        self.edit_menu.aboutToShow.connect(self.update_edit_menu)
+        self.update_edit_menu()
+
+    def _plan_editor(self) -> CarePlanEditor:
+        return self.view.page(PatientsPage).chart.care_plan
+
+    def update_edit_menu(self) -> None:
+        """Undo/redo apply to the care plan on screen, and only while it is on screen."""
+        editor = self._plan_editor()
+        shown = self.workspace is not None and editor.isVisible()
+        stack = editor.undo_stack
+        for action, own, text, keys in ((self.undo_menu_action, editor.undo_action, stack.undoText(), "Ctrl+Z"),
+                                        (self.redo_menu_action, editor.redo_action, stack.redoText(), "Ctrl+Shift+Z")):
+            verb = "&Undo" if action is self.undo_menu_action else "&Redo"
+            enabled = shown and own.isEnabled()
+            action.setEnabled(enabled)
+            action.setText(f"{verb} {text}\t{keys}" if enabled and text else f"{verb}\t{keys}")
+
+    def print_due_plans(self) -> DuePlansDialog | None:
+        """Every finalized plan whose copy is not given yet, printed or saved in the background."""
+        if self.workspace is None:
+            return None
+        from caredesk.ui.careplan.due_plans import DuePlansDialog  # QtPdf and printing load on first use
+
+        dialog = DuePlansDialog(self.workspace, self)
+        dialog.recorded.connect(self._copies_recorded)
+        return self._open_modal(dialog)
+
+    def _copies_recorded(self, patient_ids: list[int]) -> None:
+        if self._plan_editor().patient_id in patient_ids:
+            self._plan_editor().history.refresh()
+
+    def _restore_window(self) -> None:
+        geometry = self.settings.window_geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+
+    def start(self) -> None:
+        """First page at program start: a remembered key opens the store at once."""
+        self.unlock_panel.start(try_keyring=True)
+
+    # -- unlocking and locking -------------------------------------------------
+    def _on_unlocked(self, workspace: Workspace, is_demo: bool) -> None:
+        if self._closed:
+            workspace.lock()
+            return
+        self.workspace = workspace
+        self.is_demo = is_demo
+        self.view.load(workspace, demo=is_demo)
+        saved, self._saved_selection = self._saved_selection, None
+        if saved is not None and saved[0] == workspace.store.folder.path:
+            self.view.restore(saved[1])
+        self.stack.setCurrentWidget(self.view)
+        self.lock_action.setEnabled(True)
+        self.due_plans_action.setEnabled(True)
+        self.practice_action.setEnabled(True)
+        self.setWindowTitle(DEMO_TITLE if is_demo else TITLE)
+        self.idle.start()
+        log.info("workspace shown")
+
+    def lock(self) -> None:
+        if self._locking or self.workspace is None:
+            return
+        self._locking = True
+        try:
+            self.idle.stop()
+            for dialog in self.findChildren(QDialog):
+                if dialog.isVisible():
+                    dialog.reject()
+            ws, self.workspace = self.workspace, None
+            self._saved_selection = (ws.store.folder.path, self.view.selection())
+            self.view.clear()
+            try:
+                ws.lock()
+            finally:
+                self._show_locked()
+                self.unlock_panel.start(try_keyring=False)
+            log.info("workspace locked")
+        finally:
+            self._locking = False
+
+    def _idle_lock(self) -> None:
+        # A nurse on a long call types nothing for minutes: while the call timer runs
+        # (up to the hour after which it warns as unusually long) the idle lock waits.
+        # Ctrl+L still locks at once; a paused or stopped timer does not hold it off.
+        timer = self.view.page(QueuePage).panel.timer
+        if self.workspace is not None and timer.running and not timer.too_long(CALL_HOLDS_IDLE_LOCK_MINUTES):
+            log.info("idle lock postponed: a call timer is running")
+            self.idle.start()
+            return
+        log.info("locking after idle time")
+        self.lock()
+
+    def _show_locked(self) -> None:
+        self.is_demo = False
+        self.lock_action.setEnabled(False)
+        self.due_plans_action.setEnabled(False)
+        self.practice_action.setEnabled(False)
+        self.stack.setCurrentWidget(self.unlock_panel)
+        self.setWindowTitle(TITLE)
+
+    def set_idle_interval_ms(self, ms: int) -> None:
+        """The idle delay in milliseconds (tests use a few dozen)."""
+        self.idle.set_interval_ms(ms)
+
+    # -- settings --------------------------------------------------------------
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings.idle_minutes, self)
+        dialog.setAccessibleName("Settings")
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.settings.idle_minutes = dialog.idle.value()
+            self.settings.sync()
+            self.set_idle_interval_ms(self.settings.idle_minutes * 60_000)
+        dialog.deleteLater()
+
+    def open_practice_details(self) -> PracticeDialog | None:
+        """The care manager and the practice named on patients' plans (kept in the store)."""
+        if self.workspace is None:
+            return None
+        return self._open_modal(PracticeDialog(self.workspace, self))
+
+    def _open_modal(self, dialog: D) -> D:
+        """Window-modal, deleted when closed; a lock rejects it like every child dialog."""
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    # -- closing ---------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Lock (audited), save the window layout, release the data folder. Safe to repeat."""
+        if self._closed:
+            return
+        self._closed = True
+        self.lock()
+        self.unlock_panel.shutdown()
+        QThreadPool.globalInstance().waitForDone()
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        if self.instance_lock is not None:
+            self.instance_lock.release()
+        log.info("window closed")
+
+    def central_page(self) -> QWidget:
+        return self.stack.currentWidget()

@@ -1,0 +1,255 @@
+"""Screenshots of the main screens over synthetic data, for review and documentation.
+
+    python -m caredesk.ui.shell.screenshots --out DIR [--data-dir DIR]
+
+Works under QT_QPA_PLATFORM=offscreen and under xvfb-run. Stores made here use the
+cheapest KDF: they hold only made-up patients and exist to be photographed.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from caredesk.domain.contacts import Outcome
+from caredesk.services.workspace import Workspace
+from caredesk.store.keys import KdfParams
+from caredesk.ui.shell.launch import application, build_main_window
+from caredesk.ui.shell.main_window import MainWindow
+from caredesk.ui.queue.table_model import QueueFilter
+from caredesk.ui.month.page import MonthPage
+from caredesk.ui.chart.patients_page import PatientsPage
+from caredesk.ui.queue.page import QueuePage
+
+SIZE = (1280, 800)
+FAST_KDF = KdfParams(iterations=1, memory_kib=1024, lanes=1)
+PASSPHRASE = "screenshot passphrase"
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not reach the expected state")
+        QApplication.processEvents()
+        time.sleep(0.01)
+    for _ in range(5):  # let layouts and repaints settle
+        QApplication.processEvents()
+
+
+def settle(seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def shoot(window: MainWindow, out: Path, name: str) -> Path:
+    window.resize(*SIZE)
+    return shoot_widget(window, out, name)
+
+
+def shoot_widget(widget, out: Path, name: str) -> Path:
+    QApplication.processEvents()
+    path = out / f"{name}.png"
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(path)
+    return path
+
+
+def pick_rich_patient(ws: Workspace, patients: PatientsPage) -> int:
+    """A patient whose chart has several conditions and readings, to show a full chart."""
+    best, best_score = None, -1
+    for summary in ws.patient_list()[:60]:
+        chart = ws.open_chart(summary.id)
+        score = min(len(chart.conditions), 4) * 10 + min(len(chart.medications), 4) * 3 + len(chart.care_team)
+        if chart.observations:
+            score += 5
+        if summary.preferred_name:
+            score += 1
+        if score > best_score:
+            best, best_score = summary.id, score
+    assert best is not None
+    return best
+
+
+def pick_query(ws: Workspace, patients: PatientsPage, chosen: int) -> str:
+    """A short typed query that leaves a handful of rows, as a real search would."""
+    summaries = ws.patient_list()
+    summaries.sort(key=lambda s: s.id != chosen)  # the open patient's name first
+    for summary in summaries:
+        query = summary.family_name[:3].lower()
+        patients.filter.setText(query)
+        if 3 <= patients.proxy.rowCount() <= 10:
+            return query
+    return "an"
+
+
+class FakeSeconds:
+    """A monotonic clock the screenshots move by hand: a call 'running' for a few minutes."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def shoot_queue(window: MainWindow, out: Path) -> list[Path]:
+    """Home: the queue with the second patient selected and the call timer at 04:37."""
+    queue = window.view.show_page(QueuePage)
+    seconds = FakeSeconds()
+    queue.panel.set_timer_clock(seconds)
+    queue.table.setFocus()
+    queue.table.move_by(1)
+    wait_for(lambda: queue.panel.patient_id is not None)
+    queue.start_call()
+    seconds.now += 4 * 60 + 37
+    queue.panel.tick()
+    shots = [shoot(window, out, "08-queue-home")]
+    queue.panel.set_outcome(Outcome.REACHED)
+    queue.panel.note.setPlainText("Reviewed home BP log; readings 130s/80s. Refill of lisinopril due next week.")
+    queue.panel.follow_up_check.setChecked(True)
+    queue.panel.stop()
+    shots.append(shoot_widget(queue.panel, out, "09-call-panel"))
+    queue.set_filter(QueueFilter.DEADLINES)
+    shots.append(shoot(window, out, "10-queue-deadlines"))
+    queue.set_filter(QueueFilter.ALL)
+    return shots
+
+
+def shoot_month(window: MainWindow, out: Path) -> list[Path]:
+    window.view.show_page(MonthPage)
+    wait_for(lambda: True)
+    return [shoot(window, out, "11-month")]
+
+
+def shoot_care_plan(window: MainWindow, ws: Workspace, out: Path) -> list[Path]:
+    """The care-plan tab of a demo patient with the most finalized versions (a diff to show)."""
+    from caredesk.services import care_plans
+
+    best = max((s.id for s in ws.patient_list()[:80]), key=lambda pid: len(care_plans.versions(ws, pid)))
+    patients = window.view.show_page(PatientsPage)
+    patients.select_patient(best)
+    wait_for(lambda: patients.chart.patient_id == best)
+    chart = patients.chart
+    chart.tabs.setCurrentWidget(chart.care_plan)
+    editor = chart.care_plan
+    editor.inner.setCurrentIndex(0)
+    if editor.content.problems and editor.content.problems[0].goals:
+        editor.select(("g", 0, 0))
+    shots = [shoot(window, out, "12-care-plan")]
+    editor.inner.setCurrentIndex(1)
+    shots.append(shoot(window, out, "13-care-plan-sections"))
+    editor.inner.setCurrentIndex(2)
+    shots.append(shoot(window, out, "14-care-plan-history"))
+    copy = editor.history.copy
+    if copy.version is not None:
+        preview = copy.open_preview()
+        assert preview is not None
+        wait_for(lambda: preview.isVisible())
+        settle(0.8)
+        shots.append(shoot_widget(preview, out, "15-print-preview"))
+        preview.large_print.setChecked(True)
+        settle(0.8)  # QPdfView renders pages in the background
+        shots.append(shoot_widget(preview, out, "16-print-preview-large"))
+        preview.reject()
+    editor.inner.setCurrentIndex(0)
+    chart.tabs.setCurrentIndex(0)
+    dialog = window.print_due_plans()
+    assert dialog is not None
+    wait_for(lambda: dialog.isVisible())
+    shots.append(shoot_widget(dialog, out, "17-due-plans"))
+    dialog.reject()
+    details = window.open_practice_details()
+    assert details is not None
+    wait_for(lambda: details.isVisible())
+    shots.append(shoot_widget(details, out, "18-practice-details"))
+    details.reject()
+    return shots
+
+
+def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    shots: list[Path] = []
+    window = build_main_window(data_dir, settings, kdf=FAST_KDF, demo_patients=170)
+    window.show()
+    panel = window.unlock_panel
+    try:
+        if panel.currentWidget() is panel.welcome:
+            shots.append(shoot(window, out, "01-welcome"))
+            panel.welcome.create_button.click()
+            panel.create.passphrase.setText(PASSPHRASE)
+            panel.create.confirm.setText(PASSPHRASE)
+            shots.append(shoot(window, out, "02-create-store"))
+            panel.create.create_button.click()
+            wait_for(lambda: panel.currentWidget() is panel.code)
+            shots.append(shoot(window, out, "03-recovery-code"))
+            panel.code.saved.setChecked(True)
+            panel.code.continue_button.click()
+            wait_for(lambda: window.workspace is not None)
+            window.lock()
+        panel.show_unlock()
+        shots.append(shoot(window, out, "04-unlock"))
+
+        # The demo panel: 170 synthetic patients, seed 1, in its own sub-folder.
+        panel.start()
+        if panel.currentWidget() is not panel.welcome:
+            panel.open_demo()
+        else:
+            panel.welcome.demo_button.click()
+        wait_for(lambda: window.workspace is not None, timeout=120)
+        ws = window.workspace
+        shots += shoot_queue(window, out)
+        shots += shoot_month(window, out)
+        patients = window.view.show_page(PatientsPage)
+        chosen = pick_rich_patient(ws, patients)
+        patients.select_patient(chosen)
+        wait_for(lambda: patients.chart.patient_id == chosen)
+        shots.append(shoot(window, out, "05-patients-chart"))
+        shots += shoot_care_plan(window, ws, out)
+        patients.select_patient(chosen)
+        wait_for(lambda: patients.chart.patient_id == chosen)
+
+        patients.filter.setFocus()
+        patients.filter.setText(pick_query(ws, patients, chosen))
+        wait_for(lambda: True)
+        shots.append(shoot(window, out, "06-patients-filtered"))
+
+        patients.filter.clear()
+        dialog = patients.add_patient()
+        assert dialog is not None
+        dialog.mrn.setText("DM009999")
+        dialog.given.setText("Zoë")
+        dialog.family.setText("Núñez")
+        dialog.birth.setText("31/12/1950")  # a day-first slip, to show the inline message
+        dialog.program.setCurrentText("CCM")
+        dialog.save_button.click()
+        wait_for(lambda: dialog.message.isVisible())
+        shots.append(shoot_widget(dialog, out, "07-add-patient"))
+        dialog.reject()
+    finally:
+        window.close()
+    return shots
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m caredesk.ui.shell.screenshots")
+    parser.add_argument("--out", required=True, help="folder for the PNG files")
+    parser.add_argument("--data-dir", help="folder for the synthetic stores (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    application()
+    with tempfile.TemporaryDirectory(prefix="caredesk-shots-") as tmp:
+        data_dir = Path(args.data_dir) if args.data_dir else Path(tmp) / "data"
+        run(Path(args.out), data_dir, Path(tmp) / "settings.ini")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

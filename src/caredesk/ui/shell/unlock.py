@@ -1,0 +1,343 @@
+"""The unlock panel: create a store, unlock it, recover it, or open the demo panel.
+
+Modelled on KeePassXC's unlock form: one panel of pages in front of the workspace.
+Everything slow (the KDF, generating the demo) runs on a TaskRunner; the panel only
+reacts to results. A store that exists but cannot be opened is explained, never
+replaced by a new one.
+"""
+from __future__ import annotations
+
+import logging
+import math
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
+
+from caredesk.clock import Clock
+from caredesk.errors import CareDeskError, StoreError, TooManyAttempts, WrongSecret
+from caredesk.services import demo_store
+from caredesk.services.access import Access
+from caredesk.services.workspace import Workspace
+from caredesk.store.keys import KdfParams
+from caredesk.store.vault import DataFolder
+from caredesk.ui.shell import unlock_pages as pages
+from caredesk.ui.common.forms import InlineMessage, user_message
+from caredesk.ui.common.workers import TaskRunner
+
+log = logging.getLogger(__name__)
+
+DEMO_SUBFOLDER = "demo-panel"
+MISMATCH = "The passphrase and its repetition do not match. Type the same passphrase twice."
+
+
+class UnlockPanel(QStackedWidget):
+    """Emits `unlocked(workspace, is_demo)` once a store is open and the user may see it."""
+
+    unlocked = Signal(object, bool)
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        clock: Clock | None = None,
+        kdf: KdfParams | None = None,
+        demo_patients: int = 170,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.folder = DataFolder(data_dir)
+        self.demo_folder = DataFolder(data_dir / DEMO_SUBFOLDER)
+        self.clock = clock or Clock()
+        self.kdf = kdf
+        self.demo_patients = demo_patients
+        # One Access for the life of the window, so the back-off after wrong attempts holds.
+        self.access = Access(self.folder, self.clock)
+        self.tasks = TaskRunner(self)
+        self._pending: Workspace | None = None  # open, but the recovery code is still on screen
+        self._remembered = False  # whether the key is believed to be in the keyring
+
+        self.welcome = pages.WelcomePage()
+        self.create = pages.CreatePage()
+        self.code = pages.RecoveryCodePage()
+        self.unlock = pages.UnlockPage()
+        self.recover = pages.RecoverPage()
+        self.busy = pages.BusyPage()
+        self.problem = pages.ProblemPage()
+        for page in (self.welcome, self.create, self.code, self.unlock, self.recover, self.busy, self.problem):
+            self.addWidget(page)
+
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
+
+        self.welcome.create_button.clicked.connect(self.show_create)
+        self.welcome.demo_button.clicked.connect(self.open_demo)
+        self.create.back_button.clicked.connect(self.start)
+        self.create.create_button.clicked.connect(self._create)
+        self.create.confirm.returnPressed.connect(self._create)
+        self.code.continue_button.clicked.connect(self._continue_after_code)
+        self.unlock.unlock_button.clicked.connect(self._unlock)
+        self.unlock.passphrase.returnPressed.connect(self._unlock)
+        self.unlock.forgot_button.clicked.connect(self.show_recover)
+        self.recover.back_button.clicked.connect(self.show_unlock)
+        self.recover.recover_button.clicked.connect(self._recover)
+        self.recover.confirm.returnPressed.connect(self._recover)
+        self.problem.retry_button.clicked.connect(lambda: self.start(try_keyring=False))
+        if not Access.keyring_available():
+            pages.disable_remember(self.create.remember)
+            pages.disable_remember(self.unlock.remember)
+
+    # -- where to start --------------------------------------------------------
+    def start(self, try_keyring: bool = False) -> None:
+        """Show the right first page; at program start a remembered key opens at once."""
+        for page in (self.create, self.unlock, self.recover, self.code):
+            page.reset()
+        self.welcome.message.clear()
+        if not self.folder.has_store():
+            self.setCurrentWidget(self.welcome)
+            return
+        try:
+            self.access.preflight()  # half a store is explained before any passphrase is typed
+        except StoreError as exc:
+            self._show_problem(exc)
+            return
+        if try_keyring:
+            try:
+                ws = self.access.unlock_remembered()
+            except StoreError as exc:
+                self._show_problem(exc)
+                return
+            if ws is not None:
+                log.info("unlocked with the remembered key")
+                self._remembered = True
+                self.unlocked.emit(ws, False)
+                return
+        self.show_unlock()
+
+    def show_create(self) -> None:
+        self.create.reset()
+        self.setCurrentWidget(self.create)
+        self.create.passphrase.setFocus()
+
+    def show_unlock(self) -> None:
+        self.unlock.reset()
+        if self.unlock.remember.isEnabled():
+            self.unlock.remember.setChecked(self._remembered)
+        self.setCurrentWidget(self.unlock)
+        self.unlock.passphrase.setFocus()
+        self._update_countdown()
+
+    def show_recover(self) -> None:
+        self.recover.reset()
+        self.setCurrentWidget(self.recover)
+        self.recover.code.setFocus()
+
+    def _show_problem(self, exc: CareDeskError) -> None:
+        log.warning("the store could not be opened: %s", type(exc).__name__)
+        self.problem.message.show_error(user_message(exc))
+        self.setCurrentWidget(self.problem)
+
+    # -- create ----------------------------------------------------------------
+    def _create(self) -> None:
+        page = self.create
+        if not page.create_button.isEnabled():
+            return
+        first, second = page.passphrase.text(), page.confirm.text()
+        if not first:
+            page.message.show_error("Type a passphrase (at least 10 characters).")
+            return
+        if first != second:
+            page.message.show_error(MISMATCH)
+            return
+        page.message.clear()
+        remember = page.remember.isChecked()
+        self._busy(page.create_button, True)
+
+        def done(result: tuple[Workspace, str]) -> None:
+            self._busy(page.create_button, False)
+            ws, code = result
+            log.info("store created")
+            if remember:
+                self._remembered = ws.store.remember_key()
+            page.reset()
+            self._show_code(ws, code, replaced=False)
+
+        def failed(exc: BaseException) -> None:
+            self._busy(page.create_button, False)
+            if not isinstance(exc, CareDeskError):
+                raise exc
+            page.message.show_error(user_message(exc))
+
+        self.tasks.run(lambda: self.access.create(first, kdf=self.kdf), done, failed, _close_pair)
+
+    def _show_code(self, ws: Workspace, code: str, *, replaced: bool) -> None:
+        self._pending = ws
+        self.code.show_code(code, replaced=replaced)
+        self.setCurrentWidget(self.code)
+        self.code.saved.setFocus()
+
+    def _continue_after_code(self) -> None:
+        ws, self._pending = self._pending, None
+        self.code.reset()
+        if ws is not None:
+            self.unlocked.emit(ws, False)
+
+    # -- unlock ----------------------------------------------------------------
+    def _unlock(self) -> None:
+        page = self.unlock
+        if not page.unlock_button.isEnabled():
+            return
+        secret = page.passphrase.text()
+        if not secret:
+            page.message.show_error("Type your passphrase.")
+            return
+        remember = page.remember.isEnabled() and page.remember.isChecked()
+        self._busy(page.unlock_button, True)
+
+        def done(ws: Workspace) -> None:
+            self._busy(page.unlock_button, False)
+            log.info("unlocked with the passphrase")
+            if remember:
+                self._remembered = ws.store.remember_key()
+            elif page.remember.isEnabled():
+                ws.store.forget_key()
+                self._remembered = False
+            page.reset()
+            self.unlocked.emit(ws, False)
+
+        def failed(exc: BaseException) -> None:
+            self._busy(page.unlock_button, False)
+            if isinstance(exc, (WrongSecret, TooManyAttempts)):
+                log.info("unlock refused: %s", type(exc).__name__)
+                page.passphrase.selectAll()
+            self._refused(page.message, exc)
+
+        self.tasks.run(lambda: self.access.unlock(secret), done, failed, _close_workspace)
+
+    def _update_countdown(self) -> None:
+        if self.access.lockout.wait_seconds() > 0:
+            if not self._countdown.isActive():
+                self._countdown.start()
+            self._tick()
+
+    def _tick(self) -> None:
+        remaining = math.ceil(self.access.lockout.wait_seconds())
+        page = self.unlock
+        if remaining <= 0:
+            self._countdown.stop()
+            page.unlock_button.setEnabled(True)
+            self.recover.recover_button.setEnabled(True)
+            page.message.show_info("You can try again now.")
+            return
+        page.unlock_button.setEnabled(False)
+        self.recover.recover_button.setEnabled(False)
+        text = f"Too many wrong attempts. You can try again in {remaining} s."
+        page.message.show_error(text)
+        if self.currentWidget() is self.recover:
+            self.recover.message.show_error(text)
+
+    # -- recover ---------------------------------------------------------------
+    def _recover(self) -> None:
+        page = self.recover
+        if not page.recover_button.isEnabled():
+            return
+        code, first, second = page.code.text(), page.passphrase.text(), page.confirm.text()
+        if not code.strip():
+            page.message.show_error("Type the recovery code.")
+            return
+        if not first:
+            page.message.show_error("Type a new passphrase (at least 10 characters).")
+            return
+        if first != second:
+            page.message.show_error(MISMATCH)
+            return
+        page.message.clear()
+        self._busy(page.recover_button, True)
+
+        def done(result: tuple[Workspace, str]) -> None:
+            self._busy(page.recover_button, False)
+            ws, new_code = result
+            log.info("passphrase reset with the recovery code")
+            self._remembered = False  # Access.recover forgets any remembered key
+            page.reset()
+            self._show_code(ws, new_code, replaced=True)
+
+        def failed(exc: BaseException) -> None:
+            self._busy(page.recover_button, False)
+            self._refused(page.message, exc)
+
+        self.tasks.run(lambda: self.access.recover(code, first), done, failed, _close_pair)
+
+    # -- demo ------------------------------------------------------------------
+    def open_demo(self) -> None:
+        if self.tasks.busy:
+            return
+        folder, patients, kdf, clock = self.demo_folder, self.demo_patients, self.kdf, self.clock
+        reuse = folder.has_store()
+        self.busy.show_work(
+            "Opening the demo panel" if reuse else "Building the demo panel",
+            "Made-up patients only, kept in their own folder apart from your real data."
+            + ("" if reuse else f" Generating {patients} synthetic patients takes a few seconds."),
+        )
+        self.setCurrentWidget(self.busy)
+
+        def work() -> Workspace:
+            if reuse:
+                return Access(folder, clock).unlock(demo_store.DEMO_PASSPHRASE)
+            ws, _code = demo_store.create_demo_store(folder, patients=patients, clock=clock, kdf=kdf)
+            return ws
+
+        def done(ws: Workspace) -> None:
+            log.info("demo panel opened")
+            self.unlocked.emit(ws, True)
+
+        def failed(exc: BaseException) -> None:
+            self.start()
+            if not isinstance(exc, CareDeskError):
+                raise exc
+            self.welcome.message.show_error("The demo panel could not be opened: " + user_message(exc))
+
+        self.tasks.run(work, done, failed, _close_workspace)
+
+    # -- shared ----------------------------------------------------------------
+    def _refused(self, message: InlineMessage, exc: BaseException) -> None:
+        """A secret was refused or the store cannot be opened: say so where it helps."""
+        if isinstance(exc, (WrongSecret, TooManyAttempts)):
+            message.show_error(user_message(exc))
+            self._update_countdown()
+        elif isinstance(exc, StoreError):
+            self._show_problem(exc)
+        elif isinstance(exc, CareDeskError):
+            message.show_error(user_message(exc))
+        else:
+            raise exc
+
+    def _busy(self, widget: QWidget, on: bool) -> None:
+        widget.setEnabled(not on)
+        if on:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        else:
+            QApplication.restoreOverrideCursor()
+
+    def discard_pending(self) -> None:
+        """Window closing: close a store still waiting behind the recovery-code page."""
+        ws, self._pending = self._pending, None
+        if ws is not None:
+            ws.lock()
+        self.code.reset()
+
+    def shutdown(self) -> None:
+        self._countdown.stop()
+        self.tasks.shutdown()
+        while QApplication.overrideCursor() is not None:
+            QApplication.restoreOverrideCursor()
+        self.discard_pending()
+
+
+def _close_workspace(ws: Workspace) -> None:
+    ws.lock()
+
+
+def _close_pair(result: tuple[Workspace, str]) -> None:
+    result[0].lock()

@@ -1,0 +1,104 @@
+"""The unlocked view: a navigation list on the left, one page per use case on the right.
+
+Pages are registered in PAGES. A page is a QWidget with a `title` and four methods:
+load(workspace), clear() (drop all patient data), selection() -> an id or None, and
+restore(selection). The first page is the home screen, shown after every fresh unlock.
+A page may also have an `open_patient` signal (a patient id): the view then shows that
+patient on the Patients page.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QStackedWidget, QVBoxLayout, QWidget
+
+from caredesk.services.workspace import Workspace
+from caredesk.ui.month.page import MonthPage
+from caredesk.ui.chart.patients_page import PatientsPage
+from caredesk.ui.queue.page import QueuePage
+
+
+class Page(Protocol):
+    title: str
+
+    def load(self, workspace: Workspace) -> None: ...
+    def clear(self) -> None: ...
+    def selection(self) -> Any: ...
+    def restore(self, selection: Any) -> None: ...
+
+
+PAGES: list[Callable[[], QWidget]] = [QueuePage, PatientsPage, MonthPage]
+
+
+class WorkspaceView(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Sections")
+        self.stack = QStackedWidget()
+        self.pages: list[Any] = []
+        for factory in PAGES:
+            page = factory()
+            self.pages.append(page)
+            self.stack.addWidget(page)
+            self.nav.addItem(page.title)
+            # Explicit row height: the stylesheet's item padding is not in Qt's size hint,
+            # so with several items the rows overlapped.
+            item = self.nav.item(self.nav.count() - 1)
+            item.setSizeHint(QSize(0, int(self.nav.fontMetrics().height() * 2.3)))
+            if hasattr(page, "open_patient"):
+                page.open_patient.connect(self.show_patient)
+        width = max(self.nav.fontMetrics().horizontalAdvance(p.title) for p in self.pages)
+        self.nav.setFixedWidth(width + 3 * self.nav.fontMetrics().height())
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        # The title bar is easy to miss: the demo also says so inside the window.
+        self.demo_banner = QLabel("DEMO PANEL: synthetic patients, not real data. Nothing here is about a real person.")
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setAccessibleName("Demo panel notice")
+        self.demo_banner.hide()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.demo_banner)
+        layout.addLayout(row, 1)
+
+    def page(self, cls: type) -> Any:
+        return next(p for p in self.pages if isinstance(p, cls))
+
+    def load(self, workspace: Workspace, *, demo: bool = False) -> None:
+        self.demo_banner.setVisible(demo)
+        self.nav.setCurrentRow(0)  # home: today's queue (restore() may return to another page)
+        for page in self.pages:
+            page.load(workspace)
+
+    def show_page(self, cls: type) -> Any:
+        page = self.page(cls)
+        self.nav.setCurrentRow(self.pages.index(page))
+        return page
+
+    def show_patient(self, patient_id: int) -> None:
+        """The full chart of one patient, on the Patients page."""
+        self.show_page(PatientsPage).select_patient(patient_id)
+
+    def clear(self) -> None:
+        self.demo_banner.hide()
+        for page in self.pages:
+            page.clear()
+
+    def selection(self) -> dict[str, Any]:
+        """Ids only, kept in memory across a lock (never written to settings)."""
+        return {"page": self.nav.currentRow(), **{p.title: p.selection() for p in self.pages}}
+
+    def restore(self, selection: dict[str, Any]) -> None:
+        self.nav.setCurrentRow(selection.get("page", 0))
+        for page in self.pages:
+            page.restore(selection.get(page.title))
