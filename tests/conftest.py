@@ -1,4 +1,5 @@
 """Shared fixtures: real SQLCipher stores in tmp folders, a pinned clock, test keyrings."""
+
 from __future__ import annotations
 
 from datetime import datetime

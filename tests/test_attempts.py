@@ -1,5 +1,6 @@
 """Unanswered attempts hold a patient back a business day; three in a month propose a letter."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from caredesk.domain.attempts import hold_until, letter_proposed, unanswered_in_month
@@ -73,7 +74,7 @@ def test_attempts_in_the_previous_month_do_not_count():
 
 def test_late_evening_attempt_counts_in_the_clinic_month_not_the_utc_one():
     late = _call(_ny(2026, 11, 30, 23, 30), Outcome.VOICEMAIL)
-    assert late.at.astimezone(timezone.utc).month == 12  # already December in UTC
+    assert late.at.astimezone(UTC).month == 12  # already December in UTC
     assert unanswered_in_month([late], Month(2026, 11), NY) == 1
     assert unanswered_in_month([late], Month(2026, 12), NY) == 0
     assert hold_until([late], NY) == date(2026, 12, 1)  # next business day after Mon Nov 30

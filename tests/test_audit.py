@@ -1,8 +1,9 @@
 """The audit trail: hash-chained, and verify finds any change."""
+
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import text
 
@@ -11,7 +12,7 @@ from caredesk.domain.audit import AuditEvent, seal, verify_chain
 
 def _chain(n: int) -> list[AuditEvent]:
     events, prev = [], "0" * 64
-    t0 = datetime(2026, 11, 24, 9, tzinfo=timezone.utc)
+    t0 = datetime(2026, 11, 24, 9, tzinfo=UTC)
     for i in range(1, n + 1):
         e = seal(AuditEvent(seq=i, at=t0 + timedelta(minutes=i), actor="cm", action="unlock", prev_hash=prev))
         events.append(e)

@@ -1,4 +1,5 @@
 """The month's billing codes from whole minutes, consent, conditions and exclusions (SPEC 3)."""
+
 from datetime import date
 
 from caredesk.domain.billing import (
@@ -21,7 +22,11 @@ QHP = StaffType.PHYSICIAN
 
 def _enrolled(program, *, consent=date(2026, 1, 5), start=date(2026, 1, 5), end=None):
     return Enrollment(
-        patient_id=1, program=program, start_date=start, end_date=end, consent_date=consent,
+        patient_id=1,
+        program=program,
+        start_date=start,
+        end_date=end,
+        consent_date=consent,
         consent_method=ConsentMethod.VERBAL if consent else None,
     )
 
@@ -219,8 +224,25 @@ def test_main_program_prefers_complex_then_ccm_then_pcm_bhi_rpm():
 def test_every_code_has_a_source():
     codes = [c.code for c in BILLING_CODES]
     assert len(codes) == len(set(codes))
-    expected = {"99490", "99439", "99487", "99489", "99491", "99437", "99426", "99427", "99484",
-                "99457", "99458", "99470", "99495", "99496", "G0556", "G0557", "G0558"}
+    expected = {
+        "99490",
+        "99439",
+        "99487",
+        "99489",
+        "99491",
+        "99437",
+        "99426",
+        "99427",
+        "99484",
+        "99457",
+        "99458",
+        "99470",
+        "99495",
+        "99496",
+        "G0556",
+        "G0557",
+        "G0558",
+    }
     assert set(codes) == expected
     for c in BILLING_CODES:
         assert c.source.strip() and c.description.strip(), c.code

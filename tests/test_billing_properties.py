@@ -1,4 +1,5 @@
 """Billing properties: more minutes never earn less, caps hold, same input same answer."""
+
 from datetime import date
 
 from hypothesis import given
@@ -20,9 +21,13 @@ minutes_maps = st.dictionaries(st.sampled_from(KEYS), st.integers(min_value=0, m
 
 def _enrollments(programs, consent):
     return tuple(
-        Enrollment(patient_id=1, program=p, start_date=date(2025, 1, 1),
-                   consent_date=date(2025, 1, 1) if consent else None,
-                   consent_method=ConsentMethod.WRITTEN if consent else None)
+        Enrollment(
+            patient_id=1,
+            program=p,
+            start_date=date(2025, 1, 1),
+            consent_date=date(2025, 1, 1) if consent else None,
+            consent_method=ConsentMethod.WRITTEN if consent else None,
+        )
         for p in programs
     )
 
@@ -43,8 +48,9 @@ def _units_by_program(result):
     return totals
 
 
-@given(months, non_conflicting, st.booleans(), st.integers(0, 4), minutes_maps,
-       st.sampled_from(KEYS), st.integers(1, 120))
+@given(
+    months, non_conflicting, st.booleans(), st.integers(0, 4), minutes_maps, st.sampled_from(KEYS), st.integers(1, 120)
+)
 def test_adding_minutes_never_lowers_the_units_earned(month, programs, consent, conditions, minutes, key, extra):
     enrollments = _enrollments(programs, consent)
     before = bill(PatientMonth(month, enrollments, conditions, minutes))
@@ -56,8 +62,7 @@ def test_adding_minutes_never_lowers_the_units_earned(month, programs, consent, 
         assert units_after.get(program, 0) >= units, (program, before, after)
 
 
-@given(months, any_programs, st.booleans(), st.integers(0, 4), minutes_maps,
-       st.sampled_from(KEYS), st.integers(1, 120))
+@given(months, any_programs, st.booleans(), st.integers(0, 4), minutes_maps, st.sampled_from(KEYS), st.integers(1, 120))
 def test_adding_minutes_never_turns_a_billable_month_into_nothing(
     month, programs, consent, conditions, minutes, key, extra
 ):

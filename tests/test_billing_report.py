@@ -1,4 +1,5 @@
 """The month's billing report: rows, CSV and PDF (read back), over a real demo store."""
+
 from __future__ import annotations
 
 import csv
@@ -24,8 +25,9 @@ def demo(tmp_path_factory):
     from caredesk.clock import FixedClock
 
     clock = FixedClock(datetime(2026, 11, 24, 10, 30, tzinfo=ZoneInfo(ZONE)))
-    ws, _ = create_demo_store(DataFolder(tmp_path_factory.mktemp("bill")), patients=60, seed=5, clock=clock,
-                              kdf=FAST_KDF, zone=ZONE)
+    ws, _ = create_demo_store(
+        DataFolder(tmp_path_factory.mktemp("bill")), patients=60, seed=5, clock=clock, kdf=FAST_KDF, zone=ZONE
+    )
     yield ws
     ws.lock()
 
@@ -44,7 +46,7 @@ def test_csv_has_one_line_per_row_with_codes_and_reasons(demo, tmp_path):
     billing_report.write_csv(demo, report, path)
     lines = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert len(lines) == len(report.rows)
-    for line, row in zip(lines, report.rows):
+    for line, row in zip(lines, report.rows, strict=False):
         assert (line["mrn"], line["codes"]) == (row.mrn, row.result.codes_text())
         assert line["reasons"] == "; ".join(row.result.reasons)
         assert int(line["clinical_staff_minutes"]) == row.clinical_minutes

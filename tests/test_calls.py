@@ -1,4 +1,5 @@
 """Working a call against a real store: contact and minutes together, the queue re-ranks."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -15,10 +16,17 @@ from caredesk.services.calls import LETTER_TASK, log_contact
 
 
 def _patient(ws, mrn: str, *, consent: bool = True, status: Status = Status.ACTIVE) -> int:
-    enrollment = Enrollment(patient_id=0, program=Program.CCM, start_date=date(2025, 1, 1),
-                            consent_date=date(2025, 1, 2) if consent else None, consent_method="verbal" if consent else None)
-    p = ws.add_patient(Patient(mrn=mrn, given_name="Test", family_name=f"Patient{mrn}", birth_date=date(1950, 1, 1),
-                               status=status), enrollment)
+    enrollment = Enrollment(
+        patient_id=0,
+        program=Program.CCM,
+        start_date=date(2025, 1, 1),
+        consent_date=date(2025, 1, 2) if consent else None,
+        consent_method="verbal" if consent else None,
+    )
+    p = ws.add_patient(
+        Patient(mrn=mrn, given_name="Test", family_name=f"Patient{mrn}", birth_date=date(1950, 1, 1), status=status),
+        enrollment,
+    )
     with ws.uow() as uow:
         for code in ("E11.9", "I10"):
             uow.conditions.add(Condition(patient_id=p.id, icd10=code, display=code))
@@ -33,13 +41,18 @@ def _contacts(ws, pid):
 
 def test_a_call_stores_the_contact_and_its_minutes_together(workspace):
     pid = _patient(workspace, "C1")
-    logged = log_contact(workspace, pid, outcome="reached", minutes=14, note="Talked about sugars",
-                         follow_up=date(2026, 12, 1))
+    logged = log_contact(
+        workspace, pid, outcome="reached", minutes=14, note="Talked about sugars", follow_up=date(2026, 12, 1)
+    )
     contacts, entries, _ = _contacts(workspace, pid)
     assert [c.id for c in contacts] == [logged.contact.id]
     (entry,) = entries
-    assert (entry.minutes, entry.program, entry.staff_type, entry.contact_id) == (14, Program.CCM,
-                                                                                  StaffType.CLINICAL_STAFF, logged.contact.id)
+    assert (entry.minutes, entry.program, entry.staff_type, entry.contact_id) == (
+        14,
+        Program.CCM,
+        StaffType.CLINICAL_STAFF,
+        logged.contact.id,
+    )
     assert entry.on == date(2026, 11, 24) and contacts[0].follow_up == date(2026, 12, 1)
 
 
@@ -79,10 +92,12 @@ def test_backfilled_call_counts_on_its_own_day(workspace):
 def test_a_reached_call_meets_the_discharge_contact(workspace):
     pid = _patient(workspace, "C5")
     with workspace.uow() as uow:
-        uow.transitions.add(Transition(patient_id=pid, facility="General", admitted_on=None, discharged_on=date(2026, 11, 23)))
+        uow.transitions.add(
+            Transition(patient_id=pid, facility="General", admitted_on=None, discharged_on=date(2026, 11, 23))
+        )
         uow.commit()
     q = CallQueue(workspace)
-    before = [r for r in q.build() if r.patient_id == pid][0]
+    before = next(r for r in q.build() if r.patient_id == pid)
     assert before.entry.reasons[0].text == "Discharged 11/23 - TCM contact due by 11/25"
     logged = log_contact(workspace, pid, outcome="reached", minutes=25)
     assert logged.transition_met
@@ -111,13 +126,13 @@ def test_logging_a_call_reranks_the_queue_and_changes_the_minutes(workspace):
     first = rows[0].patient_id
     log_contact(workspace, first, outcome="reached", minutes=12)
     rows = q.refresh({first})
-    mine = [r for r in rows if r.patient_id == first][0]
+    mine = next(r for r in rows if r.patient_id == first)
     assert (mine.entry.minutes, mine.entry.threshold) == (12, 20)
     assert rows[-1].patient_id == first  # 12 of 20 is less urgent than 0 of 20
     assert q.rows == rows
     # Reaching the threshold ends the minutes chase; only the missing care plan remains.
     log_contact(workspace, first, outcome="reached", minutes=8)
-    mine = [r for r in q.refresh({first}) if r.patient_id == first][0]
+    mine = next(r for r in q.refresh({first}) if r.patient_id == first)
     assert [x.text for x in mine.entry.reasons] == ["No finalized care plan"]
     assert (mine.entry.minutes, mine.entry.threshold) == (20, 40)
 

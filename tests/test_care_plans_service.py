@@ -1,4 +1,5 @@
 """Care-plan use cases against a real store: autosave, finalize, versions, copy given, due plans."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -80,7 +81,9 @@ def test_finalize_numbers_versions_and_keeps_earlier_ones_unchanged(workspace, c
     assert stored[1].content == second_content
     assert _actions(workspace).count(actions.CARE_PLAN_FINALIZED) == 2
     assert cp.version_diff(workspace, pid, 1, 2) == [
-        "Problem 'COPD' added", "Next review changed from 03/01/2027 to 05/01/2027"]
+        "Problem 'COPD' added",
+        "Next review changed from 03/01/2027 to 05/01/2027",
+    ]
 
 
 def test_versions_offer_no_way_to_change_content(workspace):
@@ -95,8 +98,11 @@ def test_a_new_draft_starts_from_the_latest_version(workspace, clock):
     pid = _patient(workspace, "P1")
     content = _ready("hypertension")
     with workspace.uow() as uow:  # a version with no draft kept, as an imported or demo plan
-        uow.care_plans.add_version(CarePlanVersion(patient_id=pid, number=1, content=content,
-                                                   finalized_at=clock.now(), finalized_by="Nurse Kim"))
+        uow.care_plans.add_version(
+            CarePlanVersion(
+                patient_id=pid, number=1, content=content, finalized_at=clock.now(), finalized_by="Nurse Kim"
+            )
+        )
         uow.commit()
     draft = cp.get_draft(workspace, pid)
     assert draft.content == content and draft.updated_at is None

@@ -1,10 +1,11 @@
 """The patient's care-plan PDF, read back: sections, goals, fonts, pages, metadata, type size."""
+
 from __future__ import annotations
 
 import io
 import re
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -15,32 +16,54 @@ from caredesk.pdf.careplan import PlanContacts, goal_words, render_care_plan
 
 NAME = "José Núñez"
 BORN = date(1947, 2, 9)
-GENERATED = datetime(2026, 11, 24, 10, 30, tzinfo=timezone.utc)
-SECTIONS = ("My care plan", "My health concerns", "My goals", "What I will do", "What my care team will do",
-            "My medicines", "Who to call", "Next review")
+GENERATED = datetime(2026, 11, 24, 10, 30, tzinfo=UTC)
+SECTIONS = (
+    "My care plan",
+    "My health concerns",
+    "My goals",
+    "What I will do",
+    "What my care team will do",
+    "My medicines",
+    "Who to call",
+    "Next review",
+)
 
 
 def small_plan() -> CarePlanContent:
     return CarePlanContent(
         problems=(
             Problem(
-                title="Type 2 diabetes", condition_icd10="E11.9", plain="My blood sugar needs watching.",
+                title="Type 2 diabetes",
+                condition_icd10="E11.9",
+                plain="My blood sugar needs watching.",
                 goals=(
                     Goal(measure="A1c", target="below 8%", target_date=date(2027, 3, 1), plain="Bring my A1c under 8."),
-                    Goal(measure="Fasting glucose", target="80-130 mg/dL", target_date=date(2027, 2, 1),
-                         status=GoalStatus.IN_PROGRESS),
+                    Goal(
+                        measure="Fasting glucose",
+                        target="80-130 mg/dL",
+                        target_date=date(2027, 2, 1),
+                        status=GoalStatus.IN_PROGRESS,
+                    ),
                 ),
                 interventions=(
-                    Intervention(action="Take diabetes medicines", owner=Owner.PATIENT, frequency="daily",
-                                 plain="Take my diabetes pills every day."),
+                    Intervention(
+                        action="Take diabetes medicines",
+                        owner=Owner.PATIENT,
+                        frequency="daily",
+                        plain="Take my diabetes pills every day.",
+                    ),
                     Intervention(action="Order A1c", owner=Owner.PCP, frequency="every 3 months"),
                     Intervention(action="Diabetes class referral", owner=Owner.COMMUNITY, frequency="once"),
                 ),
             ),
-            Problem(title="High blood pressure", condition_icd10="I10",
-                    goals=(Goal(measure="Home blood pressure", target="below 140/90", target_date=date(2027, 1, 15)),),
-                    interventions=(Intervention(action="Review readings on call", owner=Owner.CARE_MANAGER,
-                                                frequency="monthly"),)),
+            Problem(
+                title="High blood pressure",
+                condition_icd10="I10",
+                goals=(Goal(measure="Home blood pressure", target="below 140/90", target_date=date(2027, 1, 15)),),
+                interventions=(
+                    Intervention(action="Review readings on call", owner=Owner.CARE_MANAGER, frequency="monthly"),
+                ),
+            ),
         ),
         symptom_management="Call the clinic for new or worse symptoms.",
         next_review=date(2027, 2, 20),
@@ -53,15 +76,23 @@ def long_plan() -> CarePlanContent:
     return CarePlanContent(
         problems=tuple(
             Problem(
-                title=f"Concern {p + 1}", plain=f"Health concern number {p + 1} in my own words.",
+                title=f"Concern {p + 1}",
+                plain=f"Health concern number {p + 1} in my own words.",
                 goals=tuple(
-                    Goal(measure=f"Measure {p + 1}.{g + 1}", target="a healthy range",
-                         target_date=date(2027, 1 + g, 10), plain=f"Goal {p + 1}.{g + 1}: keep this measure in a healthy range.")
+                    Goal(
+                        measure=f"Measure {p + 1}.{g + 1}",
+                        target="a healthy range",
+                        target_date=date(2027, 1 + g, 10),
+                        plain=f"Goal {p + 1}.{g + 1}: keep this measure in a healthy range.",
+                    )
                     for g in range(4)
                 ),
                 interventions=tuple(
-                    Intervention(action=f"Action {p + 1}.{i + 1} to support the goals", owner=owners[(p + i) % len(owners)],
-                                 frequency="weekly")
+                    Intervention(
+                        action=f"Action {p + 1}.{i + 1} to support the goals",
+                        owner=owners[(p + i) % len(owners)],
+                        frequency="weekly",
+                    )
                     for i in range(3)
                 ),
             )
@@ -72,21 +103,38 @@ def long_plan() -> CarePlanContent:
 
 
 def version(content: CarePlanContent, number: int = 2) -> CarePlanVersion:
-    return CarePlanVersion(patient_id=1, number=number, content=content,
-                           finalized_at=datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc), finalized_by="Ana Ruiz, RN")
+    return CarePlanVersion(
+        patient_id=1,
+        number=number,
+        content=content,
+        finalized_at=datetime(2026, 11, 20, 15, 0, tzinfo=UTC),
+        finalized_by="Ana Ruiz, RN",
+    )
 
 
 MEDS = [
     Medication(patient_id=1, name="Metformin", dose="500 mg", frequency="twice a day with meals"),
     Medication(patient_id=1, name="Lisinopril", dose="10 mg", frequency="once a day"),
 ]
-CONTACTS = PlanContacts(care_manager_name="Ana Ruiz, RN", care_manager_phone="(555) 019-0001",
-                        practice_name="Demo Family Medicine", practice_phone="(555) 019-0000")
+CONTACTS = PlanContacts(
+    care_manager_name="Ana Ruiz, RN",
+    care_manager_phone="(555) 019-0001",
+    practice_name="Demo Family Medicine",
+    practice_phone="(555) 019-0000",
+)
 
 
 def render(content: CarePlanContent, *, large_print: bool = False, name: str = NAME) -> bytes:
-    return render_care_plan(patient_name=name, birth_date=BORN, version=version(content), content=content,
-                            medications=MEDS, contacts=CONTACTS, large_print=large_print, generated=GENERATED)
+    return render_care_plan(
+        patient_name=name,
+        birth_date=BORN,
+        version=version(content),
+        content=content,
+        medications=MEDS,
+        contacts=CONTACTS,
+        large_print=large_print,
+        generated=GENERATED,
+    )
 
 
 def texts(data: bytes) -> list[str]:
@@ -199,24 +247,43 @@ def test_large_print_is_16_pt_and_takes_more_pages(long_pdfs):
 
 
 def test_goal_wording_falls_back_to_measure_target_and_date():
-    assert goal_words(Goal(measure="weight", target="5% lower", target_date=date(2027, 5, 1))) == \
-        "Weight: 5% lower by May 1, 2027"
+    assert (
+        goal_words(Goal(measure="weight", target="5% lower", target_date=date(2027, 5, 1)))
+        == "Weight: 5% lower by May 1, 2027"
+    )
     assert goal_words(Goal(measure="A1c", plain="  Bring my A1c under 8. ")) == "Bring my A1c under 8."
 
 
 def test_contacts_come_from_the_care_team_with_placeholders_otherwise():
     team = [
-        CareTeamMember(patient_id=1, name="Dr. Amara Okafor", role="PCP", organization="Demo Family Medicine",
-                       phone="(555) 019-0000"),
+        CareTeamMember(
+            patient_id=1,
+            name="Dr. Amara Okafor",
+            role="PCP",
+            organization="Demo Family Medicine",
+            phone="(555) 019-0000",
+        ),
         CareTeamMember(patient_id=1, name="Ana Ruiz, RN", role="Care manager", phone="(555) 019-0001"),
     ]
     c = PlanContacts.from_care_team(team)
     assert (c.care_manager_name, c.care_manager_phone) == ("Ana Ruiz, RN", "(555) 019-0001")
     assert (c.practice_name, c.practice_phone, c.after_hours_phone) == ("Demo Family Medicine", "(555) 019-0000", "")
     empty = PlanContacts.from_care_team([])
-    text = flat(" ".join(texts(render_care_plan(
-        patient_name=NAME, birth_date=BORN, version=None, content=CarePlanContent(), medications=[], contacts=empty,
-        generated=GENERATED))))
+    text = flat(
+        " ".join(
+            texts(
+                render_care_plan(
+                    patient_name=NAME,
+                    birth_date=BORN,
+                    version=None,
+                    content=CarePlanContent(),
+                    medications=[],
+                    contacts=empty,
+                    generated=GENERATED,
+                )
+            )
+        )
+    )
     assert "My care manager" in text and "after-hours message" in text and "911" in text
     assert "draft" in text.lower() and "No medicines are listed" in text
 
@@ -230,11 +297,21 @@ def _last_body_line(text: str) -> str:
 @pytest.mark.parametrize("large_print", [False, True])
 @pytest.mark.parametrize("medicines", [0, 2, 9, 30])
 def test_short_and_long_plans_never_end_a_page_on_a_heading(large_print, medicines):
-    meds = [Medication(patient_id=1, name=f"Medicine number {i}", dose="10 mg", frequency="once a day, in the morning")
-            for i in range(medicines)]
+    meds = [
+        Medication(patient_id=1, name=f"Medicine number {i}", dose="10 mg", frequency="once a day, in the morning")
+        for i in range(medicines)
+    ]
     for content in (small_plan(), long_plan()):
-        data = render_care_plan(patient_name=NAME, birth_date=BORN, version=version(content), content=content,
-                                medications=meds, contacts=CONTACTS, large_print=large_print, generated=GENERATED)
+        data = render_care_plan(
+            patient_name=NAME,
+            birth_date=BORN,
+            version=version(content),
+            content=content,
+            medications=meds,
+            contacts=CONTACTS,
+            large_print=large_print,
+            generated=GENERATED,
+        )
         pages = texts(data)
         for text in pages:
             assert _last_body_line(text) not in SECTIONS, _last_body_line(text)
@@ -248,11 +325,17 @@ def test_short_and_long_plans_never_end_a_page_on_a_heading(large_print, medicin
 def test_a_plain_wording_that_says_when_needs_no_how_often():
     from caredesk.pdf.careplan import intervention_words
 
-    assert intervention_words(Intervention(action="BP log", owner=Owner.PATIENT, frequency="daily",
-                                           plain="Check my blood pressure every morning.")) == \
-        ("Check my blood pressure every morning.", "")
-    assert intervention_words(Intervention(action="Call clinic", owner=Owner.PATIENT, frequency="as needed",
-                                           plain="Call the clinic if I gain weight.")) == \
-        ("Call the clinic if I gain weight.", "as needed")
-    assert intervention_words(Intervention(action="Order A1c", owner=Owner.PCP, frequency="every 3 months")) == \
-        ("Order A1c", "every 3 months")
+    assert intervention_words(
+        Intervention(
+            action="BP log", owner=Owner.PATIENT, frequency="daily", plain="Check my blood pressure every morning."
+        )
+    ) == ("Check my blood pressure every morning.", "")
+    assert intervention_words(
+        Intervention(
+            action="Call clinic", owner=Owner.PATIENT, frequency="as needed", plain="Call the clinic if I gain weight."
+        )
+    ) == ("Call the clinic if I gain weight.", "as needed")
+    assert intervention_words(Intervention(action="Order A1c", owner=Owner.PCP, frequency="every 3 months")) == (
+        "Order A1c",
+        "every 3 months",
+    )

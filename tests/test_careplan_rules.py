@@ -1,4 +1,5 @@
 """Care-plan rules with plain values: what blocks finalize, what a diff says, what templates fill in."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -16,7 +17,8 @@ TODAY = date(2026, 11, 24)
 
 def _plan(**changes) -> CarePlanContent:
     dm = Problem(
-        title="Diabetes", condition_icd10="E11.9",
+        title="Diabetes",
+        condition_icd10="E11.9",
         goals=(Goal(measure="A1c", target="< 8%", target_date=date(2027, 2, 22), status=GoalStatus.IN_PROGRESS),),
         interventions=(Intervention(action="Order A1c", owner=Owner.PCP, frequency="every 3 months"),),
     )
@@ -60,13 +62,20 @@ def test_diff_names_changed_items():
     dm = old.problems[0]
     new_dm = replace(
         dm,
-        goals=(replace(dm.goals[0], target="< 7.5%", status=GoalStatus.MET),
-               Goal(measure="Fasting glucose", target="80-130", target_date=date(2027, 1, 1))),
+        goals=(
+            replace(dm.goals[0], target="< 7.5%", status=GoalStatus.MET),
+            Goal(measure="Fasting glucose", target="80-130", target_date=date(2027, 1, 1)),
+        ),
         interventions=(replace(dm.interventions[0], owner=Owner.CARE_MANAGER),),
     )
     copd = Problem(title="COPD")
-    new = replace(old, problems=(new_dm, copd), barriers="Lives alone; no car", strengths="Daughter helps",
-                  next_review=date(2027, 5, 1))
+    new = replace(
+        old,
+        problems=(new_dm, copd),
+        barriers="Lives alone; no car",
+        strengths="Daughter helps",
+        next_review=date(2027, 5, 1),
+    )
     assert diff(old, new) == [
         "Problem 'Diabetes': goal 'A1c' target changed from '< 8%' to '< 7.5%'",
         "Problem 'Diabetes': goal 'A1c' status changed from 'in progress' to 'met'",
@@ -118,8 +127,9 @@ def test_template_prefills_goals_and_interventions():
 
 
 def test_template_is_picked_from_the_condition_code():
-    assert [template_for_icd10(c) for c in ("E11.9", "e11.65", "I10", "I11.0", "I50.22", "J44.1", "F32.A", "F33.1")] == [
-        "diabetes", "diabetes", "hypertension", "hypertension", "heart failure", "copd", "depression", "depression"]
+    assert [
+        template_for_icd10(c) for c in ("E11.9", "e11.65", "I10", "I11.0", "I50.22", "J44.1", "F32.A", "F33.1")
+    ] == ["diabetes", "diabetes", "hypertension", "hypertension", "heart failure", "copd", "depression", "depression"]
     assert template_for_icd10("N18.3") is None and template_for_icd10("") is None
     assert set(TEMPLATES) == {"diabetes", "hypertension", "heart failure", "copd", "depression"}
 

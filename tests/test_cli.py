@@ -1,4 +1,5 @@
 """The `caredesk` command, run as a real process: happy paths and bad input."""
+
 from __future__ import annotations
 
 import hashlib
@@ -59,8 +60,13 @@ def store(tmp_path, clock) -> DataFolder:
     )
     with ws.uow() as uow:
         uow.enrollments.add(
-            Enrollment(patient_id=p.id, program=Program.CCM, start_date=date(2025, 1, 1),
-                       consent_date=date(2025, 1, 1), consent_method="verbal")
+            Enrollment(
+                patient_id=p.id,
+                program=Program.CCM,
+                start_date=date(2025, 1, 1),
+                consent_date=date(2025, 1, 1),
+                consent_method="verbal",
+            )
         )
         uow.commit()
     ws.lock()
@@ -156,8 +162,12 @@ def test_missing_passphrase_file_is_reported(store, tmp_path):
 
 
 def test_change_passphrase_then_old_fails_and_new_works(store):
-    r = run("change-passphrase", "--data-dir", str(store.path),
-            env={**pw_env(), "CAREDESK_NEW_PASSPHRASE": "the new passphrase"})
+    r = run(
+        "change-passphrase",
+        "--data-dir",
+        str(store.path),
+        env={**pw_env(), "CAREDESK_NEW_PASSPHRASE": "the new passphrase"},
+    )
     assert r.returncode == 0, r.stderr
     assert_clean_failure(run("verify", "--data-dir", str(store.path), env=pw_env()), 3, "not correct")
     ok = run("patients", "--json", "--data-dir", str(store.path), env={"CAREDESK_PASSPHRASE": "the new passphrase"})
@@ -166,8 +176,12 @@ def test_change_passphrase_then_old_fails_and_new_works(store):
 
 def test_change_passphrase_with_a_wrong_old_one_changes_nothing(store):
     before = hashlib.sha256(store.key.read_bytes()).hexdigest()
-    r = run("change-passphrase", "--data-dir", str(store.path),
-            env={"CAREDESK_PASSPHRASE": "wrong passphrase", "CAREDESK_NEW_PASSPHRASE": "the new passphrase"})
+    r = run(
+        "change-passphrase",
+        "--data-dir",
+        str(store.path),
+        env={"CAREDESK_PASSPHRASE": "wrong passphrase", "CAREDESK_NEW_PASSPHRASE": "the new passphrase"},
+    )
     assert_clean_failure(r, 3, "not correct")
     assert hashlib.sha256(store.key.read_bytes()).hexdigest() == before
 
@@ -178,8 +192,14 @@ def test_recovery_code_resets_a_forgotten_passphrase(tmp_path, clock):
     ws.lock()
     code_file = tmp_path / "code.txt"
     code_file.write_text(code + "\n")
-    r = run("change-passphrase", "--data-dir", str(folder.path), "--recovery-code-file", str(code_file),
-            env={"CAREDESK_NEW_PASSPHRASE": "after forgetting it"})
+    r = run(
+        "change-passphrase",
+        "--data-dir",
+        str(folder.path),
+        "--recovery-code-file",
+        str(code_file),
+        env={"CAREDESK_NEW_PASSPHRASE": "after forgetting it"},
+    )
     assert r.returncode == 0, r.stderr
     assert "Recovery code" in r.stdout
     ok = run("verify", "--data-dir", str(folder.path), env={"CAREDESK_PASSPHRASE": "after forgetting it"})
@@ -236,19 +256,47 @@ def test_queue_lists_patients_with_reasons(store):
 
 
 def test_queue_bad_date_and_limit(store):
-    assert_clean_failure(run("queue", "--date", "24/11/2026", "--data-dir", str(store.path), env=pw_env()), 1,
-                         "--date: must be a date written YYYY-MM-DD")
+    assert_clean_failure(
+        run("queue", "--date", "24/11/2026", "--data-dir", str(store.path), env=pw_env()),
+        1,
+        "--date: must be a date written YYYY-MM-DD",
+    )
     assert_clean_failure(run("queue", "--limit", "0", "--data-dir", str(store.path), env=pw_env()), 2, "--limit")
 
 
 def test_log_contact_then_the_report_counts_it(store, tmp_path):
-    r = run("log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes", "21", "--date", "2026-11-02",
-            "--note", "BP log reviewed", "--data-dir", str(store.path), env=pw_env())
+    r = run(
+        "log-contact",
+        "--mrn",
+        "T0001",
+        "--outcome",
+        "reached",
+        "--minutes",
+        "21",
+        "--date",
+        "2026-11-02",
+        "--note",
+        "BP log reviewed",
+        "--data-dir",
+        str(store.path),
+        env=pw_env(),
+    )
     assert r.returncode == 0, r.stderr
     assert "Logged reached for T0001, 21 min CCM." in r.stdout
     csv_path, pdf_path = tmp_path / "b.csv", tmp_path / "b.pdf"
-    rep = run("report", "billing", "--month", "2026-11", "--csv", str(csv_path), "--pdf", str(pdf_path),
-              "--data-dir", str(store.path), env=pw_env())
+    rep = run(
+        "report",
+        "billing",
+        "--month",
+        "2026-11",
+        "--csv",
+        str(csv_path),
+        "--pdf",
+        str(pdf_path),
+        "--data-dir",
+        str(store.path),
+        env=pw_env(),
+    )
     assert rep.returncode == 0, rep.stderr
     assert "1 enrolled patients" in rep.stdout and "21 minutes" in rep.stdout
     line = csv_path.read_text(encoding="utf-8").splitlines()[1]
@@ -261,7 +309,10 @@ def test_log_contact_then_the_report_counts_it(store, tmp_path):
     [
         (["--mrn", "NOPE", "--outcome", "reached", "--minutes", "5"], "No patient with MRN NOPE"),
         (["--mrn", "T0001", "--outcome", "maybe", "--minutes", "5"], "outcome: must be one of"),
-        (["--mrn", "T0001", "--outcome", "reached", "--minutes", "5", "--date", "2999-01-01"], "date: cannot be in the future"),
+        (
+            ["--mrn", "T0001", "--outcome", "reached", "--minutes", "5", "--date", "2999-01-01"],
+            "date: cannot be in the future",
+        ),
         (["--mrn", "T0001", "--outcome", "reached", "--minutes", "-3"], "minutes: must be a whole number"),
     ],
 )

@@ -1,9 +1,10 @@
 """`caredesk print-plan` and `print-plans` as a user runs them, over a real encrypted store."""
+
 from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -18,18 +19,27 @@ from tests.test_cli import assert_clean_failure, pw_env, run
 
 def plan(goal: str) -> CarePlanContent:
     return CarePlanContent(
-        problems=(Problem(title="Type 2 diabetes", plain="My blood sugar needs watching.",
-                          goals=(Goal(measure="A1c", target="below 8%", target_date=date(2027, 3, 1), plain=goal),),
-                          interventions=(Intervention(action="Take pills", owner=Owner.PATIENT, frequency="daily"),)),),
+        problems=(
+            Problem(
+                title="Type 2 diabetes",
+                plain="My blood sugar needs watching.",
+                goals=(Goal(measure="A1c", target="below 8%", target_date=date(2027, 3, 1), plain=goal),),
+                interventions=(Intervention(action="Take pills", owner=Owner.PATIENT, frequency="daily"),),
+            ),
+        ),
         next_review=date(2027, 2, 20),
     )
 
 
 def finalized(pid: int, number: int, goal: str, given: bool = False) -> CarePlanVersion:
     return CarePlanVersion(
-        patient_id=pid, number=number, content=plan(goal),
-        finalized_at=datetime(2026, 11, number, 15, 0, tzinfo=timezone.utc), finalized_by="Ana Ruiz, RN",
-        given_on=date(2026, 11, 21) if given else None, given_method=GivenMethod.IN_PERSON if given else None,
+        patient_id=pid,
+        number=number,
+        content=plan(goal),
+        finalized_at=datetime(2026, 11, number, 15, 0, tzinfo=UTC),
+        finalized_by="Ana Ruiz, RN",
+        given_on=date(2026, 11, 21) if given else None,
+        given_method=GivenMethod.IN_PERSON if given else None,
     )
 
 
@@ -53,8 +63,15 @@ def store(tmp_path_factory) -> DataFolder:
             uow.care_plans.add_version(finalized(b.id, 1, "Walk 20 minutes most days.", given=True))
             uow.care_plans.add_version(finalized(c.id, 3, "Take my blood thinner every day."))
             uow.medications.add(Medication(patient_id=a.id, name="Metformin", dose="500 mg", frequency="twice a day"))
-            uow.care_team.add(CareTeamMember(patient_id=a.id, name="Dr. Amara Okafor", role="PCP",
-                                             organization="Demo Family Medicine", phone="(555) 019-0000"))
+            uow.care_team.add(
+                CareTeamMember(
+                    patient_id=a.id,
+                    name="Dr. Amara Okafor",
+                    role="PCP",
+                    organization="Demo Family Medicine",
+                    phone="(555) 019-0000",
+                )
+            )
             uow.commit()
     finally:
         ws.lock()
@@ -91,36 +108,79 @@ def test_print_plan_writes_the_latest_version(store, tmp_path):
 
 def test_print_plan_an_earlier_version_in_large_print(store, tmp_path):
     out = tmp_path / "v1.pdf"
-    r = run("print-plan", "--data-dir", str(store.path), "--mrn", "P0001", "--out", str(out), "--version", "1",
-            "--large-print", env=pw_env())
+    r = run(
+        "print-plan",
+        "--data-dir",
+        str(store.path),
+        "--mrn",
+        "P0001",
+        "--out",
+        str(out),
+        "--version",
+        "1",
+        "--large-print",
+        env=pw_env(),
+    )
     assert r.returncode == 0, r.stderr
     assert "Bring my A1c under 9." in pdf_text(out)
 
 
 def test_print_plan_unknown_mrn(store, tmp_path):
-    r = run("print-plan", "--data-dir", str(store.path), "--mrn", "NOPE", "--out", str(tmp_path / "x.pdf"), env=pw_env())
+    r = run(
+        "print-plan", "--data-dir", str(store.path), "--mrn", "NOPE", "--out", str(tmp_path / "x.pdf"), env=pw_env()
+    )
     assert_clean_failure(r, 1, "No patient with MRN NOPE.")
     assert not (tmp_path / "x.pdf").exists()
 
 
 def test_print_plan_without_a_finalized_plan(store, tmp_path):
-    r = run("print-plan", "--data-dir", str(store.path), "--mrn", "P0004", "--out", str(tmp_path / "x.pdf"), env=pw_env())
+    r = run(
+        "print-plan", "--data-dir", str(store.path), "--mrn", "P0004", "--out", str(tmp_path / "x.pdf"), env=pw_env()
+    )
     assert_clean_failure(r, 1, "No finalized care plan for MRN P0004.")
     assert not (tmp_path / "x.pdf").exists()
 
 
 def test_print_plan_a_version_that_does_not_exist(store, tmp_path):
-    r = run("print-plan", "--data-dir", str(store.path), "--mrn", "P0001", "--out", str(tmp_path / "x.pdf"),
-            "--version", "7", env=pw_env())
+    r = run(
+        "print-plan",
+        "--data-dir",
+        str(store.path),
+        "--mrn",
+        "P0001",
+        "--out",
+        str(tmp_path / "x.pdf"),
+        "--version",
+        "7",
+        env=pw_env(),
+    )
     assert_clean_failure(r, 1, "MRN P0001 has no care plan version 7 (versions: 1, 2).")
-    r = run("print-plan", "--data-dir", str(store.path), "--mrn", "P0001", "--out", str(tmp_path / "x.pdf"),
-            "--version", "0", env=pw_env())
+    r = run(
+        "print-plan",
+        "--data-dir",
+        str(store.path),
+        "--mrn",
+        "P0001",
+        "--out",
+        str(tmp_path / "x.pdf"),
+        "--version",
+        "0",
+        env=pw_env(),
+    )
     assert_clean_failure(r, 2, "--version must be 1 or more")
 
 
 def test_print_plan_into_a_missing_folder(store, tmp_path):
-    r = run("print-plan", "--data-dir", str(store.path), "--mrn", "P0001", "--out", str(tmp_path / "no" / "x.pdf"),
-            env=pw_env())
+    r = run(
+        "print-plan",
+        "--data-dir",
+        str(store.path),
+        "--mrn",
+        "P0001",
+        "--out",
+        str(tmp_path / "no" / "x.pdf"),
+        env=pw_env(),
+    )
     assert_clean_failure(r, 1, "does not exist")
 
 
@@ -166,8 +226,9 @@ def test_practice_details_from_the_cli_are_checked_and_used_on_the_copy(tmp_path
     assert_clean_failure(bad, 1, "after-hours phone: must have 7 to 15 digits")
     shown = run("practice", *d, env=pw_env())
     assert shown.returncode == 0 and "name            -" in shown.stdout  # nothing was saved
-    ok = run("practice", *d, "--name", "Sam Rivera", "--credentials", "RN", "--after-hours", "(555) 019-4300",
-             env=pw_env())
+    ok = run(
+        "practice", *d, "--name", "Sam Rivera", "--credentials", "RN", "--after-hours", "(555) 019-4300", env=pw_env()
+    )
     assert ok.returncode == 0, ok.stderr
     assert "Saved." in ok.stdout and "name            Sam Rivera" in ok.stdout
     out = tmp_path / "plan.pdf"

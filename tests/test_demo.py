@@ -1,4 +1,5 @@
 """The synthetic demo panel: deterministic, realistic, consistent, never in the future."""
+
 from __future__ import annotations
 
 import hashlib
@@ -226,8 +227,10 @@ def test_outcomes_are_mostly_reached_with_some_unanswered(panel):
 def test_high_risk_patients_are_called_more_often_than_low_risk(panel):
     contacts = Counter(c.patient_id for c in panel.contacts)
     active = [p for p in panel.patients if p.status is Status.ACTIVE]
-    mean = {t: sum(contacts[p.id] for p in active if p.risk_tier is t) / sum(p.risk_tier is t for p in active)
-            for t in RiskTier}
+    mean = {
+        t: sum(contacts[p.id] for p in active if p.risk_tier is t) / sum(p.risk_tier is t for p in active)
+        for t in RiskTier
+    }
     assert mean[RiskTier.HIGH] > 1.5 * mean[RiskTier.MEDIUM] > 1.5 * mean[RiskTier.LOW] > 0
 
 
@@ -274,9 +277,22 @@ def test_discharge_calls_are_logged_as_contacts(panel):
 
 def test_references_are_consistent(panel):
     patient_ids = {p.id for p in panel.patients}
-    for field in ("enrollments", "conditions", "allergies", "medications", "care_team", "observations",
-                  "contacts", "time_entries", "tasks", "transitions", "assessments", "referrals",
-                  "care_plan_versions", "care_plan_drafts"):
+    for field in (
+        "enrollments",
+        "conditions",
+        "allergies",
+        "medications",
+        "care_team",
+        "observations",
+        "contacts",
+        "time_entries",
+        "tasks",
+        "transitions",
+        "assessments",
+        "referrals",
+        "care_plan_versions",
+        "care_plan_drafts",
+    ):
         assert {r.patient_id for r in getattr(panel, field)} <= patient_ids, field
     contacts = {c.id: c for c in panel.contacts}
     assert list(contacts) == list(range(1, len(panel.contacts) + 1))

@@ -1,4 +1,5 @@
 """The demo panel written to a real store reads back whole and valid."""
+
 from __future__ import annotations
 
 from caredesk.demo import generate_panel
@@ -8,7 +9,9 @@ from tests.conftest import FAST_KDF, ZONE
 
 
 def test_a_170_patient_demo_store_reads_back_every_record(tmp_path, clock):
-    ws, _code = create_demo_store(DataFolder(tmp_path / "demo"), patients=170, seed=3, clock=clock, kdf=FAST_KDF, zone=ZONE)
+    ws, _code = create_demo_store(
+        DataFolder(tmp_path / "demo"), patients=170, seed=3, clock=clock, kdf=FAST_KDF, zone=ZONE
+    )
     try:
         panel = generate_panel(patients=170, seed=3, today=ws.today(), tz=ws.tz)
         listed = ws.patient_list()

@@ -1,7 +1,8 @@
 """Domain records validate themselves and name the field; calendar rules."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,7 +24,7 @@ from caredesk.errors import ValidationError
 
 
 def _patient(**kw):
-    base = dict(mrn="M1", given_name="Ann", family_name="Lee", birth_date=date(1950, 5, 1))
+    base = {"mrn": "M1", "given_name": "Ann", "family_name": "Lee", "birth_date": date(1950, 5, 1)}
     base.update(kw)
     return Patient(**base)
 
@@ -86,7 +87,7 @@ def test_observation_ranges_catch_typing_slips():
 def test_contact_times_must_be_aware():
     with pytest.raises(ValidationError, match="contact time"):
         Contact(patient_id=1, at=datetime(2026, 1, 1, 9), channel="phone", outcome="reached")
-    c = Contact(patient_id=1, at=datetime(2026, 1, 1, 9, tzinfo=timezone.utc), channel="phone", outcome="no answer")
+    c = Contact(patient_id=1, at=datetime(2026, 1, 1, 9, tzinfo=UTC), channel="phone", outcome="no answer")
     assert c.outcome is Outcome.NO_ANSWER and not c.outcome.answered
 
 
@@ -94,8 +95,12 @@ def test_contact_times_must_be_aware():
 def test_time_entry_minutes_are_whole_and_sane(minutes):
     with pytest.raises(ValidationError, match="minutes"):
         TimeEntry(
-            patient_id=1, on=date(2026, 1, 1), minutes=minutes, activity=Activity.CALL,
-            staff_type=StaffType.CLINICAL_STAFF, program=Program.CCM,
+            patient_id=1,
+            on=date(2026, 1, 1),
+            minutes=minutes,
+            activity=Activity.CALL,
+            staff_type=StaffType.CLINICAL_STAFF,
+            program=Program.CCM,
         )
 
 
@@ -121,7 +126,7 @@ def test_month_instants_follow_the_clinic_zone():
     assert nov.start_instant(ny).utcoffset().total_seconds() == -4 * 3600  # still EDT on 1 Nov 00:00
     assert nov.end_instant(ny) == datetime(2026, 12, 1, tzinfo=ny)
     # 23:59 on 30 Nov in New York is already 1 Dec in UTC: the clinic's date wins.
-    late = datetime(2026, 12, 1, 4, 59, tzinfo=timezone.utc)
+    late = datetime(2026, 12, 1, 4, 59, tzinfo=UTC)
     assert local_date(late, ny) == date(2026, 11, 30) and nov.contains(local_date(late, ny))
 
 
@@ -131,7 +136,9 @@ def test_care_plan_content_round_trips_through_its_dict():
             Problem(
                 title="Diabetes",
                 condition_icd10="E11.9",
-                goals=(Goal(measure="A1c", target="< 8%", target_date=date(2027, 3, 1), status=GoalStatus.IN_PROGRESS),),
+                goals=(
+                    Goal(measure="A1c", target="< 8%", target_date=date(2027, 3, 1), status=GoalStatus.IN_PROGRESS),
+                ),
                 interventions=(Intervention(action="Check sugar daily", owner=Owner.PATIENT, frequency="daily"),),
             ),
         ),
@@ -141,16 +148,30 @@ def test_care_plan_content_round_trips_through_its_dict():
     assert CarePlanContent.from_dict(content.to_dict()) == content
 
 
-@pytest.mark.parametrize(("text", "expected"), [("03/04/1948", date(1948, 3, 4)), ("3/4/1948", date(1948, 3, 4)),
-                                                ("1948-03-04", date(1948, 3, 4)), (" 12/31/1950 ", date(1950, 12, 31))])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("03/04/1948", date(1948, 3, 4)),
+        ("3/4/1948", date(1948, 3, 4)),
+        ("1948-03-04", date(1948, 3, 4)),
+        (" 12/31/1950 ", date(1950, 12, 31)),
+    ],
+)
 def test_typed_dates_us_or_iso(text, expected):
     from caredesk.domain.checks import parse_typed_date
 
     assert parse_typed_date("date of birth", text) == expected
 
 
-@pytest.mark.parametrize(("text", "message"), [("31/12/1950", "not a real calendar date"), ("02/30/2001", "not a real"),
-                                               ("March 4", "MM/DD/YYYY"), ("", "MM/DD/YYYY")])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("31/12/1950", "not a real calendar date"),
+        ("02/30/2001", "not a real"),
+        ("March 4", "MM/DD/YYYY"),
+        ("", "MM/DD/YYYY"),
+    ],
+)
 def test_bad_typed_dates_name_the_field(text, message):
     from caredesk.domain.checks import parse_typed_date
 

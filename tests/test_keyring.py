@@ -1,4 +1,5 @@
 """'Remember on this computer': only with a secure keyring; nothing on disk otherwise."""
+
 from __future__ import annotations
 
 import keyring

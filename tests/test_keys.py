@@ -1,4 +1,5 @@
 """The key file: wrapping, unwrapping, recovery codes and passphrase rules."""
+
 from __future__ import annotations
 
 import json

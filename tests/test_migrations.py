@@ -1,4 +1,5 @@
 """Alembic: the migrated schema is the ORM's, older stores are upgraded, audit is append-only."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
@@ -29,9 +30,23 @@ def test_every_table_of_the_domain_exists(tmp_path):
     tables = set(inspect(engine).get_table_names())
     engine.dispose()
     expected = {
-        "patients", "enrollments", "conditions", "allergies", "medications", "care_team_members",
-        "observations", "contacts", "time_entries", "tasks", "transitions", "assessments",
-        "community_resources", "referrals", "care_plan_drafts", "care_plan_versions", "audit_events",
+        "patients",
+        "enrollments",
+        "conditions",
+        "allergies",
+        "medications",
+        "care_team_members",
+        "observations",
+        "contacts",
+        "time_entries",
+        "tasks",
+        "transitions",
+        "assessments",
+        "community_resources",
+        "referrals",
+        "care_plan_drafts",
+        "care_plan_versions",
+        "audit_events",
     }
     assert expected <= tables
 
@@ -74,4 +89,4 @@ def test_the_audit_log_refuses_edits_and_deletions(workspace):
 
 
 def test_the_head_constant_names_the_newest_migration_script():
-    assert migrate.HEAD == migrate.head_revision()
+    assert migrate.head_revision() == migrate.HEAD

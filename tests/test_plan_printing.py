@@ -1,7 +1,9 @@
 """Printing patients' copies against a real store: render, save, the due batch, cancel, errors, audit."""
+
 from __future__ import annotations
 
 import io
+from datetime import UTC
 
 from pypdf import PdfReader
 
@@ -20,8 +22,10 @@ def _printed(ws) -> list[str]:
 
 def _panel(ws) -> dict[str, int]:
     """Four patients: two due, one already given, one without a plan, one disenrolled and due."""
-    ids = {mrn: _patient(ws, mrn, family) for mrn, family in
-           [("A1", "Abbott"), ("B2", "Bahena"), ("C3", "Castro"), ("D4", "Diallo")]}
+    ids = {
+        mrn: _patient(ws, mrn, family)
+        for mrn, family in [("A1", "Abbott"), ("B2", "Bahena"), ("C3", "Castro"), ("D4", "Diallo")]
+    }
     ids["E5"] = _patient(ws, "E5", "Evans", status=Status.DISENROLLED)
     for mrn in ("A1", "B2", "C3", "E5"):
         _finalized(ws, ids[mrn], _ready("diabetes"))
@@ -32,8 +36,10 @@ def _panel(ws) -> dict[str, int]:
 def test_due_copies_are_the_latest_plans_not_given_of_patients_still_enrolled(workspace):
     ids = _panel(workspace)
     due = pp.due_copies(workspace)
-    assert [(c.mrn, c.version.patient_id, c.version.number) for c in due] == [("A1", ids["A1"], 1),
-                                                                              ("B2", ids["B2"], 1)]
+    assert [(c.mrn, c.version.patient_id, c.version.number) for c in due] == [
+        ("A1", ids["A1"], 1),
+        ("B2", ids["B2"], 1),
+    ]
 
 
 def test_render_gives_the_patients_pdf_and_audits_nothing(workspace):
@@ -48,8 +54,14 @@ def test_render_gives_the_patients_pdf_and_audits_nothing(workspace):
 def test_a_batch_into_a_folder_writes_each_due_plan_and_audits_each(workspace, tmp_path):
     _panel(workspace)
     seen: list[tuple[int, int]] = []
-    outcome = pp.print_batch(workspace, pp.due_copies(workspace), pp.folder_sender(tmp_path / "out"),
-                             "saved as PDF", large_print=False, progress=lambda d, t: seen.append((d, t)))
+    outcome = pp.print_batch(
+        workspace,
+        pp.due_copies(workspace),
+        pp.folder_sender(tmp_path / "out"),
+        "saved as PDF",
+        large_print=False,
+        progress=lambda d, t: seen.append((d, t)),
+    )
     assert [c.mrn for c in outcome.sent] == ["A1", "B2"] and not outcome.cancelled and outcome.error is None
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["A1-v1.pdf", "B2-v1.pdf"]
     assert seen == [(1, 2), (2, 2)]
@@ -59,8 +71,14 @@ def test_a_batch_into_a_folder_writes_each_due_plan_and_audits_each(workspace, t
 def test_a_cancelled_batch_stops_between_plans_and_says_what_went_out(workspace, tmp_path):
     _panel(workspace)
     sent: list[str] = []
-    outcome = pp.print_batch(workspace, pp.due_copies(workspace), lambda c, data: sent.append(c.mrn),
-                             "sent to a printer", large_print=True, cancelled=lambda: len(sent) == 1)
+    outcome = pp.print_batch(
+        workspace,
+        pp.due_copies(workspace),
+        lambda c, data: sent.append(c.mrn),
+        "sent to a printer",
+        large_print=True,
+        cancelled=lambda: len(sent) == 1,
+    )
     assert outcome.cancelled and [c.mrn for c in outcome.sent] == ["A1"] == sent and outcome.total == 2
     assert _printed(workspace) == ["sent to a printer, large print"]
 
@@ -102,12 +120,17 @@ def test_file_names_are_mrns_made_safe_and_never_collide():
 def test_due_copies_sort_like_the_patient_list_accents_folded(workspace):
     for mrn, family in (("1", "Phillips"), ("2", "Pérez"), ("3", "Perry"), ("4", "Ødegård"), ("5", "Nguyễn")):
         _finalized(workspace, _patient(workspace, mrn, family), _ready("copd"))
-    assert [c.name.split(",")[0] for c in pp.due_copies(workspace)] == ["Nguyễn", "Ødegård", "Pérez", "Perry",
-                                                                         "Phillips"]
+    assert [c.name.split(",")[0] for c in pp.due_copies(workspace)] == [
+        "Nguyễn",
+        "Ødegård",
+        "Pérez",
+        "Perry",
+        "Phillips",
+    ]
 
 
 def test_recording_a_batch_as_given_is_all_or_none(workspace):
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
 
     import pytest
 
@@ -116,9 +139,15 @@ def test_recording_a_batch_as_given_is_all_or_none(workspace):
 
     early = _patient(workspace, "A1", "Abbott")
     with workspace.uow() as uow:  # finalized on November 1st
-        uow.care_plans.add_version(CarePlanVersion(
-            patient_id=early, number=1, content=_ready("copd"), finalized_by="Nurse Kim",
-            finalized_at=datetime(2026, 11, 1, 15, tzinfo=timezone.utc)))
+        uow.care_plans.add_version(
+            CarePlanVersion(
+                patient_id=early,
+                number=1,
+                content=_ready("copd"),
+                finalized_by="Nurse Kim",
+                finalized_at=datetime(2026, 11, 1, 15, tzinfo=UTC),
+            )
+        )
         uow.commit()
     _finalized(workspace, _patient(workspace, "B2", "Bahena"), _ready("copd"))  # finalized today
     due = pp.due_copies(workspace)

@@ -1,4 +1,5 @@
 """The practice profile: validation naming the field, kept in the store, used on the patient's copy and to sign."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,9 +12,14 @@ from caredesk.pdf.careplan import PlanContacts, render_care_plan
 from caredesk.services import practice
 from tests.test_careplan_pdf import BORN, GENERATED, NAME, flat, texts
 
-PROFILE = PracticeProfile(care_manager_name="Sam Rivera", care_manager_credentials="RN",
-                          care_manager_phone="(555) 010-4400", practice_name="Lakeside Clinic",
-                          practice_phone="(555) 019-4321", after_hours_phone="(555) 019-4300")
+PROFILE = PracticeProfile(
+    care_manager_name="Sam Rivera",
+    care_manager_credentials="RN",
+    care_manager_phone="(555) 010-4400",
+    practice_name="Lakeside Clinic",
+    practice_phone="(555) 019-4321",
+    after_hours_phone="(555) 019-4300",
+)
 
 
 def test_the_profile_checks_each_field_by_name():
@@ -50,22 +56,51 @@ def test_the_profile_is_kept_in_the_store_and_audited(workspace):
 def test_the_copy_names_the_profile_where_the_care_team_does_not():
     c = PlanContacts.from_care_team([], PROFILE)
     assert (c.care_manager_name, c.care_manager_phone) == ("Sam Rivera, RN", "(555) 010-4400")
-    assert (c.practice_name, c.practice_phone, c.after_hours_phone) == ("Lakeside Clinic", "(555) 019-4321",
-                                                                        "(555) 019-4300")
-    text = flat(" ".join(texts(render_care_plan(
-        patient_name=NAME, birth_date=BORN, version=None, content=CarePlanContent(), medications=[], contacts=c,
-        generated=GENERATED))))
+    assert (c.practice_name, c.practice_phone, c.after_hours_phone) == (
+        "Lakeside Clinic",
+        "(555) 019-4321",
+        "(555) 019-4300",
+    )
+    text = flat(
+        " ".join(
+            texts(
+                render_care_plan(
+                    patient_name=NAME,
+                    birth_date=BORN,
+                    version=None,
+                    content=CarePlanContent(),
+                    medications=[],
+                    contacts=c,
+                    generated=GENERATED,
+                )
+            )
+        )
+    )
     assert "Sam Rivera, RN" in text and "(555) 010-4400" in text and "(555) 019-4300" in text
 
 
 def test_the_patients_own_team_comes_first_and_a_name_keeps_its_own_number():
-    team = [CareTeamMember(patient_id=1, name="Dr. Ana Ruiz", role="PCP"),  # no organization, no phone
-            CareTeamMember(patient_id=1, name="Lee Chen, LCSW", role="Care manager")]  # no direct line
+    team = [
+        CareTeamMember(patient_id=1, name="Dr. Ana Ruiz", role="PCP"),  # no organization, no phone
+        CareTeamMember(patient_id=1, name="Lee Chen, LCSW", role="Care manager"),
+    ]  # no direct line
     c = PlanContacts.from_care_team(team, PROFILE)
     assert c.care_manager_name == "Lee Chen, LCSW" and c.care_manager_phone == ""  # never Sam's number
     assert c.practice_name == "Dr. Ana Ruiz\u2019s office"  # not "Dr. Dr. Ana Ruiz"
     assert c.practice_phone == "(555) 019-4321"  # the office number from the profile
-    text = flat(" ".join(texts(render_care_plan(
-        patient_name=NAME, birth_date=BORN, version=None, content=CarePlanContent(), medications=[], contacts=c,
-        generated=GENERATED))))
+    text = flat(
+        " ".join(
+            texts(
+                render_care_plan(
+                    patient_name=NAME,
+                    birth_date=BORN,
+                    version=None,
+                    content=CarePlanContent(),
+                    medications=[],
+                    contacts=c,
+                    generated=GENERATED,
+                )
+            )
+        )
+    )
     assert "(555) 019-4321 and ask for my care manager" in text  # the office line, and whom to ask for

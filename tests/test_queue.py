@@ -1,4 +1,5 @@
 """The call queue's rules, with plain values: who appears, why, and in what order."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -18,20 +19,39 @@ TODAY = date(2026, 11, 24)  # a Tuesday; Thanksgiving is Thursday the 26th
 
 
 def ccm(pid: int = 1, consent: date | None = date(2025, 1, 2)) -> Enrollment:
-    return Enrollment(patient_id=pid, program=Program.CCM, start_date=date(2025, 1, 1), consent_date=consent,
-                      consent_method="verbal" if consent else None)
+    return Enrollment(
+        patient_id=pid,
+        program=Program.CCM,
+        start_date=date(2025, 1, 1),
+        consent_date=consent,
+        consent_method="verbal" if consent else None,
+    )
 
 
-def call(day: date, outcome: Outcome = Outcome.REACHED, hour: int = 10, follow_up: date | None = None, cid: int = 1) -> Contact:
-    return Contact(patient_id=1, at=datetime.combine(day, time(hour), tzinfo=NY), channel="phone", outcome=outcome,
-                   follow_up=follow_up, id=cid)
+def call(
+    day: date, outcome: Outcome = Outcome.REACHED, hour: int = 10, follow_up: date | None = None, cid: int = 1
+) -> Contact:
+    return Contact(
+        patient_id=1,
+        at=datetime.combine(day, time(hour), tzinfo=NY),
+        channel="phone",
+        outcome=outcome,
+        follow_up=follow_up,
+        id=cid,
+    )
 
 
 def facts(pid: int = 1, **kw) -> PatientFacts:
-    base = dict(
-        patient_id=pid, status=Status.ACTIVE, risk_tier=RiskTier.MEDIUM, enrollments=(ccm(pid),), chronic_conditions=3,
-        minutes={(Program.CCM, StaffType.CLINICAL_STAFF): 25}, last_reached=TODAY - timedelta(days=3), has_care_plan=True,
-    )
+    base = {
+        "patient_id": pid,
+        "status": Status.ACTIVE,
+        "risk_tier": RiskTier.MEDIUM,
+        "enrollments": (ccm(pid),),
+        "chronic_conditions": 3,
+        "minutes": {(Program.CCM, StaffType.CLINICAL_STAFF): 25},
+        "last_reached": TODAY - timedelta(days=3),
+        "has_care_plan": True,
+    }
     base.update(kw)
     return PatientFacts(**base)
 
@@ -46,8 +66,12 @@ def test_a_patient_with_nothing_due_is_not_in_the_queue():
 
 @pytest.mark.parametrize("status", [Status.PAUSED, Status.DISENROLLED, Status.DECEASED])
 def test_paused_disenrolled_and_deceased_patients_never_appear(status):
-    urgent = facts(status=status, last_reached=None, minutes={},
-                   phq9=Assessment(patient_id=1, instrument="PHQ-9", taken_on=TODAY, answers=(3,) * 9, score=27, band="severe"))
+    urgent = facts(
+        status=status,
+        last_reached=None,
+        minutes={},
+        phq9=Assessment(patient_id=1, instrument="PHQ-9", taken_on=TODAY, answers=(3,) * 9, score=27, band="severe"),
+    )
     assert rank([urgent], TODAY, NY) == []
 
 
@@ -90,8 +114,9 @@ def test_three_unanswered_calls_in_a_month_propose_a_letter():
 
 
 def test_safety_flag_comes_first_even_when_held():
-    phq = Assessment(patient_id=1, instrument="PHQ-9", taken_on=TODAY - timedelta(days=1), answers=(1,) * 9, score=9,
-                     band="mild")
+    phq = Assessment(
+        patient_id=1, instrument="PHQ-9", taken_on=TODAY - timedelta(days=1), answers=(1,) * 9, score=9, band="mild"
+    )
     f = facts(phq9=phq, contacts=(call(TODAY, Outcome.VOICEMAIL),), last_reached=TODAY - timedelta(days=2))
     e = entry_for(f, TODAY, NY)
     assert e is not None and e.reasons[0].kind is ReasonKind.SAFETY
@@ -103,14 +128,15 @@ def test_discharge_contact_deadline_overdue_outranks_everything_but_safety():
     discharged = Transition(patient_id=2, facility="General", admitted_on=None, discharged_on=date(2026, 11, 18))
     tcm = facts(2, transitions=(discharged,))
     short = facts(3, minutes={}, last_reached=None)
-    first, second = rank([short, tcm], TODAY, NY)
+    first, _second = rank([short, tcm], TODAY, NY)
     assert first.patient_id == 2
     assert first.reasons[0].text == "Discharged 11/18 - TCM contact overdue since 11/20"
 
 
 def test_discharge_before_thanksgiving_is_due_after_the_holiday():
-    discharged = Transition(patient_id=1, facility="General", admitted_on=None, discharged_on=date(2026, 11, 25),
-                            complexity=Complexity.HIGH)
+    discharged = Transition(
+        patient_id=1, facility="General", admitted_on=None, discharged_on=date(2026, 11, 25), complexity=Complexity.HIGH
+    )
     e = entry_for(facts(transitions=(discharged,)), date(2026, 11, 25), NY)
     texts = [r.text for r in e.reasons]
     assert "Discharged 11/25 - TCM contact due by 11/30" in texts
@@ -118,8 +144,10 @@ def test_discharge_before_thanksgiving_is_due_after_the_holiday():
 
 
 def test_follow_up_and_task_due_today():
-    f = facts(contacts=(call(date(2026, 11, 17), follow_up=TODAY),),
-              open_tasks=(Task(patient_id=1, title="Mail glucose log", due=TODAY),))
+    f = facts(
+        contacts=(call(date(2026, 11, 17), follow_up=TODAY),),
+        open_tasks=(Task(patient_id=1, title="Mail glucose log", due=TODAY),),
+    )
     e = entry_for(f, TODAY, NY)
     assert {"Follow-up due today", "Task due today: Mail glucose log"} <= {r.text for r in e.reasons}
 
@@ -131,13 +159,19 @@ def test_a_reached_call_after_the_follow_up_was_set_clears_it():
 
 def test_cadence_by_risk_tier():
     seen = TODAY - timedelta(days=10)
-    assert entry_for(facts(risk_tier=RiskTier.HIGH, last_reached=seen), TODAY, NY).reasons[0].text == "No contact for 10 days"
+    assert (
+        entry_for(facts(risk_tier=RiskTier.HIGH, last_reached=seen), TODAY, NY).reasons[0].text
+        == "No contact for 10 days"
+    )
     assert entry_for(facts(risk_tier=RiskTier.MEDIUM, last_reached=seen), TODAY, NY) is None
 
 
 def test_clinical_flags():
-    f = facts(last_bp=Reading(164, date(2026, 11, 2), 102), last_a1c=Reading(9.4, date(2026, 10, 15)),
-              social_needs_positive=True)
+    f = facts(
+        last_bp=Reading(164, date(2026, 11, 2), 102),
+        last_a1c=Reading(9.4, date(2026, 10, 15)),
+        social_needs_positive=True,
+    )
     texts = [r.text for r in entry_for(f, TODAY, NY).reasons]
     assert texts == ["A1c 9.4 on 10/15", "BP 164/102 on 11/2", "Social needs positive - no referral yet"]
 
@@ -148,29 +182,48 @@ def test_care_plan_review_overdue():
 
 
 def test_queue_order_follows_the_spec():
-    safety = facts(1, phq9=Assessment(patient_id=1, instrument="PHQ-9", taken_on=TODAY - timedelta(days=5),
-                                      answers=(0,) * 8 + (1,), score=1, band="minimal"),
-                   last_reached=TODAY - timedelta(days=6))
-    transition = facts(2, transitions=(Transition(patient_id=2, facility="G", admitted_on=None,
-                                                   discharged_on=date(2026, 11, 20)),))
+    safety = facts(
+        1,
+        phq9=Assessment(
+            patient_id=1,
+            instrument="PHQ-9",
+            taken_on=TODAY - timedelta(days=5),
+            answers=(0,) * 8 + (1,),
+            score=1,
+            band="minimal",
+        ),
+        last_reached=TODAY - timedelta(days=6),
+    )
+    transition = facts(
+        2, transitions=(Transition(patient_id=2, facility="G", admitted_on=None, discharged_on=date(2026, 11, 20)),)
+    )
     follow_up = facts(3, contacts=(call(date(2026, 11, 10), follow_up=date(2026, 11, 23)),))
     minutes = facts(4, minutes={})
     cadence = facts(5, last_reached=TODAY - timedelta(days=40))
     clinical = facts(6, last_a1c=Reading(10.1, date(2026, 11, 1)))
     consent = facts(7, enrollments=(ccm(7, consent=None),), minutes={})
     plan = facts(8, has_care_plan=False)
-    order = [e.patient_id for e in rank([plan, consent, clinical, cadence, minutes, follow_up, transition, safety], TODAY, NY)]
+    order = [
+        e.patient_id
+        for e in rank([plan, consent, clinical, cadence, minutes, follow_up, transition, safety], TODAY, NY)
+    ]
     assert order == [1, 2, 3, 4, 5, 6, 7, 8]
 
 
 def _random_facts(pid: int, minutes: int, days_since: int | None, tier: RiskTier, consent: bool) -> PatientFacts:
-    return facts(pid, minutes={(Program.CCM, StaffType.CLINICAL_STAFF): minutes} if minutes else {},
-                 last_reached=None if days_since is None else TODAY - timedelta(days=days_since), risk_tier=tier,
-                 enrollments=(ccm(pid, date(2025, 1, 2) if consent else None),))
+    return facts(
+        pid,
+        minutes={(Program.CCM, StaffType.CLINICAL_STAFF): minutes} if minutes else {},
+        last_reached=None if days_since is None else TODAY - timedelta(days=days_since),
+        risk_tier=tier,
+        enrollments=(ccm(pid, date(2025, 1, 2) if consent else None),),
+    )
 
 
 patients = st.lists(
-    st.tuples(st.integers(0, 90), st.one_of(st.none(), st.integers(0, 60)), st.sampled_from(list(RiskTier)), st.booleans()),
+    st.tuples(
+        st.integers(0, 90), st.one_of(st.none(), st.integers(0, 60)), st.sampled_from(list(RiskTier)), st.booleans()
+    ),
     max_size=25,
 )
 

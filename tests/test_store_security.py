@@ -1,4 +1,5 @@
 """The store on disk: ciphertext only, wrong secrets change nothing, recovery and re-keying."""
+
 from __future__ import annotations
 
 import hashlib
@@ -165,7 +166,7 @@ def test_a_database_without_its_key_file_is_never_replaced(workspace, folder, cl
     workspace.lock()
     folder.key.unlink()
     before = _hashes(folder)
-    with pytest.raises(StoreError, match="key file caredesk.key is missing"):
+    with pytest.raises(StoreError, match=r"key file caredesk\.key is missing"):
         Access(folder, clock).unlock(PASSPHRASE)
     with pytest.raises(StoreExists):
         Access(folder, clock).create("another passphrase", kdf=FAST_KDF)
@@ -176,7 +177,7 @@ def test_a_key_file_without_its_database_is_reported(workspace, folder, clock):
     workspace.lock()
     for p in folder.path.glob("caredesk.db*"):
         p.unlink()
-    with pytest.raises(StoreError, match="database caredesk.db is missing"):
+    with pytest.raises(StoreError, match=r"database caredesk\.db is missing"):
         Access(folder, clock).unlock(PASSPHRASE)
     assert not folder.db.exists()
 
@@ -242,10 +243,10 @@ def test_preflight_explains_half_a_store_before_any_passphrase(workspace, folder
     access.preflight()  # a whole store: nothing to say
     moved = folder.key.read_bytes()
     folder.key.unlink()
-    with pytest.raises(StoreError, match="key file caredesk.key is missing"):
+    with pytest.raises(StoreError, match=r"key file caredesk\.key is missing"):
         access.preflight()
     folder.key.write_bytes(moved)
     for p in folder.path.glob("caredesk.db*"):
         p.unlink()
-    with pytest.raises(StoreError, match="database caredesk.db is missing"):
+    with pytest.raises(StoreError, match=r"database caredesk\.db is missing"):
         access.preflight()

@@ -1,5 +1,6 @@
 """The call timer (floors to whole minutes) and month totals by program and staff type."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -8,7 +9,7 @@ from caredesk.domain.contacts import Activity, StaffType, TimeEntry
 from caredesk.domain.patients import Program
 from caredesk.domain.timelog import CallTimer, month_minutes
 
-START = datetime(2026, 11, 17, 15, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 17, 15, 0, tzinfo=UTC)
 
 
 class FakeClock:

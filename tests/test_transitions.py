@@ -1,4 +1,5 @@
 """TCM deadlines from a discharge: contact in 2 business days, visit in 7 or 14 days."""
+
 from datetime import date
 
 from caredesk.domain.coordination import Complexity, Transition
@@ -14,8 +15,13 @@ from caredesk.domain.transitions import (
 
 def _t(discharged, *, pid=1, complexity=Complexity.MODERATE, contacted=None, seen=None):
     return Transition(
-        patient_id=pid, facility="General", admitted_on=None, discharged_on=discharged,
-        complexity=complexity, contacted_on=contacted, seen_on=seen,
+        patient_id=pid,
+        facility="General",
+        admitted_on=None,
+        discharged_on=discharged,
+        complexity=complexity,
+        contacted_on=contacted,
+        seen_on=seen,
     )
 
 

@@ -1,4 +1,5 @@
 """Business days: weekends and US federal holidays (observed days included) are skipped."""
+
 from datetime import date
 
 from caredesk.domain.coordination import Transition

@@ -1,13 +1,14 @@
 """Injectable time. Services ask the clock; tests pin it to a date and zone."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 
 class Clock:
     def now(self) -> datetime:
         """An aware instant (UTC)."""
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def today(self, tz: tzinfo) -> date:
         """The clinic's calendar date now."""

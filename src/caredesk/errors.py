@@ -35,9 +35,7 @@ class WrongSecret(StoreError):
 class TooManyAttempts(StoreError):
     def __init__(self, wait_seconds: float):
         self.wait_seconds = wait_seconds
-        super().__init__(
-            f"Too many wrong attempts: wait {int(wait_seconds + 0.999)} s before trying again."
-        )
+        super().__init__(f"Too many wrong attempts: wait {int(wait_seconds + 0.999)} s before trying again.")
 
 
 class StoreLocked(StoreError):

@@ -4,6 +4,7 @@ Kept in memory for the running program: writing a counter would change files on 
 wrong attempt, and the files must stay byte-for-byte unchanged. The memory-hard KDF is
 what makes guessing slow for someone who copies the files.
 """
+
 from __future__ import annotations
 
 import time

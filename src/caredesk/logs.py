@@ -3,6 +3,7 @@
 Log lines name events and record ids only. An unexpected exception is logged as its
 type and stack frames (file, line, function), never its message, which may quote values.
 """
+
 from __future__ import annotations
 
 import logging

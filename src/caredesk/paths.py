@@ -1,4 +1,5 @@
 """Where the data folder is: --data-dir, else CAREDESK_DATA_DIR, else the platform's user data folder."""
+
 from __future__ import annotations
 
 import os

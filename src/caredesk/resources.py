@@ -1,4 +1,5 @@
 """Where the shipped files in resources/ are: beside the source tree, or inside a frozen bundle."""
+
 from __future__ import annotations
 
 import sys

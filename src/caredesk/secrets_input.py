@@ -1,4 +1,5 @@
 """Where the CLI gets secrets: a file, an environment variable (for automation), or a prompt."""
+
 from __future__ import annotations
 
 import getpass

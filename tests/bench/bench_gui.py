@@ -1,4 +1,5 @@
 """The patient list per keystroke (budget < 16 ms) over the 170 and 2,000-patient panels."""
+
 from __future__ import annotations
 
 import pytest

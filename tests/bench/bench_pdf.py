@@ -1,7 +1,8 @@
 """The patient's care-plan PDF: one plan (budget < 200 ms) and every plan of the 170 panel."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -20,9 +21,14 @@ def _plans(ws):
 
 def _render(p, version, meds, team, large=False) -> bytes:
     return render_care_plan(
-        patient_name=f"{p.given_name} {p.family_name}", birth_date=p.birth_date, version=version,
-        content=version.content, medications=meds, contacts=PlanContacts.from_care_team(team), large_print=large,
-        generated=datetime(2026, 11, 24, 15, tzinfo=timezone.utc),
+        patient_name=f"{p.given_name} {p.family_name}",
+        birth_date=p.birth_date,
+        version=version,
+        content=version.content,
+        medications=meds,
+        contacts=PlanContacts.from_care_team(team),
+        large_print=large,
+        generated=datetime(2026, 11, 24, 15, tzinfo=UTC),
     )
 
 

@@ -1,4 +1,5 @@
 """Printing patients' copies: the due batch into a folder, one plan through QtPdf onto a printer, the preview."""
+
 from __future__ import annotations
 
 import itertools
@@ -19,8 +20,9 @@ def test_due_batch_into_a_folder(benchmark, panels, tmp_path):
 
     def run():
         folder = tmp_path / f"run{next(_runs)}"
-        return plan_printing.print_batch(ws, due, plan_printing.folder_sender(folder), "saved as PDF",
-                                         large_print=False)
+        return plan_printing.print_batch(
+            ws, due, plan_printing.folder_sender(folder), "saved as PDF", large_print=False
+        )
 
     outcome = benchmark.pedantic(run, rounds=3)
     benchmark.extra_info["plans"] = len(due)

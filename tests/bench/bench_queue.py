@@ -1,4 +1,5 @@
 """The call queue (budget: re-rank after a call < 50 ms at 170 patients, < 300 ms at 2,000)."""
+
 from __future__ import annotations
 
 import pytest

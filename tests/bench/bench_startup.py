@@ -5,6 +5,7 @@ including the Argon2id unlock calibrated to about half a second, as a user of `m
 who opens the demo panel gets it. Memory is the resident size with the 2,000-patient
 panel loaded and a chart open.
 """
+
 from __future__ import annotations
 
 import os
@@ -51,8 +52,12 @@ w.shutdown()
 
 
 def _run(code: str, *args: str) -> str:
-    env = dict(os.environ, PYTHONPATH=SRC, QT_QPA_PLATFORM="offscreen", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
-    r = subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], env=env, capture_output=True, text=True, timeout=300)
+    env = dict(
+        os.environ, PYTHONPATH=SRC, QT_QPA_PLATFORM="offscreen", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args], env=env, capture_output=True, text=True, timeout=300
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     return r.stdout
 

@@ -1,4 +1,5 @@
 """Store reads behind the patient list and the chart, against a plain query of the same rows."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,8 +24,10 @@ def test_plain_query_of_the_same_rows(benchmark, panels, panel):
         with ws.uow() as uow:
             conn = uow.patients.s.connection()
             a = conn.execute(text("SELECT * FROM patients")).fetchall()
-            b = conn.execute(text("SELECT patient_id, max(\"on\") FROM contacts GROUP BY patient_id")).fetchall()
-            c = conn.execute(text("SELECT patient_id, minutes, \"on\" FROM time_entries WHERE \"on\" >= '2026-11-01'")).fetchall()
+            b = conn.execute(text('SELECT patient_id, max("on") FROM contacts GROUP BY patient_id')).fetchall()
+            c = conn.execute(
+                text('SELECT patient_id, minutes, "on" FROM time_entries WHERE "on" >= \'2026-11-01\'')
+            ).fetchall()
             return len(a) + len(b) + len(c)
 
     assert benchmark(plain) > 0

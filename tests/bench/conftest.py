@@ -1,4 +1,5 @@
 """Benchmark fixtures: demo panels built once per session (make bench)."""
+
 from __future__ import annotations
 
 import time

@@ -4,6 +4,7 @@ The machine keyring is replaced by the fail backend in tests/conftest.py (autous
 The canary's names are unusual on purpose: a test that finds them in a widget,
 a settings file or a log after a lock has found a leak.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -64,23 +65,38 @@ def add_canary_panel(access: Access) -> dict[str, int]:
     try:
         canary = ws.add_patient(
             Patient(
-                mrn=CANARY_MRN, given_name=CANARY_GIVEN, family_name=CANARY_FAMILY, preferred_name="Billie",
-                birth_date=date(1950, 3, 4), phones=(Phone(number=CANARY_PHONE, kind="home"),),
+                mrn=CANARY_MRN,
+                given_name=CANARY_GIVEN,
+                family_name=CANARY_FAMILY,
+                preferred_name="Billie",
+                birth_date=date(1950, 3, 4),
+                phones=(Phone(number=CANARY_PHONE, kind="home"),),
                 risk_tier=RiskTier.HIGH,
             )
         )
         ids["canary"] = canary.id
         pid = canary.id
         with ws.uow() as uow:
-            uow.enrollments.add(Enrollment(patient_id=pid, program=Program.CCM, start_date=date(2025, 3, 1),
-                                           consent_date=date(2025, 3, 2), consent_method=ConsentMethod.VERBAL))
+            uow.enrollments.add(
+                Enrollment(
+                    patient_id=pid,
+                    program=Program.CCM,
+                    start_date=date(2025, 3, 1),
+                    consent_date=date(2025, 3, 2),
+                    consent_method=ConsentMethod.VERBAL,
+                )
+            )
             uow.conditions.add(Condition(patient_id=pid, icd10="I11.9", display=CANARY_CONDITION))
             uow.conditions.add(Condition(patient_id=pid, icd10="E11.9", display="Type 2 diabetes mellitus"))
             uow.medications.add(Medication(patient_id=pid, name="Lisinopril", dose="10 mg", frequency="daily"))
             uow.allergies.add(Allergy(patient_id=pid, substance="Penicillin", reaction="rash"))
             uow.care_team.add(CareTeamMember(patient_id=pid, name="Dr. Ana Ruiz", role="PCP", phone="(555) 010-9000"))
-            for kind, value in ((ObservationKind.SYSTOLIC_BP, 152), (ObservationKind.DIASTOLIC_BP, 94),
-                                (ObservationKind.A1C, 8.1), (ObservationKind.WEIGHT, 181)):
+            for kind, value in (
+                (ObservationKind.SYSTOLIC_BP, 152),
+                (ObservationKind.DIASTOLIC_BP, 94),
+                (ObservationKind.A1C, 8.1),
+                (ObservationKind.WEIGHT, 181),
+            ):
                 uow.observations.add(Observation(patient_id=pid, kind=kind, value=value, observed_on=date(2026, 11, 2)))
             uow.commit()
         others = (
@@ -89,8 +105,16 @@ def add_canary_panel(access: Access) -> dict[str, int]:
             ("MRN20004", "Young", "Iris", "(555) 020-5566", Status.ACTIVE, date(1975, 12, 1)),
         )
         for mrn, family, given, phone, status, born in others:
-            p = ws.add_patient(Patient(mrn=mrn, given_name=given, family_name=family, birth_date=born,
-                                       phones=(Phone(number=phone),), status=status))
+            p = ws.add_patient(
+                Patient(
+                    mrn=mrn,
+                    given_name=given,
+                    family_name=family,
+                    birth_date=born,
+                    phones=(Phone(number=phone),),
+                    status=status,
+                )
+            )
             ids[family] = p.id
     finally:
         ws.lock()
@@ -141,8 +165,9 @@ def demo_unlocked(make_window, data_dir: Path, clock: FixedClock, qtbot) -> Main
     """A window unlocked over a 30-patient synthetic panel with a year of history."""
     from caredesk.services.demo_store import create_demo_store
 
-    ws, _code = create_demo_store(DataFolder(data_dir), PASSPHRASE, patients=30, seed=1, clock=clock,
-                                  kdf=FAST_KDF, zone=ZONE)
+    ws, _code = create_demo_store(
+        DataFolder(data_dir), PASSPHRASE, patients=30, seed=1, clock=clock, kdf=FAST_KDF, zone=ZONE
+    )
     ws.lock()
     window = make_window()
     unlock_with(qtbot, window)

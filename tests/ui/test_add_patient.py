@@ -1,4 +1,5 @@
 """Adding a patient from the list: saved whole, or refused with the field named and nothing saved."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -16,7 +17,13 @@ def _page(window) -> PatientsPage:
 
 
 def _fill(dialog: AddPatientDialog, **values: str) -> None:
-    defaults = dict(mrn="NEW0001", given="Zoë", family="Núñez-Qzx", birth="03/04/1948", phone="(555) 010-6060")
+    defaults = {
+        "mrn": "NEW0001",
+        "given": "Zoë",
+        "family": "Núñez-Qzx",
+        "birth": "03/04/1948",
+        "phone": "(555) 010-6060",
+    }
     defaults.update(values)
     for name, text in defaults.items():
         getattr(dialog, name).setText(text)

@@ -1,4 +1,5 @@
 """Working a call from the queue: saved in one go, the queue re-ranks, the next patient is up."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -151,16 +152,20 @@ def test_a_paused_call_timer_does_not_hold_off_the_idle_lock(unlocked, canary_st
 
 
 def test_the_patient_list_shows_minutes_logged_from_the_queue(unlocked, canary_store, qtbot):
+    from caredesk.services.calls import log_contact
     from caredesk.ui.chart.patient_table import MINUTES
     from caredesk.ui.chart.patients_page import PatientsPage
-    from caredesk.services.calls import log_contact
 
     patients = unlocked.view.show_page(PatientsPage)
-    before = {patients.proxy.source_id(r): patients.proxy.index(r, MINUTES).data() for r in range(patients.proxy.rowCount())}
+    before = {
+        patients.proxy.source_id(r): patients.proxy.index(r, MINUTES).data() for r in range(patients.proxy.rowCount())
+    }
     unlocked.view.show_page(QueuePage)
     log_contact(unlocked.workspace, canary_store["canary"], outcome="reached", minutes=9)
     unlocked.view.show_page(PatientsPage)
-    after = {patients.proxy.source_id(r): patients.proxy.index(r, MINUTES).data() for r in range(patients.proxy.rowCount())}
+    after = {
+        patients.proxy.source_id(r): patients.proxy.index(r, MINUTES).data() for r in range(patients.proxy.rowCount())
+    }
     assert after[canary_store["canary"]] == before[canary_store["canary"]] + 9
 
 

@@ -1,4 +1,5 @@
 """The chart's care-plan tab: templates, editing, undo/redo, autosave, lock, finalize, history."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -67,8 +68,9 @@ def test_add_edit_undo_redo_and_autosave(unlocked, canary_store, qtbot):
     assert editor.form.g_target.text() == "below 140/90"
 
     # Autosave after the pause in typing, without any explicit save.
-    qtbot.waitUntil(lambda: care_plans.get_draft(unlocked.workspace, pid).content == editor.content,
-                    timeout=AUTOSAVE_MS + 3000)
+    qtbot.waitUntil(
+        lambda: care_plans.get_draft(unlocked.workspace, pid).content == editor.content, timeout=AUTOSAVE_MS + 3000
+    )
     editor.undo_action.trigger()
     editor.undo_action.trigger()
     assert editor.content.problems == ()
@@ -84,8 +86,9 @@ def test_ctrl_z_in_a_field_undoes_the_plan_edit(unlocked, canary_store, qtbot):
     assert editor.content.problems[0].title == "Type 2 diabetes (new)"
     qtbot.keyClick(editor.form.p_title, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert editor.content.problems[0].title == "Type 2 diabetes"
-    qtbot.keyClick(editor.form.p_title, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        editor.form.p_title, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert editor.content.problems[0].title == "Type 2 diabetes (new)"
 
 
@@ -333,7 +336,9 @@ def test_the_draft_row_reviews_what_finalizing_would_change_and_can_start_again(
     assert history.revert_button.isVisible()
     history.revert_button.click()
     assert [p.title for p in editor.content.problems] == ["High blood pressure"]
-    assert care_plans.get_draft(unlocked.workspace, pid).content == care_plans.versions(unlocked.workspace, pid)[0].content
+    assert (
+        care_plans.get_draft(unlocked.workspace, pid).content == care_plans.versions(unlocked.workspace, pid)[0].content
+    )
     assert history.versions.item(0).text() == "Draft · the same as version 1"
     assert history.message.text().startswith("The draft is version 1 again.")
     editor.undo_stack.undo()  # the changes come back

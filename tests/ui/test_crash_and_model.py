@@ -1,4 +1,5 @@
 """The crash handler and the patient table model on their own."""
+
 from __future__ import annotations
 
 import logging
@@ -9,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from caredesk.domain.patients import PatientSummary, Program, RiskTier, Status
-from caredesk.ui.shell import crash
 from caredesk.ui.chart.patient_table import (
     AGE,
     LAST_CONTACT,
@@ -22,13 +22,23 @@ from caredesk.ui.chart.patient_table import (
     SortRole,
     format_day,
 )
+from caredesk.ui.shell import crash
 
 
 def summary(pid: int, family: str, phone: str = "(555) 010-1234", last: date | None = None) -> PatientSummary:
     return PatientSummary(
-        id=pid, mrn=f"MRN{pid:04d}", given_name="Ann", family_name=family, preferred_name="Annie",
-        birth_date=date(1950, 6, 1), phones=(phone,), status=Status.ACTIVE, risk_tier=RiskTier.HIGH,
-        programs=(Program.CCM, Program.BHI), last_contact=last, minutes_this_month=12,
+        id=pid,
+        mrn=f"MRN{pid:04d}",
+        given_name="Ann",
+        family_name=family,
+        preferred_name="Annie",
+        birth_date=date(1950, 6, 1),
+        phones=(phone,),
+        status=Status.ACTIVE,
+        risk_tier=RiskTier.HIGH,
+        programs=(Program.CCM, Program.BHI),
+        last_contact=last,
+        minutes_this_month=12,
     )
 
 
@@ -67,12 +77,26 @@ def test_model_columns_roles_and_formats():
 def test_proxy_matches_every_term_and_phone_digits():
     model = PatientTableModel()
     model.set_rows(
-        [summary(1, "Lee", "(555) 010-1234"), summary(2, "Park", "(555) 020-9876"), summary(3, "Leeds", "555.010.7777")],
+        [
+            summary(1, "Lee", "(555) 010-1234"),
+            summary(2, "Park", "(555) 020-9876"),
+            summary(3, "Leeds", "555.010.7777"),
+        ],
         date(2026, 11, 24),
     )
     proxy = PatientFilterProxy()
     proxy.setSourceModel(model)
-    cases = {"lee": 3 - 1, "lee 7777": 1, "5550101": 1, "555010": 2, "(555) 010": 2, "mrn0002": 1, "annie park": 1, "nobody": 0, "": 3}
+    cases = {
+        "lee": 3 - 1,
+        "lee 7777": 1,
+        "5550101": 1,
+        "555010": 2,
+        "(555) 010": 2,
+        "mrn0002": 1,
+        "annie park": 1,
+        "nobody": 0,
+        "": 3,
+    }
     for query, expected in cases.items():
         proxy.set_query(query)
         assert proxy.rowCount() == expected, query

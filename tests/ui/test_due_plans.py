@@ -1,13 +1,14 @@
 """Print all due care plans: the list, a print job and a folder in the background, cancel, lock, record as given.
 Also the Edit menu's undo/redo for the care plan."""
+
 from __future__ import annotations
 
 from datetime import date
 
+from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QPushButton
 from shiboken6 import isValid
-from pypdf import PdfReader
 
 from caredesk.domain.careplan import GivenMethod
 from caredesk.domain.careplan_templates import problem_from_template
@@ -22,8 +23,9 @@ def finalize_some(window, ids: dict[str, int]) -> None:
     ws = window.workspace
     today = ws.today()
     for key in ("canary", "Abbott", "Baker", "Young"):
-        content = care_plans.CarePlanContent(problems=(problem_from_template("hypertension", today),),
-                                             next_review=date(2027, 2, 1))
+        content = care_plans.CarePlanContent(
+            problems=(problem_from_template("hypertension", today),), next_review=date(2027, 2, 1)
+        )
         care_plans.save_draft(ws, ids[key], content)
         care_plans.finalize(ws, ids[key], "Nurse Kim")
     care_plans.record_copy_given(ws, ids["Young"], 1, today, GivenMethod.IN_PERSON)
@@ -49,8 +51,11 @@ def test_due_plans_print_as_one_job_then_are_recorded_as_mailed(unlocked, canary
     dialog = unlocked.print_due_plans()
     assert dialog.isVisible()
     lines = [dialog.list.item(i).text() for i in range(dialog.list.count())]
-    assert [line.split(" · ")[0] for line in lines] == ["Abbott, Grace", "Baker, Henry",
-                                                       f"{CANARY_FAMILY}, {lines[2].split(', ')[1].split(' · ')[0]}"]
+    assert [line.split(" · ")[0] for line in lines] == [
+        "Abbott, Grace",
+        "Baker, Henry",
+        f"{CANARY_FAMILY}, {lines[2].split(', ')[1].split(' · ')[0]}",
+    ]
     assert all("version 1, finalized" in line for line in lines)
     assert dialog.intro.text().startswith("3 patients have a finalized care plan")
 
@@ -59,9 +64,14 @@ def test_due_plans_print_as_one_job_then_are_recorded_as_mailed(unlocked, canary
     qtbot.waitUntil(lambda: not dialog.tasks.busy, timeout=20_000)
     assert dialog.message.text() == "3 care plans sent to the printer."
     # One job: every page of every plan (single-sided, so no blank backs).
-    expected = sum(len(PdfReader(__import__("io").BytesIO(plan_printing.render(unlocked.workspace, c.version,
-                                                                                 large_print=False))).pages)
-                   for c in dialog.copies)
+    expected = sum(
+        len(
+            PdfReader(
+                __import__("io").BytesIO(plan_printing.render(unlocked.workspace, c.version, large_print=False))
+            ).pages
+        )
+        for c in dialog.copies
+    )
     assert len(PdfReader(out).pages) == expected
     assert printed_audit(unlocked.workspace) == ["sent to a printer"] * 3
 
@@ -84,7 +94,10 @@ def test_due_plans_saved_into_a_folder_in_large_print(unlocked, canary_store, qt
     dialog.save_to_folder(tmp_path / "plans")
     qtbot.waitUntil(lambda: not dialog.tasks.busy, timeout=20_000)
     assert sorted(p.name for p in (tmp_path / "plans").iterdir()) == [
-        "MRN20002-v1.pdf", "MRN20003-v1.pdf", f"{CANARY_MRN}-v1.pdf"]
+        "MRN20002-v1.pdf",
+        "MRN20003-v1.pdf",
+        f"{CANARY_MRN}-v1.pdf",
+    ]
     assert dialog.message.text() == f"3 care plans saved in {tmp_path / 'plans'}."
     assert printed_audit(unlocked.workspace) == ["saved as PDF, large print"] * 3
     assert CANARY_FAMILY not in " ".join(p.name for p in (tmp_path / "plans").iterdir())
@@ -127,7 +140,9 @@ def test_edit_menu_undoes_and_redoes_the_care_plan_on_screen(unlocked, canary_st
     assert not unlocked.undo_menu_action.isEnabled()
     editor.add_from_template("copd")
     unlocked.update_edit_menu()
-    assert unlocked.undo_menu_action.isEnabled() and unlocked.undo_menu_action.text() == "&Undo add problem COPD\tCtrl+Z"
+    assert (
+        unlocked.undo_menu_action.isEnabled() and unlocked.undo_menu_action.text() == "&Undo add problem COPD\tCtrl+Z"
+    )
     unlocked.undo_menu_action.trigger()
     assert editor.content.problems == ()
     unlocked.update_edit_menu()

@@ -5,6 +5,7 @@ PySide6 6.12.0 on Python 3.11 drops one reference to None each time a binding su
 calls a repaint and the app aborted with "Fatal Python error: none_dealloc" after about
 50 repaints. On Python 3.12+ None is immortal, so there the count does not move at all.
 """
+
 from __future__ import annotations
 
 import sys
@@ -41,8 +42,9 @@ def test_repainting_every_view_keeps_none_alive(make_window, qtbot, data_dir, cl
     from caredesk.store.vault import DataFolder
     from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
 
-    ws, _ = create_demo_store(DataFolder(data_dir), PASSPHRASE, patients=30, seed=1, clock=clock,
-                              kdf=FAST_KDF, zone=ZONE)
+    ws, _ = create_demo_store(
+        DataFolder(data_dir), PASSPHRASE, patients=30, seed=1, clock=clock, kdf=FAST_KDF, zone=ZONE
+    )
     ws.lock()
     window = make_window()
     unlock_with(qtbot, window)

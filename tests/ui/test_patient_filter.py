@@ -1,4 +1,5 @@
 """Filtering and sorting the patient list the way a care manager types: no accents needed."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,9 +13,18 @@ from caredesk.ui.chart.patient_table import NAME, PatientFilterProxy, PatientTab
 
 def _row(pid: int, given: str, family: str, phone: str = "(555) 010-0000") -> PatientSummary:
     return PatientSummary(
-        id=pid, mrn=f"T{pid:04d}", given_name=given, family_name=family, preferred_name="",
-        birth_date=date(1950, 1, 1), phones=(phone,), status=Status.ACTIVE, risk_tier=RiskTier.LOW,
-        programs=(), last_contact=None, minutes_this_month=0,
+        id=pid,
+        mrn=f"T{pid:04d}",
+        given_name=given,
+        family_name=family,
+        preferred_name="",
+        birth_date=date(1950, 1, 1),
+        phones=(phone,),
+        status=Status.ACTIVE,
+        risk_tier=RiskTier.LOW,
+        programs=(),
+        last_contact=None,
+        minutes_this_month=0,
     )
 
 

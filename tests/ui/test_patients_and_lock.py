@@ -1,4 +1,5 @@
 """The patient list and chart, and what a lock leaves behind (nothing)."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -105,8 +106,10 @@ def test_selecting_a_row_opens_the_chart(unlocked, canary_store):
     assert chart.risk.text() == "High risk"
     conditions = [chart.conditions.item(r, 1).text() for r in range(chart.conditions.rowCount())]
     assert CANARY_CONDITION in conditions
-    observations = {chart.observations.item(r, 0).text(): chart.observations.item(r, 1).text()
-                    for r in range(chart.observations.rowCount())}
+    observations = {
+        chart.observations.item(r, 0).text(): chart.observations.item(r, 1).text()
+        for r in range(chart.observations.rowCount())
+    }
     assert observations["Blood pressure"] == "152/94 mmHg"
     assert observations["A1c"] == "8.1%"
 

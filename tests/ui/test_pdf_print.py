@@ -1,11 +1,12 @@
 """Printing PDF bytes through QtPdf onto a QPrinter (a PDF file printer here), read back with pypdf."""
+
 from __future__ import annotations
 
 import io
 
 import pytest
-from PySide6.QtPrintSupport import QPrinter
 from pypdf import PdfReader
+from PySide6.QtPrintSupport import QPrinter
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 

@@ -1,4 +1,5 @@
 """File > Practice details: a bad phone is named and nothing is saved; the name then signs finalized versions."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,12 +1,13 @@
 """Today's queue: the home screen after unlock, filters, keyboard, the call timer."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
 from caredesk.domain.queue import ReasonKind
 from caredesk.services.call_queue import CallQueue
-from caredesk.ui.queue.table_model import PATIENT, WHY, QueueFilter, ReasonsRole
 from caredesk.ui.queue.page import QueuePage
+from caredesk.ui.queue.table_model import PATIENT, WHY, QueueFilter, ReasonsRole
 from tests.ui.conftest import FakeSeconds
 
 

@@ -1,4 +1,5 @@
 """The app finds its shipped files and shows its icon."""
+
 from __future__ import annotations
 
 from caredesk.resources import resource, resources_dir

@@ -1,6 +1,6 @@
 """Creating, unlocking and recovering a store through the window, with a real SQLCipher store."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QMessageBox
 from caredesk.errors import StoreLocked
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
+from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.shell.launch import build_main_window
 from caredesk.ui.shell.main_window import DEMO_TITLE
-from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.shell.single_instance import ALREADY_OPEN
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.ui.conftest import unlock_with

@@ -1,4 +1,5 @@
 """What every CLI command shares: exit codes, the one-line failure, opening the store."""
+
 from __future__ import annotations
 
 import argparse

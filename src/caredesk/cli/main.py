@@ -4,6 +4,7 @@ Every error a user can cause ends with one clear line on stderr and a non-zero e
 1 for most errors, 2 for usage, 3 for a wrong passphrase or recovery code, 4 when
 there is no store. Never a traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,11 +24,12 @@ from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 
 
-
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--data-dir", metavar="DIR", help=f"the data folder (default: ${ENV_DATA_DIR}, else the platform's user data folder)"
+        "--data-dir",
+        metavar="DIR",
+        help=f"the data folder (default: ${ENV_DATA_DIR}, else the platform's user data folder)",
     )
     secret = argparse.ArgumentParser(add_help=False)
     secret.add_argument(
@@ -41,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("init", parents=[common, secret], help="create a new encrypted store")
-    s.add_argument("--remember", action="store_true", help="remember the key in the OS keyring (if a secure one exists)")
+    s.add_argument(
+        "--remember", action="store_true", help="remember the key in the OS keyring (if a secure one exists)"
+    )
 
     s = sub.add_parser("demo", parents=[common, secret], help="create a new store holding a synthetic demo panel")
     s.add_argument("--patients", type=int, default=170, help="number of synthetic patients (default 170)")
@@ -116,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc), EXIT_ERROR)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback, no data
+    except Exception as exc:
         logs.log_unexpected(exc)
         return _fail(f"unexpected error ({type(exc).__name__}); the log in the data folder has the details", EXIT_ERROR)
 
@@ -139,7 +143,11 @@ def cmd_init(args: argparse.Namespace, folder: DataFolder) -> int:
     print(f"Created an encrypted CareDesk store in {folder.path}")
     _print_recovery_code(code)
     if args.remember:
-        print("Key remembered on this computer." if remembered else "No secure keyring here: the passphrase will be asked each time.")
+        print(
+            "Key remembered on this computer."
+            if remembered
+            else "No secure keyring here: the passphrase will be asked each time."
+        )
     return 0
 
 
@@ -151,7 +159,9 @@ def cmd_demo(args: argparse.Namespace, folder: DataFolder) -> int:
     if not 1 <= args.years <= 10:
         return _fail("--years must be between 1 and 10", EXIT_USAGE)
     if folder.has_store():
-        return _fail(f"A CareDesk store already exists in {folder.path}; demo data goes only into a new folder.", EXIT_ERROR)
+        return _fail(
+            f"A CareDesk store already exists in {folder.path}; demo data goes only into a new folder.", EXIT_ERROR
+        )
     passphrase = secrets_input.new_passphrase(args.passphrase_file, secrets_input.ENV_PASSPHRASE, "passphrase")
     ws, code = create_demo_store(folder, passphrase, patients=args.patients, seed=args.seed, years=args.years)
     try:
@@ -169,7 +179,9 @@ def cmd_patients(args: argparse.Namespace, folder: DataFolder) -> int:
         today = ws.today()
         rows = ws.patient_list()
         with ws.uow() as uow:
-            uow.audit(actions.EXPORTED, "patient list", detail=f"{len(rows)} patients, {'json' if args.json else 'text'}")
+            uow.audit(
+                actions.EXPORTED, "patient list", detail=f"{len(rows)} patients, {'json' if args.json else 'text'}"
+            )
             uow.commit()
     finally:
         ws.lock()

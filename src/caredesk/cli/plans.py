@@ -1,4 +1,5 @@
 """The CLI's care-plan printing: one patient's copy, or every patient's latest plan into a folder."""
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,11 @@ def add_parsers(sub, common: argparse.ArgumentParser, secret: argparse.ArgumentP
     s.add_argument("--due-only", action="store_true", help="only plans whose copy has not been given to the patient")
     s.add_argument("--large-print", action="store_true", help="16 pt body text")
 
-    s = sub.add_parser("practice", parents=[common, secret],
-                       help="show or set the care manager and practice named on patients' care plans")
+    s = sub.add_parser(
+        "practice",
+        parents=[common, secret],
+        help="show or set the care manager and practice named on patients' care plans",
+    )
     for flag, field, what in PRACTICE_OPTIONS:
         s.add_argument(flag, dest=field, metavar="TEXT", help=f"{what} ('' clears it)")
 
@@ -44,8 +48,9 @@ PRACTICE_OPTIONS = (
 
 
 def cmd_practice(args: argparse.Namespace, folder: DataFolder) -> int:
-    changes = {field: getattr(args, field) for _flag, field, _what in PRACTICE_OPTIONS
-               if getattr(args, field) is not None}
+    changes = {
+        field: getattr(args, field) for _flag, field, _what in PRACTICE_OPTIONS if getattr(args, field) is not None
+    }
     ws = _open(args, folder)
     try:
         profile = practice.get_profile(ws)
@@ -88,8 +93,10 @@ def cmd_print_plan(args: argparse.Namespace, folder: DataFolder) -> int:
         plan_printing.save(ws, version, out, large_print=args.large_print)
     finally:
         ws.lock()
-    print(f"Care plan version {version.number} for MRN {args.mrn} written to {out}"
-          + (" (large print)." if args.large_print else "."))
+    print(
+        f"Care plan version {version.number} for MRN {args.mrn} written to {out}"
+        + (" (large print)." if args.large_print else ".")
+    )
     return 0
 
 
@@ -106,9 +113,14 @@ def cmd_print_plans(args: argparse.Namespace, folder: DataFolder) -> int:
         every = _every_latest(ws)
         chosen = plan_printing.due_copies(ws) if args.due_only else every
         bar = _Progress(len(chosen)) if sys.stderr.isatty() else None
-        outcome = plan_printing.print_batch(ws, chosen, plan_printing.folder_sender(out), "saved as PDF",
-                                            large_print=args.large_print,
-                                            progress=(lambda done, _total: bar.show(done)) if bar else None)
+        outcome = plan_printing.print_batch(
+            ws,
+            chosen,
+            plan_printing.folder_sender(out),
+            "saved as PDF",
+            large_print=args.large_print,
+            progress=(lambda done, _total: bar.show(done)) if bar else None,
+        )
         if bar is not None:
             bar.finish()
     finally:
@@ -116,8 +128,10 @@ def cmd_print_plans(args: argparse.Namespace, folder: DataFolder) -> int:
     if outcome.error is not None:
         return _fail(f"Stopped after {len(outcome.sent)} of {outcome.total} care plans. {outcome.error}", EXIT_ERROR)
     what = "care plans not yet given" if args.due_only else "care plans"
-    print(f"Printed {len(outcome.sent)} {what} to {out} "
-          f"({patient_count} patients, {patient_count - len(every)} without a finalized plan).")
+    print(
+        f"Printed {len(outcome.sent)} {what} to {out} "
+        f"({patient_count} patients, {patient_count - len(every)} without a finalized plan)."
+    )
     return 0
 
 

@@ -1,4 +1,5 @@
 """The CLI's day-to-day commands: the call queue, logging a contact, the billing report."""
+
 from __future__ import annotations
 
 import argparse
@@ -73,8 +74,16 @@ def cmd_log_contact(args: argparse.Namespace, folder: DataFolder) -> int:
         if patient is None or patient.id is None:
             return _fail(f"No patient with MRN {args.mrn}.", EXIT_ERROR)
         logged = log_contact(
-            ws, patient.id, outcome=args.outcome, minutes=args.minutes, on=on, program=args.program, note=args.note,
-            follow_up=follow_up, channel=args.channel, staff_type=args.staff,
+            ws,
+            patient.id,
+            outcome=args.outcome,
+            minutes=args.minutes,
+            on=on,
+            program=args.program,
+            note=args.note,
+            follow_up=follow_up,
+            channel=args.channel,
+            staff_type=args.staff,
         )
     finally:
         ws.lock()
@@ -109,8 +118,10 @@ def cmd_report(args: argparse.Namespace, folder: DataFolder) -> int:
             billing_report.write_pdf(ws, report, Path(args.pdf))
     finally:
         ws.lock()
-    print(f"Billing for {month}: {len(report.rows)} enrolled patients, {report.ready_count} with codes earned, "
-          f"{report.total_minutes} minutes.")
+    print(
+        f"Billing for {month}: {len(report.rows)} enrolled patients, {report.ready_count} with codes earned, "
+        f"{report.total_minutes} minutes."
+    )
     for code, units in report.units_by_code.items():
         print(f"  {code}: {units}")
     for what, path in (("CSV", args.csv), ("PDF", args.pdf)):

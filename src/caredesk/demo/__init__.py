@@ -4,6 +4,7 @@ Everything comes from one random.Random(seed) consumed in a fixed order, and fro
 (never the wall clock), so the same arguments always give an equal panel. Choices are
 never drawn from sets of strings, whose order changes with PYTHONHASHSEED.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -18,8 +19,18 @@ from caredesk.domain.careplan import CarePlanDraft, CarePlanVersion
 from caredesk.domain.contacts import Contact, TimeEntry
 from caredesk.domain.coordination import Assessment, CommunityResource, Referral, Task, Transition
 from caredesk.domain.patients import (
-    Allergy, CareTeamMember, Condition, ConsentMethod, Enrollment, Medication, Observation, Patient, Phone,
-    Program, RiskTier, Status,
+    Allergy,
+    CareTeamMember,
+    Condition,
+    ConsentMethod,
+    Enrollment,
+    Medication,
+    Observation,
+    Patient,
+    Phone,
+    Program,
+    RiskTier,
+    Status,
 )
 
 __all__ = ["DemoPanel", "generate_panel"]
@@ -66,7 +77,7 @@ def generate_panel(*, patients: int = 170, seed: int = 1, years: int = 1, today:
     for prof in profiles:
         _assign_dates(rng, prof, today, years, window)
     active = [p for p in profiles if p.status is Status.ACTIVE]
-    no_consent = set(p.pid for p in rng.sample(active, min(len(active), round(_SHARE_NO_CONSENT * patients))))
+    no_consent = {p.pid for p in rng.sample(active, min(len(active), round(_SHARE_NO_CONSENT * patients)))}
     recent = _recent_discharges(rng, active, patients)
 
     out: dict[str, list] = {name: [] for name in DemoPanel.__dataclass_fields__}
@@ -88,8 +99,9 @@ def _assign_tiers(rng: random.Random, profiles: list[Profile]) -> None:
     scored = sorted(profiles, key=lambda p: len(p.kinds) + sum(k.severity for k in p.kinds) + rng.uniform(0, 3))
     n_low, n_high = round(0.4 * len(profiles)), round(0.2 * len(profiles))
     for rank, prof in enumerate(scored):
-        prof.tier = (RiskTier.LOW if rank < n_low else
-                     RiskTier.HIGH if rank >= len(profiles) - n_high else RiskTier.MEDIUM)
+        prof.tier = (
+            RiskTier.LOW if rank < n_low else RiskTier.HIGH if rank >= len(profiles) - n_high else RiskTier.MEDIUM
+        )
 
 
 def _assign_statuses(rng: random.Random, profiles: list[Profile]) -> None:
@@ -97,7 +109,7 @@ def _assign_statuses(rng: random.Random, profiles: list[Profile]) -> None:
     statuses = [Status.PAUSED, Status.DISENROLLED, Status.DECEASED] * quota
     statuses += [Status.ACTIVE] * (len(profiles) - len(statuses))
     rng.shuffle(statuses)
-    for prof, status in zip(profiles, statuses):
+    for prof, status in zip(profiles, statuses, strict=False):
         prof.status = status
 
 
@@ -151,8 +163,17 @@ def _enrollments(rng: random.Random, prof: Profile, pcp: str, no_consent: bool) 
         if no_consent and program is main:
             consent = None
         method = (ConsentMethod.VERBAL if rng.random() < 0.6 else ConsentMethod.WRITTEN) if consent else None
-        out.append(Enrollment(patient_id=prof.pid, program=program, start_date=start, end_date=end,
-                              consent_date=consent, consent_method=method, billing_practitioner=pcp))
+        out.append(
+            Enrollment(
+                patient_id=prof.pid,
+                program=program,
+                start_date=start,
+                end_date=end,
+                consent_date=consent,
+                consent_method=method,
+                billing_practitioner=pcp,
+            )
+        )
     return out
 
 
@@ -163,16 +184,36 @@ def _patient(rng: random.Random, prof: Profile, today: date, pcp: str) -> Patien
         phones.append(Phone(number=names.mobile_phone(pid), kind="mobile"))
     if not phones or rng.random() < 0.45:
         phones.append(Phone(number=names.home_phone(pid), kind="home"))
-    payers, weights = zip(*_PAYERS)
-    return Patient(id=pid, mrn=f"DM{pid:06d}", given_name=who.given, family_name=who.family,
-                   preferred_name=who.preferred, birth_date=names.birth_date(rng, prof.age, today), sex=who.sex,
-                   language=who.language, phones=tuple(phones), address=names.address(rng),
-                   call_window=names.call_window(rng), pcp=pcp, payer=rng.choices(payers, weights)[0],
-                   status=prof.status, risk_tier=prof.tier)
+    payers, weights = zip(*_PAYERS, strict=False)
+    return Patient(
+        id=pid,
+        mrn=f"DM{pid:06d}",
+        given_name=who.given,
+        family_name=who.family,
+        preferred_name=who.preferred,
+        birth_date=names.birth_date(rng, prof.age, today),
+        sex=who.sex,
+        language=who.language,
+        phones=tuple(phones),
+        address=names.address(rng),
+        call_window=names.call_window(rng),
+        pcp=pcp,
+        payer=rng.choices(payers, weights)[0],
+        status=prof.status,
+        risk_tier=prof.tier,
+    )
 
 
-def _build(rng: random.Random, prof: Profile, clinic: Clinic, today: date, no_consent: bool, recent: bool,
-           contact_ids: itertools.count, out: dict[str, list]) -> None:
+def _build(
+    rng: random.Random,
+    prof: Profile,
+    clinic: Clinic,
+    today: date,
+    no_consent: bool,
+    recent: bool,
+    contact_ids: itertools.count,
+    out: dict[str, list],
+) -> None:
     """Every record of one patient, in a fixed order so the random stream stays reproducible."""
     assert prof.start is not None and prof.first is not None and prof.last is not None
     pid = prof.pid

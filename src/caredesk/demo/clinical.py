@@ -1,4 +1,5 @@
 """Chronic conditions with the medicines, specialists and readings that go with them."""
+
 from __future__ import annotations
 
 import random
@@ -7,7 +8,13 @@ from datetime import date, timedelta
 
 from caredesk.demo import names
 from caredesk.domain.patients import (
-    Adherence, Allergy, CareTeamMember, Condition, Medication, Observation, ObservationKind,
+    Adherence,
+    Allergy,
+    CareTeamMember,
+    Condition,
+    Medication,
+    Observation,
+    ObservationKind,
 )
 
 Drug = tuple[str, str, str]  # name, dose, frequency
@@ -27,57 +34,153 @@ class Kind:
 
 _DAILY, _BID = "once daily", "twice daily"
 KINDS: tuple[Kind, ...] = (
-    Kind("htn", 70, (("I10", "Essential (primary) hypertension"),),
-         ((1, (("lisinopril", "10 mg", _DAILY), ("losartan", "50 mg", _DAILY), ("amlodipine", "5 mg", _DAILY))),
-          (0.45, (("amlodipine", "10 mg", _DAILY), ("hydrochlorothiazide", "25 mg", _DAILY)))),
-         "Cardiologist"),
-    Kind("lipid", 55, (("E78.5", "Hyperlipidemia, unspecified"),),
-         ((1, (("atorvastatin", "40 mg", "once daily at bedtime"), ("rosuvastatin", "10 mg", _DAILY))),),
-         "Cardiologist"),
-    Kind("dm", 38, (("E11.9", "Type 2 diabetes mellitus without complications"),
-                    ("E11.65", "Type 2 diabetes mellitus with hyperglycemia")),
-         ((1, (("metformin", "500 mg", _BID), ("metformin", "1000 mg", _BID))),
-          (0.3, (("empagliflozin", "10 mg", _DAILY), ("sitagliptin", "100 mg", _DAILY)))),
-         "Endocrinologist", 1),
-    Kind("hf", 14, (("I50.9", "Heart failure, unspecified"),
-                    ("I50.22", "Chronic systolic (congestive) heart failure")),
-         ((1, (("furosemide", "40 mg", _DAILY),)), (1, (("carvedilol", "6.25 mg", _BID),)),
-          (0.4, (("spironolactone", "25 mg", _DAILY), ("sacubitril/valsartan", "24/26 mg", _BID)))),
-         "Cardiologist", 3),
-    Kind("lung", 18, (("J44.9", "Chronic obstructive pulmonary disease, unspecified"),
-                      ("J45.909", "Unspecified asthma, uncomplicated")),
-         ((1, (("tiotropium inhaler", "18 mcg", "1 inhalation once daily"),)),
-          (1, (("albuterol inhaler", "90 mcg", "2 puffs every 4-6 hours as needed"),))),
-         "Pulmonologist", 2),
-    Kind("ckd", 14, (("N18.30", "Chronic kidney disease, stage 3 unspecified"),
-                     ("N18.4", "Chronic kidney disease, stage 4 (severe)")),
-         ((0.3, (("sodium bicarbonate", "650 mg", _BID),)),), "Nephrologist", 2),
-    Kind("dep", 18, (("F32.9", "Major depressive disorder, single episode, unspecified"),
-                     ("F33.1", "Major depressive disorder, recurrent, moderate")),
-         ((1, (("sertraline", "50 mg", _DAILY), ("escitalopram", "10 mg", _DAILY),
-               ("bupropion XL", "150 mg", _DAILY))),), "Psychiatrist", 1),
-    Kind("anx", 12, (("F41.1", "Generalized anxiety disorder"),),
-         ((0.7, (("buspirone", "10 mg", _BID), ("sertraline", "50 mg", _DAILY))),),
-         "Behavioral health clinician"),
-    Kind("afib", 12, (("I48.91", "Unspecified atrial fibrillation"),),
-         ((1, (("apixaban", "5 mg", _BID),)), (0.8, (("metoprolol succinate", "25 mg", _DAILY),))),
-         "Cardiologist", 2),
-    Kind("cad", 14, (("I25.10", "Atherosclerotic heart disease of native coronary artery without angina pectoris"),),
-         ((1, (("aspirin", "81 mg", _DAILY),)), (0.5, (("metoprolol succinate", "25 mg", _DAILY),))),
-         "Cardiologist", 1),
-    Kind("oa", 20, (("M17.11", "Unilateral primary osteoarthritis, right knee"),),
-         ((0.8, (("acetaminophen", "650 mg", "every 8 hours as needed"),)),), "Orthopedist"),
-    Kind("alz", 7, (("G30.9", "Alzheimer's disease, unspecified"),),
-         ((0.8, (("donepezil", "10 mg", "once daily at bedtime"),)),), "Neurologist", 2),
+    Kind(
+        "htn",
+        70,
+        (("I10", "Essential (primary) hypertension"),),
+        (
+            (1, (("lisinopril", "10 mg", _DAILY), ("losartan", "50 mg", _DAILY), ("amlodipine", "5 mg", _DAILY))),
+            (0.45, (("amlodipine", "10 mg", _DAILY), ("hydrochlorothiazide", "25 mg", _DAILY))),
+        ),
+        "Cardiologist",
+    ),
+    Kind(
+        "lipid",
+        55,
+        (("E78.5", "Hyperlipidemia, unspecified"),),
+        ((1, (("atorvastatin", "40 mg", "once daily at bedtime"), ("rosuvastatin", "10 mg", _DAILY))),),
+        "Cardiologist",
+    ),
+    Kind(
+        "dm",
+        38,
+        (
+            ("E11.9", "Type 2 diabetes mellitus without complications"),
+            ("E11.65", "Type 2 diabetes mellitus with hyperglycemia"),
+        ),
+        (
+            (1, (("metformin", "500 mg", _BID), ("metformin", "1000 mg", _BID))),
+            (0.3, (("empagliflozin", "10 mg", _DAILY), ("sitagliptin", "100 mg", _DAILY))),
+        ),
+        "Endocrinologist",
+        1,
+    ),
+    Kind(
+        "hf",
+        14,
+        (("I50.9", "Heart failure, unspecified"), ("I50.22", "Chronic systolic (congestive) heart failure")),
+        (
+            (1, (("furosemide", "40 mg", _DAILY),)),
+            (1, (("carvedilol", "6.25 mg", _BID),)),
+            (0.4, (("spironolactone", "25 mg", _DAILY), ("sacubitril/valsartan", "24/26 mg", _BID))),
+        ),
+        "Cardiologist",
+        3,
+    ),
+    Kind(
+        "lung",
+        18,
+        (
+            ("J44.9", "Chronic obstructive pulmonary disease, unspecified"),
+            ("J45.909", "Unspecified asthma, uncomplicated"),
+        ),
+        (
+            (1, (("tiotropium inhaler", "18 mcg", "1 inhalation once daily"),)),
+            (1, (("albuterol inhaler", "90 mcg", "2 puffs every 4-6 hours as needed"),)),
+        ),
+        "Pulmonologist",
+        2,
+    ),
+    Kind(
+        "ckd",
+        14,
+        (
+            ("N18.30", "Chronic kidney disease, stage 3 unspecified"),
+            ("N18.4", "Chronic kidney disease, stage 4 (severe)"),
+        ),
+        ((0.3, (("sodium bicarbonate", "650 mg", _BID),)),),
+        "Nephrologist",
+        2,
+    ),
+    Kind(
+        "dep",
+        18,
+        (
+            ("F32.9", "Major depressive disorder, single episode, unspecified"),
+            ("F33.1", "Major depressive disorder, recurrent, moderate"),
+        ),
+        (
+            (
+                1,
+                (
+                    ("sertraline", "50 mg", _DAILY),
+                    ("escitalopram", "10 mg", _DAILY),
+                    ("bupropion XL", "150 mg", _DAILY),
+                ),
+            ),
+        ),
+        "Psychiatrist",
+        1,
+    ),
+    Kind(
+        "anx",
+        12,
+        (("F41.1", "Generalized anxiety disorder"),),
+        ((0.7, (("buspirone", "10 mg", _BID), ("sertraline", "50 mg", _DAILY))),),
+        "Behavioral health clinician",
+    ),
+    Kind(
+        "afib",
+        12,
+        (("I48.91", "Unspecified atrial fibrillation"),),
+        ((1, (("apixaban", "5 mg", _BID),)), (0.8, (("metoprolol succinate", "25 mg", _DAILY),))),
+        "Cardiologist",
+        2,
+    ),
+    Kind(
+        "cad",
+        14,
+        (("I25.10", "Atherosclerotic heart disease of native coronary artery without angina pectoris"),),
+        ((1, (("aspirin", "81 mg", _DAILY),)), (0.5, (("metoprolol succinate", "25 mg", _DAILY),))),
+        "Cardiologist",
+        1,
+    ),
+    Kind(
+        "oa",
+        20,
+        (("M17.11", "Unilateral primary osteoarthritis, right knee"),),
+        ((0.8, (("acetaminophen", "650 mg", "every 8 hours as needed"),)),),
+        "Orthopedist",
+    ),
+    Kind(
+        "alz",
+        7,
+        (("G30.9", "Alzheimer's disease, unspecified"),),
+        ((0.8, (("donepezil", "10 mg", "once daily at bedtime"),)),),
+        "Neurologist",
+        2,
+    ),
     Kind("obesity", 16, (("E66.9", "Obesity, unspecified"),), (), "Endocrinologist"),
-    Kind("thyroid", 12, (("E03.9", "Hypothyroidism, unspecified"),),
-         ((1, (("levothyroxine", "50 mcg", "once daily before breakfast"),)),), "Endocrinologist"),
+    Kind(
+        "thyroid",
+        12,
+        (("E03.9", "Hypothyroidism, unspecified"),),
+        ((1, (("levothyroxine", "50 mcg", "once daily before breakfast"),)),),
+        "Endocrinologist",
+    ),
 )
 KIND_BY_KEY = {k.key: k for k in KINDS}
 
-_ALLERGIES = (("penicillin", "hives"), ("sulfa drugs", "rash"), ("codeine", "nausea and vomiting"),
-              ("latex", "contact dermatitis"), ("shellfish", "throat swelling"),
-              ("iodinated contrast", "hives"), ("morphine", "itching"), ("amoxicillin", "rash"))
+_ALLERGIES = (
+    ("penicillin", "hives"),
+    ("sulfa drugs", "rash"),
+    ("codeine", "nausea and vomiting"),
+    ("latex", "contact dermatitis"),
+    ("shellfish", "throat swelling"),
+    ("iodinated contrast", "hives"),
+    ("morphine", "itching"),
+    ("amoxicillin", "rash"),
+)
 _ADHERENCE = (Adherence.GOOD, Adherence.PARTIAL, Adherence.POOR, Adherence.UNKNOWN)
 
 
@@ -104,8 +207,9 @@ def conditions(rng: random.Random, pid: int, kinds: list[Kind], birth: date, sta
     return out
 
 
-def medications(rng: random.Random, pid: int, conds: list[Condition], age: int, pcp: str,
-                team: dict[str, str], start: date) -> list[Medication]:
+def medications(
+    rng: random.Random, pid: int, conds: list[Condition], age: int, pcp: str, team: dict[str, str], start: date
+) -> list[Medication]:
     codes = {c.icd10 for c in conds}
     out: list[Medication] = []
     seen: list[str] = []
@@ -119,8 +223,18 @@ def medications(rng: random.Random, pid: int, conds: list[Condition], age: int, 
         if stop is not None and began is not None and began >= stop:
             began = stop - timedelta(days=rng.randint(30, 400))
         adherence = rng.choices(_ADHERENCE, (65, 20, 7, 8))[0]
-        out.append(Medication(patient_id=pid, name=name, dose=dose, frequency=freq,
-                              prescriber=prescriber, start_date=began, stop_date=stop, adherence=adherence))
+        out.append(
+            Medication(
+                patient_id=pid,
+                name=name,
+                dose=dose,
+                frequency=freq,
+                prescriber=prescriber,
+                start_date=began,
+                stop_date=stop,
+                adherence=adherence,
+            )
+        )
 
     for cond in conds:
         kind = kind_of(cond.icd10)
@@ -150,11 +264,13 @@ def allergies(rng: random.Random, pid: int) -> list[Allergy]:
     return [Allergy(patient_id=pid, substance=s, reaction=r) for s, r in rng.sample(_ALLERGIES, count)]
 
 
-def care_team(rng: random.Random, pid: int, kinds: list[Kind], who: names.Person,
-              pcp: str) -> tuple[list[CareTeamMember], dict[str, str]]:
+def care_team(
+    rng: random.Random, pid: int, kinds: list[Kind], who: names.Person, pcp: str
+) -> tuple[list[CareTeamMember], dict[str, str]]:
     """PCP, 1-2 specialists for the patient's conditions, sometimes a caregiver; role -> name."""
-    members = [CareTeamMember(patient_id=pid, name=pcp, role="PCP", organization=names.PRACTICE,
-                              phone=names.office_phone(0))]
+    members = [
+        CareTeamMember(patient_id=pid, name=pcp, role="PCP", organization=names.PRACTICE, phone=names.office_phone(0))
+    ]
     roles: list[str] = []
     for kind in kinds:
         if kind.specialist and kind.specialist not in roles:
@@ -164,8 +280,15 @@ def care_team(rng: random.Random, pid: int, kinds: list[Kind], who: names.Person
         index = rng.randrange(len(names.SPECIALISTS[role]))
         name, org = names.SPECIALISTS[role][index]
         by_role[role] = name
-        members.append(CareTeamMember(patient_id=pid, name=name, role=role, organization=org,
-                                      phone=names.office_phone(1 + list(names.SPECIALISTS).index(role) * 5 + index)))
+        members.append(
+            CareTeamMember(
+                patient_id=pid,
+                name=name,
+                role=role,
+                organization=org,
+                phone=names.office_phone(1 + list(names.SPECIALISTS).index(role) * 5 + index),
+            )
+        )
     if any(k.key == "alz" for k in kinds) or rng.random() < 0.25:
         name, role = names.caregiver(rng, who)
         members.append(CareTeamMember(patient_id=pid, name=name, role=role, phone=names.caregiver_phone(pid)))
@@ -184,16 +307,21 @@ def _days(rng: random.Random, first: date, last: date, gap: tuple[int, int]):
         day += timedelta(days=rng.randint(*gap))
 
 
-def observations(rng: random.Random, pid: int, conds: list[Condition], meds: list[Medication],
-                 rpm: bool, first: date, last: date) -> list[Observation]:
+def observations(
+    rng: random.Random, pid: int, conds: list[Condition], meds: list[Medication], rpm: bool, first: date, last: date
+) -> list[Observation]:
     keys = {kind_of(c.icd10).key for c in conds}
     codes = {c.icd10 for c in conds}
     out: list[Observation] = []
     if keys & {"htn", "hf"}:
         control = rng.random()  # ~60% at goal, ~25% borderline, ~15% uncontrolled
-        sys_mean, dia_mean = ((rng.uniform(122, 134), rng.uniform(70, 80)) if control < 0.6 else
-                              (rng.uniform(136, 148), rng.uniform(80, 90)) if control < 0.85 else
-                              (rng.uniform(150, 172), rng.uniform(88, 104)))
+        sys_mean, dia_mean = (
+            (rng.uniform(122, 134), rng.uniform(70, 80))
+            if control < 0.6
+            else (rng.uniform(136, 148), rng.uniform(80, 90))
+            if control < 0.85
+            else (rng.uniform(150, 172), rng.uniform(88, 104))
+        )
         for day in _days(rng, first, last, (5, 9) if rpm else (24, 40)):
             sys = round(_clamp(rng.gauss(sys_mean, 8), 95, 220))
             dia = round(_clamp(rng.gauss(dia_mean, 6), 50, min(130, sys - 25)))
@@ -213,6 +341,7 @@ def observations(rng: random.Random, pid: int, conds: list[Condition], meds: lis
         weight = rng.uniform(130, 260)
         for day in _days(rng, first, last, (3, 7) if rpm else (14, 35)):
             weight = _clamp(weight + rng.gauss(0, 1.5), 90, 400)
-            out.append(Observation(patient_id=pid, kind=ObservationKind.WEIGHT, value=round(weight, 1),
-                                   observed_on=day))
+            out.append(
+                Observation(patient_id=pid, kind=ObservationKind.WEIGHT, value=round(weight, 1), observed_on=day)
+            )
     return out

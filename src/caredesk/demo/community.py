@@ -1,4 +1,5 @@
 """Community resources and the referrals a positive social-needs screen leads to."""
+
 from __future__ import annotations
 
 import random
@@ -23,17 +24,21 @@ _STREETS = ("Fictional Elm Street", "Sample Maple Avenue", "Placeholder Parkway"
 
 def resources() -> list[CommunityResource]:
     return [
-        CommunityResource(id=i, name=name, category=category, phone=names.office_phone(100 + i),
-                          address=f"{100 + 7 * i} {_STREETS[i % len(_STREETS)]}, Demoville, ZZ 00011")
+        CommunityResource(
+            id=i,
+            name=name,
+            category=category,
+            phone=names.office_phone(100 + i),
+            address=f"{100 + 7 * i} {_STREETS[i % len(_STREETS)]}, Demoville, ZZ 00011",
+        )
         for i, (name, category) in enumerate(_RESOURCES, start=1)
     ]
 
 
-def referrals(rng: random.Random, screen: Assessment, pool: list[CommunityResource],
-              last: date) -> list[Referral]:
+def referrals(rng: random.Random, screen: Assessment, pool: list[CommunityResource], last: date) -> list[Referral]:
     """Most positive items get a referral; a few are left open for the queue to flag."""
     out = []
-    for item, answer in zip(SOCIAL_NEEDS_ITEMS, screen.answers):
+    for item, answer in zip(SOCIAL_NEEDS_ITEMS, screen.answers, strict=False):
         matching = [r for r in pool if r.category == item]
         if not answer or not matching or rng.random() >= 0.75:
             continue
@@ -45,9 +50,19 @@ def referrals(rng: random.Random, screen: Assessment, pool: list[CommunityResour
         elif age < 45:
             status, closed = rng.choice((ReferralStatus.SENT, ReferralStatus.ACCEPTED)), None
         else:
-            status = rng.choices((ReferralStatus.COMPLETED, ReferralStatus.CLOSED, ReferralStatus.DECLINED,
-                                  ReferralStatus.ACCEPTED), (55, 15, 15, 15))[0]
+            status = rng.choices(
+                (ReferralStatus.COMPLETED, ReferralStatus.CLOSED, ReferralStatus.DECLINED, ReferralStatus.ACCEPTED),
+                (55, 15, 15, 15),
+            )[0]
             closed = opened + timedelta(days=rng.randint(7, 40)) if status is not ReferralStatus.ACCEPTED else None
-        out.append(Referral(patient_id=screen.patient_id, resource_id=resource.id, reason=f"Positive {item} screen",
-                            opened_on=opened, status=status, closed_on=closed))
+        out.append(
+            Referral(
+                patient_id=screen.patient_id,
+                resource_id=resource.id,
+                reason=f"Positive {item} screen",
+                opened_on=opened,
+                status=status,
+                closed_on=closed,
+            )
+        )
     return out

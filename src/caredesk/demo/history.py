@@ -1,4 +1,5 @@
 """A patient's past: calls at their tier's cadence, logged minutes, tasks and hospital stays."""
+
 from __future__ import annotations
 
 import random
@@ -18,20 +19,31 @@ _ADMISSIONS_PER_YEAR = {RiskTier.HIGH: 0.35, RiskTier.MEDIUM: 0.12, RiskTier.LOW
 _OUTCOMES = (Outcome.REACHED, Outcome.VOICEMAIL, Outcome.NO_ANSWER, Outcome.WRONG_NUMBER, Outcome.DECLINED)
 _OUTCOME_WEIGHTS = (65, 17, 12, 2, 4)
 _CHANNELS = (Channel.PHONE, Channel.VIDEO, Channel.HOME_VISIT, Channel.PORTAL)
-_FACILITIES = ("Demo General Hospital", "Lakeside Fictional Medical Center", "Sample Valley Hospital",
-               "Example Rehab & Skilled Nursing")
+_FACILITIES = (
+    "Demo General Hospital",
+    "Lakeside Fictional Medical Center",
+    "Sample Valley Hospital",
+    "Example Rehab & Skilled Nursing",
+)
 
 _NOTES = {
-    Outcome.VOICEMAIL: ("Left voicemail with callback number; no health details left.",
-                        "Left message asking for a call back."),
+    Outcome.VOICEMAIL: (
+        "Left voicemail with callback number; no health details left.",
+        "Left message asking for a call back.",
+    ),
     Outcome.NO_ANSWER: ("No answer; voicemail not set up.", "Phone rang with no answer."),
     Outcome.WRONG_NUMBER: ("Number reached someone else; phone number to be verified.",),
     Outcome.DECLINED: ("Asked to be called another day.", "Declined call today; prefers next week."),
 }
-_REACHED = ("Reviewed medications; no changes.", "Reviewed care plan goals; progress discussed.",
-            "Feeling well; no ED visits or admissions since last call.",
-            "Refill coordinated with pharmacy.", "Discussed upcoming appointment; transportation confirmed.",
-            "Reviewed symptoms and when to call the clinic.", "Caregiver joined the call; questions answered.")
+_REACHED = (
+    "Reviewed medications; no changes.",
+    "Reviewed care plan goals; progress discussed.",
+    "Feeling well; no ED visits or admissions since last call.",
+    "Refill coordinated with pharmacy.",
+    "Discussed upcoming appointment; transportation confirmed.",
+    "Reviewed symptoms and when to call the clinic.",
+    "Caregiver joined the call; questions answered.",
+)
 _REACHED_BY_KIND = {
     "htn": ("Reviewed home BP log; readings mostly at goal.", "Reinforced low-salt diet; BP log reviewed."),
     "dm": ("Reviewed glucose readings; hypoglycemia plan reinforced.", "A1c result discussed; diet reviewed."),
@@ -41,15 +53,23 @@ _REACHED_BY_KIND = {
     "anx": ("Breathing exercises practiced; worry log reviewed.",),
     "ckd": ("Reviewed upcoming kidney labs; avoiding NSAIDs.",),
 }
-_OTHER_WORK = ((Activity.CARE_PLAN, "Care plan updated."),
-               (Activity.COORDINATION, "Coordinated with specialist office."),
-               (Activity.MEDICATION_REVIEW, "Medication list reconciled."),
-               (Activity.DOCUMENTATION, "Outside records reviewed."))
-_TASKS = (("Call pharmacy about refill", "general"), ("Fax care plan to specialist", "general"),
-          ("Schedule A1c lab draw", "follow-up"), ("Confirm transportation for appointment", "general"),
-          ("Mail care plan copy", "letter"), ("Check on glucometer strip order", "general"),
-          ("Follow up on community referral", "referral"), ("Request hospital discharge summary", "general"),
-          ("Call back about specialist appointment", "follow-up"))
+_OTHER_WORK = (
+    (Activity.CARE_PLAN, "Care plan updated."),
+    (Activity.COORDINATION, "Coordinated with specialist office."),
+    (Activity.MEDICATION_REVIEW, "Medication list reconciled."),
+    (Activity.DOCUMENTATION, "Outside records reviewed."),
+)
+_TASKS = (
+    ("Call pharmacy about refill", "general"),
+    ("Fax care plan to specialist", "general"),
+    ("Schedule A1c lab draw", "follow-up"),
+    ("Confirm transportation for appointment", "general"),
+    ("Mail care plan copy", "letter"),
+    ("Check on glucometer strip order", "general"),
+    ("Follow up on community referral", "referral"),
+    ("Request hospital discharge summary", "general"),
+    ("Call back about specialist appointment", "follow-up"),
+)
 
 
 def transitions(rng: random.Random, prof: Profile, clinic: Clinic, today: date, recent: bool) -> list[Transition]:
@@ -75,10 +95,18 @@ def transitions(rng: random.Random, prof: Profile, clinic: Clinic, today: date, 
                 seen = max(seen, contacted)
         contacted = contacted if contacted and contacted < today else None
         seen = seen if contacted and seen and seen < today else None
-        out.append(Transition(patient_id=prof.pid, facility=rng.choice(_FACILITIES),
-                              admitted_on=day - timedelta(days=rng.randint(1, 9)), discharged_on=day,
-                              complexity=Complexity.HIGH if high else Complexity.MODERATE,
-                              contacted_on=contacted, seen_on=seen, meds_reconciled_on=seen))
+        out.append(
+            Transition(
+                patient_id=prof.pid,
+                facility=rng.choice(_FACILITIES),
+                admitted_on=day - timedelta(days=rng.randint(1, 9)),
+                discharged_on=day,
+                complexity=Complexity.HIGH if high else Complexity.MODERATE,
+                contacted_on=contacted,
+                seen_on=seen,
+                meds_reconciled_on=seen,
+            )
+        )
     return out
 
 
@@ -91,12 +119,14 @@ def _call_days(rng: random.Random, prof: Profile, clinic: Clinic) -> Iterator[da
         day += timedelta(days=rng.randint(low, high))
 
 
-def calls(rng: random.Random, prof: Profile, clinic: Clinic, tcm_days: list[date],
-          next_id: Iterator[int]) -> tuple[list[Contact], list[TimeEntry]]:
+def calls(
+    rng: random.Random, prof: Profile, clinic: Clinic, tcm_days: list[date], next_id: Iterator[int]
+) -> tuple[list[Contact], list[TimeEntry]]:
     """Contacts (with retries after unanswered attempts) and the minutes they produced."""
     assert prof.last is not None
-    attempts: list[tuple[date, Outcome, str]] = [(d, Outcome.REACHED, "Post-discharge call: discharge "
-                                                  "instructions and medications reviewed.") for d in tcm_days]
+    attempts: list[tuple[date, Outcome, str]] = [
+        (d, Outcome.REACHED, "Post-discharge call: discharge instructions and medications reviewed.") for d in tcm_days
+    ]
     for day in _call_days(rng, prof, clinic):
         for _ in range(3):  # the first call and up to two retries
             if day > prof.last:
@@ -123,23 +153,48 @@ def calls(rng: random.Random, prof: Profile, clinic: Clinic, tcm_days: list[date
         elif outcome is not Outcome.REACHED and rng.random() < 0.4:
             follow_up = clinic.add_workdays(day, rng.randint(1, 3))
         at = clinic.at(rng, day)
-        contact = Contact(id=next(next_id), patient_id=prof.pid, at=at, channel=channel, outcome=outcome,
-                          note=note, follow_up=follow_up)
+        contact = Contact(
+            id=next(next_id),
+            patient_id=prof.pid,
+            at=at,
+            channel=channel,
+            outcome=outcome,
+            note=note,
+            follow_up=follow_up,
+        )
         contacts.append(contact)
         if outcome is not Outcome.REACHED or rng.random() >= 0.9:
             continue
         minutes = rng.randint(3, 10) if channel is Channel.PORTAL else rng.randint(low, high)
         staff = StaffType.PHYSICIAN if rng.random() < 0.05 else StaffType.CLINICAL_STAFF
-        entries.append(TimeEntry(patient_id=prof.pid, on=day, minutes=minutes, activity=Activity.CALL,
-                                 staff_type=staff, program=prof.program_on(rng, day), started_at=at,
-                                 contact_id=contact.id))
+        entries.append(
+            TimeEntry(
+                patient_id=prof.pid,
+                on=day,
+                minutes=minutes,
+                activity=Activity.CALL,
+                staff_type=staff,
+                program=prof.program_on(rng, day),
+                started_at=at,
+                contact_id=contact.id,
+            )
+        )
         if rng.random() < 0.3:  # work that follows a call: plan updates, coordination, med review
             activity, text = rng.choice(_OTHER_WORK)
             on = min(prof.last, clinic.add_workdays(day, rng.randint(0, 2)))
             started = clinic.at(rng, on) if rng.random() < 0.5 else None
-            entries.append(TimeEntry(patient_id=prof.pid, on=on, minutes=rng.randint(5, 20), activity=activity,
-                                     staff_type=StaffType.CLINICAL_STAFF, program=prof.program_on(rng, on),
-                                     started_at=started, note=text))
+            entries.append(
+                TimeEntry(
+                    patient_id=prof.pid,
+                    on=on,
+                    minutes=rng.randint(5, 20),
+                    activity=activity,
+                    staff_type=StaffType.CLINICAL_STAFF,
+                    program=prof.program_on(rng, on),
+                    started_at=started,
+                    note=text,
+                )
+            )
     return contacts, entries
 
 
@@ -153,14 +208,21 @@ def tasks(rng: random.Random, prof: Profile, clinic: Clinic, today: date) -> lis
         created = clinic.at(rng, clinic.workday_on_or_after(day))
         done = clinic.at(rng, clinic.add_workdays(created.date(), rng.randint(1, 8)))
         status = TaskStatus.CANCELLED if rng.random() < 0.05 else TaskStatus.DONE
-        out.append(Task(patient_id=prof.pid, title=title, kind=kind, status=status,
-                        due=created.date() + timedelta(days=rng.randint(3, 14)), created_at=created,
-                        done_at=done if status is TaskStatus.DONE else None))
+        out.append(
+            Task(
+                patient_id=prof.pid,
+                title=title,
+                kind=kind,
+                status=status,
+                due=created.date() + timedelta(days=rng.randint(3, 14)),
+                created_at=created,
+                done_at=done if status is TaskStatus.DONE else None,
+            )
+        )
         day += timedelta(days=rng.randint(45, 150))
     if prof.last == today - timedelta(days=1) and rng.random() < 0.35:
         title, kind = rng.choice(_TASKS)
         due = today + timedelta(days=rng.randint(-7, 21))
         created_on = max(prof.first, min(prof.last, due - timedelta(days=rng.randint(3, 14))))
-        out.append(Task(patient_id=prof.pid, title=title, kind=kind, due=due,
-                        created_at=clinic.at(rng, created_on)))
+        out.append(Task(patient_id=prof.pid, title=title, kind=kind, due=due, created_at=clinic.at(rng, created_on)))
     return out

@@ -1,4 +1,5 @@
 """Synthetic people, places and phone numbers: diverse, Unicode-rich, obviously fictional."""
+
 from __future__ import annotations
 
 import random
@@ -21,24 +22,136 @@ class Culture:
 CULTURES: tuple[Culture, ...] = (
     Culture(
         52,
-        ("Mary", "Patricia", "Linda", "Barbara", "Elizabeth", "Dorothy", "Margaret", "Shirley",
-         "Joan", "Carol", "Gloria", "Evelyn", "Zoë", "Irene", "Beverly", "Loretta", "Ruth", "Siobhán"),
-        ("James", "Robert", "William", "Richard", "Charles", "Thomas", "Harold", "Walter", "Eugene",
-         "Earl", "Donald", "Kenneth", "Raymond", "Gerald", "Frank", "Leroy", "Dennis", "Seán"),
-        ("Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Anderson",
-         "Taylor", "Moore", "Jackson", "Thompson", "White", "Harris", "Clark", "Lewis", "Robinson",
-         "Walker", "Young", "King", "Wright", "Scott", "Green", "Baker", "Adams", "Nelson", "Hill",
-         "Campbell", "Mitchell", "Carter", "Phillips", "Evans", "Turner", "O'Brien", "McAllister"),
+        (
+            "Mary",
+            "Patricia",
+            "Linda",
+            "Barbara",
+            "Elizabeth",
+            "Dorothy",
+            "Margaret",
+            "Shirley",
+            "Joan",
+            "Carol",
+            "Gloria",
+            "Evelyn",
+            "Zoë",
+            "Irene",
+            "Beverly",
+            "Loretta",
+            "Ruth",
+            "Siobhán",
+        ),
+        (
+            "James",
+            "Robert",
+            "William",
+            "Richard",
+            "Charles",
+            "Thomas",
+            "Harold",
+            "Walter",
+            "Eugene",
+            "Earl",
+            "Donald",
+            "Kenneth",
+            "Raymond",
+            "Gerald",
+            "Frank",
+            "Leroy",
+            "Dennis",
+            "Seán",
+        ),
+        (
+            "Smith",
+            "Johnson",
+            "Williams",
+            "Brown",
+            "Jones",
+            "Miller",
+            "Davis",
+            "Wilson",
+            "Anderson",
+            "Taylor",
+            "Moore",
+            "Jackson",
+            "Thompson",
+            "White",
+            "Harris",
+            "Clark",
+            "Lewis",
+            "Robinson",
+            "Walker",
+            "Young",
+            "King",
+            "Wright",
+            "Scott",
+            "Green",
+            "Baker",
+            "Adams",
+            "Nelson",
+            "Hill",
+            "Campbell",
+            "Mitchell",
+            "Carter",
+            "Phillips",
+            "Evans",
+            "Turner",
+            "O'Brien",
+            "McAllister",
+        ),
         (("English", 1),),
     ),
     Culture(
         20,
-        ("María", "Guadalupe", "Rosa", "Carmen", "Esperanza", "Dolores", "Lucía", "Inés", "Socorro",
-         "Beatriz", "Ana", "Josefina", "Mercedes"),
-        ("José", "Jesús", "Juan", "Luis", "Carlos", "Ramón", "Francisco", "Manuel", "Jorge",
-         "Andrés", "Rubén", "Martín"),
-        ("Núñez", "García", "Hernández", "Rodríguez", "López", "Martínez", "González", "Pérez",
-         "Sánchez", "Ramírez", "Peña", "Ibáñez", "Muñoz", "Gómez", "Díaz", "Cruz", "Castañeda"),
+        (
+            "María",
+            "Guadalupe",
+            "Rosa",
+            "Carmen",
+            "Esperanza",
+            "Dolores",
+            "Lucía",
+            "Inés",
+            "Socorro",
+            "Beatriz",
+            "Ana",
+            "Josefina",
+            "Mercedes",
+        ),
+        (
+            "José",
+            "Jesús",
+            "Juan",
+            "Luis",
+            "Carlos",
+            "Ramón",
+            "Francisco",
+            "Manuel",
+            "Jorge",
+            "Andrés",
+            "Rubén",
+            "Martín",
+        ),
+        (
+            "Núñez",
+            "García",
+            "Hernández",
+            "Rodríguez",
+            "López",
+            "Martínez",
+            "González",
+            "Pérez",
+            "Sánchez",
+            "Ramírez",
+            "Peña",
+            "Ibáñez",
+            "Muñoz",
+            "Gómez",
+            "Díaz",
+            "Cruz",
+            "Castañeda",
+        ),
         (("Spanish", 55), ("English", 45)),
     ),
     Culture(
@@ -87,25 +200,52 @@ CULTURES: tuple[Culture, ...] = (
 _CULTURE_WEIGHTS = [c.weight for c in CULTURES]
 
 PREFERRED = {
-    "Robert": "Bob", "William": "Bill", "Richard": "Rick", "James": "Jim", "Thomas": "Tom",
-    "Charles": "Chuck", "Kenneth": "Ken", "Donald": "Don", "Gerald": "Jerry", "Margaret": "Peggy",
-    "Elizabeth": "Liz", "Patricia": "Pat", "Dorothy": "Dot", "José": "Pepe", "Francisco": "Paco",
-    "Guadalupe": "Lupe", "Dolores": "Lola", "Jesús": "Chuy", "Manuel": "Manny", "Josefina": "Pepa",
-    "Gertrud": "Trudi", "Hildegard": "Hilde", "Françoise": "Fanny", "Xiu": "Sue", "Ming": "Michael",
-    "Young-soo": "Sam", "Soon-ja": "Sunny",
+    "Robert": "Bob",
+    "William": "Bill",
+    "Richard": "Rick",
+    "James": "Jim",
+    "Thomas": "Tom",
+    "Charles": "Chuck",
+    "Kenneth": "Ken",
+    "Donald": "Don",
+    "Gerald": "Jerry",
+    "Margaret": "Peggy",
+    "Elizabeth": "Liz",
+    "Patricia": "Pat",
+    "Dorothy": "Dot",
+    "José": "Pepe",
+    "Francisco": "Paco",
+    "Guadalupe": "Lupe",
+    "Dolores": "Lola",
+    "Jesús": "Chuy",
+    "Manuel": "Manny",
+    "Josefina": "Pepa",
+    "Gertrud": "Trudi",
+    "Hildegard": "Hilde",
+    "Françoise": "Fanny",
+    "Xiu": "Sue",
+    "Ming": "Michael",
+    "Young-soo": "Sam",
+    "Soon-ja": "Sunny",
 }
 
 # The practice's own clinicians: PCPs and billing practitioners.
 CLINICIANS = (
-    "Dr. Helen Examplar, MD", "Dr. Marcus Testwell, MD", "Dr. Priya Placeholder, MD",
-    "Dr. Samuel Demoulin, MD", "Dr. Grace Fictiva, MD", "Dr. Tomás Ejemplo, MD",
+    "Dr. Helen Examplar, MD",
+    "Dr. Marcus Testwell, MD",
+    "Dr. Priya Placeholder, MD",
+    "Dr. Samuel Demoulin, MD",
+    "Dr. Grace Fictiva, MD",
+    "Dr. Tomás Ejemplo, MD",
 )
 PRACTICE = "Demo Family Medicine"
 
 # Specialists by role: (name, organization).
 SPECIALISTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "Cardiologist": (("Dr. Nora Heartwell, MD", "Demo Heart & Vascular"),
-                     ("Dr. Kenji Pulsar, MD", "Demo Heart & Vascular")),
+    "Cardiologist": (
+        ("Dr. Nora Heartwell, MD", "Demo Heart & Vascular"),
+        ("Dr. Kenji Pulsar, MD", "Demo Heart & Vascular"),
+    ),
     "Endocrinologist": (("Dr. Inés Thyra, MD", "Sample Diabetes Center"),),
     "Nephrologist": (("Dr. Omar Renwick, MD", "Example Kidney Care"),),
     "Pulmonologist": (("Dr. Leah Breathwaite, MD", "Sample Lung Clinic"),),
@@ -115,12 +255,28 @@ SPECIALISTS: dict[str, tuple[tuple[str, str], ...]] = {
     "Orthopedist": (("Dr. Carla Bonet, MD", "Example Orthopedics"),),
 }
 
-_STREETS = ("Pretend Pine Way", "Imaginary Oak Lane", "Fictional Elm Street", "Sample Maple Avenue",
-            "Makebelieve Court", "Storybook Road", "Placeholder Parkway", "Nowhere Birch Drive",
-            "Example Cedar Circle", "Demo Willow Terrace")
+_STREETS = (
+    "Pretend Pine Way",
+    "Imaginary Oak Lane",
+    "Fictional Elm Street",
+    "Sample Maple Avenue",
+    "Makebelieve Court",
+    "Storybook Road",
+    "Placeholder Parkway",
+    "Nowhere Birch Drive",
+    "Example Cedar Circle",
+    "Demo Willow Terrace",
+)
 _CITIES = ("Demoville", "Sampleton", "Fictionburg", "Mocksford")
-_CALL_WINDOWS = ("weekdays 9-11am", "afternoons after 1pm", "mornings", "any time",
-                 "Tue/Thu 10am-noon", "not before 10am", "after lunch")
+_CALL_WINDOWS = (
+    "weekdays 9-11am",
+    "afternoons after 1pm",
+    "mornings",
+    "any time",
+    "Tue/Thu 10am-noon",
+    "not before 10am",
+    "after lunch",
+)
 
 
 @dataclass(frozen=True)
@@ -138,9 +294,8 @@ def person(rng: random.Random) -> Person:
     sex = Sex.FEMALE if rng.random() < 0.55 else Sex.MALE  # the 55+ panel skews female
     given = rng.choice(culture.female if sex is Sex.FEMALE else culture.male)
     preferred = PREFERRED.get(given, "") if rng.random() < 0.6 else ""
-    langs, weights = zip(*culture.languages)
-    return Person(given, rng.choice(culture.family), sex, preferred,
-                  rng.choices(langs, weights)[0], culture)
+    langs, weights = zip(*culture.languages, strict=False)
+    return Person(given, rng.choice(culture.family), sex, preferred, rng.choices(langs, weights)[0], culture)
 
 
 def years_before(day: date, years: int) -> date:
@@ -186,8 +341,7 @@ def office_phone(n: int) -> str:
 
 def address(rng: random.Random) -> str:
     apt = f", Apt {rng.randint(1, 40)}" if rng.random() < 0.25 else ""
-    return (f"{rng.randint(10, 9899)} {rng.choice(_STREETS)}{apt}, "
-            f"{rng.choice(_CITIES)}, ZZ 000{rng.randint(10, 99)}")
+    return f"{rng.randint(10, 9899)} {rng.choice(_STREETS)}{apt}, {rng.choice(_CITIES)}, ZZ 000{rng.randint(10, 99)}"
 
 
 def call_window(rng: random.Random) -> str:

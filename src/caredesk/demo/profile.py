@@ -1,4 +1,5 @@
 """What the generator decides about one patient before writing their records."""
+
 from __future__ import annotations
 
 import random

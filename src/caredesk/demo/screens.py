@@ -1,4 +1,5 @@
 """Screening instruments over time: PHQ-2, PHQ-9, GAD-7 scored and banded as SPEC section 3 says."""
+
 from __future__ import annotations
 
 import random
@@ -10,8 +11,17 @@ SOCIAL_NEEDS_ITEMS = ("housing", "food", "transportation", "utilities", "safety"
 
 
 def phq9_band(score: int) -> str:
-    return ("minimal" if score <= 4 else "mild" if score <= 9 else "moderate" if score <= 14
-            else "moderately severe" if score <= 19 else "severe")
+    return (
+        "minimal"
+        if score <= 4
+        else "mild"
+        if score <= 9
+        else "moderate"
+        if score <= 14
+        else "moderately severe"
+        if score <= 19
+        else "severe"
+    )
 
 
 def gad7_band(score: int) -> str:
@@ -44,22 +54,46 @@ def mood_screens(rng: random.Random, pid: int, keys: list[str], first: date, las
             # Item 9 (thoughts of self-harm) is rare and mostly with severe symptoms.
             answers.append(1 if level > 1.4 and rng.random() < 0.15 else 0)
             score = sum(answers)
-            out.append(Assessment(patient_id=pid, instrument=Instrument.PHQ9, taken_on=day,
-                                  answers=tuple(answers), score=score, band=phq9_band(score)))
+            out.append(
+                Assessment(
+                    patient_id=pid,
+                    instrument=Instrument.PHQ9,
+                    taken_on=day,
+                    answers=tuple(answers),
+                    score=score,
+                    band=phq9_band(score),
+                )
+            )
             level = max(0.2, level - rng.uniform(-0.15, 0.3))
     elif rng.random() < 0.5:
         for day in _series(rng, first, last, (330, 400)):
             answers = _items(rng, rng.uniform(0, 0.9), 2)
             score = sum(answers)
-            out.append(Assessment(patient_id=pid, instrument=Instrument.PHQ2, taken_on=day,
-                                  answers=tuple(answers), score=score, band=positive_band(score, 3)))
+            out.append(
+                Assessment(
+                    patient_id=pid,
+                    instrument=Instrument.PHQ2,
+                    taken_on=day,
+                    answers=tuple(answers),
+                    score=score,
+                    band=positive_band(score, 3),
+                )
+            )
     if "anx" in keys:
         level = rng.uniform(0.4, 2.2)
         for day in _series(rng, first, last, (75, 110)):
             answers = _items(rng, level, 7)
             score = sum(answers)
-            out.append(Assessment(patient_id=pid, instrument=Instrument.GAD7, taken_on=day,
-                                  answers=tuple(answers), score=score, band=gad7_band(score)))
+            out.append(
+                Assessment(
+                    patient_id=pid,
+                    instrument=Instrument.GAD7,
+                    taken_on=day,
+                    answers=tuple(answers),
+                    score=score,
+                    band=gad7_band(score),
+                )
+            )
             level = max(0.2, level - rng.uniform(-0.15, 0.3))
     return out
 
@@ -71,5 +105,11 @@ def social_needs(rng: random.Random, pid: int, first: date, last: date) -> Asses
     day = first + timedelta(days=rng.randint(0, (last - first).days))
     answers = tuple(1 if rng.random() < 0.08 else 0 for _ in SOCIAL_NEEDS_ITEMS)
     score = sum(answers)
-    return Assessment(patient_id=pid, instrument=Instrument.SOCIAL_NEEDS, taken_on=day,
-                      answers=answers, score=score, band=positive_band(score, 1))
+    return Assessment(
+        patient_id=pid,
+        instrument=Instrument.SOCIAL_NEEDS,
+        taken_on=day,
+        answers=answers,
+        score=score,
+        band=positive_band(score, 1),
+    )

@@ -1,4 +1,5 @@
 """The clinic's working calendar: weekdays that are not US federal holidays, business hours."""
+
 from __future__ import annotations
 
 import random

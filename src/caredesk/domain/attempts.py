@@ -3,6 +3,7 @@
 SPEC section 3: after an unanswered attempt the patient waits at least one business day;
 after three unanswered attempts in a month a letter task is proposed.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -4,12 +4,13 @@ Each event's hash covers its own fields and the previous event's hash, so deleti
 reordering or editing any event breaks every hash after it. Events name records by id,
 never by patient name or other content.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 GENESIS = "0" * 64
 
@@ -46,8 +47,16 @@ class AuditEvent:
 def event_hash(e: AuditEvent) -> str:
     """SHA-256 over the event's fields (time in UTC) and the previous event's hash."""
     payload = json.dumps(
-        [e.seq, e.at.astimezone(timezone.utc).isoformat(timespec="microseconds"), e.actor, e.action,
-         e.entity, e.entity_id, e.detail, e.prev_hash],
+        [
+            e.seq,
+            e.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            e.actor,
+            e.action,
+            e.entity,
+            e.entity_id,
+            e.detail,
+            e.prev_hash,
+        ],
         ensure_ascii=True,
         separators=(",", ":"),
     )

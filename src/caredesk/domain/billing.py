@@ -7,6 +7,7 @@ hold, and each program's minutes feed only that program's codes (never counted t
 TCM (99495/99496) depends on visits and is not billed here; APCM (G0556-G0558) is in the
 table but APCM enrollment is not modelled yet, so neither is ever emitted by `bill`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -44,43 +45,189 @@ class BillingCode:
 
 
 BILLING_CODES: tuple[BillingCode, ...] = (
-    BillingCode("99490", Program.CCM, CS, 20, None, None, None,
-                "CCM, first 20 min of clinical-staff time", _CCM_SOURCE, min_conditions=2),
-    BillingCode("99439", Program.CCM, CS, None, "99490", 20, 2,
-                "CCM, each further 20 min of clinical-staff time (at most 2)", _CCM_SOURCE, min_conditions=2),
-    BillingCode("99487", Program.COMPLEX_CCM, CS, 60, None, None, None,
-                "complex CCM, first 60 min of clinical-staff time", _CCM_SOURCE, min_conditions=2),
-    BillingCode("99489", Program.COMPLEX_CCM, CS, None, "99487", 30, None,
-                "complex CCM, each further 30 min of clinical-staff time", _CCM_SOURCE, min_conditions=2),
-    BillingCode("99491", Program.CCM, QHP, 30, None, None, None,
-                "CCM by the physician/QHP, first 30 min of own time", _CCM_SOURCE, min_conditions=2),
-    BillingCode("99437", Program.CCM, QHP, None, "99491", 30, None,
-                "CCM by the physician/QHP, each further 30 min of own time", _CCM_SOURCE, min_conditions=2),
-    BillingCode("99426", Program.PCM, CS, 30, None, None, None,
-                "PCM, first 30 min of clinical-staff time", _PCM_SOURCE, min_conditions=1),
-    BillingCode("99427", Program.PCM, CS, None, "99426", 30, None,
-                "PCM, each further 30 min of clinical-staff time", _PCM_SOURCE, min_conditions=1),
-    BillingCode("99484", Program.BHI, CS, 20, None, None, None,
-                "BHI, at least 20 min of clinical-staff time", _BHI_SOURCE),
-    BillingCode("99457", Program.RPM, None, 20, None, None, None,
-                "RPM treatment management, first 20 min", _RPM_SOURCE),
-    BillingCode("99458", Program.RPM, None, None, "99457", 20, None,
-                "RPM treatment management, each further 20 min", _RPM_SOURCE),
-    BillingCode("99470", Program.RPM, None, 10, None, None, None,
-                "RPM treatment management, first 10 min (not with 99457)", _RPM26_SOURCE,
-                starts=Month(2026, 1)),
-    BillingCode("99495", Program.TCM, None, None, None, None, None,
-                "TCM, moderate complexity: contact within 2 business days, face-to-face within 14 days",
-                _TCM_SOURCE),
-    BillingCode("99496", Program.TCM, None, None, None, None, None,
-                "TCM, high complexity: contact within 2 business days, face-to-face within 7 days",
-                _TCM_SOURCE),
-    BillingCode("G0556", None, None, None, None, None, None,
-                "APCM, monthly, 0-1 chronic conditions", _APCM_SOURCE, starts=Month(2025, 1)),
-    BillingCode("G0557", None, None, None, None, None, None,
-                "APCM, monthly, 2 or more chronic conditions", _APCM_SOURCE, starts=Month(2025, 1)),
-    BillingCode("G0558", None, None, None, None, None, None,
-                "APCM, monthly, 2 or more chronic conditions and QMB", _APCM_SOURCE, starts=Month(2025, 1)),
+    BillingCode(
+        "99490",
+        Program.CCM,
+        CS,
+        20,
+        None,
+        None,
+        None,
+        "CCM, first 20 min of clinical-staff time",
+        _CCM_SOURCE,
+        min_conditions=2,
+    ),
+    BillingCode(
+        "99439",
+        Program.CCM,
+        CS,
+        None,
+        "99490",
+        20,
+        2,
+        "CCM, each further 20 min of clinical-staff time (at most 2)",
+        _CCM_SOURCE,
+        min_conditions=2,
+    ),
+    BillingCode(
+        "99487",
+        Program.COMPLEX_CCM,
+        CS,
+        60,
+        None,
+        None,
+        None,
+        "complex CCM, first 60 min of clinical-staff time",
+        _CCM_SOURCE,
+        min_conditions=2,
+    ),
+    BillingCode(
+        "99489",
+        Program.COMPLEX_CCM,
+        CS,
+        None,
+        "99487",
+        30,
+        None,
+        "complex CCM, each further 30 min of clinical-staff time",
+        _CCM_SOURCE,
+        min_conditions=2,
+    ),
+    BillingCode(
+        "99491",
+        Program.CCM,
+        QHP,
+        30,
+        None,
+        None,
+        None,
+        "CCM by the physician/QHP, first 30 min of own time",
+        _CCM_SOURCE,
+        min_conditions=2,
+    ),
+    BillingCode(
+        "99437",
+        Program.CCM,
+        QHP,
+        None,
+        "99491",
+        30,
+        None,
+        "CCM by the physician/QHP, each further 30 min of own time",
+        _CCM_SOURCE,
+        min_conditions=2,
+    ),
+    BillingCode(
+        "99426",
+        Program.PCM,
+        CS,
+        30,
+        None,
+        None,
+        None,
+        "PCM, first 30 min of clinical-staff time",
+        _PCM_SOURCE,
+        min_conditions=1,
+    ),
+    BillingCode(
+        "99427",
+        Program.PCM,
+        CS,
+        None,
+        "99426",
+        30,
+        None,
+        "PCM, each further 30 min of clinical-staff time",
+        _PCM_SOURCE,
+        min_conditions=1,
+    ),
+    BillingCode(
+        "99484", Program.BHI, CS, 20, None, None, None, "BHI, at least 20 min of clinical-staff time", _BHI_SOURCE
+    ),
+    BillingCode(
+        "99457", Program.RPM, None, 20, None, None, None, "RPM treatment management, first 20 min", _RPM_SOURCE
+    ),
+    BillingCode(
+        "99458",
+        Program.RPM,
+        None,
+        None,
+        "99457",
+        20,
+        None,
+        "RPM treatment management, each further 20 min",
+        _RPM_SOURCE,
+    ),
+    BillingCode(
+        "99470",
+        Program.RPM,
+        None,
+        10,
+        None,
+        None,
+        None,
+        "RPM treatment management, first 10 min (not with 99457)",
+        _RPM26_SOURCE,
+        starts=Month(2026, 1),
+    ),
+    BillingCode(
+        "99495",
+        Program.TCM,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "TCM, moderate complexity: contact within 2 business days, face-to-face within 14 days",
+        _TCM_SOURCE,
+    ),
+    BillingCode(
+        "99496",
+        Program.TCM,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "TCM, high complexity: contact within 2 business days, face-to-face within 7 days",
+        _TCM_SOURCE,
+    ),
+    BillingCode(
+        "G0556",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "APCM, monthly, 0-1 chronic conditions",
+        _APCM_SOURCE,
+        starts=Month(2025, 1),
+    ),
+    BillingCode(
+        "G0557",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "APCM, monthly, 2 or more chronic conditions",
+        _APCM_SOURCE,
+        starts=Month(2025, 1),
+    ),
+    BillingCode(
+        "G0558",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "APCM, monthly, 2 or more chronic conditions and QMB",
+        _APCM_SOURCE,
+        starts=Month(2025, 1),
+    ),
 )
 
 # Programs that cannot share a month: when both earn codes the first is kept.
@@ -126,9 +273,7 @@ def _active_in(e: Enrollment, month: Month) -> bool:
 
 
 def _consented(enrollments: Iterable[Enrollment], program: Program, month: Month) -> bool:
-    return any(
-        e.program == program and _active_in(e, month) and e.consented_by(month.last_day) for e in enrollments
-    )
+    return any(e.program == program and _active_in(e, month) and e.consented_by(month.last_day) for e in enrollments)
 
 
 def _in_effect(c: BillingCode, month: Month) -> bool:
@@ -170,7 +315,7 @@ def _earn(ladder: list[BillingCode], m: int, month: Month) -> tuple[list[BilledC
     base = reached[-1]
     first = base.first or 0
     codes = [BilledCode(base.code, 1, first)]
-    higher = ladder[len(reached):]
+    higher = ladder[len(reached) :]
     if higher:
         return codes, [f"{m} of {higher[0].first} min for {higher[0].code}"]
     add = _addon(base, month)

@@ -1,4 +1,5 @@
 """Clinic calendar: local dates, months and ages. Times are aware; dates are the clinic's."""
+
 from __future__ import annotations
 
 import calendar as _cal

@@ -3,6 +3,7 @@
 Content is a plain value (dataclasses of tuples) so a version can be stored as one
 JSON document and compared with another.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field

@@ -3,6 +3,7 @@
 Plain functions of values, so "why can't I finalize" and "what changed at the review"
 are answered here and tested without a store.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -103,13 +104,21 @@ def _problem_changes(o: Problem, n: Problem) -> list[str]:
     if o.plain != n.plain:
         lines.append(f"{head}: patient wording changed from {_q(o.plain)} to {_q(n.plain)}")
     lines += [f"{head}: {x}" for x in _items_changes("goal", o.goals, n.goals, lambda g: g.measure, _goal_fields)]
-    lines += [f"{head}: {x}" for x in _items_changes("intervention", o.interventions, n.interventions,
-                                                     lambda i: i.action, _intervention_fields)]
+    lines += [
+        f"{head}: {x}"
+        for x in _items_changes(
+            "intervention", o.interventions, n.interventions, lambda i: i.action, _intervention_fields
+        )
+    ]
     return lines
 
 
-_GOAL_FIELDS = (("target", "target"), ("target date", "target_date"), ("status", "status"),
-                ("patient wording", "plain"))
+_GOAL_FIELDS = (
+    ("target", "target"),
+    ("target date", "target_date"),
+    ("status", "status"),
+    ("patient wording", "plain"),
+)
 _INTERVENTION_FIELDS = (("owner", "owner"), ("frequency", "frequency"), ("patient wording", "plain"))
 
 
@@ -136,8 +145,9 @@ def _field_changes(o: object, n: object, fields: tuple[tuple[str, str], ...]) ->
     return out
 
 
-def _items_changes(kind: str, old: Sequence[T], new: Sequence[T], key: Callable[[T], str],
-                   fields: Callable[[T, T], list[str]]) -> list[str]:
+def _items_changes(
+    kind: str, old: Sequence[T], new: Sequence[T], key: Callable[[T], str], fields: Callable[[T, T], list[str]]
+) -> list[str]:
     ordered, removed = _match(old, new, key)
     lines = []
     for o, n in ordered:
@@ -151,8 +161,7 @@ def _items_changes(kind: str, old: Sequence[T], new: Sequence[T], key: Callable[
     return lines
 
 
-def _match(old: Sequence[T], new: Sequence[T], key: Callable[[T], str]
-           ) -> tuple[list[tuple[T | None, T]], list[T]]:
+def _match(old: Sequence[T], new: Sequence[T], key: Callable[[T], str]) -> tuple[list[tuple[T | None, T]], list[T]]:
     """Pair new items with old ones: same name first (case-insensitive), then same position.
 
     Returns (old or None, new) for each new item in the new order, and the old items

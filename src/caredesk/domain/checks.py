@@ -1,4 +1,5 @@
 """Small field validators shared by the domain records; each names the field."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Contacts with patients and the minutes logged for them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Tasks, transitions of care, assessments, community resources and referrals."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Patients and what is known about them: enrollments, conditions, medicines, care team."""
+
 from __future__ import annotations
 
 import re
@@ -195,9 +196,7 @@ class Medication:
         checks.order("start date", self.start_date, "stop date", self.stop_date)
 
     def active_on(self, day: date) -> bool:
-        return (self.start_date is None or self.start_date <= day) and (
-            self.stop_date is None or day < self.stop_date
-        )
+        return (self.start_date is None or self.start_date <= day) and (self.stop_date is None or day < self.stop_date)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -280,11 +279,7 @@ class PatientSummary:
 
     @property
     def display_name(self) -> str:
-        pref = (
-            f' "{self.preferred_name}"'
-            if self.preferred_name and self.preferred_name != self.given_name
-            else ""
-        )
+        pref = f' "{self.preferred_name}"' if self.preferred_name and self.preferred_name != self.given_name else ""
         return f"{self.family_name}, {self.given_name}{pref}"
 
 

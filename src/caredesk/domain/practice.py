@@ -4,6 +4,7 @@ One profile per store (CareDesk has one user). It fills "Who to call" on the pat
 care plan where the patient's own care team does not name a care manager, an office or
 an after-hours line, and signs finalized versions ("Ana Ruiz, RN").
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
@@ -22,12 +23,17 @@ class PracticeProfile:
     after_hours_phone: str = ""
 
     def __post_init__(self) -> None:
-        for f, label, max_len in (("care_manager_name", "care manager name", 80),
-                                  ("care_manager_credentials", "credentials", 40),
-                                  ("practice_name", "practice name", 120)):
+        for f, label, max_len in (
+            ("care_manager_name", "care manager name", 80),
+            ("care_manager_credentials", "credentials", 40),
+            ("practice_name", "practice name", 120),
+        ):
             object.__setattr__(self, f, checks.optional_text(label, getattr(self, f), max_len=max_len))
-        for f, label in (("care_manager_phone", "care manager phone"), ("practice_phone", "practice phone"),
-                         ("after_hours_phone", "after-hours phone")):
+        for f, label in (
+            ("care_manager_phone", "care manager phone"),
+            ("practice_phone", "practice phone"),
+            ("after_hours_phone", "after-hours phone"),
+        ):
             value = (getattr(self, f) or "").strip()
             object.__setattr__(self, f, checks.phone(label, value) if value else "")
         if self.care_manager_credentials and not self.care_manager_name:

@@ -9,6 +9,7 @@ flags; missing consent; care-plan review overdue. Paused, disenrolled and deceas
 patients never appear; after an unanswered attempt a patient waits a business day
 (only a safety flag brings them back sooner).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -153,7 +154,9 @@ def entry_for(f: PatientFacts, as_of: date, tz: tzinfo, calendar: BusinessCalend
     reasons += _consent(f, as_of)
     reasons += _care_plan(f, as_of)
     if attempts.letter_proposed(f.contacts, month, tz):
-        reasons.append(Reason(ReasonKind.LETTER, f"{attempts.LETTER_AFTER} calls unanswered this month - send a letter"))
+        reasons.append(
+            Reason(ReasonKind.LETTER, f"{attempts.LETTER_AFTER} calls unanswered this month - send a letter")
+        )
     if not reasons:
         return None
     ordered = tuple(sorted(reasons, key=lambda r: (-r.weight, r.due or date.max, r.text)))
@@ -181,7 +184,9 @@ def _transitions(f: PatientFacts, as_of: date, calendar: BusinessCalendar) -> li
             text = f"Discharged {_md(t.discharged_on)} - {d.kind} overdue since {_md(d.due)}"
             out.append(Reason(ReasonKind.TRANSITION, text, d.due, 2_000 + min(late, 999)))
         elif d.due == as_of:
-            out.append(Reason(ReasonKind.TRANSITION, f"Discharged {_md(t.discharged_on)} - {d.kind} due today", d.due, 1_500))
+            out.append(
+                Reason(ReasonKind.TRANSITION, f"Discharged {_md(t.discharged_on)} - {d.kind} due today", d.due, 1_500)
+            )
         else:
             # Still open but not yet due: shown, ranked by how soon.
             text = f"Discharged {_md(t.discharged_on)} - {d.kind} due by {_md(d.due)}"
@@ -207,7 +212,9 @@ def _follow_ups(f: PatientFacts, as_of: date) -> list[Reason]:
         return []
     if due == as_of:
         return [Reason(ReasonKind.FOLLOW_UP, "Follow-up due today", due, 500)]
-    return [Reason(ReasonKind.FOLLOW_UP, f"Follow-up overdue since {_md(due)}", due, 500 + min((as_of - due).days, 500))]
+    return [
+        Reason(ReasonKind.FOLLOW_UP, f"Follow-up overdue since {_md(due)}", due, 500 + min((as_of - due).days, 500))
+    ]
 
 
 def _tasks(f: PatientFacts, as_of: date) -> list[Reason]:
@@ -227,8 +234,9 @@ def _minutes(
     program = billing.main_program(f.enrollments, month)
     if program is None:
         return [], 0, None
-    pm = billing.PatientMonth(month=month, enrollments=f.enrollments, chronic_conditions=f.chronic_conditions,
-                              minutes=f.minutes)
+    pm = billing.PatientMonth(
+        month=month, enrollments=f.enrollments, chronic_conditions=f.chronic_conditions, minutes=f.minutes
+    )
     have = f.minutes.get((program, StaffType.CLINICAL_STAFF), 0)
     nxt = billing.next_threshold(pm, program)
     consented = any(e.program is program and e.consented_by(month.last_day) for e in f.enrollments)
@@ -264,7 +272,9 @@ def _clinical(f: PatientFacts) -> list[Reason]:
         out.append(Reason(ReasonKind.CLINICAL, f"PHQ-9 {f.phq9.score} - re-screen", None, f.phq9.score))
     bp = f.last_bp
     if bp is not None and bp.second is not None and (bp.value >= BP_HIGH[0] or bp.second >= BP_HIGH[1]):
-        out.append(Reason(ReasonKind.CLINICAL, f"BP {bp.value:g}/{bp.second:g} on {_md(bp.on)}", None, int(bp.value) - 100))
+        out.append(
+            Reason(ReasonKind.CLINICAL, f"BP {bp.value:g}/{bp.second:g} on {_md(bp.on)}", None, int(bp.value) - 100)
+        )
     if f.last_a1c is not None and f.last_a1c.value >= A1C_HIGH:
         a = f.last_a1c
         out.append(Reason(ReasonKind.CLINICAL, f"A1c {a.value:g} on {_md(a.on)}", None, int(a.value * 10)))
@@ -288,5 +298,9 @@ def _care_plan(f: PatientFacts, as_of: date) -> list[Reason]:
         return [Reason(ReasonKind.CARE_PLAN, "No finalized care plan")]
     if f.care_plan_review is not None and f.care_plan_review < as_of:
         due = f.care_plan_review
-        return [Reason(ReasonKind.CARE_PLAN, f"Care-plan review overdue since {_md(due)}", due, min((as_of - due).days, 999))]
+        return [
+            Reason(
+                ReasonKind.CARE_PLAN, f"Care-plan review overdue since {_md(due)}", due, min((as_of - due).days, 999)
+            )
+        ]
     return []

@@ -1,8 +1,8 @@
 """Text folding for search and sort: 'Núñez' is found by typing 'nunez' and sorts with N."""
+
 from __future__ import annotations
 
 import unicodedata
-
 
 # Letters that carry their stroke in the letter itself, so NFKD leaves them alone.
 _STROKED = str.maketrans({"đ": "d", "ð": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe", "þ": "th", "ı": "i"})

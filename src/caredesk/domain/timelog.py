@@ -2,12 +2,13 @@
 
 Billing counts whole minutes only, so the timer floors: 19 min 59 s is 19 minutes.
 """
+
 from __future__ import annotations
 
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import StaffType, TimeEntry
@@ -15,7 +16,7 @@ from caredesk.domain.patients import Program
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class CallTimer:

@@ -3,6 +3,7 @@
 SPEC section 3: interactive contact within 2 business days of discharge; face-to-face
 visit within 7 calendar days (high complexity) or 14 (moderate).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -43,9 +44,7 @@ class Deadline:
 
 def tcm_deadlines(t: Transition, calendar: BusinessCalendar = US_FEDERAL) -> tuple[Deadline, Deadline]:
     """(interactive contact, face-to-face visit) deadlines for one discharge."""
-    contact = Deadline(
-        TCM_CONTACT, calendar.add_business_days(t.discharged_on, CONTACT_BUSINESS_DAYS), t.contacted_on
-    )
+    contact = Deadline(TCM_CONTACT, calendar.add_business_days(t.discharged_on, CONTACT_BUSINESS_DAYS), t.contacted_on)
     visit = Deadline(FACE_TO_FACE, t.discharged_on + timedelta(days=VISIT_DAYS[t.complexity]), t.seen_on)
     return contact, visit
 

@@ -3,6 +3,7 @@
 Holidays come from the maintained `holidays` package (federal public holidays, with the
 observed Friday/Monday when one falls on a weekend), never from a hand-kept list.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta

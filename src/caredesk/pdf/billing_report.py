@@ -1,4 +1,5 @@
 """The month's billing report for the biller: a landscape table, page x of y on every page."""
+
 from __future__ import annotations
 
 import io
@@ -15,7 +16,17 @@ from caredesk.pdf import fonts
 from caredesk.pdf.paging import PageCountCanvas
 
 FOOTER = "Confidential: contains protected health information. Handle and dispose of securely."
-HEADERS = ("Patient", "MRN", "DOB", "Programs", "Practitioner", "Consent", "Min (staff / MD)", "Codes", "Why not (more)")
+HEADERS = (
+    "Patient",
+    "MRN",
+    "DOB",
+    "Programs",
+    "Practitioner",
+    "Consent",
+    "Min (staff / MD)",
+    "Codes",
+    "Why not (more)",
+)
 WIDTHS = (1.5, 0.8, 0.85, 0.95, 1.25, 0.85, 0.75, 1.05, 2.0)  # inches: 10 across a landscape letter page
 
 
@@ -41,23 +52,34 @@ def render(report, *, generated: datetime, progress: Callable[[int, int], None] 
     data = [[p(h, head) for h in HEADERS]]
     total = len(report.rows)
     for i, r in enumerate(report.rows, 1):
-        data.append([
-            p(r.name), p(r.mrn), p(r.birth_date.strftime("%m/%d/%Y")), p(", ".join(x.value for x in r.programs)),
-            p(r.practitioner or "-"), p(r.consent.strftime("%m/%d/%Y") if r.consent else "none"),
-            p(f"{r.clinical_minutes} / {r.physician_minutes}"), p(r.result.codes_text() or "-"),
-            p("; ".join(r.result.reasons) or ""),
-        ])
+        data.append(
+            [
+                p(r.name),
+                p(r.mrn),
+                p(r.birth_date.strftime("%m/%d/%Y")),
+                p(", ".join(x.value for x in r.programs)),
+                p(r.practitioner or "-"),
+                p(r.consent.strftime("%m/%d/%Y") if r.consent else "none"),
+                p(f"{r.clinical_minutes} / {r.physician_minutes}"),
+                p(r.result.codes_text() or "-"),
+                p("; ".join(r.result.reasons) or ""),
+            ]
+        )
         if progress is not None and (i % 25 == 0 or i == total):
             progress(i, total)
     table = LongTable(data, colWidths=[w * inch for w in WIDTHS], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1f4e79")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#eef3f8")]),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0bccb")),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1f4e79")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#eef3f8")]),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0bccb")),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
     units = ", ".join(f"{code} x{n}" for code, n in report.units_by_code.items()) or "none"
     story = [
         Paragraph(f"Care-management billing, {report.month}", title),
@@ -71,11 +93,18 @@ def render(report, *, generated: datetime, progress: Callable[[int, int], None] 
     ]
     out = io.BytesIO()
     doc = SimpleDocTemplate(
-        out, pagesize=landscape(letter), leftMargin=0.5 * inch, rightMargin=0.5 * inch, topMargin=0.5 * inch,
+        out,
+        pagesize=landscape(letter),
+        leftMargin=0.5 * inch,
+        rightMargin=0.5 * inch,
+        topMargin=0.5 * inch,
         bottomMargin=0.7 * inch,
         # Metadata names the document, never a patient.
-        title=f"CareDesk billing report {report.month}", author="CareDesk", subject="Care-management billing",
-        creator="CareDesk", producer="CareDesk",
+        title=f"CareDesk billing report {report.month}",
+        author="CareDesk",
+        subject="Care-management billing",
+        creator="CareDesk",
+        producer="CareDesk",
     )
     doc.build(story, canvasmaker=_NumberedCanvas)
     return out.getvalue()

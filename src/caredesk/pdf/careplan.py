@@ -5,6 +5,7 @@ person, body text of 13 pt (16 pt in large print), near-black on white, generous
 spacing. The patient's name, date of birth and "Page x of y" are on every page so loose
 pages find their way back; the PDF metadata names the document, never the patient.
 """
+
 from __future__ import annotations
 
 import io
@@ -20,7 +21,13 @@ from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import (
-    CondPageBreak, Flowable, KeepTogether, LongTable, Paragraph, SimpleDocTemplate, TableStyle,
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    LongTable,
+    Paragraph,
+    SimpleDocTemplate,
+    TableStyle,
 )
 
 from caredesk.domain.careplan import CarePlanContent, CarePlanVersion, Goal, GoalStatus, Intervention, Owner
@@ -70,8 +77,7 @@ class PlanContacts:
     after_hours_phone: str = ""
 
     @classmethod
-    def from_care_team(cls, members: Iterable[CareTeamMember], profile: PracticeProfile | None = None
-                       ) -> PlanContacts:
+    def from_care_team(cls, members: Iterable[CareTeamMember], profile: PracticeProfile | None = None) -> PlanContacts:
         """The care manager, the practice (the PCP's office) and an after-hours line when the team lists them;
         what the patient's team does not name comes from the practice profile."""
         members = list(members)
@@ -120,37 +126,70 @@ def plan_styles(large_print: bool = False) -> PlanStyles:
     size = 16.0 if large_print else 13.0
     lead = round(size * 1.45)
     body = ParagraphStyle(
-        "plan-body", fontName=fonts.REGULAR, fontSize=size, leading=lead, textColor=INK, alignment=TA_LEFT,
-        spaceAfter=size * 0.45, allowWidows=0, allowOrphans=0,
+        "plan-body",
+        fontName=fonts.REGULAR,
+        fontSize=size,
+        leading=lead,
+        textColor=INK,
+        alignment=TA_LEFT,
+        spaceAfter=size * 0.45,
+        allowWidows=0,
+        allowOrphans=0,
     )
     bullet = ParagraphStyle(
-        "plan-bullet", parent=body, leftIndent=size * 1.6, bulletIndent=size * 0.3, bulletFontName=fonts.BOLD,
-        bulletFontSize=size, spaceAfter=size * 0.55,
+        "plan-bullet",
+        parent=body,
+        leftIndent=size * 1.6,
+        bulletIndent=size * 0.3,
+        bulletFontName=fonts.BOLD,
+        bulletFontSize=size,
+        spaceAfter=size * 0.55,
     )
     note = ParagraphStyle("plan-note", parent=body, textColor=MUTED)
     heading = ParagraphStyle(
-        "plan-heading", fontName=fonts.BOLD, fontSize=size + 6, leading=round((size + 6) * 1.3), textColor=HEADING,
-        spaceBefore=size * 1.2, spaceAfter=size * 0.5, keepWithNext=1,
+        "plan-heading",
+        fontName=fonts.BOLD,
+        fontSize=size + 6,
+        leading=round((size + 6) * 1.3),
+        textColor=HEADING,
+        spaceBefore=size * 1.2,
+        spaceAfter=size * 0.5,
+        keepWithNext=1,
     )
     return PlanStyles(
         body=body,
         bullet=bullet,
         note=note,
         title=ParagraphStyle(
-            "plan-title", fontName=fonts.BOLD, fontSize=size + 14, leading=round((size + 14) * 1.25),
-            textColor=HEADING, spaceAfter=size * 0.4, keepWithNext=1,
+            "plan-title",
+            fontName=fonts.BOLD,
+            fontSize=size + 14,
+            leading=round((size + 14) * 1.25),
+            textColor=HEADING,
+            spaceAfter=size * 0.4,
+            keepWithNext=1,
         ),
         intro=ParagraphStyle("plan-intro", parent=body, spaceAfter=size * 0.3),
         heading=heading,
         table_heading=ParagraphStyle("plan-table-heading", parent=heading, keepWithNext=0),
         subheading=ParagraphStyle(
-            "plan-subheading", parent=body, fontName=fonts.BOLD, textColor=INK, spaceBefore=size * 0.5,
-            spaceAfter=size * 0.35, keepWithNext=1,
+            "plan-subheading",
+            parent=body,
+            fontName=fonts.BOLD,
+            textColor=INK,
+            spaceBefore=size * 0.5,
+            spaceAfter=size * 0.35,
+            keepWithNext=1,
         ),
         cell=ParagraphStyle("plan-cell", parent=body, spaceAfter=0),
         cell_head=ParagraphStyle("plan-cell-head", parent=body, fontName=fonts.BOLD, spaceAfter=0),
         small=ParagraphStyle(
-            "plan-small", fontName=fonts.REGULAR, fontSize=10, leading=14, textColor=MUTED, spaceBefore=size,
+            "plan-small",
+            fontName=fonts.REGULAR,
+            fontSize=10,
+            leading=14,
+            textColor=MUTED,
+            spaceBefore=size,
         ),
         header_size=14.0 if large_print else 12.0,
     )
@@ -238,19 +277,32 @@ def render_care_plan(
     st = plan_styles(large_print)
     story = _story(st, patient_name, version, content, medications, contacts, generated)
     if version is not None:
-        small = f"Care plan version {version.number}, finalized {long_date(version.finalized_at.date())}. " \
-                f"Printed {long_date(generated.date())}."
+        small = (
+            f"Care plan version {version.number}, finalized {long_date(version.finalized_at.date())}. "
+            f"Printed {long_date(generated.date())}."
+        )
     else:
         small = f"Draft care plan, not yet finalized. Printed {long_date(generated.date())}."
     out = io.BytesIO()
     doc = SimpleDocTemplate(
-        out, pagesize=letter, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=0.95 * inch,
+        out,
+        pagesize=letter,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=0.95 * inch,
         bottomMargin=1.15 * inch,
         # Metadata names the document, never the patient.
-        title=TITLE, author="CareDesk", subject="Care plan", creator="CareDesk", producer="CareDesk", keywords="",
+        title=TITLE,
+        author="CareDesk",
+        subject="Care plan",
+        creator="CareDesk",
+        producer="CareDesk",
+        keywords="",
     )
     canvasmaker = partial(
-        _PlanCanvas, header=(patient_name, f"Date of birth: {long_date(birth_date)}"), small=small,
+        _PlanCanvas,
+        header=(patient_name, f"Date of birth: {long_date(birth_date)}"),
+        small=small,
         header_size=st.header_size,
     )
     doc.build(story, canvasmaker=canvasmaker)
@@ -275,8 +327,9 @@ def _story(
             markup += f'<br/><font color="#333333">{_esc(second)}</font>'
         return Paragraph(markup, st.bullet, bulletText="\u2022")
 
-    def section(title: str, flowables: list[Flowable], *, table: LongTable | None = None,
-                whole: bool = False) -> list[Flowable]:
+    def section(
+        title: str, flowables: list[Flowable], *, table: LongTable | None = None, whole: bool = False
+    ) -> list[Flowable]:
         """A heading never left alone at the foot of a page.
 
         Without a table the heading keeps with its first item (keepWithNext). A table may split
@@ -294,14 +347,16 @@ def _story(
             room = _height(heading) + 2 * st.body.leading
         else:
             table.wrap(TEXT_W, PAGE_H * 100)
-            room = _height(heading) + sum(_height(f) for f in flowables) + sum(table._rowHeights[:2])  # noqa: SLF001
+            room = _height(heading) + sum(_height(f) for f in flowables) + sum(table._rowHeights[:2])
         return [CondPageBreak(room), heading, *items]
 
     story: list[Flowable] = [
         para(TITLE, st.title),
-        para(f"This plan is for {patient_name}. It shows what we are working on together, "
-             "what you will do, and what your care team will do. Keep it handy and bring it to your visits.",
-             st.intro),
+        para(
+            f"This plan is for {patient_name}. It shows what we are working on together, "
+            "what you will do, and what your care team will do. Keep it handy and bring it to your visits.",
+            st.intro,
+        ),
     ]
     if version is None:
         story.append(para("This is a draft. Your care team has not finished it yet.", st.note))
@@ -338,14 +393,18 @@ def _story(
             if i.owner is Owner.PATIENT:
                 mine.append(item(what, f"How often: {often}" if often else ""))
             else:
-                team_rows.append((_esc(_OWNER_WORDS.get(i.owner, _sentence(i.owner.value))),
-                                  _esc(what) + (f'<br/><font color="#333333">How often: {_esc(often)}</font>'
-                                                if often else "")))
+                team_rows.append(
+                    (
+                        _esc(_OWNER_WORDS.get(i.owner, _sentence(i.owner.value))),
+                        _esc(what) + (f'<br/><font color="#333333">How often: {_esc(often)}</font>' if often else ""),
+                    )
+                )
     story += section("What I will do", mine)
 
     if team_rows:
-        story += section("What my care team will do", [],
-                         table=_table(st, ("Who", "What they will do"), team_rows, (0.34, 0.66)))
+        story += section(
+            "What my care team will do", [], table=_table(st, ("Who", "What they will do"), team_rows, (0.34, 0.66))
+        )
 
     if content.symptom_management.strip():
         story += section("If I feel worse", [para(content.symptom_management.strip())])
@@ -358,8 +417,10 @@ def _story(
             table=_table(st, ("Medicine", "How much", "How often"), rows, (0.37, 0.24, 0.39)),
         )
     else:
-        story += section("My medicines", [para("No medicines are listed for you. "
-                                               "Please bring all your medicine bottles to your next visit.")])
+        story += section(
+            "My medicines",
+            [para("No medicines are listed for you. Please bring all your medicine bottles to your next visit.")],
+        )
 
     calls = _table(st, ("Who", "Call them for", "Phone"), _call_rows(contacts), (0.31, 0.33, 0.36))
     story += section("Who to call", [calls], whole=True)
@@ -379,6 +440,7 @@ def _height(f: Flowable) -> float:
 
 def _call_rows(c: PlanContacts) -> list[tuple[str, str, str]]:
     """(who, what for, phone) as escaped markup; the phone in bold so it is easy to find."""
+
     def who(role: str, name: str) -> str:
         return f"<b>{_esc(role)}</b>" + (f"<br/>{_esc(name)}" if name else "")
 
@@ -395,8 +457,11 @@ def _call_rows(c: PlanContacts) -> list[tuple[str, str, str]]:
     return [
         (who("My care manager", c.care_manager_name), "Questions about this plan or how I am doing", manager),
         (who("My doctor\u2019s office", c.practice_name), "Appointments, refills and new problems", office),
-        (who("After hours", ""), "Nights, weekends and holidays",
-         phone(c.after_hours_phone, "Call my doctor\u2019s office and follow the after-hours message")),
+        (
+            who("After hours", ""),
+            "Nights, weekends and holidays",
+            phone(c.after_hours_phone, "Call my doctor\u2019s office and follow the after-hours message"),
+        ),
         (who("Emergency", ""), "Chest pain, trouble breathing, fainting", "<b>911</b>"),
     ]
 
@@ -408,14 +473,18 @@ def _table(st: PlanStyles, headers: Sequence[str], rows: Sequence[Sequence[str]]
     data += [[Paragraph(v, st.cell) for v in row] for row in rows]  # already escaped markup
     pad = st.body.fontSize * 0.45
     table = LongTable(data, colWidths=[width * s for s in shares], repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-        ("LINEABOVE", (0, 0), (-1, 0), 1, RULE),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.75, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), pad),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-        ("LEFTPADDING", (0, 0), (-1, -1), 6),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                ("LINEABOVE", (0, 0), (-1, 0), 1, RULE),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.75, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), pad),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
     return table

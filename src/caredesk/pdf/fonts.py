@@ -1,4 +1,5 @@
 """The shipped TrueType fonts (DejaVu Sans: wide Unicode coverage), registered once and embedded."""
+
 from __future__ import annotations
 
 from reportlab.pdfbase import pdfmetrics

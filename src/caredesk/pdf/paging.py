@@ -1,4 +1,5 @@
 """A canvas that knows the page count: pages are kept until the end, then decorated."""
+
 from __future__ import annotations
 
 from reportlab.pdfgen.canvas import Canvas
@@ -11,7 +12,7 @@ class PageCountCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
 
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+    def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
 

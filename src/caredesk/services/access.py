@@ -3,6 +3,7 @@
 Failed attempts are counted in memory (see caredesk.lockout) and written to the audit
 log at the next successful unlock, since a wrong secret cannot open the store to write.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -35,7 +36,9 @@ class Access:
     def keyring_available() -> bool:
         return remembered.available()
 
-    def create(self, passphrase: str, *, kdf: KdfParams | None = None, zone: str | None = None) -> tuple[Workspace, str]:
+    def create(
+        self, passphrase: str, *, kdf: KdfParams | None = None, zone: str | None = None
+    ) -> tuple[Workspace, str]:
         store, code = vault.create(self.folder, passphrase, kdf=kdf, zone=zone, now=self.clock.now)
         return self._opened(store, "new store"), code
 

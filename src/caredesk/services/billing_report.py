@@ -1,4 +1,5 @@
 """The month's billing: one row per enrolled patient, codes earned and what is missing."""
+
 from __future__ import annotations
 
 import csv
@@ -77,8 +78,9 @@ def month_report(ws: Workspace, month: Month) -> MonthReport:
         facts = uow.billing_facts(month)
     rows = []
     for f in facts:
-        pm = PatientMonth(month=month, enrollments=f.enrollments, chronic_conditions=f.chronic_conditions,
-                          minutes=f.minutes)
+        pm = PatientMonth(
+            month=month, enrollments=f.enrollments, chronic_conditions=f.chronic_conditions, minutes=f.minutes
+        )
         main = billing.main_program(f.enrollments, month)
         in_month = [e for e in f.enrollments if e.start_date <= month.last_day]
         main_enrollment = next((e for e in in_month if e.program is main), None)
@@ -108,8 +110,16 @@ def month_report(ws: Workspace, month: Month) -> MonthReport:
 
 
 CSV_COLUMNS = (
-    "patient", "mrn", "birth_date", "programs", "practitioner", "consent_date",
-    "clinical_staff_minutes", "physician_minutes", "codes", "reasons",
+    "patient",
+    "mrn",
+    "birth_date",
+    "programs",
+    "practitioner",
+    "consent_date",
+    "clinical_staff_minutes",
+    "physician_minutes",
+    "codes",
+    "reasons",
 )
 
 
@@ -118,11 +128,20 @@ def csv_text(report: MonthReport) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for r in report.rows:
-        writer.writerow([
-            r.name, r.mrn, r.birth_date.isoformat(), "; ".join(p.value for p in r.programs), r.practitioner,
-            r.consent.isoformat() if r.consent else "", r.clinical_minutes, r.physician_minutes,
-            r.result.codes_text(), "; ".join(r.result.reasons),
-        ])
+        writer.writerow(
+            [
+                r.name,
+                r.mrn,
+                r.birth_date.isoformat(),
+                "; ".join(p.value for p in r.programs),
+                r.practitioner,
+                r.consent.isoformat() if r.consent else "",
+                r.clinical_minutes,
+                r.physician_minutes,
+                r.result.codes_text(),
+                "; ".join(r.result.reasons),
+            ]
+        )
     return out.getvalue()
 
 

@@ -4,6 +4,7 @@ Facts are loaded once and kept; after a call only that patient's facts are re-re
 the queue re-ranked in memory (Anki's queue: built from the store by rules, cached,
 refreshed after a change).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

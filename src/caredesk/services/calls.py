@@ -1,4 +1,5 @@
 """Working a call: the contact, its minutes and what follows from it, in one transaction."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -75,8 +76,15 @@ def log_contact(
             chosen = _program(uow.enrollments.for_patient(patient_id), day, program)
             entry = uow.time_entries.add(
                 TimeEntry(
-                    patient_id=patient_id, on=day, minutes=minutes, activity=Activity.CALL, staff_type=staff_type,
-                    program=chosen, started_at=started_at, contact_id=contact.id, note="",
+                    patient_id=patient_id,
+                    on=day,
+                    minutes=minutes,
+                    activity=Activity.CALL,
+                    staff_type=staff_type,
+                    program=chosen,
+                    started_at=started_at,
+                    contact_id=contact.id,
+                    note="",
                 )
             )
             uow.audit(actions.RECORD_CREATED, "time entry", entry.id)
@@ -107,8 +115,15 @@ def log_time(
             raise StoreError("That patient is no longer in the store.")
         chosen = _program(uow.enrollments.for_patient(patient_id), day, program)
         entry = uow.time_entries.add(
-            TimeEntry(patient_id=patient_id, on=day, minutes=minutes, activity=activity, staff_type=staff_type,
-                      program=chosen, note=note)
+            TimeEntry(
+                patient_id=patient_id,
+                on=day,
+                minutes=minutes,
+                activity=activity,
+                staff_type=staff_type,
+                program=chosen,
+                note=note,
+            )
         )
         uow.audit(actions.RECORD_CREATED, "time entry", entry.id)
         uow.commit()
@@ -151,8 +166,13 @@ def _letter_task(uow, patient_id: int, contact: Contact, day: date, ws: Workspac
     if open_letters:
         return None
     task = uow.tasks.add(
-        Task(patient_id=patient_id, title=LETTER_TASK, kind="letter", due=US_FEDERAL.next_business_day(day),
-             created_at=ws.clock.now())
+        Task(
+            patient_id=patient_id,
+            title=LETTER_TASK,
+            kind="letter",
+            due=US_FEDERAL.next_business_day(day),
+            created_at=ws.clock.now(),
+        )
     )
     uow.audit(actions.RECORD_CREATED, "task", task.id, "letter proposed after unanswered calls")
     return task

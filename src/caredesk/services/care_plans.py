@@ -3,6 +3,7 @@
 A patient has one editable draft and numbered, immutable finalized versions. Only the
 copy-given record (date and method) is ever added to a version afterwards.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -79,8 +80,9 @@ def versions(ws: Workspace, patient_id: int) -> list[CarePlanVersion]:
         return uow.care_plans.versions(patient_id)
 
 
-def record_copy_given(ws: Workspace, patient_id: int, number: int, on: date, method: GivenMethod | str
-                      ) -> CarePlanVersion:
+def record_copy_given(
+    ws: Workspace, patient_id: int, number: int, on: date, method: GivenMethod | str
+) -> CarePlanVersion:
     """Record when and how the patient got a copy of a version; once per version."""
     method, on = _given_checks(ws, method, on)
     with ws.uow() as uow:
@@ -154,8 +156,9 @@ def _given_checks(ws: Workspace, method: GivenMethod | str, on: date) -> tuple[G
     return method, on
 
 
-def _record_given(uow: UnitOfWork, ws: Workspace, patient_id: int, number: int, on: date, method: GivenMethod
-                  ) -> CarePlanVersion:
+def _record_given(
+    uow: UnitOfWork, ws: Workspace, patient_id: int, number: int, on: date, method: GivenMethod
+) -> CarePlanVersion:
     version = _version(uow, patient_id, number)
     if on < version.finalized_at.astimezone(ws.tz).date():
         raise ValidationError("copy given date", f"cannot be before version {number} was finalized")

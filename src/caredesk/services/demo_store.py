@@ -1,4 +1,5 @@
 """Create a store filled with a generated synthetic panel (demo, screenshots, benchmarks)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,8 +20,12 @@ DEMO_PASSPHRASE = "synthetic demo panel"
 
 # Fictional, like the panel: 555-01xx numbers are reserved for fiction.
 DEMO_PRACTICE = PracticeProfile(
-    care_manager_name="Sam Rivera", care_manager_credentials="RN", care_manager_phone="(555) 010-4400",
-    practice_name="Demo Family Medicine", practice_phone="(555) 019-4321", after_hours_phone="(555) 019-4300",
+    care_manager_name="Sam Rivera",
+    care_manager_credentials="RN",
+    care_manager_phone="(555) 010-4400",
+    practice_name="Demo Family Medicine",
+    practice_phone="(555) 019-4321",
+    after_hours_phone="(555) 019-4300",
 )
 
 

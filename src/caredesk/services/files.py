@@ -1,4 +1,5 @@
 """Writing the files a user asked for: whole or not at all."""
+
 from __future__ import annotations
 
 import os

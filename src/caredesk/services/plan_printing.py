@@ -5,6 +5,7 @@ the caller's business. Every copy that leaves the app is audited as printed, wit
 The batch ("print all due plans") reports progress after each plan and stops only
 between plans, so a cancel never leaves half a copy.
 """
+
 from __future__ import annotations
 
 import re
@@ -147,8 +148,9 @@ def record_given(ws: Workspace, copies: Sequence[DueCopy], on: date, method: Giv
     names the patient's MRN.
     """
     try:
-        return care_plans.record_copies_given(ws, [(c.version.patient_id, c.version.number) for c in copies],
-                                              on, method)
+        return care_plans.record_copies_given(
+            ws, [(c.version.patient_id, c.version.number) for c in copies], on, method
+        )
     except ValidationError as exc:
         if exc.row is None:  # the date or method itself
             raise

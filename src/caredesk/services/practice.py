@@ -1,4 +1,5 @@
 """The practice profile, kept inside the encrypted store (the CLI and the app share it)."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """An unlocked store with the use cases screens and commands call."""
+
 from __future__ import annotations
 
 from dataclasses import replace

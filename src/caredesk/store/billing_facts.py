@@ -1,4 +1,5 @@
 """What the month's billing needs per enrolled patient, read in four narrow queries."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -47,24 +48,39 @@ def load(session: Session, month: Month) -> list[BillingFacts]:
     )
     minutes: dict[int, dict[tuple[Program, StaffType], int]] = defaultdict(dict)
     for pid, program, staff, total in session.execute(
-        select(t.TimeEntryRow.patient_id, t.TimeEntryRow.program, t.TimeEntryRow.staff_type, func.sum(t.TimeEntryRow.minutes))
+        select(
+            t.TimeEntryRow.patient_id,
+            t.TimeEntryRow.program,
+            t.TimeEntryRow.staff_type,
+            func.sum(t.TimeEntryRow.minutes),
+        )
         .where(t.TimeEntryRow.on.between(month.first_day, month.last_day))
         .group_by(t.TimeEntryRow.patient_id, t.TimeEntryRow.program, t.TimeEntryRow.staff_type)
     ):
         minutes[pid][(Program(program), StaffType(staff))] = int(total)
     patients = session.execute(
         select(
-            t.PatientRow.id, t.PatientRow.mrn, t.PatientRow.given_name, t.PatientRow.family_name,
-            t.PatientRow.birth_date, t.PatientRow.status,
+            t.PatientRow.id,
+            t.PatientRow.mrn,
+            t.PatientRow.given_name,
+            t.PatientRow.family_name,
+            t.PatientRow.birth_date,
+            t.PatientRow.status,
         )
         .where(t.PatientRow.id.in_(ids))
         .order_by(t.PatientRow.family_name, t.PatientRow.given_name, t.PatientRow.id)
     )
     return [
         BillingFacts(
-            patient_id=p.id, mrn=p.mrn, given_name=p.given_name, family_name=p.family_name,
-            birth_date=p.birth_date, status=Status(p.status), enrollments=tuple(enrollments[p.id]),
-            chronic_conditions=int(chronic.get(p.id, 0)), minutes=minutes.get(p.id, {}),
+            patient_id=p.id,
+            mrn=p.mrn,
+            given_name=p.given_name,
+            family_name=p.family_name,
+            birth_date=p.birth_date,
+            status=Status(p.status),
+            enrollments=tuple(enrollments[p.id]),
+            chronic_conditions=int(chronic.get(p.id, 0)),
+            minutes=minutes.get(p.id, {}),
         )
         for p in patients
     ]

@@ -4,6 +4,7 @@ The stock sqlite+pysqlcipher URL interpolates the passphrase into a PRAGMA unesc
 never checks the key, so connections are made here: key first, then proof that the key
 opens the file, then the pragmas.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -6,6 +6,7 @@ about half a second, and (b) by a key derived from a 128-bit recovery code with 
 (the code is random, so it needs no slow KDF). Changing the passphrase rewraps; the
 database is never re-encrypted. The key file is small, versioned JSON written atomically.
 """
+
 from __future__ import annotations
 
 import base64

@@ -1,10 +1,11 @@
 """Row <-> domain conversion. Field names match; the few that differ are named here."""
+
 from __future__ import annotations
 
 import json
 from dataclasses import fields
-from functools import cache
 from enum import Enum
+from functools import cache
 from typing import Any, TypeVar
 
 from caredesk.domain.careplan import CarePlanContent, CarePlanDraft, CarePlanVersion

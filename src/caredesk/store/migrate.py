@@ -3,6 +3,7 @@
 Alembic is imported only when a migration runs: checking that a store is current is one
 query against alembic_version, which keeps Alembic's import (~0.15 s) out of every start.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

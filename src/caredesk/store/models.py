@@ -1,7 +1,8 @@
 """ORM tables. Rows never leave store/: repositories turn them into domain objects."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -38,7 +39,7 @@ class UtcDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("naive datetime refused: times are stored aware")
-        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
 
     def process_result_value(self, value: str | None, dialect) -> datetime | None:  # type: ignore[no-untyped-def]
         return None if value is None else datetime.fromisoformat(value)

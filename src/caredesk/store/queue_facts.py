@@ -3,6 +3,7 @@
 Ranking happens in caredesk.domain.queue; this module only reads (Anki's queue builder:
 stream light rows, decide in code).
 """
+
 from __future__ import annotations
 
 import json
@@ -61,7 +62,12 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
     )
     minutes: dict[int, dict[tuple[Program, StaffType], int]] = defaultdict(dict)
     for pid, program, staff, total in session.execute(
-        select(t.TimeEntryRow.patient_id, t.TimeEntryRow.program, t.TimeEntryRow.staff_type, func.sum(t.TimeEntryRow.minutes))
+        select(
+            t.TimeEntryRow.patient_id,
+            t.TimeEntryRow.program,
+            t.TimeEntryRow.staff_type,
+            func.sum(t.TimeEntryRow.minutes),
+        )
         .where(t.TimeEntryRow.on.between(month.first_day, month.last_day), scoped(t.TimeEntryRow.patient_id))
         .group_by(t.TimeEntryRow.patient_id, t.TimeEntryRow.program, t.TimeEntryRow.staff_type)
     ):
@@ -94,7 +100,9 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
     social = _latest_assessments(session, "social needs", as_of, ids if patient_ids is not None else None)
     referrals = set(
         session.scalars(
-            select(t.ReferralRow.patient_id).where(t.ReferralRow.status.in_(OPEN_REFERRAL), scoped(t.ReferralRow.patient_id))
+            select(t.ReferralRow.patient_id).where(
+                t.ReferralRow.status.in_(OPEN_REFERRAL), scoped(t.ReferralRow.patient_id)
+            )
         )
     )
     bp = _latest_bp(session, as_of, scoped)
@@ -133,9 +141,11 @@ def _latest_assessments(session: Session, instrument: str, as_of: date, ids: lis
         .group_by(t.AssessmentRow.patient_id)
         .subquery()
     )
-    stmt = select(t.AssessmentRow).join(
-        latest, and_(t.AssessmentRow.patient_id == latest.c.patient_id, t.AssessmentRow.taken_on == latest.c.on)
-    ).where(t.AssessmentRow.instrument == instrument)
+    stmt = (
+        select(t.AssessmentRow)
+        .join(latest, and_(t.AssessmentRow.patient_id == latest.c.patient_id, t.AssessmentRow.taken_on == latest.c.on))
+        .where(t.AssessmentRow.instrument == instrument)
+    )
     if ids is not None:
         stmt = stmt.where(t.AssessmentRow.patient_id.in_(ids))
     # Two screens on one day: the later row wins.
@@ -152,7 +162,10 @@ def _latest_reading(session: Session, kind: ObservationKind, as_of: date, scoped
     )
     rows = session.execute(
         select(t.ObservationRow.patient_id, t.ObservationRow.value, t.ObservationRow.observed_on)
-        .join(latest, and_(t.ObservationRow.patient_id == latest.c.patient_id, t.ObservationRow.observed_on == latest.c.on))
+        .join(
+            latest,
+            and_(t.ObservationRow.patient_id == latest.c.patient_id, t.ObservationRow.observed_on == latest.c.on),
+        )
         .where(t.ObservationRow.kind == kind.value)
         .order_by(t.ObservationRow.id)
     )

@@ -3,8 +3,10 @@
 A plaintext or file keyring (keyrings.alt), the fail and null backends are refused:
 then nothing is written and the passphrase is asked every time.
 """
+
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import keyring
@@ -27,14 +29,14 @@ def _is_secure(backend: KeyringBackend) -> bool:
         return bool(inner) and all(_is_secure(b) for b in inner)
     try:
         return float(backend.priority) > 0  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - a backend whose priority cannot be read is not trusted
+    except Exception:
         return False
 
 
 def secure_backend() -> KeyringBackend | None:
     try:
         backend = keyring.get_keyring()
-    except Exception:  # noqa: BLE001 - a broken keyring set-up means "no keyring"
+    except Exception:
         return None
     return backend if _is_secure(backend) else None
 
@@ -76,7 +78,5 @@ def forget(store_id: str) -> None:
     backend = secure_backend()
     if backend is None:
         return
-    try:
+    with contextlib.suppress(KeyringError):  # nothing remembered
         backend.delete_password(SERVICE, store_id)
-    except KeyringError:
-        pass  # nothing remembered

@@ -1,4 +1,5 @@
 """Repositories: read and write domain objects; callers never see rows or SQL."""
+
 from __future__ import annotations
 
 import json
@@ -282,11 +283,15 @@ class CarePlans:
         )
         rows = self.s.scalars(
             select(t.CarePlanVersionRow)
-            .join(latest, (t.CarePlanVersionRow.patient_id == latest.c.patient_id)
-                  & (t.CarePlanVersionRow.number == latest.c.n))
+            .join(
+                latest,
+                (t.CarePlanVersionRow.patient_id == latest.c.patient_id) & (t.CarePlanVersionRow.number == latest.c.n),
+            )
             .join(t.PatientRow, t.PatientRow.id == t.CarePlanVersionRow.patient_id)
-            .where(t.CarePlanVersionRow.given_on.is_(None),
-                   t.PatientRow.status.in_((Status.ACTIVE.value, Status.PAUSED.value)))
+            .where(
+                t.CarePlanVersionRow.given_on.is_(None),
+                t.PatientRow.status.in_((Status.ACTIVE.value, Status.PAUSED.value)),
+            )
             .order_by(t.PatientRow.family_name, t.PatientRow.given_name, t.PatientRow.id)
         )
         return [m.version_from_row(r) for r in rows]
@@ -296,14 +301,21 @@ class AuditLog:
     def __init__(self, session: Session):
         self.s = session
 
-    def append(self, *, at: datetime, actor: str, action: str, entity: str = "", entity_id: str = "", detail: str = "") -> AuditEvent:
-        last = self.s.execute(
-            select(t.AuditRow.seq, t.AuditRow.hash).order_by(t.AuditRow.seq.desc()).limit(1)
-        ).first()
+    def append(
+        self, *, at: datetime, actor: str, action: str, entity: str = "", entity_id: str = "", detail: str = ""
+    ) -> AuditEvent:
+        last = self.s.execute(select(t.AuditRow.seq, t.AuditRow.hash).order_by(t.AuditRow.seq.desc()).limit(1)).first()
         seq, prev = (last.seq + 1, last.hash) if last else (1, audit_rules.GENESIS)
         event = audit_rules.seal(
             AuditEvent(
-                seq=seq, at=at, actor=actor, action=action, entity=entity, entity_id=entity_id, detail=detail, prev_hash=prev
+                seq=seq,
+                at=at,
+                actor=actor,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                detail=detail,
+                prev_hash=prev,
             )
         )
         self.s.add(t.AuditRow(**m.values_of(event)))

@@ -3,6 +3,7 @@
 Leaving the `with` block without commit() rolls everything back, so a failed use case
 stores nothing partial.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -14,10 +15,9 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from caredesk.domain.calendar import local_date
-from caredesk.store import billing_facts
+from caredesk.store import billing_facts, queue_facts
 from caredesk.store import mapping as m
 from caredesk.store import models as t
-from caredesk.store import queue_facts
 from caredesk.store import repositories as r
 
 
@@ -79,8 +79,16 @@ class UnitOfWork:
         r.bulk_insert(s, t.CommunityResourceRow, [m.values_of(x) for x in panel.resources])
         r.bulk_insert(s, t.ContactRow, [dict(m.values_of(c), on=local_date(c.at, tz)) for c in panel.contacts])
         for name in (
-            "enrollments", "conditions", "allergies", "medications", "care_team",
-            "observations", "time_entries", "tasks", "transitions", "referrals",
+            "enrollments",
+            "conditions",
+            "allergies",
+            "medications",
+            "care_team",
+            "observations",
+            "time_entries",
+            "tasks",
+            "transitions",
+            "referrals",
         ):
             r.bulk_insert(s, r.REPO_TABLES[name][0], [m.values_of(x) for x in getattr(panel, name)])
         r.bulk_insert(s, t.AssessmentRow, [m.assessment_values(a) for a in panel.assessments])

@@ -4,12 +4,13 @@ A data folder holds caredesk.db (SQLCipher) and caredesk.key (the wrapped data k
 A wrong secret changes no file. If either file exists, CareDesk never creates a new
 store there: it opens what is there or says why it cannot.
 """
+
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -98,7 +99,7 @@ class OpenStore:
         self._engine: Engine | None = engine
         self._data_key: bytes | None = data_key
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        with self.uow(now=lambda: datetime.now(timezone.utc), actor="system") as uow:
+        with self.uow(now=lambda: datetime.now(UTC), actor="system") as uow:
             name = uow.meta.get("timezone") or "UTC"
         try:
             self.tz = ZoneInfo(name)
@@ -186,7 +187,7 @@ def create(
     *,
     kdf: KdfParams | None = None,
     zone: str | None = None,
-    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> tuple[OpenStore, str]:
     """A new store; returns it open and the recovery code to show once."""
     check_passphrase_rules(passphrase)

@@ -1,4 +1,5 @@
 """Alembic environment: always run on a connection CareDesk opened (keyed SQLCipher)."""
+
 from alembic import context
 
 from caredesk.store.models import Base

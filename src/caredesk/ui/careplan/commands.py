@@ -5,6 +5,7 @@ simply keeps the content before and after: undo and redo can never drift from wh
 user saw. An item is addressed by a path: ("p", i) a problem, ("g", i, j) a goal,
 ("i", i, j) an intervention.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -42,23 +43,23 @@ def replace_item(content: CarePlanContent, path: Path, item: Any) -> CarePlanCon
 
 
 def add_problem(content: CarePlanContent, problem: Problem) -> tuple[CarePlanContent, Path]:
-    return replace(content, problems=content.problems + (problem,)), ("p", len(content.problems))
+    return replace(content, problems=(*content.problems, problem)), ("p", len(content.problems))
 
 
 def add_child(content: CarePlanContent, p: int, item: Goal | Intervention) -> tuple[CarePlanContent, Path]:
     kind = "g" if isinstance(item, Goal) else "i"
-    children = getattr(content.problems[p], _FIELD[kind]) + (item,)
+    children = (*getattr(content.problems[p], _FIELD[kind]), item)
     return _with_children(content, p, kind, children), (kind, p, len(children) - 1)
 
 
 def remove(content: CarePlanContent, path: Path) -> tuple[CarePlanContent, Path | None]:
     """Remove an item; the path returned is what to select next (a neighbour or the parent)."""
     if path[0] == "p":
-        problems = content.problems[: path[1]] + content.problems[path[1] + 1:]
+        problems = content.problems[: path[1]] + content.problems[path[1] + 1 :]
         after = replace(content, problems=problems)
         return after, (("p", min(path[1], len(problems) - 1)) if problems else None)
     children = getattr(content.problems[path[1]], _FIELD[path[0]])
-    rest = children[: path[2]] + children[path[2] + 1:]
+    rest = children[: path[2]] + children[path[2] + 1 :]
     after = _with_children(content, path[1], path[0], rest)
     return after, ((path[0], path[1], min(path[2], len(rest) - 1)) if rest else ("p", path[1]))
 
@@ -92,8 +93,16 @@ class ContentCommand(QUndoCommand):
 
     MERGE_ID = 4711
 
-    def __init__(self, target: Shows, text: str, before: CarePlanContent, after: CarePlanContent,
-                 select_before: Path | None, select_after: Path | None, merge_key: tuple | None = None):
+    def __init__(
+        self,
+        target: Shows,
+        text: str,
+        before: CarePlanContent,
+        after: CarePlanContent,
+        select_before: Path | None,
+        select_after: Path | None,
+        merge_key: tuple | None = None,
+    ):
         super().__init__(text)
         self.target = target
         self.before, self.after = before, after
@@ -101,10 +110,10 @@ class ContentCommand(QUndoCommand):
         self.merge_key = merge_key
         self._typed = merge_key is not None
 
-    def id(self) -> int:  # noqa: A003 - Qt name
+    def id(self) -> int:
         return self.MERGE_ID if self.merge_key is not None else -1
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt name
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, ContentCommand) or other.merge_key != self.merge_key:
             return False
         self.after, self.select_after = other.after, other.select_after

@@ -1,4 +1,5 @@
 """The patient's copy of a finalized version: preview it, print or save it, record that it was given."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -75,7 +76,9 @@ class CopyPanel(QWidget):
         from caredesk.ui.careplan.preview import PlanPreview  # QtPdf loads on first use, not at start
 
         self.message.clear()
-        self.preview = PlanPreview(self.ws, self.version, large_print=self.large_print.isChecked(), parent=self.window())
+        self.preview = PlanPreview(
+            self.ws, self.version, large_print=self.large_print.isChecked(), parent=self.window()
+        )
         self.preview.setWindowModality(Qt.WindowModality.WindowModal)
         self.preview.handed_out.connect(self._handed_out)
         self.preview.finished.connect(self._preview_closed)
@@ -84,8 +87,9 @@ class CopyPanel(QWidget):
 
     def _handed_out(self, how: str) -> None:
         if self.version is not None and self.version.given_on is None:
-            self.message.show_info(f"Version {self.version.number} {how}. Record the copy as given below "
-                                   "once the patient has it.")
+            self.message.show_info(
+                f"Version {self.version.number} {how}. Record the copy as given below once the patient has it."
+            )
 
     def _preview_closed(self) -> None:
         if self.preview is not None:
@@ -96,8 +100,9 @@ class CopyPanel(QWidget):
         if self.ws is None or self.patient_id is None or self.version is None:
             return
         try:
-            care_plans.record_copy_given(self.ws, self.patient_id, self.version.number,
-                                         picked_date(self.given_on), self.method.currentText())
+            care_plans.record_copy_given(
+                self.ws, self.patient_id, self.version.number, picked_date(self.given_on), self.method.currentText()
+            )
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
             return

@@ -5,6 +5,7 @@ background, with a progress dialog whose Cancel stops between two plans; the win
 stays responsive. Afterwards the nurse can record the copies that went out as given
 (typically mailed) in one step, and only those.
 """
+
 from __future__ import annotations
 
 import logging
@@ -32,8 +33,8 @@ from caredesk.errors import CareDeskError
 from caredesk.services import plan_printing
 from caredesk.services.plan_printing import BatchOutcome, DueCopy
 from caredesk.services.workspace import Workspace
-from caredesk.ui.common.forms import InlineMessage, button, combo, date_edit, heading, picked_date, user_message
 from caredesk.ui.careplan.pdf_print import PrinterSink, new_printer
+from caredesk.ui.common.forms import InlineMessage, button, combo, date_edit, heading, picked_date, user_message
 from caredesk.ui.common.workers import ProgressRelay, TaskRunner, close_progress_dialog, progress_dialog
 
 log = logging.getLogger(__name__)
@@ -136,7 +137,9 @@ class DuePlansDialog(QDialog):
         self.intro.setText(
             f"{n} patient{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} a finalized care plan "
             "whose copy is not recorded as given yet (the latest version of each active or paused patient)."
-            if n else "Every finalized care plan has been given to its patient. Nothing is waiting.")
+            if n
+            else "Every finalized care plan has been given to its patient. Nothing is waiting."
+        )
         self.list.clear()
         self.list.addItems([due_line(c, self.ws.tz) for c in self.copies])
         self.start_button.setEnabled(bool(self.copies))
@@ -196,17 +199,20 @@ class DuePlansDialog(QDialog):
         self.message.clear()
         self.record_row.hide()
         self.relay = relay = ProgressRelay()
-        self.progress = progress_dialog(self, relay, "Preparing the patients' copies…", "Print all due care plans",
-                                        len(copies))
-        relay.changed.connect(lambda done, total: self.progress and self.progress.setLabelText(
-            f"{done} of {total} care plans {verb}…"))
+        self.progress = progress_dialog(
+            self, relay, "Preparing the patients' copies…", "Print all due care plans", len(copies)
+        )
+        relay.changed.connect(
+            lambda done, total: self.progress and self.progress.setLabelText(f"{done} of {total} care plans {verb}…")
+        )
         self.start_button.setEnabled(False)
         log.info("batch of due care plans started")
 
         def job() -> BatchOutcome:  # on the worker thread
             try:
-                outcome = plan_printing.print_batch(ws, copies, send, how, large_print=large,
-                                                    progress=relay.report, cancelled=lambda: relay.cancelled)
+                outcome = plan_printing.print_batch(
+                    ws, copies, send, how, large_print=large, progress=relay.report, cancelled=lambda: relay.cancelled
+                )
             finally:
                 problem = close()  # a print job is always closed, even after an error
             if problem is not None and outcome.error is None:
@@ -234,8 +240,11 @@ class DuePlansDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._close_progress()
         log.error("batch of due care plans failed: %s", type(exc).__name__)
-        self.message.show_error(user_message(exc) if isinstance(exc, CareDeskError)
-                                else "The care plans could not be printed. Nothing more was sent.")
+        self.message.show_error(
+            user_message(exc)
+            if isinstance(exc, CareDeskError)
+            else "The care plans could not be printed. Nothing more was sent."
+        )
         self.start_button.setEnabled(bool(self.copies))
 
     def _close_progress(self) -> None:
@@ -253,15 +262,17 @@ class DuePlansDialog(QDialog):
             self.message.show_error(user_message(exc))
             return
         ids = [c.version.patient_id for c in self.sent]
-        self.message.show_info(f"Recorded {count} cop{'y' if count == 1 else 'ies'} as given "
-                               f"({self.method.currentText()}, {on.strftime('%m/%d/%Y')}).")
+        self.message.show_info(
+            f"Recorded {count} cop{'y' if count == 1 else 'ies'} as given "
+            f"({self.method.currentText()}, {on.strftime('%m/%d/%Y')})."
+        )
         self.record_button.setEnabled(False)
         self.copies = [c for c in self.copies if c.version.patient_id not in set(ids)]
         self._show_copies()
         self.sent = []
         self.recorded.emit(ids)
 
-    def done(self, result: int) -> None:  # noqa: D102 - closing (or a lock) stops a running batch first
+    def done(self, result: int) -> None:
         self._closed = True
         if self.relay is not None:
             self.relay.cancel()

@@ -4,6 +4,7 @@ Every edit is a ContentCommand on a QUndoStack. The draft is saved 1.5 s after t
 change, and at once when the patient changes or the chart is cleared (lock, auto-lock,
 closing), so a crash or a lock loses at most the last pause in typing.
 """
+
 from __future__ import annotations
 
 import logging
@@ -252,8 +253,10 @@ class CarePlanEditor(QWidget):
             self.tree.setCurrentItem(item)
         finally:
             self._filling = False
-        self.form.show_item(select if item is not None else None,
-                            edit.get_item(content, select) if item is not None and select else None)
+        self.form.show_item(
+            select if item is not None else None,
+            edit.get_item(content, select) if item is not None and select else None,
+        )
         self.sections.show_content(content)
         self._update_buttons()
 
@@ -345,8 +348,9 @@ class CarePlanEditor(QWidget):
             return
         if version is None:
             return
-        self._push(f"start again from version {number}", version.content,
-                   ("p", 0) if version.content.problems else None)
+        self._push(
+            f"start again from version {number}", version.content, ("p", 0) if version.content.problems else None
+        )
         self.history.refresh()  # saves the draft, then shows it is the same as the version
         self.history.message.show_info(f"The draft is version {number} again. Undo (Ctrl+Z) brings the changes back.")
 

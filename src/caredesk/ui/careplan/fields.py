@@ -3,6 +3,7 @@
 Every field reports a change as a whole new item (or section value); the editor turns it
 into an undoable command. Filling a field from the content never reports a change.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -55,13 +56,18 @@ class PlanUndoKeys(QObject):
     of the plan's structure and would fight with the plan's history.
     """
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            if event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo) or (
-                event.keyCombination().toCombined() == QKeySequence("Ctrl+Shift+Z")[0].toCombined()
-            ):
-                event.ignore()
-                return True
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and (
+                event.matches(QKeySequence.StandardKey.Undo)
+                or event.matches(QKeySequence.StandardKey.Redo)
+                or (event.keyCombination().toCombined() == QKeySequence("Ctrl+Shift+Z")[0].toCombined())
+            )
+        ):
+            event.ignore()
+            return True
         return False
 
 
@@ -105,14 +111,33 @@ class ItemForm(QStackedWidget):
         self.i_owner = combo("Intervention owner", [o.value for o in Owner])
         self.i_plain = _text("Intervention in the patient's words")
         self._pages = {
-            "p": self._page("Problem", [("Title", self.p_title, "title"), ("ICD-10", self.p_icd10, "condition_icd10"),
-                                        ("Patient wording", self.p_plain, "plain")]),
-            "g": self._page("Goal", [("Measure", self.g_measure, "measure"), ("Target", self.g_target, "target"),
-                                     ("Target date", self.g_date, "target_date"), ("Status", self.g_status, "status"),
-                                     ("Patient wording", self.g_plain, "plain")]),
-            "i": self._page("Intervention", [("Action", self.i_action, "action"), ("Owner", self.i_owner, "owner"),
-                                             ("Frequency", self.i_frequency, "frequency"),
-                                             ("Patient wording", self.i_plain, "plain")]),
+            "p": self._page(
+                "Problem",
+                [
+                    ("Title", self.p_title, "title"),
+                    ("ICD-10", self.p_icd10, "condition_icd10"),
+                    ("Patient wording", self.p_plain, "plain"),
+                ],
+            ),
+            "g": self._page(
+                "Goal",
+                [
+                    ("Measure", self.g_measure, "measure"),
+                    ("Target", self.g_target, "target"),
+                    ("Target date", self.g_date, "target_date"),
+                    ("Status", self.g_status, "status"),
+                    ("Patient wording", self.g_plain, "plain"),
+                ],
+            ),
+            "i": self._page(
+                "Intervention",
+                [
+                    ("Action", self.i_action, "action"),
+                    ("Owner", self.i_owner, "owner"),
+                    ("Frequency", self.i_frequency, "frequency"),
+                    ("Patient wording", self.i_plain, "plain"),
+                ],
+            ),
         }
         for w in self.findChildren(QWidget):
             w.installEventFilter(keys)

@@ -4,6 +4,7 @@ The list starts with the draft itself: selecting it shows what finalizing would 
 the review a nurse wants before making a version, and offers to start the draft again
 from the latest version (an undoable edit in the editor).
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,8 +26,11 @@ log = logging.getLogger(__name__)
 
 def version_line(v: CarePlanVersion, tz) -> str:  # type: ignore[no-untyped-def]
     when = v.finalized_at.astimezone(tz).strftime("%m/%d/%Y")
-    given = (f"copy given {v.given_on.strftime('%m/%d/%Y')} ({v.given_method.value})"
-             if v.given_on is not None and v.given_method is not None else "copy not given yet")
+    given = (
+        f"copy given {v.given_on.strftime('%m/%d/%Y')} ({v.given_method.value})"
+        if v.given_on is not None and v.given_method is not None
+        else "copy not given yet"
+    )
     return f"Version {v.number} · {when} by {v.finalized_by} · {given}"
 
 
@@ -67,10 +71,12 @@ class HistoryPanel(QWidget):
         self.diff_title = heading("", "section")
         self.diff = _list("What changed in this version")
         self.diff.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.revert_button = button("Start again from the latest version",
-                                    "Discard the draft's changes (undo brings them back)")
+        self.revert_button = button(
+            "Start again from the latest version", "Discard the draft's changes (undo brings them back)"
+        )
         self.revert_button.clicked.connect(
-            lambda: self._versions and self.revert_requested.emit(self._versions[-1].number))
+            lambda: self._versions and self.revert_requested.emit(self._versions[-1].number)
+        )
         self.revert_button.hide()
 
         top = QHBoxLayout()
@@ -157,8 +163,9 @@ class HistoryPanel(QWidget):
         if number == DRAFT:  # only finalized versions are printed for the patient
             self.copy.set_version(None, None, None)
             if self._versions:
-                self.diff_title.setText(f"What finalizing this draft would change from version "
-                                        f"{self._versions[-1].number}")
+                self.diff_title.setText(
+                    f"What finalizing this draft would change from version {self._versions[-1].number}"
+                )
                 self.revert_button.setVisible(bool(self._draft_changes))
             else:
                 self.diff_title.setText("No finalized version yet: finalizing makes this draft version 1.")

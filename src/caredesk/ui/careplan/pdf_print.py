@@ -5,6 +5,7 @@ plan must not be left behind on disk. Printing rasterizes each page (QtPdf rende
 to images) at up to 300 dpi, scaled to fit the printable area; that is what a viewer
 does, and it works for every printer Qt can drive.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPointF, QRectF, QSize

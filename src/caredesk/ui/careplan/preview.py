@@ -4,6 +4,7 @@ The PDF is rendered into memory and shown with QtPdf's view; the same bytes go t
 printer or the file, so what the nurse sees is what the patient gets. Closing the dialog
 (or a lock, which rejects every dialog) drops the document from memory.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,8 +20,8 @@ from caredesk.domain.careplan import CarePlanVersion
 from caredesk.errors import CareDeskError
 from caredesk.services import plan_printing
 from caredesk.services.workspace import Workspace
-from caredesk.ui.common.forms import InlineMessage, button, user_message
 from caredesk.ui.careplan.pdf_print import MemoryPdf, PrinterSink, new_printer
+from caredesk.ui.common.forms import InlineMessage, button, user_message
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ class PlanPreview(QDialog):
         self.pdf.close()
         self.data = b""
 
-    def done(self, result: int) -> None:  # noqa: D102 - every way out (close, Esc, lock) drops the PDF
+    def done(self, result: int) -> None:
         self._drop()
         super().done(result)
 
@@ -132,7 +133,9 @@ class PlanPreview(QDialog):
         # GUI thread with a busy cursor; the many-plan batch runs in the background instead.
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            sink.send(self.data, first=1 if all_pages else printer.fromPage(), last=0 if all_pages else printer.toPage())
+            sink.send(
+                self.data, first=1 if all_pages else printer.fromPage(), last=0 if all_pages else printer.toPage()
+            )
             sink.finish()
         except CareDeskError as exc:
             printer.abort()
@@ -141,8 +144,9 @@ class PlanPreview(QDialog):
         finally:
             QApplication.restoreOverrideCursor()
         try:
-            plan_printing.audit_printed(self.ws, self.version, "sent to a printer",
-                                        large_print=self.large_print.isChecked())
+            plan_printing.audit_printed(
+                self.ws, self.version, "sent to a printer", large_print=self.large_print.isChecked()
+            )
         except CareDeskError as exc:  # printed, but the store refused the audit line
             self.message.show_error(user_message(exc))
             return False
@@ -152,8 +156,9 @@ class PlanPreview(QDialog):
         return True
 
     def _choose_file(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, "Save the patient's copy",
-                                                    f"care-plan-v{self.version.number}.pdf", "PDF files (*.pdf)")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Save the patient's copy", f"care-plan-v{self.version.number}.pdf", "PDF files (*.pdf)"
+        )
         if path:
             self.save_to(Path(path))
 
@@ -170,4 +175,3 @@ class PlanPreview(QDialog):
         self.message.show_info(f"Saved as {path.name}.")
         self.handed_out.emit("saved")
         return True
-

@@ -3,6 +3,7 @@
 Widgets are built once and refilled, so clear() can empty every one of them on lock
 and no patient text lingers in a hidden widget.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -28,8 +29,8 @@ from PySide6.QtWidgets import (
 from caredesk.domain.calendar import age_on
 from caredesk.domain.patients import Chart, Observation, ObservationKind, Status
 from caredesk.services.workspace import Workspace
-from caredesk.ui.common import theme
 from caredesk.ui.careplan.editor import CarePlanEditor
+from caredesk.ui.common import theme
 from caredesk.ui.common.forms import InlineMessage, heading, info_label
 
 PLACEHOLDER = "Select a patient in the list to open the chart."
@@ -54,13 +55,20 @@ def latest_observations(observations: tuple[Observation, ...]) -> list[tuple[str
     sys_, dia = newest.pop(ObservationKind.SYSTOLIC_BP, None), newest.pop(ObservationKind.DIASTOLIC_BP, None)
     if sys_ is not None:
         # Pair the diastolic of the same day; a lone systolic is still worth showing.
-        same_day = [o for o in observations if o.kind == ObservationKind.DIASTOLIC_BP and o.observed_on == sys_.observed_on]
+        same_day = [
+            o for o in observations if o.kind == ObservationKind.DIASTOLIC_BP and o.observed_on == sys_.observed_on
+        ]
         value = f"{_number(sys_.value)}/{_number(same_day[0].value)}" if same_day else _number(sys_.value)
         out.append(("Blood pressure", f"{value} {sys_.unit}", us_date(sys_.observed_on)))
     elif dia is not None:
         out.append(("Diastolic BP", f"{_number(dia.value)} {dia.unit}", us_date(dia.observed_on)))
-    order = [ObservationKind.A1C, ObservationKind.WEIGHT, ObservationKind.GLUCOSE,
-             ObservationKind.HEART_RATE, ObservationKind.SPO2]
+    order = [
+        ObservationKind.A1C,
+        ObservationKind.WEIGHT,
+        ObservationKind.GLUCOSE,
+        ObservationKind.HEART_RATE,
+        ObservationKind.SPO2,
+    ]
     for kind in order:
         o = newest.get(kind)
         if o is not None:
@@ -210,7 +218,9 @@ class ChartView(QWidget):
         self.patient_id = p.id
         self.message.clear()
         self.name.setText(f"{p.family_name}, {p.given_name}")
-        self.preferred.setText(f'Prefers "{p.preferred_name}"' if p.preferred_name and p.preferred_name != p.given_name else "")
+        self.preferred.setText(
+            f'Prefers "{p.preferred_name}"' if p.preferred_name and p.preferred_name != p.given_name else ""
+        )
         self.identity.setText(f"Age {age_on(p.birth_date, today)} · DOB {us_date(p.birth_date)} · MRN {p.mrn}")
         self.phones.setText(
             " · ".join(f"{ph.number} ({ph.kind})" for ph in p.phones) if p.phones else "No phone on file"

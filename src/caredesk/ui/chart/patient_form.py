@@ -4,6 +4,7 @@ The form only collects text; the domain records validate it and name the field, 
 the workspace saves patient and enrollment in one transaction, so a refused form
 stores nothing.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -109,11 +110,19 @@ class AddPatientDialog(QDialog):
             form.addRow(label, widget)
         # Where to put the cursor when the domain names a field.
         self._fields = {
-            "MRN": self.mrn, "given name": self.given, "family name": self.family,
-            "preferred name": self.preferred, "date of birth": self.birth, "phone": self.phone,
-            "language": self.language, "preferred call window": self.call_window,
-            "primary-care provider": self.pcp, "enrollment start": self.start, "start date": self.start,
-            "consent date": self.consent, "billing practitioner": self.practitioner,
+            "MRN": self.mrn,
+            "given name": self.given,
+            "family name": self.family,
+            "preferred name": self.preferred,
+            "date of birth": self.birth,
+            "phone": self.phone,
+            "language": self.language,
+            "preferred call window": self.call_window,
+            "primary-care provider": self.pcp,
+            "enrollment start": self.start,
+            "start date": self.start,
+            "consent date": self.consent,
+            "billing practitioner": self.practitioner,
         }
 
         self.message = InlineMessage("Problem with the form")

@@ -4,6 +4,7 @@ The model holds light summaries only (never charts) and precomputes, per row, th
 case- and accent-folded text the filter searches and the phone digits, so filtering per keystroke
 is a substring test per row.
 """
+
 from __future__ import annotations
 
 import re
@@ -81,7 +82,9 @@ class PatientTableModel(RowsModel):
         position = {r.id: i for i, r in enumerate(self._rows)}
         self._haystacks = [self._haystack(r) for r in self._rows]
         self._phone_digits = [" ".join(digits(p) for p in r.phones) for r in self._rows]
-        self.changePersistentIndexList(persistent, [self.index(position[pid], i.column()) for pid, i in zip(ids, persistent)])
+        self.changePersistentIndexList(
+            persistent, [self.index(position[pid], i.column()) for pid, i in zip(ids, persistent, strict=False)]
+        )
         self.layoutChanged.emit()
 
     def sort_state(self) -> tuple[int, Qt.SortOrder]:

@@ -1,4 +1,5 @@
 """Patients: a filterable list (model/view) beside the chart of the selected patient."""
+
 from __future__ import annotations
 
 import logging
@@ -21,10 +22,10 @@ from PySide6.QtWidgets import (
 from caredesk.errors import CareDeskError
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.chart_view import ChartView
-from caredesk.ui.common.tables import row_table
-from caredesk.ui.common.forms import button, user_message
-from caredesk.ui.chart.patient_table import AGE, NAME, PROGRAMS, PatientFilterProxy, PatientTableModel
 from caredesk.ui.chart.patient_form import AddPatientDialog
+from caredesk.ui.chart.patient_table import AGE, NAME, PROGRAMS, PatientFilterProxy, PatientTableModel
+from caredesk.ui.common.forms import button, user_message
+from caredesk.ui.common.tables import row_table
 
 EMPTY_TEXT = "No patients yet. Add the first one with Add patient (Ctrl+N)."
 
@@ -263,11 +264,11 @@ class PatientsPage(QWidget):
         list_width = max(min(wanted, room), total // 3)
         self.splitter.setSizes([list_width, max(total - list_width, 1)])
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt name
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._split()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt name
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.workspace is not None and self.workspace.is_open and self.model.rowCount():
             self.refresh()  # calls logged from the queue change minutes and last contact

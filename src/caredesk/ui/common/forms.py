@@ -1,4 +1,5 @@
 """Small building blocks shared by forms: inline messages, passphrase fields, buttons."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -3,6 +3,7 @@
 The source models sort themselves with one list.sort; proxies only filter. A proxy that
 sorts calls a Python lessThan per comparison, far too slow for 2,000 rows per keystroke.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -30,7 +31,9 @@ def row_table(view: QTableView, name: str, model: Any) -> QTableView:
     return view
 
 
-def segments(owner: QWidget, options: Iterable[E], on_pick: Callable[[E], None]) -> tuple[QHBoxLayout, dict[E, QPushButton]]:
+def segments(
+    owner: QWidget, options: Iterable[E], on_pick: Callable[[E], None]
+) -> tuple[QHBoxLayout, dict[E, QPushButton]]:
     """Exclusive toggle buttons in a row (All / Deadlines / ...); the first starts checked."""
     group = QButtonGroup(owner)
     buttons: dict[E, QPushButton] = {}
@@ -85,8 +88,8 @@ class RowsModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Any] = []
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.headers)

@@ -5,6 +5,7 @@ Widgets opt in to accents with properties, not colours in code:
 on labels, `risk="high"|"medium"|"low"` on risk chips. Sizes are in points or
 follow the font, so the layout holds at 125 % scaling.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,18 +38,44 @@ class Colors:
 
 
 LIGHT = Colors(
-    window="#f4f6f8", base="#ffffff", alt_base="#f7f9fb", text="#1f2933", muted="#5f6b7a",
-    border="#cfd6de", primary="#1d5fbf", primary_hover="#174d9c", primary_text="#ffffff",
-    error="#b42318", warning="#8a5300",
-    high_bg="#fde4e1", high_fg="#8f1d12", medium_bg="#fdf0d2", medium_fg="#6e4500",
-    low_bg="#ddf2e4", low_fg="#1c5e34", selection="#cfe0f7",
+    window="#f4f6f8",
+    base="#ffffff",
+    alt_base="#f7f9fb",
+    text="#1f2933",
+    muted="#5f6b7a",
+    border="#cfd6de",
+    primary="#1d5fbf",
+    primary_hover="#174d9c",
+    primary_text="#ffffff",
+    error="#b42318",
+    warning="#8a5300",
+    high_bg="#fde4e1",
+    high_fg="#8f1d12",
+    medium_bg="#fdf0d2",
+    medium_fg="#6e4500",
+    low_bg="#ddf2e4",
+    low_fg="#1c5e34",
+    selection="#cfe0f7",
 )
 DARK = Colors(
-    window="#1e2227", base="#262b31", alt_base="#2b3138", text="#e6e9ed", muted="#a3adb9",
-    border="#3c444d", primary="#4d8ee8", primary_hover="#6aa2ee", primary_text="#0f1419",
-    error="#ff8a80", warning="#f2c46d",
-    high_bg="#5a2420", high_fg="#ffd9d4", medium_bg="#4d3a12", medium_fg="#ffe6b0",
-    low_bg="#1f4430", low_fg="#cdeed9", selection="#2f4a6d",
+    window="#1e2227",
+    base="#262b31",
+    alt_base="#2b3138",
+    text="#e6e9ed",
+    muted="#a3adb9",
+    border="#3c444d",
+    primary="#4d8ee8",
+    primary_hover="#6aa2ee",
+    primary_text="#0f1419",
+    error="#ff8a80",
+    warning="#f2c46d",
+    high_bg="#5a2420",
+    high_fg="#ffd9d4",
+    medium_bg="#4d3a12",
+    medium_fg="#ffe6b0",
+    low_bg="#1f4430",
+    low_fg="#cdeed9",
+    selection="#2f4a6d",
 )
 
 

@@ -5,6 +5,7 @@ on a relay object that lives there, so no widget is ever touched from the worker
 A result that arrives after its owner is gone is handed to `discard` (e.g. to close
 a workspace that nobody will use).
 """
+
 from __future__ import annotations
 
 import gc
@@ -75,7 +76,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self._fn()
-        except BaseException as exc:  # noqa: BLE001 - reported to the GUI thread, never lost
+        except BaseException as exc:
             self._relay.failed.emit(exc)
         else:
             self._relay.done.emit(result)

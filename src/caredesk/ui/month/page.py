@@ -4,6 +4,7 @@ The report is read on the GUI thread (one query, ~15 ms for 170 patients); the C
 and PDF are written in the background with a progress dialog, so the window keeps
 painting. Cancelling a PDF stops it at the next page: nothing partial is written.
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,8 +29,9 @@ from caredesk.services import billing_report
 from caredesk.services.billing_report import MonthReport
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common import theme
-from caredesk.ui.common.tables import row_table, segments
 from caredesk.ui.common.forms import InlineMessage, button, user_message
+from caredesk.ui.common.tables import row_table, segments
+from caredesk.ui.common.workers import ProgressRelay, TaskRunner, close_progress_dialog, progress_dialog
 from caredesk.ui.month.table_model import (
     CODES,
     MINUTES,
@@ -41,12 +43,23 @@ from caredesk.ui.month.table_model import (
     MonthFilterProxy,
     MonthTableModel,
 )
-from caredesk.ui.common.workers import ProgressRelay, TaskRunner, close_progress_dialog, progress_dialog
 
 log = logging.getLogger(__name__)
 
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def month_title(month: Month) -> str:
@@ -57,8 +70,10 @@ def totals_text(report: MonthReport) -> str:
     staff = sum(r.clinical_minutes for r in report.rows)
     physician = sum(r.physician_minutes for r in report.rows)
     units = ", ".join(f"{code} × {n}" for code, n in report.units_by_code.items()) or "no codes earned"
-    return (f"{len(report.rows)} patients · {report.ready_count} ready to bill · "
-            f"{report.total_minutes} min (staff {staff}, physician {physician}) · {units}")
+    return (
+        f"{len(report.rows)} patients · {report.ready_count} ready to bill · "
+        f"{report.total_minutes} min (staff {staff}, physician {physician}) · {units}"
+    )
 
 
 class ExportCancelled(Exception):
@@ -206,15 +221,17 @@ class MonthPage(QWidget):
     def _update_counts(self) -> None:
         rows = self.model.rows()
         for which, b in self.filter_buttons.items():
-            n = len(rows) if which is MonthFilter.ALL else sum(
-                (r.needs_minutes if which is MonthFilter.NEEDS_MINUTES else r.ready) for r in rows
+            n = (
+                len(rows)
+                if which is MonthFilter.ALL
+                else sum((r.needs_minutes if which is MonthFilter.NEEDS_MINUTES else r.ready) for r in rows)
             )
             b.setText(f"{which.value}  {n}")
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.shown.setText(f"Showing {shown} of {total} enrolled patients" if shown != total else "")
         self.shown.setVisible(shown != total)
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt name
+    def showEvent(self, event: QShowEvent) -> None:
         # Calls logged on the queue change this month's minutes: re-read when shown.
         super().showEvent(event)
         if self.workspace is not None and not self.tasks.busy:
@@ -253,8 +270,9 @@ class MonthPage(QWidget):
             return
         self.message.clear()
         progress = _Progress()
-        dialog = progress_dialog(self, progress, f"Writing the {kind} billing report…", f"Export {kind}",
-                                 len(report.rows))
+        dialog = progress_dialog(
+            self, progress, f"Writing the {kind} billing report…", f"Export {kind}", len(report.rows)
+        )
         if kind == "CSV":
             dialog.setRange(0, 0)  # one quick write: a busy indicator, not a count
         self.progress, self._progress = dialog, progress

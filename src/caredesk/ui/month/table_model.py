@@ -1,4 +1,5 @@
 """The month's billing as a table: a model over MonthRow (it sorts itself) and a filter proxy."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -74,7 +75,9 @@ class MonthTableModel(RowsModel):
         ids = [self._rows[i.row()].patient_id for i in persistent]
         self._rows = self._sorted(self._rows, column, order)
         at = {r.patient_id: i for i, r in enumerate(self._rows)}
-        self.changePersistentIndexList(persistent, [self.index(at[pid], i.column()) for pid, i in zip(ids, persistent)])
+        self.changePersistentIndexList(
+            persistent, [self.index(at[pid], i.column()) for pid, i in zip(ids, persistent, strict=False)]
+        )
         self.layoutChanged.emit()
 
     @staticmethod

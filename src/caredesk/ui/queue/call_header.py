@@ -3,6 +3,7 @@
 Shorter than the chart's own header: during a call the nurse needs the phone number
 and the call window at a glance, and the form below must stay on screen.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,8 +13,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from caredesk.domain.calendar import age_on
 from caredesk.domain.patients import Chart
-from caredesk.ui.common import theme
 from caredesk.ui.chart.chart_view import us_date
+from caredesk.ui.common import theme
 from caredesk.ui.common.forms import button, info_label
 
 

@@ -5,19 +5,20 @@ The timer belongs to the patient it was started for: while it runs the panel kee
 that patient (the queue page does not switch it), so minutes never land on the
 wrong chart.
 """
+
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QDialog,
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -39,8 +40,8 @@ from caredesk.errors import CareDeskError, ValidationError
 from caredesk.services.calls import CallLogged, log_contact
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common import theme
-from caredesk.ui.queue.call_header import CallHeader
 from caredesk.ui.common.forms import InlineMessage, button, date_edit, heading, user_message
+from caredesk.ui.queue.call_header import CallHeader
 from caredesk.ui.queue.time_dialog import LogTimeDialog
 
 PLACEHOLDER = "Select a patient in the queue to work the call."
@@ -249,7 +250,7 @@ class CallPanel(QWidget):
 
     def _now(self) -> datetime:
         # The workspace clock, so a started_at agrees with the contact's time in tests too.
-        return self.workspace.clock.now() if self.workspace is not None else datetime.now(timezone.utc)
+        return self.workspace.clock.now() if self.workspace is not None else datetime.now(UTC)
 
     def show_patient(self, patient_id: int) -> bool:
         """Open the patient (an audited chart view); False if the panel is busy or it failed."""
@@ -404,8 +405,14 @@ class CallPanel(QWidget):
                 raise ValidationError("outcome", "must be chosen (reached, voicemail, no answer, ...)")
             follow_up = self.follow_up.date().toPython() if self.follow_up_check.isChecked() else None
             result = log_contact(
-                ws, pid, outcome=outcome, minutes=self.minutes.value(), program=self.program.currentData(),
-                note=self.note.toPlainText().strip(), follow_up=follow_up, started_at=self.timer.started_at,
+                ws,
+                pid,
+                outcome=outcome,
+                minutes=self.minutes.value(),
+                program=self.program.currentData(),
+                note=self.note.toPlainText().strip(),
+                follow_up=follow_up,
+                started_at=self.timer.started_at,
             )
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))

@@ -3,6 +3,7 @@
 Painting (not one widget per cell) keeps 2,000 rows as cheap as 20. Colours come in
 light and dark pairs chosen for contrast of the chip text on its background.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -161,7 +162,9 @@ class MinutesBarDelegate(QStyledItemDelegate):
         text = f"{minutes}/{threshold}"
         text_w = m.horizontalAdvance("888/88")
         bar_h = max(6, m.height() // 2)
-        bar = QRectF(rect.left(), rect.center().y() - bar_h / 2 + 1, max(12, rect.width() - text_w - m.height() // 2), bar_h)
+        bar = QRectF(
+            rect.left(), rect.center().y() - bar_h / 2 + 1, max(12, rect.width() - text_w - m.height() // 2), bar_h
+        )
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(colors.border))
         painter.drawRoundedRect(bar, bar_h / 2, bar_h / 2)
@@ -208,8 +211,11 @@ class TwoLineDelegate(QStyledItemDelegate):
         painter.setFont(option.font)
         colors = theme.current()
         painter.setPen(QColor(colors.error if index.data(OverdueRole) else colors.muted))
-        painter.drawText(QRect(rect.left(), top + line_h, rect.width(), line_h), int(Qt.AlignmentFlag.AlignVCenter),
-                         m.elidedText(second, Qt.TextElideMode.ElideRight, rect.width()))
+        painter.drawText(
+            QRect(rect.left(), top + line_h, rect.width(), line_h),
+            int(Qt.AlignmentFlag.AlignVCenter),
+            m.elidedText(second, Qt.TextElideMode.ElideRight, rect.width()),
+        )
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:

@@ -5,6 +5,7 @@ Space starts the call timer, Ctrl+S or Ctrl+Enter saves the call. After a save o
 that patient is re-read (CallQueue.refresh) and the selection moves to the patient
 who followed them.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,9 +26,10 @@ from caredesk.services.call_queue import CallQueue
 from caredesk.services.calls import CallLogged
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common import theme
-from caredesk.ui.queue.call_panel import CallPanel
-from caredesk.ui.common.tables import row_table, segments
 from caredesk.ui.common.forms import InlineMessage, user_message
+from caredesk.ui.common.tables import row_table, segments
+from caredesk.ui.queue.call_panel import CallPanel
+from caredesk.ui.queue.delegates import ChipDelegate, MinutesBarDelegate, TwoLineDelegate
 from caredesk.ui.queue.table_model import (
     DUE,
     MINUTES,
@@ -39,7 +41,6 @@ from caredesk.ui.queue.table_model import (
     QueueFilterProxy,
     QueueTableModel,
 )
-from caredesk.ui.queue.delegates import ChipDelegate, MinutesBarDelegate, TwoLineDelegate
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class QueueTable(QTableView):
     open_requested = Signal()
     start_requested = Signal()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt name
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
         if plain and key in (Qt.Key.Key_J, Qt.Key.Key_K):
@@ -108,8 +109,10 @@ class QueuePage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(int(m.height() * 3.2))
         self._delegates = {
-            PATIENT: TwoLineDelegate(self.table), WHY: ChipDelegate(self.table),
-            MINUTES: MinutesBarDelegate(self.table), DUE: TwoLineDelegate(self.table, strong=False),
+            PATIENT: TwoLineDelegate(self.table),
+            WHY: ChipDelegate(self.table),
+            MINUTES: MinutesBarDelegate(self.table),
+            DUE: TwoLineDelegate(self.table, strong=False),
             PHONE: TwoLineDelegate(self.table, strong=False),
         }
         for column, delegate in self._delegates.items():
@@ -293,7 +296,7 @@ class QueuePage(QWidget):
         if pid not in ids:
             return [i for i in ids if i is not None]
         at = ids.index(pid)
-        return [i for i in ids[at + 1:] + ids[:at][::-1] if i is not None]
+        return [i for i in ids[at + 1 :] + ids[:at][::-1] if i is not None]
 
     @staticmethod
     def _saved_text(result: CallLogged) -> str:
@@ -325,14 +328,16 @@ class QueuePage(QWidget):
         if self._user_sized:
             return
         total = self.splitter.width() - self.splitter.handleWidth()
-        panel = max(self.panel.minimumSizeHint().width(), min(total * 34 // 100, self.fontMetrics().averageCharWidth() * 62))
+        panel = max(
+            self.panel.minimumSizeHint().width(), min(total * 34 // 100, self.fontMetrics().averageCharWidth() * 62)
+        )
         self.splitter.setSizes([max(total - panel, 1), panel])
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt name
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._split()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt name
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._split()
 

@@ -4,6 +4,7 @@ The rows arrive ranked by the service; the model keeps that order (the rank is t
 point of the screen), so there is no sorting here at all. Per row the model keeps the
 set of reason kinds, so a filter is one set test per row.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

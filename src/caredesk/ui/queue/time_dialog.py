@@ -1,4 +1,5 @@
 """Log minutes that were not a call (care-plan work, coordination, a medication review)."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QDate
@@ -27,8 +28,15 @@ ACTIVITIES = [a for a in Activity if a is not Activity.CALL]
 
 
 class LogTimeDialog(QDialog):
-    def __init__(self, workspace: Workspace, patient_id: int, name: str, programs: list[Program],
-                 main: Program | None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        workspace: Workspace,
+        patient_id: int,
+        name: str,
+        programs: list[Program],
+        main: Program | None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.workspace = workspace
         self.patient_id = patient_id

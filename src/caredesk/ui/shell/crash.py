@@ -3,6 +3,7 @@
 The exception's message is never shown or logged, because it may quote patient data;
 only its type and stack frames (file:line:function) go to the log.
 """
+
 from __future__ import annotations
 
 import logging

@@ -3,6 +3,7 @@
 An application-wide event filter restarts one single-shot timer on any keyboard or
 mouse input; when it fires, `idle` is emitted and the window locks itself.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
@@ -57,7 +58,7 @@ class InactivityTimer(QObject):
     def active(self) -> bool:
         return self._active
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._active and event.type() in _INPUT:
             self._timer.start()  # restart: a single-shot timer is cheaper than timestamps
         return False

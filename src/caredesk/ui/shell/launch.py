@@ -1,7 +1,9 @@
 """Start the desktop app: arguments, logging, crash handler, one instance per folder."""
+
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -16,8 +18,8 @@ from caredesk.paths import resolve_data_dir
 from caredesk.resources import resource
 from caredesk.store.keys import KdfParams
 from caredesk.store.vault import DataFolder
-from caredesk.ui.shell import crash
 from caredesk.ui.common import theme
+from caredesk.ui.shell import crash
 from caredesk.ui.shell.main_window import MainWindow
 from caredesk.ui.shell.settings import AppSettings
 from caredesk.ui.shell.single_instance import InstanceLock
@@ -74,10 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     data_dir = resolve_data_dir(args.data_dir)
     app = application()
-    try:
+    with contextlib.suppress(OSError):  # the unlock panel explains an unusable folder
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        pass  # the unlock panel explains an unusable folder
     logs.configure(DataFolder(data_dir).logs)
     crash.install()
     log.info("starting")

@@ -5,6 +5,7 @@ remember the selection (ids, in memory only), drop patient data from every widge
 close the store, show the unlock panel. After the next unlock of the same store the
 selection comes back.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,10 +20,10 @@ from caredesk.clock import Clock
 from caredesk.services.workspace import Workspace
 from caredesk.store.keys import KdfParams
 from caredesk.ui.careplan.editor import CarePlanEditor
-from caredesk.ui.shell.inactivity import InactivityTimer
 from caredesk.ui.chart.patients_page import PatientsPage
-from caredesk.ui.shell.practice_dialog import PracticeDialog
 from caredesk.ui.queue.page import QueuePage
+from caredesk.ui.shell.inactivity import InactivityTimer
+from caredesk.ui.shell.practice_dialog import PracticeDialog
 from caredesk.ui.shell.settings import AppSettings, SettingsDialog
 from caredesk.ui.shell.single_instance import InstanceLock
 from caredesk.ui.shell.unlock import UnlockPanel
@@ -82,8 +83,9 @@ class MainWindow(QMainWindow):
         self.lock_action.setEnabled(False)
         self.settings_action = QAction("&Settings…", self, triggered=self.open_settings)
         self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
-        self.due_plans_action = QAction("Print all &due care plans…", self, shortcut=QKeySequence("Ctrl+Shift+P"),
-                                        triggered=self.print_due_plans)
+        self.due_plans_action = QAction(
+            "Print all &due care plans…", self, shortcut=QKeySequence("Ctrl+Shift+P"), triggered=self.print_due_plans
+        )
         self.due_plans_action.setEnabled(False)
         self.practice_action = QAction("&Practice details…", self, triggered=self.open_practice_details)
         self.practice_action.setEnabled(False)
@@ -101,9 +103,12 @@ class MainWindow(QMainWindow):
         # Undo and redo belong to the care-plan editor (its own shortcuts, scoped to it);
         # the menu items mirror them and show the shortcut without registering it twice.
         self.edit_menu = self.menuBar().addMenu("&Edit")
-        self.undo_menu_action = QAction("&Undo\tCtrl+Z", self, triggered=lambda: self._plan_editor().undo_action.trigger())
-        self.redo_menu_action = QAction("&Redo\tCtrl+Shift+Z", self,
-                                        triggered=lambda: self._plan_editor().redo_action.trigger())
+        self.undo_menu_action = QAction(
+            "&Undo\tCtrl+Z", self, triggered=lambda: self._plan_editor().undo_action.trigger()
+        )
+        self.redo_menu_action = QAction(
+            "&Redo\tCtrl+Shift+Z", self, triggered=lambda: self._plan_editor().redo_action.trigger()
+        )
         self.edit_menu.addAction(self.undo_menu_action)
         self.edit_menu.addAction(self.redo_menu_action)
         self.edit_menu.aboutToShow.connect(self.update_edit_menu)
@@ -117,8 +122,10 @@ class MainWindow(QMainWindow):
         editor = self._plan_editor()
         shown = self.workspace is not None and editor.isVisible()
         stack = editor.undo_stack
-        for action, own, text, keys in ((self.undo_menu_action, editor.undo_action, stack.undoText(), "Ctrl+Z"),
-                                        (self.redo_menu_action, editor.redo_action, stack.redoText(), "Ctrl+Shift+Z")):
+        for action, own, text, keys in (
+            (self.undo_menu_action, editor.undo_action, stack.undoText(), "Ctrl+Z"),
+            (self.redo_menu_action, editor.redo_action, stack.redoText(), "Ctrl+Shift+Z"),
+        ):
             verb = "&Undo" if action is self.undo_menu_action else "&Redo"
             enabled = shown and own.isEnabled()
             action.setEnabled(enabled)
@@ -238,7 +245,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     # -- closing ---------------------------------------------------------------
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)
 

@@ -1,4 +1,5 @@
 """File > Practice details: the care manager and the practice named on patients' care plans."""
+
 from __future__ import annotations
 
 import logging
@@ -39,12 +40,17 @@ class PracticeDialog(QDialog):
             self.fields[name] = edit
             form.addRow(label, edit)
         self.message = InlineMessage("Practice details message")
-        buttons = dialog_buttons(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
-                                 self.save, self.reject)
+        buttons = dialog_buttons(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self.save, self.reject
+        )
         lay = QVBoxLayout(self)
-        lay.addWidget(heading(
-            "Patients' care plans list these under \u201cWho to call\u201d when the patient's own care team does "
-            "not name them. Your name and credentials sign the versions you finalize.", "hint"))
+        lay.addWidget(
+            heading(
+                "Patients' care plans list these under \u201cWho to call\u201d when the patient's own care team does "
+                "not name them. Your name and credentials sign the versions you finalize.",
+                "hint",
+            )
+        )
         lay.addLayout(form)
         lay.addWidget(self.message)
         lay.addWidget(buttons)

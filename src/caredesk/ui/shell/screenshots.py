@@ -5,6 +5,7 @@
 Works under QT_QPA_PLATFORM=offscreen and under xvfb-run. Stores made here use the
 cheapest KDF: they hold only made-up patients and exist to be photographed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,12 +20,12 @@ from PySide6.QtWidgets import QApplication
 from caredesk.domain.contacts import Outcome
 from caredesk.services.workspace import Workspace
 from caredesk.store.keys import KdfParams
+from caredesk.ui.chart.patients_page import PatientsPage
+from caredesk.ui.month.page import MonthPage
+from caredesk.ui.queue.page import QueuePage
+from caredesk.ui.queue.table_model import QueueFilter
 from caredesk.ui.shell.launch import application, build_main_window
 from caredesk.ui.shell.main_window import MainWindow
-from caredesk.ui.queue.table_model import QueueFilter
-from caredesk.ui.month.page import MonthPage
-from caredesk.ui.chart.patients_page import PatientsPage
-from caredesk.ui.queue.page import QueuePage
 
 SIZE = (1280, 800)
 FAST_KDF = KdfParams(iterations=1, memory_kib=1024, lanes=1)

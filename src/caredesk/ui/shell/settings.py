@@ -1,4 +1,5 @@
 """Window settings: geometry and the idle-lock delay. Never patient data, not even ids."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -57,8 +58,9 @@ class SettingsDialog(QDialog):
         self.idle.setAccessibleName("Lock after minutes idle")
         form = QFormLayout()
         form.addRow("&Lock after", self.idle)
-        buttons = dialog_buttons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                 self.accept, self.reject)
+        buttons = dialog_buttons(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self.accept, self.reject
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Security", "section"))
         layout.addLayout(form)

@@ -3,6 +3,7 @@
 staleLockTime 0: a lock never goes stale by age (a long session keeps it), only when
 its owner process is gone (a crash), which QLockFile detects and takes over in tryLock.
 """
+
 from __future__ import annotations
 
 import logging

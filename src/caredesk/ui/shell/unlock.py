@@ -5,6 +5,7 @@ Everything slow (the KDF, generating the demo) runs on a TaskRunner; the panel o
 reacts to results. A store that exists but cannot be opened is explained, never
 replaced by a new one.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,9 +22,9 @@ from caredesk.services.access import Access
 from caredesk.services.workspace import Workspace
 from caredesk.store.keys import KdfParams
 from caredesk.store.vault import DataFolder
-from caredesk.ui.shell import unlock_pages as pages
 from caredesk.ui.common.forms import InlineMessage, user_message
 from caredesk.ui.common.workers import TaskRunner
+from caredesk.ui.shell import unlock_pages as pages
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,8 @@
 """The pages of the unlock panel. Layout only: the flow lives in caredesk.ui.shell.unlock."""
+
 from __future__ import annotations
+
+import itertools
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -69,7 +72,7 @@ class CardPage(QWidget):
 
 def tab_chain(*widgets: QWidget) -> None:
     """Tab follows reading order: fields, then the main button, then the way back."""
-    for first, second in zip(widgets, widgets[1:]):
+    for first, second in itertools.pairwise(widgets):
         QWidget.setTabOrder(first, second)
 
 

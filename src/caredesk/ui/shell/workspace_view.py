@@ -6,6 +6,7 @@ restore(selection). The first page is the home screen, shown after every fresh u
 A page may also have an `open_patient` signal (a patient id): the view then shows that
 patient on the Patients page.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,8 +16,8 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QStackedWidget, QVBoxLayout, QWidget
 
 from caredesk.services.workspace import Workspace
-from caredesk.ui.month.page import MonthPage
 from caredesk.ui.chart.patients_page import PatientsPage
+from caredesk.ui.month.page import MonthPage
 from caredesk.ui.queue.page import QueuePage
 
 
