@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bench screenshots bundle clean sysdeps-gui sysdeps-test
+.PHONY: run test lint bench screenshots bundle clean sysdeps-gui sysdeps-test
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,17 @@ sysdeps-test:
 run: sysdeps-gui $(VENV)/.installed
 	$(PY) -m caredesk gui
 
+# Lint, types, layer contracts and dead code, then the whole suite headless.
 test: sysdeps-test $(VENV)/.installed-test
+	$(MAKE) --no-print-directory lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/vulture
 
 bench: sysdeps-test $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/bench -o python_files='bench_*.py' --benchmark-enable --benchmark-columns=min,median,max,rounds

@@ -77,3 +77,10 @@ def workspace(access: Access):
     ws, _code = access.create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     yield ws
     ws.lock()
+
+
+def add_patient(ws, patient, enrollment=None):
+    """The saved Patient (services.patients.add_patient returns it with its change set)."""
+    from caredesk.services.patients import add_patient as add
+
+    return add(ws, patient, enrollment).patient

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from sqlalchemy import text
 
 from caredesk.domain.audit import AuditEvent, seal, verify_chain
+from caredesk.services.patients import open_chart
+from tests.conftest import add_patient
 
 
 def _chain(n: int) -> list[AuditEvent]:
@@ -51,8 +53,10 @@ def test_the_store_records_unlock_view_create_and_lock(workspace, folder, clock)
     from caredesk.services.access import Access
     from tests.conftest import PASSPHRASE
 
-    pid = workspace.add_patient(Patient(mrn="A1", given_name="Ann", family_name="Test", birth_date=date(1950, 1, 1))).id
-    workspace.open_chart(pid)
+    pid = add_patient(
+        workspace, Patient(mrn="A1", given_name="Ann", family_name="Test", birth_date=date(1950, 1, 1))
+    ).id
+    open_chart(workspace, pid)
     workspace.lock()
     ws = Access(folder, clock).unlock(PASSPHRASE)
     with ws.uow() as uow:

@@ -13,6 +13,8 @@ from caredesk.domain.patients import Condition, Enrollment, Patient, Program, St
 from caredesk.errors import ValidationError
 from caredesk.services.call_queue import CallQueue
 from caredesk.services.calls import LETTER_TASK, log_contact
+from caredesk.services.patients import patient_list
+from tests.conftest import add_patient
 
 
 def _patient(ws, mrn: str, *, consent: bool = True, status: Status = Status.ACTIVE) -> int:
@@ -23,7 +25,8 @@ def _patient(ws, mrn: str, *, consent: bool = True, status: Status = Status.ACTI
         consent_date=date(2025, 1, 2) if consent else None,
         consent_method="verbal" if consent else None,
     )
-    p = ws.add_patient(
+    p = add_patient(
+        ws,
         Patient(mrn=mrn, given_name="Test", family_name=f"Patient{mrn}", birth_date=date(1950, 1, 1), status=status),
         enrollment,
     )
@@ -86,7 +89,7 @@ def test_backfilled_call_counts_on_its_own_day(workspace):
     log_contact(workspace, pid, outcome="reached", minutes=20, on=date(2026, 10, 31))
     _, (entry,), _ = _contacts(workspace, pid)
     assert entry.on == date(2026, 10, 31)
-    assert workspace.patient_list()[0].minutes_this_month == 0
+    assert patient_list(workspace)[0].minutes_this_month == 0
 
 
 def test_a_reached_call_meets_the_discharge_contact(workspace):
@@ -173,7 +176,7 @@ def test_typed_time_for_other_work_counts_toward_the_month(workspace):
     entry = log_time(workspace, pid, minutes=15, activity="care plan", note="Updated goals")
     assert (entry.activity, entry.program, entry.contact_id) == (Activity.CARE_PLAN, Program.CCM, None)
     log_time(workspace, pid, minutes=6, activity="care coordination", on=date(2026, 11, 2))
-    assert workspace.patient_list()[0].minutes_this_month == 21
+    assert patient_list(workspace)[0].minutes_this_month == 21
     with pytest.raises(ValidationError, match="minutes"):
         log_time(workspace, pid, minutes=0, activity="care plan")
     with pytest.raises(ValidationError, match="activity"):

@@ -14,14 +14,14 @@ from caredesk.domain.patients import Patient, Status
 from caredesk.errors import ValidationError
 from caredesk.services import care_plans as cp
 from caredesk.services.access import Access
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, add_patient
 
 TODAY = date(2026, 11, 24)  # the fixed clock's date
 
 
 def _patient(ws, mrn: str, family: str = "Patient", status: Status = Status.ACTIVE) -> int:
-    return ws.add_patient(
-        Patient(mrn=mrn, given_name="Test", family_name=family, birth_date=date(1950, 1, 1), status=status)
+    return add_patient(
+        ws, Patient(mrn=mrn, given_name="Test", family_name=family, birth_date=date(1950, 1, 1), status=status)
     ).id
 
 

@@ -15,7 +15,7 @@ import pytest
 from caredesk.domain.patients import Enrollment, Patient, Phone, Program
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
-from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
@@ -49,14 +49,15 @@ def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int, me
 def store(tmp_path, clock) -> DataFolder:
     folder = DataFolder(tmp_path / "store")
     ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
-    p = ws.add_patient(
+    p = add_patient(
+        ws,
         Patient(
             mrn="T0001",
             given_name="Zoë",
             family_name="Núñez",
             birth_date=date(1950, 3, 4),
             phones=(Phone(number="(555) 010-4321"),),
-        )
+        ),
     )
     with ws.uow() as uow:
         uow.enrollments.add(

@@ -13,7 +13,7 @@ from caredesk.domain.careplan import CarePlanContent, CarePlanVersion, GivenMeth
 from caredesk.domain.patients import CareTeamMember, Medication, Patient
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
-from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient
 from tests.test_cli import assert_clean_failure, pw_env, run
 
 
@@ -53,10 +53,10 @@ def store(tmp_path_factory) -> DataFolder:
     folder = DataFolder(tmp_path_factory.mktemp("plans") / "store")
     ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     try:
-        a = ws.add_patient(Patient(mrn="P0001", given_name="José", family_name="Núñez", birth_date=date(1947, 2, 9)))
-        b = ws.add_patient(Patient(mrn="P0002", given_name="Zoë", family_name="Ødegård", birth_date=date(1951, 6, 1)))
-        c = ws.add_patient(Patient(mrn="P0003", given_name="Hạnh", family_name="Nguyễn", birth_date=date(1939, 9, 9)))
-        ws.add_patient(Patient(mrn="P0004", given_name="Ada", family_name="Byron", birth_date=date(1955, 12, 10)))
+        a = add_patient(ws, Patient(mrn="P0001", given_name="José", family_name="Núñez", birth_date=date(1947, 2, 9)))
+        b = add_patient(ws, Patient(mrn="P0002", given_name="Zoë", family_name="Ødegård", birth_date=date(1951, 6, 1)))
+        c = add_patient(ws, Patient(mrn="P0003", given_name="Hạnh", family_name="Nguyễn", birth_date=date(1939, 9, 9)))
+        add_patient(ws, Patient(mrn="P0004", given_name="Ada", family_name="Byron", birth_date=date(1955, 12, 10)))
         with ws.uow() as uow:
             uow.care_plans.add_version(finalized(a.id, 1, "Bring my A1c under 9.", given=True))
             uow.care_plans.add_version(finalized(a.id, 2, "Bring my A1c under 8."))
@@ -215,7 +215,7 @@ def test_practice_details_from_the_cli_are_checked_and_used_on_the_copy(tmp_path
     clock = FixedClock(datetime(2026, 11, 24, 10, 30, tzinfo=ZoneInfo(ZONE)))
     ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     try:
-        p = ws.add_patient(Patient(mrn="P0009", given_name="Zoë", family_name="Ødegård", birth_date=date(1951, 6, 1)))
+        p = add_patient(ws, Patient(mrn="P0009", given_name="Zoë", family_name="Ødegård", birth_date=date(1951, 6, 1)))
         with ws.uow() as uow:
             uow.care_plans.add_version(finalized(p.id, 1, "Walk 20 minutes most days."))
             uow.commit()

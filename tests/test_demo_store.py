@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from caredesk.demo import generate_panel
 from caredesk.services.demo_store import create_demo_store
+from caredesk.services.patients import open_chart, patient_list
 from caredesk.store.vault import DataFolder
 from tests.conftest import FAST_KDF, ZONE
 
@@ -14,11 +15,11 @@ def test_a_170_patient_demo_store_reads_back_every_record(tmp_path, clock):
     )
     try:
         panel = generate_panel(patients=170, seed=3, today=ws.today(), tz=ws.tz)
-        listed = ws.patient_list()
+        listed = patient_list(ws)
         assert len(listed) == 170
         assert {p.mrn for p in listed} == {p.mrn for p in panel.patients}
         # Every chart re-validates its records on the way out of the store.
-        conditions = sum(len(ws.open_chart(p.id).conditions) for p in listed)
+        conditions = sum(len(open_chart(ws, p.id).conditions) for p in listed)
         assert conditions == len(panel.conditions)
         with ws.uow() as uow:
             contacts = sum(len(uow.contacts.for_patient(p.id)) for p in listed)

@@ -8,6 +8,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError
 
 from caredesk.services.access import Access
+from caredesk.services.patients import patient_list
 from caredesk.store import migrate
 from caredesk.store.engine import open_engine
 from caredesk.store.keys import KeyFile
@@ -72,7 +73,7 @@ def test_opening_an_older_store_migrates_it(workspace, folder, clock):
     engine.dispose()
     ws = Access(folder, clock).unlock(PASSPHRASE)
     assert migrate.current_revision(ws.store._engine) == migrate.head_revision()
-    assert ws.patient_list() == []
+    assert patient_list(ws) == []
     ws.lock()
 
 

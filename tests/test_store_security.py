@@ -14,9 +14,10 @@ from caredesk.domain.patients import Patient, Phone
 from caredesk.errors import StoreError, StoreExists, StoreMissing, TooManyAttempts, WrongSecret
 from caredesk.lockout import Lockout
 from caredesk.services.access import Access
+from caredesk.services.patients import open_chart, patient_list
 from caredesk.store.keys import KeyFile
 from caredesk.store.vault import DataFolder
-from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient
 
 CANARY_NAME = "Qzxcanaryfamily"
 CANARY_NOTE = "Qzxcanarynote-7731"
@@ -38,7 +39,7 @@ def _canary_patient(mrn: str = "CAN001") -> Patient:
 
 
 def test_the_store_file_is_ciphertext_to_plain_sqlite(workspace, folder):
-    workspace.add_patient(_canary_patient())
+    add_patient(workspace, _canary_patient())
     plain = sqlite3.connect(folder.db)
     with pytest.raises(sqlite3.DatabaseError):
         plain.execute("SELECT count(*) FROM sqlite_master").fetchall()
@@ -47,8 +48,8 @@ def test_the_store_file_is_ciphertext_to_plain_sqlite(workspace, folder):
 
 def test_canary_strings_are_in_no_file_of_the_data_folder(workspace, folder, access):
     logs.configure(folder.logs)
-    saved = workspace.add_patient(_canary_patient())
-    chart = workspace.open_chart(saved.id)  # the view is logged and audited: by id only
+    saved = add_patient(workspace, _canary_patient())
+    chart = open_chart(workspace, saved.id)  # the view is logged and audited: by id only
     assert chart.patient.family_name == CANARY_NAME
     # Look while the WAL still holds the write, and again after closing.
     for phase in ("open", "closed"):
@@ -65,7 +66,7 @@ def test_canary_strings_are_in_no_file_of_the_data_folder(workspace, folder, acc
 
 
 def test_five_wrong_passphrases_leave_every_file_byte_identical(workspace, folder, clock):
-    workspace.add_patient(_canary_patient())
+    add_patient(workspace, _canary_patient())
     workspace.lock()
     before = _hashes(folder)
     access = Access(folder, clock)
@@ -103,10 +104,10 @@ def test_after_five_failures_the_wait_grows(folder, workspace, clock):
 def test_recovery_code_unlocks_a_forgotten_passphrase_and_sets_a_new_one(folder, clock):
     access = Access(folder, clock)
     ws, code = access.create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
-    pid = ws.add_patient(_canary_patient()).id
+    pid = add_patient(ws, _canary_patient()).id
     ws.lock()
     ws, new_code = Access(folder, clock).recover(code, "a brand new passphrase")
-    assert ws.open_chart(pid).patient.family_name == CANARY_NAME
+    assert open_chart(ws, pid).patient.family_name == CANARY_NAME
     ws.lock()
     with pytest.raises(WrongSecret):
         Access(folder, clock).unlock(PASSPHRASE)
@@ -130,7 +131,7 @@ def test_recovery_requires_a_valid_new_passphrase_and_changes_nothing_otherwise(
 
 def test_change_passphrase_old_fails_new_works_data_intact(folder, clock):
     ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
-    pid = ws.add_patient(_canary_patient()).id
+    pid = add_patient(ws, _canary_patient()).id
     ws.lock()
     data_key = KeyFile.read(folder.key).unwrap_with_passphrase(PASSPHRASE)
     Access(folder, clock).change_passphrase(PASSPHRASE, "the second passphrase")
@@ -139,7 +140,7 @@ def test_change_passphrase_old_fails_new_works_data_intact(folder, clock):
     with pytest.raises(WrongSecret):
         Access(folder, clock).unlock(PASSPHRASE)
     ws = Access(folder, clock).unlock("the second passphrase")
-    assert ws.open_chart(pid).patient.mrn == "CAN001"
+    assert open_chart(ws, pid).patient.mrn == "CAN001"
     assert ws.verify() == []
     with ws.uow() as uow:
         assert "key.changed" in [e.action for e in uow.audit_log.all()]
@@ -219,15 +220,15 @@ def test_lock_closes_the_store(workspace):
     workspace.lock()
     assert not workspace.is_open
     with pytest.raises(StoreError, match="locked"):
-        workspace.patient_list()
+        patient_list(workspace)
     workspace.lock()  # twice is harmless
 
 
 def test_a_locked_store_reopens_with_the_data(workspace, folder, clock):
-    workspace.add_patient(_canary_patient())
+    add_patient(workspace, _canary_patient())
     workspace.lock()
     ws = Access(folder, clock).unlock(PASSPHRASE)
-    assert [p.family_name for p in ws.patient_list()] == [CANARY_NAME]
+    assert [p.family_name for p in patient_list(ws)] == [CANARY_NAME]
     assert ws.verify() == []
     ws.lock()
 

@@ -1,4 +1,14 @@
-"""Errors a user can cause or fix. Messages never contain patient data."""
+"""The one error hierarchy: what a user can cause or fix, as one clear line.
+
+Screens catch CareDeskError and show its message inline; anything else is a defect
+and reaches the crash dialog. Messages never contain patient data.
+
+    CareDeskError
+      ValidationError   a value typed or imported is refused; names the field (and row)
+      NotFound          a record that vanished (deleted, or another window changed it)
+      StoreError        the store cannot be opened, created or read
+        StoreMissing, StoreExists, WrongSecret, TooManyAttempts, StoreLocked
+"""
 
 
 class CareDeskError(Exception):
@@ -14,6 +24,14 @@ class ValidationError(CareDeskError):
         self.row = row
         where = f"row {row}, " if row is not None else ""
         super().__init__(f"{where}{field}: {message}")
+
+
+class NotFound(CareDeskError):
+    """A record asked for is not in the store: `what` names its kind ("patient", "care plan version")."""
+
+    def __init__(self, what: str, message: str | None = None):
+        self.what = what
+        super().__init__(message or f"That {what} is no longer in the store.")
 
 
 class StoreError(CareDeskError):

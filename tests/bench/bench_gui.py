@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from caredesk.services.patients import patient_list
 from caredesk.ui.chart.patient_table import NAME, PatientFilterProxy, PatientTableModel
 
 pytestmark = pytest.mark.parametrize("panel", ["170x1y", "2000x3y"])
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.parametrize("panel", ["170x1y", "2000x3y"])
 def _list(panels, panel):
     ws = panels[panel]
     model = PatientTableModel()
-    model.set_rows(ws.patient_list(), ws.today())
+    model.set_rows(patient_list(ws), ws.today())
     proxy = PatientFilterProxy()
     proxy.setSourceModel(model)
     proxy.sort(NAME, Qt.SortOrder.AscendingOrder)

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 import pytest
 
 from caredesk.pdf.careplan import PlanContacts, render_care_plan
+from caredesk.services.patients import patient_list
 
 
 def _plans(ws):
     with ws.uow() as uow:
         out = []
-        for p in ws.patient_list():
+        for p in patient_list(ws):
             versions = uow.care_plans.versions(p.id)
             if versions:
                 out.append((p, versions[-1], uow.medications.for_patient(p.id), uow.care_team.for_patient(p.id)))

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from caredesk.domain.patients import Status
+from caredesk.services.patients import patient_list
 
 pytestmark = pytest.mark.parametrize("panel", ["170x1y", "2000x3y"])
 
@@ -35,6 +36,6 @@ def test_plain_query_of_the_same_rows(benchmark, panels, panel):
 
 def test_open_chart(benchmark, panels, panel):
     ws = panels[panel]
-    pid = next(p.id for p in ws.patient_list() if p.status is Status.ACTIVE)
+    pid = next(p.id for p in patient_list(ws) if p.status is Status.ACTIVE)
     chart = benchmark(ws.open_chart, pid)
     assert chart.patient.id == pid

@@ -33,7 +33,7 @@ from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from caredesk.ui.shell.launch import application, build_main_window
 from caredesk.ui.shell.main_window import MainWindow
-from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient
 
 CANARY_FAMILY = "Qzxcanary"
 CANARY_GIVEN = "Wilhelmina"
@@ -63,7 +63,8 @@ def add_canary_panel(access: Access) -> dict[str, int]:
     ws, _code = access.create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     ids: dict[str, int] = {}
     try:
-        canary = ws.add_patient(
+        canary = add_patient(
+            ws,
             Patient(
                 mrn=CANARY_MRN,
                 given_name=CANARY_GIVEN,
@@ -72,7 +73,7 @@ def add_canary_panel(access: Access) -> dict[str, int]:
                 birth_date=date(1950, 3, 4),
                 phones=(Phone(number=CANARY_PHONE, kind="home"),),
                 risk_tier=RiskTier.HIGH,
-            )
+            ),
         )
         ids["canary"] = canary.id
         pid = canary.id
@@ -105,7 +106,8 @@ def add_canary_panel(access: Access) -> dict[str, int]:
             ("MRN20004", "Young", "Iris", "(555) 020-5566", Status.ACTIVE, date(1975, 12, 1)),
         )
         for mrn, family, given, phone, status, born in others:
-            p = ws.add_patient(
+            p = add_patient(
+                ws,
                 Patient(
                     mrn=mrn,
                     given_name=given,
@@ -113,7 +115,7 @@ def add_canary_panel(access: Access) -> dict[str, int]:
                     birth_date=born,
                     phones=(Phone(number=phone),),
                     status=status,
-                )
+                ),
             )
             ids[family] = p.id
     finally:

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from caredesk.domain.patients import Program
+from caredesk.services.patients import open_chart, patient_list
 from caredesk.ui.chart.patient_form import AddPatientDialog
 from caredesk.ui.chart.patients_page import EMPTY_TEXT, PatientsPage
 from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
@@ -30,7 +31,7 @@ def _fill(dialog: AddPatientDialog, **values: str) -> None:
 
 
 def _saved_mrns(window) -> list[str]:
-    return sorted(p.mrn for p in window.workspace.patient_list())
+    return sorted(p.mrn for p in patient_list(window.workspace))
 
 
 def test_ctrl_n_adds_a_patient_with_a_program_and_opens_the_chart(unlocked, qtbot):
@@ -45,7 +46,7 @@ def test_ctrl_n_adds_a_patient_with_a_program_and_opens_the_chart(unlocked, qtbo
     assert "NEW0001" in _saved_mrns(unlocked)
     assert page.proxy.rowCount() == 5
     assert page.chart.patient_id == dialog.saved.id
-    chart = unlocked.workspace.open_chart(dialog.saved.id)
+    chart = open_chart(unlocked.workspace, dialog.saved.id)
     (enrollment,) = chart.enrollments
     assert enrollment.program is Program.CCM and enrollment.consent_date.isoformat() == "2026-11-20"
     assert chart.patient.birth_date.isoformat() == "1948-03-04"

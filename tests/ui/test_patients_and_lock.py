@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTableWidget, QWidget
 
+from caredesk.services.patients import patient_list
 from caredesk.ui.chart.patient_table import AGE, LAST_CONTACT, NAME
 from caredesk.ui.chart.patients_page import PatientsPage
 from tests.ui.conftest import (
@@ -287,7 +288,7 @@ def test_the_list_drops_programs_and_age_before_it_would_scroll_sideways(demo_un
     from caredesk.ui.chart.patient_table import AGE, MINUTES, PROGRAMS
 
     page = demo_unlocked.view.show_page(PatientsPage)
-    first = demo_unlocked.workspace.patient_list()[0].id
+    first = patient_list(demo_unlocked.workspace)[0].id
     page.select_patient(first)
     qtbot.waitUntil(lambda: page.chart.patient_id == first)
     page.chart.tabs.setCurrentWidget(page.chart.care_plan)  # the widest tab of the chart

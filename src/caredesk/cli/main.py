@@ -20,6 +20,7 @@ from caredesk.domain import audit as actions
 from caredesk.domain.calendar import age_on
 from caredesk.errors import CareDeskError, StoreMissing, WrongSecret
 from caredesk.paths import ENV_DATA_DIR, resolve_data_dir
+from caredesk.services import patients as patient_records
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 
@@ -165,7 +166,7 @@ def cmd_demo(args: argparse.Namespace, folder: DataFolder) -> int:
     passphrase = secrets_input.new_passphrase(args.passphrase_file, secrets_input.ENV_PASSPHRASE, "passphrase")
     ws, code = create_demo_store(folder, passphrase, patients=args.patients, seed=args.seed, years=args.years)
     try:
-        count = len(ws.patient_list())
+        count = len(patient_records.patient_list(ws))
     finally:
         ws.lock()
     print(f"Created a demo store with {count} synthetic patients in {folder.path}")
@@ -177,7 +178,7 @@ def cmd_patients(args: argparse.Namespace, folder: DataFolder) -> int:
     ws = _open(args, folder)
     try:
         today = ws.today()
-        rows = ws.patient_list()
+        rows = patient_records.patient_list(ws)
         with ws.uow() as uow:
             uow.audit(
                 actions.EXPORTED, "patient list", detail=f"{len(rows)} patients, {'json' if args.json else 'text'}"

@@ -12,7 +12,7 @@ from caredesk.domain.contacts import Activity, Channel, Contact, Outcome, StaffT
 from caredesk.domain.coordination import Task
 from caredesk.domain.patients import Program, Status
 from caredesk.domain.workdays import US_FEDERAL
-from caredesk.errors import StoreError, ValidationError
+from caredesk.errors import NotFound, ValidationError
 from caredesk.services.workspace import Workspace
 
 LETTER_TASK = "Send a letter: calls unanswered this month"
@@ -64,7 +64,7 @@ def log_contact(
     with ws.uow() as uow:
         patient = uow.patients.get(patient_id)
         if patient is None:
-            raise StoreError("That patient is no longer in the store.")
+            raise NotFound("patient")
         if patient.status in (Status.DECEASED,):
             raise ValidationError("patient", "is recorded as deceased")
         contact = uow.contacts.add(
@@ -112,7 +112,7 @@ def log_time(
         raise ValidationError("date", "cannot be in the future")
     with ws.uow() as uow:
         if uow.patients.get(patient_id) is None:
-            raise StoreError("That patient is no longer in the store.")
+            raise NotFound("patient")
         chosen = _program(uow.enrollments.for_patient(patient_id), day, program)
         entry = uow.time_entries.add(
             TimeEntry(

@@ -12,7 +12,7 @@ from caredesk.domain import audit as actions
 from caredesk.domain import checks
 from caredesk.domain.careplan import CarePlanContent, CarePlanDraft, CarePlanVersion, GivenMethod
 from caredesk.domain.careplan_rules import diff, finalize_problems
-from caredesk.errors import StoreError, ValidationError
+from caredesk.errors import NotFound, ValidationError
 from caredesk.services.workspace import Workspace
 from caredesk.store.uow import UnitOfWork
 
@@ -181,4 +181,4 @@ def _version(uow: UnitOfWork, patient_id: int, number: int) -> CarePlanVersion:
 
 def _require_patient(uow: UnitOfWork, patient_id: int) -> None:
     if uow.patients.get(patient_id) is None:
-        raise StoreError("That patient is no longer in the store.")
+        raise NotFound("patient")

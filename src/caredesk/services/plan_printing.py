@@ -17,7 +17,7 @@ from pathlib import Path
 from caredesk.domain import audit as actions
 from caredesk.domain.careplan import CarePlanVersion, GivenMethod
 from caredesk.domain.text import fold
-from caredesk.errors import CareDeskError, ValidationError
+from caredesk.errors import CareDeskError, NotFound, ValidationError
 from caredesk.services import care_plans
 from caredesk.services.files import write_atomic
 from caredesk.services.practice import get_profile
@@ -43,7 +43,7 @@ def render(ws: Workspace, version: CarePlanVersion, *, large_print: bool) -> byt
     with ws.uow() as uow:
         chart = uow.patients.chart(version.patient_id, today)
     if chart is None:
-        raise CareDeskError("That patient is no longer in the store.")
+        raise NotFound("patient")
     p = chart.patient
     return render_care_plan(
         patient_name=f"{p.given_name} {p.family_name}",

@@ -1,15 +1,17 @@
-"""An unlocked store with the use cases screens and commands call."""
+"""An unlocked store: the unit-of-work factory, the clinic's clock and zone, and lock.
+
+Use cases are functions in the other service modules that take a Workspace; writes
+return what changed (caredesk.services.changes).
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, tzinfo
+from pathlib import Path
 
 from caredesk.clock import Clock
 from caredesk.domain import audit as actions
 from caredesk.domain.audit import verify_chain
-from caredesk.domain.patients import Chart, Enrollment, Patient, PatientSummary
-from caredesk.errors import StoreError
 from caredesk.store.uow import UnitOfWork
 from caredesk.store.vault import OpenStore
 
@@ -34,35 +36,18 @@ class Workspace:
     def uow(self) -> UnitOfWork:
         return self.store.uow(now=self.clock.now, actor=self.actor)
 
-    # -- patients -------------------------------------------------------------
-    def patient_list(self) -> list[PatientSummary]:
-        with self.uow() as uow:
-            return uow.patients.summaries(self.today())
+    # -- the data folder and the remembered key --------------------------------
+    @property
+    def folder_path(self) -> Path:
+        """The data folder this store lives in (to tell one store from another)."""
+        return self.store.folder.path
 
-    def open_chart(self, patient_id: int) -> Chart:
-        """The chart for one patient; the view is audited."""
-        with self.uow() as uow:
-            chart = uow.patients.chart(patient_id, self.today())
-            if chart is None:
-                raise StoreError("That patient is no longer in the store.")
-            uow.audit(actions.PATIENT_VIEWED, "patient", patient_id)
-            uow.commit()
-            return chart
+    def remember_key(self) -> bool:
+        """Keep the data key in the OS keyring; False when no secure keyring is available."""
+        return self.store.remember_key()
 
-    def add_patient(self, patient: Patient, enrollment: Enrollment | None = None) -> Patient:
-        """A new patient, and optionally their first enrollment, in one transaction.
-
-        `enrollment` is validated with any patient_id; the saved one points at the new
-        patient. If either is refused, nothing is stored.
-        """
-        with self.uow() as uow:
-            saved = uow.patients.add(patient)
-            uow.audit(actions.RECORD_CREATED, "patient", saved.id)
-            if enrollment is not None:
-                enrolled = uow.enrollments.add(replace(enrollment, patient_id=saved.id))
-                uow.audit(actions.RECORD_CREATED, "enrollment", enrolled.id)
-            uow.commit()
-            return saved
+    def forget_key(self) -> None:
+        self.store.forget_key()
 
     # -- checks ---------------------------------------------------------------
     def verify(self) -> list[str]:

@@ -37,7 +37,7 @@ from caredesk.domain.patients import (
     RiskTier,
     Status,
 )
-from caredesk.errors import ValidationError
+from caredesk.errors import NotFound, ValidationError
 from caredesk.store import mapping as m
 from caredesk.store import models as t
 
@@ -60,7 +60,7 @@ class Patients:
     def update(self, patient: Patient) -> Patient:
         row = self.s.get(t.PatientRow, patient.id)
         if row is None:
-            raise LookupError("no such patient")
+            raise NotFound("patient")
         for key, value in m.patient_values(patient).items():
             setattr(row, key, value)
         try:
@@ -202,7 +202,7 @@ class Records:
     def update(self, record: Any) -> Any:
         row = self.s.get(self.row_cls, record.id)
         if row is None:
-            raise LookupError("no such record")
+            raise NotFound("record")
         for key, value in m.values_of(record).items():
             setattr(row, key, value)
         self.s.flush()

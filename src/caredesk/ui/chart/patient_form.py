@@ -30,8 +30,10 @@ from caredesk.domain.patients import (
     Sex,
 )
 from caredesk.errors import CareDeskError, ValidationError
+from caredesk.services import patients as patient_records
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import InlineMessage, combo, heading, user_message
+from caredesk.ui.common.hub import publish
 
 NO_PROGRAM = "Not enrolled yet"
 DATE_HINT = "MM/DD/YYYY"
@@ -188,7 +190,7 @@ class AddPatientDialog(QDialog):
             patient = self._patient()
             checks.not_after("date of birth", patient.birth_date, self.workspace.today(), "today")
             enrollment = self._enrollment(patient.birth_date)
-            self.saved = self.workspace.add_patient(patient, enrollment)
+            added = patient_records.add_patient(self.workspace, patient, enrollment)
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
             field = self._fields.get(getattr(exc, "field", ""))
@@ -196,4 +198,6 @@ class AddPatientDialog(QDialog):
                 field.setFocus()
                 field.selectAll()
             return
+        self.saved = added.patient
         self.accept()
+        publish(added.changes)

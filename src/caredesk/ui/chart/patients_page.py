@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from caredesk.errors import CareDeskError
+from caredesk.services import patients as patient_records
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.chart_view import ChartView
 from caredesk.ui.chart.patient_form import AddPatientDialog
@@ -104,7 +105,7 @@ class PatientsPage(QWidget):
     # -- page protocol (see caredesk.ui.shell.workspace_view) -------------------------
     def load(self, workspace: Workspace) -> None:
         self.workspace = workspace
-        self.model.set_rows(workspace.patient_list(), workspace.today())
+        self.model.set_rows(patient_records.patient_list(workspace), workspace.today())
         self._size_columns()
         self._update_count()
 
@@ -160,7 +161,7 @@ class PatientsPage(QWidget):
         if self.workspace is None:
             return
         try:
-            chart = self.workspace.open_chart(patient_id)
+            chart = patient_records.open_chart(self.workspace, patient_id)
         except CareDeskError as exc:
             self.chart.show_message(user_message(exc))
             return
@@ -280,7 +281,7 @@ class PatientsPage(QWidget):
             return
         self._syncing = True
         try:
-            self.model.set_rows(self.workspace.patient_list(), self.workspace.today())
+            self.model.set_rows(patient_records.patient_list(self.workspace), self.workspace.today())
             self._update_count()
             index = self._proxy_index(self.chart.patient_id)
             if index.isValid():

@@ -37,6 +37,7 @@ from caredesk.domain.contacts import Outcome
 from caredesk.domain.patients import Chart, Program
 from caredesk.domain.timelog import CallTimer
 from caredesk.errors import CareDeskError, ValidationError
+from caredesk.services import patients as patient_records
 from caredesk.services.calls import CallLogged, log_contact
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common import theme
@@ -259,7 +260,7 @@ class CallPanel(QWidget):
         if patient_id == self.patient_id:
             return True
         try:
-            chart = self.workspace.open_chart(patient_id)
+            chart = patient_records.open_chart(self.workspace, patient_id)
         except CareDeskError as exc:
             self.clear()
             self.pages.setCurrentIndex(1)

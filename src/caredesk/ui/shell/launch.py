@@ -12,12 +12,12 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from caredesk import APP_NAME, logs
+from caredesk import app as app_context
+from caredesk.app import KdfParams
 from caredesk.clock import Clock
 from caredesk.errors import StoreLocked
 from caredesk.paths import resolve_data_dir
 from caredesk.resources import resource
-from caredesk.store.keys import KdfParams
-from caredesk.store.vault import DataFolder
 from caredesk.ui.common import theme
 from caredesk.ui.shell import crash
 from caredesk.ui.shell.main_window import MainWindow
@@ -51,12 +51,11 @@ def build_main_window(
     start: bool = True,
 ) -> MainWindow:
     """The window for one data folder; raises StoreLocked if another instance has it."""
-    lock = InstanceLock(data_dir)
+    context = app_context.build(data_dir, clock=clock, kdf=kdf, demo_patients=demo_patients)
+    lock = InstanceLock(context.lock_file)
     lock.acquire()
     try:
-        window = MainWindow(
-            data_dir, AppSettings(settings_path), clock=clock, kdf=kdf, demo_patients=demo_patients, instance_lock=lock
-        )
+        window = MainWindow(context, AppSettings(settings_path), instance_lock=lock)
         if start:
             window.start()
     except BaseException:
@@ -78,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     app = application()
     with contextlib.suppress(OSError):  # the unlock panel explains an unusable folder
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    logs.configure(DataFolder(data_dir).logs)
+    logs.configure(app_context.build(data_dir).logs_dir)
     crash.install()
     log.info("starting")
     try:

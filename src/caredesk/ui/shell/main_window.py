@@ -16,9 +16,8 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QWidget
 
-from caredesk.clock import Clock
+from caredesk.app import AppContext
 from caredesk.services.workspace import Workspace
-from caredesk.store.keys import KdfParams
 from caredesk.ui.careplan.editor import CarePlanEditor
 from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.queue.page import QueuePage
@@ -41,18 +40,10 @@ DEMO_TITLE = "CareDesk — DEMO PANEL (synthetic data)"
 
 
 class MainWindow(QMainWindow):
-    def __init__(
-        self,
-        data_dir: Path,
-        settings: AppSettings,
-        *,
-        clock: Clock | None = None,
-        kdf: KdfParams | None = None,
-        demo_patients: int = 170,
-        instance_lock: InstanceLock | None = None,
-    ):
+    def __init__(self, context: AppContext, settings: AppSettings, *, instance_lock: InstanceLock | None = None):
         super().__init__()
-        self.data_dir = data_dir
+        self.context = context
+        self.data_dir = context.data_dir
         self.settings = settings
         self.instance_lock = instance_lock
         self.workspace: Workspace | None = None
@@ -61,7 +52,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._saved_selection: tuple[Path, dict[str, Any]] | None = None
 
-        self.unlock_panel = UnlockPanel(data_dir, clock=clock, kdf=kdf, demo_patients=demo_patients)
+        self.unlock_panel = UnlockPanel(context)
         self.unlock_panel.unlocked.connect(self._on_unlocked)
         self.view = WorkspaceView()
         self.stack = QStackedWidget()
@@ -166,7 +157,7 @@ class MainWindow(QMainWindow):
         self.is_demo = is_demo
         self.view.load(workspace, demo=is_demo)
         saved, self._saved_selection = self._saved_selection, None
-        if saved is not None and saved[0] == workspace.store.folder.path:
+        if saved is not None and saved[0] == workspace.folder_path:
             self.view.restore(saved[1])
         self.stack.setCurrentWidget(self.view)
         self.lock_action.setEnabled(True)
@@ -186,7 +177,7 @@ class MainWindow(QMainWindow):
                 if dialog.isVisible():
                     dialog.reject()
             ws, self.workspace = self.workspace, None
-            self._saved_selection = (ws.store.folder.path, self.view.selection())
+            self._saved_selection = (ws.folder_path, self.view.selection())
             self.view.clear()
             try:
                 ws.lock()

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from caredesk.app import KdfParams
 from caredesk.domain.contacts import Outcome
+from caredesk.services import patients as patient_records
 from caredesk.services.workspace import Workspace
-from caredesk.store.keys import KdfParams
 from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.month.page import MonthPage
 from caredesk.ui.queue.page import QueuePage
@@ -67,8 +68,8 @@ def shoot_widget(widget, out: Path, name: str) -> Path:
 def pick_rich_patient(ws: Workspace, patients: PatientsPage) -> int:
     """A patient whose chart has several conditions and readings, to show a full chart."""
     best, best_score = None, -1
-    for summary in ws.patient_list()[:60]:
-        chart = ws.open_chart(summary.id)
+    for summary in patient_records.patient_list(ws)[:60]:
+        chart = patient_records.open_chart(ws, summary.id)
         score = min(len(chart.conditions), 4) * 10 + min(len(chart.medications), 4) * 3 + len(chart.care_team)
         if chart.observations:
             score += 5
@@ -82,7 +83,7 @@ def pick_rich_patient(ws: Workspace, patients: PatientsPage) -> int:
 
 def pick_query(ws: Workspace, patients: PatientsPage, chosen: int) -> str:
     """A short typed query that leaves a handful of rows, as a real search would."""
-    summaries = ws.patient_list()
+    summaries = patient_records.patient_list(ws)
     summaries.sort(key=lambda s: s.id != chosen)  # the open patient's name first
     for summary in summaries:
         query = summary.family_name[:3].lower()
@@ -135,7 +136,7 @@ def shoot_care_plan(window: MainWindow, ws: Workspace, out: Path) -> list[Path]:
     """The care-plan tab of a demo patient with the most finalized versions (a diff to show)."""
     from caredesk.services import care_plans
 
-    best = max((s.id for s in ws.patient_list()[:80]), key=lambda pid: len(care_plans.versions(ws, pid)))
+    best = max((s.id for s in patient_records.patient_list(ws)[:80]), key=lambda pid: len(care_plans.versions(ws, pid)))
     patients = window.view.show_page(PatientsPage)
     patients.select_patient(best)
     wait_for(lambda: patients.chart.patient_id == best)

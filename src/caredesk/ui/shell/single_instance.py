@@ -12,7 +12,6 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile
 
 from caredesk.errors import StoreLocked
-from caredesk.store.vault import DataFolder
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +19,9 @@ ALREADY_OPEN = "CareDesk is already open for this data folder."
 
 
 class InstanceLock:
-    def __init__(self, data_dir: Path):
-        self.path = DataFolder(data_dir).lock
+    def __init__(self, lock_file: Path):
+        """`lock_file`: the data folder's lock file (AppContext.lock_file)."""
+        self.path = lock_file
         self._lock: QLockFile | None = None
 
     def acquire(self) -> None:

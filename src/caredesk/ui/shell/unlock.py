@@ -10,25 +10,20 @@ from __future__ import annotations
 
 import logging
 import math
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
-from caredesk.clock import Clock
+from caredesk.app import AppContext
 from caredesk.errors import CareDeskError, StoreError, TooManyAttempts, WrongSecret
-from caredesk.services import demo_store
 from caredesk.services.access import Access
 from caredesk.services.workspace import Workspace
-from caredesk.store.keys import KdfParams
-from caredesk.store.vault import DataFolder
 from caredesk.ui.common.forms import InlineMessage, user_message
 from caredesk.ui.common.workers import TaskRunner
 from caredesk.ui.shell import unlock_pages as pages
 
 log = logging.getLogger(__name__)
 
-DEMO_SUBFOLDER = "demo-panel"
 MISMATCH = "The passphrase and its repetition do not match. Type the same passphrase twice."
 
 
@@ -37,23 +32,12 @@ class UnlockPanel(QStackedWidget):
 
     unlocked = Signal(object, bool)
 
-    def __init__(
-        self,
-        data_dir: Path,
-        *,
-        clock: Clock | None = None,
-        kdf: KdfParams | None = None,
-        demo_patients: int = 170,
-        parent: QWidget | None = None,
-    ):
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
-        self.folder = DataFolder(data_dir)
-        self.demo_folder = DataFolder(data_dir / DEMO_SUBFOLDER)
-        self.clock = clock or Clock()
-        self.kdf = kdf
-        self.demo_patients = demo_patients
+        self.context = context
+        self.kdf = context.kdf
         # One Access for the life of the window, so the back-off after wrong attempts holds.
-        self.access = Access(self.folder, self.clock)
+        self.access = context.access
         self.tasks = TaskRunner(self)
         self._pending: Workspace | None = None  # open, but the recovery code is still on screen
         self._remembered = False  # whether the key is believed to be in the keyring
@@ -95,7 +79,7 @@ class UnlockPanel(QStackedWidget):
         for page in (self.create, self.unlock, self.recover, self.code):
             page.reset()
         self.welcome.message.clear()
-        if not self.folder.has_store():
+        if not self.context.has_store():
             self.setCurrentWidget(self.welcome)
             return
         try:
@@ -160,7 +144,7 @@ class UnlockPanel(QStackedWidget):
             ws, code = result
             log.info("store created")
             if remember:
-                self._remembered = ws.store.remember_key()
+                self._remembered = ws.remember_key()
             page.reset()
             self._show_code(ws, code, replaced=False)
 
@@ -200,9 +184,9 @@ class UnlockPanel(QStackedWidget):
             self._busy(page.unlock_button, False)
             log.info("unlocked with the passphrase")
             if remember:
-                self._remembered = ws.store.remember_key()
+                self._remembered = ws.remember_key()
             elif page.remember.isEnabled():
-                ws.store.forget_key()
+                ws.forget_key()
                 self._remembered = False
             page.reset()
             self.unlocked.emit(ws, False)
@@ -274,8 +258,9 @@ class UnlockPanel(QStackedWidget):
     def open_demo(self) -> None:
         if self.tasks.busy:
             return
-        folder, patients, kdf, clock = self.demo_folder, self.demo_patients, self.kdf, self.clock
-        reuse = folder.has_store()
+        context = self.context
+        patients = context.demo_patients
+        reuse = context.has_demo_store()
         self.busy.show_work(
             "Opening the demo panel" if reuse else "Building the demo panel",
             "Made-up patients only, kept in their own folder apart from your real data."
@@ -284,10 +269,7 @@ class UnlockPanel(QStackedWidget):
         self.setCurrentWidget(self.busy)
 
         def work() -> Workspace:
-            if reuse:
-                return Access(folder, clock).unlock(demo_store.DEMO_PASSPHRASE)
-            ws, _code = demo_store.create_demo_store(folder, patients=patients, clock=clock, kdf=kdf)
-            return ws
+            return context.open_demo()
 
         def done(ws: Workspace) -> None:
             log.info("demo panel opened")

@@ -1,0 +1,85 @@
+"""The composition root: data folder -> store -> unit-of-work factory -> services -> context.
+
+The GUI and the CLI build the same `AppContext` with `build()`, and tests build it over a
+temporary folder. Neither the UI nor the CLI imports `caredesk.store`: they get the way
+in (`Access`: create, unlock, recover), and from it a `Workspace` that every service
+takes. `KdfParams` is re-exported for callers that tune the passphrase cost (tests, the
+screenshot tool).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from caredesk.clock import Clock
+from caredesk.services import demo_store
+from caredesk.services.access import Access
+from caredesk.services.workspace import Workspace
+from caredesk.store.keys import KdfParams
+from caredesk.store.vault import DataFolder
+
+__all__ = ["DEMO_SUBFOLDER", "AppContext", "KdfParams", "build"]
+
+# The demo panel keeps its own folder inside the data folder, apart from real data.
+DEMO_SUBFOLDER = "demo-panel"
+
+
+@dataclass
+class AppContext:
+    """One data folder and what is wired over it.
+
+    `kdf`: the passphrase-stretching cost for new stores (None: calibrated on this
+    computer). `demo_patients`: the size of a generated demo panel.
+    """
+
+    data_dir: Path
+    clock: Clock = field(default_factory=Clock)
+    kdf: KdfParams | None = None
+    demo_patients: int = 170
+    _access: Access | None = field(default=None, repr=False)
+
+    @property
+    def folder(self) -> DataFolder:
+        return DataFolder(self.data_dir)
+
+    @property
+    def demo_dir(self) -> Path:
+        return self.data_dir / DEMO_SUBFOLDER
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.folder.logs
+
+    @property
+    def lock_file(self) -> Path:
+        """The single-instance lock file of this data folder."""
+        return self.folder.lock
+
+    def has_store(self) -> bool:
+        return self.folder.has_store()
+
+    def has_demo_store(self) -> bool:
+        return DataFolder(self.demo_dir).has_store()
+
+    @property
+    def access(self) -> Access:
+        """The way into the store; one per context, so the back-off after wrong tries holds."""
+        if self._access is None:
+            self._access = Access(self.folder, self.clock)
+        return self._access
+
+    def open_demo(self) -> Workspace:
+        """The demo panel's store, generated on first use (synthetic patients only)."""
+        folder = DataFolder(self.demo_dir)
+        if folder.has_store():
+            return Access(folder, self.clock).unlock(demo_store.DEMO_PASSPHRASE)
+        ws, _code = demo_store.create_demo_store(folder, patients=self.demo_patients, clock=self.clock, kdf=self.kdf)
+        return ws
+
+
+def build(
+    data_dir: Path, *, clock: Clock | None = None, kdf: KdfParams | None = None, demo_patients: int = 170
+) -> AppContext:
+    """Wire CareDesk over `data_dir` (nothing is opened or created until asked)."""
+    return AppContext(Path(data_dir), clock or Clock(), kdf, demo_patients)

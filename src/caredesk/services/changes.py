@@ -1,0 +1,53 @@
+"""What a write changed: which patients and which kinds of record.
+
+Every service that writes returns a `Changes` (alone, or as the `changes` of its result).
+The UI's change hub hands it to every page, and each page refreshes only what it shows:
+the queue re-scores exactly these patients, an open chart refreshes the tabs of these
+kinds, the month view recomputes these rows. (Anki: `operation_did_execute(changes)`.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(str, Enum):
+    """A kind of record a write can touch."""
+
+    PATIENT = "patient"  # demographics, status, risk tier; a patient added
+    ENROLLMENT = "enrollment"  # programs, consent, billing practitioner
+    CLINICAL = "clinical"  # conditions, medications, allergies, care team, vitals and labs
+    CONTACT = "contact"
+    TIME = "time"  # time entries: the month's minutes
+    TASK = "task"
+    TRANSITION = "transition"  # hospital stays and their TCM deadlines
+    CARE_PLAN = "care plan"  # draft, versions, copies given
+    ASSESSMENT = "assessment"
+    PRACTICE = "practice"  # the care manager and practice details (no patient)
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """`patients`: ids of the patients whose records changed; `kinds`: what changed."""
+
+    patients: frozenset[int] = field(default_factory=frozenset)
+    kinds: frozenset[Kind] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, patients: Iterable[int], *kinds: Kind) -> Changes:
+        return cls(frozenset(patients), frozenset(kinds))
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(self.patients | other.patients, self.kinds | other.kinds)
+
+    def __bool__(self) -> bool:
+        return bool(self.patients or self.kinds)
+
+    def touches(self, *kinds: Kind) -> bool:
+        """True when any of `kinds` changed."""
+        return not self.kinds.isdisjoint(kinds)
+
+
+NOTHING = Changes()

@@ -1,0 +1,69 @@
+"""Patients: the list, one chart, adding a patient, finding one by MRN.
+
+The one MRN lookup every screen and command uses: `by_mrn`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from caredesk.domain import audit as actions
+from caredesk.domain.patients import Chart, Enrollment, Patient, PatientSummary
+from caredesk.errors import NotFound
+from caredesk.services.changes import Changes, Kind
+from caredesk.services.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class PatientAdded:
+    patient: Patient
+    changes: Changes
+
+
+def patient_list(ws: Workspace) -> list[PatientSummary]:
+    """Every patient as the list shows them (minutes of the clinic's current month)."""
+    with ws.uow() as uow:
+        return uow.patients.summaries(ws.today())
+
+
+def summaries(ws: Workspace, patient_ids: list[int]) -> list[PatientSummary]:
+    """The list rows of these patients only (after a change)."""
+    with ws.uow() as uow:
+        return uow.patients.summaries(ws.today(), patient_ids)
+
+
+def open_chart(ws: Workspace, patient_id: int) -> Chart:
+    """The chart for one patient; the view is audited. Raises NotFound if it is gone."""
+    with ws.uow() as uow:
+        chart = uow.patients.chart(patient_id, ws.today())
+        if chart is None:
+            raise NotFound("patient")
+        uow.audit(actions.PATIENT_VIEWED, "patient", patient_id)
+        uow.commit()
+        return chart
+
+
+def by_mrn(ws: Workspace, mrn: str) -> Patient:
+    """The patient with this MRN (exact, as typed: leading zeros count). Raises NotFound."""
+    with ws.uow() as uow:
+        patient = uow.patients.by_mrn(mrn.strip())
+    if patient is None:
+        raise NotFound("patient", f"No patient has MRN {mrn.strip()!r}.")
+    return patient
+
+
+def add_patient(ws: Workspace, patient: Patient, enrollment: Enrollment | None = None) -> PatientAdded:
+    """A new patient, and optionally their first enrollment, in one transaction.
+
+    `enrollment` is validated with any patient_id; the saved one points at the new
+    patient. If either is refused (ValidationError naming the field), nothing is stored.
+    """
+    with ws.uow() as uow:
+        saved = uow.patients.add(patient)
+        uow.audit(actions.RECORD_CREATED, "patient", saved.id)
+        if enrollment is not None:
+            enrolled = uow.enrollments.add(replace(enrollment, patient_id=saved.id))
+            uow.audit(actions.RECORD_CREATED, "enrollment", enrolled.id)
+        uow.commit()
+    assert saved.id is not None
+    return PatientAdded(saved, Changes.of([saved.id], Kind.PATIENT, Kind.ENROLLMENT))
