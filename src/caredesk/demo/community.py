@@ -6,7 +6,7 @@ import random
 from datetime import date, timedelta
 
 from caredesk.demo import names
-from caredesk.demo.screens import SOCIAL_NEEDS_ITEMS
+from caredesk.domain.assessments import SOCIAL_NEEDS_DOMAINS
 from caredesk.domain.coordination import Assessment, CommunityResource, Referral, ReferralStatus
 
 _RESOURCES = (
@@ -38,7 +38,7 @@ def resources() -> list[CommunityResource]:
 def referrals(rng: random.Random, screen: Assessment, pool: list[CommunityResource], last: date) -> list[Referral]:
     """Most positive items get a referral; a few are left open for the queue to flag."""
     out = []
-    for item, answer in zip(SOCIAL_NEEDS_ITEMS, screen.answers, strict=False):
+    for item, answer in zip(SOCIAL_NEEDS_DOMAINS, screen.answers, strict=False):
         matching = [r for r in pool if r.category == item]
         if not answer or not matching or rng.random() >= 0.75:
             continue

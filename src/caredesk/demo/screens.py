@@ -1,35 +1,14 @@
-"""Screening instruments over time: PHQ-2, PHQ-9, GAD-7 scored and banded as SPEC section 3 says."""
+"""Screening instruments over time, scored and banded by the domain's instrument table."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date, timedelta
 
+from caredesk.domain import assessments
+from caredesk.domain.assessments import SOCIAL_NEEDS_DOMAINS
 from caredesk.domain.coordination import Assessment, Instrument
-
-SOCIAL_NEEDS_ITEMS = ("housing", "food", "transportation", "utilities", "safety")
-
-
-def phq9_band(score: int) -> str:
-    return (
-        "minimal"
-        if score <= 4
-        else "mild"
-        if score <= 9
-        else "moderate"
-        if score <= 14
-        else "moderately severe"
-        if score <= 19
-        else "severe"
-    )
-
-
-def gad7_band(score: int) -> str:
-    return "minimal" if score <= 4 else "mild" if score <= 9 else "moderate" if score <= 14 else "severe"
-
-
-def positive_band(score: int, cutoff: int) -> str:
-    return "positive" if score >= cutoff else "negative"
 
 
 def _items(rng: random.Random, level: float, count: int) -> list[int]:
@@ -44,6 +23,18 @@ def _series(rng: random.Random, first: date, last: date, gap: tuple[int, int]) -
     return days
 
 
+def _screen(pid: int, instrument: Instrument, day: date, answers: Sequence[int]) -> Assessment:
+    score = assessments.score(instrument, answers)
+    return Assessment(
+        patient_id=pid,
+        instrument=instrument,
+        taken_on=day,
+        answers=tuple(answers),
+        score=score,
+        band=assessments.band(instrument, score),
+    )
+
+
 def mood_screens(rng: random.Random, pid: int, keys: list[str], first: date, last: date) -> list[Assessment]:
     """Quarterly PHQ-9 / GAD-7 for depression / anxiety; a yearly PHQ-2 for some others."""
     out = []
@@ -53,63 +44,23 @@ def mood_screens(rng: random.Random, pid: int, keys: list[str], first: date, las
             answers = _items(rng, level, 8)
             # Item 9 (thoughts of self-harm) is rare and mostly with severe symptoms.
             answers.append(1 if level > 1.4 and rng.random() < 0.15 else 0)
-            score = sum(answers)
-            out.append(
-                Assessment(
-                    patient_id=pid,
-                    instrument=Instrument.PHQ9,
-                    taken_on=day,
-                    answers=tuple(answers),
-                    score=score,
-                    band=phq9_band(score),
-                )
-            )
+            out.append(_screen(pid, Instrument.PHQ9, day, answers))
             level = max(0.2, level - rng.uniform(-0.15, 0.3))
     elif rng.random() < 0.5:
         for day in _series(rng, first, last, (330, 400)):
-            answers = _items(rng, rng.uniform(0, 0.9), 2)
-            score = sum(answers)
-            out.append(
-                Assessment(
-                    patient_id=pid,
-                    instrument=Instrument.PHQ2,
-                    taken_on=day,
-                    answers=tuple(answers),
-                    score=score,
-                    band=positive_band(score, 3),
-                )
-            )
+            out.append(_screen(pid, Instrument.PHQ2, day, _items(rng, rng.uniform(0, 0.9), 2)))
     if "anx" in keys:
         level = rng.uniform(0.4, 2.2)
         for day in _series(rng, first, last, (75, 110)):
-            answers = _items(rng, level, 7)
-            score = sum(answers)
-            out.append(
-                Assessment(
-                    patient_id=pid,
-                    instrument=Instrument.GAD7,
-                    taken_on=day,
-                    answers=tuple(answers),
-                    score=score,
-                    band=gad7_band(score),
-                )
-            )
+            out.append(_screen(pid, Instrument.GAD7, day, _items(rng, level, 7)))
             level = max(0.2, level - rng.uniform(-0.15, 0.3))
     return out
 
 
 def social_needs(rng: random.Random, pid: int, first: date, last: date) -> Assessment | None:
-    """One social-needs screen (yes = 1 per item) for about a third of patients."""
+    """One social-needs screen (yes = 1 per domain) for about a third of patients."""
     if rng.random() >= 0.35 or last < first:
         return None
     day = first + timedelta(days=rng.randint(0, (last - first).days))
-    answers = tuple(1 if rng.random() < 0.08 else 0 for _ in SOCIAL_NEEDS_ITEMS)
-    score = sum(answers)
-    return Assessment(
-        patient_id=pid,
-        instrument=Instrument.SOCIAL_NEEDS,
-        taken_on=day,
-        answers=answers,
-        score=score,
-        band=positive_band(score, 1),
-    )
+    answers = tuple(1 if rng.random() < 0.08 else 0 for _ in SOCIAL_NEEDS_DOMAINS)
+    return _screen(pid, Instrument.SOCIAL_NEEDS, day, answers)
