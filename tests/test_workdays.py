@@ -79,3 +79,9 @@ def test_discharge_wednesday_before_thanksgiving_contact_due_monday():
 def test_a_fresh_calendar_gives_the_same_answers_as_the_default():
     cal = BusinessCalendar()
     assert cal.add_business_days(date(2026, 12, 24), 1) == date(2026, 12, 28)  # Christmas Fri 25
+
+
+def test_business_day_on_or_after_keeps_a_business_day_and_skips_weekend_and_holiday():
+    assert US_FEDERAL.business_day_on_or_after(date(2026, 11, 25)) == date(2026, 11, 25)  # Wednesday
+    assert US_FEDERAL.business_day_on_or_after(date(2026, 11, 26)) == date(2026, 11, 27)  # Thanksgiving
+    assert US_FEDERAL.business_day_on_or_after(date(2026, 7, 3)) == date(2026, 7, 6)  # observed July 4, weekend

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 
 from caredesk.demo import careplans, clinical, community, history, names, screens
+from caredesk.demo.clinic import Clinic
 from caredesk.demo.profile import Profile
-from caredesk.demo.workdays import Clinic
 from caredesk.domain.careplan import CarePlanDraft, CarePlanVersion
 from caredesk.domain.contacts import Contact, TimeEntry
 from caredesk.domain.coordination import Assessment, CommunityResource, Referral, Task, Transition
@@ -70,7 +70,7 @@ def generate_panel(*, patients: int = 170, seed: int = 1, years: int = 1, today:
         raise ValueError("a demo panel needs at least 1 patient and 1 year")
     rng = random.Random(seed)
     window = names.years_before(today, years)
-    clinic = Clinic(tz, window.year - 1, today.year + 1)
+    clinic = Clinic(tz)
     profiles = [_person(rng, pid) for pid in range(1, patients + 1)]
     _assign_tiers(rng, profiles)
     _assign_statuses(rng, profiles)

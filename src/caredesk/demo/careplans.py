@@ -6,8 +6,8 @@ import random
 from datetime import date, timedelta
 
 from caredesk.demo import clinical
+from caredesk.demo.clinic import Clinic
 from caredesk.demo.profile import Profile
-from caredesk.demo.workdays import Clinic
 from caredesk.domain.careplan import (
     CarePlanContent,
     CarePlanDraft,
@@ -218,7 +218,7 @@ def plans(
     versions: list[CarePlanVersion] = []
     span = (prof.last - prof.first).days
     if span >= 20 and rng.random() < 0.34:
-        day = clinic.workday_on_or_after(prof.first + timedelta(days=rng.randint(0, min(60, span // 2))))
+        day = clinic.days.business_day_on_or_after(prof.first + timedelta(days=rng.randint(0, min(60, span // 2))))
         for number in range(1, rng.choice((2, 3))):
             if day > prof.last:
                 break
@@ -234,7 +234,7 @@ def plans(
                     given_method=rng.choice(tuple(GivenMethod)) if given_on and given_on <= prof.last else None,
                 )
             )
-            day = clinic.workday_on_or_after(day + timedelta(days=rng.randint(120, 300)))
+            day = clinic.days.business_day_on_or_after(day + timedelta(days=rng.randint(120, 300)))
     draft = None
     if span >= 0 and rng.random() < 0.1:
         day = prof.last - timedelta(days=rng.randint(0, min(30, span)))

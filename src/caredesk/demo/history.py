@@ -6,8 +6,8 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from caredesk.demo.clinic import Clinic
 from caredesk.demo.profile import Profile
-from caredesk.demo.workdays import Clinic
 from caredesk.domain.contacts import Activity, Channel, Contact, Outcome, StaffType, TimeEntry
 from caredesk.domain.coordination import Complexity, Task, TaskStatus, Transition
 from caredesk.domain.patients import RiskTier
@@ -89,9 +89,9 @@ def transitions(rng: random.Random, prof: Profile, clinic: Clinic, today: date, 
         # Recent stays are still in progress; older ones mostly met their TCM deadlines.
         contacted = seen = None
         if rng.random() < (0.6 if day >= today - timedelta(days=21) else 0.9):
-            contacted = clinic.add_workdays(day, rng.choice((1, 1, 2, 2, 4)))
+            contacted = clinic.days.add_business_days(day, rng.choice((1, 1, 2, 2, 4)))
             if rng.random() < 0.7:
-                seen = clinic.workday_on_or_after(day + timedelta(days=rng.randint(3, 7 if high else 14)))
+                seen = clinic.days.business_day_on_or_after(day + timedelta(days=rng.randint(3, 7 if high else 14)))
                 seen = max(seen, contacted)
         contacted = contacted if contacted and contacted < today else None
         seen = seen if contacted and seen and seen < today else None
@@ -115,7 +115,7 @@ def _call_days(rng: random.Random, prof: Profile, clinic: Clinic) -> Iterator[da
     low, high = _GAP[prof.tier]
     day = prof.first + timedelta(days=rng.randint(0, high))
     while day <= prof.last:
-        yield clinic.workday_on_or_after(day)
+        yield clinic.days.business_day_on_or_after(day)
         day += timedelta(days=rng.randint(low, high))
 
 
@@ -135,7 +135,7 @@ def calls(
             attempts.append((day, outcome, ""))
             if outcome is not Outcome.VOICEMAIL and outcome is not Outcome.NO_ANSWER:
                 break
-            day = clinic.add_workdays(day, rng.randint(1, 2))
+            day = clinic.days.add_business_days(day, rng.randint(1, 2))
     attempts.sort(key=lambda a: a[0])
     contacts, entries = [], []
     low, high = _MINUTES[prof.tier]
@@ -151,7 +151,7 @@ def calls(
         if outcome is Outcome.REACHED and rng.random() < 0.35:
             follow_up = day + timedelta(days=rng.randint(7, 21))
         elif outcome is not Outcome.REACHED and rng.random() < 0.4:
-            follow_up = clinic.add_workdays(day, rng.randint(1, 3))
+            follow_up = clinic.days.add_business_days(day, rng.randint(1, 3))
         at = clinic.at(rng, day)
         contact = Contact(
             id=next(next_id),
@@ -181,7 +181,7 @@ def calls(
         )
         if rng.random() < 0.3:  # work that follows a call: plan updates, coordination, med review
             activity, text = rng.choice(_OTHER_WORK)
-            on = min(prof.last, clinic.add_workdays(day, rng.randint(0, 2)))
+            on = min(prof.last, clinic.days.add_business_days(day, rng.randint(0, 2)))
             started = clinic.at(rng, on) if rng.random() < 0.5 else None
             entries.append(
                 TimeEntry(
@@ -205,8 +205,8 @@ def tasks(rng: random.Random, prof: Profile, clinic: Clinic, today: date) -> lis
     day = prof.first + timedelta(days=rng.randint(10, 90))
     while day <= prof.last - timedelta(days=15):
         title, kind = rng.choice(_TASKS)
-        created = clinic.at(rng, clinic.workday_on_or_after(day))
-        done = clinic.at(rng, clinic.add_workdays(created.date(), rng.randint(1, 8)))
+        created = clinic.at(rng, clinic.days.business_day_on_or_after(day))
+        done = clinic.at(rng, clinic.days.add_business_days(created.date(), rng.randint(1, 8)))
         status = TaskStatus.CANCELLED if rng.random() < 0.05 else TaskStatus.DONE
         out.append(
             Task(

@@ -47,6 +47,12 @@ class BusinessCalendar:
     def next_business_day(self, day: date) -> date:
         return self.add_business_days(day, 1)
 
+    def business_day_on_or_after(self, day: date) -> date:
+        """`day` itself when it is a business day, otherwise the next one."""
+        while not self.is_business_day(day):
+            day += timedelta(days=1)
+        return day
+
     def business_days_left(self, day: date) -> int:
         """Business days from `day` (counted when it is one) through the end of its month."""
         count = 0
