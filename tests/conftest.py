@@ -83,4 +83,4 @@ def add_patient(ws, patient, enrollment=None):
     """The saved Patient (services.patients.add_patient returns it with its change set)."""
     from caredesk.services.patients import add_patient as add
 
-    return add(ws, patient, enrollment).patient
+    return add(ws, patient, enrollment).value

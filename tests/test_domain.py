@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from caredesk.domain.calendar import Month, age_on, local_date
+from caredesk.domain.calendar import Month, age_on, local_date, us_date
 from caredesk.domain.careplan import CarePlanContent, Goal, GoalStatus, Intervention, Owner, Problem
 from caredesk.domain.contacts import Activity, Contact, Outcome, StaffType, TimeEntry
 from caredesk.domain.patients import (
@@ -109,6 +109,12 @@ def test_age_counts_completed_years_and_leap_day_birthdays():
     assert age_on(date(1950, 11, 24), date(2026, 11, 24)) == 76
     assert age_on(date(1948, 2, 29), date(2026, 2, 28)) == 77
     assert age_on(date(1948, 2, 29), date(2026, 3, 1)) == 78
+
+
+def test_us_date_is_month_day_year_with_leading_zeros():
+    assert us_date(date(1950, 3, 4)) == "03/04/1950"
+    assert us_date(date(2026, 11, 24)) == "11/24/2026"
+    assert us_date(date(999, 1, 2)) == "01/02/0999"
 
 
 def test_month_boundaries():

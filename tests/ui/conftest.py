@@ -152,7 +152,8 @@ def unlock_with(qtbot, window: MainWindow, passphrase: str = PASSPHRASE) -> None
     assert window.unlock_panel.currentWidget() is page
     page.passphrase.setText(passphrase)
     page.unlock_button.click()
-    qtbot.waitUntil(lambda: window.workspace is not None, timeout=10_000)
+    # Interactive: the queue is built in the background, then the view comes to the front.
+    qtbot.waitUntil(lambda: window.workspace is not None and window.central_page() is window.view, timeout=15_000)
 
 
 @pytest.fixture

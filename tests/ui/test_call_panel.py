@@ -152,7 +152,6 @@ def test_a_paused_call_timer_does_not_hold_off_the_idle_lock(unlocked, canary_st
 
 
 def test_the_patient_list_shows_minutes_logged_from_the_queue(unlocked, canary_store, qtbot):
-    from caredesk.services.calls import log_contact
     from caredesk.ui.chart.patient_table import MINUTES
     from caredesk.ui.chart.patients_page import PatientsPage
 
@@ -160,8 +159,12 @@ def test_the_patient_list_shows_minutes_logged_from_the_queue(unlocked, canary_s
     before = {
         patients.proxy.source_id(r): patients.proxy.index(r, MINUTES).data() for r in range(patients.proxy.rowCount())
     }
-    unlocked.view.show_page(QueuePage)
-    log_contact(unlocked.workspace, canary_store["canary"], outcome="reached", minutes=9)
+    page = unlocked.view.show_page(QueuePage)
+    page.select_patient(canary_store["canary"])
+    page.open_selected(focus=False)
+    page.panel.set_outcome(Outcome.REACHED)
+    page.panel.minutes.setValue(9)
+    assert page.panel.save() is not None
     unlocked.view.show_page(PatientsPage)
     after = {
         patients.proxy.source_id(r): patients.proxy.index(r, MINUTES).data() for r in range(patients.proxy.rowCount())

@@ -21,8 +21,8 @@ def open_plan(qtbot, window, patient_id: int) -> CarePlanEditor:
     page = window.view.show_page(PatientsPage)
     assert page.select_patient(patient_id)
     qtbot.waitUntil(lambda: page.chart.patient_id == patient_id)
-    page.chart.tabs.setCurrentWidget(page.chart.care_plan)
-    editor = page.chart.care_plan
+    page.chart.tabs.setCurrentWidget(page.chart.tab(CarePlanEditor))
+    editor = page.chart.tab(CarePlanEditor)
     assert editor.patient_id == patient_id
     return editor
 
@@ -130,7 +130,7 @@ def test_lock_saves_and_clears_then_the_draft_comes_back(unlocked, canary_store,
     unlock_with(qtbot, unlocked)
     page = unlocked.view.show_page(PatientsPage)
     qtbot.waitUntil(lambda: page.chart.patient_id == pid)  # the selection is restored
-    editor = page.chart.care_plan
+    editor = page.chart.tab(CarePlanEditor)
     assert editor.content.problems[0].title == "High blood pressure"
     assert editor.content.barriers == f"{CANARY_FAMILY} lives alone"
     assert CANARY_GIVEN in editor.form.p_plain.toPlainText()

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import csv
+import time
 from collections import Counter
+
+from PySide6.QtCore import QEventLoop
+from PySide6.QtWidgets import QApplication
 
 from caredesk.domain.calendar import Month
 from caredesk.services.billing_report import month_report
@@ -12,7 +16,17 @@ from caredesk.ui.month.table_model import CODES, MINUTES, MRN, PATIENT, MonthFil
 
 
 def month_page(window) -> MonthPage:
-    return window.view.show_page(MonthPage)
+    """The month page with its report read (it is read in the background)."""
+    page = window.view.show_page(MonthPage)
+    settle(page)
+    return page
+
+
+def settle(page: MonthPage, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while page.loading:
+        assert time.monotonic() < deadline, "the month's report did not arrive"
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
 
 
 def table_rows(page: MonthPage) -> list[tuple[str, str, str, str]]:
@@ -55,6 +69,7 @@ def test_filters_needs_minutes_and_ready_to_bill(demo_unlocked):
 def test_previous_and_next_month(demo_unlocked):
     page = month_page(demo_unlocked)
     page.prev_button.click()
+    settle(page)
     assert page.month_label.text() == "October 2026"
     october = month_report(demo_unlocked.workspace, Month(2026, 10))
     assert page.totals.text() == totals_text(october)

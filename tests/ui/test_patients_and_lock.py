@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTableWidget, QWidget
 
 from caredesk.services.patients import patient_list
+from caredesk.ui.careplan.editor import CarePlanEditor
 from caredesk.ui.chart.patient_table import AGE, LAST_CONTACT, NAME
 from caredesk.ui.chart.patients_page import PatientsPage
 from tests.ui.conftest import (
@@ -291,7 +292,7 @@ def test_the_list_drops_programs_and_age_before_it_would_scroll_sideways(demo_un
     first = patient_list(demo_unlocked.workspace)[0].id
     page.select_patient(first)
     qtbot.waitUntil(lambda: page.chart.patient_id == first)
-    page.chart.tabs.setCurrentWidget(page.chart.care_plan)  # the widest tab of the chart
+    page.chart.tabs.setCurrentWidget(page.chart.tab(CarePlanEditor))  # the widest tab of the chart
     header = page.table.horizontalHeader()
 
     demo_unlocked.resize(1900, 1000)

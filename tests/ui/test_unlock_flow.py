@@ -43,7 +43,7 @@ def test_create_store_shows_recovery_code_then_the_workspace(make_window, qtbot,
     panel.code.saved.setChecked(True)
     panel.code.continue_button.click()
 
-    assert window.stack.currentWidget() is window.view
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.view, timeout=10_000)
     assert window.workspace is not None and window.workspace.is_open
     assert DataFolder(data_dir).has_store()
     # The code shown really opens the store.
@@ -181,7 +181,7 @@ def test_demo_panel_opens_in_its_own_folder_with_a_demo_title(make_window, qtbot
     window = make_window()
     window.unlock_panel.welcome.demo_button.click()
     assert window.unlock_panel.currentWidget() is window.unlock_panel.busy
-    qtbot.waitUntil(lambda: window.workspace is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.workspace is not None and window.central_page() is window.view, timeout=30_000)
     assert window.windowTitle() == DEMO_TITLE
     assert window.is_demo
     assert not DataFolder(data_dir).has_store()
@@ -191,7 +191,7 @@ def test_demo_panel_opens_in_its_own_folder_with_a_demo_title(make_window, qtbot
     assert window.windowTitle() == "CareDesk"
     # Opening it again reuses the same demo store.
     window.unlock_panel.welcome.demo_button.click()
-    qtbot.waitUntil(lambda: window.workspace is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.workspace is not None and window.central_page() is window.view, timeout=30_000)
     assert window.view.page(PatientsPage).proxy.rowCount() == 20
 
 

@@ -65,6 +65,16 @@ def local_date(instant: datetime, tz: tzinfo) -> date:
     return instant.astimezone(tz).date()
 
 
+def us_date(day: date) -> str:
+    """A date as US clinics write it, MM/DD/YYYY with leading zeros: 03/04/1950 is March 4.
+
+    The one numeric date format shown to users, in screens, messages, the audit trail's
+    change lines and PDFs; ISO dates stay for files and the store. Written out rather than
+    strftime("%m/%d/%Y"), whose %Y is not zero-padded below year 1000 on every platform.
+    """
+    return f"{day.month:02d}/{day.day:02d}/{day.year:04d}"
+
+
 def age_on(birth_date: date, on: date) -> int:
     """Whole years completed; a 29 February birthday counts on 1 March in common years."""
     years = on.year - birth_date.year

@@ -11,6 +11,7 @@ from datetime import date
 from enum import Enum
 from typing import TypeVar
 
+from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import SECTION_LABELS, TEXT_FIELDS, CarePlanContent, Goal, Intervention, Problem
 from caredesk.domain.text import fold
 from caredesk.errors import ValidationError
@@ -212,7 +213,7 @@ def _date_change(label: str, old: date | None, new: date | None) -> str:
 
 
 def _d(day: date | None) -> str:
-    return day.strftime("%m/%d/%Y") if day else "none"
+    return us_date(day) if day else "none"
 
 
 def _q(text: str) -> str:

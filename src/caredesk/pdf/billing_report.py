@@ -12,6 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
+from caredesk.domain.calendar import us_date
 from caredesk.pdf import fonts
 from caredesk.pdf.paging import PageCountCanvas
 
@@ -56,10 +57,10 @@ def render(report, *, generated: datetime, progress: Callable[[int, int], None] 
             [
                 p(r.name),
                 p(r.mrn),
-                p(r.birth_date.strftime("%m/%d/%Y")),
+                p(us_date(r.birth_date)),
                 p(", ".join(x.value for x in r.programs)),
                 p(r.practitioner or "-"),
-                p(r.consent.strftime("%m/%d/%Y") if r.consent else "none"),
+                p(us_date(r.consent) if r.consent else "none"),
                 p(f"{r.clinical_minutes} / {r.physician_minutes}"),
                 p(r.result.codes_text() or "-"),
                 p("; ".join(r.result.reasons) or ""),
@@ -85,7 +86,7 @@ def render(report, *, generated: datetime, progress: Callable[[int, int], None] 
         Paragraph(f"Care-management billing, {report.month}", title),
         Paragraph(
             f"{total} enrolled patients; {report.ready_count} with codes earned; {report.total_minutes} minutes logged. "
-            f"Units: {units}. Prepared {generated.strftime('%m/%d/%Y %H:%M')} by CareDesk.",
+            f"Units: {units}. Prepared {us_date(generated.date())} {generated:%H:%M} by CareDesk.",
             sub,
         ),
         Spacer(1, 8),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from caredesk.domain.patients import Program, Status
 from caredesk.domain.text import fold
 from caredesk.services.files import write_atomic
 from caredesk.services.workspace import Workspace
+from caredesk.store.billing_facts import BillingFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +76,24 @@ class MonthReport:
 
 
 def month_report(ws: Workspace, month: Month) -> MonthReport:
+    """Every enrolled patient's row for `month`, sorted by name."""
     with ws.uow() as uow:
         facts = uow.billing_facts(month)
+    return MonthReport(month, tuple(_rows(facts, month)))
+
+
+def refresh_rows(ws: Workspace, report: MonthReport, patient_ids: Collection[int]) -> MonthReport:
+    """`report` with only these patients' rows recomputed (after a change): a patient no
+    longer enrolled that month leaves it, a newly enrolled one joins it."""
+    with ws.uow() as uow:
+        facts = uow.billing_facts(report.month, patient_ids)
+    kept = [r for r in report.rows if r.patient_id not in set(patient_ids)]
+    rows = kept + _rows(facts, report.month)
+    rows.sort(key=lambda r: (fold(r.name), r.patient_id))
+    return MonthReport(report.month, tuple(rows))
+
+
+def _rows(facts: list[BillingFacts], month: Month) -> list[MonthRow]:
     rows = []
     for f in facts:
         pm = PatientMonth(
@@ -106,7 +124,7 @@ def month_report(ws: Workspace, month: Month) -> MonthReport:
             )
         )
     rows.sort(key=lambda r: (fold(r.name), r.patient_id))
-    return MonthReport(month, tuple(rows))
+    return rows
 
 
 CSV_COLUMNS = (

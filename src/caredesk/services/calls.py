@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
-from caredesk.domain import attempts, billing
+from caredesk.domain import attempts, billing, checks
 from caredesk.domain import audit as actions
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import Activity, Channel, Contact, Outcome, StaffType, TimeEntry
@@ -13,6 +13,7 @@ from caredesk.domain.coordination import Task
 from caredesk.domain.patients import Program, Status
 from caredesk.domain.workdays import US_FEDERAL
 from caredesk.errors import NotFound, ValidationError
+from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.workspace import Workspace
 
 LETTER_TASK = "Send a letter: calls unanswered this month"
@@ -29,6 +30,15 @@ class CallLogged:
     time_entry: TimeEntry | None
     letter_task: Task | None = None
     transition_met: bool = False
+
+    @property
+    def changes(self) -> Changes:
+        kinds = [Kind.CONTACT, Kind.TIME]
+        if self.letter_task is not None:
+            kinds.append(Kind.TASK)
+        if self.transition_met:
+            kinds.append(Kind.TRANSITION)
+        return Changes.of(self.patient_ids, *kinds)
 
 
 def log_contact(
@@ -68,7 +78,14 @@ def log_contact(
         if patient.status in (Status.DECEASED,):
             raise ValidationError("patient", "is recorded as deceased")
         contact = uow.contacts.add(
-            Contact(patient_id=patient_id, at=at, channel=channel, outcome=outcome, note=note, follow_up=follow_up)
+            Contact(
+                patient_id=patient_id,
+                at=at,
+                channel=checks.one_of("channel", channel, Channel),
+                outcome=checks.one_of("outcome", outcome, Outcome),
+                note=note,
+                follow_up=follow_up,
+            )
         )
         uow.audit(actions.RECORD_CREATED, "contact", contact.id)
         entry = None
@@ -80,7 +97,7 @@ def log_contact(
                     on=day,
                     minutes=minutes,
                     activity=Activity.CALL,
-                    staff_type=staff_type,
+                    staff_type=checks.one_of("staff type", staff_type, StaffType),
                     program=chosen,
                     started_at=started_at,
                     contact_id=contact.id,
@@ -104,7 +121,7 @@ def log_time(
     program: Program | str | None = None,
     staff_type: StaffType | str = StaffType.CLINICAL_STAFF,
     note: str = "",
-) -> TimeEntry:
+) -> Saved[TimeEntry]:
     """Typed minutes that were not a call: care-plan work, coordination, a medication review."""
     today = ws.today()
     day = on or today
@@ -119,15 +136,15 @@ def log_time(
                 patient_id=patient_id,
                 on=day,
                 minutes=minutes,
-                activity=activity,
-                staff_type=staff_type,
+                activity=checks.one_of("activity", activity, Activity),
+                staff_type=checks.one_of("staff type", staff_type, StaffType),
                 program=chosen,
                 note=note,
             )
         )
         uow.audit(actions.RECORD_CREATED, "time entry", entry.id)
         uow.commit()
-    return entry
+    return Saved(entry, Changes.of([patient_id], Kind.TIME))
 
 
 def _program(enrollments, day: date, given: Program | str | None) -> Program:  # type: ignore[no-untyped-def]
@@ -175,4 +192,5 @@ def _letter_task(uow, patient_id: int, contact: Contact, day: date, ws: Workspac
         )
     )
     uow.audit(actions.RECORD_CREATED, "task", task.id, "letter proposed after unanswered calls")
+    assert isinstance(task, Task)
     return task

@@ -10,9 +10,11 @@ from datetime import date
 
 from caredesk.domain import audit as actions
 from caredesk.domain import checks
+from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import CarePlanContent, CarePlanDraft, CarePlanVersion, GivenMethod
 from caredesk.domain.careplan_rules import diff, finalize_problems
 from caredesk.errors import NotFound, ValidationError
+from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.workspace import Workspace
 from caredesk.store.uow import UnitOfWork
 
@@ -34,7 +36,7 @@ def get_draft(ws: Workspace, patient_id: int) -> CarePlanDraft:
         return _current_draft(uow, patient_id)
 
 
-def save_draft(ws: Workspace, patient_id: int, content: CarePlanContent) -> CarePlanDraft:
+def save_draft(ws: Workspace, patient_id: int, content: CarePlanContent) -> Saved[CarePlanDraft]:
     """Autosave: one small transaction, not audited (it runs on every pause in typing;
     the finalize that follows is what the audit log records)."""
     draft = CarePlanDraft(patient_id=patient_id, content=content, updated_at=ws.clock.now())
@@ -42,11 +44,11 @@ def save_draft(ws: Workspace, patient_id: int, content: CarePlanContent) -> Care
         _require_patient(uow, patient_id)
         uow.care_plans.save_draft(draft)
         uow.commit()
-    return draft
+    return Saved(draft, Changes.of([patient_id], Kind.CARE_PLAN))
 
 
 # -- versions -----------------------------------------------------------------------------
-def finalize(ws: Workspace, patient_id: int, finalized_by: str) -> CarePlanVersion:
+def finalize(ws: Workspace, patient_id: int, finalized_by: str) -> Saved[CarePlanVersion]:
     """The draft becomes the next numbered version; the draft stays for the next revision.
 
     Refused (FinalizeRefused) when the draft fails the finalize rules or is identical to
@@ -71,7 +73,7 @@ def finalize(ws: Workspace, patient_id: int, finalized_by: str) -> CarePlanVersi
         )
         uow.audit(actions.CARE_PLAN_FINALIZED, ENTITY, version.id, f"patient {patient_id} version {version.number}")
         uow.commit()
-        return version
+    return Saved(version, Changes.of([patient_id], Kind.CARE_PLAN))
 
 
 def versions(ws: Workspace, patient_id: int) -> list[CarePlanVersion]:
@@ -82,24 +84,27 @@ def versions(ws: Workspace, patient_id: int) -> list[CarePlanVersion]:
 
 def record_copy_given(
     ws: Workspace, patient_id: int, number: int, on: date, method: GivenMethod | str
-) -> CarePlanVersion:
+) -> Saved[CarePlanVersion]:
     """Record when and how the patient got a copy of a version; once per version."""
     method, on = _given_checks(ws, method, on)
     with ws.uow() as uow:
         saved = _record_given(uow, ws, patient_id, number, on, method)
         uow.commit()
-        return saved
+    return Saved(saved, Changes.of([patient_id], Kind.CARE_PLAN))
 
 
-def record_copies_given(ws: Workspace, versions: list[tuple[int, int]], on: date, method: GivenMethod | str) -> int:
+def record_copies_given(
+    ws: Workspace, versions: list[tuple[int, int]], on: date, method: GivenMethod | str
+) -> Saved[int]:
     """The same for many (patient id, version number) pairs, all or none, in one transaction.
 
     A version already given (from the chart, another window, the CLI) is skipped, not an
-    error; any other refusal records nothing and says which pair (`row`, from 1). Returns how
-    many were recorded.
+    error; any other refusal records nothing and says which pair (`row`, from 1). `value`:
+    how many were recorded.
     """
     method, on = _given_checks(ws, method, on)
     count = 0
+    recorded: list[int] = []
     with ws.uow() as uow:
         for row, (patient_id, number) in enumerate(versions, 1):
             try:
@@ -110,8 +115,9 @@ def record_copies_given(ws: Workspace, versions: list[tuple[int, int]], on: date
             except ValidationError as exc:
                 raise ValidationError(exc.field, exc.message, row=row) from None
             count += 1
+            recorded.append(patient_id)
         uow.commit()
-    return count
+    return Saved(count, Changes.of(recorded, Kind.CARE_PLAN))
 
 
 def version_diff(ws: Workspace, patient_id: int, a: int, b: int) -> list[str]:
@@ -163,9 +169,8 @@ def _record_given(
     if on < version.finalized_at.astimezone(ws.tz).date():
         raise ValidationError("copy given date", f"cannot be before version {number} was finalized")
     if version.given_on is not None:
-        raise ValidationError(
-            "copy given", f"version {number} was already given on {version.given_on.strftime('%m/%d/%Y')}"
-        )
+        raise ValidationError("copy given", f"version {number} was already given on {us_date(version.given_on)}")
+    assert version.id is not None  # read from the store
     saved = uow.care_plans.set_copy_given(version.id, on, method.value)
     assert saved is not None  # checked above, in the same transaction
     uow.audit(actions.COPY_GIVEN, ENTITY, saved.id, f"patient {patient_id} version {number} {method.value}")

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
 class Kind(str, Enum):
@@ -51,3 +54,11 @@ class Changes:
 
 
 NOTHING = Changes()
+
+
+@dataclass(frozen=True, slots=True)
+class Saved(Generic[T]):
+    """A write's result: `value` (the record saved, or a count) and the `changes` it made."""
+
+    value: T
+    changes: Changes

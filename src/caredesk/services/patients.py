@@ -5,19 +5,13 @@ The one MRN lookup every screen and command uses: `by_mrn`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from caredesk.domain import audit as actions
 from caredesk.domain.patients import Chart, Enrollment, Patient, PatientSummary
 from caredesk.errors import NotFound
-from caredesk.services.changes import Changes, Kind
+from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.workspace import Workspace
-
-
-@dataclass(frozen=True, slots=True)
-class PatientAdded:
-    patient: Patient
-    changes: Changes
 
 
 def patient_list(ws: Workspace) -> list[PatientSummary]:
@@ -32,14 +26,16 @@ def summaries(ws: Workspace, patient_ids: list[int]) -> list[PatientSummary]:
         return uow.patients.summaries(ws.today(), patient_ids)
 
 
-def open_chart(ws: Workspace, patient_id: int) -> Chart:
-    """The chart for one patient; the view is audited. Raises NotFound if it is gone."""
+def open_chart(ws: Workspace, patient_id: int, *, audit_view: bool = True) -> Chart:
+    """The chart for one patient. Opening it is audited as a view; refreshing a chart
+    already on screen after a change (`audit_view=False`) is not. Raises NotFound."""
     with ws.uow() as uow:
         chart = uow.patients.chart(patient_id, ws.today())
         if chart is None:
             raise NotFound("patient")
-        uow.audit(actions.PATIENT_VIEWED, "patient", patient_id)
-        uow.commit()
+        if audit_view:
+            uow.audit(actions.PATIENT_VIEWED, "patient", patient_id)
+            uow.commit()
         return chart
 
 
@@ -52,7 +48,7 @@ def by_mrn(ws: Workspace, mrn: str) -> Patient:
     return patient
 
 
-def add_patient(ws: Workspace, patient: Patient, enrollment: Enrollment | None = None) -> PatientAdded:
+def add_patient(ws: Workspace, patient: Patient, enrollment: Enrollment | None = None) -> Saved[Patient]:
     """A new patient, and optionally their first enrollment, in one transaction.
 
     `enrollment` is validated with any patient_id; the saved one points at the new
@@ -60,10 +56,10 @@ def add_patient(ws: Workspace, patient: Patient, enrollment: Enrollment | None =
     """
     with ws.uow() as uow:
         saved = uow.patients.add(patient)
+        assert saved.id is not None  # the store gave it one
         uow.audit(actions.RECORD_CREATED, "patient", saved.id)
         if enrollment is not None:
             enrolled = uow.enrollments.add(replace(enrollment, patient_id=saved.id))
             uow.audit(actions.RECORD_CREATED, "enrollment", enrolled.id)
         uow.commit()
-    assert saved.id is not None
-    return PatientAdded(saved, Changes.of([saved.id], Kind.PATIENT, Kind.ENROLLMENT))
+    return Saved(saved, Changes.of([saved.id], Kind.PATIENT, Kind.ENROLLMENT))

@@ -19,6 +19,7 @@ from caredesk.domain.careplan import CarePlanVersion, GivenMethod
 from caredesk.domain.text import fold
 from caredesk.errors import CareDeskError, NotFound, ValidationError
 from caredesk.services import care_plans
+from caredesk.services.changes import Saved
 from caredesk.services.files import write_atomic
 from caredesk.services.practice import get_profile
 from caredesk.services.workspace import Workspace
@@ -141,8 +142,8 @@ def folder_sender(folder: Path) -> Callable[[DueCopy, bytes], None]:
     return send
 
 
-def record_given(ws: Workspace, copies: Sequence[DueCopy], on: date, method: GivenMethod | str) -> int:
-    """Record the copy of each as given (e.g. mailed after a batch print), all or none; returns how many.
+def record_given(ws: Workspace, copies: Sequence[DueCopy], on: date, method: GivenMethod | str) -> Saved[int]:
+    """Record the copy of each as given (e.g. mailed after a batch print), all or none; `value`: how many.
 
     Versions given meanwhile (another window, the CLI) are skipped, not an error. A refusal
     names the patient's MRN.

@@ -6,6 +6,7 @@ import json
 
 from caredesk.domain import audit as actions
 from caredesk.domain.practice import PracticeProfile
+from caredesk.services.changes import Changes, Kind
 from caredesk.services.workspace import Workspace
 
 KEY = "practice_profile"
@@ -23,12 +24,13 @@ def get_profile(ws: Workspace) -> PracticeProfile:
     return PracticeProfile.from_dict(data) if isinstance(data, dict) else PracticeProfile()
 
 
-def save_profile(ws: Workspace, profile: PracticeProfile) -> None:
+def save_profile(ws: Workspace, profile: PracticeProfile) -> Changes:
     """Saved and audited as a settings change (the values are staff and office details, not patients')."""
     with ws.uow() as uow:
         uow.meta.set(KEY, json.dumps(profile.as_dict(), ensure_ascii=False, sort_keys=True))
         uow.audit(actions.RECORD_CHANGED, "practice profile", "1", "")
         uow.commit()
+    return Changes(kinds=frozenset({Kind.PRACTICE}))
 
 
 def signature(ws: Workspace) -> str:

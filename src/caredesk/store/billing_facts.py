@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
@@ -28,11 +29,14 @@ class BillingFacts:
     minutes: dict[tuple[Program, StaffType], int] = field(default_factory=dict)
 
 
-def load(session: Session, month: Month) -> list[BillingFacts]:
-    """Every patient with an enrollment active on some day of the month, by family name."""
+def load(session: Session, month: Month, patient_ids: Collection[int] | None = None) -> list[BillingFacts]:
+    """Every patient with an enrollment active on some day of the month, by family name
+    (only those of `patient_ids` when given: the rows to recompute after a change)."""
     overlapping = (t.EnrollmentRow.start_date <= month.last_day) & or_(
         t.EnrollmentRow.end_date.is_(None), t.EnrollmentRow.end_date >= month.first_day
     )
+    if patient_ids is not None:
+        overlapping = overlapping & t.EnrollmentRow.patient_id.in_(list(patient_ids))
     enrollments: dict[int, list[Enrollment]] = defaultdict(list)
     for row in session.scalars(select(t.EnrollmentRow).where(overlapping).order_by(t.EnrollmentRow.id)):
         enrollments[row.patient_id].append(m.from_row(Enrollment, row))

@@ -12,6 +12,7 @@ from caredesk.errors import CareDeskError
 from caredesk.services import care_plans
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import InlineMessage, button, combo, date_edit, picked_date, user_message
+from caredesk.ui.common.hub import publish
 
 if TYPE_CHECKING:
     from caredesk.ui.careplan.preview import PlanPreview
@@ -100,10 +101,11 @@ class CopyPanel(QWidget):
         if self.ws is None or self.patient_id is None or self.version is None:
             return
         try:
-            care_plans.record_copy_given(
+            saved = care_plans.record_copy_given(
                 self.ws, self.patient_id, self.version.number, picked_date(self.given_on), self.method.currentText()
             )
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
             return
+        publish(saved.changes, self)
         self.recorded.emit(self.version.number)

@@ -12,7 +12,6 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Signal
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import GivenMethod
 from caredesk.errors import CareDeskError
 from caredesk.services import plan_printing
@@ -35,13 +35,14 @@ from caredesk.services.plan_printing import BatchOutcome, DueCopy
 from caredesk.services.workspace import Workspace
 from caredesk.ui.careplan.pdf_print import PrinterSink, new_printer
 from caredesk.ui.common.forms import InlineMessage, button, combo, date_edit, heading, picked_date, user_message
+from caredesk.ui.common.hub import publish
 from caredesk.ui.common.workers import ProgressRelay, TaskRunner, close_progress_dialog, progress_dialog
 
 log = logging.getLogger(__name__)
 
 
 def due_line(copy: DueCopy, tz) -> str:  # type: ignore[no-untyped-def]
-    finalized = copy.version.finalized_at.astimezone(tz).strftime("%m/%d/%Y")
+    finalized = us_date(copy.version.finalized_at.astimezone(tz).date())
     return f"{copy.name} · MRN {copy.mrn} · version {copy.version.number}, finalized {finalized}"
 
 
@@ -56,8 +57,6 @@ def outcome_text(outcome: BatchOutcome, verb: str) -> str:
 
 
 class DuePlansDialog(QDialog):
-    recorded = Signal(list)  # patient ids whose copies were recorded as given
-
     def __init__(self, ws: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Print all due care plans")
@@ -257,20 +256,20 @@ class DuePlansDialog(QDialog):
             return
         on = picked_date(self.given_on)
         try:
-            count = plan_printing.record_given(self.ws, self.sent, on, self.method.currentText())
+            saved = plan_printing.record_given(self.ws, self.sent, on, self.method.currentText())
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
             return
+        count = saved.value
         ids = [c.version.patient_id for c in self.sent]
         self.message.show_info(
-            f"Recorded {count} cop{'y' if count == 1 else 'ies'} as given "
-            f"({self.method.currentText()}, {on.strftime('%m/%d/%Y')})."
+            f"Recorded {count} cop{'y' if count == 1 else 'ies'} as given ({self.method.currentText()}, {us_date(on)})."
         )
         self.record_button.setEnabled(False)
         self.copies = [c for c in self.copies if c.version.patient_id not in set(ids)]
         self._show_copies()
         self.sent = []
-        self.recorded.emit(ids)
+        publish(saved.changes)
 
     def done(self, result: int) -> None:
         self._closed = True

@@ -31,12 +31,14 @@ from caredesk.domain.careplan_templates import TEMPLATES, problem_from_template,
 from caredesk.domain.patients import Chart
 from caredesk.errors import CareDeskError
 from caredesk.services import care_plans
+from caredesk.services.changes import Changes, Kind
 from caredesk.services.workspace import Workspace
 from caredesk.ui.careplan import commands as edit
 from caredesk.ui.careplan.commands import ContentCommand, Path
 from caredesk.ui.careplan.fields import ItemForm, PlanUndoKeys, SectionsForm
 from caredesk.ui.careplan.history import HistoryPanel
 from caredesk.ui.common.forms import InlineMessage, button, heading, user_message
+from caredesk.ui.common.hub import hub
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +56,14 @@ def item_label(path: Path, item: Any) -> str:
 
 
 class CarePlanEditor(QWidget):
+    """The chart's care-plan tab (a ChartTab: the shell hands it to the chart)."""
+
+    tab_title = "Care plan"
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName("Care plan editor")
+        hub().changed.connect(self._changed)
         self.ws: Workspace | None = None
         self.patient_id: int | None = None
         self.content = CarePlanContent()
@@ -176,6 +183,14 @@ class CarePlanEditor(QWidget):
         self._show(draft.content, ("p", 0) if draft.content.problems else None)
         self.history.load(ws, chart.patient.id)
         self.setEnabled(True)
+
+    def _changed(self, changes: Changes, source: object) -> None:
+        """Copies recorded or a version finalized elsewhere (the due batch, another tab):
+        the history shows it. The draft being edited is never reloaded under the user."""
+        if source is self.history or source is self.history.copy or self.patient_id not in changes.patients:
+            return
+        if changes.touches(Kind.CARE_PLAN):
+            self.history.refresh()
 
     def _build_template_menu(self, chart: Chart) -> None:
         # The patient's conditions suggest templates; those come first and link the code.

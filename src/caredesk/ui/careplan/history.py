@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.errors import CareDeskError
 from caredesk.services import care_plans, practice
@@ -20,14 +21,15 @@ from caredesk.services.care_plans import FinalizeRefused
 from caredesk.services.workspace import Workspace
 from caredesk.ui.careplan.copy_given import CopyPanel
 from caredesk.ui.common.forms import InlineMessage, button, heading, user_message
+from caredesk.ui.common.hub import publish
 
 log = logging.getLogger(__name__)
 
 
 def version_line(v: CarePlanVersion, tz) -> str:  # type: ignore[no-untyped-def]
-    when = v.finalized_at.astimezone(tz).strftime("%m/%d/%Y")
+    when = us_date(v.finalized_at.astimezone(tz).date())
     given = (
-        f"copy given {v.given_on.strftime('%m/%d/%Y')} ({v.given_method.value})"
+        f"copy given {us_date(v.given_on)} ({v.given_method.value})"
         if v.given_on is not None and v.given_method is not None
         else "copy not given yet"
     )
@@ -196,7 +198,7 @@ class HistoryPanel(QWidget):
             return
         self._set_problems([])
         try:
-            version = care_plans.finalize(self.ws, self.patient_id, practice.signature(self.ws))
+            finalized = care_plans.finalize(self.ws, self.patient_id, practice.signature(self.ws))
         except FinalizeRefused as exc:
             self.message.show_error("The plan cannot be finalized yet. Fix these first:")
             self._set_problems(exc.problems)
@@ -205,6 +207,8 @@ class HistoryPanel(QWidget):
             self.message.show_error(user_message(exc))
             return
         log.info("care plan version finalized")
+        version = finalized.value
+        publish(finalized.changes, self)
         self.message.show_info(f"Version {version.number} finalized.")
         self._reload(version.number)
         self.finalized.emit(version.number)

@@ -6,7 +6,9 @@ and no patient text lingers in a hidden widget.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,18 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caredesk.domain.calendar import age_on
+from caredesk.domain.calendar import age_on, us_date
 from caredesk.domain.patients import Chart, Observation, ObservationKind, Status
 from caredesk.services.workspace import Workspace
-from caredesk.ui.careplan.editor import CarePlanEditor
 from caredesk.ui.common import theme
+from caredesk.ui.common.chart_tab import ChartTab
 from caredesk.ui.common.forms import InlineMessage, heading, info_label
 
+T = TypeVar("T")
+
 PLACEHOLDER = "Select a patient in the list to open the chart."
-
-
-def us_date(day: date) -> str:
-    return day.strftime("%m/%d/%Y")
 
 
 def _number(value: float) -> str:
@@ -117,8 +117,11 @@ class SummaryTable(QTableWidget):
 
 
 class ChartView(QWidget):
-    def __init__(self, parent: QWidget | None = None):
+    """The chart: header, Summary tab, then the tabs other features hand in (`tabs`)."""
+
+    def __init__(self, tabs: Sequence[ChartTab] = (), parent: QWidget | None = None):
         super().__init__(parent)
+        self.feature_tabs: list[ChartTab] = list(tabs)
         self.setAccessibleName("Patient chart")
         self.patient_id: int | None = None
         self.pages = QStackedWidget()
@@ -144,8 +147,9 @@ class ChartView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Chart sections")
         self.tabs.addTab(self._build_summary(), "Summary")
-        self.care_plan = CarePlanEditor()
-        self.tabs.addTab(self.care_plan, "Care plan")
+        for tab in self.feature_tabs:
+            assert isinstance(tab, QWidget)
+            self.tabs.addTab(tab, tab.tab_title)
         cv.addWidget(self.tabs, 1)
         self.pages.addWidget(content)
         self.clear()
@@ -208,13 +212,24 @@ class ChartView(QWidget):
         return scroll
 
     # -- filling and clearing --------------------------------------------------
+    def tab(self, cls: type[T]) -> T:
+        """The feature tab of this class (e.g. the care-plan editor)."""
+        return next(t for t in self.feature_tabs if isinstance(t, cls))
+
     def show_chart(self, chart: Chart, today: date, workspace: Workspace | None = None) -> None:
-        """Fill the chart; with a workspace the care-plan tab opens the patient's draft too."""
+        """Fill the chart; with a workspace the feature tabs open the patient too."""
+        for tab in self.feature_tabs:
+            if workspace is not None:
+                tab.open(workspace, chart)  # the care plan saves the previous patient's draft first
+            else:
+                tab.clear()
+        self.fill(chart, today)
+        self.tabs.setCurrentIndex(0)
+        self.pages.setCurrentIndex(1)
+
+    def fill(self, chart: Chart, today: date) -> None:
+        """The header and the Summary tab (again after a change: the tab shown stays)."""
         p = chart.patient
-        if workspace is not None:
-            self.care_plan.open(workspace, chart)  # saves the previous patient's draft first
-        else:
-            self.care_plan.clear()
         self.patient_id = p.id
         self.message.clear()
         self.name.setText(f"{p.family_name}, {p.given_name}")
@@ -251,8 +266,6 @@ class ChartView(QWidget):
         self.observations.fill(latest_observations(chart.observations))
         for table, empty in self._empty.items():
             empty.setVisible(table.rowCount() == 0)
-        self.tabs.setCurrentIndex(0)
-        self.pages.setCurrentIndex(1)
 
     def show_message(self, text: str) -> None:
         self.clear()
@@ -261,7 +274,8 @@ class ChartView(QWidget):
     def clear(self) -> None:
         """Empty every widget that showed patient data and return to the placeholder."""
         self.patient_id = None
-        self.care_plan.clear()  # saves a pending draft while the store is still open
+        for tab in self.feature_tabs:
+            tab.clear()  # the care plan saves a pending draft while the store is still open
         for label in (self.name, self.preferred, self.identity, self.phones, self.programs, self.consent, self.status):
             label.clear()
             label.setAccessibleDescription("")

@@ -198,6 +198,6 @@ class AddPatientDialog(QDialog):
                 field.setFocus()
                 field.selectAll()
             return
-        self.saved = added.patient
+        self.saved = added.value
+        publish(added.changes)  # the list has the row before the dialog closes and selects it
         self.accept()
-        publish(added.changes)

@@ -13,12 +13,15 @@ from caredesk.services.changes import Changes
 
 
 class ChangeHub(QObject):
-    changed = Signal(object)  # Changes
+    changed = Signal(object, object)  # Changes, the publishing object (or None)
 
-    def publish(self, changes: Changes) -> None:
-        """Tell every page what a write changed; an empty change set is not sent."""
+    def publish(self, changes: Changes, source: object = None) -> None:
+        """Tell every page what a write changed; an empty change set is not sent.
+
+        `source` lets the page that made the change skip what it has already shown.
+        """
         if changes:
-            self.changed.emit(changes)
+            self.changed.emit(changes, source)
 
 
 _hub: ChangeHub | None = None
@@ -32,5 +35,5 @@ def hub() -> ChangeHub:
     return _hub
 
 
-def publish(changes: Changes) -> None:
-    hub().publish(changes)
+def publish(changes: Changes, source: object = None) -> None:
+    hub().publish(changes, source)

@@ -1,8 +1,10 @@
 """This month: who is billable, who still needs minutes, and the billing export.
 
-The report is read on the GUI thread (one query, ~15 ms for 170 patients); the CSV
-and PDF are written in the background with a progress dialog, so the window keeps
-painting. Cancelling a PDF stops it at the next page: nothing partial is written.
+The month's report is read in the background when the store opens or the month
+changes; after a write only the changed patients' rows are recomputed (the change
+hub). The CSV and PDF are written in the background with a progress dialog, so the
+window keeps painting. Cancelling a PDF stops it at the next page: nothing partial
+is written.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -27,9 +28,11 @@ from caredesk.domain.calendar import Month
 from caredesk.errors import CareDeskError
 from caredesk.services import billing_report
 from caredesk.services.billing_report import MonthReport
+from caredesk.services.changes import Changes, Kind
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common import theme
 from caredesk.ui.common.forms import InlineMessage, button, user_message
+from caredesk.ui.common.hub import hub
 from caredesk.ui.common.tables import row_table, segments
 from caredesk.ui.common.workers import ProgressRelay, TaskRunner, close_progress_dialog, progress_dialog
 from caredesk.ui.month.table_model import (
@@ -89,6 +92,10 @@ class _Progress(ProgressRelay):
         super().report(done, total)
 
 
+# What the month's rows read: minutes, programs and consent, chronic conditions, the patient.
+BILLING_KINDS = (Kind.TIME, Kind.ENROLLMENT, Kind.CLINICAL, Kind.PATIENT)
+
+
 class MonthPage(QWidget):
     title = "This month"
 
@@ -97,7 +104,12 @@ class MonthPage(QWidget):
         self.workspace: Workspace | None = None
         self.month: Month | None = None
         self.report: MonthReport | None = None
-        self.tasks = TaskRunner(self)
+        self.tasks = TaskRunner(self)  # exports
+        self.loader = TaskRunner(self)  # the month's report
+        self.loading = False
+        self._load_generation = 0
+        self._pending: set[int] = set()  # changed while the report was being read
+        hub().changed.connect(self._changed)
         self.progress: QProgressDialog | None = None
         self._progress: _Progress | None = None
         self.model = MonthTableModel(self)
@@ -169,6 +181,10 @@ class MonthPage(QWidget):
         if self._progress is not None:
             self._progress.cancelled = True
         self.tasks.wait()
+        self.loader.wait()
+        self._load_generation += 1  # a report still on its way is dropped
+        self.loading = False
+        self._pending.clear()
         self._close_progress()
         self.workspace, self.report = None, None
         self.model.clear()
@@ -189,19 +205,61 @@ class MonthPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the month's report in the background; the rows arrive on the GUI thread."""
         if self.workspace is None or self.month is None:
             return
         self.month_label.setText(month_title(self.month))
-        try:
-            self.report = billing_report.month_report(self.workspace, self.month)
-        except CareDeskError as exc:
+        ws, month = self.workspace, self.month
+        self._load_generation += 1
+        generation = self._load_generation
+        self.loading = True
+        self._pending.clear()
+
+        def done(report: MonthReport) -> None:
+            if generation != self._load_generation:
+                return
+            self.loading = False
+            self._show_report(report)
+            if self._pending:
+                ids, self._pending = set(self._pending), set()
+                self._refresh_rows(ids)
+
+        def failed(exc: BaseException) -> None:
+            if generation != self._load_generation:
+                return
+            self.loading = False
+            if not isinstance(exc, CareDeskError):
+                raise exc
             self.report = None
             self.model.clear()
             self.message.show_error(user_message(exc))
-            return
-        self.model.set_rows(self.report.rows)
-        self.totals.setText(totals_text(self.report))
+
+        self.loader.run(lambda: billing_report.month_report(ws, month), done, failed)
+
+    def _show_report(self, report: MonthReport) -> None:
+        self.report = report
+        self.model.set_rows(report.rows)
+        self.totals.setText(totals_text(report))
         self._update_counts()
+
+    def _changed(self, changes: Changes, _source: object) -> None:
+        """Minutes, programs, consent or conditions of some patients changed: recompute their rows."""
+        if self.workspace is None or not changes.patients or not changes.touches(*BILLING_KINDS):
+            return
+        if self.loading:
+            self._pending |= changes.patients
+            return
+        self._refresh_rows(changes.patients)
+
+    def _refresh_rows(self, patient_ids: set[int] | frozenset[int]) -> None:
+        if self.workspace is None or self.report is None:
+            return
+        try:
+            report = billing_report.refresh_rows(self.workspace, self.report, patient_ids)
+        except CareDeskError as exc:
+            self.message.show_error(user_message(exc))
+            return
+        self._show_report(report)
 
     def _step(self, delta: int) -> None:
         if self.month is not None and self.workspace is not None:
@@ -230,12 +288,6 @@ class MonthPage(QWidget):
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.shown.setText(f"Showing {shown} of {total} enrolled patients" if shown != total else "")
         self.shown.setVisible(shown != total)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        # Calls logged on the queue change this month's minutes: re-read when shown.
-        super().showEvent(event)
-        if self.workspace is not None and not self.tasks.busy:
-            self.refresh()
 
     # -- export ----------------------------------------------------------------
     def ask_csv(self) -> None:

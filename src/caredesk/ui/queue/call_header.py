@@ -11,9 +11,8 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
-from caredesk.domain.calendar import age_on
+from caredesk.domain.calendar import age_on, us_date
 from caredesk.domain.patients import Chart
-from caredesk.ui.chart.chart_view import us_date
 from caredesk.ui.common import theme
 from caredesk.ui.common.forms import button, info_label
 

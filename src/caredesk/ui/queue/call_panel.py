@@ -64,7 +64,6 @@ def clock_text(seconds: float) -> str:
 
 class CallPanel(QWidget):
     saved = Signal(object)  # CallLogged
-    time_logged = Signal(int)  # patient id, after minutes that were not a call
     timer_changed = Signal(bool)  # True while a timer is started (running or paused)
 
     def __init__(self, parent: QWidget | None = None):
@@ -211,7 +210,7 @@ class CallPanel(QWidget):
         return lay
 
     def log_other_time(self) -> LogTimeDialog | None:
-        """Open the time dialog for the shown patient; on save, say so and let the queue refresh."""
+        """Open the time dialog for the shown patient; on save, say so (the dialog tells the hub)."""
         pid = self.patient_id
         if self.workspace is None or pid is None:
             return None
@@ -224,7 +223,6 @@ class CallPanel(QWidget):
             if result == QDialog.DialogCode.Accepted and dialog.saved is not None:
                 entry = dialog.saved
                 self.message.show_info(f"Logged {entry.minutes} min of {entry.activity.value}.")
-                self.time_logged.emit(pid)
 
         dialog.finished.connect(done)
         dialog.open()

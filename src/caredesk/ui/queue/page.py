@@ -22,12 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from caredesk.errors import CareDeskError
-from caredesk.services.call_queue import CallQueue
+from caredesk.services.call_queue import CallQueue, QueueRow
 from caredesk.services.calls import CallLogged
+from caredesk.services.changes import Changes
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common import theme
 from caredesk.ui.common.forms import InlineMessage, user_message
+from caredesk.ui.common.hub import hub, publish
 from caredesk.ui.common.tables import row_table, segments
+from caredesk.ui.common.workers import TaskRunner
 from caredesk.ui.queue.call_panel import CallPanel
 from caredesk.ui.queue.delegates import ChipDelegate, MinutesBarDelegate, TwoLineDelegate
 from caredesk.ui.queue.table_model import (
@@ -86,11 +89,18 @@ class QueueTable(QTableView):
 class QueuePage(QWidget):
     title = "Today's queue"
     open_patient = Signal(int)  # "show the full chart" (the workspace view switches page)
+    ready = Signal()  # today's queue is built and on screen
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.workspace: Workspace | None = None
         self.queue: CallQueue | None = None
+        self.loader = TaskRunner(self)
+        self.loading = False  # today's queue is being built in the background
+        self._build_generation = 0
+        self._pending: set[int] = set()  # patients changed while the queue was being built
+        self._restore_id: int | None = None
+        hub().changed.connect(self._changed)
         self._syncing = False  # True while code, not the user, moves the current row
         self.model = QueueTableModel(self)
         self.proxy = QueueFilterProxy(self)
@@ -132,7 +142,6 @@ class QueuePage(QWidget):
 
         self.panel = CallPanel()
         self.panel.saved.connect(self._saved)
-        self.panel.time_logged.connect(self._time_logged)
         self.panel.timer_changed.connect(self._timer_changed)
         self.panel.header.open_chart.connect(self.open_patient)
         for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
@@ -161,20 +170,51 @@ class QueuePage(QWidget):
 
     # -- page protocol (see caredesk.ui.shell.workspace_view) -------------------------
     def load(self, workspace: Workspace) -> None:
+        """Build today's queue in the background; `ready` is emitted when it is on screen."""
         self.workspace = workspace
-        self.queue = CallQueue(workspace)
+        queue = self.queue = CallQueue(workspace)
         self.panel.set_workspace(workspace)
-        try:
-            rows = self.queue.build()
-        except CareDeskError as exc:
+        self._build_generation += 1
+        generation = self._build_generation
+        self.loading = True
+        self.notice.show_info("Building today's queue…")
+
+        def done(rows: list[QueueRow]) -> None:
+            if generation != self._build_generation:
+                return
+            self._built(rows)
+
+        def failed(exc: BaseException) -> None:
+            if generation != self._build_generation:
+                return
+            if not isinstance(exc, CareDeskError):
+                self.loading = False
+                raise exc
             self.notice.show_error(user_message(exc))
-            rows = []
+            self._built([])
+
+        self.loader.run(queue.build, done, failed)
+
+    def _built(self, rows: list[QueueRow]) -> None:
+        self.loading = False
+        if self.notice.text() == "Building today's queue…":
+            self.notice.clear()
+        pending, self._pending = self._pending, set()
+        if pending and self.queue is not None:
+            rows = self.queue.refresh(pending)
         self._set_rows(rows)
-        if self.proxy.rowCount():
+        restore, self._restore_id = self._restore_id, None
+        if not (restore is not None and self.select_patient(restore)) and self.proxy.rowCount():
             self.table.select_row(0)
+        self.ready.emit()
 
     def clear(self) -> None:
         """On lock: the timer stops and every row, name and note leaves the widgets."""
+        self.loader.wait()  # a build in progress finishes before the store closes
+        self._build_generation += 1  # ... and its rows are dropped
+        self.loading = False
+        self._pending.clear()
+        self._restore_id = None
         self.panel.clear()
         self.panel.set_workspace(None)
         self.workspace, self.queue = None, None
@@ -192,7 +232,11 @@ class QueuePage(QWidget):
         return self.panel.patient_id
 
     def restore(self, patient_id: int | None) -> None:
-        if patient_id is not None:
+        if patient_id is None:
+            return
+        if self.loading:
+            self._restore_id = patient_id
+        else:
             self.select_patient(patient_id)
 
     # -- actions ---------------------------------------------------------------
@@ -260,8 +304,13 @@ class QueuePage(QWidget):
             self.notice.clear()
 
     def _saved(self, result: CallLogged) -> None:
-        """Re-rank after a call: only the changed patients are re-read; move on to the next."""
+        """Re-rank after a call: only the changed patients are re-read; move on to the next.
+        The other pages hear of the call through the hub."""
         if self.queue is None or self.workspace is None:
+            return
+        if self.loading:  # the build in progress reads it; re-score once it is done
+            self._pending |= result.patient_ids
+            publish(result.changes, self)
             return
         pid = next(iter(result.patient_ids))
         following = self._following(pid)
@@ -270,6 +319,7 @@ class QueuePage(QWidget):
         except CareDeskError as exc:
             self.notice.show_error(user_message(exc))
             return
+        publish(result.changes, self)
         self._set_rows(rows)
         target = next((p for p in following if self.proxy.proxy_row(p) is not None), None)
         if target is not None:
@@ -279,12 +329,16 @@ class QueuePage(QWidget):
         self.notice.show_info(self._saved_text(result))
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _time_logged(self, pid: int) -> None:
-        """Typed minutes change the patient's bar and maybe their place; the selection stays."""
-        if self.queue is None:
+    def _changed(self, changes: Changes, source: object) -> None:
+        """A write elsewhere (a patient added, time logged, a plan finalized, a stay entered):
+        re-score exactly those patients; the selection stays."""
+        if source is self or self.queue is None or not changes.patients:
+            return
+        if self.loading:
+            self._pending |= changes.patients
             return
         try:
-            rows = self.queue.refresh({pid})
+            rows = self.queue.refresh(changes.patients)
         except CareDeskError as exc:
             self.notice.show_error(user_message(exc))
             return

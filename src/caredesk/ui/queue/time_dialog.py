@@ -22,6 +22,7 @@ from caredesk.errors import CareDeskError
 from caredesk.services.calls import log_time
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import InlineMessage, heading, user_message
+from caredesk.ui.common.hub import publish
 
 # A call's minutes are logged with the call itself; this dialog is for everything else.
 ACTIVITIES = [a for a in Activity if a is not Activity.CALL]
@@ -96,7 +97,7 @@ class LogTimeDialog(QDialog):
 
     def submit(self) -> None:
         try:
-            self.saved = log_time(
+            logged = log_time(
                 self.workspace,
                 self.patient_id,
                 minutes=self.minutes.value(),
@@ -109,4 +110,6 @@ class LogTimeDialog(QDialog):
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
             return
+        self.saved = logged.value
+        publish(logged.changes)
         self.accept()

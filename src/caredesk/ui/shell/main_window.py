@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self.update_edit_menu()
 
     def _plan_editor(self) -> CarePlanEditor:
-        return self.view.page(PatientsPage).chart.care_plan
+        return self.view.page(PatientsPage).chart.tab(CarePlanEditor)
 
     def update_edit_menu(self) -> None:
         """Undo/redo apply to the care plan on screen, and only while it is on screen."""
@@ -128,13 +128,7 @@ class MainWindow(QMainWindow):
             return None
         from caredesk.ui.careplan.due_plans import DuePlansDialog  # QtPdf and printing load on first use
 
-        dialog = DuePlansDialog(self.workspace, self)
-        dialog.recorded.connect(self._copies_recorded)
-        return self._open_modal(dialog)
-
-    def _copies_recorded(self, patient_ids: list[int]) -> None:
-        if self._plan_editor().patient_id in patient_ids:
-            self._plan_editor().history.refresh()
+        return self._open_modal(DuePlansDialog(self.workspace, self))
 
     def _restore_window(self) -> None:
         geometry = self.settings.window_geometry()
@@ -155,17 +149,29 @@ class MainWindow(QMainWindow):
             return
         self.workspace = workspace
         self.is_demo = is_demo
+        # The pages read in the background; the unlock panel shows progress until
+        # today's queue is ready, and the window keeps painting meanwhile.
+        queue = self.view.page(QueuePage)
+        queue.ready.connect(self._show_workspace, Qt.ConnectionType.SingleShotConnection)
+        self.unlock_panel.busy.show_work(
+            "Opening your panel", "Building today's queue: who to call and why. This takes a moment."
+        )
+        self.unlock_panel.setCurrentWidget(self.unlock_panel.busy)
         self.view.load(workspace, demo=is_demo)
         saved, self._saved_selection = self._saved_selection, None
         if saved is not None and saved[0] == workspace.folder_path:
             self.view.restore(saved[1])
-        self.stack.setCurrentWidget(self.view)
         self.lock_action.setEnabled(True)
         self.due_plans_action.setEnabled(True)
         self.practice_action.setEnabled(True)
         self.setWindowTitle(DEMO_TITLE if is_demo else TITLE)
         self.idle.start()
-        log.info("workspace shown")
+        log.info("workspace opened")
+
+    def _show_workspace(self) -> None:
+        if self.workspace is not None:
+            self.stack.setCurrentWidget(self.view)
+            log.info("workspace shown")
 
     def lock(self) -> None:
         if self._locking or self.workspace is None:

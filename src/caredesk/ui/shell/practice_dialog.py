@@ -11,6 +11,7 @@ from caredesk.errors import CareDeskError
 from caredesk.services import practice
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import InlineMessage, dialog_buttons, heading, user_message
+from caredesk.ui.common.hub import publish
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +68,10 @@ class PracticeDialog(QDialog):
         """Checked whole (the message names the field) and saved, or nothing is saved."""
         try:
             profile = PracticeProfile(**{name: edit.text() for name, edit in self.fields.items()})
-            practice.save_profile(self.ws, profile)
+            changes = practice.save_profile(self.ws, profile)
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
             return
         log.info("practice details saved")
         self.accept()
+        publish(changes)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QStackedWidget, QVBoxLayout, QWidget
 
 from caredesk.services.workspace import Workspace
+from caredesk.ui.careplan.editor import CarePlanEditor
 from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.month.page import MonthPage
 from caredesk.ui.queue.page import QueuePage
@@ -30,7 +31,8 @@ class Page(Protocol):
     def restore(self, selection: Any) -> None: ...
 
 
-PAGES: list[Callable[[], QWidget]] = [QueuePage, PatientsPage, MonthPage]
+# The shell composes the features: the chart gets the care-plan editor as a tab.
+PAGES: list[Callable[[], QWidget]] = [QueuePage, lambda: PatientsPage([CarePlanEditor()]), MonthPage]
 
 
 class WorkspaceView(QWidget):
