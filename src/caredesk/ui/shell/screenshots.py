@@ -195,7 +195,7 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
             shots.append(shoot(window, out, "03-recovery-code"))
             panel.code.saved.setChecked(True)
             panel.code.continue_button.click()
-            wait_for(lambda: window.workspace is not None)
+            wait_for(lambda: window.central_page() is window.view)
             window.lock()
         panel.show_unlock()
         shots.append(shoot(window, out, "04-unlock"))
@@ -207,6 +207,10 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
         else:
             panel.welcome.demo_button.click()
         wait_for(lambda: window.workspace is not None, timeout=120)
+        if window.central_page() is panel and panel.currentWidget() is panel.busy:
+            shots.append(shoot(window, out, "04b-opening-panel"))  # while today's queue is built
+        wait_for(lambda: window.central_page() is window.view, timeout=120)
+        wait_for(lambda: not any(getattr(p, "loading", False) for p in window.view.pages), timeout=120)
         ws = window.workspace
         shots += shoot_queue(window, out)
         shots += shoot_month(window, out)
