@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from caredesk.demo.clinic import Clinic
 from caredesk.demo.profile import Profile
 from caredesk.domain.contacts import Activity, Channel, Contact, Outcome, StaffType, TimeEntry
-from caredesk.domain.coordination import Complexity, Task, TaskStatus, Transition
+from caredesk.domain.coordination import Complexity, Task, TaskKind, TaskStatus, Transition
 from caredesk.domain.patients import RiskTier
 
 # Days between calls: about the SPEC cadence of 7 / 14 / 30 days for high / medium / low risk.
@@ -60,15 +60,15 @@ _OTHER_WORK = (
     (Activity.DOCUMENTATION, "Outside records reviewed."),
 )
 _TASKS = (
-    ("Call pharmacy about refill", "general"),
-    ("Fax care plan to specialist", "general"),
-    ("Schedule A1c lab draw", "follow-up"),
-    ("Confirm transportation for appointment", "general"),
-    ("Mail care plan copy", "letter"),
-    ("Check on glucometer strip order", "general"),
-    ("Follow up on community referral", "referral"),
-    ("Request hospital discharge summary", "general"),
-    ("Call back about specialist appointment", "follow-up"),
+    ("Call pharmacy about refill", TaskKind.GENERAL),
+    ("Fax care plan to specialist", TaskKind.GENERAL),
+    ("Schedule A1c lab draw", TaskKind.FOLLOW_UP),
+    ("Confirm transportation for appointment", TaskKind.GENERAL),
+    ("Mail care plan copy", TaskKind.LETTER),
+    ("Check on glucometer strip order", TaskKind.GENERAL),
+    ("Follow up on community referral", TaskKind.REFERRAL),
+    ("Request hospital discharge summary", TaskKind.GENERAL),
+    ("Call back about specialist appointment", TaskKind.FOLLOW_UP),
 )
 
 

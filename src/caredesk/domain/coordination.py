@@ -16,13 +16,22 @@ class TaskStatus(str, Enum):
     CANCELLED = "cancelled"
 
 
+class TaskKind(str, Enum):
+    """What a task is for; the value is what the store holds."""
+
+    GENERAL = "general"
+    LETTER = "letter"  # proposed after three unanswered calls in a month
+    FOLLOW_UP = "follow-up"
+    REFERRAL = "referral"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Task:
     patient_id: int
     title: str
     due: date | None = None
     status: TaskStatus = TaskStatus.OPEN
-    kind: str = "general"  # general / letter / follow-up / referral ...
+    kind: TaskKind = TaskKind.GENERAL
     created_at: datetime | None = None
     done_at: datetime | None = None
     id: int | None = None
@@ -30,7 +39,7 @@ class Task:
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", checks.required_text("task", self.title))
         object.__setattr__(self, "status", checks.one_of("task status", self.status, TaskStatus))
-        object.__setattr__(self, "kind", checks.required_text("task kind", self.kind, max_len=30))
+        object.__setattr__(self, "kind", checks.one_of("task kind", self.kind, TaskKind))
         if self.due is not None:
             checks.a_date("due date", self.due)
 

@@ -9,7 +9,7 @@ from caredesk.domain import attempts, billing, checks
 from caredesk.domain import audit as actions
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import Activity, Channel, Contact, Outcome, StaffType, TimeEntry
-from caredesk.domain.coordination import Task
+from caredesk.domain.coordination import Task, TaskKind, TaskStatus
 from caredesk.domain.patients import Program, Status
 from caredesk.domain.workdays import US_FEDERAL
 from caredesk.errors import NotFound, ValidationError
@@ -179,14 +179,16 @@ def _letter_task(uow, patient_id: int, contact: Contact, day: date, ws: Workspac
     recent = [c for c in uow.contacts.for_patient(patient_id) if month.contains(c.at.astimezone(ws.tz).date())]
     if not attempts.letter_proposed(recent, month, ws.tz):
         return None
-    open_letters = [t for t in uow.tasks.for_patient(patient_id) if t.kind == "letter" and t.status.value == "open"]
+    open_letters = [
+        t for t in uow.tasks.for_patient(patient_id) if t.kind is TaskKind.LETTER and t.status is TaskStatus.OPEN
+    ]
     if open_letters:
         return None
     task = uow.tasks.add(
         Task(
             patient_id=patient_id,
             title=LETTER_TASK,
-            kind="letter",
+            kind=TaskKind.LETTER,
             due=US_FEDERAL.next_business_day(day),
             created_at=ws.clock.now(),
         )

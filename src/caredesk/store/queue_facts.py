@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import Contact, Outcome, StaffType
-from caredesk.domain.coordination import Assessment, Task, Transition
+from caredesk.domain.coordination import Assessment, Instrument, ReferralStatus, Task, TaskStatus, Transition
 from caredesk.domain.patients import Enrollment, ObservationKind, Program, RiskTier, Status
 from caredesk.domain.queue import PatientFacts, Reading
 from caredesk.store import mapping as m
@@ -23,7 +23,7 @@ from caredesk.store import models as t
 
 CONTACT_DAYS = 75  # enough for this month, last month and a follow-up set before that
 TRANSITION_DAYS = 45
-OPEN_REFERRAL = ("proposed", "sent", "accepted")
+OPEN_REFERRAL = (ReferralStatus.PROPOSED.value, ReferralStatus.SENT.value, ReferralStatus.ACCEPTED.value)
 
 
 def load(session: Session, as_of: date, patient_ids: list[int] | None = None) -> list[PatientFacts]:
@@ -87,7 +87,7 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
         ).all()
     )
     tasks = by_patient(
-        select(t.TaskRow.__table__).where(t.TaskRow.status == "open", scoped(t.TaskRow.patient_id)),
+        select(t.TaskRow.__table__).where(t.TaskRow.status == TaskStatus.OPEN.value, scoped(t.TaskRow.patient_id)),
         lambda r: m.from_row(Task, r),
     )
     transitions = by_patient(
@@ -96,8 +96,8 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
         .where(t.TransitionRow.discharged_on <= as_of, scoped(t.TransitionRow.patient_id)),
         lambda r: m.from_row(Transition, r),
     )
-    phq9 = _latest_assessments(session, "PHQ-9", as_of, ids if patient_ids is not None else None)
-    social = _latest_assessments(session, "social needs", as_of, ids if patient_ids is not None else None)
+    phq9 = _latest_assessments(session, Instrument.PHQ9, as_of, ids if patient_ids is not None else None)
+    social = _latest_assessments(session, Instrument.SOCIAL_NEEDS, as_of, ids if patient_ids is not None else None)
     referrals = set(
         session.scalars(
             select(t.ReferralRow.patient_id).where(
@@ -134,17 +134,19 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
     ]
 
 
-def _latest_assessments(session: Session, instrument: str, as_of: date, ids: list[int] | None) -> dict[int, Assessment]:
+def _latest_assessments(
+    session: Session, instrument: Instrument, as_of: date, ids: list[int] | None
+) -> dict[int, Assessment]:
     latest = (
         select(t.AssessmentRow.patient_id, func.max(t.AssessmentRow.taken_on).label("on"))
-        .where(t.AssessmentRow.instrument == instrument, t.AssessmentRow.taken_on <= as_of)
+        .where(t.AssessmentRow.instrument == instrument.value, t.AssessmentRow.taken_on <= as_of)
         .group_by(t.AssessmentRow.patient_id)
         .subquery()
     )
     stmt = (
         select(t.AssessmentRow)
         .join(latest, and_(t.AssessmentRow.patient_id == latest.c.patient_id, t.AssessmentRow.taken_on == latest.c.on))
-        .where(t.AssessmentRow.instrument == instrument)
+        .where(t.AssessmentRow.instrument == instrument.value)
     )
     if ids is not None:
         stmt = stmt.where(t.AssessmentRow.patient_id.in_(ids))
