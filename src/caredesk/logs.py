@@ -15,21 +15,24 @@ from types import TracebackType
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+class _CareDeskLog(logging.handlers.RotatingFileHandler):
+    """CareDesk's own file handler: configuring again replaces it instead of adding a second."""
+
+
 def configure(log_dir: Path, level: int = logging.INFO) -> Path | None:
     """Rotating file log in log_dir; returns its path, or None if the folder is not writable."""
     try:
         log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = log_dir / "caredesk.log"
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler = _CareDeskLog(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter(FORMAT))
     root = logging.getLogger()
     root.setLevel(level)
-    for old in [h for h in root.handlers if getattr(h, "_caredesk", False)]:
+    for old in [h for h in root.handlers if isinstance(h, _CareDeskLog)]:
         root.removeHandler(old)
         old.close()
-    handler._caredesk = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     # SQLAlchemy's engine logger would print statements; parameters are hidden anyway.
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)

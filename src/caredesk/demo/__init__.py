@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
+from typing import Any
 
 from caredesk.demo import careplans, clinical, community, history, names, screens
 from caredesk.demo.clinic import Clinic
@@ -80,7 +82,7 @@ def generate_panel(*, patients: int = 170, seed: int = 1, years: int = 1, today:
     no_consent = {p.pid for p in rng.sample(active, min(len(active), round(_SHARE_NO_CONSENT * patients)))}
     recent = _recent_discharges(rng, active, patients)
 
-    out: dict[str, list] = {name: [] for name in DemoPanel.__dataclass_fields__}
+    out: dict[str, list[Any]] = {name: [] for name in DemoPanel.__dataclass_fields__}
     out["resources"] = community.resources()
     contact_ids = itertools.count(1)
     for prof in profiles:
@@ -135,7 +137,7 @@ def _recent_discharges(rng: random.Random, active: list[Profile], patients: int)
 
     def key(prof: Profile) -> float:
         w = weight[prof.tier] + (2 if {"hf", "lung"} & set(prof.keys) else 0)
-        return rng.random() ** (1 / w)
+        return float(rng.random() ** (1 / w))
 
     return {p.pid for p in sorted(active, key=key, reverse=True)[:count]}
 
@@ -159,7 +161,7 @@ def _enrollments(rng: random.Random, prof: Profile, pcp: str, no_consent: bool) 
     for program, start in programs:
         if start > prof.last:
             continue
-        consent = min(prof.last, start + timedelta(days=rng.randint(0, 14)))
+        consent: date | None = min(prof.last, start + timedelta(days=rng.randint(0, 14)))
         if no_consent and program is main:
             consent = None
         method = (ConsentMethod.VERBAL if rng.random() < 0.6 else ConsentMethod.WRITTEN) if consent else None
@@ -184,7 +186,6 @@ def _patient(rng: random.Random, prof: Profile, today: date, pcp: str) -> Patien
         phones.append(Phone(number=names.mobile_phone(pid), kind="mobile"))
     if not phones or rng.random() < 0.45:
         phones.append(Phone(number=names.home_phone(pid), kind="home"))
-    payers, weights = zip(*_PAYERS, strict=False)
     return Patient(
         id=pid,
         mrn=f"DM{pid:06d}",
@@ -198,7 +199,7 @@ def _patient(rng: random.Random, prof: Profile, today: date, pcp: str) -> Patien
         address=names.address(rng),
         call_window=names.call_window(rng),
         pcp=pcp,
-        payer=rng.choices(payers, weights)[0],
+        payer=rng.choices([name for name, _ in _PAYERS], [weight for _, weight in _PAYERS])[0],
         status=prof.status,
         risk_tier=prof.tier,
     )
@@ -211,8 +212,8 @@ def _build(
     today: date,
     no_consent: bool,
     recent: bool,
-    contact_ids: itertools.count,
-    out: dict[str, list],
+    contact_ids: Iterator[int],
+    out: dict[str, list[Any]],
 ) -> None:
     """Every record of one patient, in a fixed order so the random stream stays reproducible."""
     assert prof.start is not None and prof.first is not None and prof.last is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -299,7 +300,7 @@ def _clamp(value: float, low: float, high: float) -> float:
     return min(high, max(low, value))
 
 
-def _days(rng: random.Random, first: date, last: date, gap: tuple[int, int]):
+def _days(rng: random.Random, first: date, last: date, gap: tuple[int, int]) -> Iterator[date]:
     """Reading days from `first` to `last`, spaced by a random gap in days."""
     day = first + timedelta(days=rng.randint(0, gap[1]))
     while day <= last:

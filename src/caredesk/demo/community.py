@@ -43,6 +43,7 @@ def referrals(rng: random.Random, screen: Assessment, pool: list[CommunityResour
         if not answer or not matching or rng.random() >= 0.75:
             continue
         resource = rng.choice(matching)
+        assert resource.id is not None  # resources() numbers them
         opened = min(last, screen.taken_on + timedelta(days=rng.randint(0, 5)))
         age = (last - opened).days
         if age < 14:

@@ -75,7 +75,7 @@ class CarePlanContent:
     next_review: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+        return {name: _jsonable(value) for name, value in asdict(self).items()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CarePlanContent:

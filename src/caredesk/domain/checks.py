@@ -34,7 +34,7 @@ def one_of(field: str, value: object, enum: type[E]) -> E:
     try:
         return enum(value)
     except ValueError:
-        allowed = ", ".join(m.value for m in enum)  # type: ignore[attr-defined]
+        allowed = ", ".join(str(m.value) for m in enum)
         raise ValidationError(field, f"must be one of: {allowed}") from None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape, letter
@@ -15,6 +16,9 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 from caredesk.domain.calendar import us_date
 from caredesk.pdf import fonts
 from caredesk.pdf.paging import PageCountCanvas
+
+if TYPE_CHECKING:  # only for the annotation: the service imports this module when it renders
+    from caredesk.services.billing_report import MonthReport
 
 FOOTER = "Confidential: contains protected health information. Handle and dispose of securely."
 HEADERS = (
@@ -39,7 +43,7 @@ class _NumberedCanvas(PageCountCanvas):
         self.drawRightString(landscape(letter)[0] - 0.5 * inch, 0.4 * inch, f"Page {page} of {total}")
 
 
-def render(report, *, generated: datetime, progress: Callable[[int, int], None] | None = None) -> bytes:  # type: ignore[no-untyped-def]
+def render(report: MonthReport, *, generated: datetime, progress: Callable[[int, int], None] | None = None) -> bytes:
     """The report as PDF bytes. `progress(done, total)` is called as rows are laid out."""
     fonts.register()
     body = ParagraphStyle("body", fontName=fonts.REGULAR, fontSize=8, leading=10)

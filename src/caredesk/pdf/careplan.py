@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -233,7 +234,7 @@ def intervention_words(item: Intervention) -> tuple[str, str]:
 class _PlanCanvas(PageCountCanvas):
     """'Page x of y' beside the patient's name and birth date on every page."""
 
-    def __init__(self, *args, header: tuple[str, str], small: str, header_size: float, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, header: tuple[str, str], small: str, header_size: float, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._header = header
         self._small = small
@@ -435,7 +436,7 @@ def _story(
 
 def _height(f: Flowable) -> float:
     _, h = f.wrap(TEXT_W, PAGE_H)
-    return h + f.getSpaceBefore() + f.getSpaceAfter()
+    return float(h + f.getSpaceBefore() + f.getSpaceAfter())
 
 
 def _call_rows(c: PlanContacts) -> list[tuple[str, str, str]]:

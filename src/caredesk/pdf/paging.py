@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.pdfgen.canvas import Canvas
 
 
-class PageCountCanvas(Canvas):
+# reportlab ships no type information, so mypy sees Canvas as Any.
+class PageCountCanvas(Canvas):  # type: ignore[misc]
     """Two passes, so every page can say 'Page x of y'. Subclasses draw in `decorate`."""
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
+        self._pages: list[dict[str, Any]] = []  # each page's canvas state
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))

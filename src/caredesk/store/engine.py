@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import QueuePool
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 from caredesk.errors import StoreError, WrongSecret
 
@@ -56,11 +56,11 @@ def open_engine(path: Path, key: bytes) -> Engine:
     # pysqlite's own transaction handling defers BEGIN; emit it ourselves so reads
     # inside a unit of work see one snapshot (SQLAlchemy's documented recipe).
     @event.listens_for(engine, "connect")
-    def _no_implicit_begin(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+    def _no_implicit_begin(dbapi_conn: sqlcipher.Connection, _record: ConnectionPoolEntry) -> None:
         dbapi_conn.isolation_level = None
 
     @event.listens_for(engine, "begin")
-    def _begin(conn):  # type: ignore[no-untyped-def]
+    def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN")
 
     return engine

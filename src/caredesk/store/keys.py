@@ -17,6 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -32,6 +33,8 @@ DATA_KEY_BYTES = 32
 MIN_PASSPHRASE = 10
 # Crockford base32: no I, L, O, U, so a printed code is hard to misread.
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# A JSON object as read from or written to the key file (KDF parameters, a slot).
+JsonObject = dict[str, Any]
 
 
 def check_passphrase_rules(passphrase: str) -> None:
@@ -87,7 +90,7 @@ def new_recovery_code() -> str:
 
 def normalize_recovery_code(text: str) -> bytes:
     cleaned = "".join(ch for ch in text.upper() if ch not in " -\t\n")
-    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    cleaned = cleaned.translate(str.maketrans("OIL", "011"))
     if len(cleaned) != 25 or any(ch not in _CROCKFORD for ch in cleaned):
         raise ValidationError("recovery code", "must be the 25 letters and digits shown when the store was created")
     return cleaned.encode("ascii")
@@ -105,15 +108,15 @@ def _unb64(text: str) -> bytes:
 class Slot:
     """One wrapping of the data key."""
 
-    kdf: dict
+    kdf: JsonObject
     nonce: bytes
     wrapped: bytes
 
-    def to_json(self) -> dict:
+    def to_json(self) -> JsonObject:
         return {"kdf": self.kdf, "nonce": _b64(self.nonce), "wrapped": _b64(self.wrapped)}
 
     @classmethod
-    def from_json(cls, data: dict) -> Slot:
+    def from_json(cls, data: JsonObject) -> Slot:
         return cls(kdf=dict(data["kdf"]), nonce=_unb64(data["nonce"]), wrapped=_unb64(data["wrapped"]))
 
 
@@ -121,16 +124,16 @@ def _aad(store_id: str, slot: str) -> bytes:
     return f"{FORMAT}/v{VERSION}/{store_id}/{slot}".encode("ascii")
 
 
-def _passphrase_kek(passphrase: str, kdf: dict) -> bytes:
+def _passphrase_kek(passphrase: str, kdf: JsonObject) -> bytes:
     params = KdfParams(iterations=int(kdf["iterations"]), memory_kib=int(kdf["memory_kib"]), lanes=int(kdf["lanes"]))
     return params.derive(passphrase.encode("utf-8"), _unb64(kdf["salt"]))
 
 
-def _recovery_kek(code: bytes, kdf: dict) -> bytes:
+def _recovery_kek(code: bytes, kdf: JsonObject) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=_unb64(kdf["salt"]), info=b"caredesk recovery").derive(code)
 
 
-def _wrap(kek: bytes, data_key: bytes, aad: bytes, kdf: dict) -> Slot:
+def _wrap(kek: bytes, data_key: bytes, aad: bytes, kdf: JsonObject) -> Slot:
     nonce = secrets.token_bytes(12)
     return Slot(kdf=kdf, nonce=nonce, wrapped=AESGCM(kek).encrypt(nonce, data_key, aad))
 
@@ -145,6 +148,23 @@ def _unwrap(kek: bytes, slot: Slot, aad: bytes, what: str) -> bytes:
     return key
 
 
+def _passphrase_slot(store_id: str, data_key: bytes, passphrase: str, params: KdfParams) -> Slot:
+    kdf: JsonObject = {
+        "name": "argon2id",
+        "salt": _b64(secrets.token_bytes(16)),
+        "iterations": params.iterations,
+        "memory_kib": params.memory_kib,
+        "lanes": params.lanes,
+    }
+    return _wrap(_passphrase_kek(passphrase, kdf), data_key, _aad(store_id, "passphrase"), kdf)
+
+
+def _recovery_slot(store_id: str, data_key: bytes, recovery_code: str) -> Slot:
+    kdf: JsonObject = {"name": "hkdf-sha256", "salt": _b64(secrets.token_bytes(16))}
+    code = normalize_recovery_code(recovery_code)
+    return _wrap(_recovery_kek(code, kdf), data_key, _aad(store_id, "recovery"), kdf)
+
+
 @dataclass(frozen=True, slots=True)
 class KeyFile:
     store_id: str
@@ -155,26 +175,18 @@ class KeyFile:
     def create(cls, data_key: bytes, passphrase: str, recovery_code: str, params: KdfParams) -> KeyFile:
         check_passphrase_rules(passphrase)
         store_id = uuid.uuid4().hex
-        blank = cls(store_id=store_id, passphrase=None, recovery=None)  # type: ignore[arg-type]
-        return blank.with_passphrase(data_key, passphrase, params).with_recovery(data_key, recovery_code)
+        return cls(
+            store_id=store_id,
+            passphrase=_passphrase_slot(store_id, data_key, passphrase, params),
+            recovery=_recovery_slot(store_id, data_key, recovery_code),
+        )
 
     def with_passphrase(self, data_key: bytes, passphrase: str, params: KdfParams) -> KeyFile:
         check_passphrase_rules(passphrase)
-        kdf = {
-            "name": "argon2id",
-            "salt": _b64(secrets.token_bytes(16)),
-            "iterations": params.iterations,
-            "memory_kib": params.memory_kib,
-            "lanes": params.lanes,
-        }
-        slot = _wrap(_passphrase_kek(passphrase, kdf), data_key, _aad(self.store_id, "passphrase"), kdf)
-        return replace(self, passphrase=slot)
+        return replace(self, passphrase=_passphrase_slot(self.store_id, data_key, passphrase, params))
 
     def with_recovery(self, data_key: bytes, recovery_code: str) -> KeyFile:
-        kdf = {"name": "hkdf-sha256", "salt": _b64(secrets.token_bytes(16))}
-        code = normalize_recovery_code(recovery_code)
-        slot = _wrap(_recovery_kek(code, kdf), data_key, _aad(self.store_id, "recovery"), kdf)
-        return replace(self, recovery=slot)
+        return replace(self, recovery=_recovery_slot(self.store_id, data_key, recovery_code))
 
     def unwrap_with_passphrase(self, passphrase: str) -> bytes:
         kek = _passphrase_kek(passphrase, self.passphrase.kdf)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import fields
 from enum import Enum
-from functools import cache
 from typing import Any, TypeVar
 
 from caredesk.domain.careplan import CarePlanContent, CarePlanDraft, CarePlanVersion
@@ -27,9 +26,16 @@ def values_of(obj: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     return out
 
 
-@cache
+# Field names per record class, computed once (a plain dict: mypy does not see type[T] as
+# hashable, so functools.cache would need an ignore at the call).
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 def from_row(cls: type[T], row: Any, **extra: Any) -> T:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, func, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Row, Select, and_, func, select, true
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import Contact, Outcome, StaffType
@@ -23,6 +25,10 @@ from caredesk.store import models as t
 
 CONTACT_DAYS = 75  # enough for this month, last month and a follow-up set before that
 TRANSITION_DAYS = 45
+R = TypeVar("R")
+# Narrows a query to the patients asked for: `scoped(Row.patient_id)`.
+Scope = Callable[[InstrumentedAttribute[int]], ColumnElement[bool]]
+
 OPEN_REFERRAL = (ReferralStatus.PROPOSED.value, ReferralStatus.SENT.value, ReferralStatus.ACCEPTED.value)
 
 
@@ -39,14 +45,14 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
     if not ids:
         return []
 
-    def by_patient(stmt, convert):  # type: ignore[no-untyped-def]
+    def by_patient(stmt: Select[Any], convert: Callable[[Row[Any]], R]) -> dict[int, list[R]]:
         # Plain rows, not ORM instances: a third of the time for thousands of contacts.
-        out = defaultdict(list)
+        out: dict[int, list[R]] = defaultdict(list)
         for row in session.execute(stmt):
             out[row.patient_id].append(convert(row))
         return out
 
-    def scoped(col):  # type: ignore[no-untyped-def]
+    def scoped(col: InstrumentedAttribute[int]) -> ColumnElement[bool]:
         return col.in_(ids) if patient_ids is not None else true()
 
     enrollments = by_patient(
@@ -154,7 +160,7 @@ def _latest_assessments(
     return {r.patient_id: m.assessment_from_row(r) for r in session.scalars(stmt.order_by(t.AssessmentRow.id))}
 
 
-def _latest_reading(session: Session, kind: ObservationKind, as_of: date, scoped) -> dict[int, Reading]:  # type: ignore[no-untyped-def]
+def _latest_reading(session: Session, kind: ObservationKind, as_of: date, scoped: Scope) -> dict[int, Reading]:
     latest = (
         select(t.ObservationRow.patient_id, func.max(t.ObservationRow.observed_on).label("on"))
         .where(t.ObservationRow.kind == kind.value, t.ObservationRow.observed_on <= as_of)
@@ -174,7 +180,7 @@ def _latest_reading(session: Session, kind: ObservationKind, as_of: date, scoped
     return {pid: Reading(value, on) for pid, value, on in rows}
 
 
-def _latest_bp(session: Session, as_of: date, scoped) -> dict[int, Reading]:  # type: ignore[no-untyped-def]
+def _latest_bp(session: Session, as_of: date, scoped: Scope) -> dict[int, Reading]:
     systolic = _latest_reading(session, ObservationKind.SYSTOLIC_BP, as_of, scoped)
     diastolic = _latest_reading(session, ObservationKind.DIASTOLIC_BP, as_of, scoped)
     return {
@@ -184,7 +190,7 @@ def _latest_bp(session: Session, as_of: date, scoped) -> dict[int, Reading]:  # 
     }
 
 
-def _care_plans(session: Session, scoped) -> dict[int, date | None]:  # type: ignore[no-untyped-def]
+def _care_plans(session: Session, scoped: Scope) -> dict[int, date | None]:
     """Patients with a finalized plan, and the next review date of their latest version."""
     latest = (
         select(t.CarePlanVersionRow.patient_id, func.max(t.CarePlanVersionRow.number).label("n"))

@@ -28,7 +28,7 @@ def _is_secure(backend: KeyringBackend) -> bool:
     if inner is not None:
         return bool(inner) and all(_is_secure(b) for b in inner)
     try:
-        return float(backend.priority) > 0  # type: ignore[attr-defined]
+        return float(backend.priority) > 0
     except Exception:
         return False
 
