@@ -1,13 +1,10 @@
-"""The call timer (floors to whole minutes) and month totals by program and staff type."""
+"""The call timer floors to whole minutes (month totals: tests/test_billing_facts.py)."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
-from caredesk.domain.calendar import Month
-from caredesk.domain.contacts import Activity, StaffType, TimeEntry
-from caredesk.domain.patients import Program
-from caredesk.domain.timelog import CallTimer, month_minutes
+from caredesk.domain.timelog import CallTimer
 
 START = datetime(2026, 11, 17, 15, 0, tzinfo=UTC)
 
@@ -92,29 +89,3 @@ def test_resuming_a_running_timer_and_pausing_twice_are_refused():
     timer.pause()
     with pytest.raises(ValueError, match="already paused"):
         timer.pause()
-
-
-def _entry(on, minutes, program=Program.CCM, staff=StaffType.CLINICAL_STAFF):
-    return TimeEntry(patient_id=1, on=on, minutes=minutes, activity=Activity.CALL, staff_type=staff, program=program)
-
-
-def test_month_minutes_by_entry_date_at_month_boundaries():
-    # The entry made at 23:59 on Nov 30 carries on=Nov 30; the one at 00:00 Dec 1 carries Dec 1.
-    entries = [
-        _entry(date(2026, 11, 30), 12),
-        _entry(date(2026, 12, 1), 7),
-        _entry(date(2026, 11, 1), 5),
-        _entry(date(2026, 10, 31), 9),
-        _entry(date(2026, 11, 15), 30, staff=StaffType.PHYSICIAN),
-        _entry(date(2026, 11, 15), 4, program=Program.BHI),
-    ]
-    assert month_minutes(entries, Month(2026, 11)) == {
-        (Program.CCM, StaffType.CLINICAL_STAFF): 17,
-        (Program.CCM, StaffType.PHYSICIAN): 30,
-        (Program.BHI, StaffType.CLINICAL_STAFF): 4,
-    }
-    assert month_minutes(entries, Month(2026, 12)) == {(Program.CCM, StaffType.CLINICAL_STAFF): 7}
-
-
-def test_month_minutes_of_an_empty_month_is_empty():
-    assert month_minutes([], Month(2026, 11)) == {}

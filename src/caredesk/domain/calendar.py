@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar as _cal
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -46,14 +46,6 @@ class Month:
     def previous(self) -> Month:
         return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
 
-    def start_instant(self, tz: tzinfo) -> datetime:
-        """The aware instant the month starts in the clinic's zone."""
-        return datetime.combine(self.first_day, time.min, tzinfo=tz)
-
-    def end_instant(self, tz: tzinfo) -> datetime:
-        """The aware instant the next month starts (exclusive end)."""
-        return self.next().start_instant(tz)
-
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
@@ -81,11 +73,3 @@ def age_on(birth_date: date, on: date) -> int:
     if (on.month, on.day) < (birth_date.month, birth_date.day):
         years -= 1
     return years
-
-
-def days_between(earlier: date, later: date) -> int:
-    return (later - earlier).days
-
-
-def add_days(day: date, n: int) -> date:
-    return day + timedelta(days=n)

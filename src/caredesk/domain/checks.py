@@ -104,7 +104,3 @@ def phone(field: str, value: str) -> str:
     if re.search(r"[^\d\s()+\-.x]", text):
         raise ValidationError(field, "may only hold digits, spaces and ( ) + - . x")
     return text
-
-
-def digits_of(text: str) -> str:
-    return "".join(_PHONE_DIGITS.findall(text))

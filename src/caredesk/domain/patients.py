@@ -98,10 +98,6 @@ class Patient:
         pref = f' "{self.preferred_name}"' if self.preferred_name and self.preferred_name != self.given_name else ""
         return f"{self.family_name}, {self.given_name}{pref}"
 
-    @property
-    def primary_phone(self) -> str:
-        return self.phones[0].number if self.phones else ""
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Enrollment:

@@ -1,4 +1,4 @@
-"""The call timer and month totals of logged minutes.
+"""The call timer.
 
 Billing counts whole minutes only, so the timer floors: 19 min 59 s is 19 minutes.
 """
@@ -6,13 +6,8 @@ Billing counts whole minutes only, so the timer floors: 19 min 59 s is 19 minute
 from __future__ import annotations
 
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
-
-from caredesk.domain.calendar import Month
-from caredesk.domain.contacts import StaffType, TimeEntry
-from caredesk.domain.patients import Program
 
 
 def _utc_now() -> datetime:
@@ -93,12 +88,3 @@ class CallTimer:
     def too_long(self, limit_minutes: int = 60) -> bool:
         """True once the timed minutes reach the limit: likely a timer left running."""
         return self.elapsed_seconds >= limit_minutes * 60
-
-
-def month_minutes(entries: Iterable[TimeEntry], month: Month) -> dict[tuple[Program, StaffType], int]:
-    """Whole minutes of the month's entries (by their clinic date) per program and staff type."""
-    totals: dict[tuple[Program, StaffType], int] = defaultdict(int)
-    for e in entries:
-        if month.contains(e.on):
-            totals[(e.program, e.staff_type)] += e.minutes
-    return dict(totals)
