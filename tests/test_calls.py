@@ -13,6 +13,7 @@ from caredesk.domain.patients import Condition, Enrollment, Patient, Program, St
 from caredesk.errors import ValidationError
 from caredesk.services.call_queue import CallQueue
 from caredesk.services.calls import LETTER_TASK, log_contact
+from caredesk.services.changes import Changes, Kind
 from caredesk.services.patients import patient_list
 from tests.conftest import add_patient
 
@@ -173,7 +174,9 @@ def test_typed_time_for_other_work_counts_toward_the_month(workspace):
     from caredesk.services.calls import log_time
 
     pid = _patient(workspace, "T1")
-    entry = log_time(workspace, pid, minutes=15, activity="care plan", note="Updated goals")
+    logged = log_time(workspace, pid, minutes=15, activity="care plan", note="Updated goals")
+    assert logged.changes == Changes.of([pid], Kind.TIME)
+    entry = logged.value
     assert (entry.activity, entry.program, entry.contact_id) == (Activity.CARE_PLAN, Program.CCM, None)
     log_time(workspace, pid, minutes=6, activity="care coordination", on=date(2026, 11, 2))
     assert patient_list(workspace)[0].minutes_this_month == 21

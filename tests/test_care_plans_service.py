@@ -14,6 +14,7 @@ from caredesk.domain.patients import Patient, Status
 from caredesk.errors import ValidationError
 from caredesk.services import care_plans as cp
 from caredesk.services.access import Access
+from caredesk.services.changes import Changes, Kind
 from tests.conftest import PASSPHRASE, add_patient
 
 TODAY = date(2026, 11, 24)  # the fixed clock's date
@@ -31,7 +32,9 @@ def _ready(*keys: str, review: date = date(2027, 3, 1)) -> CarePlanContent:
 
 def _finalized(ws, pid: int, content: CarePlanContent):
     cp.save_draft(ws, pid, content)
-    return cp.finalize(ws, pid, "Nurse Kim")
+    finalized = cp.finalize(ws, pid, "Nurse Kim")
+    assert finalized.changes == Changes.of([pid], Kind.CARE_PLAN)  # the queue and the chart hear of it
+    return finalized.value
 
 
 def _actions(ws) -> list[str]:
@@ -111,7 +114,7 @@ def test_a_new_draft_starts_from_the_latest_version(workspace, clock):
 def test_autosaved_draft_survives_a_lock_and_unlock(workspace, folder, clock):
     pid = _patient(workspace, "P1")
     half_done = CarePlanContent(problems=(problem_from_template("depression", TODAY),), barriers="No car")
-    saved = cp.save_draft(workspace, pid, half_done)
+    saved = cp.save_draft(workspace, pid, half_done).value
     assert saved.updated_at == clock.now()
     before = workspace.audit_count()
     cp.save_draft(workspace, pid, replace(half_done, strengths="Church group"))
@@ -139,7 +142,9 @@ def test_copy_given_is_recorded_once_per_version_and_not_in_the_future(workspace
     with pytest.raises(ValidationError, match="no version 2"):
         cp.record_copy_given(workspace, pid, 2, TODAY, "mail")
 
-    given = cp.record_copy_given(workspace, pid, 1, TODAY, "in person")
+    recorded = cp.record_copy_given(workspace, pid, 1, TODAY, "in person")
+    assert recorded.changes == Changes.of([pid], Kind.CARE_PLAN)
+    given = recorded.value
     assert (given.given_on, given.given_method) == (TODAY, GivenMethod.IN_PERSON)
     with pytest.raises(ValidationError, match="already given on 11/24/2026"):
         cp.record_copy_given(workspace, pid, 1, TODAY, GivenMethod.PORTAL)

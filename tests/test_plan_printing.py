@@ -103,7 +103,9 @@ def test_record_given_for_a_batch_skips_copies_given_meanwhile(workspace):
     ids = _panel(workspace)
     due = pp.due_copies(workspace)
     cp.record_copy_given(workspace, ids["B2"], 1, TODAY, GivenMethod.PORTAL)  # e.g. from the chart meanwhile
-    assert pp.record_given(workspace, due, TODAY, GivenMethod.MAIL) == 1
+    recorded = pp.record_given(workspace, due, TODAY, GivenMethod.MAIL)
+    assert recorded.value == 1
+    assert recorded.changes.patients == {ids["A1"]}  # B2's copy was given meanwhile: not recorded again
     assert pp.due_copies(workspace) == []
     b2 = cp.versions(workspace, ids["B2"])[-1]
     assert b2.given_method is GivenMethod.PORTAL  # not overwritten by the batch
