@@ -53,9 +53,6 @@ class Changes:
         return not self.kinds.isdisjoint(kinds)
 
 
-NOTHING = Changes()
-
-
 @dataclass(frozen=True, slots=True)
 class Saved(Generic[T]):
     """A write's result: `value` (the record saved, or a count) and the `changes` it made."""
