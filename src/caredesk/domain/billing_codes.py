@@ -1,0 +1,233 @@
+"""The Medicare care-management code table as data, one row per code with its source.
+
+A fee-schedule change is a change of this table (SPEC section 3); the rules that read it
+are in caredesk.domain.billing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from caredesk.domain.calendar import Month
+from caredesk.domain.contacts import StaffType
+from caredesk.domain.patients import Program
+
+CS = StaffType.CLINICAL_STAFF
+QHP = StaffType.PHYSICIAN
+
+_CCM_SOURCE = "CMS MLN909188 (CCM), CY2025 PFS"
+_PCM_SOURCE = "CMS MLN909188 (CCM/PCM), CY2025 PFS"
+_BHI_SOURCE = "CMS MLN909432 (BHI), CY2025 PFS"
+_RPM_SOURCE = "CMS CY2025 PFS final rule (RPM treatment management)"
+_RPM26_SOURCE = "CMS CY2026 PFS final rule (RPM 10-minute treatment management)"
+_TCM_SOURCE = "CMS MLN908628 (TCM), Noridian TCM page, CY2025 PFS"
+_APCM_SOURCE = "CMS CY2025 PFS final rule (APCM)"
+
+
+@dataclass(frozen=True)
+class BillingCode:
+    code: str
+    program: Program | None  # None: APCM, whose enrollment is not modelled yet
+    staff: StaffType | None  # whose minutes count; None: any staff type (RPM) or no time
+    first: int | None  # minutes for a base code; None for add-ons and untimed codes
+    addon_of: str | None
+    each: int | None  # minutes per add-on unit
+    cap: int | None  # most add-on units per month; None: no cap in the SPEC table
+    description: str
+    source: str
+    min_conditions: int = 0  # chronic conditions the patient needs
+    starts: Month | None = None  # first month the code exists
+
+
+BILLING_CODES: tuple[BillingCode, ...] = (
+    BillingCode(
+        "99490",
+        Program.CCM,
+        CS,
+        20,
+        None,
+        None,
+        None,
+        "CCM, first 20 min of clinical-staff time",
+        _CCM_SOURCE,
+        min_conditions=2,
+    ),
+    BillingCode(
+        "99439",
+        Program.CCM,
+        CS,
+        None,
+        "99490",
+        20,
+        2,
+        "CCM, each further 20 min of clinical-staff time (at most 2)",
+        _CCM_SOURCE,
+        min_conditions=2,
+    ),
+    BillingCode(
+        "99487",
+        Program.COMPLEX_CCM,
+        CS,
+        60,
+        None,
+        None,
+        None,
+        "complex CCM, first 60 min of clinical-staff time",
+        _CCM_SOURCE,
+        min_conditions=2,
+    ),
+    BillingCode(
+        "99489",
+        Program.COMPLEX_CCM,
+        CS,
+        None,
+        "99487",
+        30,
+        None,
+        "complex CCM, each further 30 min of clinical-staff time",
+        _CCM_SOURCE,
+        min_conditions=2,
+    ),
+    BillingCode(
+        "99491",
+        Program.CCM,
+        QHP,
+        30,
+        None,
+        None,
+        None,
+        "CCM by the physician/QHP, first 30 min of own time",
+        _CCM_SOURCE,
+        min_conditions=2,
+    ),
+    BillingCode(
+        "99437",
+        Program.CCM,
+        QHP,
+        None,
+        "99491",
+        30,
+        None,
+        "CCM by the physician/QHP, each further 30 min of own time",
+        _CCM_SOURCE,
+        min_conditions=2,
+    ),
+    BillingCode(
+        "99426",
+        Program.PCM,
+        CS,
+        30,
+        None,
+        None,
+        None,
+        "PCM, first 30 min of clinical-staff time",
+        _PCM_SOURCE,
+        min_conditions=1,
+    ),
+    BillingCode(
+        "99427",
+        Program.PCM,
+        CS,
+        None,
+        "99426",
+        30,
+        None,
+        "PCM, each further 30 min of clinical-staff time",
+        _PCM_SOURCE,
+        min_conditions=1,
+    ),
+    BillingCode(
+        "99484", Program.BHI, CS, 20, None, None, None, "BHI, at least 20 min of clinical-staff time", _BHI_SOURCE
+    ),
+    BillingCode(
+        "99457", Program.RPM, None, 20, None, None, None, "RPM treatment management, first 20 min", _RPM_SOURCE
+    ),
+    BillingCode(
+        "99458",
+        Program.RPM,
+        None,
+        None,
+        "99457",
+        20,
+        None,
+        "RPM treatment management, each further 20 min",
+        _RPM_SOURCE,
+    ),
+    BillingCode(
+        "99470",
+        Program.RPM,
+        None,
+        10,
+        None,
+        None,
+        None,
+        "RPM treatment management, first 10 min (not with 99457)",
+        _RPM26_SOURCE,
+        starts=Month(2026, 1),
+    ),
+    BillingCode(
+        "99495",
+        Program.TCM,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "TCM, moderate complexity: contact within 2 business days, face-to-face within 14 days",
+        _TCM_SOURCE,
+    ),
+    BillingCode(
+        "99496",
+        Program.TCM,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "TCM, high complexity: contact within 2 business days, face-to-face within 7 days",
+        _TCM_SOURCE,
+    ),
+    BillingCode(
+        "G0556",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "APCM, monthly, 0-1 chronic conditions",
+        _APCM_SOURCE,
+        starts=Month(2025, 1),
+    ),
+    BillingCode(
+        "G0557",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "APCM, monthly, 2 or more chronic conditions",
+        _APCM_SOURCE,
+        starts=Month(2025, 1),
+    ),
+    BillingCode(
+        "G0558",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "APCM, monthly, 2 or more chronic conditions and QMB",
+        _APCM_SOURCE,
+        starts=Month(2025, 1),
+    ),
+)
+
+# Programs that cannot share a month: when both earn codes the first is kept.
+EXCLUSIONS: tuple[tuple[Program, Program, str], ...] = (
+    (Program.COMPLEX_CCM, Program.CCM, "CCM and complex CCM in one month: complex chosen"),
+    (Program.CCM, Program.PCM, "CCM and PCM in one month: CCM chosen"),
+    (Program.COMPLEX_CCM, Program.PCM, "complex CCM and PCM in one month: complex CCM chosen"),
+)
