@@ -9,15 +9,11 @@ pages find their way back; the PDF metadata names the document, never the patien
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
@@ -31,204 +27,38 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from caredesk.domain.careplan import CarePlanContent, CarePlanVersion, Goal, GoalStatus, Intervention, Owner
-from caredesk.domain.patients import CareTeamMember, Medication
-from caredesk.domain.practice import PracticeProfile
+from caredesk.domain.careplan import CarePlanContent, CarePlanVersion, Owner
+from caredesk.domain.patients import Medication
 from caredesk.pdf import fonts
 from caredesk.pdf.paging import PageCountCanvas
+from caredesk.pdf.plan_style import (
+    INK,
+    MARGIN_X,
+    MUTED,
+    PAD,
+    PAGE_H,
+    PAGE_W,
+    RULE,
+    SHADE,
+    TEXT_W,
+    PlanStyles,
+    plan_styles,
+)
+from caredesk.pdf.plan_words import (
+    OWNER_WORDS,
+    STATUS_WORDS,
+    PlanContacts,
+    esc,
+    goal_words,
+    intervention_words,
+    long_date,
+    sentence,
+)
+
+__all__ = ["PlanContacts", "goal_words", "intervention_words", "long_date", "plan_styles", "render_care_plan"]
 
 TITLE = "My care plan"
 CONFIDENTIAL = "Private: this plan holds your health information. Keep it somewhere safe."
-PAGE_W, PAGE_H = letter
-MARGIN_X = 0.85 * inch
-PAD = 6  # platypus frame padding: header and footer line up with the text, not the frame
-TEXT_W = PAGE_W - 2 * MARGIN_X - 2 * PAD
-
-INK = colors.HexColor("#111111")  # near-black body text: contrast about 18:1 on white
-HEADING = colors.HexColor("#123a63")  # dark blue headings: contrast about 11:1 on white
-MUTED = colors.HexColor("#333333")  # secondary lines: still about 12:1
-RULE = colors.HexColor("#8aa4c0")
-SHADE = colors.HexColor("#eef3f8")
-
-# Who does what, in the patient's words.
-_OWNER_WORDS = {
-    Owner.CARE_MANAGER: "My care manager",
-    Owner.PCP: "My primary care doctor",
-    Owner.SPECIALIST: "My specialist",
-    Owner.COMMUNITY: "Community services",
-}
-_SAYS_WHEN = re.compile(
-    r"\b(every|each|daily|weekly|monthly|yearly|twice|once|always|never|a day|a week|a month|a year)\b", re.IGNORECASE
-)
-_STATUS_WORDS = {
-    GoalStatus.MET: "Reached \u2713",
-    GoalStatus.IN_PROGRESS: "Working on it",
-    GoalStatus.NOT_MET: "Still working on it",
-}
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PlanContacts:
-    """Who the patient calls. Empty fields print as plain words, never as a blank."""
-
-    care_manager_name: str = ""
-    care_manager_phone: str = ""
-    practice_name: str = ""
-    practice_phone: str = ""
-    after_hours_phone: str = ""
-
-    @classmethod
-    def from_care_team(cls, members: Iterable[CareTeamMember], profile: PracticeProfile | None = None) -> PlanContacts:
-        """The care manager, the practice (the PCP's office) and an after-hours line when the team lists them;
-        what the patient's team does not name comes from the practice profile."""
-        members = list(members)
-        p = profile or PracticeProfile()
-
-        def first(*words: str) -> CareTeamMember | None:
-            return next((m for m in members if any(w in m.role.lower() for w in words)), None)
-
-        manager = first("care manager", "care coordinator", "nurse navigator")
-        pcp = first("pcp", "primary care")
-        after = first("after hours", "after-hours", "on call", "on-call", "answering")
-        practice = pcp or next((m for m in members if m.organization), None)
-        office = ""
-        if practice is not None:
-            doctor = practice.name if practice.name.lower().startswith("dr") else f"Dr. {practice.name}"
-            office = practice.organization or (f"{doctor}\u2019s office" if practice is pcp else "")
-        return cls(
-            # The care manager's name and direct line go together: never one person's name with another's number.
-            care_manager_name=manager.name if manager else p.signature,
-            care_manager_phone=manager.phone if manager else p.care_manager_phone,
-            practice_name=office or p.practice_name,
-            practice_phone=(practice.phone if practice else "") or p.practice_phone,
-            after_hours_phone=(after.phone if after else "") or p.after_hours_phone,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class PlanStyles:
-    body: ParagraphStyle
-    bullet: ParagraphStyle
-    note: ParagraphStyle
-    title: ParagraphStyle
-    intro: ParagraphStyle
-    heading: ParagraphStyle
-    table_heading: ParagraphStyle
-    subheading: ParagraphStyle
-    cell: ParagraphStyle
-    cell_head: ParagraphStyle
-    small: ParagraphStyle
-    header_size: float
-
-
-def plan_styles(large_print: bool = False) -> PlanStyles:
-    """Body 13 pt (16 pt in large print), headings larger, leading about 1.45x."""
-    fonts.register()
-    size = 16.0 if large_print else 13.0
-    lead = round(size * 1.45)
-    body = ParagraphStyle(
-        "plan-body",
-        fontName=fonts.REGULAR,
-        fontSize=size,
-        leading=lead,
-        textColor=INK,
-        alignment=TA_LEFT,
-        spaceAfter=size * 0.45,
-        allowWidows=0,
-        allowOrphans=0,
-    )
-    bullet = ParagraphStyle(
-        "plan-bullet",
-        parent=body,
-        leftIndent=size * 1.6,
-        bulletIndent=size * 0.3,
-        bulletFontName=fonts.BOLD,
-        bulletFontSize=size,
-        spaceAfter=size * 0.55,
-    )
-    note = ParagraphStyle("plan-note", parent=body, textColor=MUTED)
-    heading = ParagraphStyle(
-        "plan-heading",
-        fontName=fonts.BOLD,
-        fontSize=size + 6,
-        leading=round((size + 6) * 1.3),
-        textColor=HEADING,
-        spaceBefore=size * 1.2,
-        spaceAfter=size * 0.5,
-        keepWithNext=1,
-    )
-    return PlanStyles(
-        body=body,
-        bullet=bullet,
-        note=note,
-        title=ParagraphStyle(
-            "plan-title",
-            fontName=fonts.BOLD,
-            fontSize=size + 14,
-            leading=round((size + 14) * 1.25),
-            textColor=HEADING,
-            spaceAfter=size * 0.4,
-            keepWithNext=1,
-        ),
-        intro=ParagraphStyle("plan-intro", parent=body, spaceAfter=size * 0.3),
-        heading=heading,
-        table_heading=ParagraphStyle("plan-table-heading", parent=heading, keepWithNext=0),
-        subheading=ParagraphStyle(
-            "plan-subheading",
-            parent=body,
-            fontName=fonts.BOLD,
-            textColor=INK,
-            spaceBefore=size * 0.5,
-            spaceAfter=size * 0.35,
-            keepWithNext=1,
-        ),
-        cell=ParagraphStyle("plan-cell", parent=body, spaceAfter=0),
-        cell_head=ParagraphStyle("plan-cell-head", parent=body, fontName=fonts.BOLD, spaceAfter=0),
-        small=ParagraphStyle(
-            "plan-small",
-            fontName=fonts.REGULAR,
-            fontSize=10,
-            leading=14,
-            textColor=MUTED,
-            spaceBefore=size,
-        ),
-        header_size=14.0 if large_print else 12.0,
-    )
-
-
-def long_date(d: date) -> str:
-    """'March 4, 1950': no numeric dates to misread."""
-    return f"{d:%B} {d.day}, {d.year}"
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text[:1].upper() + text[1:] if text else text
-
-
-def goal_words(goal: Goal) -> str:
-    """The goal as the patient reads it: the plain wording, else 'measure: target by date'."""
-    if goal.plain.strip():
-        return goal.plain.strip()
-    text = _sentence(goal.measure)
-    if goal.target.strip():
-        text += f": {goal.target.strip()}"
-    if goal.target_date is not None:
-        text += f" by {long_date(goal.target_date)}"
-    return text
-
-
-def intervention_words(item: Intervention) -> tuple[str, str]:
-    """(what, how often): the plain wording, else the action; how often only when it adds something."""
-    what = item.plain.strip() or _sentence(item.action)
-    often = item.frequency.strip()
-    if often and (often.lower() in what.lower() or (item.plain.strip() and _SAYS_WHEN.search(what))):
-        often = ""  # "Check my blood pressure every morning." needs no "How often: daily"
-    return what, often
 
 
 class _PlanCanvas(PageCountCanvas):
@@ -320,12 +150,12 @@ def _story(
     generated: datetime,
 ) -> list[Flowable]:
     def para(text: str, style: ParagraphStyle | None = None) -> Paragraph:
-        return Paragraph(_esc(text), style or st.body)
+        return Paragraph(esc(text), style or st.body)
 
     def item(text: str, second: str = "") -> Paragraph:
-        markup = _esc(text)
+        markup = esc(text)
         if second:
-            markup += f'<br/><font color="#333333">{_esc(second)}</font>'
+            markup += f'<br/><font color="#333333">{esc(second)}</font>'
         return Paragraph(markup, st.bullet, bulletText="\u2022")
 
     def section(
@@ -363,7 +193,7 @@ def _story(
         story.append(para("This is a draft. Your care team has not finished it yet.", st.note))
 
     problems = content.problems
-    concerns = [item(p.plain.strip() or _sentence(p.title)) for p in problems]
+    concerns = [item(p.plain.strip() or sentence(p.title)) for p in problems]
     story += section("My health concerns", concerns)
 
     goals: list[Flowable] = []
@@ -376,11 +206,11 @@ def _story(
             second = []
             if g.plain.strip() and g.target_date is not None:
                 second.append(f"By {long_date(g.target_date)}")
-            if g.status in _STATUS_WORDS:
-                second.append(_STATUS_WORDS[g.status])
+            if g.status in STATUS_WORDS:
+                second.append(STATUS_WORDS[g.status])
             block.append(item(goal_words(g), " \u00b7 ".join(second)))
         if several:
-            goals.append(para(_sentence(p.title), st.subheading))
+            goals.append(para(sentence(p.title), st.subheading))
             goals += block
         else:
             goals += block
@@ -396,8 +226,8 @@ def _story(
             else:
                 team_rows.append(
                     (
-                        _esc(_OWNER_WORDS.get(i.owner, _sentence(i.owner.value))),
-                        _esc(what) + (f'<br/><font color="#333333">How often: {_esc(often)}</font>' if often else ""),
+                        esc(OWNER_WORDS.get(i.owner, sentence(i.owner.value))),
+                        esc(what) + (f'<br/><font color="#333333">How often: {esc(often)}</font>' if often else ""),
                     )
                 )
     story += section("What I will do", mine)
@@ -411,7 +241,7 @@ def _story(
         story += section("If I feel worse", [para(content.symptom_management.strip())])
 
     if medications:
-        rows = [(_esc(_sentence(m.name)), _esc(m.dose or "-"), _esc(m.frequency or "as directed")) for m in medications]
+        rows = [(esc(sentence(m.name)), esc(m.dose or "-"), esc(m.frequency or "as directed")) for m in medications]
         story += section(
             "My medicines",
             [para("Keep this list with you. Tell your care team about any new medicine, vitamin or supplement.")],
@@ -443,10 +273,10 @@ def _call_rows(c: PlanContacts) -> list[tuple[str, str, str]]:
     """(who, what for, phone) as escaped markup; the phone in bold so it is easy to find."""
 
     def who(role: str, name: str) -> str:
-        return f"<b>{_esc(role)}</b>" + (f"<br/>{_esc(name)}" if name else "")
+        return f"<b>{esc(role)}</b>" + (f"<br/>{esc(name)}" if name else "")
 
     def phone(number: str, otherwise: str) -> str:  # a number never breaks across lines
-        return f"<b>{_esc(number).replace(' ', chr(0xA0))}</b>" if number else _esc(otherwise)
+        return f"<b>{esc(number).replace(' ', chr(0xA0))}</b>" if number else esc(otherwise)
 
     office = phone(c.practice_phone, "The number on your appointment card")
     if c.care_manager_phone:
@@ -454,7 +284,7 @@ def _call_rows(c: PlanContacts) -> list[tuple[str, str, str]]:
     elif c.practice_phone:  # no direct line: the office number, and whom to ask for
         manager = f"{office}<br/>and ask for my care manager"
     else:
-        manager = _esc("Call my doctor\u2019s office and ask for my care manager")
+        manager = esc("Call my doctor\u2019s office and ask for my care manager")
     return [
         (who("My care manager", c.care_manager_name), "Questions about this plan or how I am doing", manager),
         (who("My doctor\u2019s office", c.practice_name), "Appointments, refills and new problems", office),
@@ -470,7 +300,7 @@ def _call_rows(c: PlanContacts) -> list[tuple[str, str, str]]:
 def _table(st: PlanStyles, headers: Sequence[str], rows: Sequence[Sequence[str]], shares: Sequence[float]) -> LongTable:
     """A table that splits across pages with its header row repeated."""
     width = TEXT_W
-    data = [[Paragraph(_esc(h), st.cell_head) for h in headers]]
+    data = [[Paragraph(esc(h), st.cell_head) for h in headers]]
     data += [[Paragraph(v, st.cell) for v in row] for row in rows]  # already escaped markup
     pad = st.body.fontSize * 0.45
     table = LongTable(data, colWidths=[width * s for s in shares], repeatRows=1, hAlign="LEFT")

@@ -1,0 +1,105 @@
+"""The patient's copy in the patient's words: who to call, goals and steps as sentences.
+
+Plain functions of the plan's values, tested without rendering a page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from caredesk.domain.careplan import Goal, GoalStatus, Intervention, Owner
+from caredesk.domain.patients import CareTeamMember
+from caredesk.domain.practice import PracticeProfile
+
+# Who does what, in the patient's words.
+OWNER_WORDS = {
+    Owner.CARE_MANAGER: "My care manager",
+    Owner.PCP: "My primary care doctor",
+    Owner.SPECIALIST: "My specialist",
+    Owner.COMMUNITY: "Community services",
+}
+_SAYS_WHEN = re.compile(
+    r"\b(every|each|daily|weekly|monthly|yearly|twice|once|always|never|a day|a week|a month|a year)\b", re.IGNORECASE
+)
+STATUS_WORDS = {
+    GoalStatus.MET: "Reached \u2713",
+    GoalStatus.IN_PROGRESS: "Working on it",
+    GoalStatus.NOT_MET: "Still working on it",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanContacts:
+    """Who the patient calls. Empty fields print as plain words, never as a blank."""
+
+    care_manager_name: str = ""
+    care_manager_phone: str = ""
+    practice_name: str = ""
+    practice_phone: str = ""
+    after_hours_phone: str = ""
+
+    @classmethod
+    def from_care_team(cls, members: Iterable[CareTeamMember], profile: PracticeProfile | None = None) -> PlanContacts:
+        """The care manager, the practice (the PCP's office) and an after-hours line when the team lists them;
+        what the patient's team does not name comes from the practice profile."""
+        members = list(members)
+        p = profile or PracticeProfile()
+
+        def first(*words: str) -> CareTeamMember | None:
+            return next((m for m in members if any(w in m.role.lower() for w in words)), None)
+
+        manager = first("care manager", "care coordinator", "nurse navigator")
+        pcp = first("pcp", "primary care")
+        after = first("after hours", "after-hours", "on call", "on-call", "answering")
+        practice = pcp or next((m for m in members if m.organization), None)
+        office = ""
+        if practice is not None:
+            doctor = practice.name if practice.name.lower().startswith("dr") else f"Dr. {practice.name}"
+            office = practice.organization or (f"{doctor}\u2019s office" if practice is pcp else "")
+        return cls(
+            # The care manager's name and direct line go together: never one person's name with another's number.
+            care_manager_name=manager.name if manager else p.signature,
+            care_manager_phone=manager.phone if manager else p.care_manager_phone,
+            practice_name=office or p.practice_name,
+            practice_phone=(practice.phone if practice else "") or p.practice_phone,
+            after_hours_phone=(after.phone if after else "") or p.after_hours_phone,
+        )
+
+
+def long_date(d: date) -> str:
+    """'March 4, 1950': no numeric dates to misread."""
+    return f"{d:%B} {d.day}, {d.year}"
+
+
+def esc(text: str) -> str:
+    """Text made safe inside a reportlab Paragraph (its markup is XML-like)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] if text else text
+
+
+def goal_words(goal: Goal) -> str:
+    """The goal as the patient reads it: the plain wording, else 'measure: target by date'."""
+    if goal.plain.strip():
+        return goal.plain.strip()
+    text = sentence(goal.measure)
+    if goal.target.strip():
+        text += f": {goal.target.strip()}"
+    if goal.target_date is not None:
+        text += f" by {long_date(goal.target_date)}"
+    return text
+
+
+def intervention_words(item: Intervention) -> tuple[str, str]:
+    """(what, how often): the plain wording, else the action; how often only when it adds something."""
+    what = item.plain.strip() or sentence(item.action)
+    often = item.frequency.strip()
+    if often and (often.lower() in what.lower() or (item.plain.strip() and _SAYS_WHEN.search(what))):
+        often = ""  # "Check my blood pressure every morning." needs no "How often: daily"
+    return what, often
