@@ -9,14 +9,16 @@ user saw. An item is addressed by a path: ("p", i) a problem, ("g", i, j) a goal
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
 from caredesk.domain.careplan import CarePlanContent, Goal, Intervention, Problem
 
-Path = tuple  # ("p", i) | ("g", i, j) | ("i", i, j)
-_FIELD = {"g": "goals", "i": "interventions"}
+ChildKind = Literal["g", "i"]
+Path = tuple[Literal["p"], int] | tuple[ChildKind, int, int]  # ("p", i) | ("g", i, j) | ("i", i, j)
+MergeKey = tuple[Path | str, str]  # (the item's path or "section", the field typed in)
+_FIELD: dict[ChildKind, str] = {"g": "goals", "i": "interventions"}
 
 
 def get_item(content: CarePlanContent, path: Path) -> Any:
@@ -26,9 +28,12 @@ def get_item(content: CarePlanContent, path: Path) -> Any:
     return getattr(problem, _FIELD[path[0]])[path[2]]
 
 
-def _with_children(content: CarePlanContent, p: int, kind: str, children: tuple) -> CarePlanContent:
+def _with_children(content: CarePlanContent, p: int, kind: ChildKind, children: tuple[Any, ...]) -> CarePlanContent:
     problems = list(content.problems)
-    problems[p] = replace(problems[p], **{_FIELD[kind]: tuple(children)})
+    if kind == "g":
+        problems[p] = replace(problems[p], goals=tuple(children))
+    else:
+        problems[p] = replace(problems[p], interventions=tuple(children))
     return replace(content, problems=tuple(problems))
 
 
@@ -47,7 +52,7 @@ def add_problem(content: CarePlanContent, problem: Problem) -> tuple[CarePlanCon
 
 
 def add_child(content: CarePlanContent, p: int, item: Goal | Intervention) -> tuple[CarePlanContent, Path]:
-    kind = "g" if isinstance(item, Goal) else "i"
+    kind: ChildKind = "g" if isinstance(item, Goal) else "i"
     children = (*getattr(content.problems[p], _FIELD[kind]), item)
     return _with_children(content, p, kind, children), (kind, p, len(children) - 1)
 
@@ -101,7 +106,7 @@ class ContentCommand(QUndoCommand):
         after: CarePlanContent,
         select_before: Path | None,
         select_after: Path | None,
-        merge_key: tuple | None = None,
+        merge_key: MergeKey | None = None,
     ):
         super().__init__(text)
         self.target = target

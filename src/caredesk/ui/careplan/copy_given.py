@@ -11,7 +11,7 @@ from caredesk.domain.careplan import CarePlanVersion, GivenMethod
 from caredesk.errors import CareDeskError
 from caredesk.services import care_plans
 from caredesk.services.workspace import Workspace
-from caredesk.ui.common.forms import InlineMessage, button, combo, date_edit, picked_date, user_message
+from caredesk.ui.common.forms import InlineMessage, button, combo, date_edit, picked_date, qdate, user_message
 from caredesk.ui.common.hub import publish
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class CopyPanel(QWidget):
         for w in (self.given_on, self.method, self.given_button):
             w.setEnabled(can_record)
         if ws is not None:
-            self.given_on.setDate(ws.today())
+            self.given_on.setDate(qdate(ws.today()))
 
     def clear(self) -> None:
         if self.preview is not None:

@@ -9,7 +9,9 @@ stays responsive. Afterwards the nurse can record the copies that went out as gi
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import tzinfo
 from pathlib import Path
 
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
@@ -41,7 +43,7 @@ from caredesk.ui.common.workers import ProgressRelay, TaskRunner, close_progress
 log = logging.getLogger(__name__)
 
 
-def due_line(copy: DueCopy, tz) -> str:  # type: ignore[no-untyped-def]
+def due_line(copy: DueCopy, tz: tzinfo) -> str:
     finalized = us_date(copy.version.finalized_at.astimezone(tz).date())
     return f"{copy.name} · MRN {copy.mrn} · version {copy.version.number}, finalized {finalized}"
 
@@ -193,7 +195,9 @@ class DuePlansDialog(QDialog):
             return
         self._run(send, "saved as PDF", f"saved in {folder}", lambda: None)
 
-    def _run(self, send, how: str, verb: str, close) -> None:  # type: ignore[no-untyped-def]
+    def _run(
+        self, send: Callable[[DueCopy, bytes], None], how: str, verb: str, close: Callable[[], str | None]
+    ) -> None:
         ws, copies, large = self.ws, list(self.copies), self.large_print.isChecked()
         self.message.clear()
         self.record_row.hide()
@@ -201,9 +205,12 @@ class DuePlansDialog(QDialog):
         self.progress = progress_dialog(
             self, relay, "Preparing the patients' copies…", "Print all due care plans", len(copies)
         )
-        relay.changed.connect(
-            lambda done, total: self.progress and self.progress.setLabelText(f"{done} of {total} care plans {verb}…")
-        )
+
+        def show_count(done: int, total: int) -> None:
+            if self.progress:
+                self.progress.setLabelText(f"{done} of {total} care plans {verb}…")
+
+        relay.changed.connect(show_count)
         self.start_button.setEnabled(False)
         log.info("batch of due care plans started")
 

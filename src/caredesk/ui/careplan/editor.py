@@ -11,7 +11,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -34,7 +34,7 @@ from caredesk.services import care_plans
 from caredesk.services.changes import Changes, Kind
 from caredesk.services.workspace import Workspace
 from caredesk.ui.careplan import commands as edit
-from caredesk.ui.careplan.commands import ContentCommand, Path
+from caredesk.ui.careplan.commands import ContentCommand, MergeKey, Path
 from caredesk.ui.careplan.fields import ItemForm, PlanUndoKeys, SectionsForm
 from caredesk.ui.careplan.history import HistoryPanel
 from caredesk.ui.common.forms import InlineMessage, button, heading, user_message
@@ -70,15 +70,20 @@ class CarePlanEditor(QWidget):
         self._dirty = False
         self._filling = False
         self.undo_stack = QUndoStack(self)
-        self._save_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS, timeout=self.save_now)
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(AUTOSAVE_MS)
+        self._save_timer.timeout.connect(self.save_now)
         keys = PlanUndoKeys(self)
 
         # Own actions rather than QUndoStack.createUndoAction: that one puts the command's
         # text into the button ("Undo add problem High blood pressure") and crowds the row.
-        self.undo_action = QAction("&Undo", self, triggered=self.undo_stack.undo, enabled=False)
-        self.undo_action.setShortcuts([QKeySequence.StandardKey.Undo])
-        self.redo_action = QAction("&Redo", self, triggered=self.undo_stack.redo, enabled=False)
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        self.undo_action = QAction("&Undo", self, enabled=False)
+        self.undo_action.triggered.connect(self.undo_stack.undo)
+        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        self.redo_action = QAction("&Redo", self, enabled=False)
+        self.redo_action.triggered.connect(self.undo_stack.redo)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
         self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
         self.undo_stack.undoTextChanged.connect(lambda t: self.undo_action.setToolTip(f"Undo {t} (Ctrl+Z)"))
@@ -160,7 +165,7 @@ class CarePlanEditor(QWidget):
         self.inner.addTab(_scrolled(self.sections), "Sections")
         self.inner.addTab(self.history, "Finalize and versions")
         # The draft row's changes follow the edits made on the other tabs.
-        self.inner.currentChanged.connect(lambda i: self.inner.widget(i) is self.history and self.history.refresh())
+        self.inner.currentChanged.connect(self._inner_tab_changed)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.message)
@@ -183,6 +188,10 @@ class CarePlanEditor(QWidget):
         self._show(draft.content, ("p", 0) if draft.content.problems else None)
         self.history.load(ws, chart.patient.id)
         self.setEnabled(True)
+
+    def _inner_tab_changed(self, index: int) -> None:
+        if self.inner.widget(index) is self.history:
+            self.history.refresh()
 
     def _changed(self, changes: Changes, source: object) -> None:
         """Copies recorded or a version finalized elsewhere (the due batch, another tab):
@@ -265,7 +274,7 @@ class CarePlanEditor(QWidget):
                     self._node(top, ("i", p, i), action)
             self.tree.expandAll()
             item = self._tree_item(select)
-            self.tree.setCurrentItem(item)
+            self._set_current(item)
         finally:
             self._filling = False
         self.form.show_item(
@@ -287,7 +296,7 @@ class CarePlanEditor(QWidget):
         if path[1] >= it.childCount():
             return None
         top = it.child(path[1])
-        if path[0] == "p":
+        if top is None or path[0] == "p":
             return top
         index = path[2] + (len(self.content.problems[path[1]].goals) if path[0] == "i" else 0)
         return top.child(index) if index < top.childCount() else None
@@ -297,7 +306,11 @@ class CarePlanEditor(QWidget):
         return tuple(item.data(0, PATH_ROLE)) if item is not None else None
 
     def select(self, path: Path) -> None:
-        self.tree.setCurrentItem(self._tree_item(path))
+        self._set_current(self._tree_item(path))
+
+    def _set_current(self, item: QTreeWidgetItem | None) -> None:
+        """Make `item` the current one; None leaves no item current (as setCurrentItem(None) does)."""
+        self.tree.setCurrentIndex(self.tree.indexFromItem(item) if item is not None else QModelIndex())
 
     def _selection_changed(self, current: QTreeWidgetItem | None, _previous: Any) -> None:
         if self._filling:
@@ -312,7 +325,7 @@ class CarePlanEditor(QWidget):
             b.setEnabled(path is not None)
 
     # -- edits (each one an undoable command) ------------------------------------
-    def _push(self, text: str, after: CarePlanContent, select: Path | None, merge_key: tuple | None = None) -> None:
+    def _push(self, text: str, after: CarePlanContent, select: Path | None, merge_key: MergeKey | None = None) -> None:
         self.undo_stack.push(ContentCommand(self, text, self.content, after, self.selected_path(), select, merge_key))
 
     def add_from_template(self, key: str, icd10: str = "") -> None:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, Signal
+from PySide6.QtCore import QDate, QEvent, QKeyCombination, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from caredesk.domain.careplan import SECTION_LABELS, TEXT_FIELDS, CarePlanContent, GoalStatus, Owner
+from caredesk.ui.careplan.commands import Path
 from caredesk.ui.common.forms import combo, heading
 
 _NOT_SET = QDate(2000, 1, 1)
+_CTRL_SHIFT_Z = QKeyCombination(Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_Z)
 
 
 class OptionalDate(QDateEdit):
@@ -63,7 +65,7 @@ class PlanUndoKeys(QObject):
             and (
                 event.matches(QKeySequence.StandardKey.Undo)
                 or event.matches(QKeySequence.StandardKey.Redo)
-                or (event.keyCombination().toCombined() == QKeySequence("Ctrl+Shift+Z")[0].toCombined())
+                or event.keyCombination().toCombined() == _CTRL_SHIFT_Z.toCombined()
             )
         ):
             event.ignore()
@@ -93,7 +95,7 @@ class ItemForm(QStackedWidget):
 
     def __init__(self, keys: PlanUndoKeys):
         super().__init__()
-        self._path: tuple | None = None
+        self._path: Path | None = None
         self._item: Any = None
         self._filling = False
         hint = heading("Select a problem, goal or intervention, or add a problem from a template.", "muted")
@@ -164,8 +166,13 @@ class ItemForm(QStackedWidget):
         elif isinstance(widget, OptionalDate):
             widget.dateChanged.connect(lambda _d: self._edited(field, widget.value()))
         elif isinstance(widget, QComboBox):
-            kind = GoalStatus if field == "status" else Owner
-            widget.currentTextChanged.connect(lambda text: text and self._edited(field, kind(text)))
+            kind: type[GoalStatus | Owner] = GoalStatus if field == "status" else Owner
+
+            def picked(text: str) -> None:
+                if text:
+                    self._edited(field, kind(text))
+
+            widget.currentTextChanged.connect(picked)
 
     def _edited(self, field: str, value: Any) -> None:
         if self._filling or self._item is None:
@@ -173,7 +180,7 @@ class ItemForm(QStackedWidget):
         self._item = replace(self._item, **{field: value})
         self.changed.emit(self._path, self._item, field)
 
-    def show_item(self, path: tuple | None, item: Any) -> None:
+    def show_item(self, path: Path | None, item: Any) -> None:
         self._filling = True
         try:
             self._path, self._item = path, item

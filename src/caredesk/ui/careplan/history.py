@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import tzinfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
@@ -26,7 +27,7 @@ from caredesk.ui.common.hub import publish
 log = logging.getLogger(__name__)
 
 
-def version_line(v: CarePlanVersion, tz) -> str:  # type: ignore[no-untyped-def]
+def version_line(v: CarePlanVersion, tz: tzinfo) -> str:
     when = us_date(v.finalized_at.astimezone(tz).date())
     given = (
         f"copy given {us_date(v.given_on)} ({v.given_method.value})"
@@ -76,9 +77,7 @@ class HistoryPanel(QWidget):
         self.revert_button = button(
             "Start again from the latest version", "Discard the draft's changes (undo brings them back)"
         )
-        self.revert_button.clicked.connect(
-            lambda: self._versions and self.revert_requested.emit(self._versions[-1].number)
-        )
+        self.revert_button.clicked.connect(self._revert_to_latest)
         self.revert_button.hide()
 
         top = QHBoxLayout()
@@ -183,6 +182,10 @@ class HistoryPanel(QWidget):
         except CareDeskError as exc:
             lines = [user_message(exc)]
         self.diff.addItems(lines or ["No changes."])
+
+    def _revert_to_latest(self) -> None:
+        if self._versions:
+            self.revert_requested.emit(self._versions[-1].number)
 
     def _copy_recorded(self, number: int) -> None:
         self._reload(number)

@@ -23,7 +23,7 @@ class MemoryPdf:
     """A QPdfDocument over bytes held in memory; `load` swaps them, `close()` drops them."""
 
     def __init__(self, data: bytes = b"", parent: QObject | None = None):
-        self.document = QPdfDocument(parent)
+        self.document = QPdfDocument(parent) if parent is not None else QPdfDocument()
         self._bytes = QByteArray()
         self._buffer = QBuffer()
         if data:

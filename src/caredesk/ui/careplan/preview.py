@@ -60,7 +60,8 @@ class PlanPreview(QDialog):
         close = button("Close")
         close.clicked.connect(self.reject)
         self.message = InlineMessage("Print preview message")
-        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_with_dialog)
+        print_key = QShortcut(QKeySequence.StandardKey.Print, self)
+        print_key.activated.connect(self.print_with_dialog)
 
         bar = QHBoxLayout()
         bar.addWidget(self.large_print)
@@ -78,7 +79,8 @@ class PlanPreview(QDialog):
         self._render()
 
     def _fit_to_screen(self) -> None:
-        screen = (self.parentWidget().screen() if self.parentWidget() else None) or QGuiApplication.primaryScreen()
+        parent = self.parentWidget()
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
         avail = screen.availableGeometry()
         self.resize(min(900, avail.width() - 40), max(480, avail.height() - 80))
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QWidget
 
 from caredesk.errors import CareDeskError, ValidationError
@@ -50,7 +51,7 @@ class InlineMessage(QLabel):
         self.setAccessibleDescription(text)
         self.setVisible(bool(text))
 
-    def clear(self) -> None:  # type: ignore[override]
+    def clear(self) -> None:
         super().clear()
         self.setAccessibleDescription("")
         self.hide()
@@ -105,7 +106,9 @@ def combo(name: str, items: list[str]) -> QComboBox:
     return box
 
 
-def dialog_buttons(standard: QDialogButtonBox.StandardButton, accept, reject) -> QDialogButtonBox:  # type: ignore[no-untyped-def]
+def dialog_buttons(
+    standard: QDialogButtonBox.StandardButton, accept: Callable[[], object], reject: Callable[[], object]
+) -> QDialogButtonBox:
     """Qt's standard dialog buttons, each named for screen readers, wired to accept and reject."""
     buttons = QDialogButtonBox(standard)
     buttons.accepted.connect(accept)
@@ -122,9 +125,14 @@ def date_edit(name: str, value: date | None = None) -> QDateEdit:
     field.setCalendarPopup(True)
     field.setDisplayFormat("MM/dd/yyyy")
     if value is not None:
-        field.setDate(value)  # PySide6 takes a datetime.date
+        field.setDate(qdate(value))
     return field
 
 
+def qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
 def picked_date(field: QDateEdit) -> date:
-    return field.date().toPython()
+    d = field.date()
+    return date(d.year(), d.month(), d.day())

@@ -8,15 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtWidgets import QAbstractItemView, QButtonGroup, QHBoxLayout, QPushButton, QTableView, QWidget
 
 E = TypeVar("E", bound=Enum)
+V = TypeVar("V", bound=QTableView)
+M = TypeVar("M", bound=QAbstractItemModel)
 
 
-def row_table(view: QTableView, name: str, model: Any) -> QTableView:
+def row_table(view: V, name: str, model: QAbstractItemModel) -> V:
     """A read-only list: whole rows, one at a time, no grid, no row numbers."""
     view.setAccessibleName(name)
     view.setModel(model)
@@ -35,7 +44,7 @@ def segments(
     owner: QWidget, options: Iterable[E], on_pick: Callable[[E], None]
 ) -> tuple[QHBoxLayout, dict[E, QPushButton]]:
     """Exclusive toggle buttons in a row (All / Deadlines / ...); the first starts checked."""
-    group = QButtonGroup(owner)
+    group = QButtonGroup(owner)  # its parent, the owner, keeps it alive
     buttons: dict[E, QPushButton] = {}
     row = QHBoxLayout()
     row.setSpacing(0)
@@ -50,20 +59,19 @@ def segments(
         row.addWidget(b)
     next(iter(buttons.values())).setChecked(True)
     row.addStretch(1)
-    owner._segment_group = group  # type: ignore[attr-defined]  # kept alive with its owner
     return row, buttons
 
 
-class FilterProxy(QSortFilterProxyModel):
+class FilterProxy(QSortFilterProxyModel, Generic[M]):
     """Filters only; sorting is forwarded to the source model, which sorts itself."""
 
-    source_type: type = object
+    source_type: type[M]
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self.setDynamicSortFilter(False)
 
-    def source(self) -> Any:
+    def source(self) -> M:
         model = self.sourceModel()
         assert isinstance(model, self.source_type)
         return model

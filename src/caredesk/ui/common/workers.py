@@ -171,7 +171,12 @@ def progress_dialog(parent: QWidget, relay: ProgressRelay, label: str, title: st
     dialog.setMinimumDuration(300)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
-    relay.changed.connect(lambda done, n: (dialog.setMaximum(max(1, n)), dialog.setValue(done)))
+
+    def show_progress(done: int, n: int) -> None:
+        dialog.setMaximum(max(1, n))
+        dialog.setValue(done)
+
+    relay.changed.connect(show_progress)
     dialog.canceled.connect(relay.cancel)
     return dialog
 
