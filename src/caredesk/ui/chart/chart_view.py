@@ -70,10 +70,10 @@ def latest_observations(observations: tuple[Observation, ...]) -> list[tuple[str
         ObservationKind.SPO2,
     ]
     for kind in order:
-        o = newest.get(kind)
-        if o is not None:
-            unit = o.unit if o.unit == "%" else f" {o.unit}"
-            out.append((kind.value, f"{_number(o.value)}{unit}", us_date(o.observed_on)))
+        reading = newest.get(kind)
+        if reading is not None:
+            unit = reading.unit if reading.unit == "%" else f" {reading.unit}"
+            out.append((kind.value, f"{_number(reading.value)}{unit}", us_date(reading.observed_on)))
     return out
 
 
@@ -102,7 +102,7 @@ class SummaryTable(QTableWidget):
         h.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         h.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
-    def fill(self, rows: list[tuple[str, ...]]) -> None:
+    def fill(self, rows: Sequence[tuple[str, ...]]) -> None:
         self.setRowCount(0)
         self.setRowCount(len(rows))
         for r, values in enumerate(rows):

@@ -158,12 +158,12 @@ class AddPatientDialog(QDialog):
             family_name=self.family.text(),
             preferred_name=self.preferred.text(),
             birth_date=checks.parse_typed_date("date of birth", self.birth.text()),
-            sex=self.sex.currentText(),
+            sex=checks.one_of("sex", self.sex.currentText(), Sex),
             phones=phones,
             language=self.language.text(),
             call_window=self.call_window.text(),
             pcp=self.pcp.text(),
-            risk_tier=self.risk.currentText(),
+            risk_tier=checks.one_of("risk tier", self.risk.currentText(), RiskTier),
         )
 
     def _enrollment(self, birth_date: date) -> Enrollment | None:
@@ -178,10 +178,12 @@ class AddPatientDialog(QDialog):
             raise ValidationError("enrollment start", "cannot be before the date of birth")
         return Enrollment(
             patient_id=0,  # set by the workspace once the patient has an id
-            program=self.program.currentText(),
+            program=checks.one_of("program", self.program.currentText(), Program),
             start_date=start,
             consent_date=consent,
-            consent_method=self.consent_method.currentText() if consent else None,
+            consent_method=checks.one_of("consent method", self.consent_method.currentText(), ConsentMethod)
+            if consent
+            else None,
             billing_practitioner=self.practitioner.text(),
         )
 

@@ -234,7 +234,7 @@ class PatientTableModel(RowsModel):
         return ""
 
 
-class PatientFilterProxy(FilterProxy):
+class PatientFilterProxy(FilterProxy[PatientTableModel]):
     """Every typed term must appear; a term with digits also matches phone digits only."""
 
     source_type = PatientTableModel

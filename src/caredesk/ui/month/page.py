@@ -10,6 +10,7 @@ is written.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -48,6 +49,9 @@ from caredesk.ui.month.table_model import (
 )
 
 log = logging.getLogger(__name__)
+
+# Writes the report to its file, reporting progress (rows done, total) as it goes.
+ReportWriter = Callable[[Workspace, MonthReport, Callable[[int, int], None]], None]
 
 MONTH_NAMES = (
     "January",
@@ -316,7 +320,7 @@ class MonthPage(QWidget):
     def export_pdf(self, path: Path) -> None:
         self._export("PDF", path, lambda ws, report, progress: billing_report.write_pdf(ws, report, path, progress))
 
-    def _export(self, kind: str, path: Path, write) -> None:  # type: ignore[no-untyped-def]
+    def _export(self, kind: str, path: Path, write: ReportWriter) -> None:
         ws, report = self.workspace, self.report
         if ws is None or report is None or self.tasks.busy:
             return

@@ -157,7 +157,7 @@ class MonthTableModel(RowsModel):
         return ""
 
 
-class MonthFilterProxy(FilterProxy):
+class MonthFilterProxy(FilterProxy[MonthTableModel]):
     source_type = MonthTableModel
 
     def __init__(self, parent: Any = None):

@@ -40,9 +40,9 @@ class CallHeader(QFrame):
         lay.addLayout(top)
         self.identity = info_label("Age and MRN", "muted")
         self.phones = info_label("Phone numbers")
-        self.window = info_label("Call window")
+        self.call_window = info_label("Call window")
         self.programs = info_label("Programs and consent")
-        for label in (self.identity, self.phones, self.window, self.programs):
+        for label in (self.identity, self.phones, self.call_window, self.programs):
             lay.addWidget(label)
         lay.addWidget(self.chart_button, 0, Qt.AlignmentFlag.AlignLeft)
 
@@ -55,7 +55,7 @@ class CallHeader(QFrame):
         self.phones.setText(
             "☎ " + "  ·  ".join(f"{ph.number} ({ph.kind})" for ph in p.phones) if p.phones else "No phone on file"
         )
-        self.window.setText(f"Best time to call: {p.call_window}" if p.call_window else "No preferred call time")
+        self.call_window.setText(f"Best time to call: {p.call_window}" if p.call_window else "No preferred call time")
         active = chart.active_enrollments(today)
         consented = [e for e in active if e.consent_date is not None and e.consent_date <= today]
         programs = ", ".join(e.program.value for e in active) or "no active program"
@@ -72,7 +72,7 @@ class CallHeader(QFrame):
 
     def clear(self) -> None:
         self.patient_id = None
-        for label in (self.name, self.identity, self.phones, self.window, self.programs, self.risk):
+        for label in (self.name, self.identity, self.phones, self.call_window, self.programs, self.risk):
             label.clear()
             label.setAccessibleDescription("")
         self.risk.hide()

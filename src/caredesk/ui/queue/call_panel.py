@@ -41,7 +41,7 @@ from caredesk.services import patients as patient_records
 from caredesk.services.calls import CallLogged, log_contact
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common import theme
-from caredesk.ui.common.forms import InlineMessage, button, date_edit, heading, user_message
+from caredesk.ui.common.forms import InlineMessage, button, date_edit, heading, picked_date, qdate, user_message
 from caredesk.ui.queue.call_header import CallHeader
 from caredesk.ui.queue.time_dialog import LogTimeDialog
 
@@ -294,7 +294,7 @@ class CallPanel(QWidget):
         self._minutes_edited = False
         self.follow_up_check.setChecked(False)
         if self.workspace is not None:
-            self.follow_up.setDate(self.workspace.today() + timedelta(days=7))
+            self.follow_up.setDate(qdate(self.workspace.today() + timedelta(days=7)))
         self.message.clear()
         self._stopped_seconds = None
         self._show_timer()
@@ -402,7 +402,7 @@ class CallPanel(QWidget):
             outcome = self.outcome()
             if outcome is None:
                 raise ValidationError("outcome", "must be chosen (reached, voicemail, no answer, ...)")
-            follow_up = self.follow_up.date().toPython() if self.follow_up_check.isChecked() else None
+            follow_up = picked_date(self.follow_up) if self.follow_up_check.isChecked() else None
             result = log_contact(
                 ws,
                 pid,

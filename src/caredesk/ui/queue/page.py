@@ -145,7 +145,8 @@ class QueuePage(QWidget):
         self.panel.timer_changed.connect(self._timer_changed)
         self.panel.header.open_chart.connect(self.open_patient)
         for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(keys), self, activated=self.panel.save)
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(self.panel.save)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         left = QWidget()
@@ -362,7 +363,7 @@ class QueuePage(QWidget):
             parts.append("Third unanswered call this month: a letter task was added.")
         return " ".join(parts)
 
-    def _set_rows(self, rows: list) -> None:  # type: ignore[type-arg]
+    def _set_rows(self, rows: list[QueueRow]) -> None:
         self._syncing = True
         try:
             today = self.workspace.today() if self.workspace is not None else None

@@ -194,7 +194,7 @@ class QueueTableModel(RowsModel):
         return None
 
 
-class QueueFilterProxy(FilterProxy):
+class QueueFilterProxy(FilterProxy[QueueTableModel]):
     """Keeps the model's ranked order; only drops rows outside the chosen filter."""
 
     source_type = QueueTableModel

@@ -21,7 +21,7 @@ from caredesk.domain.patients import Program
 from caredesk.errors import CareDeskError
 from caredesk.services.calls import log_time
 from caredesk.services.workspace import Workspace
-from caredesk.ui.common.forms import InlineMessage, heading, user_message
+from caredesk.ui.common.forms import InlineMessage, heading, picked_date, user_message
 from caredesk.ui.common.hub import publish
 
 # A call's minutes are logged with the call itself; this dialog is for everything else.
@@ -102,7 +102,7 @@ class LogTimeDialog(QDialog):
                 self.patient_id,
                 minutes=self.minutes.value(),
                 activity=self.activity.currentData(),
-                on=self.day.date().toPython(),
+                on=picked_date(self.day),
                 program=self.program.currentData() or None,
                 staff_type=self.staff.currentData(),
                 note=self.note.text(),
