@@ -32,9 +32,9 @@ def test_create_store_shows_recovery_code_then_the_workspace(make_window, qtbot,
     window = make_window()
     panel = window.unlock_panel
     panel.welcome.create_button.click()
-    panel.create.passphrase.setText(PASSPHRASE)
-    panel.create.confirm.setText(PASSPHRASE)
-    panel.create.create_button.click()
+    panel.create_page.passphrase.setText(PASSPHRASE)
+    panel.create_page.confirm.setText(PASSPHRASE)
+    panel.create_page.create_button.click()
     qtbot.waitUntil(lambda: panel.currentWidget() is panel.code, timeout=10_000)
 
     code = panel.code.code.text()
@@ -63,18 +63,18 @@ def test_bad_new_passphrase_is_named_and_creates_nothing(make_window, qtbot, dat
     window = make_window()
     panel = window.unlock_panel
     panel.welcome.create_button.click()
-    panel.create.passphrase.setText(first)
-    panel.create.confirm.setText(second)
-    panel.create.create_button.click()
-    qtbot.waitUntil(lambda: panel.create.message.isVisible() and panel.create.create_button.isEnabled())
-    assert expected in panel.create.message.text()
-    assert panel.currentWidget() is panel.create
+    panel.create_page.passphrase.setText(first)
+    panel.create_page.confirm.setText(second)
+    panel.create_page.create_button.click()
+    qtbot.waitUntil(lambda: panel.create_page.message.isVisible() and panel.create_page.create_button.isEnabled())
+    assert expected in panel.create_page.message.text()
+    assert panel.currentWidget() is panel.create_page
     assert not DataFolder(data_dir).has_store()
 
 
 def test_remember_is_disabled_without_a_secure_keyring(make_window):
     window = make_window()
-    for box in (window.unlock_panel.create.remember, window.unlock_panel.unlock.remember):
+    for box in (window.unlock_panel.create_page.remember, window.unlock_panel.unlock.remember):
         assert not box.isEnabled()
         assert "keyring" in box.toolTip()
 

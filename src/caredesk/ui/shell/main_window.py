@@ -70,15 +70,18 @@ class MainWindow(QMainWindow):
     # -- construction ----------------------------------------------------------
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self.lock_action = QAction("&Lock", self, shortcut=QKeySequence("Ctrl+L"), triggered=self.lock)
+        self.lock_action = QAction("&Lock", self, shortcut=QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
         self.lock_action.setEnabled(False)
-        self.settings_action = QAction("&Settings…", self, triggered=self.open_settings)
-        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close)
-        self.due_plans_action = QAction(
-            "Print all &due care plans…", self, shortcut=QKeySequence("Ctrl+Shift+P"), triggered=self.print_due_plans
-        )
+        self.settings_action = QAction("&Settings…", self)
+        self.settings_action.triggered.connect(self.open_settings)
+        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        self.due_plans_action = QAction("Print all &due care plans…", self, shortcut=QKeySequence("Ctrl+Shift+P"))
+        self.due_plans_action.triggered.connect(self.print_due_plans)
         self.due_plans_action.setEnabled(False)
-        self.practice_action = QAction("&Practice details…", self, triggered=self.open_practice_details)
+        self.practice_action = QAction("&Practice details…", self)
+        self.practice_action.triggered.connect(self.open_practice_details)
         self.practice_action.setEnabled(False)
         file_menu.addAction(self.lock_action)
         file_menu.addSeparator()
@@ -94,12 +97,10 @@ class MainWindow(QMainWindow):
         # Undo and redo belong to the care-plan editor (its own shortcuts, scoped to it);
         # the menu items mirror them and show the shortcut without registering it twice.
         self.edit_menu = self.menuBar().addMenu("&Edit")
-        self.undo_menu_action = QAction(
-            "&Undo\tCtrl+Z", self, triggered=lambda: self._plan_editor().undo_action.trigger()
-        )
-        self.redo_menu_action = QAction(
-            "&Redo\tCtrl+Shift+Z", self, triggered=lambda: self._plan_editor().redo_action.trigger()
-        )
+        self.undo_menu_action = QAction("&Undo\tCtrl+Z", self)
+        self.undo_menu_action.triggered.connect(lambda: self._plan_editor().undo_action.trigger())
+        self.redo_menu_action = QAction("&Redo\tCtrl+Shift+Z", self)
+        self.redo_menu_action.triggered.connect(lambda: self._plan_editor().redo_action.trigger())
         self.edit_menu.addAction(self.undo_menu_action)
         self.edit_menu.addAction(self.redo_menu_action)
         self.edit_menu.aboutToShow.connect(self.update_edit_menu)
@@ -260,5 +261,5 @@ class MainWindow(QMainWindow):
             self.instance_lock.release()
         log.info("window closed")
 
-    def central_page(self) -> QWidget:
+    def central_page(self) -> QWidget | None:
         return self.stack.currentWidget()

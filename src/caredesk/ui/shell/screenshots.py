@@ -15,12 +15,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from caredesk.app import KdfParams
 from caredesk.domain.contacts import Outcome
 from caredesk.services import patients as patient_records
 from caredesk.services.workspace import Workspace
+from caredesk.ui.careplan.editor import CarePlanEditor
 from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.month.page import MonthPage
 from caredesk.ui.queue.page import QueuePage
@@ -56,7 +57,7 @@ def shoot(window: MainWindow, out: Path, name: str) -> Path:
     return shoot_widget(window, out, name)
 
 
-def shoot_widget(widget, out: Path, name: str) -> Path:
+def shoot_widget(widget: QWidget, out: Path, name: str) -> Path:
     QApplication.processEvents()
     path = out / f"{name}.png"
     if not widget.grab().save(str(path)):
@@ -141,8 +142,8 @@ def shoot_care_plan(window: MainWindow, ws: Workspace, out: Path) -> list[Path]:
     patients.select_patient(best)
     wait_for(lambda: patients.chart.patient_id == best)
     chart = patients.chart
-    chart.tabs.setCurrentWidget(chart.care_plan)
-    editor = chart.care_plan
+    editor = chart.tab(CarePlanEditor)
+    chart.tabs.setCurrentWidget(editor)
     editor.inner.setCurrentIndex(0)
     if editor.content.problems and editor.content.problems[0].goals:
         editor.select(("g", 0, 0))
@@ -187,10 +188,10 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
         if panel.currentWidget() is panel.welcome:
             shots.append(shoot(window, out, "01-welcome"))
             panel.welcome.create_button.click()
-            panel.create.passphrase.setText(PASSPHRASE)
-            panel.create.confirm.setText(PASSPHRASE)
+            panel.create_page.passphrase.setText(PASSPHRASE)
+            panel.create_page.confirm.setText(PASSPHRASE)
             shots.append(shoot(window, out, "02-create-store"))
-            panel.create.create_button.click()
+            panel.create_page.create_button.click()
             wait_for(lambda: panel.currentWidget() is panel.code)
             shots.append(shoot(window, out, "03-recovery-code"))
             panel.code.saved.setChecked(True)
@@ -212,6 +213,7 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
         wait_for(lambda: window.central_page() is window.view, timeout=120)
         wait_for(lambda: not any(getattr(p, "loading", False) for p in window.view.pages), timeout=120)
         ws = window.workspace
+        assert ws is not None
         shots += shoot_queue(window, out)
         shots += shoot_month(window, out)
         patients = window.view.show_page(PatientsPage)

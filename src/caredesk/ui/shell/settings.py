@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import SupportsInt
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout, QWidget
@@ -20,8 +21,11 @@ class AppSettings:
 
     @property
     def idle_minutes(self) -> int:
+        stored = self.qt.value("lock/idle_minutes", IDLE_MINUTES_DEFAULT)
+        if not isinstance(stored, str | bytes | SupportsInt):
+            return IDLE_MINUTES_DEFAULT
         try:
-            value = int(self.qt.value("lock/idle_minutes", IDLE_MINUTES_DEFAULT))
+            value = int(stored)
         except (TypeError, ValueError):
             return IDLE_MINUTES_DEFAULT
         low, high = IDLE_MINUTES_RANGE

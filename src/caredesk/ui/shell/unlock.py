@@ -43,13 +43,13 @@ class UnlockPanel(QStackedWidget):
         self._remembered = False  # whether the key is believed to be in the keyring
 
         self.welcome = pages.WelcomePage()
-        self.create = pages.CreatePage()
+        self.create_page = pages.CreatePage()
         self.code = pages.RecoveryCodePage()
         self.unlock = pages.UnlockPage()
         self.recover = pages.RecoverPage()
         self.busy = pages.BusyPage()
         self.problem = pages.ProblemPage()
-        for page in (self.welcome, self.create, self.code, self.unlock, self.recover, self.busy, self.problem):
+        for page in (self.welcome, self.create_page, self.code, self.unlock, self.recover, self.busy, self.problem):
             self.addWidget(page)
 
         self._countdown = QTimer(self)
@@ -58,9 +58,9 @@ class UnlockPanel(QStackedWidget):
 
         self.welcome.create_button.clicked.connect(self.show_create)
         self.welcome.demo_button.clicked.connect(self.open_demo)
-        self.create.back_button.clicked.connect(self.start)
-        self.create.create_button.clicked.connect(self._create)
-        self.create.confirm.returnPressed.connect(self._create)
+        self.create_page.back_button.clicked.connect(self.start)
+        self.create_page.create_button.clicked.connect(self._create)
+        self.create_page.confirm.returnPressed.connect(self._create)
         self.code.continue_button.clicked.connect(self._continue_after_code)
         self.unlock.unlock_button.clicked.connect(self._unlock)
         self.unlock.passphrase.returnPressed.connect(self._unlock)
@@ -70,13 +70,13 @@ class UnlockPanel(QStackedWidget):
         self.recover.confirm.returnPressed.connect(self._recover)
         self.problem.retry_button.clicked.connect(lambda: self.start(try_keyring=False))
         if not Access.keyring_available():
-            pages.disable_remember(self.create.remember)
+            pages.disable_remember(self.create_page.remember)
             pages.disable_remember(self.unlock.remember)
 
     # -- where to start --------------------------------------------------------
     def start(self, try_keyring: bool = False) -> None:
         """Show the right first page; at program start a remembered key opens at once."""
-        for page in (self.create, self.unlock, self.recover, self.code):
+        for page in (self.create_page, self.unlock, self.recover, self.code):
             page.reset()
         self.welcome.message.clear()
         if not self.context.has_store():
@@ -101,9 +101,9 @@ class UnlockPanel(QStackedWidget):
         self.show_unlock()
 
     def show_create(self) -> None:
-        self.create.reset()
-        self.setCurrentWidget(self.create)
-        self.create.passphrase.setFocus()
+        self.create_page.reset()
+        self.setCurrentWidget(self.create_page)
+        self.create_page.passphrase.setFocus()
 
     def show_unlock(self) -> None:
         self.unlock.reset()
@@ -125,7 +125,7 @@ class UnlockPanel(QStackedWidget):
 
     # -- create ----------------------------------------------------------------
     def _create(self) -> None:
-        page = self.create
+        page = self.create_page
         if not page.create_button.isEnabled():
             return
         first, second = page.passphrase.text(), page.confirm.text()

@@ -1,16 +1,16 @@
 """The unlocked view: a navigation list on the left, one page per use case on the right.
 
-Pages are registered in PAGES. A page is a QWidget with a `title` and four methods:
-load(workspace), clear() (drop all patient data), selection() -> an id or None, and
-restore(selection). The first page is the home screen, shown after every fresh unlock.
-A page may also have an `open_patient` signal (a patient id): the view then shows that
-patient on the Patients page.
+Pages are registered in PAGES (and their classes named in AnyPage). A page is a QWidget
+with a `title` and four methods: load(workspace), clear() (drop all patient data),
+selection() -> an id or None, and restore(selection). The first page is the home screen,
+shown after every fresh unlock. A page may also have an `open_patient` signal (a patient
+id): the view then shows that patient on the Patients page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QStackedWidget, QVBoxLayout, QWidget
@@ -31,8 +31,11 @@ class Page(Protocol):
     def restore(self, selection: Any) -> None: ...
 
 
+AnyPage = QueuePage | PatientsPage | MonthPage  # each a QWidget and a Page
+P = TypeVar("P", bound=AnyPage)
+
 # The shell composes the features: the chart gets the care-plan editor as a tab.
-PAGES: list[Callable[[], QWidget]] = [QueuePage, lambda: PatientsPage([CarePlanEditor()]), MonthPage]
+PAGES: list[Callable[[], AnyPage]] = [QueuePage, lambda: PatientsPage([CarePlanEditor()]), MonthPage]
 
 
 class WorkspaceView(QWidget):
@@ -42,7 +45,7 @@ class WorkspaceView(QWidget):
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Sections")
         self.stack = QStackedWidget()
-        self.pages: list[Any] = []
+        self.pages: list[AnyPage] = []
         for factory in PAGES:
             page = factory()
             self.pages.append(page)
@@ -74,7 +77,7 @@ class WorkspaceView(QWidget):
         layout.addWidget(self.demo_banner)
         layout.addLayout(row, 1)
 
-    def page(self, cls: type) -> Any:
+    def page(self, cls: type[P]) -> P:
         return next(p for p in self.pages if isinstance(p, cls))
 
     def load(self, workspace: Workspace, *, demo: bool = False) -> None:
@@ -83,7 +86,7 @@ class WorkspaceView(QWidget):
         for page in self.pages:
             page.load(workspace)
 
-    def show_page(self, cls: type) -> Any:
+    def show_page(self, cls: type[P]) -> P:
         page = self.page(cls)
         self.nav.setCurrentRow(self.pages.index(page))
         return page
