@@ -154,6 +154,8 @@ def unlock_with(qtbot, window: MainWindow, passphrase: str = PASSPHRASE) -> None
     page.unlock_button.click()
     # Interactive: the queue is built in the background, then the view comes to the front.
     qtbot.waitUntil(lambda: window.workspace is not None and window.central_page() is window.view, timeout=15_000)
+    # ... and the patient list and the month report, read beside it, have arrived too.
+    qtbot.waitUntil(lambda: not any(getattr(p, "loading", False) for p in window.view.pages), timeout=15_000)
 
 
 @pytest.fixture
