@@ -24,6 +24,7 @@ from caredesk.ui.month.table_model import MonthFilterProxy
 from caredesk.ui.queue.delegates import ChipDelegate, MinutesBarDelegate, TwoLineDelegate
 from caredesk.ui.queue.table_model import QueueFilterProxy
 from caredesk.ui.shell.inactivity import InactivityTimer
+from caredesk.ui.shell.workspace_view import Page
 
 # Enum members that are stored values (offered in a form by iterating the enum, written
 # and read back by the store) even when no code names the member.
@@ -73,8 +74,9 @@ InactivityTimer.eventFilter
 InactivityTimer.eventFilter.watched
 PlanUndoKeys.eventFilter
 ContentCommand.mergeWith
-# ui/common/tables.py keeps a Qt object alive by holding it on its owner.
-_._segment_group  # noqa: F821
+
+# The page contract WorkspaceView relies on, written down as a Protocol.
+Page
 
 # Test seams: the suite drives these (tests/ is not in vulture's paths).
 FixedClock  # the injected clock pinned by tests (KeePassXC's MockClock)

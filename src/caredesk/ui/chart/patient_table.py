@@ -111,9 +111,6 @@ class PatientTableModel(RowsModel):
         )
         self.layoutChanged.emit()
 
-    def sort_state(self) -> tuple[int, Qt.SortOrder]:
-        return self._sort
-
     def _sorted(self, rows: list[PatientSummary], column: int, order: Qt.SortOrder) -> list[PatientSummary]:
         """Rows by the column's raw value, then by id; empty values last in both orders."""
         keyed = [(self._key(r, column), r) for r in rows]

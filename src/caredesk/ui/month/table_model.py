@@ -170,7 +170,3 @@ class MonthFilterProxy(FilterProxy[MonthTableModel]):
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         return accepts(self.source().month_row(source_row), self._which)
-
-    def shown_rows(self) -> list[MonthRow]:
-        src = self.source()
-        return [src.month_row(self.mapToSource(self.index(r, 0)).row()) for r in range(self.rowCount())]
