@@ -122,7 +122,7 @@ def test_month_boundaries():
     assert (feb.first_day, feb.last_day) == (date(2028, 2, 1), date(2028, 2, 29))
     assert Month(2026, 12).next() == Month(2027, 1) and Month(2027, 1).previous() == Month(2026, 12)
     assert Month.parse("2026-11") == Month(2026, 11) and str(Month(2026, 3)) == "2026-03"
-    with pytest.raises(ValueError, match="YYYY-MM"):
+    with pytest.raises(ValidationError, match="month: is written YYYY-MM"):
         Month.parse("November")
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from caredesk.clock import Clock
+from caredesk.errors import StoreMissing
 from caredesk.services import demo_store
 from caredesk.services.access import Access
 from caredesk.services.workspace import Workspace
@@ -58,6 +59,18 @@ class AppContext:
 
     def has_store(self) -> bool:
         return self.folder.has_store()
+
+    def require_store(self) -> None:
+        """Raise StoreMissing (or a clearer StoreError for an unusable folder) when there is no store."""
+        if not self.folder.has_store():
+            self.folder.check()  # a clear message for a missing or unusable folder
+            raise StoreMissing(f"No CareDesk store in {self.data_dir}. Run 'caredesk init' first.")
+
+    def create_demo(self, passphrase: str, *, patients: int, seed: int, years: int) -> tuple[Workspace, str]:
+        """A new store in this data folder holding a generated synthetic panel (the CLI's `demo`)."""
+        return demo_store.create_demo_store(
+            self.folder, passphrase, patients=patients, seed=seed, years=years, clock=self.clock, kdf=self.kdf
+        )
 
     def has_demo_store(self) -> bool:
         return DataFolder(self.demo_dir).has_store()

@@ -6,17 +6,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from caredesk.cli.common import EXIT_ERROR, EXIT_USAGE, _fail, _open
+from caredesk.app import AppContext
+from caredesk.cli.common import EXIT_ERROR, EXIT_USAGE, Command, Subparsers, fail, open_workspace
 from caredesk.domain.practice import PracticeProfile
+from caredesk.services import patients as patient_records
 from caredesk.services import plan_printing, practice
-from caredesk.services.workspace import Workspace
-from caredesk.store.vault import DataFolder
 
 _BAR = 30
 
 
-def add_parsers(sub, common: argparse.ArgumentParser, secret: argparse.ArgumentParser) -> None:  # type: ignore[no-untyped-def]
-    """The two print commands' arguments (called from cli._parser)."""
+def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argparse.ArgumentParser) -> None:
+    """The print commands' and the practice command's arguments."""
     s = sub.add_parser("print-plan", parents=[common, secret], help="write a patient's care plan as a PDF for them")
     s.add_argument("--mrn", required=True, help="the patient's MRN")
     s.add_argument("--out", required=True, metavar="FILE", help="the PDF file to write")
@@ -47,11 +47,11 @@ PRACTICE_OPTIONS = (
 )
 
 
-def cmd_practice(args: argparse.Namespace, folder: DataFolder) -> int:
+def cmd_practice(args: argparse.Namespace, context: AppContext) -> int:
     changes = {
         field: getattr(args, field) for _flag, field, _what in PRACTICE_OPTIONS if getattr(args, field) is not None
     }
-    ws = _open(args, folder)
+    ws = open_workspace(args, context)
     try:
         profile = practice.get_profile(ws)
         if changes:
@@ -66,30 +66,17 @@ def cmd_practice(args: argparse.Namespace, folder: DataFolder) -> int:
     return 0
 
 
-def cmd_print_plan(args: argparse.Namespace, folder: DataFolder) -> int:
+def cmd_print_plan(args: argparse.Namespace, context: AppContext) -> int:
     if args.version is not None and args.version < 1:
-        return _fail("--version must be 1 or more", EXIT_USAGE)
+        return fail("--version must be 1 or more", EXIT_USAGE)
     out = Path(args.out)
     if not out.parent.is_dir():
-        return _fail(f"The folder {out.parent} does not exist.", EXIT_ERROR)
+        return fail(f"The folder {out.parent} does not exist.", EXIT_ERROR)
     if out.is_dir():
-        return _fail(f"{out} is a folder; give a file name for the PDF.", EXIT_ERROR)
-    ws = _open(args, folder)
+        return fail(f"{out} is a folder; give a file name for the PDF.", EXIT_ERROR)
+    ws = open_workspace(args, context)
     try:
-        with ws.uow() as uow:
-            patient = uow.patients.by_mrn(args.mrn)
-            versions = uow.care_plans.versions(patient.id) if patient is not None and patient.id is not None else []
-        if patient is None or patient.id is None:
-            return _fail(f"No patient with MRN {args.mrn}.", EXIT_ERROR)
-        if not versions:
-            return _fail(f"No finalized care plan for MRN {args.mrn}.", EXIT_ERROR)
-        if args.version is None:
-            version = versions[-1]
-        else:
-            version = next((v for v in versions if v.number == args.version), None)
-            if version is None:
-                have = ", ".join(str(v.number) for v in versions)
-                return _fail(f"MRN {args.mrn} has no care plan version {args.version} (versions: {have}).", EXIT_ERROR)
+        version = plan_printing.version_for(ws, args.mrn, args.version)
         plan_printing.save(ws, version, out, large_print=args.large_print)
     finally:
         ws.lock()
@@ -100,17 +87,16 @@ def cmd_print_plan(args: argparse.Namespace, folder: DataFolder) -> int:
     return 0
 
 
-def cmd_print_plans(args: argparse.Namespace, folder: DataFolder) -> int:
+def cmd_print_plans(args: argparse.Namespace, context: AppContext) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        return _fail(f"{out} is a file, not a folder.", EXIT_ERROR)
+        return fail(f"{out} is a file, not a folder.", EXIT_ERROR)
     if not out.parent.is_dir():
-        return _fail(f"The folder {out.parent} does not exist.", EXIT_ERROR)
-    ws = _open(args, folder)
+        return fail(f"The folder {out.parent} does not exist.", EXIT_ERROR)
+    ws = open_workspace(args, context)
     try:
-        with ws.uow() as uow:
-            patient_count = len(uow.patients.summaries(ws.today()))
-        every = _every_latest(ws)
+        patient_count = len(patient_records.patient_list(ws))
+        every = plan_printing.latest_copies(ws)
         chosen = plan_printing.due_copies(ws) if args.due_only else every
         bar = _Progress(len(chosen)) if sys.stderr.isatty() else None
         outcome = plan_printing.print_batch(
@@ -126,25 +112,13 @@ def cmd_print_plans(args: argparse.Namespace, folder: DataFolder) -> int:
     finally:
         ws.lock()
     if outcome.error is not None:
-        return _fail(f"Stopped after {len(outcome.sent)} of {outcome.total} care plans. {outcome.error}", EXIT_ERROR)
+        return fail(f"Stopped after {len(outcome.sent)} of {outcome.total} care plans. {outcome.error}", EXIT_ERROR)
     what = "care plans not yet given" if args.due_only else "care plans"
     print(
         f"Printed {len(outcome.sent)} {what} to {out} "
         f"({patient_count} patients, {patient_count - len(every)} without a finalized plan)."
     )
     return 0
-
-
-def _every_latest(ws: Workspace) -> list[plan_printing.DueCopy]:
-    """Each patient's latest finalized version, by MRN."""
-    with ws.uow() as uow:
-        patients = sorted(uow.patients.summaries(ws.today()), key=lambda p: p.mrn)
-        chosen = []
-        for p in patients:
-            versions = uow.care_plans.versions(p.id)
-            if versions:
-                chosen.append(plan_printing.DueCopy(versions[-1], p.mrn, f"{p.family_name}, {p.given_name}"))
-    return chosen
 
 
 class _Progress:
@@ -161,3 +135,10 @@ class _Progress:
     def finish(self) -> None:
         sys.stderr.write("\n")
         sys.stderr.flush()
+
+
+COMMANDS: dict[str, Command] = {
+    "print-plan": cmd_print_plan,
+    "print-plans": cmd_print_plans,
+    "practice": cmd_practice,
+}

@@ -7,23 +7,43 @@ import json
 import sys
 from pathlib import Path
 
-from caredesk.cli.common import EXIT_ERROR, EXIT_USAGE, _fail, _open
-from caredesk.store.vault import DataFolder
+from caredesk.app import AppContext
+from caredesk.cli.common import EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
+from caredesk.errors import ValidationError
+from caredesk.services import patients as patient_records
 
 
-def _date_arg(field: str, text: str | None):  # type: ignore[no-untyped-def]
-    from caredesk.domain.checks import parse_date
+def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argparse.ArgumentParser) -> None:
+    s = sub.add_parser("queue", parents=[common, secret], help="today's call queue, ranked, with reasons")
+    s.add_argument("--date", metavar="YYYY-MM-DD", help="the queue as of this date (default: today)")
+    s.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    s.add_argument("--limit", type=int, metavar="N", help="only the first N patients")
 
-    return None if text is None else parse_date(field, text)
+    s = sub.add_parser("log-contact", parents=[common, secret], help="log a call (or other contact) and its minutes")
+    s.add_argument("--mrn", required=True, help="the patient's MRN")
+    s.add_argument("--outcome", required=True, help="reached, voicemail, no answer, wrong number or declined")
+    s.add_argument("--minutes", required=True, type=int, help="whole minutes spent (0 for a quick attempt)")
+    s.add_argument("--date", metavar="YYYY-MM-DD", help="back-fill a call made on an earlier day (never a future one)")
+    s.add_argument("--program", help="the program the minutes count for (default: the patient's main program)")
+    s.add_argument("--note", default="", help="a short note")
+    s.add_argument("--follow-up", metavar="YYYY-MM-DD", help="the next follow-up date")
+    s.add_argument("--channel", default="phone", help="phone, video, home visit, portal or letter")
+    s.add_argument("--staff", default="clinical staff", help="clinical staff (default) or physician/QHP")
+
+    s = sub.add_parser("report", parents=[common, secret], help="reports")
+    s.add_argument("report", choices=["billing"], help="which report")
+    s.add_argument("--month", required=True, metavar="YYYY-MM", help="the calendar month")
+    s.add_argument("--csv", metavar="FILE", help="write the report as CSV")
+    s.add_argument("--pdf", metavar="FILE", help="write the report as PDF")
 
 
-def cmd_queue(args: argparse.Namespace, folder: DataFolder) -> int:
+def cmd_queue(args: argparse.Namespace, context: AppContext) -> int:
     from caredesk.services.call_queue import CallQueue
 
-    as_of = _date_arg("--date", args.date)
+    as_of = date_arg("--date", args.date)
     if args.limit is not None and args.limit < 1:
-        return _fail("--limit must be at least 1", EXIT_USAGE)
-    ws = _open(args, folder)
+        return fail("--limit must be at least 1", EXIT_USAGE)
+    ws = open_workspace(args, context)
     try:
         rows = CallQueue(ws).build(as_of)
         day = as_of or ws.today()
@@ -62,17 +82,15 @@ def cmd_queue(args: argparse.Namespace, folder: DataFolder) -> int:
     return 0
 
 
-def cmd_log_contact(args: argparse.Namespace, folder: DataFolder) -> int:
+def cmd_log_contact(args: argparse.Namespace, context: AppContext) -> int:
     from caredesk.services.calls import log_contact
 
-    on = _date_arg("--date", args.date)
-    follow_up = _date_arg("--follow-up", args.follow_up)
-    ws = _open(args, folder)
+    on = date_arg("--date", args.date)
+    follow_up = date_arg("--follow-up", args.follow_up)
+    ws = open_workspace(args, context)
     try:
-        with ws.uow() as uow:
-            patient = uow.patients.by_mrn(args.mrn)
-        if patient is None or patient.id is None:
-            return _fail(f"No patient with MRN {args.mrn}.", EXIT_ERROR)
+        patient = patient_records.by_mrn(ws, args.mrn)
+        assert patient.id is not None
         logged = log_contact(
             ws,
             patient.id,
@@ -101,15 +119,15 @@ def cmd_log_contact(args: argparse.Namespace, folder: DataFolder) -> int:
     return 0
 
 
-def cmd_report(args: argparse.Namespace, folder: DataFolder) -> int:
+def cmd_report(args: argparse.Namespace, context: AppContext) -> int:
     from caredesk.domain.calendar import Month
     from caredesk.services import billing_report
 
     try:
         month = Month.parse(args.month)
-    except ValueError:
-        return _fail("--month must be written YYYY-MM", EXIT_USAGE)
-    ws = _open(args, folder)
+    except ValidationError:
+        return fail("--month must be written YYYY-MM", EXIT_USAGE)
+    ws = open_workspace(args, context)
     try:
         report = billing_report.month_report(ws, month)
         if args.csv:
@@ -128,3 +146,6 @@ def cmd_report(args: argparse.Namespace, folder: DataFolder) -> int:
         if path:
             print(f"{what} written to {path}")
     return 0
+
+
+COMMANDS: dict[str, Command] = {"queue": cmd_queue, "log-contact": cmd_log_contact, "report": cmd_report}

@@ -6,6 +6,8 @@ import calendar as _cal
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
+from caredesk.errors import ValidationError
+
 
 @dataclass(frozen=True, order=True, slots=True)
 class Month:
@@ -22,12 +24,12 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        """'YYYY-MM' -> Month; ValueError with a clear message otherwise."""
+        """'YYYY-MM' -> Month; a ValidationError naming the month otherwise."""
         try:
             y, m = text.strip().split("-")
             return cls(int(y), int(m))
         except (ValueError, AttributeError):
-            raise ValueError("a month is written YYYY-MM") from None
+            raise ValidationError("month", "is written YYYY-MM") from None
 
     @property
     def first_day(self) -> date:

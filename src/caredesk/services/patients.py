@@ -20,6 +20,15 @@ def patient_list(ws: Workspace) -> list[PatientSummary]:
         return uow.patients.summaries(ws.today())
 
 
+def exported_list(ws: Workspace, how: str) -> list[PatientSummary]:
+    """The list as it leaves CareDesk (the CLI prints it): read and audited as an export."""
+    with ws.uow() as uow:
+        rows = uow.patients.summaries(ws.today())
+        uow.audit(actions.EXPORTED, "patient list", detail=f"{len(rows)} patients, {how}")
+        uow.commit()
+    return rows
+
+
 def summaries(ws: Workspace, patient_ids: list[int]) -> list[PatientSummary]:
     """The list rows of these patients only (after a change)."""
     with ws.uow() as uow:
@@ -44,7 +53,7 @@ def by_mrn(ws: Workspace, mrn: str) -> Patient:
     with ws.uow() as uow:
         patient = uow.patients.by_mrn(mrn.strip())
     if patient is None:
-        raise NotFound("patient", f"No patient has MRN {mrn.strip()!r}.")
+        raise NotFound("patient", f"No patient with MRN {mrn.strip()}.")
     return patient
 
 

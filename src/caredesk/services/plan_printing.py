@@ -18,7 +18,7 @@ from caredesk.domain import audit as actions
 from caredesk.domain.careplan import CarePlanVersion, GivenMethod
 from caredesk.domain.text import fold
 from caredesk.errors import CareDeskError, NotFound, ValidationError
-from caredesk.services import care_plans
+from caredesk.services import care_plans, patients
 from caredesk.services.changes import Saved
 from caredesk.services.files import write_atomic
 from caredesk.services.practice import get_profile
@@ -140,6 +140,34 @@ def folder_sender(folder: Path) -> Callable[[DueCopy, bytes], None]:
         write_atomic(folder / file_name(copy.mrn, copy.version.number, taken), data)
 
     return send
+
+
+def version_for(ws: Workspace, mrn: str, number: int | None = None) -> CarePlanVersion:
+    """The patient's finalized version `number` (default: the latest). NotFound names the MRN
+    when there is no such patient, no finalized plan, or no such version."""
+    patient = patients.by_mrn(ws, mrn)
+    assert patient.id is not None
+    versions = care_plans.versions(ws, patient.id)
+    if not versions:
+        raise NotFound("care plan", f"No finalized care plan for MRN {mrn}.")
+    if number is None:
+        return versions[-1]
+    version = next((v for v in versions if v.number == number), None)
+    if version is None:
+        have = ", ".join(str(v.number) for v in versions)
+        raise NotFound("care plan version", f"MRN {mrn} has no care plan version {number} (versions: {have}).")
+    return version
+
+
+def latest_copies(ws: Workspace) -> list[DueCopy]:
+    """Each patient's latest finalized version, by MRN (given or not)."""
+    with ws.uow() as uow:
+        chosen = []
+        for p in sorted(uow.patients.summaries(ws.today()), key=lambda p: p.mrn):
+            versions = uow.care_plans.versions(p.id)
+            if versions:
+                chosen.append(DueCopy(versions[-1], p.mrn, f"{p.family_name}, {p.given_name}"))
+    return chosen
 
 
 def record_given(ws: Workspace, copies: Sequence[DueCopy], on: date, method: GivenMethod | str) -> Saved[int]:

@@ -1,0 +1,63 @@
+"""The patient records from a terminal: the list (text or JSON)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from caredesk.app import AppContext
+from caredesk.cli.common import Command, Subparsers, open_workspace
+from caredesk.domain.calendar import age_on
+from caredesk.services import patients as patient_records
+
+
+def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argparse.ArgumentParser) -> None:
+    s = sub.add_parser("patients", parents=[common, secret], help="list the patients")
+    s.add_argument("--json", action="store_true", help="print a JSON list of objects")
+
+
+def cmd_patients(args: argparse.Namespace, context: AppContext) -> int:
+    ws = open_workspace(args, context)
+    try:
+        today = ws.today()
+        rows = patient_records.exported_list(ws, "json" if args.json else "text")
+    finally:
+        ws.lock()
+    if args.json:
+        out = [
+            {
+                "id": r.id,
+                "mrn": r.mrn,
+                "given_name": r.given_name,
+                "family_name": r.family_name,
+                "preferred_name": r.preferred_name,
+                "birth_date": r.birth_date.isoformat(),
+                "age": age_on(r.birth_date, today),
+                "phones": list(r.phones),
+                "status": r.status.value,
+                "risk_tier": r.risk_tier.value,
+                "programs": [p.value for p in r.programs],
+                "last_contact": r.last_contact.isoformat() if r.last_contact else None,
+                "minutes_this_month": r.minutes_this_month,
+            }
+            for r in rows
+        ]
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    header = f"{'MRN':<10} {'Name':<32} {'Age':>3}  {'Risk':<6} {'Programs':<18} {'Last contact':<12} {'Min':>4}"
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        programs = ", ".join(p.value for p in r.programs) or "-"
+        last = r.last_contact.isoformat() if r.last_contact else "-"
+        print(
+            f"{r.mrn:<10} {r.display_name[:32]:<32} {age_on(r.birth_date, today):>3}  {r.risk_tier.value:<6} "
+            f"{programs[:18]:<18} {last:<12} {r.minutes_this_month:>4}"
+        )
+    print(f"{len(rows)} patients")
+    return 0
+
+
+COMMANDS: dict[str, Command] = {"patients": cmd_patients}
