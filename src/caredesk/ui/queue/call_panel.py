@@ -13,7 +13,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -40,10 +39,10 @@ from caredesk.errors import CareDeskError, ValidationError
 from caredesk.services import patients as patient_records
 from caredesk.services.calls import CallLogged, log_contact
 from caredesk.services.workspace import Workspace
-from caredesk.ui.common import theme
 from caredesk.ui.common.forms import InlineMessage, button, date_edit, heading, picked_date, qdate, user_message
 from caredesk.ui.queue.call_header import CallHeader
 from caredesk.ui.queue.time_dialog import LogTimeDialog
+from caredesk.ui.queue.timer_display import TimerDisplay, clock_text
 
 PLACEHOLDER = "Select a patient in the queue to work the call."
 LONG_CALL_MINUTES = 60
@@ -55,11 +54,6 @@ OUTCOME_LABELS = (
     (Outcome.WRONG_NUMBER, "&Wrong number"),
     (Outcome.DECLINED, "&Declined"),
 )
-
-
-def clock_text(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
 class CallPanel(QWidget):
@@ -88,7 +82,16 @@ class CallPanel(QWidget):
         cv.setContentsMargins(0, 0, 0, 0)
         self.header = CallHeader()
         cv.addWidget(self.header)
-        cv.addWidget(self._build_timer())
+        self.timer_display = TimerDisplay()
+        # The panel's own names for the display's parts (the queue and tests use them).
+        self.time_label, self.state_label = self.timer_display.time_label, self.timer_display.state_label
+        self.start_button = self.timer_display.start_button
+        self.pause_button = self.timer_display.pause_button
+        self.stop_button = self.timer_display.stop_button
+        self.start_button.clicked.connect(self.start)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.stop_button.clicked.connect(self.stop)
+        cv.addWidget(self.timer_display)
         self.long_warning = InlineMessage("Timer warning")
         cv.addWidget(self.long_warning)
         cv.addLayout(self._build_form())
@@ -101,42 +104,6 @@ class CallPanel(QWidget):
         self.clear()
 
     # -- building --------------------------------------------------------------
-    def _build_timer(self) -> QWidget:
-        box = QWidget()
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.time_label = QLabel("00:00")
-        self.time_label.setAccessibleName("Call timer")
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 2.6)
-        font.setWeight(QFont.Weight.DemiBold)
-        font.setStyleHint(QFont.StyleHint.Monospace)
-        font.setFamilies(["DejaVu Sans Mono", "Consolas", "Menlo", "monospace"])
-        self.time_label.setFont(font)
-        self.state_label = QLabel()
-        self.state_label.setAccessibleName("Timer state")
-        theme.set_role(self.state_label, "muted")
-        self.start_button = button("Start", "Start call timer", primary=True)
-        self.start_button.setToolTip("Start the call timer (Space in the queue)")
-        self.start_button.clicked.connect(self.start)
-        self.pause_button = button("&Pause", "Pause or resume call timer")
-        self.pause_button.clicked.connect(self.toggle_pause)
-        self.stop_button = button("S&top", "Stop call timer")
-        self.stop_button.setToolTip("Stop the timer; its minutes go into Minutes")
-        self.stop_button.clicked.connect(self.stop)
-        for b in (self.start_button, self.pause_button, self.stop_button):
-            b.setDefault(False)
-            b.setAutoDefault(False)
-        texts = QVBoxLayout()
-        texts.setSpacing(0)
-        texts.addWidget(self.time_label)
-        texts.addWidget(self.state_label)
-        row.addLayout(texts)
-        row.addStretch(1)
-        for b in (self.start_button, self.pause_button, self.stop_button):
-            row.addWidget(b)
-        return box
-
     def _build_form(self) -> QVBoxLayout:
         self.outcomes = QButtonGroup(self)  # exclusive
         # Three a row: five side by side made the panel crowd the queue at 1280 px.

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +32,7 @@ from caredesk.ui.common.tables import row_table, segments
 from caredesk.ui.common.workers import TaskRunner
 from caredesk.ui.queue.call_panel import CallPanel
 from caredesk.ui.queue.delegates import ChipDelegate, MinutesBarDelegate, TwoLineDelegate
+from caredesk.ui.queue.queue_view import QueueTable
 from caredesk.ui.queue.table_model import (
     DUE,
     MINUTES,
@@ -48,42 +48,6 @@ from caredesk.ui.queue.table_model import (
 log = logging.getLogger(__name__)
 
 EMPTY_TEXT = "Nobody to call today."
-
-
-class QueueTable(QTableView):
-    """j/k move like the arrows; Enter opens; Space starts the timer."""
-
-    open_requested = Signal()
-    start_requested = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
-        if plain and key in (Qt.Key.Key_J, Qt.Key.Key_K):
-            self.move_by(1 if key == Qt.Key.Key_J else -1)
-            return
-        if plain and key == Qt.Key.Key_Space:
-            self.start_requested.emit()
-            return
-        if plain and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.open_requested.emit()
-            return
-        super().keyPressEvent(event)
-
-    def move_by(self, step: int) -> None:
-        rows = self.model().rowCount()
-        if rows == 0:
-            return
-        current = self.currentIndex().row()
-        row = 0 if current < 0 else max(0, min(rows - 1, current + step))
-        self.select_row(row)
-
-    def select_row(self, row: int) -> None:
-        index = self.model().index(row, PATIENT)
-        self.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-        )
-        self.scrollTo(index)
 
 
 class QueuePage(QWidget):
