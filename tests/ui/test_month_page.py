@@ -134,8 +134,8 @@ def test_month_totals_equal_what_the_cli_report_prints(demo_unlocked, data_dir):
     """The same store, read by `caredesk report billing` in another process."""
     import re
 
+    from tests.cli.test_cli import run
     from tests.conftest import PASSPHRASE
-    from tests.test_cli import run
 
     page = month_page(demo_unlocked)
     rows = page.model.rows()

@@ -51,7 +51,7 @@ def test_same_seed_gives_same_panel_whatever_the_string_hash_seed():
         " tz=zoneinfo.ZoneInfo('America/New_York'));"
         "print(hashlib.sha256(repr(p).encode()).hexdigest())"
     )
-    src = str(Path(__file__).resolve().parents[1] / "src")
+    src = str(Path(__file__).resolve().parents[2] / "src")
     digests = set()
     for hash_seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": src}
@@ -66,7 +66,7 @@ def test_demo_needs_no_gui_or_database_packages():
         "import sys, caredesk.demo;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'sqlalchemy', 'sqlcipher3')))"
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
     run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
 

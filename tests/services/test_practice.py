@@ -10,7 +10,7 @@ from caredesk.domain.practice import PracticeProfile
 from caredesk.errors import ValidationError
 from caredesk.pdf.careplan import PlanContacts, render_care_plan
 from caredesk.services import practice
-from tests.test_careplan_pdf import BORN, GENERATED, NAME, flat, texts
+from tests.pdf.test_careplan_pdf import BORN, GENERATED, NAME, flat, texts
 
 PROFILE = PracticeProfile(
     care_manager_name="Sam Rivera",

@@ -6,7 +6,7 @@ import pytest
 
 from caredesk.errors import NotFound
 from caredesk.services import plan_printing as pp
-from tests.test_care_plans_service import _finalized, _patient, _ready
+from tests.services.test_care_plans_service import _finalized, _patient, _ready
 
 
 def _actions(ws) -> list[str]:

@@ -13,8 +13,8 @@ from caredesk.domain.careplan import CarePlanContent, CarePlanVersion, GivenMeth
 from caredesk.domain.patients import CareTeamMember, Medication, Patient
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
+from tests.cli.test_cli import assert_clean_failure, pw_env, run
 from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient
-from tests.test_cli import assert_clean_failure, pw_env, run
 
 
 def plan(goal: str) -> CarePlanContent:

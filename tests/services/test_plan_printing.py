@@ -12,7 +12,7 @@ from caredesk.domain.patients import Status
 from caredesk.errors import CareDeskError
 from caredesk.services import care_plans as cp
 from caredesk.services import plan_printing as pp
-from tests.test_care_plans_service import TODAY, _finalized, _patient, _ready
+from tests.services.test_care_plans_service import TODAY, _finalized, _patient, _ready
 
 
 def _printed(ws) -> list[str]:

@@ -17,7 +17,7 @@ from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient
 
-SRC = str(Path(__file__).resolve().parents[1] / "src")
+SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
 def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
