@@ -10,7 +10,7 @@ left. The timer keeps measuring through all of it.
 Readiness of the queue (works whether the queue is built on the GUI thread or in the
 background): the window has a workspace, the workspace view is the window's current page,
 the queue page's table model has rows, the page's `loading` flag (if it has one) is False,
-and neither the queue page's loader nor the unlock panel's task runner has a job running.
+and the unlock panel's task runner has no job running.
 A page visited later is ready when its table model has rows and its `loading` is False.
 Times are read at the timer's ticks, so they are good to about 10 ms.
 
@@ -200,7 +200,6 @@ def queue_ready(window: MainWindow) -> bool:
         and (central is None or central() is window.view)
         and page.model.rowCount() > 0
         and _idle(page)
-        and _runner_idle(page, "loader")
         and _runner_idle(window.unlock_panel, "tasks")
     )
 

@@ -32,7 +32,7 @@ from caredesk.ui.common.chart_tab import ChartTab
 from caredesk.ui.common.forms import button, user_message
 from caredesk.ui.common.hub import hub
 from caredesk.ui.common.tables import row_table
-from caredesk.ui.common.workers import TaskRunner
+from caredesk.ui.common.workers import BackgroundRead
 
 # What the chart's header and Summary tab show (the care plan follows its own kind).
 CHART_KINDS = (Kind.PATIENT, Kind.ENROLLMENT, Kind.CLINICAL)
@@ -51,10 +51,7 @@ class PatientsPage(QWidget):
         """`chart_tabs`: the tabs other features add to the chart (the shell composes them)."""
         super().__init__(parent)
         self.workspace: Workspace | None = None
-        self.loader = TaskRunner(self)
-        self.loading = False
-        self._load_generation = 0
-        self._pending: set[int] = set()  # changed while the list was being read
+        self.reader = BackgroundRead(self)
         self._restore_id: int | None = None
         hub().changed.connect(self._changed)
         self._syncing = False  # True while the filter, not the user, moves the current row
@@ -125,41 +122,31 @@ class PatientsPage(QWidget):
     def load(self, workspace: Workspace) -> None:
         """Read the list in the background; the rows arrive on the GUI thread."""
         self.workspace = workspace
-        self._load_generation += 1
-        generation = self._load_generation
-        self.loading = True
         self.count.setText("Loading patients…")
 
-        def done(rows: list[PatientSummary]) -> None:
-            if generation != self._load_generation or self.workspace is None:
-                return
-            self.loading = False
+        def show(rows: list[PatientSummary]) -> None:
             self.model.set_rows(rows, workspace.today())
             self._size_columns()
             self._update_count()
-            pending, self._pending = self._pending, set()
-            if pending:
+            if pending := self.reader.take_pending():
                 self._refresh_rows(pending)
             restore, self._restore_id = self._restore_id, None
             if restore is not None:
                 self.select_patient(restore)
 
-        def failed(exc: BaseException) -> None:
-            if generation != self._load_generation:
-                return
-            self.loading = False
-            if not isinstance(exc, CareDeskError):
-                raise exc
+        def failed(exc: CareDeskError) -> None:
             self.count.setText(user_message(exc))
 
-        self.loader.run(lambda: patient_records.patient_list(workspace), done, failed)
+        self.reader.start(lambda: patient_records.patient_list(workspace), show, failed)
+
+    @property
+    def loading(self) -> bool:
+        """The list is being read in the background."""
+        return self.reader.loading
 
     def clear(self) -> None:
         """On lock: the filter, every row and the chart leave the widgets."""
-        self.loader.wait()
-        self._load_generation += 1
-        self.loading = False
-        self._pending.clear()
+        self.reader.cancel()
         self._restore_id = None
         self.workspace = None
         self.filter.clear()
@@ -332,10 +319,7 @@ class PatientsPage(QWidget):
     # -- changes made elsewhere (the hub) ----------------------------------------
     def _changed(self, changes: Changes, _source: object) -> None:
         """Only the changed patients' rows are re-read; the open chart refreshes if it is one."""
-        if self.workspace is None or not changes.patients:
-            return
-        if self.loading:
-            self._pending |= changes.patients
+        if self.workspace is None or not changes.patients or self.reader.defer(changes.patients):
             return
         self._refresh_rows(changes.patients)
         pid = self.chart.patient_id

@@ -16,6 +16,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from caredesk.errors import CareDeskError
+
 log = logging.getLogger(__name__)
 
 
@@ -191,3 +193,63 @@ def close_progress_dialog(dialog: QProgressDialog | None) -> None:
         dialog.reset()
         dialog.hide()
         dialog.deleteLater()
+
+
+class BackgroundRead(QObject):
+    """A page's read of the store off the GUI thread: the newest read wins, and patients
+    changed while it runs are kept in `pending` to re-read once its rows are shown.
+
+    `start(read, show, failed)`: `read()` runs on a worker; `show(result)` on the GUI thread
+    unless a newer read or `cancel()` came since; `failed(exc)` likewise for a CareDeskError
+    (anything else is a defect and is raised to the crash handler).
+    """
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.runner = TaskRunner(self)
+        self.loading = False
+        self.pending: set[int] = set()
+        self._generation = 0
+
+    def start(
+        self,
+        read: Callable[[], Any],
+        show: Callable[[Any], None],
+        failed: Callable[[CareDeskError], None],
+    ) -> None:
+        self._generation += 1
+        generation = self._generation
+        self.loading = True
+        self.pending.clear()
+
+        def done(result: Any) -> None:
+            if generation == self._generation:
+                self.loading = False
+                show(result)
+
+        def error(exc: BaseException) -> None:
+            if generation != self._generation:
+                return
+            self.loading = False
+            if not isinstance(exc, CareDeskError):
+                raise exc
+            failed(exc)
+
+        self.runner.run(read, done, error)
+
+    def defer(self, patient_ids: frozenset[int] | set[int]) -> bool:
+        """While a read runs, remember these changed patients (True); else False."""
+        if self.loading:
+            self.pending |= patient_ids
+        return self.loading
+
+    def take_pending(self) -> set[int]:
+        pending, self.pending = self.pending, set()
+        return pending
+
+    def cancel(self) -> None:
+        """On lock: a read in progress finishes before the store closes, and its result is dropped."""
+        self.runner.wait()
+        self._generation += 1
+        self.loading = False
+        self.pending.clear()

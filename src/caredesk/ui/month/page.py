@@ -35,7 +35,7 @@ from caredesk.ui.common import theme
 from caredesk.ui.common.forms import InlineMessage, button, user_message
 from caredesk.ui.common.hub import hub
 from caredesk.ui.common.tables import row_table, segments
-from caredesk.ui.common.workers import ProgressRelay, TaskRunner, close_progress_dialog, progress_dialog
+from caredesk.ui.common.workers import BackgroundRead, ProgressRelay, TaskRunner, close_progress_dialog, progress_dialog
 from caredesk.ui.month.table_model import (
     CODES,
     MINUTES,
@@ -109,10 +109,7 @@ class MonthPage(QWidget):
         self.month: Month | None = None
         self.report: MonthReport | None = None
         self.tasks = TaskRunner(self)  # exports
-        self.loader = TaskRunner(self)  # the month's report
-        self.loading = False
-        self._load_generation = 0
-        self._pending: set[int] = set()  # changed while the report was being read
+        self.reader = BackgroundRead(self)  # the month's report
         hub().changed.connect(self._changed)
         self.progress: QProgressDialog | None = None
         self._progress: _Progress | None = None
@@ -185,10 +182,7 @@ class MonthPage(QWidget):
         if self._progress is not None:
             self._progress.cancelled = True
         self.tasks.wait()
-        self.loader.wait()
-        self._load_generation += 1  # a report still on its way is dropped
-        self.loading = False
-        self._pending.clear()
+        self.reader.cancel()  # a report still on its way is dropped
         self._close_progress()
         self.workspace, self.report = None, None
         self.model.clear()
@@ -214,31 +208,23 @@ class MonthPage(QWidget):
             return
         self.month_label.setText(month_title(self.month))
         ws, month = self.workspace, self.month
-        self._load_generation += 1
-        generation = self._load_generation
-        self.loading = True
-        self._pending.clear()
 
-        def done(report: MonthReport) -> None:
-            if generation != self._load_generation:
-                return
-            self.loading = False
+        def show(report: MonthReport) -> None:
             self._show_report(report)
-            if self._pending:
-                ids, self._pending = set(self._pending), set()
-                self._refresh_rows(ids)
+            if pending := self.reader.take_pending():
+                self._refresh_rows(pending)
 
-        def failed(exc: BaseException) -> None:
-            if generation != self._load_generation:
-                return
-            self.loading = False
-            if not isinstance(exc, CareDeskError):
-                raise exc
+        def failed(exc: CareDeskError) -> None:
             self.report = None
             self.model.clear()
             self.message.show_error(user_message(exc))
 
-        self.loader.run(lambda: billing_report.month_report(ws, month), done, failed)
+        self.reader.start(lambda: billing_report.month_report(ws, month), show, failed)
+
+    @property
+    def loading(self) -> bool:
+        """The month's report is being read in the background."""
+        return self.reader.loading
 
     def _show_report(self, report: MonthReport) -> None:
         self.report = report
@@ -250,10 +236,8 @@ class MonthPage(QWidget):
         """Minutes, programs, consent or conditions of some patients changed: recompute their rows."""
         if self.workspace is None or not changes.patients or not changes.touches(*BILLING_KINDS):
             return
-        if self.loading:
-            self._pending |= changes.patients
-            return
-        self._refresh_rows(changes.patients)
+        if not self.reader.defer(changes.patients):
+            self._refresh_rows(changes.patients)
 
     def _refresh_rows(self, patient_ids: set[int] | frozenset[int]) -> None:
         if self.workspace is None or self.report is None:

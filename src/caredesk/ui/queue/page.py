@@ -29,7 +29,7 @@ from caredesk.ui.common import theme
 from caredesk.ui.common.forms import InlineMessage, user_message
 from caredesk.ui.common.hub import hub, publish
 from caredesk.ui.common.tables import row_table, segments
-from caredesk.ui.common.workers import TaskRunner
+from caredesk.ui.common.workers import BackgroundRead
 from caredesk.ui.queue.call_panel import CallPanel
 from caredesk.ui.queue.delegates import ChipDelegate, MinutesBarDelegate, TwoLineDelegate
 from caredesk.ui.queue.queue_view import QueueTable
@@ -48,6 +48,7 @@ from caredesk.ui.queue.table_model import (
 log = logging.getLogger(__name__)
 
 EMPTY_TEXT = "Nobody to call today."
+BUILDING = "Building today's queue…"
 
 
 class QueuePage(QWidget):
@@ -59,10 +60,7 @@ class QueuePage(QWidget):
         super().__init__(parent)
         self.workspace: Workspace | None = None
         self.queue: CallQueue | None = None
-        self.loader = TaskRunner(self)
-        self.loading = False  # today's queue is being built in the background
-        self._build_generation = 0
-        self._pending: set[int] = set()  # patients changed while the queue was being built
+        self.reader = BackgroundRead(self)  # today's queue, built in the background
         self._restore_id: int | None = None
         hub().changed.connect(self._changed)
         self._syncing = False  # True while code, not the user, moves the current row
@@ -139,32 +137,23 @@ class QueuePage(QWidget):
         self.workspace = workspace
         queue = self.queue = CallQueue(workspace)
         self.panel.set_workspace(workspace)
-        self._build_generation += 1
-        generation = self._build_generation
-        self.loading = True
-        self.notice.show_info("Building today's queue…")
+        self.notice.show_info(BUILDING)
 
-        def done(rows: list[QueueRow]) -> None:
-            if generation != self._build_generation:
-                return
-            self._built(rows)
-
-        def failed(exc: BaseException) -> None:
-            if generation != self._build_generation:
-                return
-            if not isinstance(exc, CareDeskError):
-                self.loading = False
-                raise exc
+        def failed(exc: CareDeskError) -> None:
             self.notice.show_error(user_message(exc))
             self._built([])
 
-        self.loader.run(queue.build, done, failed)
+        self.reader.start(queue.build, self._built, failed)
+
+    @property
+    def loading(self) -> bool:
+        """Today's queue is being built in the background."""
+        return self.reader.loading
 
     def _built(self, rows: list[QueueRow]) -> None:
-        self.loading = False
-        if self.notice.text() == "Building today's queue…":
+        if self.notice.text() == BUILDING:
             self.notice.clear()
-        pending, self._pending = self._pending, set()
+        pending = self.reader.take_pending()
         if pending and self.queue is not None:
             rows = self.queue.refresh(pending)
         self._set_rows(rows)
@@ -175,10 +164,7 @@ class QueuePage(QWidget):
 
     def clear(self) -> None:
         """On lock: the timer stops and every row, name and note leaves the widgets."""
-        self.loader.wait()  # a build in progress finishes before the store closes
-        self._build_generation += 1  # ... and its rows are dropped
-        self.loading = False
-        self._pending.clear()
+        self.reader.cancel()  # a build in progress finishes before the store closes; its rows are dropped
         self._restore_id = None
         self.panel.clear()
         self.panel.set_workspace(None)
@@ -273,8 +259,7 @@ class QueuePage(QWidget):
         The other pages hear of the call through the hub."""
         if self.queue is None or self.workspace is None:
             return
-        if self.loading:  # the build in progress reads it; re-score once it is done
-            self._pending |= result.patient_ids
+        if self.reader.defer(result.patient_ids):  # the build in progress re-scores it when done
             publish(result.changes, self)
             return
         pid = next(iter(result.patient_ids))
@@ -297,10 +282,7 @@ class QueuePage(QWidget):
     def _changed(self, changes: Changes, source: object) -> None:
         """A write elsewhere (a patient added, time logged, a plan finalized, a stay entered):
         re-score exactly those patients; the selection stays."""
-        if source is self or self.queue is None or not changes.patients:
-            return
-        if self.loading:
-            self._pending |= changes.patients
+        if source is self or self.queue is None or not changes.patients or self.reader.defer(changes.patients):
             return
         try:
             rows = self.queue.refresh(changes.patients)
