@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 
 from caredesk.domain.patients import Program
@@ -19,6 +20,20 @@ from caredesk.ui.month.page import MonthPage
 from caredesk.ui.queue.page import QueuePage
 from tests.ui.test_add_patient import _fill
 from tests.ui.test_month_page import settle
+
+
+@pytest.fixture
+def demo_store_30(data_dir, clock) -> str:
+    """A 30-patient synthetic panel, locked; its passphrase."""
+    from caredesk.services.demo_store import create_demo_store
+    from caredesk.store.vault import DataFolder
+    from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
+
+    ws, _code = create_demo_store(
+        DataFolder(data_dir), PASSPHRASE, patients=30, seed=1, clock=clock, kdf=FAST_KDF, zone=ZONE
+    )
+    ws.lock()
+    return PASSPHRASE
 
 
 def queue_reasons(window, patient_id: int) -> set[ReasonKind] | None:
@@ -107,3 +122,31 @@ def test_a_call_saved_on_the_queue_updates_the_month_view(unlocked, canary_store
     page.panel.minutes.setValue(21)
     assert page.panel.save() is not None
     assert month_minutes(unlocked, pid) == before + 21
+
+
+def test_a_lock_while_the_pages_are_still_reading_drops_what_they_read(make_window, demo_store_30, qtbot):
+    from tests.ui.conftest import unlock_with
+
+    window = make_window()
+    seen: list[bool] = []
+
+    def lock_at_once(*_args: object) -> None:
+        # Runs right after the window started its reads, before any result can come back
+        # (results arrive through the event loop): a lock in the middle of every read.
+        seen.append(all(p.loading for p in window.view.pages))
+        window.lock()  # waits for the reads in progress, then drops their rows
+
+    window.unlock_panel.unlocked.connect(lock_at_once)
+    page = window.unlock_panel.unlock
+    page.passphrase.setText(demo_store_30)
+    page.unlock_button.click()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    window.unlock_panel.unlocked.disconnect(lock_at_once)
+    assert seen == [True]
+    qtbot.wait(200)  # a late result would arrive through the event loop now
+    assert window.workspace is None
+    assert all(p.model.rowCount() == 0 and not p.loading for p in window.view.pages)
+    assert window.central_page() is window.unlock_panel
+
+    unlock_with(qtbot, window, demo_store_30)
+    assert window.view.pages[0].model.rowCount() > 0
