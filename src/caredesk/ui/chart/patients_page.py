@@ -37,7 +37,7 @@ from caredesk.ui.common.workers import BackgroundRead
 # What the chart's header and Summary tab show (the care plan follows its own kind).
 CHART_KINDS = (Kind.PATIENT, Kind.ENROLLMENT, Kind.CLINICAL)
 
-SIZE_SAMPLE_ROWS = 150
+SIZE_SAMPLE_ROWS = 50
 EMPTY_TEXT = "No patients yet. Add the first one with Add patient (Ctrl+N)."
 
 log = logging.getLogger(__name__)
