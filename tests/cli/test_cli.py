@@ -253,7 +253,7 @@ def test_queue_lists_patients_with_reasons(store):
     assert row["mrn"] == "T0001" and row["rank"] == 1
     assert any(x["kind"] == "minutes" and x["text"].startswith("0 of 20 min") for x in row["reasons"])
     text = run("queue", "--date", "2026-11-24", "--limit", "5", "--data-dir", str(store.path), env=pw_env())
-    assert "Call queue for 2026-11-24: 1 patients" in text.stdout and "Núñez, Zoë" in text.stdout
+    assert "Call queue for 2026-11-24: 1 patient" in text.stdout and "Núñez, Zoë" in text.stdout
 
 
 def test_queue_bad_date_and_limit(store):
@@ -315,6 +315,10 @@ def test_log_contact_then_the_report_counts_it(store, tmp_path):
             "date: cannot be in the future",
         ),
         (["--mrn", "T0001", "--outcome", "reached", "--minutes", "-3"], "minutes: must be a whole number"),
+        (
+            ["--mrn", "T0001", "--outcome", "reached", "--minutes", "5", "--program", "RPM"],
+            "program: the patient is not enrolled in RPM",
+        ),
     ],
 )
 def test_log_contact_bad_input_is_one_clear_line(store, args, message):
@@ -325,3 +329,36 @@ def test_log_contact_bad_input_is_one_clear_line(store, args, message):
 def test_report_bad_month(store):
     r = run("report", "billing", "--month", "Nov", "--data-dir", str(store.path), env=pw_env())
     assert_clean_failure(r, 2, "--month must be written YYYY-MM")
+
+
+def test_log_contact_names_the_stored_mrn_when_it_was_typed_with_spaces(store):
+    r = run(
+        "log-contact", "--mrn", " T0001 ", "--outcome", "voicemail", "--minutes", "1",
+        "--data-dir", str(store.path), env=pw_env(),
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("Logged voicemail for T0001, 1 min CCM")
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path, clock):
+    """`caredesk queue --json | head -c 20`: the pipe closes under the writer; say nothing.
+
+    300 synthetic patients make far more JSON than a pipe holds (64 KiB), so the writer is
+    still writing when the reader goes away.
+    """
+    from caredesk.services.demo_store import create_demo_store
+
+    store = DataFolder(tmp_path / "demo")
+    ws, _ = create_demo_store(store, PASSPHRASE, patients=300, seed=1, clock=clock, kdf=FAST_KDF, zone=ZONE)
+    ws.lock()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREDESK_")}
+    env.update(PYTHONPATH=SRC, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring", **pw_env())
+    big = [sys.executable, "-m", "caredesk", "queue", "--date", "2026-11-24", "--json", "--data-dir", str(store.path)]
+    with subprocess.Popen(big, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.read(1)  # the process has started writing ...
+        proc.stdout.close()  # ... and the reader goes away
+        err = proc.stderr.read().decode()
+        code = proc.wait(timeout=300)
+    assert "Traceback" not in err and "unexpected error" not in err
+    assert code in (0, 141)

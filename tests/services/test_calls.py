@@ -74,6 +74,8 @@ def test_a_quick_unanswered_attempt_may_log_no_minutes(workspace):
         ({"minutes": -1}, "minutes"),
         ({"outcome": "maybe"}, "outcome"),
         ({"program": "XYZ"}, "program"),
+        ({"program": "RPM"}, "program"),  # a real program the patient is not enrolled in
+        ({"program": "CCM", "on": date(2024, 12, 31)}, "program"),  # before the CCM enrollment began
     ],
 )
 def test_a_bad_field_is_named_and_nothing_is_stored(workspace, kwargs, field):
@@ -185,3 +187,11 @@ def test_typed_time_for_other_work_counts_toward_the_month(workspace):
     with pytest.raises(ValidationError, match="activity"):
         log_time(workspace, pid, minutes=5, activity="gardening")
     assert len(_contacts(workspace, pid)[1]) == 2
+
+
+def test_minutes_for_a_program_the_patient_is_not_in_name_the_programs_they_are_in(workspace):
+    pid = _patient(workspace, "C9")
+    with pytest.raises(ValidationError, match=r"not enrolled in RPM on 11/24/2026 \(enrolled: CCM\)"):
+        log_contact(workspace, pid, outcome="reached", minutes=5, program="RPM")
+    logged = log_contact(workspace, pid, outcome="reached", minutes=5, program="CCM")
+    assert logged.time_entry is not None and logged.time_entry.program is Program.CCM

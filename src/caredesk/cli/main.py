@@ -10,6 +10,8 @@ there is no store. Never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Sequence
 
 from caredesk import __version__, logs
@@ -27,6 +29,7 @@ from caredesk.cli.common import (
 from caredesk.errors import CareDeskError, StoreMissing, WrongSecret
 from caredesk.paths import resolve_data_dir
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a pipeline's killed writer
 GROUPS = (access, records, work, plans)
 COMMANDS: dict[str, Command] = {name: cmd for group in GROUPS for name, cmd in group.COMMANDS.items()}
 
@@ -65,6 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(exc), EXIT_ERROR)
     except KeyboardInterrupt:
         return fail("interrupted", 130)
+    except BrokenPipeError:
+        # The reader went away (`caredesk queue --json | head`): nothing to say, like other tools.
+        # Python would report the pipe again while flushing stdout at exit, so point it at null.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as exc:
         logs.log_unexpected(exc)
         return fail(f"unexpected error ({type(exc).__name__}); the log in the data folder has the details", EXIT_ERROR)

@@ -81,7 +81,7 @@ def cmd_print_plan(args: argparse.Namespace, context: AppContext) -> int:
     finally:
         ws.lock()
     print(
-        f"Care plan version {version.number} for MRN {args.mrn} written to {out}"
+        f"Care plan version {version.number} for MRN {args.mrn.strip()} written to {out}"
         + (" (large print)." if args.large_print else ".")
     )
     return 0

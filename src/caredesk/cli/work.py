@@ -72,7 +72,7 @@ def cmd_queue(args: argparse.Namespace, context: AppContext) -> int:
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
-    print(f"Call queue for {day.isoformat()}: {len(rows)} patients")
+    print(f"Call queue for {day.isoformat()}: {len(rows)} patient{'' if len(rows) == 1 else 's'}")
     for i, r in enumerate(rows, 1):
         minutes = f"{r.entry.minutes}/{r.entry.threshold} min" if r.entry.threshold else f"{r.entry.minutes} min"
         phone = r.patient.phones[0] if r.patient.phones else "no phone"
@@ -107,7 +107,7 @@ def cmd_log_contact(args: argparse.Namespace, context: AppContext) -> int:
         ws.lock()
     entry = logged.time_entry
     print(
-        f"Logged {logged.contact.outcome.value} for {args.mrn}"
+        f"Logged {logged.contact.outcome.value} for {patient.mrn}"
         + (f", {entry.minutes} min {entry.program.value}" if entry else ", no minutes")
         + (f", follow-up {follow_up.isoformat()}" if follow_up else "")
         + "."

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
 from caredesk.domain import attempts, billing, checks
 from caredesk.domain import audit as actions
-from caredesk.domain.calendar import Month
+from caredesk.domain.calendar import Month, us_date
 from caredesk.domain.contacts import Activity, Channel, Contact, Outcome, StaffType, TimeEntry
 from caredesk.domain.coordination import Task, TaskKind, TaskStatus
-from caredesk.domain.patients import Program, Status
+from caredesk.domain.patients import Enrollment, Program, Status
 from caredesk.domain.workdays import US_FEDERAL
 from caredesk.errors import NotFound, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
@@ -147,13 +148,24 @@ def log_time(
     return Saved(entry, Changes.of([patient_id], Kind.TIME))
 
 
-def _program(enrollments, day: date, given: Program | str | None) -> Program:  # type: ignore[no-untyped-def]
+def _program(enrollments: Iterable[Enrollment], day: date, given: Program | str | None) -> Program:
+    """The program the minutes count for: the one given, which the patient must be enrolled in
+    on that day (minutes for a program they are not in would bill nothing and skew the month),
+    else the patient's main program that month."""
+    enrollments = tuple(enrollments)
     if given is not None:
         try:
-            return Program(given)
+            program = Program(given)
         except ValueError:
             raise ValidationError("program", f"must be one of: {', '.join(p.value for p in Program)}") from None
-    main = billing.main_program(tuple(enrollments), Month.of(day))
+        enrolled = [e.program for e in enrollments if e.start_date <= day and (e.end_date is None or e.end_date >= day)]
+        if program not in enrolled:
+            held = ", ".join(dict.fromkeys(p.value for p in enrolled)) or "none"
+            raise ValidationError(
+                "program", f"the patient is not enrolled in {program.value} on {us_date(day)} (enrolled: {held})"
+            )
+        return program
+    main = billing.main_program(enrollments, Month.of(day))
     if main is None:
         raise ValidationError("program", "the patient is not enrolled in a program that month; choose one")
     return main
