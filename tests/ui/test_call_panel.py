@@ -199,3 +199,29 @@ def test_other_time_refuses_zero_minutes_and_stores_nothing(unlocked, canary_sto
     dialog.save_button.click()
     assert dialog.message.text() == "Minutes must be between 1 and 600."
     assert time_entries_of(unlocked, pid) == []
+
+
+def test_the_call_header_gives_each_program_its_own_consent():
+    """A PCM enrollment without consent next to a consented BHI one: one date must not stand
+    for both (CMS needs consent per program before billing it)."""
+    from datetime import date
+
+    from caredesk.domain.patients import Chart, ConsentMethod, Enrollment, Patient, Program
+    from caredesk.ui.queue.call_header import consent_line
+
+    patient = Patient(id=7, mrn="X7", given_name="Test", family_name="Patient", birth_date=date(1950, 1, 1))
+    chart = Chart(
+        patient=patient,
+        enrollments=(
+            Enrollment(patient_id=7, program=Program.PCM, start_date=date(2024, 7, 1)),
+            Enrollment(
+                patient_id=7,
+                program=Program.BHI,
+                start_date=date(2024, 7, 1),
+                consent_date=date(2024, 7, 14),
+                consent_method=ConsentMethod.VERBAL,
+            ),
+        ),
+    )
+    assert consent_line(chart, date(2026, 11, 24)) == "PCM no consent on file · BHI consent since 07/14/2024"
+    assert consent_line(Chart(patient=patient), date(2026, 11, 24)) == "No active program"

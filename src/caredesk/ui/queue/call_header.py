@@ -17,6 +17,23 @@ from caredesk.ui.common import theme
 from caredesk.ui.common.forms import button, info_label
 
 
+def consent_line(chart: Chart, today: date) -> str:
+    """Each active program with its own consent: 'CCM consent since 03/02/2025 · PCM no consent on file'.
+
+    Consent is per program (CMS requires it before billing each one), so one date never
+    stands for all of them.
+    """
+    parts = []
+    for e in chart.active_enrollments(today):
+        given = e.consent_date is not None and e.consent_date <= today
+        parts.append(
+            f"{e.program.value} consent since {us_date(e.consent_date)}"
+            if given and e.consent_date
+            else f"{e.program.value} no consent on file"
+        )
+    return " · ".join(parts) or "No active program"
+
+
 class CallHeader(QFrame):
     open_chart = Signal(int)  # the patient id: "show the full chart"
 
@@ -56,16 +73,9 @@ class CallHeader(QFrame):
             "☎ " + "  ·  ".join(f"{ph.number} ({ph.kind})" for ph in p.phones) if p.phones else "No phone on file"
         )
         self.call_window.setText(f"Best time to call: {p.call_window}" if p.call_window else "No preferred call time")
-        active = chart.active_enrollments(today)
-        consented = [e for e in active if e.consent_date is not None and e.consent_date <= today]
-        programs = ", ".join(e.program.value for e in active) or "no active program"
-        if consented:
-            first = min(e.consent_date for e in consented if e.consent_date is not None)
-            self.programs.setText(f"{programs} · consent since {us_date(first)}")
-            theme.set_role(self.programs, "")
-        else:
-            self.programs.setText(f"{programs} · no consent on file")
-            theme.set_role(self.programs, "warning" if active else "")
+        self.programs.setText(consent_line(chart, today))
+        missing = any(e.consent_date is None or e.consent_date > today for e in chart.active_enrollments(today))
+        theme.set_role(self.programs, "warning" if missing else "")
         self.risk.setText(f"{p.risk_tier.value.capitalize()} risk")
         theme.set_risk(self.risk, p.risk_tier.value)
         self.risk.show()
