@@ -113,3 +113,15 @@ def test_the_named_field_gets_the_cursor(unlocked, qtbot):
     dialog.save_button.click()
     qtbot.waitUntil(lambda: dialog.birth.hasFocus())
     assert dialog.birth.selectedText() == "1950"
+
+
+def test_ctrl_n_opens_the_add_patient_form_from_any_page(unlocked, qtbot):
+    from caredesk.ui.chart.patient_form import AddPatientDialog
+    from caredesk.ui.queue.page import QueuePage
+
+    queue = unlocked.view.show_page(QueuePage)
+    queue.table.setFocus()
+    qtbot.keyClick(queue.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in unlocked.findChildren(AddPatientDialog)), timeout=5_000)
+    assert unlocked.view.stack.currentWidget() is _page(unlocked)  # the new chart opens beside the list
+    assert unlocked.add_patient_action.text() == "&Add patient…"

@@ -71,8 +71,7 @@ class PatientsPage(QWidget):
         self.add_button = button("&Add patient…", "Add patient")
         self.add_button.setToolTip("Add a patient (Ctrl+N)")
         self.add_button.clicked.connect(self.add_patient)
-        new_key = QShortcut(QKeySequence.StandardKey.New, self)
-        new_key.activated.connect(self.add_patient)
+        # Ctrl+N is the window's File > Add patient (it works from every page).
 
         self.table = row_table(QTableView(), "Patient list", self.proxy)
         self.table.setSortingEnabled(True)

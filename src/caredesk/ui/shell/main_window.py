@@ -30,6 +30,7 @@ from caredesk.ui.shell.workspace_view import WorkspaceView
 
 if TYPE_CHECKING:
     from caredesk.ui.careplan.due_plans import DuePlansDialog
+    from caredesk.ui.chart.patient_form import AddPatientDialog
 
 log = logging.getLogger(__name__)
 D = TypeVar("D", bound=QDialog)
@@ -80,9 +81,14 @@ class MainWindow(QMainWindow):
         self.due_plans_action = QAction("Print all &due care plans…", self, shortcut=QKeySequence("Ctrl+Shift+P"))
         self.due_plans_action.triggered.connect(self.print_due_plans)
         self.due_plans_action.setEnabled(False)
+        self.add_patient_action = QAction("&Add patient…", self, shortcut=QKeySequence(QKeySequence.StandardKey.New))
+        self.add_patient_action.triggered.connect(self.add_patient)
+        self.add_patient_action.setEnabled(False)
         self.practice_action = QAction("&Practice details…", self)
         self.practice_action.triggered.connect(self.open_practice_details)
         self.practice_action.setEnabled(False)
+        file_menu.addAction(self.add_patient_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.lock_action)
         file_menu.addSeparator()
         file_menu.addAction(self.due_plans_action)
@@ -91,7 +97,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        for action in (self.lock_action, self.due_plans_action, self.settings_action, self.quit_action):
+        for action in (
+            self.add_patient_action,
+            self.lock_action,
+            self.due_plans_action,
+            self.settings_action,
+            self.quit_action,
+        ):
             self.addAction(action)  # shortcuts work even while the menu bar is hidden
 
         # Undo and redo belong to the care-plan editor (its own shortcuts, scoped to it);
@@ -165,6 +177,7 @@ class MainWindow(QMainWindow):
         self.lock_action.setEnabled(True)
         self.due_plans_action.setEnabled(True)
         self.practice_action.setEnabled(True)
+        self.add_patient_action.setEnabled(True)
         self.setWindowTitle(DEMO_TITLE if is_demo else TITLE)
         self.idle.start()
         log.info("workspace opened")
@@ -212,6 +225,7 @@ class MainWindow(QMainWindow):
         self.lock_action.setEnabled(False)
         self.due_plans_action.setEnabled(False)
         self.practice_action.setEnabled(False)
+        self.add_patient_action.setEnabled(False)
         self.stack.setCurrentWidget(self.unlock_panel)
         self.setWindowTitle(TITLE)
 
@@ -228,6 +242,12 @@ class MainWindow(QMainWindow):
             self.settings.sync()
             self.set_idle_interval_ms(self.settings.idle_minutes * 60_000)
         dialog.deleteLater()
+
+    def add_patient(self) -> AddPatientDialog | None:
+        """The add-patient form from any page (Ctrl+N): the Patients page opens the new chart."""
+        if self.workspace is None:
+            return None
+        return self.view.show_page(PatientsPage).add_patient()
 
     def open_practice_details(self) -> PracticeDialog | None:
         """The care manager and the practice named on patients' plans (kept in the store)."""
