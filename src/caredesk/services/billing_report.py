@@ -79,7 +79,7 @@ def month_report(ws: Workspace, month: Month) -> MonthReport:
     """Every enrolled patient's row for `month`, sorted by name."""
     with ws.uow() as uow:
         facts = uow.billing_facts(month)
-    return MonthReport(month, tuple(_rows(facts, month)))
+    return MonthReport(month, tuple(sorted(_rows(facts, month), key=_by_name)))
 
 
 def refresh_rows(ws: Workspace, report: MonthReport, patient_ids: Collection[int]) -> MonthReport:
@@ -87,10 +87,14 @@ def refresh_rows(ws: Workspace, report: MonthReport, patient_ids: Collection[int
     longer enrolled that month leaves it, a newly enrolled one joins it."""
     with ws.uow() as uow:
         facts = uow.billing_facts(report.month, patient_ids)
-    kept = [r for r in report.rows if r.patient_id not in set(patient_ids)]
-    rows = kept + _rows(facts, report.month)
-    rows.sort(key=lambda r: (fold(r.name), r.patient_id))
-    return MonthReport(report.month, tuple(rows))
+    changed = set(patient_ids)
+    rows = [r for r in report.rows if r.patient_id not in changed] + _rows(facts, report.month)
+    return MonthReport(report.month, tuple(sorted(rows, key=_by_name)))
+
+
+def _by_name(r: MonthRow) -> tuple[str, int]:
+    """The report's order: family name, given name (accents folded), then id."""
+    return fold(r.name), r.patient_id
 
 
 def _rows(facts: list[BillingFacts], month: Month) -> list[MonthRow]:
@@ -123,7 +127,6 @@ def _rows(facts: list[BillingFacts], month: Month) -> list[MonthRow]:
                 next_threshold=billing.next_threshold(pm, main) if main is not None else None,
             )
         )
-    rows.sort(key=lambda r: (fold(r.name), r.patient_id))
     return rows
 
 

@@ -87,9 +87,7 @@ class PatientTableModel(RowsModel):
                 self._haystacks.append(self._haystack(r))
                 self._phone_digits.append(" ".join(digits(p) for p in r.phones))
             self.endInsertRows()
-        self.sort(*self._sort)  # re-sorts and recomputes what the filter reads
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1))
+        self.sort(*self._sort)  # re-sorts, recomputes what the filter reads; its layoutChanged repaints
 
     # -- sorting ---------------------------------------------------------------
     # The model sorts itself with one list.sort; the proxy only filters. A proxy that

@@ -209,6 +209,7 @@ class BackgroundRead(QObject):
         self.runner = TaskRunner(self)
         self.loading = False
         self.pending: set[int] = set()
+        self.selection: int | None = None  # the patient to select once the rows are shown
         self._generation = 0
 
     def start(
@@ -247,9 +248,20 @@ class BackgroundRead(QObject):
         pending, self.pending = self.pending, set()
         return pending
 
+    def defer_selection(self, patient_id: int) -> bool:
+        """While a read runs, keep the patient to select after it (True); else False."""
+        if self.loading:
+            self.selection = patient_id
+        return self.loading
+
+    def take_selection(self) -> int | None:
+        selection, self.selection = self.selection, None
+        return selection
+
     def cancel(self) -> None:
         """On lock: a read in progress finishes before the store closes, and its result is dropped."""
         self.runner.wait()
         self._generation += 1
         self.loading = False
         self.pending.clear()
+        self.selection = None

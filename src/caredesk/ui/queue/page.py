@@ -61,7 +61,6 @@ class QueuePage(QWidget):
         self.workspace: Workspace | None = None
         self.queue: CallQueue | None = None
         self.reader = BackgroundRead(self)  # today's queue, built in the background
-        self._restore_id: int | None = None
         hub().changed.connect(self._changed)
         self._syncing = False  # True while code, not the user, moves the current row
         self.model = QueueTableModel(self)
@@ -157,7 +156,7 @@ class QueuePage(QWidget):
         if pending and self.queue is not None:
             rows = self.queue.refresh(pending)
         self._set_rows(rows)
-        restore, self._restore_id = self._restore_id, None
+        restore = self.reader.take_selection()
         if not (restore is not None and self.select_patient(restore)) and self.proxy.rowCount():
             self.table.select_row(0)
         self.ready.emit()
@@ -165,7 +164,6 @@ class QueuePage(QWidget):
     def clear(self) -> None:
         """On lock: the timer stops and every row, name and note leaves the widgets."""
         self.reader.cancel()  # a build in progress finishes before the store closes; its rows are dropped
-        self._restore_id = None
         self.panel.clear()
         self.panel.set_workspace(None)
         self.workspace, self.queue = None, None
@@ -183,11 +181,7 @@ class QueuePage(QWidget):
         return self.panel.patient_id
 
     def restore(self, patient_id: int | None) -> None:
-        if patient_id is None:
-            return
-        if self.loading:
-            self._restore_id = patient_id
-        else:
+        if patient_id is not None and not self.reader.defer_selection(patient_id):
             self.select_patient(patient_id)
 
     # -- actions ---------------------------------------------------------------
