@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog
 from caredesk.domain.patients import Program
 from caredesk.services.patients import open_chart, patient_list
 from caredesk.ui.chart.patient_form import AddPatientDialog
+from caredesk.ui.chart.patient_table import NAME
 from caredesk.ui.chart.patients_page import EMPTY_TEXT, PatientsPage
 from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
 from tests.ui.conftest import unlock_with
@@ -96,6 +97,16 @@ def test_an_empty_store_says_how_to_add_the_first_patient(make_window, data_dir,
     window = make_window()
     unlock_with(qtbot, window)
     assert _page(window).count.text() == EMPTY_TEXT
+
+    # The first patient: counted in the singular, and the columns fit the new row's values
+    # (the list was sized while empty, to its headers only).
+    page = _page(window)
+    dialog = page.add_patient()
+    _fill(dialog, family="Núñez-Qzxcanary-Longname")
+    dialog.save_button.click()
+    assert page.count.text() == "1 patient"
+    name = page.model.index(0, NAME).data()
+    assert page.table.horizontalHeader().sectionSize(NAME) >= page.table.fontMetrics().horizontalAdvance(name)
 
 
 def test_lock_closes_the_form_without_saving(unlocked, qtbot):

@@ -52,7 +52,6 @@ class PatientsPage(QWidget):
         super().__init__(parent)
         self.workspace: Workspace | None = None
         self.reader = BackgroundRead(self)
-        self._restore_id: int | None = None
         hub().changed.connect(self._changed)
         self._syncing = False  # True while the filter, not the user, moves the current row
         self.model = PatientTableModel(self)
@@ -129,8 +128,7 @@ class PatientsPage(QWidget):
             self._update_count()
             if pending := self.reader.take_pending():
                 self._refresh_rows(pending)
-            restore, self._restore_id = self._restore_id, None
-            if restore is not None:
+            if (restore := self.reader.take_selection()) is not None:
                 self.select_patient(restore)
 
         def failed(exc: CareDeskError) -> None:
@@ -146,7 +144,6 @@ class PatientsPage(QWidget):
     def clear(self) -> None:
         """On lock: the filter, every row and the chart leave the widgets."""
         self.reader.cancel()
-        self._restore_id = None
         self.workspace = None
         self.filter.clear()
         self.table.clearSelection()
@@ -158,11 +155,7 @@ class PatientsPage(QWidget):
         return self.chart.patient_id
 
     def restore(self, patient_id: int | None) -> None:
-        if patient_id is None:
-            return
-        if self.loading:
-            self._restore_id = patient_id
-        else:
+        if patient_id is not None and not self.reader.defer_selection(patient_id):
             self.select_patient(patient_id)
 
     # -- actions ---------------------------------------------------------------
@@ -255,7 +248,7 @@ class PatientsPage(QWidget):
         if total == 0:
             self.count.setText(EMPTY_TEXT if self.workspace is not None else "")
         elif shown == total:
-            self.count.setText(f"{total} patients")
+            self.count.setText(f"{total} patient{'' if total == 1 else 's'}")
         else:
             self.count.setText(f"{shown} of {total} patients")
 
@@ -290,7 +283,7 @@ class PatientsPage(QWidget):
         When both do not fit, the list drops Programs, then Age (the open chart's header
         shows both) rather than scroll sideways and hide "Min this month". Stops once the
         user drags the splitter."""
-        if self._user_sized or self.model.rowCount() == 0:
+        if self._user_sized or self.workspace is None:  # an empty list still gets its columns' width
             return
         header = self.table.horizontalHeader()
         total = self.splitter.width() - self.splitter.handleWidth()
@@ -337,7 +330,10 @@ class PatientsPage(QWidget):
         self._syncing = True
         try:
             rows = patient_records.summaries(self.workspace, sorted(patient_ids))
+            before = self.model.rowCount()
             self.model.update_rows(rows, removed=set(patient_ids) - {r.id for r in rows})
+            if self.model.rowCount() > before:
+                self._size_columns()  # a new patient's values may be the widest
             self._update_count()
             index = self._proxy_index(self.chart.patient_id)
             if index.isValid():
