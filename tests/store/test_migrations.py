@@ -91,3 +91,33 @@ def test_the_audit_log_refuses_edits_and_deletions(workspace):
 
 def test_the_head_constant_names_the_newest_migration_script():
     assert migrate.head_revision() == migrate.HEAD
+
+
+def test_a_store_at_0001_keeps_its_records_through_0002(workspace, folder, clock):
+    """Upgrading a store made before issue 9 keeps every row and fills the new columns' defaults."""
+    from datetime import date
+
+    from caredesk.domain.patients import Enrollment, Patient, Program
+    from tests.conftest import add_patient
+
+    pid = add_patient(
+        workspace,
+        Patient(mrn="M1", given_name="Old", family_name="Store", birth_date=date(1950, 1, 1)),
+        Enrollment(patient_id=0, program=Program.CCM, start_date=date(2026, 1, 1)),
+    ).id
+    workspace.lock()
+    data_key = KeyFile.read(folder.key).unwrap_with_passphrase(PASSPHRASE)
+    engine = open_engine(folder.db, data_key)
+    migrate.downgrade(engine, "0001")
+    assert "call_drafts" not in inspect(engine).get_table_names()
+    engine.dispose()
+    ws = Access(folder, clock).unlock(PASSPHRASE)
+    try:
+        assert migrate.current_revision(ws.store._engine) == "0002"
+        with ws.uow() as uow:
+            patient = uow.patients.get(pid)
+            (enrollment,) = uow.enrollments.for_patient(pid)
+        assert patient is not None and patient.died_on is None
+        assert enrollment.qmb is False
+    finally:
+        ws.lock()

@@ -18,6 +18,11 @@ class Channel(str, Enum):
     LETTER = "letter"
 
 
+# The channels that make an interactive contact for TCM: a letter never does (CMS MLN908628:
+# "direct, telephone, or electronic communication").
+INTERACTIVE_CHANNELS = frozenset({Channel.PHONE, Channel.VIDEO, Channel.HOME_VISIT, Channel.PORTAL})
+
+
 class Outcome(str, Enum):
     REACHED = "reached"
     VOICEMAIL = "voicemail"
@@ -85,3 +90,20 @@ class TimeEntry:
         if self.started_at is not None:
             checks.aware("start time", self.started_at)
         object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=1000))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Voided:
+    """A contact or time entry taken back: the record as it was, who voided it, when and why.
+
+    Voided records leave the month's minutes and the queue; they stay visible in the history.
+    """
+
+    record: Contact | TimeEntry
+    voided_at: datetime
+    voided_by: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        checks.aware("voided at", self.voided_at)
+        object.__setattr__(self, "reason", checks.required_text("void reason", self.reason, max_len=300))

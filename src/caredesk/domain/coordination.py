@@ -7,6 +7,7 @@ from datetime import date, datetime
 from enum import Enum
 
 from caredesk.domain import checks
+from caredesk.domain.contacts import INTERACTIVE_CHANNELS, Channel
 from caredesk.errors import ValidationError
 
 
@@ -61,10 +62,16 @@ class Transition:
     contacted_on: date | None = None  # interactive contact made
     seen_on: date | None = None  # face-to-face visit made
     meds_reconciled_on: date | None = None
+    contact_channel: Channel | None = None  # how the interactive contact was made
     id: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "facility", checks.required_text("facility", self.facility))
+        if self.contact_channel is not None:
+            channel = checks.one_of("contact channel", self.contact_channel, Channel)
+            if channel not in INTERACTIVE_CHANNELS:
+                raise ValidationError("contact channel", "a letter is not an interactive contact")
+            object.__setattr__(self, "contact_channel", channel)
         checks.a_date("discharge date", self.discharged_on)
         checks.order("admission date", self.admitted_on, "discharge date", self.discharged_on)
         checks.order("discharge date", self.discharged_on, "contact date", self.contacted_on)

@@ -38,6 +38,7 @@ class Program(str, Enum):
     BHI = "BHI"
     RPM = "RPM"
     TCM = "TCM"
+    APCM = "APCM"  # Advanced Primary Care Management, G0556-G0558 (CY2025 PFS final rule)
 
 
 class ConsentMethod(str, Enum):
@@ -71,6 +72,7 @@ class Patient:
     payer: str = ""
     status: Status = Status.ACTIVE
     risk_tier: RiskTier = RiskTier.MEDIUM
+    died_on: date | None = None  # the date of death, when status is deceased
     id: int | None = None
 
     def __post_init__(self) -> None:
@@ -91,6 +93,11 @@ class Patient:
         s(self, "pcp", checks.optional_text("primary-care provider", self.pcp, max_len=120))
         s(self, "payer", checks.optional_text("payer", self.payer, max_len=120))
         s(self, "phones", tuple(self.phones))
+        if self.died_on is not None:
+            checks.a_date("date of death", self.died_on)
+            if self.status is not Status.DECEASED:
+                raise ValidationError("date of death", "is only recorded when the status is deceased")
+            checks.order("date of birth", self.birth_date, "date of death", self.died_on)
 
     @property
     def display_name(self) -> str:
@@ -108,10 +115,14 @@ class Enrollment:
     consent_date: date | None = None
     consent_method: ConsentMethod | None = None
     billing_practitioner: str = ""
+    # A Qualified Medicare Beneficiary: APCM bills G0558 for them (CY2025 PFS final rule).
+    qmb: bool = False
     id: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "program", checks.one_of("program", self.program, Program))
+        if self.qmb and self.program is not Program.APCM:
+            raise ValidationError("QMB", "is recorded only for an APCM enrollment")
         checks.a_date("start date", self.start_date)
         checks.order("start date", self.start_date, "end date", self.end_date)
         if self.consent_date is not None:
@@ -181,6 +192,7 @@ class Medication:
     start_date: date | None = None
     stop_date: date | None = None
     adherence: Adherence = Adherence.UNKNOWN
+    stop_reason: str = ""
     id: int | None = None
 
     def __post_init__(self) -> None:
@@ -189,6 +201,7 @@ class Medication:
         object.__setattr__(self, "frequency", checks.optional_text("frequency", self.frequency, max_len=80))
         object.__setattr__(self, "prescriber", checks.optional_text("prescriber", self.prescriber, max_len=120))
         object.__setattr__(self, "adherence", checks.one_of("adherence", self.adherence, Adherence))
+        object.__setattr__(self, "stop_reason", checks.optional_text("stop reason", self.stop_reason, max_len=200))
         checks.order("start date", self.start_date, "stop date", self.stop_date)
 
     def active_on(self, day: date) -> bool:
@@ -220,6 +233,11 @@ class ObservationKind(str, Enum):
     GLUCOSE = "glucose"
     HEART_RATE = "heart rate"
     SPO2 = "SpO2"
+    EGFR = "eGFR"
+    LDL = "LDL"
+    HDL = "HDL"
+    TEMPERATURE = "temperature"
+    RESPIRATORY_RATE = "respiratory rate"
 
 
 # Plausible ranges catch typing slips (a weight of 1800) without judging the clinic.
@@ -231,6 +249,11 @@ OBSERVATION_RANGES: dict[ObservationKind, tuple[float, float, str]] = {
     ObservationKind.GLUCOSE: (20, 1000, "mg/dL"),
     ObservationKind.HEART_RATE: (20, 250, "bpm"),
     ObservationKind.SPO2: (50, 100, "%"),
+    ObservationKind.EGFR: (1, 200, "mL/min/1.73m2"),
+    ObservationKind.LDL: (10, 500, "mg/dL"),
+    ObservationKind.HDL: (5, 200, "mg/dL"),
+    ObservationKind.TEMPERATURE: (85, 110, "°F"),
+    ObservationKind.RESPIRATORY_RATE: (4, 60, "breaths/min"),
 }
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
+from datetime import date
 from enum import Enum
 from typing import Any, TypeVar
 
+from caredesk.domain.call_draft import CallDraft
 from caredesk.domain.careplan import CarePlanContent, CarePlanDraft, CarePlanVersion
 from caredesk.domain.coordination import Assessment
 from caredesk.domain.patients import Patient, Phone
@@ -89,4 +91,21 @@ def draft_from_row(row: Any) -> CarePlanDraft:
         patient_id=row.patient_id,
         content=CarePlanContent.from_dict(json.loads(row.content_json)),
         updated_at=row.updated_at,
+    )
+
+
+def call_draft_values(d: CallDraft) -> dict[str, Any]:
+    content = {k: v for k, v in values_of(d).items() if k not in ("patient_id", "updated_at")}
+    content["follow_up"] = d.follow_up.isoformat() if d.follow_up else None
+    return {"patient_id": d.patient_id, "content_json": json.dumps(content, sort_keys=True), "updated_at": d.updated_at}
+
+
+def call_draft_from_row(row: Any) -> CallDraft:
+    content = json.loads(row.content_json)
+    follow_up = content.pop("follow_up", None)
+    return CallDraft(
+        patient_id=row.patient_id,
+        updated_at=row.updated_at,
+        follow_up=date.fromisoformat(follow_up) if follow_up else None,
+        **content,
     )

@@ -77,6 +77,7 @@ class PatientRow(Base):
     payer: Mapped[str] = mapped_column(String(120), default="")
     status: Mapped[str] = mapped_column(String(16), index=True)
     risk_tier: Mapped[str] = mapped_column(String(8))
+    died_on: Mapped[date | None] = mapped_column(Date)
 
 
 class EnrollmentRow(Base):
@@ -89,6 +90,7 @@ class EnrollmentRow(Base):
     consent_date: Mapped[date | None] = mapped_column(Date)
     consent_method: Mapped[str | None] = mapped_column(String(16))
     billing_practitioner: Mapped[str] = mapped_column(String(120), default="")
+    qmb: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class ConditionRow(Base):
@@ -120,6 +122,7 @@ class MedicationRow(Base):
     start_date: Mapped[date | None] = mapped_column(Date)
     stop_date: Mapped[date | None] = mapped_column(Date)
     adherence: Mapped[str] = mapped_column(String(16))
+    stop_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class CareTeamRow(Base):
@@ -203,6 +206,84 @@ class TransitionRow(Base):
     contacted_on: Mapped[date | None] = mapped_column(Date)
     seen_on: Mapped[date | None] = mapped_column(Date)
     meds_reconciled_on: Mapped[date | None] = mapped_column(Date)
+    contact_channel: Mapped[str | None] = mapped_column(String(16))
+
+
+class AdherenceCheckRow(Base):
+    __tablename__ = "adherence_checks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = _patient_fk()
+    medication_id: Mapped[int] = mapped_column(ForeignKey("medications.id", ondelete="CASCADE"), index=True)
+    checked_on: Mapped[date] = mapped_column(Date)
+    answer: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ObservationTargetRow(Base):
+    __tablename__ = "observation_targets"
+    __table_args__ = (UniqueConstraint("patient_id", "kind", name="patient_kind"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    low: Mapped[float | None] = mapped_column(Float)
+    high: Mapped[float | None] = mapped_column(Float)
+
+
+class AppointmentRow(Base):
+    __tablename__ = "appointments"
+    __table_args__ = (Index("ix_appointments_status_at", "status", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = _patient_fk()
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    kind: Mapped[str] = mapped_column(String(30))
+    with_whom: Mapped[str] = mapped_column(String(120))
+    place: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16))
+    transition_id: Mapped[int | None] = mapped_column(ForeignKey("transitions.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class VoidedContactRow(Base):
+    """A voided contact as it was (same id), with who voided it, when and why."""
+
+    __tablename__ = "voided_contacts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = _patient_fk()
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    follow_up: Mapped[date | None] = mapped_column(Date)
+    voided_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    voided_by: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class VoidedTimeEntryRow(Base):
+    """A voided time entry as it was (same id): it no longer counts toward any month."""
+
+    __tablename__ = "voided_time_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = _patient_fk()
+    on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    activity: Mapped[str] = mapped_column(String(32))
+    staff_type: Mapped[str] = mapped_column(String(16))
+    program: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    contact_id: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    voided_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    voided_by: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class CallDraftRow(Base):
+    __tablename__ = "call_drafts"
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True)
+    content_json: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class AssessmentRow(Base):

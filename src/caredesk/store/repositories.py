@@ -12,10 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from caredesk.domain import audit as audit_rules
+from caredesk.domain.appointments import Appointment
 from caredesk.domain.audit import AuditEvent
 from caredesk.domain.calendar import Month, local_date
+from caredesk.domain.call_draft import CallDraft
 from caredesk.domain.careplan import CarePlanDraft, CarePlanVersion
-from caredesk.domain.contacts import Contact, Outcome, TimeEntry
+from caredesk.domain.contacts import Contact, Outcome, TimeEntry, Voided
 from caredesk.domain.coordination import (
     Assessment,
     CommunityResource,
@@ -23,6 +25,8 @@ from caredesk.domain.coordination import (
     Task,
     Transition,
 )
+from caredesk.domain.medications import AdherenceCheck
+from caredesk.domain.observations import ObservationTarget
 from caredesk.domain.patients import (
     Allergy,
     CareTeamMember,
@@ -199,6 +203,10 @@ class Records:
         )
         return [m.from_row(self.domain_cls, r) for r in rows]
 
+    def get(self, record_id: int) -> Any | None:
+        row = self.s.get(self.row_cls, record_id)
+        return None if row is None else m.from_row(self.domain_cls, row)
+
     def update(self, record: Any) -> Any:
         row = self.s.get(self.row_cls, record.id)
         if row is None:
@@ -207,6 +215,16 @@ class Records:
             setattr(row, key, value)
         self.s.flush()
         return m.from_row(self.domain_cls, row)
+
+    def remove(self, record_id: int) -> Any | None:
+        """Delete one record; returns it as it was (None when it is not there)."""
+        row = self.s.get(self.row_cls, record_id)
+        if row is None:
+            return None
+        gone = m.from_row(self.domain_cls, row)
+        self.s.delete(row)
+        self.s.flush()
+        return gone
 
 
 class Contacts(Records):
@@ -219,6 +237,84 @@ class Contacts(Records):
         self.s.add(row)
         self.s.flush()
         return m.from_row(Contact, row)
+
+    def update(self, record: Contact) -> Contact:
+        row = self.s.get(t.ContactRow, record.id)
+        if row is None:
+            raise NotFound("contact")
+        for key, value in m.values_of(record).items():
+            setattr(row, key, value)
+        row.on = local_date(record.at, self.tz)
+        self.s.flush()
+        return m.from_row(Contact, row)
+
+    def void(self, contact_id: int, *, at: datetime, by: str, reason: str) -> Voided | None:
+        """Move a contact to voided_contacts (same id), as it was; None when it is not there."""
+        return _void(self.s, t.ContactRow, t.VoidedContactRow, Contact, contact_id, at=at, by=by, reason=reason)
+
+    def voided_for_patient(self, patient_id: int) -> list[Voided]:
+        return _voided(self.s, t.VoidedContactRow, Contact, patient_id)
+
+
+class TimeEntries(Records):
+    def __init__(self, session: Session):
+        super().__init__(session, t.TimeEntryRow, TimeEntry)
+
+    def for_contact(self, contact_id: int) -> list[TimeEntry]:
+        rows = self.s.scalars(select(t.TimeEntryRow).where(t.TimeEntryRow.contact_id == contact_id))
+        return [m.from_row(TimeEntry, r) for r in rows]
+
+    def void(self, entry_id: int, *, at: datetime, by: str, reason: str) -> Voided | None:
+        """Move a time entry to voided_time_entries (same id): it counts in no month any more."""
+        return _void(self.s, t.TimeEntryRow, t.VoidedTimeEntryRow, TimeEntry, entry_id, at=at, by=by, reason=reason)
+
+    def voided_for_patient(self, patient_id: int) -> list[Voided]:
+        return _voided(self.s, t.VoidedTimeEntryRow, TimeEntry, patient_id)
+
+
+def _void(
+    s: Session, live: Any, dead: Any, cls: Any, record_id: int, *, at: datetime, by: str, reason: str
+) -> Voided | None:
+    row = s.get(live, record_id)
+    if row is None:
+        return None
+    voided = Voided(record=m.from_row(cls, row), voided_at=at, voided_by=by, reason=reason)
+    columns = {c.key: getattr(row, c.key) for c in live.__table__.columns}
+    s.add(dead(**columns, voided_at=at, voided_by=by, reason=voided.reason))
+    s.delete(row)
+    s.flush()
+    return voided
+
+
+def _voided(s: Session, dead: Any, cls: Any, patient_id: int) -> list[Voided]:
+    rows = s.scalars(select(dead).where(dead.patient_id == patient_id).order_by(dead.id))
+    return [
+        Voided(record=m.from_row(cls, r), voided_at=r.voided_at, voided_by=r.voided_by, reason=r.reason) for r in rows
+    ]
+
+
+class CallDrafts:
+    def __init__(self, session: Session):
+        self.s = session
+
+    def get(self, patient_id: int) -> CallDraft | None:
+        row = self.s.get(t.CallDraftRow, patient_id)
+        return None if row is None else m.call_draft_from_row(row)
+
+    def put(self, draft: CallDraft) -> None:
+        self.s.merge(t.CallDraftRow(**m.call_draft_values(draft)))
+        self.s.flush()
+
+    def drop(self, patient_id: int) -> bool:
+        row = self.s.get(t.CallDraftRow, patient_id)
+        if row is None:
+            return False
+        self.s.delete(row)
+        self.s.flush()
+        return True
+
+    def patient_ids(self) -> frozenset[int]:
+        return frozenset(self.s.scalars(select(t.CallDraftRow.patient_id)))
 
 
 class CarePlans:
@@ -355,11 +451,13 @@ REPO_TABLES = {
     "medications": (t.MedicationRow, Medication),
     "care_team": (t.CareTeamRow, CareTeamMember),
     "observations": (t.ObservationRow, Observation),
-    "time_entries": (t.TimeEntryRow, TimeEntry),
     "tasks": (t.TaskRow, Task),
     "transitions": (t.TransitionRow, Transition),
     "resources": (t.CommunityResourceRow, CommunityResource),
     "referrals": (t.ReferralRow, Referral),
+    "adherence_checks": (t.AdherenceCheckRow, AdherenceCheck),
+    "observation_targets": (t.ObservationTargetRow, ObservationTarget),
+    "appointments": (t.AppointmentRow, Appointment),
 }
 
 

@@ -33,6 +33,8 @@ class UnitOfWork:
         s = self._session = self._factory()
         self.patients = r.Patients(s)
         self.contacts = r.Contacts(s, self.tz)
+        self.time_entries = r.TimeEntries(s)
+        self.call_drafts = r.CallDrafts(s)
         self.care_plans = r.CarePlans(s)
         self.audit_log = r.AuditLog(s)
         self.assessments = r.Assessments(s)
@@ -46,11 +48,13 @@ class UnitOfWork:
         self.medications = records["medications"]
         self.care_team = records["care_team"]
         self.observations = records["observations"]
-        self.time_entries = records["time_entries"]
         self.tasks = records["tasks"]
         self.transitions = records["transitions"]
         self.resources = records["resources"]
         self.referrals = records["referrals"]
+        self.adherence_checks = records["adherence_checks"]
+        self.observation_targets = records["observation_targets"]
+        self.appointments = records["appointments"]
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -85,12 +89,12 @@ class UnitOfWork:
             "medications",
             "care_team",
             "observations",
-            "time_entries",
             "tasks",
             "transitions",
             "referrals",
         ):
             r.bulk_insert(s, r.REPO_TABLES[name][0], [m.values_of(x) for x in getattr(panel, name)])
+        r.bulk_insert(s, t.TimeEntryRow, [m.values_of(x) for x in panel.time_entries])
         r.bulk_insert(s, t.AssessmentRow, [m.assessment_values(a) for a in panel.assessments])
         r.bulk_insert(s, t.CarePlanVersionRow, [m.version_values(v) for v in panel.care_plan_versions])
         r.bulk_insert(s, t.CarePlanDraftRow, [m.draft_values(d) for d in panel.care_plan_drafts])

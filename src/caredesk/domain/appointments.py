@@ -1,0 +1,51 @@
+"""Appointments the care manager arranges (PCP, specialist, the TCM face-to-face visit).
+
+A scheduled appointment is a queue reason the working day before (a reminder call); after
+its time the care manager records whether it was kept or missed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from caredesk.domain import checks
+
+
+class AppointmentKind(str, Enum):
+    PCP = "PCP visit"
+    SPECIALIST = "specialist"
+    TCM_VISIT = "TCM face-to-face visit"
+    TEST = "lab or test"
+    OTHER = "other"
+
+
+class AppointmentStatus(str, Enum):
+    SCHEDULED = "scheduled"
+    KEPT = "kept"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Appointment:
+    """`at`: aware datetime of the appointment; `transition_id`: the stay it follows up, if any."""
+
+    patient_id: int
+    at: datetime
+    kind: AppointmentKind
+    with_whom: str
+    place: str = ""
+    status: AppointmentStatus = AppointmentStatus.SCHEDULED
+    transition_id: int | None = None
+    note: str = ""
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        checks.aware("appointment time", self.at)
+        object.__setattr__(self, "kind", checks.one_of("appointment type", self.kind, AppointmentKind))
+        object.__setattr__(self, "with_whom", checks.required_text("with whom", self.with_whom, max_len=120))
+        object.__setattr__(self, "place", checks.optional_text("where", self.place, max_len=200))
+        object.__setattr__(self, "status", checks.one_of("appointment status", self.status, AppointmentStatus))
+        object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=1000))
