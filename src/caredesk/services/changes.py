@@ -25,6 +25,7 @@ class Kind(str, Enum):
     CONTACT = "contact"
     TIME = "time"  # time entries: the month's minutes
     TASK = "task"
+    APPOINTMENT = "appointment"  # appointments arranged and whether they were kept
     TRANSITION = "transition"  # hospital stays and their TCM deadlines
     CARE_PLAN = "care plan"  # draft, versions, copies given
     ASSESSMENT = "assessment"

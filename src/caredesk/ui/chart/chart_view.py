@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from caredesk.domain.calendar import age_on, us_date
 from caredesk.domain.patients import Chart, Observation, ObservationKind, Status
 from caredesk.services.workspace import Workspace
+from caredesk.ui.chart.tabs import record_tabs
 from caredesk.ui.common import theme
 from caredesk.ui.common.chart_tab import ChartTab
 from caredesk.ui.common.forms import InlineMessage, heading, info_label
@@ -121,7 +122,7 @@ class ChartView(QWidget):
 
     def __init__(self, tabs: Sequence[ChartTab] = (), parent: QWidget | None = None):
         super().__init__(parent)
-        self.feature_tabs: list[ChartTab] = list(tabs)
+        self.feature_tabs: list[ChartTab] = record_tabs() + list(tabs)
         self.setAccessibleName("Patient chart")
         self.patient_id: int | None = None
         self.pages = QStackedWidget()

@@ -1,0 +1,22 @@
+"""The chart's own record tabs, in the order a care manager reads a chart.
+
+Each tab is a QWidget following caredesk.ui.common.chart_tab.ChartTab: `open(ws, chart)`
+shows a patient, `clear()` drops every detail. A tab listens to the change hub itself and
+re-reads what it shows when its patient's records of its kinds change.
+"""
+
+from __future__ import annotations
+
+from caredesk.ui.common.chart_tab import ChartTab
+
+
+def record_tabs() -> list[ChartTab]:
+    """New tab instances, left to right after Summary (feature tabs such as the care plan follow)."""
+    tabs: list[ChartTab] = []
+    # -- record tab (demographics, status, programs and consent) --
+    # -- clinical tab (conditions, allergies, care team, medications and adherence) --
+    # -- vitals and labs tab (readings, targets, trend charts) --
+    # -- contacts tab (contacts and minutes history, correct, void) --
+    # -- tasks and appointments tab --
+    # -- hospital stays tab (transitions of care) --
+    return tabs
