@@ -385,3 +385,37 @@ def test_about_a_third_of_patients_have_finalized_care_plans(panel):
     assert any(len(vs) == 2 for vs in versions.values())
     assert any(v.given_on for v in panel.care_plan_versions)
     assert panel.care_plan_drafts
+
+
+def test_deceased_patients_have_a_date_of_death_after_their_last_contact(panel):
+    last_contact = {}
+    for c in panel.contacts:
+        last_contact[c.patient_id] = max(last_contact.get(c.patient_id, c.at.date()), c.at.date())
+    deceased = [p for p in panel.patients if p.status is Status.DECEASED]
+    assert deceased
+    for p in deceased:
+        assert p.died_on is not None and p.died_on < TODAY
+        assert p.id not in last_contact or last_contact[p.id] < p.died_on
+    assert all(p.died_on is None for p in panel.patients if p.status is not Status.DECEASED)
+
+
+def test_adherence_checks_ask_about_medications_taken_on_that_day(panel):
+    meds = {m.id: m for m in panel.medications}
+    assert all(m.id is not None for m in panel.medications)
+    assert len(panel.adherence_checks) > 170  # several checks per patient and year
+    for check in panel.adherence_checks:
+        med = meds[check.medication_id]
+        assert med.patient_id == check.patient_id and med.active_on(check.checked_on)
+
+
+def test_appointments_include_the_tcm_visit_of_recent_unseen_stays(panel):
+    stays = {t.id: t for t in panel.transitions}
+    assert all(t.id is not None for t in panel.transitions)
+    tcm = [a for a in panel.appointments if a.transition_id is not None]
+    assert tcm
+    for a in tcm:
+        stay = stays[a.transition_id]
+        assert stay.patient_id == a.patient_id and stay.seen_on is None
+        assert a.at.date() >= max(TODAY, stay.discharged_on)
+    upcoming = [a for a in panel.appointments if a.at.date() >= TODAY]
+    assert all(a.status.value == "scheduled" for a in upcoming)

@@ -10,16 +10,19 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta, tzinfo
 from typing import Any
 
-from caredesk.demo import careplans, clinical, community, history, names, screens
+from caredesk.demo import careplans, clinical, community, followup, history, names, screens
 from caredesk.demo.clinic import Clinic
 from caredesk.demo.profile import Profile
+from caredesk.domain.appointments import Appointment
 from caredesk.domain.careplan import CarePlanDraft, CarePlanVersion
-from caredesk.domain.contacts import Contact, TimeEntry
+from caredesk.domain.contacts import Channel, Contact, TimeEntry
 from caredesk.domain.coordination import Assessment, CommunityResource, Referral, Task, Transition
+from caredesk.domain.medications import AdherenceCheck
+from caredesk.domain.observations import ObservationTarget
 from caredesk.domain.patients import (
     Allergy,
     CareTeamMember,
@@ -61,6 +64,9 @@ class DemoPanel:
     referrals: tuple[Referral, ...]
     care_plan_versions: tuple[CarePlanVersion, ...]
     care_plan_drafts: tuple[CarePlanDraft, ...]
+    adherence_checks: tuple[AdherenceCheck, ...]
+    appointments: tuple[Appointment, ...]
+    observation_targets: tuple[ObservationTarget, ...]
 
 
 def generate_panel(*, patients: int = 170, seed: int = 1, years: int = 1, today: date, tz: tzinfo) -> DemoPanel:
@@ -85,9 +91,53 @@ def generate_panel(*, patients: int = 170, seed: int = 1, years: int = 1, today:
     out: dict[str, list[Any]] = {name: [] for name in DemoPanel.__dataclass_fields__}
     out["resources"] = community.resources()
     contact_ids = itertools.count(1)
+    # Records added later draw from their own stream, so the earlier ones stay as they were.
+    later = _Later(random.Random(seed * 1_000_003 + 17), itertools.count(1), itertools.count(1))
     for prof in profiles:
         _build(rng, prof, clinic, today, prof.pid in no_consent, prof.pid in recent, contact_ids, out)
+        _build_later(later, prof, clinic, today, out)
     return DemoPanel(**{name: tuple(records) for name, records in out.items()})
+
+
+@dataclass(frozen=True)
+class _Later:
+    rng: random.Random
+    medication_ids: Iterator[int]
+    stay_ids: Iterator[int]
+
+
+def _build_later(later: _Later, prof: Profile, clinic: Clinic, today: date, out: dict[str, list[Any]]) -> None:
+    """One patient's records from the later stream: ids, date of death, adherence, appointments."""
+    pid, rng = prof.pid, later.rng
+    death = followup.died_on(rng, prof, today)
+    if death is not None:
+        out["patients"][-1] = replace(out["patients"][-1], died_on=death)
+    meds = out["medications"]
+    first = _tail_start(meds, pid)
+    meds[first:], checks = followup.adherence_checks(
+        rng, meds[first:], _tail(out["contacts"], pid), later.medication_ids
+    )
+    out["adherence_checks"] += checks
+    stays = out["transitions"]
+    first = _tail_start(stays, pid)
+    for i in range(first, len(stays)):
+        channel = Channel.PHONE if stays[i].contacted_on is not None else None
+        stays[i] = replace(stays[i], id=next(later.stay_ids), contact_channel=channel)
+    stays = stays[first:]
+    out["appointments"] += followup.appointments(rng, prof, stays, clinic, today)
+    out["observation_targets"] += followup.own_targets(rng, prof)
+
+
+def _tail_start(records: list[Any], pid: int) -> int:
+    """Where this patient's records begin at the end of a list (they are appended per patient)."""
+    i = len(records)
+    while i and records[i - 1].patient_id == pid:
+        i -= 1
+    return i
+
+
+def _tail(records: list[Any], pid: int) -> list[Any]:
+    return records[_tail_start(records, pid) :]
 
 
 def _person(rng: random.Random, pid: int) -> Profile:

@@ -92,6 +92,9 @@ class UnitOfWork:
             "tasks",
             "transitions",
             "referrals",
+            "adherence_checks",
+            "appointments",
+            "observation_targets",
         ):
             r.bulk_insert(s, r.REPO_TABLES[name][0], [m.values_of(x) for x in getattr(panel, name)])
         r.bulk_insert(s, t.TimeEntryRow, [m.values_of(x) for x in panel.time_entries])
