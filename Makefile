@@ -44,7 +44,11 @@ bench: sysdeps-test $(VENV)/.installed-test
 
 screenshots: $(VENV)/.installed-test
 	@bash tools/system-deps.sh screenshots
-	xvfb-run -a -s "-screen 0 1440x900x24" $(PY) -m caredesk.ui.shell.screenshots --out screenshots
+	@# Light and dark, at 100% and 125% scaling: one folder each.
+	for theme in light dark; do for scale in 1 1.25; do \
+	  CAREDESK_THEME=$$theme QT_SCALE_FACTOR=$$scale xvfb-run -a -s "-screen 0 1440x900x24" \
+	    $(PY) -m caredesk.ui.shell.screenshots --out screenshots/$$theme-$$scale || exit 1; \
+	done; done
 
 bundle: $(VENV)/.installed
 	$(PY) -m pip install --quiet "pyinstaller>=6.6"

@@ -8,6 +8,7 @@ follow the font, so the layout holds at 125 % scaling.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -80,6 +81,11 @@ DARK = Colors(
 
 
 def system_is_dark() -> bool:
+    """The system's colour scheme; CAREDESK_THEME=dark|light overrides it (screenshots, and
+    desktops that do not report a scheme)."""
+    forced = os.environ.get("CAREDESK_THEME", "").strip().lower()
+    if forced in ("dark", "light"):
+        return forced == "dark"
     hints = QGuiApplication.styleHints()
     scheme = getattr(hints, "colorScheme", None)
     return scheme is not None and scheme() == Qt.ColorScheme.Dark

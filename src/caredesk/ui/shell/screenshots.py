@@ -127,6 +127,21 @@ def shoot_queue(window: MainWindow, out: Path) -> list[Path]:
     return shots
 
 
+def shoot_chart_tabs(window: MainWindow, patients: PatientsPage, out: Path) -> list[Path]:
+    """Each of the chart's record tabs (Summary is 05, the care plan 12-14)."""
+    chart, shots = patients.chart, []
+    for index in range(1, chart.tabs.count()):
+        tab = chart.tabs.widget(index)
+        if isinstance(tab, CarePlanEditor):
+            continue
+        chart.tabs.setCurrentIndex(index)
+        settle(0.3)  # a tab reads its records when first shown
+        slug = "".join(ch if ch.isalnum() else "-" for ch in chart.tabs.tabText(index).lower().replace("&", ""))
+        shots.append(shoot(window, out, f"05-chart-{index:02d}-{slug.strip('-')}"))
+    chart.tabs.setCurrentIndex(0)
+    return shots
+
+
 def shoot_month(window: MainWindow, out: Path) -> list[Path]:
     window.view.show_page(MonthPage)
     wait_for(lambda: True)
@@ -221,6 +236,7 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
         patients.select_patient(chosen)
         wait_for(lambda: patients.chart.patient_id == chosen)
         shots.append(shoot(window, out, "05-patients-chart"))
+        shots += shoot_chart_tabs(window, patients, out)
         shots += shoot_care_plan(window, ws, out)
         patients.select_patient(chosen)
         wait_for(lambda: patients.chart.patient_id == chosen)
