@@ -69,6 +69,11 @@ def latest_observations(observations: tuple[Observation, ...]) -> list[tuple[str
         ObservationKind.GLUCOSE,
         ObservationKind.HEART_RATE,
         ObservationKind.SPO2,
+        ObservationKind.TEMPERATURE,
+        ObservationKind.RESPIRATORY_RATE,
+        ObservationKind.EGFR,
+        ObservationKind.LDL,
+        ObservationKind.HDL,
     ]
     for kind in order:
         reading = newest.get(kind)
