@@ -9,9 +9,10 @@ from datetime import date, datetime, time
 from caredesk.domain import attempts, billing, checks
 from caredesk.domain import audit as actions
 from caredesk.domain.calendar import Month, us_date
-from caredesk.domain.contacts import Activity, Channel, Contact, Outcome, StaffType, TimeEntry
+from caredesk.domain.contacts import INTERACTIVE_CHANNELS, Activity, Channel, Contact, Outcome, StaffType, TimeEntry
 from caredesk.domain.coordination import Task, TaskKind, TaskStatus
 from caredesk.domain.patients import Enrollment, Program, Status
+from caredesk.domain.transitions import TCM_PERIOD_DAYS
 from caredesk.domain.workdays import US_FEDERAL
 from caredesk.errors import NotFound, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
@@ -58,7 +59,8 @@ def log_contact(
 ) -> CallLogged:
     """Log a contact and its minutes together; a refused field stores nothing.
 
-    `on` back-fills a call made on an earlier day (never a future one). Minutes may be 0
+    `on` back-fills a call made on an earlier day (never a future one; for a deceased
+    patient only a day before the date of death). Minutes may be 0
     for a quick unanswered attempt; then no time entry is written. A reached call marks
     an open transition-of-care contact as made; the third unanswered attempt of a month
     adds a letter task.
@@ -76,8 +78,9 @@ def log_contact(
         patient = uow.patients.get(patient_id)
         if patient is None:
             raise NotFound("patient")
-        if patient.status in (Status.DECEASED,):
-            raise ValidationError("patient", "is recorded as deceased")
+        # A call made before the death can still be back-filled; none on or after it.
+        if patient.status is Status.DECEASED and (patient.died_on is None or day >= patient.died_on):
+            raise ValidationError("date", "must be before the date of death: the patient is recorded as deceased")
         contact = uow.contacts.add(
             Contact(
                 patient_id=patient_id,
@@ -172,13 +175,15 @@ def _program(enrollments: Iterable[Enrollment], day: date, given: Program | str 
 
 
 def _mark_transition_contact(uow, patient_id: int, contact: Contact, day: date) -> bool:  # type: ignore[no-untyped-def]
-    """An interactive contact (reached) meets the TCM contact deadline of open discharges."""
-    if contact.outcome is not Outcome.REACHED:
+    """An interactive contact that reached the patient meets the TCM contact of discharges
+    still in their 30-day period, and records its channel. A letter never does (SPEC §3,
+    CMS MLN908628: "direct, telephone, or electronic communication")."""
+    if contact.outcome is not Outcome.REACHED or contact.channel not in INTERACTIVE_CHANNELS:
         return False
     met = False
     for t in uow.transitions.for_patient(patient_id):
-        if t.contacted_on is None and t.discharged_on <= day:
-            uow.transitions.update(replace(t, contacted_on=day))
+        if t.contacted_on is None and 0 <= (day - t.discharged_on).days < TCM_PERIOD_DAYS:
+            uow.transitions.update(replace(t, contacted_on=day, contact_channel=contact.channel))
             uow.audit(actions.RECORD_CHANGED, "transition", t.id, "TCM contact made")
             met = True
     return met

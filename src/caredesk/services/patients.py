@@ -9,8 +9,9 @@ from dataclasses import replace
 
 from caredesk.domain import audit as actions
 from caredesk.domain.patients import Chart, Enrollment, Patient, PatientSummary
-from caredesk.errors import NotFound
+from caredesk.errors import NotFound, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
+from caredesk.services.patient_records import check_birth_date, check_enrollment
 from caredesk.services.workspace import Workspace
 
 
@@ -49,7 +50,8 @@ def open_chart(ws: Workspace, patient_id: int, *, audit_view: bool = True) -> Ch
 
 
 def by_mrn(ws: Workspace, mrn: str) -> Patient:
-    """The patient with this MRN (exact, as typed: leading zeros count). Raises NotFound."""
+    """The patient with this MRN (as typed: leading zeros count; case only matters when two
+    stored MRNs differ by case alone). Raises NotFound."""
     with ws.uow() as uow:
         patient = uow.patients.by_mrn(mrn.strip())
     if patient is None:
@@ -62,8 +64,17 @@ def add_patient(ws: Workspace, patient: Patient, enrollment: Enrollment | None =
 
     `enrollment` is validated with any patient_id; the saved one points at the new
     patient. If either is refused (ValidationError naming the field), nothing is stored.
+    Refused in the form's order: an MRN another patient has (compared without case or
+    surrounding spaces), a date of birth not before today, an enrollment's dates
+    (patient_records.check_enrollment: consent not in the future, nothing before 2013).
     """
+    today = ws.today()
     with ws.uow() as uow:
+        if uow.patients.mrn_taken(patient.mrn):
+            raise ValidationError("MRN", "is already used by another patient")
+        check_birth_date(patient.birth_date, today)
+        if enrollment is not None:
+            check_enrollment(enrollment, patient.birth_date, today, patient.died_on)
         saved = uow.patients.add(patient)
         assert saved.id is not None  # the store gave it one
         uow.audit(actions.RECORD_CREATED, "patient", saved.id)

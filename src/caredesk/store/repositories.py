@@ -53,8 +53,16 @@ class Patients:
     def __init__(self, session: Session):
         self.s = session
 
+    def mrn_taken(self, mrn: str, *, other_than: int | None = None) -> bool:
+        """True when another patient has this MRN, compared without case and surrounding
+        spaces ("ab12" and " AB12" are one MRN: a clinic never means two patients by them)."""
+        query = select(t.PatientRow.id).where(func.lower(func.trim(t.PatientRow.mrn)) == mrn.strip().lower())
+        if other_than is not None:
+            query = query.where(t.PatientRow.id != other_than)
+        return self.s.scalar(query.limit(1)) is not None
+
     def add(self, patient: Patient) -> Patient:
-        if self.s.scalar(select(t.PatientRow.id).where(t.PatientRow.mrn == patient.mrn)) is not None:
+        if self.mrn_taken(patient.mrn):
             raise ValidationError("MRN", "is already used by another patient")
         row = t.PatientRow(**m.patient_values(patient))
         self.s.add(row)
@@ -65,6 +73,8 @@ class Patients:
         row = self.s.get(t.PatientRow, patient.id)
         if row is None:
             raise NotFound("patient")
+        if self.mrn_taken(patient.mrn, other_than=patient.id):
+            raise ValidationError("MRN", "is already used by another patient")
         for key, value in m.patient_values(patient).items():
             setattr(row, key, value)
         try:
@@ -78,7 +88,12 @@ class Patients:
         return None if row is None else m.patient_from_row(row)
 
     def by_mrn(self, mrn: str) -> Patient | None:
+        """The patient with this MRN as stored; else the one whose MRN differs only by case."""
         row = self.s.scalar(select(t.PatientRow).where(t.PatientRow.mrn == mrn.strip()))
+        if row is None:
+            folded = select(t.PatientRow).where(func.lower(func.trim(t.PatientRow.mrn)) == mrn.strip().lower())
+            rows = list(self.s.scalars(folded.limit(2)))
+            row = rows[0] if len(rows) == 1 else None  # two old rows differing by case: ask for the exact one
         return None if row is None else m.patient_from_row(row)
 
     def count(self) -> int:

@@ -1,0 +1,255 @@
+"""The patient's record itself: demographics, status, and the programs they are enrolled in.
+
+Each use case validates (a refusal is a ValidationError naming the field as the form
+shows it), writes in one unit of work (nothing partial), audits the names of the fields
+it changed (never their values: they are patient content) and returns
+`Saved(record, Changes)` so the queue, the patient list, the month view and an open
+chart refresh that patient at once. (A paused patient leaves the queue; consent
+recorded lets the month bill.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import fields, replace
+from datetime import date
+from typing import Any
+
+from caredesk.domain import audit as actions
+from caredesk.domain import checks
+from caredesk.domain.calendar import us_date
+from caredesk.domain.patients import ConsentMethod, Enrollment, Patient, Phone, Program, Status
+from caredesk.errors import NotFound, ValidationError
+from caredesk.services.changes import Changes, Kind, Saved
+from caredesk.services.workspace import Workspace
+
+# The oldest of these programs, TCM (99495/99496), was first payable on 01/01/2013 (CMS,
+# CY2013 Physician Fee Schedule final rule); an earlier start or consent is a typing slip.
+PROGRAMS_BEGAN = date(2013, 1, 1)
+
+# Patient fields as a user sees them: the audit detail and error messages use these names.
+PATIENT_FIELDS: Mapping[str, str] = {
+    "mrn": "MRN",
+    "given_name": "given name",
+    "family_name": "family name",
+    "preferred_name": "preferred name",
+    "birth_date": "date of birth",
+    "sex": "sex",
+    "language": "language",
+    "phones": "phones",
+    "address": "address",
+    "call_window": "preferred call window",
+    "pcp": "primary-care provider",
+    "payer": "payer",
+    "risk_tier": "risk tier",
+    "status": "status",
+    "died_on": "date of death",
+}
+
+# What change_enrollment may correct; the program itself is ended and enrolled anew.
+ENROLLMENT_FIELDS: Mapping[str, str] = {
+    "start_date": "start date",
+    "end_date": "end date",
+    "consent_date": "consent date",
+    "consent_method": "consent method",
+    "billing_practitioner": "billing practitioner",
+    "qmb": "QMB",
+}
+
+
+# -- rules shared with adding a patient (services.patients.add_patient) ---------------
+def check_birth_date(birth_date: date, today: date) -> None:
+    """A date of birth is before today (a date typed as today is a slip). ValidationError."""
+    if birth_date >= today:
+        raise ValidationError("date of birth", "must be before today")
+
+
+def check_enrollment(enrollment: Enrollment, birth_date: date, today: date, died_on: date | None = None) -> None:
+    """An enrollment's dates against the patient and the clinic's today: start and consent
+    not before the date of birth nor 01/01/2013 (PROGRAMS_BEGAN), consent not in the future,
+    a start not after a date of death, a consent method only with a consent date."""
+    for field, day in (("start date", enrollment.start_date), ("consent date", enrollment.consent_date)):
+        if day is None:
+            continue
+        if day < birth_date:
+            raise ValidationError(field, "cannot be before the date of birth")
+        if day < PROGRAMS_BEGAN:
+            raise ValidationError(field, f"cannot be before {us_date(PROGRAMS_BEGAN)}, when these programs began")
+    checks.not_after("consent date", enrollment.consent_date, today, "today")
+    if enrollment.consent_date is None and enrollment.consent_method is not None:
+        raise ValidationError("consent date", "is required when a consent method is given")
+    if died_on is not None and enrollment.start_date > died_on:
+        raise ValidationError("start date", "cannot be after the date of death")
+
+
+def _check_status(patient: Patient, today: date) -> None:
+    if patient.status is Status.DECEASED and patient.died_on is None:
+        raise ValidationError("date of death", "is required when the status is deceased")
+    checks.not_after("date of death", patient.died_on, today, "today")
+
+
+def _phones(items: Iterable[Phone | tuple[str, str]]) -> tuple[Phone, ...]:
+    """Phones as given: Phone records, or (number, type) pairs validated here."""
+    return tuple(p if isinstance(p, Phone) else Phone(number=p[0], kind=p[1]) for p in items)
+
+
+def _changed(before: Any, after: Any, names: Mapping[str, str]) -> list[str]:
+    """The user's names of the fields that differ, in the form's order."""
+    return [label for key, label in names.items() if getattr(before, key) != getattr(after, key)]
+
+
+# -- the patient -----------------------------------------------------------------------
+def edit_patient(ws: Workspace, patient: int | Patient, /, **changes: Any) -> Saved[Patient]:
+    """Change a patient's demographics (and, if given, status and date of death).
+
+    Either `edit_patient(ws, patient_id, given_name="...", phones=(Phone(...),))` with any
+    of PATIENT_FIELDS' keys, or `edit_patient(ws, patient)` with the whole edited Patient
+    (its id names the record). Values are the domain's types (dates, enums or their
+    values, a tuple of Phone: the list is replaced). The MRN may change but never to one
+    another patient has (compared without case or surrounding spaces). Changing the
+    status away from deceased clears the date of death. Nothing changed: nothing is
+    written or audited. Raises ValidationError naming the field, NotFound, TypeError for
+    an unknown keyword.
+    """
+    if isinstance(patient, Patient):
+        if changes:
+            raise TypeError("pass either a Patient or field keywords, not both")
+        if patient.id is None:
+            raise NotFound("patient")
+        patient_id = patient.id
+        changes = {f.name: getattr(patient, f.name) for f in fields(Patient) if f.name != "id"}
+    else:
+        patient_id = patient
+    unknown = set(changes) - set(PATIENT_FIELDS)
+    if unknown:
+        raise TypeError(f"edit_patient got unknown fields: {', '.join(sorted(unknown))}")
+    today = ws.today()
+    with ws.uow() as uow:
+        before = uow.patients.get(patient_id)
+        if before is None:
+            raise NotFound("patient")
+        values = dict(changes)
+        if "phones" in values:
+            values["phones"] = _phones(values["phones"])
+        new_status = checks.one_of("status", values.get("status", before.status), Status)
+        if new_status is not Status.DECEASED and "died_on" not in changes:
+            values["died_on"] = None  # leaving deceased clears the date of death
+        after = replace(before, **values)  # the domain validates, naming the field
+        if after.mrn != before.mrn and uow.patients.mrn_taken(after.mrn, other_than=patient_id):
+            raise ValidationError("MRN", "is already used by another patient")
+        if after.birth_date != before.birth_date:
+            check_birth_date(after.birth_date, today)
+        _check_status(after, today)
+        changed = _changed(before, after, PATIENT_FIELDS)
+        if not changed:
+            return Saved(before, Changes())
+        saved = uow.patients.update(after)
+        uow.audit(actions.RECORD_CHANGED, "patient", patient_id, "; ".join(changed))
+        uow.commit()
+    return Saved(saved, Changes.of([patient_id], Kind.PATIENT))
+
+
+def set_status(ws: Workspace, patient_id: int, status: Status | str, *, died_on: date | None = None) -> Saved[Patient]:
+    """Active, paused, disenrolled or deceased. Deceased needs `died_on` (not after today,
+    not before the date of birth); any other status clears it. Paused, disenrolled and
+    deceased patients leave the call queue. Raises ValidationError naming the field."""
+    return edit_patient(ws, patient_id, status=status, died_on=died_on)
+
+
+# -- programs and consent ---------------------------------------------------------------
+def _overlap(enrollment: Enrollment, others: Iterable[Enrollment], field: str) -> None:
+    """Refuse a second enrollment in the same program over the same days."""
+    end = enrollment.end_date or date.max
+    for other in others:
+        if other.id == enrollment.id or other.program is not enrollment.program:
+            continue
+        if other.start_date <= end and enrollment.start_date <= (other.end_date or date.max):
+            # No dates in the message: messages carry no patient data (the table shows them).
+            raise ValidationError(
+                field, f"overlaps the patient's other {other.program.value} enrollment: change or end that one instead"
+            )
+
+
+def enroll(
+    ws: Workspace,
+    patient_id: int,
+    program: Program | str,
+    start_date: date,
+    consent_date: date | None = None,
+    consent_method: ConsentMethod | str | None = None,
+    billing_practitioner: str = "",
+    qmb: bool = False,
+) -> Saved[Enrollment]:
+    """Enroll a patient in a program (CCM, complex CCM, PCM, BHI, RPM, TCM, APCM) from
+    `start_date`, with the consent if it is already given (date not in the future, with
+    its method, verbal or written), the billing practitioner, and QMB for APCM (G0558).
+    A second enrollment in the same program over the same days is refused. Raises
+    ValidationError naming the field, NotFound."""
+    today = ws.today()
+    with ws.uow() as uow:
+        patient = uow.patients.get(patient_id)
+        if patient is None:
+            raise NotFound("patient")
+        enrollment = Enrollment(
+            patient_id=patient_id,
+            program=checks.one_of("program", program, Program),
+            start_date=start_date,
+            consent_date=consent_date,
+            consent_method=None
+            if consent_method is None
+            else checks.one_of("consent method", consent_method, ConsentMethod),
+            billing_practitioner=billing_practitioner,
+            qmb=qmb,
+        )
+        check_enrollment(enrollment, patient.birth_date, today, patient.died_on)
+        _overlap(enrollment, uow.enrollments.for_patient(patient_id), "program")
+        saved = uow.enrollments.add(enrollment)
+        uow.audit(actions.RECORD_CREATED, "enrollment", saved.id, f"patient {patient_id}")
+        uow.commit()
+    return Saved(saved, Changes.of([patient_id], Kind.ENROLLMENT))
+
+
+def change_enrollment(ws: Workspace, enrollment_id: int, **changes: Any) -> Saved[Enrollment]:
+    """Correct an enrollment: any of start_date, end_date, consent_date, consent_method,
+    billing_practitioner, qmb (ENROLLMENT_FIELDS). Clearing the consent date clears its
+    method too. The same rules as `enroll`; the end date may be cleared (None) to reopen
+    it. Nothing changed: nothing written. Raises ValidationError, NotFound, TypeError."""
+    unknown = set(changes) - set(ENROLLMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"change_enrollment got unknown fields: {', '.join(sorted(unknown))}")
+    today = ws.today()
+    with ws.uow() as uow:
+        before = uow.enrollments.get(enrollment_id)
+        if before is None:
+            raise NotFound("enrollment")
+        patient = uow.patients.get(before.patient_id)
+        assert patient is not None  # enrollments go with their patient
+        values = dict(changes)
+        if values.get("consent_date", before.consent_date) is None and "consent_method" not in values:
+            values["consent_method"] = None
+        after = replace(before, **values)
+        check_enrollment(after, patient.birth_date, today, patient.died_on)
+        field = "start date" if "start_date" in changes else "end date"
+        _overlap(after, uow.enrollments.for_patient(before.patient_id), field)
+        changed = _changed(before, after, ENROLLMENT_FIELDS)
+        if not changed:
+            return Saved(before, Changes())
+        saved = uow.enrollments.update(after)
+        uow.audit(actions.RECORD_CHANGED, "enrollment", enrollment_id, "; ".join(changed))
+        uow.commit()
+    return Saved(saved, Changes.of([before.patient_id], Kind.ENROLLMENT))
+
+
+def end_enrollment(ws: Workspace, enrollment_id: int, end_date: date) -> Saved[Enrollment]:
+    """End a program on `end_date` (its last day; not before the start). Minutes after it
+    count for nothing in that program. Raises ValidationError naming the end date, NotFound."""
+    checks.a_date("end date", end_date)
+    return change_enrollment(ws, enrollment_id, end_date=end_date)
+
+
+def enrollments(ws: Workspace, patient_id: int) -> list[Enrollment]:
+    """The patient's enrollments, current and ended, oldest start first."""
+    with ws.uow() as uow:
+        if uow.patients.get(patient_id) is None:
+            raise NotFound("patient")
+        return sorted(uow.enrollments.for_patient(patient_id), key=lambda e: (e.start_date, e.id or 0))
