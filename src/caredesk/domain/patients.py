@@ -160,7 +160,8 @@ class Condition:
         if not re.fullmatch(r"[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?", code):
             raise ValidationError("ICD-10 code", "must look like E11.9 or I10")
         object.__setattr__(self, "icd10", code)
-        object.__setattr__(self, "display", checks.required_text("condition", self.display, max_len=200))
+        # 300: the longest official ICD-10-CM description (S06.816D) has 228 characters.
+        object.__setattr__(self, "display", checks.required_text("condition", self.display, max_len=300))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
