@@ -11,6 +11,7 @@ from caredesk.domain.patients import Observation, ObservationKind
 from caredesk.domain.readings import (
     BLOOD_PRESSURE,
     Position,
+    band_text,
     check_pair,
     parse_blood_pressure,
     parse_value,
@@ -130,3 +131,17 @@ def test_readings_pair_blood_pressure_by_day_and_entry_order_newest_first():
     ]
     assert rows[0].id == 6 and rows[0].diastolic is not None and rows[0].diastolic.id == 7
     assert rows[0].number_text == "134/82"
+
+
+@pytest.mark.parametrize(
+    ("kind", "band", "text"),
+    [
+        (K.A1C, (None, 7), "below 7%"),
+        (K.HEART_RATE, (60, 100), "60-100 bpm"),
+        (K.HEART_RATE, (None, 100), "up to 100 bpm"),
+        (K.EGFR, (60, None), "from 60 mL/min/1.73m2"),
+        (K.HDL, None, "none"),
+    ],
+)
+def test_a_band_reads_as_a_care_manager_says_it(kind, band, text):
+    assert band_text(kind, band) == text

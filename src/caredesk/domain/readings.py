@@ -107,6 +107,25 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+def with_unit(value: str, unit: str) -> str:
+    """'7.2%', '182 lb': a percent sign follows the number, other units after a space."""
+    return f"{value}{unit}" if unit == "%" else f"{value} {unit}"
+
+
+def band_text(kind: ObservationKind, band: Band | None) -> str:
+    """A band as a care manager says it: 'below 7%', '80-130 mg/dL', 'from 60 mL/min/1.73m2', 'none'."""
+    if band is None:
+        return "none"
+    low, high = band
+    unit = unit_of(kind)
+    if low is not None and high is not None:
+        return with_unit(f"{_number(low)}-{_number(high)}", unit)
+    if high is not None:
+        return ("below " if kind in BELOW_TARGETS else "up to ") + with_unit(_number(high), unit)
+    assert low is not None  # a band has at least one side
+    return "from " + with_unit(_number(low), unit)
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """One row of a readings table: one observation, or a blood pressure (`first` the systolic,
@@ -143,8 +162,7 @@ class Reading:
     @property
     def value_text(self) -> str:
         """The value with its unit: '142/88 mmHg', '7.2%', '182.5 lb'."""
-        unit = self.first.unit
-        return f"{self.number_text}{unit}" if unit == "%" else f"{self.number_text} {unit}"
+        return with_unit(self.number_text, self.first.unit)
 
 
 def readings(

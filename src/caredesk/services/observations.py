@@ -35,7 +35,13 @@ MEASURE = "measure"
 DATE = "date"
 
 
+_BY_NAME = {k.value.lower(): k for k in ObservationKind}
+
+
 def _kind(kind: ObservationKind | str) -> ObservationKind:
+    """A measure by its name, in any case ("a1c", "SpO2")."""
+    if isinstance(kind, str) and not isinstance(kind, ObservationKind):
+        kind = _BY_NAME.get(kind.strip().lower(), kind)
     return checks.one_of(MEASURE, kind, ObservationKind)
 
 
@@ -225,14 +231,17 @@ def remove_reading(ws: Workspace, patient_id: int, reading_id: int) -> Saved[Rea
 
 
 # -- reading -------------------------------------------------------------------------
-def readings(ws: Workspace, patient_id: int, kind: ObservationKind | str | None = None) -> list[Reading]:
+def readings(
+    ws: Workspace, patient_id: int, kind: ObservationKind | str | None = None, *, audit_view: bool = False
+) -> list[Reading]:
     """The patient's readings, newest first, each with its position against the patient's band.
 
     `kind` filters to one measure; either blood-pressure kind (or "blood pressure") gives
-    the blood pressures.
+    the blood pressures. `audit_view` records the reading as a view of the patient (the CLI
+    prints them; the chart's opening is audited already).
     """
     wanted: frozenset[ObservationKind] | None = None
-    if kind == BLOOD_PRESSURE:
+    if isinstance(kind, str) and kind.strip().lower() in (BLOOD_PRESSURE, "bp"):
         wanted = frozenset(BP_KINDS)
     elif kind is not None:
         k = _kind(kind)
@@ -241,6 +250,9 @@ def readings(ws: Workspace, patient_id: int, kind: ObservationKind | str | None 
         _patient(uow, patient_id)
         found = uow.observations.for_patient(patient_id)
         bands = _bands(uow, patient_id)
+        if audit_view:
+            uow.audit(actions.PATIENT_VIEWED, "patient", patient_id, "observations")
+            uow.commit()
     if wanted is not None:
         found = [o for o in found if o.kind in wanted]
     return rules.readings(found, bands)
