@@ -27,6 +27,7 @@ from caredesk.services.contact_history import (
     void_contact,
     void_time_entry,
 )
+from caredesk.services.patients import patient_list, summaries
 from tests.conftest import ZONE, add_patient
 
 NOVEMBER = Month(2026, 11)
@@ -426,3 +427,18 @@ def test_a_redated_timed_call_keeps_its_timer_start_on_the_new_day(workspace):
     correct_contact(workspace, call.contact.id, on=date(2026, 11, 20), reason="wrong date")
     (entry,) = history(workspace, pid)[0].entries
     assert entry.started_at == datetime(2026, 11, 20, 9, 5, tzinfo=ZoneInfo(ZONE))
+
+
+# -- the patient list: an unanswered attempt is not a contact made ---------------------------
+
+
+def test_the_list_shows_the_last_attempt_and_the_last_time_reached(workspace):
+    reached, never = _patient(workspace, "L1"), _patient(workspace, "L2")
+    log_contact(workspace, reached, outcome="reached", minutes=10, on=date(2026, 11, 20))
+    log_contact(workspace, reached, outcome="voicemail", minutes=0, on=date(2026, 11, 23))
+    attempt = log_contact(workspace, never, outcome="no answer", minutes=0, on=date(2026, 11, 22))
+    rows = {r.id: r for r in patient_list(workspace)}
+    assert (rows[reached].last_reached, rows[reached].last_attempt) == (date(2026, 11, 20), date(2026, 11, 23))
+    assert (rows[never].last_reached, rows[never].last_attempt) == (None, date(2026, 11, 22))
+    void_contact(workspace, attempt.contact.id, reason="entered in error")  # a voided attempt was never made
+    assert summaries(workspace, [never])[0].last_attempt is None

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QMessageBox
 from caredesk.domain.patients import PatientSummary, Program, RiskTier, Status
 from caredesk.ui.chart.patient_table import (
     AGE,
-    LAST_CONTACT,
+    LAST_ATTEMPT,
+    LAST_REACHED,
     MINUTES,
     NAME,
     PROGRAMS,
@@ -25,7 +26,9 @@ from caredesk.ui.chart.patient_table import (
 from caredesk.ui.shell import crash
 
 
-def summary(pid: int, family: str, phone: str = "(555) 010-1234", last: date | None = None) -> PatientSummary:
+def summary(
+    pid: int, family: str, phone: str = "(555) 010-1234", last: date | None = None, attempt: date | None = None
+) -> PatientSummary:
     return PatientSummary(
         id=pid,
         mrn=f"MRN{pid:04d}",
@@ -37,8 +40,9 @@ def summary(pid: int, family: str, phone: str = "(555) 010-1234", last: date | N
         status=Status.ACTIVE,
         risk_tier=RiskTier.HIGH,
         programs=(Program.CCM, Program.BHI),
-        last_contact=last,
+        last_reached=last,
         minutes_this_month=12,
+        last_attempt=attempt,
     )
 
 
@@ -58,15 +62,17 @@ def test_crash_dialog_and_log_never_carry_the_message(monkeypatch, caplog):
 
 def test_model_columns_roles_and_formats():
     model = PatientTableModel()
-    model.set_rows([summary(1, "Zed", last=date(2026, 11, 21))], date(2026, 11, 24))
+    model.set_rows([summary(1, "Zed", last=date(2026, 11, 21), attempt=date(2026, 11, 23))], date(2026, 11, 24))
     idx = model.index(0, 0)
     assert idx.data() == 'Zed, Ann "Annie"'
     assert model.index(0, AGE).data() == 76
     assert model.index(0, AGE).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight.value
     assert model.index(0, PROGRAMS).data() == "CCM, BHI"
-    assert model.index(0, LAST_CONTACT).data() == "Nov 21, 2026"
-    assert model.index(0, LAST_CONTACT).data(SortRole) == date(2026, 11, 21)
-    assert "reached" in model.index(0, LAST_CONTACT).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(0, LAST_REACHED).data() == "Nov 21, 2026"
+    assert model.index(0, LAST_REACHED).data(SortRole) == date(2026, 11, 21)
+    assert "reached" in model.index(0, LAST_REACHED).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(0, LAST_ATTEMPT).data() == "Nov 23, 2026"  # a voicemail after the last reach
+    assert "voicemail" in model.index(0, LAST_ATTEMPT).data(Qt.ItemDataRole.ToolTipRole)
     assert model.index(0, MINUTES).data() == 12
     assert "5550101234" in idx.data(FilterRole)
     assert format_day(None) == "—"

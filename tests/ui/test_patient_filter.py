@@ -23,7 +23,7 @@ def _row(pid: int, given: str, family: str, phone: str = "(555) 010-0000") -> Pa
         status=Status.ACTIVE,
         risk_tier=RiskTier.LOW,
         programs=(),
-        last_contact=None,
+        last_reached=None,
         minutes_this_month=0,
     )
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTableWidget, QWidget
 
 from caredesk.services.patients import patient_list
 from caredesk.ui.careplan.editor import CarePlanEditor
-from caredesk.ui.chart.patient_table import AGE, LAST_CONTACT, NAME
+from caredesk.ui.chart.patient_table import AGE, LAST_REACHED, NAME
 from caredesk.ui.chart.patients_page import PatientsPage
 from tests.ui.conftest import (
     CANARY_CONDITION,
@@ -87,8 +87,8 @@ def test_sorting_ages_numerically(unlocked):
 def test_patients_never_reached_sort_last_both_ways(unlocked):
     page = patients(unlocked)
     for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
-        page.table.sortByColumn(LAST_CONTACT, order)
-        assert page.proxy.index(3, LAST_CONTACT).data() == "—"
+        page.table.sortByColumn(LAST_REACHED, order)
+        assert page.proxy.index(3, LAST_REACHED).data() == "—"
 
 
 def test_paused_patient_is_greyed_with_status_tooltip(unlocked):

@@ -38,7 +38,8 @@ def cmd_patients(args: argparse.Namespace, context: AppContext) -> int:
                 "status": r.status.value,
                 "risk_tier": r.risk_tier.value,
                 "programs": [p.value for p in r.programs],
-                "last_contact": r.last_contact.isoformat() if r.last_contact else None,
+                "last_reached": r.last_reached.isoformat() if r.last_reached else None,
+                "last_attempt": r.last_attempt.isoformat() if r.last_attempt else None,
                 "minutes_this_month": r.minutes_this_month,
             }
             for r in rows
@@ -46,15 +47,19 @@ def cmd_patients(args: argparse.Namespace, context: AppContext) -> int:
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
-    header = f"{'MRN':<10} {'Name':<32} {'Age':>3}  {'Risk':<6} {'Programs':<18} {'Last contact':<12} {'Min':>4}"
+    header = (
+        f"{'MRN':<10} {'Name':<32} {'Age':>3}  {'Risk':<6} {'Programs':<18} {'Last reached':<12} "
+        f"{'Last attempt':<12} {'Min':>4}"
+    )
     print(header)
     print("-" * len(header))
     for r in rows:
         programs = ", ".join(p.value for p in r.programs) or "-"
-        last = r.last_contact.isoformat() if r.last_contact else "-"
+        reached = r.last_reached.isoformat() if r.last_reached else "-"
+        attempt = r.last_attempt.isoformat() if r.last_attempt else "-"
         print(
             f"{r.mrn:<10} {r.display_name[:32]:<32} {age_on(r.birth_date, today):>3}  {r.risk_tier.value:<6} "
-            f"{programs[:18]:<18} {last:<12} {r.minutes_this_month:>4}"
+            f"{programs[:18]:<18} {reached:<12} {attempt:<12} {r.minutes_this_month:>4}"
         )
     print(f"{len(rows)} patients")
     return 0

@@ -293,9 +293,10 @@ class PatientSummary:
     status: Status
     risk_tier: RiskTier
     programs: tuple[Program, ...]
-    last_contact: date | None
+    last_reached: date | None  # the last contact that reached the patient
     minutes_this_month: int
     call_window: str = ""
+    last_attempt: date | None = None  # the last contact of any outcome (voicemail, no answer ...)
 
     @property
     def display_name(self) -> str:

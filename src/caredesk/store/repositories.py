@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import func, insert, select, true
+from sqlalchemy import case, func, insert, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -106,13 +106,16 @@ class Patients:
         def scoped(col: Any) -> Any:
             return col.in_(ids) if ids is not None else true()
 
-        last = dict(
-            self.s.execute(
-                select(t.ContactRow.patient_id, func.max(t.ContactRow.on))
-                .where(t.ContactRow.outcome.in_(_REACHED), scoped(t.ContactRow.patient_id))
+        # The last attempt of any outcome and the last time the patient was reached, in one pass.
+        reached_on = case((t.ContactRow.outcome.in_(_REACHED), t.ContactRow.on))
+        last = {
+            pid: (reached, attempt)
+            for pid, reached, attempt in self.s.execute(
+                select(t.ContactRow.patient_id, func.max(reached_on), func.max(t.ContactRow.on))
+                .where(scoped(t.ContactRow.patient_id))
                 .group_by(t.ContactRow.patient_id)
-            ).all()
-        )
+            )
+        }
         minutes = dict(
             self.s.execute(
                 select(t.TimeEntryRow.patient_id, func.sum(t.TimeEntryRow.minutes))
@@ -158,9 +161,10 @@ class Patients:
                     status=Status(r.status),
                     risk_tier=RiskTier(r.risk_tier),
                     programs=tuple(programs.get(r.id, ())),
-                    last_contact=last.get(r.id),
+                    last_reached=last.get(r.id, (None, None))[0],
                     minutes_this_month=int(minutes.get(r.id) or 0),
                     call_window=r.call_window,
+                    last_attempt=last.get(r.id, (None, None))[1],
                 )
             )
         return out

@@ -24,13 +24,17 @@ SortRole = Qt.ItemDataRole.UserRole + 1
 FilterRole = Qt.ItemDataRole.UserRole + 2
 IdRole = Qt.ItemDataRole.UserRole + 3
 
-NAME, AGE, MRN, RISK, PROGRAMS, LAST_CONTACT, MINUTES = range(7)
-HEADERS = ("Name", "Age", "MRN", "Risk", "Programs", "Last contact", "Min this month")
+NAME, AGE, MRN, RISK, PROGRAMS, LAST_REACHED, LAST_ATTEMPT, MINUTES = range(8)
+HEADERS = ("Name", "Age", "MRN", "Risk", "Programs", "Last reached", "Last attempt", "Min this month")
 # Two-line headers for the wide-but-narrow-valued columns keep the list compact.
-HEADER_TEXT = {LAST_CONTACT: "Last\ncontact", MINUTES: "Min this\nmonth"}
+HEADER_TEXT = {LAST_REACHED: "Last\nreached", LAST_ATTEMPT: "Last\nattempt", MINUTES: "Min this\nmonth"}
 NUMERIC = {AGE, MINUTES}
 RISK_ORDER = {RiskTier.LOW: 0, RiskTier.MEDIUM: 1, RiskTier.HIGH: 2}
-LAST_CONTACT_TIP = "Last time the patient was reached"
+# A voicemail or no-answer is an attempt, not a contact made: both dates are shown.
+TIPS = {
+    LAST_REACHED: "Last time the patient was reached",
+    LAST_ATTEMPT: "Last call or other contact, whatever its outcome (voicemail, no answer ...)",
+}
 _NON_DIGITS = re.compile(r"\D")
 
 Index = QModelIndex | QPersistentModelIndex
@@ -161,8 +165,10 @@ class PatientTableModel(RowsModel):
             return RISK_ORDER[r.risk_tier]
         if column == PROGRAMS:
             return ", ".join(p.value for p in r.programs).casefold() or None
-        if column == LAST_CONTACT:
-            return r.last_contact
+        if column == LAST_REACHED:
+            return r.last_reached
+        if column == LAST_ATTEMPT:
+            return r.last_attempt
         if column == MINUTES:
             return r.minutes_this_month
         return None
@@ -177,8 +183,8 @@ class PatientTableModel(RowsModel):
             return HEADERS[section]
         if role == Qt.ItemDataRole.TextAlignmentRole and section in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and section == LAST_CONTACT:
-            return LAST_CONTACT_TIP
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return TIPS.get(section)
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -200,8 +206,8 @@ class PatientTableModel(RowsModel):
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             tips = []
-            if col == LAST_CONTACT:
-                tips.append(LAST_CONTACT_TIP)
+            if col in TIPS:
+                tips.append(TIPS[col])
             if r.status != Status.ACTIVE:
                 tips.append(f"Status: {r.status.value}")
             return "\n".join(tips) or None
@@ -222,8 +228,10 @@ class PatientTableModel(RowsModel):
             return r.risk_tier.value.capitalize()
         if col == PROGRAMS:
             return ", ".join(p.value for p in r.programs)
-        if col == LAST_CONTACT:
-            return format_day(r.last_contact)
+        if col == LAST_REACHED:
+            return format_day(r.last_reached)
+        if col == LAST_ATTEMPT:
+            return format_day(r.last_attempt)
         if col == MINUTES:
             return r.minutes_this_month
         return ""
