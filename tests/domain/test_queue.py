@@ -140,7 +140,8 @@ def test_discharge_before_thanksgiving_is_due_after_the_holiday():
     e = entry_for(facts(transitions=(discharged,)), date(2026, 11, 25), NY)
     texts = [r.text for r in e.reasons]
     assert "Discharged 11/25 - TCM contact due by 11/30" in texts
-    assert "Discharged 11/25 - face-to-face visit due by 12/2" in texts
+    # SPEC §3: "medication reconciliation by the visit": one reason names both while both are open.
+    assert "Discharged 11/25 - face-to-face visit and medication reconciliation due by 12/2" in texts
 
 
 def test_follow_up_and_task_due_today():

@@ -7,10 +7,11 @@ its time the care manager records whether it was kept or missed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from caredesk.domain import checks
+from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
 
 
 class AppointmentKind(str, Enum):
@@ -49,3 +50,18 @@ class Appointment:
         object.__setattr__(self, "place", checks.optional_text("where", self.place, max_len=200))
         object.__setattr__(self, "status", checks.one_of("appointment status", self.status, AppointmentStatus))
         object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=1000))
+
+
+def reminder_day(day: date, calendar: BusinessCalendar = US_FEDERAL) -> date:
+    """The working day before an appointment on `day`: a Monday's is the Friday before (the
+    Thursday when that Friday is a federal holiday)."""
+    before = day - timedelta(days=1)
+    while not calendar.is_business_day(before):
+        before -= timedelta(days=1)
+    return before
+
+
+def clock_time(at: datetime) -> str:
+    """A US clock time as a reminder reads it: "9:30 AM", "2:05 PM"."""
+    hour = at.hour % 12 or 12
+    return f"{hour}:{at.minute:02d} {'AM' if at.hour < 12 else 'PM'}"

@@ -7,18 +7,20 @@ due-today follow-ups and tasks; enrolled patients short of the month's time thre
 (more urgent as working days run out); patients past their contact cadence; clinical
 flags; missing consent; care-plan review overdue. Paused, disenrolled and deceased
 patients never appear; after an unanswered attempt a patient waits a business day
-(only a safety flag brings them back sooner).
+(only a safety flag brings them back sooner). Appointments the care manager arranged
+rank with tasks: a reminder call the working day before, and "kept or missed?" after.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from enum import Enum
 
 from caredesk.domain import attempts, billing, transitions
-from caredesk.domain.calendar import Month
+from caredesk.domain.appointments import Appointment, AppointmentKind, AppointmentStatus, clock_time, reminder_day
+from caredesk.domain.calendar import Month, local_date
 from caredesk.domain.contacts import Contact, Outcome, StaffType
 from caredesk.domain.coordination import Assessment, Task, TaskStatus, Transition
 from caredesk.domain.patients import Enrollment, Program, RiskTier, Status
@@ -95,6 +97,8 @@ class PatientFacts:
     contacts: tuple[Contact, ...] = ()  # recent ones (this month and last), any order
     last_reached: date | None = None
     open_tasks: tuple[Task, ...] = ()
+    letter_closed_at: datetime | None = None  # the latest letter task done or cancelled
+    appointments: tuple[Appointment, ...] = ()  # scheduled ones, up to a week ahead
     transitions: tuple[Transition, ...] = ()
     phq9: Assessment | None = None  # the latest
     social_needs_positive: bool = False  # latest screen positive
@@ -147,13 +151,14 @@ def entry_for(f: PatientFacts, as_of: date, tz: tzinfo, calendar: BusinessCalend
     reasons += _transitions(f, as_of, calendar)
     reasons += _follow_ups(f, as_of)
     reasons += _tasks(f, as_of)
+    reasons += _appointments(f, as_of, tz, calendar)
     minutes_reason, have, need = _minutes(f, as_of, month, calendar)
     reasons += minutes_reason
     reasons += _cadence(f, as_of)
     reasons += _clinical(f)
     reasons += _consent(f, as_of)
     reasons += _care_plan(f, as_of)
-    if attempts.letter_proposed(f.contacts, month, tz):
+    if _letter_pending(f, month, tz):
         reasons.append(
             Reason(ReasonKind.LETTER, f"{attempts.LETTER_AFTER} calls unanswered this month - send a letter")
         )
@@ -177,19 +182,28 @@ def _safety(f: PatientFacts) -> list[Reason]:
 
 def _transitions(f: PatientFacts, as_of: date, calendar: BusinessCalendar) -> list[Reason]:
     out = []
-    for t, d in transitions.open_deadlines(f.transitions, as_of, calendar):
+    found = transitions.open_deadlines(f.transitions, as_of, calendar)
+    # The reconciliation is due by the visit: while both are open with one date, one reason
+    # names both (the Why column has room for one line per deadline, not two alike).
+    still_open = {(id(t), d.kind, d.due) for t, d in found}
+    for t, d in found:
+        kind = d.kind
+        if kind == transitions.MED_RECONCILIATION and (id(t), transitions.FACE_TO_FACE, d.due) in still_open:
+            continue
+        if kind == transitions.FACE_TO_FACE and (id(t), transitions.MED_RECONCILIATION, d.due) in still_open:
+            kind = f"{transitions.FACE_TO_FACE} and {transitions.MED_RECONCILIATION}"
         status = d.status(as_of)
         late = (as_of - d.due).days
         if status is transitions.DeadlineStatus.OVERDUE:
-            text = f"Discharged {_md(t.discharged_on)} - {d.kind} overdue since {_md(d.due)}"
+            text = f"Discharged {_md(t.discharged_on)} - {kind} overdue since {_md(d.due)}"
             out.append(Reason(ReasonKind.TRANSITION, text, d.due, 2_000 + min(late, 999)))
         elif d.due == as_of:
             out.append(
-                Reason(ReasonKind.TRANSITION, f"Discharged {_md(t.discharged_on)} - {d.kind} due today", d.due, 1_500)
+                Reason(ReasonKind.TRANSITION, f"Discharged {_md(t.discharged_on)} - {kind} due today", d.due, 1_500)
             )
         else:
             # Still open but not yet due: shown, ranked by how soon.
-            text = f"Discharged {_md(t.discharged_on)} - {d.kind} due by {_md(d.due)}"
+            text = f"Discharged {_md(t.discharged_on)} - {kind} due by {_md(d.due)}"
             out.append(Reason(ReasonKind.TRANSITION, text, d.due, max(0, 1_000 - 50 * (d.due - as_of).days)))
     return out
 
@@ -226,6 +240,57 @@ def _tasks(f: PatientFacts, as_of: date) -> list[Reason]:
         text = f"Task due today: {t.title}" if late == 0 else f"Task overdue since {_md(t.due)}: {t.title}"
         out.append(Reason(ReasonKind.TASK, text, t.due, 400 + min(late, 500)))
     return out
+
+
+# A reminder is made when the patient was reached or a message was left.
+_REMINDED = (Outcome.REACHED, Outcome.VOICEMAIL, Outcome.DECLINED)
+_WEEKDAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _appointments(f: PatientFacts, as_of: date, tz: tzinfo, calendar: BusinessCalendar) -> list[Reason]:
+    """A scheduled appointment: a reminder call from the working day before until the day
+    itself (until a call reaches the patient or leaves a message), then "kept or missed?"
+    from the day after until the outcome is recorded."""
+    out = []
+    for a in f.appointments:
+        if a.status is not AppointmentStatus.SCHEDULED:
+            continue
+        local = a.at.astimezone(tz)
+        day = local.date()
+        if day < as_of:
+            late = (as_of - day).days
+            out.append(
+                Reason(ReasonKind.TASK, f"Appointment on {_md(day)} - kept or missed?", day, 300 + min(late, 99))
+            )
+            continue
+        remind = reminder_day(day, calendar)
+        if not remind <= as_of < day:
+            continue
+        if any(c.outcome in _REMINDED and local_date(c.at, tz) >= remind for c in f.contacts):
+            continue
+        when = "tomorrow" if (day - as_of).days == 1 else f"{_WEEKDAY[day.weekday()]} {_md(day)}"
+        what = clock_time(local) if a.kind is AppointmentKind.OTHER else f"{a.kind.value} {clock_time(local)}"
+        out.append(Reason(ReasonKind.TASK, f"Appointment {when} ({what}) - reminder call", remind, 450))
+    return out
+
+
+def _letter_pending(f: PatientFacts, month: Month, tz: tzinfo) -> bool:
+    """Three unanswered calls this month propose a letter, until a letter task is closed
+    (done or cancelled) after the third of them."""
+    if not attempts.letter_proposed(f.contacts, month, tz):
+        return False
+    if f.letter_closed_at is None:
+        return True
+    # The run of unanswered calls since the month's last answered one; its third proposed the letter.
+    run: list[Contact] = []
+    for c in sorted(f.contacts, key=lambda c: (c.at, c.id or 0)):
+        if not month.contains(local_date(c.at, tz)):
+            continue
+        if c.outcome.answered:
+            run = []
+        elif c.outcome in attempts.UNANSWERED:
+            run.append(c)
+    return f.letter_closed_at < run[attempts.LETTER_AFTER - 1].at
 
 
 def _minutes(

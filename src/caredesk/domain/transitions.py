@@ -1,7 +1,8 @@
 """Transitions of care: the TCM deadlines a discharge starts, and whether they are met.
 
 SPEC section 3: interactive contact within 2 business days of discharge; face-to-face
-visit within 7 calendar days (high complexity) or 14 (moderate).
+visit within 7 calendar days (high complexity) or 14 (moderate); medication reconciliation
+no later than the date of the face-to-face visit (CMS MLN908628, TCM services).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
 
 TCM_CONTACT = "TCM contact"
 FACE_TO_FACE = "face-to-face visit"
+MED_RECONCILIATION = "medication reconciliation"
 
 CONTACT_BUSINESS_DAYS = 2
 VISIT_DAYS = {Complexity.HIGH: 7, Complexity.MODERATE: 14}
@@ -32,7 +34,7 @@ class DeadlineStatus(str, Enum):
 
 @dataclass(frozen=True)
 class Deadline:
-    kind: str  # TCM_CONTACT or FACE_TO_FACE
+    kind: str  # TCM_CONTACT, FACE_TO_FACE or MED_RECONCILIATION
     due: date
     done_on: date | None
 
@@ -49,15 +51,37 @@ def tcm_deadlines(t: Transition, calendar: BusinessCalendar = US_FEDERAL) -> tup
     return contact, visit
 
 
+def reconciliation_deadline(t: Transition) -> Deadline:
+    """Medication reconciliation is due by the face-to-face visit: the visit's date once it
+    was made, else the visit's own deadline (CMS MLN908628: "no later than the date of the
+    face-to-face visit")."""
+    due = t.seen_on or t.discharged_on + timedelta(days=VISIT_DAYS[t.complexity])
+    return Deadline(MED_RECONCILIATION, due, t.meds_reconciled_on)
+
+
+def stay_deadlines(t: Transition, calendar: BusinessCalendar = US_FEDERAL) -> tuple[Deadline, Deadline, Deadline]:
+    """(interactive contact, face-to-face visit, medication reconciliation) for one discharge."""
+    return (*tcm_deadlines(t, calendar), reconciliation_deadline(t))
+
+
+def timely_attempts(t: Transition, attempts: Iterable[date], calendar: BusinessCalendar = US_FEDERAL) -> list[date]:
+    """Unanswered interactive attempts (their clinic dates) made from the discharge day to the
+    contact's due date. Two or more stand for the contact when it was never made (CMS
+    MLN908628: "two or more separate attempts made in a timely manner")."""
+    due = tcm_deadlines(t, calendar)[0].due
+    return sorted(d for d in attempts if t.discharged_on <= d <= due)
+
+
 def open_deadlines(
     transitions: Iterable[Transition], as_of: date, calendar: BusinessCalendar = US_FEDERAL
 ) -> list[tuple[Transition, Deadline]]:
-    """Deadlines not yet met (due or overdue) of discharges in the TCM period, soonest first."""
+    """Deadlines not yet met (due or overdue) of discharges in the TCM period, soonest first
+    (contact, visit and medication reconciliation)."""
     found: list[tuple[Transition, Deadline]] = []
     for t in transitions:
         if not 0 <= (as_of - t.discharged_on).days < TCM_PERIOD_DAYS:
             continue
-        for d in tcm_deadlines(t, calendar):
+        for d in stay_deadlines(t, calendar):
             if d.status(as_of) in (DeadlineStatus.DUE, DeadlineStatus.OVERDUE):
                 found.append((t, d))
     # Ties broken on stable values so the queue is the same for the same data.

@@ -9,15 +9,24 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Row, Select, and_, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from caredesk.domain.appointments import Appointment, AppointmentStatus
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import Contact, Outcome, StaffType
-from caredesk.domain.coordination import Assessment, Instrument, ReferralStatus, Task, TaskStatus, Transition
+from caredesk.domain.coordination import (
+    Assessment,
+    Instrument,
+    ReferralStatus,
+    Task,
+    TaskKind,
+    TaskStatus,
+    Transition,
+)
 from caredesk.domain.patients import Enrollment, ObservationKind, Program, RiskTier, Status
 from caredesk.domain.queue import PatientFacts, Reading
 from caredesk.store import mapping as m
@@ -25,6 +34,8 @@ from caredesk.store import models as t
 
 CONTACT_DAYS = 75  # enough for this month, last month and a follow-up set before that
 TRANSITION_DAYS = 45
+# A reminder comes the working day before: at most 4 days ahead (Tuesday after a Monday holiday).
+APPOINTMENT_DAYS_AHEAD = 8
 R = TypeVar("R")
 # Narrows a query to the patients asked for: `scoped(Row.patient_id)`.
 Scope = Callable[[InstrumentedAttribute[int]], ColumnElement[bool]]
@@ -96,6 +107,22 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
         select(t.TaskRow.__table__).where(t.TaskRow.status == TaskStatus.OPEN.value, scoped(t.TaskRow.patient_id)),
         lambda r: m.from_row(Task, r),
     )
+    letters_closed = dict(
+        session.execute(
+            select(t.TaskRow.patient_id, func.max(t.TaskRow.done_at))
+            .where(t.TaskRow.kind == TaskKind.LETTER.value, t.TaskRow.status != TaskStatus.OPEN.value)
+            .where(scoped(t.TaskRow.patient_id))
+            .group_by(t.TaskRow.patient_id)
+        ).all()
+    )
+    horizon = datetime.combine(as_of + timedelta(days=APPOINTMENT_DAYS_AHEAD), time(), tzinfo=UTC)
+    appointments = by_patient(
+        select(t.AppointmentRow.__table__)
+        .where(t.AppointmentRow.status == AppointmentStatus.SCHEDULED.value, t.AppointmentRow.at < horizon)
+        .where(scoped(t.AppointmentRow.patient_id))
+        .order_by(t.AppointmentRow.at, t.AppointmentRow.id),
+        lambda r: m.from_row(Appointment, r),
+    )
     transitions = by_patient(
         select(t.TransitionRow.__table__)
         .where(t.TransitionRow.discharged_on >= as_of - timedelta(days=TRANSITION_DAYS))
@@ -126,6 +153,8 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
             contacts=tuple(contacts.get(p.id, ())),
             last_reached=last_reached.get(p.id),
             open_tasks=tuple(tasks.get(p.id, ())),
+            letter_closed_at=letters_closed.get(p.id),
+            appointments=tuple(appointments.get(p.id, ())),
             transitions=tuple(transitions.get(p.id, ())),
             phq9=phq9.get(p.id),
             social_needs_positive=(s := social.get(p.id)) is not None and s.score > 0,

@@ -1,0 +1,125 @@
+"""Tasks: a care manager's to-dos per patient, and the letter tasks the app proposes.
+
+Every write is one unit of work, audited by id (a task's title is patient content and
+never goes into the audit detail), and returns the change set (Kind.TASK) so the queue's
+task reasons leave or return at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from caredesk.domain import audit as actions
+from caredesk.domain.calendar import us_date
+from caredesk.domain.coordination import Task, TaskKind, TaskStatus
+from caredesk.errors import NotFound, ValidationError
+from caredesk.services.changes import Changes, Kind, Saved
+from caredesk.services.workspace import Workspace
+from caredesk.store.uow import UnitOfWork
+
+# A due date further out than this is almost surely a mistyped year.
+LATEST_DUE_DAYS = 2 * 366
+
+
+def _check_due(ws: Workspace, due: date | None) -> None:
+    if due is None:
+        return
+    today = ws.today()
+    if due < today:
+        raise ValidationError("due date", f"cannot be before today ({us_date(today)})")
+    if due > today + timedelta(days=LATEST_DUE_DAYS):
+        raise ValidationError("due date", "is more than two years ahead")
+
+
+def add_task(ws: Workspace, patient_id: int, title: str, due: date | None = None) -> Saved[Task]:
+    """A new open task. `due` (clinic date, optional) is today or later, within two years.
+
+    Raises ValidationError ("task", "due date") or NotFound("patient")."""
+    _check_due(ws, due)
+    with ws.uow() as uow:
+        if uow.patients.get(patient_id) is None:
+            raise NotFound("patient")
+        task = uow.tasks.add(Task(patient_id=patient_id, title=title, due=due, created_at=ws.clock.now()))
+        uow.audit(actions.RECORD_CREATED, "task", task.id)
+        uow.commit()
+    return Saved(task, Changes.of([patient_id], Kind.TASK))
+
+
+def change_task(ws: Workspace, task_id: int, *, title: str, due: date | None) -> Saved[Task]:
+    """A new title or due date for an open task (a due date may be cleared with None)."""
+    with ws.uow() as uow:
+        task = _get(uow, task_id)
+        if task.status is not TaskStatus.OPEN:
+            raise ValidationError("task", "is closed; reopen it to change it")
+        if due != task.due:
+            _check_due(ws, due)
+        changed = replace(task, title=title, due=due)
+        fields = [name for name in ("title", "due") if getattr(changed, name) != getattr(task, name)]
+        if not fields:
+            return Saved(task, Changes())
+        saved = uow.tasks.update(changed)
+        uow.audit(actions.RECORD_CHANGED, "task", task_id, "; ".join(fields))
+        uow.commit()
+    return Saved(saved, Changes.of([task.patient_id], Kind.TASK))
+
+
+def complete_task(ws: Workspace, task_id: int) -> Saved[Task]:
+    """Mark a task done (a letter task: the letter was sent). Raises NotFound, ValidationError."""
+    return _close(ws, task_id, TaskStatus.DONE)
+
+
+def cancel_task(ws: Workspace, task_id: int) -> Saved[Task]:
+    """Close a task that is no longer needed (a letter task: no letter will be sent)."""
+    return _close(ws, task_id, TaskStatus.CANCELLED)
+
+
+def reopen_task(ws: Workspace, task_id: int) -> Saved[Task]:
+    """Open a done or cancelled task again; its task reason returns to the queue when due."""
+    with ws.uow() as uow:
+        task = _get(uow, task_id)
+        if task.status is TaskStatus.OPEN:
+            raise ValidationError("task", "is already open")
+        saved = uow.tasks.update(replace(task, status=TaskStatus.OPEN, done_at=None))
+        uow.audit(actions.RECORD_CHANGED, "task", task_id, "reopened")
+        uow.commit()
+    return Saved(saved, Changes.of([task.patient_id], Kind.TASK))
+
+
+def tasks(ws: Workspace, patient_id: int, *, include_done: bool = False) -> list[Task]:
+    """The patient's open tasks, soonest due first (undated last); with `include_done`,
+    then the done and cancelled ones, most recently closed first."""
+    with ws.uow() as uow:
+        found = uow.tasks.for_patient(patient_id)
+    open_ = sorted(
+        (t for t in found if t.status is TaskStatus.OPEN),
+        key=lambda t: (t.due is None, t.due or date.max, t.id or 0),
+    )
+    if not include_done:
+        return open_
+    closed = sorted(
+        (t for t in found if t.status is not TaskStatus.OPEN),
+        key=lambda t: (t.done_at.timestamp() if t.done_at else 0.0, t.id or 0),
+        reverse=True,
+    )
+    return open_ + closed
+
+
+def _close(ws: Workspace, task_id: int, status: TaskStatus) -> Saved[Task]:
+    with ws.uow() as uow:
+        task = _get(uow, task_id)
+        if task.status is not TaskStatus.OPEN:
+            raise ValidationError("task", f"is already {task.status.value}")
+        saved = uow.tasks.update(replace(task, status=status, done_at=ws.clock.now()))
+        kind = "letter task" if task.kind is TaskKind.LETTER else "task"
+        uow.audit(actions.RECORD_CHANGED, "task", task_id, f"{kind} {status.value}")
+        uow.commit()
+    return Saved(saved, Changes.of([task.patient_id], Kind.TASK))
+
+
+def _get(uow: UnitOfWork, task_id: int) -> Task:
+    task = uow.tasks.get(task_id)
+    if task is None:
+        raise NotFound("task")
+    assert isinstance(task, Task)
+    return task
