@@ -193,6 +193,20 @@ def test_a_second_chronic_condition_re_ranks_the_queue_at_once(workspace):
     assert rows == CallQueue(workspace).build()
 
 
+def test_a_ccm_patient_with_one_chronic_condition_is_not_chased_for_minutes_until_a_second_is_added(workspace):
+    """SPEC section 3, call queue: "A patient who cannot bill (one chronic condition on CCM) is never
+    chased for minutes"; CMS MLN909188: CCM needs two or more chronic conditions."""
+    pid = _patient(workspace)
+    c.add_condition(workspace, pid, "E11.9")
+    queue = CallQueue(workspace)
+    assert _minutes_reasons(queue.build(), pid) == []
+    saved = c.add_condition(workspace, pid, "I10")
+    (reason,) = _minutes_reasons(queue.refresh(saved.changes.patients), pid)
+    assert reason.startswith("0 of 20 min this month")
+    removed = c.change_condition(workspace, saved.value.id, chronic=False, onset=None)
+    assert _minutes_reasons(queue.refresh(removed.changes.patients), pid) == []
+
+
 # -- allergies --------------------------------------------------------------------------
 def test_allergies_are_added_changed_and_removed_with_duplicates_refused(workspace):
     pid = _patient(workspace)

@@ -77,6 +77,11 @@ def _staff_ladders(program: Program, month: Month) -> list[list[BillingCode]]:
     return [sorted(g, key=lambda c: c.first or 0) for g in groups.values()]
 
 
+def conditions_needed(program: Program, month: Month) -> int:
+    """Chronic conditions the program's time-based codes need in `month` (CCM 2, PCM 1; 0 when none)."""
+    return max((c.min_conditions for ladder in _staff_ladders(program, month) for c in ladder), default=0)
+
+
 def _addon(base: BillingCode, month: Month) -> BillingCode | None:
     return next((c for c in BILLING_CODES if c.addon_of == base.code and _in_effect(c, month)), None)
 

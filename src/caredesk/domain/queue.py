@@ -307,6 +307,8 @@ def _minutes(
     consented = any(e.program is program and e.consented_by(month.last_day) for e in f.enrollments)
     if nxt is None or not consented:
         return [], have, None
+    if f.chronic_conditions < billing.conditions_needed(program, month):
+        return [], have, None  # cannot bill (one chronic condition on CCM): never chased for minutes (SPEC 3)
     have, need = nxt
     # The queue chases the month's first threshold (99490's 20 min, say); add-on units
     # after it are shown in the minutes bar but never put a patient in the queue.
