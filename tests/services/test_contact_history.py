@@ -114,6 +114,16 @@ def test_a_month_shows_its_rows_and_its_minutes_per_program(workspace):
     assert program_minutes(history(workspace, pid)) == {Program.CCM: 35, Program.BHI: 7}
 
 
+def test_a_voided_call_keeps_its_minutes_in_its_row(workspace):
+    pid = _patient(workspace, "H4")
+    call = log_contact(workspace, pid, outcome="no answer", minutes=2, on=date(2026, 11, 12))
+    void_contact(workspace, call.contact.id, reason="duplicate entry")
+    (row,) = history(workspace, pid)
+    assert row.kind == "contact" and row.voided is not None
+    assert [e.id for e in row.entries] == [call.time_entry.id] and row.entries[0].contact_id == call.contact.id
+    assert program_minutes([row]) == {}
+
+
 def test_minutes_voided_apart_from_their_contact_get_their_own_row(workspace):
     pid = _patient(workspace, "H3")
     call = log_contact(workspace, pid, outcome="reached", minutes=12)

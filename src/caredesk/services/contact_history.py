@@ -417,19 +417,19 @@ def void_contact(ws: Workspace, contact_id: int, *, reason: str) -> Saved[Voided
     why = reason_text(reason)
     now = ws.clock.now()
     with ws.uow() as uow:
-        entries = uow.time_entries.for_contact(contact_id)
+        kinds = {Kind.CONTACT}
+        # The minutes first: deleting the contact row would clear their contact_id (SET NULL).
+        for e in uow.time_entries.for_contact(contact_id):
+            assert e.id is not None
+            uow.time_entries.void(e.id, at=now, by=ws.actor, reason=why)
+            uow.audit(actions.RECORD_VOIDED, "time entry", e.id, f"with contact {contact_id}; {audit_reason(why)}")
+            kinds.add(Kind.TIME)
         voided = uow.contacts.void(contact_id, at=now, by=ws.actor, reason=why)
         if voided is None:
             raise _gone("contact", contact_id)
         contact = voided.record
         assert isinstance(contact, Contact)
-        kinds = {Kind.CONTACT}
         uow.audit(actions.RECORD_VOIDED, "contact", contact_id, audit_reason(why))
-        for e in entries:
-            assert e.id is not None
-            uow.time_entries.void(e.id, at=now, by=ws.actor, reason=why)
-            uow.audit(actions.RECORD_VOIDED, "time entry", e.id, f"with contact {contact_id}; {audit_reason(why)}")
-            kinds.add(Kind.TIME)
         if _met_tcm(contact) and _unmark_tcm(uow, contact.patient_id, local_date(contact.at, ws.tz), contact_id, ws.tz):
             kinds.add(Kind.TRANSITION)
         uow.commit()

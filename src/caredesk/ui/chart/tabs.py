@@ -16,7 +16,9 @@ def record_tabs() -> list[ChartTab]:
     # -- record tab (demographics, status, programs and consent) --
     # -- clinical tab (conditions, allergies, care team, medications and adherence) --
     # -- vitals and labs tab (readings, targets, trend charts) --
-    # -- contacts tab (contacts and minutes history, correct, void) --
+    from caredesk.ui.chart.contacts_tab import ContactsTab
+
+    tabs.append(ContactsTab())
     # -- tasks and appointments tab --
     # -- hospital stays tab (transitions of care) --
     return tabs
