@@ -51,7 +51,7 @@ def _stored(ws, pid: int) -> Patient:
 
 
 def _enrollments(ws, pid: int) -> list[Enrollment]:
-    return patient_records.enrollments(ws, pid)
+    return list(patient_records.record(ws, pid).enrollments)
 
 
 def _ccm_patient_without_consent(ws, mrn: str = "B0001") -> int:

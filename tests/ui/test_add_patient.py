@@ -136,3 +136,72 @@ def test_ctrl_n_opens_the_add_patient_form_from_any_page(unlocked, qtbot):
     qtbot.waitUntil(lambda: any(d.isVisible() for d in unlocked.findChildren(AddPatientDialog)), timeout=5_000)
     assert unlocked.view.stack.currentWidget() is _page(unlocked)  # the new chart opens beside the list
     assert unlocked.add_patient_action.text() == "&Add patient…"
+
+
+def test_a_blank_form_names_the_mrn_first_errors_come_in_the_forms_order(unlocked, qtbot):
+    dialog = _page(unlocked).add_patient()
+    qtbot.waitExposed(dialog)
+    dialog.language.clear()
+    dialog.save_button.click()
+    assert dialog.message.text() == "MRN is required."
+    qtbot.waitUntil(dialog.mrn.hasFocus)
+    dialog.mrn.setText("NEW0002")
+    dialog.phone.setText("12")  # below the form's names: those come first
+    dialog.save_button.click()
+    assert dialog.message.text() == "Given name is required."
+    _fill(dialog, mrn="NEW0002", birth="", phone="12")
+    dialog.save_button.click()
+    assert dialog.message.text() == "Date of birth must be a date written MM/DD/YYYY."
+    _fill(dialog, mrn="NEW0002", phone="12")
+    dialog.save_button.click()
+    assert dialog.message.text() == "Phone must have 7 to 15 digits."
+
+
+def test_a_birth_date_of_today_is_refused(unlocked):
+    before = _saved_mrns(unlocked)
+    dialog = _page(unlocked).add_patient()
+    _fill(dialog, birth="11/24/2026")  # today
+    dialog.save_button.click()
+    assert dialog.message.text() == "Date of birth must be before today."
+    assert _saved_mrns(unlocked) == before
+
+
+def test_a_consent_dated_1900_is_refused(unlocked):
+    before = _saved_mrns(unlocked)
+    dialog = _page(unlocked).add_patient()
+    _fill(dialog)
+    dialog.program.setCurrentText(Program.CCM.value)
+    dialog.consent.setText("01/01/1900")
+    dialog.save_button.click()
+    assert dialog.message.text() == "Consent date cannot be before the date of birth."
+    dialog.consent.setText("12/31/2012")  # before TCM, the oldest of these programs (CMS CY2013 PFS)
+    dialog.save_button.click()
+    assert dialog.message.text() == "Consent date cannot be before 01/01/2013, when these programs began."
+    assert _saved_mrns(unlocked) == before
+
+
+def test_an_mrn_differing_only_by_case_is_refused(unlocked):
+    dialog = _page(unlocked).add_patient()
+    _fill(dialog, mrn="mrn20002")  # Abbott is MRN20002
+    dialog.save_button.click()
+    assert dialog.message.text() == "MRN is already used by another patient."
+
+
+def test_a_second_phone_and_an_apcm_qmb_enrollment_are_saved(unlocked, qtbot):
+    dialog = _page(unlocked).add_patient()
+    _fill(dialog)
+    qtbot.mouseClick(dialog.patient_fields.phones.more, Qt.MouseButton.LeftButton)
+    number, kind = dialog.patient_fields.phones.rows[1]
+    number.setText("(555) 010-9911")
+    kind.setCurrentText("caregiver")
+    dialog.program.setCurrentText(Program.APCM.value)
+    dialog.qmb.setChecked(True)
+    dialog.save_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    chart = open_chart(unlocked.workspace, dialog.saved.id)
+    assert [(p.number, p.kind) for p in chart.patient.phones] == [
+        ("(555) 010-6060", "mobile"),
+        ("(555) 010-9911", "caregiver"),
+    ]
+    (enrollment,) = chart.enrollments
+    assert enrollment.program is Program.APCM and enrollment.qmb

@@ -11,7 +11,7 @@ recorded lets the month bill.)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
@@ -247,9 +247,20 @@ def end_enrollment(ws: Workspace, enrollment_id: int, end_date: date) -> Saved[E
     return change_enrollment(ws, enrollment_id, end_date=end_date)
 
 
-def enrollments(ws: Workspace, patient_id: int) -> list[Enrollment]:
-    """The patient's enrollments, current and ended, oldest start first."""
+@dataclass(frozen=True, slots=True)
+class PatientRecord:
+    """The patient and every enrollment, current and ended, oldest start first."""
+
+    patient: Patient
+    enrollments: tuple[Enrollment, ...]
+
+
+def record(ws: Workspace, patient_id: int) -> PatientRecord:
+    """What the Record tab and `caredesk patient show` read (not audited as a view: the
+    chart's opening is). Raises NotFound."""
     with ws.uow() as uow:
-        if uow.patients.get(patient_id) is None:
+        patient = uow.patients.get(patient_id)
+        if patient is None:
             raise NotFound("patient")
-        return sorted(uow.enrollments.for_patient(patient_id), key=lambda e: (e.start_date, e.id or 0))
+        enrolled = sorted(uow.enrollments.for_patient(patient_id), key=lambda e: (e.start_date, e.id or 0))
+    return PatientRecord(patient, tuple(enrolled))

@@ -173,6 +173,7 @@ class ChartView(QWidget):
         self.risk = QLabel()
         self.risk.setAccessibleName("Risk tier")
         self.status = info_label("Status", "warning")
+        self.status.setWordWrap(False)  # "Deceased 11/02/2026" on one line
         top = QHBoxLayout()
         top.addWidget(self.name)
         top.addWidget(self.preferred, 0, Qt.AlignmentFlag.AlignBottom)
@@ -262,7 +263,10 @@ class ChartView(QWidget):
         self.risk.setText(f"{p.risk_tier.value.capitalize()} risk")
         theme.set_risk(self.risk, p.risk_tier.value)
         self.risk.show()
-        self.status.setText("" if p.status == Status.ACTIVE else p.status.value.capitalize())
+        status = p.status.value.capitalize()
+        if p.status is Status.DECEASED and p.died_on is not None:
+            status = f"{status} {us_date(p.died_on)}"  # "Deceased 11/02/2026": no call after it
+        self.status.setText("" if p.status == Status.ACTIVE else status)
         self.conditions.fill([(c.icd10, c.display) for c in chart.conditions])
         self.medications.fill(
             [(m.name, m.dose, m.frequency, m.adherence.value) for m in chart.medications if m.active_on(today)]

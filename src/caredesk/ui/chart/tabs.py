@@ -13,7 +13,9 @@ from caredesk.ui.common.chart_tab import ChartTab
 def record_tabs() -> list[ChartTab]:
     """New tab instances, left to right after Summary (feature tabs such as the care plan follow)."""
     tabs: list[ChartTab] = []
-    # -- record tab (demographics, status, programs and consent) --
+    from caredesk.ui.chart.record_tab import RecordTab
+
+    tabs.append(RecordTab())
     # -- clinical tab (conditions, allergies, care team, medications and adherence) --
     # -- vitals and labs tab (readings, targets, trend charts) --
     from caredesk.ui.chart.contacts_tab import ContactsTab

@@ -1,0 +1,206 @@
+"""The Record tab's dialogs: edit the demographics, change the status, enroll, edit or end a program.
+
+Each collects the fields, lets the services validate, and on a refusal shows the message
+naming the field, puts the cursor there and keeps the form (nothing is saved). On success
+it publishes the change set (the queue, the list, the month view and the chart refresh)
+and closes. Enter saves, Esc cancels.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from caredesk.domain.calendar import us_date
+from caredesk.domain.patients import Enrollment, Patient, Program, Status
+from caredesk.errors import CareDeskError
+from caredesk.services import patient_records
+from caredesk.services.changes import Saved
+from caredesk.services.workspace import Workspace
+from caredesk.ui.chart.enrollment_fields import EnrollmentFields
+from caredesk.ui.chart.record_fields import (
+    DATE_HINT,
+    PatientFields,
+    date_text,
+    line_field,
+    scrolled_form,
+    show_refusal,
+    typed_date,
+)
+from caredesk.ui.common.forms import InlineMessage, combo, dialog_buttons
+from caredesk.ui.common.hub import publish
+
+ENROLLMENT_LABELS = {
+    "program": "Pr&ogram",
+    "start date": "&Start date",
+    "end date": "E&nd date",
+    "consent date": "&Consent date",
+    "consent method": "Consent &method",
+    "billing practitioner": "&Billing practitioner",
+}
+
+
+class RecordDialog(QDialog):
+    """A form with an inline message and Save / Cancel; subclasses fill `form` and `save()`."""
+
+    def __init__(self, ws: Workspace, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        self.saved: Saved[Any] | None = None
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
+        self.form = QFormLayout()
+        self.fields: dict[str, QWidget] = {}
+        self.message = InlineMessage("Problem with the form")
+        buttons = dialog_buttons(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self.submit, self.reject
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setDefault(True)
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.message)
+        self._layout.addWidget(buttons)
+
+    def place_form(self, *, scroll: bool = False) -> None:
+        """Put the filled form above the message (a long one scrolls on a small screen)."""
+        if scroll:
+            self._layout.insertWidget(0, scrolled_form(self.form))
+        else:
+            self._layout.insertLayout(0, self.form)
+
+    def save(self) -> Saved[Any]:
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        try:
+            saved = self.save()
+        except CareDeskError as exc:
+            show_refusal(self.message, self.fields, exc)
+            return
+        self.saved = saved
+        publish(saved.changes, self.parent())
+        self.accept()
+
+
+class EditPatientDialog(RecordDialog):
+    """Every demographic field of the patient; the MRN too."""
+
+    def __init__(self, ws: Workspace, patient: Patient, parent: QWidget | None = None):
+        super().__init__(ws, "Edit patient details", parent)
+        self.patient = patient
+        self.patient_fields = PatientFields()
+        self.patient_fields.add_rows(self.form)
+        self.patient_fields.fill(patient)
+        self.fields = self.patient_fields.fields()
+        self.place_form(scroll=True)
+
+    def save(self) -> Saved[Any]:
+        edited = self.patient_fields.read(self.ws.today(), base=self.patient)
+        return patient_records.edit_patient(self.ws, edited)
+
+
+class StatusDialog(RecordDialog):
+    """Active, paused, disenrolled or deceased (with the date of death)."""
+
+    def __init__(self, ws: Workspace, patient: Patient, parent: QWidget | None = None):
+        super().__init__(ws, "Change status", parent)
+        assert patient.id is not None
+        self.patient_id = patient.id
+        self.status = combo("Status", [s.value for s in Status])
+        self.status.setCurrentText(patient.status.value)
+        self.died_on = line_field("Date of death", DATE_HINT)
+        self.died_on.setText(date_text(patient.died_on))
+        self.hint = QLabel("Paused, disenrolled and deceased patients leave the call queue.")
+        self.hint.setWordWrap(True)
+        self.form.addRow("&Status", self.status)
+        self.form.addRow("&Date of death", self.died_on)
+        self.form.addRow("", self.hint)
+        self.fields = {"status": self.status, "date of death": self.died_on}
+        self.place_form()
+        self.status.currentTextChanged.connect(self._status_changed)
+        self._status_changed(self.status.currentText())
+
+    def _status_changed(self, text: str) -> None:
+        self.died_on.setEnabled(text == Status.DECEASED.value)
+
+    def save(self) -> Saved[Any]:
+        status = Status(self.status.currentText())
+        died_on = typed_date("date of death", self.died_on, required=False) if status is Status.DECEASED else None
+        return patient_records.set_status(self.ws, self.patient_id, status, died_on=died_on)
+
+
+class EnrollmentDialog(RecordDialog):
+    """Enroll in a program (`enrollment` None) or correct one: dates, consent, practitioner, QMB."""
+
+    def __init__(
+        self, ws: Workspace, patient_id: int, enrollment: Enrollment | None = None, parent: QWidget | None = None
+    ):
+        super().__init__(ws, "Edit program" if enrollment else "Enroll in a program", parent)
+        self.patient_id = patient_id
+        self.enrollment = enrollment
+        self.enrollment_fields = EnrollmentFields([p.value for p in Program], with_end=enrollment is not None)
+        e = self.enrollment_fields
+        e.add_rows(self.form, ENROLLMENT_LABELS)
+        self.fields = e.fields()
+        self.place_form()
+        if enrollment is None:
+            e.start.setText(date_text(ws.today()))
+        else:
+            e.fill(enrollment)
+            e.program.setEnabled(False)  # another program is a new enrollment: end this one
+        self.save_button.setText("Enroll" if enrollment is None else "Save")
+        self.save_button.setAccessibleName(self.save_button.text())
+
+    def save(self) -> Saved[Any]:
+        typed = self.enrollment_fields.read(self.patient_id)
+        if self.enrollment is None:
+            return patient_records.enroll(
+                self.ws,
+                self.patient_id,
+                typed.program,
+                typed.start_date,
+                consent_date=typed.consent_date,
+                consent_method=typed.consent_method,
+                billing_practitioner=typed.billing_practitioner,
+                qmb=typed.qmb,
+            )
+        assert self.enrollment.id is not None
+        return patient_records.change_enrollment(
+            self.ws,
+            self.enrollment.id,
+            start_date=typed.start_date,
+            end_date=typed.end_date,
+            consent_date=typed.consent_date,
+            consent_method=typed.consent_method,
+            billing_practitioner=typed.billing_practitioner,
+            qmb=typed.qmb,
+        )
+
+
+class EndProgramDialog(RecordDialog):
+    """End an enrollment on a day (its last day in the program); today unless changed."""
+
+    def __init__(self, ws: Workspace, enrollment: Enrollment, parent: QWidget | None = None):
+        super().__init__(ws, f"End {enrollment.program.value}", parent)
+        assert enrollment.id is not None
+        self.enrollment_id = enrollment.id
+        self.end = line_field("End date", DATE_HINT)
+        self.end.setText(date_text(max(ws.today(), enrollment.start_date)))
+        started = QLabel(
+            f"Enrolled since {us_date(enrollment.start_date)}. Minutes after the end date count for nothing."
+        )
+        started.setWordWrap(True)
+        self.form.addRow("", started)
+        self.form.addRow("E&nd date", self.end)
+        self.fields = {"end date": self.end}
+        self.place_form()
+        self.save_button.setText("End program")
+        self.save_button.setAccessibleName("End program")
+
+    def save(self) -> Saved[Any]:
+        end = typed_date("end date", self.end)
+        assert isinstance(end, date)
+        return patient_records.end_enrollment(self.ws, self.enrollment_id, end)

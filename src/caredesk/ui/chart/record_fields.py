@@ -1,0 +1,313 @@
+"""The fields of a patient's record as forms show them, shared by Add patient and the Record tab.
+
+`PatientFields` (demographics, with as many phones as needed; the program's fields are
+in enrollment_fields.py) builds its widgets once, adds its rows to a QFormLayout, fills
+itself from a record and reads one back. Reading
+reports the first refused field in the form's order, top to bottom (a blank form names
+the MRN, not the date of birth), as a ValidationError naming the field as labelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any, TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caredesk.domain import checks
+from caredesk.domain.patients import Patient, Phone, RiskTier, Sex
+from caredesk.errors import CareDeskError, ValidationError
+from caredesk.ui.common.forms import InlineMessage, button, combo, user_message
+
+T = TypeVar("T")
+DATE_HINT = "MM/DD/YYYY"
+PHONE_KINDS = ("mobile", "home", "work", "caregiver")
+# Stands in for a date of birth that could not be read, so the other fields are still checked.
+_STAND_IN_BIRTH = date(1950, 1, 1)
+
+
+def line_field(name: str, placeholder: str = "") -> QLineEdit:
+    edit = QLineEdit()
+    edit.setAccessibleName(name)
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def date_text(day: date | None) -> str:
+    """MM/DD/YYYY as the date fields take it; empty for no date."""
+    return "" if day is None else f"{day.month:02d}/{day.day:02d}/{day.year}"
+
+
+def typed_date(field: str, edit: QLineEdit, *, required: bool = True) -> date | None:
+    """The date typed in `edit` (MM/DD/YYYY or YYYY-MM-DD); None when blank and optional."""
+    text = edit.text().strip()
+    if not text and not required:
+        return None
+    return checks.parse_typed_date(field, text)
+
+
+def set_choice(box: QComboBox, value: str) -> None:
+    """Select `value`, adding it first when the list lacks it (a phone type typed in the CLI)."""
+    if box.findText(value) < 0:
+        box.addItem(value)
+    box.setCurrentText(value)
+
+
+def scrolled_form(form: QFormLayout) -> QScrollArea:
+    """The form in a frameless scroll area as tall as the form, but never taller than most
+    of the screen (a long form at 125% scaling on a laptop scrolls instead of running off it)."""
+    content = QWidget()
+    content.setLayout(form)
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(content)
+    screen = QGuiApplication.primaryScreen()
+    room = int(screen.availableGeometry().height() * 0.75) if screen is not None else 600
+    area.setMinimumHeight(min(content.sizeHint().height(), room))
+    area.setMinimumWidth(content.sizeHint().width() + area.verticalScrollBar().sizeHint().width())
+    return area
+
+
+class Collected:
+    """Errors gathered while reading a form; `first()` is the one highest in the form."""
+
+    def __init__(self, order: Sequence[str]):
+        self.order = list(order)
+        self.errors: list[ValidationError] = []
+
+    def attempt(self, read: Callable[[], T]) -> T | None:
+        """read(), or None with its refusal kept."""
+        try:
+            return read()
+        except ValidationError as exc:
+            self.errors.append(exc)
+            return None
+
+    def raise_first(self) -> None:
+        if self.errors:
+            rank = {name: i for i, name in enumerate(self.order)}
+            raise min(self.errors, key=lambda e: rank.get(e.field, len(rank)))
+
+
+def show_refusal(message: InlineMessage, fields: dict[str, QWidget], exc: CareDeskError) -> None:
+    """Show the refusal in the form and put the cursor in the field it names (text selected)."""
+    message.show_error(user_message(exc))
+    widget = fields.get(getattr(exc, "field", ""))
+    if widget is not None:
+        area = widget.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is not None:
+            area.ensureWidgetVisible(widget)  # a field below the fold of a long form
+        widget.setFocus()
+        if isinstance(widget, QLineEdit):
+            widget.selectAll()
+
+
+class PhoneRows(QWidget):
+    """A patient's phones: one row per number (number and type) and a button for another.
+
+    Blank rows are ignored; the first row is "phone", the next "phone 2" and so on, so a
+    refusal names the row."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.rows: list[tuple[QLineEdit, QComboBox]] = []
+        self.more = button("Another pho&ne", "Add another phone number")
+        self.more.setAutoDefault(False)
+        self.more.clicked.connect(self._another)
+        self.add_row()
+        more_row = QHBoxLayout()
+        more_row.addWidget(self.more)
+        more_row.addStretch(1)
+        self._layout.addLayout(more_row)
+
+    @staticmethod
+    def name(index: int) -> str:
+        return "phone" if index == 0 else f"phone {index + 1}"
+
+    def add_row(self) -> tuple[QLineEdit, QComboBox]:
+        i = len(self.rows)
+        number = line_field(self.name(i).capitalize(), "(555) 010-1234")
+        kind = combo(f"{self.name(i).capitalize()} type", list(PHONE_KINDS))
+        line = QHBoxLayout()
+        line.addWidget(number, 3)
+        line.addWidget(kind, 1)
+        self._layout.insertLayout(i, line)
+        self.rows.append((number, kind))
+        return number, kind
+
+    def _another(self) -> None:
+        number, kind = self.add_row()
+        number.show()  # shown now (a layout shows new widgets later), so it can take the cursor
+        kind.show()
+        number.setFocus()
+
+    def set_phones(self, phones: Sequence[Phone]) -> None:
+        while len(self.rows) < max(1, len(phones)):
+            self.add_row()
+        for i, (number, kind) in enumerate(self.rows):
+            phone = phones[i] if i < len(phones) else None
+            number.setText(phone.number if phone else "")
+            set_choice(kind, phone.kind if phone else PHONE_KINDS[0])
+
+    def read(self) -> tuple[Phone, ...]:
+        phones = []
+        for i, (number, kind) in enumerate(self.rows):
+            if not number.text().strip():
+                continue
+            try:
+                phones.append(Phone(number=number.text(), kind=kind.currentText()))
+            except ValidationError as exc:
+                raise ValidationError(exc.field.replace("phone", self.name(i), 1), exc.message) from None
+        return tuple(phones)
+
+    def fields(self) -> dict[str, QWidget]:
+        out: dict[str, QWidget] = {}
+        for i, (number, kind) in enumerate(self.rows):
+            out[self.name(i)] = number
+            out[f"{self.name(i)} type"] = kind
+        return out
+
+
+class PatientFields:
+    """The demographic fields, in the form's order (which is also the order of refusals)."""
+
+    ORDER = (
+        "MRN",
+        "given name",
+        "family name",
+        "preferred name",
+        "date of birth",
+        "sex",
+        "phones",
+        "language",
+        "address",
+        "preferred call window",
+        "primary-care provider",
+        "payer",
+        "risk tier",
+    )
+
+    def __init__(self) -> None:
+        self.mrn = line_field("MRN")
+        self.given = line_field("Given name")
+        self.family = line_field("Family name")
+        self.preferred = line_field("Preferred name", "optional")
+        self.birth = line_field("Date of birth", DATE_HINT)
+        self.sex = combo("Sex", [s.value for s in Sex])
+        self.sex.setCurrentText(Sex.UNKNOWN.value)
+        self.phones = PhoneRows()
+        self.language = line_field("Language")
+        self.language.setText("English")
+        self.address = line_field("Address", "optional")
+        self.call_window = line_field("Preferred call window", "e.g. weekdays 9-11am")
+        self.pcp = line_field("Primary-care provider", "optional")
+        self.payer = line_field("Payer", "optional, e.g. Medicare Part B")
+        self.risk = combo("Risk tier", [r.value for r in RiskTier])
+        self.risk.setCurrentText(RiskTier.MEDIUM.value)
+
+    def add_rows(self, form: QFormLayout) -> None:
+        for label, widget in (
+            ("&MRN", self.mrn),
+            ("&Given name", self.given),
+            ("&Family name", self.family),
+            ("&Preferred name", self.preferred),
+            ("&Date of birth", self.birth),
+            ("Se&x", self.sex),
+            ("P&hone", self.phones),
+            ("&Language", self.language),
+            ("&Address", self.address),
+            ("Call &window", self.call_window),
+            ("P&CP", self.pcp),
+            ("Pa&yer", self.payer),
+            ("&Risk tier", self.risk),
+        ):
+            form.addRow(label, widget)
+        phone_label = form.labelForField(self.phones)
+        if isinstance(phone_label, QLabel):
+            phone_label.setBuddy(self.phones.rows[0][0])  # Alt+H goes to the first number
+
+    def order(self) -> list[str]:
+        """Field names top to bottom, each phone row in its place."""
+        out: list[str] = []
+        for name in self.ORDER:
+            out += list(self.phones.fields()) if name == "phones" else [name]
+        return out
+
+    def fields(self) -> dict[str, QWidget]:
+        """Where to put the cursor when the domain names a field."""
+        return {
+            "MRN": self.mrn,
+            "given name": self.given,
+            "family name": self.family,
+            "preferred name": self.preferred,
+            "date of birth": self.birth,
+            "language": self.language,
+            "address": self.address,
+            "preferred call window": self.call_window,
+            "primary-care provider": self.pcp,
+            "payer": self.payer,
+            **self.phones.fields(),
+        }
+
+    def fill(self, p: Patient) -> None:
+        self.mrn.setText(p.mrn)
+        self.given.setText(p.given_name)
+        self.family.setText(p.family_name)
+        self.preferred.setText(p.preferred_name)
+        self.birth.setText(date_text(p.birth_date))
+        self.sex.setCurrentText(p.sex.value)
+        self.phones.set_phones(p.phones)
+        self.language.setText(p.language)
+        self.address.setText(p.address)
+        self.call_window.setText(p.call_window)
+        self.pcp.setText(p.pcp)
+        self.payer.setText(p.payer)
+        self.risk.setCurrentText(p.risk_tier.value)
+
+    def read(self, today: date, base: Patient | None = None) -> Patient:
+        """The patient as typed (`base` keeps its id, status and date of death); the first
+        refused field in the form's order as a ValidationError. A date of birth is before today."""
+        found = Collected(self.order())
+        birth = found.attempt(lambda: checks.parse_typed_date("date of birth", self.birth.text()))
+        if birth is not None and birth >= today and (base is None or birth != base.birth_date):
+            found.errors.append(ValidationError("date of birth", "must be before today"))
+        phones = found.attempt(self.phones.read) or ()
+        values: dict[str, Any] = {
+            "mrn": self.mrn.text(),
+            "given_name": self.given.text(),
+            "family_name": self.family.text(),
+            "preferred_name": self.preferred.text(),
+            "birth_date": birth or (base.birth_date if base else _STAND_IN_BIRTH),
+            "sex": self.sex.currentText(),
+            "phones": phones,
+            "language": self.language.text(),
+            "address": self.address.text(),
+            "call_window": self.call_window.text(),
+            "pcp": self.pcp.text(),
+            "payer": self.payer.text(),
+            "risk_tier": self.risk.currentText(),
+        }
+        patient = found.attempt(lambda: replace(base, **values) if base else Patient(**values))
+        found.raise_first()
+        assert patient is not None
+        return patient
