@@ -315,7 +315,6 @@ class Chart:
     medications: tuple[Medication, ...] = ()
     care_team: tuple[CareTeamMember, ...] = ()
     observations: tuple[Observation, ...] = field(default=())
-    last_contact: date | None = None
     minutes_this_month: int = 0
 
     def active_enrollments(self, day: date) -> tuple[Enrollment, ...]:

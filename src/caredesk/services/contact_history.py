@@ -50,14 +50,14 @@ from caredesk.services.workspace import Workspace
 from caredesk.store.uow import UnitOfWork
 
 
-class _Keep:
+class Keep:
     """The default of an argument whose None has a meaning (no follow-up): leave it as it is."""
 
     def __repr__(self) -> str:
         return "KEEP"
 
 
-KEEP: Final = _Keep()
+KEEP: Final = Keep()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -290,7 +290,7 @@ def correct_contact(
     outcome: Outcome | str | None = None,
     channel: Channel | str | None = None,
     note: str | None = None,
-    follow_up: date | _Keep | None = KEEP,
+    follow_up: date | Keep | None = KEEP,
     patient_id: int | None = None,
     minutes: int | None = None,
     program: Program | str | None = None,
@@ -324,7 +324,7 @@ def correct_contact(
             outcome=old.outcome if outcome is None else checks.one_of("outcome", outcome, Outcome),
             channel=old.channel if channel is None else checks.one_of("channel", channel, Channel),
             note=old.note if note is None else note,
-            follow_up=old.follow_up if isinstance(follow_up, _Keep) else follow_up,
+            follow_up=old.follow_up if isinstance(follow_up, Keep) else follow_up,
         )
         if new.follow_up is not None and new.follow_up < day and (new.follow_up, day) != (old.follow_up, old_day):
             raise ValidationError("follow-up date", "cannot be before the call")

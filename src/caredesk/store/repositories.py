@@ -178,11 +178,6 @@ class Patients:
         def rows(cls: Any, order: Any) -> list[Any]:
             return list(self.s.scalars(select(cls).where(cls.patient_id == patient_id).order_by(*order)))
 
-        last = self.s.scalar(
-            select(func.max(t.ContactRow.on))
-            .where(t.ContactRow.patient_id == patient_id)
-            .where(t.ContactRow.outcome.in_(_REACHED))
-        )
         minutes = self.s.scalar(
             select(func.coalesce(func.sum(t.TimeEntryRow.minutes), 0))
             .where(t.TimeEntryRow.patient_id == patient_id)
@@ -199,7 +194,6 @@ class Patients:
                 m.from_row(Observation, r)
                 for r in rows(t.ObservationRow, (t.ObservationRow.observed_on.desc(), t.ObservationRow.kind))
             ),
-            last_contact=last,
             minutes_this_month=int(minutes or 0),
         )
 

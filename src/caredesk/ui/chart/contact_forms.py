@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -50,7 +51,7 @@ def reason_box() -> QComboBox:
     return box
 
 
-def _buttons(dialog: QDialog, text: str) -> tuple[QDialogButtonBox, QWidget]:
+def _buttons(dialog: QDialog, text: str) -> tuple[QDialogButtonBox, QPushButton]:
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
     ok.setText(text)
@@ -61,12 +62,6 @@ def _buttons(dialog: QDialog, text: str) -> tuple[QDialogButtonBox, QWidget]:
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons, ok
-
-
-def _choice(box: QComboBox, value: str) -> None:
-    if box.findText(value) < 0:
-        box.addItem(value)
-    box.setCurrentText(value)
 
 
 class _Form(QDialog):
@@ -82,6 +77,7 @@ class _Form(QDialog):
         self.reason = reason_box()
         self.message = InlineMessage(f"Problem with the {title.lower()}")
         self.buttons, self.ok_button = _buttons(self, action)
+        self.ok_button.setDefault(True)  # Enter in a one-line field saves (the note keeps its Enter)
         self.fields: dict[str, QWidget] = {"reason": self.reason}
 
     def finish_layout(self) -> None:
