@@ -17,7 +17,9 @@ def record_tabs() -> list[ChartTab]:
 
     tabs.append(RecordTab())
     # -- clinical tab (conditions, allergies, care team, medications and adherence) --
-    # -- vitals and labs tab (readings, targets, trend charts) --
+    from caredesk.ui.chart.vitals_tab import VitalsTab
+
+    tabs.append(VitalsTab())
     from caredesk.ui.chart.contacts_tab import ContactsTab
 
     tabs.append(ContactsTab())
