@@ -101,3 +101,23 @@ def test_a_patients_own_target_and_back_to_the_default(store):
     assert out.stdout.strip() == "A1c target for T0001: below 7% (clinic default)."
     (row,) = json.loads(caredesk(store, "obs", "list", "--mrn", "T0001", "--json").stdout)
     assert row["position"] == "above target"
+
+
+def test_a_measures_trend_oldest_first_for_a_script(store):
+    days = [(date.today() - timedelta(days=n)).isoformat() for n in (40, 10)]
+    for day, value in zip(days, ("8.4", "7.9"), strict=True):
+        assert (
+            caredesk(store, "obs", "add", "--mrn", "T0001", "--kind", "A1c", "--value", value, "--on", day).returncode
+            == 0
+        )
+    out = caredesk(store, "obs", "trend", "--mrn", "T0001", "--kind", "a1c", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == {
+        "measure": "A1c",
+        "unit": "%",
+        "target": {"low": None, "high": 7},  # ADA Standards of Care 2025, 6.5: < 7%
+        "points": [[days[0], 8.4], [days[1], 7.9]],
+    }
+    text = caredesk(store, "obs", "trend", "--mrn", "T0001", "--kind", "A1c")
+    assert text.stdout.splitlines()[0] == "A1c for T0001, target below 7%"
+    assert_clean_failure(caredesk(store, "obs", "trend", "--mrn", "T0001", "--kind", "bp"), 2, "systolic BP")

@@ -291,3 +291,23 @@ def test_trend_is_oldest_first_with_entry_order_within_a_day(workspace):
     assert points == [(date(2026, 10, 1), 110), (date(2026, 11, 20), 120), (date(2026, 11, 20), 140)]
     assert band == (80, 130)  # ADA 2025 6.5: preprandial 80-130 mg/dL
     assert obs.trend(workspace, pid, "HDL") == ([], None)
+
+
+def test_vitals_reads_what_the_tab_shows_in_one_go(workspace):
+    pid = _patient(workspace)
+    obs.add_blood_pressure(workspace, pid, systolic=150, diastolic=92, observed_on=date(2026, 9, 1))
+    obs.add_blood_pressure(workspace, pid, systolic=126, diastolic=78, observed_on=date(2026, 11, 1))
+    obs.add_reading(workspace, pid, kind="A1c", value=7.6, observed_on=date(2026, 10, 1))
+    obs.set_target(workspace, pid, kind="A1c", high=8)
+    seen = obs.vitals(workspace, pid)
+    assert [(r.measure, r.number_text, r.position) for r in seen.readings] == [
+        (BLOOD_PRESSURE, "126/78", Position.IN),
+        ("A1c", "7.6", Position.IN),
+        (BLOOD_PRESSURE, "150/92", Position.ABOVE),
+    ]
+    assert seen.series(K.SYSTOLIC_BP) == [(date(2026, 9, 1), 150), (date(2026, 11, 1), 126)]
+    assert seen.series(K.DIASTOLIC_BP) == [(date(2026, 9, 1), 92), (date(2026, 11, 1), 78)]
+    assert seen.series(K.WEIGHT) == []
+    assert seen.bands[K.A1C] == (None, 8) and seen.bands[K.SYSTOLIC_BP] == (None, 130)
+    assert set(seen.own) == {K.A1C}
+    assert (seen.readings, seen.bands) == (obs.readings(workspace, pid), obs.bands(workspace, pid))

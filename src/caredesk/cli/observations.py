@@ -3,6 +3,7 @@
     caredesk obs add --mrn M --kind A1c --value 7.2 [--on YYYY-MM-DD]
     caredesk obs add --mrn M --bp 142/88 [--on YYYY-MM-DD]
     caredesk obs list --mrn M [--kind K] [--json]
+    caredesk obs trend --mrn M --kind K [--json]
     caredesk target set --mrn M --kind A1c [--low L] [--high H]
     caredesk target clear --mrn M --kind A1c
 
@@ -20,7 +21,7 @@ import sys
 from caredesk.app import AppContext
 from caredesk.cli.common import EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
 from caredesk.domain.patients import ObservationKind
-from caredesk.domain.readings import BLOOD_PRESSURE, BP_KINDS, Reading, band_text
+from caredesk.domain.readings import BLOOD_PRESSURE, BP_KINDS, Reading, band_text, unit_of, with_unit
 from caredesk.services import observations as obs
 from caredesk.services import patients as patient_records
 
@@ -43,6 +44,11 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     s.add_argument("--kind", help=f"only this measure ({MEASURES}, or blood pressure)")
     s.add_argument("--json", action="store_true", help="print a JSON list of objects")
 
+    s = osub.add_parser("trend", parents=[common, secret], help="one measure's readings oldest first, and its target")
+    s.add_argument("--mrn", required=True, help="the patient's MRN")
+    s.add_argument("--kind", required=True, help=f"the measure ({MEASURES}, systolic BP, diastolic BP)")
+    s.add_argument("--json", action="store_true", help='print {"measure", "unit", "target", "points": [[date, value]]}')
+
     t = sub.add_parser("target", help="a patient's own target band for a measure")
     tsub = t.add_subparsers(dest="target_command", metavar="ACTION", required=True)
     s = tsub.add_parser("set", parents=[common, secret], help="set the patient's own band (replaces the default)")
@@ -64,7 +70,8 @@ def _position(r: Reading) -> str:
 
 
 def cmd_obs(args: argparse.Namespace, context: AppContext) -> int:
-    return _obs_add(args, context) if args.obs_command == "add" else _obs_list(args, context)
+    actions = {"add": _obs_add, "list": _obs_list, "trend": _obs_trend}
+    return actions[args.obs_command](args, context)
 
 
 def _obs_add(args: argparse.Namespace, context: AppContext) -> int:
@@ -124,6 +131,40 @@ def _obs_list(args: argparse.Namespace, context: AppContext) -> int:
     return 0
 
 
+def _obs_trend(args: argparse.Namespace, context: AppContext) -> int:
+    if _is_bp(args.kind):
+        return fail("a blood-pressure trend is --kind 'systolic BP' or --kind 'diastolic BP'", EXIT_USAGE)
+    ws = open_workspace(args, context)
+    try:
+        patient = patient_records.by_mrn(ws, args.mrn)
+        assert patient.id is not None
+        points, band = obs.trend(ws, patient.id, args.kind, audit_view=True)
+    finally:
+        ws.lock()
+    kind = _named(args.kind)
+    if args.json:
+        low, high = band or (None, None)
+        out = {
+            "measure": kind.value,
+            "unit": unit_of(kind),
+            "target": {"low": low, "high": high} if band else None,
+            "points": [[day.isoformat(), value] for day, value in points],
+        }
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    print(f"{kind.value} for {patient.mrn}, target {band_text(kind, band)}")
+    for day, value in points:
+        print(f"{day.isoformat()}  {with_unit(f'{value:g}', unit_of(kind))}")
+    print(f"{len(points)} reading{'' if len(points) == 1 else 's'}")
+    return 0
+
+
+def _named(text: str) -> ObservationKind:
+    """The measure the service accepted (by name, any case)."""
+    return next(k for k in ObservationKind if k.value.lower() == text.strip().lower())
+
+
 def cmd_target(args: argparse.Namespace, context: AppContext) -> int:
     if _is_bp(args.kind):
         return fail("set a blood-pressure target as --kind 'systolic BP' and --kind 'diastolic BP'", EXIT_USAGE)
@@ -139,7 +180,7 @@ def cmd_target(args: argparse.Namespace, context: AppContext) -> int:
         own = obs.targets(ws, patient.id)
     finally:
         ws.lock()
-    kind = next(k for k in ObservationKind if k.value.lower() == args.kind.strip().lower())
+    kind = _named(args.kind)
     whose = "own" if kind in own else "clinic default"
     print(f"{kind.value} target for {patient.mrn}: {band_text(kind, bands[kind])} ({whose}).")
     return 0

@@ -15,7 +15,7 @@ systolic or diastolic through `add_reading` is refused.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from caredesk.domain import audit as actions
@@ -258,16 +258,57 @@ def readings(
     return rules.readings(found, bands)
 
 
-def trend(ws: Workspace, patient_id: int, kind: ObservationKind | str) -> tuple[Points, Band | None]:
+def _series(found: list[Observation], kind: ObservationKind) -> Points:
+    mine = sorted((o for o in found if o.kind is kind), key=lambda o: (o.observed_on, o.id or 0))
+    return [(o.observed_on, o.value) for o in mine]
+
+
+def trend(
+    ws: Workspace, patient_id: int, kind: ObservationKind | str, *, audit_view: bool = False
+) -> tuple[Points, Band | None]:
     """(points, band) to draw one measure: (date, value) oldest first (entry order within
-    a day), and the patient's own target band, else the clinic default, else None."""
+    a day), and the patient's own target band, else the clinic default, else None.
+    `audit_view` records the read as a view of the patient (the CLI prints it)."""
     k = _kind(kind)
     with ws.uow() as uow:
         _patient(uow, patient_id)
-        found = [o for o in uow.observations.for_patient(patient_id) if o.kind is k]
+        found = uow.observations.for_patient(patient_id)
         band = target_for(k, tuple(uow.observation_targets.for_patient(patient_id)))
-    found.sort(key=lambda o: (o.observed_on, o.id or 0))
-    return [(o.observed_on, o.value) for o in found], band
+        if audit_view:
+            uow.audit(actions.PATIENT_VIEWED, "patient", patient_id, "observations")
+            uow.commit()
+    return _series(found, k), band
+
+
+@dataclass(frozen=True, slots=True)
+class Vitals:
+    """Everything the Vitals & labs tab shows, read in one unit of work.
+
+    `readings` newest first with their positions; `bands` the band in force per measure;
+    `own` the patient's own targets; `series(kind)` a measure's points, oldest first.
+    """
+
+    readings: list[Reading]
+    bands: dict[ObservationKind, Band | None]
+    own: dict[ObservationKind, ObservationTarget]
+    points: dict[ObservationKind, Points]
+
+    def series(self, kind: ObservationKind) -> Points:
+        return self.points.get(kind, [])
+
+
+def vitals(ws: Workspace, patient_id: int) -> Vitals:
+    """One patient's readings, bands, own targets and every measure's trend (one read)."""
+    with ws.uow() as uow:
+        _patient(uow, patient_id)
+        found = uow.observations.for_patient(patient_id)
+        own = {t.kind: t for t in uow.observation_targets.for_patient(patient_id)}
+    bands = {k: target_for(k, tuple(own.values())) for k in ObservationKind}
+    by_kind: dict[ObservationKind, list[Observation]] = {}
+    for o in found:
+        by_kind.setdefault(o.kind, []).append(o)
+    points = {k: _series(mine, k) for k, mine in by_kind.items()}
+    return Vitals(rules.readings(found, bands), bands, own, points)
 
 
 # -- targets -------------------------------------------------------------------------
