@@ -247,6 +247,25 @@ def end_enrollment(ws: Workspace, enrollment_id: int, end_date: date) -> Saved[E
     return change_enrollment(ws, enrollment_id, end_date=end_date)
 
 
+def open_enrollment(ws: Workspace, patient_id: int, program: Program | str) -> Enrollment:
+    """The patient's current enrollment in `program` (not ended before today; the latest
+    start if there are several), which `caredesk consent` and `enroll --end` act on.
+    Raises NotFound naming the program."""
+    chosen = checks.one_of("program", program, Program)
+    today = ws.today()
+    with ws.uow() as uow:
+        if uow.patients.get(patient_id) is None:
+            raise NotFound("patient")
+        current: list[Enrollment] = [
+            e
+            for e in uow.enrollments.for_patient(patient_id)
+            if e.program is chosen and (e.end_date is None or e.end_date >= today)
+        ]
+    if not current:
+        raise NotFound("enrollment", f"The patient has no current {chosen.value} enrollment: enroll them first.")
+    return max(current, key=lambda e: (e.start_date, e.id or 0))
+
+
 @dataclass(frozen=True, slots=True)
 class PatientRecord:
     """The patient and every enrollment, current and ended, oldest start first."""

@@ -1,0 +1,289 @@
+"""The patient's record from a terminal: demographics, status, programs and consent.
+
+    caredesk patient show --mrn M [--json]
+    caredesk patient edit --mrn M [--new-mrn M2] [--given G] [--family F] [--preferred P]
+        [--dob DATE] [--sex S] [--language L] [--phone "NUMBER:type" ...] [--address A]
+        [--call-window W] [--pcp P] [--payer P] [--risk low|medium|high]
+        [--status active|paused|disenrolled|deceased] [--died-on DATE]
+    caredesk enroll --mrn M --program CCM --start DATE [--consent-date DATE]
+        [--consent-method verbal|written] [--practitioner NAME] [--qmb]
+    caredesk enroll --mrn M --program CCM --end DATE        (ends the current enrollment)
+    caredesk consent --mrn M --program CCM --date DATE --method verbal|written
+
+DATE is MM/DD/YYYY or YYYY-MM-DD. `--phone` may be given several times and replaces the
+list (type: mobile, home, work, caregiver ...). Leaving the deceased status clears the
+date of death. One unit of work per command: a refused value stores nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from typing import Any
+
+from caredesk.app import AppContext
+from caredesk.cli.common import EXIT_USAGE, Command, Subparsers, fail, open_workspace
+from caredesk.domain.calendar import age_on, us_date
+from caredesk.domain.checks import one_of, parse_typed_date
+from caredesk.domain.patients import Enrollment, Patient, Phone, Program, RiskTier, Sex, Status
+from caredesk.services import patient_records
+from caredesk.services import patients as patient_lookup
+
+DATE = "DATE"
+PROGRAMS = ", ".join(p.value for p in Program)
+# Option -> the edit_patient field it sets (text options; dates and lists are handled apart).
+TEXT_OPTIONS = {
+    "new_mrn": "mrn",
+    "given": "given_name",
+    "family": "family_name",
+    "preferred": "preferred_name",
+    "sex": "sex",
+    "language": "language",
+    "address": "address",
+    "call_window": "call_window",
+    "pcp": "pcp",
+    "payer": "payer",
+    "risk": "risk_tier",
+    "status": "status",
+}
+
+
+def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argparse.ArgumentParser) -> None:
+    shared = [common, secret]
+    group = sub.add_parser("patient", help="show or edit a patient's record").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    s = group.add_parser("show", parents=shared, help="demographics, status and programs with consent")
+    s.add_argument("--mrn", required=True, help="the patient's MRN")
+    s.add_argument("--json", action="store_true", help="print a JSON object")
+
+    s = group.add_parser("edit", parents=shared, help="change demographic fields or the status")
+    s.add_argument("--mrn", required=True, help="the patient's MRN")
+    s.add_argument("--new-mrn", help="a corrected MRN (never one another patient has)")
+    s.add_argument("--given", help="given name")
+    s.add_argument("--family", help="family name")
+    s.add_argument("--preferred", help="preferred name ('' clears it)")
+    s.add_argument("--dob", metavar=DATE, help="date of birth")
+    s.add_argument("--sex", help=", ".join(x.value for x in Sex))
+    s.add_argument("--language", help="preferred language")
+    s.add_argument(
+        "--phone",
+        action="append",
+        metavar="NUMBER:TYPE",
+        help="a phone and its type; repeat for several (replaces the list)",
+    )
+    s.add_argument("--no-phones", action="store_true", help="remove every phone number")
+    s.add_argument("--address", help="postal address")
+    s.add_argument("--call-window", help="preferred call window, e.g. 'weekdays 9-11am'")
+    s.add_argument("--pcp", help="primary-care provider")
+    s.add_argument("--payer", help="payer, e.g. 'Medicare Part B'")
+    s.add_argument("--risk", help=", ".join(r.value for r in RiskTier))
+    s.add_argument("--status", help=", ".join(x.value for x in Status) + " (deceased needs --died-on)")
+    s.add_argument("--died-on", metavar=DATE, help="date of death (with --status deceased)")
+
+    s = sub.add_parser("enroll", parents=shared, help="enroll a patient in a program, or end the program (--end)")
+    s.add_argument("--mrn", required=True, help="the patient's MRN")
+    s.add_argument("--program", required=True, help=PROGRAMS)
+    s.add_argument("--start", metavar=DATE, help="first day in the program")
+    s.add_argument("--end", metavar=DATE, help="end the current enrollment in the program on this day")
+    s.add_argument("--consent-date", metavar=DATE, help="when the patient consented (never a future day)")
+    s.add_argument("--consent-method", help="verbal or written")
+    s.add_argument("--practitioner", default="", help="the billing practitioner")
+    s.add_argument("--qmb", action="store_true", help="a Qualified Medicare Beneficiary (APCM only, G0558)")
+
+    s = sub.add_parser("consent", parents=shared, help="record consent for the patient's current enrollment")
+    s.add_argument("--mrn", required=True, help="the patient's MRN")
+    s.add_argument("--program", required=True, help=PROGRAMS)
+    s.add_argument("--date", required=True, metavar=DATE, help="when the patient consented (never a future day)")
+    s.add_argument("--method", required=True, help="verbal or written")
+
+
+def _date(option: str, text: str | None) -> date | None:
+    return None if text is None else parse_typed_date(option, text)
+
+
+def _phone(text: str) -> Phone:
+    number, _sep, kind = text.rpartition(":") if ":" in text else (text, "", "mobile")
+    return Phone(number=number, kind=kind)
+
+
+def _program(text: str) -> Program:
+    return one_of("--program", text, Program)
+
+
+def _enrollment_json(e: Enrollment, today: date) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "program": e.program.value,
+        "start_date": e.start_date.isoformat(),
+        "end_date": e.end_date.isoformat() if e.end_date else None,
+        "active": e.active_on(today),
+        "consent_date": e.consent_date.isoformat() if e.consent_date else None,
+        "consent_method": e.consent_method.value if e.consent_method else None,
+        "billing_practitioner": e.billing_practitioner,
+        "qmb": e.qmb,
+    }
+
+
+def _patient_json(p: Patient, enrollments: tuple[Enrollment, ...], today: date) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "mrn": p.mrn,
+        "given_name": p.given_name,
+        "family_name": p.family_name,
+        "preferred_name": p.preferred_name,
+        "birth_date": p.birth_date.isoformat(),
+        "age": age_on(p.birth_date, today),
+        "sex": p.sex.value,
+        "language": p.language,
+        "phones": [{"number": ph.number, "type": ph.kind} for ph in p.phones],
+        "address": p.address,
+        "call_window": p.call_window,
+        "pcp": p.pcp,
+        "payer": p.payer,
+        "risk_tier": p.risk_tier.value,
+        "status": p.status.value,
+        "died_on": p.died_on.isoformat() if p.died_on else None,
+        "enrollments": [_enrollment_json(e, today) for e in enrollments],
+    }
+
+
+def _print_text(p: Patient, enrollments: tuple[Enrollment, ...], today: date) -> None:
+    status = p.status.value + (f" {us_date(p.died_on)}" if p.died_on else "")
+    for label, value in (
+        ("MRN", p.mrn),
+        ("Name", p.display_name),
+        ("Date of birth", f"{us_date(p.birth_date)} (age {age_on(p.birth_date, today)})"),
+        ("Sex", p.sex.value),
+        ("Language", p.language),
+        ("Phones", ", ".join(f"{ph.number} ({ph.kind})" for ph in p.phones) or "-"),
+        ("Address", p.address or "-"),
+        ("Call window", p.call_window or "-"),
+        ("PCP", p.pcp or "-"),
+        ("Payer", p.payer or "-"),
+        ("Risk tier", p.risk_tier.value),
+        ("Status", status),
+    ):
+        print(f"{label + ':':<15}{value}")
+    print("Programs:" if enrollments else "Programs:      none")
+    for e in enrollments:
+        until = f"to {us_date(e.end_date)}" if e.end_date else "current"
+        consent = "no consent on file"
+        if e.consent_date is not None:
+            consent = f"consent {us_date(e.consent_date)} {e.consent_method.value if e.consent_method else ''}".rstrip()
+        extras = [x for x in (e.billing_practitioner, "QMB" if e.qmb else "") if x]
+        line = f"  {e.program.value:<12} from {us_date(e.start_date)} {until:<14} {consent}"
+        print(line + ("  " + " · ".join(extras) if extras else ""))
+
+
+def cmd_patient(args: argparse.Namespace, context: AppContext) -> int:
+    changes: dict[str, Any] = {}
+    if args.action == "edit":
+        # Every value is checked before the store is opened, naming the option.
+        changes = {field: getattr(args, opt) for opt, field in TEXT_OPTIONS.items() if getattr(args, opt) is not None}
+        if args.dob is not None:
+            changes["birth_date"] = _date("--dob", args.dob)
+        if args.died_on is not None:
+            changes["died_on"] = _date("--died-on", args.died_on)
+        if args.phone and args.no_phones:
+            return fail("give --phone or --no-phones, not both", EXIT_USAGE)
+        if args.phone or args.no_phones:
+            changes["phones"] = tuple(_phone(text) for text in args.phone or ())
+        if not changes:
+            return fail("nothing to change: give at least one field (see caredesk patient edit --help)", EXIT_USAGE)
+    ws = open_workspace(args, context)
+    try:
+        today = ws.today()
+        patient = patient_lookup.by_mrn(ws, args.mrn)
+        assert patient.id is not None
+        if args.action == "show":
+            chart = patient_lookup.open_chart(ws, patient.id)  # audited as a view
+            if args.json:
+                json.dump(
+                    _patient_json(chart.patient, chart.enrollments, today), sys.stdout, ensure_ascii=False, indent=2
+                )
+                print()
+            else:
+                _print_text(chart.patient, chart.enrollments, today)
+            return 0
+        saved = patient_records.edit_patient(ws, patient.id, **changes)
+    finally:
+        ws.lock()
+    if not saved.changes:
+        print(f"Nothing changed: MRN {saved.value.mrn} already has those values.")
+    else:
+        print(f"Saved MRN {saved.value.mrn}: {', '.join(_changed(patient, saved.value))}.")
+    return 0
+
+
+def _changed(before: Patient, after: Patient) -> list[str]:
+    return [
+        label for key, label in patient_records.PATIENT_FIELDS.items() if getattr(before, key) != getattr(after, key)
+    ]
+
+
+def cmd_enroll(args: argparse.Namespace, context: AppContext) -> int:
+    program = _program(args.program)
+    if (args.start is None) == (args.end is None):
+        return fail("give --start to enroll, or --end to end the current enrollment", EXIT_USAGE)
+    if args.end is not None and (args.consent_date or args.consent_method or args.practitioner or args.qmb):
+        return fail("--end takes no consent, practitioner or QMB options", EXIT_USAGE)
+    start, end = _date("--start", args.start), _date("--end", args.end)
+    consent = _date("--consent-date", args.consent_date)
+    ws = open_workspace(args, context)
+    try:
+        patient = patient_lookup.by_mrn(ws, args.mrn)
+        assert patient.id is not None
+        if end is not None:
+            current = patient_records.open_enrollment(ws, patient.id, program)
+            assert current.id is not None
+            ended = patient_records.end_enrollment(ws, current.id, end).value
+            print(
+                f"Ended {program.value} for MRN {patient.mrn} on {us_date(end)} (enrolled {us_date(ended.start_date)})."
+            )
+            return 0
+        assert start is not None
+        saved = patient_records.enroll(
+            ws,
+            patient.id,
+            program,
+            start,
+            consent_date=consent,
+            consent_method=args.consent_method,
+            billing_practitioner=args.practitioner,
+            qmb=args.qmb,
+        ).value
+    finally:
+        ws.lock()
+    consent_text = (
+        f"consent {us_date(saved.consent_date)} {saved.consent_method.value if saved.consent_method else ''}".rstrip()
+        if saved.consent_date
+        else "no consent on file yet"
+    )
+    print(f"Enrolled MRN {patient.mrn} in {program.value} from {us_date(saved.start_date)} ({consent_text}).")
+    return 0
+
+
+def cmd_consent(args: argparse.Namespace, context: AppContext) -> int:
+    program = _program(args.program)
+    consent = _date("--date", args.date)
+    ws = open_workspace(args, context)
+    try:
+        patient = patient_lookup.by_mrn(ws, args.mrn)
+        assert patient.id is not None
+        current = patient_records.open_enrollment(ws, patient.id, program)
+        assert current.id is not None
+        saved = patient_records.change_enrollment(
+            ws, current.id, consent_date=consent, consent_method=args.method
+        ).value
+    finally:
+        ws.lock()
+    method = saved.consent_method.value if saved.consent_method else ""
+    when = us_date(saved.consent_date) if saved.consent_date else ""
+    print(f"Consent for {program.value} recorded for MRN {patient.mrn}: {when} ({method}).")
+    return 0
+
+
+COMMANDS: dict[str, Command] = {"patient": cmd_patient, "enroll": cmd_enroll, "consent": cmd_consent}
