@@ -115,6 +115,7 @@ def test_allergies_none_known_then_one_found(store):
     assert "not asked yet" in ok("allergy", "list", *store)
     ok("allergy", "add", *store, "--none-known")
     assert listed(store, "allergy") == [{"id": 1, "substance": "No known allergies", "reaction": ""}]
+    assert ok("allergy", "list", *store) == "No known allergies (the patient was asked).\n"
     ok("allergy", "add", *store, "--substance", "Penicillin", "--reaction", "hives")
     assert [(a["substance"], a["reaction"]) for a in listed(store, "allergy")] == [("Penicillin", "hives")]
     assert_clean_failure(cd("allergy", "add", *store), 2, "needs --substance or --none-known")

@@ -204,11 +204,14 @@ def cmd_allergy(args: argparse.Namespace, context: AppContext) -> int:
             gone = clinical.remove_allergy(ws, _id(clinical.find_allergy(ws, pid, args.substance))).value
             print(f"Removed {gone.substance} from the allergies of MRN {args.mrn}.")
         else:
-            allergies = clinical.record(ws, pid).allergies
+            record = clinical.record(ws, pid)
+            allergies = record.allergies
             if args.json:
                 _print_json([{"id": a.id, "substance": a.substance, "reaction": a.reaction} for a in allergies])
             elif not allergies:
                 print("No allergies recorded (not asked yet).")
+            elif record.no_known_allergies:
+                print(f"{NO_KNOWN_ALLERGIES} (the patient was asked).")
             else:
                 for a in allergies:
                     print(a.substance + (f": {a.reaction}" if a.reaction else ""))
