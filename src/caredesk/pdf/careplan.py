@@ -29,7 +29,9 @@ from reportlab.platypus import (
 
 from caredesk.domain.careplan import CarePlanContent, CarePlanVersion, Owner
 from caredesk.domain.patients import Medication
+from caredesk.domain.text import fold
 from caredesk.pdf import fonts
+from caredesk.pdf.medicine_words import medicine_row
 from caredesk.pdf.paging import PageCountCanvas
 from caredesk.pdf.plan_style import (
     INK,
@@ -241,7 +243,8 @@ def _story(
         story += section("If I feel worse", [para(content.symptom_management.strip())])
 
     if medications:
-        rows = [(esc(sentence(m.name)), esc(m.dose or "-"), esc(m.frequency or "as directed")) for m in medications]
+        # By name as the patient reads it: 'aspirin' typed in lower case still comes first.
+        rows = [tuple(esc(part) for part in medicine_row(m)) for m in sorted(medications, key=lambda m: fold(m.name))]
         story += section(
             "My medicines",
             [para("Keep this list with you. Tell your care team about any new medicine, vitamin or supplement.")],
