@@ -256,3 +256,31 @@ def test_lock_drops_every_reading_from_the_tab(unlocked, canary_store, qtbot):
     qtbot.waitUntil(lambda: unlocked.workspace is None)
     assert tab.model.rowCount() == 0 and tab.patient_id is None and tab.ws is None
     assert tab.chart.accessibleDescription() == "No readings yet" and tab.band.text() == ""
+
+
+def test_another_patient_opens_on_summary_without_reading_this_tab(unlocked, canary_store, qtbot):
+    from datetime import date
+
+    tab = _open(unlocked, qtbot, canary_store["canary"])
+    page = unlocked.view.page(PatientsPage)
+    other = canary_store["Abbott"]
+    obs.add_reading(unlocked.workspace, other, kind="weight", value=150, observed_on=date(2026, 11, 20))
+    page.select_patient(other)
+    qtbot.waitUntil(lambda: page.chart.patient_id == other)
+    qtbot.wait(20)  # the event loop runs: a tab still shown would read now
+    assert page.chart.tabs.currentIndex() == 0 and tab.patient_id == other
+    assert tab.model.rowCount() == 0  # read when shown, not for a view nobody sees
+    page.chart.tabs.setCurrentWidget(tab)
+    assert _rows(tab) == [("11/20/2026", "Weight", "150 lb", "No target")]
+
+
+def test_a_reading_saved_elsewhere_shows_at_once(unlocked, canary_store, qtbot):
+    from datetime import date
+
+    from caredesk.ui.common.hub import publish
+
+    pid = canary_store["canary"]
+    tab = _open(unlocked, qtbot, pid)
+    saved = obs.add_reading(unlocked.workspace, pid, kind="SpO2", value=91, observed_on=date(2026, 11, 23))
+    publish(saved.changes, None)  # as the call panel or the CLI's next unlock would
+    assert _rows(tab)[0] == ("11/23/2026", "SpO2", "91%", "Below target")  # BTS 2017: 92% as the floor

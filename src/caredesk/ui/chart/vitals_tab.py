@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -158,7 +158,12 @@ class VitalsTab(QWidget):
         self.ws, self.patient_id = ws, chart.patient.id
         self.day.setDate(qdate(ws.today()))
         self._stale = True
-        if self.isVisible():
+        # The chart opens a new patient on its Summary tab: read only if this tab is still
+        # shown once the event loop has run (not for the previous patient's last view).
+        QTimer.singleShot(0, self._load_if_shown)
+
+    def _load_if_shown(self) -> None:
+        if self._stale and self.isVisible():
             self.reload()
 
     def clear(self) -> None:
