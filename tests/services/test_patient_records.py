@@ -221,6 +221,17 @@ def test_an_impossible_date_of_death_is_refused(workspace, died_on, message):
     assert _stored(workspace, pid).died_on is None
 
 
+def test_a_patient_recorded_deceased_without_a_date_can_still_be_edited(workspace):
+    # Stores from before dates of death were kept hold deceased patients without one.
+    pid = _patient(workspace, status=Status.DECEASED).id
+    saved = patient_records.edit_patient(workspace, pid, payer="Medicaid")
+    assert (saved.value.status, saved.value.died_on, saved.value.payer) == (Status.DECEASED, None, "Medicaid")
+    dated = patient_records.set_status(workspace, pid, Status.DECEASED, died_on=date(2026, 1, 5)).value
+    assert dated.died_on == date(2026, 1, 5)
+    with pytest.raises(ValidationError, match="date of death: is required"):
+        patient_records.edit_patient(workspace, pid, died_on=None)  # once known, it stays known
+
+
 def test_leaving_deceased_clears_the_date_of_death(workspace):
     pid = _patient(workspace).id
     dead = patient_records.set_status(workspace, pid, "deceased", died_on=date(2026, 11, 2)).value
@@ -388,3 +399,15 @@ def test_adding_a_patient_refuses_a_birth_date_of_today_and_a_consent_in_the_fut
     with pytest.raises(ValidationError, match="consent date: cannot be after today"):
         patients.add_patient(workspace, replace(new, birth_date=date(1950, 1, 1)), enrollment)
     assert patients.patient_list(workspace) == []
+
+
+def test_the_current_enrollment_is_the_open_one_in_that_program(workspace):
+    pid = _patient(workspace).id
+    old = patient_records.enroll(workspace, pid, "CCM", date(2025, 1, 1)).value
+    patient_records.end_enrollment(workspace, old.id, date(2025, 6, 30))
+    with pytest.raises(NotFound, match="no current CCM enrollment"):
+        patient_records.open_enrollment(workspace, pid, "CCM")
+    new = patient_records.enroll(workspace, pid, "CCM", date(2026, 1, 1)).value
+    assert patient_records.open_enrollment(workspace, pid, Program.CCM) == new
+    with pytest.raises(ValidationError, match="program: must be one of"):
+        patient_records.open_enrollment(workspace, pid, "ccm care")

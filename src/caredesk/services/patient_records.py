@@ -82,8 +82,10 @@ def check_enrollment(enrollment: Enrollment, birth_date: date, today: date, died
         raise ValidationError("start date", "cannot be after the date of death")
 
 
-def _check_status(patient: Patient, today: date) -> None:
-    if patient.status is Status.DECEASED and patient.died_on is None:
+def _check_status(before: Patient, patient: Patient, today: date) -> None:
+    # A patient recorded deceased before dates of death were kept can still be edited.
+    newly = before.status is not Status.DECEASED or before.died_on is not None
+    if patient.status is Status.DECEASED and patient.died_on is None and newly:
         raise ValidationError("date of death", "is required when the status is deceased")
     checks.not_after("date of death", patient.died_on, today, "today")
 
@@ -105,7 +107,7 @@ def edit_patient(ws: Workspace, patient: int | Patient, /, **changes: Any) -> Sa
     Either `edit_patient(ws, patient_id, given_name="...", phones=(Phone(...),))` with any
     of PATIENT_FIELDS' keys, or `edit_patient(ws, patient)` with the whole edited Patient
     (its id names the record). Values are the domain's types (dates, enums or their
-    values, a tuple of Phone: the list is replaced). The MRN may change but never to one
+    values; phones as Phone records or (number, type) pairs: the list is replaced). The MRN may change but never to one
     another patient has (compared without case or surrounding spaces). Changing the
     status away from deceased clears the date of death. Nothing changed: nothing is
     written or audited. Raises ValidationError naming the field, NotFound, TypeError for
@@ -139,7 +141,7 @@ def edit_patient(ws: Workspace, patient: int | Patient, /, **changes: Any) -> Sa
             raise ValidationError("MRN", "is already used by another patient")
         if after.birth_date != before.birth_date:
             check_birth_date(after.birth_date, today)
-        _check_status(after, today)
+        _check_status(before, after, today)
         changed = _changed(before, after, PATIENT_FIELDS)
         if not changed:
             return Saved(before, Changes())
