@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+import pytest
+
 from caredesk.domain.appointments import Appointment, AppointmentKind, AppointmentStatus, clock_time, reminder_day
 from caredesk.domain.contacts import Outcome
 from caredesk.domain.coordination import Transition
 from caredesk.domain.queue import ReasonKind, entry_for
+from caredesk.errors import ValidationError
 from tests.domain.test_queue import NY, TODAY, call, facts
 
 
@@ -108,3 +111,16 @@ def test_reconciliation_left_after_the_visit_is_its_own_overdue_reason():
     assert e.reasons[0].kind is ReasonKind.TRANSITION
     done = facts(transitions=(Transition(**{**_fields(stay), "meds_reconciled_on": date(2026, 11, 20)}),))
     assert entry_for(done, TODAY, NY) is None  # every deadline met: nothing left to call about
+
+
+def test_typed_clock_times():
+    from caredesk.domain.appointments import parse_clock_time
+
+    for text, expected in (("9:30 AM", time(9, 30)), ("9:30am", time(9, 30)), ("2 PM", time(14, 0))):
+        assert parse_clock_time("time", text) == expected
+    assert parse_clock_time("time", "12:15 a.m.") == time(0, 15)
+    assert parse_clock_time("time", "14:30") == time(14, 30)
+    for bad in ("", "9", "13:00 PM", "24:00", "9:75", "noon"):
+        with pytest.raises(ValidationError) as caught:
+            parse_clock_time("time", bad)
+        assert caught.value.field == "time"

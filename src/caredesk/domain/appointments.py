@@ -6,12 +6,14 @@ its time the care manager records whether it was kept or missed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import Enum
 
 from caredesk.domain import checks
 from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
+from caredesk.errors import ValidationError
 
 
 class AppointmentKind(str, Enum):
@@ -65,3 +67,24 @@ def clock_time(at: datetime) -> str:
     """A US clock time as a reminder reads it: "9:30 AM", "2:05 PM"."""
     hour = at.hour % 12 or 12
     return f"{hour}:{at.minute:02d} {'AM' if at.hour < 12 else 'PM'}"
+
+
+_CLOCK = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(?:([AaPp])\.?\s*[Mm]\.?)?")
+
+
+def parse_clock_time(field: str, text: str) -> time:
+    """A time as typed: "9:30 AM", "9:30am", "2 PM", "14:30". Without AM/PM the hour is 0-23
+    and minutes are needed ("9" alone is refused: morning or evening?)."""
+    match = _CLOCK.fullmatch((text or "").strip())
+    if match is None:
+        raise ValidationError(field, "must be a time such as 9:30 AM or 14:30")
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), (match.group(3) or "").upper()
+    if half:
+        if not 1 <= hour <= 12:
+            raise ValidationError(field, "must have an hour from 1 to 12 with AM or PM")
+        hour = hour % 12 + (12 if half == "P" else 0)
+    elif match.group(2) is None:
+        raise ValidationError(field, "needs minutes or AM/PM (9:00 AM, 21:00)")
+    if hour > 23 or minute > 59:
+        raise ValidationError(field, "is not a time of day")
+    return time(hour, minute)

@@ -23,6 +23,10 @@ def record_tabs() -> list[ChartTab]:
     from caredesk.ui.chart.contacts_tab import ContactsTab
 
     tabs.append(ContactsTab())
-    # -- tasks and appointments tab --
-    # -- hospital stays tab (transitions of care) --
+    from caredesk.ui.chart.tasks_tab import TasksTab
+
+    tabs.append(TasksTab())
+    from caredesk.ui.chart.stays_tab import StaysTab
+
+    tabs.append(StaysTab())
     return tabs

@@ -1,0 +1,131 @@
+"""A compact list of one patient's open tasks with a Done button, for embedding (the call panel).
+
+The app's letter task (proposed after three unanswered calls) is closed here like any other,
+without leaving the call. Keyboard: Tab into the list, arrows pick a task, Tab to "Done",
+Space. The button has no Alt+letter on purpose: the call panel's outcomes own those.
+After Done the change is published (the queue re-ranks; an open chart re-reads); changes to
+this patient's tasks made elsewhere re-read the list.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from caredesk.domain.calendar import us_date
+from caredesk.domain.coordination import Task
+from caredesk.errors import CareDeskError
+from caredesk.services import tasks as task_service
+from caredesk.services.changes import Changes, Kind
+from caredesk.services.workspace import Workspace
+from caredesk.ui.common.forms import InlineMessage, button, user_message
+from caredesk.ui.common.hub import hub, publish
+
+NONE_OPEN = "No open tasks."
+
+
+def task_line(task: Task, today: date) -> str:
+    """One line: the title and when it is due ("due today", "overdue since 11/20/2026")."""
+    if task.due is None:
+        return task.title
+    if task.due < today:
+        return f"{task.title} (overdue since {us_date(task.due)})"
+    if task.due == today:
+        return f"{task.title} (due today)"
+    return f"{task.title} (due {us_date(task.due)})"
+
+
+class OpenTasks(QWidget):
+    """`show_patient(ws, patient_id)` lists that patient's open tasks; `clear()` drops them."""
+
+    count_changed = Signal(int)  # open tasks shown, so a host can hide an empty list
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName("Open tasks")
+        self.ws: Workspace | None = None
+        self.patient_id: int | None = None
+        self.list = QListWidget()
+        self.list.setAccessibleName("Open tasks")
+        self.list.setAlternatingRowColors(True)
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.currentRowChanged.connect(lambda _row: self._update())
+        self.empty = QLabel(NONE_OPEN)
+        self.empty.setAccessibleName("Open tasks")
+        self.empty.setProperty("role", "muted")
+        self.done_button = button("Done", "Mark the selected task done")
+        self.done_button.setAutoDefault(False)  # Enter in a form around it still saves the form
+        self.done_button.clicked.connect(self.complete_current)
+        self.message = InlineMessage("Open tasks message")
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.list, 1)
+        row.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignTop)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(row)
+        lay.addWidget(self.empty)
+        lay.addWidget(self.message)
+        self._ids: list[int] = []
+        hub().changed.connect(self._changed)
+        self.clear()
+
+    def show_patient(self, ws: Workspace, patient_id: int) -> None:
+        self.ws, self.patient_id = ws, patient_id
+        self.message.clear()
+        self.reload()
+
+    def clear(self) -> None:
+        self.ws, self.patient_id = None, None
+        self._fill([], date.min)
+        self.message.clear()
+
+    def reload(self) -> None:
+        if self.ws is None or self.patient_id is None or not self.ws.is_open:
+            return
+        try:
+            found = task_service.tasks(self.ws, self.patient_id)
+        except CareDeskError as exc:
+            self.message.show_error(user_message(exc))
+            return
+        self._fill(found, self.ws.today())
+
+    def complete_current(self) -> None:
+        row = self.list.currentRow()
+        if self.ws is None or not 0 <= row < len(self._ids):
+            return
+        try:
+            saved = task_service.complete_task(self.ws, self._ids[row])
+        except CareDeskError as exc:
+            self.message.show_error(user_message(exc))
+            return
+        self.message.clear()
+        self.reload()
+        publish(saved.changes, self)
+        self.list.setCurrentRow(min(row, self.list.count() - 1))
+        (self.list if self.list.count() else self).setFocus()
+
+    def _fill(self, found: list[Task], today: date) -> None:
+        self.list.clear()
+        self._ids = [t.id for t in found if t.id is not None]
+        for t in found:
+            item = QListWidgetItem(task_line(t, today))
+            item.setToolTip(item.text())
+            self.list.addItem(item)
+        if found:
+            self.list.setCurrentRow(0)
+        self.list.setVisible(bool(found))
+        self.done_button.setVisible(bool(found))
+        self.empty.setVisible(not found and self.patient_id is not None)
+        self._update()
+        self.count_changed.emit(len(found))
+
+    def _update(self) -> None:
+        self.done_button.setEnabled(0 <= self.list.currentRow() < len(self._ids))
+
+    def _changed(self, changes: Changes, source: object) -> None:
+        if source is not self and self.patient_id in changes.patients and changes.touches(Kind.TASK):
+            self.reload()
