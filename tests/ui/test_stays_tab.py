@@ -65,7 +65,12 @@ def test_a_discharge_friday_before_mlk_day_then_each_step_recorded_leaves_the_qu
     dialog.complexity.setCurrentText("high")
     _fill_and_save(qtbot, dialog, facility="Mercy General", admitted="01/11/2027", discharged="01/15/2027")
     assert not dialog.isVisible()
-    assert _cells(tab.stay_table)[0][:2] == ["01/15/2027", "Mercy General (high)"]
+    assert _cells(tab.stay_table) == [
+        [
+            "01/15/2027",
+            "Mercy General (high)\ncontact due 01/20/2027; visit due 01/22/2027; reconciliation due 01/22/2027",
+        ]
+    ]
     # Monday Jan 18 is Martin Luther King Jr. Day: Tue 19 (1), Wed 20 (2); the visit in 7 days.
     assert _cells(tab.deadline_table) == [
         ["Interactive contact", "01/20/2027", "due"],
@@ -101,7 +106,7 @@ def test_a_discharge_friday_before_mlk_day_then_each_step_recorded_leaves_the_qu
     tab.reconcile_button.click()
     _dialog(tab, StepDialog).save_button.click()
     assert _cells(tab.deadline_table)[2][2] == "met 01/25/2027"
-    assert _cells(tab.stay_table)[0][2] == "all steps met"
+    assert _cells(tab.stay_table)[0][1] == "Mercy General (high)\nall steps met"
     assert _stay_reasons(workspace, patient) == []
 
 
@@ -157,7 +162,7 @@ def test_two_stays_show_the_newest_first_and_tab_leaves_the_list(tab, qtbot, wor
     tab.refresh()
     rows = _cells(tab.stay_table)
     assert [r[0] for r in rows] == ["11/20/2026", "09/01/2026"]
-    assert rows[1][2].startswith("contact not met (TCM period over)")
+    assert rows[1][1].startswith("Old Hospital (moderate)\ncontact not met (TCM period over)")
     tab.stay_table.setFocus()
     qtbot.keyClick(tab.stay_table, Qt.Key.Key_Down)
     assert tab.detail_title.text().startswith("Old Hospital")

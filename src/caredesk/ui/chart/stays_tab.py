@@ -71,11 +71,11 @@ def _status(view: StayView, d: Deadline) -> tuple[str, str]:
         return "not met (TCM period over)", "muted"
     if status is DeadlineStatus.OVERDUE:
         return "overdue", "error"
-    return ("due today" if d.due == view.as_of else "due"), "warning"
+    return ("due today", "warning") if d.due == view.as_of else ("due", "")
 
 
 def stay_row(view: StayView) -> Row:
-    """(discharged, facility and complexity, what is still open) for the list of stays."""
+    """(discharged, facility and complexity over what is still open) for the list of stays."""
     t = view.stay
     assert t.id is not None
     open_steps = []
@@ -84,10 +84,11 @@ def stay_row(view: StayView) -> Row:
         text, role = _status(view, d)
         roles.add(role)
         if d.done_on is None:
-            open_steps.append(f"{step} {text}")
+            when = {"due": f"due {us_date(d.due)}", "overdue": f"overdue since {us_date(d.due)}"}
+            open_steps.append(f"{step} {when.get(text, text)}")
     summary = "; ".join(open_steps) or "all steps met"
     role = "error" if "error" in roles else ("warning" if open_steps and "warning" in roles else "")
-    return Row(t.id, (us_date(t.discharged_on), f"{t.facility} ({t.complexity.value})", summary), role)
+    return Row(t.id, (us_date(t.discharged_on), f"{t.facility} ({t.complexity.value})\n{summary}"), role)
 
 
 class StayDialog(FormDialog):
@@ -217,7 +218,7 @@ class StaysTab(LazyTab):
         super().__init__(parent)
         self.setAccessibleName("Hospital stays")
         self._views: dict[int, StayView] = {}
-        self.stay_table = RecordTable("Hospital stays", ("Discharged", "Facility", "Open steps"), 2)
+        self.stay_table = RecordTable("Hospital stays", ("Discharged", "Stay and open steps"), 1)
         self.stay_table.current_changed.connect(self._show_current)
         self.stay_table.activated.connect(lambda _index: self.edit_stay())
         self.no_stays = heading("No hospital stays recorded. Add a discharge to start its TCM deadlines.", "muted")
@@ -229,7 +230,8 @@ class StaysTab(LazyTab):
         self.remove_button.clicked.connect(self.remove_stay)
 
         self.detail_title = info_label("Selected stay", "section")
-        self.deadline_table = RecordTable("TCM deadlines", ("Step", "Due", "Status"), 2)
+        self.deadline_table = RecordTable("TCM deadlines", ("Step", "Due", "Status"), 2, fit_height=True)
+        self.deadline_table.setSelectionMode(RecordTable.SelectionMode.NoSelection)  # read, not picked
         self.detail = info_label("Attempts, TCM period and appointments")
         self.contact_button = button("Record &contact…", "Record interactive contact")
         self.visit_button = button("Record visi&t…", "Record face-to-face visit")
@@ -289,11 +291,6 @@ class StaysTab(LazyTab):
             f"{t.facility}: {admitted}discharged {us_date(t.discharged_on)}, {t.complexity.value} complexity"
         )
         self.deadline_table.fill([step_cells(view, s) for s in (CONTACT, VISIT, RECONCILIATION)])
-        self.deadline_table.setFixedHeight(
-            self.deadline_table.horizontalHeader().height()
-            + self.deadline_table.verticalHeader().length()
-            + 2 * self.deadline_table.frameWidth()
-        )
         assert self.ws is not None
         self.detail.setText(_detail(view, self.ws.tz))
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QShowEvent
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -26,6 +26,9 @@ from PySide6.QtWidgets import (
     QLayoutItem,
     QLineEdit,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -111,13 +114,32 @@ class Row:
     role: str = ""
 
 
+class WrapDelegate(QStyledItemDelegate):
+    """Cells as tall as their wrapped text at the column's width less the text margins (Qt's
+    own size hint ignores the margins, so a title one word too long was cut, not wrapped)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        view = self.parent()
+        if not isinstance(view, QTableWidget):
+            return super().sizeHint(option, index)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, opt, view) + 1
+        width = max(1, view.columnWidth(index.column()) - 2 * margin)
+        text = opt.fontMetrics.boundingRect(QRect(0, 0, width, 1 << 20), Qt.TextFlag.TextWordWrap, opt.text)
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), max(hint.height(), text.height() + 2 * margin + 4))
+
+
 class RecordTable(QTableWidget):
     """A short read-only list of records; `stretch` is the column that takes the spare width."""
 
     current_changed = Signal()
 
-    def __init__(self, name: str, headers: Sequence[str], stretch: int):
+    def __init__(self, name: str, headers: Sequence[str], stretch: int, *, fit_height: bool = False):
+        """`fit_height`: as tall as its rows, never scrolling (a short fixed list)."""
         super().__init__(0, len(headers))
+        self.fit_height = fit_height
         self.setAccessibleName(name)
         self.setHorizontalHeaderLabels(list(headers))
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -137,6 +159,11 @@ class RecordTable(QTableWidget):
         h.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self._ids: list[int] = []
         self.itemSelectionChanged.connect(self.current_changed.emit)
+        self.setItemDelegate(WrapDelegate(self))
+        # Wrapped cells need their height again whenever the columns' widths change.
+        self._fit = QTimer(self, singleShot=True, interval=0)
+        self._fit.timeout.connect(self.fit_rows)
+        h.sectionResized.connect(lambda *_: self._fit.start())
 
     def fill(self, rows: Sequence[Row]) -> None:
         """Show `rows`; the record selected before stays selected when it is still there."""
@@ -158,16 +185,32 @@ class RecordTable(QTableWidget):
                 if row.role in brush:
                     item.setForeground(brush[row.role])
                 self.setItem(r, c, item)
-        self.resizeRowsToContents()
+        self.fit_rows()
         self.blockSignals(False)
         self.select_id(keep if keep in self._ids else (self._ids[0] if self._ids else None))
         self.current_changed.emit()
+
+    def fit_rows(self) -> None:
+        self.resizeRowsToContents()
+        if self.fit_height:
+            frame = 2 * self.frameWidth()
+            self.setFixedHeight(self.horizontalHeader().height() + self.verticalHeader().length() + frame)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit.start()
 
     def current_id(self) -> int | None:
         rows = self.selectionModel().selectedRows() if self.selectionModel() else []
         return self._ids[rows[0].row()] if rows and rows[0].row() < len(self._ids) else None
 
     def select_id(self, record_id: int | None) -> None:
+        if self.selectionMode() is QAbstractItemView.SelectionMode.NoSelection:
+            return
         if record_id is None or record_id not in self._ids:
             self.clearSelection()
             return

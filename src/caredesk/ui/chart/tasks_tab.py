@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
 from caredesk.domain.appointments import (
     Appointment,
@@ -61,18 +61,18 @@ def task_row(t: Task, today: date) -> Row:
 
 
 def appointment_row(a: Appointment, ws: Workspace) -> Row:
-    """(when, what, with whom and where, status); a past one not yet recorded asks for it."""
+    """(when, what with whom and where, status); a past one not yet recorded asks for it."""
     assert a.id is not None
     local = a.at.astimezone(ws.tz)
     day = local.date()
     when = f"{WEEKDAYS[day.weekday()]} {us_date(day)} {clock_time(local)}"
-    who = a.with_whom + (f"\n{a.place}" if a.place else "")
+    what = f"{a.kind.value} with {a.with_whom}" + (f"\n{a.place}" if a.place else "")
     if a.status is AppointmentStatus.SCHEDULED:
         today = ws.today()
         if day < today:
-            return Row(a.id, (when, a.kind.value, who, "kept or missed?"), "warning")
-        return Row(a.id, (when, a.kind.value, who, "today" if day == today else "scheduled"), "")
-    return Row(a.id, (when, a.kind.value, who, a.status.value), "muted")
+            return Row(a.id, (when, what, "kept or missed?"), "warning")
+        return Row(a.id, (when, what, "today" if day == today else "scheduled"), "")
+    return Row(a.id, (when, what, a.status.value), "muted")
 
 
 class TaskDialog(FormDialog):
@@ -107,6 +107,9 @@ class AppointmentDialog(FormDialog):
         self.with_whom = line("With whom", "e.g. Dr. Ana Ruiz, cardiology")
         self.place = line("Where", "optional: clinic, address")
         self.stay = combo("Hospital stay", [NO_STAY])
+        # A long facility name widens the list, not the form (the labels were cut).
+        self.stay.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.stay.setMinimumContentsLength(len(NO_STAY))
         self._stay_ids: list[int | None] = [None]
         for view in stay_service.stays(ws, patient_id):
             self.stay.addItem(f"Discharged {us_date(view.stay.discharged_on)}, {view.stay.facility}")
@@ -134,7 +137,8 @@ class AppointmentDialog(FormDialog):
             ]
         )
         self.fields["appointment time"] = self.day  # the service names the whole time
-        self.form.setRowVisible(self.stay, len(self._stay_ids) > 1)  # no stays: nothing to link
+        if len(self._stay_ids) == 1:
+            self.form.setRowVisible(self.stay, False)  # no stays: nothing to link
 
     def _kind_changed(self, text: str) -> None:
         # A TCM visit follows the newest stay unless one was picked.
@@ -188,7 +192,7 @@ class TasksTab(LazyTab):
         self.reopen_button.clicked.connect(lambda: self._task_action(task_service.reopen_task))
         self.cancel_task_button.clicked.connect(lambda: self._task_action(task_service.cancel_task))
 
-        self.appointment_table = RecordTable("Appointments", ("When", "Type", "With", "Status"), 2)
+        self.appointment_table = RecordTable("Appointments", ("When", "Appointment", "Status"), 1)
         self.appointment_table.current_changed.connect(self._update_buttons)
         self.no_appointments = heading("No appointments arranged.", "muted")
         self.schedule_button = button("&Schedule…", "Schedule appointment")
