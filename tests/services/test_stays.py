@@ -214,3 +214,12 @@ def test_remove_a_stay_entered_by_mistake(workspace):
     assert [e.entity_id for e in _audit(workspace, actions.RECORD_REMOVED)] == [str(stay.id)]
     with pytest.raises(NotFound):
         stay_service.record_visit(workspace, stay.id, on=date(2026, 11, 24))
+
+
+def test_two_attempts_on_one_day_are_two_attempts(workspace):
+    # CMS MLN908628 counts separate attempts, not days.
+    pid = _patient(workspace, "S11")
+    stay_service.add_stay(workspace, pid, facility="Mercy", discharged_on=date(2026, 11, 23))
+    log_contact(workspace, pid, outcome="no answer", minutes=0, on=date(2026, 11, 23))
+    log_contact(workspace, pid, outcome="voicemail", minutes=0, on=date(2026, 11, 23))
+    assert _view(workspace, pid).attempts == (date(2026, 11, 23), date(2026, 11, 23))

@@ -196,9 +196,7 @@ def stays(ws: Workspace, patient_id: int) -> list[StayView]:
     for t in sorted(found, key=lambda t: (t.discharged_on, t.id or 0), reverse=True):
         contact, visit, reconciliation = stay_deadlines(t)
         linked = tuple(sorted((a for a in booked if a.transition_id == t.id), key=lambda a: a.at))
-        out.append(
-            StayView(t, contact, visit, reconciliation, tuple(dict.fromkeys(timely_attempts(t, tries))), linked, today)
-        )
+        out.append(StayView(t, contact, visit, reconciliation, tuple(timely_attempts(t, tries)), linked, today))
     return out
 
 
