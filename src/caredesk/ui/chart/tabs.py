@@ -16,7 +16,9 @@ def record_tabs() -> list[ChartTab]:
     from caredesk.ui.chart.record_tab import RecordTab
 
     tabs.append(RecordTab())
-    # -- clinical tab (conditions, allergies, care team, medications and adherence) --
+    from caredesk.ui.chart.clinical_tab import ClinicalTab
+
+    tabs.append(ClinicalTab())
     from caredesk.ui.chart.vitals_tab import VitalsTab
 
     tabs.append(VitalsTab())
