@@ -27,8 +27,8 @@ from caredesk.domain.patients import Adherence
 from caredesk.services import clinical
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
-from caredesk.ui.chart.clinical_dialogs import Icd10Field
 from caredesk.ui.chart.clinical_tab import ALLERGIES_NOT_ASKED, NO_MEDICATIONS, ClinicalTab
+from caredesk.ui.chart.icd10_field import Icd10Field
 from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.month.page import MonthPage
 from tests.conftest import PASSPHRASE

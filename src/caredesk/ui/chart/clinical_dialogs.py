@@ -1,4 +1,4 @@
-"""The Clinical tab's forms: a condition by ICD-10-CM code, an allergy, a care-team member, a
+"""The Clinical tab's forms: a condition by ICD-10-CM code (ui/chart/icd10_field.py), an allergy, a care-team member, a
 medication, a dose change, a stop, an adherence check, and a medication's adherence history.
 
 Each form collects text and lets services.clinical validate it; a refusal names the field,
@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caredesk.domain import icd10
 from caredesk.domain.calendar import us_date
 from caredesk.domain.medications import AdherenceAnswer
 from caredesk.domain.patients import Allergy, CareTeamMember, Condition, Medication
@@ -31,9 +29,9 @@ from caredesk.errors import CareDeskError, ValidationError
 from caredesk.services import clinical
 from caredesk.services.changes import Saved
 from caredesk.services.workspace import Workspace
+from caredesk.ui.chart.icd10_field import Icd10Field
 from caredesk.ui.chart.tab_parts import DATE_HINT, FormDialog, RecordTable, Row, date_text, line, typed_date
 from caredesk.ui.common.forms import dialog_buttons, info_label
-from caredesk.ui.common.workers import TaskRunner
 
 ROLES = ("PCP", "Cardiologist", "Endocrinologist", "Nephrologist", "Pulmonologist", "Pharmacist",
          "Caregiver", "Home health nurse", "Social worker", "Care manager")  # fmt: skip
@@ -47,8 +45,6 @@ ANSWER_LABELS = {
     AdherenceAnswer.STOPPED: "&Stopped taking it",
     AdherenceAnswer.COST_OR_ACCESS: "&Cost or access problem",
 }
-LOADING = "Loading the ICD-10-CM code set…"
-SEARCH_DELAY_MS = 120  # a pause in typing, so a fast typist does not wait on each key
 
 
 def editable_combo(name: str, items: tuple[str, ...], text: str = "", placeholder: str = "") -> QComboBox:
@@ -64,118 +60,6 @@ def editable_combo(name: str, items: tuple[str, ...], text: str = "", placeholde
     edit.setAccessibleName(name)
     edit.setPlaceholderText(placeholder)
     return box
-
-
-class Icd10Field(QWidget):
-    """An ICD-10-CM code field: completes from the code set as you type (code or words), and
-    shows the official description of the code typed, or why it is not one, before saving.
-
-    The code set (about 2 s the first time) loads in the background when the field is made;
-    until then the field says so and completes once it is ready. An unknown code is offered
-    the nearest billable codes in the list (those sharing its longest prefix).
-    """
-
-    _ready = False  # the code set is in memory (shared by every field)
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.edit = line("ICD-10 code", "code or words: E11.9, diabetes type 2")
-        self.description = info_label("Official description")
-        self.description.setMinimumHeight(self.fontMetrics().lineSpacing() * 2)  # no jump when it wraps
-        self.model = QStringListModel(self)
-        self.completer = QCompleter(self.model, self)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.completer.setMaxVisibleItems(10)
-        self.completer.setWidget(self.edit)
-        self.completer.activated.connect(self._picked)
-        popup = self.completer.popup()
-        assert popup is not None
-        popup.setAccessibleName("ICD-10 codes found")
-        popup.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # descriptions differ at their ends
-        self._typed = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self._search)
-        self.edit.textEdited.connect(self._edited)
-        self.edit.textChanged.connect(lambda _t: self._timer.start())
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.edit)
-        lay.addWidget(self.description)
-        self.runner = TaskRunner(self)
-        if not Icd10Field._ready:
-            self.description.setText(LOADING)
-            self.runner.run(icd10.load, self._loaded, self._failed)
-
-    def text(self) -> str:
-        return self.edit.text()
-
-    def _edited(self, _text: str) -> None:
-        self._typed = True
-        self._timer.start()
-
-    def _loaded(self, _result: object) -> None:
-        Icd10Field._ready = True
-        self._search()
-
-    def _failed(self, _exc: BaseException) -> None:
-        self.description.setText("The ICD-10-CM code set could not be loaded; the code is checked on save.")
-
-    def _search(self) -> None:
-        """Fill the list for the text typed (codes that start with it, then descriptions with its
-        words; for an unknown code, the codes sharing its longest prefix) and describe the code."""
-        if not Icd10Field._ready:
-            return
-        text = self.edit.text()
-        found = icd10.search(text, limit=20)
-        compact = icd10.normalize(text)
-        if not found and len(text.split()) == 1:
-            for size in range(len(compact) - 1, 2, -1):
-                found = icd10.search(compact[:size], limit=20)
-                if found:
-                    break
-        exact = len(found) == 1 and found[0].code == compact
-        self.model.setStringList([f"{c.code}  {c.description}" for c in found])
-        if found and not exact and self._typed and self.edit.hasFocus():
-            rect = self.edit.rect()
-            rect.setWidth(max(rect.width(), self.fontMetrics().averageCharWidth() * 90))
-            self.completer.complete(rect)
-        else:
-            self._hide_popup()
-        self._typed = False
-        self._describe(text, bool(found))
-
-    def _picked(self, text: str) -> None:
-        self.edit.setText(text.split("  ", 1)[0])
-        self._hide_popup()
-
-    def _hide_popup(self) -> None:
-        popup = self.completer.popup()
-        if popup is not None:
-            popup.hide()
-
-    def _describe(self, text: str, listed: bool) -> None:
-        typed = text.strip()
-        if not typed:
-            self.description.clear()
-            return
-        code_like = len(typed) >= 2 and typed[0].isalpha() and typed[1].isdigit()
-        try:
-            code = icd10.lookup(typed)
-        except ValidationError as exc:
-            if not code_like:
-                words = "Choose a code from the list." if listed else "No billable code matches these words."
-                self.description.setText(words)
-            elif listed:
-                self.description.setText(f"{exc.message.split(';')[0]}; choose one from the list.")
-            else:
-                self.description.setText(exc.message)
-        else:
-            self.description.setText(f"{code.code}: {code.description}")
-        window = self.window()
-        if window is not self and window.isVisible():
-            window.adjustSize()  # a longer description takes another line, never hidden
 
 
 class ConditionDialog(FormDialog):

@@ -14,16 +14,13 @@ for its buttons.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -33,8 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from caredesk.domain.allergies import NO_KNOWN_ALLERGIES, is_none_known
-from caredesk.domain.calendar import us_date
-from caredesk.domain.patients import Adherence, Allergy, CareTeamMember, Condition, Medication
+from caredesk.domain.patients import Allergy, CareTeamMember, Condition, Medication
 from caredesk.services import clinical
 from caredesk.services.changes import Kind, Saved
 from caredesk.services.clinical import ClinicalRecord
@@ -49,7 +45,18 @@ from caredesk.ui.chart.clinical_dialogs import (
     MemberDialog,
     StopDialog,
 )
-from caredesk.ui.chart.tab_parts import FormDialog, LazyTab, RecordTable, Row, run_action
+from caredesk.ui.chart.clinical_rows import (
+    FitTable,
+    allergy_row,
+    button_row,
+    condition_row,
+    current_row,
+    list_keys,
+    member_row,
+    selected,
+    stopped_row,
+)
+from caredesk.ui.chart.tab_parts import FormDialog, LazyTab, RecordTable, run_action
 from caredesk.ui.common import theme
 from caredesk.ui.common.forms import button, heading
 
@@ -58,82 +65,6 @@ ALLERGIES_NOT_ASKED = "No allergies recorded: not asked yet."
 NO_TEAM = "No care-team members recorded."
 NO_MEDICATIONS = "No current medications recorded."
 NONE_STOPPED = "No stopped medications."
-DASH = "—"
-
-
-class FitTable(RecordTable):
-    """A RecordTable as tall as its rows (a short list on a scrolling page, never a scroll inside a
-    scroll), whose long-text columns share the spare width and wrap, and whose plain keys act."""
-
-    def __init__(self, name: str, headers: Sequence[str], *stretch: int):
-        super().__init__(name, headers, stretch[0], fit_height=True)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        for column in stretch[1:]:
-            self.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        self.keys: dict[Qt.Key, Callable[[], object]] = {}  # plain keys that act on the list
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        action = self.keys.get(Qt.Key(event.key()))
-        if action is not None and event.modifiers() == Qt.KeyboardModifier.NoModifier:
-            action()
-            return
-        super().keyPressEvent(event)
-
-
-def condition_row(c: Condition) -> Row:
-    assert c.id is not None
-    return Row(
-        c.id, (c.icd10, c.display, "chronic" if c.chronic else "not chronic", us_date(c.onset) if c.onset else DASH)
-    )
-
-
-def allergy_row(a: Allergy) -> Row:
-    assert a.id is not None
-    return Row(a.id, (a.substance, a.reaction or DASH), "muted" if is_none_known(a) else "")
-
-
-def member_row(m: CareTeamMember) -> Row:
-    assert m.id is not None
-    return Row(m.id, (m.role, m.name, m.phone or DASH, m.organization or DASH))
-
-
-def current_row(m: Medication) -> Row:
-    """(medication, dose, frequency, adherence, since); poor adherence in the warning colour."""
-    assert m.id is not None
-    since = us_date(m.start_date) if m.start_date else DASH
-    role = "warning" if m.adherence is Adherence.POOR else ""
-    return Row(m.id, (m.name, m.dose or DASH, m.frequency or DASH, m.adherence.value, since), role)
-
-
-def stopped_row(m: Medication) -> Row:
-    """(medication with its dose and frequency, from - to, why stopped), muted."""
-    assert m.id is not None and m.stop_date is not None
-    what = m.name + "".join(f", {x}" for x in (m.dose, m.frequency) if x)
-    taken = f"{us_date(m.start_date) if m.start_date else '?'} – {us_date(m.stop_date)}"
-    return Row(m.id, (what, taken, m.stop_reason or DASH), "muted")
-
-
-R = TypeVar("R", Condition, Allergy, CareTeamMember, Medication)
-
-
-def _selected(table: RecordTable, records: Sequence[R]) -> R | None:
-    """The record selected in `table`, from the ones it lists."""
-    rid = table.current_id()
-    return next((r for r in records if r.id == rid), None) if rid is not None else None
-
-
-def _buttons(*buttons: QPushButton) -> QHBoxLayout:
-    row = QHBoxLayout()
-    for b in buttons:
-        row.addWidget(b)
-    row.addStretch(1)
-    return row
-
-
-def _keys(table: FitTable, add: Callable[[], object], edit: Callable[[], object], remove: Callable[[], object]) -> None:
-    """Insert adds, Enter (or a double click) edits, Delete removes: the list alone does the work."""
-    table.keys = {Qt.Key.Key_Insert: add, Qt.Key.Key_Delete: remove}
-    table.activated.connect(lambda _index: edit())
 
 
 class ClinicalTab(LazyTab):
@@ -185,25 +116,25 @@ class ClinicalTab(LazyTab):
         lay.addWidget(self.chronic_count)
         for w in (self.conditions, self.no_conditions):
             lay.addWidget(w)
-        lay.addLayout(_buttons(self.add_condition_button, self.edit_condition_button, self.remove_condition_button))
+        lay.addLayout(button_row(self.add_condition_button, self.edit_condition_button, self.remove_condition_button))
         lay.addWidget(self._title("A&llergies", self.allergies))
         for w in (self.allergies, self.no_allergies):
             lay.addWidget(w)
         lay.addLayout(
-            _buttons(
+            button_row(
                 self.add_allergy_button, self.none_known_button, self.edit_allergy_button, self.remove_allergy_button
             )
         )
         lay.addWidget(self._title("Care &team", self.team))
         for w in (self.team, self.no_team):
             lay.addWidget(w)
-        lay.addLayout(_buttons(self.add_member_button, self.edit_member_button, self.remove_member_button))
+        lay.addLayout(button_row(self.add_member_button, self.edit_member_button, self.remove_member_button))
         lay.addWidget(self._title("&Medications", self.current))
         for w in (self.current, self.no_current):
             lay.addWidget(w)
         # Two rows: the chart pane is often only ~60 characters wide.
-        lay.addLayout(_buttons(self.add_med_button, self.dose_button, self.stop_button))
-        lay.addLayout(_buttons(self.check_button, self.history_button))
+        lay.addLayout(button_row(self.add_med_button, self.dose_button, self.stop_button))
+        lay.addLayout(button_row(self.check_button, self.history_button))
         stopped_title = heading("Stopped medications", "section")
         lay.addWidget(stopped_title)
         for w in (self.stopped, self.no_stopped):
@@ -245,10 +176,10 @@ class ClinicalTab(LazyTab):
         ]
         for b, action in pairs:
             b.clicked.connect(lambda _checked=False, a=action: a())
-        _keys(self.conditions, self.add_condition, self.edit_condition, self.remove_condition)
-        _keys(self.allergies, self.add_allergy, self.edit_allergy, self.remove_allergy)
-        _keys(self.team, self.add_member, self.edit_member, self.remove_member)
-        _keys(self.current, self.add_medication, self.change_dose, self.stop_medication)
+        list_keys(self.conditions, self.add_condition, self.edit_condition, self.remove_condition)
+        list_keys(self.allergies, self.add_allergy, self.edit_allergy, self.remove_allergy)
+        list_keys(self.team, self.add_member, self.edit_member, self.remove_member)
+        list_keys(self.current, self.add_medication, self.change_dose, self.stop_medication)
         for table in (self.conditions, self.allergies, self.team, self.current):
             table.current_changed.connect(self._update_buttons)
         self.add_condition_button.setToolTip("Add a condition by its ICD-10-CM code (Insert in the list)")
@@ -308,16 +239,16 @@ class ClinicalTab(LazyTab):
         self.remove_allergy_button.setEnabled(allergy is not None)
 
     def selected_condition(self) -> Condition | None:
-        return _selected(self.conditions, self.record.conditions if self.record else ())
+        return selected(self.conditions, self.record.conditions if self.record else ())
 
     def selected_allergy(self) -> Allergy | None:
-        return _selected(self.allergies, self.record.allergies if self.record else ())
+        return selected(self.allergies, self.record.allergies if self.record else ())
 
     def selected_member(self) -> CareTeamMember | None:
-        return _selected(self.team, self.record.care_team if self.record else ())
+        return selected(self.team, self.record.care_team if self.record else ())
 
     def selected_medication(self) -> Medication | None:
-        return _selected(self.current, self.record.current_medications if self.record else ())
+        return selected(self.current, self.record.current_medications if self.record else ())
 
     # -- writing -------------------------------------------------------------------
     def _open(self, make: Callable[[], FormDialog], table: RecordTable) -> FormDialog | None:
