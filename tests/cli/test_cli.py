@@ -251,7 +251,9 @@ def test_queue_lists_patients_with_reasons(store):
     assert r.returncode == 0, r.stderr
     (row,) = json.loads(r.stdout)
     assert row["mrn"] == "T0001" and row["rank"] == 1
-    assert any(x["kind"] == "minutes" and x["text"].startswith("0 of 20 min") for x in row["reasons"])
+    assert any(x["text"] == "Never reached" for x in row["reasons"])
+    # No chronic conditions: CCM cannot bill, so no minutes are chased (SPEC 3, call queue).
+    assert not any(x["kind"] == "minutes" for x in row["reasons"])
     text = run("queue", "--date", "2026-11-24", "--limit", "5", "--data-dir", str(store.path), env=pw_env())
     assert "Call queue for 2026-11-24: 1 patient" in text.stdout and "Núñez, Zoë" in text.stdout
 
