@@ -20,6 +20,7 @@ from caredesk.store.vault import DataFolder
 from caredesk.ui.careplan.commands import ContentCommand
 from caredesk.ui.careplan.fields import PlanUndoKeys
 from caredesk.ui.chart.patient_table import PatientFilterProxy
+from caredesk.ui.chart.tab_parts import ButtonRow
 from caredesk.ui.month.table_model import MonthFilterProxy
 from caredesk.ui.queue.delegates import ChipDelegate, MinutesBarDelegate, TwoLineDelegate
 from caredesk.ui.queue.table_model import QueueFilterProxy
@@ -74,6 +75,10 @@ InactivityTimer.eventFilter
 InactivityTimer.eventFilter.watched
 PlanUndoKeys.eventFilter
 ContentCommand.mergeWith
+ButtonRow.itemAt
+ButtonRow.takeAt
+ButtonRow.expandingDirections
+ButtonRow.hasHeightForWidth
 
 # The page contract WorkspaceView relies on, written down as a Protocol.
 Page
