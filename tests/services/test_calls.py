@@ -124,6 +124,21 @@ def test_three_unanswered_calls_add_one_letter_task(workspace):
     assert [t.kind for t in tasks] == ["letter"]  # never a second one while the first is open
 
 
+def test_a_letter_closed_this_month_is_not_proposed_again_by_the_next_unanswered_call(workspace):
+    """SPEC 3: after three unanswered attempts in a month a letter task is proposed (once a month)."""
+    from caredesk.services.tasks import complete_task
+
+    pid = _patient(workspace, "C6b")
+    for day in (date(2026, 11, 18), date(2026, 11, 20)):
+        log_contact(workspace, pid, outcome="voicemail", minutes=1, on=day)
+    third = log_contact(workspace, pid, outcome="no answer", minutes=1)
+    assert third.letter_task is not None and third.letter_task.id is not None
+    complete_task(workspace, third.letter_task.id)  # the letter was sent
+    assert log_contact(workspace, pid, outcome="voicemail", minutes=0).letter_task is None
+    _, _, tasks = _contacts(workspace, pid)
+    assert [(t.kind, t.status.value) for t in tasks] == [("letter", "done")]
+
+
 def test_logging_a_call_reranks_the_queue_and_changes_the_minutes(workspace):
     ids = [_patient(workspace, f"Q{i}") for i in range(3)]
     q = CallQueue(workspace)

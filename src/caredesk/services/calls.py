@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 
 from caredesk.domain import attempts, billing, checks
 from caredesk.domain import audit as actions
-from caredesk.domain.calendar import Month, us_date
+from caredesk.domain.calendar import Month, local_date, us_date
 from caredesk.domain.contacts import INTERACTIVE_CHANNELS, Activity, Channel, Contact, Outcome, StaffType, TimeEntry
 from caredesk.domain.coordination import Task, TaskKind, TaskStatus
 from caredesk.domain.patients import Enrollment, Program, Status
@@ -196,11 +196,14 @@ def _letter_task(uow, patient_id: int, contact: Contact, day: date, ws: Workspac
     recent = [c for c in uow.contacts.for_patient(patient_id) if month.contains(c.at.astimezone(ws.tz).date())]
     if not attempts.letter_proposed(recent, month, ws.tz):
         return None
-    open_letters = [
-        t for t in uow.tasks.for_patient(patient_id) if t.kind is TaskKind.LETTER and t.status is TaskStatus.OPEN
-    ]
-    if open_letters:
-        return None
+    # One letter a month: an open one is still to be sent, and one made this month and closed
+    # (sent, or judged unneeded) must not come back with the fourth unanswered call.
+    for t in uow.tasks.for_patient(patient_id):
+        if t.kind is TaskKind.LETTER and (
+            t.status is TaskStatus.OPEN
+            or (t.created_at is not None and month.contains(local_date(t.created_at, ws.tz)))
+        ):
+            return None
     task = uow.tasks.add(
         Task(
             patient_id=patient_id,
