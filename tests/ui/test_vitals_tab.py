@@ -35,7 +35,7 @@ def _rows(tab: VitalsTab) -> list[tuple[str, ...]]:
 
 
 def _enter(qtbot, tab: VitalsTab, measure: str, text: str) -> None:
-    tab.entry_measure.setCurrentIndex(MEASURES.index(measure))
+    tab.entry.measure.setCurrentIndex(MEASURES.index(measure))
     tab.value.clear()
     qtbot.keyClicks(tab.value, text)
     qtbot.keyClick(tab.value, Qt.Key.Key_Return)
@@ -139,7 +139,7 @@ def test_choosing_a_reading_charts_its_measure_and_the_band_says_whose_target(un
     assert tab.band.text() == "Target: below 7% (clinic default)"
     assert tab.chart.accessibleName() == "A1c"
     tab.trend_measure.setCurrentIndex(MEASURES.index("blood pressure"))
-    assert tab.band.text() == "Target: systolic below 130 mmHg, diastolic below 80 mmHg (clinic default)"
+    assert tab.band.text() == "Target: below 130/80 mmHg (clinic default)"  # ADA 2025, 10.4
     assert "latest 152/94 mmHg" in tab.chart.accessibleDescription()
 
 
@@ -284,3 +284,23 @@ def test_a_reading_saved_elsewhere_shows_at_once(unlocked, canary_store, qtbot):
     saved = obs.add_reading(unlocked.workspace, pid, kind="SpO2", value=91, observed_on=date(2026, 11, 23))
     publish(saved.changes, None)  # as the call panel or the CLI's next unlock would
     assert _rows(tab)[0] == ("11/23/2026", "SpO2", "91%", "Below target")  # BTS 2017: 92% as the floor
+
+
+def test_a_blood_pressure_band_with_a_floor_names_both_halves(unlocked, canary_store, qtbot):
+    pid = canary_store["canary"]
+    tab = _open(unlocked, qtbot, pid)
+    tab.trend_measure.setCurrentIndex(MEASURES.index("blood pressure"))
+
+    def fill(dialog) -> None:
+        (sys_low, sys_high), (_dia_low, dia_high) = dialog.fields.values()
+        for field, text in ((sys_low, "100"), (sys_high, "140"), (dia_high, "90")):
+            field.clear()
+            qtbot.keyClicks(field, text)
+        dialog.save_button.click()
+
+    seen = _when_modal(fill)
+    tab.target_button.click()
+    assert seen
+    assert tab.band.text() == "Target: systolic 100-140 mmHg, diastolic below 90 mmHg (this patient's own)"
+    bp = next(values for values in _rows(tab) if values[1] == "Blood pressure")
+    assert bp[3] == "Above target"  # 152/94: both halves over the patient's own ceilings

@@ -6,6 +6,7 @@ One row when the pane is wide enough (the tab calls `arrange`); in a narrow pane
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from caredesk.domain.readings import BLOOD_PRESSURE
@@ -61,9 +62,14 @@ class ReadingEntry(QWidget):
             self.grid.removeWidget(w)
         for col, w in enumerate(first):
             self.grid.addWidget(w, 0, col)
-        row, start = (0, len(first)) if wide else (1, 0)
-        for i, w in enumerate(second):
-            self.grid.addWidget(w, row, start + i)
+        if wide:
+            for i, w in enumerate(second):
+                self.grid.addWidget(w, 0, len(first) + i)
+        else:  # the date under the measure, the button beside it: not in the value's column
+            label, day, add = second
+            self.grid.addWidget(label, 1, 0)
+            self.grid.addWidget(day, 1, 1)
+            self.grid.addWidget(add, 1, 2, 1, 3, Qt.AlignmentFlag.AlignLeft)
         for col in range(len(first) + len(second)):
             self.grid.setColumnStretch(col, 1 if col == 3 else 0)  # the value takes the room
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QRect, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -70,7 +70,7 @@ class VitalsTab(QWidget):
 
         # -- entry row ----------------------------------------------------------------
         self.entry = ReadingEntry()
-        self.entry_measure, self.value, self.day = self.entry.measure, self.entry.value, self.entry.day
+        self.value, self.day = self.entry.value, self.entry.day
         self.add_button = self.entry.add_button
         self.message = InlineMessage("Problem with the reading")
         self.value.returnPressed.connect(self.add_reading)
@@ -90,8 +90,8 @@ class VitalsTab(QWidget):
         trend_row.addWidget(self.band, 1)
         trend_row.addWidget(self.target_button)
         self.chart = TrendChart()
-        trend_box = QWidget()
-        tv = QVBoxLayout(trend_box)
+        self.trend_box = trend_box = QWidget()
+        self.trend_layout = tv = QVBoxLayout(trend_box)
         tv.setContentsMargins(0, 0, 0, 0)
         tv.addLayout(trend_row)
         tv.addWidget(self.chart, 1)
@@ -122,16 +122,13 @@ class VitalsTab(QWidget):
         rv.addWidget(self.table, 1)
         rv.addLayout(actions)
 
-        # The chart's line in words wraps to two or three lines in a narrow pane, which its
-        # minimum height leaves out: without room for them it overlapped the date axis.
-        trend_box.setMinimumHeight(self.fontMetrics().height() * 19)
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
         split.addWidget(trend_box)
         split.addWidget(table_box)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        self.table.setMinimumHeight(self.fontMetrics().height() * 7)
+        self.table.setMinimumHeight(self.fontMetrics().height() * 5)
         body = QWidget()
         self.body_layout = lay = QVBoxLayout(body)
         lay.addWidget(self.entry)
@@ -150,6 +147,7 @@ class VitalsTab(QWidget):
         room = event.size().width() - margins.left() - margins.right()
         room -= self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)  # when the page scrolls
         self.entry.arrange(wide=room >= self.entry.wide_width())
+        self._fit_trend()
 
     # -- the ChartTab protocol ----------------------------------------------------------
     def open(self, ws: Workspace, chart: Chart) -> None:
@@ -256,6 +254,19 @@ class VitalsTab(QWidget):
             kind = ObservationKind(measure)
             self.chart.set_series(title, unit, v.series(kind), band=v.bands.get(kind))
         self.band.setText(self._band_text(measure))
+        self._fit_trend()
+
+    def _fit_trend(self) -> None:
+        """Room for the chart at its minimum plus every line its wrapped texts take: a chart
+        squeezed below that drew its date labels over its line in words."""
+        width = self.chart.width() if self.chart.width() > 100 else self.width()
+        fm = self.chart.fontMetrics()
+        flags = int(Qt.TextFlag.TextWordWrap)
+        words = fm.boundingRect(QRect(0, 0, width, 10_000), flags, self.chart.accessibleDescription()).height()
+        band = max(self.band.heightForWidth(max(self.band.width(), 1)), self.target_button.sizeHint().height())
+        spacing = max(self.trend_layout.spacing(), 0)
+        need = band + spacing + self.chart.minimumSizeHint().height() + max(0, words - fm.height())
+        self.trend_box.setMinimumHeight(need + fm.height() // 2)
 
     def _band_text(self, measure: str) -> str:
         kinds = BP_KINDS if measure == BLOOD_PRESSURE else (ObservationKind(measure),)
@@ -264,6 +275,10 @@ class VitalsTab(QWidget):
         if all(p == "none" for p in parts):
             return "No target set"
         if measure == BLOOD_PRESSURE:
+            sys_band, dia_band = (self._vitals.bands.get(k) for k in BP_KINDS)
+            if sys_band and dia_band and sys_band[0] is None and dia_band[0] is None and sys_band[1] and dia_band[1]:
+                # Both ceilings, as the guideline says it: "below 130/80 mmHg".
+                return f"Target: below {sys_band[1]:g}/{dia_band[1]:g} mmHg ({whose})"
             return f"Target: systolic {parts[0]}, diastolic {parts[1]} ({whose})"
         return f"Target: {parts[0]} ({whose})"
 
