@@ -7,11 +7,17 @@ E11 and E11.6 are headings with more specific codes below them, J44.1 lists "Dec
 among its inclusion terms, S72.001A is a 7-character code.
 """
 
+import importlib.metadata
 import importlib.util
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from caredesk import codeset_cache
 from caredesk.domain import icd10
 from caredesk.domain.icd10 import Icd10Code, lookup, normalize, search
 from caredesk.errors import ValidationError
@@ -131,3 +137,193 @@ def test_the_docstring_names_the_release_the_package_ships():
     tabular = [p.name for p in data.glob("icd10c-tabular-*.xml")]
     assert len(tabular) == 1
     assert tabular[0] in (icd10.__doc__ or ""), "a new code set release: update the module docstring"
+
+
+# -- the cache file: built once per release in a child process, read by every later process --------
+
+CHECK_IN_A_NEW_PROCESS = """
+import importlib.machinery, json, sys
+executed = []
+
+class Watch:
+    # Records whether the package's code runs in this process (finding its folder is not importing it).
+    def find_spec(self, name, path=None, target=None):
+        if name != "simple_icd_10_cm":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run = spec.loader.exec_module
+        spec.loader.exec_module = lambda module: (executed.append(name), run(module))
+        return spec
+
+sys.meta_path.insert(0, Watch())
+from caredesk import codeset_cache
+from caredesk.domain import icd10
+found = icd10.lookup("e119")
+print(json.dumps({"package_ran_here": bool(executed), "found": [found.code, found.description]}))
+"""
+E119 = ["E11.9", "Type 2 diabetes mellitus without complications"]
+FROM_THE_CACHE = {"package_ran_here": False, "found": E119}
+BUILT_HERE = {"package_ran_here": True, "found": E119}
+
+
+def _load_in_new_process(cache: Path) -> dict[str, object]:
+    """Look up E11.9 in a fresh interpreter whose cache folder is `cache`; did the package run there?"""
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK_IN_A_NEW_PROCESS],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, codeset_cache.ENV_CACHE_DIR: str(cache)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def _stored_release(path: Path) -> str:
+    return path.read_bytes()[len(codeset_cache.MAGIC) :].split(b"\n", 1)[0].decode()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A cache file made by the child's own command, as the app runs it."""
+    path = tmp_path_factory.mktemp("built") / icd10.CACHE_NAME
+    subprocess.run(
+        [sys.executable, "-m", "caredesk.domain.icd10", codeset_cache.BUILD_FLAG, str(path)],
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
+    return path
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(codeset_cache.ENV_CACHE_DIR, str(folder))
+    return folder
+
+
+def test_the_first_process_has_a_child_build_the_cache_and_the_next_one_only_reads_it(cache):
+    assert _load_in_new_process(cache) == FROM_THE_CACHE  # the child parsed the XML, not this process
+    written = cache / icd10.CACHE_NAME
+    assert _stored_release(written) == icd10._release()
+    assert written.stat().st_size < 4_000_000  # compact: the XML alone is 9.7 MB
+    before = (written.stat().st_mtime_ns, written.read_bytes())
+
+    assert _load_in_new_process(cache) == FROM_THE_CACHE
+    assert (written.stat().st_mtime_ns, written.read_bytes()) == before  # read, not rebuilt
+    assert [p.name for p in cache.iterdir()] == [icd10.CACHE_NAME]  # no temporary file left behind
+
+
+def test_the_release_names_the_packages_version_and_data_files():
+    release = icd10._release()
+    assert f"simple-icd-10-cm {importlib.metadata.version('simple-icd-10-cm')}" in release
+    assert "icd10c-tabular-April-1-2026.xml:" in release
+
+
+# The package's own lines for a few codes ('code<TAB>leaf<TAB>description<TAB>inclusion terms'), out of order.
+LINES = "\n".join(
+    [
+        "J44.1\t1\tChronic obstructive pulmonary disease with (acute) exacerbation\tDecompensated COPD",
+        "E11\t0\tType 2 diabetes mellitus\t",
+        "E11.9\t1\tType 2 diabetes mellitus without complications\t",
+        "I10\t1\tEssential (primary) hypertension\tHigh blood pressure; Hypertension (arterial) (benign)",
+    ]
+)
+
+
+def test_the_index_comes_back_from_its_bytes_as_it_was_built():
+    columns = icd10._columns(LINES)
+    index = icd10._unpack(icd10._pack(columns))
+    assert index == icd10._from_columns(columns)
+    assert index.codes == ["E11", "E11.9", "I10", "J44.1"]
+    assert index.code_at(1) == Icd10Code("E11.9", "Type 2 diabetes mellitus without complications", billable=True)
+    assert (
+        icd10._entry(index.text, index.starts, 0)
+        == "i10 essential (primary) hypertension; high blood pressure; hypertension (arterial) (benign)"
+    )
+
+
+def test_a_cache_cut_short_is_ignored_and_rebuilt(cache, built):
+    cache.mkdir()
+    path = cache / icd10.CACHE_NAME
+    path.write_bytes(built.read_bytes()[: built.stat().st_size // 2])  # as a full disk or a crash could leave it
+    assert _load_in_new_process(cache) == FROM_THE_CACHE
+    assert path.read_bytes() == built.read_bytes()  # whole again
+
+
+def _cached(built: Path, module: str = "caredesk.domain.icd10") -> tuple[icd10._Index, list[str]]:
+    """The index through codeset_cache.cached as icd10 asks for it, with a `make` that is quick (the
+    built file's payload) and says when it ran."""
+    made: list[str] = []
+    payload = codeset_cache.read(built, icd10._release())
+    assert payload is not None
+
+    def make() -> bytes:
+        made.append("made here")
+        return payload
+
+    found = codeset_cache.cached(icd10.CACHE_NAME, icd10._release(), parse=icd10._unpack, make=make, module=module)
+    return found, made
+
+
+def test_a_cache_whose_contents_are_not_an_index_is_rebuilt(cache, built):
+    path = cache / icd10.CACHE_NAME
+    assert codeset_cache.write(path, icd10._release(), bytes(56) + b"not an index")
+    # A child that cannot run (no such module): the index is made here and written.
+    index, made = _cached(built, module="caredesk.domain.no_such_module")
+    assert made == ["made here"]
+    position = index.find("E11.9")
+    assert position is not None and index.code_at(position).description == E119[1]
+    assert path.read_bytes() == built.read_bytes()
+
+
+def test_a_cache_from_another_release_is_rebuilt(cache, built):
+    path = cache / icd10.CACHE_NAME
+    payload = codeset_cache.read(built, icd10._release())
+    assert payload is not None
+    assert codeset_cache.write(path, "icd10 index 1; simple-icd-10-cm 1.4.0; FY2025", payload)
+    assert _load_in_new_process(cache) == FROM_THE_CACHE
+    assert _stored_release(path) == icd10._release()
+
+
+def test_a_frozen_bundle_makes_the_index_itself_and_writes_the_cache(cache, built, monkeypatch):
+    # In a PyInstaller bundle sys.executable is the app, which cannot run `-m caredesk.domain.icd10`.
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    index, made = _cached(built)
+    assert made == ["made here"]  # no child was asked (it would have written the file and made nothing)
+    assert index.find("E11.9") is not None
+    assert (cache / icd10.CACHE_NAME).read_bytes() == built.read_bytes()
+
+
+def test_a_cache_folder_that_cannot_be_written_still_gives_the_code_set(tmp_path):
+    blocker = tmp_path / "a file"
+    blocker.write_text("in the way")
+    # The child fails (no folder can be made there), so the index is built here, as before caches.
+    assert _load_in_new_process(blocker / "cache") == BUILT_HERE
+    assert blocker.read_text() == "in the way"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda p: p[:-1], id="one byte short"),
+        pytest.param(lambda p: p[:8] + b"\xff" * 8 + p[16:], id="sizes that do not add up"),
+        pytest.param(lambda p: b"", id="empty"),
+    ],
+)
+def test_unpack_refuses_what_is_not_a_whole_index(built, damage):
+    payload = codeset_cache.read(built, icd10._release())
+    assert payload is not None
+    with pytest.raises(ValueError):
+        icd10._unpack(damage(payload))
+
+
+def test_a_flipped_bit_in_the_file_is_caught_by_its_checksum(built, tmp_path):
+    data = bytearray(built.read_bytes())
+    data[len(data) // 2] ^= 0x10
+    flipped = tmp_path / "flipped"
+    flipped.write_bytes(bytes(data))
+    assert codeset_cache.read(built, icd10._release()) is not None
+    assert codeset_cache.read(flipped, icd10._release()) is None

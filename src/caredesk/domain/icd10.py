@@ -7,24 +7,33 @@ the `simple-icd-10-cm` package (1.5.0: `icd10c-tabular-April-1-2026.xml`, the ta
 a leaf of the tabular list (no more specific code below it), 7th characters included.
 
 Cost: the package parses the whole tabular list when imported (1.5 s and 175 MB resident on the
-development machine). So it is imported only by the first `lookup`, `search` or `load`, which
-copies it into a compact index (about 30 MB; the process stays ~75 MB larger) and drops the
-package again; that first call takes about 2.4 s, later ones under 5 ms. Call `load()` from a
-worker when a form that takes codes opens, so that no keystroke waits for it. No other module
-should import `simple_icd_10_cm`: its reference would keep the big tree alive.
+development machine). So the first `lookup`, `search` or `load` of a process reads a compact index
+of it (codes, leaf flags, descriptions, inclusion terms: ~3 MB on disk) from the user's cache folder
+(caredesk/codeset_cache.py), about 0.1 s, and the process grows by ~25 MB. The first time, and
+after the package changes, a child process (`python -m caredesk.domain.icd10 --build-cache PATH`)
+builds that file from the package in ~3.5 s, so the app's own process never holds the package; where
+no child can run (a frozen bundle) or it fails, this process builds the index itself and drops the
+package again. Later calls take under 5 ms. Call `load()` from a worker when a form that takes codes
+opens, so that no keystroke waits for it. No other module should import `simple_icd_10_cm`: its
+reference would keep the big tree alive.
 """
 
 from __future__ import annotations
 
 import functools
 import gc
+import importlib.util
+import struct
 import sys
 import threading
 import warnings
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeAlias
 
+from caredesk import codeset_cache
 from caredesk.errors import ValidationError
 
 FIELD = "ICD-10 code"
@@ -110,13 +119,14 @@ def search(text: str, limit: int = 20) -> list[Icd10Code]:
 
 
 def load() -> None:
-    """Build the code index now (about 2.4 s the first time, then nothing); safe from a worker thread."""
+    """Load the code index now (~0.1 s from the cache, ~3.5 s when it is built; then nothing); safe
+    from a worker thread."""
     _index()
 
 
 def _joined(texts: list[str]) -> tuple[str, array[int]]:
     """Many strings as one (newline-separated) and where each starts: a few big objects, not 100,000 small ones."""
-    starts = array("l", [0])
+    starts = array("i", [0])
     for text in texts[:-1]:
         starts.append(starts[-1] + len(text) + 1)
     return "\n".join(texts), starts
@@ -149,6 +159,8 @@ class _Index:
         return Icd10Code(self.codes[position], self.description(position), bool(self.billable[position]))
 
 
+# leaf flags, descriptions, where each starts, search text, where each entry starts, its code's position, the codes
+_Columns: TypeAlias = "tuple[bytes, str, array[int], str, array[int], array[int], str]"  # array[int]: 3.12+ at run time
 _lock = threading.Lock()
 
 
@@ -159,12 +171,13 @@ def _index() -> _Index:
 
 @functools.cache
 def _build() -> _Index:
-    text = _read_package()
-    _drop_package()
-    billable, names, name_starts, search_text, starts, order, all_codes = _columns(text)
-    del text
-    # The only small objects kept (a string per code) are made once the rows are gone, so they fill
-    # fresh memory instead of pinning the half-empty pages the rows leave behind.
+    return codeset_cache.cached(CACHE_NAME, _release(), parse=_unpack, make=_packed_from_package, module=__name__)
+
+
+def _from_columns(columns: _Columns) -> _Index:
+    billable, names, name_starts, search_text, starts, order, all_codes = columns
+    # The only small objects kept (a string per code) are made from one big string, so they fill
+    # fresh memory instead of pinning the half-empty pages that parsing leaves behind.
     codes = all_codes.split("\n")
     by_length: dict[int, list[str]] = {}
     for code, leaf in zip(codes, billable, strict=True):
@@ -173,7 +186,103 @@ def _build() -> _Index:
     return _Index(codes, billable, names, name_starts, by_length, search_text, starts, order)
 
 
-def _columns(text: str) -> tuple[bytes, str, array[int], str, array[int], array[int], str]:
+# -- the cache file ------------------------------------------------------------------------------
+
+CACHE_NAME = "icd10cm.index"
+_FORMAT = 1  # the layout `_pack` writes: bump it whenever _Index or _columns change
+_SIZES = struct.Struct("<7Q")  # the byte length of each of the 7 columns, then the columns
+
+
+def _release() -> str:
+    """What the cache is valid for: our layout, the package's version and data files, this machine's ints.
+
+    Looking at the package's folder does not import it. A package that is missing gives a key no
+    file has, so the build (and its ModuleNotFoundError) happens as it did without a cache.
+    """
+    from importlib import metadata  # ~40 ms to import: only when the index is first needed
+
+    spec = importlib.util.find_spec("simple_icd_10_cm")
+    if spec is None or not spec.submodule_search_locations:
+        return "simple-icd-10-cm missing"
+    try:
+        version = metadata.version("simple-icd-10-cm")
+    except metadata.PackageNotFoundError:  # a frozen bundle may not ship the metadata
+        version = "?"
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    try:
+        files = sorted(f"{p.name}:{p.stat().st_size}" for p in data.iterdir() if p.is_file())
+    except OSError:
+        files = []
+    ints = f"{sys.byteorder} {array('i').itemsize}"
+    return f"icd10 index {_FORMAT}; simple-icd-10-cm {version}; {' '.join(files)}; {ints}"
+
+
+def _pack(columns: _Columns) -> bytes:
+    billable, names, name_starts, search_text, starts, order, all_codes = columns
+    parts = [
+        all_codes.encode(),
+        billable,
+        names.encode(),
+        name_starts.tobytes(),
+        search_text.encode(),
+        starts.tobytes(),
+        order.tobytes(),
+    ]
+    return _SIZES.pack(*(len(p) for p in parts)) + b"".join(parts)
+
+
+def _unpack(payload: bytes) -> _Index:
+    """The index from `_pack`'s bytes; ValueError when they do not hold a consistent one."""
+    if len(payload) < _SIZES.size:
+        raise ValueError("too short")
+    sizes = _SIZES.unpack_from(payload)
+    if _SIZES.size + sum(sizes) != len(payload):
+        raise ValueError("columns do not add up")
+    view, at, parts = memoryview(payload), _SIZES.size, []
+    for size in sizes:
+        parts.append(view[at : at + size])
+        at += size
+    all_codes, billable, names, name_starts, search_text, starts, order = parts
+
+    def ints(raw: memoryview) -> array[int]:
+        numbers = array("i")
+        numbers.frombytes(raw)  # ValueError when not a whole number of ints
+        return numbers
+
+    # str(..., "utf-8") raises UnicodeDecodeError, a ValueError, on bytes that are not text.
+    codes = str(all_codes, "utf-8")
+    columns: _Columns = (
+        bytes(billable),
+        str(names, "utf-8"),
+        ints(name_starts),
+        str(search_text, "utf-8"),
+        ints(starts),
+        ints(order),
+        codes,
+    )
+    count = codes.count("\n") + 1
+    entries = columns[5]
+    if not codes or not count == len(columns[0]) == len(columns[2]) or len(columns[4]) != len(entries):
+        raise ValueError("columns of different lengths")
+    if entries and not 0 <= min(entries) <= max(entries) < count:
+        raise ValueError("search entries point past the codes")
+    return _from_columns(columns)
+
+
+def _packed_from_package() -> bytes:
+    """The index's columns, packed, read from the package (which is dropped again before returning)."""
+    text = _read_package()
+    _drop_package()
+    return _pack(_columns(text))
+
+
+def _build_cache(path: Path) -> None:
+    """The child's work: read the package and write the cache file at `path`."""
+    if not codeset_cache.write(path, _release(), _pack(_columns(_read_package()))):
+        raise SystemExit(f"{codeset_cache.BUILD_FLAG}: not written")
+
+
+def _columns(text: str) -> _Columns:
     """The package's lines as a few big objects: leaf flags, descriptions, the search text, the codes."""
     # Sorted lines are in code order ('E11<TAB>' before 'E11.0'); the tabular list itself puts C4A after C44.
     rows = [line.split("\t") for line in sorted(text.split("\n"))]
@@ -182,7 +291,7 @@ def _columns(text: str) -> tuple[bytes, str, array[int], str, array[int], array[
     # Most general first: the shorter code ('I10' before 'I15.0'), then the shorter description.
     order = sorted((i for i, leaf in enumerate(billable) if leaf), key=lambda i: (len(rows[i][0]), len(rows[i][2]), i))
     search_text, starts = _joined([f"{rows[i][0]} {rows[i][2]}; {rows[i][3]}".casefold() for i in order])
-    return billable, names, name_starts, search_text, starts, array("l", order), "\n".join(row[0] for row in rows)
+    return billable, names, name_starts, search_text, starts, array("i", order), "\n".join(row[0] for row in rows)
 
 
 def _read_package() -> str:
@@ -244,3 +353,9 @@ def _listed(index: _Index, positions: list[int]) -> str:
         return f"{index.codes[p]} {text}"
 
     return ", ".join(one(p) for p in positions)
+
+
+if __name__ == "__main__":  # python -m caredesk.domain.icd10 --build-cache PATH (codeset_cache runs it)
+    if len(sys.argv) != 3 or sys.argv[1] != codeset_cache.BUILD_FLAG:
+        raise SystemExit(f"usage: python -m caredesk.domain.icd10 {codeset_cache.BUILD_FLAG} PATH")
+    _build_cache(Path(sys.argv[2]))
