@@ -125,7 +125,8 @@ def test_set_series_and_paint(benchmark, three_years, chart, measure):
 
 
 def test_show_the_vitals_tab_of_three_years(benchmark, three_years, qapp):
-    """open() then shown: readings (~1,400 rows), bands, targets, the table and the chart."""
+    """open() on a shown tab, then the event loop: the read (~1,400 readings, bands, targets),
+    the table model, the chart of the newest reading's measure, layout and paint."""
     from caredesk.ui.chart.vitals_tab import VitalsTab
     from caredesk.ui.shell.launch import application
 
