@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -73,6 +74,92 @@ def test_importing_the_chart_or_showing_no_readings_does_not_load_pyqtgraph():
         check=True,
     )
     assert out.stdout.strip() == "[]"
+
+
+PRELOAD_IN_A_NEW_PROCESS = """
+import importlib.machinery, json, sys, threading, time
+from datetime import date
+import shiboken6
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from caredesk.ui.common.trend_chart import TrendChart, _Preload, preload
+from caredesk.ui.common.workers import TaskRunner
+
+def qt_types():
+    return {n: len(m.__dict__) for n, m in list(sys.modules.items()) if n.startswith("PySide6.")}
+
+seen = {}
+
+class Watch:
+    # Wraps pyqtgraph's import: which thread ran it, and what Qt made meanwhile.
+    def find_spec(self, name, path=None, target=None):
+        if name != "pyqtgraph":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run = spec.loader.exec_module
+        def exec_module(module):
+            types, wrappers = qt_types(), {id(w) for w in shiboken6.getAllValidWrappers()}
+            run(module)
+            after = qt_types()
+            seen["on_gui_thread"] = threading.current_thread() is threading.main_thread()
+            seen["qt_types_made"] = {n: after[n] - types.get(n, 0) for n in after if after[n] != types.get(n)}
+            seen["qobjects_made"] = sorted(
+                type(w).__name__ for w in shiboken6.getAllValidWrappers() if id(w) not in wrappers and isinstance(w, QObject)
+            )
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, Watch())
+chart = TrendChart()
+preload()
+preload()  # a second chart opened: nothing more
+if "draw at once" in sys.argv:
+    chart.set_series("A1c", "%", [(date(2026, 3, 1), 7.4), (date(2026, 9, 1), 6.8)])
+deadline = time.monotonic() + 60
+while not _Preload.done and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.002)
+chart.set_series("A1c", "%", [(date(2026, 3, 1), 7.4), (date(2026, 9, 1), 6.8)])
+seen["done"] = _Preload.done
+seen["runners"] = len(app.findChildren(TaskRunner))
+seen["drawn"] = chart._plot is not None and len(chart._plot.getPlotItem().listDataItems()) == 1
+print(json.dumps(seen))
+"""
+
+
+def _preload_in_new_process(*args: str) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, "-c", PRELOAD_IN_A_NEW_PROCESS, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr and "QObject" not in out.stderr, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_preload_imports_pyqtgraph_off_the_gui_thread_and_qt_makes_nothing_there():
+    # PySide6 makes its Python types on first use, which is not safe from two threads at once: the GUI
+    # thread makes them all first, so the background import finds them made (and creates no QObject).
+    seen = _preload_in_new_process()
+    assert seen == {
+        "on_gui_thread": False,
+        "qt_types_made": {},
+        "qobjects_made": [],
+        "done": True,
+        "runners": 1,
+        "drawn": True,
+    }
+
+
+def test_a_chart_drawn_before_the_preload_is_done_still_draws():
+    seen = _preload_in_new_process("draw at once")
+    assert seen["done"] and seen["drawn"]
+    assert seen["on_gui_thread"]  # the chart did not wait for the background: it imported pyqtgraph itself
 
 
 def test_the_chart_is_said_in_words_for_screen_readers_and_under_the_picture(qtbot):

@@ -32,7 +32,7 @@ from caredesk.domain.calendar import age_on, us_date
 from caredesk.domain.patients import Chart, Observation, ObservationKind, Status
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.tabs import record_tabs
-from caredesk.ui.common import theme
+from caredesk.ui.common import theme, trend_chart
 from caredesk.ui.common.chart_tab import ChartTab
 from caredesk.ui.common.forms import InlineMessage, heading, info_label
 
@@ -233,6 +233,7 @@ class ChartView(QWidget):
         self.fill(chart, today)
         self.tabs.setCurrentIndex(0)
         self.pages.setCurrentIndex(1)
+        trend_chart.preload()  # Vitals & labs' plotting library, in the background before that tab is shown
 
     def fill(self, chart: Chart, today: date) -> None:
         """The header and the Summary tab (again after a change: the tab shown stays)."""

@@ -10,25 +10,32 @@ chart ('12 readings from 01/05/2024 to 11/20/2026; latest 142/88 mmHg on 11/20/2
 90–130 mmHg'). Without readings it says 'No readings yet'.
 
 pyqtgraph (with numpy, ~0.4-0.75 s to import) is imported when the first chart with readings
-is drawn, never when this module is imported: the app's start does not pay for it. The chart
+is drawn, never when this module is imported: the app's start does not pay for it. `preload()`
+(called when a chart opens a patient) imports it in the background beforehand, so that the first
+Vitals & labs tab shows without that freeze. The chart
 takes no mouse input (no zoom, pan or context menu), so nobody gets lost in it. Colours come
 from the widget's palette and the app's theme, and follow a palette change.
 """
 
 from __future__ import annotations
 
+import importlib
+import logging
 import math
-from collections.abc import Sequence
+import sys
+import time
+from collections.abc import Iterator, Sequence
 from datetime import date
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from caredesk.domain.calendar import us_date
 from caredesk.ui.common import theme
+from caredesk.ui.common.workers import TaskRunner
 
 Points = Sequence[tuple[date, float]]
 Band = tuple[float | None, float | None]
@@ -38,6 +45,105 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _DAY_STEPS = (1, 2, 7, 14)  # days between ticks, while the readings span at most a quarter
 _MONTH_STEPS = (1, 2, 3, 6)
 _YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100)
+
+log = logging.getLogger(__name__)
+
+
+# -- pyqtgraph imported before the first chart ----------------------------------------------
+
+# The Qt modules pyqtgraph imports (QtSvg and QtTest only where present: the bundle leaves them out).
+_QT_MODULES = (
+    "PySide6.QtCore",
+    "PySide6.QtGui",
+    "PySide6.QtWidgets",
+    "PySide6.QtOpenGL",
+    "PySide6.QtOpenGLWidgets",
+    "PySide6.QtSvg",
+    "PySide6.QtTest",
+)
+_SLICE_S = 0.008  # GUI-thread work per event-loop turn while getting Qt's types ready
+
+
+class _Preload:
+    """Where the preload is: `runner` once started (once per process); `numpy` and `qt` once each
+    part is ready; `done` once pyqtgraph is imported in the background (or that failed)."""
+
+    runner: TaskRunner | None = None
+    numpy = False
+    qt = False
+    done = False
+
+
+def preload() -> None:
+    """Import numpy and pyqtgraph in the background (once per process; later calls do nothing), so the
+    first chart with readings draws without the ~0.5 s import on the GUI thread. Call it on the GUI
+    thread once a patient's chart is open; a chart drawn before it is done waits for the rest.
+
+    How, and why so: the imports run as TaskRunner jobs, which hold Python's automatic garbage
+    collection meanwhile (a collection in a worker thread may destroy a Qt widget there and crash).
+    numpy (no Qt in it) is imported at once. PySide6 creates most of its Python types on first use,
+    and that creation is not safe from two threads at once (shiboken's lazy type creation calls back
+    into Python, so a thread switch can land in the middle of it). So the GUI thread first makes
+    every type of the Qt modules pyqtgraph uses, a few milliseconds per event-loop turn, and only then
+    does a job import pyqtgraph, which creates no QObject and no Qt type while it is imported
+    (tests/ui/test_trend_chart.py checks both).
+    """
+    app = QCoreApplication.instance()
+    if app is None or _Preload.runner is not None or "pyqtgraph" in sys.modules:
+        return
+    _Preload.runner = TaskRunner(app)
+    _Preload.runner.run(_import_numpy, lambda _none: _part_ready("numpy"), _failed)
+    _make_qt_types(_qt_type_steps())
+
+
+def _import_numpy() -> None:
+    import numpy  # noqa: F401  # ~0.2 s
+
+
+def _import_pyqtgraph() -> None:
+    import pyqtgraph  # type: ignore[import-untyped]  # noqa: F401  # ~0.2-0.4 s once numpy and Qt's types are there
+
+
+def _part_ready(part: str) -> None:
+    setattr(_Preload, part, True)
+    if _Preload.numpy and _Preload.qt and _Preload.runner is not None:
+        _Preload.runner.run(_import_pyqtgraph, _finished, _failed)
+
+
+def _finished(_none: object = None) -> None:
+    _Preload.done = True
+
+
+def _failed(exc: BaseException) -> None:
+    # The first chart imports it again on the GUI thread, where a failure shows.
+    log.warning("preloading the trend charts' pyqtgraph failed: %s", type(exc).__name__)
+    _finished()
+
+
+def _qt_type_steps() -> Iterator[None]:
+    """One step per Qt module imported and per name looked up in it (which creates the type if needed)."""
+    for name in _QT_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        yield
+        for attr in dir(module):
+            try:
+                getattr(module, attr)
+            except Exception:  # a name PySide6 lists but cannot make: pyqtgraph will not need it
+                continue
+            yield
+
+
+def _make_qt_types(steps: Iterator[None]) -> None:
+    """Run `steps` on the GUI thread for about 8 ms, then again at the next event-loop turn, until done."""
+    deadline = time.perf_counter() + _SLICE_S
+    for _ in steps:
+        if time.perf_counter() > deadline:
+            QTimer.singleShot(0, lambda: _make_qt_types(steps))
+            return
+    _part_ready("qt")
 
 
 def number(value: float) -> str:
@@ -181,7 +287,7 @@ class TrendChart(QWidget):
     # -- drawing -------------------------------------------------------------------------------
 
     def _make_plot(self) -> Any:
-        import pyqtgraph as pg  # type: ignore[import-untyped]  # ~0.5 s with numpy: only when a chart is drawn
+        import pyqtgraph as pg  # ~0.5 s with numpy, unless preload() did it: only when a chart is drawn
 
         plot = pg.PlotWidget(enableMenu=False)
         plot.setAntialiasing(True)
