@@ -5,6 +5,8 @@ Each line names a real attribute of a real class. Keep it to the groups below: a
 that nothing calls, stores or tests is dead code and should be deleted, not listed.
 """
 
+from PySide6.QtWidgets import QStyleOptionComboBox
+
 from caredesk.clock import FixedClock
 from caredesk.domain.billing import BillingCode
 from caredesk.domain.careplan import CarePlanContent, GivenMethod
@@ -21,6 +23,7 @@ from caredesk.ui.careplan.commands import ContentCommand
 from caredesk.ui.careplan.fields import PlanUndoKeys
 from caredesk.ui.chart.patient_table import PatientFilterProxy
 from caredesk.ui.chart.tab_parts import ButtonRow
+from caredesk.ui.common.dates import DateField
 from caredesk.ui.month.table_model import MonthFilterProxy
 from caredesk.ui.queue.delegates import ChipDelegate, MinutesBarDelegate, TwoLineDelegate
 from caredesk.ui.queue.table_model import QueueFilterProxy
@@ -79,6 +82,10 @@ ButtonRow.itemAt
 ButtonRow.takeAt
 ButtonRow.expandingDirections
 ButtonRow.hasHeightForWidth
+DateField.validate
+DateField.dateTimeFromText
+QStyleOptionComboBox.editable  # a style option's fields are read by the style
+QStyleOptionComboBox.subControls
 
 # The page contract WorkspaceView relies on, written down as a Protocol.
 Page

@@ -11,6 +11,7 @@ from caredesk.domain.contacts import Outcome
 from caredesk.domain.queue import ReasonKind
 from caredesk.ui.queue.page import QueuePage
 from tests.ui.conftest import CANARY_FAMILY, CANARY_GIVEN, CANARY_MRN, FakeSeconds
+from tests.ui.test_call_drafts import answer_call_question
 from tests.ui.test_patients_and_lock import visible_texts
 
 
@@ -119,7 +120,9 @@ def test_lock_stops_the_timer_and_clears_queue_and_panel(unlocked, canary_store,
     page.start_call()
     page.panel.note.setPlainText(f"{CANARY_GIVEN} feels better")
     assert page.panel.timer.running
+    answer_call_question(qtbot, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)  # Ctrl+L asks: keep as draft
     unlocked.lock()
+    assert unlocked.workspace is None
     assert not page.panel.timer.started and not page.panel.ticker.isActive()
     assert page.model.rowCount() == 0 and page.proxy.rowCount() == 0
     assert page.panel.patient_id is None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from caredesk.domain.queue import ReasonKind
 from caredesk.services.call_queue import CallQueue
 from caredesk.ui.queue.page import QueuePage
 from caredesk.ui.queue.table_model import PATIENT, WHY, QueueFilter, ReasonsRole
 from tests.ui.conftest import FakeSeconds
+from tests.ui.test_call_drafts import answer_call_question
 
 
 def queue(window) -> QueuePage:
@@ -73,15 +75,20 @@ def test_j_k_and_arrows_move_the_selection_and_the_panel_follows(demo_unlocked, 
     assert page.panel.patient_id == page.proxy.patient_id(0)
 
 
-def test_enter_opens_the_patient_in_the_call_panel(demo_unlocked, qtbot):
+def test_enter_opens_the_patient_and_space_then_starts_the_timer(demo_unlocked, qtbot):
+    """README: Enter opens the patient in the call panel, Space starts the call timer."""
     page = queue(demo_unlocked)
+    page.panel.set_timer_clock(FakeSeconds())
     demo_unlocked.activateWindow()
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_J)
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert page.panel.patient_id == page.proxy.patient_id(1)
     assert page.panel.header.name.text()
-    qtbot.waitUntil(page.panel.note.hasFocus)
+    qtbot.waitUntil(page.panel.start_button.hasFocus)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    assert page.panel.timer.running
+    qtbot.waitUntil(page.panel.note.hasFocus)  # what is typed next is the call's note
 
 
 def test_space_starts_the_timer_and_the_label_ticks(demo_unlocked, qtbot):
@@ -121,18 +128,25 @@ def test_pause_and_stop_put_whole_minutes_in_the_form(demo_unlocked):
 
 
 def test_the_timer_stays_with_its_patient(demo_unlocked, qtbot):
+    """Moving to another row while the timer runs asks first; Cancel keeps the call, and the
+    highlighted row stays the call's patient (it showed another patient's row)."""
     page = queue(demo_unlocked)
     first = page.proxy.patient_id(0)
     page.panel.set_timer_clock(FakeSeconds())
+    demo_unlocked.activateWindow()
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_Space)
+    questions = answer_call_question(qtbot, Qt.Key.Key_Escape)
     qtbot.keyClick(page.table, Qt.Key.Key_J)
-    assert page.panel.patient_id == first
-    assert page.notice.isVisible() and "Save or stop" in page.notice.text()
+    assert current_row(page) == 0  # at once, before the question is even shown
+    qtbot.waitUntil(lambda: questions == ["The call with " + page.panel.header.full_name + " is not saved."])
+    assert page.panel.patient_id == first and page.panel.timer.running
+    assert current_row(page) == 0
     page.panel.stop()
-    assert not page.notice.isVisible()
-    qtbot.keyClick(page.table, Qt.Key.Key_Return)  # now the selected patient opens
-    assert page.panel.patient_id == page.proxy.patient_id(1)
+    page.panel.discard_call()
+    qtbot.keyClick(page.table, Qt.Key.Key_J)  # nothing left to lose: no question
+    assert page.panel.patient_id == page.proxy.patient_id(1) and current_row(page) == 1
+    assert len(questions) == 1
 
 
 def test_patient_cell_shows_name_and_mrn(demo_unlocked):

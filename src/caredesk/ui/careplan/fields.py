@@ -7,14 +7,12 @@ into an undoable command. Filling a field from the content never reports a chang
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QKeyCombination, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -26,29 +24,16 @@ from PySide6.QtWidgets import (
 
 from caredesk.domain.careplan import SECTION_LABELS, TEXT_FIELDS, CarePlanContent, GoalStatus, Owner
 from caredesk.ui.careplan.commands import Path
-from caredesk.ui.common.forms import combo, heading
+from caredesk.ui.common.forms import DateField, combo, heading
 
-_NOT_SET = QDate(2000, 1, 1)
 _CTRL_SHIFT_Z = QKeyCombination(Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_Z)
 
 
-class OptionalDate(QDateEdit):
-    """A date that may be empty: the minimum date stands for "not set" (Qt's special value)."""
+class OptionalDate(DateField):
+    """A date that may be empty ("Not set"): typed MM/DD/YYYY or picked with F4 / Alt+Down."""
 
     def __init__(self, name: str):
-        super().__init__()
-        self.setAccessibleName(name)
-        self.setCalendarPopup(True)
-        self.setDisplayFormat("MM/dd/yyyy")
-        self.setMinimumDate(_NOT_SET)
-        self.setSpecialValueText("Not set")
-
-    def value(self) -> date | None:
-        d = self.date()
-        return None if d == _NOT_SET else date(d.year(), d.month(), d.day())
-
-    def set_value(self, day: date | None) -> None:
-        self.setDate(_NOT_SET if day is None else QDate(day.year, day.month, day.day))
+        super().__init__(name, optional=True)
 
 
 class PlanUndoKeys(QObject):

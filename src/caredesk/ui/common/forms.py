@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeySequence, QShortcutEvent
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QWidget
 
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.ui.common import theme
+from caredesk.ui.common.dates import DateField as DateField  # forms import both from here
+from caredesk.ui.common.dates import qdate as qdate
 
 
 def user_message(exc: CareDeskError) -> str:
@@ -81,6 +84,36 @@ def button(text: str, accessible: str | None = None, *, primary: bool = False, l
     return b
 
 
+class KeyButton(QPushButton):
+    """A button whose Alt+letter (or other shortcut) clicks it at once and leaves the focus
+    where it was.
+
+    A plain QPushButton's mnemonic animates a click 100 ms later and, when checkable, takes
+    the focus: what was typed next went to the button instead of the note, and a Ctrl+S in
+    those 100 ms saved the form without the choice.
+    """
+
+    def __init__(self, text: str, accessible: str | None = None, *, shortcut: str | None = None):
+        super().__init__(text)
+        self.setAccessibleName(accessible or text.replace("&", ""))
+        self.setAutoDefault(False)
+        if shortcut:
+            self.set_key(shortcut)
+
+    def set_key(self, keys: str) -> None:
+        """A shortcut that is not the text's mnemonic (set it again after setText)."""
+        self.setShortcut(QKeySequence(keys))
+        tip = self.toolTip().split(" (")[0] if self.toolTip() else self.accessibleName()
+        self.setToolTip(f"{tip} ({QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)})")
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.Shortcut and isinstance(e, QShortcutEvent) and not e.isAmbiguous():
+            if self.isEnabled():
+                self.click()
+            return True
+        return super().event(e)
+
+
 def heading(text: str, role: str = "title") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
@@ -118,21 +151,17 @@ def dialog_buttons(
     return buttons
 
 
-def date_edit(name: str, value: date | None = None) -> QDateEdit:
-    """A US-format date field with a calendar popup and a name for screen readers."""
-    field = QDateEdit()
-    field.setAccessibleName(name)
-    field.setCalendarPopup(True)
-    field.setDisplayFormat("MM/dd/yyyy")
-    if value is not None:
-        field.setDate(qdate(value))
-    return field
-
-
-def qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
+def date_edit(name: str, value: date | None = None, *, optional: bool = False) -> DateField:
+    """A US-format date field (typed MM/DD/YYYY or picked with F4 / Alt+Down) named for screen readers."""
+    return DateField(name, value, optional=optional)
 
 
 def picked_date(field: QDateEdit) -> date:
+    """The field's date; ValidationError naming the field while its typed text is not a date."""
+    if isinstance(field, DateField):
+        day = field.checked_value()
+        if day is None:
+            raise ValidationError(field.accessibleName(), "is required")
+        return day
     d = field.date()
     return date(d.year(), d.month(), d.day())

@@ -1,7 +1,10 @@
 """A compact chart header for the call panel: who, how to reach them, programs, consent, risk.
 
 Shorter than the chart's own header: during a call the nurse needs the phone number
-and the call window at a glance, and the form below must stay on screen.
+and the call window at a glance, and the form below must stay on screen. Its height
+is the same for every patient (the name is one line, elided with the whole name in its
+tooltip; phones and programs have two lines each), so the timer and the form never move
+when another patient is opened.
 """
 
 from __future__ import annotations
@@ -9,7 +12,8 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from caredesk.domain.calendar import age_on, us_date
 from caredesk.domain.patients import Chart
@@ -34,6 +38,49 @@ def consent_line(chart: Chart, today: date) -> str:
     return " · ".join(parts) or "No active program"
 
 
+class ElidedLabel(QLabel):
+    """One line; a text too long for it ends in "…" and is whole in the tooltip."""
+
+    def __init__(self, name: str, role: str):
+        super().__init__()
+        self.setAccessibleName(name)
+        theme.set_role(self, role)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    @property
+    def full_text(self) -> str:
+        return self._full
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self.setAccessibleDescription(text)
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width) if width > 0 else ""
+        self.setText(shown or self._full)
+
+    def clear(self) -> None:
+        self._full = ""
+        self.setToolTip("")
+        self.setAccessibleDescription("")
+        super().clear()
+
+
+def _lines(label: QLabel, n: int) -> None:
+    """Reserve n lines for a wrapping label, so one line or two take the same room."""
+    label.setMinimumHeight(label.fontMetrics().lineSpacing() * n)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+
 class CallHeader(QFrame):
     open_chart = Signal(int)  # the patient id: "show the full chart"
 
@@ -45,7 +92,7 @@ class CallHeader(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(m, int(0.7 * m), m, int(0.7 * m))
         lay.setSpacing(m // 4)
-        self.name = info_label("Patient name", "title")
+        self.name = ElidedLabel("Patient name", "title")
         self.risk = QLabel()
         self.risk.setAccessibleName("Risk tier")
         self.chart_button = button("Open full &chart", "Open the full chart", link=True)
@@ -61,13 +108,15 @@ class CallHeader(QFrame):
         self.programs = info_label("Programs and consent")
         for label in (self.identity, self.phones, self.call_window, self.programs):
             lay.addWidget(label)
+        _lines(self.phones, 2)
+        _lines(self.programs, 2)
         lay.addWidget(self.chart_button, 0, Qt.AlignmentFlag.AlignLeft)
 
     def show_chart(self, chart: Chart, today: date) -> None:
         p = chart.patient
         self.patient_id = p.id
         preferred = f' "{p.preferred_name}"' if p.preferred_name and p.preferred_name != p.given_name else ""
-        self.name.setText(f"{p.family_name}, {p.given_name}{preferred}")
+        self.name.set_full_text(f"{p.family_name}, {p.given_name}{preferred}")
         self.identity.setText(f"Age {age_on(p.birth_date, today)} · DOB {us_date(p.birth_date)} · MRN {p.mrn}")
         self.phones.setText(
             "☎ " + "  ·  ".join(f"{ph.number} ({ph.kind})" for ph in p.phones) if p.phones else "No phone on file"
@@ -79,6 +128,11 @@ class CallHeader(QFrame):
         self.risk.setText(f"{p.risk_tier.value.capitalize()} risk")
         theme.set_risk(self.risk, p.risk_tier.value)
         self.risk.show()
+
+    @property
+    def full_name(self) -> str:
+        """The name as shown, never elided."""
+        return self.name.full_text
 
     def clear(self) -> None:
         self.patient_id = None

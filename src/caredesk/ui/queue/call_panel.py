@@ -1,77 +1,61 @@
 """Working a call: the patient's header, a running timer and the call form.
 
 Saving calls `log_contact` once (contact + minutes + what follows, one transaction).
-The timer belongs to the patient it was started for: while it runs the panel keeps
-that patient (the queue page does not switch it), so minutes never land on the
-wrong chart.
+The timer belongs to the patient it was started for: while it runs, or while the form
+holds anything not saved, the panel keeps that patient (the queue page asks first), so
+minutes never land on the wrong chart and no call is dropped. A call put aside is a
+draft in the store (services.call_drafts); opening the patient again brings it back.
+The timing (a Stop keeps the time so far: Start counts on) is call_clock's.
 """
 
 from __future__ import annotations
 
-import time
+import itertools
+import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QFormLayout,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QSpinBox,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from caredesk.domain.billing import main_program
-from caredesk.domain.calendar import Month
+from caredesk.domain.call_draft import CallDraft
 from caredesk.domain.contacts import Outcome
 from caredesk.domain.patients import Chart, Program
 from caredesk.domain.timelog import CallTimer
 from caredesk.errors import CareDeskError, ValidationError
+from caredesk.services import call_drafts
 from caredesk.services import patients as patient_records
 from caredesk.services.calls import CallLogged, log_contact
 from caredesk.services.workspace import Workspace
-from caredesk.ui.common.forms import InlineMessage, button, date_edit, heading, picked_date, qdate, user_message
+from caredesk.ui.common.forms import InlineMessage, KeyButton, button, heading, user_message
+from caredesk.ui.queue.call_clock import CallClock
+from caredesk.ui.queue.call_drafting import draft_time, fill_form, form_draft, same_call
+from caredesk.ui.queue.call_form import CallForm
 from caredesk.ui.queue.call_header import CallHeader
-from caredesk.ui.queue.time_dialog import LogTimeDialog
-from caredesk.ui.queue.timer_display import TimerDisplay, clock_text
+from caredesk.ui.queue.time_dialog import LogTimeDialog, open_log_time
+from caredesk.ui.queue.timer_display import TimerDisplay
+
+log = logging.getLogger(__name__)
 
 PLACEHOLDER = "Select a patient in the queue to work the call."
 LONG_CALL_MINUTES = 60
-# Alt+letter picks an outcome: the one-key attempt log of SPEC §1.3.
-OUTCOME_LABELS = (
-    (Outcome.REACHED, "&Reached"),
-    (Outcome.VOICEMAIL, "&Voicemail"),
-    (Outcome.NO_ANSWER, "&No answer"),
-    (Outcome.WRONG_NUMBER, "&Wrong number"),
-    (Outcome.DECLINED, "&Declined"),
-)
 
 
 class CallPanel(QWidget):
     saved = Signal(object)  # CallLogged
     timer_changed = Signal(bool)  # True while a timer is started (running or paused)
+    drafts_changed = Signal(int)  # a patient's draft was kept or dropped
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName("Call panel")
         self.workspace: Workspace | None = None
-        self._clock: Callable[[], float] = time.monotonic
-        self.timer = CallTimer(clock=self._clock, now=self._now)
+        self.clock = CallClock(self._now, self)
+        self.clock.ticked.connect(self.tick)
+        self.clock.started_changed.connect(self.timer_changed.emit)
         self._minutes_edited = False
         self._setting_minutes = False
-        self._stopped_seconds: float | None = None  # shown after Stop until the form resets
-        self.ticker = QTimer(self)
-        self.ticker.setInterval(1000)
-        self.ticker.timeout.connect(self.tick)
+        self._kept: CallDraft | None = None  # the form as last kept or restored as a draft
 
         self.pages = QStackedWidget()
         placeholder = heading(PLACEHOLDER, "muted")
@@ -88,77 +72,27 @@ class CallPanel(QWidget):
         self.start_button = self.timer_display.start_button
         self.pause_button = self.timer_display.pause_button
         self.stop_button = self.timer_display.stop_button
-        self.start_button.clicked.connect(self.start)
+        self.start_button.clicked.connect(self._start_clicked)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.stop_button.clicked.connect(self.stop)
         cv.addWidget(self.timer_display)
-        self.long_warning = InlineMessage("Timer warning")
-        cv.addWidget(self.long_warning)
-        cv.addLayout(self._build_form())
-        cv.addStretch(1)
-        self.pages.addWidget(content)
-        outer = QVBoxLayout(self)
-        # A little room on the right: the outcome buttons' borders touched the window edge.
-        outer.setContentsMargins(0, 0, self.fontMetrics().height() // 2, 0)
-        outer.addWidget(self.pages)
-        self.clear()
 
-    # -- building --------------------------------------------------------------
-    def _build_form(self) -> QVBoxLayout:
-        self.outcomes = QButtonGroup(self)  # exclusive
-        # Three a row: five side by side made the panel crowd the queue at 1280 px.
-        outcome_row = QGridLayout()
-        outcome_row.setSpacing(self.fontMetrics().height() // 4)
-        self.outcome_buttons: dict[Outcome, QPushButton] = {}
-        for i, (outcome, label) in enumerate(OUTCOME_LABELS):
-            b = button(label, f"Outcome {outcome.value}")
-            b.setCheckable(True)
-            b.setAutoDefault(False)
-            b.setProperty("segment", True)
-            self.outcomes.addButton(b)
-            self.outcome_buttons[outcome] = b
-            outcome_row.addWidget(b, i // 3, i % 3)
-
-        self.note = QPlainTextEdit()
-        self.note.setAccessibleName("Note")
-        self.note.setPlaceholderText("What was discussed, what was agreed")
-        self.note.setTabChangesFocus(True)
-        self.note.setFixedHeight(self.fontMetrics().height() * 5)
-        self.minutes = QSpinBox()
-        self.minutes.setRange(0, 600)
-        self.minutes.setSuffix(" min")
-        self.minutes.setMinimumWidth(self.fontMetrics().averageCharWidth() * 12)
-        self.minutes.setAccessibleName("Minutes")
-        self.minutes.setToolTip("Filled from the timer; change it if the call was timed elsewhere")
+        self.form = CallForm(self._today)
+        f = self.form  # the panel's names for the form's fields (the queue and tests use them)
+        self.outcomes, self.outcome_buttons, self.note = f.outcomes, f.outcome_buttons, f.note
+        self.minutes, self.program = f.minutes, f.program
+        self.follow_up_check, self.follow_up = f.follow_up_check, f.follow_up
         self.minutes.valueChanged.connect(self._minutes_typed)
-        self.program = QComboBox()
-        self.program.setAccessibleName("Program")
-        self.follow_up_check = QCheckBox("Set &follow-up")
-        self.follow_up_check.setAccessibleName("Set follow-up")
-        self.follow_up = date_edit("Follow-up date")
-        self.follow_up.setEnabled(False)
-        self.follow_up_check.toggled.connect(self.follow_up.setEnabled)
-        follow_row = QHBoxLayout()
-        follow_row.addWidget(self.follow_up_check)
-        follow_row.addWidget(self.follow_up)
-        follow_row.addStretch(1)
-        numbers = QHBoxLayout()
-        numbers.addWidget(self.minutes)
-        program_label = QLabel("Pro&gram")
-        program_label.setBuddy(self.program)
-        numbers.addSpacing(self.fontMetrics().height())
-        numbers.addWidget(program_label)
-        numbers.addWidget(self.program, 1)
+        cv.addWidget(self.form)
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        minutes_label = QLabel("&Minutes")
-        minutes_label.setBuddy(self.minutes)
-        form.addRow("Outcome", outcome_row)
-        form.addRow("N&ote", self.note)
-        form.addRow(minutes_label, numbers)
-        form.addRow("", follow_row)
+        # Messages appear beside the buttons and below them, never above a control,
+        # so nothing moves under the cursor when one appears (it did for the timer warning).
         self.message = InlineMessage("Call form message")
+        self.follow_up.refused.connect(self.message.show_error)
+        self.discard_draft_button = KeyButton("Discard draft", "Discard the restored draft")
+        self.discard_draft_button.setToolTip("Forget the draft kept for this patient and empty the form")
+        self.discard_draft_button.clicked.connect(self.discard_draft)
+        self.discard_draft_button.hide()
         self.save_button = button("Save call", "Save call", primary=True)
         self.save_button.setToolTip("Save the contact and its minutes (Ctrl+S or Ctrl+Enter)")
         self.save_button.clicked.connect(self.save)
@@ -168,13 +102,29 @@ class CallPanel(QWidget):
         self.time_button.clicked.connect(self.log_other_time)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
-        buttons.addStretch(0)
-        buttons.addWidget(self.time_button, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
-        buttons.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
-        lay = QVBoxLayout()
-        lay.addLayout(form)
-        lay.addLayout(buttons)
-        return lay
+        top_right = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight
+        for b in (self.discard_draft_button, self.time_button, self.save_button):
+            buttons.addWidget(b, 0, top_right)
+        cv.addLayout(buttons)
+        self.long_warning = InlineMessage("Timer warning")
+        cv.addWidget(self.long_warning)
+        cv.addStretch(1)
+        self.pages.addWidget(content)
+        outer = QVBoxLayout(self)
+        # A little room on the right: the outcome buttons' borders touched the window edge.
+        outer.setContentsMargins(0, 0, self.fontMetrics().height() // 2, 0)
+        outer.addWidget(self.pages)
+        self._tab_order()
+        self.clear()
+
+    def _tab_order(self) -> None:
+        """Header, timer, the form's own order, then the buttons under it."""
+        for chain in (
+            (self.header.chart_button, self.start_button, self.pause_button, self.stop_button, self.form.first()),
+            (self.form.last(), self.discard_draft_button, self.time_button, self.save_button),
+        ):
+            for a, b in itertools.pairwise(chain):
+                QWidget.setTabOrder(a, b)
 
     def log_other_time(self) -> LogTimeDialog | None:
         """Open the time dialog for the shown patient; on save, say so (the dialog tells the hub)."""
@@ -183,17 +133,15 @@ class CallPanel(QWidget):
             return None
         # Qt hands str-based enums back as plain str: convert.
         programs = [Program(d) for i in range(self.program.count()) if (d := self.program.itemData(i))]
-        main = Program(self.program.currentData()) if self.program.currentData() else None
-        dialog = LogTimeDialog(self.workspace, pid, self.header.name.text(), programs, main, self)
-
-        def done(result: int) -> None:
-            if result == QDialog.DialogCode.Accepted and dialog.saved is not None:
-                entry = dialog.saved
-                self.message.show_info(f"Logged {entry.minutes} min of {entry.activity.value}.")
-
-        dialog.finished.connect(done)
-        dialog.open()
-        return dialog
+        return open_log_time(
+            self.workspace,
+            pid,
+            self.header.full_name,
+            programs,
+            self.current_program(),
+            self,
+            lambda entry: self.message.show_info(f"Logged {entry.minutes} min of {entry.activity.value}."),
+        )
 
     # -- patient ---------------------------------------------------------------
     @property
@@ -201,29 +149,57 @@ class CallPanel(QWidget):
         return self.header.patient_id
 
     @property
+    def timer(self) -> CallTimer:
+        return self.clock.timer
+
+    @property
+    def ticker(self) -> QTimer:
+        return self.clock.ticker
+
+    @property
     def busy(self) -> bool:
         """A timer is started for the shown patient: the panel must not switch."""
         return self.timer.started
+
+    @property
+    def unsaved(self) -> bool:
+        """The form holds a call that is neither saved nor kept as a draft as it stands."""
+        if self.patient_id is None:
+            return False
+        if self.timer.started:
+            return True
+        draft = self.draft()
+        if draft is None:
+            return False
+        if self._kept is None:
+            return not draft.empty
+        return not same_call(draft, self._kept)
 
     def set_workspace(self, workspace: Workspace | None) -> None:
         self.workspace = workspace
 
     def set_timer_clock(self, clock: Callable[[], float]) -> None:
         """Tests inject a fake monotonic clock (only while no timer runs)."""
-        if not self.timer.started:
-            self._clock = clock
-            self.timer = CallTimer(clock=clock, now=self._now)
+        self.clock.set_monotonic(clock)
 
     def _now(self) -> datetime:
         # The workspace clock, so a started_at agrees with the contact's time in tests too.
         return self.workspace.clock.now() if self.workspace is not None else datetime.now(UTC)
 
+    def _today(self) -> date:
+        return self.workspace.today() if self.workspace is not None else date.today()
+
     def show_patient(self, patient_id: int) -> bool:
-        """Open the patient (an audited chart view); False if the panel is busy or it failed."""
-        if self.workspace is None or self.busy:
+        """Open the patient (an audited chart view) and bring back their draft, if any.
+
+        False if it failed, or while the form holds an unsaved call for someone else
+        (the queue page asks about that call first)."""
+        if self.workspace is None:
             return False
         if patient_id == self.patient_id:
             return True
+        if self.unsaved:
+            return False
         try:
             chart = patient_records.open_chart(self.workspace, patient_id)
         except CareDeskError as exc:
@@ -238,107 +214,135 @@ class CallPanel(QWidget):
         assert self.workspace is not None
         today = self.workspace.today()
         self.header.show_chart(chart, today)
-        self.program.clear()
-        active = chart.active_enrollments(today)
-        for program in dict.fromkeys(e.program for e in active):
-            self.program.addItem(program.value, program)
-        main = main_program(chart.enrollments, Month.of(today))
-        if main is not None and self.program.findData(main) >= 0:
-            self.program.setCurrentIndex(self.program.findData(main))
-        self.program.setEnabled(self.program.count() > 0)
-        if self.program.count() == 0:
-            self.program.addItem("No active program", None)
+        self.form.set_programs(chart, today)
         self.reset_form()
         self.pages.setCurrentIndex(1)
+        self._restore_draft()
 
     def reset_form(self) -> None:
-        self.outcomes.setExclusive(False)
-        for b in self.outcome_buttons.values():
-            b.setChecked(False)
-        self.outcomes.setExclusive(True)
-        self.note.clear()
+        self.form.reset()
         self._set_minutes(0)
         self._minutes_edited = False
-        self.follow_up_check.setChecked(False)
-        if self.workspace is not None:
-            self.follow_up.setDate(qdate(self.workspace.today() + timedelta(days=7)))
         self.message.clear()
-        self._stopped_seconds = None
-        self._show_timer()
+        self.discard_draft_button.hide()
+        self._kept = None
+        self.clock.reset()
 
     def clear(self) -> None:
-        """On lock: stop the timer and empty every widget that held patient data."""
-        self.ticker.stop()
-        was = self.timer.started
-        self.timer = CallTimer(clock=self._clock, now=self._now)
+        """On lock: keep an unsaved call as a draft (nobody was asked: an idle lock), stop the
+        timer and empty every widget that held patient data."""
+        if self.unsaved and self.workspace is not None and self.workspace.is_open:
+            self.keep_draft()
         self.header.clear()
         self.program.clear()
         self.reset_form()
         self.pages.setCurrentIndex(0)
-        if was:
-            self.timer_changed.emit(False)
+
+    # -- drafts ------------------------------------------------------------------
+    def draft(self) -> CallDraft | None:
+        """The form as a draft of the shown patient's call (None without a patient)."""
+        return form_draft(self)
+
+    def keep_draft(self) -> bool:
+        """Put the call aside as the patient's draft (a running timer stops, its time kept).
+        False, with the store's message, if it could not be kept."""
+        ws = self.workspace
+        if self.timer.started:
+            self.stop()
+        draft = self.draft()
+        if ws is None or draft is None:
+            return False
+        try:
+            call_drafts.save(ws, draft)
+        except (CareDeskError, ValueError) as exc:
+            log.warning("a call draft could not be kept: %s", type(exc).__name__)
+            self.message.show_error(user_message(exc) if isinstance(exc, CareDeskError) else str(exc))
+            return False
+        self._kept = None if draft.empty else draft
+        self.drafts_changed.emit(draft.patient_id)
+        return True
+
+    def discard_call(self) -> None:
+        """Drop the call being worked, and the patient's kept draft with it."""
+        pid = self.patient_id
+        self.reset_form()
+        if pid is not None:
+            self._drop_draft(pid)
+
+    def discard_draft(self) -> None:
+        """The Discard draft button: empty form, no draft kept."""
+        self.discard_call()
+        self.message.show_info("Draft discarded.")
+        self.note.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _drop_draft(self, patient_id: int) -> None:
+        if self.workspace is None:
+            return
+        try:
+            call_drafts.discard(self.workspace, patient_id)
+        except CareDeskError as exc:
+            log.warning("a call draft could not be dropped: %s", type(exc).__name__)
+            return
+        self.drafts_changed.emit(patient_id)
+
+    def _restore_draft(self) -> None:
+        ws, pid = self.workspace, self.patient_id
+        if ws is None or pid is None:
+            return
+        try:
+            draft = call_drafts.load(ws, pid)
+        except CareDeskError as exc:
+            self.message.show_error(user_message(exc))
+            return
+        if draft is None:
+            return
+        fill_form(self, draft)
+        self._kept = self.draft()
+        self.message.show_info(f"Draft from {draft_time(draft, ws)} restored.")
+        self.discard_draft_button.show()
 
     # -- timer -----------------------------------------------------------------
+    @property
+    def elapsed_seconds(self) -> float:
+        return self.clock.elapsed_seconds
+
+    def _start_clicked(self) -> None:
+        self.start()
+        self.note.setFocus(Qt.FocusReason.OtherFocusReason)  # the call is on: what is typed is its note
+
     def start(self) -> None:
         """Start (or resume) the timer for the shown patient."""
-        if self.patient_id is None:
-            return
-        if self.timer.paused:
-            self.timer.resume()
-        elif not self.timer.started:
-            self.timer.start()
-            self._stopped_seconds = None
-            self.timer_changed.emit(True)
-        self.ticker.start()
-        self._show_timer()
+        if self.patient_id is not None:
+            self.clock.start()
 
     def toggle_pause(self) -> None:
-        if self.timer.running:
-            self.timer.pause()
-            self.ticker.stop()
-        elif self.timer.paused:
-            self.timer.resume()
-            self.ticker.start()
-        self._show_timer()
+        self.clock.toggle_pause()
 
     def stop(self) -> None:
-        """Stop the timer; its whole minutes go into the field unless the nurse typed some."""
-        if not self.timer.started:
-            return
-        self._stopped_seconds = self.timer.elapsed_seconds
-        minutes = self.timer.stop()
-        self.ticker.stop()
-        if not self._minutes_edited:
-            self._set_minutes(minutes)
-        self._show_timer()
-        self.timer_changed.emit(False)
+        """Stop the timer; the call's whole minutes go into the field unless the nurse typed some."""
+        self.clock.stop()
 
     def tick(self) -> None:
-        if self.timer.running and not self._minutes_edited:
-            self._set_minutes(self.timer.minutes)
+        if not self._minutes_edited and (self.timer.started or self.clock.carried):
+            self._set_minutes(self.clock.minutes)
         self._show_timer()
 
     def _show_timer(self) -> None:
-        t = self.timer
-        seconds = t.elapsed_seconds if t.started or self._stopped_seconds is None else self._stopped_seconds
-        self.time_label.setText(clock_text(seconds))
-        self.time_label.setAccessibleDescription(f"{int(seconds // 60)} minutes timed")
-        if t.started:
-            self.state_label.setText("Running" if t.running else "Paused")
-        elif self._stopped_seconds is not None:
-            self.state_label.setText(f"Stopped · {int(seconds // 60)} min")
-        else:
-            self.state_label.setText("Not started")
-        has_patient = self.patient_id is not None
-        self.start_button.setEnabled(has_patient and not t.running)
-        self.start_button.setText("Resume" if t.paused else "Start")
-        self.pause_button.setEnabled(t.started)
-        self.pause_button.setText("&Resume" if t.paused else "&Pause")
-        self.stop_button.setEnabled(t.started)
-        if t.started and t.too_long(LONG_CALL_MINUTES):
-            self.long_warning.show_warning(f"Timer running for {t.minutes} min — still on the call?")
+        seconds = self.elapsed_seconds
+        self.timer_display.show_state(self.timer, seconds, has_patient=self.patient_id is not None)
+        if self.timer.started and seconds >= LONG_CALL_MINUTES * 60:
+            self.long_warning.show_warning(f"Timer running for {int(seconds // 60)} min — still on the call?")
         else:
             self.long_warning.clear()
+
+    @property
+    def minutes_edited(self) -> bool:
+        """The minutes were typed, not taken from the timer (the timer no longer changes them)."""
+        return self._minutes_edited
+
+    def set_minutes(self, value: int, *, edited: bool = False) -> None:
+        self._set_minutes(value)
+        self._minutes_edited = edited
 
     def _set_minutes(self, value: int) -> None:
         self._setting_minutes = True
@@ -353,10 +357,14 @@ class CallPanel(QWidget):
 
     # -- saving ----------------------------------------------------------------
     def outcome(self) -> Outcome | None:
-        return next((o for o, b in self.outcome_buttons.items() if b.isChecked()), None)
+        return self.form.outcome()
 
     def set_outcome(self, outcome: Outcome) -> None:
-        self.outcome_buttons[outcome].setChecked(True)
+        self.form.set_outcome(outcome)
+
+    def current_program(self) -> Program | None:
+        data = self.program.currentData()
+        return Program(data) if data else None  # Qt hands str-based enums back as plain str
 
     def save(self) -> CallLogged | None:
         """Log the call in one transaction; a refused field is named inline and nothing is stored."""
@@ -364,29 +372,25 @@ class CallPanel(QWidget):
         if ws is None or pid is None:
             return None
         if self.timer.running and not self._minutes_edited:
-            self._set_minutes(self.timer.minutes)
+            self._set_minutes(self.clock.minutes)
         try:
             outcome = self.outcome()
             if outcome is None:
                 raise ValidationError("outcome", "must be chosen (reached, voicemail, no answer, ...)")
-            follow_up = picked_date(self.follow_up) if self.follow_up_check.isChecked() else None
             result = log_contact(
                 ws,
                 pid,
                 outcome=outcome,
                 minutes=self.minutes.value(),
-                program=self.program.currentData(),
+                program=self.current_program(),
                 note=self.note.toPlainText().strip(),
-                follow_up=follow_up,
-                started_at=self.timer.started_at,
+                follow_up=self.form.follow_up_date(),
+                started_at=self.clock.first_start,
             )
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
             return None
-        if self.timer.started:
-            self.timer.stop()
-            self.ticker.stop()
-            self.timer_changed.emit(False)
         self.reset_form()
+        self._drop_draft(pid)
         self.saved.emit(result)
         return result

@@ -1,26 +1,31 @@
 """Today's queue, the home screen: whom to call and why, beside the call panel.
 
-Keyboard-first: Up/Down or j/k move, Enter opens the patient in the call panel,
-Space starts the call timer, Ctrl+S or Ctrl+Enter saves the call. After a save only
-that patient is re-read (CallQueue.refresh) and the selection moves to the patient
-who followed them.
+Keyboard-first: Up/Down or j/k move, Enter opens the patient in the call panel (the
+focus goes to Start), Space starts the call timer (the focus goes to the note), V or N
+logs a voicemail or no answer in one key, Ctrl+S or Ctrl+Enter saves the call, Esc in
+the panel goes back to the queue. After a save only that patient is re-read
+(CallQueue.refresh) and the selection moves to the patient who followed them.
+
+A call that is not saved is never dropped: moving to another row asks Save / Keep as
+draft / Discard / Cancel first, and until it is answered the highlighted row stays the
+call's patient.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHeaderView,
     QLabel,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from caredesk.domain.contacts import Outcome
 from caredesk.errors import CareDeskError
+from caredesk.services import call_drafts
 from caredesk.services.call_queue import CallQueue, QueueRow
 from caredesk.services.calls import CallLogged
 from caredesk.services.changes import Changes
@@ -28,22 +33,16 @@ from caredesk.services.workspace import Workspace
 from caredesk.ui.common import theme
 from caredesk.ui.common.forms import InlineMessage, user_message
 from caredesk.ui.common.hub import hub, publish
-from caredesk.ui.common.tables import row_table, segments
+from caredesk.ui.common.tables import segments
 from caredesk.ui.common.workers import BackgroundRead
 from caredesk.ui.queue.call_panel import CallPanel
-from caredesk.ui.queue.delegates import ChipDelegate, MinutesBarDelegate, TwoLineDelegate
-from caredesk.ui.queue.queue_view import QueueTable
+from caredesk.ui.queue.queue_view import PanelSplitter, QueueTable
 from caredesk.ui.queue.table_model import (
-    DUE,
-    MINUTES,
-    PATIENT,
-    PHONE,
-    RANK,
-    WHY,
     QueueFilter,
     QueueFilterProxy,
     QueueTableModel,
 )
+from caredesk.ui.queue.unsaved_call import SWITCH, CallChoice, ask_about_call
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +62,8 @@ class QueuePage(QWidget):
         self.reader = BackgroundRead(self)  # today's queue, built in the background
         hub().changed.connect(self._changed)
         self._syncing = False  # True while code, not the user, moves the current row
+        self._stay_after_save = False  # a save answered a question: the caller decides what follows
+        self._switch_pending: int | None = None  # a row the user moved to, waiting for the question
         self.model = QueueTableModel(self)
         self.proxy = QueueFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -73,38 +74,22 @@ class QueuePage(QWidget):
         filter_row, self.filter_buttons = segments(self, QueueFilter, self.set_filter)
         self.notice = InlineMessage("Queue message")
 
-        self.table = row_table(QueueTable(), "Call queue", self.proxy)
-        self.table.setMouseTracking(True)
-        self.table.verticalHeader().hide()
-        m = self.fontMetrics()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(int(m.height() * 3.2))
-        self._delegates = {
-            PATIENT: TwoLineDelegate(self.table),
-            WHY: ChipDelegate(self.table),
-            MINUTES: MinutesBarDelegate(self.table),
-            DUE: TwoLineDelegate(self.table, strong=False),
-            PHONE: TwoLineDelegate(self.table, strong=False),
-        }
-        for column, delegate in self._delegates.items():
-            self.table.setItemDelegateForColumn(column, delegate)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(WHY, QHeaderView.ResizeMode.Stretch)
-        for column, chars in ((RANK, 4), (PATIENT, 22), (MINUTES, 14), (DUE, 15), (PHONE, 17)):
-            header.resizeSection(column, m.averageCharWidth() * chars)
-        header.setMinimumSectionSize(m.averageCharWidth() * 4)
+        self.table = QueueTable(self.proxy)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.clicked.connect(lambda _i: self.open_selected(focus=False))
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.open_requested.connect(self.open_selected)
         self.table.start_requested.connect(self.start_call)
+        self.table.attempt_requested.connect(self.log_attempt)
 
         self.panel = CallPanel()
         self.panel.saved.connect(self._saved)
         self.panel.timer_changed.connect(self._timer_changed)
         self.panel.header.open_chart.connect(self.open_patient)
+        self.panel.drafts_changed.connect(self._draft_kept_or_dropped)
+        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.panel)
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        back.activated.connect(lambda: self.table.setFocus(Qt.FocusReason.ShortcutFocusReason))
         for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(self.panel.save)
@@ -117,16 +102,9 @@ class QueuePage(QWidget):
         lv.addLayout(filter_row)
         lv.addWidget(self.notice)
         lv.addWidget(self.table, 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.panel)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self._user_sized = False
-        self.splitter.splitterMoved.connect(self._splitter_moved)
+        self.splitter = PanelSplitter(left, self.panel)
         layout = QVBoxLayout(self)
-        pad = m.height() // 2
+        pad = self.fontMetrics().height() // 2
         layout.setContentsMargins(pad, pad, pad, pad)
         layout.addWidget(self.splitter)
 
@@ -156,6 +134,7 @@ class QueuePage(QWidget):
         if pending and self.queue is not None:
             rows = self.queue.refresh(pending)
         self._set_rows(rows)
+        self._read_drafts()
         restore = self.reader.take_selection()
         if not (restore is not None and self.select_patient(restore)) and self.proxy.rowCount():
             self.table.select_row(0)
@@ -190,13 +169,9 @@ class QueuePage(QWidget):
         self._syncing = True
         try:
             self.proxy.set_filter(which)
-            row = self.proxy.proxy_row(self.panel.patient_id)
-            if row is not None:
-                self.table.select_row(row)
-            else:
-                self.table.selectionModel().clear()
         finally:
             self._syncing = False
+        self._select_quietly(self.panel.patient_id)
 
     def select_patient(self, patient_id: int) -> bool:
         row = self.proxy.proxy_row(patient_id)
@@ -210,39 +185,122 @@ class QueuePage(QWidget):
         return self.proxy.patient_id(index.row()) if index.isValid() else None
 
     def open_selected(self, focus: bool = True) -> None:
+        """Show the selected patient; with focus, the cursor goes where Space starts the timer."""
         pid = self.selected_id()
         if pid is None or not self._show(pid):
             return
         if focus:
-            self.panel.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            panel = self.panel
+            (panel.start_button if panel.start_button.isEnabled() else panel.note).setFocus(
+                Qt.FocusReason.OtherFocusReason
+            )
 
     def start_call(self) -> None:
+        """Start the timer for the selected patient; what is typed next is the call's note."""
         pid = self.selected_id()
         if pid is None or not self._show(pid):
             return
         self.panel.start()
+        self.panel.note.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def log_attempt(self, outcome: Outcome) -> None:
+        """One key for an unanswered attempt: logged with what the form holds, next patient up."""
+        pid = self.selected_id()
+        if pid is None or not self._show(pid):
+            return
+        self.panel.set_outcome(outcome)
+        self.panel.save()
+
+    def settle_call(self, action: str) -> bool:
+        """Before the call panel's patient goes away by the user's choice (`action`, as the
+        question names it): ask about an unsaved call. True once the panel is free: the call
+        saved, kept as a draft or discarded; False if cancelled or saving was refused."""
+        panel = self.panel
+        if not panel.unsaved:
+            return True
+        choice = ask_about_call(self, panel.header.full_name, action)
+        if self.workspace is None or panel.patient_id is None:
+            return False  # locked while asking (idle time): the call was kept as a draft
+        if choice is CallChoice.SAVE:
+            self._stay_after_save = True
+            try:
+                return panel.save() is not None
+            finally:
+                self._stay_after_save = False
+        if choice is CallChoice.DRAFT:
+            return panel.keep_draft()
+        if choice is CallChoice.DISCARD:
+            panel.discard_call()
+            return True
+        return False
 
     def _show(self, pid: int) -> bool:
-        """Open pid in the panel unless a timer runs for someone else (then say so)."""
-        if self.panel.busy and pid != self.panel.patient_id:
-            self.notice.show_warning(
-                "A call timer is running for the patient in the call panel. Save or stop that call to open another patient."
-            )
-            return False
+        """Open pid in the panel; an unsaved call for another patient is asked about first."""
         if self.panel.patient_id == pid:
             self.notice.clear()
             return True
+        if self.panel.unsaved:
+            return self._switch_to(pid)
         ok = self.panel.show_patient(pid)
         if ok:
             self.notice.clear()
         return ok
 
+    def _switch_to(self, pid: int) -> bool:
+        if not self.settle_call(SWITCH):
+            self._select_quietly(self.panel.patient_id)
+            return False
+        ok = self.panel.show_patient(pid)
+        self._select_quietly(pid if ok else self.panel.patient_id)
+        if ok:
+            self.notice.clear()
+        return ok
+
+    def _select_quietly(self, pid: int | None) -> None:
+        """Highlight pid's row (or none) without opening anyone."""
+        self._syncing = True
+        try:
+            row = self.proxy.proxy_row(pid)
+            if row is not None:
+                self.table.select_row(row)
+            else:
+                self.table.selectionModel().clear()
+        finally:
+            self._syncing = False
+
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._syncing or not current.isValid():
             return
         pid = self.proxy.patient_id(current.row())
-        if pid is not None:
+        if pid is None or pid == self.panel.patient_id:
+            return
+        if not self.panel.unsaved:
             self._show(pid)
+            return
+        # The row stays the call's patient until the question is answered (asked once the
+        # selection change is over, not inside it).
+        self._select_quietly(self.panel.patient_id)
+        if self._switch_pending is None:
+            QTimer.singleShot(0, self, self._answer_pending_switch)
+        self._switch_pending = pid
+
+    def _answer_pending_switch(self) -> None:
+        pid, self._switch_pending = self._switch_pending, None
+        if pid is None or self.workspace is None or self.proxy.proxy_row(pid) is None:
+            return
+        if self._switch_to(pid):
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _draft_kept_or_dropped(self, _pid: int) -> None:
+        self._read_drafts()
+
+    def _read_drafts(self) -> None:
+        if self.workspace is None:
+            return
+        try:
+            self.model.set_drafts(call_drafts.patients_with_drafts(self.workspace))
+        except CareDeskError as exc:
+            log.warning("call drafts could not be read: %s", type(exc).__name__)
 
     def _timer_changed(self, running: bool) -> None:
         if not running:
@@ -257,7 +315,7 @@ class QueuePage(QWidget):
             publish(result.changes, self)
             return
         pid = next(iter(result.patient_ids))
-        following = self._following(pid)
+        following = self.proxy.following(pid)
         try:
             rows = self.queue.refresh(result.patient_ids)
         except CareDeskError as exc:
@@ -265,12 +323,16 @@ class QueuePage(QWidget):
             return
         publish(result.changes, self)
         self._set_rows(rows)
+        if self._stay_after_save:  # saved before a switch, a lock or quitting: that goes on
+            self._select_quietly(self.panel.patient_id)
+            self.notice.show_info(self._saved_text(result))
+            return
         target = next((p for p in following if self.proxy.proxy_row(p) is not None), None)
         if target is not None:
             self.select_patient(target)
         elif self.proxy.rowCount():
             self.table.select_row(0)
-        self.notice.show_info(self._saved_text(result))
+        self.notice.show_info(self._saved_text(result))  # after the next patient is up (that clears it)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _changed(self, changes: Changes, source: object) -> None:
@@ -284,14 +346,7 @@ class QueuePage(QWidget):
             self.notice.show_error(user_message(exc))
             return
         self._set_rows(rows)
-
-    def _following(self, pid: int) -> list[int]:
-        """Patients after pid in the shown order, then the ones before it (nearest first)."""
-        ids = [self.proxy.patient_id(r) for r in range(self.proxy.rowCount())]
-        if pid not in ids:
-            return [i for i in ids if i is not None]
-        at = ids.index(pid)
-        return [i for i in ids[at + 1 :] + ids[:at][::-1] if i is not None]
+        self._select_quietly(self.panel.patient_id)
 
     @staticmethod
     def _saved_text(result: CallLogged) -> str:
@@ -312,29 +367,6 @@ class QueuePage(QWidget):
         finally:
             self._syncing = False
         self._update_counts()
-
-    # -- layout ----------------------------------------------------------------
-    def _splitter_moved(self, *_args: object) -> None:
-        self._user_sized = True
-
-    def _split(self) -> None:
-        """The panel gets about a third (at least what its form needs); the queue the rest.
-        Stops once the user drags the splitter."""
-        if self._user_sized:
-            return
-        total = self.splitter.width() - self.splitter.handleWidth()
-        panel = max(
-            self.panel.minimumSizeHint().width(), min(total * 34 // 100, self.fontMetrics().averageCharWidth() * 62)
-        )
-        self.splitter.setSizes([max(total - panel, 1), panel])
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._split()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._split()
 
     def _update_counts(self) -> None:
         for which, b in self.filter_buttons.items():

@@ -91,6 +91,7 @@ class QueueTableModel(RowsModel):
         self._rows: list[QueueRow] = []
         self._kinds: list[frozenset[ReasonKind]] = []
         self._dues: list[date | None] = []
+        self._drafts: frozenset[int] = frozenset()  # patients with a call kept as a draft
         self._today = date.today()
 
     def set_rows(self, rows: Iterable[QueueRow], today: date) -> None:
@@ -101,10 +102,17 @@ class QueueTableModel(RowsModel):
         self._dues = [shown_due(row) for row in self._rows]
         self.endResetModel()
 
+    def set_drafts(self, patient_ids: frozenset[int]) -> None:
+        """Mark the patients whose call was kept as a draft (under their MRN)."""
+        if patient_ids != self._drafts:
+            self._drafts = patient_ids
+            if self._rows:
+                self.dataChanged.emit(self.index(0, PATIENT), self.index(len(self._rows) - 1, PATIENT))
+
     def clear(self) -> None:
         """On lock: every row leaves the model."""
         self.beginResetModel()
-        self._rows, self._kinds, self._dues = [], [], []
+        self._rows, self._kinds, self._dues, self._drafts = [], [], [], frozenset()
         self.endResetModel()
 
     # -- access ----------------------------------------------------------------
@@ -149,7 +157,7 @@ class QueueTableModel(RowsModel):
         if role == MinutesRole and col == MINUTES:
             return (e.minutes, e.threshold)
         if role == SecondLineRole and col == PATIENT:
-            return f"MRN {p.mrn}"
+            return f"MRN {p.mrn} · call draft" if q.patient_id in self._drafts else f"MRN {p.mrn}"
         if role == SecondLineRole and col == DUE:
             return due_note(due, self._today)
         if role == SecondLineRole and col == PHONE:
@@ -227,3 +235,11 @@ class QueueFilterProxy(FilterProxy[QueueTableModel]):
             return None
         index = self.mapFromSource(self.source().index(src, 0))
         return index.row() if index.isValid() else None
+
+    def following(self, patient_id: int) -> list[int]:
+        """Patients after this one in the shown order, then the ones before it (nearest first)."""
+        ids = [self.patient_id(r) for r in range(self.rowCount())]
+        if patient_id not in ids:
+            return [i for i in ids if i is not None]
+        at = ids.index(patient_id)
+        return [i for i in ids[at + 1 :] + ids[:at][::-1] if i is not None]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
+from collections.abc import Callable
+
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -21,7 +21,7 @@ from caredesk.domain.patients import Program
 from caredesk.errors import CareDeskError
 from caredesk.services.calls import log_time
 from caredesk.services.workspace import Workspace
-from caredesk.ui.common.forms import InlineMessage, heading, picked_date, user_message
+from caredesk.ui.common.forms import InlineMessage, date_edit, heading, picked_date, qdate, user_message
 from caredesk.ui.common.hub import publish
 
 # A call's minutes are logged with the call itself; this dialog is for everything else.
@@ -46,11 +46,9 @@ class LogTimeDialog(QDialog):
         self.setAccessibleName("Log time")
 
         today = workspace.today()
-        self.day = QDateEdit(QDate(today.year, today.month, today.day))
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("MM/dd/yyyy")
-        self.day.setMaximumDate(QDate(today.year, today.month, today.day))
-        self.day.setAccessibleName("Date")
+        self.day = date_edit("Date", today)
+        self.day.setMaximumDate(qdate(today))
+        self.day.refused.connect(self._refused)
         self.minutes = QSpinBox()
         self.minutes.setRange(0, 600)
         self.minutes.setSuffix(" min")
@@ -95,6 +93,9 @@ class LogTimeDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
+    def _refused(self, message: str) -> None:
+        self.message.show_error(message)
+
     def submit(self) -> None:
         try:
             logged = log_time(
@@ -113,3 +114,24 @@ class LogTimeDialog(QDialog):
         self.saved = logged.value
         publish(logged.changes)
         self.accept()
+
+
+def open_log_time(
+    workspace: Workspace,
+    patient_id: int,
+    name: str,
+    programs: list[Program],
+    main: Program | None,
+    parent: QWidget,
+    logged: Callable[[TimeEntry], None],
+) -> LogTimeDialog:
+    """Open the dialog (window-modal); `logged` hears of the entry once it is saved."""
+    dialog = LogTimeDialog(workspace, patient_id, name, programs, main, parent)
+
+    def done(result: int) -> None:
+        if result == QDialog.DialogCode.Accepted and dialog.saved is not None:
+            logged(dialog.saved)
+
+    dialog.finished.connect(done)
+    dialog.open()
+    return dialog

@@ -4,6 +4,9 @@ Locking follows KeePassXC's DatabaseWidget::lock(): guard re-entry, close child 
 remember the selection (ids, in memory only), drop patient data from every widget,
 close the store, show the unlock panel. After the next unlock of the same store the
 selection comes back.
+
+An unsaved call is never dropped (SPEC §5): Ctrl+L, leaving the demo and quitting ask
+Save / Keep as draft / Discard / Cancel; an idle lock keeps it as a draft without asking.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from caredesk.services.workspace import Workspace
 from caredesk.ui.careplan.editor import CarePlanEditor
 from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.queue.page import QueuePage
+from caredesk.ui.queue.unsaved_call import LEAVE_DEMO, LOCK, QUIT
 from caredesk.ui.shell.inactivity import InactivityTimer
 from caredesk.ui.shell.practice_dialog import PracticeDialog
 from caredesk.ui.shell.settings import AppSettings, SettingsDialog
@@ -87,8 +91,14 @@ class MainWindow(QMainWindow):
         self.practice_action = QAction("&Practice details…", self)
         self.practice_action.triggered.connect(self.open_practice_details)
         self.practice_action.setEnabled(False)
+        # The demo is left for the real store from the menu, not only by knowing Ctrl+L.
+        self.own_store_action = QAction("&Open my store…", self)
+        self.own_store_action.setToolTip("Close the demo panel and unlock (or create) your own store")
+        self.own_store_action.triggered.connect(self.leave_demo)
+        self.own_store_action.setVisible(False)
         file_menu.addAction(self.add_patient_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.own_store_action)
         file_menu.addAction(self.lock_action)
         file_menu.addSeparator()
         file_menu.addAction(self.due_plans_action)
@@ -178,6 +188,7 @@ class MainWindow(QMainWindow):
         self.due_plans_action.setEnabled(True)
         self.practice_action.setEnabled(True)
         self.add_patient_action.setEnabled(True)
+        self.own_store_action.setVisible(is_demo)
         self.setWindowTitle(DEMO_TITLE if is_demo else TITLE)
         self.idle.start()
         log.info("workspace opened")
@@ -185,9 +196,35 @@ class MainWindow(QMainWindow):
     def _show_workspace(self) -> None:
         if self.workspace is not None:
             self.stack.setCurrentWidget(self.view)
+            # The page's list, not the Sections list (where Space, Enter and Ctrl+S did nothing).
+            page = self.view.stack.currentWidget()
+            target = getattr(page, "table", None)
+            if isinstance(target, QWidget):
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
             log.info("workspace shown")
 
+    def _settle_call(self, action: str) -> bool:
+        """Ask about an unsaved call before `action`; True when it may go ahead."""
+        if self.workspace is None:
+            return True
+        return self.view.page(QueuePage).settle_call(action)
+
     def lock(self) -> None:
+        """Ctrl+L: ask about an unsaved call, then lock (Cancel keeps the window open)."""
+        if self._locking or self.workspace is None or not self._settle_call(LOCK):
+            return
+        self._lock_now()
+
+    def leave_demo(self) -> None:
+        """File > Open my store…: lock the demo panel and show the unlock (or create) page;
+        a key remembered in the keyring opens the store at once."""
+        if not self.is_demo or self._locking or not self._settle_call(LEAVE_DEMO):
+            return
+        self._lock_now()
+        self.unlock_panel.start(try_keyring=True)
+
+    def _lock_now(self) -> None:
+        """Lock without asking: an unsaved call becomes a draft as the call panel clears."""
         if self._locking or self.workspace is None:
             return
         self._locking = True
@@ -218,7 +255,7 @@ class MainWindow(QMainWindow):
             self.idle.start()
             return
         log.info("locking after idle time")
-        self.lock()
+        self._lock_now()
 
     def _show_locked(self) -> None:
         self.is_demo = False
@@ -226,6 +263,7 @@ class MainWindow(QMainWindow):
         self.due_plans_action.setEnabled(False)
         self.practice_action.setEnabled(False)
         self.add_patient_action.setEnabled(False)
+        self.own_store_action.setVisible(False)
         self.stack.setCurrentWidget(self.unlock_panel)
         self.setWindowTitle(TITLE)
 
@@ -264,6 +302,9 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed and not self._settle_call(QUIT):
+            event.ignore()  # Cancel, or the call could not be saved: the window stays
+            return
         self.shutdown()
         super().closeEvent(event)
 
@@ -272,7 +313,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
-        self.lock()
+        self._lock_now()
         self.unlock_panel.shutdown()
         QThreadPool.globalInstance().waitForDone()
         self.settings.save_window(self.saveGeometry(), self.saveState())

@@ -1,0 +1,236 @@
+"""The date field every form uses: US MM/DD/YYYY, typed freely or picked from a calendar.
+
+Qt's QDateEdit edits a date section by section: typing "1/5/2027" over a selected date
+did nothing, Tab stepped through month, day and year, no key opened the calendar and
+Alt+Down stepped the month back. DateField keeps QDateEdit's API (date(), setDate(),
+dateChanged, arrows to step a section) and adds:
+- typing: M/D/YYYY, MM/DD/YYYY or MMDDYYYY over the selection or into an empty field;
+  a typed text that is no date is refused with `refused(message)` (the form names it);
+- F4 or Alt+Down opens the calendar (as on Windows), near today when the field is empty;
+- Tab and Shift+Tab leave the field (Left/Right and "/" move between its parts);
+- optional fields: "Not set" is the empty value (`value()` is None).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from PySide6.QtCore import QDate, QDateTime, QEvent, QPoint, QPointF, Qt, QTime, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QValidator
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QDateEdit,
+    QStyle,
+    QStyleOptionComboBox,
+    QToolTip,
+    QWidget,
+)
+
+from caredesk.errors import ValidationError
+
+_NOT_SET = QDate(2000, 1, 1)  # the minimum date of an optional field stands for "not set"
+_SLASHED = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
+_DIGITS = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")
+_PARTIAL = re.compile(r"^\s*(\d{0,8}|\d{1,2}\s*/\s*\d{0,2}(\s*/\s*\d{0,4})?)\s*$")
+FORMAT_HINT = "MM/DD/YYYY"
+
+
+def parse_us_date(text: str) -> date | None:
+    """'1/5/2027', '01/05/2027' or '01052027' -> date(2027, 1, 5); None if it is no date."""
+    m = _SLASHED.match(text) or _DIGITS.match(text)
+    if m is None:
+        return None
+    month, day, year = (int(g) for g in m.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def pydate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
+class DateCalendar(QCalendarWidget):
+    """The popup's calendar, big enough for six week rows at any scaling (it cut the last one)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setGridVisible(False)
+        self.setFirstDayOfWeek(Qt.DayOfWeek.Sunday)  # US calendars start on Sunday
+        self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        for name, text in (
+            ("qt_calendar_calendarview", "Days of the month"),
+            ("qt_calendar_prevmonth", "Previous month"),
+            ("qt_calendar_nextmonth", "Next month"),
+            ("qt_calendar_monthbutton", "Month"),
+            ("qt_calendar_yearbutton", "Year"),
+            ("qt_calendar_yearedit", "Year"),
+        ):
+            part = self.findChild(QWidget, name)
+            if part is not None:  # Qt's own parts: named for screen readers too
+                part.setAccessibleName(text)
+        m = self.fontMetrics()
+        # Seven day columns of "Wed" with padding; a navigation bar, a header row and six weeks.
+        self.setMinimumSize(m.horizontalAdvance("Wed") * 7 + m.height() * 6, m.height() * 17)
+
+
+class DateField(QDateEdit):
+    """A US-format date with a calendar popup; see the module docstring for the keys."""
+
+    refused = Signal(str)  # a typed text that is not a date, as a sentence naming the field
+
+    def __init__(self, name: str, value: date | None = None, *, optional: bool = False):
+        self.optional = optional  # set first: Qt calls validate() while the field is built
+        super().__init__()
+        self.setAccessibleName(name)
+        self.setDisplayFormat("MM/dd/yyyy")
+        self.setCalendarPopup(True)
+        self.setCalendarWidget(DateCalendar())
+        self.setToolTip(f"Type {FORMAT_HINT}, or press F4 (Alt+Down) for the calendar")
+        self.near: date | None = None  # where the calendar opens when the field is empty (default: today)
+        if optional:
+            self.setMinimumDate(_NOT_SET)
+            self.setSpecialValueText("Not set")
+            self.setDate(_NOT_SET)
+        if value is not None:
+            self.setDate(qdate(value))
+
+    # -- values ------------------------------------------------------------------
+    def value(self) -> date | None:
+        """The date shown; None while an optional field is not set."""
+        d = self.date()
+        return None if self.optional and d == _NOT_SET else pydate(d)
+
+    def set_value(self, day: date | None) -> None:
+        self.setDate(_NOT_SET if day is None and self.optional else qdate(day or date.today()))
+
+    def checked_value(self) -> date | None:
+        """value(), or ValidationError naming the field while its text is not a date
+        (a save pressed in the middle of typing must not take the old date)."""
+        text = self.text()
+        if self._is_empty_text(text) or parse_us_date(text) is not None:
+            if not self._is_empty_text(text) and not self._in_range(parse_us_date(text)):
+                raise ValidationError(self.accessibleName(), self._range_text())
+            return self.value()
+        raise ValidationError(self.accessibleName(), f"must be a date as {FORMAT_HINT}")
+
+    # -- typing ----------------------------------------------------------------
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        if self._is_empty_text(text):
+            return QValidator.State.Acceptable, text, pos
+        day = parse_us_date(text)
+        if day is not None:
+            state = QValidator.State.Acceptable if self._in_range(day) else QValidator.State.Intermediate
+            return state, text, pos
+        if _PARTIAL.match(text):
+            return QValidator.State.Intermediate, text, pos
+        return QValidator.State.Invalid, text, pos
+
+    def dateTimeFromText(self, text: str) -> QDateTime:
+        day = parse_us_date(text)
+        if day is None or not self._in_range(day):
+            return QDateTime(self.minimumDate() if self._is_empty_text(text) else self.date(), QTime(0, 0))
+        return QDateTime(qdate(day), QTime(0, 0))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if (key == Qt.Key.Key_F4 and not mods) or (key == Qt.Key.Key_Down and mods == Qt.KeyboardModifier.AltModifier):
+            self.open_calendar()
+            return
+        if key == Qt.Key.Key_Up and mods == Qt.KeyboardModifier.AltModifier:
+            return  # Alt+Up closes a calendar on Windows; never step the date
+        text = event.text()
+        if text and (text.isdigit() or text == "/") and not mods & ~Qt.KeyboardModifier.ShiftModifier:
+            # Typed as text, checked by validate(): Qt's own section logic swallowed the
+            # slashes of "3/4/2027" and typed nothing over a selected date.
+            line = self.lineEdit()
+            if self.optional and line.text() == self.specialValueText():
+                line.selectAll()  # typing into "Not set" replaces it
+            before = line.text()
+            line.insert(text)
+            if line.text() != before:
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        if event.reason() in (
+            Qt.FocusReason.TabFocusReason,
+            Qt.FocusReason.BacktabFocusReason,
+            Qt.FocusReason.ShortcutFocusReason,
+        ):
+            self.lineEdit().selectAll()  # a typed date replaces the whole value, not the month
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        text = self.text()
+        refused = not self._is_empty_text(text) and ((day := parse_us_date(text)) is None or not self._in_range(day))
+        super().focusOutEvent(event)  # Qt puts the last good date back
+        if refused:
+            self._refuse(text)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # QDateEdit moves between month, day and year on Tab; the field is left instead.
+        return QWidget.focusNextPrevChild(self, next)
+
+    def _refuse(self, text: str) -> None:
+        day = parse_us_date(text)
+        why = f"must be a date as {FORMAT_HINT}" if day is None else self._range_text()
+        message = f"{self.accessibleName()} {why} ({text.strip()!r} was not taken)."
+        self.refused.emit(message)
+        if self.isVisible():
+            QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), message, self)
+
+    # -- calendar --------------------------------------------------------------
+    def open_calendar(self) -> None:
+        """Open the calendar popup as a click on the arrow would (Qt has no call for it)."""
+        if not self.isEnabled() or self.isReadOnly():
+            return
+        opt = QStyleOptionComboBox()
+        opt.initFrom(self)
+        opt.editable = True
+        opt.subControls = QStyle.SubControl.SC_All
+        arrow = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, opt, QStyle.SubControl.SC_ComboBoxArrow, self
+        )
+        at = QPointF(arrow.center())
+        press = QMouseEvent(
+            QEvent.Type.MouseButtonPress,
+            at,
+            QPointF(self.mapToGlobal(arrow.center())),
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        self.mousePressEvent(press)
+        calendar = self.calendarWidget()
+        if calendar is None:
+            return
+        if self.value() is None:  # empty: open on this month, not January 2000
+            near = self.near or date.today()
+            calendar.setCurrentPage(near.year, near.month)  # shown, not picked
+        calendar.setFocus(Qt.FocusReason.PopupFocusReason)
+
+    # -- helpers ---------------------------------------------------------------
+    def _is_empty_text(self, text: str) -> bool:
+        return self.optional and (not text.strip() or text == self.specialValueText())
+
+    def _in_range(self, day: date | None) -> bool:
+        if day is None:
+            return False
+        low = self.minimumDate()
+        if self.optional and low == _NOT_SET:
+            low = _NOT_SET.addDays(1)
+        return low <= qdate(day) <= self.maximumDate()
+
+    def _range_text(self) -> str:
+        low, high = self.minimumDate(), self.maximumDate()
+        if self.optional and low == _NOT_SET:
+            low = _NOT_SET.addDays(1)
+        return f"must be between {low.toString('MM/dd/yyyy')} and {high.toString('MM/dd/yyyy')}"
