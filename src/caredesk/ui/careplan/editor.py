@@ -36,7 +36,7 @@ from caredesk.services.workspace import Workspace
 from caredesk.ui.careplan import commands as edit
 from caredesk.ui.careplan.commands import ContentCommand, MergeKey, Path
 from caredesk.ui.careplan.fields import ItemForm, PlanUndoKeys, SectionsForm
-from caredesk.ui.careplan.history import HistoryPanel
+from caredesk.ui.careplan.history import HistoryPanel, jump_to
 from caredesk.ui.common.forms import InlineMessage, button, heading, user_message
 from caredesk.ui.common.hub import hub
 
@@ -125,6 +125,7 @@ class CarePlanEditor(QWidget):
         self.sections.changed.connect(self._section_edited)
         self.history = HistoryPanel(self.save_now)
         self.history.revert_requested.connect(self.revert_to_version)
+        self.history.problem_activated.connect(lambda problem: jump_to(self, problem))
         self.message = InlineMessage("Care plan message")
         self.saved_note = heading("", "muted")
         self.saved_note.setAccessibleName("Draft save state")

@@ -2,14 +2,18 @@
 
 The list starts with the draft itself: selecting it shows what finalizing would change,
 the review a nurse wants before making a version, and offers to start the draft again
-from the latest version (an undoable edit in the editor).
+from the latest version (an undoable edit in the editor). What stops a finalize is a
+list whose items go to what they name (click or Enter): the field to fill, or the
+button that adds what is missing.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
@@ -20,11 +24,60 @@ from caredesk.errors import CareDeskError
 from caredesk.services import care_plans, practice
 from caredesk.services.care_plans import FinalizeRefused
 from caredesk.services.workspace import Workspace
+from caredesk.ui.careplan.commands import Path
 from caredesk.ui.careplan.copy_given import CopyPanel
 from caredesk.ui.common.forms import InlineMessage, button, heading, user_message
 from caredesk.ui.common.hub import publish
 
+if TYPE_CHECKING:
+    from caredesk.ui.careplan.editor import CarePlanEditor
+
 log = logging.getLogger(__name__)
+
+# "Problem 2 'High blood pressure', goal 1 'Home BP': needs a target" (careplan_rules' wording).
+_WHERE = re.compile(r"^Problem (\d+)(?: '.*?')?(?:, (goal|intervention) (\d+)(?: '.*')?)?: (.+)$")
+# What each refusal asks for: a field of the item's form, or the editor's button that adds it.
+_FIELDS = {
+    "needs a title": "form.p_title",
+    "needs at least one goal": "add_goal_button",
+    "needs at least one intervention": "add_action_button",
+    "needs what is measured": "form.g_measure",
+    "needs a target date": "form.g_date",
+    "needs a target": "form.g_target",
+    "needs an action": "form.i_action",
+}
+
+
+def locate(problem: str) -> tuple[Path | str | None, str] | None:
+    """Where a finalize refusal points: (tree path, widget) with 0-based indices,
+    ("sections", ...) for the next review date, (None, button) for "add a problem";
+    None for what has no place to go (nothing changed since the last version)."""
+    if problem.startswith("Next review date"):
+        return "sections", "sections.next_review"
+    if problem.startswith("Problems:"):
+        return None, "add_problem_button"
+    m = _WHERE.match(problem)
+    if m is None or m[4] not in _FIELDS:
+        return None
+    p = int(m[1]) - 1
+    path: Path = ("p", p) if m[2] is None else ("g" if m[2] == "goal" else "i", p, int(m[3]) - 1)
+    return path, _FIELDS[m[4]]
+
+
+def jump_to(editor: CarePlanEditor, problem: str) -> None:
+    """Show and focus what a finalize refusal names."""
+    target = locate(problem)
+    if target is None:
+        return
+    where, name = target
+    editor.inner.setCurrentIndex(1 if where == "sections" else 0)
+    if isinstance(where, tuple):
+        editor.select(where)
+    widget: object = editor
+    for part in name.split("."):
+        widget = getattr(widget, part)
+    if isinstance(widget, QWidget):
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def version_line(v: CarePlanVersion, tz: tzinfo) -> str:
@@ -51,6 +104,7 @@ DRAFT = 0  # the list row's number for the draft; versions count from 1
 
 class HistoryPanel(QWidget):
     finalized = Signal(int)  # the new version's number
+    problem_activated = Signal(str)  # a refusal in the list was clicked or Entered: go to it
     revert_requested = Signal(int)  # start the draft again from this version
 
     def __init__(self, save_draft_now: Callable[[], bool]):
@@ -61,11 +115,13 @@ class HistoryPanel(QWidget):
         self._versions: list[CarePlanVersion] = []
         self._draft_changes: list[str] = []
 
-        self.finalize_button = button("&Finalize version", "Finalize care plan version", primary=True)
+        self.finalize_button = button("Finali&ze version", "Finalize care plan version", primary=True)  # Alt+F is File
         self.finalize_button.clicked.connect(self.finalize)
         self.message = InlineMessage("Finalize result")
         self.problems = _list("What must be fixed before finalizing")
-        self.problems.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.problems.setToolTip("Click an item, or press Enter on it, to go to what it names")
+        self.problems.itemActivated.connect(lambda item: self.problem_activated.emit(item.text()))
+        self.problems.itemClicked.connect(lambda item: self.problem_activated.emit(item.text()))
         self.problems.hide()
         self.versions = _list("Finalized versions")
         self.versions.currentRowChanged.connect(self._show_diff)
@@ -203,8 +259,10 @@ class HistoryPanel(QWidget):
         try:
             finalized = care_plans.finalize(self.ws, self.patient_id, practice.signature(self.ws))
         except FinalizeRefused as exc:
-            self.message.show_error("The plan cannot be finalized yet. Fix these first:")
+            self.message.show_error("The plan cannot be finalized yet. Fix these first (click one to go to it):")
             self._set_problems(exc.problems)
+            self.problems.setCurrentRow(0)
+            self.problems.setFocus(Qt.FocusReason.OtherFocusReason)  # arrows pick one, Enter goes there
             return
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))

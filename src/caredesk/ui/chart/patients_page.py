@@ -67,7 +67,7 @@ class PatientsPage(QWidget):
         self.filter.returnPressed.connect(self._open_first_match)
         find_key = QShortcut(QKeySequence.StandardKey.Find, self)
         find_key.activated.connect(self.focus_filter)
-        self.add_button = button("&Add patient…", "Add patient")
+        self.add_button = button("Add patient…", "Add patient")  # Ctrl+N; the chart's tabs use its letters
         self.add_button.setToolTip("Add a patient (Ctrl+N)")
         self.add_button.clicked.connect(self.add_patient)
         # Ctrl+N is the window's File > Add patient (it works from every page).

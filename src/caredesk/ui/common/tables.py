@@ -26,12 +26,13 @@ M = TypeVar("M", bound=QAbstractItemModel)
 
 
 def row_table(view: V, name: str, model: QAbstractItemModel) -> V:
-    """A read-only list: whole rows, one at a time, no grid, no row numbers."""
+    """A read-only list: whole rows, one at a time, no grid, no row numbers; Tab leaves it."""
     view.setAccessibleName(name)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)  # Tab leaves the list; arrows move between rows
     view.setAlternatingRowColors(True)
     view.setShowGrid(False)
     view.setWordWrap(False)

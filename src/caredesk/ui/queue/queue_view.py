@@ -37,7 +37,6 @@ class QueueTable(QTableView):
     def __init__(self, model: QAbstractItemModel) -> None:
         super().__init__()
         row_table(self, "Call queue", model)
-        self.setTabKeyNavigation(False)
         self.setMouseTracking(True)
         self.setToolTip(
             "Enter opens the patient · Space starts the call timer · "

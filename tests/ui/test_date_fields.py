@@ -1,0 +1,148 @@
+"""Date fields (ui/common/dates.py), driven by keys: typed MM/DD/YYYY over the date or into an
+empty field, F4 / Alt+Down open the calendar (Alt+Down stepped the month back), the
+calendar opens near today and shows its six week rows whole, Tab leaves the field."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from caredesk.errors import ValidationError
+from caredesk.ui.common.dates import DateField, parse_us_date
+from caredesk.ui.common.forms import date_edit, picked_date
+
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+@pytest.fixture
+def form(qtbot):
+    """Before, a follow-up date, an optional target date, after: a form to Tab through."""
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    before, after = QLineEdit(), QLineEdit()
+    before.setAccessibleName("Before")
+    after.setAccessibleName("After")
+    follow_up = date_edit("Follow-up date", date(2026, 11, 24))
+    target = date_edit("Target date", optional=True)
+    for w in (before, follow_up, target, after):
+        layout.addWidget(w)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    before.setFocus()
+    qtbot.waitUntil(before.hasFocus)
+    return window, before, follow_up, target, after
+
+
+def key(qtbot, k: Qt.Key, mod=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(QApplication.focusWidget(), k, mod)
+
+
+def type_text(qtbot, text: str) -> None:
+    qtbot.keyClicks(QApplication.focusWidget(), text)
+
+
+def popup_open(field: DateField) -> bool:
+    calendar = field.calendarWidget()
+    return calendar.window() is not field.window() and calendar.window().isVisible()
+
+
+@pytest.mark.parametrize("typed", ["1/5/2027", "01/05/2027", "01052027"])
+def test_a_date_typed_over_the_field_is_taken(form, qtbot, typed):
+    _w, _before, follow_up, target, _after = form
+    key(qtbot, Qt.Key.Key_Tab)  # into the field: the whole date is selected
+    assert QApplication.focusWidget() is follow_up
+    type_text(qtbot, typed)
+    key(qtbot, Qt.Key.Key_Tab)  # out of it in one Tab (QDateEdit stepped month, day, year)
+    assert QApplication.focusWidget() is target
+    assert follow_up.value() == date(2027, 1, 5)
+
+
+def test_a_date_typed_into_an_empty_field_is_taken_and_delete_empties_it(form, qtbot):
+    _w, _before, _follow_up, target, after = form
+    assert target.value() is None and target.text() == "Not set"
+    target.setFocus()  # not by Tab: nothing selected, the cursor in "Not set"
+    type_text(qtbot, "3/4/2027")
+    key(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is after
+    assert target.value() == date(2027, 3, 4)
+    key(qtbot, Qt.Key.Key_Backtab)
+    key(qtbot, Qt.Key.Key_Delete)
+    key(qtbot, Qt.Key.Key_Tab)
+    assert target.value() is None
+
+
+def test_a_typed_text_that_is_no_date_is_refused_naming_the_field(form, qtbot):
+    _w, _before, follow_up, _target, _after = form
+    refusals: list[str] = []
+    follow_up.refused.connect(refusals.append)
+    key(qtbot, Qt.Key.Key_Tab)
+    type_text(qtbot, "13/45/2027")
+    with pytest.raises(ValidationError) as refused:  # a save pressed now must not take the old date
+        picked_date(follow_up)
+    assert str(refused.value) == "Follow-up date: must be a date as MM/DD/YYYY"
+    key(qtbot, Qt.Key.Key_Tab)
+    assert follow_up.value() == date(2026, 11, 24)  # the last good date stays
+    assert refusals == ["Follow-up date must be a date as MM/DD/YYYY ('13/45/2027' was not taken)."]
+
+
+@pytest.mark.parametrize("opener", [(Qt.Key.Key_F4, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_Down, ALT)])
+def test_f4_and_alt_down_open_the_calendar_and_enter_picks(form, qtbot, opener):
+    _w, _before, follow_up, _target, _after = form
+    key(qtbot, Qt.Key.Key_Tab)
+    key(qtbot, *opener)
+    assert popup_open(follow_up)
+    assert follow_up.value() == date(2026, 11, 24)  # Alt+Down no longer steps the month back
+    assert isinstance(QApplication.focusWidget(), QTableView)  # the days: arrows move, Enter picks
+    key(qtbot, Qt.Key.Key_Right)
+    key(qtbot, Qt.Key.Key_Return)
+    assert not popup_open(follow_up)
+    assert follow_up.value() == date(2026, 11, 25)
+    assert QApplication.focusWidget() is follow_up
+
+
+def test_escape_closes_the_calendar_without_a_change(form, qtbot):
+    _w, _before, follow_up, _target, _after = form
+    follow_up.setFocus()
+    key(qtbot, Qt.Key.Key_F4)
+    key(qtbot, Qt.Key.Key_Right)
+    key(qtbot, Qt.Key.Key_Escape)
+    assert not popup_open(follow_up)
+
+
+def test_an_empty_field_opens_its_calendar_near_today_and_stays_empty(form, qtbot):
+    _w, _before, _follow_up, target, _after = form
+    target.near = date(2026, 11, 24)  # the clinic's today
+    target.setFocus()
+    key(qtbot, Qt.Key.Key_F4)
+    calendar = target.calendarWidget()
+    assert (calendar.yearShown(), calendar.monthShown()) == (2026, 11)  # not January 2000
+    key(qtbot, Qt.Key.Key_Escape)
+    assert target.value() is None
+
+
+def test_the_calendar_shows_six_whole_week_rows(form, qtbot):
+    """The popup cut its last week row in half: every row of the day grid is inside the view."""
+    _w, _before, follow_up, _target, _after = form
+    follow_up.setDate(QDate(2026, 5, 24))  # May 2026 spans six weeks
+    follow_up.setFocus()
+    key(qtbot, Qt.Key.Key_F4)
+    view = follow_up.calendarWidget().findChild(QTableView)
+    rows = view.model().rowCount()
+    assert rows == 7  # the weekday header and six weeks
+    bottom = view.rowViewportPosition(rows - 1) + view.rowHeight(rows - 1)
+    assert bottom <= view.viewport().height()
+    assert view.rowHeight(rows - 1) >= view.fontMetrics().height()
+    assert follow_up.calendarWidget().firstDayOfWeek() == Qt.DayOfWeek.Sunday
+    key(qtbot, Qt.Key.Key_Escape)
+
+
+def test_parse_us_date():
+    assert parse_us_date("2/29/2028") == date(2028, 2, 29)
+    assert parse_us_date("2/29/2027") is None  # not a leap year
+    assert parse_us_date("2027-01-05") is None  # US format only
+    assert parse_us_date("1/5/27") is None  # a four-digit year, so 1927 and 2027 are never confused
