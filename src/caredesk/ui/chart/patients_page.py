@@ -27,7 +27,7 @@ from caredesk.services.changes import Changes, Kind
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.chart_view import ChartView
 from caredesk.ui.chart.patient_form import AddPatientDialog
-from caredesk.ui.chart.patient_table import AGE, NAME, PROGRAMS, PatientFilterProxy, PatientTableModel
+from caredesk.ui.chart.patient_table import AGE, NAME, PROGRAMS, RISK, PatientFilterProxy, PatientTableModel
 from caredesk.ui.common.chart_tab import ChartTab
 from caredesk.ui.common.forms import button, user_message
 from caredesk.ui.common.hub import hub
@@ -41,7 +41,7 @@ SIZE_SAMPLE_ROWS = 50
 EMPTY_TEXT = "No patients yet. Add the first one with Add patient (Ctrl+N)."
 
 log = logging.getLogger(__name__)
-DROPPABLE = (PROGRAMS, AGE)  # least needed first; the chart header shows both
+DROPPABLE = (PROGRAMS, AGE, RISK)  # least needed first; the chart header shows all three
 
 
 class PatientsPage(QWidget):
@@ -107,6 +107,7 @@ class PatientsPage(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self._user_sized = False
+        self._name_width = 0  # the Name column's width from its values (see _size_columns)
         self.splitter.splitterMoved.connect(self._splitter_moved)
         layout = QVBoxLayout(self)
         m = self.fontMetrics().height() // 2
@@ -274,15 +275,17 @@ class PatientsPage(QWidget):
             text = str(self.model.headerData(col, Qt.Orientation.Horizontal) or "")
             title = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
             header.resizeSection(col, max(self.table.sizeHintForColumn(col), title + pad))
+        self._name_width = header.sectionSize(NAME)
         self._split()
 
     def _split(self) -> None:
         """Give the list the width of its columns; the chart gets the rest, but never
         less than about 60 characters or what its care-plan tab needs.
 
-        When both do not fit, the list drops Programs, then Age (the open chart's header
-        shows both) rather than scroll sideways and hide "Min this month". Stops once the
-        user drags the splitter."""
+        When both do not fit, the list drops Programs, then Age, then Risk (the open chart's
+        header shows them), then long names are cut short ("…", whole in the tooltip)
+        rather than scroll sideways and hide "Min this month" (it did at 125% once the
+        chart had its record tabs). Stops once the user drags the splitter."""
         if self._user_sized or self.workspace is None:  # an empty list still gets its columns' width
             return
         header = self.table.horizontalHeader()
@@ -292,10 +295,14 @@ class PatientsPage(QWidget):
         extra = self.table.verticalScrollBar().sizeHint().width() + 2 * self.table.frameWidth() + 2
         for col in DROPPABLE:
             header.setSectionHidden(col, False)
+        header.resizeSection(NAME, self._name_width)
         for col in DROPPABLE:
             if header.length() + extra <= room:
                 break
             header.setSectionHidden(col, True)
+        over = header.length() + extra - room
+        if over > 0:
+            header.resizeSection(NAME, max(self._name_width - over, self.fontMetrics().averageCharWidth() * 16))
         wanted = header.length() + extra
         list_width = max(min(wanted, room), total // 3)
         self.splitter.setSizes([list_width, max(total - list_width, 1)])

@@ -32,7 +32,6 @@ from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import Outcome
 from caredesk.domain.patients import Chart
 from caredesk.domain.workdays import US_FEDERAL
-from caredesk.ui.common import theme
 from caredesk.ui.common.forms import KeyButton, date_edit, qdate
 
 # Alt+letter picks an outcome: the attempt log of SPEC §1.3. None of these letters is a
@@ -54,7 +53,7 @@ def _in_a_month(day: date) -> date:
 
 # (label, key, date from today): the follow-ups a care manager sets most.
 QUICK_FOLLOW_UPS: tuple[tuple[str, str, Callable[[date], date]], ...] = (
-    ("Next working day", "Alt+1", US_FEDERAL.next_business_day),
+    ("Next workday", "Alt+1", US_FEDERAL.next_business_day),
     ("1 week", "Alt+2", lambda d: d + timedelta(days=7)),
     ("2 weeks", "Alt+3", lambda d: d + timedelta(days=14)),
     ("1 month", "Alt+4", _in_a_month),
@@ -134,10 +133,6 @@ class CallForm(QWidget):
         numbers.addWidget(self.program, 1)
         minutes_label = QLabel("&Minutes")
         minutes_label.setBuddy(self.minutes)
-        quick_hint = QLabel("Alt+1…4")
-        quick_hint.setAccessibleName("Quick follow-up keys")
-        theme.set_role(quick_hint, "muted")
-        quick.addWidget(quick_hint)
 
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)

@@ -75,12 +75,6 @@ class ElidedLabel(QLabel):
         super().clear()
 
 
-def _lines(label: QLabel, n: int) -> None:
-    """Reserve n lines for a wrapping label, so one line or two take the same room."""
-    label.setMinimumHeight(label.fontMetrics().lineSpacing() * n)
-    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-
-
 class CallHeader(QFrame):
     open_chart = Signal(int)  # the patient id: "show the full chart"
 
@@ -108,9 +102,24 @@ class CallHeader(QFrame):
         self.programs = info_label("Programs and consent")
         for label in (self.identity, self.phones, self.call_window, self.programs):
             lay.addWidget(label)
-        _lines(self.phones, 2)
-        _lines(self.programs, 2)
+        lay.addStretch(1)  # the room kept for a second line of phones or programs
         lay.addWidget(self.chart_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.setMinimumHeight(self._reserved_height(lay))
+
+    def _reserved_height(self, lay: QVBoxLayout) -> int:
+        """One line of name, identity and call window, two of phones and of programs."""
+        lines = ((self.name, 1), (self.identity, 1), (self.phones, 2), (self.call_window, 1), (self.programs, 2))
+        for label, _n in lines:
+            label.ensurePolished()  # the title's font comes from the style sheet
+        margins = lay.contentsMargins()
+        return (
+            margins.top()
+            + margins.bottom()
+            + 2 * self.frameWidth()
+            + sum(label.fontMetrics().lineSpacing() * n for label, n in lines)
+            + self.chart_button.sizeHint().height()
+            + lay.spacing() * len(lines)
+        )
 
     def show_chart(self, chart: Chart, today: date) -> None:
         p = chart.patient

@@ -85,8 +85,8 @@ class CallPanel(QWidget):
         self.minutes.valueChanged.connect(self._minutes_typed)
         cv.addWidget(self.form)
 
-        # Messages appear beside the buttons and below them, never above a control,
-        # so nothing moves under the cursor when one appears (it did for the timer warning).
+        # Messages appear below the buttons, never above a control, so nothing moves
+        # under the cursor when one appears (it did for the timer warning).
         self.message = InlineMessage("Call form message")
         self.follow_up.refused.connect(self.message.show_error)
         self.discard_draft_button = KeyButton("Discard draft", "Discard the restored draft")
@@ -101,11 +101,14 @@ class CallPanel(QWidget):
         self.time_button.setAutoDefault(False)
         self.time_button.clicked.connect(self.log_other_time)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.message, 1)
-        top_right = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight
-        for b in (self.discard_draft_button, self.time_button, self.save_button):
-            buttons.addWidget(b, 0, top_right)
+        buttons.addStretch(1)
+        buttons.addWidget(self.time_button)
+        buttons.addWidget(self.save_button)
         cv.addLayout(buttons)
+        said = QHBoxLayout()  # below the buttons: what it says never moves a control
+        said.addWidget(self.message, 1)
+        said.addWidget(self.discard_draft_button, 0, Qt.AlignmentFlag.AlignTop)
+        cv.addLayout(said)
         self.long_warning = InlineMessage("Timer warning")
         cv.addWidget(self.long_warning)
         cv.addStretch(1)
@@ -121,7 +124,7 @@ class CallPanel(QWidget):
         """Header, timer, the form's own order, then the buttons under it."""
         for chain in (
             (self.header.chart_button, self.start_button, self.pause_button, self.stop_button, self.form.first()),
-            (self.form.last(), self.discard_draft_button, self.time_button, self.save_button),
+            (self.form.last(), self.time_button, self.save_button, self.discard_draft_button),
         ):
             for a, b in itertools.pairwise(chain):
                 QWidget.setTabOrder(a, b)

@@ -79,11 +79,12 @@ class ChipDelegate(QStyledItemDelegate):
         font = QFont(option.font)
         font.setPointSizeF(max(8.0, font.pointSizeF() * 0.92))
         painter.setFont(font)
-        for rect, text, colours in self.layout(reasons, option.rect, QFontMetrics(font)):
+        metrics = QFontMetrics(font)
+        for rect, text, colours in self.layout(reasons, option.rect, metrics):
             bg, fg = colours
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(bg)
-            radius = rect.height() / 2
+            radius = min(rect.height(), metrics.height() + 3) / 2  # a two-line chip keeps its corners
             painter.drawRoundedRect(QRectF(rect), radius, radius)
             painter.setPen(fg)
             painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
@@ -94,7 +95,8 @@ class ChipDelegate(QStyledItemDelegate):
         reasons: tuple[Reason, ...], cell: QRect, metrics: QFontMetrics
     ) -> list[tuple[QRect, str, tuple[QColor, QColor]]]:
         """Where each chip goes: left to right, wrapping once; the last visible chip may
-        be elided, and whatever does not fit is counted in a "+N" chip."""
+        be elided, and whatever does not fit is counted in a "+N" chip. The first reason
+        (the most urgent) is never cut short: too long for a line, it wraps onto two."""
         pad_x, gap = metrics.height() // 2, max(3, metrics.height() // 4)
         chip_h = metrics.height() + 3
         lines = max(1, min(MAX_CHIP_LINES, (cell.height() - 2 + gap) // (chip_h + gap)))
@@ -103,6 +105,9 @@ class ChipDelegate(QStyledItemDelegate):
         more_w = metrics.horizontalAdvance("+99") + 2 * pad_x
         out: list[tuple[QRect, str, tuple[QColor, QColor]]] = []
         x, line = left, 0
+        first = _two_line_chip(reasons, left, right, top, chip_h, gap, more_w, lines, metrics)
+        if first is not None:
+            return first
 
         def room_for(i: int) -> int:
             # Keep room for a "+N" chip on the last line while reasons remain after this one.
@@ -137,6 +142,38 @@ class ChipDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         m = option.fontMetrics
         return QSize(m.averageCharWidth() * 48, 2 * m.height() + m.height())
+
+
+def _two_line_chip(
+    reasons: tuple[Reason, ...],
+    left: int,
+    right: int,
+    top: int,
+    chip_h: int,
+    gap: int,
+    more_w: int,
+    lines: int,
+    metrics: QFontMetrics,
+) -> list[tuple[QRect, str, tuple[QColor, QColor]]] | None:
+    """The first reason over two lines when it does not fit on one (None when it does)."""
+    pad_x = metrics.height() // 2
+    text = reasons[0].text
+    if lines < 2 or metrics.horizontalAdvance(text) + 2 * pad_x <= right - left:
+        return None
+    rest = len(reasons) - 1
+    room = right - left - (more_w + gap if rest else 0) - 2 * pad_x
+    words, first = text.split(" "), ""
+    while words and metrics.horizontalAdvance(f"{first} {words[0]}".strip()) <= room:
+        first = f"{first} {words.pop(0)}".strip()
+    if not first:  # one word longer than the line
+        first, words = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room), []
+    second = metrics.elidedText(" ".join(words), Qt.TextElideMode.ElideRight, room)
+    width = max(metrics.horizontalAdvance(first), metrics.horizontalAdvance(second)) + 2 * pad_x
+    height = 2 * chip_h + gap
+    out = [(QRect(left, top, width, height), f"{first}\n{second}", chip_colors(reasons[0].kind))]
+    if rest:
+        out.append(_more_chip(rest, left + width + gap, top + (height - chip_h) // 2, more_w, chip_h))
+    return out
 
 
 def _more_chip(count: int, x: int, y: int, w: int, h: int) -> tuple[QRect, str, tuple[QColor, QColor]]:

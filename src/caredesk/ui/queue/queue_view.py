@@ -25,7 +25,7 @@ from caredesk.ui.queue.table_model import DUE, MINUTES, PATIENT, PHONE, RANK, WH
 ATTEMPT_KEYS = {Qt.Key.Key_V: Outcome.VOICEMAIL, Qt.Key.Key_N: Outcome.NO_ANSWER}
 # Column widths in average characters: as wide as they like, and as narrow as they go.
 WIDE = {RANK: 4, PATIENT: 22, MINUTES: 14, DUE: 15, PHONE: 17}
-NARROW = {PATIENT: 15, MINUTES: 10, DUE: 11}
+NARROW = {PATIENT: 15, MINUTES: 11, DUE: 14}
 WHY_CHARS = 36  # "Discharged 11/17 - TCM contact due by 11/19" fits over two chip lines at this
 
 
@@ -65,7 +65,7 @@ class QueueTable(QTableView):
         char = self.fontMetrics().averageCharWidth()
         widths = dict(WIDE)
         room = self.viewport().width() - char * WHY_CHARS
-        phone = sum(widths.values()) <= room
+        phone = sum(widths.values()) * char <= room
         if not phone:
             del widths[PHONE]
         for column, narrow in NARROW.items():
