@@ -259,6 +259,7 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
         shots.append(shoot_widget(dialog, out, "07-add-patient"))
         dialog.reject()
     finally:
+        window.shutdown()  # the shot call is left unsaved: kept as a draft, no question on a virtual screen
         window.close()
     return shots
 
