@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,6 +13,11 @@ from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import assert_clean_failure, pw_env, run
 from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient
+
+
+def clinic_today() -> date:
+    """The clinic's calendar day, which the CLI uses (UTC's day differs in the evening)."""
+    return datetime.now(ZoneInfo(ZONE)).date()
 
 
 @pytest.fixture
@@ -28,7 +34,7 @@ def caredesk(store: DataFolder, *args: str):
 
 
 def test_add_a_lab_and_a_blood_pressure_then_list_them(store):
-    day = (date.today() - timedelta(days=3)).isoformat()
+    day = (clinic_today() - timedelta(days=3)).isoformat()
     added = caredesk(store, "obs", "add", "--mrn", "T0001", "--kind", "a1c", "--value", "7.2", "--on", day)
     assert added.returncode == 0, added.stderr
     assert added.stdout.strip() == f"Recorded A1c 7.2% on {day} for T0001 (above target)."
@@ -39,7 +45,7 @@ def test_add_a_lab_and_a_blood_pressure_then_list_them(store):
     assert listed.returncode == 0, listed.stderr
     rows = json.loads(listed.stdout)
     assert [(r["measure"], r["value"], r["diastolic"], r["unit"], r["observed_on"]) for r in rows] == [
-        ("blood pressure", 142, 88, "mmHg", date.today().isoformat()),
+        ("blood pressure", 142, 88, "mmHg", clinic_today().isoformat()),
         ("A1c", 7.2, None, "%", day),
     ]
     only = caredesk(store, "obs", "list", "--mrn", "T0001", "--kind", "A1c")
@@ -73,7 +79,7 @@ def test_an_unknown_mrn_is_refused(store):
 
 # SPEC section 3: a last BP >= 160/100 is a clinical reason to call; a newer normal one ends it.
 def test_a_high_blood_pressure_reaches_the_queue_and_a_newer_normal_one_clears_it(store):
-    earlier = (date.today() - timedelta(days=5)).isoformat()
+    earlier = (clinic_today() - timedelta(days=5)).isoformat()
     assert caredesk(store, "obs", "add", "--mrn", "T0001", "--bp", "168/102", "--on", earlier).returncode == 0
 
     def clinical() -> list[str]:
@@ -104,7 +110,7 @@ def test_a_patients_own_target_and_back_to_the_default(store):
 
 
 def test_a_measures_trend_oldest_first_for_a_script(store):
-    days = [(date.today() - timedelta(days=n)).isoformat() for n in (40, 10)]
+    days = [(clinic_today() - timedelta(days=n)).isoformat() for n in (40, 10)]
     for day, value in zip(days, ("8.4", "7.9"), strict=True):
         assert (
             caredesk(store, "obs", "add", "--mrn", "T0001", "--kind", "A1c", "--value", value, "--on", day).returncode
