@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -28,15 +28,22 @@ pytestmark = pytest.mark.parametrize("panel", ["170x1y", "2000x3y"])
 _values = itertools.count(0)
 
 
+def _distinct_day(ws: Workspace, n: int) -> date:
+    """A day for round n that never repeats a (day, value) pair: the same reading twice is refused."""
+    return ws.today() - timedelta(days=n // 30)
+
+
 def _reading(ws: Workspace, pid: int) -> Changes:
+    n = next(_values)
     return observations.add_reading(
-        ws, pid, kind="A1c", value=6.5 + next(_values) % 30 / 10, observed_on=ws.today()
+        ws, pid, kind="A1c", value=6.5 + n % 30 / 10, observed_on=_distinct_day(ws, n)
     ).changes
 
 
 def _blood_pressure(ws: Workspace, pid: int) -> Changes:
+    n = next(_values)
     return observations.add_blood_pressure(
-        ws, pid, systolic=120 + next(_values) % 50, diastolic=80, observed_on=ws.today()
+        ws, pid, systolic=120 + n % 30, diastolic=80, observed_on=_distinct_day(ws, n)
     ).changes
 
 
@@ -68,8 +75,9 @@ def _task(ws: Workspace, pid: int) -> Changes:
 
 
 def _appointment(ws: Workspace, pid: int) -> Changes:
-    day = US_FEDERAL.add_business_days(ws.today(), 1 + next(_values) % 20)
-    at = datetime.combine(day, time(9, 30), tzinfo=ws.tz)
+    n = next(_values)
+    day = US_FEDERAL.add_business_days(ws.today(), 1 + n % 20)
+    at = datetime.combine(day, time(9 + n // 20 % 8, 30), tzinfo=ws.tz)  # never the same slot twice
     return appointments.schedule(ws, pid, at=at, kind="PCP visit", with_whom="PCP office").changes
 
 

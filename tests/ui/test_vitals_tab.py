@@ -304,3 +304,19 @@ def test_a_blood_pressure_band_with_a_floor_names_both_halves(unlocked, canary_s
     assert tab.band.text() == "Target: systolic 100-140 mmHg, diastolic below 90 mmHg (this patient's own)"
     bp = next(values for values in _rows(tab) if values[1] == "Blood pressure")
     assert bp[3] == "Above target"  # 152/94: both halves over the patient's own ceilings
+
+
+def test_the_words_under_the_chart_agree_with_the_table_at_the_ceiling(unlocked, canary_store, qtbot):
+    """ADA Standards of Care 2025 (10.4) and the 6.5 A1c goal are "below" targets: 130/80 and 7% miss them.
+    The chart's words once said "at most 130 mmHg (latest in target)" beside a table saying "Above target"."""
+    pid = canary_store["canary"]
+    tab = _open(unlocked, qtbot, pid)
+    _enter(qtbot, tab, "blood pressure", "130/80")
+    assert _rows(tab)[0][3] == "Above target"
+    tab.trend_measure.setCurrentIndex(MEASURES.index("blood pressure"))
+    words = tab.chart.accessibleDescription()
+    assert words.endswith("target below 130/80 mmHg (latest above target)"), words
+    _enter(qtbot, tab, "A1c", "7")
+    tab.trend_measure.setCurrentIndex(MEASURES.index("A1c"))
+    words = tab.chart.accessibleDescription()
+    assert words.endswith("target below 7% (latest above target)"), words

@@ -53,6 +53,7 @@ from caredesk.ui.common.tables import row_table
 from caredesk.ui.common.trend_chart import TrendChart
 
 NO_VITALS = obs.Vitals([], {}, {}, {})
+NO_TARGET = "No target set"
 
 
 class VitalsTab(QWidget):
@@ -243,6 +244,11 @@ class VitalsTab(QWidget):
             return
         self._charted = measure
         title, unit, v = measure_label(measure), unit_for(measure), self._vitals
+        band_words = self._band_text(measure)
+        # The words under the chart say the target and the latest reading's place as the table does.
+        target_words = "" if band_words == NO_TARGET else "target " + band_words.removeprefix("Target: ").split(" (")[0]
+        latest = next((r for r in v.readings if r.measure == measure), None)
+        latest_words = f"latest {latest.position.value}" if latest is not None and latest.position else ""
         if measure == BLOOD_PRESSURE:
             systolic, diastolic = BP_KINDS
             self.chart.set_series(
@@ -252,11 +258,20 @@ class VitalsTab(QWidget):
                 band=v.bands.get(systolic),
                 second=v.series(diastolic),
                 second_label="Diastolic",
+                target_words=target_words,
+                latest_words=latest_words,
             )
         else:
             kind = ObservationKind(measure)
-            self.chart.set_series(title, unit, v.series(kind), band=v.bands.get(kind))
-        self.band.setText(self._band_text(measure))
+            self.chart.set_series(
+                title,
+                unit,
+                v.series(kind),
+                band=v.bands.get(kind),
+                target_words=target_words,
+                latest_words=latest_words,
+            )
+        self.band.setText(band_words)
         self._fit_trend()
 
     def _fit_trend(self) -> None:
@@ -276,7 +291,7 @@ class VitalsTab(QWidget):
         parts = [band_text(k, self._vitals.bands.get(k)) for k in kinds]
         whose = "this patient's own" if any(k in self._vitals.own for k in kinds) else "clinic default"
         if all(p == "none" for p in parts):
-            return "No target set"
+            return NO_TARGET
         if measure == BLOOD_PRESSURE:
             sys_band, dia_band = (self._vitals.bands.get(k) for k in BP_KINDS)
             if sys_band and dia_band and sys_band[0] is None and dia_band[0] is None and sys_band[1] and dia_band[1]:

@@ -151,9 +151,23 @@ def number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def summary(title: str, unit: str, points: Points, band: Band | None = None, second: Points | None = None) -> str:
-    """What the chart shows, in words (the accessible description and the line under the chart)."""
-    target = _target(unit, band)
+def summary(
+    title: str,
+    unit: str,
+    points: Points,
+    band: Band | None = None,
+    second: Points | None = None,
+    *,
+    target_words: str = "",
+    latest_words: str = "",
+) -> str:
+    """What the chart shows, in words (the accessible description and the line under the chart).
+
+    `target_words` ('target below 130/80 mmHg') and `latest_words` ('latest above target') replace
+    what the chart would say from `band` alone: the caller knows the measure's rule (a "below"
+    target misses at its ceiling; blood pressure is judged on both halves), the chart does not.
+    """
+    target = target_words or _target(unit, band)
     if not points:
         return f"{EMPTY}; {target}" if target else EMPTY
     ordered = sorted(points, key=lambda p: p[0])
@@ -166,7 +180,7 @@ def summary(title: str, unit: str, points: Points, band: Band | None = None, sec
         latest += f"/{number(same_day[-1])}"  # blood pressure as written: 142/88
     parts = [f"{count} {span}", f"latest {latest}{_unit(unit)} on {us_date(last_day)}"]
     if target:
-        parts.append(f"{target} ({_where(last_value, band)})")
+        parts.append(f"{target} ({latest_words or _where(last_value, band)})")
     return "; ".join(parts)
 
 
@@ -240,13 +254,16 @@ class TrendChart(QWidget):
         band: tuple[float | None, float | None] | None = None,
         second: Sequence[tuple[date, float]] | None = None,
         second_label: str = "",
+        target_words: str = "",
+        latest_words: str = "",
     ) -> None:
         """Show `points` (date, value in `unit`); `band` = (low, high) target, either may be None (open);
-        `second` = a second line on the same axes (diastolic under systolic), named `second_label`."""
+        `second` = a second line on the same axes (diastolic under systolic), named `second_label`;
+        `target_words` / `latest_words`: see `summary`."""
         ordered = sorted(points, key=lambda p: p[0])
         others = sorted(second or (), key=lambda p: p[0])
         self._series = (title, unit, ordered, band, others)
-        words = summary(title, unit, ordered, band, others)
+        words = summary(title, unit, ordered, band, others, target_words=target_words, latest_words=latest_words)
         self._title.setText(title)
         self._title.setVisible(bool(title))
         self._key_name.setText(second_label)
