@@ -51,7 +51,7 @@ class Appointment:
         object.__setattr__(self, "with_whom", checks.required_text("with whom", self.with_whom, max_len=120))
         object.__setattr__(self, "place", checks.optional_text("where", self.place, max_len=200))
         object.__setattr__(self, "status", checks.one_of("appointment status", self.status, AppointmentStatus))
-        object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=1000))
+        object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=1000, multiline=True))
 
 
 def reminder_day(day: date, calendar: BusinessCalendar = US_FEDERAL) -> date:

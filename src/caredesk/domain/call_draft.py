@@ -35,7 +35,7 @@ class CallDraft:
             object.__setattr__(self, "outcome", checks.one_of("outcome", self.outcome, Outcome))
         if self.program is not None:
             object.__setattr__(self, "program", checks.one_of("program", self.program, Program))
-        object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=4000))
+        object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=4000, multiline=True))
         checks.whole_number("minutes", self.minutes, minimum=0, maximum=600)
         if self.elapsed_seconds < 0:
             raise ValueError("elapsed_seconds must not be negative")

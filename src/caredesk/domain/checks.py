@@ -12,8 +12,40 @@ from caredesk.errors import ValidationError
 E = TypeVar("E", bound=Enum)
 
 
-def required_text(field: str, value: str | None, *, max_len: int = 200) -> str:
+# Characters a typed or pasted field may not hold. C0 (U+0000-U+001F), DEL and C1
+# (U+0080-U+009F) controls (Unicode 15, chapter 23.1) corrupt printouts, CSV and the
+# terminal; a multi-line field (a note) keeps its line breaks and tabs.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\n\r\t\u2028\u2029]")
+# Invisible characters in a one-line value: zero-width space/joiners (U+200B-U+200D), the
+# direction marks (U+200E, U+200F) and the bidirectional embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069) that can make a name or MRN read as something else
+# ("Trojan Source", CVE-2021-42574). Refused, not stripped: the user sees why.
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _clean(field: str, value: str | None, multiline: bool) -> str:
+    """The value without surrounding spaces; refuses control characters, and in a one-line
+    field line breaks, tabs and invisible direction or zero-width characters."""
     text = (value or "").strip()
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # pasted from Windows or old Mac text
+        if _CONTROL.search(text.replace("\n", "").replace("\t", "")):
+            raise ValidationError(field, "must not contain control characters")
+        return text
+    if _LINE_BREAKS.search(text):
+        raise ValidationError(field, "must be on one line (no line breaks or tabs)")
+    if _CONTROL.search(text):
+        raise ValidationError(field, "must not contain control characters")
+    if _INVISIBLE.search(text):
+        raise ValidationError(field, "must not contain invisible zero-width or text-direction characters")
+    return text
+
+
+def required_text(field: str, value: str | None, *, max_len: int = 200, multiline: bool = False) -> str:
+    """Text that must be given: stripped, at most `max_len` characters, one line unless
+    `multiline` (a note). ValidationError naming `field` otherwise."""
+    text = _clean(field, value, multiline)
     if not text:
         raise ValidationError(field, "is required")
     if len(text) > max_len:
@@ -21,8 +53,9 @@ def required_text(field: str, value: str | None, *, max_len: int = 200) -> str:
     return text
 
 
-def optional_text(field: str, value: str | None, *, max_len: int = 2000) -> str:
-    text = (value or "").strip()
+def optional_text(field: str, value: str | None, *, max_len: int = 2000, multiline: bool = False) -> str:
+    """Text that may be empty: the same rules as `required_text`."""
+    text = _clean(field, value, multiline)
     if len(text) > max_len:
         raise ValidationError(field, f"is longer than {max_len} characters")
     return text

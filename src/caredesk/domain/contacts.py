@@ -49,7 +49,7 @@ class Contact:
         checks.aware("contact time", self.at)
         object.__setattr__(self, "channel", checks.one_of("channel", self.channel, Channel))
         object.__setattr__(self, "outcome", checks.one_of("outcome", self.outcome, Outcome))
-        object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=4000))
+        object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=4000, multiline=True))
         if self.follow_up is not None:
             checks.a_date("follow-up date", self.follow_up)
 
@@ -89,7 +89,7 @@ class TimeEntry:
         object.__setattr__(self, "program", checks.one_of("program", self.program, Program))
         if self.started_at is not None:
             checks.aware("start time", self.started_at)
-        object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=1000))
+        object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=1000, multiline=True))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -49,4 +49,4 @@ class AdherenceCheck:
     def __post_init__(self) -> None:
         checks.a_date("date checked", self.checked_on)
         object.__setattr__(self, "answer", checks.one_of("adherence answer", self.answer, AdherenceAnswer))
-        object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=500))
+        object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=500, multiline=True))
