@@ -175,6 +175,7 @@ class ChartView(QWidget):
         self.status = info_label("Status", "warning")
         self.status.setWordWrap(False)  # "Deceased 11/02/2026" on one line
         top = QHBoxLayout()
+        top.setSpacing(m // 2)  # 'Anderson, James  Prefers "Jim"': the two read apart, not as one word
         top.addWidget(self.name)
         top.addWidget(self.preferred, 0, Qt.AlignmentFlag.AlignBottom)
         top.addStretch(1)
