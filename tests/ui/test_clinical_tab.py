@@ -164,8 +164,13 @@ def test_words_find_codes_and_the_keyboard_picks_one(window, canary_store, qtbot
 def test_no_known_allergies_then_an_allergy_found_then_corrected_and_removed(window, canary_store, qtbot):
     tab = open_tab(window, canary_store["Young"], qtbot)
     assert tab.no_allergies.isVisible() and tab.no_allergies.text() == ALLERGIES_NOT_ASKED
+    chart = window.view.page(PatientsPage).chart
+    # The Summary says the same: never asked is not "No known allergies" (NKA is a fact of its own).
+    assert chart._empty[chart.allergies].text() == ALLERGIES_NOT_ASKED
     tab.none_known_button.click()
     assert cells(tab.allergies, 0) == ["No known allergies"]
+    qtbot.waitUntil(lambda: chart.allergies.rowCount() == 1)
+    assert chart.allergies.item(0, 0).text() == "No known allergies"
     assert not tab.none_known_button.isEnabled() and not tab.edit_allergy_button.isEnabled()
 
     dialog = tab.add_allergy()

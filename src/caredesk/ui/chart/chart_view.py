@@ -204,7 +204,7 @@ class ChartView(QWidget):
         for title, table, none_text in (
             ("Conditions", self.conditions, "No conditions recorded."),
             ("Medications", self.medications, "No current medications recorded."),
-            ("Allergies", self.allergies, "No known allergies recorded."),
+            ("Allergies", self.allergies, "No allergies recorded: not asked yet."),  # not "NKA", a fact of its own
             ("Care team", self.care_team, "No care-team members recorded."),
             ("Latest observations", self.observations, "No observations recorded."),
         ):
