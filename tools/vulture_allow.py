@@ -17,7 +17,6 @@ from caredesk.domain.practice import PracticeProfile
 from caredesk.domain.workdays import BusinessCalendar
 from caredesk.services.changes import Kind
 from caredesk.store import migrate
-from caredesk.ui.common.open_tasks import OpenTasks
 from caredesk.store.models import ReferralRow, TaskRow, TimeEntryRow, TransitionRow, UtcDateTime
 from caredesk.store.vault import DataFolder
 from caredesk.ui.careplan.commands import ContentCommand
@@ -99,7 +98,3 @@ PracticeProfile.is_empty
 migrate.head_revision  # tests check migrate.HEAD against the Alembic scripts
 DataFolder.files  # tests check a failed unlock leaves every store file untouched
 InactivityTimer.interval_ms
-
-# The call panel's open-task list (a letter task closed while calling): built and tested in
-# tests/ui, embedded in the call panel next session (issue 9).
-OpenTasks

@@ -4,7 +4,8 @@ The app's letter task (proposed after three unanswered calls) is closed here lik
 without leaving the call. Keyboard: Tab into the list, arrows pick a task, Tab to "Done",
 Space. The button has no Alt+letter on purpose: the call panel's outcomes own those.
 After Done the change is published (the queue re-ranks; an open chart re-reads); changes to
-this patient's tasks made elsewhere re-read the list.
+this patient's tasks made elsewhere re-read the list. A host may give the list a fixed
+height (`show_lines`) so nothing around it moves as tasks come and go.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class OpenTasks(QWidget):
     """`show_patient(ws, patient_id)` lists that patient's open tasks; `clear()` drops them."""
 
     count_changed = Signal(int)  # open tasks shown, so a host can hide an empty list
+    all_closed = Signal()  # Done closed the last open task: the host decides where the focus goes
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -72,6 +74,12 @@ class OpenTasks(QWidget):
         self._ids: list[int] = []
         hub().changed.connect(self._changed)
         self.clear()
+
+    def show_lines(self, lines: int) -> None:
+        """Keep the list `lines` text lines high whatever it holds (more tasks scroll)."""
+        self.list.ensurePolished()
+        row = self.list.fontMetrics().lineSpacing() + 2 * self.list.spacing() + 2  # an item's margins
+        self.list.setFixedHeight(lines * row + 2 * self.list.frameWidth())
 
     def show_patient(self, ws: Workspace, patient_id: int) -> None:
         self.ws, self.patient_id = ws, patient_id
@@ -105,8 +113,11 @@ class OpenTasks(QWidget):
         self.message.clear()
         self.reload()
         publish(saved.changes, self)
-        self.list.setCurrentRow(min(row, self.list.count() - 1))
-        (self.list if self.list.count() else self).setFocus()
+        if self.list.count():
+            self.list.setCurrentRow(min(row, self.list.count() - 1))
+            self.list.setFocus()
+        else:
+            self.all_closed.emit()
 
     def _fill(self, found: list[Task], today: date) -> None:
         self.list.clear()

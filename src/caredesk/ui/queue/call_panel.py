@@ -5,7 +5,8 @@ The timer belongs to the patient it was started for: while it runs, or while the
 holds anything not saved, the panel keeps that patient (the queue page asks first), so
 minutes never land on the wrong chart and no call is dropped. A call put aside is a
 draft in the store (services.call_drafts); opening the patient again brings it back.
-The timing (a Stop keeps the time so far: Start counts on) is call_clock's.
+The timing (a Stop keeps the time so far: Start counts on) is call_clock's. The
+patient's open tasks sit at the panel's foot (call_tasks), closable during the call.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from caredesk.ui.queue.call_clock import CallClock
 from caredesk.ui.queue.call_drafting import draft_time, fill_form, form_draft, same_call
 from caredesk.ui.queue.call_form import CallForm
 from caredesk.ui.queue.call_header import CallHeader
+from caredesk.ui.queue.call_tasks import CallTasks
 from caredesk.ui.queue.time_dialog import LogTimeDialog, open_log_time
 from caredesk.ui.queue.timer_display import TimerDisplay
 
@@ -112,6 +114,9 @@ class CallPanel(QWidget):
         self.long_warning = InlineMessage("Timer warning")
         cv.addWidget(self.long_warning)
         cv.addStretch(1)
+        self.tasks = CallTasks()  # at the foot: its height never moves the call's controls
+        self.tasks.tasks.all_closed.connect(lambda: self.note.setFocus(Qt.FocusReason.OtherFocusReason))
+        cv.addWidget(self.tasks)
         self.pages.addWidget(content)
         outer = QVBoxLayout(self)
         # A little room on the right: the outcome buttons' borders touched the window edge.
@@ -121,10 +126,11 @@ class CallPanel(QWidget):
         self.clear()
 
     def _tab_order(self) -> None:
-        """Header, timer, the form's own order, then the buttons under it."""
+        """Header, timer, the form's own order, the buttons under it, then the open tasks."""
         for chain in (
             (self.header.chart_button, self.start_button, self.pause_button, self.stop_button, self.form.first()),
-            (self.form.last(), self.time_button, self.save_button, self.discard_draft_button),
+            (self.form.last(), self.time_button, self.save_button, self.discard_draft_button, self.tasks.list),
+            (self.tasks.list, self.tasks.done_button),
         ):
             for a, b in itertools.pairwise(chain):
                 QWidget.setTabOrder(a, b)
@@ -217,6 +223,8 @@ class CallPanel(QWidget):
         assert self.workspace is not None
         today = self.workspace.today()
         self.header.show_chart(chart, today)
+        if chart.patient.id is not None:
+            self.tasks.show_patient(self.workspace, chart.patient.id)
         self.form.set_programs(chart, today)
         self.reset_form()
         self.pages.setCurrentIndex(1)
@@ -237,6 +245,7 @@ class CallPanel(QWidget):
         if self.unsaved and self.workspace is not None and self.workspace.is_open:
             self.keep_draft()
         self.header.clear()
+        self.tasks.clear()
         self.program.clear()
         self.reset_form()
         self.pages.setCurrentIndex(0)

@@ -1,0 +1,58 @@
+"""The call panel's open tasks: the patient's to-dos, closable without leaving the call.
+
+Under the call form, last in the Tab order, so the call's own keys and focus order are
+untouched. Alt+K puts the focus in the list; Tab goes to Done, Space closes the task
+(the app's "send a letter" task too) and its queue reason leaves at once. The list is a
+fixed number of lines high and the section sits at the panel's foot, so neither a
+longer or shorter list nor a message above ever moves a control; with no open task it
+is one quiet line.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from caredesk.services.workspace import Workspace
+from caredesk.ui.common import theme
+from caredesk.ui.common.open_tasks import OpenTasks
+
+LINES_SHOWN = 3  # more tasks scroll: a panel at 1,150 x 720 or 125% keeps its form whole
+TITLE = "Open tas&ks"  # Alt+K: no menu, outcome or field of the queue page uses K
+
+
+class CallTasks(QWidget):
+    """`show_patient(ws, id)` / `clear()`; `tasks` is the OpenTasks list with its Done button."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.tasks = OpenTasks()
+        self.tasks.show_lines(LINES_SHOWN)
+        self.tasks.list.setToolTip("Tab to Done, then Space, marks the selected task done")
+        self.title = QLabel(TITLE)
+        self.title.setBuddy(self.tasks.list)
+        theme.set_role(self.title, "section")
+        self.tasks.count_changed.connect(self._counted)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(self.fontMetrics().height() // 4)
+        lay.addWidget(self.title)
+        lay.addWidget(self.tasks)
+        self._counted(0)
+
+    @property
+    def list(self) -> QWidget:
+        return self.tasks.list
+
+    @property
+    def done_button(self) -> QWidget:
+        return self.tasks.done_button
+
+    def show_patient(self, ws: Workspace, patient_id: int) -> None:
+        self.tasks.show_patient(ws, patient_id)
+
+    def clear(self) -> None:
+        self.tasks.clear()
+
+    def _counted(self, count: int) -> None:
+        self.title.setText(f"{TITLE} ({count})" if count else TITLE)
+        self.title.setVisible(count > 0)  # with none: only the quiet "No open tasks." line
