@@ -141,6 +141,18 @@ def test_voiding_a_call_greys_the_row_and_takes_its_minutes_out(tab, unlocked, c
     assert _bill(ws, pid).clinical_minutes == 10
     _select(tab, row)
     assert not tab.correct_button.isEnabled() and not tab.void_button.isEnabled()
+    assert tab.detail.text().endswith("duplicate entry")  # why it was voided, in full under the table
+
+
+def test_the_selected_entry_reads_in_full_under_the_table_when_the_note_column_is_narrow(tab, qtbot):
+    tab.window().resize(700, 700)  # a narrow chart pane: the Note column gets a few characters
+    _select(tab, _row_of(tab, "11/03/2026"))
+    assert tab.detail.isVisible()
+    facts, note = tab.detail.text().split("\n")
+    assert facts.startswith("11/03/2026") and " · phone · reached · 45 min CCM" in facts
+    assert note == NOTE_TEXT
+    tab.table.clearSelection()
+    assert not tab.detail.isVisible()
 
 
 def test_tab_leaves_the_table(tab, qtbot):

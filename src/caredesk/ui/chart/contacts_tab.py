@@ -86,6 +86,26 @@ def _time_text(row: HistoryRow) -> str:
     return f"{hour}:{t.minute:02d} {'AM' if t.hour < 12 else 'PM'}"
 
 
+def detail_text(r: HistoryRow) -> str:
+    """The selected entry in full under the table, where a narrow chart pane leaves the Note column
+    a few characters wide: '11/09/2026 2:15 PM · phone · reached · 30 min BHI · follow-up 11/23/2026
+    / Reviewed care plan goals...' (then why it was voided)."""
+    facts = [" ".join(x for x in (us_date(r.on), _time_text(r)) if x)]
+    facts.append(str(HistoryModel._display(r, WHAT)).removesuffix(" (voided)"))
+    if r.contact is not None:
+        facts.append(r.contact.outcome.value)
+    if r.entries:
+        facts.append(f"{r.minutes} min {HistoryModel._display(r, PROGRAM)}".rstrip())
+    if r.contact is not None and r.contact.follow_up is not None:
+        facts.append(f"follow-up {us_date(r.contact.follow_up)}")
+    lines = [" · ".join(f for f in facts if f)]
+    if r.note.strip():
+        lines.append(r.note.strip())
+    if r.voided is not None:
+        lines.append(void_text(r))
+    return "\n".join(lines)
+
+
 class HistoryModel(RowsModel):
     """The history rows; a voided row is greyed and struck, its reason in the tooltip."""
 
@@ -202,6 +222,7 @@ class ContactsTab(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.table.activated.connect(lambda _index: self.correct_selected())
         self.empty = info_label("No contacts or minutes", "muted")
+        self.detail = info_label("The selected entry in full")
         self.correct_button = button("Co&rrect…", "Correct the selected entry")
         self.correct_button.setToolTip("Correct the date, minutes, program, outcome or patient (Enter)")
         self.correct_button.clicked.connect(self.correct_selected)
@@ -224,6 +245,7 @@ class ContactsTab(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
+        layout.addWidget(self.detail)
         layout.addLayout(actions)
         self.setTabOrder(self.month, self.table)
         self.setTabOrder(self.table, self.correct_button)
@@ -332,6 +354,8 @@ class ContactsTab(QWidget):
 
     def _update_buttons(self) -> None:
         row = self.selected()
+        self.detail.setText("" if row is None else detail_text(row))
+        self.detail.setVisible(row is not None)
         live = row is not None and row.voided is None
         self.correct_button.setEnabled(live)
         self.void_button.setEnabled(live)
