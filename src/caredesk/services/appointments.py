@@ -13,9 +13,11 @@ from datetime import date, datetime, timedelta
 
 from caredesk.domain import audit as actions
 from caredesk.domain import checks
-from caredesk.domain.appointments import Appointment, AppointmentKind, AppointmentStatus
+from caredesk.domain.appointments import Appointment, AppointmentKind, AppointmentStatus, clock_time
 from caredesk.domain.calendar import local_date, us_date
 from caredesk.domain.coordination import Transition
+from caredesk.domain.lifespan import check_not_deceased, check_within_life
+from caredesk.domain.patients import Patient
 from caredesk.errors import NotFound, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.workspace import Workspace
@@ -41,7 +43,9 @@ def schedule(
     visit must be on or after that discharge.
 
     Raises ValidationError naming the field ("appointment time", "appointment type",
-    "with whom", "where", "hospital stay") or NotFound("patient"); nothing is stored then."""
+    "with whom", "where", "hospital stay") or NotFound("patient"); nothing is stored then.
+    Refused: a time after the patient's date of death (or any, for a patient recorded
+    deceased without one), and a second appointment at the same date and time."""
     appointment = Appointment(
         patient_id=patient_id,
         at=at,
@@ -52,9 +56,12 @@ def schedule(
     )
     _check_time(ws, at)
     with ws.uow() as uow:
-        if uow.patients.get(patient_id) is None:
+        patient = uow.patients.get(patient_id)
+        if patient is None:
             raise NotFound("patient")
+        _check_life(patient, appointment, ws)
         _check_stay(uow, appointment, ws)
+        _refuse_twin(uow, appointment, ws)
         saved = uow.appointments.add(appointment)
         uow.audit(actions.RECORD_CREATED, "appointment", saved.id)
         uow.commit()
@@ -95,7 +102,11 @@ def reschedule(ws: Workspace, appointment_id: int, *, at: datetime) -> Saved[App
         if appointment.status is AppointmentStatus.KEPT:
             raise ValidationError("appointment", "was kept; schedule a new one instead")
         moved = replace(appointment, at=at, status=AppointmentStatus.SCHEDULED)
+        patient = uow.patients.get(appointment.patient_id)
+        assert patient is not None  # appointments go with their patient
+        _check_life(patient, moved, ws)
         _check_stay(uow, moved, ws)
+        _refuse_twin(uow, moved, ws)
         if appointment.status is AppointmentStatus.SCHEDULED:
             saved = uow.appointments.update(moved)
             uow.audit(actions.RECORD_CHANGED, "appointment", appointment_id, "time")
@@ -120,6 +131,23 @@ def _check_time(ws: Workspace, at: datetime) -> None:
         raise ValidationError("appointment time", "is more than two years ahead")
     if day < today - timedelta(days=EARLIEST_DAYS_BACK):
         raise ValidationError("appointment time", "is more than a year ago")
+
+
+def _check_life(patient: Patient, a: Appointment, ws: Workspace) -> None:
+    """Not before the patient's birth nor after their death; none for a patient recorded
+    deceased without a date."""
+    check_within_life("appointment time", local_date(a.at, ws.tz), patient)
+    if patient.died_on is None:
+        check_not_deceased("appointment", patient)
+
+
+def _refuse_twin(uow: UnitOfWork, a: Appointment, ws: Workspace) -> None:
+    """One appointment at a time per patient: another (not cancelled) at the same date and
+    time is the same one entered twice."""
+    for other in uow.appointments.for_patient(a.patient_id):
+        if other.id != a.id and other.at == a.at and other.status is not AppointmentStatus.CANCELLED:
+            when = f"{clock_time(a.at.astimezone(ws.tz))} on {us_date(local_date(a.at, ws.tz))}"
+            raise ValidationError("appointment time", f"the patient already has an appointment at {when}")
 
 
 def _check_stay(uow: UnitOfWork, a: Appointment, ws: Workspace) -> None:

@@ -11,6 +11,7 @@ from caredesk.domain import audit as actions
 from caredesk.domain.calendar import Month, local_date, us_date
 from caredesk.domain.contacts import INTERACTIVE_CHANNELS, Activity, Channel, Contact, Outcome, StaffType, TimeEntry
 from caredesk.domain.coordination import Task, TaskKind, TaskStatus
+from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.patients import Enrollment, Program, Status
 from caredesk.domain.transitions import TCM_PERIOD_DAYS
 from caredesk.domain.workdays import US_FEDERAL
@@ -126,14 +127,17 @@ def log_time(
     staff_type: StaffType | str = StaffType.CLINICAL_STAFF,
     note: str = "",
 ) -> Saved[TimeEntry]:
-    """Typed minutes that were not a call: care-plan work, coordination, a medication review."""
+    """Typed minutes that were not a call: care-plan work, coordination, a medication review.
+    Never dated in the future nor after the patient's date of death (ValidationError "date")."""
     today = ws.today()
     day = on or today
     if day > today:
         raise ValidationError("date", "cannot be in the future")
     with ws.uow() as uow:
-        if uow.patients.get(patient_id) is None:
+        patient = uow.patients.get(patient_id)
+        if patient is None:
             raise NotFound("patient")
+        check_within_life("date", day, patient)
         chosen = _program(uow.enrollments.for_patient(patient_id), day, program)
         entry = uow.time_entries.add(
             TimeEntry(

@@ -42,6 +42,7 @@ from caredesk.domain.contacts import (
     Voided,
 )
 from caredesk.domain.corrections import audit_reason, change_line, reason_text
+from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.patients import Program
 from caredesk.errors import NotFound, ValidationError
 from caredesk.services.calls import _mark_transition_contact, _program
@@ -471,8 +472,7 @@ def _check_patient(uow: UnitOfWork, patient_id: int, day: date) -> None:
     patient = uow.patients.get(patient_id)
     if patient is None:
         raise NotFound("patient")
-    if patient.died_on is not None and day > patient.died_on:
-        raise ValidationError("date", "is after the patient's date of death")
+    check_within_life("date", day, patient)  # never after the date of death
 
 
 def _redated(at: datetime, day: date, ws: Workspace) -> datetime:

@@ -21,6 +21,8 @@ from datetime import date
 from caredesk.domain import audit as actions
 from caredesk.domain import checks
 from caredesk.domain import readings as rules
+from caredesk.domain.calendar import us_date
+from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.observations import ObservationTarget, target_for
 from caredesk.domain.patients import Observation, ObservationKind, Patient
 from caredesk.domain.readings import BLOOD_PRESSURE, BP_KINDS, Band, Reading
@@ -56,11 +58,18 @@ def _check_day(ws: Workspace, patient: Patient, observed_on: date) -> date:
     checks.a_date(DATE, observed_on)
     if observed_on > ws.today():
         raise ValidationError(DATE, "cannot be in the future")
-    if observed_on < patient.birth_date:
-        raise ValidationError(DATE, "cannot be before the date of birth")
-    if patient.died_on is not None and observed_on > patient.died_on:
-        raise ValidationError(DATE, "cannot be after the date of death")
+    check_within_life(DATE, observed_on, patient)
     return observed_on
+
+
+def _refuse_twin(uow: UnitOfWork, new: Reading, field: str, skip: tuple[int, ...] = ()) -> None:
+    """The same measure with the same value(s) on the same day is the same reading entered
+    twice: refused naming the measure. (Two different readings a day are ordinary: a home
+    blood pressure morning and evening.)"""
+    same_day = [o for o in uow.observations.for_patient(new.first.patient_id) if o.observed_on == new.observed_on]
+    for r in rules.readings(o for o in same_day if o.id not in skip):
+        if r.measure == new.measure and r.kind is new.kind and r.number_text == new.number_text:
+            raise ValidationError(field, f"this reading is already recorded on {us_date(new.observed_on)}")
 
 
 def _observation(patient_id: int, kind: ObservationKind, value: float | str, on: date, field: str = "") -> Observation:
@@ -107,6 +116,7 @@ def add_reading(
     reading = _observation(patient_id, _single_kind(kind), value, observed_on)
     with ws.uow() as uow:
         _check_day(ws, _patient(uow, patient_id), observed_on)
+        _refuse_twin(uow, Reading(reading), reading.kind.value)
         saved = uow.observations.add(reading)
         uow.audit(actions.RECORD_CREATED, "observation", saved.id)
         bands = _bands(uow, patient_id)
@@ -125,6 +135,7 @@ def add_blood_pressure(
     s, d = _bp_pair(patient_id, systolic, diastolic, observed_on)
     with ws.uow() as uow:
         _check_day(ws, _patient(uow, patient_id), observed_on)
+        _refuse_twin(uow, Reading(s, d), BLOOD_PRESSURE)
         saved_s = uow.observations.add(s)
         saved_d = uow.observations.add(d)
         uow.audit(actions.RECORD_CREATED, "observation", saved_s.id, f"{BLOOD_PRESSURE} with {saved_d.id}")
@@ -180,6 +191,7 @@ def correct_reading(
         detail = _fields_changed(before, (new.value,), on)
         if not detail:
             return Saved(before, Changes())
+        _refuse_twin(uow, Reading(new), before.kind.value, _ids(before))
         saved = uow.observations.update(replace(new, id=before.id))
         uow.audit(actions.RECORD_CHANGED, "observation", saved.id, detail)
         bands = _bands(uow, patient_id)
@@ -207,6 +219,7 @@ def correct_blood_pressure(
         detail = _fields_changed(before, (s.value, d.value), on)
         if not detail:
             return Saved(before, Changes())
+        _refuse_twin(uow, Reading(s, d), BLOOD_PRESSURE, _ids(before))
         saved = [
             uow.observations.update(replace(new, id=old.id)) for new, old in ((s, before.first), (d, before.diastolic))
         ]

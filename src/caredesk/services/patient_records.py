@@ -17,11 +17,12 @@ from typing import Any
 
 from caredesk.domain import audit as actions
 from caredesk.domain import checks
-from caredesk.domain.calendar import us_date
+from caredesk.domain.calendar import local_date, us_date
 from caredesk.domain.patients import ConsentMethod, Enrollment, Patient, Phone, Program, Status
 from caredesk.errors import NotFound, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.workspace import Workspace
+from caredesk.store.uow import UnitOfWork
 
 # The oldest of these programs, TCM (99495/99496), was first payable on 01/01/2013 (CMS,
 # CY2013 Physician Fee Schedule final rule); an earlier start or consent is a typing slip.
@@ -112,6 +113,11 @@ def edit_patient(ws: Workspace, patient: int | Patient, /, **changes: Any) -> Sa
     status away from deceased clears the date of death. Nothing changed: nothing is
     written or audited. Raises ValidationError naming the field, NotFound, TypeError for
     an unknown keyword.
+
+    A date of death is refused while contacts or minutes are dated after it (the message
+    counts them and gives the first date: correct or void them first) or while a program
+    starts after it. Recording it ends every open program on that day (audited, the same
+    unit of work; the change set then includes Kind.ENROLLMENT).
     """
     if isinstance(patient, Patient):
         if changes:
@@ -145,16 +151,75 @@ def edit_patient(ws: Workspace, patient: int | Patient, /, **changes: Any) -> Sa
         changed = _changed(before, after, PATIENT_FIELDS)
         if not changed:
             return Saved(before, Changes())
+        if after.died_on is not None and after.died_on != before.died_on:
+            _refuse_contacts_after(uow, patient_id, after.died_on, ws)
+        ended = _end_programs_at_death(uow, before, after)
         saved = uow.patients.update(after)
         uow.audit(actions.RECORD_CHANGED, "patient", patient_id, "; ".join(changed))
         uow.commit()
-    return Saved(saved, Changes.of([patient_id], Kind.PATIENT))
+    kinds = (Kind.PATIENT, Kind.ENROLLMENT) if ended else (Kind.PATIENT,)
+    return Saved(saved, Changes.of([patient_id], *kinds))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _refuse_contacts_after(uow: UnitOfWork, patient_id: int, died_on: date, ws: Workspace) -> None:
+    """A date of death before contacts or minutes already logged is a slip (or those were
+    logged for the wrong patient): say how many and from when, so they can be corrected."""
+    contacts = [d for c in uow.contacts.for_patient(patient_id) if (d := local_date(c.at, ws.tz)) > died_on]
+    entries = [e for e in uow.time_entries.for_patient(patient_id) if e.on > died_on]
+    if not contacts and not entries:
+        return
+    counted = [_plural(len(contacts), "contact")] if contacts else []
+    if entries:
+        counted.append(_plural(sum(e.minutes for e in entries), "minute"))
+    first = min([*contacts, *(e.on for e in entries)])
+    one = len(counted) == 1 and (len(contacts) == 1 if contacts else sum(e.minutes for e in entries) == 1)
+    raise ValidationError(
+        "date of death",
+        f"{' and '.join(counted)} {'is' if one else 'are'} dated after it (the first on {us_date(first)}): "
+        "correct their date or void them in Contacts first",
+    )
+
+
+def _end_programs_at_death(uow: UnitOfWork, before: Patient, after: Patient) -> bool:
+    """Recording a death ends every program still open on the date of death (its last day);
+    a corrected date of death moves the end of the programs it ended; leaving deceased (a
+    status set on the wrong patient) reopens them. True when an enrollment changed."""
+    old, new = before.died_on, after.died_on
+    if old == new:
+        return False
+    changed = False
+    for e in uow.enrollments.for_patient(after.id or 0):
+        ended_by_death = old is not None and e.end_date == old
+        if new is None:
+            end = None if ended_by_death else e.end_date
+        elif e.end_date is None or e.end_date > new or ended_by_death:
+            if e.start_date > new:
+                raise ValidationError(
+                    "date of death",
+                    f"is before the start of the {e.program.value} enrollment ({us_date(e.start_date)}): "
+                    "remove or change that enrollment first",
+                )
+            end = new
+        else:
+            continue
+        if end != e.end_date:
+            uow.enrollments.update(replace(e, end_date=end))
+            why = "end date (date of death)" if end is not None else "end date (reopened: no longer deceased)"
+            uow.audit(actions.RECORD_CHANGED, "enrollment", e.id, why)
+            changed = True
+    return changed
 
 
 def set_status(ws: Workspace, patient_id: int, status: Status | str, *, died_on: date | None = None) -> Saved[Patient]:
     """Active, paused, disenrolled or deceased. Deceased needs `died_on` (not after today,
-    not before the date of birth); any other status clears it. Paused, disenrolled and
-    deceased patients leave the call queue. Raises ValidationError naming the field."""
+    not before the date of birth, no contact or minutes after it) and ends the open
+    programs on it; any other status clears it and reopens the programs it ended. Paused,
+    disenrolled and deceased patients leave the call queue. Raises ValidationError naming
+    the field."""
     return edit_patient(ws, patient_id, status=status, died_on=died_on)
 
 

@@ -20,6 +20,8 @@ from caredesk.domain.attempts import UNANSWERED
 from caredesk.domain.calendar import local_date, us_date
 from caredesk.domain.contacts import INTERACTIVE_CHANNELS, Channel
 from caredesk.domain.coordination import Complexity, Transition
+from caredesk.domain.lifespan import check_within_life
+from caredesk.domain.patients import Patient
 from caredesk.domain.transitions import TCM_PERIOD_DAYS, Deadline, DeadlineStatus, stay_deadlines, timely_attempts
 from caredesk.errors import NotFound, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
@@ -74,8 +76,8 @@ def add_stay(
 ) -> Saved[Transition]:
     """Record a hospital or facility stay; its TCM deadlines enter the queue at once.
 
-    Dates are clinic calendar dates, never in the future; the admission is on or before the
-    discharge. Raises ValidationError naming the field ("facility", "discharge date",
+    Dates are clinic calendar dates, never in the future, not before the patient's birth nor
+    after their death; the admission is on or before the discharge. Raises ValidationError naming the field ("facility", "discharge date",
     "admission date", "complexity") or NotFound("patient"); nothing is stored then."""
     today = ws.today()
     checks.not_after("discharge date", discharged_on, today, "today")
@@ -88,8 +90,10 @@ def add_stay(
         complexity=checks.one_of("complexity", complexity, Complexity),
     )
     with ws.uow() as uow:
-        if uow.patients.get(patient_id) is None:
+        patient = uow.patients.get(patient_id)
+        if patient is None:
             raise NotFound("patient")
+        _check_life(patient, stay)
         _refuse_twin(uow, stay)
         saved = uow.transitions.add(stay)
         uow.audit(actions.RECORD_CREATED, "transition", saved.id)
@@ -132,6 +136,9 @@ def change_stay(
         fields = [label for key, label in names.items() if getattr(changed, key) != getattr(stay, key)]
         if not fields:
             return Saved(stay, Changes())
+        patient = uow.patients.get(stay.patient_id)
+        assert patient is not None  # stays go with their patient
+        _check_life(patient, changed)
         if changed.discharged_on != stay.discharged_on:
             _refuse_twin(uow, changed)
         saved = uow.transitions.update(changed)
@@ -209,11 +216,21 @@ def _record(ws: Workspace, stay_id: int, step: str, day: date | None, **values: 
         stay = _get(uow, stay_id)
         if day is not None and day < stay.discharged_on:
             raise ValidationError(f"{step} date", f"cannot be before the discharge ({us_date(stay.discharged_on)})")
+        patient = uow.patients.get(stay.patient_id)
+        assert patient is not None  # stays go with their patient
+        check_within_life(f"{step} date", day, patient)
         changed = replace(stay, **values)
         saved = uow.transitions.update(changed)
         uow.audit(actions.RECORD_CHANGED, "transition", stay_id, f"{step} {'made' if day else 'taken back'}")
         uow.commit()
     return Saved(saved, Changes.of([stay.patient_id], Kind.TRANSITION))
+
+
+def _check_life(patient: Patient, stay: Transition) -> None:
+    """Admission and discharge within the patient's life: not before the date of birth, not
+    after the date of death (a patient who died in hospital is discharged on that day)."""
+    check_within_life("admission date", stay.admitted_on, patient)
+    check_within_life("discharge date", stay.discharged_on, patient)
 
 
 def _check_steps(t: Transition, discharged_on: date) -> None:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from caredesk.domain import audit as actions
 from caredesk.domain.calendar import us_date
 from caredesk.domain.coordination import Task, TaskKind, TaskStatus
+from caredesk.domain.lifespan import check_not_deceased
 from caredesk.errors import NotFound, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.workspace import Workspace
@@ -32,15 +33,40 @@ def _check_due(ws: Workspace, due: date | None) -> None:
         raise ValidationError("due date", "is more than two years ahead")
 
 
+def _same_title(title: str) -> str:
+    """A title as compared for twins: case and runs of spaces ignored."""
+    return " ".join(title.split()).casefold()
+
+
+def _refuse_twin(uow: UnitOfWork, task: Task) -> None:
+    """The same open task (same title, ignoring case and spaces, same due date) for the same
+    patient is one entered twice."""
+    for other in uow.tasks.for_patient(task.patient_id):
+        if (
+            other.id != task.id
+            and other.status is TaskStatus.OPEN
+            and other.due == task.due
+            and _same_title(other.title) == _same_title(task.title)
+        ):
+            when = f"due {us_date(task.due)}" if task.due else "without a due date"
+            raise ValidationError("task", f"is already open for this patient, {when}")
+
+
 def add_task(ws: Workspace, patient_id: int, title: str, due: date | None = None) -> Saved[Task]:
     """A new open task. `due` (clinic date, optional) is today or later, within two years.
+    Refused for a deceased patient (their open tasks can still be closed) and when the same
+    task is already open (same title ignoring case and spaces, same due date).
 
     Raises ValidationError ("task", "due date") or NotFound("patient")."""
     _check_due(ws, due)
     with ws.uow() as uow:
-        if uow.patients.get(patient_id) is None:
+        patient = uow.patients.get(patient_id)
+        if patient is None:
             raise NotFound("patient")
-        task = uow.tasks.add(Task(patient_id=patient_id, title=title, due=due, created_at=ws.clock.now()))
+        check_not_deceased("task", patient)
+        new = Task(patient_id=patient_id, title=title, due=due, created_at=ws.clock.now())
+        _refuse_twin(uow, new)
+        task = uow.tasks.add(new)
         uow.audit(actions.RECORD_CREATED, "task", task.id)
         uow.commit()
     return Saved(task, Changes.of([patient_id], Kind.TASK))
@@ -58,6 +84,7 @@ def change_task(ws: Workspace, task_id: int, *, title: str, due: date | None) ->
         fields = [name for name in ("title", "due") if getattr(changed, name) != getattr(task, name)]
         if not fields:
             return Saved(task, Changes())
+        _refuse_twin(uow, changed)
         saved = uow.tasks.update(changed)
         uow.audit(actions.RECORD_CHANGED, "task", task_id, "; ".join(fields))
         uow.commit()
@@ -80,7 +107,9 @@ def reopen_task(ws: Workspace, task_id: int) -> Saved[Task]:
         task = _get(uow, task_id)
         if task.status is TaskStatus.OPEN:
             raise ValidationError("task", "is already open")
-        saved = uow.tasks.update(replace(task, status=TaskStatus.OPEN, done_at=None))
+        reopened = replace(task, status=TaskStatus.OPEN, done_at=None)
+        _refuse_twin(uow, reopened)
+        saved = uow.tasks.update(reopened)
         uow.audit(actions.RECORD_CHANGED, "task", task_id, "reopened")
         uow.commit()
     return Saved(saved, Changes.of([task.patient_id], Kind.TASK))
