@@ -262,7 +262,7 @@ def test_queue_bad_date_and_limit(store):
     assert_clean_failure(
         run("queue", "--date", "24/11/2026", "--data-dir", str(store.path), env=pw_env()),
         1,
-        "--date: must be a date written YYYY-MM-DD",
+        "--date: 24/11/2026 is not a real calendar date",  # MM/DD/YYYY: there is no month 24
     )
     assert_clean_failure(run("queue", "--limit", "0", "--data-dir", str(store.path), env=pw_env()), 2, "--limit")
 

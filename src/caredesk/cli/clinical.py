@@ -1,6 +1,6 @@
 """Conditions, allergies, care team and medications from a terminal.
 
-    caredesk condition add --mrn M --code E119 [--not-chronic] [--onset YYYY-MM-DD]
+    caredesk condition add --mrn M --code E119 [--not-chronic] [--onset DATE]
     caredesk condition remove --mrn M --code E11.9
     caredesk condition list --mrn M [--json]
     caredesk allergy add --mrn M --substance S [--reaction R]     (or --none-known)
@@ -9,15 +9,15 @@
     caredesk careteam add --mrn M --role R --name N [--phone P] [--organization O]
     caredesk careteam remove --mrn M --name N
     caredesk careteam list --mrn M [--json]
-    caredesk med add --mrn M --name N [--dose D] [--frequency F] [--prescriber P] [--start YYYY-MM-DD]
-    caredesk med change --mrn M --name N --dose D [--frequency F] [--on YYYY-MM-DD]
-    caredesk med stop --mrn M --name N --reason R [--on YYYY-MM-DD]
-    caredesk med adherence --mrn M --name N --answer taken|missed|stopped|cost [--note T] [--on YYYY-MM-DD]
+    caredesk med add --mrn M --name N [--dose D] [--frequency F] [--prescriber P] [--start DATE]
+    caredesk med change --mrn M --name N --dose D [--frequency F] [--on DATE]
+    caredesk med stop --mrn M --name N --reason R [--on DATE]
+    caredesk med adherence --mrn M --name N --answer taken|missed|stopped|cost [--note T] [--on DATE]
     caredesk med list --mrn M [--json] [--all]
 
 ICD-10-CM codes are checked against the code set: an unknown code or a category exits 1 with
 the nearest billable codes on stderr. Medicines are named as listed (case does not matter);
-dates never lie in the future.
+dates (DATE) are MM/DD/YYYY or YYYY-MM-DD and never lie in the future.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 from caredesk.app import AppContext
-from caredesk.cli.common import EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
+from caredesk.cli.common import DATE, EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
 from caredesk.domain.allergies import NO_KNOWN_ALLERGIES
 from caredesk.domain.medications import AdherenceAnswer
 from caredesk.domain.patients import Medication, Patient
@@ -43,7 +43,6 @@ ANSWERS = {
     "stopped": AdherenceAnswer.STOPPED,
     "cost": AdherenceAnswer.COST_OR_ACCESS,
 }
-DATE = "YYYY-MM-DD"
 
 
 def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argparse.ArgumentParser) -> None:

@@ -4,10 +4,11 @@ opening the store through the composition root."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from caredesk import secrets_input
 from caredesk.app import AppContext
@@ -16,6 +17,8 @@ from caredesk.paths import ENV_DATA_DIR
 from caredesk.services.workspace import Workspace
 
 EXIT_ERROR, EXIT_USAGE, EXIT_WRONG_SECRET, EXIT_NO_STORE = 1, 2, 3, 4
+DATE = "DATE"  # the metavar of every date option; the help explains it once (CliParser)
+DATE_FORMATS = "MM/DD/YYYY or YYYY-MM-DD"
 
 Command = Callable[[argparse.Namespace, AppContext], int]
 # argparse's subparsers action has no public type.
@@ -28,15 +31,15 @@ def fail(message: str, code: int) -> int:
     return code
 
 
-def shared_options() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+def shared_options() -> tuple[CliParser, CliParser]:
     """(--data-dir, --passphrase-file) as parent parsers for every command."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = CliParser(add_help=False)
     common.add_argument(
         "--data-dir",
         metavar="DIR",
         help=f"the data folder (default: ${ENV_DATA_DIR}, else the platform's user data folder)",
     )
-    secret = argparse.ArgumentParser(add_help=False)
+    secret = CliParser(add_help=False)
     secret.add_argument(
         "--passphrase-file",
         metavar="FILE",
@@ -58,8 +61,45 @@ def open_workspace(args: argparse.Namespace, context: AppContext) -> Workspace:
 
 
 def date_arg(field: str, text: str | None) -> date | None:
-    """A YYYY-MM-DD option, or None when absent; a ValidationError naming the option otherwise."""
+    """A date option typed MM/DD/YYYY or YYYY-MM-DD, or None when absent; a ValidationError
+    naming the option otherwise ("--on: 02/30/2026 is not a real calendar date")."""
     return None if text is None else parse_date(field, text)
+
+
+# argparse's own wording (CPython 3.11-3.13), turned into one line that names the option.
+_ARGUMENT = re.compile(r"argument (?P<name>[^:]+): (?P<rest>.*)", re.DOTALL)
+_INVALID_TYPE = re.compile(r"invalid (?P<type>\w+) value: (?P<value>.*)", re.DOTALL)
+_INVALID_CHOICE = re.compile(r"invalid choice: (?P<value>.*?) \(choose from (?P<choices>.*)\)", re.DOTALL)
+_TYPE_WORDS = {"int": "a whole number", "float": "a number"}
+
+
+class CliParser(argparse.ArgumentParser):
+    """argparse with usage errors as one line on stderr naming the option, exit code 2
+    ("caredesk: --minutes: must be a whole number, got 'abc'"), and a help that says once
+    how a DATE is written. Subparsers made from it are CliParsers too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"caredesk: {self._one_line(message.replace(chr(10), ' '))}\n")
+
+    def _one_line(self, message: str) -> str:
+        found = _ARGUMENT.fullmatch(message)
+        if found is None:  # missing or unknown arguments: the help has the whole usage
+            return f"{message} (see {self.prog} --help)"
+        name, rest = found["name"], found["rest"]
+        if name in ("COMMAND", "ACTION") and (choice := _INVALID_CHOICE.fullmatch(rest)):
+            return f"{choice['value']} is not a {self.prog} {name.lower()} (see {self.prog} --help)"
+        if choice := _INVALID_CHOICE.fullmatch(rest):
+            allowed = ", ".join(c.strip().strip("'") for c in choice["choices"].split(","))
+            return f"{name}: must be one of: {allowed}; got {choice['value']}"
+        if typed := _INVALID_TYPE.fullmatch(rest):
+            return f"{name}: must be {_TYPE_WORDS.get(typed['type'], typed['type'])}, got {typed['value']}"
+        return f"{name}: {rest}"
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        if any(action.metavar == DATE for action in self._actions):
+            text += f"\n{DATE} is written {DATE_FORMATS}.\n"
+        return text
 
 
 def print_recovery_code(code: str) -> None:

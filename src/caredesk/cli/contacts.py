@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from caredesk.app import AppContext
-from caredesk.cli.common import EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
+from caredesk.cli.common import DATE, EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
 from caredesk.domain.calendar import Month
 from caredesk.domain.corrections import STANDARD_REASONS
 from caredesk.domain.patients import Program
@@ -43,11 +43,11 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     actions = s.add_subparsers(dest="action", metavar="ACTION", required=True)
     c = actions.add_parser("correct", parents=[common, secret], help="correct a contact logged by mistake")
     c.add_argument("id", type=int, help="the contact's id (see caredesk contacts)")
-    c.add_argument("--date", metavar="YYYY-MM-DD", help="the day the contact was made (its minutes move too)")
+    c.add_argument("--date", metavar=DATE, help="the day the contact was made (its minutes move too)")
     c.add_argument("--outcome", help="reached, voicemail, no answer, wrong number or declined")
     c.add_argument("--channel", help="phone, video, home visit, portal or letter")
     c.add_argument("--note", help="the note, in full")
-    c.add_argument("--follow-up", metavar="YYYY-MM-DD|none", help="the next follow-up date, or none")
+    c.add_argument("--follow-up", metavar="DATE|none", help="the next follow-up date, or none")
     c.add_argument("--minutes", type=int, help="the contact's minutes (1-600; void them to take them back)")
     c.add_argument("--program", help="the program its minutes count for")
     c.add_argument("--patient-mrn", metavar="MRN", help="move the contact and its minutes to this patient")
@@ -60,7 +60,7 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     actions = s.add_subparsers(dest="action", metavar="ACTION", required=True)
     c = actions.add_parser("correct", parents=[common, secret], help="correct minutes logged by mistake")
     c.add_argument("id", type=int, help="the time entry's id (see caredesk contacts)")
-    c.add_argument("--date", metavar="YYYY-MM-DD", help="the day the minutes were spent")
+    c.add_argument("--date", metavar=DATE, help="the day the minutes were spent")
     c.add_argument("--minutes", type=int, help="whole minutes, 1-600 (void them to take them back)")
     c.add_argument("--program", help="the program the minutes count for")
     c.add_argument("--staff", help="clinical staff or physician/QHP")

@@ -28,7 +28,7 @@ from datetime import date, datetime
 from typing import Any
 
 from caredesk.app import AppContext
-from caredesk.cli.common import Command, Subparsers, open_workspace
+from caredesk.cli.common import DATE, Command, Subparsers, date_arg, open_workspace
 from caredesk.domain import checks
 from caredesk.domain.appointments import Appointment, AppointmentKind, AppointmentStatus, parse_clock_time
 from caredesk.domain.contacts import Channel
@@ -43,7 +43,6 @@ from caredesk.services.changes import Kind
 from caredesk.services.stays import StayView
 from caredesk.services.workspace import Workspace
 
-DATE = "MM/DD/YYYY"
 KINDS = {
     "pcp": AppointmentKind.PCP,
     "specialist": AppointmentKind.SPECIALIST,
@@ -122,7 +121,7 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
 
 
 def _typed_date(option: str, text: str | None) -> date | None:
-    return None if text is None else checks.parse_typed_date(option, text)
+    return date_arg(option, text)
 
 
 def _open(args: argparse.Namespace, context: AppContext, work: Callable[[Workspace], int]) -> int:
@@ -194,7 +193,7 @@ def _at(ws: Workspace, text: str) -> datetime:
     parts = text.strip().split(maxsplit=1)
     if len(parts) != 2:
         raise ValidationError("--at", 'must be a day and a time, "MM/DD/YYYY HH:MM"')
-    day = checks.parse_typed_date("--at", parts[0])
+    day = checks.parse_date("--at", parts[0])
     return datetime.combine(day, parse_clock_time("--at", parts[1]), tzinfo=ws.tz)
 
 

@@ -22,6 +22,7 @@ from caredesk.cli.common import (
     EXIT_NO_STORE,
     EXIT_USAGE,
     EXIT_WRONG_SECRET,
+    CliParser,
     Command,
     fail,
     shared_options,
@@ -36,7 +37,7 @@ COMMANDS: dict[str, Command] = {name: cmd for group in GROUPS for name, cmd in g
 
 def _parser() -> argparse.ArgumentParser:
     common, secret = shared_options()
-    p = argparse.ArgumentParser(prog="caredesk", description="CareDesk: an offline, encrypted caseload manager.")
+    p = CliParser(prog="caredesk", description="CareDesk: an offline, encrypted caseload manager.")
     p.add_argument("--version", action="version", version=f"caredesk {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for group in GROUPS:

@@ -1,7 +1,7 @@
 """Vitals and labs from a terminal: `obs add`, `obs list`, `target set|clear`.
 
-    caredesk obs add --mrn M --kind A1c --value 7.2 [--on YYYY-MM-DD]
-    caredesk obs add --mrn M --bp 142/88 [--on YYYY-MM-DD]
+    caredesk obs add --mrn M --kind A1c --value 7.2 [--on DATE]
+    caredesk obs add --mrn M --bp 142/88 [--on DATE]
     caredesk obs list --mrn M [--kind K] [--json]
     caredesk obs trend --mrn M --kind K [--json]
     caredesk target set --mrn M --kind A1c [--low L] [--high H]
@@ -19,7 +19,7 @@ import json
 import sys
 
 from caredesk.app import AppContext
-from caredesk.cli.common import EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
+from caredesk.cli.common import DATE, EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
 from caredesk.domain.patients import ObservationKind
 from caredesk.domain.readings import BLOOD_PRESSURE, BP_KINDS, Reading, band_text, unit_of, with_unit
 from caredesk.services import observations as obs
@@ -37,7 +37,7 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     s.add_argument("--kind", help=f"the measure: {MEASURES}")
     s.add_argument("--value", help="the value as a plain number in the measure's unit (7.2, not 7,2 or 7.2%%)")
     s.add_argument("--bp", metavar="SYS/DIA", help="a blood pressure in mmHg, such as 142/88")
-    s.add_argument("--on", metavar="YYYY-MM-DD", help="the day it was measured (default: today; never a future day)")
+    s.add_argument("--on", metavar=DATE, help="the day it was measured (default: today; never a future day)")
 
     s = osub.add_parser("list", parents=[common, secret], help="a patient's readings, newest first")
     s.add_argument("--mrn", required=True, help="the patient's MRN")

@@ -24,9 +24,10 @@ from datetime import date
 from typing import Any
 
 from caredesk.app import AppContext
-from caredesk.cli.common import EXIT_USAGE, Command, Subparsers, fail, open_workspace
+from caredesk.cli import patient_add
+from caredesk.cli.common import EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
 from caredesk.domain.calendar import age_on, us_date
-from caredesk.domain.checks import one_of, parse_typed_date
+from caredesk.domain.checks import one_of
 from caredesk.domain.patients import Enrollment, Patient, Phone, Program, RiskTier, Sex, Status
 from caredesk.services import patient_records
 from caredesk.services import patients as patient_lookup
@@ -52,7 +53,7 @@ TEXT_OPTIONS = {
 
 def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argparse.ArgumentParser) -> None:
     shared = [common, secret]
-    group = sub.add_parser("patient", help="show or edit a patient's record").add_subparsers(
+    group = sub.add_parser("patient", help="show, add or edit a patient's record").add_subparsers(
         dest="action", metavar="ACTION", required=True
     )
     s = group.add_parser("show", parents=shared, help="demographics, status and programs with consent")
@@ -82,6 +83,7 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     s.add_argument("--risk", help=", ".join(r.value for r in RiskTier))
     s.add_argument("--status", help=", ".join(x.value for x in Status) + " (deceased needs --died-on)")
     s.add_argument("--died-on", metavar=DATE, help="date of death (with --status deceased)")
+    patient_add.add_parser(group, shared)
 
     s = sub.add_parser("enroll", parents=shared, help="enroll a patient in a program, or end the program (--end)")
     s.add_argument("--mrn", required=True, help="the patient's MRN")
@@ -101,7 +103,7 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
 
 
 def _date(option: str, text: str | None) -> date | None:
-    return None if text is None else parse_typed_date(option, text)
+    return date_arg(option, text)
 
 
 def _phone(text: str) -> Phone:
@@ -179,6 +181,8 @@ def _print_text(p: Patient, enrollments: tuple[Enrollment, ...], today: date) ->
 
 
 def cmd_patient(args: argparse.Namespace, context: AppContext) -> int:
+    if args.action == "add":
+        return patient_add.cmd_patient_add(args, context)
     changes: dict[str, Any] = {}
     if args.action == "edit":
         # Every value is checked before the store is opened, naming the option.

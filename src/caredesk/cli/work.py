@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 
 from caredesk.app import AppContext
-from caredesk.cli.common import EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
+from caredesk.cli.common import DATE, EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
 from caredesk.errors import ValidationError
 from caredesk.services import patients as patient_records
 
 
 def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argparse.ArgumentParser) -> None:
     s = sub.add_parser("queue", parents=[common, secret], help="today's call queue, ranked, with reasons")
-    s.add_argument("--date", metavar="YYYY-MM-DD", help="the queue as of this date (default: today)")
+    s.add_argument("--date", metavar=DATE, help="the queue as of this date (default: today)")
     s.add_argument("--json", action="store_true", help="print a JSON list of objects")
     s.add_argument("--limit", type=int, metavar="N", help="only the first N patients")
 
@@ -23,10 +23,10 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     s.add_argument("--mrn", required=True, help="the patient's MRN")
     s.add_argument("--outcome", required=True, help="reached, voicemail, no answer, wrong number or declined")
     s.add_argument("--minutes", required=True, type=int, help="whole minutes spent (0 for a quick attempt)")
-    s.add_argument("--date", metavar="YYYY-MM-DD", help="back-fill a call made on an earlier day (never a future one)")
+    s.add_argument("--date", metavar=DATE, help="back-fill a call made on an earlier day (never a future one)")
     s.add_argument("--program", help="the program the minutes count for (default: the patient's main program)")
     s.add_argument("--note", default="", help="a short note")
-    s.add_argument("--follow-up", metavar="YYYY-MM-DD", help="the next follow-up date")
+    s.add_argument("--follow-up", metavar=DATE, help="the next follow-up date")
     s.add_argument("--channel", default="phone", help="phone, video, home visit, portal or letter")
     s.add_argument("--staff", default="clinical staff", help="clinical staff (default) or physician/QHP")
 

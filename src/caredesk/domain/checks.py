@@ -78,10 +78,25 @@ def a_date(field: str, value: object) -> date:
 
 
 def parse_date(field: str, text: str) -> date:
+    """A command-line date: MM/DD/YYYY (as US clinics write it) or YYYY-MM-DD.
+
+    ValidationError naming `field`: "02/30/2026 is not a real calendar date" (the typed
+    value is echoed only when it has a date's shape), else "must be a date written
+    MM/DD/YYYY or YYYY-MM-DD".
+    """
+    cleaned = (text or "").strip()
+    us = _US_DATE.fullmatch(cleaned)
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", cleaned)
+    if us is not None:
+        month, day, year = (int(g) for g in us.groups())
+    elif iso is not None:
+        year, month, day = (int(g) for g in iso.groups())
+    else:
+        raise ValidationError(field, "must be a date written MM/DD/YYYY or YYYY-MM-DD")
     try:
-        return date.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
-        raise ValidationError(field, "must be a date written YYYY-MM-DD") from None
+        return date(year, month, day)
+    except ValueError:
+        raise ValidationError(field, f"{cleaned} is not a real calendar date") from None
 
 
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
