@@ -322,22 +322,29 @@ def gad7_band(score: int) -> str:
 
 
 def test_assessment_scores_and_bands_match(panel):
-    shape = {Instrument.PHQ9: 9, Instrument.PHQ2: 2, Instrument.GAD7: 7, Instrument.SOCIAL_NEEDS: 5}
+    shape = {Instrument.PHQ9: 9, Instrument.PHQ2: 2, Instrument.GAD7: 7, Instrument.SOCIAL_NEEDS: 9}
     for a in panel.assessments:
         assert len(a.answers) == shape[a.instrument]
+        if a.instrument is Instrument.SOCIAL_NEEDS:
+            # CMS AHC HRSN tool: living situation, two food items, transportation, utilities, and
+            # four interpersonal-safety items scored 1-5, positive when they add up to more than 10.
+            housing, food1, food2, transport, utilities, *harm = a.answers
+            assert all(1 <= x <= 5 for x in harm)
+            positive = [housing > 0, food1 > 0 or food2 > 0, transport == 1, utilities > 0, sum(harm) > 10]
+            assert (a.score, a.band) == (sum(positive), "positive" if any(positive) else "negative")
+            assert a.safety == (sum(harm) > 10)
+            continue
         assert a.score == sum(a.answers)
-        top = 1 if a.instrument is Instrument.SOCIAL_NEEDS else 3
-        assert all(0 <= x <= top for x in a.answers)
+        assert all(0 <= x <= 3 for x in a.answers)
         if a.instrument is Instrument.PHQ9:
             assert a.band == phq9_band(a.score)
         elif a.instrument is Instrument.GAD7:
             assert a.band == gad7_band(a.score)
-        elif a.instrument is Instrument.PHQ2:
-            assert a.band == ("positive" if a.score >= 3 else "negative")
         else:
-            assert a.band == ("positive" if a.score >= 1 else "negative")
+            assert a.instrument is Instrument.PHQ2
+            assert a.band == ("positive" if a.score >= 3 else "negative")
     kinds = Counter(a.instrument for a in panel.assessments)
-    assert all(kinds[i] > 0 for i in Instrument)
+    assert all(kinds[i] > 0 for i in Instrument if i is not Instrument.SOCIAL_NEEDS_YES_NO)
     depressed = {c.patient_id for c in panel.conditions if c.icd10.startswith(("F32", "F33"))}
     assert depressed <= {a.patient_id for a in panel.assessments if a.instrument is Instrument.PHQ9}
     assert len({a.band for a in panel.assessments if a.instrument is Instrument.PHQ9}) >= 4
@@ -419,3 +426,18 @@ def test_appointments_include_the_tcm_visit_of_recent_unseen_stays(panel):
         assert a.at.date() >= max(TODAY, stay.discharged_on)
     upcoming = [a for a in panel.appointments if a.at.date() >= TODAY]
     assert all(a.status.value == "scheduled" for a in upcoming)
+
+
+def test_flagged_screens_have_a_safety_check_except_the_last_ten_days(panel):
+    """Issue 10: a safety flag stays until a check is documented; the demo documents one for
+    every flagged screen older than ten days and leaves the recent ones for the queue."""
+    from caredesk.demo.screens import OPEN_FLAG_DAYS
+
+    flagged = {a.id: a for a in panel.assessments if a.safety}
+    checked = {c.assessment_id for c in panel.safety_checks}
+    assert flagged and checked <= set(flagged)
+    for aid, a in flagged.items():
+        assert (aid in checked) == ((TODAY - a.taken_on).days > OPEN_FLAG_DAYS)
+    for c in panel.safety_checks:
+        assert c.actions and c.patient_id == flagged[c.assessment_id].patient_id
+        assert c.checked_at.astimezone(TZ).date() >= flagged[c.assessment_id].taken_on

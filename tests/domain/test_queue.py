@@ -9,10 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from caredesk.domain.assessments import Instrument
 from caredesk.domain.contacts import Contact, Outcome, StaffType
 from caredesk.domain.coordination import Assessment, Complexity, Task, Transition
 from caredesk.domain.patients import Enrollment, Program, RiskTier, Status
 from caredesk.domain.queue import PatientFacts, Reading, ReasonKind, entry_for, rank
+from caredesk.domain.safety import SafetyFlag
 
 NY = ZoneInfo("America/New_York")
 TODAY = date(2026, 11, 24)  # a Tuesday; Thanksgiving is Thursday the 26th
@@ -70,7 +72,8 @@ def test_paused_disenrolled_and_deceased_patients_never_appear(status):
         status=status,
         last_reached=None,
         minutes={},
-        phq9=Assessment(patient_id=1, instrument="PHQ-9", taken_on=TODAY, answers=(3,) * 9, score=27, band="severe"),
+        phq9=Assessment(patient_id=1, instrument="PHQ-9", taken_on=TODAY, answers=(3,) * 9),
+        safety_flags=(SafetyFlag(1, 1, Instrument.PHQ9, TODAY),),
     )
     assert rank([urgent], TODAY, NY) == []
 
@@ -114,14 +117,15 @@ def test_three_unanswered_calls_in_a_month_propose_a_letter():
 
 
 def test_safety_flag_comes_first_even_when_held():
-    phq = Assessment(
-        patient_id=1, instrument="PHQ-9", taken_on=TODAY - timedelta(days=1), answers=(1,) * 9, score=9, band="mild"
-    )
-    f = facts(phq9=phq, contacts=(call(TODAY, Outcome.VOICEMAIL),), last_reached=TODAY - timedelta(days=2))
+    flag = SafetyFlag(7, 1, Instrument.PHQ9, TODAY - timedelta(days=1))
+    f = facts(safety_flags=(flag,), contacts=(call(TODAY, Outcome.VOICEMAIL),), last_reached=TODAY - timedelta(days=2))
     e = entry_for(f, TODAY, NY)
     assert e is not None and e.reasons[0].kind is ReasonKind.SAFETY
-    reached_after = facts(phq9=phq, last_reached=TODAY)
-    assert entry_for(reached_after, TODAY, NY) is None  # the check was made: the flag clears
+    assert e.reasons[0].text == "PHQ-9 item 9 positive on 11/23 - safety check"
+    # Reaching the patient is not a documented safety check (issue 10): the flag stays.
+    reached_after = entry_for(facts(safety_flags=(flag,), last_reached=TODAY), TODAY, NY)
+    assert reached_after is not None and kinds(reached_after) == [ReasonKind.SAFETY]
+    assert entry_for(facts(last_reached=TODAY), TODAY, NY) is None  # checked: the store sends no flag
 
 
 def test_discharge_contact_deadline_overdue_outranks_everything_but_safety():
@@ -185,14 +189,7 @@ def test_care_plan_review_overdue():
 def test_queue_order_follows_the_spec():
     safety = facts(
         1,
-        phq9=Assessment(
-            patient_id=1,
-            instrument="PHQ-9",
-            taken_on=TODAY - timedelta(days=5),
-            answers=(0,) * 8 + (1,),
-            score=1,
-            band="minimal",
-        ),
+        safety_flags=(SafetyFlag(3, 1, Instrument.PHQ9, TODAY - timedelta(days=5)),),
         last_reached=TODAY - timedelta(days=6),
     )
     transition = facts(

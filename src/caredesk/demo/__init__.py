@@ -37,6 +37,7 @@ from caredesk.domain.patients import (
     RiskTier,
     Status,
 )
+from caredesk.domain.safety import SafetyCheck
 
 __all__ = ["DemoPanel", "generate_panel"]
 
@@ -67,6 +68,7 @@ class DemoPanel:
     adherence_checks: tuple[AdherenceCheck, ...]
     appointments: tuple[Appointment, ...]
     observation_targets: tuple[ObservationTarget, ...]
+    safety_checks: tuple[SafetyCheck, ...]
 
 
 def generate_panel(*, patients: int = 170, seed: int = 1, years: int = 1, today: date, tz: tzinfo) -> DemoPanel:
@@ -96,6 +98,9 @@ def generate_panel(*, patients: int = 170, seed: int = 1, years: int = 1, today:
     for prof in profiles:
         _build(rng, prof, clinic, today, prof.pid in no_consent, prof.pid in recent, contact_ids, out)
         _build_later(later, prof, clinic, today, out)
+    # Numbered so the safety checks can name their screens; from a stream of their own.
+    out["assessments"] = [replace(a, id=i) for i, a in enumerate(out["assessments"], start=1)]
+    out["safety_checks"] = screens.safety_checks(random.Random(seed * 7_919 + 3), out["assessments"], tz, today)
     return DemoPanel(**{name: tuple(records) for name, records in out.items()})
 
 

@@ -38,9 +38,11 @@ def resources() -> list[CommunityResource]:
 def referrals(rng: random.Random, screen: Assessment, pool: list[CommunityResource], last: date) -> list[Referral]:
     """Most positive items get a referral; a few are left open for the queue to flag."""
     out = []
-    for item, answer in zip(SOCIAL_NEEDS_DOMAINS, screen.answers, strict=False):
+    positive = screen.result.positive_domains
+    for domain in SOCIAL_NEEDS_DOMAINS:
+        item = domain.name
         matching = [r for r in pool if r.category == item]
-        if not answer or not matching or rng.random() >= 0.75:
+        if item not in positive or not matching or rng.random() >= 0.75:
             continue
         resource = rng.choice(matching)
         assert resource.id is not None  # resources() numbers them

@@ -1,12 +1,16 @@
-"""Tasks, transitions of care, assessments, community resources and referrals."""
+"""Tasks, transitions of care, assessments, community resources and referrals.
+
+Instrument is defined with the instruments (caredesk.domain.assessments) and read from here too.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 
-from caredesk.domain import checks
+from caredesk.domain import assessments, checks
+from caredesk.domain.assessments import Instrument
 from caredesk.domain.contacts import INTERACTIVE_CHANNELS, Channel
 from caredesk.errors import ValidationError
 
@@ -79,27 +83,42 @@ class Transition:
         object.__setattr__(self, "complexity", checks.one_of("complexity", self.complexity, Complexity))
 
 
-class Instrument(str, Enum):
-    PHQ2 = "PHQ-2"
-    PHQ9 = "PHQ-9"
-    GAD7 = "GAD-7"
-    SOCIAL_NEEDS = "social needs"
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Assessment:
+    """A screen as given: `answers` are the items' option values in order, None for an item not
+    answered. Score, band, completeness and safety are computed from them (never typed):
+    a partial set is an incomplete screen, kept but never scored or banded. Bad answers raise
+    ValidationError naming the item (caredesk.domain.assessments.result)."""
+
     patient_id: int
     instrument: Instrument
     taken_on: date
-    answers: tuple[int, ...]
-    score: int
-    band: str
+    answers: tuple[int | None, ...]
     id: int | None = None
+    result: assessments.Result = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "instrument", checks.one_of("instrument", self.instrument, Instrument))
+        instrument = assessments.instrument_of(self.instrument)
+        object.__setattr__(self, "instrument", instrument)
         checks.a_date("assessment date", self.taken_on)
-        object.__setattr__(self, "answers", tuple(self.answers))
+        object.__setattr__(self, "answers", assessments.check_answers(instrument, self.answers))
+        object.__setattr__(self, "result", assessments.result(instrument, self.answers))
+
+    @property
+    def score(self) -> int | None:
+        return self.result.score
+
+    @property
+    def band(self) -> str | None:
+        return self.result.band
+
+    @property
+    def complete(self) -> bool:
+        return self.result.complete
+
+    @property
+    def safety(self) -> bool:
+        return self.result.safety
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

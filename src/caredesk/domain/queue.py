@@ -24,6 +24,7 @@ from caredesk.domain.calendar import Month, local_date
 from caredesk.domain.contacts import Contact, Outcome, StaffType
 from caredesk.domain.coordination import Assessment, Task, TaskStatus, Transition
 from caredesk.domain.patients import Enrollment, Program, RiskTier, Status
+from caredesk.domain.safety import SafetyFlag
 from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
 
 # Days without a reached contact before a patient is due a call, by risk tier.
@@ -100,8 +101,9 @@ class PatientFacts:
     letter_closed_at: datetime | None = None  # the latest letter task done or cancelled
     appointments: tuple[Appointment, ...] = ()  # scheduled ones, up to a week ahead
     transitions: tuple[Transition, ...] = ()
-    phq9: Assessment | None = None  # the latest
-    social_needs_positive: bool = False  # latest screen positive
+    phq9: Assessment | None = None  # the latest complete one (incomplete screens make no reason)
+    safety_flags: tuple[SafetyFlag, ...] = ()  # screens with a safety answer and no safety check yet
+    social_needs_positive: bool = False  # latest complete screen positive in a domain other than safety
     open_referral: bool = False
     last_bp: Reading | None = None
     last_a1c: Reading | None = None
@@ -172,12 +174,13 @@ def entry_for(f: PatientFacts, as_of: date, tz: tzinfo, calendar: BusinessCalend
 
 
 def _safety(f: PatientFacts) -> list[Reason]:
-    """PHQ-9 item 9 above 0, until the patient has been reached after that screen."""
-    a = f.phq9
-    checked = f.last_reached is not None and f.last_reached > a.taken_on if a is not None else False
-    if a is not None and len(a.answers) >= 9 and a.answers[8] > 0 and not checked:
-        return [Reason(ReasonKind.SAFETY, f"PHQ-9 item 9 positive on {_md(a.taken_on)} - safety check", a.taken_on, 1)]
-    return []
+    """One reason per open safety flag (PHQ-9 item 9 above 0, the social-needs safety items
+    above 10): it stays until a safety check is documented for that screen, whoever was
+    reached since and whatever later screens said (caredesk.domain.safety)."""
+    return [
+        Reason(ReasonKind.SAFETY, f"{flag.what} on {_md(flag.taken_on)} - safety check", flag.taken_on, 1)
+        for flag in f.safety_flags
+    ]
 
 
 def _transitions(f: PatientFacts, as_of: date, calendar: BusinessCalendar) -> list[Reason]:
@@ -335,8 +338,9 @@ def _cadence(f: PatientFacts, as_of: date) -> list[Reason]:
 
 def _clinical(f: PatientFacts) -> list[Reason]:
     out = []
-    if f.phq9 is not None and f.phq9.score >= PHQ9_RESCREEN:
-        out.append(Reason(ReasonKind.CLINICAL, f"PHQ-9 {f.phq9.score} - re-screen", None, f.phq9.score))
+    phq9 = f.phq9.score if f.phq9 is not None else None  # computed from the answers; None when incomplete
+    if phq9 is not None and phq9 >= PHQ9_RESCREEN:
+        out.append(Reason(ReasonKind.CLINICAL, f"PHQ-9 {phq9} - re-screen", None, phq9))
     bp = f.last_bp
     if bp is not None and bp.second is not None and (bp.value >= BP_HIGH[0] or bp.second >= BP_HIGH[1]):
         out.append(

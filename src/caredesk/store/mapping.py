@@ -12,6 +12,7 @@ from caredesk.domain.call_draft import CallDraft
 from caredesk.domain.careplan import CarePlanContent, CarePlanDraft, CarePlanVersion
 from caredesk.domain.coordination import Assessment
 from caredesk.domain.patients import Patient, Phone
+from caredesk.domain.safety import SafetyAction, SafetyCheck
 
 T = TypeVar("T")
 
@@ -59,13 +60,21 @@ def patient_from_row(row: Any) -> Patient:
 
 
 def assessment_values(a: Assessment) -> dict[str, Any]:
-    v = values_of(a, skip=("answers",))
+    """Columns of a screen; `complete` and `safety` are the domain's computed values."""
+    v = values_of(a, skip=("answers", "result"))
     v["answers_json"] = json.dumps(list(a.answers))
+    v["complete"], v["safety"] = a.complete, a.safety
     return v
 
 
 def assessment_from_row(row: Any) -> Assessment:
-    return from_row(Assessment, row, answers=tuple(json.loads(row.answers_json)))
+    return Assessment(
+        id=row.id,
+        patient_id=row.patient_id,
+        instrument=row.instrument,
+        taken_on=row.taken_on,
+        answers=tuple(json.loads(row.answers_json)),
+    )
 
 
 def version_values(v: CarePlanVersion) -> dict[str, Any]:
@@ -109,3 +118,13 @@ def call_draft_from_row(row: Any) -> CallDraft:
         follow_up=date.fromisoformat(follow_up) if follow_up else None,
         **content,
     )
+
+
+def safety_check_values(c: SafetyCheck) -> dict[str, Any]:
+    v = values_of(c, skip=("actions",))
+    v["actions_json"] = json.dumps([a.value for a in c.actions])
+    return v
+
+
+def safety_check_from_row(row: Any) -> SafetyCheck:
+    return from_row(SafetyCheck, row, actions=tuple(SafetyAction(a) for a in json.loads(row.actions_json)))

@@ -292,9 +292,21 @@ class AssessmentRow(Base):
     patient_id: Mapped[int] = _patient_fk()
     instrument: Mapped[str] = mapped_column(String(16))
     taken_on: Mapped[date] = mapped_column(Date)
-    answers_json: Mapped[str] = mapped_column(Text)
-    score: Mapped[int] = mapped_column(Integer)
-    band: Mapped[str] = mapped_column(String(32))
+    answers_json: Mapped[str] = mapped_column(Text)  # a JSON list; null for an item not answered
+    # Both computed from the answers when written (never typed): the queue filters on them in SQL.
+    complete: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    safety: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+
+class SafetyCheckRow(Base):
+    __tablename__ = "safety_checks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = _patient_fk()
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    by: Mapped[str] = mapped_column(String(120))
+    actions_json: Mapped[str] = mapped_column(Text)  # a JSON list of SafetyAction values
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class CommunityResourceRow(Base):

@@ -16,11 +16,11 @@ from sqlalchemy import ColumnElement, Row, Select, and_, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from caredesk.domain.appointments import Appointment, AppointmentStatus
+from caredesk.domain.assessments import SAFETY_DOMAIN, Instrument
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import Contact, Outcome, StaffType
 from caredesk.domain.coordination import (
     Assessment,
-    Instrument,
     ReferralStatus,
     Task,
     TaskKind,
@@ -29,6 +29,7 @@ from caredesk.domain.coordination import (
 )
 from caredesk.domain.patients import Enrollment, ObservationKind, Program, RiskTier, Status
 from caredesk.domain.queue import PatientFacts, Reading
+from caredesk.domain.safety import SafetyFlag
 from caredesk.store import mapping as m
 from caredesk.store import models as t
 
@@ -129,8 +130,10 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
         .where(t.TransitionRow.discharged_on <= as_of, scoped(t.TransitionRow.patient_id)),
         lambda r: m.from_row(Transition, r),
     )
-    phq9 = _latest_assessments(session, Instrument.PHQ9, as_of, ids if patient_ids is not None else None)
-    social = _latest_assessments(session, Instrument.SOCIAL_NEEDS, as_of, ids if patient_ids is not None else None)
+    asked = ids if patient_ids is not None else None
+    phq9 = _latest_assessments(session, (Instrument.PHQ9,), as_of, asked)
+    social = _latest_assessments(session, (Instrument.SOCIAL_NEEDS, Instrument.SOCIAL_NEEDS_YES_NO), as_of, asked)
+    flags = _open_safety_flags(session, as_of, scoped)
     referrals = set(
         session.scalars(
             select(t.ReferralRow.patient_id).where(
@@ -157,7 +160,10 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
             appointments=tuple(appointments.get(p.id, ())),
             transitions=tuple(transitions.get(p.id, ())),
             phq9=phq9.get(p.id),
-            social_needs_positive=(s := social.get(p.id)) is not None and s.score > 0,
+            safety_flags=tuple(flags.get(p.id, ())),
+            # Interpersonal safety is a safety flag of its own, not a "social needs" reason.
+            social_needs_positive=(s := social.get(p.id)) is not None
+            and any(d != SAFETY_DOMAIN for d in s.result.positive_domains),
             open_referral=p.id in referrals,
             last_bp=bp.get(p.id),
             last_a1c=a1c.get(p.id),
@@ -170,23 +176,42 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
 
 
 def _latest_assessments(
-    session: Session, instrument: Instrument, as_of: date, ids: list[int] | None
+    session: Session, instruments: tuple[Instrument, ...], as_of: date, ids: list[int] | None
 ) -> dict[int, Assessment]:
+    """Each patient's latest complete screen of these instruments (an incomplete one makes no reason)."""
+    names = [i.value for i in instruments]
     latest = (
         select(t.AssessmentRow.patient_id, func.max(t.AssessmentRow.taken_on).label("on"))
-        .where(t.AssessmentRow.instrument == instrument.value, t.AssessmentRow.taken_on <= as_of)
+        .where(t.AssessmentRow.instrument.in_(names), t.AssessmentRow.taken_on <= as_of)
+        .where(t.AssessmentRow.complete.is_(True))
         .group_by(t.AssessmentRow.patient_id)
         .subquery()
     )
     stmt = (
         select(t.AssessmentRow)
         .join(latest, and_(t.AssessmentRow.patient_id == latest.c.patient_id, t.AssessmentRow.taken_on == latest.c.on))
-        .where(t.AssessmentRow.instrument == instrument.value)
+        .where(t.AssessmentRow.instrument.in_(names), t.AssessmentRow.complete.is_(True))
     )
     if ids is not None:
         stmt = stmt.where(t.AssessmentRow.patient_id.in_(ids))
     # Two screens on one day: the later row wins.
     return {r.patient_id: m.assessment_from_row(r) for r in session.scalars(stmt.order_by(t.AssessmentRow.id))}
+
+
+def _open_safety_flags(session: Session, as_of: date, scoped: Scope) -> dict[int, list[SafetyFlag]]:
+    """Screens whose answers raised the safety flag (the `safety` column, computed when the
+    screen was written) with no safety check naming them, oldest first."""
+    checked = select(t.SafetyCheckRow.id).where(t.SafetyCheckRow.assessment_id == t.AssessmentRow.id).exists()
+    rows = session.execute(
+        select(t.AssessmentRow.id, t.AssessmentRow.patient_id, t.AssessmentRow.instrument, t.AssessmentRow.taken_on)
+        .where(t.AssessmentRow.safety.is_(True), t.AssessmentRow.taken_on <= as_of, ~checked)
+        .where(scoped(t.AssessmentRow.patient_id))
+        .order_by(t.AssessmentRow.taken_on, t.AssessmentRow.id)
+    )
+    out: dict[int, list[SafetyFlag]] = defaultdict(list)
+    for aid, pid, instrument, on in rows:
+        out[pid].append(SafetyFlag(aid, pid, Instrument(instrument), on))
+    return out
 
 
 def _latest_reading(session: Session, kind: ObservationKind, as_of: date, scoped: Scope) -> dict[int, Reading]:

@@ -41,6 +41,7 @@ from caredesk.domain.patients import (
     RiskTier,
     Status,
 )
+from caredesk.domain.safety import SafetyCheck
 from caredesk.errors import NotFound, ValidationError
 from caredesk.store import mapping as m
 from caredesk.store import models as t
@@ -485,7 +486,34 @@ class Assessments(Records):
         return m.assessment_from_row(row)
 
     def for_patient(self, patient_id: int) -> list[Assessment]:
+        """Oldest first (two on one day: in the order recorded)."""
         rows = self.s.scalars(
-            select(t.AssessmentRow).where(t.AssessmentRow.patient_id == patient_id).order_by(t.AssessmentRow.taken_on)
+            select(t.AssessmentRow)
+            .where(t.AssessmentRow.patient_id == patient_id)
+            .order_by(t.AssessmentRow.taken_on, t.AssessmentRow.id)
         )
         return [m.assessment_from_row(r) for r in rows]
+
+    def get(self, record_id: int) -> Assessment | None:
+        row = self.s.get(t.AssessmentRow, record_id)
+        return None if row is None else m.assessment_from_row(row)
+
+
+class SafetyChecks:
+    def __init__(self, session: Session):
+        self.s = session
+
+    def add(self, check: SafetyCheck) -> SafetyCheck:
+        row = t.SafetyCheckRow(**m.safety_check_values(check))
+        self.s.add(row)
+        self.s.flush()
+        return m.safety_check_from_row(row)
+
+    def for_patient(self, patient_id: int) -> list[SafetyCheck]:
+        """Oldest first."""
+        rows = self.s.scalars(
+            select(t.SafetyCheckRow)
+            .where(t.SafetyCheckRow.patient_id == patient_id)
+            .order_by(t.SafetyCheckRow.checked_at, t.SafetyCheckRow.id)
+        )
+        return [m.safety_check_from_row(r) for r in rows]

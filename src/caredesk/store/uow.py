@@ -38,6 +38,7 @@ class UnitOfWork:
         self.care_plans = r.CarePlans(s)
         self.audit_log = r.AuditLog(s)
         self.assessments = r.Assessments(s)
+        self.safety_checks = r.SafetyChecks(s)
         self.meta = r.Meta(s)
         self.queue_facts = partial(queue_facts.load, s)
         self.billing_facts = partial(billing_facts.load, s)
@@ -99,6 +100,7 @@ class UnitOfWork:
             r.bulk_insert(s, r.REPO_TABLES[name][0], [m.values_of(x) for x in getattr(panel, name)])
         r.bulk_insert(s, t.TimeEntryRow, [m.values_of(x) for x in panel.time_entries])
         r.bulk_insert(s, t.AssessmentRow, [m.assessment_values(a) for a in panel.assessments])
+        r.bulk_insert(s, t.SafetyCheckRow, [m.safety_check_values(c) for c in panel.safety_checks])
         r.bulk_insert(s, t.CarePlanVersionRow, [m.version_values(v) for v in panel.care_plan_versions])
         r.bulk_insert(s, t.CarePlanDraftRow, [m.draft_values(d) for d in panel.care_plan_drafts])
 
