@@ -158,7 +158,7 @@ def log_time(
 def _program(enrollments: Iterable[Enrollment], day: date, given: Program | str | None) -> Program:
     """The program the minutes count for: the one given, which the patient must be enrolled in
     on that day (minutes for a program they are not in would bill nothing and skew the month),
-    else the patient's main program that month."""
+    else the patient's main program among those running on that day."""
     enrollments = tuple(enrollments)
     if given is not None:
         try:
@@ -172,9 +172,11 @@ def _program(enrollments: Iterable[Enrollment], day: date, given: Program | str 
                 "program", f"the patient is not enrolled in {program.value} on {us_date(day)} (enrolled: {held})"
             )
         return program
-    main = billing.main_program(enrollments, Month.of(day))
+    # Only programs running on that day: one starting later in the month (or ended earlier)
+    # must not collect minutes from days outside its dates.
+    main = billing.main_program([e for e in enrollments if e.active_on(day)], Month.of(day))
     if main is None:
-        raise ValidationError("program", "the patient is not enrolled in a program that month; choose one")
+        raise ValidationError("program", f"the patient is not enrolled in a program on {us_date(day)}")
     return main
 
 

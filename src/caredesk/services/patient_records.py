@@ -18,6 +18,7 @@ from typing import Any
 from caredesk.domain import audit as actions
 from caredesk.domain import checks
 from caredesk.domain.calendar import local_date, us_date
+from caredesk.domain.corrections import audit_reason, reason_text
 from caredesk.domain.patients import ConsentMethod, Enrollment, Patient, Phone, Program, Status
 from caredesk.errors import NotFound, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
@@ -312,6 +313,41 @@ def end_enrollment(ws: Workspace, enrollment_id: int, end_date: date) -> Saved[E
     count for nothing in that program. Raises ValidationError naming the end date, NotFound."""
     checks.a_date("end date", end_date)
     return change_enrollment(ws, enrollment_id, end_date=end_date)
+
+
+def remove_enrollment(ws: Workspace, enrollment_id: int, reason: str) -> Saved[Enrollment]:
+    """Take back an enrollment entered in error (the wrong patient or program, entered twice).
+    A program that really ended is ended (`end_enrollment`), not removed.
+
+    `reason`: required (a standard one such as "entered in error" is kept in the audit, other
+    words only by their length: domain.corrections). Refused while minutes are logged under
+    that program within its dates: they would lose their program, so their program is
+    corrected or they are voided first (the message says how many and from when). Audited
+    as record.removed with the enrollment's id. Raises ValidationError ("reason",
+    "program"), NotFound."""
+    why = reason_text(reason)
+    with ws.uow() as uow:
+        e = uow.enrollments.get(enrollment_id)
+        if e is None:
+            raise NotFound("enrollment")
+        last = e.end_date or date.max
+        logged = [
+            t
+            for t in uow.time_entries.for_patient(e.patient_id)
+            if t.program is e.program and e.start_date <= t.on <= last
+        ]
+        if logged:
+            minutes = sum(t.minutes for t in logged)
+            raise ValidationError(
+                "program",
+                f"{_plural(minutes, 'minute')} {'is' if minutes == 1 else 'are'} logged under this "
+                f"{e.program.value} enrollment (the first on {us_date(min(t.on for t in logged))}): "
+                "correct their program or void them in Contacts first",
+            )
+        uow.enrollments.remove(enrollment_id)
+        uow.audit(actions.RECORD_REMOVED, "enrollment", enrollment_id, f"patient {e.patient_id}; {audit_reason(why)}")
+        uow.commit()
+    return Saved(e, Changes.of([e.patient_id], Kind.ENROLLMENT))
 
 
 def open_enrollment(ws: Workspace, patient_id: int, program: Program | str) -> Enrollment:
