@@ -121,3 +121,63 @@ def test_a_store_at_0001_keeps_its_records_through_0002(workspace, folder, clock
         assert enrollment.qmb is False
     finally:
         ws.lock()
+
+
+def test_a_store_at_0002_keeps_its_screens_through_0003_scored_from_their_answers(workspace, folder, clock):
+    """Issue 10: a 0002 store's typed score and band go; the screens stay and are read from
+    their answers (nine answers of 3 once typed as "4, minimal" read 27, severe: Kroenke 2001);
+    their safety answers become open flags; the yes/no social screens keep their answers."""
+    from datetime import date
+
+    from caredesk.domain.assessments import Instrument
+    from caredesk.services import assessments as screens
+    from tests.services.test_calls import _patient
+
+    pid = _patient(workspace, "M3")
+    workspace.lock()
+    data_key = KeyFile.read(folder.key).unwrap_with_passphrase(PASSPHRASE)
+    engine = open_engine(folder.db, data_key)
+    migrate.downgrade(engine, "0002")
+    assert "safety_checks" not in inspect(engine).get_table_names()
+    old_rows = [
+        ("PHQ-9", "2026-10-01", "[3, 3, 3, 3, 3, 3, 3, 3, 3]", 4, "minimal"),
+        ("PHQ-9", "2026-11-01", "[2, 2, 2, 2, 1, 1, 0, 0, 0]", 10, "moderate"),
+        ("social needs", "2026-11-02", "[0, 1, 0, 0, 1]", 2, "positive"),
+    ]
+    with engine.begin() as conn:
+        for instrument, on, answers, score, band in old_rows:
+            conn.execute(
+                text(
+                    "INSERT INTO assessments (patient_id, instrument, taken_on, answers_json, score, band) "
+                    "VALUES (:p, :i, :o, :a, :s, :b)"
+                ),
+                {"p": pid, "i": instrument, "o": on, "a": answers, "s": score, "b": band},
+            )
+    engine.dispose()
+    ws = Access(folder, clock).unlock(PASSPHRASE)
+    try:
+        assert migrate.current_revision(ws.store._engine) == migrate.HEAD == "0003"
+        kept = screens.history(ws, pid)
+        assert [(a.instrument, a.score, a.band, a.complete) for a in kept] == [
+            (Instrument.PHQ9, 27, "severe", True),
+            (Instrument.PHQ9, 10, "moderate", True),
+            (Instrument.SOCIAL_NEEDS_YES_NO, 2, "positive", True),
+        ]
+        assert kept[2].answers == (0, 1, 0, 0, 1) and kept[2].result.positive_domains == ("food", "safety")
+        flags = screens.open_safety_flags(ws, pid)
+        assert [(f.taken_on, f.what) for f in flags] == [
+            (date(2026, 10, 1), "PHQ-9 item 9 positive"),
+            (date(2026, 11, 2), "Social-needs safety item positive"),
+        ]
+    finally:
+        ws.lock()
+    engine = open_engine(folder.db, data_key)
+    migrate.downgrade(engine, "0002")  # and back: 0002's columns filled from the answers
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT instrument, score, band FROM assessments ORDER BY taken_on")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [
+        ("PHQ-9", 27, "severe"),
+        ("PHQ-9", 10, "moderate"),
+        ("social needs", 2, "positive"),
+    ]
