@@ -98,3 +98,8 @@ PracticeProfile.is_empty
 migrate.head_revision  # tests check migrate.HEAD against the Alembic scripts
 DataFolder.files  # tests check a failed unlock leaves every store file untouched
 InactivityTimer.interval_ms
+
+# The instruments as data (issue 10): the guided interview (GUI, next part) reads the stem
+# aloud and shows the score against its maximum; tests check both against the manuals.
+Spec.stem
+Spec.max_score

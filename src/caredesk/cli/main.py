@@ -16,7 +16,18 @@ from collections.abc import Sequence
 
 from caredesk import __version__, logs
 from caredesk import app as composition
-from caredesk.cli import access, clinical, contacts, coordination, observations, patient, plans, records, work
+from caredesk.cli import (
+    access,
+    assess,
+    clinical,
+    contacts,
+    coordination,
+    observations,
+    patient,
+    plans,
+    records,
+    work,
+)
 from caredesk.cli.common import (
     EXIT_ERROR,
     EXIT_NO_STORE,
@@ -31,7 +42,7 @@ from caredesk.errors import CareDeskError, StoreMissing, WrongSecret
 from caredesk.paths import resolve_data_dir
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a pipeline's killed writer
-GROUPS = (access, records, work, plans, observations, clinical, contacts, patient, coordination)
+GROUPS = (access, records, work, plans, observations, clinical, contacts, patient, coordination, assess)
 COMMANDS: dict[str, Command] = {name: cmd for group in GROUPS for name, cmd in group.COMMANDS.items()}
 
 
