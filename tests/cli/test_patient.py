@@ -107,6 +107,7 @@ def test_show_prints_demographics_status_and_programs(store):
         "start_date": "2025-01-01",
         "end_date": None,
         "active": True,
+        "status": "current",
         "consent_date": "2025-01-02",
         "consent_method": "verbal",
         "billing_practitioner": "Dr. Ana Ruiz",

@@ -8,6 +8,9 @@
     caredesk enroll --mrn M --program CCM --start DATE [--consent-date DATE]
         [--consent-method verbal|written] [--practitioner NAME] [--qmb]
     caredesk enroll --mrn M --program CCM --end DATE        (ends the current enrollment)
+    caredesk enroll --mrn M --program CCM --change [--id N] [--start DATE] [--end DATE]
+        [--consent-date DATE] [--consent-method verbal|written] [--practitioner NAME] [--qmb|--no-qmb]
+    caredesk enroll --mrn M --program CCM --remove [--id N] --reason TEXT   (entered in error)
     caredesk consent --mrn M --program CCM --date DATE --method verbal|written
 
 DATE is MM/DD/YYYY or YYYY-MM-DD. `--phone` may be given several times and replaces the
@@ -29,8 +32,10 @@ from caredesk.cli.common import EXIT_USAGE, Command, Subparsers, date_arg, fail,
 from caredesk.domain.calendar import age_on, us_date
 from caredesk.domain.checks import one_of
 from caredesk.domain.patients import Enrollment, Patient, Phone, Program, RiskTier, Sex, Status
+from caredesk.errors import NotFound
 from caredesk.services import patient_records
 from caredesk.services import patients as patient_lookup
+from caredesk.services.workspace import Workspace
 
 DATE = "DATE"
 PROGRAMS = ", ".join(p.value for p in Program)
@@ -85,15 +90,36 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     s.add_argument("--died-on", metavar=DATE, help="date of death (with --status deceased)")
     patient_add.add_parser(group, shared)
 
-    s = sub.add_parser("enroll", parents=shared, help="enroll a patient in a program, or end the program (--end)")
+    s = sub.add_parser(
+        "enroll",
+        parents=shared,
+        help="enroll a patient in a program; end (--end), correct (--change) or remove (--remove) an enrollment",
+    )
     s.add_argument("--mrn", required=True, help="the patient's MRN")
     s.add_argument("--program", required=True, help=PROGRAMS)
     s.add_argument("--start", metavar=DATE, help="first day in the program")
     s.add_argument("--end", metavar=DATE, help="end the current enrollment in the program on this day")
     s.add_argument("--consent-date", metavar=DATE, help="when the patient consented (never a future day)")
     s.add_argument("--consent-method", help="verbal or written")
-    s.add_argument("--practitioner", default="", help="the billing practitioner")
-    s.add_argument("--qmb", action="store_true", help="a Qualified Medicare Beneficiary (APCM only, G0558)")
+    s.add_argument("--practitioner", help="the billing practitioner")
+    s.add_argument(
+        "--qmb",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a Qualified Medicare Beneficiary (APCM only, G0558); --no-qmb with --change clears it",
+    )
+    mode = s.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--change",
+        action="store_true",
+        help="correct the current (or upcoming) enrollment: --start, --end, --consent-date, --consent-method, "
+        "--practitioner, --qmb/--no-qmb",
+    )
+    mode.add_argument("--remove", action="store_true", help="remove an enrollment entered in error (with --reason)")
+    s.add_argument("--reason", help="why it is removed, e.g. 'entered in error' (with --remove)")
+    s.add_argument(
+        "--id", type=int, metavar="N", help="the enrollment to --change or --remove (patient show --json lists ids)"
+    )
 
     s = sub.add_parser("consent", parents=shared, help="record consent for the patient's current enrollment")
     s.add_argument("--mrn", required=True, help="the patient's MRN")
@@ -122,6 +148,7 @@ def _enrollment_json(e: Enrollment, today: date) -> dict[str, Any]:
         "start_date": e.start_date.isoformat(),
         "end_date": e.end_date.isoformat() if e.end_date else None,
         "active": e.active_on(today),
+        "status": patient_records.enrollment_status(e, today),  # upcoming, current or ended
         "consent_date": e.consent_date.isoformat() if e.consent_date else None,
         "consent_method": e.consent_method.value if e.consent_method else None,
         "billing_practitioner": e.billing_practitioner,
@@ -171,13 +198,21 @@ def _print_text(p: Patient, enrollments: tuple[Enrollment, ...], today: date) ->
         print(f"{label + ':':<15}{value}")
     print("Programs:" if enrollments else "Programs:      none")
     for e in enrollments:
-        until = f"to {us_date(e.end_date)}" if e.end_date else "current"
-        consent = "no consent on file"
-        if e.consent_date is not None:
-            consent = f"consent {us_date(e.consent_date)} {e.consent_method.value if e.consent_method else ''}".rstrip()
-        extras = [x for x in (e.billing_practitioner, "QMB" if e.qmb else "") if x]
-        line = f"  {e.program.value:<12} from {us_date(e.start_date)} {until:<14} {consent}"
-        print(line + ("  " + " · ".join(extras) if extras else ""))
+        print(_enrollment_line(e, today))
+
+
+def _enrollment_line(e: Enrollment, today: date) -> str:
+    """'  CCM          from 01/01/2025 current        consent 01/02/2025 verbal  Dr. Ruiz';
+    a program not yet begun reads 'starts 12/15/2026', never 'current'."""
+    upcoming = patient_records.enrollment_status(e, today) == patient_records.UPCOMING
+    until = f"to {us_date(e.end_date)}" if e.end_date else ("" if upcoming else "current")
+    consent = "no consent on file"
+    if e.consent_date is not None:
+        consent = f"consent {us_date(e.consent_date)} {e.consent_method.value if e.consent_method else ''}".rstrip()
+    extras = [x for x in (e.billing_practitioner, "QMB" if e.qmb else "") if x]
+    begins = f"starts {us_date(e.start_date)}" if upcoming else f"from {us_date(e.start_date)}"
+    line = f"  {e.program.value:<12} {begins} {until:<14} {consent}"
+    return line + ("  " + " · ".join(extras) if extras else "")
 
 
 def cmd_patient(args: argparse.Namespace, context: AppContext) -> int:
@@ -230,16 +265,46 @@ def _changed(before: Patient, after: Patient) -> list[str]:
 
 def cmd_enroll(args: argparse.Namespace, context: AppContext) -> int:
     program = _program(args.program)
-    if (args.start is None) == (args.end is None):
-        return fail("give --start to enroll, or --end to end the current enrollment", EXIT_USAGE)
-    if args.end is not None and (args.consent_date or args.consent_method or args.practitioner or args.qmb):
-        return fail("--end takes no consent, practitioner or QMB options", EXIT_USAGE)
+    fields = _enrollment_fields(args)
+    if args.remove:
+        if not args.reason:
+            return fail("--remove needs --reason (e.g. 'entered in error')", EXIT_USAGE)
+        if fields or args.end is not None:
+            return fail("--remove takes only --reason (and --id)", EXIT_USAGE)
+    elif args.reason is not None:
+        return fail("--reason goes with --remove", EXIT_USAGE)
+    elif args.change:
+        if args.end is not None:
+            fields["end_date"] = _date("--end", args.end)  # checked before the store opens
+        if not fields:
+            return fail("--change needs a field to correct (see caredesk enroll --help)", EXIT_USAGE)
+    else:
+        if args.id is not None:
+            return fail("--id goes with --change or --remove", EXIT_USAGE)
+        if (args.start is None) == (args.end is None):
+            return fail("give --start to enroll, or --end to end the current enrollment", EXIT_USAGE)
+        if args.end is not None and (args.consent_date or args.consent_method or args.practitioner or args.qmb):
+            return fail("--end takes no consent, practitioner or QMB options", EXIT_USAGE)
     start, end = _date("--start", args.start), _date("--end", args.end)
-    consent = _date("--consent-date", args.consent_date)
     ws = open_workspace(args, context)
     try:
         patient = patient_lookup.by_mrn(ws, args.mrn)
         assert patient.id is not None
+        if args.change or args.remove:
+            chosen = _chosen_enrollment(ws, patient.id, program, args.id)
+            assert chosen.id is not None
+            if args.remove:
+                gone = patient_records.remove_enrollment(ws, chosen.id, args.reason).value
+                print(f"Removed the {program.value} enrollment from {us_date(gone.start_date)} for MRN {patient.mrn}.")
+                return 0
+            saved = patient_records.change_enrollment(ws, chosen.id, **fields)
+            what = [label for key, label in patient_records.ENROLLMENT_FIELDS.items() if key in fields]
+            if not saved.changes:
+                print(f"Nothing changed: the {program.value} enrollment of MRN {patient.mrn} already has those values.")
+            else:
+                print(f"Changed the {program.value} enrollment of MRN {patient.mrn}: {', '.join(what)}.")
+                print(_enrollment_line(saved.value, ws.today()).strip())
+            return 0
         if end is not None:
             current = patient_records.open_enrollment(ws, patient.id, program)
             assert current.id is not None
@@ -249,25 +314,55 @@ def cmd_enroll(args: argparse.Namespace, context: AppContext) -> int:
             )
             return 0
         assert start is not None
-        saved = patient_records.enroll(
+        saved_new = patient_records.enroll(
             ws,
             patient.id,
             program,
             start,
-            consent_date=consent,
+            consent_date=fields.get("consent_date"),
             consent_method=args.consent_method,
-            billing_practitioner=args.practitioner,
-            qmb=args.qmb,
+            billing_practitioner=args.practitioner or "",
+            qmb=bool(args.qmb),
         ).value
+        today = ws.today()
     finally:
         ws.lock()
     consent_text = (
-        f"consent {us_date(saved.consent_date)} {saved.consent_method.value if saved.consent_method else ''}".rstrip()
-        if saved.consent_date
+        f"consent {us_date(saved_new.consent_date)} "
+        f"{saved_new.consent_method.value if saved_new.consent_method else ''}".rstrip()
+        if saved_new.consent_date
         else "no consent on file yet"
     )
-    print(f"Enrolled MRN {patient.mrn} in {program.value} from {us_date(saved.start_date)} ({consent_text}).")
+    starts = "starting" if saved_new.start_date > today else "from"
+    print(f"Enrolled MRN {patient.mrn} in {program.value} {starts} {us_date(saved_new.start_date)} ({consent_text}).")
     return 0
+
+
+def _enrollment_fields(args: argparse.Namespace) -> dict[str, Any]:
+    """The change_enrollment fields the options give (dates checked here, naming the option)."""
+    fields: dict[str, Any] = {}
+    if args.start is not None:
+        fields["start_date"] = _date("--start", args.start)
+    if args.consent_date is not None:
+        fields["consent_date"] = _date("--consent-date", args.consent_date)
+    if args.consent_method is not None:
+        fields["consent_method"] = args.consent_method
+    if args.practitioner is not None:
+        fields["billing_practitioner"] = args.practitioner
+    if args.qmb is not None:
+        fields["qmb"] = args.qmb
+    return fields
+
+
+def _chosen_enrollment(ws: Workspace, patient_id: int, program: Program, enrollment_id: int | None) -> Enrollment:
+    """The enrollment --change / --remove act on: the one --id names (it must be this
+    patient's, in this program), else the current or upcoming one in the program."""
+    if enrollment_id is None:
+        return patient_records.open_enrollment(ws, patient_id, program)
+    found = next((e for e in patient_records.record(ws, patient_id).enrollments if e.id == enrollment_id), None)
+    if found is None or found.program is not program:
+        raise NotFound("enrollment", f"--id: enrollment {enrollment_id} is not one of this patient's {program.value}.")
+    return found
 
 
 def cmd_consent(args: argparse.Namespace, context: AppContext) -> int:

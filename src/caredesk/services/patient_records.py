@@ -369,6 +369,18 @@ def open_enrollment(ws: Workspace, patient_id: int, program: Program | str) -> E
     return max(current, key=lambda e: (e.start_date, e.id or 0))
 
 
+UPCOMING, CURRENT, ENDED = "upcoming", "current", "ended"
+
+
+def enrollment_status(e: Enrollment, today: date) -> str:
+    """'upcoming' (starts after `today`), 'current' (running today) or 'ended' (its end date
+    has passed): what the Record tab and `caredesk patient show` print. An upcoming program
+    asks nothing of the queue and bills nothing before its start."""
+    if e.start_date > today:
+        return UPCOMING
+    return CURRENT if e.end_date is None or e.end_date >= today else ENDED
+
+
 @dataclass(frozen=True, slots=True)
 class PatientRecord:
     """The patient and every enrollment, current and ended, oldest start first."""
