@@ -153,11 +153,12 @@ def test_no_alt_letter_clashes_and_the_controls_stay_still_with_or_without_tasks
     page = queue(unlocked)
     panel = page.panel
     unlocked.resize(1150, 720)
+    qtbot.waitUntil(lambda: (unlocked.width(), unlocked.height()) == (1150, 720))
     watched = (panel.start_button, panel.outcome_buttons[Outcome.REACHED], panel.note, panel.save_button)
     watched += (panel.tasks,)
 
     def places() -> list[tuple[int, int]]:
-        QApplication.processEvents()
+        qtbot.wait(20)  # the window's new size and the layouts settle
         return [(p.x(), p.y()) for p in (w.mapTo(unlocked, w.rect().topLeft()) for w in watched)]
 
     open_in_panel(page, qtbot, pid)
@@ -168,7 +169,14 @@ def test_no_alt_letter_clashes_and_the_controls_stay_still_with_or_without_tasks
     assert bottom <= panel.height() and panel.tasks.list.height() >= 3 * panel.tasks.list.fontMetrics().lineSpacing()
     panel.message.show_error("Outcome must be chosen (reached, voicemail, no answer, ...).")
     assert places() == with_tasks
+    # Short of room (a message and the long-call warning at 1150 x 720): the list gives way,
+    # the call's controls stay, and nothing is pushed past the panel's foot.
+    panel.long_warning.show_warning("Timer running for 61 min — still on the call?")
+    assert places()[:4] == with_tasks[:4]
+    bottom = panel.tasks.list.mapTo(panel, panel.tasks.list.rect().bottomLeft()).y()
+    assert bottom <= panel.height() and panel.tasks.list.height() >= panel.tasks.list.fontMetrics().lineSpacing()
     panel.message.clear()
+    panel.long_warning.clear()
     open_in_panel(page, qtbot, other)
     assert task_lines(page) == []
     without = places()

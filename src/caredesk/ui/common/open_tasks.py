@@ -44,7 +44,9 @@ class OpenTasks(QWidget):
     count_changed = Signal(int)  # open tasks shown, so a host can hide an empty list
     all_closed = Signal()  # Done closed the last open task: the host decides where the focus goes
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, title: str = "", parent: QWidget | None = None):
+        """`title` (with its Alt+letter, optional) heads the list with the count of open tasks;
+        Done sits at its right, so the list has the whole width for the titles."""
         super().__init__(parent)
         self.setAccessibleName("Open tasks")
         self.ws: Workspace | None = None
@@ -54,6 +56,7 @@ class OpenTasks(QWidget):
         self.list.setAlternatingRowColors(True)
         self.list.setWordWrap(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)  # wrapped titles scroll smoothly
         self.list.currentRowChanged.connect(lambda _row: self._update())
         self.empty = QLabel(NONE_OPEN)
         self.empty.setAccessibleName("Open tasks")
@@ -62,13 +65,19 @@ class OpenTasks(QWidget):
         self.done_button.setAutoDefault(False)  # Enter in a form around it still saves the form
         self.done_button.clicked.connect(self.complete_current)
         self.message = InlineMessage("Open tasks message")
+        self._title = title
+        self.title = QLabel(title)
+        self.title.setBuddy(self.list)
+        self.title.setProperty("role", "section")
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.list, 1)
-        row.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.title, 1, Qt.AlignmentFlag.AlignBottom)
+        row.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignRight)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(self.fontMetrics().height() // 4)
         lay.addLayout(row)
+        lay.addWidget(self.list)
         lay.addWidget(self.empty)
         lay.addWidget(self.message)
         self._ids: list[int] = []
@@ -76,10 +85,13 @@ class OpenTasks(QWidget):
         self.clear()
 
     def show_lines(self, lines: int) -> None:
-        """Keep the list `lines` text lines high whatever it holds (more tasks scroll)."""
+        """Keep the list `lines` text lines high whatever it holds (more tasks scroll); where a
+        window is too short for that it gives way down to one line, never pushing past the edge."""
         self.list.ensurePolished()
         row = self.list.fontMetrics().lineSpacing() + 2 * self.list.spacing() + 2  # an item's margins
-        self.list.setFixedHeight(lines * row + 2 * self.list.frameWidth())
+        frame = 2 * self.list.frameWidth()
+        self.list.setMinimumHeight(row + frame)
+        self.list.setMaximumHeight(lines * row + frame)
 
     def show_patient(self, ws: Workspace, patient_id: int) -> None:
         self.ws, self.patient_id = ws, patient_id
@@ -130,6 +142,8 @@ class OpenTasks(QWidget):
             self.list.setCurrentRow(0)
         self.list.setVisible(bool(found))
         self.done_button.setVisible(bool(found))
+        self.title.setText(f"{self._title} ({len(found)})" if found else self._title)
+        self.title.setVisible(bool(found and self._title))
         self.empty.setVisible(not found and self.patient_id is not None)
         self._update()
         self.count_changed.emit(len(found))

@@ -10,10 +10,9 @@ is one quiet line.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
 
 from caredesk.services.workspace import Workspace
-from caredesk.ui.common import theme
 from caredesk.ui.common.open_tasks import OpenTasks
 
 LINES_SHOWN = 3  # more tasks scroll: a panel at 1,150 x 720 or 125% keeps its form whole
@@ -25,26 +24,23 @@ class CallTasks(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.tasks = OpenTasks()
+        self.tasks = OpenTasks(TITLE)
         self.tasks.show_lines(LINES_SHOWN)
-        self.tasks.list.setToolTip("Tab to Done, then Space, marks the selected task done")
-        self.title = QLabel(TITLE)
-        self.title.setBuddy(self.tasks.list)
-        theme.set_role(self.title, "section")
-        self.tasks.count_changed.connect(self._counted)
+        self.tasks.list.setToolTip("Tab to Done, then Space, marks the selected task done (Alt+K comes here)")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(self.fontMetrics().height() // 4)
-        lay.addWidget(self.title)
         lay.addWidget(self.tasks)
-        self._counted(0)
 
     @property
-    def list(self) -> QWidget:
+    def title(self) -> QLabel:
+        return self.tasks.title
+
+    @property
+    def list(self) -> QListWidget:
         return self.tasks.list
 
     @property
-    def done_button(self) -> QWidget:
+    def done_button(self) -> QPushButton:
         return self.tasks.done_button
 
     def show_patient(self, ws: Workspace, patient_id: int) -> None:
@@ -52,7 +48,3 @@ class CallTasks(QWidget):
 
     def clear(self) -> None:
         self.tasks.clear()
-
-    def _counted(self, count: int) -> None:
-        self.title.setText(f"{TITLE} ({count})" if count else TITLE)
-        self.title.setVisible(count > 0)  # with none: only the quiet "No open tasks." line
