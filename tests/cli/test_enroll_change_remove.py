@@ -104,7 +104,7 @@ def test_remove_takes_back_an_enrollment_entered_in_error(store):  # noqa: F811
     r = cli(store, "log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes", "12")
     assert r.returncode == 0, r.stderr
     r = cli(store, "enroll", "--mrn", "T0001", "--program", "CCM", "--remove", "--reason", "entered in error")
-    assert_clean_failure(r, 1, "program: 12 minutes are logged under this CCM enrollment")
+    assert_clean_failure(r, 1, "program: has 12 minutes logged under this CCM enrollment")
     assert [e["program"] for e in _enrollments(store)] == ["CCM"]
 
 

@@ -69,7 +69,7 @@ def test_a_date_of_death_before_logged_contacts_and_minutes_is_refused_saying_ho
         patient_records.set_status(workspace, pid, Status.DECEASED, died_on=DIED)
     assert err.value.field == "date of death"
     assert err.value.message == (
-        "2 contacts and 32 minutes are dated after it (the first on 11/12/2026): "
+        "is before 2 contacts and 32 minutes already logged (the first on 11/12/2026): "
         "correct their date or void them in Contacts first"
     )
     stored = _stored(workspace, pid)
@@ -85,7 +85,7 @@ def test_minutes_alone_after_the_date_are_counted_in_minutes(workspace):
     pid = _patient(workspace)
     log_time(workspace, pid, minutes=1, activity="care coordination", on=date(2026, 11, 20))
     with pytest.raises(
-        ValidationError, match=r"^date of death: 1 minute is dated after it \(the first on 11/20/2026\)"
+        ValidationError, match=r"^date of death: is before 1 minute already logged \(the first on 11/20/2026\)"
     ):
         patient_records.edit_patient(workspace, pid, status="deceased", died_on=DIED)
 

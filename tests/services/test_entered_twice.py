@@ -36,7 +36,7 @@ def test_the_same_reading_the_same_day_is_refused_naming_the_measure(workspace):
     before = _observations(workspace, pid)
     with pytest.raises(ValidationError) as err:
         observations.add_reading(workspace, pid, kind="a1c", value="7.20", observed_on=DAY)
-    assert (err.value.field, err.value.message) == ("A1c", "this reading is already recorded on 11/20/2026")
+    assert (err.value.field, err.value.message) == ("A1c", "is already recorded with this value on 11/20/2026")
     assert _observations(workspace, pid) == before
     # Another value that day, or the same value another day, is another reading.
     observations.add_reading(workspace, pid, kind="A1c", value=7.3, observed_on=DAY)
@@ -51,7 +51,10 @@ def test_the_same_blood_pressure_the_same_day_is_refused_but_an_evening_one_is_k
     before = _observations(workspace, pid)
     with pytest.raises(ValidationError) as err:
         observations.add_blood_pressure(workspace, pid, systolic="142", diastolic="88", observed_on=DAY)
-    assert (err.value.field, err.value.message) == ("blood pressure", "this reading is already recorded on 11/20/2026")
+    assert (err.value.field, err.value.message) == (
+        "blood pressure",
+        "is already recorded with this value on 11/20/2026",
+    )
     assert _observations(workspace, pid) == before
     # 142/90 shares its systolic only: a different reading.
     observations.add_blood_pressure(workspace, pid, systolic=142, diastolic=90, observed_on=DAY)
@@ -63,7 +66,7 @@ def test_a_reading_corrected_into_its_twin_is_refused(workspace):
     observations.add_reading(workspace, pid, kind="weight", value=182, observed_on=DAY)
     slip = observations.add_reading(workspace, pid, kind="weight", value=218, observed_on=date(2026, 11, 21)).value
     before = _observations(workspace, pid)
-    with pytest.raises(ValidationError, match=r"^weight: this reading is already recorded on 11/20/2026$"):
+    with pytest.raises(ValidationError, match=r"^weight: is already recorded with this value on 11/20/2026$"):
         observations.correct_reading(workspace, pid, slip.id, value=182, observed_on=DAY)
     assert _observations(workspace, pid) == before
 
@@ -113,9 +116,11 @@ def test_the_same_appointment_time_is_refused_naming_the_time(workspace):
         appointments.schedule(workspace, pid, at=at(date(2026, 12, 2)), kind="specialist", with_whom="Dr. Osei")
     assert (err.value.field, err.value.message) == (
         "appointment time",
-        "the patient already has an appointment at 9:30 AM on 12/02/2026",
+        "is taken: the patient already has an appointment at 9:30 AM on 12/02/2026",
     )
-    with pytest.raises(ValidationError, match=r"^appointment time: the patient already has an appointment at 9:30 AM"):
+    with pytest.raises(
+        ValidationError, match=r"^appointment time: is taken: the patient already has an appointment at 9:30 AM"
+    ):
         appointments.reschedule(workspace, later.id, at=at(date(2026, 12, 2)))
     assert _appointments(workspace, pid) == before
     # Once the first is cancelled, its time is free again.

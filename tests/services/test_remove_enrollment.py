@@ -81,14 +81,14 @@ def test_minutes_logged_under_it_must_be_corrected_or_voided_first(workspace):
         patient_records.remove_enrollment(workspace, ccm.id, "entered in error")
     assert err.value.field == "program"
     assert err.value.message == (
-        "25 minutes are logged under this CCM enrollment (the first on 10/20/2026): "
+        "has 25 minutes logged under this CCM enrollment (the first on 10/20/2026): "
         "correct their program or void them in Contacts first"
     )
     assert [x.id for x in patient_records.record(workspace, pid).enrollments] == [ccm.id]
     assert _audit(workspace) == audit_before
     # Voided minutes no longer hold it back.
     void_time_entry(workspace, first.id, reason="entered in error")
-    with pytest.raises(ValidationError, match=r"^program: 10 minutes are logged .* \(the first on 11/03/2026\)"):
+    with pytest.raises(ValidationError, match=r"^program: has 10 minutes logged .* \(the first on 11/03/2026\)"):
         patient_records.remove_enrollment(workspace, ccm.id, "entered in error")
 
 

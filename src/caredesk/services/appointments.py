@@ -147,7 +147,7 @@ def _refuse_twin(uow: UnitOfWork, a: Appointment, ws: Workspace) -> None:
     for other in uow.appointments.for_patient(a.patient_id):
         if other.id != a.id and other.at == a.at and other.status is not AppointmentStatus.CANCELLED:
             when = f"{clock_time(a.at.astimezone(ws.tz))} on {us_date(local_date(a.at, ws.tz))}"
-            raise ValidationError("appointment time", f"the patient already has an appointment at {when}")
+            raise ValidationError("appointment time", f"is taken: the patient already has an appointment at {when}")
 
 
 def _check_stay(uow: UnitOfWork, a: Appointment, ws: Workspace) -> None:

@@ -69,7 +69,7 @@ def _refuse_twin(uow: UnitOfWork, new: Reading, field: str, skip: tuple[int, ...
     same_day = [o for o in uow.observations.for_patient(new.first.patient_id) if o.observed_on == new.observed_on]
     for r in rules.readings(o for o in same_day if o.id not in skip):
         if r.measure == new.measure and r.kind is new.kind and r.number_text == new.number_text:
-            raise ValidationError(field, f"this reading is already recorded on {us_date(new.observed_on)}")
+            raise ValidationError(field, f"is already recorded with this value on {us_date(new.observed_on)}")
 
 
 def _observation(patient_id: int, kind: ObservationKind, value: float | str, on: date, field: str = "") -> Observation:

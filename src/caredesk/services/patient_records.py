@@ -177,10 +177,9 @@ def _refuse_contacts_after(uow: UnitOfWork, patient_id: int, died_on: date, ws: 
     if entries:
         counted.append(_plural(sum(e.minutes for e in entries), "minute"))
     first = min([*contacts, *(e.on for e in entries)])
-    one = len(counted) == 1 and (len(contacts) == 1 if contacts else sum(e.minutes for e in entries) == 1)
     raise ValidationError(
         "date of death",
-        f"{' and '.join(counted)} {'is' if one else 'are'} dated after it (the first on {us_date(first)}): "
+        f"is before {' and '.join(counted)} already logged (the first on {us_date(first)}): "
         "correct their date or void them in Contacts first",
     )
 
@@ -340,8 +339,8 @@ def remove_enrollment(ws: Workspace, enrollment_id: int, reason: str) -> Saved[E
             minutes = sum(t.minutes for t in logged)
             raise ValidationError(
                 "program",
-                f"{_plural(minutes, 'minute')} {'is' if minutes == 1 else 'are'} logged under this "
-                f"{e.program.value} enrollment (the first on {us_date(min(t.on for t in logged))}): "
+                f"has {_plural(minutes, 'minute')} logged under this {e.program.value} enrollment "
+                f"(the first on {us_date(min(t.on for t in logged))}): "
                 "correct their program or void them in Contacts first",
             )
         uow.enrollments.remove(enrollment_id)

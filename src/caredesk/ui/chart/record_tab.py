@@ -1,12 +1,15 @@
 """The chart's Record tab: who the patient is (every demographic field), their status, and
 the programs they are enrolled in with consent, billing practitioner and QMB.
 
-Edit details…, Change status…, Enroll…, Edit program… and End program… open small forms
-(ui/chart/record_dialogs.py). The tab reads its patient when first shown and again when
+Edit details…, Change status…, Enroll…, Edit program…, End program… and Remove program…
+(an enrollment entered in error) open small forms (ui/chart/record_dialogs.py,
+remove_program_dialog.py). A program that starts after today reads "starts MM/DD/YYYY". The tab reads its patient when first shown and again when
 a change set names that patient with a patient or enrollment change.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QShowEvent
@@ -26,10 +29,11 @@ from caredesk.domain.patients import Chart, Enrollment, Patient, Status
 from caredesk.errors import CareDeskError
 from caredesk.services import patient_records
 from caredesk.services.changes import Changes, Kind
-from caredesk.services.patient_records import PatientRecord
+from caredesk.services.patient_records import CURRENT, UPCOMING, PatientRecord
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.chart_view import SummaryTable
 from caredesk.ui.chart.record_dialogs import EditPatientDialog, EndProgramDialog, EnrollmentDialog, StatusDialog
+from caredesk.ui.chart.remove_program_dialog import RemoveProgramDialog
 from caredesk.ui.common import theme
 from caredesk.ui.common.forms import InlineMessage, button, heading, info_label, user_message
 from caredesk.ui.common.hub import hub
@@ -75,13 +79,15 @@ class ProgramsTable(SummaryTable):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.ids: list[int] = []
 
-    def show_enrollments(self, enrollments: tuple[Enrollment, ...]) -> None:
+    def show_enrollments(self, enrollments: tuple[Enrollment, ...], today: date | None = None) -> None:
+        """One row per enrollment; one starting after `today` reads 'starts MM/DD/YYYY'."""
         self.ids = [e.id for e in enrollments if e.id is not None]
+        status = {e.id: patient_records.enrollment_status(e, today) if today else "" for e in enrollments}
         self.fill(
             [
                 (
                     e.program.value,
-                    us_date(e.start_date),
+                    f"starts {us_date(e.start_date)}" if status[e.id] == UPCOMING else us_date(e.start_date),
                     us_date(e.end_date) if e.end_date else "",
                     consent_text(e),
                     e.billing_practitioner,
@@ -92,7 +98,7 @@ class ProgramsTable(SummaryTable):
         )
         for row, e in enumerate(enrollments):
             item = self.item(row, 3)
-            if item is not None and e.consent_date is None and e.end_date is None:
+            if item is not None and e.consent_date is None and status[e.id] == CURRENT:
                 item.setForeground(QColor(theme.current().warning))  # a current program that cannot bill
 
     def selected_id(self) -> int | None:
@@ -134,9 +140,10 @@ class RecordTab(QWidget):
         self.enroll_button = button("E&nroll…", "Enroll in a program")
         self.change_button = button("Edi&t program…", "Edit the selected program")
         self.end_button = button("En&d program…", "End the selected program")
+        self.remove_button = button("Remo&ve program…", "Remove the selected program (entered in error)")
         programs_head = QHBoxLayout()
         programs_head.addWidget(heading("Programs and consent", "section"), 1)
-        for b in (self.enroll_button, self.change_button, self.end_button):
+        for b in (self.enroll_button, self.change_button, self.end_button, self.remove_button):
             programs_head.addWidget(b)
         lay.addLayout(programs_head)
         self.programs = ProgramsTable()
@@ -159,6 +166,7 @@ class RecordTab(QWidget):
         self.enroll_button.clicked.connect(self.enroll)
         self.change_button.clicked.connect(self.change_program)
         self.end_button.clicked.connect(self.end_program)
+        self.remove_button.clicked.connect(self.remove_program)
         self.programs.activated.connect(lambda _index: self.change_program())
         self.programs.itemSelectionChanged.connect(self._update_buttons)
         self.clear()
@@ -232,7 +240,7 @@ class RecordTab(QWidget):
         for key, label in self.values.items():
             label.setText(values[key])
         theme.set_role(self.values["Status"], "" if p.status is Status.ACTIVE else "warning")
-        self.programs.show_enrollments(self.data.enrollments)
+        self.programs.show_enrollments(self.data.enrollments, self.ws.today() if self.ws is not None else None)
         self.no_programs.setVisible(not self.data.enrollments)
         self._update_buttons()
 
@@ -251,6 +259,7 @@ class RecordTab(QWidget):
             b.setEnabled(loaded)
         self.change_button.setEnabled(loaded and chosen is not None)
         self.end_button.setEnabled(loaded and chosen is not None and chosen.end_date is None)
+        self.remove_button.setEnabled(loaded and chosen is not None)
 
     def _selected(self) -> Enrollment | None:
         chosen = self.programs.selected_id()
@@ -288,3 +297,8 @@ class RecordTab(QWidget):
         chosen = self._selected()
         if self.ws is not None and chosen is not None and chosen.end_date is None:
             self._run(EndProgramDialog(self.ws, chosen, self))
+
+    def remove_program(self) -> None:
+        chosen = self._selected()
+        if self.ws is not None and chosen is not None:
+            self._run(RemoveProgramDialog(self.ws, chosen, self))

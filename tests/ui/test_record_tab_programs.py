@@ -1,0 +1,93 @@
+"""The Record tab's programs through the real widgets: a program not yet begun reads "starts
+MM/DD/YYYY", Remove program takes back one entered in error (refused in the form, nothing
+removed, while minutes are logged under it), and a date of death before logged minutes is
+refused in the status form naming the field. The clock fixture's today is 11/24/2026.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+
+from caredesk.domain.patients import Program, Status
+from caredesk.services import patient_records
+from caredesk.services.calls import log_time
+from caredesk.ui.chart.record_dialogs import StatusDialog
+from caredesk.ui.chart.remove_program_dialog import RemoveProgramDialog
+from tests.ui.test_record_tab import _open, _record, _save, _stored, _type
+
+
+def _row_of(tab, program: str) -> int:
+    return next(r for r in range(tab.programs.rowCount()) if tab.programs.item(r, 0).text() == program)
+
+
+def test_a_program_starting_after_today_reads_starts_and_is_not_flagged_for_consent(unlocked, canary_store, qtbot):
+    pid = canary_store["canary"]
+    patient_records.enroll(unlocked.workspace, pid, Program.BHI, date(2026, 12, 15))
+    tab = _record(unlocked, pid)
+    qtbot.waitUntil(lambda: tab.programs.rowCount() == 2)
+    upcoming = _row_of(tab, "BHI")
+    assert tab.programs.item(upcoming, 1).text() == "starts 12/15/2026"
+    assert tab.programs.item(_row_of(tab, "CCM"), 1).text() == "03/01/2025"  # running: its plain date
+
+
+def test_remove_program_takes_back_an_enrollment_entered_in_error(unlocked, canary_store, qtbot):
+    pid = canary_store["canary"]
+    patient_records.enroll(unlocked.workspace, pid, Program.PCM, date(2026, 11, 1))
+    tab = _record(unlocked, pid)
+    qtbot.waitUntil(lambda: tab.programs.rowCount() == 2)
+    assert not tab.remove_button.isEnabled()  # nothing chosen yet
+    tab.programs.setFocus()
+    tab.programs.selectRow(_row_of(tab, "PCM"))
+    assert tab.remove_button.isEnabled() and tab.remove_button.accessibleName()
+    dialog = _open(qtbot, tab, tab.remove_button, RemoveProgramDialog)
+    assert dialog.reason.currentText() == "entered in error"
+    _save(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert [e.program for e in _stored(unlocked, pid).enrollments] == [Program.CCM]
+    qtbot.waitUntil(lambda: tab.programs.rowCount() == 1)
+
+
+def test_remove_is_refused_in_the_form_while_minutes_are_logged_under_the_program(unlocked, canary_store, qtbot):
+    pid = canary_store["canary"]
+    log_time(unlocked.workspace, pid, minutes=14, activity="care coordination", on=date(2026, 11, 3))
+    tab = _record(unlocked, pid)
+    tab.programs.setFocus()
+    tab.programs.selectRow(_row_of(tab, "CCM"))
+    dialog = _open(qtbot, tab, tab.remove_button, RemoveProgramDialog)
+    _type(qtbot, dialog.reason.lineEdit(), "")
+    _save(qtbot, dialog)
+    assert dialog.message.text() == "Reason is required."
+    dialog.reason.setCurrentText("wrong program")
+    _save(qtbot, dialog)
+    assert dialog.message.text() == (
+        "Program has 14 minutes logged under this CCM enrollment (the first on 11/03/2026): "
+        "correct their program or void them in Contacts first."
+    )
+    assert dialog.isVisible()  # the form stays
+    assert [e.program for e in _stored(unlocked, pid).enrollments] == [Program.CCM]
+
+
+def test_a_date_of_death_before_logged_minutes_is_refused_in_the_status_form(unlocked, canary_store, qtbot):
+    pid = canary_store["canary"]
+    log_time(unlocked.workspace, pid, minutes=14, activity="care coordination", on=date(2026, 11, 3))
+    tab = _record(unlocked, pid)
+    dialog = _open(qtbot, tab, tab.status_button, StatusDialog)
+    dialog.status.setCurrentText("deceased")
+    _type(qtbot, dialog.died_on, "11/02/2026")
+    _save(qtbot, dialog)
+    assert dialog.message.text() == (
+        "Date of death is before 14 minutes already logged (the first on 11/03/2026): "
+        "correct their date or void them in Contacts first."
+    )
+    qtbot.waitUntil(dialog.died_on.hasFocus)
+    stored = _stored(unlocked, pid)
+    assert stored.patient.status is Status.ACTIVE and stored.enrollments[0].end_date is None
+    # On the day of those minutes it is accepted, and the program ends that day.
+    _type(qtbot, dialog.died_on, "11/03/2026")
+    _save(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert _stored(unlocked, pid).enrollments[0].end_date == date(2026, 11, 3)
+    qtbot.waitUntil(lambda: tab.programs.item(0, 2).text() == "11/03/2026")
+    assert tab.values["Status"].text() == "Deceased 11/03/2026"
