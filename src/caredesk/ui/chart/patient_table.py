@@ -47,6 +47,14 @@ def format_day(day: date | None) -> str:
     return f"{day.strftime('%b')} {day.day}, {day.year}"
 
 
+def name_text(r: PatientSummary) -> str:
+    """'Núñez, Zoë' for an active patient; 'Núñez, Zoë · Deceased' (or Paused, Disenrolled)
+    otherwise, so the status reads as text and not only as a greyed row or a tooltip."""
+    if r.status is Status.ACTIVE:
+        return r.display_name
+    return f"{r.display_name} · {r.status.value.capitalize()}"
+
+
 def digits(text: str) -> str:
     return _NON_DIGITS.sub("", text)
 
@@ -219,7 +227,7 @@ class PatientTableModel(RowsModel):
 
     def _display(self, r: PatientSummary, col: int) -> str | int:
         if col == NAME:
-            return r.display_name
+            return name_text(r)
         if col == AGE:
             return age_on(r.birth_date, self._today)
         if col == MRN:
