@@ -294,7 +294,7 @@ def cmd_enroll(args: argparse.Namespace, context: AppContext) -> int:
             chosen = _chosen_enrollment(ws, patient.id, program, args.id)
             assert chosen.id is not None
             if args.remove:
-                gone = patient_records.remove_enrollment(ws, chosen.id, args.reason).value
+                gone = patient_records.remove_enrollment(ws, chosen.id, args.reason or "").value
                 print(f"Removed the {program.value} enrollment from {us_date(gone.start_date)} for MRN {patient.mrn}.")
                 return 0
             saved = patient_records.change_enrollment(ws, chosen.id, **fields)
