@@ -38,12 +38,26 @@ INSTRUMENTS = {
     "social": Instrument.SOCIAL_NEEDS,
 }
 ACTIONS = ", ".join(a.value for a in SafetyAction)
+ANSWERS_HELP = """answers, in item order (an empty place = not answered):
+  phq2, phq9, gad7  each 0-3: not at all, several days, more than half the days, nearly every day
+  social            the AHC questions: living situation 0-2 (steady, worried about losing it,
+                    no steady place); 2 food items 0-2 (never, sometimes, often true);
+                    transportation 0-1; utilities 0-2 (no, yes, already shut off);
+                    4 interpersonal-safety items 1-5 (never, rarely, sometimes, fairly often,
+                    frequently)"""
 
 
 def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argparse.ArgumentParser) -> None:
     shared = [common, secret]
     names = ", ".join(INSTRUMENTS)
-    a = sub.add_parser("assess", parents=shared, help="record a screen (PHQ-2, PHQ-9, GAD-7, social needs)")
+    a = sub.add_parser(
+        "assess",
+        parents=shared,
+        help="record a screen (PHQ-2, PHQ-9, GAD-7, social needs); 'assess history' lists them",
+        description="Record a screen, scored from its answers; or, with the action history, list a patient's screens.",
+        epilog=ANSWERS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     a.add_argument("--mrn", help="the patient's MRN")
     a.add_argument("--instrument", help=f"the instrument: {names}")
     a.add_argument("--answers", help="the option values in item order, comma-separated; empty = not answered")
@@ -127,7 +141,9 @@ def _said(a: Assessment, mrn: str) -> list[str]:
     if r.safety:
         what = "item 9 positive" if a.instrument is Instrument.PHQ9 else "interpersonal-safety items positive"
         lines.append(f"SAFETY: {what} - document a safety check")
-        lines.append(f"  caredesk safety-check --mrn {mrn} --screen {a.id} --actions {ACTIONS.replace(', ', ',')}")
+        lines.append(
+            f"  caredesk safety-check --mrn {mrn} --screen {a.id} --actions A,B --note TEXT  (actions: {ACTIONS})"
+        )
     other = [d for d in r.positive_domains if d != "safety"]
     if other:
         lines.append(f"Positive: {', '.join(other)} - a referral to a community resource may help.")
