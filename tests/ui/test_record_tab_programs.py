@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QScrollArea
 
 from caredesk.domain.patients import Program, Status
 from caredesk.services import patient_records
@@ -91,3 +91,18 @@ def test_a_date_of_death_before_logged_minutes_is_refused_in_the_status_form(unl
     assert _stored(unlocked, pid).enrollments[0].end_date == date(2026, 11, 3)
     qtbot.waitUntil(lambda: tab.programs.item(0, 2).text() == "11/03/2026")
     assert tab.values["Status"].text() == "Deceased 11/03/2026"
+
+
+def test_every_record_button_stays_in_sight_in_a_1150_px_window(unlocked, canary_store, qtbot):
+    """Run also with QT_SCALE_FACTOR=1.25: the heading beside four buttons pushed Remove out of sight."""
+    unlocked.resize(1150, 720)
+    tab = _record(unlocked, canary_store["canary"])
+    qtbot.waitUntil(lambda: tab.programs.rowCount() == 1)
+    scroll = tab.findChild(QScrollArea)
+    qtbot.waitUntil(lambda: not scroll.horizontalScrollBar().isVisible())
+    viewport = scroll.viewport()
+    for b in (tab.edit_button, tab.status_button, tab.enroll_button, tab.change_button, tab.end_button):
+        right = b.mapTo(viewport, b.rect().topRight()).x()
+        assert b.isVisible() and right <= viewport.width(), b.text()
+    right = tab.remove_button.mapTo(viewport, tab.remove_button.rect().topRight()).x()
+    assert tab.remove_button.isVisible() and right <= viewport.width()

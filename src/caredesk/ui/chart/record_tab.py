@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QScrollArea,
     QVBoxLayout,
@@ -34,6 +33,7 @@ from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.chart_view import SummaryTable
 from caredesk.ui.chart.record_dialogs import EditPatientDialog, EndProgramDialog, EnrollmentDialog, StatusDialog
 from caredesk.ui.chart.remove_program_dialog import RemoveProgramDialog
+from caredesk.ui.chart.tab_parts import ButtonRow
 from caredesk.ui.common import theme
 from caredesk.ui.common.forms import InlineMessage, button, heading, info_label, user_message
 from caredesk.ui.common.hub import hub
@@ -123,11 +123,10 @@ class RecordTab(QWidget):
         lay = QVBoxLayout(body)
         self.edit_button = button("Ed&it details…", "Edit patient details")
         self.status_button = button("Change &status…", "Change status")
-        top = QHBoxLayout()
-        top.addWidget(heading("Patient", "section"), 1)
-        top.addWidget(self.edit_button)
-        top.addWidget(self.status_button)
-        lay.addLayout(top)
+        # Headings over rows of buttons that wrap: at 125% or in a narrow chart pane a heading
+        # beside four buttons pushed the last ones out of sight.
+        lay.addWidget(heading("Patient", "section"))
+        lay.addLayout(ButtonRow(self.edit_button, self.status_button))
         details = QFormLayout()
         details.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         self.values: dict[str, QLabel] = {}
@@ -141,11 +140,8 @@ class RecordTab(QWidget):
         self.change_button = button("Edi&t program…", "Edit the selected program")
         self.end_button = button("En&d program…", "End the selected program")
         self.remove_button = button("Remo&ve program…", "Remove the selected program (entered in error)")
-        programs_head = QHBoxLayout()
-        programs_head.addWidget(heading("Programs and consent", "section"), 1)
-        for b in (self.enroll_button, self.change_button, self.end_button, self.remove_button):
-            programs_head.addWidget(b)
-        lay.addLayout(programs_head)
+        lay.addWidget(heading("Programs and consent", "section"))
+        lay.addLayout(ButtonRow(self.enroll_button, self.change_button, self.end_button, self.remove_button))
         self.programs = ProgramsTable()
         self.no_programs = heading("Not enrolled in any program.", "muted")
         lay.addWidget(self.programs)
