@@ -226,3 +226,13 @@ def test_the_queue_never_proposes_a_deceased_patient(workspace):
     saved = patient_records.set_status(workspace, pid, Status.DECEASED, died_on=DIED)
     assert pid not in {r.patient_id for r in queue.refresh(saved.changes.patients)}
     assert pid not in {r.patient_id for r in CallQueue(workspace).build()}
+
+
+def test_a_stay_corrected_to_after_the_death_is_refused(workspace):
+    pid = _patient(workspace)
+    stay = stays.add_stay(workspace, pid, facility="General", discharged_on=date(2026, 11, 5)).value
+    patient_records.set_status(workspace, pid, Status.DECEASED, died_on=DIED)
+    with pytest.raises(ValidationError) as err:
+        stays.change_stay(workspace, stay.id, discharged_on=AFTER)
+    assert (err.value.field, err.value.message) == ("discharge date", "cannot be after the date of death (11/10/2026)")
+    assert stays.stays(workspace, pid)[0].stay.discharged_on == date(2026, 11, 5)
