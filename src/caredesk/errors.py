@@ -58,3 +58,13 @@ class TooManyAttempts(StoreError):
 
 class StoreLocked(StoreError):
     """Another CareDesk window already has this data folder open."""
+
+
+class StoreBusy(StoreError):
+    """Another process kept the store's write lock longer than we wait (SQLite's busy timeout)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The store is busy: another CareDesk window or command has been saving for over 10 seconds. "
+            "Nothing was saved; try again in a moment."
+        )

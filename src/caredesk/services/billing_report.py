@@ -77,7 +77,7 @@ class MonthReport:
 
 def month_report(ws: Workspace, month: Month) -> MonthReport:
     """Every enrolled patient's row for `month`, sorted by name."""
-    with ws.uow() as uow:
+    with ws.reading() as uow:
         facts = uow.billing_facts(month)
     return MonthReport(month, tuple(sorted(_rows(facts, month), key=_by_name)))
 
@@ -85,7 +85,7 @@ def month_report(ws: Workspace, month: Month) -> MonthReport:
 def refresh_rows(ws: Workspace, report: MonthReport, patient_ids: Collection[int]) -> MonthReport:
     """`report` with only these patients' rows recomputed (after a change): a patient no
     longer enrolled that month leaves it, a newly enrolled one joins it."""
-    with ws.uow() as uow:
+    with ws.reading() as uow:
         facts = uow.billing_facts(report.month, patient_ids)
     changed = set(patient_ids)
     rows = [r for r in report.rows if r.patient_id not in changed] + _rows(facts, report.month)

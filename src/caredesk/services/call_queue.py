@@ -40,7 +40,7 @@ class CallQueue:
     def build(self, as_of: date | None = None) -> list[QueueRow]:
         """Read every active patient's facts and rank them for `as_of` (default: today)."""
         self.as_of = as_of or self.ws.today()
-        with self.ws.uow() as uow:
+        with self.ws.reading() as uow:
             facts = uow.queue_facts(self.as_of)
             summaries = uow.patients.summaries(self.as_of, [f.patient_id for f in facts])
         self._facts = {f.patient_id: f for f in facts}
@@ -53,7 +53,7 @@ class CallQueue:
         if self.as_of is None:
             return self.build()
         ids = sorted(set(patient_ids))
-        with self.ws.uow() as uow:
+        with self.ws.reading() as uow:
             facts = {f.patient_id: f for f in uow.queue_facts(self.as_of, ids)}
             summaries = {p.id: p for p in uow.patients.summaries(self.as_of, ids)}
         for pid in ids:

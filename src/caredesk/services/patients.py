@@ -17,7 +17,7 @@ from caredesk.services.workspace import Workspace
 
 def patient_list(ws: Workspace) -> list[PatientSummary]:
     """Every patient as the list shows them (minutes of the clinic's current month)."""
-    with ws.uow() as uow:
+    with ws.reading() as uow:
         return uow.patients.summaries(ws.today())
 
 
@@ -32,7 +32,7 @@ def exported_list(ws: Workspace, how: str) -> list[PatientSummary]:
 
 def summaries(ws: Workspace, patient_ids: list[int]) -> list[PatientSummary]:
     """The list rows of these patients only (after a change)."""
-    with ws.uow() as uow:
+    with ws.reading() as uow:
         return uow.patients.summaries(ws.today(), patient_ids)
 
 

@@ -34,7 +34,13 @@ class Workspace:
         return self.clock.today(self.tz)
 
     def uow(self) -> UnitOfWork:
+        """A unit of work that may write: it holds the store's write lock from its start."""
         return self.store.uow(now=self.clock.now, actor=self.actor)
+
+    def reading(self) -> UnitOfWork:
+        """A unit of work that only reads (lists, the queue, reports): it never makes a save wait.
+        Writing in it may fail with StoreBusy when another process saved meanwhile."""
+        return self.store.uow(now=self.clock.now, actor=self.actor, read_only=True)
 
     # -- the data folder and the remembered key --------------------------------
     @property

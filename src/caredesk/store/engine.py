@@ -15,9 +15,12 @@ from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 from caredesk.errors import StoreError, WrongSecret
 
+READ_ONLY = "caredesk_read_only"  # execution option: begin a deferred (read) transaction
+BUSY_TIMEOUT_S = 10  # how long a writer waits for another's write lock before StoreBusy
+
 
 def _connect(path: Path, key: bytes) -> sqlcipher.Connection:
-    conn = sqlcipher.connect(str(path), check_same_thread=False, timeout=10)
+    conn = sqlcipher.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S)
     try:
         # SQLCipher logs to stderr by default; our own messages say what went wrong.
         conn.execute("PRAGMA cipher_log_level = NONE")
@@ -61,6 +64,10 @@ def open_engine(path: Path, key: bytes) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # A unit of work that may write takes the write lock first (BEGIN IMMEDIATE): a deferred
+        # transaction that reads, then writes after another process committed, fails at once
+        # with SQLITE_BUSY (its snapshot is stale) instead of waiting on the busy timeout. Two
+        # CLI commands at once failed that way. Pure reads (READ_ONLY) never block a writer.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
     return engine

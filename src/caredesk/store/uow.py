@@ -11,26 +11,55 @@ from datetime import datetime, tzinfo
 from functools import partial
 from typing import Any
 
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from caredesk.domain.calendar import local_date
+from caredesk.errors import StoreBusy
 from caredesk.store import billing_facts, queue_facts
 from caredesk.store import mapping as m
 from caredesk.store import models as t
 from caredesk.store import repositories as r
+from caredesk.store.engine import READ_ONLY
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    """SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock past the busy timeout."""
+    text = str(exc.orig).lower()
+    return "locked" in text or "busy" in text
 
 
 class UnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session], *, tz: tzinfo, now: Callable[[], datetime], actor: str):
+    """One transaction. `read_only=True` for pure reads (lists, the queue, reports): they take no
+    write lock, so they never make a save wait. Every other unit of work takes the write lock when
+    it begins, waiting up to BUSY_TIMEOUT_S for another process's save, then raises StoreBusy."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        *,
+        tz: tzinfo,
+        now: Callable[[], datetime],
+        actor: str,
+        read_only: bool = False,
+    ):
         self._factory = session_factory
         self.tz = tz
         self._now = now
         self.actor = actor
+        self.read_only = read_only
         self._session: Session | None = None
 
     def __enter__(self) -> UnitOfWork:
         s = self._session = self._factory()
+        try:
+            s.connection(execution_options={READ_ONLY: self.read_only})  # BEGIN or BEGIN IMMEDIATE now
+        except OperationalError as exc:
+            s.close()
+            self._session = None
+            if _is_busy(exc):
+                raise StoreBusy() from None
+            raise
         self.patients = r.Patients(s)
         self.contacts = r.Contacts(s, self.tz)
         self.time_entries = r.TimeEntries(s)
