@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea
 
 from caredesk.domain.patients import Program, Status
@@ -41,7 +42,9 @@ def test_remove_program_takes_back_an_enrollment_entered_in_error(unlocked, cana
     tab.programs.setFocus()
     tab.programs.selectRow(_row_of(tab, "PCM"))
     assert tab.remove_button.isEnabled() and tab.remove_button.accessibleName()
-    dialog = _open(qtbot, tab, tab.remove_button, RemoveProgramDialog)
+    qtbot.keyClick(tab.programs, Qt.Key.Key_Delete)  # Delete on the list, as in the other chart lists
+    qtbot.waitUntil(lambda: isinstance(tab.dialog, RemoveProgramDialog) and tab.dialog.isVisible())
+    dialog = tab.dialog
     assert dialog.reason.currentText() == "entered in error"
     _save(qtbot, dialog)
     qtbot.waitUntil(lambda: not dialog.isVisible())

@@ -9,10 +9,11 @@ a change set names that patient with a patient or enrollment change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QColor, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -70,7 +71,8 @@ def consent_text(e: Enrollment) -> str:
 
 
 class ProgramsTable(SummaryTable):
-    """The enrollments, one row each; Enter or a double-click edits the row, Tab leaves."""
+    """The enrollments, one row each; Enter or a double-click edits the row, Insert enrolls,
+    Delete removes (entered in error), Tab leaves."""
 
     def __init__(self) -> None:
         super().__init__("Programs and consent", PROGRAM_HEADERS, 4)
@@ -78,6 +80,7 @@ class ProgramsTable(SummaryTable):
         self.setTabKeyNavigation(False)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.ids: list[int] = []
+        self.keys: dict[Qt.Key, Callable[[], None]] = {}
 
     def show_enrollments(self, enrollments: tuple[Enrollment, ...], today: date | None = None) -> None:
         """One row per enrollment; one starting after `today` reads 'starts MM/DD/YYYY'."""
@@ -100,6 +103,15 @@ class ProgramsTable(SummaryTable):
             item = self.item(row, 3)
             if item is not None and e.consent_date is None and status[e.id] == CURRENT:
                 item.setForeground(QColor(theme.current().warning))  # a current program that cannot bill
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Insert enrolls, Delete removes the chosen program (as in the other chart lists)."""
+        action = self.keys.get(Qt.Key(event.key())) if event.modifiers() == Qt.KeyboardModifier.NoModifier else None
+        if action is None:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+        action()
 
     def selected_id(self) -> int | None:
         row = self.currentRow()
@@ -163,6 +175,7 @@ class RecordTab(QWidget):
         self.change_button.clicked.connect(self.change_program)
         self.end_button.clicked.connect(self.end_program)
         self.remove_button.clicked.connect(self.remove_program)
+        self.programs.keys = {Qt.Key.Key_Insert: self.enroll, Qt.Key.Key_Delete: self.remove_program}
         self.programs.activated.connect(lambda _index: self.change_program())
         self.programs.itemSelectionChanged.connect(self._update_buttons)
         self.clear()
