@@ -110,11 +110,11 @@ class OpenStore:
     def is_open(self) -> bool:
         return self._engine is not None
 
-    def uow(self, *, now: Callable[[], datetime], actor: str) -> UnitOfWork:
+    def uow(self, *, now: Callable[[], datetime], actor: str, read_only: bool = False) -> UnitOfWork:
         if self._engine is None:
             raise StoreError("The store is locked.")
         tz = getattr(self, "tz", ZoneInfo("UTC"))
-        return UnitOfWork(self._sessions, tz=tz, now=now, actor=actor)
+        return UnitOfWork(self._sessions, tz=tz, now=now, actor=actor, read_only=read_only)
 
     def remember_key(self) -> bool:
         """Keep the data key in the OS keyring, if a secure one exists."""
