@@ -82,7 +82,7 @@ def history(ws: Workspace, patient_id: int, instrument: Instrument | str | None 
     """The patient's screens (of one instrument, or all), oldest first: each has its computed
     `score` and `band` (None when incomplete). Raises NotFound("patient")."""
     chosen = None if instrument is None else instrument_of(instrument)
-    with ws.uow() as uow:
+    with ws.reading() as uow:
         if uow.patients.get(patient_id) is None:
             raise NotFound("patient")
         screens = uow.assessments.for_patient(patient_id)
@@ -92,7 +92,7 @@ def history(ws: Workspace, patient_id: int, instrument: Instrument | str | None 
 def open_safety_flags(ws: Workspace, patient_id: int) -> list[SafetyFlag]:
     """Screens whose answers raised the safety flag and that no safety check names yet, oldest
     first. Raises NotFound("patient")."""
-    with ws.uow() as uow:
+    with ws.reading() as uow:
         if uow.patients.get(patient_id) is None:
             raise NotFound("patient")
         return _open(uow, patient_id)
@@ -100,7 +100,7 @@ def open_safety_flags(ws: Workspace, patient_id: int) -> list[SafetyFlag]:
 
 def safety_checks(ws: Workspace, patient_id: int) -> list[SafetyCheck]:
     """Every safety check documented for the patient, oldest first."""
-    with ws.uow() as uow:
+    with ws.reading() as uow:
         return uow.safety_checks.for_patient(patient_id)
 
 
