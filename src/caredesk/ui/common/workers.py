@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from caredesk.errors import CareDeskError
@@ -83,9 +83,21 @@ class _Job(QRunnable):
         try:
             result = self._fn()
         except BaseException as exc:
-            self._relay.failed.emit(exc)
+            self._deliver(self._relay.failed, exc)
         else:
-            self._relay.done.emit(result)
+            self._deliver(self._relay.done, result)
+
+    @staticmethod
+    def _deliver(signal: Any, value: Any) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            # The relay went with its owner (the window closed while this job ran, as on quit):
+            # nobody waits for the result. Not a crash: once logged as one on every such quit.
+            log.debug("a background job finished after its window closed; result dropped")
+            app = QCoreApplication.instance()
+            if app is not None:  # its delivery would have ended the GC hold: end it on the GUI thread
+                QTimer.singleShot(0, app, _GcHold.release)
 
 
 class TaskRunner(QObject):
