@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import traceback
 from pathlib import Path
 from types import TracebackType
@@ -16,7 +17,13 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class _CareDeskLog(logging.handlers.RotatingFileHandler):
-    """CareDesk's own file handler: configuring again replaces it instead of adding a second."""
+    """CareDesk's own file handler: configuring again replaces it instead of adding a second.
+    Its files are the user's alone (0600), like the store beside them."""
+
+    def _open(self):  # type: ignore[no-untyped-def]  # logging's own hook, untyped there
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.chmod(self.baseFilename, 0o600)  # a log made before this rule, or under a wide umask
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
 
 
 def configure(log_dir: Path, level: int = logging.INFO) -> Path | None:

@@ -148,6 +148,16 @@ def test_missing_store_exits_4(tmp_path):
     assert_clean_failure(r, 4, "No CareDesk store")
 
 
+def test_a_folder_without_a_store_gets_no_log_and_a_stores_log_is_private(tmp_path, store):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run("patients", "--data-dir", str(empty), env=pw_env()).returncode == 4
+    assert list(empty.iterdir()) == []  # no logs/ left in a folder that is not a store (a tester found one)
+    assert run("patients", "--data-dir", str(store.path), env=pw_env()).returncode == 0
+    log = store.path / "logs" / "caredesk.log"
+    assert log.stat().st_mode & 0o077 == 0  # the user's alone, like caredesk.db beside it
+
+
 def test_bad_data_dir_is_reported(tmp_path):
     a_file = tmp_path / "file.txt"
     a_file.write_text("x")

@@ -68,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return gui_main(["--data-dir", args.data_dir] if args.data_dir else [])
     context = composition.build(resolve_data_dir(args.data_dir))
-    if context.data_dir.is_dir():
+    if context.folder.has_store():  # never a logs/ folder in a folder that is not a store
         logs.configure(context.logs_dir)
     try:
         return COMMANDS[args.command](args, context)
