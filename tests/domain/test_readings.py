@@ -36,7 +36,8 @@ def test_a_plain_number_is_read(text, value):
         ("142 mmHg", "without a unit (mmHg is understood)"),
         ("7.2%", "without a unit (% is understood)"),
         ("1e3", "without a unit"),
-        ("nan", "without a unit"),
+        ("nan", "must be a number, such as 7.2"),
+        ("abc", "must be a number, such as 7.2"),  # once told "without a unit": nothing was a unit
         ("", "is required"),
         ("7..2", "must be a number"),
         ("--7", "must be a number"),

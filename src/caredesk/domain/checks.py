@@ -62,11 +62,18 @@ def optional_text(field: str, value: str | None, *, max_len: int = 2000, multili
 
 
 def one_of(field: str, value: object, enum: type[E]) -> E:
+    """The member of `enum` whose value is `value`; typed text matches whatever its case and
+    spacing ('ccm', 'Complex  CCM'). ValidationError naming `field` lists the values otherwise."""
     if isinstance(value, enum):
         return value
     try:
         return enum(value)
     except ValueError:
+        if isinstance(value, str):
+            key = " ".join(value.split()).casefold()
+            for member in enum:
+                if str(member.value).casefold() == key:
+                    return member
         allowed = ", ".join(str(m.value) for m in enum)
         raise ValidationError(field, f"must be one of: {allowed}") from None
 

@@ -39,6 +39,9 @@ def unit_of(kind: ObservationKind) -> str:
     return OBSERVATION_RANGES[kind][2]
 
 
+_EXAMPLES = {ObservationKind.A1C: "7.2", ObservationKind.WEIGHT: "182.5", ObservationKind.TEMPERATURE: "98.6"}
+
+
 def parse_value(field: str, kind: ObservationKind, text: str | float) -> float:
     """A typed value as a float in `kind`'s unit; ValidationError(field, ...) when it is not a plain number.
 
@@ -56,9 +59,10 @@ def parse_value(field: str, kind: ObservationKind, text: str | float) -> float:
         return float(cleaned)
     if "," in cleaned:
         raise ValidationError(field, "must be written with a decimal point and no commas, such as 7.2")
-    if re.search(r"[^\d\s.+-]", cleaned):
+    if re.match(r"\s*[+-]?\.?\d", cleaned) and re.search(r"[^\d\s.+-]", cleaned):
+        # A number followed by letters ('142 mmHg', '7.2%'): the unit, typed out of habit.
         raise ValidationError(field, f"must be the number alone, without a unit ({unit_of(kind)} is understood)")
-    raise ValidationError(field, "must be a number")
+    raise ValidationError(field, f"must be a number, such as {_EXAMPLES.get(kind, '120')}")
 
 
 def parse_blood_pressure(text: str) -> tuple[float, float]:
