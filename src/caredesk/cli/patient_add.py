@@ -159,7 +159,9 @@ def _read(args: argparse.Namespace) -> tuple[Patient, Enrollment | None]:
     if args.program is None:
         return patient, None
     start = found.attempt(lambda: parse_date("--start", args.start) if args.start is not None else None)
-    consent = found.attempt(lambda: parse_date("--consent-date", args.consent_date) if args.consent_date else None)
+    consent = found.attempt(
+        lambda: parse_date("--consent-date", args.consent_date) if args.consent_date is not None else None
+    )
     enrollment = found.attempt(
         lambda: Enrollment(
             patient_id=0,  # the new patient's id is set as it is saved
