@@ -311,7 +311,10 @@ def test_log_contact_then_the_report_counts_it(store, tmp_path):
         env=pw_env(),
     )
     assert rep.returncode == 0, rep.stderr
-    assert "1 enrolled patients" in rep.stdout and "21 minutes" in rep.stdout
+    assert "1 enrolled patient," in rep.stdout and "21 minutes" in rep.stdout
+    # Per patient, as the README's command table says: MRN, minutes, and why nothing bills (CMS
+    # MLN909188: CCM needs two or more chronic conditions).
+    assert "  T0001  21 min  no chronic conditions (CCM needs 2)" in rep.stdout.splitlines()
     line = csv_path.read_text(encoding="utf-8").splitlines()[1]
     assert "T0001" in line and "no chronic conditions (CCM needs 2)" in line
     assert pdf_path.read_bytes().startswith(b"%PDF")

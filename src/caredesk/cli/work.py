@@ -136,12 +136,18 @@ def cmd_report(args: argparse.Namespace, context: AppContext) -> int:
             billing_report.write_pdf(ws, report, Path(args.pdf))
     finally:
         ws.lock()
+    enrolled = len(report.rows)
     print(
-        f"Billing for {month}: {len(report.rows)} enrolled patients, {report.ready_count} with codes earned, "
-        f"{report.total_minutes} minutes."
+        f"Billing for {month}: {enrolled} enrolled patient{'' if enrolled == 1 else 's'}, "
+        f"{report.ready_count} with codes earned, {report.total_minutes} minutes."
     )
     for code, units in report.units_by_code.items():
         print(f"  {code}: {units}")
+    if report.rows:
+        print("Per patient (MRN, minutes, codes or why not):")
+    for row in report.rows:  # as the README promises: the biller reads who bills what, and why not
+        said = row.result.codes_text() or "; ".join(row.result.reasons) or "nothing billable"
+        print(f"  {row.mrn}  {row.total_minutes} min  {said}")
     for what, path in (("CSV", args.csv), ("PDF", args.pdf)):
         if path:
             print(f"{what} written to {path}")
