@@ -227,3 +227,22 @@ def test_quit_asks_and_a_kept_draft_survives_a_restart(make_window, canary_store
     assert panel.note.toPlainText() == "Feels better, walks daily" and panel.minutes.value() == 12
     panel.discard_draft_button.click()
     assert panel.note.toPlainText() == "" and call_drafts.load(again.workspace, canary_store["canary"]) is None
+
+
+def test_idle_lock_keeps_a_call_the_save_would_refuse_exactly_as_typed(unlocked, canary_store, qtbot):
+    """700 minutes or a note past the 4,000 characters a contact holds are refused by name on Save;
+    an idle lock must keep them as typed (it raised inside the lock before, and the call was lost)."""
+    page = queue(unlocked)
+    pid = canary_store["canary"]
+    page.select_patient(pid)
+    long_note = "Discussed the new diet plan. " * 150  # 4,350 characters
+    page.panel.note.setPlainText(long_note)
+    page.panel.set_minutes(700, edited=True)
+    unlocked.set_idle_interval_ms(40)
+    qtbot.waitUntil(lambda: unlocked.workspace is None, timeout=3000)
+    unlocked.set_idle_interval_ms(10 * 60_000)
+    unlock_with(qtbot, unlocked)
+    draft = call_drafts.load(unlocked.workspace, pid)
+    assert draft is not None and draft.note == long_note and draft.minutes == 700
+    page.select_patient(pid)
+    assert page.panel.note.toPlainText() == long_note and page.panel.minutes.value() == 700

@@ -228,3 +228,34 @@ def test_the_call_header_gives_each_program_its_own_consent():
     )
     assert consent_line(chart, date(2026, 11, 24)) == "PCM no consent on file · BHI consent since 07/14/2024"
     assert consent_line(Chart(patient=patient), date(2026, 11, 24)) == "No active program"
+
+
+def test_typed_minutes_over_600_are_refused_by_name_not_cut_to_their_first_digits(unlocked, canary_store, qtbot):
+    """A tester typed 9999 in Minutes and 99 were saved and billed (700 became 70): the box was
+    capped at 600 and dropped the keystroke. Now the typed value reaches the save, which names it."""
+    page = queue(unlocked)
+    pid = canary_store["canary"]
+    page.select_patient(pid)
+    page.panel.set_outcome(Outcome.REACHED)
+    page.panel.minutes.setFocus()
+    page.panel.minutes.lineEdit().selectAll()
+    qtbot.keyClicks(page.panel.minutes, "700")
+    assert page.panel.minutes.value() == 700
+    assert page.panel.save() is None
+    assert page.panel.message.text() == "Minutes must be a whole number from 0 to 600."
+    assert contacts_of(unlocked, pid) == [] and time_entries_of(unlocked, pid) == []
+    assert page.panel.minutes.value() == 700  # the form is kept, to be corrected
+
+
+def test_other_time_typed_over_600_is_refused_by_name(unlocked, canary_store, qtbot):
+    page = queue(unlocked)
+    pid = canary_store["canary"]
+    page.select_patient(pid)
+    page.open_selected(focus=False)
+    dialog = page.panel.log_other_time()
+    dialog.minutes.lineEdit().selectAll()
+    qtbot.keyClicks(dialog.minutes, "9999")
+    assert dialog.minutes.value() == 9999
+    dialog.save_button.click()
+    assert dialog.message.text() == "Minutes must be between 1 and 600."
+    assert time_entries_of(unlocked, pid) == []

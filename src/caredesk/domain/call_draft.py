@@ -6,12 +6,16 @@ call. The draft lives in the encrypted store, so it survives a lock and a restar
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from caredesk.domain import checks
 from caredesk.domain.contacts import Outcome
 from caredesk.domain.patients import Program
+
+TYPED_MINUTES_MAX = 9999  # the largest the minutes boxes take; the save refuses over 600
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0/C1 controls but tab and line ends
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -35,8 +39,11 @@ class CallDraft:
             object.__setattr__(self, "outcome", checks.one_of("outcome", self.outcome, Outcome))
         if self.program is not None:
             object.__setattr__(self, "program", checks.one_of("program", self.program, Program))
-        object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=4000, multiline=True))
-        checks.whole_number("minutes", self.minutes, minimum=0, maximum=600)
+        # A draft keeps what was typed, even what the save will refuse by name (a note past 4,000
+        # characters, 700 minutes): a draft is made on lock and quit, where a refusal would lose
+        # the call. Only characters no text field shows are blanked.
+        object.__setattr__(self, "note", _CONTROL.sub(" ", self.note))
+        checks.whole_number("minutes", self.minutes, minimum=0, maximum=TYPED_MINUTES_MAX)
         if self.elapsed_seconds < 0:
             raise ValueError("elapsed_seconds must not be negative")
 

@@ -34,7 +34,16 @@ from caredesk.errors import CareDeskError
 from caredesk.services import contact_history, patients
 from caredesk.services.changes import Saved
 from caredesk.services.workspace import Workspace
-from caredesk.ui.common.forms import InlineMessage, combo, date_edit, heading, picked_date, qdate, user_message
+from caredesk.ui.common.forms import (
+    TYPED_MINUTES_MAX,
+    InlineMessage,
+    combo,
+    date_edit,
+    heading,
+    picked_date,
+    qdate,
+    user_message,
+)
 from caredesk.ui.common.hub import publish
 
 
@@ -166,7 +175,7 @@ class CorrectionForm(_Form):
         # A contact whose minutes are split over two days (a call across midnight) has its
         # minutes corrected entry by entry; its form corrects the contact only.
         self.minutes = QSpinBox()
-        self.minutes.setRange(0, 600)
+        self.minutes.setRange(0, TYPED_MINUTES_MAX)  # what is typed reaches the service's named refusal
         self.minutes.setSuffix(" min")
         self.minutes.setAccessibleName("Minutes")
         self.minutes.setValue(row.minutes)

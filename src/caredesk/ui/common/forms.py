@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcutEvent
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QWidget
 
+from caredesk.domain.call_draft import TYPED_MINUTES_MAX as TYPED_MINUTES_MAX  # for the minutes boxes
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.ui.common import theme
 from caredesk.ui.common.dates import DateField as DateField  # forms import both from here

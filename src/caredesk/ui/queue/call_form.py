@@ -32,7 +32,7 @@ from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import Outcome
 from caredesk.domain.patients import Chart
 from caredesk.domain.workdays import US_FEDERAL
-from caredesk.ui.common.forms import KeyButton, date_edit, qdate
+from caredesk.ui.common.forms import TYPED_MINUTES_MAX, KeyButton, date_edit, qdate
 
 # Alt+letter picks an outcome: the attempt log of SPEC §1.3. None of these letters is a
 # menu's (File, Edit) nor another control's on the queue page.
@@ -91,7 +91,9 @@ class CallForm(QWidget):
         self.note.setFixedHeight(m.height() * 5)
         self.note.textChanged.connect(self.edited.emit)
         self.minutes = QSpinBox()
-        self.minutes.setRange(0, 600)
+        # Wider than the rule (0-600, checked on save, naming Minutes): a box capped at 600 took
+        # "700" as "70" and "9999" as "99" without a word, and those minutes were billed.
+        self.minutes.setRange(0, TYPED_MINUTES_MAX)
         self.minutes.setSuffix(" min")
         self.minutes.setMinimumWidth(m.averageCharWidth() * 12)
         self.minutes.setAccessibleName("Minutes")

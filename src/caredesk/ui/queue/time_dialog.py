@@ -21,7 +21,15 @@ from caredesk.domain.patients import Program
 from caredesk.errors import CareDeskError
 from caredesk.services.calls import log_time
 from caredesk.services.workspace import Workspace
-from caredesk.ui.common.forms import InlineMessage, date_edit, heading, picked_date, qdate, user_message
+from caredesk.ui.common.forms import (
+    TYPED_MINUTES_MAX,
+    InlineMessage,
+    date_edit,
+    heading,
+    picked_date,
+    qdate,
+    user_message,
+)
 from caredesk.ui.common.hub import publish
 
 # A call's minutes are logged with the call itself; this dialog is for everything else.
@@ -50,7 +58,9 @@ class LogTimeDialog(QDialog):
         self.day.setMaximumDate(qdate(today))
         self.day.refused.connect(self._refused)
         self.minutes = QSpinBox()
-        self.minutes.setRange(0, 600)
+        # Wider than the rule (0-600, checked on save, naming Minutes): a box capped at 600 took
+        # "700" as "70" and "9999" as "99" without a word, and those minutes were billed.
+        self.minutes.setRange(0, TYPED_MINUTES_MAX)
         self.minutes.setSuffix(" min")
         self.minutes.setAccessibleName("Minutes")
         self.activity = QComboBox()
