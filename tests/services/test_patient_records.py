@@ -184,6 +184,26 @@ def test_a_patient_may_change_the_case_of_their_own_mrn_and_is_found_by_either(w
     assert patients.by_mrn(workspace, "ab12").id == pid  # typed in lower case, stored in upper
 
 
+def test_an_mrn_pasted_with_another_dash_or_full_width_is_the_same_mrn(workspace):
+    """A tester made 'mrn–1001' (an en dash from a word processor) beside 'mrn-1001': two patients
+    whose MRNs read the same. Dashes become '-', full-width forms plain (Unicode NFKC)."""
+    pid = _patient(workspace, "mrn-1001").id
+    other = _patient(workspace, "CD34")
+    for look_alike in ("mrn\u20131001", "MRN\u20141001", "\uff4d\uff52\uff4e\uff0d\uff11\uff10\uff10\uff11"):
+        with pytest.raises(ValidationError, match="MRN: is already used by another patient"):
+            patients.add_patient(
+                workspace, Patient(mrn=look_alike, given_name="A", family_name="B", birth_date=date(1960, 1, 1))
+            )
+        with pytest.raises(ValidationError, match="MRN: is already used by another patient"):
+            patient_records.edit_patient(workspace, other.id, mrn=look_alike)
+        assert patients.by_mrn(workspace, look_alike).id == pid
+    assert sorted(p.mrn for p in patients.patient_list(workspace)) == ["CD34", "mrn-1001"]
+    saved = patients.add_patient(
+        workspace, Patient(mrn="\uff10\uff10\uff17", given_name="A", family_name="B", birth_date=date(1960, 1, 1))
+    )
+    assert saved.value.mrn == "007"  # leading zeros kept
+
+
 # -- status --------------------------------------------------------------------------
 def test_a_paused_patient_leaves_the_queue_at_once_and_comes_back_when_active(workspace):
     pid = _ccm_patient_without_consent(workspace)

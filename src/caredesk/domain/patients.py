@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -56,6 +57,17 @@ class Phone:
         object.__setattr__(self, "kind", checks.required_text("phone type", self.kind, max_len=20))
 
 
+# Dashes a word processor or an EHR export puts in place of "-": an MRN pasted with one must
+# not become a second patient that reads the same ("mrn–1001" beside "mrn-1001").
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63", "-"))
+
+
+def plain_mrn(text: str) -> str:
+    """An MRN as the EHR means it: Unicode compatibility forms folded (full-width 'ＭＲＮ１' ->
+    'MRN1', NFKC) and every dash made '-'. Leading zeros and case are kept (lookups ignore case)."""
+    return unicodedata.normalize("NFKC", text).translate(_DASHES) if isinstance(text, str) else text
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Patient:
     mrn: str
@@ -77,7 +89,7 @@ class Patient:
 
     def __post_init__(self) -> None:
         s = object.__setattr__
-        s(self, "mrn", checks.required_text("MRN", self.mrn, max_len=32))
+        s(self, "mrn", checks.required_text("MRN", plain_mrn(self.mrn), max_len=32))
         s(self, "given_name", checks.required_text("given name", self.given_name, max_len=80))
         s(self, "family_name", checks.required_text("family name", self.family_name, max_len=80))
         s(self, "preferred_name", checks.optional_text("preferred name", self.preferred_name, max_len=80))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from caredesk.domain import audit as actions
-from caredesk.domain.patients import Chart, Enrollment, Patient, PatientSummary
+from caredesk.domain.patients import Chart, Enrollment, Patient, PatientSummary, plain_mrn
 from caredesk.errors import NotFound, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.patient_records import check_birth_date, check_enrollment
@@ -52,8 +52,8 @@ def open_chart(ws: Workspace, patient_id: int, *, audit_view: bool = True) -> Ch
 def by_mrn(ws: Workspace, mrn: str) -> Patient:
     """The patient with this MRN (as typed: leading zeros count; case only matters when two
     stored MRNs differ by case alone). Raises NotFound."""
-    with ws.uow() as uow:
-        patient = uow.patients.by_mrn(mrn.strip())
+    with ws.reading() as uow:
+        patient = uow.patients.by_mrn(plain_mrn(mrn).strip())  # typed with an en dash, found with "-"
     if patient is None:
         raise NotFound("patient", f"No patient with MRN {mrn.strip()}.")
     return patient
