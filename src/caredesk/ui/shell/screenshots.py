@@ -110,12 +110,21 @@ def shoot_queue(window: MainWindow, out: Path) -> list[Path]:
     seconds = FakeSeconds()
     queue.panel.set_timer_clock(seconds)
     queue.table.setFocus()
+    shots = []
+    for row in range(min(40, queue.proxy.rowCount())):  # a patient with open tasks at the panel's foot
+        queue.table.select_row(row)
+        wanted = queue.proxy.patient_id(row)
+        wait_for(lambda: queue.panel.patient_id == wanted)  # noqa: B023  # waited for here, in this turn
+        if queue.panel.tasks.list.count():
+            shots.append(shoot_widget(queue.panel, out, "09b-call-panel-open-tasks"))
+            break
+    queue.table.select_row(0)
     queue.table.move_by(1)
     wait_for(lambda: queue.panel.patient_id is not None)
     queue.start_call()
     seconds.now += 4 * 60 + 37
     queue.panel.tick()
-    shots = [shoot(window, out, "08-queue-home")]
+    shots.insert(0, shoot(window, out, "08-queue-home"))
     queue.panel.set_outcome(Outcome.REACHED)
     queue.panel.note.setPlainText("Reviewed home BP log; readings 130s/80s. Refill of lisinopril due next week.")
     queue.panel.follow_up_check.setChecked(True)
