@@ -343,7 +343,9 @@ def test_log_contact_bad_input_is_one_clear_line(store, args, message):
 
 def test_report_bad_month(store):
     r = run("report", "billing", "--month", "Nov", "--data-dir", str(store.path), env=pw_env())
-    assert_clean_failure(r, 2, "--month must be written YYYY-MM")
+    assert_clean_failure(r, 2, "--month: is written YYYY-MM")
+    r = run("report", "billing", "--month", "2026-13", "--data-dir", str(store.path), env=pw_env())
+    assert_clean_failure(r, 2, "--month: 2026-13 is not a real month")  # written right, but no such month
 
 
 def test_log_contact_names_the_stored_mrn_when_it_was_typed_with_spaces(store):

@@ -124,6 +124,8 @@ def test_month_boundaries():
     assert Month.parse("2026-11") == Month(2026, 11) and str(Month(2026, 3)) == "2026-03"
     with pytest.raises(ValidationError, match="month: is written YYYY-MM"):
         Month.parse("November")
+    with pytest.raises(ValidationError, match="month: 2026-13 is not a real month"):
+        Month.parse("2026-13")
 
 
 def test_an_instant_falls_on_the_clinic_date_and_month():

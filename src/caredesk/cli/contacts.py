@@ -78,8 +78,8 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
 def cmd_contacts(args: argparse.Namespace, context: AppContext) -> int:
     try:
         month = Month.parse(args.month) if args.month else None
-    except ValidationError:
-        return fail("--month must be written YYYY-MM", EXIT_USAGE)
+    except ValidationError as exc:
+        return fail(f"--month: {exc.message}", EXIT_USAGE)  # 'is written YYYY-MM' or '2026-13 is not a real month'
     ws = open_workspace(args, context)
     try:
         patient = patient_records.by_mrn(ws, args.mrn)

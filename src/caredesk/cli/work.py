@@ -125,8 +125,8 @@ def cmd_report(args: argparse.Namespace, context: AppContext) -> int:
 
     try:
         month = Month.parse(args.month)
-    except ValidationError:
-        return fail("--month must be written YYYY-MM", EXIT_USAGE)
+    except ValidationError as exc:
+        return fail(f"--month: {exc.message}", EXIT_USAGE)  # 'is written YYYY-MM' or '2026-13 is not a real month'
     ws = open_workspace(args, context)
     try:
         report = billing_report.month_report(ws, month)

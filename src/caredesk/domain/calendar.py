@@ -27,9 +27,12 @@ class Month:
         """'YYYY-MM' -> Month; a ValidationError naming the month otherwise."""
         try:
             y, m = text.strip().split("-")
-            return cls(int(y), int(m))
+            year, month = int(y), int(m)
         except (ValueError, AttributeError):
             raise ValidationError("month", "is written YYYY-MM") from None
+        if not 1 <= month <= 12 or not 1900 <= year <= 9999:
+            raise ValidationError("month", f"{text.strip()} is not a real month")
+        return cls(year, month)
 
     @property
     def first_day(self) -> date:
