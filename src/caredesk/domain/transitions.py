@@ -64,12 +64,17 @@ def stay_deadlines(t: Transition, calendar: BusinessCalendar = US_FEDERAL) -> tu
     return (*tcm_deadlines(t, calendar), reconciliation_deadline(t))
 
 
+def in_contact_window(t: Transition, day: date, calendar: BusinessCalendar = US_FEDERAL) -> bool:
+    """True when a contact on clinic date `day` is timely for the TCM interactive contact:
+    from the discharge day through discharge + 2 business days (SPEC section 3, CMS MLN908628)."""
+    return t.discharged_on <= day <= tcm_deadlines(t, calendar)[0].due
+
+
 def timely_attempts(t: Transition, attempts: Iterable[date], calendar: BusinessCalendar = US_FEDERAL) -> list[date]:
     """Unanswered interactive attempts (their clinic dates) made from the discharge day to the
     contact's due date. Two or more stand for the contact when it was never made (CMS
     MLN908628: "two or more separate attempts made in a timely manner")."""
-    due = tcm_deadlines(t, calendar)[0].due
-    return sorted(d for d in attempts if t.discharged_on <= d <= due)
+    return sorted(d for d in attempts if in_contact_window(t, d, calendar))
 
 
 def open_deadlines(

@@ -18,13 +18,21 @@ from caredesk.domain import checks
 from caredesk.domain.appointments import Appointment
 from caredesk.domain.attempts import UNANSWERED
 from caredesk.domain.calendar import local_date, us_date
-from caredesk.domain.contacts import INTERACTIVE_CHANNELS, Channel
+from caredesk.domain.contacts import INTERACTIVE_CHANNELS, Channel, Outcome
 from caredesk.domain.coordination import Complexity, Transition
 from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.patients import Patient
-from caredesk.domain.transitions import TCM_PERIOD_DAYS, Deadline, DeadlineStatus, stay_deadlines, timely_attempts
+from caredesk.domain.transitions import (
+    TCM_PERIOD_DAYS,
+    Deadline,
+    DeadlineStatus,
+    in_contact_window,
+    stay_deadlines,
+    timely_attempts,
+)
 from caredesk.errors import NotFound, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
+from caredesk.services.missing import not_found
 from caredesk.services.workspace import Workspace
 from caredesk.store.uow import UnitOfWork
 
@@ -77,8 +85,12 @@ def add_stay(
     """Record a hospital or facility stay; its TCM deadlines enter the queue at once.
 
     Dates are clinic calendar dates, never in the future, not before the patient's birth nor
-    after their death; the admission is on or before the discharge. Raises ValidationError naming the field ("facility", "discharge date",
-    "admission date", "complexity") or NotFound("patient"); nothing is stored then."""
+    after their death; the admission is on or before the discharge; the stay does not overlap
+    another of the patient's stays (a transfer discharged and admitted on one day does not).
+    A reached interactive contact already logged within the contact window (a call made
+    before the stay was entered) is taken as its TCM contact, as a call logged afterwards is.
+    Raises ValidationError naming the field ("facility", "discharge date", "admission date",
+    "complexity") or NotFound("patient"); nothing is stored then."""
     today = ws.today()
     checks.not_after("discharge date", discharged_on, today, "today")
     checks.not_after("admission date", admitted_on, today, "today")
@@ -95,8 +107,10 @@ def add_stay(
             raise NotFound("patient")
         _check_life(patient, stay)
         _refuse_twin(uow, stay)
+        _refuse_overlap(uow, stay)
         saved = uow.transitions.add(stay)
         uow.audit(actions.RECORD_CREATED, "transition", saved.id)
+        saved = _take_earlier_contact(uow, saved, ws)
         uow.commit()
     return Saved(saved, Changes.of([patient_id], Kind.TRANSITION))
 
@@ -113,7 +127,9 @@ def change_stay(
     """Correct a stay's facility, dates or complexity (the deadlines move with them).
 
     Only the fields given change. Steps already recorded must stay on or after the
-    discharge (ValidationError naming the step)."""
+    discharge (ValidationError naming the step); the corrected stay must not overlap another.
+    A stay still without its TCM contact takes a reached interactive contact logged within
+    the corrected contact window."""
     today = ws.today()
     with ws.uow() as uow:
         stay = _get(uow, stay_id)
@@ -141,8 +157,12 @@ def change_stay(
         _check_life(patient, changed)
         if changed.discharged_on != stay.discharged_on:
             _refuse_twin(uow, changed)
+        if (changed.admitted_on, changed.discharged_on) != (stay.admitted_on, stay.discharged_on):
+            _refuse_overlap(uow, changed)
         saved = uow.transitions.update(changed)
         uow.audit(actions.RECORD_CHANGED, "transition", stay_id, "; ".join(fields))
+        if changed.discharged_on != stay.discharged_on:
+            saved = _take_earlier_contact(uow, saved, ws)
         uow.commit()
     return Saved(saved, Changes.of([stay.patient_id], Kind.TRANSITION))
 
@@ -253,9 +273,51 @@ def _refuse_twin(uow: UnitOfWork, stay: Transition) -> None:
             )
 
 
+def _refuse_overlap(uow: UnitOfWork, stay: Transition) -> None:
+    """A patient is in one facility at a time: a stay that overlaps another (or lies inside
+    it) is a mistyped date or the same stay entered twice. Discharged from one and admitted
+    to the next on the same day (a transfer) is not an overlap; one inside another is. A
+    stay without an admission date stands for its discharge day alone."""
+    start = stay.admitted_on or stay.discharged_on
+    for other in uow.transitions.for_patient(stay.patient_id):
+        if other.id == stay.id:
+            continue
+        other_start = other.admitted_on or other.discharged_on
+        if start < other.discharged_on and other_start < stay.discharged_on:
+            span = f"{us_date(other.admitted_on)} to " if other.admitted_on else "discharged "
+            raise ValidationError(
+                "admission date" if stay.admitted_on else "discharge date",
+                f"this stay overlaps the stay of {span}{us_date(other.discharged_on)}",
+            )
+
+
+def _take_earlier_contact(uow: UnitOfWork, stay: Transition, ws: Workspace) -> Transition:
+    """A stay entered (or its discharge corrected) after the call: the earliest reached
+    interactive contact already logged within the contact window becomes its TCM contact,
+    as services.calls marks a call logged after the stay (SPEC section 3; a letter never
+    counts, CMS MLN908628). Unanswered attempts need nothing here: `stays` reads them from
+    the contacts whenever they were logged."""
+    if stay.contacted_on is not None:
+        return stay
+    reached = sorted(
+        (day, c.id or 0, c.channel)
+        for c in uow.contacts.for_patient(stay.patient_id)
+        if c.outcome is Outcome.REACHED
+        and c.channel in INTERACTIVE_CHANNELS
+        and in_contact_window(stay, day := local_date(c.at, ws.tz))
+    )
+    if not reached:
+        return stay
+    day, contact_id, channel = reached[0]
+    saved = uow.transitions.update(replace(stay, contacted_on=day, contact_channel=channel))
+    uow.audit(actions.RECORD_CHANGED, "transition", stay.id, f"TCM contact made (contact {contact_id}, logged earlier)")
+    assert isinstance(saved, Transition)
+    return saved
+
+
 def _get(uow: UnitOfWork, stay_id: int) -> Transition:
     stay = uow.transitions.get(stay_id)
     if stay is None:
-        raise NotFound("hospital stay")
+        raise not_found(uow, "hospital stay", "transition", stay_id)
     assert isinstance(stay, Transition)
     return stay
