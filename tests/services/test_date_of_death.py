@@ -210,10 +210,12 @@ def test_a_stay_before_the_date_of_birth_is_refused(workspace):
     assert stays.stays(workspace, pid) == []
 
 
-def test_a_deceased_patients_open_tasks_can_still_be_closed(workspace):
+def test_a_deceased_patients_open_tasks_are_cancelled_and_can_still_be_marked_done(workspace):
     pid = _patient(workspace)
     task = tasks.add_task(workspace, pid, "Return the glucometer", date(2026, 11, 30)).value
     patient_records.set_status(workspace, pid, Status.DECEASED, died_on=DIED)
+    assert tasks.tasks(workspace, pid, include_done=True)[0].status.value == "cancelled"
+    tasks.reopen_task(workspace, task.id)  # it was done after all
     done = tasks.complete_task(workspace, task.id).value
     assert done.status.value == "done"
 

@@ -20,12 +20,16 @@ from caredesk.domain.lifespan import check_not_deceased, check_within_life
 from caredesk.domain.patients import Patient
 from caredesk.errors import NotFound, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
+from caredesk.services.missing import not_found
 from caredesk.services.workspace import Workspace
 from caredesk.store.uow import UnitOfWork
 
 # A time further off than these is almost surely a mistyped year.
 LATEST_DAYS_AHEAD = 2 * 366
 EARLIEST_DAYS_BACK = 366
+# The reason added to the note of an appointment cancelled because the patient died.
+DECEASED_NOTE = "Cancelled: patient deceased"
+NOTE_MAX = 1000  # domain.appointments' limit on a note
 
 
 def schedule(
@@ -117,6 +121,24 @@ def reschedule(ws: Workspace, appointment_id: int, *, at: datetime) -> Saved[App
     return Saved(saved, Changes.of([appointment.patient_id], Kind.APPOINTMENT))
 
 
+def cancel_after_death(uow: UnitOfWork, patient_id: int, died_on: date) -> int:
+    """In the unit of work that records a date of death: cancel the patient's scheduled
+    appointments on clinic dates after `died_on`, noting the reason "patient deceased"
+    (audited by id). Kept, missed and cancelled ones stay as they were. Returns how many
+    were cancelled."""
+    cancelled = 0
+    for a in uow.appointments.for_patient(patient_id):
+        if a.status is not AppointmentStatus.SCHEDULED or local_date(a.at, uow.tz) <= died_on:
+            continue
+        note = f"{a.note}\n{DECEASED_NOTE}" if a.note else DECEASED_NOTE
+        if len(note) > NOTE_MAX:  # the reason must fit; the end of a long note gives way
+            note = f"{a.note[: NOTE_MAX - len(DECEASED_NOTE) - 1]}\n{DECEASED_NOTE}"
+        uow.appointments.update(replace(a, status=AppointmentStatus.CANCELLED, note=note))
+        uow.audit(actions.RECORD_CHANGED, "appointment", a.id, "cancelled: patient deceased")
+        cancelled += 1
+    return cancelled
+
+
 def appointments(ws: Workspace, patient_id: int) -> list[Appointment]:
     """The patient's appointments, earliest first (the chart splits upcoming from past)."""
     with ws.uow() as uow:
@@ -184,6 +206,6 @@ def _follow_visit(uow: UnitOfWork, before: Appointment, after: Appointment, day:
 def _get(uow: UnitOfWork, appointment_id: int) -> Appointment:
     appointment = uow.appointments.get(appointment_id)
     if appointment is None:
-        raise NotFound("appointment")
+        raise not_found(uow, "appointment", "appointment", appointment_id)
     assert isinstance(appointment, Appointment)
     return appointment

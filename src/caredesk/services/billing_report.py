@@ -45,7 +45,11 @@ class MonthRow:
 
     @property
     def needs_minutes(self) -> bool:
-        """Consented and short of the next threshold of the main program."""
+        """Consented and short of the next threshold of the main program, and still living:
+        no minutes are chased for a deceased patient (those logged before the death bill
+        as they are)."""
+        if self.status is Status.DECEASED:
+            return False
         return self.consent is not None and self.next_threshold is not None and not self.ready
 
     @property

@@ -21,7 +21,9 @@ from caredesk.domain.calendar import local_date, us_date
 from caredesk.domain.corrections import audit_reason, reason_text
 from caredesk.domain.patients import ConsentMethod, Enrollment, Patient, Phone, Program, Status
 from caredesk.errors import NotFound, ValidationError
+from caredesk.services.appointments import cancel_after_death
 from caredesk.services.changes import Changes, Kind, Saved
+from caredesk.services.tasks import close_after_death
 from caredesk.services.workspace import Workspace
 from caredesk.store.uow import UnitOfWork
 
@@ -155,11 +157,15 @@ def edit_patient(ws: Workspace, patient: int | Patient, /, **changes: Any) -> Sa
         if after.died_on is not None and after.died_on != before.died_on:
             _refuse_contacts_after(uow, patient_id, after.died_on, ws)
         ended = _end_programs_at_death(uow, before, after)
+        after_death: tuple[Kind, ...] = ()
+        if after.died_on is not None and after.died_on != before.died_on:  # appointments, tasks end too
+            after_death = (Kind.APPOINTMENT,) if cancel_after_death(uow, patient_id, after.died_on) else ()
+            after_death += (Kind.TASK,) if close_after_death(uow, patient_id, ws.clock.now()) else ()
         saved = uow.patients.update(after)
         uow.audit(actions.RECORD_CHANGED, "patient", patient_id, "; ".join(changed))
         uow.commit()
     kinds = (Kind.PATIENT, Kind.ENROLLMENT) if ended else (Kind.PATIENT,)
-    return Saved(saved, Changes.of([patient_id], *kinds))
+    return Saved(saved, Changes.of([patient_id], *kinds, *after_death))
 
 
 def _plural(n: int, word: str) -> str:

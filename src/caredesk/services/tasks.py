@@ -8,7 +8,7 @@ task reasons leave or return at once.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from caredesk.domain import audit as actions
 from caredesk.domain.calendar import us_date
@@ -16,6 +16,7 @@ from caredesk.domain.coordination import Task, TaskKind, TaskStatus
 from caredesk.domain.lifespan import check_not_deceased
 from caredesk.errors import NotFound, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
+from caredesk.services.missing import not_found
 from caredesk.services.workspace import Workspace
 from caredesk.store.uow import UnitOfWork
 
@@ -115,6 +116,19 @@ def reopen_task(ws: Workspace, task_id: int) -> Saved[Task]:
     return Saved(saved, Changes.of([task.patient_id], Kind.TASK))
 
 
+def close_after_death(uow: UnitOfWork, patient_id: int, at: datetime) -> int:
+    """In the unit of work that records a date of death: cancel every open task of the
+    patient (letter tasks too), closed at `at` (aware), audited by id ("patient deceased").
+    Returns how many were closed."""
+    closed = 0
+    for task in uow.tasks.for_patient(patient_id):
+        if task.status is TaskStatus.OPEN:
+            uow.tasks.update(replace(task, status=TaskStatus.CANCELLED, done_at=at))
+            uow.audit(actions.RECORD_CHANGED, "task", task.id, "cancelled: patient deceased")
+            closed += 1
+    return closed
+
+
 def tasks(ws: Workspace, patient_id: int, *, include_done: bool = False) -> list[Task]:
     """The patient's open tasks, soonest due first (undated last); with `include_done`,
     then the done and cancelled ones, most recently closed first."""
@@ -149,6 +163,6 @@ def _close(ws: Workspace, task_id: int, status: TaskStatus) -> Saved[Task]:
 def _get(uow: UnitOfWork, task_id: int) -> Task:
     task = uow.tasks.get(task_id)
     if task is None:
-        raise NotFound("task")
+        raise not_found(uow, "task", "task", task_id)
     assert isinstance(task, Task)
     return task
