@@ -63,7 +63,7 @@ def test_task_bad_input_is_one_clear_line_and_stores_nothing(store):  # noqa: F8
     yesterday = us(today() - timedelta(days=1))
     assert_clean_failure(cli(store, "task", "add", "--mrn", "T0001", "--title", "X", "--due", yesterday), 1, "due date")
     assert_clean_failure(cli(store, "task", "add", "--mrn", "T0001", "--title", " "), 1, "task: is required")
-    assert_clean_failure(cli(store, "task", "done", "9999"), 1, "That task is no longer in the store.")
+    assert_clean_failure(cli(store, "task", "done", "9999"), 1, "No task with id 9999.")
     assert_clean_failure(cli(store, "task", "add", "--mrn", "NOPE", "--title", "X"), 1, "No patient with MRN NOPE")
     assert json.loads(ok(store, "task", "list", "--mrn", "T0001", "--all", "--json")) == []
 
@@ -133,6 +133,6 @@ def test_appointments_remind_ask_kept_or_missed_and_a_kept_tcm_visit_meets_the_s
         ("PCP visit", "scheduled"),
     ]
 
-    assert_clean_failure(cli(store, "appt", "missed", "9999"), 1, "That appointment is no longer in the store.")
+    assert_clean_failure(cli(store, "appt", "missed", "9999"), 1, "No appointment with id 9999.")
     bad = cli(store, "appt", "add", "--mrn", "T0001", "--at", us(upcoming), "--kind", "pcp", "--with", "Dr. R")
     assert_clean_failure(bad, 1, "--at")
