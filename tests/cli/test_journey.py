@@ -90,10 +90,11 @@ def test_a_new_user_builds_a_ccm_patient_who_bills_then_the_stay_the_letter_and_
     contact_due, visit_due = US_FEDERAL.add_business_days(today, 2), today + timedelta(days=14)
     stay = cli.ok("stay", "add", "--mrn", "N0001", "--facility", "Mercy General", "--discharged", _us(today))
     stay_id = stay.split()[2].rstrip(".")  # "Added stay 1 for MRN N0001."
-    assert f"contact: due {contact_due.isoformat()}" in stay and f"visit: due {visit_due.isoformat()}" in stay
+    # The reached call logged earlier today, on the discharge day, is already its TCM contact.
+    assert f"contact: due {contact_due.isoformat()}, met, done {today.isoformat()} by phone" in stay
+    assert f"visit: due {visit_due.isoformat()}" in stay
     tcm = [t for t in cli.reasons() if t.startswith(f"Discharged {_md(today)}")]
     assert tcm == [
-        f"Discharged {_md(today)} - TCM contact due by {_md(contact_due)}",
         f"Discharged {_md(today)} - face-to-face visit and medication reconciliation due by {_md(visit_due)}",
     ]
     cli.ok("stay", "contact", stay_id, "--on", _us(today), "--channel", "phone")
