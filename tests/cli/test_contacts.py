@@ -198,7 +198,9 @@ def test_a_reason_is_required_and_a_bad_month_is_usage(store):
     folder, ids = store
     r = cli(folder, "contact", "void", str(ids["call"]))
     assert r.returncode == 2 and "--reason" in r.stderr and "Traceback" not in r.stderr
-    assert_clean_failure(cli(folder, "contacts", "--mrn", "T0001", "--month", "11/2026"), 2, "--month: is written YYYY-MM")
+    assert_clean_failure(
+        cli(folder, "contacts", "--mrn", "T0001", "--month", "11/2026"), 2, "--month: is written YYYY-MM"
+    )
 
 
 def test_patients_json_has_the_last_attempt_and_the_last_time_reached(store):
