@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from caredesk.domain.calendar import us_date
-from caredesk.domain.patients import Chart, Enrollment, Patient, Status
+from caredesk.domain.patients import Chart, Enrollment, Patient, Program, Status
 from caredesk.errors import CareDeskError
 from caredesk.services import patient_records
 from caredesk.services.changes import Changes, Kind
@@ -39,7 +39,8 @@ from caredesk.ui.common import theme
 from caredesk.ui.common.forms import InlineMessage, button, heading, info_label, user_message
 from caredesk.ui.common.hub import hub
 
-PROGRAM_HEADERS = ("Program", "Start", "End", "Consent", "Billing practitioner", "QMB")
+# "Practitioner" is the billing practitioner (said in its tooltip): the long header was cut at 125%.
+PROGRAM_HEADERS = ("Program", "Start", "End", "Consent", "Practitioner", "QMB")
 DETAILS = (
     ("MRN", "MRN"),
     ("Name", "Name"),
@@ -81,6 +82,9 @@ class ProgramsTable(SummaryTable):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.ids: list[int] = []
         self.keys: dict[Qt.Key, Callable[[], None]] = {}
+        header = self.horizontalHeaderItem(4)
+        if header is not None:
+            header.setToolTip("Billing practitioner")
 
     def show_enrollments(self, enrollments: tuple[Enrollment, ...], today: date | None = None) -> None:
         """One row per enrollment; one starting after `today` reads 'starts MM/DD/YYYY'."""
@@ -99,6 +103,10 @@ class ProgramsTable(SummaryTable):
                 for e in enrollments
             ]
         )
+        # Columns nobody's enrollment fills give their width to the practitioner's name, which a
+        # narrow chart pane at 125% cut to "Dr. …" under a header cut to "Billi".
+        self.setColumnHidden(2, not any(e.end_date for e in enrollments))  # End
+        self.setColumnHidden(5, not any(e.qmb or e.program is Program.APCM for e in enrollments))  # QMB
         for row, e in enumerate(enrollments):
             item = self.item(row, 3)
             if item is not None and e.consent_date is None and status[e.id] == CURRENT:
