@@ -19,21 +19,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 from caredesk.app import AppContext
 from caredesk.cli.common import DATE, EXIT_USAGE, fail, open_workspace
 from caredesk.domain.calendar import us_date
-from caredesk.domain.checks import parse_date
+from caredesk.domain.checks import Refusals, parse_date
 from caredesk.domain.patients import Enrollment, Patient, Phone, Program, RiskTier, Sex
 from caredesk.errors import ValidationError
 from caredesk.services import patients as patient_service
-
-T = TypeVar("T")
 
 # Option -> the Patient field it sets, for the text options given.
 PATIENT_OPTIONS = {
@@ -107,24 +105,6 @@ def add_parser(group: Any, shared: Sequence[argparse.ArgumentParser]) -> None:
     s.add_argument("--json", action="store_true", help="print the new patient as `patient show --json` does")
 
 
-class _Refusals:
-    """Refusals gathered while reading the options; the first in the form's order is raised."""
-
-    def __init__(self) -> None:
-        self.errors: list[ValidationError] = []
-
-    def attempt(self, read: Callable[[], T]) -> T | None:
-        try:
-            return read()
-        except ValidationError as exc:
-            self.errors.append(exc)
-            return None
-
-    def raise_first(self) -> None:
-        if self.errors:
-            raise min(self.errors, key=_rank)
-
-
 def _rank(error: ValidationError) -> tuple[int, str]:
     field = OPTION_FIELDS.get(error.field, error.field)
     if field.startswith("phone"):  # "phone", "phone 2 type" ... in the order given
@@ -145,7 +125,7 @@ def _phone(index: int, text: str) -> Phone:
 def _read(args: argparse.Namespace) -> tuple[Patient, Enrollment | None]:
     """The patient and the enrollment as given, before the store is opened; the first
     refusal in the form's order as a ValidationError."""
-    found = _Refusals()
+    found = Refusals(_rank)
     birth = found.attempt(lambda: parse_date("--dob", args.dob))
     phones = [found.attempt(partial(_phone, i, text)) for i, text in enumerate(args.phone or ())]
     values: dict[str, Any] = {

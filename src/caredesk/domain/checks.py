@@ -3,13 +3,37 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from caredesk.errors import ValidationError
 
 E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
+
+
+class Refusals:
+    """Refusals gathered while reading a whole form (the app's dialogs, the CLI's options), so the
+    one raised is the first in the form's order, whatever order the values were read in.
+    `rank(error)` orders them (smaller first)."""
+
+    def __init__(self, rank: Callable[[ValidationError], Any]):
+        self._rank = rank
+        self.errors: list[ValidationError] = []
+
+    def attempt(self, read: Callable[[], T]) -> T | None:
+        """read(), or None with its refusal kept."""
+        try:
+            return read()
+        except ValidationError as exc:
+            self.errors.append(exc)
+            return None
+
+    def raise_first(self) -> None:
+        if self.errors:
+            raise min(self.errors, key=self._rank)
 
 
 # Characters a typed or pasted field may not hold. C0 (U+0000-U+001F), DEL and C1

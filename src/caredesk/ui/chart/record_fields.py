@@ -9,10 +9,10 @@ the MRN, not the date of birth), as a ValidationError naming the field as labell
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -33,7 +33,6 @@ from caredesk.domain.patients import Patient, Phone, RiskTier, Sex
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.ui.common.forms import InlineMessage, button, combo, user_message
 
-T = TypeVar("T")
 DATE_HINT = "MM/DD/YYYY"
 PHONE_KINDS = ("mobile", "home", "work", "caregiver")
 # Stands in for a date of birth that could not be read, so the other fields are still checked.
@@ -84,25 +83,13 @@ def scrolled_form(form: QFormLayout) -> QScrollArea:
     return area
 
 
-class Collected:
-    """Errors gathered while reading a form; `first()` is the one highest in the form."""
+class Collected(checks.Refusals):
+    """Errors gathered while reading a form; the one raised is the highest in `order` (field names)."""
 
     def __init__(self, order: Sequence[str]):
         self.order = list(order)
-        self.errors: list[ValidationError] = []
-
-    def attempt(self, read: Callable[[], T]) -> T | None:
-        """read(), or None with its refusal kept."""
-        try:
-            return read()
-        except ValidationError as exc:
-            self.errors.append(exc)
-            return None
-
-    def raise_first(self) -> None:
-        if self.errors:
-            rank = {name: i for i, name in enumerate(self.order)}
-            raise min(self.errors, key=lambda e: rank.get(e.field, len(rank)))
+        rank = {name: i for i, name in enumerate(self.order)}
+        super().__init__(lambda e: rank.get(e.field, len(rank)))
 
 
 def show_refusal(message: InlineMessage, fields: dict[str, QWidget], exc: CareDeskError) -> None:
