@@ -20,6 +20,10 @@ from caredesk.store.vault import DataFolder
 FAST_KDF = KdfParams(iterations=1, memory_kib=1024, lanes=1)
 PASSPHRASE = "correct horse battery"
 ZONE = "America/New_York"
+# The tests' "now": the `clock` fixture in this process, and $CAREDESK_CLOCK in every `caredesk`
+# process the tests start, so a run crossing the clinic's midnight or a month sees one day.
+NOW = datetime(2026, 11, 24, 10, 30, tzinfo=ZoneInfo(ZONE))
+TODAY = NOW.date()
 
 
 class MemoryKeyring(KeyringBackend):
@@ -59,7 +63,7 @@ def memory_keyring() -> MemoryKeyring:
 
 @pytest.fixture
 def clock() -> FixedClock:
-    return FixedClock(datetime(2026, 11, 24, 10, 30, tzinfo=ZoneInfo(ZONE)))
+    return FixedClock(NOW)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 from caredesk.domain.patients import Enrollment, Patient, Phone, Program
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
-from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient
+from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE, add_patient
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
@@ -25,6 +25,7 @@ def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None)
     full_env.update(
         PYTHONPATH=SRC + os.pathsep + full_env.get("PYTHONPATH", ""),
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",  # never the machine's keyring
+        CAREDESK_CLOCK=NOW.isoformat(),  # the same "now" as the in-process `clock` fixture
     )
     full_env.update(env or {})
     return subprocess.run(

@@ -8,16 +8,15 @@ never an interactive contact. SPEC §3 "Call queue": tasks and appointment remin
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from caredesk.domain.workdays import US_FEDERAL
 from tests.cli.test_cli import assert_clean_failure, pw_env, run, store  # noqa: F401 (the store fixture)
-from tests.conftest import ZONE
+from tests.conftest import TODAY
 
 
 def today() -> date:
-    return datetime.now(ZoneInfo(ZONE)).date()
+    return TODAY  # the day $CAREDESK_CLOCK pins in the CLI processes
 
 
 def us(day: date) -> str:

@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from caredesk.domain.workdays import US_FEDERAL
 from tests.cli.test_cli import pw_env, run
-from tests.conftest import ZONE
+from tests.conftest import TODAY, ZONE
 
 
 def _us(day: date) -> str:
@@ -62,7 +61,7 @@ class Terminal:
 
 @pytest.mark.slow  # about 25 processes, each deriving the key with the Argon2id cost `init` calibrated
 def test_a_new_user_builds_a_ccm_patient_who_bills_then_the_stay_the_letter_and_a_correction(tmp_path):
-    today = datetime.now(ZoneInfo(ZONE)).date()
+    today = TODAY  # $CAREDESK_CLOCK pins the CLI processes to it
     first, month = today.replace(day=1), f"{today:%Y-%m}"
     cli = Terminal(tmp_path / "store")
 

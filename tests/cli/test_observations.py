@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 
@@ -12,12 +11,12 @@ from caredesk.domain.patients import Patient
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import assert_clean_failure, pw_env, run
-from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient
+from tests.conftest import FAST_KDF, PASSPHRASE, TODAY, ZONE, add_patient
 
 
 def clinic_today() -> date:
     """The clinic's calendar day, which the CLI uses (UTC's day differs in the evening)."""
-    return datetime.now(ZoneInfo(ZONE)).date()
+    return TODAY  # the day $CAREDESK_CLOCK pins in the CLI processes
 
 
 @pytest.fixture

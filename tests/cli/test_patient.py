@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 
@@ -16,10 +15,9 @@ from caredesk.domain.patients import Condition, Patient, Phone
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import assert_clean_failure, pw_env, run
-from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient
+from tests.conftest import FAST_KDF, PASSPHRASE, TODAY, ZONE, add_patient
 
-# The subprocess runs on the real clock: dates are taken relative to the clinic's today.
-TODAY = datetime.now(ZoneInfo(ZONE)).date()
+# The CLI processes run on the clock $CAREDESK_CLOCK pins: TODAY (tests/conftest.py).
 FIRST = TODAY.replace(day=1)
 
 

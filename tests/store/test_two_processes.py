@@ -24,7 +24,7 @@ from caredesk.services.patients import by_mrn
 from caredesk.store import engine
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import SRC, pw_env, run
-from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient
+from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE, add_patient
 
 
 @pytest.fixture
@@ -44,7 +44,12 @@ def _popen(store: DataFolder, *args: str) -> subprocess.Popen[str]:
     import os
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAREDESK_")}
-    env.update(pw_env(), PYTHONPATH=SRC, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    env.update(
+        pw_env(),
+        PYTHONPATH=SRC,
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+        CAREDESK_CLOCK=NOW.isoformat(),
+    )
     return subprocess.Popen(
         [sys.executable, "-m", "caredesk", *args, "--data-dir", str(store.path)],
         stdout=subprocess.PIPE,

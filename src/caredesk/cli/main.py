@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from caredesk import __version__, logs
+from caredesk import __version__, clock, logs
 from caredesk import app as composition
 from caredesk.cli import (
     access,
@@ -67,7 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from caredesk.ui.shell.launch import main as gui_main
 
         return gui_main(["--data-dir", args.data_dir] if args.data_dir else [])
-    context = composition.build(resolve_data_dir(args.data_dir))
+    try:
+        now = clock.from_environment()
+    except ValueError as exc:
+        return fail(str(exc), EXIT_USAGE)
+    context = composition.build(resolve_data_dir(args.data_dir), clock=now)
     if context.folder.has_store():  # never a logs/ folder in a folder that is not a store
         logs.configure(context.logs_dir)
     try:
