@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
@@ -48,10 +49,30 @@ _LINE_BREAKS = re.compile(r"[\n\r\t\u2028\u2029]")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+# True while records already in the store are rebuilt (store/mapping.py sets it): text checks
+# then clean a stored value instead of refusing it. A value saved before a rule here existed (a
+# tab in a name from an older CareDesk) must still load, or one row would stop the whole queue:
+# line breaks and tabs in a one-line field become spaces, control and invisible characters are
+# dropped, length limits are not applied; required text is still required. The cleaned text is
+# what the next save writes. Typed input is always checked in full.
+READING_STORED: ContextVar[bool] = ContextVar("reading_stored", default=False)
+
+
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _cleaned_stored(text: str, multiline: bool) -> str:
+    if multiline:
+        return _CONTROL_BUT_LINES.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _INVISIBLE.sub("", _CONTROL.sub("", _LINE_BREAKS.sub(" ", text))).strip()
+
+
 def _clean(field: str, value: str | None, multiline: bool) -> str:
     """The value without surrounding spaces; refuses control characters, and in a one-line
     field line breaks, tabs and invisible direction or zero-width characters."""
     text = (value or "").strip()
+    if READING_STORED.get():
+        return _cleaned_stored(text, multiline)
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")  # pasted from Windows or old Mac text
         if _CONTROL.search(text.replace("\n", "").replace("\t", "")):
@@ -72,7 +93,7 @@ def required_text(field: str, value: str | None, *, max_len: int = 200, multilin
     text = _clean(field, value, multiline)
     if not text:
         raise ValidationError(field, "is required")
-    if len(text) > max_len:
+    if len(text) > max_len and not READING_STORED.get():
         raise ValidationError(field, f"is longer than {max_len} characters")
     return text
 
@@ -80,7 +101,7 @@ def required_text(field: str, value: str | None, *, max_len: int = 200, multilin
 def optional_text(field: str, value: str | None, *, max_len: int = 2000, multiline: bool = False) -> str:
     """Text that may be empty: the same rules as `required_text`."""
     text = _clean(field, value, multiline)
-    if len(text) > max_len:
+    if len(text) > max_len and not READING_STORED.get():
         raise ValidationError(field, f"is longer than {max_len} characters")
     return text
 

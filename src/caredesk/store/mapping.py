@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import date
 from enum import Enum
 from typing import Any, TypeVar
 
+from caredesk.domain import checks
 from caredesk.domain.call_draft import CallDraft
 from caredesk.domain.careplan import CarePlanContent, CarePlanDraft, CarePlanVersion
 from caredesk.domain.coordination import Assessment
@@ -15,6 +18,22 @@ from caredesk.domain.patients import Patient, Phone
 from caredesk.domain.safety import SafetyAction, SafetyCheck
 
 T = TypeVar("T")
+R = TypeVar("R", bound=Callable[..., Any])
+
+
+def _stored(build: R) -> R:
+    """Rebuilds a record from stored values: text saved under older rules loads, cleaned
+    (domain.checks.READING_STORED), instead of making the whole chart or queue fail."""
+
+    @functools.wraps(build)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        token = checks.READING_STORED.set(True)  # not a contextmanager: ~20k rows per queue build
+        try:
+            return build(*args, **kwargs)
+        finally:
+            checks.READING_STORED.reset(token)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _plain(value: Any) -> Any:
@@ -41,6 +60,7 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return names
 
 
+@_stored
 def from_row(cls: type[T], row: Any, **extra: Any) -> T:
     """A domain object from an ORM instance or a plain result row (columns named like fields)."""
     kwargs = {n: getattr(row, n) for n in _field_names(cls) if n not in extra and hasattr(row, n)}
@@ -54,6 +74,7 @@ def patient_values(p: Patient) -> dict[str, Any]:
     return v
 
 
+@_stored
 def patient_from_row(row: Any) -> Patient:
     phones = tuple(Phone(**ph) for ph in json.loads(row.phones_json or "[]"))
     return from_row(Patient, row, phones=phones)
@@ -67,6 +88,7 @@ def assessment_values(a: Assessment) -> dict[str, Any]:
     return v
 
 
+@_stored
 def assessment_from_row(row: Any) -> Assessment:
     return Assessment(
         id=row.id,
@@ -83,6 +105,7 @@ def version_values(v: CarePlanVersion) -> dict[str, Any]:
     return out
 
 
+@_stored
 def version_from_row(row: Any) -> CarePlanVersion:
     return from_row(CarePlanVersion, row, content=CarePlanContent.from_dict(json.loads(row.content_json)))
 
@@ -95,6 +118,7 @@ def draft_values(d: CarePlanDraft) -> dict[str, Any]:
     }
 
 
+@_stored
 def draft_from_row(row: Any) -> CarePlanDraft:
     return CarePlanDraft(
         patient_id=row.patient_id,
@@ -109,6 +133,7 @@ def call_draft_values(d: CallDraft) -> dict[str, Any]:
     return {"patient_id": d.patient_id, "content_json": json.dumps(content, sort_keys=True), "updated_at": d.updated_at}
 
 
+@_stored
 def call_draft_from_row(row: Any) -> CallDraft:
     content = json.loads(row.content_json)
     follow_up = content.pop("follow_up", None)
@@ -126,5 +151,6 @@ def safety_check_values(c: SafetyCheck) -> dict[str, Any]:
     return v
 
 
+@_stored
 def safety_check_from_row(row: Any) -> SafetyCheck:
     return from_row(SafetyCheck, row, actions=tuple(SafetyAction(a) for a in json.loads(row.actions_json)))
