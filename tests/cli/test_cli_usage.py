@@ -167,3 +167,16 @@ def test_help_still_shows_the_whole_usage_and_how_to_write_a_date():
     assert r.stdout.rstrip().endswith("DATE is written MM/DD/YYYY or YYYY-MM-DD.")
     top = run("--help")
     assert top.returncode == 0 and "patient" in top.stdout and "DATE is written" not in top.stdout
+
+
+@pytest.mark.parametrize("value", ["tomorrow", "2026-11-24T10:30:00"])
+def test_a_bad_pinned_clock_is_a_usage_error_naming_the_variable(tmp_path, value):
+    """$CAREDESK_CLOCK (the tests' pinned "now") must be an ISO instant with its UTC offset."""
+    r = run("queue", "--data-dir", str(tmp_path), env={"CAREDESK_CLOCK": value})
+    assert_clean_failure(r, 2, "CAREDESK_CLOCK")
+
+
+def test_the_pinned_clock_sets_the_commands_today(store):  # noqa: F811 (the store fixture)
+    r = run("queue", "--data-dir", str(store.path), env={**pw_env(), "CAREDESK_CLOCK": "2027-02-03T09:00:00-05:00"})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("Call queue for 2027-02-03:")
