@@ -9,12 +9,12 @@ change set so the queue re-ranks the patient at once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from caredesk.domain import audit as events
 from caredesk.domain import billing, checks
 from caredesk.domain.assessments import Instrument, instrument_of, spec
-from caredesk.domain.calendar import Month
+from caredesk.domain.calendar import Month, us_date
 from caredesk.domain.contacts import Activity, StaffType, TimeEntry
 from caredesk.domain.coordination import Assessment
 from caredesk.domain.lifespan import check_within_life
@@ -110,24 +110,37 @@ def _open(uow: UnitOfWork, patient_id: int) -> list[SafetyFlag]:
 
 
 def record_safety_check(
-    ws: Workspace, assessment_id: int, actions: Iterable[SafetyAction | str], note: str, by: str
+    ws: Workspace,
+    assessment_id: int,
+    actions: Iterable[SafetyAction | str],
+    note: str,
+    by: str,
+    *,
+    checked_at: datetime | None = None,
 ) -> Saved[SafetyCheck]:
-    """Document the safety check of a flagged screen, now: what was done (at least one
-    SafetyAction; "other" needs a note), a note, who did it. The screen's flag leaves the
-    queue. A second check of the same screen is kept too (a follow-up call).
+    """Document the safety check of a flagged screen: what was done (at least one
+    SafetyAction; "other" needs a note), a note, who did it and when (`checked_at`, aware;
+    default now; never in the future nor before the screen's day). The screen's flag leaves
+    the queue. A second check of the same screen is kept too (a follow-up call).
 
-    Raises ValidationError ("actions", "note", "checked by", "safety check": the screen has
-    no safety answer) or NotFound("screen")."""
+    Raises ValidationError ("actions", "note", "checked by", "checked at", "safety check":
+    the screen has no safety answer) or NotFound("screen")."""
+    now = ws.clock.now()
+    when = now if checked_at is None else checks.aware("checked at", checked_at)
+    if when > now:
+        raise ValidationError("checked at", "cannot be in the future")
     with ws.uow() as uow:
         screen = uow.assessments.get(assessment_id)
         if screen is None or screen.id is None:
             raise NotFound("screen")
         if not screen.safety:
             raise ValidationError("safety check", "this screen raised no safety flag")
+        if when.astimezone(ws.tz).date() < screen.taken_on:
+            raise ValidationError("checked at", f"cannot be before the screen ({us_date(screen.taken_on)})")
         check = SafetyCheck(
             patient_id=screen.patient_id,
             assessment_id=screen.id,
-            checked_at=ws.clock.now(),
+            checked_at=when,
             by=by,
             actions=tuple(checks.one_of("actions", a, SafetyAction) for a in actions),
             note=note,
