@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from caredesk.domain.patients import Medication
 from caredesk.pdf.medicine_words import medicine_row, plain
-from caredesk.services import care_plans, clinical, plan_printing
+from caredesk.services import care_plans, medications, plan_printing
 from tests.services.test_care_plans_service import _finalized, _patient, _ready
 
 
@@ -55,17 +55,17 @@ def test_the_printed_copy_lists_the_current_medicines_after_a_dose_change_and_a_
     pid = _patient(workspace, "M1")
     _finalized(workspace, pid, _ready("diabetes"))
     version = care_plans.versions(workspace, pid)[-1]
-    met = clinical.add_medication(
+    met = medications.add_medication(
         workspace, pid, name="metformin", dose="500 mg", frequency="1 tab PO BID", start_date=date(2024, 1, 1)
     ).value
-    lisinopril = clinical.add_medication(workspace, pid, name="Lisinopril", dose="10 mg", frequency="daily").value
-    clinical.add_medication(workspace, pid, name="Atorvastatin", dose="40 mg", frequency="qhs")
-    clinical.add_medication(workspace, pid, name="aspirin", dose="81 mg", frequency="once a day")
+    lisinopril = medications.add_medication(workspace, pid, name="Lisinopril", dose="10 mg", frequency="daily").value
+    medications.add_medication(workspace, pid, name="Atorvastatin", dose="40 mg", frequency="qhs")
+    medications.add_medication(workspace, pid, name="aspirin", dose="81 mg", frequency="once a day")
     before = _text(plan_printing.render(workspace, version, large_print=False))
     assert "Lisinopril 10 mg daily" in before and "Metformin 500 mg 1 tablet by mouth twice a day" in before
 
-    clinical.change_dose(workspace, met.id, dose="1000 mg", on=date(2026, 11, 1))
-    clinical.stop_medication(workspace, lisinopril.id, reason="cough")
+    medications.change_dose(workspace, met.id, dose="1000 mg", on=date(2026, 11, 1))
+    medications.stop_medication(workspace, lisinopril.id, reason="cough")
     text = _text(plan_printing.render(workspace, version, large_print=False))
     assert "My medicines" in text and "Medicine How much How often" in text
     assert "Atorvastatin 40 mg at bedtime" in text
@@ -79,7 +79,7 @@ def test_the_printed_copy_lists_the_current_medicines_after_a_dose_change_and_a_
 def test_a_copy_printed_after_every_medicine_stopped_says_none_are_listed(workspace):
     pid = _patient(workspace, "M2")
     _finalized(workspace, pid, _ready("hypertension"))
-    med = clinical.add_medication(workspace, pid, name="Lisinopril", dose="10 mg").value
-    clinical.stop_medication(workspace, med.id, reason="low blood pressure")
+    med = medications.add_medication(workspace, pid, name="Lisinopril", dose="10 mg").value
+    medications.stop_medication(workspace, med.id, reason="low blood pressure")
     text = _text(plan_printing.render(workspace, care_plans.versions(workspace, pid)[-1], large_print=True))
     assert "No medicines are listed for you" in text and "Lisinopril" not in text

@@ -16,6 +16,7 @@ from caredesk.domain.patients import Adherence, ConsentMethod, Enrollment, Patie
 from caredesk.errors import NotFound, ValidationError
 from caredesk.services import billing_report
 from caredesk.services import clinical as c
+from caredesk.services import medications as meds
 from caredesk.services.call_queue import CallQueue
 from caredesk.services.changes import Changes, Kind
 from tests.conftest import add_patient
@@ -284,7 +285,7 @@ def test_a_bad_care_team_field_is_named_and_nothing_is_stored(workspace, kwargs,
 
 # -- medications ------------------------------------------------------------------------
 def _metformin(ws, pid: int, start: date | None = date(2024, 3, 1)):
-    return c.add_medication(
+    return meds.add_medication(
         ws, pid, name="Metformin", dose="500 mg", frequency="twice a day", prescriber="Dr. Qzx Okafor", start_date=start
     ).value
 
@@ -293,17 +294,17 @@ def test_a_medication_is_added_once_while_current(workspace):
     pid = _patient(workspace)
     med = _metformin(workspace, pid)
     assert _audit(workspace)[-1] == ("record.created", "medication", str(med.id), "")
-    err = _refused("medication", c.add_medication, workspace, pid, name="METFORMIN", dose="1000 mg")
+    err = _refused("medication", meds.add_medication, workspace, pid, name="METFORMIN", dose="1000 mg")
     assert "change its dose" in err.message
-    _refused("start date", c.add_medication, workspace, pid, name="Lisinopril", start_date=date(2026, 11, 25))
-    _refused("medication", c.add_medication, workspace, pid, name=" ")
+    _refused("start date", meds.add_medication, workspace, pid, name="Lisinopril", start_date=date(2026, 11, 25))
+    _refused("medication", meds.add_medication, workspace, pid, name=" ")
     assert c.record(workspace, pid).medications == (med,)
 
 
 def test_a_dose_change_keeps_the_history(workspace):
     pid = _patient(workspace)
     old = _metformin(workspace, pid)
-    saved = c.change_dose(workspace, old.id, dose="1000 mg", on=date(2026, 11, 20))
+    saved = meds.change_dose(workspace, old.id, dose="1000 mg", on=date(2026, 11, 20))
     new = saved.value
     assert saved.changes == Changes.of([pid], Kind.CLINICAL)
     assert (new.name, new.dose, new.frequency, new.prescriber, new.start_date) == (
@@ -320,16 +321,16 @@ def test_a_dose_change_keeps_the_history(workspace):
         old.id,
         "500 mg",
         date(2026, 11, 20),
-        c.DOSE_CHANGED,
+        meds.DOSE_CHANGED,
     )
     assert _audit(workspace)[-2:] == [
         ("record.changed", "medication", str(old.id), "stop date; stop reason (dose changed)"),
         ("record.created", "medication", str(new.id), f"dose change of medication {old.id}"),
     ]
     # The stopped record can no longer change; the same dose is no change.
-    _refused("medication", c.change_dose, workspace, old.id, dose="2000 mg")
-    _refused("dose", c.change_dose, workspace, new.id, dose="1000 mg", frequency="twice a day")
-    frequency_only = c.change_dose(workspace, new.id, dose="1000 mg", frequency="once a day").value
+    _refused("medication", meds.change_dose, workspace, old.id, dose="2000 mg")
+    _refused("dose", meds.change_dose, workspace, new.id, dose="1000 mg", frequency="twice a day")
+    frequency_only = meds.change_dose(workspace, new.id, dose="1000 mg", frequency="once a day").value
     assert (frequency_only.dose, frequency_only.frequency, frequency_only.start_date) == (
         "1000 mg",
         "once a day",
@@ -344,7 +345,7 @@ def test_a_dose_change_keeps_the_history(workspace):
 def test_a_dose_change_on_an_impossible_day_stores_nothing(workspace, on, says):
     pid = _patient(workspace)
     old = _metformin(workspace, pid)
-    err = _refused("date of change", c.change_dose, workspace, old.id, dose="1000 mg", on=on)
+    err = _refused("date of change", meds.change_dose, workspace, old.id, dose="1000 mg", on=on)
     assert err.message.startswith(says)
     assert c.record(workspace, pid).medications == (old,)
 
@@ -352,43 +353,45 @@ def test_a_dose_change_on_an_impossible_day_stores_nothing(workspace, on, says):
 def test_stopping_needs_a_reason_and_a_possible_day(workspace):
     pid = _patient(workspace)
     med = _metformin(workspace, pid)
-    _refused("stop reason", c.stop_medication, workspace, med.id, reason="  ")
-    _refused("stop date", c.stop_medication, workspace, med.id, reason="felt dizzy", on=date(2026, 12, 1))
-    _refused("stop date", c.stop_medication, workspace, med.id, reason="felt dizzy", on=date(2024, 1, 1))
+    _refused("stop reason", meds.stop_medication, workspace, med.id, reason="  ")
+    _refused("stop date", meds.stop_medication, workspace, med.id, reason="felt dizzy", on=date(2026, 12, 1))
+    _refused("stop date", meds.stop_medication, workspace, med.id, reason="felt dizzy", on=date(2024, 1, 1))
     assert c.record(workspace, pid).current_medications == (med,)
-    stopped = c.stop_medication(workspace, med.id, reason="felt dizzy", on=date(2026, 11, 23)).value
+    stopped = meds.stop_medication(workspace, med.id, reason="felt dizzy", on=date(2026, 11, 23)).value
     assert (stopped.stop_date, stopped.stop_reason) == (date(2026, 11, 23), "felt dizzy")
     assert _audit(workspace)[-1] == ("record.changed", "medication", str(med.id), "stop date; stop reason")
     assert c.record(workspace, pid).current_medications == ()
-    _refused("medication", c.stop_medication, workspace, med.id, reason="again")
+    _refused("medication", meds.stop_medication, workspace, med.id, reason="again")
     # Stopped, it may be started again as a new record.
-    assert c.add_medication(workspace, pid, name="Metformin", dose="500 mg").value.id != med.id
+    assert meds.add_medication(workspace, pid, name="Metformin", dose="500 mg").value.id != med.id
 
 
 def test_adherence_checks_set_the_summary_from_the_newest_and_follow_dose_changes(workspace):
     pid = _patient(workspace)
     med = _metformin(workspace, pid)
-    first = c.check_adherence(workspace, med.id, answer="missed doses", on=date(2026, 10, 1), note="forgets at night")
+    first = meds.check_adherence(
+        workspace, med.id, answer="missed doses", on=date(2026, 10, 1), note="forgets at night"
+    )
     assert first.changes == Changes.of([pid], Kind.CLINICAL)
     assert c.record(workspace, pid).medications[0].adherence is Adherence.PARTIAL
     assert _audit(workspace)[-2:] == [
         ("record.created", "adherence check", str(first.value.id), f"medication {med.id}"),
         ("record.changed", "medication", str(med.id), "adherence"),
     ]
-    new = c.change_dose(workspace, med.id, dose="1000 mg", on=date(2026, 11, 1)).value
+    new = meds.change_dose(workspace, med.id, dose="1000 mg", on=date(2026, 11, 1)).value
     assert new.adherence is Adherence.PARTIAL  # the summary goes with the medicine, not the dose
-    c.check_adherence(workspace, new.id, answer=AdherenceAnswer.COST_OR_ACCESS, note="cost too much")
+    meds.check_adherence(workspace, new.id, answer=AdherenceAnswer.COST_OR_ACCESS, note="cost too much")
     assert c.record(workspace, pid).current_medications[0].adherence is Adherence.POOR
     # A check back-dated before the newest leaves the summary as the newest says.
-    c.check_adherence(workspace, new.id, answer=AdherenceAnswer.TAKEN, on=date(2026, 11, 2))
+    meds.check_adherence(workspace, new.id, answer=AdherenceAnswer.TAKEN, on=date(2026, 11, 2))
     assert c.record(workspace, pid).current_medications[0].adherence is Adherence.POOR
-    history = c.adherence_history(workspace, new.id)
+    history = meds.adherence_history(workspace, new.id)
     assert [(h.checked_on, h.answer) for h in history] == [
         (TODAY, AdherenceAnswer.COST_OR_ACCESS),
         (date(2026, 11, 2), AdherenceAnswer.TAKEN),
         (date(2026, 10, 1), AdherenceAnswer.MISSED),  # from before the dose change
     ]
-    assert [h.checked_on for h in c.adherence_history(workspace, med.id)] == [date(2026, 10, 1)]
+    assert [h.checked_on for h in meds.adherence_history(workspace, med.id)] == [date(2026, 10, 1)]
 
 
 @pytest.mark.parametrize(
@@ -403,26 +406,26 @@ def test_adherence_checks_set_the_summary_from_the_newest_and_follow_dose_change
 def test_a_bad_adherence_check_is_named_and_nothing_is_stored(workspace, kwargs, field):
     pid = _patient(workspace)
     med = _metformin(workspace, pid)
-    _refused(field, c.check_adherence, workspace, med.id, **({"answer": "taken as prescribed"} | kwargs))
-    assert c.adherence_history(workspace, med.id) == []
+    _refused(field, meds.check_adherence, workspace, med.id, **({"answer": "taken as prescribed"} | kwargs))
+    assert meds.adherence_history(workspace, med.id) == []
     assert c.record(workspace, pid).medications[0].adherence is Adherence.UNKNOWN
 
 
 def test_a_stopped_medication_takes_no_adherence_check(workspace):
     pid = _patient(workspace)
     med = _metformin(workspace, pid)
-    c.stop_medication(workspace, med.id, reason="felt dizzy")
-    err = _refused("medication", c.check_adherence, workspace, med.id, answer="stopped")
+    meds.stop_medication(workspace, med.id, reason="felt dizzy")
+    err = _refused("medication", meds.check_adherence, workspace, med.id, answer="stopped")
     assert err.message == "was stopped on 11/24/2026"
 
 
 def test_find_medication_finds_only_current_ones(workspace):
     pid = _patient(workspace)
     med = _metformin(workspace, pid)
-    assert c.find_medication(workspace, pid, " metformin ") == med
-    c.stop_medication(workspace, med.id, reason="felt dizzy")
+    assert meds.find_medication(workspace, pid, " metformin ") == med
+    meds.stop_medication(workspace, med.id, reason="felt dizzy")
     with pytest.raises(NotFound):
-        c.find_medication(workspace, pid, "Metformin")
+        meds.find_medication(workspace, pid, "Metformin")
 
 
 def test_the_audit_names_records_by_id_never_their_content(workspace):
@@ -432,8 +435,8 @@ def test_the_audit_names_records_by_id_never_their_content(workspace):
     member = c.add_member(workspace, pid, role="PCP", name="Dr. Qzx Okafor").value
     c.change_member(workspace, member.id, role="PCP", name="Dr. Qzx Okafor", phone="", organization="Qzxfamily clinic")
     med = _metformin(workspace, pid)
-    c.check_adherence(workspace, med.id, answer="cost or access problem", note="cost too much")
-    c.stop_medication(workspace, med.id, reason="felt dizzy")
+    meds.check_adherence(workspace, med.id, answer="cost or access problem", note="cost too much")
+    meds.stop_medication(workspace, med.id, reason="felt dizzy")
     text = repr(_audit(workspace))
     for content in (*CONTENT, "E11.9", "diabetes"):
         assert content not in text
@@ -441,6 +444,6 @@ def test_the_audit_names_records_by_id_never_their_content(workspace):
 
 def test_records_of_a_missing_patient_are_not_found(workspace):
     with pytest.raises(NotFound):
-        c.add_medication(workspace, 999, name="Metformin")
+        meds.add_medication(workspace, 999, name="Metformin")
     with pytest.raises(NotFound):
         c.record(workspace, 999)

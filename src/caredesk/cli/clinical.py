@@ -33,7 +33,7 @@ from caredesk.cli.common import DATE, EXIT_USAGE, Command, Subparsers, date_arg,
 from caredesk.domain.allergies import NO_KNOWN_ALLERGIES
 from caredesk.domain.medications import AdherenceAnswer
 from caredesk.domain.patients import Medication, Patient
-from caredesk.services import clinical
+from caredesk.services import clinical, medications
 from caredesk.services import patients as patient_records
 from caredesk.services.workspace import Workspace
 
@@ -256,7 +256,7 @@ def cmd_med(args: argparse.Namespace, context: AppContext) -> int:
 
     def work(ws: Workspace, pid: int) -> int:
         if args.action == "add":
-            m = clinical.add_medication(
+            m = medications.add_medication(
                 ws,
                 pid,
                 name=args.name,
@@ -267,19 +267,19 @@ def cmd_med(args: argparse.Namespace, context: AppContext) -> int:
             ).value
             print(f"Added {_med_text(m)} for MRN {args.mrn}.")
         elif args.action == "change":
-            old = clinical.find_medication(ws, pid, args.name)
-            new = clinical.change_dose(ws, _id(old), dose=args.dose, frequency=args.frequency, on=on).value
+            old = medications.find_medication(ws, pid, args.name)
+            new = medications.change_dose(ws, _id(old), dose=args.dose, frequency=args.frequency, on=on).value
             assert new.start_date is not None
             print(f"Changed to {_med_text(new)} from {new.start_date.isoformat()} for MRN {args.mrn}.")
         elif args.action == "stop":
-            med = clinical.find_medication(ws, pid, args.name)
-            stopped = clinical.stop_medication(ws, _id(med), reason=args.reason, on=on).value
+            med = medications.find_medication(ws, pid, args.name)
+            stopped = medications.stop_medication(ws, _id(med), reason=args.reason, on=on).value
             assert stopped.stop_date is not None
             print(f"Stopped {stopped.name} on {stopped.stop_date.isoformat()} for MRN {args.mrn}.")
         elif args.action == "adherence":
-            med = clinical.find_medication(ws, pid, args.name)
-            check = clinical.check_adherence(ws, _id(med), answer=ANSWERS[args.answer], on=on, note=args.note).value
-            summary = clinical.find_medication(ws, pid, args.name).adherence.value
+            med = medications.find_medication(ws, pid, args.name)
+            check = medications.check_adherence(ws, _id(med), answer=ANSWERS[args.answer], on=on, note=args.note).value
+            summary = medications.find_medication(ws, pid, args.name).adherence.value
             print(
                 f"Recorded {med.name}: {check.answer.value} on {check.checked_on.isoformat()} for MRN {args.mrn} "
                 f"(adherence now {summary})."
@@ -301,7 +301,7 @@ def _med_list(ws: Workspace, pid: int, args: argparse.Namespace) -> None:
     if args.json:
         out = []
         for m in meds:
-            history = clinical.adherence_history(ws, _id(m))
+            history = medications.adherence_history(ws, _id(m))
             out.append(
                 {
                     "id": m.id,
@@ -312,7 +312,7 @@ def _med_list(ws: Workspace, pid: int, args: argparse.Namespace) -> None:
                     "start_date": m.start_date.isoformat() if m.start_date else None,
                     "stop_date": m.stop_date.isoformat() if m.stop_date else None,
                     "stop_reason": m.stop_reason or None,
-                    "current": clinical.is_current(m, record.as_of),
+                    "current": medications.is_current(m, record.as_of),
                     "adherence": m.adherence.value,
                     "adherence_checks": [
                         {"date": h.checked_on.isoformat(), "answer": h.answer.value, "note": h.note} for h in history

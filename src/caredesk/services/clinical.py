@@ -1,4 +1,4 @@
-"""The clinical record: conditions, allergies, care team, medications and their adherence checks.
+"""The clinical record: conditions, allergies and care team, and the whole record as the tab reads it.
 
 Every write is one unit of work (a refusal stores nothing), is audited by record id (never a
 code, drug, substance or name: those are patient content) and returns
@@ -8,8 +8,7 @@ so a condition added here re-ranks the queue and recomputes the month's row at o
 
 Conditions are checked against the ICD-10-CM code set (caredesk.domain.icd10): dotted or
 dotless input, the official description filled in, unknown codes refused with the nearest.
-Medications keep their history: a dose change stops the old record on that day ("dose changed")
-and starts a new one, so the list shows what the patient took when.
+Medications are written by caredesk.services.medications.
 """
 
 from __future__ import annotations
@@ -22,16 +21,14 @@ from typing import Any, Protocol, TypeVar
 from caredesk.domain import audit as actions
 from caredesk.domain import checks, icd10
 from caredesk.domain.allergies import NO_KNOWN_ALLERGIES, is_none_known, same_substance, says_none_known
-from caredesk.domain.calendar import us_date
-from caredesk.domain.medications import AdherenceAnswer, AdherenceCheck
 from caredesk.domain.patients import Allergy, CareTeamMember, Condition, Medication, Patient
 from caredesk.domain.text import fold
 from caredesk.errors import NotFound, ValidationError
+from caredesk.services import missing
 from caredesk.services.changes import Changes, Kind, Saved
+from caredesk.services.medications import is_current
 from caredesk.services.workspace import Workspace
 from caredesk.store.uow import UnitOfWork
-
-DOSE_CHANGED = "dose changed"  # the stop reason of a record replaced by a new dose
 
 
 class _Record(Protocol):
@@ -77,16 +74,11 @@ class ClinicalRecord:
         return sum(c.chronic for c in self.conditions)
 
 
-def is_current(m: Medication, day: date) -> bool:
-    """Not stopped by `day` (stop dates are never in the future; one entered elsewhere still counts as current)."""
-    return m.stop_date is None or m.stop_date > day
-
-
 def record(ws: Workspace, patient_id: int) -> ClinicalRecord:
     """The patient's conditions (by code), allergies, care team and medications. Raises NotFound."""
     today = ws.today()
     with ws.uow() as uow:
-        _patient(uow, patient_id)
+        missing.patient(uow, patient_id)
         meds = uow.medications.for_patient(patient_id)
         current = sorted((m for m in meds if is_current(m, today)), key=lambda m: (fold(m.name), m.id))
         stopped = sorted((m for m in meds if not is_current(m, today)), key=lambda m: (m.stop_date, m.id))
@@ -111,7 +103,7 @@ def add_condition(
     """
     found = icd10.lookup(code)
     with ws.uow() as uow:
-        patient = _patient(uow, patient_id)
+        patient = missing.patient(uow, patient_id)
         _check_onset(onset, patient, ws.today())
         if any(icd10.normalize(c.icd10) == found.code for c in uow.conditions.for_patient(patient_id)):
             raise ValidationError("ICD-10 code", f"{found.code} is already on this patient's list")
@@ -126,8 +118,8 @@ def add_condition(
 def change_condition(ws: Workspace, condition_id: int, *, chronic: bool, onset: date | None) -> Saved[Condition]:
     """Correct whether a condition is chronic and when it began. Nothing changed: nothing saved (empty changes)."""
     with ws.uow() as uow:
-        old: Condition = _get(uow.conditions, condition_id, "condition")
-        _check_onset(onset, _patient(uow, old.patient_id), ws.today())
+        old: Condition = missing.record(uow.conditions, condition_id, "condition")
+        _check_onset(onset, missing.patient(uow, old.patient_id), ws.today())
         new = replace(old, chronic=chronic, onset=onset)
         return _update(uow, "condition", old, new, ("chronic", "onset"))
 
@@ -141,7 +133,7 @@ def find_condition(ws: Workspace, patient_id: int, code: str) -> Condition:
     """The patient's condition with this code (dotted or not). Raises NotFound."""
     wanted = icd10.normalize(code)
     with ws.uow() as uow:
-        _patient(uow, patient_id)
+        missing.patient(uow, patient_id)
         found: list[Condition] = [
             c for c in uow.conditions.for_patient(patient_id) if icd10.normalize(c.icd10) == wanted
         ]
@@ -171,7 +163,7 @@ def add_allergy(ws: Workspace, patient_id: int, *, substance: str, reaction: str
             raise ValidationError("reaction", f'is not recorded with "{NO_KNOWN_ALLERGIES}"')
         return record_no_known_allergies(ws, patient_id)
     with ws.uow() as uow:
-        _patient(uow, patient_id)
+        missing.patient(uow, patient_id)
         allergy = Allergy(patient_id=patient_id, substance=substance, reaction=reaction)
         existing = uow.allergies.for_patient(patient_id)
         if any(same_substance(a.substance, allergy.substance) for a in existing):
@@ -192,7 +184,7 @@ def record_no_known_allergies(ws: Workspace, patient_id: int) -> Saved[Allergy]:
     existing entry, nothing saved.
     """
     with ws.uow() as uow:
-        _patient(uow, patient_id)
+        missing.patient(uow, patient_id)
         existing = uow.allergies.for_patient(patient_id)
         if any(not is_none_known(a) for a in existing):
             raise ValidationError("allergies", "are listed for this patient; remove them before recording none known")
@@ -207,7 +199,7 @@ def record_no_known_allergies(ws: Workspace, patient_id: int) -> Saved[Allergy]:
 def change_allergy(ws: Workspace, allergy_id: int, *, substance: str, reaction: str) -> Saved[Allergy]:
     """Correct an allergy's substance or reaction (the "No known allergies" entry is removed, not edited)."""
     with ws.uow() as uow:
-        old: Allergy = _get(uow.allergies, allergy_id, "allergy")
+        old: Allergy = missing.record(uow.allergies, allergy_id, "allergy")
         if is_none_known(old):
             raise ValidationError("allergy substance", f'"{NO_KNOWN_ALLERGIES}" is removed, not edited')
         if says_none_known(substance):
@@ -227,7 +219,7 @@ def remove_allergy(ws: Workspace, allergy_id: int) -> Saved[Allergy]:
 def find_allergy(ws: Workspace, patient_id: int, substance: str) -> Allergy:
     """The patient's allergy to this substance (case and accents ignored). Raises NotFound."""
     with ws.uow() as uow:
-        _patient(uow, patient_id)
+        missing.patient(uow, patient_id)
         allergies: list[Allergy] = uow.allergies.for_patient(patient_id)
     none_known = says_none_known(substance)
     for a in allergies:
@@ -243,7 +235,7 @@ def add_member(
     """Add a care-team member. Refusals name "care-team role", "care-team name", "care-team phone"
     (7 to 15 digits, as the patient's), "organization"; the same person in the same role twice."""
     with ws.uow() as uow:
-        _patient(uow, patient_id)
+        missing.patient(uow, patient_id)
         member = CareTeamMember(patient_id=patient_id, name=name, role=role, phone=phone, organization=organization)
         _no_duplicate_member(uow.care_team.for_patient(patient_id), member)
         saved = uow.care_team.add(member)
@@ -257,7 +249,7 @@ def change_member(
 ) -> Saved[CareTeamMember]:
     """Correct a care-team member's role, name, phone or organization (same refusals as add_member)."""
     with ws.uow() as uow:
-        old: CareTeamMember = _get(uow.care_team, member_id, "care-team member")
+        old: CareTeamMember = missing.record(uow.care_team, member_id, "care-team member")
         new = replace(old, role=role, name=name, phone=phone, organization=organization)
         _no_duplicate_member([m for m in uow.care_team.for_patient(old.patient_id) if m.id != old.id], new)
         return _update(uow, "care-team member", old, new, ("role", "name", "phone", "organization"))
@@ -271,7 +263,7 @@ def remove_member(ws: Workspace, member_id: int) -> Saved[CareTeamMember]:
 def find_member(ws: Workspace, patient_id: int, name: str) -> CareTeamMember:
     """The care-team member with this name (case and accents ignored). Raises NotFound."""
     with ws.uow() as uow:
-        _patient(uow, patient_id)
+        missing.patient(uow, patient_id)
         team: list[CareTeamMember] = uow.care_team.for_patient(patient_id)
     found = [m for m in team if fold(m.name) == fold(name.strip())]
     if not found:
@@ -284,206 +276,9 @@ def _no_duplicate_member(team: Iterable[CareTeamMember], member: CareTeamMember)
         raise ValidationError("care-team name", "is already on the care team in that role")
 
 
-# -- medications --------------------------------------------------------------------
-def add_medication(
-    ws: Workspace,
-    patient_id: int,
-    *,
-    name: str,
-    dose: str = "",
-    frequency: str = "",
-    prescriber: str = "",
-    start_date: date | None = None,
-) -> Saved[Medication]:
-    """Add a current medication (`start_date` None: not known).
-
-    Refusals: "medication" empty or already current (change its dose instead); "dose",
-    "frequency", "prescriber" too long; "start date" after today or before the date of birth.
-    """
-    today = ws.today()
-    with ws.uow() as uow:
-        patient = _patient(uow, patient_id)
-        med = Medication(
-            patient_id=patient_id,
-            name=name,
-            dose=dose,
-            frequency=frequency,
-            prescriber=prescriber,
-            start_date=start_date,
-        )
-        if start_date is not None:
-            checks.not_after("start date", start_date, today, "today")
-            if start_date < patient.birth_date:
-                raise ValidationError("start date", "cannot be before the date of birth")
-        if any(fold(m.name) == fold(med.name) for m in uow.medications.for_patient(patient_id) if is_current(m, today)):
-            raise ValidationError("medication", "is already on the current list; change its dose instead")
-        saved = uow.medications.add(med)
-        uow.audit(actions.RECORD_CREATED, "medication", saved.id)
-        uow.commit()
-    return Saved(saved, _changes(patient_id))
-
-
-def change_dose(
-    ws: Workspace, medication_id: int, *, dose: str, frequency: str | None = None, on: date | None = None
-) -> Saved[Medication]:
-    """A new dose (and/or frequency; None keeps it) from `on` (default today): the current record is
-    stopped that day with the reason "dose changed" and a new one starts, with the same name,
-    prescriber and adherence summary. `value` is the new record.
-
-    Refusals: "dose" the same as now (with the same frequency); "medication" already stopped;
-    "date of change" after today or before the medication started.
-    """
-    today = ws.today()
-    day = on or today
-    with ws.uow() as uow:
-        old: Medication = _get(uow.medications, medication_id, "medication")
-        _still_current(old, today)
-        checks.a_date("date of change", day)
-        checks.not_after("date of change", day, today, "today")
-        if old.start_date is not None and day < old.start_date:
-            raise ValidationError(
-                "date of change", f"cannot be before the medication started ({us_date(old.start_date)})"
-            )
-        new = Medication(
-            patient_id=old.patient_id,
-            name=old.name,
-            dose=dose,
-            frequency=old.frequency if frequency is None else frequency,
-            prescriber=old.prescriber,
-            start_date=day,
-            adherence=old.adherence,
-        )
-        if (new.dose, new.frequency) == (old.dose, old.frequency):
-            raise ValidationError("dose", "is the same as now; nothing to change")
-        uow.medications.update(replace(old, stop_date=day, stop_reason=DOSE_CHANGED))
-        uow.audit(actions.RECORD_CHANGED, "medication", old.id, f"stop date; stop reason ({DOSE_CHANGED})")
-        saved = uow.medications.add(new)
-        uow.audit(actions.RECORD_CREATED, "medication", saved.id, f"dose change of medication {old.id}")
-        uow.commit()
-    return Saved(saved, _changes(old.patient_id))
-
-
-def stop_medication(ws: Workspace, medication_id: int, *, reason: str, on: date | None = None) -> Saved[Medication]:
-    """Stop a current medication on `on` (default today) for `reason` (required).
-
-    Refusals: "stop reason" empty or too long; "medication" already stopped; "stop date" after
-    today or before the medication started.
-    """
-    today = ws.today()
-    day = on or today
-    with ws.uow() as uow:
-        old: Medication = _get(uow.medications, medication_id, "medication")
-        _still_current(old, today)
-        why = checks.required_text("stop reason", reason, max_len=200)
-        checks.a_date("stop date", day)
-        checks.not_after("stop date", day, today, "today")
-        if old.start_date is not None and day < old.start_date:
-            raise ValidationError("stop date", f"cannot be before the medication started ({us_date(old.start_date)})")
-        saved = uow.medications.update(replace(old, stop_date=day, stop_reason=why))
-        uow.audit(actions.RECORD_CHANGED, "medication", old.id, "stop date; stop reason")
-        uow.commit()
-    return Saved(saved, _changes(old.patient_id))
-
-
-def check_adherence(
-    ws: Workspace, medication_id: int, *, answer: AdherenceAnswer | str, on: date | None = None, note: str = ""
-) -> Saved[AdherenceCheck]:
-    """Record what the patient said about a current medication on `on` (default today).
-
-    The medication's summary adherence follows the newest check of its history (a back-dated
-    check older than the newest leaves the summary alone). Refusals: "adherence answer" not one
-    of the four; "note" too long; "medication" stopped; "date checked" after today or before
-    the medication started.
-    """
-    today = ws.today()
-    day = on or today
-    with ws.uow() as uow:
-        med: Medication = _get(uow.medications, medication_id, "medication")
-        _still_current(med, today)
-        assert med.id is not None
-        said = checks.one_of("adherence answer", answer, AdherenceAnswer)
-        check = AdherenceCheck(patient_id=med.patient_id, medication_id=med.id, checked_on=day, answer=said, note=note)
-        checks.not_after("date checked", day, today, "today")
-        if med.start_date is not None and day < med.start_date:
-            raise ValidationError(
-                "date checked", f"cannot be before the medication started ({us_date(med.start_date)})"
-            )
-        saved = uow.adherence_checks.add(check)
-        uow.audit(actions.RECORD_CREATED, "adherence check", saved.id, f"medication {med.id}")
-        newest = _history(uow, med)[0]
-        if newest.answer.adherence is not med.adherence:
-            uow.medications.update(replace(med, adherence=newest.answer.adherence))
-            uow.audit(actions.RECORD_CHANGED, "medication", med.id, "adherence")
-        uow.commit()
-    return Saved(saved, _changes(med.patient_id))
-
-
-def adherence_history(ws: Workspace, medication_id: int) -> list[AdherenceCheck]:
-    """Every adherence check of this medication, newest first, through its earlier doses
-    (the records it replaced by a dose change). Raises NotFound."""
-    with ws.uow() as uow:
-        med: Medication = _get(uow.medications, medication_id, "medication")
-        return _history(uow, med)
-
-
-def find_medication(ws: Workspace, patient_id: int, name: str) -> Medication:
-    """The patient's current medication with this name (case and accents ignored). Raises NotFound."""
-    today = ws.today()
-    with ws.uow() as uow:
-        _patient(uow, patient_id)
-        meds: list[Medication] = uow.medications.for_patient(patient_id)
-    found = [m for m in meds if is_current(m, today) and fold(m.name) == fold(name.strip())]
-    if not found:
-        raise NotFound("medication", "That patient has no current medication by this name.")
-    return found[0]
-
-
-def _still_current(med: Medication, today: date) -> None:
-    if not is_current(med, today):
-        assert med.stop_date is not None
-        raise ValidationError("medication", f"was stopped on {us_date(med.stop_date)}")
-
-
-def _history(uow: UnitOfWork, med: Medication) -> list[AdherenceCheck]:
-    """Checks of `med` and of the records it replaced by dose changes, newest first."""
-    meds = uow.medications.for_patient(med.patient_id)
-    chain = {med.id}
-    current = med
-    while True:
-        before = [
-            m
-            for m in meds
-            if m.id not in chain
-            and m.stop_reason == DOSE_CHANGED
-            and m.stop_date is not None
-            and m.stop_date == current.start_date
-            and fold(m.name) == fold(current.name)
-        ]
-        if not before:
-            break
-        current = max(before, key=lambda m: m.id)
-        chain.add(current.id)
-    found = [c for c in uow.adherence_checks.for_patient(med.patient_id) if c.medication_id in chain]
-    return sorted(found, key=lambda c: (c.checked_on, c.id), reverse=True)
-
-
 # -- shared -------------------------------------------------------------------------
 def _changes(patient_id: int) -> Changes:
     return Changes.of([patient_id], Kind.CLINICAL)
-
-
-def _patient(uow: UnitOfWork, patient_id: int) -> Patient:
-    patient = uow.patients.get(patient_id)
-    if patient is None:
-        raise NotFound("patient")
-    return patient
-
-
-def _get(repo: Any, record_id: int, what: str) -> Any:
-    found = repo.get(record_id)
-    if found is None:
-        raise NotFound(what)
-    return found
 
 
 def _update(uow: UnitOfWork, what: str, old: R, new: R, fields: tuple[str, ...]) -> Saved[R]:

@@ -7,9 +7,28 @@ log tells them apart: every removal is audited by entity and id (SPEC section 8)
 
 from __future__ import annotations
 
+from typing import Any
+
 from caredesk.domain import audit as actions
+from caredesk.domain.patients import Patient
 from caredesk.errors import NotFound
 from caredesk.store.uow import UnitOfWork
+
+
+def patient(uow: UnitOfWork, patient_id: int) -> Patient:
+    """The stored patient; NotFound("patient") when there is none with this id."""
+    found = uow.patients.get(patient_id)
+    if found is None:
+        raise NotFound("patient")
+    return found
+
+
+def record(repo: Any, record_id: int, what: str) -> Any:
+    """`repo.get(record_id)`; NotFound(what) when there is none."""
+    found = repo.get(record_id)
+    if found is None:
+        raise NotFound(what)
+    return found
 
 
 def not_found(uow: UnitOfWork, what: str, entity: str, record_id: int) -> NotFound:

@@ -26,7 +26,7 @@ from caredesk.domain.calendar import us_date
 from caredesk.domain.medications import AdherenceAnswer
 from caredesk.domain.patients import Allergy, CareTeamMember, Condition, Medication
 from caredesk.errors import CareDeskError, ValidationError
-from caredesk.services import clinical
+from caredesk.services import clinical, medications
 from caredesk.services.changes import Saved
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.icd10_field import Icd10Field
@@ -173,7 +173,7 @@ class MedicationDialog(FormDialog):
         )
 
     def save(self) -> Saved[Any]:
-        return clinical.add_medication(
+        return medications.add_medication(
             self.ws,
             self.patient_id,
             name=self.name.text(),
@@ -211,7 +211,7 @@ class DoseDialog(FormDialog):
 
     def save(self) -> Saved[Any]:
         assert self.medication.id is not None
-        return clinical.change_dose(
+        return medications.change_dose(
             self.ws,
             self.medication.id,
             dose=self.dose.text(),
@@ -238,7 +238,7 @@ class StopDialog(FormDialog):
 
     def save(self) -> Saved[Any]:
         assert self.medication.id is not None
-        return clinical.stop_medication(
+        return medications.stop_medication(
             self.ws, self.medication.id, reason=self.reason.currentText(), on=typed_date("stop date", self.on)
         )
 
@@ -281,7 +281,7 @@ class AdherenceDialog(FormDialog):
         answer = self.answer()
         if answer is None:
             raise ValidationError("adherence answer", "must be chosen")
-        return clinical.check_adherence(
+        return medications.check_adherence(
             self.ws, self.medication.id, answer=answer, on=typed_date("date checked", self.on), note=self.note.text()
         )
 
@@ -304,7 +304,7 @@ class AdherenceHistoryDialog(QDialog):
         lay.addWidget(dialog_buttons(QDialogButtonBox.StandardButton.Close, self.accept, self.reject))
         assert medication.id is not None
         try:
-            history = clinical.adherence_history(ws, medication.id)
+            history = medications.adherence_history(ws, medication.id)
         except CareDeskError as exc:
             self.empty.setText(str(exc))
             history = []
