@@ -27,6 +27,7 @@ from caredesk.domain.observations import ObservationTarget, target_for
 from caredesk.domain.patients import Observation, ObservationKind, Patient
 from caredesk.domain.readings import BLOOD_PRESSURE, BP_KINDS, Band, Reading
 from caredesk.errors import NotFound, ValidationError
+from caredesk.services import missing
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.workspace import Workspace
 from caredesk.store.uow import UnitOfWork
@@ -45,13 +46,6 @@ def _kind(kind: ObservationKind | str) -> ObservationKind:
     if isinstance(kind, str) and not isinstance(kind, ObservationKind):
         kind = _BY_NAME.get(kind.strip().lower(), kind)
     return checks.one_of(MEASURE, kind, ObservationKind)
-
-
-def _patient(uow: UnitOfWork, patient_id: int) -> Patient:
-    patient = uow.patients.get(patient_id)
-    if patient is None:
-        raise NotFound("patient")
-    return patient
 
 
 def _check_day(ws: Workspace, patient: Patient, observed_on: date) -> date:
@@ -115,7 +109,7 @@ def add_reading(
     # Refusals come in the order of the form: measure, value, date.
     reading = _observation(patient_id, _single_kind(kind), value, observed_on)
     with ws.uow() as uow:
-        _check_day(ws, _patient(uow, patient_id), observed_on)
+        _check_day(ws, missing.patient(uow, patient_id), observed_on)
         _refuse_twin(uow, Reading(reading), reading.kind.value)
         saved = uow.observations.add(reading)
         uow.audit(actions.RECORD_CREATED, "observation", saved.id)
@@ -134,7 +128,7 @@ def add_blood_pressure(
     """
     s, d = _bp_pair(patient_id, systolic, diastolic, observed_on)
     with ws.uow() as uow:
-        _check_day(ws, _patient(uow, patient_id), observed_on)
+        _check_day(ws, missing.patient(uow, patient_id), observed_on)
         _refuse_twin(uow, Reading(s, d), BLOOD_PRESSURE)
         saved_s = uow.observations.add(s)
         saved_d = uow.observations.add(d)
@@ -182,7 +176,7 @@ def correct_reading(
     `add_reading` does; NotFound when the reading is not this patient's.
     """
     with ws.uow() as uow:
-        patient = _patient(uow, patient_id)
+        patient = missing.patient(uow, patient_id)
         before = _reading(uow, patient_id, reading_id)
         if before.kind in BP_KINDS:
             raise ValidationError(MEASURE, "a blood pressure is corrected as systolic/diastolic, such as 142/88")
@@ -211,7 +205,7 @@ def correct_blood_pressure(
     """Correct a blood pressure (`reading_id` either half): both halves change together."""
     s, d = _bp_pair(patient_id, systolic, diastolic, observed_on)
     with ws.uow() as uow:
-        patient = _patient(uow, patient_id)
+        patient = missing.patient(uow, patient_id)
         before = _reading(uow, patient_id, reading_id)
         if before.diastolic is None:
             raise ValidationError(MEASURE, f"this {before.kind.value} has no partner to correct as a blood pressure")
@@ -234,7 +228,7 @@ def remove_reading(ws: Workspace, patient_id: int, reading_id: int) -> Saved[Rea
     """Remove a reading entered by mistake (a blood pressure: both halves), audited as
     record.removed. Raises NotFound when it is not this patient's."""
     with ws.uow() as uow:
-        _patient(uow, patient_id)
+        missing.patient(uow, patient_id)
         gone = _reading(uow, patient_id, reading_id)
         for oid in _ids(gone):
             uow.observations.remove(oid)
@@ -260,7 +254,7 @@ def readings(
         k = _kind(kind)
         wanted = frozenset(BP_KINDS) if k in BP_KINDS else frozenset({k})
     with ws.uow() as uow:
-        _patient(uow, patient_id)
+        missing.patient(uow, patient_id)
         found = uow.observations.for_patient(patient_id)
         bands = _bands(uow, patient_id)
         if audit_view:
@@ -284,7 +278,7 @@ def trend(
     `audit_view` records the read as a view of the patient (the CLI prints it)."""
     k = _kind(kind)
     with ws.uow() as uow:
-        _patient(uow, patient_id)
+        missing.patient(uow, patient_id)
         found = uow.observations.for_patient(patient_id)
         band = target_for(k, tuple(uow.observation_targets.for_patient(patient_id)))
         if audit_view:
@@ -313,7 +307,7 @@ class Vitals:
 def vitals(ws: Workspace, patient_id: int) -> Vitals:
     """One patient's readings, bands, own targets and every measure's trend (one read)."""
     with ws.uow() as uow:
-        _patient(uow, patient_id)
+        missing.patient(uow, patient_id)
         found = uow.observations.for_patient(patient_id)
         own = {t.kind: t for t in uow.observation_targets.for_patient(patient_id)}
     bands = {k: target_for(k, tuple(own.values())) for k in ObservationKind}
@@ -328,14 +322,14 @@ def vitals(ws: Workspace, patient_id: int) -> Vitals:
 def targets(ws: Workspace, patient_id: int) -> dict[ObservationKind, ObservationTarget]:
     """The patient's own target bands, by measure (measures without one use the default)."""
     with ws.uow() as uow:
-        _patient(uow, patient_id)
+        missing.patient(uow, patient_id)
         return {t.kind: t for t in uow.observation_targets.for_patient(patient_id)}
 
 
 def bands(ws: Workspace, patient_id: int) -> dict[ObservationKind, Band | None]:
     """The band in force for every measure: the patient's own, else the default, else None."""
     with ws.uow() as uow:
-        _patient(uow, patient_id)
+        missing.patient(uow, patient_id)
         return _bands(uow, patient_id)
 
 
@@ -357,7 +351,7 @@ def set_targets(
     (neither given is only allowed as a return to the default). Nothing is stored when refused.
     """
     with ws.uow() as uow:
-        _patient(uow, patient_id)
+        missing.patient(uow, patient_id)
         own = {t.kind: t for t in uow.observation_targets.for_patient(patient_id)}
         saved: list[ObservationTarget] = []
         touched = False
