@@ -44,6 +44,8 @@ PRACTICE_OPTIONS = (
     ("--practice", "practice_name", "the practice's name"),
     ("--practice-phone", "practice_phone", "the practice's main number"),
     ("--after-hours", "after_hours_phone", "the after-hours line"),
+    ("--address", "practice_address", "the practice's mailing address on letters: street, city, ST ZIP"),
+    ("--hours", "office_hours", "when the office answers the phone, e.g. 'Monday to Friday, 8 am to 5 pm'"),
 )
 
 

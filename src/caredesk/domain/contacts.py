@@ -8,6 +8,7 @@ from enum import Enum
 
 from caredesk.domain import checks
 from caredesk.domain.patients import Program
+from caredesk.errors import ValidationError
 
 
 class Channel(str, Enum):
@@ -29,6 +30,7 @@ class Outcome(str, Enum):
     NO_ANSWER = "no answer"
     WRONG_NUMBER = "wrong number"
     DECLINED = "declined"
+    SENT = "sent"  # a letter mailed: neither an answered contact nor an unanswered call attempt
 
     @property
     def answered(self) -> bool:
@@ -49,6 +51,8 @@ class Contact:
         checks.aware("contact time", self.at)
         object.__setattr__(self, "channel", checks.one_of("channel", self.channel, Channel))
         object.__setattr__(self, "outcome", checks.one_of("outcome", self.outcome, Outcome))
+        if self.outcome is Outcome.SENT and self.channel is not Channel.LETTER and not checks.READING_STORED.get():
+            raise ValidationError("outcome", "'sent' is for a letter; a call was reached or not")
         object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=4000, multiline=True))
         if self.follow_up is not None:
             checks.a_date("follow-up date", self.follow_up)

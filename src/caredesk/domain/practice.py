@@ -2,7 +2,8 @@
 
 One profile per store (CareDesk has one user). It fills "Who to call" on the patient's
 care plan where the patient's own care team does not name a care manager, an office or
-an after-hours line, and signs finalized versions ("Ana Ruiz, RN").
+an after-hours line, signs finalized versions ("Ana Ruiz, RN"), and heads the letters
+to patients who could not be reached (the practice's address and office hours).
 """
 
 from __future__ import annotations
@@ -21,12 +22,16 @@ class PracticeProfile:
     practice_name: str = ""
     practice_phone: str = ""
     after_hours_phone: str = ""
+    practice_address: str = ""  # one line, as mailed: "120 Main St, Suite 4, Springfield, IL 62701"
+    office_hours: str = ""  # as patients read it: "Monday to Friday, 8 am to 5 pm"
 
     def __post_init__(self) -> None:
         for f, label, max_len in (
             ("care_manager_name", "care manager name", 80),
             ("care_manager_credentials", "credentials", 40),
             ("practice_name", "practice name", 120),
+            ("practice_address", "practice address", 200),
+            ("office_hours", "office hours", 120),
         ):
             object.__setattr__(self, f, checks.optional_text(label, getattr(self, f), max_len=max_len))
         for f, label in (

@@ -26,6 +26,8 @@ DEMO_PRACTICE = PracticeProfile(
     practice_name="Demo Family Medicine",
     practice_phone="(555) 019-4321",
     after_hours_phone="(555) 019-4300",
+    practice_address="120 Main Street, Suite 200, Demoville, ZZ 00011",
+    office_hours="Monday to Friday, 8 am to 5 pm",
 )
 
 

@@ -23,6 +23,8 @@ FIELDS = (
     ("practice_name", "Pr&actice", "Practice name", "e.g. Riverside Family Medicine"),
     ("practice_phone", "Practice p&hone", "Practice phone", "the main number"),
     ("after_hours_phone", "A&fter-hours phone", "After-hours phone", "nights, weekends, holidays"),
+    ("practice_address", "Practice a&ddress", "Practice address", "for letters: street, city, ST ZIP"),
+    ("office_hours", "Office h&ours", "Office hours", "e.g. Monday to Friday, 8 am to 5 pm"),
 )
 
 
@@ -48,7 +50,8 @@ class PracticeDialog(QDialog):
         lay.addWidget(
             heading(
                 "Patients' care plans list these under \u201cWho to call\u201d when the patient's own care team does "
-                "not name them. Your name and credentials sign the versions you finalize.",
+                "not name them. Your name and credentials sign the versions you finalize. Letters to patients "
+                "you could not reach come from the practice's name, address and phone.",
                 "hint",
             )
         )

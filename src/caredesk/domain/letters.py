@@ -1,0 +1,130 @@
+"""The letter to a patient we could not reach by phone: its words, from plain values.
+
+SPEC section 3 (Call queue): after three unanswered attempts in a month a letter task is
+proposed. The letter says who writes, on which days we called and how to call back, and
+nothing clinical: anyone at the address may open it (HIPAA "minimum necessary",
+45 CFR 164.502(b)). Short sentences in everyday words, aimed at a 6th-grade reading level
+(AMA and NIH advice for patient materials; CDC Clear Communication Index).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, tzinfo
+
+from caredesk.domain.attempts import UNANSWERED
+from caredesk.domain.calendar import local_date, us_date
+from caredesk.domain.contacts import Contact
+from caredesk.domain.patients import Patient, Status
+from caredesk.domain.practice import PracticeProfile
+from caredesk.errors import ValidationError
+
+# What the letter needs from File > Practice details, in the order the form asks for it:
+# (profile field, the field as the user sees it, the `caredesk practice` option that sets it).
+NEEDED_FROM_PRACTICE = (
+    ("care_manager_name", "care manager name", "--name"),
+    ("practice_name", "practice name", "--practice"),
+    ("practice_phone", "practice phone", "--practice-phone"),
+    ("practice_address", "practice address", "--address"),
+)
+MAX_ADDRESS_LINES = 4  # below the name: what a #10 envelope's window shows
+_STATE_ZIP = re.compile(r"^[A-Za-z]{2}\s+\d{5}(?:-\d{4})?$")  # "IL 62701", "ZZ 00011-1234"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Letter:
+    """What the page says, top to bottom. Dates are the clinic's, written MM/DD/YYYY."""
+
+    sender: tuple[str, ...]  # the practice's name, then its address lines
+    sender_phone: str
+    dated: str
+    recipient: tuple[str, ...]  # the patient's name, then the mailing address lines
+    greeting: str
+    opening: str
+    call_dates: tuple[str, ...]
+    paragraphs: tuple[str, ...]
+    closing: str
+    signature: tuple[str, ...]
+
+    def text(self) -> str:
+        """Every word of the letter, one block per line (for checks and previews)."""
+        parts = [*self.sender, self.sender_phone, self.dated, *self.recipient, self.greeting, self.opening]
+        return "\n".join([*parts, *self.call_dates, *self.paragraphs, self.closing, *self.signature])
+
+
+def unanswered_since(contacts: Sequence[Contact], tz: tzinfo, since: date) -> tuple[date, ...]:
+    """Clinic dates of the unanswered call attempts (voicemail, no answer, wrong number) on or
+    after `since` and after the latest answered contact, oldest first, each day once."""
+    days: list[date] = []
+    for c in sorted(contacts, key=lambda c: (c.at, c.id or 0)):
+        day = local_date(c.at, tz)
+        if day < since:
+            continue
+        if c.outcome.answered:
+            days = []  # reached since: those calls need no letter
+        elif c.outcome in UNANSWERED and day not in days:
+            days.append(day)
+    return tuple(days)
+
+
+def mailing_lines(field: str, address: str) -> tuple[str, ...]:
+    """A one-line address as envelope lines: each comma-separated part on its own line, the
+    city kept with its "ST ZIP" ("12 Elm St, Apt 4, Springfield, IL 62701" -> three lines).
+
+    Raises ValidationError(field) when it is empty or needs more than MAX_ADDRESS_LINES lines.
+    """
+    parts = [p.strip() for p in address.split(",") if p.strip()]
+    if not parts:
+        raise ValidationError(field, "is empty")
+    if len(parts) >= 3 and _STATE_ZIP.match(parts[-1]):
+        parts = [*parts[:-2], f"{parts[-2]}, {parts[-1]}"]
+    if len(parts) > MAX_ADDRESS_LINES:
+        raise ValidationError(field, f"has more than {MAX_ADDRESS_LINES} lines (parts between commas)")
+    return tuple(parts)
+
+
+def compose(patient: Patient, profile: PracticeProfile, calls: Sequence[date], today: date) -> Letter:
+    """The letter to `patient` about the unanswered `calls` (clinic dates), dated `today`.
+
+    Refused (ValidationError naming the field, and where to fill it) when the practice details
+    lack what the letter needs, the patient has no mailing address, there are no unanswered
+    calls to write about, or the patient is recorded as deceased.
+    """
+    for attr, label, option in NEEDED_FROM_PRACTICE:
+        if not getattr(profile, attr):
+            raise ValidationError(
+                label, f"is needed for the letter: fill it in File > Practice details, or caredesk practice {option}"
+            )
+    if patient.status is Status.DECEASED:
+        raise ValidationError("status", "the patient is recorded as deceased: no letter is sent")
+    if not patient.address:
+        raise ValidationError(
+            "address",
+            "the patient has no mailing address: fill it in the chart's Record tab, or caredesk patient edit --address",
+        )
+    if not calls:
+        raise ValidationError("calls", "there are no unanswered calls since the patient was last reached")
+    practice = profile.practice_name
+    phone = profile.practice_phone.replace(" ", "\u00a0")  # a number never breaks across lines
+    call_back = f"Please call us at {phone}. Ask for {profile.care_manager_name}, your care manager."
+    if profile.office_hours:
+        call_back += f" We answer the phone {profile.office_hours}."
+    return Letter(
+        sender=(practice, *mailing_lines("practice address", profile.practice_address)),
+        sender_phone=f"Phone: {phone}",
+        dated=us_date(today),
+        recipient=(f"{patient.given_name} {patient.family_name}", *mailing_lines("address", patient.address)),
+        greeting=f"Dear {patient.preferred_name or patient.given_name},",
+        opening=f"We are your care team at {practice}. We tried to call you on these days:",
+        call_dates=tuple(us_date(d) for d in sorted(calls)),
+        paragraphs=(
+            "We could not reach you. We would like to talk with you and see how you are doing.",
+            call_back,
+            "Did your phone number change? Please tell us your new number when you call.",
+            "If you have an emergency, call 911.",
+        ),
+        closing="Thank you,",
+        signature=(profile.signature, f"Care manager, {practice}"),
+    )

@@ -1,0 +1,122 @@
+"""Letters to patients we could not reach: the PDF, and recording it as sent.
+
+The letter task (proposed after three unanswered calls in a month, services.calls) is closed
+by sending the letter: `record_sent` logs a contact by letter (outcome "sent": neither an
+answered contact nor another unanswered attempt, and never a TCM interactive contact) and
+marks the open letter task done, in one audited write, so the queue stops proposing the
+letter. Saving the PDF is audited as printed; the audit names the patient by id only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+from caredesk.domain import audit as actions
+from caredesk.domain.calendar import Month, local_date
+from caredesk.domain.contacts import Channel, Contact, Outcome
+from caredesk.domain.coordination import Task, TaskKind, TaskStatus
+from caredesk.domain.letters import Letter, compose, unanswered_since
+from caredesk.domain.lifespan import check_within_life
+from caredesk.domain.patients import Status
+from caredesk.errors import NotFound, ValidationError
+from caredesk.services.calls import BACKFILL_TIME, LETTER_TASK
+from caredesk.services.changes import Changes, Kind, Saved
+from caredesk.services.files import write_atomic
+from caredesk.services.practice import get_profile
+from caredesk.services.workspace import Workspace
+from caredesk.store.uow import UnitOfWork
+
+
+def letter_for(ws: Workspace, patient_id: int) -> Letter:
+    """The letter's words, dated today (clinic date). It lists the unanswered calls since the
+    patient was last reached, from the first day of the month an open letter task was
+    proposed in (this month when none is open).
+
+    Raises NotFound("patient"), or ValidationError naming what is missing (a practice detail,
+    the patient's address, unanswered calls) - see caredesk.domain.letters.compose."""
+    today = ws.today()
+    with ws.uow() as uow:
+        patient = uow.patients.get(patient_id)
+        if patient is None:
+            raise NotFound("patient")
+        contacts = uow.contacts.for_patient(patient_id)
+        tasks = _open_letter_tasks(uow, patient_id)
+    since = Month.of(today).first_day
+    for task in tasks:
+        if task.created_at is not None:
+            since = min(since, Month.of(local_date(task.created_at, ws.tz)).first_day)
+    return compose(patient, get_profile(ws), unanswered_since(contacts, ws.tz, since), today)
+
+
+def render(ws: Workspace, patient_id: int, *, large_print: bool) -> bytes:
+    """The letter as PDF bytes (not audited: nothing has left the app yet)."""
+    from caredesk.pdf.letter import render_letter  # reportlab loads on first use
+
+    return render_letter(letter_for(ws, patient_id), large_print=large_print)
+
+
+def write(ws: Workspace, patient_id: int, path: Path, data: bytes, *, large_print: bool) -> None:
+    """Write a rendered letter atomically (never half a file under `path`), audited as printed."""
+    write_atomic(path, data)
+    with ws.uow() as uow:
+        uow.audit(actions.PRINTED, "letter", patient_id, "saved as PDF" + (", large print" if large_print else ""))
+        uow.commit()
+
+
+def save(ws: Workspace, patient_id: int, path: Path, *, large_print: bool) -> None:
+    """Render the letter and write it to `path`; a refusal writes nothing."""
+    write(ws, patient_id, path, render(ws, patient_id, large_print=large_print), large_print=large_print)
+
+
+def default_file_name(on: date) -> str:
+    """'letter-2026-11-24.pdf': by date, never by the patient's name."""
+    return f"letter-{on.isoformat()}.pdf"
+
+
+def record_sent(ws: Workspace, patient_id: int, on: date | None = None) -> Saved[Contact]:
+    """The letter was mailed on `on` (default today; never in the future, nor after the date
+    of death): a contact by letter, outcome "sent", and the open letter tasks marked done (one
+    is added as done when none is open, so the queue's letter reason ends either way).
+
+    A letter is not an interactive contact: it never meets a TCM contact deadline, never
+    counts as reaching the patient, and is not an unanswered call attempt.
+    Raises NotFound("patient") or ValidationError("date"); nothing is saved then."""
+    today = ws.today()
+    day = on or today
+    if day > today:
+        raise ValidationError("date", "cannot be in the future")
+    now = ws.clock.now()
+    at = now if day == today else datetime.combine(day, BACKFILL_TIME, tzinfo=ws.tz)
+    with ws.uow() as uow:
+        patient = uow.patients.get(patient_id)
+        if patient is None:
+            raise NotFound("patient")
+        check_within_life("date", day, patient)
+        # As for a call: one mailed before the death can be back-filled, none on or after it.
+        if patient.status is Status.DECEASED and (patient.died_on is None or day >= patient.died_on):
+            raise ValidationError("date", "must be before the date of death: the patient is recorded as deceased")
+        contact = uow.contacts.add(Contact(patient_id=patient_id, at=at, channel=Channel.LETTER, outcome=Outcome.SENT))
+        uow.audit(actions.RECORD_CREATED, "contact", contact.id, "letter sent")
+        tasks = _open_letter_tasks(uow, patient_id)
+        for task in tasks:
+            uow.tasks.update(replace(task, status=TaskStatus.DONE, done_at=now))
+            uow.audit(actions.RECORD_CHANGED, "task", task.id, "letter task done: letter sent")
+        if not tasks:
+            done = Task(
+                patient_id=patient_id,
+                title=LETTER_TASK,
+                kind=TaskKind.LETTER,
+                status=TaskStatus.DONE,
+                created_at=now,
+                done_at=now,
+            )
+            added = uow.tasks.add(done)
+            uow.audit(actions.RECORD_CREATED, "task", added.id, "letter task done: letter sent")
+        uow.commit()
+    return Saved(contact, Changes.of([patient_id], Kind.CONTACT, Kind.TASK))
+
+
+def _open_letter_tasks(uow: UnitOfWork, patient_id: int) -> list[Task]:
+    return [t for t in uow.tasks.for_patient(patient_id) if t.kind is TaskKind.LETTER and t.status is TaskStatus.OPEN]

@@ -1,0 +1,165 @@
+"""The letter to a patient we could not reach, as plain values: its words and its refusals.
+
+SPEC section 3 (Call queue): after three unanswered attempts in a month a letter task is
+proposed; issue 10 item 7: the letter in plain language, from the practice.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from caredesk.domain.contacts import Channel, Contact, Outcome
+from caredesk.domain.letters import compose, mailing_lines, unanswered_since
+from caredesk.domain.patients import Patient, Status
+from caredesk.domain.practice import PracticeProfile
+from caredesk.errors import ValidationError
+
+TZ = ZoneInfo("America/New_York")
+TODAY = date(2026, 11, 24)
+PRACTICE = PracticeProfile(
+    care_manager_name="Sam Rivera",
+    care_manager_credentials="RN",
+    practice_name="Demo Family Medicine",
+    practice_phone="(555) 019-4321",
+    practice_address="120 Main Street, Suite 200, Demoville, ZZ 00011",
+    office_hours="Monday to Friday, 8 am to 5 pm",
+)
+CALLS = (date(2026, 11, 18), date(2026, 11, 3), date(2026, 11, 10))
+
+
+def patient(**changes) -> Patient:
+    values = {
+        "mrn": "L1",
+        "given_name": "Margaret",
+        "family_name": "Okafor",
+        "preferred_name": "Peggy",
+        "birth_date": date(1950, 1, 1),
+        "address": "4821 Larkspur Ave, Apt 12, Springfield, IL 62701",
+    }
+    return Patient(**(values | changes))
+
+
+def call(day: int, outcome: Outcome, hour: int = 10) -> Contact:
+    return Contact(patient_id=1, at=datetime(2026, 11, day, hour, tzinfo=TZ), channel=Channel.PHONE, outcome=outcome)
+
+
+def test_the_letter_greets_by_preferred_name_lists_the_calls_oldest_first_and_gives_the_practice_phone():
+    letter = compose(patient(), PRACTICE, CALLS, TODAY)
+    assert letter.greeting == "Dear Peggy,"
+    assert letter.call_dates == ("11/03/2026", "11/10/2026", "11/18/2026")
+    assert letter.dated == "11/24/2026"
+    assert letter.recipient == ("Margaret Okafor", "4821 Larkspur Ave", "Apt 12", "Springfield, IL 62701")
+    assert letter.sender == ("Demo Family Medicine", "120 Main Street", "Suite 200", "Demoville, ZZ 00011")
+    text = letter.text().replace("\u00a0", " ")
+    assert "Please call us at (555) 019-4321. Ask for Sam Rivera, your care manager." in text
+    assert "We answer the phone Monday to Friday, 8 am to 5 pm." in text
+    assert letter.signature == ("Sam Rivera, RN", "Care manager, Demo Family Medicine")
+
+
+def test_without_a_preferred_name_the_given_name_and_without_hours_no_hours_sentence():
+    letter = compose(
+        patient(preferred_name=""), PracticeProfile(**(PRACTICE.as_dict() | {"office_hours": ""})), CALLS, TODAY
+    )
+    assert letter.greeting == "Dear Margaret,"
+    assert "answer the phone" not in letter.text()
+
+
+def _syllables(word: str) -> int:
+    w = re.sub(r"[^a-z]", "", word.lower())
+    if w.endswith("e") and not w.endswith("le") and len(w) > 2:
+        w = w[:-1]
+    return max(1, len(re.findall(r"[aeiouy]+", w)))
+
+
+def test_the_wording_reads_at_about_a_sixth_grade_level():
+    """Flesch-Kincaid grade level (Kincaid et al. 1975, Naval Technical Training Command report
+    8-75): 0.39 x words per sentence + 11.8 x syllables per word - 15.59; AMA and NIH advise
+    patient materials at a 6th-grade level or below. Syllables by vowel groups (close enough
+    for a ceiling)."""
+    letter = compose(patient(), PRACTICE, CALLS, TODAY)
+    body = " ".join([letter.opening, *letter.paragraphs])
+    sentences = [s for s in re.split(r"[.?!:]+\s", body) if s.strip()]
+    words = re.findall(r"[A-Za-z']+", body)
+    grade = 0.39 * len(words) / len(sentences) + 11.8 * sum(map(_syllables, words)) / len(words) - 15.59
+    assert grade <= 6, grade
+    assert max(len(re.findall(r"[A-Za-z']+", s)) for s in sentences) <= 15  # short sentences
+
+
+@pytest.mark.parametrize(
+    ("field", "label", "option"),
+    [
+        ("care_manager_name", "care manager name", "--name"),
+        ("practice_name", "practice name", "--practice"),
+        ("practice_phone", "practice phone", "--practice-phone"),
+        ("practice_address", "practice address", "--address"),
+    ],
+)
+def test_a_missing_practice_detail_is_refused_naming_it_and_where_to_set_it(field, label, option):
+    blank = {field: ""} | ({"care_manager_credentials": ""} if field == "care_manager_name" else {})
+    with pytest.raises(ValidationError) as err:
+        compose(patient(), PracticeProfile(**(PRACTICE.as_dict() | blank)), CALLS, TODAY)
+    assert err.value.field == label
+    assert "Practice details" in err.value.message and f"caredesk practice {option}" in err.value.message
+
+
+def test_no_mailing_address_no_calls_or_a_deceased_patient_is_refused_naming_why():
+    with pytest.raises(ValidationError) as err:
+        compose(patient(address=""), PRACTICE, CALLS, TODAY)
+    assert err.value.field == "address" and "Record tab" in err.value.message
+    with pytest.raises(ValidationError) as err:
+        compose(patient(), PRACTICE, (), TODAY)
+    assert err.value.field == "calls"
+    with pytest.raises(ValidationError) as err:
+        compose(patient(status=Status.DECEASED, died_on=date(2026, 11, 20)), PRACTICE, CALLS, TODAY)
+    assert err.value.field == "status"
+
+
+@pytest.mark.parametrize(
+    ("address", "lines"),
+    [
+        ("12 Elm St, Springfield, IL 62701", ("12 Elm St", "Springfield, IL 62701")),
+        ("12 Elm St, Apt 4, Springfield, IL 62701-1234", ("12 Elm St", "Apt 4", "Springfield, IL 62701-1234")),
+        ("PO Box 9, Demoville ZZ 00011", ("PO Box 9", "Demoville ZZ 00011")),
+        (" 5 Oak Rd ,, Town , ZZ 00012 ", ("5 Oak Rd", "Town, ZZ 00012")),
+    ],
+)
+def test_a_one_line_address_becomes_envelope_lines(address, lines):
+    assert mailing_lines("address", address) == lines
+
+
+def test_an_address_longer_than_the_window_is_refused():
+    with pytest.raises(ValidationError) as err:
+        mailing_lines("address", "1 A St, Unit 2, Bldg 3, Floor 4, Care of Ann, Town, ZZ 00011")
+    assert err.value.field == "address" and "lines" in err.value.message
+
+
+def test_the_calls_listed_are_the_unanswered_ones_since_the_patient_was_last_reached():
+    contacts = [
+        call(2, Outcome.VOICEMAIL),
+        call(3, Outcome.REACHED),  # reached: the calls before it need no letter
+        call(5, Outcome.NO_ANSWER),
+        call(5, Outcome.VOICEMAIL, hour=15),  # one day listed once
+        call(9, Outcome.WRONG_NUMBER),
+        call(12, Outcome.VOICEMAIL),
+    ]
+    assert unanswered_since(contacts, TZ, date(2026, 11, 1)) == (
+        date(2026, 11, 5),
+        date(2026, 11, 9),
+        date(2026, 11, 12),
+    )
+    assert unanswered_since(contacts, TZ, date(2026, 11, 10)) == (date(2026, 11, 12),)
+    sent = Contact(patient_id=1, at=datetime(2026, 11, 13, 9, tzinfo=TZ), channel=Channel.LETTER, outcome=Outcome.SENT)
+    assert unanswered_since([*contacts, sent], TZ, date(2026, 11, 1))[-1] == date(2026, 11, 12)  # a letter is no call
+
+
+def test_sent_is_an_outcome_for_a_letter_only_and_neither_answered_nor_an_attempt():
+    from caredesk.domain.attempts import UNANSWERED
+
+    assert not Outcome.SENT.answered and Outcome.SENT not in UNANSWERED
+    with pytest.raises(ValidationError) as err:
+        Contact(patient_id=1, at=datetime(2026, 11, 2, tzinfo=TZ), channel=Channel.PHONE, outcome=Outcome.SENT)
+    assert err.value.field == "outcome"
