@@ -17,7 +17,16 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from caredesk.domain.workdays import US_FEDERAL
-from caredesk.services import appointments, clinical, contact_history, observations, patient_records, stays, tasks
+from caredesk.services import (
+    appointments,
+    clinical,
+    contact_corrections,
+    contact_history,
+    observations,
+    patient_records,
+    stays,
+    tasks,
+)
 from caredesk.services import patients as patient_records_list
 from caredesk.services.call_queue import CallQueue
 from caredesk.services.changes import Changes
@@ -89,7 +98,7 @@ def _stay(ws: Workspace, pid: int) -> Changes:
 def _correct_minutes(ws: Workspace, pid: int) -> Changes:
     rows = contact_history.history(ws, pid)
     entry = next(e for r in rows for e in r.entries if not r.voided)
-    return contact_history.correct_time_entry(
+    return contact_corrections.correct_time_entry(
         ws, entry.id, minutes=5 + next(_values) % 30, reason="typing error"
     ).changes
 

@@ -18,15 +18,8 @@ from caredesk.services import billing_report
 from caredesk.services.call_queue import CallQueue
 from caredesk.services.calls import log_contact, log_time
 from caredesk.services.changes import Kind
-from caredesk.services.contact_history import (
-    correct_contact,
-    correct_time_entry,
-    history,
-    months,
-    program_minutes,
-    void_contact,
-    void_time_entry,
-)
+from caredesk.services.contact_corrections import correct_contact, correct_time_entry, void_contact, void_time_entry
+from caredesk.services.contact_history import history, months, program_minutes
 from caredesk.services.patients import patient_list, summaries
 from tests.conftest import ZONE, add_patient
 

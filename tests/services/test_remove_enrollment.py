@@ -20,7 +20,7 @@ from caredesk.services import patient_records
 from caredesk.services.call_queue import CallQueue
 from caredesk.services.calls import log_time
 from caredesk.services.changes import Changes, Kind
-from caredesk.services.contact_history import void_time_entry
+from caredesk.services.contact_corrections import void_time_entry
 from tests.conftest import add_patient
 
 

@@ -25,7 +25,7 @@ from caredesk.domain.calendar import Month
 from caredesk.domain.corrections import STANDARD_REASONS
 from caredesk.domain.patients import Program
 from caredesk.errors import ValidationError
-from caredesk.services import contact_history
+from caredesk.services import contact_corrections, contact_history
 from caredesk.services import patients as patient_records
 from caredesk.services.contact_history import HistoryRow
 from caredesk.services.workspace import Workspace
@@ -169,9 +169,9 @@ def _row_lines(r: HistoryRow) -> list[str]:
 # -- correcting and voiding -------------------------------------------------------------------
 
 
-def _follow_up(text: str | None) -> date | contact_history.Keep | None:
+def _follow_up(text: str | None) -> date | contact_corrections.Keep | None:
     if text is None:
-        return contact_history.KEEP
+        return contact_corrections.KEEP
     if text.strip().lower() == "none":
         return None
     return date_arg("--follow-up", text)
@@ -188,7 +188,7 @@ def cmd_contact(args: argparse.Namespace, context: AppContext) -> int:
     if args.action == "void":
         ws = open_workspace(args, context)
         try:
-            contact_history.void_contact(ws, args.id, reason=args.reason)
+            contact_corrections.void_contact(ws, args.id, reason=args.reason)
         finally:
             ws.lock()
         print(f"Voided contact {args.id} and its minutes: they count in no month; the history keeps it.")
@@ -197,7 +197,7 @@ def cmd_contact(args: argparse.Namespace, context: AppContext) -> int:
     follow_up = _follow_up(args.follow_up)
     ws = open_workspace(args, context)
     try:
-        saved = contact_history.correct_contact(
+        saved = contact_corrections.correct_contact(
             ws,
             args.id,
             on=on,
@@ -223,7 +223,7 @@ def cmd_time(args: argparse.Namespace, context: AppContext) -> int:
     if args.action == "void":
         ws = open_workspace(args, context)
         try:
-            contact_history.void_time_entry(ws, args.id, reason=args.reason)
+            contact_corrections.void_time_entry(ws, args.id, reason=args.reason)
         finally:
             ws.lock()
         print(f"Voided time entry {args.id}: its minutes count in no month; the history keeps it.")
@@ -231,7 +231,7 @@ def cmd_time(args: argparse.Namespace, context: AppContext) -> int:
     on = date_arg("--date", args.date)
     ws = open_workspace(args, context)
     try:
-        saved = contact_history.correct_time_entry(
+        saved = contact_corrections.correct_time_entry(
             ws,
             args.id,
             on=on,

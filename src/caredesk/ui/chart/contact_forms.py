@@ -31,7 +31,7 @@ from caredesk.domain.contacts import Activity, Channel, Outcome, StaffType
 from caredesk.domain.corrections import STANDARD_REASONS
 from caredesk.domain.patients import Program
 from caredesk.errors import CareDeskError
-from caredesk.services import contact_history, patients
+from caredesk.services import contact_corrections, contact_history, patients
 from caredesk.services.changes import Saved
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import (
@@ -227,21 +227,21 @@ class CorrectionForm(_Form):
             c = row.contact
             note = self.note.toPlainText()
             follow_up = picked_date(self.follow_up) if self.has_follow_up.isChecked() else None
-            return contact_history.correct_contact(
+            return contact_corrections.correct_contact(
                 self.ws,
                 row.record_id,
                 on=on,
                 outcome=self.outcome.currentText() if self.outcome.currentText() != c.outcome.value else None,
                 channel=self.channel.currentText() if self.channel.currentText() != c.channel.value else None,
                 note=note if note.strip() != c.note else None,
-                follow_up=follow_up if follow_up != c.follow_up else contact_history.KEEP,
+                follow_up=follow_up if follow_up != c.follow_up else contact_corrections.KEEP,
                 patient_id=self._patient_id(),
                 minutes=changed_minutes,
                 program=changed_program,
                 reason=self.reason.currentText(),
             )
         entry = row.entries[0]
-        return contact_history.correct_time_entry(
+        return contact_corrections.correct_time_entry(
             self.ws,
             row.record_id,
             on=on,
@@ -278,5 +278,5 @@ class VoidForm(_Form):
 
     def save(self) -> Saved[Any]:
         if self.row.contact is not None:
-            return contact_history.void_contact(self.ws, self.row.record_id, reason=self.reason.currentText())
-        return contact_history.void_time_entry(self.ws, self.row.record_id, reason=self.reason.currentText())
+            return contact_corrections.void_contact(self.ws, self.row.record_id, reason=self.reason.currentText())
+        return contact_corrections.void_time_entry(self.ws, self.row.record_id, reason=self.reason.currentText())
