@@ -29,6 +29,7 @@ from typing import Any
 from caredesk.app import AppContext
 from caredesk.cli import patient_add
 from caredesk.cli.common import EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
+from caredesk.cli.patient_fields import DEMOGRAPHIC_OPTIONS, patient_json
 from caredesk.domain.calendar import age_on, us_date
 from caredesk.domain.checks import one_of
 from caredesk.domain.patients import Enrollment, Patient, Phone, Program, RiskTier, Sex, Status
@@ -40,20 +41,7 @@ from caredesk.services.workspace import Workspace
 DATE = "DATE"
 PROGRAMS = ", ".join(p.value for p in Program)
 # Option -> the edit_patient field it sets (text options; dates and lists are handled apart).
-TEXT_OPTIONS = {
-    "new_mrn": "mrn",
-    "given": "given_name",
-    "family": "family_name",
-    "preferred": "preferred_name",
-    "sex": "sex",
-    "language": "language",
-    "address": "address",
-    "call_window": "call_window",
-    "pcp": "pcp",
-    "payer": "payer",
-    "risk": "risk_tier",
-    "status": "status",
-}
+TEXT_OPTIONS = {"new_mrn": "mrn", **DEMOGRAPHIC_OPTIONS, "status": "status"}
 
 
 def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argparse.ArgumentParser) -> None:
@@ -141,44 +129,6 @@ def _program(text: str) -> Program:
     return one_of("--program", text, Program)
 
 
-def _enrollment_json(e: Enrollment, today: date) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "program": e.program.value,
-        "start_date": e.start_date.isoformat(),
-        "end_date": e.end_date.isoformat() if e.end_date else None,
-        "active": e.active_on(today),
-        "status": patient_records.enrollment_status(e, today),  # upcoming, current or ended
-        "consent_date": e.consent_date.isoformat() if e.consent_date else None,
-        "consent_method": e.consent_method.value if e.consent_method else None,
-        "billing_practitioner": e.billing_practitioner,
-        "qmb": e.qmb,
-    }
-
-
-def _patient_json(p: Patient, enrollments: tuple[Enrollment, ...], today: date) -> dict[str, Any]:
-    return {
-        "id": p.id,
-        "mrn": p.mrn,
-        "given_name": p.given_name,
-        "family_name": p.family_name,
-        "preferred_name": p.preferred_name,
-        "birth_date": p.birth_date.isoformat(),
-        "age": age_on(p.birth_date, today),
-        "sex": p.sex.value,
-        "language": p.language,
-        "phones": [{"number": ph.number, "type": ph.kind} for ph in p.phones],
-        "address": p.address,
-        "call_window": p.call_window,
-        "pcp": p.pcp,
-        "payer": p.payer,
-        "risk_tier": p.risk_tier.value,
-        "status": p.status.value,
-        "died_on": p.died_on.isoformat() if p.died_on else None,
-        "enrollments": [_enrollment_json(e, today) for e in enrollments],
-    }
-
-
 def _print_text(p: Patient, enrollments: tuple[Enrollment, ...], today: date) -> None:
     status = p.status.value + (f" {us_date(p.died_on)}" if p.died_on else "")
     for label, value in (
@@ -241,7 +191,7 @@ def cmd_patient(args: argparse.Namespace, context: AppContext) -> int:
             chart = patient_lookup.open_chart(ws, patient.id)  # audited as a view
             if args.json:
                 json.dump(
-                    _patient_json(chart.patient, chart.enrollments, today), sys.stdout, ensure_ascii=False, indent=2
+                    patient_json(chart.patient, chart.enrollments, today), sys.stdout, ensure_ascii=False, indent=2
                 )
                 print()
             else:

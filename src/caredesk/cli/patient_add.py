@@ -27,6 +27,7 @@ from typing import Any
 
 from caredesk.app import AppContext
 from caredesk.cli.common import DATE, EXIT_USAGE, fail, open_workspace
+from caredesk.cli.patient_fields import DEMOGRAPHIC_OPTIONS, patient_json
 from caredesk.domain.calendar import us_date
 from caredesk.domain.checks import Refusals, parse_date
 from caredesk.domain.patients import Enrollment, Patient, Phone, Program, RiskTier, Sex
@@ -34,19 +35,7 @@ from caredesk.errors import ValidationError
 from caredesk.services import patients as patient_service
 
 # Option -> the Patient field it sets, for the text options given.
-PATIENT_OPTIONS = {
-    "mrn": "mrn",
-    "given": "given_name",
-    "family": "family_name",
-    "preferred": "preferred_name",
-    "sex": "sex",
-    "language": "language",
-    "address": "address",
-    "call_window": "call_window",
-    "pcp": "pcp",
-    "payer": "payer",
-    "risk": "risk_tier",
-}
+PATIENT_OPTIONS = {"mrn": "mrn", **DEMOGRAPHIC_OPTIONS}
 PROGRAM_OPTIONS = ("start", "consent_date", "consent_method", "practitioner", "qmb")
 # The fields top to bottom as the app's Add patient form shows them; a date option ranks as its field.
 FORM_ORDER = (
@@ -175,9 +164,7 @@ def cmd_patient_add(args: argparse.Namespace, context: AppContext) -> int:
     finally:
         ws.lock()
     if args.json:
-        from caredesk.cli.patient import _patient_json  # imported here: cli.patient registers this command
-
-        json.dump(_patient_json(chart.patient, chart.enrollments, today), sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(patient_json(chart.patient, chart.enrollments, today), sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
     print(f"Added MRN {saved.mrn}: {saved.display_name}, born {us_date(saved.birth_date)}.")
