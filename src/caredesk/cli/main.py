@@ -22,6 +22,7 @@ from caredesk.cli import (
     clinical,
     contacts,
     coordination,
+    letters,
     observations,
     patient,
     plans,
@@ -42,7 +43,7 @@ from caredesk.errors import CareDeskError, StoreMissing, WrongSecret
 from caredesk.paths import resolve_data_dir
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a pipeline's killed writer
-GROUPS = (access, records, work, plans, observations, clinical, contacts, patient, coordination, assess)
+GROUPS = (access, records, work, plans, observations, clinical, contacts, patient, coordination, assess, letters)
 COMMANDS: dict[str, Command] = {name: cmd for group in GROUPS for name, cmd in group.COMMANDS.items()}
 
 
