@@ -11,7 +11,7 @@ from caredesk.clock import FixedClock
 from caredesk.domain.billing import BillingCode
 from caredesk.domain.careplan import CarePlanContent, GivenMethod
 from caredesk.domain.contacts import Activity, TimeEntry
-from caredesk.domain.coordination import Referral, Task, Transition
+from caredesk.domain.coordination import Task, Transition
 from caredesk.domain.patients import Sex
 from caredesk.domain.practice import PracticeProfile
 from caredesk.domain.workdays import BusinessCalendar
@@ -49,7 +49,6 @@ TimeEntry.contact_id
 Task.created_at
 Task.done_at
 Transition.meds_reconciled_on
-Referral.resource_id
 
 # SQLAlchemy: mapped columns (the table's schema), and the TypeDecorator's class
 # attributes and hooks, which SQLAlchemy reads and calls with (value, dialect).

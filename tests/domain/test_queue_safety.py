@@ -80,7 +80,7 @@ def test_social_needs_positive_without_referral_is_a_clinical_reason_until_a_ref
     assert (ReasonKind.CLINICAL, "Social needs positive - no referral yet") in reasons(
         facts(social_needs_positive=True)
     )
-    assert not any("Social needs" in t for _, t in reasons(facts(social_needs_positive=True, open_referral=True)))
+    assert not any("Social needs" in t for _, t in reasons(facts(social_needs_positive=True, needs_referred=True)))
 
 
 # --- The safety check record ---------------------------------------------------------------

@@ -156,7 +156,7 @@ def test_a_store_at_0002_keeps_its_screens_through_0003_scored_from_their_answer
     engine.dispose()
     ws = Access(folder, clock).unlock(PASSPHRASE)
     try:
-        assert migrate.current_revision(ws.store._engine) == migrate.HEAD == "0003"
+        assert migrate.current_revision(ws.store._engine) == migrate.HEAD
         kept = screens.history(ws, pid)
         assert [(a.instrument, a.score, a.band, a.complete) for a in kept] == [
             (Instrument.PHQ9, 27, "severe", True),

@@ -19,8 +19,9 @@ from caredesk.demo.clinic import Clinic
 from caredesk.demo.profile import Profile
 from caredesk.domain.appointments import Appointment
 from caredesk.domain.careplan import CarePlanDraft, CarePlanVersion
+from caredesk.domain.community import CommunityResource
 from caredesk.domain.contacts import Channel, Contact, TimeEntry
-from caredesk.domain.coordination import Assessment, CommunityResource, Referral, Task, Transition
+from caredesk.domain.coordination import Assessment, Task, Transition
 from caredesk.domain.medications import AdherenceCheck
 from caredesk.domain.observations import ObservationTarget
 from caredesk.domain.patients import (
@@ -37,6 +38,7 @@ from caredesk.domain.patients import (
     RiskTier,
     Status,
 )
+from caredesk.domain.referrals import Referral
 from caredesk.domain.safety import SafetyCheck
 
 __all__ = ["DemoPanel", "generate_panel"]
@@ -100,6 +102,7 @@ def generate_panel(*, patients: int = 170, seed: int = 1, years: int = 1, today:
         _build_later(later, prof, clinic, today, out)
     # Numbered so the safety checks can name their screens; from a stream of their own.
     out["assessments"] = [replace(a, id=i) for i, a in enumerate(out["assessments"], start=1)]
+    out["referrals"] = community.numbered(out["referrals"], out["assessments"])
     out["safety_checks"] = screens.safety_checks(random.Random(seed * 7_919 + 3), out["assessments"], tz, today)
     return DemoPanel(**{name: tuple(records) for name, records in out.items()})
 

@@ -1,4 +1,5 @@
-"""Tasks, transitions of care, assessments, community resources and referrals.
+"""Tasks, transitions of care and assessments (community resources and referrals: caredesk.domain.community
+and caredesk.domain.referrals).
 
 Instrument is defined with the instruments (caredesk.domain.assessments) and read from here too.
 """
@@ -119,43 +120,3 @@ class Assessment:
     @property
     def safety(self) -> bool:
         return self.result.safety
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CommunityResource:
-    name: str
-    category: str  # food, housing, transportation, utilities, safety ...
-    phone: str = ""
-    address: str = ""
-    id: int | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "name", checks.required_text("resource name", self.name))
-        object.__setattr__(self, "category", checks.required_text("resource category", self.category, max_len=40))
-
-
-class ReferralStatus(str, Enum):
-    PROPOSED = "proposed"
-    SENT = "sent"
-    ACCEPTED = "accepted"
-    COMPLETED = "completed"
-    DECLINED = "declined"
-    CLOSED = "closed"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Referral:
-    patient_id: int
-    resource_id: int
-    reason: str
-    opened_on: date
-    status: ReferralStatus = ReferralStatus.PROPOSED
-    closed_on: date | None = None
-    id: int | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "reason", checks.required_text("referral reason", self.reason))
-        object.__setattr__(self, "status", checks.one_of("referral status", self.status, ReferralStatus))
-        checks.order("opened date", self.opened_on, "closed date", self.closed_on)
-        if self.status in (ReferralStatus.COMPLETED, ReferralStatus.CLOSED) and self.closed_on is None:
-            raise ValidationError("closed date", "is required once a referral is completed or closed")

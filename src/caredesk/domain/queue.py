@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from enum import Enum
 
-from caredesk.domain import attempts, billing, transitions
+from caredesk.domain import attempts, billing, referrals, transitions
 from caredesk.domain.appointments import Appointment, AppointmentKind, AppointmentStatus, clock_time, reminder_day
 from caredesk.domain.calendar import Month, local_date
 from caredesk.domain.contacts import Contact, Outcome, StaffType
 from caredesk.domain.coordination import Assessment, Task, TaskStatus, Transition
 from caredesk.domain.patients import Enrollment, Program, RiskTier, Status
+from caredesk.domain.referrals import ReferralNews
 from caredesk.domain.safety import SafetyFlag
 from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
 
@@ -104,7 +105,8 @@ class PatientFacts:
     phq9: Assessment | None = None  # the latest complete one (incomplete screens make no reason)
     safety_flags: tuple[SafetyFlag, ...] = ()  # screens with a safety answer and no safety check yet
     social_needs_positive: bool = False  # latest complete screen positive in a domain other than safety
-    open_referral: bool = False
+    needs_referred: bool = False  # each of those domains has a referral (caredesk.domain.referrals.answers)
+    open_referrals: tuple[ReferralNews, ...] = ()
     last_bp: Reading | None = None
     last_a1c: Reading | None = None
     has_care_plan: bool = False
@@ -157,7 +159,7 @@ def entry_for(f: PatientFacts, as_of: date, tz: tzinfo, calendar: BusinessCalend
     minutes_reason, have, need = _minutes(f, as_of, month, calendar)
     reasons += minutes_reason
     reasons += _cadence(f, as_of)
-    reasons += _clinical(f)
+    reasons += _clinical(f, as_of)
     reasons += _consent(f, as_of)
     reasons += _care_plan(f, as_of)
     if _letter_pending(f, month, tz):
@@ -336,7 +338,7 @@ def _cadence(f: PatientFacts, as_of: date) -> list[Reason]:
     return [Reason(ReasonKind.CADENCE, f"No contact for {days} days", None, min(days - limit, 999))]
 
 
-def _clinical(f: PatientFacts) -> list[Reason]:
+def _clinical(f: PatientFacts, as_of: date) -> list[Reason]:
     out = []
     phq9 = f.phq9.score if f.phq9 is not None else None  # computed from the answers; None when incomplete
     if phq9 is not None and phq9 >= PHQ9_RESCREEN:
@@ -349,8 +351,12 @@ def _clinical(f: PatientFacts) -> list[Reason]:
     if f.last_a1c is not None and f.last_a1c.value >= A1C_HIGH:
         a = f.last_a1c
         out.append(Reason(ReasonKind.CLINICAL, f"A1c {a.value:g} on {_md(a.on)}", None, int(a.value * 10)))
-    if f.social_needs_positive and not f.open_referral:
+    if f.social_needs_positive and not f.needs_referred:
         out.append(Reason(ReasonKind.CLINICAL, "Social needs positive - no referral yet", None, 50))
+    for news in sorted(f.open_referrals, key=lambda n: (n.last_on, n.referral_id)):
+        if (days := referrals.quiet_days(news, as_of)) is not None:
+            text = f"{news.resource} referral {news.status.value} {_md(news.last_on)} - no news"
+            out.append(Reason(ReasonKind.CLINICAL, text, None, min(days, 99)))
     return out
 
 

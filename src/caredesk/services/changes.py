@@ -29,6 +29,7 @@ class Kind(str, Enum):
     TRANSITION = "transition"  # hospital stays and their TCM deadlines
     CARE_PLAN = "care plan"  # draft, versions, copies given
     ASSESSMENT = "assessment"
+    REFERRAL = "referral"  # referrals and their steps; the community-resource directory
     PRACTICE = "practice"  # the care manager and practice details (no patient)
 
 

@@ -313,9 +313,13 @@ class CommunityResourceRow(Base):
     __tablename__ = "community_resources"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    category: Mapped[str] = mapped_column(String(40))
+    needs_json: Mapped[str] = mapped_column(Text, server_default="[]")  # a JSON list of Need values
     phone: Mapped[str] = mapped_column(String(40), default="")
     address: Mapped[str] = mapped_column(Text, default="")
+    hours: Mapped[str] = mapped_column(Text, default="", server_default="")
+    eligibility: Mapped[str] = mapped_column(Text, default="", server_default="")
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
 
 class ReferralRow(Base):
@@ -323,10 +327,22 @@ class ReferralRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = _patient_fk()
     resource_id: Mapped[int] = mapped_column(ForeignKey("community_resources.id", ondelete="RESTRICT"))
-    reason: Mapped[str] = mapped_column(String(200))
+    need: Mapped[str] = mapped_column(String(20), server_default="other")
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id", ondelete="SET NULL"))
+    # The last step's status and the first and closing steps' dates, written with the steps:
+    # the queue filters on them in SQL.
     status: Mapped[str] = mapped_column(String(16))
     opened_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class ReferralStepRow(Base):
+    __tablename__ = "referral_steps"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class CarePlanDraftRow(Base):

@@ -18,10 +18,10 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from caredesk.domain.appointments import Appointment, AppointmentStatus
 from caredesk.domain.assessments import SAFETY_DOMAIN, Instrument
 from caredesk.domain.calendar import Month
+from caredesk.domain.community import Need
 from caredesk.domain.contacts import Contact, Outcome, StaffType
 from caredesk.domain.coordination import (
     Assessment,
-    ReferralStatus,
     Task,
     TaskKind,
     TaskStatus,
@@ -29,6 +29,7 @@ from caredesk.domain.coordination import (
 )
 from caredesk.domain.patients import Enrollment, ObservationKind, Program, RiskTier, Status
 from caredesk.domain.queue import PatientFacts, Reading
+from caredesk.domain.referrals import ReferralNews, ReferralStatus, unreferred
 from caredesk.domain.safety import SafetyFlag
 from caredesk.store import mapping as m
 from caredesk.store import models as t
@@ -40,8 +41,6 @@ APPOINTMENT_DAYS_AHEAD = 8
 R = TypeVar("R")
 # Narrows a query to the patients asked for: `scoped(Row.patient_id)`.
 Scope = Callable[[InstrumentedAttribute[int]], ColumnElement[bool]]
-
-OPEN_REFERRAL = (ReferralStatus.PROPOSED.value, ReferralStatus.SENT.value, ReferralStatus.ACCEPTED.value)
 
 
 def load(session: Session, as_of: date, patient_ids: list[int] | None = None) -> list[PatientFacts]:
@@ -134,13 +133,7 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
     phq9 = _latest_assessments(session, (Instrument.PHQ9,), as_of, asked)
     social = _latest_assessments(session, (Instrument.SOCIAL_NEEDS, Instrument.SOCIAL_NEEDS_YES_NO), as_of, asked)
     flags = _open_safety_flags(session, as_of, scoped)
-    referrals = set(
-        session.scalars(
-            select(t.ReferralRow.patient_id).where(
-                t.ReferralRow.status.in_(OPEN_REFERRAL), scoped(t.ReferralRow.patient_id)
-            )
-        )
-    )
+    referrals = _referrals(session, scoped)
     bp = _latest_bp(session, as_of, scoped)
     a1c = _latest_reading(session, ObservationKind.A1C, as_of, scoped)
     plans = _care_plans(session, scoped)
@@ -162,9 +155,9 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
             phq9=phq9.get(p.id),
             safety_flags=tuple(flags.get(p.id, ())),
             # Interpersonal safety is a safety flag of its own, not a "social needs" reason.
-            social_needs_positive=(s := social.get(p.id)) is not None
-            and any(d != SAFETY_DOMAIN for d in s.result.positive_domains),
-            open_referral=p.id in referrals,
+            social_needs_positive=bool(needs := _screen_needs(social.get(p.id))),
+            needs_referred=not _unreferred(social.get(p.id), needs, referrals.get(p.id, [])),
+            open_referrals=tuple(r for r in referrals.get(p.id, ()) if r.is_open),
             last_bp=bp.get(p.id),
             last_a1c=a1c.get(p.id),
             has_care_plan=p.id in plans,
@@ -263,3 +256,43 @@ def _care_plans(session: Session, scoped: Scope) -> dict[int, date | None]:
         review = json.loads(content).get("next_review")
         out[pid] = date.fromisoformat(review) if review else None
     return out
+
+
+def _referrals(session: Session, scoped: Scope) -> dict[int, list[ReferralNews]]:
+    """Each referral with its resource's name and the day of its last step."""
+    last_on = (
+        select(t.ReferralStepRow.referral_id, func.max(t.ReferralStepRow.on).label("on"))
+        .group_by(t.ReferralStepRow.referral_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            t.ReferralRow.id,
+            t.ReferralRow.patient_id,
+            t.ReferralRow.need,
+            t.CommunityResourceRow.name,
+            t.ReferralRow.status,
+            t.ReferralRow.opened_on,
+            last_on.c.on,
+            t.ReferralRow.assessment_id,
+        )
+        .join(t.CommunityResourceRow, t.CommunityResourceRow.id == t.ReferralRow.resource_id)
+        .join(last_on, last_on.c.referral_id == t.ReferralRow.id)
+        .where(scoped(t.ReferralRow.patient_id))
+        .order_by(t.ReferralRow.id)
+    )
+    out: dict[int, list[ReferralNews]] = defaultdict(list)
+    for rid, pid, need, name, status, opened, last, screen in rows:
+        out[pid].append(ReferralNews(rid, Need(need), name, ReferralStatus(status), opened, last, screen))
+    return out
+
+
+def _screen_needs(screen: Assessment | None) -> tuple[str, ...]:
+    """The latest screen's positive domains but safety (a safety flag of its own)."""
+    return () if screen is None else tuple(d for d in screen.result.positive_domains if d != SAFETY_DOMAIN)
+
+
+def _unreferred(screen: Assessment | None, needs: tuple[str, ...], made: list[ReferralNews]) -> tuple[str, ...]:
+    if screen is None or not needs:
+        return ()
+    return tuple(n.value for n in unreferred(needs, made, screen.taken_on, screen.id))

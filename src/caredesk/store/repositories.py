@@ -20,8 +20,6 @@ from caredesk.domain.careplan import CarePlanDraft, CarePlanVersion
 from caredesk.domain.contacts import Contact, Outcome, TimeEntry, Voided
 from caredesk.domain.coordination import (
     Assessment,
-    CommunityResource,
-    Referral,
     Task,
     Transition,
 )
@@ -467,8 +465,6 @@ REPO_TABLES = {
     "observations": (t.ObservationRow, Observation),
     "tasks": (t.TaskRow, Task),
     "transitions": (t.TransitionRow, Transition),
-    "resources": (t.CommunityResourceRow, CommunityResource),
-    "referrals": (t.ReferralRow, Referral),
     "adherence_checks": (t.AdherenceCheckRow, AdherenceCheck),
     "observation_targets": (t.ObservationTargetRow, ObservationTarget),
     "appointments": (t.AppointmentRow, Appointment),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from caredesk.domain.calendar import local_date
 from caredesk.errors import StoreBusy
-from caredesk.store import billing_facts, queue_facts
+from caredesk.store import billing_facts, community, queue_facts
 from caredesk.store import mapping as m
 from caredesk.store import models as t
 from caredesk.store import repositories as r
@@ -80,8 +80,8 @@ class UnitOfWork:
         self.observations = records["observations"]
         self.tasks = records["tasks"]
         self.transitions = records["transitions"]
-        self.resources = records["resources"]
-        self.referrals = records["referrals"]
+        self.resources = community.Resources(s)
+        self.referrals = community.Referrals(s)
         self.adherence_checks = records["adherence_checks"]
         self.observation_targets = records["observation_targets"]
         self.appointments = records["appointments"]
@@ -110,7 +110,7 @@ class UnitOfWork:
         assert self._session is not None
         s, tz = self._session, self.tz
         r.bulk_insert(s, t.PatientRow, [m.patient_values(p) for p in panel.patients])
-        r.bulk_insert(s, t.CommunityResourceRow, [m.values_of(x) for x in panel.resources])
+        r.bulk_insert(s, t.CommunityResourceRow, [community.resource_values(x) for x in panel.resources])
         r.bulk_insert(s, t.ContactRow, [dict(m.values_of(c), on=local_date(c.at, tz)) for c in panel.contacts])
         for name in (
             "enrollments",
@@ -121,7 +121,6 @@ class UnitOfWork:
             "observations",
             "tasks",
             "transitions",
-            "referrals",
             "adherence_checks",
             "appointments",
             "observation_targets",
@@ -129,6 +128,10 @@ class UnitOfWork:
             r.bulk_insert(s, r.REPO_TABLES[name][0], [m.values_of(x) for x in getattr(panel, name)])
         r.bulk_insert(s, t.TimeEntryRow, [m.values_of(x) for x in panel.time_entries])
         r.bulk_insert(s, t.AssessmentRow, [m.assessment_values(a) for a in panel.assessments])
+        # The demo numbers its referrals, so their steps can name them.
+        r.bulk_insert(s, t.ReferralRow, [community.referral_values(x) for x in panel.referrals])
+        steps = [community.step_values(x.id, step) for x in panel.referrals if x.id is not None for step in x.steps]
+        r.bulk_insert(s, t.ReferralStepRow, steps)
         r.bulk_insert(s, t.SafetyCheckRow, [m.safety_check_values(c) for c in panel.safety_checks])
         r.bulk_insert(s, t.CarePlanVersionRow, [m.version_values(v) for v in panel.care_plan_versions])
         r.bulk_insert(s, t.CarePlanDraftRow, [m.draft_values(d) for d in panel.care_plan_drafts])

@@ -1,0 +1,153 @@
+"""The community-resource directory: who helps with which social need (SPEC section 1.6, issue 10).
+
+A resource meets one or more needs: the core domains of the CMS Accountable Health
+Communities Health-Related Social Needs Screening Tool (housing, food, transportation,
+utilities, interpersonal safety; Billioux et al., NAM Perspectives 2017), whose values are the
+social-needs screen's domain names (caredesk.domain.assessments), plus "other" for help outside
+them (a senior center, a caregiver group). A resource that has been referred to is never
+deleted: it is marked inactive, and inactive resources are left out of suggestions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from caredesk.domain import checks
+from caredesk.domain.assessments import SAFETY_DOMAIN
+from caredesk.errors import ValidationError
+
+
+class Need(str, Enum):
+    """A social need a resource meets; the value is what the store holds (and, but for OTHER,
+    the social-needs screen's domain name)."""
+
+    HOUSING = "housing"
+    FOOD = "food"
+    TRANSPORTATION = "transportation"
+    UTILITIES = "utilities"
+    SAFETY = SAFETY_DOMAIN  # interpersonal safety
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        """The words a care manager reads: "interpersonal safety" for SAFETY."""
+        return "interpersonal safety" if self is Need.SAFETY else self.value
+
+
+_TYPED = {n.value: n for n in Need} | {n.label: n for n in Need} | {"interpersonal-safety": Need.SAFETY}
+NEED_CHOICES = ", ".join(n.label for n in Need)
+
+
+def need_of(field: str, value: object) -> Need:
+    """A Need from itself, its value or its label, whatever the case ("Food", "interpersonal
+    safety"). ValidationError naming `field` lists the needs otherwise."""
+    if isinstance(value, Need):
+        return value
+    if isinstance(value, str) and (found := _TYPED.get(" ".join(value.split()).casefold())) is not None:
+        return found
+    raise ValidationError(field, f"must be one of: {NEED_CHOICES}")
+
+
+def needs_of(field: str, values: str | Iterable[Need | str]) -> tuple[Need, ...]:
+    """At least one need, each once, in the directory's order (housing, food, transportation,
+    utilities, safety, other). Text is split on ';' ("food;transportation")."""
+    items = values.split(";") if isinstance(values, str) else list(values)
+    chosen = {need_of(field, v) for v in items if not (isinstance(v, str) and not v.strip())}
+    if not chosen:
+        raise ValidationError(field, f"at least one is required ({NEED_CHOICES})")
+    return tuple(n for n in Need if n in chosen)
+
+
+def _phone(value: object) -> str:
+    # The patient record's phone rule (7-15 digits; digits, spaces and ( ) + - . x); optional here.
+    text = value.strip() if isinstance(value, str) else ""
+    return checks.phone("phone", text) if text else ""
+
+
+def _active(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError("active", "must be yes or no")
+    return value
+
+
+# Each field's rule, by the name the forms, CLI options and CSV columns use.
+FIELD_RULES: dict[str, Callable[[Any], Any]] = {
+    "name": lambda v: checks.required_text("name", v),
+    "needs": lambda v: needs_of("needs", v),
+    "phone": _phone,
+    "address": lambda v: checks.optional_text("address", v, max_len=300),
+    "hours": lambda v: checks.optional_text("hours", v, max_len=200),
+    "eligibility": lambda v: checks.optional_text("eligibility", v, max_len=1000, multiline=True),
+    "notes": lambda v: checks.optional_text("notes", v, max_len=2000, multiline=True),
+    "active": _active,
+}
+
+
+def field_refusals(values: Mapping[str, Any]) -> list[ValidationError]:
+    """Every refusal among `values` (field name -> value), one per field, in FIELD_RULES'
+    order: a form or an import row can say all that is wrong at once."""
+    out = []
+    for name, rule in FIELD_RULES.items():
+        if name in values:
+            try:
+                rule(values[name])
+            except ValidationError as exc:
+                out.append(exc)
+    return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommunityResource:
+    """One entry of the directory. Field names are the words the forms, the CLI options and
+    the CSV columns use, and each refusal names one: ValidationError("name", "is required")."""
+
+    name: str
+    needs: tuple[Need, ...]
+    phone: str = ""
+    address: str = ""
+    hours: str = ""  # "Mon-Fri 9-5"
+    eligibility: str = ""  # "65 and older; county residents"
+    notes: str = ""
+    active: bool = True
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        for name, rule in FIELD_RULES.items():
+            object.__setattr__(self, name, rule(getattr(self, name)))
+
+    def meets(self, need: Need) -> bool:
+        return need in self.needs
+
+    @property
+    def needs_text(self) -> str:
+        """The needs as one line: "food; transportation"."""
+        return "; ".join(n.label for n in self.needs)
+
+
+def listing_key(name: str, phone: str) -> tuple[str, str]:
+    """What makes two listings one resource: the name without case or extra spaces, and the
+    phone's digits ("(555) 010-2000" and "555.010.2000" are one number)."""
+    return " ".join(name.split()).casefold(), "".join(ch for ch in phone if ch.isdigit())
+
+
+def search(
+    resources: Iterable[CommunityResource],
+    *,
+    need: Need | None = None,
+    text: str = "",
+    include_inactive: bool = False,
+) -> list[CommunityResource]:
+    """The resources meeting `need` (any when None) whose name holds `text` (without case; ""
+    matches all), active ones only unless `include_inactive`, by name."""
+    words = " ".join(text.split()).casefold()
+    found = [
+        r
+        for r in resources
+        if (include_inactive or r.active)
+        and (need is None or r.meets(need))
+        and words in " ".join(r.name.split()).casefold()
+    ]
+    return sorted(found, key=lambda r: (r.name.casefold(), r.id or 0))

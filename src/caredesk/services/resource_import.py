@@ -1,0 +1,172 @@
+"""Import community resources from a CSV file, all or nothing (SPEC sections 5 and 7, issue 10).
+
+The file: UTF-8 (with or without the byte-order mark a spreadsheet writes), a header row
+naming columns among name, needs, phone, address, hours, eligibility, notes (any case, any
+order; name and needs are required), then one resource per row. `needs` holds one or more
+of housing, food, transportation, utilities, interpersonal safety, other, separated by ';'.
+
+Every row is checked before anything is saved. When any row is refused nothing is saved,
+and the one error lists every bad row by its line in the file and its field:
+"resources.csv: nothing imported - row 4: phone: must have 7 to 15 digits; row 6: needs: ...".
+A row naming a resource already in the directory (same name and phone), or one earlier in
+the file, is refused too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from caredesk.domain import audit as events
+from caredesk.domain.community import CommunityResource, field_refusals, listing_key, needs_of
+from caredesk.errors import ValidationError
+from caredesk.services.changes import Changes, Kind, Saved
+from caredesk.services.community import ENTITY, twin_of
+from caredesk.services.workspace import Workspace
+
+COLUMNS = ("name", "needs", "phone", "address", "hours", "eligibility", "notes")
+REQUIRED = ("name", "needs")
+MAX_BYTES = 5_000_000  # a directory of a few thousand resources is far below this
+MAX_ROWS = 5_000
+SHOWN = 20  # bad rows listed in the message; the rest are counted
+
+
+@dataclass(frozen=True, slots=True)
+class RowRefusal:
+    """One bad row: `line` in the file (the header is line 1), the field and why."""
+
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.line}: {self.field}: {self.message}"
+
+
+class ImportRefused(ValidationError):
+    """Nothing was imported: `refusals` lists every bad row (its field is the file's name)."""
+
+    def __init__(self, source: str, refusals: list[RowRefusal]):
+        self.refusals = tuple(refusals)
+        listed = "; ".join(str(r) for r in refusals[:SHOWN])
+        more = f"; and {len(refusals) - SHOWN} more" if len(refusals) > SHOWN else ""
+        super().__init__(source, f"nothing imported - {listed}{more}")
+
+
+def import_resources(ws: Workspace, path: Path) -> Saved[list[CommunityResource]]:
+    """Read and import the CSV file at `path` (see the module doc). Returns the resources
+    saved, in file order. Raises ImportRefused (a ValidationError naming the file and every bad
+    row) or ValidationError naming the file (unreadable, not UTF-8, too big, bad header)."""
+    source = path.name
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ValidationError(source, f"is larger than {MAX_BYTES // 1_000_000} MB; is it the right file?")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ValidationError(source, "no such file") from None
+    except IsADirectoryError:
+        raise ValidationError(source, "is a folder, not a CSV file") from None
+    except OSError as exc:
+        raise ValidationError(source, f"cannot be read ({exc.strerror or 'input/output error'})") from None
+    return import_resources_data(ws, data, source=source)
+
+
+def import_resources_data(ws: Workspace, data: bytes, *, source: str = "CSV file") -> Saved[list[CommunityResource]]:
+    """The same from the file's bytes (`source` names it in messages). One unit of work: every
+    resource is saved and audited (record.created, by id), or none."""
+    with ws.uow() as uow:
+        resources = read_resources(data, uow.resources.all(), source=source)
+        saved = uow.resources.add_many(resources)
+        for r in saved:
+            uow.audit(events.RECORD_CREATED, ENTITY, r.id, "imported")
+        uow.commit()
+    return Saved(saved, Changes.of([], Kind.REFERRAL))
+
+
+def read_resources(
+    data: bytes, directory: Iterable[CommunityResource], *, source: str = "CSV file"
+) -> list[CommunityResource]:
+    """The file's resources, checked (no store involved). Raises ImportRefused or
+    ValidationError naming `source`."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(source, 'is not UTF-8 text (save it as "CSV UTF-8")') from None
+    rows = _rows(text, source)
+    header = next(rows, None)
+    if header is None:
+        raise ValidationError(source, "is empty: the first row names the columns")
+    columns = _columns(header[1], source)
+    existing = list(directory)
+    seen: dict[tuple[str, str], int] = {}
+    out: list[CommunityResource] = []
+    refusals: list[RowRefusal] = []
+    for line, values in rows:
+        if len(out) + len(refusals) >= MAX_ROWS:
+            raise ValidationError(source, f"has more than {MAX_ROWS} rows")
+        if len(values) > len(columns):
+            refusals.append(RowRefusal(line, "row", f"has {len(values)} values for {len(columns)} columns"))
+            continue
+        given = dict(zip(columns, values, strict=False))
+        cells = {c: given.get(c, "") for c in COLUMNS}  # missing trailing values are empty
+        problems = field_refusals(cells)
+        if problems:
+            refusals += [RowRefusal(line, p.field, p.message) for p in problems]
+            continue
+        resource = CommunityResource(
+            name=cells["name"],
+            needs=needs_of("needs", cells["needs"]),
+            phone=cells["phone"],
+            address=cells["address"],
+            hours=cells["hours"],
+            eligibility=cells["eligibility"],
+            notes=cells["notes"],
+        )
+        key = listing_key(resource.name, resource.phone)
+        twin = twin_of(existing, resource)
+        if twin is not None:
+            refusals.append(
+                RowRefusal(line, "name", f"is already in the directory with this phone (resource {twin.id})")
+            )
+        elif key in seen:
+            refusals.append(RowRefusal(line, "name", f"repeats row {seen[key]} (same name and phone)"))
+        else:
+            seen[key] = line
+            out.append(resource)
+    if refusals:
+        raise ImportRefused(source, refusals)
+    if not out:
+        raise ValidationError(source, "has no resources under its header row")
+    return out
+
+
+def _rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
+    """(line where the row starts, its values) for each row that is not blank."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    while True:
+        start = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ValidationError(source, f"row {start}: cannot be read as CSV ({exc})") from None
+        if any(v.strip() for v in values):
+            yield start, values
+
+
+def _columns(header: list[str], source: str) -> list[str]:
+    names = [" ".join(h.split()).casefold() for h in header]
+    unknown = [header[i].strip() or f"column {i + 1} (no name)" for i, n in enumerate(names) if n not in COLUMNS]
+    if unknown:
+        raise ValidationError(source, f"unknown columns: {', '.join(unknown)} (the columns are: {', '.join(COLUMNS)})")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValidationError(source, f"the column {', '.join(twice)} appears twice")
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise ValidationError(source, f"the header row has no {' or '.join(missing)} column (both are required)")
+    return names
