@@ -134,7 +134,7 @@ def test_missing_practice_phone_is_refused_naming_it(store, clock, tmp_path):
 def test_a_patient_without_an_address_is_refused_naming_the_field(store, clock, tmp_path):
     before = state(store, clock, "L0002")
     r = letter(store, "--mrn", "L0002", "--out", str(tmp_path / "x.pdf"), "--sent")
-    assert_clean_failure(r, 1, "address: the patient has no mailing address")
+    assert_clean_failure(r, 1, "address: is missing: the letter needs the patient's mailing address")
     assert not (tmp_path / "x.pdf").exists() and state(store, clock, "L0002") == before
 
 

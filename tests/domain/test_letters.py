@@ -112,7 +112,7 @@ def test_no_mailing_address_no_calls_or_a_deceased_patient_is_refused_naming_why
     assert err.value.field == "address" and "Record tab" in err.value.message
     with pytest.raises(ValidationError) as err:
         compose(patient(), PRACTICE, (), TODAY)
-    assert err.value.field == "calls"
+    assert err.value.field == "letter" and "no call has gone unanswered" in err.value.message
     with pytest.raises(ValidationError) as err:
         compose(patient(status=Status.DECEASED, died_on=date(2026, 11, 20)), PRACTICE, CALLS, TODAY)
     assert err.value.field == "status"

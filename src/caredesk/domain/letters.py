@@ -98,14 +98,15 @@ def compose(patient: Patient, profile: PracticeProfile, calls: Sequence[date], t
                 label, f"is needed for the letter: fill it in File > Practice details, or caredesk practice {option}"
             )
     if patient.status is Status.DECEASED:
-        raise ValidationError("status", "the patient is recorded as deceased: no letter is sent")
+        raise ValidationError("status", "is deceased: no letter is sent")
     if not patient.address:
         raise ValidationError(
             "address",
-            "the patient has no mailing address: fill it in the chart's Record tab, or caredesk patient edit --address",
+            "is missing: the letter needs the patient's mailing address; fill it in the chart's Record tab, "
+            "or caredesk patient edit --address",
         )
     if not calls:
-        raise ValidationError("calls", "there are no unanswered calls since the patient was last reached")
+        raise ValidationError("letter", "is not needed: no call has gone unanswered since the patient was last reached")
     practice = profile.practice_name
     phone = profile.practice_phone.replace(" ", "\u00a0")  # a number never breaks across lines
     call_back = f"Please call us at {phone}. Ask for {profile.care_manager_name}, your care manager."

@@ -156,9 +156,10 @@ def _story(letter: Letter, size: float) -> list[Flowable]:
     story: list[Flowable] = [NextPageTemplate("later"), para(letter.greeting), para(letter.opening)]
     story += [Paragraph(esc(d), bullet, bulletText="\u2022") for d in letter.call_dates]
     story.append(Spacer(1, size * 0.5))
-    story += [para(p) for p in letter.paragraphs]
     # The closing and signature never start a page alone: they go over with the last paragraph.
-    story[-1].keepWithNext = 1
+    last = ParagraphStyle("letter-last", parent=body, keepWithNext=1)
+    *first, final = letter.paragraphs
+    story += [para(p) for p in first] + [para(final, last)]
     signature = Paragraph("<br/>".join(esc(line) for line in letter.signature), body)
     story.append(KeepTogether([para(letter.closing), Spacer(1, size * 0.3), signature]))
     return story

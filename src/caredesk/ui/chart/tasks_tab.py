@@ -1,7 +1,7 @@
 """The chart's "Tasks & appointments" tab: the patient's tasks and the appointments arranged.
 
 Open tasks come first, soonest due, then the done and cancelled ones (Done / Reopen / Add /
-Edit / Cancel). Appointments: upcoming first, then past ones newest first; an appointment
+Edit / Cancel; an open letter task's Letter… saves the letter and marks it as sent). Appointments: upcoming first, then past ones newest first; an appointment
 whose day has passed asks "kept or missed?" until it is recorded. Each write goes through
 services.tasks or services.appointments and is published, so the queue re-ranks at once.
 """
@@ -22,12 +22,13 @@ from caredesk.domain.appointments import (
     parse_clock_time,
 )
 from caredesk.domain.calendar import local_date, us_date
-from caredesk.domain.coordination import Task, TaskStatus
+from caredesk.domain.coordination import Task, TaskKind, TaskStatus
 from caredesk.services import appointments as appointment_service
 from caredesk.services import stays as stay_service
 from caredesk.services import tasks as task_service
 from caredesk.services.changes import Kind, Saved
 from caredesk.services.workspace import Workspace
+from caredesk.ui.chart.letter_dialog import LetterDialog
 from caredesk.ui.chart.tab_parts import (
     DATE_HINT,
     ButtonRow,
@@ -186,6 +187,8 @@ class TasksTab(LazyTab):
         self.done_button = button("&Done", "Mark task done")
         self.reopen_button = button("Re&open", "Reopen task")
         self.cancel_task_button = button("Ca&ncel task", "Cancel task")
+        self.letter_button = button("L&etter…", "Letter to the patient for this task")
+        self.letter_button.clicked.connect(self.open_letter)
         self.add_task_button.clicked.connect(self.add_task)
         self.edit_task_button.clicked.connect(self.edit_task)
         self.done_button.clicked.connect(lambda: self._task_action(task_service.complete_task))
@@ -218,6 +221,7 @@ class TasksTab(LazyTab):
                 self.done_button,
                 self.reopen_button,
                 self.cancel_task_button,
+                self.letter_button,
             )
         )
         lay.addWidget(heading("Appointments", "section"))
@@ -270,6 +274,7 @@ class TasksTab(LazyTab):
         for b in (self.edit_task_button, self.done_button, self.cancel_task_button):
             b.setEnabled(open_)
         self.reopen_button.setEnabled(task is not None and not open_)
+        self.letter_button.setEnabled(open_ and task is not None and task.kind is TaskKind.LETTER)
         a = self.current_appointment()
         came = a is not None and self.ws is not None and local_date(a.at, self.ws.tz) <= self.ws.today()
         self.reschedule_button.setEnabled(a is not None and a.status is not AppointmentStatus.KEPT)
@@ -294,6 +299,16 @@ class TasksTab(LazyTab):
         if task is None or task.status is not TaskStatus.OPEN:
             return None
         return self._open(lambda ws, pid: TaskDialog(ws, pid, task, parent=self), self.task_table)
+
+    def open_letter(self) -> LetterDialog | None:
+        """The letter for the selected open letter task: save its PDF, mark it as sent."""
+        task = self.current_task()
+        if self.ws is None or self.patient_id is None or task is None or task.kind is not TaskKind.LETTER:
+            return None
+        dialog = LetterDialog(self.ws, self.patient_id, parent=self)
+        dialog.finished.connect(lambda _result: self.task_table.setFocus())
+        dialog.open()  # non-blocking, so a lock can close it
+        return dialog
 
     def schedule(self) -> AppointmentDialog | None:
         return self._open(lambda ws, pid: AppointmentDialog(ws, pid, parent=self), self.appointment_table)
