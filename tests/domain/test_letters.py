@@ -60,6 +60,10 @@ def test_the_letter_greets_by_preferred_name_lists_the_calls_oldest_first_and_gi
     assert letter.signature == ("Sam Rivera, RN", "Care manager, Demo Family Medicine")
 
 
+def test_one_call_is_one_day():
+    assert compose(patient(), PRACTICE, (date(2026, 11, 3),), TODAY).opening.endswith("on this day:")
+
+
 def test_without_a_preferred_name_the_given_name_and_without_hours_no_hours_sentence():
     letter = compose(
         patient(preferred_name=""), PracticeProfile(**(PRACTICE.as_dict() | {"office_hours": ""})), CALLS, TODAY

@@ -74,6 +74,7 @@ def test_save_the_letter_in_large_print_then_mark_it_sent_with_the_keyboard(tab,
     for control in dialog.findChildren(QAbstractButton):
         assert control.accessibleName(), control.text()
     assert dialog.save_button.isEnabled() and not dialog.message.isVisible()
+    assert dialog.calls.text() == "Unanswered calls it lists: 11/16/2026, 11/19/2026, 11/24/2026"
 
     qtbot.keyClick(dialog, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)  # &Large print
     qtbot.waitUntil(dialog.large_print.isChecked)

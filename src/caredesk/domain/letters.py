@@ -118,7 +118,8 @@ def compose(patient: Patient, profile: PracticeProfile, calls: Sequence[date], t
         dated=us_date(today),
         recipient=(f"{patient.given_name} {patient.family_name}", *mailing_lines("address", patient.address)),
         greeting=f"Dear {patient.preferred_name or patient.given_name},",
-        opening=f"We are your care team at {practice}. We tried to call you on these days:",
+        opening=f"We are your care team at {practice}. "
+        + ("We tried to call you on these days:" if len(set(calls)) > 1 else "We tried to call you on this day:"),
         call_dates=tuple(us_date(d) for d in sorted(calls)),
         paragraphs=(
             "We could not reach you. We would like to talk with you and see how you are doing.",

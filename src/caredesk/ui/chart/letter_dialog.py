@@ -41,6 +41,8 @@ class LetterDialog(QDialog):
         close = button("Close", "Close the letter")
         close.clicked.connect(self.reject)
         self.message = InlineMessage("Letter message")
+        self.calls = heading("", "muted")
+        self.calls.setAccessibleName("Calls the letter lists")
 
         row = QHBoxLayout()
         row.addWidget(self.large_print)
@@ -56,6 +58,7 @@ class LetterDialog(QDialog):
                 "hint",
             )
         )
+        lay.addWidget(self.calls)
         lay.addLayout(row)
         lay.addWidget(self.message)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
@@ -65,10 +68,13 @@ class LetterDialog(QDialog):
     def _check(self) -> None:
         """Say at once what the letter still needs (nothing is saved by asking)."""
         try:
-            letters.letter_for(self.ws, self.patient_id)
+            letter = letters.letter_for(self.ws, self.patient_id)
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
             self.save_button.setEnabled(False)
+            self.calls.hide()
+            return
+        self.calls.setText("Unanswered calls it lists: " + ", ".join(letter.call_dates))
 
     def _choose_file(self) -> None:
         name = letters.default_file_name(self.ws.today())  # by date, never by the patient's name
