@@ -64,7 +64,7 @@ def test_a_call_made_before_the_stay_was_entered_is_its_tcm_contact(workspace):
     assert (saved.value.contacted_on, saved.value.contact_channel) == (date(2026, 11, 23), Channel.VIDEO)
     (view,) = stay_service.stays(workspace, pid)
     assert view.status(view.contact) is DeadlineStatus.MET
-    assert _transition_audit(workspace, saved.value.id) == [f"TCM contact made (contact {contact_id}, logged earlier)"]
+    assert _transition_audit(workspace, saved.value.id) == [f"TCM contact made (contact {contact_id})"]
     assert before_discharge != contact_id
     # The queue: no TCM contact reason although the stay was entered after the call.
     assert _tcm_reasons(workspace, pid) == []
@@ -81,24 +81,50 @@ def test_a_letter_is_never_taken_as_the_contact(workspace):
     assert _tcm_reasons(workspace, pid) == ["Discharged 11/20 - TCM contact due today"]
 
 
-def test_a_call_after_the_window_is_not_taken_and_a_corrected_discharge_re_evaluates(workspace):
+def test_a_call_after_the_window_is_taken_as_met_late_and_a_corrected_discharge_re_evaluates(workspace):
+    """One rule whatever the order of entry (services.tcm_contact): the earliest reached call in
+    the 30-day period is the contact, "met late" after discharge + 2 business days, exactly as
+    when the same call is logged after the stay. The call was made, so the queue stops asking;
+    whether TCM bills is the bill's rule (CMS MLN908628)."""
     pid = _patient(workspace, "L3")
     contact_id = _call(workspace, pid, date(2026, 11, 20))  # Friday
     # Discharged Monday 11/16: the contact was due Wednesday 11/18, the call came after.
     saved = _stay(workspace, pid, date(2026, 11, 16))
-    assert saved.value.contacted_on is None
-    assert _tcm_reasons(workspace, pid) == ["Discharged 11/16 - TCM contact overdue since 11/18"]
+    assert (saved.value.contacted_on, saved.value.contact_channel) == (date(2026, 11, 20), Channel.PHONE)
+    (view,) = stay_service.stays(workspace, pid)
+    assert view.status(view.contact) is DeadlineStatus.MET_LATE
+    assert _tcm_reasons(workspace, pid) == []
 
     # The discharge was really Thursday 11/19: due Monday 11/23, so the Friday call was timely.
     fixed = stay_service.change_stay(workspace, saved.value.id, discharged_on=date(2026, 11, 19))
 
-    assert Kind.TRANSITION in fixed.changes.kinds
-    assert (fixed.value.contacted_on, fixed.value.contact_channel) == (date(2026, 11, 20), Channel.PHONE)
+    assert fixed.value.contacted_on == date(2026, 11, 20)
+    (view,) = stay_service.stays(workspace, pid)
+    assert view.status(view.contact) is DeadlineStatus.MET
     assert _transition_audit(workspace, saved.value.id) == [
+        f"TCM contact made (contact {contact_id})",
         "discharge date",
-        f"TCM contact made (contact {contact_id}, logged earlier)",
     ]
-    assert _tcm_reasons(workspace, pid) == []
+
+
+def test_the_same_late_call_logged_after_the_stay_is_the_same_contact(workspace):
+    """The order of entry changes nothing: the 11/20 call logged after the 11/16 stay."""
+    pid = _patient(workspace, "L4")
+    saved = _stay(workspace, pid, date(2026, 11, 16))
+    assert _tcm_reasons(workspace, pid) == ["Discharged 11/16 - TCM contact overdue since 11/18"]
+    _call(workspace, pid, date(2026, 11, 20))
+    (view,) = stay_service.stays(workspace, pid)
+    assert (view.stay.contacted_on, view.status(view.contact)) == (date(2026, 11, 20), DeadlineStatus.MET_LATE)
+    assert saved.value.id == view.stay.id and _tcm_reasons(workspace, pid) == []
+
+
+def test_a_call_before_the_discharge_or_after_the_30_day_period_is_never_the_contact(workspace):
+    pid = _patient(workspace, "L5")
+    _call(workspace, pid, date(2026, 10, 1))  # before the discharge
+    saved = _stay(workspace, pid, date(2026, 10, 2))
+    _call(workspace, pid, date(2026, 11, 1))  # day 31 of the period beginning 10/2
+    (view,) = stay_service.stays(workspace, pid)
+    assert view.stay.contacted_on is None and saved.value.contacted_on is None
 
 
 def test_two_timely_unanswered_attempts_before_the_stay_are_recorded_not_taken_as_the_contact(workspace):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
+from caredesk.domain.contacts import INTERACTIVE_CHANNELS, Contact, Outcome
 from caredesk.domain.coordination import Complexity, Transition
 from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
 
@@ -68,6 +69,19 @@ def in_contact_window(t: Transition, day: date, calendar: BusinessCalendar = US_
     """True when a contact on clinic date `day` is timely for the TCM interactive contact:
     from the discharge day through discharge + 2 business days (SPEC section 3, CMS MLN908628)."""
     return t.discharged_on <= day <= tcm_deadlines(t, calendar)[0].due
+
+
+def in_period(t: Transition, day: date) -> bool:
+    """True when clinic date `day` falls in the stay's TCM period: the 30 days beginning on the
+    discharge day (CMS MLN908628)."""
+    return 0 <= (day - t.discharged_on).days < TCM_PERIOD_DAYS
+
+
+def reaches_for_tcm(contact: Contact) -> bool:
+    """A contact that can be a stay's TCM interactive contact: it reached the patient (or
+    caregiver) by phone, video, portal or in person. A letter never is (SPEC section 3; CMS
+    MLN908628: "direct, telephone, or electronic communication")."""
+    return contact.outcome is Outcome.REACHED and contact.channel in INTERACTIVE_CHANNELS
 
 
 def timely_attempts(t: Transition, attempts: Iterable[date], calendar: BusinessCalendar = US_FEDERAL) -> list[date]:

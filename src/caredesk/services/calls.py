@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from caredesk.domain import attempts, billing, checks
 from caredesk.domain import audit as actions
 from caredesk.domain.calendar import Month, local_date, us_date
-from caredesk.domain.contacts import INTERACTIVE_CHANNELS, Activity, Channel, Contact, Outcome, StaffType, TimeEntry
+from caredesk.domain.contacts import Activity, Channel, Contact, Outcome, StaffType, TimeEntry
 from caredesk.domain.coordination import Task, TaskKind, TaskStatus
 from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.patients import Enrollment, Program, Status
-from caredesk.domain.transitions import TCM_PERIOD_DAYS
 from caredesk.domain.workdays import US_FEDERAL
 from caredesk.errors import NotFound, ValidationError
+from caredesk.services import tcm_contact
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.workspace import Workspace
 
@@ -110,7 +110,7 @@ def log_contact(
                 )
             )
             uow.audit(actions.RECORD_CREATED, "time entry", entry.id)
-        met = _mark_transition_contact(uow, patient_id, contact, day)
+        met = tcm_contact.settle(uow, patient_id, ws.tz)
         letter = _letter_task(uow, patient_id, contact, day, ws)
         uow.commit()
     return CallLogged(frozenset({patient_id}), contact, entry, letter, met)
@@ -178,21 +178,6 @@ def _program(enrollments: Iterable[Enrollment], day: date, given: Program | str 
     if main is None:
         raise ValidationError("program", f"the patient is not enrolled in a program on {us_date(day)}")
     return main
-
-
-def _mark_transition_contact(uow, patient_id: int, contact: Contact, day: date) -> bool:  # type: ignore[no-untyped-def]
-    """An interactive contact that reached the patient meets the TCM contact of discharges
-    still in their 30-day period, and records its channel. A letter never does (SPEC §3,
-    CMS MLN908628: "direct, telephone, or electronic communication")."""
-    if contact.outcome is not Outcome.REACHED or contact.channel not in INTERACTIVE_CHANNELS:
-        return False
-    met = False
-    for t in uow.transitions.for_patient(patient_id):
-        if t.contacted_on is None and 0 <= (day - t.discharged_on).days < TCM_PERIOD_DAYS:
-            uow.transitions.update(replace(t, contacted_on=day, contact_channel=contact.channel))
-            uow.audit(actions.RECORD_CHANGED, "transition", t.id, "TCM contact made")
-            met = True
-    return met
 
 
 def _letter_task(uow, patient_id: int, contact: Contact, day: date, ws: Workspace) -> Task | None:  # type: ignore[no-untyped-def]

@@ -28,9 +28,8 @@ from typing import Final
 
 from caredesk.domain import audit as actions
 from caredesk.domain import checks
-from caredesk.domain.calendar import local_date, us_date
+from caredesk.domain.calendar import local_date
 from caredesk.domain.contacts import (
-    INTERACTIVE_CHANNELS,
     Activity,
     Channel,
     Contact,
@@ -42,8 +41,10 @@ from caredesk.domain.contacts import (
 from caredesk.domain.corrections import audit_reason, change_line, reason_text
 from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.patients import Program
+from caredesk.domain.transitions import reaches_for_tcm
 from caredesk.errors import NotFound, ValidationError
-from caredesk.services.calls import _mark_transition_contact, _program
+from caredesk.services import tcm_contact
+from caredesk.services.calls import _program
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.workspace import Workspace
 from caredesk.store.uow import UnitOfWork
@@ -180,11 +181,12 @@ def correct_contact(
             entry = uow.time_entries.add(added)
             uow.audit(actions.RECORD_CREATED, "time entry", entry.id, f"with contact {contact_id}, by correction")
             kinds.add(Kind.TIME)
-        same_tcm_contact = _met_tcm(old) and _met_tcm(new) and (target, day) == (old.patient_id, old_day)
-        if _met_tcm(old) and not same_tcm_contact and _unmark_tcm(uow, old.patient_id, old_day, contact_id, ws.tz):
-            kinds.add(Kind.TRANSITION)
-        if _met_tcm(new) and not same_tcm_contact and _mark_transition_contact(uow, target, saved, day):
-            kinds.add(Kind.TRANSITION)
+        if reaches_for_tcm(old) or reaches_for_tcm(new):
+            gone = (contact_id, old_day) if reaches_for_tcm(old) else None
+            if tcm_contact.settle(uow, old.patient_id, ws.tz, gone=gone):
+                kinds.add(Kind.TRANSITION)
+            if target != old.patient_id and tcm_contact.settle(uow, target, ws.tz):
+                kinds.add(Kind.TRANSITION)
         uow.commit()
     return Saved(saved, Changes.of({old.patient_id, target}, *kinds))
 
@@ -264,7 +266,8 @@ def void_contact(ws: Workspace, contact_id: int, *, reason: str) -> Saved[Voided
         contact = voided.record
         assert isinstance(contact, Contact)
         uow.audit(actions.RECORD_VOIDED, "contact", contact_id, audit_reason(why))
-        if _met_tcm(contact) and _unmark_tcm(uow, contact.patient_id, local_date(contact.at, ws.tz), contact_id, ws.tz):
+        gone = (contact_id, local_date(contact.at, ws.tz))
+        if reaches_for_tcm(contact) and tcm_contact.settle(uow, contact.patient_id, ws.tz, gone=gone):
             kinds.add(Kind.TRANSITION)
         uow.commit()
     return Saved(voided, Changes.of([contact.patient_id], *kinds))
@@ -347,31 +350,3 @@ def _contact_line(old: Contact, new: Contact, tz: tzinfo) -> str:
     )
     parts = [p for p in (line, "note changed" if new.note != old.note else "") if p]
     return "; ".join(parts) or "minutes only"
-
-
-# -- TCM: which contact met a discharge's contact deadline -------------------------------------
-
-
-def _met_tcm(c: Contact) -> bool:
-    """A contact that can meet the TCM interactive-contact deadline (SPEC section 3)."""
-    return c.outcome is Outcome.REACHED and c.channel in INTERACTIVE_CHANNELS
-
-
-def _unmark_tcm(uow: UnitOfWork, patient_id: int, day: date, contact_id: int, tz: tzinfo) -> bool:
-    """Discharges whose contact deadline was met on `day` by the contact now gone or changed:
-    met again by the earliest remaining reached interactive contact on or after the discharge,
-    or open again. True when a transition changed."""
-    remaining = sorted((local_date(c.at, tz), c.channel) for c in uow.contacts.for_patient(patient_id) if _met_tcm(c))
-    changed = False
-    for t in uow.transitions.for_patient(patient_id):
-        if t.contacted_on != day:
-            continue
-        after = [(d, ch) for d, ch in remaining if d >= t.discharged_on]
-        met_on, channel = after[0] if after else (None, None)
-        if met_on == t.contacted_on:
-            continue
-        uow.transitions.update(replace(t, contacted_on=met_on, contact_channel=channel))
-        what = "TCM contact un-marked" if met_on is None else f"TCM contact date {us_date(day)} -> {us_date(met_on)}"
-        uow.audit(actions.RECORD_CHANGED, "transition", t.id, f"{what} (contact {contact_id} corrected or voided)")
-        changed = True
-    return changed

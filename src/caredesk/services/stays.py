@@ -18,7 +18,7 @@ from caredesk.domain import checks
 from caredesk.domain.appointments import Appointment
 from caredesk.domain.attempts import UNANSWERED
 from caredesk.domain.calendar import local_date, us_date
-from caredesk.domain.contacts import INTERACTIVE_CHANNELS, Channel, Outcome
+from caredesk.domain.contacts import INTERACTIVE_CHANNELS, Channel
 from caredesk.domain.coordination import Complexity, Transition
 from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.patients import Patient
@@ -26,11 +26,11 @@ from caredesk.domain.transitions import (
     TCM_PERIOD_DAYS,
     Deadline,
     DeadlineStatus,
-    in_contact_window,
     stay_deadlines,
     timely_attempts,
 )
 from caredesk.errors import NotFound, ValidationError
+from caredesk.services import tcm_contact
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.missing import not_found
 from caredesk.services.workspace import Workspace
@@ -110,7 +110,7 @@ def add_stay(
         _refuse_overlap(uow, stay)
         saved = uow.transitions.add(stay)
         uow.audit(actions.RECORD_CREATED, "transition", saved.id)
-        saved = _take_earlier_contact(uow, saved, ws)
+        saved = _with_logged_contact(uow, saved, ws)
         uow.commit()
     return Saved(saved, Changes.of([patient_id], Kind.TRANSITION))
 
@@ -162,7 +162,7 @@ def change_stay(
         saved = uow.transitions.update(changed)
         uow.audit(actions.RECORD_CHANGED, "transition", stay_id, "; ".join(fields))
         if changed.discharged_on != stay.discharged_on:
-            saved = _take_earlier_contact(uow, saved, ws)
+            saved = _with_logged_contact(uow, saved, ws)
         uow.commit()
     return Saved(saved, Changes.of([stay.patient_id], Kind.TRANSITION))
 
@@ -291,28 +291,14 @@ def _refuse_overlap(uow: UnitOfWork, stay: Transition) -> None:
             )
 
 
-def _take_earlier_contact(uow: UnitOfWork, stay: Transition, ws: Workspace) -> Transition:
-    """A stay entered (or its discharge corrected) after the call: the earliest reached
-    interactive contact already logged within the contact window becomes its TCM contact,
-    as services.calls marks a call logged after the stay (SPEC section 3; a letter never
-    counts, CMS MLN908628). Unanswered attempts need nothing here: `stays` reads them from
-    the contacts whenever they were logged."""
-    if stay.contacted_on is not None:
+def _with_logged_contact(uow: UnitOfWork, stay: Transition, ws: Workspace) -> Transition:
+    """The stay after a call logged before it was entered (or before its discharge was
+    corrected) is taken as its TCM contact (services.tcm_contact). Unanswered attempts need
+    nothing here: `stays` reads them from the contacts whenever they were logged."""
+    if not tcm_contact.settle(uow, stay.patient_id, ws.tz):
         return stay
-    reached = sorted(
-        (day, c.id or 0, c.channel)
-        for c in uow.contacts.for_patient(stay.patient_id)
-        if c.outcome is Outcome.REACHED
-        and c.channel in INTERACTIVE_CHANNELS
-        and in_contact_window(stay, day := local_date(c.at, ws.tz))
-    )
-    if not reached:
-        return stay
-    day, contact_id, channel = reached[0]
-    saved = uow.transitions.update(replace(stay, contacted_on=day, contact_channel=channel))
-    uow.audit(actions.RECORD_CHANGED, "transition", stay.id, f"TCM contact made (contact {contact_id}, logged earlier)")
-    assert isinstance(saved, Transition)
-    return saved
+    assert stay.id is not None
+    return _get(uow, stay.id)
 
 
 def _get(uow: UnitOfWork, stay_id: int) -> Transition:
