@@ -95,7 +95,7 @@ def log_contact(
         uow.audit(actions.RECORD_CREATED, "contact", contact.id)
         entry = None
         if minutes > 0:
-            chosen = _program(uow.enrollments.for_patient(patient_id), day, program)
+            chosen = program_for_minutes(uow.enrollments.for_patient(patient_id), day, program)
             entry = uow.time_entries.add(
                 TimeEntry(
                     patient_id=patient_id,
@@ -138,7 +138,7 @@ def log_time(
         if patient is None:
             raise NotFound("patient")
         check_within_life("date", day, patient)
-        chosen = _program(uow.enrollments.for_patient(patient_id), day, program)
+        chosen = program_for_minutes(uow.enrollments.for_patient(patient_id), day, program)
         entry = uow.time_entries.add(
             TimeEntry(
                 patient_id=patient_id,
@@ -155,7 +155,7 @@ def log_time(
     return Saved(entry, Changes.of([patient_id], Kind.TIME))
 
 
-def _program(enrollments: Iterable[Enrollment], day: date, given: Program | str | None) -> Program:
+def program_for_minutes(enrollments: Iterable[Enrollment], day: date, given: Program | str | None) -> Program:
     """The program the minutes count for: the one given, which the patient must be enrolled in
     on that day (minutes for a program they are not in would bill nothing and skew the month),
     else the patient's main program among those running on that day."""

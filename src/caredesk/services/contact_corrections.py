@@ -8,7 +8,7 @@ Rules (each write is one unit of work: a refused field stores nothing):
   a contact voids its minutes with it.
 - Moving a contact to another patient moves its minutes too; minutes that belong to a
   contact move only with it. A corrected program must be one the patient is enrolled in
-  on the (corrected) date (services.calls._program). Dates are never in the future, nor
+  on the (corrected) date (services.calls.program_for_minutes). Dates are never in the future, nor
   after the patient's date of death.
 - TCM: a reached interactive contact that met a discharge's contact deadline and is then
   voided, moved, re-dated or corrected to another outcome un-marks that deadline, unless
@@ -44,7 +44,7 @@ from caredesk.domain.patients import Program
 from caredesk.domain.transitions import reaches_for_tcm
 from caredesk.errors import NotFound, ValidationError
 from caredesk.services import tcm_contact
-from caredesk.services.calls import _program
+from caredesk.services.calls import program_for_minutes
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.workspace import Workspace
 from caredesk.store.uow import UnitOfWork
@@ -98,7 +98,7 @@ def correct_time_entry(
         _check_patient(uow, target, day)
         chosen = old.program if program is None else checks.one_of("program", program, Program)
         if program is not None or day != old.on or target != old.patient_id:
-            chosen = _program(uow.enrollments.for_patient(target), day, chosen)
+            chosen = program_for_minutes(uow.enrollments.for_patient(target), day, chosen)
         new = replace(
             old,
             patient_id=target,
@@ -219,7 +219,7 @@ def _contact_minutes(
             minutes=minutes,
             activity=Activity.CALL,
             staff_type=StaffType.CLINICAL_STAFF,
-            program=_program(enrollments, day, program),
+            program=program_for_minutes(enrollments, day, program),
             contact_id=old.id,
         )
         return [], added
@@ -230,7 +230,7 @@ def _contact_minutes(
             raise ValidationError("date", "cannot be in the future")
         chosen = e.program if program is None else checks.one_of("program", program, Program)
         if program is not None or shift or new.patient_id != e.patient_id:
-            chosen = _program(enrollments, e_day, chosen)
+            chosen = program_for_minutes(enrollments, e_day, chosen)
         after = replace(
             e,
             patient_id=new.patient_id,
