@@ -8,6 +8,7 @@ and reaches the crash dialog. Messages never contain patient data.
       NotFound          a record that vanished (deleted, or another window changed it)
       StoreError        the store cannot be opened, created or read
         StoreMissing, StoreExists, WrongSecret, TooManyAttempts, StoreLocked
+      Cancelled         the user stopped a long job (a backup)
 """
 
 
@@ -58,6 +59,10 @@ class TooManyAttempts(StoreError):
 
 class StoreLocked(StoreError):
     """Another CareDesk window already has this data folder open."""
+
+
+class Cancelled(CareDeskError):
+    """The user stopped a long job (a backup); nothing it would have written is left behind."""
 
 
 class StoreBusy(StoreError):

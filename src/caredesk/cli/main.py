@@ -19,6 +19,7 @@ from caredesk import app as composition
 from caredesk.cli import (
     access,
     assess,
+    backup,
     clinical,
     contacts,
     coordination,
@@ -43,7 +44,20 @@ from caredesk.errors import CareDeskError, StoreMissing, WrongSecret
 from caredesk.paths import resolve_data_dir
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a pipeline's killed writer
-GROUPS = (access, records, work, plans, observations, clinical, contacts, patient, coordination, assess, letters)
+GROUPS = (
+    access,
+    backup,
+    records,
+    work,
+    plans,
+    observations,
+    clinical,
+    contacts,
+    patient,
+    coordination,
+    assess,
+    letters,
+)
 COMMANDS: dict[str, Command] = {name: cmd for group in GROUPS for name, cmd in group.COMMANDS.items()}
 
 

@@ -43,6 +43,12 @@ def _connect(path: Path, key: bytes) -> sqlcipher.Connection:
     return conn
 
 
+def connect(path: Path, key: bytes) -> sqlcipher.Connection:
+    """One keyed, checked connection outside the engine's pool (the online backup reads through it).
+    Raises WrongSecret when the key does not open the file."""
+    return _connect(path, key)
+
+
 def open_engine(path: Path, key: bytes) -> Engine:
     """An engine whose every connection is keyed and checked. Raises WrongSecret early."""
     _connect(path, key).close()  # fail here, not at first use

@@ -63,3 +63,16 @@ def downgrade(engine: Engine, target: str) -> None:
 
 def needs_upgrade(engine: Engine) -> bool:
     return current_revision(engine) != HEAD
+
+
+# Completes "This store ..." / "This backup ...".
+NEWER = "was made by a newer version of CareDesk; install the newer version to open it."
+
+
+def is_known(revision: str) -> bool:
+    """Whether this CareDesk's migration scripts know `revision` (False: a newer CareDesk made it)."""
+    if revision == HEAD:
+        return True
+    from alembic.script import ScriptDirectory
+
+    return any(s.revision == revision for s in ScriptDirectory.from_config(_config()).walk_revisions())

@@ -21,6 +21,7 @@ from sqlalchemy.orm import sessionmaker
 from caredesk.domain import audit as actions
 from caredesk.errors import StoreError, StoreExists, StoreMissing, WrongSecret
 from caredesk.store import migrate, remembered
+from caredesk.store.backup import BackupFile, Cancel, Progress, write_backup
 from caredesk.store.engine import open_engine
 from caredesk.store.keys import KdfParams, KeyFile, calibrate, check_passphrase_rules, new_data_key, new_recovery_code
 from caredesk.store.uow import UnitOfWork
@@ -31,6 +32,8 @@ DAMAGED = (
     "Restore the data folder from a backup; CareDesk will not overwrite it."
 )
 KEY_NAME = "caredesk.key"
+# Where the verified backup made before a schema upgrade goes (inside the data folder).
+UPGRADE_BACKUPS = "backups"
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,15 @@ class OpenStore:
     def forget_key(self) -> None:
         remembered.forget(self.store_id)
 
+    def backup_to(
+        self, folder: Path, *, now: datetime, progress: Progress | None = None, cancel: Cancel | None = None
+    ) -> BackupFile:
+        """A verified one-file backup in `folder`, named by `now` (see caredesk.store.backup)."""
+        if self._engine is None or self._data_key is None:
+            raise StoreError("The store is locked.")
+        key_file = _key_file_bytes(self.folder)
+        return write_backup(self.folder.db, self._data_key, key_file, folder, now=now, progress=progress, cancel=cancel)
+
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
@@ -162,6 +174,10 @@ def _open(folder: DataFolder, key_file: KeyFile, data_key: bytes) -> OpenStore:
         raise StoreError("The key file does not belong to this database (or the database is damaged).") from None
     try:
         if migrate.needs_upgrade(engine):
+            revision = migrate.current_revision(engine)
+            if revision is not None and not migrate.is_known(revision):
+                raise StoreError(f"This store {migrate.NEWER}")
+            _backup_before_upgrade(folder, data_key)
             migrate.upgrade(engine)
         return OpenStore(folder, engine, key_file.store_id, data_key)
     except DatabaseError:
@@ -170,6 +186,37 @@ def _open(folder: DataFolder, key_file: KeyFile, data_key: bytes) -> OpenStore:
     except Exception:
         engine.dispose()
         raise
+
+
+def _key_file_bytes(folder: DataFolder) -> bytes:
+    try:
+        return folder.key.read_bytes()
+    except OSError as exc:
+        raise StoreError(f"The key file cannot be read ({exc.strerror}).") from None
+
+
+def _backup_before_upgrade(folder: DataFolder, data_key: bytes) -> None:
+    """A schema upgrade runs only after a verified backup (SPEC section 5): into backups/ in the
+    data folder, named by this computer's local time (the store's zone is not read yet)."""
+    try:
+        write_backup(
+            folder.db,
+            data_key,
+            _key_file_bytes(folder),
+            folder.path / UPGRADE_BACKUPS,
+            now=datetime.now().astimezone(),
+            create_folder=True,
+        )
+    except StoreError as exc:
+        raise StoreError(
+            f"This store needs an upgrade, and the verified backup made first failed: {exc} "
+            "Nothing was changed; free some space or fix the folder, then open it again."
+        ) from None
+
+
+def open_with_key(folder: DataFolder, data_key: bytes) -> OpenStore:
+    """Open the store with a data key already unwrapped (a restore checks it opens)."""
+    return _open(folder, _read_key_file(folder), data_key)
 
 
 def _read_key_file(folder: DataFolder) -> KeyFile:

@@ -1,0 +1,97 @@
+"""Backing up the store while it works, and restoring a backup (SPEC section 5).
+
+`make_backup(ws, folder)` writes one verified, encrypted file (format: caredesk.store.backup)
+and audits it. `restore_backup(folder, file, ...)` checks a backup with the passphrase or the
+recovery code before anything is replaced, keeps the replaced store, and audits the restore
+in the restored store. Both take a progress callback (fraction done, 0.0 to 1.0) where the
+work is long; a backup also takes `cancel`, a callable asked between steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from caredesk.clock import Clock
+from caredesk.domain import audit as actions
+from caredesk.domain.calendar import us_date
+from caredesk.errors import ValidationError
+from caredesk.services.access import Access
+from caredesk.services.workspace import Workspace
+from caredesk.store import restore as restoring
+from caredesk.store.backup import BackupFile, Cancel, Progress, describe_rows
+from caredesk.store.keys import KeyFile, check_passphrase_rules
+from caredesk.store.vault import DataFolder
+
+__all__ = ["BackupFile", "Restored", "make_backup", "restore_backup"]
+
+
+def make_backup(
+    ws: Workspace, folder: Path, *, progress: Progress | None = None, cancel: Cancel | None = None
+) -> BackupFile:
+    """A verified backup of the open store in `folder`, named by the clinic's date and time.
+
+    Raises StoreError with a clear message (an absent folder or unplugged drive, a full or
+    read-only drive, a copy that fails its checks) or Cancelled; no file is left then."""
+    made = ws.store.backup_to(folder, now=ws.clock.now().astimezone(ws.tz), progress=progress, cancel=cancel)
+    with ws.uow() as uow:
+        uow.audit(actions.BACKUP_MADE, detail=f"{made.path.name}; {describe_rows(made.rows)} verified")
+        uow.commit()
+    return made
+
+
+@dataclass(frozen=True)
+class Restored:
+    """A restore done: the rows restored per table, when the backup was made (clinic date), where
+    the replaced store was kept (None when the folder held none) and, after a restore with the
+    recovery code, the new recovery code to show once."""
+
+    rows: dict[str, int]
+    made_on: str
+    replaced: Path | None
+    new_recovery_code: str | None = None
+
+
+def restore_backup(
+    folder: DataFolder,
+    file: Path,
+    *,
+    clock: Clock,
+    passphrase: str | None = None,
+    recovery_code: str | None = None,
+    new_passphrase: str | None = None,
+) -> Restored:
+    """Restore `file` into `folder` with the passphrase the store had when the backup was made,
+    or with its recovery code and a new passphrase (then a new recovery code is issued, as
+    a recovery at unlock does). Raises WrongSecret, StoreLocked, StoreError, ValidationError;
+    the live store's files are unchanged then."""
+    if recovery_code is not None:
+        if new_passphrase is None:
+            raise ValidationError("new passphrase", "is needed with the recovery code")
+        check_passphrase_rules(new_passphrase)  # before anything is touched
+
+        def unwrap(key_file: KeyFile) -> bytes:
+            assert recovery_code is not None
+            return key_file.unwrap_with_recovery(recovery_code)
+    elif passphrase is not None:
+
+        def unwrap(key_file: KeyFile) -> bytes:
+            assert passphrase is not None
+            return key_file.unwrap_with_passphrase(passphrase)
+    else:
+        raise ValidationError("passphrase", "is needed to open the backup (or the recovery code)")
+    done = restoring.restore(folder, file, unwrap, now=clock.now())
+    ws = Workspace(done.store, clock)
+    try:
+        made_on = us_date(done.backup.manifest.created.astimezone(ws.tz).date())
+        with ws.uow() as uow:
+            uow.audit(actions.STORE_RESTORED, detail=f"from {file.name}, made {made_on}")
+            uow.commit()
+    finally:
+        ws.lock()
+    result = Restored(done.backup.manifest.rows, made_on, done.replaced)
+    if recovery_code is not None and new_passphrase is not None:
+        ws, code = Access(folder, clock).recover(recovery_code, new_passphrase)
+        ws.lock()
+        result = Restored(result.rows, made_on, result.replaced, code)
+    return result
