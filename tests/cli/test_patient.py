@@ -226,6 +226,11 @@ def test_deceased_with_a_date_calls_before_it_are_back_filled_and_none_after(sto
     assert r.returncode == 0, r.stderr
     assert show(store)["died_on"] == died.isoformat()
     assert f"Status:        deceased {_us(died)}" in cli(store, "patient", "show", "--mrn", "T0001").stdout
+    listed = cli(store, "patients")
+    (line,) = [x for x in listed.stdout.splitlines() if x.startswith("T0001 ")]
+    assert line.endswith(f"deceased {died.isoformat()}"), listed.stdout
+    (row,) = [r for r in json.loads(cli(store, "patients", "--json").stdout) if r["mrn"] == "T0001"]
+    assert (row["status"], row["died_on"]) == ("deceased", died.isoformat())
     before = (died - timedelta(days=1)).isoformat()
     r = cli(store, "log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes", "10", "--date", before)
     assert r.returncode == 0, r.stderr

@@ -1,5 +1,5 @@
 """The patient list shows a patient's status as text (not only a greyed row, a tooltip or a
-filter): recorded deceased in the Record tab's status form, the row reads "· Deceased" at once,
+filter): recorded deceased in the Record tab's status form, the row reads "· Deceased 11/02/2026" at once,
 and the queue no longer offers the patient. Real widgets on an init-made store (11/24/2026).
 """
 
@@ -35,7 +35,7 @@ def test_recorded_deceased_the_list_says_so_and_the_queue_drops_the_patient(unlo
     _type(qtbot, dialog.died_on, "11/02/2026")
     _save(qtbot, dialog)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    qtbot.waitUntil(lambda: _name_cell(unlocked, CANARY_FAMILY).endswith(" · Deceased"))
+    qtbot.waitUntil(lambda: _name_cell(unlocked, CANARY_FAMILY).endswith(" · Deceased 11/02/2026"))
     page = unlocked.view.page(PatientsPage)
     row = next(r for r in range(page.proxy.rowCount()) if page.proxy.index(r, NAME).data().startswith(CANARY_FAMILY))
     assert page.proxy.index(row, NAME).data(Qt.ItemDataRole.AccessibleDescriptionRole) == "Status: deceased"

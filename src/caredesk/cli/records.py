@@ -36,6 +36,7 @@ def cmd_patients(args: argparse.Namespace, context: AppContext) -> int:
                 "age": age_on(r.birth_date, today),
                 "phones": list(r.phones),
                 "status": r.status.value,
+                "died_on": r.died_on.isoformat() if r.died_on else None,
                 "risk_tier": r.risk_tier.value,
                 "programs": [p.value for p in r.programs],
                 "last_reached": r.last_reached.isoformat() if r.last_reached else None,
@@ -49,7 +50,7 @@ def cmd_patients(args: argparse.Namespace, context: AppContext) -> int:
         return 0
     header = (
         f"{'MRN':<10} {'Name':<32} {'Age':>3}  {'Risk':<6} {'Programs':<18} {'Last reached':<12} "
-        f"{'Last attempt':<12} {'Min':>4}"
+        f"{'Last attempt':<12} {'Min':>4}  Status"
     )
     print(header)
     print("-" * len(header))
@@ -57,9 +58,10 @@ def cmd_patients(args: argparse.Namespace, context: AppContext) -> int:
         programs = ", ".join(p.value for p in r.programs) or "-"
         reached = r.last_reached.isoformat() if r.last_reached else "-"
         attempt = r.last_attempt.isoformat() if r.last_attempt else "-"
+        status = r.status.value + (f" {r.died_on.isoformat()}" if r.died_on else "")
         print(
             f"{r.mrn:<10} {r.display_name[:32]:<32} {age_on(r.birth_date, today):>3}  {r.risk_tier.value:<6} "
-            f"{programs[:18]:<18} {reached:<12} {attempt:<12} {r.minutes_this_month:>4}"
+            f"{programs[:18]:<18} {reached:<12} {attempt:<12} {r.minutes_this_month:>4}  {status}"
         )
     print(f"{len(rows)} patients")
     return 0

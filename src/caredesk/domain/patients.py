@@ -309,6 +309,7 @@ class PatientSummary:
     minutes_this_month: int
     call_window: str = ""
     last_attempt: date | None = None  # the last contact of any outcome (voicemail, no answer ...)
+    died_on: date | None = None  # the date of death of a deceased patient
 
     @property
     def display_name(self) -> str:

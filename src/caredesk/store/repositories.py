@@ -142,6 +142,7 @@ class Patients:
                 t.PatientRow.status,
                 t.PatientRow.risk_tier,
                 t.PatientRow.call_window,
+                t.PatientRow.died_on,
             )
             .where(scoped(t.PatientRow.id))
             .order_by(t.PatientRow.family_name, t.PatientRow.given_name, t.PatientRow.id)
@@ -164,6 +165,7 @@ class Patients:
                     minutes_this_month=int(minutes.get(r.id) or 0),
                     call_window=r.call_window,
                     last_attempt=last.get(r.id, (None, None))[1],
+                    died_on=r.died_on,
                 )
             )
         return out

@@ -15,7 +15,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from caredesk.domain.calendar import age_on
+from caredesk.domain.calendar import age_on, us_date
 from caredesk.domain.patients import PatientSummary, RiskTier, Status
 from caredesk.domain.text import fold
 from caredesk.ui.common.tables import FilterProxy, RowsModel
@@ -48,11 +48,12 @@ def format_day(day: date | None) -> str:
 
 
 def name_text(r: PatientSummary) -> str:
-    """'Núñez, Zoë' for an active patient; 'Núñez, Zoë · Deceased' (or Paused, Disenrolled)
-    otherwise, so the status reads as text and not only as a greyed row or a tooltip."""
+    """'Núñez, Zoë' for an active patient; 'Núñez, Zoë · Deceased 11/02/2026' (or Paused,
+    Disenrolled) otherwise, so the status reads as text and not only as a greyed row or a tooltip."""
     if r.status is Status.ACTIVE:
         return r.display_name
-    return f"{r.display_name} · {r.status.value.capitalize()}"
+    died = f" {us_date(r.died_on)}" if r.status is Status.DECEASED and r.died_on is not None else ""
+    return f"{r.display_name} · {r.status.value.capitalize()}{died}"
 
 
 def digits(text: str) -> str:
