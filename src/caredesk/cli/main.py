@@ -21,6 +21,7 @@ from caredesk.cli import (
     assess,
     backup,
     clinical,
+    community,
     contacts,
     coordination,
     letters,
@@ -57,6 +58,7 @@ GROUPS = (
     coordination,
     assess,
     letters,
+    community,
 )
 COMMANDS: dict[str, Command] = {name: cmd for group in GROUPS for name, cmd in group.COMMANDS.items()}
 
