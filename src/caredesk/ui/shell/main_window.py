@@ -35,6 +35,7 @@ from caredesk.ui.shell.workspace_view import WorkspaceView
 if TYPE_CHECKING:
     from caredesk.ui.careplan.due_plans import DuePlansDialog
     from caredesk.ui.chart.patient_form import AddPatientDialog
+    from caredesk.ui.chart.resource_directory import ResourceDirectory
 
 log = logging.getLogger(__name__)
 D = TypeVar("D", bound=QDialog)
@@ -88,6 +89,9 @@ class MainWindow(QMainWindow):
         self.add_patient_action = QAction("&Add patient…", self, shortcut=QKeySequence(QKeySequence.StandardKey.New))
         self.add_patient_action.triggered.connect(self.add_patient)
         self.add_patient_action.setEnabled(False)
+        self.resources_action = QAction("&Community resources…", self, shortcut=QKeySequence("Ctrl+Shift+R"))
+        self.resources_action.triggered.connect(self.open_resources)
+        self.resources_action.setEnabled(False)
         self.practice_action = QAction("&Practice details…", self)
         self.practice_action.triggered.connect(self.open_practice_details)
         self.practice_action.setEnabled(False)
@@ -102,6 +106,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.lock_action)
         file_menu.addSeparator()
         file_menu.addAction(self.due_plans_action)
+        file_menu.addAction(self.resources_action)
         file_menu.addSeparator()
         file_menu.addAction(self.practice_action)
         file_menu.addAction(self.settings_action)
@@ -111,6 +116,7 @@ class MainWindow(QMainWindow):
             self.add_patient_action,
             self.lock_action,
             self.due_plans_action,
+            self.resources_action,
             self.settings_action,
             self.quit_action,
         ):
@@ -187,6 +193,7 @@ class MainWindow(QMainWindow):
         self.lock_action.setEnabled(True)
         self.due_plans_action.setEnabled(True)
         self.practice_action.setEnabled(True)
+        self.resources_action.setEnabled(True)
         self.add_patient_action.setEnabled(True)
         self.own_store_action.setVisible(is_demo)
         self.setWindowTitle(DEMO_TITLE if is_demo else TITLE)
@@ -263,6 +270,7 @@ class MainWindow(QMainWindow):
         self.due_plans_action.setEnabled(False)
         self.practice_action.setEnabled(False)
         self.add_patient_action.setEnabled(False)
+        self.resources_action.setEnabled(False)
         self.own_store_action.setVisible(False)
         self.stack.setCurrentWidget(self.unlock_panel)
         self.setWindowTitle(TITLE)
@@ -292,6 +300,14 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             return None
         return self._open_modal(PracticeDialog(self.workspace, self))
+
+    def open_resources(self) -> ResourceDirectory | None:
+        """File > Community resources (Ctrl+Shift+R): the directory referrals are made to."""
+        if self.workspace is None:
+            return None
+        from caredesk.ui.chart.resource_directory import ResourceDirectory
+
+        return self._open_modal(ResourceDirectory(self.workspace, self))
 
     def _open_modal(self, dialog: D) -> D:
         """Window-modal, deleted when closed; a lock rejects it like every child dialog."""
