@@ -22,7 +22,7 @@ from caredesk.domain.community import Need
 from caredesk.domain.referrals import NO_NEWS_DAYS, Referral, ReferralStep
 from caredesk.domain.referrals import Suggestion as NeedSuggestion
 from caredesk.services import referrals as referral_service
-from caredesk.services.changes import Kind
+from caredesk.services.changes import Changes, Kind
 from caredesk.services.referrals import ReferralView, Suggestions
 from caredesk.ui.chart.referral_dialogs import NextStepDialog, ReferDialog, need_title, need_words, step_choices
 from caredesk.ui.chart.tab_parts import ButtonRow, LazyTab, RecordTable, Row
@@ -114,6 +114,13 @@ class ReferralsTab(LazyTab):
         self.drop()
 
     # -- reading -----------------------------------------------------------------
+    def _changed(self, changes: Changes, source: object) -> None:
+        # The directory's own writes name no patient (a resource added): the counts of the
+        # suggestion line and the Refer form's list read it, so read again too.
+        if self.patient_id is not None and not changes.patients and changes.touches(Kind.REFERRAL):
+            changes = Changes.of([self.patient_id], Kind.REFERRAL)
+        super()._changed(changes, source)
+
     def load(self) -> None:
         assert self.ws is not None and self.patient_id is not None
         views = ordered(referral_service.referrals(self.ws, self.patient_id))
