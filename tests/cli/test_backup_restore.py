@@ -68,7 +68,7 @@ def _backup(folder: DataFolder, to: Path) -> tuple[Path, dict[str, int]]:
 
 def test_a_backup_to_an_absent_folder_says_so_in_one_line(live, tmp_path):
     folder, _ = live
-    r = run("backup", "--to", str(tmp_path / "E:"), "--data-dir", str(folder.path), env=pw_env())
+    r = run("backup", "--to", str(tmp_path / "E:"), "--data-dir", str(folder.path))  # no passphrase needed
     assert_clean_failure(r, 1, "is not there — is the drive plugged in?")
 
 

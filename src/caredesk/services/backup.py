@@ -19,11 +19,17 @@ from caredesk.errors import ValidationError
 from caredesk.services.access import Access
 from caredesk.services.workspace import Workspace
 from caredesk.store import restore as restoring
-from caredesk.store.backup import BackupFile, Cancel, Progress, describe_rows
+from caredesk.store.backup import BackupFile, Cancel, Progress, check_target, describe_rows
 from caredesk.store.keys import KeyFile, check_passphrase_rules
 from caredesk.store.vault import DataFolder
 
-__all__ = ["BackupFile", "Restored", "make_backup", "restore_backup"]
+__all__ = ["BackupFile", "Restored", "check_folder", "make_backup", "restore_backup"]
+
+
+def check_folder(folder: Path) -> None:
+    """Before asking for a passphrase: a clear StoreError when the backup folder is absent (an
+    unplugged drive: "the folder X is not there — is the drive plugged in?"), a file, or read-only."""
+    check_target(folder)
 
 
 def make_backup(
