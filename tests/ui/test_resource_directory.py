@@ -57,7 +57,7 @@ def test_the_directory_lists_resources_by_name_and_filters_by_name_and_need(dial
     dialog.search.setText("metro")
     assert [r[0] for r in cells(dialog.table)] == ["Metro Ride Line"]
     dialog.search.setText("river")
-    assert dialog.detail.text() == "12 Fictional Elm Street, Demoville\nEligibility: County residents"
+    assert dialog.detail.text() == "Address: 12 Fictional Elm Street, Demoville\nEligibility: County residents"
 
 
 def test_a_resource_added_with_the_keyboard_is_listed(dialog, qtbot, workspace):

@@ -121,7 +121,7 @@ class ResourceDirectory(QDialog):
         self.need.currentIndexChanged.connect(lambda _i: self._show())
         self.inactive.toggled.connect(lambda _on: self._show())
         width = self.fontMetrics().averageCharWidth()
-        self.resize(width * 110, self.fontMetrics().lineSpacing() * 32)
+        self.resize(width * 110, self.fontMetrics().lineSpacing() * 40)
         self.load()
         self.search.setFocus()
 
@@ -152,8 +152,8 @@ class ResourceDirectory(QDialog):
     def _selection_changed(self) -> None:
         r = self.current()
         self.edit_button.setEnabled(r is not None)
-        parts = [] if r is None else [r.address, r.eligibility and f"Eligibility: {r.eligibility}", r.notes]
-        self.detail.setText("\n".join(p for p in parts if p))
+        parts = [] if r is None else [("Address", r.address), ("Eligibility", r.eligibility), ("Notes", r.notes)]
+        self.detail.setText("\n".join(f"{label}: {text}" for label, text in parts if text))
         self.detail.setVisible(bool(self.detail.text()))
 
     def current(self) -> CommunityResource | None:
