@@ -140,7 +140,8 @@ def test_the_call_keeps_its_focus_order_and_the_tasks_come_last(unlocked, canary
         press(qtbot, Qt.Key.Key_Tab)
         seen.append(QApplication.focusWidget())
     # Discard draft is hidden without a draft: Save is followed by the tasks.
-    assert seen[:4] == [panel.time_button, panel.save_button, panel.tasks.list, panel.tasks.done_button]
+    buttons = [panel.screen_button, panel.time_button, panel.save_button]
+    assert seen == [*buttons, panel.tasks.list, panel.tasks.done_button]
     panel.note.setFocus()
     press(qtbot, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is panel.minutes  # the minutes still follow the note

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from caredesk.domain.calendar import age_on, us_date
 from caredesk.domain.patients import Chart, Observation, ObservationKind, Status
 from caredesk.services.workspace import Workspace
+from caredesk.ui.chart.safety_banner import SafetyBanner
 from caredesk.ui.chart.tabs import record_tabs
 from caredesk.ui.common import theme, trend_chart
 from caredesk.ui.common.chart_tab import ChartTab
@@ -149,6 +150,8 @@ class ChartView(QWidget):
         content = QWidget()
         cv = QVBoxLayout(content)
         cv.setContentsMargins(0, 0, 0, 0)
+        self.safety_banner = SafetyBanner()  # at the very top while a safety flag is open
+        cv.addWidget(self.safety_banner)
         cv.addWidget(self._build_header())
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Chart sections")
@@ -232,6 +235,10 @@ class ChartView(QWidget):
             else:
                 tab.clear()
         self.fill(chart, today)
+        if workspace is not None:
+            self.safety_banner.show_patient(workspace, chart.patient.id)
+        else:
+            self.safety_banner.clear()
         self.tabs.setCurrentIndex(0)
         self.pages.setCurrentIndex(1)
         trend_chart.preload()  # Vitals & labs' plotting library, in the background before that tab is shown
@@ -286,6 +293,7 @@ class ChartView(QWidget):
     def clear(self) -> None:
         """Empty every widget that showed patient data and return to the placeholder."""
         self.patient_id = None
+        self.safety_banner.clear()
         for tab in self.feature_tabs:
             tab.clear()  # the care plan saves a pending draft while the store is still open
         for label in (self.name, self.preferred, self.identity, self.phones, self.programs, self.consent, self.status):

@@ -22,6 +22,9 @@ def record_tabs() -> list[ChartTab]:
     from caredesk.ui.chart.vitals_tab import VitalsTab
 
     tabs.append(VitalsTab())
+    from caredesk.ui.chart.assessments_tab import AssessmentsTab
+
+    tabs.append(AssessmentsTab())
     from caredesk.ui.chart.contacts_tab import ContactsTab
 
     tabs.append(ContactsTab())

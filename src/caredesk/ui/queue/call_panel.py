@@ -7,12 +7,16 @@ minutes never land on the wrong chart and no call is dropped. A call put aside i
 draft in the store (services.call_drafts); opening the patient again brings it back.
 The timing (a Stop keeps the time so far: Start counts on) is call_clock's. The
 patient's open tasks sit at the panel's foot (call_tasks), closable during the call.
+Screen… (Alt+S) runs the guided interview for the call's patient; the screen is saved
+without minutes and its minutes go into the call's Minutes box (logged once, with the call),
+unless the box follows a running timer, which already counts them.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
@@ -21,6 +25,7 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from caredesk.domain.call_draft import CallDraft
 from caredesk.domain.contacts import Outcome
+from caredesk.domain.coordination import Assessment
 from caredesk.domain.patients import Chart, Program
 from caredesk.domain.timelog import CallTimer
 from caredesk.errors import CareDeskError, ValidationError
@@ -28,6 +33,7 @@ from caredesk.services import call_drafts
 from caredesk.services import patients as patient_records
 from caredesk.services.calls import CallLogged, log_contact
 from caredesk.services.workspace import Workspace
+from caredesk.ui.assess.interview_dialog import InterviewDialog, saved_text
 from caredesk.ui.common.forms import InlineMessage, KeyButton, button, heading, user_message
 from caredesk.ui.queue.call_clock import CallClock
 from caredesk.ui.queue.call_drafting import draft_time, fill_form, form_draft, same_call
@@ -58,6 +64,7 @@ class CallPanel(QWidget):
         self._minutes_edited = False
         self._setting_minutes = False
         self._kept: CallDraft | None = None  # the form as last kept or restored as a draft
+        self._seconds: Callable[[], float] = time.monotonic  # the screens' elapsed time
 
         self.pages = QStackedWidget()
         placeholder = heading(PLACEHOLDER, "muted")
@@ -102,8 +109,13 @@ class CallPanel(QWidget):
         self.time_button.setToolTip("Minutes that were not a call: care-plan work, coordination, a medication review")
         self.time_button.setAutoDefault(False)
         self.time_button.clicked.connect(self.log_other_time)
+        self.screen_button = button("&Screen…", "Screen the patient")
+        self.screen_button.setToolTip("PHQ-2/PHQ-9, GAD-7 or the social-needs screen, one item at a time (Alt+S)")
+        self.screen_button.setAutoDefault(False)
+        self.screen_button.clicked.connect(self.open_screening)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.screen_button)
         buttons.addWidget(self.time_button)
         buttons.addWidget(self.save_button)
         cv.addLayout(buttons)
@@ -129,7 +141,14 @@ class CallPanel(QWidget):
         """Header, timer, the form's own order, the buttons under it, then the open tasks."""
         for chain in (
             (self.header.chart_button, self.start_button, self.pause_button, self.stop_button, self.form.first()),
-            (self.form.last(), self.time_button, self.save_button, self.discard_draft_button, self.tasks.list),
+            (
+                self.form.last(),
+                self.screen_button,
+                self.time_button,
+                self.save_button,
+                self.discard_draft_button,
+                self.tasks.list,
+            ),
             (self.tasks.list, self.tasks.done_button),
         ):
             for a, b in itertools.pairwise(chain):
@@ -151,6 +170,24 @@ class CallPanel(QWidget):
             self,
             lambda entry: self.message.show_info(f"Logged {entry.minutes} min of {entry.activity.value}."),
         )
+
+    def open_screening(self) -> InterviewDialog | None:
+        """The guided interview for the call's patient (window-modal)."""
+        pid = self.patient_id
+        if self.workspace is None or pid is None:
+            return None
+        name = self.header.full_name
+        dialog = InterviewDialog(self.workspace, pid, name, for_call=True, seconds=self._seconds, parent=self)
+        dialog.screened.connect(self._screened)
+        dialog.open()
+        return dialog
+
+    def _screened(self, screen: Assessment, minutes: int) -> None:
+        if self.timer.running and not self._minutes_edited:
+            self.message.show_info(f"{saved_text(screen)} Its time is counted by the running call timer.")
+            return
+        self.set_minutes(self.minutes.value() + minutes, edited=True)
+        self.message.show_info(f"{saved_text(screen)} {minutes} min added to the call's minutes.")
 
     # -- patient ---------------------------------------------------------------
     @property
@@ -188,8 +225,9 @@ class CallPanel(QWidget):
         self.workspace = workspace
 
     def set_timer_clock(self, clock: Callable[[], float]) -> None:
-        """Tests inject a fake monotonic clock (only while no timer runs)."""
+        """Tests inject a fake monotonic clock (only while no timer runs); screens time with it too."""
         self.clock.set_monotonic(clock)
+        self._seconds = clock
 
     def _now(self) -> datetime:
         # The workspace clock, so a started_at agrees with the contact's time in tests too.

@@ -202,6 +202,42 @@ def shoot_care_plan(window: MainWindow, ws: Workspace, out: Path) -> list[Path]:
     return shots
 
 
+def shoot_assessments(window: MainWindow, ws: Workspace, out: Path) -> list[Path]:
+    """The guided interview on a PHQ-9's item 9 answered positive, then the chart with the safety
+    banner and the Assessments tab's trend, for the demo patient with the most PHQ-9 scores."""
+    from caredesk.domain.assessments import Instrument
+    from caredesk.services import assessments as screens
+    from caredesk.ui.assess.interview_dialog import InterviewDialog
+    from caredesk.ui.chart.assessments_tab import AssessmentsTab
+
+    def scored(pid: int) -> int:
+        return sum(a.score is not None for a in screens.history(ws, pid, Instrument.PHQ9))
+
+    best = max((s.id for s in patient_records.patient_list(ws)[:80]), key=scored)
+    patients = window.view.show_page(PatientsPage)
+    patients.select_patient(best)
+    wait_for(lambda: patients.chart.patient_id == best)
+    tab = patients.chart.tab(AssessmentsTab)
+    patients.chart.tabs.setCurrentWidget(tab)
+    settle(0.3)
+    tab.show_instrument(Instrument.PHQ9)
+    dialog = tab.new_screening()
+    assert isinstance(dialog, InterviewDialog)
+    wait_for(lambda: dialog.isVisible())
+    interview = dialog.interview
+    interview.begin(Instrument.PHQ9)
+    for value in (2, 2, 1, 2, 1, 1, 0, 1, 1):
+        interview.answer(value)
+    interview.back()  # item 9 shown again, "Several days" chosen: the protocol beside it
+    settle(0.3)
+    shots = [shoot_widget(dialog, out, "19-guided-interview-phq9-item9")]
+    dialog.save()
+    wait_for(lambda: patients.chart.safety_banner.isVisible())
+    settle(0.8)  # the trend draws once pyqtgraph is in
+    shots.append(shoot(window, out, "20-chart-safety-banner-assessments"))
+    return shots
+
+
 def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     shots: list[Path] = []
@@ -247,6 +283,7 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
         shots.append(shoot(window, out, "05-patients-chart"))
         shots += shoot_chart_tabs(window, patients, out)
         shots += shoot_care_plan(window, ws, out)
+        shots += shoot_assessments(window, ws, out)
         patients.select_patient(chosen)
         wait_for(lambda: patients.chart.patient_id == chosen)
 
