@@ -11,8 +11,9 @@ logged with it as assessment time (see ui/assess/interview_dialog).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QResizeEvent
+import re
+
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from caredesk.domain.assessments import OFFERED, Instrument, spec
@@ -32,11 +33,13 @@ HEADERS = ("Date", "Score", "Band", "Safety flag")
 
 
 def band_words(instrument: Instrument) -> str:
-    """'PHQ-9 bands: 0–4 minimal · 5–9 mild · ... (Kroenke K, ... 2001)'."""
+    """'PHQ-9 score bands: 0–4 minimal · 5–9 mild · ... (Kroenke 2001)'; the full source is the label's tooltip."""
     s = spec(instrument)
     cuts = " · ".join(f"{b.low}–{b.high} {b.label}" if b.low != b.high else f"{b.low} {b.label}" for b in s.bands)
     what = "positive domains" if s.domains else "score"
-    return f"{instrument.value} {what} bands: {cuts}. Source: {s.source.split(' (')[0]}."
+    year = re.search(r"\b(19|20)\d\d\b", s.source)
+    cite = f" ({s.source.split()[0].rstrip(',.')} {year.group(0)})" if year else ""
+    return f"{instrument.value} {what} bands: {cuts}{cite}"
 
 
 def screen_row(a: Assessment, checked: set[int]) -> Row:
@@ -84,6 +87,7 @@ class AssessmentsTab(LazyTab):
         self.table = RecordTable("Screens", HEADERS, 2)
         self.table.setMinimumHeight(self.fontMetrics().height() * 7)
         self.chart = TrendChart()
+        self.chart.installEventFilter(self)
         self.bands = info_label("Bands", "hint")
         body = QWidget()
         lay = QVBoxLayout(body)
@@ -179,20 +183,26 @@ class AssessmentsTab(LazyTab):
             latest_words=f"latest {latest.band}" if latest is not None else "",
         )
         self.bands.setText(band_words(chosen))
+        self.bands.setToolTip(s.source)
         self._fit_chart()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit_chart()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.chart and event.type() == QEvent.Type.Resize:
+            self._fit_chart()  # its words wrap onto more or fewer lines at the new width
+        return super().eventFilter(watched, event)
 
     def _fit_chart(self) -> None:
         """The chart's minimum plus the lines its words wrap onto: squeezed to its minimum it
         drew the words over its dates."""
-        width = self.chart.width() if self.chart.width() > 100 else self.width()
+        width = self.chart.width()
         fm = self.chart.fontMetrics()
         flags = int(Qt.TextFlag.TextWordWrap)
         words = fm.boundingRect(QRect(0, 0, width, 10_000), flags, self.chart.accessibleDescription()).height()
         self.chart.setMinimumHeight(self.chart.minimumSizeHint().height() + max(0, words - fm.height()))
+        # The page's minimum counts a wrapped label as one line: give each its lines at this
+        # width, or the scroll page was cut short and the chart's words ran over them.
+        for label in (self.message, self.bands):
+            label.setMinimumHeight(label.heightForWidth(width) if label.text() else 0)
 
     # -- a new screen -----------------------------------------------------------------------
     def new_screening(self) -> InterviewDialog | None:
@@ -212,3 +222,4 @@ class AssessmentsTab(LazyTab):
         self.table.select_id(screen.id)
         logged = f" {minutes} min logged as assessment time." if minutes else ""
         self.message.show_info(saved_text(screen) + logged)
+        self._fit_chart()
