@@ -153,7 +153,9 @@ def test_phq9_keyed_as_nine_3s_scores_27_severe_flags_the_queue_and_chart_until_
     form = visible_dialog(qtbot, window, SafetyCheckDialog)
     assert form.by.text() and form.day.text() == "11/24/2026" and form.time.text() == "10:30 AM"
     click(qtbot, form.save_button)
-    assert form.message.text().startswith("Actions say what was done")
+    assert form.message.text().startswith(
+        "What was done needs at least one box ticked: crisis line given (988), PCP told"
+    )
     type_into(qtbot, form.time, "11:45 AM")  # later than now (10:30)
     form.action_boxes[SafetyAction.CRISIS_LINE].setChecked(True)
     click(qtbot, form.save_button)

@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QVBoxLayout, QWidget
 
 from caredesk.domain.appointments import clock_time, parse_clock_time
 from caredesk.domain.calendar import us_date
 from caredesk.domain.safety import SafetyAction, SafetyFlag
+from caredesk.errors import ValidationError
 from caredesk.services import assessments as screens
 from caredesk.services.changes import Saved
 from caredesk.services.practice import signature
@@ -59,20 +60,19 @@ class SafetyCheckDialog(FormDialog):
         self.note.setTabChangesFocus(True)  # Tab leaves the note for Save
         self.note.setPlaceholderText("What was said and agreed (needed with 'other')")
         self.note.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
-        protocol = QLabel("Each step taken: 988 crisis line given, PCP told, emergency services called...")
-        protocol.setWordWrap(True)
-        self.form.addRow("", protocol)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)  # the flag's words whole
         self.add_rows(
             [
                 ("&Screen", self.flag_box, "screen"),
                 ("Checked &by", self.by, "checked by"),
                 ("&Date", self.day, "date"),
                 ("T&ime", self.time, "time"),
-                ("What was done", self.done_box, "actions"),
+                ("What was done\n(tick each)", self.done_box, "what was done"),
                 ("&Note", self.note, "note"),
             ]
         )
         self.fields["checked at"] = self.day  # the service names the whole moment
+        self.fields["actions"] = self.done_box
         (self.by if len(flags) == 1 else self.flag_box).setFocus()
 
     def chosen(self) -> list[SafetyAction]:
@@ -84,6 +84,9 @@ class SafetyCheckDialog(FormDialog):
         return datetime.combine(day, parse_clock_time("time", self.time.text()), tzinfo=self.ws.tz)
 
     def save(self) -> Saved[Any]:
+        if not self.chosen():  # said with the boxes' words (the service names the CLI's values)
+            labels = ", ".join(a.label for a in SafetyAction)
+            raise ValidationError("what was done", f"needs at least one box ticked: {labels}")
         return screens.record_safety_check(
             self.ws,
             int(self.flag_box.currentData()),
