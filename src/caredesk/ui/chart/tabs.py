@@ -34,4 +34,7 @@ def record_tabs() -> list[ChartTab]:
     from caredesk.ui.chart.stays_tab import StaysTab
 
     tabs.append(StaysTab())
+    from caredesk.ui.chart.referrals_tab import ReferralsTab
+
+    tabs.append(ReferralsTab())
     return tabs
