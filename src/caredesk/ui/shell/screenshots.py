@@ -238,6 +238,70 @@ def shoot_assessments(window: MainWindow, ws: Workspace, out: Path) -> list[Path
     return shots
 
 
+def shoot_referrals(window: MainWindow, ws: Workspace, out: Path) -> list[Path]:
+    """The Referrals tab of the demo patient whose referrals are in the most states (one quiet
+    for weeks, a suggestion waiting when there is one), the Refer form, and File > Community
+    resources."""
+    from datetime import timedelta
+
+    from caredesk.domain.assessments import Instrument
+    from caredesk.errors import CareDeskError
+    from caredesk.services import assessments as screens
+    from caredesk.services import community
+    from caredesk.services import referrals as referral_service
+    from caredesk.ui.chart.referral_dialogs import ReferDialog
+    from caredesk.ui.chart.referrals_tab import ReferralsTab
+    from caredesk.ui.common.hub import publish
+
+    def variety(pid: int) -> int:
+        states = {v.referral.status for v in referral_service.referrals(ws, pid)}
+        waiting = any(not s.referred for s in referral_service.suggestions(ws, pid).needs)
+        return 10 * len(states) + 5 * waiting
+
+    best = max((s.id for s in patient_records.patient_list(ws)[:120]), key=variety)
+    # Demo patients have one or two referrals: add a quiet one, a completed one and a declined one.
+    today = ws.today()
+    for need, ago, steps in (
+        ("transportation", 24, (("sent", "Booked through the rides line."),)),
+        ("utilities", 40, (("sent", "Faxed"), ("accepted", "Intake done"), ("completed", "Bill paid in full."))),
+        ("other", 9, (("declined", "Prefers her church's group."),)),
+    ):
+        found = [r.id for r in community.resources(ws, need=need) if r.id is not None]
+        try:
+            made = referral_service.refer(ws, best, found[0], need, on=today - timedelta(days=ago)).value
+            assert made.id is not None
+            for k, (status, note) in enumerate(steps, start=1):
+                referral_service.record_step(ws, made.id, status, on=today - timedelta(days=ago - 2 * k), note=note)
+        except (CareDeskError, IndexError):
+            continue  # no such resource, or already referred there: the demo's own referrals show
+    # A new screen with housing positive (the open food referral answers food): the suggestion line.
+    screen = screens.record_assessment(ws, best, Instrument.SOCIAL_NEEDS, (1, 1, 0, 0, 0, 1, 1, 1, 1), today)
+    publish(screen.changes)
+    patients = window.view.show_page(PatientsPage)
+    patients.select_patient(best)
+    wait_for(lambda: patients.chart.patient_id == best)
+    tab = patients.chart.tab(ReferralsTab)
+    patients.chart.tabs.setCurrentWidget(tab)
+    wait_for(lambda: tab.table.rowCount() > 0 or tab.none.isVisible())
+    cells = [tab.table.item(i, 1) for i in range(tab.table.rowCount())]  # the Status column
+    quiet = next((i for i, cell in enumerate(cells) if cell is not None and "no news" in cell.text()), 0)
+    tab.table.selectRow(quiet)
+    settle(0.3)
+    shots = [shoot(window, out, "21-chart-referrals")]
+    dialog = tab.refer()
+    assert isinstance(dialog, ReferDialog)
+    wait_for(dialog.isVisible)
+    shots.append(shoot_widget(dialog, out, "22-refer-dialog"))
+    dialog.reject()
+    resources = window.open_resources()
+    assert resources is not None
+    wait_for(resources.isVisible)
+    resources.inactive.setChecked(True)
+    shots.append(shoot_widget(resources, out, "23-community-resources"))
+    resources.reject()
+    return shots
+
+
 def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     shots: list[Path] = []
@@ -284,6 +348,7 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
         shots += shoot_chart_tabs(window, patients, out)
         shots += shoot_care_plan(window, ws, out)
         shots += shoot_assessments(window, ws, out)
+        shots += shoot_referrals(window, ws, out)
         patients.select_patient(chosen)
         wait_for(lambda: patients.chart.patient_id == chosen)
 
