@@ -221,7 +221,7 @@ def test_notes_never_name_the_patient(panel):
 def test_outcomes_are_mostly_reached_with_some_unanswered(panel):
     outcomes = Counter(c.outcome for c in panel.contacts)
     assert 0.55 <= outcomes[Outcome.REACHED] / len(panel.contacts) <= 0.75
-    assert all(outcomes[o] > 0 for o in Outcome)
+    assert all(outcomes[o] > 0 for o in Outcome if o is not Outcome.SENT)  # 'sent' is a letter's, not a call's
 
 
 def test_high_risk_patients_are_called_more_often_than_low_risk(panel):
