@@ -27,6 +27,7 @@ from caredesk.ui.month.page import MonthPage
 from caredesk.ui.queue.page import QueuePage
 from caredesk.ui.queue.table_model import QueueFilter
 from caredesk.ui.shell.launch import application, build_main_window
+from caredesk.ui.shell.letter_shots import shoot_letter
 from caredesk.ui.shell.main_window import MainWindow
 
 SIZE = (1280, 800)
@@ -349,6 +350,7 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
         shots += shoot_care_plan(window, ws, out)
         shots += shoot_assessments(window, ws, out)
         shots += shoot_referrals(window, ws, out)
+        shots += shoot_letter(ws, out)
         patients.select_patient(chosen)
         wait_for(lambda: patients.chart.patient_id == chosen)
 
