@@ -220,6 +220,25 @@ def test_an_incomplete_screen_makes_no_reason_but_a_safety_answer_in_it_does(wor
     assert _reasons(queue, pid)[0] == (ReasonKind.SAFETY, "PHQ-9 item 9 positive on 11/24 - safety check")
 
 
+def test_an_unfinished_phq9_and_a_positive_phq2_are_followed_up_from_the_store_at_once(workspace):
+    """domain.screen_followups: an unasked item 9 is named; a positive PHQ-2 waits for its PHQ-9
+    (Kroenke et al. 2003; SPEC section 3); both leave when a complete PHQ-9 is recorded."""
+    pid = _patient(workspace, "Q5")
+    queue = CallQueue(workspace)
+    queue.build()
+    half = service.record_assessment(workspace, pid, "PHQ-9", [3] * 8 + [None], TODAY)
+    queue.refresh(half.changes.patients)
+    assert (ReasonKind.CLINICAL, "PHQ-9 of 11/24 unfinished (8 of 9 answered) - item 9 not asked") in _reasons(
+        queue, pid
+    )
+    phq2 = service.record_assessment(workspace, pid, "PHQ-2", [3, 3], TODAY)
+    queue.refresh(phq2.changes.patients)
+    assert (ReasonKind.CLINICAL, "PHQ-2 6 on 11/24 positive - PHQ-9 not done") in _reasons(queue, pid)
+    done = service.record_assessment(workspace, pid, "PHQ-9", [3] * 8 + [0], TODAY)
+    queue.refresh(done.changes.patients)
+    assert not any("unfinished" in t or "PHQ-9 not done" in t for _, t in _reasons(queue, pid))
+
+
 def test_a_positive_social_needs_safety_domain_is_a_safety_flag_not_a_social_needs_reason(workspace):
     pid = _patient(workspace, "Q4")
     queue = CallQueue(workspace)

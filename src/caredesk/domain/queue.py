@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from enum import Enum
 
-from caredesk.domain import attempts, billing, referrals, transitions
+from caredesk.domain import attempts, billing, referrals, screen_followups, transitions
 from caredesk.domain.appointments import Appointment, AppointmentKind, AppointmentStatus, clock_time, reminder_day
 from caredesk.domain.calendar import Month, local_date
 from caredesk.domain.contacts import Contact, Outcome, StaffType
@@ -103,6 +103,8 @@ class PatientFacts:
     appointments: tuple[Appointment, ...] = ()  # scheduled ones, up to a week ahead
     transitions: tuple[Transition, ...] = ()
     phq9: Assessment | None = None  # the latest complete one (incomplete screens make no reason)
+    # PHQ-2/PHQ-9/GAD-7 screens of the last 14 days and the latest complete GAD-7 (domain.screen_followups)
+    screens: tuple[Assessment, ...] = ()
     safety_flags: tuple[SafetyFlag, ...] = ()  # screens with a safety answer and no safety check yet
     social_needs_positive: bool = False  # latest complete screen positive in a domain other than safety
     needs_referred: bool = False  # each of those domains has a referral (caredesk.domain.referrals.answers)
@@ -343,6 +345,9 @@ def _clinical(f: PatientFacts, as_of: date) -> list[Reason]:
     phq9 = f.phq9.score if f.phq9 is not None else None  # computed from the answers; None when incomplete
     if phq9 is not None and phq9 >= PHQ9_RESCREEN:
         out.append(Reason(ReasonKind.CLINICAL, f"PHQ-9 {phq9} - re-screen", None, phq9))
+    out += [
+        Reason(ReasonKind.CLINICAL, text, None, score) for text, score in screen_followups.reasons(f.screens, as_of)
+    ]
     bp = f.last_bp
     if bp is not None and bp.second is not None and (bp.value >= BP_HIGH[0] or bp.second >= BP_HIGH[1]):
         out.append(

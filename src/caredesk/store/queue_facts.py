@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Row, Select, and_, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from caredesk.domain import screen_followups
 from caredesk.domain.appointments import Appointment, AppointmentStatus
 from caredesk.domain.assessments import SAFETY_DOMAIN, Instrument
 from caredesk.domain.calendar import Month
@@ -131,6 +132,10 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
     )
     asked = ids if patient_ids is not None else None
     phq9 = _latest_assessments(session, (Instrument.PHQ9,), as_of, asked)
+    screens = _recent_screens(session, as_of, scoped)
+    for pid, gad7 in _latest_assessments(session, (Instrument.GAD7,), as_of, asked).items():
+        if gad7.taken_on < screen_followups.recent_since(as_of):
+            screens[pid].append(gad7)
     social = _latest_assessments(session, (Instrument.SOCIAL_NEEDS, Instrument.SOCIAL_NEEDS_YES_NO), as_of, asked)
     flags = _open_safety_flags(session, as_of, scoped)
     referrals = _referrals(session, scoped)
@@ -153,6 +158,7 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
             appointments=tuple(appointments.get(p.id, ())),
             transitions=tuple(transitions.get(p.id, ())),
             phq9=phq9.get(p.id),
+            screens=tuple(screens.get(p.id, ())),
             safety_flags=tuple(flags.get(p.id, ())),
             # Interpersonal safety is a safety flag of its own, not a "social needs" reason.
             social_needs_positive=bool(needs := _screen_needs(social.get(p.id))),
@@ -189,6 +195,23 @@ def _latest_assessments(
         stmt = stmt.where(t.AssessmentRow.patient_id.in_(ids))
     # Two screens on one day: the later row wins.
     return {r.patient_id: m.assessment_from_row(r) for r in session.scalars(stmt.order_by(t.AssessmentRow.id))}
+
+
+def _recent_screens(session: Session, as_of: date, scoped: Scope) -> dict[int, list[Assessment]]:
+    """PHQ-2, PHQ-9 and GAD-7 screens, complete or not, of the days whose follow-ups are still
+    open (domain.screen_followups.FOLLOW_UP_DAYS up to `as_of`)."""
+    names = [i.value for i in (Instrument.PHQ2, Instrument.PHQ9, Instrument.GAD7)]
+    rows = session.scalars(
+        select(t.AssessmentRow)
+        .where(t.AssessmentRow.instrument.in_(names))
+        .where(t.AssessmentRow.taken_on >= screen_followups.recent_since(as_of), t.AssessmentRow.taken_on <= as_of)
+        .where(scoped(t.AssessmentRow.patient_id))
+        .order_by(t.AssessmentRow.taken_on, t.AssessmentRow.id)
+    )
+    out: dict[int, list[Assessment]] = defaultdict(list)
+    for r in rows:
+        out[r.patient_id].append(m.assessment_from_row(r))
+    return out
 
 
 def _open_safety_flags(session: Session, as_of: date, scoped: Scope) -> dict[int, list[SafetyFlag]]:
