@@ -380,3 +380,14 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path, clock):
         code = proc.wait(timeout=300)
     assert "Traceback" not in err and "unexpected error" not in err
     assert code in (0, 141)
+
+
+def test_queue_limit_says_how_many_of_how_many(store):
+    added = run(
+        "patient", "add", "--mrn", "T0002", "--given", "Ada", "--family", "Quill", "--dob", "1951-02-03",
+        "--program", "CCM", "--consent-date", "2026-11-02", "--consent-method", "verbal",
+        "--data-dir", str(store.path), env=pw_env(),
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    text = run("queue", "--limit", "1", "--data-dir", str(store.path), env=pw_env()).stdout
+    assert text.startswith("Call queue for 2026-11-24: the first 1 of 2 patients"), text

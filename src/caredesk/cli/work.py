@@ -49,6 +49,7 @@ def cmd_queue(args: argparse.Namespace, context: AppContext) -> int:
         day = as_of or ws.today()
     finally:
         ws.lock()
+    total = len(rows)
     rows = rows[: args.limit] if args.limit else rows
     if args.json:
         out = [
@@ -72,7 +73,8 @@ def cmd_queue(args: argparse.Namespace, context: AppContext) -> int:
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
-    print(f"Call queue for {day.isoformat()}: {len(rows)} patient{'' if len(rows) == 1 else 's'}")
+    shown = f"the first {len(rows)} of " if len(rows) < total else ""
+    print(f"Call queue for {day.isoformat()}: {shown}{total} patient{'' if total == 1 else 's'}")
     for i, r in enumerate(rows, 1):
         minutes = f"{r.entry.minutes}/{r.entry.threshold} min" if r.entry.threshold else f"{r.entry.minutes} min"
         phone = r.patient.phones[0] if r.patient.phones else "no phone"
