@@ -138,6 +138,25 @@ def test_a_positive_food_item_suggests_the_food_resource_until_it_is_referred(st
     assert again["screen_id"] == 1 and again["needs"][0]["referrals"] == [1]
 
 
+def test_refer_names_only_a_social_needs_screen_of_the_patient_that_found_the_need(store):
+    # SPEC section 3, Assessments: a positive social-needs domain suggests the referral; a
+    # PHQ-9 (screen 1) never does, nor a social-needs screen negative for the need (screen 2).
+    ok(store, "resources", "add", "--name", "Food bank", "--needs", "food;housing")
+    ok(store, "assess", "--mrn", "T0001", "--instrument", "phq9", "--answers", "1,1,1,1,1,1,1,1,0")
+    ok(store, "assess", "--mrn", "T0001", "--instrument", "social", "--answers", "0,1,0,0,0,1,1,1,1")
+    refer = ("refer", "--mrn", "T0001", "--resource", "1", "--need")
+    phq9 = caredesk(store, *refer, "food", "--screen", "1")
+    assert_clean_failure(phq9, 1, "screen: screen 1 is a PHQ-9, not a social-needs screen")
+    housing = caredesk(store, *refer, "housing", "--screen", "2")
+    assert_clean_failure(
+        housing, 1, f"screen: screen 2 ({us_date(TODAY)}) did not find housing positive (it found: food)"
+    )
+    missing = caredesk(store, *refer, "food", "--screen", "9")
+    assert_clean_failure(missing, 1, "screen: screen 9 is not one of this patient's screens")
+    assert ok(store, "referrals", "--mrn", "T0001").splitlines() == ["0 referrals"]
+    assert "Referral 1 " in ok(store, *refer, "food", "--screen", "2")
+
+
 def test_usage_errors_are_one_line(store):
     assert_clean_failure(caredesk(store, "referrals"), 2, "referrals needs --mrn")
     bad_day = caredesk(store, "refer", "--mrn", "T0001", "--resource", "1", "--need", "food", "--on", "02/30/2026")

@@ -147,8 +147,26 @@ def test_a_referral_is_not_dated_before_the_screen_it_answers_nor_linked_to_anot
     screen = screens.record_assessment(workspace, pid, "social needs", FOOD, NOV3).value
     with pytest.raises(ValidationError, match=r"date: cannot be before the screen that prompted it \(11/03/2026\)"):
         service.refer(workspace, pid, pantry, "food", on=date(2026, 11, 2), assessment_id=screen.id)
-    with pytest.raises(ValidationError, match=f"screen: {screen.id} is not a screen of this patient"):
+    with pytest.raises(ValidationError, match=f"screen: screen {screen.id} is not one of this patient's screens"):
         service.refer(workspace, other, pantry, "food", assessment_id=screen.id)
+
+
+def test_only_a_social_needs_screen_that_found_the_need_positive_prompts_a_referral(workspace, pantry):
+    # SPEC section 3, Assessments: "a positive domain suggests a referral"; a PHQ-9 has no
+    # social-needs domain, and a screen negative for food did not prompt a food referral.
+    pid = _patient(workspace, "R11")
+    phq9 = screens.record_assessment(workspace, pid, "PHQ-9", (1,) * 8 + (0,), NOV3).value
+    with pytest.raises(ValidationError, match=f"screen: screen {phq9.id} is a PHQ-9, not a social-needs screen"):
+        service.refer(workspace, pid, pantry, "food", assessment_id=phq9.id)
+    rides = directory.add_resource(workspace, name="Rides", needs="transportation").value.id
+    social = screens.record_assessment(workspace, pid, "social needs", FOOD, NOV3).value
+    with pytest.raises(
+        ValidationError,
+        match=f"screen: screen {social.id} \\(11/03/2026\\) did not find transportation positive \\(it found: food\\)",
+    ):
+        service.refer(workspace, pid, rides, "transportation", assessment_id=social.id)
+    assert service.referrals(workspace, pid) == []
+    assert service.refer(workspace, pid, rides, "transportation").value.assessment_id is None  # unlinked: fine
 
 
 def test_the_social_needs_reason_leaves_when_a_referral_for_that_need_is_made(workspace, pantry):

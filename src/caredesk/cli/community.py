@@ -74,7 +74,9 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     s.add_argument("--need", required=True, help=f"the need it answers ({NEED_CHOICES})")
     s.add_argument("--on", metavar=DATE, help="the day it was proposed (default: today)")
     s.add_argument("--note", default="", help="why, or what was agreed")
-    s.add_argument("--screen", type=int, metavar="ID", help="the screen that prompted it (assess history)")
+    s.add_argument(
+        "--screen", type=int, metavar="ID", help="the social-needs screen that found the need positive (assess history)"
+    )
 
     g = sub.add_parser("referral", help="record a referral's next step").add_subparsers(
         dest="action", metavar="ACTION", required=True

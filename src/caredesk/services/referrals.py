@@ -71,7 +71,8 @@ def refer(
 ) -> Saved[Referral]:
     """Propose a referral of the patient to an active resource for one need it meets, on `on`
     (default today), with an optional note; `assessment_id` names the patient's screen that
-    prompted it (the referral is then dated on or after it). Refused when an open referral to
+    prompted it: a social-needs screen of the patient that found `need` positive (the referral is
+    then dated on or after it). Refused when an open referral to
     the same resource for the same need exists, and for a deceased patient.
 
     Raises ValidationError ("need", "resource", "date", "note", "screen", "referral") or
@@ -84,7 +85,7 @@ def refer(
         check_within_life("date", day, patient)
         resource = get_resource(uow, resource_id)
         if assessment_id is not None:
-            _check_screen(uow, patient_id, assessment_id, day)
+            _check_screen(uow, patient_id, assessment_id, chosen, day)
         new = open_referral(patient_id, resource, chosen, day, note=note, assessment_id=assessment_id)
         for other in uow.referrals.for_patient(patient_id):
             if other.is_open and other.resource_id == resource_id and other.need is chosen:
@@ -172,9 +173,20 @@ def _patient(uow: UnitOfWork, patient_id: int) -> Patient:
     return patient
 
 
-def _check_screen(uow: UnitOfWork, patient_id: int, assessment_id: int, day: date) -> None:
+def _check_screen(uow: UnitOfWork, patient_id: int, assessment_id: int, need: Need, day: date) -> None:
+    """The screen that prompted a referral: one of the patient's social-needs screens whose
+    answers found `need` positive, taken on or before the referral's day."""
     screen = uow.assessments.get(assessment_id)
+    said = f"screen {assessment_id}"
     if screen is None or screen.patient_id != patient_id:
-        raise ValidationError("screen", f"{assessment_id} is not a screen of this patient")
+        raise ValidationError("screen", f"{said} is not one of this patient's screens")
+    if screen.instrument not in SOCIAL_SCREENS:
+        raise ValidationError("screen", f"{said} is a {screen.instrument.value}, not a social-needs screen")
+    positive = screen.result.positive_domains
+    if need.value not in positive:
+        found = ", ".join(need_of("need", d).label for d in positive) if positive else "no need"
+        raise ValidationError(
+            "screen", f"{said} ({us_date(screen.taken_on)}) did not find {need.label} positive (it found: {found})"
+        )
     if day < screen.taken_on:
         raise ValidationError("date", f"cannot be before the screen that prompted it ({us_date(screen.taken_on)})")
