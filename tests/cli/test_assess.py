@@ -110,7 +110,7 @@ def test_a_positive_social_needs_safety_domain_is_a_safety_flag_at_the_top(store
     assert "Positive: food - a referral to a community resource may help." in out.stdout
     reasons = queue_reasons(store)
     assert reasons[0] == f"Social-needs safety item positive on {today.month}/{today.day} - safety check"
-    assert "Social needs positive - no referral yet" in reasons  # food, not safety
+    assert "Social needs positive - food: no referral yet" in reasons  # food, not safety
 
 
 @pytest.mark.parametrize(

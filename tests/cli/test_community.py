@@ -125,7 +125,7 @@ def test_a_positive_food_item_suggests_the_food_resource_until_it_is_referred(st
     ok(store, "resources", "add", "--name", "Senior Rides", "--needs", "transportation")
     screen = ok(store, "assess", "--mrn", "T0001", "--instrument", "social", "--answers", "0,1,0,0,0,1,1,1,1")
     assert "Positive: food" in screen
-    assert "Social needs positive - no referral yet" in queue_reasons(store)
+    assert "Social needs positive - food: no referral yet" in queue_reasons(store)
     suggested = ok(store, "referrals", "suggest", "--mrn", "T0001").splitlines()
     assert suggested == [
         f"Social-needs screen of {us_date(TODAY)} (screen 1):",
@@ -133,7 +133,7 @@ def test_a_positive_food_item_suggests_the_food_resource_until_it_is_referred(st
         "    caredesk refer --mrn T0001 --resource 1 --need food --screen 1",
     ]
     ok(store, "refer", "--mrn", "T0001", "--resource", "1", "--need", "food", "--screen", "1")
-    assert "Social needs positive - no referral yet" not in queue_reasons(store)
+    assert "Social needs positive - food: no referral yet" not in queue_reasons(store)
     again = json.loads(ok(store, "referrals", "suggest", "--mrn", "T0001", "--json"))
     assert again["screen_id"] == 1 and again["needs"][0]["referrals"] == [1]
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caredesk.domain.assessments import Instrument
+from caredesk.domain.community import Need
 from caredesk.domain.contacts import Contact, Outcome, StaffType
 from caredesk.domain.coordination import Assessment, Complexity, Task, Transition
 from caredesk.domain.patients import Enrollment, Program, RiskTier, Status
@@ -175,10 +176,10 @@ def test_clinical_flags():
     f = facts(
         last_bp=Reading(164, date(2026, 11, 2), 102),
         last_a1c=Reading(9.4, date(2026, 10, 15)),
-        social_needs_positive=True,
+        unreferred_needs=(Need.FOOD,),
     )
     texts = [r.text for r in entry_for(f, TODAY, NY).reasons]
-    assert texts == ["A1c 9.4 on 10/15", "BP 164/102 on 11/2", "Social needs positive - no referral yet"]
+    assert texts == ["A1c 9.4 on 10/15", "BP 164/102 on 11/2", "Social needs positive - food: no referral yet"]
 
 
 def test_care_plan_review_overdue():

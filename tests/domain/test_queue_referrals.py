@@ -54,8 +54,9 @@ def test_the_longest_silence_comes_first_and_ranks_after_safety_and_deadlines():
     assert texts == ["Food bank referral sent 10/1 - no news", "B referral sent 11/9 - no news"]
 
 
-def test_a_positive_need_with_a_referral_is_no_longer_unreferred():
-    assert (ReasonKind.CLINICAL, "Social needs positive - no referral yet") in reasons(
-        facts(social_needs_positive=True)
-    )
-    assert not any("Social needs" in t for _, t in reasons(facts(social_needs_positive=True, needs_referred=True)))
+def test_the_social_needs_reason_names_the_needs_still_without_a_referral_in_the_screens_order():
+    # SPEC section 3, Call queue: "positive social-needs screen without a referral"; a screen
+    # positive for housing, food and utilities whose food need has a referral still waits on two.
+    waiting = facts(unreferred_needs=(Need.HOUSING, Need.UTILITIES))
+    assert (ReasonKind.CLINICAL, "Social needs positive - housing, utilities: no referral yet") in reasons(waiting)
+    assert not any("Social needs" in t for _, t in reasons(facts()))

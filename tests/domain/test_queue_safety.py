@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from caredesk.domain.assessments import Instrument
+from caredesk.domain.community import Need
 from caredesk.domain.contacts import Outcome
 from caredesk.domain.coordination import Assessment
 from caredesk.domain.queue import ReasonKind, entry_for, rank
@@ -77,10 +78,10 @@ def test_an_incomplete_phq9_is_never_the_rescreen_reason():
 
 
 def test_social_needs_positive_without_referral_is_a_clinical_reason_until_a_referral_opens():
-    assert (ReasonKind.CLINICAL, "Social needs positive - no referral yet") in reasons(
-        facts(social_needs_positive=True)
+    assert (ReasonKind.CLINICAL, "Social needs positive - food: no referral yet") in reasons(
+        facts(unreferred_needs=(Need.FOOD,))
     )
-    assert not any("Social needs" in t for _, t in reasons(facts(social_needs_positive=True, needs_referred=True)))
+    assert not any("Social needs" in t for _, t in reasons(facts(unreferred_needs=())))
 
 
 # --- The safety check record ---------------------------------------------------------------

@@ -258,4 +258,4 @@ def test_a_positive_food_domain_is_a_social_needs_reason_and_a_negative_screen_i
     queue.refresh(service.record_assessment(workspace, pid, "social needs", SAFE_SOCIAL, NOV3).changes.patients)
     assert not any("Social needs" in text for _, text in _reasons(queue, pid))
     queue.refresh(service.record_assessment(workspace, pid, "social needs", FOOD, TODAY).changes.patients)
-    assert (ReasonKind.CLINICAL, "Social needs positive - no referral yet") in _reasons(queue, pid)
+    assert (ReasonKind.CLINICAL, "Social needs positive - food: no referral yet") in _reasons(queue, pid)

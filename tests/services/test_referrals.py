@@ -169,17 +169,25 @@ def test_only_a_social_needs_screen_that_found_the_need_positive_prompts_a_refer
     assert service.refer(workspace, pid, rides, "transportation").value.assessment_id is None  # unlinked: fine
 
 
-def test_the_social_needs_reason_leaves_when_a_referral_for_that_need_is_made(workspace, pantry):
+def test_the_social_needs_reason_names_the_needs_without_a_referral_until_each_has_one(workspace, pantry):
     pid = _patient(workspace, "Q1")
     queue = CallQueue(workspace)
     queue.build()
-    queue.refresh(screens.record_assessment(workspace, pid, "social needs", FOOD, NOV3).changes.patients)
-    assert "Social needs positive - no referral yet" in _texts(queue, pid)
+    # AHC HRSN: housing (question 1), food (3), utilities (6) positive; safety items low.
+    three = (1, 1, 0, 0, 1, 1, 1, 1, 1)
+    queue.refresh(screens.record_assessment(workspace, pid, "social needs", three, NOV3).changes.patients)
+    assert "Social needs positive - housing, food, utilities: no referral yet" in _texts(queue, pid)
     rides = directory.add_resource(workspace, name="Rides", needs="transportation").value.id
     queue.refresh(service.refer(workspace, pid, rides, "transportation", on=NOV3).changes.patients)
-    assert "Social needs positive - no referral yet" in _texts(queue, pid)  # not the screen's need
+    assert "Social needs positive - housing, food, utilities: no referral yet" in _texts(queue, pid)  # not its need
     queue.refresh(service.refer(workspace, pid, pantry, "food", on=NOV3).changes.patients)
-    assert "Social needs positive - no referral yet" not in _texts(queue, pid)
+    assert "Social needs positive - housing, utilities: no referral yet" in _texts(queue, pid)
+    waiting = [s.need for s in service.suggestions(workspace, pid).needs if not s.referred]
+    assert waiting == [Need.HOUSING, Need.UTILITIES]  # the chart's suggestion line says the same
+    help_desk = directory.add_resource(workspace, name="Help desk", needs="housing;utilities").value.id
+    service.refer(workspace, pid, help_desk, "housing", on=NOV3)
+    queue.refresh(service.refer(workspace, pid, help_desk, "utilities", on=NOV3).changes.patients)
+    assert not any(t.startswith("Social needs positive") for t in _texts(queue, pid))
 
 
 def test_no_news_for_14_days_is_a_queue_reason_until_a_step_is_recorded_or_it_is_closed(workspace, pantry):

@@ -111,7 +111,7 @@ def test_a_positive_food_item_suggests_food_resources_and_the_referral_goes_thro
     screen(workspace, patient, date(2026, 11, 2))
     assert tab.suggestion.text() == "Food need positive on 11/2 screen - 2 food resources."
     assert tab.suggestion_row.isVisible() and tab.suggest_button.text() == "Refer for food…"
-    assert "Social needs positive - no referral yet" in reasons(workspace, patient)
+    assert "Social needs positive - food: no referral yet" in reasons(workspace, patient)
 
     tab.suggest_button.click()
     refer = dialog_of(tab, ReferDialog)
@@ -134,7 +134,7 @@ def test_a_positive_food_item_suggests_food_resources_and_the_referral_goes_thro
     assert cells(tab.table) == [["Riverside Food Pantry\nfor food", "proposed\nno news for 21 days", "11/03/2026"]]
     assert not tab.suggestion_row.isVisible()
     now = reasons(workspace, patient)
-    assert "Social needs positive - no referral yet" not in now
+    assert "Social needs positive - food: no referral yet" not in now
     assert "Riverside Food Pantry referral proposed 11/3 - no news" in now
     (made,) = referral_service.referrals(workspace, patient)
     assert made.referral.assessment_id is not None  # it names the screen that prompted it
@@ -274,7 +274,7 @@ def test_in_the_window_a_referral_made_in_the_chart_re_ranks_the_queue_at_once(u
     ws = window.workspace
     directory.add_resource(ws, name="Riverside Food Pantry", needs="food", phone="(555) 010-2000")
     screen(ws, pid, date(2026, 11, 2))
-    assert "Social needs positive - no referral yet" in shown_reasons(window, pid)
+    assert "Social needs positive - food: no referral yet" in shown_reasons(window, pid)
     tab = _chart_tab(window, qtbot, pid, ReferralsTab)
     assert tab.suggestion.text() == "Food need positive on 11/2 screen - 1 food resource."
     tab.refer_button.click()
@@ -283,7 +283,7 @@ def test_in_the_window_a_referral_made_in_the_chart_re_ranks_the_queue_at_once(u
     refer.save_button.click()
     qtbot.waitUntil(lambda: not refer.isVisible())
     now = shown_reasons(window, pid)  # the queue page as it is, not rebuilt
-    assert "Social needs positive - no referral yet" not in now
+    assert "Social needs positive - food: no referral yet" not in now
     assert "Riverside Food Pantry referral proposed 11/3 - no news" in now
     step(qtbot, tab, "Closed", "11/24/2026", "Patient found help at church")
     assert not any("Riverside" in r for r in shown_reasons(window, pid))

@@ -21,6 +21,7 @@ from enum import Enum
 from caredesk.domain import attempts, billing, referrals, screen_followups, transitions
 from caredesk.domain.appointments import Appointment, AppointmentKind, AppointmentStatus, clock_time, reminder_day
 from caredesk.domain.calendar import Month, local_date
+from caredesk.domain.community import Need
 from caredesk.domain.contacts import Contact, Outcome, StaffType
 from caredesk.domain.coordination import Assessment, Task, TaskStatus, Transition
 from caredesk.domain.patients import Enrollment, Program, RiskTier, Status
@@ -106,8 +107,9 @@ class PatientFacts:
     # PHQ-2/PHQ-9/GAD-7 screens of the last 14 days and the latest complete GAD-7 (domain.screen_followups)
     screens: tuple[Assessment, ...] = ()
     safety_flags: tuple[SafetyFlag, ...] = ()  # screens with a safety answer and no safety check yet
-    social_needs_positive: bool = False  # latest complete screen positive in a domain other than safety
-    needs_referred: bool = False  # each of those domains has a referral (caredesk.domain.referrals.answers)
+    # The latest complete social-needs screen's positive needs but safety (a flag of its own)
+    # that no referral answers (caredesk.domain.referrals.unreferred), in the screen's order.
+    unreferred_needs: tuple[Need, ...] = ()
     open_referrals: tuple[ReferralNews, ...] = ()
     last_bp: Reading | None = None
     last_a1c: Reading | None = None
@@ -356,8 +358,9 @@ def _clinical(f: PatientFacts, as_of: date) -> list[Reason]:
     if f.last_a1c is not None and f.last_a1c.value >= A1C_HIGH:
         a = f.last_a1c
         out.append(Reason(ReasonKind.CLINICAL, f"A1c {a.value:g} on {_md(a.on)}", None, int(a.value * 10)))
-    if f.social_needs_positive and not f.needs_referred:
-        out.append(Reason(ReasonKind.CLINICAL, "Social needs positive - no referral yet", None, 50))
+    if f.unreferred_needs:
+        waiting = ", ".join(n.label for n in f.unreferred_needs)
+        out.append(Reason(ReasonKind.CLINICAL, f"Social needs positive - {waiting}: no referral yet", None, 50))
     for news in sorted(f.open_referrals, key=lambda n: (n.last_on, n.referral_id)):
         if (days := referrals.quiet_days(news, as_of)) is not None:
             text = f"{news.resource} referral {news.status.value} {_md(news.last_on)} - no news"

@@ -160,9 +160,7 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
             phq9=phq9.get(p.id),
             screens=tuple(screens.get(p.id, ())),
             safety_flags=tuple(flags.get(p.id, ())),
-            # Interpersonal safety is a safety flag of its own, not a "social needs" reason.
-            social_needs_positive=bool(needs := _screen_needs(social.get(p.id))),
-            needs_referred=not _unreferred(social.get(p.id), needs, referrals.get(p.id, [])),
+            unreferred_needs=_unreferred(social.get(p.id), referrals.get(p.id, [])),
             open_referrals=tuple(r for r in referrals.get(p.id, ()) if r.is_open),
             last_bp=bp.get(p.id),
             last_a1c=a1c.get(p.id),
@@ -310,12 +308,10 @@ def _referrals(session: Session, scoped: Scope) -> dict[int, list[ReferralNews]]
     return out
 
 
-def _screen_needs(screen: Assessment | None) -> tuple[str, ...]:
-    """The latest screen's positive domains but safety (a safety flag of its own)."""
-    return () if screen is None else tuple(d for d in screen.result.positive_domains if d != SAFETY_DOMAIN)
-
-
-def _unreferred(screen: Assessment | None, needs: tuple[str, ...], made: list[ReferralNews]) -> tuple[str, ...]:
-    if screen is None or not needs:
+def _unreferred(screen: Assessment | None, made: list[ReferralNews]) -> tuple[Need, ...]:
+    """The latest screen's positive needs that no referral answers, but safety: interpersonal
+    safety is a safety flag of its own, not a "social needs" reason."""
+    if screen is None:
         return ()
-    return tuple(n.value for n in unreferred(needs, made, screen.taken_on, screen.id))
+    needs = tuple(d for d in screen.result.positive_domains if d != SAFETY_DOMAIN)
+    return unreferred(needs, made, screen.taken_on, screen.id)
