@@ -64,6 +64,46 @@ def test_nine_answers_of_3_score_27_severe_with_the_safety_line_and_stay_on_top_
     assert "PHQ-9 27 - re-screen" in queue_reasons(store)
 
 
+def test_a_checked_screen_refuses_a_second_check_and_history_shows_the_check_in_full(store):
+    # Issue 10: the safety check records who, when and what was done; one per flagged screen.
+    caredesk(store, "assess", "--mrn", "T0001", "--instrument", "phq9", "--answers", "0,0,0,0,0,0,0,0,1")
+    check = ("safety-check", "--mrn", "T0001", "--actions", "crisis-line,pcp-told", "--by", "Ana Ruiz, RN")
+    first = caredesk(store, *check, "--note", "No plan;\nlives with daughter.")
+    assert first.returncode == 0, first.stderr
+    again = caredesk(store, *check, "--screen", "1")
+    assert_clean_failure(
+        again, 1, "screen: screen 1 already has a safety check (by Ana Ruiz, RN on 11/24/2026 10:30 AM)"
+    )
+    table = caredesk(store, "assess", "history", "--mrn", "T0001").stdout.splitlines()
+    assert table[2].endswith("checked")
+    assert table[3].strip() == (
+        "safety check 11/24/2026 10:30 AM by Ana Ruiz, RN: crisis line given (988), PCP told; "
+        "note: No plan; lives with daughter."
+    )
+    assert table[-1] == "1 screen"  # the second check was not kept
+    (row,) = json.loads(caredesk(store, "assess", "history", "--mrn", "T0001", "--json").stdout)
+    assert row["safety_checked"] is True
+    assert row["safety_check"] == {
+        "checked_at": "2026-11-24T10:30:00-05:00",
+        "by": "Ana Ruiz, RN",
+        "actions": ["crisis-line", "pcp-told"],
+        "note": "No plan;\nlives with daughter.",
+    }
+
+
+def test_every_instrument_says_the_same_keys_in_json(store):
+    keys = set()
+    for instrument, answers in (("phq2", "0,0"), ("phq9", "0,0,0,0,0,0,0,0,1"), ("gad7", "0,0,0,0,0,0,0")):
+        out = caredesk(store, "assess", "--mrn", "T0001", "--instrument", instrument, "--answers", answers, "--json")
+        saved = json.loads(out.stdout)
+        keys.add(frozenset(saved))
+        assert saved["safety_checked"] is (False if instrument == "phq9" else None)  # null: no flag to check
+        assert saved["safety_check"] is None
+    assert len(keys) == 1
+    listed = json.loads(caredesk(store, "assess", "history", "--mrn", "T0001", "--json").stdout)
+    assert {frozenset(r) for r in listed} == keys
+
+
 def test_a_partial_set_is_saved_incomplete_and_history_lists_it(store):
     day = clinic_today() - timedelta(days=2)
     saved = caredesk(

@@ -153,6 +153,23 @@ def test_a_safety_check_clears_the_flag_and_is_kept_with_who_when_and_what(works
     assert event.detail == f"assessment {screen.id}"  # no note, no actions
 
 
+def test_a_checked_screen_takes_no_second_safety_check_and_the_first_is_named(workspace):
+    # Issue 10: the flag stays "until a safety check is documented (who, when, what was done)";
+    # one record per flagged screen, so the history shows one answer to one flag.
+    pid = _patient(workspace, "S4")
+    screen = service.record_assessment(workspace, pid, "PHQ-9", [0] * 8 + [1], NOV3).value
+    first = service.record_safety_check(workspace, screen.id, ["pcp-told"], "No plan.", "Ana Ruiz, RN").value
+    assert first.summary(workspace.tz) == (
+        "safety check 11/24/2026 10:30 AM by Ana Ruiz, RN: PCP told; note: No plan."
+    )  # the clock fixture's 10:30 in the clinic's zone
+    with pytest.raises(ValidationError) as refused:
+        service.record_safety_check(workspace, screen.id, ["crisis-line"], "", "Ben Ode, LPN")
+    assert str(refused.value) == (
+        f"screen: screen {screen.id} already has a safety check (by Ana Ruiz, RN on 11/24/2026 10:30 AM)"
+    )
+    assert service.safety_checks(workspace, pid) == [first]
+
+
 @pytest.mark.parametrize(
     ("actions", "note", "message"),
     [

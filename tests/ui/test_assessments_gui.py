@@ -140,6 +140,7 @@ def test_phq9_keyed_as_nine_3s_scores_27_severe_flags_the_queue_and_chart_until_
     assert tab.message.text().startswith("PHQ-9 saved for 11/24/2026: 27, severe.")
     assert tab.table.item(0, 1).text() == "27 of 27"
     assert tab.table.item(0, 3).text() == "OPEN: check needed"
+    assert tab.check_line.text().startswith("Safety flag open: no safety check documented yet")
 
     # The queue re-ranked at once: the safety flag first, above the TCM deadline.
     assert queue_order(window)[0] == canary
@@ -175,6 +176,12 @@ def test_phq9_keyed_as_nine_3s_scores_27_severe_flags_the_queue_and_chart_until_
     assert not any("safety" in r for r in shown_reasons(window, canary))
     assert queue_order(window)[0] == young
     assert tab.table.item(0, 3).text() == "checked"
+    # Who, when, what was done and the note stay readable under the selected screen.
+    assert tab.table.current_id() == saved.id
+    assert tab.check_line.text() == (
+        f"Safety check 11/24/2026 10:15 AM by {check.by}: crisis line given (988), PCP told; "
+        "note: Denies plan or intent; lives with daughter; PCP messaged."
+    )
 
 
 def test_a_positive_phq2_flows_into_the_phq9_keeping_its_two_answers_by_keyboard_alone(unlocked, canary_store, qtbot):

@@ -18,13 +18,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, tzinfo
 
 from caredesk.app import AppContext
 from caredesk.cli.common import DATE, EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
 from caredesk.domain.assessments import Instrument, Result, carried_into, spec
 from caredesk.domain.calendar import us_date
 from caredesk.domain.coordination import Assessment
-from caredesk.domain.safety import SafetyAction
+from caredesk.domain.safety import SafetyAction, SafetyCheck
 from caredesk.errors import ValidationError
 from caredesk.services import assessments as screens
 from caredesk.services import patients as patient_records
@@ -123,7 +124,7 @@ def cmd_assess(args: argparse.Namespace, context: AppContext) -> int:
         ws.lock()
     a = saved.value
     if args.json:
-        json.dump(_as_json(a, patient.mrn), sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(_as_json(a, patient.mrn, None, UTC), sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
     for line in _said(a, patient.mrn):
@@ -158,7 +159,10 @@ def _prefill(a: Assessment, r: Result) -> str:
     return f"--instrument {_cli_name(r.follow_on)} --answers {carried} with the rest filled in"
 
 
-def _as_json(a: Assessment, mrn: str, checked: bool | None = None) -> dict[str, object]:
+def _as_json(a: Assessment, mrn: str, check: SafetyCheck | None, tz: tzinfo) -> dict[str, object]:
+    """The same keys for every instrument: `safety_checked` is null for a screen that raised no
+    safety flag, else whether its safety check is documented; `safety_check` that record (its
+    time in the clinic's zone) or null."""
     r = a.result
     out: dict[str, object] = {
         "id": a.id,
@@ -172,9 +176,16 @@ def _as_json(a: Assessment, mrn: str, checked: bool | None = None) -> dict[str, 
         "safety": r.safety,
         "positive_domains": list(r.positive_domains),
         "follow_on": r.follow_on.value if r.follow_on is not None else None,
+        "safety_checked": (check is not None) if r.safety else None,
+        "safety_check": None
+        if check is None
+        else {
+            "checked_at": check.checked_at.astimezone(tz).isoformat(),
+            "by": check.by,
+            "actions": [x.value for x in check.actions],
+            "note": check.note,
+        },
     }
-    if checked is not None:
-        out["safety_checked"] = checked
     return out
 
 
@@ -185,11 +196,12 @@ def _history(args: argparse.Namespace, context: AppContext) -> int:
         patient = patient_records.by_mrn(ws, args.mrn)
         assert patient.id is not None
         rows = screens.history(ws, patient.id, instrument)
-        checked = {c.assessment_id for c in screens.safety_checks(ws, patient.id)}
+        checked = {c.assessment_id: c for c in screens.safety_checks(ws, patient.id)}
+        tz = ws.tz
     finally:
         ws.lock()
     if args.json:
-        out = [_as_json(a, patient.mrn, a.id in checked if a.safety else None) for a in rows]
+        out = [_as_json(a, patient.mrn, checked.get(a.id) if a.id is not None else None, tz) for a in rows]
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
@@ -201,6 +213,8 @@ def _history(args: argparse.Namespace, context: AppContext) -> int:
         score = f"{r.score} {r.band}" if r.complete else f"incomplete ({r.answered} of {len(a.answers)})"
         safety = ("checked" if a.id in checked else "FLAG OPEN") if r.safety else ""
         print(f"{a.id:>5}  {us_date(a.taken_on):<10}  {a.instrument.value:<16}  {score:<26}  {safety}".rstrip())
+        if a.id in checked:
+            print(f"{'':>5}  {checked[a.id].summary(tz)}")
     print(f"{len(rows)} screen{'' if len(rows) == 1 else 's'}")
     return 0
 

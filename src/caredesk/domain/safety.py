@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from enum import Enum
 
 from caredesk.domain import checks
+from caredesk.domain.appointments import clock_time
 from caredesk.domain.assessments import Instrument, safety_wording
+from caredesk.domain.calendar import us_date
 from caredesk.domain.coordination import Assessment
 from caredesk.errors import ValidationError
 
@@ -75,6 +77,18 @@ class SafetyCheck:
         """The actions as words: ("crisis line given (988)", "PCP told")."""
         return tuple(a.label for a in self.actions)
 
+    def when(self, tz: tzinfo) -> str:
+        """The clinic's date and time of the check: "11/24/2026 10:15 AM"."""
+        at = self.checked_at.astimezone(tz)
+        return f"{us_date(at.date())} {clock_time(at)}"
+
+    def summary(self, tz: tzinfo) -> str:
+        """The whole record on one line, as the history and the chart show it: "safety check
+        11/24/2026 10:15 AM by Ana Ruiz, RN: crisis line given (988), PCP told; note: No plan."."""
+        note = " ".join(self.note.split())
+        said = f"safety check {self.when(tz)} by {self.by}: {', '.join(self.action_labels)}"
+        return f"{said}; note: {note}" if note else said
+
 
 @dataclass(frozen=True, slots=True)
 class SafetyFlag:
@@ -88,6 +102,16 @@ class SafetyFlag:
     @property
     def what(self) -> str:
         return safety_wording(self.instrument)
+
+
+def check_refusal(assessment_id: int, done: Iterable[SafetyCheck], tz: tzinfo) -> str | None:
+    """Why a screen cannot get another safety check (the message of ValidationError("screen",
+    ...)), or None. One check closes a flag: a second one would leave two records of the same
+    protocol, and a follow-up call is a contact of its own."""
+    first = next((c for c in done if c.assessment_id == assessment_id), None)
+    if first is None:
+        return None
+    return f"screen {assessment_id} already has a safety check (by {first.by} on {first.when(tz)})"
 
 
 def open_flags(screens: Iterable[Assessment], checked: Iterable[int]) -> list[SafetyFlag]:

@@ -18,7 +18,7 @@ from caredesk.domain.calendar import Month, us_date
 from caredesk.domain.contacts import Activity, StaffType, TimeEntry
 from caredesk.domain.coordination import Assessment
 from caredesk.domain.lifespan import check_within_life
-from caredesk.domain.safety import SafetyAction, SafetyCheck, SafetyFlag, open_flags
+from caredesk.domain.safety import SafetyAction, SafetyCheck, SafetyFlag, check_refusal, open_flags
 from caredesk.errors import NotFound, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.workspace import Workspace
@@ -121,10 +121,12 @@ def record_safety_check(
     """Document the safety check of a flagged screen: what was done (at least one
     SafetyAction; "other" needs a note), a note, who did it and when (`checked_at`, aware;
     default now; never in the future nor before the screen's day). The screen's flag leaves
-    the queue. A second check of the same screen is kept too (a follow-up call).
+    the queue. A screen has one safety check: a second one is refused
+    (caredesk.domain.safety.check_refusal).
 
     Raises ValidationError ("actions", "note", "checked by", "checked at", "safety check":
-    the screen has no safety answer) or NotFound("screen")."""
+    the screen has no safety answer; "screen": "screen 1 already has a safety check (by Ana
+    Ruiz, RN on 11/24/2026 10:15 AM)") or NotFound("screen")."""
     now = ws.clock.now()
     when = now if checked_at is None else checks.aware("checked at", checked_at)
     if when > now:
@@ -135,6 +137,9 @@ def record_safety_check(
             raise NotFound("screen")
         if not screen.safety:
             raise ValidationError("safety check", "this screen raised no safety flag")
+        refusal = check_refusal(screen.id, uow.safety_checks.for_patient(screen.patient_id), ws.tz)
+        if refusal is not None:
+            raise ValidationError("screen", refusal)
         if when.astimezone(ws.tz).date() < screen.taken_on:
             raise ValidationError("checked at", f"cannot be before the screen ({us_date(screen.taken_on)})")
         check = SafetyCheck(

@@ -2,7 +2,8 @@
 
 Top to bottom: the instrument shown (those the patient has screens of, with their counts)
 and "New screening…" (the guided interview, caredesk.ui.assess); the screens, newest first,
-with their date, score, band, how many items were answered and the safety flag's state; then
+with their date, score, band, how many items were answered and the safety flag's state, and
+under them the selected screen's safety check (who, when, what was done, the note); then
 the trend of the complete screens' scores with the instrument's lowest band shaded (PHQ-9
 below 5, Kroenke 2001) and every band's cut-offs written under it. Scores are computed from the
 answers (caredesk.domain.assessments), never typed. The minutes of a screen run here are
@@ -12,6 +13,7 @@ logged with it as assessment time (see ui/assess/interview_dialog).
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -20,6 +22,7 @@ from caredesk.domain.assessments import OFFERED, Instrument, spec
 from caredesk.domain.calendar import us_date
 from caredesk.domain.coordination import Assessment
 from caredesk.domain.patients import Chart
+from caredesk.domain.safety import SafetyCheck
 from caredesk.services import assessments as screens
 from caredesk.services.changes import Kind
 from caredesk.services.workspace import Workspace
@@ -42,7 +45,7 @@ def band_words(instrument: Instrument) -> str:
     return f"{instrument.value} {what} bands: {cuts}{cite}"
 
 
-def screen_row(a: Assessment, checked: set[int]) -> Row:
+def screen_row(a: Assessment, checked: Container[int]) -> Row:
     """One screen as the table shows it: an open safety flag in red, an incomplete one muted."""
     s, r = spec(a.instrument), a.result
     assert a.id is not None
@@ -69,7 +72,7 @@ class AssessmentsTab(LazyTab):
         self.setAccessibleName("Assessments")
         self.name = ""
         self._screens: list[Assessment] = []
-        self._checked: set[int] = set()
+        self._checks: dict[int, SafetyCheck] = {}  # by the screen's id
         self.instrument = combo("Instrument shown", [])
         self.instrument.currentIndexChanged.connect(lambda _i: self._show())
         shown = QLabel("S&how")
@@ -86,6 +89,8 @@ class AssessmentsTab(LazyTab):
         self.count = info_label("Number of screens", "muted")
         self.table = RecordTable("Screens", HEADERS, 2)
         self.table.setMinimumHeight(self.fontMetrics().height() * 7)
+        self.table.current_changed.connect(self._show_check)
+        self.check_line = info_label("Safety check of the selected screen", "hint")
         self.chart = TrendChart()
         self.chart.installEventFilter(self)
         self.bands = info_label("Bands", "hint")
@@ -97,6 +102,7 @@ class AssessmentsTab(LazyTab):
         lay.addWidget(self.bands)
         lay.addWidget(heading("Screens", "section"))
         lay.addWidget(self.table, 2)
+        lay.addWidget(self.check_line)
         lay.addWidget(self.count)
         # Short windows (125 % on a laptop) scroll rather than squeeze the chart.
         outer = QVBoxLayout(self)
@@ -112,14 +118,14 @@ class AssessmentsTab(LazyTab):
     def load(self) -> None:
         assert self.ws is not None and self.patient_id is not None
         self._screens = screens.history(self.ws, self.patient_id)
-        self._checked = {c.assessment_id for c in screens.safety_checks(self.ws, self.patient_id)}
+        self._checks = {c.assessment_id: c for c in screens.safety_checks(self.ws, self.patient_id)}
         self.new_button.setEnabled(True)
         self._fill_instruments()
         self._show()
 
     def drop(self) -> None:
         self.name = ""
-        self._screens, self._checked = [], set()
+        self._screens, self._checks = [], {}
         self.instrument.blockSignals(True)
         self.instrument.clear()
         self.instrument.blockSignals(False)
@@ -161,7 +167,8 @@ class AssessmentsTab(LazyTab):
     def _show(self) -> None:
         chosen = self.shown_instrument()
         mine = [a for a in self._screens if a.instrument is chosen]
-        self.table.fill([screen_row(a, self._checked) for a in reversed(mine)])
+        self.table.fill([screen_row(a, self._checks) for a in reversed(mine)])
+        self._show_check()
         total = len(self._screens)
         self.count.setText(
             f"{len(mine)} of {total} screen{'' if total == 1 else 's'}" if total else "No screens recorded yet."
@@ -186,6 +193,22 @@ class AssessmentsTab(LazyTab):
         self.bands.setToolTip(s.source)
         self._fit_chart()
 
+    def _show_check(self) -> None:
+        """The selected screen's safety check in full, or that its flag waits for one."""
+        sid = self.table.current_id()
+        screen = next((a for a in self._screens if a.id == sid), None)
+        check = self._checks.get(sid) if sid is not None else None
+        if check is not None and self.ws is not None:
+            text = check.summary(self.ws.tz)
+            self.check_line.setText(text[:1].upper() + text[1:] + ("" if text.endswith(".") else "."))
+        elif screen is not None and screen.safety:
+            self.check_line.setText(
+                "Safety flag open: no safety check documented yet (Record safety check… in the banner at the top)."
+            )
+        else:
+            self.check_line.clear()
+        self.check_line.setVisible(bool(self.check_line.text()))
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.chart and event.type() == QEvent.Type.Resize:
             self._fit_chart()  # its words wrap onto more or fewer lines at the new width
@@ -201,7 +224,7 @@ class AssessmentsTab(LazyTab):
         self.chart.setMinimumHeight(self.chart.minimumSizeHint().height() + max(0, words - fm.height()))
         # The page's minimum counts a wrapped label as one line: give each its lines at this
         # width, or the scroll page was cut short and the chart's words ran over them.
-        for label in (self.message, self.bands):
+        for label in (self.message, self.bands, self.check_line):
             label.setMinimumHeight(label.heightForWidth(width) if label.text() else 0)
 
     # -- a new screen -----------------------------------------------------------------------
