@@ -49,6 +49,23 @@ def test_the_directory_is_added_listed_edited_and_imported(store, tmp_path):
     assert "Safe Harbor Helpline" in ok(store, "resources", "list", "--search", "harbor")
 
 
+def test_the_same_name_without_a_phone_is_refused_naming_what_matched(store):
+    ok(store, "resources", "add", "--name", "Fakeville Food Pantry", "--needs", "food", "--phone", "555-010-2000")
+    twin = caredesk(store, "resources", "add", "--name", "Fakeville Food Pantry", "--needs", "food")
+    assert_clean_failure(
+        twin,
+        1,
+        "name: is already in the directory (resource 1, phone 555-010-2000); give this one's phone if it is another site",
+    )
+    ok(store, "resources", "add", "--name", "Fakeville Food Pantry", "--needs", "food", "--phone", "555-010-2999")
+    cleared = caredesk(store, "resources", "edit", "2", "--phone", "")
+    assert_clean_failure(cleared, 1, "name: is already in the directory (resource 1, phone 555-010-2000)")
+    assert [r["phone"] for r in json.loads(ok(store, "resources", "list", "--json"))] == [
+        "555-010-2000",
+        "555-010-2999",
+    ]
+
+
 def test_a_bad_csv_row_imports_nothing_and_names_each_bad_row(store, tmp_path):
     csv = tmp_path / "directory.csv"
     csv.write_text("name,needs,phone\nFood bank,food,555-010-2001\nRides,cars,555-01\n,food,\n", encoding="utf-8")

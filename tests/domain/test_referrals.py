@@ -16,7 +16,16 @@ from itertools import product
 import pytest
 
 from caredesk.domain.assessments import SOCIAL_NEEDS_DOMAINS, Instrument
-from caredesk.domain.community import CommunityResource, Need, field_refusals, listing_key, need_of, needs_of, search
+from caredesk.domain.community import (
+    CommunityResource,
+    Need,
+    field_refusals,
+    need_of,
+    needs_of,
+    same_listing,
+    search,
+    twin_refusal,
+)
 from caredesk.domain.coordination import Assessment
 from caredesk.domain.referrals import (
     NEXT,
@@ -99,8 +108,40 @@ def test_every_bad_field_of_a_form_is_named_at_once():
     assert [p.field for p in problems] == ["name", "needs", "phone"]
 
 
-def test_one_listing_whatever_the_case_spacing_and_phone_punctuation():
-    assert listing_key("Riverside  food pantry", "(555) 010-2001") == listing_key("RIVERSIDE Food Pantry", "5550102001")
+def _listing(name: str, phone: str = "", rid: int | None = None) -> CommunityResource:
+    return CommunityResource(name=name, needs=(Need.FOOD,), phone=phone, id=rid)
+
+
+def test_one_listing_whatever_the_case_accents_spacing_and_phone_punctuation():
+    assert same_listing(
+        _listing("Riverside  food pantry", "(555) 010-2001"), _listing("RIVERSIDE Food Pantry", "5550102001")
+    )
+    assert same_listing(_listing("Café Rides", "555-010-2002"), _listing("cafe rides", "555.010.2002"))
+
+
+def test_a_listing_without_a_phone_is_the_same_as_one_with_but_another_phone_is_another_site():
+    with_phone, without = _listing("Fakeville Food Pantry", "555-010-2000", 1), _listing("Fakeville Food Pantry")
+    assert same_listing(without, with_phone) and same_listing(with_phone, without) and same_listing(without, without)
+    assert not same_listing(with_phone, _listing("Fakeville Food Pantry", "555-010-2999"))  # a branch
+    assert not same_listing(without, _listing("Fakeville Food Bank"))
+
+
+@pytest.mark.parametrize(
+    ("stored", "new", "message"),
+    [
+        ("555-010-2000", "(555) 010-2000", "is already in the directory with this phone (resource 1)"),
+        (
+            "555-010-2000",
+            "",
+            "is already in the directory (resource 1, phone 555-010-2000); give this one's phone if it is another site",
+        ),
+        ("", "555-010-2000", "is already in the directory without a phone (resource 1); add the phone to that one"),
+        ("", "", "is already in the directory (resource 1, no phone either)"),
+    ],
+)
+def test_the_refusal_names_what_matched(stored, new, message):
+    # A tester was told "already in the directory with this phone" having given no phone.
+    assert twin_refusal(_listing("Pantry", stored, 1), _listing("Pantry", new)).startswith(message)
 
 
 def test_search_by_need_and_by_name_leaves_inactive_resources_out_unless_asked():

@@ -67,6 +67,34 @@ def test_the_same_name_and_phone_twice_is_refused(workspace):
     assert len(_all(workspace)) == 2
 
 
+def test_the_same_name_without_a_phone_on_either_side_is_the_same_listing_for_add_and_edit(workspace):
+    # Same folded name, and the same phone or no phone on either side: one resource.
+    first = directory.add_resource(workspace, name="Fakeville Food Pantry", needs="food", phone="555-010-2000").value
+    with pytest.raises(ValidationError) as refused:
+        directory.add_resource(workspace, name="fakeville food pantry", needs="food")
+    assert str(refused.value) == (
+        f"name: is already in the directory (resource {first.id}, phone 555-010-2000); "
+        "give this one's phone if it is another site"
+    )
+    bare = directory.add_resource(workspace, name="Café Rides", needs="transportation").value
+    with pytest.raises(
+        ValidationError, match=f"name: is already in the directory without a phone \\(resource {bare.id}\\)"
+    ):
+        directory.add_resource(workspace, name="Cafe Rides", needs="transportation", phone="555-010-2002")
+    branch = directory.add_resource(workspace, name="Fakeville Food Pantry", needs="food", phone="555-010-2999").value
+    with pytest.raises(
+        ValidationError, match=f"name: is already in the directory with this phone \\(resource {first.id}\\)"
+    ):
+        directory.change_resource(workspace, branch.id, phone="(555) 010-2000")
+    with pytest.raises(ValidationError, match=f"name: is already in the directory \\(resource {first.id}, phone"):
+        directory.change_resource(workspace, branch.id, phone="")
+    assert [(r.name, r.phone) for r in _all(workspace)] == [
+        ("Café Rides", ""),
+        ("Fakeville Food Pantry", "555-010-2000"),
+        ("Fakeville Food Pantry", "555-010-2999"),
+    ]
+
+
 def test_an_edit_changes_only_the_fields_given_and_is_audited_with_their_names(workspace):
     r = directory.add_resource(workspace, name="Pantry", needs="food", notes="old").value
     saved = directory.change_resource(workspace, r.id, hours="Mon 9-5", notes="")
@@ -140,12 +168,20 @@ def test_a_row_repeating_the_directory_or_an_earlier_row_is_refused(workspace):
         + "RIVERSIDE FOOD PANTRY,food,(555) 010-2001,,,,\n"
         + "Rides,transportation,555-010-2002,,,,\n"
         + "rides,transportation,555.010.2002,,,,\n"
+        + "Riverside Food Pantry,food,,,,,\n"  # no phone: the directory's pantry
+        + "Rídes,transportation,,,,,\n"  # no phone: row 3's rides
+        + "Corner Cupboard,food,,,,,\n"
+        + "Corner  cupboard,food,555-010-2003,,,,\n"
     ).encode()
     with pytest.raises(ImportRefused) as refused:
         import_resources_data(workspace, data)
     assert [str(r) for r in refused.value.refusals] == [
         f"row 2: name: is already in the directory with this phone (resource {first.id})",
         "row 4: name: repeats row 3 (same name and phone)",
+        f"row 5: name: is already in the directory (resource {first.id}, phone 555-010-2001); "
+        "give this one's phone if it is another site",
+        "row 6: name: repeats row 3 (same name; this row has no phone)",
+        "row 8: name: repeats row 7 (same name; row 7 has no phone)",
     ]
     assert len(_all(workspace)) == 1
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from caredesk.domain import checks
 from caredesk.domain.assessments import SAFETY_DOMAIN
+from caredesk.domain.text import fold
 from caredesk.errors import ValidationError
 
 
@@ -127,10 +128,51 @@ class CommunityResource:
         return "; ".join(n.label for n in self.needs)
 
 
-def listing_key(name: str, phone: str) -> tuple[str, str]:
-    """What makes two listings one resource: the name without case or extra spaces, and the
-    phone's digits ("(555) 010-2000" and "555.010.2000" are one number)."""
-    return " ".join(name.split()).casefold(), "".join(ch for ch in phone if ch.isdigit())
+def listing_name(name: str) -> str:
+    """A name as the directory compares it: without case, accents or extra spaces, the patient
+    search's folding (caredesk.domain.text.fold): "Café  Rides" -> "cafe rides"."""
+    return " ".join(fold(name).split())
+
+
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit())
+
+
+def same_listing(a: CommunityResource, b: CommunityResource) -> bool:
+    """Two listings are one resource when their names match (listing_name) and their phones
+    have the same digits ("(555) 010-2000" and "555.010.2000" are one number) or either has
+    none: a listing without a phone cannot be told apart from one with. The same name with
+    another phone is another site (a branch)."""
+    if listing_name(a.name) != listing_name(b.name):
+        return False
+    mine, theirs = _digits(a.phone), _digits(b.phone)
+    return not mine or not theirs or mine == theirs
+
+
+def twin_refusal(twin: CommunityResource, resource: CommunityResource) -> str:
+    """Why `resource` is refused when `twin` (in the directory) is the same listing
+    (same_listing), naming what matched: the message of ValidationError("name", ...)."""
+    if resource.phone and twin.phone:
+        return f"is already in the directory with this phone (resource {twin.id})"
+    if twin.phone:
+        return (
+            f"is already in the directory (resource {twin.id}, phone {twin.phone}); "
+            "give this one's phone if it is another site"
+        )
+    if resource.phone:
+        return f"is already in the directory without a phone (resource {twin.id}); add the phone to that one instead"
+    return f"is already in the directory (resource {twin.id}, no phone either)"
+
+
+def repeat_refusal(line: int, earlier: CommunityResource, row: CommunityResource) -> str:
+    """Why an import row is refused when the row at `line` of the same file is the same listing."""
+    if earlier.phone and row.phone:
+        return f"repeats row {line} (same name and phone)"
+    if earlier.phone:
+        return f"repeats row {line} (same name; this row has no phone)"
+    if row.phone:
+        return f"repeats row {line} (same name; row {line} has no phone)"
+    return f"repeats row {line} (same name, no phone in either)"
 
 
 def search(

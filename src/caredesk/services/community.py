@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from caredesk.domain import audit as events
-from caredesk.domain.community import CommunityResource, Need, listing_key, need_of, needs_of, search
+from caredesk.domain.community import CommunityResource, Need, need_of, needs_of, same_listing, search, twin_refusal
 from caredesk.errors import ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.missing import not_found
@@ -36,8 +36,9 @@ def add_resource(
     notes: str = "",
 ) -> Saved[CommunityResource]:
     """A new active resource. `needs`: Need members or their names ("food", "interpersonal
-    safety", "other"), or one text "food;transportation". Refused when the same name and phone
-    are already in the directory.
+    safety", "other"), or one text "food;transportation". Refused when the directory holds the
+    same listing: the same name and the same phone, or no phone on either side
+    (caredesk.domain.community.same_listing).
 
     Raises ValidationError naming the field ("name", "needs", "phone", "address", "hours",
     "eligibility", "notes"); nothing is saved then."""
@@ -126,12 +127,11 @@ def get_resource(uow: UnitOfWork, resource_id: int) -> CommunityResource:
 
 
 def twin_of(directory: Iterable[CommunityResource], resource: CommunityResource) -> CommunityResource | None:
-    """Another resource of the directory with the same name and phone (caredesk.domain.community.listing_key)."""
-    key = listing_key(resource.name, resource.phone)
-    return next((r for r in directory if r.id != resource.id and listing_key(r.name, r.phone) == key), None)
+    """Another resource of the directory that is the same listing (caredesk.domain.community.same_listing)."""
+    return next((r for r in directory if r.id != resource.id and same_listing(r, resource)), None)
 
 
 def refuse_twin(directory: Iterable[CommunityResource], resource: CommunityResource) -> None:
     twin = twin_of(directory, resource)
     if twin is not None:
-        raise ValidationError("name", f"is already in the directory with this phone (resource {twin.id})")
+        raise ValidationError("name", twin_refusal(twin, resource))

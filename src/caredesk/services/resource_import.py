@@ -8,23 +8,33 @@ of housing, food, transportation, utilities, interpersonal safety, other, separa
 Every row is checked before anything is saved. When any row is refused nothing is saved,
 and the one error lists every bad row by its line in the file and its field:
 "resources.csv: nothing imported - row 4: phone: must have 7 to 15 digits; row 6: needs: ...".
-A row naming a resource already in the directory (same name and phone), or one earlier in
-the file, is refused too.
+A row naming a resource already in the directory, or one earlier in the file, is refused
+too: the same name and the same phone, or no phone on either side
+(caredesk.domain.community.same_listing).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from caredesk.domain import audit as events
-from caredesk.domain.community import CommunityResource, field_refusals, listing_key, needs_of
+from caredesk.domain.community import (
+    CommunityResource,
+    field_refusals,
+    listing_name,
+    needs_of,
+    repeat_refusal,
+    same_listing,
+    twin_refusal,
+)
 from caredesk.errors import ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
-from caredesk.services.community import ENTITY, twin_of
+from caredesk.services.community import ENTITY
 from caredesk.services.workspace import Workspace
 
 COLUMNS = ("name", "needs", "phone", "address", "hours", "eligibility", "notes")
@@ -100,8 +110,11 @@ def read_resources(
     if header is None:
         raise ValidationError(source, "is empty: the first row names the columns")
     columns = _columns(header[1], source)
-    existing = list(directory)
-    seen: dict[tuple[str, str], int] = {}
+    # By compared name, so a file of thousands of rows is not compared with every resource.
+    existing: dict[str, list[CommunityResource]] = defaultdict(list)
+    for r in directory:
+        existing[listing_name(r.name)].append(r)
+    seen: dict[str, list[tuple[int, CommunityResource]]] = defaultdict(list)  # (line, resource) of rows kept
     out: list[CommunityResource] = []
     refusals: list[RowRefusal] = []
     for line, values in rows:
@@ -125,16 +138,15 @@ def read_resources(
             eligibility=cells["eligibility"],
             notes=cells["notes"],
         )
-        key = listing_key(resource.name, resource.phone)
-        twin = twin_of(existing, resource)
+        name = listing_name(resource.name)
+        twin = next((r for r in existing[name] if same_listing(r, resource)), None)
+        earlier = next(((n, r) for n, r in seen[name] if same_listing(r, resource)), None)
         if twin is not None:
-            refusals.append(
-                RowRefusal(line, "name", f"is already in the directory with this phone (resource {twin.id})")
-            )
-        elif key in seen:
-            refusals.append(RowRefusal(line, "name", f"repeats row {seen[key]} (same name and phone)"))
+            refusals.append(RowRefusal(line, "name", twin_refusal(twin, resource)))
+        elif earlier is not None:
+            refusals.append(RowRefusal(line, "name", repeat_refusal(earlier[0], earlier[1], resource)))
         else:
-            seen[key] = line
+            seen[name].append((line, resource))
             out.append(resource)
     if refusals:
         raise ImportRefused(source, refusals)
