@@ -47,6 +47,9 @@ def test_the_directory_is_added_listed_edited_and_imported(store, tmp_path):
         (2, "Safe Harbor Helpline", ["safety"], "24 hours", True),
     ]
     assert "Safe Harbor Helpline" in ok(store, "resources", "list", "--search", "harbor")
+    ok(store, "resources", "add", "--name", "Café Comunitario", "--needs", "food")
+    found = json.loads(ok(store, "resources", "list", "--search", "cafe", "--json"))
+    assert [r["name"] for r in found] == ["Café Comunitario"]  # accents ignored, as the patient search
 
 
 def test_the_same_name_without_a_phone_is_refused_naming_what_matched(store):

@@ -152,6 +152,16 @@ def test_search_by_need_and_by_name_leaves_inactive_resources_out_unless_asked()
     assert search(pool, text="pantry", need=Need.TRANSPORTATION) == []
 
 
+def test_a_name_search_ignores_case_and_accents_and_takes_words_in_any_order():
+    # The patient search's folding (caredesk.domain.text.fold): "cafe" finds "Café".
+    cafe = CommunityResource(name="Café  Comunitario Ñandú", needs=(Need.FOOD,), id=9)
+    pool = [PANTRY, cafe]
+    assert search(pool, text="cafe") == [cafe]
+    assert search(pool, text="  ÑANDU comunitario ") == [cafe]
+    assert search(pool, text="pantry cafe") == []
+    assert search(pool) == [cafe, PANTRY]  # "Café" sorts with C
+
+
 # --- the loop --------------------------------------------------------------------------
 
 ALLOWED = {

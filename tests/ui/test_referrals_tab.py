@@ -212,6 +212,15 @@ def test_a_bad_step_is_named_the_form_stays_and_nothing_is_saved(tab, qtbot, wor
     dialog.reject()
 
 
+def test_the_refer_forms_search_ignores_accents_and_case(tab, workspace):
+    directory.add_resource(workspace, name="Despensa Café Ñandú", needs="food")
+    tab.refer(Need.FOOD)
+    refer = dialog_of(tab, ReferDialog)
+    refer.search.setText("cafe NANDU")
+    assert listed(refer) == ["Despensa Café Ñandú"]
+    refer.reject()
+
+
 def test_refer_without_a_resource_for_the_need_says_how_to_add_one(tab, qtbot):
     tab.refer(Need.HOUSING)
     refer = dialog_of(tab, ReferDialog)

@@ -60,6 +60,13 @@ def test_the_directory_lists_resources_by_name_and_filters_by_name_and_need(dial
     assert dialog.detail.text() == "Address: 12 Fictional Elm Street, Demoville\nEligibility: County residents"
 
 
+def test_the_search_box_ignores_accents_and_case_as_the_patient_search_does(dialog, workspace):
+    directory.add_resource(workspace, name="Café Comunitario Ñandú", needs="food")
+    dialog.load()  # as after the hub's change set
+    dialog.search.setText("CAFE nandu")
+    assert [r[0] for r in cells(dialog.table)] == ["Café Comunitario Ñandú"]
+
+
 def test_a_resource_added_with_the_keyboard_is_listed(dialog, qtbot, workspace):
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)

@@ -53,7 +53,12 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
         s.add_argument(f"--{name}", default="", help=f"its {name}")
     s = g.add_parser("list", parents=shared, help="the directory by name (active resources unless --all)")
     s.add_argument("--need", help=f"only those meeting this need ({NEED_CHOICES})")
-    s.add_argument("--search", default="", metavar="TEXT", help="only those whose name holds TEXT")
+    s.add_argument(
+        "--search",
+        default="",
+        metavar="TEXT",
+        help="only those whose name holds each word of TEXT (case and accents ignored)",
+    )
     s.add_argument("--all", action="store_true", help="inactive resources too")
     s.add_argument("--json", action="store_true", help="print a JSON list of objects")
     s = g.add_parser("import", parents=shared, help="add resources from a CSV file (all rows or none)")

@@ -175,6 +175,14 @@ def repeat_refusal(line: int, earlier: CommunityResource, row: CommunityResource
     return f"repeats row {line} (same name, no phone in either)"
 
 
+def name_matches(name: str, text: str) -> bool:
+    """Whether a resource's name holds every word of `text`, folded as the patient search folds
+    (caredesk.domain.text.fold): "cafe" finds "Café Rides", "pantry river" finds "Riverside Food
+    Pantry"; "" matches every name."""
+    folded = listing_name(name)
+    return all(word in folded for word in fold(text).split())
+
+
 def search(
     resources: Iterable[CommunityResource],
     *,
@@ -182,14 +190,11 @@ def search(
     text: str = "",
     include_inactive: bool = False,
 ) -> list[CommunityResource]:
-    """The resources meeting `need` (any when None) whose name holds `text` (without case; ""
-    matches all), active ones only unless `include_inactive`, by name."""
-    words = " ".join(text.split()).casefold()
+    """The resources meeting `need` (any when None) whose name holds `text` (name_matches),
+    active ones only unless `include_inactive`, by name (folded: "Café" sorts with "Cafe")."""
     found = [
         r
         for r in resources
-        if (include_inactive or r.active)
-        and (need is None or r.meets(need))
-        and words in " ".join(r.name.split()).casefold()
+        if (include_inactive or r.active) and (need is None or r.meets(need)) and name_matches(r.name, text)
     ]
-    return sorted(found, key=lambda r: (r.name.casefold(), r.id or 0))
+    return sorted(found, key=lambda r: (listing_name(r.name), r.id or 0))

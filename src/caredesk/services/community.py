@@ -105,7 +105,8 @@ def resources(
     ws: Workspace, *, need: Need | str | None = None, text: str = "", include_inactive: bool = False
 ) -> list[CommunityResource]:
     """The directory by name: only resources meeting `need` (when given) whose name holds
-    `text` (without case); inactive ones only with `include_inactive`.
+    every word of `text` (without case or accents, as the patient search); inactive ones only
+    with `include_inactive`.
     Raises ValidationError("need") for an unknown need."""
     chosen = None if need is None else need_of("need", need)
     with ws.reading() as uow:

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QListWidget, QListWidgetItem, QPlainTextEdit, QVBoxLayout, QWidget
 
 from caredesk.domain.calendar import us_date
-from caredesk.domain.community import CommunityResource, Need
+from caredesk.domain.community import CommunityResource, Need, name_matches
 from caredesk.domain.referrals import NEXT, ReferralStatus
 from caredesk.errors import ValidationError
 from caredesk.services import community as directory
@@ -144,10 +144,10 @@ class ReferDialog(FormDialog):
         self._filter()
 
     def _filter(self) -> None:
-        words = " ".join(self.search.text().split()).casefold()
+        text = self.search.text()
         for i in range(self.resource_list.count()):
             item = self.resource_list.item(i)
-            item.setHidden(words not in item.text().split("\n")[0].casefold())
+            item.setHidden(not name_matches(item.text().split("\n")[0], text))
         current = self.resource_list.currentItem()
         if current is None or current.isHidden():
             shown = [self.resource_list.item(i) for i in range(self.resource_list.count())]
