@@ -116,6 +116,34 @@ def test_a_referral_goes_through_its_steps_and_an_out_of_order_step_is_refused(s
     assert text[-1] == "1 referral"
 
 
+def test_referral_update_records_news_with_a_note_alone_and_names_the_steps_it_may_take(store):
+    ok(store, "resources", "add", "--name", "Food bank", "--needs", "food")
+    ok(store, "refer", "--mrn", "T0001", "--resource", "1", "--need", "food", "--on", "11/03/2026")
+    ok(store, "referral", "update", "1", "--status", "sent", "--on", "11/04/2026")
+    news = ok(store, "referral", "update", "1", "--note", "called, waiting")
+    assert news.strip() == f"Referral 1: news recorded ({us_date(TODAY)}); it is still sent."
+    neither = caredesk(store, "referral", "update", "1")
+    assert_clean_failure(neither, 2, "referral update needs --status, or --note alone to record news")
+    bogus = caredesk(store, "referral", "update", "1", "--status", "bogus")
+    assert_clean_failure(
+        bogus, 1, "status: must be one of: accepted, declined, closed; or sent again with a note (news)"
+    )
+    ok(store, "referral", "update", "1", "--status", "closed", "--note", "moved away")
+    after = caredesk(store, "referral", "update", "1", "--note", "called again")
+    assert_clean_failure(
+        after,
+        1,
+        f"status: referral 1 is closed (closed on {us_date(TODAY)}); nothing follows a closed referral: make a new one",
+    )
+    (listed,) = json.loads(ok(store, "referrals", "--mrn", "T0001", "--json"))
+    assert [(s["status"], s["note"]) for s in listed["steps"]] == [
+        ("proposed", ""),
+        ("sent", ""),
+        ("sent", "called, waiting"),
+        ("closed", "moved away"),
+    ]
+
+
 def test_the_queue_says_no_news_after_14_quiet_days_not_13_and_forgets_a_closed_referral(store):
     ok(store, "resources", "add", "--name", "Food bank", "--needs", "food")
     ok(store, "resources", "add", "--name", "Senior Rides", "--needs", "transportation")

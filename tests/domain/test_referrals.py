@@ -10,6 +10,7 @@ utilities, interpersonal safety.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from itertools import product
 
@@ -204,16 +205,48 @@ def test_every_step_from_every_status(current, wanted):
         return
     if current is wanted and r.is_open:
         assert advance(r, wanted, day, "Called: still on the wait list").steps[-1].note.startswith("Called")
-        with pytest.raises(ValidationError, match=f"status: the referral is already {current.value}; add a note"):
+        with pytest.raises(
+            ValidationError, match=f"note: is needed to record news \\(the referral is already {current.value}\\)"
+        ):
             advance(r, wanted, day)
         return
     with pytest.raises(ValidationError) as refused:
         advance(r, wanted, day, "note")
     assert refused.value.field == "status"
     if not r.is_open:
-        assert refused.value.message.endswith("referral is closed; make a new referral")
+        closing = r.last_step
+        assert refused.value.message == (
+            f"the referral is closed ({closing.status.value} on {closing.on:%m/%d/%Y}); "
+            "nothing follows a closed referral: make a new one"
+        )
     else:
         assert refused.value.message == REFUSED[(current, wanted)]
+
+
+def test_news_without_a_status_is_a_step_on_the_current_status_and_needs_a_note():
+    r = referral(S.SENT)
+    day = r.last_step.on + timedelta(days=2)
+    news = advance(r, None, day, "Called: still on the wait list")
+    assert (news.status, news.last_step.on, len(news.steps)) == (S.SENT, day, len(r.steps) + 1)
+    with pytest.raises(ValidationError) as refused:
+        advance(r, None, day)
+    assert refused.value.field == "note"  # the form puts the cursor on the note, not the step
+
+
+def test_an_unknown_status_lists_only_the_steps_the_referral_may_take():
+    # A tester typed --status bogus and was offered "proposed", which a sent referral refuses.
+    with pytest.raises(ValidationError) as refused:
+        advance(referral(S.SENT), "bogus", NOV3 + timedelta(days=5))
+    assert str(refused.value) == "status: must be one of: accepted, declined, closed; or sent again with a note (news)"
+
+
+def test_a_stored_closed_referral_is_named_with_its_id_and_closing_day():
+    done = replace(referral(S.SENT, S.ACCEPTED, S.COMPLETED), id=4)
+    with pytest.raises(ValidationError) as refused:
+        advance(done, "sent", NOV3 + timedelta(days=9), "again?")
+    assert str(refused.value) == (
+        "status: referral 4 is closed (completed on 11/06/2026); nothing follows a closed referral: make a new one"
+    )
 
 
 def test_the_issues_example_of_a_step_out_of_order():

@@ -200,8 +200,8 @@ def test_a_bad_step_is_named_the_form_stays_and_nothing_is_saved(tab, qtbot, wor
     tab.refresh()
     dialog = step(qtbot, tab, "News only (still proposed; needs a note)", "11/24/2026")
     assert dialog.isVisible()
-    assert dialog.message.text() == "Status the referral is already proposed; add a note to record news."
-    assert dialog.focusWidget() is dialog.step  # the cursor goes to the field named
+    assert dialog.message.text() == "Note is needed to record news (the referral is already proposed)."
+    assert dialog.focusWidget() is dialog.note  # the cursor goes to the field named
     dialog.step.setCurrentIndex(dialog.step.findText("Sent"))
     dialog.day.setText("11/09/2026")
     dialog.save_button.click()

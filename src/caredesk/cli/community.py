@@ -6,13 +6,14 @@
     caredesk resources import FILE.csv
     caredesk resources edit ID [--name N] [--needs ...] [--phone P] ... [--inactive | --active]
     caredesk refer --mrn M --resource ID --need food [--on DATE] [--note T] [--screen ID]
-    caredesk referral update ID --status sent|accepted|completed|declined|closed [--on DATE] [--note T]
+    caredesk referral update ID [--status sent|accepted|completed|declined|closed] [--on DATE] [--note T]
     caredesk referrals --mrn M [--json]
     caredesk referrals suggest --mrn M [--json]
 
 Needs: housing, food, transportation, utilities, interpersonal safety (the AHC core domains),
 other. The loop: proposed -> sent -> accepted -> completed, and declined or closed from any
-open step (caredesk.domain.referrals). IDs are those the list commands print. Every write goes
+open step (caredesk.domain.referrals); `referral update ID --note T` without --status records
+news on the current status. IDs are those the list commands print. Every write goes
 through the same services as the chart, so the queue shows the change at once.
 """
 
@@ -88,9 +89,11 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     )
     s = g.add_parser("update", parents=shared, help="the referral's next step, dated, with an outcome note")
     s.add_argument("id", type=int, metavar="ID", help="the referral's id (from referrals --mrn M)")
-    s.add_argument("--status", required=True, help="sent, accepted, completed, declined or closed")
+    s.add_argument(
+        "--status", help="the next step: sent, accepted, completed, declined or closed (leave out to record news)"
+    )
     s.add_argument("--on", metavar=DATE, help="the day it happened (default: today)")
-    s.add_argument("--note", default="", help="the outcome (needed to record news without a new status)")
+    s.add_argument("--note", default="", help="the outcome; without --status, news on the current status")
 
     r = sub.add_parser(
         "referrals",
@@ -189,11 +192,16 @@ def cmd_refer(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def cmd_referral(args: argparse.Namespace, context: AppContext) -> int:
+    if args.status is None and not args.note.strip():
+        return fail("referral update needs --status, or --note alone to record news", EXIT_USAGE)
     on = date_arg("--on", args.on)
 
     def work(ws: Workspace) -> int:
         r = referral_service.record_step(ws, args.id, args.status, on=on, note=args.note).value
         step = r.last_step
+        if args.status is None:
+            print(f"Referral {r.id}: news recorded ({us_date(step.on)}); it is still {step.status.value}.")
+            return 0
         state = "open" if r.is_open else "closed"
         print(f"Referral {r.id} is {step.status.value} ({us_date(step.on)}); the referral is {state}.")
         return 0

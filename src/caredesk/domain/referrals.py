@@ -13,9 +13,11 @@ prompted it. It moves by dated steps, each with an optional outcome note, and ke
     closed      ended otherwise (withdrawn, unreachable, moved)   -
 
 A step may also repeat an open status with a note: news without a change ("called the food
-bank: still on the wait list"), which counts as news for the queue. Out-of-order steps are
-refused naming the step ("status: a proposed referral cannot be completed before it is
-sent"). Steps are dated in order: never before the step before.
+bank: still on the wait list"), which counts as news for the queue; news without a note is
+refused naming the note. Out-of-order steps are refused naming the step ("status: a proposed
+referral cannot be completed before it is sent"), an unknown status lists the steps the
+referral may take, and nothing follows a closed referral ("referral 4 is closed (completed
+on 11/24/2026)..."). Steps are dated in order: never before the step before.
 
 Suggestions (SPEC section 3, Assessments: "a positive domain suggests a referral to a matching
 community resource"): each positive domain of the latest social-needs screen, with the active
@@ -71,7 +73,7 @@ def step_refusal(current: ReferralStatus, wanted: ReferralStatus, *, note: str =
     """Why `wanted` cannot follow `current` (the message of ValidationError("status", ...)),
     or None when it may. Repeating an open status is news and needs a note."""
     if current not in OPEN:
-        return f"{_a(current)} referral is closed; make a new referral"
+        return f"{_a(current)} referral is closed; nothing follows a closed referral: make a new one"
     if wanted is current:
         return None if note.strip() else f"the referral is already {current.value}; add a note to record news"
     if wanted in NEXT[current]:
@@ -171,11 +173,36 @@ def open_referral(
     )
 
 
-def advance(referral: Referral, status: ReferralStatus | str, on: date, note: str = "") -> Referral:
-    """The referral with one more step. Refused with ValidationError naming "status" (a step
-    out of order, see NEXT) or "date" (before the last step)."""
-    step = ReferralStep(status=checks.one_of("status", status, ReferralStatus), on=on, note=note)
-    refusal = step_refusal(referral.status, step.status, note=step.note)
+def closed_refusal(referral: Referral) -> str:
+    """'referral 4 is closed (completed on 11/24/2026); nothing follows a closed referral: make
+    a new one' (the message of ValidationError("status", ...))."""
+    said = "the referral" if referral.id is None else f"referral {referral.id}"
+    return f"{said} is closed ({_said(referral.last_step)}); nothing follows a closed referral: make a new one"
+
+
+def _wanted(current: ReferralStatus, status: ReferralStatus | str) -> ReferralStatus:
+    """A status by its name; an unknown one is refused listing the steps `current` may take."""
+    try:
+        return checks.one_of("status", status, ReferralStatus)
+    except ValidationError:
+        steps = ", ".join(s.value for s in ReferralStatus if s in NEXT[current])
+        raise ValidationError(
+            "status", f"must be one of: {steps}; or {current.value} again with a note (news)"
+        ) from None
+
+
+def advance(referral: Referral, status: ReferralStatus | str | None, on: date, note: str = "") -> Referral:
+    """The referral with one more step: `status` (None: news on the current status, which needs
+    a note). Refused with ValidationError naming "status" (a closed referral, an unknown status
+    or a step out of order, see NEXT), "note" (news without one) or "date" (before the last
+    step)."""
+    if not referral.is_open:
+        raise ValidationError("status", closed_refusal(referral))
+    current = referral.status
+    step = ReferralStep(status=current if status is None else _wanted(current, status), on=on, note=note)
+    if step.status is current and not step.note:
+        raise ValidationError("note", f"is needed to record news (the referral is already {current.value})")
+    refusal = step_refusal(current, step.status, note=step.note)
     if refusal is not None:
         raise ValidationError("status", refusal)
     if on < referral.last_step.on:

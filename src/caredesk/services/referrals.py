@@ -97,15 +97,16 @@ def refer(
 
 
 def record_step(
-    ws: Workspace, referral_id: int, status: ReferralStatus | str, *, on: date | None = None, note: str = ""
+    ws: Workspace, referral_id: int, status: ReferralStatus | str | None, *, on: date | None = None, note: str = ""
 ) -> Saved[Referral]:
     """The referral's next step: `status` on `on` (default today) with an optional outcome
-    note. The order is caredesk.domain.referrals.NEXT; repeating the current open status with
-    a note records news. Any step clears the queue's "no news" reason; a closing step
+    note. The order is caredesk.domain.referrals.NEXT; the current open status again, or None,
+    with a note records news. Any step clears the queue's "no news" reason; a closing step
     (completed, declined, closed) ends the referral.
 
     Raises ValidationError ("status": out of order, e.g. "a proposed referral cannot be
-    completed before it is sent"; "date"; "note") or NotFound("referral")."""
+    completed before it is sent", unknown, or the referral is closed; "note": news without
+    one; "date") or NotFound("referral")."""
     day = _day(ws, on)
     with ws.uow() as uow:
         referral = uow.referrals.get(referral_id)
