@@ -97,10 +97,10 @@ def test_after_a_death_only_closing_is_recorded_and_no_new_referral_is_made(work
 def test_a_second_open_referral_to_the_same_resource_for_the_same_need_is_refused(workspace, pantry):
     pid = _patient(workspace, "R5")
     first = service.refer(workspace, pid, pantry, "food", on=NOV3).value
-    with pytest.raises(
-        ValidationError, match=f"referral: referral {first.id} to this resource for this need is still open"
-    ):
+    service.record_step(workspace, first.id, "sent", on=date(2026, 11, 4))
+    with pytest.raises(ValidationError) as refused:
         service.refer(workspace, pid, pantry, "food")
+    assert str(refused.value) == f"resource: has an open referral for this need (referral {first.id}, sent 11/04/2026)"
     service.record_step(workspace, first.id, "declined")
     assert service.refer(workspace, pid, pantry, "food").value.status is S.PROPOSED  # a new try
 

@@ -212,6 +212,23 @@ def test_a_bad_step_is_named_the_form_stays_and_nothing_is_saved(tab, qtbot, wor
     dialog.reject()
 
 
+def test_a_second_open_referral_to_the_resource_is_named_on_the_resource_list(tab, workspace, patient, resources):
+    pantry = resources["Riverside Food Pantry"]
+    first = referral_service.refer(workspace, patient, pantry, "food", on=date(2026, 11, 10)).value
+    tab.refresh()
+    tab.refer(Need.FOOD)
+    refer = dialog_of(tab, ReferDialog)
+    refer.resource_list.setCurrentRow(0)  # Riverside Food Pantry
+    refer.save_button.click()
+    assert refer.isVisible()
+    assert refer.message.text() == (
+        f"Resource has an open referral for this need (referral {first.id}, proposed 11/10/2026)."
+    )
+    assert refer.focusWidget() is refer.resource_list
+    assert len(referral_service.referrals(workspace, patient)) == 1
+    refer.reject()
+
+
 def test_the_refer_forms_search_ignores_accents_and_case(tab, workspace):
     directory.add_resource(workspace, name="Despensa Café Ñandú", needs="food")
     tab.refer(Need.FOOD)

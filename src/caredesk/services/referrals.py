@@ -75,7 +75,8 @@ def refer(
     then dated on or after it). Refused when an open referral to
     the same resource for the same need exists, and for a deceased patient.
 
-    Raises ValidationError ("need", "resource", "date", "note", "screen", "referral") or
+    Raises ValidationError ("need", "resource": inactive, or "has an open referral for this need
+    (referral 3, sent 11/03/2026)"; "date", "note", "screen", "referral": a deceased patient) or
     NotFound ("patient", "community resource"); nothing is saved then."""
     day = _day(ws, on)
     chosen = need_of("need", need)
@@ -89,7 +90,11 @@ def refer(
         new = open_referral(patient_id, resource, chosen, day, note=note, assessment_id=assessment_id)
         for other in uow.referrals.for_patient(patient_id):
             if other.is_open and other.resource_id == resource_id and other.need is chosen:
-                raise ValidationError("referral", f"referral {other.id} to this resource for this need is still open")
+                last = other.last_step
+                raise ValidationError(
+                    "resource",
+                    f"has an open referral for this need (referral {other.id}, {last.status.value} {us_date(last.on)})",
+                )
         saved = uow.referrals.add(new)
         uow.audit(events.RECORD_CREATED, "referral", saved.id, ReferralStatus.PROPOSED.value)
         uow.commit()
