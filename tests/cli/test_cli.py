@@ -272,7 +272,7 @@ def test_queue_lists_patients_with_reasons(store):
 def test_queue_bad_date_and_limit(store):
     assert_clean_failure(
         run("queue", "--date", "24/11/2026", "--data-dir", str(store.path), env=pw_env()),
-        1,
+        2,
         "--date: 24/11/2026 is not a real calendar date",  # MM/DD/YYYY: there is no month 24
     )
     assert_clean_failure(run("queue", "--limit", "0", "--data-dir", str(store.path), env=pw_env()), 2, "--limit")

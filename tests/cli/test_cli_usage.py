@@ -83,12 +83,12 @@ DATE_OPTIONS = [
 @pytest.mark.parametrize("typed", ["02/30/2026", "2026-02-30"])  # February never has 30 days
 def test_every_date_option_names_itself_and_the_impossible_date(tmp_path, args, typed):
     r = run(*args, typed, "--data-dir", str(tmp_path / "empty"), env=pw_env())
-    assert_clean_failure(r, 1, f"{args[-1]}: {typed} is not a real calendar date")
+    assert_clean_failure(r, 2, f"{args[-1]}: {typed} is not a real calendar date")
 
 
 def test_a_date_in_words_is_refused_saying_how_to_write_it(tmp_path):
     r = run("queue", "--date", "Nov 24", "--data-dir", str(tmp_path / "empty"), env=pw_env())
-    assert_clean_failure(r, 1, "--date: must be a date written MM/DD/YYYY or YYYY-MM-DD")
+    assert_clean_failure(r, 2, "--date: must be a date written MM/DD/YYYY or YYYY-MM-DD")
 
 
 def test_both_ways_of_writing_a_date_give_the_same_day(store):  # noqa: F811

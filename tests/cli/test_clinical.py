@@ -108,7 +108,7 @@ def test_a_condition_twice_an_acute_one_and_bad_dates(store):
     )
     assert_clean_failure(
         cd("condition", "add", *store, "--code", "I10", "--onset", "04/31/2019"),
-        1,
+        2,
         "--onset: 04/31/2019 is not a real calendar date",  # April has 30 days
     )
     assert_clean_failure(cd("condition", "remove", *store, "--code", "I10"), 1, "no condition with this code")

@@ -208,5 +208,5 @@ def test_refer_names_only_a_social_needs_screen_of_the_patient_that_found_the_ne
 def test_usage_errors_are_one_line(store):
     assert_clean_failure(caredesk(store, "referrals"), 2, "referrals needs --mrn")
     bad_day = caredesk(store, "refer", "--mrn", "T0001", "--resource", "1", "--need", "food", "--on", "02/30/2026")
-    assert_clean_failure(bad_day, 1, "--on: 02/30/2026 is not a real calendar date")
+    assert_clean_failure(bad_day, 2, "--on: 02/30/2026 is not a real calendar date")
     assert_clean_failure(caredesk(store, "referral", "update", "9", "--status", "sent"), 1, "No referral with id 9.")

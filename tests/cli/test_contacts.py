@@ -190,7 +190,8 @@ def test_bad_input_is_one_line_naming_the_field_and_changes_nothing(store, clock
     folder, ids = store
     before = stored(folder, clock)
     args = [{"PLAN": str(ids["plan"]), "CALL": str(ids["call"])}.get(a, a) for a in args]
-    assert_clean_failure(cli(folder, *args), 1, message)
+    usage = message.startswith("--")  # a malformed option is a usage error (README: exit 2)
+    assert_clean_failure(cli(folder, *args), 2 if usage else 1, message)
     assert stored(folder, clock) == before
 
 

@@ -58,7 +58,7 @@ def test_a_task_added_done_and_reopened_moves_in_and_out_of_the_queue(store):  #
 
 
 def test_task_bad_input_is_one_clear_line_and_stores_nothing(store):  # noqa: F811
-    assert_clean_failure(cli(store, "task", "add", "--mrn", "T0001", "--title", "X", "--due", "13/45/2026"), 1, "--due")
+    assert_clean_failure(cli(store, "task", "add", "--mrn", "T0001", "--title", "X", "--due", "13/45/2026"), 2, "--due")
     yesterday = us(today() - timedelta(days=1))
     assert_clean_failure(cli(store, "task", "add", "--mrn", "T0001", "--title", "X", "--due", yesterday), 1, "due date")
     assert_clean_failure(cli(store, "task", "add", "--mrn", "T0001", "--title", " "), 1, "task: is required")

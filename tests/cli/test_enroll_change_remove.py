@@ -75,7 +75,7 @@ def test_change_refusals_name_the_option_or_field_and_store_nothing(store):  # n
     before = _enrollments(store)
     cases = [
         (("--change",), 2, "--change needs a field to correct"),
-        (("--change", "--start", "13/45/2026"), 1, "--start:"),
+        (("--change", "--start", "13/45/2026"), 2, "--start:"),
         (
             ("--change", "--consent-date", _us(TODAY + timedelta(days=1)), "--consent-method", "verbal"),
             1,

@@ -182,7 +182,7 @@ def test_edit_changes_every_field_and_replaces_the_phones(store):
 
 
 REFUSED_EDITS = [
-    (("--dob", "13/45/1950"), 1, "--dob: 13/45/1950 is not a real calendar date"),
+    (("--dob", "13/45/1950"), 2, "--dob: 13/45/1950 is not a real calendar date"),
     (("--dob", _us(TODAY)), 1, "date of birth: must be before today"),
     (("--given", " "), 1, "given name: is required"),
     (("--risk", "extreme"), 1, "risk tier: must be one of: low, medium, high"),

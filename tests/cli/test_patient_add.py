@@ -139,11 +139,11 @@ def _with(**changed: str) -> tuple[str, ...]:
 # Several refused fields at once: the one highest in the app's form is named (issue 9, "errors
 # come in the order of the form": MRN, names, date of birth, sex, phones ... then the program).
 REFUSALS = [
-    (_with(mrn=" ", given=" ", family=" ", dob="02/30/1950"), 1, "MRN: is required"),
-    (_with(given=" ", dob="02/30/1950", phone="12"), 1, "given name: is required"),
+    (_with(mrn=" ", given=" ", family=" ", dob="03/30/1950", phone="12"), 1, "MRN: is required"),
+    (_with(given=" ", dob=_us(TODAY), phone="12"), 1, "given name: is required"),
     (_with(family=" ", sex="sometimes"), 1, "family name: is required"),
-    (_with(dob="02/30/1950", phone="12"), 1, "--dob: 02/30/1950 is not a real calendar date"),
-    (_with(dob="March 4 1950"), 1, "--dob: must be a date written MM/DD/YYYY or YYYY-MM-DD"),
+    (_with(dob="02/30/1950", phone="12"), 2, "--dob: 02/30/1950 is not a real calendar date"),
+    (_with(dob="March 4 1950"), 2, "--dob: must be a date written MM/DD/YYYY or YYYY-MM-DD"),
     (_with(dob=_us(TODAY)), 1, "date of birth: must be before today"),
     (_with(dob="12/31/1899"), 1, "date of birth: is before 1900"),
     (_with(sex="sometimes", phone="12"), 1, "sex: must be one of: female, male, other, unknown"),
@@ -152,7 +152,7 @@ REFUSALS = [
     (_with(risk="extreme"), 1, "risk tier: must be one of: low, medium, high"),
     (_with(mrn="t0001 "), 1, "MRN: is already used by another patient"),
     (_with(program="CCMX"), 1, "program: must be one of: CCM, complex CCM, PCM, BHI, RPM, TCM, APCM"),
-    (_with(program="CCM", start="02/30/2026"), 1, "--start: 02/30/2026 is not a real calendar date"),
+    (_with(program="CCM", start="02/30/2026"), 2, "--start: 02/30/2026 is not a real calendar date"),
     (_with(program="CCM", start="03/03/1950"), 1, "start date: cannot be before the date of birth"),
     (
         _with(program="CCM", consent_date=_us(TODAY + timedelta(days=1)), consent_method="verbal"),

@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 from caredesk import secrets_input
 from caredesk.app import AppContext
 from caredesk.domain.checks import parse_date
+from caredesk.errors import ValidationError
 from caredesk.paths import ENV_DATA_DIR
 from caredesk.services.workspace import Workspace
 
@@ -60,10 +61,23 @@ def open_workspace(args: argparse.Namespace, context: AppContext) -> Workspace:
     return context.access.unlock(secret)
 
 
-def date_arg(field: str, text: str | None) -> date | None:
-    """A date option typed MM/DD/YYYY or YYYY-MM-DD, or None when absent; a ValidationError
-    naming the option otherwise ("--on: 02/30/2026 is not a real calendar date")."""
-    return None if text is None else parse_date(field, text)
+def date_arg(field: str, value: date | str | None) -> date | None:
+    """A date option's value, or None when absent. An option declared with metavar=DATE is
+    already a date (CliParser parses it, a malformed one is a usage error, exit 2); text is
+    parsed here, a ValidationError naming the option ("--on: 02/30/2026 is not a real
+    calendar date")."""
+    if value is None or isinstance(value, date):
+        return value
+    return parse_date(field, value)
+
+
+def date_value(text: str) -> date:
+    """argparse type of every DATE option: a malformed date is a usage error like a malformed
+    number (README: exit 2), said in the same words as everywhere else."""
+    try:
+        return parse_date("date", text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 # argparse's own wording (CPython 3.11-3.13), turned into one line that names the option.
@@ -77,6 +91,14 @@ class CliParser(argparse.ArgumentParser):
     """argparse with usage errors as one line on stderr naming the option, exit code 2
     ("caredesk: --minutes: must be a whole number, got 'abc'"), and a help that says once
     how a DATE is written. Subparsers made from it are CliParsers too."""
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        # Every DATE option, in groups and parents too, is parsed here (subparsers parse their
+        # own arguments through this same method).
+        for action in self._actions:
+            if action.metavar == DATE and action.type is None:
+                action.type = date_value
+        return super().parse_known_args(args, namespace)
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"caredesk: {self._one_line(message.replace(chr(10), ' '))}\n")

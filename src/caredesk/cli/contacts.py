@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from caredesk.app import AppContext
-from caredesk.cli.common import DATE, EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
+from caredesk.cli.common import DATE, EXIT_USAGE, Command, Subparsers, date_arg, date_value, fail, open_workspace
 from caredesk.domain.calendar import Month
 from caredesk.domain.corrections import STANDARD_REASONS
 from caredesk.domain.patients import Program
@@ -47,7 +47,7 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     c.add_argument("--outcome", help="reached, voicemail, no answer, wrong number or declined")
     c.add_argument("--channel", help="phone, video, home visit, portal or letter")
     c.add_argument("--note", help="the note, in full")
-    c.add_argument("--follow-up", metavar="DATE|none", help="the next follow-up date, or none")
+    c.add_argument("--follow-up", metavar="DATE|none", type=_follow_up_value, help="the next follow-up date, or none")
     c.add_argument("--minutes", type=int, help="the contact's minutes (1-600; void them to take them back)")
     c.add_argument("--program", help="the program its minutes count for")
     c.add_argument("--patient-mrn", metavar="MRN", help="move the contact and its minutes to this patient")
@@ -169,12 +169,15 @@ def _row_lines(r: HistoryRow) -> list[str]:
 # -- correcting and voiding -------------------------------------------------------------------
 
 
-def _follow_up(text: str | None) -> date | contact_corrections.Keep | None:
-    if text is None:
+def _follow_up_value(text: str) -> date | str:
+    """argparse type of --follow-up: a date, or "none" to clear it (a malformed date is usage)."""
+    return "none" if text.strip().lower() == "none" else date_value(text)
+
+
+def _follow_up(value: date | str | None) -> date | contact_corrections.Keep | None:
+    if value is None:
         return contact_corrections.KEEP
-    if text.strip().lower() == "none":
-        return None
-    return date_arg("--follow-up", text)
+    return None if value == "none" else date_arg("--follow-up", value)
 
 
 def _patient_id(ws: Workspace, mrn: str | None) -> int | None:

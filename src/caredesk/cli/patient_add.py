@@ -26,10 +26,10 @@ from functools import partial
 from typing import Any
 
 from caredesk.app import AppContext
-from caredesk.cli.common import DATE, EXIT_USAGE, fail, open_workspace
+from caredesk.cli.common import DATE, EXIT_USAGE, date_arg, fail, open_workspace
 from caredesk.cli.patient_fields import DEMOGRAPHIC_OPTIONS, patient_json
 from caredesk.domain.calendar import us_date
-from caredesk.domain.checks import Refusals, parse_date
+from caredesk.domain.checks import Refusals
 from caredesk.domain.patients import Enrollment, Patient, Phone, Program, RiskTier, Sex
 from caredesk.errors import ValidationError
 from caredesk.services import patients as patient_service
@@ -115,7 +115,7 @@ def _read(args: argparse.Namespace) -> tuple[Patient, Enrollment | None]:
     """The patient and the enrollment as given, before the store is opened; the first
     refusal in the form's order as a ValidationError."""
     found = Refusals(_rank)
-    birth = found.attempt(lambda: parse_date("--dob", args.dob))
+    birth = found.attempt(lambda: date_arg("--dob", args.dob))
     phones = [found.attempt(partial(_phone, i, text)) for i, text in enumerate(args.phone or ())]
     values: dict[str, Any] = {
         field: getattr(args, option) for option, field in PATIENT_OPTIONS.items() if getattr(args, option) is not None
@@ -127,10 +127,8 @@ def _read(args: argparse.Namespace) -> tuple[Patient, Enrollment | None]:
     assert patient is not None
     if args.program is None:
         return patient, None
-    start = found.attempt(lambda: parse_date("--start", args.start) if args.start is not None else None)
-    consent = found.attempt(
-        lambda: parse_date("--consent-date", args.consent_date) if args.consent_date is not None else None
-    )
+    start = found.attempt(lambda: date_arg("--start", args.start))
+    consent = found.attempt(lambda: date_arg("--consent-date", args.consent_date))
     enrollment = found.attempt(
         lambda: Enrollment(
             patient_id=0,  # the new patient's id is set as it is saved
