@@ -158,7 +158,13 @@ def test_a_positive_social_needs_safety_domain_is_a_safety_flag_at_the_top(store
     [
         (("--instrument", "phq8", "--answers", "0"), "--instrument: must be one of: phq2, phq9, gad7, social"),
         (("--instrument", "phq9", "--answers", "3,3,3,9,3,3,3,3,3"), "PHQ-9 item 4: must be one of 0, 1, 2, 3"),
-        (("--instrument", "phq9", "--answers", "3,3,x,3,3,3,3,3,3"), "PHQ-9 item 3: must be one of 0, 1, 2, 3"),
+        (("--instrument", "phq9", "--answers", "3,3,x,3,3,3,3,3,3"), "PHQ-9 item 3: x is not an answer (0-3)"),
+        # A leading dash is the value, not an option; a full-width digit is not an answer.
+        (("--instrument", "phq9", "--answers", "-1,0,0,0,0,0,0,0,0"), "PHQ-9 item 1: -1 is not an answer (0-3)"),
+        (("--answers", "-1,0", "--instrument", "phq2"), "PHQ-2 item 1: -1 is not an answer (0-3)"),
+        (("--instrument", "gad7", "--answers", "0,\uff10,0,0,0,0,0"), "GAD-7 item 2: \uff10 is not an answer (0-3)"),
+        (("--instrument", "phq9", "--answers", ""), "PHQ-9: needs 9 answers, none given"),
+        (("--instrument", "phq2", "--answers", " , "), "PHQ-2: needs 2 answers, none given"),
         (("--instrument", "phq9", "--answers", "0,0,0,0,0,0,0,0"), "PHQ-9: needs 9 answers, not 8"),
         (
             ("--instrument", "social", "--answers", "0,0,0,0,0,0,1,1,1"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from datetime import UTC, tzinfo
 
@@ -39,6 +40,8 @@ INSTRUMENTS = {
     "social": Instrument.SOCIAL_NEEDS,
 }
 ACTIONS = ", ".join(a.value for a in SafetyAction)
+# Values that start with a dash and a digit, "-1,0,0" (argparse's own pattern takes "-1" alone).
+_LEADING_DASH_VALUE = re.compile(r"^-\d[\d,\s.+-]*$|^-\.\d")
 ANSWERS_HELP = """answers, in item order (an empty place = not answered):
   phq2, phq9, gad7  each 0-3: not at all, several days, more than half the days, nearly every day
   social            the AHC questions: living situation 0-2 (steady, worried about losing it,
@@ -59,6 +62,9 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
         epilog=ANSWERS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    # "--answers -1,0,..." is a value, not an option: argparse takes "-1" alone for a number
+    # but "-1,0" for an unknown option ("expected one argument"); the check names the item.
+    a._negative_number_matcher = _LEADING_DASH_VALUE
     a.add_argument("--mrn", help="the patient's MRN")
     a.add_argument("--instrument", help=f"the instrument: {names}")
     a.add_argument("--answers", help="the option values in item order, comma-separated; empty = not answered")
@@ -88,18 +94,27 @@ def _instrument(text: str) -> Instrument:
 
 
 def parse_answers(instrument: Instrument, text: str) -> list[int | None]:
-    """`1,2,,3` -> [1, 2, None, 3]; a place that is not a whole number is refused naming its item."""
+    """`1,2,,3` -> [1, 2, None, 3]. A place that is not a whole number written in ASCII digits
+    ("-1", "x", a full-width "０") is refused naming its item: "PHQ-9 item 1: -1 is not an
+    answer (0-3)"; no answer at all: "PHQ-9: needs 9 answers, none given"."""
     items = spec(instrument).items
+    places = text.split(",")
+    if not any(p.strip() for p in places):
+        raise ValidationError(instrument.value, f"needs {len(items)} answers, none given")
     out: list[int | None] = []
-    for n, raw in enumerate(text.split(","), start=1):
+    for n, raw in enumerate(places, start=1):
         token = raw.strip()
         if not token:
             out.append(None)
-        elif token.isdigit():
+        elif token.isascii() and token.isdigit():
             out.append(int(token))
         else:
-            allowed = ", ".join(str(v) for v in items[n - 1].values) if n <= len(items) else "nothing (too many)"
-            raise ValidationError(f"{instrument.value} item {n}", f"must be one of {allowed}")
+            if n > len(items):
+                raise ValidationError(instrument.value, f"needs {len(items)} answers, not {len(places)}")
+            values = items[n - 1].values
+            raise ValidationError(
+                f"{instrument.value} item {n}", f"{token} is not an answer ({values[0]}-{values[-1]})"
+            )
     return out
 
 
