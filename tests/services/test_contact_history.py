@@ -405,7 +405,7 @@ def test_a_voicemail_corrected_to_reached_meets_the_deadline_and_back(workspace)
     reached = correct_contact(workspace, call.contact.id, outcome="reached", reason="wrong outcome")
     assert reached.changes.touches(Kind.TRANSITION)
     assert _stored(workspace, pid)[2][0].contacted_on == date(2026, 11, 24)
-    letter = correct_contact(workspace, call.contact.id, channel="letter", reason="entered in error")
+    letter = correct_contact(workspace, call.contact.id, channel="letter", outcome="sent", reason="entered in error")
     assert letter.changes.touches(Kind.TRANSITION)  # a letter is never an interactive contact
     assert _stored(workspace, pid)[2][0].contacted_on is None
 

@@ -164,7 +164,10 @@ def test_a_refused_step_names_the_field_and_changes_nothing(workspace, record, k
 def test_a_letter_never_makes_the_tcm_contact_but_a_reached_phone_call_does(workspace):
     pid = _patient(workspace, "S6")
     stay = stay_service.add_stay(workspace, pid, facility="Mercy", discharged_on=date(2026, 11, 23)).value
-    by_letter = log_contact(workspace, pid, outcome="reached", minutes=5, channel="letter")
+    with pytest.raises(ValidationError) as refused:  # a letter reaches no one by itself
+        log_contact(workspace, pid, outcome="reached", minutes=5, channel="letter")
+    assert refused.value.field == "outcome"
+    by_letter = log_contact(workspace, pid, outcome="sent", minutes=5, channel="letter")
     assert not by_letter.transition_met and _view(workspace, pid).stay.contacted_on is None
     by_phone = log_contact(workspace, pid, outcome="reached", minutes=5, channel="phone")
     assert by_phone.transition_met and Kind.TRANSITION in by_phone.changes.kinds
@@ -186,7 +189,7 @@ def test_two_timely_unanswered_attempts_are_shown_with_the_stay(workspace):
     log_contact(workspace, pid, outcome="voicemail", minutes=1, on=date(2026, 11, 19))  # before the discharge
     log_contact(workspace, pid, outcome="no answer", minutes=1, on=date(2026, 11, 20))
     log_contact(workspace, pid, outcome="voicemail", minutes=1, on=date(2026, 11, 23))
-    log_contact(workspace, pid, outcome="voicemail", minutes=0, channel="letter")  # not interactive
+    log_contact(workspace, pid, outcome="sent", minutes=0, channel="letter")  # not interactive
     assert _view(workspace, pid).attempts == (date(2026, 11, 20), date(2026, 11, 23))
 
 

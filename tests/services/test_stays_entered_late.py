@@ -72,7 +72,7 @@ def test_a_call_made_before_the_stay_was_entered_is_its_tcm_contact(workspace):
 
 def test_a_letter_is_never_taken_as_the_contact(workspace):
     pid = _patient(workspace, "L2")
-    _call(workspace, pid, date(2026, 11, 23), channel="letter")
+    _call(workspace, pid, date(2026, 11, 23), outcome="sent", channel="letter")
 
     saved = _stay(workspace, pid, date(2026, 11, 20))
 

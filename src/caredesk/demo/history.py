@@ -64,7 +64,7 @@ _TASKS = (
     ("Fax care plan to specialist", TaskKind.GENERAL),
     ("Schedule A1c lab draw", TaskKind.FOLLOW_UP),
     ("Confirm transportation for appointment", TaskKind.GENERAL),
-    ("Mail care plan copy", TaskKind.LETTER),
+    ("Mail care plan copy", TaskKind.GENERAL),  # LETTER is the unanswered-calls letter
     ("Check on glucometer strip order", TaskKind.GENERAL),
     ("Follow up on community referral", TaskKind.REFERRAL),
     ("Request hospital discharge summary", TaskKind.GENERAL),

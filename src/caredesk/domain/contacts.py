@@ -51,8 +51,13 @@ class Contact:
         checks.aware("contact time", self.at)
         object.__setattr__(self, "channel", checks.one_of("channel", self.channel, Channel))
         object.__setattr__(self, "outcome", checks.one_of("outcome", self.outcome, Outcome))
-        if self.outcome is Outcome.SENT and self.channel is not Channel.LETTER and not checks.READING_STORED.get():
-            raise ValidationError("outcome", "'sent' is for a letter; a call was reached or not")
+        if not checks.READING_STORED.get():
+            if self.outcome is Outcome.SENT and self.channel is not Channel.LETTER:
+                raise ValidationError("outcome", "'sent' is for a letter; a call was reached or not")
+            if self.channel is Channel.LETTER and self.outcome is not Outcome.SENT:
+                # A letter reaches no one by itself: "reached" would reset the unanswered calls,
+                # end the no-contact reason and could meet a TCM contact (CMS MLN908628).
+                raise ValidationError("outcome", "a letter is recorded as 'sent' (caredesk letter --sent)")
         object.__setattr__(self, "note", checks.optional_text("note", self.note, max_len=4000, multiline=True))
         if self.follow_up is not None:
             checks.a_date("follow-up date", self.follow_up)
