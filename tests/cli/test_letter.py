@@ -111,11 +111,13 @@ def test_letter_sent_records_the_contact_closes_the_task_and_the_queue_stops_ask
     assert statuses == [TaskStatus.DONE] and reasons == []
 
 
-def test_letter_sent_on_an_earlier_day(store, clock):
+def test_letter_sent_on_an_earlier_day_than_its_last_call_is_refused(store, clock):
+    """The fixture's last unanswered call is today: the letter naming it was not mailed
+    yesterday (an earlier mailing day is accepted in tests/cli/test_letter_calls.py)."""
+    before = state(store, clock)
     r = letter(store, "--mrn", "L0001", "--sent", "--on", "11/23/2026")
-    assert r.returncode == 0, r.stderr
-    (contact,), *_ = state(store, clock)
-    assert contact.at.astimezone(clock.now().tzinfo).date() == TODAY - timedelta(days=1)
+    assert_clean_failure(r, 1, "--on: the letter names calls up to 11/24/2026; it cannot be mailed before")
+    assert state(store, clock) == before
 
 
 def test_missing_practice_phone_is_refused_naming_it(store, clock, tmp_path):

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from caredesk.domain.contacts import Channel, Contact, Outcome
-from caredesk.domain.letters import compose, mailing_lines, unanswered_since
+from caredesk.domain.letters import compose, letter_calls, mailing_lines
 from caredesk.domain.patients import Patient, Status
 from caredesk.domain.practice import PracticeProfile
 from caredesk.errors import ValidationError
@@ -116,7 +116,7 @@ def test_no_mailing_address_no_calls_or_a_deceased_patient_is_refused_naming_why
     assert err.value.field == "address" and "Record tab" in err.value.message
     with pytest.raises(ValidationError) as err:
         compose(patient(), PRACTICE, (), TODAY)
-    assert err.value.field == "letter" and "no call has gone unanswered" in err.value.message
+    assert err.value.field == "letter" and "no unanswered call" in err.value.message
     with pytest.raises(ValidationError) as err:
         compose(patient(status=Status.DECEASED, died_on=date(2026, 11, 20)), PRACTICE, CALLS, TODAY)
     assert err.value.field == "status"
@@ -150,14 +150,57 @@ def test_the_calls_listed_are_the_unanswered_ones_since_the_patient_was_last_rea
         call(9, Outcome.WRONG_NUMBER),
         call(12, Outcome.VOICEMAIL),
     ]
-    assert unanswered_since(contacts, TZ, date(2026, 11, 1)) == (
-        date(2026, 11, 5),
-        date(2026, 11, 9),
-        date(2026, 11, 12),
+    assert letter_calls(contacts, TZ).named() == (date(2026, 11, 5), date(2026, 11, 9), date(2026, 11, 12))
+
+
+def _at(day: date, outcome: Outcome, channel: Channel = Channel.PHONE, id_: int | None = None) -> Contact:
+    return Contact(
+        id=id_, patient_id=1, at=datetime(day.year, day.month, day.day, 12, tzinfo=TZ), channel=channel, outcome=outcome
     )
-    assert unanswered_since(contacts, TZ, date(2026, 11, 10)) == (date(2026, 11, 12),)
-    sent = Contact(patient_id=1, at=datetime(2026, 11, 13, 9, tzinfo=TZ), channel=Channel.LETTER, outcome=Outcome.SENT)
-    assert unanswered_since([*contacts, sent], TZ, date(2026, 11, 1))[-1] == date(2026, 11, 12)  # a letter is no call
+
+
+def test_a_patient_never_reached_gets_every_unanswered_call_whatever_month_the_letter_is_written():
+    """SPEC section 3: three unanswered attempts in a month propose the letter task
+    (domain.attempts.letter_proposed); the letter must name at least those calls, also when it
+    is written in the next month (the tester's case: calls 11/02, 11/09, 11/16, letter 12/01)."""
+    from caredesk.domain.attempts import letter_proposed
+    from caredesk.domain.calendar import Month
+
+    calls = [_at(date(2026, 10, 20), Outcome.NO_ANSWER)] + [
+        _at(date(2026, 11, d), Outcome.NO_ANSWER if d != 9 else Outcome.VOICEMAIL) for d in (2, 9, 16)
+    ]
+    assert letter_proposed(calls, Month(2026, 11), TZ)
+    named = letter_calls(calls, TZ).named()
+    assert named == (date(2026, 10, 20), date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16))
+    assert letter_calls(calls[:3], TZ).named() == named[:3]  # two (or any) unanswered calls: a letter can name them
+
+
+def test_no_letter_names_why_never_called_reached_since_or_already_sent():
+    with pytest.raises(ValidationError) as err:
+        letter_calls([], TZ).named()
+    assert (err.value.field, err.value.message) == (
+        "letter",
+        "is not needed: no call to the patient has gone unanswered",
+    )
+    reached = [_at(date(2026, 11, 2), Outcome.VOICEMAIL), _at(date(2026, 11, 5), Outcome.DECLINED)]
+    with pytest.raises(ValidationError) as err:
+        letter_calls(reached, TZ).named()
+    assert (
+        err.value.message
+        == "is not needed: the patient was reached on 11/05/2026 and no call has gone unanswered since"
+    )
+    sent = [
+        _at(date(2026, 11, 2), Outcome.VOICEMAIL),
+        _at(date(2026, 11, 9), Outcome.VOICEMAIL),
+        _at(date(2026, 11, 9), Outcome.SENT, Channel.LETTER, id_=7),
+    ]
+    with pytest.raises(ValidationError) as err:
+        letter_calls(sent, TZ).named()
+    assert (
+        err.value.message == "is not needed: a letter about these calls was recorded as sent on 11/09/2026 (contact 7)"
+    )
+    # A later unanswered call is news: the next letter names it alone.
+    assert letter_calls([*sent, _at(date(2026, 11, 12), Outcome.NO_ANSWER)], TZ).named() == (date(2026, 11, 12),)
 
 
 def test_sent_is_an_outcome_for_a_letter_only_and_neither_answered_nor_an_attempt():

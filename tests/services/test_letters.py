@@ -158,8 +158,8 @@ def test_marking_sent_records_a_letter_contact_closes_the_task_and_ends_the_lett
     assert _letter_reasons(practice, pid) == ["3 calls unanswered this month - send a letter"]
     saved = letters.record_sent(practice, pid)
     assert saved.changes.patients == {pid} and saved.changes.kinds == {Kind.CONTACT, Kind.TASK}
-    assert (saved.value.channel, saved.value.outcome) == (Channel.LETTER, Outcome.SENT)
-    assert saved.value.at == practice.clock.now()
+    assert (saved.value.contact.channel, saved.value.contact.outcome) == (Channel.LETTER, Outcome.SENT)
+    assert saved.value.tasks_closed == 1 and saved.value.contact.at == practice.clock.now()
     (task,) = [t for t in tasks(practice, pid, include_done=True) if t.kind is TaskKind.LETTER]
     assert task.status is TaskStatus.DONE and task.done_at == practice.clock.now()
     assert _letter_reasons(practice, pid) == []

@@ -50,14 +50,18 @@ def cmd_letter(args: argparse.Namespace, context: AppContext) -> int:
         patient = patient_records.by_mrn(ws, args.mrn)
         assert patient.id is not None
         day = on or ws.today()
-        if args.sent and day > ws.today():  # refused before anything is written
-            raise ValidationError("--on", "cannot be in the future")
+        if args.sent:  # refused before anything is written
+            try:
+                letters.check_sent(ws, patient.id, day)
+            except ValidationError as exc:
+                raise ValidationError("--on", exc.message) if exc.field == "date" else exc from None
         if out is not None:  # written first: a letter that cannot be written is not recorded as sent
             letters.save(ws, patient.id, out, large_print=args.large_print)
             print(f"Letter for MRN {patient.mrn} written to {out}" + (" (large print)." if args.large_print else "."))
         if args.sent:
-            letters.record_sent(ws, patient.id, day)
-            print(f"Letter for MRN {patient.mrn} recorded as sent on {us_date(day)}; the letter task is closed.")
+            sent = letters.record_sent(ws, patient.id, day).value
+            closed = "; the letter task is closed." if sent.tasks_closed else "."
+            print(f"Letter for MRN {patient.mrn} recorded as sent on {us_date(day)}{closed}")
     finally:
         ws.lock()
     return 0

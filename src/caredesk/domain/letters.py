@@ -16,7 +16,7 @@ from datetime import date, tzinfo
 
 from caredesk.domain.attempts import UNANSWERED
 from caredesk.domain.calendar import local_date, us_date
-from caredesk.domain.contacts import Contact
+from caredesk.domain.contacts import Channel, Contact, Outcome
 from caredesk.domain.patients import Patient, Status
 from caredesk.domain.practice import PracticeProfile
 from caredesk.errors import ValidationError
@@ -54,19 +54,58 @@ class Letter:
         return "\n".join([*parts, *self.call_dates, *self.paragraphs, self.closing, *self.signature])
 
 
-def unanswered_since(contacts: Sequence[Contact], tz: tzinfo, since: date) -> tuple[date, ...]:
-    """Clinic dates of the unanswered call attempts (voicemail, no answer, wrong number) on or
-    after `since` and after the latest answered contact, oldest first, each day once."""
+@dataclass(frozen=True, slots=True)
+class LetterCalls:
+    """The unanswered calls a letter names now, and what came before them.
+
+    `days`: clinic dates of the unanswered attempts (voicemail, no answer, wrong number) since
+    the patient was last reached (all of them when never reached) and after the day of the
+    last letter sent about earlier calls; oldest first, each day once. `reached_on`: the day
+    of the latest answered contact. `letter`: the latest letter sent since then."""
+
+    days: tuple[date, ...]
+    reached_on: date | None
+    letter: Contact | None
+    tz: tzinfo
+
+    def why_none(self) -> str:
+        """Why there is nothing to write about (for a ValidationError on "letter")."""
+        if self.letter is not None:
+            sent = us_date(local_date(self.letter.at, self.tz))
+            return (
+                f"is not needed: a letter about these calls was recorded as sent on {sent} (contact {self.letter.id})"
+            )
+        if self.reached_on is not None:
+            return f"is not needed: the patient was reached on {us_date(self.reached_on)} and no call has gone unanswered since"
+        return "is not needed: no call to the patient has gone unanswered"
+
+    def named(self) -> tuple[date, ...]:
+        """The days the letter names; ValidationError("letter", why) when there are none."""
+        if not self.days:
+            raise ValidationError("letter", self.why_none())
+        return self.days
+
+
+def letter_calls(contacts: Sequence[Contact], tz: tzinfo) -> LetterCalls:
+    """The calls a letter would name now, from all of the patient's contacts.
+
+    Agrees with the letter task (caredesk.domain.attempts.letter_proposed: three unanswered
+    attempts in a month since that month's last answered contact): those calls are always
+    among the days named, whatever month the letter is written in. A declined call counts as
+    reached. A letter sent on a day covers the calls up to that day, so a second letter
+    names only later calls."""
     days: list[date] = []
+    reached: date | None = None
+    letter: Contact | None = None
     for c in sorted(contacts, key=lambda c: (c.at, c.id or 0)):
         day = local_date(c.at, tz)
-        if day < since:
-            continue
         if c.outcome.answered:
-            days = []  # reached since: those calls need no letter
-        elif c.outcome in UNANSWERED and day not in days:
-            days.append(day)
-    return tuple(days)
+            days, reached, letter = [], day, None  # reached since: those calls need no letter
+        elif c.channel is Channel.LETTER and c.outcome is Outcome.SENT:
+            days, letter = [], c
+        elif c.outcome in UNANSWERED and day not in days and (letter is None or day > local_date(letter.at, tz)):
+            days.append(day)  # a call on the day a letter went out is covered by it
+    return LetterCalls(tuple(days), reached, letter, tz)
 
 
 def mailing_lines(field: str, address: str) -> tuple[str, ...]:
@@ -106,7 +145,7 @@ def compose(patient: Patient, profile: PracticeProfile, calls: Sequence[date], t
             "or caredesk patient edit --address",
         )
     if not calls:
-        raise ValidationError("letter", "is not needed: no call has gone unanswered since the patient was last reached")
+        raise ValidationError("letter", "is not needed: there is no unanswered call to write about")
     practice = profile.practice_name
     phone = profile.practice_phone.replace(" ", "\u00a0")  # a number never breaks across lines
     call_back = f"Please call us at {phone}. Ask for {profile.care_manager_name}, your care manager."

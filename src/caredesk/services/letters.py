@@ -9,15 +9,15 @@ letter. Saving the PDF is audited as printed; the audit names the patient by id 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from caredesk.domain import audit as actions
-from caredesk.domain.calendar import Month, local_date
+from caredesk.domain.calendar import us_date
 from caredesk.domain.contacts import Channel, Contact, Outcome
 from caredesk.domain.coordination import Task, TaskKind, TaskStatus
-from caredesk.domain.letters import Letter, compose, unanswered_since
+from caredesk.domain.letters import Letter, compose, letter_calls
 from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.patients import Status
 from caredesk.errors import NotFound, ValidationError
@@ -30,24 +30,21 @@ from caredesk.store.uow import UnitOfWork
 
 
 def letter_for(ws: Workspace, patient_id: int) -> Letter:
-    """The letter's words, dated today (clinic date). It lists the unanswered calls since the
-    patient was last reached, from the first day of the month an open letter task was
-    proposed in (this month when none is open).
+    """The letter's words, dated today (clinic date). It names the unanswered calls since the
+    patient was last reached (all of them when never reached) and after the last letter sent
+    (caredesk.domain.letters.letter_calls), so it always names the calls that proposed the
+    letter task, in whatever month it is written.
 
     Raises NotFound("patient"), or ValidationError naming what is missing (a practice detail,
-    the patient's address, unanswered calls) - see caredesk.domain.letters.compose."""
+    the patient's address) or why no letter is due (field "letter": the patient was reached
+    since, no call went unanswered, or a letter about these calls was already sent)."""
     today = ws.today()
     with ws.uow() as uow:
         patient = uow.patients.get(patient_id)
         if patient is None:
             raise NotFound("patient")
         contacts = uow.contacts.for_patient(patient_id)
-        tasks = _open_letter_tasks(uow, patient_id)
-    since = Month.of(today).first_day
-    for task in tasks:
-        if task.created_at is not None:
-            since = min(since, Month.of(local_date(task.created_at, ws.tz)).first_day)
-    return compose(patient, get_profile(ws), unanswered_since(contacts, ws.tz, since), today)
+    return compose(patient, get_profile(ws), letter_calls(contacts, ws.tz).named(), today)
 
 
 def render(ws: Workspace, patient_id: int, *, large_print: bool) -> bytes:
@@ -75,28 +72,36 @@ def default_file_name(on: date) -> str:
     return f"letter-{on.isoformat()}.pdf"
 
 
-def record_sent(ws: Workspace, patient_id: int, on: date | None = None) -> Saved[Contact]:
-    """The letter was mailed on `on` (default today; never in the future, nor after the date
-    of death): a contact by letter, outcome "sent", and the open letter tasks marked done (one
-    is added as done when none is open, so the queue's letter reason ends either way).
+@dataclass(frozen=True, slots=True)
+class LetterSent:
+    """The letter contact recorded, and how many open letter tasks it closed (0: none was open)."""
+
+    contact: Contact
+    tasks_closed: int
+
+
+def check_sent(ws: Workspace, patient_id: int, on: date | None = None) -> None:
+    """Refuse, before anything is written, what record_sent would refuse (same errors)."""
+    with ws.uow() as uow:
+        _check_sent(uow, ws, patient_id, on or ws.today())
+
+
+def record_sent(ws: Workspace, patient_id: int, on: date | None = None) -> Saved[LetterSent]:
+    """The letter was mailed on `on` (default today): a contact by letter, outcome "sent", and
+    the open letter tasks marked done (one is added as done when none is open, so the queue's
+    letter reason ends either way).
 
     A letter is not an interactive contact: it never meets a TCM contact deadline, never
     counts as reaching the patient, and is not an unanswered call attempt.
-    Raises NotFound("patient") or ValidationError("date"); nothing is saved then."""
-    today = ws.today()
-    day = on or today
-    if day > today:
-        raise ValidationError("date", "cannot be in the future")
+    Raises NotFound("patient"); ValidationError("date") for a day in the future, on or after
+    the date of death, or before the last unanswered call the letter names;
+    ValidationError("letter") when there is no call to write about or a letter about these
+    calls was already recorded as sent. Nothing is saved then."""
+    day = on or ws.today()
     now = ws.clock.now()
-    at = now if day == today else datetime.combine(day, BACKFILL_TIME, tzinfo=ws.tz)
+    at = now if day == ws.today() else datetime.combine(day, BACKFILL_TIME, tzinfo=ws.tz)
     with ws.uow() as uow:
-        patient = uow.patients.get(patient_id)
-        if patient is None:
-            raise NotFound("patient")
-        check_within_life("date", day, patient)
-        # As for a call: one mailed before the death can be back-filled, none on or after it.
-        if patient.status is Status.DECEASED and (patient.died_on is None or day >= patient.died_on):
-            raise ValidationError("date", "must be before the date of death: the patient is recorded as deceased")
+        _check_sent(uow, ws, patient_id, day)
         contact = uow.contacts.add(Contact(patient_id=patient_id, at=at, channel=Channel.LETTER, outcome=Outcome.SENT))
         uow.audit(actions.RECORD_CREATED, "contact", contact.id, "letter sent")
         tasks = _open_letter_tasks(uow, patient_id)
@@ -115,7 +120,22 @@ def record_sent(ws: Workspace, patient_id: int, on: date | None = None) -> Saved
             added = uow.tasks.add(done)
             uow.audit(actions.RECORD_CREATED, "task", added.id, "letter task done: letter sent")
         uow.commit()
-    return Saved(contact, Changes.of([patient_id], Kind.CONTACT, Kind.TASK))
+    return Saved(LetterSent(contact, len(tasks)), Changes.of([patient_id], Kind.CONTACT, Kind.TASK))
+
+
+def _check_sent(uow: UnitOfWork, ws: Workspace, patient_id: int, day: date) -> None:
+    if day > ws.today():
+        raise ValidationError("date", "cannot be in the future")
+    patient = uow.patients.get(patient_id)
+    if patient is None:
+        raise NotFound("patient")
+    check_within_life("date", day, patient)
+    # As for a call: one mailed before the death can be back-filled, none on or after it.
+    if patient.status is Status.DECEASED and (patient.died_on is None or day >= patient.died_on):
+        raise ValidationError("date", "must be before the date of death: the patient is recorded as deceased")
+    calls = letter_calls(uow.contacts.for_patient(patient_id), ws.tz).named()
+    if day < calls[-1]:
+        raise ValidationError("date", f"the letter names calls up to {us_date(calls[-1])}; it cannot be mailed before")
 
 
 def _open_letter_tasks(uow: UnitOfWork, patient_id: int) -> list[Task]:
