@@ -138,3 +138,19 @@ def test_a_second_sent_for_the_same_calls_is_refused_and_the_task_is_closed_only
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "Letter for MRN T005 recorded as sent on 11/24/2026."
     assert len(letter_contacts_and_tasks(folder, clock)[0]) == 2
+
+
+def test_an_address_the_record_accepts_is_never_refused_by_the_letter(folder, tmp_path):
+    """Five comma-separated parts (the letter refused more than four): the PDF fits them in
+    the window (tests/pdf/test_letter_fit.py checks the placement)."""
+    address = "Building 7 West Tower, Unit 1204B, 48213 North Larkspur Avenue, Care of Ann Quist, Springfield, IL 62701"
+    r = cli(folder, "patient", "edit", "--mrn", "T005", "--address", address)
+    assert r.returncode == 0, r.stderr
+    unanswered(folder, "11/02/2026", "11/09/2026", "11/16/2026")
+    out = tmp_path / "x.pdf"
+    r = cli(folder, "letter", "--mrn", "T005", "--out", str(out), "--large-print")
+    assert r.returncode == 0, r.stderr
+    text = pdf_text(out)
+    for part in ("Building 7 West Tower", "Unit 1204B", "48213 North Larkspur Avenue", "Care of Ann Quist"):
+        assert part in text
+    assert "Springfield, IL 62701" in text

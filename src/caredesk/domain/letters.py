@@ -29,7 +29,6 @@ NEEDED_FROM_PRACTICE = (
     ("practice_phone", "practice phone", "--practice-phone"),
     ("practice_address", "practice address", "--address"),
 )
-MAX_ADDRESS_LINES = 4  # below the name: what a #10 envelope's window shows
 _STATE_ZIP = re.compile(r"^[A-Za-z]{2}\s+\d{5}(?:-\d{4})?$")  # "IL 62701", "ZZ 00011-1234"
 
 
@@ -112,15 +111,16 @@ def mailing_lines(field: str, address: str) -> tuple[str, ...]:
     """A one-line address as envelope lines: each comma-separated part on its own line, the
     city kept with its "ST ZIP" ("12 Elm St, Apt 4, Springfield, IL 62701" -> three lines).
 
-    Raises ValidationError(field) when it is empty or needs more than MAX_ADDRESS_LINES lines.
+    Any number of parts: the PDF fits them into the envelope window (caredesk.pdf.letter joins
+    parts onto shared lines and shrinks the type when they are many), so an address the
+    patient record accepts never makes the letter impossible.
+    Raises ValidationError(field) when it is empty.
     """
     parts = [p.strip() for p in address.split(",") if p.strip()]
     if not parts:
         raise ValidationError(field, "is empty")
     if len(parts) >= 3 and _STATE_ZIP.match(parts[-1]):
         parts = [*parts[:-2], f"{parts[-2]}, {parts[-1]}"]
-    if len(parts) > MAX_ADDRESS_LINES:
-        raise ValidationError(field, f"has more than {MAX_ADDRESS_LINES} lines (parts between commas)")
     return tuple(parts)
 
 

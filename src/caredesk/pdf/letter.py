@@ -3,9 +3,11 @@
 The practice heads the page (top left, where a double-window envelope shows the return
 address); the patient's name and mailing address sit where a #10 window envelope shows
 them once the sheet is folded in three (about 2 1/8 in from the top and 1 in from the
-left; the fold marks are at the left edge). Body text is 13 pt, 18 pt in large print,
-near-black on white, in the care plan's fonts; the address block stays 11 pt so it fits
-the window. The PDF metadata names the document, never the patient.
+left; the fold marks are at the left edge). Body text is 13 pt, 18 pt in large print, as
+are the date and the letterhead (16 to 18 pt) in large print; near-black on white, in the
+care plan's fonts. The letterhead and the window block are fitted to their boxes
+(caredesk.pdf.letter_fit): long names and addresses wrap, share lines or shrink, never
+leave the window. The PDF metadata names the document, never the patient.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -32,6 +35,7 @@ from reportlab.platypus import (
 
 from caredesk.domain.letters import Letter
 from caredesk.pdf import fonts
+from caredesk.pdf.letter_fit import draw_lines, fit
 from caredesk.pdf.paging import PageCountCanvas
 from caredesk.pdf.plan_style import HEADING, INK, MUTED, RULE
 from caredesk.pdf.plan_words import esc
@@ -39,9 +43,20 @@ from caredesk.pdf.plan_words import esc
 PAGE_W, PAGE_H = pagesizes.letter
 LEFT = 1.0 * inch
 RIGHT = PAGE_W - 1.0 * inch
-SENDER_TOP = PAGE_H - 0.6 * inch  # the practice's name: first baseline
+SENDER_TOP = PAGE_H - 0.6 * inch  # the practice's name: first baseline at normal size
 WINDOW_TOP = PAGE_H - 2.125 * inch  # the patient's name: top of the window block
-ADDRESS_SIZE, ADDRESS_LEAD = 11.0, 13.5
+# The #10 window (USPS Publication 25: 1 1/8 x 4 1/2 in, 7/8 in from the left) with room for
+# the folded sheet to shift in the envelope: the block keeps within 4 x 1 in from LEFT.
+WINDOW_W, WINDOW_H = 4.0 * inch, 1.0 * inch
+# USPS asks for plain type of 8 to 12 pt in the window; 7 pt only when an address near the
+# record's 300 characters fits no other way. Large print takes the top of that range: larger
+# type would push lines out of the window, and the window block is read by the carrier (the
+# patient reads the same words, large, in the letterhead and the body).
+WINDOW_SIZES = (11.0, 10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.0)
+WINDOW_SIZES_LARGE = (12.0, *WINDOW_SIZES)
+HEAD_SIZES = WINDOW_SIZES  # the letterhead's address and phone; the name 14 pt bold
+HEAD_SIZES_LARGE = (16.0, 15.0, 14.0, 13.0, 12.0, *WINDOW_SIZES)  # the name 18 pt bold
+HEAD_BOTTOM = WINDOW_TOP + 0.2 * inch  # the letterhead and its rule end above the window block
 BODY_TOP_FIRST = PAGE_H - 3.15 * inch  # below the window block, whatever the type size
 BODY_TOP_LATER = PAGE_H - 1.0 * inch
 BOTTOM = 0.75 * inch
@@ -56,44 +71,66 @@ class _LetterCanvas(PageCountCanvas):
     def __init__(self, *args: Any, letter: Letter, size: float, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._letter = letter
-        self._size = size
+        self._large = size >= LARGE_SIZE
+        # What the patient reads besides the body: 11 pt, in large print 16 to 18 pt.
+        self._small = 16.0 if self._large else 11.0
 
     def decorate(self, page: int, total: int) -> None:
-        small = max(11.0, self._size - 4)
         if page == 1:
-            self._head(small)
+            self._head()
         else:
-            self.setFont(fonts.BOLD, small)
+            self.setFont(fonts.BOLD, self._small)
             self.setFillColor(HEADING)
             self.drawString(LEFT, PAGE_H - 0.6 * inch, self._letter.sender[0])
         if total > 1:
-            self.setFont(fonts.BOLD, small)
+            self.setFont(fonts.BOLD, self._small)
             self.setFillColor(INK)
             self.drawRightString(RIGHT, 0.45 * inch, f"Page {page} of {total}")
 
-    def _head(self, small: float) -> None:
-        sender = self._letter.sender
-        self.setFillColor(HEADING)
-        self.setFont(fonts.BOLD, 14)
-        self.drawString(LEFT, SENDER_TOP, sender[0])
-        self.setFillColor(MUTED)
-        self.setFont(fonts.REGULAR, ADDRESS_SIZE)
-        y = SENDER_TOP - 16
-        for line in (*sender[1:], self._letter.sender_phone):
-            self.drawString(LEFT, y, line)
-            y -= ADDRESS_LEAD
+    def _line(self, text: str, x: float, y: float, font: str, size: float) -> None:
+        self.setFont(font, size)
+        self.drawString(x, y, text)
+
+    def _head(self) -> None:
+        letter = self._letter
+        date_size = LARGE_SIZE if self._large else 11.0
+        date_w = stringWidth(letter.dated, fonts.REGULAR, date_size)
+        head_top = SENDER_TOP + 14  # the name's baseline at SENDER_TOP at 14 pt
+        block = fit(
+            letter.sender[0],
+            (*letter.sender[1:], letter.sender_phone),
+            width=RIGHT - LEFT - date_w - 0.3 * inch,
+            height=head_top - HEAD_BOTTOM,
+            sizes=HEAD_SIZES_LARGE if self._large else HEAD_SIZES,
+            font=fonts.REGULAR,
+            head_font=fonts.BOLD,
+            head_scale=18 / 16 if self._large else 14 / 11,
+        )
+
+        def line(text: str, x: float, y: float, font: str, size: float) -> None:
+            self.setFillColor(HEADING if font == fonts.BOLD else MUTED)  # the name, then the rest
+            self._line(text, x, y, font, size)
+
+        y = draw_lines(line, block, LEFT, head_top, font=fonts.REGULAR, head_font=fonts.BOLD)
+        self.setFillColor(INK)
+        self.setFont(fonts.REGULAR, date_size)
+        self.drawRightString(RIGHT, head_top - block.head_size, letter.dated)  # on the name's baseline
         self.setStrokeColor(RULE)
         self.setLineWidth(0.75)
-        self.line(LEFT, y + 4, RIGHT, y + 4)
+        self.line(LEFT, y + block.size * 0.3, RIGHT, y + block.size * 0.3)
+        # The window block: plain type, left-aligned, no rules.
         self.setFillColor(INK)
-        self.setFont(fonts.REGULAR, small)
-        self.drawRightString(RIGHT, SENDER_TOP, self._letter.dated)
-        # The window block: USPS asks for plain type of 8 to 12 pt, left-aligned, no rules.
-        y = WINDOW_TOP - ADDRESS_SIZE
-        for line in self._letter.recipient:
-            self.setFont(fonts.REGULAR, ADDRESS_SIZE)
-            self.drawString(LEFT, y, line)
-            y -= ADDRESS_LEAD
+        window = fit(
+            letter.recipient[0],
+            letter.recipient[1:],
+            width=WINDOW_W,
+            height=WINDOW_H,
+            sizes=WINDOW_SIZES_LARGE if self._large else WINDOW_SIZES,
+            font=fonts.REGULAR,
+            head_font=fonts.REGULAR,
+            keep_shape_to=8.0,  # a carrier reads the city line last, on its own
+        )
+        draw_lines(self._line, window, LEFT, WINDOW_TOP, font=fonts.REGULAR, head_font=fonts.REGULAR)
         # Fold marks: the sheet folds in three so the address shows in the window.
         self.setStrokeColor(HexColor("#9a9a9a"))
         for fold in (PAGE_H * 2 / 3, PAGE_H / 3):
