@@ -89,10 +89,10 @@ def letter_calls(contacts: Sequence[Contact], tz: tzinfo) -> LetterCalls:
     """The calls a letter would name now, from all of the patient's contacts.
 
     Agrees with the letter task (caredesk.domain.attempts.letter_proposed: three unanswered
-    attempts in a month since that month's last answered contact): those calls are always
-    among the days named, whatever month the letter is written in. A declined call counts as
-    reached. A letter sent on a day covers the calls up to that day, so a second letter
-    names only later calls."""
+    attempts in a month since that month's last answered contact): those calls are among the
+    days named, whatever month the letter is written in, unless a letter already went out
+    after them. A declined call counts as reached. A letter sent on a day covers the calls up
+    to that day, so a second letter names only later calls."""
     days: list[date] = []
     reached: date | None = None
     letter: Contact | None = None
