@@ -205,3 +205,25 @@ def test_a_second_phone_and_an_apcm_qmb_enrollment_are_saved(unlocked, qtbot):
     ]
     (enrollment,) = chart.enrollments
     assert enrollment.program is Program.APCM and enrollment.qmb
+
+
+def _mnemonics(root) -> list[str]:
+    """The Alt+letter of every label and button under `root` that the user can see."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    found = []
+    for w in root.findChildren(QLabel) + root.findChildren(QAbstractButton):
+        if w.isVisibleTo(root) and (m := re.search(r"&([^&])", w.text().replace("&&", ""))):
+            found.append(m.group(1).lower())
+    return found
+
+
+def test_every_alt_letter_of_the_form_is_its_own(unlocked):
+    """Alt+C went to PCP and to Consent date: a tester's consent date was saved as the PCP."""
+    dialog = _page(unlocked).add_patient()
+    dialog.program.setCurrentText(Program.CCM.value)  # every program field shown
+    keys = _mnemonics(dialog)
+    assert len(keys) > 15 and sorted(k for k in set(keys) if keys.count(k) > 1) == []
+    dialog.reject()

@@ -132,6 +132,7 @@ def test_a_missing_practice_phone_is_said_at_once_and_nothing_is_written(tab, qt
         "or caredesk practice --practice-phone."
     )
     assert not dialog.save_button.isEnabled()
+    assert not dialog.sent_button.isEnabled()  # a letter that cannot be made was never mailed
     assert not dialog.save_to(Path(tmp_path / "x.pdf")) and not (tmp_path / "x.pdf").exists()
     assert _letter_task(workspace, patient).status is TaskStatus.OPEN
     dialog.reject()

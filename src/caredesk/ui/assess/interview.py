@@ -288,7 +288,7 @@ class Interview(QWidget):
             left = n - self.answered
             self.progress.setText(f"{s.instrument.value} · end")
             done = "Every item answered." if not left else f"{self.answered} of {n} answered: kept as incomplete."
-            self.question.setText(f"End of the {s.instrument.value}. {done}")
+            self.question.setText(f"End of the {s.instrument.value} screen. {done}")
             self.question.setAccessibleDescription(self.question.text())
         self._show_result()
         self.changed.emit()
@@ -337,7 +337,10 @@ class Interview(QWidget):
                 named = ", ".join(d.label for d in s.domains if d.name in r.positive_domains)
                 text = f"So far positive: {named or 'none'} ({self.answered} of {n} answered)"
             else:
-                text = f"So far {so_far} ({self.answered} of {n} answered): at least {band}"
+                # The lowest band says nothing yet ("at least minimal"); a higher one is news.
+                floor = s.bands[0].label if s.bands else band
+                text = f"So far {so_far} ({self.answered} of {n} answered)"
+                text += "" if band == floor else f": at least {band}"
         self.score.setText(text)
         self.score.setAccessibleDescription(text)
         if r.follow_on is not None:

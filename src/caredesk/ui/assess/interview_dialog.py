@@ -62,8 +62,13 @@ def saved_text(a: Assessment) -> str:
     """'PHQ-9 saved for 11/24/2026: 27, severe.' or '... as incomplete (3 of 9 answered).'"""
     r = a.result
     if not r.complete:
-        return f"{a.instrument.value} saved for {us_date(a.taken_on)} as incomplete ({r.answered} of {len(a.answers)} answered, not scored)."
-    return f"{a.instrument.value} saved for {us_date(a.taken_on)}: {r.score}, {r.band}."
+        return f"{_capital(a.instrument.value)} saved for {us_date(a.taken_on)} as incomplete ({r.answered} of {len(a.answers)} answered, not scored)."
+    return f"{_capital(a.instrument.value)} saved for {us_date(a.taken_on)}: {r.score}, {r.band}."
+
+
+def _capital(name: str) -> str:
+    """'Social needs' at the start of a sentence; 'PHQ-9' as it is."""
+    return name[:1].upper() + name[1:]
 
 
 class InterviewDialog(QDialog):
@@ -213,7 +218,8 @@ class InterviewDialog(QDialog):
         asked = QMessageBox.question(
             self,
             "Drop the screen?",
-            f"{self.interview.answered} answers are not saved. Drop them?",
+            f"{self.interview.answered} answer{'' if self.interview.answered == 1 else 's'} not saved. Drop "
+            f"{'it' if self.interview.answered == 1 else 'them'}?",
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )

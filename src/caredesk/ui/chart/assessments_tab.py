@@ -75,7 +75,7 @@ class AssessmentsTab(LazyTab):
         self._checks: dict[int, SafetyCheck] = {}  # by the screen's id
         self.instrument = combo("Instrument shown", [])
         self.instrument.currentIndexChanged.connect(lambda _i: self._show())
-        shown = QLabel("S&how")
+        shown = QLabel("Sho&w")
         shown.setBuddy(self.instrument)
         self.new_button = button("&New screening…", "New screening")
         self.new_button.setToolTip(

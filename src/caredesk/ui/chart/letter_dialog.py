@@ -71,7 +71,9 @@ class LetterDialog(QDialog):
             letter = letters.letter_for(self.ws, self.patient_id)
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
+            # A letter that cannot be made cannot have been mailed: Mark as sent waits too.
             self.save_button.setEnabled(False)
+            self.sent_button.setEnabled(False)
             self.calls.hide()
             return
         self.calls.setText("Unanswered calls it lists: " + ", ".join(letter.call_dates))
@@ -91,6 +93,7 @@ class LetterDialog(QDialog):
             return False
         log.info("letter saved as PDF")
         self.message.show_info(f"Saved as {path.name}. Print it and mail it, then mark it as sent.")
+        self.adjustSize()  # the new line must not squeeze the text above it
         self.sent_button.setFocus()
         return True
 

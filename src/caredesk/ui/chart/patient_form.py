@@ -54,7 +54,7 @@ class AddPatientDialog(QDialog):
             {
                 "program": "Pr&ogram",
                 "start date": "&Start date",
-                "consent date": "&Consent date",
+                "consent date": "Consen&t date",
                 "consent method": "Consent m&ethod",
                 "billing practitioner": "&Billing practitioner",
             },
