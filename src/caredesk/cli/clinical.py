@@ -23,13 +23,20 @@ dates (DATE) are MM/DD/YYYY or YYYY-MM-DD and never lie in the future.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections.abc import Callable
 from typing import Any
 
 from caredesk.app import AppContext
-from caredesk.cli.common import DATE, EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
+from caredesk.cli.common import (
+    DATE,
+    EXIT_USAGE,
+    Command,
+    Subparsers,
+    date_arg,
+    fail,
+    open_workspace,
+    print_json,
+)
 from caredesk.domain.allergies import NO_KNOWN_ALLERGIES
 from caredesk.domain.medications import AdherenceAnswer
 from caredesk.domain.patients import Medication, Patient
@@ -135,11 +142,6 @@ def _id(record: Any) -> int:
     return int(record.id)
 
 
-def _print_json(value: object) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    print()
-
-
 def _chronic_line(ws: Workspace, pid: int, mrn: str) -> None:
     n = clinical.record(ws, pid).chronic_count
     print(f"MRN {mrn} has {n} chronic condition{'' if n == 1 else 's'}.")
@@ -162,7 +164,7 @@ def cmd_condition(args: argparse.Namespace, context: AppContext) -> int:
         else:
             conditions = clinical.record(ws, pid).conditions
             if args.json:
-                _print_json(
+                print_json(
                     [
                         {
                             "id": c.id,
@@ -206,7 +208,7 @@ def cmd_allergy(args: argparse.Namespace, context: AppContext) -> int:
             record = clinical.record(ws, pid)
             allergies = record.allergies
             if args.json:
-                _print_json([{"id": a.id, "substance": a.substance, "reaction": a.reaction} for a in allergies])
+                print_json([{"id": a.id, "substance": a.substance, "reaction": a.reaction} for a in allergies])
             elif not allergies:
                 print("No allergies recorded (not asked yet).")
             elif record.no_known_allergies:
@@ -233,7 +235,7 @@ def cmd_careteam(args: argparse.Namespace, context: AppContext) -> int:
         else:
             team = clinical.record(ws, pid).care_team
             if args.json:
-                _print_json(
+                print_json(
                     [
                         {"id": m.id, "role": m.role, "name": m.name, "phone": m.phone, "organization": m.organization}
                         for m in team
@@ -319,7 +321,7 @@ def _med_list(ws: Workspace, pid: int, args: argparse.Namespace) -> None:
                     ],
                 }
             )
-        _print_json(out)
+        print_json(out)
         return
     current = record.current_medications
     for m in current:

@@ -4,6 +4,7 @@ opening the store through the composition root."""
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from caredesk.app import AppContext
 from caredesk.domain.checks import parse_date
 from caredesk.errors import ValidationError
 from caredesk.paths import ENV_DATA_DIR
+from caredesk.services import patients as patient_service
 from caredesk.services.workspace import Workspace
 
 EXIT_ERROR, EXIT_USAGE, EXIT_WRONG_SECRET, EXIT_NO_STORE = 1, 2, 3, 4
@@ -59,6 +61,30 @@ def open_workspace(args: argparse.Namespace, context: AppContext) -> Workspace:
             return ws
         secret = secrets_input.require_passphrase(args.passphrase_file)
     return context.access.unlock(secret)
+
+
+def with_workspace(args: argparse.Namespace, context: AppContext, work: Callable[[Workspace], int]) -> int:
+    """Unlock the store, run `work`, lock it again whatever happens; `work`'s exit code."""
+    ws = open_workspace(args, context)
+    try:
+        return work(ws)
+    finally:
+        ws.lock()
+
+
+def patient_id_of(ws: Workspace, args: argparse.Namespace) -> int:
+    """The id of the patient `args.mrn` names (NotFound otherwise); `args.mrn` becomes the MRN
+    as stored, not as typed, for what the command prints."""
+    patient = patient_service.by_mrn(ws, args.mrn)
+    assert patient.id is not None
+    args.mrn = patient.mrn
+    return patient.id
+
+
+def print_json(value: object) -> None:
+    """`value` as indented JSON on stdout (non-ASCII kept), then a newline."""
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    print()
 
 
 def date_arg(field: str, value: date | str | None) -> date | None:

@@ -20,19 +20,25 @@ through the same services as the chart, so the queue shows the change at once.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from caredesk.app import AppContext
-from caredesk.cli.common import DATE, EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
+from caredesk.cli.common import (
+    DATE,
+    EXIT_USAGE,
+    Command,
+    Subparsers,
+    date_arg,
+    fail,
+    patient_id_of,
+    print_json,
+    with_workspace,
+)
 from caredesk.domain.calendar import us_date
 from caredesk.domain.community import NEED_CHOICES, CommunityResource
 from caredesk.domain.referrals import Referral
 from caredesk.services import community as directory
-from caredesk.services import patients as patient_records
 from caredesk.services import referrals as referral_service
 from caredesk.services.referrals import ReferralView
 from caredesk.services.resource_import import COLUMNS, import_resources
@@ -108,26 +114,6 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     s.add_argument("--json", action="store_true", help="print a JSON object")
 
 
-def _open(args: argparse.Namespace, context: AppContext, work: Callable[[Workspace], int]) -> int:
-    ws = open_workspace(args, context)
-    try:
-        return work(ws)
-    finally:
-        ws.lock()
-
-
-def _patient_id(ws: Workspace, args: argparse.Namespace) -> int:
-    patient = patient_records.by_mrn(ws, args.mrn)
-    assert patient.id is not None
-    args.mrn = patient.mrn  # as stored, not as typed
-    return patient.id
-
-
-def _print_json(value: object) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    print()
-
-
 # -- resources ------------------------------------------------------------------------------
 def _resource_json(r: CommunityResource) -> dict[str, Any]:
     return {
@@ -162,7 +148,7 @@ def cmd_resources(args: argparse.Namespace, context: AppContext) -> int:
         else:
             found = directory.resources(ws, need=args.need, text=args.search, include_inactive=args.all)
             if args.json:
-                _print_json([_resource_json(r) for r in found])
+                print_json([_resource_json(r) for r in found])
                 return 0
             for r in found:
                 state = "" if r.active else "  (inactive)"
@@ -170,7 +156,7 @@ def cmd_resources(args: argparse.Namespace, context: AppContext) -> int:
             print(f"{len(found)} resource{'' if len(found) == 1 else 's'}")
         return 0
 
-    return _open(args, context, work)
+    return with_workspace(args, context, work)
 
 
 # -- referrals ------------------------------------------------------------------------------
@@ -178,7 +164,7 @@ def cmd_refer(args: argparse.Namespace, context: AppContext) -> int:
     on = date_arg("--on", args.on)
 
     def work(ws: Workspace) -> int:
-        pid = _patient_id(ws, args)
+        pid = patient_id_of(ws, args)
         made = referral_service.refer(
             ws, pid, args.resource, args.need, on=on, note=args.note, assessment_id=args.screen
         ).value
@@ -188,7 +174,7 @@ def cmd_refer(args: argparse.Namespace, context: AppContext) -> int:
         )
         return 0
 
-    return _open(args, context, work)
+    return with_workspace(args, context, work)
 
 
 def cmd_referral(args: argparse.Namespace, context: AppContext) -> int:
@@ -206,7 +192,7 @@ def cmd_referral(args: argparse.Namespace, context: AppContext) -> int:
         print(f"Referral {r.id} is {step.status.value} ({us_date(step.on)}); the referral is {state}.")
         return 0
 
-    return _open(args, context, work)
+    return with_workspace(args, context, work)
 
 
 def _referral_json(v: ReferralView) -> dict[str, Any]:
@@ -230,12 +216,12 @@ def cmd_referrals(args: argparse.Namespace, context: AppContext) -> int:
         return fail("referrals needs --mrn (or: referrals suggest --mrn M)", EXIT_USAGE)
 
     def work(ws: Workspace) -> int:
-        pid = _patient_id(ws, args)
+        pid = patient_id_of(ws, args)
         if args.action == "suggest":
             return _suggest(ws, pid, args)
         views = referral_service.referrals(ws, pid)
         if args.json:
-            _print_json([_referral_json(v) for v in views])
+            print_json([_referral_json(v) for v in views])
             return 0
         for v in views:
             r = v.referral
@@ -245,14 +231,14 @@ def cmd_referrals(args: argparse.Namespace, context: AppContext) -> int:
         print(f"{len(views)} referral{'' if len(views) == 1 else 's'}")
         return 0
 
-    return _open(args, context, work)
+    return with_workspace(args, context, work)
 
 
 def _suggest(ws: Workspace, pid: int, args: argparse.Namespace) -> int:
     found = referral_service.suggestions(ws, pid)
     screen = found.screen
     if args.json:
-        _print_json(
+        print_json(
             {
                 "screen_id": screen.id if screen else None,
                 "taken_on": screen.taken_on.isoformat() if screen else None,

@@ -21,14 +21,19 @@ list commands print. Every write goes through the same services as the chart, so
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from caredesk.app import AppContext
-from caredesk.cli.common import DATE, Command, Subparsers, date_arg, open_workspace
+from caredesk.cli.common import (
+    DATE,
+    Command,
+    Subparsers,
+    date_arg,
+    patient_id_of,
+    print_json,
+    with_workspace,
+)
 from caredesk.domain import checks
 from caredesk.domain.appointments import Appointment, AppointmentKind, AppointmentStatus, parse_clock_time
 from caredesk.domain.contacts import Channel
@@ -36,7 +41,6 @@ from caredesk.domain.coordination import Task
 from caredesk.domain.transitions import Deadline
 from caredesk.errors import ValidationError
 from caredesk.services import appointments as appointment_service
-from caredesk.services import patients as patient_records
 from caredesk.services import stays as stay_service
 from caredesk.services import tasks as task_service
 from caredesk.services.changes import Kind
@@ -124,26 +128,6 @@ def _typed_date(option: str, text: str | None) -> date | None:
     return date_arg(option, text)
 
 
-def _open(args: argparse.Namespace, context: AppContext, work: Callable[[Workspace], int]) -> int:
-    ws = open_workspace(args, context)
-    try:
-        return work(ws)
-    finally:
-        ws.lock()
-
-
-def _patient_id(ws: Workspace, args: argparse.Namespace) -> int:
-    patient = patient_records.by_mrn(ws, args.mrn)
-    assert patient.id is not None
-    args.mrn = patient.mrn  # as stored, not as typed
-    return patient.id
-
-
-def _print_json(value: object) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    print()
-
-
 def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
@@ -165,12 +149,12 @@ def cmd_task(args: argparse.Namespace, context: AppContext) -> int:
 
     def work(ws: Workspace) -> int:
         if args.action == "add":
-            t = task_service.add_task(ws, _patient_id(ws, args), args.title, due).value
+            t = task_service.add_task(ws, patient_id_of(ws, args), args.title, due).value
             print(f"Added task {t.id} for MRN {args.mrn}" + (f", due {t.due.isoformat()}." if t.due else "."))
         elif args.action == "list":
-            found = task_service.tasks(ws, _patient_id(ws, args), include_done=args.all)
+            found = task_service.tasks(ws, patient_id_of(ws, args), include_done=args.all)
             if args.json:
-                _print_json([_task_json(t) for t in found])
+                print_json([_task_json(t) for t in found])
                 return 0
             for t in found:
                 print(f"{t.id:>5}  {t.status.value:<9} {_iso(t.due) or '-':<10}  {t.title}")
@@ -185,7 +169,7 @@ def cmd_task(args: argparse.Namespace, context: AppContext) -> int:
             print(f"Task {t.id} is {t.status.value}.")
         return 0
 
-    return _open(args, context, work)
+    return with_workspace(args, context, work)
 
 
 # -- appt -----------------------------------------------------------------------------
@@ -214,7 +198,7 @@ def cmd_appt(args: argparse.Namespace, context: AppContext) -> int:
         if args.action == "add":
             a = appointment_service.schedule(
                 ws,
-                _patient_id(ws, args),
+                patient_id_of(ws, args),
                 at=_at(ws, args.at),
                 kind=KINDS[args.kind],
                 with_whom=args.with_whom,
@@ -224,9 +208,9 @@ def cmd_appt(args: argparse.Namespace, context: AppContext) -> int:
             when = a.at.astimezone(ws.tz).strftime("%Y-%m-%d %H:%M")
             print(f"Scheduled appointment {a.id} for MRN {args.mrn}: {a.kind.value}, {when}.")
         elif args.action == "list":
-            found = appointment_service.appointments(ws, _patient_id(ws, args))
+            found = appointment_service.appointments(ws, patient_id_of(ws, args))
             if args.json:
-                _print_json([_appointment_json(a, ws) for a in found])
+                print_json([_appointment_json(a, ws) for a in found])
                 return 0
             for a in found:
                 when = a.at.astimezone(ws.tz).strftime("%Y-%m-%d %H:%M")
@@ -240,7 +224,7 @@ def cmd_appt(args: argparse.Namespace, context: AppContext) -> int:
                 print(f"Stay {saved.value.transition_id}: face-to-face visit date updated.")
         return 0
 
-    return _open(args, context, work)
+    return with_workspace(args, context, work)
 
 
 # -- stay -----------------------------------------------------------------------------
@@ -295,7 +279,7 @@ def cmd_stay(args: argparse.Namespace, context: AppContext) -> int:
     def work(ws: Workspace) -> int:
         if args.action == "add":
             assert discharged is not None
-            pid = _patient_id(ws, args)
+            pid = patient_id_of(ws, args)
             view_id = stay_service.add_stay(
                 ws,
                 pid,
@@ -308,9 +292,9 @@ def cmd_stay(args: argparse.Namespace, context: AppContext) -> int:
             (view,) = [v for v in stay_service.stays(ws, pid) if v.stay.id == view_id]
             print("\n".join(_stay_lines(view)[1:]))
         elif args.action == "list":
-            views = stay_service.stays(ws, _patient_id(ws, args))
+            views = stay_service.stays(ws, patient_id_of(ws, args))
             if args.json:
-                _print_json([_stay_json(v) for v in views])
+                print_json([_stay_json(v) for v in views])
                 return 0
             for v in views:
                 print("\n".join(_stay_lines(v)))
@@ -329,7 +313,7 @@ def cmd_stay(args: argparse.Namespace, context: AppContext) -> int:
             print(f"Stay {saved.value.id}: {step} recorded on {on.isoformat()}.")
         return 0
 
-    return _open(args, context, work)
+    return with_workspace(args, context, work)
 
 
 COMMANDS: dict[str, Command] = {"task": cmd_task, "appt": cmd_appt, "stay": cmd_stay}
