@@ -227,3 +227,16 @@ def test_every_alt_letter_of_the_form_is_its_own(unlocked):
     keys = _mnemonics(dialog)
     assert len(keys) > 15 and sorted(k for k in set(keys) if keys.count(k) > 1) == []
     dialog.reject()
+
+
+def test_the_keyboard_starts_in_the_mrn_field_and_enter_adds(unlocked, qtbot):
+    """Tester finding: the focus started on the scroll area, so typing went nowhere."""
+    dialog = _page(unlocked).add_patient()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.mrn)
+    _fill(dialog, mrn="")
+    qtbot.keyClicks(dialog.mrn, "NEW0002")
+    qtbot.keyClick(dialog.mrn, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert "NEW0002" in _saved_mrns(unlocked)

@@ -166,3 +166,17 @@ def test_open_full_chart_shows_the_patient_on_the_patients_page(demo_unlocked):
     patients = demo_unlocked.view.page(PatientsPage)
     assert demo_unlocked.view.stack.currentWidget() is patients
     assert patients.chart.patient_id == pid
+
+
+def test_ctrl_digits_switch_sections_and_put_the_keyboard_there(unlocked, qtbot):
+    """Keyboard alone: Ctrl+1/2/3 are Queue, Patients, This month (tester finding, issue 10)."""
+    view = unlocked.view
+    unlocked.activateWindow()
+    for row, title in enumerate(p.title for p in view.pages):
+        qtbot.keyClick(
+            QApplication.focusWidget() or view, getattr(Qt.Key, f"Key_{row + 1}"), Qt.KeyboardModifier.ControlModifier
+        )
+        assert view.nav.currentRow() == row, title
+        focused = QApplication.focusWidget()
+        assert focused is not None and view.pages[row].isAncestorOf(focused), title
+        assert f"Ctrl+{row + 1}" in view.nav.item(row).toolTip()

@@ -329,3 +329,15 @@ def test_the_tab_reads_its_patient_only_when_shown(unlocked, canary_store, qtbot
     page.chart.tabs.setCurrentWidget(tab)
     QApplication.processEvents()
     assert tab.values["Payer"].text() == "Medicaid"
+
+
+def test_edit_patient_starts_in_the_mrn_field_and_enter_saves(unlocked, canary_store, qtbot):
+    """Tester finding: the focus started on Save, so Enter and typing did not edit the form."""
+    pid = canary_store["canary"]
+    tab = _record(unlocked, pid)
+    dialog = _open(qtbot, tab, tab.edit_button, EditPatientDialog)
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.patient_fields.mrn)
+    _type(qtbot, dialog.patient_fields.pcp, "Dr. Okafor")
+    _save(qtbot, dialog)
+    assert not dialog.isVisible()
+    assert _stored(unlocked, pid).patient.pcp == "Dr. Okafor"

@@ -78,6 +78,7 @@ class AddPatientDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self._program_changed(self.program.currentText())
+        self.mrn.setFocus()  # typing starts at once, in the form's first field
 
     def _program_changed(self, text: str) -> None:
         enrolled = text != NO_PROGRAM

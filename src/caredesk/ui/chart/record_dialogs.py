@@ -96,6 +96,7 @@ class EditPatientDialog(RecordDialog):
         self.patient_fields.fill(patient)
         self.fields = self.patient_fields.fields()
         self.place_form(scroll=True)
+        self.patient_fields.mrn.setFocus()  # not the Save button, which was made first
 
     def save(self) -> Saved[Any]:
         edited = self.patient_fields.read(self.ws.today(), base=self.patient)

@@ -72,6 +72,7 @@ def scrolled_form(form: QFormLayout) -> QScrollArea:
     content = QWidget()
     content.setLayout(form)
     area = QScrollArea()
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard starts in the form's first field, not here
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -10,9 +10,11 @@ id): the view then shows that patient on the Patients page.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QStackedWidget, QVBoxLayout, QWidget
 
 from caredesk.services.workspace import Workspace
@@ -57,6 +59,13 @@ class WorkspaceView(QWidget):
             item.setSizeHint(QSize(0, int(self.nav.fontMetrics().height() * 2.3)))
             if hasattr(page, "open_patient"):
                 page.open_patient.connect(self.show_patient)
+            # Ctrl+1, Ctrl+2 ... switch sections from anywhere in the unlocked view (testers asked).
+            row_index = len(self.pages) - 1
+            keys = QKeySequence(f"Ctrl+{row_index + 1}")
+            item.setToolTip(f"{page.title} ({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(partial(self.go_to, row_index))
         width = max(self.nav.fontMetrics().horizontalAdvance(p.title) for p in self.pages)
         self.nav.setFixedWidth(width + 3 * self.nav.fontMetrics().height())
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -90,6 +99,17 @@ class WorkspaceView(QWidget):
         page = self.page(cls)
         self.nav.setCurrentRow(self.pages.index(page))
         return page
+
+    def go_to(self, row: int) -> None:
+        """Show section `row` and put the keyboard in it: its first focusable control."""
+        self.nav.setCurrentRow(row)
+        page = self.pages[row]
+        widget = page.nextInFocusChain()
+        while widget is not page:
+            if page.isAncestorOf(widget) and widget.isVisible() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+            widget = widget.nextInFocusChain()
 
     def show_patient(self, patient_id: int) -> None:
         """The full chart of one patient, on the Patients page."""
