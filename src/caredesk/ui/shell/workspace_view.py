@@ -105,7 +105,7 @@ class WorkspaceView(QWidget):
         self.nav.setCurrentRow(row)
         page = self.pages[row]
         widget = page.nextInFocusChain()
-        while widget is not page:
+        while widget is not None and widget is not page:
             if page.isAncestorOf(widget) and widget.isVisible() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
                 widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
                 return
