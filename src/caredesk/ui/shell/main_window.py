@@ -23,6 +23,7 @@ from caredesk.app import AppContext
 from caredesk.services.workspace import Workspace
 from caredesk.ui.careplan.editor import CarePlanEditor
 from caredesk.ui.chart.patients_page import PatientsPage
+from caredesk.ui.common import clipboard
 from caredesk.ui.queue.page import QueuePage
 from caredesk.ui.queue.unsaved_call import LEAVE_DEMO, LOCK, QUIT
 from caredesk.ui.shell.inactivity import InactivityTimer
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.idle = InactivityTimer(self)
         self.idle.set_interval_ms(settings.idle_minutes * 60_000)
         self.idle.idle.connect(self._idle_lock)
+        self.clipboard = clipboard.guard()  # watches every copy from now on (SPEC §4)
         self._build_menu()
         self._restore_window()
         self._show_locked()
@@ -243,6 +245,7 @@ class MainWindow(QMainWindow):
             ws, self.workspace = self.workspace, None
             self._saved_selection = (ws.folder_path, self.view.selection())
             self.view.clear()
+            self.clipboard.clear_now()  # a copied MRN or note does not outlive the session
             try:
                 ws.lock()
             finally:
@@ -330,6 +333,7 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self._lock_now()
+        self.clipboard.clear_now()  # also when quitting from the unlock page
         self.unlock_panel.shutdown()
         QThreadPool.globalInstance().waitForDone()
         self.settings.save_window(self.saveGeometry(), self.saveState())
