@@ -15,6 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
+from caredesk.resources import resource
+
 
 @dataclass(frozen=True)
 class Colors:
@@ -121,8 +123,28 @@ def _palette(c: Colors) -> QPalette:
     return p
 
 
-def stylesheet(c: Colors) -> str:
+def _check_boxes(c: Colors) -> str:
+    """Check boxes (and list items' boxes) drawn by us: Fusion outlines them with the window colour
+    darkened, which on the dark theme left an unticked box almost invisible (tester finding)."""
+    mark = resource("check-dark.png" if c is DARK else "check-light.png")
+    image = f"image: url({mark.as_posix()});" if mark is not None else ""
     return f"""
+QCheckBox::indicator, QAbstractItemView::indicator {{
+    width: 0.95em; height: 0.95em; border: 1px solid {c.muted}; border-radius: 3px; background: {c.base};
+}}
+QCheckBox::indicator:hover, QAbstractItemView::indicator:hover {{ border-color: {c.primary}; }}
+QCheckBox::indicator:checked, QAbstractItemView::indicator:checked {{
+    background: {c.primary}; border-color: {c.primary}; {image}
+}}
+QCheckBox::indicator:disabled {{ border-color: {c.border}; background: {c.alt_base}; }}
+QCheckBox::indicator:checked:disabled {{ background: {c.border}; }}
+"""
+
+
+def stylesheet(c: Colors) -> str:
+    return (
+        _check_boxes(c)
+        + f"""
 QWidget {{ color: {c.text}; }}
 QMainWindow, QDialog, QStackedWidget {{ background: {c.window}; }}
 QLineEdit, QSpinBox, QPlainTextEdit {{
@@ -188,6 +210,7 @@ QScrollArea {{ border: none; background: transparent; }}
 QGroupBox {{ font-weight: 600; border: none; margin-top: 1.2em; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 0; padding: 0; }}
 """
+    )
 
 
 def apply(app: QApplication) -> None:
