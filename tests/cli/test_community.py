@@ -76,7 +76,7 @@ def test_a_bad_csv_row_imports_nothing_and_names_each_bad_row(store, tmp_path):
     assert_clean_failure(
         refused,
         1,
-        "directory.csv: nothing imported - row 3: needs: must be one of: housing, food, transportation, "
+        'directory.csv: nothing imported - row 3: needs: "cars" is not a need; must be one of: housing, food, transportation, '
         "utilities, interpersonal safety, other; row 3: phone: must have 7 to 15 digits; row 4: name: is required",
     )
     assert ok(store, "resources", "list", "--all").splitlines() == ["0 resources"]

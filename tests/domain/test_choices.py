@@ -26,3 +26,12 @@ def test_an_unknown_choice_names_the_field_and_lists_the_values():
     with pytest.raises(ValidationError) as err:
         one_of("--program", "CCMX", Program)
     assert str(err.value) == "--program: must be one of: " + ", ".join(p.value for p in Program)
+
+
+def test_a_choice_typed_with_hyphens_or_underscores_is_the_spaced_value():
+    """Tester finding: `--outcome no-answer` was refused (a shell user types it without quotes)."""
+    from caredesk.domain import checks
+    from caredesk.domain.contacts import Outcome
+
+    assert checks.one_of("outcome", "no-answer", Outcome) is Outcome.NO_ANSWER
+    assert checks.one_of("outcome", "Wrong_Number", Outcome) is Outcome.WRONG_NUMBER

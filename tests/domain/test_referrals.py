@@ -81,7 +81,10 @@ def test_several_needs_are_separated_by_semicolons_kept_once_in_the_directory_or
 
 @pytest.mark.parametrize(
     ("typed", "message"),
-    [("", "needs: at least one is required"), ("food;groceries", "needs: must be one of: housing, food")],
+    [
+        ("", "needs: at least one is required"),
+        ("food;groceries", 'needs: "groceries" is not a need; must be one of: housing, food'),
+    ],
 )
 def test_needs_refused_name_the_field(typed, message):
     with pytest.raises(ValidationError, match=message):

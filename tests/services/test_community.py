@@ -155,7 +155,7 @@ def test_any_bad_row_saves_nothing_and_each_bad_row_is_named_by_line_and_field(w
     assert [str(r) for r in refused.value.refusals] == [
         "row 4: phone: must have 7 to 15 digits",
         "row 5: name: is required",
-        "row 6: needs: must be one of: housing, food, transportation, utilities, interpersonal safety, other",
+        'row 6: needs: "cars" is not a need; must be one of: housing, food, transportation, utilities, interpersonal safety, other',
     ]
     assert str(refused.value).startswith("resources.csv: nothing imported - row 4: phone: must have 7 to 15 digits; ")
     assert _all(workspace) == [] and _audit(workspace) == []

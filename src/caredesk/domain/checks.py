@@ -106,18 +106,23 @@ def optional_text(field: str, value: str | None, *, max_len: int = 2000, multili
     return text
 
 
+def _choice_key(text: str) -> str:
+    return " ".join(text.replace("-", " ").replace("_", " ").split()).casefold()
+
+
 def one_of(field: str, value: object, enum: type[E]) -> E:
     """The member of `enum` whose value is `value`; typed text matches whatever its case and
-    spacing ('ccm', 'Complex  CCM'). ValidationError naming `field` lists the values otherwise."""
+    spacing, and hyphens or underscores for spaces ('ccm', 'Complex  CCM', 'no-answer': a shell
+    user types the option without quotes). ValidationError naming `field` lists the values otherwise."""
     if isinstance(value, enum):
         return value
     try:
         return enum(value)
     except ValueError:
         if isinstance(value, str):
-            key = " ".join(value.split()).casefold()
+            key = _choice_key(value)
             for member in enum:
-                if str(member.value).casefold() == key:
+                if _choice_key(str(member.value)) == key:
                     return member
         allowed = ", ".join(str(m.value) for m in enum)
         raise ValidationError(field, f"must be one of: {allowed}") from None

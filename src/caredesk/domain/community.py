@@ -49,7 +49,9 @@ def need_of(field: str, value: object) -> Need:
         return value
     if isinstance(value, str) and (found := _TYPED.get(" ".join(value.split()).casefold())) is not None:
         return found
-    raise ValidationError(field, f"must be one of: {NEED_CHOICES}")
+    # The value is quoted: in a CSV row of several needs the user must see which one is wrong.
+    shown = f'"{" ".join(value.split())[:40]}" is not a need; ' if isinstance(value, str) else ""
+    raise ValidationError(field, f"{shown}must be one of: {NEED_CHOICES}")
 
 
 def needs_of(field: str, values: str | Iterable[Need | str]) -> tuple[Need, ...]:
