@@ -6,6 +6,7 @@ log at the next successful unlock, since a wrong secret cannot open the store to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from caredesk.clock import Clock
@@ -15,7 +16,34 @@ from caredesk.lockout import Lockout
 from caredesk.services.workspace import Workspace
 from caredesk.store import remembered, vault
 from caredesk.store.keys import KdfParams
-from caredesk.store.vault import DataFolder, OpenStore
+from caredesk.store.vault import DataFolder, KeyChange, OpenStore
+
+
+class PendingKeyChange:
+    """A passphrase reset or a new recovery code, made but not in effect: show
+    `recovery_code`, then `commit()` writes the key file and audits the change. Until then
+    the old secrets work; dropping it changes nothing. `commit()` raises StoreError when
+    the key file cannot be written (nothing changed then)."""
+
+    def __init__(self, ws: Workspace, change: KeyChange, detail: str, *, forget_key: bool):
+        self.workspace = ws
+        self._change = change
+        self._detail = detail
+        self._forget_key = forget_key
+        self.committed = False
+
+    @property
+    def recovery_code(self) -> str:
+        return self._change.recovery_code
+
+    def commit(self) -> None:
+        if self.committed:
+            return
+        self._change.commit()
+        self.committed = True
+        Access._audit(self.workspace, actions.KEY_CHANGED, self._detail)
+        if self._forget_key:
+            self.workspace.forget_key()  # a key remembered before a reset is no longer trusted
 
 
 class Access:
@@ -55,19 +83,56 @@ class Access:
         store = vault.unlock_from_keyring(self.folder)
         return None if store is None else self._opened(store, "remembered key")
 
-    def recover(self, recovery_code: str, new_passphrase: str) -> tuple[Workspace, str]:
+    def recover(
+        self, recovery_code: str, new_passphrase: str, *, show_code: Callable[[str], None] | None = None
+    ) -> tuple[Workspace, str]:
+        """Forgotten passphrase, in one go (the CLI): `show_code(new code)` runs before the key
+        file is rewritten, so the new code is seen before the old one stops working (it must
+        not return until the code is out: the CLI prints and flushes). Returns the open
+        workspace and the new code."""
+        pending = self.begin_recover(recovery_code, new_passphrase)
+        if show_code is not None:
+            show_code(pending.recovery_code)
+        try:
+            pending.commit()
+        except BaseException:
+            pending.workspace.lock()
+            raise
+        return pending.workspace, pending.recovery_code
+
+    def begin_recover(self, recovery_code: str, new_passphrase: str) -> PendingKeyChange:
+        """The recovery code opens the store; the new passphrase and a new recovery code are
+        made but not in effect until `commit()` (the app shows the code first). WrongSecret,
+        TooManyAttempts, ValidationError (weak passphrase), StoreError."""
         self.lockout.check()
         try:
-            store, code = vault.recover(self.folder, recovery_code, new_passphrase)
+            store, change = vault.recover(self.folder, recovery_code, new_passphrase)
         except WrongSecret:
             self._failed()
             raise
         ws = self._opened(store, "recovery code")
-        self._audit(ws, actions.KEY_CHANGED, "passphrase reset with the recovery code; new recovery code issued")
-        store.forget_key()  # a remembered key from before the reset is no longer trusted
-        return ws, code
+        return PendingKeyChange(
+            ws, change, "passphrase reset with the recovery code; new recovery code issued", forget_key=True
+        )
 
-    def change_passphrase(self, old: str, new: str) -> None:
+    def begin_new_recovery_code(self, ws: Workspace, passphrase: str) -> PendingKeyChange:
+        """A new recovery code for the open store `ws` (the old code is lost, or a recovery kit
+        is wanted: no code is kept anywhere readable). The passphrase is asked although the
+        store is open, so an unlocked, unattended laptop does not hand out a way in. Not in
+        effect until `commit()`; WrongSecret and TooManyAttempts as an unlock."""
+        self.lockout.check()
+        try:
+            change = vault.reissue_recovery_code(self.folder, passphrase)
+        except WrongSecret:
+            self._failed()
+            raise
+        self.lockout.succeeded()
+        return PendingKeyChange(ws, change, "new recovery code issued", forget_key=False)
+
+    def change_passphrase(self, old: str, new: str, *, ws: Workspace | None = None) -> None:
+        """Rewrap the data key under `new` (the recovery code and a remembered key stay valid).
+        Audited through `ws` when the store is open (the app), else by opening it with `new`.
+        WrongSecret, TooManyAttempts, ValidationError (weak passphrase)."""
         self.lockout.check()
         try:
             vault.change_passphrase(self.folder, old, new)
@@ -75,6 +140,9 @@ class Access:
             self._failed()
             raise
         self.lockout.succeeded()
+        if ws is not None:
+            self._audit(ws, actions.KEY_CHANGED, "passphrase changed")
+            return
         ws = Workspace(vault.unlock(self.folder, new), self.clock)
         try:
             self._audit(ws, actions.KEY_CHANGED, "passphrase changed")

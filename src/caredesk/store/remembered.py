@@ -2,16 +2,19 @@
 
 A plaintext or file keyring (keyrings.alt), the fail and null backends are refused:
 then nothing is written and the passphrase is asked every time.
+
+Any exception from the backend, on set, get or delete, means "no keyring here" (SPEC section 5:
+a keyring that errors gets a true message, never a traceback): the Secret Service raises
+D-Bus errors that are not KeyringError, a locked or absent wallet raises others. Only the
+exception's type is logged: its text may name the store id or the keyring's contents.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 import keyring
 from keyring.backend import KeyringBackend
-from keyring.errors import KeyringError
 
 SERVICE = "CareDesk data key"
 log = logging.getLogger(__name__)
@@ -36,7 +39,8 @@ def _is_secure(backend: KeyringBackend) -> bool:
 def secure_backend() -> KeyringBackend | None:
     try:
         backend = keyring.get_keyring()
-    except Exception:
+    except Exception as exc:
+        log.warning("no keyring: choosing a backend failed (%s)", type(exc).__name__)
         return None
     return backend if _is_secure(backend) else None
 
@@ -51,8 +55,8 @@ def remember(store_id: str, data_key: bytes) -> bool:
         return False
     try:
         backend.set_password(SERVICE, store_id, data_key.hex())
-    except KeyringError:
-        log.warning("the keyring refused to store the key")
+    except Exception as exc:
+        log.warning("the keyring refused to store the key (%s)", type(exc).__name__)
         return False
     return True
 
@@ -63,7 +67,8 @@ def recall(store_id: str) -> bytes | None:
         return None
     try:
         value = backend.get_password(SERVICE, store_id)
-    except KeyringError:
+    except Exception as exc:
+        log.warning("the keyring could not be read (%s)", type(exc).__name__)
         return None
     if not value:
         return None
@@ -78,5 +83,7 @@ def forget(store_id: str) -> None:
     backend = secure_backend()
     if backend is None:
         return
-    with contextlib.suppress(KeyringError):  # nothing remembered
+    try:
         backend.delete_password(SERVICE, store_id)
+    except Exception as exc:  # nothing remembered (PasswordDeleteError), or the keyring failed
+        log.info("nothing removed from the keyring (%s)", type(exc).__name__)
