@@ -9,7 +9,9 @@ work is long; a backup also takes `cancel`, a callable asked between steps.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from caredesk.clock import Clock
@@ -21,9 +23,43 @@ from caredesk.services.workspace import Workspace
 from caredesk.store import restore as restoring
 from caredesk.store.backup import BackupFile, Cancel, Progress, check_target, describe_rows
 from caredesk.store.keys import KeyFile, check_passphrase_rules
+from caredesk.store.uow import UnitOfWork
 from caredesk.store.vault import DataFolder
 
-__all__ = ["BackupFile", "Restored", "check_folder", "make_backup", "restore_backup"]
+__all__ = ["BackupFile", "LastBackup", "Restored", "check_folder", "last_backup", "make_backup", "restore_backup"]
+
+# Store meta: the store's own record of its last verified backup, {"at": ISO instant, "file": name}.
+# Kept in the store (not the machine's settings) so it follows the store to another laptop.
+LAST_BACKUP_KEY = "backup.last"
+
+
+@dataclass(frozen=True)
+class LastBackup:
+    """The newest verified backup made of this store: when (aware) and its file's name.
+
+    A backup holds the record as it was before that backup, so a restored store names the backups
+    before the one it came from (a new laptop is then nagged to make its own)."""
+
+    at: datetime
+    file: str
+
+
+def last_backup(ws: Workspace) -> LastBackup | None:
+    """The store's record of its last verified backup; None when it has none (or it cannot be read)."""
+    with ws.reading() as uow:
+        raw = uow.meta.get(LAST_BACKUP_KEY)
+    if not raw:
+        return None
+    try:
+        doc = json.loads(raw)
+        at = datetime.fromisoformat(doc["at"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return LastBackup(at, str(doc.get("file", ""))) if at.tzinfo is not None else None
+
+
+def _record(uow: UnitOfWork, at: datetime, file: str) -> None:
+    uow.meta.set(LAST_BACKUP_KEY, json.dumps({"at": at.isoformat(timespec="seconds"), "file": file}))
 
 
 def check_folder(folder: Path) -> None:
@@ -42,6 +78,7 @@ def make_backup(
     made = ws.store.backup_to(folder, now=ws.clock.now().astimezone(ws.tz), progress=progress, cancel=cancel)
     with ws.uow() as uow:
         uow.audit(actions.BACKUP_MADE, detail=f"{made.path.name}; {describe_rows(made.rows)} verified")
+        _record(uow, ws.clock.now(), made.path.name)
         uow.commit()
     return made
 
