@@ -5,7 +5,10 @@ POSIX keeps an flock() on `caredesk.lock` while it runs. Here the same file is t
 way, so each side sees the other: an flock that cannot be had means another CareDesk holds the
 folder; a lock file nobody has locked is left over from a crash and is taken over. The file
 holds our pid, an app name and the host name, as QLockFile's does; the app's stale-lock check
-then finds it held (the flock) and refuses to start while a restore runs.
+then finds it held (the flock) and refuses to start while a restore runs. Since the flock, not
+the pid in the file, says who holds it, a crashed CareDesk's pid reused by another program does
+not keep the folder shut (caredesk.lock_owner; on Windows, without flock, that module checks
+the pid).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from caredesk import lock_owner
 from caredesk.errors import StoreLocked
 
 IN_USE = (
@@ -49,7 +53,7 @@ def _take(lock_file: Path) -> int:
         except OSError:
             os.close(fd)
             raise StoreLocked(IN_USE) from None
-    elif os.fstat(fd).st_size:  # Windows: QLockFile keeps its file open and filled
+    elif os.fstat(fd).st_size and lock_owner.is_held(lock_file):  # Windows: no flock; ask who wrote it
         os.close(fd)
         raise StoreLocked(IN_USE)
     os.ftruncate(fd, 0)

@@ -1,7 +1,10 @@
 """One CareDesk per data folder, guarded by a QLockFile next to the store.
 
 staleLockTime 0: a lock never goes stale by age (a long session keeps it), only when
-its owner process is gone (a crash), which QLockFile detects and takes over in tryLock.
+its owner process is gone (a crash). QLockFile takes such a lock over in tryLock when the
+pid is gone or runs a program of another name; a pid reused by another Python program it
+takes for CareDesk, so caredesk.lock_owner identifies the owner (the flock a running
+CareDesk holds) and the lock is taken over when nobody holds it.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile
 
+from caredesk import lock_owner
 from caredesk.errors import StoreLocked
 
 log = logging.getLogger(__name__)
@@ -29,9 +33,12 @@ class InstanceLock:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         lock = QLockFile(str(self.path))
         lock.setStaleLockTime(0)
-        if not lock.tryLock(0):
-            if lock.error() == QLockFile.LockError.LockFailedError:
+        if not lock.tryLock(0) and lock.error() == QLockFile.LockError.LockFailedError:
+            # Qt found the lock's pid alive; it may be another program's now (lock_owner).
+            if lock_owner.is_held(self.path) or not lock.removeStaleLockFile() or not lock.tryLock(0):
                 raise StoreLocked(ALREADY_OPEN)
+            log.info("took over a lock left by a process that is gone")
+        if not lock.isLocked():
             raise StoreLocked(f"CareDesk cannot lock its data folder {self.path.parent} (is it writable?).")
         self._lock = lock
         log.info("instance lock acquired")
