@@ -1,8 +1,15 @@
-"""Getting into the store from a terminal: init, demo, change-passphrase, verify."""
+"""Getting into the store from a terminal: init, demo, change-passphrase, recovery-code, verify.
+
+A recovery code is printed and flushed before anything that can fail and before the old
+code stops working (issue 11): `init` prints it before the recovery kit is written and the
+keyring is asked; a reset or a new code prints it before the key file is rewritten.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from caredesk import logs, secrets_input
 from caredesk.app import AppContext
@@ -15,7 +22,12 @@ from caredesk.cli.common import (
     open_workspace,
     print_recovery_code,
 )
+from caredesk.errors import CareDeskError, StoreError
 from caredesk.services import patients as patient_records
+from caredesk.services import recovery_kit
+from caredesk.services.workspace import Workspace
+
+KIT_HELP = "also write the recovery kit, a PDF to print and keep away from the computer, to FILE"
 
 
 def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argparse.ArgumentParser) -> None:
@@ -23,6 +35,7 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     s.add_argument(
         "--remember", action="store_true", help="remember the key in the OS keyring (if a secure one exists)"
     )
+    s.add_argument("--recovery-kit", metavar="FILE", help=KIT_HELP)
 
     s = sub.add_parser("demo", parents=[common, secret], help="create a new store holding a synthetic demo panel")
     s.add_argument("--patients", type=int, default=170, help="number of synthetic patients (default 170)")
@@ -42,29 +55,66 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
         metavar="FILE",
         help="forgotten passphrase: unlock with the recovery code in FILE instead (a new recovery code is printed)",
     )
+    s.add_argument("--recovery-kit", metavar="FILE", help=KIT_HELP + " (with --recovery-code-file)")
+
+    s = sub.add_parser(
+        "recovery-code",
+        parents=[common, secret],
+        help="make a new recovery code (the old one stops working); the passphrase is required",
+    )
+    s.add_argument("--new", action="store_true", help="make the new code (CareDesk keeps no readable copy to show)")
+    s.add_argument("--recovery-kit", metavar="FILE", help=KIT_HELP)
 
     sub.add_parser("verify", parents=[common, secret], help="check the database, its encryption and the audit chain")
+
+
+def _kit_path(args: argparse.Namespace) -> Path | None:
+    """--recovery-kit FILE, checked before any code is made (nothing changes when it is wrong)."""
+    if not args.recovery_kit:
+        return None
+    path = Path(args.recovery_kit)
+    recovery_kit.check_kit_path(path)
+    return path
+
+
+def _show_code(code: str) -> None:
+    print_recovery_code(code)
+    sys.stdout.flush()  # on the terminal (or in the pipe) before anything else can fail
+
+
+def _write_kit(ws: Workspace, code: str, path: Path | None) -> int:
+    """Write the kit after the code is printed and in effect; a failure says the code stands."""
+    if path is None:
+        return 0
+    try:
+        recovery_kit.save_kit(path, recovery_kit.kit_pdf(ws, code))
+    except CareDeskError as exc:
+        return fail(f"{exc} The recovery code printed above is in effect; write it down instead.", EXIT_ERROR)
+    print(f"Recovery kit written to {path} (print it, keep it away from this computer, then delete the file).")
+    return 0
 
 
 def cmd_init(args: argparse.Namespace, context: AppContext) -> int:
     if context.has_store():
         return fail(f"A CareDesk store already exists in {context.data_dir}; it was left untouched.", EXIT_ERROR)
+    kit = _kit_path(args)
     passphrase = secrets_input.new_passphrase(args.passphrase_file, secrets_input.ENV_PASSPHRASE, "passphrase")
     ws, code = context.access.create(passphrase)
     try:
-        remembered = args.remember and ws.remember_key()
+        logs.configure(context.logs_dir)
+        print(f"Created an encrypted CareDesk store in {context.data_dir}")
+        _show_code(code)
+        status = _write_kit(ws, code, kit)
+        if args.remember:
+            # Asked only now: a keyring that hangs or fails cannot hide the code (issue 11).
+            print(
+                "Key remembered on this computer."
+                if ws.remember_key()
+                else "No secure keyring here: the passphrase will be asked each time."
+            )
     finally:
         ws.lock()
-    logs.configure(context.logs_dir)
-    print(f"Created an encrypted CareDesk store in {context.data_dir}")
-    print_recovery_code(code)
-    if args.remember:
-        print(
-            "Key remembered on this computer."
-            if remembered
-            else "No secure keyring here: the passphrase will be asked each time."
-        )
-    return 0
+    return status
 
 
 def cmd_demo(args: argparse.Namespace, context: AppContext) -> int:
@@ -91,18 +141,62 @@ def cmd_demo(args: argparse.Namespace, context: AppContext) -> int:
 def cmd_change_passphrase(args: argparse.Namespace, context: AppContext) -> int:
     context.require_store()
     if args.recovery_code_file:
+        kit = _kit_path(args)
         code = secrets_input.recovery_code(args.recovery_code_file)
         new = secrets_input.new_passphrase(args.new_passphrase_file, secrets_input.ENV_NEW_PASSPHRASE)
-        ws, new_code = context.access.recover(code, new)
-        ws.lock()
-        print("Passphrase reset with the recovery code. The old recovery code no longer works.")
-        print_recovery_code(new_code)
-        return 0
+
+        def show(new_code: str) -> None:
+            print("Your NEW recovery code (the one you typed stops working now):")
+            _show_code(new_code)
+
+        try:
+            ws, new_code = context.access.recover(code, new, show_code=show)
+        except StoreError as exc:
+            return _not_in_effect(exc)
+        try:
+            print("Passphrase reset with the recovery code. The old recovery code no longer works.")
+            return _write_kit(ws, new_code, kit)
+        finally:
+            ws.lock()
+    if args.recovery_kit:
+        return fail(
+            "--recovery-kit: goes with --recovery-code-file (a plain passphrase change keeps the code)", EXIT_USAGE
+        )
     old = secrets_input.require_passphrase(args.passphrase_file, prompt="Current passphrase: ")
     new = secrets_input.new_passphrase(args.new_passphrase_file, secrets_input.ENV_NEW_PASSPHRASE)
     context.access.change_passphrase(old, new)
     print("Passphrase changed. The recovery code is unchanged.")
     return 0
+
+
+def _not_in_effect(exc: StoreError) -> int:
+    return fail(f"{exc} The new recovery code printed above was not put in effect.", EXIT_ERROR)
+
+
+def cmd_recovery_code(args: argparse.Namespace, context: AppContext) -> int:
+    """A new recovery code from the passphrase (never the remembered key: a way in is handed
+    out only to someone who knows the passphrase)."""
+    if not args.new:
+        return fail(
+            "--new: needed; CareDesk keeps no readable copy of the recovery code, so it can only make a new one",
+            EXIT_USAGE,
+        )
+    context.require_store()
+    kit = _kit_path(args)
+    passphrase = secrets_input.require_passphrase(args.passphrase_file)
+    ws = context.access.unlock(passphrase)
+    try:
+        pending = context.access.begin_new_recovery_code(ws, passphrase)
+        print("Your NEW recovery code (the old one stops working now):")
+        _show_code(pending.recovery_code)
+        try:
+            pending.commit()
+        except StoreError as exc:
+            return _not_in_effect(exc)
+        print("New recovery code in effect. The old recovery code no longer works; the passphrase is unchanged.")
+        return _write_kit(ws, pending.recovery_code, kit)
+    finally:
+        ws.lock()
 
 
 def cmd_verify(args: argparse.Namespace, context: AppContext) -> int:
@@ -126,5 +220,6 @@ COMMANDS: dict[str, Command] = {
     "init": cmd_init,
     "demo": cmd_demo,
     "change-passphrase": cmd_change_passphrase,
+    "recovery-code": cmd_recovery_code,
     "verify": cmd_verify,
 }
