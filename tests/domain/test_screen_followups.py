@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from caredesk.domain.assessments import Instrument
 from caredesk.domain.queue import ReasonKind
-from caredesk.domain.screen_followups import reasons
+from caredesk.domain.screen_followups import reasons, resumable
 from tests.domain.test_queue import TODAY, facts
 from tests.domain.test_queue_safety import reasons as queue_reasons
 from tests.domain.test_queue_safety import screen
@@ -66,3 +66,14 @@ def test_the_queue_shows_them_as_clinical_reasons():
         ReasonKind.CLINICAL,
         f"PHQ-9 of {TODAY.month}/{TODAY.day} unfinished (8 of 9 answered) - item 9 not asked",
     ) in (queue_reasons(f))
+
+
+def test_the_screen_to_resume_is_the_newest_the_queue_asks_to_finish():
+    """A new interview continues what the "unfinished" reason names, within the same 14 days."""
+    phq9 = screen(1, (3,) * 4 + (None,) * 5, TODAY - timedelta(days=5), PHQ9)
+    gad7 = screen(2, (1, 1, None, None, None, None, None), TODAY - timedelta(days=2), GAD7)
+    assert resumable([phq9, gad7], TODAY) == gad7
+    gad7_done = screen(3, (1,) * 7, TODAY - timedelta(days=1), GAD7)
+    assert resumable([phq9, gad7, gad7_done], TODAY) == phq9
+    assert resumable([phq9], TODAY + timedelta(days=9)) is None  # 14 days on: a new screen
+    assert resumable([screen(4, (1,) * 9, TODAY, PHQ9)], TODAY) is None  # nothing unfinished

@@ -249,6 +249,32 @@ def test_a_screen_stopped_half_way_is_saved_as_incomplete_and_never_scored(unloc
     assert row == ["11/24/2026", "— (4 of 9 answered)", "incomplete, not scored", ""]
 
 
+def test_a_half_done_screen_is_finished_later_from_its_answers_and_leaves_the_queue(unlocked, canary_store, qtbot):
+    """Tester finding (issue 10): a half-done screen could not be resumed. New screening… now
+    continues the unfinished PHQ-9 the queue names; the screen saved is a new, complete one
+    (PHQ-9 total 6: 5-9 is "mild", Kroenke et al. 2001)."""
+    window, canary = unlocked, canary_store["canary"]
+    half = (2, 1, 2, None, 1, None, None, None, None)
+    publish(screens.record_assessment(window.workspace, canary, Instrument.PHQ9, half, TODAY).changes, window)
+    unfinished = "PHQ-9 of 11/24 unfinished (4 of 9 answered) - item 9 not asked"
+    assert unfinished in shown_reasons(window, canary)
+    _tab, dialog = new_screening(qtbot, window, canary)
+    assert (dialog.interview.instrument, dialog.interview.answers) == (Instrument.PHQ9, half)
+    assert dialog.resumed.isVisibleTo(dialog)
+    assert dialog.resumed.text() == (
+        "Continuing the PHQ-9 of 11/24/2026: 4 of 9 answered then. Start over to ask every item again."
+    )
+    digits(qtbot, "00000")  # items 4, 6, 7, 8 and 9: the unanswered ones, in order
+    assert dialog.interview.result().complete and dialog.interview.result().score == 6
+    type_into(qtbot, dialog.minutes, "0")
+    key(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    closed(qtbot, dialog)
+    first, second = screens.history(window.workspace, canary)
+    assert first.answers == half and not first.complete  # the record of what was asked then stays
+    assert second.answers == (2, 1, 2, 0, 1, 0, 0, 0, 0) and (second.score, second.band) == (6, "mild")
+    assert unfinished not in shown_reasons(window, canary)
+
+
 def test_a_screen_run_from_the_chart_logs_its_minutes_as_assessment_time_and_draws_the_trend(
     unlocked, canary_store, qtbot
 ):

@@ -46,11 +46,7 @@ def reasons(screens: Iterable[Assessment], as_of: date) -> list[tuple[str, int]]
         (s for s in screens if s.instrument in _FOLLOWED and s.taken_on <= as_of), key=lambda s: (s.taken_on, s.id or 0)
     )
     recent = [s for s in mine if s.taken_on >= recent_since(as_of)]
-    out: list[tuple[str, int]] = []
-    for instrument in _FOLLOWED:
-        latest = next((s for s in reversed(recent) if s.instrument is instrument), None)
-        if latest is not None and not latest.complete and not _finished_after(recent, latest):
-            out.append(_unfinished(latest))
+    out = [_unfinished(s) for s in _open_unfinished(recent)]
     phq2 = next((s for s in reversed(recent) if s.instrument is Instrument.PHQ2 and s.complete), None)
     if phq2 is not None and phq2.result.follow_on is Instrument.PHQ9 and not _phq9_after(recent, phq2):
         out.append((f"PHQ-2 {phq2.score} on {_md(phq2.taken_on)} positive - PHQ-9 not done", 40))
@@ -58,6 +54,29 @@ def reasons(screens: Iterable[Assessment], as_of: date) -> list[tuple[str, int]]
     if gad7 is not None and gad7.score is not None and gad7.score >= GAD7_SEVERE:
         out.append((f"GAD-7 {gad7.score} on {_md(gad7.taken_on)} - severe anxiety, follow up", gad7.score))
     return out
+
+
+def _open_unfinished(recent: list[Assessment]) -> list[Assessment]:
+    """Per followed instrument, its latest screen in `recent` (sorted oldest first) when that one
+    is unfinished and no complete screen finished it later."""
+    out = []
+    for instrument in _FOLLOWED:
+        latest = next((s for s in reversed(recent) if s.instrument is instrument), None)
+        if latest is not None and not latest.complete and not _finished_after(recent, latest):
+            out.append(latest)
+    return out
+
+
+def resumable(screens: Iterable[Assessment], as_of: date) -> Assessment | None:
+    """The unfinished screen a new interview on `as_of` should continue: the newest of those the
+    queue asks to finish (same rule and 14 days as `reasons`), or None. Its given answers are
+    carried into the new screen, which is saved as a new record taken on `as_of`."""
+    mine = sorted(
+        (s for s in screens if s.instrument in _FOLLOWED and recent_since(as_of) <= s.taken_on <= as_of),
+        key=lambda s: (s.taken_on, s.id or 0),
+    )
+    candidates = _open_unfinished(mine)
+    return max(candidates, key=lambda s: (s.taken_on, s.id or 0)) if candidates else None
 
 
 def _later(a: Assessment, b: Assessment) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from caredesk.domain import audit as events
-from caredesk.domain import billing, checks
+from caredesk.domain import billing, checks, screen_followups
 from caredesk.domain.assessments import Instrument, instrument_of, spec
 from caredesk.domain.calendar import Month, us_date
 from caredesk.domain.contacts import Activity, StaffType, TimeEntry
@@ -87,6 +87,13 @@ def history(ws: Workspace, patient_id: int, instrument: Instrument | str | None 
             raise NotFound("patient")
         screens = uow.assessments.for_patient(patient_id)
     return [s for s in screens if chosen is None or s.instrument is chosen]
+
+
+def resumable(ws: Workspace, patient_id: int) -> Assessment | None:
+    """The patient's unfinished PHQ-2, PHQ-9 or GAD-7 that a new interview today continues
+    (domain.screen_followups.resumable: within 14 days, not finished since), or None.
+    Raises NotFound("patient")."""
+    return screen_followups.resumable(history(ws, patient_id), ws.today())
 
 
 def open_safety_flags(ws: Workspace, patient_id: int) -> list[SafetyFlag]:

@@ -84,9 +84,12 @@ class InterviewDialog(QDialog):
         *,
         for_call: bool,
         instrument: Instrument = Instrument.PHQ2,
+        resume: Assessment | None = None,
         seconds: Callable[[], float] = time.monotonic,
         parent: QWidget | None = None,
     ):
+        """`resume`: an unfinished screen (services.assessments.resumable) whose answers the
+        interview starts with; the screen saved is a new one, taken today."""
         super().__init__(parent)
         self.ws, self.patient_id, self.for_call = ws, patient_id, for_call
         self.saved: Assessment | None = None
@@ -100,8 +103,16 @@ class InterviewDialog(QDialog):
         em = self.fontMetrics().averageCharWidth()
         self.setMinimumWidth(em * 110)
 
-        self.interview = Interview(instrument)
+        self.interview = Interview(resume.instrument if resume is not None else instrument)
         self.interview.changed.connect(self._interview_changed)
+        self.resumed = info_label("Continuing an unfinished screen", "hint")
+        self.resumed.setVisible(resume is not None)
+        if resume is not None:
+            given = sum(a is not None for a in resume.answers)
+            self.resumed.setText(
+                f"Continuing the {resume.instrument.value} of {us_date(resume.taken_on)}: {given} of "
+                f"{len(resume.answers)} answered then. Start over to ask every item again."
+            )
         today = ws.today()
         self.day = date_edit("Taken on", today)
         self.day.setMaximumDate(qdate(today))
@@ -140,6 +151,7 @@ class InterviewDialog(QDialog):
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setProperty("primary", True)
         lay = QVBoxLayout(self)
+        lay.addWidget(self.resumed)
         lay.addWidget(self.interview, 1)
         lay.addLayout(when)
         lay.addWidget(self.message)
@@ -148,6 +160,8 @@ class InterviewDialog(QDialog):
         self.ticker.timeout.connect(self.tick)
         self.ticker.start()
         self.tick()
+        if resume is not None:  # now that the buttons its `changed` signal updates exist
+            self.interview.begin(resume.instrument, resume.answers)
         self._interview_changed()
         self.interview.setFocus(Qt.FocusReason.OtherFocusReason)
         self.resize(self.sizeHint())

@@ -234,7 +234,10 @@ class AssessmentsTab(LazyTab):
             return None
         shown = self.shown_instrument()
         start = shown if shown in OFFERED else Instrument.PHQ2
-        dialog = InterviewDialog(self.ws, self.patient_id, self.name, for_call=False, instrument=start, parent=self)
+        resume = screens.resumable(self.ws, self.patient_id)
+        dialog = InterviewDialog(
+            self.ws, self.patient_id, self.name, for_call=False, instrument=start, resume=resume, parent=self
+        )
         dialog.screened.connect(self._screened)
         dialog.open()
         return dialog

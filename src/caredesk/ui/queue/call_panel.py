@@ -29,6 +29,7 @@ from caredesk.domain.coordination import Assessment
 from caredesk.domain.patients import Chart, Program
 from caredesk.domain.timelog import CallTimer
 from caredesk.errors import CareDeskError, ValidationError
+from caredesk.services import assessments as screens
 from caredesk.services import call_drafts
 from caredesk.services import patients as patient_records
 from caredesk.services.calls import CallLogged, log_contact
@@ -177,7 +178,10 @@ class CallPanel(QWidget):
         if self.workspace is None or pid is None:
             return None
         name = self.header.full_name
-        dialog = InterviewDialog(self.workspace, pid, name, for_call=True, seconds=self._seconds, parent=self)
+        resume = screens.resumable(self.workspace, pid)  # the queue may have asked to finish it
+        dialog = InterviewDialog(
+            self.workspace, pid, name, for_call=True, resume=resume, seconds=self._seconds, parent=self
+        )
         dialog.screened.connect(self._screened)
         dialog.open()
         return dialog
