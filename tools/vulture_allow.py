@@ -28,6 +28,7 @@ from caredesk.ui.month.table_model import MonthFilterProxy
 from caredesk.ui.queue.delegates import ChipDelegate, MinutesBarDelegate, TwoLineDelegate
 from caredesk.ui.queue.table_model import QueueFilterProxy
 from caredesk.ui.shell.inactivity import InactivityTimer
+from caredesk.ui.shell.session_lock import SessionLockWatch, WindowsSessionFilter
 from caredesk.ui.shell.workspace_view import Page
 
 # Enum members that are stored values (offered in a form by iterating the enum, written
@@ -78,6 +79,11 @@ QueueFilterProxy.filterAcceptsRow.source_parent
 InactivityTimer.eventFilter
 InactivityTimer.eventFilter.watched
 PlanUndoKeys.eventFilter
+WindowsSessionFilter.nativeEventFilter  # Windows' messages (ui/shell/session_lock.py)
+# QtDBus calls these slots by their SLOT("name(args)") strings.
+SessionLockWatch._screen_saver
+SessionLockWatch._prepare_for_sleep
+SessionLockWatch._session_lock
 ContentCommand.mergeWith
 ButtonRow.itemAt
 ButtonRow.takeAt

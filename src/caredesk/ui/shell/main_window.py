@@ -28,6 +28,7 @@ from caredesk.ui.queue.page import QueuePage
 from caredesk.ui.queue.unsaved_call import LEAVE_DEMO, LOCK, QUIT
 from caredesk.ui.shell.inactivity import InactivityTimer
 from caredesk.ui.shell.practice_dialog import PracticeDialog
+from caredesk.ui.shell.session_lock import SessionLockWatch
 from caredesk.ui.shell.settings import AppSettings, SettingsDialog
 from caredesk.ui.shell.single_instance import InstanceLock
 from caredesk.ui.shell.unlock import UnlockPanel
@@ -71,6 +72,8 @@ class MainWindow(QMainWindow):
         self.idle.set_interval_ms(settings.idle_minutes * 60_000)
         self.idle.idle.connect(self._idle_lock)
         self.clipboard = clipboard.guard()  # watches every copy from now on (SPEC §4)
+        self.session_lock = SessionLockWatch(self)  # screen lock, suspend, user switch
+        self.session_lock.locked.connect(self._os_session_locked)
         self._build_menu()
         self._restore_window()
         self._show_locked()
@@ -172,6 +175,7 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """First page at program start: a remembered key opens the store at once."""
         self.unlock_panel.start(try_keyring=True)
+        self.session_lock.start(self)
 
     # -- unlocking and locking -------------------------------------------------
     def _on_unlocked(self, workspace: Workspace, is_demo: bool) -> None:
@@ -267,6 +271,13 @@ class MainWindow(QMainWindow):
         log.info("locking after idle time")
         self._lock_now()
 
+    def _os_session_locked(self, reason: str) -> None:
+        # The computer locked or sleeps: nobody is there to answer about an unsaved call,
+        # so it is kept as a draft, as on idle; a running call timer does not hold this off.
+        if self.workspace is not None:
+            log.info("locking: %s", reason)
+            self._lock_now()
+
     def _show_locked(self) -> None:
         self.is_demo = False
         self.lock_action.setEnabled(False)
@@ -333,6 +344,7 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self._lock_now()
+        self.session_lock.stop()
         self.clipboard.clear_now()  # also when quitting from the unlock page
         self.unlock_panel.shutdown()
         QThreadPool.globalInstance().waitForDone()
