@@ -44,7 +44,6 @@ from caredesk.cli.common import (
 from caredesk.errors import CareDeskError, StoreMissing, WrongSecret
 from caredesk.paths import resolve_data_dir
 
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a pipeline's killed writer
 GROUPS = (
     access,
     backup,
@@ -75,6 +74,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; its exit code. Output piped to a reader that went away
+    (`caredesk patients | head -1`) ends quietly with 0: the reader took what it wanted
+    (issue 11), as other tools that write to a pipe do."""
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # a pipe closed after the last write breaks here, not at exit
+    except BrokenPipeError:
+        # Python would report the pipe again while flushing stdout at exit: point it at null.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -102,10 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return fail("interrupted", 130)
     except BrokenPipeError:
-        # The reader went away (`caredesk queue --json | head`): nothing to say, like other tools.
-        # Python would report the pipe again while flushing stdout at exit, so point it at null.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
+        raise  # main() ends quietly; not a defect, so not logged
     except Exception as exc:
         logs.log_unexpected(exc)
         return fail(f"unexpected error ({type(exc).__name__}); the log in the data folder has the details", EXIT_ERROR)
