@@ -3,6 +3,13 @@
 The stock sqlite+pysqlcipher URL interpolates the passphrase into a PRAGMA unescaped and
 never checks the key, so connections are made here: key first, then proof that the key
 opens the file, then the pragmas.
+
+The data key: an unlocked store keeps it in one bytearray (store/vault.py OpenStore), and
+the engine's connection creator holds that same buffer, not a copy, so zeroing it on lock
+leaves nothing here that can key a new connection. Each connection makes a short-lived
+immutable copy (the hex text of the PRAGMA, kept in the connection's statement cache until
+it closes) that Python cannot wipe; SQLCipher keeps its own copy of the key per connection
+and wipes it itself when the connection closes.
 """
 
 from __future__ import annotations
@@ -19,7 +26,12 @@ READ_ONLY = "caredesk_read_only"  # execution option: begin a deferred (read) tr
 BUSY_TIMEOUT_S = 10  # how long a writer waits for another's write lock before StoreBusy
 
 
-def _connect(path: Path, key: bytes) -> sqlcipher.Connection:
+Key = bytes | bytearray  # a bytearray when it must be wiped later (OpenStore's buffer)
+
+
+def _connect(path: Path, key: Key) -> sqlcipher.Connection:
+    if not any(key):  # the buffer was wiped: the store was locked (a random key is never all zeros)
+        raise StoreError("The store is locked.")
     conn = sqlcipher.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S)
     try:
         # SQLCipher logs to stderr by default; our own messages say what went wrong.
@@ -43,14 +55,17 @@ def _connect(path: Path, key: bytes) -> sqlcipher.Connection:
     return conn
 
 
-def connect(path: Path, key: bytes) -> sqlcipher.Connection:
+def connect(path: Path, key: Key) -> sqlcipher.Connection:
     """One keyed, checked connection outside the engine's pool (the online backup reads through it).
     Raises WrongSecret when the key does not open the file."""
     return _connect(path, key)
 
 
-def open_engine(path: Path, key: bytes) -> Engine:
-    """An engine whose every connection is keyed and checked. Raises WrongSecret early."""
+def open_engine(path: Path, key: Key) -> Engine:
+    """An engine whose every connection is keyed and checked. Raises WrongSecret early.
+
+    The engine keeps `key` itself: once a bytearray key is zeroed, every new connection is
+    refused with StoreError("The store is locked.")."""
     _connect(path, key).close()  # fail here, not at first use
     engine = create_engine(
         "sqlite://",
