@@ -5,6 +5,12 @@ The data key (256 random bits) is the SQLCipher raw key. It is wrapped with AES-
 about half a second, and (b) by a key derived from a 128-bit recovery code with HKDF
 (the code is random, so it needs no slow KDF). Changing the passphrase rewraps; the
 database is never re-encrypted. The key file is small, versioned JSON written atomically.
+
+What stays in memory: unwrapping returns `bytes` (AESGCM's output; the key-encryption key
+from Argon2id or HKDF is `bytes` too). Those objects are immutable and Python cannot zero
+them: they are dropped as soon as the caller has copied the key into the store's one
+mutable buffer (store/vault.py OpenStore, wiped on lock), and their memory holds the key
+until the allocator reuses it. README "Your data and its protection" says so.
 """
 
 from __future__ import annotations
@@ -189,6 +195,7 @@ class KeyFile:
         return replace(self, recovery=_recovery_slot(self.store_id, data_key, recovery_code))
 
     def unwrap_with_passphrase(self, passphrase: str) -> bytes:
+        """The data key (immutable bytes: copy it into a bytearray you can wipe, then drop it)."""
         kek = _passphrase_kek(passphrase, self.passphrase.kdf)
         return _unwrap(kek, self.passphrase, _aad(self.store_id, "passphrase"), "passphrase")
 
