@@ -78,7 +78,7 @@ def test_the_letter_the_task_asks_for_names_the_three_unanswered_calls(folder, c
     """The tester's sequence: November's calls back-filled, then the letter, on the same day."""
     unanswered(folder, "11/02/2026", "11/09/2026", "11/16/2026", now=written)
     assert letter_contacts_and_tasks(folder, clock)[1] == [
-        ("Send a letter: calls unanswered this month", TaskStatus.OPEN)
+        ("Send a letter: calls unanswered in November 2026", TaskStatus.OPEN)
     ]
     out = tmp_path / "x.pdf"
     r = cli(folder, "letter", "--mrn", "T005", "--out", str(out), now=written)

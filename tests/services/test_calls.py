@@ -12,7 +12,7 @@ from caredesk.domain.coordination import Transition
 from caredesk.domain.patients import Condition, Enrollment, Patient, Program, Status
 from caredesk.errors import ValidationError
 from caredesk.services.call_queue import CallQueue
-from caredesk.services.calls import LETTER_TASK, log_contact
+from caredesk.services.calls import log_contact
 from caredesk.services.changes import Changes, Kind
 from caredesk.services.patients import patient_list
 from tests.conftest import add_patient
@@ -117,7 +117,9 @@ def test_three_unanswered_calls_add_one_letter_task(workspace):
     for day in (date(2026, 11, 18), date(2026, 11, 20)):
         assert log_contact(workspace, pid, outcome="voicemail", minutes=1, on=day).letter_task is None
     third = log_contact(workspace, pid, outcome="no answer", minutes=1)
-    assert third.letter_task is not None and third.letter_task.title == LETTER_TASK
+    assert (
+        third.letter_task is not None and third.letter_task.title == "Send a letter: calls unanswered in November 2026"
+    )
     assert third.letter_task.due == date(2026, 11, 25)
     log_contact(workspace, pid, outcome="no answer", minutes=0)
     _, _, tasks = _contacts(workspace, pid)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QListWidget
 from caredesk.domain.contacts import Outcome
 from caredesk.domain.coordination import TaskKind, TaskStatus
 from caredesk.services import tasks as task_service
-from caredesk.services.calls import LETTER_TASK, log_contact
+from caredesk.services.calls import log_contact
 from caredesk.ui.common.hub import publish
 from caredesk.ui.common.open_tasks import NONE_OPEN
 from caredesk.ui.queue.page import QueuePage
@@ -62,12 +62,12 @@ def test_a_letter_task_is_closed_by_keyboard_during_the_call_and_leaves_the_queu
     publish(task_service.add_task(unlocked.workspace, pid, "Fax the plan to cardiology", date(2026, 11, 30)).changes)
     page = queue(unlocked)
     assert any("send a letter" in t for t in shown_reasons(unlocked, pid))
-    assert "Task overdue since 11/20: " + LETTER_TASK in shown_reasons(unlocked, pid)
+    assert "Task overdue since 11/20: Send a letter: calls unanswered in November 2026" in shown_reasons(unlocked, pid)
     seconds = FakeSeconds()
     page.panel.set_timer_clock(seconds)
     open_in_panel(page, qtbot, pid)
     assert task_lines(page) == [
-        f"{LETTER_TASK} (overdue since 11/20/2026)",
+        "Send a letter: calls unanswered in November 2026 (overdue since 11/20/2026)",
         "Fax the plan to cardiology (due 11/30/2026)",
     ]
     assert page.panel.tasks.title.text() == "Open tas&ks (2)"

@@ -68,7 +68,7 @@ def test_the_apps_letter_task_closed_in_the_chart_leaves_the_queue(unlocked, can
     publish(log_contact(ws, pid, outcome="no answer", minutes=1, on=date(2026, 11, 19)).changes)
     assert any("send a letter" in t for t in shown_reasons(unlocked, pid))
     tab = _chart_tab(unlocked, qtbot, pid, TasksTab)
-    assert tab.task_table.item(0, 0).text() == "Send a letter: calls unanswered this month"
+    assert tab.task_table.item(0, 0).text() == "Send a letter: calls unanswered in November 2026"
     tab.task_table.selectRow(0)
     tab.done_button.click()
     assert tab.task_table.item(0, 2).text() == "done 11/24/2026"

@@ -31,7 +31,7 @@ def test_a_letter_task_is_closed_with_tab_and_space_and_the_queue_hears_it(qtbot
     widget.show()
     qtbot.waitExposed(widget)
     assert _lines(widget) == [
-        "Send a letter: calls unanswered this month (overdue since 11/20/2026)",
+        "Send a letter: calls unanswered in November 2026 (overdue since 11/20/2026)",
         "Fax the plan (due 11/30/2026)",
     ]
     heard = []

@@ -120,7 +120,7 @@ def test_the_apps_letter_task_is_closed_from_the_chart(tab, qtbot, workspace, pa
     logged = log_contact(workspace, patient, outcome="no answer", minutes=1, on=date(2026, 11, 20))
     publish(logged.changes)  # as the call panel does
     (row,) = _cells(tab.task_table)
-    assert row[0] == "Send a letter: calls unanswered this month" and row[2] == "overdue"
+    assert row[0] == "Send a letter: calls unanswered in November 2026" and row[2] == "overdue"
     assert any("send a letter" in t for t in _reasons(workspace, patient))
     tab.task_table.setFocus()
     qtbot.keyClick(tab.task_table, Qt.Key.Key_Down)

@@ -255,7 +255,7 @@ def test_a_new_user_builds_a_ccm_patient_sees_the_bill_works_tcm_closes_a_letter
     assert not any(t.startswith("Discharged") for t in shown_reasons(window, pid))
 
     # 8. The letter task, closed from the call panel by keyboard: Alt+K, Tab, Space.
-    letter = "Task overdue since 11/20: Send a letter: calls unanswered this month"
+    letter = "Task overdue since 11/20: Send a letter: calls unanswered in November 2026"
     assert letter in shown_reasons(window, pid)
     queue = open_in_call_panel(window, qtbot, pid)
     window.activateWindow()

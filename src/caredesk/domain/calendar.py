@@ -8,6 +8,21 @@ from datetime import date, datetime, tzinfo
 
 from caredesk.errors import ValidationError
 
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
 
 @dataclass(frozen=True, order=True, slots=True)
 class Month:
@@ -17,6 +32,11 @@ class Month:
     def __post_init__(self) -> None:
         if not 1 <= self.month <= 12:
             raise ValueError("month must be 1-12")
+
+    @property
+    def title(self) -> str:
+        """'November 2026': fixed English, like the rest of CareDesk, whatever the OS locale."""
+        return f"{MONTH_NAMES[self.month - 1]} {self.year}"
 
     @classmethod
     def of(cls, day: date) -> Month:

@@ -19,7 +19,13 @@ from caredesk.services import tcm_contact
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.workspace import Workspace
 
-LETTER_TASK = "Send a letter: calls unanswered this month"
+
+def letter_task_title(month: Month) -> str:
+    """The letter task's title names its month ("Send a letter: calls unanswered in November
+    2026"): a task made in November and worked in December must not say "this month"."""
+    return f"Send a letter: calls unanswered in {month.title}"
+
+
 # A call back-filled for an earlier day is stamped at midday of that day, clinic time.
 BACKFILL_TIME = time(12, 0)
 
@@ -198,7 +204,7 @@ def _letter_task(uow, patient_id: int, contact: Contact, day: date, ws: Workspac
     task = uow.tasks.add(
         Task(
             patient_id=patient_id,
-            title=LETTER_TASK,
+            title=letter_task_title(month),
             kind=TaskKind.LETTER,
             due=US_FEDERAL.next_business_day(day),
             created_at=ws.clock.now(),

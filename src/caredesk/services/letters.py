@@ -14,14 +14,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from caredesk.domain import audit as actions
-from caredesk.domain.calendar import us_date
+from caredesk.domain.calendar import Month, us_date
 from caredesk.domain.contacts import Channel, Contact, Outcome
 from caredesk.domain.coordination import Task, TaskKind, TaskStatus
 from caredesk.domain.letters import Letter, compose, letter_calls
 from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.patients import Status
 from caredesk.errors import NotFound, ValidationError
-from caredesk.services.calls import BACKFILL_TIME, LETTER_TASK
+from caredesk.services.calls import BACKFILL_TIME, letter_task_title
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.files import write_atomic
 from caredesk.services.practice import get_profile
@@ -111,7 +111,7 @@ def record_sent(ws: Workspace, patient_id: int, on: date | None = None) -> Saved
         if not tasks:
             done = Task(
                 patient_id=patient_id,
-                title=LETTER_TASK,
+                title=letter_task_title(Month.of(day)),
                 kind=TaskKind.LETTER,
                 status=TaskStatus.DONE,
                 created_at=now,

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caredesk.domain.calendar import Month, us_date
+from caredesk.domain.calendar import MONTH_NAMES, Month, us_date
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Chart, Program
 from caredesk.errors import CareDeskError
@@ -43,26 +43,12 @@ from caredesk.ui.common.tables import RowsModel, row_table
 DATE, WHAT, OUTCOME, MINUTES, PROGRAM, NOTE = range(6)
 HEADERS = ("Date", "What", "Outcome", "Min", "Program", "Note")
 ALL = "All"
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 Index = QModelIndex | QPersistentModelIndex
 
 
 def month_label(month: Month) -> str:
     """'November 2026' (fixed English, like the rest of the interface)."""
-    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+    return month.title
 
 
 def totals_text(totals: dict[Program, int], month: Month) -> str:

@@ -53,24 +53,9 @@ log = logging.getLogger(__name__)
 # Writes the report to its file, reporting progress (rows done, total) as it goes.
 ReportWriter = Callable[[Workspace, MonthReport, Callable[[int, int], None]], None]
 
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
 
 def month_title(month: Month) -> str:
-    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+    return month.title
 
 
 def totals_text(report: MonthReport) -> str:
