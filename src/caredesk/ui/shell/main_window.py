@@ -27,6 +27,7 @@ from caredesk.ui.common import clipboard
 from caredesk.ui.queue.page import QueuePage
 from caredesk.ui.queue.unsaved_call import LEAVE_DEMO, LOCK, QUIT
 from caredesk.ui.shell.inactivity import InactivityTimer
+from caredesk.ui.shell.key_menu import KeyActions
 from caredesk.ui.shell.practice_dialog import PracticeDialog
 from caredesk.ui.shell.session_lock import SessionLockWatch
 from caredesk.ui.shell.settings import AppSettings, SettingsDialog
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        self.key_actions = KeyActions(self, file_menu, before=self.settings_action)  # passphrase, recovery code
         for action in (
             self.add_patient_action,
             self.lock_action,

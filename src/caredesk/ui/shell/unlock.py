@@ -1,9 +1,14 @@
 """The unlock panel: create a store, unlock it, recover it, or open the demo panel.
 
 Modelled on KeePassXC's unlock form: one panel of pages in front of the workspace.
-Everything slow (the KDF, generating the demo) runs on a TaskRunner; the panel only
-reacts to results. A store that exists but cannot be opened is explained, never
+Everything slow (the KDF, generating the demo, the keyring) runs on a TaskRunner; the
+panel only reacts to results. A store that exists but cannot be opened is explained, never
 replaced by a new one.
+
+A recovery code is on screen before anything that can fail (issue 11, SPEC section 5): a
+new store's code page shows before the keyring is asked to remember the key, and after a
+reset with the recovery code the new passphrase and code take effect only on Continue, so
+the old code works until the new one has been seen (and saved, the box says).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from caredesk.app import AppContext
 from caredesk.errors import CareDeskError, StoreError, TooManyAttempts, WrongSecret
-from caredesk.services.access import Access
+from caredesk.services.access import Access, PendingKeyChange
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import InlineMessage, user_message
 from caredesk.ui.common.workers import TaskRunner
@@ -40,6 +45,7 @@ class UnlockPanel(QStackedWidget):
         self.access = context.access
         self.tasks = TaskRunner(self)
         self._pending: Workspace | None = None  # open, but the recovery code is still on screen
+        self._change: PendingKeyChange | None = None  # a reset waiting for Continue to take effect
         self._remembered = False  # whether the key is believed to be in the keyring
 
         self.welcome = pages.WelcomePage()
@@ -143,10 +149,10 @@ class UnlockPanel(QStackedWidget):
             self._busy(page.create_button, False)
             ws, code = result
             log.info("store created")
-            if remember:
-                self._remembered = ws.remember_key()
             page.reset()
             self._show_code(ws, code, replaced=False)
+            if remember:  # only now: a keyring that fails or hangs cannot keep the code off screen
+                self._remember_behind_code(ws)
 
         def failed(exc: BaseException) -> None:
             self._busy(page.create_button, False)
@@ -158,12 +164,36 @@ class UnlockPanel(QStackedWidget):
 
     def _show_code(self, ws: Workspace, code: str, *, replaced: bool) -> None:
         self._pending = ws
-        self.code.show_code(code, replaced=replaced)
+        self.code.show_code(code, replaced=replaced, workspace=lambda: self._pending)
         self.setCurrentWidget(self.code)
         self.code.saved.setFocus()
 
+    def _remember_behind_code(self, ws: Workspace) -> None:
+        """Ask the keyring off the GUI thread, the code already on screen; say so when it fails."""
+
+        def done(ok: bool) -> None:
+            self._remembered = ok
+            if not ok and self.currentWidget() is self.code:
+                self.code.message.show_warning(
+                    "This computer's keyring did not keep the key, so CareDesk will ask for the passphrase each time."
+                )
+
+        def failed(exc: BaseException) -> None:
+            raise exc  # remember_key turns every keyring error into False: anything else is a defect
+
+        self.tasks.run(ws.remember_key, done, failed)
+
     def _continue_after_code(self) -> None:
-        ws, self._pending = self._pending, None
+        change = self._change
+        if change is not None and not change.committed:
+            try:
+                change.commit()  # now the new passphrase and code take effect, the old code stops working
+            except CareDeskError as exc:
+                self.code.message.show_error(user_message(exc))
+                return
+            log.info("passphrase reset with the recovery code")
+            self._remembered = False  # the commit forgot any remembered key
+        ws, self._pending, self._change = self._pending, None, None
         self.code.reset()
         if ws is not None:
             self.unlocked.emit(ws, False)
@@ -240,19 +270,18 @@ class UnlockPanel(QStackedWidget):
         page.message.clear()
         self._busy(page.recover_button, True)
 
-        def done(result: tuple[Workspace, str]) -> None:
+        def done(pending: PendingKeyChange) -> None:
             self._busy(page.recover_button, False)
-            ws, new_code = result
-            log.info("passphrase reset with the recovery code")
-            self._remembered = False  # Access.recover forgets any remembered key
+            log.info("recovery code accepted; the new code is shown before it takes effect")
             page.reset()
-            self._show_code(ws, new_code, replaced=True)
+            self._change = pending
+            self._show_code(pending.workspace, pending.recovery_code, replaced=True)
 
         def failed(exc: BaseException) -> None:
             self._busy(page.recover_button, False)
             self._refused(page.message, exc)
 
-        self.tasks.run(lambda: self.access.recover(code, first), done, failed, _close_pair)
+        self.tasks.run(lambda: self.access.begin_recover(code, first), done, failed, _close_change)
 
     # -- demo ------------------------------------------------------------------
     def open_demo(self) -> None:
@@ -304,8 +333,9 @@ class UnlockPanel(QStackedWidget):
             QApplication.restoreOverrideCursor()
 
     def discard_pending(self) -> None:
-        """Window closing: close a store still waiting behind the recovery-code page."""
-        ws, self._pending = self._pending, None
+        """Window closing: close a store still waiting behind the recovery-code page (a reset
+        not yet continued is dropped: the old passphrase and code still work)."""
+        ws, self._pending, self._change = self._pending, None, None
         if ws is not None:
             ws.lock()
         self.code.reset()
@@ -324,3 +354,7 @@ def _close_workspace(ws: Workspace) -> None:
 
 def _close_pair(result: tuple[Workspace, str]) -> None:
     result[0].lock()
+
+
+def _close_change(pending: PendingKeyChange) -> None:
+    pending.workspace.lock()

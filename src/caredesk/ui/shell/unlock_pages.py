@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import InlineMessage, button, heading, passphrase_field
+from caredesk.ui.shell.recovery_code_view import RecoveryCodeView
 
 RULE_HINT = "At least 10 characters. A few unrelated words are easy to type and hard to guess."
 REMEMBER_TEXT = "Remember on this computer"
@@ -139,49 +141,48 @@ class CreatePage(CardPage):
 
 
 class RecoveryCodePage(CardPage):
+    """The one time a recovery code is shown: at creation and after a reset with the old code.
+
+    After a reset the new code is not in effect until Continue (the unlock panel commits it
+    then), so leaving this page changes nothing; `message` says when putting it in effect failed.
+    """
+
     def __init__(self) -> None:
         super().__init__("Your recovery code")
         self.explain = QLabel()
         self.explain.setWordWrap(True)
         self.body.addWidget(self.explain)
-        self.code = QLabel()
-        self.code.setProperty("role", "code")
-        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.code.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        self.code.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.code.setAccessibleName("Recovery code")
-        self.body.addWidget(self.code)
-        warn = heading(
-            "Anyone with this code can open your store, so keep it somewhere safe, away from this computer. "
-            "CareDesk does not keep a readable copy and cannot show it again.",
-            "hint",
-        )
-        self.body.addWidget(warn)
-        self.saved = QCheckBox("I have saved my recovery code")
-        self.saved.setAccessibleName("I have saved my recovery code")
-        self.body.addWidget(self.saved)
+        self.view = RecoveryCodeView()
+        self.body.addWidget(self.view)
+        self.message = InlineMessage("Recovery code message")
+        self.body.addWidget(self.message)
         self.continue_button = button("Continue", primary=True)
         self.continue_button.setEnabled(False)
-        self.saved.toggled.connect(self.continue_button.setEnabled)
+        self.view.saved_changed.connect(self.continue_button.setEnabled)
         self.add_buttons(self.continue_button)
 
-    def show_code(self, code: str, *, replaced: bool) -> None:
+    @property
+    def code(self) -> QLabel:
+        return self.view.code
+
+    @property
+    def saved(self) -> QCheckBox:
+        return self.view.saved
+
+    def show_code(self, code: str, *, replaced: bool, workspace: Callable[[], Workspace | None]) -> None:
         first = (
-            "Your passphrase was reset and the old recovery code no longer works. This is your NEW recovery code."
+            "This is your NEW recovery code. When you continue, your new passphrase and this code take "
+            "effect and the code you typed stops working."
             if replaced
             else "If you ever forget your passphrase, this code is the only way back into your patients' records."
         )
-        self.explain.setText(first + " Write it down or print it now.")
-        self.code.setText(code)
-        self.code.setAccessibleDescription(" ".join(code))  # read out character by character
-        self.saved.setChecked(False)
+        self.explain.setText(first + " Write it down, or print or save the recovery kit, now.")
+        self.view.show_code(code, workspace)
+        self.message.clear()
 
     def reset(self) -> None:
-        self.code.clear()
-        self.code.setAccessibleDescription("")
-        self.saved.setChecked(False)
+        self.view.reset()
+        self.message.clear()
 
 
 class UnlockPage(CardPage):
