@@ -160,7 +160,7 @@ def test_damaged_or_foreign_backups_and_wrong_secrets_leave_the_live_store_uncha
         r = run("restore", str(path), "--data-dir", str(folder.path), env={"CAREDESK_PASSPHRASE": secret})
         assert_clean_failure(r, exit_code, message)
         assert _sha(folder) == before, name
-    assert sorted(p.name for p in folder.path.iterdir()) == ["caredesk.db", "caredesk.key", "logs"]
+    assert sorted(p.name for p in folder.path.iterdir()) == ["caredesk.anchor", "caredesk.db", "caredesk.key", "logs"]
 
 
 _HOLD = """

@@ -12,7 +12,7 @@ import pytest
 from caredesk import logs
 from caredesk.domain.patients import Patient, Phone
 from caredesk.errors import StoreError, StoreExists, StoreMissing, TooManyAttempts, WrongSecret
-from caredesk.lockout import Lockout
+from caredesk.lockout import ATTEMPTS_NAME, Lockout
 from caredesk.services.access import Access
 from caredesk.services.patients import open_chart, patient_list
 from caredesk.store.keys import KeyFile
@@ -24,7 +24,10 @@ CANARY_NOTE = "Qzxcanarynote-7731"
 
 
 def _hashes(folder: DataFolder) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.path.rglob("*")) if p.is_file()}
+    """Every file of the data folder but the back-off's count of wrong tries (caredesk.lockout),
+    which a wrong secret is meant to change."""
+    files = [p for p in sorted(folder.path.rglob("*")) if p.is_file() and p.name != ATTEMPTS_NAME]
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def _canary_patient(mrn: str = "CAN001") -> Patient:
@@ -74,12 +77,13 @@ def test_five_wrong_passphrases_leave_every_file_byte_identical(workspace, folde
         with pytest.raises(WrongSecret, match="passphrase is not correct"):
             access.unlock(f"wrong passphrase {attempt}")
     assert _hashes(folder) == before
+    assert (folder.path / ATTEMPTS_NAME).stat().st_mode & 0o777 == 0o600
 
 
 def test_after_five_failures_the_wait_grows(folder, workspace, clock):
     workspace.lock()
     now = [1000.0]
-    access = Access(folder, clock, Lockout(monotonic=lambda: now[0]))
+    access = Access(folder, clock, Lockout(folder.path / ATTEMPTS_NAME, wall=lambda: now[0]))
     for _ in range(5):
         with pytest.raises(WrongSecret):
             access.unlock("wrong passphrase!")

@@ -32,6 +32,7 @@ CARE_PLAN_FINALIZED = "care plan.finalized"
 COPY_GIVEN = "care plan.copy given"
 BACKUP_MADE = "backup.made"  # detail: the file's name (a date and time) and the rows verified
 STORE_RESTORED = "store.restored"  # detail: the backup's name and when it was made
+AUDIT_PROBLEM = "audit.problem"  # detail: what the anchor check found at unlock (events removed ...)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

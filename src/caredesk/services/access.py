@@ -1,18 +1,21 @@
 """Getting into a data folder: create, unlock, recover, change passphrase.
 
-Failed attempts are counted in memory (see caredesk.lockout) and written to the audit
-log at the next successful unlock, since a wrong secret cannot open the store to write.
+Wrong secrets from every way in (the app's passphrase and recovery code, the same through
+the `caredesk` command, the passphrase asked for a new recovery code) count toward one
+back-off kept beside the store across restarts (caredesk.lockout), and are written to the
+audit log at the next successful unlock, since a wrong secret cannot open the store to
+write. What the unlock found worth saying ("3 failed unlock attempts since 11/20 10:02", an
+audit log whose newest events were removed) is in `Access.notices` after it, and audited.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 from caredesk.clock import Clock
 from caredesk.domain import audit as actions
 from caredesk.errors import WrongSecret
-from caredesk.lockout import Lockout
+from caredesk.lockout import ATTEMPTS_NAME, Failure, Lockout
 from caredesk.services.workspace import Workspace
 from caredesk.store import remembered, vault
 from caredesk.store.keys import KdfParams
@@ -50,8 +53,8 @@ class Access:
     def __init__(self, folder: DataFolder, clock: Clock | None = None, lockout: Lockout | None = None):
         self.folder = folder
         self.clock = clock or Clock()
-        self.lockout = lockout or Lockout()
-        self._failed_at: list[datetime] = []
+        self.lockout = lockout or Lockout(folder.path / ATTEMPTS_NAME)
+        self.notices: list[str] = []  # said by the last unlock (failed attempts, audit problems)
 
     def has_store(self) -> bool:
         return self.folder.has_store()
@@ -75,7 +78,7 @@ class Access:
         try:
             store = vault.unlock(self.folder, passphrase)
         except WrongSecret:
-            self._failed()
+            self._failed("passphrase")
             raise
         return self._opened(store, "passphrase")
 
@@ -108,7 +111,7 @@ class Access:
         try:
             store, change = vault.recover(self.folder, recovery_code, new_passphrase)
         except WrongSecret:
-            self._failed()
+            self._failed("recovery code")
             raise
         ws = self._opened(store, "recovery code")
         return PendingKeyChange(
@@ -124,9 +127,9 @@ class Access:
         try:
             change = vault.reissue_recovery_code(self.folder, passphrase)
         except WrongSecret:
-            self._failed()
+            self._failed("passphrase")
             raise
-        self.lockout.succeeded()
+        self._record_failures(ws)
         return PendingKeyChange(ws, change, "new recovery code issued", forget_key=False)
 
     def change_passphrase(self, old: str, new: str, *, ws: Workspace | None = None) -> None:
@@ -137,35 +140,55 @@ class Access:
         try:
             vault.change_passphrase(self.folder, old, new)
         except WrongSecret:
-            self._failed()
+            self._failed("passphrase")
             raise
-        self.lockout.succeeded()
         if ws is not None:
+            self._record_failures(ws)
             self._audit(ws, actions.KEY_CHANGED, "passphrase changed")
             return
         ws = Workspace(vault.unlock(self.folder, new), self.clock)
         try:
+            self._record_failures(ws)
             self._audit(ws, actions.KEY_CHANGED, "passphrase changed")
         finally:
             ws.store.close()
 
-    def _failed(self) -> None:
-        self.lockout.failed()
-        self._failed_at.append(self.clock.now())
+    def _failed(self, what: str) -> None:
+        self.lockout.failed(self.clock.now(), what)
 
     def _opened(self, store: OpenStore, how: str) -> Workspace:
-        self.lockout.succeeded()
         ws = Workspace(store, self.clock)
-        with ws.uow() as uow:
-            for at in self._failed_at:
-                uow.audit_log.append(at=at, actor=ws.actor, action=actions.UNLOCK_FAILED)
-            uow.audit(actions.UNLOCK, detail=how)
-            uow.commit()
-        self._failed_at.clear()
+        self.notices = []
+        self._record_failures(ws, then=(actions.UNLOCK, how))
         return ws
+
+    def _record_failures(self, ws: Workspace, then: tuple[str, str] | None = None) -> None:
+        """Audit the wrong secrets counted since the last success, each at its time, and what
+        the store found when opened (ws.store.audit_problems); then forget those failures."""
+        failures = self.lockout.pending()
+        problems = ws.store.audit_problems if then is not None else []
+        with ws.uow() as uow:
+            for f in failures:
+                uow.audit_log.append(at=f.at, actor=ws.actor, action=actions.UNLOCK_FAILED, detail=f.what)
+            for problem in problems:
+                uow.audit(actions.AUDIT_PROBLEM, detail=problem)
+            if then is not None:
+                uow.audit(then[0], detail=then[1])
+            uow.commit()
+        self.lockout.succeeded(failures)
+        if failures:
+            self.notices.append(_failures_since(failures, ws))
+        self.notices += [f"Audit log: {p}." for p in problems]
 
     @staticmethod
     def _audit(ws: Workspace, action: str, detail: str) -> None:
         with ws.uow() as uow:
             uow.audit(action, detail=detail)
             uow.commit()
+
+
+def _failures_since(failures: list[Failure], ws: Workspace) -> str:
+    """ "3 failed unlock attempts since 11/20 10:02" (the first one's time in the store's zone)."""
+    first = failures[0].at.astimezone(ws.tz)
+    n = len(failures)
+    return f"{n} failed unlock attempt{'s' if n > 1 else ''} since {first:%m/%d %H:%M}"

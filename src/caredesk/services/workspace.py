@@ -57,11 +57,21 @@ class Workspace:
 
     # -- checks ---------------------------------------------------------------
     def verify(self) -> list[str]:
-        """Problems found by SQLite, SQLCipher and the audit chain; empty when all is sound."""
+        """Problems found by SQLite, SQLCipher and the audit chain; empty when all is sound.
+
+        The chain's end is checked against its anchor when the store was opened (before the
+        unlock was audited, which moves the anchor) and again now; a problem found at an
+        earlier unlock stays in the log as an `audit.problem` event and is reported too."""
         with self.uow() as uow:
             problems = uow.integrity_problems()
-            problems += [f"audit log: {p}" for p in verify_chain(uow.audit_log.all())]
-            return problems
+            events = uow.audit_log.all()
+        chain = [*verify_chain(events), *self.store.audit_problems, *self.store.audit_tail_problems()]
+        chain += [
+            f"found at the unlock of {e.at.astimezone(self.tz):%m/%d/%Y %H:%M}: {e.detail}"
+            for e in events
+            if e.action == actions.AUDIT_PROBLEM and e.detail not in self.store.audit_problems
+        ]
+        return problems + [f"audit log: {p}" for p in dict.fromkeys(chain)]
 
     def audit_count(self) -> int:
         with self.uow() as uow:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import case, func, insert, select, true
+from sqlalchemy import case, func, insert, select, text, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,6 +41,7 @@ from caredesk.domain.patients import (
 )
 from caredesk.domain.safety import SafetyCheck
 from caredesk.errors import NotFound, ValidationError
+from caredesk.store import anchor
 from caredesk.store import mapping as m
 from caredesk.store import models as t
 
@@ -407,6 +408,10 @@ class CarePlans:
         return [m.version_from_row(r) for r in rows]
 
 
+# The triggers that make the database refuse edits and deletions of audit events.
+APPEND_ONLY_TRIGGERS = ("audit_events_no_update", "audit_events_no_delete")
+
+
 class AuditLog:
     def __init__(self, session: Session):
         self.s = session
@@ -430,7 +435,24 @@ class AuditLog:
         )
         self.s.add(t.AuditRow(**m.values_of(event)))
         self.s.flush()
+        self.s.info[anchor.HEAD_INFO] = (event.seq, event.hash)  # anchored once committed
         return event
+
+    def head(self) -> tuple[int, str]:
+        """(number, hash) of the newest event; (0, GENESIS) for an empty log."""
+        last = self.s.execute(select(t.AuditRow.seq, t.AuditRow.hash).order_by(t.AuditRow.seq.desc()).limit(1)).first()
+        return (last.seq, last.hash) if last else (0, audit_rules.GENESIS)
+
+    def hash_of(self, seq: int) -> str | None:
+        """The hash of event `seq` (GENESIS for 0), None when there is no such event."""
+        if seq == 0:
+            return audit_rules.GENESIS
+        return self.s.scalar(select(t.AuditRow.hash).where(t.AuditRow.seq == seq))
+
+    def missing_guards(self) -> list[str]:
+        """The append-only triggers (migration 0001) that are no longer in the database."""
+        present = set(self.s.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+        return [name for name in APPEND_ONLY_TRIGGERS if name not in present]
 
     def all(self) -> list[AuditEvent]:
         return [m.from_row(AuditEvent, r) for r in self.s.scalars(select(t.AuditRow).order_by(t.AuditRow.seq))]

@@ -6,10 +6,11 @@ Order, so that no step can lose the store that is there:
 3. write its database to a temporary file in the data folder and check it (checksum, integrity,
    cipher pages, row counts against the manifest, audit chain); any failure stops here with the
    live files untouched;
-4. move the live store's files (database, WAL, key file) into `replaced-YYYY-MM-DD-HHMMSS/`
+4. move the live store's files (database, WAL, key file, audit anchor) into `replaced-YYYY-MM-DD-HHMMSS/`
    in the data folder, unchanged (open it with `--data-dir` if ever needed);
-5. rename the checked copy and the backup's key file into place and open the store;
-   if it does not open, the replaced files are moved back.
+5. rename the checked copy and the backup's key file into place and open the store, anchoring
+   its audit chain's head anew (caredesk.store.anchor; the chain was just checked, and the old
+   anchor belongs to the replaced store); if it does not open, the replaced files are moved back.
 The replaced store is kept after that (the caller says where), not deleted.
 """
 
@@ -24,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from caredesk.errors import CareDeskError, StoreError, WrongSecret
-from caredesk.store import folder_lock
+from caredesk.store import anchor, folder_lock
 from caredesk.store.backup import OpenedBackup, extract_checked, open_backup
 from caredesk.store.keys import KeyFile, _fsync_dir
 from caredesk.store.vault import DB_NAME, DataFolder, OpenStore, open_with_key
@@ -80,7 +81,7 @@ def _replace(folder: DataFolder, backup: OpenedBackup, data_key: bytes, now: dat
             _fsync_dir(folder.path)
         os.replace(staged, folder.db)
         backup.key_file.write(folder.key)
-        store = open_with_key(folder, data_key)
+        store = open_with_key(folder, data_key, reanchor=True)
     except BaseException as exc:
         _put_back(folder, staged, present, replaced, moved)
         if isinstance(exc, CareDeskError | OSError):
@@ -92,7 +93,7 @@ def _replace(folder: DataFolder, backup: OpenedBackup, data_key: bytes, now: dat
 
 
 def _files(folder: DataFolder) -> list[Path]:
-    return [folder.path / n for n in _STORE_FILES] + [folder.key]
+    return [folder.path / n for n in _STORE_FILES] + [folder.key, folder.path / anchor.NAME]
 
 
 def _put_back(folder: DataFolder, staged: Path, present: list[Path], replaced: Path | None, moved: list[Path]) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import sessionmaker
 
 from caredesk.domain import audit as actions
 from caredesk.errors import StoreError, StoreExists, StoreMissing, WrongSecret
-from caredesk.store import migrate, remembered
+from caredesk.store import anchor, folder_kind, migrate, remembered
 from caredesk.store.backup import BackupFile, Cancel, Progress, write_backup
 from caredesk.store.engine import open_engine
 from caredesk.store.keys import KdfParams, KeyFile, calibrate, check_passphrase_rules, new_data_key, new_recovery_code
@@ -60,8 +60,12 @@ class DataFolder:
         return self.db.exists() or self.key.exists()
 
     def check(self, *, for_create: bool = False) -> None:
-        """Clear errors for a folder that cannot hold a store."""
+        """Clear errors for a folder that cannot hold a store: a file, missing, not writable, or
+        a synced or network folder (caredesk.store.folder_kind; refused before anything is made)."""
         p = self.path
+        refused = folder_kind.refusal(p)
+        if refused is not None:
+            raise StoreError(refused)
         if p.exists() and not p.is_dir():
             raise StoreError(f"The data folder {p} is a file, not a folder.")
         if not p.exists():
@@ -76,7 +80,7 @@ class DataFolder:
 
     def files(self) -> list[Path]:
         """Every file of the store, for checks that nothing changed."""
-        names = (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", KEY_NAME)
+        names = (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", KEY_NAME, anchor.NAME)
         return [self.path / n for n in names if (self.path / n).exists()]
 
 
@@ -96,14 +100,23 @@ def clinic_zone_name() -> str:
 class OpenStore:
     """An unlocked store. Hands out units of work; close() drops every connection."""
 
-    def __init__(self, folder: DataFolder, engine: Engine, store_id: str, data_key: bytes):
+    def __init__(self, folder: DataFolder, engine: Engine, store_id: str, data_key: bytes, *, reanchor: bool = False):
+        """`reanchor`: trust the audit chain as it is and anchor its head now (a restore, whose
+        chain was checked against its backup). Otherwise the chain's end is checked against the
+        anchor before anything is written: `audit_problems` (caredesk.store.anchor)."""
         self.folder = folder
         self.store_id = store_id
         self._engine: Engine | None = engine
         self._data_key: bytes | None = data_key
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._sealer = anchor.Sealer(folder.path / anchor.NAME, data_key, store_id)
         with self.uow(now=lambda: datetime.now(UTC), actor="system") as uow:
             name = uow.meta.get("timezone") or "UTC"
+            anchored = uow.meta.get(anchor.META_KEY) is not None
+            self.audit_problems = [] if reanchor else anchor.tail_problems(self._sealer, uow.audit_log, anchored)
+        anchor.keep_anchored(self._sessions, self._sealer)
+        if reanchor or not anchored:
+            self._anchor_now()
         try:
             self.tz = ZoneInfo(name)
         except ZoneInfoNotFoundError:
@@ -112,6 +125,23 @@ class OpenStore:
     @property
     def is_open(self) -> bool:
         return self._engine is not None
+
+    def _anchor_now(self) -> None:
+        """Anchor the chain's head as it is (a store made before anchoring, or just restored).
+        The file first, then the mark in the store: a crash between leaves a file and no mark,
+        which the next open simply anchors again."""
+        try:
+            with self.uow(now=lambda: datetime.now(UTC), actor="system") as uow:
+                self._sealer.write(anchor.Anchor(*uow.audit_log.head()))
+                uow.meta.set(anchor.META_KEY, anchor.NAME)
+                uow.commit()
+        except (OSError, DatabaseError):
+            pass  # a read-only or full disk: anchored at the next open that can write
+
+    def audit_tail_problems(self) -> list[str]:
+        """The end of the audit chain checked against its anchor now (caredesk.store.anchor)."""
+        with self.uow(now=lambda: datetime.now(UTC), actor="system", read_only=True) as uow:
+            return anchor.tail_problems(self._sealer, uow.audit_log, uow.meta.get(anchor.META_KEY) is not None)
 
     def uow(self, *, now: Callable[[], datetime], actor: str, read_only: bool = False) -> UnitOfWork:
         if self._engine is None:
@@ -165,7 +195,7 @@ def preflight(folder: DataFolder) -> None:
         raise _missing_key(folder)
 
 
-def _open(folder: DataFolder, key_file: KeyFile, data_key: bytes) -> OpenStore:
+def _open(folder: DataFolder, key_file: KeyFile, data_key: bytes, *, reanchor: bool = False) -> OpenStore:
     if not folder.db.exists():
         raise _missing_db(folder)
     try:
@@ -179,7 +209,7 @@ def _open(folder: DataFolder, key_file: KeyFile, data_key: bytes) -> OpenStore:
                 raise StoreError(f"This store {migrate.NEWER}")
             _backup_before_upgrade(folder, data_key)
             migrate.upgrade(engine)
-        return OpenStore(folder, engine, key_file.store_id, data_key)
+        return OpenStore(folder, engine, key_file.store_id, data_key, reanchor=reanchor)
     except DatabaseError:
         engine.dispose()
         raise StoreError(DAMAGED) from None
@@ -214,9 +244,10 @@ def _backup_before_upgrade(folder: DataFolder, data_key: bytes) -> None:
         ) from None
 
 
-def open_with_key(folder: DataFolder, data_key: bytes) -> OpenStore:
-    """Open the store with a data key already unwrapped (a restore checks it opens)."""
-    return _open(folder, _read_key_file(folder), data_key)
+def open_with_key(folder: DataFolder, data_key: bytes, *, reanchor: bool = False) -> OpenStore:
+    """Open the store with a data key already unwrapped (a restore checks it opens, and
+    `reanchor`s its checked chain: the anchor beside it was the replaced store's)."""
+    return _open(folder, _read_key_file(folder), data_key, reanchor=reanchor)
 
 
 def _read_key_file(folder: DataFolder) -> KeyFile:
