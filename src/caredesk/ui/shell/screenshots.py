@@ -26,6 +26,7 @@ from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.month.page import MonthPage
 from caredesk.ui.queue.page import QueuePage
 from caredesk.ui.queue.table_model import QueueFilter
+from caredesk.ui.shell.key_shots import shoot_keys
 from caredesk.ui.shell.launch import application, build_main_window
 from caredesk.ui.shell.letter_shots import shoot_letter
 from caredesk.ui.shell.main_window import MainWindow
@@ -319,9 +320,11 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
             panel.create_page.create_button.click()
             wait_for(lambda: panel.currentWidget() is panel.code)
             shots.append(shoot(window, out, "03-recovery-code"))
+            code = panel.code.code.text()
             panel.code.saved.setChecked(True)
             panel.code.continue_button.click()
             wait_for(lambda: window.central_page() is window.view)
+            shots += shoot_keys(window, out, code, PASSPHRASE)
             window.lock()
         panel.show_unlock()
         shots.append(shoot(window, out, "04-unlock"))
