@@ -26,6 +26,7 @@ from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.common import clipboard
 from caredesk.ui.queue.page import QueuePage
 from caredesk.ui.queue.unsaved_call import LEAVE_DEMO, LOCK, QUIT
+from caredesk.ui.shell.backup_actions import BackupActions
 from caredesk.ui.shell.inactivity import InactivityTimer
 from caredesk.ui.shell.key_menu import KeyActions
 from caredesk.ui.shell.practice_dialog import PracticeDialog
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.clipboard = clipboard.guard()  # watches every copy from now on (SPEC §4)
         self.session_lock = SessionLockWatch(self)  # screen lock, suspend, user switch
         self.session_lock.locked.connect(self._os_session_locked)
+        self.backups = BackupActions(self)  # Back up now, Restore, the last-backup line, backup on quit
         self._build_menu()
         self._restore_window()
         self._show_locked()
@@ -113,6 +115,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.due_plans_action)
         file_menu.addAction(self.resources_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backups.backup_action)
+        file_menu.addAction(self.backups.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(self.practice_action)
         file_menu.addAction(self.settings_action)
@@ -164,7 +169,7 @@ class MainWindow(QMainWindow):
             return None
         from caredesk.ui.careplan.due_plans import DuePlansDialog  # QtPdf and printing load on first use
 
-        return self._open_modal(DuePlansDialog(self.workspace, self))
+        return self.open_modal(DuePlansDialog(self.workspace, self))
 
     def _restore_window(self) -> None:
         geometry = self.settings.window_geometry()
@@ -206,6 +211,7 @@ class MainWindow(QMainWindow):
         self.own_store_action.setVisible(is_demo)
         self.setWindowTitle(DEMO_TITLE if is_demo else TITLE)
         self.idle.start()
+        self.backups.unlocked(workspace)
         log.info("workspace opened")
 
     def _show_workspace(self) -> None:
@@ -245,6 +251,7 @@ class MainWindow(QMainWindow):
         self._locking = True
         try:
             self.idle.stop()
+            self.backups.locking()  # a backup in progress stops before the store closes
             for dialog in self.findChildren(QDialog):
                 if dialog.isVisible():
                     dialog.reject()
@@ -260,6 +267,18 @@ class MainWindow(QMainWindow):
             log.info("workspace locked")
         finally:
             self._locking = False
+
+    def lock_for_restore(self) -> bool:
+        """Before a restore from the File menu: ask about an unsaved call, then lock; False on Cancel."""
+        if self._locking or not self._settle_call(LOCK):
+            return False
+        self._lock_now()
+        return True
+
+    def open_restored(self, workspace: Workspace) -> None:
+        """The restored store, opened by the restore dialog: shown as after an unlock."""
+        self._saved_selection = None  # ids from before the restore may name other patients now
+        self._on_unlocked(workspace, False)
 
     def _idle_lock(self) -> None:
         # A nurse on a long call types nothing for minutes: while the call timer runs
@@ -282,6 +301,7 @@ class MainWindow(QMainWindow):
 
     def _show_locked(self) -> None:
         self.is_demo = False
+        self.backups.locked()
         self.lock_action.setEnabled(False)
         self.due_plans_action.setEnabled(False)
         self.practice_action.setEnabled(False)
@@ -297,11 +317,10 @@ class MainWindow(QMainWindow):
 
     # -- settings --------------------------------------------------------------
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings.idle_minutes, self)
+        dialog = SettingsDialog.over(self.settings, self)
         dialog.setAccessibleName("Settings")
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.settings.idle_minutes = dialog.idle.value()
-            self.settings.sync()
+            dialog.save(self.settings)
             self.set_idle_interval_ms(self.settings.idle_minutes * 60_000)
         dialog.deleteLater()
 
@@ -315,7 +334,7 @@ class MainWindow(QMainWindow):
         """The care manager and the practice named on patients' plans (kept in the store)."""
         if self.workspace is None:
             return None
-        return self._open_modal(PracticeDialog(self.workspace, self))
+        return self.open_modal(PracticeDialog(self.workspace, self))
 
     def open_resources(self) -> ResourceDirectory | None:
         """File > Community resources (Ctrl+Shift+R): the directory referrals are made to."""
@@ -323,9 +342,9 @@ class MainWindow(QMainWindow):
             return None
         from caredesk.ui.chart.resource_directory import ResourceDirectory
 
-        return self._open_modal(ResourceDirectory(self.workspace, self))
+        return self.open_modal(ResourceDirectory(self.workspace, self))
 
-    def _open_modal(self, dialog: D) -> D:
+    def open_modal(self, dialog: D) -> D:
         """Window-modal, deleted when closed; a lock rejects it like every child dialog."""
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.finished.connect(dialog.deleteLater)
@@ -337,6 +356,9 @@ class MainWindow(QMainWindow):
         if not self._closed and not self._settle_call(QUIT):
             event.ignore()  # Cancel, or the call could not be saved: the window stays
             return
+        if not self._closed and self.backups.before_quit(self.workspace, self.close):
+            event.ignore()  # the day's backup runs first; it closes the window again when it ends
+            return
         self.shutdown()
         super().closeEvent(event)
 
@@ -345,6 +367,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        self.backups.shutdown()
         self._lock_now()
         self.session_lock.stop()
         self.clipboard.clear_now()  # also when quitting from the unlock page

@@ -1,4 +1,5 @@
-"""Window settings: geometry and the idle-lock delay. Never patient data, not even ids."""
+"""Window settings: geometry, the idle-lock delay and backups (the last folder used, backup on
+quit, how many to keep). Never patient data, not even ids: a folder path is a place, not a patient."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from pathlib import Path
 from typing import SupportsInt
 
 from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout, QWidget
 
+from caredesk.services.backup_schedule import KEEP_DEFAULT, KEEP_RANGE
 from caredesk.ui.common.forms import dialog_buttons, heading
 
 IDLE_MINUTES_DEFAULT = 10
@@ -19,21 +21,51 @@ class AppSettings:
         # An explicit INI file keeps tests (and portable set-ups) away from the user's settings.
         self.qt = QSettings(str(path), QSettings.Format.IniFormat) if path else QSettings("CareDesk", "CareDesk")
 
-    @property
-    def idle_minutes(self) -> int:
-        stored = self.qt.value("lock/idle_minutes", IDLE_MINUTES_DEFAULT)
+    def _int(self, key: str, default: int, bounds: tuple[int, int]) -> int:
+        stored = self.qt.value(key, default)
         if not isinstance(stored, str | bytes | SupportsInt):
-            return IDLE_MINUTES_DEFAULT
+            return default
         try:
             value = int(stored)
         except (TypeError, ValueError):
-            return IDLE_MINUTES_DEFAULT
-        low, high = IDLE_MINUTES_RANGE
+            return default
+        low, high = bounds
         return min(high, max(low, value))
+
+    @property
+    def idle_minutes(self) -> int:
+        return self._int("lock/idle_minutes", IDLE_MINUTES_DEFAULT, IDLE_MINUTES_RANGE)
 
     @idle_minutes.setter
     def idle_minutes(self, minutes: int) -> None:
         self.qt.setValue("lock/idle_minutes", int(minutes))
+
+    # -- backups ---------------------------------------------------------------
+    @property
+    def backup_folder(self) -> Path | None:
+        """The folder the last backup went to (None before the first)."""
+        value = self.qt.value("backup/folder")
+        return Path(value) if isinstance(value, str) and value else None
+
+    @backup_folder.setter
+    def backup_folder(self, folder: Path) -> None:
+        self.qt.setValue("backup/folder", str(folder))
+
+    @property
+    def backup_on_quit(self) -> bool:
+        return str(self.qt.value("backup/on_quit", "true")).lower() not in ("false", "0", "no")
+
+    @backup_on_quit.setter
+    def backup_on_quit(self, on: bool) -> None:
+        self.qt.setValue("backup/on_quit", "true" if on else "false")
+
+    @property
+    def backups_kept(self) -> int:
+        return self._int("backup/keep", KEEP_DEFAULT, KEEP_RANGE)
+
+    @backups_kept.setter
+    def backups_kept(self, n: int) -> None:
+        self.qt.setValue("backup/keep", int(n))
 
     def window_geometry(self) -> QByteArray | None:
         value = self.qt.value("window/geometry")
@@ -52,7 +84,15 @@ class AppSettings:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, idle_minutes: int, parent: QWidget | None = None):
+    def __init__(
+        self,
+        idle_minutes: int,
+        parent: QWidget | None = None,
+        *,
+        on_quit: bool = True,
+        keep: int = KEEP_DEFAULT,
+        folder: Path | None = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.idle = QSpinBox()
@@ -62,6 +102,18 @@ class SettingsDialog(QDialog):
         self.idle.setAccessibleName("Lock after minutes idle")
         form = QFormLayout()
         form.addRow("&Lock after", self.idle)
+
+        self.on_quit = QCheckBox("&Back up when quitting, once a day")
+        self.on_quit.setAccessibleName("Back up when quitting, once a day")
+        self.on_quit.setChecked(on_quit)
+        self.keep = QSpinBox()
+        self.keep.setRange(*KEEP_RANGE)
+        self.keep.setValue(keep)
+        self.keep.setSuffix(" newest backups")
+        self.keep.setAccessibleName("Backups to keep in the backup folder")
+        backup_form = QFormLayout()
+        backup_form.addRow("K&eep", self.keep)
+        where = f"to {folder}" if folder else "to the folder of the last File > Back up now (none yet)"
         buttons = dialog_buttons(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self.accept, self.reject
         )
@@ -69,4 +121,32 @@ class SettingsDialog(QDialog):
         layout.addWidget(heading("Security", "section"))
         layout.addLayout(form)
         layout.addWidget(heading("CareDesk locks itself after this long without keyboard or mouse use.", "hint"))
+        layout.addWidget(heading("Backups", "section"))
+        layout.addWidget(self.on_quit)
+        layout.addWidget(heading(f"A verified backup is written on quit {where}.", "hint"))
+        layout.addLayout(backup_form)
+        layout.addWidget(
+            heading(
+                "After each backup, older backups of this store in that folder are deleted; other files never are.",
+                "hint",
+            )
+        )
         layout.addWidget(buttons)
+
+    @classmethod
+    def over(cls, settings: AppSettings, parent: QWidget | None = None) -> SettingsDialog:
+        """The dialog showing what `settings` hold."""
+        return cls(
+            settings.idle_minutes,
+            parent,
+            on_quit=settings.backup_on_quit,
+            keep=settings.backups_kept,
+            folder=settings.backup_folder,
+        )
+
+    def save(self, settings: AppSettings) -> None:
+        """Write what the dialog shows into `settings` (after OK)."""
+        settings.idle_minutes = self.idle.value()
+        settings.backup_on_quit = self.on_quit.isChecked()
+        settings.backups_kept = self.keep.value()
+        settings.sync()

@@ -1,0 +1,283 @@
+"""Restore from backup… (the welcome page and the File menu): pick the .cdbk file, give the
+passphrase the store had then or the recovery code and a new passphrase, and the backup is
+checked and put in place in the background; then what was restored, where the replaced store
+is kept, a new recovery code when one was issued, and the restored store opens.
+
+The data folder's lock: the window holds it (a QLockFile, single_instance) and the restore
+takes the same file itself (store.folder_lock, which refuses while anyone holds it). So the
+window lets go of it just before the job and takes it back when the job ends, ok or not; the
+restore holds it meanwhile, so no other CareDesk can open the folder in between. The window is
+locked (no store open) for the whole of it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caredesk.app import AppContext
+from caredesk.errors import CareDeskError, StoreLocked, WrongSecret
+from caredesk.services.backup import Restored, restore_backup
+from caredesk.services.workspace import Workspace
+from caredesk.ui.common.forms import InlineMessage, button, heading, passphrase_field, user_message
+from caredesk.ui.common.workers import TaskRunner
+from caredesk.ui.shell.restore_result import ResultPanel, result_text
+from caredesk.ui.shell.single_instance import InstanceLock
+
+log = logging.getLogger(__name__)
+
+MISMATCH = "New passphrase: the two entries do not match. Type the same passphrase twice."
+
+
+class RestoreDialog(QDialog):
+    """Emits `restored(workspace)` when the user goes on into the restored, open store."""
+
+    restored = Signal(object)
+
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, *, instance_lock: InstanceLock | None = None
+    ):
+        super().__init__(parent)
+        self.context = context
+        self.instance_lock = instance_lock
+        self.tasks = TaskRunner(self)
+        self.workspace: Workspace | None = None
+        self.setWindowTitle("Restore from backup")
+        self.setAccessibleName("Restore from backup")
+
+        self.form = QWidget()
+        self.file = QLineEdit()
+        self.file.setAccessibleName("Backup file")
+        self.file.setPlaceholderText("caredesk-backup-YYYY-MM-DD-HHMM.cdbk")
+        self.file.setMinimumWidth(self.fontMetrics().averageCharWidth() * 56)
+        self.browse_button = button("Bro&wse…", "Choose the backup file")
+        self.browse_button.setAutoDefault(False)
+        self.browse_button.clicked.connect(self.browse)
+        self.with_passphrase = QRadioButton("Open it with the &passphrase the store had when the backup was made")
+        self.with_code = QRadioButton("Open it with the recovery &code (passphrase forgotten)")
+        for radio in (self.with_passphrase, self.with_code):
+            radio.setAccessibleName(radio.text().replace("&", ""))
+            radio.toggled.connect(self._show_fields)
+        self.passphrase = passphrase_field("Passphrase")
+        self.code = QLineEdit()
+        self.code.setAccessibleName("Recovery code")
+        self.code.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")
+        self.new_passphrase = passphrase_field("New passphrase")
+        self.confirm = passphrase_field("Repeat new passphrase")
+        self.message = InlineMessage("Restore message")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # the restore reports no steps: a busy bar
+        self.bar.setTextVisible(False)
+        self.bar.setAccessibleName("Restoring")
+        self.bar.hide()
+        self.restore_button = button("&Restore", primary=True)
+        self.restore_button.clicked.connect(self.start)
+        self.cancel_button = button("Cancel")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self.form)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(heading("Restore from a backup", "section"))
+        layout.addWidget(heading(self._where(), "hint"))
+        row = QHBoxLayout()
+        row.addWidget(self.file, 1)
+        row.addWidget(self.browse_button)
+        layout.addWidget(_label("Backup &file", self.file))
+        layout.addLayout(row)
+        layout.addWidget(self.with_passphrase)
+        layout.addWidget(self.with_code)
+        self.passphrase_label = _label("Passp&hrase", self.passphrase)
+        self.code_label = _label("Reco&very code", self.code)
+        self.new_label = _label("&New passphrase (at least 10 characters)", self.new_passphrase)
+        self.confirm_label = _label("R&epeat new passphrase", self.confirm)
+        for w in (self.passphrase_label, self.passphrase, self.code_label, self.code, self.new_label):
+            layout.addWidget(w)
+        layout.addWidget(self.new_passphrase)
+        layout.addWidget(self.confirm_label)
+        layout.addWidget(self.confirm)
+        layout.addWidget(self.message)
+        layout.addWidget(self.bar)
+        layout.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+
+        self.outcome = ResultPanel()
+        self.outcome.open_button.clicked.connect(self.accept)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.form)
+        outer.addWidget(self.outcome)
+        self.outcome.hide()
+        self.with_passphrase.setChecked(True)
+        self._show_fields()
+        self.file.setFocus()
+
+    def _where(self) -> str:
+        folder = self.context.data_dir
+        if self.context.has_store():
+            return (
+                f"The backup is checked first, then it replaces the store in {folder}. That store is kept "
+                "unchanged in a replaced-<date> folder there."
+            )
+        return f"The backup is checked, then put into {folder}. It opens with the secrets it had when it was made."
+
+    def _show_fields(self) -> None:
+        by_code = self.with_code.isChecked()
+        for w in (self.passphrase_label, self.passphrase):
+            w.setVisible(not by_code)
+        for w in (self.code_label, self.code, self.new_label, self.new_passphrase, self.confirm_label, self.confirm):
+            w.setVisible(by_code)
+        self.adjustSize()
+
+    def browse(self) -> None:
+        start = self.file.text() or str(Path.home())
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, "Choose the backup file", start, "CareDesk backups (*.cdbk);;All files (*)"
+        )
+        if chosen:
+            self.file.setText(chosen)
+            (self.code if self.with_code.isChecked() else self.passphrase).setFocus()
+
+    # -- restoring ---------------------------------------------------------------------
+    def _problem(self) -> tuple[str, QWidget] | None:
+        """What is missing from the form, and where to put the cursor."""
+        if not self.file.text().strip():
+            return "Backup file: choose the backup to restore (Browse…).", self.file
+        if self.with_passphrase.isChecked():
+            if not self.passphrase.text():
+                return "Passphrase: type the passphrase the store had when the backup was made.", self.passphrase
+            return None
+        if not self.code.text().strip():
+            return "Recovery code: type the code saved when the store was created.", self.code
+        if not self.new_passphrase.text():
+            return "New passphrase: choose one (at least 10 characters).", self.new_passphrase
+        if self.new_passphrase.text() != self.confirm.text():
+            return MISMATCH, self.confirm
+        return None
+
+    def start(self) -> None:
+        if self.tasks.busy:
+            return
+        problem = self._problem()
+        if problem is not None:
+            self.message.show_error(problem[0])
+            problem[1].setFocus()
+            return
+        context, file = self.context, Path(self.file.text().strip()).expanduser()
+        by_code = self.with_code.isChecked()
+        secret = self.new_passphrase.text() if by_code else self.passphrase.text()
+        code = self.code.text() if by_code else None
+
+        def job() -> tuple[Restored, Workspace]:  # on the worker thread
+            if code is not None:
+                done = restore_backup(
+                    context.folder, file, clock=context.clock, recovery_code=code, new_passphrase=secret
+                )
+            else:
+                done = restore_backup(context.folder, file, clock=context.clock, passphrase=secret)
+            return done, context.access.unlock(secret)
+
+        self._working(True)
+        self.message.show_info("Checking the backup, then putting it in place…")
+        if self.instance_lock is not None:
+            self.instance_lock.release()  # the restore takes the folder's lock itself
+        log.info("restore started")
+        self.tasks.run(job, self._done, self._failed, _close_pair)
+
+    def _take_lock_back(self) -> str | None:
+        if self.instance_lock is None:
+            return None
+        try:
+            self.instance_lock.acquire()
+        except StoreLocked as exc:
+            log.error("the data folder's lock could not be taken back after a restore")
+            return f"{exc} Close the other CareDesk, then start this one again."
+        return None
+
+    def _done(self, result: Any) -> None:
+        done, ws = result
+        problem = self._take_lock_back()
+        self._working(False)
+        if problem is not None:
+            ws.lock()
+            self.message.show_error(problem)
+            return
+        log.info("backup restored")
+        self.workspace = ws
+        self.form.hide()
+        self.outcome.show_result(result_text(done, self.context.data_dir), done.new_recovery_code)
+        self.outcome.show()
+        self.adjustSize()
+
+    def _failed(self, exc: BaseException) -> None:
+        problem = self._take_lock_back()
+        self._working(False)
+        if not isinstance(exc, CareDeskError):
+            log.error("restore failed: %s", type(exc).__name__, exc_info=exc)
+            self.message.show_error("The backup could not be restored (an unexpected error, written to the log).")
+            return
+        log.info("restore refused: %s", type(exc).__name__)
+        self.message.show_error(" ".join(filter(None, (user_message(exc), problem))))
+        if isinstance(exc, WrongSecret):
+            field = self.code if self.with_code.isChecked() else self.passphrase
+            field.setFocus()
+            field.selectAll()
+
+    def _working(self, on: bool) -> None:
+        self.form.setEnabled(True)
+        for w in self.form.findChildren(QWidget):
+            if w is not self.message and w is not self.bar:
+                w.setEnabled(not on)
+        self.bar.setVisible(on)
+
+    # -- leaving -----------------------------------------------------------------------
+    def accept(self) -> None:
+        ws, self.workspace = self.workspace, None
+        super().accept()
+        if ws is not None:
+            self.restored.emit(ws)
+
+    def reject(self) -> None:
+        """A running restore is not cut off half way (it is quick, and safe to let finish);
+        after a restore, closing goes on into the store once a new code is marked saved."""
+        if self.tasks.busy:
+            return
+        if self.workspace is not None:
+            if self.outcome.open_button.isEnabled():
+                self.accept()
+            return
+        super().reject()
+
+    def stop(self) -> None:
+        """The app quits: wait for a running restore; an opened store is closed, not shown."""
+        self.tasks.shutdown()
+        ws, self.workspace = self.workspace, None
+        if ws is not None:
+            ws.lock()
+
+
+def _label(text: str, buddy: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
+def _close_pair(result: tuple[Restored, Workspace]) -> None:
+    result[1].lock()

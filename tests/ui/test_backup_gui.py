@@ -1,0 +1,314 @@
+"""Backup and restore in the app (issue 11 items 1-3): Back up now with progress and Cancel, the
+restore from the welcome page and the File menu, the backup on quit, the last-backup line.
+
+Real SQLCipher stores and real backup files in tmp folders; the clock is tests.conftest's NOW.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMessageBox, QWidget
+
+from caredesk.errors import StoreLocked
+from caredesk.services.access import Access
+from caredesk.services.backup import make_backup
+from caredesk.services.patients import patient_list
+from caredesk.store.vault import DataFolder
+from caredesk.ui.shell import backup_actions
+from caredesk.ui.shell.backup_dialog import STEPS, BackupDialog
+from caredesk.ui.shell.launch import build_main_window
+from caredesk.ui.shell.restore_dialog import RestoreDialog
+from caredesk.ui.shell.settings import AppSettings
+from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE
+from tests.ui.conftest import unlock_with
+
+NEW_PASSPHRASE = "a brand new passphrase"
+
+
+def _sha(folder: Path) -> dict[str, str]:
+    """SHA-256 of each file of the store (the running app's lock file aside)."""
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name != "caredesk.lock"
+    }
+
+
+def _mnemonics(widget) -> list[str]:
+    """The Alt letters of the widget's visible labels, buttons and boxes."""
+    letters = []
+    for w in widget.findChildren(QWidget):
+        if isinstance(w, QLabel | QAbstractButton) and w.isVisibleTo(widget):
+            found = re.search(r"&(\w)", w.text())
+            if found:
+                letters.append(found.group(1).lower())
+    return letters
+
+
+# -- Back up now -----------------------------------------------------------------------
+def test_ctrl_shift_b_backs_up_with_progress_and_says_what_was_verified(unlocked, qtbot, tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    indicator = unlocked.backups.indicator
+    assert indicator.text() == "No backup yet — File > Back up now"
+    assert indicator.property("role") == "warning"
+    qtbot.keyClick(unlocked, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dialog = unlocked.backups.dialog
+    assert isinstance(dialog, BackupDialog) and dialog.isVisible()
+    assert dialog.start_button.isDefault()
+    assert sorted(_mnemonics(dialog)) == sorted(set(_mnemonics(dialog)))  # every Alt letter its own
+    seen: list[int] = []
+    dialog.run.relay.changed.connect(lambda done, _total: seen.append(done))
+    dialog.folder.setText(str(usb))
+    qtbot.keyClick(dialog.folder, Qt.Key.Key_Return)  # Enter backs up (the default button)
+    qtbot.waitUntil(lambda: not dialog.run.running and dialog.start_button.isEnabled(), timeout=30_000)
+    files = list(usb.iterdir())
+    assert [p.name for p in files] == ["caredesk-backup-2026-11-24-1030.cdbk"]
+    assert dialog.message.text().startswith("Backup verified: caredesk-backup-2026-11-24-1030.cdbk, 4 patients, ")
+    assert seen == sorted(seen) and seen[-1] == STEPS and dialog.bar.value() == STEPS
+    # The window's line changed at once, and the folder is remembered (a path, no patient data).
+    assert indicator.text() == "Last verified backup: 11/24/2026 (today)"
+    assert indicator.property("role") == "hint"
+    assert unlocked.settings.backup_folder == usb
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
+def test_cancel_stops_the_backup_and_leaves_no_file(workspace, qtbot, tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    dialog = BackupDialog(workspace, AppSettings(tmp_path / "s.ini"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    # Hold the job at its first progress report until Cancel has been clicked, as a user would.
+    reported, go_on = threading.Event(), threading.Event()
+
+    def hold(_done: int, _total: int) -> None:  # on the worker thread
+        reported.set()
+        go_on.wait(10)
+
+    dialog.run.relay.changed.connect(hold, Qt.ConnectionType.DirectConnection)
+    dialog.folder.setText(str(usb))
+    dialog.start_button.click()
+    qtbot.waitUntil(reported.is_set, timeout=10_000)
+    assert dialog.close_button.text() == "Cancel" and dialog.close_button.hasFocus()
+    dialog.close_button.click()
+    assert dialog.isVisible()  # stays open to say what happened
+    go_on.set()
+    qtbot.waitUntil(lambda: not dialog.run.running and dialog.start_button.isEnabled(), timeout=10_000)
+    assert dialog.message.text() == "Backup cancelled; nothing was written."
+    assert list(usb.iterdir()) == []  # no backup, no temporary file
+
+
+def test_an_absent_folder_is_a_clear_message_not_an_error(workspace, qtbot, tmp_path):
+    dialog = BackupDialog(workspace, AppSettings(tmp_path / "s.ini"))
+    qtbot.addWidget(dialog)
+    unplugged = tmp_path / "media" / "USB DRIVE"
+    dialog.folder.setText(str(unplugged))
+    dialog.start_button.click()
+    assert dialog.message.text() == f"The folder {unplugged} is not there — is the drive plugged in?"
+    assert dialog.message.property("role") == "error"
+    assert not dialog.run.running and not unplugged.exists()
+
+
+def test_the_last_backup_line_warns_after_seven_days(make_window, canary_store, qtbot, data_dir, clock, tmp_path):
+    ws = Access(DataFolder(data_dir), clock).unlock(PASSPHRASE)
+    clock.instant = NOW - timedelta(days=8)
+    make_backup(ws, tmp_path)
+    clock.instant = NOW
+    ws.lock()
+    window = make_window()
+    unlock_with(qtbot, window)
+    indicator = window.backups.indicator
+    assert indicator.text() == "Last verified backup: 11/16/2026 (8 days ago) — File > Back up now"
+    assert indicator.property("role") == "warning" and indicator.isVisible()
+    window.lock()
+    assert not indicator.isVisible() and indicator.text() == ""  # nothing of the store shows while locked
+
+
+# -- restore ---------------------------------------------------------------------------
+def _fill(dialog: RestoreDialog, file: Path, *, passphrase: str | None = None, code: str | None = None) -> None:
+    dialog.file.setText(str(file))
+    if code is not None:
+        dialog.with_code.setChecked(True)
+        dialog.code.setText(code)
+        dialog.new_passphrase.setText(NEW_PASSPHRASE)
+        dialog.confirm.setText(NEW_PASSPHRASE)
+    else:
+        dialog.passphrase.setText(passphrase or PASSPHRASE)
+
+
+def test_restore_from_the_welcome_page_on_an_empty_folder_with_the_recovery_code(make_window, qtbot, tmp_path, clock):
+    folder = DataFolder(tmp_path / "old laptop")
+    ws, code = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)  # another laptop's store
+    (tmp_path / "usb").mkdir()
+    backup = make_backup(ws, tmp_path / "usb").path
+    ws.lock()
+
+    window = make_window()
+    panel = window.unlock_panel
+    assert panel.currentWidget() is panel.welcome
+    window.backups.welcome_restore.click()
+    dialog = window.backups.restoring
+    assert isinstance(dialog, RestoreDialog) and dialog.isVisible()
+    assert "put into" in dialog.form.findChildren(QLabel)[1].text()
+    _fill(dialog, backup, code=code)
+    assert sorted(_mnemonics(dialog)) == sorted(set(_mnemonics(dialog)))
+    assert dialog.restore_button.isDefault()
+    qtbot.keyClick(dialog.confirm, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.outcome.isVisible(), timeout=30_000)
+    text = dialog.outcome.text.text()
+    assert text.startswith("Restored the backup made 11/24/2026 into ") and "0 patients" in text
+    assert "replaced" not in text  # nothing was there to replace
+    new_code = dialog.outcome.code.text()
+    assert re.fullmatch(r"[A-Z0-9-]{20,}", new_code) and new_code != code
+    assert not dialog.outcome.open_button.isEnabled()  # the new code is marked saved first
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible()
+    dialog.outcome.saved.setChecked(True)
+    qtbot.keyClick(dialog.outcome.open_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.workspace is not None and window.central_page() is window.view, timeout=15_000)
+    assert window.instance_lock.held
+    window.lock()
+    unlock_with(qtbot, window, NEW_PASSPHRASE)  # the new passphrase opens it from now on
+
+
+def test_restore_from_the_file_menu_over_an_open_store(unlocked, canary_store, qtbot, tmp_path, data_dir):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    ws = unlocked.workspace
+    backup = make_backup(ws, usb).path
+    from datetime import date
+
+    from caredesk.domain.patients import Patient
+    from tests.conftest import add_patient
+
+    add_patient(ws, Patient(mrn="LATE1", given_name="Added", family_name="Later", birth_date=date(1960, 1, 1)))
+    assert len(patient_list(ws)) == 5
+    unlocked.backups.restore_action.trigger()
+    assert unlocked.workspace is None  # locked first
+    dialog = unlocked.backups.restoring
+    assert "replaces the store" in dialog.form.findChildren(QLabel)[1].text()
+    _fill(dialog, backup)
+    dialog.restore_button.click()
+    qtbot.waitUntil(lambda: dialog.outcome.isVisible(), timeout=30_000)
+    text = dialog.outcome.text.text()
+    assert "4 patients" in text and f"kept, unchanged, in {data_dir}/replaced-2026-11-24-103000" in text
+    assert dialog.outcome.open_button.isEnabled() and not dialog.outcome.code.isVisible()
+    dialog.outcome.open_button.click()
+    qtbot.waitUntil(lambda: unlocked.workspace is not None and unlocked.central_page() is unlocked.view, timeout=15_000)
+    assert len(patient_list(unlocked.workspace)) == 4
+    # The window holds its folder again: a second CareDesk is refused.
+    with pytest.raises(StoreLocked):
+        build_main_window(data_dir, tmp_path / "other.ini", kdf=FAST_KDF)
+
+
+def test_a_wrong_passphrase_leaves_the_live_store_unchanged(make_window, canary_store, qtbot, tmp_path, data_dir):
+    ws = Access(DataFolder(data_dir)).unlock(PASSPHRASE)
+    (tmp_path / "usb").mkdir()
+    backup = make_backup(ws, tmp_path / "usb").path
+    ws.lock()
+    before = _sha(data_dir)
+    window = make_window()
+    window.backups.restore_action.trigger()
+    dialog = window.backups.restoring
+    _fill(dialog, backup, passphrase="not the passphrase at all")
+    dialog.restore_button.click()
+    qtbot.waitUntil(lambda: dialog.restore_button.isEnabled(), timeout=30_000)
+    assert "It must be the one the store had when this backup was made." in dialog.message.text()
+    assert dialog.message.property("role") == "error" and dialog.passphrase.hasFocus()
+    # A damaged file: one flipped byte in the middle.
+    damaged = tmp_path / "damaged.cdbk"
+    raw = bytearray(backup.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(raw))
+    _fill(dialog, damaged)
+    dialog.restore_button.click()
+    qtbot.waitUntil(lambda: dialog.restore_button.isEnabled(), timeout=30_000)
+    assert "damaged" in dialog.message.text() and "nothing was changed" in dialog.message.text()
+    assert _sha(data_dir) == before
+    assert window.instance_lock.held
+    dialog.reject()
+    assert window.unlock_panel.currentWidget() is window.unlock_panel.unlock
+
+
+# -- backup on quit --------------------------------------------------------------------
+def _quit(qtbot, window) -> None:
+    window.close()
+    qtbot.waitUntil(lambda: window._closed, timeout=30_000)
+
+
+def test_quitting_backs_up_once_a_day_keeping_the_last_n(
+    make_window, canary_store, qtbot, tmp_path, clock, settings_path
+):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    (usb / "holiday photos.jpg").write_bytes(b"not ours")
+    settings = AppSettings(settings_path)
+    settings.backup_folder = usb
+    settings.backups_kept = 2
+    settings.sync()
+    days = []
+    for _day in range(4):
+        for _quit_again in range(2):
+            window = make_window()
+            unlock_with(qtbot, window)
+            _quit(qtbot, window)
+        days.append(sorted(p.name for p in usb.glob("*.cdbk")))
+        clock.advance(days=1)
+    assert [len(d) for d in days] == [1, 2, 2, 2]  # once a day, then the newest two
+    assert days[-1] == ["caredesk-backup-2026-11-26-1030.cdbk", "caredesk-backup-2026-11-27-1030.cdbk"]
+    assert (usb / "holiday photos.jpg").read_bytes() == b"not ours"
+
+
+def test_quitting_with_the_drive_unplugged_says_so_and_quits(
+    make_window, canary_store, qtbot, tmp_path, settings_path, monkeypatch
+):
+    monkeypatch.setattr(backup_actions, "NOTE_MS", 200)
+    unplugged = tmp_path / "USB DRIVE"
+    settings = AppSettings(settings_path)
+    settings.backup_folder = unplugged
+    settings.sync()
+    window = make_window()
+    unlock_with(qtbot, window)
+    notes: list[str] = []
+
+    def read_note() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            notes.append(box.text())
+        else:
+            QTimer.singleShot(20, read_note)
+
+    QTimer.singleShot(20, read_note)
+    _quit(qtbot, window)
+    assert notes == [
+        f"No backup on quit: The folder {unplugged} is not there — is the drive plugged in? CareDesk quits now."
+    ]
+    assert not unplugged.exists()
+
+
+def test_backup_on_quit_can_be_turned_off_in_settings(unlocked, qtbot, tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    unlocked.settings.backup_folder = usb
+
+    def untick() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog.on_quit.isChecked() and dialog.keep.value() == 10
+        dialog.on_quit.setChecked(False)
+        dialog.keep.setValue(3)
+        dialog.accept()
+
+    QTimer.singleShot(50, untick)
+    unlocked.open_settings()
+    assert not unlocked.settings.backup_on_quit and unlocked.settings.backups_kept == 3
+    _quit(qtbot, unlocked)
+    assert list(usb.iterdir()) == []
