@@ -7,7 +7,7 @@ and reaches the crash dialog. Messages never contain patient data.
       ValidationError   a value typed or imported is refused; names the field (and row)
       NotFound          a record that vanished (deleted, or another window changed it)
       StoreError        the store cannot be opened, created or read
-        StoreMissing, StoreExists, WrongSecret, TooManyAttempts, StoreLocked
+        StoreMissing, StoreExists, WrongSecret, TooManyAttempts, StoreLocked, StoreBusy, DiskFull
       Cancelled         the user stopped a long job (a backup)
 """
 
@@ -72,4 +72,13 @@ class StoreBusy(StoreError):
         super().__init__(
             "The store is busy: another CareDesk window or command has been saving for over 10 seconds. "
             "Nothing was saved; try again in a moment."
+        )
+
+
+class DiskFull(StoreError):
+    """The disk holding the data folder has no room for a save; the transaction was rolled back."""
+
+    def __init__(self, folder: object) -> None:
+        super().__init__(
+            f"The disk is full - nothing was saved. Free some space on the disk holding {folder} and try again."
         )

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 from caredesk.errors import StoreError, WrongSecret
+from caredesk.store import faults
 
 READ_ONLY = "caredesk_read_only"  # execution option: begin a deferred (read) transaction
 BUSY_TIMEOUT_S = 10  # how long a writer waits for another's write lock before StoreBusy
@@ -43,12 +44,21 @@ def _connect(path: Path, key: Key) -> sqlcipher.Connection:
             raise StoreError("This SQLite has no SQLCipher: the store cannot be encrypted.")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher.DatabaseError:
-            raise WrongSecret("The data key does not open this store.") from None
+        except sqlcipher.DatabaseError as exc:
+            # A wrong key reads as "not a database"; a full disk or a busy store must not.
+            raise faults.from_sqlite(exc, path.parent) or WrongSecret(
+                "The data key does not open this store."
+            ) from None
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA temp_store = MEMORY")
+    except sqlcipher.Error as exc:
+        conn.close()
+        known = faults.from_sqlite(exc, path.parent)
+        if known is None:
+            raise
+        raise known from None
     except BaseException:
         conn.close()
         raise

@@ -31,7 +31,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from caredesk.errors import StoreError, ValidationError, WrongSecret
+from caredesk.errors import DiskFull, StoreError, ValidationError, WrongSecret
+from caredesk.store import faults
 
 FORMAT = "caredesk-key"
 VERSION = 1
@@ -248,15 +249,25 @@ class KeyFile:
             raise StoreError(f"The key file cannot be read ({exc.strerror}).") from None
 
     def write(self, path: Path) -> None:
-        """Atomic: a crash leaves the old file or the new one, never half of one."""
+        """Atomic: a crash leaves the old file or the new one, never half of one. A failed write
+        leaves the old file and no `.tmp` beside it: DiskFull when the disk has no room,
+        StoreError for any other failure."""
         tmp = path.with_name(path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            os.write(fd, self.to_bytes())
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                data = memoryview(self.to_bytes())
+                while data:  # os.write may write less than asked
+                    data = data[os.write(fd, data) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            if faults.is_disk_full(exc):
+                raise DiskFull(path.parent) from None
+            raise StoreError(f"The key file could not be written ({exc.strerror}); the old one is unchanged.") from None
         _fsync_dir(path.parent)
 
 

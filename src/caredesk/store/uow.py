@@ -9,30 +9,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from functools import partial
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from caredesk.domain.calendar import local_date
-from caredesk.errors import StoreBusy
-from caredesk.store import billing_facts, community, queue_facts
+from caredesk.store import billing_facts, community, faults, queue_facts
 from caredesk.store import mapping as m
 from caredesk.store import models as t
 from caredesk.store import repositories as r
 from caredesk.store.engine import READ_ONLY
 
 
-def _is_busy(exc: OperationalError) -> bool:
-    """SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock past the busy timeout."""
-    text = str(exc.orig).lower()
-    return "locked" in text or "busy" in text
-
-
 class UnitOfWork:
     """One transaction. `read_only=True` for pure reads (lists, the queue, reports): they take no
     write lock, so they never make a save wait. Every other unit of work takes the write lock when
-    it begins, waiting up to BUSY_TIMEOUT_S for another process's save, then raises StoreBusy."""
+    it begins, waiting up to BUSY_TIMEOUT_S for another process's save, then raises StoreBusy.
+    A full disk at any step (begin, a write, commit) ends the block with DiskFull, everything
+    rolled back; `folder` is the data folder those messages name."""
 
     def __init__(
         self,
@@ -42,8 +38,10 @@ class UnitOfWork:
         now: Callable[[], datetime],
         actor: str,
         read_only: bool = False,
+        folder: Path = Path("."),
     ):
         self._factory = session_factory
+        self._folder = folder
         self.tz = tz
         self._now = now
         self.actor = actor
@@ -54,11 +52,10 @@ class UnitOfWork:
         s = self._session = self._factory()
         try:
             s.connection(execution_options={READ_ONLY: self.read_only})  # BEGIN or BEGIN IMMEDIATE now
-        except OperationalError as exc:
+        except DatabaseError as exc:
             s.close()
             self._session = None
-            if _is_busy(exc):
-                raise StoreBusy() from None
+            self._raise_known(exc)
             raise
         self.patients = r.Patients(s)
         self.contacts = r.Contacts(s, self.tz)
@@ -87,13 +84,22 @@ class UnitOfWork:
         self.appointments = records["appointments"]
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
         assert self._session is not None
         try:
             self._session.rollback()  # no-op after commit()
         finally:
             self._session.close()
             self._session = None
+        if isinstance(exc, DatabaseError):
+            self._raise_known(exc)
+
+    def _raise_known(self, exc: DatabaseError) -> None:
+        """A full disk, a failing disk or a busy store as the CareDesk error it is (store.faults);
+        returns for anything else, which the caller re-raises."""
+        known = faults.from_sqlite(exc, self._folder)
+        if known is not None:
+            raise known from None
 
     def commit(self) -> None:
         assert self._session is not None

@@ -20,7 +20,7 @@ from sqlalchemy.orm import sessionmaker
 
 from caredesk.domain import audit as actions
 from caredesk.errors import StoreError, StoreExists, StoreMissing, WrongSecret
-from caredesk.store import anchor, folder_kind, migrate, remembered
+from caredesk.store import anchor, faults, folder_kind, migrate, remembered
 from caredesk.store.backup import BackupFile, Cancel, Progress, write_backup
 from caredesk.store.engine import open_engine
 from caredesk.store.keys import KdfParams, KeyFile, calibrate, check_passphrase_rules, new_data_key, new_recovery_code
@@ -135,8 +135,8 @@ class OpenStore:
                 self._sealer.write(anchor.Anchor(*uow.audit_log.head()))
                 uow.meta.set(anchor.META_KEY, anchor.NAME)
                 uow.commit()
-        except (OSError, DatabaseError):
-            pass  # a read-only or full disk: anchored at the next open that can write
+        except (OSError, DatabaseError, StoreError):
+            pass  # a read-only or full disk (DiskFull): anchored at the next open that can write
 
     def audit_tail_problems(self) -> list[str]:
         """The end of the audit chain checked against its anchor now (caredesk.store.anchor)."""
@@ -147,7 +147,7 @@ class OpenStore:
         if self._engine is None:
             raise StoreError("The store is locked.")
         tz = getattr(self, "tz", ZoneInfo("UTC"))
-        return UnitOfWork(self._sessions, tz=tz, now=now, actor=actor, read_only=read_only)
+        return UnitOfWork(self._sessions, tz=tz, now=now, actor=actor, read_only=read_only, folder=self.folder.path)
 
     def remember_key(self) -> bool:
         """Keep the data key in the OS keyring, if a secure one exists."""
@@ -210,9 +210,9 @@ def _open(folder: DataFolder, key_file: KeyFile, data_key: bytes, *, reanchor: b
             _backup_before_upgrade(folder, data_key)
             migrate.upgrade(engine)
         return OpenStore(folder, engine, key_file.store_id, data_key, reanchor=reanchor)
-    except DatabaseError:
+    except DatabaseError as exc:
         engine.dispose()
-        raise StoreError(DAMAGED) from None
+        raise faults.from_sqlite(exc, folder.path) or StoreError(DAMAGED) from None
     except Exception:
         engine.dispose()
         raise
