@@ -24,6 +24,7 @@ from caredesk.store import anchor, faults, folder_kind, migrate, remembered
 from caredesk.store.backup import BackupFile, Cancel, Progress, write_backup
 from caredesk.store.engine import open_engine
 from caredesk.store.keys import KdfParams, KeyFile, calibrate, check_passphrase_rules, new_data_key, new_recovery_code
+from caredesk.store.models import Base
 from caredesk.store.uow import UnitOfWork
 
 DB_NAME = "caredesk.db"
@@ -98,18 +99,24 @@ def clinic_zone_name() -> str:
 
 
 class OpenStore:
-    """An unlocked store. Hands out units of work; close() drops every connection."""
+    """An unlocked store. Hands out units of work; close() drops every connection and wipes the key.
 
-    def __init__(self, folder: DataFolder, engine: Engine, store_id: str, data_key: bytes, *, reanchor: bool = False):
+    The data key lives in one bytearray, `data_key`, shared with the engine's connection maker
+    (store/engine.py); close() zeroes it in place. Immutable copies Python cannot wipe are
+    listed in README "Your data and its protection"."""
+
+    def __init__(
+        self, folder: DataFolder, engine: Engine, store_id: str, data_key: bytearray, *, reanchor: bool = False
+    ):
         """`reanchor`: trust the audit chain as it is and anchor its head now (a restore, whose
         chain was checked against its backup). Otherwise the chain's end is checked against the
         anchor before anything is written: `audit_problems` (caredesk.store.anchor)."""
         self.folder = folder
         self.store_id = store_id
         self._engine: Engine | None = engine
-        self._data_key: bytes | None = data_key
+        self._data_key = data_key
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._sealer = anchor.Sealer(folder.path / anchor.NAME, data_key, store_id)
+        self._sealer = anchor.Sealer(folder.path / anchor.NAME, bytes(data_key), store_id)
         with self.uow(now=lambda: datetime.now(UTC), actor="system") as uow:
             name = uow.meta.get("timezone") or "UTC"
             anchored = uow.meta.get(anchor.META_KEY) is not None
@@ -151,7 +158,7 @@ class OpenStore:
 
     def remember_key(self) -> bool:
         """Keep the data key in the OS keyring, if a secure one exists."""
-        return self._data_key is not None and remembered.remember(self.store_id, self._data_key)
+        return self._engine is not None and remembered.remember(self.store_id, bytes(self._data_key))
 
     def forget_key(self) -> None:
         remembered.forget(self.store_id)
@@ -160,16 +167,32 @@ class OpenStore:
         self, folder: Path, *, now: datetime, progress: Progress | None = None, cancel: Cancel | None = None
     ) -> BackupFile:
         """A verified one-file backup in `folder`, named by `now` (see caredesk.store.backup)."""
-        if self._engine is None or self._data_key is None:
+        if self._engine is None:
             raise StoreError("The store is locked.")
         key_file = _key_file_bytes(self.folder)
-        return write_backup(self.folder.db, self._data_key, key_file, folder, now=now, progress=progress, cancel=cancel)
+        return write_backup(
+            self.folder.db, bytes(self._data_key), key_file, folder, now=now, progress=progress, cancel=cancel
+        )
 
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
+            _forget_compiled_statements()
         self._engine = None
-        self._data_key = None
+        _wipe(self._data_key)
+
+
+def _wipe(buffer: bytearray) -> None:
+    """Zero the buffer in place (same length: no new allocation, the old bytes overwritten)."""
+    buffer[:] = bytes(len(buffer))
+
+
+def _forget_compiled_statements() -> None:
+    """Drop the ORM's per-mapper caches of compiled INSERT/UPDATE/DELETE statements: each entry
+    is keyed by the engine's dialect and kept it alive after the engine was disposed, so every
+    unlock and lock left ~1,000 objects behind (tests/soak/test_long_session.py)."""
+    for mapper in Base.registry.mappers:
+        mapper._compiled_cache.clear()
 
 
 def _missing_db(folder: DataFolder) -> StoreError:
@@ -196,11 +219,14 @@ def preflight(folder: DataFolder) -> None:
 
 
 def _open(folder: DataFolder, key_file: KeyFile, data_key: bytes, *, reanchor: bool = False) -> OpenStore:
+    """`data_key` is copied into the store's one wipeable buffer; the caller drops its copy."""
     if not folder.db.exists():
         raise _missing_db(folder)
+    key = bytearray(data_key)
     try:
-        engine = open_engine(folder.db, data_key)
+        engine = open_engine(folder.db, key)
     except WrongSecret:
+        _wipe(key)
         raise StoreError("The key file does not belong to this database (or the database is damaged).") from None
     try:
         if migrate.needs_upgrade(engine):
@@ -209,12 +235,14 @@ def _open(folder: DataFolder, key_file: KeyFile, data_key: bytes, *, reanchor: b
                 raise StoreError(f"This store {migrate.NEWER}")
             _backup_before_upgrade(folder, data_key)
             migrate.upgrade(engine)
-        return OpenStore(folder, engine, key_file.store_id, data_key, reanchor=reanchor)
+        return OpenStore(folder, engine, key_file.store_id, key, reanchor=reanchor)
     except DatabaseError as exc:
         engine.dispose()
+        _wipe(key)
         raise faults.from_sqlite(exc, folder.path) or StoreError(DAMAGED) from None
     except Exception:
         engine.dispose()
+        _wipe(key)
         raise
 
 
