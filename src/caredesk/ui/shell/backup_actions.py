@@ -43,7 +43,9 @@ class BackupIndicator(QLabel):
         self.hide()
 
     def show_for(self, ws: Workspace) -> None:
-        shown = schedule.indicator(last_backup(ws), ws.today(), ws.tz)
+        self.show_line(schedule.indicator(last_backup(ws), ws.today(), ws.tz))
+
+    def show_line(self, shown: schedule.Indicator) -> None:
         self.setText(shown.text)
         self.setAccessibleDescription(shown.text)
         theme.set_role(self, "warning" if shown.warn else "hint")

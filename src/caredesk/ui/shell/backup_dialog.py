@@ -98,6 +98,8 @@ class BackupDialog(QDialog):
         self.settings = settings
         self.setWindowTitle("Back up now")
         self.setAccessibleName("Back up now")
+        # Wide enough for the result line; the height follows the wrapped text (see _say).
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
         self.run = BackupRun(self)
         self.run.relay.changed.connect(self._progress)
 
@@ -105,7 +107,6 @@ class BackupDialog(QDialog):
         self.folder = QLineEdit(str(last) if last else "")
         self.folder.setAccessibleName("Backup folder")
         self.folder.setPlaceholderText("A folder on a USB drive, say")
-        self.folder.setMinimumWidth(self.fontMetrics().averageCharWidth() * 48)
         label = QLabel("Back up &to folder")
         label.setBuddy(self.folder)
         self.browse_button = button("B&rowse…", "Choose the backup folder")
@@ -144,6 +145,7 @@ class BackupDialog(QDialog):
         QWidget.setTabOrder(self.browse_button, self.start_button)
         QWidget.setTabOrder(self.start_button, self.close_button)
         self.folder.setFocus()
+        self.adjustSize()  # the wrapped intro's height at this width
 
     # -- choosing ----------------------------------------------------------------------
     def browse(self) -> None:
@@ -158,16 +160,16 @@ class BackupDialog(QDialog):
             return
         text = self.folder.text().strip()
         if not text:
-            self.message.show_error("Backup folder: choose where the backup goes (Browse…).")
+            self._say("error", "Backup folder: choose where the backup goes (Browse…).")
             self.folder.setFocus()
             return
         folder = Path(text).expanduser()
         try:
             check_folder(folder)  # an unplugged drive is said at once, before any work
         except CareDeskError as exc:
-            self.message.show_error(user_message(exc))
+            self._say("error", user_message(exc))
             return
-        self.message.show_info("Backing up and checking the copy…")
+        self._say("info", "Backing up and checking the copy…")
         self.bar.setValue(0)
         self.bar.show()
         self._running(True)
@@ -185,7 +187,7 @@ class BackupDialog(QDialog):
         self.settings.backup_folder = result.made.path.parent
         self.settings.sync()
         log.info("backup made and verified (%d older removed)", len(result.removed))
-        self.message.show_info(schedule.result_text(result))
+        self._say("info", schedule.result_text(result))
         self.close_button.setFocus()
         self.made.emit(result)
 
@@ -194,10 +196,18 @@ class BackupDialog(QDialog):
         self.bar.hide()
         if isinstance(exc, Cancelled):
             log.info("backup cancelled")
-            self.message.show_info(user_message(exc))
+            self._say("info", user_message(exc))
             return
         log.error("backup failed: %s", type(exc).__name__, exc_info=not isinstance(exc, CareDeskError))
-        self.message.show_error(failure_text(exc))
+        self._say("error", failure_text(exc))
+
+    def _say(self, kind: str, text: str) -> None:
+        """The message under the bar; the dialog grows to show every wrapped line of it."""
+        if kind == "error":
+            self.message.show_error(text)
+        else:
+            self.message.show_info(text)
+        self.adjustSize()
 
     def _running(self, on: bool) -> None:
         self.folder.setEnabled(not on)
@@ -215,7 +225,7 @@ class BackupDialog(QDialog):
         if self.run.running:
             self.run.cancel()
             self.close_button.setEnabled(False)
-            self.message.show_info("Cancelling…")
+            self._say("info", "Cancelling…")
             return
         super().reject()
 

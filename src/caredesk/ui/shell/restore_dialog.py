@@ -58,12 +58,12 @@ class RestoreDialog(QDialog):
         self.workspace: Workspace | None = None
         self.setWindowTitle("Restore from backup")
         self.setAccessibleName("Restore from backup")
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 76)  # the result and messages wrap inside
 
         self.form = QWidget()
         self.file = QLineEdit()
         self.file.setAccessibleName("Backup file")
         self.file.setPlaceholderText("caredesk-backup-YYYY-MM-DD-HHMM.cdbk")
-        self.file.setMinimumWidth(self.fontMetrics().averageCharWidth() * 56)
         self.browse_button = button("Bro&wse…", "Choose the backup file")
         self.browse_button.setAutoDefault(False)
         self.browse_button.clicked.connect(self.browse)
@@ -177,7 +177,7 @@ class RestoreDialog(QDialog):
             return
         problem = self._problem()
         if problem is not None:
-            self.message.show_error(problem[0])
+            self._say("error", problem[0])
             problem[1].setFocus()
             return
         context, file = self.context, Path(self.file.text().strip()).expanduser()
@@ -195,7 +195,7 @@ class RestoreDialog(QDialog):
             return done, context.access.unlock(secret)
 
         self._working(True)
-        self.message.show_info("Checking the backup, then putting it in place…")
+        self._say("info", "Checking the backup, then putting it in place…")
         if self.instance_lock is not None:
             self.instance_lock.release()  # the restore takes the folder's lock itself
         log.info("restore started")
@@ -217,7 +217,7 @@ class RestoreDialog(QDialog):
         self._working(False)
         if problem is not None:
             ws.lock()
-            self.message.show_error(problem)
+            self._say("error", problem)
             return
         log.info("backup restored")
         self.workspace = ws
@@ -231,14 +231,22 @@ class RestoreDialog(QDialog):
         self._working(False)
         if not isinstance(exc, CareDeskError):
             log.error("restore failed: %s", type(exc).__name__, exc_info=exc)
-            self.message.show_error("The backup could not be restored (an unexpected error, written to the log).")
+            self._say("error", "The backup could not be restored (an unexpected error, written to the log).")
             return
         log.info("restore refused: %s", type(exc).__name__)
-        self.message.show_error(" ".join(filter(None, (user_message(exc), problem))))
+        self._say("error", " ".join(filter(None, (user_message(exc), problem))))
         if isinstance(exc, WrongSecret):
             field = self.code if self.with_code.isChecked() else self.passphrase
             field.setFocus()
             field.selectAll()
+
+    def _say(self, kind: str, text: str) -> None:
+        """The message under the fields; the dialog grows to show every wrapped line of it."""
+        if kind == "error":
+            self.message.show_error(text)
+        else:
+            self.message.show_info(text)
+        self.adjustSize()
 
     def _working(self, on: bool) -> None:
         self.form.setEnabled(True)

@@ -1,0 +1,116 @@
+"""Screenshots of backup and restore: Back up now while it runs and when done, the last-backup
+line fresh and after 7 days, and the restore dialog (its two ways in, a refusal, the result).
+
+The restore is shot into a folder of its own, never over the demo panel being photographed.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from caredesk import app as app_context
+from caredesk.services import backup_schedule as schedule
+from caredesk.services.backup import LastBackup
+from caredesk.services.demo_store import DEMO_PASSPHRASE
+from caredesk.ui.shell.backup_dialog import STEPS
+from caredesk.ui.shell.main_window import MainWindow
+from caredesk.ui.shell.restore_dialog import RestoreDialog
+
+
+def _wait(condition: Callable[[], bool], timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the backup or restore did not reach the expected state")
+        QApplication.processEvents()
+        time.sleep(0.01)
+    for _ in range(5):  # let layouts and repaints settle
+        QApplication.processEvents()
+
+
+def _save(widget: QWidget, out: Path, name: str) -> Path:
+    QApplication.processEvents()
+    path = out / f"{name}.png"
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(path)
+    return path
+
+
+def shoot_backup(window: MainWindow, out: Path, folder: Path) -> list[Path]:
+    """Back up the open store into `folder` (a temporary one) through File > Back up now."""
+    shots = [_save(window, out, "27-last-backup-none")]  # the status bar's warning
+    dialog = window.backups.back_up_now()
+    assert dialog is not None
+    dialog.folder.setText(str(folder))
+    # Hold the job once the copy is done, so the bar is caught part way.
+    held, go_on = threading.Event(), threading.Event()
+
+    def hold(done: int, _total: int) -> None:  # on the worker thread
+        if done >= STEPS * 0.5 and not held.is_set():
+            held.set()
+            go_on.wait(30)
+
+    dialog.run.relay.changed.connect(hold, Qt.ConnectionType.DirectConnection)
+    dialog.start_button.click()
+    try:
+        _wait(held.is_set)
+        _wait(lambda: dialog.bar.value() >= STEPS * 0.5)
+        shots.append(_save(dialog, out, "28-backup-progress"))
+    finally:
+        go_on.set()
+    _wait(lambda: not dialog.run.running)
+    shots.append(_save(dialog, out, "29-backup-done"))
+    dialog.reject()
+    shots.append(_save(window, out, "30-last-backup-fresh"))
+    ws = window.workspace
+    assert ws is not None
+    indicator = window.backups.indicator
+    indicator.show_line(schedule.indicator(LastBackup(ws.clock.now() - timedelta(days=9), ""), ws.today(), ws.tz))
+    shots.append(_save(window, out, "31-last-backup-old"))
+    indicator.show_for(ws)
+    return shots
+
+
+def shoot_restore(window: MainWindow, out: Path, backup: Path) -> list[Path]:
+    """The restore dialog over an empty folder of its own: the form, the recovery-code way,
+    a wrong passphrase, and the result."""
+    shots = []
+    with tempfile.TemporaryDirectory(prefix="caredesk-restore-shot-") as tmp:
+        context = app_context.build(Path(tmp) / "new laptop", clock=window.context.clock)
+        dialog = RestoreDialog(context, window)
+        dialog.show()
+        dialog.file.setText(str(backup))
+        dialog.with_code.setChecked(True)
+        dialog.code.setText("ABCDE-FGHJK-LMNPQ-RSTUV-WXYZ2")
+        QApplication.processEvents()
+        shots.append(_save(dialog, out, "32-restore-recovery-code"))
+        dialog.with_passphrase.setChecked(True)
+        dialog.passphrase.setText("not the passphrase")
+        dialog.restore_button.click()
+        _wait(lambda: dialog.restore_button.isEnabled())
+        shots.append(_save(dialog, out, "33-restore-wrong-passphrase"))
+        dialog.passphrase.setText(DEMO_PASSPHRASE)
+        dialog.restore_button.click()
+        _wait(lambda: dialog.outcome.isVisible())
+        shots.append(_save(dialog, out, "34-restore-done"))
+        dialog.stop()  # the restored copy is closed, not shown: the demo stays on screen
+        dialog.hide()
+        dialog.deleteLater()
+    return shots
+
+
+def shoot_backup_and_restore(window: MainWindow, out: Path) -> list[Path]:
+    with tempfile.TemporaryDirectory(prefix="caredesk-backup-shot-") as tmp:
+        shots = shoot_backup(window, out, Path(tmp))
+        backup = next(Path(tmp).glob("*.cdbk"))
+        shots += shoot_restore(window, out, backup)
+    return shots
