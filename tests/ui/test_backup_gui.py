@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -105,6 +106,30 @@ def test_cancel_stops_the_backup_and_leaves_no_file(workspace, qtbot, tmp_path):
     qtbot.waitUntil(lambda: not dialog.run.running and dialog.start_button.isEnabled(), timeout=10_000)
     assert dialog.message.text() == "Backup cancelled; nothing was written."
     assert list(usb.iterdir()) == []  # no backup, no temporary file
+
+
+def test_locking_during_a_backup_stops_it_first_and_leaves_no_file(unlocked, qtbot, tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    dialog = unlocked.backups.back_up_now()
+    relay = dialog.run.relay
+    reported = threading.Event()
+
+    def hold(_done: int, _total: int) -> None:  # on the worker thread: wait until someone cancels
+        reported.set()
+        for _ in range(1000):
+            if relay.cancelled:
+                return
+            time.sleep(0.01)
+
+    relay.changed.connect(hold, Qt.ConnectionType.DirectConnection)
+    dialog.folder.setText(str(usb))
+    dialog.start_button.click()
+    qtbot.waitUntil(reported.is_set, timeout=10_000)
+    unlocked.lock()  # Ctrl+L (or the idle lock) while the backup runs
+    assert unlocked.workspace is None and not dialog.isVisible()
+    assert not dialog.run.running
+    assert list(usb.iterdir()) == []
 
 
 def test_an_absent_folder_is_a_clear_message_not_an_error(workspace, qtbot, tmp_path):
