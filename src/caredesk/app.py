@@ -17,6 +17,7 @@ from caredesk.errors import StoreMissing
 from caredesk.services import demo_store
 from caredesk.services.access import Access
 from caredesk.services.workspace import Workspace
+from caredesk.store import folder_kind
 from caredesk.store.keys import KdfParams
 from caredesk.store.vault import DataFolder
 
@@ -59,6 +60,12 @@ class AppContext:
 
     def has_store(self) -> bool:
         return self.folder.has_store()
+
+    def folder_refusal(self) -> str | None:
+        """Why the data folder may not hold a store (a synced or network folder, with the
+        evidence; caredesk.store.folder_kind), or None. Asked before anything is written there:
+        the folder itself, logs/, the lock file."""
+        return folder_kind.refusal(self.data_dir)
 
     def require_store(self) -> None:
         """Raise StoreMissing (or a clearer StoreError for an unusable folder) when there is no store."""

@@ -22,7 +22,7 @@ from caredesk.cli.common import (
     open_workspace,
     print_recovery_code,
 )
-from caredesk.errors import CareDeskError, StoreError
+from caredesk.errors import CareDeskError, StoreError, TooManyAttempts, WrongSecret
 from caredesk.services import patients as patient_records
 from caredesk.services import recovery_kit
 from caredesk.services.workspace import Workspace
@@ -151,6 +151,8 @@ def cmd_change_passphrase(args: argparse.Namespace, context: AppContext) -> int:
 
         try:
             ws, new_code = context.access.recover(code, new, show_code=show)
+        except (WrongSecret, TooManyAttempts):
+            raise  # no new code was made: exit 3, as for any wrong secret
         except StoreError as exc:
             return _not_in_effect(exc)
         try:

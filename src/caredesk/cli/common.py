@@ -52,15 +52,18 @@ def shared_options() -> tuple[CliParser, CliParser]:
 
 
 def open_workspace(args: argparse.Namespace, context: AppContext) -> Workspace:
-    """Unlock the store: the remembered key when there is one and no passphrase was given."""
+    """Unlock the store: the remembered key when there is one and no passphrase was given.
+    What the unlock found worth saying (failed attempts since the last one, a damaged audit
+    log) goes to stderr as "caredesk: note: ..." lines; stdout stays the command's own."""
     context.require_store()
     secret = secrets_input.passphrase(args.passphrase_file)
-    if secret is None:
-        ws = context.access.unlock_remembered()
-        if ws is not None:
-            return ws
-        secret = secrets_input.require_passphrase(args.passphrase_file)
-    return context.access.unlock(secret)
+    ws = context.access.unlock_remembered() if secret is None else None
+    if ws is None:
+        secret = secret if secret is not None else secrets_input.require_passphrase(args.passphrase_file)
+        ws = context.access.unlock(secret)
+    for notice in context.access.notices:
+        print(f"caredesk: note: {notice}", file=sys.stderr)
+    return ws
 
 
 def with_workspace(args: argparse.Namespace, context: AppContext, work: Callable[[Workspace], int]) -> int:

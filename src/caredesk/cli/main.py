@@ -41,7 +41,7 @@ from caredesk.cli.common import (
     fail,
     shared_options,
 )
-from caredesk.errors import CareDeskError, StoreMissing, WrongSecret
+from caredesk.errors import CareDeskError, StoreMissing, TooManyAttempts, WrongSecret
 from caredesk.paths import resolve_data_dir
 
 GROUPS = (
@@ -102,11 +102,14 @@ def _run(argv: Sequence[str] | None) -> int:
     except ValueError as exc:
         return fail(str(exc), EXIT_USAGE)
     context = composition.build(resolve_data_dir(args.data_dir), clock=now)
+    refused = context.folder_refusal()
+    if refused is not None:  # before logs/ or anything else is made there
+        return fail(refused, EXIT_ERROR)
     if context.folder.has_store():  # never a logs/ folder in a folder that is not a store
         logs.configure(context.logs_dir)
     try:
         return COMMANDS[args.command](args, context)
-    except WrongSecret as exc:
+    except (WrongSecret, TooManyAttempts) as exc:  # README: 3 also while the back-off lasts
         return fail(str(exc), EXIT_WRONG_SECRET)
     except StoreMissing as exc:
         return fail(str(exc), EXIT_NO_STORE)

@@ -15,7 +15,7 @@ from caredesk import APP_NAME, logs
 from caredesk import app as app_context
 from caredesk.app import KdfParams
 from caredesk.clock import Clock
-from caredesk.errors import StoreLocked
+from caredesk.errors import StoreError, StoreLocked
 from caredesk.paths import resolve_data_dir
 from caredesk.resources import resource
 from caredesk.ui.common import theme
@@ -50,8 +50,12 @@ def build_main_window(
     demo_patients: int = 170,
     start: bool = True,
 ) -> MainWindow:
-    """The window for one data folder; raises StoreLocked if another instance has it."""
+    """The window for one data folder; raises StoreLocked if another instance has it, StoreError
+    for a synced or network folder."""
     context = app_context.build(data_dir, clock=clock, kdf=kdf, demo_patients=demo_patients)
+    refused = context.folder_refusal()
+    if refused is not None:  # before the lock file (or the folder) is made there
+        raise StoreError(refused)
     lock = InstanceLock(context.lock_file)
     lock.acquire()
     try:
@@ -75,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     data_dir = resolve_data_dir(args.data_dir)
     app = application()
+    refused = app_context.build(data_dir).folder_refusal()
+    if refused is not None:  # nothing is written there: no folder, no logs/, no lock file
+        return _tell(refused, "CareDesk cannot use this folder")
     with contextlib.suppress(OSError):  # the unlock panel explains an unusable folder
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     logs.configure(app_context.build(data_dir).logs_dir)
@@ -84,15 +91,20 @@ def main(argv: list[str] | None = None) -> int:
         window = build_main_window(data_dir, None)
     except StoreLocked as exc:
         log.info("another instance holds the data folder")
-        box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, str(exc), QMessageBox.StandardButton.Ok)
-        box.setAccessibleName("CareDesk is already open")
-        box.exec()
-        return 1
+        return _tell(str(exc), "CareDesk is already open")
     window.show()
     code = app.exec()
     window.shutdown()
     log.info("stopped")
     return code
+
+
+def _tell(text: str, name: str) -> int:
+    """A message box before any window (the folder cannot be used); the exit status, 1."""
+    box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, text, QMessageBox.StandardButton.Ok)
+    box.setAccessibleName(name)
+    box.exec()
+    return 1
 
 
 if __name__ == "__main__":
