@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMessageBox, QWidget
 
-from caredesk.errors import StoreLocked
+from caredesk.errors import CareDeskError, StoreLocked
 from caredesk.services.access import Access
 from caredesk.services.backup import make_backup
 from caredesk.services.patients import patient_list
@@ -262,6 +262,30 @@ def test_a_wrong_passphrase_leaves_the_live_store_unchanged(make_window, canary_
     assert window.instance_lock.held
     dialog.reject()
     assert window.unlock_panel.currentWidget() is window.unlock_panel.unlock
+
+
+def test_a_restore_that_cannot_open_at_once_still_says_it_restored(
+    make_window, canary_store, qtbot, tmp_path, data_dir
+):
+    ws = Access(DataFolder(data_dir)).unlock(PASSPHRASE)
+    (tmp_path / "usb").mkdir()
+    backup = make_backup(ws, tmp_path / "usb").path
+    ws.lock()
+    window = make_window()
+    for _ in range(6):  # wrong tries at the unlock page: the next unlock must wait
+        with pytest.raises(CareDeskError):
+            window.context.access.unlock("wrong passphrase, again")
+    window.backups.restore_action.trigger()
+    dialog = window.backups.restoring
+    _fill(dialog, backup)
+    dialog.restore_button.click()
+    qtbot.waitUntil(lambda: dialog.outcome.isVisible(), timeout=30_000)
+    assert dialog.outcome.text.text().endswith("It did not open by itself: unlock it with its passphrase.")
+    assert dialog.outcome.open_button.text() == "&Close"
+    dialog.outcome.open_button.click()
+    assert window.workspace is None
+    assert window.unlock_panel.currentWidget() is window.unlock_panel.unlock
+    assert window.instance_lock.held
 
 
 # -- backup on quit --------------------------------------------------------------------

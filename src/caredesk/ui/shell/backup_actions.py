@@ -139,9 +139,15 @@ class BackupActions(QObject):
             return None
         dialog = RestoreDialog(window.context, window, instance_lock=window.instance_lock)
         dialog.restored.connect(window.open_restored)
-        dialog.finished.connect(lambda _code: setattr(self, "restoring", None))
+        dialog.finished.connect(lambda _code: self._restore_closed(dialog))
         self.restoring = dialog
         return window.open_modal(dialog)
+
+    def _restore_closed(self, dialog: RestoreDialog) -> None:
+        if self.restoring is dialog:
+            self.restoring = None
+        if self.window.workspace is None and dialog.restored_done:
+            self.window.unlock_panel.start()  # a store is there now: the unlock page, not the welcome
 
     # -- backup on quit ----------------------------------------------------------------
     def before_quit(self, ws: Workspace | None, then: Callable[[], object]) -> bool:

@@ -55,7 +55,8 @@ class RestoreDialog(QDialog):
         self.context = context
         self.instance_lock = instance_lock
         self.tasks = TaskRunner(self)
-        self.workspace: Workspace | None = None
+        self.workspace: Workspace | None = None  # the restored store, open, until the user goes on
+        self.restored_done = False
         self.setWindowTitle("Restore from backup")
         self.setAccessibleName("Restore from backup")
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 76)  # the result and messages wrap inside
@@ -185,14 +186,17 @@ class RestoreDialog(QDialog):
         secret = self.new_passphrase.text() if by_code else self.passphrase.text()
         code = self.code.text() if by_code else None
 
-        def job() -> tuple[Restored, Workspace]:  # on the worker thread
+        def job() -> tuple[Restored, Workspace | None]:  # on the worker thread
             if code is not None:
                 done = restore_backup(
                     context.folder, file, clock=context.clock, recovery_code=code, new_passphrase=secret
                 )
             else:
                 done = restore_backup(context.folder, file, clock=context.clock, passphrase=secret)
-            return done, context.access.unlock(secret)
+            try:
+                return done, context.access.unlock(secret)
+            except CareDeskError:  # restored all the same (a back-off from earlier tries, say): say so
+                return done, None
 
         self._working(True)
         self._say("info", "Checking the backup, then putting it in place…")
@@ -215,14 +219,17 @@ class RestoreDialog(QDialog):
         done, ws = result
         problem = self._take_lock_back()
         self._working(False)
-        if problem is not None:
-            ws.lock()
-            self._say("error", problem)
-            return
         log.info("backup restored")
+        text = result_text(done, self.context.data_dir)
+        if ws is not None and problem is not None:
+            ws.lock()
+            ws = None
+        if ws is None:
+            text += " " + (problem or "It did not open by itself: unlock it with its passphrase.")
         self.workspace = ws
+        self.restored_done = True
         self.form.hide()
-        self.outcome.show_result(result_text(done, self.context.data_dir), done.new_recovery_code)
+        self.outcome.show_result(text, done.new_recovery_code, opens=ws is not None)
         self.outcome.show()
         self.adjustSize()
 
@@ -258,16 +265,16 @@ class RestoreDialog(QDialog):
     # -- leaving -----------------------------------------------------------------------
     def accept(self) -> None:
         ws, self.workspace = self.workspace, None
-        super().accept()
         if ws is not None:
-            self.restored.emit(ws)
+            self.restored.emit(ws)  # before `finished`, so the window knows a store is open
+        super().accept()
 
     def reject(self) -> None:
         """A running restore is not cut off half way (it is quick, and safe to let finish);
         after a restore, closing goes on into the store once a new code is marked saved."""
         if self.tasks.busy:
             return
-        if self.workspace is not None:
+        if self.restored_done:
             if self.outcome.open_button.isEnabled():
                 self.accept()
             return
@@ -287,5 +294,6 @@ def _label(text: str, buddy: QWidget) -> QLabel:
     return label
 
 
-def _close_pair(result: tuple[Restored, Workspace]) -> None:
-    result[1].lock()
+def _close_pair(result: tuple[Restored, Workspace | None]) -> None:
+    if result[1] is not None:
+        result[1].lock()

@@ -62,7 +62,10 @@ class ResultPanel(QWidget):
         row.addWidget(self.open_button)
         layout.addLayout(row)
 
-    def show_result(self, text: str, new_code: str | None) -> None:
+    def show_result(self, text: str, new_code: str | None, *, opens: bool = True) -> None:
+        """`opens`: the restored store is open and the button goes into it (else it only closes)."""
+        self.open_button.setText("&Open the restored store" if opens else "&Close")
+        self.open_button.setAccessibleName(self.open_button.text().replace("&", ""))
         self.text.setText(text)
         self.text.setAccessibleDescription(text)
         for w in (self.code_intro, self.code, self.saved):
