@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench screenshots bundle clean sysdeps-gui sysdeps-test
+.PHONY: run test lint bench soak screenshots bundle clean sysdeps-gui sysdeps-test
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/vulture
+
+# The long-session soak (tests/soak): 200 unlock/work/lock cycles per process instead of the suite's 6.
+soak: sysdeps-test $(VENV)/.installed-test
+	CAREDESK_SOAK_CYCLES=$${CAREDESK_SOAK_CYCLES:-200} QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s tests/soak
 
 bench: sysdeps-test $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/bench -o python_files='bench_*.py' --benchmark-enable --benchmark-columns=min,median,max,rounds
