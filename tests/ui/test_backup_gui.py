@@ -361,3 +361,17 @@ def test_backup_on_quit_can_be_turned_off_in_settings(unlocked, qtbot, tmp_path)
     assert not unlocked.settings.backup_on_quit and unlocked.settings.backups_kept == 3
     _quit(qtbot, unlocked)
     assert list(usb.iterdir()) == []
+
+
+def test_the_demo_panel_is_not_backed_up_on_quit(make_window, qtbot, tmp_path, settings_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    settings = AppSettings(settings_path)
+    settings.backup_folder = usb
+    settings.sync()
+    window = make_window()
+    window.unlock_panel.welcome.demo_button.click()
+    qtbot.waitUntil(lambda: window.workspace is not None, timeout=60_000)
+    assert window.is_demo
+    _quit(qtbot, window)
+    assert list(usb.iterdir()) == []

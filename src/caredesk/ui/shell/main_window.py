@@ -356,7 +356,9 @@ class MainWindow(QMainWindow):
         if not self._closed and not self._settle_call(QUIT):
             event.ignore()  # Cancel, or the call could not be saved: the window stays
             return
-        if not self._closed and self.backups.before_quit(self.workspace, self.close):
+        # The demo panel is never backed up on quit (its made-up patients would fill the real folder).
+        real = None if self.is_demo else self.workspace
+        if not self._closed and self.backups.before_quit(real, self.close):
             event.ignore()  # the day's backup runs first; it closes the window again when it ends
             return
         self.shutdown()
