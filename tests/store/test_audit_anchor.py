@@ -84,7 +84,11 @@ def test_verify_reports_the_newest_events_deleted_with_the_triggers_dropped(stor
     assert r.returncode == 1, r.stdout + r.stderr
     assert "Traceback" not in r.stdout + r.stderr
     assert "the log ends at event 6 but held at least 9 events: the newest 3 events were removed" in r.stdout
-    # The unlock that found it wrote it into the log, so it is not forgotten once the anchor moves on.
+    # An unlock that writes (any command) says so, and writes it into the log, so it is not
+    # forgotten once the anchor moves on with the next save.
+    work = run("patients", "--data-dir", str(store.path), env=pw_env())
+    assert work.returncode == 0, work.stderr
+    assert "caredesk: note: Audit log: the log ends at event 6 but held at least 9 events" in work.stderr
     again = run("verify", "--data-dir", str(store.path), env=pw_env())
     assert again.returncode == 1
     assert "found at the unlock of 11/24/2026 10:30: the log ends at event 6" in again.stdout
