@@ -375,3 +375,31 @@ def test_the_demo_panel_is_not_backed_up_on_quit(make_window, qtbot, tmp_path, s
     assert window.is_demo
     _quit(qtbot, window)
     assert list(usb.iterdir()) == []
+
+
+def test_a_lock_during_the_backup_on_quit_stops_it_and_still_quits(
+    make_window, canary_store, qtbot, tmp_path, settings_path
+):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    settings = AppSettings(settings_path)
+    settings.backup_folder = usb
+    settings.sync()
+    window = make_window()
+    unlock_with(qtbot, window)
+    relay = window.backups.quit_run.relay
+    reported = threading.Event()
+
+    def hold(_done: int, _total: int) -> None:  # on the worker thread: wait until someone cancels
+        reported.set()
+        for _ in range(1000):
+            if relay.cancelled:
+                return
+            time.sleep(0.01)
+
+    relay.changed.connect(hold, Qt.ConnectionType.DirectConnection)
+    window.close()
+    qtbot.waitUntil(reported.is_set, timeout=10_000)
+    window._os_session_locked("the lid was closed")  # as the OS session lock or the idle lock does
+    qtbot.waitUntil(lambda: window._closed, timeout=10_000)
+    assert list(usb.iterdir()) == []

@@ -90,6 +90,7 @@ class BackupActions(QObject):
         self.quit_run = BackupRun(self)
         self._quit_progress: QProgressDialog | None = None
         self._quit_asked = False
+        self._then_quit: Callable[[], object] | None = None
 
     # -- the window's hooks ------------------------------------------------------------
     def unlocked(self, ws: Workspace) -> None:
@@ -100,7 +101,12 @@ class BackupActions(QObject):
         """Before the store closes: a backup in progress is cancelled and waited for."""
         if self.dialog is not None:
             self.dialog.stop()
+        quitting = self.quit_run.running
         self.quit_run.stop()
+        if quitting and self._then_quit is not None:  # an idle or OS lock during the backup on quit:
+            close_progress_dialog(self._quit_progress)  # the quit still goes on, without the backup
+            self._quit_progress = None
+            QTimer.singleShot(0, self._then_quit)
 
     def locked(self) -> None:
         self.backup_action.setEnabled(False)
@@ -182,5 +188,6 @@ class BackupActions(QObject):
                 brief_note(self.window, f"No backup on quit: {failure_text(result)} CareDesk quits now.")
             then()
 
+        self._then_quit = then
         run.start(ws, folder, settings.backups_kept, finished, finished)
         return True

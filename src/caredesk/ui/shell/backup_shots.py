@@ -47,7 +47,7 @@ def _save(widget: QWidget, out: Path, name: str) -> Path:
 
 def shoot_backup(window: MainWindow, out: Path, folder: Path) -> list[Path]:
     """Back up the open store into `folder` (a temporary one) through File > Back up now."""
-    shots = [_save(window, out, "27-last-backup-none")]  # the status bar's warning
+    shots = [_save(window, out, "30-last-backup-none")]  # the status bar's warning
     dialog = window.backups.back_up_now()
     assert dialog is not None
     dialog.folder.setText(str(folder))
@@ -64,18 +64,18 @@ def shoot_backup(window: MainWindow, out: Path, folder: Path) -> list[Path]:
     try:
         _wait(held.is_set)
         _wait(lambda: dialog.bar.value() >= STEPS * 0.5)
-        shots.append(_save(dialog, out, "28-backup-progress"))
+        shots.append(_save(dialog, out, "31-backup-progress"))
     finally:
         go_on.set()
     _wait(lambda: not dialog.run.running)
-    shots.append(_save(dialog, out, "29-backup-done"))
+    shots.append(_save(dialog, out, "32-backup-done"))
     dialog.reject()
-    shots.append(_save(window, out, "30-last-backup-fresh"))
+    shots.append(_save(window, out, "33-last-backup-fresh"))
     ws = window.workspace
     assert ws is not None
     indicator = window.backups.indicator
     indicator.show_line(schedule.indicator(LastBackup(ws.clock.now() - timedelta(days=9), ""), ws.today(), ws.tz))
-    shots.append(_save(window, out, "31-last-backup-old"))
+    shots.append(_save(window, out, "34-last-backup-old"))
     indicator.show_for(ws)
     return shots
 
@@ -92,16 +92,16 @@ def shoot_restore(window: MainWindow, out: Path, backup: Path) -> list[Path]:
         dialog.with_code.setChecked(True)
         dialog.code.setText("ABCDE-FGHJK-LMNPQ-RSTUV-WXYZ2")
         QApplication.processEvents()
-        shots.append(_save(dialog, out, "32-restore-recovery-code"))
+        shots.append(_save(dialog, out, "35-restore-recovery-code"))
         dialog.with_passphrase.setChecked(True)
         dialog.passphrase.setText("not the passphrase")
         dialog.restore_button.click()
         _wait(lambda: dialog.restore_button.isEnabled())
-        shots.append(_save(dialog, out, "33-restore-wrong-passphrase"))
+        shots.append(_save(dialog, out, "36-restore-wrong-passphrase"))
         dialog.passphrase.setText(DEMO_PASSPHRASE)
         dialog.restore_button.click()
         _wait(lambda: dialog.outcome.isVisible())
-        shots.append(_save(dialog, out, "34-restore-done"))
+        shots.append(_save(dialog, out, "37-restore-done"))
         dialog.stop()  # the restored copy is closed, not shown: the demo stays on screen
         dialog.hide()
         dialog.deleteLater()
