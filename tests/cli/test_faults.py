@@ -4,10 +4,13 @@ message and a clean exit, never a traceback. Disk-full faults are in tests/store
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +19,8 @@ from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import SRC, pw_env
 from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE, add_patient
+
+PAGE = 4096  # SQLCipher 4's page size
 
 
 @pytest.fixture
@@ -73,3 +78,75 @@ def test_output_piped_to_a_closed_reader_ends_quietly_with_status_0(store, comma
     assert proc.wait(timeout=120) == 0, err
     assert err == ""
     assert _log_text(store) == log_before
+
+
+# -- a damaged page ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sound_store(tmp_path_factory) -> DataFolder:
+    """A closed store with a small synthetic panel (a few hundred pages), made once."""
+    from caredesk.clock import FixedClock
+    from caredesk.services.demo_store import create_demo_store
+
+    folder = DataFolder(tmp_path_factory.mktemp("sound") / "store")
+    ws, _ = create_demo_store(folder, PASSPHRASE, patients=20, seed=1, clock=FixedClock(NOW), kdf=FAST_KDF, zone=ZONE)
+    ws.lock()
+    return folder
+
+
+def _damaged_copy(sound: DataFolder, where: Path, fraction: float) -> tuple[DataFolder, int]:
+    """A copy of the store with one bit flipped inside the page at `fraction` of the file; the
+    copy and that page's number (SQLite counts pages from 1)."""
+    shutil.copytree(sound.path, where)
+    folder = DataFolder(where)
+    data = bytearray(folder.db.read_bytes())
+    page = int(len(data) // PAGE * fraction)
+    data[page * PAGE + 1000] ^= 0x01
+    folder.db.write_bytes(bytes(data))
+    return folder, page + 1
+
+
+@pytest.mark.parametrize("fraction", [0.25, 0.5, 0.75])
+def test_verify_reports_a_damaged_page_and_says_to_restore_the_last_backup(sound_store, tmp_path, fraction):
+    """A tester flipped one byte mid-file: verify said 'unexpected error (OperationalError)', the
+    lock's audit write failing on the damage and hiding the 'HMAC verification failed for page
+    N' it had found. Verify opens the store read-only: it reports the page and writes nothing."""
+    store, page = _damaged_copy(sound_store, tmp_path / "damaged", fraction)
+    before = hashlib.sha256(store.db.read_bytes()).hexdigest()
+    done = subprocess.run(
+        [sys.executable, "-m", "caredesk", "verify", "--data-dir", str(store.path)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"problem: page check: HMAC verification failed for page {page}" in done.stdout.splitlines()
+    assert "Traceback" not in done.stderr and "unexpected" not in done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert "restore the last backup" in line.lower() and "caredesk restore" in line, line
+    assert hashlib.sha256(store.db.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.parametrize("fraction", [0.25, 0.5, 0.75])
+def test_other_commands_on_a_damaged_store_say_it_is_damaged(sound_store, tmp_path, fraction):
+    """`patients` and a call logged on the damaged store: done when the damage is not on their
+    way, else one line saying the store is damaged (it said 'unexpected error (MemoryError)')."""
+    store, _page = _damaged_copy(sound_store, tmp_path / "damaged", fraction)
+    for command in (
+        ["patients"],
+        ["queue"],
+        ["log-contact", "--mrn", "DM000001", "--outcome", "reached", "--minutes", "5"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "caredesk", *command, "--data-dir", str(store.path)],
+            capture_output=True,
+            text=True,
+            env=_env(),
+            timeout=120,
+        )
+        assert "Traceback" not in done.stderr and "unexpected" not in done.stderr, (command, done.stderr)
+        if done.returncode != 0:
+            (line,) = done.stderr.strip().splitlines()
+            assert done.returncode == 1 and "damaged" in line and "caredesk verify" in line, (command, line)

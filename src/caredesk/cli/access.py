@@ -202,16 +202,22 @@ def cmd_recovery_code(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, context: AppContext) -> int:
-    ws = open_workspace(args, context)
+    """Check the store read-only: a damaged page is reported as found, never hidden behind a
+    failing audit write (a tester saw 'unexpected error (OperationalError)'); nothing is written."""
+    ws = open_workspace(args, context, read_only=True)
     try:
         problems = ws.verify()
-        events = ws.audit_count()
+        events = 0 if problems else ws.audit_count()
     finally:
         ws.lock()
     if problems:
         for p in problems:
             print(f"problem: {p}")
-        return fail(f"{len(problems)} problem(s) found", EXIT_ERROR)
+        return fail(
+            f"{len(problems)} problem(s) found: the store is damaged or was altered. Restore the last backup "
+            "(File > Restore from backup... in the app, or 'caredesk restore FILE'); nothing was changed.",
+            EXIT_ERROR,
+        )
     print("database integrity (integrity_check): ok")
     print("encrypted pages (cipher_integrity_check): ok")
     print(f"audit chain: ok ({events} events)")

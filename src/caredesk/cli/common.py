@@ -51,16 +51,17 @@ def shared_options() -> tuple[CliParser, CliParser]:
     return common, secret
 
 
-def open_workspace(args: argparse.Namespace, context: AppContext) -> Workspace:
+def open_workspace(args: argparse.Namespace, context: AppContext, *, read_only: bool = False) -> Workspace:
     """Unlock the store: the remembered key when there is one and no passphrase was given.
     What the unlock found worth saying (failed attempts since the last one, a damaged audit
-    log) goes to stderr as "caredesk: note: ..." lines; stdout stays the command's own."""
+    log) goes to stderr as "caredesk: note: ..." lines; stdout stays the command's own.
+    `read_only`: only to check the store (verify); nothing is written, not even the audit."""
     context.require_store()
     secret = secrets_input.passphrase(args.passphrase_file)
-    ws = context.access.unlock_remembered() if secret is None else None
+    ws = context.access.unlock_remembered(read_only=read_only) if secret is None else None
     if ws is None:
         secret = secret if secret is not None else secrets_input.require_passphrase(args.passphrase_file)
-        ws = context.access.unlock(secret)
+        ws = context.access.unlock(secret, read_only=read_only)
     for notice in context.access.notices:
         print(f"caredesk: note: {notice}", file=sys.stderr)
     return ws

@@ -73,18 +73,24 @@ class Access:
         store, code = vault.create(self.folder, passphrase, kdf=kdf, zone=zone, now=self.clock.now)
         return self._opened(store, "new store"), code
 
-    def unlock(self, passphrase: str) -> Workspace:
+    def unlock(self, passphrase: str, *, read_only: bool = False) -> Workspace:
+        """`read_only`: open only to check the store (caredesk verify). Nothing is written, not
+        even the unlock's audit event: a damaged page is then reported by the check instead of
+        failing the write that would come first (issue 11). Earlier failed attempts stay
+        pending for the next unlock that writes."""
         self.lockout.check()
         try:
-            store = vault.unlock(self.folder, passphrase)
+            store = vault.unlock(self.folder, passphrase, read_only=read_only)
         except WrongSecret:
             self._failed("passphrase")
             raise
-        return self._opened(store, "passphrase")
+        return Workspace(store, self.clock) if read_only else self._opened(store, "passphrase")
 
-    def unlock_remembered(self) -> Workspace | None:
-        store = vault.unlock_from_keyring(self.folder)
-        return None if store is None else self._opened(store, "remembered key")
+    def unlock_remembered(self, *, read_only: bool = False) -> Workspace | None:
+        store = vault.unlock_from_keyring(self.folder, read_only=read_only)
+        if store is None or read_only:
+            return None if store is None else Workspace(store, self.clock)
+        return self._opened(store, "remembered key")
 
     def recover(
         self, recovery_code: str, new_passphrase: str, *, show_code: Callable[[str], None] | None = None

@@ -12,6 +12,7 @@ from pathlib import Path
 from caredesk.clock import Clock
 from caredesk.domain import audit as actions
 from caredesk.domain.audit import verify_chain
+from caredesk.errors import StoreError
 from caredesk.store.uow import UnitOfWork
 from caredesk.store.vault import OpenStore
 
@@ -61,11 +62,20 @@ class Workspace:
 
         The chain's end is checked against its anchor when the store was opened (before the
         unlock was audited, which moves the anchor) and again now; a problem found at an
-        earlier unlock stays in the log as an `audit.problem` event and is reported too."""
-        with self.uow() as uow:
+        earlier unlock stays in the log as an `audit.problem` event and is reported too.
+
+        Reads only (a store opened with Access.open_to_check writes nothing): a damaged page is
+        reported as found, never hidden by a failing write. Pages first, so a chain that cannot
+        be read past a damaged page is said as that."""
+        with self.reading() as uow:
             problems = uow.integrity_problems()
-            events = uow.audit_log.all()
-        chain = [*verify_chain(events), *self.store.audit_problems, *self.store.audit_tail_problems()]
+        try:
+            with self.reading() as uow:
+                events = uow.audit_log.all()
+            tail = self.store.audit_tail_problems()
+        except StoreError:  # the damage found above keeps the chain from being read
+            return [*problems, "audit log: cannot be read past the damaged page; its chain was not checked"]
+        chain = [*verify_chain(events), *self.store.audit_problems, *tail]
         chain += [
             f"found at the unlock of {e.at.astimezone(self.tz):%m/%d/%Y %H:%M}: {e.detail}"
             for e in events
@@ -74,17 +84,19 @@ class Workspace:
         return problems + [f"audit log: {p}" for p in dict.fromkeys(chain)]
 
     def audit_count(self) -> int:
-        with self.uow() as uow:
+        with self.reading() as uow:
             return uow.audit_log.count()
 
     # -- lock -----------------------------------------------------------------
     def lock(self) -> None:
-        """Audit the lock and drop every connection. Safe to call twice."""
+        """Audit the lock (not for a store opened only to check it, which writes nothing) and
+        drop every connection. Safe to call twice."""
         if not self.store.is_open:
             return
         try:
-            with self.uow() as uow:
-                uow.audit(actions.LOCK)
-                uow.commit()
+            if not self.store.read_only:
+                with self.uow() as uow:
+                    uow.audit(actions.LOCK)
+                    uow.commit()
         finally:
             self.store.close()

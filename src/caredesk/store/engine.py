@@ -30,7 +30,7 @@ BUSY_TIMEOUT_S = 10  # how long a writer waits for another's write lock before S
 Key = bytes | bytearray  # a bytearray when it must be wiped later (OpenStore's buffer)
 
 
-def _connect(path: Path, key: Key) -> sqlcipher.Connection:
+def _connect(path: Path, key: Key, *, read_only: bool = False) -> sqlcipher.Connection:
     if not any(key):  # the buffer was wiped: the store was locked (a random key is never all zeros)
         raise StoreError("The store is locked.")
     conn = sqlcipher.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S)
@@ -53,6 +53,8 @@ def _connect(path: Path, key: Key) -> sqlcipher.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA temp_store = MEMORY")
+        if read_only:  # SQLite itself refuses any write on this connection
+            conn.execute("PRAGMA query_only = ON")
     except sqlcipher.Error as exc:
         conn.close()
         known = faults.from_sqlite(exc, path.parent)
@@ -71,16 +73,18 @@ def connect(path: Path, key: Key) -> sqlcipher.Connection:
     return _connect(path, key)
 
 
-def open_engine(path: Path, key: Key) -> Engine:
+def open_engine(path: Path, key: Key, *, read_only: bool = False) -> Engine:
     """An engine whose every connection is keyed and checked. Raises WrongSecret early.
+    `read_only`: every connection refuses writes (PRAGMA query_only) and no transaction takes
+    the write lock, so checking a store (caredesk verify) writes nothing and waits for nobody.
 
     The engine keeps `key` itself: once a bytearray key is zeroed, every new connection is
     refused with StoreError("The store is locked.")."""
-    _connect(path, key).close()  # fail here, not at first use
+    _connect(path, key, read_only=read_only).close()  # fail here, not at first use
     engine = create_engine(
         "sqlite://",
         module=sqlcipher,
-        creator=lambda: _connect(path, key),
+        creator=lambda: _connect(path, key, read_only=read_only),
         poolclass=QueuePool,
         pool_size=2,
         max_overflow=2,
@@ -99,6 +103,7 @@ def open_engine(path: Path, key: Key) -> Engine:
         # transaction that reads, then writes after another process committed, fails at once
         # with SQLITE_BUSY (its snapshot is stale) instead of waiting on the busy timeout. Two
         # CLI commands at once failed that way. Pure reads (READ_ONLY) never block a writer.
-        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+        reading = read_only or conn.get_execution_options().get(READ_ONLY)
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine

@@ -1,5 +1,5 @@
-"""What a failing disk or a busy store means, said as a CareDesk error (SPEC section 5:
-disk full, a damaged page, a busy store get a clear, true message, never a traceback).
+"""What a failing disk, a damaged page or a busy store means, said as a CareDesk error (SPEC
+section 5: disk full, a damaged page, a busy store get a clear, true message, never a traceback).
 
 SQLite reports a full disk as SQLITE_FULL when a write finds no room, but as SQLITE_IOERR
 when it cannot even grow its shared-memory file (-shm) at open: a tester's full disk was
@@ -10,13 +10,16 @@ a full disk when the disk has almost no room left.
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 from pathlib import Path
 
 from caredesk.errors import DiskFull, StoreBusy, StoreError
 
 # SQLite's primary result codes (https://www.sqlite.org/rescode.html).
-SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL = 5, 6, 10, 13
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = (
+    5, 6, 8, 10, 11, 13, 26,
+)  # fmt: skip
 # Under this much room an I/O error is a full disk: SQLite needs 32 KiB for a -shm file
 # and a page or two for the journal; 1 MiB leaves room for a file system's own overhead.
 LOW_SPACE_BYTES = 1 << 20
@@ -56,4 +59,51 @@ def from_sqlite(exc: BaseException, folder: Path) -> StoreError | None:
         )
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return StoreBusy()
+    if code == SQLITE_READONLY and not _writable(folder):
+        return StoreError(
+            f"The store in {folder} is read-only (its files or the disk do not allow writing) - nothing was saved. "
+            "Make the folder writable, or copy it to a disk that is."
+        )
     return None
+
+
+def _writable(folder: Path) -> bool:
+    """Whether CareDesk may write the store's files in `folder` (permissions, a read-only mount)."""
+    try:
+        read_only_mount = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        read_only_mount = False
+    files = [folder, *(folder / name for name in ("caredesk.db", "caredesk.db-wal", "caredesk.db-shm"))]
+    return not read_only_mount and all(os.access(p, os.W_OK) for p in files if p.exists())
+
+
+def damaged(folder: Path) -> StoreError:
+    return StoreError(
+        f"The store in {folder} is damaged or was altered (a page failed its check) - nothing was saved. "
+        "Run 'caredesk verify' to see what is damaged, then restore the last backup "
+        "(File > Restore from backup... or 'caredesk restore FILE')."
+    )
+
+
+def if_damaged(exc: BaseException, folder: Path) -> StoreError | None:
+    """The "store is damaged" error when `exc` is SQLite finding a page it cannot use, else None.
+
+    A page that fails SQLCipher's HMAC reads as SQLITE_CORRUPT or SQLITE_NOTADB; written to, the
+    same page surfaces as SQLITE_NOMEM, which the driver raises as a bare MemoryError (a tester's
+    `caredesk patients` on a store with one flipped byte said "unexpected error (MemoryError)"),
+    and the connection that met it refuses every later write with SQLITE_READONLY.
+    A MemoryError counts only when it came out of the driver, not from Python running short."""
+    code = sqlite_code(exc)
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB) or (isinstance(exc, MemoryError) and _from_driver(exc)):
+        return damaged(folder)
+    if code == SQLITE_READONLY:  # the files are writable (from_sqlite said so otherwise):
+        return damaged(folder)  # SQLCipher refuses writes on a connection that met a bad page
+    return None
+
+
+def _from_driver(exc: BaseException) -> bool:
+    """True when the innermost Python frame of `exc` is SQLAlchemy calling the database driver."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and "sqlalchemy" in Path(tb.tb_frame.f_code.co_filename).parts

@@ -27,8 +27,8 @@ class UnitOfWork:
     """One transaction. `read_only=True` for pure reads (lists, the queue, reports): they take no
     write lock, so they never make a save wait. Every other unit of work takes the write lock when
     it begins, waiting up to BUSY_TIMEOUT_S for another process's save, then raises StoreBusy.
-    A full disk at any step (begin, a write, commit) ends the block with DiskFull, everything
-    rolled back; `folder` is the data folder those messages name."""
+    A full disk at any step (begin, a write, commit) ends the block with DiskFull, a damaged page
+    with a StoreError saying so, everything rolled back; `folder` is the data folder they name."""
 
     def __init__(
         self,
@@ -91,13 +91,13 @@ class UnitOfWork:
         finally:
             self._session.close()
             self._session = None
-        if isinstance(exc, DatabaseError):
+        if isinstance(exc, (DatabaseError, MemoryError)):
             self._raise_known(exc)
 
-    def _raise_known(self, exc: DatabaseError) -> None:
-        """A full disk, a failing disk or a busy store as the CareDesk error it is (store.faults);
-        returns for anything else, which the caller re-raises."""
-        known = faults.from_sqlite(exc, self._folder)
+    def _raise_known(self, exc: BaseException) -> None:
+        """A full disk, a failing disk, a damaged page or a busy store as the CareDesk error it is
+        (store.faults); returns for anything else, which the caller re-raises."""
+        known = faults.from_sqlite(exc, self._folder) or faults.if_damaged(exc, self._folder)
         if known is not None:
             raise known from None
 
@@ -143,12 +143,26 @@ class UnitOfWork:
         r.bulk_insert(s, t.CarePlanDraftRow, [m.draft_values(d) for d in panel.care_plan_drafts])
 
     def integrity_problems(self) -> list[str]:
-        """SQLite integrity_check and SQLCipher cipher_integrity_check; empty when sound."""
+        """SQLCipher cipher_integrity_check ("page check: HMAC verification failed for page 74"),
+        then SQLite integrity_check; empty when sound. The page check runs first: it reads every
+        page and names each damaged one, where integrity_check stops at the first with
+        "database disk image is malformed" (a tester saw only that, or nothing at all)."""
         assert self._session is not None
         conn = self._session.connection()
-        try:
-            problems = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check") if row[0] != "ok"]
-            problems += [f"page check: {row[0]}" for row in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
-        except DatabaseError:
-            problems = ["database pages cannot be read: damaged or altered"]
+        problems = []
+        for pragma, says in (("cipher_integrity_check", "page check: {}"), ("integrity_check", "{}")):
+            try:
+                rows = [row[0] for row in conn.exec_driver_sql(f"PRAGMA {pragma}")]
+            except (DatabaseError, MemoryError) as exc:  # SQLCipher reports some failed pages as NOMEM
+                problems.append(f"{pragma} could not finish: {_reason(exc)}")
+                continue
+            problems += [says.format(row) for row in rows if row != "ok"]
         return problems
+
+
+def _reason(exc: BaseException) -> str:
+    """SQLite's own words for a failure ("database disk image is malformed"), without SQLAlchemy's
+    wrapping (which never quotes values here: the store's engine hides parameters)."""
+    if isinstance(exc, MemoryError):
+        return "a page could not be decrypted"
+    return str(getattr(exc, "orig", exc))

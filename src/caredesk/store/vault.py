@@ -106,28 +106,46 @@ class OpenStore:
     listed in README "Your data and its protection"."""
 
     def __init__(
-        self, folder: DataFolder, engine: Engine, store_id: str, data_key: bytearray, *, reanchor: bool = False
+        self,
+        folder: DataFolder,
+        engine: Engine,
+        store_id: str,
+        data_key: bytearray,
+        *,
+        reanchor: bool = False,
+        read_only: bool = False,
     ):
         """`reanchor`: trust the audit chain as it is and anchor its head now (a restore, whose
         chain was checked against its backup). Otherwise the chain's end is checked against the
-        anchor before anything is written: `audit_problems` (caredesk.store.anchor)."""
+        anchor before anything is written: `audit_problems` (caredesk.store.anchor).
+        `read_only`: opened only to be checked (caredesk verify, on an engine that refuses
+        writes): every unit of work reads, nothing is anchored, and what cannot be read here
+        is left for the check to report."""
         self.folder = folder
+        self.read_only = read_only
         self.store_id = store_id
         self._engine: Engine | None = engine
         self._data_key = data_key
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._sealer = anchor.Sealer(folder.path / anchor.NAME, bytes(data_key), store_id)
-        with self.uow(now=lambda: datetime.now(UTC), actor="system") as uow:
-            name = uow.meta.get("timezone") or "UTC"
-            anchored = uow.meta.get(anchor.META_KEY) is not None
-            self.audit_problems = [] if reanchor else anchor.tail_problems(self._sealer, uow.audit_log, anchored)
-        anchor.keep_anchored(self._sessions, self._sealer)
-        if reanchor or not anchored:
-            self._anchor_now()
+        name, anchored, self.audit_problems = "UTC", True, []
+        try:
+            with self.uow(now=lambda: datetime.now(UTC), actor="system") as uow:
+                name = uow.meta.get("timezone") or "UTC"
+                anchored = uow.meta.get(anchor.META_KEY) is not None
+                self.audit_problems = [] if reanchor else anchor.tail_problems(self._sealer, uow.audit_log, anchored)
+        except StoreError:
+            if not read_only:
+                raise  # a damaged page: the check that opened the store read-only reports it
         try:
             self.tz = ZoneInfo(name)
         except ZoneInfoNotFoundError:
             self.tz = ZoneInfo("UTC")
+        if read_only:
+            return
+        anchor.keep_anchored(self._sessions, self._sealer)
+        if reanchor or not anchored:
+            self._anchor_now()
 
     @property
     def is_open(self) -> bool:
@@ -154,7 +172,8 @@ class OpenStore:
         if self._engine is None:
             raise StoreError("The store is locked.")
         tz = getattr(self, "tz", ZoneInfo("UTC"))
-        return UnitOfWork(self._sessions, tz=tz, now=now, actor=actor, read_only=read_only, folder=self.folder.path)
+        reading = read_only or self.read_only
+        return UnitOfWork(self._sessions, tz=tz, now=now, actor=actor, read_only=reading, folder=self.folder.path)
 
     def remember_key(self) -> bool:
         """Keep the data key in the OS keyring, if a secure one exists."""
@@ -218,13 +237,16 @@ def preflight(folder: DataFolder) -> None:
         raise _missing_key(folder)
 
 
-def _open(folder: DataFolder, key_file: KeyFile, data_key: bytes, *, reanchor: bool = False) -> OpenStore:
-    """`data_key` is copied into the store's one wipeable buffer; the caller drops its copy."""
+def _open(
+    folder: DataFolder, key_file: KeyFile, data_key: bytes, *, reanchor: bool = False, read_only: bool = False
+) -> OpenStore:
+    """`data_key` is copied into the store's one wipeable buffer; the caller drops its copy.
+    `read_only`: open only to check the store; nothing is written (no upgrade, no anchor)."""
     if not folder.db.exists():
         raise _missing_db(folder)
     key = bytearray(data_key)
     try:
-        engine = open_engine(folder.db, key)
+        engine = open_engine(folder.db, key, read_only=read_only)
     except WrongSecret:
         _wipe(key)
         raise StoreError("The key file does not belong to this database (or the database is damaged).") from None
@@ -233,9 +255,11 @@ def _open(folder: DataFolder, key_file: KeyFile, data_key: bytes, *, reanchor: b
             revision = migrate.current_revision(engine)
             if revision is not None and not migrate.is_known(revision):
                 raise StoreError(f"This store {migrate.NEWER}")
+            if read_only:
+                raise StoreError("This store was made by an older CareDesk: open it once to upgrade it, then check it.")
             _backup_before_upgrade(folder, data_key)
             migrate.upgrade(engine)
-        return OpenStore(folder, engine, key_file.store_id, key, reanchor=reanchor)
+        return OpenStore(folder, engine, key_file.store_id, key, reanchor=reanchor, read_only=read_only)
     except DatabaseError as exc:
         engine.dispose()
         _wipe(key)
@@ -325,19 +349,20 @@ def create(
     return store, code
 
 
-def unlock(folder: DataFolder, passphrase: str) -> OpenStore:
+def unlock(folder: DataFolder, passphrase: str, *, read_only: bool = False) -> OpenStore:
+    """The store opened with the passphrase; `read_only` to check it without writing anything."""
     key_file = _read_key_file(folder)
-    return _open(folder, key_file, key_file.unwrap_with_passphrase(passphrase))
+    return _open(folder, key_file, key_file.unwrap_with_passphrase(passphrase), read_only=read_only)
 
 
-def unlock_from_keyring(folder: DataFolder) -> OpenStore | None:
+def unlock_from_keyring(folder: DataFolder, *, read_only: bool = False) -> OpenStore | None:
     """Open with the remembered key, or None when nothing usable is remembered."""
     key_file = _read_key_file(folder)
     data_key = remembered.recall(key_file.store_id)
     if data_key is None:
         return None
     try:
-        return _open(folder, key_file, data_key)
+        return _open(folder, key_file, data_key, read_only=read_only)
     except StoreError:
         return None  # a stale remembered key: fall back to the passphrase
 
