@@ -95,6 +95,7 @@ class SettingsDialog(QDialog):
     ):
         super().__init__(parent)
         self.setWindowTitle("Settings")
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)  # the folder path reads on one line or two
         self.idle = QSpinBox()
         self.idle.setRange(*IDLE_MINUTES_RANGE)
         self.idle.setValue(idle_minutes)
@@ -132,6 +133,7 @@ class SettingsDialog(QDialog):
             )
         )
         layout.addWidget(buttons)
+        self.adjustSize()  # the wrapped hints' height at this width
 
     @classmethod
     def over(cls, settings: AppSettings, parent: QWidget | None = None) -> SettingsDialog:
