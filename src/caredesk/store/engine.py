@@ -107,3 +107,28 @@ def open_engine(path: Path, key: Key, *, read_only: bool = False) -> Engine:
         conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
+
+
+CHECKPOINT_WAIT_MS = 1000  # a reader in another process may hold the checkpoint up this long on lock
+
+
+def checkpoint(engine: Engine) -> None:
+    """Copy every committed change from caredesk.db-wal into caredesk.db and empty the WAL
+    (PRAGMA wal_checkpoint(TRUNCATE)), so the two files are the whole store once it is locked.
+    SQLite does this itself when the last connection closes, but not while another process
+    still has the store open, and a copy of caredesk.db then held none of the newest changes
+    (issue 11). Best effort: a reader in the middle of a read or a full disk leaves the WAL,
+    which is still part of the store (SQLite replays it at the next open)."""
+    try:
+        raw = engine.raw_connection()
+    except Exception:
+        return
+    try:
+        conn = raw.driver_connection
+        assert conn is not None
+        conn.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    except (sqlcipher.Error, MemoryError):
+        pass
+    finally:
+        raw.close()

@@ -22,7 +22,7 @@ from caredesk.domain import audit as actions
 from caredesk.errors import StoreError, StoreExists, StoreMissing, WrongSecret
 from caredesk.store import anchor, faults, folder_kind, migrate, remembered
 from caredesk.store.backup import BackupFile, Cancel, Progress, write_backup
-from caredesk.store.engine import open_engine
+from caredesk.store.engine import checkpoint, open_engine
 from caredesk.store.keys import KdfParams, KeyFile, calibrate, check_passphrase_rules, new_data_key, new_recovery_code
 from caredesk.store.models import Base
 from caredesk.store.uow import UnitOfWork
@@ -195,6 +195,8 @@ class OpenStore:
 
     def close(self) -> None:
         if self._engine is not None:
+            if not self.read_only:
+                checkpoint(self._engine)
             self._engine.dispose()
             _forget_compiled_statements()
         self._engine = None
