@@ -43,7 +43,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-from caredesk.store.keys import _fsync_dir
+from caredesk.store.keys import fsync_dir
 
 NAME = "caredesk.anchor"
 FORMAT = "caredesk-anchor"
@@ -101,7 +101,7 @@ class Sealer:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
 
     def read(self) -> Anchor | None:
         """The anchor; None when there is no file; AnchorDamaged when it is not this store's."""

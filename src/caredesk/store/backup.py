@@ -49,7 +49,7 @@ from caredesk.domain.audit import AuditEvent, verify_chain
 from caredesk.errors import Cancelled, StoreError, WrongSecret
 from caredesk.store import migrate
 from caredesk.store.engine import connect
-from caredesk.store.keys import KeyFile, _fsync_dir
+from caredesk.store.keys import KeyFile, fsync_dir
 
 FORMAT = "caredesk-backup"
 VERSION = 1
@@ -377,7 +377,7 @@ def write_backup(
                     raise StoreError(f"The backup read back from {folder} differs from what was written.")
             report(1.0 - (1.0 - _PACK) / 2)
             os.replace(tmp_zip, final)
-            _fsync_dir(folder)
+            fsync_dir(folder)
             tmp_db.unlink()
     except OSError as exc:
         raise _disk_error(exc, folder) from None

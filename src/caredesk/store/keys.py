@@ -268,10 +268,11 @@ class KeyFile:
             if faults.is_disk_full(exc):
                 raise DiskFull(path.parent) from None
             raise StoreError(f"The key file could not be written ({exc.strerror}); the old one is unchanged.") from None
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX); a no-op where a folder cannot be opened."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -27,7 +27,7 @@ from pathlib import Path
 from caredesk.errors import CareDeskError, StoreError, WrongSecret
 from caredesk.store import anchor, folder_lock
 from caredesk.store.backup import OpenedBackup, extract_checked, open_backup
-from caredesk.store.keys import KeyFile, _fsync_dir
+from caredesk.store.keys import KeyFile, fsync_dir
 from caredesk.store.vault import DB_NAME, DataFolder, OpenStore, open_with_key
 
 # The files of a store, as DataFolder.files() names them.
@@ -78,7 +78,7 @@ def _replace(folder: DataFolder, backup: OpenedBackup, data_key: bytes, now: dat
             for p in present:
                 os.replace(p, replaced / p.name)
                 moved.append(p)
-            _fsync_dir(folder.path)
+            fsync_dir(folder.path)
         os.replace(staged, folder.db)
         backup.key_file.write(folder.key)
         store = open_with_key(folder, data_key, reanchor=True)
