@@ -4,8 +4,8 @@ Every wrong passphrase or recovery code, typed in the app or given to a `caredes
 counts toward the same delay, across restarts and processes: failures are kept in
 `caredesk.attempts` in the data folder, beside the store but not part of it, so a wrong
 secret still leaves `caredesk.db` and `caredesk.key` byte-for-byte unchanged. At the next
-successful unlock the failures are written to the audit log (each at its time, with the
-secret tried) and the file is removed.
+successful unlock the failures are written to the audit log (each at its time, with the kind of
+secret tried, never the secret) and the file is removed.
 
 The file is one line per failure, `<unix time> <ISO 8601 instant> <what was tried>`,
 appended with O_APPEND and fsync (0600). Appending, not rewriting: two processes failing at
