@@ -45,6 +45,7 @@ def configure(log_dir: Path, level: int = logging.INFO) -> Path | None:
     """Rotating file log in log_dir; returns its path, or None if the folder is not writable."""
     try:
         log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(log_dir, 0o700)  # a folder made before this rule, or by someone else's umask
         path = log_dir / "caredesk.log"
         handler = _CareDeskLog(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 from datetime import date
 from pathlib import Path
 
@@ -150,3 +151,78 @@ def test_other_commands_on_a_damaged_store_say_it_is_damaged(sound_store, tmp_pa
         if done.returncode != 0:
             (line,) = done.stderr.strip().splitlines()
             assert done.returncode == 1 and "damaged" in line and "caredesk verify" in line, (command, line)
+
+
+# -- permissions ---------------------------------------------------------------------------
+
+_HOLD_OPEN = textwrap.dedent(
+    """
+    import os, sys
+    from pathlib import Path
+    os.umask(0)
+    from caredesk.services.access import Access
+    from caredesk.store.vault import DataFolder
+    ws = Access(DataFolder(Path(sys.argv[1]))).unlock(sys.argv[2])
+    with ws.uow() as uow:  # a write, so the WAL has frames
+        uow.audit("test.write")
+        uow.commit()
+    print("open", flush=True)
+    sys.stdin.read()
+    ws.lock()
+    """
+)
+
+
+def _modes(folder: Path) -> dict[str, str]:
+    found = {".": oct(folder.stat().st_mode & 0o777)}
+    for p in sorted(folder.rglob("*")):
+        found[str(p.relative_to(folder))] = oct(p.stat().st_mode & 0o777)
+    return found
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_every_file_caredesk_writes_is_the_users_alone_even_under_umask_000(tmp_path):
+    """A tester found logs/caredesk.log 0644 (0666 under umask 000) and an existing data folder
+    left 0755. The data folder, logs/, the database with its -wal and -shm, the key file, the
+    log and a backup CareDesk writes are 0700 / 0600 whatever the umask."""
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)  # an existing folder, made by the user or an installer
+    data.chmod(0o755)
+    backups = tmp_path / "usb"
+    backups.mkdir()
+    umask0 = {"preexec_fn": lambda: os.umask(0)}
+    new = {"CAREDESK_NEW_PASSPHRASE": "a brand new passphrase"}
+    for args, extra in (
+        (["init"], {}),
+        (["patient", "add", "--mrn", "P1", "--given", "Ann", "--family", "Lee", "--dob", "01/02/1950"], {}),
+        (["change-passphrase"], new),
+        (["backup", "--to", str(backups)], {"CAREDESK_PASSPHRASE": new["CAREDESK_NEW_PASSPHRASE"]}),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "caredesk", *args, "--data-dir", str(data)],
+            capture_output=True,
+            text=True,
+            env=_env(**extra),
+            timeout=120,
+            **umask0,  # type: ignore[arg-type]
+        )
+        assert done.returncode == 0, (args, done.stderr)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_OPEN, str(data), new["CAREDESK_NEW_PASSPHRASE"]],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        modes = _modes(data)
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=60)
+    assert {"caredesk.db", "caredesk.db-wal", "caredesk.db-shm", "caredesk.key", "logs/caredesk.log"} <= set(modes)
+    wrong = {name: mode for name, mode in modes.items() if mode != ("0o700" if (data / name).is_dir() else "0o600")}
+    assert wrong == {}
+    (backup,) = backups.iterdir()
+    assert oct(backup.stat().st_mode & 0o777) == "0o600"

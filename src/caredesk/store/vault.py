@@ -78,11 +78,27 @@ class DataFolder:
                 raise StoreError(f"Cannot create the data folder {p} ({exc.strerror}).") from None
         if not os.access(p, os.W_OK | os.X_OK):
             raise StoreError(f"The data folder {p} is not writable.")
+        if for_create or self.has_store():
+            _keep_private(p)
 
     def files(self) -> list[Path]:
         """Every file of the store, for checks that nothing changed."""
         names = (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", KEY_NAME, anchor.NAME)
         return [self.path / n for n in names if (self.path / n).exists()]
+
+
+def _keep_private(folder: Path) -> None:
+    """Make the data folder 0700 (a tester's existing folder stayed 0755). The folder is
+    CareDesk's own, holding only the store, its key, logs and backups made before an upgrade,
+    so nobody else needs to list it. Its parents (a home folder) and the folders backups go to
+    (a USB drive) are the user's, shared as they choose: they keep their modes, as does a
+    folder someone else owns. Windows folders keep their ACLs (chmod changes no access there)."""
+    try:
+        info = folder.stat()
+        if info.st_mode & 0o077 and info.st_uid == os.getuid():
+            os.chmod(folder, info.st_mode & 0o700)
+    except (OSError, AttributeError):  # AttributeError: no os.getuid on Windows
+        pass
 
 
 def clinic_zone_name() -> str:
@@ -332,8 +348,10 @@ def create(
     code = new_recovery_code()
     key_file = KeyFile.create(data_key, passphrase, code, kdf or calibrate())
     try:
+        # Made 0600 before SQLite opens it (SQLite would make it 0644 less the umask, and its
+        # -wal and -shm take the database's mode): ciphertext, but nobody else's business.
+        os.close(os.open(folder.db, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         engine = open_engine(folder.db, data_key)
-        os.chmod(folder.db, 0o600)  # ciphertext, but still nobody else's business
         migrate.upgrade(engine)
         engine.dispose()
         key_file.write(folder.key)
