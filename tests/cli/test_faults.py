@@ -226,3 +226,47 @@ def test_every_file_caredesk_writes_is_the_users_alone_even_under_umask_000(tmp_
     assert wrong == {}
     (backup,) = backups.iterdir()
     assert oct(backup.stat().st_mode & 0o777) == "0o600"
+
+
+# -- a busy store ----------------------------------------------------------------------------
+
+
+def _loop(store: DataFolder, commands: list[list[str]]) -> list[tuple[list[str], int, str]]:
+    """Run `commands` one after another as real `caredesk` processes; (command, exit, stderr) each."""
+    results = []
+    for command in commands:
+        done = subprocess.run(
+            [sys.executable, "-m", "caredesk", *command, "--data-dir", str(store.path)],
+            capture_output=True,
+            text=True,
+            env=_env(),
+            timeout=120,
+        )
+        results.append((command, done.returncode, done.stderr))
+    return results
+
+
+@pytest.mark.slow
+def test_three_loops_of_calls_and_a_reader_on_one_store_all_succeed(store, clock):
+    """A tester's three `caredesk log-contact` loops on one store failed 7-8 of 75 commands with
+    'database is locked'. Every writer takes the write lock when its transaction begins (the
+    unlock's and the lock's audit too) and waits for the others; readers never fail. Three loops
+    of 8 calls and a loop of 6 reads, all at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    log = ["log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes"]
+    loops = [[[*log, str(10 * w + i)] for i in range(1, 9)] for w in range(1, 4)]
+    loops.append([["patients"], ["queue"], ["verify"]] * 2)
+    with ThreadPoolExecutor(len(loops)) as pool:
+        results = [r for done in pool.map(lambda c: _loop(store, c), loops) for r in done]
+    failed = [(command, code, err) for command, code, err in results if code != 0 or err]
+    assert failed == []
+    ws = Access(store, clock).unlock(PASSPHRASE)
+    try:
+        from caredesk.services.contact_history import history
+        from caredesk.services.patients import by_mrn
+
+        minutes = sorted(r.minutes for r in history(ws, by_mrn(ws, "T0001").id))
+    finally:
+        ws.lock()
+    assert minutes == sorted(10 * w + i for w in range(1, 4) for i in range(1, 9))
