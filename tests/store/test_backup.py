@@ -123,7 +123,13 @@ def test_the_recovery_code_opens_the_backup_on_another_laptop(tmp_path, clock):
     ws.lock()
     fresh = DataFolder(tmp_path / "new")
     done = restore_backup(fresh, backup.path, clock=clock, recovery_code=code, new_passphrase=NEW_PASSPHRASE)
-    assert done.new_recovery_code and done.new_recovery_code != code
+    assert done.pending is not None and done.new_recovery_code and done.new_recovery_code != code
+    # Not in effect until committed: the new code is shown first (issue 11 item 5).
+    KeyFile.read(fresh.key).unwrap_with_recovery(code)
+    with pytest.raises(WrongSecret):
+        KeyFile.read(fresh.key).unwrap_with_passphrase(NEW_PASSPHRASE)
+    done.pending.commit()
+    done.pending.workspace.lock()
     ws2 = Access(fresh, clock).unlock(NEW_PASSPHRASE)
     try:
         assert len(patient_list(ws2)) == 3 and ws2.verify() == []
@@ -131,6 +137,23 @@ def test_the_recovery_code_opens_the_backup_on_another_laptop(tmp_path, clock):
         ws2.lock()
     with pytest.raises(WrongSecret):
         Access(fresh, clock).recover(code, "yet another passphrase")  # the used code was replaced
+
+
+def test_a_restore_with_the_recovery_code_left_uncommitted_opens_with_that_code(tmp_path, clock):
+    folder = DataFolder(tmp_path / "old")
+    ws, code = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    _patients(ws, 2)
+    (tmp_path / "usb").mkdir()
+    backup = make_backup(ws, tmp_path / "usb")
+    ws.lock()
+    fresh = DataFolder(tmp_path / "new")
+    done = restore_backup(fresh, backup.path, clock=clock, recovery_code=code, new_passphrase=NEW_PASSPHRASE)
+    assert done.pending is not None
+    assert len(patient_list(done.pending.workspace)) == 2  # open on the restored store meanwhile
+    done.pending.workspace.lock()  # the new code was never confirmed: dropped
+    again = Access(fresh, clock).begin_recover(code, "another new passphrase")
+    again.workspace.lock()
+    Access(fresh, clock).unlock(PASSPHRASE).lock()  # the backup's passphrase too
 
 
 def _live_store(tmp_path, clock) -> tuple[DataFolder, dict[str, str]]:

@@ -17,10 +17,11 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMessageBox, QWidget
 
-from caredesk.errors import CareDeskError, StoreLocked
+from caredesk.errors import CareDeskError, StoreLocked, WrongSecret
 from caredesk.services.access import Access
 from caredesk.services.backup import make_backup
 from caredesk.services.patients import patient_list
+from caredesk.store.keys import KeyFile
 from caredesk.store.vault import DataFolder
 from caredesk.ui.shell import backup_actions
 from caredesk.ui.shell.backup_dialog import STEPS, BackupDialog
@@ -195,14 +196,47 @@ def test_restore_from_the_welcome_page_on_an_empty_folder_with_the_recovery_code
     new_code = dialog.outcome.code.text()
     assert re.fullmatch(r"[A-Z0-9-]{20,}", new_code) and new_code != code
     assert not dialog.outcome.open_button.isEnabled()  # the new code is marked saved first
-    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert dialog.isVisible()
+    # Shown, not yet in effect: the typed code still opens the restored store (issue 11 item 5).
+    key_file = window.context.folder.key
+    KeyFile.read(key_file).unwrap_with_recovery(code)
+    assert "if you close this window now" in dialog.outcome.code_intro.text()
+    kit = dialog.outcome.view.save_kit(tmp_path / "kit.pdf")  # Save recovery kit… (Copy, Print… beside it)
+    assert kit is not None and kit.exists() and dialog.outcome.view.print_button.isVisible()
+    assert dialog.outcome.saved.text().replace("&", "") == "I have saved my new recovery code"
     dialog.outcome.saved.setChecked(True)
+    KeyFile.read(key_file).unwrap_with_recovery(code)  # ticking the box commits nothing either
     qtbot.keyClick(dialog.outcome.open_button, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.workspace is not None and window.central_page() is window.view, timeout=15_000)
     assert window.instance_lock.held
+    with pytest.raises(WrongSecret):
+        KeyFile.read(key_file).unwrap_with_recovery(code)  # Open put the new code in effect
+    KeyFile.read(key_file).unwrap_with_recovery(new_code)
     window.lock()
     unlock_with(qtbot, window, NEW_PASSPHRASE)  # the new passphrase opens it from now on
+
+
+def test_closing_the_restore_before_confirming_the_new_code_keeps_the_typed_code(make_window, qtbot, tmp_path, clock):
+    folder = DataFolder(tmp_path / "old laptop")
+    ws, code = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    (tmp_path / "usb").mkdir()
+    backup = make_backup(ws, tmp_path / "usb").path
+    ws.lock()
+    window = make_window()
+    window.backups.welcome_restore.click()
+    dialog = window.backups.restoring
+    _fill(dialog, backup, code=code)
+    dialog.restore_button.click()
+    qtbot.waitUntil(lambda: dialog.outcome.isVisible(), timeout=30_000)
+    shown = dialog.outcome.code.text()
+    dialog.outcome.saved.setChecked(True)  # ticked, but the window is closed instead of Open
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and window.workspace is None
+    assert window.unlock_panel.currentWidget() is window.unlock_panel.unlock
+    key_file = KeyFile.read(window.context.folder.key)
+    key_file.unwrap_with_recovery(code)  # the code that was typed still opens the restored store
+    key_file.unwrap_with_passphrase(PASSPHRASE)  # and the backup's passphrase
+    with pytest.raises(WrongSecret):
+        key_file.unwrap_with_recovery(shown)  # the code shown never took effect
 
 
 def test_restore_from_the_file_menu_over_an_open_store(unlocked, canary_store, qtbot, tmp_path, data_dir):

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from caredesk import secrets_input
 from caredesk.app import AppContext
-from caredesk.cli.common import Command, Subparsers, open_workspace, print_recovery_code
+from caredesk.cli.common import (
+    EXIT_ERROR,
+    EXIT_WRONG_SECRET,
+    Command,
+    Subparsers,
+    fail,
+    open_workspace,
+    print_recovery_code,
+)
+from caredesk.errors import StoreError
 from caredesk.services import backup as backups
+from caredesk.services.access import PendingKeyChange
 
 
 def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argparse.ArgumentParser) -> None:
@@ -67,11 +78,16 @@ def cmd_backup(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, context: AppContext) -> int:
+    """With --recovery-code-file the new recovery code is printed and flushed before it takes
+    effect (issue 11 item 5): until then the backup's recovery code still opens the store, so a
+    command that dies or whose output is lost in between leaves a store the typed code opens."""
     file = Path(args.file).expanduser()
     if args.recovery_code_file:
         code = secrets_input.recovery_code(args.recovery_code_file)
         new = secrets_input.new_passphrase(args.new_passphrase_file, secrets_input.ENV_NEW_PASSPHRASE)
-        done = backups.restore_backup(context.folder, file, clock=context.clock, recovery_code=code, new_passphrase=new)
+        done = backups.restore_backup(
+            context.folder, file, clock=context.clock, recovery_code=code, new_passphrase=new, access=context.access
+        )
     else:
         passphrase = secrets_input.require_passphrase(
             args.passphrase_file, prompt="Passphrase the store had when the backup was made: "
@@ -84,10 +100,37 @@ def cmd_restore(args: argparse.Namespace, context: AppContext) -> int:
     )
     if done.replaced is not None:
         print(f"The store it replaced is kept, unchanged, in {done.replaced} (delete it once you have checked).")
-    if done.new_recovery_code is not None:
-        print("Passphrase set. The backup's old recovery code no longer opens the restored store.")
-        print_recovery_code(done.new_recovery_code)
+    if done.waiting is not None:
+        return fail(
+            f"{done.waiting} The passphrase was not changed: the restored store opens with the backup's "
+            "passphrase and recovery code; run 'caredesk change-passphrase --recovery-code-file' after the wait.",
+            EXIT_WRONG_SECRET,
+        )
+    for notice in context.access.notices:  # what opening the restored store found (failed tries)
+        print(f"caredesk: note: {notice}", file=sys.stderr)
+    if done.pending is not None:
+        return _reset(done.pending)
     return 0
+
+
+def _reset(pending: PendingKeyChange) -> int:
+    """Print and flush the new code, then put it and the new passphrase in effect."""
+    try:
+        print("Your NEW recovery code (the backup's recovery code stops working now):")
+        print_recovery_code(pending.recovery_code)
+        sys.stdout.flush()  # on the terminal (or in the pipe) before the key file changes
+        try:
+            pending.commit()
+        except StoreError as exc:
+            return fail(
+                f"{exc} The new recovery code printed above was not put in effect: the restored store opens "
+                "with the backup's passphrase and recovery code.",
+                EXIT_ERROR,
+            )
+        print("Passphrase set. The backup's old recovery code no longer opens the restored store.")
+        return 0
+    finally:
+        pending.workspace.lock()
 
 
 COMMANDS: dict[str, Command] = {"backup": cmd_backup, "restore": cmd_restore}

@@ -17,8 +17,8 @@ from pathlib import Path
 from caredesk.clock import Clock
 from caredesk.domain import audit as actions
 from caredesk.domain.calendar import us_date
-from caredesk.errors import ValidationError
-from caredesk.services.access import Access
+from caredesk.errors import TooManyAttempts, ValidationError
+from caredesk.services.access import Access, PendingKeyChange
 from caredesk.services.workspace import Workspace
 from caredesk.store import restore as restoring
 from caredesk.store.backup import BackupFile, Cancel, Progress, check_target, describe_rows
@@ -87,12 +87,23 @@ def make_backup(
 class Restored:
     """A restore done: the rows restored per table, when the backup was made (clinic date), where
     the replaced store was kept (None when the folder held none) and, after a restore with the
-    recovery code, the new recovery code to show once."""
+    recovery code, `pending`: the restored store open (`pending.workspace`) with the new
+    passphrase and a new recovery code made but NOT in effect. The caller shows
+    `pending.recovery_code`, then calls `pending.commit()` (issue 11 item 5: the new code is
+    seen before the old one stops working), and locks `pending.workspace` when done. Dropped
+    uncommitted, the restored store opens with the backup's passphrase and recovery code.
+    `pending` is None after a recovery-code restore only when the back-off from earlier wrong
+    tries refused to open it (`waiting` says so): restored all the same, with the backup's secrets."""
 
     rows: dict[str, int]
     made_on: str
     replaced: Path | None
-    new_recovery_code: str | None = None
+    pending: PendingKeyChange | None = None
+    waiting: str | None = None
+
+    @property
+    def new_recovery_code(self) -> str | None:
+        return None if self.pending is None else self.pending.recovery_code
 
 
 def restore_backup(
@@ -103,11 +114,14 @@ def restore_backup(
     passphrase: str | None = None,
     recovery_code: str | None = None,
     new_passphrase: str | None = None,
+    access: Access | None = None,
 ) -> Restored:
     """Restore `file` into `folder` with the passphrase the store had when the backup was made,
-    or with its recovery code and a new passphrase (then a new recovery code is issued, as
-    a recovery at unlock does). Raises WrongSecret, StoreLocked, StoreError, ValidationError;
-    the live store's files are unchanged then."""
+    or with its recovery code and a new passphrase (then a new recovery code is made, to be
+    shown and committed by the caller: `Restored.pending`). `access`: the caller's Access for
+    `folder` (the app's, so its notices and back-off are the window's); a new one otherwise.
+    Raises WrongSecret, StoreLocked, StoreError, ValidationError; the live store's files are
+    unchanged then."""
     if recovery_code is not None:
         if new_passphrase is None:
             raise ValidationError("new passphrase", "is needed with the recovery code")
@@ -132,9 +146,11 @@ def restore_backup(
             uow.commit()
     finally:
         ws.lock()
-    result = Restored(done.backup.manifest.rows, made_on, done.replaced)
-    if recovery_code is not None and new_passphrase is not None:
-        ws, code = Access(folder, clock).recover(recovery_code, new_passphrase)
-        ws.lock()
-        result = Restored(result.rows, made_on, result.replaced, code)
-    return result
+    rows, replaced = done.backup.manifest.rows, done.replaced
+    if recovery_code is None or new_passphrase is None:
+        return Restored(rows, made_on, replaced)
+    try:
+        pending = (access or Access(folder, clock)).begin_recover(recovery_code, new_passphrase)
+    except TooManyAttempts as exc:  # earlier wrong tries elsewhere: the code was right, the store is in place
+        return Restored(rows, made_on, replaced, waiting=str(exc))
+    return Restored(rows, made_on, replaced, pending)

@@ -31,11 +31,11 @@ from PySide6.QtWidgets import (
 
 from caredesk.app import AppContext
 from caredesk.errors import CareDeskError, StoreLocked, WrongSecret
-from caredesk.services.backup import Restored, restore_backup
+from caredesk.services.access import PendingKeyChange
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import InlineMessage, button, heading, passphrase_field, user_message
 from caredesk.ui.common.workers import TaskRunner
-from caredesk.ui.shell.restore_result import ResultPanel, result_text
+from caredesk.ui.shell.restore_result import ResultPanel, close_pair, not_opened, restore_and_open, result_text
 from caredesk.ui.shell.single_instance import InstanceLock
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ class RestoreDialog(QDialog):
         self.instance_lock = instance_lock
         self.tasks = TaskRunner(self)
         self.workspace: Workspace | None = None  # the restored store, open, until the user goes on
+        self.pending: PendingKeyChange | None = None  # a new recovery code shown, in effect on Open
         self.restored_done = False
         self.setWindowTitle("Restore from backup")
         self.setAccessibleName("Restore from backup")
@@ -176,34 +177,19 @@ class RestoreDialog(QDialog):
     def start(self) -> None:
         if self.tasks.busy:
             return
-        problem = self._problem()
-        if problem is not None:
+        if (problem := self._problem()) is not None:
             self._say("error", problem[0])
-            problem[1].setFocus()
-            return
+            return problem[1].setFocus()
         context, file = self.context, Path(self.file.text().strip()).expanduser()
         by_code = self.with_code.isChecked()
         secret = self.new_passphrase.text() if by_code else self.passphrase.text()
         code = self.code.text() if by_code else None
-
-        def job() -> tuple[Restored, Workspace | None]:  # on the worker thread
-            if code is not None:
-                done = restore_backup(
-                    context.folder, file, clock=context.clock, recovery_code=code, new_passphrase=secret
-                )
-            else:
-                done = restore_backup(context.folder, file, clock=context.clock, passphrase=secret)
-            try:
-                return done, context.access.unlock(secret)
-            except CareDeskError:  # restored all the same (a back-off from earlier tries, say): say so
-                return done, None
-
         self._working(True)
         self._say("info", "Checking the backup, then putting it in place…")
         if self.instance_lock is not None:
             self.instance_lock.release()  # the restore takes the folder's lock itself
         log.info("restore started")
-        self.tasks.run(job, self._done, self._failed, _close_pair)
+        self.tasks.run(lambda: restore_and_open(context, file, secret, code), self._done, self._failed, close_pair)
 
     def _take_lock_back(self) -> str | None:
         if self.instance_lock is None:
@@ -225,11 +211,12 @@ class RestoreDialog(QDialog):
             ws.lock()
             ws = None
         if ws is None:
-            text += " " + (problem or "It did not open by itself: unlock it with its passphrase.")
+            text += " " + (problem or not_opened(done))
         self.workspace = ws
+        self.pending = done.pending if ws is not None else None
         self.restored_done = True
         self.form.hide()
-        self.outcome.show_result(text, done.new_recovery_code, opens=ws is not None)
+        self.outcome.show_result(text, self.pending, opens=ws is not None)
         self.outcome.show()
         self.adjustSize()
 
@@ -264,26 +251,44 @@ class RestoreDialog(QDialog):
 
     # -- leaving -----------------------------------------------------------------------
     def accept(self) -> None:
-        ws, self.workspace = self.workspace, None
+        """Open: a new recovery code marked saved takes effect now (the typed one stops working)."""
+        pending = self.pending
+        if pending is not None and not pending.committed:
+            if not self.outcome.saved.isChecked():
+                return
+            try:
+                pending.commit()
+            except CareDeskError as exc:
+                self.outcome.view.message.show_error(user_message(exc))
+                return
+            log.info("passphrase set and new recovery code in effect after a restore")
+        ws, self.workspace, self.pending = self.workspace, None, None
+        self.outcome.view.reset()
         if ws is not None:
             self.restored.emit(ws)  # before `finished`, so the window knows a store is open
         super().accept()
 
     def reject(self) -> None:
-        """A running restore is not cut off half way (it is quick, and safe to let finish);
-        after a restore, closing goes on into the store once a new code is marked saved."""
+        """A running restore is not cut off half way (it is quick, and safe to let finish).
+        After a restore, closing goes on into the store, unless a new recovery code was never
+        confirmed: then it is dropped, the store closes, and the typed code still opens it."""
         if self.tasks.busy:
             return
-        if self.restored_done:
-            if self.outcome.open_button.isEnabled():
-                self.accept()
+        if self.restored_done and (self.pending is None or self.pending.committed):
+            self.accept()
             return
+        self.stop()
         super().reject()
 
     def stop(self) -> None:
-        """The app quits: wait for a running restore; an opened store is closed, not shown."""
+        """The app quits, or the dialog closes without Open: wait for a running restore; an
+        opened store is closed, not shown; a new code not confirmed is dropped (never in effect)."""
         self.tasks.shutdown()
         ws, self.workspace = self.workspace, None
+        if self.pending is not None and not self.pending.committed:
+            log.info("new recovery code after a restore dropped before it took effect")
+        self.pending = None
+        self.outcome.view.reset()
         if ws is not None:
             ws.lock()
 
@@ -292,8 +297,3 @@ def _label(text: str, buddy: QWidget) -> QLabel:
     label = QLabel(text)
     label.setBuddy(buddy)
     return label
-
-
-def _close_pair(result: tuple[Restored, Workspace | None]) -> None:
-    if result[1] is not None:
-        result[1].lock()

@@ -1,5 +1,6 @@
 """What a restore did, said once it is done: rows restored, the backup's date, where the replaced
-store is kept, and a new recovery code (shown once) after a restore with the recovery code."""
+store is kept, and a new recovery code (shown once, in effect only on Open) after a restore
+with the recovery code (issue 11 item 5)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,13 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from caredesk.services.backup import Restored
+from caredesk.app import AppContext
+from caredesk.errors import CareDeskError
+from caredesk.services.access import PendingKeyChange
+from caredesk.services.backup import Restored, restore_backup
+from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import button, heading, info_label
+from caredesk.ui.shell.recovery_code_view import RecoveryCodeView
 
 
 def result_text(done: Restored, data_dir: Path) -> str:
@@ -25,8 +31,46 @@ def result_text(done: Restored, data_dir: Path) -> str:
     return text
 
 
+def restore_and_open(
+    context: AppContext, file: Path, secret: str, code: str | None
+) -> tuple[Restored, Workspace | None]:
+    """The dialog's job, on a worker thread: restore `file` with the passphrase `secret`, or with
+    the recovery `code` and the new passphrase `secret`; then the restored store, open (after a
+    restore with the code: open by it, the new code not yet in effect, `Restored.pending`).
+    None when it restored but cannot open now (a back-off from earlier wrong tries, say)."""
+    if code is not None:
+        done = restore_backup(
+            context.folder, file, clock=context.clock, recovery_code=code, new_passphrase=secret, access=context.access
+        )
+        return done, None if done.pending is None else done.pending.workspace
+    done = restore_backup(context.folder, file, clock=context.clock, passphrase=secret)
+    try:
+        return done, context.access.unlock(secret)
+    except CareDeskError:  # restored all the same: the result says so
+        return done, None
+
+
+def close_pair(result: tuple[Restored, Workspace | None]) -> None:
+    """A finished job's store, closed when nobody takes the result (the dialog went away)."""
+    if result[1] is not None:
+        result[1].lock()
+
+
+def not_opened(done: Restored) -> str:
+    """Why the restored store is not open, and how to open it."""
+    if done.waiting is not None:
+        return (
+            f"It did not open by itself ({done.waiting}) and the passphrase was not changed: unlock it with "
+            "the passphrase the backup had, or with the recovery code you typed."
+        )
+    return "It did not open by itself: unlock it with its passphrase."
+
+
 class ResultPanel(QWidget):
-    """The dialog's second page; Open is held back until a new recovery code is marked saved."""
+    """The dialog's second page. After a restore with the recovery code it shows the NEW code
+    with Copy / Print… / Save recovery kit… (RecoveryCodeView); Open is held back until the code
+    is marked saved, and only Open puts the new code and passphrase in effect (the dialog
+    commits `Restored.pending`): closing before that leaves the typed code working."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -34,44 +78,52 @@ class ResultPanel(QWidget):
         self.text.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.code_intro = heading(
-            "The passphrase is set, and the backup's old recovery code no longer opens the restored store. "
-            "This is your NEW recovery code: write it down or print it now. CareDesk cannot show it again.",
-            "warning",
-        )
-        self.code = QLabel()
-        self.code.setProperty("role", "code")
-        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.code.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        self.code.setAccessibleName("New recovery code")
-        self.saved = QCheckBox("I have &saved my new recovery code")
-        self.saved.setAccessibleName("I have saved my new recovery code")
+        self.code_intro = heading(CODE_INTRO, "warning")
+        self.view = RecoveryCodeView()
+        self.view.saved.setText("I have &saved my new recovery code")
+        self.view.saved.setAccessibleName("I have saved my new recovery code")
         self.open_button = button("&Open the restored store", primary=True)
-        self.saved.toggled.connect(self.open_button.setEnabled)
+        self.view.saved_changed.connect(self.open_button.setEnabled)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(heading("Backup restored", "section"))
         layout.addWidget(self.text)
-        for w in (self.code_intro, self.code, self.saved):
-            layout.addWidget(w)
+        layout.addWidget(self.code_intro)
+        layout.addWidget(self.view)
         layout.addStretch(1)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.open_button)
         layout.addLayout(row)
 
-    def show_result(self, text: str, new_code: str | None, *, opens: bool = True) -> None:
-        """`opens`: the restored store is open and the button goes into it (else it only closes)."""
+    @property
+    def code(self) -> QLabel:
+        return self.view.code
+
+    @property
+    def saved(self) -> QCheckBox:
+        return self.view.saved
+
+    def show_result(self, text: str, pending: PendingKeyChange | None, *, opens: bool = True) -> None:
+        """`opens`: the restored store is open and the button goes into it (else it only closes).
+        `pending`: a new recovery code to show; the kit is made from its open workspace."""
         self.open_button.setText("&Open the restored store" if opens else "&Close")
         self.open_button.setAccessibleName(self.open_button.text().replace("&", ""))
         self.text.setText(text)
         self.text.setAccessibleDescription(text)
-        for w in (self.code_intro, self.code, self.saved):
-            w.setVisible(new_code is not None)
-        self.code.setText(new_code or "")
-        self.code.setAccessibleDescription(" ".join(new_code or ""))  # read out character by character
-        self.saved.setChecked(False)
-        self.open_button.setEnabled(new_code is None)
-        (self.saved if new_code is not None else self.open_button).setFocus()
+        for w in (self.code_intro, self.view):
+            w.setVisible(pending is not None)
+        if pending is None:
+            self.view.reset()
+        else:
+            self.view.show_code(pending.recovery_code, lambda: pending.workspace)
+        self.open_button.setEnabled(pending is None)
+        (self.saved if pending is not None else self.open_button).setFocus()
+
+
+CODE_INTRO = (
+    "This is your NEW recovery code. It and your new passphrase take effect when you tick the box and "
+    "press Open; from then on the recovery code you typed no longer opens this store. Until then nothing "
+    "about its secrets has changed: if you close this window now, the restored store still opens with the "
+    "recovery code you typed (and the passphrase the backup had)."
+)
