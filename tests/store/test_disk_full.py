@@ -194,3 +194,21 @@ def test_log_lines_that_cannot_be_written_are_dropped_without_a_word(store, full
                env={"CAREDESK_PASSPHRASE": PASSPHRASE, "CAREDESK_CACHE_DIR": str(cache)})  # fmt: skip
     assert done.stderr == ""
     assert "E11.9" in done.stdout
+
+
+@pytest.mark.parametrize("leave_kib", [4, 16])
+def test_change_passphrase_as_the_disk_fills_says_which_passphrase_now_opens_the_store(store, disk, leave_kib):
+    """Whatever the room left, the message is true: either nothing changed (the old passphrase
+    opens the store) or the passphrase changed (the new one opens it), even when the key file
+    fitted and the audit entry after it did not."""
+    filler = fill(disk, leave_kib)
+    done = run("change-passphrase", "--data-dir", str(store.path),
+               env={"CAREDESK_PASSPHRASE": PASSPHRASE, "CAREDESK_NEW_PASSPHRASE": NEW_PASSPHRASE})  # fmt: skip
+    filler.unlink()
+    opens_with_new = run("verify", "--data-dir", str(store.path), env={"CAREDESK_PASSPHRASE": NEW_PASSPHRASE})
+    if done.returncode == 0 or "The passphrase was changed - use the new one" in done.stderr:
+        assert opens_with_new.returncode == 0, (done.stderr, opens_with_new.stderr)
+    else:
+        assert done.returncode == 1 and _one_line(done).startswith(f"caredesk: {FULL}")
+        assert opens_with_new.returncode == 3
+        assert run("verify", "--data-dir", str(store.path), env={"CAREDESK_PASSPHRASE": PASSPHRASE}).returncode == 0

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from caredesk.clock import Clock
 from caredesk.domain import audit as actions
-from caredesk.errors import WrongSecret
+from caredesk.errors import CareDeskError, DiskFull, WrongSecret
 from caredesk.lockout import ATTEMPTS_NAME, Failure, Lockout
 from caredesk.services.workspace import Workspace
 from caredesk.store import remembered, vault
@@ -148,16 +148,24 @@ class Access:
         except WrongSecret:
             self._failed("passphrase")
             raise
-        if ws is not None:
-            self._record_failures(ws)
-            self._audit(ws, actions.KEY_CHANGED, "passphrase changed")
-            return
-        ws = Workspace(vault.unlock(self.folder, new), self.clock)
         try:
-            self._record_failures(ws)
-            self._audit(ws, actions.KEY_CHANGED, "passphrase changed")
-        finally:
-            ws.store.close()
+            if ws is not None:
+                self._record_failures(ws)
+                self._audit(ws, actions.KEY_CHANGED, "passphrase changed")
+                return
+            ws = Workspace(vault.unlock(self.folder, new), self.clock)
+            try:
+                self._record_failures(ws)
+                self._audit(ws, actions.KEY_CHANGED, "passphrase changed")
+            finally:
+                ws.store.close()
+        except CareDeskError as exc:
+            # The key file already holds the new passphrase: "nothing was saved" would be false.
+            why = "the disk is full" if isinstance(exc, DiskFull) else str(exc).rstrip(".")
+            raise CareDeskError(
+                f"The passphrase was changed - use the new one from now on - but the change could not be "
+                f"written to the audit log ({why})."
+            ) from None
 
     def _failed(self, what: str) -> None:
         self.lockout.failed(self.clock.now(), what)
