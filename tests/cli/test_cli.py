@@ -378,8 +378,7 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path, clock):
         proc.stdout.close()  # ... and the reader goes away
         err = proc.stderr.read().decode()
         code = proc.wait(timeout=300)
-    assert "Traceback" not in err and "unexpected error" not in err
-    assert code in (0, 141)
+    assert err == "" and code == 0  # like other tools (issue 11): nothing said, status 0
 
 
 def test_queue_limit_says_how_many_of_how_many(store):
