@@ -136,24 +136,22 @@ def test_nothing_due_says_so(unlocked, canary_store):
 
 def test_edit_menu_undoes_and_redoes_the_care_plan_on_screen(unlocked, canary_store, qtbot):
     editor = open_plan(qtbot, unlocked, canary_store["canary"])
-    unlocked.update_edit_menu()
-    assert not unlocked.undo_menu_action.isEnabled()
+    unlocked.edit.update()
+    assert not unlocked.edit.undo.isEnabled()
     editor.add_from_template("copd")
-    unlocked.update_edit_menu()
-    assert (
-        unlocked.undo_menu_action.isEnabled() and unlocked.undo_menu_action.text() == "&Undo add problem COPD\tCtrl+Z"
-    )
-    unlocked.undo_menu_action.trigger()
+    unlocked.edit.update()
+    assert unlocked.edit.undo.isEnabled() and unlocked.edit.undo.text() == "&Undo add problem COPD\tCtrl+Z"
+    unlocked.edit.undo.trigger()
     assert editor.content.problems == ()
-    unlocked.update_edit_menu()
-    assert unlocked.redo_menu_action.isEnabled() and not unlocked.undo_menu_action.isEnabled()
-    unlocked.redo_menu_action.trigger()
+    unlocked.edit.update()
+    assert unlocked.edit.redo.isEnabled() and not unlocked.edit.undo.isEnabled()
+    unlocked.edit.redo.trigger()
     assert [p.title for p in editor.content.problems] == ["COPD"]
     from caredesk.ui.queue.page import QueuePage
 
     unlocked.view.show_page(QueuePage)  # the plan is off screen: the menu must not change it unseen
-    unlocked.update_edit_menu()
-    assert not unlocked.undo_menu_action.isEnabled() and not unlocked.redo_menu_action.isEnabled()
+    unlocked.edit.update()
+    assert not unlocked.edit.undo.isEnabled() and not unlocked.edit.redo.isEnabled()
 
 
 def test_a_folder_chosen_after_the_dialog_closed_starts_nothing(unlocked, canary_store, tmp_path):

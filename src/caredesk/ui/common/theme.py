@@ -189,6 +189,10 @@ QLabel[risk="high"] {{ background: {c.high_bg}; color: {c.high_fg}; }}
 QLabel[risk="medium"] {{ background: {c.medium_bg}; color: {c.medium_fg}; }}
 QLabel[risk="low"] {{ background: {c.low_bg}; color: {c.low_fg}; }}
 QFrame[card="true"] {{ background: {c.base}; border: 1px solid {c.border}; border-radius: 8px; }}
+QFrame#noticeBar {{ background: {c.medium_bg}; border-bottom: 1px solid {c.border}; }}
+QFrame#noticeBar QLabel {{ color: {c.medium_fg}; font-weight: 600; }}
+QFrame#noticeBar[role="serious"] {{ background: {c.high_bg}; }}
+QFrame#noticeBar[role="serious"] QLabel {{ color: {c.high_fg}; }}
 QLabel#demoBanner {{ background: {c.medium_bg}; color: {c.medium_fg}; font-weight: 600; padding: 0.35em 1em; }}
 QListWidget#navigation {{
     background: {c.base}; border: none; border-right: 1px solid {c.border}; padding-top: 0.5em; outline: 0;

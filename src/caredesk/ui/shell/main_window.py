@@ -17,18 +17,19 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from caredesk.app import AppContext
 from caredesk.services.workspace import Workspace
-from caredesk.ui.careplan.editor import CarePlanEditor
 from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.common import clipboard
 from caredesk.ui.queue.page import QueuePage
 from caredesk.ui.queue.unsaved_call import LEAVE_DEMO, LOCK, QUIT
 from caredesk.ui.shell.backup_actions import BackupActions
+from caredesk.ui.shell.edit_menu import EditMenu
 from caredesk.ui.shell.inactivity import InactivityTimer
 from caredesk.ui.shell.key_menu import KeyActions
+from caredesk.ui.shell.notice_bar import NoticeBar
 from caredesk.ui.shell.practice_dialog import PracticeDialog
 from caredesk.ui.shell.session_lock import SessionLockWatch
 from caredesk.ui.shell.settings import AppSettings, SettingsDialog
@@ -68,7 +69,14 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.unlock_panel)
         self.stack.addWidget(self.view)
-        self.setCentralWidget(self.stack)
+        self.notices = NoticeBar()  # what the unlock found (failed attempts, audit problems)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.notices)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self.idle = InactivityTimer(self)
         self.idle.set_interval_ms(settings.idle_minutes * 60_000)
@@ -134,34 +142,7 @@ class MainWindow(QMainWindow):
         ):
             self.addAction(action)  # shortcuts work even while the menu bar is hidden
 
-        # Undo and redo belong to the care-plan editor (its own shortcuts, scoped to it);
-        # the menu items mirror them and show the shortcut without registering it twice.
-        self.edit_menu = self.menuBar().addMenu("&Edit")
-        self.undo_menu_action = QAction("&Undo\tCtrl+Z", self)
-        self.undo_menu_action.triggered.connect(lambda: self._plan_editor().undo_action.trigger())
-        self.redo_menu_action = QAction("&Redo\tCtrl+Shift+Z", self)
-        self.redo_menu_action.triggered.connect(lambda: self._plan_editor().redo_action.trigger())
-        self.edit_menu.addAction(self.undo_menu_action)
-        self.edit_menu.addAction(self.redo_menu_action)
-        self.edit_menu.aboutToShow.connect(self.update_edit_menu)
-        self.update_edit_menu()
-
-    def _plan_editor(self) -> CarePlanEditor:
-        return self.view.page(PatientsPage).chart.tab(CarePlanEditor)
-
-    def update_edit_menu(self) -> None:
-        """Undo/redo apply to the care plan on screen, and only while it is on screen."""
-        editor = self._plan_editor()
-        shown = self.workspace is not None and editor.isVisible()
-        stack = editor.undo_stack
-        for action, own, text, keys in (
-            (self.undo_menu_action, editor.undo_action, stack.undoText(), "Ctrl+Z"),
-            (self.redo_menu_action, editor.redo_action, stack.redoText(), "Ctrl+Shift+Z"),
-        ):
-            verb = "&Undo" if action is self.undo_menu_action else "&Redo"
-            enabled = shown and own.isEnabled()
-            action.setEnabled(enabled)
-            action.setText(f"{verb} {text}\t{keys}" if enabled and text else f"{verb}\t{keys}")
+        self.edit = EditMenu(self, lambda: self.workspace is not None)  # undo/redo of the care plan on screen
 
     def print_due_plans(self) -> DuePlansDialog | None:
         """Every finalized plan whose copy is not given yet, printed or saved in the background."""
@@ -212,6 +193,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(DEMO_TITLE if is_demo else TITLE)
         self.idle.start()
         self.backups.unlocked(workspace)
+        # Every real unlock (passphrase, keyring, recovery code, restore) goes through the
+        # context's one Access, which keeps what that unlock found; the demo has nothing to say.
+        self.notices.show_notices([] if is_demo else self.context.access.notices)
         log.info("workspace opened")
 
     def _show_workspace(self) -> None:
@@ -308,6 +292,7 @@ class MainWindow(QMainWindow):
         self.add_patient_action.setEnabled(False)
         self.resources_action.setEnabled(False)
         self.own_store_action.setVisible(False)
+        self.notices.clear()
         self.stack.setCurrentWidget(self.unlock_panel)
         self.setWindowTitle(TITLE)
 

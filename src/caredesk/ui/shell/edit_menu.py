@@ -1,0 +1,54 @@
+"""The main window's Edit menu: Undo and Redo of the care plan on screen.
+
+Undo and redo belong to the care-plan editor (its own shortcuts, scoped to it); the menu
+items mirror them and show the shortcut without registering it twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+
+from caredesk.ui.careplan.editor import CarePlanEditor
+from caredesk.ui.chart.patients_page import PatientsPage
+
+if TYPE_CHECKING:
+    from caredesk.ui.shell.main_window import MainWindow
+
+
+class EditMenu(QObject):
+    """`is_open()`: whether a store is open (the editor may be visible with nothing in it)."""
+
+    def __init__(self, window: MainWindow, is_open: Callable[[], bool]):
+        super().__init__(window)
+        self.window = window
+        self.is_open = is_open
+        self.menu = window.menuBar().addMenu("&Edit")
+        self.undo = QAction("&Undo\tCtrl+Z", window)
+        self.undo.triggered.connect(lambda: self.editor().undo_action.trigger())
+        self.redo = QAction("&Redo\tCtrl+Shift+Z", window)
+        self.redo.triggered.connect(lambda: self.editor().redo_action.trigger())
+        self.menu.addAction(self.undo)
+        self.menu.addAction(self.redo)
+        self.menu.aboutToShow.connect(self.update)
+        self.update()
+
+    def editor(self) -> CarePlanEditor:
+        return self.window.view.page(PatientsPage).chart.tab(CarePlanEditor)
+
+    def update(self) -> None:
+        """Undo/redo apply to the care plan on screen, and only while it is on screen."""
+        editor = self.editor()
+        shown = self.is_open() and editor.isVisible()
+        stack = editor.undo_stack
+        for action, own, text, keys in (
+            (self.undo, editor.undo_action, stack.undoText(), "Ctrl+Z"),
+            (self.redo, editor.redo_action, stack.redoText(), "Ctrl+Shift+Z"),
+        ):
+            verb = "&Undo" if action is self.undo else "&Redo"
+            enabled = shown and own.isEnabled()
+            action.setEnabled(enabled)
+            action.setText(f"{verb} {text}\t{keys}" if enabled and text else f"{verb}\t{keys}")
