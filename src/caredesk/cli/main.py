@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from caredesk import __version__, clock, logs
+from caredesk import __version__, clock, core_dumps, logs
 from caredesk import app as composition
 from caredesk.cli import (
     access,
@@ -76,7 +76,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; its exit code. Output piped to a reader that went away
     (`caredesk patients | head -1`) ends quietly with 0: the reader took what it wanted
-    (issue 11), as other tools that write to a pipe do."""
+    (issue 11), as other tools that write to a pipe do. Core dumps are off before anything
+    else (caredesk.core_dumps)."""
+    core_dumps.disable()
     try:
         code = _run(argv)
         sys.stdout.flush()  # a pipe closed after the last write breaks here, not at exit

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from caredesk import APP_NAME, logs
+from caredesk import APP_NAME, core_dumps, logs
 from caredesk import app as app_context
 from caredesk.app import KdfParams
 from caredesk.clock import Clock
@@ -76,6 +76,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    core_dumps.disable()  # before any store is opened: a crash writes no memory to disk
     args = parse_args(sys.argv[1:] if argv is None else argv)
     data_dir = resolve_data_dir(args.data_dir)
     app = application()
