@@ -42,3 +42,18 @@ def test_each_unlock_has_its_own_buffer(access, workspace):
     finally:
         again.lock()
     assert again.store._data_key == bytearray(DATA_KEY_BYTES)
+
+
+def test_lock_zeroes_the_anchor_key_derived_from_the_data_key(workspace):
+    sealer = workspace.store._sealer
+    buffer = sealer.key
+    assert isinstance(buffer, bytearray) and len(buffer) == 32 and any(buffer)
+    assert bytes(buffer) != bytes(workspace.store._data_key)  # derived (HKDF), never the data key itself
+    anchored = sealer.read()  # the key works while unlocked: it checks the anchor's seal
+    assert anchored is not None
+
+    workspace.lock()
+
+    assert sealer.key is buffer and buffer == bytearray(32)  # zeroed in place
+    with pytest.raises(StoreError, match="locked"):
+        sealer.write(anchored)  # no anchor sealed with a zero key

@@ -43,6 +43,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
+from caredesk.errors import StoreError
 from caredesk.store.keys import fsync_dir
 
 NAME = "caredesk.anchor"
@@ -67,16 +68,32 @@ class AnchorDamaged(Exception):
 
 class Sealer:
     """Reads and writes one store's anchor file. Holds a key derived from the data key (HKDF,
-    its own info string), never the data key itself, so it may outlive a lock harmlessly."""
+    its own info string), never the data key itself: 32 bytes in one bytearray, `key`, derived
+    into it in place where the cryptography library can (46+: HKDF.derive_into), zeroed by
+    `wipe()` when the store closes (OpenStore.close). Whoever holds it can forge an anchor, so
+    it goes with the data key. After `wipe()` reading or writing raises StoreError."""
 
-    def __init__(self, path: Path, data_key: bytes, store_id: str):
+    def __init__(self, path: Path, data_key: bytes | bytearray, store_id: str):
         self.path = path
         self.store_id = store_id
-        self._key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(data_key)
+        self.key = bytearray(32)
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO)
+        if hasattr(hkdf, "derive_into"):
+            hkdf.derive_into(data_key, self.key)
+        else:  # older cryptography: an immutable copy is left for the garbage collector
+            self.key[:] = hkdf.derive(bytes(data_key))
+        self._wiped = False
+
+    def wipe(self) -> None:
+        """Zero the key in place (same length: no new allocation, the old bytes overwritten)."""
+        self.key[:] = bytes(len(self.key))
+        self._wiped = True
 
     def _mac(self, anchor: Anchor) -> str:
+        if self._wiped:
+            raise StoreError("The store is locked.")
         message = json.dumps([FORMAT, VERSION, self.store_id, anchor.count, anchor.head], separators=(",", ":"))
-        return hmac.new(self._key, message.encode("ascii"), hashlib.sha256).hexdigest()
+        return hmac.new(self.key, message.encode("ascii"), hashlib.sha256).hexdigest()
 
     def write(self, anchor: Anchor) -> None:
         """Replace the anchor file atomically (OSError when the disk refuses; the old one stays)."""

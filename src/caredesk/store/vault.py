@@ -143,7 +143,7 @@ class OpenStore:
         self._engine: Engine | None = engine
         self._data_key = data_key
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._sealer = anchor.Sealer(folder.path / anchor.NAME, bytes(data_key), store_id)
+        self._sealer = anchor.Sealer(folder.path / anchor.NAME, data_key, store_id)  # wiped on close too
         name, anchored, self.audit_problems = "UTC", True, []
         try:
             with self.uow(now=lambda: datetime.now(UTC), actor="system") as uow:
@@ -217,6 +217,7 @@ class OpenStore:
             _forget_compiled_statements()
         self._engine = None
         _wipe(self._data_key)
+        self._sealer.wipe()  # the anchor's key, derived from the data key, goes with it
 
 
 def _wipe(buffer: bytearray) -> None:
