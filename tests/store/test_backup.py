@@ -19,7 +19,7 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from caredesk.domain.patients import Patient
-from caredesk.errors import Cancelled, StoreError, ValidationError, WrongSecret
+from caredesk.errors import Cancelled, CareDeskError, StoreError, ValidationError, WrongSecret
 from caredesk.services.access import Access
 from caredesk.services.backup import make_backup, restore_backup
 from caredesk.services.calls import log_contact
@@ -365,3 +365,21 @@ def test_an_upgrade_whose_backup_cannot_be_written_leaves_the_store_alone(worksp
     engine = open_engine(folder.db, data_key)
     assert migrate.current_revision(engine) is None  # not upgraded
     engine.dispose()
+
+
+def test_a_back_off_after_a_restore_with_the_recovery_code_is_said_not_raised(tmp_path, clock):
+    old = DataFolder(tmp_path / "old")
+    ws, code = Access(old, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    (tmp_path / "usb").mkdir()
+    backup = make_backup(ws, tmp_path / "usb")
+    ws.lock()
+    here = DataFolder(tmp_path / "here")
+    Access(here, clock).create("the store on this laptop", kdf=FAST_KDF, zone=ZONE)[0].lock()
+    for _ in range(6):  # wrong tries at this laptop's store: the next opening must wait
+        with pytest.raises(CareDeskError):
+            Access(here, clock).unlock("not the passphrase at all")
+    done = restore_backup(here, backup.path, clock=clock, recovery_code=code, new_passphrase=NEW_PASSPHRASE)
+    assert done.pending is None and done.waiting is not None and "wait" in done.waiting
+    assert done.replaced is not None  # restored all the same, with the backup's secrets
+    KeyFile.read(here.key).unwrap_with_recovery(code)
+    KeyFile.read(here.key).unwrap_with_passphrase(PASSPHRASE)
