@@ -199,7 +199,7 @@ def test_restore_from_the_welcome_page_on_an_empty_folder_with_the_recovery_code
     # Shown, not yet in effect: the typed code still opens the restored store (issue 11 item 5).
     key_file = window.context.folder.key
     KeyFile.read(key_file).unwrap_with_recovery(code)
-    assert "if you close this window now" in dialog.outcome.code_intro.text()
+    assert "If you close this window before that, nothing changes" in dialog.outcome.code_intro.text()
     kit = dialog.outcome.view.save_kit(tmp_path / "kit.pdf")  # Save recovery kit… (Copy, Print… beside it)
     assert kit is not None and kit.exists() and dialog.outcome.view.print_button.isVisible()
     assert dialog.outcome.saved.text().replace("&", "") == "I have saved my new recovery code"

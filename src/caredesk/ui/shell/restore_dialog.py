@@ -35,7 +35,8 @@ from caredesk.services.access import PendingKeyChange
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import InlineMessage, button, heading, passphrase_field, user_message
 from caredesk.ui.common.workers import TaskRunner
-from caredesk.ui.shell.restore_result import ResultPanel, close_pair, not_opened, restore_and_open, result_text
+from caredesk.ui.shell import restore_result as results
+from caredesk.ui.shell.restore_result import ResultPanel
 from caredesk.ui.shell.single_instance import InstanceLock
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ class RestoreDialog(QDialog):
         layout = QVBoxLayout(self.form)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(heading("Restore from a backup", "section"))
-        layout.addWidget(heading(self._where(), "hint"))
+        layout.addWidget(heading(results.where_text(self.context), "hint"))
         row = QHBoxLayout()
         row.addWidget(self.file, 1)
         row.addWidget(self.browse_button)
@@ -130,15 +131,6 @@ class RestoreDialog(QDialog):
         self.with_passphrase.setChecked(True)
         self._show_fields()
         self.file.setFocus()
-
-    def _where(self) -> str:
-        folder = self.context.data_dir
-        if self.context.has_store():
-            return (
-                f"The backup is checked first, then it replaces the store in {folder}. That store is kept "
-                "unchanged in a replaced-<date> folder there."
-            )
-        return f"The backup is checked, then put into {folder}. It opens with the secrets it had when it was made."
 
     def _show_fields(self) -> None:
         by_code = self.with_code.isChecked()
@@ -189,7 +181,9 @@ class RestoreDialog(QDialog):
         if self.instance_lock is not None:
             self.instance_lock.release()  # the restore takes the folder's lock itself
         log.info("restore started")
-        self.tasks.run(lambda: restore_and_open(context, file, secret, code), self._done, self._failed, close_pair)
+        self.tasks.run(
+            lambda: results.restore_and_open(context, file, secret, code), self._done, self._failed, results.close_pair
+        )
 
     def _take_lock_back(self) -> str | None:
         if self.instance_lock is None:
@@ -206,19 +200,19 @@ class RestoreDialog(QDialog):
         problem = self._take_lock_back()
         self._working(False)
         log.info("backup restored")
-        text = result_text(done, self.context.data_dir)
+        text = results.result_text(done, self.context.data_dir)
         if ws is not None and problem is not None:
             ws.lock()
             ws = None
         if ws is None:
-            text += " " + (problem or not_opened(done))
+            text += " " + (problem or results.not_opened(done))
         self.workspace = ws
         self.pending = done.pending if ws is not None else None
         self.restored_done = True
         self.form.hide()
         self.outcome.show_result(text, self.pending, opens=ws is not None)
         self.outcome.show()
-        self.adjustSize()
+        self._fit()
 
     def _failed(self, exc: BaseException) -> None:
         problem = self._take_lock_back()
@@ -233,6 +227,13 @@ class RestoreDialog(QDialog):
             field = self.code if self.with_code.isChecked() else self.passphrase
             field.setFocus()
             field.selectAll()
+
+    def _fit(self) -> None:
+        """Tall enough for every wrapped line (adjustSize alone cut off the new recovery code)."""
+        self.adjustSize()
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            self.resize(self.width(), max(self.height(), layout.totalHeightForWidth(self.width())))
 
     def _say(self, kind: str, text: str) -> None:
         """The message under the fields; the dialog grows to show every wrapped line of it."""

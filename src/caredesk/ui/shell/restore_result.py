@@ -1,6 +1,6 @@
-"""What a restore did, said once it is done: rows restored, the backup's date, where the replaced
-store is kept, and a new recovery code (shown once, in effect only on Open) after a restore
-with the recovery code (issue 11 item 5)."""
+"""The restore dialog's job and its second page: what a restore did (rows restored, the
+backup's date, where the replaced store is kept), and after a restore with the recovery code
+the new code, shown once and in effect only on Open (issue 11 item 5)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,17 @@ def result_text(done: Restored, data_dir: Path) -> str:
     if done.replaced is not None:
         text += f" The store it replaced is kept, unchanged, in {done.replaced} (delete it once you have checked)."
     return text
+
+
+def where_text(context: AppContext) -> str:
+    """The restore form's line on what happens to the data folder."""
+    folder = context.data_dir
+    if context.has_store():
+        return (
+            f"The backup is checked first, then it replaces the store in {folder}. That store is kept "
+            "unchanged in a replaced-<date> folder there."
+        )
+    return f"The backup is checked, then put into {folder}. It opens with the secrets it had when it was made."
 
 
 def restore_and_open(
@@ -122,8 +133,7 @@ class ResultPanel(QWidget):
 
 
 CODE_INTRO = (
-    "This is your NEW recovery code. It and your new passphrase take effect when you tick the box and "
-    "press Open; from then on the recovery code you typed no longer opens this store. Until then nothing "
-    "about its secrets has changed: if you close this window now, the restored store still opens with the "
-    "recovery code you typed (and the passphrase the backup had)."
+    "This is your NEW recovery code. It and your new passphrase take effect when you tick the box and press "
+    "Open; the code you typed then stops working. If you close this window before that, nothing changes: the "
+    "restored store still opens with the code you typed (and the backup's passphrase)."
 )
