@@ -62,6 +62,11 @@ def configure(log_dir: Path, level: int = logging.INFO) -> Path | None:
     return path
 
 
+def active() -> bool:
+    """Whether CareDesk's own log file is configured (a message may then point to it)."""
+    return any(isinstance(h, _CareDeskLog) for h in logging.getLogger().handlers)
+
+
 def describe_exception(exc_type: type[BaseException], tb: TracebackType | None) -> str:
     """Type and frames only: safe to write to a log or show in a crash dialog."""
     frames = traceback.extract_tb(tb)

@@ -18,10 +18,20 @@ def _from_file(path: str, what: str) -> str:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise CareDeskError(f"Cannot read the {what} file {path} ({exc.strerror}).") from None
+    except UnicodeDecodeError:
+        raise CareDeskError(f"The {what} file {path} is not a text file (UTF-8).") from None
     secret = text.splitlines()[0] if text else ""
     if not secret:
         raise CareDeskError(f"The {what} file {path} is empty.")
     return secret
+
+
+def _ask(prompt: str, what: str) -> str:
+    """A secret typed at the terminal; Ctrl+D (end of input) is a clear refusal, not a crash."""
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise CareDeskError(f"No {what} typed (the input ended).") from None
 
 
 def _can_prompt() -> bool:
@@ -36,7 +46,7 @@ def passphrase(file: str | None, *, prompt: str = "Passphrase: ") -> str | None:
     if env:
         return env
     if _can_prompt():
-        return getpass.getpass(prompt)
+        return _ask(prompt, "passphrase")
     return None
 
 
@@ -58,8 +68,8 @@ def new_passphrase(file: str | None, env_name: str, what: str = "new passphrase"
         return env
     if not _can_prompt():
         raise CareDeskError(f"No {what} given: use the file option or set {env_name} (for automation).")
-    first = getpass.getpass(f"{what.capitalize()} (at least 10 characters): ")
-    second = getpass.getpass(f"Type the {what} again: ")
+    first = _ask(f"{what.capitalize()} (at least 10 characters): ", what)
+    second = _ask(f"Type the {what} again: ", what)
     if first != second:
         raise ValidationError(what, "the two entries do not match")
     return first
@@ -70,4 +80,4 @@ def recovery_code(file: str | None) -> str:
         return _from_file(file, "recovery code")
     if not _can_prompt():
         raise CareDeskError("No recovery code given: use --recovery-code-file FILE.")
-    return getpass.getpass("Recovery code: ")
+    return _ask("Recovery code: ", "recovery code")

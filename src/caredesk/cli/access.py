@@ -145,16 +145,20 @@ def cmd_change_passphrase(args: argparse.Namespace, context: AppContext) -> int:
         code = secrets_input.recovery_code(args.recovery_code_file)
         new = secrets_input.new_passphrase(args.new_passphrase_file, secrets_input.ENV_NEW_PASSPHRASE)
 
+        shown: list[str] = []
+
         def show(new_code: str) -> None:
             print("Your NEW recovery code (the one you typed stops working now):")
             _show_code(new_code)
+            shown.append(new_code)
 
         try:
             ws, new_code = context.access.recover(code, new, show_code=show)
         except (WrongSecret, TooManyAttempts):
             raise  # no new code was made: exit 3, as for any wrong secret
         except StoreError as exc:
-            return _not_in_effect(exc)
+            # Only a code that was printed can be "not put in effect" (a tester saw that said of none).
+            return _not_in_effect(exc) if shown else fail(str(exc), EXIT_ERROR)
         try:
             print("Passphrase reset with the recovery code. The old recovery code no longer works.")
             return _write_kit(ws, new_code, kit)

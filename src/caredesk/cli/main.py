@@ -10,6 +10,8 @@ there is no store. Never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -44,6 +46,8 @@ from caredesk.cli.common import (
 from caredesk.errors import CareDeskError, StoreMissing, TooManyAttempts, WrongSecret
 from caredesk.paths import resolve_data_dir
 
+# A write to our own stdout failed for want of room or a device, not a bug of ours.
+_OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG}
 GROUPS = (
     access,
     backup,
@@ -79,14 +83,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     (issue 11), as other tools that write to a pipe do. Core dumps are off before anything
     else (caredesk.core_dumps)."""
     core_dumps.disable()
+    # Without CareDesk's log file, logging must not fall back to printing records on stderr.
+    logging.getLogger().addHandler(logging.NullHandler())
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # `caredesk patients >&-`: run, and the output goes nowhere
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - lives as long as the process
     try:
         code = _run(argv)
         sys.stdout.flush()  # a pipe closed after the last write breaks here, not at exit
     except BrokenPipeError:
         # Python would report the pipe again while flushing stdout at exit: point it at null.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return 0
+    except OSError as exc:  # `caredesk patients > /dev/full`: the output could not be written
+        _silence_stdout()
+        return fail(f"the output could not be written ({exc.strerror})", EXIT_ERROR)
     return code
+
+
+def _silence_stdout() -> None:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -121,6 +137,15 @@ def _run(argv: Sequence[str] | None) -> int:
         return fail("interrupted", 130)
     except BrokenPipeError:
         raise  # main() ends quietly; not a defect, so not logged
+    except OSError as exc:
+        if exc.filename is None and exc.errno in _OUTPUT_ERRORS:
+            raise  # writing our own output failed (a full disk under `> file`): main() says so
+        return _unexpected(exc)
     except Exception as exc:
-        logs.log_unexpected(exc)
-        return fail(f"unexpected error ({type(exc).__name__}); the log in the data folder has the details", EXIT_ERROR)
+        return _unexpected(exc)
+
+
+def _unexpected(exc: Exception) -> int:
+    logs.log_unexpected(exc)
+    where = "; the log in the data folder has the details" if logs.active() else ""
+    return fail(f"unexpected error ({type(exc).__name__}){where}", EXIT_ERROR)
