@@ -6,6 +6,7 @@ return what changed (caredesk.services.changes).
 
 from __future__ import annotations
 
+import logging
 from datetime import date, tzinfo
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from caredesk.domain.audit import verify_chain
 from caredesk.errors import StoreError
 from caredesk.store.uow import UnitOfWork
 from caredesk.store.vault import OpenStore
+
+log = logging.getLogger(__name__)
 
 
 class Workspace:
@@ -90,7 +93,12 @@ class Workspace:
     # -- lock -----------------------------------------------------------------
     def lock(self) -> None:
         """Audit the lock (not for a store opened only to check it, which writes nothing) and
-        drop every connection. Safe to call twice."""
+        drop every connection. Safe to call twice. Never raises for the store: the lock comes
+        after the work, whose own transaction has committed or rolled back, so a lock event
+        that cannot be written (a full disk, a busy or damaged store) must not turn a saved
+        call into "nothing was saved" (issue 11: a retry double-billed the minutes). It is
+        logged by its type (no data) and the store closes all the same; the WAL checkpoint
+        on close is best effort too (caredesk.store.engine.checkpoint)."""
         if not self.store.is_open:
             return
         try:
@@ -98,5 +106,7 @@ class Workspace:
                 with self.uow() as uow:
                     uow.audit(actions.LOCK)
                     uow.commit()
+        except StoreError as exc:
+            log.warning("the lock was not written to the audit log (%s)", type(exc).__name__)
         finally:
             self.store.close()
