@@ -71,7 +71,10 @@ class AppContext:
         """Raise StoreMissing (or a clearer StoreError for an unusable folder) when there is no store."""
         if not self.folder.has_store():
             self.folder.check()  # a clear message for a missing or unusable folder
-            raise StoreMissing(f"No CareDesk store in {self.data_dir}. Run 'caredesk init' first.")
+            raise StoreMissing(
+                f"No CareDesk store in {self.data_dir}. Run 'caredesk init' first, or 'caredesk restore FILE' "
+                "to bring back a backup (on a new laptop, say)."
+            )
 
     def create_demo(self, passphrase: str, *, patients: int, seed: int, years: int) -> tuple[Workspace, str]:
         """A new store in this data folder holding a generated synthetic panel (the CLI's `demo`)."""

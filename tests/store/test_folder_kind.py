@@ -123,3 +123,15 @@ def test_this_machines_tmp_is_a_local_file_system(tmp_path: Path) -> None:
     found = folder_kind.mount_type(mountinfo.read_text(), str(tmp_path.resolve()))
     assert found is not None and found[0] not in folder_kind.NETWORK_FS
     assert folder_kind.refusal(tmp_path) is None
+
+
+def test_a_store_already_in_a_synced_folder_is_told_how_to_get_out(tmp_path: Path) -> None:
+    """CLI tester: a store moved into iCloud Drive was refused with 'choose another folder' and
+    'inside a iCloud Drive folder' - no way out was said. Now: move the folder, then back up."""
+    folder = tmp_path / "iCloud Drive" / "CareDesk"
+    folder.mkdir(parents=True)
+    (folder / "caredesk.key").write_text("{}")
+    why = folder_kind.refusal(folder)
+    assert why is not None and "inside an iCloud Drive folder" in why
+    assert "move the whole folder to this computer's own disk" in why and "make a backup" in why
+    assert "Your store is there" not in (folder_kind.refusal(tmp_path / "iCloud Drive" / "new") or "")

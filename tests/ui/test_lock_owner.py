@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -119,3 +120,18 @@ def test_without_flock_the_pid_must_be_a_caredesk_started_before_its_lock() -> N
             p.kill()
             p.wait(timeout=30)
     assert not lock_owner.pid_is_caredesk(caredesk.pid, written_at=time.time())  # gone
+
+
+def test_the_lock_file_is_the_users_alone_under_any_umask(tmp_path: Path) -> None:
+    """It holds the pid and host name; QLockFile made it 0666 under umask 000 (CLI tester, issue 11)."""
+    old = os.umask(0)
+    try:
+        lock = InstanceLock(tmp_path / "data" / "caredesk.lock")
+        lock.acquire()
+    finally:
+        os.umask(old)
+    try:
+        assert stat.S_IMODE(lock.path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(lock.path.parent.stat().st_mode) == 0o700
+    finally:
+        lock.release()

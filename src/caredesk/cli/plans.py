@@ -118,7 +118,8 @@ def cmd_print_plans(args: argparse.Namespace, context: AppContext) -> int:
     what = "care plans not yet given" if args.due_only else "care plans"
     print(
         f"Printed {len(outcome.sent)} {what} to {out} "
-        f"({patient_count} patients, {patient_count - len(every)} without a finalized plan)."
+        f"({patient_count} patient{'' if patient_count == 1 else 's'}, "
+        f"{patient_count - len(every)} without a finalized plan)."
     )
     return 0
 

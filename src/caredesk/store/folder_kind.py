@@ -79,6 +79,11 @@ NETWORK_FS = {
 }
 
 _ADVICE = "Choose a folder on this computer's own disk (--data-dir or CAREDESK_DATA_DIR)."
+# A store already there (moved in by hand, or the folder became synced): how to get it out.
+_MOVE_ADVICE = (
+    "Your store is there: with CareDesk closed, move the whole folder to this computer's own disk "
+    "(your home folder, say), open it there (--data-dir or CAREDESK_DATA_DIR) and make a backup."
+)
 
 
 def refusal(folder: Path) -> str | None:
@@ -88,7 +93,8 @@ def refusal(folder: Path) -> str | None:
     why = _sync_client(folder) or _network_mount(folder)
     if why is None:
         return None
-    return f"The data folder {folder} is {why}. {_SYNC_RISK} {_ADVICE}"
+    advice = _MOVE_ADVICE if (folder / "caredesk.key").exists() else _ADVICE
+    return f"The data folder {folder} is {why}. {_SYNC_RISK} {advice}"
 
 
 _SYNC_RISK = (
@@ -104,7 +110,8 @@ def _sync_client(folder: Path) -> str | None:
             (c for prefix, c in _SYNC_PREFIXES.items() if name.startswith(prefix)), None
         )
         if client is not None:
-            return f"inside a {client} folder ({d})"
+            article = "an" if client[0].casefold() in "aeiou" else "a"
+            return f"inside {article} {client} folder ({d})"
         marker = _marker_in(d)
         if marker is not None:
             client, path = marker

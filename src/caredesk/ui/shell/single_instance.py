@@ -9,7 +9,9 @@ CareDesk holds) and the lock is taken over when nobody holds it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile
@@ -40,6 +42,10 @@ class InstanceLock:
             log.info("took over a lock left by a process that is gone")
         if not lock.isLocked():
             raise StoreLocked(f"CareDesk cannot lock its data folder {self.path.parent} (is it writable?).")
+        # QLockFile creates the file with the umask's mode (0644, 0666 under umask 000); it holds
+        # the pid and host name: the user's alone, like everything else in the data folder.
+        with contextlib.suppress(OSError):
+            os.chmod(self.path, 0o600)
         self._lock = lock
         log.info("instance lock acquired")
 
