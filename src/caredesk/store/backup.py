@@ -47,7 +47,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from caredesk.domain.audit import AuditEvent, verify_chain
 from caredesk.errors import Cancelled, StoreError, WrongSecret
-from caredesk.store import migrate
+from caredesk.store import faults, migrate
 from caredesk.store.engine import connect
 from caredesk.store.keys import KeyFile, fsync_dir
 
@@ -381,6 +381,10 @@ def write_backup(
             tmp_db.unlink()
     except OSError as exc:
         raise _disk_error(exc, folder) from None
+    except sqlcipher.Error as exc:  # SQLite writing the copy: "database or disk is full" (issue 11)
+        if faults.no_room(exc, folder):
+            raise _disk_error(OSError(errno.ENOSPC, "full"), folder) from None
+        raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile):
         raise StoreError(f"The backup read back from {folder} is damaged; it was not kept.") from None
     report(1.0)

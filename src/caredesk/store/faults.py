@@ -23,6 +23,9 @@ SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT, SQLIT
 # Under this much room an I/O error is a full disk: SQLite needs 32 KiB for a -shm file
 # and a page or two for the journal; 1 MiB leaves room for a file system's own overhead.
 LOW_SPACE_BYTES = 1 << 20
+# Connection.backup() raises with SQLite's words only, no code (CPython's _sqlite/connection.c
+# uses sqlite3_errstr): a backup onto a full drive said "unexpected error (OperationalError)".
+_CODE_OF_WORDS = {"database or disk is full": SQLITE_FULL, "disk I/O error": SQLITE_IOERR}
 
 
 def sqlite_code(exc: BaseException) -> int | None:
@@ -30,6 +33,8 @@ def sqlite_code(exc: BaseException) -> int | None:
     error wraps (its `orig`); None for anything else."""
     inner = getattr(exc, "orig", None) or exc
     code = getattr(inner, "sqlite_errorcode", None)
+    if code is None and type(inner).__module__.startswith(("sqlcipher3", "sqlite3")):
+        return _CODE_OF_WORDS.get(str(inner))
     return code & 0xFF if isinstance(code, int) else None  # extended codes carry the primary in the low byte
 
 
@@ -46,11 +51,18 @@ def is_disk_full(exc: OSError) -> bool:
     return exc.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
+def no_room(exc: BaseException, folder: Path) -> bool:
+    """True when an SQLite failure writing a file in `folder` means that disk is full: SQLITE_FULL,
+    or an I/O error while the disk has almost no room (see the module's docstring)."""
+    code = sqlite_code(exc)
+    return code == SQLITE_FULL or (code == SQLITE_IOERR and low_on_space(folder))
+
+
 def from_sqlite(exc: BaseException, folder: Path) -> StoreError | None:
     """The CareDesk error an SQLite failure in the store in `folder` means, or None when it is
     none of these (the caller decides: a wrong key, a damaged page, a defect)."""
     code = sqlite_code(exc)
-    if code == SQLITE_FULL or (code == SQLITE_IOERR and low_on_space(folder)):
+    if no_room(exc, folder):
         return DiskFull(folder)
     if code == SQLITE_IOERR:
         return StoreError(
