@@ -3,35 +3,36 @@
 Order, so that no step can lose the store that is there:
 1. hold the folder's lock file (refused while CareDesk has the folder open);
 2. read the backup's manifest and key file, unwrap the data key with the secret given;
-3. write its database to a temporary file in the data folder and check it (checksum, integrity,
-   cipher pages, row counts against the manifest, audit chain); any failure stops here with the
-   live files untouched;
-4. move the live store's files (database, WAL, key file, audit anchor) into `replaced-YYYY-MM-DD-HHMMSS/`
-   in the data folder, unchanged (open it with `--data-dir` if ever needed);
-5. rename the checked copy and the backup's key file into place and open the store, anchoring
-   its audit chain's head anew (caredesk.store.anchor; the chain was just checked, and the old
-   anchor belongs to the replaced store); if it does not open, the replaced files are moved back.
+3. write its database, its key file and an anchor of its audit chain's head (the chain was just
+   checked; the old anchor belongs to the replaced store) into a staging folder in the data
+   folder and check the database (checksum, integrity, cipher pages, row counts against the
+   manifest, audit chain); any failure stops here with the live files untouched;
+4. swap them in under a journal (caredesk.store.restore_swap): the live store's files
+   (database, WAL, key file, audit anchor) go into `replaced-YYYY-MM-DD-HHMMSS/` in the data
+   folder, unchanged, and the staged ones into place. A crash at any moment leaves a journal
+   that the next look at the folder finishes (or undoes), so the folder holds one whole store;
+5. open the restored store; if it does not open, the replaced files are moved back.
 The replaced store is kept after that (the caller says where), not deleted.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from caredesk.domain.audit import GENESIS
 from caredesk.errors import CareDeskError, StoreError, WrongSecret
-from caredesk.store import anchor, folder_lock
+from caredesk.store import anchor, folder_lock, restore_swap
 from caredesk.store.backup import OpenedBackup, extract_checked, open_backup
-from caredesk.store.keys import KeyFile, fsync_dir
-from caredesk.store.vault import DB_NAME, DataFolder, OpenStore, open_with_key
+from caredesk.store.engine import connect
+from caredesk.store.keys import KeyFile
+from caredesk.store.vault import DB_NAME, KEY_NAME, DataFolder, OpenStore, open_with_key
 
 # The files of a store, as DataFolder.files() names them.
-_STORE_FILES = (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm")
+_STORE_FILES = [DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", KEY_NAME, anchor.NAME]
 
 
 @dataclass(frozen=True)
@@ -66,48 +67,43 @@ def restore(folder: DataFolder, file: Path, unwrap: Callable[[KeyFile], bytes], 
 
 
 def _replace(folder: DataFolder, backup: OpenedBackup, data_key: bytes, now: datetime) -> Restored:
-    staged = folder.path / f".restore-{secrets.token_hex(4)}.db"
-    extract_checked(backup, data_key, staged)
-    replaced: Path | None = None
-    present = [p for p in _files(folder) if p.exists()]
-    moved: list[Path] = []
-    try:
-        if present:
-            replaced = folder.path / f"replaced-{now:%Y-%m-%d-%H%M%S}"
-            replaced.mkdir(mode=0o700)
-            for p in present:
-                os.replace(p, replaced / p.name)
-                moved.append(p)
-            fsync_dir(folder.path)
-        os.replace(staged, folder.db)
-        backup.key_file.write(folder.key)
-        store = open_with_key(folder, data_key, reanchor=True)
-    except BaseException as exc:
-        _put_back(folder, staged, present, replaced, moved)
-        if isinstance(exc, CareDeskError | OSError):
+    replaced = f"replaced-{now:%Y-%m-%d-%H%M%S}"
+    with restore_swap.staging(folder.path) as stage:  # removed after, whatever happens
+        extract_checked(backup, data_key, stage.file(DB_NAME))
+        try:
+            backup.key_file.write(stage.file(KEY_NAME))
+            _stage_anchor(stage, data_key, backup.key_file.store_id)
+        except OSError as exc:
             raise StoreError(
-                f"The restored store did not open ({exc}); the previous store was put back unchanged."
+                f"The restored files could not be written ({exc.strerror}); nothing was changed."
             ) from None
-        raise
-    return Restored(store, backup, replaced)
+        try:
+            stage.swap([DB_NAME, KEY_NAME, anchor.NAME], _STORE_FILES, replaced)
+            store = open_with_key(folder, data_key, reanchor=True)
+        except BaseException as exc:
+            stage.undo()
+            if isinstance(exc, CareDeskError | OSError):
+                raise StoreError(
+                    f"The restored store did not open ({exc}); the previous store was put back unchanged."
+                ) from None
+            raise
+    kept = folder.path / replaced
+    return Restored(store, backup, kept if kept.exists() else None)
 
 
-def _files(folder: DataFolder) -> list[Path]:
-    return [folder.path / n for n in _STORE_FILES] + [folder.key, folder.path / anchor.NAME]
-
-
-def _put_back(folder: DataFolder, staged: Path, present: list[Path], replaced: Path | None, moved: list[Path]) -> None:
-    """Undo a restore that did not open: remove what it put in place, move the old files back."""
-    for p in [staged, *_files(folder)]:
-        if p in moved or p not in present:  # a file the restore wrote, never a live one left in place
-            with suppress(OSError):
-                p.unlink()
-    for p in moved:
-        assert replaced is not None
-        os.replace(replaced / p.name, p)
-    if replaced is not None:
-        with suppress(OSError):
-            replaced.rmdir()
+def _stage_anchor(stage: restore_swap.Staging, data_key: bytes, store_id: str) -> None:
+    """The anchor of the checked copy's audit head, staged with it, so the store renamed into
+    place is whole at once (an anchor written after the swap could be missing after a crash)."""
+    conn = connect(stage.file(DB_NAME), data_key)
+    try:
+        row = conn.execute("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    sealer = anchor.Sealer(stage.file(anchor.NAME), data_key, store_id)
+    try:
+        sealer.write(anchor.Anchor(int(row[0]), str(row[1])) if row else anchor.Anchor(0, GENESIS))
+    finally:
+        sealer.wipe()
 
 
 def _remove_if_empty(path: Path) -> None:

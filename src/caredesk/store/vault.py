@@ -19,8 +19,8 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import sessionmaker
 
 from caredesk.domain import audit as actions
-from caredesk.errors import StoreError, StoreExists, StoreMissing, WrongSecret
-from caredesk.store import anchor, faults, folder_kind, migrate, remembered
+from caredesk.errors import StoreError, StoreExists, StoreLocked, StoreMissing, WrongSecret
+from caredesk.store import anchor, faults, folder_kind, migrate, remembered, restore_swap
 from caredesk.store.backup import BackupFile, Cancel, Progress, write_backup
 from caredesk.store.engine import checkpoint, open_engine
 from caredesk.store.keys import KdfParams, KeyFile, calibrate, check_passphrase_rules, new_data_key, new_recovery_code
@@ -58,7 +58,13 @@ class DataFolder:
         return self.path / "logs"
 
     def has_store(self) -> bool:
-        return self.db.exists() or self.key.exists()
+        """A store is here, or a restore is putting one here now. An interrupted restore is
+        finished or undone first (caredesk.store.restore_swap), so none is taken for an empty folder."""
+        try:
+            busy = restore_swap.settle(self.path)
+        except OSError:
+            busy = True  # it cannot be settled now (check() says why): never a new store over it
+        return busy or self.db.exists() or self.key.exists()
 
     def check(self, *, for_create: bool = False) -> None:
         """Clear errors for a folder that cannot hold a store: a file, missing, not writable, or
@@ -78,6 +84,13 @@ class DataFolder:
                 raise StoreError(f"Cannot create the data folder {p} ({exc.strerror}).") from None
         if not os.access(p, os.W_OK | os.X_OK):
             raise StoreError(f"The data folder {p} is not writable.")
+        try:
+            if restore_swap.settle(p):
+                raise StoreLocked(
+                    f"A backup is being restored into {p} (by another CareDesk). Try again when it is done."
+                )
+        except OSError as exc:
+            raise StoreError(f"An interrupted restore in {p} could not be finished ({exc.strerror}).") from None
         if for_create or self.has_store():
             _keep_private(p)
 
