@@ -7,9 +7,10 @@ from __future__ import annotations
 import keyring
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QFileDialog
 
 from caredesk.domain import audit as actions
 from caredesk.errors import WrongSecret
@@ -69,14 +70,17 @@ def test_a_keyring_that_raises_leaves_the_code_on_screen_and_says_so(make_window
     KeyFile.read(DataFolder(data_dir).key).unwrap_with_recovery(code)
 
 
-def test_copy_and_save_the_recovery_kit_from_the_code_page(make_window, qtbot, data_dir, tmp_path):
+def test_copy_and_save_the_recovery_kit_from_the_code_page(make_window, qtbot, data_dir, tmp_path, monkeypatch):
     window = make_window()
     panel = create_in_window(window, qtbot, remember=False)
     code = panel.code.code.text()
     view = panel.code.view
     view.copy_button.click()
     assert QGuiApplication.clipboard().text() == code
-    kit = view.save_kit(tmp_path / "kit.pdf")
+    chosen = tmp_path / "kit.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(chosen), "PDF (*.pdf)"))
+    view.save_button.click()  # the button, as a user presses it (it crashed: clicked's False was the path)
+    kit = chosen if chosen.exists() else None
     assert kit is not None and "Saved to" in view.message.text()
     text = "\n".join(p.extract_text() for p in PdfReader(kit).pages)
     assert code in text and str(data_dir) in text
@@ -185,7 +189,8 @@ def test_change_passphrase_in_the_app(unlocked, qtbot, data_dir):
     qtbot.waitUntil(lambda: dialog.change_button.isEnabled() and "Current" in dialog.message.text())
     assert "Current passphrase: is not correct" in dialog.message.text()
     dialog.current.setText(PASSPHRASE)
-    dialog.change_button.click()
+    # Enter retries after the refusal (GUI tester: Cancel had become the default and Enter closed it).
+    qtbot.keyClick(dialog.current, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Passphrase changed" in dialog.message.text(), timeout=10_000)
     with window.workspace.uow() as uow:
         last = uow.audit_log.all()[-1]

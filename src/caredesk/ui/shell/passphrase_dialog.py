@@ -45,6 +45,7 @@ class ChangePassphraseDialog(QDialog):
             "C&hange passphrase", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.change_button.setDefault(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
         for b in self.buttons.buttons():
             b.setAccessibleName(b.text().replace("&", ""))
         self.buttons.accepted.connect(self.change)
@@ -87,6 +88,10 @@ class ChangePassphraseDialog(QDialog):
     def _set_busy(self, on: bool) -> None:
         for w in (self.current, self.new, self.repeat, self.change_button):
             w.setEnabled(not on)
+        if not on:
+            # While Change was disabled the focus passed through Cancel, which took the default:
+            # Enter after a refusal then closed the dialog with nothing changed (GUI tester).
+            self.change_button.setDefault(True)
 
     def _done(self, _result: object) -> None:
         self._set_busy(False)

@@ -64,7 +64,7 @@ class RecoveryCodeView(QWidget):
         layout.addLayout(row)
         self.copy_button.clicked.connect(self.copy)
         self.print_button.clicked.connect(self.print_kit)
-        self.save_button.clicked.connect(self.save_kit)
+        self.save_button.clicked.connect(lambda: self.save_kit())  # not clicked's `checked` as the path
         self.message = InlineMessage("Recovery kit message")
         layout.addWidget(self.message)
         warn = heading(

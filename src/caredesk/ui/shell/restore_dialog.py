@@ -88,6 +88,7 @@ class RestoreDialog(QDialog):
         self.bar.setAccessibleName("Restoring")
         self.bar.hide()
         self.restore_button = button("&Restore", primary=True)
+        self.restore_button.setDefault(True)
         self.restore_button.clicked.connect(self.start)
         self.cancel_button = button("Cancel")
         self.cancel_button.setAutoDefault(False)
@@ -249,6 +250,8 @@ class RestoreDialog(QDialog):
             if w is not self.message and w is not self.bar:
                 w.setEnabled(not on)
         self.bar.setVisible(on)
+        if not on:  # Enter retries after a refusal (disabling Restore had dropped its default)
+            self.restore_button.setDefault(True)
 
     # -- leaving -----------------------------------------------------------------------
     def accept(self) -> None:
