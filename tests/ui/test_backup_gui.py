@@ -131,6 +131,9 @@ def test_locking_during_a_backup_stops_it_first_and_leaves_no_file(unlocked, qtb
     assert unlocked.workspace is None and not dialog.isVisible()
     assert not dialog.run.running
     assert list(usb.iterdir()) == []
+    # An Alt+B queued behind the lock (GUI tester: the app hung) starts nothing on the locked store.
+    dialog.start()
+    assert not dialog.run.running and list(usb.iterdir()) == []
 
 
 def test_an_absent_folder_is_a_clear_message_not_an_error(workspace, qtbot, tmp_path):
@@ -169,6 +172,17 @@ def _fill(dialog: RestoreDialog, file: Path, *, passphrase: str | None = None, c
         dialog.confirm.setText(NEW_PASSPHRASE)
     else:
         dialog.passphrase.setText(passphrase or PASSPHRASE)
+
+
+def _replace(qtbot, dialog: RestoreDialog, *, choose: bool = True) -> str:
+    """Answer the question asked before a store is replaced (Cancel the default); its text."""
+    qtbot.waitUntil(lambda: dialog.confirm_box is not None and dialog.confirm_box.isVisible(), timeout=30_000)
+    box = dialog.confirm_box
+    assert box is not None and box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    text = box.informativeText()
+    replace = next(b for b in box.buttons() if b.text() == "&Replace it")
+    (replace if choose else box.button(QMessageBox.StandardButton.Cancel)).click()
+    return text
 
 
 def test_restore_from_the_welcome_page_on_an_empty_folder_with_the_recovery_code(make_window, qtbot, tmp_path, clock):
@@ -257,6 +271,15 @@ def test_restore_from_the_file_menu_over_an_open_store(unlocked, canary_store, q
     assert "replaces the store" in dialog.form.findChildren(QLabel)[1].text()
     _fill(dialog, backup)
     dialog.restore_button.click()
+    asked = _replace(qtbot, dialog, choose=False)  # Cancel: nothing is replaced
+    assert asked.startswith(
+        "This folder holds a store with 5 patients, last changed 11/24/2026; the backup was made 11/24/2026 "
+        "and holds 4 patients. Restoring replaces it"
+    ), asked
+    qtbot.waitUntil(lambda: dialog.restore_button.isEnabled(), timeout=5_000)
+    assert "Nothing was restored" in dialog.message.text() and not list(data_dir.glob("replaced-*"))
+    dialog.restore_button.click()
+    _replace(qtbot, dialog)
     qtbot.waitUntil(lambda: dialog.outcome.isVisible(), timeout=30_000)
     text = dialog.outcome.text.text()
     assert "4 patients" in text and f"kept, unchanged, in {data_dir}/replaced-2026-11-24-103000" in text
@@ -280,6 +303,7 @@ def test_a_wrong_passphrase_leaves_the_live_store_unchanged(make_window, canary_
     dialog = window.backups.restoring
     _fill(dialog, backup, passphrase="not the passphrase at all")
     dialog.restore_button.click()
+    assert "a store that the passphrase given does not open" in _replace(qtbot, dialog)
     qtbot.waitUntil(lambda: dialog.restore_button.isEnabled(), timeout=30_000)
     assert "It must be the one the store had when this backup was made." in dialog.message.text()
     assert dialog.message.property("role") == "error" and dialog.passphrase.hasFocus()
@@ -292,6 +316,10 @@ def test_a_wrong_passphrase_leaves_the_live_store_unchanged(make_window, canary_
     # Enter retries after a refusal (GUI tester: no button was the default any more).
     assert dialog.restore_button.isDefault()
     qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    asked = lambda: dialog.confirm_box is not None and dialog.confirm_box.isVisible()  # noqa: E731
+    qtbot.waitUntil(lambda: "damaged" in dialog.message.text() or asked(), timeout=30_000)
+    if asked():  # the manifest was readable: the question first, then the check refuses it
+        _replace(qtbot, dialog)
     qtbot.waitUntil(lambda: "damaged" in dialog.message.text(), timeout=30_000)
     qtbot.waitUntil(lambda: dialog.restore_button.isEnabled(), timeout=30_000)
     assert "damaged" in dialog.message.text() and "nothing was changed" in dialog.message.text()
@@ -316,6 +344,7 @@ def test_a_restore_that_cannot_open_at_once_still_says_it_restored(
     dialog = window.backups.restoring
     _fill(dialog, backup)
     dialog.restore_button.click()
+    assert "cannot be opened now (too many wrong tries" in _replace(qtbot, dialog)
     qtbot.waitUntil(lambda: dialog.outcome.isVisible(), timeout=30_000)
     assert dialog.outcome.text.text().endswith("It did not open by itself: unlock it with its passphrase.")
     assert dialog.outcome.open_button.text() == "&Close"

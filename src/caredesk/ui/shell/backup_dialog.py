@@ -101,6 +101,7 @@ class BackupDialog(QDialog):
         # Wide enough for the result line; the height follows the wrapped text (see _say).
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
         self.run = BackupRun(self)
+        self._stopped = False  # set by stop(): the store is locking; nothing more starts here
         self.run.relay.changed.connect(self._progress)
 
         last = settings.backup_folder
@@ -156,7 +157,9 @@ class BackupDialog(QDialog):
 
     # -- running -----------------------------------------------------------------------
     def start(self) -> None:
-        if self.run.running:
+        if self.run.running or self._stopped or not self.ws.is_open:
+            # A key press queued behind a lock (screen lock, Ctrl+L) must not start a backup of the
+            # locked store: a GUI tester's Alt+B landed after the lock and the app hung.
             return
         text = self.folder.text().strip()
         if not text:
@@ -238,6 +241,7 @@ class BackupDialog(QDialog):
 
     def stop(self) -> None:
         """The store is locking or the app quits: cancel, wait, close."""
+        self._stopped = True
         self.run.stop()
         self._running(False)
         super().reject()
