@@ -70,6 +70,12 @@ def test_quitting_twice_in_a_day_backs_up_once(workspace, tmp_path, clock):
         (LastBackup(at(-3), "x"), "Last verified backup: 11/21/2026 (3 days ago)", False),
         (LastBackup(at(-7), "x"), "Last verified backup: 11/17/2026 (7 days ago)", False),
         (LastBackup(at(-8), "x"), "Last verified backup: 11/16/2026 (8 days ago) — File > Back up now", True),
+        # GUI tester: a backup dated 12/12 showed "(today)" on 12/01 after the clock had been wrong.
+        (
+            LastBackup(at(3), "x"),
+            "Last verified backup: 11/27/2026 (a date after today: check this computer's clock)",
+            False,
+        ),
     ],
 )
 def test_the_last_backup_line_warns_after_seven_days(last, text, warn):

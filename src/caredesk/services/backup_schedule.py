@@ -60,7 +60,9 @@ def indicator(last: LastBackup | None, today: date, tz: tzinfo) -> Indicator:
         return Indicator(NO_BACKUP, True)
     day = last.at.astimezone(tz).date()
     age = (today - day).days
-    ago = "today" if age <= 0 else "yesterday" if age == 1 else f"{age} days ago"
+    # A date after today means the computer's clock was wrong then or is now: say so, not "today".
+    ago = "a date after today: check this computer's clock" if age < 0 else ""
+    ago = ago or ("today" if age == 0 else "yesterday" if age == 1 else f"{age} days ago")
     text = f"Last verified backup: {us_date(day)} ({ago})"
     if age > NAG_AFTER_DAYS:
         return Indicator(f"{text} — File > Back up now", True)
