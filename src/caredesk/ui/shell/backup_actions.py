@@ -81,7 +81,7 @@ class BackupActions(QObject):
         window.statusBar().addPermanentWidget(self.indicator)
         # The welcome page (no store yet, a new laptop, say) offers it too, under its two buttons.
         welcome = window.unlock_panel.welcome
-        self.welcome_restore = button("Restore from a backup…")
+        self.welcome_restore = button("&Restore from backup…")
         self.welcome_restore.setToolTip("Put a CareDesk backup file (.cdbk) in place: a new or re-imaged computer")
         self.welcome_restore.clicked.connect(self.restore)
         welcome.body.addWidget(self.welcome_restore)

@@ -102,7 +102,8 @@ class WelcomePage(CardPage):
         )
         text = QLabel(
             "Create your store to start working with your own patients, or look around first "
-            "in a demo panel of made-up patients. The demo is kept apart from your real data."
+            "in a demo panel of made-up patients. The demo is kept apart from your real data. "
+            "On a new computer, restore your backup instead."
         )
         text.setWordWrap(True)
         self.body.addWidget(text)
