@@ -10,6 +10,7 @@ audit log whose newest events were removed) is in `Access.notices` after it, and
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from caredesk.clock import Clock
@@ -20,6 +21,11 @@ from caredesk.services.workspace import Workspace
 from caredesk.store import remembered, vault
 from caredesk.store.keys import KdfParams
 from caredesk.store.vault import DataFolder, KeyChange, OpenStore
+
+log = logging.getLogger(__name__)
+DISK_FULL_NOTICE = (
+    "The disk is full: CareDesk can show and back up your data but cannot save until you free some space."
+)
 
 
 class PendingKeyChange:
@@ -171,9 +177,21 @@ class Access:
         self.lockout.failed(self.clock.now(), what)
 
     def _opened(self, store: OpenStore, how: str) -> Workspace:
+        """The unlock audited. On a full disk the store still opens, to show and back up its
+        data (issue 11: with the disk full nothing worked, not even a backup to another
+        drive): the unlock is not audited (a log line says so), failed attempts stay pending
+        for the next unlock that can write, and a notice says saving is not possible."""
         ws = Workspace(store, self.clock)
         self.notices = []
-        self._record_failures(ws, then=(actions.UNLOCK, how))
+        try:
+            self._record_failures(ws, then=(actions.UNLOCK, how))
+        except DiskFull:
+            log.warning("the unlock was not written to the audit log (DiskFull)")
+            failures = self.lockout.pending()
+            if failures:
+                self.notices.append(_failures_since(failures, ws))
+            self.notices += [f"Audit log: {p}." for p in ws.store.audit_problems]
+            self.notices.append(DISK_FULL_NOTICE)
         return ws
 
     def _record_failures(self, ws: Workspace, then: tuple[str, str] | None = None) -> None:

@@ -10,6 +10,7 @@ work is long; a backup also takes `cancel`, a callable asked between steps.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from caredesk.clock import Clock
 from caredesk.domain import audit as actions
 from caredesk.domain.calendar import us_date
-from caredesk.errors import TooManyAttempts, ValidationError
+from caredesk.errors import DiskFull, TooManyAttempts, ValidationError
 from caredesk.services.access import Access, PendingKeyChange
 from caredesk.services.workspace import Workspace
 from caredesk.store import restore as restoring
@@ -31,6 +32,7 @@ __all__ = ["BackupFile", "LastBackup", "Restored", "check_folder", "last_backup"
 # Store meta: the store's own record of its last verified backup, {"at": ISO instant, "file": name}.
 # Kept in the store (not the machine's settings) so it follows the store to another laptop.
 LAST_BACKUP_KEY = "backup.last"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,15 @@ def make_backup(
     Raises StoreError with a clear message (an absent folder or unplugged drive, a full or
     read-only drive, a copy that fails its checks) or Cancelled; no file is left then."""
     made = ws.store.backup_to(folder, now=ws.clock.now().astimezone(ws.tz), progress=progress, cancel=cancel)
-    with ws.uow() as uow:
-        uow.audit(actions.BACKUP_MADE, detail=f"{made.path.name}; {describe_rows(made.rows)} verified")
-        _record(uow, ws.clock.now(), made.path.name)
-        uow.commit()
+    try:
+        with ws.uow() as uow:
+            uow.audit(actions.BACKUP_MADE, detail=f"{made.path.name}; {describe_rows(made.rows)} verified")
+            _record(uow, ws.clock.now(), made.path.name)
+            uow.commit()
+    except DiskFull:
+        # The store's disk is full (its unlock said so) and the backup is what the user needs
+        # most then (issue 11): it is written and verified; only the store's note of it is lost.
+        log.warning("the backup was not recorded in the store (DiskFull)")
     return made
 
 

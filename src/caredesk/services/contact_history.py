@@ -106,7 +106,7 @@ def exported_history(ws: Workspace, patient_id: int, month: Month | None, how: s
     with ws.uow() as uow:
         rows = _read(uow, patient_id, month, ws.tz)
         uow.audit(actions.EXPORTED, "contact history", patient_id, f"{len(rows)} rows, {how}")
-        uow.commit()
+        uow.commit_audit_of_read()
     return rows
 
 

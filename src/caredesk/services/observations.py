@@ -259,7 +259,7 @@ def readings(
         bands = _bands(uow, patient_id)
         if audit_view:
             uow.audit(actions.PATIENT_VIEWED, "patient", patient_id, "observations")
-            uow.commit()
+            uow.commit_audit_of_read()
     if wanted is not None:
         found = [o for o in found if o.kind in wanted]
     return rules.readings(found, bands)
@@ -283,7 +283,7 @@ def trend(
         band = target_for(k, tuple(uow.observation_targets.for_patient(patient_id)))
         if audit_view:
             uow.audit(actions.PATIENT_VIEWED, "patient", patient_id, "observations")
-            uow.commit()
+            uow.commit_audit_of_read()
     return _series(found, k), band
 
 

@@ -26,7 +26,7 @@ def exported_list(ws: Workspace, how: str) -> list[PatientSummary]:
     with ws.uow() as uow:
         rows = uow.patients.summaries(ws.today())
         uow.audit(actions.EXPORTED, "patient list", detail=f"{len(rows)} patients, {how}")
-        uow.commit()
+        uow.commit_audit_of_read()
     return rows
 
 
@@ -45,7 +45,7 @@ def open_chart(ws: Workspace, patient_id: int, *, audit_view: bool = True) -> Ch
             raise NotFound("patient")
         if audit_view:
             uow.audit(actions.PATIENT_VIEWED, "patient", patient_id)
-            uow.commit()
+            uow.commit_audit_of_read()
         return chart
 
 

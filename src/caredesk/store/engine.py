@@ -15,12 +15,13 @@ and wipes it itself when the connection closes.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool, QueuePool
 
-from caredesk.errors import StoreError, WrongSecret
+from caredesk.errors import DiskFull, StoreError, WrongSecret
 from caredesk.store import faults
 
 READ_ONLY = "caredesk_read_only"  # execution option: begin a deferred (read) transaction
@@ -30,7 +31,11 @@ BUSY_TIMEOUT_S = 10  # how long a writer waits for another's write lock before S
 Key = bytes | bytearray  # a bytearray when it must be wiped later (OpenStore's buffer)
 
 
-def _connect(path: Path, key: Key, *, read_only: bool = False) -> sqlcipher.Connection:
+def _connect(path: Path, key: Key, *, read_only: bool = False, alone: bool = False) -> sqlcipher.Connection:
+    """`alone`: EXCLUSIVE locking mode, set before the first read, so SQLite keeps the WAL index
+    in this process's memory and never needs the -shm file: a full disk cannot even grow that
+    file, and every unlock, read and backup failed "The disk is full" (issue 11). The price is
+    that no other connection may use the store while this one is open (see open_engine)."""
     if not any(key):  # the buffer was wiped: the store was locked (a random key is never all zeros)
         raise StoreError("The store is locked.")
     conn = sqlcipher.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S)
@@ -39,6 +44,8 @@ def _connect(path: Path, key: Key, *, read_only: bool = False) -> sqlcipher.Conn
         conn.execute("PRAGMA cipher_log_level = NONE")
         # The key is our own 32 random bytes in hex: nothing to escape.
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        if alone:
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
         version = conn.execute("PRAGMA cipher_version").fetchone()
         if not version or not version[0]:
             raise StoreError("This SQLite has no SQLCipher: the store cannot be encrypted.")
@@ -67,10 +74,20 @@ def _connect(path: Path, key: Key, *, read_only: bool = False) -> sqlcipher.Conn
     return conn
 
 
+def _connect_on_any_disk(path: Path, key: Key, *, read_only: bool = False) -> tuple[sqlcipher.Connection, bool]:
+    """A connection, and whether it had to be `alone` because the disk is full: one that can
+    read a store on a full disk (to show it, check it and back it up elsewhere); writing
+    through it then fails with DiskFull as any write does."""
+    try:
+        return _connect(path, key, read_only=read_only), False
+    except DiskFull:
+        return _connect(path, key, read_only=read_only, alone=True), True
+
+
 def connect(path: Path, key: Key) -> sqlcipher.Connection:
     """One keyed, checked connection outside the engine's pool (the online backup reads through it).
     Raises WrongSecret when the key does not open the file."""
-    return _connect(path, key)
+    return _connect_on_any_disk(path, key)[0]
 
 
 def open_engine(path: Path, key: Key, *, read_only: bool = False) -> Engine:
@@ -79,16 +96,22 @@ def open_engine(path: Path, key: Key, *, read_only: bool = False) -> Engine:
     the write lock, so checking a store (caredesk verify) writes nothing and waits for nobody.
 
     The engine keeps `key` itself: once a bytearray key is zeroed, every new connection is
-    refused with StoreError("The store is locked.")."""
-    _connect(path, key, read_only=read_only).close()  # fail here, not at first use
+    refused with StoreError("The store is locked.").
+
+    On a full disk the -shm file cannot be made, so every connection is made `alone` (see
+    _connect) and none is kept open between units of work (NullPool): each holds the store
+    only while it works, so the next one, or the backup's own connection, can open it."""
+    first, full = _connect_on_any_disk(path, key, read_only=read_only)  # fail here, not at first use
+    first.close()
+    pooling: dict[str, Any] = (
+        {"poolclass": NullPool} if full else {"poolclass": QueuePool, "pool_size": 2, "max_overflow": 2}
+    )
     engine = create_engine(
         "sqlite://",
         module=sqlcipher,
-        creator=lambda: _connect(path, key, read_only=read_only),
-        poolclass=QueuePool,
-        pool_size=2,
-        max_overflow=2,
+        creator=lambda: _connect(path, key, read_only=read_only, alone=full),
         hide_parameters=True,  # values never reach logs or exception text
+        **pooling,
     )
 
     # pysqlite's own transaction handling defers BEGIN; emit it ourselves so reads

@@ -6,6 +6,7 @@ stores nothing partial.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from functools import partial
@@ -21,6 +22,8 @@ from caredesk.store import mapping as m
 from caredesk.store import models as t
 from caredesk.store import repositories as r
 from caredesk.store.engine import READ_ONLY
+
+log = logging.getLogger(__name__)
 
 
 class UnitOfWork:
@@ -104,6 +107,20 @@ class UnitOfWork:
     def commit(self) -> None:
         assert self._session is not None
         self._session.commit()
+
+    def commit_audit_of_read(self) -> None:
+        """Commit a transaction that only audits a read (a chart viewed, a list exported). On a
+        full disk the read stands and its audit event is dropped, with a log line (its type, no
+        data): a store on a full disk must still show and back up its data (issue 11), and the
+        unlock that opened it said saving is not possible. Anything else raises as commit() does."""
+        assert self._session is not None
+        try:
+            self._session.commit()
+        except DatabaseError as exc:
+            if not faults.no_room(exc, self._folder):
+                raise
+            self._session.rollback()
+            log.warning("a read was not written to the audit log (DiskFull)")
 
     def audit(self, action: str, entity: str = "", entity_id: object = "", detail: str = "") -> None:
         """Record an event in this transaction: it lands with the change or not at all."""
