@@ -157,7 +157,7 @@ def test_damaged_or_foreign_backups_and_wrong_secrets_leave_the_live_store_uncha
     ]
     for name, secret, exit_code, message in cases:
         path = tmp_path / name if name != backup.name else backup
-        r = run("restore", str(path), "--data-dir", str(folder.path), env={"CAREDESK_PASSPHRASE": secret})
+        r = run("restore", str(path), "--data-dir", str(folder.path), "--replace", env={"CAREDESK_PASSPHRASE": secret})
         assert_clean_failure(r, exit_code, message)
         assert _sha(folder) == before, name
     assert sorted(p.name for p in folder.path.iterdir()) == ["caredesk.anchor", "caredesk.db", "caredesk.key", "logs"]
@@ -189,13 +189,13 @@ def test_restore_is_refused_while_the_app_has_the_folder_open(live, tmp_path):
     try:
         assert app.stdout is not None and app.stdout.readline().strip() == "held"
         before = _sha(folder)
-        r = run("restore", str(backup), "--data-dir", str(folder.path), env=pw_env())
+        r = run("restore", str(backup), "--data-dir", str(folder.path), "--replace", env=pw_env())
         assert_clean_failure(r, 1, "CareDesk is open for this data folder")
         assert _sha(folder) == before
     finally:
         app.communicate("", timeout=30)
     # The app gone (its lock file may stay behind after a crash): the restore goes ahead.
-    r = run("restore", str(backup), "--data-dir", str(folder.path), env=pw_env())
+    r = run("restore", str(backup), "--data-dir", str(folder.path), "--replace", env=pw_env())
     assert r.returncode == 0, r.stderr
     assert "is kept, unchanged, in" in r.stdout
 

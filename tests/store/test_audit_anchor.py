@@ -237,7 +237,7 @@ def test_a_restored_store_verifies_with_its_own_anchor(store: DataFolder, tmp_pa
     made = next((tmp_path / "usb").glob("*.cdbk"))
     for _ in range(2):  # the live store moves on: its anchor is now ahead of the backup's chain
         assert run("patients", "--data-dir", str(store.path), env=pw_env()).returncode == 0
-    restored = run("restore", str(made), "--data-dir", str(store.path), env=pw_env())
+    restored = run("restore", str(made), "--data-dir", str(store.path), "--replace", env=pw_env())
     assert restored.returncode == 0, restored.stderr
     r = run("verify", "--data-dir", str(store.path), env=pw_env())
     assert r.returncode == 0, r.stdout + r.stderr

@@ -10,6 +10,7 @@ from caredesk import secrets_input
 from caredesk.app import AppContext
 from caredesk.cli.common import (
     EXIT_ERROR,
+    EXIT_USAGE,
     EXIT_WRONG_SECRET,
     Command,
     Subparsers,
@@ -19,6 +20,7 @@ from caredesk.cli.common import (
 )
 from caredesk.errors import StoreError
 from caredesk.services import backup as backups
+from caredesk.services import restore_facts
 from caredesk.services.access import PendingKeyChange
 
 
@@ -41,6 +43,12 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
         metavar="FILE",
         help="forgotten passphrase: open the backup with the recovery code in FILE and set a new passphrase "
         f"(--new-passphrase-file or {secrets_input.ENV_NEW_PASSPHRASE}); a new recovery code is printed",
+    )
+    s.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the store in the data folder without asking (needed when no terminal can ask; "
+        "the replaced store is kept in replaced-<date>/)",
     )
     s.add_argument(
         "--new-passphrase-file",
@@ -82,9 +90,18 @@ def cmd_restore(args: argparse.Namespace, context: AppContext) -> int:
     effect (issue 11 item 5): until then the backup's recovery code still opens the store, so a
     command that dies or whose output is lost in between leaves a store the typed code opens."""
     file = Path(args.file).expanduser()
+    asking = context.has_store() and not args.replace
+    if asking and not sys.stdin.isatty():
+        return fail(
+            f"the data folder {context.data_dir} holds a store, and the restore would replace it (kept in "
+            "replaced-<date>/ there). Add --replace to go ahead; without a terminal CareDesk cannot ask.",
+            EXIT_USAGE,
+        )
     if args.recovery_code_file:
         code = secrets_input.recovery_code(args.recovery_code_file)
         new = secrets_input.new_passphrase(args.new_passphrase_file, secrets_input.ENV_NEW_PASSPHRASE)
+        if asking and not _confirmed(context, file, recovery_code=code):
+            return fail("nothing was restored; the store in the data folder is unchanged.", EXIT_ERROR)
         done = backups.restore_backup(
             context.folder, file, clock=context.clock, recovery_code=code, new_passphrase=new, access=context.access
         )
@@ -92,6 +109,8 @@ def cmd_restore(args: argparse.Namespace, context: AppContext) -> int:
         passphrase = secrets_input.require_passphrase(
             args.passphrase_file, prompt="Passphrase the store had when the backup was made: "
         )
+        if asking and not _confirmed(context, file, passphrase=passphrase):
+            return fail("nothing was restored; the store in the data folder is unchanged.", EXIT_ERROR)
         done = backups.restore_backup(context.folder, file, clock=context.clock, passphrase=passphrase)
     patients = done.rows.get("patients", 0)
     print(
@@ -111,6 +130,20 @@ def cmd_restore(args: argparse.Namespace, context: AppContext) -> int:
     if done.pending is not None:
         return _reset(done.pending)
     return 0
+
+
+def _confirmed(context: AppContext, file: Path, **secret: str) -> bool:
+    """Say what the restore replaces and ask on the terminal; True on yes (EOF is no)."""
+    replacing = restore_facts.what_is_replaced(context.access, file, **secret)
+    if replacing is None:
+        return True
+    print(replacing.sentence())
+    print("The restore replaces it; it is kept, unchanged, in a replaced-<date> folder in the data folder.")
+    try:
+        answer = input("Replace it? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 def _reset(pending: PendingKeyChange) -> int:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from caredesk.domain import audit as actions
 from caredesk.domain.audit import GENESIS
 from caredesk.errors import CareDeskError, StoreError, WrongSecret
 from caredesk.store import anchor, folder_lock, restore_swap
@@ -109,3 +110,47 @@ def _stage_anchor(stage: restore_swap.Staging, data_key: bytes, store_id: str) -
 def _remove_if_empty(path: Path) -> None:
     with suppress(OSError):
         path.rmdir()
+
+
+# Audit actions that change nothing in the store (reading, opening, making a backup): the
+# store's "last change" is its newest event of any other kind.
+_NOT_CHANGES = (
+    actions.UNLOCK,
+    actions.UNLOCK_FAILED,
+    actions.LOCK,
+    actions.PATIENT_VIEWED,
+    actions.EXPORTED,
+    actions.PRINTED,
+    actions.BACKUP_MADE,
+    actions.AUDIT_PROBLEM,
+)
+
+
+@dataclass(frozen=True)
+class StoreFacts:
+    """What a store holds, read before a restore replaces it: its patients, the time (aware)
+    of its newest change (None for a store never changed) and its clinic zone's name."""
+
+    patients: int
+    last_change: datetime | None
+    zone: str
+
+
+def store_facts(folder: DataFolder, data_key: bytes) -> StoreFacts:
+    """Read the facts on one read-only connection (nothing written). StoreError when the
+    database does not open with `data_key` or cannot be read."""
+    try:
+        conn = connect(folder.db, data_key)
+    except WrongSecret:
+        raise StoreError("The key file does not belong to this database (or the database is damaged).") from None
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        patients = conn.execute("SELECT count(*) FROM patients").fetchone()[0]
+        marks = ",".join("?" * len(_NOT_CHANGES))
+        last = conn.execute(f"SELECT max(at) FROM audit_events WHERE action NOT IN ({marks})", _NOT_CHANGES).fetchone()
+        zone = conn.execute("SELECT value FROM store_meta WHERE key = 'timezone'").fetchone()
+    except Exception as exc:  # sqlcipher's own DatabaseError family: a damaged store
+        raise StoreError(f"The store in {folder.path} cannot be read ({type(exc).__name__}).") from None
+    finally:
+        conn.close()
+    return StoreFacts(int(patients), datetime.fromisoformat(last[0]) if last[0] else None, zone[0] if zone else "UTC")

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QRadioButton,
     QVBoxLayout,
@@ -30,18 +30,17 @@ from PySide6.QtWidgets import (
 )
 
 from caredesk.app import AppContext
-from caredesk.errors import CareDeskError, StoreLocked, WrongSecret
+from caredesk.errors import CareDeskError, WrongSecret
 from caredesk.services.access import PendingKeyChange
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import InlineMessage, button, heading, passphrase_field, user_message
 from caredesk.ui.common.workers import TaskRunner
+from caredesk.ui.shell import restore_confirm as confirm
 from caredesk.ui.shell import restore_result as results
 from caredesk.ui.shell.restore_result import ResultPanel
 from caredesk.ui.shell.single_instance import InstanceLock
 
 log = logging.getLogger(__name__)
-
-MISMATCH = "New passphrase: the two entries do not match. Type the same passphrase twice."
 
 
 class RestoreDialog(QDialog):
@@ -59,6 +58,7 @@ class RestoreDialog(QDialog):
         self.workspace: Workspace | None = None  # the restored store, open, until the user goes on
         self.pending: PendingKeyChange | None = None  # a new recovery code shown, in effect on Open
         self.restored_done = False
+        self.confirm_box: QMessageBox | None = None  # asked before a store is replaced
         self.setWindowTitle("Restore from backup")
         self.setAccessibleName("Restore from backup")
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 76)  # the result and messages wrap inside
@@ -101,14 +101,14 @@ class RestoreDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.file, 1)
         row.addWidget(self.browse_button)
-        layout.addWidget(_label("Backup &file", self.file))
+        layout.addWidget(confirm.label("Backup &file", self.file))
         layout.addLayout(row)
         layout.addWidget(self.with_passphrase)
         layout.addWidget(self.with_code)
-        self.passphrase_label = _label("Passp&hrase", self.passphrase)
-        self.code_label = _label("Reco&very code", self.code)
-        self.new_label = _label("&New passphrase (at least 10 characters)", self.new_passphrase)
-        self.confirm_label = _label("R&epeat new passphrase", self.confirm)
+        self.passphrase_label = confirm.label("Passp&hrase", self.passphrase)
+        self.code_label = confirm.label("Reco&very code", self.code)
+        self.new_label = confirm.label("&New passphrase (at least 10 characters)", self.new_passphrase)
+        self.confirm_label = confirm.label("R&epeat new passphrase", self.confirm)
         for w in (self.passphrase_label, self.passphrase, self.code_label, self.code, self.new_label):
             layout.addWidget(w)
         layout.addWidget(self.new_passphrase)
@@ -151,54 +151,52 @@ class RestoreDialog(QDialog):
             (self.code if self.with_code.isChecked() else self.passphrase).setFocus()
 
     # -- restoring ---------------------------------------------------------------------
-    def _problem(self) -> tuple[str, QWidget] | None:
-        """What is missing from the form, and where to put the cursor."""
-        if not self.file.text().strip():
-            return "Backup file: choose the backup to restore (Browse…).", self.file
-        if self.with_passphrase.isChecked():
-            if not self.passphrase.text():
-                return "Passphrase: type the passphrase the store had when the backup was made.", self.passphrase
-            return None
-        if not self.code.text().strip():
-            return "Recovery code: type the code saved when the store was created.", self.code
-        if not self.new_passphrase.text():
-            return "New passphrase: choose one (at least 10 characters).", self.new_passphrase
-        if self.new_passphrase.text() != self.confirm.text():
-            return MISMATCH, self.confirm
-        return None
-
     def start(self) -> None:
         if self.tasks.busy:
             return
-        if (problem := self._problem()) is not None:
+        fields = (self.file, self.passphrase, self.code, self.new_passphrase, self.confirm)
+        if (problem := confirm.form_problem(self.with_code.isChecked(), *fields)) is not None:
             self._say("error", problem[0])
             return problem[1].setFocus()
         context, file = self.context, Path(self.file.text().strip()).expanduser()
-        by_code = self.with_code.isChecked()
-        secret = self.new_passphrase.text() if by_code else self.passphrase.text()
-        code = self.code.text() if by_code else None
+        secret = self.new_passphrase.text() if self.with_code.isChecked() else self.passphrase.text()
+        code = self.code.text() if self.with_code.isChecked() else None
         self._working(True)
+        if not context.has_store():
+            return self._restore(file, secret, code)
+        self._say("info", "Reading what the store in this folder holds…")
+        facts = lambda: confirm.read_facts(context, file, secret, code)  # noqa: E731
+        self.tasks.run(facts, lambda replacing: self._ask(replacing, file, secret, code), self._failed)
+
+    def _ask(self, replacing: Any, file: Path, secret: str, code: str | None) -> None:
+        """The question (Cancel the default); the restore runs only on Replace."""
+        if replacing is None:
+            return self._restore(file, secret, code)
+        self.confirm_box = box = confirm.question(self, replacing)
+        box.finished.connect(lambda _r: self._answered(confirm.replace_chosen(box), file, secret, code))
+        box.open()
+
+    def _answered(self, replace: bool, file: Path, secret: str, code: str | None) -> None:
+        self.confirm_box = None
+        self.activateWindow()  # the box gone: keys go to the dialog again (a refusal's field)
+        if replace:
+            return self._restore(file, secret, code)
+        self._working(False)
+        self._say("info", "Nothing was restored: the store in this folder is unchanged.")
+
+    def _restore(self, file: Path, secret: str, code: str | None) -> None:
         self._say("info", "Checking the backup, then putting it in place…")
         if self.instance_lock is not None:
             self.instance_lock.release()  # the restore takes the folder's lock itself
         log.info("restore started")
+        context = self.context
         self.tasks.run(
             lambda: results.restore_and_open(context, file, secret, code), self._done, self._failed, results.close_pair
         )
 
-    def _take_lock_back(self) -> str | None:
-        if self.instance_lock is None:
-            return None
-        try:
-            self.instance_lock.acquire()
-        except StoreLocked as exc:
-            log.error("the data folder's lock could not be taken back after a restore")
-            return f"{exc} Close the other CareDesk, then start this one again."
-        return None
-
     def _done(self, result: Any) -> None:
         done, ws = result
-        problem = self._take_lock_back()
+        problem = results.take_lock_back(self.instance_lock)
         self._working(False)
         log.info("backup restored")
         text = results.result_text(done, self.context.data_dir)
@@ -216,7 +214,7 @@ class RestoreDialog(QDialog):
         self._fit()
 
     def _failed(self, exc: BaseException) -> None:
-        problem = self._take_lock_back()
+        problem = results.take_lock_back(self.instance_lock)
         self._working(False)
         if not isinstance(exc, CareDeskError):
             log.error("restore failed: %s", type(exc).__name__, exc_info=exc)
@@ -288,6 +286,8 @@ class RestoreDialog(QDialog):
         """The app quits, or the dialog closes without Open: wait for a running restore; an
         opened store is closed, not shown; a new code not confirmed is dropped (never in effect)."""
         self.tasks.shutdown()
+        if self.confirm_box is not None:  # an unanswered question is a no
+            self.confirm_box.reject()
         ws, self.workspace = self.workspace, None
         if self.pending is not None and not self.pending.committed:
             log.info("new recovery code after a restore dropped before it took effect")
@@ -295,9 +295,3 @@ class RestoreDialog(QDialog):
         self.outcome.view.reset()
         if ws is not None:
             ws.lock()
-
-
-def _label(text: str, buddy: QWidget) -> QLabel:
-    label = QLabel(text)
-    label.setBuddy(buddy)
-    return label

@@ -4,18 +4,22 @@ the new code, shown once and in effect only on Open (issue 11 item 5)."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from caredesk.app import AppContext
-from caredesk.errors import CareDeskError
+from caredesk.errors import CareDeskError, StoreLocked
 from caredesk.services.access import PendingKeyChange
 from caredesk.services.backup import Restored, restore_backup
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import button, heading, info_label
 from caredesk.ui.shell.recovery_code_view import RecoveryCodeView
+from caredesk.ui.shell.single_instance import InstanceLock
+
+log = logging.getLogger(__name__)
 
 
 def result_text(done: Restored, data_dir: Path) -> str:
@@ -59,6 +63,19 @@ def restore_and_open(
         return done, context.access.unlock(secret)
     except CareDeskError:  # restored all the same: the result says so
         return done, None
+
+
+def take_lock_back(instance_lock: InstanceLock | None) -> str | None:
+    """The window's hold on its data folder again after the restore job (ok or not); what to
+    add to the message when another CareDesk took it meanwhile."""
+    if instance_lock is None:
+        return None
+    try:
+        instance_lock.acquire()
+    except StoreLocked as exc:
+        log.error("the data folder's lock could not be taken back after a restore")
+        return f"{exc} Close the other CareDesk, then start this one again."
+    return None
 
 
 def close_pair(result: tuple[Restored, Workspace | None]) -> None:
