@@ -197,7 +197,7 @@ def test_restore_is_refused_while_the_app_has_the_folder_open(live, tmp_path):
     # The app gone (its lock file may stay behind after a crash): the restore goes ahead.
     r = run("restore", str(backup), "--data-dir", str(folder.path), "--replace", env=pw_env())
     assert r.returncode == 0, r.stderr
-    assert "is kept, unchanged, in" in r.stdout
+    assert "Kept, unchanged, in" in r.stdout and "the store this restore replaced." in r.stdout
 
 
 def test_a_store_from_a_newer_caredesk_is_refused_by_every_command(live):

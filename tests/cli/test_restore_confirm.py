@@ -111,6 +111,17 @@ def test_on_a_terminal_it_says_what_is_replaced_and_asks(later_store):
     r = _on_a_terminal(args, "y", pw_env())
     assert r.returncode == 0, r.stderr
     assert re.search(r"Restored the backup made 11/24/2026 .*: 2 patients", r.stdout), r.stdout
+    # What the replaced folder holds, and which secrets open the store now (issue 11 item 3).
+    assert re.search(
+        r"^Kept, unchanged, in .*replaced-2026-11-24-103000: the store this restore replaced, 3 patients, "
+        r"last changed 12/01/2026\. It opens with its own passphrase",
+        r.stdout,
+        re.M,
+    ), r.stdout
+    assert (
+        "The store now opens with the passphrase it had when the backup was made (11/24/2026), "
+        "and with that day's recovery code." in r.stdout
+    )
 
 
 @pytest.mark.slow

@@ -282,7 +282,14 @@ def test_restore_from_the_file_menu_over_an_open_store(unlocked, canary_store, q
     _replace(qtbot, dialog)
     qtbot.waitUntil(lambda: dialog.outcome.isVisible(), timeout=30_000)
     text = dialog.outcome.text.text()
-    assert "4 patients" in text and f"kept, unchanged, in {data_dir}/replaced-2026-11-24-103000" in text
+    assert "4 patients" in text and (
+        f"Kept, unchanged, in {data_dir}/replaced-2026-11-24-103000: the store this restore replaced, "
+        "5 patients, last changed 11/24/2026." in text
+    )
+    assert text.endswith(
+        "The store now opens with the passphrase it had when the backup was made (11/24/2026), "
+        "and with that day's recovery code."
+    )
     assert dialog.outcome.open_button.isEnabled() and not dialog.outcome.code.isVisible()
     dialog.outcome.open_button.click()
     qtbot.waitUntil(lambda: unlocked.workspace is not None and unlocked.central_page() is unlocked.view, timeout=15_000)

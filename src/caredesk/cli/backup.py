@@ -100,7 +100,8 @@ def cmd_restore(args: argparse.Namespace, context: AppContext) -> int:
     if args.recovery_code_file:
         code = secrets_input.recovery_code(args.recovery_code_file)
         new = secrets_input.new_passphrase(args.new_passphrase_file, secrets_input.ENV_NEW_PASSPHRASE)
-        if asking and not _confirmed(context, file, recovery_code=code):
+        replacing = restore_facts.what_is_replaced(context.access, file, recovery_code=code) if asking else None
+        if replacing is not None and not _confirmed(replacing):
             return fail("nothing was restored; the store in the data folder is unchanged.", EXIT_ERROR)
         done = backups.restore_backup(
             context.folder, file, clock=context.clock, recovery_code=code, new_passphrase=new, access=context.access
@@ -109,7 +110,8 @@ def cmd_restore(args: argparse.Namespace, context: AppContext) -> int:
         passphrase = secrets_input.require_passphrase(
             args.passphrase_file, prompt="Passphrase the store had when the backup was made: "
         )
-        if asking and not _confirmed(context, file, passphrase=passphrase):
+        replacing = restore_facts.what_is_replaced(context.access, file, passphrase=passphrase) if asking else None
+        if replacing is not None and not _confirmed(replacing):
             return fail("nothing was restored; the store in the data folder is unchanged.", EXIT_ERROR)
         done = backups.restore_backup(context.folder, file, clock=context.clock, passphrase=passphrase)
     patients = done.rows.get("patients", 0)
@@ -118,7 +120,9 @@ def cmd_restore(args: argparse.Namespace, context: AppContext) -> int:
         f"{sum(done.rows.values()):,} rows in {len(done.rows)} tables, each checked against the backup."
     )
     if done.replaced is not None:
-        print(f"The store it replaced is kept, unchanged, in {done.replaced} (delete it once you have checked).")
+        print(restore_facts.replaced_line(done.replaced, replacing))
+    if done.pending is None:
+        print(restore_facts.secrets_line(done.made_on))
     if done.waiting is not None:
         return fail(
             f"{done.waiting} The passphrase was not changed: the restored store opens with the backup's "
@@ -132,11 +136,8 @@ def cmd_restore(args: argparse.Namespace, context: AppContext) -> int:
     return 0
 
 
-def _confirmed(context: AppContext, file: Path, **secret: str) -> bool:
+def _confirmed(replacing: restore_facts.Replacing) -> bool:
     """Say what the restore replaces and ask on the terminal; True on yes (EOF is no)."""
-    replacing = restore_facts.what_is_replaced(context.access, file, **secret)
-    if replacing is None:
-        return True
     print(replacing.sentence())
     print("The restore replaces it; it is kept, unchanged, in a replaced-<date> folder in the data folder.")
     try:

@@ -108,3 +108,27 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
+
+
+def secrets_line(made_on: str) -> str:
+    """After a restore with the backup's passphrase (or one whose new passphrase never took
+    effect): the store's secrets went back to the backup's, which nothing else says."""
+    return (
+        f"The store now opens with the passphrase it had when the backup was made ({made_on}), "
+        "and with that day's recovery code."
+    )
+
+
+def replaced_line(replaced: Path, replacing: Replacing | None) -> str:
+    """Where the replaced store is kept and what it holds (as read before the restore, when it
+    could be read): it may hold work the backup does not, so it is not simply 'delete me'."""
+    what = "the store this restore replaced"
+    if replacing is not None and replacing.live is not None:
+        n = replacing.live.patients
+        what += f", {n:,} patient{'' if n == 1 else 's'}"
+        if replacing.last_changed is not None:
+            what += f", last changed {replacing.last_changed}"
+    return (
+        f"Kept, unchanged, in {replaced}: {what}. It opens with its own passphrase (--data-dir {replaced}, "
+        "or copy its files into a data folder); delete it only once nothing in it is needed."
+    )

@@ -59,6 +59,7 @@ class RestoreDialog(QDialog):
         self.pending: PendingKeyChange | None = None  # a new recovery code shown, in effect on Open
         self.restored_done = False
         self.confirm_box: QMessageBox | None = None  # asked before a store is replaced
+        self.replacing: Any = None  # what it said (restore_facts.Replacing), for the result
         self.setWindowTitle("Restore from backup")
         self.setAccessibleName("Restore from backup")
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 76)  # the result and messages wrap inside
@@ -162,6 +163,7 @@ class RestoreDialog(QDialog):
         secret = self.new_passphrase.text() if self.with_code.isChecked() else self.passphrase.text()
         code = self.code.text() if self.with_code.isChecked() else None
         self._working(True)
+        self.replacing = None
         if not context.has_store():
             return self._restore(file, secret, code)
         self._say("info", "Reading what the store in this folder holds…")
@@ -172,7 +174,7 @@ class RestoreDialog(QDialog):
         """The question (Cancel the default); the restore runs only on Replace."""
         if replacing is None:
             return self._restore(file, secret, code)
-        self.confirm_box = box = confirm.question(self, replacing)
+        self.replacing, self.confirm_box = replacing, (box := confirm.question(self, replacing))
         box.finished.connect(lambda _r: self._answered(confirm.replace_chosen(box), file, secret, code))
         box.open()
 
@@ -199,7 +201,7 @@ class RestoreDialog(QDialog):
         problem = results.take_lock_back(self.instance_lock)
         self._working(False)
         log.info("backup restored")
-        text = results.result_text(done, self.context.data_dir)
+        text = results.result_text(done, self.context.data_dir, self.replacing)
         if ws is not None and problem is not None:
             ws.lock()
             ws = None

@@ -14,6 +14,7 @@ from caredesk.app import AppContext
 from caredesk.errors import CareDeskError, StoreLocked
 from caredesk.services.access import PendingKeyChange
 from caredesk.services.backup import Restored, restore_backup
+from caredesk.services.restore_facts import Replacing, replaced_line, secrets_line
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import button, heading, info_label
 from caredesk.ui.shell.recovery_code_view import RecoveryCodeView
@@ -22,7 +23,7 @@ from caredesk.ui.shell.single_instance import InstanceLock
 log = logging.getLogger(__name__)
 
 
-def result_text(done: Restored, data_dir: Path) -> str:
+def result_text(done: Restored, data_dir: Path, replacing: Replacing | None = None) -> str:
     """'Restored the backup made 11/24/2026: 170 patients, 12,345 rows in 27 tables, each checked …'"""
     patients = done.rows.get("patients", 0)
     text = (
@@ -31,7 +32,9 @@ def result_text(done: Restored, data_dir: Path) -> str:
         "each checked against the backup."
     )
     if done.replaced is not None:
-        text += f" The store it replaced is kept, unchanged, in {done.replaced} (delete it once you have checked)."
+        text += " " + replaced_line(done.replaced, replacing)
+    if done.pending is None:
+        text += " " + secrets_line(done.made_on)
     return text
 
 
