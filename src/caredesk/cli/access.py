@@ -207,16 +207,28 @@ def cmd_recovery_code(args: argparse.Namespace, context: AppContext) -> int:
 
 def cmd_verify(args: argparse.Namespace, context: AppContext) -> int:
     """Check the store read-only: a damaged page is reported as found, never hidden behind a
-    failing audit write (a tester saw 'unexpected error (OperationalError)'); nothing is written."""
+    failing audit write (a tester saw 'unexpected error (OperationalError)'); nothing is written.
+    Fails (exit 1) on problems found now; what earlier unlocks found is listed with its date
+    as an earlier finding and fails nothing once the anchor is sound (Workspace.verify)."""
     ws = open_workspace(args, context, read_only=True)
     try:
         problems = ws.verify()
+        earlier = ws.earlier_findings()
         events = 0 if problems else ws.audit_count()
     finally:
         ws.lock()
+    for p in problems:
+        print(f"problem: {p}")
+    for finding in earlier:
+        print(f"earlier finding: audit log: {finding}")
+    if ws.only_anchor_missing(problems):
+        return fail(
+            "The audit log's anchor file is missing; nothing else is wrong. If you copied the store's files "
+            "yourself, open the store once (any command, or the app) and it is anchored again; if not, "
+            "tell your practice's IT. Nothing was changed.",
+            EXIT_ERROR,
+        )
     if problems:
-        for p in problems:
-            print(f"problem: {p}")
         return fail(
             f"{len(problems)} problem(s) found: the store is damaged or was altered. Restore the last backup "
             "(File > Restore from backup... in the app, or 'caredesk restore FILE'); nothing was changed.",

@@ -60,7 +60,12 @@ class Access:
         self.folder = folder
         self.clock = clock or Clock()
         self.lockout = lockout or Lockout(folder.path / ATTEMPTS_NAME)
-        self.notices: list[str] = []  # said by the last unlock (failed attempts, audit problems)
+        # What the last unlock found, typed for the app's notice bar (ui/shell/notice_bar.py) ...
+        self.attempts: str | None = None  # "3 failed unlock attempts since 11/20 10:02"
+        self.audit_problems: list[str] = []  # the audit log's end does not match its anchor
+        self.disk_full = False  # opened on a full disk: it can be read and backed up, not saved to
+        # ... and all of it in words, as the CLI prints it ("caredesk: note: ...").
+        self.notices: list[str] = []
 
     def has_store(self) -> bool:
         return self.folder.has_store()
@@ -182,17 +187,22 @@ class Access:
         drive): the unlock is not audited (a log line says so), failed attempts stay pending
         for the next unlock that can write, and a notice says saving is not possible."""
         ws = Workspace(store, self.clock)
-        self.notices = []
+        self.attempts, self.audit_problems, self.disk_full, self.notices = None, [], False, []
         try:
             self._record_failures(ws, then=(actions.UNLOCK, how))
         except DiskFull:
             log.warning("the unlock was not written to the audit log (DiskFull)")
-            failures = self.lockout.pending()
-            if failures:
-                self.notices.append(_failures_since(failures, ws))
-            self.notices += [f"Audit log: {p}." for p in ws.store.audit_problems]
+            self._found(ws, self.lockout.pending(), ws.store.audit_problems)
+            self.disk_full = True
             self.notices.append(DISK_FULL_NOTICE)
         return ws
+
+    def _found(self, ws: Workspace, failures: list[Failure], problems: list[str]) -> None:
+        if failures:
+            self.attempts = _failures_since(failures, ws)
+            self.notices.append(self.attempts)
+        self.audit_problems += problems
+        self.notices += [f"Audit log: {p}." for p in problems]
 
     def _record_failures(self, ws: Workspace, then: tuple[str, str] | None = None) -> None:
         """Audit the wrong secrets counted since the last success, each at its time, and what
@@ -208,9 +218,7 @@ class Access:
                 uow.audit(then[0], detail=then[1])
             uow.commit()
         self.lockout.succeeded(failures)
-        if failures:
-            self.notices.append(_failures_since(failures, ws))
-        self.notices += [f"Audit log: {p}." for p in problems]
+        self._found(ws, failures, problems)
 
     @staticmethod
     def _audit(ws: Workspace, action: str, detail: str) -> None:

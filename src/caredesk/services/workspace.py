@@ -14,6 +14,7 @@ from caredesk.clock import Clock
 from caredesk.domain import audit as actions
 from caredesk.domain.audit import verify_chain
 from caredesk.errors import StoreError
+from caredesk.store import anchor
 from caredesk.store.uow import UnitOfWork
 from caredesk.store.vault import OpenStore
 
@@ -61,11 +62,15 @@ class Workspace:
 
     # -- checks ---------------------------------------------------------------
     def verify(self) -> list[str]:
-        """Problems found by SQLite, SQLCipher and the audit chain; empty when all is sound.
+        """Problems found NOW by SQLite, SQLCipher and the audit chain; empty when all is sound.
 
         The chain's end is checked against its anchor when the store was opened (before the
-        unlock was audited, which moves the anchor) and again now; a problem found at an
-        earlier unlock stays in the log as an `audit.problem` event and is reported too.
+        unlock was audited, which moves the anchor) and again now. A problem recorded at an
+        earlier unlock (an `audit.problem` event, kept in the chain for good as evidence) is
+        not one of these once the anchor is sound again: `earlier_findings()` lists those, and
+        verify would otherwise fail forever over a store copied once without its anchor
+        (issue 11, a tester). A truncated chain stays a problem at every check until an
+        unlock records it: the chain is shorter than its anchor.
 
         Reads only (a store opened with Access.open_to_check writes nothing): a damaged page is
         reported as found, never hidden by a failing write. Pages first, so a chain that cannot
@@ -78,13 +83,24 @@ class Workspace:
             tail = self.store.audit_tail_problems()
         except StoreError:  # the damage found above keeps the chain from being read
             return [*problems, "audit log: cannot be read past the damaged page; its chain was not checked"]
-        chain = [*verify_chain(events), *self.store.audit_problems, *tail]
-        chain += [
+        self._earlier = [
             f"found at the unlock of {e.at.astimezone(self.tz):%m/%d/%Y %H:%M}: {e.detail}"
             for e in events
-            if e.action == actions.AUDIT_PROBLEM and e.detail not in self.store.audit_problems
+            if e.action == actions.AUDIT_PROBLEM
         ]
+        chain = [*verify_chain(events), *self.store.audit_problems, *tail]
         return problems + [f"audit log: {p}" for p in dict.fromkeys(chain)]
+
+    def earlier_findings(self) -> list[str]:
+        """What earlier unlocks found wrong with the audit log, with their date and time
+        ("found at the unlock of 12/01/2026 10:35: ..."), as of the last verify()."""
+        return list(getattr(self, "_earlier", []))
+
+    @staticmethod
+    def only_anchor_missing(problems: list[str]) -> bool:
+        """True when the one problem is the anchor file missing (a store copied without it,
+        most likely): restoring a backup over intact data is not the advice then."""
+        return problems == [f"audit log: {anchor.MISSING}"]
 
     def audit_count(self) -> int:
         with self.reading() as uow:

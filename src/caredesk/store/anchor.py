@@ -51,6 +51,12 @@ FORMAT = "caredesk-anchor"
 VERSION = 1
 META_KEY = "audit_anchor"  # store_meta: set once the store has an anchor file beside it
 _INFO = b"caredesk audit anchor v1"
+# The likely cause first: a store copied by hand without this file (issue 11, a tester).
+MISSING = (
+    f"the anchor file {NAME} is missing: most likely the store's files were copied without {NAME}; "
+    "if you did that, nothing is wrong (the next time CareDesk opens the store it anchors it again); "
+    "if not, the newest events may have been removed"
+)
 log = logging.getLogger(__name__)
 
 
@@ -160,10 +166,7 @@ def tail_problems(sealer: Sealer, audit_log: AuditTail, anchored: bool) -> list[
         return [*problems, f"the anchor file {NAME} is damaged: {exc}"]
     if anchor is None:
         if anchored:
-            problems.append(
-                f"the anchor file {NAME} is missing, so removed newest events cannot be ruled out "
-                "(it was deleted, or the store's files were copied without it)"
-            )
+            problems.append(MISSING)
         return problems
     last, _ = audit_log.head()
     if last < anchor.count:

@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
         self.backups.unlocked(workspace)
         # Every real unlock (passphrase, keyring, recovery code, restore) goes through the
         # context's one Access, which keeps what that unlock found; the demo has nothing to say.
-        self.notices.show_notices([] if is_demo else self.context.access.notices)
+        self.notices.show_notices(None if is_demo else self.context.access)
         log.info("workspace opened")
 
     def _show_workspace(self) -> None:

@@ -1,10 +1,11 @@
 """What an unlock found, said above the workspace: a bar the care manager sees and dismisses,
 never a box that blocks the morning's calls.
 
-services.access.Access.notices after an unlock (passphrase, keyring, recovery code, restore)
-holds lines such as "6 failed unlock attempts since 11/24 10:30" and, when the end of the
-audit log does not match its anchor, "Audit log: the newest 3 events were removed." (the CLI
-prints the same as "caredesk: note: ..."). Failed attempts are a warning (someone may have
+services.access.Access after an unlock (passphrase, keyring, recovery code, restore) says
+what it found, typed: `attempts` ("6 failed unlock attempts since 11/24 10:30"), `audit_problems`
+(the end of the audit log does not match its anchor: "the newest 3 events were removed") and
+`disk_full` (the store opened on a full disk: it can be read and backed up, not saved to); the
+CLI prints the same as "caredesk: note: ...". Failed attempts are a warning (someone may have
 tried the passphrase); an audit problem is serious (the store was altered or damaged by
 someone holding its key), so the bar turns red and says what to do: restore from a backup and
 tell the practice's IT. The bar stays until dismissed or the store is locked.
@@ -14,10 +15,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from caredesk.services.access import DISK_FULL_NOTICE, Access
 from caredesk.ui.common import theme
 from caredesk.ui.common.forms import button
 
-AUDIT_PREFIX = "Audit log:"  # how services.access words an audit problem among the notices
 AUDIT_ADVICE = (
     "The audit log does not match what CareDesk recorded: someone may have altered this store, or it is "
     "damaged. Restore from your last backup (File > Restore from backup…) and tell your practice's IT."
@@ -25,15 +26,17 @@ AUDIT_ADVICE = (
 FAILURE_ADVICE = "If that was not you, tell your practice's IT."
 
 
-def notice_lines(notices: list[str]) -> tuple[list[str], bool]:
-    """(lines to show, serious): the notices with what to do about them; serious when any is
-    an audit problem. [] when there is nothing to say."""
-    audit = [n for n in notices if n.startswith(AUDIT_PREFIX)]
-    others = [n for n in notices if not n.startswith(AUDIT_PREFIX)]
-    lines = [f"{n}. {FAILURE_ADVICE}" if not n.endswith(".") else f"{n} {FAILURE_ADVICE}" for n in others]
-    if audit:
-        lines = [AUDIT_ADVICE, *audit, *lines]
-    return lines, bool(audit)
+def notice_lines(found: Access | None) -> tuple[list[str], bool]:
+    """(lines to show, serious): what the unlock `found`, with what to do about it; serious when
+    the audit log has a problem. [] when there is nothing to say (or nothing was unlocked)."""
+    if found is None:
+        return [], False
+    lines = [f"{found.attempts}. {FAILURE_ADVICE}"] if found.attempts else []
+    if found.disk_full:
+        lines.append(DISK_FULL_NOTICE)
+    if found.audit_problems:
+        lines = [AUDIT_ADVICE, *(f"Audit log: {p}." for p in found.audit_problems), *lines]
+    return lines, bool(found.audit_problems)
 
 
 class NoticeBar(QFrame):
@@ -58,8 +61,9 @@ class NoticeBar(QFrame):
         self.serious = False
         self.hide()
 
-    def show_notices(self, notices: list[str]) -> None:
-        lines, self.serious = notice_lines(notices)
+    def show_notices(self, found: Access | None) -> None:
+        """What the unlock `found` (None: nothing to say, the demo)."""
+        lines, self.serious = notice_lines(found)
         if not lines:
             self.clear()
             return
