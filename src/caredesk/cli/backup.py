@@ -18,9 +18,9 @@ from caredesk.cli.common import (
     open_workspace,
     print_recovery_code,
 )
-from caredesk.errors import StoreError
+from caredesk.errors import CareDeskError, StoreError
 from caredesk.services import backup as backups
-from caredesk.services import restore_facts
+from caredesk.services import recovery_kit, restore_facts
 from caredesk.services.access import PendingKeyChange
 
 
@@ -43,6 +43,12 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
         metavar="FILE",
         help="forgotten passphrase: open the backup with the recovery code in FILE and set a new passphrase "
         f"(--new-passphrase-file or {secrets_input.ENV_NEW_PASSPHRASE}); a new recovery code is printed",
+    )
+    s.add_argument(
+        "--recovery-kit",
+        metavar="FILE",
+        help="with --recovery-code-file: also write the recovery kit with the NEW code, a PDF to print and keep "
+        "away from the computer, to FILE (after the code is printed)",
     )
     s.add_argument(
         "--replace",
@@ -90,6 +96,13 @@ def cmd_restore(args: argparse.Namespace, context: AppContext) -> int:
     effect (issue 11 item 5): until then the backup's recovery code still opens the store, so a
     command that dies or whose output is lost in between leaves a store the typed code opens."""
     file = Path(args.file).expanduser()
+    if args.recovery_kit and not args.recovery_code_file:
+        return fail(
+            "--recovery-kit: goes with --recovery-code-file (a restore with the passphrase keeps the code)", EXIT_USAGE
+        )
+    kit = Path(args.recovery_kit).expanduser() if args.recovery_kit else None
+    if kit is not None:
+        recovery_kit.check_kit_path(kit)  # before anything is read or replaced
     asking = context.has_store() and not args.replace
     if asking and not sys.stdin.isatty():
         return fail(
@@ -132,7 +145,7 @@ def cmd_restore(args: argparse.Namespace, context: AppContext) -> int:
     for notice in context.access.notices:  # what opening the restored store found (failed tries)
         print(f"caredesk: note: {notice}", file=sys.stderr)
     if done.pending is not None:
-        return _reset(done.pending)
+        return _reset(done.pending, kit)
     return 0
 
 
@@ -147,8 +160,9 @@ def _confirmed(replacing: restore_facts.Replacing) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _reset(pending: PendingKeyChange) -> int:
-    """Print and flush the new code, then put it and the new passphrase in effect."""
+def _reset(pending: PendingKeyChange, kit: Path | None) -> int:
+    """Print and flush the new code, then put it and the new passphrase in effect; then the
+    recovery kit, if asked for (a kit that cannot be written leaves the printed code standing)."""
     try:
         print("Your NEW recovery code (the backup's recovery code stops working now):")
         print_recovery_code(pending.recovery_code)
@@ -162,6 +176,13 @@ def _reset(pending: PendingKeyChange) -> int:
                 EXIT_ERROR,
             )
         print("Passphrase set. The backup's old recovery code no longer opens the restored store.")
+        if kit is None:
+            return 0
+        try:
+            recovery_kit.save_kit(kit, recovery_kit.kit_pdf(pending.workspace, pending.recovery_code))
+        except CareDeskError as exc:
+            return fail(f"{exc} The recovery code printed above is in effect; write it down instead.", EXIT_ERROR)
+        print(f"Recovery kit written to {kit} (print it, keep it away from this computer, then delete the file).")
         return 0
     finally:
         pending.workspace.lock()
