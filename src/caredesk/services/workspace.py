@@ -67,10 +67,10 @@ class Workspace:
         The chain's end is checked against its anchor when the store was opened (before the
         unlock was audited, which moves the anchor) and again now. A problem recorded at an
         earlier unlock (an `audit.problem` event, kept in the chain for good as evidence) is
-        not one of these once the anchor is sound again: `earlier_findings()` lists those, and
-        verify would otherwise fail forever over a store copied once without its anchor
-        (issue 11, a tester). A truncated chain stays a problem at every check until an
-        unlock records it: the chain is shorter than its anchor.
+        a problem for good, except a missing anchor: once re-anchored, `earlier_findings()` lists
+        that one, or verify would fail forever over a store copied once without its anchor
+        (issue 11, a tester). Removed or replaced events and dropped triggers fail every verify,
+        before an unlock records them (the chain is shorter than its anchor) and after.
 
         Reads only (a store opened with Access.open_to_check writes nothing): a damaged page is
         reported as found, never hidden by a failing write. Pages first, so a chain that cannot
@@ -83,12 +83,17 @@ class Workspace:
             tail = self.store.audit_tail_problems()
         except StoreError:  # the damage found above keeps the chain from being read
             return [*problems, "audit log: cannot be read past the damaged page; its chain was not checked"]
-        self._earlier = [
-            f"found at the unlock of {e.at.astimezone(self.tz):%m/%d/%Y %H:%M}: {e.detail}"
+        found = [
+            (e.detail, f"found at the unlock of {e.at.astimezone(self.tz):%m/%d/%Y %H:%M}: {e.detail}")
             for e in events
             if e.action == actions.AUDIT_PROBLEM
         ]
-        chain = [*verify_chain(events), *self.store.audit_problems, *tail]
+        # Only a missing anchor (a store copied by hand, most likely) becomes a mere earlier
+        # finding once re-anchored. Removed or replaced events, or dropped triggers, stay a
+        # failure at every verify: an unlock after the tampering must not make it pass.
+        self._earlier = [text for detail, text in found if detail == anchor.MISSING]
+        tampered = [text for detail, text in found if detail != anchor.MISSING]
+        chain = [*verify_chain(events), *self.store.audit_problems, *tail, *tampered]
         return problems + [f"audit log: {p}" for p in dict.fromkeys(chain)]
 
     def earlier_findings(self) -> list[str]:
