@@ -46,7 +46,7 @@ def setting(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def _mrns(folder: Path) -> set[str]:
-    r = run("patients", "--json", "--data-dir", str(folder), "--replace", env=pw_env())
+    r = run("patients", "--json", "--data-dir", str(folder), env=pw_env())
     assert r.returncode == 0, r.stderr
     return {p["mrn"] for p in json.loads(r.stdout)}
 
@@ -69,12 +69,12 @@ def test_a_restore_killed_at_any_step_leaves_the_old_or_the_new_store_whole(sett
         left = sorted(p.name for p in folder.iterdir())
         if n == 4:  # the old files moved out, no new one in yet: the tester's folder
             assert "caredesk.db" not in left and any(name.startswith(".restore-") for name in left), left
-            refused = run("init", "--data-dir", str(folder), "--replace", env=pw_env())
+            refused = run("init", "--data-dir", str(folder), env=pw_env())
             assert refused.returncode != 0 and "already exists" in refused.stderr  # finished, not overwritten
         found = _mrns(folder)
         assert found in (OLD, NEW), (n, left, found)
         seen.append((n, "old" if found == OLD else "new"))
-        v = run("verify", "--data-dir", str(folder), "--replace", env=pw_env())
+        v = run("verify", "--data-dir", str(folder), env=pw_env())
         assert v.returncode == 0, (n, left, v.stdout, v.stderr)
         assert not [p.name for p in folder.iterdir() if p.name.startswith(".restore-")]
         kept = [p for p in folder.iterdir() if p.name.startswith("replaced-")]
@@ -94,10 +94,10 @@ def test_a_settle_killed_half_way_is_settled_by_the_next_command(setting, tmp_pa
     folder = tmp_path / "twice"
     shutil.copytree(live, folder)
     assert _restore(folder, backup, {CRASH_AT: "3"}).returncode == -signal.SIGKILL  # 1 of 3 old files moved
-    r = run("patients", "--data-dir", str(folder), "--replace", env={**pw_env(), CRASH_AT: "2"})  # killed finishing it
+    r = run("patients", "--data-dir", str(folder), env={**pw_env(), CRASH_AT: "2"})  # killed finishing it
     assert r.returncode == -signal.SIGKILL, r.stderr
     assert _mrns(folder) == NEW
-    assert run("verify", "--data-dir", str(folder), "--replace", env=pw_env()).returncode == 0
+    assert run("verify", "--data-dir", str(folder), env=pw_env()).returncode == 0
 
 
 def test_debris_of_an_older_restore_is_removed(setting, tmp_path):
