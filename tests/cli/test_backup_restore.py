@@ -72,6 +72,16 @@ def test_a_backup_to_an_absent_folder_says_so_in_one_line(live, tmp_path):
     assert_clean_failure(r, 1, "is not there — is the drive plugged in?")
 
 
+def test_a_backup_into_the_data_folder_itself_is_refused(live):
+    """CLI tester: `backup --to` the data folder was accepted; that copy is lost with the laptop."""
+    folder, _ = live
+    inside = folder.path / "my-backups"
+    inside.mkdir()
+    r = run("backup", "--to", str(inside), "--data-dir", str(folder.path))  # said before the passphrase
+    assert_clean_failure(r, 1, "is inside CareDesk's data folder")
+    assert "Choose a USB drive or another disk." in r.stderr and list(inside.iterdir()) == []
+
+
 _LOOP = """
 import os, subprocess, sys
 for i in range(int(sys.argv[2])):

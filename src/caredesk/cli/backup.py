@@ -75,7 +75,7 @@ def _print_rows(rows: dict[str, int]) -> None:
 
 def cmd_backup(args: argparse.Namespace, context: AppContext) -> int:
     target = Path(args.to).expanduser()
-    backups.check_folder(target)  # an unplugged drive is said before the passphrase is asked
+    backups.check_folder(target, context.data_dir)  # said before the passphrase is asked
     ws = open_workspace(args, context)
     try:
         made = backups.make_backup(ws, target)

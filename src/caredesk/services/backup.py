@@ -18,7 +18,7 @@ from pathlib import Path
 from caredesk.clock import Clock
 from caredesk.domain import audit as actions
 from caredesk.domain.calendar import us_date
-from caredesk.errors import DiskFull, TooManyAttempts, ValidationError
+from caredesk.errors import DiskFull, StoreError, TooManyAttempts, ValidationError
 from caredesk.services.access import Access, PendingKeyChange
 from caredesk.services.workspace import Workspace
 from caredesk.store import restore as restoring
@@ -64,10 +64,23 @@ def _record(uow: UnitOfWork, at: datetime, file: str) -> None:
     uow.meta.set(LAST_BACKUP_KEY, json.dumps({"at": at.isoformat(timespec="seconds"), "file": file}))
 
 
-def check_folder(folder: Path) -> None:
+def check_folder(folder: Path, data_folder: Path | None = None) -> None:
     """Before asking for a passphrase: a clear StoreError when the backup folder is absent (an
-    unplugged drive: "the folder X is not there — is the drive plugged in?"), a file, or read-only."""
+    unplugged drive: "the folder X is not there — is the drive plugged in?"), a file, read-only,
+    or inside `data_folder` (the store's own folder: a backup there is lost with the laptop)."""
+    if data_folder is not None and _inside(folder, data_folder):
+        raise StoreError(
+            f"The backup folder {folder} is inside CareDesk's data folder {data_folder}: a backup there is lost "
+            "with this laptop. Choose a USB drive or another disk."
+        )
     check_target(folder)
+
+
+def _inside(folder: Path, data_folder: Path) -> bool:
+    try:
+        return folder.expanduser().resolve().is_relative_to(data_folder.expanduser().resolve())
+    except OSError:
+        return False
 
 
 def make_backup(
@@ -76,7 +89,10 @@ def make_backup(
     """A verified backup of the open store in `folder`, named by the clinic's date and time.
 
     Raises StoreError with a clear message (an absent folder or unplugged drive, a full or
-    read-only drive, a copy that fails its checks) or Cancelled; no file is left then."""
+    read-only drive, a copy that fails its checks, the store's own data folder) or Cancelled; no
+    file is left then. (The verified copy made before a schedule upgrade goes into the data folder
+    on purpose, through the store, not here.)"""
+    check_folder(folder, ws.folder_path)
     made = ws.store.backup_to(folder, now=ws.clock.now().astimezone(ws.tz), progress=progress, cancel=cancel)
     try:
         with ws.uow() as uow:
