@@ -52,7 +52,7 @@ def test_a_resource_is_added_searched_by_need_and_name_and_audited_by_id(workspa
 def test_a_bad_field_is_refused_by_name_and_nothing_is_saved(workspace):
     with pytest.raises(ValidationError, match="phone: must have 7 to 15 digits"):
         directory.add_resource(workspace, name="Pantry", needs="food", phone="555-01")
-    with pytest.raises(ValidationError, match="needs: must be one of"):
+    with pytest.raises(ValidationError, match='needs: "groceries" is not a need; must be one of'):
         directory.add_resource(workspace, name="Pantry", needs="groceries")
     assert _all(workspace) == [] and _audit(workspace) == []
 

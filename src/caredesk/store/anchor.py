@@ -34,6 +34,7 @@ import json
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -155,17 +156,23 @@ class AuditTail(Protocol):
     def missing_guards(self) -> list[str]: ...
 
 
-def tail_problems(sealer: Sealer, audit_log: AuditTail, anchored: bool) -> list[str]:
+def tail_problems(sealer: Sealer, audit_log: AuditTail, anchored: Callable[[], bool]) -> list[str]:
     """What is wrong with the end of the chain, in words; empty when the anchor holds.
 
-    `anchored`: the store says it has had an anchor (so a missing file is a problem)."""
-    problems = [f"the trigger {name} that keeps the log append-only was dropped" for name in audit_log.missing_guards()]
+    `anchored()`: the store says it has had an anchor (so a missing file is a problem).
+    The anchor file is read BEFORE anything of the database: a reader's snapshot begins at its
+    first read, so another process committing (and moving the anchor) in between then only makes
+    the chain longer than the anchor, which is fine. The other way round, verify beside three
+    writers saw a snapshot older than the anchor and reported events removed (a false alarm)."""
     try:
-        anchor = sealer.read()
+        anchor, damaged = sealer.read(), None
     except AnchorDamaged as exc:
-        return [*problems, f"the anchor file {NAME} is damaged: {exc}"]
+        anchor, damaged = None, exc
+    problems = [f"the trigger {name} that keeps the log append-only was dropped" for name in audit_log.missing_guards()]
+    if damaged is not None:
+        return [*problems, f"the anchor file {NAME} is damaged: {damaged}"]
     if anchor is None:
-        if anchored:
+        if anchored():
             problems.append(MISSING)
         return problems
     last, _ = audit_log.head()

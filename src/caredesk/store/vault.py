@@ -162,7 +162,12 @@ class OpenStore:
             with self.uow(now=lambda: datetime.now(UTC), actor="system") as uow:
                 name = uow.meta.get("timezone") or "UTC"
                 anchored = uow.meta.get(anchor.META_KEY) is not None
-                self.audit_problems = [] if reanchor else anchor.tail_problems(self._sealer, uow.audit_log, anchored)
+                # A read-only open (verify) leaves the tail to its own check, which reads the anchor
+                # before its snapshot begins; this unit of work has read already.
+                checked = not (reanchor or read_only)
+                self.audit_problems = (
+                    anchor.tail_problems(self._sealer, uow.audit_log, lambda: anchored) if checked else []
+                )
         except StoreError:
             if not read_only:
                 raise  # a damaged page: the check that opened the store read-only reports it
@@ -195,7 +200,7 @@ class OpenStore:
     def audit_tail_problems(self) -> list[str]:
         """The end of the audit chain checked against its anchor now (caredesk.store.anchor)."""
         with self.uow(now=lambda: datetime.now(UTC), actor="system", read_only=True) as uow:
-            return anchor.tail_problems(self._sealer, uow.audit_log, uow.meta.get(anchor.META_KEY) is not None)
+            return anchor.tail_problems(self._sealer, uow.audit_log, lambda: uow.meta.get(anchor.META_KEY) is not None)
 
     def uow(self, *, now: Callable[[], datetime], actor: str, read_only: bool = False) -> UnitOfWork:
         if self._engine is None:
