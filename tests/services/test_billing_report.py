@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
@@ -89,3 +90,29 @@ def test_exports_are_audited(demo, tmp_path):
     with demo.uow() as uow:
         last = uow.audit_log.all()[-1]
     assert (last.action, last.entity, last.entity_id) == ("exported", "billing report", "2026-11")
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_kept_as_text(workspace):
+    """Issue 12: an MRN '-0042' opened as the number -42, and a cell starting with '=' is a formula
+    in Excel (OWASP "CSV Injection": prefix such cells with an apostrophe, which hides itself)."""
+    from caredesk.domain.patients import ConsentMethod, Enrollment, Patient, Program
+    from caredesk.services.calls import log_contact
+    from tests.conftest import add_patient
+
+    p = add_patient(
+        workspace,
+        Patient(mrn="-0042", given_name='=HYPERLINK("http://x")', family_name="+Qzx", birth_date=date(1950, 3, 4)),
+        Enrollment(
+            patient_id=0,
+            program=Program.PCM,
+            start_date=date(2026, 1, 5),
+            consent_date=date(2026, 1, 5),
+            consent_method=ConsentMethod.VERBAL,
+        ),
+    )
+    log_contact(workspace, p.id, outcome="reached", minutes=5)
+    rows = list(csv.DictReader(io.StringIO(billing_report.csv_text(billing_report.month_report(workspace, NOVEMBER)))))
+    (row,) = rows
+    assert row["mrn"] == "'-0042"
+    assert row["patient"] == '\'+Qzx, =HYPERLINK("http://x")'
+    assert billing_report.csv_cell(12) == 12 and billing_report.csv_cell("0042") == "0042"

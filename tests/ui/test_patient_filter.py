@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 
 from caredesk.domain.patients import PatientSummary, RiskTier, Status
-from caredesk.domain.text import fold
+from caredesk.domain.text import fold, search_fold
 from caredesk.ui.chart.patient_table import NAME, PatientFilterProxy, PatientTableModel
 
 
@@ -56,3 +56,17 @@ def test_accented_names_sort_with_their_letter(qapp):
     _model, proxy = _proxy([_row(1, "Carol", "Brown"), _row(2, "Émile", "Bélanger"), _row(3, "Ann", "Adams")])
     names = [proxy.index(r, NAME).data() for r in range(proxy.rowCount())]
     assert names == ["Adams, Ann", "Bélanger, Émile", "Brown, Carol"]
+
+
+def test_an_apostrophe_or_hyphen_is_found_however_it_was_typed(qapp):
+    """Issue 12: "O’Brien" (a typographic apostrophe, as EHR exports write it) was not found by
+    typing O'Brien or obrien."""
+    _model, proxy = _proxy([_row(1, "Siobhán", "O’Brien"), _row(2, "Ann", "Núñez-Qzx"), _row(3, "Bo", "Brien")])
+    for typed in ("O'Brien", "obrien", "O’BRIEN", "o`brien"):
+        proxy.set_query(typed)
+        assert [proxy.index(r, NAME).data() for r in range(proxy.rowCount())] == ["O’Brien, Siobhán"], typed
+    proxy.set_query("nunez qzx")
+    assert proxy.rowCount() == 1
+    proxy.set_query("555-010-0000")  # a phone typed with its dashes still finds every row
+    assert proxy.rowCount() == 3
+    assert search_fold("O’Brien-Smith") == "obrien smith"

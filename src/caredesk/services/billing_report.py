@@ -148,13 +148,27 @@ CSV_COLUMNS = (
 )
 
 
+# A cell a spreadsheet would read as a formula (or, for "-0042", as the number -42).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value safe to open in Excel, LibreOffice or Sheets: text starting with = + - @ or a tab
+    is prefixed with an apostrophe, which those programs hide and read as "this is text"
+    (OWASP, "CSV Injection"). An MRN "-0042" stays readable as -0042; numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_text(report: MonthReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for r in report.rows:
         writer.writerow(
-            [
+            csv_cell(v)
+            for v in [
                 r.name,
                 r.mrn,
                 r.birth_date.isoformat(),

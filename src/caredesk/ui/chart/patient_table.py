@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from caredesk.domain.calendar import age_on, us_date
 from caredesk.domain.patients import PatientSummary, RiskTier, Status
-from caredesk.domain.text import fold
+from caredesk.domain.text import fold, search_fold
 from caredesk.ui.common.tables import FilterProxy, RowsModel
 
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -141,7 +141,7 @@ class PatientTableModel(RowsModel):
     def _haystack(r: PatientSummary) -> str:
         phones = " ".join(r.phones)
         phone_digits = " ".join(digits(p) for p in r.phones)
-        return fold(f"{r.family_name} {r.given_name} {r.preferred_name} {r.mrn} {phones} {phone_digits}")
+        return search_fold(f"{r.family_name} {r.given_name} {r.preferred_name} {r.mrn} {phones} {phone_digits}")
 
     # -- access for views and the proxy ----------------------------------------
     def summary(self, row: int) -> PatientSummary:
@@ -257,7 +257,7 @@ class PatientFilterProxy(FilterProxy[PatientTableModel]):
         self.setSortRole(SortRole)
 
     def set_query(self, text: str) -> None:
-        terms = [(t, digits(t)) for t in fold(text).split()]
+        terms = [(t, digits(t)) for t in search_fold(text).split()]
         if terms != self._terms:
             self.refilter(lambda: setattr(self, "_terms", terms))
 
