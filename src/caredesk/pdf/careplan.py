@@ -33,6 +33,7 @@ from caredesk.domain.text import fold
 from caredesk.pdf import fonts
 from caredesk.pdf.medicine_words import medicine_row
 from caredesk.pdf.paging import PageCountCanvas
+from caredesk.pdf.plan_header import HeaderLayout, fit_header
 from caredesk.pdf.plan_style import (
     INK,
     MARGIN_X,
@@ -60,31 +61,35 @@ from caredesk.pdf.plan_words import (
 __all__ = ["PlanContacts", "goal_words", "intervention_words", "long_date", "plan_styles", "render_care_plan"]
 
 TITLE = "My care plan"
+# The smallest the name in the header is set before it wraps (12 and 14 pt when it fits).
+HEADER_MIN, HEADER_MIN_LARGE = 10.0, 12.0
 CONFIDENTIAL = "Private: this plan holds your health information. Keep it somewhere safe."
 
 
 class _PlanCanvas(PageCountCanvas):
     """'Page x of y' beside the patient's name and birth date on every page."""
 
-    def __init__(self, *args: Any, header: tuple[str, str], small: str, header_size: float, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, header: HeaderLayout, born: str, small: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._header = header
+        self._born = born
         self._small = small
-        self._header_size = header_size
 
     def decorate(self, page: int, total: int) -> None:
-        name, born = self._header
-        size = self._header_size
+        head = self._header
+        size = head.size
         top = PAGE_H - 0.55 * inch
         self.setFillColor(INK)
-        self.setFont(fonts.BOLD, size)
+        self.setFont(fonts.BOLD, head.name_size)
         left, right = MARGIN_X + PAD, PAGE_W - MARGIN_X - PAD
-        self.drawString(left, top, name)
+        for n, line in enumerate(head.name_lines):
+            self.drawString(left, top - n * head.leading, line)
         self.setFont(fonts.REGULAR, size)
-        self.drawRightString(right, top, born)
+        self.drawRightString(right, top, self._born)
         self.setStrokeColor(RULE)
         self.setLineWidth(0.75)
-        self.line(left, top - 0.14 * inch, right, top - 0.14 * inch)
+        rule = top - head.extra - 0.14 * inch
+        self.line(left, rule, right, rule)
         bottom = 0.72 * inch
         self.line(left, bottom + size + 2, right, bottom + size + 2)
         self.setFont(fonts.BOLD, size)
@@ -116,13 +121,17 @@ def render_care_plan(
         )
     else:
         small = f"Draft care plan, not yet finalized. Printed {long_date(generated.date())}."
+    born = f"Date of birth: {long_date(birth_date)}"
+    header = fit_header(
+        patient_name, born, width=TEXT_W, size=st.header_size, min_size=HEADER_MIN_LARGE if large_print else HEADER_MIN
+    )
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,
         pagesize=letter,
         leftMargin=MARGIN_X,
         rightMargin=MARGIN_X,
-        topMargin=0.95 * inch,
+        topMargin=0.95 * inch + header.extra,  # a name on two lines moves the text down, never under it
         bottomMargin=1.15 * inch,
         # Metadata names the document, never the patient.
         title=TITLE,
@@ -134,9 +143,9 @@ def render_care_plan(
     )
     canvasmaker = partial(
         _PlanCanvas,
-        header=(patient_name, f"Date of birth: {long_date(birth_date)}"),
+        header=header,
+        born=born,
         small=small,
-        header_size=st.header_size,
     )
     doc.build(story, canvasmaker=canvasmaker)
     return out.getvalue()
