@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 import re
 import subprocess
 import sys
@@ -131,7 +132,7 @@ def test_status_and_risk_tiers_have_a_realistic_mix(panel):
 
 MEDICINES_FOR = {  # ICD-10 prefix -> any of these medicines treats it
     "E11": {"metformin", "insulin glargine", "linagliptin", "empagliflozin", "sitagliptin"},
-    "I10": {"lisinopril", "losartan", "amlodipine", "hydrochlorothiazide"},
+    "I10": {"lisinopril", "losartan", "amlodipine", "hydrochlorothiazide", "sacubitril/valsartan"},
     "I50": {"furosemide", "carvedilol"},
     "J44": {"tiotropium inhaler"},
     "F3": {"sertraline", "escitalopram", "bupropion XL"},
@@ -156,6 +157,27 @@ def test_every_patient_has_2_to_6_chronic_conditions_with_matching_medication(pa
     assert all(checked[prefix] > 0 for prefix in MEDICINES_FOR)
     codes = {c.icd10 for c in panel.conditions}
     assert {"E11.9", "I10", "I50.9", "J44.9", "F32.9", "F41.1", "E78.5"} <= codes
+
+
+def test_no_patient_takes_two_renin_angiotensin_agents_at_once(panel):
+    """Issue 12: a demo patient took lisinopril with sacubitril/valsartan. Sacubitril/valsartan is
+    contraindicated with an ACE inhibitor (ENTRESTO prescribing information, section 4: 36 hours
+    apart) and holds an ARB; an ACE inhibitor with an ARB is dual blockade (ONTARGET, NEJM 2008)."""
+    ras = {"lisinopril", "losartan", "sacubitril/valsartan"}
+    medications = by_patient(panel.medications)
+    for p in panel.patients:
+        current = {m.name for m in medications[p.id] if m.active_on(TODAY)}
+        assert len(current & ras) <= 1, (p.id, sorted(current & ras))
+    # Hypertension with heart failure, in either order, over many draws (the pair was rare).
+    from caredesk.demo.clinical import medications as draw
+    from caredesk.domain.patients import Condition
+
+    htn = Condition(patient_id=1, icd10="I10", display="Essential (primary) hypertension", onset=None)
+    hf = Condition(patient_id=1, icd10="I50.9", display="Heart failure, unspecified", onset=None)
+    for seed in range(300):
+        for conds in ([htn, hf], [hf, htn]):
+            meds = draw(random.Random(seed), 1, conds, 70, "Dr. Qzx", {}, TODAY)
+            assert len({m.name for m in meds if m.active_on(TODAY)} & ras) <= 1, (seed, [m.name for m in meds])
 
 
 def test_care_team_has_a_pcp_and_a_matching_specialist(panel):

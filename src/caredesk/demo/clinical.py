@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from caredesk.demo import names
@@ -34,6 +34,8 @@ class Kind:
 
 
 _DAILY, _BID = "once daily", "twice daily"
+_ARNI = "sacubitril/valsartan"
+_RAS = ("lisinopril", "losartan", _ARNI)  # renin-angiotensin agents: never two at once
 KINDS: tuple[Kind, ...] = (
     Kind(
         "htn",
@@ -224,6 +226,18 @@ def medications(
         if stop is not None and began is not None and began >= stop:
             began = stop - timedelta(days=rng.randint(30, 400))
         adherence = rng.choices(_ADHERENCE, (65, 20, 7, 8))[0]
+        # One renin-angiotensin agent at a time (decided after the draws above, so every other
+        # patient of a seed's panel stays as it was): no ACE inhibitor or ARB beside another, and
+        # heart failure switched to sacubitril/valsartan has its ACE inhibitor or ARB stopped first
+        # (ENTRESTO label: contraindicated with an ACE inhibitor, 36 h apart; it holds an ARB).
+        if stop is None and name in _RAS and any(m.name in _RAS and m.stop_date is None for m in out):
+            if name != _ARNI:
+                return
+            switched = (began or start) - timedelta(days=2)
+            for i, m in enumerate(out):
+                if m.name in _RAS and m.stop_date is None:
+                    kept = m.start_date if m.start_date is not None and m.start_date < switched else None
+                    out[i] = replace(m, stop_date=switched, start_date=kept)
         out.append(
             Medication(
                 patient_id=pid,
