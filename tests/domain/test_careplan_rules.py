@@ -9,7 +9,7 @@ import pytest
 
 from caredesk.domain.careplan import CarePlanContent, Goal, GoalStatus, Intervention, Owner, Problem
 from caredesk.domain.careplan_rules import diff, finalize_problems
-from caredesk.domain.careplan_templates import TEMPLATES, problem_from_template, template_for_icd10
+from caredesk.domain.careplan_templates import BLANK, TEMPLATES, problem_from_template, template_for_icd10
 from caredesk.errors import ValidationError
 
 TODAY = date(2026, 11, 24)
@@ -111,7 +111,7 @@ def test_diff_of_equal_plans_is_empty():
 
 def test_template_prefills_goals_and_interventions():
     start = date(2026, 11, 24)
-    for key in ("diabetes", "hypertension", "heart failure", "copd", "depression"):
+    for key in TEMPLATES:
         problem = problem_from_template(key, start)
         assert 1 <= len(problem.goals) <= 2 and 2 <= len(problem.interventions) <= 3, key
         assert problem.title and problem.plain
@@ -130,8 +130,31 @@ def test_template_is_picked_from_the_condition_code():
     assert [
         template_for_icd10(c) for c in ("E11.9", "e11.65", "I10", "I11.0", "I50.22", "J44.1", "F32.A", "F33.1")
     ] == ["diabetes", "diabetes", "hypertension", "hypertension", "heart failure", "copd", "depression", "depression"]
-    assert template_for_icd10("N18.3") is None and template_for_icd10("") is None
-    assert set(TEMPLATES) == {"diabetes", "hypertension", "heart failure", "copd", "depression"}
+    assert template_for_icd10("Z00.00") is None and template_for_icd10("") is None
+    # Issue 12: the other common chronic problems of a CCM panel have templates too.
+    assert [
+        template_for_icd10(c)
+        for c in ("I25.10", "I48.91", "N18.30", "J45.909", "E66.9", "M17.11", "G89.29", "F41.1", "G30.9", "E78.5")
+    ] == [
+        "coronary artery disease",
+        "atrial fibrillation",
+        "chronic kidney disease",
+        "asthma",
+        "obesity",
+        "chronic pain",
+        "chronic pain",
+        "anxiety",
+        "dementia",
+        "hyperlipidemia",
+    ]
+    assert len(TEMPLATES) == 14
+
+
+def test_a_blank_problem_is_there_to_write_and_cannot_be_finalized_empty():
+    blank = problem_from_template(BLANK, TODAY, icd10="M79.7")
+    assert (blank.title, blank.condition_icd10, blank.goals, blank.interventions) == ("", "M79.7", (), ())
+    problems = finalize_problems(CarePlanContent(problems=(blank,), next_review=date(2027, 3, 1)), TODAY)
+    assert any("needs a title" in str(p) for p in problems)
 
 
 def test_unknown_template_names_the_template():

@@ -39,10 +39,16 @@ def tree_texts(tree: QTreeWidget) -> list[str]:
 
 def test_template_menu_suggests_the_patients_conditions(unlocked, canary_store, qtbot):
     editor = open_plan(qtbot, unlocked, canary_store["canary"])
-    texts = [a.text() for a in editor.template_menu.actions()]
-    assert len(texts) == 5
-    assert set(texts[:2]) == {"High blood pressure — suggested for I11.9", "Type 2 diabetes — suggested for E11.9"}
-    assert texts[2:] == ["Heart failure", "COPD", "Depression"]
+    actions = [a for a in editor.template_menu.actions() if not a.isSeparator()]
+    texts = [a.text() for a in actions]
+    assert texts[0] == "Blank problem (write your own)"  # issue 12: a problem with no template
+    assert set(texts[1:3]) == {"High blood pressure — suggested for I11.9", "Type 2 diabetes — suggested for E11.9"}
+    assert texts[3:6] == ["Heart failure", "COPD", "Depression"]
+    assert {"Atrial fibrillation", "Chronic kidney disease", "Memory loss (dementia)", "High cholesterol"} <= set(texts)
+    assert len(texts) == 15
+    actions[0].trigger()
+    assert editor.content.problems[-1].title == "" and editor.content.problems[-1].goals == ()
+    assert tree_texts(editor.tree)[-1] == "Untitled problem"
 
 
 def test_add_edit_undo_redo_and_autosave(unlocked, canary_store, qtbot):

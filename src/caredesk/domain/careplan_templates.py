@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from caredesk.domain.careplan import Goal, GoalStatus, Intervention, Owner, Problem
+from caredesk.domain.careplan_templates_more import MORE
 from caredesk.errors import ValidationError
 
 P, CM, PCP, SP, CO = Owner.PATIENT, Owner.CARE_MANAGER, Owner.PCP, Owner.SPECIALIST, Owner.COMMUNITY
@@ -146,11 +147,22 @@ TEMPLATES: dict[str, ProblemTemplate] = {
     ),
 }
 
+TEMPLATES.update(
+    {
+        key: ProblemTemplate(title, plain, cats, tuple(GoalTemplate(*g) for g in goals), actions)
+        for key, (title, plain, cats, goals, actions) in MORE.items()
+    }
+)
 _BY_CATEGORY = {cat: key for key, tpl in TEMPLATES.items() for cat in tpl.icd10_categories}
+# Not a template: an empty problem the care manager writes from scratch (issue 12).
+BLANK = "blank"
 
 
 def problem_from_template(key: str, start: date, *, icd10: str = "") -> Problem:
-    """A new problem from a template, its goal dates counted from `start`."""
+    """A new problem from a template, its goal dates counted from `start`; BLANK gives an empty
+    one (titled, with goals and interventions, by the care manager before it can be finalized)."""
+    if key == BLANK:
+        return Problem(title="", condition_icd10=icd10)
     tpl = TEMPLATES.get(key)
     if tpl is None:
         raise ValidationError("template", f"there is no template named '{key}'")

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from caredesk.domain.careplan import CarePlanContent, Goal, Intervention
-from caredesk.domain.careplan_templates import TEMPLATES, problem_from_template, template_for_icd10
+from caredesk.domain.careplan_templates import BLANK, TEMPLATES, problem_from_template, template_for_icd10
 from caredesk.domain.patients import Chart
 from caredesk.errors import CareDeskError
 from caredesk.services import care_plans
@@ -210,6 +210,10 @@ class CarePlanEditor(QWidget):
             if key is not None:
                 suggested.setdefault(key, c.icd10)
         self.template_menu.clear()
+        blank = QAction("Blank problem (write your own)", self.template_menu)
+        blank.setData((BLANK, ""))
+        self.template_menu.addAction(blank)
+        self.template_menu.addSeparator()
         for key in sorted(TEMPLATES, key=lambda k: k not in suggested):
             code = suggested.get(key, "")
             text = TEMPLATES[key].title + (f" — suggested for {code}" if code else "")
@@ -338,7 +342,7 @@ class CarePlanEditor(QWidget):
             self.message.show_error(user_message(exc))
             return
         after, path = edit.add_problem(self.content, problem)
-        self._push(f"add problem {problem.title}", after, path)
+        self._push(f"add problem {problem.title or 'blank'}", after, path)
 
     def add_goal(self) -> None:
         self._add_child(Goal(measure=""), "add goal")
