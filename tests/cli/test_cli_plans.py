@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -235,3 +236,58 @@ def test_practice_details_from_the_cli_are_checked_and_used_on_the_copy(tmp_path
     assert run("print-plan", *d, "--mrn", "P0009", "--out", str(out), env=pw_env()).returncode == 0
     text = pdf_text(out)
     assert "Sam Rivera, RN" in text and "(555) 019-4300" in text
+
+
+def _store_with(tmp_path, *versions_for: tuple[Patient, list[CarePlanVersion]]) -> DataFolder:
+    """A store of its own holding these patients and their plans (pid 0 in a version: that patient)."""
+    from zoneinfo import ZoneInfo
+
+    from caredesk.clock import FixedClock
+
+    folder = DataFolder(tmp_path / "store")
+    clock = FixedClock(datetime(2026, 11, 24, 10, 30, tzinfo=ZoneInfo(ZONE)))
+    ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    try:
+        for patient, versions in versions_for:
+            pid = add_patient(ws, patient).id
+            with ws.uow() as uow:
+                for v in versions:
+                    uow.care_plans.add_version(replace(v, patient_id=pid))
+                uow.commit()
+    finally:
+        ws.lock()
+    return folder
+
+
+def test_a_team_action_of_thousands_of_characters_prints_alone_and_in_the_batch(tmp_path):
+    """Issue 12: over ~1,400 characters print-plan said 'unexpected error' and print-plans stopped."""
+    long = " ".join(f"Step {i}: we will call your pharmacy to check the new doses arrived." for i in range(60))
+    base = finalized(0, 1, "Bring my A1c under 8.")
+    problem = base.content.problems[0]
+    content = replace(
+        base.content,
+        problems=(
+            replace(
+                problem,
+                interventions=(*problem.interventions, Intervention(action="Pharmacy", owner=Owner.PCP, plain=long)),
+            ),
+        ),
+    )
+    folder = _store_with(
+        tmp_path,
+        (
+            Patient(mrn="L1", given_name="Ada", family_name="Long", birth_date=date(1950, 1, 1)),
+            [replace(base, content=content)],
+        ),
+        (Patient(mrn="S1", given_name="Bo", family_name="Short", birth_date=date(1950, 1, 1)), [base]),
+    )
+    out = tmp_path / "one.pdf"
+    r = run(
+        "print-plan", "--data-dir", str(folder.path), "--mrn", "L1", "--out", str(out), "--large-print", env=pw_env()
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Step 59: we will call your pharmacy" in pdf_text(out)
+    r = run("print-plans", "--data-dir", str(folder.path), "--out", str(tmp_path / "all"), env=pw_env())
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == ["L1-v1.pdf", "S1-v1.pdf"]
+    assert "Step 59:" in pdf_text(tmp_path / "all" / "L1-v1.pdf")

@@ -158,3 +158,23 @@ def test_recording_a_batch_as_given_is_all_or_none(workspace):
     assert len(pp.due_copies(workspace)) == 2  # A1 was not recorded either
     with workspace.uow() as uow:
         assert not [e for e in uow.audit_log.all() if e.action == "care plan.copy given"]
+
+
+def test_a_copy_that_cannot_be_made_is_named_and_the_batch_prints_the_rest(workspace, tmp_path):
+    """Issue 12: one patient's copy that failed stopped the whole batch without naming them."""
+    from dataclasses import replace
+
+    _panel(workspace)
+    a1, b2 = pp.due_copies(workspace)
+    gone = pp.DueCopy(replace(a1.version, patient_id=999_999), "Z9", "Gone, Patient")  # its patient no longer there
+    outcome = pp.print_batch(
+        workspace, [a1, gone, b2], pp.folder_sender(tmp_path / "out"), "saved as PDF", large_print=False
+    )
+    assert [c.mrn for c in outcome.sent] == ["A1", "B2"] and outcome.error is None and not outcome.cancelled
+    assert [c.mrn for c, _why in outcome.skipped] == ["Z9"]
+    assert outcome.skipped_lines()[0].startswith("Not printed: MRN Z9 (version 1): ")
+    from caredesk.ui.careplan.due_plans import outcome_text  # the app's batch dialog says the same
+
+    assert outcome_text(outcome, "saved").startswith("2 care plans saved. Not printed: MRN Z9 (version 1): ")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["A1-v1.pdf", "B2-v1.pdf"]
+    assert len(_printed(workspace)) == 2

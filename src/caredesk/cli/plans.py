@@ -113,6 +113,8 @@ def cmd_print_plans(args: argparse.Namespace, context: AppContext) -> int:
             bar.finish()
     finally:
         ws.lock()
+    for line in outcome.skipped_lines():  # one patient's copy that failed never stops the rest
+        print(line, file=sys.stderr)
     if outcome.error is not None:
         return fail(f"Stopped after {len(outcome.sent)} of {outcome.total} care plans. {outcome.error}", EXIT_ERROR)
     what = "care plans not yet given" if args.due_only else "care plans"
@@ -121,6 +123,9 @@ def cmd_print_plans(args: argparse.Namespace, context: AppContext) -> int:
         f"({patient_count} patient{'' if patient_count == 1 else 's'}, "
         f"{patient_count - len(every)} without a finalized plan)."
     )
+    if outcome.skipped:
+        n = len(outcome.skipped)
+        return fail(f"{n} care plan{'' if n == 1 else 's'} could not be printed (listed above).", EXIT_ERROR)
     return 0
 
 

@@ -21,6 +21,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     KeepTogether,
+    LayoutError,
     LongTable,
     Paragraph,
     SimpleDocTemplate,
@@ -30,6 +31,7 @@ from reportlab.platypus import (
 from caredesk.domain.careplan import CarePlanContent, CarePlanVersion, Owner
 from caredesk.domain.patients import Medication
 from caredesk.domain.text import fold
+from caredesk.errors import CareDeskError
 from caredesk.pdf import fonts
 from caredesk.pdf.medicine_words import medicine_row
 from caredesk.pdf.paging import PageCountCanvas
@@ -63,6 +65,10 @@ __all__ = ["PlanContacts", "goal_words", "intervention_words", "long_date", "pla
 TITLE = "My care plan"
 # The smallest the name in the header is set before it wraps (12 and 14 pt when it fits).
 HEADER_MIN, HEADER_MIN_LARGE = 10.0, 12.0
+# A table row taller than this is set as several rows of at most this height, so a page can
+# end inside it and leaves no more than this empty above its footer.
+ROW_MAX = 2 * inch
+_CELL_PAD_X = 14  # a cell's left and right padding together
 CONFIDENTIAL = "Private: this plan holds your health information. Keep it somewhere safe."
 
 
@@ -147,7 +153,13 @@ def render_care_plan(
         born=born,
         small=small,
     )
-    doc.build(story, canvasmaker=canvasmaker)
+    try:
+        doc.build(story, canvasmaker=canvasmaker)
+    except LayoutError:  # its message quotes the plan's text: never shown or logged
+        raise CareDeskError(
+            "Part of this care plan could not be laid out on a page; nothing was printed. "
+            "Shorten the longest wording in the plan and print again."
+        ) from None
     return out.getvalue()
 
 
@@ -310,24 +322,63 @@ def _call_rows(c: PlanContacts) -> list[tuple[str, str, str]]:
 
 
 def _table(st: PlanStyles, headers: Sequence[str], rows: Sequence[Sequence[str]], shares: Sequence[float]) -> LongTable:
-    """A table that splits across pages with its header row repeated."""
-    width = TEXT_W
-    data = [[Paragraph(esc(h), st.cell_head) for h in headers]]
-    data += [[Paragraph(v, st.cell) for v in row] for row in rows]  # already escaped markup
+    """A table that splits across pages with its header row repeated.
+
+    Platypus moves a row to the next page whole, so a row taller than a page raised LayoutError
+    (issue 12: a team action of about 1,400 characters, 900 in large print). A row taller than
+    ROW_MAX is set as several rows instead, cut between lines of its text, so a page may end
+    inside it; the rule below it is drawn only after its last piece. (reportlab's own splitInRow
+    repeated the header row in the middle of the page when the table was already split.)
+    """
+    widths = [TEXT_W * s for s in shares]
     pad = st.body.fontSize * 0.45
-    table = LongTable(data, colWidths=[width * s for s in shares], repeatRows=1, hAlign="LEFT")
+    data: list[list[Flowable | str]] = [[Paragraph(esc(h), st.cell_head) for h in headers]]
+    ends = [0]  # the last piece of each row, where its rule goes
+    seams: list[tuple[str, tuple[int, int], tuple[int, int], float]] = []  # the text runs on across pieces
+    for row in rows:
+        cells = [Paragraph(v, st.cell) for v in row]  # already escaped markup
+        first = len(data)
+        data += _row_pieces(cells, [w - _CELL_PAD_X for w in widths], ROW_MAX - 2 * pad)
+        ends.append(len(data) - 1)
+        for r in range(first, len(data) - 1):
+            seams += [("BOTTOMPADDING", (0, r), (-1, r), 0), ("TOPPADDING", (0, r + 1), (-1, r + 1), 0)]
+    table = LongTable(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
                 ("BACKGROUND", (0, 0), (-1, 0), SHADE),
                 ("LINEABOVE", (0, 0), (-1, 0), 1, RULE),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.75, RULE),
+                *[("LINEBELOW", (0, r), (-1, r), 0.75, RULE) for r in ends],
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("TOPPADDING", (0, 0), (-1, -1), pad),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
                 ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD_X - 6),
+                *seams,
             ]
         )
     )
     return table
+
+
+def _row_pieces(cells: list[Paragraph], widths: Sequence[float], limit: float) -> list[list[Flowable | str]]:
+    """One row, or several when a cell's text is taller than `limit`: each cell's text cut
+    between lines; a cell whose text is used up is empty in the pieces after."""
+    rest: list[Paragraph | None] = list(cells)
+    pieces: list[list[Flowable | str]] = []
+    while any(c is not None for c in rest):
+        piece: list[Flowable | str] = []
+        for i, (cell, width) in enumerate(zip(rest, widths, strict=True)):
+            if cell is None:
+                piece.append("")
+                continue
+            _, h = cell.wrap(width, PAGE_H * 100)
+            parts = cell.split(width, limit) if h > limit else []
+            if len(parts) == 2:
+                piece.append(parts[0])
+                rest[i] = parts[1]
+            else:
+                piece.append(cell)
+                rest[i] = None
+        pieces.append(piece)
+    return pieces

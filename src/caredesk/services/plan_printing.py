@@ -3,11 +3,13 @@
 Rendering gives PDF bytes in memory; where they go (a file, a printer, a preview) is
 the caller's business. Every copy that leaves the app is audited as printed, with how.
 The batch ("print all due plans") reports progress after each plan and stops only
-between plans, so a cancel never leaves half a copy.
+between plans, so a cancel never leaves half a copy. One patient's copy that cannot be
+laid out never stops the batch: it is named and the rest go out (issue 12).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +27,8 @@ from caredesk.services.practice import get_profile
 from caredesk.services.workspace import Workspace
 
 Progress = Callable[[int, int], None]  # (done, total)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +100,11 @@ class BatchOutcome:
     total: int
     cancelled: bool = False
     error: str | None = None  # why the batch stopped early, in words for the user
+    skipped: tuple[tuple[DueCopy, str], ...] = ()  # copies that could not be made, each with why, in words
+
+    def skipped_lines(self) -> list[str]:
+        """'Not printed: MRN P0007 (version 2): <why>.' for each copy left out, for the user."""
+        return [f"Not printed: MRN {c.mrn} (version {c.version.number}): {why}" for c, why in self.skipped]
 
 
 def print_batch(
@@ -110,22 +119,33 @@ def print_batch(
 ) -> BatchOutcome:
     """Render each copy and hand it to `send` (a printer, a folder), auditing each one sent.
 
-    Stops between copies when `cancelled()` says so, or at the first copy that cannot be
-    rendered or sent; the outcome says which were sent, so the user knows where it stopped.
+    A copy that cannot be rendered (that patient's data) is skipped and named in `skipped`,
+    and the batch goes on. It stops between copies when `cancelled()` says so, or at the first
+    copy that cannot be sent (the folder or printer: the next would fail the same way); the
+    outcome says which were sent, so the user knows where it stopped.
     """
     sent: list[DueCopy] = []
-    for copy in copies:
+    skipped: list[tuple[DueCopy, str]] = []
+    for done, copy in enumerate(copies, 1):
         if cancelled():
-            return BatchOutcome(sent, len(copies), cancelled=True)
+            return BatchOutcome(sent, len(copies), cancelled=True, skipped=tuple(skipped))
         try:
-            send(copy, render(ws, copy.version, large_print=large_print))
+            data = render(ws, copy.version, large_print=large_print)
         except CareDeskError as exc:
-            return BatchOutcome(sent, len(copies), error=f"MRN {copy.mrn}: {exc}")
-        audit_printed(ws, copy.version, how, large_print=large_print)
-        sent.append(copy)
+            skipped.append((copy, str(exc)))
+        except Exception as exc:  # one patient's copy never stops the others
+            log.error("a care plan in the batch could not be rendered: %s", type(exc).__name__)  # no data
+            skipped.append((copy, "the copy could not be laid out (an unexpected error, written to the log)."))
+        else:
+            try:
+                send(copy, data)
+            except CareDeskError as exc:
+                return BatchOutcome(sent, len(copies), error=f"MRN {copy.mrn}: {exc}", skipped=tuple(skipped))
+            audit_printed(ws, copy.version, how, large_print=large_print)
+            sent.append(copy)
         if progress is not None:
-            progress(len(sent), len(copies))
-    return BatchOutcome(sent, len(copies))
+            progress(done, len(copies))
+    return BatchOutcome(sent, len(copies), skipped=tuple(skipped))
 
 
 def folder_sender(folder: Path) -> Callable[[DueCopy, bytes], None]:

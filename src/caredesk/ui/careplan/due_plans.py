@@ -51,11 +51,12 @@ def due_line(copy: DueCopy, tz: tzinfo) -> str:
 def outcome_text(outcome: BatchOutcome, verb: str) -> str:
     n, total = len(outcome.sent), outcome.total
     plans = f"{n} care plan{'s' if n != 1 else ''}"
+    left_out = "".join(f" {line}" for line in outcome.skipped_lines())  # the batch went on without them
     if outcome.cancelled:
-        return f"Cancelled after {n} of {total}: {plans} {verb}."
+        return f"Cancelled after {n} of {total}: {plans} {verb}.{left_out}"
     if outcome.error is not None:
-        return f"Stopped after {n} of {total}: {plans} {verb}. {outcome.error}"
-    return f"{plans[:1].upper()}{plans[1:]} {verb}."
+        return f"Stopped after {n} of {total}: {plans} {verb}.{left_out} {outcome.error}"
+    return f"{plans[:1].upper()}{plans[1:]} {verb}.{left_out}"
 
 
 class DuePlansDialog(QDialog):
@@ -231,7 +232,7 @@ class DuePlansDialog(QDialog):
         self._close_progress()
         log.info("batch of due care plans ended: %d of %d sent", len(outcome.sent), outcome.total)
         text = outcome_text(outcome, verb)
-        if outcome.error is not None:
+        if outcome.error is not None or outcome.skipped:
             self.message.show_error(text)
         else:
             self.message.show_info(text)
