@@ -291,3 +291,18 @@ def test_a_team_action_of_thousands_of_characters_prints_alone_and_in_the_batch(
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in (tmp_path / "all").iterdir()) == ["L1-v1.pdf", "S1-v1.pdf"]
     assert "Step 59:" in pdf_text(tmp_path / "all" / "L1-v1.pdf")
+
+
+def test_the_copy_gives_the_clinics_date_for_a_plan_finalized_in_the_evening(tmp_path):
+    """Issue 12: the footer used the UTC date. 21:30 in New York on November 23 is 02:30 UTC on the 24th."""
+    from zoneinfo import ZoneInfo
+
+    evening = datetime(2026, 11, 23, 21, 30, tzinfo=ZoneInfo(ZONE)).astimezone(UTC)
+    base = replace(finalized(0, 1, "Bring my A1c under 8."), finalized_at=evening)
+    folder = _store_with(
+        tmp_path, (Patient(mrn="E1", given_name="Eve", family_name="Ning", birth_date=date(1950, 1, 1)), [base])
+    )
+    out = tmp_path / "e1.pdf"
+    r = run("print-plan", "--data-dir", str(folder.path), "--mrn", "E1", "--out", str(out), env=pw_env())
+    assert r.returncode == 0, r.stderr
+    assert "Care plan version 1, finalized November 23, 2026. Printed November 24, 2026." in pdf_text(out)

@@ -339,3 +339,41 @@ def test_a_plain_wording_that_says_when_needs_no_how_often():
         "Order A1c",
         "every 3 months",
     )
+
+
+def test_every_date_on_the_paper_is_the_clinics_local_date():
+    """Issue 12: finalized at 20:30 in New York on March 31 (00:30 UTC April 1) read
+    'finalized April 1 ... Printed March 31'."""
+    from zoneinfo import ZoneInfo
+
+    ny = ZoneInfo("America/New_York")
+    content = small_plan()
+    late = CarePlanVersion(
+        patient_id=1,
+        number=3,
+        content=content,
+        finalized_at=datetime(2026, 3, 31, 20, 30, tzinfo=ny).astimezone(UTC),
+        finalized_by="Ana Ruiz, RN",
+    )
+    data = render_care_plan(
+        patient_name=NAME,
+        birth_date=BORN,
+        version=late,
+        content=content,
+        medications=MEDS,
+        contacts=CONTACTS,
+        generated=datetime(2026, 3, 31, 20, 45, tzinfo=ny),
+    )
+    text = flat(" ".join(texts(data)))
+    assert "Care plan version 3, finalized March 31, 2026. Printed March 31, 2026." in text
+    assert "April" not in text
+    with pytest.raises(ValueError):
+        render_care_plan(
+            patient_name=NAME,
+            birth_date=BORN,
+            version=late,
+            content=content,
+            medications=MEDS,
+            contacts=CONTACTS,
+            generated=datetime(2026, 3, 31, 20, 45),
+        )

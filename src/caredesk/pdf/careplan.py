@@ -117,12 +117,21 @@ def render_care_plan(
     large_print: bool = False,
     generated: datetime,
 ) -> bytes:
-    """The patient's plan as PDF bytes. `version` None marks a draft preview."""
+    """The patient's plan as PDF bytes. `version` None marks a draft preview.
+
+    `generated` is the clinic's local time (aware; ValueError otherwise): every date on the
+    paper is the clinic's date, the version's finalized time (stored in UTC) converted to its zone.
+    """
+    if generated.tzinfo is None:
+        raise ValueError("generated must be the clinic's local time, with its zone")
     st = plan_styles(large_print)
     story = _story(st, patient_name, version, content, medications, contacts, generated)
     if version is not None:
+        # Stored in UTC: on paper the clinic's date (a plan finalized at 20:30 in New York on
+        # March 31 read "finalized April 1" beside "Printed March 31", issue 12).
+        finalized = version.finalized_at.astimezone(generated.tzinfo).date()
         small = (
-            f"Care plan version {version.number}, finalized {long_date(version.finalized_at.date())}. "
+            f"Care plan version {version.number}, finalized {long_date(finalized)}. "
             f"Printed {long_date(generated.date())}."
         )
     else:
