@@ -151,12 +151,12 @@ def test_logging_a_call_reranks_the_queue_and_changes_the_minutes(workspace):
     rows = q.refresh({first})
     mine = next(r for r in rows if r.patient_id == first)
     assert (mine.entry.minutes, mine.entry.threshold) == (12, 20)
-    assert rows[-1].patient_id == first  # 12 of 20 is less urgent than 0 of 20
+    assert rows[-1].patient_id == first  # reached today: after those not yet called (issue 12)
     assert q.rows == rows
     # Reaching the threshold ends the minutes chase; only the missing care plan remains.
     log_contact(workspace, first, outcome="reached", minutes=8)
     mine = next(r for r in q.refresh({first}) if r.patient_id == first)
-    assert [x.text for x in mine.entry.reasons] == ["No finalized care plan"]
+    assert [x.text for x in mine.entry.reasons] == ["No finalized care plan", "Reached today at 10:30 AM"]
     assert (mine.entry.minutes, mine.entry.threshold) == (20, 40)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 
 from caredesk.domain import attempts, billing, referrals, screen_followups, transitions
@@ -49,6 +49,7 @@ class ReasonKind(str, Enum):
     CONSENT = "consent"
     CARE_PLAN = "care plan"
     LETTER = "letter"
+    DONE_TODAY = "done today"
 
 
 # Base weights keep the SPEC's order: any reason of a kind outranks every reason of a
@@ -64,7 +65,11 @@ _WEIGHT = {
     ReasonKind.CONSENT: 30_000,
     ReasonKind.CARE_PLAN: 20_000,
     ReasonKind.LETTER: 10_000,
+    ReasonKind.DONE_TODAY: 0,
 }
+# A patient reached today ranks below every patient not yet called today (issue 12), unless
+# a safety flag is still open: only a documented safety check closes it.
+_DONE_TODAY_DROP = 10 * _WEIGHT[ReasonKind.SAFETY] * 100
 _MAX_URGENCY = 9_000
 
 
@@ -96,7 +101,10 @@ class PatientFacts:
     risk_tier: RiskTier
     enrollments: tuple[Enrollment, ...] = ()
     chronic_conditions: int = 0
-    minutes: Mapping[tuple[Program, StaffType], int] = field(default_factory=dict)
+    minutes: Mapping[tuple[Program, StaffType], int] = field(default_factory=dict)  # the month's, all of them
+    # The month's minutes by clinic day (day, program, staff, minutes), so that those before the
+    # program's consent do not count (SPEC 3 "Consent comes first"); empty: every minute counts.
+    minutes_by_day: tuple[tuple[date, Program, StaffType, int], ...] = ()
     contacts: tuple[Contact, ...] = ()  # recent ones (this month and last), any order
     last_reached: date | None = None
     open_tasks: tuple[Task, ...] = ()
@@ -164,7 +172,8 @@ def entry_for(f: PatientFacts, as_of: date, tz: tzinfo, calendar: BusinessCalend
     reasons += minutes_reason
     reasons += _cadence(f, as_of)
     reasons += _clinical(f, as_of)
-    reasons += _consent(f, as_of)
+    reasons += _consent(f, as_of, month)
+    reasons += _conditions(f, as_of, month)
     reasons += _care_plan(f, as_of)
     if _letter_pending(f, month, tz):
         reasons.append(
@@ -172,11 +181,22 @@ def entry_for(f: PatientFacts, as_of: date, tz: tzinfo, calendar: BusinessCalend
         )
     if not reasons:
         return None
+    reached = _reached_today(f, as_of, tz)
+    if reached is not None:
+        reasons.append(Reason(ReasonKind.DONE_TODAY, f"Reached today at {clock_time(reached)}"))
     ordered = tuple(sorted(reasons, key=lambda r: (-r.weight, r.due or date.max, r.text)))
     # The top reason places the patient; the others only break ties between equals.
     score = ordered[0].weight * 100 + min(99, sum(r.weight for r in ordered[1:]) // 10_000)
+    if reached is not None and ordered[0].kind is not ReasonKind.SAFETY:
+        score -= _DONE_TODAY_DROP  # still shown (other reasons remain), after everyone not yet called
     dues = [r.due for r in ordered if r.due is not None]
     return QueueEntry(f.patient_id, ordered, have, need, score, min(dues) if dues else None)
+
+
+def _reached_today(f: PatientFacts, as_of: date, tz: tzinfo) -> datetime | None:
+    """The clinic-local time of the latest contact that reached the patient on `as_of`, or None."""
+    times = [c.at.astimezone(tz) for c in f.contacts if c.outcome is Outcome.REACHED and local_date(c.at, tz) == as_of]
+    return max(times) if times else None
 
 
 def _safety(f: PatientFacts) -> list[Reason]:
@@ -302,34 +322,108 @@ def _letter_pending(f: PatientFacts, month: Month, tz: tzinfo) -> bool:
     return f.letter_closed_at < run[attempts.LETTER_AFTER - 1].at
 
 
+def _consent_day(f: PatientFacts, program: Program, month: Month, as_of: date) -> date | None:
+    """The day from which the program's minutes count: the earliest consent on file by `as_of`
+    of its enrollments active this month; None while no consent is on file."""
+    days = [
+        e.consent_date
+        for e in f.enrollments
+        if e.program is program and e.consent_date is not None and e.consented_by(as_of) and _active_in(e, month)
+    ]
+    return min(days) if days else None
+
+
+def _active_in(e: Enrollment, month: Month) -> bool:
+    return e.start_date <= month.last_day and (e.end_date is None or e.end_date >= month.first_day)
+
+
+def _before_consent(f: PatientFacts, program: Program, consent: date | None) -> dict[StaffType, int]:
+    """The program's minutes this month spent before `consent` (all of them when None), by staff
+    type: they never count (SPEC 3 "Consent comes first"; CMS MLN909188)."""
+    out: dict[StaffType, int] = {}
+    if not f.minutes_by_day:  # no days given: every minute of the month is on or after consent
+        return {s: m for (p, s), m in f.minutes.items() if p is program} if consent is None else out
+    for day, p, staff, minutes in f.minutes_by_day:
+        if p is program and (consent is None or day < consent):
+            out[staff] = out.get(staff, 0) + minutes
+    return out
+
+
+def counted_minutes(
+    f: PatientFacts, program: Program, month: Month, as_of: date
+) -> dict[tuple[Program, StaffType], int]:
+    """The month's minutes with the program's minutes before its consent (all of them while none
+    is on file) left out: the one rule the minutes and consent reasons both read."""
+    early = _before_consent(f, program, _consent_day(f, program, month, as_of))
+    out = {k: v - early.get(k[1], 0) if k[0] is program else v for k, v in f.minutes.items()}
+    return {k: v for k, v in out.items() if v > 0}
+
+
+def _working_days_left(f: PatientFacts, program: Program, as_of: date, calendar: BusinessCalendar) -> int:
+    """Working days from `as_of` (counted when it is one) to the month's end or the program's
+    enrollment end, whichever comes first: the days a threshold can still be reached in."""
+    ends = [e.end_date for e in f.enrollments if e.program is program and e.active_on(as_of)]
+    if not ends:
+        return 0
+    left = calendar.business_days_left(as_of)
+    end = None if any(d is None for d in ends) else max(d for d in ends if d is not None)
+    if end is not None and end.month == as_of.month and end.year == as_of.year and end < Month.of(as_of).last_day:
+        left -= calendar.business_days_left(end + timedelta(days=1))
+    return left
+
+
 def _minutes(
     f: PatientFacts, as_of: date, month: Month, calendar: BusinessCalendar
 ) -> tuple[list[Reason], int, int | None]:
+    """The minutes chase: only while consent is on file, the patient can bill the program
+    (its chronic conditions) and a working day is left to reach the next threshold; minutes
+    before consent never count (issue 12: the reasons never contradict each other)."""
     program = billing.main_program(f.enrollments, month)
     if program is None:
         return [], 0, None
+    consent = _consent_day(f, program, month, as_of)
+    minutes = counted_minutes(f, program, month, as_of)
+    have = minutes.get((program, StaffType.CLINICAL_STAFF), 0)
+    if consent is None or f.chronic_conditions < billing.conditions_needed(program, month):
+        return [], have, None  # cannot bill: the consent or conditions reason says why, never a minutes chase
     pm = billing.PatientMonth(
-        month=month, enrollments=f.enrollments, chronic_conditions=f.chronic_conditions, minutes=f.minutes
+        month=month, enrollments=f.enrollments, chronic_conditions=f.chronic_conditions, minutes=minutes
     )
-    have = f.minutes.get((program, StaffType.CLINICAL_STAFF), 0)
     nxt = billing.next_threshold(pm, program)
-    consented = any(e.program is program and e.consented_by(month.last_day) for e in f.enrollments)
-    if nxt is None or not consented:
+    if nxt is None:
         return [], have, None
-    if f.chronic_conditions < billing.conditions_needed(program, month):
-        return [], have, None  # cannot bill (one chronic condition on CCM): never chased for minutes (SPEC 3)
     have, need = nxt
     # The queue chases the month's first threshold (99490's 20 min, say); add-on units
     # after it are shown in the minutes bar but never put a patient in the queue.
     program_codes = {c.code for c in billing.BILLING_CODES if c.program is program}
     if any(c.code in program_codes for c in billing.bill(pm).codes):
         return [], have, need
-    days_left = calendar.business_days_left(as_of)
+    days_left = _working_days_left(f, program, as_of, calendar)
+    if days_left == 0:
+        return [], have, need  # out of reach this month: no chase
     short = need - have
     text = f"{have} of {need} min this month, {days_left} working day{'s' if days_left != 1 else ''} left"
+    early = sum(_before_consent(f, program, consent).values())
+    if early:
+        text += f" ({early} min before consent on {_md(consent)} do not count)"
     # Minutes still needed per working day left: the tighter, the more urgent.
     urgency = min(_MAX_URGENCY, (short * 100) // max(days_left, 1))
     return [Reason(ReasonKind.MINUTES, text, month.last_day, urgency)], have, need
+
+
+def _conditions(f: PatientFacts, as_of: date, month: Month) -> list[Reason]:
+    """Why a patient cannot bill their main program for want of chronic conditions on file
+    ("CCM needs 2 chronic conditions - 1 on file"): a record to complete, not minutes to chase."""
+    program = billing.main_program(f.enrollments, month)
+    if program is None or not any(e.program is program and e.active_on(as_of) for e in f.enrollments):
+        return []
+    need = billing.conditions_needed(program, month)
+    if f.chronic_conditions >= need:
+        return []
+    plural = "s" if need != 1 else ""
+    name = program.value[0].upper() + program.value[1:]  # "Complex CCM needs ..."
+    text = f"{name} needs {need} chronic condition{plural} - {f.chronic_conditions} on file"
+    return [Reason(ReasonKind.CONSENT, text)]
 
 
 def _cadence(f: PatientFacts, as_of: date) -> list[Reason]:
@@ -368,12 +462,24 @@ def _clinical(f: PatientFacts, as_of: date) -> list[Reason]:
     return out
 
 
-def _consent(f: PatientFacts, as_of: date) -> list[Reason]:
-    active = [e for e in f.enrollments if e.active_on(as_of)]
-    missing = [e.program.value for e in active if not e.consented_by(as_of)]
-    if not missing:
-        return []
-    return [Reason(ReasonKind.CONSENT, f"No consent on file ({', '.join(missing)})")]
+def _consent(f: PatientFacts, as_of: date, month: Month) -> list[Reason]:
+    """Programs active today with no consent on file by today. Their minutes so far do not
+    count (the same rule as the minutes reason), and the reason says how many there are."""
+    out: list[Reason] = []
+    for e in f.enrollments:
+        if not e.active_on(as_of) or e.consented_by(as_of):
+            continue
+        if _consent_day(f, e.program, month, as_of) is not None:
+            continue  # another enrollment of the program has consent on file
+        text = f"No consent on file ({e.program.value})"
+        if e.consent_date is not None:
+            text = f"Consent for {e.program.value} dated {_md(e.consent_date)}, later than today"
+        early = sum(_before_consent(f, e.program, None).values())
+        if early:
+            text += f" - {early} min this month do not count"
+        if text not in [r.text for r in out]:
+            out.append(Reason(ReasonKind.CONSENT, text))
+    return out
 
 
 def _care_plan(f: PatientFacts, as_of: date) -> list[Reason]:

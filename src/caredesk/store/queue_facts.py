@@ -78,18 +78,23 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
             .group_by(t.ConditionRow.patient_id)
         ).all()
     )
+    # By day, so the domain can leave out the minutes before a program's consent (one query still).
     minutes: dict[int, dict[tuple[Program, StaffType], int]] = defaultdict(dict)
-    for pid, program, staff, total in session.execute(
+    by_day: dict[int, list[tuple[date, Program, StaffType, int]]] = defaultdict(list)
+    for pid, day, program, staff, total in session.execute(
         select(
             t.TimeEntryRow.patient_id,
+            t.TimeEntryRow.on,
             t.TimeEntryRow.program,
             t.TimeEntryRow.staff_type,
             func.sum(t.TimeEntryRow.minutes),
         )
         .where(t.TimeEntryRow.on.between(month.first_day, month.last_day), scoped(t.TimeEntryRow.patient_id))
-        .group_by(t.TimeEntryRow.patient_id, t.TimeEntryRow.program, t.TimeEntryRow.staff_type)
+        .group_by(t.TimeEntryRow.patient_id, t.TimeEntryRow.on, t.TimeEntryRow.program, t.TimeEntryRow.staff_type)
     ):
-        minutes[pid][(Program(program), StaffType(staff))] = int(total)
+        key = (Program(program), StaffType(staff))
+        minutes[pid][key] = minutes[pid].get(key, 0) + int(total)
+        by_day[pid].append((day, key[0], key[1], int(total)))
     contacts = by_patient(
         select(t.ContactRow.__table__)
         .where(t.ContactRow.on >= as_of - timedelta(days=CONTACT_DAYS), t.ContactRow.on <= as_of)
@@ -151,6 +156,7 @@ def load(session: Session, as_of: date, patient_ids: list[int] | None = None) ->
             enrollments=tuple(enrollments.get(p.id, ())),
             chronic_conditions=int(chronic.get(p.id, 0)),
             minutes=minutes.get(p.id, {}),
+            minutes_by_day=tuple(by_day.get(p.id, ())),
             contacts=tuple(contacts.get(p.id, ())),
             last_reached=last_reached.get(p.id),
             open_tasks=tuple(tasks.get(p.id, ())),

@@ -30,6 +30,7 @@ CHIP_LIGHT: dict[ReasonKind, tuple[str, str]] = {
     ReasonKind.CONSENT: ("#fbefcf", "#6e4a00"),
     ReasonKind.CARE_PLAN: ("#fbefcf", "#6e4a00"),
     ReasonKind.LETTER: ("#e8ebef", "#3d4651"),
+    ReasonKind.DONE_TODAY: ("#dff0d8", "#2b5a1e"),
 }
 CHIP_DARK: dict[ReasonKind, tuple[str, str]] = {
     ReasonKind.SAFETY: ("#5c2521", "#ffd9d4"),
@@ -42,6 +43,7 @@ CHIP_DARK: dict[ReasonKind, tuple[str, str]] = {
     ReasonKind.CONSENT: ("#4d3d14", "#ffe9b3"),
     ReasonKind.CARE_PLAN: ("#4d3d14", "#ffe9b3"),
     ReasonKind.LETTER: ("#353c45", "#dde2e8"),
+    ReasonKind.DONE_TODAY: ("#24401c", "#d6f0cc"),
 }
 MINUTES_FILL = ("#2a9d8f", "#3fb6a6")  # light, dark
 MAX_CHIP_LINES = 2

@@ -1,0 +1,169 @@
+"""The queue's minutes, consent and "called today" reasons with plain values (issue 12, Queue).
+
+SPEC section 3 "Call queue": a patient who cannot bill (one chronic condition on CCM) is never
+chased for minutes; "Billing": consent comes first, minutes before the consent date do not
+count (CMS MLN909188). The reasons never contradict each other: the minutes and consent
+reasons read one rule (caredesk.domain.queue.counted_minutes).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from caredesk.domain.calendar import Month
+from caredesk.domain.contacts import Outcome, StaffType
+from caredesk.domain.coordination import Task
+from caredesk.domain.patients import Enrollment, Program
+from caredesk.domain.queue import ReasonKind, counted_minutes, entry_for, rank
+from tests.domain.test_queue import NY, TODAY, call, ccm, facts
+
+CS = (Program.CCM, StaffType.CLINICAL_STAFF)
+
+
+def texts(f, as_of: date = TODAY) -> list[str]:
+    e = entry_for(f, as_of, NY)
+    return [] if e is None else [r.text for r in e.reasons]
+
+
+def enrollment(program: Program, consent: date | None = date(2025, 1, 2), end: date | None = None) -> Enrollment:
+    return Enrollment(
+        patient_id=1,
+        program=program,
+        start_date=date(2025, 1, 1),
+        end_date=end,
+        consent_date=consent,
+        consent_method="verbal" if consent else None,
+    )
+
+
+# --- Who cannot bill is never chased for minutes, and the queue says why -----------------
+
+
+def test_ccm_with_one_chronic_condition_and_45_min_is_told_why_it_cannot_bill_not_chased():
+    e = entry_for(facts(chronic_conditions=1, minutes={CS: 45}), TODAY, NY)
+    assert [r.text for r in e.reasons] == ["CCM needs 2 chronic conditions - 1 on file"]
+    assert ReasonKind.MINUTES not in [r.kind for r in e.reasons]
+    assert e.threshold is None  # no minutes bar towards a threshold that cannot bill
+
+
+def test_complex_ccm_with_one_chronic_condition_is_not_chased_for_60_min():
+    f = facts(
+        enrollments=(enrollment(Program.COMPLEX_CCM),),
+        chronic_conditions=1,
+        minutes={(Program.COMPLEX_CCM, StaffType.CLINICAL_STAFF): 45},
+    )
+    assert texts(f) == ["Complex CCM needs 2 chronic conditions - 1 on file"]
+
+
+def test_pcm_needs_one_condition_and_with_none_says_so():
+    f = facts(enrollments=(enrollment(Program.PCM),), chronic_conditions=0, minutes={})
+    assert texts(f) == ["PCM needs 1 chronic condition - 0 on file"]
+    # With its condition on file PCM is chased towards 99426's 30 min.
+    assert texts(facts(enrollments=(enrollment(Program.PCM),), minutes={})) == [
+        "0 of 30 min this month, 4 working days left"
+    ]
+
+
+def test_no_chase_when_the_enrollment_ends_before_a_working_day_is_left():
+    # CCM ends Friday 11/20: on Tuesday 11/24 no working day is left to reach 20 min in.
+    ended = facts(enrollments=(enrollment(Program.CCM, end=date(2026, 11, 20)),), minutes={CS: 12})
+    assert entry_for(ended, TODAY, NY) is None
+    # Ending Wednesday 11/25: two working days (today and tomorrow), not four.
+    soon = facts(enrollments=(enrollment(Program.CCM, end=date(2026, 11, 25)),), minutes={CS: 12})
+    assert texts(soon) == ["12 of 20 min this month, 2 working days left"]
+
+
+def test_a_patient_who_can_bill_is_still_chased():
+    assert texts(facts(minutes={CS: 12})) == ["12 of 20 min this month, 4 working days left"]
+
+
+# --- Consent comes first: one rule for the minutes and the consent reasons --------------
+
+
+def test_consent_dated_later_in_the_month_shows_one_consent_reason_and_no_minutes_chase():
+    f = facts(enrollments=(ccm(consent=date(2026, 11, 28)),), minutes={CS: 12})
+    e = entry_for(f, TODAY, NY)
+    assert [r.text for r in e.reasons] == [
+        "Consent for CCM dated 11/28, later than today - 12 min this month do not count"
+    ]
+    assert (e.minutes, e.threshold) == (0, None)
+
+
+def test_no_consent_with_minutes_says_they_do_not_count():
+    f = facts(enrollments=(ccm(consent=None),), minutes={CS: 12})
+    assert texts(f) == ["No consent on file (CCM) - 12 min this month do not count"]
+
+
+def test_minutes_before_a_consent_earlier_this_month_do_not_count_towards_the_chase():
+    consent = date(2026, 11, 10)
+    f = facts(
+        enrollments=(ccm(consent=consent),),
+        minutes={CS: 22},
+        minutes_by_day=((date(2026, 11, 3), *CS, 10), (date(2026, 11, 12), *CS, 12)),
+    )
+    e = entry_for(f, TODAY, NY)
+    assert [r.text for r in e.reasons] == [
+        "12 of 20 min this month, 4 working days left (10 min before consent on 11/10 do not count)"
+    ]
+    assert (e.minutes, e.threshold) == (12, 20)
+    assert counted_minutes(f, Program.CCM, Month.of(TODAY), TODAY) == {CS: 12}
+
+
+def test_minutes_on_the_consent_day_count():
+    consent = date(2026, 11, 10)
+    f = facts(enrollments=(ccm(consent=consent),), minutes={CS: 25}, minutes_by_day=((consent, *CS, 25),))
+    assert entry_for(f, TODAY, NY) is None  # 99490 reached: nothing to chase
+
+
+def test_the_same_facts_after_the_consent_day_chase_the_counted_minutes():
+    consent = date(2026, 11, 24)
+    f = facts(
+        enrollments=(ccm(consent=consent),),
+        minutes={CS: 30},
+        minutes_by_day=((date(2026, 11, 23), *CS, 30),),
+    )
+    assert texts(f, TODAY - timedelta(days=1)) == [
+        "Consent for CCM dated 11/24, later than today - 30 min this month do not count"
+    ]
+    assert texts(f) == ["0 of 20 min this month, 4 working days left (30 min before consent on 11/24 do not count)"]
+
+
+# --- A patient reached today ranks after everyone not yet called ------------------------
+
+
+def test_a_patient_reached_today_stays_but_ranks_after_the_not_yet_called():
+    # Reached at 10 today, still short of minutes and with a task due: both remain.
+    reached = facts(
+        1,
+        minutes={CS: 12},
+        contacts=(call(TODAY),),
+        last_reached=TODAY,
+        open_tasks=(Task(patient_id=1, title="Mail glucose log", due=TODAY),),
+    )
+    not_called = facts(2, minutes={}, last_reached=TODAY - timedelta(days=3), care_plan_review=date(2026, 11, 1))
+    order = rank([reached, not_called], TODAY, NY)
+    assert [e.patient_id for e in order] == [2, 1]
+    assert [r.text for r in order[1].reasons] == [
+        "Task due today: Mail glucose log",
+        "12 of 20 min this month, 4 working days left",
+        "Reached today at 10:00 AM",
+    ]
+
+
+def test_reached_yesterday_is_not_done_today():
+    f = facts(minutes={CS: 12}, contacts=(call(TODAY - timedelta(days=1)),))
+    assert "Reached today" not in " ".join(texts(f))
+
+
+def test_an_open_safety_flag_stays_first_after_the_patient_is_reached():
+    from caredesk.domain.assessments import Instrument
+    from caredesk.domain.safety import SafetyFlag
+
+    flagged = facts(1, safety_flags=(SafetyFlag(5, 1, Instrument.SOCIAL_NEEDS, TODAY),), contacts=(call(TODAY),))
+    other = facts(2, last_reached=None)
+    assert [e.patient_id for e in rank([other, flagged], TODAY, NY)] == [1, 2]
+
+
+def test_a_voicemail_today_is_not_reached_today():
+    f = facts(minutes={CS: 12}, contacts=(call(TODAY, Outcome.VOICEMAIL),))
+    assert entry_for(f, TODAY, NY) is None  # held a business day after an unanswered attempt, as before
