@@ -76,6 +76,7 @@ def render(report: MonthReport, *, generated: datetime, progress: Callable[[int,
     table.setStyle(
         TableStyle(
             [
+                fonts.CELL_FONT,
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1f4e79")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#eef3f8")]),

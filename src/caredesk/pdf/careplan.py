@@ -355,6 +355,7 @@ def _table(st: PlanStyles, headers: Sequence[str], rows: Sequence[Sequence[str]]
     table.setStyle(
         TableStyle(
             [
+                fonts.CELL_FONT,
                 ("BACKGROUND", (0, 0), (-1, 0), SHADE),
                 ("LINEABOVE", (0, 0), (-1, 0), 1, RULE),
                 *[("LINEBELOW", (0, r), (-1, r), 0.75, RULE) for r in ends],

@@ -10,6 +10,9 @@ from caredesk.resources import resource
 
 REGULAR = "CareDeskSans"
 BOLD = "CareDeskSans-Bold"
+# In every table's style: a table sets its cells' font (Helvetica unless told) before drawing
+# each cell, even one that holds only a Paragraph, and that named Helvetica unembedded (issue 12).
+CELL_FONT = ("FONTNAME", (0, 0), (-1, -1), REGULAR)
 
 
 def register() -> None:

@@ -1,4 +1,9 @@
-"""A canvas that knows the page count: pages are kept until the end, then decorated."""
+"""A canvas that knows the page count: pages are kept until the end, then decorated.
+
+Every CareDesk PDF is drawn on it, so it also sets the canvas's initial font: reportlab's
+default, Helvetica, is named in every page's preamble even when nothing is set in it, and
+was the one font not embedded (issue 12); a viewer substitutes whatever it has for it.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,17 @@ from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
 
+from caredesk.pdf import fonts
+
 
 # reportlab ships no type information, so mypy sees Canvas as Any.
 class PageCountCanvas(Canvas):  # type: ignore[misc]
     """Two passes, so every page can say 'Page x of y'. Subclasses draw in `decorate`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        fonts.register()
+        # Platypus passes initialFontName=None (its doc template's default): ours unless one is named.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.REGULAR
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []  # each page's canvas state
 

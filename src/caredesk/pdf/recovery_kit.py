@@ -129,7 +129,10 @@ def _styles() -> dict[str, ParagraphStyle]:
             keepWithNext=1,
         ),
         "note": ParagraphStyle("kit-note", parent=body, textColor=MUTED, spaceBefore=4),
-        "item": ParagraphStyle("kit-item", parent=body, leftIndent=18, bulletIndent=4, spaceAfter=2),
+        # The bullet's font is its own (Helvetica unless told): not embedded, issue 12.
+        "item": ParagraphStyle(
+            "kit-item", parent=body, leftIndent=18, bulletIndent=4, spaceAfter=2, bulletFontName=fonts.REGULAR
+        ),
         "label": ParagraphStyle("kit-label", parent=body, fontName=fonts.BOLD, alignment=TA_CENTER, textColor=HEADING),
         "code": ParagraphStyle("kit-code", fontName=MONO, fontSize=CODE, leading=CODE * 1.25, alignment=TA_CENTER),
         "folder": ParagraphStyle(
@@ -181,6 +184,7 @@ def _code_box(code: str, s: dict[str, ParagraphStyle]) -> Flowable:
         colWidths=[TEXT_W],
     )
     style: list[tuple[Any, ...]] = [
+        fonts.CELL_FONT,
         ("BACKGROUND", (0, 0), (-1, -1), SHADE),
         ("BOX", (0, 0), (-1, -1), 1.5, HEADING),
         ("TOPPADDING", (0, 0), (-1, 0), 10),
