@@ -83,15 +83,13 @@ def test_a_patient_who_can_bill_is_still_chased():
 def test_consent_dated_later_in_the_month_shows_one_consent_reason_and_no_minutes_chase():
     f = facts(enrollments=(ccm(consent=date(2026, 11, 28)),), minutes={CS: 12})
     e = entry_for(f, TODAY, NY)
-    assert [r.text for r in e.reasons] == [
-        "Consent for CCM dated 11/28, later than today - 12 min this month do not count"
-    ]
+    assert [r.text for r in e.reasons] == ["CCM consent starts 11/28 - 12 min not counted"]
     assert (e.minutes, e.threshold) == (0, None)
 
 
 def test_no_consent_with_minutes_says_they_do_not_count():
     f = facts(enrollments=(ccm(consent=None),), minutes={CS: 12})
-    assert texts(f) == ["No consent on file (CCM) - 12 min this month do not count"]
+    assert texts(f) == ["No consent on file (CCM) - 12 min not counted"]
 
 
 def test_minutes_before_a_consent_earlier_this_month_do_not_count_towards_the_chase():
@@ -103,7 +101,7 @@ def test_minutes_before_a_consent_earlier_this_month_do_not_count_towards_the_ch
     )
     e = entry_for(f, TODAY, NY)
     assert [r.text for r in e.reasons] == [
-        "12 of 20 min this month, 4 working days left (10 min before consent on 11/10 do not count)"
+        "12 of 20 min this month, 4 working days left (10 min before consent 11/10 not counted)"
     ]
     assert (e.minutes, e.threshold) == (12, 20)
     assert counted_minutes(f, Program.CCM, Month.of(TODAY), TODAY) == {CS: 12}
@@ -122,10 +120,8 @@ def test_the_same_facts_after_the_consent_day_chase_the_counted_minutes():
         minutes={CS: 30},
         minutes_by_day=((date(2026, 11, 23), *CS, 30),),
     )
-    assert texts(f, TODAY - timedelta(days=1)) == [
-        "Consent for CCM dated 11/24, later than today - 30 min this month do not count"
-    ]
-    assert texts(f) == ["0 of 20 min this month, 4 working days left (30 min before consent on 11/24 do not count)"]
+    assert texts(f, TODAY - timedelta(days=1)) == ["CCM consent starts 11/24 - 30 min not counted"]
+    assert texts(f) == ["0 of 20 min this month, 4 working days left (30 min before consent 11/24 not counted)"]
 
 
 # --- A patient reached today ranks after everyone not yet called ------------------------

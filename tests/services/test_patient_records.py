@@ -375,7 +375,7 @@ def test_consent_recorded_clears_the_queue_reason_and_lets_the_month_bill(worksp
     queue = CallQueue(workspace)
     (row,) = [r for r in queue.build() if r.patient_id == pid]
     # Issue 12: the minutes before consent do not count, and the reason says so.
-    assert "No consent on file (CCM) - 25 min this month do not count" in [r.text for r in row.entry.reasons]
+    assert "No consent on file (CCM) - 25 min not counted" in [r.text for r in row.entry.reasons]
     report = billing_report.month_report(workspace, NOVEMBER)
     (month_row,) = [r for r in report.rows if r.patient_id == pid]
     assert not month_row.ready and "no consent on file for CCM" in month_row.result.reasons

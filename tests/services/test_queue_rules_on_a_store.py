@@ -92,14 +92,13 @@ def test_minutes_before_consent_do_not_count_and_the_reasons_agree(workspace):
     queue = CallQueue(workspace)
     queue.build(TODAY)
     assert (
-        _texts(queue, pid)[0]
-        == "5 of 20 min this month, 4 working days left (22 min before consent on 11/20 do not count)"
+        _texts(queue, pid)[0] == "5 of 20 min this month, 4 working days left (22 min before consent 11/20 not counted)"
     )
     assert not any("consent on file" in t for t in _texts(queue, pid))
     # The queue of a day before the consent date: one consent reason, no minutes chase.
     queue.build(date(2026, 11, 18))
     texts = _texts(queue, pid)
-    assert "Consent for CCM dated 11/20, later than today - 27 min this month do not count" in texts
+    assert "CCM consent starts 11/20 - 27 min not counted" in texts
     assert not any("of 20 min" in t for t in texts)
 
 

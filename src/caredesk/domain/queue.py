@@ -144,6 +144,11 @@ def _md(day: date) -> str:
     return f"{day.month}/{day.day}"
 
 
+def _name(program: Program) -> str:
+    """A program's name at the start of a reason: "Complex CCM", "CCM"."""
+    return program.value[0].upper() + program.value[1:]
+
+
 def rank(
     facts: Iterable[PatientFacts],
     as_of: date,
@@ -405,7 +410,7 @@ def _minutes(
     text = f"{have} of {need} min this month, {days_left} working day{'s' if days_left != 1 else ''} left"
     early = sum(_before_consent(f, program, consent).values())
     if early:
-        text += f" ({early} min before consent on {_md(consent)} do not count)"
+        text += f" ({early} min before consent {_md(consent)} not counted)"
     # Minutes still needed per working day left: the tighter, the more urgent.
     urgency = min(_MAX_URGENCY, (short * 100) // max(days_left, 1))
     return [Reason(ReasonKind.MINUTES, text, month.last_day, urgency)], have, need
@@ -421,8 +426,7 @@ def _conditions(f: PatientFacts, as_of: date, month: Month) -> list[Reason]:
     if f.chronic_conditions >= need:
         return []
     plural = "s" if need != 1 else ""
-    name = program.value[0].upper() + program.value[1:]  # "Complex CCM needs ..."
-    text = f"{name} needs {need} chronic condition{plural} - {f.chronic_conditions} on file"
+    text = f"{_name(program)} needs {need} chronic condition{plural} - {f.chronic_conditions} on file"
     return [Reason(ReasonKind.CONSENT, text)]
 
 
@@ -473,10 +477,10 @@ def _consent(f: PatientFacts, as_of: date, month: Month) -> list[Reason]:
             continue  # another enrollment of the program has consent on file
         text = f"No consent on file ({e.program.value})"
         if e.consent_date is not None:
-            text = f"Consent for {e.program.value} dated {_md(e.consent_date)}, later than today"
+            text = f"{_name(e.program)} consent starts {_md(e.consent_date)}"
         early = sum(_before_consent(f, e.program, None).values())
         if early:
-            text += f" - {early} min this month do not count"
+            text += f" - {early} min not counted"
         if text not in [r.text for r in out]:
             out.append(Reason(ReasonKind.CONSENT, text))
     return out
