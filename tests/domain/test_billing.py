@@ -83,8 +83,11 @@ def test_complex_ccm_sixty_and_ninety():
     def cx(m):
         return bill(_pm({(Program.COMPLEX_CCM, CS): m}, Program.COMPLEX_CCM))
 
-    assert cx(59).codes == ()
-    assert cx(59).reasons == ("59 of 60 min for 99487",)
+    # Below 60 min complex CCM falls back to the CCM codes and says so (SPEC 3, CMS MLN909188).
+    assert cx(59).codes_text() == "99490, 99439"
+    assert cx(59).reasons[0] == "complex CCM 59 of 60 min for 99487: billed as CCM 99490"
+    assert cx(19).codes == ()
+    assert cx(19).reasons == ("19 of 60 min for 99487", "19 of 20 min for 99490")
     assert cx(60).codes_text() == "99487"
     assert cx(89).codes_text() == "99487"
     assert cx(90).codes_text() == "99487, 99489"
@@ -141,18 +144,18 @@ def test_one_chronic_condition_is_not_ccm():
     assert result.reasons == ("only 1 chronic condition (CCM needs 2)",)
 
 
-def test_ccm_and_complex_in_one_month_complex_chosen():
+def test_ccm_and_complex_in_one_month_are_one_service_on_all_the_minutes():
+    # One CCM service a month: all CCM clinical-staff minutes support the code chosen (SPEC 3).
     minutes = {(Program.CCM, CS): 40, (Program.COMPLEX_CCM, CS): 60}
     result = bill(_pm(minutes, Program.CCM, Program.COMPLEX_CCM))
-    assert result.codes_text() == "99487"
-    assert "CCM and complex CCM in one month: complex chosen" in result.reasons
+    assert result.codes_text() == "99487, 99489"
 
 
-def test_ccm_billed_when_complex_does_not_qualify():
-    minutes = {(Program.CCM, CS): 40, (Program.COMPLEX_CCM, CS): 50}
+def test_ccm_and_complex_below_sixty_together_falls_back_to_ccm():
+    minutes = {(Program.CCM, CS): 20, (Program.COMPLEX_CCM, CS): 25}
     result = bill(_pm(minutes, Program.CCM, Program.COMPLEX_CCM))
     assert result.codes_text() == "99490, 99439"
-    assert "50 of 60 min for 99487" in result.reasons
+    assert result.reasons[0] == "complex CCM 45 of 60 min for 99487: billed as CCM 99490"
 
 
 def test_ccm_and_pcm_in_one_month_ccm_chosen():
@@ -173,21 +176,22 @@ def test_ccm_shares_a_month_with_bhi_and_rpm_without_sharing_minutes():
     assert result.codes_text() == "99490, 99484, 99457"
 
 
-def test_physician_minutes_bill_99491_not_99490():
+def test_physician_minutes_bill_99491_on_a_tie_of_units():
     result = bill(_pm({(Program.CCM, QHP): 30, (Program.CCM, CS): 5}, Program.CCM))
     assert result.codes_text() == "99491"
-    physician_60 = bill(_pm({(Program.CCM, QHP): 60}, Program.CCM))
-    assert physician_60.codes_text() == "99491, 99437"
-    # The physician's 30 minutes are never added to clinical-staff minutes for 99490.
-    assert bill(_pm({(Program.CCM, QHP): 29, (Program.CCM, CS): 19}, Program.CCM)).codes == ()
+    physician_90 = bill(_pm({(Program.CCM, QHP): 90}, Program.CCM))
+    assert physician_90.codes_text() == "99491, 99437 x2"
+    # Practitioner time not used for 99491 counts toward 99490/99439 (SPEC 3, CMS MLN909188).
+    assert bill(_pm({(Program.CCM, QHP): 29, (Program.CCM, CS): 19}, Program.CCM)).codes_text() == "99490, 99439"
 
 
 def test_99490_and_99491_in_one_month_the_one_with_more_units_chosen():
+    # 30 physician + 40 staff: 99491 alone is 1 unit; all 70 min as 99490, 99439 x2 are 3.
     more_staff = bill(_pm({(Program.CCM, QHP): 30, (Program.CCM, CS): 40}, Program.CCM))
-    assert more_staff.codes_text() == "99490, 99439"
+    assert more_staff.codes_text() == "99490, 99439 x2"
     assert "99491 and 99490 in one month: 99490 chosen" in more_staff.reasons
-    tie = bill(_pm({(Program.CCM, QHP): 30, (Program.CCM, CS): 20}, Program.CCM))
-    assert tie.codes_text() == "99491"
+    physician_60 = bill(_pm({(Program.CCM, QHP): 60}, Program.CCM))
+    assert physician_60.codes_text() == "99490, 99439 x2"
 
 
 def test_enrollment_ended_before_the_month_bills_nothing():
@@ -233,6 +237,8 @@ def test_every_code_has_a_source():
         "99437",
         "99426",
         "99427",
+        "99424",
+        "99425",
         "99484",
         "99457",
         "99458",

@@ -4,7 +4,11 @@ The codes are data: BILLING_CODES (caredesk.domain.billing_codes) holds one row 
 with its source, so a fee-schedule change is a change of that table. `bill` reads the
 table: whole minutes of the calendar month, a threshold counts only when fully reached,
 nothing is rounded up, add-on caps hold, and each program's minutes feed only that
-program's codes (never counted twice).
+program's codes (never counted twice). Which minutes count (the clinic-local day they were
+spent, none before consent) is caredesk.domain.billing_minutes; a PatientMonth built with
+`of_days` carries them per day. Practitioner time counts toward CCM's and PCM's clinical-staff
+codes when not used for the practitioner's own codes; a complex CCM patient's month is one CCM
+service that falls back to 99490 below 60 min (SPEC 3, CMS MLN909188).
 TCM (99495/99496) depends on visits and is not billed here; APCM (G0556-G0558) is in the
 table but APCM enrollment is not modelled yet, so neither is ever emitted by `bill`.
 """
@@ -12,9 +16,11 @@ table but APCM enrollment is not modelled yet, so neither is ever emitted by `bi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from caredesk.domain.billing_codes import BILLING_CODES, EXCLUSIONS, BillingCode
+from caredesk.domain.billing_minutes import DayMinutes, after_consent, family
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Enrollment, Program
@@ -34,6 +40,26 @@ class PatientMonth:
     enrollments: tuple[Enrollment, ...]
     chronic_conditions: int
     minutes: Mapping[tuple[Program, StaffType], int]  # whole minutes of the calendar month
+    # The same minutes per clinic-local day, when known (`of_days`): then minutes before the
+    # consent date are left out. Without them every minute of the month counts.
+    days: DayMinutes = field(default_factory=dict)
+
+    @classmethod
+    def of_days(
+        cls, month: Month, enrollments: tuple[Enrollment, ...], chronic_conditions: int, days: DayMinutes
+    ) -> PatientMonth:
+        """A month from minutes per (clinic-local day, program, staff type); days outside the month are dropped."""
+        inside = {k: v for k, v in days.items() if month.contains(k[0])}
+        totals: dict[tuple[Program, StaffType], int] = {}
+        for (_day, program, staff), m in inside.items():
+            totals[(program, staff)] = totals.get((program, staff), 0) + m
+        return cls(month, enrollments, chronic_conditions, totals, inside)
+
+    def counted(self) -> tuple[Mapping[tuple[Program, StaffType], int], dict[Program, tuple[date, int]]]:
+        """(minutes that count, {program: (consent date, minutes before it)})."""
+        if not self.days:
+            return self.minutes, {}
+        return after_consent(self.days, self.enrollments, self.month.first_day, self.month.last_day)
 
 
 @dataclass(frozen=True)
@@ -58,7 +84,10 @@ def _active_in(e: Enrollment, month: Month) -> bool:
 
 
 def _consented(enrollments: Iterable[Enrollment], program: Program, month: Month) -> bool:
-    return any(e.program == program and _active_in(e, month) and e.consented_by(month.last_day) for e in enrollments)
+    return any(
+        family(e.program) is family(program) and _active_in(e, month) and e.consented_by(month.last_day)
+        for e in enrollments
+    )
 
 
 def _in_effect(c: BillingCode, month: Month) -> bool:
@@ -86,10 +115,21 @@ def _addon(base: BillingCode, month: Month) -> BillingCode | None:
     return next((c for c in BILLING_CODES if c.addon_of == base.code and _in_effect(c, month)), None)
 
 
-def _minutes(pm: PatientMonth, program: Program, staff: StaffType | None) -> int:
+Counted = Mapping[tuple[Program, StaffType], int]
+
+
+def _minutes(counted: Counted, program: Program, ladder: list[BillingCode]) -> int:
+    """The minutes a ladder's codes stand on: the program's service (a complex CCM patient's
+    CCM minutes too), of the ladder's staff type, plus the practitioner's when they count
+    toward clinical-staff codes (99490/99439, 99426/99427: SPEC 3, CMS MLN909188)."""
+    staff = ladder[0].staff
     if staff is None:
-        return sum(v for (p, _s), v in pm.minutes.items() if p == program)
-    return pm.minutes.get((program, staff), 0)
+        kinds = set(StaffType)
+    elif ladder[0].practitioner_time_counts:
+        kinds = {staff, StaffType.PHYSICIAN}
+    else:
+        kinds = {staff}
+    return sum(v for (p, s), v in counted.items() if family(p) is family(program) and s in kinds)
 
 
 def _conditions_reason(have: int, need: int, program: Program) -> str:
@@ -122,25 +162,19 @@ def _earn(ladder: list[BillingCode], m: int, month: Month) -> tuple[list[BilledC
     return codes, []
 
 
-def _bill_program(pm: PatientMonth, program: Program) -> tuple[list[BilledCode], list[str]]:
-    ladders = _staff_ladders(program, pm.month)
-    if not _consented(pm.enrollments, program, pm.month):
-        return [], [f"no consent on file for {program.value}"]
-    need = max(c.min_conditions for ladder in ladders for c in ladder)
-    if pm.chronic_conditions < need:
-        return [], [_conditions_reason(pm.chronic_conditions, need, program)]
+def _choose(counted: Counted, program: Program, month: Month) -> tuple[list[BilledCode], list[str]]:
+    """One staff-type ladder's codes a month (99491 is not reported with 99490): the one
+    earning more units wins, so adding minutes never lowers what the program earns; on a
+    tie the later ladder (the practitioner's own codes) wins."""
     results = []
-    for i, ladder in enumerate(ladders):
-        m = _minutes(pm, program, ladder[0].staff)
+    for i, ladder in enumerate(_staff_ladders(program, month)):
+        m = _minutes(counted, program, ladder)
         if i > 0 and m == 0:
             continue  # a second staff type (physician/QHP) with no time: nothing to say
-        results.append(_earn(ladder, m, pm.month))
+        results.append(_earn(ladder, m, month))
     earned = [r for r in results if r[0]]
     if not earned:
         return [], [why for _codes, reasons in results for why in reasons]
-    # One staff type's codes a month (99491 is not reported with 99490): the one earning
-    # more units wins, so adding minutes never lowers what the program earns; on a tie the
-    # later group (the practitioner's own time) wins.
     best = max(reversed(earned), key=lambda r: sum(c.units for c in r[0]))
     reasons = list(best[1])
     for other in earned:
@@ -149,14 +183,53 @@ def _bill_program(pm: PatientMonth, program: Program) -> tuple[list[BilledCode],
     return best[0], reasons
 
 
+def _complex(counted: Counted, month: Month) -> tuple[list[BilledCode], list[str]]:
+    """Complex CCM, or below 60 min the CCM codes its minutes reach (one CCM service a month:
+    SPEC 3, CMS MLN909188). The CCM codes also win when they stand for more minutes (the
+    physician's own 90 min as 99491, 99437 x2 over 60 staff min as 99487), so adding
+    minutes never bills less."""
+    codes, reasons = _choose(counted, Program.COMPLEX_CCM, month)
+    fallback, more = _choose(counted, Program.CCM, month)
+    if codes and sum(c.minutes for c in codes) >= sum(c.minutes for c in fallback):
+        return codes, reasons
+    if codes:
+        return fallback, [*more, f"{codes[0].code} and {fallback[0].code} in one month: {fallback[0].code} chosen"]
+    if not fallback:
+        return [], reasons + more
+    return fallback, [f"complex CCM {reasons[0]}: billed as CCM {fallback[0].code}", *more]
+
+
+def _bill_program(
+    pm: PatientMonth, counted: Counted, before: dict[Program, tuple[date, int]], program: Program
+) -> tuple[list[BilledCode], list[str]]:
+    ladders = _staff_ladders(program, pm.month)
+    if not _consented(pm.enrollments, program, pm.month):
+        return [], [f"no consent on file for {program.value}"]
+    need = max(c.min_conditions for ladder in ladders for c in ladder)
+    if pm.chronic_conditions < need:
+        return [], [_conditions_reason(pm.chronic_conditions, need, program)]
+    late = [
+        f"consent dated {d:%m/%d}: {m} min before it do not count"
+        for p, (d, m) in before.items()
+        if family(p) is family(program)
+    ]
+    if program is Program.COMPLEX_CCM:
+        codes, reasons = _complex(counted, pm.month)
+    else:
+        codes, reasons = _choose(counted, program, pm.month)
+    return codes, [*reasons, *late[:1]]
+
+
 def bill(pm: PatientMonth) -> BillingResult:
     """Codes and units earned in the month and, when less than possible, the reasons."""
+    counted, before = pm.counted()
+    active = {e.program for e in pm.enrollments if _active_in(e, pm.month)}
     per_program: dict[Program, tuple[list[BilledCode], list[str]]] = {}
     for program in Program:
-        if any(e.program == program and _active_in(e, pm.month) for e in pm.enrollments) and _staff_ladders(
-            program, pm.month
-        ):
-            per_program[program] = _bill_program(pm, program)
+        if program is Program.CCM and Program.COMPLEX_CCM in active:
+            continue  # one CCM service a month: complex CCM bills it, or falls back to 99490
+        if program in active and _staff_ladders(program, pm.month):
+            per_program[program] = _bill_program(pm, counted, before, program)
     if not per_program:
         return BillingResult((), ("not enrolled in a billable program this month",))
     excluded: list[str] = []
@@ -182,7 +255,7 @@ def next_threshold(pm: PatientMonth, program: Program) -> tuple[int, int] | None
     if not ladders:
         return None
     ladder = ladders[0]  # table order puts the clinical-staff (or any-staff) ladder first
-    m = _minutes(pm, program, ladder[0].staff)
+    m = _minutes(pm.counted()[0], program, ladder)
     reached = [c for c in ladder if m >= (c.first or 0)]
     if len(reached) < len(ladder):
         return m, ladder[len(reached)].first or 0

@@ -17,6 +17,7 @@ QHP = StaffType.PHYSICIAN
 
 _CCM_SOURCE = "CMS MLN909188 (CCM), CY2025 PFS"
 _PCM_SOURCE = "CMS MLN909188 (CCM/PCM), CY2025 PFS"
+_PCM_QHP_SOURCE = "CMS CY2022 PFS final rule (PCM 99424/99425 by the physician/QHP), CY2025 PFS"
 _BHI_SOURCE = "CMS MLN909432 (BHI), CY2025 PFS"
 _RPM_SOURCE = "CMS CY2025 PFS final rule (RPM treatment management)"
 _RPM26_SOURCE = "CMS CY2026 PFS final rule (RPM 10-minute treatment management)"
@@ -37,6 +38,9 @@ class BillingCode:
     source: str
     min_conditions: int = 0  # chronic conditions the patient needs
     starts: Month | None = None  # first month the code exists
+    # The practitioner's own time counts toward this clinical-staff code when it is not used
+    # for the practitioner's codes (SPEC 3; CMS MLN909188; CY2025 PFS final rule for PCM).
+    practitioner_time_counts: bool = False
 
 
 BILLING_CODES: tuple[BillingCode, ...] = (
@@ -51,6 +55,7 @@ BILLING_CODES: tuple[BillingCode, ...] = (
         "CCM, first 20 min of clinical-staff time",
         _CCM_SOURCE,
         min_conditions=2,
+        practitioner_time_counts=True,
     ),
     BillingCode(
         "99439",
@@ -63,6 +68,7 @@ BILLING_CODES: tuple[BillingCode, ...] = (
         "CCM, each further 20 min of clinical-staff time (at most 2)",
         _CCM_SOURCE,
         min_conditions=2,
+        practitioner_time_counts=True,
     ),
     BillingCode(
         "99487",
@@ -123,6 +129,7 @@ BILLING_CODES: tuple[BillingCode, ...] = (
         "PCM, first 30 min of clinical-staff time",
         _PCM_SOURCE,
         min_conditions=1,
+        practitioner_time_counts=True,
     ),
     BillingCode(
         "99427",
@@ -134,6 +141,31 @@ BILLING_CODES: tuple[BillingCode, ...] = (
         None,
         "PCM, each further 30 min of clinical-staff time",
         _PCM_SOURCE,
+        min_conditions=1,
+        practitioner_time_counts=True,
+    ),
+    BillingCode(
+        "99424",
+        Program.PCM,
+        QHP,
+        30,
+        None,
+        None,
+        None,
+        "PCM by the physician/QHP, first 30 min of own time",
+        _PCM_QHP_SOURCE,
+        min_conditions=1,
+    ),
+    BillingCode(
+        "99425",
+        Program.PCM,
+        QHP,
+        None,
+        "99424",
+        30,
+        None,
+        "PCM by the physician/QHP, each further 30 min of own time",
+        _PCM_QHP_SOURCE,
         min_conditions=1,
     ),
     BillingCode(

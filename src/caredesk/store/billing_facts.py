@@ -1,14 +1,21 @@
-"""What the month's billing needs per enrolled patient, read in four narrow queries."""
+"""What the month's billing needs per enrolled patient, read in five narrow queries.
+
+Minutes are read per clinic-local day (caredesk.domain.billing_minutes.split_by_day): a timed
+call that crosses midnight counts on both days, so the days either side of the month are read
+too, and billing can leave out minutes spent before the consent date (SPEC 3).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from datetime import UTC, date, timedelta, tzinfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from caredesk.domain.billing_minutes import split_by_day
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Enrollment, Program, Status
@@ -26,12 +33,16 @@ class BillingFacts:
     status: Status
     enrollments: tuple[Enrollment, ...]
     chronic_conditions: int
-    minutes: dict[tuple[Program, StaffType], int] = field(default_factory=dict)
+    minutes: dict[tuple[Program, StaffType], int] = field(default_factory=dict)  # the month's, by day spent
+    days: dict[tuple[date, Program, StaffType], int] = field(default_factory=dict)  # the same per clinic-local day
 
 
-def load(session: Session, month: Month, patient_ids: Collection[int] | None = None) -> list[BillingFacts]:
+def load(
+    session: Session, month: Month, patient_ids: Collection[int] | None = None, *, tz: tzinfo = UTC
+) -> list[BillingFacts]:
     """Every patient with an enrollment active on some day of the month, by family name
-    (only those of `patient_ids` when given: the rows to recompute after a change)."""
+    (only those of `patient_ids` when given: the rows to recompute after a change); `tz` is
+    the clinic's, whose calendar days the minutes belong to."""
     overlapping = (t.EnrollmentRow.start_date <= month.last_day) & or_(
         t.EnrollmentRow.end_date.is_(None), t.EnrollmentRow.end_date >= month.first_day
     )
@@ -50,18 +61,11 @@ def load(session: Session, month: Month, patient_ids: Collection[int] | None = N
             .group_by(t.ConditionRow.patient_id)
         ).all()
     )
+    days = _days(session, month, ids, tz)
     minutes: dict[int, dict[tuple[Program, StaffType], int]] = defaultdict(dict)
-    for pid, program, staff, total in session.execute(
-        select(
-            t.TimeEntryRow.patient_id,
-            t.TimeEntryRow.program,
-            t.TimeEntryRow.staff_type,
-            func.sum(t.TimeEntryRow.minutes),
-        )
-        .where(t.TimeEntryRow.on.between(month.first_day, month.last_day))
-        .group_by(t.TimeEntryRow.patient_id, t.TimeEntryRow.program, t.TimeEntryRow.staff_type)
-    ):
-        minutes[pid][(Program(program), StaffType(staff))] = int(total)
+    for pid, per_day in days.items():
+        for (_day, program, staff), spent in per_day.items():
+            minutes[pid][(program, staff)] = minutes[pid].get((program, staff), 0) + spent
     patients = session.execute(
         select(
             t.PatientRow.id,
@@ -85,6 +89,38 @@ def load(session: Session, month: Month, patient_ids: Collection[int] | None = N
             enrollments=tuple(enrollments[p.id]),
             chronic_conditions=int(chronic.get(p.id, 0)),
             minutes=minutes.get(p.id, {}),
+            days=days.get(p.id, {}),
         )
         for p in patients
     ]
+
+
+def _days(
+    session: Session, month: Month, ids: list[int], tz: tzinfo
+) -> dict[int, dict[tuple[date, Program, StaffType], int]]:
+    """{patient: {(day, program, staff type): minutes}} for the days of `month`. Entries
+    without a start time are summed per day in SQL; a timed entry dated the day before or
+    after the month may have minutes in it, so those days are read and split too."""
+    out: dict[int, dict[tuple[date, Program, StaffType], int]] = defaultdict(dict)
+
+    def add(pid: int, day: date, program: str, staff: str, spent: int) -> None:
+        if month.contains(day) and spent > 0:
+            key = (day, Program(program), StaffType(staff))
+            out[pid][key] = out[pid].get(key, 0) + spent
+
+    e = t.TimeEntryRow
+    for pid, on, program, staff, total in session.execute(
+        select(e.patient_id, e.on, e.program, e.staff_type, func.sum(e.minutes))
+        .where(e.on.between(month.first_day, month.last_day), e.started_at.is_(None), e.patient_id.in_(ids))
+        .group_by(e.patient_id, e.on, e.program, e.staff_type)
+    ):
+        add(pid, on, program, staff, int(total))
+    around = e.on.between(month.first_day - timedelta(days=1), month.last_day + timedelta(days=1))
+    for pid, on, program, staff, minutes, started_at in session.execute(
+        select(e.patient_id, e.on, e.program, e.staff_type, e.minutes, e.started_at).where(
+            around, e.started_at.is_not(None), e.patient_id.in_(ids)
+        )
+    ):
+        for day, spent in split_by_day(on, minutes, started_at, tz):
+            add(pid, day, program, staff, spent)
+    return out

@@ -1,0 +1,264 @@
+"""Issue 12's billing cases as one table: each row a month, the codes a biller would send and
+the reason shown, and the CMS publication the expected value comes from (SPEC 3 names them:
+MLN909188 for CCM/PCM, MLN908628 for TCM, the CY2025 and CY2026 PFS final rules)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from caredesk.domain.billing import PatientMonth, bill, next_threshold
+from caredesk.domain.billing_minutes import split_by_day
+from caredesk.domain.calendar import Month
+from caredesk.domain.contacts import StaffType
+from caredesk.domain.patients import ConsentMethod, Enrollment, Program
+
+CS = StaffType.CLINICAL_STAFF
+QHP = StaffType.PHYSICIAN
+CCM, CX, PCM = Program.CCM, Program.COMPLEX_CCM, Program.PCM
+NOV = Month(2026, 11)
+ET = ZoneInfo("America/New_York")
+
+MLN_CCM = "CMS MLN909188 (Chronic Care Management Services)"
+PFS_2025 = "CMS CY2025 PFS final rule"
+PFS_2026 = "CMS CY2026 PFS final rule"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    source: str
+    program: Program
+    days: dict[tuple[int, Program, StaffType], int]  # (day of November, program, staff) -> minutes
+    codes: str
+    reason: str | None = None  # one of the reasons shown, word for word
+    consent: date = date(2026, 1, 5)
+    conditions: int = 2
+    also: tuple[Program, ...] = field(default=())
+
+
+CASES = [
+    # 1. Consent comes first.
+    Case(
+        "45 min before a Nov 28 consent bill nothing",
+        f"{MLN_CCM}: consent before CCM is furnished; SPEC 3 'Consent comes first'",
+        CCM,
+        {(3, CCM, CS): 45},
+        "",
+        "consent dated 11/28: 45 min before it do not count",
+        consent=date(2026, 11, 28),
+    ),
+    Case(
+        "consent later in the month bills only what follows it",
+        f"{MLN_CCM}; SPEC 3 'consent later in the month bills only what follows it'",
+        CCM,
+        {(3, CCM, CS): 25, (28, CCM, CS): 10, (29, CCM, CS): 12},
+        "99490",
+        "consent dated 11/28: 25 min before it do not count",
+        consent=date(2026, 11, 28),
+    ),
+    Case(
+        "minutes on the consent day count",
+        f"{MLN_CCM}; SPEC 3",
+        CCM,
+        {(28, CCM, CS): 20},
+        "99490",
+        consent=date(2026, 11, 28),
+    ),
+    Case(
+        "PCM minutes before consent do not count either",
+        f"{PFS_2025} (PCM consent); SPEC 3",
+        PCM,
+        {(2, PCM, CS): 40},
+        "",
+        "consent dated 11/20: 40 min before it do not count",
+        consent=date(2026, 11, 20),
+        conditions=1,
+    ),
+    # 3. Practitioner time toward the clinical-staff threshold.
+    Case(
+        "physician 25 min on CCM bills 99490",
+        f"{MLN_CCM}: practitioner time may count toward 99490 when not billed as 99491; SPEC 3",
+        CCM,
+        {(10, CCM, QHP): 25},
+        "99490",
+        "25 of 40 min for the next 99439",
+    ),
+    Case(
+        "staff 15 + physician 10 bills 99490",
+        f"{MLN_CCM}; SPEC 3 'Practitioner time'",
+        CCM,
+        {(10, CCM, CS): 15, (12, CCM, QHP): 10},
+        "99490",
+    ),
+    Case(
+        "physician 30 min: 99491 on a tie of units",
+        f"{MLN_CCM} (99491 is the practitioner's own 30 min)",
+        CCM,
+        {(10, CCM, QHP): 30},
+        "99491",
+    ),
+    Case(
+        "staff 19 alone is short and says so",
+        MLN_CCM,
+        CCM,
+        {(10, CCM, CS): 19},
+        "",
+        "19 of 20 min for 99490",
+    ),
+    # 4. PCM by the practitioner.
+    Case(
+        "PCM 35 min of physician time bills 99424",
+        f"{PFS_2025} (99424/99425 PCM by the physician/QHP, from CY2022); SPEC 3",
+        PCM,
+        {(10, PCM, QHP): 35},
+        "99424",
+        conditions=1,
+    ),
+    Case(
+        "PCM 60 min of physician time bills 99424, 99425",
+        f"{PFS_2025}; SPEC 3 (each further 30 min)",
+        PCM,
+        {(10, PCM, QHP): 60},
+        "99424, 99425",
+        conditions=1,
+    ),
+    Case(
+        "PCM staff 20 + physician 10 bills 99426",
+        f"{PFS_2025}; SPEC 3 'Practitioner time' (PCM 99426/99427)",
+        PCM,
+        {(10, PCM, CS): 20, (11, PCM, QHP): 10},
+        "99426",
+        conditions=1,
+    ),
+    Case(
+        "PCM physician 29 min bills nothing",
+        f"{PFS_2025}; SPEC 3 (a threshold counts only when fully reached)",
+        PCM,
+        {(10, PCM, QHP): 29},
+        "",
+        "29 of 30 min for 99426",
+        conditions=1,
+    ),
+    # 5. Complex CCM below 60 min.
+    Case(
+        "complex CCM 37 min falls back to 99490 and says so",
+        f"{MLN_CCM}: one CCM service a month; SPEC 3 'complex CCM below 60 min ... falls back to 99490'",
+        CX,
+        {(10, CX, CS): 37},
+        "99490",
+        "complex CCM 37 of 60 min for 99487: billed as CCM 99490",
+    ),
+    Case(
+        "complex CCM 45 min falls back to 99490, 99439",
+        f"{MLN_CCM}; SPEC 3",
+        CX,
+        {(10, CX, CS): 45},
+        "99490, 99439",
+    ),
+    Case(
+        "complex CCM 60 min bills 99487",
+        MLN_CCM,
+        CX,
+        {(10, CX, CS): 60},
+        "99487",
+    ),
+    Case(
+        "complex CCM 19 min bills nothing",
+        f"{MLN_CCM}; SPEC 3",
+        CX,
+        {(10, CX, CS): 19},
+        "",
+        "19 of 20 min for 99490",
+    ),
+    Case(
+        "complex CCM 40 min before its consent falls back to nothing",
+        f"{MLN_CCM}; SPEC 3",
+        CX,
+        {(2, CX, CS): 40},
+        "",
+        "consent dated 11/20: 40 min before it do not count",
+        consent=date(2026, 11, 20),
+    ),
+    Case(
+        "CCM minutes of a complex CCM patient support the code chosen",
+        f"{MLN_CCM}; SPEC 3 'all CCM clinical-staff minutes of the month support the code chosen'",
+        CX,
+        {(10, CX, CS): 40, (12, CCM, CS): 20},
+        "99487",
+        also=(CCM,),
+    ),
+]
+
+
+def _month(case: Case) -> PatientMonth:
+    enrollments = tuple(
+        Enrollment(
+            patient_id=1,
+            program=p,
+            start_date=date(2026, 1, 5),
+            consent_date=case.consent,
+            consent_method=ConsentMethod.VERBAL,
+        )
+        for p in (case.program, *case.also)
+    )
+    days = {(date(2026, 11, d), p, s): m for (d, p, s), m in case.days.items()}
+    return PatientMonth.of_days(NOV, enrollments, case.conditions, days)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_billing_case(case: Case) -> None:
+    assert case.source.strip()
+    result = bill(_month(case))
+    assert result.codes_text() == case.codes, result
+    if case.reason is not None:
+        assert case.reason in result.reasons, result.reasons
+    if not case.codes:
+        assert result.reasons  # nothing billed is always explained
+
+
+def test_the_queue_threshold_counts_only_minutes_after_consent() -> None:
+    late = Case("", MLN_CCM, CCM, {(3, CCM, CS): 45, (29, CCM, CS): 5}, "", consent=date(2026, 11, 28))
+    assert next_threshold(_month(late), CCM) == (5, 20)
+
+
+# 2. A minute belongs to the clinic-local day it was spent (SPEC 3; CMS MLN909188 counts
+# time per calendar month of service).
+SPLITS = [
+    ("23:50 Oct 31 -> 00:10 Nov 1", datetime(2026, 10, 31, 23, 50, tzinfo=ET), date(2026, 11, 1), 20,
+     [(date(2026, 10, 31), 10), (date(2026, 11, 1), 10)]),
+    ("saved on the start day", datetime(2026, 10, 31, 23, 50, tzinfo=ET), date(2026, 10, 31), 20,
+     [(date(2026, 10, 31), 10), (date(2026, 11, 1), 10)]),
+    ("23:50:30 start: 9 whole min before midnight", datetime(2026, 10, 31, 23, 50, 30, tzinfo=ET),
+     date(2026, 11, 1), 20, [(date(2026, 10, 31), 9), (date(2026, 11, 1), 11)]),
+    ("within one day", datetime(2026, 11, 3, 9, 0, tzinfo=ET), date(2026, 11, 3), 45, [(date(2026, 11, 3), 45)]),
+    ("the clinic's day, not UTC's (21:00 ET is 02:00 UTC)", datetime(2026, 11, 3, 21, 0, tzinfo=ET),
+     date(2026, 11, 3), 30, [(date(2026, 11, 3), 30)]),
+    ("DST ends Nov 1 2026: 01:50 EST + 20 min stays on Nov 1", datetime(2026, 11, 1, 1, 50, tzinfo=ET).replace(fold=1),
+     date(2026, 11, 1), 20, [(date(2026, 11, 1), 20)]),
+    ("a start re-dated by hand days away is not trusted", datetime(2026, 11, 3, 23, 50, tzinfo=ET),
+     date(2026, 11, 10), 20, [(date(2026, 11, 10), 20)]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "start", "on", "minutes", "expected"), SPLITS, ids=[s[0] for s in SPLITS])
+def test_minutes_belong_to_the_day_they_were_spent(name, start, on, minutes, expected) -> None:
+    assert split_by_day(on, minutes, start, ET) == expected
+    assert split_by_day(on, minutes, None, ET) == [(on, minutes)]
+
+
+def test_a_call_across_midnight_bills_ten_minutes_in_each_month() -> None:
+    enrollment = Enrollment(
+        patient_id=1, program=CCM, start_date=date(2026, 1, 5), consent_date=date(2026, 1, 5),
+        consent_method=ConsentMethod.VERBAL,
+    )  # fmt: skip
+    days = {
+        (d, CCM, CS): m for d, m in split_by_day(date(2026, 11, 1), 20, datetime(2026, 10, 31, 23, 50, tzinfo=ET), ET)
+    }
+    oct_ = PatientMonth.of_days(Month(2026, 10), (enrollment,), 2, {**days, (date(2026, 10, 20), CCM, CS): 10})
+    nov = PatientMonth.of_days(NOV, (enrollment,), 2, days)
+    assert oct_.minutes == {(CCM, CS): 20} and bill(oct_).codes_text() == "99490"
+    assert nov.minutes == {(CCM, CS): 10} and bill(nov).reasons == ("10 of 20 min for 99490",)
