@@ -13,8 +13,9 @@ import pytest
 from caredesk.domain.billing import PatientMonth, bill, next_threshold
 from caredesk.domain.billing_minutes import split_by_day
 from caredesk.domain.calendar import Month
-from caredesk.domain.contacts import StaffType
+from caredesk.domain.contacts import Channel, Contact, Outcome, StaffType
 from caredesk.domain.patients import ConsentMethod, Enrollment, Program
+from caredesk.domain.transitions import reaches_for_tcm
 
 CS = StaffType.CLINICAL_STAFF
 QHP = StaffType.PHYSICIAN
@@ -262,3 +263,24 @@ def test_a_call_across_midnight_bills_ten_minutes_in_each_month() -> None:
     nov = PatientMonth.of_days(NOV, (enrollment,), 2, days)
     assert oct_.minutes == {(CCM, CS): 20} and bill(oct_).codes_text() == "99490"
     assert nov.minutes == {(CCM, CS): 10} and bill(nov).reasons == ("10 of 20 min for 99490",)
+
+
+# 6. TCM's interactive contact (CMS MLN908628: "direct, telephone, or electronic
+# communication"; SPEC 3: "a letter never is").
+TCM_CONTACTS = [
+    (Channel.PHONE, Outcome.REACHED, True),
+    (Channel.VIDEO, Outcome.REACHED, True),
+    (Channel.PORTAL, Outcome.REACHED, True),
+    (Channel.HOME_VISIT, Outcome.REACHED, True),
+    (Channel.LETTER, Outcome.SENT, False),
+    (Channel.PHONE, Outcome.VOICEMAIL, False),
+    (Channel.PHONE, Outcome.NO_ANSWER, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("channel", "outcome", "counts"), TCM_CONTACTS, ids=[f"{c.value}-{o.value}" for c, o, _ in TCM_CONTACTS]
+)
+def test_only_a_contact_that_reached_the_patient_interactively_is_the_tcm_contact(channel, outcome, counts) -> None:
+    contact = Contact(patient_id=1, at=datetime(2026, 11, 3, 10, 0, tzinfo=ET), channel=channel, outcome=outcome)
+    assert reaches_for_tcm(contact) is counts
