@@ -284,3 +284,30 @@ TCM_CONTACTS = [
 def test_only_a_contact_that_reached_the_patient_interactively_is_the_tcm_contact(channel, outcome, counts) -> None:
     contact = Contact(patient_id=1, at=datetime(2026, 11, 3, 10, 0, tzinfo=ET), channel=channel, outcome=outcome)
     assert reaches_for_tcm(contact) is counts
+
+
+# Exclusions are per billing practitioner (SPEC 3; CY2025 PFS final rule).
+def _by(program: Program, practitioner: str) -> Enrollment:
+    return Enrollment(
+        patient_id=1,
+        program=program,
+        start_date=date(2026, 1, 5),
+        consent_date=date(2026, 1, 5),
+        consent_method=ConsentMethod.VERBAL,
+        billing_practitioner=practitioner,
+    )
+
+
+@pytest.mark.parametrize(
+    ("ccm_by", "pcm_by", "codes"),
+    [
+        ("Dr. Lee (PCP)", "Dr. Shah (cardiology)", "99490, 99426"),
+        ("Dr. Lee", "dr. lee", "99490"),
+        ("Dr. Lee", "", "99490"),
+        ("", "", "99490"),
+    ],
+    ids=["a specialist's PCM beside the PCP's CCM", "same practitioner", "one unnamed", "none named"],
+)
+def test_ccm_and_pcm_exclude_each_other_only_for_the_same_practitioner(ccm_by, pcm_by, codes) -> None:
+    pm = PatientMonth(NOV, (_by(CCM, ccm_by), _by(PCM, pcm_by)), 2, {(CCM, CS): 20, (PCM, CS): 30})
+    assert bill(pm).codes_text() == codes

@@ -220,6 +220,20 @@ def _bill_program(
     return codes, [*reasons, *late[:1]]
 
 
+def _other_practitioners(pm: PatientMonth, a: Program, b: Program) -> bool:
+    """Both programs name their billing practitioners this month, and no one bills both.
+
+    SPEC 3 (CY2025 PFS final rule): exclusions are per billing practitioner. Without a name
+    on either side the same practitioner is assumed, so nothing is billed twice by mistake.
+    """
+
+    def who(p: Program) -> set[str]:
+        return {e.billing_practitioner.casefold() for e in pm.enrollments if e.program is p and _active_in(e, pm.month)}
+
+    named_a, named_b = who(a), who(b)
+    return "" not in named_a | named_b and bool(named_a) and bool(named_b) and not named_a & named_b
+
+
 def bill(pm: PatientMonth) -> BillingResult:
     """Codes and units earned in the month and, when less than possible, the reasons."""
     counted, before = pm.counted()
@@ -234,6 +248,8 @@ def bill(pm: PatientMonth) -> BillingResult:
         return BillingResult((), ("not enrolled in a billable program this month",))
     excluded: list[str] = []
     for keep, drop, why in EXCLUSIONS:
+        if _other_practitioners(pm, keep, drop):
+            continue  # a specialist's PCM beside the PCP's CCM (SPEC 3: exclusions are per practitioner)
         if keep in per_program and drop in per_program and per_program[keep][0]:
             if per_program[drop][0]:
                 excluded.append(why)

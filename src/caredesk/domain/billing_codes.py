@@ -257,7 +257,9 @@ BILLING_CODES: tuple[BillingCode, ...] = (
     ),
 )
 
-# Programs that cannot share a month: when both earn codes the first is kept.
+# Programs the same billing practitioner cannot bill in one month: when both earn codes the
+# first is kept. A different practitioner may (a specialist's PCM beside the PCP's CCM):
+# SPEC 3, CY2025 PFS final rule. CCM and complex CCM are one service (billing_minutes.FAMILY).
 EXCLUSIONS: tuple[tuple[Program, Program, str], ...] = (
     (Program.COMPLEX_CCM, Program.CCM, "CCM and complex CCM in one month: complex chosen"),
     (Program.CCM, Program.PCM, "CCM and PCM in one month: CCM chosen"),
