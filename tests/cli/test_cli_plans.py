@@ -306,3 +306,33 @@ def test_the_copy_gives_the_clinics_date_for_a_plan_finalized_in_the_evening(tmp
     r = run("print-plan", "--data-dir", str(folder.path), "--mrn", "E1", "--out", str(out), env=pw_env())
     assert r.returncode == 0, r.stderr
     assert "Care plan version 1, finalized November 23, 2026. Printed November 24, 2026." in pdf_text(out)
+
+
+def test_the_batch_lists_plans_whose_review_date_passed_and_leaves_out_the_patients_asked(tmp_path):
+    """Issue 12: plans due for review in March went out in November with no warning and no way
+    to leave a patient out."""
+    base = finalized(0, 1, "Bring my A1c under 8.")
+    late = replace(base, content=replace(base.content, next_review=date(2026, 3, 3)))
+    folder = _store_with(
+        tmp_path,
+        (Patient(mrn="O1", given_name="Olga", family_name="Old", birth_date=date(1950, 1, 1)), [late]),
+        (Patient(mrn="N1", given_name="Nia", family_name="New", birth_date=date(1950, 1, 1)), [base]),
+    )
+    r = run("print-plans", "--data-dir", str(folder.path), "--out", str(tmp_path / "a"), "--due-only", env=pw_env())
+    assert r.returncode == 0, r.stderr
+    assert "The review date has passed on 1 of these plans" in r.stdout and "--leave-out MRN" in r.stdout
+    assert "  MRN O1, version 1: review by 03/03/2026" in r.stdout and "MRN N1" not in r.stdout
+
+    r = run(
+        "print-plans", "--data-dir", str(folder.path), "--out", str(tmp_path / "b"), "--leave-out", " o1 ", env=pw_env()
+    )
+    assert r.returncode == 0, r.stderr
+    assert [p.name for p in (tmp_path / "b").iterdir()] == ["N1-v1.pdf"]
+    assert "Printed 1 care plan to" in r.stdout
+    assert "Left out as asked: MRN o1." in r.stdout and "review date" not in r.stdout
+
+    r = run(
+        "print-plans", "--data-dir", str(folder.path), "--out", str(tmp_path / "c"), "--leave-out", "Z9", env=pw_env()
+    )
+    assert_clean_failure(r, 1, "leave out: no care plan in this batch for MRN Z9")
+    assert not (tmp_path / "c").exists() or not list((tmp_path / "c").iterdir())

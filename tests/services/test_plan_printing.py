@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import UTC
 
+import pytest
 from pypdf import PdfReader
 
 from caredesk.domain.careplan import GivenMethod
@@ -178,3 +179,21 @@ def test_a_copy_that_cannot_be_made_is_named_and_the_batch_prints_the_rest(works
     assert outcome_text(outcome, "saved").startswith("2 care plans saved. Not printed: MRN Z9 (version 1): ")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["A1-v1.pdf", "B2-v1.pdf"]
     assert len(_printed(workspace)) == 2
+
+
+def test_review_passed_and_leave_out(workspace):
+    from dataclasses import replace
+    from datetime import date
+
+    from caredesk.errors import ValidationError
+
+    _panel(workspace)
+    a1, b2 = pp.due_copies(workspace)
+    late = pp.DueCopy(replace(a1.version, content=replace(a1.version.content, next_review=date(2026, 3, 3))), "A1")
+    assert pp.review_passed(late, TODAY) == date(2026, 3, 3)
+    assert pp.review_passed(b2, TODAY) is None  # reviewed by 2027
+    assert pp.leave_out([a1, b2], [" a1 "]) == [b2]  # MRNs as typed: case and spaces ignored
+    assert pp.leave_out([a1, b2], []) == [a1, b2]
+    with pytest.raises(ValidationError, match="Q7") as refused:  # a typo never prints the plan it meant to hold back
+        pp.leave_out([a1, b2], ["A1", "Q7"])
+    assert refused.value.field == "leave out" and "A1" not in refused.value.message

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from caredesk.app import AppContext
 from caredesk.cli.common import EXIT_ERROR, EXIT_USAGE, Command, Subparsers, fail, open_workspace
+from caredesk.domain.calendar import us_date
 from caredesk.domain.practice import PracticeProfile
 from caredesk.services import patients as patient_records
 from caredesk.services import plan_printing, practice
@@ -27,6 +29,13 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     s.add_argument("--out", required=True, metavar="DIR", help="the folder for the PDFs (<MRN>-v<N>.pdf)")
     s.add_argument("--due-only", action="store_true", help="only plans whose copy has not been given to the patient")
     s.add_argument("--large-print", action="store_true", help="16 pt body text")
+    s.add_argument(
+        "--leave-out",
+        action="append",
+        default=[],
+        metavar="MRN",
+        help="leave this patient's plan out of the batch (repeat for more), e.g. one whose review date has passed",
+    )
 
     s = sub.add_parser(
         "practice",
@@ -99,7 +108,8 @@ def cmd_print_plans(args: argparse.Namespace, context: AppContext) -> int:
     try:
         patient_count = len(patient_records.patient_list(ws))
         every = plan_printing.latest_copies(ws)
-        chosen = plan_printing.due_copies(ws) if args.due_only else every
+        chosen = plan_printing.leave_out(plan_printing.due_copies(ws) if args.due_only else every, args.leave_out)
+        today = ws.today()
         bar = _Progress(len(chosen)) if sys.stderr.isatty() else None
         outcome = plan_printing.print_batch(
             ws,
@@ -117,16 +127,34 @@ def cmd_print_plans(args: argparse.Namespace, context: AppContext) -> int:
         print(line, file=sys.stderr)
     if outcome.error is not None:
         return fail(f"Stopped after {len(outcome.sent)} of {outcome.total} care plans. {outcome.error}", EXIT_ERROR)
-    what = "care plans not yet given" if args.due_only else "care plans"
+    plans = "care plan" if len(outcome.sent) == 1 else "care plans"
+    what = f"{plans} not yet given" if args.due_only else plans
     print(
         f"Printed {len(outcome.sent)} {what} to {out} "
         f"({patient_count} patient{'' if patient_count == 1 else 's'}, "
         f"{patient_count - len(every)} without a finalized plan)."
     )
+    if args.leave_out:
+        print(f"Left out as asked: MRN {', '.join(m.strip() for m in args.leave_out)}.")
+    _warn_review_passed(outcome.sent, today)
     if outcome.skipped:
         n = len(outcome.skipped)
         return fail(f"{n} care plan{'' if n == 1 else 's'} could not be printed (listed above).", EXIT_ERROR)
     return 0
+
+
+def _warn_review_passed(sent: list[plan_printing.DueCopy], today: date) -> None:
+    """A list of the plans printed whose review date has passed: each still tells the patient
+    'we will go over this plan with you again by <date>' (issue 12)."""
+    late = [(c, day) for c in sent if (day := plan_printing.review_passed(c, today)) is not None]
+    if not late:
+        return
+    print(
+        f"The review date has passed on {len(late)} of these plans, and each still tells the patient when "
+        "we will go over it again. Review it before it goes out, or hold it back (print again with --leave-out MRN):"
+    )
+    for copy, day in late:
+        print(f"  MRN {copy.mrn}, version {copy.version.number}: review by {us_date(day)}")
 
 
 class _Progress:

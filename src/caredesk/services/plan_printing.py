@@ -18,6 +18,7 @@ from pathlib import Path
 
 from caredesk.domain import audit as actions
 from caredesk.domain.careplan import CarePlanVersion, GivenMethod
+from caredesk.domain.patients import plain_mrn
 from caredesk.domain.text import fold
 from caredesk.errors import CareDeskError, NotFound, ValidationError
 from caredesk.services import care_plans, patients
@@ -92,6 +93,30 @@ def due_copies(ws: Workspace) -> list[DueCopy]:
         copies.append(DueCopy(v, p.mrn, f"{p.family_name}, {p.given_name}"))
     # As the patient list sorts: "Pérez" with the P's before "Phillips", not after it.
     return sorted(copies, key=lambda c: (fold(c.name), c.mrn))
+
+
+def review_passed(copy: DueCopy, today: date) -> date | None:
+    """The plan's next review date when it is before `today`, else None.
+
+    Such a copy still tells the patient "we will go over this plan with you again by <date>"
+    (issue 12: plans due for review in March went out in November without a word), so the
+    batch warns about it and the care manager chooses whether it goes out.
+    """
+    review = copy.version.content.next_review
+    return review if review is not None and review < today else None
+
+
+def leave_out(copies: Sequence[DueCopy], mrns: Sequence[str]) -> list[DueCopy]:
+    """`copies` without the patients whose MRN is in `mrns` (as typed: spaces around ignored).
+
+    ValidationError naming the MRN when one is not among `copies` (a typo would otherwise
+    print the plan it meant to hold back).
+    """
+    wanted = {plain_mrn(m).strip().casefold(): m.strip() for m in mrns}  # MRN lookups ignore case
+    unknown = [typed for key, typed in wanted.items() if key not in {c.mrn.casefold() for c in copies}]
+    if unknown:
+        raise ValidationError("leave out", f"no care plan in this batch for MRN {', '.join(unknown)}")
+    return [c for c in copies if c.mrn.casefold() not in wanted]
 
 
 @dataclass(frozen=True, slots=True)
