@@ -311,3 +311,25 @@ def _by(program: Program, practitioner: str) -> Enrollment:
 def test_ccm_and_pcm_exclude_each_other_only_for_the_same_practitioner(ccm_by, pcm_by, codes) -> None:
     pm = PatientMonth(NOV, (_by(CCM, ccm_by), _by(PCM, pcm_by)), 2, {(CCM, CS): 20, (PCM, CS): 30})
     assert bill(pm).codes_text() == codes
+
+
+# RPM treatment management needs a real-time interactive contact in the month (SPEC 3;
+# CY2025 PFS final rule for 99457/99458, CY2026 PFS final rule for 99470).
+@pytest.mark.parametrize(
+    ("minutes", "contacts", "codes", "reason"),
+    [
+        (25, 0, "", "no real-time interactive contact this month (99457 needs one)"),
+        (45, 0, "", "no real-time interactive contact this month (99457 needs one)"),
+        (12, 0, "", "no real-time interactive contact this month (99470 needs one)"),
+        (25, 1, "99457", None),
+        (45, 1, "99457, 99458", None),
+        (12, 1, "99470", None),
+    ],
+)
+def test_rpm_treatment_management_needs_a_real_time_contact(minutes, contacts, codes, reason) -> None:
+    enrollment = _by(Program.RPM, "")
+    pm = PatientMonth.of_days(NOV, (enrollment,), 1, {(date(2026, 11, 5), Program.RPM, CS): minutes}, contacts)
+    result = bill(pm)
+    assert result.codes_text() == codes
+    if reason:
+        assert reason in result.reasons

@@ -67,3 +67,15 @@ def test_physician_time_reaches_99490_in_the_report(workspace):
     )
     row = _row(workspace, NOV, pid)
     assert (row.clinical_minutes, row.physician_minutes, row.result.codes_text()) == (15, 10, "99490")
+
+
+def test_rpm_minutes_bill_only_after_a_real_time_contact_in_the_month(workspace):
+    pid = _patient(workspace, "M4", date(2026, 1, 5), Program.RPM)
+    log_time(workspace, pid, minutes=25, activity="care coordination", on=date(2026, 11, 3))
+    assert _row(workspace, NOV, pid).result.reasons == (
+        "no real-time interactive contact this month (99457 needs one)",
+    )
+    log_contact(workspace, pid, outcome="reached", minutes=0, channel="portal", on=date(2026, 11, 4))
+    assert _row(workspace, NOV, pid).result.codes == ()  # a portal message is not real-time
+    log_contact(workspace, pid, outcome="reached", minutes=0, channel="phone", on=date(2026, 11, 5))
+    assert _row(workspace, NOV, pid).result.codes_text() == "99457"

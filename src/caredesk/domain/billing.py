@@ -43,17 +43,25 @@ class PatientMonth:
     # The same minutes per clinic-local day, when known (`of_days`): then minutes before the
     # consent date are left out. Without them every minute of the month counts.
     days: DayMinutes = field(default_factory=dict)
+    # Real-time interactive contacts that reached the patient this month (phone, video, in
+    # person: billing_codes.REALTIME_CHANNELS); None when not known, taken as made.
+    realtime_contacts: int | None = None
 
     @classmethod
     def of_days(
-        cls, month: Month, enrollments: tuple[Enrollment, ...], chronic_conditions: int, days: DayMinutes
+        cls,
+        month: Month,
+        enrollments: tuple[Enrollment, ...],
+        chronic_conditions: int,
+        days: DayMinutes,
+        realtime_contacts: int | None = None,
     ) -> PatientMonth:
         """A month from minutes per (clinic-local day, program, staff type); days outside the month are dropped."""
         inside = {k: v for k, v in days.items() if month.contains(k[0])}
         totals: dict[tuple[Program, StaffType], int] = {}
         for (_day, program, staff), m in inside.items():
             totals[(program, staff)] = totals.get((program, staff), 0) + m
-        return cls(month, enrollments, chronic_conditions, totals, inside)
+        return cls(month, enrollments, chronic_conditions, totals, inside, realtime_contacts)
 
     def counted(self) -> tuple[Mapping[tuple[Program, StaffType], int], dict[Program, tuple[date, int]]]:
         """(minutes that count, {program: (consent date, minutes before it)})."""
@@ -88,6 +96,10 @@ def _consented(enrollments: Iterable[Enrollment], program: Program, month: Month
         family(e.program) is family(program) and _active_in(e, month) and e.consented_by(month.last_day)
         for e in enrollments
     )
+
+
+def _by_code(code: str) -> BillingCode:
+    return BILLING_CODES[_ORDER[code]]
 
 
 def _in_effect(c: BillingCode, month: Month) -> bool:
@@ -217,6 +229,9 @@ def _bill_program(
         codes, reasons = _complex(counted, pm.month)
     else:
         codes, reasons = _choose(counted, program, pm.month)
+    live = [c.code for c in codes if _by_code(c.code).needs_realtime_contact]
+    if live and pm.realtime_contacts == 0:
+        return [], [f"no real-time interactive contact this month ({live[0]} needs one)", *late[:1]]
     return codes, [*reasons, *late[:1]]
 
 

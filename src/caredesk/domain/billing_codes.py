@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from caredesk.domain.calendar import Month
-from caredesk.domain.contacts import StaffType
+from caredesk.domain.contacts import Channel, StaffType
 from caredesk.domain.patients import Program
 
 CS = StaffType.CLINICAL_STAFF
@@ -41,6 +41,9 @@ class BillingCode:
     # The practitioner's own time counts toward this clinical-staff code when it is not used
     # for the practitioner's codes (SPEC 3; CMS MLN909188; CY2025 PFS final rule for PCM).
     practitioner_time_counts: bool = False
+    # Billed only in a month with a real-time (synchronous) interactive contact that reached
+    # the patient: RPM treatment management (SPEC 3; CY2025 PFS final rule, CY2026 for 99470).
+    needs_realtime_contact: bool = False
 
 
 BILLING_CODES: tuple[BillingCode, ...] = (
@@ -172,7 +175,16 @@ BILLING_CODES: tuple[BillingCode, ...] = (
         "99484", Program.BHI, CS, 20, None, None, None, "BHI, at least 20 min of clinical-staff time", _BHI_SOURCE
     ),
     BillingCode(
-        "99457", Program.RPM, None, 20, None, None, None, "RPM treatment management, first 20 min", _RPM_SOURCE
+        "99457",
+        Program.RPM,
+        None,
+        20,
+        None,
+        None,
+        None,
+        "RPM treatment management, first 20 min",
+        _RPM_SOURCE,
+        needs_realtime_contact=True,
     ),
     BillingCode(
         "99458",
@@ -196,6 +208,7 @@ BILLING_CODES: tuple[BillingCode, ...] = (
         "RPM treatment management, first 10 min (not with 99457)",
         _RPM26_SOURCE,
         starts=Month(2026, 1),
+        needs_realtime_contact=True,
     ),
     BillingCode(
         "99495",
@@ -256,6 +269,10 @@ BILLING_CODES: tuple[BillingCode, ...] = (
         starts=Month(2025, 1),
     ),
 )
+
+# The channels of a real-time interactive contact for RPM treatment management: a portal
+# message or a letter is not synchronous (CY2025 PFS final rule, 99457).
+REALTIME_CHANNELS = frozenset({Channel.PHONE, Channel.VIDEO, Channel.HOME_VISIT})
 
 # Programs the same billing practitioner cannot bill in one month: when both earn codes the
 # first is kept. A different practitioner may (a specialist's PCM beside the PCP's CCM):

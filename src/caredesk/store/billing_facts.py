@@ -1,4 +1,4 @@
-"""What the month's billing needs per enrolled patient, read in five narrow queries.
+"""What the month's billing needs per enrolled patient, read in six narrow queries.
 
 Minutes are read per clinic-local day (caredesk.domain.billing_minutes.split_by_day): a timed
 call that crosses midnight counts on both days, so the days either side of the month are read
@@ -15,9 +15,10 @@ from datetime import UTC, date, timedelta, tzinfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from caredesk.domain.billing_codes import REALTIME_CHANNELS
 from caredesk.domain.billing_minutes import split_by_day
 from caredesk.domain.calendar import Month
-from caredesk.domain.contacts import StaffType
+from caredesk.domain.contacts import Outcome, StaffType
 from caredesk.domain.patients import Enrollment, Program, Status
 from caredesk.store import mapping as m
 from caredesk.store import models as t
@@ -35,6 +36,7 @@ class BillingFacts:
     chronic_conditions: int
     minutes: dict[tuple[Program, StaffType], int] = field(default_factory=dict)  # the month's, by day spent
     days: dict[tuple[date, Program, StaffType], int] = field(default_factory=dict)  # the same per clinic-local day
+    realtime_contacts: int = 0  # contacts that reached the patient by phone, video or in person this month
 
 
 def load(
@@ -62,6 +64,19 @@ def load(
         ).all()
     )
     days = _days(session, month, ids, tz)
+    c = t.ContactRow
+    realtime = dict(
+        session.execute(
+            select(c.patient_id, func.count())
+            .where(
+                c.on.between(month.first_day, month.last_day),
+                c.outcome == Outcome.REACHED.value,
+                c.channel.in_([ch.value for ch in REALTIME_CHANNELS]),
+                c.patient_id.in_(ids),
+            )
+            .group_by(c.patient_id)
+        ).all()
+    )
     minutes: dict[int, dict[tuple[Program, StaffType], int]] = defaultdict(dict)
     for pid, per_day in days.items():
         for (_day, program, staff), spent in per_day.items():
@@ -90,6 +105,7 @@ def load(
             chronic_conditions=int(chronic.get(p.id, 0)),
             minutes=minutes.get(p.id, {}),
             days=days.get(p.id, {}),
+            realtime_contacts=int(realtime.get(p.id, 0)),
         )
         for p in patients
     ]
