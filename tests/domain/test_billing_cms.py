@@ -333,3 +333,42 @@ def test_rpm_treatment_management_needs_a_real_time_contact(minutes, contacts, c
     assert result.codes_text() == codes
     if reason:
         assert reason in result.reasons
+
+
+# APCM (SPEC 3; CMS CY2025 PFS final rule): one monthly code, no time threshold, by chronic
+# conditions and QMB status; it bundles CCM and PCM.
+def _apcm(*, qmb: bool = False, consent: date | None = date(2026, 1, 5)) -> Enrollment:
+    return Enrollment(
+        patient_id=1,
+        program=Program.APCM,
+        start_date=date(2026, 1, 5),
+        consent_date=consent,
+        consent_method=ConsentMethod.VERBAL if consent else None,
+        qmb=qmb,
+    )
+
+
+@pytest.mark.parametrize(
+    ("conditions", "qmb", "codes"),
+    [(0, False, "G0556"), (1, False, "G0556"), (1, True, "G0556"), (2, False, "G0557"), (3, True, "G0558")],
+)
+def test_apcm_bills_one_monthly_code_by_conditions_and_qmb(conditions, qmb, codes) -> None:
+    assert bill(PatientMonth(NOV, (_apcm(qmb=qmb),), conditions, {})).codes_text() == codes
+
+
+def test_apcm_needs_its_consent_and_exists_from_2025() -> None:
+    assert bill(PatientMonth(NOV, (_apcm(consent=None),), 2, {})).reasons == ("no consent on file for APCM",)
+    assert bill(PatientMonth(NOV, (_apcm(consent=date(2026, 12, 1)),), 2, {})).codes == ()
+    old = Enrollment(
+        patient_id=1, program=Program.APCM, start_date=date(2024, 1, 5), consent_date=date(2024, 1, 5),
+        consent_method=ConsentMethod.VERBAL,
+    )  # fmt: skip
+    assert bill(PatientMonth(Month(2024, 11), (old,), 2, {})).codes == ()
+
+
+@pytest.mark.parametrize("other", [CCM, CX, PCM])
+def test_apcm_bundles_ccm_and_pcm(other) -> None:
+    minutes = {(other, CS): 60}
+    result = bill(PatientMonth(NOV, (_apcm(), _by(other, "")), 2, minutes))
+    assert result.codes_text() == "G0557"
+    assert any(r.startswith("APCM bundles") for r in result.reasons)

@@ -9,8 +9,8 @@ spent, none before consent) is caredesk.domain.billing_minutes; a PatientMonth b
 `of_days` carries them per day. Practitioner time counts toward CCM's and PCM's clinical-staff
 codes when not used for the practitioner's own codes; a complex CCM patient's month is one CCM
 service that falls back to 99490 below 60 min (SPEC 3, CMS MLN909188).
-TCM (99495/99496) depends on visits and is not billed here; APCM (G0556-G0558) is in the
-table but APCM enrollment is not modelled yet, so neither is ever emitted by `bill`.
+APCM (G0556-G0558) is one monthly code with no time (caredesk.domain.billing_apcm) and
+bundles CCM and PCM. TCM (99495/99496) depends on visits and is not billed here.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from caredesk.domain.billing_apcm import apcm_code
 from caredesk.domain.billing_codes import BILLING_CODES, EXCLUSIONS, BillingCode
 from caredesk.domain.billing_minutes import DayMinutes, after_consent, family
 from caredesk.domain.calendar import Month
@@ -257,7 +258,10 @@ def bill(pm: PatientMonth) -> BillingResult:
     for program in Program:
         if program is Program.CCM and Program.COMPLEX_CCM in active:
             continue  # one CCM service a month: complex CCM bills it, or falls back to 99490
-        if program in active and _staff_ladders(program, pm.month):
+        if program is Program.APCM and program in active:
+            monthly, why_not = apcm_code(pm.enrollments, pm.chronic_conditions, pm.month)
+            per_program[program] = ([BilledCode(c, 1, 0) for c in monthly], why_not)
+        elif program in active and _staff_ladders(program, pm.month):
             per_program[program] = _bill_program(pm, counted, before, program)
     if not per_program:
         return BillingResult((), ("not enrolled in a billable program this month",))

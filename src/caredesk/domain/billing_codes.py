@@ -28,7 +28,7 @@ _APCM_SOURCE = "CMS CY2025 PFS final rule (APCM)"
 @dataclass(frozen=True)
 class BillingCode:
     code: str
-    program: Program | None  # None: APCM, whose enrollment is not modelled yet
+    program: Program
     staff: StaffType | None  # whose minutes count; None: any staff type (RPM) or no time
     first: int | None  # minutes for a base code; None for add-ons and untimed codes
     addon_of: str | None
@@ -44,6 +44,10 @@ class BillingCode:
     # Billed only in a month with a real-time (synchronous) interactive contact that reached
     # the patient: RPM treatment management (SPEC 3; CY2025 PFS final rule, CY2026 for 99470).
     needs_realtime_contact: bool = False
+    # APCM's monthly codes are chosen by the patient's chronic conditions and QMB status
+    # (CY2025 PFS final rule): None, any number / either.
+    max_conditions: int | None = None
+    qmb: bool | None = None
 
 
 BILLING_CODES: tuple[BillingCode, ...] = (
@@ -234,7 +238,7 @@ BILLING_CODES: tuple[BillingCode, ...] = (
     ),
     BillingCode(
         "G0556",
-        None,
+        Program.APCM,
         None,
         None,
         None,
@@ -243,10 +247,11 @@ BILLING_CODES: tuple[BillingCode, ...] = (
         "APCM, monthly, 0-1 chronic conditions",
         _APCM_SOURCE,
         starts=Month(2025, 1),
+        max_conditions=1,
     ),
     BillingCode(
         "G0557",
-        None,
+        Program.APCM,
         None,
         None,
         None,
@@ -255,10 +260,12 @@ BILLING_CODES: tuple[BillingCode, ...] = (
         "APCM, monthly, 2 or more chronic conditions",
         _APCM_SOURCE,
         starts=Month(2025, 1),
+        min_conditions=2,
+        qmb=False,
     ),
     BillingCode(
         "G0558",
-        None,
+        Program.APCM,
         None,
         None,
         None,
@@ -267,6 +274,8 @@ BILLING_CODES: tuple[BillingCode, ...] = (
         "APCM, monthly, 2 or more chronic conditions and QMB",
         _APCM_SOURCE,
         starts=Month(2025, 1),
+        min_conditions=2,
+        qmb=True,
     ),
 )
 
@@ -281,4 +290,8 @@ EXCLUSIONS: tuple[tuple[Program, Program, str], ...] = (
     (Program.COMPLEX_CCM, Program.CCM, "CCM and complex CCM in one month: complex chosen"),
     (Program.CCM, Program.PCM, "CCM and PCM in one month: CCM chosen"),
     (Program.COMPLEX_CCM, Program.PCM, "complex CCM and PCM in one month: complex CCM chosen"),
+    # APCM bundles CCM and PCM (SPEC 3; CY2025 PFS final rule).
+    (Program.APCM, Program.COMPLEX_CCM, "APCM bundles complex CCM: APCM chosen"),
+    (Program.APCM, Program.CCM, "APCM bundles CCM: APCM chosen"),
+    (Program.APCM, Program.PCM, "APCM bundles PCM: APCM chosen"),
 )
