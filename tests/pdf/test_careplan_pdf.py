@@ -288,6 +288,45 @@ def test_contacts_come_from_the_care_team_with_placeholders_otherwise():
     assert "draft" in text.lower() and "No medicines are listed" in text
 
 
+def test_who_to_call_lists_the_specialists_on_the_care_team_with_their_numbers():
+    """Issue 12: "Who to call" left out the specialists on the care team. Family is not listed."""
+    team = [
+        CareTeamMember(patient_id=1, name="Dr. Amara Okafor", role="PCP", phone="(555) 019-0000"),
+        CareTeamMember(
+            patient_id=1,
+            name="Dr. Lin Qzx",
+            role="Cardiologist",
+            organization="Heart Associates",
+            phone="(555) 019-0200",
+        ),
+        CareTeamMember(patient_id=1, name="Sam Qzx", role="Pharmacist"),
+        CareTeamMember(patient_id=1, name="Ruth Qzx", role="Caregiver (daughter)", phone="(555) 019-0300"),
+    ]
+    contacts = PlanContacts.from_care_team(team)
+    assert contacts.specialists == (
+        ("Cardiologist", "Dr. Lin Qzx, Heart Associates", "(555) 019-0200"),
+        ("Pharmacist", "Sam Qzx", ""),
+    )
+    text = flat(
+        " ".join(
+            texts(
+                render_care_plan(
+                    patient_name=NAME,
+                    birth_date=BORN,
+                    version=None,
+                    content=CarePlanContent(),
+                    medications=[],
+                    contacts=contacts,
+                    generated=GENERATED,
+                )
+            )
+        )
+    )
+    assert "My cardiologist Dr. Lin Qzx, Heart Associates" in text and "(555) 019-0200" in text
+    assert "My pharmacist Sam Qzx" in text and "Ask my doctor’s office for the number" in text
+    assert "Ruth Qzx" not in text
+
+
 def _last_body_line(text: str) -> str:
     decorations = ("Date of birth", "Page ", "Private", "Care plan version")
     body = [line.strip() for line in text.splitlines() if line.strip()]

@@ -318,9 +318,19 @@ def _call_rows(c: PlanContacts) -> list[tuple[str, str, str]]:
         manager = f"{office}<br/>and ask for my care manager"
     else:
         manager = esc("Call my doctor\u2019s office and ask for my care manager")
+    # Each specialist on the care team with their number (issue 12: they were left out).
+    others = [
+        (
+            who(f"My {role if role.isupper() else role.lower()}", name),  # "My cardiologist", "My NP"
+            "Questions about their part of my care",
+            phone(number, "Ask my doctor\u2019s office for the number"),
+        )
+        for role, name, number in c.specialists
+    ]
     return [
         (who("My care manager", c.care_manager_name), "Questions about this plan or how I am doing", manager),
         (who("My doctor\u2019s office", c.practice_name), "Appointments, refills and new problems", office),
+        *others,
         (
             who("After hours", ""),
             "Nights, weekends and holidays",

@@ -31,6 +31,10 @@ STATUS_WORDS = {
 }
 
 
+# Care-team roles that are family or friends, not someone the patient calls about their care.
+_NOT_PROFESSIONALS = ("caregiver", "family", "daughter", "son", "spouse", "wife", "husband", "friend", "neighbor")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PlanContacts:
     """Who the patient calls. Empty fields print as plain words, never as a blank."""
@@ -40,6 +44,8 @@ class PlanContacts:
     practice_name: str = ""
     practice_phone: str = ""
     after_hours_phone: str = ""
+    # The other professionals on the team (a cardiologist, a pharmacist ...): (role, who, phone).
+    specialists: tuple[tuple[str, str, str], ...] = ()
 
     @classmethod
     def from_care_team(cls, members: Iterable[CareTeamMember], profile: PracticeProfile | None = None) -> PlanContacts:
@@ -59,7 +65,14 @@ class PlanContacts:
         if practice is not None:
             doctor = practice.name if practice.name.lower().startswith("dr") else f"Dr. {practice.name}"
             office = practice.organization or (f"{doctor}\u2019s office" if practice is pcp else "")
+        named = {id(m) for m in (manager, pcp, after) if m is not None}
+        specialists = tuple(
+            (m.role, f"{m.name}, {m.organization}" if m.organization else m.name, m.phone)
+            for m in members
+            if id(m) not in named and not any(w in m.role.lower() for w in _NOT_PROFESSIONALS)
+        )
         return cls(
+            specialists=specialists,
             # The care manager's name and direct line go together: never one person's name with another's number.
             care_manager_name=manager.name if manager else p.signature,
             care_manager_phone=manager.phone if manager else p.care_manager_phone,
