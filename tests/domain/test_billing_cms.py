@@ -12,8 +12,10 @@ import pytest
 
 from caredesk.domain.billing import PatientMonth, bill, next_threshold
 from caredesk.domain.billing_minutes import split_by_day
+from caredesk.domain.billing_tcm import Stay
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import Channel, Contact, Outcome, StaffType
+from caredesk.domain.coordination import Transition
 from caredesk.domain.patients import ConsentMethod, Enrollment, Program
 from caredesk.domain.transitions import reaches_for_tcm
 
@@ -372,3 +374,59 @@ def test_apcm_bundles_ccm_and_pcm(other) -> None:
     result = bill(PatientMonth(NOV, (_apcm(), _by(other, "")), 2, minutes))
     assert result.codes_text() == "G0557"
     assert any(r.startswith("APCM bundles") for r in result.reasons)
+
+
+# TCM (CMS MLN908628; SPEC 3): billed once, in the month the 30-day period ends.
+MLN_TCM = "CMS MLN908628 (Transitional Care Management Services)"
+OCT12 = date(2026, 10, 12)  # a Monday; the period ends Nov 10; contact due Oct 14
+
+
+def _stay(
+    complexity="moderate",
+    *,
+    contacted=date(2026, 10, 13),
+    seen=date(2026, 10, 20),
+    meds=date(2026, 10, 20),
+    discharged=OCT12,
+):
+    return Transition(
+        patient_id=1, facility="General", admitted_on=None, discharged_on=discharged, complexity=complexity,
+        contacted_on=contacted, seen_on=seen, meds_reconciled_on=meds,
+    )  # fmt: skip
+
+
+TCM_CASES = [
+    ("moderate, seen day 8", _stay(), (), "99495", None),
+    ("high, seen day 6", _stay("high", seen=date(2026, 10, 18), meds=date(2026, 10, 18)), (), "99496", None),
+    ("high, seen day 10 bills 99495", _stay("high", seen=date(2026, 10, 22)), (), "99495", None),
+    ("seen day 15", _stay(seen=date(2026, 10, 27), meds=date(2026, 10, 27)), (), "",
+     "TCM for the 10/12 discharge: no face-to-face visit within 14 days"),
+    ("contact on day 3 business", _stay(contacted=date(2026, 10, 15)), (), "",
+     "TCM for the 10/12 discharge: no interactive contact by 10/14 nor two timely attempts"),
+    ("two timely attempts stand for the contact", _stay(contacted=None), (OCT12, date(2026, 10, 13)), "99495", None),
+    ("one timely attempt does not", _stay(contacted=None), (date(2026, 10, 13),), "",
+     "TCM for the 10/12 discharge: no interactive contact by 10/14 nor two timely attempts"),
+    ("meds reconciled after the visit", _stay(meds=date(2026, 10, 21)), (), "",
+     "TCM for the 10/12 discharge: medication reconciliation not done by the visit"),
+    ("period ends next month", _stay(discharged=date(2026, 11, 2), contacted=date(2026, 11, 3),
+     seen=date(2026, 11, 9), meds=date(2026, 11, 9)), (), "", "TCM for the 11/02 discharge bills when its 30-day period ends (12/01)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "stay", "attempts", "codes", "reason"), TCM_CASES, ids=[c[0] for c in TCM_CASES])
+def test_tcm_bills_once_in_the_month_its_period_ends(name, stay, attempts, codes, reason) -> None:
+    pm = PatientMonth(NOV, (_by(Program.TCM, ""),), 2, {}, stays=(Stay(stay, attempts),))
+    result = bill(pm)
+    assert result.codes_text() == codes, (MLN_TCM, result)
+    if reason:
+        assert reason in result.reasons
+    # October (the discharge month) never bills it.
+    assert (
+        bill(PatientMonth(Month(2026, 10), (_by(Program.TCM, ""),), 2, {}, stays=(Stay(stay, attempts),))).codes == ()
+    )
+
+
+def test_a_tcm_only_patient_without_a_stay_says_so_and_apcm_bundles_tcm() -> None:
+    assert bill(PatientMonth(NOV, (_by(Program.TCM, ""),), 2, {})).reasons == ("no TCM period ends this month",)
+    result = bill(PatientMonth(NOV, (_apcm(), _by(Program.TCM, "")), 2, {}, stays=(Stay(_stay()),)))
+    assert result.codes_text() == "G0557" and "APCM bundles TCM: APCM chosen" in result.reasons

@@ -79,3 +79,19 @@ def test_rpm_minutes_bill_only_after_a_real_time_contact_in_the_month(workspace)
     assert _row(workspace, NOV, pid).result.codes == ()  # a portal message is not real-time
     log_contact(workspace, pid, outcome="reached", minutes=0, channel="phone", on=date(2026, 11, 5))
     assert _row(workspace, NOV, pid).result.codes_text() == "99457"
+
+
+def test_a_tcm_only_patient_bills_99495_in_the_month_the_period_ends(workspace):
+    from caredesk.services import stays
+
+    pid = _patient(workspace, "M5", date(2026, 1, 5), Program.TCM)
+    stay = stays.add_stay(workspace, pid, facility="Mercy", discharged_on=date(2026, 10, 12)).value
+    # Two unanswered timely attempts stand for the contact (MLN908628).
+    log_contact(workspace, pid, outcome="no answer", minutes=0, on=date(2026, 10, 12))
+    log_contact(workspace, pid, outcome="voicemail", minutes=0, on=date(2026, 10, 14))
+    stays.record_visit(workspace, stay.id, on=date(2026, 10, 20))
+    stays.record_reconciliation(workspace, stay.id, on=date(2026, 10, 20))
+    assert _row(workspace, OCT, pid).result.reasons == (
+        "TCM for the 10/12 discharge bills when its 30-day period ends (11/10)",
+    )
+    assert _row(workspace, NOV, pid).result.codes_text() == "99495"

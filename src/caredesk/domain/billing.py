@@ -10,7 +10,8 @@ spent, none before consent) is caredesk.domain.billing_minutes; a PatientMonth b
 codes when not used for the practitioner's own codes; a complex CCM patient's month is one CCM
 service that falls back to 99490 below 60 min (SPEC 3, CMS MLN909188).
 APCM (G0556-G0558) is one monthly code with no time (caredesk.domain.billing_apcm) and
-bundles CCM and PCM. TCM (99495/99496) depends on visits and is not billed here.
+bundles CCM, PCM and TCM. TCM (99495/99496) is billed from the stays once, in the month
+each 30-day period ends (caredesk.domain.billing_tcm).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from datetime import date
 from caredesk.domain.billing_apcm import apcm_code
 from caredesk.domain.billing_codes import BILLING_CODES, EXCLUSIONS, BillingCode
 from caredesk.domain.billing_minutes import DayMinutes, after_consent, family
+from caredesk.domain.billing_tcm import Stay, tcm_codes
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Enrollment, Program
@@ -47,6 +49,8 @@ class PatientMonth:
     # Real-time interactive contacts that reached the patient this month (phone, video, in
     # person: billing_codes.REALTIME_CHANNELS); None when not known, taken as made.
     realtime_contacts: int | None = None
+    # Hospital stays whose TCM period ends in or after the month (billing_tcm).
+    stays: tuple[Stay, ...] = ()
 
     @classmethod
     def of_days(
@@ -56,13 +60,14 @@ class PatientMonth:
         chronic_conditions: int,
         days: DayMinutes,
         realtime_contacts: int | None = None,
+        stays: tuple[Stay, ...] = (),
     ) -> PatientMonth:
         """A month from minutes per (clinic-local day, program, staff type); days outside the month are dropped."""
         inside = {k: v for k, v in days.items() if month.contains(k[0])}
         totals: dict[tuple[Program, StaffType], int] = {}
         for (_day, program, staff), m in inside.items():
             totals[(program, staff)] = totals.get((program, staff), 0) + m
-        return cls(month, enrollments, chronic_conditions, totals, inside, realtime_contacts)
+        return cls(month, enrollments, chronic_conditions, totals, inside, realtime_contacts, stays)
 
     def counted(self) -> tuple[Mapping[tuple[Program, StaffType], int], dict[Program, tuple[date, int]]]:
         """(minutes that count, {program: (consent date, minutes before it)})."""
@@ -261,6 +266,13 @@ def bill(pm: PatientMonth) -> BillingResult:
         if program is Program.APCM and program in active:
             monthly, why_not = apcm_code(pm.enrollments, pm.chronic_conditions, pm.month)
             per_program[program] = ([BilledCode(c, 1, 0) for c in monthly], why_not)
+        elif program is Program.TCM and (pm.stays or program in active):
+            tcm, why_not = tcm_codes(pm.stays, pm.month)
+            if tcm or why_not or program in active:
+                per_program[program] = (
+                    [BilledCode(c, 1, 0) for c in tcm],
+                    why_not if tcm or why_not else ["no TCM period ends this month"],
+                )
         elif program in active and _staff_ladders(program, pm.month):
             per_program[program] = _bill_program(pm, counted, before, program)
     if not per_program:

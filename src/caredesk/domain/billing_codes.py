@@ -290,8 +290,9 @@ EXCLUSIONS: tuple[tuple[Program, Program, str], ...] = (
     (Program.COMPLEX_CCM, Program.CCM, "CCM and complex CCM in one month: complex chosen"),
     (Program.CCM, Program.PCM, "CCM and PCM in one month: CCM chosen"),
     (Program.COMPLEX_CCM, Program.PCM, "complex CCM and PCM in one month: complex CCM chosen"),
-    # APCM bundles CCM and PCM (SPEC 3; CY2025 PFS final rule).
+    # APCM bundles CCM, PCM and TCM (SPEC 3; CY2025 PFS final rule).
     (Program.APCM, Program.COMPLEX_CCM, "APCM bundles complex CCM: APCM chosen"),
     (Program.APCM, Program.CCM, "APCM bundles CCM: APCM chosen"),
     (Program.APCM, Program.PCM, "APCM bundles PCM: APCM chosen"),
+    (Program.APCM, Program.TCM, "APCM bundles TCM: APCM chosen"),
 )

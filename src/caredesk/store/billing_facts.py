@@ -15,11 +15,15 @@ from datetime import UTC, date, timedelta, tzinfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from caredesk.domain.attempts import UNANSWERED
 from caredesk.domain.billing_codes import REALTIME_CHANNELS
 from caredesk.domain.billing_minutes import split_by_day
+from caredesk.domain.billing_tcm import Stay
 from caredesk.domain.calendar import Month
-from caredesk.domain.contacts import Outcome, StaffType
+from caredesk.domain.contacts import INTERACTIVE_CHANNELS, Outcome, StaffType
+from caredesk.domain.coordination import Transition
 from caredesk.domain.patients import Enrollment, Program, Status
+from caredesk.domain.transitions import TCM_PERIOD_DAYS
 from caredesk.store import mapping as m
 from caredesk.store import models as t
 
@@ -37,6 +41,7 @@ class BillingFacts:
     minutes: dict[tuple[Program, StaffType], int] = field(default_factory=dict)  # the month's, by day spent
     days: dict[tuple[date, Program, StaffType], int] = field(default_factory=dict)  # the same per clinic-local day
     realtime_contacts: int = 0  # contacts that reached the patient by phone, video or in person this month
+    stays: tuple[Stay, ...] = ()  # stays whose 30-day TCM period ends in or after the month
 
 
 def load(
@@ -81,6 +86,7 @@ def load(
     for pid, per_day in days.items():
         for (_day, program, staff), spent in per_day.items():
             minutes[pid][(program, staff)] = minutes[pid].get((program, staff), 0) + spent
+    stays = _stays(session, month, ids)
     patients = session.execute(
         select(
             t.PatientRow.id,
@@ -106,6 +112,7 @@ def load(
             minutes=minutes.get(p.id, {}),
             days=days.get(p.id, {}),
             realtime_contacts=int(realtime.get(p.id, 0)),
+            stays=tuple(stays.get(p.id, ())),
         )
         for p in patients
     ]
@@ -140,3 +147,30 @@ def _days(
         for day, spent in split_by_day(on, minutes, started_at, tz):
             add(pid, day, program, staff, spent)
     return out
+
+
+def _stays(session: Session, month: Month, ids: list[int]) -> dict[int, list[Stay]]:
+    """{patient: [stay]} of the stays whose TCM period ends in or after the month, each with
+    the clinic dates of the patient's unanswered interactive attempts since its discharge."""
+    since = month.first_day - timedelta(days=TCM_PERIOD_DAYS)
+    found: dict[int, list[Transition]] = defaultdict(list)
+    for row in session.scalars(
+        select(t.TransitionRow).where(
+            t.TransitionRow.discharged_on.between(since, month.last_day), t.TransitionRow.patient_id.in_(ids)
+        )
+    ):
+        found[row.patient_id].append(m.from_row(Transition, row))
+    if not found:
+        return {}
+    c = t.ContactRow
+    tries: dict[int, list[date]] = defaultdict(list)
+    for pid, on in session.execute(
+        select(c.patient_id, c.on).where(
+            c.patient_id.in_(list(found)),
+            c.on.between(since, month.last_day),
+            c.outcome.in_([o.value for o in UNANSWERED]),
+            c.channel.in_([ch.value for ch in INTERACTIVE_CHANNELS]),
+        )
+    ):
+        tries[pid].append(on)
+    return {pid: [Stay(s, tuple(sorted(tries[pid]))) for s in stays] for pid, stays in found.items()}
