@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from caredesk.app import AppContext
 from caredesk.cli.common import DATE, EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
 from caredesk.errors import ValidationError
 from caredesk.services import patients as patient_records
+
+if TYPE_CHECKING:
+    from caredesk.services.call_queue import QueueRow
 
 
 def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argparse.ArgumentParser) -> None:
@@ -18,6 +23,12 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     s.add_argument("--date", metavar=DATE, help="the queue as of this date (default: today)")
     s.add_argument("--json", action="store_true", help="print a JSON list of objects")
     s.add_argument("--limit", type=int, metavar="N", help="only the first N patients")
+    s.add_argument(
+        "--plan",
+        type=int,
+        metavar="CALLS",
+        help="today's plan for CALLS calls a day: who must be called today, who else fits, who waits",
+    )
 
     s = sub.add_parser("log-contact", parents=[common, secret], help="log a call (or other contact) and its minutes")
     s.add_argument("--mrn", required=True, help="the patient's MRN")
@@ -43,12 +54,17 @@ def cmd_queue(args: argparse.Namespace, context: AppContext) -> int:
     as_of = date_arg("--date", args.date)
     if args.limit is not None and args.limit < 1:
         return fail("--limit must be at least 1", EXIT_USAGE)
+    if args.plan is not None and args.plan < 1:
+        return fail("--plan must be at least 1 call", EXIT_USAGE)
     ws = open_workspace(args, context)
     try:
-        rows = CallQueue(ws).build(as_of)
+        queue = CallQueue(ws)
+        rows = queue.build(as_of)
         day = as_of or ws.today()
     finally:
         ws.lock()
+    if args.plan is not None:
+        return _print_plan(rows, args.plan, queue.calls_today(), day)
     total = len(rows)
     rows = rows[: args.limit] if args.limit else rows
     if args.json:
@@ -81,6 +97,25 @@ def cmd_queue(args: argparse.Namespace, context: AppContext) -> int:
         print(f"{i:>3}. {r.patient.display_name} ({r.patient.mrn}) {phone}  {minutes}")
         for reason in r.entry.reasons:
             print(f"       - {reason.text}")
+    return 0
+
+
+def _print_plan(rows: list[QueueRow], capacity: int, called: int, day: date) -> int:
+    """Today's plan first (must, then what fits), then the patients for later days."""
+    from caredesk.domain.today_plan import plan
+
+    p = plan([r.entry for r in rows], capacity, called, day)
+    by_id = {r.patient_id: r for r in rows}
+    print(f"Today's plan for {day.isoformat()}: {capacity} calls a day, {called} made today")
+    per_day = f" ({p.calls_per_day_after_today} a day short of minutes)" if p.calls_per_day_after_today else ""
+    sections = (("Must call today", p.must, ""), ("Then, as they fit", p.fits, ""), ("Later days", p.later, per_day))
+    for title, ids, note in sections:
+        print(f"{title}: {len(ids)}{note}")
+        for pid in ids:
+            r = by_id[pid]
+            print(f"  - {r.patient.display_name} ({r.patient.mrn}): {r.entry.top.text}")
+    for why in p.short:
+        print(f"Short: {why}")
     return 0
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from caredesk.domain.calendar import local_date
 from caredesk.domain.patients import PatientSummary
 from caredesk.domain.queue import PatientFacts, QueueEntry, entry_for, rank
 from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
@@ -68,6 +69,14 @@ class CallQueue:
                 self._facts.pop(pid, None)
                 self._patients.pop(pid, None)
         return self._ordered()
+
+    def calls_today(self) -> int:
+        """Calls and other contacts logged on the queue's day with the active patients, any
+        outcome: what today's plan counts as done (read from the facts already loaded)."""
+        if self.as_of is None:
+            return 0
+        day = self.as_of
+        return sum(1 for f in self._facts.values() for c in f.contacts if local_date(c.at, self.ws.tz) == day)
 
     def _ordered(self) -> list[QueueRow]:
         """The cached entries in rank's order (score, then id): only changed patients were re-scored."""

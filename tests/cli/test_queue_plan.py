@@ -1,0 +1,35 @@
+"""caredesk queue --plan CALLS: today's plan first (issue 12 "Today's plan"), as a real process."""
+
+from __future__ import annotations
+
+from tests.cli.test_cli import assert_clean_failure, pw_env, run, store  # noqa: F401 (the store fixture)
+
+
+def test_the_plan_lists_who_must_be_called_who_fits_and_who_waits(store):  # noqa: F811
+    logged = run(
+        "log-contact",
+        "--mrn",
+        "T0001",
+        "--outcome",
+        "voicemail",
+        "--minutes",
+        "0",
+        "--data-dir",
+        str(store.path),
+        env=pw_env(),
+    )
+    assert logged.returncode == 0, logged.stderr
+    r = run("queue", "--plan", "2", "--date", "2026-11-25", "--data-dir", str(store.path), env=pw_env())
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "Today's plan for 2026-11-25: 2 calls a day, 0 made today"
+    assert lines[1:4] == ["Must call today: 0", "Then, as they fit: 1", "  - Núñez, Zoë (T0001): Never reached"]
+    assert lines[4] == "Later days: 0"
+    today = run("queue", "--plan", "2", "--data-dir", str(store.path), env=pw_env())
+    assert "2 calls a day, 1 made today" in today.stdout  # the voicemail counts as a call made
+
+
+def test_a_plan_of_no_calls_is_refused(store):  # noqa: F811
+    assert_clean_failure(
+        run("queue", "--plan", "0", "--data-dir", str(store.path), env=pw_env()), 2, "--plan must be at least 1 call"
+    )
