@@ -22,6 +22,15 @@ from datetime import date
 
 from caredesk.domain.billing_apcm import apcm_code
 from caredesk.domain.billing_codes import BILLING_CODES, EXCLUSIONS, BillingCode
+from caredesk.domain.billing_ladders import (
+    BilledCode,
+    Counted,
+    addon,
+    choose,
+    complex_or_ccm,
+    ladder_minutes,
+    staff_ladders,
+)
 from caredesk.domain.billing_minutes import DayMinutes, after_consent, family
 from caredesk.domain.billing_tcm import Stay, tcm_codes
 from caredesk.domain.calendar import Month
@@ -77,13 +86,6 @@ class PatientMonth:
 
 
 @dataclass(frozen=True)
-class BilledCode:
-    code: str
-    units: int
-    minutes: int  # the minutes these units stand for (threshold x units), not the month total
-
-
-@dataclass(frozen=True)
 class BillingResult:
     codes: tuple[BilledCode, ...]
     reasons: tuple[str, ...]
@@ -108,46 +110,9 @@ def _by_code(code: str) -> BillingCode:
     return BILLING_CODES[_ORDER[code]]
 
 
-def _in_effect(c: BillingCode, month: Month) -> bool:
-    return c.starts is None or c.starts <= month
-
-
-def _staff_ladders(program: Program, month: Month) -> list[list[BillingCode]]:
-    """Base codes of a program grouped by staff type (table order), each sorted by threshold.
-
-    One group bills one base code a month: the highest reached (99457 over 99470).
-    """
-    groups: dict[StaffType | None, list[BillingCode]] = {}
-    for c in BILLING_CODES:
-        if c.program == program and c.first is not None and c.addon_of is None and _in_effect(c, month):
-            groups.setdefault(c.staff, []).append(c)
-    return [sorted(g, key=lambda c: c.first or 0) for g in groups.values()]
-
-
 def conditions_needed(program: Program, month: Month) -> int:
     """Chronic conditions the program's time-based codes need in `month` (CCM 2, PCM 1; 0 when none)."""
-    return max((c.min_conditions for ladder in _staff_ladders(program, month) for c in ladder), default=0)
-
-
-def _addon(base: BillingCode, month: Month) -> BillingCode | None:
-    return next((c for c in BILLING_CODES if c.addon_of == base.code and _in_effect(c, month)), None)
-
-
-Counted = Mapping[tuple[Program, StaffType], int]
-
-
-def _minutes(counted: Counted, program: Program, ladder: list[BillingCode]) -> int:
-    """The minutes a ladder's codes stand on: the program's service (a complex CCM patient's
-    CCM minutes too), of the ladder's staff type, plus the practitioner's when they count
-    toward clinical-staff codes (99490/99439, 99426/99427: SPEC 3, CMS MLN909188)."""
-    staff = ladder[0].staff
-    if staff is None:
-        kinds = set(StaffType)
-    elif ladder[0].practitioner_time_counts:
-        kinds = {staff, StaffType.PHYSICIAN}
-    else:
-        kinds = {staff}
-    return sum(v for (p, s), v in counted.items() if family(p) is family(program) and s in kinds)
+    return max((c.min_conditions for ladder in staff_ladders(program, month) for c in ladder), default=0)
 
 
 def _conditions_reason(have: int, need: int, program: Program) -> str:
@@ -155,72 +120,10 @@ def _conditions_reason(have: int, need: int, program: Program) -> str:
     return f"{what} ({program.value} needs {need})"
 
 
-def _earn(ladder: list[BillingCode], m: int, month: Month) -> tuple[list[BilledCode], list[str]]:
-    """Codes one staff type's minutes earn, and why not more."""
-    reached = [c for c in ladder if m >= (c.first or 0)]
-    if not reached:
-        return [], [f"{m} of {ladder[0].first} min for {ladder[0].code}"]
-    base = reached[-1]
-    first = base.first or 0
-    codes = [BilledCode(base.code, 1, first)]
-    higher = ladder[len(reached) :]
-    if higher:
-        return codes, [f"{m} of {higher[0].first} min for {higher[0].code}"]
-    add = _addon(base, month)
-    if add is None or not add.each:
-        return codes, []
-    possible = (m - first) // add.each
-    units = possible if add.cap is None else min(possible, add.cap)
-    if units:
-        codes.append(BilledCode(add.code, units, units * add.each))
-    if add.cap is not None and possible > add.cap:
-        return codes, [f"{add.code} capped at {add.cap} per month"]
-    if add.cap is None or units < add.cap:
-        return codes, [f"{m} of {first + (units + 1) * add.each} min for the next {add.code}"]
-    return codes, []
-
-
-def _choose(counted: Counted, program: Program, month: Month) -> tuple[list[BilledCode], list[str]]:
-    """One staff-type ladder's codes a month (99491 is not reported with 99490): the one
-    earning more units wins, so adding minutes never lowers what the program earns; on a
-    tie the later ladder (the practitioner's own codes) wins."""
-    results = []
-    for i, ladder in enumerate(_staff_ladders(program, month)):
-        m = _minutes(counted, program, ladder)
-        if i > 0 and m == 0:
-            continue  # a second staff type (physician/QHP) with no time: nothing to say
-        results.append(_earn(ladder, m, month))
-    earned = [r for r in results if r[0]]
-    if not earned:
-        return [], [why for _codes, reasons in results for why in reasons]
-    best = max(reversed(earned), key=lambda r: sum(c.units for c in r[0]))
-    reasons = list(best[1])
-    for other in earned:
-        if other is not best:
-            reasons.append(f"{other[0][0].code} and {best[0][0].code} in one month: {best[0][0].code} chosen")
-    return best[0], reasons
-
-
-def _complex(counted: Counted, month: Month) -> tuple[list[BilledCode], list[str]]:
-    """Complex CCM, or below 60 min the CCM codes its minutes reach (one CCM service a month:
-    SPEC 3, CMS MLN909188). The CCM codes also win when they stand for more minutes (the
-    physician's own 90 min as 99491, 99437 x2 over 60 staff min as 99487), so adding
-    minutes never bills less."""
-    codes, reasons = _choose(counted, Program.COMPLEX_CCM, month)
-    fallback, more = _choose(counted, Program.CCM, month)
-    if codes and sum(c.minutes for c in codes) >= sum(c.minutes for c in fallback):
-        return codes, reasons
-    if codes:
-        return fallback, [*more, f"{codes[0].code} and {fallback[0].code} in one month: {fallback[0].code} chosen"]
-    if not fallback:
-        return [], reasons + more
-    return fallback, [f"complex CCM {reasons[0]}: billed as CCM {fallback[0].code}", *more]
-
-
 def _bill_program(
     pm: PatientMonth, counted: Counted, before: dict[Program, tuple[date, int]], program: Program
 ) -> tuple[list[BilledCode], list[str]]:
-    ladders = _staff_ladders(program, pm.month)
+    ladders = staff_ladders(program, pm.month)
     if not _consented(pm.enrollments, program, pm.month):
         return [], [f"no consent on file for {program.value}"]
     need = max(c.min_conditions for ladder in ladders for c in ladder)
@@ -232,9 +135,9 @@ def _bill_program(
         if family(p) is family(program)
     ]
     if program is Program.COMPLEX_CCM:
-        codes, reasons = _complex(counted, pm.month)
+        codes, reasons = complex_or_ccm(counted, pm.month)
     else:
-        codes, reasons = _choose(counted, program, pm.month)
+        codes, reasons = choose(counted, program, pm.month)
     live = [c.code for c in codes if _by_code(c.code).needs_realtime_contact]
     if live and pm.realtime_contacts == 0:
         return [], [f"no real-time interactive contact this month ({live[0]} needs one)", *late[:1]]
@@ -273,7 +176,7 @@ def bill(pm: PatientMonth) -> BillingResult:
                     [BilledCode(c, 1, 0) for c in tcm],
                     why_not if tcm or why_not else ["no TCM period ends this month"],
                 )
-        elif program in active and _staff_ladders(program, pm.month):
+        elif program in active and staff_ladders(program, pm.month):
             per_program[program] = _bill_program(pm, counted, before, program)
     if not per_program:
         return BillingResult((), ("not enrolled in a billable program this month",))
@@ -298,16 +201,16 @@ def next_threshold(pm: PatientMonth, program: Program) -> tuple[int, int] | None
     """
     if not any(e.program == program and _active_in(e, pm.month) for e in pm.enrollments):
         return None
-    ladders = _staff_ladders(program, pm.month)
+    ladders = staff_ladders(program, pm.month)
     if not ladders:
         return None
     ladder = ladders[0]  # table order puts the clinical-staff (or any-staff) ladder first
-    m = _minutes(pm.counted()[0], program, ladder)
+    m = ladder_minutes(pm.counted()[0], program, ladder)
     reached = [c for c in ladder if m >= (c.first or 0)]
     if len(reached) < len(ladder):
         return m, ladder[len(reached)].first or 0
     base = reached[-1]
-    add = _addon(base, pm.month)
+    add = addon(base, pm.month)
     if add is None or not add.each:
         return None
     possible = (m - (base.first or 0)) // add.each
