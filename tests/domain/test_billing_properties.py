@@ -108,3 +108,26 @@ def test_billing_is_deterministic(month, programs, consent, conditions, minutes)
     shuffled = dict(reversed(list(minutes.items())))
     again = bill(PatientMonth(month, tuple(reversed(enrollments)), conditions, shuffled))
     assert first == again
+
+
+@given(
+    st.sampled_from([Program.CCM, Program.COMPLEX_CCM, Program.PCM, Program.BHI]),
+    st.integers(1, 30),
+    st.dictionaries(st.tuples(st.integers(1, 30), st.sampled_from(list(StaffType))), st.integers(1, 90)),
+)
+def test_minutes_before_consent_never_change_the_codes(program, consent_day, logged):
+    """SPEC 3 'Consent comes first': the month bills what it would bill had the minutes
+    before the consent date never been logged."""
+    month = Month(2026, 11)
+    enrollment = Enrollment(
+        patient_id=1,
+        program=program,
+        start_date=date(2026, 1, 5),
+        consent_date=date(2026, 11, consent_day),
+        consent_method=ConsentMethod.VERBAL,
+    )
+    days = {(date(2026, 11, d), program, s): m for (d, s), m in logged.items()}
+    after = {k: v for k, v in days.items() if k[0].day >= consent_day}
+    with_all = bill(PatientMonth.of_days(month, (enrollment,), 2, days))
+    only_after = bill(PatientMonth.of_days(month, (enrollment,), 2, after))
+    assert with_all.codes == only_after.codes
