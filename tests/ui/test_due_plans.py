@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QPushButton
 from shiboken6 import isValid
@@ -101,6 +102,35 @@ def test_due_plans_saved_into_a_folder_in_large_print(unlocked, canary_store, qt
     assert dialog.message.text() == f"3 care plans saved in {tmp_path / 'plans'}."
     assert printed_audit(unlocked.workspace) == ["saved as PDF, large print"] * 3
     assert CANARY_FAMILY not in " ".join(p.name for p in (tmp_path / "plans").iterdir())
+
+
+def test_a_plan_past_its_review_date_is_warned_and_unticked_and_any_can_be_left_out(
+    unlocked, canary_store, qtbot, tmp_path, clock
+):
+    """Issue 12: plans promising a review "by March 3, 2026" went out in November without a word.
+    Now each is named with its passed review date and left unticked; the care manager chooses."""
+    finalize_some(unlocked, canary_store)
+    ws = unlocked.workspace
+    stale = care_plans.CarePlanContent(
+        problems=(problem_from_template("hypertension", ws.today()),), next_review=date(2026, 11, 30)
+    )
+    care_plans.save_draft(ws, canary_store["Baker"], stale)
+    care_plans.finalize(ws, canary_store["Baker"], "Nurse Kim")  # version 2, review by 11/30
+    clock.advance(days=7)  # Tuesday 12/01: that review date has passed
+    dialog = unlocked.print_due_plans()
+    lines = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    baker = next(i for i, line in enumerate(lines) if line.startswith("Baker"))
+    assert lines[baker].endswith(" · review date 11/30/2026 has passed")
+    assert dialog.list.item(baker).checkState() == Qt.CheckState.Unchecked
+    assert "1 is past the review date the copy promises: it is not ticked" in dialog.intro.text()
+    abbott = next(i for i, line in enumerate(lines) if line.startswith("Abbott"))
+    dialog.list.item(abbott).setCheckState(Qt.CheckState.Unchecked)  # left out by choice
+    dialog.save_to_folder(tmp_path / "plans")
+    qtbot.waitUntil(lambda: not dialog.tasks.busy, timeout=20_000)
+    assert sorted(p.name for p in (tmp_path / "plans").iterdir()) == [f"{CANARY_MRN}-v1.pdf"]
+    for i in range(dialog.list.count()):
+        dialog.list.item(i).setCheckState(Qt.CheckState.Unchecked)
+    assert not dialog.start_button.isEnabled()  # nothing ticked, nothing to send
 
 
 def test_cancel_stops_between_plans_and_offers_to_record_only_what_went_out(unlocked, canary_store, qtbot, tmp_path):

@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import tzinfo
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QProgressDialog,
     QRadioButton,
     QVBoxLayout,
@@ -83,7 +85,8 @@ class DuePlansDialog(QDialog):
         self.intro = heading("", "body")
         self.intro.setAccessibleName("Due care plans summary")
         self.list = QListWidget()
-        self.list.setAccessibleName("Due care plans")
+        self.list.setAccessibleName("Due care plans (ticked ones are sent)")
+        self.list.itemChanged.connect(lambda _item: self._update_start())
         self.to_printer = QRadioButton("Send to a printer, as one print job")
         self.to_folder = QRadioButton("Save as PDF files in a folder (one per patient, named by MRN)")
         self.to_printer.setChecked(True)
@@ -143,8 +146,31 @@ class DuePlansDialog(QDialog):
             else "Every finalized care plan has been given to its patient. Nothing is waiting."
         )
         self.list.clear()
-        self.list.addItems([due_line(c, self.ws.tz) for c in self.copies])
-        self.start_button.setEnabled(bool(self.copies))
+        today, late = self.ws.today(), 0
+        for copy in self.copies:
+            # A plan past its review date still tells the patient "we will go over this plan
+            # with you again by <that date>" (issue 12): warned, and left unticked to choose.
+            passed = plan_printing.review_passed(copy, today)
+            line = due_line(copy, self.ws.tz)
+            item = QListWidgetItem(line + (f" · review date {us_date(passed)} has passed" if passed else ""))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked if passed else Qt.CheckState.Checked)
+            self.list.addItem(item)
+            late += passed is not None
+        if late:
+            self.intro.setText(
+                f"{self.intro.text()} {late} {'are' if late != 1 else 'is'} past the review date the copy "
+                f"promises: {'they are' if late != 1 else 'it is'} not ticked. Tick a plan to send it anyway; "
+                "untick any you want to leave out."
+            )
+        self._update_start()
+
+    def chosen(self) -> list[DueCopy]:
+        """The ticked copies, in list order: what a run prints or saves."""
+        return [c for i, c in enumerate(self.copies) if self.list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _update_start(self) -> None:
+        self.start_button.setEnabled(bool(self.chosen()) and not self.tasks.busy)
 
     # -- running ---------------------------------------------------------------------
     def start(self) -> None:
@@ -166,7 +192,7 @@ class DuePlansDialog(QDialog):
 
     def _can_start(self) -> bool:
         # A lock (or Close) can come while the print or folder dialog is open.
-        return not self._closed and self.ws.is_open and not self.tasks.busy and bool(self.copies)
+        return not self._closed and self.ws.is_open and not self.tasks.busy and bool(self.chosen())
 
     def print_to(self, printer: QPrinter) -> None:
         """Every due plan into one print job (QPainter on a QPrinter works off the GUI thread)."""
@@ -199,7 +225,7 @@ class DuePlansDialog(QDialog):
     def _run(
         self, send: Callable[[DueCopy, bytes], None], how: str, verb: str, close: Callable[[], str | None]
     ) -> None:
-        ws, copies, large = self.ws, list(self.copies), self.large_print.isChecked()
+        ws, copies, large = self.ws, self.chosen(), self.large_print.isChecked()
         self.message.clear()
         self.record_row.hide()
         self.relay = relay = ProgressRelay()
@@ -242,7 +268,7 @@ class DuePlansDialog(QDialog):
             self.record_label.setText(f"Record {'this copy' if n == 1 else f'these {n} copies'} as given on")
             self.record_row.show()
             self.record_button.setEnabled(True)
-        self.start_button.setEnabled(bool(self.copies))
+        self.start_button.setEnabled(bool(self.chosen()))
 
     def _failed(self, exc: BaseException) -> None:
         self._close_progress()
@@ -252,7 +278,7 @@ class DuePlansDialog(QDialog):
             if isinstance(exc, CareDeskError)
             else "The care plans could not be printed. Nothing more was sent."
         )
-        self.start_button.setEnabled(bool(self.copies))
+        self.start_button.setEnabled(bool(self.chosen()))
 
     def _close_progress(self) -> None:
         close_progress_dialog(self.progress)
