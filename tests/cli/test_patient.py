@@ -310,7 +310,8 @@ def test_consent_recorded_clears_the_queue_reason_and_the_month_bills(store, tmp
         (row,) = [x for x in csv.DictReader(out.open(encoding="utf-8")) if x["mrn"] == "T0001"]
         return row["codes"]
 
-    assert "No consent on file (CCM)" in reasons() and codes() == ""
+    # Issue 12: the minutes before consent do not count, and the consent reason says so.
+    assert "No consent on file (CCM) - 22 min not counted" in reasons() and codes() == ""
     assert_clean_failure(
         cli(store, "consent", "--mrn", "T0001", "--program", "CCM", "--date", _us(FIRST), "--method", "maybe"),
         1,
@@ -319,7 +320,7 @@ def test_consent_recorded_clears_the_queue_reason_and_the_month_bills(store, tmp
     r = cli(store, "consent", "--mrn", "T0001", "--program", "CCM", "--date", _us(FIRST), "--method", "verbal")
     assert r.returncode == 0, r.stderr
     assert f"Consent for CCM recorded for MRN T0001: {_us(FIRST)} (verbal)." in r.stdout
-    assert "No consent on file (CCM)" not in reasons()
+    assert not any(t.startswith("No consent on file (CCM)") for t in reasons())
     assert codes() == "99490"
     assert_clean_failure(
         cli(store, "consent", "--mrn", "T0002", "--program", "CCM", "--date", _us(FIRST), "--method", "verbal"),
