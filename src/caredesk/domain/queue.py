@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 
-from caredesk.domain import attempts, billing, referrals, screen_followups, transitions
+from caredesk.domain import attempts, billing, billing_minutes, referrals, screen_followups, transitions
 from caredesk.domain.appointments import Appointment, AppointmentKind, AppointmentStatus, clock_time, reminder_day
 from caredesk.domain.calendar import Month, local_date
 from caredesk.domain.community import Need
@@ -329,17 +329,9 @@ def _letter_pending(f: PatientFacts, month: Month, tz: tzinfo) -> bool:
 
 def _consent_day(f: PatientFacts, program: Program, month: Month, as_of: date) -> date | None:
     """The day from which the program's minutes count: the earliest consent on file by `as_of`
-    of its enrollments active this month; None while no consent is on file."""
-    days = [
-        e.consent_date
-        for e in f.enrollments
-        if e.program is program and e.consent_date is not None and e.consented_by(as_of) and _active_in(e, month)
-    ]
-    return min(days) if days else None
-
-
-def _active_in(e: Enrollment, month: Month) -> bool:
-    return e.start_date <= month.last_day and (e.end_date is None or e.end_date >= month.first_day)
+    (billing's own rule, caredesk.domain.billing_minutes.consent_date: complex CCM and CCM are
+    one service); None while no consent is on file."""
+    return billing_minutes.consent_date(f.enrollments, program, as_of, month.first_day)
 
 
 def _before_consent(f: PatientFacts, program: Program, consent: date | None) -> dict[StaffType, int]:
