@@ -163,3 +163,14 @@ def test_an_open_safety_flag_stays_first_after_the_patient_is_reached():
 def test_a_voicemail_today_is_not_reached_today():
     f = facts(minutes={CS: 12}, contacts=(call(TODAY, Outcome.VOICEMAIL),))
     assert entry_for(f, TODAY, NY) is None  # held a business day after an unanswered attempt, as before
+
+
+def test_a_complex_ccm_patients_ccm_minutes_before_consent_do_not_count_either():
+    # CMS MLN909188: one CCM service a month, so complex CCM's consent and minutes are CCM's too.
+    cx = (Program.COMPLEX_CCM, StaffType.CLINICAL_STAFF)
+    f = facts(
+        enrollments=(enrollment(Program.COMPLEX_CCM, consent=date(2026, 11, 10)),),
+        minutes={CS: 10, cx: 30},
+        minutes_by_day=((date(2026, 11, 3), *CS, 10), (date(2026, 11, 12), *cx, 30)),
+    )
+    assert counted_minutes(f, Program.COMPLEX_CCM, Month.of(TODAY), TODAY) == {cx: 30}

@@ -334,15 +334,19 @@ def _consent_day(f: PatientFacts, program: Program, month: Month, as_of: date) -
     return billing_minutes.consent_date(f.enrollments, program, as_of, month.first_day)
 
 
-def _before_consent(f: PatientFacts, program: Program, consent: date | None) -> dict[StaffType, int]:
-    """The program's minutes this month spent before `consent` (all of them when None), by staff
-    type: they never count (SPEC 3 "Consent comes first"; CMS MLN909188)."""
-    out: dict[StaffType, int] = {}
+def _same_service(a: Program, b: Program) -> bool:
+    return billing_minutes.family(a) is billing_minutes.family(b)  # complex CCM and CCM are one service
+
+
+def _before_consent(f: PatientFacts, program: Program, consent: date | None) -> dict[tuple[Program, StaffType], int]:
+    """The service's minutes this month spent before `consent` (all of them when None), by
+    program and staff type: they never count (SPEC 3 "Consent comes first"; CMS MLN909188)."""
     if not f.minutes_by_day:  # no days given: every minute of the month is on or after consent
-        return {s: m for (p, s), m in f.minutes.items() if p is program} if consent is None else out
+        return {k: m for k, m in f.minutes.items() if _same_service(k[0], program)} if consent is None else {}
+    out: dict[tuple[Program, StaffType], int] = {}
     for day, p, staff, minutes in f.minutes_by_day:
-        if p is program and (consent is None or day < consent):
-            out[staff] = out.get(staff, 0) + minutes
+        if _same_service(p, program) and (consent is None or day < consent):
+            out[(p, staff)] = out.get((p, staff), 0) + minutes
     return out
 
 
@@ -352,7 +356,7 @@ def counted_minutes(
     """The month's minutes with the program's minutes before its consent (all of them while none
     is on file) left out: the one rule the minutes and consent reasons both read."""
     early = _before_consent(f, program, _consent_day(f, program, month, as_of))
-    out = {k: v - early.get(k[1], 0) if k[0] is program else v for k, v in f.minutes.items()}
+    out = {k: v - early.get(k, 0) for k, v in f.minutes.items()}
     return {k: v for k, v in out.items() if v > 0}
 
 
