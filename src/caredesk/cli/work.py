@@ -107,7 +107,11 @@ def _print_plan(rows: list[QueueRow], capacity: int, called: int, day: date) -> 
     p = plan([r.entry for r in rows], capacity, called, day)
     by_id = {r.patient_id: r for r in rows}
     print(f"Today's plan for {day.isoformat()}: {capacity} calls a day, {called} made today")
-    per_day = f" ({p.calls_per_day_after_today} a day short of minutes)" if p.calls_per_day_after_today else ""
+    per_day = (
+        f" ({p.calls_per_day_after_today} calls a day reach those short of minutes in time)"
+        if p.calls_per_day_after_today
+        else ""
+    )
     sections = (("Must call today", p.must, ""), ("Then, as they fit", p.fits, ""), ("Later days", p.later, per_day))
     for title, ids, note in sections:
         print(f"{title}: {len(ids)}{note}")
