@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import tempfile
 import threading
-import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from caredesk import app as app_context
 from caredesk.services import backup_schedule as schedule
@@ -23,31 +21,12 @@ from caredesk.services.demo_store import DEMO_PASSPHRASE
 from caredesk.ui.shell.backup_dialog import STEPS
 from caredesk.ui.shell.main_window import MainWindow
 from caredesk.ui.shell.restore_dialog import RestoreDialog
-
-
-def _wait(condition: Callable[[], bool], timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the backup or restore did not reach the expected state")
-        QApplication.processEvents()
-        time.sleep(0.01)
-    for _ in range(5):  # let layouts and repaints settle
-        QApplication.processEvents()
-
-
-def _save(widget: QWidget, out: Path, name: str) -> Path:
-    QApplication.processEvents()
-    path = out / f"{name}.png"
-    if not widget.grab().save(str(path)):
-        raise OSError(f"could not write {path}")
-    print(path)
-    return path
+from caredesk.ui.shell.shot_tools import shoot_widget, wait_for
 
 
 def shoot_backup(window: MainWindow, out: Path, folder: Path) -> list[Path]:
     """Back up the open store into `folder` (a temporary one) through File > Back up now."""
-    shots = [_save(window, out, "30-last-backup-none")]  # the status bar's warning
+    shots = [shoot_widget(window, out, "30-last-backup-none")]  # the status bar's warning
     dialog = window.backups.back_up_now()
     assert dialog is not None
     dialog.folder.setText(str(folder))
@@ -62,20 +41,20 @@ def shoot_backup(window: MainWindow, out: Path, folder: Path) -> list[Path]:
     dialog.run.relay.changed.connect(hold, Qt.ConnectionType.DirectConnection)
     dialog.start_button.click()
     try:
-        _wait(held.is_set)
-        _wait(lambda: dialog.bar.value() >= STEPS * 0.5)
-        shots.append(_save(dialog, out, "31-backup-progress"))
+        wait_for(held.is_set, timeout=120.0)
+        wait_for(lambda: dialog.bar.value() >= STEPS * 0.5, timeout=120.0)
+        shots.append(shoot_widget(dialog, out, "31-backup-progress"))
     finally:
         go_on.set()
-    _wait(lambda: not dialog.run.running)
-    shots.append(_save(dialog, out, "32-backup-done"))
+    wait_for(lambda: not dialog.run.running, timeout=120.0)
+    shots.append(shoot_widget(dialog, out, "32-backup-done"))
     dialog.reject()
-    shots.append(_save(window, out, "33-last-backup-fresh"))
+    shots.append(shoot_widget(window, out, "33-last-backup-fresh"))
     ws = window.workspace
     assert ws is not None
     indicator = window.backups.indicator
     indicator.show_line(schedule.indicator(LastBackup(ws.clock.now() - timedelta(days=9), ""), ws.today(), ws.tz))
-    shots.append(_save(window, out, "34-last-backup-old"))
+    shots.append(shoot_widget(window, out, "34-last-backup-old"))
     indicator.show_for(ws)
     return shots
 
@@ -92,16 +71,16 @@ def shoot_restore(window: MainWindow, out: Path, backup: Path) -> list[Path]:
         dialog.with_code.setChecked(True)
         dialog.code.setText("ABCDE-FGHJK-LMNPQ-RSTUV-WXYZ2")
         QApplication.processEvents()
-        shots.append(_save(dialog, out, "35-restore-recovery-code"))
+        shots.append(shoot_widget(dialog, out, "35-restore-recovery-code"))
         dialog.with_passphrase.setChecked(True)
         dialog.passphrase.setText("not the passphrase")
         dialog.restore_button.click()
-        _wait(lambda: dialog.restore_button.isEnabled())
-        shots.append(_save(dialog, out, "36-restore-wrong-passphrase"))
+        wait_for(lambda: dialog.restore_button.isEnabled(), timeout=120.0)
+        shots.append(shoot_widget(dialog, out, "36-restore-wrong-passphrase"))
         dialog.passphrase.setText(DEMO_PASSPHRASE)
         dialog.restore_button.click()
-        _wait(lambda: dialog.outcome.isVisible())
-        shots.append(_save(dialog, out, "37-restore-done"))
+        wait_for(lambda: dialog.outcome.isVisible(), timeout=120.0)
+        shots.append(shoot_widget(dialog, out, "37-restore-done"))
         dialog.stop()  # the restored copy is closed, not shown: the demo stays on screen
         dialog.hide()
         dialog.deleteLater()

@@ -12,10 +12,9 @@ import argparse
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from caredesk.app import KdfParams
 from caredesk.domain.contacts import Outcome
@@ -31,21 +30,11 @@ from caredesk.ui.shell.key_shots import shoot_keys
 from caredesk.ui.shell.launch import application, build_main_window
 from caredesk.ui.shell.letter_shots import shoot_letter
 from caredesk.ui.shell.main_window import MainWindow
+from caredesk.ui.shell.shot_tools import shoot_widget, wait_for
 
 SIZE = (1280, 800)
 FAST_KDF = KdfParams(iterations=1, memory_kib=1024, lanes=1)
 PASSPHRASE = "screenshot passphrase"
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the window did not reach the expected state")
-        QApplication.processEvents()
-        time.sleep(0.01)
-    for _ in range(5):  # let layouts and repaints settle
-        QApplication.processEvents()
 
 
 def settle(seconds: float) -> None:
@@ -58,15 +47,6 @@ def settle(seconds: float) -> None:
 def shoot(window: MainWindow, out: Path, name: str) -> Path:
     window.resize(*SIZE)
     return shoot_widget(window, out, name)
-
-
-def shoot_widget(widget: QWidget, out: Path, name: str) -> Path:
-    QApplication.processEvents()
-    path = out / f"{name}.png"
-    if not widget.grab().save(str(path)):
-        raise OSError(f"could not write {path}")
-    print(path)
-    return path
 
 
 def pick_rich_patient(ws: Workspace, patients: PatientsPage) -> int:
