@@ -124,13 +124,13 @@ CONTACTS = PlanContacts(
 )
 
 
-def render(content: CarePlanContent, *, large_print: bool = False, name: str = NAME) -> bytes:
+def render(content: CarePlanContent, *, large_print: bool = False, name: str = NAME, meds=MEDS) -> bytes:
     return render_care_plan(
         patient_name=name,
         birth_date=BORN,
         version=version(content),
         content=content,
-        medications=MEDS,
+        medications=meds,
         contacts=CONTACTS,
         large_print=large_print,
         generated=GENERATED,
@@ -143,6 +143,20 @@ def texts(data: bytes) -> list[str]:
 
 def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
+
+
+def contacts_text(contacts: PlanContacts) -> str:
+    """The flattened text of an empty draft's copy printed with `contacts` (its "Who to call")."""
+    generated = render_care_plan(
+        patient_name=NAME,
+        birth_date=BORN,
+        version=None,
+        content=CarePlanContent(),
+        medications=[],
+        contacts=contacts,
+        generated=GENERATED,
+    )
+    return flat(" ".join(texts(generated)))
 
 
 def font_sizes(data: bytes) -> Counter[float]:
@@ -269,21 +283,7 @@ def test_contacts_come_from_the_care_team_with_placeholders_otherwise():
     assert (c.care_manager_name, c.care_manager_phone) == ("Ana Ruiz, RN", "(555) 019-0001")
     assert (c.practice_name, c.practice_phone, c.after_hours_phone) == ("Demo Family Medicine", "(555) 019-0000", "")
     empty = PlanContacts.from_care_team([])
-    text = flat(
-        " ".join(
-            texts(
-                render_care_plan(
-                    patient_name=NAME,
-                    birth_date=BORN,
-                    version=None,
-                    content=CarePlanContent(),
-                    medications=[],
-                    contacts=empty,
-                    generated=GENERATED,
-                )
-            )
-        )
-    )
+    text = contacts_text(empty)
     assert "My care manager" in text and "after-hours message" in text and "911" in text
     assert "draft" in text.lower() and "No medicines are listed" in text
 
@@ -307,21 +307,7 @@ def test_who_to_call_lists_the_specialists_on_the_care_team_with_their_numbers()
         ("Cardiologist", "Dr. Lin Qzx, Heart Associates", "(555) 019-0200"),
         ("Pharmacist", "Sam Qzx", ""),
     )
-    text = flat(
-        " ".join(
-            texts(
-                render_care_plan(
-                    patient_name=NAME,
-                    birth_date=BORN,
-                    version=None,
-                    content=CarePlanContent(),
-                    medications=[],
-                    contacts=contacts,
-                    generated=GENERATED,
-                )
-            )
-        )
-    )
+    text = contacts_text(contacts)
     assert "My cardiologist Dr. Lin Qzx, Heart Associates" in text and "(555) 019-0200" in text
     assert "My pharmacist Sam Qzx" in text and "Ask my doctor’s office for the number" in text
     assert "Ruth Qzx" not in text

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from caredesk.pdf.careplan import render_care_plan
 from caredesk.pdf.plan_header import wrap
-from tests.pdf.test_careplan_pdf import BORN, CONTACTS, GENERATED, MEDS, small_plan, version
+from tests.pdf.test_careplan_pdf import render, small_plan
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
 
@@ -51,16 +50,7 @@ def overlap(a: Box, b: Box) -> bool:
 def test_the_name_never_overlaps_the_date_of_birth_or_the_text(tmp_path, case, large):
     name = NAMES[case]
     content = small_plan()
-    data = render_care_plan(
-        patient_name=name,
-        birth_date=BORN,
-        version=version(content),
-        content=content,
-        medications=MEDS,
-        contacts=CONTACTS,
-        large_print=large,
-        generated=GENERATED,
-    )
+    data = render(content, large_print=large, name=name)
     for boxes in pages(data, tmp_path):
         born_at = next(i for i, b in enumerate(boxes) if b[0] == "Date" and boxes[i + 2][0] == "birth:")
         born = boxes[born_at : born_at + 6]

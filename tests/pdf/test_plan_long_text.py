@@ -11,8 +11,7 @@ import pytest
 
 from caredesk.domain.careplan import CarePlanContent, Intervention, Owner
 from caredesk.domain.patients import Medication
-from caredesk.pdf.careplan import render_care_plan
-from tests.pdf.test_careplan_pdf import BORN, CONTACTS, GENERATED, MEDS, NAME, flat, small_plan, texts, version
+from tests.pdf.test_careplan_pdf import flat, render, small_plan, texts
 
 
 def sentences(n: int, what: str) -> str:
@@ -25,19 +24,6 @@ def with_actions(*actions: Intervention) -> CarePlanContent:
     first = content.problems[0]
     first = dataclasses.replace(first, interventions=first.interventions + actions)
     return dataclasses.replace(content, problems=(first, *content.problems[1:]))
-
-
-def render(content: CarePlanContent, *, large_print: bool, meds=MEDS) -> bytes:
-    return render_care_plan(
-        patient_name=NAME,
-        birth_date=BORN,
-        version=version(content),
-        content=content,
-        medications=meds,
-        contacts=CONTACTS,
-        large_print=large_print,
-        generated=GENERATED,
-    )
 
 
 def in_order(text: str, what: str, n: int) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from caredesk.domain.careplan import CarePlanContent
 from caredesk.domain.patients import CareTeamMember
 from caredesk.domain.practice import PracticeProfile
 from caredesk.errors import ValidationError
-from caredesk.pdf.careplan import PlanContacts, render_care_plan
+from caredesk.pdf.careplan import PlanContacts
 from caredesk.services import practice
-from tests.pdf.test_careplan_pdf import BORN, GENERATED, NAME, flat, texts
+from tests.pdf.test_careplan_pdf import contacts_text
 
 PROFILE = PracticeProfile(
     care_manager_name="Sam Rivera",
@@ -61,21 +60,7 @@ def test_the_copy_names_the_profile_where_the_care_team_does_not():
         "(555) 019-4321",
         "(555) 019-4300",
     )
-    text = flat(
-        " ".join(
-            texts(
-                render_care_plan(
-                    patient_name=NAME,
-                    birth_date=BORN,
-                    version=None,
-                    content=CarePlanContent(),
-                    medications=[],
-                    contacts=c,
-                    generated=GENERATED,
-                )
-            )
-        )
-    )
+    text = contacts_text(c)
     assert "Sam Rivera, RN" in text and "(555) 010-4400" in text and "(555) 019-4300" in text
 
 
@@ -88,19 +73,5 @@ def test_the_patients_own_team_comes_first_and_a_name_keeps_its_own_number():
     assert c.care_manager_name == "Lee Chen, LCSW" and c.care_manager_phone == ""  # never Sam's number
     assert c.practice_name == "Dr. Ana Ruiz\u2019s office"  # not "Dr. Dr. Ana Ruiz"
     assert c.practice_phone == "(555) 019-4321"  # the office number from the profile
-    text = flat(
-        " ".join(
-            texts(
-                render_care_plan(
-                    patient_name=NAME,
-                    birth_date=BORN,
-                    version=None,
-                    content=CarePlanContent(),
-                    medications=[],
-                    contacts=c,
-                    generated=GENERATED,
-                )
-            )
-        )
-    )
+    text = contacts_text(c)
     assert "(555) 019-4321 and ask for my care manager" in text  # the office line, and whom to ask for

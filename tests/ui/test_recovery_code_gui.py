@@ -102,8 +102,9 @@ def test_print_sends_the_kit_to_the_chosen_printer(make_window, qtbot, tmp_path,
     assert "printer" in panel.code.view.message.text()
 
 
-def test_a_reset_takes_effect_only_on_continue(make_window, qtbot, data_dir, clock):
-    folder = DataFolder(data_dir)
+def _reset_to_the_code_page(make_window, qtbot, folder: DataFolder, clock):
+    """A store made, then "Forgot passphrase?" with its code up to the new code's page:
+    (window, the old code, the key file's bytes before)."""
     ws, old = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF)
     ws.lock()
     before = folder.key.read_bytes()
@@ -115,6 +116,13 @@ def test_a_reset_takes_effect_only_on_continue(make_window, qtbot, data_dir, clo
     panel.recover.confirm.setText(NEW)
     panel.recover.recover_button.click()
     qtbot.waitUntil(lambda: panel.currentWidget() is panel.code, timeout=10_000)
+    return window, old, before
+
+
+def test_a_reset_takes_effect_only_on_continue(make_window, qtbot, data_dir, clock):
+    folder = DataFolder(data_dir)
+    window, old, before = _reset_to_the_code_page(make_window, qtbot, folder, clock)
+    panel = window.unlock_panel
     new = panel.code.code.text()
     assert folder.key.read_bytes() == before  # the new code is seen while the old one still works
     panel.code.saved.setChecked(True)
@@ -129,17 +137,7 @@ def test_a_reset_takes_effect_only_on_continue(make_window, qtbot, data_dir, clo
 
 def test_leaving_a_reset_at_the_code_page_changes_nothing(make_window, qtbot, data_dir, clock):
     folder = DataFolder(data_dir)
-    ws, old = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF)
-    ws.lock()
-    before = folder.key.read_bytes()
-    window = make_window()
-    panel = window.unlock_panel
-    panel.unlock.forgot_button.click()
-    panel.recover.code.setText(old)
-    panel.recover.passphrase.setText(NEW)
-    panel.recover.confirm.setText(NEW)
-    panel.recover.recover_button.click()
-    qtbot.waitUntil(lambda: panel.currentWidget() is panel.code, timeout=10_000)
+    window, _old, before = _reset_to_the_code_page(make_window, qtbot, folder, clock)
     window.close()
     assert folder.key.read_bytes() == before
 
