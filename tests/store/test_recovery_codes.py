@@ -15,7 +15,7 @@ import pytest
 from caredesk.domain import audit as actions
 from caredesk.errors import StoreError, WrongSecret
 from caredesk.services.access import Access
-from caredesk.store import remembered, vault
+from caredesk.store import key_changes, remembered
 from caredesk.store.keys import KeyFile
 from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
 from tests.keyring_faults import SECRET_IN_MESSAGE, BrokenKeyring
@@ -104,7 +104,7 @@ def test_a_change_made_elsewhere_meanwhile_is_not_overwritten(folder, clock, mad
     access = Access(folder, clock)
     ws = access.unlock(PASSPHRASE)
     pending = access.begin_new_recovery_code(ws, PASSPHRASE)
-    vault.change_passphrase(folder, PASSPHRASE, "changed by another process")
+    key_changes.change_passphrase(folder, PASSPHRASE, "changed by another process")
     after_other = folder.key.read_bytes()
     with pytest.raises(StoreError, match="changed meanwhile"):
         pending.commit()

@@ -18,9 +18,10 @@ from caredesk.domain import audit as actions
 from caredesk.errors import CareDeskError, DiskFull, WrongSecret
 from caredesk.lockout import ATTEMPTS_NAME, Failure, Lockout
 from caredesk.services.workspace import Workspace
-from caredesk.store import remembered, vault
+from caredesk.store import key_changes, remembered, vault
+from caredesk.store.key_changes import KeyChange
 from caredesk.store.keys import KdfParams
-from caredesk.store.vault import DataFolder, KeyChange, OpenStore
+from caredesk.store.vault import DataFolder, OpenStore
 
 log = logging.getLogger(__name__)
 DISK_FULL_NOTICE = (
@@ -126,7 +127,7 @@ class Access:
         TooManyAttempts, ValidationError (weak passphrase), StoreError."""
         self.lockout.check()
         try:
-            store, change = vault.recover(self.folder, recovery_code, new_passphrase)
+            store, change = key_changes.recover(self.folder, recovery_code, new_passphrase)
         except WrongSecret:
             self._failed("recovery code")
             raise
@@ -142,7 +143,7 @@ class Access:
         effect until `commit()`; WrongSecret and TooManyAttempts as an unlock."""
         self.lockout.check()
         try:
-            change = vault.reissue_recovery_code(self.folder, passphrase)
+            change = key_changes.reissue_recovery_code(self.folder, passphrase)
         except WrongSecret:
             self._failed("passphrase")
             raise
@@ -155,7 +156,7 @@ class Access:
         WrongSecret, TooManyAttempts, ValidationError (weak passphrase)."""
         self.lockout.check()
         try:
-            vault.change_passphrase(self.folder, old, new)
+            key_changes.change_passphrase(self.folder, old, new)
         except WrongSecret:
             self._failed("passphrase")
             raise

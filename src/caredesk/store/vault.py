@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -336,10 +336,10 @@ def _backup_before_upgrade(folder: DataFolder, data_key: bytes) -> None:
 def open_with_key(folder: DataFolder, data_key: bytes, *, reanchor: bool = False) -> OpenStore:
     """Open the store with a data key already unwrapped (a restore checks it opens, and
     `reanchor`s its checked chain: the anchor beside it was the replaced store's)."""
-    return _open(folder, _read_key_file(folder), data_key, reanchor=reanchor)
+    return _open(folder, read_key_file(folder), data_key, reanchor=reanchor)
 
 
-def _read_key_file(folder: DataFolder) -> KeyFile:
+def read_key_file(folder: DataFolder) -> KeyFile:
     folder.check()
     if not folder.key.exists():
         if folder.db.exists():
@@ -390,13 +390,13 @@ def create(
 
 def unlock(folder: DataFolder, passphrase: str, *, read_only: bool = False) -> OpenStore:
     """The store opened with the passphrase; `read_only` to check it without writing anything."""
-    key_file = _read_key_file(folder)
+    key_file = read_key_file(folder)
     return _open(folder, key_file, key_file.unwrap_with_passphrase(passphrase), read_only=read_only)
 
 
 def unlock_from_keyring(folder: DataFolder, *, read_only: bool = False) -> OpenStore | None:
     """Open with the remembered key, or None when nothing usable is remembered."""
-    key_file = _read_key_file(folder)
+    key_file = read_key_file(folder)
     data_key = remembered.recall(key_file.store_id)
     if data_key is None:
         return None
@@ -404,76 +404,3 @@ def unlock_from_keyring(folder: DataFolder, *, read_only: bool = False) -> OpenS
         return _open(folder, key_file, data_key, read_only=read_only)
     except StoreError:
         return None  # a stale remembered key: fall back to the passphrase
-
-
-@dataclass(frozen=True)
-class KeyChange:
-    """New wrappings of the data key, made but not yet written: until `commit()` the old
-    passphrase and recovery code still work. Callers show `recovery_code` first (the CLI
-    prints and flushes it, the app puts it on screen), so no moment exists in which the old
-    code no longer works and the new one was never seen (issue 11).
-
-    `commit()` writes only the slots this change replaces into the key file as it is then
-    (other fields another part of CareDesk keeps there survive); it raises StoreError when
-    the secrets were changed meanwhile (another CareDesk process) or the file cannot be
-    written; the old file is then whole (KeyFile.write is atomic).
-    """
-
-    folder: DataFolder
-    recovery_code: str
-    before: KeyFile  # the key file the change was made from
-    after: KeyFile
-
-    def commit(self) -> None:
-        current = _read_key_file(self.folder)
-        if (current.store_id, current.passphrase, current.recovery) != (
-            self.before.store_id,
-            self.before.passphrase,
-            self.before.recovery,
-        ):
-            raise StoreError(
-                "The passphrase or recovery code was changed meanwhile (by another CareDesk window or command); "
-                "nothing was changed here. Start again."
-            )
-        changed = replace(current, passphrase=self.after.passphrase, recovery=self.after.recovery)
-        try:
-            changed.write(self.folder.key)
-        except OSError as exc:
-            raise StoreError(
-                f"The key file could not be written ({exc.strerror}); nothing was changed: "
-                "the old passphrase and recovery code still work."
-            ) from None
-
-
-def recover(folder: DataFolder, recovery_code: str, new_passphrase: str) -> tuple[OpenStore, KeyChange]:
-    """Forgotten passphrase: the recovery code opens the store, and a change to a new
-    passphrase and a NEW recovery code is made (the typed code may have been seen).
-
-    Returns the open store and the change, not yet written: show `change.recovery_code`,
-    then `change.commit()`. WrongSecret for a wrong code, ValidationError for a weak passphrase.
-    """
-    check_passphrase_rules(new_passphrase)
-    key_file = _read_key_file(folder)
-    data_key = key_file.unwrap_with_recovery(recovery_code)
-    store = _open(folder, key_file, data_key)
-    new_code = new_recovery_code()
-    after = key_file.with_passphrase(data_key, new_passphrase, key_file.kdf_params()).with_recovery(data_key, new_code)
-    return store, KeyChange(folder, new_code, key_file, after)
-
-
-def reissue_recovery_code(folder: DataFolder, passphrase: str) -> KeyChange:
-    """A new recovery code for a store whose passphrase is known (the old code is lost, or a
-    recovery kit is wanted: the code itself is stored nowhere). Not yet written, as recover().
-    WrongSecret for a wrong passphrase."""
-    key_file = _read_key_file(folder)
-    data_key = key_file.unwrap_with_passphrase(passphrase)
-    new_code = new_recovery_code()
-    return KeyChange(folder, new_code, key_file, key_file.with_recovery(data_key, new_code))
-
-
-def change_passphrase(folder: DataFolder, old: str, new: str) -> None:
-    """Rewrap the data key under a new passphrase; the database is not touched."""
-    check_passphrase_rules(new)
-    key_file = _read_key_file(folder)
-    data_key = key_file.unwrap_with_passphrase(old)
-    key_file.with_passphrase(data_key, new, key_file.kdf_params()).write(folder.key)
