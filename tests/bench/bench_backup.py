@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from caredesk.services.backup import make_backup
-from caredesk.store.backup import extract_checked, open_backup
+from caredesk.store.backup_read import extract_checked, open_backup
 
 pytestmark = pytest.mark.parametrize("panel", ["170x1y", "2000x3y"])
 ROUNDS = 5

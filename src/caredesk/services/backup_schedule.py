@@ -26,7 +26,7 @@ from caredesk.domain.calendar import us_date
 from caredesk.errors import StoreError
 from caredesk.services.backup import BackupFile, LastBackup, make_backup
 from caredesk.services.workspace import Workspace
-from caredesk.store.backup import open_backup
+from caredesk.store.backup_read import open_backup
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from caredesk.domain.calendar import us_date
 from caredesk.errors import StoreError, TooManyAttempts, WrongSecret
 from caredesk.services.access import Access
-from caredesk.store.backup import open_backup
+from caredesk.store.backup_read import open_backup
 from caredesk.store.keys import KeyFile
 from caredesk.store.restore import StoreFacts, store_facts
 

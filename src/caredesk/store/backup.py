@@ -1,4 +1,5 @@
-"""One-file encrypted backups of a store: writing one, and checking one.
+"""One-file encrypted backups of a store: the format, writing one, and checking a copy
+(reading a backup file back for a restore is caredesk.store.backup_read).
 
 A backup (`caredesk-backup-YYYY-MM-DD-HHMM.cdbk`, named by the clinic's date and time, never
 by patient) is a ZIP archive whose members are stored, not compressed, in this order:
@@ -47,7 +48,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from caredesk.domain.audit import AuditEvent, verify_chain
 from caredesk.errors import Cancelled, StoreError, WrongSecret
-from caredesk.store import faults, migrate
+from caredesk.store import faults
 from caredesk.store.engine import connect
 from caredesk.store.keys import KeyFile, fsync_dir
 
@@ -295,7 +296,7 @@ def member_digest(zf: zipfile.ZipFile, name: str, sink: IO[bytes] | None = None)
 
 
 @contextmanager
-def _removed_on_failure(*paths: Path) -> Iterator[None]:
+def removed_on_failure(*paths: Path) -> Iterator[None]:
     try:
         yield
     except BaseException:
@@ -340,7 +341,7 @@ def write_backup(
     tmp_db = folder / f".{final.stem}.{token}.db.tmp"
     tmp_zip = folder / f".{final.stem}.{token}.cdbk.tmp"
     try:
-        with _removed_on_failure(tmp_db, tmp_zip):
+        with removed_on_failure(tmp_db, tmp_zip):
             rows, revision = _snapshot(db, data_key, tmp_db, report, cancel)
             _stop_if(cancel)
             problems = check_copy(tmp_db, data_key, rows)
@@ -389,80 +390,6 @@ def write_backup(
         raise StoreError(f"The backup read back from {folder} is damaged; it was not kept.") from None
     report(1.0)
     return BackupFile(final, final.stat().st_size, rows)
-
-
-# -- reading ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class OpenedBackup:
-    """A backup file's manifest and key file, read and parsed (the database not yet checked)."""
-
-    path: Path
-    manifest: Manifest
-    key_file: KeyFile
-
-
-def damaged(path: Path, why: str = "") -> StoreError:
-    detail = f" ({why})" if why else ""
-    return StoreError(f"The backup file {path.name} is damaged or incomplete{detail}; nothing was changed.")
-
-
-def open_backup(path: Path) -> OpenedBackup:
-    """The manifest and key file of a backup; StoreError when absent, not a backup, or damaged."""
-    if not path.exists():
-        raise StoreError(f"The backup file {path} is not there — is the drive plugged in?")
-    if path.is_dir():
-        raise StoreError(f"{path} is a folder: name the backup file (caredesk-backup-...{SUFFIX}).")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if not {DB_MEMBER, KEY_MEMBER, MANIFEST_MEMBER} <= names:
-                raise damaged(path, "a part is missing")
-            manifest = Manifest.from_bytes(zf.read(MANIFEST_MEMBER))
-            key_file = KeyFile.from_bytes(zf.read(KEY_MEMBER))
-    except StoreError:
-        raise
-    except zipfile.BadZipFile:
-        raise damaged(path) from None
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise damaged(path, "its manifest cannot be read") from None
-    except OSError as exc:
-        raise StoreError(f"The backup file {path} cannot be read ({exc.strerror}).") from None
-    return OpenedBackup(path, manifest, key_file)
-
-
-def extract_checked(backup: OpenedBackup, data_key: bytes, target: Path) -> None:
-    """Write the backup's database to `target` and check it (digest, size, integrity, cipher,
-    row counts against the manifest, audit chain). StoreError when anything fails (also when
-    `data_key` does not open it); `target` is removed then."""
-    with _removed_on_failure(target):
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as sink, zipfile.ZipFile(backup.path) as zf:
-                sha = member_digest(zf, DB_MEMBER, sink)
-                sink.flush()
-                os.fsync(sink.fileno())
-        except zipfile.BadZipFile as exc:
-            raise damaged(backup.path, _crc_words(exc)) from None
-        except OSError as exc:
-            if exc.errno == errno.ENOSPC:
-                raise StoreError("The disk holding the data folder is full; nothing was changed.") from None
-            raise
-        m = backup.manifest
-        if sha != m.db_sha256 or target.stat().st_size != m.db_bytes:
-            raise damaged(backup.path, "the database part does not match its checksum")
-        try:
-            problems = check_copy(target, data_key, m.rows)
-        except WrongSecret:  # the key file's passphrase was right, so the two parts do not belong together
-            raise damaged(backup.path, "its key file does not open its database") from None
-        if problems:
-            raise damaged(backup.path, "; ".join(problems[:3]))
-        revision = copy_revision(target, data_key)
-        if revision is not None and not migrate.is_known(revision):
-            raise StoreError(f"This backup {migrate.NEWER}")
-
-
-def _crc_words(exc: Exception) -> str:
-    return "a checksum does not match" if "CRC" in str(exc) else ""
 
 
 def describe_rows(rows: dict[str, Any]) -> str:

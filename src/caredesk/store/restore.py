@@ -27,7 +27,7 @@ from caredesk.domain import audit as actions
 from caredesk.domain.audit import GENESIS
 from caredesk.errors import CareDeskError, StoreError, WrongSecret
 from caredesk.store import anchor, folder_lock, restore_swap
-from caredesk.store.backup import OpenedBackup, extract_checked, open_backup
+from caredesk.store.backup_read import OpenedBackup, extract_checked, open_backup
 from caredesk.store.engine import connect
 from caredesk.store.keys import KeyFile
 from caredesk.store.vault import DB_NAME, KEY_NAME, DataFolder, OpenStore, open_with_key
