@@ -151,7 +151,7 @@ REFUSALS = [
     (_with(phone="12", risk="extreme"), 1, "phone: must have 7 to 15 digits"),
     (_with(risk="extreme"), 1, "risk tier: must be one of: low, medium, high"),
     (_with(mrn="t0001 "), 1, "MRN: is already used by another patient"),
-    (_with(program="CCMX"), 1, "program: must be one of: CCM, complex CCM, PCM, BHI, RPM, TCM, APCM"),
+    (_with(program="CCMX"), 1, "program: must be one of: CCM, complex CCM, PCM, BHI, RPM, TCM, APCM, CoCM"),
     (_with(program="CCM", start="02/30/2026"), 2, "--start: 02/30/2026 is not a real calendar date"),
     (_with(program="CCM", start="03/03/1950"), 1, "start date: cannot be before the date of birth"),
     (

@@ -40,6 +40,9 @@ class Program(str, Enum):
     RPM = "RPM"
     TCM = "TCM"
     APCM = "APCM"  # Advanced Primary Care Management, G0556-G0558 (CY2025 PFS final rule)
+    # Psychiatric Collaborative Care Model, with its own consent: billed as APCM's behavioral
+    # add-ons G0568 (first month) / G0569 (CY2026 PFS final rule); BHI is the general model (G0570).
+    COCM = "CoCM"
 
 
 class ConsentMethod(str, Enum):

@@ -253,7 +253,7 @@ def enroll(
     billing_practitioner: str = "",
     qmb: bool = False,
 ) -> Saved[Enrollment]:
-    """Enroll a patient in a program (CCM, complex CCM, PCM, BHI, RPM, TCM, APCM) from
+    """Enroll a patient in a program (CCM, complex CCM, PCM, BHI, RPM, TCM, APCM, CoCM) from
     `start_date`, with the consent if it is already given (date not in the future, with
     its method, verbal or written), the billing practitioner, and QMB for APCM (G0558).
     A second enrollment in the same program over the same days is refused. Raises
