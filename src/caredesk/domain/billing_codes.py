@@ -23,6 +23,14 @@ _RPM_SOURCE = "CMS CY2025 PFS final rule (RPM treatment management)"
 _RPM26_SOURCE = "CMS CY2026 PFS final rule (RPM 10-minute treatment management)"
 _TCM_SOURCE = "CMS MLN908628 (TCM), Noridian TCM page, CY2025 PFS"
 _APCM_SOURCE = "CMS CY2025 PFS final rule (APCM)"
+# Where sources disagree (SPEC 3): the CY2026 PFS final rule values the add-ons on 99492, 99493
+# and 99484 but, like APCM itself, gives them no time threshold, and the 2026 HCPCS descriptors
+# of G0568-G0570 name no minutes (99492's says "first 70 minutes"). Some vendor summaries read
+# the mirrored codes' times (70 / 60 / 20 min) into them; CareDesk follows the rule and the
+# descriptors: no time, but some behavioral care logged in the month after consent.
+_APCM_BH_SOURCE = (
+    "CMS CY2026 PFS final rule (APCM behavioral health add-ons, no time threshold); 2026 HCPCS descriptors"
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,13 @@ class BillingCode:
     # (CY2025 PFS final rule): None, any number / either.
     max_conditions: int | None = None
     qmb: bool | None = None
+    # APCM's behavioral add-ons G0568-G0570 (CY2026 PFS final rule): billed only with an APCM
+    # base code of the same practitioner and month (caredesk.domain.billing_apcm_bh); CoCM's
+    # first month is G0568, later ones G0569; the standalone codes they stand in for are not
+    # billed beside them by that practitioner.
+    apcm_addon: bool = False
+    first_month: bool | None = None
+    instead_of: tuple[str, ...] = ()
 
 
 BILLING_CODES: tuple[BillingCode, ...] = (
@@ -276,6 +291,50 @@ BILLING_CODES: tuple[BillingCode, ...] = (
         starts=Month(2025, 1),
         min_conditions=2,
         qmb=True,
+    ),
+    BillingCode(
+        "G0568",
+        Program.COCM,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "APCM behavioral add-on, CoCM first month (mirrors 99492)",
+        _APCM_BH_SOURCE,
+        starts=Month(2026, 1),
+        apcm_addon=True,
+        first_month=True,
+        instead_of=("99492", "99493", "99494"),
+    ),
+    BillingCode(
+        "G0569",
+        Program.COCM,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "APCM behavioral add-on, CoCM later months (mirrors 99493)",
+        _APCM_BH_SOURCE,
+        starts=Month(2026, 1),
+        apcm_addon=True,
+        first_month=False,
+        instead_of=("99492", "99493", "99494"),
+    ),
+    BillingCode(
+        "G0570",
+        Program.BHI,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "APCM behavioral add-on, general BHI (mirrors 99484)",
+        _APCM_BH_SOURCE,
+        starts=Month(2026, 1),
+        apcm_addon=True,
+        instead_of=("99484",),
     ),
 )
 
