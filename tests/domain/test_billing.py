@@ -248,6 +248,9 @@ def test_every_code_has_a_source():
         "G0556",
         "G0557",
         "G0558",
+        "G0568",
+        "G0569",
+        "G0570",
     }
     assert set(codes) == expected
     for c in BILLING_CODES:
