@@ -95,10 +95,11 @@ def test_minutes_before_consent_do_not_count_and_the_reasons_agree(workspace):
         _texts(queue, pid)[0] == "5 of 20 min this month, 4 working days left (22 min before consent 11/20 not counted)"
     )
     assert not any("consent on file" in t for t in _texts(queue, pid))
-    # The queue of a day before the consent date: one consent reason, no minutes chase.
+    # The queue of a day before the consent date: one consent reason, no minutes chase; the
+    # 5 min logged on 11/23 had not been spent on 11/18.
     queue.build(date(2026, 11, 18))
     texts = _texts(queue, pid)
-    assert "CCM consent starts 11/20 - 27 min not counted" in texts
+    assert "CCM consent starts 11/20 - 22 min not counted" in texts
     assert not any("of 20 min" in t for t in texts)
 
 

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from caredesk.domain.attempts import UNANSWERED
 from caredesk.domain.billing_codes import REALTIME_CHANNELS
-from caredesk.domain.billing_minutes import split_by_day
 from caredesk.domain.billing_tcm import Stay
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import INTERACTIVE_CHANNELS, Outcome, StaffType
@@ -25,6 +24,7 @@ from caredesk.domain.coordination import Transition
 from caredesk.domain.patients import Enrollment, Program, Status
 from caredesk.domain.transitions import TCM_PERIOD_DAYS
 from caredesk.store import mapping as m
+from caredesk.store import minute_days
 from caredesk.store import models as t
 
 
@@ -68,7 +68,7 @@ def load(
             .group_by(t.ConditionRow.patient_id)
         ).all()
     )
-    days = _days(session, month, ids, tz)
+    days = minute_days.by_day(session, month, ids, tz)
     c = t.ContactRow
     realtime = dict(
         session.execute(
@@ -116,37 +116,6 @@ def load(
         )
         for p in patients
     ]
-
-
-def _days(
-    session: Session, month: Month, ids: list[int], tz: tzinfo
-) -> dict[int, dict[tuple[date, Program, StaffType], int]]:
-    """{patient: {(day, program, staff type): minutes}} for the days of `month`. Entries
-    without a start time are summed per day in SQL; a timed entry dated the day before or
-    after the month may have minutes in it, so those days are read and split too."""
-    out: dict[int, dict[tuple[date, Program, StaffType], int]] = defaultdict(dict)
-
-    def add(pid: int, day: date, program: str, staff: str, spent: int) -> None:
-        if month.contains(day) and spent > 0:
-            key = (day, Program(program), StaffType(staff))
-            out[pid][key] = out[pid].get(key, 0) + spent
-
-    e = t.TimeEntryRow
-    for pid, on, program, staff, total in session.execute(
-        select(e.patient_id, e.on, e.program, e.staff_type, func.sum(e.minutes))
-        .where(e.on.between(month.first_day, month.last_day), e.started_at.is_(None), e.patient_id.in_(ids))
-        .group_by(e.patient_id, e.on, e.program, e.staff_type)
-    ):
-        add(pid, on, program, staff, int(total))
-    around = e.on.between(month.first_day - timedelta(days=1), month.last_day + timedelta(days=1))
-    for pid, on, program, staff, minutes, started_at in session.execute(
-        select(e.patient_id, e.on, e.program, e.staff_type, e.minutes, e.started_at).where(
-            around, e.started_at.is_not(None), e.patient_id.in_(ids)
-        )
-    ):
-        for day, spent in split_by_day(on, minutes, started_at, tz):
-            add(pid, day, program, staff, spent)
-    return out
 
 
 def _stays(session: Session, month: Month, ids: list[int]) -> dict[int, list[Stay]]:

@@ -69,7 +69,7 @@ class UnitOfWork:
         self.assessments = r.Assessments(s)
         self.safety_checks = r.SafetyChecks(s)
         self.meta = r.Meta(s)
-        self.queue_facts = partial(queue_facts.load, s)
+        self.queue_facts = partial(queue_facts.load, s, tz=self.tz)
         self.billing_facts = partial(billing_facts.load, s, tz=self.tz)
         records = {name: r.Records(s, row, dom) for name, (row, dom) in r.REPO_TABLES.items()}
         self.enrollments = records["enrollments"]
