@@ -11,7 +11,8 @@ codes when not used for the practitioner's own codes; a complex CCM patient's mo
 service that falls back to 99490 below 60 min (SPEC 3, CMS MLN909188).
 APCM (G0556-G0558) is one monthly code with no time (caredesk.domain.billing_apcm) and
 bundles CCM, PCM and TCM. TCM (99495/99496) is billed from the stays once, in the month
-each 30-day period ends (caredesk.domain.billing_tcm).
+each 30-day period ends (caredesk.domain.billing_tcm). RPM's device codes (99453, 99454,
+99445) are billed per 30-day device period from the reading days (caredesk.domain.billing_rpm_devices).
 """
 
 from __future__ import annotations
@@ -31,11 +32,13 @@ from caredesk.domain.billing_ladders import (
     ladder_minutes,
     staff_ladders,
 )
-from caredesk.domain.billing_minutes import DayMinutes, after_consent, family
+from caredesk.domain.billing_minutes import DayMinutes, after_consent, consent_date, family
+from caredesk.domain.billing_rpm_devices import device_codes
 from caredesk.domain.billing_tcm import Stay, tcm_codes
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Enrollment, Program
+from caredesk.domain.rpm_devices import RpmDevice
 
 __all__ = ["BILLING_CODES", "EXCLUSIONS", "BillingCode", "BillingResult", "PatientMonth", "bill", "main_program"]
 
@@ -60,6 +63,8 @@ class PatientMonth:
     realtime_contacts: int | None = None
     # Hospital stays whose TCM period ends in or after the month (billing_tcm).
     stays: tuple[Stay, ...] = ()
+    # The patient's RPM devices with their reading days (billing_rpm_devices).
+    rpm_devices: tuple[RpmDevice, ...] = ()
 
     @classmethod
     def of_days(
@@ -70,13 +75,14 @@ class PatientMonth:
         days: DayMinutes,
         realtime_contacts: int | None = None,
         stays: tuple[Stay, ...] = (),
+        rpm_devices: tuple[RpmDevice, ...] = (),
     ) -> PatientMonth:
         """A month from minutes per (clinic-local day, program, staff type); days outside the month are dropped."""
         inside = {k: v for k, v in days.items() if month.contains(k[0])}
         totals: dict[tuple[Program, StaffType], int] = {}
         for (_day, program, staff), m in inside.items():
             totals[(program, staff)] = totals.get((program, staff), 0) + m
-        return cls(month, enrollments, chronic_conditions, totals, inside, realtime_contacts, stays)
+        return cls(month, enrollments, chronic_conditions, totals, inside, realtime_contacts, stays, rpm_devices)
 
     def counted(self) -> tuple[Mapping[tuple[Program, StaffType], int], dict[Program, tuple[date, int]]]:
         """(minutes that count, {program: (consent date, minutes before it)})."""
@@ -144,6 +150,16 @@ def _bill_program(
     return codes, [*reasons, *late[:1]]
 
 
+def _with_devices(pm: PatientMonth, codes: list[BilledCode], reasons: list[str]) -> tuple[list[BilledCode], list[str]]:
+    """RPM's time-based result with the device codes of the month added (consent first, SPEC 3)."""
+    if not pm.rpm_devices or not _consented(pm.enrollments, Program.RPM, pm.month):
+        return codes, reasons
+    consent = consent_date(pm.enrollments, Program.RPM, pm.month.last_day, pm.month.first_day)
+    found, why = device_codes(pm.rpm_devices, pm.month, consent)
+    units = {c: found.count(c) for c in dict.fromkeys(found)}
+    return [*codes, *(BilledCode(c, n, 0) for c, n in units.items())], [*reasons, *why]
+
+
 def _other_practitioners(pm: PatientMonth, a: Program, b: Program) -> bool:
     """Both programs name their billing practitioners this month, and no one bills both.
 
@@ -178,6 +194,8 @@ def bill(pm: PatientMonth) -> BillingResult:
                 )
         elif program in active and staff_ladders(program, pm.month):
             per_program[program] = _bill_program(pm, counted, before, program)
+    if Program.RPM in per_program:
+        per_program[Program.RPM] = _with_devices(pm, *per_program[Program.RPM])
     if not per_program:
         return BillingResult((), ("not enrolled in a billable program this month",))
     excluded: list[str] = []

@@ -23,6 +23,13 @@ _RPM_SOURCE = "CMS CY2025 PFS final rule (RPM treatment management)"
 _RPM26_SOURCE = "CMS CY2026 PFS final rule (RPM 10-minute treatment management)"
 _TCM_SOURCE = "CMS MLN908628 (TCM), Noridian TCM page, CY2025 PFS"
 _APCM_SOURCE = "CMS CY2025 PFS final rule (APCM)"
+# RPM device codes (caredesk.domain.billing_rpm_devices). 99453 once per episode of care and
+# one device code per patient per 30 days whatever the number of devices (CY2021 PFS final
+# rule). Where sources disagree: vendor pages still say 99453 waits for 16 days in 2026; CareDesk
+# bills it with the episode's first device-supply code, so from 2026 with 99445's 2 days (CY2026
+# PFS final rule and CPT 2026, which cut the device-supply floor to 2 days).
+_RPM_DEVICE_SOURCE = "CMS CY2019 and CY2021 PFS final rules (RPM device set-up and supply)"
+_RPM_DEVICE26_SOURCE = "CMS CY2026 PFS final rule (RPM device supply for 2-15 days, CPT 99445)"
 # Where sources disagree (SPEC 3): the CY2026 PFS final rule values the add-ons on 99492, 99493
 # and 99484 but, like APCM itself, gives them no time threshold, and the 2026 HCPCS descriptors
 # of G0568-G0570 name no minutes (99492's says "first 70 minutes"). Some vendor summaries read
@@ -63,6 +70,9 @@ class BillingCode:
     apcm_addon: bool = False
     first_month: bool | None = None
     instead_of: tuple[str, ...] = ()
+    # RPM device supply: (least, most) distinct reading days in a 30-day device period; None as
+    # most means up to the 30 (caredesk.domain.billing_rpm_devices).
+    days: tuple[int, int | None] | None = None
 
 
 BILLING_CODES: tuple[BillingCode, ...] = (
@@ -228,6 +238,42 @@ BILLING_CODES: tuple[BillingCode, ...] = (
         _RPM26_SOURCE,
         starts=Month(2026, 1),
         needs_realtime_contact=True,
+    ),
+    BillingCode(
+        "99453",
+        Program.RPM,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "RPM device set-up and patient education, once per episode, with its first device-supply code",
+        _RPM_DEVICE_SOURCE,
+    ),
+    BillingCode(
+        "99454",
+        Program.RPM,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "RPM device supply, 16 or more reading days in a 30-day period",
+        _RPM_DEVICE_SOURCE,
+        days=(16, None),
+    ),
+    BillingCode(
+        "99445",
+        Program.RPM,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "RPM device supply, 2-15 reading days in a 30-day period (not with 99454)",
+        _RPM_DEVICE26_SOURCE,
+        starts=Month(2026, 1),
+        days=(2, 15),
     ),
     BillingCode(
         "99495",
