@@ -15,7 +15,7 @@ from caredesk.domain import billing
 from caredesk.domain.billing import BillingResult, PatientMonth
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import StaffType
-from caredesk.domain.patients import Program, Status
+from caredesk.domain.patients import Enrollment, Program, Status
 from caredesk.domain.text import fold
 from caredesk.services.files import write_atomic
 from caredesk.services.workspace import Workspace
@@ -108,7 +108,7 @@ def _rows(facts: list[BillingFacts], month: Month) -> list[MonthRow]:
         pm = PatientMonth.of_days(month, f.enrollments, f.chronic_conditions, f.days, f.realtime_contacts, f.stays)
         main = billing.main_program(f.enrollments, month)
         in_month = [e for e in f.enrollments if e.start_date <= month.last_day]
-        main_enrollment = next((e for e in in_month if e.program is main), None)
+        main_enrollment = _consent_enrollment(in_month, main)
         by_program: dict[Program, int] = {}
         for (program, _staff), minutes in f.minutes.items():
             by_program[program] = by_program.get(program, 0) + minutes
@@ -131,6 +131,17 @@ def _rows(facts: list[BillingFacts], month: Month) -> list[MonthRow]:
             )
         )
     return rows
+
+
+def _consent_enrollment(in_month: list[Enrollment], main: Program | None) -> Enrollment | None:
+    """The enrollment whose consent the row shows: the main program's (where minutes go). A
+    patient without a time-based program (APCM, TCM or CoCM only) has no main program: then
+    APCM's, else the first of the month's enrollments with a consent (an APCM-only patient's
+    consent column was empty in the page, the CSV and the PDF)."""
+    if main is not None:
+        return next((e for e in in_month if e.program is main), None)
+    ranked = sorted(in_month, key=lambda e: (e.program is not Program.APCM, e.consent_date is None))
+    return ranked[0] if ranked else None
 
 
 CSV_COLUMNS = (
