@@ -10,7 +10,8 @@ spent, none before consent) is caredesk.domain.billing_minutes; a PatientMonth b
 codes when not used for the practitioner's own codes; a complex CCM patient's month is one CCM
 service that falls back to 99490 below 60 min (SPEC 3, CMS MLN909188).
 APCM (G0556-G0558) is one monthly code with no time (caredesk.domain.billing_apcm) and
-bundles CCM, PCM and TCM. TCM (99495/99496) is billed from the stays once, in the month
+bundles CCM, PCM and TCM; from 2026 its behavioral add-ons G0568-G0570 ride on it
+(caredesk.domain.billing_apcm_bh) and replace the standalone BHI code. TCM (99495/99496) is billed from the stays once, in the month
 each 30-day period ends (caredesk.domain.billing_tcm). RPM's device codes (99453, 99454,
 99445) are billed per 30-day device period from the reading days (caredesk.domain.billing_rpm_devices).
 """
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from caredesk.domain.billing_apcm import apcm_code
+from caredesk.domain.billing_apcm_bh import bh_addons
 from caredesk.domain.billing_codes import BILLING_CODES, EXCLUSIONS, BillingCode
 from caredesk.domain.billing_ladders import (
     BilledCode,
@@ -44,7 +46,7 @@ __all__ = ["BILLING_CODES", "EXCLUSIONS", "BillingCode", "BillingResult", "Patie
 
 
 # Where a care manager's minutes go by default, most specific program first.
-MAIN_PROGRAM_ORDER = (Program.COMPLEX_CCM, Program.CCM, Program.PCM, Program.BHI, Program.RPM)
+MAIN_PROGRAM_ORDER = (Program.COMPLEX_CCM, Program.CCM, Program.PCM, Program.BHI, Program.COCM, Program.RPM)
 
 _ORDER = {c.code: i for i, c in enumerate(BILLING_CODES)}
 
@@ -196,7 +198,9 @@ def bill(pm: PatientMonth) -> BillingResult:
             per_program[program] = _bill_program(pm, counted, before, program)
     if Program.RPM in per_program:
         per_program[Program.RPM] = _with_devices(pm, *per_program[Program.RPM])
-    if not per_program:
+    apcm_billed = [c.code for c in per_program.get(Program.APCM, ([], []))[0]]
+    bh = bh_addons(pm.enrollments, pm.month, counted, apcm_billed)
+    if not per_program and not bh.reasons:
         return BillingResult((), ("not enrolled in a billable program this month",))
     excluded: list[str] = []
     for keep, drop, why in EXCLUSIONS:
@@ -206,9 +210,14 @@ def bill(pm: PatientMonth) -> BillingResult:
             if per_program[drop][0]:
                 excluded.append(why)
             del per_program[drop]  # its shortfalls are moot once the other program bills
-    codes = sorted((c for cs, _r in per_program.values() for c in cs), key=lambda c: _ORDER[c.code])
-    reasons = [why for _c, rs in per_program.values() for why in rs] + excluded
-    return BillingResult(tuple(codes), tuple(reasons))
+    for program, add_on in bh.replaces:  # not beside APCM's behavioral add-on (CY2026 PFS final rule)
+        standalone, _moot = per_program.pop(program, ([], []))
+        if standalone:
+            excluded.append(f"{add_on} with APCM replaces {standalone[0].code} (same practitioner, same month)")
+    billed = [*(c for cs, _r in per_program.values() for c in cs), *(BilledCode(c, 1, 0) for c in bh.codes)]
+    codes = sorted(billed, key=lambda c: _ORDER[c.code])
+    reasons = [why for _c, rs in per_program.values() for why in rs] + list(bh.reasons) + excluded
+    return BillingResult(tuple(codes), tuple(dict.fromkeys(reasons)))
 
 
 def next_threshold(pm: PatientMonth, program: Program) -> tuple[int, int] | None:

@@ -35,6 +35,9 @@ _RPM_DEVICE26_SOURCE = "CMS CY2026 PFS final rule (RPM device supply for 2-15 da
 # of G0568-G0570 name no minutes (99492's says "first 70 minutes"). Some vendor summaries read
 # the mirrored codes' times (70 / 60 / 20 min) into them; CareDesk follows the rule and the
 # descriptors: no time, but some behavioral care logged in the month after consent.
+# Not billed beside an APCM behavioral add-on by the same practitioner in the month: the
+# standalone BHI and CoCM codes (CY2026 PFS final rule; CMS bundles them into APCM's add-on).
+_STANDALONE_BH = ("99484", "99492", "99493", "99494")
 _APCM_BH_SOURCE = (
     "CMS CY2026 PFS final rule (APCM behavioral health add-ons, no time threshold); 2026 HCPCS descriptors"
 )
@@ -351,7 +354,7 @@ BILLING_CODES: tuple[BillingCode, ...] = (
         starts=Month(2026, 1),
         apcm_addon=True,
         first_month=True,
-        instead_of=("99492", "99493", "99494"),
+        instead_of=_STANDALONE_BH,
     ),
     BillingCode(
         "G0569",
@@ -366,7 +369,7 @@ BILLING_CODES: tuple[BillingCode, ...] = (
         starts=Month(2026, 1),
         apcm_addon=True,
         first_month=False,
-        instead_of=("99492", "99493", "99494"),
+        instead_of=_STANDALONE_BH,
     ),
     BillingCode(
         "G0570",
@@ -380,7 +383,7 @@ BILLING_CODES: tuple[BillingCode, ...] = (
         _APCM_BH_SOURCE,
         starts=Month(2026, 1),
         apcm_addon=True,
-        instead_of=("99484",),
+        instead_of=_STANDALONE_BH,
     ),
 )
 
