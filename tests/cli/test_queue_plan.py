@@ -22,14 +22,34 @@ def test_the_plan_lists_who_must_be_called_who_fits_and_who_waits(store):  # noq
     r = run("queue", "--plan", "2", "--date", "2026-11-25", "--data-dir", str(store.path), env=pw_env())
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[0] == "Today's plan for 2026-11-25: 2 calls a day, 0 made today"
+    assert lines[0] == "Today's plan for 2026-11-25: 2 calls a day, 0 calls made today"
     assert lines[1:4] == ["Must call today: 0", "Then, as they fit: 1", "  - Núñez, Zoë (T0001): Never reached"]
     assert lines[4] == "Later days: 0"
     today = run("queue", "--plan", "2", "--data-dir", str(store.path), env=pw_env())
-    assert "2 calls a day, 1 made today" in today.stdout  # the voicemail counts as a call made
+    assert "2 calls a day, 1 call made today" in today.stdout  # the voicemail counts as a call made
 
 
 def test_a_plan_of_no_calls_is_refused(store):  # noqa: F811
     assert_clean_failure(
-        run("queue", "--plan", "0", "--data-dir", str(store.path), env=pw_env()), 2, "--plan must be at least 1 call"
+        run("queue", "--plan", "-1", "--data-dir", str(store.path), env=pw_env()),
+        2,
+        "--plan: must be between 1 and 200 calls",
     )
+
+
+def test_the_daily_capacity_is_saved_in_the_store_and_the_plan_uses_it(store):  # noqa: F811
+    def cli(*args: str):
+        return run(*args, "--data-dir", str(store.path), env=pw_env())
+
+    assert cli("capacity").stdout.strip() == "Daily capacity: 20 calls a day"  # the default
+    saved = cli("capacity", "--minutes", "270", "--call-minutes", "12")
+    assert saved.returncode == 0, saved.stderr
+    assert saved.stdout.strip() == "Daily capacity saved: 4 h 30 min of calls a day (12 min a call)"
+    plan = cli("queue", "--plan", "--date", "2026-11-25")
+    assert plan.stdout.splitlines()[0] == (
+        "Today's plan for 2026-11-25: 4 h 30 min of calls a day (12 min a call), 0 min logged today"
+    )
+    # A value out of range names the option and saves nothing.
+    assert_clean_failure(cli("capacity", "--call-minutes", "90"), 2, "--call-minutes: must be between 5 and 60 minutes")
+    assert cli("capacity").stdout.strip() == "Daily capacity: 4 h 30 min of calls a day (12 min a call)"
+    assert_clean_failure(cli("capacity", "--calls", "0"), 2, "--calls: must be between 1 and 200 calls")

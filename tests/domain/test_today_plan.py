@@ -9,12 +9,14 @@ from datetime import date, timedelta
 import pytest
 
 from caredesk.domain.assessments import Instrument
+from caredesk.domain.call_capacity import Capacity, CapacityUnit
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.coordination import Task
 from caredesk.domain.patients import Program
 from caredesk.domain.queue import rank
 from caredesk.domain.safety import SafetyFlag
 from caredesk.domain.today_plan import plan
+from caredesk.errors import ValidationError
 from tests.domain.test_queue import NY, TODAY, call, facts
 
 CS = (Program.CCM, StaffType.CLINICAL_STAFF)
@@ -32,44 +34,85 @@ def panel():
 
 
 def test_the_musts_come_first_then_as_many_as_fit_in_queue_order():
-    p = plan(rank(panel(), TODAY, NY), capacity=4, called_today=0, as_of=TODAY)
+    p = plan(rank(panel(), TODAY, NY), Capacity(amount=4), 0, as_of=TODAY)
     assert p.must == (4, 3)
     assert p.fits == (1, 2)  # 5 of 20 is more urgent than 10 of 20
     assert p.later == (5, 6)
     assert p.today == (4, 3, 1, 2)
     # 11/24 is a Tuesday before Thanksgiving: 3 working days after today for one patient short of minutes.
-    assert (p.calls_per_day_after_today, p.short) == (1, ())
+    assert (p.per_day_after_today, p.short) == (1, ())
 
 
 def test_calls_made_today_use_up_the_capacity_and_the_reached_are_not_planned_again():
     reached = facts(7, minutes={CS: 8}, contacts=(call(TODAY),), last_reached=TODAY)
     entries = rank([*panel(), reached], TODAY, NY)
-    p = plan(entries, capacity=4, called_today=1, as_of=TODAY)
+    p = plan(entries, Capacity(amount=4), 1, as_of=TODAY)
     assert p.today == (4, 3, 1)
     assert 7 not in p.today and p.later[-1] == 7  # still short of minutes: on a later day
 
 
 def test_more_musts_than_calls_say_so():
-    p = plan(rank(panel(), TODAY, NY), capacity=1, called_today=0, as_of=TODAY)
+    p = plan(rank(panel(), TODAY, NY), Capacity(amount=1), 0, as_of=TODAY)
     assert p.today == (4, 3)
-    assert "2 patients must be called today: 1 more than the calls left today" in p.short
+    assert "2 patients must be called today: 1 call more than the calls left today" in p.short
 
 
 def test_patients_short_of_minutes_who_cannot_all_be_reached_are_named_as_a_shortfall():
     many = [facts(i, minutes={CS: 5}) for i in range(1, 12)]
-    p = plan(rank(many, TODAY, NY), capacity=2, called_today=0, as_of=TODAY)
+    p = plan(rank(many, TODAY, NY), Capacity(amount=2), 0, as_of=TODAY)
     # 9 left after today's 2, over 3 working days (Wed, Fri, Mon 11/30): 3 a day, 2 fit.
-    assert p.short == ("9 patients short of minutes need 3 calls a day over the 3 working days left; 2 fit",)
+    assert p.short == ("9 patients short of minutes need 3 calls a day over the 3 working days left; 2 calls fit",)
 
 
 def test_on_the_last_working_day_what_does_not_fit_is_lost_and_said():
     last = date(2026, 11, 30)
     many = [facts(i, minutes={CS: 5}) for i in range(1, 4)]
-    p = plan(rank(many, last, NY), capacity=1, called_today=0, as_of=last)
+    p = plan(rank(many, last, NY), Capacity(amount=1), 0, as_of=last)
     assert p.short == ("2 patients short of minutes do not fit today and no working day is left",)
 
 
-@pytest.mark.parametrize(("capacity", "called"), [(0, 0), (5, -1)])
-def test_a_capacity_below_one_call_is_refused(capacity, called):
+def test_what_is_done_today_cannot_be_negative():
     with pytest.raises(ValueError):
-        plan([], capacity=capacity, called_today=called, as_of=TODAY)
+        plan([], Capacity(), -1, as_of=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("unit", "amount", "call_minutes", "field"),
+    [
+        (CapacityUnit.CALLS, 0, 15, "calls a day"),
+        (CapacityUnit.CALLS, 201, 15, "calls a day"),
+        (CapacityUnit.MINUTES, 10, 15, "minutes a day"),
+        (CapacityUnit.MINUTES, 721, 15, "minutes a day"),
+        (CapacityUnit.MINUTES, 240, 4, "minutes a call"),
+        ("hours", 8, 15, "plan by"),
+    ],
+)
+def test_a_capacity_out_of_range_is_refused_naming_the_field(unit, amount, call_minutes, field):
+    with pytest.raises(ValidationError) as e:
+        Capacity(unit, amount, call_minutes)
+    assert e.value.field == field
+
+
+def test_by_minutes_a_call_short_of_minutes_is_planned_at_the_minutes_it_needs():
+    entries = rank(panel(), TODAY, NY)
+    by_id = {e.patient_id: e for e in entries}
+    cap = Capacity(CapacityUnit.MINUTES, 60, 10)
+    # 5 of 20 min needs 15; 15 of 20 needs 5, planned at the 10-minute ordinary call.
+    assert (cap.cost(by_id[1]), cap.cost(by_id[5]), cap.cost(by_id[3])) == (15, 10, 10)
+    p = plan(entries, cap, 0, as_of=TODAY)
+    # Musts 4 and 3 take 20 of 60; patient 1 (15) and 2 (10) fit, 5 (10) fits too: 55; 6 does not.
+    assert (p.must, p.fits, p.planned) == ((4, 3), (1, 2, 5), 55)
+    assert p.later == (6,)
+
+
+def test_by_minutes_the_minutes_logged_today_use_up_the_day():
+    p = plan(rank(panel(), TODAY, NY), Capacity(CapacityUnit.MINUTES, 60, 10), 45, as_of=TODAY)
+    assert p.fits == ()
+    assert p.short == ("2 patients must be called today: 5 min more than the minutes left today",)
+
+
+def test_by_minutes_the_shortfall_is_said_in_minutes_a_day():
+    many = [facts(i, minutes={CS: 5}) for i in range(1, 12)]
+    p = plan(rank(many, TODAY, NY), Capacity(CapacityUnit.MINUTES, 30, 15), 0, as_of=TODAY)
+    # 2 fit today (15 min each); 9 x 15 min = 135 min over 3 working days: 45 min a day, 30 fit.
+    assert p.short == ("9 patients short of minutes need 45 min a day over the 3 working days left; 30 min fit",)

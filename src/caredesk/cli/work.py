@@ -5,17 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from caredesk.app import AppContext
+from caredesk.cli import day_plan
 from caredesk.cli.common import DATE, EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
+from caredesk.domain.call_capacity import Capacity, CapacityUnit
 from caredesk.errors import ValidationError
 from caredesk.services import patients as patient_records
 
 if TYPE_CHECKING:
-    from caredesk.services.call_queue import QueueRow
+    pass
 
 
 def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argparse.ArgumentParser) -> None:
@@ -26,8 +27,11 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     s.add_argument(
         "--plan",
         type=int,
+        nargs="?",
+        const=0,
         metavar="CALLS",
-        help="today's plan for CALLS calls a day: who must be called today, who else fits, who waits",
+        help="today's plan at the daily capacity (caredesk capacity), or for CALLS calls a day: "
+        "who must be called today, who else fits, who waits",
     )
 
     s = sub.add_parser("log-contact", parents=[common, secret], help="log a call (or other contact) and its minutes")
@@ -49,22 +53,28 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
 
 
 def cmd_queue(args: argparse.Namespace, context: AppContext) -> int:
+    from caredesk.services.call_capacity import get_capacity
     from caredesk.services.call_queue import CallQueue
 
     as_of = date_arg("--date", args.date)
     if args.limit is not None and args.limit < 1:
         return fail("--limit must be at least 1", EXIT_USAGE)
-    if args.plan is not None and args.plan < 1:
-        return fail("--plan must be at least 1 call", EXIT_USAGE)
+    if args.plan is not None and args.plan != 0:
+        try:
+            asked = Capacity(CapacityUnit.CALLS, args.plan)
+        except ValidationError as exc:
+            return fail(f"--plan: {exc.message}", EXIT_USAGE)
     ws = open_workspace(args, context)
     try:
         queue = CallQueue(ws)
         rows = queue.build(as_of)
         day = as_of or ws.today()
+        if args.plan is not None:
+            today_plan = queue.plan(asked if args.plan else get_capacity(ws))
     finally:
         ws.lock()
     if args.plan is not None:
-        return _print_plan(rows, args.plan, queue.calls_today(), day)
+        return day_plan.print_plan(rows, today_plan, day)
     total = len(rows)
     rows = rows[: args.limit] if args.limit else rows
     if args.json:
@@ -97,29 +107,6 @@ def cmd_queue(args: argparse.Namespace, context: AppContext) -> int:
         print(f"{i:>3}. {r.patient.display_name} ({r.patient.mrn}) {phone}  {minutes}")
         for reason in r.entry.reasons:
             print(f"       - {reason.text}")
-    return 0
-
-
-def _print_plan(rows: list[QueueRow], capacity: int, called: int, day: date) -> int:
-    """Today's plan first (must, then what fits), then the patients for later days."""
-    from caredesk.domain.today_plan import plan
-
-    p = plan([r.entry for r in rows], capacity, called, day)
-    by_id = {r.patient_id: r for r in rows}
-    print(f"Today's plan for {day.isoformat()}: {capacity} calls a day, {called} made today")
-    per_day = (
-        f" ({p.calls_per_day_after_today} calls a day reach those short of minutes in time)"
-        if p.calls_per_day_after_today
-        else ""
-    )
-    sections = (("Must call today", p.must, ""), ("Then, as they fit", p.fits, ""), ("Later days", p.later, per_day))
-    for title, ids, note in sections:
-        print(f"{title}: {len(ids)}{note}")
-        for pid in ids:
-            r = by_id[pid]
-            print(f"  - {r.patient.display_name} ({r.patient.mrn}): {r.entry.top.text}")
-    for why in p.short:
-        print(f"Short: {why}")
     return 0
 
 

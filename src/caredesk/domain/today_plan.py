@@ -4,12 +4,13 @@ daily capacity, and what falls short (SPEC section 3 "Call queue"; issue 12 "Tod
 On the 1st of a month every active patient is "to call", so the queue alone is no plan. The
 plan puts first the patients who must be called today (an open safety flag, a transition
 deadline due or overdue, a follow-up, task or appointment reminder due), then as many of the
-rest, in queue order, as the calls left today allow. The patients still short of a billing
-threshold who do not fit are spread over the working days left; when they cannot all be
-reached at this capacity, or today's musts alone exceed it, the plan says so.
+rest, in queue order, as the capacity left today allows (caredesk.domain.call_capacity: calls,
+or minutes of calling). The patients still short of a billing threshold who do not fit are
+spread over the working days left; when they cannot all be reached at this capacity, or
+today's musts alone exceed it, the plan says so.
 
-Pure: takes the ranked entries (caredesk.domain.queue.rank), the capacity in calls and the
-calls already made today. The capacity setting and the screens are not built yet.
+Pure: takes the ranked entries (caredesk.domain.queue.rank), the capacity and what is already
+done today in its unit (calls made, or minutes logged).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from caredesk.domain.call_capacity import Capacity, CapacityUnit
 from caredesk.domain.queue import QueueEntry, ReasonKind
 from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
 
@@ -26,10 +28,14 @@ _DUE_KINDS = frozenset({ReasonKind.TRANSITION, ReasonKind.FOLLOW_UP, ReasonKind.
 
 @dataclass(frozen=True, slots=True)
 class TodayPlan:
+    capacity: Capacity
+    done_today: int  # calls made or minutes logged today, in the capacity's unit
     must: tuple[int, ...]  # patient ids that must be called today, in queue order
-    fits: tuple[int, ...]  # then as many as the calls left today allow, in queue order
+    fits: tuple[int, ...]  # then as many as the capacity left today allows, in queue order
     later: tuple[int, ...]  # the rest, in queue order
-    calls_per_day_after_today: int  # to reach every patient still short of minutes in time
+    planned: int  # what today's plan takes, in the capacity's unit (the musts may exceed it)
+    per_day_after_today: int  # to reach every patient still short of minutes in time, in the unit
+    days_after_today: int  # working days left in the month after today
     short: tuple[str, ...]  # what falls short and why, as sentences
 
     @property
@@ -54,41 +60,70 @@ def must_call_today(entry: QueueEntry, as_of: date) -> bool:
 
 def plan(
     entries: Sequence[QueueEntry],
-    capacity: int,
-    called_today: int,
+    capacity: Capacity,
+    done_today: int,
     as_of: date,
     calendar: BusinessCalendar = US_FEDERAL,
 ) -> TodayPlan:
-    """Today's plan for the ranked `entries` with `capacity` calls a day (at least 1) of which
-    `called_today` are made. Raises ValueError for a capacity below 1 or a negative count."""
-    if capacity < 1 or called_today < 0:
-        raise ValueError("capacity must be at least 1 call and calls made today not negative")
-    must = [e.patient_id for e in entries if must_call_today(e, as_of)]
-    left = max(0, capacity - called_today - len(must))
+    """Today's plan for the ranked `entries` at `capacity`, of which `done_today` (calls made,
+    or minutes logged, by the capacity's unit) is used up. Raises ValueError for a negative
+    `done_today`."""
+    if done_today < 0:
+        raise ValueError("what is done today cannot be negative")
+    cost = capacity.cost
+    must_entries = [e for e in entries if must_call_today(e, as_of)]
+    must = [e.patient_id for e in must_entries]
+    left_today = max(0, capacity.amount - done_today)
+    left = left_today - sum(cost(e) for e in must_entries)
     chosen = set(must)
     # A patient reached today is not called again today; still short of minutes, they are
     # among those spread over the days after.
     rest = [e for e in entries if e.patient_id not in chosen and not _done(e)]
-    fits = rest[:left]
-    later = rest[left:] + [e for e in entries if e.patient_id not in chosen and _done(e)]
+    fits: list[QueueEntry] = []
+    for e in rest:  # in queue order: the first that does not fit ends today's plan
+        if cost(e) > left:
+            break
+        fits.append(e)
+        left -= cost(e)
+    later = rest[len(fits) :] + [e for e in entries if e.patient_id not in chosen and _done(e)]
     short: list[str] = []
-    over = len(must) - max(0, capacity - called_today)
-    if over > 0:
-        short.append(f"{len(must)} patients must be called today: {over} more than the calls left today")
+    need_today = sum(cost(e) for e in must_entries)
+    if need_today > left_today:
+        short.append(
+            f"{len(must)} patient{_s(len(must))} must be called today: "
+            f"{capacity.amount_text(need_today - left_today)} more than {_left_words(capacity, left_today)}"
+        )
     chased = [e for e in later if any(r.kind is ReasonKind.MINUTES for r in e.reasons)]
     days_after = calendar.business_days_left(as_of) - (1 if calendar.is_business_day(as_of) else 0)
-    per_day = -(-len(chased) // days_after) if days_after > 0 else len(chased)
+    total = sum(cost(e) for e in chased)
+    per_day = -(-total // days_after) if days_after > 0 else total
     if chased and days_after == 0:
-        short.append(f"{len(chased)} patients short of minutes do not fit today and no working day is left")
-    elif per_day > capacity:
         short.append(
-            f"{len(chased)} patients short of minutes need {per_day} calls a day over the {days_after} working days "
-            f"left; {capacity} fit"
+            f"{len(chased)} patient{_s(len(chased))} short of minutes do not fit today and no working day is left"
+        )
+    elif per_day > capacity.amount:
+        short.append(
+            f"{len(chased)} patient{_s(len(chased))} short of minutes need {capacity.amount_text(per_day)} a day "
+            f"over the {days_after} working day{_s(days_after)} left; {capacity.amount_text()} fit"
         )
     return TodayPlan(
-        tuple(must),
-        tuple(e.patient_id for e in fits),
-        tuple(e.patient_id for e in later),
-        per_day,
-        tuple(short),
+        capacity=capacity,
+        done_today=done_today,
+        must=tuple(must),
+        fits=tuple(e.patient_id for e in fits),
+        later=tuple(e.patient_id for e in later),
+        planned=need_today + sum(cost(e) for e in fits),
+        per_day_after_today=per_day,
+        days_after_today=max(0, days_after),
+        short=tuple(short),
     )
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def _left_words(capacity: Capacity, left: int) -> str:
+    if capacity.unit is CapacityUnit.CALLS:
+        return "the calls left today" if left else "today's calls (all made)"
+    return "the minutes left today" if left else "today's minutes (all used)"

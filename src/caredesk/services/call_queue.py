@@ -11,9 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from caredesk.domain import today_plan
 from caredesk.domain.calendar import local_date
+from caredesk.domain.call_capacity import Capacity, CapacityUnit
 from caredesk.domain.patients import PatientSummary
 from caredesk.domain.queue import PatientFacts, QueueEntry, entry_for, rank
+from caredesk.domain.today_plan import TodayPlan
 from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
 from caredesk.services.workspace import Workspace
 
@@ -77,6 +80,22 @@ class CallQueue:
             return 0
         day = self.as_of
         return sum(1 for f in self._facts.values() for c in f.contacts if local_date(c.at, self.ws.tz) == day)
+
+    def minutes_today(self) -> int:
+        """Minutes logged for the queue's day with the active patients, every program and staff
+        type, split at midnight as billing counts them: what a plan by minutes counts as used."""
+        if self.as_of is None:
+            return 0
+        day = self.as_of
+        return sum(m for f in self._facts.values() for d, _p, _s, m in f.minutes_by_day if d == day)
+
+    def plan(self, capacity: Capacity) -> TodayPlan:
+        """Today's plan over the rows built (caredesk.domain.today_plan), what is done today
+        counted in the capacity's unit."""
+        done = self.calls_today() if capacity.unit is CapacityUnit.CALLS else self.minutes_today()
+        return today_plan.plan(
+            [r.entry for r in self.rows], capacity, done, self.as_of or self.ws.today(), self.calendar
+        )
 
     def _ordered(self) -> list[QueueRow]:
         """The cached entries in rank's order (score, then id): only changed patients were re-scored."""

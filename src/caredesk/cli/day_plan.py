@@ -1,0 +1,84 @@
+"""Today's plan on the command line: `caredesk capacity` shows or sets the care manager's daily
+capacity (kept in the store, shared with the app), and `caredesk queue --plan` prints the plan."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import TYPE_CHECKING
+
+from caredesk.app import AppContext
+from caredesk.cli.common import EXIT_USAGE, Command, Subparsers, fail, open_workspace
+from caredesk.domain.call_capacity import Capacity, CapacityUnit
+from caredesk.errors import ValidationError
+
+if TYPE_CHECKING:
+    from caredesk.domain.today_plan import TodayPlan
+    from caredesk.services.call_queue import QueueRow
+
+
+def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argparse.ArgumentParser) -> None:
+    s = sub.add_parser(
+        "capacity",
+        parents=[common, secret],
+        help="show or set the daily capacity today's plan fills (calls, or minutes of calls, a day)",
+    )
+    how = s.add_mutually_exclusive_group()
+    how.add_argument("--calls", type=int, metavar="N", help="plan N calls a day")
+    how.add_argument("--minutes", type=int, metavar="N", help="plan N minutes of calls a day")
+    s.add_argument("--call-minutes", type=int, metavar="N", help="an ordinary call's minutes, for a plan by minutes")
+
+
+def cmd_capacity(args: argparse.Namespace, context: AppContext) -> int:
+    from caredesk.services.call_capacity import get_capacity, save_capacity
+
+    ws = open_workspace(args, context)
+    try:
+        now = get_capacity(ws)
+        if args.calls is None and args.minutes is None and args.call_minutes is None:
+            print(f"Daily capacity: {now.describe()}")
+            return 0
+        unit = (
+            CapacityUnit.CALLS
+            if args.calls is not None
+            else CapacityUnit.MINUTES
+            if args.minutes is not None
+            else now.unit
+        )
+        amount = args.calls if args.calls is not None else args.minutes if args.minutes is not None else now.amount
+        try:
+            new = Capacity(unit, amount, now.call_minutes if args.call_minutes is None else args.call_minutes)
+        except ValidationError as exc:
+            flag = {"calls a day": "--calls", "minutes a day": "--minutes", "minutes a call": "--call-minutes"}
+            return fail(f"{flag.get(exc.field, exc.field)}: {exc.message}", EXIT_USAGE)
+        save_capacity(ws, new)
+    finally:
+        ws.lock()
+    print(f"Daily capacity saved: {new.describe()}")
+    return 0
+
+
+def print_plan(rows: list[QueueRow], p: TodayPlan, day: date) -> int:
+    """Today's plan first (must, then what fits), then the patients for later days."""
+    by_id = {r.patient_id: r for r in rows}
+    cap = p.capacity
+    used = cap.amount_text(p.done_today)
+    made = f"{used} made today" if cap.unit is CapacityUnit.CALLS else f"{used} logged today"
+    print(f"Today's plan for {day.isoformat()}: {cap.describe()}, {made}")
+    per_day = (
+        f" ({cap.amount_text(p.per_day_after_today)} a day reach those short of minutes in time)"
+        if p.per_day_after_today
+        else ""
+    )
+    sections = (("Must call today", p.must, ""), ("Then, as they fit", p.fits, ""), ("Later days", p.later, per_day))
+    for title, ids, note in sections:
+        print(f"{title}: {len(ids)}{note}")
+        for pid in ids:
+            r = by_id[pid]
+            print(f"  - {r.patient.display_name} ({r.patient.mrn}): {r.entry.top.text}")
+    for why in p.short:
+        print(f"Short: {why}")
+    return 0
+
+
+COMMANDS: dict[str, Command] = {"capacity": cmd_capacity}
