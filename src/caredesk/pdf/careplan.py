@@ -49,6 +49,7 @@ from caredesk.pdf.plan_style import (
     PlanStyles,
     plan_styles,
 )
+from caredesk.pdf.plan_vocabulary import ENGLISH, Words, words_for
 from caredesk.pdf.plan_words import (
     OWNER_WORDS,
     STATUS_WORDS,
@@ -62,24 +63,23 @@ from caredesk.pdf.plan_words import (
 
 __all__ = ["PlanContacts", "goal_words", "intervention_words", "long_date", "plan_styles", "render_care_plan"]
 
-TITLE = "My care plan"
 # The smallest the name in the header is set before it wraps (12 and 14 pt when it fits).
 HEADER_MIN, HEADER_MIN_LARGE = 10.0, 12.0
 # A table row taller than this is set as several rows of at most this height, so a page can
 # end inside it and leaves no more than this empty above its footer.
 ROW_MAX = 2 * inch
 _CELL_PAD_X = 14  # a cell's left and right padding together
-CONFIDENTIAL = "Private: this plan holds your health information. Keep it somewhere safe."
 
 
 class _PlanCanvas(PageCountCanvas):
     """'Page x of y' beside the patient's name and birth date on every page."""
 
-    def __init__(self, *args: Any, header: HeaderLayout, born: str, small: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, header: HeaderLayout, born: str, small: str, words: Words, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._header = header
         self._born = born
         self._small = small
+        self._words = words
 
     def decorate(self, page: int, total: int) -> None:
         head = self._header
@@ -99,10 +99,10 @@ class _PlanCanvas(PageCountCanvas):
         bottom = 0.72 * inch
         self.line(left, bottom + size + 2, right, bottom + size + 2)
         self.setFont(fonts.BOLD, size)
-        self.drawRightString(right, bottom, f"Page {page} of {total}")
+        self.drawRightString(right, bottom, self._words("page", page=page, total=total))
         self.setFont(fonts.REGULAR, 9.5)
         self.setFillColor(MUTED)
-        self.drawString(left, bottom + 2, CONFIDENTIAL)
+        self.drawString(left, bottom + 2, self._words("private"))
         self.drawString(left, bottom - 11, self._small)
 
 
@@ -116,8 +116,13 @@ def render_care_plan(
     contacts: PlanContacts,
     large_print: bool = False,
     generated: datetime,
+    language: str = "English",
 ) -> bytes:
     """The patient's plan as PDF bytes. `version` None marks a draft preview.
+
+    `language` is the patient's language as the record has it ("Spanish", "es", "Español" ...):
+    the copy's own wording is in that language when plan_vocabulary has it, else in English;
+    what the care manager typed prints as typed.
 
     `generated` is the clinic's local time (aware; ValueError otherwise): every date on the
     paper is the clinic's date, the version's finalized time (stored in UTC) converted to its zone.
@@ -125,18 +130,18 @@ def render_care_plan(
     if generated.tzinfo is None:
         raise ValueError("generated must be the clinic's local time, with its zone")
     st = plan_styles(large_print)
-    story = _story(st, patient_name, version, content, medications, contacts, generated)
+    words = words_for(language)
+    story = _story(st, words, patient_name, version, content, medications, contacts, generated)
     if version is not None:
         # Stored in UTC: on paper the clinic's date (a plan finalized at 20:30 in New York on
         # March 31 read "finalized April 1" beside "Printed March 31", issue 12).
         finalized = version.finalized_at.astimezone(generated.tzinfo).date()
-        small = (
-            f"Care plan version {version.number}, finalized {long_date(finalized)}. "
-            f"Printed {long_date(generated.date())}."
+        small = words(
+            "version", number=version.number, finalized=words.date(finalized), printed=words.date(generated.date())
         )
     else:
-        small = f"Draft care plan, not yet finalized. Printed {long_date(generated.date())}."
-    born = f"Date of birth: {long_date(birth_date)}"
+        small = words("draft_footer", printed=words.date(generated.date()))
+    born = words("born", date=words.date(birth_date))
     header = fit_header(
         patient_name, born, width=TEXT_W, size=st.header_size, min_size=HEADER_MIN_LARGE if large_print else HEADER_MIN
     )
@@ -149,7 +154,7 @@ def render_care_plan(
         topMargin=0.95 * inch + header.extra,  # a name on two lines moves the text down, never under it
         bottomMargin=1.15 * inch,
         # Metadata names the document, never the patient.
-        title=TITLE,
+        title=words("title"),
         author="CareDesk",
         subject="Care plan",
         creator="CareDesk",
@@ -161,6 +166,7 @@ def render_care_plan(
         header=header,
         born=born,
         small=small,
+        words=words,
     )
     try:
         doc.build(story, canvasmaker=canvasmaker)
@@ -174,6 +180,7 @@ def render_care_plan(
 
 def _story(
     st: PlanStyles,
+    words: Words,
     patient_name: str,
     version: CarePlanVersion | None,
     content: CarePlanContent,
@@ -214,19 +221,15 @@ def _story(
         return [CondPageBreak(room), heading, *items]
 
     story: list[Flowable] = [
-        para(TITLE, st.title),
-        para(
-            f"This plan is for {patient_name}. It shows what we are working on together, "
-            "what you will do, and what your care team will do. Keep it handy and bring it to your visits.",
-            st.intro,
-        ),
+        para(words("title"), st.title),
+        para(words("intro", name=patient_name), st.intro),
     ]
     if version is None:
-        story.append(para("This is a draft. Your care team has not finished it yet.", st.note))
+        story.append(para(words("draft"), st.note))
 
     problems = content.problems
     concerns = [item(p.plain.strip() or sentence(p.title)) for p in problems]
-    story += section("My health concerns", concerns)
+    story += section(words("concerns"), concerns)
 
     goals: list[Flowable] = []
     several = len(problems) > 1
@@ -237,16 +240,16 @@ def _story(
         for g in p.goals:
             second = []
             if g.plain.strip() and g.target_date is not None:
-                second.append(f"By {long_date(g.target_date)}")
+                second.append(words("goal_by", date=words.date(g.target_date)))
             if g.status in STATUS_WORDS:
-                second.append(STATUS_WORDS[g.status])
-            block.append(item(goal_words(g), " \u00b7 ".join(second)))
+                second.append(words(STATUS_WORDS[g.status]))
+            block.append(item(goal_words(g, words), " \u00b7 ".join(second)))
         if several:
             goals.append(para(sentence(p.title), st.subheading))
             goals += block
         else:
             goals += block
-    story += section("My goals", goals)
+    story += section(words("goals"), goals)
 
     mine: list[Flowable] = []
     team_rows: list[tuple[str, str]] = []
@@ -254,46 +257,44 @@ def _story(
         for i in p.interventions:
             what, often = intervention_words(i)
             if i.owner is Owner.PATIENT:
-                mine.append(item(what, f"How often: {often}" if often else ""))
+                mine.append(item(what, words("how_often", often=often) if often else ""))
             else:
+                owner = words(OWNER_WORDS[i.owner]) if i.owner in OWNER_WORDS else sentence(i.owner.value)
+                how_often = esc(words("how_often", often=often))
                 team_rows.append(
-                    (
-                        esc(OWNER_WORDS.get(i.owner, sentence(i.owner.value))),
-                        esc(what) + (f'<br/><font color="#333333">How often: {esc(often)}</font>' if often else ""),
-                    )
+                    (esc(owner), esc(what) + (f'<br/><font color="#333333">{how_often}</font>' if often else ""))
                 )
-    story += section("What I will do", mine)
+    story += section(words("mine"), mine)
 
     if team_rows:
-        story += section(
-            "What my care team will do", [], table=_table(st, ("Who", "What they will do"), team_rows, (0.34, 0.66))
-        )
+        team_heads = (words("col_who"), words("col_team_what"))
+        story += section(words("team"), [], table=_table(st, team_heads, team_rows, (0.34, 0.66)))
 
     if content.symptom_management.strip():
-        story += section("If I feel worse", [para(content.symptom_management.strip())])
+        story += section(words("worse"), [para(content.symptom_management.strip())])
 
     if medications:
         # By name as the patient reads it: 'aspirin' typed in lower case still comes first.
-        rows = [tuple(esc(part) for part in medicine_row(m)) for m in sorted(medications, key=lambda m: fold(m.name))]
+        ordered = sorted(medications, key=lambda m: fold(m.name))
+        rows = [tuple(esc(part) for part in medicine_row(m, words.language)) for m in ordered]
+        med_heads = (words("col_medicine"), words("col_how_much"), words("col_how_often"))
         story += section(
-            "My medicines",
-            [para("Keep this list with you. Tell your care team about any new medicine, vitamin or supplement.")],
-            table=_table(st, ("Medicine", "How much", "How often"), rows, (0.37, 0.24, 0.39)),
+            words("medicines"),
+            [para(words("medicines_keep"))],
+            table=_table(st, med_heads, rows, (0.37, 0.24, 0.39)),
         )
     else:
-        story += section(
-            "My medicines",
-            [para("No medicines are listed for you. Please bring all your medicine bottles to your next visit.")],
-        )
+        story += section(words("medicines"), [para(words("medicines_none"))])
 
-    calls = _table(st, ("Who", "Call them for", "Phone"), _call_rows(contacts), (0.31, 0.33, 0.36))
-    story += section("Who to call", [calls], whole=True)
+    call_heads = (words("col_who"), words("col_call_for"), words("col_phone"))
+    calls = _table(st, call_heads, _call_rows(contacts, words), (0.31, 0.33, 0.36))
+    story += section(words("call"), [calls], whole=True)
 
     if content.next_review is not None:
-        review = f"We will go over this plan with you again by {long_date(content.next_review)}."
+        review = words("review_by", date=words.date(content.next_review))
     else:
-        review = "We will go over this plan with you at your next check-in."
-    story += section("Next review", [para(review), para("You can ask to change your plan at any time.", st.note)])
+        review = words("review_next")
+    story += section(words("review"), [para(review), para(words("review_change"), st.note)])
     return story
 
 
@@ -302,7 +303,7 @@ def _height(f: Flowable) -> float:
     return float(h + f.getSpaceBefore() + f.getSpaceAfter())
 
 
-def _call_rows(c: PlanContacts) -> list[tuple[str, str, str]]:
+def _call_rows(c: PlanContacts, words: Words) -> list[tuple[str, str, str]]:
     """(who, what for, phone) as escaped markup; the phone in bold so it is easy to find."""
 
     def who(role: str, name: str) -> str:
@@ -311,32 +312,38 @@ def _call_rows(c: PlanContacts) -> list[tuple[str, str, str]]:
     def phone(number: str, otherwise: str) -> str:  # a number never breaks across lines
         return f"<b>{esc(number).replace(' ', chr(0xA0))}</b>" if number else esc(otherwise)
 
-    office = phone(c.practice_phone, "The number on your appointment card")
+    office = phone(c.practice_phone, words("office_no_number"))
     if c.care_manager_phone:
         manager = phone(c.care_manager_phone, "")
     elif c.practice_phone:  # no direct line: the office number, and whom to ask for
-        manager = f"{office}<br/>and ask for my care manager"
+        manager = f"{office}<br/>{esc(words('manager_ask'))}"
     else:
-        manager = esc("Call my doctor\u2019s office and ask for my care manager")
+        manager = esc(words("manager_no_number"))
+
+    def role_words(role: str) -> str:  # "My cardiologist", "My NP"; in Spanish the role as typed: "Cardiólogo"
+        if not role.isupper():
+            role = role.lower() if words.language == ENGLISH else sentence(role)
+        return words("specialist_who", role=role)
+
     # Each specialist on the care team with their number (issue 12: they were left out).
     others = [
         (
-            who(f"My {role if role.isupper() else role.lower()}", name),  # "My cardiologist", "My NP"
-            "Questions about their part of my care",
-            phone(number, "Ask my doctor\u2019s office for the number"),
+            who(role_words(role), name),
+            esc(words("specialist_for")),
+            phone(number, words("specialist_no_number")),
         )
         for role, name, number in c.specialists
     ]
     return [
-        (who("My care manager", c.care_manager_name), "Questions about this plan or how I am doing", manager),
-        (who("My doctor\u2019s office", c.practice_name), "Appointments, refills and new problems", office),
+        (who(words("owner_care_manager"), c.care_manager_name), esc(words("manager_for")), manager),
+        (who(words("office"), c.practice_name), esc(words("office_for")), office),
         *others,
         (
-            who("After hours", ""),
-            "Nights, weekends and holidays",
-            phone(c.after_hours_phone, "Call my doctor\u2019s office and follow the after-hours message"),
+            who(words("after_hours"), ""),
+            esc(words("after_hours_for")),
+            phone(c.after_hours_phone, words("after_hours_no_number")),
         ),
-        (who("Emergency", ""), "Chest pain, trouble breathing, fainting", "<b>911</b>"),
+        (who(words("emergency"), ""), esc(words("emergency_for")), "<b>911</b>"),
     ]
 
 

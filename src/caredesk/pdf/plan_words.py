@@ -13,21 +13,25 @@ from datetime import date
 from caredesk.domain.careplan import Goal, GoalStatus, Intervention, Owner
 from caredesk.domain.patients import CareTeamMember
 from caredesk.domain.practice import PracticeProfile
+from caredesk.pdf.plan_vocabulary import IN_ENGLISH, Words
 
-# Who does what, in the patient's words.
+# Who does what, in the patient's words: phrases of plan_vocabulary.WORDS.
 OWNER_WORDS = {
-    Owner.CARE_MANAGER: "My care manager",
-    Owner.PCP: "My primary care doctor",
-    Owner.SPECIALIST: "My specialist",
-    Owner.COMMUNITY: "Community services",
+    Owner.CARE_MANAGER: "owner_care_manager",
+    Owner.PCP: "owner_pcp",
+    Owner.SPECIALIST: "owner_specialist",
+    Owner.COMMUNITY: "owner_community",
 }
+# Wording that already says when, in English or Spanish (the care manager may type either).
 _SAYS_WHEN = re.compile(
-    r"\b(every|each|daily|weekly|monthly|yearly|twice|once|always|never|a day|a week|a month|a year)\b", re.IGNORECASE
+    r"\b(every|each|daily|weekly|monthly|yearly|twice|once|always|never|a day|a week|a month|a year"
+    r"|cada|diario|diaria|diariamente|semanal|mensual|todos los d[ií]as|al d[ií]a|a la semana|al mes|veces|vez)\b",
+    re.IGNORECASE,
 )
 STATUS_WORDS = {
-    GoalStatus.MET: "Reached \u2713",
-    GoalStatus.IN_PROGRESS: "Working on it",
-    GoalStatus.NOT_MET: "Still working on it",
+    GoalStatus.MET: "goal_met",
+    GoalStatus.IN_PROGRESS: "goal_in_progress",
+    GoalStatus.NOT_MET: "goal_not_met",
 }
 
 
@@ -48,9 +52,12 @@ class PlanContacts:
     specialists: tuple[tuple[str, str, str], ...] = ()
 
     @classmethod
-    def from_care_team(cls, members: Iterable[CareTeamMember], profile: PracticeProfile | None = None) -> PlanContacts:
+    def from_care_team(
+        cls, members: Iterable[CareTeamMember], profile: PracticeProfile | None = None, words: Words = IN_ENGLISH
+    ) -> PlanContacts:
         """The care manager, the practice (the PCP's office) and an after-hours line when the team lists them;
-        what the patient's team does not name comes from the practice profile."""
+        what the patient's team does not name comes from the practice profile. An office named for
+        its doctor ("Dr. Ana Ruiz\u2019s office") is worded in the copy's language, `words`."""
         members = list(members)
         p = profile or PracticeProfile()
 
@@ -64,7 +71,7 @@ class PlanContacts:
         office = ""
         if practice is not None:
             doctor = practice.name if practice.name.lower().startswith("dr") else f"Dr. {practice.name}"
-            office = practice.organization or (f"{doctor}\u2019s office" if practice is pcp else "")
+            office = practice.organization or (words("office_of", doctor=doctor) if practice is pcp else "")
         named = {id(m) for m in (manager, pcp, after) if m is not None}
         specialists = tuple(
             (m.role, f"{m.name}, {m.organization}" if m.organization else m.name, m.phone)
@@ -82,9 +89,9 @@ class PlanContacts:
         )
 
 
-def long_date(d: date) -> str:
-    """'March 4, 1950': no numeric dates to misread."""
-    return f"{d:%B} {d.day}, {d.year}"
+def long_date(d: date, words: Words = IN_ENGLISH) -> str:
+    """'March 4, 1950' ('4 de marzo de 1950' in Spanish): no numeric dates to misread."""
+    return words.date(d)
 
 
 def esc(text: str) -> str:
@@ -97,15 +104,16 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def goal_words(goal: Goal) -> str:
-    """The goal as the patient reads it: the plain wording, else 'measure: target by date'."""
+def goal_words(goal: Goal, words: Words = IN_ENGLISH) -> str:
+    """The goal as the patient reads it: the plain wording, else 'measure: target by date'
+    (the measure and target as typed, 'by' and the date in the copy's language)."""
     if goal.plain.strip():
         return goal.plain.strip()
     text = sentence(goal.measure)
     if goal.target.strip():
         text += f": {goal.target.strip()}"
     if goal.target_date is not None:
-        text += f" by {long_date(goal.target_date)}"
+        text = words("goal_target_by", goal=text, date=words.date(goal.target_date))
     return text
 
 

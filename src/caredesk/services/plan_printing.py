@@ -42,8 +42,10 @@ class DueCopy:
 
 
 def render(ws: Workspace, version: CarePlanVersion, *, large_print: bool) -> bytes:
-    """The patient's PDF of one version (not audited: nothing has left the app yet)."""
+    """The patient's PDF of one version (not audited: nothing has left the app yet), its fixed
+    wording in the patient's language where the copy has it (English otherwise)."""
     from caredesk.pdf.careplan import PlanContacts, render_care_plan
+    from caredesk.pdf.plan_vocabulary import words_for
 
     today = ws.today()
     with ws.uow() as uow:
@@ -57,9 +59,10 @@ def render(ws: Workspace, version: CarePlanVersion, *, large_print: bool) -> byt
         version=version,
         content=version.content,
         medications=[m for m in chart.medications if m.active_on(today)],
-        contacts=PlanContacts.from_care_team(chart.care_team, get_profile(ws)),
+        contacts=PlanContacts.from_care_team(chart.care_team, get_profile(ws), words_for(p.language)),
         large_print=large_print,
         generated=ws.clock.now().astimezone(ws.tz),
+        language=p.language,  # the copy's own wording in the patient's language (issue 12)
     )
 
 
