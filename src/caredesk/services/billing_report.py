@@ -105,7 +105,9 @@ def _rows(facts: list[BillingFacts], month: Month) -> list[MonthRow]:
     rows = []
     for f in facts:
         # Per clinic-local day, so minutes before the consent date are left out (SPEC 3).
-        pm = PatientMonth.of_days(month, f.enrollments, f.chronic_conditions, f.days, f.realtime_contacts, f.stays)
+        pm = PatientMonth.of_days(
+            month, f.enrollments, f.chronic_conditions, f.days, f.realtime_contacts, f.stays, f.rpm_devices
+        )
         main = billing.main_program(f.enrollments, month)
         in_month = [e for e in f.enrollments if e.start_date <= month.last_day]
         main_enrollment = _consent_enrollment(in_month, main)

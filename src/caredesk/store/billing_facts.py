@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, timedelta, tzinfo
 
 from sqlalchemy import func, or_, select
@@ -22,10 +22,12 @@ from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import INTERACTIVE_CHANNELS, Outcome, StaffType
 from caredesk.domain.coordination import Transition
 from caredesk.domain.patients import Enrollment, Program, Status
+from caredesk.domain.rpm_devices import RpmDevice
 from caredesk.domain.transitions import TCM_PERIOD_DAYS
 from caredesk.store import mapping as m
 from caredesk.store import minute_days
 from caredesk.store import models as t
+from caredesk.store.rpm_devices import RpmDevices
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,7 @@ class BillingFacts:
     days: dict[tuple[date, Program, StaffType], int] = field(default_factory=dict)  # the same per clinic-local day
     realtime_contacts: int = 0  # contacts that reached the patient by phone, video or in person this month
     stays: tuple[Stay, ...] = ()  # stays whose 30-day TCM period ends in or after the month
+    rpm_devices: tuple[RpmDevice, ...] = ()  # devices set up by the month's end, reading days up to it
 
 
 def load(
@@ -87,6 +90,7 @@ def load(
         for (_day, program, staff), spent in per_day.items():
             minutes[pid][(program, staff)] = minutes[pid].get((program, staff), 0) + spent
     stays = _stays(session, month, ids)
+    devices = _devices(session, month, ids)
     patients = session.execute(
         select(
             t.PatientRow.id,
@@ -113,9 +117,25 @@ def load(
             days=days.get(p.id, {}),
             realtime_contacts=int(realtime.get(p.id, 0)),
             stays=tuple(stays.get(p.id, ())),
+            rpm_devices=tuple(devices.get(p.id, ())),
         )
         for p in patients
     ]
+
+
+def _devices(session: Session, month: Month, ids: list[int]) -> dict[int, list[RpmDevice]]:
+    """{patient: [device]} set up by the month's end, with the reading days up to it: every
+    earlier period is read too, since one device code per 30 days and 99453 once per episode
+    depend on what the earlier periods billed (caredesk.domain.billing_rpm_devices)."""
+    found = RpmDevices(session).for_patients(ids)
+    return {
+        pid: [
+            replace(d, reading_days=tuple(x for x in d.reading_days if x <= month.last_day))
+            for d in devices
+            if d.set_up_on <= month.last_day
+        ]
+        for pid, devices in found.items()
+    }
 
 
 def _stays(session: Session, month: Month, ids: list[int]) -> dict[int, list[Stay]]:

@@ -345,6 +345,27 @@ class ReferralStepRow(Base):
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
+class RpmDeviceRow(Base):
+    """An RPM device episode (caredesk.domain.rpm_devices): set up on `set_up_on`, taken back on `ended_on`."""
+
+    __tablename__ = "rpm_devices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = _patient_fk()
+    kind: Mapped[str] = mapped_column(String(30))
+    set_up_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+
+class RpmReadingDayRow(Base):
+    """A day on which the device transmitted readings; a day counts once (CPT 99454/99445)."""
+
+    __tablename__ = "rpm_reading_days"
+    __table_args__ = (UniqueConstraint("device_id", "on", name="device_day"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("rpm_devices.id", ondelete="CASCADE"), index=True)
+    on: Mapped[date] = mapped_column(Date)
+
+
 class CarePlanDraftRow(Base):
     __tablename__ = "care_plan_drafts"
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True)

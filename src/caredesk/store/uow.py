@@ -22,6 +22,7 @@ from caredesk.store import mapping as m
 from caredesk.store import models as t
 from caredesk.store import repositories as r
 from caredesk.store.engine import READ_ONLY
+from caredesk.store.rpm_devices import RpmDevices
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class UnitOfWork:
         self.transitions = records["transitions"]
         self.resources = community.Resources(s)
         self.referrals = community.Referrals(s)
+        self.rpm_devices = RpmDevices(s)
         self.adherence_checks = records["adherence_checks"]
         self.observation_targets = records["observation_targets"]
         self.appointments = records["appointments"]
