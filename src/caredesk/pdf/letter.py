@@ -29,7 +29,6 @@ from reportlab.platypus import (
     KeepTogether,
     NextPageTemplate,
     PageTemplate,
-    Paragraph,
     Spacer,
 )
 
@@ -39,6 +38,7 @@ from caredesk.pdf.letter_fit import draw_lines, fit
 from caredesk.pdf.paging import PageCountCanvas
 from caredesk.pdf.plan_style import HEADING, INK, MUTED, RULE
 from caredesk.pdf.plan_words import esc
+from caredesk.pdf.script_text import Paragraph  # any script the fonts cover, right-to-left shaped
 
 PAGE_W, PAGE_H = pagesizes.letter
 LEFT = 1.0 * inch

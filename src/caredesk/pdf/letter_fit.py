@@ -5,7 +5,8 @@ above it, whatever the record holds (names up to 80 characters each, an address 
 The block keeps its usual shape when it can: the name wrapped at word breaks, each address
 part on its own line with the city line last. When that is too tall, parts share lines
 (joined by ", ", as the address was typed), and then the type shrinks step by step down to
-the smallest size given. Widths are measured with the font the page uses.
+the smallest size given. Widths are measured with the font the page uses and the fonts it falls
+back to for other scripts (caredesk.pdf.script_text).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from caredesk.pdf.script_text import string_width
 
 LEADING = 13.5 / 11  # line spacing as a share of the type size (11 pt on 13.5 pt)
 
@@ -38,7 +39,7 @@ def wrap(text: str, width: float, font: str, size: float) -> list[str]:
     line is broken inside it (a long hyphen-free family name still fits)."""
 
     def fits(s: str) -> bool:
-        return float(stringWidth(s, font, size)) <= width
+        return float(string_width(s, font, size)) <= width
 
     lines: list[str] = []
     line = ""
@@ -66,7 +67,7 @@ def _shared(parts: Sequence[str], width: float, font: str, size: float) -> list[
     lines: list[str] = []
     for part in parts:
         joined = f"{lines[-1]}, {part}" if lines else part
-        if lines and float(stringWidth(joined, font, size)) <= width:
+        if lines and float(string_width(joined, font, size)) <= width:
             lines[-1] = joined
         else:
             lines.extend(wrap(part, width, font, size))
