@@ -19,7 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Spacer, Table
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Spacer, Table
 
 from caredesk.domain.calendar import us_date
 from caredesk.errors import CareDeskError
@@ -27,6 +27,7 @@ from caredesk.pdf import fonts
 from caredesk.pdf.paging import PageCountCanvas
 from caredesk.pdf.plan_style import HEADING, INK, MUTED, PAGE_H, PAGE_W, RULE, SHADE
 from caredesk.pdf.plan_words import esc
+from caredesk.pdf.script_text import Paragraph  # the data folder's path may be in any script
 from caredesk.resources import resource
 
 TITLE = "CareDesk recovery kit"
