@@ -59,7 +59,7 @@ class Case:
 CASES = [
     # Billed with APCM, same practitioner, same month; no time threshold.
     Case("general BHI with APCM bills G0570", f"{PFS_2026}; {HCPCS_2026}", (_e(APCM), _e(BHI)), "G0557, G0570",
-         minutes={(3, BHI): 5}),
+         minutes={(3, BHI): 45}),
     Case("5 min of BHI care is enough: no time threshold", f"{PFS_2026}; {HCPCS_2026}",
          (_e(APCM), _e(BHI)), "G0557, G0570", minutes={(3, BHI): 5}),
     Case("CoCM in its first month bills G0568", f"{PFS_2026} (G0568 mirrors 99492, first month)",
@@ -96,6 +96,8 @@ CASES = [
     # Its own consent, and care furnished in the month.
     Case("CoCM without its own consent", f"{PFS_2026}; {MLN_BHI} (consent for BHI/CoCM)",
          (_e(APCM), _e(COCM, consent=None)), "G0557", "no consent on file for CoCM", minutes={(3, COCM): 30}),
+    Case("BHI without its consent: neither G0570 nor 99484", f"{PFS_2026}; {MLN_BHI} (consent for BHI)",
+         (_e(APCM), _e(BHI, consent=None)), "G0557", "no consent on file for BHI", minutes={(3, BHI): 25}),
     Case("no BHI care logged this month", f"{PFS_2026}: the add-on's elements are furnished in the month",
          (_e(APCM), _e(BHI)), "G0557", "G0570: no BHI care logged this month on or after the consent"),
     Case("BHI care only before the consent", "SPEC 3 'Consent comes first'",
@@ -128,6 +130,7 @@ def test_apcm_behavioral_add_ons(case: Case) -> None:
     assert result.codes_text() == case.codes, (case.source, result)
     if case.reason:
         assert case.reason in result.reasons, (case.source, result.reasons)
+    assert len(set(result.reasons)) == len(result.reasons)  # a reason shared by 99484 and G0570 is said once
     if case.name == "BHI without APCM bills 99484 and says nothing of G0570":
         assert not any("G0570" in r for r in result.reasons)
 
