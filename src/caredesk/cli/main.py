@@ -32,6 +32,7 @@ from caredesk.cli import (
     patient,
     plans,
     records,
+    rpm,
     work,
 )
 from caredesk.cli.common import (
@@ -64,6 +65,7 @@ GROUPS = (
     assess,
     letters,
     community,
+    rpm,
 )
 COMMANDS: dict[str, Command] = {name: cmd for group in GROUPS for name, cmd in group.COMMANDS.items()}
 

@@ -34,6 +34,17 @@ class DeviceKind(str, Enum):
     OTHER = "other"
 
 
+# What each kind transmits, as the chart and the CLI's help say it (CPT 99454: "physiologic
+# parameter(s), e.g. weight, blood pressure, pulse oximetry").
+MEASURES = {
+    DeviceKind.BP_CUFF: "blood pressure and pulse",
+    DeviceKind.SCALE: "weight",
+    DeviceKind.GLUCOMETER: "blood glucose",
+    DeviceKind.PULSE_OXIMETER: "oxygen saturation",
+    DeviceKind.OTHER: "another physiologic measure",
+}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RpmDevice:
     """One device episode. `reading_days`: distinct clinic dates with transmitted readings,
@@ -96,13 +107,6 @@ def periods(device: RpmDevice, until: date) -> list[Period]:
         out.append(Period(device, number, start, end, closes, inside))
         start, number = end + timedelta(days=1), number + 1
     return out
-
-
-def period_on(device: RpmDevice, day: date) -> Period | None:
-    """The period holding `day`, or None when the device was not active then."""
-    if not device.active_on(day):
-        return None
-    return periods(device, day)[-1]
 
 
 def check_reading_days(device: RpmDevice, days: Iterable[date], today: date) -> tuple[date, ...]:
