@@ -79,3 +79,18 @@ def test_cocm_is_enrolled_in_the_form_and_the_month_page_bills_its_add_on(unlock
     qtbot.waitUntil(
         lambda: next(r for r in month.model.rows() if r.patient_id == pid).result.codes_text() == "G0557, G0569"
     )
+
+
+def test_the_month_page_shows_an_apcm_only_patients_consent(unlocked, canary_store, qtbot):
+    # The month's table has no consent column: the patient cell's tooltip names it, as the
+    # CSV's and PDF's consent columns do (an APCM-only patient's was empty).
+    pid = canary_store["Abbott"]
+    tab = _record(unlocked, pid)
+    _enroll(qtbot, tab, "APCM", "11/02/2026")
+    month = unlocked.view.show_page(MonthPage)
+    settle(month)
+    qtbot.waitUntil(lambda: any(r.patient_id == pid for r in month.model.rows()))
+    p = month.proxy
+    (r,) = [r for r in range(p.rowCount()) if p.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) == pid]
+    tip = p.index(r, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Practitioner: Dr. Ana Ruiz" in tip and "Consent: 11/02/2026" in tip

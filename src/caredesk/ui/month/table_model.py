@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from caredesk.domain.calendar import us_date
 from caredesk.domain.text import fold
 from caredesk.services.billing_report import MonthRow
 from caredesk.ui.common import theme
@@ -127,7 +128,8 @@ class MonthTableModel(RowsModel):
                     f"\nBy program: {by_program}" if by_program else ""
                 )
             if col == PATIENT:
-                return f"{r.name}\nPractitioner: {r.practitioner or 'not set'}"
+                consent = us_date(r.consent) if r.consent else "none on file"
+                return f"{r.name}\nPractitioner: {r.practitioner or 'not set'}\nConsent: {consent}"
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if col in NUMERIC:
