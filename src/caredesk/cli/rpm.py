@@ -15,19 +15,16 @@ goes through the same service as the chart and is audited.
 from __future__ import annotations
 
 import argparse
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from caredesk.app import AppContext
 from caredesk.cli.common import DATE, Command, Subparsers, patient_id_of, print_json, with_workspace
-from caredesk.domain.checks import parse_date
-from caredesk.domain.rpm_devices import MEASURES, DeviceKind, RpmDevice, periods
-from caredesk.errors import ValidationError
+from caredesk.domain.rpm_devices import MEASURES, DeviceKind, RpmDevice, parse_reading_dates, periods
 from caredesk.services import rpm_devices as rpm
 from caredesk.services.workspace import Workspace
 
 _KINDS = "; ".join(f"{k.value} ({MEASURES[k]})" for k in DeviceKind)
-_RUN_MAX = 366  # a typed FROM..TO run of days longer than a year is a typo
 
 
 def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argparse.ArgumentParser) -> None:
@@ -59,23 +56,6 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     s = actions.add_parser("list", parents=shared, help="the patient's devices with their 30-day periods")
     s.add_argument("--mrn", required=True, help="the patient's MRN")
     s.add_argument("--json", action="store_true", help="print a JSON list of objects")
-
-
-def reading_dates(texts: list[str]) -> list[date]:
-    """Typed dates and FROM..TO runs (both ends included); ValidationError("reading date")
-    naming the first that is not a date, or a run that goes backwards or over a year."""
-    out: list[date] = []
-    for text in texts:
-        first, sep, last = text.partition("..")
-        start = parse_date("reading date", first)
-        if not sep:
-            out.append(start)
-            continue
-        end = parse_date("reading date", last)
-        if end < start or (end - start).days >= _RUN_MAX:
-            raise ValidationError("reading date", f"{text} is not a run of days (FROM..TO, at most a year)")
-        out.extend(start + timedelta(days=i) for i in range((end - start).days + 1))
-    return out
 
 
 def _lines(d: RpmDevice, today: date) -> list[str]:
@@ -111,7 +91,7 @@ def _json(d: RpmDevice, today: date) -> dict[str, Any]:
 
 
 def cmd_rpm(args: argparse.Namespace, context: AppContext) -> int:
-    dates = reading_dates(args.dates) if args.action in ("days", "drop-days") else []
+    dates = parse_reading_dates(" ".join(args.dates)) if args.action in ("days", "drop-days") else []
 
     def work(ws: Workspace) -> int:
         today = ws.today()

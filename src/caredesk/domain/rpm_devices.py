@@ -22,6 +22,7 @@ from caredesk.errors import ValidationError
 
 # CPT 99453/99454/99445 count readings per 30-day period (CY2019 and CY2026 PFS final rules).
 PERIOD_DAYS = 30
+_RUN_MAX = 366  # a typed FROM..TO run of days longer than a year is a typo
 
 
 class DeviceKind(str, Enum):
@@ -152,3 +153,24 @@ def check_span(device: RpmDevice, today: date) -> None:
 
 def _days(n: int) -> str:
     return f"{n} reading day{'s are' if n != 1 else ' is'}"
+
+
+def parse_reading_dates(text: str) -> list[date]:
+    """Dates typed as a vendor portal lists them: MM/DD/YYYY or YYYY-MM-DD, separated by
+    spaces, commas or semicolons, and FROM..TO for every day of a run (both ends included).
+    ValidationError("reading date") naming the first that is not a date, or a run that goes
+    backwards or over a year."""
+    out: list[date] = []
+    for part in text.replace(",", " ").replace(";", " ").split():
+        first, sep, last = part.partition("..")
+        start = checks.parse_date("reading date", first)
+        if not sep:
+            out.append(start)
+            continue
+        end = checks.parse_date("reading date", last)
+        if end < start or (end - start).days >= _RUN_MAX:
+            raise ValidationError("reading date", f"{part} is not a run of days (FROM..TO, at most a year)")
+        out.extend(start + timedelta(days=i) for i in range((end - start).days + 1))
+    if not out:
+        raise ValidationError("reading date", "give at least one date")
+    return out

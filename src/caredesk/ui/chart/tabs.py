@@ -22,6 +22,9 @@ def record_tabs() -> list[ChartTab]:
     from caredesk.ui.chart.vitals_tab import VitalsTab
 
     tabs.append(VitalsTab())
+    from caredesk.ui.chart.rpm_tab import RpmDevicesTab
+
+    tabs.append(RpmDevicesTab())
     from caredesk.ui.chart.assessments_tab import AssessmentsTab
 
     tabs.append(AssessmentsTab())
