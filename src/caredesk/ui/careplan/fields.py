@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from caredesk.domain.careplan import SECTION_LABELS, TEXT_FIELDS, CarePlanContent, GoalStatus, Owner
 from caredesk.ui.careplan.commands import Path
 from caredesk.ui.common.forms import DateField, combo, heading
+from caredesk.ui.common.print_warning import add_print_warning
 
 _CTRL_SHIFT_Z = QKeyCombination(Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_Z)
 
@@ -139,6 +140,8 @@ class ItemForm(QStackedWidget):
         form.addRow(heading(title, "section"))
         for label, widget, field in rows:
             form.addRow(label, widget)
+            if isinstance(widget, QLineEdit | QPlainTextEdit) and field != "condition_icd10":  # printed on the copy
+                add_print_warning(form, widget, f"{title} {label.lower()}")
             self._connect(widget, field)
         self.addWidget(page)
         return page
@@ -223,6 +226,7 @@ class SectionsForm(QWidget):
             edit.textChanged.connect(lambda f=field, e=edit: self._edited(f, e.toPlainText()))
             self.texts[field] = edit
             form.addRow(QLabel(SECTION_LABELS[field]), edit)
+            add_print_warning(form, edit, SECTION_LABELS[field])
         for w in self.findChildren(QWidget):
             w.installEventFilter(keys)
 

@@ -32,6 +32,7 @@ from caredesk.domain import checks
 from caredesk.domain.patients import Patient, Phone, RiskTier, Sex
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.ui.common.forms import InlineMessage, button, combo, user_message
+from caredesk.ui.common.print_warning import add_print_warning
 
 DATE_HINT = "MM/DD/YYYY"
 PHONE_KINDS = ("mobile", "home", "work", "caregiver")
@@ -230,6 +231,8 @@ class PatientFields:
             ("&Risk tier", self.risk),
         ):
             form.addRow(label, widget)
+            if widget in (self.given, self.family, self.preferred, self.address):  # they print on letters and plans
+                add_print_warning(form, widget, widget.accessibleName())
         phone_label = form.labelForField(self.phones)
         if isinstance(phone_label, QLabel):
             phone_label.setBuddy(self.phones.rows[0][0])  # Alt+H goes to the first number
