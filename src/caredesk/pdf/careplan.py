@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from typing import Any
@@ -23,7 +24,6 @@ from reportlab.platypus import (
     KeepTogether,
     LayoutError,
     LongTable,
-    Paragraph,
     SimpleDocTemplate,
     TableStyle,
 )
@@ -35,7 +35,7 @@ from caredesk.errors import CareDeskError
 from caredesk.pdf import fonts
 from caredesk.pdf.medicine_words import medicine_row
 from caredesk.pdf.paging import PageCountCanvas
-from caredesk.pdf.plan_header import HeaderLayout, fit_header
+from caredesk.pdf.plan_header import FooterLayout, HeaderLayout, fit_footer, fit_header
 from caredesk.pdf.plan_style import (
     INK,
     MARGIN_X,
@@ -60,6 +60,7 @@ from caredesk.pdf.plan_words import (
     long_date,
     sentence,
 )
+from caredesk.pdf.script_text import Paragraph  # any script the fonts cover, right-to-left shaped
 
 __all__ = ["PlanContacts", "goal_words", "intervention_words", "long_date", "plan_styles", "render_care_plan"]
 
@@ -71,39 +72,47 @@ ROW_MAX = 2 * inch
 _CELL_PAD_X = 14  # a cell's left and right padding together
 
 
+_GAP = 10  # between the header's or footer's rule and the text (inside the frame's padding)
+
+
 class _PlanCanvas(PageCountCanvas):
     """'Page x of y' beside the patient's name and birth date on every page."""
 
-    def __init__(self, *args: Any, header: HeaderLayout, born: str, small: str, words: Words, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, header: HeaderLayout, born: str, footer: FooterLayout, words: Words, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._header = header
         self._born = born
-        self._small = small
+        self._footer = footer
         self._words = words
 
     def decorate(self, page: int, total: int) -> None:
-        head = self._header
-        size = head.size
-        top = PAGE_H - 0.55 * inch
+        head, foot = self._header, self._footer
+        top = PAGE_H - head.baseline
         self.setFillColor(INK)
         self.setFont(fonts.BOLD, head.name_size)
         left, right = MARGIN_X + PAD, PAGE_W - MARGIN_X - PAD
         for n, line in enumerate(head.name_lines):
             self.drawString(left, top - n * head.leading, line)
-        self.setFont(fonts.REGULAR, size)
+        self.setFont(fonts.REGULAR, head.size)
         self.drawRightString(right, top, self._born)
         self.setStrokeColor(RULE)
         self.setLineWidth(0.75)
-        rule = top - head.extra - 0.14 * inch
-        self.line(left, rule, right, rule)
-        bottom = 0.72 * inch
-        self.line(left, bottom + size + 2, right, bottom + size + 2)
-        self.setFont(fonts.BOLD, size)
-        self.drawRightString(right, bottom, self._words("page", page=page, total=total))
-        self.setFont(fonts.REGULAR, 9.5)
+        self.line(left, PAGE_H - head.depth, right, PAGE_H - head.depth)
+        self.line(left, foot.height, right, foot.height)
+        self.setFont(fonts.BOLD, foot.page_size)
+        self.drawRightString(right, foot.baseline(0), self._words("page", page=page, total=total))
+        self.setFont(fonts.REGULAR, foot.size)
         self.setFillColor(MUTED)
-        self.drawString(left, bottom + 2, self._words("private"))
-        self.drawString(left, bottom - 11, self._small)
+        for n, line in enumerate(foot.lines):
+            self.drawString(left, foot.baseline(n), line)
+
+
+@dataclass(frozen=True, slots=True)
+class _Laid:
+    pdf: bytes
+    pages: int
 
 
 def render_care_plan(
@@ -126,12 +135,16 @@ def render_care_plan(
 
     `generated` is the clinic's local time (aware; ValueError otherwise): every date on the
     paper is the clinic's date, the version's finalized time (stored in UTC) converted to its zone.
+
+    A copy of more than one page is laid out twice, with the regular and the tight spacing, and
+    printed tight only when that takes fewer pages (issue 12: 11 of 59 demo plans ended on a page
+    holding one or two lines; on the demo panel tight saves a page for 23 of 61 plans, 43 in
+    large print, some whose last page was two-thirds full). Type sizes are the same in both.
+    CareDeskError when part of the plan cannot be laid out at all.
     """
     if generated.tzinfo is None:
         raise ValueError("generated must be the clinic's local time, with its zone")
-    st = plan_styles(large_print)
     words = words_for(language)
-    story = _story(st, words, patient_name, version, content, medications, contacts, generated)
     if version is not None:
         # Stored in UTC: on paper the clinic's date (a plan finalized at 20:30 in New York on
         # March 31 read "finalized April 1" beside "Printed March 31", issue 12).
@@ -142,17 +155,39 @@ def render_care_plan(
     else:
         small = words("draft_footer", printed=words.date(generated.date()))
     born = words("born", date=words.date(birth_date))
+    st = plan_styles(large_print)
     header = fit_header(
         patient_name, born, width=TEXT_W, size=st.header_size, min_size=HEADER_MIN_LARGE if large_print else HEADER_MIN
     )
+    footer = fit_footer(
+        (words("private"), small),
+        width=TEXT_W,
+        size=st.footer_size,
+        page_size=st.header_size,
+        widest_page=words("page", page=88, total=88),
+    )
+
+    def lay_out(st: PlanStyles) -> _Laid:
+        story = _story(st, words, patient_name, version, content, medications, contacts, generated)
+        return _lay_out(story, header, footer, born, words)
+
+    laid = lay_out(st)
+    if laid.pages > 1:
+        tight = lay_out(plan_styles(large_print, tight=True))
+        if tight.pages < laid.pages:
+            return tight.pdf
+    return laid.pdf
+
+
+def _lay_out(story: list[Flowable], header: HeaderLayout, footer: FooterLayout, born: str, words: Words) -> _Laid:
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,
         pagesize=letter,
         leftMargin=MARGIN_X,
         rightMargin=MARGIN_X,
-        topMargin=0.95 * inch + header.extra,  # a name on two lines moves the text down, never under it
-        bottomMargin=1.15 * inch,
+        topMargin=header.depth + _GAP,  # a name on two lines moves the text down, never under it
+        bottomMargin=footer.height + _GAP,
         # Metadata names the document, never the patient.
         title=words("title"),
         author="CareDesk",
@@ -161,13 +196,7 @@ def render_care_plan(
         producer="CareDesk",
         keywords="",
     )
-    canvasmaker = partial(
-        _PlanCanvas,
-        header=header,
-        born=born,
-        small=small,
-        words=words,
-    )
+    canvasmaker = partial(_PlanCanvas, header=header, born=born, footer=footer, words=words)
     try:
         doc.build(story, canvasmaker=canvasmaker)
     except LayoutError:  # its message quotes the plan's text: never shown or logged
@@ -175,7 +204,7 @@ def render_care_plan(
             "Part of this care plan could not be laid out on a page; nothing was printed. "
             "Shorten the longest wording in the plan and print again."
         ) from None
-    return out.getvalue()
+    return _Laid(out.getvalue(), doc.page)
 
 
 def _story(
@@ -286,15 +315,18 @@ def _story(
     else:
         story += section(words("medicines"), [para(words("medicines_none"))])
 
-    call_heads = (words("col_who"), words("col_call_for"), words("col_phone"))
-    calls = _table(st, call_heads, _call_rows(contacts, words), (0.31, 0.33, 0.36))
-    story += section(words("call"), [calls], whole=True)
-
     if content.next_review is not None:
         review = words("review_by", date=words.date(content.next_review))
     else:
         review = words("review_next")
-    story += section(words("review"), [para(review), para(words("review_change"), st.note)])
+    story += section(words("review"), [para(review), para(words("review_change"), st.note)], whole=True)
+
+    # Last, and whole: the page to keep by the phone. Before it, the short review fills the
+    # foot of a page it leaves when it moves on whole (it came after it and often ended the copy
+    # alone on a page, issue 12).
+    call_heads = (words("col_who"), words("col_call_for"), words("col_phone"))
+    calls = _table(st, call_heads, _call_rows(contacts, words), (0.31, 0.33, 0.36))
+    story += section(words("call"), [calls], whole=True)
     return story
 
 
@@ -357,7 +389,7 @@ def _table(st: PlanStyles, headers: Sequence[str], rows: Sequence[Sequence[str]]
     repeated the header row in the middle of the page when the table was already split.)
     """
     widths = [TEXT_W * s for s in shares]
-    pad = st.body.fontSize * 0.45
+    pad = st.cell_pad
     data: list[list[Flowable | str]] = [[Paragraph(esc(h), st.cell_head) for h in headers]]
     ends = [0]  # the last piece of each row, where its rule goes
     seams: list[tuple[str, tuple[int, int], tuple[int, int], float]] = []  # the text runs on across pieces

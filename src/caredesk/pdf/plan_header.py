@@ -1,4 +1,5 @@
-"""The running header of the patient's copy: the name on the left, the date of birth on the right.
+"""The running header and footer of the patient's copy: the name on the left, the date of birth
+on the right; at the foot the privacy and version lines, with "Page x of y" beside the first.
 
 A name too long for the room beside the date of birth is first set smaller (down to
 `min_size`), then wrapped onto more lines; it never runs under the date (issue 12: a
@@ -6,6 +7,10 @@ A name too long for the room beside the date of birth is first set smaller (down
 accepts 80 characters each for the given and family name (domain/patients.py), so a name
 can need several lines, and a single word may be wider than the room: it breaks after a
 hyphen where it has one, else between letters.
+
+The footer's wording is fitted the same way (it runs on over more lines, never under the page
+number): the Spanish wording and large print's bigger footer are longer than one line.
+Geometry is in points from the page's edges; the renderer sets its margins from it.
 """
 
 from __future__ import annotations
@@ -14,11 +19,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from caredesk.pdf import fonts
 
 _STEP = 0.5  # pt: how finely the name is shrunk before it wraps
+HEAD_TOP: float = 0.5 * inch  # from the page's top edge to the top of the header's capitals
+FOOT_BASE: float = 0.45 * inch  # from the page's bottom edge to the footer's last line (its baseline)
+_CAP, _DESCENT = 0.75, 0.3  # of the type size: how far capitals rise and descenders fall (DejaVu Sans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +43,55 @@ class HeaderLayout:
     @property
     def extra(self) -> float:
         return (len(self.name_lines) - 1) * self.leading
+
+    @property
+    def baseline(self) -> float:
+        """The first line's baseline, from the page's top edge."""
+        return HEAD_TOP + _CAP * self.size
+
+    @property
+    def depth(self) -> float:
+        """From the page's top edge to the rule under the header (below the name's last line)."""
+        return self.baseline + self.extra + _DESCENT * self.size + 3
+
+
+@dataclass(frozen=True, slots=True)
+class FooterLayout:
+    """The footer's lines top down at `size`, the first beside "Page x of y" (bold, `page_size`)."""
+
+    lines: tuple[str, ...]
+    size: float
+    leading: float
+    page_size: float
+
+    def baseline(self, n: int) -> float:
+        """Line `n`'s baseline from the page's bottom edge (the page number's is line 0's)."""
+        return FOOT_BASE + (len(self.lines) - 1 - n) * self.leading
+
+    @property
+    def height(self) -> float:
+        """From the page's bottom edge to the rule above the footer."""
+        return self.baseline(0) + _CAP * max(self.size, self.page_size) + 4
+
+
+def fit_footer(
+    sentences: tuple[str, ...], *, width: float, size: float, page_size: float, widest_page: str
+) -> FooterLayout:
+    """`sentences` in lines within `width`; the first line leaves room for `widest_page` (the
+    widest "Page x of y" the copy can print) at `page_size` in bold, and one em before it. Each
+    sentence starts a line of its own unless running them on saves a line."""
+    fonts.register()
+    room = width - stringWidth(widest_page, fonts.BOLD, page_size) - size
+
+    def lines(text: str, first_room: float) -> list[str]:
+        text = " ".join(text.split())
+        first = wrap(text, fonts.REGULAR, size, first_room)[0]
+        rest = text[len(first) :].strip()
+        return [first, *wrap(rest, fonts.REGULAR, size, width)] if rest else [first]
+
+    apart = [line for n, s in enumerate(sentences) for line in lines(s, room if n == 0 else width)]
+    run_on = lines(" ".join(sentences), room)
+    return FooterLayout(tuple(apart if len(apart) <= len(run_on) else run_on), size, round(size * 1.25, 1), page_size)
 
 
 def fit_header(name: str, born: str, *, width: float, size: float, min_size: float) -> HeaderLayout:

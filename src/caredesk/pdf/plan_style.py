@@ -1,6 +1,12 @@
 """How the patient's copy looks: page geometry, colours chosen for contrast, type sizes.
 
-Body text is 13 pt (16 pt in large print) with leading about 1.45x; near-black on white.
+Body text is 13 pt (16 pt in large print) with leading about 1.35x; near-black on white. The
+running header and footer grow with large print too (issue 12: only the body did).
+
+Two spacings (issue 12: 11 of 59 demo plans ended on a page holding one or two lines): the
+regular one, and a tight one that the renderer tries when a copy's last page is nearly empty.
+Tight keeps every type size and only closes up leading and the space between items, so a copy
+never gets smaller type to save a sheet.
 """
 
 from __future__ import annotations
@@ -40,14 +46,18 @@ class PlanStyles:
     cell: ParagraphStyle
     cell_head: ParagraphStyle
     small: ParagraphStyle
-    header_size: float
+    header_size: float  # the name and date of birth at the top, "Page x of y" at the foot
+    footer_size: float  # the privacy line and the version line at the foot
+    cell_pad: float  # above and below a table cell's text
 
 
-def plan_styles(large_print: bool = False) -> PlanStyles:
-    """Body 13 pt (16 pt in large print), headings larger, leading about 1.45x."""
+def plan_styles(large_print: bool = False, *, tight: bool = False) -> PlanStyles:
+    """Body 13 pt (16 pt in large print), headings larger, leading about 1.35x (1.25x `tight`);
+    header 12 pt (16) and footer 9.5 pt (12)."""
     fonts.register()
     size = 16.0 if large_print else 13.0
-    lead = round(size * 1.45)
+    lead = round(size * (1.25 if tight else 1.35))
+    gap = size * (0.6 if tight else 1.0)  # the unit of space between items
     body = ParagraphStyle(
         "plan-body",
         fontName=fonts.REGULAR,
@@ -55,7 +65,7 @@ def plan_styles(large_print: bool = False) -> PlanStyles:
         leading=lead,
         textColor=INK,
         alignment=TA_LEFT,
-        spaceAfter=size * 0.45,
+        spaceAfter=gap * 0.4,
         allowWidows=0,
         allowOrphans=0,
     )
@@ -66,17 +76,17 @@ def plan_styles(large_print: bool = False) -> PlanStyles:
         bulletIndent=size * 0.3,
         bulletFontName=fonts.BOLD,
         bulletFontSize=size,
-        spaceAfter=size * 0.55,
+        spaceAfter=gap * 0.4,
     )
     note = ParagraphStyle("plan-note", parent=body, textColor=MUTED)
     heading = ParagraphStyle(
         "plan-heading",
         fontName=fonts.BOLD,
         fontSize=size + 6,
-        leading=round((size + 6) * 1.3),
+        leading=round((size + 6) * 1.25),
         textColor=HEADING,
-        spaceBefore=size * 1.2,
-        spaceAfter=size * 0.5,
+        spaceBefore=gap * 0.9,
+        spaceAfter=gap * 0.35,
         keepWithNext=1,
     )
     return PlanStyles(
@@ -87,12 +97,12 @@ def plan_styles(large_print: bool = False) -> PlanStyles:
             "plan-title",
             fontName=fonts.BOLD,
             fontSize=size + 14,
-            leading=round((size + 14) * 1.25),
+            leading=round((size + 14) * 1.2),
             textColor=HEADING,
-            spaceAfter=size * 0.4,
+            spaceAfter=gap * 0.3,
             keepWithNext=1,
         ),
-        intro=ParagraphStyle("plan-intro", parent=body, spaceAfter=size * 0.3),
+        intro=ParagraphStyle("plan-intro", parent=body, spaceAfter=gap * 0.3),
         heading=heading,
         table_heading=ParagraphStyle("plan-table-heading", parent=heading, keepWithNext=0),
         subheading=ParagraphStyle(
@@ -100,8 +110,8 @@ def plan_styles(large_print: bool = False) -> PlanStyles:
             parent=body,
             fontName=fonts.BOLD,
             textColor=INK,
-            spaceBefore=size * 0.5,
-            spaceAfter=size * 0.35,
+            spaceBefore=gap * 0.4,
+            spaceAfter=gap * 0.25,
             keepWithNext=1,
         ),
         cell=ParagraphStyle("plan-cell", parent=body, spaceAfter=0),
@@ -114,5 +124,7 @@ def plan_styles(large_print: bool = False) -> PlanStyles:
             textColor=MUTED,
             spaceBefore=size,
         ),
-        header_size=14.0 if large_print else 12.0,
+        header_size=16.0 if large_print else 12.0,
+        footer_size=12.0 if large_print else 9.5,
+        cell_pad=gap * 0.35,
     )

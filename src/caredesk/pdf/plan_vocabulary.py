@@ -197,6 +197,10 @@ class Words:
 
     language: str = ENGLISH
 
+    def __post_init__(self) -> None:
+        if self.language not in LANGUAGES:
+            raise ValueError(f"no wording for the copy in {self.language!r}")
+
     def __call__(self, key: str, **fields: object) -> str:
         """The phrase `key` with its fields filled. KeyError for a phrase not in WORDS."""
         return WORDS[key][self.language].format(**fields)
