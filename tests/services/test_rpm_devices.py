@@ -133,3 +133,20 @@ def test_a_device_is_checked_before_it_is_stored(workspace):
     with pytest.raises(NotFound):
         rpm.add_device(workspace, 9999, kind="scale", set_up_on=OCT4)
     assert rpm.devices(workspace, pid) == []
+
+
+def test_the_chart_sees_what_each_closed_period_bills_and_why(workspace):
+    pid = _rpm_patient(workspace)
+    cuff = rpm.add_device(workspace, pid, kind="blood pressure cuff", set_up_on=OCT4).value
+    rpm.add_reading_days(workspace, cuff.id, [OCT4 + timedelta(days=i) for i in range(16)])
+    scale = rpm.add_device(workspace, pid, kind="scale", set_up_on=date(2026, 10, 6), ended_on=date(2026, 10, 20)).value
+    rpm.add_reading_days(workspace, scale.id, [date(2026, 10, 7), date(2026, 10, 8)])
+    bills = rpm.period_bills(workspace, pid)
+    # Periods are billed in the order they close: the scale, taken back on 10/20, closed first
+    # with 2 days (99445 and the episode's set-up); the cuff's overlapping 30 days bill nothing.
+    assert bills[(scale.id, 1)] == "99453, 99445"
+    assert bills[(cuff.id, 1)] == (
+        "nothing: blood pressure cuff period 10/04-11/02: one device code per 30 days, "
+        "the scale period 10/06-11/04 has it"
+    )
+    assert (cuff.id, 2) not in bills  # open until 12/02: it bills when it ends

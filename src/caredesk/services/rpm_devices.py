@@ -17,9 +17,11 @@ from typing import Final
 
 from caredesk.domain import audit as actions
 from caredesk.domain import checks
+from caredesk.domain.billing_minutes import consent_date
+from caredesk.domain.billing_rpm_devices import SETUP_CODE, assess
 from caredesk.domain.calendar import us_date
 from caredesk.domain.lifespan import check_within_life
-from caredesk.domain.patients import Patient
+from caredesk.domain.patients import Patient, Program
 from caredesk.domain.rpm_devices import DeviceKind, RpmDevice, check_reading_days, check_span
 from caredesk.errors import ValidationError
 from caredesk.services import missing
@@ -42,6 +44,31 @@ def devices(ws: Workspace, patient_id: int) -> list[RpmDevice]:
     with ws.reading() as uow:
         missing.patient(uow, patient_id)
         return uow.rpm_devices.for_patient(patient_id)
+
+
+def period_bills(ws: Workspace, patient_id: int) -> dict[tuple[int, int], str]:
+    """{(device id, period number): what the closed period bills} as the chart shows it beside
+    each period ("99453, 99454"; "nothing: 1 of 2 reading days for 99445 ..."), by the same
+    rules as the month's billing (domain.billing_rpm_devices, RPM consent first). Open periods
+    are left out: they bill when they end."""
+    with ws.reading() as uow:
+        missing.patient(uow, patient_id)
+        found = uow.rpm_devices.for_patient(patient_id)
+        enrollments = uow.enrollments.for_patient(patient_id)
+    today = ws.today()
+    consent = consent_date(enrollments, Program.RPM, today, date.min)
+    out: dict[tuple[int, int], str] = {}
+    for b in assess(found, today, consent):
+        assert b.period.device.id is not None
+        codes = ([SETUP_CODE] if b.setup else []) + ([b.code] if b.code else [])
+        if consent is None:
+            text = "nothing: no RPM consent on file"
+        elif codes:
+            text = ", ".join(codes) + (f" ({b.why})" if b.why else "")
+        else:
+            text = f"nothing: {b.why}"
+        out[(b.period.device.id, b.period.number)] = text
+    return out
 
 
 def add_device(

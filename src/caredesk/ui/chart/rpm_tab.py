@@ -55,9 +55,9 @@ def device_row(d: RpmDevice, today: date) -> Row:
     )
 
 
-def period_row(p: Period, today: date) -> Row:
-    """(period, dates, reading days) for one 30-day period; a closed period with too few days
-    for any device code is red, one short of 99454's 16 amber."""
+def period_row(p: Period, today: date, bills: str = "") -> Row:
+    """(period, dates, reading days, what it bills) for one 30-day period; a closed period with
+    too few days for any device code is red, one short of 99454's 16 amber."""
     closed = p.closes < today or (p.device.ended_on is not None and p.closes <= today)
     dates = f"{us_date(p.start)} to {us_date(p.closes)}" + ("" if closed else " (open)")
     days = _days(len(p.days))
@@ -68,7 +68,21 @@ def period_row(p: Period, today: date) -> Row:
         role = "error"
     elif closed and len(p.days) < _FULL:
         role = "warning"
-    return Row(p.number, (str(p.number), dates, days), role)
+    short = bills.split(":")[0].split(" (")[0]  # "99453, 99454" or "nothing"; the why goes below
+    return Row(p.number, (str(p.number), dates, days, short or ("when it ends" if not closed else "")), role)
+
+
+RULES = (
+    "Each 30-day period bills in the month it ends: 16 or more reading days 99454, 2-15 days 99445 "
+    "(from 2026); one device code per patient per 30 days; 99453 once, with the first."
+)
+
+
+def _why(bills: str) -> str:
+    """The reason part of services.rpm_devices.period_bills' text ("" when it bills in full)."""
+    if bills.startswith("nothing: "):
+        return bills.removeprefix("nothing: ")
+    return bills.partition(" (")[2].removesuffix(")")
 
 
 def _days(n: int) -> str:
@@ -174,6 +188,7 @@ class RpmDevicesTab(LazyTab):
         super().__init__(parent)
         self.setAccessibleName("RPM devices")
         self._devices: dict[int, RpmDevice] = {}
+        self._bills: dict[tuple[int, int], str] = {}
         self.device_table = RecordTable("RPM devices", ("Set up", "Device"), 1)
         self.device_table.current_changed.connect(self._show_current)
         self.device_table.activated.connect(lambda _index: self.edit_device())
@@ -190,13 +205,11 @@ class RpmDevicesTab(LazyTab):
         self.remove_button.clicked.connect(self.remove_device)
 
         self.detail_title = info_label("Selected device", "section")
-        self.period_table = RecordTable("30-day periods", ("Period", "Dates", "Reading days"), 2, fit_height=True)
+        self.period_table = RecordTable(
+            "30-day periods", ("Period", "Dates", "Reading days", "Bills"), 2, fit_height=True
+        )
         self.period_table.setSelectionMode(RecordTable.SelectionMode.NoSelection)  # read, not picked
         self.detail = info_label("How periods bill")
-        self.detail.setText(
-            "Each 30-day period bills in the month it ends: 16 or more reading days 99454, 2-15 days 99445 "
-            "(from 2026); one device code per patient per 30 days; 99453 once, with the first."
-        )
         self.add_days_button = button("Add &reading days…", "Add reading days")
         self.remove_days_button = button("Remove reading da&ys…", "Remove reading days")
         self.add_days_button.clicked.connect(self.add_days)
@@ -220,13 +233,14 @@ class RpmDevicesTab(LazyTab):
         assert self.ws is not None and self.patient_id is not None
         found = rpm.devices(self.ws, self.patient_id)
         self._devices = {d.id: d for d in found if d.id is not None}
+        self._bills = rpm.period_bills(self.ws, self.patient_id)
         today = self.ws.today()
         self.device_table.fill([device_row(d, today) for d in found])
         self.setEnabled(True)
         self._show_current()
 
     def drop(self) -> None:
-        self._devices = {}
+        self._devices, self._bills = {}, {}
         self.device_table.fill([])
         self.setEnabled(self.patient_id is not None)
         self._show_current()
@@ -252,7 +266,12 @@ class RpmDevicesTab(LazyTab):
             return
         today = self.ws.today()
         self.detail_title.setText(f"{device.name[:1].upper()}{device.name[1:]}: 30-day periods, newest first")
-        self.period_table.fill([period_row(p, today) for p in reversed(periods(device, today))])
+        shown = periods(device, today)[::-1]
+        bills = [self._bills.get((device.id or 0, p.number), "") for p in shown]
+        self.period_table.fill([period_row(p, today, b) for p, b in zip(shown, bills, strict=True)])
+        # Why a period bills less than it might, newest first, above the rules themselves.
+        whys = [f"Period {p.number}: {_why(b)}" for p, b in zip(shown, bills, strict=True) if _why(b)]
+        self.detail.setText("\n".join([*whys[:3], RULES]))
 
     # -- writing -------------------------------------------------------------------
     def add_device(self) -> DeviceDialog | None:
