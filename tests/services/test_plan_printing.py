@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC
+from datetime import UTC, date
 
 import pytest
 from pypdf import PdfReader
 
 from caredesk.domain.careplan import GivenMethod
-from caredesk.domain.patients import Status
+from caredesk.domain.patients import Patient, Status
 from caredesk.errors import CareDeskError
 from caredesk.services import care_plans as cp
 from caredesk.services import plan_printing as pp
+from tests.conftest import add_patient
 from tests.services.test_care_plans_service import TODAY, _finalized, _patient, _ready
 
 
@@ -50,6 +51,20 @@ def test_render_gives_the_patients_pdf_and_audits_nothing(workspace):
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert "My care plan" in text and "Test Abbott" in text
     assert _printed(workspace) == []
+
+
+def test_a_spanish_speaking_patients_copy_is_in_spanish_from_the_record(workspace):
+    """Issue 12: the copy's wording follows the language on the patient's record."""
+    pid = add_patient(
+        workspace,
+        Patient(mrn="S1", given_name="Lucía", family_name="Díaz", birth_date=date(1954, 4, 29), language="Spanish"),
+    ).id
+    _finalized(workspace, pid, _ready("diabetes"))
+    data = pp.render(workspace, cp.versions(workspace, pid)[-1], large_print=False)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
+    assert "Mi plan de cuidados" in text and "Fecha de nacimiento: 29 de abril de 1954" in text
+    assert "a más tardar el 1 de marzo de 2027" in text  # the review date, spelled out in Spanish
+    assert "My care plan" not in text and "Page 1" not in text
 
 
 def test_a_batch_into_a_folder_writes_each_due_plan_and_audits_each(workspace, tmp_path):
