@@ -117,3 +117,31 @@ def test_an_end_date_that_leaves_days_outside_is_refused_in_the_form(tab, qtbot,
     confirm = _dialog(tab, RemoveDeviceDialog)
     confirm.save_button.click()
     assert tab.no_devices.isVisible()
+
+
+def test_the_month_page_recomputes_the_row_when_reading_days_are_added_in_the_chart(tab, qtbot, workspace, patient):
+    """SPEC 8: a fact billing reads re-bills at once (the change hub, Kind.CLINICAL)."""
+    from caredesk.ui.month.page import MonthPage
+    from tests.ui.test_month_page import settle
+
+    page = MonthPage()
+    qtbot.addWidget(page)
+    page.load(workspace)
+    page.show_month(Month(2026, 11))
+    settle(page)
+
+    def codes() -> str:
+        assert page.report is not None
+        return next(r for r in page.report.rows if r.patient_id == patient).result.codes_text()
+
+    assert "99454" not in codes()
+    tab.add_device()
+    dialog = _dialog(tab, DeviceDialog)
+    _type(qtbot, dialog.set_up, "10/04/2026")
+    dialog.save_button.click()
+    tab.add_days()
+    days = _dialog(tab, ReadingDaysDialog)
+    qtbot.keyClicks(days.dates, "10/04/2026..10/19/2026")
+    days.save_button.click()
+    qtbot.waitUntil(lambda: "99454" in codes())
+    assert codes().startswith("99453, 99454")
