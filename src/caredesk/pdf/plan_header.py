@@ -20,9 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportlab.lib.units import inch
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from caredesk.pdf import fonts
+from caredesk.pdf.script_text import string_width  # the name may need the fallback faces
 
 _STEP = 0.5  # pt: how finely the name is shrunk before it wraps
 HEAD_TOP: float = 0.5 * inch  # from the page's top edge to the top of the header's capitals
@@ -81,7 +81,7 @@ def fit_footer(
     widest "Page x of y" the copy can print) at `page_size` in bold, and one em before it. Each
     sentence starts a line of its own unless running them on saves a line."""
     fonts.register()
-    room = width - stringWidth(widest_page, fonts.BOLD, page_size) - size
+    room = width - string_width(widest_page, fonts.BOLD, page_size) - size
 
     def lines(text: str, first_room: float) -> list[str]:
         text = " ".join(text.split())
@@ -98,10 +98,10 @@ def fit_header(name: str, born: str, *, width: float, size: float, min_size: flo
     """The name beside `born` within `width` points: at `size` when it fits, else the largest
     size down to `min_size` that fits on one line, else wrapped at `min_size`."""
     fonts.register()
-    room = width - stringWidth(born, fonts.REGULAR, size) - size  # a gap of one em before the date
+    room = width - string_width(born, fonts.REGULAR, size) - size  # a gap of one em before the date
     s = size
     while s >= min_size:
-        if stringWidth(name, fonts.BOLD, s) <= room:
+        if string_width(name, fonts.BOLD, s) <= room:
             return HeaderLayout((name,), s, size, round(s * 1.2, 1))
         s -= _STEP
     return HeaderLayout(tuple(wrap(name, fonts.BOLD, min_size, room)), min_size, size, round(min_size * 1.2, 1))
@@ -112,7 +112,7 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     wider than the line, and inside a word only when a part between hyphens still is."""
 
     def fits(s: str) -> bool:
-        return float(stringWidth(s, font, size)) <= width
+        return float(string_width(s, font, size)) <= width
 
     words = re.findall(r"\S+\s*", text.strip())
     if all(fits(w.rstrip()) for w in words):
