@@ -111,6 +111,28 @@ CASES = [
         also_not=("99453",),
     ),
     Case(
+        "a replacement device within 30 days of the first's end is the same episode: no second 99453",
+        f"{PFS_2021} (99453 once per episode of care, not per device)",
+        (
+            Dev(BP, date(2026, 9, 1), days_from(date(2026, 9, 1), 16), ended=date(2026, 9, 30)),
+            Dev(BP, date(2026, 10, 10), days_from(date(2026, 10, 10), 16)),
+        ),
+        NOV,
+        "99454",
+        also_not=("99453",),
+    ),
+    Case(
+        "a device set up over 30 days after the last one ended starts a new episode and its set-up",
+        "CareDesk's choice (billing_rpm_devices): CMS ends an episode when treatment goals are met, "
+        "which CareDesk does not record",
+        (
+            Dev(BP, date(2026, 8, 1), days_from(date(2026, 8, 1), 16), ended=date(2026, 8, 30)),
+            Dev(SCALE, date(2026, 10, 10), days_from(date(2026, 10, 10), 16)),
+        ),
+        NOV,
+        "99453, 99454",
+    ),
+    Case(
         "a period bills in the month it closes, not the month it starts",
         f"{PFS_2019} (reported once per 30 days, when the days are known)",
         (Dev(BP, date(2026, 11, 10), days_from(date(2026, 11, 10), 16)),),

@@ -17,7 +17,10 @@ rules around them, each with its source:
 - 99453 (set-up and education) once per episode of care, with the episode's first billed
   device-supply period: it needs what that code needs, 16 days before 2026 and 2 from 2026
   (CY2021 PFS final rule; CY2026 PFS final rule). Devices set up while another is in use
-  are one episode (CMS: once per episode "regardless of the number of devices").
+  are one episode (CMS: once per episode "regardless of the number of devices"), and so is a
+  device set up within 30 days of the episode's last end: a replacement, not new monitoring.
+  CareDesk records no treatment goal met, so a longer gap is where it starts a new episode
+  (its choice; CMS ends an episode "when targeted treatment goals are attained").
 - Consent comes first (SPEC 3): reading days before the RPM consent date do not count, and a
   device set up before it bills no 99453 (its set-up was furnished without consent).
 """
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from caredesk.domain.billing_codes import BILLING_CODES, BillingCode
 from caredesk.domain.calendar import Month
@@ -80,13 +83,14 @@ def _shortfall(counted: int, period: Period, month: Month) -> str:
 
 def _episodes(devices: Sequence[RpmDevice]) -> list[int]:
     """Episode number per device (same order): a device set up while an earlier one of the
-    episode was still in use joins it."""
+    episode was still in use, or within 30 days of its end (a replacement), joins it."""
     order = sorted(range(len(devices)), key=lambda i: (devices[i].set_up_on, devices[i].id or 0))
     episode = [0] * len(devices)
     until: list[date | None] = []  # last day in use per episode; None while in use
     for i in order:
         d = devices[i]
-        joined = next((e for e, last in enumerate(until) if last is None or last >= d.set_up_on), None)
+        gap = d.set_up_on - timedelta(days=PERIOD_DAYS)
+        joined = next((e for e, last in enumerate(until) if last is None or last >= gap), None)
         if joined is None:
             until.append(d.ended_on)
             joined = len(until) - 1
