@@ -53,3 +53,13 @@ def test_a_170_plan_batch(benchmark, panels):
     batch = [plans[i % len(plans)] for i in range(170)]
     sizes = benchmark.pedantic(lambda: [len(_render(*x)) for x in batch], rounds=3)
     assert len(sizes) == 170
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large-print"])
+def test_one_plan_in_chinese_arabic_and_hebrew(benchmark, large):
+    """Issue 12: a Chinese name, Arabic and Hebrew wording (fallback faces, shaping, word order)."""
+    from tests.pdf.test_careplan_pdf import render
+    from tests.pdf.test_scripts_print import plan
+
+    pdf = benchmark(render, plan(), name="王秀英 (Wang Xiuying)", large_print=large)
+    assert pdf.startswith(b"%PDF")

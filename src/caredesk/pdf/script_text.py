@@ -111,6 +111,8 @@ def unprintable(text: str) -> str:
 
 
 def has_rtl(text: str) -> bool:
+    if text.isascii():
+        return False
     return any(unicodedata.bidirectional(ch) in _RTL for ch in text)
 
 
@@ -264,6 +266,10 @@ class Paragraph(rl_paragraph.Paragraph):  # type: ignore[misc]
 
     def __init__(self, text: Any, style: ParagraphStyle | None = None, *args: Any, **kwargs: Any) -> None:
         fonts.register()
+        if isinstance(text, str) and text.isascii():  # most paragraphs: DejaVu has it all, left to right
+            super().__init__(text, style, *args, **kwargs)
+            self._bidi = self._rtl = False
+            return
         if isinstance(text, str) and style is not None:
             bold = style.fontName in (fonts.BOLD, fonts.ARABIC_BOLD, fonts.HEBREW_BOLD)
             text = _fallback_markup(text, bold)
