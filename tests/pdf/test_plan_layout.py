@@ -150,3 +150,16 @@ def test_large_print_enlarges_the_header_and_footer_too(tmp_path, language):
     for word, normal_pt, large_pt in (("Ursula", 12, 16), ("1947", 12, 16), (page, 12, 16), (private, 9.5, 12)):
         # A word's box is as tall as its font's size times a constant of the font.
         assert _height(large, word) / _height(normal, word) == pytest.approx(large_pt / normal_pt, rel=0.03), word
+
+
+def test_a_name_that_needs_many_lines_beside_the_date_of_birth_takes_the_width_above_it():
+    """A 51-character name in large print beside 'Fecha de nacimiento: ...' took 5 lines at 12 pt."""
+    from caredesk.pdf.plan_header import fit_header
+    from caredesk.pdf.plan_style import TEXT_W
+
+    born = "Fecha de nacimiento: 9 de febrero de 1947"
+    head = fit_header(LONG_NAME, born, width=TEXT_W, size=16, min_size=12)
+    assert head.born_below and len(head.name_lines) <= 2
+    assert "".join(head.name_lines).replace(" ", "") == LONG_NAME.replace(" ", "")
+    short = fit_header("Ann Lee", born, width=TEXT_W, size=16, min_size=12)
+    assert not short.born_below and short.name_lines == ("Ann Lee",) and short.name_size == 16

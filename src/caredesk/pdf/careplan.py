@@ -96,7 +96,10 @@ class _PlanCanvas(PageCountCanvas):
         for n, line in enumerate(head.name_lines):
             self.drawString(left, top - n * head.leading, line)
         self.setFont(fonts.REGULAR, head.size)
-        self.drawRightString(right, top, self._born)
+        if head.born_below:
+            self.drawString(left, top - head.born_drop, self._born)
+        else:
+            self.drawRightString(right, top, self._born)
         self.setStrokeColor(RULE)
         self.setLineWidth(0.75)
         self.line(left, PAGE_H - head.depth, right, PAGE_H - head.depth)

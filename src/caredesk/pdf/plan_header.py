@@ -33,16 +33,23 @@ _CAP, _DESCENT = 0.75, 0.3  # of the type size: how far capitals rise and descen
 @dataclass(frozen=True, slots=True)
 class HeaderLayout:
     """How the header is set: `name_lines` top down, in bold at `name_size`; the date of birth
-    at `size` on the first line's right. `extra` is the height added below the first line."""
+    at `size` on the first line's right, or on a line of its own below the name (`born_below`).
+    `extra` is the height added below the first line."""
 
     name_lines: tuple[str, ...]
     name_size: float
     size: float
     leading: float
+    born_below: bool = False
+
+    @property
+    def born_drop(self) -> float:
+        """From the first line's baseline down to the date of birth's."""
+        return (len(self.name_lines) - 1) * self.leading + round(self.size * 1.2, 1) if self.born_below else 0.0
 
     @property
     def extra(self) -> float:
-        return (len(self.name_lines) - 1) * self.leading
+        return max((len(self.name_lines) - 1) * self.leading, self.born_drop)
 
     @property
     def baseline(self) -> float:
@@ -96,9 +103,20 @@ def fit_footer(
 
 def fit_header(name: str, born: str, *, width: float, size: float, min_size: float) -> HeaderLayout:
     """The name beside `born` within `width` points: at `size` when it fits, else the largest
-    size down to `min_size` that fits on one line, else wrapped at `min_size`."""
+    size down to `min_size` that fits on one line, else wrapped at `min_size`. A name that would
+    take more than two lines beside the date of birth (a long name in large print, beside the
+    longer Spanish "Fecha de nacimiento") takes the whole width, the date on a line below it,
+    when that takes fewer lines."""
     fonts.register()
-    room = width - string_width(born, fonts.REGULAR, size) - size  # a gap of one em before the date
+    beside = _fit_name(name, width - string_width(born, fonts.REGULAR, size) - size, size, min_size)
+    if len(beside.name_lines) > 2:  # a gap of one em before the date, above
+        alone = _fit_name(name, width, size, min_size)
+        if len(alone.name_lines) + 1 < len(beside.name_lines):
+            return HeaderLayout(alone.name_lines, alone.name_size, size, alone.leading, born_below=True)
+    return beside
+
+
+def _fit_name(name: str, room: float, size: float, min_size: float) -> HeaderLayout:
     s = size
     while s >= min_size:
         if string_width(name, fonts.BOLD, s) <= room:
