@@ -99,13 +99,23 @@ def runs(text: str, *, bold: bool = False) -> list[tuple[str, str]]:
     return out
 
 
+@cache
+def _shapes() -> bool:
+    """Whether reportlab can shape (uharfbuzz imports): without it right-to-left text prints backwards."""
+    fonts.register()
+    return bool(pdfmetrics.getFont(fonts.ARABIC).shapable)
+
+
 def unprintable(text: str) -> str:
-    """The distinct characters of `text` that no shipped font can print, in order of first use ('' when none)."""
+    """The distinct characters of `text` that no shipped font can print, in order of first use ('' when none).
+
+    Arabic and Hebrew letters count as unprintable when reportlab cannot shape them (no uharfbuzz).
+    """
     missing: dict[str, None] = {}
     for ch in text:
         if unicodedata.category(ch) in _INVISIBLE or ch.isspace():
             continue
-        if _face_of(ch, None) is None:
+        if _face_of(ch, None) is None or (unicodedata.bidirectional(ch) in _RTL and not _shapes()):
             missing[ch] = None
     return "".join(missing)
 
