@@ -79,7 +79,7 @@ def test_a_goal_without_plain_wording_says_by_in_the_copys_language():
 
 def test_an_office_named_for_its_doctor_is_worded_in_the_copys_language():
     team = [CareTeamMember(patient_id=1, role="PCP", name="Ana Ruiz", phone="(555) 019-0000")]
-    assert PlanContacts.from_care_team(team, words=Words("es")).practice_name == "Consultorio de Dr. Ana Ruiz"
+    assert PlanContacts.from_care_team(team, words=Words("es")).practice_name == "Dr. Ana Ruiz"
 
 
 def _spanish_plan() -> CarePlanContent:

@@ -26,7 +26,7 @@ SHORTHAND: Final[dict[str, dict[str, str]]] = {
     "qod": {ENGLISH: "every other day", SPANISH: "un día sí y otro no"},
     "qhs": {ENGLISH: "at bedtime", SPANISH: "al acostarse"},
     "qam": {ENGLISH: "every morning", SPANISH: "cada mañana"},
-    "qpm": {ENGLISH: "every evening", SPANISH: "cada tarde"},
+    "qpm": {ENGLISH: "every evening", SPANISH: "cada noche"},
     "qwk": {ENGLISH: "once a week", SPANISH: "una vez a la semana"},
     "prn": {ENGLISH: "when needed", SPANISH: "cuando lo necesite"},
     "po": {ENGLISH: "by mouth", SPANISH: "por la boca"},

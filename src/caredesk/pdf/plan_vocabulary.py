@@ -106,7 +106,9 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         SPANISH: "Llame al consultorio de mi médico y pida hablar con mi coordinador de cuidados",
     },
     "office": {ENGLISH: "My doctor\u2019s office", SPANISH: "El consultorio de mi médico"},
-    "office_of": {ENGLISH: "{doctor}\u2019s office", SPANISH: "Consultorio de {doctor}"},
+    # Below "My doctor's office" in Who to call; Spanish needs no "office of" there (and "del Dr." /
+    # "de la Dra." would need the doctor's gender).
+    "office_of": {ENGLISH: "{doctor}\u2019s office", SPANISH: "{doctor}"},
     "office_for": {ENGLISH: "Appointments, refills and new problems", SPANISH: "Citas, recetas y problemas nuevos"},
     "office_no_number": {
         ENGLISH: "The number on your appointment card",
