@@ -16,6 +16,7 @@ from caredesk.pdf.careplan import PlanContacts, goal_words, render_care_plan
 from caredesk.pdf.medicine_words import SHORTHAND, medicine_row
 from caredesk.pdf.plan_vocabulary import LANGUAGES, MONTHS, WORDS, Words, copy_language
 from tests.pdf.test_careplan_pdf import BORN, CONTACTS, GENERATED, NAME, flat, small_plan, texts, version
+from tests.pdf.test_fonts_embedded import fonts
 
 
 def _fields(text: str) -> set[str]:
@@ -119,6 +120,8 @@ def test_a_spanish_patients_copy_prints_its_wording_in_spanish_and_the_plan_as_t
         generated=GENERATED,
         language="Spanish",
     )
+    embedded = fonts(data)
+    assert embedded and all(embedded.values()), embedded
     pages = texts(data)
     text = flat(" ".join(pages))
     for heading in (
