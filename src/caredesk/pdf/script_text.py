@@ -23,6 +23,7 @@ unjoined letters), so every piece of user text goes through here:
 from __future__ import annotations
 
 import copy
+import html
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -33,6 +34,7 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr, shapeFragWord, shapeStr
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import paragraph as rl_paragraph
 
 from caredesk.pdf import fonts
@@ -40,6 +42,23 @@ from caredesk.pdf import fonts
 # reportlab shapes with discretionary ligatures on (every other shaper leaves them off, as OpenType
 # intends): Noto Sans Arabic then draws the name محمد as the calligraphic emblem ﷴ. Off, for every word.
 shapeFragWord.__defaults__[0]["dlig"] = False
+
+_reportlab_shape_word = rl_paragraph.shapeFragWord
+
+
+def _shape_word_in_one_face(word: Any, *args: Any, **kwargs: Any) -> Any:
+    """reportlab's shapeFragWord, for a word in one face; a word in two faces is left unshaped.
+
+    reportlab shapes a word with its first frag's face and then looks each glyph up in the face
+    of the frag it came from: in a word of two faces that draws wrong glyphs or fails (KeyError,
+    AttributeError, or IndexError when the PDF's font subsets are written). `runs` keeps each
+    word in one face; this guards what it cannot see (a word cut by markup, say "<b>x</b>y").
+    """
+    faces = {frag.fontName for frag, _text in word[1:] if not hasattr(frag, "cbDefn")}
+    return word if len(faces) > 1 else _reportlab_shape_word(word, *args, **kwargs)
+
+
+rl_paragraph.shapeFragWord = _shape_word_in_one_face  # the name paragraph.py calls
 
 _RTL = frozenset({"R", "AL"})
 # Sentence punctuation at a word's end belongs to the text around the word (N1, N2). Not brackets:
@@ -79,17 +98,36 @@ def _face_of(ch: str, prefer: str | None) -> str | None:
     return next((face for face in _CHAIN if code in _cmap(face)), None)
 
 
-def runs(text: str, *, bold: bool = False) -> list[tuple[str, str]]:
+# Words as reportlab splits them: at whitespace, but never at a no-break space.
+_WORDS = re.compile(r"[^\S\xa0]+|(?:[^\s]|\xa0)+")
+
+
+def _word_face(token: str, prefer: str | None) -> str:
+    """The one face for a whole word: the first (the script's own first) that has every character,
+    else the one that has the most."""
+    chain = ((prefer,) if prefer else ()) + _CHAIN
+    codes = {ord(ch) for ch in token}
+    return max(chain, key=lambda face: (len(codes & _cmap(face)), -chain.index(face)))
+
+
+def runs(text: str, *, bold: bool = False, whole_words: bool = False) -> list[tuple[str, str]]:
     """[(face name, text)]: `text` cut where the face that prints it changes.
 
     A character no face has stays in the base face (it prints as a box there; `unprintable`
-    finds it first). Whitespace stays in the run it is in.
+    finds it first). Whitespace stays in the run it is in. With `whole_words` each word is in
+    one face: reportlab shapes a word with its first character's face and draws every glyph
+    from the face of its own run, so a shaped word in two faces draws wrong glyphs (or fails
+    to subset); `_word_face` picks the face.
     """
     out: list[tuple[str, str]] = []
-    for token in re.findall(r"\s+|\S+", text):
+    for token in _WORDS.findall(text):
         prefer = next((f for f in map(_script_face, token) if f is not None), None)
+        word = _word_face(token, prefer) if whole_words and not token.isspace() else None
         for ch in token:
-            face = _face_of(ch, prefer) if not ch.isspace() else (out[-1][0] if out else fonts.REGULAR)
+            if ch.isspace():
+                face: str | None = out[-1][0] if out else fonts.REGULAR
+            else:
+                face = word or _face_of(ch, prefer)
             face = face or fonts.REGULAR
             face = _bold_of(face) if bold else face
             if out and out[-1][0] == face:
@@ -238,14 +276,14 @@ def _split_edge(text: str, leading: bool) -> tuple[str, str]:
 # --- Paragraphs -------------------------------------------------------------------------------
 
 _MARKUP = re.compile(r"(<[^>]*>)")
-_ENTITY = re.compile(r"(&(?:#\d+|#x[0-9a-fA-F]+|\w+);)")
 _BOLD_TAG = re.compile(r"<\s*(/?)\s*(b|strong)\b", re.IGNORECASE)
 
 
 def _fallback_markup(markup: str, bold: bool) -> str:
-    """`markup` with each run the base face lacks wrapped in <font name=...> (tags and entities kept whole)."""
+    """`markup` with each run the base face lacks wrapped in <font name=...> (tags kept whole)."""
     out: list[str] = []
     depth = 0
+    shaped = has_rtl(markup)  # such a paragraph is shaped: one face per word
     for part in _MARKUP.split(markup):
         if part.startswith("<"):
             tag = _BOLD_TAG.match(part)
@@ -256,11 +294,10 @@ def _fallback_markup(markup: str, bold: bool) -> str:
         if part.isascii():
             out.append(part)
             continue
-        # Entities are ASCII and stay whole in the base face; the text between them is cut into runs.
-        pieces = _ENTITY.split(part)  # entities at the odd indexes
-        entities = iter(pieces[1::2])
-        for face, chunk in runs("\0".join(pieces[::2]), bold=bold or depth > 0):
-            chunk = "".join(next(entities) if ch == "\0" else ch for ch in chunk)
+        # Entities are read as the characters they stand for (an & in an Arabic word is in its face)
+        # and written back escaped.
+        for face, chunk in runs(html.unescape(part), bold=bold or depth > 0, whole_words=shaped):
+            chunk = chunk.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             base = face in (fonts.REGULAR, fonts.BOLD)
             out.append(chunk if base else f'<font name="{face}">{chunk}</font>')
     return "".join(out)
@@ -268,6 +305,20 @@ def _fallback_markup(markup: str, bold: bool) -> str:
 
 def _frag_text(frags: Iterable[Any]) -> str:
     return "".join(str(getattr(f, "text", "")) for f in frags)
+
+
+class _TextObject(PDFTextObject):  # type: ignore[misc]
+    """reportlab's text object, able to raise the first glyph of a run.
+
+    Its setRise reads the operator written just before, but a shaped run starts from an empty
+    list, so a run whose first glyph is raised (an Arabic vowel mark) in the face already
+    selected failed with IndexError.
+    """
+
+    def setRise(self, rise: float) -> None:
+        if not self._code:
+            self._code.append("")  # an empty operator: nothing in the page, something to look back at
+        super().setRise(rise)
 
 
 # reportlab ships no type information, so mypy sees Paragraph as Any.
@@ -291,6 +342,9 @@ class Paragraph(rl_paragraph.Paragraph):  # type: ignore[misc]
         plain = _frag_text(self.frags)
         self._bidi = has_rtl(plain)
         self._rtl = rtl_base(plain)
+
+    def beginText(self, x: float, y: float) -> _TextObject:
+        return _TextObject(self.canv, x, y)
 
     def draw(self) -> None:
         bl = getattr(self, "blPara", None)
@@ -322,10 +376,22 @@ class Paragraph(rl_paragraph.Paragraph):  # type: ignore[misc]
         if len(words) < 2 and not any(has_rtl(t) for w in words for _f, t in w):
             return line
         pieces = _in_visual_order(_units(words, shaped_rtl=True), self._rtl)
-        out = [frag.clone(text=text) if text else frag for frag, text in pieces]
+        # Neighbours that look alike are one frag again (one frag per run, as reportlab made them).
+        merged: list[tuple[Any, Any]] = []
+        for frag, text in pieces:
+            if merged and text and merged[-1][1] and _looks(merged[-1][0]) == _looks(frag):
+                merged[-1] = (merged[-1][0], merged[-1][1] + text)
+            else:
+                merged.append((frag, text))
+        out = [frag.clone(text=text) if text else frag for frag, text in merged]
         visual = copy.copy(line)
         visual.words = out
         return visual
+
+
+def _looks(frag: Any) -> dict[str, Any]:
+    """A frag's attributes but its text: two frags that draw alike."""
+    return {k: v for k, v in vars(frag).items() if k != "text"}
 
 
 # --- Canvas strings ---------------------------------------------------------------------------
