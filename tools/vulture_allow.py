@@ -15,6 +15,7 @@ from caredesk.domain.coordination import Task, Transition
 from caredesk.domain.patients import Sex
 from caredesk.domain.practice import PracticeProfile
 from caredesk.domain.workdays import BusinessCalendar
+from caredesk.pdf.script_text import Paragraph as ScriptParagraph
 from caredesk.services.changes import Kind
 from caredesk.store import migrate
 from caredesk.store.models import ReferralRow, TaskRow, TimeEntryRow, TransitionRow, UtcDateTime
@@ -69,6 +70,9 @@ _.isolation_level  # noqa: F821 - vulture only reads this file; `_` stands for t
 _._negative_number_matcher  # noqa: F821
 # logging calls a handler's handleError for a line it could not write (logs.py drops it).
 _.handleError  # noqa: F821
+
+# reportlab calls these overrides: a Paragraph draws its lines in a text object it begins itself.
+ScriptParagraph.beginText
 
 # Qt calls these overrides (and passes the arguments they ignore).
 ChipDelegate.paint
