@@ -19,7 +19,7 @@ def test_a_name_in_a_script_no_font_has_is_named_under_the_field_and_still_saves
     assert shown(dialog) == []
     dialog.given.setText("अनीता")
     assert shown(dialog) == [
-        "Given name: अ न ी त ा will not print on the patient's copy or letters (no font for these characters)."
+        "Given name: “अनीता” will not print on the patient's copy or letters (no font for these characters)."
     ]
     dialog.family.setText("王")  # Chinese prints: no warning for the family name
     dialog.given.setText("Anita")
@@ -36,10 +36,10 @@ def test_the_care_plans_wording_names_what_will_not_print(unlocked, canary_store
     editor.template_menu.actions()[0].trigger()  # a blank problem, selected
     editor.form.p_plain.setPlainText("ดูแลความดัน every day")
     assert shown(editor.form) == [warning_text("Problem patient wording", "ดูแลความดัน")]
-    assert shown(editor.form)[0].startswith("Problem patient wording: ด ู แ ล")
+    assert shown(editor.form)[0].startswith("Problem patient wording: “ดูแลความดัน” will not print")
     editor.form.p_plain.setPlainText("خذ دواء السكري 每天")
     assert shown(editor.form) == []
     editor.sections.texts["symptom_management"].setPlainText("Call us ᏣᎳᎩ")
     assert [t.split(":")[1] for t in shown(editor.sections)] == [
-        " Ꮳ Ꮃ Ꭹ will not print on the patient's copy or letters (no font for these characters)."
+        " “ᏣᎳᎩ” will not print on the patient's copy or letters (no font for these characters)."
     ]

@@ -9,6 +9,8 @@ care manager knows the patient's copy would show an empty box there. Nothing is 
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from caredesk.pdf.script_text import unprintable
@@ -16,11 +18,13 @@ from caredesk.ui.common.forms import InlineMessage
 
 
 def warning_text(label: str, text: str) -> str:
-    """'' when every character of `text` prints, else a sentence naming the field and the characters."""
-    missing = unprintable(text)
+    """'' when every character of `text` prints, else a sentence naming the field and quoting the
+    stretches of text that will not print (as typed: combining marks stay on their letters)."""
+    missing = set(unprintable(text))
     if not missing:
         return ""
-    shown = " ".join(missing[:12]) + (" …" if len(missing) > 12 else "")
+    stretches = dict.fromkeys(re.findall(f"[{re.escape(''.join(missing))}]+", text))  # in order, once each
+    shown = ", ".join(f"“{s}”" for s in list(stretches)[:5]) + (", …" if len(stretches) > 5 else "")
     return f"{label}: {shown} will not print on the patient's copy or letters (no font for these characters)."
 
 
