@@ -14,6 +14,7 @@ The pages were also looked at (pdftoppm -png -r 80): joined right-to-left Arabic
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -181,3 +182,26 @@ def test_any_mix_of_scripts_renders(text):
         content, problems=(dataclasses.replace(problem, goals=(goal,), plain=text[::-1]),), symptom_management=text
     )
     assert render(content, name=text.strip()[:40] or "x").startswith(b"%PDF")
+
+
+def word_boxes(pdf: bytes, tmp_path: Path) -> list[tuple[float, float, str]]:
+    """pdftotext -bbox: (top, left, word folded by NFKC) for each word of page 1, in points."""
+    src = tmp_path / "boxes.pdf"
+    src.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(src), "-"], capture_output=True, text=True)
+    words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', out.stdout)
+    return [(float(y), float(x), unicodedata.normalize("NFKC", w)) for x, y, w in words]
+
+
+def test_right_to_left_words_stand_right_to_left_on_the_page(tmp_path):
+    """Where each word is drawn, not how a reader re-orders it: the first Arabic word of a line
+    is its rightmost, and an Arabic name inside English text reads right to left in its place."""
+    boxes = word_boxes(render(plan(), name="Wang Xiuying"), tmp_path)
+
+    def left(word: str) -> float:
+        # A shaped right-to-left word comes back with its letters in drawing order (reversed).
+        return next(x for _y, x, w in boxes if word in (w, w[::-1], w.strip(".,:")[::-1]))
+
+    first, second, third = ARABIC.split()[:3]  # خذ دواء السكري
+    assert left(first) > left(second) > left(third)
+    assert left("Call") < left("الزهراء") < left("فاطمة") < left("every")
