@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog
 from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.common.print_warning import PrintWarning, warning_text
 from tests.ui.test_care_plan_editor import open_plan
+from tests.ui.test_clinical_tab import open_tab
 
 
 def shown(widget) -> list[str]:
@@ -43,3 +44,16 @@ def test_the_care_plans_wording_names_what_will_not_print(unlocked, canary_store
     assert [t.split(":")[1] for t in shown(editor.sections)] == [
         " “ᏣᎳᎩ” will not print on the patient's copy or letters (no font for these characters)."
     ]
+
+
+def test_a_care_team_name_that_will_not_print_is_named_just_under_it(unlocked, canary_store, qtbot):
+    dialog = open_tab(unlocked, canary_store["canary"], qtbot).add_member()
+    dialog.name.setText("डॉ. शर्मा")
+    assert shown(dialog) == [
+        "Name: “डॉ”, “शर्मा” will not print on the patient's copy or letters (no font for these characters)."
+    ]
+    (warning,) = dialog.findChildren(PrintWarning)[:1]
+    assert dialog.form.getWidgetPosition(warning)[0] == dialog.form.getWidgetPosition(dialog.name)[0] + 1
+    dialog.organization.setText("Clínica 北京")
+    assert len(shown(dialog)) == 1  # Chinese and accented Latin print
+    dialog.reject()

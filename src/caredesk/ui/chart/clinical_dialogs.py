@@ -32,6 +32,7 @@ from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.icd10_field import Icd10Field
 from caredesk.ui.chart.tab_parts import DATE_HINT, FormDialog, RecordTable, Row, date_text, line, typed_date
 from caredesk.ui.common.forms import dialog_buttons, info_label
+from caredesk.ui.common.print_warning import add_print_warning
 
 ROLES = ("PCP", "Cardiologist", "Endocrinologist", "Nephrologist", "Pulmonologist", "Pharmacist",
          "Caregiver", "Home health nurse", "Social worker", "Care manager")  # fmt: skip
@@ -137,6 +138,9 @@ class MemberDialog(FormDialog):
                 ("&Organization", self.organization, "organization"),
             ]
         )
+        # "Who to call" on the patient's copy prints them.
+        add_print_warning(self.form, self.name, "Name")
+        add_print_warning(self.form, self.organization, "Organization")
 
     def save(self) -> Saved[Any]:
         values = {

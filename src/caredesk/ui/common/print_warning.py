@@ -10,6 +10,7 @@ care manager knows the patient's copy would show an empty box there. Nothing is 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 
@@ -43,9 +44,11 @@ class PrintWarning(InlineMessage):
 
 
 def add_print_warning(form: QFormLayout, field: QLineEdit | QPlainTextEdit, label: str) -> PrintWarning:
-    """A PrintWarning for `field` in the row below it (call right after adding the field's row).
+    """A PrintWarning for `field` (already in `form`) in a row of its own just below the field's.
 
     The row spans the form's width and holds nothing else, so it takes no room while hidden."""
     warning = PrintWarning(field, label)
-    form.addRow(warning)
+    position: Any = form.getWidgetPosition(field)  # (row, role); PySide6 types it as object
+    form.insertRow(int(position[0]) + 1, warning)
+    warning.refresh()  # a field filled before the warning was attached
     return warning
