@@ -18,6 +18,12 @@ unjoined letters), so every piece of user text goes through here:
   L2). A paragraph whose first strong letter is right-to-left is right-aligned.
 
 `unprintable(text)` names the characters no shipped face has, so a form can warn before saving.
+
+reportlab's shaping has rough edges, each worked around here and named where it is: it turns
+discretionary ligatures on; it shapes a word of two faces with the first face's glyphs (each
+word of a shaped paragraph is kept in one face, and reportlab's shapeFragWord is wrapped to leave
+a word of two faces unshaped); its text object fails to raise the first glyph of a run
+(`_TextObject`). The hypothesis test in tests/pdf/test_scripts_print.py renders random mixes.
 """
 
 from __future__ import annotations
