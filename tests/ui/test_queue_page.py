@@ -25,7 +25,16 @@ def test_queue_is_the_first_page_after_unlock_and_lists_patients_with_reasons(de
     page = queue(demo_unlocked)
     assert demo_unlocked.view.stack.currentWidget() is page
     assert demo_unlocked.view.nav.currentRow() == 0
-    expected = CallQueue(demo_unlocked.workspace).build()
+    service = CallQueue(demo_unlocked.workspace)
+    expected = service.build()
+    # Today's plan is shown first (issue 12): the service's plan at the default 20 calls a day.
+    plan = service.plan()
+    assert page.proxy.which is QueueFilter.PLAN
+    shown = [page.proxy.patient_id(r) for r in range(page.proxy.rowCount())]
+    assert set(shown) == set(plan.today) and len(shown) == 20 < len(expected)
+    assert page.plan_bar.summary.text().startswith("Today's plan: ")
+    assert "(20 calls a day; 0 calls made today)" in page.plan_bar.summary.text()
+    page.set_filter(QueueFilter.ALL)
     assert page.proxy.rowCount() == len(expected) > 10
     shown = [page.proxy.patient_id(r) for r in range(page.proxy.rowCount())]
     assert shown == [r.patient_id for r in expected]  # the service's rank, unchanged
@@ -42,6 +51,7 @@ def test_filters_change_the_row_count_and_say_how_many(demo_unlocked):
     rows = CallQueue(demo_unlocked.workspace).build()
     deadline_kinds = {ReasonKind.SAFETY, ReasonKind.TRANSITION, ReasonKind.FOLLOW_UP, ReasonKind.TASK}
     expected = {
+        QueueFilter.PLAN: 20,  # the default capacity, 20 calls a day
         QueueFilter.ALL: len(rows),
         QueueFilter.DEADLINES: sum(any(r.kind in deadline_kinds for r in q.entry.reasons) for q in rows),
         QueueFilter.NEEDS_MINUTES: sum(any(r.kind is ReasonKind.MINUTES for r in q.entry.reasons) for q in rows),

@@ -43,6 +43,7 @@ from caredesk.ui.month.page import MonthPage
 from caredesk.ui.month.table_model import CODES, MRN
 from caredesk.ui.month.table_model import MINUTES as MONTH_MINUTES
 from caredesk.ui.queue.page import QueuePage
+from caredesk.ui.queue.table_model import QueueFilter
 from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
 from tests.ui.conftest import unlock_with
 from tests.ui.test_call_drafts import ALT, CTRL, press
@@ -139,6 +140,8 @@ def open_chart_tab(window, qtbot, pid: int, cls):
 
 def open_in_call_panel(window, qtbot, pid: int) -> QueuePage:
     queue = go(window, qtbot, QueuePage.title)
+    if queue.proxy.proxy_row(pid) is None:  # reached today, so not in today's plan: All lists them
+        qtbot.mouseClick(queue.filter_buttons[QueueFilter.ALL], Qt.MouseButton.LeftButton)
     row = queue.proxy.proxy_row(pid)
     assert row is not None, "the patient is not in today's queue"
     click_row(qtbot, queue.table, row)

@@ -18,6 +18,7 @@ from caredesk.domain.patients import PatientSummary
 from caredesk.domain.queue import PatientFacts, QueueEntry, entry_for, rank
 from caredesk.domain.today_plan import TodayPlan
 from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
+from caredesk.services.call_capacity import get_capacity
 from caredesk.services.workspace import Workspace
 
 
@@ -40,6 +41,8 @@ class CallQueue:
         self._entries: dict[int, QueueEntry] = {}  # patients in the queue, by id
         self._patients: dict[int, PatientSummary] = {}
         self.rows: list[QueueRow] = []
+        self.capacity = Capacity()  # the daily capacity today's plan fills, read with the queue
+        self.built = False  # a build has read the facts
 
     def build(self, as_of: date | None = None) -> list[QueueRow]:
         """Read every active patient's facts and rank them for `as_of` (default: today)."""
@@ -50,6 +53,8 @@ class CallQueue:
         self._facts = {f.patient_id: f for f in facts}
         self._patients = {p.id: p for p in summaries}
         self._entries = {e.patient_id: e for e in rank(facts, self.as_of, self.ws.tz, self.calendar)}
+        self.capacity = get_capacity(self.ws)
+        self.built = True
         return self._ordered()
 
     def refresh(self, patient_ids: Iterable[int]) -> list[QueueRow]:
@@ -81,6 +86,12 @@ class CallQueue:
         day = self.as_of
         return sum(1 for f in self._facts.values() for c in f.contacts if local_date(c.at, self.ws.tz) == day)
 
+    @property
+    def active_patients(self) -> int | None:
+        """Active patients read for the queue, whether or not anyone is to be called (None
+        until a build has read them)."""
+        return len(self._facts) if self.built else None
+
     def minutes_today(self) -> int:
         """Minutes logged for the queue's day with the active patients, every program and staff
         type, split at midnight as billing counts them: what a plan by minutes counts as used."""
@@ -89,9 +100,10 @@ class CallQueue:
         day = self.as_of
         return sum(m for f in self._facts.values() for d, _p, _s, m in f.minutes_by_day if d == day)
 
-    def plan(self, capacity: Capacity) -> TodayPlan:
-        """Today's plan over the rows built (caredesk.domain.today_plan), what is done today
-        counted in the capacity's unit."""
+    def plan(self, capacity: Capacity | None = None) -> TodayPlan:
+        """Today's plan over the rows built (caredesk.domain.today_plan) at `capacity` (default:
+        the saved one), what is done today counted in the capacity's unit."""
+        capacity = capacity or self.capacity
         done = self.calls_today() if capacity.unit is CapacityUnit.CALLS else self.minutes_today()
         return today_plan.plan(
             [r.entry for r in self.rows], capacity, done, self.as_of or self.ws.today(), self.calendar

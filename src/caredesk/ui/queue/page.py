@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caredesk.domain.call_capacity import Capacity
 from caredesk.domain.contacts import Outcome
 from caredesk.errors import CareDeskError
 from caredesk.services import call_drafts
+from caredesk.services.call_capacity import save_capacity
 from caredesk.services.call_queue import CallQueue, QueueRow
 from caredesk.services.calls import CallLogged
 from caredesk.services.changes import Changes
@@ -36,6 +38,8 @@ from caredesk.ui.common.hub import hub, publish
 from caredesk.ui.common.tables import segments
 from caredesk.ui.common.workers import BackgroundRead
 from caredesk.ui.queue.call_panel import CallPanel
+from caredesk.ui.queue.capacity_dialog import CapacityDialog
+from caredesk.ui.queue.plan_bar import PlanBar
 from caredesk.ui.queue.queue_view import PanelSplitter, QueueTable
 from caredesk.ui.queue.table_model import (
     QueueFilter,
@@ -47,6 +51,7 @@ from caredesk.ui.queue.unsaved_call import SWITCH, CallChoice, ask_about_call
 log = logging.getLogger(__name__)
 
 EMPTY_TEXT = "Nobody to call today."
+NO_PATIENTS = "No active patients yet: add them with File > Add patient (Ctrl+N), then enroll them in a program."
 BUILDING = "Building today's queue…"
 
 
@@ -72,6 +77,9 @@ class QueuePage(QWidget):
         self.heading.setAccessibleName("Today")
         theme.set_role(self.heading, "title")
         filter_row, self.filter_buttons = segments(self, QueueFilter, self.set_filter)
+        self.plan_bar = PlanBar()
+        self.plan_bar.capacity_requested.connect(lambda: self.change_capacity())
+        self.plan_bar.hide()
         self.notice = InlineMessage("Queue message")
 
         self.table = QueueTable(self.proxy)
@@ -99,6 +107,7 @@ class QueuePage(QWidget):
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.heading)
+        lv.addWidget(self.plan_bar)
         lv.addLayout(filter_row)
         lv.addWidget(self.notice)
         lv.addWidget(self.table, 1)
@@ -174,7 +183,11 @@ class QueuePage(QWidget):
         self._select_quietly(self.panel.patient_id)
 
     def select_patient(self, patient_id: int) -> bool:
+        """Highlight and open the patient's row; one outside the filter shown switches to All."""
         row = self.proxy.proxy_row(patient_id)
+        if row is None and self.proxy.which is not QueueFilter.ALL and self.model.row_of(patient_id) is not None:
+            self.set_filter(QueueFilter.ALL)
+            row = self.proxy.proxy_row(patient_id)
         if row is None:
             return False
         self.table.select_row(row)
@@ -358,14 +371,41 @@ class QueuePage(QWidget):
             parts.append("Third unanswered call this month: a letter task was added.")
         return " ".join(parts)
 
+    def change_capacity(self) -> CapacityDialog | None:
+        """Ask for the daily capacity (a window-modal dialog); on OK it is saved in the store
+        and the plan is made again at once."""
+        if self.workspace is None or self.queue is None:
+            return None
+        dialog = CapacityDialog(self.queue.capacity, self)
+        dialog.accepted.connect(lambda: self._save_capacity(dialog.capacity()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _save_capacity(self, capacity: Capacity) -> None:
+        if self.workspace is None or self.queue is None:  # locked while the dialog was open
+            return
+        try:
+            changes = save_capacity(self.workspace, capacity)
+        except CareDeskError as exc:
+            self.notice.show_error(user_message(exc))
+            return
+        publish(changes, self)
+        self.queue.capacity = capacity
+        self._set_rows(self.queue.rows)
+        self._select_quietly(self.panel.patient_id)
+        self.notice.show_info(f"Daily capacity saved: {capacity.describe()}.")
+
     def _set_rows(self, rows: list[QueueRow]) -> None:
+        plan = self.queue.plan() if self.queue is not None and rows else None
         self._syncing = True
         try:
             today = self.workspace.today() if self.workspace is not None else None
             if today is not None:
-                self.model.set_rows(rows, today)
+                self.model.set_rows(rows, today, frozenset(plan.today) if plan is not None else frozenset())
         finally:
             self._syncing = False
+        self.plan_bar.show_plan(plan)
         self._update_counts()
 
     def _update_counts(self) -> None:
@@ -379,3 +419,7 @@ class QueuePage(QWidget):
         total = self.model.rowCount()
         to_call = f"{total} to call" if total else EMPTY_TEXT
         self.heading.setText(f"{today.strftime('%A, %B')} {today.day} — {to_call}")
+        if self.queue is not None and self.queue.active_patients == 0:
+            self.notice.show_info(NO_PATIENTS)
+        elif self.notice.text() == NO_PATIENTS:
+            self.notice.clear()

@@ -33,6 +33,7 @@ HEADERS = ("#", "Patient", "Why", "Minutes", "Due by", "Phone")
 
 
 class QueueFilter(str, Enum):
+    PLAN = "Plan"  # today's plan: who must be called today, then as many as fit the daily capacity
     ALL = "All"
     DEADLINES = "Deadlines"
     NEEDS_MINUTES = "Needs minutes"
@@ -48,7 +49,8 @@ FILTER_KINDS: dict[QueueFilter, frozenset[ReasonKind]] = {
 
 
 def accepts(kinds: frozenset[ReasonKind], which: QueueFilter) -> bool:
-    return which is QueueFilter.ALL or bool(kinds & FILTER_KINDS[which])
+    """Whether a row with these reason kinds is in the filter (today's plan is by patient, not kind)."""
+    return which is QueueFilter.ALL or (which in FILTER_KINDS and bool(kinds & FILTER_KINDS[which]))
 
 
 def format_due(due: date | None, today: date) -> str:
@@ -92,11 +94,13 @@ class QueueTableModel(RowsModel):
         self._kinds: list[frozenset[ReasonKind]] = []
         self._dues: list[date | None] = []
         self._drafts: frozenset[int] = frozenset()  # patients with a call kept as a draft
+        self._plan: frozenset[int] = frozenset()  # today's plan: the patients to call today
         self._today = date.today()
 
-    def set_rows(self, rows: Iterable[QueueRow], today: date) -> None:
+    def set_rows(self, rows: Iterable[QueueRow], today: date, plan: frozenset[int] = frozenset()) -> None:
         self.beginResetModel()
         self._today = today
+        self._plan = plan
         self._rows = list(rows)
         self._kinds = [frozenset(r.kind for r in row.entry.reasons) for row in self._rows]
         self._dues = [shown_due(row) for row in self._rows]
@@ -113,6 +117,7 @@ class QueueTableModel(RowsModel):
         """On lock: every row leaves the model."""
         self.beginResetModel()
         self._rows, self._kinds, self._dues, self._drafts = [], [], [], frozenset()
+        self._plan = frozenset()
         self.endResetModel()
 
     # -- access ----------------------------------------------------------------
@@ -125,8 +130,14 @@ class QueueTableModel(RowsModel):
     def row_of(self, patient_id: int) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.patient_id == patient_id), None)
 
+    def shown(self, row: int, which: QueueFilter) -> bool:
+        """Whether the row is in the filter `which`."""
+        if which is QueueFilter.PLAN:
+            return self._rows[row].patient_id in self._plan
+        return accepts(self._kinds[row], which)
+
     def count(self, which: QueueFilter) -> int:
-        return sum(accepts(k, which) for k in self._kinds)
+        return sum(self.shown(i, which) for i in range(len(self._rows)))
 
     # -- Qt model interface ----------------------------------------------------
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -209,7 +220,7 @@ class QueueFilterProxy(FilterProxy[QueueTableModel]):
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
-        self._which = QueueFilter.ALL
+        self._which = QueueFilter.PLAN  # today's plan first (issue 12)
 
     @property
     def which(self) -> QueueFilter:
@@ -220,7 +231,7 @@ class QueueFilterProxy(FilterProxy[QueueTableModel]):
             self.refilter(lambda: setattr(self, "_which", which))
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        return accepts(self.source().kinds(source_row), self._which)
+        return self.source().shown(source_row, self._which)
 
     def patient_id(self, proxy_row: int) -> int | None:
         if proxy_row < 0 or proxy_row >= self.rowCount():
