@@ -5,6 +5,7 @@ font dictionaries: each has its font program (FontFile2 for TrueType, FontFile/F
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import date
 
 import pytest
@@ -74,4 +75,27 @@ def test_the_billing_report_of_a_real_month_embeds_its_fonts(workspace):
 
     add_patient(workspace, Patient(mrn="F1", given_name="Ann", family_name="Font", birth_date=date(1950, 1, 1)))
     found = fonts(render_report(month_report(workspace, Month(2026, 11)), generated=NOW))
+    assert found and all(found.values()), found
+
+
+def test_the_billing_report_prints_chinese_and_arabic_names(workspace, tmp_path):
+    """Issue 12: what a form accepts prints; the biller's PDF lists the patient's name as typed."""
+    from caredesk.domain.calendar import Month
+    from caredesk.domain.patients import Enrollment, Patient, Program
+    from caredesk.pdf.billing_report import render as render_report
+    from caredesk.services.billing_report import month_report
+    from tests.pdf.test_scripts_print import poppler
+
+    enrolled = Enrollment(patient_id=0, program=Program.CCM, start_date=date(2026, 1, 5))
+    add_patient(
+        workspace, Patient(mrn="Z1", given_name="秀英", family_name="王", birth_date=date(1950, 1, 1)), enrolled
+    )
+    add_patient(
+        workspace, Patient(mrn="Z2", given_name="ليلى", family_name="حداد", birth_date=date(1950, 1, 1)), enrolled
+    )
+    pdf = render_report(month_report(workspace, Month(2026, 11)), generated=NOW)
+    text = unicodedata.normalize("NFKC", poppler("pdftotext", pdf, tmp_path))
+    assert "王" in text and "秀英" in text  # a box would read back as nothing
+    assert "حداد" in text
+    found = fonts(pdf)
     assert found and all(found.values()), found

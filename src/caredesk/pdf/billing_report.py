@@ -11,11 +11,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import LongTable, SimpleDocTemplate, Spacer, TableStyle
 
 from caredesk.domain.calendar import us_date
 from caredesk.pdf import fonts
 from caredesk.pdf.paging import PageCountCanvas
+from caredesk.pdf.script_text import Paragraph  # a face per run: Chinese and Arabic names print
 
 if TYPE_CHECKING:  # only for the annotation: the service imports this module when it renders
     from caredesk.services.billing_report import MonthReport
