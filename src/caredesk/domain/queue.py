@@ -14,7 +14,7 @@ rank with tasks: a reminder call the working day before, and "kept or missed?" a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 
@@ -399,6 +399,11 @@ def _minutes(
     program_codes = {c.code for c in billing.BILLING_CODES if c.program is program}
     if any(c.code in program_codes for c in billing.bill(pm).codes):
         return [], have, need
+    # APCM's behavioral add-on (G0570, G0568/9) has no time threshold: one minute of care bills
+    # it in place of 99484's 20 (caredesk.domain.billing_apcm_bh), so that is what is chased.
+    one_more = {**minutes, (program, StaffType.CLINICAL_STAFF): have + 1}
+    if any(c.code in program_codes for c in billing.bill(replace(pm, minutes=one_more)).codes):
+        need = have + 1
     days_left = _working_days_left(f, program, as_of, calendar)
     if days_left == 0:
         return [], have, need  # out of reach this month: no chase
