@@ -72,3 +72,26 @@ def test_plain_query_of_the_queue_rows(benchmark, panels, panel):
             return n
 
     assert benchmark(plain) > 0
+
+
+@pytest.mark.parametrize("unit", ["calls", "minutes"])
+def test_todays_plan_over_the_built_queue(benchmark, panels, panel, unit):
+    """Today's plan (issue 12): over the queue already built, at 20 calls or 5 h of calls a day."""
+    from caredesk.domain.call_capacity import Capacity, CapacityUnit
+
+    q = CallQueue(panels[panel])
+    q.build()
+    capacity = Capacity(CapacityUnit(unit), 20 if unit == "calls" else 300, 15)
+    p = benchmark(q.plan, capacity)
+    assert p.today and len(p.today) + len(p.later) == len(q.rows)
+
+
+def test_build_the_queue_and_its_plan(benchmark, panels, panel):
+    """What the queue page does on unlock: build the queue, read the capacity, plan."""
+    q = CallQueue(panels[panel])
+
+    def build_and_plan():
+        q.build()
+        return q.plan()
+
+    assert benchmark(build_and_plan).today
