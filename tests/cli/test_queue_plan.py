@@ -53,3 +53,20 @@ def test_the_daily_capacity_is_saved_in_the_store_and_the_plan_uses_it(store):  
     assert_clean_failure(cli("capacity", "--call-minutes", "90"), 2, "--call-minutes: must be between 5 and 60 minutes")
     assert cli("capacity").stdout.strip() == "Daily capacity: 4 h 30 min of calls a day (12 min a call)"
     assert_clean_failure(cli("capacity", "--calls", "0"), 2, "--calls: must be between 1 and 200 calls")
+
+
+def test_those_short_of_minutes_who_wait_get_a_working_day_each(tmp_path):
+    made = run("demo", "--data-dir", str(tmp_path), "--patients", "30", "--seed", "1", env=pw_env())
+    assert made.returncode == 0, made.stderr
+    r = run("queue", "--plan", "2", "--date", "2026-11-24", "--data-dir", str(tmp_path), env=pw_env())
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    later = lines.index(next(x for x in lines if x.startswith("Later days: ")))
+    # 11/24 is a Tuesday: the working days after it are Wed 11/25, Fri 11/27 and Mon 11/30
+    # (Thanksgiving, 11/26, is a US federal holiday).
+    days = [x.strip() for x in lines[later + 1 :] if x.startswith("  ") and not x.startswith("    ")]
+    assert [d.split(":")[0] for d in days if not d.startswith("As time")] == [
+        "Wed 2026-11-25",
+        "Fri 2026-11-27",
+        "Mon 2026-11-30",
+    ]

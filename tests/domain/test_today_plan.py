@@ -41,6 +41,7 @@ def test_the_musts_come_first_then_as_many_as_fit_in_queue_order():
     assert p.today == (4, 3, 1, 2)
     # 11/24 is a Tuesday before Thanksgiving: 3 working days after today for one patient short of minutes.
     assert (p.per_day_after_today, p.short) == (1, ())
+    assert p.spread == ((date(2026, 11, 25), (5,)),)  # the next working day (Thanksgiving is 11/26)
 
 
 def test_calls_made_today_use_up_the_capacity_and_the_reached_are_not_planned_again():
@@ -62,6 +63,14 @@ def test_patients_short_of_minutes_who_cannot_all_be_reached_are_named_as_a_shor
     p = plan(rank(many, TODAY, NY), Capacity(amount=2), 0, as_of=TODAY)
     # 9 left after today's 2, over 3 working days (Wed, Fri, Mon 11/30): 3 a day, 2 fit.
     assert p.short == ("9 patients short of minutes need 3 calls a day over the 3 working days left; 2 calls fit",)
+    # Spread 2 a day over Wed 11/25, Fri 11/27 (the day after Thanksgiving is a working day) and
+    # Mon 11/30 (US_FEDERAL); the last 3 get no day: the shortfall above.
+    assert [(d, len(ids)) for d, ids in p.spread] == [
+        (date(2026, 11, 25), 2),
+        (date(2026, 11, 27), 2),
+        (date(2026, 11, 30), 2),
+    ]
+    assert [i for _d, ids in p.spread for i in ids] == list(p.later[:6])
 
 
 def test_on_the_last_working_day_what_does_not_fit_is_lost_and_said():

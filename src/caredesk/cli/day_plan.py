@@ -70,12 +70,26 @@ def print_plan(rows: list[QueueRow], p: TodayPlan, day: date) -> int:
         if p.per_day_after_today
         else ""
     )
-    sections = (("Must call today", p.must, ""), ("Then, as they fit", p.fits, ""), ("Later days", p.later, per_day))
-    for title, ids, note in sections:
-        print(f"{title}: {len(ids)}{note}")
+
+    def line(pid: int, indent: str = "  ") -> None:
+        r = by_id[pid]
+        print(f"{indent}- {r.patient.display_name} ({r.patient.mrn}): {r.entry.top.text}")
+
+    for title, ids in (("Must call today", p.must), ("Then, as they fit", p.fits)):
+        print(f"{title}: {len(ids)}")
         for pid in ids:
-            r = by_id[pid]
-            print(f"  - {r.patient.display_name} ({r.patient.mrn}): {r.entry.top.text}")
+            line(pid)
+    print(f"Later days: {len(p.later)}{per_day}")
+    spread = {pid for _day, ids in p.spread for pid in ids}
+    for day_, ids in p.spread:
+        print(f"  {day_.strftime('%a')} {day_.isoformat()}: {len(ids)}")
+        for pid in ids:
+            line(pid, "    ")
+    rest = [pid for pid in p.later if pid not in spread]
+    if rest and p.spread:
+        print(f"  As time allows: {len(rest)}")
+    for pid in rest:
+        line(pid, "    " if p.spread else "  ")
     for why in p.short:
         print(f"Short: {why}")
     return 0

@@ -15,10 +15,11 @@ done today in its unit (calls made, or minutes logged).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from caredesk.domain.calendar import Month
 from caredesk.domain.call_capacity import Capacity, CapacityUnit
 from caredesk.domain.queue import QueueEntry, ReasonKind
 from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
@@ -36,6 +37,9 @@ class TodayPlan:
     planned: int  # what today's plan takes, in the capacity's unit (the musts may exceed it)
     per_day_after_today: int  # to reach every patient still short of minutes in time, in the unit
     days_after_today: int  # working days left in the month after today
+    # Those short of minutes who wait, given a working day each at the even pace (queue order);
+    # any left over after the month's last working day are among `short`.
+    spread: tuple[tuple[date, tuple[int, ...]], ...]
     short: tuple[str, ...]  # what falls short and why, as sentences
 
     @property
@@ -107,6 +111,7 @@ def plan(
             f"over the {days_after} working day{_s(days_after)} left; {capacity.amount_text()} fit"
         )
     return TodayPlan(
+        spread=_spread(chased, min(per_day, capacity.amount), cost, as_of, calendar),
         capacity=capacity,
         done_today=done_today,
         must=tuple(must),
@@ -117,6 +122,31 @@ def plan(
         days_after_today=max(0, days_after),
         short=tuple(short),
     )
+
+
+def _spread(
+    chased: Sequence[QueueEntry],
+    per_day: int,
+    cost: Callable[[QueueEntry], int],
+    as_of: date,
+    calendar: BusinessCalendar,
+) -> tuple[tuple[date, tuple[int, ...]], ...]:
+    """The working days after `as_of` in its month, each with the patients that fill `per_day`
+    in queue order (at least one a day, so a call longer than the pace still gets a day)."""
+    out: list[tuple[date, tuple[int, ...]]] = []
+    waiting = list(chased)
+    day, last = as_of, Month.of(as_of).last_day
+    while waiting and day < last:
+        day += timedelta(days=1)
+        if not calendar.is_business_day(day):
+            continue
+        taken: list[int] = []
+        used = 0
+        while waiting and (not taken or used + cost(waiting[0]) <= per_day):
+            used += cost(waiting[0])
+            taken.append(waiting.pop(0).patient_id)
+        out.append((day, tuple(taken)))
+    return tuple(out)
 
 
 def _s(n: int) -> str:

@@ -37,6 +37,9 @@ def later_text(p: TodayPlan) -> str:
             f"; {p.capacity.amount_text(p.per_day_after_today)} a day over the {days} working "
             f"day{'' if days == 1 else 's'} after today reach those short of minutes in time"
         )
+    if p.spread:
+        day, ids = p.spread[0]
+        text += f" ({day.strftime('%A')} {day.month}/{day.day}: {len(ids)} of them)"
     return text + "."
 
 
