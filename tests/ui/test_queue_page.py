@@ -33,7 +33,7 @@ def test_queue_is_the_first_page_after_unlock_and_lists_patients_with_reasons(de
     shown = [page.proxy.patient_id(r) for r in range(page.proxy.rowCount())]
     assert set(shown) == set(plan.today) and len(shown) == 20 < len(expected)
     assert page.plan_bar.summary.text().startswith("Today's plan: ")
-    assert "(20 calls a day; 0 calls made today)" in page.plan_bar.summary.text()
+    assert "Your day: 20 calls a day; 0 calls made today." in page.plan_bar.summary.text()
     page.set_filter(QueueFilter.ALL)
     assert page.proxy.rowCount() == len(expected) > 10
     shown = [page.proxy.patient_id(r) for r in range(page.proxy.rowCount())]

@@ -50,8 +50,9 @@ def test_the_plan_is_shown_first_and_a_smaller_capacity_re_plans_at_once(demo_un
     expected = service.plan(saved)
     shown = {page.proxy.patient_id(r) for r in range(page.proxy.rowCount())}
     assert shown == set(expected.today) and 0 < len(shown) < 20
-    assert f"about {expected.planned} min planned (1 h 00 min of calls a day (10 min a call); 0 min logged today)" in (
-        page.plan_bar.summary.text()
+    assert (
+        f"about {expected.planned} min planned. Your day: 1 h 00 min of calls a day (10 min a call); 0 min logged today."
+        in (page.plan_bar.summary.text())
     )
     assert page.notice.text() == "Daily capacity saved: 1 h 00 min of calls a day (10 min a call)."
     # The change is audited (no patient in it).

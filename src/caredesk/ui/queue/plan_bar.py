@@ -12,8 +12,8 @@ from caredesk.ui.common import theme
 
 
 def summary(p: TodayPlan) -> str:
-    """The plan in one sentence: "Today's plan: 2 must be called, 18 more fit (20 calls a
-    day; 3 calls made today)."."""
+    """The plan in two sentences: "Today's plan: 2 must be called, 18 more fit. Your day: 20
+    calls a day; 3 calls made today."."""
     cap = p.capacity
     done = cap.amount_text(p.done_today)
     done_words = f"{done} made today" if cap.unit is CapacityUnit.CALLS else f"{done} logged today"
@@ -22,7 +22,7 @@ def summary(p: TodayPlan) -> str:
     parts.append(f"{len(p.fits)} {more}fit" if p.fits else f"no {more}calls fit")
     if cap.unit is CapacityUnit.MINUTES and (p.must or p.fits):
         parts.append(f"about {cap.amount_text(p.planned)} planned")
-    return f"Today's plan: {', '.join(parts)} ({cap.describe()}; {done_words})."
+    return f"Today's plan: {', '.join(parts)}. Your day: {cap.describe()}; {done_words}."
 
 
 def later_text(p: TodayPlan) -> str:
@@ -61,7 +61,7 @@ class PlanBar(QWidget):
         self.short.setAccessibleName("What falls short")
         theme.set_role(self.short, "warning")
         self.short.hide()
-        self.capacity_button = QPushButton("Dail&y capacity…")
+        self.capacity_button = QPushButton("Daily c&apacity…")
         self.capacity_button.setAccessibleName("Change the daily capacity today's plan fills")
         self.capacity_button.setToolTip("How many calls, or minutes of calls, fit in your day")
         self.capacity_button.clicked.connect(self.capacity_requested)
