@@ -24,6 +24,7 @@ from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.tab_parts import (
     DATE_HINT,
     ButtonRow,
+    ConfirmRemoveDialog,
     FormDialog,
     LazyTab,
     RecordTable,
@@ -156,25 +157,17 @@ class ReadingDaysDialog(FormDialog):
         return rpm.add_reading_days(self.ws, self.device.id, days)
 
 
-class RemoveDeviceDialog(FormDialog):
-    """Confirm taking back a device entered by mistake."""
-
+class RemoveDeviceDialog(ConfirmRemoveDialog):
     def __init__(self, ws: Workspace, device: RpmDevice, parent: QWidget | None = None):
-        super().__init__("Remove RPM device", parent)
-        self.ws, self.device = ws, device
-        self.form.addRow(
-            heading(
-                f"Remove the {device.name} and its {_days(len(device.reading_days))}? Use this for a device "
-                "entered by mistake; a device that was used and taken back is ended instead (Edit device).",
-                "",
-            )
+        device_id = device.id
+        assert device_id is not None
+        super().__init__(
+            "Remove RPM device",
+            f"Remove the {device.name} and its {_days(len(device.reading_days))}? Use this for a device "
+            "entered by mistake; a device that was used and taken back is ended instead (Edit device).",
+            lambda: rpm.remove_device(ws, device_id),
+            parent,
         )
-        self.save_button.setText("&Remove")
-        self.save_button.setAccessibleName("Remove")
-
-    def save(self) -> Saved[Any]:
-        assert self.device.id is not None
-        return rpm.remove_device(self.ws, self.device.id)
 
 
 D = TypeVar("D", bound=FormDialog)

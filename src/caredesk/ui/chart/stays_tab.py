@@ -27,6 +27,7 @@ from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.tab_parts import (
     DATE_HINT,
     ButtonRow,
+    ConfirmRemoveDialog,
     FormDialog,
     LazyTab,
     RecordTable,
@@ -186,25 +187,17 @@ class StepDialog(FormDialog):
         return stay_service.record_reconciliation(self.ws, stay_id, on=on)
 
 
-class RemoveStayDialog(FormDialog):
-    """Confirm taking back a stay entered by mistake."""
-
+class RemoveStayDialog(ConfirmRemoveDialog):
     def __init__(self, ws: Workspace, view: StayView, parent: QWidget | None = None):
-        super().__init__("Remove hospital stay", parent)
-        self.ws, self.view = ws, view
-        self.form.addRow(
-            heading(
-                f"Remove the stay discharged {us_date(view.stay.discharged_on)}? Use this for a stay entered "
-                "by mistake; its deadlines leave the queue.",
-                "",
-            )
+        stay_id = view.stay.id
+        assert stay_id is not None
+        super().__init__(
+            "Remove hospital stay",
+            f"Remove the stay discharged {us_date(view.stay.discharged_on)}? Use this for a stay entered "
+            "by mistake; its deadlines leave the queue.",
+            lambda: stay_service.remove_stay(ws, stay_id),
+            parent,
         )
-        self.save_button.setText("&Remove")
-        self.save_button.setAccessibleName("Remove")
-
-    def save(self) -> Saved[Any]:
-        assert self.view.stay.id is not None
-        return stay_service.remove_stay(self.ws, self.view.stay.id)
 
 
 D = TypeVar("D", bound=FormDialog)

@@ -41,7 +41,7 @@ from caredesk.errors import CareDeskError, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common import theme
-from caredesk.ui.common.forms import InlineMessage, dialog_buttons, user_message
+from caredesk.ui.common.forms import InlineMessage, dialog_buttons, heading, user_message
 from caredesk.ui.common.hub import hub, publish
 
 DATE_HINT = "MM/DD/YYYY"
@@ -300,6 +300,21 @@ class FormDialog(QDialog):
             widget.setFocus()
             if isinstance(widget, QLineEdit):
                 widget.selectAll()
+
+
+class ConfirmRemoveDialog(FormDialog):
+    """Confirm taking back a record entered by mistake: the question, then Remove or Cancel;
+    `remove` calls the service."""
+
+    def __init__(self, title: str, question: str, remove: Callable[[], Saved[Any]], parent: QWidget | None = None):
+        super().__init__(title, parent)
+        self._remove = remove
+        self.form.addRow(heading(question, ""))
+        self.save_button.setText("&Remove")
+        self.save_button.setAccessibleName("Remove")
+
+    def save(self) -> Saved[Any]:
+        return self._remove()
 
 
 def run_action(owner: LazyTab, action: Callable[[], Saved[Any]]) -> bool:
