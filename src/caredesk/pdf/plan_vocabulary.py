@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
+from caredesk.domain.calendar import MONTH_NAMES
+
 ENGLISH: Final = "en"
 SPANISH: Final = "es"
 LANGUAGES: Final = (ENGLISH, SPANISH)
@@ -154,20 +156,7 @@ WORDS: Final[dict[str, dict[str, str]]] = {
 }
 
 MONTHS: Final[dict[str, tuple[str, ...]]] = {
-    ENGLISH: (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
+    ENGLISH: MONTH_NAMES,
     SPANISH: (
         "enero",
         "febrero",
