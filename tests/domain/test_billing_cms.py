@@ -307,8 +307,15 @@ def _by(program: Program, practitioner: str) -> Enrollment:
         ("Dr. Lee", "dr. lee", "99490"),
         ("Dr. Lee", "", "99490"),
         ("", "", "99490"),
+        ("Dr.  Lee ", " dr. lee", "99490"),
     ],
-    ids=["a specialist's PCM beside the PCP's CCM", "same practitioner", "one unnamed", "none named"],
+    ids=[
+        "a specialist's PCM beside the PCP's CCM",
+        "same practitioner",
+        "one unnamed",
+        "none named",
+        "same practitioner, spaces differ",
+    ],
 )
 def test_ccm_and_pcm_exclude_each_other_only_for_the_same_practitioner(ccm_by, pcm_by, codes) -> None:
     pm = PatientMonth(NOV, (_by(CCM, ccm_by), _by(PCM, pcm_by)), 2, {(CCM, CS): 20, (PCM, CS): 30})

@@ -39,7 +39,7 @@ from caredesk.domain.billing_rpm_devices import device_codes
 from caredesk.domain.billing_tcm import Stay, tcm_codes
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import StaffType
-from caredesk.domain.patients import Enrollment, Program
+from caredesk.domain.patients import Enrollment, Program, practitioner_key
 from caredesk.domain.rpm_devices import RpmDevice
 
 __all__ = ["BILLING_CODES", "EXCLUSIONS", "BillingCode", "BillingResult", "PatientMonth", "bill", "main_program"]
@@ -170,7 +170,11 @@ def _other_practitioners(pm: PatientMonth, a: Program, b: Program) -> bool:
     """
 
     def who(p: Program) -> set[str]:
-        return {e.billing_practitioner.casefold() for e in pm.enrollments if e.program is p and _active_in(e, pm.month)}
+        return {
+            practitioner_key(e.billing_practitioner)
+            for e in pm.enrollments
+            if e.program is p and _active_in(e, pm.month)
+        }
 
     named_a, named_b = who(a), who(b)
     return "" not in named_a | named_b and bool(named_a) and bool(named_b) and not named_a & named_b

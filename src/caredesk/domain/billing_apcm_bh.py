@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from caredesk.domain.billing_codes import BILLING_CODES, BillingCode
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import StaffType
-from caredesk.domain.patients import Enrollment, Program
+from caredesk.domain.patients import Enrollment, Program, practitioner_key, same_practitioner
 
 # CoCM first: its add-on is kept when both could bill (one behavioral add-on a month).
 BH_PROGRAMS = (Program.COCM, Program.BHI)
@@ -51,12 +51,6 @@ def _active(e: Enrollment, month: Month) -> bool:
     return e.start_date <= month.last_day and (e.end_date is None or e.end_date >= month.first_day)
 
 
-def _same(a: str, b: str) -> bool:
-    """One practitioner: the same name (case ignored), or a name left blank on either side (a
-    practice with one billing practitioner need not type it: as billing's exclusions read it)."""
-    return not a.strip() or not b.strip() or a.strip().casefold() == b.strip().casefold()
-
-
 def _row(program: Program, month: Month, enrollment: Enrollment) -> BillingCode:
     rows = [c for c in BILLING_CODES if c.apcm_addon and c.program is program]
     if program is Program.COCM:
@@ -66,7 +60,8 @@ def _row(program: Program, month: Month, enrollment: Enrollment) -> BillingCode:
 
 
 def _names(enrollments: Iterable[Enrollment]) -> str:
-    return ", ".join(sorted({e.billing_practitioner.strip() for e in enrollments if e.billing_practitioner.strip()}))
+    named = {practitioner_key(e.billing_practitioner): e.billing_practitioner for e in enrollments}
+    return ", ".join(sorted(" ".join(name.split()) for key, name in named.items() if key))
 
 
 def bh_addons(
@@ -91,7 +86,9 @@ def bh_addons(
         if not mine or (program is Program.BHI and not any(e.program is Program.APCM for e in active)):
             continue
         consented = sorted((e for e in mine if e.consented_by(month.last_day)), key=lambda e: e.start_date)
-        chosen = [e for e in consented if any(_same(e.billing_practitioner, a.billing_practitioner) for a in apcm)]
+        chosen = [
+            e for e in consented if any(same_practitioner(e.billing_practitioner, a.billing_practitioner) for a in apcm)
+        ]
         row = _row(program, month, (chosen or consented or mine)[-1])
         if row.starts is not None and month < row.starts:
             if program is Program.COCM or apcm_billed:
@@ -127,7 +124,9 @@ def bh_addons(
             (p, add_on.code)
             for p in sorted(giving_way, key=list(Program).index)
             if any(
-                e.program is p and _same(e.billing_practitioner, a.billing_practitioner) for e in active for a in apcm
+                e.program is p and same_practitioner(e.billing_practitioner, a.billing_practitioner)
+                for e in active
+                for a in apcm
             )
         ]
     return AddOns(tuple(codes), tuple(reasons), tuple(replaces))

@@ -121,6 +121,20 @@ class Patient:
         return f"{self.family_name}, {self.given_name}{pref}"
 
 
+def practitioner_key(name: str) -> str:
+    """How billing compares billing practitioners' names: case ignored, spaces around and
+    between words collapsed ("dr  lee " is "Dr Lee"); "" for a name left blank. SPEC 3:
+    exclusions and APCM's add-ons are per practitioner, and the name is typed by hand."""
+    return " ".join(name.split()).casefold()
+
+
+def same_practitioner(a: str, b: str) -> bool:
+    """One practitioner: the same name (practitioner_key), or a name left blank on either side
+    (a practice with one billing practitioner need not type it)."""
+    ka, kb = practitioner_key(a), practitioner_key(b)
+    return not ka or not kb or ka == kb
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Enrollment:
     patient_id: int
