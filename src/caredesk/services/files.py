@@ -1,8 +1,9 @@
-"""Writing the files a user asked for: whole or not at all."""
+"""Writing the files a user asked for: whole or not at all, and only ever as a regular file."""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -12,9 +13,35 @@ from caredesk.errors import CareDeskError
 def write_atomic(path: Path, data: bytes) -> None:
     """A temporary file beside the target, flushed to disk, then a rename: never a half-written file
     under the real name, even after a power cut. The file is the user's alone (0600, from mkstemp):
-    plans, letters and reports hold patient data. Raises CareDeskError naming the path."""
+    plans, letters and reports hold patient data. Raises CareDeskError naming the path.
+
+    What `path` may be (every caller: CSV and PDF reports, plans, letters, the recovery kit, and
+    the GUI's save dialogs, so the messages name the path and no command-line option):
+    - a symlink is followed and its final target written (a missing target is created), the link
+      kept, as the shell's `>` does; renaming over the link would silently cut it off from the
+      file it names;
+    - an existing target that is not a regular file (device, fifo, socket, folder) is refused and
+      nothing is written: a rename would replace /dev/stdout or a pipe with a 0600 file of patient
+      data (as root, even in /dev);
+    - a lone "-" is refused rather than read as standard output: a report's summary already goes
+      to standard output, patient data does not belong on a terminal or in a pipe's scrollback,
+      and a file named "-" in the working folder is never what was meant ("./-" is not refused
+      by pathlib either, since Path("./-") == Path("-"); a folder and "-" is a file name).
+    The check and the rename are not one step; a target swapped for a device in between is not
+    guarded against (the folder is the user's own)."""
+    if str(path) == "-":
+        raise CareDeskError("Cannot write -: standard output is not supported; give a file name.")
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None  # a new file
+    except OSError as exc:
+        raise CareDeskError(f"Cannot write {path} ({exc.strerror}).") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise CareDeskError(f"Cannot write {path}: it is not a regular file; give a file name.")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     except OSError as exc:
         raise CareDeskError(f"Cannot write {path} ({exc.strerror}).") from None
     try:
@@ -22,7 +49,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise CareDeskError(f"Cannot write {path} ({exc.strerror}).") from None

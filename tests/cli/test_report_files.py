@@ -1,0 +1,45 @@
+"""`caredesk report billing --csv/--pdf` in a real process, aimed at a symlink, a fifo and "-":
+the link's target is written and the link kept; what is not a regular file is refused by name
+with nothing written (services.files.write_atomic)."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from tests.cli.test_cli import assert_clean_failure
+from tests.cli.test_patient import TODAY, cli, store  # noqa: F401 (store is a fixture)
+
+MONTH = f"{TODAY:%Y-%m}"
+
+
+def test_a_symlinked_csv_writes_the_shared_file_and_keeps_the_link(store, tmp_path):  # noqa: F811
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "billing.csv").write_text("last month\n", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to("shared/billing.csv")
+    r = cli(store, "report", "billing", "--month", MONTH, "--csv", str(link))
+    assert r.returncode == 0, r.stderr
+    assert f"CSV written to {link}" in r.stdout
+    assert link.is_symlink()
+    assert (shared / "billing.csv").read_text(encoding="utf-8").startswith("patient,mrn,")
+
+
+@pytest.mark.parametrize("option", ["--csv", "--pdf"])
+def test_a_fifo_is_refused_by_name_and_left_a_fifo(store, tmp_path, option):  # noqa: F811
+    """Nobody reads the fifo: the old writer would have renamed a file over it, never blocked."""
+    fifo = tmp_path / "out"
+    os.mkfifo(fifo)
+    r = cli(store, "report", "billing", "--month", MONTH, option, str(fifo))
+    assert_clean_failure(r, 1, f"Cannot write {fifo}: it is not a regular file; give a file name.")
+    assert "written to" not in r.stdout
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and sorted(tmp_path.iterdir()) == sorted([fifo, tmp_path / "store"])
+
+
+def test_a_dash_is_refused_and_no_file_named_dash_appears(store, tmp_path):  # noqa: F811
+    r = cli(store, "report", "billing", "--month", MONTH, "--csv", "-")
+    assert_clean_failure(r, 1, "Cannot write -: standard output is not supported; give a file name.")
+    assert not os.path.lexists("-")
