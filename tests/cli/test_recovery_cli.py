@@ -5,6 +5,7 @@ Issue 11 item 5."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import stat
 from pathlib import Path
@@ -81,6 +82,20 @@ def test_init_refuses_a_kit_in_a_missing_folder_before_making_anything(tmp_path)
     target = tmp_path / "new"
     r = run("init", "--data-dir", str(target), "--recovery-kit", str(tmp_path / "nope" / "kit.pdf"), env=pw_env())
     assert_clean_failure(r, 1, "--recovery-kit: the folder")
+    assert not (target / "caredesk.key").exists()
+
+
+@pytest.mark.parametrize("kit", ["fifo", "-"])
+def test_init_refuses_a_kit_that_is_not_a_regular_file_before_making_anything(tmp_path, kit):
+    """A fifo, a device or "-" (services.files.write_atomic refuses them): found before a code is
+    made, not after the store exists with its kit unwritten."""
+    target = tmp_path / "new"
+    if kit == "fifo":
+        kit = str(tmp_path / "pipe")
+        os.mkfifo(kit)
+    r = run("init", "--data-dir", str(target), "--recovery-kit", kit, env=pw_env())
+    said = "standard output is not supported" if kit == "-" else f"{kit} is not a regular file"
+    assert_clean_failure(r, 1, f"--recovery-kit: {said}; give a file name")
     assert not (target / "caredesk.key").exists()
 
 

@@ -10,6 +10,19 @@ from pathlib import Path
 from caredesk.errors import CareDeskError
 
 
+def refusal(path: Path) -> str | None:
+    """Why `path` is no place for a file the user asked for ("standard output is not supported;
+    give a file name", "it is not a regular file; give a file name"), or None; the rules are
+    write_atomic's. For commands that must refuse before they change anything (the recovery kit)."""
+    if str(path) == "-":
+        return "standard output is not supported; give a file name"
+    try:
+        mode = path.stat().st_mode  # follows a symlink to its final target
+    except OSError:
+        return None  # a new file, or a dangling link: writing says why it cannot, if it cannot
+    return None if stat.S_ISREG(mode) else "it is not a regular file; give a file name"
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """A temporary file beside the target, flushed to disk, then a rename: never a half-written file
     under the real name, even after a power cut. The file is the user's alone (0600, from mkstemp):
@@ -25,21 +38,14 @@ def write_atomic(path: Path, data: bytes) -> None:
       data (as root, even in /dev);
     - a lone "-" is refused rather than read as standard output: a report's summary already goes
       to standard output, patient data does not belong on a terminal or in a pipe's scrollback,
-      and a file named "-" in the working folder is never what was meant ("./-" is not refused
-      by pathlib either, since Path("./-") == Path("-"); a folder and "-" is a file name).
+      and a file named "-" in the working folder is never what was meant (pathlib reads "./-"
+      as "-" too; "folder/-" names a file really called "-").
     The check and the rename are not one step; a target swapped for a device in between is not
     guarded against (the folder is the user's own)."""
-    if str(path) == "-":
-        raise CareDeskError("Cannot write -: standard output is not supported; give a file name.")
+    reason = refusal(path)
+    if reason is not None:
+        raise CareDeskError(f"Cannot write {path}: {reason}.")
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
-    try:
-        mode = target.stat().st_mode
-    except FileNotFoundError:
-        mode = None  # a new file
-    except OSError as exc:
-        raise CareDeskError(f"Cannot write {path} ({exc.strerror}).") from None
-    if mode is not None and not stat.S_ISREG(mode):
-        raise CareDeskError(f"Cannot write {path}: it is not a regular file; give a file name.")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     except OSError as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from caredesk.errors import ValidationError
-from caredesk.services.files import write_atomic
+from caredesk.services.files import refusal, write_atomic
 from caredesk.services.workspace import Workspace
 
 SUGGESTED_NAME = "CareDesk recovery kit.pdf"
@@ -28,6 +28,8 @@ def check_kit_path(path: Path) -> None:
     so `init --recovery-kit` and `recovery-code --new` fail before they change anything."""
     if path.is_dir():
         raise ValidationError("--recovery-kit", f"{path} is a folder; name the PDF file to write")
+    if (reason := refusal(path)) is not None:  # a fifo, a device, "-"
+        raise ValidationError("--recovery-kit", reason if str(path) == "-" else f"{path} {reason.removeprefix('it ')}")
     if not path.parent.is_dir():
         raise ValidationError("--recovery-kit", f"the folder {path.parent} does not exist")
 
