@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from caredesk.domain.billing import PatientMonth, bill, next_threshold
+from caredesk.domain.billing import BilledCode, BillingResult, PatientMonth, bill, next_threshold
 from caredesk.domain.billing_minutes import split_by_day
 from caredesk.domain.billing_tcm import Stay
 from caredesk.domain.calendar import Month
@@ -437,3 +437,22 @@ def test_a_tcm_only_patient_without_a_stay_says_so_and_apcm_bundles_tcm() -> Non
     assert bill(PatientMonth(NOV, (_by(Program.TCM, ""),), 2, {})).reasons == ("no TCM period ends this month",)
     result = bill(PatientMonth(NOV, (_apcm(), _by(Program.TCM, "")), 2, {}, stays=(Stay(_stay()),)))
     assert result.codes_text() == "G0557" and "APCM bundles TCM: APCM chosen" in result.reasons
+
+
+# The biller reads who bills what and why not on one line (README: caredesk report billing).
+@pytest.mark.parametrize(
+    ("codes", "reasons", "line"),
+    [
+        (
+            (BilledCode("99484", 1, 0), BilledCode("G0556", 1, 0)),
+            ("G0570 needs APCM",),
+            "99484, G0556; G0570 needs APCM",
+        ),
+        ((BilledCode("99490", 1, 0),), (), "99490"),
+        ((), ("no chronic conditions (CCM needs 2)", "x"), "no chronic conditions (CCM needs 2); x"),
+        ((), (), "nothing billable"),
+    ],
+    ids=["codes then why not", "codes only", "why not only", "neither"],
+)
+def test_one_line_says_the_codes_then_why_not(codes, reasons, line) -> None:
+    assert BillingResult(codes, reasons).line_text() == line

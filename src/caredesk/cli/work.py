@@ -172,10 +172,9 @@ def cmd_report(args: argparse.Namespace, context: AppContext) -> int:
     for code, units in report.units_by_code.items():
         print(f"  {code}: {units}")
     if report.rows:
-        print("Per patient (MRN, minutes, codes or why not):")
+        print("Per patient (MRN, minutes, codes; why not):")
     for row in report.rows:  # as the README promises: the biller reads who bills what, and why not
-        said = row.result.codes_text() or "; ".join(row.result.reasons) or "nothing billable"
-        print(f"  {row.mrn}  {row.total_minutes} min  {said}")
+        print(f"  {row.mrn}  {row.total_minutes} min  {row.result.line_text()}")
     for what, path in (("CSV", args.csv), ("PDF", args.pdf)):
         if path:
             print(f"{what} written to {path}")

@@ -102,6 +102,11 @@ class BillingResult:
         """'99490, 99439 x2'; empty when nothing is billed."""
         return ", ".join(c.code if c.units == 1 else f"{c.code} x{c.units}" for c in self.codes)
 
+    def line_text(self) -> str:
+        """'99484, G0556; G0570 needs ...': the codes, then every reason why not, on one line
+        (the report's per-patient line: the biller reads who bills what, and why not)."""
+        return "; ".join(filter(None, (self.codes_text(), *self.reasons))) or "nothing billable"
+
 
 def _active_in(e: Enrollment, month: Month) -> bool:
     return e.start_date <= month.last_day and (e.end_date is None or e.end_date >= month.first_day)
