@@ -70,3 +70,21 @@ def test_those_short_of_minutes_who_wait_get_a_working_day_each(tmp_path):
         "Fri 2026-11-27",
         "Mon 2026-11-30",
     ]
+
+
+def test_plan_and_capacity_numbers_are_checked_naming_the_option(store):  # noqa: F811
+    def cli(*args: str):
+        return run(*args, "--data-dir", str(store.path), env=pw_env())
+
+    assert_clean_failure(cli("queue", "--plan", "0"), 2, "--plan: must be between 1 and 200 calls")
+    assert_clean_failure(cli("queue", "--plan", "٢"), 2, "--plan: must be a whole number")  # an Arabic-Indic 2
+    assert_clean_failure(
+        cli("queue", "--plan", "--json"), 2, "--plan prints today's plan: leave out --json and --limit"
+    )
+    assert_clean_failure(cli("capacity", "--calls", "٣"), 2, "--calls: must be a whole number")
+    assert_clean_failure(
+        cli("capacity", "--minutes", "15", "--call-minutes", "60"),
+        2,
+        "--call-minutes: must not be more than the 15 minutes a day",
+    )
+    assert cli("capacity").stdout.strip() == "Daily capacity: 20 calls a day"  # nothing was saved

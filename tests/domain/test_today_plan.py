@@ -62,7 +62,9 @@ def test_patients_short_of_minutes_who_cannot_all_be_reached_are_named_as_a_shor
     many = [facts(i, minutes={CS: 5}) for i in range(1, 12)]
     p = plan(rank(many, TODAY, NY), Capacity(amount=2), 0, as_of=TODAY)
     # 9 left after today's 2, over 3 working days (Wed, Fri, Mon 11/30): 3 a day, 2 fit.
-    assert p.short == ("9 patients short of minutes need 3 calls a day over the 3 working days left; 2 calls fit",)
+    assert p.short == (
+        "9 patients short of minutes need 3 calls a day over the 3 working days after today; 2 calls fit",
+    )
     # Spread 2 a day over Wed 11/25, Fri 11/27 (the day after Thanksgiving is a working day) and
     # Mon 11/30 (US_FEDERAL); the last 3 get no day: the shortfall above.
     assert [(d, len(ids)) for d, ids in p.spread] == [
@@ -124,4 +126,22 @@ def test_by_minutes_the_shortfall_is_said_in_minutes_a_day():
     many = [facts(i, minutes={CS: 5}) for i in range(1, 12)]
     p = plan(rank(many, TODAY, NY), Capacity(CapacityUnit.MINUTES, 30, 15), 0, as_of=TODAY)
     # 2 fit today (15 min each); 9 x 15 min = 135 min over 3 working days: 45 min a day, 30 fit.
-    assert p.short == ("9 patients short of minutes need 45 min a day over the 3 working days left; 30 min fit",)
+    assert p.short == ("9 patients short of minutes need 45 min a day over the 3 working days after today; 30 min fit",)
+
+
+def test_a_patient_who_waits_for_a_follow_up_due_later_is_planned_on_that_day():
+    # Reached 11/20 with a follow-up set for Friday 11/27; in the queue for a care-plan review.
+    follow_up = facts(
+        8, contacts=(call(date(2026, 11, 20), follow_up=date(2026, 11, 27)),), care_plan_review=date(2026, 10, 1)
+    )
+    p = plan(rank([*panel(), follow_up], TODAY, NY), Capacity(amount=4), 0, as_of=TODAY)
+    assert 8 in p.later
+    # Due Friday 11/27: that day, before the paced patients short of minutes.
+    assert dict(p.spread)[date(2026, 11, 27)][0] == 8
+    assert 8 not in dict(p.spread).get(date(2026, 11, 25), ())
+
+
+def test_a_day_shorter_than_one_call_is_refused():
+    with pytest.raises(ValidationError) as e:
+        Capacity(CapacityUnit.MINUTES, 15, 60)
+    assert (e.value.field, e.value.message) == ("minutes a call", "must not be more than the 15 minutes a day")

@@ -41,7 +41,7 @@ def test_queue_is_the_first_page_after_unlock_and_lists_patients_with_reasons(de
     for r in range(page.proxy.rowCount()):
         reasons = page.proxy.index(r, WHY).data(ReasonsRole)
         assert reasons and page.proxy.index(r, WHY).data()  # chips and their text
-    assert page.heading.text() == f"Tuesday, November 24 — {len(expected)} to call"
+    assert page.heading.text() == f"Tuesday, November 24 — {len(expected)} to call, 20 planned today"
     # The top patient is open in the call panel, ready for Space.
     assert page.panel.patient_id == expected[0].patient_id
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from caredesk.app import AppContext
 from caredesk.cli.common import EXIT_USAGE, Command, Subparsers, fail, open_workspace
 from caredesk.domain.call_capacity import Capacity, CapacityUnit
+from caredesk.domain.queue import ReasonKind
 from caredesk.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -24,9 +25,17 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
         help="show or set the daily capacity today's plan fills (calls, or minutes of calls, a day)",
     )
     how = s.add_mutually_exclusive_group()
-    how.add_argument("--calls", type=int, metavar="N", help="plan N calls a day")
-    how.add_argument("--minutes", type=int, metavar="N", help="plan N minutes of calls a day")
-    s.add_argument("--call-minutes", type=int, metavar="N", help="an ordinary call's minutes, for a plan by minutes")
+    how.add_argument("--calls", metavar="N", help="plan N calls a day")
+    how.add_argument("--minutes", metavar="N", help="plan N minutes of calls a day")
+    s.add_argument("--call-minutes", metavar="N", help="an ordinary call's minutes, for a plan by minutes")
+
+
+def whole_number(option: str, text: str) -> int:
+    """`text` as a whole number of ASCII digits (argparse's int would take "٣" or " 3_0");
+    raises ValidationError naming the option."""
+    if not (text.isascii() and text.lstrip("-").isdigit()):
+        raise ValidationError(option, "must be a whole number")
+    return int(text)
 
 
 def cmd_capacity(args: argparse.Namespace, context: AppContext) -> int:
@@ -38,16 +47,21 @@ def cmd_capacity(args: argparse.Namespace, context: AppContext) -> int:
         if args.calls is None and args.minutes is None and args.call_minutes is None:
             print(f"Daily capacity: {now.describe()}")
             return 0
-        unit = (
-            CapacityUnit.CALLS
-            if args.calls is not None
-            else CapacityUnit.MINUTES
-            if args.minutes is not None
-            else now.unit
-        )
-        amount = args.calls if args.calls is not None else args.minutes if args.minutes is not None else now.amount
         try:
-            new = Capacity(unit, amount, now.call_minutes if args.call_minutes is None else args.call_minutes)
+            calls, minutes, call_minutes = (
+                None if v is None else whole_number(flag, v)
+                for flag, v in (
+                    ("--calls", args.calls),
+                    ("--minutes", args.minutes),
+                    ("--call-minutes", args.call_minutes),
+                )
+            )
+        except ValidationError as exc:
+            return fail(f"{exc.field}: {exc.message}", EXIT_USAGE)
+        unit = CapacityUnit.CALLS if calls is not None else CapacityUnit.MINUTES if minutes is not None else now.unit
+        amount = calls if calls is not None else minutes if minutes is not None else now.amount
+        try:
+            new = Capacity(unit, amount, now.call_minutes if call_minutes is None else call_minutes)
         except ValidationError as exc:
             flag = {"calls a day": "--calls", "minutes a day": "--minutes", "minutes a call": "--call-minutes"}
             return fail(f"{flag.get(exc.field, exc.field)}: {exc.message}", EXIT_USAGE)
@@ -66,14 +80,16 @@ def print_plan(rows: list[QueueRow], p: TodayPlan, day: date) -> int:
     made = f"{used} made today" if cap.unit is CapacityUnit.CALLS else f"{used} logged today"
     print(f"Today's plan for {day.isoformat()}: {cap.describe()}, {made}")
     per_day = (
-        f" ({cap.amount_text(p.per_day_after_today)} a day reach those short of minutes in time)"
-        if p.per_day_after_today
+        f" (at {cap.amount_text(p.per_day_after_today)} a day, everyone short of minutes is reached in time)"
+        if p.per_day_after_today and not p.short
         else ""
     )
 
     def line(pid: int, indent: str = "  ") -> None:
         r = by_id[pid]
-        print(f"{indent}- {r.patient.display_name} ({r.patient.mrn}): {r.entry.top.text}")
+        done = next((x.text for x in r.entry.reasons if x.kind is ReasonKind.DONE_TODAY), None)
+        also = f" ({done.lower()})" if done else ""
+        print(f"{indent}- {r.patient.display_name} ({r.patient.mrn}): {r.entry.top.text}{also}")
 
     for title, ids in (("Must call today", p.must), ("Then, as they fit", p.fits)):
         print(f"{title}: {len(ids)}")

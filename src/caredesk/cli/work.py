@@ -26,9 +26,8 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     s.add_argument("--limit", type=int, metavar="N", help="only the first N patients")
     s.add_argument(
         "--plan",
-        type=int,
         nargs="?",
-        const=0,
+        const="",
         metavar="CALLS",
         help="today's plan at the daily capacity (caredesk capacity), or for CALLS calls a day: "
         "who must be called today, who else fits, who waits",
@@ -59,18 +58,22 @@ def cmd_queue(args: argparse.Namespace, context: AppContext) -> int:
     as_of = date_arg("--date", args.date)
     if args.limit is not None and args.limit < 1:
         return fail("--limit must be at least 1", EXIT_USAGE)
-    if args.plan is not None and args.plan != 0:
-        try:
-            asked = Capacity(CapacityUnit.CALLS, args.plan)
-        except ValidationError as exc:
-            return fail(f"--plan: {exc.message}", EXIT_USAGE)
+    asked: Capacity | None = None
+    if args.plan is not None:
+        if args.json or args.limit is not None:
+            return fail("--plan prints today's plan: leave out --json and --limit", EXIT_USAGE)
+        if args.plan:
+            try:
+                asked = Capacity(CapacityUnit.CALLS, day_plan.whole_number("--plan", args.plan))
+            except ValidationError as exc:
+                return fail(f"--plan: {exc.message}", EXIT_USAGE)
     ws = open_workspace(args, context)
     try:
         queue = CallQueue(ws)
         rows = queue.build(as_of)
         day = as_of or ws.today()
         if args.plan is not None:
-            today_plan = queue.plan(asked if args.plan else get_capacity(ws))
+            today_plan = queue.plan(asked or get_capacity(ws))
     finally:
         ws.lock()
     if args.plan is not None:
@@ -157,6 +160,10 @@ def cmd_report(args: argparse.Namespace, context: AppContext) -> int:
         return fail(f"--month: {exc.message}", EXIT_USAGE)  # 'is written YYYY-MM' or '2026-13 is not a real month'
     ws = open_workspace(args, context)
     try:
+        try:
+            billing_report.check_month(month, ws.today())
+        except ValidationError as exc:
+            return fail(f"--month: {exc.message}", EXIT_USAGE)  # '2030-01 has not begun (today is ...)'
         report = billing_report.month_report(ws, month)
         if args.csv:
             billing_report.write_csv(ws, report, Path(args.csv))

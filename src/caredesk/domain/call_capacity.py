@@ -56,6 +56,8 @@ class Capacity:
         else:
             _within("minutes a day", self.amount, MINUTES_RANGE, "minutes")
         _within("minutes a call", self.call_minutes, CALL_MINUTES_RANGE, "minutes")
+        if unit is CapacityUnit.MINUTES and self.call_minutes > self.amount:
+            raise ValidationError("minutes a call", f"must not be more than the {self.amount} minutes a day")
 
     def cost(self, entry: QueueEntry) -> int:
         """What a call to this patient takes from the day: 1 call, or its minutes."""

@@ -134,6 +134,9 @@ class QueueEntry:
     threshold: int | None  # minutes needed for the next billable unit, if any
     score: int
     due: date | None  # the earliest due date among the reasons
+    # The next follow-up or task due after the queue's day, if any: today's plan gives a
+    # patient who waits that day (it is not a reason to call today).
+    upcoming: date | None = None
 
     @property
     def top(self) -> Reason:
@@ -195,7 +198,14 @@ def entry_for(f: PatientFacts, as_of: date, tz: tzinfo, calendar: BusinessCalend
     if reached is not None and ordered[0].kind is not ReasonKind.SAFETY:
         score -= _DONE_TODAY_DROP  # still shown (other reasons remain), after everyone not yet called
     dues = [r.due for r in ordered if r.due is not None]
-    return QueueEntry(f.patient_id, ordered, have, need, score, min(dues) if dues else None)
+    return QueueEntry(f.patient_id, ordered, have, need, score, min(dues) if dues else None, _upcoming(f, as_of))
+
+
+def _upcoming(f: PatientFacts, as_of: date) -> date | None:
+    """The next follow-up or open task due after `as_of`."""
+    follow_up = _pending_follow_up(f)
+    later = [d for d in (follow_up, *(t.due for t in f.open_tasks if t.status is TaskStatus.OPEN)) if d is not None]
+    return min((d for d in later if d > as_of), default=None)
 
 
 def _reached_today(f: PatientFacts, as_of: date, tz: tzinfo) -> datetime | None:

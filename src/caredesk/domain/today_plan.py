@@ -108,10 +108,10 @@ def plan(
     elif per_day > capacity.amount:
         short.append(
             f"{len(chased)} patient{_s(len(chased))} short of minutes need {capacity.amount_text(per_day)} a day "
-            f"over the {days_after} working day{_s(days_after)} left; {capacity.amount_text()} fit"
+            f"over the {days_after} working day{_s(days_after)} after today; {capacity.amount_text()} fit"
         )
     return TodayPlan(
-        spread=_spread(chased, min(per_day, capacity.amount), cost, as_of, calendar),
+        spread=_spread(later, chased, min(per_day, capacity.amount), cost, as_of, calendar),
         capacity=capacity,
         done_today=done_today,
         must=tuple(must),
@@ -124,28 +124,50 @@ def plan(
     )
 
 
+def _due_day(entry: QueueEntry, as_of: date, calendar: BusinessCalendar) -> date | None:
+    """The working day a patient who waits is due (a follow-up, task, reminder or transition
+    deadline after `as_of`, moved on to a working day), if it falls in `as_of`'s month."""
+    dues = [r.due for r in entry.reasons if r.kind in _DUE_KINDS and r.due is not None and r.due > as_of]
+    dues += [entry.upcoming] if entry.upcoming is not None and entry.upcoming > as_of else []
+    if not dues:
+        return None
+    day = min(dues)
+    while not calendar.is_business_day(day):
+        day += timedelta(days=1)
+    return day if Month.of(day) == Month.of(as_of) else None
+
+
 def _spread(
+    later: Sequence[QueueEntry],
     chased: Sequence[QueueEntry],
     per_day: int,
     cost: Callable[[QueueEntry], int],
     as_of: date,
     calendar: BusinessCalendar,
 ) -> tuple[tuple[date, tuple[int, ...]], ...]:
-    """The working days after `as_of` in its month, each with the patients that fill `per_day`
-    in queue order (at least one a day, so a call longer than the pace still gets a day)."""
+    """The working days after `as_of` in its month, each with the patients due that day (a
+    follow-up, task or deadline), then those short of minutes filling `per_day` in queue order
+    (at least one a day, so a call longer than the pace still gets a day)."""
+    due: dict[date, list[int]] = {}
+    for e in later:
+        if (day := _due_day(e, as_of, calendar)) is not None:
+            due.setdefault(day, []).append(e.patient_id)
+    placed = {pid for pids in due.values() for pid in pids}
     out: list[tuple[date, tuple[int, ...]]] = []
-    waiting = list(chased)
+    waiting = [e for e in chased if e.patient_id not in placed]
     day, last = as_of, Month.of(as_of).last_day
-    while waiting and day < last:
+    while day < last:
         day += timedelta(days=1)
         if not calendar.is_business_day(day):
             continue
-        taken: list[int] = []
-        used = 0
-        while waiting and (not taken or used + cost(waiting[0]) <= per_day):
+        taken: list[int] = list(due.get(day, ()))
+        used, paced = 0, 0
+        while waiting and (not paced or used + cost(waiting[0]) <= per_day):
             used += cost(waiting[0])
+            paced += 1
             taken.append(waiting.pop(0).patient_id)
-        out.append((day, tuple(taken)))
+        if taken:
+            out.append((day, tuple(taken)))
     return tuple(out)
 
 

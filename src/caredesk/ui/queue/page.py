@@ -418,6 +418,9 @@ class QueuePage(QWidget):
         today = self.workspace.today()
         total = self.model.rowCount()
         to_call = f"{total} to call" if total else EMPTY_TEXT
+        planned = self.model.count(QueueFilter.PLAN)
+        if total and planned < total:  # the plan is what today holds; the queue is the month's
+            to_call += f", {planned} planned today"
         self.heading.setText(f"{today.strftime('%A, %B')} {today.day} — {to_call}")
         if self.queue is not None and self.queue.active_patients == 0:
             self.notice.show_info(NO_PATIENTS)
