@@ -60,6 +60,12 @@ def test_the_letter_greets_by_preferred_name_lists_the_calls_oldest_first_and_gi
     assert letter.signature == ("Sam Rivera, RN", "Care manager, Demo Family Medicine")
 
 
+def test_a_korean_patient_is_addressed_family_name_first():
+    """김 민준 is 김민준 on the envelope's lines (domain.names.full_name)."""
+    letter = compose(patient(given_name="민준", family_name="김", preferred_name=""), PRACTICE, CALLS, TODAY)
+    assert letter.recipient[0] == "김민준"
+
+
 def test_one_call_is_one_day():
     assert compose(patient(), PRACTICE, (date(2026, 11, 3),), TODAY).opening.endswith("on this day:")
 

@@ -212,3 +212,13 @@ def test_review_passed_and_leave_out(workspace):
     with pytest.raises(ValidationError, match="Q7") as refused:  # a typo never prints the plan it meant to hold back
         pp.leave_out([a1, b2], ["A1", "Q7"])
     assert refused.value.field == "leave out" and "A1" not in refused.value.message
+
+
+def test_a_chinese_name_prints_family_name_first_in_the_header_and_the_intro(workspace):
+    """王 秀英 is 王秀英 on paper, not '秀英 王' (domain.names.full_name)."""
+    pid = add_patient(workspace, Patient(mrn="W1", given_name="秀英", family_name="王", birth_date=date(1950, 1, 2))).id
+    _finalized(workspace, pid, _ready("diabetes"))
+    data = pp.render(workspace, cp.versions(workspace, pid)[-1], large_print=False)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "This plan is for 王秀英" in text and text.count("王秀英") >= 2  # the intro, and every page's header
+    assert "秀英 王" not in text

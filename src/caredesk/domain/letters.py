@@ -155,7 +155,7 @@ def compose(patient: Patient, profile: PracticeProfile, calls: Sequence[date], t
         sender=(practice, *mailing_lines("practice address", profile.practice_address)),
         sender_phone=f"Phone: {phone}",
         dated=us_date(today),
-        recipient=(f"{patient.given_name} {patient.family_name}", *mailing_lines("address", patient.address)),
+        recipient=(patient.full_name, *mailing_lines("address", patient.address)),
         greeting=f"Dear {patient.preferred_name or patient.given_name},",
         opening=f"We are your care team at {practice}. "
         + ("We tried to call you on these days:" if len(set(calls)) > 1 else "We tried to call you on this day:"),

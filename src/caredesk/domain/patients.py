@@ -9,6 +9,7 @@ from datetime import date
 from enum import Enum
 
 from caredesk.domain import checks
+from caredesk.domain.names import full_name
 from caredesk.errors import ValidationError
 
 
@@ -119,6 +120,11 @@ class Patient:
         """'Family, Given' as clinics sort and say it; the preferred name in quotes."""
         pref = f' "{self.preferred_name}"' if self.preferred_name and self.preferred_name != self.given_name else ""
         return f"{self.family_name}, {self.given_name}{pref}"
+
+    @property
+    def full_name(self) -> str:
+        """The legal name in running text and headers: '王秀英' or 'Margaret O'Brien' (domain.names)."""
+        return full_name(self.given_name, self.family_name)
 
 
 def practitioner_key(name: str) -> str:

@@ -54,7 +54,7 @@ def render(ws: Workspace, version: CarePlanVersion, *, large_print: bool) -> byt
         raise NotFound("patient")
     p = chart.patient
     return render_care_plan(
-        patient_name=f"{p.given_name} {p.family_name}",
+        patient_name=p.full_name,  # 王秀英 or Margaret Okafor (domain.names)
         birth_date=p.birth_date,
         version=version,
         content=version.content,
