@@ -64,6 +64,12 @@ def test_a_korean_patient_is_addressed_family_name_first():
     """김 민준 is 김민준 on the envelope's lines (domain.names.full_name)."""
     letter = compose(patient(given_name="민준", family_name="김", preferred_name=""), PRACTICE, CALLS, TODAY)
     assert letter.recipient[0] == "김민준"
+    # Given name alone is for family and close friends in Korea, China and Japan; a practice's
+    # letter greets by the full name unless the patient gave a preferred one.
+    assert letter.greeting == "Dear 김민준,"
+    assert compose(
+        patient(given_name="秀英", family_name="王", preferred_name="Susan"), PRACTICE, CALLS, TODAY
+    ).greeting == ("Dear Susan,")
 
 
 def test_one_call_is_one_day():

@@ -17,6 +17,7 @@ from datetime import date, tzinfo
 from caredesk.domain.attempts import UNANSWERED
 from caredesk.domain.calendar import local_date, us_date
 from caredesk.domain.contacts import Channel, Contact, Outcome
+from caredesk.domain.names import family_first
 from caredesk.domain.patients import Patient, Status
 from caredesk.domain.practice import PracticeProfile
 from caredesk.errors import ValidationError
@@ -124,6 +125,12 @@ def mailing_lines(field: str, address: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+def _greeted(patient: Patient) -> str:
+    """Whom "Dear" names when no preferred name is given: the given name ("Margaret"), or the full
+    name for a name said family name first ("王秀英"; the given name alone is for family there)."""
+    return patient.full_name if family_first(patient.given_name, patient.family_name) else patient.given_name
+
+
 def compose(patient: Patient, profile: PracticeProfile, calls: Sequence[date], today: date) -> Letter:
     """The letter to `patient` about the unanswered `calls` (clinic dates), dated `today`.
 
@@ -156,7 +163,7 @@ def compose(patient: Patient, profile: PracticeProfile, calls: Sequence[date], t
         sender_phone=f"Phone: {phone}",
         dated=us_date(today),
         recipient=(patient.full_name, *mailing_lines("address", patient.address)),
-        greeting=f"Dear {patient.preferred_name or patient.given_name},",
+        greeting=f"Dear {patient.preferred_name or _greeted(patient)},",
         opening=f"We are your care team at {practice}. "
         + ("We tried to call you on these days:" if len(set(calls)) > 1 else "We tried to call you on this day:"),
         call_dates=tuple(us_date(d) for d in sorted(calls)),

@@ -33,10 +33,16 @@ def _east_asian(part: str) -> bool:
     return bool(letters) and all(unicodedata.name(c, "").startswith(_EAST_ASIAN_PREFIXES) for c in letters)
 
 
+def family_first(given: str, family: str) -> bool:
+    """Both parts written in Han, Hangul or kana: the name is said family name first (and the
+    given name alone is for family and close friends, so a letter greets by the full name)."""
+    return _east_asian(given) and _east_asian(family)
+
+
 def full_name(given: str, family: str) -> str:
     """'王秀英' when both parts are Han/Hangul/kana, else 'Given Family'; a blank part is left out.
     Pure; never raises."""
     given, family = given.strip(), family.strip()
-    if _east_asian(given) and _east_asian(family):
+    if family_first(given, family):
         return family + given
     return " ".join(part for part in (given, family) if part)
