@@ -349,6 +349,14 @@ def test_report_bad_month(store):
     assert_clean_failure(r, 2, "--month: 2026-13 is not a real month")  # written right, but no such month
 
 
+@pytest.mark.parametrize("month", ["2026-12", "2030-01"])
+def test_report_refuses_a_month_that_has_not_begun(store, month):
+    """Billing a month before it starts would claim codes for care not yet given; the current
+    month stays allowed (it is billed 'so far')."""
+    r = run("report", "billing", "--month", month, "--data-dir", str(store.path), env=pw_env())
+    assert_clean_failure(r, 2, f"--month: {month} has not begun (today is 11/24/2026)")
+
+
 def test_log_contact_names_the_stored_mrn_when_it_was_typed_with_spaces(store):
     r = run(
         "log-contact", "--mrn", " T0001 ", "--outcome", "voicemail", "--minutes", "1",

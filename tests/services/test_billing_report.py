@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from caredesk.domain.calendar import Month
+from caredesk.errors import ValidationError
 from caredesk.services import billing_report
 from caredesk.services.demo_store import create_demo_store
 from caredesk.store.vault import DataFolder
@@ -116,3 +117,11 @@ def test_csv_cells_a_spreadsheet_would_run_are_kept_as_text(workspace):
     assert row["mrn"] == "'-0042"
     assert row["patient"] == '\'+Qzx, =HYPERLINK("http://x")'
     assert billing_report.csv_cell(12) == 12 and billing_report.csv_cell("0042") == "0042"
+
+
+def test_a_month_that_has_not_begun_is_refused():
+    with pytest.raises(ValidationError) as err:
+        billing_report.check_month(Month(2026, 12), date(2026, 11, 24))
+    assert err.value.field == "month" and err.value.message == "2026-12 has not begun (today is 11/24/2026)"
+    billing_report.check_month(NOVEMBER, date(2026, 11, 24))  # the current month: billed so far
+    billing_report.check_month(NOVEMBER, date(2026, 11, 1))

@@ -13,10 +13,11 @@ from pathlib import Path
 from caredesk.domain import audit as actions
 from caredesk.domain import billing
 from caredesk.domain.billing import BillingResult, PatientMonth
-from caredesk.domain.calendar import Month
+from caredesk.domain.calendar import Month, us_date
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Enrollment, Program, Status
 from caredesk.domain.text import fold
+from caredesk.errors import ValidationError
 from caredesk.services.files import write_atomic
 from caredesk.services.workspace import Workspace
 from caredesk.store.billing_facts import BillingFacts
@@ -79,8 +80,17 @@ class MonthReport:
         return sum(r.ready for r in self.rows)
 
 
+def check_month(month: Month, today: date) -> None:
+    """A month that can be billed: not after the clinic's current month (ValidationError
+    "month"). The current month is billed so far; a later one would show codes for care not
+    yet given (a tester's `--month 2030-01` billed G0556)."""
+    if month > Month.of(today):
+        raise ValidationError("month", f"{month} has not begun (today is {us_date(today)})")
+
+
 def month_report(ws: Workspace, month: Month) -> MonthReport:
-    """Every enrolled patient's row for `month`, sorted by name."""
+    """Every enrolled patient's row for `month`, sorted by name. The screens and the CLI
+    offer no month that has not begun (check_month)."""
     with ws.reading() as uow:
         facts = uow.billing_facts(month)
     return MonthReport(month, tuple(sorted(_rows(facts, month), key=_by_name)))

@@ -159,8 +159,7 @@ class MonthPage(QWidget):
     # -- page protocol (see caredesk.ui.shell.workspace_view) -------------------------
     def load(self, workspace: Workspace) -> None:
         self.workspace = workspace
-        self.month = Month.of(workspace.today())
-        self.refresh()
+        self.show_month(Month.of(workspace.today()))
 
     def clear(self) -> None:
         """On lock: stop a running export (it finishes or is cancelled first), drop every row."""
@@ -184,7 +183,10 @@ class MonthPage(QWidget):
 
     # -- month -----------------------------------------------------------------
     def show_month(self, month: Month) -> None:
-        self.month = month
+        """Show `month`; one that has not begun is not offered (the current month instead)."""
+        current = Month.of(self.workspace.today()) if self.workspace is not None else month
+        self.month = min(month, current)
+        self.next_button.setEnabled(self.month < current)
         self.refresh()
 
     def refresh(self) -> None:
