@@ -70,3 +70,10 @@ def test_an_apostrophe_or_hyphen_is_found_however_it_was_typed(qapp):
     proxy.set_query("555-010-0000")  # a phone typed with its dashes still finds every row
     assert proxy.rowCount() == 3
     assert search_fold("O’Brien-Smith") == "obrien smith"
+
+
+def test_a_chinese_name_is_found_as_it_is_printed_without_a_space(qapp):
+    """王 秀英 prints as 王秀英 (domain.names.full_name); pasting it from a letter finds her."""
+    _model, proxy = _proxy([_row(1, "秀英", "王"), _row(2, "民", "王"), _row(3, "Ann", "Brown")])
+    proxy.set_query("王秀英")
+    assert [proxy.index(r, NAME).data() for r in range(proxy.rowCount())] == ["王, 秀英"]

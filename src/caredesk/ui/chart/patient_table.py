@@ -16,6 +16,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from caredesk.domain.calendar import age_on, us_date
+from caredesk.domain.names import full_name
 from caredesk.domain.patients import PatientSummary, RiskTier, Status
 from caredesk.domain.text import fold, search_fold
 from caredesk.ui.common.tables import FilterProxy, RowsModel
@@ -141,7 +142,10 @@ class PatientTableModel(RowsModel):
     def _haystack(r: PatientSummary) -> str:
         phones = " ".join(r.phones)
         phone_digits = " ".join(digits(p) for p in r.phones)
-        return search_fold(f"{r.family_name} {r.given_name} {r.preferred_name} {r.mrn} {phones} {phone_digits}")
+        printed = full_name(r.given_name, r.family_name)  # 王秀英 as plans and letters print it, pasted back
+        return search_fold(
+            f"{r.family_name} {r.given_name} {printed} {r.preferred_name} {r.mrn} {phones} {phone_digits}"
+        )
 
     # -- access for views and the proxy ----------------------------------------
     def summary(self, row: int) -> PatientSummary:
