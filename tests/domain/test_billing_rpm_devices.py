@@ -49,6 +49,8 @@ class Case:
     consent: date | None = date(2026, 1, 5)
     enrolled: bool = True
     also_not: tuple[str, ...] = field(default=())
+    rpm: tuple[date, date | None] = (date(2025, 1, 1), None)  # the RPM enrollment's start and end
+    not_said: str | None = None  # no reason holds this
 
 
 # A BP cuff set up 10/04/2026: its first period is 10/04-11/02, the second 11/03-12/02.
@@ -178,6 +180,36 @@ CASES = [
         consent=date(2026, 10, 10),
     ),
     Case(
+        "reading days after RPM ended do not count: the period closes with RPM",
+        "SPEC 3 (RPM's codes are billed for a patient enrolled in RPM); CY2019 PFS final rule (30-day periods)",
+        (Dev(SCALE, date(2026, 11, 4), days_from(date(2026, 11, 4), 17)),),
+        NOV,
+        "99453, 99445",
+        "RPM ended 11/15/2026: reading days after it do not count",
+        rpm=(date(2025, 1, 1), date(2026, 11, 15)),
+        not_said="bills when it ends",
+    ),
+    Case(
+        "a device set up after RPM ended bills nothing",
+        "SPEC 3 (RPM's codes are billed for a patient enrolled in RPM)",
+        (Dev(BP, date(2026, 10, 20), days_from(date(2026, 10, 20), 5)),),
+        Month(2026, 10),
+        "",
+        "RPM ended 10/15/2026: reading days after it do not count",
+        rpm=(date(2025, 1, 1), date(2026, 10, 15)),
+        not_said="bills when it ends",
+    ),
+    Case(
+        "reading days before RPM started do not count, even with an earlier consent",
+        "SPEC 3 (RPM's codes are billed for a patient enrolled in RPM)",
+        (Dev(BP, OCT4, days_from(OCT4, 20)),),
+        NOV,
+        "99453, 99445",
+        "RPM started 10/20/2026: reading days before it do not count",
+        rpm=(date(2026, 10, 20), None),
+        also_not=("99454",),
+    ),
+    Case(
         "no RPM consent: no device code",
         "SPEC 3 'Consent comes first'",
         (Dev(BP, OCT4, days_from(OCT4, 20)),),
@@ -193,7 +225,8 @@ def _month(case: Case) -> PatientMonth:
     enrollment = Enrollment(
         patient_id=1,
         program=Program.RPM,
-        start_date=date(2025, 1, 1),
+        start_date=case.rpm[0],
+        end_date=case.rpm[1],
         consent_date=case.consent,
         consent_method=ConsentMethod.VERBAL if case.consent else None,
     )
@@ -215,6 +248,8 @@ def test_cms_rpm_device_case(case: Case) -> None:
         assert case.reason in result.reasons, (case.source, result.reasons)
     for code in case.also_not:
         assert code not in result.codes_text()
+    if case.not_said is not None:
+        assert not [r for r in result.reasons if case.not_said in r], (case.source, result.reasons)
 
 
 def test_two_periods_closing_in_one_31_day_month_bill_twice():

@@ -35,7 +35,7 @@ from caredesk.domain.billing_ladders import (
     staff_ladders,
 )
 from caredesk.domain.billing_minutes import DayMinutes, after_consent, consent_date, family
-from caredesk.domain.billing_rpm_devices import device_codes
+from caredesk.domain.billing_rpm_devices import device_codes, within_rpm
 from caredesk.domain.billing_tcm import Stay, tcm_codes
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import StaffType
@@ -162,7 +162,9 @@ def _with_devices(pm: PatientMonth, codes: list[BilledCode], reasons: list[str])
     if not pm.rpm_devices or not _consented(pm.enrollments, Program.RPM, pm.month):
         return codes, reasons
     consent = consent_date(pm.enrollments, Program.RPM, pm.month.last_day, pm.month.first_day)
-    found, why = device_codes(pm.rpm_devices, pm.month, consent)
+    devices, outside = within_rpm(pm.rpm_devices, pm.enrollments)
+    found, why = device_codes(devices, pm.month, consent)
+    why = [*outside, *why]
     units = {c: found.count(c) for c in dict.fromkeys(found)}
     return [*codes, *(BilledCode(c, n, 0) for c, n in units.items())], [*reasons, *why]
 

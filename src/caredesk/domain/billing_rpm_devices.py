@@ -21,18 +21,22 @@ rules around them, each with its source:
   device set up within 30 days of the episode's last end: a replacement, not new monitoring.
   CareDesk records no treatment goal met, so a longer gap is where it starts a new episode
   (its choice; CMS ends an episode "when targeted treatment goals are attained").
+- Only days within the RPM enrollment count (SPEC 3: RPM's codes are for a patient enrolled in
+  RPM): reading days before it started or after it ended do not, and a period still open when
+  RPM ended closes with it (it could never bill later: the months after bill no RPM).
 - Consent comes first (SPEC 3): reading days before the RPM consent date do not count, and a
   device set up before it bills no 99453 (its set-up was furnished without consent).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from caredesk.domain.billing_codes import BILLING_CODES, BillingCode
-from caredesk.domain.calendar import Month
+from caredesk.domain.calendar import Month, us_date
+from caredesk.domain.patients import Enrollment, Program
 from caredesk.domain.rpm_devices import PERIOD_DAYS, Period, RpmDevice, periods
 
 SETUP_CODE = "99453"
@@ -141,6 +145,42 @@ def assess(devices: Sequence[RpmDevice], through: date, consent: date | None) ->
                     setup = True
         out.append(PeriodBill(p, code, setup, why))
     return out
+
+
+def within_rpm(devices: Sequence[RpmDevice], enrollments: Iterable[Enrollment]) -> tuple[list[RpmDevice], list[str]]:
+    """(devices, reasons): the devices as billing reads them, with only the reading days within
+    an RPM enrollment and each device ended when RPM ended (a device set up after that is left
+    out), and what was left out said: "RPM ended 11/15/2026: reading days after it do not count".
+    Without an RPM enrollment the devices are returned as they are (billing asks for one first)."""
+    spans = sorted((e.start_date, e.end_date) for e in enrollments if e.program is Program.RPM)
+    if not spans:
+        return list(devices), []
+    first = spans[0][0]
+    last = None if any(end is None for _s, end in spans) else max(end for _s, end in spans if end is not None)
+
+    def inside(day: date) -> bool:
+        return any(start <= day and (end is None or day <= end) for start, end in spans)
+
+    out: list[RpmDevice] = []
+    before = after = between = 0
+    for d in devices:
+        before += sum(day < first for day in d.reading_days)
+        later = sum(last is not None and day > last for day in d.reading_days)
+        after += later
+        kept = tuple(day for day in d.reading_days if inside(day))
+        between += len(d.reading_days) - len(kept) - later - sum(day < first for day in d.reading_days)
+        if last is not None and d.set_up_on > last:
+            continue
+        ended = d.ended_on if last is None else min(d.ended_on or last, last)
+        out.append(replace(d, ended_on=ended, reading_days=kept))
+    reasons = []
+    if before:
+        reasons.append(f"RPM started {us_date(first)}: reading days before it do not count")
+    if between:
+        reasons.append(f"{_plural(between, 'reading day')} between RPM enrollments do not count")
+    if after and last is not None:
+        reasons.append(f"RPM ended {us_date(last)}: reading days after it do not count")
+    return out, reasons
 
 
 def device_codes(devices: Sequence[RpmDevice], month: Month, consent: date | None) -> tuple[list[str], list[str]]:

@@ -18,7 +18,7 @@ from typing import Final
 from caredesk.domain import audit as actions
 from caredesk.domain import checks
 from caredesk.domain.billing_minutes import consent_date
-from caredesk.domain.billing_rpm_devices import SETUP_CODE, assess
+from caredesk.domain.billing_rpm_devices import SETUP_CODE, assess, within_rpm
 from caredesk.domain.calendar import us_date
 from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.patients import Patient, Program
@@ -58,7 +58,8 @@ def period_bills(ws: Workspace, patient_id: int) -> dict[tuple[int, int], str]:
     today = ws.today()
     consent = consent_date(enrollments, Program.RPM, today, date.min)
     out: dict[tuple[int, int], str] = {}
-    for b in assess(found, today, consent):
+    within, _outside = within_rpm(found, enrollments)  # days outside RPM do not count (as the month's billing)
+    for b in assess(within, today, consent):
         assert b.period.device.id is not None
         codes = ([SETUP_CODE] if b.setup else []) + ([b.code] if b.code else [])
         if consent is None:
