@@ -4,6 +4,9 @@ the passphrase in the app. Issue 11 items 5 and 11. Real stores, real widgets.""
 
 from __future__ import annotations
 
+import os
+import stat
+
 import keyring
 import pytest
 from pypdf import PdfReader
@@ -84,6 +87,19 @@ def test_copy_and_save_the_recovery_kit_from_the_code_page(make_window, qtbot, d
     assert kit is not None and "Saved to" in view.message.text()
     text = "\n".join(p.extract_text() for p in PdfReader(kit).pages)
     assert code in text and str(data_dir) in text
+
+
+def test_saving_the_kit_over_a_pipe_says_so_and_writes_nothing(make_window, qtbot, tmp_path, monkeypatch):
+    """services.files.write_atomic refuses what is not a regular file; the page says which, in a sentence."""
+    window = make_window()
+    panel = create_in_window(window, qtbot, remember=False)
+    view = panel.code.view
+    pipe = tmp_path / "kit.pdf"
+    os.mkfifo(pipe)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(pipe), "PDF (*.pdf)"))
+    view.save_button.click()
+    assert view.message.text() == f"Cannot write {pipe}: it is not a regular file; give a file name."
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
 
 
 def test_print_sends_the_kit_to_the_chosen_printer(make_window, qtbot, tmp_path, monkeypatch):
