@@ -43,3 +43,13 @@ def test_a_dash_is_refused_and_no_file_named_dash_appears(store, tmp_path):  # n
     r = cli(store, "report", "billing", "--month", MONTH, "--csv", "-")
     assert_clean_failure(r, 1, "Cannot write -: standard output is not supported; give a file name.")
     assert not os.path.lexists("-")
+
+
+def test_a_link_to_standard_output_is_refused_and_nothing_is_printed_as_written(store, tmp_path):  # noqa: F811
+    """The tester's `--csv /dev/stdout` as root replaced /dev/stdout with a 0600 file of patient
+    data. A link to it in the test's folder stands in: a regression replaces only that link."""
+    link = tmp_path / "out.csv"
+    link.symlink_to("/dev/stdout")
+    r = cli(store, "report", "billing", "--month", MONTH, "--csv", str(link))
+    assert_clean_failure(r, 1, f"Cannot write {link}: it is not a regular file; give a file name.")
+    assert link.is_symlink() and "mrn" not in r.stdout and "written to" not in r.stdout
