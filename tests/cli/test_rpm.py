@@ -66,6 +66,7 @@ def test_a_device_with_16_reading_days_bills_99453_and_99454_in_the_month_its_pe
 
 
 def test_bad_reading_days_are_one_clear_line_and_store_nothing(store):  # noqa: F811
+    ok(store, "enroll", "--mrn", "T0001", "--program", "RPM", "--start", "10/01/2026")
     ok(store, "rpm", "add", "--mrn", "T0001", "--kind", "scale", "--set-up", "11/02/2026")
     (device,) = json.loads(ok(store, "rpm", "list", "--mrn", "T0001", "--json"))
     bad = cli(store, "rpm", "days", str(device["id"]), "11/05/2026", "11/01/2026")
@@ -80,3 +81,15 @@ def test_bad_reading_days_are_one_clear_line_and_store_nothing(store):  # noqa: 
     assert device["reading_days"] == [] and device["ended"] is None
     ok(store, "rpm", "remove", str(device["id"]))
     assert "0 RPM devices" in ok(store, "rpm", "list", "--mrn", "T0001")
+
+
+def test_a_device_for_a_patient_not_in_rpm_or_twice_is_one_clear_line(store):  # noqa: F811
+    bad = cli(store, "rpm", "add", "--mrn", "T0001", "--kind", "scale", "--set-up", "11/05/2026")
+    assert bad.returncode != 0
+    assert "set-up date: the patient is not enrolled in RPM on 11/05/2026 - enroll them in RPM first" in bad.stderr
+    ok(store, "enroll", "--mrn", "T0001", "--program", "RPM", "--start", "10/01/2026")
+    ok(store, "rpm", "add", "--mrn", "T0001", "--kind", "scale", "--set-up", "11/05/2026")
+    bad = cli(store, "rpm", "add", "--mrn", "T0001", "--kind", "scale", "--set-up", "11/05/2026")
+    assert bad.returncode != 0
+    assert "device: a scale set up on 11/05/2026 is already recorded for this patient" in bad.stderr
+    assert "1 RPM device" in ok(store, "rpm", "list", "--mrn", "T0001")

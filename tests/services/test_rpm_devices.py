@@ -21,11 +21,18 @@ NOV = Month(2026, 11)
 OCT4 = date(2026, 10, 4)  # first period 10/04-11/02 closes in November
 
 
-def _rpm_patient(ws, mrn: str = "R1", consent: date | None = date(2026, 10, 1)) -> int:
+def _rpm_patient(
+    ws,
+    mrn: str = "R1",
+    consent: date | None = date(2026, 10, 1),
+    program: Program = Program.RPM,
+    end: date | None = None,
+) -> int:
     enrollment = Enrollment(
         patient_id=0,
-        program=Program.RPM,
+        program=program,
         start_date=date(2026, 10, 1),
+        end_date=end,
         consent_date=consent,
         consent_method="verbal" if consent else None,
     )
@@ -150,3 +157,48 @@ def test_the_chart_sees_what_each_closed_period_bills_and_why(workspace):
         "the scale period 10/06-11/04 has it"
     )
     assert (cuff.id, 2) not in bills  # open until 12/02: it bills when it ends
+
+
+def test_a_device_needs_rpm_on_its_set_up_day(workspace):
+    """A device for a patient not in RPM would never bill (SPEC 3: RPM's codes are for a patient
+    enrolled in RPM): refused on the set-up date, adding or moving it."""
+    ccm_only = _rpm_patient(workspace, "C1", program=Program.CCM)
+    with pytest.raises(ValidationError) as err:
+        rpm.add_device(workspace, ccm_only, kind="scale", set_up_on=date(2026, 11, 5))
+    assert err.value.field == "set-up date"
+    assert err.value.message == "the patient is not enrolled in RPM on 11/05/2026 - enroll them in RPM first"
+    assert rpm.devices(workspace, ccm_only) == []
+    ended = _rpm_patient(workspace, "E1", end=date(2026, 11, 15))
+    with pytest.raises(ValidationError) as after:
+        rpm.add_device(workspace, ended, kind="scale", set_up_on=date(2026, 11, 16))
+    assert after.value.field == "set-up date" and after.value.message == "11/16/2026 is after RPM ended 11/15/2026"
+    with pytest.raises(ValidationError) as before:
+        rpm.add_device(workspace, ended, kind="scale", set_up_on=date(2026, 9, 30))
+    assert before.value.message == "09/30/2026 is before RPM started 10/01/2026"
+    device = rpm.add_device(workspace, ended, kind="scale", set_up_on=date(2026, 11, 4)).value
+    with pytest.raises(ValidationError) as moved:
+        rpm.change_device(workspace, device.id, set_up_on=date(2026, 9, 28))
+    assert moved.value.field == "set-up date" and "before RPM started 10/01/2026" in moved.value.message
+
+
+def test_reading_days_outside_rpm_are_refused(workspace):
+    pid = _rpm_patient(workspace, end=date(2026, 11, 15))
+    device = rpm.add_device(workspace, pid, kind="scale", set_up_on=date(2026, 11, 4)).value
+    with pytest.raises(ValidationError) as err:
+        rpm.add_reading_days(workspace, device.id, [date(2026, 11, 14), date(2026, 11, 16)])
+    assert err.value.field == "reading date" and err.value.message == "11/16/2026 is after RPM ended 11/15/2026"
+    assert rpm.devices(workspace, pid)[0].reading_days == ()
+    rpm.add_reading_days(workspace, device.id, [date(2026, 11, 14), date(2026, 11, 15)])
+
+
+def test_the_same_device_twice_is_refused(workspace):
+    pid = _rpm_patient(workspace)
+    first = rpm.add_device(workspace, pid, kind="scale", set_up_on=date(2026, 11, 5)).value
+    with pytest.raises(ValidationError) as err:
+        rpm.add_device(workspace, pid, kind="scale", set_up_on=date(2026, 11, 5))
+    assert err.value.field == "device"
+    assert err.value.message == "a scale set up on 11/05/2026 is already recorded for this patient"
+    other = rpm.add_device(workspace, pid, kind="blood pressure cuff", set_up_on=date(2026, 11, 5)).value
+    with pytest.raises(ValidationError, match="a scale set up on 11/05/2026 is already recorded"):
+        rpm.change_device(workspace, other.id, kind="scale")
+    assert {d.id for d in rpm.devices(workspace, pid)} == {first.id, other.id}

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import inspect
 
+from caredesk.domain.patients import Enrollment, Program
 from caredesk.services import rpm_devices as rpm
 from caredesk.services.access import Access
 from caredesk.services.patients import patient_list
@@ -28,6 +29,9 @@ def test_a_0004_store_upgrades_keeping_its_patients_and_gains_rpm_devices(worksp
     ws = Access(folder, clock).unlock(PASSPHRASE)  # upgraded on unlock
     try:
         assert [p.mrn for p in patient_list(ws)] == ["M5"]
+        with ws.uow() as uow:  # a device needs RPM on its set-up day
+            uow.enrollments.add(Enrollment(patient_id=pid, program=Program.RPM, start_date=date(2026, 11, 1)))
+            uow.commit()
         device = rpm.add_device(ws, pid, kind="scale", set_up_on=date(2026, 11, 2)).value
         rpm.add_reading_days(ws, device.id, [date(2026, 11, 3)])
         assert rpm.devices(ws, pid)[0].reading_days == (date(2026, 11, 3),)

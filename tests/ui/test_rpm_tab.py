@@ -145,3 +145,22 @@ def test_the_month_page_recomputes_the_row_when_reading_days_are_added_in_the_ch
     days.save_button.click()
     qtbot.waitUntil(lambda: "99454" in codes())
     assert codes().startswith("99453, 99454")
+
+
+def test_a_device_outside_rpm_or_twice_is_refused_in_the_form(tab, qtbot, workspace, patient):
+    tab.add_device()
+    dialog = _dialog(tab, DeviceDialog)
+    _type(qtbot, dialog.set_up, "09/20/2026")  # RPM started 10/01/2026
+    dialog.save_button.click()
+    assert dialog.isVisible() and "09/20/2026 is before RPM started 10/01/2026" in dialog.message.text()
+    assert dialog.focusWidget() is dialog.set_up
+    _type(qtbot, dialog.set_up, "10/04/2026")
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+    tab.add_device()
+    again = _dialog(tab, DeviceDialog)
+    _type(qtbot, again.set_up, "10/04/2026")
+    again.save_button.click()
+    assert again.isVisible()
+    assert "a blood pressure cuff set up on 10/04/2026 is already recorded for this patient" in again.message.text()
+    assert len(_cells(tab.device_table)) == 1

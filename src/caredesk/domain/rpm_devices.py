@@ -18,6 +18,7 @@ from enum import Enum
 
 from caredesk.domain import checks
 from caredesk.domain.calendar import us_date
+from caredesk.domain.patients import Enrollment, Program
 from caredesk.errors import ValidationError
 
 # CPT 99453/99454/99445 count readings per 30-day period (CY2019 and CY2026 PFS final rules).
@@ -110,10 +111,47 @@ def periods(device: RpmDevice, until: date) -> list[Period]:
     return out
 
 
-def check_reading_days(device: RpmDevice, days: Iterable[date], today: date) -> tuple[date, ...]:
+def outside_rpm(day: date, enrollments: Iterable[Enrollment]) -> str | None:
+    """Why `day` is outside every RPM enrollment ("11/16/2026 is after RPM ended 11/15/2026"),
+    or None when one is active on it. A device or reading day outside RPM can never bill
+    (SPEC 3: RPM's codes are for a patient enrolled in RPM), so it is refused when entered."""
+    rpm = [e for e in enrollments if e.program is Program.RPM]
+    if any(e.active_on(day) for e in rpm):
+        return None
+    if not rpm:
+        return f"the patient is not enrolled in RPM on {us_date(day)} - enroll them in RPM first"
+    ended = max((e.end_date for e in rpm if e.end_date is not None and e.end_date < day), default=None)
+    if ended is not None:
+        return f"{us_date(day)} is after RPM ended {us_date(ended)}"
+    return f"{us_date(day)} is before RPM started {us_date(min(e.start_date for e in rpm))}"
+
+
+def check_in_rpm(device: RpmDevice, enrollments: Iterable[Enrollment]) -> None:
+    """The device's set-up day within an RPM enrollment (ValidationError "set-up date")."""
+    why = outside_rpm(device.set_up_on, enrollments)
+    if why is not None:
+        raise ValidationError("set-up date", why)
+
+
+def check_not_twice(device: RpmDevice, recorded: Iterable[RpmDevice]) -> None:
+    """Not a second record of a device already recorded: the same kind set up the same day
+    (ValidationError "device"); the device itself (same id) is left out when it is changed."""
+    for other in recorded:
+        if other.id != device.id and other.kind is device.kind and other.set_up_on == device.set_up_on:
+            raise ValidationError(
+                "device",
+                f"a {device.kind.value} set up on {us_date(device.set_up_on)} is already recorded for this patient",
+            )
+
+
+def check_reading_days(
+    device: RpmDevice, days: Iterable[date], today: date, enrollments: Iterable[Enrollment] = ()
+) -> tuple[date, ...]:
     """New reading days for `device`, sorted; ValidationError("reading date", ...) naming the
-    first bad date: before the set-up day, after the end day or today, or already recorded
-    (a day counts once, however many readings it had)."""
+    first bad date: before the set-up day, after the end day or today, outside the patient's
+    RPM enrollments (`enrollments`, outside_rpm), or already recorded (a day counts once,
+    however many readings it had)."""
+    enrollments = tuple(enrollments)
     new: list[date] = []
     for d in days:
         checks.a_date("reading date", d)
@@ -123,6 +161,8 @@ def check_reading_days(device: RpmDevice, days: Iterable[date], today: date) -> 
             raise ValidationError("reading date", f"{us_date(d)} is after the end date {us_date(device.ended_on)}")
         if d > today:
             raise ValidationError("reading date", f"{us_date(d)} is after today")
+        if (why := outside_rpm(d, enrollments)) is not None:
+            raise ValidationError("reading date", why)
         if d in device.reading_days or d in new:
             raise ValidationError("reading date", f"{us_date(d)} is already recorded")
         new.append(d)

@@ -22,7 +22,14 @@ from caredesk.domain.billing_rpm_devices import SETUP_CODE, assess, within_rpm
 from caredesk.domain.calendar import us_date
 from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.patients import Patient, Program
-from caredesk.domain.rpm_devices import DeviceKind, RpmDevice, check_reading_days, check_span
+from caredesk.domain.rpm_devices import (
+    DeviceKind,
+    RpmDevice,
+    check_in_rpm,
+    check_not_twice,
+    check_reading_days,
+    check_span,
+)
 from caredesk.errors import ValidationError
 from caredesk.services import missing
 from caredesk.services.changes import Changes, Kind, Saved
@@ -83,6 +90,7 @@ def add_device(
     check_span(device, ws.today())
     with ws.uow() as uow:
         _check_life(missing.patient(uow, patient_id), device)
+        _check_record(uow, device)
         saved = uow.rpm_devices.add(device)
         assert saved.id is not None
         uow.audit(actions.RECORD_CREATED, ENTITY, saved.id)
@@ -117,6 +125,11 @@ def change_device(
         if not fields:
             return Saved(device, Changes())
         _check_life(missing.patient(uow, device.patient_id), changed)
+        # Only what changed is checked: a device recorded before these rules can still be ended.
+        if changed.set_up_on != device.set_up_on:
+            check_in_rpm(changed, uow.enrollments.for_patient(device.patient_id))
+        if changed.set_up_on != device.set_up_on or changed.kind is not device.kind:
+            check_not_twice(changed, uow.rpm_devices.for_patient(device.patient_id))
         saved = uow.rpm_devices.update(changed)
         uow.audit(actions.RECORD_CHANGED, ENTITY, device_id, "; ".join(fields))
         uow.commit()
@@ -140,7 +153,7 @@ def add_reading_days(ws: Workspace, device_id: int, days: Iterable[date]) -> Sav
     nor recorded already); one bad date stores none of them."""
     with ws.uow() as uow:
         device = _get(uow, device_id)
-        new = check_reading_days(device, list(days), ws.today())
+        new = check_reading_days(device, list(days), ws.today(), uow.enrollments.for_patient(device.patient_id))
         uow.rpm_devices.add_days(device_id, new)
         uow.audit(actions.RECORD_CHANGED, ENTITY, device_id, f"{_count(len(new))} added")
         saved = _get(uow, device_id)
@@ -174,6 +187,13 @@ def _check_life(patient: Patient, device: RpmDevice) -> None:
     """Set-up and end within the patient's life (not before birth, not after death)."""
     check_within_life("set-up date", device.set_up_on, patient)
     check_within_life("end date", device.ended_on, patient)
+
+
+def _check_record(uow: UnitOfWork, device: RpmDevice) -> None:
+    """Set up while the patient is in RPM (a device outside it never bills), and not a second
+    record of one already recorded (ValidationError "set-up date" / "device")."""
+    check_in_rpm(device, uow.enrollments.for_patient(device.patient_id))
+    check_not_twice(device, uow.rpm_devices.for_patient(device.patient_id))
 
 
 def _get(uow: UnitOfWork, device_id: int) -> RpmDevice:
