@@ -128,7 +128,8 @@ def test_a_letter_to_a_chinese_name_and_an_arabic_address_prints_both(tmp_path):
     for pdf in (chinese, arabic):
         found = embedded(pdf, tmp_path)
         assert all(found.values()), found
-    assert "秀英 王" in read_back(chinese, tmp_path)
+    # Family name first, no space, as a Chinese name is written (domain.names.full_name).
+    assert "王秀英" in read_back(chinese, tmp_path) and "秀英 王" not in read_back(chinese, tmp_path)
     text = read_back(arabic, tmp_path)
     assert ARABIC_NAME in text and "شارع الملك فهد" in text and "Dear فاطمة," in text
     assert has_joined_forms(arabic, tmp_path)
