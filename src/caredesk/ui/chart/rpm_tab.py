@@ -31,6 +31,7 @@ from caredesk.ui.chart.tab_parts import (
     Row,
     date_text,
     line,
+    open_form,
     typed_date,
 )
 from caredesk.ui.common.forms import button, combo, heading, info_label
@@ -287,16 +288,4 @@ class RpmDevicesTab(LazyTab):
         return None if d is None else self._open(lambda ws, _pid: ReadingDaysDialog(ws, d, remove=True, parent=self))
 
     def _open(self, make: Callable[[Workspace, int], D]) -> D | None:
-        if self.ws is None or self.patient_id is None:
-            return None
-        dialog = make(self.ws, self.patient_id)
-
-        def done() -> None:
-            saved = dialog.saved
-            if saved is not None and getattr(saved, "id", None) in self._devices:
-                self.device_table.select_id(saved.id)
-            self.device_table.setFocus()
-
-        dialog.accepted.connect(done)
-        dialog.open()
-        return dialog
+        return open_form(self, make, self.device_table, lambda i: i in self._devices)

@@ -34,6 +34,7 @@ from caredesk.ui.chart.tab_parts import (
     Row,
     date_text,
     line,
+    open_form,
     typed_date,
 )
 from caredesk.ui.common.forms import button, combo, heading, info_label
@@ -304,19 +305,7 @@ class StaysTab(LazyTab):
         return None if view is None else self._open(lambda ws, _pid: StepDialog(ws, view, step, parent=self))
 
     def _open(self, make: Callable[[Workspace, int], D]) -> D | None:
-        if self.ws is None or self.patient_id is None:
-            return None
-        dialog = make(self.ws, self.patient_id)
-
-        def done() -> None:
-            saved = dialog.saved
-            if saved is not None and getattr(saved, "id", None) in self._views:
-                self.stay_table.select_id(saved.id)
-            self.stay_table.setFocus()
-
-        dialog.accepted.connect(done)
-        dialog.open()
-        return dialog
+        return open_form(self, make, self.stay_table, lambda i: i in self._views)
 
 
 def _detail(view: StayView, tz: tzinfo) -> str:

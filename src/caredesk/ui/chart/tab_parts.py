@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QResizeEvent, QShowEvent
@@ -315,6 +315,34 @@ class ConfirmRemoveDialog(FormDialog):
 
     def save(self) -> Saved[Any]:
         return self._remove()
+
+
+F = TypeVar("F", bound=FormDialog)
+
+
+def open_form(
+    owner: LazyTab,
+    make: Callable[[Workspace, int], F],
+    table: RecordTable,
+    listed: Callable[[int], bool] | None = None,
+) -> F | None:
+    """Open the form `make` builds for the tab's patient, window-modal but not blocking (so a
+    lock can close it); once saved, the record it saved is selected in `table` (only when
+    `listed` says the table shows that id, if given) and the table takes the focus. None
+    while no patient is open."""
+    if owner.ws is None or owner.patient_id is None:
+        return None
+    dialog = make(owner.ws, owner.patient_id)
+
+    def done() -> None:
+        saved_id = getattr(dialog.saved, "id", None)
+        if saved_id is not None and (listed is None or listed(saved_id)):
+            table.select_id(saved_id)
+        table.setFocus()
+
+    dialog.accepted.connect(done)
+    dialog.open()
+    return dialog
 
 
 def run_action(owner: LazyTab, action: Callable[[], Saved[Any]]) -> bool:

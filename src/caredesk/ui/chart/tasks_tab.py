@@ -38,6 +38,7 @@ from caredesk.ui.chart.tab_parts import (
     Row,
     date_text,
     line,
+    open_form,
     run_action,
     typed_date,
 )
@@ -321,18 +322,7 @@ class TasksTab(LazyTab):
 
     def _open(self, make: Callable[[Workspace, int], D], table: RecordTable) -> D | None:
         """Open a form (non-blocking, so a lock can close it); select what it saved."""
-        if self.ws is None or self.patient_id is None:
-            return None
-        dialog = make(self.ws, self.patient_id)
-
-        def done() -> None:
-            if dialog.saved is not None and dialog.saved.id is not None:
-                table.select_id(dialog.saved.id)
-            table.setFocus()
-
-        dialog.accepted.connect(done)
-        dialog.open()
-        return dialog
+        return open_form(self, make, table)
 
     def _task_action(self, action: Callable[[Workspace, int], Saved[Any]]) -> None:
         tid = self.task_table.current_id()
