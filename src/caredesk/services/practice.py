@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-import json
-
-from caredesk.domain import audit as actions
 from caredesk.domain.practice import PracticeProfile
-from caredesk.services.changes import Changes, Kind
+from caredesk.services import store_settings
+from caredesk.services.changes import Changes
 from caredesk.services.workspace import Workspace
 
 KEY = "practice_profile"
 
 
 def get_profile(ws: Workspace) -> PracticeProfile:
-    with ws.uow() as uow:
-        raw = uow.meta.get(KEY)
-    if not raw:
-        return PracticeProfile()
-    try:
-        data = json.loads(raw)
-    except ValueError:  # written by this module only; unreadable means start over, not crash
-        return PracticeProfile()
-    return PracticeProfile.from_dict(data) if isinstance(data, dict) else PracticeProfile()
+    data = store_settings.read(ws, KEY)  # unreadable means start over, not crash
+    return PracticeProfile() if data is None else PracticeProfile.from_dict(data)
 
 
 def save_profile(ws: Workspace, profile: PracticeProfile) -> Changes:
     """Saved and audited as a settings change (the values are staff and office details, not patients')."""
-    with ws.uow() as uow:
-        uow.meta.set(KEY, json.dumps(profile.as_dict(), ensure_ascii=False, sort_keys=True))
-        uow.audit(actions.RECORD_CHANGED, "practice profile", "1", "")
-        uow.commit()
-    return Changes(kinds=frozenset({Kind.PRACTICE}))
+    return store_settings.save(ws, KEY, profile.as_dict(), "practice profile")
 
 
 def signature(ws: Workspace) -> str:
