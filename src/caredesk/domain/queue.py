@@ -411,9 +411,17 @@ def _minutes(
         return [], have, need
     # APCM's behavioral add-on (G0570, G0568/9) has no time threshold: one minute of care bills
     # it in place of 99484's 20 (caredesk.domain.billing_apcm_bh), so that is what is chased.
-    one_more = {**minutes, (program, StaffType.CLINICAL_STAFF): have + 1}
-    if any(c.code in program_codes for c in billing.bill(replace(pm, minutes=one_more)).codes):
-        need = have + 1
+    # Only a patient in APCM this month can have it: billed once more for them alone.
+    in_apcm = (
+        e.program is Program.APCM
+        and e.start_date <= month.last_day
+        and (e.end_date is None or e.end_date >= month.first_day)
+        for e in pm.enrollments
+    )
+    if any(in_apcm):
+        one_more = {**minutes, (program, StaffType.CLINICAL_STAFF): have + 1}
+        if any(c.code in program_codes for c in billing.bill(replace(pm, minutes=one_more)).codes):
+            need = have + 1
     days_left = _working_days_left(f, program, as_of, calendar)
     if days_left == 0:
         return [], have, need  # out of reach this month: no chase
