@@ -13,8 +13,10 @@ from caredesk.services.workspace import Workspace
 
 def read(ws: Workspace, key: str) -> dict[str, object] | None:
     """The object saved under `key`, or None when nothing (or nothing readable) is saved:
-    only these modules write it, so an unreadable value means "start from the default"."""
-    with ws.uow() as uow:
+    only these modules write it, so an unreadable value means "start from the default". A
+    read-only unit of work: the queue reads its capacity while it builds in the background,
+    and a read never makes a save wait."""
+    with ws.reading() as uow:
         raw = uow.meta.get(key)
     if not raw:
         return None
