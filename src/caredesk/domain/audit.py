@@ -27,6 +27,7 @@ RECORD_VOIDED = "record.voided"  # a contact or time entry taken back; kept, wit
 KEY_CHANGED = "key.changed"
 DEMO_CREATED = "demo.created"
 EXPORTED = "exported"
+IMPORTED = "imported"  # detail: the source kind ("CSV file") and the counts added, updated, unchanged, refused
 PRINTED = "printed"
 CARE_PLAN_FINALIZED = "care plan.finalized"
 COPY_GIVEN = "care plan.copy given"
