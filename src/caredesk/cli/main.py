@@ -27,6 +27,7 @@ from caredesk.cli import (
     contacts,
     coordination,
     day_plan,
+    ehr_summary,
     letters,
     observations,
     patient,
@@ -66,6 +67,7 @@ GROUPS = (
     letters,
     community,
     rpm,
+    ehr_summary,
 )
 COMMANDS: dict[str, Command] = {name: cmd for group in GROUPS for name, cmd in group.COMMANDS.items()}
 
