@@ -125,8 +125,7 @@ class MonthSummary:
     conditions: tuple[ConditionLine, ...]
     time: tuple[TimeLine, ...]  # oldest first
     codes: tuple[CodeLine, ...]
-    not_billed: tuple[str, ...]  # why other codes did not bill (BillingResult.reasons)
-    billing_line: str  # the billing report's line (BillingResult.line_text)
+    not_billed: tuple[str, ...]  # why other codes did not bill (BillingResult.reasons, as the report says)
     plan_changes: tuple[PlanChange, ...]
     current_plan: tuple[int, date] | None  # (number, finalized on) of the latest version by month end
     referrals: tuple[ReferralLine, ...]
@@ -186,7 +185,6 @@ def month_summary(
         time=_time(ws, patient_id, month),
         codes=tuple(_code(c.code, c.units) for c in row.result.codes) if row else (),
         not_billed=row.result.reasons if row else ("not enrolled in a care-management program this month",),
-        billing_line=row.result.line_text() if row else "nothing billable",
         plan_changes=_plan_changes(ws, patient_id, month),
         current_plan=_current_plan(ws, patient_id, month),
         referrals=_referrals(ws, patient_id, month),

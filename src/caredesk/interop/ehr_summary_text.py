@@ -100,7 +100,6 @@ def summary_text(summary: MonthSummary) -> str:
             line(f"- {total.activity}, {total.staff}: {total.minutes} min", 4)
 
     section("Codes earned (CMS PFS; CareDesk's billing rules, SPEC §3)")
-    line(f"As on the billing report: {s.billing_line}", 2, 4)
     for code in s.codes:
         units = f" x{code.units}" if code.units != 1 else ""
         line(f"- {code.code}{units}: {code.description}", 2, 4)

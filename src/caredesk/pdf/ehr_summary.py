@@ -181,8 +181,7 @@ def _story(s: MonthSummary, st: _Styles) -> list[Flowable]:
         f"Care-management time: {s.clinical_minutes} min clinical staff, {s.physician_minutes} min physician/QHP",
         time_body,
     )
-    codes: list[Flowable] = [Paragraph(_esc(f"As on the billing report: {s.billing_line}"), st.body), Spacer(1, 3)]
-    codes += (
+    codes: list[Flowable] = (
         [
             _table(
                 st,
