@@ -71,14 +71,14 @@ BY_KEY = {f.key: f for f in FIELDS}
 NAME_REQUIRED = "Name (a full-name column, or a given-name and a family-name column)"
 
 
-def _key(text: str) -> str:
+def column_key(text: str) -> str:
     """A column name as compared: accents, case, spaces and punctuation ignored ('Date of Birth',
     'date_of_birth', 'DATE-OF-BIRTH' and 'DateOfBirth' are one)."""
     folded = unicodedata.normalize("NFKD", text).casefold()
     return "".join(ch for ch in folded if ch.isalnum())
 
 
-# The names registries, EHR exports and spreadsheets give these columns, compared by `_key`.
+# The names registries, EHR exports and spreadsheets give these columns, compared by `column_key`.
 # Sources: the column headings of athenahealth, eClinicalWorks and NextGen registry/report
 # exports as practices share them, and CMS's CCM consent wording ("CCM consent"); a guess
 # only, always shown in the preview and changeable.
@@ -220,12 +220,12 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "risk_tier": ("Risk", "Risk Tier", "Risk Level", "Risk Category", "Acuity"),
     "call_window": ("Call Window", "Best Time to Call", "Preferred Call Time", "Call Time", "Best Time"),
 }
-_GUESSES = {_key(name): key for key, names in _NAMES.items() for name in names}
+_GUESSES = {column_key(name): key for key, names in _NAMES.items() for name in names}
 _PREFIXES = ("patient", "pt", "member")  # "Patient Language" is "Language" when nothing else matched
 
 
 def _guess_one(name: str) -> str | None:
-    key = _key(name)
+    key = column_key(name)
     if key in _GUESSES:
         return _GUESSES[key]
     for prefix in _PREFIXES:
@@ -253,10 +253,10 @@ def guess(header: Sequence[str]) -> dict[str, int]:
 
 
 def signature(header: Sequence[str]) -> str:
-    """A stable hash of the header's column names, compared as `guess` compares them (case,
+    """A stable hash of the header's column names, compared by `column_key` (case,
     spaces, punctuation and accents ignored, order kept): 16 hex digits. The same EHR report
     exported next month has the same signature."""
-    text = "\x1f".join(_key(name) for name in header)
+    text = "\x1f".join(column_key(name) for name in header)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -264,7 +264,7 @@ def missing(keys: Sequence[str] | set[str]) -> list[str]:
     """The labels of required fields that `keys` (mapped field keys) leave out, in FIELDS' order."""
     absent = [f.label for f in FIELDS if f.required and f.key not in keys]
     if "full_name" not in keys and not ("given_name" in keys and "family_name" in keys):
-        absent.insert(1 if "MRN" not in absent else 0, NAME_REQUIRED)
+        absent.insert(1 if "mrn" not in keys else 0, NAME_REQUIRED)  # after MRN, as FIELDS lists them
     return absent
 
 
@@ -324,12 +324,12 @@ class Mapping:
         that the header lacks or holds twice, or the required fields left unmapped."""
         positions: dict[str, list[int]] = {}
         for i, name in enumerate(header):
-            positions.setdefault(_key(name), []).append(i)
+            positions.setdefault(column_key(name), []).append(i)
         out: dict[str, int] = {}
         for key, name in self.columns.items():
             if key not in BY_KEY:
                 raise ValidationError(MAPPING, f'"{key}" is not a CareDesk field')
-            at = positions.get(_key(name), [])
+            at = positions.get(column_key(name), [])
             if not at:
                 raise ValidationError(
                     MAPPING, f'the column "{name}" ({BY_KEY[key].label}) is not in the file\'s header'

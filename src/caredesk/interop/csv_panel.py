@@ -183,13 +183,18 @@ def read_patients(table: Table, mapping: Mapping, *, today: date) -> tuple[list[
     incoming: list[IncomingPatient] = []
     problems: list[ImportProblem] = []
     width = len(table.header)
+    position = {name: i for i, name in reversed(list(enumerate(table.header)))}
+
+    def order(problem: ImportProblem) -> int:
+        return position.get(problem.field.split(" + ")[0], -1)
+
     for number, cells in table.rows:
         row = _Row(number, cells, reader)
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             row.problem("(row)", "", f"has {len(cells)} cells but the header names {width} columns")
         patient = reader.read(row)
         if row.problems or patient is None:
-            problems.extend(row.problems)
+            problems.extend(sorted(row.problems, key=order))  # left to right, as the spreadsheet shows them
         else:
             incoming.append(patient)
     return incoming, problems
