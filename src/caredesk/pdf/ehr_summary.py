@@ -13,7 +13,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, KeepTogether, LongTable, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, LongTable, SimpleDocTemplate, Spacer, TableStyle
 
 from caredesk.domain.calendar import us_date
 from caredesk.interop.ehr_summary import MonthSummary
@@ -40,7 +40,15 @@ def _esc(text: str) -> str:
 class _Styles:
     def __init__(self) -> None:
         fonts.register()
-        self.body = ParagraphStyle("body", fontName=fonts.REGULAR, fontSize=9.5, leading=12.5, textColor=INK)
+        self.body = ParagraphStyle(
+            # bulletFontName: reportlab's default bullet face is Helvetica, unembedded (issue 12)
+            "body",
+            fontName=fonts.REGULAR,
+            bulletFontName=fonts.REGULAR,
+            fontSize=9.5,
+            leading=12.5,
+            textColor=INK,
+        )
         self.cell = ParagraphStyle("cell", parent=self.body, fontSize=8.5, leading=10.5)
         self.cell_head = ParagraphStyle("cellhead", parent=self.cell, fontName=fonts.BOLD, textColor=colors.white)
         self.bullet = ParagraphStyle("bullet", parent=self.body, leftIndent=12, bulletIndent=2)
@@ -95,9 +103,12 @@ def _story(s: MonthSummary, st: _Styles) -> list[Flowable]:
     story: list[Flowable] = []
 
     def section(title: str, body: list[Flowable]) -> None:
-        # A heading never ends a page alone: it keeps its first item with it.
-        story.append(KeepTogether([Paragraph(_esc(title), st.h2), *body[:1]]))
-        story.extend(body[1:])
+        # A heading never ends a page alone: it starts a new page when less than an inch is
+        # left (not KeepTogether with its table, which moved a long table and its heading
+        # whole to the next page and left the rest of this one empty).
+        story.append(CondPageBreak(1.0 * inch))
+        story.append(Paragraph(_esc(title), st.h2))
+        story.extend(body)
 
     def bullet(text: str, style: ParagraphStyle = st.bullet) -> Paragraph:
         return Paragraph(_esc(text), style, bulletText="•" if style is st.bullet else "–")
@@ -194,7 +205,7 @@ def _story(s: MonthSummary, st: _Styles) -> list[Flowable]:
         else [bullet("none")]
     )
     if s.not_billed:
-        codes.append(Paragraph("Not billed:", st.body))
+        codes.append(Paragraph("Not billed:", st.bullet))
         codes += [bullet(why, st.sub) for why in s.not_billed]
     section("Codes earned (CMS PFS; CareDesk's billing rules, SPEC §3)", codes)
 
