@@ -28,6 +28,7 @@ from caredesk.cli import (
     coordination,
     day_plan,
     ehr_summary,
+    interop,
     letters,
     observations,
     patient,
@@ -68,6 +69,7 @@ GROUPS = (
     community,
     rpm,
     ehr_summary,
+    interop,
 )
 COMMANDS: dict[str, Command] = {name: cmd for group in GROUPS for name, cmd in group.COMMANDS.items()}
 

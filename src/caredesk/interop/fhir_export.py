@@ -1,0 +1,156 @@
+"""FHIR R4 export: the panel (or one patient) as one Bundle of type `collection`.
+
+`export_bundle(ws, mrn=None) -> dict`: the Bundle as JSON-ready dicts, every resource
+validated with the `fhir.resources.R4B` models first (R4B is the maintained library's
+R4-compatible model set; the resources used here have R4 4.0.1's shape). A resource that
+does not validate raises ExportInvalid naming it and the element ("Observation/<id>:
+valueQuantity.value: ..."), and nothing is written.
+`write_bundle(ws, path, mrn=None) -> ExportResult`: validated, written whole or not at all
+(services.files), audited as one `exported` event with counts only.
+
+Per patient, in this order (the modules say how each maps, with their sources):
+Patient, Basic (CareDesk details), Coverage (payer), EpisodeOfCare per program
+(fhir_patient); Condition, AllergyIntolerance, MedicationStatement, Observation
+(fhir_clinical); CareTeam, Encounter (minutes) and Communication (contacts) (fhir_contacts);
+QuestionnaireResponse + score Observation per screen (fhir_screens); the latest finalized
+CarePlan and its Goals (fhir_careplan). Every fullUrl is `urn:uuid:` + a uuid5 of the store's
+record ids (fhir_codes.stable_id), so exporting twice gives the same ids; only the Bundle's
+timestamp differs. Data is read through services only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pydantic
+from fhir.resources.R4B import get_fhir_model_class
+
+from caredesk.domain import audit as actions
+from caredesk.errors import CareDeskError
+from caredesk.interop import fhir_codes as fc
+from caredesk.interop.fhir_careplan import careplan_resources
+from caredesk.interop.fhir_clinical import (
+    allergy_resource,
+    condition_resource,
+    medication_resource,
+    observation_resources,
+)
+from caredesk.interop.fhir_contacts import careteam_resource, contact_resources
+from caredesk.interop.fhir_patient import coverage_resource, details_resource, episode_resource, patient_resource
+from caredesk.interop.fhir_screens import screen_resources
+from caredesk.services import assessments, care_plans, contact_history, export_audit, patients
+from caredesk.services.files import refusal, write_atomic
+from caredesk.services.workspace import Workspace
+
+
+class ExportInvalid(CareDeskError):
+    """A resource failed FHIR R4 validation: names the resource and element, never its value."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What a written bundle holds: `counts` by resource type, `patients` exported."""
+
+    path: Path
+    patients: int
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def patient_resources(ws: Workspace, patient_id: int) -> list[tuple[str, dict[str, Any]]]:
+    """(id, resource) for one patient and everything CareDesk records for them."""
+    today = ws.today()
+    chart = patients.open_chart(ws, patient_id, audit_view=False)
+    p = chart.patient
+    prid = fc.stable_id("Patient", patient_id)
+    out: list[tuple[str, dict[str, Any]]] = [(prid, patient_resource(p, prid))]
+    rid = fc.stable_id("Basic", patient_id)
+    out.append((rid, details_resource(p, rid, prid)))
+    if p.payer:
+        rid = fc.stable_id("Coverage", patient_id)
+        out.append((rid, coverage_resource(p, rid, prid)))
+    for e in chart.enrollments:
+        rid = fc.stable_id("EpisodeOfCare", e.id)
+        out.append((rid, episode_resource(e, rid, prid, today.isoformat())))
+    conditions: dict[str, str] = {}
+    for c in chart.conditions:
+        rid = fc.stable_id("Condition", c.id)
+        conditions.setdefault(c.icd10, rid)
+        out.append((rid, condition_resource(c, rid, prid)))
+    for a in chart.allergies:
+        rid = fc.stable_id("AllergyIntolerance", a.id)
+        out.append((rid, allergy_resource(a, rid, prid)))
+    for m in chart.medications:
+        rid = fc.stable_id("MedicationStatement", m.id)
+        out.append((rid, medication_resource(m, rid, prid, today)))
+    out.extend(observation_resources(chart.observations, prid))
+    if chart.care_team:
+        rid = fc.stable_id("CareTeam", patient_id)
+        out.append((rid, careteam_resource(chart.care_team, rid, prid)))
+    out.extend(contact_resources(contact_history.history(ws, patient_id), prid))
+    for screen in assessments.history(ws, patient_id):
+        out.extend(screen_resources(screen, prid))
+    versions = care_plans.versions(ws, patient_id)
+    if versions:
+        out.extend(careplan_resources(versions[-1], prid, conditions))
+    return out
+
+
+def validate(resource: dict[str, Any]) -> None:
+    """Raise ExportInvalid("Observation/<id>: valueQuantity.value: Input should be a valid number")
+    when the R4B model refuses the resource. The refused value is not repeated: it is patient data."""
+    kind = resource["resourceType"]
+    try:
+        get_fhir_model_class(kind).model_validate(resource)
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or kind
+        raise ExportInvalid(f"{kind}/{resource.get('id', '?')}: {where}: {first['msg']}") from None
+
+
+def export_bundle(ws: Workspace, *, mrn: str | None = None) -> dict[str, Any]:
+    """The Bundle of every patient (or the one with `mrn`: NotFound when none has it).
+    Raises ExportInvalid (see validate) before anything leaves."""
+    ids = [patients.by_mrn(ws, mrn).id] if mrn is not None else [s.id for s in patients.patient_list(ws)]
+    entries: list[dict[str, Any]] = []
+    for pid in ids:
+        assert pid is not None
+        for rid, resource in patient_resources(ws, pid):
+            validate(resource)
+            entries.append({"fullUrl": fc.full_url(rid), "resource": resource})
+    bundle: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "id": fc.stable_id("Bundle", mrn or "panel"),
+        "type": "collection",
+        "timestamp": ws.clock.now().astimezone(ws.tz).isoformat(timespec="seconds"),
+    }
+    validate(bundle)  # the envelope; the entries were each validated above
+    bundle["entry"] = entries
+    return bundle
+
+
+def counts(bundle: dict[str, Any]) -> dict[str, int]:
+    """Resources by type, most first ({"Observation": 2100, "Patient": 170, ...})."""
+    return dict(Counter(e["resource"]["resourceType"] for e in bundle.get("entry", ())).most_common())
+
+
+def write_bundle(ws: Workspace, path: Path, *, mrn: str | None = None) -> ExportResult:
+    """Export, then write `path` atomically (0600) and audit it. Refuses a path that is not
+    a regular file before reading anything (CareDeskError naming the path)."""
+    reason = refusal(path)
+    if reason is not None:
+        raise CareDeskError(f"Cannot write {path}: {reason}.")
+    bundle = export_bundle(ws, mrn=mrn)
+    data = json.dumps(bundle, ensure_ascii=False, indent=1).encode("utf-8")
+    write_atomic(path, data)
+    by_type = counts(bundle)
+    shown = ", ".join(f"{n} {kind}" for kind, n in by_type.items())
+    export_audit.record(ws, actions.EXPORTED, "FHIR bundle", "", f"{by_type.get('Patient', 0)} patients; {shown}")
+    return ExportResult(path=path, patients=by_type.get("Patient", 0), counts=by_type)
