@@ -287,6 +287,8 @@ def test_the_audit_names_patients_by_id_only(workspace):
     for e in events:
         for data in ("000123", "000124", "Testa", "Example", "555", "E11", "I10"):
             assert data not in e.detail, (e, data)
+    # Events written in one insert chain as one by one, and the anchor follows them.
+    assert workspace.verify() == []
 
 
 def test_nothing_is_written_by_a_preview_of_updates(workspace):

@@ -19,9 +19,11 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from caredesk.domain import audit as actions
 from caredesk.domain.calendar import us_date
+from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.incoming import Action, ImportPlan, ImportProblem, IncomingPatient, PlannedPatient
 from caredesk.domain.patients import Patient
 from caredesk.errors import Cancelled, ValidationError
@@ -62,13 +64,14 @@ def plan_import(
     planned: list[PlannedPatient] = []
     today = ws.today()
     with ws.reading() as uow:
+        store = _Stored(uow, [one for index, one in enumerate(incoming) if index not in twice])
         for index, one in enumerate(incoming):
             if index in twice:
                 refused.append(twice[index])
                 continue
             try:
-                stored = _match(uow, one)
-                merged = merge(one, _on_file(uow, stored), today)
+                stored = store.match(one)
+                merged = merge(one, store.on_file(stored), today)
             except ValidationError as exc:
                 refused.append(_problem(one, exc))
                 continue
@@ -99,19 +102,16 @@ def apply_import(
     """
     today = ws.today()
     total = len(plan.patients)
-    added: list[int] = []
-    updated: list[int] = []
-    kinds: set[Kind] = set()
     with ws.uow() as uow:
+        store = _Stored(uow, [p.incoming for p in plan.patients])
+        accepted: list[tuple[Patient | None, Merge]] = []
         for index, planned in enumerate(plan.patients):
             if index % PROGRESS_EVERY == 0:
                 _tick(index, total, progress, cancelled)
-            stored, merged = _again(uow, planned, today)
-            if planned.action is Action.SAME:
-                continue
-            patient_id = _write(uow, stored, merged)
-            (added if stored is None else updated).append(patient_id)
-            kinds |= merged.kinds(added=stored is None)
+            stored, merged = _again(store, planned, today)
+            if planned.action is not Action.SAME:
+                accepted.append((stored, merged))
+        added, updated, kinds = _write(uow, accepted)
         _tick(total, total, progress, cancelled)
         if added or updated:
             counts = f"{len(added)} added, {len(updated)} updated, {total - len(added) - len(updated)} unchanged"
@@ -142,29 +142,36 @@ def _duplicates(incoming: Sequence[IncomingPatient]) -> dict[int, ImportProblem]
     return out
 
 
-def _match(uow: UnitOfWork, one: IncomingPatient) -> Patient | None:
-    """The stored patient with this MRN. Two stored MRNs differing only by case, neither the
-    file's exactly, cannot be told apart: refused (ValidationError on "MRN")."""
-    stored = uow.patients.by_mrn(one.patient.mrn)
-    if stored is None and uow.patients.mrn_taken(one.patient.mrn):
-        raise ValidationError("MRN", "matches two stored patients whose MRNs differ only by case; correct one first")
-    return stored
+class _Stored:
+    """What the store holds for the incoming patients' MRNs, read in a few queries
+    (store.panel_rows) when the unit of work begins."""
+
+    def __init__(self, uow: UnitOfWork, incoming: Sequence[IncomingPatient]):
+        self.matches = uow.panel.by_mrns(one.patient.mrn for one in incoming)
+        ids = [p.id for p in self.matches.values() if p is not None and p.id is not None]
+        self.records = {name: uow.panel.records(name, ids) for name in _KINDS}
+        self.versions = uow.panel.version_counts(ids)
+
+    def match(self, one: IncomingPatient) -> Patient | None:
+        """The stored patient with this MRN (as Patients.by_mrn finds one). Two stored MRNs
+        differing only by case, neither the file's exactly, cannot be told apart: refused
+        (ValidationError on "MRN")."""
+        mrn = one.patient.mrn.strip()
+        if mrn in self.matches and self.matches[mrn] is None:
+            raise ValidationError(
+                "MRN", "matches two stored patients whose MRNs differ only by case; correct one first"
+            )
+        return self.matches.get(mrn)
+
+    def on_file(self, stored: Patient | None) -> OnFile | None:
+        if stored is None or stored.id is None:
+            return None
+        pid = stored.id
+        kinds = {name: tuple(self.records[name].get(pid, ())) for name in _KINDS}
+        return OnFile(patient=stored, care_plan_versions=self.versions.get(pid, 0), **kinds)
 
 
-def _on_file(uow: UnitOfWork, stored: Patient | None) -> OnFile | None:
-    if stored is None or stored.id is None:
-        return None
-    pid = stored.id
-    return OnFile(
-        patient=stored,
-        enrollments=tuple(uow.enrollments.for_patient(pid)),
-        conditions=tuple(uow.conditions.for_patient(pid)),
-        allergies=tuple(uow.allergies.for_patient(pid)),
-        medications=tuple(uow.medications.for_patient(pid)),
-        care_team=tuple(uow.care_team.for_patient(pid)),
-        observations=tuple(uow.observations.for_patient(pid)),
-        care_plan_versions=len(uow.care_plans.versions(pid)),
-    )
+_KINDS = ("enrollments", "conditions", "allergies", "medications", "care_team", "observations")
 
 
 def _action(stored: Patient | None, merged: Merge) -> Action:
@@ -184,13 +191,13 @@ def _problem(one: IncomingPatient, exc: ValidationError) -> ImportProblem:
 
 
 # -- storing --------------------------------------------------------------------------------
-def _again(uow: UnitOfWork, planned: PlannedPatient, today: date) -> tuple[Patient | None, Merge]:
+def _again(store: _Stored, planned: PlannedPatient, today: date) -> tuple[Patient | None, Merge]:
     """The match and merge redone inside the write transaction; ValidationError (STALE) when
     they differ from the preview."""
     one = planned.incoming
     try:
-        stored = _match(uow, one)
-        merged = merge(one, _on_file(uow, stored), today)
+        stored = store.match(one)
+        merged = merge(one, store.on_file(stored), today)
     except ValidationError:
         raise ValidationError(one.where, STALE) from None
     same_patient = (None if stored is None else stored.id) == planned.patient_id
@@ -201,46 +208,57 @@ def _again(uow: UnitOfWork, planned: PlannedPatient, today: date) -> tuple[Patie
     return stored, merged
 
 
-def _write(uow: UnitOfWork, stored: Patient | None, merged: Merge) -> int:
-    """One patient's merge through the unit of work's repositories; returns the patient's id."""
-    if stored is None:
-        saved = uow.patients.add(merged.patient)
-    elif merged.changed:
-        saved = uow.patients.update(merged.patient)
-    else:
-        saved = stored
-    pid = saved.id
-    assert pid is not None  # the store numbered it
-    for e in merged.consents:
-        uow.enrollments.update(e)
-    if merged.replaces_none_known is not None:  # the app's rule: a real allergy replaces it
-        uow.allergies.remove(merged.replaces_none_known)
-        uow.audit(
-            actions.RECORD_REMOVED, "allergy", merged.replaces_none_known, "no known allergies, replaced by an allergy"
-        )
-    for repo, records in (
-        (uow.enrollments, merged.enrollments),
-        (uow.conditions, merged.conditions),
-        (uow.allergies, merged.allergies),
-        (uow.medications, merged.medications),
-        (uow.care_team, merged.care_team),
-        (uow.observations, merged.observations),
-    ):
-        for record in records:
-            repo.add(replace(record, patient_id=pid))
-    for version in merged.care_plans:
-        uow.care_plans.add_version(replace(version, patient_id=pid))
+def _write(uow: UnitOfWork, accepted: list[tuple[Patient | None, Merge]]) -> tuple[list[int], list[int], set[Kind]]:
+    """Every accepted merge through the unit of work: new patients and each kind of record in
+    one statement each (store.panel_rows), updates one by one. Returns the ids added, the
+    ids updated and the kinds of record touched."""
+    new_ids = iter(uow.panel.add_patients([merged.patient for stored, merged in accepted if stored is None]))
+    added: list[int] = []
+    updated: list[int] = []
+    kinds: set[Kind] = set()
+    records: dict[str, list[Any]] = {name: [] for name in _KINDS}
+    versions: list[CarePlanVersion] = []
+    events: list[tuple[str, str, object, str]] = []
+    for stored, merged in accepted:
+        if stored is None:
+            pid = next(new_ids)
+            added.append(pid)
+        else:
+            pid = stored.id or 0
+            updated.append(pid)
+            if merged.changed:
+                uow.patients.update(merged.patient)
+        kinds |= merged.kinds(added=stored is None)
+        for e in merged.consents:
+            uow.enrollments.update(e)
+        if merged.replaces_none_known is not None:  # the app's rule: a real allergy replaces it
+            uow.allergies.remove(merged.replaces_none_known)
+            events.append((actions.RECORD_REMOVED, "allergy", merged.replaces_none_known, _NONE_KNOWN_REPLACED))
+        for name in _KINDS:
+            records[name] += [replace(r, patient_id=pid) for r in getattr(merged, name)]
+        versions += [replace(v, patient_id=pid) for v in merged.care_plans]
+        events.append(_audited(stored, merged, pid))
+    for name, rows in records.items():
+        uow.panel.add_records(name, rows)
+    uow.panel.add_versions(versions)
+    uow.audit_many(events)
+    return added, updated, kinds
+
+
+_NONE_KNOWN_REPLACED = "no known allergies, replaced by an allergy"  # as services.clinical.add_allergy says
+
+
+def _audited(stored: Patient | None, merged: Merge, pid: int) -> tuple[str, str, object, str]:
+    """One patient's audit event: by id, with field labels and record counts, never values."""
     counts = merged.counts()
     if stored is None:
-        uow.audit(actions.RECORD_CREATED, "patient", pid, f"imported{' with ' + counts if counts else ''}")
-    else:
-        what = [*merged.changed]
-        if merged.consents:
-            what.append("enrollment filled in")
-        if counts:
-            what.append(f"added {counts}")
-        uow.audit(actions.RECORD_CHANGED, "patient", pid, "imported: " + "; ".join(what))
-    return pid
+        return actions.RECORD_CREATED, "patient", pid, f"imported{' with ' + counts if counts else ''}"
+    what = [*merged.changed]
+    if merged.consents:
+        what.append("enrollment filled in")
+    if counts:
+        what.append(f"added {counts}")
+    return actions.RECORD_CHANGED, "patient", pid, "imported: " + "; ".join(what)
 
 
 def _tick(

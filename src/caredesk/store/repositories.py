@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 from typing import Any
 
@@ -437,6 +438,31 @@ class AuditLog:
         self.s.flush()
         self.s.info[anchor.HEAD_INFO] = (event.seq, event.hash)  # anchored once committed
         return event
+
+    def append_many(self, *, at: datetime, actor: str, events: Sequence[tuple[str, str, str, str]]) -> None:
+        """Events (action, entity, entity_id, detail) in one insert, chained one after the other
+        exactly as `append` chains them (an import audits every patient it stores)."""
+        seq, prev = self.head()
+        rows = []
+        for action, entity, entity_id, detail in events:
+            seq += 1
+            event = audit_rules.seal(
+                AuditEvent(
+                    seq=seq,
+                    at=at,
+                    actor=actor,
+                    action=action,
+                    entity=entity,
+                    entity_id=entity_id,
+                    detail=detail,
+                    prev_hash=prev,
+                )
+            )
+            prev = event.hash
+            rows.append(m.values_of(event))
+        if rows:
+            bulk_insert(self.s, t.AuditRow, rows)
+            self.s.info[anchor.HEAD_INFO] = (seq, prev)  # anchored once committed
 
     def head(self) -> tuple[int, str]:
         """(number, hash) of the newest event; (0, GENESIS) for an empty log."""

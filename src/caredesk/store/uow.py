@@ -22,6 +22,7 @@ from caredesk.store import mapping as m
 from caredesk.store import models as t
 from caredesk.store import repositories as r
 from caredesk.store.engine import READ_ONLY
+from caredesk.store.panel_rows import PanelRows
 from caredesk.store.rpm_devices import RpmDevices
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ class UnitOfWork:
         self.resources = community.Resources(s)
         self.referrals = community.Referrals(s)
         self.rpm_devices = RpmDevices(s)
+        self.panel = PanelRows(s)  # many patients at once: an import
         self.adherence_checks = records["adherence_checks"]
         self.observation_targets = records["observation_targets"]
         self.appointments = records["appointments"]
@@ -129,6 +131,12 @@ class UnitOfWork:
         self.audit_log.append(
             at=self._now(), actor=self.actor, action=action, entity=entity, entity_id=str(entity_id), detail=detail
         )
+
+    def audit_many(self, events: list[tuple[str, str, object, str]]) -> None:
+        """Events (action, entity, entity_id, detail) in this transaction, as audit() records
+        each, in one insert."""
+        rows = [(action, entity, str(entity_id), detail) for action, entity, entity_id, detail in events]
+        self.audit_log.append_many(at=self._now(), actor=self.actor, events=rows)
 
     def load_panel(self, panel: Any) -> None:
         """Every record of a generated panel (caredesk.demo.DemoPanel) into an empty store."""

@@ -1,0 +1,100 @@
+"""Many patients' rows at once, for an import of a whole panel (services.panel_import).
+
+The per-record repositories flush one row at a time and match one MRN per query, with a
+scan of the patients table for each MRN nobody has: for a 2,000-row registry that is
+thousands of round trips and a scan that grows with every patient added. Here an import
+reads the patients its MRNs match, and their records, in a few queries, and writes each kind
+of record in one executemany.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from caredesk.domain.careplan import CarePlanVersion
+from caredesk.domain.patients import Patient
+from caredesk.errors import ValidationError
+from caredesk.store import mapping as m
+from caredesk.store import models as t
+from caredesk.store.repositories import REPO_TABLES, bulk_insert
+
+_CHUNK = 500  # values per IN (...): well under SQLite's limit on bound parameters
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+class PanelRows:
+    def __init__(self, session: Session):
+        self.s = session
+
+    def by_mrns(self, mrns: Iterable[str]) -> dict[str, Patient | None]:
+        """For each MRN some stored patient has (compared as Patients.mrn_taken compares: case
+        and surrounding spaces ignored), keyed by the MRN as given without surrounding spaces:
+        the patient Patients.by_mrn finds (the exact MRN, else the one differing by case), or
+        None when two stored MRNs differ from it only by case and neither is it exactly.
+        MRNs nobody has are left out."""
+        given = {mrn.strip() for mrn in mrns}
+        folded = func.lower(func.trim(t.PatientRow.mrn))
+        stored: dict[str, list[t.PatientRow]] = defaultdict(list)
+        for keys in _chunks(sorted({mrn.lower() for mrn in given})):
+            for key, row in self.s.execute(select(folded, t.PatientRow).where(folded.in_(keys))):
+                stored[key].append(row)
+        out: dict[str, Patient | None] = {}
+        for mrn in given:
+            rows = stored.get(mrn.lower(), [])
+            exact = [r for r in rows if r.mrn == mrn]
+            if exact or len(rows) == 1:
+                out[mrn] = m.patient_from_row((exact or rows)[0])
+            elif rows:
+                out[mrn] = None
+        return out
+
+    def records(self, name: str, patient_ids: Collection[int]) -> dict[int, list[Any]]:
+        """The records of one kind of REPO_TABLES ("conditions") of these patients, by patient,
+        each patient's in the order stored."""
+        row_cls: Any = REPO_TABLES[name][0]
+        domain_cls = REPO_TABLES[name][1]
+        out: dict[int, list[Any]] = defaultdict(list)
+        for ids in _chunks(sorted(patient_ids)):
+            rows = self.s.scalars(select(row_cls).where(row_cls.patient_id.in_(ids)).order_by(row_cls.id))
+            for row in rows:
+                out[row.patient_id].append(m.from_row(domain_cls, row))
+        return out
+
+    def version_counts(self, patient_ids: Collection[int]) -> dict[int, int]:
+        """How many finalized care plan versions each of these patients has (absent: none)."""
+        v = t.CarePlanVersionRow
+        out: dict[int, int] = {}
+        for ids in _chunks(sorted(patient_ids)):
+            query = select(v.patient_id, func.count()).where(v.patient_id.in_(ids)).group_by(v.patient_id)
+            out.update((pid, n) for pid, n in self.s.execute(query))
+        return out
+
+    def add_patients(self, patients: Sequence[Patient]) -> list[int]:
+        """New patients in one statement; their ids in the order given. The caller has seen
+        that nobody has their MRNs (by_mrns); an MRN stored meanwhile raises
+        ValidationError("MRN")."""
+        if not patients:
+            return []
+        statement = insert(t.PatientRow).returning(t.PatientRow.id, sort_by_parameter_order=True)
+        try:
+            return list(self.s.scalars(statement, [m.patient_values(p) for p in patients]))
+        except IntegrityError:
+            raise ValidationError("MRN", "is already used by another patient") from None
+
+    def add_records(self, name: str, records: Iterable[Any]) -> None:
+        """Records of one kind of REPO_TABLES in one executemany (their patient_id set)."""
+        bulk_insert(self.s, REPO_TABLES[name][0], [m.values_of(r) for r in records])
+
+    def add_versions(self, versions: Iterable[CarePlanVersion]) -> None:
+        """Finalized care plan versions in one executemany (numbers free for their patients)."""
+        bulk_insert(self.s, t.CarePlanVersionRow, [m.version_values(v) for v in versions])
