@@ -25,6 +25,8 @@ from caredesk.ui.careplan.fields import PlanUndoKeys
 from caredesk.ui.chart.patient_table import PatientFilterProxy
 from caredesk.ui.chart.tab_parts import ButtonRow
 from caredesk.ui.common.dates import DateField
+from caredesk.ui.interop.csv_wizard import CsvImportWizard, MappingPage
+from caredesk.ui.interop.import_steps import ApplyPage, FilePage, PreviewPage
 from caredesk.ui.month.table_model import MonthFilterProxy
 from caredesk.ui.queue.delegates import ChipDelegate, MinutesBarDelegate, TwoLineDelegate
 from caredesk.ui.queue.table_model import QueueFilterProxy
@@ -97,6 +99,15 @@ ButtonRow.expandingDirections
 ButtonRow.hasHeightForWidth
 DateField.validate
 DateField.dateTimeFromText
+FilePage.validatePage  # QWizard's page hooks (ui/interop: the import wizards)
+FilePage.isComplete
+MappingPage.initializePage
+MappingPage.isComplete
+PreviewPage.initializePage
+PreviewPage.cleanupPage
+PreviewPage.isComplete
+ApplyPage.initializePage
+ApplyPage.isComplete
 QStyleOptionComboBox.editable  # a style option's fields are read by the style
 QStyleOptionComboBox.subControls
 
@@ -111,6 +122,7 @@ PracticeProfile.is_empty
 migrate.head_revision  # tests check migrate.HEAD against the Alembic scripts
 DataFolder.files  # tests check a failed unlock leaves every store file untouched
 InactivityTimer.interval_ms
+CsvImportWizard.load_file  # the import wizard's tests start it on a file written in tmp_path
 
 # The instruments as data (issue 10): the guided interview (GUI, next part) reads the stem
 # aloud and shows the score against its maximum; tests check both against the manuals.

@@ -23,6 +23,7 @@ from caredesk.app import AppContext
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.common import clipboard
+from caredesk.ui.interop.menu import InteropActions
 from caredesk.ui.queue.page import QueuePage
 from caredesk.ui.queue.unsaved_call import LEAVE_DEMO, LOCK, QUIT
 from caredesk.ui.shell.backup_actions import BackupActions
@@ -124,6 +125,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.due_plans_action)
         file_menu.addAction(self.resources_action)
         file_menu.addSeparator()
+        self.interop = InteropActions(self, lambda: self.workspace)  # import a panel, FHIR in and out
+        file_menu.addActions(list(self.interop.actions))
+        file_menu.addSeparator()
         file_menu.addAction(self.backups.backup_action)
         file_menu.addAction(self.backups.restore_action)
         file_menu.addSeparator()
@@ -189,6 +193,7 @@ class MainWindow(QMainWindow):
         self.practice_action.setEnabled(True)
         self.resources_action.setEnabled(True)
         self.add_patient_action.setEnabled(True)
+        self.interop.set_enabled(True)
         self.own_store_action.setVisible(is_demo)
         self.setWindowTitle(DEMO_TITLE if is_demo else TITLE)
         self.idle.start()
@@ -291,6 +296,7 @@ class MainWindow(QMainWindow):
         self.practice_action.setEnabled(False)
         self.add_patient_action.setEnabled(False)
         self.resources_action.setEnabled(False)
+        self.interop.set_enabled(False)
         self.own_store_action.setVisible(False)
         self.notices.clear()
         self.stack.setCurrentWidget(self.unlock_panel)

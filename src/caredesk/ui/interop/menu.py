@@ -1,0 +1,47 @@
+"""The File menu's interchange entries: Import panel from CSV… (Ctrl+Shift+I), Import FHIR bundle…,
+Export FHIR bundle…. Enabled only while a store is open, like the other store actions; a lock
+rejects the open dialog like every child dialog (see import_steps for what that does to a job)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QWidget
+
+from caredesk.services.workspace import Workspace
+from caredesk.ui.interop.csv_wizard import CsvImportWizard
+
+D = TypeVar("D", bound=QDialog)
+
+
+class InteropActions(QObject):
+    def __init__(self, window: QWidget, workspace: Callable[[], Workspace | None]):
+        super().__init__(window)
+        self.window = window
+        self._workspace = workspace
+        self.import_csv_action = QAction("&Import panel from CSV…", window, shortcut=QKeySequence("Ctrl+Shift+I"))
+        self.import_csv_action.setToolTip("Bring patients in from a registry spreadsheet saved as CSV (preview first)")
+        self.import_csv_action.triggered.connect(self.import_csv)
+        self.actions = (self.import_csv_action,)
+        for action in self.actions:
+            window.addAction(action)  # the shortcut works while the menu bar is hidden
+        self.set_enabled(False)
+
+    def set_enabled(self, enabled: bool) -> None:
+        for action in self.actions:
+            action.setEnabled(enabled)
+
+    def import_csv(self) -> CsvImportWizard | None:
+        ws = self._workspace()
+        return None if ws is None else self._open(CsvImportWizard(ws, self.window))
+
+    @staticmethod
+    def _open(dialog: D) -> D:
+        """Window-modal, deleted when closed (as the main window's other dialogs)."""
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog

@@ -1,0 +1,158 @@
+"""File > Import panel from CSV…, driven through its real widgets over a real store (issue 13):
+the mapping, the preview with a refused row, the import in one step, the pages refreshed; a
+cancelled wizard leaves the store's bytes as they were; the mapping is remembered per header."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from PySide6.QtWidgets import QWizard
+
+from caredesk.services import patients
+from caredesk.ui.chart.patients_page import PatientsPage
+from caredesk.ui.interop.csv_wizard import NOT_MAPPED, CsvImportWizard
+from caredesk.ui.shell.main_window import MainWindow
+
+HEADER = "MRN,Last Name,First Name,DOB,Sex,Phone,ICD-10 Codes\n"
+ROWS = (
+    "000501,Example,Testa,03/04/1950,F,(555) 010-0151,E11.9;I10\n"
+    "000502,Sample,Testo,07/21/1948,M,(555) 010-0152,I10\n"
+    "000503,Badrow,Testi,13/45/1950,F,(555) 010-0153,\n"  # month 13: refused, naming row 4 and DOB
+)
+
+
+def store_hash(window: MainWindow) -> str:
+    """The store's bytes: the database, its write-ahead log and the audit anchor."""
+    assert window.workspace is not None
+    digest = hashlib.sha256()
+    for name in ("caredesk.db", "caredesk.db-wal", "audit.anchor"):
+        path = window.workspace.folder_path / name
+        if path.exists():
+            digest.update(name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def open_wizard(qtbot, window: MainWindow, csv_path: Path) -> CsvImportWizard:
+    wizard = window.interop.import_csv()
+    assert isinstance(wizard, CsvImportWizard)
+    qtbot.waitUntil(wizard.isVisible)
+    wizard.load_file(csv_path)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.mapping_page, timeout=10_000)
+    return wizard
+
+
+def to_preview(qtbot, wizard: CsvImportWizard) -> None:
+    assert wizard.mapping_page.isComplete(), wizard.mapping_page.message.text()
+    wizard.next()
+    assert wizard.currentPage() is wizard.preview_page
+    qtbot.waitUntil(lambda: wizard.preview_page.plan is not None, timeout=20_000)
+
+
+def test_a_file_with_one_bad_row_imports_the_good_rows_after_one_confirmation(qtbot, unlocked, tmp_path):
+    window: MainWindow = unlocked
+    listed = window.view.page(PatientsPage).model.rowCount()
+    csv_path = tmp_path / "registry.csv"
+    csv_path.write_text(HEADER + "".join(ROWS), encoding="utf-8")
+    wizard = open_wizard(qtbot, window, csv_path)
+
+    page = wizard.mapping_page
+    assert page.boxes["mrn"].currentText() == "MRN"  # guessed from the usual names
+    assert page.boxes["birth_date"].currentText() == "DOB"
+    assert page.sample_model.rowCount() == 3
+    refused = page.sample_model.index(2, 8).data()
+    assert "DOB" in refused and "13/45/1950" in refused
+
+    to_preview(qtbot, wizard)
+    preview = wizard.preview_page.preview
+    assert preview.counts.text() == "2 to add, 0 to update, 0 unchanged, 1 row refused"
+    problems = [preview.problems_model.problem(i) for i in range(preview.problems_model.rowCount())]
+    assert [(p.where, p.field) for p in problems] == [("row 4", "DOB")]
+    assert wizard.button(QWizard.WizardButton.CommitButton).text() == "&Import 2 patients"
+    assert patients.patient_list(window.workspace)  # the canary panel only, nothing stored yet
+    assert not any(s.mrn == "000501" for s in patients.patient_list(window.workspace))
+
+    wizard.next()  # Import 2 patients
+    qtbot.waitUntil(lambda: wizard.apply_page.saved is not None, timeout=20_000)
+    assert "2 added" in wizard.apply_page.result.text()
+    assert "1 refused row were not stored" in wizard.apply_page.result.text()
+    stored = {s.mrn: s for s in patients.patient_list(window.workspace)}
+    assert "000501" in stored and "000502" in stored and "000503" not in stored
+    chart = patients.open_chart(window.workspace, stored["000501"].id)
+    assert sorted(c.icd10 for c in chart.conditions) == ["E11.9", "I10"]
+    # The change hub told the patient list: the two new patients are listed without a reload.
+    qtbot.waitUntil(lambda: window.view.page(PatientsPage).model.rowCount() == listed + 2, timeout=10_000)
+    wizard.accept()
+
+
+def test_cancel_before_import_leaves_the_store_bytes_unchanged(qtbot, unlocked, tmp_path):
+    window: MainWindow = unlocked
+    csv_path = tmp_path / "registry.csv"
+    csv_path.write_text(HEADER + "".join(ROWS), encoding="utf-8")
+    before = store_hash(window)
+    wizard = open_wizard(qtbot, window, csv_path)
+    to_preview(qtbot, wizard)
+    assert wizard.preview_page.to_store() == 2
+    wizard.reject()  # Cancel on the preview
+    assert store_hash(window) == before
+    assert not any(s.mrn == "000501" for s in patients.patient_list(window.workspace))
+
+
+def test_the_mapping_chosen_is_remembered_for_the_next_file_with_that_header(qtbot, unlocked, tmp_path):
+    window: MainWindow = unlocked
+    header = "Acct Ref,Last Name,First Name,DOB\n"  # "Acct Ref" is no usual MRN column name
+    first = tmp_path / "october.csv"
+    first.write_text(header + "000601,Example,Testa,03/04/1950\n", encoding="utf-8")
+    wizard = open_wizard(qtbot, window, first)
+    page = wizard.mapping_page
+    assert page.boxes["mrn"].currentText() == NOT_MAPPED
+    assert not page.isComplete() and "MRN" in page.message.text()
+    page.boxes["mrn"].setCurrentIndex(page.boxes["mrn"].findText("Acct Ref"))
+    to_preview(qtbot, wizard)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.apply_page.saved is not None, timeout=20_000)
+    wizard.accept()
+
+    second = tmp_path / "november.csv"
+    second.write_text(header + "000602,Sample,Testo,07/21/1948\n", encoding="utf-8")
+    wizard = open_wizard(qtbot, window, second)
+    assert wizard.mapping_page.boxes["mrn"].currentText() == "Acct Ref"
+    assert "last time" in wizard.mapping_page.facts.text()
+    wizard.reject()
+
+
+def test_an_unreadable_file_is_said_on_the_first_page(qtbot, unlocked, tmp_path):
+    window: MainWindow = unlocked
+    wizard = window.interop.import_csv()
+    assert isinstance(wizard, CsvImportWizard)
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    wizard.load_file(empty)
+    page = wizard.file_page
+    qtbot.waitUntil(lambda: not page.job.busy and page.message.isVisible(), timeout=10_000)
+    assert wizard.currentPage() is page
+    assert page.message.text().startswith("empty.csv: is empty")
+    wizard.load_file(tmp_path / "missing.csv")
+    qtbot.waitUntil(lambda: "missing.csv" in page.message.text() and "No such file" in page.message.text())
+    wizard.reject()
+
+
+def test_cancelling_the_import_stores_nothing_and_says_so(qtbot, unlocked, tmp_path):
+    window: MainWindow = unlocked
+    csv_path = tmp_path / "big.csv"
+    lines = [f"{700000 + i:06d},Example{i},Testa,03/04/1950,F,(555) 010-01{i % 100:02d},\n" for i in range(300)]
+    csv_path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    before = store_hash(window)
+    wizard = open_wizard(qtbot, window, csv_path)
+    to_preview(qtbot, wizard)
+    wizard.next()  # Import 300 patients
+    wizard.apply_page.cancel_button.click()  # at once: the import checks every 50 patients and before its commit
+    qtbot.waitUntil(lambda: not wizard.apply_page.job.busy, timeout=20_000)
+    assert wizard.apply_page.result.text() == "Import cancelled: nothing was stored."
+    assert wizard.apply_page.again_button.isVisible()
+    assert store_hash(window) == before
+    wizard.apply_page.again_button.click()  # a fresh preview, the choices kept
+    assert wizard.currentPage() is wizard.preview_page
+    qtbot.waitUntil(lambda: wizard.preview_page.plan is not None, timeout=20_000)
+    assert wizard.preview_page.to_store() == 300
+    wizard.reject()
