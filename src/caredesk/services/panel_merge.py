@@ -25,8 +25,10 @@ duplicated, re-importing the same file changes nothing"):
   "nothing is deleted" is the app's own rule: a real allergy replaces a stored "No known
   allergies" entry (domain.allergies), and a file's "No known allergies" beside real
   allergies is not added.
+- The rules per kind of record are in services.panel_records.
 - Store-dependent checks reuse the forms' rules (patient_records.check_birth_date and
-  check_enrollment; a condition's onset not after today nor before the date of birth):
+  check_enrollment; a condition's onset, a medication's start and an observation's day not
+  after today and within the patient's life):
   a refusal is a ValidationError naming the field ("CCM consent date", "E11.9 onset date").
 """
 
@@ -37,8 +39,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from caredesk.domain import checks, icd10
-from caredesk.domain.allergies import is_none_known, same_substance
 from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.incoming import FieldChange, IncomingPatient
@@ -53,9 +53,9 @@ from caredesk.domain.patients import (
     Phone,
 )
 from caredesk.domain.text import fold
-from caredesk.errors import ValidationError
+from caredesk.services import panel_records
 from caredesk.services.changes import Kind
-from caredesk.services.patient_records import check_birth_date, check_enrollment
+from caredesk.services.patient_records import check_birth_date
 
 # Demographic fields an import may change, labelled as the patient form shows them
 # (ui/chart/record_fields.PatientFields). MRN is the match; status and date of death never.
@@ -158,13 +158,14 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date) -> Mer
     else:
         patient, changed, changes = _demographics(on_file.patient, p)
         before_records = on_file
-    enrollments, consents = _enrollments(incoming.enrollments, before_records.enrollments, patient, today)
-    conditions = _conditions(incoming.conditions, before_records.conditions, patient, today)
-    allergies, replaces = _allergies(incoming.allergies, before_records.allergies)
-    medications = _new(incoming.medications, before_records.medications, _medication_key(today))
-    care_team = _new(incoming.care_team, before_records.care_team, lambda m: (fold(m.name), fold(m.role)))
-    observations = _new(incoming.observations, before_records.observations, lambda o: (o.kind, o.observed_on, o.value))
-    plans = () if before_records.care_plan_versions else _numbered(incoming.care_plans)
+    r, before = panel_records, before_records
+    enrollments, consents = r.new_enrollments(incoming.enrollments, before.enrollments, patient, today)
+    conditions = r.new_conditions(incoming.conditions, before.conditions, patient, today)
+    allergies, replaces = r.new_allergies(incoming.allergies, before.allergies)
+    medications = r.new_medications(incoming.medications, before.medications, patient, today)
+    care_team = r.new_records(incoming.care_team, before.care_team, lambda m: (fold(m.name), fold(m.role)))
+    observations = r.new_observations(incoming.observations, before.observations, patient, today)
+    plans = () if before_records.care_plan_versions else panel_records.numbered_versions(incoming.care_plans)
     if on_file is not None:  # what a preview lists beside the demographics
         changes += _record_changes(enrollments, consents, conditions, allergies, medications)
         changes += _listed(CARE_TEAM, care_team, lambda m: f"{m.name} ({m.role})")
@@ -234,104 +235,6 @@ def _shown(value: Any) -> str:
     if isinstance(value, tuple):
         return "; ".join(f"{p.number} ({p.kind})" for p in value)
     return str(getattr(value, "value", value))
-
-
-# -- records ------------------------------------------------------------------------------
-def _new(incoming: Iterable[Any], stored: Iterable[Any], key: Callable[[Any], object]) -> tuple[Any, ...]:
-    """The incoming records whose key no stored record (nor an earlier incoming one) has."""
-    seen = {key(r) for r in stored}
-    out = []
-    for record in incoming:
-        k = key(record)
-        if k not in seen:
-            seen.add(k)
-            out.append(record)
-    return tuple(out)
-
-
-def _overlaps(a: Enrollment, b: Enrollment) -> bool:
-    return (
-        a.program is b.program and a.start_date <= (b.end_date or date.max) and b.start_date <= (a.end_date or date.max)
-    )
-
-
-def _enrollments(
-    incoming: Iterable[Enrollment], stored: tuple[Enrollment, ...], patient: Patient, today: date
-) -> tuple[tuple[Enrollment, ...], tuple[Enrollment, ...]]:
-    """New enrollments, and stored ones whose consent or billing practitioner the file fills in."""
-    new: list[Enrollment] = []
-    filled: dict[int, Enrollment] = {}
-    for e in incoming:
-        on_file = next((s for s in stored if _overlaps(s, e)), None)
-        if on_file is not None:
-            before = filled.get(on_file.id or 0, on_file)
-            after = before
-            if before.consent_date is None and e.consent_date is not None:
-                after = replace(after, consent_date=e.consent_date, consent_method=e.consent_method)
-            if not before.billing_practitioner and e.billing_practitioner:
-                after = replace(after, billing_practitioner=e.billing_practitioner)
-            if after != before:
-                _checked(after, patient, today)
-                filled[on_file.id or 0] = after
-            continue
-        if any(_overlaps(n, e) for n in new):
-            if e in new:
-                continue  # the same enrollment twice in one file
-            raise ValidationError(
-                f"{e.program.value} start date", f"overlaps the file's other {e.program.value} enrollment"
-            )
-        _checked(e, patient, today)
-        new.append(e)
-    return tuple(new), tuple(filled.values())
-
-
-def _checked(e: Enrollment, patient: Patient, today: date) -> None:
-    try:
-        check_enrollment(e, patient.birth_date, today, patient.died_on)
-    except ValidationError as exc:
-        raise ValidationError(f"{e.program.value} {exc.field}", exc.message) from None
-
-
-def _conditions(
-    incoming: Iterable[Condition], stored: Iterable[Condition], patient: Patient, today: date
-) -> tuple[Condition, ...]:
-    new = _new(incoming, stored, lambda c: icd10.normalize(c.icd10))
-    for c in new:
-        field = f"{c.icd10} onset date"
-        if c.onset is not None:
-            checks.not_after(field, c.onset, today, "today")
-            if c.onset < patient.birth_date:
-                raise ValidationError(field, "cannot be before the date of birth")
-    return new
-
-
-def _allergies(incoming: Iterable[Allergy], stored: tuple[Allergy, ...]) -> tuple[tuple[Allergy, ...], int | None]:
-    """New allergies, and the id of the stored "No known allergies" entry they replace."""
-    given = tuple(incoming)
-    new: list[Allergy] = []
-    for a in given:
-        if not is_none_known(a) and not any(same_substance(a.substance, s.substance) for s in (*stored, *new)):
-            new.append(a)
-    if given and not stored and all(is_none_known(a) for a in given):
-        new.append(given[0])  # "No known allergies", asked and recorded by the EHR
-    none_known = next((s for s in stored if is_none_known(s)), None)
-    replaces = none_known.id if none_known is not None and any(not is_none_known(a) for a in new) else None
-    return tuple(new), replaces
-
-
-def _medication_key(today: date) -> Callable[[Medication], object]:
-    """A current medication is the same as a current one of that name; a stopped one is the
-    same as one of that name stopped the same day."""
-
-    def key(m: Medication) -> object:
-        return (fold(m.name.strip()), None if m.active_on(today) else m.stop_date)
-
-    return key
-
-
-def _numbered(versions: Iterable[CarePlanVersion]) -> tuple[CarePlanVersion, ...]:
-    ordered = sorted(versions, key=lambda v: (v.number, v.finalized_at))
-    return tuple(replace(v, number=n, id=None) for n, v in enumerate(ordered, start=1))
 
 
 # -- what a preview lists -----------------------------------------------------------------

@@ -1,0 +1,142 @@
+"""Which of an incoming patient's records are new: the import's rules per kind of record
+(see services.panel_merge for the whole merge and its sources).
+
+Each function takes the file's records (patient_id=0) and the stored ones, and returns the
+new ones; a date the chart's forms would refuse raises ValidationError naming the record and
+the field ("E11.9 onset date", "CCM consent date", "metformin start date", "A1c date").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from caredesk.domain import checks, icd10
+from caredesk.domain.allergies import is_none_known, same_substance
+from caredesk.domain.careplan import CarePlanVersion
+from caredesk.domain.lifespan import check_within_life
+from caredesk.domain.patients import Allergy, Condition, Enrollment, Medication, Observation, Patient
+from caredesk.domain.text import fold
+from caredesk.errors import ValidationError
+from caredesk.services.medications import is_current
+from caredesk.services.patient_records import check_enrollment
+
+
+def new_records(incoming: Iterable[Any], stored: Iterable[Any], key: Callable[[Any], object]) -> tuple[Any, ...]:
+    """The incoming records whose key no stored record (nor an earlier incoming one) has."""
+    seen = {key(r) for r in stored}
+    out = []
+    for record in incoming:
+        k = key(record)
+        if k not in seen:
+            seen.add(k)
+            out.append(record)
+    return tuple(out)
+
+
+def _overlaps(a: Enrollment, b: Enrollment) -> bool:
+    return (
+        a.program is b.program and a.start_date <= (b.end_date or date.max) and b.start_date <= (a.end_date or date.max)
+    )
+
+
+def new_enrollments(
+    incoming: Iterable[Enrollment], stored: tuple[Enrollment, ...], patient: Patient, today: date
+) -> tuple[tuple[Enrollment, ...], tuple[Enrollment, ...]]:
+    """New enrollments, and stored ones whose consent or billing practitioner the file fills in."""
+    new: list[Enrollment] = []
+    filled: dict[int, Enrollment] = {}
+    for e in incoming:
+        on_file = next((s for s in stored if _overlaps(s, e)), None)
+        if on_file is not None:
+            before = filled.get(on_file.id or 0, on_file)
+            after = before
+            if before.consent_date is None and e.consent_date is not None:
+                after = replace(after, consent_date=e.consent_date, consent_method=e.consent_method)
+            if not before.billing_practitioner and e.billing_practitioner:
+                after = replace(after, billing_practitioner=e.billing_practitioner)
+            if after != before:
+                _checked(after, patient, today)
+                filled[on_file.id or 0] = after
+            continue
+        if any(_overlaps(n, e) for n in new):
+            if e in new:
+                continue  # the same enrollment twice in one file
+            raise ValidationError(
+                f"{e.program.value} start date", f"overlaps the file's other {e.program.value} enrollment"
+            )
+        _checked(e, patient, today)
+        new.append(e)
+    return tuple(new), tuple(filled.values())
+
+
+def _checked(e: Enrollment, patient: Patient, today: date) -> None:
+    try:
+        check_enrollment(e, patient.birth_date, today, patient.died_on)
+    except ValidationError as exc:
+        raise ValidationError(f"{e.program.value} {exc.field}", exc.message) from None
+
+
+def check_dated(field: str, day: date | None, patient: Patient, today: date) -> None:
+    """A record's date as the chart's forms take it: not after today, within the patient's
+    life (services.clinical onset, services.medications start, services.observations day)."""
+    if day is not None:
+        checks.not_after(field, day, today, "today")
+        check_within_life(field, day, patient)
+
+
+def new_conditions(
+    incoming: Iterable[Condition], stored: Iterable[Condition], patient: Patient, today: date
+) -> tuple[Condition, ...]:
+    new = new_records(incoming, stored, lambda c: icd10.normalize(c.icd10))
+    for c in new:
+        check_dated(f"{c.icd10} onset date", c.onset, patient, today)
+    return new
+
+
+def new_allergies(incoming: Iterable[Allergy], stored: tuple[Allergy, ...]) -> tuple[tuple[Allergy, ...], int | None]:
+    """New allergies, and the id of the stored "No known allergies" entry they replace."""
+    given = tuple(incoming)
+    new: list[Allergy] = []
+    for a in given:
+        if not is_none_known(a) and not any(same_substance(a.substance, s.substance) for s in (*stored, *new)):
+            new.append(a)
+    if given and not stored and all(is_none_known(a) for a in given):
+        new.append(given[0])  # "No known allergies", asked and recorded by the EHR
+    none_known = next((s for s in stored if is_none_known(s)), None)
+    replaces = none_known.id if none_known is not None and any(not is_none_known(a) for a in new) else None
+    return tuple(new), replaces
+
+
+def new_medications(
+    incoming: Iterable[Medication], stored: Iterable[Medication], patient: Patient, today: date
+) -> tuple[Medication, ...]:
+    """A current medication (services.medications.is_current) is on file when a current one
+    has its name (case and accents ignored); a stopped one when one of that name stopped the
+    same day. A start date as services.medications.add_medication takes it."""
+
+    def key(m: Medication) -> object:
+        return (fold(m.name.strip()), None if is_current(m, today) else m.stop_date)
+
+    new = new_records(incoming, stored, key)
+    for m in new:
+        check_dated(f"{m.name} start date", m.start_date, patient, today)
+    return new
+
+
+def new_observations(
+    incoming: Iterable[Observation], stored: Iterable[Observation], patient: Patient, today: date
+) -> tuple[Observation, ...]:
+    """An observation is on file when one of its kind, day and value is (the same reading
+    entered twice: services.observations); its day not after today, within the patient's life."""
+    new = new_records(incoming, stored, lambda o: (o.kind, o.observed_on, o.value))
+    for o in new:
+        check_dated(f"{o.kind.value} date", o.observed_on, patient, today)
+    return new
+
+
+def numbered_versions(versions: Iterable[CarePlanVersion]) -> tuple[CarePlanVersion, ...]:
+    ordered = sorted(versions, key=lambda v: (v.number, v.finalized_at))
+    return tuple(replace(v, number=n, id=None) for n, v in enumerate(ordered, start=1))
