@@ -235,8 +235,8 @@ def _write(uow: UnitOfWork, accepted: list[tuple[Patient | None, Merge]]) -> tup
             uow.allergies.remove(merged.replaces_none_known)
             events.append((actions.RECORD_REMOVED, "allergy", merged.replaces_none_known, _NONE_KNOWN_REPLACED))
         for name in _KINDS:
-            records[name] += [replace(r, patient_id=pid) for r in getattr(merged, name)]
-        versions += [replace(v, patient_id=pid) for v in merged.care_plans]
+            records[name] += [replace(r, patient_id=pid, id=None) for r in getattr(merged, name)]
+        versions += [replace(v, patient_id=pid, id=None) for v in merged.care_plans]
         events.append(_audited(stored, merged, pid))
     for name, rows in records.items():
         uow.panel.add_records(name, rows)
