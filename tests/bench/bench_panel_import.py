@@ -54,7 +54,7 @@ def _incoming(n: int) -> list[IncomingPatient]:
                     mrn=f"{i:06d}",
                     given_name="Testa",
                     family_name=f"Example{i}",
-                    birth_date=date(1940, 1, 1) + timedelta(days=i * 7),
+                    birth_date=date(1940, 1, 1) + timedelta(days=i % 5000 * 3),
                     phones=(Phone(number=f"(555) 010-{i % 100:04d}"),),
                 ),
                 enrollments=enrollments,
