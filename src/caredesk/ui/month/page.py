@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from caredesk.domain.calendar import Month
 from caredesk.errors import CareDeskError
 from caredesk.services import billing_report
-from caredesk.services.billing_report import MonthReport
+from caredesk.services.billing_report import MonthReport, MonthRow
 from caredesk.services.changes import Changes, Kind
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common import theme
@@ -36,6 +36,7 @@ from caredesk.ui.common.forms import InlineMessage, button, user_message
 from caredesk.ui.common.hub import hub
 from caredesk.ui.common.tables import row_table, segments
 from caredesk.ui.common.workers import BackgroundRead, ProgressRelay, TaskRunner, close_progress_dialog, progress_dialog
+from caredesk.ui.month.ehr_summary_actions import EhrSummaryActions
 from caredesk.ui.month.table_model import (
     CODES,
     MINUTES,
@@ -145,6 +146,11 @@ class MonthPage(QWidget):
         self.shown.setAccessibleName("Patients shown")
         theme.set_role(self.shown, "muted")
         self.message = InlineMessage("Billing message")
+        # The selected patient's EHR summary (PDF, text) and the month's batch: their own module.
+        self.ehr = EhrSummaryActions(self, self.table, self.message, self._ehr_context, self.selected_row)
+        filter_row.addStretch(1)
+        for b in self.ehr.buttons:
+            filter_row.addWidget(b)
 
         layout = QVBoxLayout(self)
         pad = self.fontMetrics().height() // 2
@@ -166,6 +172,7 @@ class MonthPage(QWidget):
         if self._progress is not None:
             self._progress.cancelled = True
         self.tasks.wait()
+        self.ehr.clear()
         self.reader.cancel()  # a report still on its way is dropped
         self._close_progress()
         self.workspace, self.report = None, None
@@ -180,6 +187,16 @@ class MonthPage(QWidget):
     def restore(self, selection: str | None) -> None:
         if selection and self.workspace is not None:
             self.show_month(Month.parse(selection))
+
+    def selected_row(self) -> MonthRow | None:
+        """The selected patient's row (None when no row is selected)."""
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
+            return None
+        return self.model.month_row(self.proxy.mapToSource(index).row())
+
+    def _ehr_context(self) -> tuple[Workspace, Month] | None:
+        return (self.workspace, self.month) if self.workspace is not None and self.month is not None else None
 
     # -- month -----------------------------------------------------------------
     def show_month(self, month: Month) -> None:
