@@ -14,11 +14,15 @@ import pytest
 from caredesk.domain import audit as actions
 from caredesk.domain.incoming import Action, FieldChange, ImportProblem, IncomingPatient
 from caredesk.domain.patients import Condition, ConsentMethod, Enrollment, Patient, Phone, Program
-from caredesk.errors import Cancelled, ValidationError
+from caredesk.errors import Cancelled, StoreBusy, ValidationError
 from caredesk.services import patients
+from caredesk.services.access import Access
 from caredesk.services.changes import Kind
 from caredesk.services.panel_import import apply_import, plan_import
-from tests.conftest import add_patient
+from caredesk.store import engine
+from caredesk.store.vault import DataFolder
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient
+from tests.store.test_two_processes import _hold_write_lock
 
 SOURCE = "CSV file"
 # ICD-10-CM titles (CDC NCHS, FY2026 tabular list: https://www.cdc.gov/nchs/icd/icd-10-cm/files.html).
@@ -300,3 +304,25 @@ def test_nothing_is_written_by_a_preview_of_updates(workspace):
 
     assert plan.count(Action.UPDATE) == 1
     assert _store_hash(workspace) == before
+
+
+def test_a_store_another_process_keeps_busy_stores_nothing_and_says_so(tmp_path, clock, monkeypatch):
+    """A real second process holds the write lock past SQLite's busy timeout: StoreBusy, its
+    message saying nothing was saved, and no patient of the plan is stored."""
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_S", 0.3)  # read when a connection opens
+    folder = DataFolder(tmp_path / "store")
+    Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)[0].lock()
+    ws = Access(folder, clock).unlock(PASSPHRASE)
+    try:
+        plan = plan_import(ws, _three(), [], source=SOURCE)
+        holder = _hold_write_lock(folder, 2.0)
+        try:
+            with pytest.raises(StoreBusy) as busy:
+                apply_import(ws, plan)
+        finally:
+            holder.wait(timeout=60)
+        assert "Nothing was saved" in str(busy.value)
+        assert _mrns(ws) == []
+        assert actions.IMPORTED not in {e.action for e in _audit(ws)}
+    finally:
+        ws.lock()
