@@ -39,7 +39,7 @@ STALE = "the store changed since the preview; preview again"
 @dataclass(frozen=True, slots=True)
 class ImportResult:
     """What an accepted import did: patients added, updated, left unchanged, and the ids of
-    the patients it added or updated (in the plan's order)."""
+    the patients added (in the plan's order), then of those updated."""
 
     added: int
     updated: int
