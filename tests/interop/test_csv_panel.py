@@ -370,6 +370,12 @@ def test_a_long_value_is_shortened_to_80_characters():
     assert len(problem.value) == 80 and problem.value.endswith("…")
 
 
+def test_a_value_shown_in_a_problem_cannot_drive_the_terminal():
+    # An escape sequence (ECMA-48 CSI "clear screen") or a right-to-left override in a cell is shown as U+FFFD.
+    _, (problem,) = simple(("1", "Example, Testa", "\x1b[2J01/01/1950\u202e"))
+    assert problem.value == "\ufffd[2J01/01/1950\ufffd"
+
+
 def test_extra_filled_cells_beyond_the_header_are_refused():
     t = Table(
         header=("MRN", "Name", "DOB"),

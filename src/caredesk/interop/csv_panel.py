@@ -152,9 +152,14 @@ def _key(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
+# Control characters (an escape sequence would drive the terminal that prints a problem) and
+# invisible direction or zero-width characters (they reorder what is shown) are shown as U+FFFD.
+_UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def shortened(value: str) -> str:
-    """A cell as a problem shows it: at most 80 characters, one line."""
-    text = " ".join(value.split())
+    """A cell as a problem shows it: at most 80 characters, one line, nothing unprintable."""
+    text = _UNSHOWABLE.sub("\ufffd", " ".join(value.split()))
     return text if len(text) <= VALUE_MAX else text[: VALUE_MAX - 1] + "…"
 
 
