@@ -241,6 +241,19 @@ def test_a_bad_mapping_file_is_refused_naming_the_entry(store, tmp_path):
     assert stored(store) == {}
 
 
+def test_consent_dates_without_their_method_are_refused_until_the_method_is_given(store, tmp_path):
+    header = tuple(h for h in HEADER if h != "Consent Method")
+    rows = [[c for h, c in zip(HEADER, row, strict=True) if h != "Consent Method"] for row in registry(2)[0]]
+    path = write(tmp_path, "registry.csv", csv_bytes(rows, header=header))
+    r = cli(store, str(path), "--yes")
+    assert_clean_failure(r, 1, "mapping: a consent date needs its method (verbal or written)")
+    assert "--consent-method verbal|written" in r.stderr
+    r = cli(store, str(path), "--consent-method", "written", "--yes")
+    assert r.returncode == 0, r.stderr
+    assert "consent method for every consent date: written" in r.stdout
+    assert sorted(stored(store)) == ["000001", "000002"]
+
+
 def test_every_row_bad_is_refused(store, tmp_path):
     rows, _ = registry(2)
     for row in rows:

@@ -97,7 +97,10 @@ def _import(ws: Workspace, args: argparse.Namespace, table: Table, given: Mappin
     try:
         incoming, problems = read_patients(table, mapping, today=ws.today())
     except ValidationError as exc:
-        hint = "" if given is not None else "; choose the columns with --mapping M.json"
+        if "consent date needs its method" in exc.message:
+            hint = "; --consent-method verbal|written says how this file's consents were given"
+        else:
+            hint = "" if given is not None else "; choose the columns with --mapping M.json"
         return fail(f"{exc}{hint}", EXIT_ERROR)
     if args.save_mapping:
         csv_mapping.remember(ws, table.header, mapping)
