@@ -12,7 +12,8 @@ from pypdf import PdfReader
 
 from caredesk.domain.calendar import Month
 from caredesk.domain.patients import Patient
-from caredesk.interop.ehr_summary import TimeLine, month_summary
+from caredesk.interop.ehr_summary import month_summary
+from caredesk.interop.ehr_summary_values import TimeLine
 from caredesk.pdf.ehr_summary import FOOTER, render_summary
 from caredesk.services import calls, patient_records
 from tests.conftest import add_patient

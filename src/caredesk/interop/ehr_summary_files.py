@@ -20,8 +20,9 @@ from pathlib import Path
 from caredesk.domain import audit as actions
 from caredesk.domain.calendar import Month
 from caredesk.errors import CareDeskError
-from caredesk.interop.ehr_summary import MonthSummary, month_summary, summary_patients
+from caredesk.interop.ehr_summary import month_summary, summary_patients
 from caredesk.interop.ehr_summary_text import summary_text
+from caredesk.interop.ehr_summary_values import MonthSummary
 from caredesk.services import billing_report, export_audit, practice
 from caredesk.services.files import write_atomic
 from caredesk.services.workspace import Workspace

@@ -13,7 +13,7 @@ from __future__ import annotations
 import textwrap
 
 from caredesk.domain.calendar import us_date
-from caredesk.interop.ehr_summary import MonthSummary
+from caredesk.interop.ehr_summary_values import MonthSummary
 
 WIDTH = 80
 SIGN_BLANK = "________"

@@ -16,8 +16,8 @@ from reportlab.lib.units import inch
 from reportlab.platypus import CondPageBreak, Flowable, LongTable, SimpleDocTemplate, Spacer, TableStyle
 
 from caredesk.domain.calendar import us_date
-from caredesk.interop.ehr_summary import MonthSummary
 from caredesk.interop.ehr_summary_text import heading, sign_off
+from caredesk.interop.ehr_summary_values import MonthSummary
 from caredesk.pdf import fonts
 from caredesk.pdf.paging import PageCountCanvas
 from caredesk.pdf.script_text import Paragraph

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import QFileDialog, QProgressDialog, QPushButton, QTableV
 from caredesk.domain.calendar import Month
 from caredesk.errors import CareDeskError
 from caredesk.interop import ehr_summary_files as files
-from caredesk.interop.ehr_summary import MonthSummary, month_summary
+from caredesk.interop.ehr_summary import month_summary
 from caredesk.interop.ehr_summary_text import summary_text
+from caredesk.interop.ehr_summary_values import MonthSummary
 from caredesk.services.billing_report import MonthRow
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common import clipboard
