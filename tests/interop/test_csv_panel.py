@@ -232,6 +232,7 @@ def test_phones_are_normalised_with_phonenumbers(cell, stored):
     ("cell", "why"),
     [
         ("12", "not a phone number: wrong number of digits"),
+        ("555-0142", "not a whole phone number: the area code is missing"),
         ("call me", "not a phone number"),
         (
             "(123) 456-7890",
@@ -264,6 +265,15 @@ def test_unknown_or_category_codes_are_one_problem_for_the_cell():
     assert (problem.field, problem.value) == ("ICD-10", "E11 Q99.99 I10")
     assert "E11 is a category, not a billable code" in problem.why
     assert "Q99.99 is not an ICD-10-CM code" in problem.why
+
+
+def test_words_beside_the_codes_are_refused_once_for_the_cell():
+    header = ("MRN", "Name", "DOB", "Diagnoses")
+    incoming, (problem,) = read(header, ("1", "Example, Testa", "1950-01-31", "E11.9 - Type 2 diabetes"))
+    assert incoming == []
+    assert problem.why == (
+        '"-", "Type", "2" … are not ICD-10 codes: give codes only (E11.9 or E119), separated by ; , | or spaces'
+    )
 
 
 @pytest.mark.parametrize(

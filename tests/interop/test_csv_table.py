@@ -67,6 +67,13 @@ def test_separators_are_found(sep, name):
     assert table.rows[0][1] == ("000123", "Example, Testa", "01/31/1950")
 
 
+def test_a_semicolon_file_with_a_comma_in_every_row_is_read_by_its_semicolons():
+    # csv.Sniffer prefers a comma when commas are as regular as the real separator; the header decides.
+    text = "MRN;Name;DOB\n" + "".join(f"00012{i};Example{i}, Testa;01/3{i % 2}/1950\n" for i in range(5))
+    table = read_table(text.encode())
+    assert table.delimiter == ";" and table.rows[0][1] == ("000120", "Example0, Testa", "01/30/1950")
+
+
 def test_a_single_column_file_is_read_with_a_comma():
     table = read_table(b"MRN\n000123\n000124\n")
     assert table.delimiter == "," and table.header == ("MRN",) and len(table.rows) == 2

@@ -135,6 +135,7 @@ _PROGRAMS = {
 }
 _PROGRAM_SPLIT = re.compile(r"[;,|/+]")
 _CODE_SPLIT = re.compile(r"[;,|\s]+")
+_CODE_SHAPE = re.compile(r"[A-Za-z][0-9][0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?\.?")  # ICD-10-CM's shape, dot or not
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
 # Words in a phone column's name -> the phone's type (ui.chart.record_fields.PHONE_KINDS).
 _PHONE_KINDS: tuple[tuple[str, str], ...] = (
@@ -426,8 +427,12 @@ class _RowReader:
         out: list[Condition] = []
         refused: list[str] = []
         seen: set[str] = set()
+        words: list[str] = []
         for part in _CODE_SPLIT.split(text):
             if not part:
+                continue
+            if not _CODE_SHAPE.fullmatch(part):
+                words.append(part)  # a description beside the code, a dash: said once below
                 continue
             found = self._lookup(part)
             if isinstance(found, ValidationError):
@@ -440,6 +445,10 @@ class _RowReader:
                 out.append(Condition(patient_id=0, icd10=found.code, display=found.description))
             except ValidationError as exc:
                 refused.append(_why(exc))
+        if words:
+            shown = ", ".join(f'"{shortened(w)[:20]}"' for w in words[:3]) + (" …" if len(words) > 3 else "")
+            what = "is not an ICD-10 code" if len(words) == 1 else "are not ICD-10 codes"
+            refused.append(f"{shown} {what}: give codes only (E11.9 or E119), separated by ; , | or spaces")
         if refused:
             row.refuse("icd10", "; ".join(refused))
         return out
@@ -518,6 +527,8 @@ def normalize_phone(text: str, region: str = REGION) -> str:
         raise ValueError("not a phone number: wrong number of digits")
     national = str(number.national_number)
     fictional = number.country_code == 1 and len(national) == 10 and national.startswith(str(_FICTIONAL_AREA))
+    if number.country_code == 1 and len(national) == 7:
+        raise ValueError("not a whole phone number: the area code is missing")
     if not phonenumbers.is_valid_number(number) and not fictional:
         raise ValueError("not a phone number in use: no such area code or exchange")
     extension = number.extension

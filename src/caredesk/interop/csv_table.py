@@ -176,10 +176,13 @@ def _separator(text: str) -> str:
         found = csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
     except csv.Error:
         found = ""
-    if found in SEPARATORS and found:
-        return found
     first_line = sample.split("\n", 1)[0]
     counts = {sep: first_line.count(sep) for sep in SEPARATORS}
+    # The Sniffer prefers a comma whenever commas are as regular as the real separator: a
+    # semicolon file whose every row holds "Last, First" would be read as comma-separated. Column
+    # names hold no separators, so the header line overrules a choice it does not contain.
+    if found and counts[found]:
+        return found
     best = max(SEPARATORS, key=lambda sep: counts[sep])
     return best if counts[best] else ","
 
