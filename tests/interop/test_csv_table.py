@@ -68,7 +68,7 @@ def test_separators_are_found(sep, name):
 
 
 def test_a_semicolon_file_with_a_comma_in_every_row_is_read_by_its_semicolons():
-    # csv.Sniffer prefers a comma when commas are as regular as the real separator; the header decides.
+    # Every row holds a comma ("Last, First", unquoted as a semicolon file may leave it); the header has none.
     text = "MRN;Name;DOB\n" + "".join(f"00012{i};Example{i}, Testa;01/3{i % 2}/1950\n" for i in range(5))
     table = read_table(text.encode())
     assert table.delimiter == ";" and table.rows[0][1] == ("000120", "Example0, Testa", "01/30/1950")
