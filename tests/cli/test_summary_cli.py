@@ -45,7 +45,7 @@ def test_text_goes_to_stdout_for_one_patient(store):
     r = cli(store, "--month", "2026-11", "--mrn", "000123", "--text")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[0] == "Chronic care management summary — November 2026"
+    assert lines[0] == "Care management summary — November 2026"
     assert "MRN: 000123    DOB: 03/04/1950" in lines
     assert "  - 99490: CCM, first 20 min of clinical-staff time" in lines  # CMS MLN909188: 25 + 5 min >= 20
     assert lines[-1] == "reviewed by billing practitioner ________"
@@ -80,7 +80,7 @@ def test_the_batch_writes_a_folder_with_progress_and_audits_the_count(store, tmp
 def test_the_batch_prints_every_text_when_no_folder_is_given(store):
     r = cli(store, "--month", "2026-11", "--text")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.count("Chronic care management summary — November 2026") == 2
+    assert r.stdout.count("Care management summary — November 2026") == 2
     assert "MRN: 000124" in r.stdout and "MRN: 000125" not in r.stdout  # no program, no time: not in the batch
 
 

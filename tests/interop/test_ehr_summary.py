@@ -45,7 +45,7 @@ def _in_order(lines: list[str], expected: list[str]) -> None:
 def test_the_text_says_the_months_facts_line_by_line(workspace, panel):
     text = summary_text(month_summary(workspace, panel.main, NOVEMBER))
     lines = text.splitlines()
-    assert lines[0] == "Chronic care management summary — November 2026"
+    assert lines[0] == "Care management summary — November 2026"
     assert lines[1] == "=" * len(lines[0])
     _in_order(
         lines,
@@ -72,7 +72,7 @@ def test_the_text_says_the_months_facts_line_by_line(workspace, panel):
             "    - medication review, physician/QHP: 5 min",
             # 25 min staff + 5 min practitioner = 30 >= 20: 99490 (CMS MLN909188); 99439 needs
             # a further full 20 min (40 in all); TCM bills when its period ends (CMS MLN908628).
-            "Codes earned (CMS PFS; CareDesk's billing rules, SPEC §3)",
+            "Codes earned this month (Medicare Physician Fee Schedule)",
             "  - 99490: CCM, first 20 min of clinical-staff time",
             "      source: CMS MLN909188 (CCM), CY2025 PFS",
             "  Not billed:",

@@ -34,7 +34,7 @@ def test_the_pdf_holds_the_months_facts_with_page_numbers_and_the_privacy_line(w
     pages = _text(pdf)
     text = " ".join(pages)
     for fact in (
-        "Chronic care management summary — November 2026",
+        "Care management summary — November 2026",
         "Example, Testa",
         "000123",
         "03/04/1950",

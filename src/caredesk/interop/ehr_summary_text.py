@@ -20,7 +20,7 @@ SIGN_BLANK = "________"
 
 
 def heading(summary: MonthSummary) -> str:
-    return f"Chronic care management summary — {summary.month.title}"
+    return f"Care management summary — {summary.month.title}"
 
 
 def sign_off(summary: MonthSummary) -> str:
@@ -99,7 +99,7 @@ def summary_text(summary: MonthSummary) -> str:
         for total in s.totals:
             line(f"- {total.activity}, {total.staff}: {total.minutes} min", 4)
 
-    section("Codes earned (CMS PFS; CareDesk's billing rules, SPEC §3)")
+    section("Codes earned this month (Medicare Physician Fee Schedule)")
     for code in s.codes:
         units = f" x{code.units}" if code.units != 1 else ""
         line(f"- {code.code}{units}: {code.description}", 2, 4)

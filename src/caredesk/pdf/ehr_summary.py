@@ -207,7 +207,7 @@ def _story(s: MonthSummary, st: _Styles) -> list[Flowable]:
     if s.not_billed:
         codes.append(Paragraph("Not billed:", st.bullet))
         codes += [bullet(why, st.sub) for why in s.not_billed]
-    section("Codes earned (CMS PFS; CareDesk's billing rules, SPEC §3)", codes)
+    section("Codes earned this month (Medicare Physician Fee Schedule)", codes)
 
     plan: list[Flowable] = []
     for change in s.plan_changes:
