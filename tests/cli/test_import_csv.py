@@ -212,6 +212,7 @@ def test_a_mapping_file_is_used_and_saved_for_the_next_file_with_that_header(sto
     path = write(tmp_path, "odd.csv", csv_bytes(rows, header=header))
     guessed = cli(store, str(path), "--yes")
     assert_clean_failure(guessed, 1, "no column for MRN and Name")
+    assert '"mrn": "?"' in guessed.stdout and 'The file\'s columns: "Chart #", "Pt", "Born", "Tel"' in guessed.stdout
     mapping = tmp_path / "odd.json"
     mapping.write_text(
         json.dumps({"columns": {"mrn": "Chart #", "full_name": "Pt", "birth_date": "Born", "phone": "Tel"}})
@@ -252,6 +253,15 @@ def test_consent_dates_without_their_method_are_refused_until_the_method_is_give
     assert r.returncode == 0, r.stderr
     assert "consent method for every consent date: written" in r.stdout
     assert sorted(stored(store)) == ["000001", "000002"]
+
+
+def test_the_error_report_cannot_overwrite_the_file_being_imported(store, tmp_path):
+    rows, _ = registry(2, bad_every=2)
+    path = write(tmp_path, "registry.csv", csv_bytes(rows))
+    before = path.read_bytes()
+    r = cli(store, str(path), "--errors", str(tmp_path / "." / "registry.csv"), "--yes")
+    assert_clean_failure(r, 1, "is the file being imported; give another name for the report")
+    assert path.read_bytes() == before and stored(store) == {}
 
 
 def test_every_row_bad_is_refused(store, tmp_path):

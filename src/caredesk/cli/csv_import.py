@@ -76,6 +76,8 @@ def cmd_import_csv(args: argparse.Namespace, context: AppContext) -> int:
     errors = Path(args.errors).expanduser() if args.errors else None
     if errors is not None and (reason := refusal(errors)) is not None:
         return fail(f"Cannot write {errors}: {reason}.", EXIT_ERROR)
+    if errors is not None and _same_file(errors, path):
+        return fail(f"--errors: {errors} is the file being imported; give another name for the report", EXIT_ERROR)
     given = csv_mapping.load(Path(args.mapping).expanduser()) if args.mapping else None
     table = read_file(path)  # before the store is unlocked: a refused file changes nothing
     print(
@@ -100,7 +102,9 @@ def _import(ws: Workspace, args: argparse.Namespace, table: Table, given: Mappin
         if "consent date needs its method" in exc.message:
             hint = "; --consent-method verbal|written says how this file's consents were given"
         else:
-            hint = "" if given is not None else "; choose the columns with --mapping M.json"
+            hint = "" if given is not None else "; choose the columns with --mapping M.json (a start is printed above)"
+            if given is None:
+                _print_template(table, mapping)
         return fail(f"{exc}{hint}", EXIT_ERROR)
     if args.save_mapping:
         csv_mapping.remember(ws, table.header, mapping)
@@ -118,6 +122,7 @@ def _import(ws: Workspace, args: argparse.Namespace, table: Table, given: Mappin
         if plan.problems and not plan.patients:
             return fail("no row can be imported: every row was refused (listed above); nothing was stored", EXIT_ERROR)
         print("Nothing to import: every patient in the file is already in the store as the file has them.")
+        _say_skipped(plan)
         return 0
     if not args.yes:
         answer = _confirmed(to_store)
@@ -130,12 +135,34 @@ def _import(ws: Workspace, args: argparse.Namespace, table: Table, given: Mappin
         f"Imported: {result.added:,} added, {result.updated:,} updated, {result.unchanged:,} unchanged "
         "(one transaction)."
     )
+    _say_skipped(plan)
+    return 0
+
+
+def _say_skipped(plan: ImportPlan) -> None:
     if plan.problems:
         rows = len({p.where for p in plan.problems})
         print(
             f"{rows:,} refused row{_s(rows)} {'was' if rows == 1 else 'were'} skipped and not imported (listed above)."
         )
-    return 0
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+def _print_template(table: Table, mapping: Mapping) -> None:
+    """A mapping file to start from: the guess, and the fields a column can fill."""
+    print("A mapping file to start from (put the file's column names against the fields it needs):")
+    columns = dict(mapping.columns)
+    for key in ("mrn", "full_name", "birth_date"):
+        columns.setdefault(key, "?")
+    print(Mapping(columns=columns, consent_method=mapping.consent_method).to_json(), end="")
+    print("Fields: " + ", ".join(f.key for f in csv_mapping.FIELDS))
+    print("The file's columns: " + ", ".join(f'"{name}"' for name in table.header))
 
 
 def _mapping(ws: Workspace, table: Table, given: Mapping | None) -> tuple[Mapping, str]:
