@@ -19,13 +19,14 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     s = formats.add_parser("fhir", parents=shared, help="a FHIR R4 Bundle (JSON) of the panel or one patient")
     s.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     s.add_argument("--mrn", help="one patient (default: every patient)")
-    g = sub.add_parser("import", help="bring patients in from another system, after a preview (CSV)")
+    g = sub.add_parser("import", help="bring patients in from another system, after a preview (CSV, FHIR R4)")
     formats = g.add_subparsers(dest="format", metavar="FORMAT", required=True)
     csv_import.add_parser(formats, shared)
+    fhir.add_import_parser(formats, shared)
 
 
 _EXPORTS: dict[str, Command] = {"fhir": fhir.cmd_export_fhir}
-_IMPORTS: dict[str, Command] = {"csv": csv_import.cmd_import_csv}
+_IMPORTS: dict[str, Command] = {"csv": csv_import.cmd_import_csv, "fhir": fhir.cmd_import_fhir}
 
 
 def cmd_export(args: argparse.Namespace, context: AppContext) -> int:

@@ -1,0 +1,197 @@
+"""FHIR R4 import: a Bundle's patients as IncomingPatient values for services.panel_import.
+
+    patients, problems = read_bundle(data, today=ws.today())
+    plan = panel_import.plan_import(ws, patients, problems, source="FHIR bundle")
+
+`read_bundle(data, *, today)` reads a Bundle of type transaction, collection or searchset
+(fhir_bundle: 50 MB limit, JSON errors with line and column, every resource validated with
+the `fhir.resources.R4B` models). Each Patient gathers the resources that point at it
+(subject / patient / beneficiary, by fullUrl "urn:uuid:..." or "Patient/id"):
+Basic (CareDesk's details), Coverage, EpisodeOfCare, Condition, AllergyIntolerance,
+MedicationStatement / MedicationRequest, Observation, CareTeam, CarePlan (+ its Goals).
+
+What comes back:
+- an ImportProblem (where "Observation/abc" or "entry 12", the element, the value, why) for
+  a resource that is not valid FHIR R4 or that the domain's rules refuse; the patient it
+  belongs to is refused too (one more problem on the Patient saying why), so nothing of a
+  patient comes in partly;
+- IncomingPatient.flags for what the import cannot do and the care manager must (a condition
+  without an ICD-10-CM code: "Condition/c1: needs an ICD-10 code (SNOMED CT 44054006
+  Diabetes mellitus type 2)"; an EHR's own care plan; a unit CareDesk does not record);
+- `read_bundle_report` also counts what was left out on purpose (`skipped`: resource types
+  CareDesk does not import, such as Encounter, Claim or Immunization, resolved conditions,
+  measures CareDesk does not track): listed, never errors. Contacts, minutes and screens are
+  CareDesk's own history and are not imported.
+`today` is the clinic's date; the store-dependent checks (birth date not in the future,
+enrollment and onset dates) are plan_import's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from caredesk.domain.incoming import ImportProblem, IncomingPatient
+from caredesk.domain.patients import Patient
+from caredesk.errors import ValidationError
+from caredesk.interop import fhir_codes as fc
+from caredesk.interop.fhir_bundle import SOURCE, Entries, Entry, open_bundle, shortened
+from caredesk.interop.fhir_import_careplan import careplan_of
+from caredesk.interop.fhir_import_patient import enrollment_of, patient_fields, payer_of
+from caredesk.interop.fhir_import_records import (
+    Skip,
+    allergy_of,
+    care_team_of,
+    condition_of,
+    medication_of,
+    observations_of,
+)
+
+__all__ = ["SOURCE", "BundleRead", "read_bundle", "read_bundle_report"]
+
+_OWNED = {
+    "Basic": "subject",
+    "Coverage": "beneficiary",
+    "EpisodeOfCare": "patient",
+    "Condition": "subject",
+    "AllergyIntolerance": "patient",
+    "MedicationStatement": "subject",
+    "MedicationRequest": "subject",
+    "Observation": "subject",
+    "CareTeam": "subject",
+    "CarePlan": "subject",
+}
+# Read through another resource (a CarePlan's Goals, a MedicationRequest's Medication, a
+# team member or a PCP): not counted as skipped.
+_REFERENCED = {"Goal", "Medication", "Practitioner", "PractitionerRole", "Organization", "RelatedPerson", "Location"}
+
+
+@dataclass
+class BundleRead:
+    patients: list[IncomingPatient] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class _Gathered:
+    patient: Entry
+    owned: list[Entry] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)  # where: their resources not valid FHIR R4
+
+
+def read_bundle(data: bytes, *, today: date) -> tuple[list[IncomingPatient], list[ImportProblem]]:
+    """The patients the bundle brings and the problems found (see the module's docstring).
+    Raises ValidationError("FHIR bundle", ...) when the file as a whole cannot be read."""
+    report = read_bundle_report(data, today=today)
+    return report.patients, report.problems
+
+
+def read_bundle_report(data: bytes, *, today: date) -> BundleRead:
+    del today  # the reader's checks need no date; plan_import applies the store's date rules
+    entries = open_bundle(data)
+    out = BundleRead(problems=list(entries.problems))
+    gathered: dict[int, _Gathered] = {}
+    for e in entries.entries:
+        if e.type == "Patient":
+            gathered[id(e)] = _Gathered(e)
+    for e in entries.entries:
+        if e.type == "Patient" or e.type in _REFERENCED:
+            continue
+        element = _OWNED.get(e.type)
+        if element is None:
+            out.skipped[e.type] += 1
+            continue
+        owner = entries.resolve(e.resource.get(element))
+        if owner is None or owner.type != "Patient":
+            ref = e.resource.get(element, {}).get("reference", "")
+            if not any(ref == key for key, _where in entries.invalid_owners):  # its patient is refused already
+                out.problems.append(
+                    ImportProblem(e.where, f"{e.type}.{element}", shortened(ref), "names no Patient in this bundle")
+                )
+            continue
+        gathered[id(owner)].owned.append(e)
+    for key, where in entries.invalid_owners:
+        owner = entries.resolve(key)
+        if owner is not None and owner.type == "Patient" and where != owner.where:
+            gathered[id(owner)].invalid.append(where)
+    for g in gathered.values():
+        _read_patient(g, entries, out)
+    return out
+
+
+def _refusal(where: str, exc: ValidationError) -> ImportProblem:
+    return ImportProblem(where, exc.field, "", exc.message)
+
+
+def _read_patient(g: _Gathered, entries: Entries, out: BundleRead) -> None:
+    by_type: dict[str, list[Entry]] = defaultdict(list)
+    for e in g.owned:
+        by_type[e.type].append(e)
+    problems: list[ImportProblem] = []
+    flags: list[str] = []
+    records: dict[str, list[Any]] = defaultdict(list)
+    details = next((e.resource for e in by_type["Basic"] if _is_details(e.resource)), None)
+    out.skipped.update("Basic" for e in by_type["Basic"] if not _is_details(e.resource))
+    payer = next((p for p in (payer_of(e.resource, entries) for e in by_type["Coverage"]) if p), "")
+    patient: Patient | None = None
+    try:
+        patient = Patient(**patient_fields(g.patient.resource, details, payer, entries))
+    except ValidationError as exc:
+        problems.insert(0, _refusal(g.patient.where, exc))
+    patient_keys = {k for k, v in entries.by_ref.items() if v is g.patient}
+    readers: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
+        "EpisodeOfCare": ("enrollments", enrollment_of),
+        "Condition": ("conditions", condition_of),
+        "AllergyIntolerance": ("allergies", allergy_of),
+        "MedicationStatement": ("medications", lambda r: medication_of(r, entries)),
+        "MedicationRequest": ("medications", lambda r: medication_of(r, entries)),
+        "Observation": ("observations", observations_of),
+        "CareTeam": ("care_team", lambda r: care_team_of(r, entries, patient_keys)),
+        "CarePlan": ("care_plans", lambda r: careplan_of(r, entries)),
+    }
+    for kind, (name, reader) in readers.items():
+        for e in by_type[kind]:
+            try:
+                got = reader(e.resource)
+            except ValidationError as exc:
+                problems.append(_refusal(e.where, exc))
+                continue
+            if isinstance(got, Skip):
+                out.skipped[got.what] += 1
+            elif isinstance(got, str):
+                flags.append(f"{e.where}: {got}")
+            elif isinstance(got, list):
+                records[name].extend(got)
+            else:
+                records[name].append(got)
+    if problems or g.invalid or patient is None:
+        refused = [*g.invalid, *(p.where for p in problems if p.where != g.patient.where)]
+        if refused:
+            because = ", ".join(dict.fromkeys(refused))
+            problems.append(
+                ImportProblem(g.patient.where, "", "", f"the patient is not imported: {because} refused (above)")
+            )
+        out.problems.extend(problems)
+        return
+    out.patients.append(
+        IncomingPatient(
+            where=g.patient.where,
+            patient=patient,
+            enrollments=tuple(records["enrollments"]),
+            conditions=tuple(records["conditions"]),
+            allergies=tuple(records["allergies"]),
+            medications=tuple(records["medications"]),
+            care_team=tuple(records["care_team"]),
+            observations=tuple(records["observations"]),
+            care_plans=tuple(records["care_plans"]),
+            flags=tuple(flags),
+        )
+    )
+
+
+def _is_details(resource: dict[str, Any]) -> bool:
+    return any(c.get("code") == fc.BASIC_PATIENT_CODE for c in resource.get("code", {}).get("coding", ()))
