@@ -375,6 +375,16 @@ def test_domain_text_rules_apply_and_name_the_column():
     ]
 
 
+def test_a_joined_address_too_long_is_one_problem_naming_its_columns():
+    # domain.patients.Patient: an address holds at most 300 characters.
+    header = ("MRN", "Name", "DOB", "Street", "City", "State", "Zip")
+    _, (problem,) = read(
+        header, ("1", "Example, Testa", "1950-01-31", "1 " + "Test Street " * 25, "Springfield", "IL", "00001")
+    )
+    assert (problem.field, problem.why) == ("Street + City + State + Zip", "address is longer than 300 characters")
+    assert problem.value.startswith("1 Test Street") and len(problem.value) == 80
+
+
 def test_a_long_value_is_shortened_to_80_characters():
     _, (problem,) = simple(("1", "Example, Testa", "x" * 200))
     assert len(problem.value) == 80 and problem.value.endswith("…")

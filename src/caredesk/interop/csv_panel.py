@@ -328,6 +328,9 @@ class _RowReader:
                     attr = "given_name" if exc.field == "given name" else "family_name"
                     row.problem(self.column_name("name"), self._name_cell(row), _why(exc))
                     values[attr] = _STAND_IN_TEXT
+                elif key == "address" and "address" in values:  # street, city, state and ZIP as joined
+                    row.problem(self.column_name("address"), values["address"], _why(exc))
+                    del values["address"]
                 elif key is not None and key in values:
                     row.refuse(key, _why(exc))
                     if key in ("mrn", "birth_date"):
