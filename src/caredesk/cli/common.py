@@ -157,3 +157,24 @@ class CliParser(argparse.ArgumentParser):
 def print_recovery_code(code: str) -> None:
     print("Recovery code (shown once; write it down or print it, and keep it away from this computer):")
     print(f"    {code}")
+
+
+def confirm(prompt: str) -> bool | None:
+    """Ask on the terminal (or read the answer piped in): True on yes, False on anything else,
+    None when there is no answer to read (no standard input, or it ended). For commands that
+    change the store after a preview (`caredesk import csv|fhir` without --yes)."""
+    if sys.stdin is None or sys.stdin.closed:
+        return None
+    try:
+        if sys.stdin.isatty():
+            answer = input(prompt)
+        else:
+            print(prompt, end="", flush=True)
+            answer = sys.stdin.readline()
+            print()
+            if not answer:
+                return None
+    except EOFError:
+        print()
+        return None
+    return answer.strip().casefold() in ("y", "yes")

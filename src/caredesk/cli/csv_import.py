@@ -25,12 +25,11 @@ mapping, every row bad, the answer no).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from caredesk.app import AppContext
-from caredesk.cli.common import EXIT_ERROR, fail, open_workspace
+from caredesk.cli.common import EXIT_ERROR, confirm, fail, open_workspace
 from caredesk.domain.incoming import Action, ImportPlan, ImportProblem
 from caredesk.domain.patients import ConsentMethod
 from caredesk.errors import ValidationError
@@ -213,24 +212,7 @@ def _problem_line(problem: ImportProblem) -> str:
 
 
 def _confirmed(count: int) -> bool | None:
-    """Ask on the terminal (or read the answer piped in): True on yes, False on anything else,
-    None when there is no answer to read (no standard input, or it ended)."""
-    prompt = f"Import {count:,} patient{_s(count)}? [y/N] "
-    if sys.stdin is None or sys.stdin.closed:
-        return None
-    try:
-        if sys.stdin.isatty():
-            answer = input(prompt)
-        else:
-            print(prompt, end="", flush=True)
-            answer = sys.stdin.readline()
-            print()
-            if not answer:
-                return None
-    except EOFError:
-        print()
-        return None
-    return answer.strip().casefold() in ("y", "yes")
+    return confirm(f"Import {count:,} patient{_s(count)}? [y/N] ")
 
 
 def _s(n: int) -> str:

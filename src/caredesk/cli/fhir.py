@@ -24,8 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from caredesk.app import AppContext
-from caredesk.cli.common import EXIT_ERROR, fail, open_workspace
-from caredesk.cli.csv_import import _confirmed as confirmed
+from caredesk.cli.common import EXIT_ERROR, confirm, fail, open_workspace
 from caredesk.domain.incoming import Action, ImportPlan
 from caredesk.errors import CareDeskError
 from caredesk.interop.fhir_bundle import MAX_BYTES, SOURCE
@@ -114,7 +113,7 @@ def _import(ws: Workspace, args: argparse.Namespace, read: BundleRead) -> int:
         print("Nothing to import: every patient in the bundle is already in the store as the bundle has them.")
         return 0
     if not args.yes:
-        answer = confirmed(to_store)
+        answer = confirm(f"Import {to_store:,} patient{_s(to_store)}? [y/N] ")
         if answer is None:
             return fail("no answer to read: add --yes to import without asking; nothing was imported", EXIT_ERROR)
         if not answer:
