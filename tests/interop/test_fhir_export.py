@@ -198,6 +198,7 @@ def test_one_patient_comes_out_field_by_field(panel_ws):
     assert team["participant"][0]["onBehalfOf"] == {"display": "Example Clinic"}
 
     comms = resources(bundle, "Communication")
+    assert comms[0]["sent"].startswith("2026-11-03T") and comms[0]["sent"].endswith("-05:00")  # the clinic's zone
     assert [(c["status"], c["category"][0]["text"]) for c in comms] == [
         ("completed", "reached"),
         ("not-done", "voicemail"),

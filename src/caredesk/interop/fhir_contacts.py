@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
 
 from caredesk.domain.contacts import Channel, Contact, Outcome, TimeEntry
@@ -98,7 +99,8 @@ def careteam_resource(team: tuple[CareTeamMember, ...], rid: str, patient_rid: s
     }
 
 
-def contact_resources(rows: list[HistoryRow], patient_rid: str) -> list[tuple[str, dict[str, Any]]]:
+def contact_resources(rows: list[HistoryRow], patient_rid: str, tz: tzinfo) -> list[tuple[str, dict[str, Any]]]:
+    """Times in the clinic's zone (`tz`), with their offset, as the EHR's staff read them."""
     out: list[tuple[str, dict[str, Any]]] = []
     for row in reversed(rows):  # oldest first
         if row.voided is not None:
@@ -106,14 +108,14 @@ def contact_resources(rows: list[HistoryRow], patient_rid: str) -> list[tuple[st
         contact = row.contact
         encounters = [(fc.stable_id("Encounter", e.id), e) for e in row.entries]
         for enc_rid, entry in encounters:
-            out.append((enc_rid, _encounter(entry, enc_rid, patient_rid, contact)))
+            out.append((enc_rid, _encounter(entry, enc_rid, patient_rid, contact, tz)))
         if contact is not None:
             rid = fc.stable_id("Communication", contact.id)
-            out.append((rid, _communication(contact, rid, patient_rid, encounters[0][0] if encounters else None)))
+            out.append((rid, _communication(contact, rid, patient_rid, encounters[0][0] if encounters else None, tz)))
     return out
 
 
-def _communication(c: Contact, rid: str, patient_rid: str, encounter_rid: str | None) -> dict[str, Any]:
+def _communication(c: Contact, rid: str, patient_rid: str, encounter_rid: str | None, tz: tzinfo) -> dict[str, Any]:
     done = c.outcome.answered or c.outcome is Outcome.SENT
     code, label = _MEDIUM[c.channel]
     res: dict[str, Any] = {
@@ -126,7 +128,7 @@ def _communication(c: Contact, rid: str, patient_rid: str, encounter_rid: str | 
         ],
         "subject": ref("Patient", patient_rid),
         "recipient": [ref("Patient", patient_rid)],
-        "sent": c.at.isoformat(),
+        "sent": c.at.astimezone(tz).isoformat(),
     }
     if not done:
         res["statusReason"] = {"text": c.outcome.value}
@@ -137,9 +139,9 @@ def _communication(c: Contact, rid: str, patient_rid: str, encounter_rid: str | 
     return res
 
 
-def _encounter(e: TimeEntry, rid: str, patient_rid: str, contact: Contact | None) -> dict[str, Any]:
+def _encounter(e: TimeEntry, rid: str, patient_rid: str, contact: Contact | None, tz: tzinfo) -> dict[str, Any]:
     home = contact is not None and contact.channel is Channel.HOME_VISIT
-    start = e.started_at.isoformat() if e.started_at is not None else e.on.isoformat()
+    start = e.started_at.astimezone(tz).isoformat() if e.started_at is not None else e.on.isoformat()
     res: dict[str, Any] = {
         "resourceType": "Encounter",
         "id": rid,

@@ -94,7 +94,7 @@ def patient_resources(ws: Workspace, patient_id: int) -> list[tuple[str, dict[st
     if chart.care_team:
         rid = fc.stable_id("CareTeam", patient_id)
         out.append((rid, careteam_resource(chart.care_team, rid, prid)))
-    out.extend(contact_resources(contact_history.history(ws, patient_id), prid))
+    out.extend(contact_resources(contact_history.history(ws, patient_id), prid, ws.tz))
     for screen in assessments.history(ws, patient_id):
         out.extend(screen_resources(screen, prid))
     versions = care_plans.versions(ws, patient_id)
