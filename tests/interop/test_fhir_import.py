@@ -205,3 +205,21 @@ def test_an_onset_in_the_future_is_refused_by_the_store_rules(workspace):
     plan = panel_import.plan_import(workspace, found, problems, source=SOURCE)
     assert plan.patients == () and "onset" in plan.problems[0].field
     assert date(2030, 1, 1) > TODAY
+
+
+def test_a_reading_the_domain_refuses_refuses_its_patient_naming_the_observation():
+    weight = {
+        "resourceType": "Observation",
+        "id": "w1",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
+        "subject": {"reference": "urn:uuid:p1"},
+        "effectiveDateTime": "2026-11-02",
+        "valueQuantity": {"value": 1800, "unit": "lb", "system": "http://unitsofmeasure.org", "code": "[lb_av]"},
+    }
+    found, problems = read_bundle(bundle_of(a_patient(), weight), today=TODAY)
+    assert found == []
+    assert [(p.where, p.field, p.why) for p in problems] == [
+        ("Observation/w1", "weight", "must be between 20 and 700 lb"),  # domain.patients.OBSERVATION_RANGES
+        ("Patient/p1", "", "the patient is not imported: Observation/w1 refused (above)"),
+    ]
