@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from caredesk.domain.careplan import CarePlanVersion
+from caredesk.domain.contacts import Contact, TimeEntry
+from caredesk.domain.coordination import Assessment
 from caredesk.domain.patients import (
     Allergy,
     CareTeamMember,
@@ -61,6 +63,9 @@ class IncomingPatient:
     care_team: tuple[CareTeamMember, ...] = ()
     observations: tuple[Observation, ...] = ()
     care_plans: tuple[CarePlanVersion, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    time_entries: tuple[TimeEntry, ...] = ()  # contact_id: an index into `contacts` (see above)
+    assessments: tuple[Assessment, ...] = ()
     flags: tuple[str, ...] = ()
 
 
