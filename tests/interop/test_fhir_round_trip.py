@@ -1,7 +1,9 @@
 """Round trip (issue 13 part 5): export a store as FHIR R4, import the bundle into a new empty
-store, and the patients, their records and their care plans come back field by field (the
-store's ids excepted). Contacts, minutes and screens are CareDesk's own history: exported for
-the EHR, not imported (domain.incoming carries none), so they are not compared."""
+store, and the patients, their records, their care plans and the care manager's history
+(contacts, their minutes and the other time entries, screens) come back field by field (the
+store's ids excepted; a time entry's contact compared by the contact itself). The month's
+billing report of the new store equals the original's: the proof the minutes came across.
+Voided contacts and minutes are not exported (they count nowhere), so they are not compared."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ import json
 from dataclasses import replace
 
 from caredesk.clock import FixedClock
+from caredesk.domain.calendar import Month
 from caredesk.domain.incoming import Action
 from caredesk.interop.fhir_export import export_bundle
 from caredesk.interop.fhir_import import read_bundle
-from caredesk.services import care_plans, panel_import, patients
+from caredesk.services import assessments, billing_report, care_plans, contact_history, panel_import, patients
 from caredesk.services.access import Access
 from caredesk.services.demo_store import create_demo_store
 from caredesk.store.vault import DataFolder
@@ -35,6 +38,30 @@ def chart_of(ws, patient_id):
         "care team": _plain(chart.care_team),
         "observations": _plain(chart.observations),
     }
+
+
+def history_of(ws, patient_id):
+    """The live contacts (each with its minutes), minutes without a contact, and screens."""
+    contacts, loose = [], []
+    for row in contact_history.history(ws, patient_id):
+        if row.voided is not None:
+            continue
+        entries = tuple(sorted((replace(e, id=None, patient_id=0, contact_id=None) for e in row.entries), key=repr))
+        if row.contact is not None:
+            contacts.append((replace(row.contact, id=None, patient_id=0), entries))
+        else:
+            loose.extend(entries)
+    screens = [(a.instrument, a.taken_on, a.answers, a.score, a.band) for a in assessments.history(ws, patient_id)]
+    return {
+        "contacts": sorted(contacts, key=repr),
+        "time entries": sorted(loose, key=repr),
+        "screens": sorted(screens, key=repr),
+    }
+
+
+def billing_of(ws, month):
+    """The month's billing report rows by MRN, without the store's ids."""
+    return {r.mrn: replace(r, patient_id=0) for r in billing_report.month_report(ws, month).rows}
 
 
 def plan_of(ws, patient_id):
@@ -61,10 +88,22 @@ def assert_same_panel(source, target):
     after = {s.mrn: s.id for s in patients.patient_list(target)}
     assert before.keys() == after.keys()
     for mrn, pid in before.items():
-        a, b = chart_of(source, pid), chart_of(target, after[mrn])
+        a, b = (
+            chart_of(source, pid) | history_of(source, pid),
+            chart_of(target, after[mrn]) | history_of(target, after[mrn]),
+        )
         for field in a:
             assert a[field] == b[field], f"MRN {mrn}: {field} differs"
         assert plan_of(source, pid) == plan_of(target, after[mrn]), f"MRN {mrn}: care plan differs"
+    # The month's minutes per patient as billing counts them. The whole row (codes earned)
+    # is compared for the small panel: the demo panel's hospital stays (TCM) are not part of
+    # the bundle (issue 13 lists no resource for them), so their codes may differ.
+    month = Month.of(source.today())
+    assert _minutes(billing_of(source, month)) == _minutes(billing_of(target, month))
+
+
+def _minutes(rows):
+    return {mrn: (r.clinical_minutes, r.physician_minutes, r.minutes_by_program) for mrn, r in rows.items()}
 
 
 def test_a_patient_with_every_record_comes_back_field_by_field(workspace, tmp_path):
@@ -77,6 +116,16 @@ def test_a_patient_with_every_record_comes_back_field_by_field(workspace, tmp_pa
         assert [p.kind for p in main["patient"].phones] == ["mobile", "home", "caregiver"]
         assert len(main["observations"]) == 7  # the BP panel is two readings again
         assert plan_of(workspace, panel.main)[0].problems[0].condition_icd10 == "E11.9"
+        history = history_of(target, patients.by_mrn(target, "000123").id)
+        assert [(c.outcome.value, [e.minutes for e in entries]) for c, entries in history["contacts"]] == [
+            ("reached", [15]),
+            ("voicemail", []),
+        ]
+        assert [e.minutes for e in history["time entries"]] == [10]
+        assert [(s[0].value, s[3]) for s in history["screens"]] == [("PHQ-9", 9)]
+        month = Month.of(target.today())
+        assert billing_of(target, month) == billing_of(workspace, month)  # codes earned too
+        assert billing_of(target, month)["000123"].clinical_minutes == 25  # 15 (call) + 10 (care plan)
         # Importing the same bundle again changes nothing (issue 13: re-import is SAME).
         again = json.dumps(export_bundle(workspace)).encode("utf-8")
         incoming, problems = read_bundle(again, today=target.today())

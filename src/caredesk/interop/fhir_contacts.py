@@ -9,10 +9,13 @@
   contact's time, medium the channel (v3 ParticipationMode PHONE, VIDEOCONF, FACE,
   ONLINEWRIT, MAILWRIT), status completed when the patient was reached, declined or a letter
   was sent, not-done otherwise (statusReason the outcome), category the outcome
-  (urn:caredesk:contact-outcome), payload the note. Minutes are an Encounter each
+  (urn:caredesk:contact-outcome), payload the note, the follow-up date an extension
+  (fhir_codes.EXT_FOLLOW_UP, valueDate: R4 has no element for it). Minutes are an Encounter each
   (https://hl7.org/fhir/R4/encounter.html): class VR (virtual) or HH (home visit), type the
   activity, serviceType the program, participant type the staff type, period the day,
-  length the minutes in UCUM `min`; the contact's Communication points at its first Encounter.
+  length the minutes in UCUM `min`; the contact's Communication points at its first Encounter,
+  and a contact's later Encounters are `partOf` that first one, so an import can tell which
+  contact every minute belongs to (interop.fhir_import_history reads them back).
 """
 
 from __future__ import annotations
@@ -107,8 +110,11 @@ def contact_resources(rows: list[HistoryRow], patient_rid: str, tz: tzinfo) -> l
             continue
         contact = row.contact
         encounters = [(fc.stable_id("Encounter", e.id), e) for e in row.entries]
-        for enc_rid, entry in encounters:
-            out.append((enc_rid, _encounter(entry, enc_rid, patient_rid, contact, tz)))
+        for n, (enc_rid, entry) in enumerate(encounters):
+            encounter = _encounter(entry, enc_rid, patient_rid, contact, tz)
+            if n and contact is not None:
+                encounter["partOf"] = ref("Encounter", encounters[0][0])
+            out.append((enc_rid, encounter))
         if contact is not None:
             rid = fc.stable_id("Communication", contact.id)
             out.append((rid, _communication(contact, rid, patient_rid, encounters[0][0] if encounters else None, tz)))
@@ -136,6 +142,8 @@ def _communication(c: Contact, rid: str, patient_rid: str, encounter_rid: str | 
         res["encounter"] = ref("Encounter", encounter_rid)
     if c.note:
         res["payload"] = [{"contentString": c.note}]
+    if c.follow_up is not None:
+        res["extension"] = [{"url": fc.EXT_FOLLOW_UP, "valueDate": c.follow_up.isoformat()}]
     return res
 
 

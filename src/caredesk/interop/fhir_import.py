@@ -8,7 +8,10 @@
 the `fhir.resources.R4B` models). Each Patient gathers the resources that point at it
 (subject / patient / beneficiary, by fullUrl "urn:uuid:..." or "Patient/id"):
 Basic (CareDesk's details), Coverage, EpisodeOfCare, Condition, AllergyIntolerance,
-MedicationStatement / MedicationRequest, Observation, CareTeam, CarePlan (+ its Goals).
+MedicationStatement / MedicationRequest, Observation, CareTeam, CarePlan (+ its Goals), and
+CareDesk's own history: Communication (contacts), Encounter (minutes, linked to their contact)
+and QuestionnaireResponse (screens; another system's PHQ-9 / GAD-7 when fully answered),
+read by fhir_import_history.
 
 What comes back:
 - an ImportProblem (where "Observation/abc" or "entry 12", the element, the value, why) for
@@ -20,17 +23,18 @@ What comes back:
   Diabetes mellitus type 2)"; an EHR's own care plan; a unit CareDesk does not record);
 - `read_bundle_report` also counts what was left out on purpose (`skipped`: resource types
   CareDesk does not import, such as Encounter, Claim or Immunization, resolved conditions,
-  measures CareDesk does not track): listed, never errors. Contacts, minutes and screens are
-  CareDesk's own history and are not imported.
-`today` is the clinic's date; the store-dependent checks (birth date not in the future,
-enrollment and onset dates) are plan_import's.
+  measures CareDesk does not track, another system's Encounters and Communications): listed,
+  never errors.
+`today` is the clinic's date: a contact, minutes or screen dated after it (or outside the
+file's patient's life) refuses the patient naming the resource; the other store-dependent
+checks (birth date not in the future, enrollment and onset dates) are plan_import's.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -39,7 +43,9 @@ from caredesk.domain.patients import Patient
 from caredesk.errors import ValidationError
 from caredesk.interop import fhir_codes as fc
 from caredesk.interop.fhir_bundle import SOURCE, Entries, Entry, open_bundle, shortened
+from caredesk.interop.fhir_contacts import OUTCOME_SYSTEM
 from caredesk.interop.fhir_import_careplan import careplan_of
+from caredesk.interop.fhir_import_history import assessment_of, contact_of, is_caredesk_encounter, time_entry_of
 from caredesk.interop.fhir_import_patient import enrollment_of, patient_fields, payer_of
 from caredesk.interop.fhir_import_records import (
     Skip,
@@ -63,6 +69,17 @@ _OWNED = {
     "Observation": "subject",
     "CareTeam": "subject",
     "CarePlan": "subject",
+    "Encounter": "subject",
+    "Communication": "subject",
+    "QuestionnaireResponse": "subject",
+}
+# Another system's visits and messages are not CareDesk's contacts or minutes: skipped as
+# before, whatever they point at (fhir_import_history says why).
+_NOT_OURS: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "Encounter": lambda r: not is_caredesk_encounter(r),
+    "Communication": lambda r: (
+        not any(c.get("system") == OUTCOME_SYSTEM for cat in r.get("category", ()) for c in cat.get("coding", ()))
+    ),
 }
 # Read through another resource (a CarePlan's Goals, a MedicationRequest's Medication, a
 # team member or a PCP): not counted as skipped.
@@ -91,7 +108,6 @@ def read_bundle(data: bytes, *, today: date) -> tuple[list[IncomingPatient], lis
 
 
 def read_bundle_report(data: bytes, *, today: date) -> BundleRead:
-    del today  # the reader's checks need no date; plan_import applies the store's date rules
     entries = open_bundle(data)
     out = BundleRead(problems=list(entries.problems))
     gathered: dict[int, _Gathered] = {}
@@ -102,7 +118,7 @@ def read_bundle_report(data: bytes, *, today: date) -> BundleRead:
         if e.type == "Patient" or e.type in _REFERENCED:
             continue
         element = _OWNED.get(e.type)
-        if element is None:
+        if element is None or (e.type in _NOT_OURS and _NOT_OURS[e.type](e.resource)):
             out.skipped[e.type] += 1
             continue
         owner = entries.resolve(e.resource.get(element))
@@ -119,7 +135,7 @@ def read_bundle_report(data: bytes, *, today: date) -> BundleRead:
         if owner is not None and owner.type == "Patient" and where != owner.where:
             gathered[id(owner)].invalid.append(where)
     for g in gathered.values():
-        _read_patient(g, entries, out)
+        _read_patient(g, entries, out, today)
     return out
 
 
@@ -127,7 +143,7 @@ def _refusal(where: str, exc: ValidationError) -> ImportProblem:
     return ImportProblem(where, exc.field, "", exc.message)
 
 
-def _read_patient(g: _Gathered, entries: Entries, out: BundleRead) -> None:
+def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) -> None:
     by_type: dict[str, list[Entry]] = defaultdict(list)
     for e in g.owned:
         by_type[e.type].append(e)
@@ -152,7 +168,11 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead) -> None:
         "Observation": ("observations", observations_of),
         "CareTeam": ("care_team", lambda r: care_team_of(r, entries, patient_keys)),
         "CarePlan": ("care_plans", lambda r: careplan_of(r, entries)),
+        "Encounter": ("time_entries", lambda r: time_entry_of(r, patient, today)),
+        "Communication": ("contacts", lambda r: contact_of(r, patient, today)),
+        "QuestionnaireResponse": ("assessments", lambda r: assessment_of(r, patient, today)),
     }
+    read_from: dict[int, Entry] = {}  # id(record) -> its entry: to link minutes to contacts
     for kind, (name, reader) in readers.items():
         for e in by_type[kind]:
             try:
@@ -168,6 +188,7 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead) -> None:
                 records[name].extend(got)
             else:
                 records[name].append(got)
+                read_from[id(got)] = e
     if problems or g.invalid or patient is None:
         refused = [*g.invalid, *(p.where for p in problems if p.where != g.patient.where)]
         if refused:
@@ -188,9 +209,33 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead) -> None:
             care_team=tuple(records["care_team"]),
             observations=tuple(records["observations"]),
             care_plans=tuple(records["care_plans"]),
+            contacts=tuple(records["contacts"]),
+            time_entries=_linked(records["time_entries"], records["contacts"], read_from, entries),
+            assessments=tuple(records["assessments"]),
             flags=tuple(flags),
         )
     )
+
+
+def _linked(
+    time_entries: list[Any], contacts: list[Any], read_from: dict[int, Entry], entries: Entries
+) -> tuple[Any, ...]:
+    """The minutes with `contact_id` the index of their contact in `contacts` (domain.incoming):
+    the Encounter a contact's Communication names, and the Encounters `partOf` that one."""
+    contact_at: dict[int, int] = {}  # id(Encounter entry) -> contact index
+    for n, contact in enumerate(contacts):
+        first = entries.resolve(read_from[id(contact)].resource.get("encounter"))
+        if first is not None:
+            contact_at[id(first)] = n
+    out = []
+    for entry in time_entries:
+        e = read_from[id(entry)]
+        index: int | None = contact_at.get(id(e))
+        if index is None:
+            parent = entries.resolve(e.resource.get("partOf"))
+            index = contact_at.get(id(parent)) if parent is not None else None
+        out.append(replace(entry, contact_id=index))
+    return tuple(out)
 
 
 def _is_details(resource: dict[str, Any]) -> bool:

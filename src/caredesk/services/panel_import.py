@@ -18,12 +18,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 from caredesk.domain import audit as actions
 from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import CarePlanVersion
+from caredesk.domain.contacts import Contact, TimeEntry
+from caredesk.domain.coordination import Assessment
 from caredesk.domain.incoming import Action, ImportPlan, ImportProblem, IncomingPatient, PlannedPatient
 from caredesk.domain.patients import Patient
 from caredesk.errors import Cancelled, ValidationError
@@ -71,7 +73,7 @@ def plan_import(
                 continue
             try:
                 stored = store.match(one)
-                merged = merge(one, store.on_file(stored), today)
+                merged = merge(one, store.on_file(stored), today, ws.tz)
             except ValidationError as exc:
                 refused.append(_problem(one, exc))
                 continue
@@ -108,10 +110,10 @@ def apply_import(
         for index, planned in enumerate(plan.patients):
             if index % PROGRESS_EVERY == 0:
                 _tick(index, total, progress, cancelled)
-            stored, merged = _again(store, planned, today)
+            stored, merged = _again(store, planned, today, ws.tz)
             if planned.action is not Action.SAME:
                 accepted.append((stored, merged))
-        added, updated, kinds = _write(uow, accepted)
+        added, updated, kinds = _write(uow, accepted, ws.tz)
         _tick(total, total, progress, cancelled)
         if added or updated:
             counts = f"{len(added)} added, {len(updated)} updated, {total - len(added) - len(updated)} unchanged"
@@ -150,6 +152,7 @@ class _Stored:
         self.matches = uow.panel.by_mrns(one.patient.mrn for one in incoming)
         ids = [p.id for p in self.matches.values() if p is not None and p.id is not None]
         self.records = {name: uow.panel.records(name, ids) for name in _KINDS}
+        self.records |= uow.panel.history(ids)
         self.versions = uow.panel.version_counts(ids)
 
     def match(self, one: IncomingPatient) -> Patient | None:
@@ -167,11 +170,12 @@ class _Stored:
         if stored is None or stored.id is None:
             return None
         pid = stored.id
-        kinds = {name: tuple(self.records[name].get(pid, ())) for name in _KINDS}
+        kinds = {name: tuple(self.records[name].get(pid, ())) for name in (*_KINDS, *_HISTORY)}
         return OnFile(patient=stored, care_plan_versions=self.versions.get(pid, 0), **kinds)
 
 
 _KINDS = ("enrollments", "conditions", "allergies", "medications", "care_team", "observations")
+_HISTORY = ("contacts", "time_entries", "assessments")  # store.panel_rows.history
 
 
 def _action(stored: Patient | None, merged: Merge) -> Action:
@@ -191,13 +195,13 @@ def _problem(one: IncomingPatient, exc: ValidationError) -> ImportProblem:
 
 
 # -- storing --------------------------------------------------------------------------------
-def _again(store: _Stored, planned: PlannedPatient, today: date) -> tuple[Patient | None, Merge]:
+def _again(store: _Stored, planned: PlannedPatient, today: date, tz: tzinfo) -> tuple[Patient | None, Merge]:
     """The match and merge redone inside the write transaction; ValidationError (STALE) when
     they differ from the preview."""
     one = planned.incoming
     try:
         stored = store.match(one)
-        merged = merge(one, store.on_file(stored), today)
+        merged = merge(one, store.on_file(stored), today, tz)
     except ValidationError:
         raise ValidationError(one.where, STALE) from None
     same_patient = (None if stored is None else stored.id) == planned.patient_id
@@ -208,16 +212,22 @@ def _again(store: _Stored, planned: PlannedPatient, today: date) -> tuple[Patien
     return stored, merged
 
 
-def _write(uow: UnitOfWork, accepted: list[tuple[Patient | None, Merge]]) -> tuple[list[int], list[int], set[Kind]]:
+def _write(
+    uow: UnitOfWork, accepted: list[tuple[Patient | None, Merge]], tz: tzinfo
+) -> tuple[list[int], list[int], set[Kind]]:
     """Every accepted merge through the unit of work: new patients and each kind of record in
-    one statement each (store.panel_rows), updates one by one. Returns the ids added, the
-    ids updated and the kinds of record touched."""
+    one statement each (store.panel_rows), updates one by one; contacts before their minutes,
+    which then point at the new contacts' ids. Returns the ids added, the ids updated and the
+    kinds of record touched."""
     new_ids = iter(uow.panel.add_patients([merged.patient for stored, merged in accepted if stored is None]))
     added: list[int] = []
     updated: list[int] = []
     kinds: set[Kind] = set()
     records: dict[str, list[Any]] = {name: [] for name in _KINDS}
     versions: list[CarePlanVersion] = []
+    contacts: list[Contact] = []
+    entries: list[tuple[TimeEntry, int | None]] = []  # a new contact's place in `contacts`
+    screens: list[Assessment] = []
     events: list[tuple[str, str, object, str]] = []
     for stored, merged in accepted:
         if stored is None:
@@ -237,10 +247,18 @@ def _write(uow: UnitOfWork, accepted: list[tuple[Patient | None, Merge]]) -> tup
         for name in _KINDS:
             records[name] += [replace(r, patient_id=pid, id=None) for r in getattr(merged, name)]
         versions += [replace(v, patient_id=pid, id=None) for v in merged.care_plans]
+        first = len(contacts)
+        contacts += [replace(c, patient_id=pid, id=None) for c in merged.contacts]
+        for minutes, link in zip(merged.time_entries, merged.entry_contacts, strict=True):
+            entries.append((replace(minutes, patient_id=pid, id=None), None if link is None else first + link))
+        screens += [replace(a, patient_id=pid, id=None) for a in merged.assessments]
         events.append(_audited(stored, merged, pid))
     for name, rows in records.items():
         uow.panel.add_records(name, rows)
     uow.panel.add_versions(versions)
+    contact_ids = uow.panel.add_contacts(contacts, tz)
+    uow.panel.add_time_entries(m if n is None else replace(m, contact_id=contact_ids[n]) for m, n in entries)
+    uow.panel.add_assessments(screens)
     uow.audit_many(events)
     return added, updated, kinds
 

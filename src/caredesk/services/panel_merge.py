@@ -25,7 +25,11 @@ duplicated, re-importing the same file changes nothing"):
   "nothing is deleted" is the app's own rule: a real allergy replaces a stored "No known
   allergies" entry (domain.allergies), and a file's "No known allergies" beside real
   allergies is not added.
-- The rules per kind of record are in services.panel_records.
+- The rules per kind of record are in services.panel_records; contacts, minutes and
+  screens (the care manager's history) in services.panel_history: a contact is on file
+  when one has its time, channel and outcome, minutes their day, start, length, activity,
+  staff type and program, a screen its instrument and day; checked as calls and
+  assessments check them when logged the normal way.
 - Store-dependent checks reuse the forms' rules (patient_records.check_birth_date and
   check_enrollment; a condition's onset, a medication's start and an observation's day not
   after today and within the patient's life):
@@ -36,11 +40,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, tzinfo
 from typing import Any
 
 from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import CarePlanVersion
+from caredesk.domain.contacts import Contact, TimeEntry
+from caredesk.domain.coordination import Assessment
 from caredesk.domain.incoming import FieldChange, IncomingPatient
 from caredesk.domain.patients import (
     Allergy,
@@ -53,7 +59,7 @@ from caredesk.domain.patients import (
     Phone,
 )
 from caredesk.domain.text import fold
-from caredesk.services import panel_records
+from caredesk.services import panel_history, panel_records
 from caredesk.services.changes import Kind
 from caredesk.services.patient_records import check_birth_date
 
@@ -76,6 +82,7 @@ DEMOGRAPHICS: dict[str, str] = {
 # Record kinds, labelled as the chart's tabs and sections name them.
 PROGRAMS, CONDITIONS, ALLERGIES = "Programs", "Conditions", "Allergies"
 MEDICATIONS, CARE_TEAM, OBSERVATIONS, CARE_PLAN = "Medications", "Care team", "Vitals & labs", "Care plan"
+CONTACTS, MINUTES, SCREENS = "Contacts", "Minutes", "Screenings"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +97,9 @@ class OnFile:
     care_team: tuple[CareTeamMember, ...] = ()
     observations: tuple[Observation, ...] = ()
     care_plan_versions: int = 0
+    contacts: tuple[Contact, ...] = ()
+    time_entries: tuple[TimeEntry, ...] = ()
+    assessments: tuple[Assessment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +110,8 @@ class Merge:
     the demographic fields that change (the audit's detail); `changes`: every change as a
     preview shows it; `consents`: stored enrollments with the consent or billing practitioner
     filled in; `replaces_none_known`: the id of a stored "No known allergies" entry a real
-    allergy replaces.
+    allergy replaces. `time_entries` carry the stored contact's id when their contact is on
+    file; `entry_contacts` (one per time entry) the index in `contacts` of a new one.
     """
 
     patient: Patient
@@ -115,6 +126,10 @@ class Merge:
     observations: tuple[Observation, ...] = ()
     care_plans: tuple[CarePlanVersion, ...] = ()
     replaces_none_known: int | None = None
+    contacts: tuple[Contact, ...] = ()
+    time_entries: tuple[TimeEntry, ...] = ()
+    entry_contacts: tuple[int | None, ...] = ()
+    assessments: tuple[Assessment, ...] = ()
 
     def kinds(self, *, added: bool) -> set[Kind]:
         """What accepting it touches, for the change set (a patient added is Kind.PATIENT)."""
@@ -125,6 +140,13 @@ class Merge:
             kinds.add(Kind.CLINICAL)
         if self.care_plans:
             kinds.add(Kind.CARE_PLAN)
+        for records, kind in (
+            (self.contacts, Kind.CONTACT),
+            (self.time_entries, Kind.TIME),
+            (self.assessments, Kind.ASSESSMENT),
+        ):
+            if records:
+                kinds.add(kind)
         return kinds
 
     def counts(self) -> str:
@@ -139,15 +161,19 @@ class Merge:
                 ("care-team member", "care-team members", self.care_team),
                 ("observation", "observations", self.observations),
                 ("care plan version", "care plan versions", self.care_plans),
+                ("contact", "contacts", self.contacts),
+                ("time entry", "time entries", self.time_entries),
+                ("screening", "screenings", self.assessments),
             )
             if records
         ]
         return ", ".join(parts)
 
 
-def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date) -> Merge:
+def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tzinfo = UTC) -> Merge:
     """The merge of one incoming patient (see the module's rules). Raises ValidationError
-    naming the field when the store's rules refuse it (the whole patient is then refused)."""
+    naming the field when the store's rules refuse it (the whole patient is then refused).
+    `tz`: the clinic's zone, whose calendar a contact's time is dated in."""
     p = incoming.patient
     check_birth_date(p.birth_date, today)
     changed: tuple[str, ...] = ()
@@ -166,12 +192,20 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date) -> Mer
     care_team = r.new_records(incoming.care_team, before.care_team, lambda m: (fold(m.name), fold(m.role)))
     observations = r.new_observations(incoming.observations, before.observations, patient, today)
     plans = () if before_records.care_plan_versions else panel_records.numbered_versions(incoming.care_plans)
+    h = panel_history
+    contacts, matched = h.new_contacts(incoming.contacts, before.contacts, patient, today, tz)
+    enrolled = (*before.enrollments, *enrollments)
+    entries, links = h.new_time_entries(
+        incoming.time_entries, before.time_entries, matched, contacts, enrolled, patient, today
+    )
+    screens = h.new_assessments(incoming.assessments, before.assessments, patient, today)
     if on_file is not None:  # what a preview lists beside the demographics
         changes += _record_changes(enrollments, consents, conditions, allergies, medications)
         changes += _listed(CARE_TEAM, care_team, lambda m: f"{m.name} ({m.role})")
         changes += _listed(OBSERVATIONS, observations, _observation_text)
         if plans:
             changes.append(FieldChange(CARE_PLAN, "", f"+ {_plural(len(plans), 'finalized version')}"))
+        changes += _history_changes(contacts, entries, screens)
     return Merge(
         patient=patient,
         changed=changed,
@@ -185,6 +219,10 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date) -> Mer
         observations=observations,
         care_plans=plans,
         replaces_none_known=replaces,
+        contacts=contacts,
+        time_entries=entries,
+        entry_contacts=links,
+        assessments=screens,
     )
 
 
@@ -255,6 +293,24 @@ def _enrollment_text(e: Enrollment) -> str:
 
 def _observation_text(o: Observation) -> str:
     return f"{o.kind.value} {o.value:g} {o.unit} on {us_date(o.observed_on)}"
+
+
+def _history_changes(
+    contacts: tuple[Contact, ...], entries: tuple[TimeEntry, ...], screens: tuple[Assessment, ...]
+) -> list[FieldChange]:
+    """Counted rather than listed: a year of calls would make the preview unreadable."""
+    out = []
+    if contacts:
+        out.append(FieldChange(CONTACTS, "", f"+ {_plural(len(contacts), 'contact')}"))
+    if entries:
+        total = sum(e.minutes for e in entries)
+        out.append(
+            FieldChange(
+                MINUTES, "", f"+ {total} min in {len(entries)} time {'entry' if len(entries) == 1 else 'entries'}"
+            )
+        )
+    out += _listed(SCREENS, screens, lambda a: f"{a.instrument.value} on {us_date(a.taken_on)}")
+    return out
 
 
 def _record_changes(

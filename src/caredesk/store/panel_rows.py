@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from datetime import tzinfo
 from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from caredesk.domain.calendar import local_date
 from caredesk.domain.careplan import CarePlanVersion
+from caredesk.domain.contacts import Contact, TimeEntry
+from caredesk.domain.coordination import Assessment
 from caredesk.domain.patients import Patient
 from caredesk.errors import ValidationError
 from caredesk.store import mapping as m
@@ -69,6 +73,38 @@ class PanelRows:
             for row in rows:
                 out[row.patient_id].append(m.from_row(domain_cls, row))
         return out
+
+    def history(self, patient_ids: Collection[int]) -> dict[str, dict[int, list[Any]]]:
+        """The live (not voided) contacts, time entries and screens of these patients, by
+        kind ("contacts", "time_entries", "assessments") and patient, in the order stored."""
+        kinds: dict[str, tuple[Any, Any]] = {
+            "contacts": (t.ContactRow, lambda row: m.from_row(Contact, row)),
+            "time_entries": (t.TimeEntryRow, lambda row: m.from_row(TimeEntry, row)),
+            "assessments": (t.AssessmentRow, m.assessment_from_row),
+        }
+        out: dict[str, dict[int, list[Any]]] = {}
+        for name, (row_cls, read) in kinds.items():
+            by_patient: dict[int, list[Any]] = defaultdict(list)
+            for ids in _chunks(sorted(patient_ids)):
+                for row in self.s.scalars(select(row_cls).where(row_cls.patient_id.in_(ids)).order_by(row_cls.id)):
+                    by_patient[row.patient_id].append(read(row))
+            out[name] = by_patient
+        return out
+
+    def add_contacts(self, contacts: Sequence[Contact], tz: tzinfo) -> list[int]:
+        """Contacts in one statement (each dated in the clinic's zone `tz`, as Contacts.add
+        dates one); their ids in the order given, for their time entries to point at."""
+        if not contacts:
+            return []
+        statement = insert(t.ContactRow).returning(t.ContactRow.id, sort_by_parameter_order=True)
+        values = [dict(m.values_of(c), on=local_date(c.at, tz)) for c in contacts]
+        return list(self.s.scalars(statement, values))
+
+    def add_time_entries(self, entries: Iterable[TimeEntry]) -> None:
+        bulk_insert(self.s, t.TimeEntryRow, [m.values_of(e) for e in entries])
+
+    def add_assessments(self, screens: Iterable[Assessment]) -> None:
+        bulk_insert(self.s, t.AssessmentRow, [m.assessment_values(a) for a in screens])
 
     def version_counts(self, patient_ids: Collection[int]) -> dict[int, int]:
         """How many finalized care plan versions each of these patients has (absent: none)."""

@@ -1,0 +1,132 @@
+"""Which of an incoming patient's contacts, minutes and screens are new: the import's rules
+for the care manager's history (services.panel_merge calls them; panel_records has the
+clinical records' rules).
+
+Sameness (issue 13: "re-importing the same file changes nothing"):
+- a contact is on file when a stored one has its time, channel and outcome;
+- minutes when a stored time entry has their day, start time, minutes, activity, staff
+  type and program;
+- a screen when a stored one has its instrument and day.
+Counted, not collapsed: two identical voicemails logged at one back-filled time are two
+contacts, so a file holding two where the store holds one adds one (a set would drop it).
+
+The dates are checked as the services that log them the normal way check them:
+services.calls.log_contact (a contact not in the future; for a deceased patient only before
+the date of death), log_time and program_for_minutes (minutes not in the future, within the
+patient's life, for a program the patient is enrolled in on that day; 1-600 minutes is the
+domain's own rule), services.assessments.record_assessment (a screen not in the future,
+within the patient's life). A refusal is a ValidationError naming the record and field
+("contact of 11/03/2026 date", "minutes of 11/10/2026 program").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import replace
+from datetime import date, tzinfo
+from typing import Any
+
+from caredesk.domain import checks
+from caredesk.domain.calendar import us_date
+from caredesk.domain.contacts import Contact, TimeEntry
+from caredesk.domain.coordination import Assessment
+from caredesk.domain.lifespan import check_within_life
+from caredesk.domain.patients import Enrollment, Patient, Status
+from caredesk.errors import ValidationError
+from caredesk.services.calls import program_for_minutes
+
+
+def contact_key(c: Contact) -> Hashable:
+    return (c.at, c.channel, c.outcome)
+
+
+def entry_key(e: TimeEntry) -> Hashable:
+    return (e.on, e.started_at, e.minutes, e.activity, e.staff_type, e.program)
+
+
+def assessment_key(a: Assessment) -> Hashable:
+    return (a.instrument, a.taken_on)
+
+
+def _unmatched(incoming: Sequence[Any], stored: Iterable[Any], key: Callable[[Any], Hashable]) -> list[int | Any]:
+    """For each incoming record: the stored record it matches (each stored one matched once),
+    or its own index when it is new."""
+    left: dict[Hashable, list[Any]] = {}
+    for s in stored:
+        left.setdefault(key(s), []).append(s)
+    out: list[int | Any] = []
+    for index, record in enumerate(incoming):
+        pool = left.get(key(record))
+        out.append(pool.pop(0) if pool else index)
+    return out
+
+
+def new_contacts(
+    incoming: Sequence[Contact], stored: Iterable[Contact], patient: Patient, today: date, tz: tzinfo
+) -> tuple[tuple[Contact, ...], list[int | Contact]]:
+    """The new contacts, and per incoming contact the stored one it is (or its index)."""
+    matched = _unmatched(incoming, stored, contact_key)
+    new = tuple(incoming[m] for m in matched if isinstance(m, int))
+    for c in new:
+        day = c.at.astimezone(tz).date()
+        field = f"contact of {us_date(day)} date"
+        checks.not_after(field, day, today, "today")
+        check_within_life(field, day, patient)
+        if patient.status is Status.DECEASED and (patient.died_on is None or day >= patient.died_on):
+            raise ValidationError(field, "must be before the date of death: the patient is recorded as deceased")
+    return new, matched
+
+
+def new_time_entries(
+    incoming: Sequence[TimeEntry],
+    stored: Iterable[TimeEntry],
+    contacts: list[int | Contact],
+    new_contacts: tuple[Contact, ...],
+    enrollments: Sequence[Enrollment],
+    patient: Patient,
+    today: date,
+) -> tuple[tuple[TimeEntry, ...], tuple[int | None, ...]]:
+    """The new time entries, and for each the index of its contact in `new_contacts` (None:
+    its contact is stored, its contact_id then that contact's id, or it has none).
+
+    `contacts`: new_contacts' second value (incoming contact index -> stored contact or own
+    index); `enrollments`: the patient's stored and new ones (the program check)."""
+    position = {index: n for n, index in enumerate(m for m in contacts if isinstance(m, int))}
+    new: list[TimeEntry] = []
+    links: list[int | None] = []
+    for m in _unmatched(incoming, stored, entry_key):
+        if not isinstance(m, int):
+            continue
+        e = incoming[m]
+        field = f"minutes of {us_date(e.on)}"
+        checks.not_after(f"{field} date", e.on, today, "today")
+        check_within_life(f"{field} date", e.on, patient)
+        try:
+            program_for_minutes(enrollments, e.on, e.program)
+        except ValidationError as exc:
+            raise ValidationError(f"{field} program", exc.message) from None
+        link: int | None = None
+        contact_id: int | None = None
+        if e.contact_id is not None:
+            if not 0 <= e.contact_id < len(contacts):
+                raise ValidationError(f"{field} contact", "names no contact of this patient")
+            got = contacts[e.contact_id]
+            if isinstance(got, int):
+                link = position[got]
+            else:
+                contact_id = got.id
+        new.append(replace(e, contact_id=contact_id))
+        links.append(link)
+    assert len(new_contacts) == len(position)
+    return tuple(new), tuple(links)
+
+
+def new_assessments(
+    incoming: Sequence[Assessment], stored: Iterable[Assessment], patient: Patient, today: date
+) -> tuple[Assessment, ...]:
+    new = tuple(incoming[m] for m in _unmatched(incoming, stored, assessment_key) if isinstance(m, int))
+    for a in new:
+        field = f"{a.instrument.value} of {us_date(a.taken_on)} date"
+        checks.not_after(field, a.taken_on, today, "today")
+        check_within_life(field, a.taken_on, patient)
+    return new
