@@ -7,11 +7,14 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from PySide6.QtWidgets import QWizard
+import pytest
+import shiboken6
+from PySide6.QtWidgets import QApplication, QWizard
 
 from caredesk.services import patients
 from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.interop.csv_wizard import NOT_MAPPED, CsvImportWizard
+from caredesk.ui.interop.import_steps import ImportWizard
 from caredesk.ui.shell.main_window import MainWindow
 
 HEADER = "MRN,Last Name,First Name,DOB,Sex,Phone,ICD-10 Codes\n"
@@ -20,6 +23,18 @@ ROWS = (
     "000502,Sample,Testo,07/21/1948,M,(555) 010-0152,I10\n"
     "000503,Badrow,Testi,13/45/1950,F,(555) 010-0153,\n"  # month 13: refused, naming row 4 and DOB
 )
+
+
+@pytest.fixture(autouse=True)
+def dialogs_deleted(qapp):
+    """Delete the import and export dialogs once the test is done. The app deletes them when they
+    close (deleteLater in its event loop); a test runs no loop, and a hidden QWizard holding a line
+    edit, left alive under the closed window, crashed Qt inside the next test's re-theming
+    (QApplication.setStyleSheet in ui.shell.launch.application, which the app itself calls once)."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, ImportWizard):
+            shiboken6.delete(widget)
 
 
 def store_hash(window: MainWindow) -> str:

@@ -138,7 +138,7 @@ class MappingPage(QWizardPage):
     for rows that do not say, and the first rows as they would be read, updated with each choice."""
 
     def __init__(self, wizard: CsvImportWizard):
-        super().__init__()
+        super().__init__(wizard)  # owned by the wizard from the start (see ImportWizard)
         self.owner = wizard
         self.setTitle("Match the file's columns")
         self.setSubTitle("Fields marked * are required (a name: one full-name column, or given and family names).")
@@ -180,6 +180,7 @@ class MappingPage(QWizardPage):
         scroll.setWidget(fields)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the lists narrow instead
         scroll.setAccessibleName("Column for each field")
 
         self.sample_model = SampleModel(self)

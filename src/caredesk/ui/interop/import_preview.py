@@ -257,7 +257,7 @@ class ImportPreview(QWidget):
         qv.addWidget(self.problems, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
-        bottom.addWidget(self.save_button)
+        bottom.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         qv.addLayout(bottom)
 
         self.tabs = QTabWidget()

@@ -126,7 +126,7 @@ class FilePage(QWizardPage):
     """Choose the file (typed or Browse…); Next reads it in the background, then moves on."""
 
     def __init__(self, wizard: ImportWizard):
-        super().__init__()
+        super().__init__(wizard)
         self.owner = wizard
         source = wizard.source
         self.setTitle(f"Choose the {source.noun}")
@@ -216,7 +216,7 @@ class PreviewPage(QWizardPage):
     patients it stores ("Import 1,912 patients"), and nothing is stored before it is pressed."""
 
     def __init__(self, wizard: ImportWizard):
-        super().__init__()
+        super().__init__(wizard)
         self.owner = wizard
         self.setTitle("Preview: nothing is stored yet")
         self.preview = ImportPreview(wizard.source.unit)
@@ -281,8 +281,8 @@ class PreviewPage(QWizardPage):
         self.setButtonText(QWizard.WizardButton.CommitButton, f"&Import {patients_word(n)}")
         if n:
             self.status.setText(
-                f"Nothing has been stored yet. Import {patients_word(n)} in one step (all or none); "
-                f"refused {self.owner.source.unit}s are left out: save the error report first if you want it."
+                f"Import stores {patients_word(n)} in one step (all or none) when you press it; refused "
+                f"{self.owner.source.unit}s are left out: save the error report first if you want it."
             )
         elif plan.patients:
             self.status.setText("Nothing to import: every patient in the file is already stored as it is.")
@@ -313,7 +313,7 @@ class ApplyPage(QWizardPage):
     """The import in the background with a progress bar and Cancel, then what it did."""
 
     def __init__(self, wizard: ImportWizard):
-        super().__init__()
+        super().__init__(wizard)
         self.owner = wizard
         self.setTitle("Importing")
         self.relay = ProgressRelay()
@@ -444,8 +444,10 @@ class ImportWizard(QWizard):
             (QWizard.WizardButton.CancelButton, "Cancel"),
         ):
             self.button(which).setAccessibleName(name)
-        em = self.fontMetrics().averageCharWidth()
-        self.resize(em * 120, self.fontMetrics().height() * 34)
+        # Room for the mapping's two columns of fields and a preview table, within the screen at 125%.
+        em, line = self.fontMetrics().averageCharWidth(), self.fontMetrics().height()
+        room = self.screen().availableGeometry()
+        self.resize(min(em * 150, int(room.width() * 0.92)), min(line * 44, int(room.height() * 0.9)))
         self.file_page = FilePage(self)
         self.preview_page = PreviewPage(self)
         self.apply_page = ApplyPage(self)
