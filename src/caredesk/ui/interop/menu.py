@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from caredesk.services.workspace import Workspace
 from caredesk.ui.interop.csv_wizard import CsvImportWizard
+from caredesk.ui.interop.fhir_dialogs import FhirExportDialog, FhirImportWizard
 
 D = TypeVar("D", bound=QDialog)
 
@@ -25,7 +26,13 @@ class InteropActions(QObject):
         self.import_csv_action = QAction("&Import panel from CSV…", window, shortcut=QKeySequence("Ctrl+Shift+I"))
         self.import_csv_action.setToolTip("Bring patients in from a registry spreadsheet saved as CSV (preview first)")
         self.import_csv_action.triggered.connect(self.import_csv)
-        self.actions = (self.import_csv_action,)
+        self.import_fhir_action = QAction("Import FHIR b&undle…", window)
+        self.import_fhir_action.setToolTip("Bring patients and their records in from a FHIR R4 bundle (preview first)")
+        self.import_fhir_action.triggered.connect(self.import_fhir)
+        self.export_fhir_action = QAction("E&xport FHIR bundle…", window)
+        self.export_fhir_action.setToolTip("Write the panel, or one patient, as a FHIR R4 bundle file")
+        self.export_fhir_action.triggered.connect(self.export_fhir)
+        self.actions = (self.import_csv_action, self.import_fhir_action, self.export_fhir_action)
         for action in self.actions:
             window.addAction(action)  # the shortcut works while the menu bar is hidden
         self.set_enabled(False)
@@ -37,6 +44,14 @@ class InteropActions(QObject):
     def import_csv(self) -> CsvImportWizard | None:
         ws = self._workspace()
         return None if ws is None else self._open(CsvImportWizard(ws, self.window))
+
+    def import_fhir(self) -> FhirImportWizard | None:
+        ws = self._workspace()
+        return None if ws is None else self._open(FhirImportWizard(ws, self.window))
+
+    def export_fhir(self) -> FhirExportDialog | None:
+        ws = self._workspace()
+        return None if ws is None else self._open(FhirExportDialog(ws, self.window))
 
     @staticmethod
     def _open(dialog: D) -> D:
