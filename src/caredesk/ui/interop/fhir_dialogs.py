@@ -92,7 +92,7 @@ class FhirExportDialog(QDialog):
         self.ws = ws
         self.setWindowTitle("Export FHIR bundle")
         self.setAccessibleName("Export FHIR bundle")
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 96)  # the whole suggested path shows
         self.runner = TaskRunner(self)
         self.written: ExportResult | None = None
 

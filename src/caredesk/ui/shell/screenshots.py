@@ -26,6 +26,7 @@ from caredesk.ui.month.page import MonthPage
 from caredesk.ui.queue.page import QueuePage
 from caredesk.ui.queue.table_model import QueueFilter
 from caredesk.ui.shell.backup_shots import shoot_backup_and_restore
+from caredesk.ui.shell.interop_shots import shoot_interop
 from caredesk.ui.shell.key_shots import shoot_keys
 from caredesk.ui.shell.launch import application, build_main_window
 from caredesk.ui.shell.letter_shots import shoot_letter
@@ -334,6 +335,7 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
         shots += shoot_care_plan(window, ws, out)
         shots += shoot_assessments(window, ws, out)
         shots += shoot_referrals(window, ws, out)
+        shots += shoot_interop(window, out)  # imports nothing: the wizard closes on its preview
         shots += shoot_letter(ws, out)
         shots += shoot_backup_and_restore(window, out)
         patients.select_patient(chosen)
