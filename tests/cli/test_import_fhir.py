@@ -73,6 +73,11 @@ def test_import_fhir_of_the_example_bundle_lists_flags_and_refusals(empty):
     assert "needs an ICD-10 code (SNOMED CT 44054006 Diabetes mellitus type 2)" in r.stdout
     assert 'Observation.valueQuantity.value "high"' in r.stdout
     assert "1 Immunization" in r.stdout
+    # Its MRN is Synthea's 36-character uuid: listed whole, the columns still lined up.
+    listed = run("patients", "--data-dir", str(empty), env=pw_env()).stdout.splitlines()
+    header, row = listed[0], next(line for line in listed if line.startswith("0f0e0000-"))
+    assert row.split()[0] == "0f0e0000-0000-4000-8000-000000000901"
+    assert header.index("Name") == row.index("Synthetica")
 
 
 def test_a_malformed_bundle_is_refused_and_the_store_is_byte_for_byte_unchanged(empty, tmp_path):

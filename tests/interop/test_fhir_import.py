@@ -64,7 +64,9 @@ def store_hash(ws) -> str:
 def test_the_synthetic_example_bundle_imports_with_its_problems_flagged(workspace):
     report = read_bundle_report(DATA.read_bytes(), today=TODAY)
     (testa,) = report.patients
-    assert testa.patient.mrn == "000901"  # the identifier typed MR, not Synthea's uuid or the SSN
+    # The identifier typed MR (not the SSN); as in Synthea's bundles it is the patient's uuid,
+    # 36 characters: CareDesk's MRN holds up to 64 (domain.patients).
+    assert testa.patient.mrn == "0f0e0000-0000-4000-8000-000000000901"
     assert (testa.patient.given_name, testa.patient.family_name) == ("Testa", "Synthetica")
     assert testa.patient.phones[0].number == "(555) 010-0901" and testa.patient.language == "English"
     assert testa.patient.address == "1 Example Lane, Testville, ZZ 00001"
@@ -109,7 +111,7 @@ def test_the_synthetic_example_bundle_imports_with_its_problems_flagged(workspac
     assert store_hash(workspace) == before  # the preview reads only
     assert plan.count(Action.ADD) == 1 and len(plan.problems) == 2
     panel_import.apply_import(workspace, plan)
-    stored = patients.by_mrn(workspace, "000901")
+    stored = patients.by_mrn(workspace, "0f0e0000-0000-4000-8000-000000000901")
     chart = open_chart(workspace, stored.id)
     assert [c.icd10 for c in chart.conditions] == ["I10"]
     assert len(chart.observations) == 5

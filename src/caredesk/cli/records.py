@@ -48,8 +48,11 @@ def cmd_patients(args: argparse.Namespace, context: AppContext) -> int:
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
+    # The MRN is shown whole (it is what `caredesk patient` looks one up by): the column is as
+    # wide as the longest one, 10 for a registry's, 36 for a uuid from a FHIR bundle.
+    w = max([10, *(len(r.mrn) for r in rows)])
     header = (
-        f"{'MRN':<10} {'Name':<32} {'Age':>3}  {'Risk':<6} {'Programs':<18} {'Last reached':<12} "
+        f"{'MRN':<{w}} {'Name':<32} {'Age':>3}  {'Risk':<6} {'Programs':<18} {'Last reached':<12} "
         f"{'Last attempt':<12} {'Min':>4}  Status"
     )
     print(header)
@@ -60,7 +63,7 @@ def cmd_patients(args: argparse.Namespace, context: AppContext) -> int:
         attempt = r.last_attempt.isoformat() if r.last_attempt else "-"
         status = r.status.value + (f" {r.died_on.isoformat()}" if r.died_on else "")
         print(
-            f"{r.mrn:<10} {r.display_name[:32]:<32} {age_on(r.birth_date, today):>3}  {r.risk_tier.value:<6} "
+            f"{r.mrn:<{w}} {r.display_name[:32]:<32} {age_on(r.birth_date, today):>3}  {r.risk_tier.value:<6} "
             f"{programs[:18]:<18} {reached:<12} {attempt:<12} {r.minutes_this_month:>4}  {status}"
         )
     print(f"{len(rows)} patients")

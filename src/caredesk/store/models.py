@@ -63,7 +63,9 @@ class StoreMeta(Base):
 class PatientRow(Base):
     __tablename__ = "patients"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    mrn: Mapped[str] = mapped_column(String(32), unique=True)
+    # 64 (was 32) for FHIR identifiers such as a 36-character uuid typed MR (domain.patients);
+    # SQLite does not enforce a String length, so stores made with 32 need no migration.
+    mrn: Mapped[str] = mapped_column(String(64), unique=True)
     given_name: Mapped[str] = mapped_column(String(80))
     family_name: Mapped[str] = mapped_column(String(80))
     preferred_name: Mapped[str] = mapped_column(String(80), default="")

@@ -26,6 +26,7 @@ FilterRole = Qt.ItemDataRole.UserRole + 2
 IdRole = Qt.ItemDataRole.UserRole + 3
 
 NAME, AGE, MRN, RISK, PROGRAMS, LAST_REACHED, LAST_ATTEMPT, MINUTES = range(8)
+LONG_MRN = 12  # characters: longer ones (a FHIR uuid) get their whole MRN in a tooltip
 HEADERS = ("Name", "Age", "MRN", "Risk", "Programs", "Last reached", "Last attempt", "Min this month")
 # Two-line headers for the wide-but-narrow-valued columns keep the list compact.
 HEADER_TEXT = {LAST_REACHED: "Last\nreached", LAST_ATTEMPT: "Last\nattempt", MINUTES: "Min this\nmonth"}
@@ -221,6 +222,8 @@ class PatientTableModel(RowsModel):
             tips = []
             if col in TIPS:
                 tips.append(TIPS[col])
+            if col == MRN and len(r.mrn) > LONG_MRN:  # the column may cut it (PatientsPage._split)
+                tips.append(f"MRN {r.mrn}")
             if r.status != Status.ACTIVE:
                 tips.append(f"Status: {r.status.value}")
             return "\n".join(tips) or None

@@ -27,7 +27,7 @@ from caredesk.services.changes import Changes, Kind
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.chart_view import ChartView
 from caredesk.ui.chart.patient_form import AddPatientDialog
-from caredesk.ui.chart.patient_table import AGE, NAME, PROGRAMS, RISK, PatientFilterProxy, PatientTableModel
+from caredesk.ui.chart.patient_table import AGE, MRN, NAME, PROGRAMS, RISK, PatientFilterProxy, PatientTableModel
 from caredesk.ui.common.chart_tab import ChartTab
 from caredesk.ui.common.forms import button, user_message
 from caredesk.ui.common.hub import hub
@@ -283,7 +283,8 @@ class PatientsPage(QWidget):
         less than about 60 characters or what its care-plan tab needs.
 
         When both do not fit, the list drops Programs, then Age, then Risk (the open chart's
-        header shows them), then long names are cut short ("…", whole in the tooltip)
+        header shows them), then long names are cut short ("…", whole in the tooltip), then
+        a long MRN (whole in its tooltip)
         rather than scroll sideways and hide "Min this month" (it did at 125% once the
         chart had its record tabs). Stops once the user drags the splitter."""
         if self._user_sized or self.workspace is None:  # an empty list still gets its columns' width
@@ -303,6 +304,9 @@ class PatientsPage(QWidget):
         over = header.length() + extra - room
         if over > 0:
             header.resizeSection(NAME, max(self._name_width - over, self.fontMetrics().averageCharWidth() * 16))
+        over = header.length() + extra - room
+        if over > 0:  # a long MRN (a FHIR bundle's 36-character uuid) is cut too, whole in its tooltip
+            header.resizeSection(MRN, max(header.sectionSize(MRN) - over, self.fontMetrics().averageCharWidth() * 12))
         wanted = header.length() + extra
         list_width = max(min(wanted, room), total // 3)
         self.splitter.setSizes([list_width, max(total - list_width, 1)])
