@@ -94,7 +94,7 @@ class Patient:
     def __post_init__(self) -> None:
         s = object.__setattr__
         # 64, not the 32 a registry's MRN needs: FHIR identifiers arrive as MRNs too, e.g.
-        # Synthea's 36-character uuid typed MR (store.models.PatientRow.mrn is as wide).
+        # Synthea's 36-character uuid typed MR (store.models.PatientRow.mrn says how it is stored).
         s(self, "mrn", checks.required_text("MRN", plain_mrn(self.mrn), max_len=64))
         s(self, "given_name", checks.required_text("given name", self.given_name, max_len=80))
         s(self, "family_name", checks.required_text("family name", self.family_name, max_len=80))

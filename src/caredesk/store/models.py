@@ -63,9 +63,11 @@ class StoreMeta(Base):
 class PatientRow(Base):
     __tablename__ = "patients"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # 64 (was 32) for FHIR identifiers such as a 36-character uuid typed MR (domain.patients);
-    # SQLite does not enforce a String length, so stores made with 32 need no migration.
-    mrn: Mapped[str] = mapped_column(String(64), unique=True)
+    # Declared 32 as migration 0001 made it; domain.patients allows 64 (FHIR identifiers such
+    # as a 36-character uuid typed MR). SQLite does not enforce a VARCHAR length, so longer
+    # MRNs are stored whole; changing the declaration would need a rebuild of the table every
+    # other one references (tests/store/test_migrations compares the two) for no change.
+    mrn: Mapped[str] = mapped_column(String(32), unique=True)
     given_name: Mapped[str] = mapped_column(String(80))
     family_name: Mapped[str] = mapped_column(String(80))
     preferred_name: Mapped[str] = mapped_column(String(80), default="")
