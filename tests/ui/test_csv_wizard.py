@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtWidgets import QApplication, QWizard
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
 from caredesk.services import patients
 from caredesk.ui.chart.patients_page import PatientsPage
@@ -171,3 +172,67 @@ def test_cancelling_the_import_stores_nothing_and_says_so(qtbot, unlocked, tmp_p
     qtbot.waitUntil(lambda: wizard.preview_page.plan is not None, timeout=20_000)
     assert wizard.preview_page.to_store() == 300
     wizard.reject()
+
+
+def test_keyboard_only_enter_moves_on_imports_and_finishes(qtbot, unlocked, tmp_path):
+    window: MainWindow = unlocked
+    csv_path = tmp_path / "registry.csv"
+    csv_path.write_text(HEADER + "".join(ROWS), encoding="utf-8")
+    window.interop.import_csv_action.trigger()  # File > Import panel from CSV… (Ctrl+Shift+I)
+    wizard = window.findChild(CsvImportWizard)
+    assert wizard is not None
+    qtbot.waitUntil(wizard.isVisible)
+    wizard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is wizard)
+    path = wizard.file_page.path
+    path.setFocus()
+    qtbot.keyClicks(path, str(csv_path))
+    qtbot.keyClick(path, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.mapping_page, timeout=10_000)
+    assert QApplication.focusWidget() is wizard.mapping_page.boxes["mrn"]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: wizard.preview_page.plan is not None, timeout=20_000)
+    assert QApplication.focusWidget() is wizard.preview_page.preview.table
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # the Import 2 patients button
+    qtbot.waitUntil(lambda: wizard.apply_page.saved is not None, timeout=20_000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Finish
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+    assert {"000501", "000502"} <= {s.mrn for s in patients.patient_list(window.workspace)}
+
+
+def test_every_control_is_named_for_screen_readers(qtbot, unlocked, tmp_path):
+    window: MainWindow = unlocked
+    csv_path = tmp_path / "registry.csv"
+    csv_path.write_text(HEADER + "".join(ROWS), encoding="utf-8")
+    wizard = open_wizard(qtbot, window, csv_path)
+    to_preview(qtbot, wizard)
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QLineEdit, QProgressBar
+
+    unnamed = [
+        type(w).__name__ + ":" + (w.text() if isinstance(w, QAbstractButton) else "")
+        for w in wizard.findChildren(QWidget)
+        if isinstance(w, QAbstractButton | QAbstractItemView | QComboBox | QLineEdit | QProgressBar)
+        and not w.accessibleName()
+        and w.isVisibleTo(wizard)
+        and type(w).__name__ not in ("QTableCornerButton", "QHeaderView", "QComboBoxListView")
+    ]
+    assert unnamed == []
+    wizard.reject()
+
+
+def test_a_lock_closes_the_wizard_and_stores_nothing(qtbot, unlocked, tmp_path):
+    window: MainWindow = unlocked
+    csv_path = tmp_path / "registry.csv"
+    csv_path.write_text(HEADER + "".join(ROWS), encoding="utf-8")
+    wizard = open_wizard(qtbot, window, csv_path)
+    to_preview(qtbot, wizard)
+    folder = window.workspace.folder_path
+    window.lock()
+    assert not wizard.isVisible()
+    assert not window.interop.import_csv_action.isEnabled()
+    assert window.interop.import_csv() is None
+    from tests.ui.conftest import unlock_with
+
+    unlock_with(qtbot, window)
+    assert window.workspace.folder_path == folder
+    assert not any(s.mrn == "000501" for s in patients.patient_list(window.workspace))

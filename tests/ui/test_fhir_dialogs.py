@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from fhir.resources.R4B.bundle import Bundle
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from caredesk.services import patients
@@ -166,3 +167,22 @@ def test_a_file_that_is_not_a_bundle_is_said_on_the_first_page(qtbot, unlocked, 
     assert wizard.preview_page.message.text().startswith("FHIR bundle")
     assert not wizard.preview_page.isComplete()
     wizard.reject()
+
+
+def test_export_controls_are_named_and_reached_with_tab_in_order(qtbot, unlocked):
+    window: MainWindow = unlocked
+    dialog = window.interop.export_fhir()
+    assert isinstance(dialog, FhirExportDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    wanted = [dialog.whole, dialog.one, dialog.mrn, dialog.path, dialog.browse_button, dialog.export_button]
+    assert all(w.accessibleName() for w in wanted)
+    dialog.one.setChecked(True)  # the MRN field takes part once it is enabled
+    tab_stops, w = [], dialog.whole
+    while True:  # the Tab order: focusable, enabled, shown widgets along the focus chain
+        if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.isEnabled() and w.isVisibleTo(dialog):
+            tab_stops.append(w)
+        w = w.nextInFocusChain()
+        if w is dialog.whole or len(tab_stops) > 20:
+            break
+    assert tab_stops[: len(wanted)] == wanted
+    dialog.reject()

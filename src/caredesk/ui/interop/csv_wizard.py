@@ -49,8 +49,9 @@ log = logging.getLogger(__name__)
 
 SAMPLE_ROWS = 5  # rows shown as they would be read while the mapping is chosen
 NOT_MAPPED = "— not in the file —"
-# Mnemonics for the fields a file must have (the rest are reached with Tab).
-MNEMONICS = {"mrn": "&MRN", "full_name": "&Name (Last, First or First Last)", "birth_date": "Date of &birth"}
+# Mnemonics for the fields a file must have (the rest are reached with Tab); none takes the
+# wizard's own Alt+B (Back) or Alt+N (Next).
+MNEMONICS = {"mrn": "&MRN", "full_name": "N&ame (Last, First or First Last)", "birth_date": "&Date of birth"}
 CONSENT_CHOICES = (
     ("Not given (a consent column says)", None),
     ("Verbal", ConsentMethod.VERBAL),
@@ -168,7 +169,7 @@ class MappingPage(QWizardPage):
         for text, _value in CONSENT_CHOICES:
             self.consent.addItem(text)
         self.consent.currentIndexChanged.connect(self.refresh)
-        consent_label = QLabel("Consent &method when a row does not say")
+        consent_label = QLabel("Consent me&thod when a row does not say")
         consent_label.setBuddy(self.consent)
         grid.addWidget(consent_label, half, 0, 1, 3)
         grid.addWidget(self.consent, half, 3)
@@ -182,6 +183,7 @@ class MappingPage(QWizardPage):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the lists narrow instead
         scroll.setAccessibleName("Column for each field")
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from list to list, not to their frame
 
         self.sample_model = SampleModel(self)
         self.sample = row_table(QTableView(), "First rows as they would be read", self.sample_model)
