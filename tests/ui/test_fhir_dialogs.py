@@ -81,6 +81,17 @@ def bundle() -> dict:
                 },
             },
             {
+                "fullUrl": "urn:uuid:6f1c1e2a-0000-4000-8000-000000000004",
+                "resource": {
+                    "resourceType": "Immunization",
+                    "id": "i1",
+                    "status": "completed",
+                    "vaccineCode": {"text": "Influenza"},
+                    "patient": {"reference": "urn:uuid:6f1c1e2a-0000-4000-8000-000000000001"},
+                    "occurrenceDateTime": "2026-10-01",
+                },
+            },
+            {
                 "fullUrl": "urn:uuid:6f1c1e2a-0000-4000-8000-000000000003",
                 "resource": {"resourceType": "Condition", "id": "c2", "code": {"text": "no subject"}},
             },
@@ -144,6 +155,7 @@ def test_import_previews_flags_and_refusals_then_stores_on_import(qtbot, unlocke
     assert any("needs an ICD-10 code" in flag for flag in planned.incoming.flags)
     refused = [preview.problems_model.problem(i) for i in range(preview.problems_model.rowCount())]
     assert refused and all("c2" in p.where or "entry 3" in p.where for p in refused), refused
+    assert "Not imported (CareDesk does not keep them): 1 Immunization." in wizard.preview_page.status.text()
     assert not any(s.mrn == "000777" for s in patients.patient_list(window.workspace))  # nothing stored yet
 
     wizard.next()  # Import 1 patient

@@ -11,6 +11,7 @@ suggests a file name with the date, never a patient's name.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.interop.fhir_bundle import MAX_BYTES
 from caredesk.interop.fhir_export import ExportResult, write_bundle
-from caredesk.interop.fhir_import import read_bundle
+from caredesk.interop.fhir_import import read_bundle_report
 from caredesk.services.files import refusal
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import InlineMessage, button, heading
@@ -73,6 +74,7 @@ class FhirImportWizard(ImportWizard):
         )
         super().__init__(ws, source, parent)
         self.finish_pages()
+        self._skipped: Counter[str] = Counter()  # resource types the bundle holds and CareDesk does not keep
 
     def load_file(self, path: Path) -> None:
         self.file_page.path.setText(str(path))
@@ -81,7 +83,21 @@ class FhirImportWizard(ImportWizard):
     def read_incoming(self) -> Callable[[], Read]:
         data, today = self.file_page.loaded, self.ws.today()
         assert isinstance(data, bytes)
-        return lambda: read_bundle(data, today=today)
+        self._skipped = Counter()
+
+        def read() -> Read:  # on the worker; `skipped` is read on the GUI thread once it is done
+            report = read_bundle_report(data, today=today)
+            self._skipped = report.skipped
+            return report.patients, report.problems
+
+        return read
+
+    def preview_note(self) -> str:
+        """'Not imported (CareDesk does not keep them): 12 Encounter, 3 Immunization.'"""
+        if not self._skipped:
+            return ""
+        left = ", ".join(f"{count:,} {what}" for what, count in self._skipped.most_common())
+        return f"Not imported (CareDesk does not keep them): {left}."
 
 
 class FhirExportDialog(QDialog):

@@ -288,6 +288,8 @@ class PreviewPage(QWizardPage):
             self.status.setText("Nothing to import: every patient in the file is already stored as it is.")
         else:
             self.status.setText(f"Nothing to import: every {self.owner.source.unit} was refused (see why).")
+        if note := self.owner.preview_note():
+            self.status.setText(f"{self.status.text()} {note}")
         self.completeChanged.emit()
         self.preview.table.setFocus()
 
@@ -467,6 +469,10 @@ class ImportWizard(QWizard):
     def read_incoming(self) -> Callable[[], Read]:
         """A function for the worker: the file's patients and problems as the reader makes them."""
         raise NotImplementedError
+
+    def preview_note(self) -> str:
+        """A line the source adds under the preview once it is read (what a bundle left out)."""
+        return ""
 
     def after_import(self, ws: Workspace) -> Changes:
         """On the worker after a successful import (the CSV wizard remembers its mapping)."""
