@@ -236,3 +236,21 @@ def test_a_lock_closes_the_wizard_and_stores_nothing(qtbot, unlocked, tmp_path):
     unlock_with(qtbot, window)
     assert window.workspace.folder_path == folder
     assert not any(s.mrn == "000501" for s in patients.patient_list(window.workspace))
+
+
+def test_a_consent_date_without_its_method_is_said_with_the_choice_on_the_page(qtbot, unlocked, tmp_path):
+    window: MainWindow = unlocked
+    csv_path = tmp_path / "consent.csv"
+    csv_path.write_text(
+        "MRN,Last Name,First Name,DOB,Program,Consent Date\n000901,Example,Testa,03/04/1950,CCM,10/01/2026\n",
+        encoding="utf-8",
+    )
+    wizard = open_wizard(qtbot, window, csv_path)
+    page = wizard.mapping_page
+    assert page.boxes["consent_date"].currentText() == "Consent Date"
+    assert not page.isComplete()
+    assert "Consent method when a row does not say" in page.message.text()
+    page.consent.setCurrentIndex(page.consent.findText("Verbal"))
+    assert page.isComplete(), page.message.text()
+    assert page.sample_model.index(0, 6).data() == "CCM"
+    wizard.reject()

@@ -276,6 +276,13 @@ class MappingPage(QWizardPage):
             self.message.show_error(f"Still needed: a column for {' and '.join(absent)}.")
         elif not any(table.header):
             self.message.show_error("The file's first row names no columns.")
+        elif self._consent_unsaid():
+            # The domain requires a method with every consent date (csv_panel refuses the mapping):
+            # said here with the choice on this page, not the mapping file's "consent_method".
+            self.message.show_error(
+                "Consent date: every consent needs its method. Choose a Consent method column, or "
+                "Verbal or Written under “Consent method when a row does not say”."
+            )
         else:
             try:
                 sample = replace(table, rows=table.rows[:SAMPLE_ROWS])
@@ -290,6 +297,14 @@ class MappingPage(QWizardPage):
         if not self._ok:
             self.sample_model.set_rows([])
         self.completeChanged.emit()
+
+    def _consent_unsaid(self) -> bool:
+        mapped = {k for k, box in self.boxes.items() if box.currentData() is not None}
+        return (
+            "consent_date" in mapped
+            and "consent_method" not in mapped
+            and CONSENT_CHOICES[self.consent.currentIndex()][1] is None
+        )
 
     def isComplete(self) -> bool:
         return self._ok

@@ -407,7 +407,8 @@ class ApplyPage(QWizardPage):
             self.result.show_warning("Import cancelled: nothing was stored.")
         else:
             text = failure_text(exc, "the import")
-            self.result.show_error(text if "nothing was stored" in text.lower() else f"{text} Nothing was stored.")
+            said = any(words in text.lower() for words in ("nothing was stored", "nothing was saved"))
+            self.result.show_error(text if said else f"{text} Nothing was stored.")
         self.again_button.show()
         self.again_button.setFocus()
 
