@@ -254,3 +254,19 @@ def test_a_consent_date_without_its_method_is_said_with_the_choice_on_the_page(q
     assert page.isComplete(), page.message.text()
     assert page.sample_model.index(0, 6).data() == "CCM"
     wizard.reject()
+
+
+def test_a_lock_during_the_import_cancels_it_and_stores_nothing(qtbot, unlocked, tmp_path):
+    window: MainWindow = unlocked
+    csv_path = tmp_path / "big.csv"
+    lines = [f"{710000 + i:06d},Example{i},Testa,03/04/1950,F,(555) 010-01{i % 100:02d},\n" for i in range(300)]
+    csv_path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    wizard = open_wizard(qtbot, window, csv_path)
+    to_preview(qtbot, wizard)
+    wizard.next()  # Import 300 patients
+    window.lock()  # Ctrl+L at once: the import is cancelled and waited for before the store closes
+    assert not wizard.isVisible()
+    from tests.ui.conftest import unlock_with
+
+    unlock_with(qtbot, window)
+    assert not any(s.mrn.startswith("710") for s in patients.patient_list(window.workspace))
