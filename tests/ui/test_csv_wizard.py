@@ -270,3 +270,31 @@ def test_a_lock_during_the_import_cancels_it_and_stores_nothing(qtbot, unlocked,
 
     unlock_with(qtbot, window)
     assert not any(s.mrn.startswith("710") for s in patients.patient_list(window.workspace))
+
+
+def test_a_store_changed_since_the_preview_is_said_and_previewed_again(qtbot, unlocked, tmp_path):
+    from datetime import date
+
+    from caredesk.domain.patients import Patient
+    from tests.conftest import add_patient
+
+    window: MainWindow = unlocked
+    csv_path = tmp_path / "registry.csv"
+    csv_path.write_text(HEADER + "".join(ROWS), encoding="utf-8")
+    wizard = open_wizard(qtbot, window, csv_path)
+    to_preview(qtbot, wizard)
+    # Meanwhile (another window, the CLI) a patient with the file's first MRN is added.
+    add_patient(
+        window.workspace, Patient(mrn="000501", given_name="Testa", family_name="Example", birth_date=date(1950, 3, 4))
+    )
+    wizard.next()
+    qtbot.waitUntil(lambda: not wizard.apply_page.job.busy, timeout=20_000)
+    text = wizard.apply_page.result.text()
+    assert (
+        text.startswith("row 2: the store changed since the preview; preview again.") and "Nothing was stored" in text
+    )
+    assert not any(s.mrn == "000502" for s in patients.patient_list(window.workspace))
+    wizard.apply_page.again_button.click()
+    qtbot.waitUntil(lambda: wizard.preview_page.plan is not None, timeout=20_000)
+    assert wizard.preview_page.preview.counts.text().startswith("1 to add, 1 to update")
+    wizard.reject()
