@@ -198,3 +198,18 @@ def test_export_controls_are_named_and_reached_with_tab_in_order(qtbot, unlocked
             break
     assert tab_stops[: len(wanted)] == wanted
     dialog.reject()
+
+
+def test_a_bundle_over_50_mb_is_refused_on_the_first_page_without_reading_it_all(qtbot, unlocked, tmp_path):
+    window: MainWindow = unlocked
+    wizard = window.interop.import_fhir()
+    assert isinstance(wizard, FhirImportWizard)
+    path = tmp_path / "huge.json"
+    with path.open("wb") as f:
+        f.truncate(50_000_001)  # sparse: one byte over the limit (SPEC bad input: "a 50 MB file")
+    wizard.load_file(path)
+    page = wizard.file_page
+    qtbot.waitUntil(lambda: not page.job.busy and page.message.isVisible(), timeout=10_000)
+    assert wizard.currentPage() is page
+    assert page.message.text() == "huge.json: is over 50 MB; CareDesk imports bundles up to that size."
+    wizard.reject()
