@@ -298,3 +298,26 @@ def test_a_store_changed_since_the_preview_is_said_and_previewed_again(qtbot, un
     qtbot.waitUntil(lambda: wizard.preview_page.plan is not None, timeout=20_000)
     assert wizard.preview_page.preview.counts.text().startswith("1 to add, 1 to update")
     wizard.reject()
+
+
+def test_imported_ccm_patients_reach_the_queue_and_the_month_without_a_reload(qtbot, unlocked, tmp_path):
+    from caredesk.ui.month.page import MonthPage
+    from caredesk.ui.queue.page import QueuePage
+
+    window: MainWindow = unlocked
+    csv_path = tmp_path / "enrolled.csv"
+    csv_path.write_text(
+        "MRN,Last Name,First Name,DOB,Phone,Program,Consent Date,Consent Method,ICD-10 Codes\n"
+        "000801,Example,Testa,03/04/1950,(555) 010-0181,CCM,11/02/2026,verbal,E11.9;I10\n",
+        encoding="utf-8",
+    )
+    wizard = open_wizard(qtbot, window, csv_path)
+    to_preview(qtbot, wizard)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.apply_page.saved is not None, timeout=20_000)
+    (new_id,) = wizard.apply_page.saved.value.patient_ids
+    queue, month = window.view.page(QueuePage), window.view.page(MonthPage)
+    # CCM with no minutes this month: the queue lists them to call, the month lists them as enrolled.
+    qtbot.waitUntil(lambda: queue.model.row_of(new_id) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: any(r.patient_id == new_id for r in month.model.rows()), timeout=10_000)
+    wizard.accept()
