@@ -22,6 +22,7 @@ from caredesk.cli.common import (
     open_workspace,
     print_recovery_code,
 )
+from caredesk.domain import zones
 from caredesk.errors import CareDeskError, StoreError, TooManyAttempts, WrongSecret
 from caredesk.services import patients as patient_records
 from caredesk.services import recovery_kit
@@ -103,6 +104,7 @@ def cmd_init(args: argparse.Namespace, context: AppContext) -> int:
     try:
         logs.configure(context.logs_dir)
         print(f"Created an encrypted CareDesk store in {context.data_dir}")
+        print(_zone_line(ws))
         _show_code(code)
         status = _write_kit(ws, code, kit)
         if args.remember:
@@ -115,6 +117,14 @@ def cmd_init(args: argparse.Namespace, context: AppContext) -> int:
     finally:
         ws.lock()
     return status
+
+
+def _zone_line(ws: Workspace) -> str:
+    """Which zone the store's dates follow: a store made where no time-zone database exists
+    (issue 14) follows UTC, which the user should hear rather than find in the dates."""
+    if zones.have_database():
+        return f"Dates follow the time zone {ws.tz}."
+    return f"Dates follow the time zone {ws.tz}: this computer has no time-zone database to read its own zone from."
 
 
 def cmd_demo(args: argparse.Namespace, context: AppContext) -> int:

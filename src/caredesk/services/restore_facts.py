@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from caredesk.domain import zones
 from caredesk.domain.calendar import us_date
 from caredesk.errors import StoreError, TooManyAttempts, WrongSecret
 from caredesk.services.access import Access
@@ -40,7 +40,7 @@ class Replacing:
     def last_changed(self) -> str | None:
         if self.live is None or self.live.last_change is None:
             return None
-        return us_date(self.live.last_change.astimezone(_zone(self.live.zone)).date())
+        return us_date(self.live.last_change.astimezone(zones.zone_or_utc(self.live.zone)).date())
 
     def sentence(self) -> str:
         """'This folder holds a store with 3 patients, last changed 12/01/2026; the backup was
@@ -91,7 +91,7 @@ def what_is_replaced(
         unread = "cannot be opened now (too many wrong tries: wait, then try again)"
     except StoreError as exc:
         unread = f"cannot be read ({exc})"
-    zone = _zone(live.zone if live is not None else "UTC")
+    zone = zones.zone_or_utc(live.zone if live is not None else "UTC")
     made = backup.manifest.created
     return Replacing(
         live=live,
@@ -101,13 +101,6 @@ def what_is_replaced(
         other_store=backup.key_file.store_id != key_file.store_id,
         older=live is not None and live.last_change is not None and made < live.last_change,
     )
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def secrets_line(made_on: str) -> str:

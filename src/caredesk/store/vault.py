@@ -12,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfoNotFoundError
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import sessionmaker
 
 from caredesk.domain import audit as actions
+from caredesk.domain import zones
 from caredesk.errors import StoreError, StoreExists, StoreLocked, StoreMissing, WrongSecret
 from caredesk.store import anchor, faults, folder_kind, migrate, remembered, restore_swap
 from caredesk.store.backup import BackupFile, Cancel, Progress, write_backup
@@ -115,16 +116,18 @@ def _keep_private(folder: Path) -> None:
 
 
 def clinic_zone_name() -> str:
+    """This computer's IANA zone name (tzlocal), or "UTC" when it cannot be read or no
+    time-zone database here knows it (caredesk.domain.zones)."""
     try:
         import tzlocal
 
         name = tzlocal.get_localzone_name()
         if name:
-            ZoneInfo(name)
+            zones.lookup(name)
             return name
     except (ImportError, ZoneInfoNotFoundError, ValueError, OSError):
         pass
-    return "UTC"
+    return zones.FALLBACK
 
 
 class OpenStore:
@@ -171,10 +174,7 @@ class OpenStore:
         except StoreError:
             if not read_only:
                 raise  # a damaged page: the check that opened the store read-only reports it
-        try:
-            self.tz = ZoneInfo(name)
-        except ZoneInfoNotFoundError:
-            self.tz = ZoneInfo("UTC")
+        self.tz = zones.zone_or_utc(name)
         if read_only:
             return
         anchor.keep_anchored(self._sessions, self._sealer)
@@ -205,7 +205,7 @@ class OpenStore:
     def uow(self, *, now: Callable[[], datetime], actor: str, read_only: bool = False) -> UnitOfWork:
         if self._engine is None:
             raise StoreError("The store is locked.")
-        tz = getattr(self, "tz", ZoneInfo("UTC"))
+        tz = getattr(self, "tz", None) or zones.lookup(zones.FALLBACK)
         reading = read_only or self.read_only
         return UnitOfWork(self._sessions, tz=tz, now=now, actor=actor, read_only=reading, folder=self.folder.path)
 
@@ -362,7 +362,7 @@ def create(
     if folder.has_store():
         raise StoreExists(f"A CareDesk store already exists in {folder.path}; it was left untouched.")
     zone_name = zone or clinic_zone_name()
-    ZoneInfo(zone_name)  # refuse an unknown zone before writing anything
+    tz = zones.lookup(zone_name)  # refuse an unknown zone before writing anything
     data_key = new_data_key()
     code = new_recovery_code()
     key_file = KeyFile.create(data_key, passphrase, code, kdf or calibrate())
@@ -384,7 +384,7 @@ def create(
         uow.meta.set("timezone", zone_name)
         uow.audit(actions.STORE_CREATED)
         uow.commit()
-    store.tz = ZoneInfo(zone_name)
+    store.tz = tz
     return store, code
 
 
