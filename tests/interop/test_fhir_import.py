@@ -163,6 +163,13 @@ def test_a_domain_refusal_names_the_resource_and_refuses_the_patient():
         ),
         ("{}".encode("utf-16"), "is not UTF-8 text"),
         (b"   ", "is empty"),
+        # Entries are decoded one at a time (memory); an error inside one still says where it is.
+        (
+            b'{"resourceType": "Bundle", "type": "collection", "entry": [\n {"resource": {}},\n {"resource": {"id": }}]}',
+            "is not valid JSON: Expecting value at line 3, column 22",
+        ),
+        (b'{"resourceType": "Bundle", "type": "collection", "entry": []} []', "is not valid JSON: Extra data"),
+        (b'{"entry": [], "type": "collection", "resourceType": "Bundle", "entry": 5}', "Bundle.entry: must be a list"),
     ],
 )
 def test_a_file_refused_as_a_whole_says_why(data, message):

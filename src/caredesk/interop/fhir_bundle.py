@@ -16,6 +16,8 @@ of an absolute URL. A reference starting with "#" is to a resource contained in 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,16 +30,32 @@ from caredesk.errors import ValidationError
 SOURCE = "FHIR bundle"
 MAX_BYTES = 50_000_000  # "50 MB" as the message says it (SI megabytes, as file managers show sizes)
 BUNDLE_TYPES = ("transaction", "collection", "searchset")
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace (RFC 8259 section 2)
 
 
-@dataclass
 class Entry:
-    where: str  # "Observation/abc" or "entry 12" (1-based)
-    resource: dict[str, Any]
+    """One valid entry: `where` ("Observation/abc" or "entry 12", 1-based), its `type`, and its
+    `resource` as JSON-ready dicts.
+
+    A bundle read by open_bundle keeps only the file's text and where the entry starts in it:
+    `resource` decodes that entry again on each access, so the whole bundle never lives as
+    dicts at once (the 170-patient demo export, 18 MB, was 60 MiB of dicts, the import's peak).
+    Read it once per use (`r = e.resource`) rather than element by element."""
+
+    __slots__ = ("_at", "_resource", "_text", "owners", "type", "where")
+
+    def __init__(self, where: str, kind: str, *, text: str = "", at: int = 0, resource: dict[str, Any] | None = None):
+        self.where, self.type = where, kind
+        self._text, self._at, self._resource = text, at, resource
+        self.owners: dict[str, Any] = {}  # its subject / patient / beneficiary, read without decoding it
 
     @property
-    def type(self) -> str:
-        return str(self.resource.get("resourceType", ""))
+    def resource(self) -> dict[str, Any]:
+        if self._resource is not None:
+            return self._resource
+        item = _DECODER.raw_decode(self._text, self._at)[0]
+        return item["resource"]  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -70,8 +88,8 @@ def _size(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB"
 
 
-def parse_json(data: bytes) -> Any:
-    """The file's JSON. ValidationError("FHIR bundle", ...) for a file too big, not UTF-8 or not JSON."""
+def decoded(data: bytes) -> str:
+    """The file's text. ValidationError("FHIR bundle", ...) for a file too big, empty or not UTF-8."""
     if len(data) > MAX_BYTES:
         raise ValidationError(
             SOURCE, f"is {_size(len(data))}; CareDesk imports files up to {MAX_BYTES // 1_000_000} MB"
@@ -79,21 +97,89 @@ def parse_json(data: bytes) -> Any:
     if not data.strip():
         raise ValidationError(SOURCE, "is empty: a FHIR R4 Bundle in JSON is needed")
     try:
-        text = data.decode("utf-8-sig")  # FHIR JSON is UTF-8; a BOM is tolerated
+        return data.decode("utf-8-sig")  # FHIR JSON is UTF-8; a BOM is tolerated
     except UnicodeDecodeError as exc:
         raise ValidationError(SOURCE, f"is not UTF-8 text (byte {exc.start + 1}): FHIR JSON is UTF-8") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            SOURCE, f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        ) from None
-    except RecursionError:
-        raise ValidationError(SOURCE, "is not valid JSON: nested too deeply") from None
+
+
+def _not_json(exc: json.JSONDecodeError) -> ValidationError:
+    return ValidationError(SOURCE, f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
+
+
+def _skip(text: str, pos: int) -> int:
+    found = _SPACE.match(text, pos)
+    return found.end() if found else pos
+
+
+def scan(text: str, on_entry: Callable[[object, int], None]) -> dict[str, Any] | None:
+    """The top-level JSON object's members, its `entry` array's items handed to
+    `on_entry(item, where it starts in text)` one at a time as they are decoded (not kept).
+    None when the text is not one JSON object of that usual shape: the caller then parses it
+    whole, which also gives the JSON error with its line and column. A JSONDecodeError
+    inside a member (positions of the whole text) is raised as it is."""
+    pos = _skip(text, 0)
+    if not text.startswith("{", pos):
+        return None
+    top: dict[str, Any] = {}
+    pos = _skip(text, pos + 1)
+    while not text.startswith("}", pos):
+        if not text.startswith('"', pos):
+            return None
+        key, pos = _DECODER.raw_decode(text, pos)
+        pos = _skip(text, pos)
+        if not text.startswith(":", pos):
+            return None
+        pos = _skip(text, pos + 1)
+        if key == "entry" and text.startswith("[", pos):
+            top[key] = []  # given to on_entry instead
+            pos = _skip(text, pos + 1)
+            while not text.startswith("]", pos):
+                item, end = _DECODER.raw_decode(text, pos)
+                on_entry(item, pos)
+                pos = _skip(text, end)
+                if text.startswith(",", pos):
+                    pos = _skip(text, pos + 1)
+                elif not text.startswith("]", pos):
+                    return None
+            pos += 1  # the "]"
+        else:
+            top[key], pos = _DECODER.raw_decode(text, pos)
+        pos = _skip(text, pos)
+        if text.startswith(",", pos):
+            pos = _skip(text, pos + 1)
+        elif not text.startswith("}", pos):
+            return None
+    return top if _skip(text, pos + 1) == len(text) else None
 
 
 def open_bundle(data: bytes) -> Entries:
-    doc = parse_json(data)
+    """The bundle's valid entries, its problems and its reference index (see the module).
+
+    Memory: each entry is decoded, validated and dropped in turn; the Entries keep the text
+    and where each entry starts (Entry.resource decodes it again when read)."""
+    text = decoded(data)
+    out = Entries()
+    count = 0
+
+    def take(item: object, at: int) -> None:
+        nonlocal count
+        count += 1
+        _add(out, count, item, text=text, at=at)
+
+    try:
+        doc: Any = scan(text, take)
+        if doc is None:  # an unusual shape: parsed whole, as before (or its JSON error)
+            out, count = Entries(), 0
+            doc = json.loads(text)
+            if isinstance(doc, dict) and isinstance(doc.get("entry"), list):
+                for item in doc["entry"]:
+                    count += 1
+                    _add(out, count, item)
+                doc = {**doc, "entry": []}
+    except json.JSONDecodeError as exc:
+        raise _not_json(exc) from None
+    except RecursionError:
+        raise ValidationError(SOURCE, "is not valid JSON: nested too deeply") from None
     if not isinstance(doc, dict) or doc.get("resourceType") != "Bundle":
         kind = doc.get("resourceType") if isinstance(doc, dict) else None
         what = f"a {kind} resource" if isinstance(kind, str) else "not a FHIR resource"
@@ -103,30 +189,38 @@ def open_bundle(data: bytes) -> Entries:
         raise ValidationError(
             SOURCE, f'is a Bundle of type "{shortened(kind, 30)}": CareDesk reads {", ".join(BUNDLE_TYPES)} bundles'
         )
-    raw = doc.get("entry", [])
-    if not isinstance(raw, list):
+    if not isinstance(doc.get("entry", []), list):
         raise ValidationError(SOURCE, "Bundle.entry: must be a list of entries")
-    out = Entries()
-    for number, item in enumerate(raw, start=1):
-        before = len(out.problems)
-        entry = _entry(number, item, out.problems)
-        if entry is None:
-            if len(out.problems) > before:
-                for owner in _owner_references(item):
-                    out.invalid_owners.append((owner, out.problems[-1].where))
-            continue
-        out.entries.append(entry)
-        rid = entry.resource.get("id")
-        url = item.get("fullUrl")
-        for key in (url, f"{entry.type}/{rid}" if rid else None):
-            if isinstance(key, str) and key:
-                out.by_ref.setdefault(key, entry)
-        if isinstance(url, str) and "/" in url and not url.startswith("urn:"):
-            out.by_ref.setdefault("/".join(url.rstrip("/").split("/")[-2:]), entry)
     return out
 
 
-def _entry(number: int, item: object, problems: list[ImportProblem]) -> Entry | None:
+def _add(out: Entries, number: int, item: object, *, text: str = "", at: int = 0) -> None:
+    """Validate one entry and index it (kept as text and offset when `text` is given)."""
+    before = len(out.problems)
+    where = _entry(number, item, out.problems)
+    if where is None:
+        if len(out.problems) > before:
+            for owner in _owner_references(item):
+                out.invalid_owners.append((owner, out.problems[-1].where))
+        return
+    assert isinstance(item, dict)
+    resource = item["resource"]
+    kind = str(resource.get("resourceType", ""))
+    entry = Entry(where, kind, text=text, at=at) if text else Entry(where, kind, resource=resource)
+    entry.owners = {name: resource[name] for name in OWNER_ELEMENTS if name in resource}
+    out.entries.append(entry)
+    rid = resource.get("id")
+    url = item.get("fullUrl")
+    for key in (url, f"{kind}/{rid}" if rid else None):
+        if isinstance(key, str) and key:
+            out.by_ref.setdefault(key, entry)
+    if isinstance(url, str) and "/" in url and not url.startswith("urn:"):
+        out.by_ref.setdefault("/".join(url.rstrip("/").split("/")[-2:]), entry)
+
+
+def _entry(number: int, item: object, problems: list[ImportProblem]) -> str | None:
+    """Where the entry is ("Observation/abc", "entry 12") when its resource is valid FHIR R4;
+    None, with a problem added, when it is not."""
     resource = item.get("resource") if isinstance(item, dict) else None
     if not isinstance(resource, dict):
         problems.append(ImportProblem(f"entry {number}", "resource", "", "the entry holds no resource"))
@@ -152,7 +246,7 @@ def _entry(number: int, item: object, problems: list[ImportProblem]) -> Entry | 
     except (ValueError, TypeError) as exc:  # a model's own check that is not a pydantic error
         problems.append(ImportProblem(where, str(kind), "", (str(exc).splitlines() or ["is not valid"])[0][:200]))
         return None
-    return Entry(where, resource)
+    return where
 
 
 OWNER_ELEMENTS = ("subject", "patient", "beneficiary")

@@ -121,9 +121,10 @@ def read_bundle_report(data: bytes, *, today: date) -> BundleRead:
         if element is None or (e.type in _NOT_OURS and _NOT_OURS[e.type](e.resource)):
             out.skipped[e.type] += 1
             continue
-        owner = entries.resolve(e.resource.get(element))
+        owner = entries.resolve(e.owners.get(element))
         if owner is None or owner.type != "Patient":
-            ref = e.resource.get(element, {}).get("reference", "")
+            given = e.owners.get(element)
+            ref = given.get("reference", "") if isinstance(given, dict) else ""
             if not any(ref == key for key, _where in entries.invalid_owners):  # its patient is refused already
                 out.problems.append(
                     ImportProblem(e.where, f"{e.type}.{element}", shortened(ref), "names no Patient in this bundle")
