@@ -16,12 +16,15 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from caredesk.clock import FixedClock
 from caredesk.domain.incoming import Action
 from caredesk.domain.patients import Patient
 from caredesk.interop.fhir_export import export_bundle
 from caredesk.interop.fhir_import import read_bundle, read_bundle_report
-from caredesk.services import calls, panel_import, patient_records
-from tests.conftest import TODAY, add_patient
+from caredesk.services import calls, panel_import, patient_records, patients
+from caredesk.services.access import Access
+from caredesk.store.vault import DataFolder
+from tests.conftest import FAST_KDF, NOW, PASSPHRASE, TODAY, ZONE, add_patient
 from tests.interop.test_fhir_import import a_patient, bundle_of, store_hash
 
 PHQ9_ITEMS = ("44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3", "44260-8")
@@ -110,3 +113,32 @@ def test_re_importing_the_history_adds_nothing_and_leaves_the_store_as_it_was(wo
     plan = panel_import.plan_import(workspace, incoming, problems, source="FHIR bundle")
     assert [p.action for p in plan.patients] == [Action.UPDATE]
     assert [(c.field, c.after) for c in plan.patients[0].changes] == [("Minutes", "+ 9 min in 1 time entry")]
+
+
+def test_a_contact_after_the_stored_date_of_death_refuses_the_patient_and_stores_nothing(workspace, tmp_path):
+    # The file (another laptop's export) has the patient alive with a call on 11/10; this store
+    # has them deceased on 11/05: the call is refused as services.calls.log_contact refuses one.
+    other, _code = Access(DataFolder(tmp_path / "other"), FixedClock(NOW)).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    try:
+        for ws in (other, workspace):
+            patient_records.enroll(
+                ws, add_patient(ws, TESTA).id, "CCM", date(2026, 1, 5), date(2026, 1, 5), "verbal", "Dr. Testa Lee, MD"
+            )
+        mine = patients.by_mrn(other, "000123").id
+        calls.log_contact(other, mine, outcome="reached", minutes=5, on=date(2026, 11, 10))
+        data = json.dumps(export_bundle(other)).encode()
+    finally:
+        other.lock()
+    patient_records.set_status(
+        workspace, patients.by_mrn(workspace, "000123").id, "deceased", died_on=date(2026, 11, 5)
+    )
+    incoming, problems = read_bundle(data, today=TODAY)
+    before = store_hash(workspace)
+    plan = panel_import.plan_import(workspace, incoming, problems, source="FHIR bundle")
+    assert plan.patients == ()
+    (problem,) = plan.problems
+    assert (problem.field, problem.why) == (
+        "contact of 11/10/2026 date",
+        "cannot be after the date of death (11/05/2026)",
+    )
+    assert store_hash(workspace) == before

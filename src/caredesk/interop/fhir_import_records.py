@@ -167,7 +167,7 @@ def observations_of(r: dict[str, Any]) -> list[Observation] | str | Skip:
     if r.get("status") in ("entered-in-error", "cancelled", "preliminary", "registered"):
         return Skip(f"Observation ({r['status']})")
     if any(c.get("code") == "survey" for cat in r.get("category", ()) for c in cat.get("coding", ())):
-        return Skip("Observation (screen score: screens are not imported)")
+        return Skip("Observation (screen score: recomputed from the screen's answers)")
     codes = {c["code"] for c in _codes(r.get("code"), fc.LOINC)}
     parts: list[tuple[ObservationKind, dict[str, Any]]] = []
     if codes & _BP_PANELS:
