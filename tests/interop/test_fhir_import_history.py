@@ -14,7 +14,8 @@ LA6571-9 "Nearly every day" = 3): https://loinc.org/44249-1 and https://loinc.or
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from caredesk.clock import FixedClock
 from caredesk.domain.incoming import Action
@@ -142,3 +143,14 @@ def test_a_contact_after_the_stored_date_of_death_refuses_the_patient_and_stores
         "cannot be after the date of death (11/05/2026)",
     )
     assert store_hash(workspace) == before
+
+
+def test_minutes_begun_before_midnight_keep_the_day_they_were_logged_on(workspace):
+    pid = add_patient(workspace, TESTA).id
+    patient_records.enroll(workspace, pid, "CCM", date(2026, 1, 5), date(2026, 1, 5), "verbal", "Dr. Testa Lee, MD")
+    began = datetime(2026, 10, 31, 23, 50, tzinfo=ZoneInfo(ZONE))  # counted on 11/01: November's minutes
+    calls.log_contact(workspace, pid, outcome="reached", minutes=20, on=date(2026, 11, 1), started_at=began)
+    incoming, problems = read_bundle(json.dumps(export_bundle(workspace)).encode(), today=TODAY)
+    assert problems == []
+    (entry,) = incoming[0].time_entries
+    assert (entry.on, entry.started_at, entry.contact_id) == (date(2026, 11, 1), began, 0)

@@ -49,6 +49,7 @@ EXT_VERSION = EXT + "care-plan-version"  # CarePlan: the finalized version's num
 EXT_COPY_GIVEN = EXT + "care-plan-copy-given"  # CarePlan: date and method the copy went to the patient
 EXT_PLAIN = EXT + "plain-language"  # Goal, CarePlan.activity: what the patient reads (valueString)
 EXT_FOLLOW_UP = EXT + "contact-follow-up"  # Communication: the contact's follow-up date (valueDate)
+EXT_MINUTES_DAY = EXT + "minutes-day"  # Encounter: the day the minutes count on, when not period.start's
 BASIC_PATIENT_CODE = "caredesk-patient-details"
 
 # SNOMED CT 716186003 "No known allergy (situation)": how FHIR R4 records "no known allergies"

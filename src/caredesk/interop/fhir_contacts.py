@@ -13,7 +13,8 @@
   (fhir_codes.EXT_FOLLOW_UP, valueDate: R4 has no element for it). Minutes are an Encounter each
   (https://hl7.org/fhir/R4/encounter.html): class VR (virtual) or HH (home visit), type the
   activity, serviceType the program, participant type the staff type, period the day,
-  length the minutes in UCUM `min`; the contact's Communication points at its first Encounter,
+  length the minutes in UCUM `min` (the day they count on an extension, fhir_codes.EXT_MINUTES_DAY,
+  when it is not the start time's day); the contact's Communication points at its first Encounter,
   and a contact's later Encounters are `partOf` that first one, so an import can tell which
   contact every minute belongs to (interop.fhir_import_history reads them back).
 """
@@ -170,4 +171,8 @@ def _encounter(e: TimeEntry, rid: str, patient_rid: str, contact: Contact | None
     }
     if e.note:
         res["reasonCode"] = [{"text": e.note}]
+    if e.started_at is not None and e.started_at.astimezone(tz).date() != e.on:
+        # A call begun before midnight and logged after it counts on the day it was logged:
+        # period.start alone would give the import the other day (and maybe month).
+        res["extension"] = [{"url": fc.EXT_MINUTES_DAY, "valueDate": e.on.isoformat()}]
     return res

@@ -11,7 +11,8 @@ names the resource and refuses the patient (nothing partial).
   outcome, payload the note, the follow-up date extension. Another system's messages are
   skipped: they are not a care manager's contact attempts.
 - Encounter: only CareDesk's minutes (type coded in urn:caredesk:activity): length the
-  minutes (UCUM min), period.start the day (or the start time), serviceType the program,
+  minutes (UCUM min), period.start the day (or the start time; the minutes-day extension when
+  they count on another day), serviceType the program,
   participant type the staff type, reasonCode the note. An EHR's visits are skipped as
   before: their length is not care-management time and would count in the month's billing.
   `contact_of_encounter` says which Encounter a contact's minutes hang on: the one its
@@ -150,6 +151,9 @@ def time_entry_of(r: dict[str, Any], patient: Patient | None, today: date) -> Ti
         raise ValidationError("Encounter.period.start", "the day of the minutes is needed")
     started_at = _when("Encounter.period.start", start) if "T" in start else None
     on = started_at.date() if started_at is not None else full_date("Encounter.period.start", start)
+    day = next((x.get("valueDate") for x in r.get("extension", ()) if x.get("url") == fc.EXT_MINUTES_DAY), None)
+    if day is not None:
+        on = full_date("Encounter.extension (minutes day)", day)
     assert on is not None
     _check_day("Encounter.period.start", on, patient, today)
     length = r.get("length") or {}
