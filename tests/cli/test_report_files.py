@@ -53,3 +53,31 @@ def test_a_link_to_standard_output_is_refused_and_nothing_is_printed_as_written(
     r = cli(store, "report", "billing", "--month", MONTH, "--csv", str(link))
     assert_clean_failure(r, 1, f"Cannot write {link}: it is not a regular file; give a file name.")
     assert link.is_symlink() and "mrn" not in r.stdout and "written to" not in r.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("report", "billing", "--month", MONTH, "--csv"),
+        ("export", "fhir", "--out"),
+        ("summary", "--month", MONTH, "--mrn", "T0001", "--out"),
+    ],
+    ids=["billing csv", "fhir export", "ehr summaries"],
+)
+@pytest.mark.parametrize("name", ["caredesk.db", "caredesk.key", "logs/report.csv"])
+def test_nothing_is_written_into_the_data_folder(store, tmp_path, command, name):  # noqa: F811
+    """A tester's `export fhir --out DATA/caredesk.db` replaced the encrypted store with plain JSON,
+    and `--out DATA/caredesk.key` the key: every later unlock failed. The data folder is refused,
+    by a link into it too, and the store and key are byte for byte what they were."""
+    data = store.path
+    key = (data / "caredesk.key").read_bytes()
+    link = tmp_path / "innocent.csv"
+    link.symlink_to(data / name)
+    for target in (data / name, link):
+        r = cli(store, *command, str(target))
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert f"is inside CareDesk's data folder ({data.resolve()})" in r.stderr
+        assert "Traceback" not in r.stderr and "written to" not in r.stdout
+    assert (data / "caredesk.key").read_bytes() == key
+    assert not (data / "logs" / "report.csv").exists()
+    assert cli(store, "patients").returncode == 0  # the store still opens with its key

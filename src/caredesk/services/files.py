@@ -7,15 +7,21 @@ import stat
 import tempfile
 from pathlib import Path
 
+from caredesk import paths
 from caredesk.errors import CareDeskError
 
 
 def refusal(path: Path) -> str | None:
     """Why `path` is no place for a file the user asked for ("standard output is not supported;
-    give a file name", "it is not a regular file; give a file name"), or None; the rules are
-    write_atomic's. For commands that must refuse before they change anything (the recovery kit)."""
+    give a file name", "it is not a regular file; give a file name", "it is inside CareDesk's
+    data folder ..."), or None; the rules are write_atomic's. For commands that must refuse
+    before they change anything (the recovery kit, the FHIR export)."""
     if str(path) == "-":
         return "standard output is not supported; give a file name"
+    if (folder := paths.data_folder_holding(path)) is not None:
+        return (
+            f"it is inside CareDesk's data folder ({folder}), which holds the store and its key; choose another folder"
+        )
     try:
         mode = path.stat().st_mode  # follows a symlink to its final target
     except OSError:
@@ -36,6 +42,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     - an existing target that is not a regular file (device, fifo, socket, folder) is refused and
       nothing is written: a rename would replace /dev/stdout or a pipe with a 0600 file of patient
       data (as root, even in /dev);
+    - a path inside a data folder this process has used (caredesk.paths) is refused: a report
+      written as DATA/caredesk.db or DATA/caredesk.key would destroy the store it came from;
     - a lone "-" is refused rather than read as standard output: a report's summary already goes
       to standard output, patient data does not belong on a terminal or in a pipe's scrollback,
       and a file named "-" in the working folder is never what was meant (pathlib reads "./-"

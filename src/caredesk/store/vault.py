@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import sessionmaker
 
+from caredesk import paths
 from caredesk.domain import audit as actions
 from caredesk.domain import zones
 from caredesk.errors import StoreError, StoreExists, StoreLocked, StoreMissing, WrongSecret
@@ -41,6 +42,9 @@ UPGRADE_BACKUPS = "backups"
 @dataclass(frozen=True)
 class DataFolder:
     path: Path
+
+    def __post_init__(self) -> None:
+        paths.note_data_folder(self.path)  # no report or export is ever written in here
 
     @property
     def db(self) -> Path:
