@@ -24,6 +24,7 @@ from caredesk.domain.patients import (
     Observation,
     Patient,
 )
+from caredesk.domain.safety import SafetyCheck
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ class IncomingPatient:
     contacts: tuple[Contact, ...] = ()
     time_entries: tuple[TimeEntry, ...] = ()  # contact_id: an index into `contacts` (see above)
     assessments: tuple[Assessment, ...] = ()
+    safety_checks: tuple[SafetyCheck, ...] = ()  # assessment_id: an index into `assessments`
     flags: tuple[str, ...] = ()
 
 
