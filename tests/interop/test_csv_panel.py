@@ -155,14 +155,36 @@ def test_date_formats(cell, expected):
     assert csv_dates.parse(cell, today=TODAY, birth=False) == expected
 
 
-def test_two_digit_years_of_birth_are_in_the_hundred_years_up_to_today():
-    # TODAY is 11/24/2026: 1/31/26 is this year; 12/01/26 would be next week, so it is 1926.
-    assert csv_dates.parse("1/31/26", today=TODAY, birth=True) == date(2026, 1, 31)
+def test_two_digit_years_of_birth_are_the_latest_year_not_after_today():
+    # TODAY is 11/24/2026: 12/01/26 would be next week, so it is 1926; 01/01/30 is 1930.
     assert csv_dates.parse("12/01/26", today=TODAY, birth=True) == date(1926, 12, 1)
+    assert csv_dates.parse("01/01/30", today=TODAY, birth=True) == date(1930, 1, 1)
     assert csv_dates.parse("3/4/50", today=TODAY, birth=True) == date(1950, 3, 4)
     assert csv_dates.parse("31-Jan-45", today=TODAY, birth=True) == date(1945, 1, 31)
-    # Any other date (a consent) is this century.
-    assert csv_dates.parse("3/4/50", today=TODAY, birth=False) == date(2050, 3, 4)
+    # 11/24/08: 2008 makes the patient 18 today, an adult: read as 2008.
+    assert csv_dates.parse("11/24/08", today=TODAY, birth=True) == date(2008, 11, 24)
+
+
+@pytest.mark.parametrize(("cell", "year"), [("01/01/25", "25"), ("1/31/26", "26"), ("11/25/08", "08")])
+def test_a_two_digit_year_of_birth_making_a_minor_is_refused(cell, year):
+    # A Medicare panel's 01/01/25 was read as 2025 (age 1): it could be 1925 or 2025.
+    with pytest.raises(ValueError) as refused:
+        csv_dates.parse(cell, today=TODAY, birth=True)
+    assert str(refused.value) == (f"two-digit year {year} could be 19{year} or 20{year}: write the year in four digits")
+
+
+def test_a_two_digit_year_of_birth_refused_names_the_column():
+    _, (problem,) = simple(("000123", "Example, Testa", "01/01/25"))
+    assert str(problem) == (
+        'row 2: DOB "01/01/25": two-digit year 25 could be 1925 or 2025: write the year in four digits'
+    )
+
+
+def test_other_two_digit_years_are_this_century_and_not_after_today():
+    assert csv_dates.parse("3/4/25", today=TODAY, birth=False) == date(2025, 3, 4)
+    with pytest.raises(ValueError) as refused:
+        csv_dates.parse("3/4/50", today=TODAY, birth=False)
+    assert str(refused.value) == "two-digit year 50 reads as 2050, after today: write the year in four digits"
 
 
 @pytest.mark.parametrize(

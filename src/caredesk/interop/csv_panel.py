@@ -13,8 +13,9 @@ How cells are read (the rules a care manager can look up):
 - Name: a full-name column holds "Last, First" (everything after the first comma is the given
   name) or "First Last" (the last word is the family name: "Mary Ann Example" is given "Mary
   Ann"); given- and family-name columns win over it when both are filled in that row.
-- Dates: interop.csv_dates (MM/DD/YYYY month first, as US registries write them; ISO; two-digit
-  years of birth in the hundred years up to `today`). A date of birth after `today` is refused.
+- Dates: interop.csv_dates (MM/DD/YYYY month first, as US registries write them; ISO; a two-digit
+  year of birth is the latest not after `today`, refused when that makes a minor: csv_dates).
+  A date of birth after `today` is refused.
 - Sex: M, F, Male, Female, Man, Woman, O, Other, X, Nonbinary, U, Unknown (any case).
 - Phones: read with the `phonenumbers` library (Google's libphonenumber metadata), US unless the
   number starts with + and a country code; stored as the app shows a number typed in the chart,
