@@ -229,6 +229,25 @@ def test_a_mapping_file_is_used_and_saved_for_the_next_file_with_that_header(sto
     assert stored(store)["000042"]["phones"] == ["(212) 555-0142"]
 
 
+def test_a_mapping_file_putting_one_column_in_two_fields_is_refused_naming_both(store, tmp_path):
+    rows, _ = registry(1)
+    path = write(tmp_path, "registry.csv", csv_bytes(rows))
+    mapping = tmp_path / "m.json"
+    mapping.write_text(json.dumps({"columns": {"mrn": "MRN", "full_name": "Patient Name", "birth_date": "MRN"}}))
+    r = cli(store, str(path), "--mapping", str(mapping), "--yes")
+    assert_clean_failure(r, 1, 'the column "MRN" is mapped to both "mrn" (MRN) and "birth_date" (Date of birth)')
+    assert stored(store) == {}
+
+
+def test_the_starting_mapping_asks_for_a_full_name_only_when_first_and_last_are_not_mapped(store, tmp_path):
+    header = ("Chart #", "First Name", "Last Name", "Born")
+    path = write(tmp_path, "odd.csv", csv_bytes([["000042", "Testa", "Example", "3/4/1950"]], header=header))
+    r = cli(store, str(path), "--yes")
+    assert_clean_failure(r, 1, "no column for MRN")
+    assert '"mrn": "?"' in r.stdout and '"birth_date": "?"' in r.stdout
+    assert '"given_name": "First Name"' in r.stdout and "full_name" not in r.stdout.split("Fields:")[0]
+
+
 def test_a_bad_mapping_file_is_refused_naming_the_entry(store, tmp_path):
     rows, _ = registry(1)
     path = write(tmp_path, "registry.csv", csv_bytes(rows))

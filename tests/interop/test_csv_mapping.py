@@ -95,6 +95,12 @@ def test_guess_reads_the_usual_registry_columns():
         ("Dx Codes", "icd10"),
         ("Risk", "risk_tier"),
         ("Patient Language", "language"),  # "Patient " in front of a usual name
+        ("Birth Dt", "birth_date"),  # a tester's athena-style export
+        ("Birthdt", "birth_date"),
+        ("Payor", "payer"),
+        ("Insurance Name", "payer"),
+        ("Cell Phone", "phone"),
+        ("Mobile Phone", "phone"),
     ],
 )
 def test_guess_ignores_case_spaces_and_punctuation(name, key):
@@ -142,6 +148,16 @@ def test_a_missing_required_column_is_refused_naming_it():
     with pytest.raises(ValidationError) as refused:
         Mapping.from_indices(("MRN", "Name"), guess(("MRN", "Name"))).indices(("MRN", "Name"))
     assert "no column for Date of birth" in str(refused.value)
+
+
+def test_one_column_mapped_to_two_fields_is_refused_naming_both():
+    mapping = Mapping(columns={"mrn": "MRN", "full_name": "Name", "birth_date": "MRN"})
+    with pytest.raises(ValidationError) as refused:
+        mapping.indices(("MRN", "Name", "DOB"))
+    assert str(refused.value) == (
+        'mapping: the column "MRN" is mapped to both "mrn" (MRN) and "birth_date" (Date of birth): '
+        "a column fills one field"
+    )
 
 
 def test_a_mapped_column_named_twice_in_the_header_is_refused():

@@ -157,7 +157,8 @@ def _print_template(table: Table, mapping: Mapping) -> None:
     """A mapping file to start from: the guess, and the fields a column can fill."""
     print("A mapping file to start from (put the file's column names against the fields it needs):")
     columns = dict(mapping.columns)
-    for key in ("mrn", "full_name", "birth_date"):
+    named = "full_name" in columns or ("given_name" in columns and "family_name" in columns)
+    for key in ("mrn", *(() if named else ("full_name",)), "birth_date"):
         columns.setdefault(key, "?")
     print(Mapping(columns=columns, consent_method=mapping.consent_method).to_json(), end="")
     print("Fields: " + ", ".join(f.key for f in csv_mapping.FIELDS))

@@ -126,6 +126,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "Date of Birth",
         "Birthdate",
         "Birth Date",
+        "Birth Dt",
         "Birthday",
         "Patient DOB",
         "Pt DOB",
@@ -168,6 +169,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "language": ("Language", "Preferred Language", "Primary Language", "Spoken Language", "Lang"),
     "payer": (
         "Payer",
+        "Payor",
+        "Primary Payor",
         "Insurance",
         "Primary Insurance",
         "Primary Payer",
@@ -321,7 +324,8 @@ class Mapping:
 
     def indices(self, header: Sequence[str]) -> dict[str, int]:
         """Field key -> column index in `header`. ValidationError("mapping", ...) naming the column
-        that the header lacks or holds twice, or the required fields left unmapped."""
+        that the header lacks or holds twice, a column mapped to two fields (naming both), or the
+        required fields left unmapped."""
         positions: dict[str, list[int]] = {}
         for i, name in enumerate(header):
             positions.setdefault(column_key(name), []).append(i)
@@ -337,6 +341,15 @@ class Mapping:
             if len(at) > 1:
                 raise ValidationError(MAPPING, f'the column "{name}" appears {len(at)} times in the header; rename one')
             out[key] = at[0]
+        taken: dict[int, list[str]] = {}
+        for key, at in out.items():
+            taken.setdefault(at, []).append(key)
+        for at, keys in taken.items():
+            if len(keys) > 1:  # one cell read as two fields: an MRN stored as a date of birth
+                both = " and ".join(f'"{k}" ({BY_KEY[k].label})' for k in keys)
+                raise ValidationError(
+                    MAPPING, f'the column "{header[at]}" is mapped to both {both}: a column fills one field'
+                )
         absent = missing(set(out))
         if absent:
             raise ValidationError(MAPPING, f"no column for {' and '.join(absent)}: the file must have one, mapped")
