@@ -9,7 +9,7 @@ import pytest
 
 from caredesk.domain.patients import ConsentMethod, Program, RiskTier, Sex
 from caredesk.errors import ValidationError
-from caredesk.interop import csv_dates
+from caredesk.interop import csv_dates, csv_panel
 from caredesk.interop.csv_mapping import Mapping, guess
 from caredesk.interop.csv_panel import normalize_phone, read_patients
 from caredesk.interop.csv_table import Table, read_table
@@ -289,13 +289,40 @@ def test_unknown_or_category_codes_are_one_problem_for_the_cell():
     assert "Q99.99 is not an ICD-10-CM code" in problem.why
 
 
-def test_words_beside_the_codes_are_refused_once_for_the_cell():
+@pytest.mark.parametrize(
+    ("cell", "codes"),
+    [
+        ("E11.9 - Type 2 diabetes mellitus without complications", ["E11.9"]),
+        ("E11.9 (Type 2 DM)", ["E11.9"]),
+        ("E11.9(Type 2 DM)", ["E11.9"]),
+        ("E11.9: Type 2 DM", ["E11.9"]),
+        ("E11.9 Type 2 DM; I10 Essential hypertension", ["E11.9", "I10"]),
+        ("E78.5 Hyperlipidemia, unspecified, I10 Essential (primary) hypertension", ["E78.5", "I10"]),
+        ("E11.9 I10 - both", ["E11.9", "I10"]),
+        ("E11.9 Type 2 DM\nI10 Essential hypertension", ["E11.9", "I10"]),
+    ],
+)
+def test_descriptions_an_ehr_writes_after_the_codes_are_ignored(cell, codes):
+    # A tester's EHR problem-list export: the code first, then its description.
     header = ("MRN", "Name", "DOB", "Diagnoses")
-    incoming, (problem,) = read(header, ("1", "Example, Testa", "1950-01-31", "E11.9 - Type 2 diabetes"))
+    (one,), problems = read(header, ("1", "Example, Testa", "1950-01-31", cell))
+    assert problems == []
+    assert [c.icd10 for c in one.conditions] == codes
+
+
+def test_a_dx_cell_with_no_code_is_refused():
+    header = ("MRN", "Name", "DOB", "Diagnoses")
+    incoming, (problem,) = read(header, ("1", "Example, Testa", "1950-01-31", "Type 2 diabetes; hypertension"))
     assert incoming == []
-    assert problem.why == (
-        '"-", "Type", "2" … are not ICD-10 codes: give codes only (E11.9 or E119), separated by ; , | or spaces'
-    )
+    assert (problem.field, problem.why) == ("Diagnoses", csv_panel.NO_CODE)
+
+
+def test_an_address_cell_on_several_lines_is_joined_with_commas():
+    # Excel quotes a cell with Alt+Enter line breaks and keeps them (RFC 4180 section 2.6).
+    header = ("MRN", "Name", "DOB", "Address")
+    (one,), problems = read(header, ("1", "Example, Testa", "1950-01-31", "12 Elm St\r\nApt 4\nSpringfield, IL 62701"))
+    assert problems == []
+    assert one.patient.address == "12 Elm St, Apt 4, Springfield, IL 62701"
 
 
 @pytest.mark.parametrize(

@@ -33,9 +33,14 @@ How cells are read (the rules a care manager can look up):
 - Consent method: verbal or written, from its column or the mapping's `consent_method`; the
   domain requires one with every consent date, so a mapping with a consent-date column and
   neither is refused before any row is read.
+- Address: a cell's line breaks (a multi-line address a spreadsheet quoted) become ", ".
 - ICD-10 codes: one cell, codes separated by ; , | or spaces, dotted or not ("E119" is E11.9),
   checked against the ICD-10-CM code set the app uses (domain.icd10); the official description
-  is filled in. A code that is not billable (a category such as E11) or unknown is refused.
+  is filled in. A description an EHR wrote after a code ("E11.9 - Type 2 diabetes", "E11.9
+  (Type 2 DM)", "E11.9 Type 2 DM; I10 Essential hypertension") is ignored: the codes are the
+  ICD-10-shaped words at the start of each item between ; , | or line breaks, and an item with
+  none is a description (or its continuation after a comma). A cell with no code at all, a code
+  that is not billable (a category such as E11) or unknown is refused.
 - Risk tier: low, medium (med, moderate), high. Language, payer, PCP, call window: the text.
 An empty cell leaves the field at the app's default (language English, sex unknown, risk medium).
 """
@@ -135,8 +140,9 @@ _PROGRAMS = {
     "psychiatriccollaborativecaremodel": Program.COCM,
 }
 _PROGRAM_SPLIT = re.compile(r"[;,|/+]")
-_CODE_SPLIT = re.compile(r"[;,|\s]+")
-_CODE_SHAPE = re.compile(r"[A-Za-z][0-9][0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?\.?")  # ICD-10-CM's shape, dot or not
+_CODE_ITEMS = re.compile(r"[;,|\r\n]+")
+# ICD-10-CM's shape, dot or not, ending where a description starts (a space, "-", ":" or "(").
+_LEADING_CODE = re.compile(r"\s*([A-Za-z][0-9][0-9A-Za-z](?:\.?[0-9A-Za-z]{1,4})?\.?)(?=$|[\s:(\-\u2013\u2014])")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
 # Words in a phone column's name -> the phone's type (ui.chart.record_fields.PHONE_KINDS).
 _PHONE_KINDS: tuple[tuple[str, str], ...] = (
@@ -380,8 +386,8 @@ class _RowReader:
         return born
 
     def _address(self, row: _Row) -> str:
-        street, city = row.cell("address"), row.cell("city")
-        state_zip = " ".join(p for p in (row.cell("state"), row.cell("zip")) if p)
+        street, city = _one_line(row.cell("address")), _one_line(row.cell("city"))
+        state_zip = " ".join(p for p in (_one_line(row.cell("state")), _one_line(row.cell("zip"))) if p)
         return ", ".join(p for p in (street, city, state_zip) if p)
 
     def _phone_reader(self, key: str) -> Callable[[str], Phone | None]:
@@ -431,13 +437,11 @@ class _RowReader:
         out: list[Condition] = []
         refused: list[str] = []
         seen: set[str] = set()
-        words: list[str] = []
-        for part in _CODE_SPLIT.split(text):
-            if not part:
-                continue
-            if not _CODE_SHAPE.fullmatch(part):
-                words.append(part)  # a description beside the code, a dash: said once below
-                continue
+        codes = [code for item in _CODE_ITEMS.split(text) for code in _leading_codes(item)]
+        if not codes:
+            row.refuse("icd10", NO_CODE)
+            return []
+        for part in codes:
             found = self._lookup(part)
             if isinstance(found, ValidationError):
                 refused.append(found.message)
@@ -449,10 +453,6 @@ class _RowReader:
                 out.append(Condition(patient_id=0, icd10=found.code, display=found.description))
             except ValidationError as exc:
                 refused.append(_why(exc))
-        if words:
-            shown = ", ".join(f'"{shortened(w)[:20]}"' for w in words[:3]) + (" …" if len(words) > 3 else "")
-            what = "is not an ICD-10 code" if len(words) == 1 else "are not ICD-10 codes"
-            refused.append(f"{shown} {what}: give codes only (E11.9 or E119), separated by ; , | or spaces")
         if refused:
             row.refuse("icd10", "; ".join(refused))
         return out
@@ -467,6 +467,26 @@ class _RowReader:
         return self._codes[key]
 
 
+NO_CODE = (
+    "no ICD-10 code in the cell: give codes (E11.9 or E119) separated by ; , | or spaces, "
+    "each before its description if any"
+)
+
+
+def _leading_codes(item: str) -> list[str]:
+    """The ICD-10-shaped words at the start of one item of a Dx cell, before any description:
+    "E11.9 - Type 2 diabetes" -> ["E11.9"], "E11.9 I10" -> both, "Hypertension" -> []. EHR
+    problem-list exports write "code description" or "code (description)"; the code is the fact."""
+    codes: list[str] = []
+    at = 0
+    while found := _LEADING_CODE.match(item, at):
+        codes.append(found[1])
+        at = found.end()
+        if at < len(item) and not item[at].isspace():
+            break  # "E11.9(Type 2 DM)" or "E11.9: ...": the description follows
+    return codes
+
+
 def _mrn(text: str) -> str:
     if not text:
         raise ValueError("MRN is required")
@@ -476,6 +496,12 @@ def _mrn(text: str) -> str:
             "export the MRN column as text"
         )
     return text
+
+
+def _one_line(text: str) -> str:
+    """A cell's lines joined with ", ": a spreadsheet keeps a multi-line address cell (street,
+    then city) quoted with its line breaks, and the domain keeps an address on one line."""
+    return ", ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _sex(text: str) -> Sex | None:
