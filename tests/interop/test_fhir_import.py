@@ -78,7 +78,7 @@ def test_the_synthetic_example_bundle_imports_with_its_problems_flagged(workspac
         "Condition/0f0e0000-0000-4000-8000-000000000011: needs an ICD-10 code (SNOMED CT 44054006 Diabetes mellitus type 2)"
         in testa.flags
     )
-    assert any("glucose in mmol/L" in f for f in testa.flags)
+    assert not any("glucose" in f for f in testa.flags)  # mmol/L converted (test_fhir_tester_fixes)
     assert any(f.startswith("CarePlan/") and "another system's care plan" in f for f in testa.flags)
     readings = {(o.kind.value, o.value, o.unit) for o in testa.observations}
     # 81.6 kg / 0.45359237 = 179.897... lb; the BP panel's components are CareDesk's two readings.
@@ -88,6 +88,7 @@ def test_the_synthetic_example_bundle_imports_with_its_problems_flagged(workspac
         ("weight", 179.9, "lb"),
         ("A1c", 7.4, "%"),
         ("eGFR", 61.0, "mL/min/1.73m2"),
+        ("glucose", 130.0, "mg/dL"),  # 7.2 mmol/L x 18.016 = 129.7 (glucose 180.16 g/mol)
     }
     assert [m.name for m in testa.medications] == ["24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet"]
     assert [(a.substance, a.reaction) for a in testa.allergies] == [("Allergy to peanut", "Wheal (finding)")]
@@ -114,7 +115,7 @@ def test_the_synthetic_example_bundle_imports_with_its_problems_flagged(workspac
     stored = patients.by_mrn(workspace, "0f0e0000-0000-4000-8000-000000000901")
     chart = open_chart(workspace, stored.id)
     assert [c.icd10 for c in chart.conditions] == ["I10"]
-    assert len(chart.observations) == 5
+    assert len(chart.observations) == 6
     with pytest.raises(Exception, match="No patient with MRN 000902"):
         patients.by_mrn(workspace, "000902")
 

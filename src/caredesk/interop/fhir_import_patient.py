@@ -182,7 +182,7 @@ def patient_fields(p: dict[str, Any], details: dict[str, Any] | None, payer: str
         "family_name": family,
         "preferred_name": preferred,
         "birth_date": birth,
-        "sex": Sex(p["gender"]) if p.get("gender") in {s.value for s in Sex} else Sex.UNKNOWN,
+        "sex": _sex(p.get("gender")),
         "language": _language(p),
         "phones": _phones(p),
         "address": _address(p),
@@ -193,6 +193,17 @@ def patient_fields(p: dict[str, Any], details: dict[str, Any] | None, payer: str
         "risk_tier": str(extra["risk-tier"].get("valueCode", "")) if "risk-tier" in extra else RiskTier.MEDIUM,
         "died_on": died if deceased else None,
     }
+
+
+def _sex(gender: object) -> Sex:
+    """Patient.gender: absent is unknown; a value outside R4's AdministrativeGender codes
+    ("F", "M") is refused rather than stored as unknown (https://hl7.org/fhir/R4/valueset-administrative-gender.html)."""
+    if gender is None:
+        return Sex.UNKNOWN
+    if gender not in {s.value for s in Sex}:
+        allowed = " | ".join(s.value for s in (Sex.MALE, Sex.FEMALE, Sex.OTHER, Sex.UNKNOWN))
+        raise ValidationError("Patient.gender", f'"{str(gender)[:20]}" is not a FHIR gender code ({allowed})')
+    return Sex(gender)
 
 
 def payer_of(coverage: dict[str, Any], entries: Entries) -> str:

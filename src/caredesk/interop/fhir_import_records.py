@@ -18,7 +18,10 @@ the patient (nothing partial).
   on-hold and intended ones are current; stopped/completed with an end date are stopped ones.
 - Observation: the LOINC codes in fhir_codes.MEASURES (and the BP panels 85354-9 / 55284-4 by
   component), in CareDesk's units: kg -> lb (x 2.20462, NIST SP 811 B.8: 1 lb = 0.45359237 kg),
-  Cel -> degF; another unit is flagged. Other codes (height, BMI, survey scores) are skipped.
+  Cel -> degF; an A1c in mmol/mol (IFCC) -> % (NGSP) by the IFCC-NGSP master equation
+  NGSP = 0.09148 x IFCC + 2.152 (Hoelzel et al., Clin Chem 2004;50:166-174; ngsp.org/ifccngsp.asp),
+  to 0.1; a glucose in mmol/L -> mg/dL x 18.016 (glucose's molar mass, 180.16 g/mol), whole;
+  another unit is flagged. Other codes (height, BMI, survey scores) are skipped.
 - CareTeam: each participant other than the patient, with the role, the member's name and
   phone (contained or bundled resource) and the organization.
 """
@@ -153,6 +156,9 @@ def medication_of(r: dict[str, Any], entries: Entries) -> Medication | str | Ski
 
 
 _BY_LOINC = {code: kind for kind, m in fc.MEASURES.items() for code in (m.loinc, *m.also)}
+# The same measures in molar units (loinc.org): 59261-8 A1c by the IFCC protocol (mmol/mol);
+# 15074-8 / 14749-6 glucose [Moles/volume] in blood / serum or plasma (mmol/L). Converted (_MOLAR).
+_BY_LOINC |= {"59261-8": ObservationKind.A1C, "15074-8": ObservationKind.GLUCOSE, "14749-6": ObservationKind.GLUCOSE}
 _BP_PANELS = {fc.BP_PANEL, "55284-4"}
 _UNITS = {  # UCUM code -> (CareDesk unit, factor, offset)
     "[lb_av]": ("lb", 1.0, 0.0),
@@ -160,6 +166,14 @@ _UNITS = {  # UCUM code -> (CareDesk unit, factor, offset)
     "g": ("lb", 1 / 453.59237, 0.0),
     "[degF]": ("°F", 1.0, 0.0),
     "Cel": ("°F", 1.8, 32.0),
+}
+
+
+# Per measure, for a unit whose conversion depends on the substance (mmol/L is a different
+# factor for cholesterol): (kind, UCUM code) -> (factor, offset, decimals). Sources above.
+_MOLAR = {
+    (ObservationKind.A1C, "mmol/mol"): (0.09148, 2.152, 1),
+    (ObservationKind.GLUCOSE, "mmol/L"): (18.016, 0.0, 0),
 }
 
 
@@ -210,6 +224,9 @@ def _in_caredesk_units(kind: ObservationKind, q: dict[str, Any]) -> tuple[float 
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValidationError(f"{kind.value} value", "must be a number")
     code = q.get("code") or ""
+    if (kind, code) in _MOLAR:
+        factor, offset, decimals = _MOLAR[kind, code]
+        return float(round(value * factor + offset, decimals)), wanted
     if code in _UNITS and _UNITS[code][0] == wanted:
         _unit, factor, offset = _UNITS[code]
         return round(value * factor + offset, 1) if (factor, offset) != (1.0, 0.0) else float(value), wanted

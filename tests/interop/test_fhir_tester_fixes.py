@@ -1,0 +1,62 @@
+"""What a fresh tester found in the FHIR import and export (issue 13), each fixed with its test.
+
+Sources: FHIR R4 AdministrativeGender (https://hl7.org/fhir/R4/valueset-administrative-gender.html:
+male | female | other | unknown); the IFCC-NGSP master equation NGSP(%) = 0.09148 x IFCC(mmol/mol)
++ 2.152 (Hoelzel et al., Clin Chem 2004;50:166-174; https://ngsp.org/ifccngsp.asp); glucose's molar
+mass 180.16 g/mol (mg/dL = mmol/L x 18.016); LOINC 4548-4, 59261-8 (A1c IFCC), 2339-0, 15074-8
+(glucose moles/volume), 13457-7 (LDL).
+"""
+
+from __future__ import annotations
+
+from caredesk.domain.patients import Sex
+from caredesk.interop.fhir_import import read_bundle_report
+from tests.conftest import TODAY
+from tests.interop.test_fhir_import import a_patient, bundle_of
+
+
+def _lab(oid, loinc, value, unit):
+    return {
+        "resourceType": "Observation",
+        "id": oid,
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": loinc}]},
+        "subject": {"reference": "urn:uuid:p1"},
+        "effectiveDateTime": "2026-10-20",
+        "valueQuantity": {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit},
+    }
+
+
+def test_an_a1c_in_mmol_per_mol_and_a_glucose_in_mmol_per_l_are_converted():
+    report = read_bundle_report(
+        bundle_of(
+            a_patient(),
+            _lab("o1", "4548-4", 53, "mmol/mol"),  # 0.09148 x 53 + 2.152 = 7.00044 -> 7.0 %
+            _lab("o2", "59261-8", 64, "mmol/mol"),  # 0.09148 x 64 + 2.152 = 8.00672 -> 8.0 %
+            _lab("o3", "2339-0", 7.2, "mmol/L"),  # 7.2 x 18.016 = 129.7 -> 130 mg/dL
+            _lab("o4", "15074-8", 5.5, "mmol/L"),  # 5.5 x 18.016 = 99.088 -> 99 mg/dL
+            _lab("o5", "13457-7", 2.6, "mmol/L"),  # LDL: another factor, not known here -> flagged
+        ),
+        today=TODAY,
+    )
+    (p,) = report.patients
+    assert sorted((o.kind.value, o.value, o.unit) for o in p.observations) == [
+        ("A1c", 7.0, "%"),
+        ("A1c", 8.0, "%"),
+        ("glucose", 99.0, "mg/dL"),
+        ("glucose", 130.0, "mg/dL"),
+    ]
+    assert p.flags == ("Observation/o5: LDL in mmol/L: CareDesk records mg/dL; not imported",)
+
+
+def test_a_gender_that_is_not_an_r4_code_refuses_the_patient_naming_the_codes():
+    bad = a_patient() | {"gender": "F"}
+    report = read_bundle_report(bundle_of(bad), today=TODAY)
+    assert report.patients == []
+    (problem,) = report.problems
+    assert (problem.where, problem.field) == ("Patient/p1", "Patient.gender")
+    assert problem.why == '"F" is not a FHIR gender code (male | female | other | unknown)'
+    good = read_bundle_report(bundle_of(a_patient() | {"gender": "female"}), today=TODAY)
+    assert good.patients[0].patient.sex is Sex.FEMALE
+    absent = read_bundle_report(bundle_of(a_patient()), today=TODAY)
+    assert absent.patients[0].patient.sex is Sex.UNKNOWN
