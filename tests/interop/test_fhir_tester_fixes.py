@@ -9,10 +9,20 @@ mass 180.16 g/mol (mg/dL = mmol/L x 18.016); LOINC 4548-4, 59261-8 (A1c IFCC), 2
 
 from __future__ import annotations
 
-from caredesk.domain.patients import Sex
-from caredesk.interop.fhir_import import read_bundle_report
-from tests.conftest import TODAY
+import json
+from datetime import date
+
+from caredesk.clock import FixedClock
+from caredesk.domain.patients import Patient, Phone, Sex
+from caredesk.interop.fhir_export import export_bundle
+from caredesk.interop.fhir_import import read_bundle, read_bundle_report
+from caredesk.services import panel_import, patients
+from caredesk.services.access import Access
+from caredesk.store.vault import DataFolder
+from tests.conftest import FAST_KDF, NOW, PASSPHRASE, TODAY, ZONE, add_patient
 from tests.interop.test_fhir_import import a_patient, bundle_of
+
+BIRTH = date(1950, 3, 4)
 
 
 def _lab(oid, loinc, value, unit):
@@ -60,3 +70,26 @@ def test_a_gender_that_is_not_an_r4_code_refuses_the_patient_naming_the_codes():
     assert good.patients[0].patient.sex is Sex.FEMALE
     absent = read_bundle_report(bundle_of(a_patient()), today=TODAY)
     assert absent.patients[0].patient.sex is Sex.UNKNOWN
+
+
+def _second_store(tmp_path, name):
+    ws, _code = Access(DataFolder(tmp_path / name), FixedClock(NOW)).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    return ws
+
+
+def test_a_phone_extension_survives_the_round_trip(workspace, tmp_path):
+    phones = (Phone(number="(555) 555-0155 x123", kind="work"), Phone(number="(555) 010-0101", kind="mobile"))
+    add_patient(
+        workspace, Patient(mrn="000123", given_name="Testa", family_name="Example", birth_date=BIRTH, phones=phones)
+    )
+    bundle = export_bundle(workspace)
+    patient = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    # E.164 has no extension: libphonenumber's international (ITU-T E.123) form keeps it.
+    assert [t["value"] for t in patient["telecom"]] == ["+1 555-555-0155 ext. 123", "+15550100101"]
+    target = _second_store(tmp_path, "other")
+    try:
+        incoming, problems = read_bundle(json.dumps(bundle).encode(), today=TODAY)
+        panel_import.apply_import(target, panel_import.plan_import(target, incoming, problems, source="FHIR bundle"))
+        assert patients.by_mrn(target, "000123").phones == phones
+    finally:
+        target.lock()

@@ -33,6 +33,10 @@ _PHONE_USES = {"mobile": "mobile", "home": "home", "work": "work"}
 
 def e164(number: str) -> str:
     """'(555) 010-1234' -> '+15550101234' (US numbers by default); as typed when it does not parse.
+    A number with an extension keeps it: '(555) 555-0155 x123' -> '+1 555-555-0155 ext. 123'
+    (E.164 has no extension; this is libphonenumber's international format, the ITU-T E.123
+    notation, which FHIR's ContactPoint.value takes as "meaningful to the communication system"
+    and any EHR reads back; national() returns CareDesk's 'x123').
 
     is_possible_number, not is_valid_number: the 555-01xx range is fiction by design
     and is never "valid", yet it is what tests and the demo use."""
@@ -42,12 +46,15 @@ def e164(number: str) -> str:
         return number
     if not phonenumbers.is_possible_number(parsed):
         return number
+    if parsed.extension:
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def national(number: str) -> str:
     """'+15550101234' -> '(555) 010-1234' as CareDesk shows US numbers; other countries in
-    international format; as given when it does not parse."""
+    international format; as given when it does not parse. An extension ('ext. 123', ';ext=123')
+    as CareDesk stores one, ' x123' (domain.checks.phone takes no letters but x)."""
     try:
         parsed = phonenumbers.parse(number, "US")
     except phonenumbers.NumberParseException:
@@ -59,7 +66,10 @@ def national(number: str) -> str:
         if parsed.country_code == 1
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
-    return phonenumbers.format_number(parsed, fmt)
+    extension = parsed.extension
+    parsed.extension = None
+    shown = phonenumbers.format_number(parsed, fmt)
+    return f"{shown} x{extension}" if extension else shown
 
 
 def ref(resource_type: str, rid: str) -> dict[str, str]:
