@@ -310,6 +310,32 @@ def test_descriptions_an_ehr_writes_after_the_codes_are_ignored(cell, codes):
     assert [c.icd10 for c in one.conditions] == codes
 
 
+def test_injury_pregnancy_z_codes_and_initial_encounters_are_not_chronic_and_the_patient_is_flagged():
+    # ICD-10-CM tabular list (CMS/CDC NCHS) chapters: S/T injuries, V-Y external causes, O
+    # pregnancy, Z factors; a 7th character A is an initial encounter (guidelines I.C.19.a).
+    # A tester's file had S72.001A stored chronic, counting toward CCM's two chronic conditions.
+    header = ("MRN", "Name", "DOB", "Diagnoses")
+    cell = "E11.9; I10; S72.001A; Z79.4; O24.419; W19.XXXA"
+    (one,), problems = read(header, ("1", "Example, Testa", "1950-01-31", cell))
+    assert problems == []
+    assert [(c.icd10, c.chronic) for c in one.conditions] == [
+        ("E11.9", True),
+        ("I10", True),
+        ("S72.001A", False),
+        ("Z79.4", False),
+        ("O24.419", False),
+        ("W19.XXXA", False),
+    ]
+    assert one.flags == (
+        "E11.9, I10 marked chronic; S72.001A, Z79.4, O24.419, W19.XXXA not chronic — check in the chart",
+    )
+
+
+def test_a_patient_without_conditions_has_no_chronic_flag():
+    (one,), _ = simple(("1", "Example, Testa", "1950-01-31"))
+    assert one.flags == ()
+
+
 def test_a_dx_cell_with_no_code_is_refused():
     header = ("MRN", "Name", "DOB", "Diagnoses")
     incoming, (problem,) = read(header, ("1", "Example, Testa", "1950-01-31", "Type 2 diabetes; hypertension"))

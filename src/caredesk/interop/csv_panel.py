@@ -40,7 +40,9 @@ How cells are read (the rules a care manager can look up):
   (Type 2 DM)", "E11.9 Type 2 DM; I10 Essential hypertension") is ignored: the codes are the
   ICD-10-shaped words at the start of each item between ; , | or line breaks, and an item with
   none is a description (or its continuation after a comma). A cell with no code at all, a code
-  that is not billable (a category such as E11) or unknown is refused.
+  that is not billable (a category such as E11) or unknown is refused. Each condition is stored
+  chronic except codes of the injury, external-cause, pregnancy and Z chapters and initial
+  encounters (`likely_chronic`); the patient's preview flag lists which codes are which.
 - Risk tier: low, medium (med, moderate), high. Language, payer, PCP, call window: the text.
 An empty cell leaves the field at the app's default (language English, sex unknown, risk medium).
 """
@@ -319,8 +321,13 @@ class _RowReader:
         conditions = self._conditions(row)
         if patient is None or row.problems:
             return None
+        flag = chronic_flag(conditions)
         return IncomingPatient(
-            where=row.where, patient=patient, enrollments=tuple(enrollments), conditions=tuple(conditions)
+            where=row.where,
+            patient=patient,
+            enrollments=tuple(enrollments),
+            conditions=tuple(conditions),
+            flags=(flag,) if flag else (),
         )
 
     def _patient(self, row: _Row, values: dict[str, Any]) -> Patient | None:
@@ -450,7 +457,11 @@ class _RowReader:
                 continue
             seen.add(found.code)
             try:
-                out.append(Condition(patient_id=0, icd10=found.code, display=found.description))
+                out.append(
+                    Condition(
+                        patient_id=0, icd10=found.code, display=found.description, chronic=likely_chronic(found.code)
+                    )
+                )
             except ValidationError as exc:
                 refused.append(_why(exc))
         if refused:
@@ -465,6 +476,36 @@ class _RowReader:
             except ValidationError as exc:
                 self._codes[key] = exc
         return self._codes[key]
+
+
+# ICD-10-CM chapters whose codes are not chronic conditions (CMS/CDC NCHS ICD-10-CM tabular
+# list, chapter structure): 15 pregnancy, childbirth and the puerperium (O00-O9A), 19 injury,
+# poisoning and other consequences of external causes (S00-T88), 20 external causes of morbidity
+# (V00-Y99), 21 factors influencing health status and contact with health services (Z00-Z99).
+_NOT_CHRONIC_CHAPTERS = frozenset("OSTVWXYZ")
+_INITIAL_ENCOUNTER = "A"  # 7th character A: initial encounter, active treatment (ICD-10-CM guidelines I.C.19.a)
+
+
+def likely_chronic(code: str) -> bool:
+    """Whether an ICD-10-CM code is stored as chronic (CCM's "two or more chronic conditions"
+    counts those): every code but those of the chapters above and a 7th character A (an initial
+    encounter: "S72.001A" a hip fracture being treated). A rough rule by chapter, said to the
+    user as a flag to check in the chart: the fuller source is AHRQ HCUP's Chronic Condition
+    Indicator for ICD-10-CM (per code), which is not bundled with CareDesk (its licence and
+    yearly updates would be another data set to maintain), so J18.9 (pneumonia) stays chronic
+    here and the flag asks the care manager to look."""
+    plain = code.replace(".", "").upper()
+    return plain[:1] not in _NOT_CHRONIC_CHAPTERS and not (len(plain) == 7 and plain[6] == _INITIAL_ENCOUNTER)
+
+
+def chronic_flag(conditions: Sequence[Condition]) -> str:
+    """The preview's flag saying which codes came in chronic: "E11.9, I10 marked chronic;
+    S72.001A not chronic — check in the chart" ("" with no conditions)."""
+    chronic = [c.icd10 for c in conditions if c.chronic]
+    other = [c.icd10 for c in conditions if not c.chronic]
+    parts = [f"{', '.join(chronic)} marked chronic"] if chronic else []
+    parts += [f"{', '.join(other)} not chronic"] if other else []
+    return f"{'; '.join(parts)} — check in the chart" if parts else ""
 
 
 NO_CODE = (
