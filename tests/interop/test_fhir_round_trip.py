@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from caredesk.clock import FixedClock
 from caredesk.domain.calendar import Month
 from caredesk.domain.incoming import Action
+from caredesk.domain.queue import ReasonKind
 from caredesk.interop.fhir_export import export_bundle
 from caredesk.interop.fhir_import import read_bundle
 from caredesk.services import assessments, billing_report, care_plans, contact_history, panel_import, patients
 from caredesk.services.access import Access
+from caredesk.services.call_queue import CallQueue
 from caredesk.services.demo_store import create_demo_store
 from caredesk.store.vault import DataFolder
 from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE
 from tests.interop.fhir_panel import make_panel
+from tests.interop.test_fhir_import import store_hash
 
 
 def _plain(records):
@@ -52,10 +57,26 @@ def history_of(ws, patient_id):
         else:
             loose.extend(entries)
     screens = [(a.instrument, a.taken_on, a.answers, a.score, a.band) for a in assessments.history(ws, patient_id)]
+    taken = {a.id: (a.instrument, a.taken_on) for a in assessments.history(ws, patient_id)}
+    checks = [
+        (taken[c.assessment_id], c.checked_at, c.by, c.actions, c.note)
+        for c in assessments.safety_checks(ws, patient_id)
+    ]
     return {
+        "safety checks": sorted(checks, key=repr),
         "contacts": sorted(contacts, key=repr),
         "time entries": sorted(loose, key=repr),
         "screens": sorted(screens, key=repr),
+    }
+
+
+def safety_queue_of(ws):
+    """The queue's safety reasons by MRN: the flags still open (a documented check closes one)."""
+    mrns = {s.id: s.mrn for s in patients.patient_list(ws)}
+    return {
+        mrns[row.patient_id]: [r.text for r in row.entry.reasons if r.kind is ReasonKind.SAFETY]
+        for row in CallQueue(ws).build()
+        if any(r.kind is ReasonKind.SAFETY for r in row.entry.reasons)
     }
 
 
@@ -100,6 +121,8 @@ def assert_same_panel(source, target):
     # the bundle (issue 13 lists no resource for them), so their codes may differ.
     month = Month.of(source.today())
     assert _minutes(billing_of(source, month)) == _minutes(billing_of(target, month))
+    # The safety flags the original closed with a documented check stay closed (issue 13).
+    assert safety_queue_of(source) == safety_queue_of(target)
 
 
 def _minutes(rows):
@@ -148,3 +171,70 @@ def test_the_demo_panel_comes_back_whole(tmp_path):
             target.lock()
     finally:
         source.lock()
+
+
+# PHQ-9 item 9 ("thoughts that you would be better off dead...") answered above 0 raises the
+# safety flag (SPEC section 3, Assessments; Kroenke 2001); answers otherwise as fhir_panel's.
+PHQ9_ITEM9 = (1, 2, 1, 2, 1, 1, 1, 0, 1)
+
+
+def _safety_screens(ws, pid):
+    """Two flagged PHQ-9s: the first checked (crisis line, PCP told), the second left open."""
+    checked = assessments.record_assessment(ws, pid, "PHQ-9", PHQ9_ITEM9, date(2026, 11, 10)).value
+    assessments.record_assessment(ws, pid, "PHQ-9", PHQ9_ITEM9, date(2026, 11, 17))
+    at = datetime(2026, 11, 10, 14, 5, tzinfo=ZoneInfo(ZONE))
+    assessments.record_safety_check(
+        ws, checked.id, ["crisis-line", "pcp-told"], "No plan; lives with daughter.", "Ana Ruiz, RN", checked_at=at
+    )
+
+
+def test_a_documented_safety_check_comes_back_and_its_flag_stays_closed(workspace, tmp_path):
+    panel = make_panel(workspace)
+    _safety_screens(workspace, panel.main)
+    bundle = export_bundle(workspace)
+    qr = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"].get("extension") and e["resource"]["resourceType"] == "QuestionnaireResponse"
+    ]
+    assert len(qr) == 1 and qr[0]["authored"] == "2026-11-10"
+    target = round_trip(workspace, tmp_path)
+    try:
+        assert_same_panel(workspace, target)  # safety checks field by field, and the queue's flags
+        pid = patients.by_mrn(target, "000123").id
+        (check,) = assessments.safety_checks(target, pid)
+        assert check.action_labels == ("crisis line given (988)", "PCP told") and check.by == "Ana Ruiz, RN"
+        assert [f.taken_on for f in assessments.open_safety_flags(target, pid)] == [date(2026, 11, 17)]
+        # The queue shows the open one only, as the original does (domain.queue._safety).
+        assert safety_queue_of(target)["000123"] == ["PHQ-9 item 9 positive on 11/17 - safety check"]
+        # Importing the same bundle again adds nothing: no second check, the store unchanged.
+        before = store_hash(target)
+        incoming, problems = read_bundle(json.dumps(export_bundle(workspace)).encode(), today=target.today())
+        plan = panel_import.plan_import(target, incoming, problems, source="FHIR bundle")
+        assert {p.action for p in plan.patients} == {Action.SAME}
+        panel_import.apply_import(target, plan)
+        assert store_hash(target) == before
+    finally:
+        target.lock()
+
+
+def test_a_safety_check_before_its_screen_refuses_the_patient(workspace, tmp_path):
+    """record_safety_check refuses a check dated before the screen: so does the import."""
+    panel = make_panel(workspace)
+    _safety_screens(workspace, panel.main)
+    bundle = export_bundle(workspace)
+    for e in bundle["entry"]:
+        for x in e["resource"].get("extension", ()):
+            if x["url"] == "urn:caredesk:fhir:safety-check":
+                x["extension"][0]["valueDateTime"] = "2026-11-09T10:00:00-05:00"
+    target, _code = Access(DataFolder(tmp_path / "empty"), FixedClock(NOW)).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    try:
+        incoming, problems = read_bundle(json.dumps(bundle).encode(), today=target.today())
+        plan = panel_import.plan_import(target, incoming, problems, source="FHIR bundle")
+        refused = [p for p in plan.problems if "safety check" in p.field]
+        assert [(p.field, p.why) for p in refused] == [
+            ("safety check of the PHQ-9 of 11/10/2026 date", "cannot be before the screen (11/10/2026)")
+        ]
+        assert "000123" not in {p.incoming.patient.mrn for p in plan.patients}
+    finally:
+        target.lock()

@@ -50,6 +50,8 @@ EXT_COPY_GIVEN = EXT + "care-plan-copy-given"  # CarePlan: date and method the c
 EXT_PLAIN = EXT + "plain-language"  # Goal, CarePlan.activity: what the patient reads (valueString)
 EXT_FOLLOW_UP = EXT + "contact-follow-up"  # Communication: the contact's follow-up date (valueDate)
 EXT_MINUTES_DAY = EXT + "minutes-day"  # Encounter: the day the minutes count on, when not period.start's
+EXT_SAFETY_CHECK = EXT + "safety-check"  # QuestionnaireResponse: the safety check of a flagged screen (fhir_screens)
+SAFETY_ACTION_SYSTEM = "urn:caredesk:safety-action"  # domain.safety.SafetyAction values
 BASIC_PATIENT_CODE = "caredesk-patient-details"
 
 # SNOMED CT 716186003 "No known allergy (situation)": how FHIR R4 records "no known allergies"

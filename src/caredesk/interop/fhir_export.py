@@ -12,7 +12,7 @@ Per patient, in this order (the modules say how each maps, with their sources):
 Patient, Basic (CareDesk details), Coverage (payer), EpisodeOfCare per program
 (fhir_patient); Condition, AllergyIntolerance, MedicationStatement, Observation
 (fhir_clinical); CareTeam, Encounter (minutes) and Communication (contacts) (fhir_contacts);
-QuestionnaireResponse + score Observation per screen (fhir_screens); the latest finalized
+QuestionnaireResponse + score Observation per screen, with its safety check (fhir_screens); the latest finalized
 CarePlan and its Goals (fhir_careplan). Every fullUrl is `urn:uuid:` + a uuid5 of the store's
 record ids (fhir_codes.stable_id), so exporting twice gives the same ids; only the Bundle's
 timestamp differs. Data is read through services only.
@@ -95,8 +95,9 @@ def patient_resources(ws: Workspace, patient_id: int) -> list[tuple[str, dict[st
         rid = fc.stable_id("CareTeam", patient_id)
         out.append((rid, careteam_resource(chart.care_team, rid, prid)))
     out.extend(contact_resources(contact_history.history(ws, patient_id), prid, ws.tz))
+    checked = {c.assessment_id: c for c in assessments.safety_checks(ws, patient_id)}
     for screen in assessments.history(ws, patient_id):
-        out.extend(screen_resources(screen, prid))
+        out.extend(screen_resources(screen, prid, checked.get(screen.id or 0)))
     versions = care_plans.versions(ws, patient_id)
     if versions:
         out.extend(careplan_resources(versions[-1], prid, conditions))

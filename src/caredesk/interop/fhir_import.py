@@ -10,8 +10,8 @@ the `fhir.resources.R4B` models). Each Patient gathers the resources that point 
 Basic (CareDesk's details), Coverage, EpisodeOfCare, Condition, AllergyIntolerance,
 MedicationStatement / MedicationRequest, Observation, CareTeam, CarePlan (+ its Goals), and
 CareDesk's own history: Communication (contacts), Encounter (minutes, linked to their contact)
-and QuestionnaireResponse (screens; another system's PHQ-9 / GAD-7 when fully answered),
-read by fhir_import_history.
+and QuestionnaireResponse (screens; another system's PHQ-9 / GAD-7 when fully answered;
+a screen's safety check from its extension), read by fhir_import_history.
 
 What comes back:
 - an ImportProblem (where "Observation/abc" or "entry 12", the element, the value, why) for
@@ -45,7 +45,13 @@ from caredesk.interop import fhir_codes as fc
 from caredesk.interop.fhir_bundle import SOURCE, Entries, Entry, open_bundle, shortened
 from caredesk.interop.fhir_contacts import OUTCOME_SYSTEM
 from caredesk.interop.fhir_import_careplan import careplan_of
-from caredesk.interop.fhir_import_history import assessment_of, contact_of, is_caredesk_encounter, time_entry_of
+from caredesk.interop.fhir_import_history import (
+    assessment_of,
+    contact_of,
+    is_caredesk_encounter,
+    safety_check_of,
+    time_entry_of,
+)
 from caredesk.interop.fhir_import_patient import enrollment_of, patient_fields, payer_of
 from caredesk.interop.fhir_import_records import (
     Skip,
@@ -190,6 +196,15 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
             else:
                 records[name].append(got)
                 read_from[id(got)] = e
+    for n, screen in enumerate(records["assessments"]):
+        e = read_from[id(screen)]
+        try:
+            check = safety_check_of(e.resource, screen)
+        except ValidationError as exc:
+            problems.append(_refusal(e.where, exc))
+            continue
+        if check is not None:
+            records["safety_checks"].append(replace(check, assessment_id=n))
     if problems or g.invalid or patient is None:
         refused = [*g.invalid, *(p.where for p in problems if p.where != g.patient.where)]
         if refused:
@@ -213,6 +228,7 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
             contacts=tuple(records["contacts"]),
             time_entries=_linked(records["time_entries"], records["contacts"], read_from, entries),
             assessments=tuple(records["assessments"]),
+            safety_checks=tuple(records["safety_checks"]),
             flags=tuple(flags),
         )
     )

@@ -22,7 +22,9 @@ names the resource and refuses the patient (nothing partial).
   69737-5), items by LOINC question code, answers by LOINC answer code (LL358-3) or a
   number; another system's is read only when every item is answered (a partial foreign
   screen may be a form left half-way, not a screen), else skipped. The score Observation is
-  recomputed from the answers, never read.
+  recomputed from the answers, never read. Its safety check (the urn:caredesk:fhir:safety-check
+  extension, fhir_screens) is read by `safety_check_of`; its dates are checked as
+  services.assessments.record_safety_check checks them by services.panel_history.
 Voided contacts and minutes are not exported (they count nowhere), so none come back.
 """
 
@@ -36,6 +38,7 @@ from caredesk.domain.contacts import Activity, Channel, Contact, Outcome, StaffT
 from caredesk.domain.coordination import Assessment
 from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.patients import Patient, Program, Status
+from caredesk.domain.safety import SafetyAction, SafetyCheck
 from caredesk.errors import ValidationError
 from caredesk.interop import fhir_codes as fc
 from caredesk.interop.fhir_contacts import OUTCOME_SYSTEM, STAFF_SYSTEM
@@ -249,3 +252,42 @@ def assessment_of(r: dict[str, Any], patient: Patient | None, today: date) -> As
         return Assessment(patient_id=0, instrument=instrument, taken_on=taken_on, answers=tuple(answers))
     except ValidationError as exc:
         raise ValidationError(f"QuestionnaireResponse ({exc.field})", exc.message) from None
+
+
+_SAFETY = "QuestionnaireResponse.extension (safety check)"
+
+
+def safety_check_of(r: dict[str, Any], screen: Assessment) -> SafetyCheck | None:
+    """The safety check CareDesk documented for this screen (fhir_screens' extension), with
+    assessment_id 0 (the caller links it), or None. ValidationError naming the element when it
+    is malformed, when there are two (one check per screen: domain.safety.check_refusal) or
+    when the screen's answers raised no safety flag."""
+    found = [x for x in r.get("extension", ()) if x.get("url") == fc.EXT_SAFETY_CHECK]
+    if not found:
+        return None
+    if len(found) > 1:
+        raise ValidationError(_SAFETY, "a screen has one safety check; this one has two")
+    if not screen.safety:
+        raise ValidationError(_SAFETY, "this screen's answers raised no safety flag")
+    parts = found[0].get("extension", ())
+    at = next((x.get("valueDateTime") for x in parts if x.get("url") == "checked-at"), None)
+    by = next((x.get("valueString") for x in parts if x.get("url") == "by"), None)
+    note = next((x.get("valueString") for x in parts if x.get("url") == "note"), None)
+    actions = [
+        _one_of(f"{_SAFETY} action", str((x.get("valueCoding") or {}).get("code", "")), SafetyAction)
+        for x in parts
+        if x.get("url") == "action"
+    ]
+    try:
+        return SafetyCheck(
+            patient_id=0,
+            assessment_id=0,
+            checked_at=_when(f"{_SAFETY} checked-at", at),
+            by=by or "",
+            actions=tuple(actions),
+            note=note or "",
+        )
+    except ValidationError as exc:
+        if exc.field.startswith(_SAFETY):
+            raise
+        raise ValidationError(f"{_SAFETY} {exc.field}", exc.message) from None

@@ -13,6 +13,16 @@ LL358-3), otherwise the option's value as code and its wording as display.
 The total score: Observation category survey, LOINC 44261-6 (PHQ-9), 55758-7 (PHQ-2),
 70274-6 (GAD-7) with valueInteger, derivedFrom the QuestionnaireResponse; the social-needs
 screen's "score" (positive domains) has no LOINC total, so it gets none.
+
+A screen's safety check (domain.safety: who checked a PHQ-9 item 9 or social-needs safety
+answer, when, what was done) travels as a complex extension on its QuestionnaireResponse,
+urn:caredesk:fhir:safety-check, with sub-extensions checked-at (valueDateTime, with its
+offset), by (valueString), action (valueCoding in urn:caredesk:safety-action, one per action)
+and note (valueString). Why not a Procedure: R4's Procedure.reasonReference cannot name a
+QuestionnaireResponse (Condition, Observation, Procedure, DiagnosticReport, DocumentReference:
+https://hl7.org/fhir/R4/procedure-definitions.html#Procedure.reasonReference) and the
+social-needs screen has no score Observation to name instead; the protocol allows one check
+per screen (domain.safety.check_refusal), so the screen's own resource is where it belongs.
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ from typing import Any
 
 from caredesk.domain.assessments import Instrument, spec
 from caredesk.domain.coordination import Assessment
+from caredesk.domain.safety import SafetyCheck
 from caredesk.interop import fhir_codes as fc
 from caredesk.interop.fhir_patient import ref
 
@@ -28,7 +39,23 @@ _OWN_QUESTIONNAIRE = "urn:caredesk:questionnaire:"
 _ANSWER_SYSTEM = "urn:caredesk:answer"
 
 
-def screen_resources(a: Assessment, patient_rid: str) -> list[tuple[str, dict[str, Any]]]:
+def safety_extension(c: SafetyCheck) -> dict[str, Any]:
+    """The safety check as the QuestionnaireResponse's extension (see the module's docstring)."""
+    parts: list[dict[str, Any]] = [
+        {"url": "checked-at", "valueDateTime": c.checked_at.isoformat()},
+        {"url": "by", "valueString": c.by},
+    ]
+    for action in c.actions:
+        coding = {"system": fc.SAFETY_ACTION_SYSTEM, "code": action.value, "display": action.label}
+        parts.append({"url": "action", "valueCoding": coding})
+    if c.note:
+        parts.append({"url": "note", "valueString": c.note})
+    return {"url": fc.EXT_SAFETY_CHECK, "extension": parts}
+
+
+def screen_resources(
+    a: Assessment, patient_rid: str, check: SafetyCheck | None = None
+) -> list[tuple[str, dict[str, Any]]]:
     qr_rid = fc.stable_id("QuestionnaireResponse", a.id)
     s = spec(a.instrument)
     coded = fc.QUESTIONNAIRES.get(a.instrument)
@@ -56,6 +83,8 @@ def screen_resources(a: Assessment, patient_rid: str) -> list[tuple[str, dict[st
         "subject": ref("Patient", patient_rid),
         "authored": a.taken_on.isoformat(),
     }
+    if check is not None:
+        qr["extension"] = [safety_extension(check)]
     if items:
         qr["item"] = items
     out = [(qr_rid, qr)]

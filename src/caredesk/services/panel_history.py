@@ -6,7 +6,9 @@ Sameness (issue 13: "re-importing the same file changes nothing"):
 - a contact is on file when a stored one has its time, channel and outcome;
 - minutes when a stored time entry has their day, start time, minutes, activity, staff
   type and program;
-- a screen when a stored one has its instrument and day.
+- a screen when a stored one has its instrument and day;
+- a screen's safety check when the screen is stored with a check already (one check per
+  screen: domain.safety.check_refusal; the stored one stands).
 Counted, not collapsed: two identical voicemails logged at one back-filled time are two
 contacts, so a file holding two where the store holds one adds one (a set would drop it).
 
@@ -15,7 +17,8 @@ services.calls.log_contact (a contact not in the future; for a deceased patient 
 the date of death), log_time and program_for_minutes (minutes not in the future, within the
 patient's life, for a program the patient is enrolled in on that day; 1-600 minutes is the
 domain's own rule), services.assessments.record_assessment (a screen not in the future,
-within the patient's life). A refusal is a ValidationError naming the record and field
+within the patient's life), record_safety_check (checked not after today nor before the
+screen's day, in the clinic's calendar). A refusal is a ValidationError naming the record and field
 ("contact of 11/03/2026 date", "minutes of 11/10/2026 program").
 """
 
@@ -32,6 +35,7 @@ from caredesk.domain.contacts import Contact, TimeEntry
 from caredesk.domain.coordination import Assessment
 from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.patients import Enrollment, Patient, Status
+from caredesk.domain.safety import SafetyCheck
 from caredesk.errors import ValidationError
 from caredesk.services.calls import program_for_minutes
 
@@ -123,10 +127,52 @@ def new_time_entries(
 
 def new_assessments(
     incoming: Sequence[Assessment], stored: Iterable[Assessment], patient: Patient, today: date
-) -> tuple[Assessment, ...]:
-    new = tuple(incoming[m] for m in _unmatched(incoming, stored, assessment_key) if isinstance(m, int))
+) -> tuple[tuple[Assessment, ...], list[int | Assessment]]:
+    """The new screens, and per incoming screen the stored one it is (or its index)."""
+    matched = _unmatched(incoming, stored, assessment_key)
+    new = tuple(incoming[m] for m in matched if isinstance(m, int))
     for a in new:
         field = f"{a.instrument.value} of {us_date(a.taken_on)} date"
         checks.not_after(field, a.taken_on, today, "today")
         check_within_life(field, a.taken_on, patient)
-    return new
+    return new, matched
+
+
+def new_safety_checks(
+    incoming: Sequence[SafetyCheck],
+    screens: Sequence[Assessment],
+    matched: list[int | Assessment],
+    stored: Iterable[SafetyCheck],
+    today: date,
+    tz: tzinfo,
+) -> tuple[tuple[SafetyCheck, ...], tuple[int | None, ...]]:
+    """The new safety checks (assessment_id the stored screen's id, or 0) and for each the
+    index of its screen among the new screens (None: the screen is stored).
+
+    `incoming`: assessment_id an index into `screens` (the file's); `matched`:
+    new_assessments' second value. A stored screen that has a check keeps it."""
+    position = {index: n for n, index in enumerate(m for m in matched if isinstance(m, int))}
+    done = {c.assessment_id for c in stored}
+    new: list[SafetyCheck] = []
+    links: list[int | None] = []
+    for c in incoming:
+        if not 0 <= c.assessment_id < len(screens):
+            raise ValidationError("safety check screen", "names no screen of this patient")
+        screen = screens[c.assessment_id]
+        got = matched[c.assessment_id]
+        if not isinstance(got, int) and got.id in done:
+            continue
+        day = c.checked_at.astimezone(tz).date()
+        field = f"safety check of the {screen.instrument.value} of {us_date(screen.taken_on)}"
+        if not isinstance(got, int) and not got.safety:
+            raise ValidationError(field, "the stored screen of that day raised no safety flag")
+        checks.not_after(f"{field} date", day, today, "today")
+        if day < screen.taken_on:
+            raise ValidationError(f"{field} date", f"cannot be before the screen ({us_date(screen.taken_on)})")
+        if isinstance(got, int):
+            new.append(replace(c, assessment_id=0))
+            links.append(position[got])
+        else:
+            new.append(replace(c, assessment_id=got.id or 0))
+            links.append(None)
+    return tuple(new), tuple(links)

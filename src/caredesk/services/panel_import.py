@@ -28,6 +28,7 @@ from caredesk.domain.contacts import Contact, TimeEntry
 from caredesk.domain.coordination import Assessment
 from caredesk.domain.incoming import Action, ImportPlan, ImportProblem, IncomingPatient, PlannedPatient
 from caredesk.domain.patients import Patient
+from caredesk.domain.safety import SafetyCheck
 from caredesk.errors import Cancelled, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.panel_merge import Merge, OnFile, merge
@@ -175,7 +176,7 @@ class _Stored:
 
 
 _KINDS = ("enrollments", "conditions", "allergies", "medications", "care_team", "observations")
-_HISTORY = ("contacts", "time_entries", "assessments")  # store.panel_rows.history
+_HISTORY = ("contacts", "time_entries", "assessments", "safety_checks")  # store.panel_rows.history
 
 
 def _action(stored: Patient | None, merged: Merge) -> Action:
@@ -217,7 +218,7 @@ def _write(
 ) -> tuple[list[int], list[int], set[Kind]]:
     """Every accepted merge through the unit of work: new patients and each kind of record in
     one statement each (store.panel_rows), updates one by one; contacts before their minutes,
-    which then point at the new contacts' ids. Returns the ids added, the ids updated and the
+    which then point at the new contacts' ids, screens before their safety checks likewise. Returns the ids added, the ids updated and the
     kinds of record touched."""
     new_ids = iter(uow.panel.add_patients([merged.patient for stored, merged in accepted if stored is None]))
     added: list[int] = []
@@ -228,6 +229,7 @@ def _write(
     contacts: list[Contact] = []
     entries: list[tuple[TimeEntry, int | None]] = []  # a new contact's place in `contacts`
     screens: list[Assessment] = []
+    safety: list[tuple[SafetyCheck, int | None]] = []  # a new screen's place in `screens`
     events: list[tuple[str, str, object, str]] = []
     for stored, merged in accepted:
         if stored is None:
@@ -251,14 +253,18 @@ def _write(
         contacts += [replace(c, patient_id=pid, id=None) for c in merged.contacts]
         for minutes, link in zip(merged.time_entries, merged.entry_contacts, strict=True):
             entries.append((replace(minutes, patient_id=pid, id=None), None if link is None else first + link))
+        first = len(screens)
         screens += [replace(a, patient_id=pid, id=None) for a in merged.assessments]
+        for check, link in zip(merged.safety_checks, merged.check_screens, strict=True):
+            safety.append((replace(check, patient_id=pid, id=None), None if link is None else first + link))
         events.append(_audited(stored, merged, pid))
     for name, rows in records.items():
         uow.panel.add_records(name, rows)
     uow.panel.add_versions(versions)
     contact_ids = uow.panel.add_contacts(contacts, tz)
     uow.panel.add_time_entries(m if n is None else replace(m, contact_id=contact_ids[n]) for m, n in entries)
-    uow.panel.add_assessments(screens)
+    screen_ids = uow.panel.add_assessments(screens)
+    uow.panel.add_safety_checks(c if n is None else replace(c, assessment_id=screen_ids[n]) for c, n in safety)
     uow.audit_many(events)
     return added, updated, kinds
 

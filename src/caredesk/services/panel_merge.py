@@ -28,8 +28,8 @@ duplicated, re-importing the same file changes nothing"):
 - The rules per kind of record are in services.panel_records; contacts, minutes and
   screens (the care manager's history) in services.panel_history: a contact is on file
   when one has its time, channel and outcome, minutes their day, start, length, activity,
-  staff type and program, a screen its instrument and day; checked as calls and
-  assessments check them when logged the normal way.
+  staff type and program, a screen its instrument and day, a screen's safety check when
+  that screen has one; checked as calls and assessments check them when logged the normal way.
 - Store-dependent checks reuse the forms' rules (patient_records.check_birth_date and
   check_enrollment; a condition's onset, a medication's start and an observation's day not
   after today and within the patient's life):
@@ -58,6 +58,7 @@ from caredesk.domain.patients import (
     Patient,
     Phone,
 )
+from caredesk.domain.safety import SafetyCheck
 from caredesk.domain.text import fold
 from caredesk.services import panel_history, panel_records
 from caredesk.services.changes import Kind
@@ -83,6 +84,7 @@ DEMOGRAPHICS: dict[str, str] = {
 PROGRAMS, CONDITIONS, ALLERGIES = "Programs", "Conditions", "Allergies"
 MEDICATIONS, CARE_TEAM, OBSERVATIONS, CARE_PLAN = "Medications", "Care team", "Vitals & labs", "Care plan"
 CONTACTS, MINUTES, SCREENS = "Contacts", "Minutes", "Screenings"
+SAFETY_CHECKS = "Safety checks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,7 @@ class OnFile:
     contacts: tuple[Contact, ...] = ()
     time_entries: tuple[TimeEntry, ...] = ()
     assessments: tuple[Assessment, ...] = ()
+    safety_checks: tuple[SafetyCheck, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +114,9 @@ class Merge:
     preview shows it; `consents`: stored enrollments with the consent or billing practitioner
     filled in; `replaces_none_known`: the id of a stored "No known allergies" entry a real
     allergy replaces. `time_entries` carry the stored contact's id when their contact is on
-    file; `entry_contacts` (one per time entry) the index in `contacts` of a new one.
+    file; `entry_contacts` (one per time entry) the index in `contacts` of a new one;
+    `safety_checks` the stored screen's id when it is on file, `check_screens` (one per
+    check) the index in `assessments` of a new one.
     """
 
     patient: Patient
@@ -130,6 +135,8 @@ class Merge:
     time_entries: tuple[TimeEntry, ...] = ()
     entry_contacts: tuple[int | None, ...] = ()
     assessments: tuple[Assessment, ...] = ()
+    safety_checks: tuple[SafetyCheck, ...] = ()
+    check_screens: tuple[int | None, ...] = ()
 
     def kinds(self, *, added: bool) -> set[Kind]:
         """What accepting it touches, for the change set (a patient added is Kind.PATIENT)."""
@@ -144,6 +151,7 @@ class Merge:
             (self.contacts, Kind.CONTACT),
             (self.time_entries, Kind.TIME),
             (self.assessments, Kind.ASSESSMENT),
+            (self.safety_checks, Kind.ASSESSMENT),
         ):
             if records:
                 kinds.add(kind)
@@ -164,6 +172,7 @@ class Merge:
                 ("contact", "contacts", self.contacts),
                 ("time entry", "time entries", self.time_entries),
                 ("screening", "screenings", self.assessments),
+                ("safety check", "safety checks", self.safety_checks),
             )
             if records
         ]
@@ -198,7 +207,10 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
     entries, links = h.new_time_entries(
         incoming.time_entries, before.time_entries, matched, contacts, enrolled, patient, today
     )
-    screens = h.new_assessments(incoming.assessments, before.assessments, patient, today)
+    screens, screens_matched = h.new_assessments(incoming.assessments, before.assessments, patient, today)
+    safety, check_screens = h.new_safety_checks(
+        incoming.safety_checks, incoming.assessments, screens_matched, before.safety_checks, today, tz
+    )
     if on_file is not None:  # what a preview lists beside the demographics
         changes += _record_changes(enrollments, consents, conditions, allergies, medications)
         changes += _listed(CARE_TEAM, care_team, lambda m: f"{m.name} ({m.role})")
@@ -206,6 +218,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
         if plans:
             changes.append(FieldChange(CARE_PLAN, "", f"+ {_plural(len(plans), 'finalized version')}"))
         changes += _history_changes(contacts, entries, screens)
+        changes += _listed(SAFETY_CHECKS, safety, lambda c: ", ".join(c.action_labels))
     return Merge(
         patient=patient,
         changed=changed,
@@ -223,6 +236,8 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
         time_entries=entries,
         entry_contacts=links,
         assessments=screens,
+        safety_checks=safety,
+        check_screens=check_screens,
     )
 
 

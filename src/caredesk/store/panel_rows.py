@@ -23,6 +23,7 @@ from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.contacts import Contact, TimeEntry
 from caredesk.domain.coordination import Assessment
 from caredesk.domain.patients import Patient
+from caredesk.domain.safety import SafetyCheck
 from caredesk.errors import ValidationError
 from caredesk.store import mapping as m
 from caredesk.store import models as t
@@ -75,12 +76,14 @@ class PanelRows:
         return out
 
     def history(self, patient_ids: Collection[int]) -> dict[str, dict[int, list[Any]]]:
-        """The live (not voided) contacts, time entries and screens of these patients, by
-        kind ("contacts", "time_entries", "assessments") and patient, in the order stored."""
+        """The live (not voided) contacts, time entries and screens of these patients, and the
+        screens' safety checks, by kind ("contacts", "time_entries", "assessments",
+        "safety_checks") and patient, in the order stored."""
         kinds: dict[str, tuple[Any, Any]] = {
             "contacts": (t.ContactRow, lambda row: m.from_row(Contact, row)),
             "time_entries": (t.TimeEntryRow, lambda row: m.from_row(TimeEntry, row)),
             "assessments": (t.AssessmentRow, m.assessment_from_row),
+            "safety_checks": (t.SafetyCheckRow, m.safety_check_from_row),
         }
         out: dict[str, dict[int, list[Any]]] = {}
         for name, (row_cls, read) in kinds.items():
@@ -103,8 +106,15 @@ class PanelRows:
     def add_time_entries(self, entries: Iterable[TimeEntry]) -> None:
         bulk_insert(self.s, t.TimeEntryRow, [m.values_of(e) for e in entries])
 
-    def add_assessments(self, screens: Iterable[Assessment]) -> None:
-        bulk_insert(self.s, t.AssessmentRow, [m.assessment_values(a) for a in screens])
+    def add_assessments(self, screens: Sequence[Assessment]) -> list[int]:
+        """Screens in one statement; their ids in the order given, for their safety checks."""
+        if not screens:
+            return []
+        statement = insert(t.AssessmentRow).returning(t.AssessmentRow.id, sort_by_parameter_order=True)
+        return list(self.s.scalars(statement, [m.assessment_values(a) for a in screens]))
+
+    def add_safety_checks(self, checks: Iterable[SafetyCheck]) -> None:
+        bulk_insert(self.s, t.SafetyCheckRow, [m.safety_check_values(c) for c in checks])
 
     def version_counts(self, patient_ids: Collection[int]) -> dict[int, int]:
         """How many finalized care plan versions each of these patients has (absent: none)."""
