@@ -14,7 +14,7 @@ from enum import Enum
 
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.contacts import Contact, TimeEntry
-from caredesk.domain.coordination import Assessment
+from caredesk.domain.coordination import Assessment, Transition
 from caredesk.domain.patients import (
     Allergy,
     CareTeamMember,
@@ -68,6 +68,7 @@ class IncomingPatient:
     time_entries: tuple[TimeEntry, ...] = ()  # contact_id: an index into `contacts` (see above)
     assessments: tuple[Assessment, ...] = ()
     safety_checks: tuple[SafetyCheck, ...] = ()  # assessment_id: an index into `assessments`
+    transitions: tuple[Transition, ...] = ()  # hospital stays with their TCM steps
     flags: tuple[str, ...] = ()
 
 
