@@ -110,7 +110,15 @@ def _import(ws: Workspace, args: argparse.Namespace, read: BundleRead) -> int:
             return fail(
                 "nothing can be imported: every patient was refused (listed above); nothing was stored", EXIT_ERROR
             )
-        print("Nothing to import: every patient in the bundle is already in the store as the bundle has them.")
+        if not plan.patients:
+            print("Nothing to import: the bundle holds no Patient.")
+            return 0
+        # Not "as the bundle has them": what CareDesk does not keep (a SNOMED-only code, another
+        # system's care plan) was left out, and the preview's flags say so.
+        same = plan.count(Action.SAME)
+        print(
+            f"Nothing to import: {same:,} patient{_s(same)} unchanged (what CareDesk keeps of them is already stored)."
+        )
         return 0
     if not args.yes:
         answer = confirm(f"Import {to_store:,} patient{_s(to_store)}? [y/N] ")
