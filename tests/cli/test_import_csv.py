@@ -101,6 +101,26 @@ def test_yes_imports_the_rows_keeping_leading_zeros_and_prints_mapping_and_previ
     assert audit_actions(store).count(actions.IMPORTED) == 1
 
 
+def test_the_preview_lists_the_patients_to_add_with_their_flags_the_first_50(store, tmp_path):
+    # A tester saw only "3 to add": the preview names whom (their own terminal, as updates do).
+    rows, _ = registry(3)
+    path = write(tmp_path, "registry.csv", csv_bytes(rows))
+    r = cli(store, str(path), stdin="n\n")
+    assert_clean_failure(r, 1, "nothing was imported")
+    lines = r.stdout.splitlines()
+    at = lines.index("To add:")
+    assert lines[at + 1] == "  MRN 000001  Testa Example1 (row 2)"
+    assert lines[at + 2] == "    still needs: I10 marked chronic — check in the chart"
+    assert lines[at + 3] == "  MRN 000002  Testa Example2 (row 3)"
+    many, _ = registry(53)
+    write(tmp_path, "registry.csv", csv_bytes(many))
+    r = cli(store, str(path), stdin="n\n")
+    listed = [line for line in r.stdout.splitlines() if line.startswith("  MRN 0")]
+    assert len(listed) == 50 and listed[-1].startswith("  MRN 000050 ")
+    assert "  and 3 more" in r.stdout.splitlines()
+    assert stored(store) == {}
+
+
 @pytest.mark.parametrize(
     ("encoding", "delimiter", "bom", "shown"),
     [("utf-16-le", "\t", b"\xff\xfe", "UTF-16 LE, tab-separated"), ("cp1252", ",", b"", "Windows-1252, comma")],

@@ -10,7 +10,8 @@
    from the column names. The mapping used is printed.
 3. Every row is checked by the domain's rules (interop.csv_panel) and against the store
    (services.panel_import.plan_import, read-only): the preview prints how many patients are
-   added, updated (each update's changes, by MRN: it is the user's own terminal), unchanged,
+   added (the first 50 by MRN and name), updated (each update's changes, by MRN: it is the
+   user's own terminal), each one's flags ("still needs: ..."), unchanged,
    and every refused row ("row 12, DOB "13/45/1950": not a real calendar date").
    --errors writes the refused rows as a CSV report (formula-guarded; it holds patient data).
 4. Without --yes the command asks "Import N patients? [y/N]" and reads the answer from the
@@ -30,7 +31,7 @@ from typing import Any
 
 from caredesk.app import AppContext
 from caredesk.cli.common import EXIT_ERROR, confirm, fail, open_workspace
-from caredesk.domain.incoming import Action, ImportPlan, ImportProblem
+from caredesk.domain.incoming import Action, ImportPlan, ImportProblem, PlannedPatient
 from caredesk.domain.patients import ConsentMethod
 from caredesk.errors import ValidationError
 from caredesk.interop import csv_mapping, problem_report
@@ -42,6 +43,7 @@ from caredesk.services.files import refusal
 from caredesk.services.workspace import Workspace
 
 SOURCE = "CSV file"  # the audit names the kind of file, never its name
+LISTED = 50  # patients to add listed by MRN and name; the rest counted
 ERRORS_HOLD_PATIENT_DATA = (
     "The error report holds patient data (the refused rows' values): keep it where only the care team can "
     "read it, and delete it once the file is corrected."
@@ -192,6 +194,15 @@ def _print_preview(plan: ImportPlan) -> None:
     added, updated, same = (plan.count(a) for a in (Action.ADD, Action.UPDATE, Action.SAME))
     rows = len({p.where for p in plan.problems})
     print(f"Preview: {added:,} to add, {updated:,} to update, {same:,} unchanged, {rows:,} row{_s(rows)} refused.")
+    adds = [p for p in plan.patients if p.action is Action.ADD]
+    if adds:
+        print("To add:")
+        for planned in adds[:LISTED]:
+            one = planned.incoming
+            print(f"  MRN {one.patient.mrn}  {one.patient.full_name} ({one.where})")
+            _print_flags(planned)
+        if len(adds) > LISTED:
+            print(f"  and {len(adds) - LISTED:,} more")
     updates = [p for p in plan.patients if p.action is Action.UPDATE]
     if updates:
         print("Updates:")
@@ -200,10 +211,17 @@ def _print_preview(plan: ImportPlan) -> None:
             for change in planned.changes:
                 before = change.before or "(empty)"
                 print(f"    {change.field}: {before} -> {change.after}")
+            _print_flags(planned)
     if plan.problems:
         print("Refused rows (not imported; correct them in the file and import it again):")
         for problem in plan.problems:
             print(f"  {_problem_line(problem)}")
+
+
+def _print_flags(planned: PlannedPatient) -> None:
+    """What the care manager must still do for this patient (IncomingPatient.flags)."""
+    for flag in planned.incoming.flags:
+        print(f"    still needs: {flag}")
 
 
 def _problem_line(problem: ImportProblem) -> str:
