@@ -13,17 +13,30 @@ MLN908628, "Transitional Care Management Services").
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 
 from caredesk.domain import audit as actions
 from caredesk.domain.calendar import Month
+from caredesk.domain.patients import Patient
 from caredesk.errors import NotFound, ValidationError
 from caredesk.interop import ehr_summary_files as files
 from caredesk.interop.ehr_summary import month_summary, summary_patients
 from caredesk.interop.ehr_summary_text import summary_text
-from caredesk.services import billing_report, contact_corrections, contact_history
+from caredesk.pdf.ehr_summary import render_summary
+from caredesk.services import (
+    billing_report,
+    calls,
+    clinical,
+    contact_corrections,
+    contact_history,
+    patient_records,
+    stays,
+)
+from tests.conftest import add_patient
 from tests.interop.ehr_panel import FACILITY, PRACTITIONER, make_panel
 
 NOVEMBER = Month(2026, 11)
@@ -74,6 +87,8 @@ def test_the_text_says_the_months_facts_line_by_line(workspace, panel):
             # a further full 20 min (40 in all); TCM bills when its period ends (CMS MLN908628).
             "Codes earned this month (Medicare Physician Fee Schedule)",
             "  - 99490: CCM, first 20 min of clinical-staff time",
+            "      includes 5 min of physician/QHP time counted toward the clinical-staff",
+            "        minutes",
             "      source: CMS MLN909188 (CCM), CY2025 PFS",
             "  Not billed:",
             "    - 30 of 40 min for the next 99439",
@@ -91,9 +106,9 @@ def test_the_text_says_the_months_facts_line_by_line(workspace, panel):
             "      (moderate complexity); TCM period ends 12/01/2026",
             # Discharge Monday 11/02: the contact is due 2 business days later, 11/04; the
             # visit within 14 days (moderate complexity), reconciliation by the visit (SPEC §3).
-            "      * TCM contact: due 11/04/2026, done 11/03/2026",
-            "      * face-to-face visit: due 11/16/2026, not done",
-            "      * medication reconciliation: due 11/16/2026, not done",
+            "      * TCM contact: due 11/04/2026, met, done 11/03/2026 by phone",
+            "      * face-to-face visit: due 11/16/2026, overdue, not met",
+            "      * medication reconciliation: due 11/16/2026, overdue, not met",
             "Prepared by Casey Example, RN, 11/24/2026;",
             "reviewed by billing practitioner ________",
         ],
@@ -220,3 +235,73 @@ def test_one_saved_summary_is_audited_by_the_patients_id(workspace, panel, tmp_p
     ]
     assert (tmp_path / "one.pdf").read_bytes().startswith(b"%PDF")
     assert files.default_name(NOVEMBER) == "ehr-summary-2026-11.pdf"
+
+
+def test_a_home_visit_late_tcm_contact_and_physician_minutes_are_said_as_billing_reads_them(workspace):
+    """A tester's month (issue 13 part 4): a reached home visit of 14 min made 4 days after a
+    Monday discharge (the contact was due 2 business days later, 11/04: met late, CMS MLN908628),
+    9 min of physician/QHP medication review, and no visit by its 14-day deadline. 14 + 9 = 23
+    min bills 99490 only because practitioner time counts toward the clinical-staff minutes
+    when not billed as 99491 (SPEC §3; CMS MLN909188): the summary must say so under the code."""
+    pid = add_patient(
+        workspace, Patient(mrn="000140", given_name="Hova", family_name="Example", birth_date=date(1947, 2, 3))
+    ).id
+    patient_records.enroll(workspace, pid, "CCM", date(2026, 10, 1), date(2026, 10, 1), "verbal", PRACTITIONER)
+    for code in ("E11.9", "I10"):
+        clinical.add_condition(workspace, pid, code)
+    stays.add_stay(workspace, pid, facility=FACILITY, admitted_on=date(2026, 10, 30), discharged_on=date(2026, 11, 2))
+    calls.log_contact(workspace, pid, outcome="reached", minutes=14, on=date(2026, 11, 6), channel="home visit")
+    calls.log_contact(workspace, pid, outcome="no answer", minutes=0, on=date(2026, 11, 9), channel="video")
+    calls.log_time(
+        workspace, pid, minutes=9, activity="medication review", on=date(2026, 11, 12), staff_type="physician/QHP"
+    )
+    summary = month_summary(workspace, pid, NOVEMBER)
+    lines = summary_text(summary).splitlines()
+    _in_order(
+        lines,
+        [
+            "Care-management time: 14 min clinical staff, 9 min physician/QHP",
+            "  11/06/2026   14 min  clinical staff  home visit (reached)  [CCM]",  # not "phone call"
+            "  11/09/2026    0 min  contact: video, no answer (no minutes)",
+            "    - home visit, clinical staff: 14 min",
+            "  - 99490: CCM, first 20 min of clinical-staff time",
+            "      includes 9 min of physician/QHP time counted toward the clinical-staff",
+            "        minutes",
+            "      source: CMS MLN909188 (CCM), CY2025 PFS",
+            # The stay list's words (caredesk stay list), dates as every screen shows them.
+            "      * TCM contact: due 11/04/2026, met late, done 11/06/2026 by home visit",
+            "      * face-to-face visit: due 11/16/2026, overdue, not met",
+            "      * medication reconciliation: due 11/16/2026, overdue, not met",
+        ],
+    )
+    assert "phone call" not in "\n".join(lines)
+    assert max(len(line) for line in lines) <= 80
+    pages = [" ".join(page.extract_text().split()) for page in _pdf_pages(summary)]
+    pdf_text = " ".join(pages)
+    # The reviewer signs under the facts: the sign-off never stands alone on a last page.
+    assert "medication reconciliation: due 11/16/2026" in pages[-1] and "Prepared by" in pages[-1]
+    for fact in (
+        "home visit home visit, reached",
+        "CCM, first 20 min of clinical-staff time; includes 9 min of physician/QHP time counted toward the",
+        "TCM contact: due 11/04/2026, met late, done 11/06/2026 by home visit",
+        "face-to-face visit: due 11/16/2026, overdue, not met",
+    ):
+        assert fact in pdf_text, fact
+
+
+def test_a_tcm_step_still_within_its_deadline_is_not_met_yet_and_a_timely_one_met(workspace):
+    """Discharged Friday 11/20: the contact is due Tuesday 11/24 (2 business days), today."""
+    pid = add_patient(
+        workspace, Patient(mrn="000141", given_name="Nuva", family_name="Example", birth_date=date(1951, 6, 7))
+    ).id
+    patient_records.enroll(workspace, pid, "TCM", date(2026, 11, 20), date(2026, 11, 20), "verbal", PRACTITIONER)
+    stays.add_stay(workspace, pid, facility=FACILITY, discharged_on=date(2026, 11, 20), complexity="high")
+    text = summary_text(month_summary(workspace, pid, NOVEMBER))
+    assert "      * TCM contact: due 11/24/2026, not met yet\n" in text
+    calls.log_contact(workspace, pid, outcome="reached", minutes=0, on=date(2026, 11, 23), channel="video")
+    text = summary_text(month_summary(workspace, pid, NOVEMBER))
+    assert "      * TCM contact: due 11/24/2026, met, done 11/23/2026 by video\n" in text
+
+
+def _pdf_pages(summary):
+    return PdfReader(io.BytesIO(render_summary(summary))).pages

@@ -42,13 +42,14 @@ def test_the_pdf_holds_the_months_facts_with_page_numbers_and_the_privacy_line(w
         "verbal consent 10/01/2026",
         "E11.9 Type 2 diabetes mellitus without complications",
         "11/03/2026 15 clinical staff phone call phone, reached CCM",
-        "99490 1 CCM, first 20 min of clinical-staff time CMS MLN909188 (CCM), CY2025 PFS",
+        "99490 1 CCM, first 20 min of clinical-staff time; includes 5 min of physician/QHP time",
         "30 of 40 min for the next 99439",
         "Version 2 finalized 11/24/2026 by Casey Example, RN",
         "Next review changed from 03/01/2027 to 02/01/2027",
         "food: Example Food Pantry; proposed 11/04/2026",
         f"{FACILITY}: admitted 10/30/2026, discharged 11/02/2026",
-        "TCM contact: due 11/04/2026, done 11/03/2026",
+        "TCM contact: due 11/04/2026, met, done 11/03/2026 by phone",
+        "face-to-face visit: due 11/16/2026, overdue, not met",
         "Prepared by Casey Example, RN, 11/24/2026; reviewed by billing practitioner ________",
     ):
         assert fact in text, fact

@@ -5,7 +5,7 @@ The rules around them (consent, exclusions, APCM, TCM) are in caredesk.domain.bi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from caredesk.domain.billing_codes import BILLING_CODES, BillingCode
 from caredesk.domain.billing_minutes import family
@@ -19,6 +19,9 @@ class BilledCode:
     code: str
     units: int
     minutes: int  # the minutes these units stand for (threshold x units), not the month total
+    # Physician/QHP minutes counted toward a clinical-staff base code (99490, 99426: SPEC 3,
+    # CMS MLN909188), so the summary can say so; not part of what is billed, so not compared.
+    practitioner_minutes: int = field(default=0, compare=False)
 
 
 def in_effect(c: BillingCode, month: Month) -> bool:
@@ -58,6 +61,13 @@ def ladder_minutes(counted: Counted, program: Program, ladder: list[BillingCode]
     return sum(v for (p, s), v in counted.items() if family(p) is family(program) and s in kinds)
 
 
+def _practitioner_part(counted: Counted, program: Program, ladder: list[BillingCode]) -> int:
+    """The physician/QHP minutes inside a clinical-staff ladder's minutes (0 for any other ladder)."""
+    if ladder[0].staff is not StaffType.CLINICAL_STAFF or not ladder[0].practitioner_time_counts:
+        return 0
+    return sum(v for (p, s), v in counted.items() if family(p) is family(program) and s is StaffType.PHYSICIAN)
+
+
 def earn(ladder: list[BillingCode], m: int, month: Month) -> tuple[list[BilledCode], list[str]]:
     """Codes one staff type's minutes earn, and why not more."""
     reached = [c for c in ladder if m >= (c.first or 0)]
@@ -92,7 +102,11 @@ def choose(counted: Counted, program: Program, month: Month) -> tuple[list[Bille
         m = ladder_minutes(counted, program, ladder)
         if i > 0 and m == 0:
             continue  # a second staff type (physician/QHP) with no time: nothing to say
-        results.append(earn(ladder, m, month))
+        codes, reasons = earn(ladder, m, month)
+        practitioner = _practitioner_part(counted, program, ladder)
+        if codes and practitioner:
+            codes[0] = replace(codes[0], practitioner_minutes=practitioner)
+        results.append((codes, reasons))
     earned = [r for r in results if r[0]]
     if not earned:
         return [], [why for _codes, reasons in results for why in reasons]

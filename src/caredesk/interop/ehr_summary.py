@@ -20,9 +20,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from caredesk.domain.billing_codes import BILLING_CODES
+from caredesk.domain.billing_ladders import BilledCode
 from caredesk.domain.calendar import Month
 from caredesk.domain.careplan import CarePlanContent
 from caredesk.domain.careplan_rules import diff
+from caredesk.domain.contacts import Activity, Channel
 from caredesk.domain.patients import Enrollment
 from caredesk.domain.practice import PracticeProfile
 from caredesk.domain.transitions import TCM_PERIOD_DAYS
@@ -35,6 +37,7 @@ from caredesk.interop.ehr_summary_values import (
     PlanChange,
     ReferralLine,
     StayLine,
+    StepLine,
     TimeLine,
 )
 from caredesk.services import billing_report, care_plans, clinical, contact_history, patient_records, practice
@@ -74,7 +77,7 @@ def month_summary(
             ConditionLine(c.icd10, c.display) for c in clinical.record(ws, patient_id).conditions if c.chronic
         ),
         time=_time(ws, patient_id, month),
-        codes=tuple(_code(c.code, c.units) for c in row.result.codes) if row else (),
+        codes=tuple(_code(c) for c in row.result.codes) if row else (),
         not_billed=row.result.reasons if row else ("not enrolled in a care-management program this month",),
         plan_changes=_plan_changes(ws, patient_id, month),
         current_plan=_current_plan(ws, patient_id, month),
@@ -113,9 +116,15 @@ def _consent(e: Enrollment) -> ConsentLine:
     )
 
 
-def _code(code: str, units: int) -> CodeLine:
-    known = _CODES.get(code)
-    return CodeLine(code, units, known.description if known else "", known.source if known else "")
+def _code(billed: BilledCode) -> CodeLine:
+    known = _CODES.get(billed.code)
+    return CodeLine(
+        billed.code,
+        billed.units,
+        known.description if known else "",
+        known.source if known else "",
+        billed.practitioner_minutes,
+    )
 
 
 def _time(ws: Workspace, patient_id: int, month: Month) -> tuple[TimeLine, ...]:
@@ -130,7 +139,12 @@ def _time(ws: Workspace, patient_id: int, month: Month) -> tuple[TimeLine, ...]:
         if not entries and r.contact is not None and month.contains(r.on):
             lines.append(TimeLine(r.on, 0, "contact", "", "", contact))
         for e in entries:
-            lines.append(TimeLine(e.on, e.minutes, e.activity.value, e.staff_type.value, e.program.value, contact))
+            activity = e.activity.value
+            # A contact's minutes are stored as a "phone call" whatever its channel
+            # (services.calls.log_contact): the summary names the channel the app shows.
+            if e.activity is Activity.CALL and r.contact is not None and r.contact.channel is not Channel.PHONE:
+                activity = r.contact.channel.value
+            lines.append(TimeLine(e.on, e.minutes, activity, e.staff_type.value, e.program.value, contact))
     return tuple(sorted(lines, key=lambda t: t.on))
 
 
@@ -178,6 +192,10 @@ def _stays(ws: Workspace, patient_id: int, month: Month) -> tuple[StayLine, ...]
         period_ends = t.discharged_on + timedelta(days=TCM_PERIOD_DAYS - 1)
         if start > month.last_day or period_ends < month.first_day:
             continue
-        steps = tuple((d.kind, d.due, d.done_on) for d in view.deadlines)
+        channel = t.contact_channel.value if t.contact_channel is not None else ""
+        steps = tuple(
+            StepLine(d.kind, d.due, d.done_on, view.status(d).value, channel if d is view.contact else "")
+            for d in view.deadlines
+        )
         found.append(StayLine(t.facility, t.admitted_on, t.discharged_on, t.complexity.value, period_ends, steps))
     return tuple(sorted(found, key=lambda s: s.discharged_on))

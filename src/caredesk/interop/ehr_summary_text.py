@@ -13,7 +13,8 @@ from __future__ import annotations
 import textwrap
 
 from caredesk.domain.calendar import us_date
-from caredesk.interop.ehr_summary_values import MonthSummary
+from caredesk.domain.transitions import DeadlineStatus
+from caredesk.interop.ehr_summary_values import MonthSummary, StepLine
 
 WIDTH = 80
 SIGN_BLANK = "________"
@@ -28,6 +29,25 @@ def sign_off(summary: MonthSummary) -> str:
         f"Prepared by {summary.prepared_by}, {us_date(summary.prepared_on)}; "
         f"reviewed by billing practitioner {SIGN_BLANK}"
     )
+
+
+def practitioner_words(minutes: int) -> str:
+    """Under a clinical-staff code: the physician/QHP minutes inside its minutes (CMS
+    MLN909188: practitioner time counts toward 99490/99426 when not billed as 99491/99424)."""
+    return f"includes {minutes} min of physician/QHP time counted toward the clinical-staff minutes"
+
+
+def step_words(step: StepLine) -> str:
+    """'TCM contact: due 11/04/2026, met late, done 11/06/2026 by home visit': the stay
+    list's words (caredesk stay list: due, status, done ... by channel), dates as MM/DD/YYYY."""
+    if step.done_on is not None:
+        by = f" by {step.by}" if step.by else ""
+        state = f"{step.status}, done {us_date(step.done_on)}{by}"
+    elif step.status == DeadlineStatus.OVERDUE.value:
+        state = f"{step.status}, not met"
+    else:  # still due: "due ..., due" would say it twice
+        state = "not met yet"
+    return f"{step.kind}: due {us_date(step.due)}, {state}"
 
 
 def _contact_words(activity: str, contact: str) -> str:
@@ -103,6 +123,8 @@ def summary_text(summary: MonthSummary) -> str:
     for code in s.codes:
         units = f" x{code.units}" if code.units != 1 else ""
         line(f"- {code.code}{units}: {code.description}", 2, 4)
+        if code.practitioner_minutes:
+            line(practitioner_words(code.practitioner_minutes), 6, 2)
         if code.source:
             line(f"source: {code.source}", 6, 2)
     if not s.codes:
@@ -140,9 +162,8 @@ def summary_text(summary: MonthSummary) -> str:
             2,
             4,
         )
-        for kind, due, done in st.steps:
-            state = f"done {us_date(done)}" if done else "not done"
-            line(f"* {kind}: due {us_date(due)}, {state}", 6, 2)
+        for step in st.steps:
+            line(f"* {step_words(step)}", 6, 2)
     if not s.stays:
         line("- none", 2)
 

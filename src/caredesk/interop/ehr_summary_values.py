@@ -37,8 +37,9 @@ class ConditionLine:
 
 @dataclass(frozen=True, slots=True)
 class TimeLine:
-    """Minutes on one clinic day. `contact`: 'phone, reached' for a call's minutes, '' else;
-    a contact with no minutes (an unanswered attempt) has minutes 0 and no staff type."""
+    """Minutes on one clinic day. `contact`: 'phone, reached' for a contact's minutes, '' else;
+    a contact's minutes have the contact's channel as activity ('home visit'; 'phone call' for
+    a phone); a contact with no minutes (an unanswered attempt) has minutes 0 and no staff type."""
 
     on: date
     minutes: int
@@ -61,6 +62,8 @@ class CodeLine:
     units: int
     description: str  # from the code table, caredesk.domain.billing_codes
     source: str
+    # Physician/QHP minutes counted toward this clinical-staff code (BilledCode.practitioner_minutes)
+    practitioner_minutes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +83,26 @@ class ReferralLine:
 
 
 @dataclass(frozen=True, slots=True)
+class StepLine:
+    """One TCM step of a stay as `caredesk stay list` says it (services.stays.StayView):
+    `status` a domain.transitions.DeadlineStatus value (met, met late, due, overdue) on the
+    day the summary was read; `by`: the interactive contact's channel ('home visit'), '' else."""
+
+    kind: str
+    due: date
+    done_on: date | None
+    status: str
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class StayLine:
     facility: str
     admitted_on: date | None
     discharged_on: date
     complexity: str
     period_ends: date  # the last day of the 30-day TCM period
-    steps: tuple[tuple[str, date, date | None], ...]  # (TCM step, due, done on)
+    steps: tuple[StepLine, ...]  # contact, visit, medication reconciliation
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,18 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.platypus import CondPageBreak, Flowable, LongTable, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    LongTable,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
 
 from caredesk.domain.calendar import us_date
-from caredesk.interop.ehr_summary_text import heading, sign_off
+from caredesk.interop.ehr_summary_text import heading, practitioner_words, sign_off, step_words
 from caredesk.interop.ehr_summary_values import MonthSummary
 from caredesk.pdf import fonts
 from caredesk.pdf.paging import PageCountCanvas
@@ -197,7 +205,16 @@ def _story(s: MonthSummary, st: _Styles) -> list[Flowable]:
             _table(
                 st,
                 ("Code", "Units", "What it is", "Source"),
-                [(c.code, str(c.units), c.description, c.source) for c in s.codes],
+                [
+                    (
+                        c.code,
+                        str(c.units),
+                        c.description
+                        + (f"; {practitioner_words(c.practitioner_minutes)}" if c.practitioner_minutes else ""),
+                        c.source,
+                    )
+                    for c in s.codes
+                ],
                 (0.8, 0.6, 3, 3),
             )
         ]
@@ -233,7 +250,9 @@ def _story(s: MonthSummary, st: _Styles) -> list[Flowable]:
         or [bullet("none")],
     )
     stays: list[Flowable] = []
+    last = 0  # where the last stay's lines begin
     for stay in s.stays:
+        last = len(stays)
         admitted = f"admitted {us_date(stay.admitted_on)}, " if stay.admitted_on else ""
         stays.append(
             bullet(
@@ -241,12 +260,14 @@ def _story(s: MonthSummary, st: _Styles) -> list[Flowable]:
                 f"({stay.complexity} complexity); TCM period ends {us_date(stay.period_ends)}"
             )
         )
-        stays += [
-            bullet(f"{kind}: due {us_date(due)}, " + (f"done {us_date(done)}" if done else "not done"), st.sub)
-            for kind, due, done in stay.steps
-        ]
-    section("Hospital stays and transitions of care", stays or [bullet("none")])
-    story.append(Paragraph(_esc(sign_off(s)), st.sign))
+        stays += [bullet(step_words(step), st.sub) for step in stay.steps]
+    stays = stays or [bullet("none")]
+    section("Hospital stays and transitions of care", stays)
+    # The sign-off never stands alone on a last page: it goes with the last stay and its TCM
+    # steps (with the section's heading when that stay is the first), so the reviewer signs
+    # under the facts and a stay is never split from its steps.
+    keep = len(stays) - last + (2 if last == 0 else 0)  # + CondPageBreak and heading
+    story[-keep:] = [KeepTogether([*story[-keep:], Paragraph(_esc(sign_off(s)), st.sign)])]
     return story
 
 
