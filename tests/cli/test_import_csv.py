@@ -169,6 +169,20 @@ def test_a_changed_row_updates_the_patient_and_the_preview_shows_the_change(stor
     assert "(212) 555-0177" in patient["phones"] and patient["conditions"] == ["E78.5", "I10", "J44.9"]
 
 
+def test_an_mrn_excel_stripped_of_its_zeros_is_refused_not_duplicated(store, tmp_path):
+    rows, _ = registry(1)
+    rows[0][0] = "00012345"
+    path = write(tmp_path, "registry.csv", csv_bytes(rows))
+    assert cli(store, str(path), "--yes").returncode == 0
+    rows[0][0] = "12345"  # the same row after a spreadsheet read the MRN column as numbers
+    write(tmp_path, "registry.csv", csv_bytes(rows))
+    r = cli(store, str(path), "--yes")
+    assert_clean_failure(r, 1, "every row was refused")
+    assert "Preview: 0 to add, 0 to update, 0 unchanged, 1 row refused." in r.stdout
+    assert 'row 2, MRN "12345": MRN 12345 looks like 00012345 with its leading zeros lost' in r.stdout
+    assert sorted(stored(store)) == ["00012345"]
+
+
 def test_a_duplicate_mrn_inside_the_file_refuses_both_rows(store, tmp_path):
     rows, _ = registry(3)
     rows[2][0] = rows[0][0]  # row 4 repeats row 2's MRN

@@ -166,6 +166,34 @@ def test_leading_zeros_make_another_mrn(workspace):
     assert _mrns(workspace) == ["000123", "123"]
 
 
+def test_an_mrn_a_spreadsheet_stripped_of_its_leading_zeros_is_refused(workspace):
+    # A tester's Excel export turned "00012345" into 12345: "1 to add" made a duplicate patient.
+    add_patient(
+        workspace, Patient(mrn="00012345", given_name="Testa", family_name="Exámple2", birth_date=date(1950, 3, 4))
+    )
+    other_birth = _incoming(3, "12346", birth_date=date(1951, 3, 4))
+    add_patient(
+        workspace, Patient(mrn="0012346", given_name="Testa", family_name="Example3", birth_date=date(1950, 3, 4))
+    )
+    before = _store_hash(workspace)
+
+    plan = plan_import(workspace, [_incoming(2, "12345"), other_birth], [], source=SOURCE)
+
+    # Same family name (accents and case folded) and date of birth: refused. Another date of
+    # birth: another patient, added.
+    assert [p.incoming.where for p in plan.patients] == ["row 3"]
+    assert plan.problems == (
+        ImportProblem(
+            "row 2",
+            "MRN",
+            "12345",
+            "MRN 12345 looks like 00012345 with its leading zeros lost (same name and date of birth); "
+            "format the MRN column as text in the spreadsheet and export again",
+        ),
+    )
+    assert _store_hash(workspace) == before
+
+
 def test_an_mrn_differing_only_by_case_is_the_same_patient(workspace):
     """As the store compares MRNs (repositories.Patients.mrn_taken): 'ab12' and 'AB12' are one."""
     stored = add_patient(

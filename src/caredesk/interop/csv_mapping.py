@@ -342,13 +342,13 @@ class Mapping:
                 raise ValidationError(MAPPING, f'the column "{name}" appears {len(at)} times in the header; rename one')
             out[key] = at[0]
         taken: dict[int, list[str]] = {}
-        for key, at in out.items():
-            taken.setdefault(at, []).append(key)
-        for at, keys in taken.items():
+        for key, index in out.items():
+            taken.setdefault(index, []).append(key)
+        for index, keys in taken.items():
             if len(keys) > 1:  # one cell read as two fields: an MRN stored as a date of birth
                 both = " and ".join(f'"{k}" ({BY_KEY[k].label})' for k in keys)
                 raise ValidationError(
-                    MAPPING, f'the column "{header[at]}" is mapped to both {both}: a column fills one field'
+                    MAPPING, f'the column "{header[index]}" is mapped to both {both}: a column fills one field'
                 )
         absent = missing(set(out))
         if absent:

@@ -29,10 +29,12 @@ from caredesk.domain.coordination import Assessment
 from caredesk.domain.incoming import Action, ImportPlan, ImportProblem, IncomingPatient, PlannedPatient
 from caredesk.domain.patients import Patient
 from caredesk.domain.safety import SafetyCheck
+from caredesk.domain.text import fold
 from caredesk.errors import Cancelled, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.panel_merge import Merge, OnFile, merge
 from caredesk.services.workspace import Workspace
+from caredesk.store.panel_rows import unpadded_mrn
 from caredesk.store.uow import UnitOfWork
 
 PROGRESS_EVERY = 50  # patients between progress reports and cancel checks
@@ -151,6 +153,8 @@ class _Stored:
 
     def __init__(self, uow: UnitOfWork, incoming: Sequence[IncomingPatient]):
         self.matches = uow.panel.by_mrns(one.patient.mrn for one in incoming)
+        unmatched = [one.patient.mrn for one in incoming if one.patient.mrn.strip() not in self.matches]
+        self.unpadded = uow.panel.by_unpadded_mrns(unmatched)
         ids = [p.id for p in self.matches.values() if p is not None and p.id is not None]
         self.records = {name: uow.panel.records(name, ids) for name in _KINDS}
         self.records |= uow.panel.history(ids)
@@ -165,7 +169,25 @@ class _Stored:
             raise ValidationError(
                 "MRN", "matches two stored patients whose MRNs differ only by case; correct one first"
             )
+        if mrn not in self.matches:
+            self._zeros_lost(one)
         return self.matches.get(mrn)
+
+    def _zeros_lost(self, one: IncomingPatient) -> None:
+        """Refuse an MRN that is a stored one with its leading zeros lost (both compared with
+        their zeros stripped: a spreadsheet that read the MRN column as numbers wrote 00012345
+        as 12345) when the family name (case and accents folded) and the date of birth are that
+        patient's too: added, it would duplicate the patient. Another name or birth date is
+        another patient with a similar number, added as usual."""
+        p = one.patient
+        for stored in self.unpadded.get(unpadded_mrn(p.mrn), ()):
+            if stored.birth_date == p.birth_date and fold(stored.family_name) == fold(p.family_name):
+                mrn = p.mrn.strip()
+                raise ValidationError(
+                    "MRN",
+                    f"MRN {mrn} looks like {stored.mrn} with its leading zeros lost (same name and date of "
+                    "birth); format the MRN column as text in the spreadsheet and export again",
+                )
 
     def on_file(self, stored: Patient | None) -> OnFile | None:
         if stored is None or stored.id is None:

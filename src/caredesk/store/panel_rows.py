@@ -37,6 +37,11 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield values[start : start + _CHUNK]
 
 
+def unpadded_mrn(mrn: str) -> str:
+    """An MRN as by_unpadded_mrns compares it: spaces around it, case and leading zeros dropped."""
+    return mrn.strip().lower().lstrip("0")
+
+
 class PanelRows:
     def __init__(self, session: Session):
         self.s = session
@@ -61,6 +66,20 @@ class PanelRows:
                 out[mrn] = m.patient_from_row((exact or rows)[0])
             elif rows:
                 out[mrn] = None
+        return out
+
+    def by_unpadded_mrns(self, mrns: Iterable[str]) -> dict[str, list[Patient]]:
+        """The stored patients whose MRN, its leading zeros stripped, is one of these MRNs with
+        theirs stripped (case and surrounding spaces ignored), keyed by that stripped, lower-case
+        MRN: "12345" finds "00012345" (a spreadsheet that read an MRN column as numbers dropped
+        its zeros). In batches of _CHUNK, one scan of the patients table each; an all-zero MRN
+        is left out (it would match every other all-zero MRN and nothing useful)."""
+        unpadded = func.ltrim(func.lower(func.trim(t.PatientRow.mrn)), "0")
+        keys = sorted({k for mrn in mrns if (k := unpadded_mrn(mrn))})
+        out: dict[str, list[Patient]] = defaultdict(list)
+        for chunk in _chunks(keys):
+            for key, row in self.s.execute(select(unpadded, t.PatientRow).where(unpadded.in_(chunk))):
+                out[key].append(m.patient_from_row(row))
         return out
 
     def records(self, name: str, patient_ids: Collection[int]) -> dict[int, list[Any]]:
