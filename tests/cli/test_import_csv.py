@@ -183,6 +183,26 @@ def test_an_mrn_excel_stripped_of_its_zeros_is_refused_not_duplicated(store, tmp
     assert sorted(stored(store)) == ["00012345"]
 
 
+def test_a_changed_phone_replaces_the_stored_phone_of_its_kind_and_keeps_the_others(store, tmp_path):
+    # A tester's re-import showed "(555) 555-0101 (home) -> (555) 555-0111 (home); (555) 555-0101 (home)".
+    header = ("MRN", "Patient Name", "DOB", "Home Phone", "Cell Phone")
+    path = write(
+        tmp_path,
+        "phones.csv",
+        csv_bytes([["000042", "Example, Testa", "3/4/1950", "555-555-0101", "555-555-0102"]], header=header),
+    )
+    assert cli(store, str(path), "--yes").returncode == 0
+    header = ("MRN", "Patient Name", "DOB", "Home Phone")  # the next export has no cell column
+    write(tmp_path, "phones.csv", csv_bytes([["000042", "Example, Testa", "3/4/1950", "555-555-0111"]], header=header))
+    r = cli(store, str(path), "--yes")
+    assert r.returncode == 0, r.stderr
+    assert (
+        "    Phone: (555) 555-0101 (home); (555) 555-0102 (mobile) -> (555) 555-0111 (home); (555) 555-0102 (mobile)"
+        in r.stdout.splitlines()
+    )
+    assert stored(store)["000042"]["phones"] == ["(555) 555-0111", "(555) 555-0102"]
+
+
 def test_a_duplicate_mrn_inside_the_file_refuses_both_rows(store, tmp_path):
     rows, _ = registry(3)
     rows[2][0] = rows[0][0]  # row 4 repeats row 2's MRN

@@ -129,8 +129,8 @@ def test_a_changed_phone_and_a_new_condition_update_the_patient_as_previewed(wor
     (planned,) = plan.patients
     assert planned.action is Action.UPDATE
     assert planned.changes == (
-        # The file's number first, the stored one kept (an import never drops a number).
-        FieldChange("Phone", "(555) 010-0101 (mobile)", "(555) 010-0199 (mobile); (555) 010-0101 (mobile)"),
+        # The file's mobile number replaces the stored mobile number (it changed in the EHR).
+        FieldChange("Phone", "(555) 010-0101 (mobile)", "(555) 010-0199 (mobile)"),
         FieldChange("Conditions", "", "+ I10 Essential (primary) hypertension"),
     )
     saved = apply_import(workspace, plan)
@@ -138,7 +138,7 @@ def test_a_changed_phone_and_a_new_condition_update_the_patient_as_previewed(wor
     assert saved.value.patient_ids == (planned.patient_id,)
     assert saved.changes.touches(Kind.PATIENT, Kind.CLINICAL) and not saved.changes.touches(Kind.ENROLLMENT)
     chart = patients.open_chart(workspace, planned.patient_id, audit_view=False)
-    assert [p.number for p in chart.patient.phones] == ["(555) 010-0199", "(555) 010-0101"]
+    assert [p.number for p in chart.patient.phones] == ["(555) 010-0199"]
     assert [c.icd10 for c in chart.conditions] == ["E11.9", "I10"]
     # Accepted once, the same file is now the same.
     assert [p.action for p in plan_import(workspace, [changed], [], source=SOURCE).patients] == [Action.SAME]

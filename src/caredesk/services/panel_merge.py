@@ -13,8 +13,10 @@ duplicated, re-importing the same file changes nothing"):
   says the default): so a file cannot set a language back to English, a risk tier back to
   medium or a sex back to unknown; the chart can. Status and date of death never change by
   an import (recording a death ends programs: services.patient_records.set_status).
-- Phones are merged, never dropped: the file's numbers first (the EHR's current ones),
-  then stored numbers the file lacks; one number is the same digits.
+- Phones: the file's numbers (the EHR's current ones) replace the stored numbers of their
+  kind (a file's home phone replaces the stored home phone: a number that changed is not kept
+  beside the new one); stored numbers of kinds the file does not give stay, after the file's.
+  One number is the same digits. A file with no phone leaves the stored ones.
 - Nothing is deleted or ended. A record is new unless the patient already has it:
   a program with an enrollment over the same days (its missing consent date and billing
   practitioner are filled in from the file: an UPDATE of that enrollment); a condition
@@ -270,9 +272,11 @@ def _digits(phone: Phone) -> str:
 
 
 def _merged_phones(incoming: tuple[Phone, ...], stored: tuple[Phone, ...]) -> tuple[Phone, ...]:
+    """The file's phones, then the stored ones of the kinds the file does not give (module rules)."""
+    given = {phone.kind for phone in incoming}
     seen: set[str] = set()
     out = []
-    for phone in (*incoming, *stored):
+    for phone in (*incoming, *(p for p in stored if p.kind not in given)):
         if _digits(phone) not in seen:
             seen.add(_digits(phone))
             out.append(phone)
