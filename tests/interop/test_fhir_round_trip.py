@@ -18,7 +18,15 @@ from caredesk.domain.incoming import Action
 from caredesk.domain.queue import ReasonKind
 from caredesk.interop.fhir_export import export_bundle
 from caredesk.interop.fhir_import import read_bundle
-from caredesk.services import assessments, billing_report, care_plans, contact_history, panel_import, patients
+from caredesk.services import (
+    assessments,
+    billing_report,
+    care_plans,
+    contact_history,
+    panel_import,
+    patients,
+    stays,
+)
 from caredesk.services.access import Access
 from caredesk.services.call_queue import CallQueue
 from caredesk.services.demo_store import create_demo_store
@@ -42,6 +50,7 @@ def chart_of(ws, patient_id):
         "medications": _plain(chart.medications),
         "care team": _plain(chart.care_team),
         "observations": _plain(chart.observations),
+        "hospital stays": _plain(v.stay for v in stays.stays(ws, patient_id)),
     }
 
 
@@ -116,17 +125,26 @@ def assert_same_panel(source, target):
         for field in a:
             assert a[field] == b[field], f"MRN {mrn}: {field} differs"
         assert plan_of(source, pid) == plan_of(target, after[mrn]), f"MRN {mrn}: care plan differs"
-    # The month's minutes per patient as billing counts them. The whole row (codes earned)
-    # is compared for the small panel: the demo panel's hospital stays (TCM) are not part of
-    # the bundle (issue 13 lists no resource for them), so their codes may differ.
-    month = Month.of(source.today())
-    assert _minutes(billing_of(source, month)) == _minutes(billing_of(target, month))
+    # Every month's billing report, whole rows (minutes and codes earned, TCM 99495/99496
+    # among them), from the earliest month anything is dated in to this one.
+    for month in months_of(source):
+        assert billing_of(source, month) == billing_of(target, month), f"{month.title} billing differs"
     # The safety flags the original closed with a documented check stay closed (issue 13).
     assert safety_queue_of(source) == safety_queue_of(target)
 
 
-def _minutes(rows):
-    return {mrn: (r.clinical_minutes, r.physician_minutes, r.minutes_by_program) for mrn, r in rows.items()}
+def months_of(ws):
+    """The months from the earliest enrollment, stay, contact or minutes to today's."""
+    days = [ws.today()]
+    for s in patients.patient_list(ws):
+        days += [e.start_date for e in patients.open_chart(ws, s.id, audit_view=False).enrollments]
+        days += [v.stay.discharged_on for v in stays.stays(ws, s.id)]
+        days += [e.on for row in contact_history.history(ws, s.id) for e in row.entries]
+    month, last = Month.of(max(min(days), ws.today().replace(year=ws.today().year - 2))), Month.of(ws.today())
+    out = [month]
+    while out[-1] != last:
+        out.append(out[-1].next())
+    return out
 
 
 def test_a_patient_with_every_record_comes_back_field_by_field(workspace, tmp_path):
@@ -167,6 +185,10 @@ def test_the_demo_panel_comes_back_whole(tmp_path):
         try:
             assert len(patients.patient_list(target)) == 170
             assert_same_panel(source, target)
+            # Importing the same bundle again adds nothing (issue 13).
+            incoming, problems = read_bundle(json.dumps(export_bundle(source)).encode(), today=target.today())
+            plan = panel_import.plan_import(target, incoming, problems, source="FHIR bundle")
+            assert {p.action for p in plan.patients} == {Action.SAME}
         finally:
             target.lock()
     finally:
@@ -238,3 +260,57 @@ def test_a_safety_check_before_its_screen_refuses_the_patient(workspace, tmp_pat
         assert "000123" not in {p.incoming.patient.mrn for p in plan.patients}
     finally:
         target.lock()
+
+
+def test_a_hospital_stay_comes_back_with_its_tcm_steps(workspace, tmp_path):
+    """A discharge and its TCM steps (CMS MLN908628: contact within 2 business days, the
+    face-to-face visit within 7 days for high complexity, reconciliation by the visit)."""
+    panel = make_panel(workspace)
+    stay = stays.add_stay(
+        workspace,
+        panel.main,
+        facility="Mercy General",
+        admitted_on=date(2026, 10, 10),
+        discharged_on=date(2026, 10, 14),
+        complexity="high",
+    ).value
+    stays.record_contact(workspace, stay.id, on=date(2026, 10, 15), channel="video")
+    stays.record_visit(workspace, stay.id, on=date(2026, 10, 20))
+    stays.record_reconciliation(workspace, stay.id, on=date(2026, 10, 20))
+    bundle = export_bundle(workspace)
+    (encounter,) = [e["resource"] for e in bundle["entry"] if e["resource"].get("class", {}).get("code") == "IMP"]
+    assert encounter["period"] == {"start": "2026-10-10", "end": "2026-10-14"}
+    target = round_trip(workspace, tmp_path)
+    try:
+        assert_same_panel(workspace, target)  # the stay field by field, every month's billing
+        (back,) = stays.stays(target, patients.by_mrn(target, "000123").id)
+        assert (back.stay.facility, back.stay.contact_channel.value, back.stay.seen_on) == (
+            "Mercy General",
+            "video",
+            date(2026, 10, 20),
+        )
+        codes = billing_report.month_report(target, Month(2026, 11)).units_by_code
+        # Billed in the month its 30-day period ends (11/12): high complexity, seen within 7 days.
+        assert codes.get("99496") == 1
+        before = store_hash(target)
+        incoming, problems = read_bundle(json.dumps(export_bundle(workspace)).encode(), today=target.today())
+        plan = panel_import.plan_import(target, incoming, problems, source="FHIR bundle")
+        assert {p.action for p in plan.patients} == {Action.SAME}
+        panel_import.apply_import(target, plan)
+        assert store_hash(target) == before
+    finally:
+        target.lock()
+
+
+def test_a_tcm_step_before_the_discharge_refuses_the_patient(workspace):
+    """services.stays refuses a step dated before the discharge: so does the import."""
+    panel = make_panel(workspace)
+    stays.add_stay(workspace, panel.main, facility="Mercy General", discharged_on=date(2026, 11, 4))
+    bundle = export_bundle(workspace)
+    (encounter,) = [e for e in bundle["entry"] if e["resource"].get("class", {}).get("code") == "IMP"]
+    encounter["resource"]["extension"][0]["extension"].append({"url": "seen-on", "valueDate": "2026-11-02"})
+    incoming, problems = read_bundle(json.dumps(bundle).encode(), today=workspace.today())
+    assert [(p.field, p.why) for p in problems if p.field.startswith("Encounter")] == [
+        ("Encounter.extension (TCM) seen-on", "cannot be before the discharge (Encounter.period.end)")
+    ]
+    assert "000123" not in {p.patient.mrn for p in incoming}

@@ -12,7 +12,8 @@ Per patient, in this order (the modules say how each maps, with their sources):
 Patient, Basic (CareDesk details), Coverage (payer), EpisodeOfCare per program
 (fhir_patient); Condition, AllergyIntolerance, MedicationStatement, Observation
 (fhir_clinical); CareTeam, Encounter (minutes) and Communication (contacts) (fhir_contacts);
-QuestionnaireResponse + score Observation per screen, with its safety check (fhir_screens); the latest finalized
+QuestionnaireResponse + score Observation per screen, with its safety check (fhir_screens);
+an Encounter (class IMP) per hospital stay with its TCM steps (fhir_stays); the latest finalized
 CarePlan and its Goals (fhir_careplan). Every fullUrl is `urn:uuid:` + a uuid5 of the store's
 record ids (fhir_codes.stable_id), so exporting twice gives the same ids; only the Bundle's
 timestamp differs. Data is read through services only.
@@ -42,7 +43,8 @@ from caredesk.interop.fhir_clinical import (
 from caredesk.interop.fhir_contacts import careteam_resource, contact_resources
 from caredesk.interop.fhir_patient import coverage_resource, details_resource, episode_resource, patient_resource
 from caredesk.interop.fhir_screens import screen_resources
-from caredesk.services import assessments, care_plans, contact_history, export_audit, patients
+from caredesk.interop.fhir_stays import stay_resource
+from caredesk.services import assessments, care_plans, contact_history, export_audit, patients, stays
 from caredesk.services.files import refusal, write_atomic
 from caredesk.services.workspace import Workspace
 
@@ -98,6 +100,9 @@ def patient_resources(ws: Workspace, patient_id: int) -> list[tuple[str, dict[st
     checked = {c.assessment_id: c for c in assessments.safety_checks(ws, patient_id)}
     for screen in assessments.history(ws, patient_id):
         out.extend(screen_resources(screen, prid, checked.get(screen.id or 0)))
+    for view in stays.stays(ws, patient_id):
+        rid = fc.stable_id("Encounter", "stay", view.stay.id)
+        out.append((rid, stay_resource(view.stay, rid, prid)))
     versions = care_plans.versions(ws, patient_id)
     if versions:
         out.extend(careplan_resources(versions[-1], prid, conditions))

@@ -10,6 +10,7 @@ the `fhir.resources.R4B` models). Each Patient gathers the resources that point 
 Basic (CareDesk's details), Coverage, EpisodeOfCare, Condition, AllergyIntolerance,
 MedicationStatement / MedicationRequest, Observation, CareTeam, CarePlan (+ its Goals), and
 CareDesk's own history: Communication (contacts), Encounter (minutes, linked to their contact)
+CareDesk's hospital stays (Encounter with the TCM extension, fhir_stays)
 and QuestionnaireResponse (screens; another system's PHQ-9 / GAD-7 when fully answered;
 a screen's safety check from its extension), read by fhir_import_history.
 
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from caredesk.domain.coordination import Transition
 from caredesk.domain.incoming import ImportProblem, IncomingPatient
 from caredesk.domain.patients import Patient
 from caredesk.errors import ValidationError
@@ -61,6 +63,7 @@ from caredesk.interop.fhir_import_records import (
     medication_of,
     observations_of,
 )
+from caredesk.interop.fhir_stays import is_caredesk_stay, stay_of
 
 __all__ = ["SOURCE", "BundleRead", "read_bundle", "read_bundle_report"]
 
@@ -82,7 +85,7 @@ _OWNED = {
 # Another system's visits and messages are not CareDesk's contacts or minutes: skipped as
 # before, whatever they point at (fhir_import_history says why).
 _NOT_OURS: dict[str, Callable[[dict[str, Any]], bool]] = {
-    "Encounter": lambda r: not is_caredesk_encounter(r),
+    "Encounter": lambda r: not is_caredesk_encounter(r) and not is_caredesk_stay(r),
     "Communication": lambda r: (
         not any(c.get("system") == OUTCOME_SYSTEM for cat in r.get("category", ()) for c in cat.get("coding", ()))
     ),
@@ -175,7 +178,10 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
         "Observation": ("observations", observations_of),
         "CareTeam": ("care_team", lambda r: care_team_of(r, entries, patient_keys)),
         "CarePlan": ("care_plans", lambda r: careplan_of(r, entries)),
-        "Encounter": ("time_entries", lambda r: time_entry_of(r, patient, today)),
+        "Encounter": (
+            "time_entries",
+            lambda r: stay_of(r, patient, today) if is_caredesk_stay(r) else time_entry_of(r, patient, today),
+        ),
         "Communication": ("contacts", lambda r: contact_of(r, patient, today)),
         "QuestionnaireResponse": ("assessments", lambda r: assessment_of(r, patient, today)),
     }
@@ -194,7 +200,7 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
             elif isinstance(got, list):
                 records[name].extend(got)
             else:
-                records[name].append(got)
+                records["transitions" if isinstance(got, Transition) else name].append(got)
                 read_from[id(got)] = e
     for n, screen in enumerate(records["assessments"]):
         e = read_from[id(screen)]
@@ -229,6 +235,7 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
             time_entries=_linked(records["time_entries"], records["contacts"], read_from, entries),
             assessments=tuple(records["assessments"]),
             safety_checks=tuple(records["safety_checks"]),
+            transitions=tuple(records["transitions"]),
             flags=tuple(flags),
         )
     )

@@ -197,7 +197,7 @@ class _Stored:
         return OnFile(patient=stored, care_plan_versions=self.versions.get(pid, 0), **kinds)
 
 
-_KINDS = ("enrollments", "conditions", "allergies", "medications", "care_team", "observations")
+_KINDS = ("enrollments", "conditions", "allergies", "medications", "care_team", "observations", "transitions")
 _HISTORY = ("contacts", "time_entries", "assessments", "safety_checks")  # store.panel_rows.history
 
 

@@ -22,7 +22,8 @@ duplicated, re-importing the same file changes nothing"):
   practitioner are filled in from the file: an UPDATE of that enrollment); a condition
   with the same ICD-10 code; an allergy to the same substance (case ignored); a current
   medication of the same name (a stopped one: same name and stop date); a care-team member
-  with the same name and role; an observation of the same kind, day and value. Care plan
+  with the same name and role; a hospital stay with the same discharge day; an
+  observation of the same kind, day and value. Care plan
   versions come in only for a patient with none yet, numbered from 1. The one exception to
   "nothing is deleted" is the app's own rule: a real allergy replaces a stored "No known
   allergies" entry (domain.allergies), and a file's "No known allergies" beside real
@@ -48,7 +49,7 @@ from typing import Any
 from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.contacts import Contact, TimeEntry
-from caredesk.domain.coordination import Assessment
+from caredesk.domain.coordination import Assessment, Transition
 from caredesk.domain.incoming import FieldChange, IncomingPatient
 from caredesk.domain.patients import (
     Allergy,
@@ -87,6 +88,7 @@ PROGRAMS, CONDITIONS, ALLERGIES = "Programs", "Conditions", "Allergies"
 MEDICATIONS, CARE_TEAM, OBSERVATIONS, CARE_PLAN = "Medications", "Care team", "Vitals & labs", "Care plan"
 CONTACTS, MINUTES, SCREENS = "Contacts", "Minutes", "Screenings"
 SAFETY_CHECKS = "Safety checks"
+STAYS = "Hospital stays"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,7 @@ class OnFile:
     time_entries: tuple[TimeEntry, ...] = ()
     assessments: tuple[Assessment, ...] = ()
     safety_checks: tuple[SafetyCheck, ...] = ()
+    transitions: tuple[Transition, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +142,7 @@ class Merge:
     assessments: tuple[Assessment, ...] = ()
     safety_checks: tuple[SafetyCheck, ...] = ()
     check_screens: tuple[int | None, ...] = ()
+    transitions: tuple[Transition, ...] = ()
 
     def kinds(self, *, added: bool) -> set[Kind]:
         """What accepting it touches, for the change set (a patient added is Kind.PATIENT)."""
@@ -154,6 +158,7 @@ class Merge:
             (self.time_entries, Kind.TIME),
             (self.assessments, Kind.ASSESSMENT),
             (self.safety_checks, Kind.ASSESSMENT),
+            (self.transitions, Kind.TRANSITION),
         ):
             if records:
                 kinds.add(kind)
@@ -175,6 +180,7 @@ class Merge:
                 ("time entry", "time entries", self.time_entries),
                 ("screening", "screenings", self.assessments),
                 ("safety check", "safety checks", self.safety_checks),
+                ("hospital stay", "hospital stays", self.transitions),
             )
             if records
         ]
@@ -213,6 +219,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
     safety, check_screens = h.new_safety_checks(
         incoming.safety_checks, incoming.assessments, screens_matched, before.safety_checks, today, tz
     )
+    stays = r.new_transitions(incoming.transitions, before.transitions)
     if on_file is not None:  # what a preview lists beside the demographics
         changes += _record_changes(enrollments, consents, conditions, allergies, medications)
         changes += _listed(CARE_TEAM, care_team, lambda m: f"{m.name} ({m.role})")
@@ -221,6 +228,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
             changes.append(FieldChange(CARE_PLAN, "", f"+ {_plural(len(plans), 'finalized version')}"))
         changes += _history_changes(contacts, entries, screens)
         changes += _listed(SAFETY_CHECKS, safety, lambda c: ", ".join(c.action_labels))
+        changes += _listed(STAYS, stays, lambda t: f"{t.facility}, discharged {us_date(t.discharged_on)}")
     return Merge(
         patient=patient,
         changed=changed,
@@ -240,6 +248,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
         assessments=screens,
         safety_checks=safety,
         check_screens=check_screens,
+        transitions=stays,
     )
 
 

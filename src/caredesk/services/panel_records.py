@@ -15,7 +15,9 @@ from typing import Any
 
 from caredesk.domain import checks, icd10
 from caredesk.domain.allergies import is_none_known, same_substance
+from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import CarePlanVersion
+from caredesk.domain.coordination import Transition
 from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.patients import Allergy, Condition, Enrollment, Medication, Observation, Patient
 from caredesk.domain.text import fold
@@ -140,3 +142,26 @@ def new_observations(
 def numbered_versions(versions: Iterable[CarePlanVersion]) -> tuple[CarePlanVersion, ...]:
     ordered = sorted(versions, key=lambda v: (v.number, v.finalized_at))
     return tuple(replace(v, number=n, id=None) for n, v in enumerate(ordered, start=1))
+
+
+def new_transitions(incoming: Iterable[Transition], stored: tuple[Transition, ...]) -> tuple[Transition, ...]:
+    """New hospital stays: a stay is on file when one has its discharge day (one discharge a
+    day per patient, services.stays._refuse_twin; the stored stay and its steps stand). A new
+    stay overlapping another (stored or new) is refused as services.stays refuses one entered
+    by hand; a transfer discharged and admitted on one day is not an overlap. The dates
+    against today and the patient's life are checked by the reader (interop.fhir_stays), as
+    for contacts."""
+    new = new_records(incoming, stored, lambda t: t.discharged_on)
+    seen = list(stored)
+    for stay in new:
+        start = stay.admitted_on or stay.discharged_on
+        for other in seen:
+            other_start = other.admitted_on or other.discharged_on
+            if start < other.discharged_on and other_start < stay.discharged_on:
+                span = f"{us_date(other.admitted_on)} to " if other.admitted_on else "discharged "
+                raise ValidationError(
+                    f"stay discharged {us_date(stay.discharged_on)} admission date",
+                    f"overlaps the stay of {span}{us_date(other.discharged_on)}",
+                )
+        seen.append(stay)
+    return new
