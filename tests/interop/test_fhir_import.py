@@ -14,6 +14,7 @@ exactly (NIST SP 811, B.8); LOINC 29463-7 body weight, 85354-9 BP panel, 33914-3
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 from datetime import date
@@ -233,3 +234,18 @@ def test_a_reading_the_domain_refuses_refuses_its_patient_naming_the_observation
         ("Observation/w1", "weight", "must be between 20 and 700 lb"),  # domain.patients.OBSERVATION_RANGES
         ("Patient/p1", "", "the patient is not imported: Observation/w1 refused (above)"),
     ]
+
+
+def test_accented_names_and_a_byte_order_mark_survive_the_entry_by_entry_reading():
+    # The reader scans the file as Latin-1 to find its entries (memory), then decodes each
+    # entry as UTF-8: multi-byte letters and a BOM come through whole.
+    patient = a_patient() | {"name": [{"use": "official", "family": "Núñez-Ødegård", "given": ["José", "Zoë"]}]}
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"fullUrl": "urn:uuid:p1", "resource": patient}],
+    }
+    data = codecs.BOM_UTF8 + json.dumps(bundle, ensure_ascii=False).encode("utf-8")
+    assert "é".encode() in data  # raw UTF-8, not \u escapes
+    (one,), problems = read_bundle(data, today=TODAY)
+    assert problems == [] and (one.patient.given_name, one.patient.family_name) == ("José Zoë", "Núñez-Ødegård")

@@ -15,6 +15,7 @@ of an absolute URL. A reference starting with "#" is to a resource contained in 
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Callable
@@ -32,30 +33,39 @@ MAX_BYTES = 50_000_000  # "50 MB" as the message says it (SI megabytes, as file 
 BUNDLE_TYPES = ("transaction", "collection", "searchset")
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace (RFC 8259 section 2)
+_CHUNK = 1 << 20
 
 
 class Entry:
     """One valid entry: `where` ("Observation/abc" or "entry 12", 1-based), its `type`, and its
     `resource` as JSON-ready dicts.
 
-    A bundle read by open_bundle keeps only the file's text and where the entry starts in it:
+    A bundle read by open_bundle keeps only the file's bytes and where the entry lies in them:
     `resource` decodes that entry again on each access, so the whole bundle never lives as
     dicts at once (the 170-patient demo export, 18 MB, was 60 MiB of dicts, the import's peak).
     Read it once per use (`r = e.resource`) rather than element by element."""
 
-    __slots__ = ("_at", "_resource", "_text", "owners", "type", "where")
+    __slots__ = ("_data", "_resource", "_span", "owners", "type", "where")
 
-    def __init__(self, where: str, kind: str, *, text: str = "", at: int = 0, resource: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        where: str,
+        kind: str,
+        *,
+        data: bytes = b"",
+        span: tuple[int, int] = (0, 0),
+        resource: dict[str, Any] | None = None,
+    ):
         self.where, self.type = where, kind
-        self._text, self._at, self._resource = text, at, resource
+        self._data, self._span, self._resource = data, span, resource
         self.owners: dict[str, Any] = {}  # its subject / patient / beneficiary, read without decoding it
 
     @property
     def resource(self) -> dict[str, Any]:
         if self._resource is not None:
             return self._resource
-        item = _DECODER.raw_decode(self._text, self._at)[0]
-        return item["resource"]  # type: ignore[no-any-return]
+        start, end = self._span
+        return json.loads(self._data[start:end])["resource"]  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -88,18 +98,28 @@ def _size(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB"
 
 
-def decoded(data: bytes) -> str:
-    """The file's text. ValidationError("FHIR bundle", ...) for a file too big, empty or not UTF-8."""
+def checked(data: bytes) -> int:
+    """Where the JSON begins (after a UTF-8 byte order mark, tolerated). ValidationError("FHIR
+    bundle", ...) for a file too big, empty or not UTF-8. Checked a megabyte at a time: the
+    whole file as one str would be 2 bytes a character as soon as one name has an accent."""
     if len(data) > MAX_BYTES:
         raise ValidationError(
             SOURCE, f"is {_size(len(data))}; CareDesk imports files up to {MAX_BYTES // 1_000_000} MB"
         )
     if not data.strip():
         raise ValidationError(SOURCE, "is empty: a FHIR R4 Bundle in JSON is needed")
+    view = memoryview(data)
+    utf8 = codecs.getincrementaldecoder("utf-8")()
     try:
-        return data.decode("utf-8-sig")  # FHIR JSON is UTF-8; a BOM is tolerated
-    except UnicodeDecodeError as exc:
-        raise ValidationError(SOURCE, f"is not UTF-8 text (byte {exc.start + 1}): FHIR JSON is UTF-8") from None
+        for at in range(0, len(data), _CHUNK):
+            utf8.decode(view[at : at + _CHUNK])
+        utf8.decode(b"", final=True)
+    except UnicodeDecodeError:
+        try:  # the whole file again, for the exact byte (it fails there)
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(SOURCE, f"is not UTF-8 text (byte {exc.start + 1}): FHIR JSON is UTF-8") from None
+    return len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
 
 
 def _not_json(exc: json.JSONDecodeError) -> ValidationError:
@@ -111,9 +131,9 @@ def _skip(text: str, pos: int) -> int:
     return found.end() if found else pos
 
 
-def scan(text: str, on_entry: Callable[[object, int], None]) -> dict[str, Any] | None:
-    """The top-level JSON object's members, its `entry` array's items handed to
-    `on_entry(item, where it starts in text)` one at a time as they are decoded (not kept).
+def scan(text: str, on_entry: Callable[[int, int], None]) -> dict[str, Any] | None:
+    """The top-level JSON object's members, the span (start, end) in `text` of each item of its
+    `entry` array handed to `on_entry` in turn (the items are decoded to find their end, not kept).
     None when the text is not one JSON object of that usual shape: the caller then parses it
     whole, which also gives the JSON error with its line and column. A JSONDecodeError
     inside a member (positions of the whole text) is raised as it is."""
@@ -134,8 +154,8 @@ def scan(text: str, on_entry: Callable[[object, int], None]) -> dict[str, Any] |
             top[key] = []  # given to on_entry instead
             pos = _skip(text, pos + 1)
             while not text.startswith("]", pos):
-                item, end = _DECODER.raw_decode(text, pos)
-                on_entry(item, pos)
+                _item, end = _DECODER.raw_decode(text, pos)
+                on_entry(pos, end)
                 pos = _skip(text, end)
                 if text.startswith(",", pos):
                     pos = _skip(text, pos + 1)
@@ -155,22 +175,26 @@ def scan(text: str, on_entry: Callable[[object, int], None]) -> dict[str, Any] |
 def open_bundle(data: bytes) -> Entries:
     """The bundle's valid entries, its problems and its reference index (see the module).
 
-    Memory: each entry is decoded, validated and dropped in turn; the Entries keep the text
-    and where each entry starts (Entry.resource decodes it again when read)."""
-    text = decoded(data)
+    Memory: the file is scanned as Latin-1 text (one byte a character, so offsets in it are
+    offsets in the bytes: UTF-8's multi-byte sequences never contain JSON's ASCII punctuation)
+    to find each entry; each entry is then decoded from its UTF-8 bytes, validated and dropped.
+    The Entries keep the bytes and each entry's span (Entry.resource decodes it again).
+    A JSON error's column counts bytes on a line with accented letters."""
+    start = checked(data)
     out = Entries()
     count = 0
 
-    def take(item: object, at: int) -> None:
+    def take(begin: int, end: int) -> None:
         nonlocal count
         count += 1
-        _add(out, count, item, text=text, at=at)
+        span = (start + begin, start + end)
+        _add(out, count, json.loads(data[span[0] : span[1]]), data=data, span=span)
 
     try:
-        doc: Any = scan(text, take)
+        doc: Any = scan(codecs.latin_1_decode(memoryview(data)[start:])[0], take)
         if doc is None:  # an unusual shape: parsed whole, as before (or its JSON error)
             out, count = Entries(), 0
-            doc = json.loads(text)
+            doc = json.loads(data.decode("utf-8-sig"))
             if isinstance(doc, dict) and isinstance(doc.get("entry"), list):
                 for item in doc["entry"]:
                     count += 1
@@ -194,8 +218,8 @@ def open_bundle(data: bytes) -> Entries:
     return out
 
 
-def _add(out: Entries, number: int, item: object, *, text: str = "", at: int = 0) -> None:
-    """Validate one entry and index it (kept as text and offset when `text` is given)."""
+def _add(out: Entries, number: int, item: object, *, data: bytes = b"", span: tuple[int, int] = (0, 0)) -> None:
+    """Validate one entry and index it (kept as the file's bytes and its span when `data` is given)."""
     before = len(out.problems)
     where = _entry(number, item, out.problems)
     if where is None:
@@ -206,7 +230,7 @@ def _add(out: Entries, number: int, item: object, *, text: str = "", at: int = 0
     assert isinstance(item, dict)
     resource = item["resource"]
     kind = str(resource.get("resourceType", ""))
-    entry = Entry(where, kind, text=text, at=at) if text else Entry(where, kind, resource=resource)
+    entry = Entry(where, kind, data=data, span=span) if data else Entry(where, kind, resource=resource)
     entry.owners = {name: resource[name] for name in OWNER_ELEMENTS if name in resource}
     out.entries.append(entry)
     rid = resource.get("id")
