@@ -203,6 +203,31 @@ def test_a_changed_phone_replaces_the_stored_phone_of_its_kind_and_keeps_the_oth
     assert stored(store)["000042"]["phones"] == ["(555) 555-0111", "(555) 555-0102"]
 
 
+def test_a_consent_given_later_moves_the_start_back_so_its_minutes_count(store, tmp_path):
+    # A tester imported a patient with no consent (enrolled from the import's day, 11/24/2026),
+    # then a file with consent 11/02/2026: the preview said "unchanged" and 11/12's call had no program.
+    rows, _ = registry(1)
+    consent, method = HEADER.index("Consent Date"), HEADER.index("Consent Method")
+    rows[0][HEADER.index("Program")] = "CCM"
+    rows[0][consent] = rows[0][method] = ""
+    path = write(tmp_path, "registry.csv", csv_bytes(rows))
+    assert cli(store, str(path), "--yes").returncode == 0
+    rows[0][consent], rows[0][method] = "11/02/2026", "verbal"
+    write(tmp_path, "registry.csv", csv_bytes(rows))
+
+    r = cli(store, str(path), "--yes")
+
+    assert r.returncode == 0, r.stderr
+    assert "    CCM start date: 11/24/2026 -> 11/02/2026" in r.stdout.splitlines()
+    assert "    CCM consent date: (empty) -> 11/02/2026" in r.stdout.splitlines()
+    logged = run(
+        "log-contact", "--mrn", mrn(1), "--outcome", "reached", "--minutes", "21", "--date", "2026-11-12",
+        "--data-dir", str(store.path), env=pw_env(),
+    )  # fmt: skip
+    assert logged.returncode == 0, logged.stderr
+    assert f"Logged reached for {mrn(1)}, 21 min CCM." in logged.stdout
+
+
 def test_a_duplicate_mrn_inside_the_file_refuses_both_rows(store, tmp_path):
     rows, _ = registry(3)
     rows[2][0] = rows[0][0]  # row 4 repeats row 2's MRN

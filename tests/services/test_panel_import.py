@@ -250,12 +250,79 @@ def test_an_open_program_is_not_enrolled_twice_and_a_missing_consent_is_filled_i
     (planned,) = plan.patients
     assert planned.action is Action.UPDATE
     assert planned.changes == (
-        FieldChange("CCM enrollment", "", "filled in: CCM from 10/01/2026, consent 09/30/2026 (verbal)"),
+        FieldChange("CCM consent date", "", "09/30/2026"),
+        FieldChange("CCM consent method", "", "verbal"),
     )
     saved = apply_import(workspace, plan)
     assert saved.changes.touches(Kind.ENROLLMENT)
     (enrollment,) = patients.open_chart(workspace, planned.patient_id, audit_view=False).enrollments
-    assert enrollment.consent_date == date(2026, 9, 30)
+    assert (enrollment.start_date, enrollment.consent_date) == (date(2026, 10, 1), date(2026, 9, 30))
+
+
+def test_a_consent_date_changed_in_the_file_updates_the_enrollment_as_the_chart_would(workspace):
+    # A tester changed CCM consent 03/05/2026 to 04/05/2026 in the file: the preview said "unchanged".
+    first = [_incoming(2, "000123", enrollments=(_ccm(start=date(2026, 3, 5), consent=date(2026, 3, 5)),))]
+    apply_import(workspace, plan_import(workspace, first, [], source=SOURCE))
+    later = _ccm(start=date(2026, 4, 5), consent=date(2026, 4, 5))
+
+    plan = plan_import(workspace, [_incoming(2, "000123", enrollments=(later,))], [], source=SOURCE)
+
+    (planned,) = plan.patients
+    assert planned.action is Action.UPDATE
+    assert planned.changes == (FieldChange("CCM consent date", "03/05/2026", "04/05/2026"),)
+    apply_import(workspace, plan)
+    (enrollment,) = patients.open_chart(workspace, planned.patient_id, audit_view=False).enrollments
+    assert (enrollment.start_date, enrollment.consent_date) == (date(2026, 3, 5), date(2026, 4, 5))
+    changed = [e for e in _audit(workspace) if e.action == actions.RECORD_CHANGED and e.entity == "enrollment"]
+    assert [(e.entity_id, e.detail) for e in changed] == [(str(enrollment.id), "imported: consent date")]
+    # A consent in the future is refused as the chart's enrollment form refuses it.
+    late = _ccm(start=date(2026, 12, 1), consent=date(2026, 12, 1))
+    refused = plan_import(workspace, [_incoming(2, "000123", enrollments=(late,))], [], source=SOURCE)
+    assert refused.patients == () and refused.problems[0].field == "CCM consent date"
+
+
+def test_a_consent_before_the_start_moves_the_start_back(workspace):
+    first = [_incoming(2, "000123", enrollments=(_ccm(start=date(2026, 11, 24), consent=None),))]
+    apply_import(workspace, plan_import(workspace, first, [], source=SOURCE))
+    with_consent = _ccm(start=date(2026, 11, 2), consent=date(2026, 11, 2))
+
+    plan = plan_import(workspace, [_incoming(2, "000123", enrollments=(with_consent,))], [], source=SOURCE)
+
+    (planned,) = plan.patients
+    assert planned.changes == (
+        FieldChange("CCM start date", "11/24/2026", "11/02/2026"),
+        FieldChange("CCM consent date", "", "11/02/2026"),
+        FieldChange("CCM consent method", "", "verbal"),
+    )
+    apply_import(workspace, plan)
+    (enrollment,) = patients.open_chart(workspace, planned.patient_id, audit_view=False).enrollments
+    assert (enrollment.start_date, enrollment.consent_date) == (date(2026, 11, 2), date(2026, 11, 2))
+
+
+def test_a_start_moved_back_over_another_enrollment_of_the_program_is_refused_naming_it(workspace):
+    ended = Enrollment(
+        patient_id=0,
+        program=Program.CCM,
+        start_date=date(2026, 1, 5),
+        end_date=date(2026, 10, 31),
+        consent_date=date(2026, 1, 5),
+        consent_method=ConsentMethod.WRITTEN,
+    )
+    first = [_incoming(2, "000123", enrollments=(ended, _ccm(start=date(2026, 11, 20), consent=None)))]
+    apply_import(workspace, plan_import(workspace, first, [], source=SOURCE))
+    before = _store_hash(workspace)
+    consent = _ccm(start=date(2026, 10, 15), consent=date(2026, 10, 15))
+
+    plan = plan_import(workspace, [_incoming(2, "000123", enrollments=(consent,))], [], source=SOURCE)
+
+    assert plan.patients == ()
+    (problem,) = plan.problems
+    assert (problem.where, problem.field) == ("row 2", "CCM consent date")
+    assert problem.why == (
+        "10/15/2026 is before this enrollment's start (11/20/2026), and starting it then would overlap the CCM "
+        "enrollment from 01/05/2026 to 10/31/2026: correct the consent date or that enrollment in the chart"
+    )
+    assert _store_hash(workspace) == before
 
 
 def test_cancelled_before_the_commit_stores_nothing(workspace):

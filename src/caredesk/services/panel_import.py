@@ -33,6 +33,7 @@ from caredesk.domain.text import fold
 from caredesk.errors import Cancelled, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.panel_merge import Merge, OnFile, merge
+from caredesk.services.patient_records import ENROLLMENT_FIELDS
 from caredesk.services.workspace import Workspace
 from caredesk.store.panel_rows import unpadded_mrn
 from caredesk.store.uow import UnitOfWork
@@ -263,8 +264,11 @@ def _write(
             if merged.changed:
                 uow.patients.update(merged.patient)
         kinds |= merged.kinds(added=stored is None)
-        for e in merged.consents:
+        for e in merged.consents:  # changed as the chart's change_enrollment audits a change
+            was = uow.enrollments.get(e.id or 0)
+            fields = [label for key, label in ENROLLMENT_FIELDS.items() if getattr(was, key, None) != getattr(e, key)]
             uow.enrollments.update(e)
+            events.append((actions.RECORD_CHANGED, "enrollment", e.id, "imported: " + "; ".join(fields)))
         if merged.replaces_none_known is not None:  # the app's rule: a real allergy replaces it
             uow.allergies.remove(merged.replaces_none_known)
             events.append((actions.RECORD_REMOVED, "allergy", merged.replaces_none_known, _NONE_KNOWN_REPLACED))
@@ -301,7 +305,7 @@ def _audited(stored: Patient | None, merged: Merge, pid: int) -> tuple[str, str,
         return actions.RECORD_CREATED, "patient", pid, f"imported{' with ' + counts if counts else ''}"
     what = [*merged.changed]
     if merged.consents:
-        what.append("enrollment filled in")
+        what.append("enrollment changed")
     if counts:
         what.append(f"added {counts}")
     return actions.RECORD_CHANGED, "patient", pid, "imported: " + "; ".join(what)

@@ -18,8 +18,11 @@ duplicated, re-importing the same file changes nothing"):
   beside the new one); stored numbers of kinds the file does not give stay, after the file's.
   One number is the same digits. A file with no phone leaves the stored ones.
 - Nothing is deleted or ended. A record is new unless the patient already has it:
-  a program with an enrollment over the same days (its missing consent date and billing
-  practitioner are filled in from the file: an UPDATE of that enrollment); a condition
+  a program with an enrollment over the same days (a consent date or method, or a billing
+  practitioner, the file gives differently replaces the stored one, and an earlier consent
+  moves the start back: an UPDATE of that enrollment, shown field by field as "CCM consent
+  date: 03/05/2026 -> 04/05/2026", checked as the chart's change of an enrollment is:
+  services.panel_records._as_the_file_says); a condition
   with the same ICD-10 code; an allergy to the same substance (case ignored); a current
   medication of the same name (a stopped one: same name and stop date); a care-team member
   with the same name and role; a hospital stay with the same discharge day; an
@@ -221,7 +224,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
     )
     stays = r.new_transitions(incoming.transitions, before.transitions)
     if on_file is not None:  # what a preview lists beside the demographics
-        changes += _record_changes(enrollments, consents, conditions, allergies, medications)
+        changes += _record_changes(enrollments, consents, conditions, allergies, medications, before.enrollments)
         changes += _listed(CARE_TEAM, care_team, lambda m: f"{m.name} ({m.role})")
         changes += _listed(OBSERVATIONS, observations, _observation_text)
         if plans:
@@ -313,6 +316,16 @@ def _listed(label: str, records: Iterable[Any], text: Callable[[Any], str]) -> l
     return [FieldChange(label, "", "; ".join(items))] if items else []
 
 
+# An enrollment's fields an import may change (panel_records._as_the_file_says), labelled as
+# the chart's enrollment form names them (patient_records.ENROLLMENT_FIELDS).
+_ENROLLMENT_SHOWN = {
+    "start_date": "start date",
+    "consent_date": "consent date",
+    "consent_method": "consent method",
+    "billing_practitioner": "billing practitioner",
+}
+
+
 def _enrollment_text(e: Enrollment) -> str:
     consent = f", consent {us_date(e.consent_date)}" if e.consent_date else ""
     method = f" ({e.consent_method.value})" if e.consent_method else ""
@@ -347,10 +360,16 @@ def _record_changes(
     conditions: tuple[Condition, ...],
     allergies: tuple[Allergy, ...],
     medications: tuple[Medication, ...],
+    stored: tuple[Enrollment, ...],
 ) -> list[FieldChange]:
     out = _listed(PROGRAMS, enrollments, _enrollment_text)
-    for e in consents:
-        out.append(FieldChange(f"{e.program.value} enrollment", "", f"filled in: {_enrollment_text(e)}"))
+    by_id = {s.id: s for s in stored}
+    for e in consents:  # a stored enrollment the file changes: each field, before -> after
+        before = by_id[e.id]
+        for key, label in _ENROLLMENT_SHOWN.items():
+            if getattr(before, key) != getattr(e, key):
+                was, now = _shown(getattr(before, key)), _shown(getattr(e, key))
+                out.append(FieldChange(f"{e.program.value} {label}", was, now))
     out += _listed(CONDITIONS, conditions, lambda c: f"{c.icd10} {c.display}")
     out += _listed(ALLERGIES, allergies, lambda a: a.substance)
     out += _listed(MEDICATIONS, medications, lambda m: " ".join(x for x in (m.name, m.dose, m.frequency) if x))

@@ -19,7 +19,15 @@ from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.coordination import Transition
 from caredesk.domain.lifespan import check_within_life
-from caredesk.domain.patients import Allergy, Condition, Enrollment, Medication, Observation, Patient
+from caredesk.domain.patients import (
+    Allergy,
+    Condition,
+    Enrollment,
+    Medication,
+    Observation,
+    Patient,
+    practitioner_key,
+)
 from caredesk.domain.text import fold
 from caredesk.errors import ValidationError
 from caredesk.services.medications import is_current
@@ -47,18 +55,17 @@ def _overlaps(a: Enrollment, b: Enrollment) -> bool:
 def new_enrollments(
     incoming: Iterable[Enrollment], stored: tuple[Enrollment, ...], patient: Patient, today: date
 ) -> tuple[tuple[Enrollment, ...], tuple[Enrollment, ...]]:
-    """New enrollments, and stored ones whose consent or billing practitioner the file fills in."""
+    """New enrollments, and stored ones the file changes (`_as_the_file_says`): its consent
+    date and method, its billing practitioner, and its start moved back to an earlier consent.
+    Checked as patient_records.change_enrollment checks a change made in the chart
+    (check_enrollment, and no overlap with another enrollment of the program)."""
     new: list[Enrollment] = []
     filled: dict[int, Enrollment] = {}
     for e in incoming:
-        on_file = next((s for s in stored if _overlaps(s, e)), None)
+        on_file = _matching(e, stored)
         if on_file is not None:
             before = filled.get(on_file.id or 0, on_file)
-            after = before
-            if before.consent_date is None and e.consent_date is not None:
-                after = replace(after, consent_date=e.consent_date, consent_method=e.consent_method)
-            if not before.billing_practitioner and e.billing_practitioner:
-                after = replace(after, billing_practitioner=e.billing_practitioner)
+            after = _as_the_file_says(before, e, stored)
             if after != before:
                 _checked(after, patient, today)
                 filled[on_file.id or 0] = after
@@ -72,6 +79,46 @@ def new_enrollments(
         _checked(e, patient, today)
         new.append(e)
     return tuple(new), tuple(filled.values())
+
+
+def _matching(e: Enrollment, stored: tuple[Enrollment, ...]) -> Enrollment | None:
+    """The stored enrollment the file's one is: of those over its days, the one with its
+    consent date, else the latest (a row says the current consent; an ended enrollment before
+    it is history the file does not repeat)."""
+    over = [s for s in stored if _overlaps(s, e)]
+    same = [s for s in over if e.consent_date is not None and s.consent_date == e.consent_date]
+    return next(iter(same or sorted(over, key=lambda s: s.start_date, reverse=True)), None)
+
+
+def _as_the_file_says(before: Enrollment, e: Enrollment, stored: tuple[Enrollment, ...]) -> Enrollment:
+    """A stored enrollment as the file's matching one says it is. What the file leaves empty
+    stays; a consent date or method, or a billing practitioner, that differs replaces the stored
+    one (the EHR corrected it). When the file's enrollment starts earlier than the stored one and
+    its consent is before the stored start too, the start moves back to the later of the two (a
+    CSV row's enrollment starts on its consent date), so the minutes logged from then count (a
+    patient first imported without a consent starts on the import's day); unless that overlaps
+    another enrollment of the program: refused naming it (ValidationError "CCM consent date").
+    A consent the day before a start the file repeats leaves the start as it is."""
+    after = before
+    consent = (e.consent_date, e.consent_method or before.consent_method)
+    if e.consent_date is not None and consent != (before.consent_date, before.consent_method):
+        after = replace(after, consent_date=consent[0], consent_method=consent[1])
+    practitioner = e.billing_practitioner
+    if practitioner and practitioner_key(practitioner) != practitioner_key(before.billing_practitioner or ""):
+        after = replace(after, billing_practitioner=practitioner)
+    if after.consent_date is not None and max(e.start_date, after.consent_date) < before.start_date:
+        moved = replace(after, start_date=max(e.start_date, after.consent_date))
+        for other in stored:
+            if other.id != before.id and _overlaps(other, moved):
+                until = f" to {us_date(other.end_date)}" if other.end_date else ""
+                raise ValidationError(
+                    f"{e.program.value} consent date",
+                    f"{us_date(after.consent_date)} is before this enrollment's start ({us_date(before.start_date)}), "
+                    f"and starting it then would overlap the {e.program.value} enrollment from "
+                    f"{us_date(other.start_date)}{until}: correct the consent date or that enrollment in the chart",
+                )
+        after = moved
+    return after
 
 
 def _checked(e: Enrollment, patient: Patient, today: date) -> None:
