@@ -14,7 +14,7 @@ from enum import Enum
 
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.contacts import Contact, TimeEntry
-from caredesk.domain.coordination import Assessment, Transition
+from caredesk.domain.coordination import Assessment, Task, Transition
 from caredesk.domain.patients import (
     Allergy,
     CareTeamMember,
@@ -69,6 +69,7 @@ class IncomingPatient:
     assessments: tuple[Assessment, ...] = ()
     safety_checks: tuple[SafetyCheck, ...] = ()  # assessment_id: an index into `assessments`
     transitions: tuple[Transition, ...] = ()  # hospital stays with their TCM steps
+    tasks: tuple[Task, ...] = ()  # open and done, as the care manager's task list holds them
     flags: tuple[str, ...] = ()
 
 

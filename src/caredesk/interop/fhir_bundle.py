@@ -273,7 +273,7 @@ def _entry(number: int, item: object, problems: list[ImportProblem]) -> str | No
     return where
 
 
-OWNER_ELEMENTS = ("subject", "patient", "beneficiary")
+OWNER_ELEMENTS = ("subject", "patient", "beneficiary", "for")  # "for": Task's patient
 
 
 def _owner_references(item: object) -> list[str]:
