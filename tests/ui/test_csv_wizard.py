@@ -321,3 +321,20 @@ def test_imported_ccm_patients_reach_the_queue_and_the_month_without_a_reload(qt
     qtbot.waitUntil(lambda: queue.model.row_of(new_id) is not None, timeout=10_000)
     qtbot.waitUntil(lambda: any(r.patient_id == new_id for r in month.model.rows()), timeout=10_000)
     wizard.accept()
+
+
+def test_one_column_chosen_for_two_fields_is_said_naming_both_and_next_is_off(qtbot, unlocked, tmp_path):
+    # A tester's mapping put MRN under both MRN and Date of birth: the page names both fields.
+    window: MainWindow = unlocked
+    csv_path = tmp_path / "panel.csv"
+    csv_path.write_text(HEADER + ROWS, encoding="utf-8")
+    wizard = open_wizard(qtbot, window, csv_path)
+    page = wizard.mapping_page
+    assert page.isComplete(), page.message.text()
+    page.boxes["birth_date"].setCurrentIndex(page.boxes["birth_date"].findText("MRN"))
+    assert not page.isComplete()
+    assert page.message.text() == (
+        'The column "MRN" is chosen for both MRN and Date of birth: choose it for one field.'
+    )
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    wizard.reject()
