@@ -194,6 +194,20 @@ def test_an_mrn_a_spreadsheet_stripped_of_its_leading_zeros_is_refused(workspace
     assert _store_hash(workspace) == before
 
 
+def test_a_stored_mrn_that_lost_its_leading_zeros_is_said_to_be_corrected_in_the_chart(workspace):
+    add_patient(
+        workspace, Patient(mrn="12345", given_name="Testa", family_name="Example2", birth_date=date(1950, 3, 4))
+    )
+
+    plan = plan_import(workspace, [_incoming(2, "00012345")], [], source=SOURCE)
+
+    assert plan.patients == ()
+    assert plan.problems[0].why == (
+        "MRN 00012345 looks like the stored MRN 12345 with its leading zeros lost (same name and date of birth); "
+        "correct that patient's MRN in the chart, then import again"
+    )
+
+
 def test_an_mrn_differing_only_by_case_is_the_same_patient(workspace):
     """As the store compares MRNs (repositories.Patients.mrn_taken): 'ab12' and 'AB12' are one."""
     stored = add_patient(

@@ -13,7 +13,8 @@ Patient, Basic (CareDesk details), Coverage (payer), EpisodeOfCare per program
 (fhir_patient); Condition, AllergyIntolerance, MedicationStatement, Observation
 (fhir_clinical); CareTeam, Encounter (minutes) and Communication (contacts) (fhir_contacts);
 QuestionnaireResponse + score Observation per screen, with its safety check (fhir_screens);
-an Encounter (class IMP) per hospital stay with its TCM steps (fhir_stays); the latest finalized
+an Encounter (class IMP) per hospital stay with its TCM steps (fhir_stays); a Task per
+task, open or done (fhir_tasks); the latest finalized
 CarePlan and its Goals (fhir_careplan). Every fullUrl is `urn:uuid:` + a uuid5 of the store's
 record ids (fhir_codes.stable_id), so exporting twice gives the same ids; only the Bundle's
 timestamp differs. Data is read through services only.
@@ -44,8 +45,10 @@ from caredesk.interop.fhir_contacts import careteam_resource, contact_resources
 from caredesk.interop.fhir_patient import coverage_resource, details_resource, episode_resource, patient_resource
 from caredesk.interop.fhir_screens import screen_resources
 from caredesk.interop.fhir_stays import stay_resource
+from caredesk.interop.fhir_tasks import task_resource
 from caredesk.services import assessments, care_plans, contact_history, export_audit, patients, stays
 from caredesk.services.files import refusal, write_atomic
+from caredesk.services.tasks import tasks as task_list
 from caredesk.services.workspace import Workspace
 
 
@@ -103,6 +106,9 @@ def patient_resources(ws: Workspace, patient_id: int) -> list[tuple[str, dict[st
     for view in stays.stays(ws, patient_id):
         rid = fc.stable_id("Encounter", "stay", view.stay.id)
         out.append((rid, stay_resource(view.stay, rid, prid)))
+    for task in task_list(ws, patient_id, include_done=True):
+        rid = fc.stable_id("Task", task.id)
+        out.append((rid, task_resource(task, rid, prid)))
     versions = care_plans.versions(ws, patient_id)
     if versions:
         out.extend(careplan_resources(versions[-1], prid, conditions))

@@ -10,7 +10,7 @@ the `fhir.resources.R4B` models). Each Patient gathers the resources that point 
 Basic (CareDesk's details), Coverage, EpisodeOfCare, Condition, AllergyIntolerance,
 MedicationStatement / MedicationRequest, Observation, CareTeam, CarePlan (+ its Goals), and
 CareDesk's own history: Communication (contacts), Encounter (minutes, linked to their contact)
-CareDesk's hospital stays (Encounter with the TCM extension, fhir_stays)
+CareDesk's hospital stays (Encounter with the TCM extension, fhir_stays), tasks (Task, fhir_tasks)
 and QuestionnaireResponse (screens; another system's PHQ-9 / GAD-7 when fully answered;
 a screen's safety check from its extension), read by fhir_import_history.
 
@@ -64,6 +64,7 @@ from caredesk.interop.fhir_import_records import (
     observations_of,
 )
 from caredesk.interop.fhir_stays import is_caredesk_stay, stay_of
+from caredesk.interop.fhir_tasks import is_caredesk_task, task_of
 
 __all__ = ["SOURCE", "BundleRead", "read_bundle", "read_bundle_report"]
 
@@ -81,11 +82,13 @@ _OWNED = {
     "Encounter": "subject",
     "Communication": "subject",
     "QuestionnaireResponse": "subject",
+    "Task": "for",
 }
 # Another system's visits and messages are not CareDesk's contacts or minutes: skipped as
 # before, whatever they point at (fhir_import_history says why).
 _NOT_OURS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "Encounter": lambda r: not is_caredesk_encounter(r) and not is_caredesk_stay(r),
+    "Task": lambda r: not is_caredesk_task(r),
     "Communication": lambda r: (
         not any(c.get("system") == OUTCOME_SYSTEM for cat in r.get("category", ()) for c in cat.get("coding", ()))
     ),
@@ -184,6 +187,7 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
         ),
         "Communication": ("contacts", lambda r: contact_of(r, patient, today)),
         "QuestionnaireResponse": ("assessments", lambda r: assessment_of(r, patient, today)),
+        "Task": ("tasks", lambda r: task_of(r, patient, today)),
     }
     read_from: dict[int, Entry] = {}  # id(record) -> its entry: to link minutes to contacts
     for kind, (name, reader) in readers.items():
@@ -236,6 +240,7 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
             assessments=tuple(records["assessments"]),
             safety_checks=tuple(records["safety_checks"]),
             transitions=tuple(records["transitions"]),
+            tasks=tuple(records["tasks"]),
             flags=tuple(flags),
         )
     )

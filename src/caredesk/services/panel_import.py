@@ -179,15 +179,22 @@ class _Stored:
         their zeros stripped: a spreadsheet that read the MRN column as numbers wrote 00012345
         as 12345) when the family name (case and accents folded) and the date of birth are that
         patient's too: added, it would duplicate the patient. Another name or birth date is
-        another patient with a similar number, added as usual."""
+        another patient with a similar number, added as usual. The other way round (the stored
+        MRN is the shorter: an earlier file lost the zeros) the stored MRN is to be corrected."""
         p = one.patient
         for stored in self.unpadded.get(unpadded_mrn(p.mrn), ()):
             if stored.birth_date == p.birth_date and fold(stored.family_name) == fold(p.family_name):
                 mrn = p.mrn.strip()
+                if len(mrn) < len(stored.mrn.strip()):
+                    raise ValidationError(
+                        "MRN",
+                        f"MRN {mrn} looks like {stored.mrn} with its leading zeros lost (same name and date of "
+                        "birth); format the MRN column as text in the spreadsheet and export again",
+                    )
                 raise ValidationError(
                     "MRN",
-                    f"MRN {mrn} looks like {stored.mrn} with its leading zeros lost (same name and date of "
-                    "birth); format the MRN column as text in the spreadsheet and export again",
+                    f"MRN {mrn} looks like the stored MRN {stored.mrn} with its leading zeros lost (same name and "
+                    "date of birth); correct that patient's MRN in the chart, then import again",
                 )
 
     def on_file(self, stored: Patient | None) -> OnFile | None:
@@ -198,7 +205,7 @@ class _Stored:
         return OnFile(patient=stored, care_plan_versions=self.versions.get(pid, 0), **kinds)
 
 
-_KINDS = ("enrollments", "conditions", "allergies", "medications", "care_team", "observations", "transitions")
+_KINDS = ("enrollments", "conditions", "allergies", "medications", "care_team", "observations", "transitions", "tasks")
 _HISTORY = ("contacts", "time_entries", "assessments", "safety_checks")  # store.panel_rows.history
 
 

@@ -25,7 +25,8 @@ duplicated, re-importing the same file changes nothing"):
   services.panel_records._as_the_file_says); a condition
   with the same ICD-10 code; an allergy to the same substance (case ignored); a current
   medication of the same name (a stopped one: same name and stop date); a care-team member
-  with the same name and role; a hospital stay with the same discharge day; an
+  with the same name and role; a hospital stay with the same discharge day; a task with
+  the same title, due date and creation time; an
   observation of the same kind, day and value. Care plan
   versions come in only for a patient with none yet, numbered from 1. The one exception to
   "nothing is deleted" is the app's own rule: a real allergy replaces a stored "No known
@@ -52,7 +53,7 @@ from typing import Any
 from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.contacts import Contact, TimeEntry
-from caredesk.domain.coordination import Assessment, Transition
+from caredesk.domain.coordination import Assessment, Task, Transition
 from caredesk.domain.incoming import FieldChange, IncomingPatient
 from caredesk.domain.patients import (
     Allergy,
@@ -92,6 +93,7 @@ MEDICATIONS, CARE_TEAM, OBSERVATIONS, CARE_PLAN = "Medications", "Care team", "V
 CONTACTS, MINUTES, SCREENS = "Contacts", "Minutes", "Screenings"
 SAFETY_CHECKS = "Safety checks"
 STAYS = "Hospital stays"
+TASKS = "Tasks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,7 @@ class OnFile:
     assessments: tuple[Assessment, ...] = ()
     safety_checks: tuple[SafetyCheck, ...] = ()
     transitions: tuple[Transition, ...] = ()
+    tasks: tuple[Task, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +149,7 @@ class Merge:
     safety_checks: tuple[SafetyCheck, ...] = ()
     check_screens: tuple[int | None, ...] = ()
     transitions: tuple[Transition, ...] = ()
+    tasks: tuple[Task, ...] = ()
 
     def kinds(self, *, added: bool) -> set[Kind]:
         """What accepting it touches, for the change set (a patient added is Kind.PATIENT)."""
@@ -162,6 +166,7 @@ class Merge:
             (self.assessments, Kind.ASSESSMENT),
             (self.safety_checks, Kind.ASSESSMENT),
             (self.transitions, Kind.TRANSITION),
+            (self.tasks, Kind.TASK),
         ):
             if records:
                 kinds.add(kind)
@@ -184,6 +189,7 @@ class Merge:
                 ("screening", "screenings", self.assessments),
                 ("safety check", "safety checks", self.safety_checks),
                 ("hospital stay", "hospital stays", self.transitions),
+                ("task", "tasks", self.tasks),
             )
             if records
         ]
@@ -223,6 +229,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
         incoming.safety_checks, incoming.assessments, screens_matched, before.safety_checks, today, tz
     )
     stays = r.new_transitions(incoming.transitions, before.transitions)
+    todo = r.new_tasks(incoming.tasks, before.tasks)
     if on_file is not None:  # what a preview lists beside the demographics
         changes += _record_changes(enrollments, consents, conditions, allergies, medications, before.enrollments)
         changes += _listed(CARE_TEAM, care_team, lambda m: f"{m.name} ({m.role})")
@@ -232,6 +239,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
         changes += _history_changes(contacts, entries, screens)
         changes += _listed(SAFETY_CHECKS, safety, lambda c: ", ".join(c.action_labels))
         changes += _listed(STAYS, stays, lambda t: f"{t.facility}, discharged {us_date(t.discharged_on)}")
+        changes += _listed(TASKS, todo, lambda t: t.title)
     return Merge(
         patient=patient,
         changed=changed,
@@ -252,6 +260,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
         safety_checks=safety,
         check_screens=check_screens,
         transitions=stays,
+        tasks=todo,
     )
 
 

@@ -17,7 +17,7 @@ from caredesk.domain import checks, icd10
 from caredesk.domain.allergies import is_none_known, same_substance
 from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import CarePlanVersion
-from caredesk.domain.coordination import Transition
+from caredesk.domain.coordination import Task, Transition
 from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.patients import (
     Allergy,
@@ -212,3 +212,11 @@ def new_transitions(incoming: Iterable[Transition], stored: tuple[Transition, ..
                 )
         seen.append(stay)
     return new
+
+
+def new_tasks(incoming: Iterable[Task], stored: Iterable[Task]) -> tuple[Task, ...]:
+    """New tasks: a task is on file when a stored one has its title (case and runs of spaces
+    ignored, as services.tasks compares twins), due date and creation time; the stored one's
+    status stands (a task done in CareDesk since the export stays done). The reader checked
+    the dates (interop.fhir_tasks)."""
+    return new_records(incoming, stored, lambda t: (" ".join(t.title.split()).casefold(), t.due, t.created_at))
