@@ -26,6 +26,7 @@ from caredesk.services import (
     panel_import,
     patients,
     stays,
+    tasks,
 )
 from caredesk.services.access import Access
 from caredesk.services.call_queue import CallQueue
@@ -51,6 +52,7 @@ def chart_of(ws, patient_id):
         "care team": _plain(chart.care_team),
         "observations": _plain(chart.observations),
         "hospital stays": _plain(v.stay for v in stays.stays(ws, patient_id)),
+        "tasks": _plain(tasks.tasks(ws, patient_id, include_done=True)),
     }
 
 
@@ -312,5 +314,40 @@ def test_a_tcm_step_before_the_discharge_refuses_the_patient(workspace):
     incoming, problems = read_bundle(json.dumps(bundle).encode(), today=workspace.today())
     assert [(p.field, p.why) for p in problems if p.field.startswith("Encounter")] == [
         ("Encounter.extension (TCM) seen-on", "cannot be before the discharge (Encounter.period.end)")
+    ]
+    assert "000123" not in {p.patient.mrn for p in incoming}
+
+
+def test_open_and_done_tasks_come_back_once(workspace, tmp_path):
+    panel = make_panel(workspace)
+    tasks.add_task(workspace, panel.main, "Fax the care plan to Dr. Example", due=date(2026, 12, 1))
+    done = tasks.add_task(workspace, panel.main, "Mail the BP log", due=date(2026, 11, 30)).value
+    tasks.complete_task(workspace, done.id)
+    bundle = export_bundle(workspace)
+    found = sorted(e["resource"]["status"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Task")
+    assert found == ["completed", "requested"]  # https://hl7.org/fhir/R4/valueset-task-status.html
+    target = round_trip(workspace, tmp_path)
+    try:
+        assert_same_panel(workspace, target)  # tasks field by field (title, due, status, kind, times)
+        before = store_hash(target)
+        incoming, problems = read_bundle(json.dumps(export_bundle(workspace)).encode(), today=target.today())
+        plan = panel_import.plan_import(target, incoming, problems, source="FHIR bundle")
+        assert {p.action for p in plan.patients} == {Action.SAME}
+        panel_import.apply_import(target, plan)
+        assert store_hash(target) == before
+    finally:
+        target.lock()
+
+
+def test_a_task_done_before_it_was_created_refuses_the_patient(workspace):
+    panel = make_panel(workspace)
+    done = tasks.add_task(workspace, panel.main, "Mail the BP log").value
+    tasks.complete_task(workspace, done.id)
+    bundle = export_bundle(workspace)
+    (task,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Task"]
+    task["executionPeriod"]["end"] = "2026-11-01T09:00:00-05:00"
+    incoming, problems = read_bundle(json.dumps(bundle).encode(), today=workspace.today())
+    assert [(p.field, p.why) for p in problems if p.field.startswith("Task")] == [
+        ("Task.executionPeriod.end", "cannot be before the task was created (Task.authoredOn)")
     ]
     assert "000123" not in {p.patient.mrn for p in incoming}
