@@ -16,7 +16,7 @@ from caredesk.clock import FixedClock
 from caredesk.domain.patients import Patient, Phone, Sex
 from caredesk.interop.fhir_export import export_bundle
 from caredesk.interop.fhir_import import read_bundle, read_bundle_report
-from caredesk.services import panel_import, patients
+from caredesk.services import panel_import, patients, store_identity
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from tests.conftest import FAST_KDF, NOW, PASSPHRASE, TODAY, ZONE, add_patient
@@ -93,3 +93,21 @@ def test_a_phone_extension_survives_the_round_trip(workspace, tmp_path):
         assert patients.by_mrn(target, "000123").phones == phones
     finally:
         target.lock()
+
+
+def _ids(bundle):
+    return {e["fullUrl"] for e in bundle["entry"]} | {e["resource"]["id"] for e in bundle["entry"]} | {bundle["id"]}
+
+
+def test_two_stores_exports_share_no_id_and_one_store_exports_the_same_ids_again(workspace, tmp_path):
+    # Both patients are row 1 of their store: a namespace fixed in the code gave them one id.
+    add_patient(workspace, Patient(mrn="00012345", given_name="Testa", family_name="Example", birth_date=BIRTH))
+    other = _second_store(tmp_path, "other")
+    try:
+        add_patient(other, Patient(mrn="DM000001", given_name="Demo", family_name="Example", birth_date=BIRTH))
+        first, second = export_bundle(workspace), export_bundle(other)
+        assert _ids(first) and not _ids(first) & _ids(second)
+        assert _ids(export_bundle(workspace)) == _ids(first)  # stable within the store
+        assert store_identity.fhir_namespace(workspace) != store_identity.fhir_namespace(other)
+    finally:
+        other.lock()

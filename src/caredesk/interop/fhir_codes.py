@@ -10,6 +10,9 @@ URIs: a logical name is allowed as an extension's url (https://hl7.org/fhir/R4/e
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from caredesk.domain.assessments import Instrument
@@ -173,13 +176,30 @@ LANGUAGE_TAGS = {
     "Farsi": "fa",
 }
 
-# A stable namespace: the same store exports the same urn:uuid for the same record every time.
+# The namespace of the ids: the store's own (services.store_identity, a uuid4 kept in the
+# store), set by the export around its work (store_ids). Row ids alone are the same in every
+# store (row 1), so a namespace fixed in the code gave two stores' patients one id. A
+# ContextVar, not a parameter of every resource builder: the GUI exports in a worker thread,
+# and each thread (context) sees only its own export's namespace. NAMESPACE is the default
+# outside an export (a resource built on its own, as tests do).
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:caredesk:fhir")
+_STORE_NAMESPACE: ContextVar[uuid.UUID] = ContextVar("fhir_store_namespace", default=NAMESPACE)
+
+
+@contextmanager
+def store_ids(namespace: uuid.UUID) -> Iterator[None]:
+    """stable_id's ids are under `namespace` (the store's identity) inside the block."""
+    token = _STORE_NAMESPACE.set(namespace)
+    try:
+        yield
+    finally:
+        _STORE_NAMESPACE.reset(token)
 
 
 def stable_id(*parts: object) -> str:
-    """A uuid5 of the parts ("Patient", 12): one record, one id, on every export."""
-    return str(uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)))
+    """A uuid5 (RFC 4122 section 4.3) of the parts ("Patient", 12) under the store's
+    namespace: one record, one id, on every export of its store; no other store's record has it."""
+    return str(uuid.uuid5(_STORE_NAMESPACE.get(), "/".join(str(p) for p in parts)))
 
 
 def full_url(resource_id: str) -> str:

@@ -16,7 +16,8 @@ QuestionnaireResponse + score Observation per screen, with its safety check (fhi
 an Encounter (class IMP) per hospital stay with its TCM steps (fhir_stays); a Task per
 task, open or done (fhir_tasks); the latest finalized
 CarePlan and its Goals (fhir_careplan). Every fullUrl is `urn:uuid:` + a uuid5 of the store's
-record ids (fhir_codes.stable_id), so exporting twice gives the same ids; only the Bundle's
+record ids under the store's own random namespace (services.store_identity, fhir_codes.stable_id),
+so exporting twice gives the same ids and two stores never share one; only the Bundle's
 timestamp differs. Data is read through services only.
 """
 
@@ -46,7 +47,7 @@ from caredesk.interop.fhir_patient import coverage_resource, details_resource, e
 from caredesk.interop.fhir_screens import screen_resources
 from caredesk.interop.fhir_stays import stay_resource
 from caredesk.interop.fhir_tasks import task_resource
-from caredesk.services import assessments, care_plans, contact_history, export_audit, patients, stays
+from caredesk.services import assessments, care_plans, contact_history, export_audit, patients, stays, store_identity
 from caredesk.services.files import refusal, write_atomic
 from caredesk.services.tasks import tasks as task_list
 from caredesk.services.workspace import Workspace
@@ -132,14 +133,16 @@ def export_bundle(ws: Workspace, *, mrn: str | None = None) -> dict[str, Any]:
     Raises ExportInvalid (see validate) before anything leaves."""
     ids = [patients.by_mrn(ws, mrn).id] if mrn is not None else [s.id for s in patients.patient_list(ws)]
     entries: list[dict[str, Any]] = []
-    for pid in ids:
-        assert pid is not None
-        for rid, resource in patient_resources(ws, pid):
-            validate(resource)
-            entries.append({"fullUrl": fc.full_url(rid), "resource": resource})
+    with fc.store_ids(store_identity.fhir_namespace(ws)):  # made (audited) on the first export
+        for pid in ids:
+            assert pid is not None
+            for rid, resource in patient_resources(ws, pid):
+                validate(resource)
+                entries.append({"fullUrl": fc.full_url(rid), "resource": resource})
+        bundle_id = fc.stable_id("Bundle", mrn or "panel")
     bundle: dict[str, Any] = {
         "resourceType": "Bundle",
-        "id": fc.stable_id("Bundle", mrn or "panel"),
+        "id": bundle_id,
         "type": "collection",
         "timestamp": ws.clock.now().astimezone(ws.tz).isoformat(timespec="seconds"),
     }
