@@ -16,6 +16,7 @@ of an absolute URL. A reference starting with "#" is to a resource contained in 
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from fhir.resources.R4B import get_fhir_model_class
 
 from caredesk.domain.incoming import ImportProblem
 from caredesk.errors import ValidationError
+from caredesk.interop import fhir_messages
 
 SOURCE = "FHIR bundle"
 MAX_BYTES = 50_000_000  # "50 MB" as the message says it (SI megabytes, as file managers show sizes)
@@ -230,6 +232,9 @@ def _add(out: Entries, number: int, item: object, *, data: bytes = b"", span: tu
     assert isinstance(item, dict)
     resource = item["resource"]
     kind = str(resource.get("resourceType", ""))
+    if not _is_r4(kind):  # kept only to be counted: fhir_import lists it under "Not imported"
+        out.entries.append(Entry(where, f"{kind} (not an R4 resource type)", resource={}))
+        return
     entry = Entry(where, kind, data=data, span=span) if data else Entry(where, kind, resource=resource)
     entry.owners = {name: resource[name] for name in OWNER_ELEMENTS if name in resource}
     out.entries.append(entry)
@@ -240,6 +245,15 @@ def _add(out: Entries, number: int, item: object, *, data: bytes = b"", span: tu
             out.by_ref.setdefault(key, entry)
     if isinstance(url, str) and "/" in url and not url.startswith("urn:"):
         out.by_ref.setdefault("/".join(url.rstrip("/").split("/")[-2:]), entry)
+
+
+@functools.cache
+def _is_r4(kind: str) -> bool:
+    try:
+        get_fhir_model_class(kind)
+    except (KeyError, ValueError):
+        return False
+    return True
 
 
 def _entry(number: int, item: object, problems: list[ImportProblem]) -> str | None:
@@ -253,19 +267,23 @@ def _entry(number: int, item: object, problems: list[ImportProblem]) -> str | No
     where = (
         f"{kind}/{shortened(rid, 64)}" if isinstance(kind, str) and isinstance(rid, str) and rid else f"entry {number}"
     )
-    try:
-        model = get_fhir_model_class(kind) if isinstance(kind, str) else None
-    except KeyError:
-        model = None
-    if model is None:
-        problems.append(ImportProblem(where, "resourceType", shortened(kind), "is not a FHIR R4 resource type"))
+    if not isinstance(kind, str) or not kind:
+        problems.append(
+            ImportProblem(where, "resourceType", shortened(kind), "is missing: every resource names its type")
+        )
         return None
+    try:
+        model = get_fhir_model_class(kind)
+    except (KeyError, ValueError):  # fhir.resources raises ValueError for a type it does not know
+        return where  # not R4's ("Foobar", R5's "Permission"): _add counts it as not imported
     try:
         model.model_validate(resource)
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
         element = ".".join(str(p) for p in first["loc"]) or kind
-        problems.append(ImportProblem(where, f"{kind}.{element}", shortened(first.get("input", "")), first["msg"]))
+        problems.append(
+            ImportProblem(where, f"{kind}.{element}", shortened(first.get("input", "")), fhir_messages.plain(first))
+        )
         return None
     except (ValueError, TypeError) as exc:  # a model's own check that is not a pydantic error
         problems.append(ImportProblem(where, str(kind), "", (str(exc).splitlines() or ["is not valid"])[0][:200]))

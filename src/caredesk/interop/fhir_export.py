@@ -35,6 +35,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from caredesk.domain import audit as actions
 from caredesk.errors import CareDeskError
 from caredesk.interop import fhir_codes as fc
+from caredesk.interop import fhir_messages
 from caredesk.interop.fhir_careplan import careplan_resources
 from caredesk.interop.fhir_clinical import (
     allergy_resource,
@@ -125,7 +126,7 @@ def validate(resource: dict[str, Any]) -> None:
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or kind
-        raise ExportInvalid(f"{kind}/{resource.get('id', '?')}: {where}: {first['msg']}") from None
+        raise ExportInvalid(f"{kind}/{resource.get('id', '?')}: {where}: {fhir_messages.plain(first)}") from None
 
 
 def export_bundle(ws: Workspace, *, mrn: str | None = None) -> dict[str, Any]:

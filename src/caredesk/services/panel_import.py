@@ -66,14 +66,15 @@ def plan_import(
     naming the row and field, and none of its records come in.
     """
     refused = list(problems)
-    twice = _duplicates(incoming)
+    twice = _duplicates(incoming, source.split()[-1] if source else "file")
     planned: list[PlannedPatient] = []
     today = ws.today()
     with ws.reading() as uow:
         store = _Stored(uow, [one for index, one in enumerate(incoming) if index not in twice])
         for index, one in enumerate(incoming):
             if index in twice:
-                refused.append(twice[index])
+                if twice[index] not in refused:  # one resource given twice: said once
+                    refused.append(twice[index])
                 continue
             try:
                 stored = store.match(one)
@@ -134,17 +135,22 @@ def _key(one: IncomingPatient) -> str:
     return one.patient.mrn.strip().lower()
 
 
-def _duplicates(incoming: Sequence[IncomingPatient]) -> dict[int, ImportProblem]:
-    """Every row whose MRN another row of the file also has, with a problem naming the others."""
+def _duplicates(incoming: Sequence[IncomingPatient], noun: str) -> dict[int, ImportProblem]:
+    """Every row whose MRN another row of the file (`noun`: "file", "bundle") also has, with
+    a problem naming the others; one resource given twice is said as such."""
     rows: dict[str, list[int]] = defaultdict(list)
     for index, one in enumerate(incoming):
         rows[_key(one)].append(index)
     out = {}
     for indexes in rows.values():
         for index in indexes if len(indexes) > 1 else ():
-            others = ", ".join(incoming[i].where for i in indexes if i != index)
             one = incoming[index]
-            out[index] = ImportProblem(one.where, "MRN", one.patient.mrn, f"MRN also on {others}")
+            others = ", ".join(dict.fromkeys(incoming[i].where for i in indexes if incoming[i].where != one.where))
+            if not others:  # the same resource given twice ("MRN also on Patient/x" named itself)
+                why = f"{one.where} is in the {noun} twice"
+            else:
+                why = f"MRN also on {others}"
+            out[index] = ImportProblem(one.where, "MRN", one.patient.mrn, why)
     return out
 
 
