@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from caredesk.domain.appointments import Appointment
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.contacts import Contact, TimeEntry
 from caredesk.domain.coordination import Assessment, Task, Transition
@@ -70,6 +71,7 @@ class IncomingPatient:
     safety_checks: tuple[SafetyCheck, ...] = ()  # assessment_id: an index into `assessments`
     transitions: tuple[Transition, ...] = ()  # hospital stays with their TCM steps
     tasks: tuple[Task, ...] = ()  # open and done, as the care manager's task list holds them
+    appointments: tuple[Appointment, ...] = ()  # transition_id: an index into `transitions`
     flags: tuple[str, ...] = ()
 
 
