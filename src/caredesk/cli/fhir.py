@@ -143,7 +143,9 @@ def _print_preview(plan: ImportPlan) -> None:
         print(f"  Update MRN {planned.incoming.patient.mrn} ({planned.incoming.where}):")
         for change in planned.changes:
             print(f"    {change.field}: {change.before or '(empty)'} -> {change.after}")
-    flagged = [p for p in plan.patients if p.incoming.flags and p.action is not Action.SAME]
+    # An unchanged patient's flags too: a corrected Encounter's minutes are not stored (they
+    # are the chart's to correct), and that is said only here.
+    flagged = [p for p in plan.patients if p.incoming.flags]
     if flagged:
         print("To do after the import (the import cannot):")
         for planned in flagged:

@@ -3,7 +3,9 @@ for the care manager's history (services.panel_merge calls them; panel_records h
 clinical records' rules).
 
 Sameness (issue 13: "re-importing the same file changes nothing"):
-- a contact is on file when a stored one has its time, channel and outcome;
+- a contact is on file when a stored one has its time, channel and outcome; its minutes in
+  the file are then never added, and when they differ from the store's the patient gets a
+  flag (minutes_kept), never a second time entry;
 - minutes when a stored time entry has their day, start time, minutes, activity, staff
   type and program;
 - a screen when a stored one has its instrument and day;
@@ -91,7 +93,7 @@ def new_time_entries(
     today: date,
 ) -> tuple[tuple[TimeEntry, ...], tuple[int | None, ...]]:
     """The new time entries, and for each the index of its contact in `new_contacts` (None:
-    its contact is stored, its contact_id then that contact's id, or it has none).
+    it has none). Minutes whose contact is on file are never added (minutes_kept).
 
     `contacts`: new_contacts' second value (incoming contact index -> stored contact or own
     index); `enrollments`: the patient's stored and new ones (the program check)."""
@@ -103,26 +105,55 @@ def new_time_entries(
             continue
         e = incoming[m]
         field = f"minutes of {us_date(e.on)}"
+        link: int | None = None
+        if e.contact_id is not None:
+            if not 0 <= e.contact_id < len(contacts):
+                raise ValidationError(f"{field} contact", "names no contact of this patient")
+            got = contacts[e.contact_id]
+            if not isinstance(got, int):
+                continue  # its contact is on file: never added (minutes_kept flags a difference)
+            link = position[got]
         checks.not_after(f"{field} date", e.on, today, "today")
         check_within_life(f"{field} date", e.on, patient)
         try:
             program_for_minutes(enrollments, e.on, e.program)
         except ValidationError as exc:
             raise ValidationError(f"{field} program", exc.message) from None
-        link: int | None = None
-        contact_id: int | None = None
-        if e.contact_id is not None:
-            if not 0 <= e.contact_id < len(contacts):
-                raise ValidationError(f"{field} contact", "names no contact of this patient")
-            got = contacts[e.contact_id]
-            if isinstance(got, int):
-                link = position[got]
-            else:
-                contact_id = got.id
-        new.append(replace(e, contact_id=contact_id))
+        new.append(replace(e, contact_id=None))  # a new contact's: set once it is stored (links)
         links.append(link)
     assert len(new_contacts) == len(position)
     return tuple(new), tuple(links)
+
+
+def minutes_kept(
+    incoming: Sequence[TimeEntry], stored: Iterable[TimeEntry], contacts: list[int | Contact], tz: tzinfo
+) -> tuple[str, ...]:
+    """A flag for each stored contact the file matches whose minutes in the file differ from
+    the store's: "contact of 11/03/2026 10:00 AM: 30 min in the file, 12 in CareDesk: not
+    changed; correct the minutes in the chart if the file is right".
+
+    A matched contact's minutes are never added (new_time_entries): a corrected Encounter
+    (12 -> 30) added beside the stored 12 made 42, moving a month from 99490 to 99490 +
+    99439 (tester, issue 13). Which figure is right is the care manager's call, in the chart."""
+    in_file: dict[int, int] = {}
+    for e in incoming:
+        got = contacts[e.contact_id] if e.contact_id is not None and 0 <= e.contact_id < len(contacts) else None
+        if got is not None and not isinstance(got, int) and got.id is not None:
+            in_file[got.id] = in_file.get(got.id, 0) + e.minutes
+    on_file: dict[int, int] = {}
+    for s in stored:
+        if s.contact_id is not None:
+            on_file[s.contact_id] = on_file.get(s.contact_id, 0) + s.minutes
+    flags = []
+    for c in dict.fromkeys(m for m in contacts if not isinstance(m, int)):
+        if c.id is not None and in_file.get(c.id, 0) != on_file.get(c.id, 0):
+            at = c.at.astimezone(tz)
+            flags.append(
+                f"contact of {us_date(at.date())} {at.strftime('%I:%M %p').lstrip('0')}: "
+                f"{in_file.get(c.id, 0)} min in the file, {on_file.get(c.id, 0)} in CareDesk: not changed; "
+                "correct the minutes in the chart if the file is right"
+            )
+    return tuple(flags)
 
 
 def new_assessments(

@@ -84,6 +84,8 @@ def plan_import(
                 continue
             action = _action(stored, merged)
             changes = merged.changes if action is Action.UPDATE else ()
+            if merged.flags:  # the store's side of a flag (minutes the file gives differently)
+                one = replace(one, flags=(*one.flags, *merged.flags))
             planned.append(PlannedPatient(one, action, changes, None if stored is None else stored.id))
     return ImportPlan(source=source, patients=tuple(planned), problems=tuple(refused))
 

@@ -150,6 +150,7 @@ class Merge:
     check_screens: tuple[int | None, ...] = ()
     transitions: tuple[Transition, ...] = ()
     tasks: tuple[Task, ...] = ()
+    flags: tuple[str, ...] = ()  # what the care manager must check (panel_history.minutes_kept)
 
     def kinds(self, *, added: bool) -> set[Kind]:
         """What accepting it touches, for the change set (a patient added is Kind.PATIENT)."""
@@ -224,6 +225,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
     entries, links = h.new_time_entries(
         incoming.time_entries, before.time_entries, matched, contacts, enrolled, patient, today
     )
+    flags = h.minutes_kept(incoming.time_entries, before.time_entries, matched, tz)
     screens, screens_matched = h.new_assessments(incoming.assessments, before.assessments, patient, today)
     safety, check_screens = h.new_safety_checks(
         incoming.safety_checks, incoming.assessments, screens_matched, before.safety_checks, today, tz
@@ -261,6 +263,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
         check_screens=check_screens,
         transitions=stays,
         tasks=todo,
+        flags=flags,
     )
 
 
