@@ -41,7 +41,7 @@ from typing import Any
 
 from caredesk.domain.coordination import Transition
 from caredesk.domain.incoming import ImportProblem, IncomingPatient
-from caredesk.domain.patients import Patient
+from caredesk.domain.patients import Patient, Status
 from caredesk.errors import ValidationError
 from caredesk.interop import fhir_codes as fc
 from caredesk.interop.fhir_bundle import SOURCE, Entries, Entry, open_bundle, shortened
@@ -56,10 +56,12 @@ from caredesk.interop.fhir_import_history import (
 )
 from caredesk.interop.fhir_import_patient import enrollment_of, patient_fields, payer_of
 from caredesk.interop.fhir_import_records import (
+    NEEDS_CODE,
     Skip,
     allergy_of,
     care_team_of,
     condition_of,
+    icd10_task,
     medication_of,
     observations_of,
 )
@@ -201,6 +203,13 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
                 out.skipped[got.what] += 1
             elif isinstance(got, str):
                 flags.append(f"{e.where}: {got}")
+                if (
+                    kind == "Condition"
+                    and got.startswith(NEEDS_CODE)
+                    and patient is not None
+                    and patient.status is not Status.DECEASED
+                ):
+                    records["tasks"].append(icd10_task(e.resource, today))  # kept past the preview
             elif isinstance(got, list):
                 records[name].extend(got)
             else:

@@ -29,10 +29,12 @@ the patient (nothing partial).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from caredesk.domain import icd10
 from caredesk.domain.allergies import NO_KNOWN_ALLERGIES, says_none_known
+from caredesk.domain.coordination import Task
 from caredesk.domain.patients import (
     Adherence,
     Allergy,
@@ -88,6 +90,28 @@ def condition_of(r: dict[str, Any]) -> Condition | str | Skip:
     if other is not None:
         return f"needs an ICD-10 code ({other.get('system', 'code')} {other.get('code', '')} {said})".rstrip()
     return f"needs an ICD-10 code ({said or 'no code given'})"
+
+
+NEEDS_CODE = "needs an ICD-10 code"  # the start of condition_of's flag for a condition not coded in ICD-10-CM
+_SYSTEMS = {fc.SNOMED: "SNOMED CT", fc.ICD10CM: "ICD-10-CM"}
+
+
+def icd10_task(r: dict[str, Any], today: date) -> Task:
+    """The care manager's to-do for a Condition condition_of flags NEEDS_CODE, due `today`:
+    "Needs an ICD-10 code: Diabetes mellitus type 2 (SNOMED CT 44054006) from the imported
+    record". Issue 13: such a condition keeps its coding and is flagged, never given an
+    invented ICD-10 code; a flag on the preview alone was gone once imported, so the import
+    leaves an open task in the chart's task list and the queue (panel_records.new_tasks makes
+    it once: a task with its title, open or done, is never made again)."""
+    concept = r.get("code") or {}
+    coding = next(
+        iter(_codes(concept, fc.SNOMED) or _codes(concept, fc.ICD10CM) or list(concept.get("coding", ()))), None
+    )
+    name = (str(coding.get("display") or "") if coding else "") or text_of(concept) or "a condition"
+    if coding is not None and coding.get("code"):
+        system = _SYSTEMS.get(str(coding.get("system", "")), str(coding.get("system") or "code"))
+        name = f"{name[:100]} ({system[:40]} {str(coding['code'])[:20]})"
+    return Task(patient_id=0, title=f"Needs an ICD-10 code: {name[:160]} from the imported record", due=today)
 
 
 # SNOMED CT "No known ... allergy" situations narrower than "no known allergies".

@@ -218,5 +218,22 @@ def new_tasks(incoming: Iterable[Task], stored: Iterable[Task]) -> tuple[Task, .
     """New tasks: a task is on file when a stored one has its title (case and runs of spaces
     ignored, as services.tasks compares twins), due date and creation time; the stored one's
     status stands (a task done in CareDesk since the export stays done). The reader checked
-    the dates (interop.fhir_tasks)."""
-    return new_records(incoming, stored, lambda t: (" ".join(t.title.split()).casefold(), t.due, t.created_at))
+    the dates (interop.fhir_tasks). A task the reader makes itself (no creation time: "Needs
+    an ICD-10 code: ..." for a condition coded only in SNOMED CT, interop.fhir_import_records.
+    icd10_task) is on file when any task of the patient has its title, open, done or
+    cancelled: a re-import never makes it again, whatever day it runs."""
+    titles = {_title(t) for t in stored}
+    new = list(new_records((t for t in incoming if t.created_at is not None), stored, _task_key))
+    for t in incoming:  # a to-do the import itself makes (no creation time): never twice
+        if t.created_at is None and _title(t) not in titles:
+            titles.add(_title(t))
+            new.append(t)
+    return tuple(new)
+
+
+def _title(t: Task) -> str:
+    return " ".join(t.title.split()).casefold()
+
+
+def _task_key(t: Task) -> object:
+    return (_title(t), t.due, t.created_at)
