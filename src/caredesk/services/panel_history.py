@@ -169,6 +169,26 @@ def new_assessments(
     return new, matched
 
 
+def screens_kept(incoming: Sequence[Assessment], matched: list[int | Assessment]) -> tuple[str, ...]:
+    """A flag for each stored screen the file matches (its instrument and day) whose answers
+    in the file differ: "PHQ-9 of 11/03/2026: answers differ in the file (score 11; 9 in
+    CareDesk): not changed; correct the screen in the chart if the file is right". Never a
+    second screen of that day (as minutes_kept for minutes)."""
+    flags = []
+    for a, m in zip(incoming, matched, strict=True):
+        if not isinstance(m, int) and m.answers != a.answers:
+            scores = f"score {_score(a.score)}; {_score(m.score)} in CareDesk"
+            flags.append(
+                f"{a.instrument.value} of {us_date(a.taken_on)}: answers differ in the file ({scores}): "
+                "not changed; correct the screen in the chart if the file is right"
+            )
+    return tuple(flags)
+
+
+def _score(score: int | None) -> str:
+    return "incomplete" if score is None else str(score)
+
+
 def new_safety_checks(
     incoming: Sequence[SafetyCheck],
     screens: Sequence[Assessment],

@@ -227,6 +227,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
     )
     flags = h.minutes_kept(incoming.time_entries, before.time_entries, matched, tz)
     screens, screens_matched = h.new_assessments(incoming.assessments, before.assessments, patient, today)
+    flags += h.screens_kept(incoming.assessments, screens_matched)
     safety, check_screens = h.new_safety_checks(
         incoming.safety_checks, incoming.assessments, screens_matched, before.safety_checks, today, tz
     )
