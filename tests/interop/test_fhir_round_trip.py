@@ -18,6 +18,7 @@ from caredesk.domain.incoming import Action
 from caredesk.domain.queue import ReasonKind
 from caredesk.interop.fhir_export import export_bundle
 from caredesk.interop.fhir_import import read_bundle
+from caredesk.services import appointments as appointments_service
 from caredesk.services import (
     assessments,
     billing_report,
@@ -53,7 +54,20 @@ def chart_of(ws, patient_id):
         "observations": _plain(chart.observations),
         "hospital stays": _plain(v.stay for v in stays.stays(ws, patient_id)),
         "tasks": _plain(tasks.tasks(ws, patient_id, include_done=True)),
+        "appointments": _appointments_of(ws, patient_id),
     }
+
+
+def _appointments_of(ws, patient_id):
+    """Each appointment, its stay named by the stay's discharge day (ids differ by store)."""
+    discharged = {v.stay.id: v.stay.discharged_on for v in stays.stays(ws, patient_id)}
+    return sorted(
+        (
+            (replace(a, id=None, patient_id=0, transition_id=None), discharged.get(a.transition_id))
+            for a in appointments_service.appointments(ws, patient_id)
+        ),
+        key=repr,
+    )
 
 
 def history_of(ws, patient_id):
@@ -351,3 +365,58 @@ def test_a_task_done_before_it_was_created_refuses_the_patient(workspace):
         ("Task.executionPeriod.end", "cannot be before the task was created (Task.authoredOn)")
     ]
     assert "000123" not in {p.patient.mrn for p in incoming}
+
+
+def test_appointments_come_back_with_the_stay_a_tcm_visit_follows(workspace, tmp_path):
+    panel = make_panel(workspace)
+    stay = stays.add_stay(workspace, panel.main, facility="Mercy General", discharged_on=date(2026, 11, 16)).value
+    zone = ZoneInfo(ZONE)
+    visit = appointments_service.schedule(
+        workspace,
+        panel.main,
+        at=datetime(2026, 11, 20, 9, 30, tzinfo=zone),
+        kind="TCM face-to-face visit",
+        with_whom="Dr. Example",
+        place="Main St clinic",
+        transition_id=stay.id,
+    ).value
+    appointments_service.record_outcome(workspace, visit.id, "kept")
+    appointments_service.schedule(
+        workspace, panel.main, at=datetime(2026, 12, 3, 14, 0, tzinfo=zone), kind="specialist", with_whom="Cardiology"
+    )
+    bundle = export_bundle(workspace)
+    found = sorted(e["resource"]["status"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Appointment")
+    assert found == ["booked", "fulfilled"]  # https://hl7.org/fhir/R4/valueset-appointmentstatus.html
+    target = round_trip(workspace, tmp_path)
+    try:
+        assert_same_panel(workspace, target)  # appointments field by field, the TCM visit with its stay
+        before = store_hash(target)
+        incoming, problems = read_bundle(json.dumps(export_bundle(workspace)).encode(), today=target.today())
+        plan = panel_import.plan_import(target, incoming, problems, source="FHIR bundle")
+        assert {p.action for p in plan.patients} == {Action.SAME}
+        panel_import.apply_import(target, plan)
+        assert store_hash(target) == before
+    finally:
+        target.lock()
+
+
+def test_a_tcm_visit_before_its_discharge_refuses_the_patient(workspace):
+    """services.appointments refuses a TCM visit before the stay's discharge: so does the import."""
+    panel = make_panel(workspace)
+    stay = stays.add_stay(workspace, panel.main, facility="Mercy General", discharged_on=date(2026, 11, 16)).value
+    appointments_service.schedule(
+        workspace,
+        panel.main,
+        at=datetime(2026, 11, 20, 9, 30, tzinfo=ZoneInfo(ZONE)),
+        kind="TCM face-to-face visit",
+        with_whom="Dr. Example",
+        transition_id=stay.id,
+    )
+    bundle = export_bundle(workspace)
+    (visit,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Appointment"]
+    visit["start"] = visit["end"] = "2026-11-12T09:30:00-05:00"
+    incoming, problems = read_bundle(json.dumps(bundle).encode(), today=workspace.today())
+    plan = panel_import.plan_import(workspace, incoming, problems, source="FHIR bundle")
+    assert [(p.field, p.why) for p in plan.problems] == [
+        ("appointment of 11/12/2026 time", "cannot be before the discharge (11/16/2026)")
+    ]

@@ -237,6 +237,9 @@ def _add(out: Entries, number: int, item: object, *, data: bytes = b"", span: tu
         return
     entry = Entry(where, kind, data=data, span=span) if data else Entry(where, kind, resource=resource)
     entry.owners = {name: resource[name] for name in OWNER_ELEMENTS if name in resource}
+    if kind == "Appointment":  # no subject: its patient is one of its participants' actors
+        actors = (p.get("actor") for p in resource.get("participant", ()) if isinstance(p, dict))
+        entry.owners["participant"] = [a for a in actors if isinstance(a, dict) and a.get("reference")]
     out.entries.append(entry)
     rid = resource.get("id")
     url = item.get("fullUrl")

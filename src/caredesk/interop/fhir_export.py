@@ -14,7 +14,7 @@ Patient, Basic (CareDesk details), Coverage (payer), EpisodeOfCare per program
 (fhir_clinical); CareTeam, Encounter (minutes) and Communication (contacts) (fhir_contacts);
 QuestionnaireResponse + score Observation per screen, with its safety check (fhir_screens);
 an Encounter (class IMP) per hospital stay with its TCM steps (fhir_stays); a Task per
-task, open or done (fhir_tasks); the latest finalized
+task, open or done (fhir_tasks); an Appointment per appointment arranged (fhir_appointments); the latest finalized
 CarePlan and its Goals (fhir_careplan). Every fullUrl is `urn:uuid:` + a uuid5 of the store's
 record ids under the store's own random namespace (services.store_identity, fhir_codes.stable_id),
 so exporting twice gives the same ids and two stores never share one; only the Bundle's
@@ -36,6 +36,7 @@ from caredesk.domain import audit as actions
 from caredesk.errors import CareDeskError
 from caredesk.interop import fhir_codes as fc
 from caredesk.interop import fhir_messages
+from caredesk.interop.fhir_appointments import appointment_resource
 from caredesk.interop.fhir_careplan import careplan_resources
 from caredesk.interop.fhir_clinical import (
     allergy_resource,
@@ -48,7 +49,16 @@ from caredesk.interop.fhir_patient import coverage_resource, details_resource, e
 from caredesk.interop.fhir_screens import screen_resources
 from caredesk.interop.fhir_stays import stay_resource
 from caredesk.interop.fhir_tasks import task_resource
-from caredesk.services import assessments, care_plans, contact_history, export_audit, patients, stays, store_identity
+from caredesk.services import (
+    appointments,
+    assessments,
+    care_plans,
+    contact_history,
+    export_audit,
+    patients,
+    stays,
+    store_identity,
+)
 from caredesk.services.files import refusal, write_atomic
 from caredesk.services.tasks import tasks as task_list
 from caredesk.services.workspace import Workspace
@@ -105,9 +115,13 @@ def patient_resources(ws: Workspace, patient_id: int) -> list[tuple[str, dict[st
     checked = {c.assessment_id: c for c in assessments.safety_checks(ws, patient_id)}
     for screen in assessments.history(ws, patient_id):
         out.extend(screen_resources(screen, prid, checked.get(screen.id or 0)))
+    stay_rids: dict[int | None, str] = {}
     for view in stays.stays(ws, patient_id):
-        rid = fc.stable_id("Encounter", "stay", view.stay.id)
+        rid = stay_rids[view.stay.id] = fc.stable_id("Encounter", "stay", view.stay.id)
         out.append((rid, stay_resource(view.stay, rid, prid)))
+    for visit in appointments.appointments(ws, patient_id):
+        rid = fc.stable_id("Appointment", visit.id)
+        out.append((rid, appointment_resource(visit, rid, prid, stay_rids.get(visit.transition_id))))
     for task in task_list(ws, patient_id, include_done=True):
         rid = fc.stable_id("Task", task.id)
         out.append((rid, task_resource(task, rid, prid)))

@@ -10,7 +10,8 @@ the `fhir.resources.R4B` models). Each Patient gathers the resources that point 
 Basic (CareDesk's details), Coverage, EpisodeOfCare, Condition, AllergyIntolerance,
 MedicationStatement / MedicationRequest, Observation, CareTeam, CarePlan (+ its Goals), and
 CareDesk's own history: Communication (contacts), Encounter (minutes, linked to their contact)
-CareDesk's hospital stays (Encounter with the TCM extension, fhir_stays), tasks (Task, fhir_tasks)
+CareDesk's hospital stays (Encounter with the TCM extension, fhir_stays), tasks (Task, fhir_tasks),
+appointments (Appointment, its patient among its participants; fhir_appointments)
 and QuestionnaireResponse (screens; another system's PHQ-9 / GAD-7 when fully answered;
 a screen's safety check from its extension), read by fhir_import_history.
 
@@ -44,6 +45,7 @@ from caredesk.domain.incoming import ImportProblem, IncomingPatient
 from caredesk.domain.patients import Patient, Status
 from caredesk.errors import ValidationError
 from caredesk.interop import fhir_codes as fc
+from caredesk.interop.fhir_appointments import appointment_of, is_caredesk_appointment, stay_reference
 from caredesk.interop.fhir_bundle import SOURCE, Entries, Entry, open_bundle, shortened
 from caredesk.interop.fhir_contacts import OUTCOME_SYSTEM
 from caredesk.interop.fhir_import_careplan import careplan_of
@@ -85,12 +87,14 @@ _OWNED = {
     "Communication": "subject",
     "QuestionnaireResponse": "subject",
     "Task": "for",
+    "Appointment": "participant",
 }
 # Another system's visits and messages are not CareDesk's contacts or minutes: skipped as
 # before, whatever they point at (fhir_import_history says why).
 _NOT_OURS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "Encounter": lambda r: not is_caredesk_encounter(r) and not is_caredesk_stay(r),
     "Task": lambda r: not is_caredesk_task(r),
+    "Appointment": lambda r: not is_caredesk_appointment(r),
     "Communication": lambda r: (
         not any(c.get("system") == OUTCOME_SYSTEM for cat in r.get("category", ()) for c in cat.get("coding", ()))
     ),
@@ -135,7 +139,10 @@ def read_bundle_report(data: bytes, *, today: date) -> BundleRead:
         if element is None or (e.type in _NOT_OURS and _NOT_OURS[e.type](e.resource)):
             out.skipped[e.type] += 1
             continue
-        owner = entries.resolve(e.owners.get(element))
+        given = e.owners.get(element)
+        if isinstance(given, list):  # an Appointment's participants: the one that is a Patient
+            given = next((g for g in given if (o := entries.resolve(g)) is not None and o.type == "Patient"), None)
+        owner = entries.resolve(given)
         if owner is None or owner.type != "Patient":
             given = e.owners.get(element)
             ref = given.get("reference", "") if isinstance(given, dict) else ""
@@ -190,6 +197,7 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
         "Communication": ("contacts", lambda r: contact_of(r, patient, today)),
         "QuestionnaireResponse": ("assessments", lambda r: assessment_of(r, patient, today)),
         "Task": ("tasks", lambda r: task_of(r, patient, today)),
+        "Appointment": ("appointments", lambda r: appointment_of(r, patient, today)),
     }
     read_from: dict[int, Entry] = {}  # id(record) -> its entry: to link minutes to contacts
     for kind, (name, reader) in readers.items():
@@ -250,6 +258,7 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
             safety_checks=tuple(records["safety_checks"]),
             transitions=tuple(records["transitions"]),
             tasks=tuple(records["tasks"]),
+            appointments=_stay_linked(records["appointments"], records["transitions"], read_from, entries),
             flags=tuple(flags),
         )
     )
@@ -273,6 +282,19 @@ def _linked(
             parent = entries.resolve(e.resource.get("partOf"))
             index = contact_at.get(id(parent)) if parent is not None else None
         out.append(replace(entry, contact_id=index))
+    return tuple(out)
+
+
+def _stay_linked(
+    appointments: list[Any], transitions: list[Any], read_from: dict[int, Entry], entries: Entries
+) -> tuple[Any, ...]:
+    """The appointments with `transition_id` the index of their stay in `transitions`
+    (domain.incoming), by the stay's Encounter their for-stay extension names."""
+    index = {id(read_from[id(t)]): n for n, t in enumerate(transitions)}
+    out = []
+    for a in appointments:
+        stay = entries.resolve(stay_reference(read_from[id(a)].resource))
+        out.append(replace(a, transition_id=None if stay is None else index.get(id(stay))))
     return tuple(out)
 
 

@@ -22,10 +22,11 @@ from datetime import date, tzinfo
 from typing import Any
 
 from caredesk.domain import audit as actions
+from caredesk.domain.appointments import Appointment
 from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.contacts import Contact, TimeEntry
-from caredesk.domain.coordination import Assessment
+from caredesk.domain.coordination import Assessment, Transition
 from caredesk.domain.incoming import Action, ImportPlan, ImportProblem, IncomingPatient, PlannedPatient
 from caredesk.domain.patients import Patient
 from caredesk.domain.safety import SafetyCheck
@@ -213,7 +214,18 @@ class _Stored:
         return OnFile(patient=stored, care_plan_versions=self.versions.get(pid, 0), **kinds)
 
 
-_KINDS = ("enrollments", "conditions", "allergies", "medications", "care_team", "observations", "transitions", "tasks")
+_KINDS = (
+    "enrollments",
+    "conditions",
+    "allergies",
+    "medications",
+    "care_team",
+    "observations",
+    "transitions",
+    "tasks",
+    "appointments",
+)
+_BULK = tuple(k for k in _KINDS if k not in ("transitions", "appointments"))  # those two: stays' ids first
 _HISTORY = ("contacts", "time_entries", "assessments", "safety_checks")  # store.panel_rows.history
 
 
@@ -262,7 +274,9 @@ def _write(
     added: list[int] = []
     updated: list[int] = []
     kinds: set[Kind] = set()
-    records: dict[str, list[Any]] = {name: [] for name in _KINDS}
+    records: dict[str, list[Any]] = {name: [] for name in _BULK}
+    stays: list[Transition] = []
+    visits: list[tuple[Appointment, int | None]] = []  # a new stay's place in `stays`
     versions: list[CarePlanVersion] = []
     contacts: list[Contact] = []
     entries: list[tuple[TimeEntry, int | None]] = []  # a new contact's place in `contacts`
@@ -287,8 +301,12 @@ def _write(
         if merged.replaces_none_known is not None:  # the app's rule: a real allergy replaces it
             uow.allergies.remove(merged.replaces_none_known)
             events.append((actions.RECORD_REMOVED, "allergy", merged.replaces_none_known, _NONE_KNOWN_REPLACED))
-        for name in _KINDS:
+        for name in _BULK:
             records[name] += [replace(r, patient_id=pid, id=None) for r in getattr(merged, name)]
+        first = len(stays)
+        stays += [replace(t, patient_id=pid, id=None) for t in merged.transitions]
+        for a, link in zip(merged.appointments, merged.appointment_stays, strict=True):
+            visits.append((replace(a, patient_id=pid, id=None), None if link is None else first + link))
         versions += [replace(v, patient_id=pid, id=None) for v in merged.care_plans]
         first = len(contacts)
         contacts += [replace(c, patient_id=pid, id=None) for c in merged.contacts]
@@ -302,6 +320,10 @@ def _write(
     for name, rows in records.items():
         uow.panel.add_records(name, rows)
     uow.panel.add_versions(versions)
+    stay_ids = uow.panel.add_transitions(stays)
+    uow.panel.add_records(
+        "appointments", [a if n is None else replace(a, transition_id=stay_ids[n]) for a, n in visits]
+    )
     contact_ids = uow.panel.add_contacts(contacts, tz)
     uow.panel.add_time_entries(m if n is None else replace(m, contact_id=contact_ids[n]) for m, n in entries)
     screen_ids = uow.panel.add_assessments(screens)

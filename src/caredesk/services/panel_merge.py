@@ -26,7 +26,7 @@ duplicated, re-importing the same file changes nothing"):
   with the same ICD-10 code; an allergy to the same substance (case ignored); a current
   medication of the same name (a stopped one: same name and stop date); a care-team member
   with the same name and role; a hospital stay with the same discharge day; a task with
-  the same title, due date and creation time; an
+  the same title, due date and creation time; an appointment of the same time and type; an
   observation of the same kind, day and value. Care plan
   versions come in only for a patient with none yet, numbered from 1. The one exception to
   "nothing is deleted" is the app's own rule: a real allergy replaces a stored "No known
@@ -50,6 +50,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, tzinfo
 from typing import Any
 
+from caredesk.domain.appointments import Appointment
 from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.contacts import Contact, TimeEntry
@@ -94,6 +95,7 @@ CONTACTS, MINUTES, SCREENS = "Contacts", "Minutes", "Screenings"
 SAFETY_CHECKS = "Safety checks"
 STAYS = "Hospital stays"
 TASKS = "Tasks"
+APPOINTMENTS = "Appointments"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,7 @@ class OnFile:
     safety_checks: tuple[SafetyCheck, ...] = ()
     transitions: tuple[Transition, ...] = ()
     tasks: tuple[Task, ...] = ()
+    appointments: tuple[Appointment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +154,8 @@ class Merge:
     transitions: tuple[Transition, ...] = ()
     tasks: tuple[Task, ...] = ()
     flags: tuple[str, ...] = ()  # what the care manager must check (panel_history.minutes_kept)
+    appointments: tuple[Appointment, ...] = ()  # transition_id: a stored stay's id
+    appointment_stays: tuple[int | None, ...] = ()  # or its new stay's index in `transitions`
 
     def kinds(self, *, added: bool) -> set[Kind]:
         """What accepting it touches, for the change set (a patient added is Kind.PATIENT)."""
@@ -168,6 +173,7 @@ class Merge:
             (self.safety_checks, Kind.ASSESSMENT),
             (self.transitions, Kind.TRANSITION),
             (self.tasks, Kind.TASK),
+            (self.appointments, Kind.APPOINTMENT),
         ):
             if records:
                 kinds.add(kind)
@@ -191,6 +197,7 @@ class Merge:
                 ("safety check", "safety checks", self.safety_checks),
                 ("hospital stay", "hospital stays", self.transitions),
                 ("task", "tasks", self.tasks),
+                ("appointment", "appointments", self.appointments),
             )
             if records
         ]
@@ -233,6 +240,9 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
     )
     stays = r.new_transitions(incoming.transitions, before.transitions)
     todo = r.new_tasks(incoming.tasks, before.tasks)
+    visits, visit_stays = r.new_appointments(
+        incoming.appointments, before.appointments, incoming.transitions, before.transitions, stays, tz
+    )
     if on_file is not None:  # what a preview lists beside the demographics
         changes += _record_changes(enrollments, consents, conditions, allergies, medications, before.enrollments)
         changes += _listed(CARE_TEAM, care_team, lambda m: f"{m.name} ({m.role})")
@@ -243,6 +253,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
         changes += _listed(SAFETY_CHECKS, safety, lambda c: ", ".join(c.action_labels))
         changes += _listed(STAYS, stays, lambda t: f"{t.facility}, discharged {us_date(t.discharged_on)}")
         changes += _listed(TASKS, todo, lambda t: t.title)
+        changes += _listed(APPOINTMENTS, visits, lambda a: f"{a.kind.value} with {a.with_whom} {a.at:%m/%d/%Y}")
     return Merge(
         patient=patient,
         changed=changed,
@@ -265,6 +276,8 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
         transitions=stays,
         tasks=todo,
         flags=flags,
+        appointments=visits,
+        appointment_stays=visit_stays,
     )
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 from caredesk.domain import checks, icd10
 from caredesk.domain.allergies import is_none_known, same_substance
-from caredesk.domain.calendar import us_date
+from caredesk.domain.appointments import Appointment, AppointmentKind
+from caredesk.domain.calendar import local_date, us_date
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.coordination import Task, Transition
 from caredesk.domain.lifespan import check_within_life
@@ -212,6 +213,44 @@ def new_transitions(incoming: Iterable[Transition], stored: tuple[Transition, ..
                 )
         seen.append(stay)
     return new
+
+
+def new_appointments(
+    incoming: Iterable[Appointment],
+    stored: Iterable[Appointment],
+    stays_in_file: tuple[Transition, ...],
+    stays_on_file: tuple[Transition, ...],
+    new_stays: tuple[Transition, ...],
+    tz: tzinfo,
+) -> tuple[tuple[Appointment, ...], tuple[int | None, ...]]:
+    """New appointments (one is on file when a stored one has its time and type), with
+    transition_id the stored stay's id, and for each the index of its stay in `new_stays`
+    (None: stored or none). `incoming`'s transition_id is an index into `stays_in_file`; a
+    stay is the stored one with its discharge day (new_transitions' rule). A TCM visit before
+    its stay's discharge is refused, as services.appointments refuses one."""
+    out: list[Appointment] = []
+    links: list[int | None] = []
+    for a in new_records(incoming, stored, lambda a: (a.at, a.kind)):
+        day = local_date(a.at, tz)
+        field = f"appointment of {us_date(day)}"
+        stay_id: int | None = None
+        link: int | None = None
+        if a.transition_id is not None:
+            if not 0 <= a.transition_id < len(stays_in_file):
+                raise ValidationError(f"{field} hospital stay", "names no stay of this patient")
+            stay = stays_in_file[a.transition_id]
+            if a.kind is AppointmentKind.TCM_VISIT and day < stay.discharged_on:
+                raise ValidationError(
+                    f"{field} time", f"cannot be before the discharge ({us_date(stay.discharged_on)})"
+                )
+            on_file = next((s for s in stays_on_file if s.discharged_on == stay.discharged_on), None)
+            if on_file is not None:
+                stay_id = on_file.id
+            else:
+                link = next(n for n, s in enumerate(new_stays) if s.discharged_on == stay.discharged_on)
+        out.append(replace(a, transition_id=stay_id))
+        links.append(link)
+    return tuple(out), tuple(links)
 
 
 def new_tasks(incoming: Iterable[Task], stored: Iterable[Task]) -> tuple[Task, ...]:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from caredesk.domain.calendar import local_date
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.contacts import Contact, TimeEntry
-from caredesk.domain.coordination import Assessment
+from caredesk.domain.coordination import Assessment, Transition
 from caredesk.domain.patients import Patient
 from caredesk.domain.safety import SafetyCheck
 from caredesk.errors import ValidationError
@@ -131,6 +131,14 @@ class PanelRows:
             return []
         statement = insert(t.AssessmentRow).returning(t.AssessmentRow.id, sort_by_parameter_order=True)
         return list(self.s.scalars(statement, [m.assessment_values(a) for a in screens]))
+
+    def add_transitions(self, stays: Sequence[Transition]) -> list[int]:
+        """Hospital stays in one statement; their ids in the order given, for the appointments
+        that follow them up."""
+        if not stays:
+            return []
+        statement = insert(t.TransitionRow).returning(t.TransitionRow.id, sort_by_parameter_order=True)
+        return list(self.s.scalars(statement, [m.values_of(s) for s in stays]))
 
     def add_safety_checks(self, checks: Iterable[SafetyCheck]) -> None:
         bulk_insert(self.s, t.SafetyCheckRow, [m.safety_check_values(c) for c in checks])
