@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from caredesk.domain.calendar import Month
+from caredesk.services.access import Access
+from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import pw_env, run
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
+from tests.interop.fhir_panel import make_panel
 from tests.interop.test_fhir_import import a_patient, bundle_of
+from tests.interop.test_fhir_round_trip import billing_of
 
 
 @pytest.fixture
@@ -93,3 +99,35 @@ def test_a_re_import_says_what_caredesk_keeps_is_stored(empty, tmp_path):
     assert again.returncode == 0, again.stderr
     assert "Nothing to import: 1 patient unchanged (what CareDesk keeps of them is already stored)." in again.stdout
     assert "as the bundle has them" not in again.stdout
+
+
+def test_a_corrected_encounter_imported_by_the_cli_changes_no_minutes_and_says_so(tmp_path, clock):
+    """The tester's run: export, Encounter length 15 -> 30, import into the same store. The
+    month's billing (CPT 99490 for 20+ min, 99439 per further 20: CMS MLN909188) is unchanged."""
+    folder = DataFolder(tmp_path / "store")
+    ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    make_panel(ws)
+    billing_before = billing_of(ws, Month(2026, 11))
+    ws.lock()
+    out = tmp_path / "panel.json"
+    assert run("export", "fhir", "--out", str(out), "--data-dir", str(folder.path), env=pw_env()).returncode == 0
+    bundle = json.loads(out.read_text())
+    (encounter,) = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Encounter" and e["resource"].get("length", {}).get("value") == 15
+    ]
+    encounter["length"]["value"] = 30
+    out.write_text(json.dumps(bundle))
+    r = run("import", "fhir", str(out), "--yes", "--data-dir", str(folder.path), env=pw_env())
+    assert r.returncode == 0, r.stderr
+    assert (
+        "MRN 000123: contact of 11/03/2026 12:00 PM: 30 min in the file, 15 in CareDesk: not changed; "
+        "correct the minutes in the chart if the file is right"
+    ) in r.stdout
+    assert "Nothing to import: 2 patients unchanged (what CareDesk keeps of them is already stored)." in r.stdout
+    ws = Access(folder, clock).unlock(PASSPHRASE)
+    try:
+        assert billing_of(ws, Month(2026, 11)) == billing_before
+    finally:
+        ws.lock()
