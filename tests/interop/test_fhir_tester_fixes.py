@@ -111,3 +111,18 @@ def test_two_stores_exports_share_no_id_and_one_store_exports_the_same_ids_again
         assert store_identity.fhir_namespace(workspace) != store_identity.fhir_namespace(other)
     finally:
         other.lock()
+
+
+def test_the_r4_models_errors_are_said_in_plain_words_with_the_element():
+    # R4 primitive formats: https://hl7.org/fhir/R4/datatypes.html#primitive
+    cases = [
+        ({"birthDate": "03/04/1950"}, "Patient.birthDate", "is not a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+        ({"active": "maybe"}, "Patient.active", "must be true or false"),
+        ({"name": "Testa"}, "Patient.name", "must be a list ([...] in JSON)"),
+        ({"favouriteColour": "blue"}, "Patient.favouriteColour", "is not an element of this resource in FHIR R4"),
+        ({"multipleBirthInteger": "two"}, "Patient.multipleBirthInteger", "must be a whole number"),
+    ]
+    for extra, field, why in cases:
+        report = read_bundle_report(bundle_of(a_patient() | extra), today=TODAY)
+        (problem,) = report.problems
+        assert (problem.field, problem.why) == (field, why)
