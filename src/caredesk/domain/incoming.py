@@ -16,6 +16,7 @@ from caredesk.domain.appointments import Appointment
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.contacts import Contact, TimeEntry
 from caredesk.domain.coordination import Assessment, Task, Transition
+from caredesk.domain.observations import ObservationTarget
 from caredesk.domain.patients import (
     Allergy,
     CareTeamMember,
@@ -72,6 +73,7 @@ class IncomingPatient:
     transitions: tuple[Transition, ...] = ()  # hospital stays with their TCM steps
     tasks: tuple[Task, ...] = ()  # open and done, as the care manager's task list holds them
     appointments: tuple[Appointment, ...] = ()  # transition_id: an index into `transitions`
+    observation_targets: tuple[ObservationTarget, ...] = ()  # the patient's own bands, one per measure
     flags: tuple[str, ...] = ()
 
 
