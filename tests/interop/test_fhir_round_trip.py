@@ -24,6 +24,7 @@ from caredesk.services import (
     billing_report,
     care_plans,
     contact_history,
+    observations,
     panel_import,
     patients,
     stays,
@@ -55,6 +56,7 @@ def chart_of(ws, patient_id):
         "hospital stays": _plain(v.stay for v in stays.stays(ws, patient_id)),
         "tasks": _plain(tasks.tasks(ws, patient_id, include_done=True)),
         "appointments": _appointments_of(ws, patient_id),
+        "target bands": _plain(observations.targets(ws, patient_id).values()),
     }
 
 
@@ -420,3 +422,41 @@ def test_a_tcm_visit_before_its_discharge_refuses_the_patient(workspace):
     assert [(p.field, p.why) for p in plan.problems] == [
         ("appointment of 11/12/2026 time", "cannot be before the discharge (11/16/2026)")
     ]
+
+
+def test_the_patients_own_target_bands_come_back_as_target_band_goals(workspace, tmp_path):
+    """ADA Standards of Care 2025, 6.5: an individual A1c goal (here < 8.0 %) instead of the 7 % default."""
+    panel = make_panel(workspace)
+    observations.set_targets(workspace, panel.main, {"A1c": (None, "8.0"), "Systolic BP": ("100", "140")})
+    bundle = export_bundle(workspace)
+    goals = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Goal" and e["resource"].get("category")
+    ]
+    assert sorted(g["target"][0]["measure"]["coding"][0]["code"] for g in goals) == ["4548-4", "8480-6"]  # LOINC
+    target = round_trip(workspace, tmp_path)
+    try:
+        assert_same_panel(workspace, target)  # the bands field by field; the care plan's goals unchanged
+        before = store_hash(target)
+        incoming, problems = read_bundle(json.dumps(export_bundle(workspace)).encode(), today=target.today())
+        plan = panel_import.plan_import(target, incoming, problems, source="FHIR bundle")
+        assert {p.action for p in plan.patients} == {Action.SAME}
+        panel_import.apply_import(target, plan)
+        assert store_hash(target) == before
+    finally:
+        target.lock()
+
+
+def test_a_target_band_out_of_the_measures_range_refuses_the_patient(workspace):
+    panel = make_panel(workspace)
+    observations.set_targets(workspace, panel.main, {"A1c": (None, "8.0")})
+    bundle = export_bundle(workspace)
+    for e in bundle["entry"]:
+        if e["resource"]["resourceType"] == "Goal" and e["resource"].get("category"):
+            e["resource"]["target"][0]["detailRange"]["high"]["value"] = 80
+    incoming, problems = read_bundle(json.dumps(bundle).encode(), today=workspace.today())
+    assert [(p.field, p.why) for p in problems if p.field.startswith("Goal")] == [
+        ("Goal.target.detailRange (target high)", "must be between 3 and 20 %")
+    ]
+    assert "000123" not in {p.patient.mrn for p in incoming}

@@ -14,7 +14,8 @@ Patient, Basic (CareDesk details), Coverage (payer), EpisodeOfCare per program
 (fhir_clinical); CareTeam, Encounter (minutes) and Communication (contacts) (fhir_contacts);
 QuestionnaireResponse + score Observation per screen, with its safety check (fhir_screens);
 an Encounter (class IMP) per hospital stay with its TCM steps (fhir_stays); a Task per
-task, open or done (fhir_tasks); an Appointment per appointment arranged (fhir_appointments); the latest finalized
+task, open or done (fhir_tasks); an Appointment per appointment arranged (fhir_appointments); a Goal per target band of the
+patient's own (fhir_targets); the latest finalized
 CarePlan and its Goals (fhir_careplan). Every fullUrl is `urn:uuid:` + a uuid5 of the store's
 record ids under the store's own random namespace (services.store_identity, fhir_codes.stable_id),
 so exporting twice gives the same ids and two stores never share one; only the Bundle's
@@ -48,6 +49,7 @@ from caredesk.interop.fhir_contacts import careteam_resource, contact_resources
 from caredesk.interop.fhir_patient import coverage_resource, details_resource, episode_resource, patient_resource
 from caredesk.interop.fhir_screens import screen_resources
 from caredesk.interop.fhir_stays import stay_resource
+from caredesk.interop.fhir_targets import target_resource
 from caredesk.interop.fhir_tasks import task_resource
 from caredesk.services import (
     appointments,
@@ -55,6 +57,7 @@ from caredesk.services import (
     care_plans,
     contact_history,
     export_audit,
+    observations,
     patients,
     stays,
     store_identity,
@@ -108,6 +111,9 @@ def patient_resources(ws: Workspace, patient_id: int) -> list[tuple[str, dict[st
         rid = fc.stable_id("MedicationStatement", m.id)
         out.append((rid, medication_resource(m, rid, prid, today)))
     out.extend(observation_resources(chart.observations, prid))
+    for kind, target in observations.targets(ws, patient_id).items():
+        rid = fc.stable_id("Goal", "target", patient_id, kind.value)
+        out.append((rid, target_resource(target, rid, prid)))
     if chart.care_team:
         rid = fc.stable_id("CareTeam", patient_id)
         out.append((rid, careteam_resource(chart.care_team, rid, prid)))

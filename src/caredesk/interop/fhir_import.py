@@ -11,7 +11,8 @@ Basic (CareDesk's details), Coverage, EpisodeOfCare, Condition, AllergyIntoleran
 MedicationStatement / MedicationRequest, Observation, CareTeam, CarePlan (+ its Goals), and
 CareDesk's own history: Communication (contacts), Encounter (minutes, linked to their contact)
 CareDesk's hospital stays (Encounter with the TCM extension, fhir_stays), tasks (Task, fhir_tasks),
-appointments (Appointment, its patient among its participants; fhir_appointments)
+appointments (Appointment, its patient among its participants; fhir_appointments),
+the patient's own target bands (Goal in urn:caredesk:goal-category target-band, fhir_targets)
 and QuestionnaireResponse (screens; another system's PHQ-9 / GAD-7 when fully answered;
 a screen's safety check from its extension), read by fhir_import_history.
 
@@ -68,6 +69,7 @@ from caredesk.interop.fhir_import_records import (
     observations_of,
 )
 from caredesk.interop.fhir_stays import is_caredesk_stay, stay_of
+from caredesk.interop.fhir_targets import is_target_band, target_of
 from caredesk.interop.fhir_tasks import is_caredesk_task, task_of
 
 __all__ = ["SOURCE", "BundleRead", "read_bundle", "read_bundle_report"]
@@ -88,6 +90,7 @@ _OWNED = {
     "QuestionnaireResponse": "subject",
     "Task": "for",
     "Appointment": "participant",
+    "Goal": "subject",  # only CareDesk's target bands (fhir_targets): a care plan's come with it
 }
 # Another system's visits and messages are not CareDesk's contacts or minutes: skipped as
 # before, whatever they point at (fhir_import_history says why).
@@ -133,7 +136,7 @@ def read_bundle_report(data: bytes, *, today: date) -> BundleRead:
         if e.type == "Patient":
             gathered[id(e)] = _Gathered(e)
     for e in entries.entries:
-        if e.type == "Patient" or e.type in _REFERENCED:
+        if e.type == "Patient" or (e.type in _REFERENCED and not (e.type == "Goal" and is_target_band(e.resource))):
             continue
         element = _OWNED.get(e.type)
         if element is None or (e.type in _NOT_OURS and _NOT_OURS[e.type](e.resource)):
@@ -198,6 +201,7 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
         "QuestionnaireResponse": ("assessments", lambda r: assessment_of(r, patient, today)),
         "Task": ("tasks", lambda r: task_of(r, patient, today)),
         "Appointment": ("appointments", lambda r: appointment_of(r, patient, today)),
+        "Goal": ("observation_targets", target_of),
     }
     read_from: dict[int, Entry] = {}  # id(record) -> its entry: to link minutes to contacts
     for kind, (name, reader) in readers.items():
@@ -258,6 +262,7 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
             safety_checks=tuple(records["safety_checks"]),
             transitions=tuple(records["transitions"]),
             tasks=tuple(records["tasks"]),
+            observation_targets=tuple(records["observation_targets"]),
             appointments=_stay_linked(records["appointments"], records["transitions"], read_from, entries),
             flags=tuple(flags),
         )

@@ -224,6 +224,7 @@ _KINDS = (
     "transitions",
     "tasks",
     "appointments",
+    "observation_targets",
 )
 _BULK = tuple(k for k in _KINDS if k not in ("transitions", "appointments"))  # those two: stays' ids first
 _HISTORY = ("contacts", "time_entries", "assessments", "safety_checks")  # store.panel_rows.history

@@ -26,7 +26,8 @@ duplicated, re-importing the same file changes nothing"):
   with the same ICD-10 code; an allergy to the same substance (case ignored); a current
   medication of the same name (a stopped one: same name and stop date); a care-team member
   with the same name and role; a hospital stay with the same discharge day; a task with
-  the same title, due date and creation time; an appointment of the same time and type; an
+  the same title, due date and creation time; an appointment of the same time and type; a target band for
+  the same measure (the stored one stands); an
   observation of the same kind, day and value. Care plan
   versions come in only for a patient with none yet, numbered from 1. The one exception to
   "nothing is deleted" is the app's own rule: a real allergy replaces a stored "No known
@@ -56,6 +57,7 @@ from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.contacts import Contact, TimeEntry
 from caredesk.domain.coordination import Assessment, Task, Transition
 from caredesk.domain.incoming import FieldChange, IncomingPatient
+from caredesk.domain.observations import ObservationTarget
 from caredesk.domain.patients import (
     Allergy,
     CareTeamMember,
@@ -96,6 +98,7 @@ SAFETY_CHECKS = "Safety checks"
 STAYS = "Hospital stays"
 TASKS = "Tasks"
 APPOINTMENTS = "Appointments"
+TARGETS = "Targets"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,7 @@ class OnFile:
     transitions: tuple[Transition, ...] = ()
     tasks: tuple[Task, ...] = ()
     appointments: tuple[Appointment, ...] = ()
+    observation_targets: tuple[ObservationTarget, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +160,7 @@ class Merge:
     flags: tuple[str, ...] = ()  # what the care manager must check (panel_history.minutes_kept)
     appointments: tuple[Appointment, ...] = ()  # transition_id: a stored stay's id
     appointment_stays: tuple[int | None, ...] = ()  # or its new stay's index in `transitions`
+    observation_targets: tuple[ObservationTarget, ...] = ()
 
     def kinds(self, *, added: bool) -> set[Kind]:
         """What accepting it touches, for the change set (a patient added is Kind.PATIENT)."""
@@ -174,6 +179,7 @@ class Merge:
             (self.transitions, Kind.TRANSITION),
             (self.tasks, Kind.TASK),
             (self.appointments, Kind.APPOINTMENT),
+            (self.observation_targets, Kind.CLINICAL),
         ):
             if records:
                 kinds.add(kind)
@@ -198,6 +204,7 @@ class Merge:
                 ("hospital stay", "hospital stays", self.transitions),
                 ("task", "tasks", self.tasks),
                 ("appointment", "appointments", self.appointments),
+                ("target band", "target bands", self.observation_targets),
             )
             if records
         ]
@@ -240,6 +247,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
     )
     stays = r.new_transitions(incoming.transitions, before.transitions)
     todo = r.new_tasks(incoming.tasks, before.tasks)
+    bands = r.new_targets(incoming.observation_targets, before.observation_targets)
     visits, visit_stays = r.new_appointments(
         incoming.appointments, before.appointments, incoming.transitions, before.transitions, stays, tz
     )
@@ -253,6 +261,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
         changes += _listed(SAFETY_CHECKS, safety, lambda c: ", ".join(c.action_labels))
         changes += _listed(STAYS, stays, lambda t: f"{t.facility}, discharged {us_date(t.discharged_on)}")
         changes += _listed(TASKS, todo, lambda t: t.title)
+        changes += _listed(TARGETS, bands, _target_text)
         changes += _listed(APPOINTMENTS, visits, lambda a: f"{a.kind.value} with {a.with_whom} {a.at:%m/%d/%Y}")
     return Merge(
         patient=patient,
@@ -278,6 +287,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
         flags=flags,
         appointments=visits,
         appointment_stays=visit_stays,
+        observation_targets=bands,
     )
 
 
@@ -356,6 +366,11 @@ def _enrollment_text(e: Enrollment) -> str:
     consent = f", consent {us_date(e.consent_date)}" if e.consent_date else ""
     method = f" ({e.consent_method.value})" if e.consent_method else ""
     return f"{e.program.value} from {us_date(e.start_date)}{consent}{method}"
+
+
+def _target_text(t: ObservationTarget) -> str:
+    sides = [f"at least {t.low:g}" if t.low is not None else "", f"at most {t.high:g}" if t.high is not None else ""]
+    return f"{t.kind.value} {' and '.join(s for s in sides if s)}"
 
 
 def _observation_text(o: Observation) -> str:

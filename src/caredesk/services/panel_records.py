@@ -20,6 +20,7 @@ from caredesk.domain.calendar import local_date, us_date
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.coordination import Task, Transition
 from caredesk.domain.lifespan import check_within_life
+from caredesk.domain.observations import ObservationTarget
 from caredesk.domain.patients import (
     Allergy,
     Condition,
@@ -251,6 +252,16 @@ def new_appointments(
         out.append(replace(a, transition_id=stay_id))
         links.append(link)
     return tuple(out), tuple(links)
+
+
+def new_targets(
+    incoming: Iterable[ObservationTarget], stored: Iterable[ObservationTarget]
+) -> tuple[ObservationTarget, ...]:
+    """New target bands: one per measure (services.observations.set_targets keeps one); a
+    measure the patient already has a band for keeps the stored one (changed in the chart
+    since the export, it is the care manager's). Two bands for one measure in the file: the
+    first."""
+    return new_records(incoming, stored, lambda t: t.kind)
 
 
 def new_tasks(incoming: Iterable[Task], stored: Iterable[Task]) -> tuple[Task, ...]:
