@@ -26,6 +26,7 @@ from caredesk.domain.patients import (
     Observation,
     Patient,
 )
+from caredesk.domain.referrals import Referral
 from caredesk.domain.safety import SafetyCheck
 
 
@@ -46,6 +47,17 @@ class ImportProblem:
     def __str__(self) -> str:
         shown = f' "{self.value}"' if self.value else ""
         return f"{self.where}: {self.field}{shown}: {self.why}"
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingReferral:
+    """A referral as a file gives it: `referral` with resource_id 0 and assessment_id an index
+    into the patient's `assessments` (the screen that prompted it) or None; `resource` the
+    community resource's name. The directory does not travel: the importing store's resource
+    of that name is used, else one is added to its directory meeting the referral's need."""
+
+    referral: Referral
+    resource: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +86,7 @@ class IncomingPatient:
     tasks: tuple[Task, ...] = ()  # open and done, as the care manager's task list holds them
     appointments: tuple[Appointment, ...] = ()  # transition_id: an index into `transitions`
     observation_targets: tuple[ObservationTarget, ...] = ()  # the patient's own bands, one per measure
+    referrals: tuple[IncomingReferral, ...] = ()
     flags: tuple[str, ...] = ()
 
 
