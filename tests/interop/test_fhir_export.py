@@ -35,7 +35,7 @@ from tests.interop.fhir_panel import PHQ9, make_panel
 
 ALL_TYPES = {
     "Patient", "Basic", "Coverage", "EpisodeOfCare", "Condition", "AllergyIntolerance", "MedicationStatement",
-    "Observation", "CareTeam", "Encounter", "Communication", "QuestionnaireResponse", "Goal", "CarePlan", "Task", "Appointment",
+    "Observation", "CareTeam", "Encounter", "Communication", "QuestionnaireResponse", "Goal", "CarePlan", "Task", "Appointment", "ServiceRequest",
 }  # fmt: skip
 
 

@@ -27,9 +27,11 @@ from caredesk.services import (
     observations,
     panel_import,
     patients,
+    referrals,
     stays,
     tasks,
 )
+from caredesk.services import community as directory
 from caredesk.services.access import Access
 from caredesk.services.call_queue import CallQueue
 from caredesk.services.demo_store import create_demo_store
@@ -57,6 +59,7 @@ def chart_of(ws, patient_id):
         "tasks": _plain(tasks.tasks(ws, patient_id, include_done=True)),
         "appointments": _appointments_of(ws, patient_id),
         "target bands": _plain(observations.targets(ws, patient_id).values()),
+        "referrals": _referrals_of(ws, patient_id),
     }
 
 
@@ -67,6 +70,23 @@ def _appointments_of(ws, patient_id):
         (
             (replace(a, id=None, patient_id=0, transition_id=None), discharged.get(a.transition_id))
             for a in appointments_service.appointments(ws, patient_id)
+        ),
+        key=repr,
+    )
+
+
+def _referrals_of(ws, patient_id):
+    """Each referral: its resource by name, need, steps (without ids) and the screen that prompted it."""
+    taken = {a.id: (a.instrument, a.taken_on) for a in assessments.history(ws, patient_id)}
+    return sorted(
+        (
+            (
+                v.resource.name,
+                v.referral.need,
+                tuple(replace(s, id=None) for s in v.referral.steps),
+                taken.get(v.referral.assessment_id),
+            )
+            for v in referrals.referrals(ws, patient_id)
         ),
         key=repr,
     )
@@ -460,3 +480,56 @@ def test_a_target_band_out_of_the_measures_range_refuses_the_patient(workspace):
         ("Goal.target.detailRange (target high)", "must be between 3 and 20 %")
     ]
     assert "000123" not in {p.patient.mrn for p in incoming}
+
+
+# AHC HRSN screening tool question 3 "sometimes true": food positive, nothing else (as tests/services/test_referrals.py).
+FOOD = (0, 1, 0, 0, 0, 1, 1, 1, 1)
+
+
+def _referred(ws, pid):
+    screen = assessments.record_assessment(ws, pid, "social needs", FOOD, date(2026, 11, 3)).value
+    bank = directory.add_resource(ws, name="Food bank", needs="food", phone="555-010-2001").value
+    sent = referrals.refer(ws, pid, bank.id, "food", on=date(2026, 11, 4), assessment_id=screen.id).value
+    referrals.record_step(ws, sent.id, "sent", on=date(2026, 11, 5), note="Faxed the form.")
+    referrals.record_step(ws, sent.id, None, on=date(2026, 11, 12), note="Still on the wait list.")
+    return sent
+
+
+def test_a_referral_comes_back_with_its_steps_its_screen_and_its_resource_by_name(workspace, tmp_path):
+    panel = make_panel(workspace)
+    _referred(workspace, panel.main)
+    bundle = export_bundle(workspace)
+    (request,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "ServiceRequest"]
+    assert request["status"] == "active" and request["performer"] == [{"display": "Food bank"}]
+    target = round_trip(workspace, tmp_path)
+    try:
+        assert_same_panel(workspace, target)  # steps, need, resource name and screen field by field
+        (bank,) = directory.resources(target)
+        assert (bank.name, bank.needs_text) == ("Food bank", "food")  # added to the empty store's directory
+        before = store_hash(target)
+        incoming, problems = read_bundle(json.dumps(export_bundle(workspace)).encode(), today=target.today())
+        plan = panel_import.plan_import(target, incoming, problems, source="FHIR bundle")
+        assert {p.action for p in plan.patients} == {Action.SAME}
+        panel_import.apply_import(target, plan)
+        assert store_hash(target) == before
+    finally:
+        target.lock()
+
+
+def test_a_referral_before_the_screen_that_prompted_it_refuses_the_patient(workspace, tmp_path):
+    """services.referrals.refer refuses a referral dated before its screen: so does the import."""
+    panel = make_panel(workspace)
+    _referred(workspace, panel.main)
+    bundle = export_bundle(workspace)
+    for e in bundle["entry"]:
+        if e["resource"]["resourceType"] == "ServiceRequest":
+            e["resource"]["extension"][0]["extension"][1]["valueDate"] = "2026-11-02"
+    target, _code = Access(DataFolder(tmp_path / "empty"), FixedClock(NOW)).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    try:
+        incoming, problems = read_bundle(json.dumps(bundle).encode(), today=target.today())
+        plan = panel_import.plan_import(target, incoming, problems, source="FHIR bundle")
+        assert [(p.field, p.why) for p in plan.problems] == [
+            ("referral of 11/02/2026 date", "cannot be before the screen (11/03/2026)")
+        ]
+    finally:
+        target.lock()

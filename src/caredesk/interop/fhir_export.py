@@ -15,7 +15,8 @@ Patient, Basic (CareDesk details), Coverage (payer), EpisodeOfCare per program
 QuestionnaireResponse + score Observation per screen, with its safety check (fhir_screens);
 an Encounter (class IMP) per hospital stay with its TCM steps (fhir_stays); a Task per
 task, open or done (fhir_tasks); an Appointment per appointment arranged (fhir_appointments); a Goal per target band of the
-patient's own (fhir_targets); the latest finalized
+patient's own (fhir_targets); a ServiceRequest per referral to a community resource
+(fhir_referrals); the latest finalized
 CarePlan and its Goals (fhir_careplan). Every fullUrl is `urn:uuid:` + a uuid5 of the store's
 record ids under the store's own random namespace (services.store_identity, fhir_codes.stable_id),
 so exporting twice gives the same ids and two stores never share one; only the Bundle's
@@ -47,6 +48,7 @@ from caredesk.interop.fhir_clinical import (
 )
 from caredesk.interop.fhir_contacts import careteam_resource, contact_resources
 from caredesk.interop.fhir_patient import coverage_resource, details_resource, episode_resource, patient_resource
+from caredesk.interop.fhir_referrals import referral_resource
 from caredesk.interop.fhir_screens import screen_resources
 from caredesk.interop.fhir_stays import stay_resource
 from caredesk.interop.fhir_targets import target_resource
@@ -59,6 +61,7 @@ from caredesk.services import (
     export_audit,
     observations,
     patients,
+    referrals,
     stays,
     store_identity,
 )
@@ -131,6 +134,11 @@ def patient_resources(ws: Workspace, patient_id: int) -> list[tuple[str, dict[st
     for task in task_list(ws, patient_id, include_done=True):
         rid = fc.stable_id("Task", task.id)
         out.append((rid, task_resource(task, rid, prid)))
+    for sent in referrals.referrals(ws, patient_id):
+        r = sent.referral
+        rid = fc.stable_id("ServiceRequest", r.id)
+        screen_rid = None if r.assessment_id is None else fc.stable_id("QuestionnaireResponse", r.assessment_id)
+        out.append((rid, referral_resource(r, sent.resource.name, rid, prid, screen_rid)))
     versions = care_plans.versions(ws, patient_id)
     if versions:
         out.extend(careplan_resources(versions[-1], prid, conditions))

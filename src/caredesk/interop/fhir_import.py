@@ -12,7 +12,8 @@ MedicationStatement / MedicationRequest, Observation, CareTeam, CarePlan (+ its 
 CareDesk's own history: Communication (contacts), Encounter (minutes, linked to their contact)
 CareDesk's hospital stays (Encounter with the TCM extension, fhir_stays), tasks (Task, fhir_tasks),
 appointments (Appointment, its patient among its participants; fhir_appointments),
-the patient's own target bands (Goal in urn:caredesk:goal-category target-band, fhir_targets)
+the patient's own target bands (Goal in urn:caredesk:goal-category target-band, fhir_targets),
+referrals to community resources (ServiceRequest in urn:caredesk:need, fhir_referrals)
 and QuestionnaireResponse (screens; another system's PHQ-9 / GAD-7 when fully answered;
 a screen's safety check from its extension), read by fhir_import_history.
 
@@ -42,7 +43,7 @@ from datetime import date
 from typing import Any
 
 from caredesk.domain.coordination import Transition
-from caredesk.domain.incoming import ImportProblem, IncomingPatient
+from caredesk.domain.incoming import ImportProblem, IncomingPatient, IncomingReferral
 from caredesk.domain.patients import Patient, Status
 from caredesk.errors import ValidationError
 from caredesk.interop import fhir_codes as fc
@@ -68,6 +69,7 @@ from caredesk.interop.fhir_import_records import (
     medication_of,
     observations_of,
 )
+from caredesk.interop.fhir_referrals import is_caredesk_referral, referral_of
 from caredesk.interop.fhir_stays import is_caredesk_stay, stay_of
 from caredesk.interop.fhir_targets import is_target_band, target_of
 from caredesk.interop.fhir_tasks import is_caredesk_task, task_of
@@ -90,6 +92,7 @@ _OWNED = {
     "QuestionnaireResponse": "subject",
     "Task": "for",
     "Appointment": "participant",
+    "ServiceRequest": "subject",
     "Goal": "subject",  # only CareDesk's target bands (fhir_targets): a care plan's come with it
 }
 # Another system's visits and messages are not CareDesk's contacts or minutes: skipped as
@@ -98,6 +101,7 @@ _NOT_OURS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "Encounter": lambda r: not is_caredesk_encounter(r) and not is_caredesk_stay(r),
     "Task": lambda r: not is_caredesk_task(r),
     "Appointment": lambda r: not is_caredesk_appointment(r),
+    "ServiceRequest": lambda r: not is_caredesk_referral(r),
     "Communication": lambda r: (
         not any(c.get("system") == OUTCOME_SYSTEM for cat in r.get("category", ()) for c in cat.get("coding", ()))
     ),
@@ -202,6 +206,7 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
         "Task": ("tasks", lambda r: task_of(r, patient, today)),
         "Appointment": ("appointments", lambda r: appointment_of(r, patient, today)),
         "Goal": ("observation_targets", target_of),
+        "ServiceRequest": ("referrals", lambda r: IncomingReferral(*referral_of(r, patient, today))),
     }
     read_from: dict[int, Entry] = {}  # id(record) -> its entry: to link minutes to contacts
     for kind, (name, reader) in readers.items():
@@ -263,6 +268,7 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
             transitions=tuple(records["transitions"]),
             tasks=tuple(records["tasks"]),
             observation_targets=tuple(records["observation_targets"]),
+            referrals=_screen_linked(records["referrals"], records["assessments"], read_from, entries),
             appointments=_stay_linked(records["appointments"], records["transitions"], read_from, entries),
             flags=tuple(flags),
         )
@@ -300,6 +306,20 @@ def _stay_linked(
     for a in appointments:
         stay = entries.resolve(stay_reference(read_from[id(a)].resource))
         out.append(replace(a, transition_id=None if stay is None else index.get(id(stay))))
+    return tuple(out)
+
+
+def _screen_linked(
+    referrals: list[Any], screens: list[Any], read_from: dict[int, Entry], entries: Entries
+) -> tuple[Any, ...]:
+    """The referrals with assessment_id the index in `screens` of the screen that prompted
+    them (their supportingInfo's QuestionnaireResponse), else None."""
+    index = {id(read_from[id(s)]): n for n, s in enumerate(screens)}
+    out = []
+    for one in referrals:
+        found = (entries.resolve(x) for x in read_from[id(one)].resource.get("supportingInfo", ()))
+        n = next((index[id(e)] for e in found if e is not None and id(e) in index), None)
+        out.append(replace(one, referral=replace(one.referral, assessment_id=n)))
     return tuple(out)
 
 

@@ -33,13 +33,16 @@ from typing import Any
 
 from caredesk.domain import checks
 from caredesk.domain.calendar import us_date
+from caredesk.domain.community import listing_name
 from caredesk.domain.contacts import Contact, TimeEntry
 from caredesk.domain.coordination import Assessment
+from caredesk.domain.incoming import IncomingReferral
 from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.patients import Enrollment, Patient, Status
 from caredesk.domain.safety import SafetyCheck
 from caredesk.errors import ValidationError
 from caredesk.services.calls import program_for_minutes
+from caredesk.services.referrals import SOCIAL_SCREENS
 
 
 def contact_key(c: Contact) -> Hashable:
@@ -187,6 +190,54 @@ def screens_kept(incoming: Sequence[Assessment], matched: list[int | Assessment]
 
 def _score(score: int | None) -> str:
     return "incomplete" if score is None else str(score)
+
+
+def new_referrals(
+    incoming: Sequence[IncomingReferral],
+    screens: Sequence[Assessment],
+    matched: list[int | Assessment],
+    stored: Iterable[IncomingReferral],
+    patient: Patient,
+) -> tuple[tuple[IncomingReferral, ...], tuple[int | None, ...]]:
+    """The new referrals (assessment_id the stored screen's id, or None) and for each the index
+    of its screen among the new screens (None: stored or none). A referral is on file when a
+    stored one has its resource (by the directory's folding of names), need and opening day.
+    As services.referrals.refer checks one: the screen that prompted it is a social-needs
+    screen that found the need positive, taken on or before the referral; none for a patient
+    recorded as deceased unless closed."""
+
+    def key(r: IncomingReferral) -> Hashable:
+        return (listing_name(r.resource), r.referral.need, r.referral.opened_on)
+
+    position = {index: n for n, index in enumerate(m for m in matched if isinstance(m, int))}
+    new: list[IncomingReferral] = []
+    links: list[int | None] = []
+    for m in _unmatched(incoming, stored, key):
+        if not isinstance(m, int):
+            continue
+        one = incoming[m]
+        r = one.referral
+        field = f"referral of {us_date(r.opened_on)}"
+        if patient.status is Status.DECEASED and r.is_open:
+            raise ValidationError(field, "is still open: the patient is recorded as deceased")
+        screen_id: int | None = None
+        link: int | None = None
+        if r.assessment_id is not None:
+            if not 0 <= r.assessment_id < len(screens):
+                raise ValidationError(f"{field} screen", "names no screen of this patient")
+            screen = screens[r.assessment_id]
+            if screen.instrument not in SOCIAL_SCREENS or r.need.value not in screen.result.positive_domains:
+                raise ValidationError(f"{field} screen", f"the screen did not find {r.need.label} positive")
+            if r.opened_on < screen.taken_on:
+                raise ValidationError(f"{field} date", f"cannot be before the screen ({us_date(screen.taken_on)})")
+            got = matched[r.assessment_id]
+            if isinstance(got, int):
+                link = position[got]
+            else:
+                screen_id = got.id
+        new.append(replace(one, referral=replace(r, assessment_id=screen_id)))
+        links.append(link)
+    return tuple(new), tuple(links)
 
 
 def new_safety_checks(

@@ -25,9 +25,17 @@ from caredesk.domain import audit as actions
 from caredesk.domain.appointments import Appointment
 from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import CarePlanVersion
+from caredesk.domain.community import CommunityResource, listing_name
 from caredesk.domain.contacts import Contact, TimeEntry
 from caredesk.domain.coordination import Assessment, Transition
-from caredesk.domain.incoming import Action, ImportPlan, ImportProblem, IncomingPatient, PlannedPatient
+from caredesk.domain.incoming import (
+    Action,
+    ImportPlan,
+    ImportProblem,
+    IncomingPatient,
+    IncomingReferral,
+    PlannedPatient,
+)
 from caredesk.domain.patients import Patient
 from caredesk.domain.safety import SafetyCheck
 from caredesk.domain.text import fold
@@ -169,6 +177,7 @@ class _Stored:
         self.records = {name: uow.panel.records(name, ids) for name in _KINDS}
         self.records |= uow.panel.history(ids)
         self.versions = uow.panel.version_counts(ids)
+        self.referrals = uow.panel.referrals(ids)
 
     def match(self, one: IncomingPatient) -> Patient | None:
         """The stored patient with this MRN (as Patients.by_mrn finds one). Two stored MRNs
@@ -211,7 +220,8 @@ class _Stored:
             return None
         pid = stored.id
         kinds = {name: tuple(self.records[name].get(pid, ())) for name in (*_KINDS, *_HISTORY)}
-        return OnFile(patient=stored, care_plan_versions=self.versions.get(pid, 0), **kinds)
+        referred = tuple(self.referrals.get(pid, ()))
+        return OnFile(patient=stored, care_plan_versions=self.versions.get(pid, 0), referrals=referred, **kinds)
 
 
 _KINDS = (
@@ -283,6 +293,7 @@ def _write(
     entries: list[tuple[TimeEntry, int | None]] = []  # a new contact's place in `contacts`
     screens: list[Assessment] = []
     safety: list[tuple[SafetyCheck, int | None]] = []  # a new screen's place in `screens`
+    referred: list[tuple[IncomingReferral, int | None]] = []  # likewise
     events: list[tuple[str, str, object, str]] = []
     for stored, merged in accepted:
         if stored is None:
@@ -317,6 +328,9 @@ def _write(
         screens += [replace(a, patient_id=pid, id=None) for a in merged.assessments]
         for check, link in zip(merged.safety_checks, merged.check_screens, strict=True):
             safety.append((replace(check, patient_id=pid, id=None), None if link is None else first + link))
+        for one, link in zip(merged.referrals, merged.referral_screens, strict=True):
+            sent = replace(one, referral=replace(one.referral, patient_id=pid, id=None))
+            referred.append((sent, None if link is None else first + link))
         events.append(_audited(stored, merged, pid))
     for name, rows in records.items():
         uow.panel.add_records(name, rows)
@@ -329,8 +343,33 @@ def _write(
     uow.panel.add_time_entries(m if n is None else replace(m, contact_id=contact_ids[n]) for m, n in entries)
     screen_ids = uow.panel.add_assessments(screens)
     uow.panel.add_safety_checks(c if n is None else replace(c, assessment_id=screen_ids[n]) for c, n in safety)
+    events += _add_referrals(uow, [(x, None if n is None else screen_ids[n]) for x, n in referred])
     uow.audit_many(events)
     return added, updated, kinds
+
+
+def _add_referrals(
+    uow: UnitOfWork, referred: list[tuple[IncomingReferral, int | None]]
+) -> list[tuple[str, str, object, str]]:
+    """The referrals, each to the directory's resource of its name (folded as the directory
+    compares names), else to one added meeting its need; the screen's new id when it came in
+    too. Returns the audit events of the resources added (the referrals' patients' events
+    count the referrals)."""
+    if not referred:
+        return []
+    directory = {listing_name(r.name): r for r in uow.resources.all()}
+    events: list[tuple[str, str, object, str]] = []
+    for one, screen_id in referred:
+        resource = directory.get(listing_name(one.resource))
+        if resource is None:
+            resource = uow.resources.add(CommunityResource(name=one.resource, needs=(one.referral.need,)))
+            directory[listing_name(one.resource)] = resource
+            events.append((actions.RECORD_CREATED, "community resource", resource.id, "imported with a referral"))
+        r = one.referral
+        uow.referrals.add(
+            replace(r, resource_id=resource.id or 0, assessment_id=r.assessment_id if screen_id is None else screen_id)
+        )
+    return events
 
 
 _NONE_KNOWN_REPLACED = "no known allergies, replaced by an allergy"  # as services.clinical.add_allergy says

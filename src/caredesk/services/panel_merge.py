@@ -56,7 +56,7 @@ from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.contacts import Contact, TimeEntry
 from caredesk.domain.coordination import Assessment, Task, Transition
-from caredesk.domain.incoming import FieldChange, IncomingPatient
+from caredesk.domain.incoming import FieldChange, IncomingPatient, IncomingReferral
 from caredesk.domain.observations import ObservationTarget
 from caredesk.domain.patients import (
     Allergy,
@@ -99,6 +99,7 @@ STAYS = "Hospital stays"
 TASKS = "Tasks"
 APPOINTMENTS = "Appointments"
 TARGETS = "Targets"
+REFERRALS = "Referrals"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,7 @@ class OnFile:
     tasks: tuple[Task, ...] = ()
     appointments: tuple[Appointment, ...] = ()
     observation_targets: tuple[ObservationTarget, ...] = ()
+    referrals: tuple[IncomingReferral, ...] = ()  # stored ones, with their resource's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +163,8 @@ class Merge:
     appointments: tuple[Appointment, ...] = ()  # transition_id: a stored stay's id
     appointment_stays: tuple[int | None, ...] = ()  # or its new stay's index in `transitions`
     observation_targets: tuple[ObservationTarget, ...] = ()
+    referrals: tuple[IncomingReferral, ...] = ()  # assessment_id: a stored screen's id
+    referral_screens: tuple[int | None, ...] = ()  # or its new screen's index in `assessments`
 
     def kinds(self, *, added: bool) -> set[Kind]:
         """What accepting it touches, for the change set (a patient added is Kind.PATIENT)."""
@@ -180,6 +184,7 @@ class Merge:
             (self.tasks, Kind.TASK),
             (self.appointments, Kind.APPOINTMENT),
             (self.observation_targets, Kind.CLINICAL),
+            (self.referrals, Kind.REFERRAL),
         ):
             if records:
                 kinds.add(kind)
@@ -205,6 +210,7 @@ class Merge:
                 ("task", "tasks", self.tasks),
                 ("appointment", "appointments", self.appointments),
                 ("target band", "target bands", self.observation_targets),
+                ("referral", "referrals", self.referrals),
             )
             if records
         ]
@@ -248,6 +254,9 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
     stays = r.new_transitions(incoming.transitions, before.transitions)
     todo = r.new_tasks(incoming.tasks, before.tasks)
     bands = r.new_targets(incoming.observation_targets, before.observation_targets)
+    sent, sent_screens = h.new_referrals(
+        incoming.referrals, incoming.assessments, screens_matched, before.referrals, patient
+    )
     visits, visit_stays = r.new_appointments(
         incoming.appointments, before.appointments, incoming.transitions, before.transitions, stays, tz
     )
@@ -262,6 +271,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
         changes += _listed(STAYS, stays, lambda t: f"{t.facility}, discharged {us_date(t.discharged_on)}")
         changes += _listed(TASKS, todo, lambda t: t.title)
         changes += _listed(TARGETS, bands, _target_text)
+        changes += _listed(REFERRALS, sent, lambda x: f"{x.referral.need.label} to {x.resource}")
         changes += _listed(APPOINTMENTS, visits, lambda a: f"{a.kind.value} with {a.with_whom} {a.at:%m/%d/%Y}")
     return Merge(
         patient=patient,
@@ -288,6 +298,8 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
         appointments=visits,
         appointment_stays=visit_stays,
         observation_targets=bands,
+        referrals=sent,
+        referral_screens=sent_screens,
     )
 
 

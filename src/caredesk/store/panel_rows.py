@@ -22,9 +22,11 @@ from caredesk.domain.calendar import local_date
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.domain.contacts import Contact, TimeEntry
 from caredesk.domain.coordination import Assessment, Transition
+from caredesk.domain.incoming import IncomingReferral
 from caredesk.domain.patients import Patient
 from caredesk.domain.safety import SafetyCheck
 from caredesk.errors import ValidationError
+from caredesk.store import community
 from caredesk.store import mapping as m
 from caredesk.store import models as t
 from caredesk.store.repositories import REPO_TABLES, bulk_insert
@@ -139,6 +141,16 @@ class PanelRows:
             return []
         statement = insert(t.TransitionRow).returning(t.TransitionRow.id, sort_by_parameter_order=True)
         return list(self.s.scalars(statement, [m.values_of(s) for s in stays]))
+
+    def referrals(self, patient_ids: Collection[int]) -> dict[int, list[IncomingReferral]]:
+        """The referrals of these patients, each with its resource's name, by patient."""
+        out: dict[int, list[IncomingReferral]] = defaultdict(list)
+        names = {r.id: r.name for r in community.Resources(self.s).all()}
+        repo = community.Referrals(self.s)
+        for pid in sorted(patient_ids):
+            for r in repo.for_patient(pid):
+                out[pid].append(IncomingReferral(r, names.get(r.resource_id, "")))
+        return out
 
     def add_safety_checks(self, checks: Iterable[SafetyCheck]) -> None:
         bulk_insert(self.s, t.SafetyCheckRow, [m.safety_check_values(c) for c in checks])
