@@ -27,6 +27,7 @@ from caredesk.domain.patients import (
     Patient,
 )
 from caredesk.domain.referrals import Referral
+from caredesk.domain.rpm_devices import RpmDevice
 from caredesk.domain.safety import SafetyCheck
 
 
@@ -87,6 +88,7 @@ class IncomingPatient:
     appointments: tuple[Appointment, ...] = ()  # transition_id: an index into `transitions`
     observation_targets: tuple[ObservationTarget, ...] = ()  # the patient's own bands, one per measure
     referrals: tuple[IncomingReferral, ...] = ()
+    rpm_devices: tuple[RpmDevice, ...] = ()  # with their reading days
     flags: tuple[str, ...] = ()
 
 
