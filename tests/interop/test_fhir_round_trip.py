@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from caredesk.clock import FixedClock
@@ -26,8 +26,10 @@ from caredesk.services import (
     contact_history,
     observations,
     panel_import,
+    patient_records,
     patients,
     referrals,
+    rpm_devices,
     stays,
     tasks,
 )
@@ -60,6 +62,7 @@ def chart_of(ws, patient_id):
         "appointments": _appointments_of(ws, patient_id),
         "target bands": _plain(observations.targets(ws, patient_id).values()),
         "referrals": _referrals_of(ws, patient_id),
+        "RPM devices": _plain(rpm_devices.devices(ws, patient_id)),
     }
 
 
@@ -533,3 +536,43 @@ def test_a_referral_before_the_screen_that_prompted_it_refuses_the_patient(works
         ]
     finally:
         target.lock()
+
+
+def _device(ws, pid):
+    patient_records.enroll(ws, pid, "RPM", date(2026, 10, 1), date(2026, 10, 1), "verbal", "Dr. Example")
+    device = rpm_devices.add_device(ws, pid, kind="blood pressure cuff", set_up_on=date(2026, 10, 20)).value
+    days = [date(2026, 10, 20) + timedelta(days=n) for n in range(20)]  # 16+ days: CPT 99454
+    rpm_devices.add_reading_days(ws, device.id, days)
+    return device
+
+
+def test_an_rpm_device_comes_back_with_its_reading_days(workspace, tmp_path):
+    panel = make_panel(workspace)
+    _device(workspace, panel.main)
+    bundle = export_bundle(workspace)
+    kinds = sorted(e["resource"]["resourceType"] for e in bundle["entry"] if "Device" in e["resource"]["resourceType"])
+    assert kinds == ["Device", "DeviceUseStatement"]
+    target = round_trip(workspace, tmp_path)
+    try:
+        assert_same_panel(workspace, target)  # the device and its 20 reading days; every month's billing
+        before = store_hash(target)
+        incoming, problems = read_bundle(json.dumps(export_bundle(workspace)).encode(), today=target.today())
+        plan = panel_import.plan_import(target, incoming, problems, source="FHIR bundle")
+        assert {p.action for p in plan.patients} == {Action.SAME}
+        panel_import.apply_import(target, plan)
+        assert store_hash(target) == before
+    finally:
+        target.lock()
+
+
+def test_a_reading_day_before_the_set_up_refuses_the_patient(workspace):
+    panel = make_panel(workspace)
+    _device(workspace, panel.main)
+    bundle = export_bundle(workspace)
+    (use,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "DeviceUseStatement"]
+    use["extension"][0]["extension"][0]["valueDate"] = "2026-10-19"
+    incoming, problems = read_bundle(json.dumps(bundle).encode(), today=workspace.today())
+    assert [(p.field, p.why) for p in problems if p.field.startswith("DeviceUseStatement")] == [
+        ("DeviceUseStatement.extension (reading days) day", "10/19/2026 is outside the device's days or after today")
+    ]
+    assert "000123" not in {p.patient.mrn for p in incoming}

@@ -56,6 +56,7 @@ EXT_MINUTES_DAY = EXT + "minutes-day"  # Encounter: the day the minutes count on
 EXT_SAFETY_CHECK = EXT + "safety-check"  # QuestionnaireResponse: the safety check of a flagged screen (fhir_screens)
 EXT_FOR_STAY = EXT + "for-stay"  # Appointment: the stay's Encounter a TCM visit follows up (fhir_appointments)
 EXT_REFERRAL_STEP = EXT + "referral-step"  # ServiceRequest: one step of a referral (fhir_referrals)
+EXT_READING_DAYS = EXT + "reading-days"  # DeviceUseStatement: the days an RPM device sent readings (fhir_devices)
 EXT_TCM = EXT + "tcm"  # Encounter (a hospital stay): complexity and the TCM steps' dates (fhir_stays)
 SAFETY_ACTION_SYSTEM = "urn:caredesk:safety-action"  # domain.safety.SafetyAction values
 BASIC_PATIENT_CODE = "caredesk-patient-details"

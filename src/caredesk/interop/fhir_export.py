@@ -16,7 +16,7 @@ QuestionnaireResponse + score Observation per screen, with its safety check (fhi
 an Encounter (class IMP) per hospital stay with its TCM steps (fhir_stays); a Task per
 task, open or done (fhir_tasks); an Appointment per appointment arranged (fhir_appointments); a Goal per target band of the
 patient's own (fhir_targets); a ServiceRequest per referral to a community resource
-(fhir_referrals); the latest finalized
+(fhir_referrals); a Device + DeviceUseStatement per RPM device with its reading days (fhir_devices); the latest finalized
 CarePlan and its Goals (fhir_careplan). Every fullUrl is `urn:uuid:` + a uuid5 of the store's
 record ids under the store's own random namespace (services.store_identity, fhir_codes.stable_id),
 so exporting twice gives the same ids and two stores never share one; only the Bundle's
@@ -47,6 +47,7 @@ from caredesk.interop.fhir_clinical import (
     observation_resources,
 )
 from caredesk.interop.fhir_contacts import careteam_resource, contact_resources
+from caredesk.interop.fhir_devices import device_resources
 from caredesk.interop.fhir_patient import coverage_resource, details_resource, episode_resource, patient_resource
 from caredesk.interop.fhir_referrals import referral_resource
 from caredesk.interop.fhir_screens import screen_resources
@@ -62,6 +63,7 @@ from caredesk.services import (
     observations,
     patients,
     referrals,
+    rpm_devices,
     stays,
     store_identity,
 )
@@ -139,6 +141,9 @@ def patient_resources(ws: Workspace, patient_id: int) -> list[tuple[str, dict[st
         rid = fc.stable_id("ServiceRequest", r.id)
         screen_rid = None if r.assessment_id is None else fc.stable_id("QuestionnaireResponse", r.assessment_id)
         out.append((rid, referral_resource(r, sent.resource.name, rid, prid, screen_rid)))
+    for device in rpm_devices.devices(ws, patient_id):
+        rids = fc.stable_id("Device", device.id), fc.stable_id("DeviceUseStatement", device.id)
+        out.extend(device_resources(device, *rids, prid))
     versions = care_plans.versions(ws, patient_id)
     if versions:
         out.extend(careplan_resources(versions[-1], prid, conditions))

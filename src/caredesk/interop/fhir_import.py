@@ -13,7 +13,8 @@ CareDesk's own history: Communication (contacts), Encounter (minutes, linked to 
 CareDesk's hospital stays (Encounter with the TCM extension, fhir_stays), tasks (Task, fhir_tasks),
 appointments (Appointment, its patient among its participants; fhir_appointments),
 the patient's own target bands (Goal in urn:caredesk:goal-category target-band, fhir_targets),
-referrals to community resources (ServiceRequest in urn:caredesk:need, fhir_referrals)
+referrals to community resources (ServiceRequest in urn:caredesk:need, fhir_referrals),
+RPM devices (DeviceUseStatement + its Device, fhir_devices)
 and QuestionnaireResponse (screens; another system's PHQ-9 / GAD-7 when fully answered;
 a screen's safety check from its extension), read by fhir_import_history.
 
@@ -50,6 +51,7 @@ from caredesk.interop import fhir_codes as fc
 from caredesk.interop.fhir_appointments import appointment_of, is_caredesk_appointment, stay_reference
 from caredesk.interop.fhir_bundle import SOURCE, Entries, Entry, open_bundle, shortened
 from caredesk.interop.fhir_contacts import OUTCOME_SYSTEM
+from caredesk.interop.fhir_devices import device_kind, device_of
 from caredesk.interop.fhir_import_careplan import careplan_of
 from caredesk.interop.fhir_import_history import (
     assessment_of,
@@ -93,6 +95,7 @@ _OWNED = {
     "Task": "for",
     "Appointment": "participant",
     "ServiceRequest": "subject",
+    "DeviceUseStatement": "subject",
     "Goal": "subject",  # only CareDesk's target bands (fhir_targets): a care plan's come with it
 }
 # Another system's visits and messages are not CareDesk's contacts or minutes: skipped as
@@ -108,7 +111,16 @@ _NOT_OURS: dict[str, Callable[[dict[str, Any]], bool]] = {
 }
 # Read through another resource (a CarePlan's Goals, a MedicationRequest's Medication, a
 # team member or a PCP): not counted as skipped.
-_REFERENCED = {"Goal", "Medication", "Practitioner", "PractitionerRole", "Organization", "RelatedPerson", "Location"}
+_REFERENCED = {
+    "Device",
+    "Goal",
+    "Medication",
+    "Practitioner",
+    "PractitionerRole",
+    "Organization",
+    "RelatedPerson",
+    "Location",
+}
 
 
 @dataclass
@@ -206,6 +218,14 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
         "Task": ("tasks", lambda r: task_of(r, patient, today)),
         "Appointment": ("appointments", lambda r: appointment_of(r, patient, today)),
         "Goal": ("observation_targets", target_of),
+        "DeviceUseStatement": (
+            "rpm_devices",
+            lambda r: (
+                Skip("DeviceUseStatement")
+                if (k := device_kind(r, entries)) is None
+                else device_of(r, k, patient, today)
+            ),
+        ),
         "ServiceRequest": ("referrals", lambda r: IncomingReferral(*referral_of(r, patient, today))),
     }
     read_from: dict[int, Entry] = {}  # id(record) -> its entry: to link minutes to contacts
@@ -268,6 +288,7 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
             transitions=tuple(records["transitions"]),
             tasks=tuple(records["tasks"]),
             observation_targets=tuple(records["observation_targets"]),
+            rpm_devices=tuple(records["rpm_devices"]),
             referrals=_screen_linked(records["referrals"], records["assessments"], read_from, entries),
             appointments=_stay_linked(records["appointments"], records["transitions"], read_from, entries),
             flags=tuple(flags),

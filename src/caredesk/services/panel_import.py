@@ -178,6 +178,7 @@ class _Stored:
         self.records |= uow.panel.history(ids)
         self.versions = uow.panel.version_counts(ids)
         self.referrals = uow.panel.referrals(ids)
+        self.devices = uow.rpm_devices.for_patients(ids)
 
     def match(self, one: IncomingPatient) -> Patient | None:
         """The stored patient with this MRN (as Patients.by_mrn finds one). Two stored MRNs
@@ -221,7 +222,9 @@ class _Stored:
         pid = stored.id
         kinds = {name: tuple(self.records[name].get(pid, ())) for name in (*_KINDS, *_HISTORY)}
         referred = tuple(self.referrals.get(pid, ()))
-        return OnFile(patient=stored, care_plan_versions=self.versions.get(pid, 0), referrals=referred, **kinds)
+        devices = tuple(self.devices.get(pid, ()))
+        versions = self.versions.get(pid, 0)
+        return OnFile(patient=stored, care_plan_versions=versions, referrals=referred, rpm_devices=devices, **kinds)
 
 
 _KINDS = (
@@ -328,6 +331,8 @@ def _write(
         screens += [replace(a, patient_id=pid, id=None) for a in merged.assessments]
         for check, link in zip(merged.safety_checks, merged.check_screens, strict=True):
             safety.append((replace(check, patient_id=pid, id=None), None if link is None else first + link))
+        for device in merged.rpm_devices:  # with its reading days (store.rpm_devices)
+            uow.rpm_devices.add(replace(device, patient_id=pid, id=None))
         for one, link in zip(merged.referrals, merged.referral_screens, strict=True):
             sent = replace(one, referral=replace(one.referral, patient_id=pid, id=None))
             referred.append((sent, None if link is None else first + link))

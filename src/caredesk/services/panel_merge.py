@@ -68,6 +68,7 @@ from caredesk.domain.patients import (
     Patient,
     Phone,
 )
+from caredesk.domain.rpm_devices import RpmDevice
 from caredesk.domain.safety import SafetyCheck
 from caredesk.domain.text import fold
 from caredesk.services import panel_history, panel_records
@@ -100,6 +101,7 @@ TASKS = "Tasks"
 APPOINTMENTS = "Appointments"
 TARGETS = "Targets"
 REFERRALS = "Referrals"
+DEVICES = "RPM devices"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +125,7 @@ class OnFile:
     appointments: tuple[Appointment, ...] = ()
     observation_targets: tuple[ObservationTarget, ...] = ()
     referrals: tuple[IncomingReferral, ...] = ()  # stored ones, with their resource's name
+    rpm_devices: tuple[RpmDevice, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +168,7 @@ class Merge:
     observation_targets: tuple[ObservationTarget, ...] = ()
     referrals: tuple[IncomingReferral, ...] = ()  # assessment_id: a stored screen's id
     referral_screens: tuple[int | None, ...] = ()  # or its new screen's index in `assessments`
+    rpm_devices: tuple[RpmDevice, ...] = ()
 
     def kinds(self, *, added: bool) -> set[Kind]:
         """What accepting it touches, for the change set (a patient added is Kind.PATIENT)."""
@@ -185,6 +189,7 @@ class Merge:
             (self.appointments, Kind.APPOINTMENT),
             (self.observation_targets, Kind.CLINICAL),
             (self.referrals, Kind.REFERRAL),
+            (self.rpm_devices, Kind.CLINICAL),
         ):
             if records:
                 kinds.add(kind)
@@ -211,6 +216,7 @@ class Merge:
                 ("appointment", "appointments", self.appointments),
                 ("target band", "target bands", self.observation_targets),
                 ("referral", "referrals", self.referrals),
+                ("RPM device", "RPM devices", self.rpm_devices),
             )
             if records
         ]
@@ -254,6 +260,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
     stays = r.new_transitions(incoming.transitions, before.transitions)
     todo = r.new_tasks(incoming.tasks, before.tasks)
     bands = r.new_targets(incoming.observation_targets, before.observation_targets)
+    devices = r.new_devices(incoming.rpm_devices, before.rpm_devices, enrolled)
     sent, sent_screens = h.new_referrals(
         incoming.referrals, incoming.assessments, screens_matched, before.referrals, patient
     )
@@ -271,6 +278,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
         changes += _listed(STAYS, stays, lambda t: f"{t.facility}, discharged {us_date(t.discharged_on)}")
         changes += _listed(TASKS, todo, lambda t: t.title)
         changes += _listed(TARGETS, bands, _target_text)
+        changes += _listed(DEVICES, devices, lambda d: d.name)
         changes += _listed(REFERRALS, sent, lambda x: f"{x.referral.need.label} to {x.resource}")
         changes += _listed(APPOINTMENTS, visits, lambda a: f"{a.kind.value} with {a.with_whom} {a.at:%m/%d/%Y}")
     return Merge(
@@ -300,6 +308,7 @@ def merge(incoming: IncomingPatient, on_file: OnFile | None, today: date, tz: tz
         observation_targets=bands,
         referrals=sent,
         referral_screens=sent_screens,
+        rpm_devices=devices,
     )
 
 

@@ -30,6 +30,7 @@ from caredesk.domain.patients import (
     Patient,
     practitioner_key,
 )
+from caredesk.domain.rpm_devices import RpmDevice, check_in_rpm, outside_rpm
 from caredesk.domain.text import fold
 from caredesk.errors import ValidationError
 from caredesk.services.medications import is_current
@@ -262,6 +263,28 @@ def new_targets(
     since the export, it is the care manager's). Two bands for one measure in the file: the
     first."""
     return new_records(incoming, stored, lambda t: t.kind)
+
+
+def new_devices(
+    incoming: Iterable[RpmDevice], stored: Iterable[RpmDevice], enrollments: Iterable[Enrollment]
+) -> tuple[RpmDevice, ...]:
+    """New RPM devices: one is on file when a stored one has its kind and set-up day
+    (domain.rpm_devices.check_not_twice; the stored one and its reading days stand). As
+    services.rpm_devices checks one entered by hand: set up within an RPM enrollment
+    (check_in_rpm) and every reading day in one (outside_rpm, SPEC 3)."""
+    enrollments = tuple(enrollments)
+    new = new_records(incoming, stored, lambda d: (d.kind, d.set_up_on))
+    for device in new:
+        try:
+            check_in_rpm(device, enrollments)
+            for day in device.reading_days:
+                if (why := outside_rpm(day, enrollments)) is not None:
+                    raise ValidationError("reading date", why)
+        except ValidationError as exc:
+            raise ValidationError(
+                f"{device.kind.value} set up {us_date(device.set_up_on)} {exc.field}", exc.message
+            ) from None
+    return new
 
 
 def new_tasks(incoming: Iterable[Task], stored: Iterable[Task]) -> tuple[Task, ...]:
