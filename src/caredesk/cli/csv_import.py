@@ -122,7 +122,10 @@ def _import(ws: Workspace, args: argparse.Namespace, table: Table, given: Mappin
     if to_store == 0:
         if plan.problems and not plan.patients:
             return fail("no row can be imported: every row was refused (listed above); nothing was stored", EXIT_ERROR)
-        print("Nothing to import: every patient in the file is already in the store as the file has them.")
+        print(
+            "Nothing to import: every patient in the file is already in the store with what the file gives "
+            "(an empty cell never clears a stored value)."
+        )
         _say_skipped(plan)
         return 0
     if not args.yes:
