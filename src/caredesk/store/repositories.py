@@ -413,6 +413,23 @@ class CarePlans:
 APPEND_ONLY_TRIGGERS = ("audit_events_no_update", "audit_events_no_delete")
 
 
+def _sealed(seq: int, prev: str, at: datetime, actor: str, fields: tuple[str, str, str, str]) -> AuditEvent:
+    """Event `seq` (action, entity, entity_id, detail), chained to `prev` and sealed."""
+    action, entity, entity_id, detail = fields
+    return audit_rules.seal(
+        AuditEvent(
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail=detail,
+            prev_hash=prev,
+        )
+    )
+
+
 class AuditLog:
     def __init__(self, session: Session):
         self.s = session
@@ -420,20 +437,8 @@ class AuditLog:
     def append(
         self, *, at: datetime, actor: str, action: str, entity: str = "", entity_id: str = "", detail: str = ""
     ) -> AuditEvent:
-        last = self.s.execute(select(t.AuditRow.seq, t.AuditRow.hash).order_by(t.AuditRow.seq.desc()).limit(1)).first()
-        seq, prev = (last.seq + 1, last.hash) if last else (1, audit_rules.GENESIS)
-        event = audit_rules.seal(
-            AuditEvent(
-                seq=seq,
-                at=at,
-                actor=actor,
-                action=action,
-                entity=entity,
-                entity_id=entity_id,
-                detail=detail,
-                prev_hash=prev,
-            )
-        )
+        seq, prev = self.head()
+        event = _sealed(seq + 1, prev, at, actor, (action, entity, entity_id, detail))
         self.s.add(t.AuditRow(**m.values_of(event)))
         self.s.flush()
         self.s.info[anchor.HEAD_INFO] = (event.seq, event.hash)  # anchored once committed
@@ -444,20 +449,9 @@ class AuditLog:
         exactly as `append` chains them (an import audits every patient it stores)."""
         seq, prev = self.head()
         rows = []
-        for action, entity, entity_id, detail in events:
+        for fields in events:
             seq += 1
-            event = audit_rules.seal(
-                AuditEvent(
-                    seq=seq,
-                    at=at,
-                    actor=actor,
-                    action=action,
-                    entity=entity,
-                    entity_id=entity_id,
-                    detail=detail,
-                    prev_hash=prev,
-                )
-            )
+            event = _sealed(seq, prev, at, actor, fields)
             prev = event.hash
             rows.append(m.values_of(event))
         if rows:
