@@ -27,10 +27,12 @@ sysdeps-test:
 run: sysdeps-gui $(VENV)/.installed
 	$(PY) -m caredesk gui
 
-# Lint, types, layer contracts and dead code, then the whole suite headless.
+# Lint, types, layer contracts and dead code, then the whole suite headless, one worker per core
+# (pytest-xdist). worksteal: a worker that runs out takes half of a busy one's queue, so a
+# file of slow tests does not keep one core busy alone at the end.
 test: sysdeps-test $(VENV)/.installed-test
 	$(MAKE) --no-print-directory lint
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n auto --dist worksteal
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check src tests
