@@ -1,0 +1,99 @@
+"""Floors for the store's reads (issue 14): the SQL a service runs, replayed with plain
+cursors on the encrypted store and on a plain (unencrypted) copy of it, timed interleaved.
+
+A service's "own SQL" is captured while it runs (SQLAlchemy's before_cursor_execute gives
+the statements and their DB-API parameters, already converted), so the floor is exactly
+the queries the service made, fetched whole, with no conversion of the rows.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+from sqlalchemy import event
+
+from caredesk.services.workspace import Workspace
+
+Statement = tuple[str, Any]
+
+
+def captured_sql(ws: Workspace, run: Callable[[], object]) -> list[Statement]:
+    """The SELECTs (with their parameters) `run` sends to the store, in order."""
+    engine = ws.store._engine
+    seen: list[Statement] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert seen, "nothing was read"
+    return seen
+
+
+def plain_copy(ws: Workspace, dest: Path) -> Path:
+    """An unencrypted copy of the open store (sqlcipher_export into a database attached with
+    an empty key, SQLCipher's documented way to decrypt a store)."""
+    if dest.exists():
+        return dest
+    raw = ws.store._engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        assert conn is not None
+        conn.execute(f"ATTACH DATABASE '{dest}' AS plain KEY ''")
+        conn.execute("SELECT sqlcipher_export('plain')")
+        conn.execute("DETACH DATABASE plain")
+    finally:
+        raw.close()
+    return dest
+
+
+def open_plain(path: Path) -> sqlcipher.Connection:
+    """The plain copy through the same SQLite build, no key (so only the encryption differs)."""
+    conn = sqlcipher.connect(str(path), check_same_thread=False)
+    conn.isolation_level = None
+    return conn
+
+
+def replay(conn: Any, statements: list[Statement]) -> int:
+    """Run each statement in one read transaction and fetch every row; the row count."""
+    n = 0
+    conn.execute("BEGIN")
+    try:
+        for sql, params in statements:
+            n += len(conn.execute(sql, params).fetchall())
+    finally:
+        conn.execute("ROLLBACK")
+    return n
+
+
+def interleaved(sides: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+    """Median seconds of each side, run A, B, A, B... after one warm-up round of each."""
+    times: dict[str, list[float]] = {k: [] for k in sides}
+    for _ in range(rounds + 1):
+        for name, run in sides.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {k: statistics.median(v[1:]) for k, v in times.items()}
+
+
+def report(benchmark: Any, title: str, medians: dict[str, float], floor: str) -> dict[str, float]:
+    """Medians in ms and each side's ratio to `floor`, in extra_info and on stdout (-s)."""
+    out: dict[str, float] = {}
+    for name, s in medians.items():
+        out[f"{name}_ms"] = round(s * 1000, 2)
+        if name != floor:
+            out[f"{name}_ratio"] = round(s / medians[floor], 2)
+    benchmark.extra_info.update(out)
+    print(f"\n{title}: " + ", ".join(f"{k} {v}" for k, v in out.items()))
+    return out
