@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,14 +20,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caredesk.domain.patients import PatientSummary
 from caredesk.errors import CareDeskError
 from caredesk.services import patients as patient_records
 from caredesk.services.changes import Changes, Kind
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.chart_view import ChartView
 from caredesk.ui.chart.patient_form import AddPatientDialog
-from caredesk.ui.chart.patient_table import AGE, MRN, NAME, PROGRAMS, RISK, PatientFilterProxy, PatientTableModel
+from caredesk.ui.chart.patient_table import (
+    AGE,
+    MRN,
+    NAME,
+    PROGRAMS,
+    RISK,
+    PatientFilterProxy,
+    PatientTableModel,
+    PreparedRows,
+    prepare,
+)
 from caredesk.ui.common.chart_tab import ChartTab
 from caredesk.ui.common.forms import button, user_message
 from caredesk.ui.common.hub import hub
@@ -38,6 +47,9 @@ from caredesk.ui.common.workers import BackgroundRead
 CHART_KINDS = (Kind.PATIENT, Kind.ENROLLMENT, Kind.CLINICAL)
 
 SIZE_SAMPLE_ROWS = 50
+# More changed patients than this (an import) re-read the whole list in the background
+# instead of their rows on the GUI thread (2,000 rows re-read there froze it for ~1 s).
+RELOAD_OVER = 50
 EMPTY_TEXT = "No patients yet. Add the first one with Add patient (Ctrl+N)."
 
 log = logging.getLogger(__name__)
@@ -52,6 +64,7 @@ class PatientsPage(QWidget):
         super().__init__(parent)
         self.workspace: Workspace | None = None
         self.reader = BackgroundRead(self)
+        self._sizing = False  # rows are in; their columns are sized in the next slice
         hub().changed.connect(self._changed)
         self._syncing = False  # True while the filter, not the user, moves the current row
         self.model = PatientTableModel(self)
@@ -122,25 +135,47 @@ class PatientsPage(QWidget):
         """Read the list in the background; the rows arrive on the GUI thread."""
         self.workspace = workspace
         self.count.setText("Loading patients…")
+        self._read_all(workspace)
 
-        def show(rows: list[PatientSummary]) -> None:
-            self.model.set_rows(rows, workspace.today())
-            self._size_columns()
+    def _read_all(self, workspace: Workspace) -> None:
+        """Read and prepare every row on a worker (sorted, filter text folded); the GUI
+        thread swaps them in, then sizes the columns in a later slice of the event loop."""
+        today, order = workspace.today(), self.model.sort_order
+
+        def read() -> PreparedRows:
+            return prepare(patient_records.patient_list(workspace), today, order)
+
+        def show(prepared: PreparedRows) -> None:
+            self._syncing = True  # the reset drops the current row: not the user's choice
+            try:
+                self.model.set_prepared(prepared)
+            finally:
+                self._syncing = False
             self._update_count()
             if pending := self.reader.take_pending():
                 self._refresh_rows(pending)
-            if (restore := self.reader.take_selection()) is not None:
+            restore = self.reader.take_selection()
+            if restore is not None:
                 self.select_patient(restore)
+            else:
+                self._select_quietly(self.chart.patient_id)  # a reload after an import keeps the open chart's row
+            self._sizing = True  # a slice of its own: the swap and the sizing each stay short
+            QTimer.singleShot(0, self, self._size_after_load)
 
         def failed(exc: CareDeskError) -> None:
             self.count.setText(user_message(exc))
 
-        self.reader.start(lambda: patient_records.patient_list(workspace), show, failed)
+        self.reader.start(read, show, failed)
+
+    def _size_after_load(self) -> None:
+        self._sizing = False
+        if self.workspace is not None:
+            self._size_columns()
 
     @property
     def loading(self) -> bool:
-        """The list is being read in the background."""
-        return self.reader.loading
+        """The list is being read in the background (or its columns not yet sized)."""
+        return self.reader.loading or self._sizing
 
     def clear(self) -> None:
         """On lock: the filter, every row and the chart leave the widgets."""
@@ -217,6 +252,18 @@ class PatientsPage(QWidget):
                 selection.clear()
         finally:
             self._syncing = False
+
+    def _select_quietly(self, patient_id: int | None) -> None:
+        """Highlight the patient's row if it is shown, without opening anyone."""
+        index = self._proxy_index(patient_id)
+        if index.isValid():
+            was, self._syncing = self._syncing, True
+            try:
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                )
+            finally:
+                self._syncing = was
 
     def _proxy_index(self, patient_id: int | None) -> QModelIndex:
         row = None if patient_id is None else self.model.row_of(patient_id)
@@ -324,7 +371,10 @@ class PatientsPage(QWidget):
         """Only the changed patients' rows are re-read; the open chart refreshes if it is one."""
         if self.workspace is None or not changes.patients or self.reader.defer(changes.patients):
             return
-        self._refresh_rows(changes.patients)
+        if len(changes.patients) > RELOAD_OVER:
+            self._read_all(self.workspace)  # an import: re-read the whole list off the GUI thread
+        else:
+            self._refresh_rows(changes.patients)
         pid = self.chart.patient_id
         if pid is not None and pid in changes.patients and changes.touches(*CHART_KINDS):
             try:
@@ -346,11 +396,7 @@ class PatientsPage(QWidget):
             if self.model.rowCount() > before:
                 self._size_columns()  # a new patient's values may be the widest
             self._update_count()
-            index = self._proxy_index(self.chart.patient_id)
-            if index.isValid():
-                self.table.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-                )
+            self._select_quietly(self.chart.patient_id)
         except CareDeskError as exc:
             self.count.setText(user_message(exc))
         finally:
