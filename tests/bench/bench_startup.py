@@ -1,26 +1,43 @@
 """Start to a usable window, as whole processes: CareDesk vs an empty PySide6 window.
 
-The CareDesk figure is the process start to the demo panel's 170-patient list on screen,
-including the Argon2id unlock calibrated to about half a second, as a user of `make run`
-who opens the demo panel gets it. Memory is the resident size with the 2,000-patient
-panel loaded and a chart open.
+`test_startup_ratios` (issue 14) runs, interleaved round by round, an empty PySide6 window
+(the floor: process start to its first paint), CareDesk to its unlock page painted, and
+CareDesk with a remembered key to today's queue on screen and interactive, at 170 and
+2,000 patients (with, at 2,000, when the first paint came). "Painted" is the first
+QEvent.Paint seen by an event filter in the child; times run from the parent's clock just
+before it starts the process (passed in argv), so interpreter start-up counts. CareDesk
+runs its real `launch.main()` over a real data folder; the remembered key sits in a
+file-backed keyring module put on PYTHONPATH and chosen with PYTHON_KEYRING_BACKEND.
+Medians and ratios are printed and kept in `benchmark.extra_info`.
+
+The other two: the process start to the demo panel's 170-patient list on screen, including
+the Argon2id unlock calibrated to about half a second, as a user of `make run` who opens the
+demo panel gets it; and the resident size with the 2,000-patient panel loaded and a chart open.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import textwrap
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
 
-from caredesk.services.demo_store import create_demo_store
+from caredesk.services.access import Access
+from caredesk.services.demo_store import DEMO_PASSPHRASE, create_demo_store
 from caredesk.store.vault import DataFolder
-from tests.conftest import FAST_KDF, ZONE
+from tests.conftest import FAST_KDF, NOW, ZONE
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
+ROUNDS = 5
 
 EMPTY_WINDOW = """
 from PySide6.QtWidgets import QApplication, QMainWindow
@@ -50,16 +67,136 @@ if len(sys.argv) > 3:
 w.shutdown()
 """
 
+# argv: the parent's time.time() before it started this process. Prints "painted SECONDS".
+EMPTY_PAINTED = """
+import sys, time
+T0 = float(sys.argv[1])
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+class Probe(QObject):
+    done = False
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not self.done:
+            self.done = True
+            print(f"painted {time.time() - T0:.4f}", flush=True)
+            QTimer.singleShot(0, app.quit)
+        return False
+
+app = QApplication([sys.argv[0]])
+probe = Probe()
+app.installEventFilter(probe)
+w = QMainWindow(); w.resize(1280, 800); w.show()
+app.exec()
+"""
+
+# argv: T0, the data folder, what to wait for ("unlock": the unlock page painted; "queue":
+# today's queue shown, painted and the event loop free again). Prints "painted SECONDS" at
+# the first paint of anything, then "unlock SECONDS" or "queue SECONDS", then closes the
+# window as a user would (File > Quit) and the process exits through launch.main().
+CAREDESK_PAINTED = """
+import sys, time
+T0 = float(sys.argv[1])
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+def mark(what):
+    print(f"{what} {time.time() - T0:.4f}", flush=True)
+
+class Probe(QObject):
+    painted = finished = False
+    def eventFilter(self, obj, event):
+        if event.type() != QEvent.Type.Paint or self.finished:
+            return False
+        if not self.painted:
+            self.painted = True
+            mark("painted")
+        if sys.argv[3] == "unlock" and type(obj).__name__ == "UnlockPage":
+            self.finish("unlock")
+        elif sys.argv[3] == "queue":
+            win = next((w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow"), None)
+            if win is not None and win.stack.currentWidget() is win.view:
+                QTimer.singleShot(0, lambda: self.finish("queue"))  # the loop is free: interactive
+        return False
+    def finish(self, what):
+        if not self.finished:
+            self.finished = True
+            mark(what)
+            QTimer.singleShot(0, app.closeAllWindows)
+
+app = QApplication([sys.argv[0]])
+probe = Probe()
+app.installEventFilter(probe)
+from caredesk.ui.shell import launch
+sys.exit(launch.main(["--data-dir", sys.argv[2]]))
+"""
+
+# A keyring the child processes share through a file: secure-looking (priority > 0, not a
+# fail/null/plaintext module), so CareDesk's try-the-remembered-key path runs as on a desktop.
+FILE_KEYRING = """
+import json, os
+from keyring.backend import KeyringBackend
+
+class FileKeyring(KeyringBackend):
+    priority = 10
+
+    def _items(self):
+        try:
+            with open(os.environ["BENCH_KEYRING_FILE"]) as f:
+                return json.load(f)
+        except FileNotFoundError:
+            return {}
+
+    def _save(self, items):
+        with open(os.environ["BENCH_KEYRING_FILE"], "w") as f:
+            json.dump(items, f)
+
+    def get_password(self, service, username):
+        return self._items().get(service + "/" + username)
+
+    def set_password(self, service, username, password):
+        items = self._items()
+        items[service + "/" + username] = password
+        self._save(items)
+
+    def delete_password(self, service, username):
+        items = self._items()
+        items.pop(service + "/" + username, None)
+        self._save(items)
+"""
+
+
+def _env(**extra: str) -> dict[str, str]:
+    base = {
+        "PYTHONPATH": SRC,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "CAREDESK_CLOCK": NOW.isoformat(),
+    }
+    return {**os.environ, **base, **extra}
+
 
 def _run(code: str, *args: str) -> str:
-    env = dict(
-        os.environ, PYTHONPATH=SRC, QT_QPA_PLATFORM="offscreen", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring"
-    )
     r = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code), *args], env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", textwrap.dedent(code), *args], env=_env(), capture_output=True, text=True, timeout=300
     )
     assert r.returncode == 0, r.stderr[-2000:]
     return r.stdout
+
+
+def _timed(code: str, *args: str, env: dict[str, str]) -> dict[str, float]:
+    """Run one child; its marks ({"painted": s, "unlock"|"queue": s}) since just before the spawn."""
+    t0 = time.time()
+    r = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), str(t0), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    marks = dict(line.split() for line in r.stdout.splitlines() if line.split()[0] in ("painted", "unlock", "queue"))
+    return {k: float(v) for k, v in marks.items()}
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +208,43 @@ def demo_home(tmp_path_factory):
     return home
 
 
+@pytest.fixture(scope="module")
+def big_home(tmp_path_factory):
+    """A data folder whose demo-panel sub-folder holds 2,000 patients over 3 years (fast KDF)."""
+    home = tmp_path_factory.mktemp("big")
+    ws, _ = create_demo_store(DataFolder(home / "demo-panel"), patients=2000, years=3, seed=1, kdf=FAST_KDF, zone=ZONE)
+    ws.lock()
+    return home
+
+
+@pytest.fixture(scope="module")
+def file_keyring(tmp_path_factory) -> Iterator[Path]:
+    """The folder holding the keyring module (bench_keyring.FileKeyring); this process's keyring
+    is restored after."""
+    where = tmp_path_factory.mktemp("keyring")
+    (where / "bench_keyring.py").write_text(textwrap.dedent(FILE_KEYRING))
+    path = where / "items.json"
+    os.environ["BENCH_KEYRING_FILE"] = str(path)
+    before = keyring.get_keyring()
+    yield where
+    keyring.set_keyring(before)
+    os.environ.pop("BENCH_KEYRING_FILE", None)
+
+
+def _remembered(source: Path, target: Path, keyring_module: Path) -> Path:
+    """A copy of the demo store `source` as `target`'s own store, its key in the file keyring."""
+    shutil.copytree(source, target)
+    spec = importlib.util.spec_from_file_location("bench_keyring", keyring_module / "bench_keyring.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    keyring.set_keyring(module.FileKeyring())
+    ws = Access(DataFolder(target)).unlock(DEMO_PASSPHRASE)
+    assert ws.remember_key()
+    ws.lock()
+    return target
+
+
 def test_empty_pyside6_window(benchmark):
     benchmark.pedantic(_run, args=(EMPTY_WINDOW,), rounds=5, warmup_rounds=1)
 
@@ -79,10 +253,39 @@ def test_caredesk_to_the_demo_patient_list(benchmark, demo_home):
     benchmark.pedantic(_run, args=(CAREDESK_WINDOW, str(demo_home), "170"), rounds=5, warmup_rounds=1)
 
 
-def test_resident_memory_with_2000_patients(benchmark, tmp_path_factory):
-    home = tmp_path_factory.mktemp("big")
-    ws, _ = create_demo_store(DataFolder(home / "demo-panel"), patients=2000, years=3, seed=1, kdf=FAST_KDF, zone=ZONE)
-    ws.lock()
-    out = benchmark.pedantic(_run, args=(CAREDESK_WINDOW, str(home), "2000", "rss"), rounds=1)
+def test_startup_ratios(benchmark, demo_home, big_home, file_keyring, tmp_path):
+    where = file_keyring
+    locked = tmp_path / "locked"
+    shutil.copytree(demo_home / "demo-panel", locked)  # a store, no key remembered: the unlock page
+    small = _remembered(demo_home / "demo-panel", tmp_path / "small", where)
+    big = _remembered(big_home / "demo-panel", tmp_path / "large", where)
+    plain = _env()
+    with_key = _env(PYTHONPATH=os.pathsep.join([SRC, str(where)]), PYTHON_KEYRING_BACKEND="bench_keyring.FileKeyring")
+    runs: dict[str, list[float]] = {k: [] for k in ("empty", "unlock", "queue_170", "queue_2000", "painted_2000")}
+
+    def one_round() -> None:
+        runs["empty"].append(_timed(EMPTY_PAINTED, env=plain)["painted"])
+        runs["unlock"].append(_timed(CAREDESK_PAINTED, str(locked), "unlock", env=plain)["unlock"])
+        runs["queue_170"].append(_timed(CAREDESK_PAINTED, str(small), "queue", env=with_key)["queue"])
+        marks = _timed(CAREDESK_PAINTED, str(big), "queue", env=with_key)
+        runs["queue_2000"].append(marks["queue"])
+        runs["painted_2000"].append(marks["painted"])
+
+    one_round()  # warm-up: the OS file cache, the .pyc files
+    for values in runs.values():
+        values.clear()
+    benchmark.pedantic(one_round, rounds=ROUNDS)
+    med = {k: statistics.median(v) for k, v in runs.items()}
+    floor = med["empty"]
+    info = benchmark.extra_info
+    for k, v in med.items():
+        info[f"{k}_s"] = round(v, 4)
+        info[f"{k}_ratio"] = round(v / floor, 2)
+    lines = [f"{k:>13}: {v:.3f} s  {v / floor:5.2f}x the empty window   (runs {runs[k]})" for k, v in med.items()]
+    print("\nstart-up, medians of", ROUNDS, "interleaved rounds:\n" + "\n".join(lines))
+
+
+def test_resident_memory_with_2000_patients(benchmark, big_home):
+    out = benchmark.pedantic(_run, args=(CAREDESK_WINDOW, str(big_home), "2000", "rss"), rounds=1)
     benchmark.extra_info["rss_mb"] = int(out.strip().splitlines()[-1])
     print(f"\nresident memory with 2,000 patients loaded and a chart open: {benchmark.extra_info['rss_mb']} MB")
