@@ -15,12 +15,17 @@ import pytest
 from caredesk.domain.patients import Enrollment, Patient, Phone, Program
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
+from tests.cli_process import run_caredesk
 from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE, add_patient
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
-def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, fresh: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """`caredesk ARGS` as a real process: forked from the tests' zygote (tests/cli_process.py),
+    or a fresh `python -m caredesk` with `fresh=True` (tests of the interpreter's start)."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("CAREDESK_")}
     full_env.update(
         PYTHONPATH=SRC + os.pathsep + full_env.get("PYTHONPATH", ""),
@@ -28,14 +33,7 @@ def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None)
         CAREDESK_CLOCK=NOW.isoformat(),  # the same "now" as the in-process `clock` fixture
     )
     full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "caredesk", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        input=stdin,
-        timeout=300,
-    )
+    return run_caredesk(list(args), env=full_env, input=stdin, timeout=300, fresh=fresh)
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int, message: str) -> None:

@@ -43,7 +43,8 @@ class Terminal:
         self.env = {**pw_env(), "TZ": ZONE}
 
     def ok(self, *args: str) -> str:
-        result = run(*args, "--data-dir", str(self.folder), env=self.env)
+        # A fresh interpreter each call: one end-to-end test keeps the plain `python -m caredesk` start.
+        result = run(*args, "--data-dir", str(self.folder), env=self.env, fresh=True)
         assert "Traceback" not in result.stderr + result.stdout
         assert result.returncode == 0, result.stderr
         return result.stdout
