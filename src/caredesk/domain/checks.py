@@ -110,12 +110,22 @@ def _choice_key(text: str) -> str:
     return " ".join(text.replace("-", " ").replace("_", " ").split()).casefold()
 
 
+_MEMBERS: dict[type, dict[object, object]] = {}
+
+
 def one_of(field: str, value: object, enum: type[E]) -> E:
     """The member of `enum` whose value is `value`; typed text matches whatever its case and
     spacing, and hyphens or underscores for spaces ('ccm', 'Complex  CCM', 'no-answer': a shell
     user types the option without quotes). ValidationError naming `field` lists the values otherwise."""
     if isinstance(value, enum):
         return value
+    members = _MEMBERS.get(enum)
+    if members is None:  # {value: member}, made once: Enum(value) per stored row was a tenth of a queue build
+        members = _MEMBERS[enum] = {m.value: m for m in enum}
+    try:
+        return members[value]  # type: ignore[return-value]
+    except (KeyError, TypeError):  # not a stored value (typed text), or unhashable
+        pass
     try:
         return enum(value)
     except ValueError:

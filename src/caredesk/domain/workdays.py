@@ -17,6 +17,7 @@ class BusinessCalendar:
         self.subdiv = subdiv
         # Built per year on first use: a queue over a few years touches only those years.
         self._years: dict[int, dict[date, str]] = {}
+        self._left: dict[date, int] = {}  # business_days_left, asked once per patient by the queue
 
     def _holidays(self, year: int) -> dict[date, str]:
         found = self._years.get(year)
@@ -55,12 +56,14 @@ class BusinessCalendar:
 
     def business_days_left(self, day: date) -> int:
         """Business days from `day` (counted when it is one) through the end of its month."""
-        count = 0
-        month = day.month
-        while day.month == month:
-            count += self.is_business_day(day)
-            day += timedelta(days=1)
-        return count
+        found = self._left.get(day)
+        if found is None:
+            found, month, each = 0, day.month, day
+            while each.month == month:
+                found += self.is_business_day(each)
+                each += timedelta(days=1)
+            self._left[day] = found
+        return found
 
 
 US_FEDERAL = BusinessCalendar()

@@ -53,7 +53,7 @@ def values_of(obj: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-def _field_names(cls: type) -> tuple[str, ...]:
+def field_names(cls: type) -> tuple[str, ...]:
     names = _FIELD_NAMES.get(cls)
     if names is None:
         names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
@@ -63,7 +63,7 @@ def _field_names(cls: type) -> tuple[str, ...]:
 @_stored
 def from_row(cls: type[T], row: Any, **extra: Any) -> T:
     """A domain object from an ORM instance or a plain result row (columns named like fields)."""
-    kwargs = {n: getattr(row, n) for n in _field_names(cls) if n not in extra and hasattr(row, n)}
+    kwargs = {n: getattr(row, n) for n in field_names(cls) if n not in extra and hasattr(row, n)}
     kwargs.update(extra)
     return cls(**kwargs)
 

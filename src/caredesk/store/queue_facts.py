@@ -12,10 +12,10 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, select, true
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
-from caredesk.domain import screen_followups
+from caredesk.domain import checks, screen_followups
 from caredesk.domain.appointments import Appointment, AppointmentStatus
 from caredesk.domain.assessments import SAFETY_DOMAIN, Instrument
 from caredesk.domain.calendar import Month
@@ -40,7 +40,7 @@ CONTACT_DAYS = 75  # enough for this month, last month and a follow-up set befor
 TRANSITION_DAYS = 45
 # A reminder comes the working day before: at most 4 days ahead (Tuesday after a Monday holiday).
 APPOINTMENT_DAYS_AHEAD = 8
-R = TypeVar("R")
+T = TypeVar("T")
 # Narrows a query to the patients asked for: `scoped(Row.patient_id)`.
 Scope = Callable[[InstrumentedAttribute[int]], ColumnElement[bool]]
 
@@ -50,31 +50,51 @@ def load(
 ) -> list[PatientFacts]:
     """Facts for active patients (or only `patient_ids`, to refresh a few after a change); `tz`
     is the clinic's, whose calendar days the minutes belong to."""
+    # Stored rows are rebuilt as stored (mapping._stored), set once here rather than per row.
+    token = checks.READING_STORED.set(True)
+    try:
+        return _load(session, as_of, patient_ids, tz)
+    finally:
+        checks.READING_STORED.reset(token)
+
+
+def _load(session: Session, as_of: date, patient_ids: list[int] | None, tz: tzinfo) -> list[PatientFacts]:
     month = Month.of(as_of)
-    pq = select(t.PatientRow.id, t.PatientRow.risk_tier, t.PatientRow.call_window).where(
-        t.PatientRow.status == Status.ACTIVE.value
+    p, c, k = t.PatientRow, t.ContactRow, t.TaskRow
+    active = select(p.id).where(p.status == Status.ACTIVE.value)
+    # Per patient through the (patient_id, outcome, on) and (patient_id, status, due) indexes:
+    # a GROUP BY over the whole table read every contact of three years.
+    reached = (
+        select(func.max(c.on))
+        .where(c.patient_id == p.id, c.outcome == Outcome.REACHED.value, c.on <= as_of)
+        .scalar_subquery()
     )
-    if patient_ids is not None:
-        pq = pq.where(t.PatientRow.id.in_(patient_ids))
-    patients = session.execute(pq.order_by(t.PatientRow.id)).all()
-    ids = [p.id for p in patients]
+    letter_closed = (
+        select(func.max(k.done_at))
+        .where(k.patient_id == p.id, k.status != TaskStatus.OPEN.value, k.kind == TaskKind.LETTER.value)
+        .scalar_subquery()
+    )
+    patients = session.execute(
+        select(p.id, p.risk_tier, p.call_window, reached, letter_closed)
+        .where(p.status == Status.ACTIVE.value, *([p.id.in_(patient_ids)] if patient_ids is not None else []))
+        .order_by(p.id)
+    ).all()
+    ids = [row[0] for row in patients]
     if not ids:
         return []
     asked = ids if patient_ids is not None else None  # None: every active patient, unscoped
 
-    def by_patient(stmt: Select[Any], convert: Callable[[Row[Any]], R]) -> dict[int, list[R]]:
-        # Plain rows, not ORM instances: a third of the time for thousands of contacts.
-        out: dict[int, list[R]] = defaultdict(list)
-        for row in session.execute(stmt):
-            out[row.patient_id].append(convert(row))
-        return out
-
+    # A patient's rows are found through the patient_id indexes (active ones only): most of
+    # the store is inactive patients' and older rows the queue never ranks.
     def scoped(col: InstrumentedAttribute[int]) -> ColumnElement[bool]:
-        return col.in_(ids) if patient_ids is not None else true()
+        return col.in_(ids) if patient_ids is not None else col.in_(active)
 
-    enrollments = by_patient(
-        select(t.EnrollmentRow.__table__).where(scoped(t.EnrollmentRow.patient_id)).order_by(t.EnrollmentRow.id),
-        lambda r: m.from_row(Enrollment, r),
+    enrollments = _by_patient(
+        session,
+        select(*_columns(t.EnrollmentRow, Enrollment))
+        .where(scoped(t.EnrollmentRow.patient_id))
+        .order_by(t.EnrollmentRow.id),
+        Enrollment,
     )
     chronic = dict(
         session.execute(
@@ -91,117 +111,159 @@ def load(
         for (day, program, staff), spent in per_day.items():
             minutes[pid][(program, staff)] = minutes[pid].get((program, staff), 0) + spent
             by_day[pid].append((day, program, staff, spent))
-    contacts = by_patient(
-        select(t.ContactRow.__table__)
-        .where(t.ContactRow.on >= as_of - timedelta(days=CONTACT_DAYS), t.ContactRow.on <= as_of)
-        .where(scoped(t.ContactRow.patient_id)),
-        lambda r: m.from_row(Contact, r),
+    since = as_of - timedelta(days=CONTACT_DAYS)
+    # `at` (UTC) bounds the range on the (patient_id, at) index; a clinic day starts at most
+    # a day either side of its UTC date. The note is not read: nothing in the queue shows it.
+    contacts = _by_patient(
+        session,
+        select(*_columns(c, Contact, skip=("note",)))
+        .where(scoped(c.patient_id), c.at >= datetime.combine(since - timedelta(days=1), time(), tzinfo=UTC))
+        .where(c.on >= since, c.on <= as_of),
+        Contact,
     )
-    last_reached = dict(
-        session.execute(
-            select(t.ContactRow.patient_id, func.max(t.ContactRow.on))
-            .where(t.ContactRow.outcome == Outcome.REACHED.value, t.ContactRow.on <= as_of)
-            .where(scoped(t.ContactRow.patient_id))
-            .group_by(t.ContactRow.patient_id)
-        ).all()
-    )
-    tasks = by_patient(
-        select(t.TaskRow.__table__).where(t.TaskRow.status == TaskStatus.OPEN.value, scoped(t.TaskRow.patient_id)),
-        lambda r: m.from_row(Task, r),
-    )
-    letters_closed = dict(
-        session.execute(
-            select(t.TaskRow.patient_id, func.max(t.TaskRow.done_at))
-            .where(t.TaskRow.kind == TaskKind.LETTER.value, t.TaskRow.status != TaskStatus.OPEN.value)
-            .where(scoped(t.TaskRow.patient_id))
-            .group_by(t.TaskRow.patient_id)
-        ).all()
+    tasks = _by_patient(
+        session,
+        select(*_columns(k, Task)).where(scoped(k.patient_id), k.status == TaskStatus.OPEN.value),
+        Task,
     )
     horizon = datetime.combine(as_of + timedelta(days=APPOINTMENT_DAYS_AHEAD), time(), tzinfo=UTC)
-    appointments = by_patient(
-        select(t.AppointmentRow.__table__)
+    appointments = _by_patient(
+        session,
+        select(*_columns(t.AppointmentRow, Appointment))
         .where(t.AppointmentRow.status == AppointmentStatus.SCHEDULED.value, t.AppointmentRow.at < horizon)
         .where(scoped(t.AppointmentRow.patient_id))
         .order_by(t.AppointmentRow.at, t.AppointmentRow.id),
-        lambda r: m.from_row(Appointment, r),
+        Appointment,
     )
-    transitions = by_patient(
-        select(t.TransitionRow.__table__)
+    transitions = _by_patient(
+        session,
+        select(*_columns(t.TransitionRow, Transition))
         .where(t.TransitionRow.discharged_on >= as_of - timedelta(days=TRANSITION_DAYS))
         .where(t.TransitionRow.discharged_on <= as_of, scoped(t.TransitionRow.patient_id)),
-        lambda r: m.from_row(Transition, r),
+        Transition,
     )
-    phq9 = _latest_assessments(session, (Instrument.PHQ9,), as_of, asked)
+    phq9 = _latest_assessments(session, (Instrument.PHQ9,), as_of, scoped)
     screens = _recent_screens(session, as_of, scoped)
-    for pid, gad7 in _latest_assessments(session, (Instrument.GAD7,), as_of, asked).items():
+    for pid, gad7 in _latest_assessments(session, (Instrument.GAD7,), as_of, scoped).items():
         if gad7.taken_on < screen_followups.recent_since(as_of):
             screens[pid].append(gad7)
-    social = _latest_assessments(session, (Instrument.SOCIAL_NEEDS, Instrument.SOCIAL_NEEDS_YES_NO), as_of, asked)
+    social = _latest_assessments(session, (Instrument.SOCIAL_NEEDS, Instrument.SOCIAL_NEEDS_YES_NO), as_of, scoped)
     flags = _open_safety_flags(session, as_of, scoped)
     referrals = _referrals(session, scoped)
     bp = _latest_bp(session, as_of, scoped)
     a1c = _latest_reading(session, ObservationKind.A1C, as_of, scoped)
     plans = _care_plans(session, scoped)
 
+    tiers = _members(RiskTier)
     return [
         PatientFacts(
-            patient_id=p.id,
+            patient_id=pid,
             status=Status.ACTIVE,
-            risk_tier=RiskTier(p.risk_tier),
-            enrollments=tuple(enrollments.get(p.id, ())),
-            chronic_conditions=int(chronic.get(p.id, 0)),
-            minutes=minutes.get(p.id, {}),
-            minutes_by_day=tuple(by_day.get(p.id, ())),
-            contacts=tuple(contacts.get(p.id, ())),
-            last_reached=last_reached.get(p.id),
-            open_tasks=tuple(tasks.get(p.id, ())),
-            letter_closed_at=letters_closed.get(p.id),
-            appointments=tuple(appointments.get(p.id, ())),
-            transitions=tuple(transitions.get(p.id, ())),
-            phq9=phq9.get(p.id),
-            screens=tuple(screens.get(p.id, ())),
-            safety_flags=tuple(flags.get(p.id, ())),
-            unreferred_needs=_unreferred(social.get(p.id), referrals.get(p.id, [])),
-            open_referrals=tuple(r for r in referrals.get(p.id, ()) if r.is_open),
-            last_bp=bp.get(p.id),
-            last_a1c=a1c.get(p.id),
-            has_care_plan=p.id in plans,
-            care_plan_review=plans.get(p.id),
-            call_window=p.call_window,
+            risk_tier=tiers[tier],
+            enrollments=tuple(enrollments.get(pid, ())),
+            chronic_conditions=int(chronic.get(pid, 0)),
+            minutes=minutes.get(pid, {}),
+            minutes_by_day=tuple(by_day.get(pid, ())),
+            contacts=tuple(contacts.get(pid, ())),
+            last_reached=last_reached,
+            open_tasks=tuple(tasks.get(pid, ())),
+            letter_closed_at=_utc(letter_at),
+            appointments=tuple(appointments.get(pid, ())),
+            transitions=tuple(transitions.get(pid, ())),
+            phq9=phq9.get(pid),
+            screens=tuple(screens.get(pid, ())),
+            safety_flags=tuple(flags.get(pid, ())),
+            unreferred_needs=_unreferred(social.get(pid), referrals.get(pid, [])),
+            open_referrals=tuple(r for r in referrals.get(pid, ()) if r.is_open),
+            last_bp=bp.get(pid),
+            last_a1c=a1c.get(pid),
+            has_care_plan=pid in plans,
+            care_plan_review=plans.get(pid),
+            call_window=call_window,
         )
-        for p in patients
+        for pid, tier, call_window, last_reached, letter_at in patients
     ]
 
 
+_MEMBERS: dict[type, dict[Any, Any]] = {}
+
+
+def _members(enum: type[T]) -> dict[Any, T]:
+    """{stored value: member} of an enum, made once: a dict lookup per row, not Enum(value)."""
+    found = _MEMBERS.get(enum)
+    if found is None:
+        found = _MEMBERS[enum] = {m.value: m for m in enum}  # type: ignore[attr-defined]
+    return found
+
+
+def _utc(stored: Any) -> datetime | None:
+    """A scalar subquery's UtcDateTime comes back as its stored text."""
+    if stored is None or isinstance(stored, datetime):
+        return stored
+    return datetime.fromisoformat(stored)
+
+
+_NAMES: dict[tuple[type, type, tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def _columns(table: Any, cls: type, skip: tuple[str, ...] = ()) -> list[Any]:
+    """The table's columns named like `cls`'s fields (those left out take their defaults)."""
+    key = (table, cls, skip)
+    names = _NAMES.get(key)
+    if names is None:
+        names = _NAMES[key] = tuple(n for n in m.field_names(cls) if n not in skip and n in table.__table__.c)
+    return [table.__table__.c[n] for n in names]
+
+
+def _by_patient(session: Session, stmt: Select[Any], cls: type[T]) -> dict[int, list[T]]:
+    """{patient id: [record]} from plain rows whose columns are named like `cls`'s fields
+    (plain tuples, not ORM instances: a third of the time for thousands of contacts)."""
+    result = session.execute(stmt)
+    names = tuple(result.keys())
+    at = names.index("patient_id")
+    out: dict[int, list[T]] = defaultdict(list)
+    for row in result:
+        out[row[at]].append(cls(**dict(zip(names, row, strict=True))))
+    return out
+
+
 def _latest_assessments(
-    session: Session, instruments: tuple[Instrument, ...], as_of: date, ids: list[int] | None
+    session: Session, instruments: tuple[Instrument, ...], as_of: date, scoped: Scope
 ) -> dict[int, Assessment]:
     """Each patient's latest complete screen of these instruments (an incomplete one makes no reason)."""
     names = [i.value for i in instruments]
     latest = (
         select(t.AssessmentRow.patient_id, func.max(t.AssessmentRow.taken_on).label("on"))
         .where(t.AssessmentRow.instrument.in_(names), t.AssessmentRow.taken_on <= as_of)
-        .where(t.AssessmentRow.complete.is_(True))
+        .where(t.AssessmentRow.complete.is_(True), scoped(t.AssessmentRow.patient_id))
         .group_by(t.AssessmentRow.patient_id)
         .subquery()
     )
     stmt = (
-        select(t.AssessmentRow)
+        select(*_SCREEN)
         .join(latest, and_(t.AssessmentRow.patient_id == latest.c.patient_id, t.AssessmentRow.taken_on == latest.c.on))
         .where(t.AssessmentRow.instrument.in_(names), t.AssessmentRow.complete.is_(True))
     )
-    if ids is not None:
-        stmt = stmt.where(t.AssessmentRow.patient_id.in_(ids))
     # Two screens on one day: the later row wins.
-    return {r.patient_id: m.assessment_from_row(r) for r in session.scalars(stmt.order_by(t.AssessmentRow.id))}
+    return {r.patient_id: m.assessment_from_row(r) for r in session.execute(stmt.order_by(t.AssessmentRow.id))}
+
+
+# What a screen is rebuilt from (mapping.assessment_from_row): its answers, not the stored flags.
+_SCREEN = (
+    t.AssessmentRow.id,
+    t.AssessmentRow.patient_id,
+    t.AssessmentRow.instrument,
+    t.AssessmentRow.taken_on,
+    t.AssessmentRow.answers_json,
+)
 
 
 def _recent_screens(session: Session, as_of: date, scoped: Scope) -> dict[int, list[Assessment]]:
     """PHQ-2, PHQ-9 and GAD-7 screens, complete or not, of the days whose follow-ups are still
     open (domain.screen_followups.FOLLOW_UP_DAYS up to `as_of`)."""
     names = [i.value for i in (Instrument.PHQ2, Instrument.PHQ9, Instrument.GAD7)]
-    rows = session.scalars(
-        select(t.AssessmentRow)
+    rows = session.execute(
+        select(*_SCREEN)
         .where(t.AssessmentRow.instrument.in_(names))
         .where(t.AssessmentRow.taken_on >= screen_followups.recent_since(as_of), t.AssessmentRow.taken_on <= as_of)
         .where(scoped(t.AssessmentRow.patient_id))
@@ -224,27 +286,25 @@ def _open_safety_flags(session: Session, as_of: date, scoped: Scope) -> dict[int
         .order_by(t.AssessmentRow.taken_on, t.AssessmentRow.id)
     )
     out: dict[int, list[SafetyFlag]] = defaultdict(list)
+    instruments = _members(Instrument)
     for aid, pid, instrument, on in rows:
-        out[pid].append(SafetyFlag(aid, pid, Instrument(instrument), on))
+        out[pid].append(SafetyFlag(aid, pid, instruments[instrument], on))
     return out
 
 
 def _latest_reading(session: Session, kind: ObservationKind, as_of: date, scoped: Scope) -> dict[int, Reading]:
+    """Each patient's latest reading of `kind` by `as_of` (two on one day: the later row), found
+    per patient on the (patient_id, kind, observed_on) index, not by grouping every reading."""
+    o, p, each = t.ObservationRow, aliased(t.PatientRow), aliased(t.ObservationRow)
     latest = (
-        select(t.ObservationRow.patient_id, func.max(t.ObservationRow.observed_on).label("on"))
-        .where(t.ObservationRow.kind == kind.value, t.ObservationRow.observed_on <= as_of)
-        .where(scoped(t.ObservationRow.patient_id))
-        .group_by(t.ObservationRow.patient_id)
-        .subquery()
+        select(each.id)
+        .where(each.patient_id == p.id, each.kind == kind.value, each.observed_on <= as_of)
+        .order_by(each.observed_on.desc(), each.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
     rows = session.execute(
-        select(t.ObservationRow.patient_id, t.ObservationRow.value, t.ObservationRow.observed_on)
-        .join(
-            latest,
-            and_(t.ObservationRow.patient_id == latest.c.patient_id, t.ObservationRow.observed_on == latest.c.on),
-        )
-        .where(t.ObservationRow.kind == kind.value)
-        .order_by(t.ObservationRow.id)
+        select(o.patient_id, o.value, o.observed_on).select_from(p).join(o, o.id == latest).where(scoped(p.id))
     )
     return {pid: Reading(value, on) for pid, value, on in rows}
 
