@@ -8,6 +8,7 @@ from sqlalchemy import text
 from caredesk.domain.queue import rank
 from caredesk.services.call_queue import CallQueue
 from caredesk.services.calls import log_contact
+from tests.bench import floors
 
 pytestmark = pytest.mark.parametrize("panel", ["170x1y", "2000x3y"])
 
@@ -95,3 +96,32 @@ def test_build_the_queue_and_its_plan(benchmark, panels, panel):
         return q.plan()
 
     assert benchmark(build_and_plan).today
+
+
+@pytest.fixture(scope="module")
+def plain_copies(panels, tmp_path_factory):
+    """Each panel's store decrypted into a plain SQLite file (the floor's database)."""
+    base = tmp_path_factory.mktemp("plain")
+    return {name: floors.plain_copy(ws, base / f"{name}.db") for name, ws in panels.items()}
+
+
+def test_build_against_its_own_sql_on_a_plain_copy(benchmark, panels, panel, plain_copies):
+    """Issue 14's row: `CallQueue.build` against the very statements it sends, fetched whole
+    with a plain cursor from an unencrypted copy (the floor), and from the encrypted store;
+    interleaved in one run, medians. Goal: build within 2x the floor."""
+    ws = panels[panel]
+    q = CallQueue(ws)
+    statements = floors.captured_sql(ws, q.build)
+    plain = floors.open_plain(plain_copies[panel])
+    raw = ws.store._engine.raw_connection()
+    try:
+        sides = {
+            "build": q.build,
+            "sql_encrypted": lambda: floors.replay(raw.driver_connection, statements),
+            "sql_plain": lambda: floors.replay(plain, statements),
+        }
+        medians = benchmark.pedantic(floors.interleaved, args=(sides, 15 if panel == "170x1y" else 7), rounds=1)
+    finally:
+        raw.close()
+        plain.close()
+    floors.report(benchmark, f"queue build vs its SQL ({panel}, {len(statements)} statements)", medians, "sql_plain")
