@@ -4,6 +4,7 @@ The rules around them (consent, exclusions, APCM, TCM) are in caredesk.domain.bi
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -28,10 +29,12 @@ def in_effect(c: BillingCode, month: Month) -> bool:
     return c.starts is None or c.starts <= month
 
 
+@functools.lru_cache(maxsize=256)
 def staff_ladders(program: Program, month: Month) -> list[list[BillingCode]]:
     """Base codes of a program grouped by staff type (table order), each sorted by threshold.
 
-    One group bills one base code a month: the highest reached (99457 over 99470).
+    One group bills one base code a month: the highest reached (99457 over 99470). Remembered
+    (the table is constant; the queue asks ~7 times per patient): callers must not change it.
     """
     groups: dict[StaffType | None, list[BillingCode]] = {}
     for c in BILLING_CODES:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar as _cal
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
@@ -60,7 +61,7 @@ class Month:
 
     @property
     def last_day(self) -> date:
-        return date(self.year, self.month, _cal.monthrange(self.year, self.month)[1])
+        return _last_day(self.year, self.month)
 
     def contains(self, day: date) -> bool:
         return (day.year, day.month) == (self.year, self.month)
@@ -73,6 +74,12 @@ class Month:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+@functools.lru_cache(maxsize=512)
+def _last_day(year: int, month: int) -> date:
+    # Asked a dozen times per patient by billing and the queue: monthrange each time showed.
+    return date(year, month, _cal.monthrange(year, month)[1])
 
 
 def local_date(instant: datetime, tz: tzinfo) -> date:

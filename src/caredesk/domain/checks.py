@@ -62,6 +62,8 @@ _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _cleaned_stored(text: str, multiline: bool) -> str:
+    if text.isprintable():  # every character cleaned below is unprintable: nearly every stored value
+        return text
     if multiline:
         return _CONTROL_BUT_LINES.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     return _INVISIBLE.sub("", _CONTROL.sub("", _LINE_BREAKS.sub(" ", text))).strip()

@@ -59,7 +59,8 @@ def load(
     if patient_ids is not None:
         overlapping = overlapping & t.EnrollmentRow.patient_id.in_(list(patient_ids))
     enrollments: dict[int, list[Enrollment]] = defaultdict(list)
-    for row in session.scalars(select(t.EnrollmentRow).where(overlapping).order_by(t.EnrollmentRow.id)):
+    # Plain rows, not ORM instances (issue 14: the report was 12x its own SQL).
+    for row in session.execute(select(t.EnrollmentRow.__table__).where(overlapping).order_by(t.EnrollmentRow.id)):
         enrollments[row.patient_id].append(m.from_row(Enrollment, row))
     if not enrollments:
         return []
@@ -103,6 +104,7 @@ def load(
         .where(t.PatientRow.id.in_(ids))
         .order_by(t.PatientRow.family_name, t.PatientRow.given_name, t.PatientRow.id)
     )
+    status_of = m.members(Status)
     return [
         BillingFacts(
             patient_id=p.id,
@@ -110,7 +112,7 @@ def load(
             given_name=p.given_name,
             family_name=p.family_name,
             birth_date=p.birth_date,
-            status=Status(p.status),
+            status=status_of[p.status],
             enrollments=tuple(enrollments[p.id]),
             chronic_conditions=int(chronic.get(p.id, 0)),
             minutes=minutes.get(p.id, {}),
@@ -143,8 +145,8 @@ def _stays(session: Session, month: Month, ids: list[int]) -> dict[int, list[Sta
     the clinic dates of the patient's unanswered interactive attempts since its discharge."""
     since = month.first_day - timedelta(days=TCM_PERIOD_DAYS)
     found: dict[int, list[Transition]] = defaultdict(list)
-    for row in session.scalars(
-        select(t.TransitionRow).where(
+    for row in session.execute(
+        select(t.TransitionRow.__table__).where(
             t.TransitionRow.discharged_on.between(since, month.last_day), t.TransitionRow.patient_id.in_(ids)
         )
     ):

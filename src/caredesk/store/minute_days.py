@@ -19,6 +19,7 @@ from caredesk.domain.billing_minutes import split_by_day
 from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Program
+from caredesk.store import mapping as m
 from caredesk.store import models as t
 
 DayMinutes = dict[tuple[date, Program, StaffType], int]
@@ -37,10 +38,11 @@ def by_day(
     is split at the clinic's midnights in `tz`."""
     last = month.last_day if through is None else min(through, month.last_day)
     out: dict[int, DayMinutes] = defaultdict(dict)
+    first, programs, staff_types = month.first_day, m.members(Program), m.members(StaffType)
 
     def add(pid: int, day: date, program: str, staff: str, spent: int) -> None:
-        if month.first_day <= day <= last and spent > 0:
-            key = (day, Program(program), StaffType(staff))
+        if first <= day <= last and spent > 0:
+            key = (day, programs[program], staff_types[staff])
             out[pid][key] = out[pid].get(key, 0) + spent
 
     e = t.TimeEntryRow

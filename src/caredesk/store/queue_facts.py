@@ -154,7 +154,7 @@ def _load(session: Session, as_of: date, patient_ids: list[int] | None, tz: tzin
     a1c = _latest_reading(session, ObservationKind.A1C, as_of, scoped)
     plans = _care_plans(session, scoped)
 
-    tiers = _members(RiskTier)
+    tiers = m.members(RiskTier)
     return [
         PatientFacts(
             patient_id=pid,
@@ -183,17 +183,6 @@ def _load(session: Session, as_of: date, patient_ids: list[int] | None, tz: tzin
         )
         for pid, tier, call_window, last_reached, letter_at in patients
     ]
-
-
-_MEMBERS: dict[type, dict[Any, Any]] = {}
-
-
-def _members(enum: type[T]) -> dict[Any, T]:
-    """{stored value: member} of an enum, made once: a dict lookup per row, not Enum(value)."""
-    found = _MEMBERS.get(enum)
-    if found is None:
-        found = _MEMBERS[enum] = {m.value: m for m in enum}  # type: ignore[attr-defined]
-    return found
 
 
 def _utc(stored: Any) -> datetime | None:
@@ -286,7 +275,7 @@ def _open_safety_flags(session: Session, as_of: date, scoped: Scope) -> dict[int
         .order_by(t.AssessmentRow.taken_on, t.AssessmentRow.id)
     )
     out: dict[int, list[SafetyFlag]] = defaultdict(list)
-    instruments = _members(Instrument)
+    instruments = m.members(Instrument)
     for aid, pid, instrument, on in rows:
         out[pid].append(SafetyFlag(aid, pid, instruments[instrument], on))
     return out

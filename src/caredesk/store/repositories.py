@@ -125,13 +125,14 @@ class Patients:
             ).all()
         )
         programs: dict[int, list[Program]] = defaultdict(list)
+        program_of, status_of, tier_of = m.members(Program), m.members(Status), m.members(RiskTier)
         for pid, program in self.s.execute(
             select(t.EnrollmentRow.patient_id, t.EnrollmentRow.program)
             .where(t.EnrollmentRow.start_date <= today, scoped(t.EnrollmentRow.patient_id))
             .where((t.EnrollmentRow.end_date.is_(None)) | (t.EnrollmentRow.end_date >= today))
             .order_by(t.EnrollmentRow.patient_id, t.EnrollmentRow.id)
         ):
-            programs[pid].append(Program(program))
+            programs[pid].append(program_of[program])
         rows = self.s.execute(
             select(
                 t.PatientRow.id,
@@ -160,8 +161,8 @@ class Patients:
                     preferred_name=r.preferred_name,
                     birth_date=r.birth_date,
                     phones=tuple(ph["number"] for ph in json.loads(r.phones_json or "[]")),
-                    status=Status(r.status),
-                    risk_tier=RiskTier(r.risk_tier),
+                    status=status_of[r.status],
+                    risk_tier=tier_of[r.risk_tier],
                     programs=tuple(programs.get(r.id, ())),
                     last_reached=last.get(r.id, (None, None))[0],
                     minutes_this_month=int(minutes.get(r.id) or 0),
