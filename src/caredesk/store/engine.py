@@ -32,7 +32,7 @@ BUSY_TIMEOUT_S = 10  # how long a writer waits for another's write lock before S
 # reads decrypted most pages on every build (issue 14: 1.9x plain SQLite). Sized to the store,
 # capped so resident memory stays within its budget (< 300 MB at 2,000 patients).
 CACHE_MIN_KIB = 8_000
-CACHE_MAX_KIB = 96 * 1024
+CACHE_MAX_KIB = 64 * 1024
 
 
 Key = bytes | bytearray  # a bytearray when it must be wiped later (OpenStore's buffer)
