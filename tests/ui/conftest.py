@@ -31,9 +31,10 @@ from caredesk.domain.patients import (
 )
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
+from caredesk.ui.common import theme
 from caredesk.ui.shell.launch import application, build_main_window
 from caredesk.ui.shell.main_window import MainWindow
-from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient
+from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE, StoreTemplates, add_patient, pinned_at_now
 
 CANARY_FAMILY = "Qzxcanary"
 CANARY_GIVEN = "Wilhelmina"
@@ -44,7 +45,15 @@ CANARY_CONDITION = "Hypertensive heart disease without heart failure"
 
 @pytest.fixture(autouse=True)
 def themed_app(qapp):
-    application()  # the same names, style and palette as the real program
+    """The app with the same names, style and palette as the real program, which themes it once,
+    before any window. Themed again only when a test left it otherwise (the theme tests restore
+    it): QApplication.setStyleSheet re-polishes every widget still alive, and the last test's
+    closed window (~1,400 widgets awaiting deletion) made each call take 1-4 s."""
+    dark = theme.system_is_dark()
+    if qapp.property("caredesk_dark") != dark or qapp.styleSheet() != theme.stylesheet(
+        theme.DARK if dark else theme.LIGHT
+    ):
+        application()
     return qapp
 
 
@@ -124,8 +133,14 @@ def add_canary_panel(access: Access) -> dict[str, int]:
 
 
 @pytest.fixture
-def canary_store(data_dir: Path, clock: FixedClock) -> dict[str, int]:
-    return add_canary_panel(Access(DataFolder(data_dir), clock))
+def canary_store(data_dir: Path, clock: FixedClock, store_templates: StoreTemplates) -> dict[str, int]:
+    """The canary panel in `data_dir`: a copy of the session's, made by add_canary_panel at NOW."""
+    if data_dir.exists() or not pinned_at_now(clock):
+        return add_canary_panel(Access(DataFolder(data_dir), clock))
+    made = store_templates.copy(
+        "canary-panel", lambda folder: add_canary_panel(Access(folder, FixedClock(NOW))), data_dir
+    )
+    return dict(made)  # the test's own: a test may add to it
 
 
 @pytest.fixture
@@ -167,17 +182,24 @@ def unlocked(make_window, canary_store, qtbot) -> MainWindow:
 
 
 @pytest.fixture
-def demo_unlocked(make_window, data_dir: Path, clock: FixedClock, qtbot) -> MainWindow:
-    """A window unlocked over a 30-patient synthetic panel with a year of history."""
-    from caredesk.services.demo_store import create_demo_store
-
-    ws, _code = create_demo_store(
-        DataFolder(data_dir), PASSPHRASE, patients=30, seed=1, clock=clock, kdf=FAST_KDF, zone=ZONE
-    )
-    ws.lock()
+def demo_unlocked(make_window, data_dir: Path, clock: FixedClock, qtbot, store_templates: StoreTemplates) -> MainWindow:
+    """A window unlocked over a 30-patient synthetic panel with a year of history (a copy of the
+    session's panel: generating it took ~1 s a test)."""
+    if data_dir.exists() or not pinned_at_now(clock):
+        demo_panel_30(DataFolder(data_dir), clock)
+    else:
+        store_templates.copy("demo-panel-30", lambda folder: demo_panel_30(folder, FixedClock(NOW)), data_dir)
     window = make_window()
     unlock_with(qtbot, window)
     return window
+
+
+def demo_panel_30(folder: DataFolder, clock: FixedClock) -> None:
+    """The 30-patient synthetic panel (seed 1) with a year of history, locked."""
+    from caredesk.services.demo_store import create_demo_store
+
+    ws, _code = create_demo_store(folder, PASSPHRASE, patients=30, seed=1, clock=clock, kdf=FAST_KDF, zone=ZONE)
+    ws.lock()
 
 
 class FakeSeconds:
