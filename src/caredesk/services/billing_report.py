@@ -19,6 +19,7 @@ from caredesk.domain.patients import Enrollment, Program, Status
 from caredesk.domain.text import fold
 from caredesk.errors import ValidationError
 from caredesk.services.files import write_atomic
+from caredesk.services.gc_pause import gc_paused
 from caredesk.services.workspace import Workspace
 from caredesk.store.billing_facts import BillingFacts
 
@@ -91,9 +92,10 @@ def check_month(month: Month, today: date) -> None:
 def month_report(ws: Workspace, month: Month) -> MonthReport:
     """Every enrolled patient's row for `month`, sorted by name. The screens and the CLI
     offer no month that has not begun (check_month)."""
-    with ws.reading() as uow:
-        facts = uow.billing_facts(month)
-    return MonthReport(month, tuple(sorted(_rows(facts, month), key=_by_name)))
+    with gc_paused():  # thousands of acyclic records (see services.gc_pause)
+        with ws.reading() as uow:
+            facts = uow.billing_facts(month)
+        return MonthReport(month, tuple(sorted(_rows(facts, month), key=_by_name)))
 
 
 def refresh_rows(ws: Workspace, report: MonthReport, patient_ids: Collection[int]) -> MonthReport:

@@ -19,6 +19,7 @@ from caredesk.domain.queue import PatientFacts, QueueEntry, entry_for, rank
 from caredesk.domain.today_plan import TodayPlan
 from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
 from caredesk.services.call_capacity import get_capacity
+from caredesk.services.gc_pause import gc_paused
 from caredesk.services.workspace import Workspace
 
 
@@ -47,12 +48,13 @@ class CallQueue:
     def build(self, as_of: date | None = None) -> list[QueueRow]:
         """Read every active patient's facts and rank them for `as_of` (default: today)."""
         self.as_of = as_of or self.ws.today()
-        with self.ws.reading() as uow:
-            facts = uow.queue_facts(self.as_of)
-            summaries = uow.patients.summaries(self.as_of, [f.patient_id for f in facts])
-        self._facts = {f.patient_id: f for f in facts}
-        self._patients = {p.id: p for p in summaries}
-        self._entries = {e.patient_id: e for e in rank(facts, self.as_of, self.ws.tz, self.calendar)}
+        with gc_paused():  # ~100k acyclic records: the collector's passes were 15% of a build
+            with self.ws.reading() as uow:
+                facts = uow.queue_facts(self.as_of)
+                summaries = uow.patients.summaries(self.as_of, [f.patient_id for f in facts])
+            self._facts = {f.patient_id: f for f in facts}
+            self._patients = {p.id: p for p in summaries}
+            self._entries = {e.patient_id: e for e in rank(facts, self.as_of, self.ws.tz, self.calendar)}
         self.capacity = get_capacity(self.ws)
         self.built = True
         return self._ordered()
