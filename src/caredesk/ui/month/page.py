@@ -47,6 +47,7 @@ from caredesk.ui.month.table_model import (
     MonthFilter,
     MonthFilterProxy,
     MonthTableModel,
+    sorted_rows,
 )
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,10 @@ class _Progress(ProgressRelay):
 
 # What the month's rows read: minutes, programs and consent, chronic conditions, the patient.
 BILLING_KINDS = (Kind.TIME, Kind.ENROLLMENT, Kind.CLINICAL, Kind.PATIENT)
+# More changed patients than this (an import) are recomputed on a worker, not the GUI thread.
+RECOMPUTE_OVER = 50
+# A report, its rows sorted on the worker, and the sort they are in.
+Sorted = tuple[MonthReport, list[MonthRow], tuple[int, Qt.SortOrder]]
 
 
 class MonthPage(QWidget):
@@ -212,9 +217,18 @@ class MonthPage(QWidget):
             return
         self.month_label.setText(month_title(self.month))
         ws, month = self.workspace, self.month
+        self._read(lambda: billing_report.month_report(ws, month))
 
-        def show(report: MonthReport) -> None:
-            self._show_report(report)
+    def _read(self, report_of: Callable[[], MonthReport]) -> None:
+        """Read a report and sort its rows on a worker; the GUI thread swaps them in."""
+        order = self.model.sort_order
+
+        def read() -> Sorted:
+            report = report_of()
+            return report, sorted_rows(report.rows, *order), order
+
+        def show(result: Sorted) -> None:
+            self._show_report(*result)
             if pending := self.reader.take_pending():
                 self._refresh_rows(pending)
 
@@ -223,16 +237,19 @@ class MonthPage(QWidget):
             self.model.clear()
             self.message.show_error(user_message(exc))
 
-        self.reader.start(lambda: billing_report.month_report(ws, month), show, failed)
+        self.reader.start(read, show, failed)
 
     @property
     def loading(self) -> bool:
         """The month's report is being read in the background."""
         return self.reader.loading
 
-    def _show_report(self, report: MonthReport) -> None:
+    def _show_report(
+        self, report: MonthReport, rows: list[MonthRow] | None = None, order: tuple[int, Qt.SortOrder] | None = None
+    ) -> None:
+        """`rows`: the report's rows already in `order` (sorted on a worker)."""
         self.report = report
-        self.model.set_rows(report.rows)
+        self.model.set_rows(report.rows if rows is None else rows, order)
         self.totals.setText(totals_text(report))
         self._update_counts()
 
@@ -240,7 +257,12 @@ class MonthPage(QWidget):
         """Minutes, programs, consent or conditions of some patients changed: recompute their rows."""
         if self.workspace is None or not changes.patients or not changes.touches(*BILLING_KINDS):
             return
-        if not self.reader.defer(changes.patients):
+        if self.reader.defer(changes.patients):
+            return
+        if len(changes.patients) > RECOMPUTE_OVER and self.report is not None:
+            ws, report, ids = self.workspace, self.report, changes.patients
+            self._read(lambda: billing_report.refresh_rows(ws, report, ids))  # an import: on a worker
+        else:
             self._refresh_rows(changes.patients)
 
     def _refresh_rows(self, patient_ids: set[int] | frozenset[int]) -> None:

@@ -8,6 +8,7 @@ set of reason kinds, so a filter is one set test per row.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -85,6 +86,33 @@ def shown_due(row: QueueRow) -> date | None:
     return next((r.due for r in row.entry.reasons if r.due is not None), None)
 
 
+@dataclass(frozen=True)
+class PreparedQueue:
+    """Ranked rows with what the model keeps per row and the count each filter shows.
+
+    Built by `prepare` on the worker that builds the queue, so the GUI thread only swaps
+    lists in (1,800 rows' reason sets, due dates and filter counts were ~15 ms there).
+    """
+
+    rows: list[QueueRow]
+    kinds: list[frozenset[ReasonKind]]
+    dues: list[date | None]
+    plan: frozenset[int]
+    counts: dict[QueueFilter, int]
+    today: date
+
+
+def prepare(rows: Iterable[QueueRow], today: date, plan: frozenset[int] = frozenset()) -> PreparedQueue:
+    """Pure Python over the rows; safe off the GUI thread."""
+    rows = list(rows)
+    kinds = [frozenset(r.kind for r in row.entry.reasons) for row in rows]
+    counts: dict[QueueFilter, int] = {QueueFilter.PLAN: sum(row.patient_id in plan for row in rows)}
+    for which in QueueFilter:
+        if which is not QueueFilter.PLAN:
+            counts[which] = sum(accepts(k, which) for k in kinds)
+    return PreparedQueue(rows, kinds, [shown_due(row) for row in rows], plan, counts, today)
+
+
 class QueueTableModel(RowsModel):
     headers = HEADERS
 
@@ -93,17 +121,23 @@ class QueueTableModel(RowsModel):
         self._rows: list[QueueRow] = []
         self._kinds: list[frozenset[ReasonKind]] = []
         self._dues: list[date | None] = []
+        self._counts: dict[QueueFilter, int] = {}
         self._drafts: frozenset[int] = frozenset()  # patients with a call kept as a draft
         self._plan: frozenset[int] = frozenset()  # today's plan: the patients to call today
         self._today = date.today()
 
     def set_rows(self, rows: Iterable[QueueRow], today: date, plan: frozenset[int] = frozenset()) -> None:
+        self.set_prepared(prepare(rows, today, plan))
+
+    def set_prepared(self, prepared: PreparedQueue) -> None:
+        """Swap in rows prepared off the GUI thread."""
         self.beginResetModel()
-        self._today = today
-        self._plan = plan
-        self._rows = list(rows)
-        self._kinds = [frozenset(r.kind for r in row.entry.reasons) for row in self._rows]
-        self._dues = [shown_due(row) for row in self._rows]
+        self._today = prepared.today
+        self._plan = prepared.plan
+        self._rows = prepared.rows
+        self._kinds = prepared.kinds
+        self._dues = prepared.dues
+        self._counts = prepared.counts
         self.endResetModel()
 
     def set_drafts(self, patient_ids: frozenset[int]) -> None:
@@ -117,7 +151,7 @@ class QueueTableModel(RowsModel):
         """On lock: every row leaves the model."""
         self.beginResetModel()
         self._rows, self._kinds, self._dues, self._drafts = [], [], [], frozenset()
-        self._plan = frozenset()
+        self._plan, self._counts = frozenset(), {}
         self.endResetModel()
 
     # -- access ----------------------------------------------------------------
@@ -137,7 +171,7 @@ class QueueTableModel(RowsModel):
         return accepts(self._kinds[row], which)
 
     def count(self, which: QueueFilter) -> int:
-        return sum(self.shown(i, which) for i in range(len(self._rows)))
+        return self._counts.get(which, 0)
 
     # -- Qt model interface ----------------------------------------------------
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
