@@ -8,10 +8,13 @@ interpreter: ~0.6 s a call becomes a few ms of fork plus the command's own work.
 A call runs as a fresh `python -m caredesk` instead when
 - the caller asks (`fresh=True`: the journey test, tests of the start itself),
 - $CAREDESK_TEST_FRESH_PROCESSES is 1 (the whole suite the old way),
-- its environment differs from the zygote's in what the interpreter reads when it starts or
-  imports (PYTHON*, locale and time-zone variables: an empty PYTHONTZPATH, PYTHONIOENCODING),
-- this process's resource limits are no longer the zygote's, or the platform cannot fork and
-  pass fds (Windows), or the zygote could not start (a warning says why).
+- its environment differs from the zygote's in what is read when a process starts or imports
+  (PYTHON*, locale and time-zone variables, LD_*: an empty PYTHONTZPATH, PYTHONIOENCODING),
+- this process has raised a resource limit's hard ceiling above the zygote's, which a child
+  cannot (a lowered one, as caredesk.core_dumps leaves RLIMIT_CORE after an in-process main(),
+  is set in the child: it inherits this process's limits as a real child would),
+- the platform cannot fork and pass fds (Windows), or the zygote could not start (a warning
+  says why).
 """
 
 from __future__ import annotations
@@ -70,13 +73,22 @@ def run_module(
 
 
 def _startup_environment(env: dict[str, str]) -> dict[str, str]:
-    """What of `env` the interpreter reads as it starts and imports the CLI."""
-    keys = ("LANG", "LANGUAGE", "TZ", "TZDIR")
-    return {k: v for k, v in env.items() if k.startswith(("PYTHON", "LC_")) or k in keys}
+    """What of `env` the interpreter, the loader and the C libraries read as the process starts and
+    imports the CLI (Python's settings, locale, time zone, LD_PRELOAD, OpenSSL's configuration)."""
+    keys = ("LANG", "LANGUAGE", "LOCPATH", "GCONV_PATH", "TZ", "TZDIR")
+    return {k: v for k, v in env.items() if k.startswith(("PYTHON", "LC_", "LD_", "OPENSSL_", "MALLOC_")) or k in keys}
 
 
-def _limits() -> list[tuple[int, int]]:
-    return [resource.getrlimit(getattr(resource, n)) for n in sorted(dir(resource)) if n.startswith("RLIMIT_")]
+_RESOURCES = sorted({getattr(resource, n) for n in dir(resource) if n.startswith("RLIMIT_")})
+
+
+def _limits() -> dict[int, tuple[int, int]]:
+    return {r: resource.getrlimit(r) for r in _RESOURCES}
+
+
+def _at_most(value: int, ceiling: int) -> bool:
+    infinite = resource.RLIM_INFINITY
+    return ceiling == infinite or (value != infinite and value <= ceiling)
 
 
 _zygotes: dict[int, Zygote | None] = {}  # by pid: a forked pytest must not share its parent's
@@ -135,7 +147,15 @@ class Zygote:
         return None
 
     def serves(self, env: dict[str, str]) -> bool:
-        return self.alive and _startup_environment(env) == self.startup and _limits() == self.limits
+        return self.alive and _startup_environment(env) == self.startup and self.limits_for_child() is not None
+
+    def limits_for_child(self) -> dict[int, tuple[int, int]] | None:
+        """This process's limits that differ from the zygote's, for its child to set; None when one
+        has a hard ceiling above the zygote's (only a privileged process may raise it)."""
+        now = _limits()
+        if not all(_at_most(now[r][1], self.limits[r][1]) for r in now):
+            return None
+        return {r: limit for r, limit in now.items() if limit != self.limits[r]}
 
     def stop(self) -> None:
         self.alive = False
@@ -158,6 +178,7 @@ class Zygote:
                 "cwd": os.path.abspath(cwd or os.getcwd()),
                 "umask": _umask(),
                 "stdin": call.stdin_fd is not None,
+                "limits": list((self.limits_for_child() or {}).items()),
             }
             with self.lock:
                 socket.send_fds(self.control, [json.dumps(request).encode()], call.remote_fds())

@@ -6,19 +6,19 @@ never in pytest. Protocol, over the SOCK_SEQPACKET socket FD:
 - the zygote sends b"ready " + JSON of its os.environ once its imports are done (the variables
   the interpreter added at start, LC_CTYPE's coercion, go into every request's environment), or
   b"error " + the traceback;
-- each request is one message, JSON {"module", "args", "env", "cwd", "umask", "stdin"}, carrying the fds
-  [reply socket, stdout, stderr] and stdin's when "stdin" is true (socket.send_fds);
+- each request is one message, JSON {"module", "args", "env", "cwd", "umask", "stdin", "limits"},
+  carrying the fds [reply socket, stdout, stderr] and stdin's when "stdin" is true (send_fds);
 - on the reply socket the zygote sends b"pid N" after the fork and b"exit N" when the process
   ended (N as Popen.returncode: -SIGNAL when killed); the client may send b"kill" (its timeout)
   and closing the reply socket early kills the process too, as subprocess.run does.
 The zygote ends when the control socket closes (the pytest process ended).
 
-The forked child becomes what `python -m MODULE` (caredesk) would be at the point __main__ runs: its
-fds 0/1/2, umask, cwd, environment, argv, sys.path[0], standard streams built as the interpreter
-builds them, then runpy's own `-m` entry; it ends as the interpreter does (SystemExit's code,
-a traceback and 1 for an uncaught exception, threads joined, atexit run, streams flushed: 120
-when stdout cannot be flushed). What this cannot copy (the environment read at interpreter
-start, resource limits) the client checks before using the zygote.
+The forked child becomes what `python -m MODULE` (caredesk) would be when __main__ runs: its
+fds 0/1/2, umask, resource limits, cwd, environment, argv, sys.path[0], standard streams built
+as the interpreter builds them, then runpy's own `-m` entry; it ends as the interpreter does
+(SystemExit's code, a traceback and 1 for an uncaught exception, threads joined, atexit run,
+streams flushed: 120 when stdout cannot be flushed). What it cannot copy (the environment read
+at the interpreter's start, a raised hard limit) the client checks before using the zygote.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import io
 import json
 import os
 import pkgutil
+import resource
 import selectors
 import signal
 import socket
@@ -117,8 +118,10 @@ class Server:
             try:
                 self.close_for_child(reply)
                 become_caredesk(request, fds[1:])
+            except BaseException:  # a fault of the zygote's own: said on the request's stderr
+                traceback.print_exc()
             finally:
-                os._exit(70)  # not reached: become_caredesk ends with os._exit
+                os._exit(70)  # not reached when become_caredesk ran: it ends with os._exit
         for fd in fds[1:]:
             os.close(fd)
         self.replies[pid] = reply
@@ -192,6 +195,8 @@ def become_caredesk(request: dict[str, Any], fds: list[int]) -> None:
         os.dup2(fd, target)
         os.close(fd)
     os.umask(request["umask"])
+    for which, (soft, hard) in request["limits"]:  # the caller's, as a real child inherits them
+        resource.setrlimit(which, (soft, hard))
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
@@ -220,7 +225,7 @@ def _standard_streams() -> None:
     in CPython's pylifecycle.c): encodings and errors as this interpreter's (the client checked
     the environment they come from is the same), line-buffered on a terminal, stderr always."""
     buffered = not sys.__stdout__.write_through if sys.__stdout__ else True
-    made = []
+    made: list[Any] = []
     for fd, name, old in ((0, "stdin", sys.__stdin__), (1, "stdout", sys.__stdout__), (2, "stderr", sys.__stderr__)):
         try:
             os.fstat(fd)
@@ -229,21 +234,16 @@ def _standard_streams() -> None:
             continue
         writing = fd != 0
         mode, buffering = ("wb", -1 if buffered else 0) if writing else ("rb", -1)
-        buf = open(fd, mode, buffering=buffering, closefd=False)  # noqa: SIM115 - the process's own stdio
-        raw = buf.raw if buffered or not writing else buf  # type: ignore[union-attr]
+        buf: Any = open(fd, mode, buffering=buffering, closefd=False)  # noqa: SIM115 - the process's own stdio
+        raw = buf.raw if buffering else buf  # as create_stdio: the FileIO under a buffer
         raw.name = f"<{name}>"
         line = buffered and (raw.isatty() or fd == 2)
         encoding = old.encoding if old else "utf-8"
         errors = old.errors if old else "strict"
-        stream = io.TextIOWrapper(
-            buf,  # type: ignore[arg-type]
-            encoding,
-            errors,
-            newline="\n",
-            line_buffering=line,
-            write_through=not buffered,
+        stream: Any = io.TextIOWrapper(
+            buf, encoding, errors, newline="\n", line_buffering=line, write_through=not buffered
         )
-        stream.mode = "w" if writing else "r"  # type: ignore[misc]
+        stream.mode = "w" if writing else "r"
         made.append(stream)
     sys.stdin = sys.__stdin__ = made[0]  # type: ignore[misc]
     sys.stdout = sys.__stdout__ = made[1]  # type: ignore[misc]

@@ -5,6 +5,7 @@ exit status, stdout and stderr (tracebacks included), and each call is a new pid
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -49,6 +50,9 @@ if what == "streams":
         print(s.name, s.encoding, s.errors, s.line_buffering, s.write_through, s.mode, s.isatty())
 if what == "pids":
     print(os.getpid(), os.getppid())
+if what == "limits":
+    import resource
+    print(resource.getrlimit(resource.RLIMIT_NOFILE), resource.getrlimit(resource.RLIMIT_CORE))
 if what == "sleep":
     print("started", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -155,6 +159,22 @@ def test_each_call_is_a_new_process_forked_from_the_zygote(tmp_path, probe):
     zygote = zygote_pid()
     assert zygote is not None and {parent for _pid, parent in pids} == {zygote}
     assert os.getpid() not in {pid for pid, _parent in pids} | {zygote}
+
+
+def test_resource_limits_are_the_callers_as_a_real_child_inherits_them(tmp_path, probe):
+    """A limit lowered here after the zygote started (an in-process main() leaves RLIMIT_CORE at
+    0, caredesk.core_dumps) is the child's too, and the call still comes from the zygote."""
+    probe("exit", "0")  # the zygote runs
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft - 1, hard))
+    try:
+        assert probe("limits").stdout.startswith(f"({soft - 1}, {hard}) ")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CAREDESK_")}
+        env["PYTHONPATH"] = SRC
+        pids = run_module("zygote_probe", ["pids"], env=env, cwd=str(tmp_path), timeout=60)
+        assert int(pids.stdout.split()[1]) == zygote_pid()
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 def test_a_timeout_kills_the_process_and_raises(tmp_path, probe):
