@@ -11,15 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from caredesk.clock import Clock
 from caredesk.errors import StoreMissing
-from caredesk.services import demo_store
-from caredesk.services.access import Access
-from caredesk.services.workspace import Workspace
+from caredesk.lockout import ATTEMPTS_NAME, Lockout
 from caredesk.store import folder_kind
-from caredesk.store.keys import KdfParams
-from caredesk.store.vault import DataFolder
+from caredesk.store.data_folder import DataFolder
+
+# The database layer (SQLAlchemy, SQLCipher, the services over them) is imported when first
+# used, not with this module: the app paints its unlock page before it loads (issue 14).
+if TYPE_CHECKING:
+    from caredesk.services.access import Access
+    from caredesk.services.workspace import Workspace
+    from caredesk.store.keys import KdfParams
 
 __all__ = ["DEMO_SUBFOLDER", "AppContext", "KdfParams", "build"]
 
@@ -40,6 +45,7 @@ class AppContext:
     kdf: KdfParams | None = None
     demo_patients: int = 170
     _access: Access | None = field(default=None, repr=False)
+    _lockout: Lockout | None = field(default=None, repr=False)
 
     @property
     def folder(self) -> DataFolder:
@@ -67,6 +73,13 @@ class AppContext:
         the folder itself, logs/, the lock file."""
         return folder_kind.refusal(self.data_dir)
 
+    def preflight(self) -> None:
+        """Raise a clear StoreError when the folder holds only half a store (before any prompt);
+        light: it opens nothing (caredesk.store.data_folder)."""
+        from caredesk.store.data_folder import preflight
+
+        preflight(self.folder)
+
     def require_store(self) -> None:
         """Raise StoreMissing (or a clearer StoreError for an unusable folder) when there is no store."""
         if not self.folder.has_store():
@@ -78,6 +91,8 @@ class AppContext:
 
     def create_demo(self, passphrase: str, *, patients: int, seed: int, years: int) -> tuple[Workspace, str]:
         """A new store in this data folder holding a generated synthetic panel (the CLI's `demo`)."""
+        from caredesk.services import demo_store
+
         return demo_store.create_demo_store(
             self.folder, passphrase, patients=patients, seed=seed, years=years, clock=self.clock, kdf=self.kdf
         )
@@ -89,16 +104,38 @@ class AppContext:
     def access(self) -> Access:
         """The way into the store; one per context, so the back-off after wrong tries holds."""
         if self._access is None:
-            self._access = Access(self.folder, self.clock)
+            from caredesk.services.access import Access
+
+            self._access = Access(self.folder, self.clock, self.lockout)
         return self._access
+
+    @property
+    def lockout(self) -> Lockout:
+        """The back-off after wrong secrets, shared with `access`: the unlock page shows its
+        countdown before the database layer has loaded."""
+        if self._lockout is None:
+            self._lockout = Lockout(self.folder.path / ATTEMPTS_NAME)
+        return self._lockout
 
     def open_demo(self) -> Workspace:
         """The demo panel's store, generated on first use (synthetic patients only)."""
+        from caredesk.services import demo_store
+        from caredesk.services.access import Access
+
         folder = DataFolder(self.demo_dir)
         if folder.has_store():
             return Access(folder, self.clock).unlock(demo_store.DEMO_PASSPHRASE)
         ws, _code = demo_store.create_demo_store(folder, patients=self.demo_patients, clock=self.clock, kdf=self.kdf)
         return ws
+
+
+def __getattr__(name: str) -> Any:
+    """`KdfParams`, re-exported, loaded on first use (it brings the cryptography package)."""
+    if name == "KdfParams":
+        from caredesk.store.keys import KdfParams
+
+        return KdfParams
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def build(

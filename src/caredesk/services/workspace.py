@@ -9,14 +9,16 @@ from __future__ import annotations
 import logging
 from datetime import date, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from caredesk.clock import Clock
 from caredesk.domain import audit as actions
 from caredesk.domain.audit import verify_chain
 from caredesk.errors import StoreError
-from caredesk.store import anchor
-from caredesk.store.uow import UnitOfWork
-from caredesk.store.vault import OpenStore
+
+if TYPE_CHECKING:  # the store layer (SQLAlchemy) loads with the store, not with every module naming Workspace
+    from caredesk.store.uow import UnitOfWork
+    from caredesk.store.vault import OpenStore
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +93,8 @@ class Workspace:
         # Only a missing anchor (a store copied by hand, most likely) becomes a mere earlier
         # finding once re-anchored. Removed or replaced events, or dropped triggers, stay a
         # failure at every verify: an unlock after the tampering must not make it pass.
+        from caredesk.store import anchor
+
         self._earlier = [text for detail, text in found if detail == anchor.MISSING]
         tampered = [text for detail, text in found if detail != anchor.MISSING]
         chain = [*verify_chain(events), *self.store.audit_problems, *tail, *tampered]
@@ -105,6 +109,8 @@ class Workspace:
     def only_anchor_missing(problems: list[str]) -> bool:
         """True when the one problem is the anchor file missing (a store copied without it,
         most likely): restoring a backup over intact data is not the advice then."""
+        from caredesk.store import anchor
+
         return problems == [f"audit log: {anchor.MISSING}"]
 
     def audit_count(self) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfoNotFoundError
@@ -18,105 +17,30 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import sessionmaker
 
-from caredesk import paths
 from caredesk.domain import audit as actions
 from caredesk.domain import zones
-from caredesk.errors import StoreError, StoreExists, StoreLocked, StoreMissing, WrongSecret
-from caredesk.store import anchor, faults, folder_kind, migrate, remembered, restore_swap
+from caredesk.errors import StoreError, StoreExists, StoreMissing, WrongSecret
+from caredesk.store import anchor, faults, migrate, remembered
 from caredesk.store.backup import BackupFile, Cancel, Progress, write_backup
+
+# DataFolder and the checks made before a secret is asked live apart, light (the unlock page's
+# first paint needs them, not SQLAlchemy); named here too, as callers always found them here.
+from caredesk.store.data_folder import DB_NAME as DB_NAME
+from caredesk.store.data_folder import KEY_NAME as KEY_NAME
+from caredesk.store.data_folder import DataFolder as DataFolder
+from caredesk.store.data_folder import _missing_db, _missing_key
+from caredesk.store.data_folder import preflight as preflight
 from caredesk.store.engine import checkpoint, open_engine
 from caredesk.store.keys import KdfParams, KeyFile, calibrate, check_passphrase_rules, new_data_key, new_recovery_code
 from caredesk.store.models import Base
 from caredesk.store.uow import UnitOfWork
 
-DB_NAME = "caredesk.db"
 DAMAGED = (
     "The database is damaged or was altered (its pages fail authentication). "
     "Restore the data folder from a backup; CareDesk will not overwrite it."
 )
-KEY_NAME = "caredesk.key"
 # Where the verified backup made before a schema upgrade goes (inside the data folder).
 UPGRADE_BACKUPS = "backups"
-
-
-@dataclass(frozen=True)
-class DataFolder:
-    path: Path
-
-    def __post_init__(self) -> None:
-        paths.note_data_folder(self.path)  # no report or export is ever written in here
-
-    @property
-    def db(self) -> Path:
-        return self.path / DB_NAME
-
-    @property
-    def key(self) -> Path:
-        return self.path / KEY_NAME
-
-    @property
-    def lock(self) -> Path:
-        return self.path / "caredesk.lock"
-
-    @property
-    def logs(self) -> Path:
-        return self.path / "logs"
-
-    def has_store(self) -> bool:
-        """A store is here, or a restore is putting one here now. An interrupted restore is
-        finished or undone first (caredesk.store.restore_swap), so none is taken for an empty folder."""
-        try:
-            busy = restore_swap.settle(self.path)
-        except OSError:
-            busy = True  # it cannot be settled now (check() says why): never a new store over it
-        return busy or self.db.exists() or self.key.exists()
-
-    def check(self, *, for_create: bool = False) -> None:
-        """Clear errors for a folder that cannot hold a store: a file, missing, not writable, or
-        a synced or network folder (caredesk.store.folder_kind; refused before anything is made)."""
-        p = self.path
-        refused = folder_kind.refusal(p)
-        if refused is not None:
-            raise StoreError(refused)
-        if p.exists() and not p.is_dir():
-            raise StoreError(f"The data folder {p} is a file, not a folder.")
-        if not p.exists():
-            if not for_create:
-                raise StoreMissing(f"No CareDesk store in {p}: the folder does not exist. Run 'caredesk init' first.")
-            try:
-                p.mkdir(parents=True, mode=0o700)
-            except OSError as exc:
-                raise StoreError(f"Cannot create the data folder {p} ({exc.strerror}).") from None
-        if not os.access(p, os.W_OK | os.X_OK):
-            raise StoreError(f"The data folder {p} is not writable.")
-        try:
-            if restore_swap.settle(p):
-                raise StoreLocked(
-                    f"A backup is being restored into {p} (by another CareDesk). Try again when it is done."
-                )
-        except OSError as exc:
-            raise StoreError(f"An interrupted restore in {p} could not be finished ({exc.strerror}).") from None
-        if for_create or self.has_store():
-            _keep_private(p)
-
-    def files(self) -> list[Path]:
-        """Every file of the store, for checks that nothing changed."""
-        names = (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", KEY_NAME, anchor.NAME)
-        return [self.path / n for n in names if (self.path / n).exists()]
-
-
-def _keep_private(folder: Path) -> None:
-    """Make the data folder 0700 (a tester's existing folder stayed 0755). The folder is
-    CareDesk's own, holding only the store, its key, logs and backups made before an upgrade,
-    so nobody else needs to list it. Its parents (a home folder) and the folders backups go to
-    (a USB drive) are the user's, shared as they choose: they keep their modes, as does a
-    folder someone else owns. Windows folders keep their ACLs (chmod changes no access there)."""
-    try:
-        info = folder.stat()
-        if info.st_mode & 0o077 and info.st_uid == os.getuid():
-            os.chmod(folder, info.st_mode & 0o700)
-    except (OSError, AttributeError):  # AttributeError: no os.getuid on Windows
-        pass
 
 
 def clinic_zone_name() -> str:
@@ -253,29 +177,6 @@ def _forget_compiled_statements() -> None:
     unlock and lock left ~1,000 objects behind (tests/soak/test_long_session.py)."""
     for mapper in Base.registry.mappers:
         mapper._compiled_cache.clear()
-
-
-def _missing_db(folder: DataFolder) -> StoreError:
-    return StoreError(
-        f"The database {folder.db.name} is missing from {folder.path} but its key file is there. "
-        "Restore the folder from a backup; CareDesk will not create a new store in its place."
-    )
-
-
-def _missing_key(folder: DataFolder) -> StoreError:
-    return StoreError(
-        f"The key file {folder.key.name} is missing from {folder.path}. Restore it from a backup; "
-        "without it the database cannot be opened."
-    )
-
-
-def preflight(folder: DataFolder) -> None:
-    """Before asking for a secret: raise if the folder holds half a store."""
-    folder.check()
-    if folder.key.exists() and not folder.db.exists():
-        raise _missing_db(folder)
-    if folder.db.exists() and not folder.key.exists():
-        raise _missing_key(folder)
 
 
 def _open(

@@ -5,15 +5,17 @@ rejects the open dialog like every child dialog (see import_steps for what that 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QWidget
 
 from caredesk.services.workspace import Workspace
-from caredesk.ui.interop.csv_wizard import CsvImportWizard
-from caredesk.ui.interop.fhir_dialogs import FhirExportDialog, FhirImportWizard
+
+if TYPE_CHECKING:  # the wizards load when opened: the menu is built before the first paint (issue 14)
+    from caredesk.ui.interop.csv_wizard import CsvImportWizard
+    from caredesk.ui.interop.fhir_dialogs import FhirExportDialog, FhirImportWizard
 
 D = TypeVar("D", bound=QDialog)
 
@@ -43,14 +45,20 @@ class InteropActions(QObject):
 
     def import_csv(self) -> CsvImportWizard | None:
         ws = self._workspace()
+        from caredesk.ui.interop.csv_wizard import CsvImportWizard
+
         return None if ws is None else self._open(CsvImportWizard(ws, self.window))
 
     def import_fhir(self) -> FhirImportWizard | None:
         ws = self._workspace()
+        from caredesk.ui.interop.fhir_dialogs import FhirImportWizard
+
         return None if ws is None else self._open(FhirImportWizard(ws, self.window))
 
     def export_fhir(self) -> FhirExportDialog | None:
         ws = self._workspace()
+        from caredesk.ui.interop.fhir_dialogs import FhirExportDialog
+
         return None if ws is None else self._open(FhirExportDialog(ws, self.window))
 
     @staticmethod

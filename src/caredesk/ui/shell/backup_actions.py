@@ -16,17 +16,18 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog, QWidget
 
 from caredesk.errors import Cancelled, CareDeskError
-from caredesk.services import backup_schedule as schedule
-from caredesk.services.backup import check_folder, last_backup
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common import theme
 from caredesk.ui.common.forms import button, user_message
 from caredesk.ui.common.workers import close_progress_dialog, progress_dialog
-from caredesk.ui.shell.backup_dialog import STEPS, BackupDialog, BackupRun, failure_text
-from caredesk.ui.shell.restore_dialog import RestoreDialog
 
+# The backup services and dialogs load when first used: the window's menu and welcome page are
+# built before the first paint, the database layer after it (issue 14).
 if TYPE_CHECKING:
+    from caredesk.services import backup_schedule as schedule
+    from caredesk.ui.shell.backup_dialog import BackupDialog, BackupRun
     from caredesk.ui.shell.main_window import MainWindow
+    from caredesk.ui.shell.restore_dialog import RestoreDialog
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ class BackupIndicator(QLabel):
         self.hide()
 
     def show_for(self, ws: Workspace) -> None:
+        from caredesk.services import backup_schedule as schedule
+        from caredesk.services.backup import last_backup
+
         self.show_line(schedule.indicator(last_backup(ws), ws.today(), ws.tz))
 
     def show_line(self, shown: schedule.Indicator) -> None:
@@ -87,10 +91,19 @@ class BackupActions(QObject):
         welcome.body.addWidget(self.welcome_restore)
         self.dialog: BackupDialog | None = None
         self.restoring: RestoreDialog | None = None
-        self.quit_run = BackupRun(self)
+        self._quit_run: BackupRun | None = None
         self._quit_progress: QProgressDialog | None = None
         self._quit_asked = False
         self._then_quit: Callable[[], object] | None = None
+
+    @property
+    def quit_run(self) -> BackupRun:
+        """The backup on quit's runner, made when first needed."""
+        if self._quit_run is None:
+            from caredesk.ui.shell.backup_dialog import BackupRun
+
+            self._quit_run = BackupRun(self)
+        return self._quit_run
 
     # -- the window's hooks ------------------------------------------------------------
     def unlocked(self, ws: Workspace) -> None:
@@ -101,8 +114,10 @@ class BackupActions(QObject):
         """Before the store closes: a backup in progress is cancelled and waited for."""
         if self.dialog is not None:
             self.dialog.stop()
-        quitting = self.quit_run.running
-        self.quit_run.stop()
+        run = self._quit_run
+        quitting = run is not None and run.running
+        if run is not None:
+            run.stop()
         if quitting and self._then_quit is not None:  # an idle or OS lock during the backup on quit:
             close_progress_dialog(self._quit_progress)  # the quit still goes on, without the backup
             self._quit_progress = None
@@ -122,6 +137,8 @@ class BackupActions(QObject):
         ws = self.window.workspace
         if ws is None:
             return None
+        from caredesk.ui.shell.backup_dialog import BackupDialog
+
         dialog = BackupDialog(ws, self.window.settings, self.window)
         dialog.made.connect(lambda _done: self._made(ws))
         dialog.finished.connect(lambda _code: self._forget(dialog))
@@ -143,6 +160,8 @@ class BackupActions(QObject):
         window = self.window
         if window.workspace is not None and not window.lock_for_restore():
             return None
+        from caredesk.ui.shell.restore_dialog import RestoreDialog
+
         dialog = RestoreDialog(window.context, window, instance_lock=window.instance_lock)
         dialog.restored.connect(window.open_restored)
         dialog.finished.connect(lambda _code: self._restore_closed(dialog))
@@ -162,6 +181,10 @@ class BackupActions(QObject):
         if ws is None or self._quit_asked:
             return False
         self._quit_asked = True
+        from caredesk.services import backup_schedule as schedule
+        from caredesk.services.backup import check_folder, last_backup
+        from caredesk.ui.shell.backup_dialog import STEPS, failure_text
+
         settings = self.window.settings
         folder = settings.backup_folder
         if not schedule.due_on_quit(settings.backup_on_quit, folder, last_backup(ws), ws.clock.now(), ws.tz):

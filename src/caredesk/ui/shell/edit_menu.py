@@ -12,10 +12,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
-from caredesk.ui.careplan.editor import CarePlanEditor
-from caredesk.ui.chart.patients_page import PatientsPage
-
 if TYPE_CHECKING:
+    from caredesk.ui.careplan.editor import CarePlanEditor
     from caredesk.ui.shell.main_window import MainWindow
 
 
@@ -28,20 +26,36 @@ class EditMenu(QObject):
         self.is_open = is_open
         self.menu = window.menuBar().addMenu("&Edit")
         self.undo = QAction("&Undo\tCtrl+Z", window)
-        self.undo.triggered.connect(lambda: self.editor().undo_action.trigger())
+        self.undo.triggered.connect(lambda: self._trigger("undo_action"))
         self.redo = QAction("&Redo\tCtrl+Shift+Z", window)
-        self.redo.triggered.connect(lambda: self.editor().redo_action.trigger())
+        self.redo.triggered.connect(lambda: self._trigger("redo_action"))
         self.menu.addAction(self.undo)
         self.menu.addAction(self.redo)
         self.menu.aboutToShow.connect(self.update)
         self.update()
 
-    def editor(self) -> CarePlanEditor:
+    def editor(self) -> CarePlanEditor | None:
+        """None while the pages are still being built after start-up (issue 14)."""
+        if not self.window.has_view:
+            return None
+        from caredesk.ui.careplan.editor import CarePlanEditor
+        from caredesk.ui.chart.patients_page import PatientsPage
+
         return self.window.view.page(PatientsPage).chart.tab(CarePlanEditor)
+
+    def _trigger(self, name: str) -> None:
+        editor = self.editor()
+        if editor is not None:
+            getattr(editor, name).trigger()
 
     def update(self) -> None:
         """Undo/redo apply to the care plan on screen, and only while it is on screen."""
         editor = self.editor()
+        if editor is None:
+            for action, verb, keys in ((self.undo, "&Undo", "Ctrl+Z"), (self.redo, "&Redo", "Ctrl+Shift+Z")):
+                action.setEnabled(False)
+                action.setText(f"{verb}\t{keys}")
+            return
         shown = self.is_open() and editor.isVisible()
         stack = editor.undo_stack
         for action, own, text, keys in (

@@ -14,11 +14,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMenu
 
-from caredesk.ui.shell.passphrase_dialog import ChangePassphraseDialog
-from caredesk.ui.shell.recovery_code_dialog import NewRecoveryCodeDialog
-
 if TYPE_CHECKING:
     from caredesk.ui.shell.main_window import MainWindow
+    from caredesk.ui.shell.passphrase_dialog import ChangePassphraseDialog
+    from caredesk.ui.shell.recovery_code_dialog import NewRecoveryCodeDialog
 
 D = TypeVar("D", bound=QDialog)
 
@@ -49,12 +48,16 @@ class KeyActions:
         ws = self.window.workspace
         if ws is None or not self._usable():
             return None
+        from caredesk.ui.shell.passphrase_dialog import ChangePassphraseDialog  # loads after the first paint
+
         return self._open(ChangePassphraseDialog(self.window.context.access, ws, self.window))
 
     def open_new_recovery_code(self) -> NewRecoveryCodeDialog | None:
         ws = self.window.workspace
         if ws is None or not self._usable():
             return None
+        from caredesk.ui.shell.recovery_code_dialog import NewRecoveryCodeDialog
+
         return self._open(NewRecoveryCodeDialog(self.window.context.access, ws, self.window))
 
     def _open(self, dialog: D) -> D:

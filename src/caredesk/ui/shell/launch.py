@@ -7,13 +7,13 @@ import contextlib
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from caredesk import APP_NAME, core_dumps, logs
 from caredesk import app as app_context
-from caredesk.app import KdfParams
 from caredesk.clock import Clock
 from caredesk.errors import StoreError, StoreLocked
 from caredesk.paths import resolve_data_dir
@@ -23,6 +23,9 @@ from caredesk.ui.shell import crash
 from caredesk.ui.shell.main_window import MainWindow
 from caredesk.ui.shell.settings import AppSettings
 from caredesk.ui.shell.single_instance import InstanceLock
+
+if TYPE_CHECKING:
+    from caredesk.app import KdfParams
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +52,11 @@ def build_main_window(
     kdf: KdfParams | None = None,
     demo_patients: int = 170,
     start: bool = True,
+    preload: bool = False,
 ) -> MainWindow:
     """The window for one data folder; raises StoreLocked if another instance has it, StoreError
-    for a synced or network folder."""
+    for a synced or network folder. `preload`: the pages and the database layer load after the
+    window's first paint (program start; caredesk.ui.shell.main_window)."""
     context = app_context.build(data_dir, clock=clock, kdf=kdf, demo_patients=demo_patients)
     refused = context.folder_refusal()
     if refused is not None:  # before the lock file (or the folder) is made there
@@ -59,7 +64,7 @@ def build_main_window(
     lock = InstanceLock(context.lock_file)
     lock.acquire()
     try:
-        window = MainWindow(context, AppSettings(settings_path), instance_lock=lock)
+        window = MainWindow(context, AppSettings(settings_path), instance_lock=lock, preload=preload)
         if start:
             window.start()
     except BaseException:
@@ -89,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     crash.install()
     log.info("starting")
     try:
-        window = build_main_window(data_dir, None)
+        window = build_main_window(data_dir, None, preload=True)
     except StoreLocked as exc:
         log.info("another instance holds the data folder")
         return _tell(str(exc), "CareDesk is already open")

@@ -5,6 +5,11 @@ remember the selection (ids, in memory only), drop patient data from every widge
 close the store, show the unlock panel. After the next unlock of the same store the
 selection comes back.
 
+At program start (`preload=True`) the window paints its unlock page with only Qt and the
+unlock panel loaded; then a thread imports the database layer and the pages' modules
+(caredesk.ui.shell.preload) and the pages are built one per event-loop turn while the user
+types. An unlock that comes first shows "Opening your panel" and waits for them (issue 14).
+
 An unsaved call is never dropped (SPEC §5): Ctrl+L, leaving the demo and quitting ask
 Save / Keep as draft / Discard / Cancel; an idle lock keeps it as a draft without asking.
 """
@@ -15,33 +20,32 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from caredesk.app import AppContext
 from caredesk.services.workspace import Workspace
-from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.common import clipboard
 from caredesk.ui.interop.menu import InteropActions
-from caredesk.ui.queue.page import QueuePage
-from caredesk.ui.queue.unsaved_call import LEAVE_DEMO, LOCK, QUIT
 from caredesk.ui.shell.backup_actions import BackupActions
 from caredesk.ui.shell.edit_menu import EditMenu
 from caredesk.ui.shell.inactivity import InactivityTimer
 from caredesk.ui.shell.key_menu import KeyActions
 from caredesk.ui.shell.notice_bar import NoticeBar
-from caredesk.ui.shell.practice_dialog import PracticeDialog
+from caredesk.ui.shell.preload import Preloader
 from caredesk.ui.shell.session_lock import SessionLockWatch
 from caredesk.ui.shell.settings import AppSettings, SettingsDialog
 from caredesk.ui.shell.single_instance import InstanceLock
 from caredesk.ui.shell.unlock import UnlockPanel
-from caredesk.ui.shell.workspace_view import WorkspaceView
 
+# The pages and what they bring (the database layer) load after the first paint (issue 14).
 if TYPE_CHECKING:
+    from caredesk.app import AppContext
     from caredesk.ui.careplan.due_plans import DuePlansDialog
     from caredesk.ui.chart.patient_form import AddPatientDialog
     from caredesk.ui.chart.resource_directory import ResourceDirectory
+    from caredesk.ui.shell.practice_dialog import PracticeDialog
+    from caredesk.ui.shell.workspace_view import WorkspaceView
 
 log = logging.getLogger(__name__)
 D = TypeVar("D", bound=QDialog)
@@ -52,7 +56,15 @@ DEMO_TITLE = "CareDesk — DEMO PANEL (synthetic data)"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext, settings: AppSettings, *, instance_lock: InstanceLock | None = None):
+    def __init__(
+        self,
+        context: AppContext,
+        settings: AppSettings,
+        *,
+        instance_lock: InstanceLock | None = None,
+        preload: bool = False,
+    ):
+        """`preload`: build the pages after the first paint (program start); otherwise now."""
         super().__init__()
         self.context = context
         self.data_dir = context.data_dir
@@ -64,12 +76,13 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._saved_selection: tuple[Path, dict[str, Any]] | None = None
 
-        self.unlock_panel = UnlockPanel(context)
+        self.unlock_panel = UnlockPanel(context, check_keyring=not preload)
         self.unlock_panel.unlocked.connect(self._on_unlocked)
-        self.view = WorkspaceView()
+        self._view: WorkspaceView | None = None  # the unlocked view, once made
+        self._waiting: tuple[Workspace, bool] | None = None  # unlocked before the pages were built
+        self._try_keyring = False  # at start, once loaded: open with a remembered key
         self.stack = QStackedWidget()
         self.stack.addWidget(self.unlock_panel)
-        self.stack.addWidget(self.view)
         self.notices = NoticeBar()  # what the unlock found (failed attempts, audit problems)
         central = QWidget()
         column = QVBoxLayout(central)
@@ -89,6 +102,66 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._restore_window()
         self._show_locked()
+        self.preloader: Preloader | None = None
+        if preload:
+            self.preloader = Preloader(self)
+            self.preloader.loaded.connect(self._build_view)
+            self.unlock_panel.wait_for_loading = self.preloader.wait
+        else:
+            self._make_view(pages_later=False)
+
+    @property
+    def view(self) -> WorkspaceView:
+        """The unlocked view (made now, waiting for the preload, if it was still to come)."""
+        if self._view is None:
+            return self._make_view(pages_later=False)
+        return self._view
+
+    @property
+    def has_view(self) -> bool:
+        return self._view is not None
+
+    def _make_view(self, *, pages_later: bool) -> WorkspaceView:
+        if self.preloader is not None:
+            self.preloader.wait()
+        from caredesk.ui.shell.workspace_view import WorkspaceView
+
+        view = self._view = WorkspaceView(pages_later=pages_later)
+        self.stack.addWidget(view)
+        return view
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.preloader is not None and not self.preloader.started:
+            QTimer.singleShot(0, self.preloader.start)  # once the first frame is out
+
+    def _build_view(self) -> None:
+        """The unlocked view: its pages, one per event-loop turn after a preload (each a short
+        stall, not all of them at once), then a remembered key or a waiting unlock goes on."""
+        view = self._view or self._make_view(pages_later=True)
+        self.unlock_panel.wait_for_loading = None
+        self.unlock_panel.check_keyring()
+
+        def next_step() -> None:
+            if view.build_next_page():
+                QTimer.singleShot(0, next_step)
+            else:
+                self._view_ready()
+
+        QTimer.singleShot(0, next_step)
+
+    def _view_ready(self) -> None:
+        self.preloader = None
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None:
+            self._on_unlocked(*waiting)
+        elif self._try_keyring:
+            self._try_keyring = False
+            panel = self.unlock_panel
+            # Only where nothing was started meanwhile: a typed passphrase or another page wins.
+            idle = panel.currentWidget() in (panel.unlock, panel.busy) and not panel.tasks.busy
+            if idle and not panel.try_remembered() and panel.currentWidget() is panel.busy:
+                panel.show_unlock()
 
     # -- construction ----------------------------------------------------------
     def _build_menu(self) -> None:
@@ -165,25 +238,45 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def start(self) -> None:
-        """First page at program start: a remembered key opens the store at once."""
-        self.unlock_panel.start(try_keyring=True)
+        """First page at program start: a remembered key opens the store at once (after the
+        preload: meanwhile "Opening your panel" shows if the last unlock remembered the key,
+        otherwise the passphrase page, which the user can type into)."""
+        panel = self.unlock_panel
+        if self.preloader is None:
+            panel.start(try_keyring=True)
+        else:
+            panel.start(try_keyring=False)
+            self._try_keyring = panel.currentWidget() is panel.unlock
+            if self._try_keyring and self.settings.key_remembered:
+                self._show_opening()
         self.session_lock.start(self)
+
+    def _show_opening(self) -> None:
+        self.unlock_panel.busy.show_work(
+            "Opening your panel", "Building today's queue: who to call and why. This takes a moment."
+        )
+        self.unlock_panel.setCurrentWidget(self.unlock_panel.busy)
 
     # -- unlocking and locking -------------------------------------------------
     def _on_unlocked(self, workspace: Workspace, is_demo: bool) -> None:
         if self._closed:
             workspace.lock()
             return
+        if self._view is None or self.preloader is not None:  # the pages are still being built
+            self._waiting = (workspace, is_demo)
+            self._show_opening()
+            return
+        from caredesk.ui.queue.page import QueuePage
+
         self.workspace = workspace
         self.is_demo = is_demo
+        if not is_demo:
+            self.settings.key_remembered = self.unlock_panel.remembered
         # The pages read in the background; the unlock panel shows progress until
         # today's queue is ready, and the window keeps painting meanwhile.
         queue = self.view.page(QueuePage)
         queue.ready.connect(self._show_workspace, Qt.ConnectionType.SingleShotConnection)
-        self.unlock_panel.busy.show_work(
-            "Opening your panel", "Building today's queue: who to call and why. This takes a moment."
-        )
-        self.unlock_panel.setCurrentWidget(self.unlock_panel.busy)
+        self._show_opening()
         self.view.load(workspace, demo=is_demo)
         saved, self._saved_selection = self._saved_selection, None
         if saved is not None and saved[0] == workspace.folder_path:
@@ -204,7 +297,7 @@ class MainWindow(QMainWindow):
         log.info("workspace opened")
 
     def _show_workspace(self) -> None:
-        if self.workspace is not None:
+        if self.workspace is not None and self._view is not None:
             self.stack.setCurrentWidget(self.view)
             # The page's list, not the Sections list (where Space, Enter and Ctrl+S did nothing).
             page = self.view.stack.currentWidget()
@@ -215,20 +308,30 @@ class MainWindow(QMainWindow):
 
     def _settle_call(self, action: str) -> bool:
         """Ask about an unsaved call before `action`; True when it may go ahead."""
-        if self.workspace is None:
+        if self.workspace is None or self._view is None:
             return True
+        from caredesk.ui.queue.page import QueuePage
+
         return self.view.page(QueuePage).settle_call(action)
 
     def lock(self) -> None:
         """Ctrl+L: ask about an unsaved call, then lock (Cancel keeps the window open)."""
-        if self._locking or self.workspace is None or not self._settle_call(LOCK):
+        if self._locking or self.workspace is None:
+            return
+        from caredesk.ui.queue.unsaved_call import LOCK
+
+        if not self._settle_call(LOCK):
             return
         self._lock_now()
 
     def leave_demo(self) -> None:
         """File > Open my store…: lock the demo panel and show the unlock (or create) page;
         a key remembered in the keyring opens the store at once."""
-        if not self.is_demo or self._locking or not self._settle_call(LEAVE_DEMO):
+        if not self.is_demo or self._locking:
+            return
+        from caredesk.ui.queue.unsaved_call import LEAVE_DEMO
+
+        if not self._settle_call(LEAVE_DEMO):
             return
         self._lock_now()
         self.unlock_panel.start(try_keyring=True)
@@ -245,8 +348,9 @@ class MainWindow(QMainWindow):
                 if dialog.isVisible():
                     dialog.reject()
             ws, self.workspace = self.workspace, None
-            self._saved_selection = (ws.folder_path, self.view.selection())
-            self.view.clear()
+            if self._view is not None:
+                self._saved_selection = (ws.folder_path, self.view.selection())
+                self.view.clear()
             self.clipboard.clear_now()  # a copied MRN or note does not outlive the session
             try:
                 ws.lock()
@@ -259,6 +363,8 @@ class MainWindow(QMainWindow):
 
     def lock_for_restore(self) -> bool:
         """Before a restore from the File menu: ask about an unsaved call, then lock; False on Cancel."""
+        from caredesk.ui.queue.unsaved_call import LOCK
+
         if self._locking or not self._settle_call(LOCK):
             return False
         self._lock_now()
@@ -273,8 +379,15 @@ class MainWindow(QMainWindow):
         # A nurse on a long call types nothing for minutes: while the call timer runs
         # (up to the hour after which it warns as unusually long) the idle lock waits.
         # Ctrl+L still locks at once; a paused or stopped timer does not hold it off.
-        timer = self.view.page(QueuePage).panel.timer
-        if self.workspace is not None and timer.running and not timer.too_long(CALL_HOLDS_IDLE_LOCK_MINUTES):
+        from caredesk.ui.queue.page import QueuePage
+
+        timer = None if self._view is None else self.view.page(QueuePage).panel.timer
+        if (
+            self.workspace is not None
+            and timer is not None
+            and timer.running
+            and not timer.too_long(CALL_HOLDS_IDLE_LOCK_MINUTES)
+        ):
             log.info("idle lock postponed: a call timer is running")
             self.idle.start()
             return
@@ -317,14 +430,18 @@ class MainWindow(QMainWindow):
 
     def add_patient(self) -> AddPatientDialog | None:
         """The add-patient form from any page (Ctrl+N): the Patients page opens the new chart."""
-        if self.workspace is None:
+        if self.workspace is None or self._view is None:
             return None
+        from caredesk.ui.chart.patients_page import PatientsPage
+
         return self.view.show_page(PatientsPage).add_patient()
 
     def open_practice_details(self) -> PracticeDialog | None:
         """The care manager and the practice named on patients' plans (kept in the store)."""
         if self.workspace is None:
             return None
+        from caredesk.ui.shell.practice_dialog import PracticeDialog
+
         return self.open_modal(PracticeDialog(self.workspace, self))
 
     def open_resources(self) -> ResourceDirectory | None:
@@ -344,9 +461,12 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._closed and not self._settle_call(QUIT):
-            event.ignore()  # Cancel, or the call could not be saved: the window stays
-            return
+        if not self._closed and self.workspace is not None:
+            from caredesk.ui.queue.unsaved_call import QUIT
+
+            if not self._settle_call(QUIT):
+                event.ignore()  # Cancel, or the call could not be saved: the window stays
+                return
         # The demo panel is never backed up on quit (its made-up patients would fill the real folder).
         real = None if self.is_demo else self.workspace
         if not self._closed and self.backups.before_quit(real, self.close):
@@ -365,6 +485,8 @@ class MainWindow(QMainWindow):
         self.session_lock.stop()
         self.clipboard.clear_now()  # also when quitting from the unlock page
         self.unlock_panel.shutdown()
+        if self.preloader is not None:
+            self.preloader.wait()  # its imports end before the interpreter does
         QThreadPool.globalInstance().waitForDone()
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.sync()

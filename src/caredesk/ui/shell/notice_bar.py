@@ -13,11 +13,15 @@ tell the practice's IT. The bar stays until dismissed or the store is locked.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from caredesk.services.access import DISK_FULL_NOTICE, Access
 from caredesk.ui.common import theme
 from caredesk.ui.common.forms import button
+
+if TYPE_CHECKING:
+    from caredesk.services.access import Access
 
 AUDIT_ADVICE = (
     "The audit log does not match what CareDesk recorded: someone may have altered this store, or it is "
@@ -31,6 +35,8 @@ def notice_lines(found: Access | None) -> tuple[list[str], bool]:
     the audit log has a problem. [] when there is nothing to say (or nothing was unlocked)."""
     if found is None:
         return [], False
+    from caredesk.services.access import DISK_FULL_NOTICE  # loaded with the store, after the first paint
+
     lines = [f"{found.attempts}. {FAILURE_ADVICE}"] if found.attempts else []
     if found.disk_full:
         lines.append(DISK_FULL_NOTICE)

@@ -9,7 +9,6 @@ from typing import SupportsInt
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout, QWidget
 
-from caredesk.services.backup_schedule import KEEP_DEFAULT, KEEP_RANGE
 from caredesk.ui.common.forms import dialog_buttons, heading
 
 IDLE_MINUTES_DEFAULT = 10
@@ -60,7 +59,20 @@ class AppSettings:
         self.qt.setValue("backup/on_quit", "true" if on else "false")
 
     @property
+    def key_remembered(self) -> bool:
+        """Whether the last unlock left the key in the keyring: the app then starts on "Opening
+        your panel" rather than the passphrase page while it loads (a hint only, never a secret)."""
+        return str(self.qt.value("unlock/key_remembered", "false")).lower() == "true"
+
+    @key_remembered.setter
+    def key_remembered(self, on: bool) -> None:
+        self.qt.setValue("unlock/key_remembered", "true" if on else "false")
+
+    @property
     def backups_kept(self) -> int:
+        # Imported here: the backup services load after the unlock page is painted (issue 14).
+        from caredesk.services.backup_schedule import KEEP_DEFAULT, KEEP_RANGE
+
         return self._int("backup/keep", KEEP_DEFAULT, KEEP_RANGE)
 
     @backups_kept.setter
@@ -90,9 +102,11 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         on_quit: bool = True,
-        keep: int = KEEP_DEFAULT,
+        keep: int | None = None,
         folder: Path | None = None,
     ):
+        from caredesk.services.backup_schedule import KEEP_DEFAULT, KEEP_RANGE
+
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)  # the folder path reads on one line or two
@@ -109,7 +123,7 @@ class SettingsDialog(QDialog):
         self.on_quit.setChecked(on_quit)
         self.keep = QSpinBox()
         self.keep.setRange(*KEEP_RANGE)
-        self.keep.setValue(keep)
+        self.keep.setValue(KEEP_DEFAULT if keep is None else keep)
         self.keep.setSuffix(" newest backups")
         self.keep.setAccessibleName("Backups to keep in the backup folder")
         backup_form = QFormLayout()

@@ -15,17 +15,21 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
-from caredesk.app import AppContext
 from caredesk.errors import CareDeskError, StoreError, TooManyAttempts, WrongSecret
-from caredesk.services.access import Access, PendingKeyChange
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import InlineMessage, user_message
 from caredesk.ui.common.workers import TaskRunner
 from caredesk.ui.shell import unlock_pages as pages
+
+if TYPE_CHECKING:  # the store's way in loads after the first paint (issue 14)
+    from caredesk.app import AppContext
+    from caredesk.services.access import Access, PendingKeyChange
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +41,15 @@ class UnlockPanel(QStackedWidget):
 
     unlocked = Signal(object, bool)
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None):
+    def __init__(self, context: AppContext, parent: QWidget | None = None, *, check_keyring: bool = True):
+        """`check_keyring=False`: the caller calls `check_keyring()` later (at start-up, after the
+        first paint: asking which keyring this computer has loads the keyring package)."""
         super().__init__(parent)
         self.context = context
         self.kdf = context.kdf
-        # One Access for the life of the window, so the back-off after wrong attempts holds.
-        self.access = context.access
+        # Set while the database layer loads in the background at start-up: the first use of the
+        # store's way in waits for it there rather than importing the same modules alongside.
+        self.wait_for_loading: Callable[[], None] | None = None
         self.tasks = TaskRunner(self)
         self._pending: Workspace | None = None  # open, but the recovery code is still on screen
         self._change: PendingKeyChange | None = None  # a reset waiting for Continue to take effect
@@ -75,6 +82,21 @@ class UnlockPanel(QStackedWidget):
         self.recover.recover_button.clicked.connect(self._recover)
         self.recover.confirm.returnPressed.connect(self._recover)
         self.problem.retry_button.clicked.connect(lambda: self.start(try_keyring=False))
+        if check_keyring:
+            self.check_keyring()
+
+    @property
+    def access(self) -> Access:
+        """The context's one Access for the life of the window, so the back-off after wrong
+        attempts holds; the database layer loads on first use."""
+        if self.wait_for_loading is not None:
+            self.wait_for_loading()
+        return self.context.access
+
+    def check_keyring(self) -> None:
+        """'Remember on this computer' is offered only where a secure keyring is."""
+        from caredesk.services.access import Access
+
         if not Access.keyring_available():
             pages.disable_remember(self.create_page.remember)
             pages.disable_remember(self.unlock.remember)
@@ -89,22 +111,33 @@ class UnlockPanel(QStackedWidget):
             self.setCurrentWidget(self.welcome)
             return
         try:
-            self.access.preflight()  # half a store is explained before any passphrase is typed
+            self.context.preflight()  # half a store is explained before any passphrase is typed
         except StoreError as exc:
             self._show_problem(exc)
             return
-        if try_keyring:
-            try:
-                ws = self.access.unlock_remembered()
-            except StoreError as exc:
-                self._show_problem(exc)
-                return
-            if ws is not None:
-                log.info("unlocked with the remembered key")
-                self._remembered = True
-                self.unlocked.emit(ws, False)
-                return
+        if try_keyring and self.try_remembered():
+            return
         self.show_unlock()
+
+    def try_remembered(self) -> bool:
+        """Open the store with a key remembered in the keyring: True when it opened (`unlocked`
+        was emitted) or cannot be opened (the problem page shows); False when no key is remembered."""
+        try:
+            ws = self.access.unlock_remembered()
+        except StoreError as exc:
+            self._show_problem(exc)
+            return True
+        if ws is None:
+            return False
+        log.info("unlocked with the remembered key")
+        self._remembered = True
+        self.unlocked.emit(ws, False)
+        return True
+
+    @property
+    def remembered(self) -> bool:
+        """Whether the key is believed to be in the keyring."""
+        return self._remembered
 
     def show_create(self) -> None:
         self.create_page.reset()
@@ -231,13 +264,13 @@ class UnlockPanel(QStackedWidget):
         self.tasks.run(lambda: self.access.unlock(secret), done, failed, _close_workspace)
 
     def _update_countdown(self) -> None:
-        if self.access.lockout.wait_seconds() > 0:
+        if self.context.lockout.wait_seconds() > 0:
             if not self._countdown.isActive():
                 self._countdown.start()
             self._tick()
 
     def _tick(self) -> None:
-        remaining = math.ceil(self.access.lockout.wait_seconds())
+        remaining = math.ceil(self.context.lockout.wait_seconds())
         page = self.unlock
         if remaining <= 0:
             self._countdown.stop()

@@ -5,6 +5,10 @@ with a `title` and four methods: load(workspace), clear() (drop all patient data
 selection() -> an id or None, and restore(selection). The first page is the home screen,
 shown after every fresh unlock. A page may also have an `open_patient` signal (a patient
 id): the view then shows that patient on the Patients page.
+
+`pages_later=True` (program start): the pages are made one per `build_next_page()` call, so
+the window builds them one per event-loop turn while the user types (issue 14); asking for a
+page before then builds the rest at once.
 """
 
 from __future__ import annotations
@@ -41,35 +45,17 @@ PAGES: list[Callable[[], AnyPage]] = [QueuePage, lambda: PatientsPage([CarePlanE
 
 
 class WorkspaceView(QWidget):
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, *, pages_later: bool = False):
         super().__init__(parent)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Sections")
         self.stack = QStackedWidget()
-        self.pages: list[AnyPage] = []
-        for factory in PAGES:
-            page = factory()
-            self.pages.append(page)
-            self.stack.addWidget(page)
-            self.nav.addItem(page.title)
-            # Explicit row height: the stylesheet's item padding is not in Qt's size hint,
-            # so with several items the rows overlapped.
-            item = self.nav.item(self.nav.count() - 1)
-            item.setSizeHint(QSize(0, int(self.nav.fontMetrics().height() * 2.3)))
-            if hasattr(page, "open_patient"):
-                page.open_patient.connect(self.show_patient)
-            # Ctrl+1, Ctrl+2 ... switch sections from anywhere in the unlocked view (testers asked).
-            row_index = len(self.pages) - 1
-            keys = QKeySequence(f"Ctrl+{row_index + 1}")
-            item.setToolTip(f"{page.title} ({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
-            shortcut = QShortcut(keys, self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(partial(self.go_to, row_index))
-        width = max(self.nav.fontMetrics().horizontalAdvance(p.title) for p in self.pages)
-        self.nav.setFixedWidth(width + 3 * self.nav.fontMetrics().height())
+        self._pages: list[AnyPage] = []
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.nav.setCurrentRow(0)
+        if not pages_later:
+            while self.build_next_page():
+                pass
         # The title bar is easy to miss: the demo also says so inside the window.
         self.demo_banner = QLabel("DEMO PANEL: synthetic patients, not real data. Nothing here is about a real person.")
         self.demo_banner.setObjectName("demoBanner")
@@ -85,6 +71,40 @@ class WorkspaceView(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.demo_banner)
         layout.addLayout(row, 1)
+
+    @property
+    def pages(self) -> list[AnyPage]:
+        """Every page (built now if some were still to come)."""
+        while self.build_next_page():
+            pass
+        return self._pages
+
+    def build_next_page(self) -> bool:
+        """Make the next page of PAGES; False when there was none left to make."""
+        if len(self._pages) == len(PAGES):
+            return False
+        page = PAGES[len(self._pages)]()
+        self._pages.append(page)
+        self.stack.addWidget(page)
+        self.nav.addItem(page.title)
+        # Explicit row height: the stylesheet's item padding is not in Qt's size hint,
+        # so with several items the rows overlapped.
+        item = self.nav.item(self.nav.count() - 1)
+        item.setSizeHint(QSize(0, int(self.nav.fontMetrics().height() * 2.3)))
+        if hasattr(page, "open_patient"):
+            page.open_patient.connect(self.show_patient)
+        # Ctrl+1, Ctrl+2 ... switch sections from anywhere in the unlocked view (testers asked).
+        row_index = len(self._pages) - 1
+        keys = QKeySequence(f"Ctrl+{row_index + 1}")
+        item.setToolTip(f"{page.title} ({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
+        shortcut = QShortcut(keys, self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(partial(self.go_to, row_index))
+        width = max(self.nav.fontMetrics().horizontalAdvance(p.title) for p in self._pages)
+        self.nav.setFixedWidth(width + 3 * self.nav.fontMetrics().height())
+        if row_index == 0:
+            self.nav.setCurrentRow(0)
+        return True
 
     def page(self, cls: type[P]) -> P:
         return next(p for p in self.pages if isinstance(p, cls))

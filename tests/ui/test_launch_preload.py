@@ -1,0 +1,58 @@
+"""Program start (issue 14): the unlock page first, the database layer and the pages after its
+first paint, on a real store; a remembered key, or a passphrase typed before they are in."""
+
+from __future__ import annotations
+
+from caredesk.ui.shell.settings import AppSettings
+from tests.conftest import PASSPHRASE
+from tests.ui.conftest import unlock_with
+
+
+def _loaded(window) -> bool:
+    return window.preloader is None
+
+
+def test_the_unlock_page_paints_first_and_the_pages_follow(make_window, canary_store, qtbot):
+    window = make_window(preload=True)
+    panel = window.unlock_panel
+    assert panel.currentWidget() is panel.unlock
+    assert panel.unlock.passphrase.hasFocus() or not window.isActiveWindow()
+    qtbot.waitUntil(lambda: _loaded(window), timeout=20_000)
+    assert window.has_view and len(window.view.pages) == 3
+    assert panel.currentWidget() is panel.unlock  # nothing remembered: still the passphrase page
+    unlock_with(qtbot, window)
+    assert window.workspace is not None
+
+
+def test_a_passphrase_typed_before_the_pages_are_built_waits_for_them(make_window, canary_store, qtbot):
+    window = make_window(preload=True)
+    page = window.unlock_panel.unlock
+    page.passphrase.setText(PASSPHRASE)
+    page.unlock_button.click()  # most likely before the preload is done
+    qtbot.waitUntil(lambda: window.workspace is not None and window.central_page() is window.view, timeout=20_000)
+    assert _loaded(window)
+
+
+def test_a_remembered_key_starts_on_opening_your_panel(make_window, canary_store, qtbot, memory_keyring, settings_path):
+    window = make_window()
+    window.unlock_panel.unlock.remember.setChecked(True)
+    unlock_with(qtbot, window)
+    assert memory_keyring.items and AppSettings(settings_path).key_remembered
+    window.close()
+
+    again = make_window(preload=True)
+    panel = again.unlock_panel
+    assert panel.currentWidget() is panel.busy  # not the passphrase page, while the store layer loads
+    assert panel.busy.isVisible()
+    qtbot.waitUntil(lambda: again.workspace is not None and again.central_page() is again.view, timeout=20_000)
+
+
+def test_a_key_no_longer_remembered_falls_back_to_the_passphrase(make_window, canary_store, qtbot, settings_path):
+    AppSettings(settings_path).key_remembered = True  # the hint says so; the keyring has nothing
+    window = make_window(preload=True)
+    panel = window.unlock_panel
+    qtbot.waitUntil(lambda: _loaded(window), timeout=20_000)
+    assert window.workspace is None
+    assert panel.currentWidget() is panel.unlock
+    unlock_with(qtbot, window)
+    assert not AppSettings(settings_path).key_remembered
