@@ -37,7 +37,14 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from caredesk.store.keys import fsync_dir
+
+def fsync_dir(folder: Path) -> None:
+    """caredesk.store.keys.fsync_dir, imported when first needed: DataFolder.has_store() loads
+    this module before the app's first paint, and keys brings the cryptography package (issue 14)."""
+    from caredesk.store.keys import fsync_dir as sync
+
+    sync(folder)
+
 
 PREFIX = ".restore-"
 JOURNAL = "journal.json"

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcutEvent
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QWidget
 
-from caredesk.domain.call_draft import TYPED_MINUTES_MAX as TYPED_MINUTES_MAX  # for the minutes boxes
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.ui.common import theme
 from caredesk.ui.common.dates import DateField as DateField  # forms import both from here
 from caredesk.ui.common.dates import qdate as qdate
+
+
+def __getattr__(name: str) -> Any:
+    """TYPED_MINUTES_MAX, for the minutes boxes, from caredesk.domain.call_draft when first asked:
+    the unlock page uses this module before the app's first paint, the call forms after (issue 14)."""
+    if name == "TYPED_MINUTES_MAX":
+        from caredesk.domain.call_draft import TYPED_MINUTES_MAX
+
+        return TYPED_MINUTES_MAX
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def user_message(exc: CareDeskError) -> str:
