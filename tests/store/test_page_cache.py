@@ -32,3 +32,18 @@ def test_every_connection_of_the_store_has_it(workspace):
     with workspace.reading() as uow:
         conn = uow.patients.s.connection()
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -cache_kib(workspace.folder_path / "caredesk.db")
+
+
+def test_a_store_that_grows_gets_a_bigger_cache_at_the_next_unit_of_work(workspace):
+    """A pooled connection made while the store was small (a new store before its demo panel
+    or import) is re-sized when it is next checked out."""
+    db = workspace.folder_path / "caredesk.db"
+    with workspace.uow() as uow:
+        conn = uow.patients.s.connection()
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -CACHE_MIN_KIB
+        conn.exec_driver_sql("CREATE TABLE filler (x BLOB)")
+        conn.exec_driver_sql("INSERT INTO filler VALUES (randomblob(12000000))")
+        uow.commit()
+    assert cache_kib(db) > CACHE_MIN_KIB
+    with workspace.reading() as uow:
+        assert uow.patients.s.connection().exec_driver_sql("PRAGMA cache_size").scalar() == -cache_kib(db)

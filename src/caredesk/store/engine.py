@@ -33,6 +33,7 @@ BUSY_TIMEOUT_S = 10  # how long a writer waits for another's write lock before S
 # capped so resident memory stays within its budget (< 300 MB at 2,000 patients).
 CACHE_MIN_KIB = 8_000
 CACHE_MAX_KIB = 64 * 1024
+CACHE_AT_CONNECT = -1  # record.info has no size yet: set once more at the first checkout
 
 
 Key = bytes | bytearray  # a bytearray when it must be wiped later (OpenStore's buffer)
@@ -81,7 +82,7 @@ def _connect(path: Path, key: Key, *, read_only: bool = False, alone: bool = Fal
         # is still encrypted and HMAC'd, and the key and KDF are untouched. SQLCipher's
         # cipher_memory_security stays at its default (OFF since 4.5.0): it only wipes freed
         # memory, and it never guarded these pages, which live in the cache either way.
-        conn.execute(f"PRAGMA cache_size = -{cache_kib(path)}")
+        conn.execute(f"PRAGMA cache_size = -{cache_kib(path)}")  # again at each checkout (open_engine)
         if read_only:  # SQLite itself refuses any write on this connection
             conn.execute("PRAGMA query_only = ON")
     except sqlcipher.Error as exc:
@@ -145,6 +146,16 @@ def open_engine(path: Path, key: Key, *, read_only: bool = False) -> Engine:
     @event.listens_for(engine, "connect")
     def _no_implicit_begin(dbapi_conn: sqlcipher.Connection, _record: ConnectionPoolEntry) -> None:
         dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "checkout")
+    def _cache_fits_the_store(dbapi_conn: sqlcipher.Connection, record: ConnectionPoolEntry, _proxy: object) -> None:
+        # A pooled connection outlives the size it was made at: a new store filled by an import
+        # or a demo panel kept SQLCipher's 8 MB (the queue's reads 2.1x plain, measured). A stat
+        # per checkout re-sizes it when the store has grown or shrunk.
+        kib = cache_kib(path)
+        if record.info.get("cache_kib", CACHE_AT_CONNECT) != kib:
+            dbapi_conn.execute(f"PRAGMA cache_size = -{kib}")
+        record.info["cache_kib"] = kib
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
