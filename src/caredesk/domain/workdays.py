@@ -6,9 +6,37 @@ observed Friday/Monday when one falls on a weekend), never from a hand-kept list
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+import threading
 from datetime import date, timedelta
 
-import holidays
+_PACKAGE_LOCK = threading.Lock()
+
+
+def _one_country_only() -> None:
+    """Let `holidays.country_holidays()` import only the country asked for.
+
+    The package's `holidays.countries` __init__ imports all of its ~250 country modules
+    (65-100 ms at CareDesk's start, issue 14) although its lookup imports the one asked for by
+    its module name (holidays.countries.united_states). Registered without running that
+    __init__, the package holds only what is asked for; the holidays are the package's own.
+    """
+    with _PACKAGE_LOCK:
+        if "holidays.countries" in sys.modules:
+            return
+        spec = importlib.util.find_spec("holidays.countries")
+        if spec is None or spec.loader is None:
+            return
+        sys.modules["holidays.countries"] = importlib.util.module_from_spec(spec)
+
+
+def _table(country: str, subdiv: str | None, year: int) -> dict[date, str]:
+    """The package's holidays of `year` (imported on first use: the app starts without it)."""
+    _one_country_only()
+    import holidays
+
+    return dict(holidays.country_holidays(country, subdiv=subdiv, years=year).items())
 
 
 class BusinessCalendar:
@@ -22,7 +50,7 @@ class BusinessCalendar:
     def _holidays(self, year: int) -> dict[date, str]:
         found = self._years.get(year)
         if found is None:
-            table = holidays.country_holidays(self.country, subdiv=self.subdiv, years=year)
+            table = _table(self.country, self.subdiv, year)
             # Keep only dates inside `year`: the package may list an observed day of a
             # neighbouring year, which that year's own table already holds.
             found = {d: name for d, name in table.items() if d.year == year}
