@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from caredesk.errors import CareDeskError
 
 log = logging.getLogger(__name__)
+JOB_SWITCH_INTERVAL_S = 0.0005  # the GIL's switch interval while background jobs run (see _GcHold)
 
 
 class _GcHold:
@@ -32,17 +34,27 @@ class _GcHold:
 
     running = 0
     was_enabled = True
+    switch_interval = 0.005
 
     @classmethod
     def hold(cls) -> None:
         if cls.running == 0:
             cls.was_enabled = gc.isenabled()
             gc.disable()
+            # Each time Qt calls into Python on the GUI thread (a slot, a model's data(), a
+            # delegate's paint) it takes the GIL, and while a job runs Python the GUI thread
+            # waits up to the switch interval for it (5 ms by default): a repaint of a page
+            # with Python delegates then stalls for 100+ ms. A shorter interval while jobs
+            # run bounds each wait; the job runs a little slower.
+            cls.switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(JOB_SWITCH_INTERVAL_S)
         cls.running += 1
 
     @classmethod
     def release(cls) -> None:
         cls.running = max(0, cls.running - 1)
+        if cls.running == 0:
+            sys.setswitchinterval(cls.switch_interval)
         if cls.running == 0 and cls.was_enabled:
             # Collection resumes on the GUI thread, the only one running Python now. What
             # the jobs allocated sits in the young generations, and collecting them walks

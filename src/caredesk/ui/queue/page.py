@@ -77,6 +77,7 @@ class QueuePage(QWidget):
         self._stay_after_save = False  # a save answered a question: the caller decides what follows
         self._switch_pending: int | None = None  # a row the user moved to, waiting for the question
         self._opening = False  # rows are in; the first patient opens in the next slice
+        self._announcing = False  # the first patient is open; `ready` goes out in the next slice
         self.model = QueueTableModel(self)
         self.proxy = QueueFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -150,7 +151,7 @@ class QueuePage(QWidget):
     @property
     def loading(self) -> bool:
         """Today's queue is being built in the background (or its first patient not yet opened)."""
-        return self.reader.loading or self._opening
+        return self.reader.loading or self._opening or self._announcing
 
     def _built(self, result: Prepared) -> None:
         if self.notice.text() == BUILDING:
@@ -172,11 +173,18 @@ class QueuePage(QWidget):
         restore = self.reader.take_selection()
         if not (restore is not None and self.select_patient(restore)) and self.proxy.rowCount():
             self.table.select_row(0)
-        self.ready.emit()
+        # What `ready` starts (the window shows the workspace) is a third slice.
+        self._announcing = True
+        QTimer.singleShot(0, self, self._announce_ready)
+
+    def _announce_ready(self) -> None:
+        if self._announcing:
+            self._announcing = False
+            self.ready.emit()
 
     def clear(self) -> None:
         """On lock: the timer stops and every row, name and note leaves the widgets."""
-        self._opening = False
+        self._opening = self._announcing = False
         self.reader.cancel()  # a build in progress finishes before the store closes; its rows are dropped
         self.panel.clear()
         self.panel.set_workspace(None)
