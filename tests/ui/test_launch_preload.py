@@ -30,7 +30,12 @@ def test_a_passphrase_typed_before_the_pages_are_built_waits_for_them(make_windo
     page.passphrase.setText(PASSPHRASE)
     page.unlock_button.click()  # most likely before the preload is done
     qtbot.waitUntil(lambda: window.workspace is not None and window.central_page() is window.view, timeout=20_000)
-    assert _loaded(window)
+    # Today's queue first; the patients and month pages are made after it and loaded as made.
+    qtbot.waitUntil(lambda: _loaded(window), timeout=20_000)
+    assert len(window.view.pages) == 3
+    qtbot.waitUntil(lambda: not any(getattr(p, "loading", False) for p in window.view.pages), timeout=20_000)
+    patients = window.view.pages[1]
+    assert patients.proxy.rowCount() > 0
 
 
 def test_a_remembered_key_starts_on_opening_your_panel(make_window, canary_store, qtbot, memory_keyring, settings_path):

@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self._restore_window()
         self._show_locked()
         self.preloader: Preloader | None = None
+        self._opening = not preload  # today's queue page is made: an unlock can open the store
         if preload:
             self.preloader = Preloader(self)
             self.preloader.loaded.connect(self._build_view)
@@ -122,7 +123,7 @@ class MainWindow(QMainWindow):
         return self._view is not None
 
     def _make_view(self, *, pages_later: bool) -> WorkspaceView:
-        if self.preloader is not None:
+        if self.preloader is not None and not pages_later:  # every page now: every module first
             self.preloader.wait()
         from caredesk.ui.shell.workspace_view import WorkspaceView
 
@@ -137,21 +138,37 @@ class MainWindow(QMainWindow):
 
     def _build_view(self) -> None:
         """The unlocked view: its pages, one per event-loop turn after a preload (each a short
-        stall, not all of them at once), then a remembered key or a waiting unlock goes on."""
+        stall, not all of them at once); once the first (today's queue) is made, a remembered
+        key or a waiting unlock goes on, and the later pages load as they are made."""
         view = self._view or self._make_view(pages_later=True)
         self.unlock_panel.wait_for_loading = None
         self.unlock_panel.check_keyring()
 
+        preloader = self.preloader
+        assert preloader is not None
+
         def next_step() -> None:
-            if view.build_next_page():
-                QTimer.singleShot(0, next_step)
-            else:
+            if view.pages_made and not preloader.done:  # the later pages' modules are still loading
+                QTimer.singleShot(20, next_step)
+                return
+            if not view.build_next_page():
+                self.preloader = None
+                return
+            if not self._opening:  # today's queue is made: an unlock may open it now
+                self._opening = True
                 self._view_ready()
+            from caredesk.ui.queue.page import QueuePage
+
+            queue = view.page(QueuePage)
+            if self.workspace is not None and queue.loading:
+                # today's queue is being built: the other pages are made once it is on screen
+                queue.ready.connect(lambda: QTimer.singleShot(0, next_step), Qt.ConnectionType.SingleShotConnection)
+            else:
+                QTimer.singleShot(0, next_step)
 
         QTimer.singleShot(0, next_step)
 
     def _view_ready(self) -> None:
-        self.preloader = None
         waiting, self._waiting = self._waiting, None
         if waiting is not None:
             self._on_unlocked(*waiting)
@@ -262,7 +279,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             workspace.lock()
             return
-        if self._view is None or self.preloader is not None:  # the pages are still being built
+        if self._view is None or not self._opening:  # today's queue page is not made yet
             self._waiting = (workspace, is_demo)
             self._show_opening()
             return

@@ -7,8 +7,9 @@ Python code, so it shares the interpreter with the GUI thread, which still gets 
 few milliseconds (the interpreter's switch interval): typing and painting go on. No module here
 makes a QObject when imported, so none ends up owned by this thread.
 
-`loaded` is emitted (queued to the GUI thread) when they are in; `wait()` blocks until then,
-for a first use of the store that comes sooner. A module that fails to import is only logged
+`loaded` is emitted (queued to the GUI thread) when what today's queue needs is in, and the
+thread goes on with the other pages' modules (`done` says when all are); `wait()` blocks until
+all are, for a first use of the store that comes sooner. A module that fails to import is only logged
 here (its type): the GUI thread's own import of it raises the error where it is used.
 """
 
@@ -23,19 +24,17 @@ from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)
 
-# What an unlock and the queue, patients and month pages need, in the order they are needed.
-MODULES = (
+# What an unlock and today's queue need, then the patients and month pages, in that order.
+FIRST = (
     "caredesk.services.access",
     "caredesk.store.vault",
     "caredesk.services.demo_store",
     "caredesk.services.backup_schedule",
     "caredesk.services.call_queue",
     "caredesk.ui.queue.page",
-    "caredesk.ui.chart.patients_page",
-    "caredesk.ui.careplan.editor",
-    "caredesk.ui.month.page",
     "caredesk.ui.shell.workspace_view",
 )
+LATER = ("caredesk.ui.chart.patients_page", "caredesk.ui.careplan.editor", "caredesk.ui.month.page")
 
 
 class Preloader(QObject):
@@ -44,6 +43,7 @@ class Preloader(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.started = False
+        self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="caredesk-preload", daemon=True)
 
     def start(self) -> None:
@@ -51,21 +51,34 @@ class Preloader(QObject):
             self.started = True
             self._thread.start()
 
+    @property
+    def done(self) -> bool:
+        """Every module is in (or failed)."""
+        return self._done.is_set()
+
     def wait(self) -> None:
         """Until every module is in (started now if it was not)."""
         self.start()
         self._thread.join()
 
     def _run(self) -> None:
-        for name in MODULES:
+        try:
+            if self._import(FIRST):
+                self._warm_calendar()
+            self.loaded.emit()
+            self._import(LATER)
+        finally:
+            self._done.set()
+
+    @staticmethod
+    def _import(names: tuple[str, ...]) -> bool:
+        for name in names:
             try:
                 importlib.import_module(name)
             except Exception as exc:  # the GUI thread's import raises it again, where it is used
                 log.error("preloading %s failed: %s", name, type(exc).__name__)
-                break
-        else:
-            self._warm_calendar()
-        self.loaded.emit()
+                return False
+        return True
 
     @staticmethod
     def _warm_calendar() -> None:

@@ -8,24 +8,28 @@ id): the view then shows that patient on the Patients page.
 
 `pages_later=True` (program start): the pages are made one per `build_next_page()` call, so
 the window builds them one per event-loop turn while the user types (issue 14); asking for a
-page before then builds the rest at once.
+page not made yet builds the rest at once. A page made after `load()` is loaded as it is made,
+so today's queue (the first page) can open before the others exist.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, Union
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QStackedWidget, QVBoxLayout, QWidget
 
 from caredesk.services.workspace import Workspace
-from caredesk.ui.careplan.editor import CarePlanEditor
-from caredesk.ui.chart.patients_page import PatientsPage
-from caredesk.ui.month.page import MonthPage
-from caredesk.ui.queue.page import QueuePage
+
+# Each page's module is imported when the page is made: today's queue can open while the
+# patients and month pages' modules are still loading (issue 14).
+if TYPE_CHECKING:
+    from caredesk.ui.chart.patients_page import PatientsPage
+    from caredesk.ui.month.page import MonthPage
+    from caredesk.ui.queue.page import QueuePage
 
 
 class Page(Protocol):
@@ -37,11 +41,30 @@ class Page(Protocol):
     def restore(self, selection: Any) -> None: ...
 
 
-AnyPage = QueuePage | PatientsPage | MonthPage  # each a QWidget and a Page
+AnyPage = Union["QueuePage", "PatientsPage", "MonthPage"]  # each a QWidget and a Page
 P = TypeVar("P", bound=AnyPage)
 
-# The shell composes the features: the chart gets the care-plan editor as a tab.
-PAGES: list[Callable[[], AnyPage]] = [QueuePage, lambda: PatientsPage([CarePlanEditor()]), MonthPage]
+
+def _queue_page() -> QueuePage:
+    from caredesk.ui.queue.page import QueuePage
+
+    return QueuePage()
+
+
+def _patients_page() -> PatientsPage:
+    from caredesk.ui.careplan.editor import CarePlanEditor
+    from caredesk.ui.chart.patients_page import PatientsPage
+
+    return PatientsPage([CarePlanEditor()])  # the shell composes the features: the plan is a chart tab
+
+
+def _month_page() -> MonthPage:
+    from caredesk.ui.month.page import MonthPage
+
+    return MonthPage()
+
+
+PAGES: list[Callable[[], AnyPage]] = [_queue_page, _patients_page, _month_page]
 
 
 class WorkspaceView(QWidget):
@@ -52,6 +75,7 @@ class WorkspaceView(QWidget):
         self.nav.setAccessibleName("Sections")
         self.stack = QStackedWidget()
         self._pages: list[AnyPage] = []
+        self._workspace: Workspace | None = None  # loaded into every page, also those made later
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         if not pages_later:
             while self.build_next_page():
@@ -79,6 +103,10 @@ class WorkspaceView(QWidget):
             pass
         return self._pages
 
+    @property
+    def pages_made(self) -> int:
+        return len(self._pages)
+
     def build_next_page(self) -> bool:
         """Make the next page of PAGES; False when there was none left to make."""
         if len(self._pages) == len(PAGES):
@@ -104,15 +132,19 @@ class WorkspaceView(QWidget):
         self.nav.setFixedWidth(width + 3 * self.nav.fontMetrics().height())
         if row_index == 0:
             self.nav.setCurrentRow(0)
+        if self._workspace is not None:
+            page.load(self._workspace)
         return True
 
     def page(self, cls: type[P]) -> P:
-        return next(p for p in self.pages if isinstance(p, cls))
+        made = next((p for p in self._pages if isinstance(p, cls)), None)
+        return made if made is not None else next(p for p in self.pages if isinstance(p, cls))
 
     def load(self, workspace: Workspace, *, demo: bool = False) -> None:
         self.demo_banner.setVisible(demo)
         self.nav.setCurrentRow(0)  # home: today's queue (restore() may return to another page)
-        for page in self.pages:
+        self._workspace = workspace
+        for page in self._pages:
             page.load(workspace)
 
     def show_page(self, cls: type[P]) -> P:
@@ -133,11 +165,14 @@ class WorkspaceView(QWidget):
 
     def show_patient(self, patient_id: int) -> None:
         """The full chart of one patient, on the Patients page."""
+        from caredesk.ui.chart.patients_page import PatientsPage
+
         self.show_page(PatientsPage).select_patient(patient_id)
 
     def clear(self) -> None:
         self.demo_banner.hide()
-        for page in self.pages:
+        self._workspace = None
+        for page in self._pages:
             page.clear()
 
     def selection(self) -> dict[str, Any]:
