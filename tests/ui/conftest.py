@@ -182,13 +182,19 @@ def unlocked(make_window, canary_store, qtbot) -> MainWindow:
 
 
 @pytest.fixture
-def demo_unlocked(make_window, data_dir: Path, clock: FixedClock, qtbot, store_templates: StoreTemplates) -> MainWindow:
-    """A window unlocked over a 30-patient synthetic panel with a year of history (a copy of the
-    session's panel: generating it took ~1 s a test)."""
+def demo_store(data_dir: Path, clock: FixedClock, store_templates: StoreTemplates) -> Path:
+    """A 30-patient synthetic panel (seed 1) with a year of history in `data_dir`, locked: a copy
+    of the session's (generating it took ~1 s a test)."""
     if data_dir.exists() or not pinned_at_now(clock):
         demo_panel_30(DataFolder(data_dir), clock)
     else:
         store_templates.copy("demo-panel-30", lambda folder: demo_panel_30(folder, FixedClock(NOW)), data_dir)
+    return data_dir
+
+
+@pytest.fixture
+def demo_unlocked(make_window, demo_store: Path, qtbot) -> MainWindow:
+    """A window unlocked over `demo_store`."""
     window = make_window()
     unlock_with(qtbot, window)
     return window

@@ -23,16 +23,10 @@ from tests.ui.test_month_page import settle
 
 
 @pytest.fixture
-def demo_store_30(data_dir, clock) -> str:
-    """A 30-patient synthetic panel, locked; its passphrase."""
-    from caredesk.services.demo_store import create_demo_store
-    from caredesk.store.vault import DataFolder
-    from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
+def demo_store_30(demo_store) -> str:
+    """A 30-patient synthetic panel, locked (tests/ui/conftest.py demo_store); its passphrase."""
+    from tests.conftest import PASSPHRASE
 
-    ws, _code = create_demo_store(
-        DataFolder(data_dir), PASSPHRASE, patients=30, seed=1, clock=clock, kdf=FAST_KDF, zone=ZONE
-    )
-    ws.lock()
     return PASSPHRASE
 
 

@@ -37,15 +37,7 @@ def test_the_installed_pyside6_keeps_none_alive():
     )
 
 
-def test_repainting_every_view_keeps_none_alive(make_window, qtbot, data_dir, clock):
-    from caredesk.services.demo_store import create_demo_store
-    from caredesk.store.vault import DataFolder
-    from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
-
-    ws, _ = create_demo_store(
-        DataFolder(data_dir), PASSPHRASE, patients=30, seed=1, clock=clock, kdf=FAST_KDF, zone=ZONE
-    )
-    ws.lock()
+def test_repainting_every_view_keeps_none_alive(make_window, qtbot, demo_store):
     window = make_window()
     unlock_with(qtbot, window)
     painted = 0
