@@ -77,10 +77,13 @@ def replay(conn: Any, statements: list[Statement]) -> int:
 
 
 def interleaved(sides: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    """Median seconds of each side, run A, B, A, B... after one warm-up round of each."""
+    """Median seconds of each side after one warm-up round of each, the order reversed every
+    round (A, B, B, A, A, B...) so that neither side always runs right after the other."""
     times: dict[str, list[float]] = {k: [] for k in sides}
+    order = list(sides.items())
     for _ in range(rounds + 1):
-        for name, run in sides.items():
+        order.reverse()
+        for name, run in order:
             start = time.perf_counter()
             run()
             times[name].append(time.perf_counter() - start)
