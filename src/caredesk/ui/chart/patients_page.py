@@ -152,7 +152,11 @@ class PatientsPage(QWidget):
             finally:
                 self._syncing = False
             self._update_count()
-            if pending := self.reader.take_pending():
+            pending = self.reader.take_pending()
+            if len(pending) > RELOAD_OVER:  # an import while the list was read: read it again
+                self._read_all(workspace)  # (a selection to restore waits for that read)
+                return
+            if pending:
                 self._refresh_rows(pending)
             restore = self.reader.take_selection()
             if restore is not None:

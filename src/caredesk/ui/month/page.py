@@ -229,7 +229,11 @@ class MonthPage(QWidget):
 
         def show(result: Sorted) -> None:
             self._show_report(*result)
-            if pending := self.reader.take_pending():
+            pending = self.reader.take_pending()
+            if len(pending) > RECOMPUTE_OVER and self.workspace is not None:
+                ws, report = self.workspace, result[0]
+                self._read(lambda: billing_report.refresh_rows(ws, report, pending))
+            elif pending:
                 self._refresh_rows(pending)
 
         def failed(exc: CareDeskError) -> None:

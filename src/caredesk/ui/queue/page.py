@@ -158,6 +158,13 @@ class QueuePage(QWidget):
             self.notice.clear()
         pending = self.reader.take_pending()
         if pending and self.queue is not None:
+            if len(pending) > RESCORE_OVER:  # an import while the queue was built: shown, then re-scored
+                self._show_prepared(*result)
+                self._rescore_in_background(self.queue, frozenset(pending))
+                self._read_drafts()
+                self._opening = True
+                QTimer.singleShot(0, self, self._open_first)
+                return
             result = self._prepared(self.queue, self.queue.refresh(pending))
         self._show_prepared(*result)
         self._read_drafts()
@@ -406,7 +413,10 @@ class QueuePage(QWidget):
         """Many patients changed (an import): re-score them on a worker; the selection stays."""
 
         def show(result: Prepared) -> None:
-            if pending := self.reader.take_pending():
+            if len(pending := self.reader.take_pending()) > RESCORE_OVER:
+                self._rescore_in_background(queue, frozenset(pending))
+                return
+            if pending:
                 result = self._prepared(queue, queue.refresh(pending))
             self._show_prepared(*result)
             self._select_quietly(self.panel.patient_id)
