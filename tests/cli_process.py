@@ -62,10 +62,12 @@ def run_module(
     fresh: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """`python -m MODULE ARGS` in `cwd`: forked from the zygote unless a fresh one is due (above).
-    MODULE is found as `-m` finds it (the current folder first), and imported in the process
-    unless the zygote had it already (caredesk)."""
+    MODULE is found as `-m` finds it (the current folder first) and imported in the process; a
+    caredesk module other than the package itself is always fresh: the zygote imported it already,
+    and runpy warns on stderr about a module imported before it runs as __main__."""
     command = [sys.executable, "-m", module, *args]
-    if not fresh and os.environ.get(FRESH_ENV) != "1":
+    forkable = module == "caredesk" or not module.startswith("caredesk.")
+    if forkable and not fresh and os.environ.get(FRESH_ENV) != "1":
         zygote = _zygote(env)
         if zygote is not None and zygote.serves(env):
             return zygote.run(command, env, input, timeout, cwd)
