@@ -24,13 +24,10 @@ from pathlib import Path
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
-from caredesk.clock import FixedClock
 from caredesk.errors import CareDeskError, NotFound
 from caredesk.interop import fhir_export
 from caredesk.interop.fhir_export import ExportInvalid, export_bundle, write_bundle
-from caredesk.services.demo_store import create_demo_store
-from caredesk.store.vault import DataFolder
-from tests.conftest import FAST_KDF, NOW, ZONE
+from tests.interop.conftest import open_demo_170
 from tests.interop.fhir_panel import PHQ9, make_panel
 
 ALL_TYPES = {
@@ -40,11 +37,8 @@ ALL_TYPES = {
 
 
 @pytest.fixture(scope="module")
-def demo_bundle(tmp_path_factory):
-    ws, _ = create_demo_store(
-        DataFolder(tmp_path_factory.mktemp("demo") / "store"), patients=170, seed=3, clock=FixedClock(NOW),
-        kdf=FAST_KDF, zone=ZONE,
-    )  # fmt: skip
+def demo_bundle(tmp_path_factory, store_templates):
+    ws = open_demo_170(store_templates, tmp_path_factory.mktemp("demo") / "store")
     try:
         first = export_bundle(ws)
         again = export_bundle(ws)

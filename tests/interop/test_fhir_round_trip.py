@@ -36,9 +36,9 @@ from caredesk.services import (
 from caredesk.services import community as directory
 from caredesk.services.access import Access
 from caredesk.services.call_queue import CallQueue
-from caredesk.services.demo_store import create_demo_store
 from caredesk.store.vault import DataFolder
 from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE
+from tests.interop.conftest import open_demo_170
 from tests.interop.fhir_panel import make_panel
 from tests.interop.test_fhir_import import store_hash
 
@@ -217,10 +217,8 @@ def test_a_patient_with_every_record_comes_back_field_by_field(workspace, tmp_pa
         target.lock()
 
 
-def test_the_demo_panel_comes_back_whole(tmp_path):
-    source, _code = create_demo_store(
-        DataFolder(tmp_path / "demo"), patients=170, seed=3, clock=FixedClock(NOW), kdf=FAST_KDF, zone=ZONE
-    )
+def test_the_demo_panel_comes_back_whole(tmp_path, store_templates):
+    source = open_demo_170(store_templates, tmp_path / "demo")
     try:
         target = round_trip(source, tmp_path)
         try:
