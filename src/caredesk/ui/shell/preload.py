@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import time
 from datetime import date
 
 from PySide6.QtCore import QObject, Signal
@@ -62,11 +63,13 @@ class Preloader(QObject):
         self._thread.join()
 
     def _run(self) -> None:
+        start = time.perf_counter()
         try:
-            if self._import(FIRST):
-                self._warm_calendar()
+            if self._import(FIRST) and self._warm_calendar():
+                log.info("what the queue needs is loaded (%.0f ms)", 1000 * (time.perf_counter() - start))
             self.loaded.emit()
-            self._import(LATER)
+            if self._import(LATER):
+                log.info("every page's modules are loaded (%.0f ms)", 1000 * (time.perf_counter() - start))
         finally:
             self._done.set()
 
@@ -81,7 +84,7 @@ class Preloader(QObject):
         return True
 
     @staticmethod
-    def _warm_calendar() -> None:
+    def _warm_calendar() -> bool:
         """This year's US federal holidays (the `holidays` package's first use) for the queue."""
         try:
             from caredesk.domain.workdays import US_FEDERAL
@@ -89,3 +92,5 @@ class Preloader(QObject):
             US_FEDERAL.is_business_day(date.today())
         except Exception as exc:
             log.error("preloading the holiday calendar failed: %s", type(exc).__name__)
+            return False
+        return True
