@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from caredesk.domain.calendar import Month
-from caredesk.services.billing_report import month_report
+from caredesk.services.billing_report import _rows, month_report
 from tests.bench import floors
 
 pytestmark = pytest.mark.parametrize("panel", ["170x1y", "2000x3y"])
@@ -44,3 +44,30 @@ def test_month_report_against_its_own_sql(benchmark, panels, panel, plain_copies
         plain.close()
     rows = len(month_report(ws, month).rows)
     floors.report(benchmark, f"month report {month} vs its SQL ({panel}, {rows} rows)", medians, "sql_plain")
+
+
+def test_where_the_report_goes(benchmark, panels, panel, plain_copies):
+    """Last month's report in parts, interleaved with its plain-SQL floor: the billing facts
+    read (store rows to records) and the billing rules per patient (in memory)."""
+    ws = panels[panel]
+    month = Month.of(Month.of(ws.today()).first_day - timedelta(days=1))
+    statements = floors.captured_sql(ws, lambda: month_report(ws, month))
+    with ws.reading() as uow:
+        facts = uow.billing_facts(month)
+    plain = floors.open_plain(plain_copies[panel])
+
+    def read_facts():
+        with ws.reading() as uow:
+            return uow.billing_facts(month)
+
+    sides = {
+        "report": lambda: month_report(ws, month),
+        "facts": read_facts,
+        "rules": lambda: _rows(facts, month),
+        "sql_plain": lambda: floors.replay(plain, statements),
+    }
+    try:
+        medians = benchmark.pedantic(floors.interleaved, args=(sides, 21 if panel == "170x1y" else 11), rounds=1)
+    finally:
+        plain.close()
+    floors.report(benchmark, f"month report {month}'s parts ({panel})", medians, "sql_plain")

@@ -125,3 +125,35 @@ def test_build_against_its_own_sql_on_a_plain_copy(benchmark, panels, panel, pla
         raw.close()
         plain.close()
     floors.report(benchmark, f"queue build vs its SQL ({panel}, {len(statements)} statements)", medians, "sql_plain")
+
+
+def test_where_the_build_goes(benchmark, panels, panel, plain_copies):
+    """The build's parts, interleaved with its plain-SQL floor: the facts read (store rows to
+    records), the patients' list rows, and ranking in memory (the queue's rules, no store)."""
+    ws = panels[panel]
+    q = CallQueue(ws)
+    statements = floors.captured_sql(ws, q.build)
+    facts = list(q._facts.values())
+    ids = [f.patient_id for f in facts]
+    plain = floors.open_plain(plain_copies[panel])
+
+    def read_facts():
+        with ws.reading() as uow:
+            return uow.queue_facts(q.as_of)
+
+    def summaries():
+        with ws.reading() as uow:
+            return uow.patients.summaries(q.as_of, ids)
+
+    sides = {
+        "build": q.build,
+        "facts": read_facts,
+        "summaries": summaries,
+        "rank": lambda: rank(facts, q.as_of, ws.tz),
+        "sql_plain": lambda: floors.replay(plain, statements),
+    }
+    try:
+        medians = benchmark.pedantic(floors.interleaved, args=(sides, 15 if panel == "170x1y" else 7), rounds=1)
+    finally:
+        plain.close()
+    floors.report(benchmark, f"queue build's parts ({panel})", medians, "sql_plain")
