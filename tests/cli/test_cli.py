@@ -26,6 +26,11 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     """`caredesk ARGS` as a real process: forked from the tests' zygote (tests/cli_process.py),
     or a fresh `python -m caredesk` with `fresh=True` (tests of the interpreter's start)."""
+    return run_caredesk(list(args), env=cli_env(env), input=stdin, timeout=300, fresh=fresh)
+
+
+def cli_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of every `caredesk` process the tests start, with `env` over it."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("CAREDESK_")}
     full_env.update(
         PYTHONPATH=SRC + os.pathsep + full_env.get("PYTHONPATH", ""),
@@ -33,7 +38,7 @@ def run(
         CAREDESK_CLOCK=NOW.isoformat(),  # the same "now" as the in-process `clock` fixture
     )
     full_env.update(env or {})
-    return run_caredesk(list(args), env=full_env, input=stdin, timeout=300, fresh=fresh)
+    return full_env
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int, message: str) -> None:

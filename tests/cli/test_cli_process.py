@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import SRC, run
+from tests.cli.test_cli import cli_env, run
 from tests.cli_process import FRESH_ENV, run_module, zygote_pid
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the zygote forks; elsewhere every call is fresh")
@@ -66,11 +66,11 @@ if what == "late":  # a thread still writing and an atexit hook: the interpreter
 @pytest.fixture
 def probe(tmp_path: Path):
     (tmp_path / "zygote_probe.py").write_text(PROBE)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREDESK_")}
-    env["PYTHONPATH"] = SRC
+    env = cli_env()
 
     def both(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
-        """The zygote's result, checked equal to a fresh interpreter's."""
+        """The zygote's result, checked equal to a fresh interpreter's (in the environment run()
+        gives `caredesk`: the zygote the CLI tests use, whichever test started it)."""
         forked = run_module("zygote_probe", list(args), env=env, input=input, timeout=60, cwd=str(tmp_path))
         fresh = run_module("zygote_probe", list(args), env=env, input=input, timeout=60, cwd=str(tmp_path), fresh=True)
         assert (forked.returncode, forked.stdout, forked.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
@@ -124,8 +124,7 @@ def test_large_output_on_both_streams_at_once(probe):
 
 
 def test_each_call_gets_exactly_its_environment(probe, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREDESK_")}
-    env["PYTHONPATH"] = SRC
+    env = cli_env()
     first = run_module("zygote_probe", ["env"], env={**env, "ONLY_ONCE": "1"}, cwd=str(tmp_path), timeout=60)
     second = run_module("zygote_probe", ["env"], env=env, cwd=str(tmp_path), timeout=60)
     assert "('ONLY_ONCE', '1')" in first.stdout and "ONLY_ONCE" not in second.stdout
@@ -151,8 +150,7 @@ def test_threads_and_atexit_are_waited_for_and_stdout_flushed(probe):
 
 def test_each_call_is_a_new_process_forked_from_the_zygote(tmp_path, probe):
     probe("exit", "0")  # the zygote runs
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREDESK_")}
-    env["PYTHONPATH"] = SRC
+    env = cli_env()
     calls = [run_module("zygote_probe", ["pids"], env=env, cwd=str(tmp_path), timeout=60) for _ in range(3)]
     pids = {tuple(map(int, call.stdout.split())) for call in calls}
     assert len({pid for pid, _parent in pids}) == 3
@@ -169,8 +167,7 @@ def test_resource_limits_are_the_callers_as_a_real_child_inherits_them(tmp_path,
     resource.setrlimit(resource.RLIMIT_NOFILE, (soft - 1, hard))
     try:
         assert probe("limits").stdout.startswith(f"({soft - 1}, {hard}) ")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CAREDESK_")}
-        env["PYTHONPATH"] = SRC
+        env = cli_env()
         pids = run_module("zygote_probe", ["pids"], env=env, cwd=str(tmp_path), timeout=60)
         assert int(pids.stdout.split()[1]) == zygote_pid()
     finally:
@@ -178,8 +175,7 @@ def test_resource_limits_are_the_callers_as_a_real_child_inherits_them(tmp_path,
 
 
 def test_a_timeout_kills_the_process_and_raises(tmp_path, probe):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREDESK_")}
-    env["PYTHONPATH"] = SRC
+    env = cli_env()
     began = time.monotonic()
     with pytest.raises(subprocess.TimeoutExpired) as raised:
         run_module("zygote_probe", ["sleep", "60"], env=env, timeout=2, cwd=str(tmp_path))
@@ -199,8 +195,7 @@ def test_an_environment_read_at_start_gets_a_fresh_interpreter(tmp_path):
     that has started: such a call is a fresh `python -m caredesk`, not a child of the zygote."""
     code = "import os, sys, zoneinfo; print(os.getppid(), zoneinfo.TZPATH)"
     (tmp_path / "tz_probe.py").write_text(code)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREDESK_")}
-    env.update(PYTHONPATH=SRC, PYTHONTZPATH="")
+    env = cli_env({"PYTHONTZPATH": ""})
     r = run_module("tz_probe", [], env=env, cwd=str(tmp_path), timeout=60)
     parent, tzpath = r.stdout.split(" ", 1)
     assert int(parent) == os.getpid() and tzpath == "()\n"
