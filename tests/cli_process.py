@@ -93,7 +93,9 @@ def _at_most(value: int, ceiling: int) -> bool:
     return ceiling == infinite or (value != infinite and value <= ceiling)
 
 
-_zygotes: dict[int, Zygote | None] = {}  # by pid: a forked pytest must not share its parent's
+# By pid: a forked pytest must not share its parent's. One that ended (killed from outside) is
+# started again; one that could not start is None: real processes from then on.
+_zygotes: dict[int, Zygote | None] = {}
 _zygotes_lock = threading.Lock()
 
 
@@ -102,7 +104,8 @@ def _zygote(env: dict[str, str]) -> Zygote | None:
         return None
     with _zygotes_lock:
         pid = os.getpid()
-        if pid not in _zygotes:
+        running = _zygotes.get(pid)
+        if pid not in _zygotes or (running is not None and running.process.poll() is not None):
             _zygotes[pid] = Zygote.start({k: v for k, v in env.items() if not k.startswith("CAREDESK_")})
         return _zygotes[pid]
 

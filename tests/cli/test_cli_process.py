@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_cli import cli_env, run
+from tests import cli_process
 from tests.cli_process import FRESH_ENV, run_module, zygote_pid
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the zygote forks; elsewhere every call is fresh")
@@ -182,6 +184,17 @@ def test_a_timeout_kills_the_process_and_raises(tmp_path, probe):
     assert time.monotonic() - began < 30
     assert raised.value.output == b"started\n" and raised.value.timeout == 2
     assert probe("exit", "0").returncode == 0  # the zygote serves on
+
+
+def test_a_zygote_killed_from_outside_is_started_again(probe):
+    probe("exit", "0")
+    killed = zygote_pid()
+    assert killed is not None
+    os.kill(killed, signal.SIGKILL)
+    zygote = cli_process._zygotes[os.getpid()]
+    assert zygote is not None and zygote.process.wait(timeout=30) == -signal.SIGKILL
+    assert probe("exit", "3").returncode == 3
+    assert zygote_pid() not in (None, killed)
 
 
 def test_caredesk_itself_through_the_zygote(tmp_path):
