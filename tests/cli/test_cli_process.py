@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import cli_env, run
 from tests import cli_process
+from tests.cli.test_cli import cli_env, run
 from tests.cli_process import FRESH_ENV, run_module, zygote_pid
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the zygote forks; elsewhere every call is fresh")
