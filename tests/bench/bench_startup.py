@@ -37,7 +37,9 @@ from caredesk.services.demo_store import DEMO_PASSPHRASE, create_demo_store
 from caredesk.store.vault import DataFolder
 from tests.conftest import FAST_KDF, NOW, ZONE
 
-SRC = str(Path(__file__).resolve().parents[2] / "src")
+# The children run this checkout's src, or $CAREDESK_BENCH_SRC's (another checkout's, to compare
+# a change with what came before it in one interleaved run on the same machine).
+SRC = os.environ.get("CAREDESK_BENCH_SRC") or str(Path(__file__).resolve().parents[2] / "src")
 ROUNDS = 5
 
 EMPTY_WINDOW = """
