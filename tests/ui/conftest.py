@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
 
 from caredesk.clock import FixedClock
 from caredesk.domain.patients import (
@@ -54,7 +56,12 @@ def themed_app(qapp):
         theme.DARK if dark else theme.LIGHT
     ):
         application()
-    return qapp
+    yield qapp
+    # pytest-qt has closed the test's widgets and asked Qt to delete them later, which it did only
+    # inside the next test's first wait: until then every new widget and every re-theming (the
+    # theme tests) shared the app with the ~1,400 widgets of a closed window. Deleted now, as the
+    # event loop would have after the close.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
