@@ -1,16 +1,20 @@
 """The patient chart: a header (who, how to reach them, programs, consent, risk) and tabs.
 
 Widgets are built once and refilled, so clear() can empty every one of them on lock
-and no patient text lingers in a hidden widget.
+and no patient text lingers in a hidden widget. The header and Summary are built at once;
+the other tabs one per event-loop turn after that (issue 14: built together they held the
+GUI thread for 0.5-1 s), or all at once as soon as anything asks for them (`tabs`,
+`feature_tabs`, `tab()`, showing a patient).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import TypeVar, cast
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -32,7 +36,7 @@ from caredesk.domain.calendar import age_on, us_date
 from caredesk.domain.patients import Chart, Observation, ObservationKind, Status
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.safety_banner import SafetyBanner
-from caredesk.ui.chart.tabs import record_tabs
+from caredesk.ui.chart.tabs import record_tab_makers
 from caredesk.ui.common import theme, trend_chart
 from caredesk.ui.common.chart_tab import ChartTab
 from caredesk.ui.common.forms import InlineMessage, heading, info_label
@@ -124,11 +128,17 @@ class SummaryTable(QTableWidget):
 
 
 class ChartView(QWidget):
-    """The chart: header, Summary tab, then the tabs other features hand in (`tabs`)."""
+    """The chart: header, Summary tab, then the tabs other features hand in (`tabs`: each a
+    tab, or a callable making one, so it too is made after the page is on screen)."""
 
-    def __init__(self, tabs: Sequence[ChartTab] = (), parent: QWidget | None = None):
+    def __init__(self, tabs: Sequence[ChartTab | Callable[[], ChartTab]] = (), parent: QWidget | None = None):
         super().__init__(parent)
-        self.feature_tabs: list[ChartTab] = record_tabs() + list(tabs)
+        self._to_make: deque[ChartTab | Callable[[], ChartTab]] = deque([*record_tab_makers(), *tabs])
+        self._made: list[ChartTab] = []
+        self._next_tab = QTimer(self)
+        self._next_tab.setSingleShot(True)
+        self._next_tab.setInterval(0)
+        self._next_tab.timeout.connect(self._make_next_tab)
         self.setAccessibleName("Patient chart")
         self.patient_id: int | None = None
         self.pages = QStackedWidget()
@@ -153,15 +163,41 @@ class ChartView(QWidget):
         self.safety_banner = SafetyBanner()  # at the very top while a safety flag is open
         cv.addWidget(self.safety_banner)
         cv.addWidget(self._build_header())
-        self.tabs = QTabWidget()
-        self.tabs.setAccessibleName("Chart sections")
-        self.tabs.addTab(self._build_summary(), "Summary")
-        for tab in self.feature_tabs:
-            assert isinstance(tab, QWidget)
-            self.tabs.addTab(tab, tab.tab_title)
-        cv.addWidget(self.tabs, 1)
+        self._tabs = QTabWidget()
+        self._tabs.setAccessibleName("Chart sections")
+        self._tabs.addTab(self._build_summary(), "Summary")
+        cv.addWidget(self._tabs, 1)
         self.pages.addWidget(content)
         self.clear()
+        self._next_tab.start()
+
+    # -- the tabs after Summary, made one per event-loop turn ------------------
+    def _make_next_tab(self) -> None:
+        item = self._to_make.popleft()
+        tab: ChartTab = item if isinstance(item, QWidget) else cast(Callable[[], ChartTab], item)()
+        assert isinstance(tab, QWidget)
+        self._tabs.addTab(tab, tab.tab_title)
+        self._made.append(tab)
+        if self._to_make:
+            self._next_tab.start()
+
+    def _make_all_tabs(self) -> None:
+        self._next_tab.stop()
+        while self._to_make:
+            self._make_next_tab()
+        self._next_tab.stop()
+
+    @property
+    def tabs(self) -> QTabWidget:
+        """Summary and every feature tab (made now if some were still to come)."""
+        self._make_all_tabs()
+        return self._tabs
+
+    @property
+    def feature_tabs(self) -> list[ChartTab]:
+        """The tabs after Summary, left to right (made now if some were still to come)."""
+        self._make_all_tabs()
+        return self._made
 
     # -- building --------------------------------------------------------------
     def _build_header(self) -> QFrame:
@@ -225,7 +261,8 @@ class ChartView(QWidget):
     # -- filling and clearing --------------------------------------------------
     def tab(self, cls: type[T]) -> T:
         """The feature tab of this class (e.g. the care-plan editor)."""
-        return next(t for t in self.feature_tabs if isinstance(t, cls))
+        made = next((t for t in self._made if isinstance(t, cls)), None)
+        return made if made is not None else next(t for t in self.feature_tabs if isinstance(t, cls))
 
     def show_chart(self, chart: Chart, today: date, workspace: Workspace | None = None) -> None:
         """Fill the chart; with a workspace the feature tabs open the patient too."""
@@ -239,7 +276,7 @@ class ChartView(QWidget):
             self.safety_banner.show_patient(workspace, chart.patient.id)
         else:
             self.safety_banner.clear()
-        self.tabs.setCurrentIndex(0)
+        self._tabs.setCurrentIndex(0)
         self.pages.setCurrentIndex(1)
         trend_chart.preload()  # Vitals & labs' plotting library, in the background before that tab is shown
 
@@ -294,7 +331,7 @@ class ChartView(QWidget):
         """Empty every widget that showed patient data and return to the placeholder."""
         self.patient_id = None
         self.safety_banner.clear()
-        for tab in self.feature_tabs:
+        for tab in self._made:  # a tab still to be made has nothing to drop
             tab.clear()  # the care plan saves a pending draft while the store is still open
         for label in (self.name, self.preferred, self.identity, self.phones, self.programs, self.consent, self.status):
             label.clear()

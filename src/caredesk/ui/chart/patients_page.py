@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QKeySequence, QResizeEvent, QShortcut, QShowEvent
@@ -59,8 +59,9 @@ DROPPABLE = (PROGRAMS, AGE, RISK)  # least needed first; the chart header shows 
 class PatientsPage(QWidget):
     title = "Patients"
 
-    def __init__(self, chart_tabs: Sequence[ChartTab] = (), parent: QWidget | None = None):
-        """`chart_tabs`: the tabs other features add to the chart (the shell composes them)."""
+    def __init__(self, chart_tabs: Sequence[ChartTab | Callable[[], ChartTab]] = (), parent: QWidget | None = None):
+        """`chart_tabs`: the tabs other features add to the chart (the shell composes them),
+        or callables making them (the chart then makes them after the page is on screen)."""
         super().__init__(parent)
         self.workspace: Workspace | None = None
         self.reader = BackgroundRead(self)

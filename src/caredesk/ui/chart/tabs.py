@@ -7,37 +7,35 @@ re-reads what it shows when its patient's records of its kinds change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from importlib import import_module
+from typing import cast
+
 from caredesk.ui.common.chart_tab import ChartTab
 
+# (module under caredesk.ui.chart, class), left to right after Summary.
+_RECORD_TABS = (
+    ("record_tab", "RecordTab"),
+    ("clinical_tab", "ClinicalTab"),
+    ("vitals_tab", "VitalsTab"),
+    ("rpm_tab", "RpmDevicesTab"),
+    ("assessments_tab", "AssessmentsTab"),
+    ("contacts_tab", "ContactsTab"),
+    ("tasks_tab", "TasksTab"),
+    ("stays_tab", "StaysTab"),
+    ("referrals_tab", "ReferralsTab"),
+)
 
-def record_tabs() -> list[ChartTab]:
-    """New tab instances, left to right after Summary (feature tabs such as the care plan follow)."""
-    tabs: list[ChartTab] = []
-    from caredesk.ui.chart.record_tab import RecordTab
 
-    tabs.append(RecordTab())
-    from caredesk.ui.chart.clinical_tab import ClinicalTab
+def _make(module: str, name: str) -> ChartTab:
+    return cast(ChartTab, getattr(import_module(f"caredesk.ui.chart.{module}"), name)())
 
-    tabs.append(ClinicalTab())
-    from caredesk.ui.chart.vitals_tab import VitalsTab
 
-    tabs.append(VitalsTab())
-    from caredesk.ui.chart.rpm_tab import RpmDevicesTab
+def record_tab_makers() -> list[Callable[[], ChartTab]]:
+    """One maker per record tab, in order (feature tabs such as the care plan follow).
 
-    tabs.append(RpmDevicesTab())
-    from caredesk.ui.chart.assessments_tab import AssessmentsTab
-
-    tabs.append(AssessmentsTab())
-    from caredesk.ui.chart.contacts_tab import ContactsTab
-
-    tabs.append(ContactsTab())
-    from caredesk.ui.chart.tasks_tab import TasksTab
-
-    tabs.append(TasksTab())
-    from caredesk.ui.chart.stays_tab import StaysTab
-
-    tabs.append(StaysTab())
-    from caredesk.ui.chart.referrals_tab import ReferralsTab
-
-    tabs.append(ReferralsTab())
-    return tabs
+    Makers, not tabs: the chart makes each tab (and imports its module) in a slice of its
+    own after the page is on screen, instead of all at once on the GUI thread (issue 14).
+    """
+    return [partial(_make, module, name) for module, name in _RECORD_TABS]

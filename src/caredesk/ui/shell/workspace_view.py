@@ -55,7 +55,9 @@ def _patients_page() -> PatientsPage:
     from caredesk.ui.careplan.editor import CarePlanEditor
     from caredesk.ui.chart.patients_page import PatientsPage
 
-    return PatientsPage([CarePlanEditor()])  # the shell composes the features: the plan is a chart tab
+    # The shell composes the features: the plan is a chart tab, made (like the record tabs)
+    # in a slice of its own after the page is on screen (issue 14).
+    return PatientsPage([CarePlanEditor])
 
 
 def _month_page() -> MonthPage:

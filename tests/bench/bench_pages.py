@@ -1,0 +1,145 @@
+"""Building the unlocked window's pages: each page's construction and the longest GUI-thread slice.
+
+Each round is a fresh process (cold Qt style-sheet caches, as at program start): it applies
+the app's theme (`launch.application()`), imports what the preloader imports (the page
+modules, on the GUI thread before timing: in the app they load on a worker), shows a
+window holding a `WorkspaceView(pages_later=True)` and builds the pages one per event-loop
+turn as `MainWindow(preload=True)` does (`build_next_page()` from a 0 ms single-shot timer),
+then waits until the chart has made every tab it makes later (if it defers any). A 0 ms
+timer ticking on the GUI thread all along records the longest gap between two ticks: the
+longest single GUI-thread slice (a frozen window shows as one long gap).
+
+Per round it reports: each page's `build_next_page()` (its construction and adding it to the
+view), the longest slice, the time from the first build to every page and chart tab made,
+and, in the same process afterwards, `PatientsPage([CarePlanEditor()])` constructed alone
+(as the tests make it) and the time to make every chart tab after that (`chart.tabs`).
+
+`CAREDESK_BENCH_SRC=/path/to/other/src` runs a second side from another checkout's src,
+interleaved round by round with this checkout's (the figures are ratios on a shared
+machine). Medians go to stdout (-s) and `benchmark.extra_info`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+HERE_SRC = str(Path(__file__).resolve().parents[2] / "src")
+OTHER_SRC = os.environ.get("CAREDESK_BENCH_SRC")
+ROUNDS = 5
+
+CHILD = textwrap.dedent(
+    """
+    import importlib, json, time
+    import caredesk
+    from caredesk.ui.shell.launch import application
+    app = application()
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtWidgets import QMainWindow
+    try:
+        from caredesk.ui.shell.preload import FIRST, LATER
+        modules = FIRST + LATER
+    except ImportError:
+        modules = ()
+    for name in modules + ("caredesk.ui.queue.page", "caredesk.ui.chart.patients_page",
+                           "caredesk.ui.careplan.editor", "caredesk.ui.month.page"):
+        importlib.import_module(name)
+    from caredesk.ui.shell.workspace_view import WorkspaceView
+
+    window = QMainWindow()
+    window.resize(1280, 800)
+    view = WorkspaceView(pages_later=True)
+    window.setCentralWidget(view)
+    window.show()
+    loop = QEventLoop()
+    QTimer.singleShot(300, loop.quit)  # painted and settled
+    loop.exec()
+
+    ticks = []
+    ticker = QTimer()
+    ticker.setTimerType(Qt.TimerType.PreciseTimer)
+    ticker.setInterval(0)
+    ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    pages = {}
+    marks = {}
+
+    def tabs_pending():
+        return any(getattr(getattr(p, "chart", None), "_to_make", None) for p in view._pages)
+
+    def step():
+        start = time.perf_counter()
+        if not view.build_next_page():
+            wait_for_tabs()
+            return
+        pages[view._pages[-1].title] = time.perf_counter() - start
+        QTimer.singleShot(0, step)
+
+    def wait_for_tabs():
+        if tabs_pending():
+            QTimer.singleShot(0, wait_for_tabs)
+            return
+        marks["all_made"] = time.perf_counter()
+        QTimer.singleShot(100, loop.quit)
+
+    ticker.start()
+    QTimer.singleShot(0, lambda: (marks.setdefault("start", time.perf_counter()), step()))
+    loop.exec()
+    ticker.stop()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+
+    from caredesk.ui.careplan.editor import CarePlanEditor
+    from caredesk.ui.chart.patients_page import PatientsPage
+    start = time.perf_counter()
+    page = PatientsPage([CarePlanEditor()])
+    alone = time.perf_counter() - start
+    start = time.perf_counter()
+    page.chart.tabs
+    rest = time.perf_counter() - start
+    print(json.dumps({
+        "src": caredesk.__file__,
+        "pages": pages,
+        "longest_slice": max(gaps),
+        "all_made": marks["all_made"] - marks["start"],
+        "patients_alone": alone,
+        "patients_alone_tabs_after": rest,
+    }))
+    """
+)
+
+
+def _child(src: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": src, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    out = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["src"].startswith(src), result["src"]  # the side asked for, not the installed copy
+    return result
+
+
+def _medians(results: list[dict]) -> dict[str, float]:
+    keys = {f"page {t}": [r["pages"][t] for r in results] for t in results[0]["pages"]}
+    for k in ("longest_slice", "all_made", "patients_alone", "patients_alone_tabs_after"):
+        keys[k] = [r[k] for r in results]
+    return {k: round(1000 * statistics.median(v), 1) for k, v in keys.items()}
+
+
+def test_page_construction_and_longest_slice(benchmark):
+    sides = {"here": HERE_SRC, **({"other": OTHER_SRC} if OTHER_SRC else {})}
+    results: dict[str, list[dict]] = {side: [] for side in sides}
+
+    def one_round() -> None:
+        for side, src in sides.items():  # interleaved: both sides see the same load
+            results[side].append(_child(src))
+
+    benchmark.pedantic(one_round, rounds=ROUNDS)
+    for side, src in sides.items():
+        medians = _medians(results[side])
+        benchmark.extra_info[side] = {"src": src, "ms": medians}
+        print(f"\n{side} ({src}), medians of {ROUNDS} rounds, ms:")
+        for key, value in medians.items():
+            print(f"  {key:32} {value:8.1f}")
