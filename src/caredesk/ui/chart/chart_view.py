@@ -36,7 +36,6 @@ from caredesk.domain.calendar import age_on, us_date
 from caredesk.domain.patients import Chart, Observation, ObservationKind, Status
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.safety_banner import SafetyBanner
-from caredesk.ui.chart.tabs import record_tab_makers
 from caredesk.ui.common import theme, trend_chart
 from caredesk.ui.common.chart_tab import ChartTab
 from caredesk.ui.common.forms import InlineMessage, heading, info_label
@@ -133,6 +132,8 @@ class ChartView(QWidget):
 
     def __init__(self, tabs: Sequence[ChartTab | Callable[[], ChartTab]] = (), parent: QWidget | None = None):
         super().__init__(parent)
+        from caredesk.ui.chart.tabs import record_tab_makers  # the tabs import this module
+
         self._to_make: deque[ChartTab | Callable[[], ChartTab]] = deque([*record_tab_makers(), *tabs])
         self._made: list[ChartTab] = []
         self._next_tab = QTimer(self)

@@ -3,39 +3,39 @@
 Each tab is a QWidget following caredesk.ui.common.chart_tab.ChartTab: `open(ws, chart)`
 shows a patient, `clear()` drops every detail. A tab listens to the change hub itself and
 re-reads what it shows when its patient's records of its kinds change.
+
+chart_view imports this module when a chart is made, not at its own import (record_tab
+imports chart_view's SummaryTable); the preloader imports it on its worker thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
-from importlib import import_module
-from typing import cast
 
+from caredesk.ui.chart.assessments_tab import AssessmentsTab
+from caredesk.ui.chart.clinical_tab import ClinicalTab
+from caredesk.ui.chart.contacts_tab import ContactsTab
+from caredesk.ui.chart.record_tab import RecordTab
+from caredesk.ui.chart.referrals_tab import ReferralsTab
+from caredesk.ui.chart.rpm_tab import RpmDevicesTab
+from caredesk.ui.chart.stays_tab import StaysTab
+from caredesk.ui.chart.tasks_tab import TasksTab
+from caredesk.ui.chart.vitals_tab import VitalsTab
 from caredesk.ui.common.chart_tab import ChartTab
-
-# (module under caredesk.ui.chart, class), left to right after Summary.
-_RECORD_TABS = (
-    ("record_tab", "RecordTab"),
-    ("clinical_tab", "ClinicalTab"),
-    ("vitals_tab", "VitalsTab"),
-    ("rpm_tab", "RpmDevicesTab"),
-    ("assessments_tab", "AssessmentsTab"),
-    ("contacts_tab", "ContactsTab"),
-    ("tasks_tab", "TasksTab"),
-    ("stays_tab", "StaysTab"),
-    ("referrals_tab", "ReferralsTab"),
-)
-
-
-def _make(module: str, name: str) -> ChartTab:
-    return cast(ChartTab, getattr(import_module(f"caredesk.ui.chart.{module}"), name)())
 
 
 def record_tab_makers() -> list[Callable[[], ChartTab]]:
-    """One maker per record tab, in order (feature tabs such as the care plan follow).
-
-    Makers, not tabs: the chart makes each tab (and imports its module) in a slice of its
-    own after the page is on screen, instead of all at once on the GUI thread (issue 14).
-    """
-    return [partial(_make, module, name) for module, name in _RECORD_TABS]
+    """One maker per record tab, left to right after Summary (feature tabs such as the care
+    plan follow). Makers, not tabs: the chart makes each tab in a slice of its own after the
+    page is on screen, instead of all at once on the GUI thread (issue 14)."""
+    return [
+        RecordTab,
+        ClinicalTab,
+        VitalsTab,
+        RpmDevicesTab,
+        AssessmentsTab,
+        ContactsTab,
+        TasksTab,
+        StaysTab,
+        ReferralsTab,
+    ]

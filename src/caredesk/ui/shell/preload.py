@@ -35,7 +35,12 @@ FIRST = (
     "caredesk.ui.queue.page",
     "caredesk.ui.shell.workspace_view",
 )
-LATER = ("caredesk.ui.chart.patients_page", "caredesk.ui.careplan.editor", "caredesk.ui.month.page")
+LATER = (
+    "caredesk.ui.chart.patients_page",
+    "caredesk.ui.chart.tabs",  # the chart's record tabs, made after the page (issue 14)
+    "caredesk.ui.careplan.editor",
+    "caredesk.ui.month.page",
+)
 
 
 class Preloader(QObject):
