@@ -140,38 +140,44 @@ class CarePlanEditor(QWidget):
         for w in (self.remove_button, self.up_button, self.down_button):
             order.addWidget(w)
         order.addStretch(1)
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(self.tree, 1)
-        lv.addLayout(order)
-        # Tree above the form: the chart pane is often only ~60 characters wide.
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.setChildrenCollapsible(False)
-        split.addWidget(left)
-        form_scroll = _scrolled(self.form)
-        # The whole goal form without a scroll bar; the tree takes the rest.
-        form_scroll.setMinimumHeight(self.form.sizeHint().height() + 4)
-        split.addWidget(form_scroll)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 0)
-        problems = QWidget()
-        pv = QVBoxLayout(problems)
-        pv.addLayout(adds)
-        pv.addWidget(split, 1)
-
+        # Containers first, then what goes in them: a widget moved into a new parent has the
+        # style sheet re-applied to it and all it holds, so each part is moved once (issue 14).
         self.inner = QTabWidget()
         self.inner.setAccessibleName("Care plan parts")
-        self.inner.addTab(problems, "Problems")
-        self.inner.addTab(_scrolled(self.sections), "Sections")
-        self.inner.addTab(self.history, "Finalize and versions")
-        # The draft row's changes follow the edits made on the other tabs.
-        self.inner.currentChanged.connect(self._inner_tab_changed)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.message)
         lay.addWidget(self.inner, 1)
         lay.addWidget(self.saved_note)
+        problems = QWidget()
+        self.inner.addTab(problems, "Problems")
+        pv = QVBoxLayout(problems)
+        pv.addLayout(adds)
+        # Tree above the form: the chart pane is often only ~60 characters wide.
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        pv.addWidget(split, 1)
+        left = QWidget()
+        split.addWidget(left)
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.tree, 1)
+        lv.addLayout(order)
+        form_scroll = _scrolled()
+        split.addWidget(form_scroll)
+        form_scroll.setWidget(self.form)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 0)
+        sections_scroll = _scrolled()
+        self.inner.addTab(sections_scroll, "Sections")
+        sections_scroll.setWidget(self.sections)
+        self.inner.addTab(self.history, "Finalize and versions")
+        # The draft row's changes follow the edits made on the other tabs.
+        self.inner.currentChanged.connect(self._inner_tab_changed)
+        # The whole goal form without a scroll bar; the tree takes the rest. Measured once the
+        # editor is assembled: measuring polishes the form, and every move of a polished
+        # widget into a new parent re-applies the style sheet to all of it (issue 14).
+        form_scroll.setMinimumHeight(self.form.sizeHint().height() + 4)
         self._update_buttons()
 
     # -- opening, saving, clearing ----------------------------------------------
@@ -396,9 +402,9 @@ class CarePlanEditor(QWidget):
         self._push(f"edit {field.replace('_', ' ')}", after, path, ("section", field))
 
 
-def _scrolled(widget: QWidget) -> QScrollArea:
+def _scrolled() -> QScrollArea:
+    """An empty frameless scroll area sizing its widget (set once the area is in place)."""
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-    scroll.setWidget(widget)
     return scroll
