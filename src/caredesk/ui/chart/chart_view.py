@@ -147,28 +147,34 @@ class ChartView(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.pages)
 
+        # Containers first, then what goes in them: a widget moved into a new parent has the
+        # style sheet re-applied to it and all it holds, so each part is moved once (issue 14).
         self.placeholder = heading(PLACEHOLDER, "muted")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message = InlineMessage("Chart message")
         empty = QWidget()
+        self.pages.addWidget(empty)
         ev = QVBoxLayout(empty)
         ev.addStretch(1)
         ev.addWidget(self.placeholder)
         ev.addWidget(self.message, 0, Qt.AlignmentFlag.AlignHCenter)
         ev.addStretch(2)
-        self.pages.addWidget(empty)
 
         content = QWidget()
+        self.pages.addWidget(content)
         cv = QVBoxLayout(content)
         cv.setContentsMargins(0, 0, 0, 0)
         self.safety_banner = SafetyBanner()  # at the very top while a safety flag is open
         cv.addWidget(self.safety_banner)
-        cv.addWidget(self._build_header())
+        card = QFrame()
+        cv.addWidget(card)
+        self._build_header(card)
         self._tabs = QTabWidget()
         self._tabs.setAccessibleName("Chart sections")
-        self._tabs.addTab(self._build_summary(), "Summary")
         cv.addWidget(self._tabs, 1)
-        self.pages.addWidget(content)
+        summary = QScrollArea()
+        self._tabs.addTab(summary, "Summary")
+        self._build_summary(summary)
         self.clear()
         self._next_tab.start()
 
@@ -201,8 +207,7 @@ class ChartView(QWidget):
         return self._made
 
     # -- building --------------------------------------------------------------
-    def _build_header(self) -> QFrame:
-        card = QFrame()
+    def _build_header(self, card: QFrame) -> None:
         card.setProperty("card", True)
         grid = QGridLayout(card)
         m = self.fontMetrics().height()
@@ -230,10 +235,11 @@ class ChartView(QWidget):
         for row, label in enumerate((self.identity, self.phones, self.programs, self.consent), start=1):
             grid.addWidget(label, row, 0)
         grid.setVerticalSpacing(m // 4)
-        return card
 
-    def _build_summary(self) -> QScrollArea:
+    def _build_summary(self, scroll: QScrollArea) -> None:
         body = QWidget()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
         lay = QVBoxLayout(body)
         self.conditions = SummaryTable("Conditions", ("ICD-10", "Condition"), 1)
         self.medications = SummaryTable("Medications", ("Medication", "Dose", "Frequency", "Adherence"), 2)
@@ -254,10 +260,6 @@ class ChartView(QWidget):
             lay.addWidget(table)
             lay.addWidget(empty)
         lay.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        return scroll
 
     # -- filling and clearing --------------------------------------------------
     def tab(self, cls: type[T]) -> T:
