@@ -10,7 +10,7 @@ timer ticking on the GUI thread all along records the longest gap between two ti
 longest single GUI-thread slice (a frozen window shows as one long gap).
 
 Per round it reports: each page's `build_next_page()` (its construction and adding it to the
-view), the longest slice, the time from the first build to every page and chart tab made,
+view), each chart tab's slice where the chart makes its tabs later, the longest slice, the time from the first build to every page and chart tab made,
 and, in the same process afterwards, `PatientsPage([CarePlanEditor()])` constructed alone
 (as the tests make it) and the time to make every chart tab after that (`chart.tabs`).
 
@@ -50,6 +50,20 @@ CHILD = textwrap.dedent(
                            "caredesk.ui.careplan.editor", "caredesk.ui.month.page"):
         importlib.import_module(name)
     from caredesk.ui.shell.workspace_view import WorkspaceView
+    from caredesk.ui.chart import chart_view
+
+    tab_slices = {}
+    make_next_tab = getattr(chart_view.ChartView, "_make_next_tab", None)
+    if make_next_tab is not None:  # a chart making its tabs later: time each one's slice
+        def timed_make_next_tab(self, **kw):
+            made, start = len(self._made), time.perf_counter()
+            make_next_tab(self, **kw)
+            took = time.perf_counter() - start
+            if len(self._made) > made:  # put in place (or made and put in place at once)
+                tab_slices[self._made[-1].tab_title] = took
+            else:  # made, to be put in place in the next turn
+                tab_slices[self._to_make[0].tab_title + " (made)"] = took
+        chart_view.ChartView._make_next_tab = timed_make_next_tab
 
     window = QMainWindow()
     window.resize(1280, 800)
@@ -90,6 +104,8 @@ CHILD = textwrap.dedent(
     QTimer.singleShot(0, lambda: (marks.setdefault("start", time.perf_counter()), step()))
     loop.exec()
     ticker.stop()
+    if make_next_tab is not None:
+        chart_view.ChartView._make_next_tab = make_next_tab
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
 
     from caredesk.ui.careplan.editor import CarePlanEditor
@@ -103,6 +119,7 @@ CHILD = textwrap.dedent(
     print(json.dumps({
         "src": caredesk.__file__,
         "pages": pages,
+        "tabs": tab_slices,
         "longest_slice": max(gaps),
         "all_made": marks["all_made"] - marks["start"],
         "patients_alone": alone,
@@ -123,6 +140,7 @@ def _child(src: str) -> dict:
 
 def _medians(results: list[dict]) -> dict[str, float]:
     keys = {f"page {t}": [r["pages"][t] for r in results] for t in results[0]["pages"]}
+    keys.update({f"  tab {t}": [r["tabs"][t] for r in results] for t in results[0]["tabs"]})
     for k in ("longest_slice", "all_made", "patients_alone", "patients_alone_tabs_after"):
         keys[k] = [r[k] for r in results]
     return {k: round(1000 * statistics.median(v), 1) for k, v in keys.items()}

@@ -179,9 +179,17 @@ class ChartView(QWidget):
         self._next_tab.start()
 
     # -- the tabs after Summary, made one per event-loop turn ------------------
-    def _make_next_tab(self) -> None:
+    def _make_next_tab(self, *, whole: bool = False) -> None:
+        """Make the next tab, then (in the next turn unless `whole`) put it in the tab widget:
+        two shorter slices, as moving a built tab into place costs a good part of making it."""
         item = self._to_make.popleft()
-        tab: ChartTab = item if isinstance(item, QWidget) else cast(Callable[[], ChartTab], item)()
+        if not isinstance(item, QWidget):
+            item = cast(Callable[[], ChartTab], item)()
+            if not whole:
+                self._to_make.appendleft(item)
+                self._next_tab.start()
+                return
+        tab: ChartTab = item
         assert isinstance(tab, QWidget)
         self._tabs.addTab(tab, tab.tab_title)
         self._made.append(tab)
@@ -191,7 +199,7 @@ class ChartView(QWidget):
     def _make_all_tabs(self) -> None:
         self._next_tab.stop()
         while self._to_make:
-            self._make_next_tab()
+            self._make_next_tab(whole=True)
         self._next_tab.stop()
 
     @property
