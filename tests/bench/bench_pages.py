@@ -7,7 +7,10 @@ window holding a `WorkspaceView(pages_later=True)` and builds the pages one per 
 turn as `MainWindow(preload=True)` does (`build_next_page()` from a 0 ms single-shot timer),
 then waits until the chart has made every tab it makes later (if it defers any). A 0 ms
 timer ticking on the GUI thread all along records the longest gap between two ticks: the
-longest single GUI-thread slice (a frozen window shows as one long gap).
+longest single GUI-thread slice (a frozen window shows as one long gap), in wall-clock time
+and in the GUI thread's own CPU time (time.thread_time: without the waiting for a core that
+other processes on a busy machine add). `full_gc_cpu` is the longest full (generation 2)
+garbage collection meanwhile: it lands in whichever slice allocates at that moment.
 
 Per round it reports: each page's `build_next_page()` (its construction and adding it to the
 view), each chart tab's slice where the chart makes its tabs later, the longest slice, the time from the first build to every page and chart tab made,
@@ -35,7 +38,15 @@ ROUNDS = 5
 
 CHILD = textwrap.dedent(
     """
-    import importlib, json, time
+    import gc, importlib, json, time
+    gc_pauses, gc_start = [], [0.0]
+
+    def gc_timer(phase, info):  # the GUI thread's CPU in each full collection
+        if phase == "start":
+            gc_start[0] = time.thread_time()
+        elif info["generation"] == 2:
+            gc_pauses.append(time.thread_time() - gc_start[0])
+
     import caredesk
     from caredesk.ui.shell.launch import application
     app = application()
@@ -78,7 +89,7 @@ CHILD = textwrap.dedent(
     ticker = QTimer()
     ticker.setTimerType(Qt.TimerType.PreciseTimer)
     ticker.setInterval(0)
-    ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    ticker.timeout.connect(lambda: ticks.append((time.perf_counter(), time.thread_time())))
     pages = {}
     marks = {}
 
@@ -100,13 +111,16 @@ CHILD = textwrap.dedent(
         marks["all_made"] = time.perf_counter()
         QTimer.singleShot(100, loop.quit)
 
+    gc.callbacks.append(gc_timer)
     ticker.start()
     QTimer.singleShot(0, lambda: (marks.setdefault("start", time.perf_counter()), step()))
     loop.exec()
     ticker.stop()
     if make_next_tab is not None:
         chart_view.ChartView._make_next_tab = make_next_tab
-    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    gc.callbacks.remove(gc_timer)
+    gaps = [b[0] - a[0] for a, b in zip(ticks, ticks[1:])]
+    cpu_gaps = [b[1] - a[1] for a, b in zip(ticks, ticks[1:])]
 
     from caredesk.ui.careplan.editor import CarePlanEditor
     from caredesk.ui.chart.patients_page import PatientsPage
@@ -121,6 +135,8 @@ CHILD = textwrap.dedent(
         "pages": pages,
         "tabs": tab_slices,
         "longest_slice": max(gaps),
+        "longest_slice_cpu": max(cpu_gaps),
+        "full_gc_cpu": max(gc_pauses, default=0.0),
         "all_made": marks["all_made"] - marks["start"],
         "patients_alone": alone,
         "patients_alone_tabs_after": rest,
@@ -141,7 +157,14 @@ def _child(src: str) -> dict:
 def _medians(results: list[dict]) -> dict[str, float]:
     keys = {f"page {t}": [r["pages"][t] for r in results] for t in results[0]["pages"]}
     keys.update({f"  tab {t}": [r["tabs"][t] for r in results] for t in results[0]["tabs"]})
-    for k in ("longest_slice", "all_made", "patients_alone", "patients_alone_tabs_after"):
+    for k in (
+        "longest_slice",
+        "longest_slice_cpu",
+        "full_gc_cpu",
+        "all_made",
+        "patients_alone",
+        "patients_alone_tabs_after",
+    ):
         keys[k] = [r[k] for r in results]
     return {k: round(1000 * statistics.median(v), 1) for k, v in keys.items()}
 
