@@ -49,13 +49,17 @@ class Preloader(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.started = False
+        self._start_lock = threading.Lock()
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="caredesk-preload", daemon=True)
 
     def start(self) -> None:
-        if not self.started:
-            self.started = True
-            self._thread.start()
+        # Under a lock: an unlock's worker thread may call wait() while the GUI thread starts
+        # the preload, and join() before the thread has started raises.
+        with self._start_lock:
+            if not self.started:
+                self._thread.start()
+                self.started = True
 
     @property
     def done(self) -> bool:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
@@ -32,6 +33,8 @@ if TYPE_CHECKING:  # the store's way in loads after the first paint (issue 14)
     from caredesk.services.access import Access, PendingKeyChange
 
 log = logging.getLogger(__name__)
+
+_P = TypeVar("_P", bound=QWidget)
 
 MISMATCH = "The passphrase and its repetition do not match. Type the same passphrase twice."
 
@@ -55,35 +58,74 @@ class UnlockPanel(QStackedWidget):
         self._change: PendingKeyChange | None = None  # a reset waiting for Continue to take effect
         self._remembered = False  # whether the key is believed to be in the keyring
 
-        self.welcome = pages.WelcomePage()
-        self.create_page = pages.CreatePage()
-        self.code = pages.RecoveryCodePage()
-        self.unlock = pages.UnlockPage()
-        self.recover = pages.RecoverPage()
-        self.busy = pages.BusyPage()
-        self.problem = pages.ProblemPage()
-        for page in (self.welcome, self.create_page, self.code, self.unlock, self.recover, self.busy, self.problem):
-            self.addWidget(page)
+        # Pages are made when first shown (issue 14): only the one on screen at start is built
+        # before the first paint; each page added to the stack is polished by the style sheet.
+        self._keyring_ok = True  # False once check_keyring() found no secure keyring
 
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._tick)
-
-        self.welcome.create_button.clicked.connect(self.show_create)
-        self.welcome.demo_button.clicked.connect(self.open_demo)
-        self.create_page.back_button.clicked.connect(self.start)
-        self.create_page.create_button.clicked.connect(self._create)
-        self.create_page.confirm.returnPressed.connect(self._create)
-        self.code.continue_button.clicked.connect(self._continue_after_code)
-        self.unlock.unlock_button.clicked.connect(self._unlock)
-        self.unlock.passphrase.returnPressed.connect(self._unlock)
-        self.unlock.forgot_button.clicked.connect(self.show_recover)
-        self.recover.back_button.clicked.connect(self.show_unlock)
-        self.recover.recover_button.clicked.connect(self._recover)
-        self.recover.confirm.returnPressed.connect(self._recover)
-        self.problem.retry_button.clicked.connect(lambda: self.start(try_keyring=False))
         if check_keyring:
             self.check_keyring()
+
+    def _add(self, page: _P) -> _P:
+        self.addWidget(page)
+        return page
+
+    def _built(self, *names: str) -> list[QWidget]:
+        """The pages among `names` that exist (made by a first use), so a reset makes none."""
+        return [self.__dict__[name] for name in names if name in self.__dict__]
+
+    @cached_property
+    def welcome(self) -> pages.WelcomePage:
+        page = self._add(pages.WelcomePage())
+        page.create_button.clicked.connect(self.show_create)
+        page.demo_button.clicked.connect(self.open_demo)
+        return page
+
+    @cached_property
+    def create_page(self) -> pages.CreatePage:
+        page = self._add(pages.CreatePage())
+        page.back_button.clicked.connect(self.start)
+        page.create_button.clicked.connect(self._create)
+        page.confirm.returnPressed.connect(self._create)
+        if not self._keyring_ok:
+            pages.disable_remember(page.remember)
+        return page
+
+    @cached_property
+    def code(self) -> pages.RecoveryCodePage:
+        page = self._add(pages.RecoveryCodePage())
+        page.continue_button.clicked.connect(self._continue_after_code)
+        return page
+
+    @cached_property
+    def unlock(self) -> pages.UnlockPage:
+        page = self._add(pages.UnlockPage())
+        page.unlock_button.clicked.connect(self._unlock)
+        page.passphrase.returnPressed.connect(self._unlock)
+        page.forgot_button.clicked.connect(self.show_recover)
+        if not self._keyring_ok:
+            pages.disable_remember(page.remember)
+        return page
+
+    @cached_property
+    def recover(self) -> pages.RecoverPage:
+        page = self._add(pages.RecoverPage())
+        page.back_button.clicked.connect(self.show_unlock)
+        page.recover_button.clicked.connect(self._recover)
+        page.confirm.returnPressed.connect(self._recover)
+        return page
+
+    @cached_property
+    def busy(self) -> pages.BusyPage:
+        return self._add(pages.BusyPage())
+
+    @cached_property
+    def problem(self) -> pages.ProblemPage:
+        page = self._add(pages.ProblemPage())
+        page.retry_button.clicked.connect(lambda: self.start(try_keyring=False))
+        return page
 
     @property
     def access(self) -> Access:
@@ -98,15 +140,17 @@ class UnlockPanel(QStackedWidget):
         from caredesk.services.access import Access
 
         if not Access.keyring_available():
-            pages.disable_remember(self.create_page.remember)
-            pages.disable_remember(self.unlock.remember)
+            self._keyring_ok = False
+            for page in self._built("create_page", "unlock"):
+                pages.disable_remember(page.remember)  # type: ignore[attr-defined]
 
     # -- where to start --------------------------------------------------------
     def start(self, try_keyring: bool = False) -> None:
         """Show the right first page; at program start a remembered key opens at once."""
-        for page in (self.create_page, self.unlock, self.recover, self.code):
-            page.reset()
-        self.welcome.message.clear()
+        for page in self._built("create_page", "unlock", "recover", "code"):
+            page.reset()  # type: ignore[attr-defined]
+        if "welcome" in self.__dict__:
+            self.welcome.message.clear()
         if not self.context.has_store():
             self.setCurrentWidget(self.welcome)
             return
@@ -371,7 +415,8 @@ class UnlockPanel(QStackedWidget):
         ws, self._pending, self._change = self._pending, None, None
         if ws is not None:
             ws.lock()
-        self.code.reset()
+        for page in self._built("code"):
+            page.reset()  # type: ignore[attr-defined]
 
     def shutdown(self) -> None:
         self._countdown.stop()
