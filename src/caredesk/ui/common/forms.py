@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcutEvent
@@ -12,17 +12,24 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QDialogButtonBox, QLabel, QL
 
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.ui.common import theme
-from caredesk.ui.common.dates import DateField as DateField  # forms import both from here
-from caredesk.ui.common.dates import qdate as qdate
+
+if TYPE_CHECKING:  # forms import both from here (loaded on first use: __getattr__)
+    from caredesk.ui.common.dates import DateField as DateField
+    from caredesk.ui.common.dates import qdate as qdate
 
 
 def __getattr__(name: str) -> Any:
-    """TYPED_MINUTES_MAX, for the minutes boxes, from caredesk.domain.call_draft when first asked:
+    """TYPED_MINUTES_MAX, for the minutes boxes, from caredesk.domain.call_draft when first asked
+    (and DateField, qdate from caredesk.ui.common.dates):
     the unlock page uses this module before the app's first paint, the call forms after (issue 14)."""
     if name == "TYPED_MINUTES_MAX":
         from caredesk.domain.call_draft import TYPED_MINUTES_MAX
 
         return TYPED_MINUTES_MAX
+    if name in ("DateField", "qdate"):  # likewise: no date field on the unlock page
+        from caredesk.ui.common import dates
+
+        return getattr(dates, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -164,11 +171,15 @@ def dialog_buttons(
 
 def date_edit(name: str, value: date | None = None, *, optional: bool = False) -> DateField:
     """A US-format date field (typed MM/DD/YYYY or picked with F4 / Alt+Down) named for screen readers."""
+    from caredesk.ui.common.dates import DateField
+
     return DateField(name, value, optional=optional)
 
 
 def picked_date(field: QDateEdit) -> date:
     """The field's date; ValidationError naming the field while its typed text is not a date."""
+    from caredesk.ui.common.dates import DateField
+
     if isinstance(field, DateField):
         day = field.checked_value()
         if day is None:
