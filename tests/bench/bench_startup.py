@@ -11,6 +11,10 @@ runs its real `launch.main()` over a real data folder; the remembered key sits i
 file-backed keyring module put on PYTHONPATH and chosen with PYTHON_KEYRING_BACKEND.
 Medians and ratios are printed and kept in `benchmark.extra_info`.
 
+`test_store_stack_import_floor`: importing caredesk.services.access (SQLAlchemy, sqlcipher3,
+cryptography) alone in a fresh process, interleaved with the empty window: the floor of the
+remembered-key path, which cannot show the store before these are in.
+
 The other two: the process start to the demo panel's 170-patient list on screen, including
 the Argon2id unlock calibrated to about half a second, as a user of `make run` who opens the
 demo panel gets it; and the resident size with the 2,000-patient panel loaded and a chart open.
@@ -138,6 +142,17 @@ from caredesk.ui.shell import launch
 sys.exit(launch.main(["--data-dir", sys.argv[2]]))
 """
 
+# argv: T0. Prints "imported SECONDS" once the store's way in (SQLAlchemy, sqlcipher3, cryptography:
+# caredesk.services.access) is imported in a fresh process with nothing else: with a remembered
+# key nothing of the store can be read sooner, so this over the empty window is the floor of
+# "queue on screen" for this stack (issue 14).
+STORE_STACK_IMPORTED = """
+import sys, time
+T0 = float(sys.argv[1])
+import caredesk.services.access
+print(f"imported {time.time() - T0:.4f}", flush=True)
+"""
+
 # A keyring the child processes share through a file: secure-looking (priority > 0, not a
 # fail/null/plaintext module), so CareDesk's try-the-remembered-key path runs as on a desktop.
 FILE_KEYRING = """
@@ -205,7 +220,7 @@ def _timed(code: str, *args: str, env: dict[str, str]) -> dict[str, float]:
     marks = dict(
         line.split()
         for line in r.stdout.splitlines()
-        if line.split()[0] in ("painted", "unlock", "queue_painted", "queue")
+        if line.split()[0] in ("painted", "unlock", "queue_painted", "queue", "imported")
     )
     return {k: float(v) for k, v in marks.items()}
 
@@ -311,3 +326,26 @@ def test_resident_memory_with_2000_patients(benchmark, big_home):
     out = benchmark.pedantic(_run, args=(CAREDESK_WINDOW, str(big_home), "2000", "rss"), rounds=1)
     benchmark.extra_info["rss_mb"] = int(out.strip().splitlines()[-1])
     print(f"\nresident memory with 2,000 patients loaded and a chart open: {benchmark.extra_info['rss_mb']} MB")
+
+
+def test_store_stack_import_floor(benchmark):
+    """The store stack's import alone (a fresh process) vs the empty window, interleaved."""
+    env = _env()
+    runs: dict[str, list[float]] = {"empty": [], "store_stack": []}
+
+    def one_round() -> None:
+        runs["empty"].append(_timed(EMPTY_PAINTED, env=env)["painted"])
+        runs["store_stack"].append(_timed(STORE_STACK_IMPORTED, env=env)["imported"])
+
+    one_round()  # warm-up
+    for values in runs.values():
+        values.clear()
+    benchmark.pedantic(one_round, rounds=ROUNDS)
+    med = {k: statistics.median(v) for k, v in runs.items()}
+    for k, v in med.items():
+        benchmark.extra_info[f"{k}_s"] = round(v, 4)
+        benchmark.extra_info[f"{k}_ratio"] = round(v / med["empty"], 2)
+    print(
+        f"\nempty window painted {med['empty']:.3f} s; import caredesk.services.access alone "
+        f"{med['store_stack']:.3f} s = {med['store_stack'] / med['empty']:.2f}x (runs {runs})"
+    )
