@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -137,6 +136,8 @@ class Lockout:
         self._memory = [f for f in self._memory if f not in audited]
         if self.path is None:
             return
+        import secrets  # here: the unlock page loads this module before its first paint (issue 14)
+
         taking = self.path.with_name(f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}")
         try:
             os.replace(self.path, taking)  # later failures start a new file

@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
 import shutil
 import signal
 import sys
@@ -129,6 +128,8 @@ class Staging:
 @contextmanager
 def staging(folder: Path) -> Iterator[Staging]:
     """A new staging folder in `folder`, held for the block and removed after it."""
+    import secrets  # here: settle() runs before the unlock page's first paint, this only on a restore
+
     while True:
         path = folder / f"{PREFIX}{secrets.token_hex(4)}"
         path.mkdir(mode=0o700)
