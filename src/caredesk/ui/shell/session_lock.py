@@ -24,7 +24,6 @@ A missing bus or service is not an error: the watch hears what exists and logs w
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import sys
@@ -145,6 +144,8 @@ class WindowsSessionFilter(QAbstractNativeEventFilter):
         super().__init__()
         self._watch = watch
         self._hwnd = int(window.winId())
+        import ctypes  # Windows only, and not before the first paint elsewhere (issue 14)
+
         wtsapi32: Any = ctypes.windll.wtsapi32  # type: ignore[attr-defined]
         if not wtsapi32.WTSRegisterSessionNotification(self._hwnd, NOTIFY_FOR_THIS_SESSION):
             log.warning("OS session lock: WTSRegisterSessionNotification failed")
@@ -156,6 +157,8 @@ class WindowsSessionFilter(QAbstractNativeEventFilter):
         app = QCoreApplication.instance()
         if app is not None:
             app.removeNativeEventFilter(self)
+        import ctypes
+
         ctypes.windll.wtsapi32.WTSUnRegisterSessionNotification(self._hwnd)  # type: ignore[attr-defined]
 
     def nativeEventFilter(self, event_type: Any, message: Any) -> tuple[bool, int]:
