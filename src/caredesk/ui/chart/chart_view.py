@@ -15,6 +15,7 @@ from datetime import date
 from typing import TypeVar, cast
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -201,6 +202,12 @@ class ChartView(QWidget):
         while self._to_make:
             self._make_next_tab(whole=True)
         self._next_tab.stop()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # On screen early (the Patients page opened within the first few turns): every tab at
+        # once, so the page sizes its list by the chart's widest tab (the care plan).
+        self._make_all_tabs()
+        super().showEvent(event)
 
     @property
     def tabs(self) -> QTabWidget:
