@@ -33,7 +33,6 @@ from caredesk.domain.patients import (
 )
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
-from caredesk.ui.common import theme
 from caredesk.ui.shell.launch import application, build_main_window
 from caredesk.ui.shell.main_window import MainWindow
 from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE, StoreTemplates, add_patient, pinned_at_now
@@ -47,20 +46,13 @@ CANARY_CONDITION = "Hypertensive heart disease without heart failure"
 
 @pytest.fixture(autouse=True)
 def themed_app(qapp):
-    """The app with the same names, style and palette as the real program, which themes it once,
-    before any window. Themed again only when a test left it otherwise (the theme tests restore
-    it): QApplication.setStyleSheet re-polishes every widget still alive, and the last test's
-    closed window (~1,400 widgets awaiting deletion) made each call take 1-4 s."""
-    dark = theme.system_is_dark()
-    if qapp.property("caredesk_dark") != dark or qapp.styleSheet() != theme.stylesheet(
-        theme.DARK if dark else theme.LIGHT
-    ):
-        application()
+    """The app with the same names, style and palette as the real program."""
+    application()
     yield qapp
     # pytest-qt has closed the test's widgets and asked Qt to delete them later, which it did only
-    # inside the next test's first wait: until then every new widget and every re-theming (the
-    # theme tests) shared the app with the ~1,400 widgets of a closed window. Deleted now, as the
-    # event loop would have after the close.
+    # inside the next test's first wait: until then the next test's theming (setStyleSheet
+    # re-polishes every widget alive) and its window shared the app with the ~1,400 widgets of a
+    # closed window, 1-4 s a test. Deleted now, as the event loop would have after the close.
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
