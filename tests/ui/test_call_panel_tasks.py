@@ -158,9 +158,21 @@ def test_no_alt_letter_clashes_and_the_controls_stay_still_with_or_without_tasks
     watched = (panel.start_button, panel.outcome_buttons[Outcome.REACHED], panel.note, panel.save_button)
     watched += (panel.tasks,)
 
-    def places() -> list[tuple[int, int]]:
-        qtbot.wait(20)  # the window's new size and the layouts settle
+    def read() -> list[tuple[int, int]]:
         return [(p.x(), p.y()) for p in (w.mapTo(unlocked, w.rect().topLeft()) for w in watched)]
+
+    def places() -> list[tuple[int, int]]:
+        # The window's new size and the layouts settle over several event-loop turns; on a loaded
+        # machine 20 ms was not always enough (the task list read 19 px high): read until two
+        # reads 30 ms apart agree.
+        before = None
+        for _ in range(60):
+            qtbot.wait(30)
+            now = read()
+            if now == before:
+                return now
+            before = now
+        return before or read()
 
     open_in_panel(page, qtbot, pid)
     with_tasks = places()
