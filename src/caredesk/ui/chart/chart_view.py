@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar, cast
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -131,6 +131,10 @@ class ChartView(QWidget):
     """The chart: header, Summary tab, then the tabs other features hand in (`tabs`: each a
     tab, or a callable making one, so it too is made after the page is on screen)."""
 
+    # Every tab is in place: the chart's minimum width is now its widest tab's (the care plan),
+    # so a page that sized itself against a chart still being made sizes again.
+    tabs_made = Signal()
+
     def __init__(self, tabs: Sequence[ChartTab | Callable[[], ChartTab]] = (), parent: QWidget | None = None):
         super().__init__(parent)
         from caredesk.ui.chart.tabs import record_tab_makers  # the tabs import this module
@@ -193,9 +197,16 @@ class ChartView(QWidget):
         tab: ChartTab = item
         assert isinstance(tab, QWidget)
         self._tabs.addTab(tab, tab.tab_title)
+        # A hidden QTabWidget (no patient open) defers its layout and passes no new minimum size
+        # up, so the chart kept the size it had before this tab (the patient list then took the
+        # care plan's room and scrolled sideways at 125%): pass it up here.
+        self._tabs.updateGeometry()
+        self.pages.updateGeometry()
         self._made.append(tab)
         if self._to_make:
             self._next_tab.start()
+        else:
+            self.tabs_made.emit()
 
     def _make_all_tabs(self) -> None:
         self._next_tab.stop()

@@ -123,6 +123,7 @@ class PatientsPage(QWidget):
         self._user_sized = False
         self._name_width = 0  # the Name column's width from its values (see _size_columns)
         self.splitter.splitterMoved.connect(self._splitter_moved)
+        self.chart.tabs_made.connect(self._split)  # sized while the chart was still being made
         layout = QVBoxLayout(self)
         m = self.fontMetrics().height() // 2
         layout.setContentsMargins(m, m, m, m)
