@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import errno
 import os
-import socket
 import sys
 from pathlib import Path
 
@@ -75,6 +74,8 @@ def _pid_owner_running(contents: str, written_at: float) -> bool:
     except (IndexError, ValueError):
         return False  # not a lock file any CareDesk wrote
     host = lines[2] if len(lines) > 2 else ""
+    import socket  # here: only a stale lock needs it, and socket cost ~3 ms before the first paint (issue 14)
+
     if host and host != socket.gethostname():
         return True  # another computer's lock (a shared folder): not ours to judge
     return pid_is_caredesk(pid, written_at)

@@ -8,10 +8,13 @@ or with a new code made from the passphrase (services.access). No patient data.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from caredesk.errors import ValidationError
 from caredesk.services.files import refusal, write_atomic
-from caredesk.services.workspace import Workspace
+
+if TYPE_CHECKING:  # annotations only: the unlock page imports this module before its first paint (issue 14)
+    from caredesk.services.workspace import Workspace
 
 SUGGESTED_NAME = "CareDesk recovery kit.pdf"
 

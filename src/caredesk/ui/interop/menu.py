@@ -11,9 +11,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QWidget
 
-from caredesk.services.workspace import Workspace
-
 if TYPE_CHECKING:  # the wizards load when opened: the menu is built before the first paint (issue 14)
+    from caredesk.services.workspace import Workspace  # annotations only: not before the first paint
     from caredesk.ui.interop.csv_wizard import CsvImportWizard
     from caredesk.ui.interop.fhir_dialogs import FhirExportDialog, FhirImportWizard
 

@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog, QWidget
 
 from caredesk.errors import Cancelled, CareDeskError
-from caredesk.services.workspace import Workspace
 from caredesk.ui.common import theme
 from caredesk.ui.common.forms import button, user_message
 from caredesk.ui.common.workers import close_progress_dialog, progress_dialog
@@ -25,6 +24,7 @@ from caredesk.ui.common.workers import close_progress_dialog, progress_dialog
 # built before the first paint, the database layer after it (issue 14).
 if TYPE_CHECKING:
     from caredesk.services import backup_schedule as schedule
+    from caredesk.services.workspace import Workspace  # annotations only: not before the first paint
     from caredesk.ui.shell.backup_dialog import BackupDialog, BackupRun
     from caredesk.ui.shell.main_window import MainWindow
     from caredesk.ui.shell.restore_dialog import RestoreDialog

@@ -24,7 +24,6 @@ from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from caredesk.services.workspace import Workspace
 from caredesk.ui.common import clipboard
 from caredesk.ui.interop.menu import InteropActions
 from caredesk.ui.shell.backup_actions import BackupActions
@@ -41,6 +40,7 @@ from caredesk.ui.shell.unlock import UnlockPanel
 # The pages and what they bring (the database layer) load after the first paint (issue 14).
 if TYPE_CHECKING:
     from caredesk.app import AppContext
+    from caredesk.services.workspace import Workspace
     from caredesk.ui.careplan.due_plans import DuePlansDialog
     from caredesk.ui.chart.patient_form import AddPatientDialog
     from caredesk.ui.chart.resource_directory import ResourceDirectory

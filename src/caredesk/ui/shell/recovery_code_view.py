@@ -14,15 +14,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from caredesk.errors import CareDeskError
 from caredesk.services import recovery_kit
-from caredesk.services.workspace import Workspace
 from caredesk.ui.common import clipboard
 from caredesk.ui.common.forms import InlineMessage, button, heading, user_message
+
+if TYPE_CHECKING:  # annotations only: not imported before the unlock page's first paint (issue 14)
+    from caredesk.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from caredesk.errors import CareDeskError, StoreError, TooManyAttempts, WrongSecret
-from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import InlineMessage, user_message
 from caredesk.ui.common.workers import TaskRunner
 from caredesk.ui.shell import unlock_pages as pages
@@ -31,6 +30,7 @@ from caredesk.ui.shell import unlock_pages as pages
 if TYPE_CHECKING:  # the store's way in loads after the first paint (issue 14)
     from caredesk.app import AppContext
     from caredesk.services.access import Access, PendingKeyChange
+    from caredesk.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -17,9 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import InlineMessage, button, heading, passphrase_field
 from caredesk.ui.shell.recovery_code_view import RecoveryCodeView
+
+if TYPE_CHECKING:  # annotations only: not imported before the unlock page's first paint (issue 14)
+    from caredesk.services.workspace import Workspace
 
 RULE_HINT = "At least 10 characters. A few unrelated words are easy to type and hard to guess."
 REMEMBER_TEXT = "Remember on this computer"
