@@ -7,8 +7,8 @@ type and stack frames (file, line, function), never its message, which may quote
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
+import logging.handlers
 import os
 import traceback
 from pathlib import Path
@@ -17,54 +17,16 @@ from types import TracebackType
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-class _CareDeskLog(logging.FileHandler):
+class _CareDeskLog(logging.handlers.RotatingFileHandler):
     """CareDesk's own file handler: configuring again replaces it instead of adding a second.
     Its files are the user's alone (0600), like the store beside them. A line that cannot be
     written (a full disk) is dropped: logging's default prints a traceback on stderr for each,
-    three per command on a tester's full disk, in front of the one message that mattered.
+    three per command on a tester's full disk, in front of the one message that mattered."""
 
-    Rotates as logging.handlers.RotatingFileHandler does (caredesk.log.1 .. .N), written here
-    on the plain FileHandler because importing logging.handlers (and socket with it) cost
-    7-15 ms before the app's unlock page could paint (issue 14)."""
-
-    def __init__(self, path: Path, max_bytes: int, backup_count: int) -> None:
-        super().__init__(path, mode="a", encoding="utf-8")
-        self.max_bytes = max_bytes
-        self.backup_count = backup_count
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            if self._should_roll(record):
-                self._roll()
-        except Exception:  # as logging's own handlers: never raise from a log call
-            self.handleError(record)
-            return
-        super().emit(record)
-
-    def _should_roll(self, record: logging.LogRecord) -> bool:
-        if self.stream is None:
-            self.stream = self._open()
-        if self.max_bytes <= 0 or not os.path.isfile(self.baseFilename):
-            return False
-        self.stream.seek(0, 2)  # a file opened in append mode reports 0 until written
-        return bool(self.stream.tell() + len(f"{self.format(record)}\n") >= self.max_bytes)
-
-    def _roll(self) -> None:
-        if self.stream is not None:
-            self.stream.close()
-            self.stream = None  # FileHandler reopens a None stream
-        for i in range(self.backup_count - 1, 0, -1):
-            older = f"{self.baseFilename}.{i}"
-            if os.path.exists(older):
-                os.replace(older, f"{self.baseFilename}.{i + 1}")
-        if self.backup_count > 0:
-            os.replace(self.baseFilename, f"{self.baseFilename}.1")
-        self.stream = self._open()
-
-    def _open(self) -> io.TextIOWrapper:
+    def _open(self):  # type: ignore[no-untyped-def]  # logging's own hook, untyped there
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         os.chmod(self.baseFilename, 0o600)  # a log made before this rule, or under a wide umask
-        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)  # type: ignore[return-value]  # text mode
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
 
     def handleError(self, record: logging.LogRecord) -> None:
         """Drop the line: there is nowhere left to say that logging failed."""
@@ -85,7 +47,7 @@ def configure(log_dir: Path, level: int = logging.INFO) -> Path | None:
         log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(log_dir, 0o700)  # a folder made before this rule, or by someone else's umask
         path = log_dir / "caredesk.log"
-        handler = _CareDeskLog(path, max_bytes=1_000_000, backup_count=3)
+        handler = _CareDeskLog(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter(FORMAT))
