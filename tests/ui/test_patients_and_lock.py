@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTableWidget, QWidget
 
@@ -172,11 +174,17 @@ def test_idle_time_locks_the_window(unlocked, qtbot):
 
 
 def test_input_postpones_the_idle_lock(unlocked, qtbot):
-    unlocked.set_idle_interval_ms(300)
     page = patients(unlocked)
-    for _ in range(6):
-        qtbot.wait(100)
+    assert page.chart.tabs.count() > 1  # every chart tab made now, not during the typing below
+    # A key every 200 ms for 1.6 s in all against a 1 s idle interval: the lock would have come
+    # without the input. (At 300 ms the interval was shorter than a stall on a loaded machine
+    # running the suite on both cores, and the test locked now and then.)
+    unlocked.set_idle_interval_ms(1000)
+    started = time.monotonic()
+    for _ in range(8):
+        qtbot.wait(200)
         qtbot.keyClick(page.filter, Qt.Key.Key_A)
+    assert time.monotonic() - started > 1.0
     assert unlocked.workspace is not None
 
 
