@@ -61,3 +61,20 @@ def test_a_key_no_longer_remembered_falls_back_to_the_passphrase(make_window, ca
     assert panel.currentWidget() is panel.unlock
     unlock_with(qtbot, window)
     assert not AppSettings(settings_path).key_remembered
+
+
+def test_remember_is_not_offered_before_the_keyring_is_known(make_window, canary_store, qtbot, memory_keyring):
+    # The keyring is asked about after the first paint; a box ticked before that answer (a
+    # tester did, in the first second) was silently not remembered on a machine without one.
+    window = make_window(preload=True)
+    box = window.unlock_panel.unlock.remember
+    assert not box.isEnabled()  # not known yet: nothing has run since the window was made
+    qtbot.waitUntil(lambda: _loaded(window), timeout=20_000)
+    assert box.isEnabled()  # the in-memory keyring counts as secure: offered once known
+
+
+def test_without_a_secure_keyring_remember_stays_off_after_the_check(make_window, canary_store, qtbot):
+    window = make_window(preload=True)
+    box = window.unlock_panel.unlock.remember
+    qtbot.waitUntil(lambda: _loaded(window), timeout=20_000)
+    assert not box.isEnabled() and "no secure keyring" in box.text()

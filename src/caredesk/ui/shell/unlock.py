@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QStackedWidget, QWidget
 
 from caredesk.errors import CareDeskError, StoreError, TooManyAttempts, WrongSecret
 from caredesk.ui.common.forms import InlineMessage, user_message
@@ -60,7 +60,8 @@ class UnlockPanel(QStackedWidget):
 
         # Pages are made when first shown (issue 14): only the one on screen at start is built
         # before the first paint; each page added to the stack is polished by the style sheet.
-        self._keyring_ok = True  # False once check_keyring() found no secure keyring
+        # Whether a secure keyring is here: None until check_keyring() has asked.
+        self._keyring_ok: bool | None = None
 
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
@@ -89,8 +90,7 @@ class UnlockPanel(QStackedWidget):
         page.back_button.clicked.connect(self.start)
         page.create_button.clicked.connect(self._create)
         page.confirm.returnPressed.connect(self._create)
-        if not self._keyring_ok:
-            pages.disable_remember(page.remember)
+        self._offer_remember(page.remember)
         return page
 
     @cached_property
@@ -105,8 +105,7 @@ class UnlockPanel(QStackedWidget):
         page.unlock_button.clicked.connect(self._unlock)
         page.passphrase.returnPressed.connect(self._unlock)
         page.forgot_button.clicked.connect(self.show_recover)
-        if not self._keyring_ok:
-            pages.disable_remember(page.remember)
+        self._offer_remember(page.remember)
         return page
 
     @cached_property
@@ -139,10 +138,20 @@ class UnlockPanel(QStackedWidget):
         """'Remember on this computer' is offered only where a secure keyring is."""
         from caredesk.services.access import Access
 
-        if not Access.keyring_available():
-            self._keyring_ok = False
-            for page in self._built("create_page", "unlock"):
-                pages.disable_remember(page.remember)  # type: ignore[attr-defined]
+        self._keyring_ok = Access.keyring_available()
+        for page in self._built("create_page", "unlock"):
+            self._offer_remember(page.remember)  # type: ignore[attr-defined]
+
+    def _offer_remember(self, box: QCheckBox) -> None:
+        """Offered only where a secure keyring is; not before that is known (a box ticked in the
+        first second at start-up, before the check, was silently not remembered)."""
+        if self._keyring_ok is None:
+            box.setChecked(False)
+            box.setEnabled(False)
+        elif self._keyring_ok:
+            box.setEnabled(True)
+        else:
+            pages.disable_remember(box)
 
     # -- where to start --------------------------------------------------------
     def start(self, try_keyring: bool = False) -> None:
