@@ -23,3 +23,24 @@ def test_tabs_made_while_no_patient_is_open_still_give_the_chart_its_minimum_wid
     editor = chart.tab(CarePlanEditor)
     assert editor.minimumSizeHint().width() > 300  # the care plan's form is the chart's widest tab
     assert chart.minimumSizeHint().width() >= editor.minimumSizeHint().width()
+
+
+def test_a_chart_deleted_before_its_tabs_were_placed_leaves_no_tab_behind(qtbot):
+    # A tab waiting for its turn has no parent, and its own signal connections keep it alive: a
+    # chart closed in its first turns left each waiting tab (100-300 widgets) for good, and a test
+    # run piled up 3,000 widgets that every later style-sheet change had to walk.
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    def waiting_tabs() -> list[str]:
+        names = {"RecordTab", "ClinicalTab", "VitalsTab", "ContactsTab", "CarePlanEditor"}
+        return [type(w).__name__ for w in QApplication.topLevelWidgets() if type(w).__name__ in names]
+
+    before = waiting_tabs()
+    chart = ChartView([CarePlanEditor()])  # a tab made by the caller, and makers for the rest
+    chart._make_next_tab()  # the first record tab made, not yet placed
+    assert len(waiting_tabs()) == len(before) + 2  # that tab and the care plan, both parentless
+    chart.deleteLater()
+    del chart
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert waiting_tabs() == before
