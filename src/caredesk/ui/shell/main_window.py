@@ -5,10 +5,8 @@ remember the selection (ids, in memory only), drop patient data from every widge
 close the store, show the unlock panel. After the next unlock of the same store the
 selection comes back.
 
-At program start (`preload=True`) the window paints its unlock page with only Qt and the
-unlock panel loaded; then a thread imports the database layer and the pages' modules
-(caredesk.ui.shell.preload) and the pages are built one per event-loop turn while the user
-types. An unlock that comes first shows "Opening your panel" and waits for them (issue 14).
+At program start (`preload=True`) the window paints its unlock page first and makes the
+pages afterwards (issue 14; caredesk.ui.shell.staged_start).
 
 An unsaved call is never dropped (SPEC §5): Ctrl+L, leaving the demo and quitting ask
 Save / Keep as draft / Discard / Cancel; an idle lock keeps it as a draft without asking.
@@ -20,7 +18,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
@@ -31,10 +29,10 @@ from caredesk.ui.shell.edit_menu import EditMenu
 from caredesk.ui.shell.inactivity import InactivityTimer
 from caredesk.ui.shell.key_menu import KeyActions
 from caredesk.ui.shell.notice_bar import NoticeBar
-from caredesk.ui.shell.preload import Preloader
 from caredesk.ui.shell.session_lock import SessionLockWatch
 from caredesk.ui.shell.settings import AppSettings, SettingsDialog
 from caredesk.ui.shell.single_instance import InstanceLock
+from caredesk.ui.shell.staged_start import StagedStart
 from caredesk.ui.shell.unlock import UnlockPanel
 
 # The pages and what they bring (the database layer) load after the first paint (issue 14).
@@ -45,6 +43,7 @@ if TYPE_CHECKING:
     from caredesk.ui.chart.patient_form import AddPatientDialog
     from caredesk.ui.chart.resource_directory import ResourceDirectory
     from caredesk.ui.shell.practice_dialog import PracticeDialog
+    from caredesk.ui.shell.preload import Preloader
     from caredesk.ui.shell.workspace_view import WorkspaceView
 
 log = logging.getLogger(__name__)
@@ -78,9 +77,7 @@ class MainWindow(QMainWindow):
 
         self.unlock_panel = UnlockPanel(context, check_keyring=not preload)
         self.unlock_panel.unlocked.connect(self._on_unlocked)
-        self._view: WorkspaceView | None = None  # the unlocked view, once made
-        self._waiting: tuple[Workspace, bool] | None = None  # unlocked before the pages were built
-        self._try_keyring = False  # at start, once loaded: open with a remembered key
+        self.staged = StagedStart(self, open_workspace=self._on_unlocked, show_opening=self._show_opening)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.unlock_panel)
         self.notices = NoticeBar()  # what the unlock found (failed attempts, audit problems)
@@ -102,83 +99,26 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._restore_window()
         self._show_locked()
-        self.preloader: Preloader | None = None
-        self._opening = not preload  # today's queue page is made: an unlock can open the store
-        if preload:
-            self.preloader = Preloader(self)
-            self.preloader.loaded.connect(self._build_view)
-            self.unlock_panel.wait_for_loading = self.preloader.wait
-        else:
-            self._make_view(pages_later=False)
+        self.staged.begin(preload=preload)
 
     @property
     def view(self) -> WorkspaceView:
         """The unlocked view (made now, waiting for the preload, if it was still to come)."""
-        if self._view is None:
-            return self._make_view(pages_later=False)
-        return self._view
+        view = self.staged.view
+        return self.staged.make_view(pages_later=False) if view is None else view
 
     @property
     def has_view(self) -> bool:
-        return self._view is not None
+        return self.staged.view is not None
 
-    def _make_view(self, *, pages_later: bool) -> WorkspaceView:
-        if self.preloader is not None and not pages_later:  # every page now: every module first
-            self.preloader.wait()
-        from caredesk.ui.shell.workspace_view import WorkspaceView
-
-        view = self._view = WorkspaceView(pages_later=pages_later)
-        self.stack.addWidget(view)
-        return view
+    @property
+    def preloader(self) -> Preloader | None:
+        """While the pages' modules load and the pages are made at start; None once all are."""
+        return self.staged.preloader
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if self.preloader is not None and not self.preloader.started:
-            QTimer.singleShot(0, self.preloader.start)  # once the first frame is out
-
-    def _build_view(self) -> None:
-        """The unlocked view: its pages, one per event-loop turn after a preload (each a short
-        stall, not all of them at once); once the first (today's queue) is made, a remembered
-        key or a waiting unlock goes on, and the later pages load as they are made."""
-        view = self._view or self._make_view(pages_later=True)
-        self.unlock_panel.wait_for_loading = None
-        self.unlock_panel.check_keyring()
-
-        preloader = self.preloader
-        assert preloader is not None
-
-        def next_step() -> None:
-            if view.pages_made and not preloader.done:  # the later pages' modules are still loading
-                QTimer.singleShot(20, next_step)
-                return
-            if not view.build_next_page():
-                self.preloader = None
-                return
-            if not self._opening:  # today's queue is made: an unlock may open it now
-                self._opening = True
-                self._view_ready()
-            from caredesk.ui.queue.page import QueuePage
-
-            queue = view.page(QueuePage)
-            if self.workspace is not None and queue.loading:
-                # today's queue is being built: the other pages are made once it is on screen
-                queue.ready.connect(lambda: QTimer.singleShot(0, next_step), Qt.ConnectionType.SingleShotConnection)
-            else:
-                QTimer.singleShot(0, next_step)
-
-        QTimer.singleShot(0, next_step)
-
-    def _view_ready(self) -> None:
-        waiting, self._waiting = self._waiting, None
-        if waiting is not None:
-            self._on_unlocked(*waiting)
-        elif self._try_keyring:
-            self._try_keyring = False
-            panel = self.unlock_panel
-            # Only where nothing was started meanwhile: a typed passphrase or another page wins.
-            idle = panel.currentWidget() in (panel.unlock, panel.busy) and not panel.tasks.busy
-            if idle and not panel.try_remembered() and panel.currentWidget() is panel.busy:
-                panel.show_unlock()
+        self.staged.painted()
 
     # -- construction ----------------------------------------------------------
     def _build_menu(self) -> None:
@@ -255,17 +195,8 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def start(self) -> None:
-        """First page at program start: a remembered key opens the store at once (after the
-        preload: meanwhile "Opening your panel" shows if the last unlock remembered the key,
-        otherwise the passphrase page, which the user can type into)."""
-        panel = self.unlock_panel
-        if self.preloader is None:
-            panel.start(try_keyring=True)
-        else:
-            panel.start(try_keyring=False)
-            self._try_keyring = panel.currentWidget() is panel.unlock
-            if self._try_keyring and self.settings.key_remembered:
-                self._show_opening()
+        """First page at program start (the unlock panel's, see StagedStart.start_panel)."""
+        self.staged.start_panel()
         self.session_lock.start(self)
 
     def _show_opening(self) -> None:
@@ -279,8 +210,8 @@ class MainWindow(QMainWindow):
         if self._closed:
             workspace.lock()
             return
-        if self._view is None or not self._opening:  # today's queue page is not made yet
-            self._waiting = (workspace, is_demo)
+        if not self.staged.can_open:  # today's queue page is not made yet
+            self.staged.wait_for(workspace, is_demo)
             self._show_opening()
             return
         from caredesk.ui.queue.page import QueuePage
@@ -314,7 +245,7 @@ class MainWindow(QMainWindow):
         log.info("workspace opened")
 
     def _show_workspace(self) -> None:
-        if self.workspace is not None and self._view is not None:
+        if self.workspace is not None and self.has_view:
             self.stack.setCurrentWidget(self.view)
             # The page's list, not the Sections list (where Space, Enter and Ctrl+S did nothing).
             page = self.view.stack.currentWidget()
@@ -325,7 +256,7 @@ class MainWindow(QMainWindow):
 
     def _settle_call(self, action: str) -> bool:
         """Ask about an unsaved call before `action`; True when it may go ahead."""
-        if self.workspace is None or self._view is None:
+        if self.workspace is None or not self.has_view:
             return True
         from caredesk.ui.queue.page import QueuePage
 
@@ -365,7 +296,7 @@ class MainWindow(QMainWindow):
                 if dialog.isVisible():
                     dialog.reject()
             ws, self.workspace = self.workspace, None
-            if self._view is not None:
+            if self.has_view:
                 self._saved_selection = (ws.folder_path, self.view.selection())
                 self.view.clear()
             self.clipboard.clear_now()  # a copied MRN or note does not outlive the session
@@ -398,7 +329,7 @@ class MainWindow(QMainWindow):
         # Ctrl+L still locks at once; a paused or stopped timer does not hold it off.
         from caredesk.ui.queue.page import QueuePage
 
-        timer = None if self._view is None else self.view.page(QueuePage).panel.timer
+        timer = self.view.page(QueuePage).panel.timer if self.has_view else None
         if (
             self.workspace is not None
             and timer is not None
@@ -447,7 +378,7 @@ class MainWindow(QMainWindow):
 
     def add_patient(self) -> AddPatientDialog | None:
         """The add-patient form from any page (Ctrl+N): the Patients page opens the new chart."""
-        if self.workspace is None or self._view is None:
+        if self.workspace is None or not self.has_view:
             return None
         from caredesk.ui.chart.patients_page import PatientsPage
 
@@ -502,8 +433,7 @@ class MainWindow(QMainWindow):
         self.session_lock.stop()
         self.clipboard.clear_now()  # also when quitting from the unlock page
         self.unlock_panel.shutdown()
-        if self.preloader is not None:
-            self.preloader.wait()  # its imports end before the interpreter does
+        self.staged.shutdown()
         QThreadPool.globalInstance().waitForDone()
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.sync()
