@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QApplication
 from caredesk.domain.queue import ReasonKind
 from caredesk.services.call_queue import CallQueue
 from caredesk.ui.queue.page import QueuePage
-from caredesk.ui.queue.table_model import PATIENT, WHY, QueueFilter, ReasonsRole
+from caredesk.ui.queue.prepared import QueueFilter
+from caredesk.ui.queue.table_model import PATIENT, WHY, ReasonsRole
 from tests.ui.conftest import FakeSeconds
 from tests.ui.test_call_drafts import answer_call_question
 

@@ -14,7 +14,7 @@ from caredesk.services.call_queue import CallQueue
 from caredesk.store.vault import DataFolder
 from caredesk.ui.queue.capacity_dialog import CapacityDialog
 from caredesk.ui.queue.page import NO_PATIENTS, QueuePage
-from caredesk.ui.queue.table_model import QueueFilter
+from caredesk.ui.queue.prepared import QueueFilter
 from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
 from tests.ui.conftest import unlock_with
 

@@ -43,7 +43,7 @@ from caredesk.ui.month.page import MonthPage
 from caredesk.ui.month.table_model import CODES, MRN
 from caredesk.ui.month.table_model import MINUTES as MONTH_MINUTES
 from caredesk.ui.queue.page import QueuePage
-from caredesk.ui.queue.table_model import QueueFilter
+from caredesk.ui.queue.prepared import QueueFilter
 from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
 from tests.ui.conftest import unlock_with
 from tests.ui.test_call_drafts import ALT, CTRL, press

@@ -41,14 +41,10 @@ from caredesk.ui.common.workers import BackgroundRead
 from caredesk.ui.queue.call_panel import CallPanel
 from caredesk.ui.queue.capacity_dialog import CapacityDialog
 from caredesk.ui.queue.plan_bar import PlanBar
+from caredesk.ui.queue.prepared import Prepared, PreparedQueue, QueueFilter, prepare_rows
+from caredesk.ui.queue.prepared import prepare as prepare_queue
 from caredesk.ui.queue.queue_view import PanelSplitter, QueueTable
-from caredesk.ui.queue.table_model import (
-    PreparedQueue,
-    QueueFilter,
-    QueueFilterProxy,
-    QueueTableModel,
-)
-from caredesk.ui.queue.table_model import prepare as prepare_queue
+from caredesk.ui.queue.table_model import QueueFilterProxy, QueueTableModel
 from caredesk.ui.queue.unsaved_call import SWITCH, CallChoice, ask_about_call
 
 log = logging.getLogger(__name__)
@@ -58,8 +54,6 @@ NO_PATIENTS = "No active patients yet: add them with File > Add patient (Ctrl+N)
 BUILDING = "Building today's queue…"
 # More changed patients than this (an import) are re-scored on a worker, not the GUI thread.
 RESCORE_OVER = 50
-
-Prepared = tuple[PreparedQueue, TodayPlan | None]
 
 
 class QueuePage(QWidget):
@@ -138,15 +132,7 @@ class QueuePage(QWidget):
             self.notice.show_error(user_message(exc))
             self._built((prepare_queue([], workspace.today()), None))
 
-        self.reader.start(lambda: self._prepared(queue, queue.build()), self._built, failed)
-
-    @staticmethod
-    def _prepared(queue: CallQueue, rows: list[QueueRow]) -> Prepared:
-        """Today's plan and the model's rows, ready to swap in (on the worker: the plan counts
-        today's calls over every active patient's contacts, 20-60 ms at 2,000 patients)."""
-        plan = queue.plan() if rows else None
-        today_ids = frozenset(plan.today) if plan is not None else frozenset()
-        return prepare_queue(rows, queue.ws.today(), today_ids), plan
+        self.reader.start(lambda: prepare_rows(queue, queue.build()), self._built, failed)
 
     @property
     def loading(self) -> bool:
@@ -165,7 +151,7 @@ class QueuePage(QWidget):
                 self._opening = True
                 QTimer.singleShot(0, self, self._open_first)
                 return
-            result = self._prepared(self.queue, self.queue.refresh(pending))
+            result = prepare_rows(self.queue, self.queue.refresh(pending))
         self._show_prepared(*result)
         self._read_drafts()
         # The first patient opens in a slice of its own (its chart is read): the rows are
@@ -417,14 +403,14 @@ class QueuePage(QWidget):
                 self._rescore_in_background(queue, frozenset(pending))
                 return
             if pending:
-                result = self._prepared(queue, queue.refresh(pending))
+                result = prepare_rows(queue, queue.refresh(pending))
             self._show_prepared(*result)
             self._select_quietly(self.panel.patient_id)
 
         def failed(exc: CareDeskError) -> None:
             self.notice.show_error(user_message(exc))
 
-        self.reader.start(lambda: self._prepared(queue, queue.refresh(patient_ids)), show, failed)
+        self.reader.start(lambda: prepare_rows(queue, queue.refresh(patient_ids)), show, failed)
 
     @staticmethod
     def _saved_text(result: CallLogged) -> str:
@@ -463,7 +449,7 @@ class QueuePage(QWidget):
 
     def _set_rows(self, rows: list[QueueRow]) -> None:
         if self.queue is not None:
-            self._show_prepared(*self._prepared(self.queue, rows))
+            self._show_prepared(*prepare_rows(self.queue, rows))
 
     def _show_prepared(self, prepared: PreparedQueue, plan: TodayPlan | None) -> None:
         self._syncing = True

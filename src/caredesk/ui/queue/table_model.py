@@ -2,15 +2,14 @@
 
 The rows arrive ranked by the service; the model keeps that order (the rank is the
 point of the screen), so there is no sorting here at all. Per row the model keeps the
-set of reason kinds, so a filter is one set test per row.
+set of reason kinds, so a filter is one set test per row; what it keeps per row is
+computed off the GUI thread (caredesk.ui.queue.prepared).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
-from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -18,6 +17,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from caredesk.domain.queue import ReasonKind
 from caredesk.services.call_queue import QueueRow
 from caredesk.ui.common.tables import FilterProxy, RowsModel
+from caredesk.ui.queue.prepared import PreparedQueue, QueueFilter, accepts, prepare
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -31,27 +31,6 @@ OverdueRole = Qt.ItemDataRole.UserRole + 5
 # the column the screen exists for, at 1280 px with the call panel open.
 RANK, PATIENT, WHY, MINUTES, DUE, PHONE = range(6)
 HEADERS = ("#", "Patient", "Why", "Minutes", "Due by", "Phone")
-
-
-class QueueFilter(str, Enum):
-    PLAN = "Plan"  # today's plan: who must be called today, then as many as fit the daily capacity
-    ALL = "All"
-    DEADLINES = "Deadlines"
-    NEEDS_MINUTES = "Needs minutes"
-    FOLLOW_UPS = "Follow-ups"
-
-
-# Which reason kinds put a row in each filter (ALL takes every row).
-FILTER_KINDS: dict[QueueFilter, frozenset[ReasonKind]] = {
-    QueueFilter.DEADLINES: frozenset({ReasonKind.SAFETY, ReasonKind.TRANSITION, ReasonKind.FOLLOW_UP, ReasonKind.TASK}),
-    QueueFilter.NEEDS_MINUTES: frozenset({ReasonKind.MINUTES}),
-    QueueFilter.FOLLOW_UPS: frozenset({ReasonKind.FOLLOW_UP}),
-}
-
-
-def accepts(kinds: frozenset[ReasonKind], which: QueueFilter) -> bool:
-    """Whether a row with these reason kinds is in the filter (today's plan is by patient, not kind)."""
-    return which is QueueFilter.ALL or (which in FILTER_KINDS and bool(kinds & FILTER_KINDS[which]))
 
 
 def format_due(due: date | None, today: date) -> str:
@@ -74,43 +53,6 @@ def due_note(due: date | None, today: date) -> str:
     if days == 0:
         return "today"
     return "tomorrow" if days == 1 else f"in {days} days"
-
-
-def shown_due(row: QueueRow) -> date | None:
-    """The due date of the most urgent reason that has one.
-
-    QueueEntry.due is the earliest of all reasons, so a care-plan review overdue since
-    June would stand beside a discharge due tomorrow; the column answers "by when is
-    the reason I am calling for due".
-    """
-    return next((r.due for r in row.entry.reasons if r.due is not None), None)
-
-
-@dataclass(frozen=True)
-class PreparedQueue:
-    """Ranked rows with what the model keeps per row and the count each filter shows.
-
-    Built by `prepare` on the worker that builds the queue, so the GUI thread only swaps
-    lists in (1,800 rows' reason sets, due dates and filter counts were ~15 ms there).
-    """
-
-    rows: list[QueueRow]
-    kinds: list[frozenset[ReasonKind]]
-    dues: list[date | None]
-    plan: frozenset[int]
-    counts: dict[QueueFilter, int]
-    today: date
-
-
-def prepare(rows: Iterable[QueueRow], today: date, plan: frozenset[int] = frozenset()) -> PreparedQueue:
-    """Pure Python over the rows; safe off the GUI thread."""
-    rows = list(rows)
-    kinds = [frozenset(r.kind for r in row.entry.reasons) for row in rows]
-    counts: dict[QueueFilter, int] = {QueueFilter.PLAN: sum(row.patient_id in plan for row in rows)}
-    for which in QueueFilter:
-        if which is not QueueFilter.PLAN:
-            counts[which] = sum(accepts(k, which) for k in kinds)
-    return PreparedQueue(rows, kinds, [shown_due(row) for row in rows], plan, counts, today)
 
 
 class QueueTableModel(RowsModel):

@@ -24,7 +24,7 @@ from caredesk.ui.careplan.editor import CarePlanEditor
 from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.month.page import MonthPage
 from caredesk.ui.queue.page import QueuePage
-from caredesk.ui.queue.table_model import QueueFilter
+from caredesk.ui.queue.prepared import QueueFilter
 from caredesk.ui.shell.backup_shots import shoot_backup_and_restore
 from caredesk.ui.shell.interop_shots import shoot_interop
 from caredesk.ui.shell.key_shots import shoot_keys
