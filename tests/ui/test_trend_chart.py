@@ -307,6 +307,25 @@ def test_the_mouse_cannot_zoom_pan_or_open_a_menu(qtbot):
     assert plot.focusPolicy() == Qt.FocusPolicy.NoFocus
 
 
+def test_a_chart_deleted_takes_its_plot_menus_with_it(qtbot):
+    # pyqtgraph makes the plot's options menu with no parent: each chart drawn left one menu and
+    # six submenus alive for good (the UI tests piled them up by the hundred).
+    from PySide6.QtCore import QEvent
+
+    def menus() -> int:
+        return sum(1 for w in QApplication.topLevelWidgets() if type(w).__name__ == "QMenu")
+
+    before = menus()
+    chart = TrendChart()
+    chart.set_series("Weight", "kg", [(date(2026, 1, 1) + timedelta(days=30 * i), 80.0 - i) for i in range(8)])
+    _show(qtbot, chart)
+    assert menus() > before  # the menu is made (hidden) with the plot
+    chart.close()
+    chart.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert menus() == before
+
+
 def test_dark_palette_draws_dark_background_and_dark_band(qtbot, dark):
     chart = TrendChart()
     chart.set_series("Systolic blood pressure", "mmHg", SYSTOLIC, band=(90, 130))

@@ -211,10 +211,11 @@ def test_lock_left_by_a_crashed_instance_is_taken_over(make_window, data_dir):
     assert window.instance_lock.held
 
 
-def test_closing_releases_the_folder(make_window, data_dir, settings_path):
+def test_closing_releases_the_folder(make_window, data_dir, settings_path, qtbot):
     window = make_window()
     window.close()
     again = build_main_window(data_dir, settings_path)
+    qtbot.addWidget(again)  # deleted at the end: a window left alive slowed every later test
     again.close()
 
 

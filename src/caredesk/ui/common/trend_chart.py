@@ -313,6 +313,9 @@ class TrendChart(QWidget):
         item = plot.getPlotItem()
         item.hideButtons()  # the 'A' auto-range button
         item.setMenuEnabled(False)
+        # pyqtgraph makes the plot's options menu with no parent. It is never shown here, and
+        # parentless it outlived its chart: one menu and six submenus per chart ever drawn.
+        item.ctrlMenu.setParent(plot, item.ctrlMenu.windowFlags())
         item.setMouseEnabled(x=False, y=False)  # no wheel zoom, no drag pan
         item.getViewBox().setMouseEnabled(x=False, y=False)
         item.getAxis("left").enableAutoSIPrefix(False)  # 'mmHg', never 'kmmHg'
