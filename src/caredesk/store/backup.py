@@ -51,6 +51,7 @@ from caredesk.errors import Cancelled, StoreError, WrongSecret
 from caredesk.store import faults
 from caredesk.store.engine import connect
 from caredesk.store.keys import KeyFile, fsync_dir
+from caredesk.store.writable_folder import FolderWords, check_writable
 
 FORMAT = "caredesk-backup"
 VERSION = 1
@@ -63,6 +64,13 @@ _COPY, _CHECK, _PACK = 0.45, 0.65, 0.85
 
 Progress = Callable[[float], None]  # fraction done, 0.0 to 1.0
 Cancel = Callable[[], bool]  # True when the user asked to stop
+# A backup folder is often on a USB drive: absent means unplugged; one on a synced folder is fine.
+TARGET_WORDS = FolderWords(
+    name="backup folder",
+    missing="The folder {folder} is not there — is the drive plugged in?",
+    is_file="{folder} is a file, not a folder: choose a folder for the backup.",
+    not_writable="The folder {folder} cannot be written to (a read-only or locked drive?).",
+)
 
 
 @dataclass(frozen=True)
@@ -225,17 +233,7 @@ def backup_name(when: datetime, folder: Path) -> Path:
 
 def check_target(folder: Path, *, create: bool = False) -> None:
     """A clear StoreError for a backup folder that is absent (an unplugged drive), a file, or read-only."""
-    if not folder.exists():
-        if not create:
-            raise StoreError(f"The folder {folder} is not there — is the drive plugged in?")
-        try:
-            folder.mkdir(parents=True, mode=0o700)
-        except OSError as exc:
-            raise StoreError(f"Cannot create the backup folder {folder} ({exc.strerror}).") from None
-    if not folder.is_dir():
-        raise StoreError(f"{folder} is a file, not a folder: choose a folder for the backup.")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise StoreError(f"The folder {folder} cannot be written to (a read-only or locked drive?).")
+    check_writable(folder, TARGET_WORDS, create=create)
 
 
 def _stop_if(cancel: Cancel | None) -> None:

@@ -13,9 +13,17 @@ from pathlib import Path
 from caredesk import paths
 from caredesk.errors import StoreError, StoreLocked, StoreMissing
 from caredesk.store import folder_kind, restore_swap
+from caredesk.store.writable_folder import FolderWords, check_writable
 
 DB_NAME = "caredesk.db"
 KEY_NAME = "caredesk.key"
+WORDS = FolderWords(
+    name="data folder",
+    missing="No CareDesk store in {folder}: the folder does not exist. Run 'caredesk init' first.",
+    is_file="The data folder {folder} is a file, not a folder.",
+    not_writable="The data folder {folder} is not writable.",
+    missing_error=StoreMissing,
+)
 
 
 @dataclass(frozen=True)
@@ -57,17 +65,7 @@ class DataFolder:
         refused = folder_kind.refusal(p)
         if refused is not None:
             raise StoreError(refused)
-        if p.exists() and not p.is_dir():
-            raise StoreError(f"The data folder {p} is a file, not a folder.")
-        if not p.exists():
-            if not for_create:
-                raise StoreMissing(f"No CareDesk store in {p}: the folder does not exist. Run 'caredesk init' first.")
-            try:
-                p.mkdir(parents=True, mode=0o700)
-            except OSError as exc:
-                raise StoreError(f"Cannot create the data folder {p} ({exc.strerror}).") from None
-        if not os.access(p, os.W_OK | os.X_OK):
-            raise StoreError(f"The data folder {p} is not writable.")
+        check_writable(p, WORDS, create=for_create)
         try:
             if restore_swap.settle(p):
                 raise StoreLocked(
