@@ -19,15 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
+from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import QDialog, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from caredesk.ui.common import clipboard
-from caredesk.ui.interop.menu import InteropActions
 from caredesk.ui.shell.backup_actions import BackupActions
 from caredesk.ui.shell.edit_menu import EditMenu
+from caredesk.ui.shell.file_menu import FileMenu
 from caredesk.ui.shell.inactivity import InactivityTimer
-from caredesk.ui.shell.key_menu import KeyActions
 from caredesk.ui.shell.notice_bar import NoticeBar
 from caredesk.ui.shell.session_lock import SessionLockWatch
 from caredesk.ui.shell.settings import AppSettings, SettingsDialog
@@ -122,60 +121,13 @@ class MainWindow(QMainWindow):
 
     # -- construction ----------------------------------------------------------
     def _build_menu(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.lock_action = QAction("&Lock", self, shortcut=QKeySequence("Ctrl+L"))
-        self.lock_action.triggered.connect(self.lock)
-        self.lock_action.setEnabled(False)
-        self.settings_action = QAction("&Settings…", self)
-        self.settings_action.triggered.connect(self.open_settings)
-        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
-        self.quit_action.triggered.connect(self.close)
-        self.due_plans_action = QAction("Print all &due care plans…", self, shortcut=QKeySequence("Ctrl+Shift+P"))
-        self.due_plans_action.triggered.connect(self.print_due_plans)
-        self.due_plans_action.setEnabled(False)
-        self.add_patient_action = QAction("&Add patient…", self, shortcut=QKeySequence(QKeySequence.StandardKey.New))
-        self.add_patient_action.triggered.connect(self.add_patient)
-        self.add_patient_action.setEnabled(False)
-        self.resources_action = QAction("&Community resources…", self, shortcut=QKeySequence("Ctrl+Shift+R"))
-        self.resources_action.triggered.connect(self.open_resources)
-        self.resources_action.setEnabled(False)
-        self.practice_action = QAction("&Practice details…", self)
-        self.practice_action.triggered.connect(self.open_practice_details)
-        self.practice_action.setEnabled(False)
-        # The demo is left for the real store from the menu, not only by knowing Ctrl+L.
-        self.own_store_action = QAction("&Open my store…", self)
-        self.own_store_action.setToolTip("Close the demo panel and unlock (or create) your own store")
-        self.own_store_action.triggered.connect(self.leave_demo)
-        self.own_store_action.setVisible(False)
-        file_menu.addAction(self.add_patient_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.own_store_action)
-        file_menu.addAction(self.lock_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.due_plans_action)
-        file_menu.addAction(self.resources_action)
-        file_menu.addSeparator()
-        self.interop = InteropActions(self, lambda: self.workspace)  # import a panel, FHIR in and out
-        file_menu.addActions(list(self.interop.actions))
-        file_menu.addSeparator()
-        file_menu.addAction(self.backups.backup_action)
-        file_menu.addAction(self.backups.restore_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.practice_action)
-        file_menu.addAction(self.settings_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        self.key_actions = KeyActions(self, file_menu, before=self.settings_action)  # passphrase, recovery code
-        for action in (
-            self.add_patient_action,
-            self.lock_action,
-            self.due_plans_action,
-            self.resources_action,
-            self.settings_action,
-            self.quit_action,
-        ):
-            self.addAction(action)  # shortcuts work even while the menu bar is hidden
-
+        self.file_menu = FileMenu(self)
+        # What tests and the screenshot tools reach through the window.
+        menu = self.file_menu
+        self.lock_action, self.due_plans_action = menu.lock_action, menu.due_plans_action
+        self.add_patient_action, self.resources_action = menu.add_patient_action, menu.resources_action
+        self.practice_action, self.own_store_action = menu.practice_action, menu.own_store_action
+        self.interop, self.key_actions = menu.interop, menu.key_actions
         self.edit = EditMenu(self, lambda: self.workspace is not None)  # undo/redo of the care plan on screen
 
     def print_due_plans(self) -> DuePlansDialog | None:
@@ -229,13 +181,7 @@ class MainWindow(QMainWindow):
         saved, self._saved_selection = self._saved_selection, None
         if saved is not None and saved[0] == workspace.folder_path:
             self.view.restore(saved[1])
-        self.lock_action.setEnabled(True)
-        self.due_plans_action.setEnabled(True)
-        self.practice_action.setEnabled(True)
-        self.resources_action.setEnabled(True)
-        self.add_patient_action.setEnabled(True)
-        self.interop.set_enabled(True)
-        self.own_store_action.setVisible(is_demo)
+        self.file_menu.set_open(True, demo=is_demo)
         self.setWindowTitle(DEMO_TITLE if is_demo else TITLE)
         self.idle.start()
         self.backups.unlocked(workspace)
@@ -352,13 +298,7 @@ class MainWindow(QMainWindow):
     def _show_locked(self) -> None:
         self.is_demo = False
         self.backups.locked()
-        self.lock_action.setEnabled(False)
-        self.due_plans_action.setEnabled(False)
-        self.practice_action.setEnabled(False)
-        self.add_patient_action.setEnabled(False)
-        self.resources_action.setEnabled(False)
-        self.interop.set_enabled(False)
-        self.own_store_action.setVisible(False)
+        self.file_menu.set_open(False)
         self.notices.clear()
         self.stack.setCurrentWidget(self.unlock_panel)
         self.setWindowTitle(TITLE)
