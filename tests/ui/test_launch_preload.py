@@ -38,6 +38,19 @@ def test_a_passphrase_typed_before_the_pages_are_built_waits_for_them(make_windo
     assert patients.proxy.rowCount() > 0
 
 
+def test_a_view_asked_for_during_the_preload_still_lets_a_waiting_unlock_open(make_window, canary_store, qtbot):
+    # Anything reading window.view before the pages are built has every page made at once; the
+    # staged build then had no page left to make and never said today's queue was ready, so an
+    # unlock waiting for it stayed on "Opening your panel".
+    window = make_window(preload=True)
+    page = window.unlock_panel.unlock
+    page.passphrase.setText(PASSPHRASE)
+    page.unlock_button.click()
+    assert len(window.view.pages) == 3  # asked for now: made at once
+    qtbot.waitUntil(lambda: window.workspace is not None and window.central_page() is window.view, timeout=20_000)
+    qtbot.waitUntil(lambda: _loaded(window), timeout=20_000)
+
+
 def test_a_remembered_key_starts_on_opening_your_panel(make_window, canary_store, qtbot, memory_keyring, settings_path):
     window = make_window()
     window.unlock_panel.unlock.remember.setChecked(True)

@@ -115,6 +115,9 @@ class StagedStart(QObject):
                 return
             if not view.build_next_page():
                 self.preloader = None
+                if not self._opening:  # something asked for the view first: every page was made then
+                    self._opening = True
+                    self._view_ready()
                 return
             if not self._opening:  # today's queue is made: an unlock may open it now
                 self._opening = True
