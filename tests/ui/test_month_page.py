@@ -166,3 +166,9 @@ def test_month_totals_equal_what_the_cli_report_prints(demo_unlocked, data_dir):
         for c in x.result.codes:
             units[c.code] += c.units
     assert printed == dict(units) and printed
+
+
+def test_one_patient_is_one_patient_in_the_totals(unlocked):
+    report = month_report(unlocked.workspace, Month(2026, 11))
+    assert len(report.rows) == 1  # the canary panel: only the canary is enrolled
+    assert month_page(unlocked).totals.text().startswith("1 patient · ")

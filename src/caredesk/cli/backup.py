@@ -129,7 +129,7 @@ def cmd_restore(args: argparse.Namespace, context: AppContext) -> int:
         done = backups.restore_backup(context.folder, file, clock=context.clock, passphrase=passphrase)
     patients = done.rows.get("patients", 0)
     print(
-        f"Restored the backup made {done.made_on} into {context.data_dir}: {patients:,} patients, "
+        f"Restored the backup made {done.made_on} into {context.data_dir}: {patients:,} patient{'' if patients == 1 else 's'}, "
         f"{sum(done.rows.values()):,} rows in {len(done.rows)} tables, each checked against the backup."
     )
     if done.replaced is not None:

@@ -66,7 +66,7 @@ def cmd_patients(args: argparse.Namespace, context: AppContext) -> int:
             f"{r.mrn:<{w}} {r.display_name[:32]:<32} {age_on(r.birth_date, today):>3}  {r.risk_tier.value:<6} "
             f"{programs[:18]:<18} {reached:<12} {attempt:<12} {r.minutes_this_month:>4}  {status}"
         )
-    print(f"{len(rows)} patients")
+    print(f"{len(rows)} patient{'' if len(rows) == 1 else 's'}")
     return 0
 
 

@@ -65,7 +65,7 @@ def totals_text(report: MonthReport) -> str:
     physician = sum(r.physician_minutes for r in report.rows)
     units = ", ".join(f"{code} × {n}" for code, n in report.units_by_code.items()) or "no codes earned"
     return (
-        f"{len(report.rows)} patients · {report.ready_count} ready to bill · "
+        f"{len(report.rows)} patient{'' if len(report.rows) == 1 else 's'} · {report.ready_count} ready to bill · "
         f"{report.total_minutes} min (staff {staff}, physician {physician}) · {units}"
     )
 
