@@ -219,6 +219,21 @@ def test_closing_releases_the_folder(make_window, data_dir, settings_path, qtbot
     again.close()
 
 
+def test_a_data_folder_that_is_a_file_is_named_before_any_window(monkeypatch, tmp_path):
+    # It was "caredesk: the output could not be written (File exists)" on stderr and no window:
+    # logs/ could not be made inside a file (a tester's `caredesk gui --data-dir FILE`).
+    from caredesk.ui.shell import launch
+
+    a_file = tmp_path / "caredesk.db"
+    a_file.write_text("not a folder")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
+    monkeypatch.setattr(launch.crash, "install", lambda: None)
+    assert launch.main(["--data-dir", str(a_file)]) == 1
+    assert shown == [f"The data folder {a_file} is a file, not a folder."]
+    assert a_file.read_text() == "not a folder" and sorted(tmp_path.iterdir()) == [a_file]
+
+
 def test_already_open_message_from_main(monkeypatch, data_dir, make_window):
     from caredesk.ui.shell import launch
 
