@@ -69,9 +69,14 @@ class AppContext:
 
     def folder_refusal(self) -> str | None:
         """Why the data folder may not hold a store (a synced or network folder, with the
-        evidence; caredesk.store.folder_kind), or None. Asked before anything is written there:
-        the folder itself, logs/, the lock file."""
-        return folder_kind.refusal(self.data_dir)
+        evidence; caredesk.store.folder_kind; or a file), or None. Asked before anything is
+        written there: the folder itself, logs/, the lock file."""
+        refused = folder_kind.refusal(self.data_dir)
+        if refused is None and self.data_dir.exists() and not self.data_dir.is_dir():
+            from caredesk.store.data_folder import WORDS
+
+            refused = WORDS.is_file.format(folder=self.data_dir)
+        return refused
 
     def preflight(self) -> None:
         """Raise a clear StoreError when the folder holds only half a store (before any prompt);

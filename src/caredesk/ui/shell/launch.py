@@ -88,10 +88,6 @@ def main(argv: list[str] | None = None) -> int:
     refused = app_context.build(data_dir).folder_refusal()
     if refused is not None:  # nothing is written there: no folder, no logs/, no lock file
         return _tell(refused, "CareDesk cannot use this folder")
-    if data_dir.exists() and not data_dir.is_dir():  # its logs/ and lock file cannot be made in it
-        from caredesk.store.data_folder import WORDS
-
-        return _tell(WORDS.is_file.format(folder=data_dir), "CareDesk cannot use this folder")
     with contextlib.suppress(OSError):  # the unlock panel explains an unusable folder
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     logs.configure(app_context.build(data_dir).logs_dir)
