@@ -77,6 +77,20 @@ class ClinicalTab(LazyTab):
         self.record: ClinicalRecord | None = None
         self.dialog: QDialog | QMessageBox | None = None  # the form or question open now
 
+        # Containers first, then what goes in them: moving a widget into a parent re-applies the
+        # style sheet to all it holds, so the scroll area and its page are in place while empty
+        # (the page filled first and moved in last: making this tab 28 -> 16 ms, issue 14).
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.message)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(scroll, 1)
+        body = QWidget()
+        scroll.setWidget(body)
+        lay = QVBoxLayout(body)
+
         self.conditions = FitTable("Conditions", ("ICD-10", "Condition", "Chronic", "Onset"), 1)
         self.chronic_count = heading("", "muted")
         self.chronic_count.setAccessibleName("Chronic conditions")
@@ -110,8 +124,6 @@ class ClinicalTab(LazyTab):
         self.no_stopped = heading(NONE_STOPPED, "muted")
         self._wire()
 
-        body = QWidget()
-        lay = QVBoxLayout(body)
         lay.addWidget(self._title("&Conditions", self.conditions))
         lay.addWidget(self.chronic_count)
         for w in (self.conditions, self.no_conditions):
@@ -140,14 +152,6 @@ class ClinicalTab(LazyTab):
         for w in (self.stopped, self.no_stopped):
             lay.addWidget(w)
         lay.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.message)
-        outer.addWidget(scroll, 1)
         self.drop()
 
     def _title(self, text: str, table: RecordTable) -> QLabel:
