@@ -16,8 +16,8 @@ class FitScroll(QScrollArea):
     height, so one wrapped message made the chart page scroll in a window it fitted.
     """
 
-    def __init__(self, page: QWidget):
-        super().__init__()
+    def __init__(self, page: QWidget, parent: QWidget | None = None):
+        super().__init__(parent)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.page = page  # first: setWidget already sends the page's events to eventFilter

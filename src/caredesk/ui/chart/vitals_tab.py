@@ -69,15 +69,36 @@ class VitalsTab(QWidget):
         self._vitals = NO_VITALS
         hub().changed.connect(self._changed)
 
+        # Containers first, then what goes in them: moving a widget into a parent re-applies the
+        # style sheet to all it holds, so each box is in place while empty (the page filled
+        # first and moved in last: making this tab 28 -> 13 ms, issue 14).
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        body = QWidget()
+        # Short windows (125 % scaling on a laptop) scroll rather than squeeze the chart.
+        outer.addWidget(FitScroll(body, self))
+        self.body_layout = lay = QVBoxLayout(body)
+
         # -- entry row ----------------------------------------------------------------
         self.entry = ReadingEntry()
+        lay.addWidget(self.entry)
         self.value, self.day = self.entry.value, self.entry.day
         self.add_button = self.entry.add_button
         self.message = InlineMessage("Problem with the reading")
+        lay.addWidget(self.message)
         self.value.returnPressed.connect(self.add_reading)
         self.add_button.clicked.connect(self.add_reading)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        lay.addWidget(split, 1)
 
         # -- trend --------------------------------------------------------------------
+        self.trend_box = trend_box = QWidget()
+        split.addWidget(trend_box)
+        self.trend_layout = tv = QVBoxLayout(trend_box)
+        tv.setContentsMargins(0, 0, 0, 0)
+        trend_row = QHBoxLayout()
+        tv.addLayout(trend_row)
         self.trend_measure = combo("Measure to chart", [measure_label(m) for m in MEASURES])
         self.trend_measure.currentIndexChanged.connect(lambda _i: self._draw())
         trend_label = QLabel("Tre&nd")
@@ -85,19 +106,19 @@ class VitalsTab(QWidget):
         self.band = info_label("Target band", "muted")
         self.target_button = button("&Target…", "Set this patient's target")
         self.target_button.clicked.connect(self.edit_target)
-        trend_row = QHBoxLayout()
         trend_row.addWidget(trend_label)
         trend_row.addWidget(self.trend_measure)
         trend_row.addWidget(self.band, 1)
         trend_row.addWidget(self.target_button)
         self.chart = TrendChart()
-        self.trend_box = trend_box = QWidget()
-        self.trend_layout = tv = QVBoxLayout(trend_box)
-        tv.setContentsMargins(0, 0, 0, 0)
-        tv.addLayout(trend_row)
         tv.addWidget(self.chart, 1)
 
         # -- readings -----------------------------------------------------------------
+        table_box = QWidget()
+        split.addWidget(table_box)
+        rv = QVBoxLayout(table_box)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(heading("Readings", "section"))
         self.model = ReadingsModel(self)
         self.table = row_table(QTableView(), "Readings", self.model)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table
@@ -110,39 +131,20 @@ class VitalsTab(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(lambda _i: self.correct())
         self.table.installEventFilter(self)
+        rv.addWidget(self.table, 1)
+        actions = QHBoxLayout()
+        rv.addLayout(actions)
+        self.count = info_label("Number of readings", "muted")
         self.correct_button = button("&Correct…", "Correct the selected reading")
         self.remove_button = button("Rem&ove…", "Remove the selected reading")
         self.correct_button.clicked.connect(self.correct)
         self.remove_button.clicked.connect(self.remove)
-        self.count = info_label("Number of readings", "muted")
-        actions = QHBoxLayout()
         actions.addWidget(self.count, 1)
         actions.addWidget(self.correct_button)
         actions.addWidget(self.remove_button)
-        table_box = QWidget()
-        rv = QVBoxLayout(table_box)
-        rv.setContentsMargins(0, 0, 0, 0)
-        rv.addWidget(heading("Readings", "section"))
-        rv.addWidget(self.table, 1)
-        rv.addLayout(actions)
-
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.setChildrenCollapsible(False)
-        split.addWidget(trend_box)
-        split.addWidget(table_box)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         self.table.setMinimumHeight(self.fontMetrics().height() * 5)
-        body = QWidget()
-        self.body_layout = lay = QVBoxLayout(body)
-        lay.addWidget(self.entry)
-        lay.addWidget(self.message)
-        lay.addWidget(split, 1)
-        # Short windows (125 % scaling on a laptop) scroll rather than squeeze the chart.
-        scroll = FitScroll(body)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
         self.clear()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
