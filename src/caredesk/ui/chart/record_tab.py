@@ -139,7 +139,17 @@ class RecordTab(QWidget):
         self._stale = False  # read again when next shown
         hub().changed.connect(self._changed)
 
+        # Containers first, then what goes in them: moving a widget into a parent re-applies the
+        # style sheet to all it holds, so the scroll area and its page are in place while empty
+        # (the page filled first and moved in last: making this tab 12 -> 6 ms, issue 14).
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        outer.addWidget(scroll)
         body = QWidget()
+        scroll.setWidget(body)
         lay = QVBoxLayout(body)
         self.edit_button = button("Ed&it details…", "Edit patient details")
         self.status_button = button("Change &status…", "Change status")
@@ -169,13 +179,6 @@ class RecordTab(QWidget):
         self.message = InlineMessage("Record message")
         lay.addWidget(self.message)
         lay.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
 
         self.edit_button.clicked.connect(self.edit_details)
         self.status_button.clicked.connect(self.change_status)
