@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
     QToolButton,
     QTreeWidget,
@@ -119,13 +120,6 @@ class CarePlanEditor(QWidget):
         self.tree.setAccessibleName("Problems, goals and interventions")
         self.tree.setHeaderHidden(True)
         self.tree.currentItemChanged.connect(self._selection_changed)
-        self.form = ItemForm(keys)
-        self.form.changed.connect(self._item_edited)
-        self.sections = SectionsForm(keys)
-        self.sections.changed.connect(self._section_edited)
-        self.history = HistoryPanel(self.save_now)
-        self.history.revert_requested.connect(self.revert_to_version)
-        self.history.problem_activated.connect(lambda problem: jump_to(self, problem))
         self.message = InlineMessage("Care plan message")
         self.saved_note = heading("", "muted")
         self.saved_note.setAccessibleName("Draft save state")
@@ -165,12 +159,21 @@ class CarePlanEditor(QWidget):
         lv.addLayout(order)
         form_scroll = _scrolled()
         split.addWidget(form_scroll)
-        form_scroll.setWidget(self.form)
+        self.form = ItemForm(keys, form_scroll)  # in its area before its fields are made
+        self.form.changed.connect(self._item_edited)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 0)
         sections_scroll = _scrolled()
         self.inner.addTab(sections_scroll, "Sections")
-        sections_scroll.setWidget(self.sections)
+        self.sections = SectionsForm(keys, sections_scroll)
+        self.sections.changed.connect(self._section_edited)
+        # Made in the inner tab widget's page stack, so addTab does not move it (see ChartView).
+        stack = self.inner.findChild(
+            QStackedWidget, "qt_tabwidget_stackedwidget", Qt.FindChildOption.FindDirectChildrenOnly
+        )
+        self.history = HistoryPanel(self.save_now, stack)
+        self.history.revert_requested.connect(self.revert_to_version)
+        self.history.problem_activated.connect(lambda problem: jump_to(self, problem))
         self.inner.addTab(self.history, "Finalize and versions")
         # The draft row's changes follow the edits made on the other tabs.
         self.inner.currentChanged.connect(self._inner_tab_changed)

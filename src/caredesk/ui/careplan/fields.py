@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -79,8 +80,12 @@ class ItemForm(QStackedWidget):
 
     changed = Signal(object, object, str)  # path, new item, field name
 
-    def __init__(self, keys: PlanUndoKeys):
+    def __init__(self, keys: PlanUndoKeys, scroll: QScrollArea | None = None):
+        """`scroll`: the area showing the form, which takes it before its fields are made (a built
+        form moved in has the style sheet re-applied to all it holds, issue 14)."""
         super().__init__()
+        if scroll is not None:
+            scroll.setWidget(self)
         self._path: Path | None = None
         self._item: Any = None
         self._filling = False
@@ -132,6 +137,7 @@ class ItemForm(QStackedWidget):
 
     def _page(self, title: str, rows: list[tuple[str, QWidget, str]]) -> QWidget:
         page = QWidget()
+        self.addWidget(page)  # in place before its rows, so they are not moved again
         outer = QVBoxLayout(page)
         outer.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
@@ -143,7 +149,6 @@ class ItemForm(QStackedWidget):
             if isinstance(widget, QLineEdit | QPlainTextEdit) and field != "condition_icd10":  # printed on the copy
                 add_print_warning(form, widget, f"{title} {label.lower()}")
             self._connect(widget, field)
-        self.addWidget(page)
         return page
 
     def _connect(self, widget: QWidget, field: str) -> None:
@@ -212,8 +217,11 @@ class SectionsForm(QWidget):
 
     changed = Signal(str, object)  # field name, new value
 
-    def __init__(self, keys: PlanUndoKeys):
+    def __init__(self, keys: PlanUndoKeys, scroll: QScrollArea | None = None):
+        """`scroll`: the area showing the form, which takes it before its fields are made."""
         super().__init__()
+        if scroll is not None:
+            scroll.setWidget(self)
         self._filling = False
         form = QFormLayout(self)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # labels above: the pane is narrow

@@ -107,8 +107,8 @@ class HistoryPanel(QWidget):
     problem_activated = Signal(str)  # a refusal in the list was clicked or Entered: go to it
     revert_requested = Signal(int)  # start the draft again from this version
 
-    def __init__(self, save_draft_now: Callable[[], bool]):
-        super().__init__()
+    def __init__(self, save_draft_now: Callable[[], bool], parent: QWidget | None = None):
+        super().__init__(parent)
         self._save_draft_now = save_draft_now  # finalize reads the stored draft, so save first
         self.ws: Workspace | None = None
         self.patient_id: int | None = None
