@@ -73,6 +73,15 @@ class AssessmentsTab(LazyTab):
         self.name = ""
         self._screens: list[Assessment] = []
         self._checks: dict[int, SafetyCheck] = {}  # by the screen's id
+        # Containers first, then what goes in them: moving a widget into a parent re-applies the
+        # style sheet to all it holds, so the scroll area and its page are in place while empty
+        # (the page filled first and moved in last: making this tab 12.6 -> 8.3 ms, issue 14).
+        body = QWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # Short windows (125 % on a laptop) scroll rather than squeeze the chart.
+        outer.addWidget(FitScroll(body, self))
+        lay = QVBoxLayout(body)
         self.instrument = combo("Instrument shown", [])
         self.instrument.currentIndexChanged.connect(lambda _i: self._show())
         shown = QLabel("Sho&w")
@@ -94,8 +103,6 @@ class AssessmentsTab(LazyTab):
         self.chart = TrendChart()
         self.chart.installEventFilter(self)
         self.bands = info_label("Bands", "hint")
-        body = QWidget()
-        lay = QVBoxLayout(body)
         lay.addLayout(top)
         lay.addWidget(self.message)
         lay.addWidget(self.chart, 3)
@@ -104,10 +111,9 @@ class AssessmentsTab(LazyTab):
         lay.addWidget(self.table, 2)
         lay.addWidget(self.check_line)
         lay.addWidget(self.count)
-        # Short windows (125 % on a laptop) scroll rather than squeeze the chart.
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(FitScroll(body))
+        # The page's size is the scroll area's size hint until the first fit, as when the area
+        # was handed the full page (QScrollArea.setWidget shows it, fitting it to its hint).
+        body.adjustSize()
         self.drop()
 
     # -- the LazyTab protocol -------------------------------------------------------------
