@@ -1,8 +1,8 @@
 """Building the unlocked window's pages: each page's construction and the longest GUI-thread slice.
 
 Each round is a fresh process (cold Qt style-sheet caches, as at program start): it applies
-the app's theme (`launch.application()`), imports what the preloader imports (the page
-modules, on the GUI thread before timing: in the app they load on a worker), shows a
+the app's theme (`launch.application()`), runs the app's preloader to its end before timing
+(its imports on its own thread, as in the app, and whatever it does after them), shows a
 window holding a `WorkspaceView(pages_later=True)` and builds the pages one per event-loop
 turn as `MainWindow(preload=True)` does (`build_next_page()` from a 0 ms single-shot timer),
 then waits until the chart has made every tab it makes later (if it defers any). A 0 ms
@@ -52,11 +52,12 @@ CHILD = textwrap.dedent(
     app = application()
     from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QMainWindow
-    try:
-        from caredesk.ui.shell.preload import FIRST, LATER
-        modules = FIRST + LATER
+    try:  # what the app does after the first paint: the preloader's imports, on its thread, and all it does after them
+        from caredesk.ui.shell.preload import Preloader
+        Preloader().wait()
     except ImportError:
-        modules = ()
+        pass
+    modules = ()
     for name in modules + ("caredesk.ui.queue.page", "caredesk.ui.chart.patients_page",
                            "caredesk.ui.careplan.editor", "caredesk.ui.month.page"):
         importlib.import_module(name)

@@ -15,6 +15,7 @@ here (its type): the GUI thread's own import of it raises the error where it is 
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import threading
@@ -76,9 +77,15 @@ class Preloader(QObject):
         try:
             if self._import(FIRST) and self._warm_calendar():
                 log.info("what the queue needs is loaded (%.0f ms)", 1000 * (time.perf_counter() - start))
+            # The modules' objects (~500k) live as long as the program: kept out of the cycle
+            # collector's passes, or its first full pass (70-115 ms, holding the interpreter)
+            # landed in whichever page was being built (issue 14, bench_pages.py). A job's end
+            # (ui/common/workers.py) hands them back to the oldest generation.
+            gc.freeze()
             self.loaded.emit()
             if self._import(LATER):
                 log.info("every page's modules are loaded (%.0f ms)", 1000 * (time.perf_counter() - start))
+            gc.freeze()
         finally:
             self._done.set()
 
