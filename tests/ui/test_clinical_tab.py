@@ -319,3 +319,34 @@ def test_every_control_of_the_tab_and_its_forms_has_an_accessible_name(window, c
                     missing.append(f"{root.windowTitle()} {type(w).__name__} {w.parent().metaObject().className()}")
     QApplication.processEvents()
     assert missing == []
+
+
+def test_the_add_condition_dialog_takes_typing_in_the_code_at_once_and_on_alt_i(workspace, qtbot):
+    # A keyboard-only tester typed "diabetes type 2" into a new Add condition dialog and it went
+    # nowhere: the focus was on the code field's container, and Alt+I (its label) did nothing.
+    from datetime import date
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    from caredesk.domain.patients import Patient
+    from caredesk.ui.chart.clinical_dialogs import ConditionDialog
+    from tests.conftest import add_patient
+
+    pid = add_patient(
+        workspace, Patient(mrn="K0001", given_name="Ada", family_name="Key", birth_date=date(1950, 1, 2))
+    ).id
+    dialog = ConditionDialog(workspace, pid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
+    assert dialog.focusWidget() is dialog.code.edit
+    qtbot.keyClicks(dialog.code.edit, "E11.9")
+    assert dialog.code.text() == "E11.9"
+    # Alt+I: a QLabel focuses its buddy on its shortcut only if the buddy takes focus.
+    (label,) = [w for w in dialog.findChildren(QLabel) if w.text() == "&ICD-10 code"]
+    assert label.buddy() is dialog.code and label.buddy().focusPolicy() != Qt.FocusPolicy.NoFocus
+    dialog.onset.setFocus()
+    label.buddy().setFocus(Qt.FocusReason.ShortcutFocusReason)  # what the label does on Alt+I
+    assert dialog.focusWidget() is dialog.code.edit

@@ -56,6 +56,10 @@ class Icd10Field(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.edit)
         lay.addWidget(self.description)
+        # Focus given to the field (the dialog's first row, its label's Alt+I) goes to the code:
+        # without this, typing went nowhere until Tab (a keyboard-only tester).
+        self.setFocusProxy(self.edit)
+        self.setFocusPolicy(self.edit.focusPolicy())  # a label's buddy with no focus policy is skipped
         self.runner = TaskRunner(self)
         if not Icd10Field._ready:
             self.description.setText(LOADING)

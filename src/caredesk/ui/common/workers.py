@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
 from caredesk.errors import CareDeskError
 
@@ -117,7 +118,9 @@ class _Job(QRunnable):
 
 
 class TaskRunner(QObject):
-    """One background job at a time per owner; results come back on the GUI thread."""
+    """One background job at a time per owner; results come back on the GUI thread, unless the
+    runner was shut down or deleted with its owner meanwhile (a dialog closed while its job ran):
+    then `discard` gets the result, and the owner's callbacks are not called on deleted widgets."""
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -142,7 +145,7 @@ class TaskRunner(QObject):
         def done(result: Any) -> None:
             self._relays.discard(relay)
             _GcHold.release()
-            if self._closed:
+            if self._closed or not isValid(self):
                 if discard is not None:
                     discard(result)
                 return
@@ -151,7 +154,7 @@ class TaskRunner(QObject):
         def error(exc: BaseException) -> None:
             self._relays.discard(relay)
             _GcHold.release()
-            if not self._closed:
+            if not self._closed and isValid(self):
                 on_error(exc)
 
         relay = _Relay(done, error)
