@@ -17,7 +17,8 @@ from caredesk.clock import Clock
 from caredesk.errors import StoreMissing
 from caredesk.lockout import ATTEMPTS_NAME, Lockout
 from caredesk.store import folder_kind
-from caredesk.store.data_folder import DataFolder
+from caredesk.store.data_folder import WORDS, DataFolder
+from caredesk.store.writable_folder import not_a_folder
 
 # The database layer (SQLAlchemy, SQLCipher, the services over them) is imported when first
 # used, not with this module: the app paints its unlock page before it loads (issue 14).
@@ -71,12 +72,7 @@ class AppContext:
         """Why the data folder may not hold a store (a synced or network folder, with the
         evidence; caredesk.store.folder_kind; or a file), or None. Asked before anything is
         written there: the folder itself, logs/, the lock file."""
-        refused = folder_kind.refusal(self.data_dir)
-        if refused is None and self.data_dir.exists() and not self.data_dir.is_dir():
-            from caredesk.store.data_folder import WORDS
-
-            refused = WORDS.is_file.format(folder=self.data_dir)
-        return refused
+        return folder_kind.refusal(self.data_dir) or not_a_folder(self.data_dir, WORDS)
 
     def preflight(self) -> None:
         """Raise a clear StoreError when the folder holds only half a store (before any prompt);

@@ -26,11 +26,17 @@ class FolderWords:
     missing_error: type[StoreError] = StoreError
 
 
+def not_a_folder(folder: Path, words: FolderWords) -> str | None:
+    """`words.is_file` for a `folder` that is there but is not a folder (a file); else None."""
+    return words.is_file.format(folder=folder) if folder.exists() and not folder.is_dir() else None
+
+
 def check_writable(folder: Path, words: FolderWords, *, create: bool = False) -> None:
     """Raise StoreError with `words` for a folder that is a file, absent (`words.missing_error`;
     made with mode 0700 instead when `create`) or not writable."""
-    if folder.exists() and not folder.is_dir():
-        raise StoreError(words.is_file.format(folder=folder))
+    is_file = not_a_folder(folder, words)
+    if is_file is not None:
+        raise StoreError(is_file)
     if not folder.exists():
         if not create:
             raise words.missing_error(words.missing.format(folder=folder))
