@@ -9,7 +9,6 @@ GUI thread for 0.5-1 s), or all at once as soon as anything asks for them (`tabs
 
 from __future__ import annotations
 
-import inspect
 from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -130,7 +129,12 @@ class SummaryTable(QTableWidget):
         self.setVisible(bool(rows))
 
 
-def _delete_unplaced(waiting: deque[ChartTab | Callable[[], ChartTab]], _chart: object = None) -> None:
+# Makes a chart tab inside the given parent (the tab widget's page stack): every record tab and
+# the care plan take it as their first argument.
+TabMaker = Callable[[QWidget | None], ChartTab]
+
+
+def _delete_unplaced(waiting: deque[ChartTab | TabMaker], _chart: object = None) -> None:
     """The chart is gone with tabs still waiting for their turn: delete them. A tab handed in
     made (not a maker) has no parent until it is placed, and the lambdas it connects to its own
     children's signals keep its Python wrapper alive, so nothing else would ever free it (a window
@@ -142,29 +146,19 @@ def _delete_unplaced(waiting: deque[ChartTab | Callable[[], ChartTab]], _chart: 
     waiting.clear()
 
 
-def _make_in(maker: Callable[..., ChartTab], stack: QWidget | None) -> ChartTab:
-    """The tab `maker` makes, inside `stack` when the maker takes a `parent` (every record tab
-    and the care plan do); a maker without one makes a parentless tab, moved in by addTab."""
-    try:
-        takes_parent = "parent" in inspect.signature(maker).parameters
-    except (TypeError, ValueError):  # a builtin or extension callable: no signature to read
-        takes_parent = False
-    return maker(parent=stack) if takes_parent and stack is not None else maker()
-
-
 class ChartView(QWidget):
     """The chart: header, Summary tab, then the tabs other features hand in (`tabs`: each a
-    tab, or a callable making one, so it too is made after the page is on screen)."""
+    tab, or a TabMaker, so it too is made after the page is on screen, inside the tab widget)."""
 
     # Every tab is in place: the chart's minimum width is now its widest tab's (the care plan),
     # so a page that sized itself against a chart still being made sizes again.
     tabs_made = Signal()
 
-    def __init__(self, tabs: Sequence[ChartTab | Callable[[], ChartTab]] = (), parent: QWidget | None = None):
+    def __init__(self, tabs: Sequence[ChartTab | TabMaker] = (), parent: QWidget | None = None):
         super().__init__(parent)
         from caredesk.ui.chart.tabs import record_tab_makers  # the tabs import this module
 
-        self._to_make: deque[ChartTab | Callable[[], ChartTab]] = deque([*record_tab_makers(), *tabs])
+        self._to_make: deque[ChartTab | TabMaker] = deque([*record_tab_makers(), *tabs])
         self._made: list[ChartTab] = []
         self.destroyed.connect(partial(_delete_unplaced, self._to_make))
         self._next_tab = QTimer(self)
@@ -218,7 +212,7 @@ class ChartView(QWidget):
         """Make the next tab and put it in the tab widget, in one slice."""
         item = self._to_make.popleft()
         if not isinstance(item, QWidget):
-            item = _make_in(cast(Callable[..., ChartTab], item), self._tab_stack)
+            item = cast(TabMaker, item)(self._tab_stack)
         tab: ChartTab = item
         assert isinstance(tab, QWidget)
         # Made inside the tab widget's own stack, addTab does not move the tab (QLayout only

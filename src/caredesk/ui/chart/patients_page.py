@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QKeySequence, QResizeEvent, QShortcut, QShowEvent
@@ -24,7 +24,7 @@ from caredesk.errors import CareDeskError
 from caredesk.services import patients as patient_records
 from caredesk.services.changes import Changes, Kind
 from caredesk.services.workspace import Workspace
-from caredesk.ui.chart.chart_view import ChartView
+from caredesk.ui.chart.chart_view import ChartView, TabMaker
 from caredesk.ui.chart.patient_form import AddPatientDialog
 from caredesk.ui.chart.patient_table import (
     AGE,
@@ -59,7 +59,7 @@ DROPPABLE = (PROGRAMS, AGE, RISK)  # least needed first; the chart header shows 
 class PatientsPage(QWidget):
     title = "Patients"
 
-    def __init__(self, chart_tabs: Sequence[ChartTab | Callable[[], ChartTab]] = (), parent: QWidget | None = None):
+    def __init__(self, chart_tabs: Sequence[ChartTab | TabMaker] = (), parent: QWidget | None = None):
         """`chart_tabs`: the tabs other features add to the chart (the shell composes them),
         or callables making them (the chart then makes them after the page is on screen)."""
         super().__init__(parent)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtWidgets import QWidget
+
 from caredesk.ui.chart.assessments_tab import AssessmentsTab
 from caredesk.ui.chart.clinical_tab import ClinicalTab
 from caredesk.ui.chart.contacts_tab import ContactsTab
@@ -24,7 +26,7 @@ from caredesk.ui.chart.vitals_tab import VitalsTab
 from caredesk.ui.common.chart_tab import ChartTab
 
 
-def record_tab_makers() -> list[Callable[[], ChartTab]]:
+def record_tab_makers() -> list[Callable[[QWidget | None], ChartTab]]:
     """One maker per record tab, left to right after Summary (feature tabs such as the care
     plan follow). Makers, not tabs: the chart makes each tab in a slice of its own after the
     page is on screen, instead of all at once on the GUI thread (issue 14)."""
