@@ -154,6 +154,7 @@ QDateEdit, QComboBox {{ padding: 0.2em 0.4em; }}
 QSpinBox {{ padding-right: 1.6em; }}
 QSpinBox::up-button, QSpinBox::down-button {{ width: 1.4em; }}
 QLineEdit:focus, QSpinBox:focus {{ border: 1px solid {c.primary}; }}
+QLineEdit:read-only {{ background: {c.window}; color: {c.muted}; border-style: dashed; }}
 QPushButton {{
     background: {c.base}; border: 1px solid {c.border}; border-radius: 4px; padding: 0.35em 1.1em;
 }}

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QCheckBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QStackedWidget, QWidget
 
-from caredesk.errors import CareDeskError, StoreError, TooManyAttempts, WrongSecret
+from caredesk.errors import CareDeskError, StoreError, TooManyAttempts, ValidationError, WrongSecret
 from caredesk.ui.common.forms import InlineMessage, user_message
 from caredesk.ui.common.workers import TaskRunner
 from caredesk.ui.shell import unlock_pages as pages
@@ -227,12 +227,12 @@ class UnlockPanel(QStackedWidget):
         if first != second:
             page.message.show_error(MISMATCH)
             return
-        page.message.clear()
         remember = page.remember.isChecked()
-        self._busy(page.create_button, True)
+        fields = (page.passphrase, page.confirm)
+        self._busy(page.create_button, True, fields, page.message, "Creating the store…")
 
         def done(result: tuple[Workspace, str]) -> None:
-            self._busy(page.create_button, False)
+            self._busy(page.create_button, False, fields)
             ws, code = result
             log.info("store created")
             page.reset()
@@ -241,10 +241,11 @@ class UnlockPanel(QStackedWidget):
                 self._remember_behind_code(ws)
 
         def failed(exc: BaseException) -> None:
-            self._busy(page.create_button, False)
+            self._busy(page.create_button, False, fields)
             if not isinstance(exc, CareDeskError):
                 raise exc
             page.message.show_error(user_message(exc))
+            _retype(page.passphrase)
 
         self.tasks.run(lambda: self.access.create(first, kdf=self.kdf), done, failed, _close_pair)
 
@@ -294,10 +295,11 @@ class UnlockPanel(QStackedWidget):
             page.message.show_error("Type your passphrase.")
             return
         remember = page.remember.isEnabled() and page.remember.isChecked()
-        self._busy(page.unlock_button, True)
+        fields = (page.passphrase,)
+        self._busy(page.unlock_button, True, fields, page.message, "Checking the passphrase…")
 
         def done(ws: Workspace) -> None:
-            self._busy(page.unlock_button, False)
+            self._busy(page.unlock_button, False, fields)
             log.info("unlocked with the passphrase")
             if remember:
                 self._remembered = ws.remember_key()
@@ -308,11 +310,11 @@ class UnlockPanel(QStackedWidget):
             self.unlocked.emit(ws, False)
 
         def failed(exc: BaseException) -> None:
-            self._busy(page.unlock_button, False)
+            self._busy(page.unlock_button, False, fields)
             if isinstance(exc, (WrongSecret, TooManyAttempts)):
                 log.info("unlock refused: %s", type(exc).__name__)
-                page.passphrase.selectAll()
             self._refused(page.message, exc)
+            _retype(page.passphrase)
 
         self.tasks.run(lambda: self.access.unlock(secret), done, failed, _close_workspace)
 
@@ -353,19 +355,22 @@ class UnlockPanel(QStackedWidget):
         if first != second:
             page.message.show_error(MISMATCH)
             return
-        page.message.clear()
-        self._busy(page.recover_button, True)
+        fields = (page.code, page.passphrase, page.confirm)
+        self._busy(page.recover_button, True, fields, page.message, "Checking the recovery code…")
 
         def done(pending: PendingKeyChange) -> None:
-            self._busy(page.recover_button, False)
+            self._busy(page.recover_button, False, fields)
             log.info("recovery code accepted; the new code is shown before it takes effect")
             page.reset()
             self._change = pending
             self._show_code(pending.workspace, pending.recovery_code, replaced=True)
 
         def failed(exc: BaseException) -> None:
-            self._busy(page.recover_button, False)
+            self._busy(page.recover_button, False, fields)
             self._refused(page.message, exc)
+            # A new passphrase the store refuses (too short) is retyped there; anything else
+            # (a wrong code, the back-off) starts again from the code.
+            _retype(page.passphrase if isinstance(exc, ValidationError) else page.code)
 
         self.tasks.run(lambda: self.access.begin_recover(code, first), done, failed, _close_change)
 
@@ -411,8 +416,24 @@ class UnlockPanel(QStackedWidget):
         else:
             raise exc
 
-    def _busy(self, widget: QWidget, on: bool) -> None:
+    def _busy(
+        self,
+        widget: QWidget,
+        on: bool,
+        fields: Sequence[QLineEdit] = (),
+        message: InlineMessage | None = None,
+        status: str = "",
+    ) -> None:
+        """While a secret is checked in the background (Argon2id, ~0.5 s): `widget` (the page's
+        button) disabled, `fields` read-only (keys typed meanwhile were appended to the secret
+        already sent: a keyboard-only tester's retype during a check became part of the field),
+        `status` in `message`, the wait cursor. `on=False` undoes all but the message, which the
+        answer replaces."""
         widget.setEnabled(not on)
+        for field in fields:
+            field.setReadOnly(on)
+        if on and message is not None:
+            message.show_info(status)
         if on:
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         else:
@@ -433,6 +454,15 @@ class UnlockPanel(QStackedWidget):
         while QApplication.overrideCursor() is not None:
             QApplication.restoreOverrideCursor()
         self.discard_pending()
+
+
+def _retype(field: QLineEdit) -> None:
+    """After a refusal the focus is in `field` with its text selected, so typing replaces it (the
+    focus may have been on the page's button, disabled during the check). Not when the refusal
+    moved to another page (the problem page), whose own focus stays."""
+    if field.isVisible():
+        field.selectAll()
+        field.setFocus()
 
 
 def _close_workspace(ws: Workspace) -> None:
