@@ -259,3 +259,22 @@ def test_other_time_typed_over_600_is_refused_by_name(unlocked, canary_store, qt
     dialog.save_button.click()
     assert dialog.message.text() == "Minutes must be between 1 and 600."
     assert time_entries_of(unlocked, pid) == []
+
+
+def test_other_time_dated_in_the_future_and_enter_is_refused_by_name_and_not_saved_as_today(
+    unlocked, canary_store, qtbot
+):
+    """A keyboard-only tester typed 12/05/2026 (today 11/24/2026) and pressed Enter: the date field
+    put today back without a word and Enter pressed Log time, so the minutes were saved as today's."""
+    page = queue(unlocked)
+    pid = canary_store["canary"]
+    page.select_patient(pid)
+    page.open_selected(focus=False)
+    dialog = page.panel.log_other_time()
+    dialog.minutes.setValue(15)
+    dialog.day.setFocus(Qt.FocusReason.TabFocusReason)
+    dialog.day.lineEdit().selectAll()
+    qtbot.keyClicks(dialog.day, "12/05/2026")
+    qtbot.keyClick(dialog.day, Qt.Key.Key_Return)
+    assert dialog.message.text() == "Date cannot be after today, 11/24/2026 ('12/05/2026' was not taken)."
+    assert dialog.saved is None and time_entries_of(unlocked, pid) == []

@@ -146,3 +146,37 @@ def test_parse_us_date():
     assert parse_us_date("2/29/2027") is None  # not a leap year
     assert parse_us_date("2027-01-05") is None  # US format only
     assert parse_us_date("1/5/27") is None  # a four-digit year, so 1927 and 2027 are never confused
+
+
+def test_a_date_after_the_fields_last_is_refused_on_enter_and_the_dialog_does_not_save(qtbot):
+    """A keyboard-only tester typed a future date and pressed Enter: QDateEdit put the last good date
+    back without a word and Enter pressed the dialog's Save, so today's date was saved instead."""
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+    dialog = QDialog()
+    day = date_edit("Reading date", date(2026, 11, 20))
+    day.no_later_than(date(2026, 11, 24))
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save)
+    saves: list[date | None] = []
+    buttons.accepted.connect(lambda: saves.append(day.value()))
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(day)
+    layout.addWidget(buttons)
+    refusals: list[str] = []
+    day.refused.connect(refusals.append)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    day.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(day.hasFocus)
+    day.lineEdit().selectAll()
+    type_text(qtbot, "12/05/2026")
+    with pytest.raises(ValidationError) as refused:  # a Save clicked now names it too
+        picked_date(day)
+    assert str(refused.value) == "Reading date: cannot be after today, 11/24/2026"
+    key(qtbot, Qt.Key.Key_Return)
+    assert refusals == ["Reading date cannot be after today, 11/24/2026 ('12/05/2026' was not taken)."]
+    assert saves == []  # Enter went no further
+    assert day.value() == date(2026, 11, 20)  # the last good date, said to be kept
+    key(qtbot, Qt.Key.Key_Return)  # a good date: Enter saves as before
+    assert saves == [date(2026, 11, 20)]

@@ -117,17 +117,22 @@ def test_a_refused_value_is_named_keeps_the_text_and_saves_nothing(unlocked, can
     assert len(obs.readings(ws, pid)) == 3
 
 
-def test_a_future_date_is_refused_naming_the_date(unlocked, canary_store, qtbot):
-    from datetime import date
-
-    from caredesk.ui.common.forms import qdate
-
+def test_a_future_date_typed_is_refused_in_words_at_once_and_nothing_is_saved(unlocked, canary_store, qtbot):
+    """A keyboard-only tester's 12/05/2026 (today 11/24/2026): the field names it as it is left,
+    puts today back, and says so; Enter in the field refuses it the same way."""
     pid = canary_store["canary"]
     tab = _open(unlocked, qtbot, pid)
-    tab.day.setDate(qdate(date(2026, 11, 25)))
-    _enter(qtbot, tab, "A1c", "7.2")
-    assert tab.message.text() == "Date cannot be in the future."
-    assert tab.day.hasFocus()
+    tab.entry.measure.setCurrentIndex(MEASURES.index("A1c"))
+    qtbot.keyClicks(tab.value, "7.2")
+    refused = "Reading date cannot be after today, 11/24/2026 ('12/05/2026' was not taken)."
+    for leave in (Qt.Key.Key_Tab, Qt.Key.Key_Return):
+        tab.message.clear()
+        tab.day.setFocus(Qt.FocusReason.TabFocusReason)
+        tab.day.lineEdit().selectAll()
+        qtbot.keyClicks(tab.day, "12/05/2026")
+        qtbot.keyClick(tab.day, leave)
+        assert tab.message.text() == refused
+        assert tab.day.text() == "11/24/2026"
     assert len(obs.readings(unlocked.workspace, pid)) == 3
 
 

@@ -47,7 +47,6 @@ from caredesk.ui.common.forms import (
     dialog_buttons,
     info_label,
     picked_date,
-    qdate,
     user_message,
 )
 from caredesk.ui.common.hub import publish
@@ -115,7 +114,7 @@ class InterviewDialog(QDialog):
             )
         today = ws.today()
         self.day = date_edit("Taken on", today)
-        self.day.setMaximumDate(qdate(today))
+        self.day.no_later_than(today)
         self.minutes = QSpinBox()
         self.minutes.setRange(0, TYPED_MINUTES_MAX)
         self.minutes.setSuffix(" min")
@@ -145,6 +144,7 @@ class InterviewDialog(QDialog):
         when.addSpacing(em * 2)
         when.addWidget(self.minutes_hint, 1)
         self.message = InlineMessage("Problem with the screen")
+        self.day.refused.connect(self.message.show_error)  # a future date: named, not put back silently
         self.buttons = dialog_buttons(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self.save, self.cancel
         )

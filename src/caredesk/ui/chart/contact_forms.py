@@ -41,7 +41,6 @@ from caredesk.ui.common.forms import (
     date_edit,
     heading,
     picked_date,
-    qdate,
     user_message,
 )
 from caredesk.ui.common.hub import publish
@@ -131,7 +130,8 @@ class CorrectionForm(_Form):
         self.form.addRow(heading(self._describe(row), "muted"))
 
         self.day = date_edit("Date", row.on)
-        self.day.setMaximumDate(qdate(today))
+        self.day.no_later_than(today)
+        self.day.refused.connect(self.message.show_error)  # a future date: named, not put back silently
         self.form.addRow("&Date", self.day)
         self.fields["date"] = self.day
         contact = row.contact

@@ -60,11 +60,13 @@ class CorrectReadingDialog(QDialog):
         unit = unit_of(reading.kind)
         self.value = line(name, "systolic/diastolic, such as 142/88" if self.is_bp else f"a number in {unit}")
         self.value.setText(reading.number_text)
-        self.day = date_edit("Date", reading.observed_on)
+        self.day = date_edit("Reading date", reading.observed_on)
+        self.day.no_later_than(ws.today())
         form = QFormLayout()
         form.addRow(f"&Value ({unit})", self.value)
         form.addRow("&Date", self.day)
         self.message = InlineMessage("Problem with the correction")
+        self.day.refused.connect(self.message.show_error)
         buttons = dialog_buttons(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self.submit, self.reject
         )
@@ -90,7 +92,7 @@ class CorrectReadingDialog(QDialog):
                 )
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
-            field = self.day if getattr(exc, "field", "") in ("date", "Date") else self.value
+            field = self.day if getattr(exc, "field", "") in ("date", self.day.accessibleName()) else self.value
             field.setFocus()
             return
         self.changes = saved.changes

@@ -25,7 +25,7 @@ class ReadingEntry(QWidget):
         self.value.setMinimumWidth(self.fontMetrics().averageCharWidth() * 10)
         self.unit = QLabel()
         self.unit.setAccessibleName("Unit")
-        self.day = date_edit("Date")
+        self.day = date_edit("Reading date")
         self.add_button = button("&Add reading", primary=True)
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)

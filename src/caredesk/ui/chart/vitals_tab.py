@@ -87,6 +87,7 @@ class VitalsTab(QWidget):
         self.message = InlineMessage("Problem with the reading")
         lay.addWidget(self.message)
         self.value.returnPressed.connect(self.add_reading)
+        self.day.refused.connect(self.message.show_error)  # a future date: named at once, not at Add
         self.add_button.clicked.connect(self.add_reading)
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
@@ -164,6 +165,7 @@ class VitalsTab(QWidget):
         """Remember the patient; the readings are read when the tab is shown."""
         self.clear()
         self.ws, self.patient_id = ws, chart.patient.id
+        self.day.no_later_than(ws.today())
         self.day.setDate(qdate(ws.today()))
         self._stale = True
         # The chart opens a new patient on its Summary tab: read only if this tab is still
@@ -325,7 +327,7 @@ class VitalsTab(QWidget):
                 saved = obs.add_reading(self.ws, self.patient_id, kind=measure, value=text, observed_on=day)
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
-            field = self.day if getattr(exc, "field", "") in ("date", "Date") else self.value
+            field = self.day if getattr(exc, "field", "") in ("date", self.day.accessibleName()) else self.value
             field.setFocus()
             if field is self.value:
                 self.value.selectAll()

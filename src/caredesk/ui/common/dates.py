@@ -8,6 +8,11 @@ dateChanged, arrows to step a section) and adds:
   a typed text that is no date is refused with `refused(message)` (the form names it);
 - F4 or Alt+Down opens the calendar (as on Windows), near today when the field is empty;
 - Tab and Shift+Tab leave the field (Left/Right and "/" move between its parts);
+- a typed date outside the field's range is refused as a text that is no date is, on leaving
+  the field and on Enter alike; Enter then goes no further (QDateEdit put the last good date
+  back and let Enter press the dialog's default button: a future date typed in Log time
+  saved today's date without a word);
+- `no_later_than(today)` caps the field and says so in words ("cannot be after today, 11/24/2026");
 - optional fields: "Not set" is the empty value (`value()` is None).
 """
 
@@ -30,6 +35,7 @@ from PySide6.QtWidgets import (
 from caredesk.errors import ValidationError
 
 _NOT_SET = QDate(2000, 1, 1)  # the minimum date of an optional field stands for "not set"
+_NO_FLOOR = QDate(2000, 1, 2)  # a minimum at or before it is QDateEdit's default or "Not set": no floor to name
 _SLASHED = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
 _DIGITS = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")
 _PARTIAL = re.compile(r"^\s*(\d{0,8}|\d{1,2}\s*/\s*\d{0,2}(\s*/\s*\d{0,4})?)\s*$")
@@ -94,6 +100,7 @@ class DateField(QDateEdit):
         self.setCalendarWidget(DateCalendar())
         self.setToolTip(f"Type {FORMAT_HINT}, or press F4 (Alt+Down) for the calendar")
         self.near: date | None = None  # where the calendar opens when the field is empty (default: today)
+        self._latest_name = ""  # what the maximum date is, in words ("today"), for the refusal
         if optional:
             self.setMinimumDate(_NOT_SET)
             self.setSpecialValueText("Not set")
@@ -120,6 +127,11 @@ class DateField(QDateEdit):
             return self.value()
         raise ValidationError(self.accessibleName(), f"must be a date as {FORMAT_HINT}")
 
+    def no_later_than(self, day: date, name: str = "today") -> None:
+        """No date after `day`; a later typed date is refused as "cannot be after `name`, MM/DD/YYYY"."""
+        self.setMaximumDate(qdate(day))
+        self._latest_name = name
+
     # -- typing ----------------------------------------------------------------
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         if self._is_empty_text(text):
@@ -145,6 +157,11 @@ class DateField(QDateEdit):
             return
         if key == Qt.Key.Key_Up and mods == Qt.KeyboardModifier.AltModifier:
             return  # Alt+Up closes a calendar on Windows; never step the date
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._is_refused(text := self.text()):
+            super().keyPressEvent(event)  # Qt puts the last good date back
+            self._refuse(text)
+            event.accept()  # and the dialog's default button is not pressed with that date
+            return
         text = event.text()
         if text and (text.isdigit() or text == "/") and not mods & ~Qt.KeyboardModifier.ShiftModifier:
             # Typed as text, checked by validate(): Qt's own section logic swallowed the
@@ -170,7 +187,7 @@ class DateField(QDateEdit):
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         text = self.text()
-        refused = not self._is_empty_text(text) and ((day := parse_us_date(text)) is None or not self._in_range(day))
+        refused = self._is_refused(text)
         super().focusOutEvent(event)  # Qt puts the last good date back
         if refused:
             self._refuse(text)
@@ -218,6 +235,10 @@ class DateField(QDateEdit):
         calendar.setFocus(Qt.FocusReason.PopupFocusReason)
 
     # -- helpers ---------------------------------------------------------------
+    def _is_refused(self, text: str) -> bool:
+        """A typed text that is not empty and not a date in range."""
+        return not self._is_empty_text(text) and not self._in_range(parse_us_date(text))
+
     def _is_empty_text(self, text: str) -> bool:
         return self.optional and (not text.strip() or text == self.specialValueText())
 
@@ -233,4 +254,9 @@ class DateField(QDateEdit):
         low, high = self.minimumDate(), self.maximumDate()
         if self.optional and low == _NOT_SET:
             low = _NOT_SET.addDays(1)
+        if low <= _NO_FLOOR:  # only a ceiling: "between 09/14/1752 and ..." said nothing useful
+            latest = high.toString("MM/dd/yyyy")
+            return (
+                f"cannot be after {self._latest_name}, {latest}" if self._latest_name else f"cannot be after {latest}"
+            )
         return f"must be between {low.toString('MM/dd/yyyy')} and {high.toString('MM/dd/yyyy')}"

@@ -27,7 +27,6 @@ from caredesk.ui.common.forms import (
     date_edit,
     heading,
     picked_date,
-    qdate,
     user_message,
 )
 from caredesk.ui.common.hub import publish
@@ -55,7 +54,7 @@ class LogTimeDialog(QDialog):
 
         today = workspace.today()
         self.day = date_edit("Date", today)
-        self.day.setMaximumDate(qdate(today))
+        self.day.no_later_than(today)
         self.day.refused.connect(self._refused)
         self.minutes = QSpinBox()
         # Wider than the rule (0-600, checked on save, naming Minutes): a box capped at 600 took
