@@ -145,3 +145,13 @@ def test_a_day_shorter_than_one_call_is_refused():
     with pytest.raises(ValidationError) as e:
         Capacity(CapacityUnit.MINUTES, 15, 60)
     assert (e.value.field, e.value.message) == ("minutes a call", "must not be more than the 15 minutes a day")
+
+
+def test_nobody_waiting_is_counted_apart_from_calls_that_do_not_fit():
+    """A day with room left and everyone reached today: nobody waits (the plan bar said "no calls
+    fit"); a full day with patients left: they wait."""
+    reached = facts(7, minutes={CS: 8}, contacts=(call(TODAY),), last_reached=TODAY)
+    idle = plan(rank([reached], TODAY, NY), Capacity(amount=20), 1, as_of=TODAY)
+    assert (idle.must, idle.fits, idle.later, idle.waiting) == ((), (), (7,), 0)
+    full = plan(rank(panel(), TODAY, NY), Capacity(amount=4), 4, as_of=TODAY)
+    assert (full.fits, full.waiting) == ((), 4)

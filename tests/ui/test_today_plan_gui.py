@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from caredesk.domain.call_capacity import Capacity, CapacityUnit
+from caredesk.domain.queue import rank
 from caredesk.services.access import Access
 from caredesk.services.call_capacity import get_capacity
 from caredesk.services.call_queue import CallQueue
@@ -77,3 +78,27 @@ def test_a_new_store_says_how_to_begin(make_window, data_dir, clock, qtbot):
     qtbot.waitUntil(lambda: page.notice.text() == NO_PATIENTS)
     assert page.heading.text().endswith("Nobody to call today.")
     assert not page.plan_bar.isVisible()
+
+
+def test_the_plan_line_says_nobody_is_due_apart_from_no_calls_fit(qtbot):
+    """A keyboard-only tester read "Today's plan: no calls fit" on a day nobody was due (everyone
+    left reached today): it said the day was too short. "No calls fit" stays for a full day."""
+    from caredesk.domain.today_plan import plan
+    from caredesk.ui.queue.plan_bar import PlanBar
+    from tests.domain.test_queue import NY, TODAY, call, facts
+    from tests.domain.test_today_plan import CS, panel
+
+    bar = PlanBar()
+    qtbot.addWidget(bar)
+    reached = facts(7, minutes={CS: 8}, contacts=(call(TODAY),), last_reached=TODAY)
+    bar.show_plan(plan(rank([reached], TODAY, NY), Capacity(amount=20), 1, as_of=TODAY))
+    assert bar.summary.text() == "Today's plan: nobody is due today. Your day: 20 calls a day; 1 call made today."
+    bar.show_plan(plan(rank(panel(), TODAY, NY), Capacity(amount=4), 4, as_of=TODAY))
+    assert bar.summary.text() == (
+        "Today's plan: 2 must be called, no more calls fit. Your day: 4 calls a day; 4 calls made today."
+    )
+    task_due = panel()[2]  # patient 3, a task due today: a must
+    bar.show_plan(plan(rank([task_due, reached], TODAY, NY), Capacity(amount=20), 1, as_of=TODAY))
+    assert bar.summary.text().startswith("Today's plan: 1 must be called, nobody else is due today.")
+    bar.show_plan(plan(rank([reached], TODAY, NY), Capacity(amount=1), 1, as_of=TODAY))
+    assert bar.summary.text().startswith("Today's plan: nobody is due today.")  # a full day, nobody waiting

@@ -34,6 +34,9 @@ class TodayPlan:
     must: tuple[int, ...]  # patient ids that must be called today, in queue order
     fits: tuple[int, ...]  # then as many as the capacity left today allows, in queue order
     later: tuple[int, ...]  # the rest, in queue order
+    # Of `later`, how many were not reached today: waiting for a call that did not fit. None
+    # waiting and nothing planned means nobody is due, which is not "no calls fit".
+    waiting: int
     planned: int  # what today's plan takes, in the capacity's unit (the musts may exceed it)
     per_day_after_today: int  # to reach every patient still short of minutes in time, in the unit
     days_after_today: int  # working days left in the month after today
@@ -117,6 +120,7 @@ def plan(
         must=tuple(must),
         fits=tuple(e.patient_id for e in fits),
         later=tuple(e.patient_id for e in later),
+        waiting=len(rest) - len(fits),
         planned=need_today + sum(cost(e) for e in fits),
         per_day_after_today=per_day,
         days_after_today=max(0, days_after),

@@ -13,13 +13,19 @@ from caredesk.ui.common import theme
 
 def summary(p: TodayPlan) -> str:
     """The plan in two sentences: "Today's plan: 2 must be called, 18 more fit. Your day: 20
-    calls a day; 3 calls made today."."""
+    calls a day; 3 calls made today."; "no calls fit" only while someone waits for a call the
+    day set leaves no room for, "nobody is due today" when nobody waits."""
     cap = p.capacity
     done = cap.amount_text(p.done_today)
     done_words = f"{done} made today" if cap.unit is CapacityUnit.CALLS else f"{done} logged today"
     parts = [f"{len(p.must)} must be called"] if p.must else []
     more = "more " if p.must else ""
-    parts.append(f"{len(p.fits)} {more}fit" if p.fits else f"no {more}calls fit")
+    if p.fits:
+        parts.append(f"{len(p.fits)} {more}fit")
+    elif p.waiting:  # patients wait, but the day set leaves no room for the next
+        parts.append(f"no {more}calls fit")
+    else:  # everyone left was reached today, or nobody was in the queue to call
+        parts.append("nobody else is due today" if p.must else "nobody is due today")
     if cap.unit is CapacityUnit.MINUTES and (p.must or p.fits):
         parts.append(f"about {cap.amount_text(p.planned)} planned")
     return f"Today's plan: {', '.join(parts)}. Your day: {cap.describe()}; {done_words}."
