@@ -96,8 +96,13 @@ class DateField(QDateEdit):
         super().__init__()
         self.setAccessibleName(name)
         self.setDisplayFormat("MM/dd/yyyy")
+        # The calendar is made when first opened (popup_calendar()): the care-plan tab's three
+        # calendars took ~13 ms of its build, the longest slice of the pages' build after an
+        # unlock. Until then Qt has no popup at all (it makes one, with its own plain calendar,
+        # only when asked for it), so every way of opening goes through popup_calendar()
+        # first: F4 / Alt+Down (open_calendar) and a press on the arrow (mousePressEvent).
         self.setCalendarPopup(True)
-        self.setCalendarWidget(DateCalendar())
+        self._calendar: DateCalendar | None = None
         self.setToolTip(f"Type {FORMAT_HINT}, or press F4 (Alt+Down) for the calendar")
         self.near: date | None = None  # where the calendar opens when the field is empty (default: today)
         self._latest_name = ""  # what the maximum date is, in words ("today"), for the refusal
@@ -205,34 +210,56 @@ class DateField(QDateEdit):
             QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), message, self)
 
     # -- calendar --------------------------------------------------------------
+    def popup_calendar(self) -> DateCalendar:
+        """The popup's calendar, made and handed to Qt the first time it is needed.
+
+        Use it rather than Qt's calendarWidget(), which before then makes a popup with a plain
+        QCalendarWidget (replaced by ours, at a cost, when the field first opens its calendar)."""
+        if self._calendar is None:
+            self._calendar = DateCalendar()
+            self.setCalendarWidget(self._calendar)  # Qt's popup takes it (and its ownership)
+        return self._calendar
+
     def open_calendar(self) -> None:
         """Open the calendar popup as a click on the arrow would (Qt has no call for it)."""
         if not self.isEnabled() or self.isReadOnly():
             return
-        opt = QStyleOptionComboBox()
-        opt.initFrom(self)
-        opt.editable = True
-        opt.subControls = QStyle.SubControl.SC_All
         arrow = self.style().subControlRect(
-            QStyle.ComplexControl.CC_ComboBox, opt, QStyle.SubControl.SC_ComboBoxArrow, self
+            QStyle.ComplexControl.CC_ComboBox, self._combo_option(), QStyle.SubControl.SC_ComboBoxArrow, self
         )
-        at = QPointF(arrow.center())
         press = QMouseEvent(
             QEvent.Type.MouseButtonPress,
-            at,
+            QPointF(arrow.center()),
             QPointF(self.mapToGlobal(arrow.center())),
             Qt.MouseButton.LeftButton,
             Qt.MouseButton.LeftButton,
             Qt.KeyboardModifier.NoModifier,
         )
         self.mousePressEvent(press)
-        calendar = self.calendarWidget()
-        if calendar is None:
-            return
-        if self.value() is None:  # empty: open on this month, not January 2000
+        self.popup_calendar().setFocus(Qt.FocusReason.PopupFocusReason)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        on_arrow = self._on_arrow(event.position().toPoint())
+        if on_arrow:
+            self.popup_calendar()  # before Qt opens its popup, which would otherwise be a plain one
+        super().mousePressEvent(event)
+        if on_arrow and not self.isReadOnly() and self.value() is None:
+            # Empty: open on this month, not January 2000 (the "Not set" date).
             near = self.near or date.today()
-            calendar.setCurrentPage(near.year, near.month)  # shown, not picked
-        calendar.setFocus(Qt.FocusReason.PopupFocusReason)
+            self.popup_calendar().setCurrentPage(near.year, near.month)  # shown, not picked
+
+    def _on_arrow(self, at: QPoint) -> bool:
+        """Whether a press at `at` opens the popup: Qt's own test (QDateTimeEdit's hover control)."""
+        hit = self.style().hitTestComplexControl(QStyle.ComplexControl.CC_ComboBox, self._combo_option(), at, self)
+        return hit == QStyle.SubControl.SC_ComboBoxArrow
+
+    def _combo_option(self) -> QStyleOptionComboBox:
+        # With a calendar popup QDateTimeEdit draws and hit-tests itself as an editable combo box.
+        opt = QStyleOptionComboBox()
+        opt.initFrom(self)
+        opt.editable = True
+        opt.subControls = QStyle.SubControl.SC_All
+        return opt
 
     # -- helpers ---------------------------------------------------------------
     def _is_refused(self, text: str) -> bool:
