@@ -278,3 +278,76 @@ def test_other_time_dated_in_the_future_and_enter_is_refused_by_name_and_not_sav
     qtbot.keyClick(dialog.day, Qt.Key.Key_Return)
     assert dialog.message.text() == "Date cannot be after today, 11/24/2026 ('12/05/2026' was not taken)."
     assert dialog.saved is None and time_entries_of(unlocked, pid) == []
+
+
+ALT = Qt.KeyboardModifier.AltModifier
+LONG_QUESTION = "600 minutes is 10 h 00 min for one entry. Save it?"
+
+
+def _typed_minutes(qtbot, box, text: str) -> None:
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, text)
+
+
+def test_a_call_of_600_typed_minutes_is_asked_about_and_enter_goes_back_to_fix_it(unlocked, canary_store, qtbot):
+    """A keyboard-only tester's 600 for 60 was saved without a question. Enter (the default) goes
+    back: nothing stored, the form kept, the minutes ready to be typed over."""
+    page = queue(unlocked)
+    pid = canary_store["canary"]
+    page.select_patient(pid)
+    page.open_selected(focus=False)
+    page.panel.set_outcome(Outcome.REACHED)
+    _typed_minutes(qtbot, page.panel.minutes, "600")
+    asked = answer_call_question(qtbot, Qt.Key.Key_Return)
+    assert page.panel.save() is None
+    assert asked == [LONG_QUESTION]
+    assert contacts_of(unlocked, pid) == [] and time_entries_of(unlocked, pid) == []
+    assert page.panel.minutes.value() == 600
+    assert unlocked.focusWidget() is page.panel.minutes  # the window's focus (offscreen, not re-activated)
+    assert page.panel.message.text() == "Not saved: correct the 600 min, or save again and choose Save."
+    _typed_minutes(qtbot, page.panel.minutes, "60")  # fixed: 60 is saved without a question
+    assert page.panel.save() is not None
+    assert [e.minutes for e in time_entries_of(unlocked, pid)] == [60]
+
+
+def test_a_call_of_600_minutes_is_saved_when_the_care_manager_says_save(unlocked, canary_store, qtbot):
+    page = queue(unlocked)
+    pid = canary_store["canary"]
+    page.select_patient(pid)
+    page.open_selected(focus=False)
+    page.panel.set_outcome(Outcome.REACHED)
+    _typed_minutes(qtbot, page.panel.minutes, "600")
+    asked = answer_call_question(qtbot, Qt.Key.Key_S, ALT)  # &Save 600 min
+    assert page.panel.save() is not None
+    assert asked == [LONG_QUESTION]
+    assert [e.minutes for e in time_entries_of(unlocked, pid)] == [600]
+    assert len(contacts_of(unlocked, pid)) == 1
+
+
+def test_a_call_of_180_minutes_is_not_asked_about(unlocked, canary_store, qtbot):
+    page = queue(unlocked)
+    pid = canary_store["canary"]
+    page.select_patient(pid)
+    page.panel.set_outcome(Outcome.REACHED)
+    page.panel.minutes.setValue(180)  # three hours: the most saved without a question
+    assert page.panel.save() is not None
+    assert [e.minutes for e in time_entries_of(unlocked, pid)] == [180]
+
+
+def test_other_time_of_600_minutes_asks_esc_goes_back_and_save_logs_it(unlocked, canary_store, qtbot):
+    page = queue(unlocked)
+    pid = canary_store["canary"]
+    page.select_patient(pid)
+    page.open_selected(focus=False)
+    dialog = page.panel.log_other_time()
+    _typed_minutes(qtbot, dialog.minutes, "600")
+    asked = answer_call_question(qtbot, Qt.Key.Key_Escape)
+    dialog.save_button.click()
+    assert asked == [LONG_QUESTION]
+    assert dialog.saved is None and time_entries_of(unlocked, pid) == []
+    assert dialog.message.text() == "Not logged: correct the 600 min, or log again and choose Save."
+    asked = answer_call_question(qtbot, Qt.Key.Key_S, ALT)
+    dialog.save_button.click()
+    assert asked == [LONG_QUESTION]
+    assert dialog.saved is not None and [e.minutes for e in time_entries_of(unlocked, pid)] == [600]

@@ -198,3 +198,23 @@ def test_moving_a_call_to_a_patient_not_in_its_program_is_refused_by_name(tab, u
     assert form.isVisible() and form.message.text() == "No patient with MRN NOPE999."
     form.reject()
     assert _bill(ws, pid).clinical_minutes == 55 and tab.model.rowCount() == 4  # nothing moved
+
+
+def test_correcting_minutes_to_600_asks_first_and_go_back_keeps_the_45(tab, unlocked, canary_store, qtbot):
+    """One entry of more than 180 minutes is asked about (600 for 60 is a typo); Enter goes back."""
+    from tests.ui.test_call_drafts import answer_call_question
+
+    _select(tab, _row_of(tab, "11/03/2026"))
+    form = tab.correct_selected()
+    form.minutes.setValue(600)
+    qtbot.keyClicks(form.reason.lineEdit(), "wrong minutes")
+    asked = answer_call_question(qtbot, Qt.Key.Key_Return)
+    qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    assert asked == ["600 minutes is 10 h 00 min for one entry. Save it?"]
+    assert form.isVisible()
+    assert form.message.text() == "Minutes not saved: correct the 600 min, or save again and choose Save."
+    assert _bill(unlocked.workspace, canary_store["canary"]).clinical_minutes == 55  # nothing saved
+    asked = answer_call_question(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    assert asked and not form.isVisible()
+    assert _bill(unlocked.workspace, canary_store["canary"]).clinical_minutes == 610

@@ -10,6 +10,14 @@ from caredesk.domain import checks
 from caredesk.domain.patients import Program
 from caredesk.errors import ValidationError
 
+# The most minutes one entry holds (a typed 9999 is refused, never cut or billed).
+ENTRY_MINUTES_MAX = 600
+# Above this one call or time entry is asked about before it is saved: a care manager's call or
+# piece of care-plan work runs minutes, a long home visit two hours or so; more than three hours
+# in one entry is nearly always a slip of the keyboard (600 typed for 60, 180 for 18). Asked, not
+# refused: a long day of transition work can be real, and the care manager knows.
+LONG_ENTRY_MINUTES = 180
+
 
 class Channel(str, Enum):
     PHONE = "phone"
@@ -92,7 +100,7 @@ class TimeEntry:
 
     def __post_init__(self) -> None:
         checks.a_date("date", self.on)
-        checks.whole_number("minutes", self.minutes, minimum=1, maximum=600)
+        checks.whole_number("minutes", self.minutes, minimum=1, maximum=ENTRY_MINUTES_MAX)
         object.__setattr__(self, "activity", checks.one_of("activity", self.activity, Activity))
         object.__setattr__(self, "staff_type", checks.one_of("staff type", self.staff_type, StaffType))
         object.__setattr__(self, "program", checks.one_of("program", self.program, Program))

@@ -30,7 +30,7 @@ from caredesk.domain.calendar import us_date
 from caredesk.domain.contacts import Activity, Channel, Outcome, StaffType
 from caredesk.domain.corrections import STANDARD_REASONS
 from caredesk.domain.patients import Program
-from caredesk.errors import CareDeskError
+from caredesk.errors import CareDeskError, ValidationError
 from caredesk.services import contact_corrections, contact_history, patients
 from caredesk.services.changes import Saved
 from caredesk.services.workspace import Workspace
@@ -44,6 +44,7 @@ from caredesk.ui.common.forms import (
     user_message,
 )
 from caredesk.ui.common.hub import publish
+from caredesk.ui.common.long_minutes import confirm_minutes
 
 
 def reason_box() -> QComboBox:
@@ -223,6 +224,10 @@ class CorrectionForm(_Form):
             changed_program = program if changed_minutes is not None else None
         else:
             changed_program = program if self.program.isEnabled() and (Program(program),) != row.programs else None
+        if changed_minutes is not None and not confirm_minutes(self, changed_minutes):
+            raise ValidationError(
+                "minutes", f"not saved: correct the {changed_minutes} min, or save again and choose Save"
+            )
         if row.contact is not None:
             c = row.contact
             note = self.note.toPlainText()

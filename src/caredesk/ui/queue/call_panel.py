@@ -36,6 +36,7 @@ from caredesk.services.calls import CallLogged, log_contact
 from caredesk.services.workspace import Workspace
 from caredesk.ui.assess.interview_dialog import InterviewDialog, saved_text
 from caredesk.ui.common.forms import InlineMessage, KeyButton, button, heading, user_message
+from caredesk.ui.common.long_minutes import confirm_minutes
 from caredesk.ui.queue.call_clock import CallClock
 from caredesk.ui.queue.call_drafting import draft_time, fill_form, form_draft, same_call
 from caredesk.ui.queue.call_form import CallForm
@@ -431,14 +432,23 @@ class CallPanel(QWidget):
             outcome = self.outcome()
             if outcome is None:
                 raise ValidationError("outcome", "must be chosen (reached, voicemail, no answer, ...)")
+            minutes, follow_up = self.minutes.value(), self.form.follow_up_date()  # refusals before the question
+            go_on = confirm_minutes(self, minutes)  # more than LONG_ENTRY_MINUTES: asked first
+            if self.workspace is not ws or self.patient_id != pid:
+                return None  # locked while asking (idle time): the call was kept as a draft
+            if not go_on:
+                self.message.show_info(f"Not saved: correct the {minutes} min, or save again and choose Save.")
+                self.minutes.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.minutes.selectAll()
+                return None
             result = log_contact(
                 ws,
                 pid,
                 outcome=outcome,
-                minutes=self.minutes.value(),
+                minutes=minutes,
                 program=self.current_program(),
                 note=self.note.toPlainText().strip(),
-                follow_up=self.form.follow_up_date(),
+                follow_up=follow_up,
                 started_at=self.clock.first_start,
             )
         except CareDeskError as exc:

@@ -30,6 +30,7 @@ from caredesk.ui.common.forms import (
     user_message,
 )
 from caredesk.ui.common.hub import publish
+from caredesk.ui.common.long_minutes import confirm_minutes
 
 # A call's minutes are logged with the call itself; this dialog is for everything else.
 ACTIVITIES = [a for a in Activity if a is not Activity.CALL]
@@ -106,13 +107,20 @@ class LogTimeDialog(QDialog):
         self.message.show_error(message)
 
     def submit(self) -> None:
+        minutes = self.minutes.value()
         try:
+            on = picked_date(self.day)  # a date refused before the minutes are asked about
+            if not confirm_minutes(self, minutes):
+                self.message.show_info(f"Not logged: correct the {minutes} min, or log again and choose Save.")
+                self.minutes.setFocus()
+                self.minutes.selectAll()
+                return
             logged = log_time(
                 self.workspace,
                 self.patient_id,
-                minutes=self.minutes.value(),
+                minutes=minutes,
                 activity=self.activity.currentData(),
-                on=picked_date(self.day),
+                on=on,
                 program=self.program.currentData() or None,
                 staff_type=self.staff.currentData(),
                 note=self.note.text(),
