@@ -182,3 +182,25 @@ def test_a_refusal_names_the_first_field_in_the_forms_order_and_stores_nothing(s
     mrns, enrollments, events = _stored(store)
     assert (mrns, enrollments) == (["T0001"], 0)
     assert [entity for action, entity, _ in events if action == actions.RECORD_CREATED] == ["patient"]  # T0001's
+
+
+def test_a_phone_given_as_digits_alone_is_stored_as_the_app_writes_us_numbers(store):
+    """`--phone 5550104477` was stored as typed, beside "(555) 010-4477" everywhere else."""
+    r = cli(
+        store,
+        "patient",
+        "add",
+        "--mrn",
+        "T0003",
+        "--given",
+        "Bo",
+        "--family",
+        "Quill",
+        "--dob",
+        "01/02/1950",
+        "--phone",
+        "5550104477:home",
+    )
+    assert r.returncode == 0, r.stderr
+    shown = json.loads(cli(store, "patient", "show", "--mrn", "T0003", "--json").stdout)
+    assert shown["phones"] == [{"number": "(555) 010-4477", "type": "home"}]

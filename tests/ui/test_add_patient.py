@@ -240,3 +240,17 @@ def test_the_keyboard_starts_in_the_mrn_field_and_enter_adds(unlocked, qtbot):
     qtbot.keyClick(dialog.mrn, Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert "NEW0002" in _saved_mrns(unlocked)
+
+
+def test_a_phone_typed_as_digits_alone_is_saved_and_shown_as_555_010_4477(unlocked, qtbot):
+    """A keyboard-only tester's "5550104477" was stored and shown as typed beside "(555) 010-4477"."""
+    page = _page(unlocked)
+    dialog = page.add_patient()
+    _fill(dialog, phone="")
+    qtbot.keyClicks(dialog.phone, "5550104477")
+    dialog.save_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    chart = open_chart(unlocked.workspace, dialog.saved.id)
+    assert [p.number for p in chart.patient.phones] == ["(555) 010-4477"]
+    page.filter.setText("5550104477")  # still found by its digits
+    assert page.proxy.rowCount() == 2  # and the canary, whose number it is too

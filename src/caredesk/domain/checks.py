@@ -9,6 +9,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
+from caredesk.domain.phones import us_digits_formatted
 from caredesk.errors import ValidationError
 
 E = TypeVar("E", bound=Enum)
@@ -214,10 +215,13 @@ _PHONE_DIGITS = re.compile(r"\d")
 
 
 def phone(field: str, value: str) -> str:
+    """The number as stored: as typed, but digits alone making a US number written as
+    "(555) 010-4477" (domain.phones). ValidationError naming `field` for too few or many
+    digits or another character."""
     text = required_text(field, value, max_len=40)
     digits = "".join(_PHONE_DIGITS.findall(text))
     if not 7 <= len(digits) <= 15:
         raise ValidationError(field, "must have 7 to 15 digits")
     if re.search(r"[^\d\s()+\-.x]", text):
         raise ValidationError(field, "may only hold digits, spaces and ( ) + - . x")
-    return text
+    return us_digits_formatted(text)
