@@ -11,6 +11,7 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -166,14 +167,23 @@ FROM_THE_CACHE = {"package_ran_here": False, "found": E119}
 BUILT_HERE = {"package_ran_here": True, "found": E119}
 
 
-def _load_in_new_process(cache: Path) -> dict[str, object]:
-    """Look up E11.9 in a fresh interpreter whose cache folder is `cache`; did the package run there?"""
+def _with_package(package: Path | None) -> dict[str, str]:
+    """This process's environment, with `package` (a folder holding a simple_icd_10_cm) found first."""
+    env = dict(os.environ)
+    if package is not None:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(package), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def _load_in_new_process(cache: Path, package: Path | None = None) -> dict[str, object]:
+    """Look up E11.9 in a fresh interpreter whose cache folder is `cache` (and whose simple_icd_10_cm
+    is the one in `package`, when given); did the package run there?"""
     done = subprocess.run(
         [sys.executable, "-c", CHECK_IN_A_NEW_PROCESS],
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, codeset_cache.ENV_CACHE_DIR: str(cache)},
+        env={**_with_package(package), codeset_cache.ENV_CACHE_DIR: str(cache)},
         check=False,
     )
     assert done.returncode == 0, done.stderr
@@ -185,14 +195,53 @@ def _stored_release(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """A cache file made by the child's own command, as the app runs it."""
-    path = tmp_path_factory.mktemp("built") / icd10.CACHE_NAME
+def first_run(tmp_path_factory) -> tuple[Path, dict[str, object]]:
+    """The cache folder of a first process (none there yet, the whole code set) and what it found.
+
+    Made once per test process: it is the one real build of the whole code set here (~4 s), and its
+    file is `built`, which the tests below read or copy.
+    """
+    folder = tmp_path_factory.mktemp("first") / "cache"
+    return folder, _load_in_new_process(folder)
+
+
+@pytest.fixture(scope="module")
+def built(first_run) -> Path:
+    """A cache file of the whole code set, made by the child process the app runs (first_run's)."""
+    return first_run[0] / icd10.CACHE_NAME
+
+
+@pytest.fixture(scope="module")
+def small_package(tmp_path_factory) -> Path:
+    """A folder holding a copy of the installed simple_icd_10_cm whose tabular list keeps chapter 4
+    alone (E00-E89, E11.9 among them): the package's own code parsing real data, in ~0.1 s instead of
+    ~2.5 s. For the tests of when a cache is rebuilt, which do not need the whole code set; it is a
+    release of its own (its XML's size is in the release key)."""
+    spec = importlib.util.find_spec("simple_icd_10_cm")
+    assert spec is not None and spec.submodule_search_locations
+    installed = Path(next(iter(spec.submodule_search_locations)))
+    folder = tmp_path_factory.mktemp("small-package")
+    copy = folder / "simple_icd_10_cm"
+    shutil.copytree(installed, copy, ignore=shutil.ignore_patterns("__pycache__", "*.xml"))
+    (xml,) = (installed / "data").glob("icd10c-tabular-*.xml")
+    text = xml.read_text(encoding="utf-8")
+    first, end = text.index("<chapter>"), text.rindex("</ICD10CM.tabular>")
+    chapter_4 = [c for c in text[first:end].split("</chapter>") if "<name>4</name>" in c]
+    assert len(chapter_4) == 1
+    (copy / "data" / xml.name).write_text(f"{text[:first]}{chapter_4[0].strip()}</chapter>\n{text[end:]}", "utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def small_built(small_package, tmp_path_factory) -> Path:
+    """A cache file of small_package's code set, made by the child's own command, as the app runs it."""
+    path = tmp_path_factory.mktemp("small-built") / icd10.CACHE_NAME
     subprocess.run(
         [sys.executable, "-m", "caredesk.domain.icd10", codeset_cache.BUILD_FLAG, str(path)],
         check=True,
         timeout=300,
         capture_output=True,
+        env=_with_package(small_package),
     )
     return path
 
@@ -204,8 +253,9 @@ def cache(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-def test_the_first_process_has_a_child_build_the_cache_and_the_next_one_only_reads_it(cache):
-    assert _load_in_new_process(cache) == FROM_THE_CACHE  # the child parsed the XML, not this process
+def test_the_first_process_has_a_child_build_the_cache_and_the_next_one_only_reads_it(first_run):
+    cache, found = first_run
+    assert found == FROM_THE_CACHE  # the child parsed the XML, not this process
     written = cache / icd10.CACHE_NAME
     assert _stored_release(written) == icd10._release()
     assert written.stat().st_size < 4_000_000  # compact: the XML alone is 9.7 MB
@@ -245,12 +295,13 @@ def test_the_index_comes_back_from_its_bytes_as_it_was_built():
     )
 
 
-def test_a_cache_cut_short_is_ignored_and_rebuilt(cache, built):
+def test_a_cache_cut_short_is_ignored_and_rebuilt(cache, small_package, small_built):
     cache.mkdir()
     path = cache / icd10.CACHE_NAME
-    path.write_bytes(built.read_bytes()[: built.stat().st_size // 2])  # as a full disk or a crash could leave it
-    assert _load_in_new_process(cache) == FROM_THE_CACHE
-    assert path.read_bytes() == built.read_bytes()  # whole again
+    whole = small_built.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])  # as a full disk or a crash could leave it
+    assert _load_in_new_process(cache, small_package) == FROM_THE_CACHE
+    assert path.read_bytes() == whole  # whole again
 
 
 def _cached(built: Path, module: str = "caredesk.domain.icd10") -> tuple[icd10._Index, list[str]]:
@@ -279,13 +330,15 @@ def test_a_cache_whose_contents_are_not_an_index_is_rebuilt(cache, built):
     assert path.read_bytes() == built.read_bytes()
 
 
-def test_a_cache_from_another_release_is_rebuilt(cache, built):
+def test_a_cache_from_another_release_is_rebuilt(cache, small_package, small_built):
     path = cache / icd10.CACHE_NAME
-    payload = codeset_cache.read(built, icd10._release())
+    release = _stored_release(small_built)
+    payload = codeset_cache.read(small_built, release)
     assert payload is not None
     assert codeset_cache.write(path, "icd10 index 1; simple-icd-10-cm 1.4.0; FY2025", payload)
-    assert _load_in_new_process(cache) == FROM_THE_CACHE
-    assert _stored_release(path) == icd10._release()
+    assert _load_in_new_process(cache, small_package) == FROM_THE_CACHE
+    assert _stored_release(path) == release
+    assert path.read_bytes() == small_built.read_bytes()
 
 
 def test_a_frozen_bundle_makes_the_index_itself_and_writes_the_cache(cache, built, monkeypatch):
@@ -297,11 +350,11 @@ def test_a_frozen_bundle_makes_the_index_itself_and_writes_the_cache(cache, buil
     assert (cache / icd10.CACHE_NAME).read_bytes() == built.read_bytes()
 
 
-def test_a_cache_folder_that_cannot_be_written_still_gives_the_code_set(tmp_path):
+def test_a_cache_folder_that_cannot_be_written_still_gives_the_code_set(tmp_path, small_package):
     blocker = tmp_path / "a file"
     blocker.write_text("in the way")
     # The child fails (no folder can be made there), so the index is built here, as before caches.
-    assert _load_in_new_process(blocker / "cache") == BUILT_HERE
+    assert _load_in_new_process(blocker / "cache", small_package) == BUILT_HERE
     assert blocker.read_text() == "in the way"
 
 
