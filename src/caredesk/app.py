@@ -18,7 +18,7 @@ from caredesk.errors import StoreMissing
 from caredesk.lockout import ATTEMPTS_NAME, Lockout
 from caredesk.store import folder_kind
 from caredesk.store.data_folder import WORDS, DataFolder
-from caredesk.store.writable_folder import not_a_folder
+from caredesk.store.writable_folder import check_can_make, not_a_folder
 
 # The database layer (SQLAlchemy, SQLCipher, the services over them) is imported when first
 # used, not with this module: the app paints its unlock page before it loads (issue 14).
@@ -80,6 +80,12 @@ class AppContext:
         from caredesk.store.data_folder import preflight
 
         preflight(self.folder)
+
+    def check_can_create(self) -> None:
+        """Raise StoreError when a new store could not be made in the data folder (not writable,
+        or missing under a folder that is not), making nothing: the CLI asks it before the new
+        passphrase is typed (caredesk.store.writable_folder.check_can_make)."""
+        check_can_make(self.data_dir, WORDS)
 
     def require_store(self) -> None:
         """Raise StoreMissing (or a clearer StoreError for an unusable folder) when there is no store."""

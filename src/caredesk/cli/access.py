@@ -98,6 +98,7 @@ def _write_kit(ws: Workspace, code: str, path: Path | None) -> int:
 def cmd_init(args: argparse.Namespace, context: AppContext) -> int:
     if context.has_store():
         return fail(f"A CareDesk store already exists in {context.data_dir}; it was left untouched.", EXIT_ERROR)
+    context.check_can_create()  # a folder that cannot be written is refused before the passphrase is asked
     kit = _kit_path(args)
     passphrase = secrets_input.new_passphrase(args.passphrase_file, secrets_input.ENV_PASSPHRASE, "passphrase")
     ws, code = context.access.create(passphrase)
@@ -137,6 +138,7 @@ def cmd_demo(args: argparse.Namespace, context: AppContext) -> int:
             f"A CareDesk store already exists in {context.data_dir}; demo data goes only into a new folder.",
             EXIT_ERROR,
         )
+    context.check_can_create()
     passphrase = secrets_input.new_passphrase(args.passphrase_file, secrets_input.ENV_PASSPHRASE, "passphrase")
     ws, code = context.create_demo(passphrase, patients=args.patients, seed=args.seed, years=args.years)
     try:

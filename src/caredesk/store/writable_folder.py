@@ -46,3 +46,21 @@ def check_writable(folder: Path, words: FolderWords, *, create: bool = False) ->
             raise StoreError(f"Cannot create the {words.name} {folder} ({exc.strerror}).") from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise StoreError(words.not_writable.format(folder=folder))
+
+
+def check_can_make(folder: Path, words: FolderWords) -> None:
+    """Raise StoreError with `words` where `check_writable(folder, words, create=True)` would, but
+    make nothing: a folder that is there is checked as it is; a missing one must be makeable, its
+    nearest existing parent a folder that may be written in. Asked before a new store's passphrase
+    is typed (caredesk init), so an unusable folder is refused first, and nothing is left behind
+    when the typing is abandoned."""
+    if folder.exists():
+        check_writable(folder, words)
+        return
+    parent = folder.absolute().parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise StoreError(f"Cannot create the {words.name} {folder}: {parent} is a file, not a folder.")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise StoreError(f"Cannot create the {words.name} {folder}: the folder {parent} is not writable.")
