@@ -27,7 +27,7 @@ from fhir.resources.R4B.bundle import Bundle
 from caredesk.errors import CareDeskError, NotFound
 from caredesk.interop import fhir_export
 from caredesk.interop.fhir_export import ExportInvalid, export_bundle, write_bundle
-from tests.interop.conftest import open_demo_170
+from tests.interop.conftest import exported_demo_170
 from tests.interop.fhir_panel import PHQ9, make_panel
 
 ALL_TYPES = {
@@ -38,13 +38,13 @@ ALL_TYPES = {
 
 @pytest.fixture(scope="module")
 def demo_bundle(tmp_path_factory, store_templates):
-    ws = open_demo_170(store_templates, tmp_path_factory.mktemp("demo") / "store")
+    """(the demo panel's bundle as the file holds it, a second export of the same store)."""
+    ws, first = exported_demo_170(store_templates, tmp_path_factory.mktemp("demo") / "store")
     try:
-        first = export_bundle(ws)
         again = export_bundle(ws)
     finally:
         ws.lock()
-    return first, again
+    return json.loads(first), again
 
 
 @pytest.fixture
