@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from caredesk.domain.calendar import Month
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
@@ -17,14 +15,6 @@ from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
 from tests.interop.fhir_panel import make_panel
 from tests.interop.test_fhir_import import a_patient, bundle_of
 from tests.interop.test_fhir_round_trip import billing_of
-
-
-@pytest.fixture
-def empty(tmp_path) -> Path:
-    path = tmp_path / "empty"
-    r = run("init", "--data-dir", str(path), env=pw_env())
-    assert r.returncode == 0, r.stderr
-    return path
 
 
 def _file(tmp_path: Path, data: bytes) -> Path:

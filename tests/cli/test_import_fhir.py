@@ -8,33 +8,29 @@ from pathlib import Path
 
 import pytest
 
+from caredesk.clock import FixedClock
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import assert_clean_failure, pw_env, run
-from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
+from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE
 from tests.interop.fhir_panel import make_panel
 
 DATA = Path(__file__).resolve().parents[1] / "interop" / "data" / "synthetic_transaction_bundle.json"
 
 
-@pytest.fixture
-def exported(tmp_path, clock) -> Path:
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    """The two-patient panel's bundle written by `caredesk export fhir`, once for the module (the
+    tests only read it; `empty` is each test's own store)."""
+    tmp_path = tmp_path_factory.mktemp("exported")
     folder = DataFolder(tmp_path / "source")
-    ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    ws, _ = Access(folder, FixedClock(NOW)).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     make_panel(ws)
     ws.lock()
     out = tmp_path / "panel.json"
     r = run("export", "fhir", "--out", str(out), "--data-dir", str(folder.path), env=pw_env())
     assert r.returncode == 0, r.stderr
     return out
-
-
-@pytest.fixture
-def empty(tmp_path) -> Path:
-    path = tmp_path / "empty"
-    r = run("init", "--data-dir", str(path), env=pw_env())
-    assert r.returncode == 0, r.stderr
-    return path
 
 
 def files_digest(folder: Path) -> dict[str, str]:
