@@ -1,6 +1,12 @@
 """Faults a tester met running `caredesk` as a real process (issue 11, item 6): each gets a true
 message and a clean exit, never a traceback. Disk-full faults are in tests/store/test_disk_full.py
-(they need a mounted filesystem)."""
+(they need a mounted filesystem).
+
+Each command is its own process, forked from the tests' zygote (tests/cli_process.py) like the
+other CLI tests: its own SQLCipher connections, file locks, umask and exit status, without paying
+Python's start and imports (~1 s of CPU) each time. A reader that goes away needs a Popen of its
+own, so that test starts `python -m caredesk` itself.
+"""
 
 from __future__ import annotations
 
@@ -15,38 +21,38 @@ from pathlib import Path
 
 import pytest
 
+from caredesk.clock import FixedClock
 from caredesk.domain.patients import Enrollment, Patient, Program
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
-from tests.cli.test_cli import SRC, pw_env
-from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE, add_patient
+from tests.cli.test_cli import cli_env, pw_env, run
+from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE, StoreTemplates, add_patient
 
 PAGE = 4096  # SQLCipher 4's page size
 
 
-@pytest.fixture
-def store(tmp_path, clock) -> DataFolder:
-    folder = DataFolder(tmp_path / "store")
-    ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+def _one_patient(folder: DataFolder) -> None:
+    ws, _ = Access(folder, FixedClock(NOW)).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     add_patient(
         ws,
         Patient(mrn="T0001", given_name="Ann", family_name="Tester", birth_date=date(1950, 3, 4)),
         Enrollment(patient_id=0, program=Program.CCM, start_date=date(2026, 1, 5)),
     )
     ws.lock()
+
+
+@pytest.fixture
+def store(tmp_path, store_templates: StoreTemplates) -> DataFolder:
+    """A locked store (made at NOW) with patient T0001 in CCM: the test's own copy of one made once."""
+    folder = DataFolder(tmp_path / "store")
+    store_templates.copy("faults-one-patient", _one_patient, folder.path)
     return folder
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREDESK_")}
-    env.update(
-        pw_env(),
-        PYTHONPATH=SRC,
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-        CAREDESK_CLOCK=NOW.isoformat(),
-    )
-    env.update(extra)
-    return env
+    """The CLI tests' environment (tests/cli/test_cli.py cli_env: the zygote serves it) with the
+    passphrase, and `extra` over it."""
+    return cli_env({**pw_env(), **extra})
 
 
 def _popen(store: DataFolder, *args: str, **popen: object) -> subprocess.Popen[str]:
@@ -87,7 +93,6 @@ def test_output_piped_to_a_closed_reader_ends_quietly_with_status_0(store, comma
 @pytest.fixture(scope="module")
 def sound_store(tmp_path_factory) -> DataFolder:
     """A closed store with a small synthetic panel (a few hundred pages), made once."""
-    from caredesk.clock import FixedClock
     from caredesk.services.demo_store import create_demo_store
 
     folder = DataFolder(tmp_path_factory.mktemp("sound") / "store")
@@ -115,13 +120,7 @@ def test_verify_reports_a_damaged_page_and_says_to_restore_the_last_backup(sound
     N' it had found. Verify opens the store read-only: it reports the page and writes nothing."""
     store, page = _damaged_copy(sound_store, tmp_path / "damaged", fraction)
     before = hashlib.sha256(store.db.read_bytes()).hexdigest()
-    done = subprocess.run(
-        [sys.executable, "-m", "caredesk", "verify", "--data-dir", str(store.path)],
-        capture_output=True,
-        text=True,
-        env=_env(),
-        timeout=120,
-    )
+    done = run("verify", "--data-dir", str(store.path), env=pw_env())
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"problem: page check: HMAC verification failed for page {page}" in done.stdout.splitlines()
     assert "Traceback" not in done.stderr and "unexpected" not in done.stderr
@@ -140,13 +139,7 @@ def test_other_commands_on_a_damaged_store_say_it_is_damaged(sound_store, tmp_pa
         ["queue"],
         ["log-contact", "--mrn", "DM000001", "--outcome", "reached", "--minutes", "5"],
     ):
-        done = subprocess.run(
-            [sys.executable, "-m", "caredesk", *command, "--data-dir", str(store.path)],
-            capture_output=True,
-            text=True,
-            env=_env(),
-            timeout=120,
-        )
+        done = run(*command, "--data-dir", str(store.path), env=pw_env())
         assert "Traceback" not in done.stderr and "unexpected" not in done.stderr, (command, done.stderr)
         if done.returncode != 0:
             (line,) = done.stderr.strip().splitlines()
@@ -190,7 +183,6 @@ def test_every_file_caredesk_writes_is_the_users_alone_even_under_umask_000(tmp_
     data.chmod(0o755)
     backups = tmp_path / "usb"
     backups.mkdir()
-    umask0 = {"preexec_fn": lambda: os.umask(0)}
     new = {"CAREDESK_NEW_PASSPHRASE": "a brand new passphrase"}
     for args, extra in (
         (["init"], {}),
@@ -198,14 +190,11 @@ def test_every_file_caredesk_writes_is_the_users_alone_even_under_umask_000(tmp_
         (["change-passphrase"], new),
         (["backup", "--to", str(backups)], {"CAREDESK_PASSPHRASE": new["CAREDESK_NEW_PASSPHRASE"]}),
     ):
-        done = subprocess.run(
-            [sys.executable, "-m", "caredesk", *args, "--data-dir", str(data)],
-            capture_output=True,
-            text=True,
-            env=_env(**extra),
-            timeout=120,
-            **umask0,  # type: ignore[arg-type]
-        )
+        mask = os.umask(0)  # the process starts under umask 000, as a child inherits it
+        try:
+            done = run(*args, "--data-dir", str(data), env={**pw_env(), **extra})
+        finally:
+            os.umask(mask)
         assert done.returncode == 0, (args, done.stderr)
     holder = subprocess.Popen(
         [sys.executable, "-c", _HOLD_OPEN, str(data), new["CAREDESK_NEW_PASSPHRASE"]],
@@ -231,17 +220,14 @@ def test_every_file_caredesk_writes_is_the_users_alone_even_under_umask_000(tmp_
 # -- a busy store ----------------------------------------------------------------------------
 
 
+CALLS_A_LOOP = 4
+
+
 def _loop(store: DataFolder, commands: list[list[str]]) -> list[tuple[list[str], int, str]]:
     """Run `commands` one after another as real `caredesk` processes; (command, exit, stderr) each."""
     results = []
     for command in commands:
-        done = subprocess.run(
-            [sys.executable, "-m", "caredesk", *command, "--data-dir", str(store.path)],
-            capture_output=True,
-            text=True,
-            env=_env(),
-            timeout=120,
-        )
+        done = run(*command, "--data-dir", str(store.path), env=pw_env())
         results.append((command, done.returncode, done.stderr))
     return results
 
@@ -251,11 +237,15 @@ def test_three_loops_of_calls_and_a_reader_on_one_store_all_succeed(store, clock
     """A tester's three `caredesk log-contact` loops on one store failed 7-8 of 75 commands with
     'database is locked'. Every writer takes the write lock when its transaction begins (the
     unlock's and the lock's audit too) and waits for the others; readers never fail. Three loops
-    of 8 calls and a loop of 6 reads, all at once."""
+    of 4 calls and a loop of 6 reads, all at once.
+
+    4 calls a loop are plenty: with the defect back (BEGIN for BEGIN IMMEDIATE in store/engine.py)
+    every one of 5 runs failed, 3-8 of the 12 commands with 2 calls a loop, 6-12 of the 18 with 4;
+    the right code busy-waited 28 times in 12 of the 18 processes (counted with strace)."""
     from concurrent.futures import ThreadPoolExecutor
 
     log = ["log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes"]
-    loops = [[[*log, str(10 * w + i)] for i in range(1, 9)] for w in range(1, 4)]
+    loops = [[[*log, str(10 * w + i)] for i in range(1, CALLS_A_LOOP + 1)] for w in range(1, 4)]
     loops.append([["patients"], ["queue"], ["verify"]] * 2)
     with ThreadPoolExecutor(len(loops)) as pool:
         results = [r for done in pool.map(lambda c: _loop(store, c), loops) for r in done]
@@ -269,4 +259,4 @@ def test_three_loops_of_calls_and_a_reader_on_one_store_all_succeed(store, clock
         minutes = sorted(r.minutes for r in history(ws, by_mrn(ws, "T0001").id))
     finally:
         ws.lock()
-    assert minutes == sorted(10 * w + i for w in range(1, 4) for i in range(1, 9))
+    assert minutes == sorted(10 * w + i for w in range(1, 4) for i in range(1, CALLS_A_LOOP + 1))
