@@ -56,6 +56,16 @@ def themed_app(qapp):
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
+@pytest.fixture(autouse=True)
+def chart_tabs_on_demand(monkeypatch):
+    """The chart makes its tabs when shown or asked for, not in the window's first idle turns:
+    most UI tests never open a chart, and its tabs were ~0.1 s of CPU of each test's window.
+    tests/ui/test_chart_tabs_later.py tests the idle making (the app's own setting)."""
+    from caredesk.ui.chart.chart_view import ChartView
+
+    monkeypatch.setattr(ChartView, "make_tabs_when_idle", False)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"

@@ -10,6 +10,12 @@ from caredesk.ui.careplan.editor import CarePlanEditor
 from caredesk.ui.chart.chart_view import ChartView
 
 
+@pytest.fixture(autouse=True)
+def tabs_when_idle(monkeypatch):
+    """The app's setting (tests/ui/conftest.py turns it off for the other UI tests)."""
+    monkeypatch.setattr(ChartView, "make_tabs_when_idle", True)
+
+
 def test_tabs_made_while_no_patient_is_open_still_give_the_chart_its_minimum_width(qtbot):
     # No patient open: the tabs' page is hidden, and a hidden QTabWidget passes no new minimum
     # size up. The chart then claimed 127 px at 125% instead of the care plan's 494, and the

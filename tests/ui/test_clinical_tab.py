@@ -86,6 +86,9 @@ def offered(field: Icd10Field) -> list[str]:
 
 def type_code(qtbot, field: Icd10Field, text: str) -> None:
     field.edit.setFocus()
+    # A dialog just opened is not yet the active window: keys sent before it is would reach an
+    # unfocused field, and its completer (shown only while the field has the focus) stays hidden.
+    qtbot.waitUntil(field.edit.hasFocus)
     qtbot.keyClicks(field.edit, text)
     qtbot.waitUntil(lambda: Icd10Field._ready and not field._timer.isActive(), timeout=15_000)
 

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
-from typing import TypeVar, cast
+from typing import ClassVar, TypeVar, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
@@ -153,6 +153,9 @@ class ChartView(QWidget):
     # Every tab is in place: the chart's minimum width is now its widest tab's (the care plan),
     # so a page that sized itself against a chart still being made sizes again.
     tabs_made = Signal()
+    # Off in the UI tests (tests/ui/conftest.py): a window that never shows a chart then never
+    # makes its tabs (~0.1 s of CPU a window); shown or asked for, they are made at once as here.
+    make_tabs_when_idle: ClassVar[bool] = True
 
     def __init__(self, tabs: Sequence[ChartTab | TabMaker] = (), parent: QWidget | None = None):
         super().__init__(parent)
@@ -205,7 +208,8 @@ class ChartView(QWidget):
         self._tabs.addTab(summary, "Summary")
         self._build_summary(summary)
         self.clear()
-        self._next_tab.start()
+        if self.make_tabs_when_idle:
+            self._next_tab.start()
 
     # -- the tabs after Summary, made one per event-loop turn ------------------
     def _make_next_tab(self) -> None:
