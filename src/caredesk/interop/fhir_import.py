@@ -135,6 +135,7 @@ class _Gathered:
     patient: Entry
     owned: list[Entry] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)  # where: their resources not valid FHIR R4
+    keys: set[str] = field(default_factory=set)  # the references naming the patient (Entries.by_ref's keys)
 
 
 def read_bundle(data: bytes, *, today: date) -> tuple[list[IncomingPatient], list[ImportProblem]]:
@@ -151,6 +152,9 @@ def read_bundle_report(data: bytes, *, today: date) -> BundleRead:
     for e in entries.entries:
         if e.type == "Patient":
             gathered[id(e)] = _Gathered(e)
+    for key, e in entries.by_ref.items():  # once here, not the whole index again per patient
+        if id(e) in gathered:
+            gathered[id(e)].keys.add(key)
     for e in entries.entries:
         if e.type == "Patient" or (e.type in _REFERENCED and not (e.type == "Goal" and is_target_band(e.resource))):
             continue
@@ -199,7 +203,6 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
         patient = Patient(**patient_fields(g.patient.resource, details, payer, entries))
     except ValidationError as exc:
         problems.insert(0, _refusal(g.patient.where, exc))
-    patient_keys = {k for k, v in entries.by_ref.items() if v is g.patient}
     readers: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
         "EpisodeOfCare": ("enrollments", enrollment_of),
         "Condition": ("conditions", condition_of),
@@ -207,7 +210,7 @@ def _read_patient(g: _Gathered, entries: Entries, out: BundleRead, today: date) 
         "MedicationStatement": ("medications", lambda r: medication_of(r, entries)),
         "MedicationRequest": ("medications", lambda r: medication_of(r, entries)),
         "Observation": ("observations", observations_of),
-        "CareTeam": ("care_team", lambda r: care_team_of(r, entries, patient_keys)),
+        "CareTeam": ("care_team", lambda r: care_team_of(r, entries, g.keys)),
         "CarePlan": ("care_plans", lambda r: careplan_of(r, entries)),
         "Encounter": (
             "time_entries",
