@@ -106,3 +106,27 @@ def test_what_the_preload_loaded_is_kept_out_of_the_collectors_passes():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()  # as the end of a worker's job does (ui/common/workers.py)
+
+
+def test_a_window_closed_while_its_pages_are_made_makes_no_more(data_dir, settings_path, clock, qtbot):
+    # Closed and deleted right after the preload: a page step timed before then ran on the
+    # deleted view and raised in Qt's event loop ("QStackedWidget already deleted").
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from caredesk.ui.shell.launch import build_main_window
+    from tests.conftest import FAST_KDF
+
+    window = build_main_window(data_dir, settings_path, clock, kdf=FAST_KDF, preload=True)
+    window.show()
+    closed: list[bool] = []
+
+    def close_now() -> None:
+        window.close()
+        window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        closed.append(True)
+
+    window.preloader.loaded.connect(close_now)
+    qtbot.waitUntil(lambda: closed == [True], timeout=20_000)
+    qtbot.wait(300)  # the steps that were timed come due (pytest-qt fails the test on an exception)

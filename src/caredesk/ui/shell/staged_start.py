@@ -46,6 +46,7 @@ class StagedStart(QObject):
         self._try_keyring = False  # at start, once loaded: open with a remembered key
         self.preloader: Preloader | None = None  # None once every page is made
         self._opening = False  # today's queue page is made: an unlock can open the store
+        self._stopped = False  # the window is shut down
 
     def begin(self, *, preload: bool) -> None:
         """`preload`: build the pages after the first paint (program start); otherwise now."""
@@ -95,6 +96,7 @@ class StagedStart(QObject):
                 self._show_opening()
 
     def shutdown(self) -> None:
+        self._stopped = True  # the window is closing: no more pages are made
         if self.preloader is not None:
             self.preloader.wait()  # its imports end before the interpreter does
 
@@ -109,9 +111,13 @@ class StagedStart(QObject):
         preloader = self.preloader
         assert preloader is not None
 
+        # Each later step is timed with this object as context: a window closed and deleted
+        # while its pages were still being made cancels them (a step ran on the deleted view).
         def next_step() -> None:
+            if self._stopped:
+                return
             if view.pages_made and not preloader.done:  # the later pages' modules are still loading
-                QTimer.singleShot(20, next_step)
+                QTimer.singleShot(20, self, next_step)
                 return
             if not view.build_next_page():
                 self.preloader = None
@@ -127,11 +133,13 @@ class StagedStart(QObject):
             queue = view.page(QueuePage)
             if self.window.workspace is not None and queue.loading:
                 # today's queue is being built: the other pages are made once it is on screen
-                queue.ready.connect(lambda: QTimer.singleShot(0, next_step), Qt.ConnectionType.SingleShotConnection)
+                queue.ready.connect(
+                    lambda: QTimer.singleShot(0, self, next_step), Qt.ConnectionType.SingleShotConnection
+                )
             else:
-                QTimer.singleShot(0, next_step)
+                QTimer.singleShot(0, self, next_step)
 
-        QTimer.singleShot(0, next_step)
+        QTimer.singleShot(0, self, next_step)
 
     def _view_ready(self) -> None:
         waiting, self._waiting = self._waiting, None
