@@ -237,10 +237,16 @@ def test_a_data_folder_that_is_a_file_is_named_before_any_window(monkeypatch, tm
 def test_already_open_message_from_main(monkeypatch, data_dir, make_window):
     from caredesk.ui.shell import launch
 
-    make_window()
+    window = make_window()
     shown = []
     monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
     monkeypatch.setattr(launch.crash, "install", lambda: None)
     monkeypatch.setattr(launch.logs, "configure", lambda _dir: None)
+    # The open window listens: it is asked to come forward, and the second start ends quietly
+    # (tests/ui/test_second_instance.py does it with a real second process).
+    assert launch.main(["--data-dir", str(data_dir)]) == 0
+    assert shown == []
+    # Nobody listening (an older CareDesk holds the folder): the message, as before.
+    window.forward_requests.close()
     assert launch.main(["--data-dir", str(data_dir)]) == 1
     assert shown == [ALREADY_OPEN]

@@ -96,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         window = build_main_window(data_dir, None, preload=True)
     except StoreLocked as exc:
+        from caredesk.ui.shell.bring_forward import ask_open_window
+
+        if ask_open_window(data_dir):
+            log.info("another instance holds the data folder: asked it to come forward")
+            return 0
         log.info("another instance holds the data folder")
         return _tell(str(exc), "CareDesk is already open")
     window.show()

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from caredesk.ui.careplan.due_plans import DuePlansDialog
     from caredesk.ui.chart.patient_form import AddPatientDialog
     from caredesk.ui.chart.resource_directory import ResourceDirectory
+    from caredesk.ui.shell.bring_forward import ForwardRequests
     from caredesk.ui.shell.practice_dialog import PracticeDialog
     from caredesk.ui.shell.preload import Preloader
     from caredesk.ui.shell.workspace_view import WorkspaceView
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self._locking = False
         self._closed = False
         self._saved_selection: tuple[Path, dict[str, Any]] | None = None
+        self.forward_requests: ForwardRequests | None = None  # listening once started
 
         self.unlock_panel = UnlockPanel(context, check_keyring=not preload)
         self.unlock_panel.unlocked.connect(self._on_unlocked)
@@ -147,9 +149,33 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def start(self) -> None:
-        """First page at program start (the unlock panel's, see StagedStart.start_panel)."""
+        """First page at program start (the unlock panel's, see StagedStart.start_panel); from
+        now on a second start on this folder brings this window forward (bring_forward)."""
         self.staged.start_panel()
         self.session_lock.start(self)
+        if self.instance_lock is None:
+            return
+        preloader = self.staged.preloader
+        if preloader is None:
+            self._listen_for_second_start()
+        else:  # QtNetwork (~10 ms to import) loads with the pages, after the first paint
+            preloader.loaded.connect(self._listen_for_second_start)
+
+    def _listen_for_second_start(self) -> None:
+        from caredesk.ui.shell.bring_forward import ForwardRequests
+
+        if self.forward_requests is None and not self._closed:
+            self.forward_requests = ForwardRequests(self.data_dir, self)
+            self.forward_requests.asked.connect(self.bring_forward)
+
+    def bring_forward(self) -> None:
+        """Shown, restored if minimized, raised and asked to be the active window (the window
+        manager may only flash it in the task bar, which still tells the user where it is)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     def _show_opening(self) -> None:
         self.unlock_panel.busy.show_work(
@@ -377,6 +403,8 @@ class MainWindow(QMainWindow):
         QThreadPool.globalInstance().waitForDone()
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.sync()
+        if self.forward_requests is not None:
+            self.forward_requests.close()  # before the folder is free for the next instance
         if self.instance_lock is not None:
             self.instance_lock.release()
         log.info("window closed")

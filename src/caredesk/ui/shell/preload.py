@@ -35,6 +35,7 @@ FIRST = (
     "caredesk.services.call_queue",
     "caredesk.ui.queue.page",
     "caredesk.ui.shell.workspace_view",
+    "caredesk.ui.shell.bring_forward",  # QtNetwork: a second start brings the window forward
 )
 LATER = (
     "caredesk.ui.chart.patients_page",
