@@ -38,10 +38,15 @@ ALL_TYPES = {
 
 @pytest.fixture(scope="module")
 def demo_bundle(tmp_path_factory, store_templates):
-    """(the demo panel's bundle as the file holds it, a second export of the same store)."""
+    """(the demo panel's bundle as the file holds it, a second export of the same store). The
+    second is only compared entry by entry with the first, which export_bundle validated (and
+    the test validates whole): equal entries are as valid, so it skips the R4B models (~half of
+    a 170-patient export)."""
     ws, first = exported_demo_170(store_templates, tmp_path_factory.mktemp("demo") / "store")
     try:
-        again = export_bundle(ws)
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr(fhir_export, "validate", lambda resource: None)
+            again = export_bundle(ws)
     finally:
         ws.lock()
     return json.loads(first), again
