@@ -14,7 +14,8 @@ import errno
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from caredesk import __version__, clock, core_dumps, logs
 from caredesk import app as composition
@@ -47,6 +48,7 @@ from caredesk.cli.common import (
     fail,
     shared_options,
 )
+from caredesk.cli.on_demand import CommandParsers
 from caredesk.errors import CareDeskError, StoreMissing, TooManyAttempts, WrongSecret
 from caredesk.paths import resolve_data_dir
 
@@ -74,15 +76,42 @@ GROUPS = (
 COMMANDS: dict[str, Command] = {name: cmd for group in GROUPS for name, cmd in group.COMMANDS.items()}
 
 
-def _parser() -> argparse.ArgumentParser:
+NAMES = frozenset([*COMMANDS, "gui"])
+
+
+def _parser(commands: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The `caredesk` parser. `commands`: those whose parsers are made now (None: every one);
+    the others are named with their help line, and make theirs only if argparse picks them
+    (cli.on_demand): same help, same errors, same parse."""
+    return _build(commands).top
+
+
+@dataclass(frozen=True)
+class _Built:
+    top: argparse.ArgumentParser
+    commands: dict[str, argparse.ArgumentParser]  # the commands' parsers made, by name
+
+
+def _build(commands: Collection[str] | None) -> _Built:
+    parsers = CommandParsers(commands, later=lambda name: _build({name}).commands[name])
     common, secret = shared_options()
     p = CliParser(prog="caredesk", description="CareDesk: an offline, encrypted caseload manager.")
     p.add_argument("--version", action="version", version=f"caredesk {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    # typeshed wants a class; argparse only calls it (cli.on_demand).
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=parsers.make)  # type: ignore[call-overload]
     for group in GROUPS:
         group.add_parsers(sub, common, secret)
     sub.add_parser("gui", parents=[common], help="start the desktop app")
-    return p
+    return _Built(p, parsers.made)
+
+
+def _command_in(argv: Sequence[str]) -> set[str]:
+    """The command `argv` names, as argparse finds it: its first word that is a command's name
+    (the top-level options, --help and --version, take no value); none for `caredesk`,
+    `caredesk --help`. A guess, to make that one parser at once: argparse still decides, and a
+    word it takes for something else only costs one more build (cli.on_demand)."""
+    first = next((word for word in argv if word in NAMES), None)
+    return set() if first is None else {first}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -114,7 +143,8 @@ def _silence_stdout() -> None:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = _parser(_command_in(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
