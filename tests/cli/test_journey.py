@@ -36,15 +36,24 @@ def _md(day: date) -> str:
 
 
 class Terminal:
-    """`caredesk ... --data-dir FOLDER` as a real process in the clinic's zone."""
+    """`caredesk ... --data-dir FOLDER` as a real process in the clinic's zone.
+
+    The first call of each command ('queue', 'stay add', 'task done' ...) is a fresh `python -m
+    caredesk`: one end-to-end test keeps the plain start, where a command that leans on a module
+    some other command imported would fail (the zygote has imported them all). A command's later
+    calls are forked from the tests' zygote (tests/cli_process.py): still a process of their own,
+    without ~0.6 s of interpreter start and imports each."""
 
     def __init__(self, folder: Path):
         self.folder = folder
         self.env = {**pw_env(), "TZ": ZONE}
+        self.started: set[tuple[str, ...]] = set()  # the commands that have had their fresh start
 
     def ok(self, *args: str) -> str:
-        # A fresh interpreter each call: one end-to-end test keeps the plain `python -m caredesk` start.
-        result = run(*args, "--data-dir", str(self.folder), env=self.env, fresh=True)
+        command = tuple(a for a in args[:2] if not a.startswith("-"))  # 'queue', ('stay', 'add') ...
+        fresh = command not in self.started
+        self.started.add(command)
+        result = run(*args, "--data-dir", str(self.folder), env=self.env, fresh=fresh)
         assert "Traceback" not in result.stderr + result.stdout
         assert result.returncode == 0, result.stderr
         return result.stdout
