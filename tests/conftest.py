@@ -114,6 +114,17 @@ def pinned_at_now(clock: Clock) -> bool:
     return isinstance(clock, FixedClock) and clock.now() == NOW
 
 
+def templated(
+    store_templates: StoreTemplates, clock: Clock, name: str, make: Callable[[DataFolder, Clock], T], path: Path
+) -> T:
+    """Fill the folder `path` as `make(DataFolder(path), clock)` would and return what it returned:
+    a copy of the session's store `name` (made once per worker by `make` at NOW) when `clock` reads
+    NOW, else made now. What `make` returns must not name its folder (a copy lives elsewhere)."""
+    if path.exists() or not pinned_at_now(clock):
+        return make(DataFolder(path), clock)
+    return store_templates.copy(name, lambda folder: make(folder, FixedClock(NOW)), path)
+
+
 def _empty_store(folder: DataFolder) -> None:
     ws, _code = Access(folder, FixedClock(NOW)).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     ws.store.close()  # closed, not locked: a lock is audited, and the test's store is still open

@@ -16,7 +16,7 @@ from caredesk.domain.patients import Enrollment, Patient, Phone, Program
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from tests.cli_process import run_caredesk
-from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE, add_patient
+from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE, add_patient, templated
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
@@ -50,8 +50,13 @@ def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int, me
 
 
 @pytest.fixture
-def store(tmp_path, clock) -> DataFolder:
-    folder = DataFolder(tmp_path / "store")
+def store(tmp_path, clock, store_templates) -> DataFolder:
+    """T0001 (Zoë Núñez), in CCM with consent since 2025 (a copy of the worker's, tests.conftest.templated)."""
+    templated(store_templates, clock, "cli-store", _one_ccm_patient, tmp_path / "store")
+    return DataFolder(tmp_path / "store")
+
+
+def _one_ccm_patient(folder: DataFolder, clock) -> None:
     ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     p = add_patient(
         ws,
@@ -75,7 +80,6 @@ def store(tmp_path, clock) -> DataFolder:
         )
         uow.commit()
     ws.lock()
-    return folder
 
 
 def pw_env() -> dict[str, str]:

@@ -11,15 +11,19 @@ from caredesk.domain.patients import ConsentMethod, Enrollment, Patient, Program
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import assert_clean_failure, pw_env, run
-from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient, templated
 
 MRN = "CL0001"
 
 
 @pytest.fixture
-def store(tmp_path, clock) -> list[str]:
+def store(tmp_path, clock, store_templates) -> list[str]:
     """A new store (as `caredesk init` makes it) with one CCM patient consented since 2025; the CLI's store options."""
-    folder = DataFolder(tmp_path / "store")
+    templated(store_templates, clock, "cli-clinical", _one_ccm_patient, tmp_path / "store")
+    return ["--mrn", MRN, "--data-dir", str(tmp_path / "store")]
+
+
+def _one_ccm_patient(folder: DataFolder, clock) -> None:
     ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     try:
         add_patient(
@@ -35,7 +39,6 @@ def store(tmp_path, clock) -> list[str]:
         )
     finally:
         ws.lock()
-    return ["--mrn", MRN, "--data-dir", str(folder.path)]
 
 
 def cd(*args: str):

@@ -13,18 +13,22 @@ from caredesk.services.access import Access
 from caredesk.services.calls import log_contact, log_time
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import assert_clean_failure, pw_env, run
-from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient, templated
 
 NOTE = "Talked about sugars"
 
 
 @pytest.fixture
-def store(tmp_path, clock):
+def store(tmp_path, clock, store_templates):
     """Two consented CCM patients with two chronic conditions; T0001 has a month of calls.
 
     Returns (folder, ids): the contact and time-entry ids the commands address.
     """
-    folder = DataFolder(tmp_path / "store")
+    ids = templated(store_templates, clock, "cli-contacts", _two_patients_with_calls, tmp_path / "store")
+    return DataFolder(tmp_path / "store"), dict(ids)
+
+
+def _two_patients_with_calls(folder: DataFolder, clock) -> dict[str, int]:
     ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     pids = []
     for mrn in ("T0001", "T0002"):
@@ -52,7 +56,7 @@ def store(tmp_path, clock):
     ids |= {"call": call.contact.id, "call_minutes": call.time_entry.id}
     ids["plan"] = log_time(ws, pids[0], minutes=10, activity="care plan", on=date(2026, 11, 5)).value.id
     ws.lock()
-    return folder, ids
+    return ids
 
 
 def cli(folder: DataFolder, *args: str):

@@ -13,17 +13,20 @@ from fhir.resources.R4B.bundle import Bundle
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import assert_clean_failure, pw_env, run
-from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, templated
 from tests.interop.fhir_panel import make_panel
 
 
 @pytest.fixture
-def store(tmp_path, clock) -> DataFolder:
-    folder = DataFolder(tmp_path / "store")
+def store(tmp_path, clock, store_templates) -> DataFolder:
+    templated(store_templates, clock, "cli-export-fhir", _panel, tmp_path / "store")
+    return DataFolder(tmp_path / "store")
+
+
+def _panel(folder: DataFolder, clock) -> None:
     ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     make_panel(ws)
     ws.lock()
-    return folder
 
 
 def test_export_fhir_writes_a_valid_bundle_and_says_it_holds_patient_data(store, tmp_path):

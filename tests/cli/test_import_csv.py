@@ -16,19 +16,22 @@ from caredesk.services import patients as patient_service
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import assert_clean_failure, pw_env, run
-from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, templated
 from tests.interop.csv_registry import HEADER, csv_bytes, mrn, registry
 
 WRITES = {actions.RECORD_CREATED, actions.RECORD_CHANGED, actions.IMPORTED}
 
 
 @pytest.fixture
-def store(tmp_path) -> DataFolder:
+def store(tmp_path, clock, store_templates) -> DataFolder:
     """An empty store made as `caredesk init` makes one (with the tests' fast key derivation)."""
-    folder = DataFolder(tmp_path / "store")
-    ws, _ = Access(folder).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    templated(store_templates, clock, "cli-import-csv", _empty, tmp_path / "store")
+    return DataFolder(tmp_path / "store")
+
+
+def _empty(folder: DataFolder, clock) -> None:
+    ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     ws.lock()
-    return folder
 
 
 def cli(store: DataFolder, *args: str, stdin: str | None = None):

@@ -15,7 +15,7 @@ from caredesk.domain.patients import Condition, Patient, Phone
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import assert_clean_failure, pw_env, run
-from tests.conftest import FAST_KDF, PASSPHRASE, TODAY, ZONE, add_patient
+from tests.conftest import FAST_KDF, PASSPHRASE, TODAY, ZONE, add_patient, templated
 
 # The CLI processes run on the clock $CAREDESK_CLOCK pins: TODAY (tests/conftest.py).
 FIRST = TODAY.replace(day=1)
@@ -26,10 +26,14 @@ def _us(day: date) -> str:
 
 
 @pytest.fixture
-def store(tmp_path) -> DataFolder:
+def store(tmp_path, clock, store_templates) -> DataFolder:
     """A store made as `caredesk init` makes it, with two patients and no program yet."""
-    folder = DataFolder(tmp_path / "store")
-    ws, _ = Access(folder).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    templated(store_templates, clock, "cli-patient", _two_patients, tmp_path / "store")
+    return DataFolder(tmp_path / "store")
+
+
+def _two_patients(folder: DataFolder, clock) -> None:
+    ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     p = add_patient(
         ws,
         Patient(
@@ -46,7 +50,6 @@ def store(tmp_path) -> DataFolder:
             uow.conditions.add(Condition(patient_id=p.id, icd10=code, display=code))
         uow.commit()
     ws.lock()
-    return folder
 
 
 def cli(store: DataFolder, *args: str):

@@ -14,7 +14,7 @@ from caredesk.domain.patients import Patient
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import assert_clean_failure, pw_env, run
-from tests.conftest import FAST_KDF, PASSPHRASE, TODAY, ZONE, add_patient
+from tests.conftest import FAST_KDF, PASSPHRASE, TODAY, ZONE, add_patient, templated
 
 # The CLI processes run on the clock $CAREDESK_CLOCK pins: TODAY (tests/conftest.py).
 FIRST = TODAY.replace(day=1)
@@ -25,13 +25,16 @@ def _us(day: date) -> str:
 
 
 @pytest.fixture
-def store(tmp_path) -> DataFolder:
+def store(tmp_path, clock, store_templates) -> DataFolder:
     """A new store holding one patient, MRN T0001."""
-    folder = DataFolder(tmp_path / "store")
-    ws, _ = Access(folder).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    templated(store_templates, clock, "cli-patient-add", _one_patient, tmp_path / "store")
+    return DataFolder(tmp_path / "store")
+
+
+def _one_patient(folder: DataFolder, clock) -> None:
+    ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     add_patient(ws, Patient(mrn="T0001", given_name="Ada", family_name="Quill", birth_date=date(1961, 6, 7)))
     ws.lock()
-    return folder
 
 
 def cli(store: DataFolder, *args: str):

@@ -13,19 +13,22 @@ from pypdf import PdfReader
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import assert_clean_failure, pw_env, run
-from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, templated
 from tests.interop.ehr_panel import make_panel
 
 HOLDS = "holds patient data (protected health information)"
 
 
 @pytest.fixture
-def store(tmp_path) -> DataFolder:
-    folder = DataFolder(tmp_path / "store")
-    ws, _ = Access(folder).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+def store(tmp_path, clock, store_templates) -> DataFolder:
+    templated(store_templates, clock, "cli-summary", _panel, tmp_path / "store")
+    return DataFolder(tmp_path / "store")
+
+
+def _panel(folder: DataFolder, clock) -> None:
+    ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     make_panel(ws)
     ws.lock()
-    return folder
 
 
 def cli(store: DataFolder, *args: str):
