@@ -27,7 +27,7 @@ from caredesk.services.contact_history import history
 from caredesk.services.patients import by_mrn
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import run
-from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, add_patient, templated
 
 FULL = "The disk is full - nothing was saved"
 NEW_PASSPHRASE = "a brand new passphrase"
@@ -61,9 +61,18 @@ def disk(tmp_path_factory) -> Iterator[Path]:
 
 
 @pytest.fixture
-def store(disk, clock) -> Iterator[DataFolder]:
+def store(disk, clock, store_templates) -> Iterator[DataFolder]:
     """A store with one patient and one logged call, on the small disk; emptied afterwards."""
-    folder = DataFolder(disk / "store")
+    templated(store_templates, clock, "disk-full-store", _one_patient_one_call, disk / "store")
+    yield DataFolder(disk / "store")
+    for child in disk.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+def _one_patient_one_call(folder: DataFolder, clock) -> None:
     ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     try:
         p = add_patient(
@@ -74,12 +83,6 @@ def store(disk, clock) -> Iterator[DataFolder]:
         log_contact(ws, p.id, outcome="reached", minutes=12)
     finally:
         ws.lock()
-    yield folder
-    for child in disk.iterdir():
-        if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child)
-        else:
-            child.unlink()
 
 
 def free_bytes(where: Path) -> int:

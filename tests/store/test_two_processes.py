@@ -24,12 +24,16 @@ from caredesk.services.patients import by_mrn
 from caredesk.store import engine
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import SRC, pw_env, run
-from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE, add_patient
+from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE, add_patient, templated
 
 
 @pytest.fixture
-def store(tmp_path, clock) -> DataFolder:
-    folder = DataFolder(tmp_path / "store")
+def store(tmp_path, clock, store_templates) -> DataFolder:
+    templated(store_templates, clock, "two-processes-store", _one_patient, tmp_path / "store")
+    return DataFolder(tmp_path / "store")
+
+
+def _one_patient(folder: DataFolder, clock) -> None:
     ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     add_patient(
         ws,
@@ -37,7 +41,6 @@ def store(tmp_path, clock) -> DataFolder:
         Enrollment(patient_id=0, program=Program.CCM, start_date=date(2026, 1, 5)),
     )
     ws.lock()
-    return folder
 
 
 def _popen(store: DataFolder, *args: str) -> subprocess.Popen[str]:
