@@ -122,7 +122,12 @@ class PanelRows:
             return []
         statement = insert(t.ContactRow).returning(t.ContactRow.id, sort_by_parameter_order=True)
         values = [dict(m.values_of(c), on=local_date(c.at, tz)) for c in contacts]
-        return list(self.s.scalars(statement, values))
+        # render_nulls (SQLAlchemy 2, "Sending NULL values in ORM bulk INSERT statements"): a
+        # follow-up of None is written as NULL, what leaving it out stores (the column has no
+        # default), so the rows go in one batch. Without it the ORM leaves the None out, runs one
+        # INSERT per run of rows with the same keys and splices each run's returned ids onto all
+        # those before: quadratic, 1.5 -> 0.9 s of the demo panel's import (~5,000 contacts).
+        return list(self.s.scalars(statement, values, execution_options={"render_nulls": True}))
 
     def add_time_entries(self, entries: Iterable[TimeEntry]) -> None:
         bulk_insert(self.s, t.TimeEntryRow, [m.values_of(e) for e in entries])
