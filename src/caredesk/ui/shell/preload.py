@@ -76,7 +76,7 @@ class Preloader(QObject):
     def _run(self) -> None:
         start = time.perf_counter()
         try:
-            if self._import(FIRST) and self._warm_calendar():
+            if self._import(FIRST) and self._warm_calendar() and self._warm_widget_types():
                 log.info("what the queue needs is loaded (%.0f ms)", 1000 * (time.perf_counter() - start))
             # The modules' objects (~500k) live as long as the program: kept out of the cycle
             # collector's passes, or its first full pass (70-115 ms, holding the interpreter)
@@ -98,6 +98,24 @@ class Preloader(QObject):
             except Exception as exc:  # the GUI thread's import raises it again, where it is used
                 log.error("preloading %s failed: %s", name, type(exc).__name__)
                 return False
+        return True
+
+    @staticmethod
+    def _warm_widget_types() -> bool:
+        """Every QtWidgets class made (PySide6 makes a class and its enums on first use).
+
+        The first Qt call that hands Python a widget Qt made itself (a table's viewport())
+        makes every widget class, ~80 enums: 13 ms of the first page's build on the GUI thread
+        (issue 14, bench_pages.py), ~40 ms here for the whole module, in no window's way. Types
+        only: nothing here makes a QObject."""
+        try:
+            from PySide6 import QtWidgets
+
+            for name in dir(QtWidgets):
+                getattr(QtWidgets, name)
+        except Exception as exc:
+            log.error("preloading the widget classes failed: %s", type(exc).__name__)
+            return False
         return True
 
     @staticmethod
