@@ -45,28 +45,29 @@ AnyPage = Union["QueuePage", "PatientsPage", "MonthPage"]  # each a QWidget and 
 P = TypeVar("P", bound=AnyPage)
 
 
-def _queue_page() -> QueuePage:
+def _queue_page(parent: QWidget) -> QueuePage:
     from caredesk.ui.queue.page import QueuePage
 
-    return QueuePage()
+    return QueuePage(parent)
 
 
-def _patients_page() -> PatientsPage:
+def _patients_page(parent: QWidget) -> PatientsPage:
     from caredesk.ui.careplan.editor import CarePlanEditor
     from caredesk.ui.chart.patients_page import PatientsPage
 
     # The shell composes the features: the plan is a chart tab, made (like the record tabs)
     # in a slice of its own after the page is on screen (issue 14).
-    return PatientsPage([CarePlanEditor])
+    return PatientsPage([CarePlanEditor], parent)
 
 
-def _month_page() -> MonthPage:
+def _month_page(parent: QWidget) -> MonthPage:
     from caredesk.ui.month.page import MonthPage
 
-    return MonthPage()
+    return MonthPage(parent)
 
 
-PAGES: list[Callable[[], AnyPage]] = [_queue_page, _patients_page, _month_page]
+# Each makes its page inside the given parent (the view's page stack): see build_next_page.
+PAGES: list[Callable[[QWidget], AnyPage]] = [_queue_page, _patients_page, _month_page]
 
 
 class WorkspaceView(QWidget):
@@ -79,9 +80,6 @@ class WorkspaceView(QWidget):
         self._pages: list[AnyPage] = []
         self._workspace: Workspace | None = None  # loaded into every page, also those made later
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
-        if not pages_later:
-            while self.build_next_page():
-                pass
         # The title bar is easy to miss: the demo also says so inside the window.
         self.demo_banner = QLabel("DEMO PANEL: synthetic patients, not real data. Nothing here is about a real person.")
         self.demo_banner.setObjectName("demoBanner")
@@ -97,6 +95,9 @@ class WorkspaceView(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.demo_banner)
         layout.addLayout(row, 1)
+        if not pages_later:  # into the stack already in place: each page is made where it stays
+            while self.build_next_page():
+                pass
 
     @property
     def pages(self) -> list[AnyPage]:
@@ -113,7 +114,9 @@ class WorkspaceView(QWidget):
         """Make the next page of PAGES; False when there was none left to make."""
         if len(self._pages) == len(PAGES):
             return False
-        page = PAGES[len(self._pages)]()
+        # Made inside the stack, addWidget does not move the page: a page built on its own and
+        # then moved in had the style sheet applied a second time to all it holds (issue 14).
+        page = PAGES[len(self._pages)](self.stack)
         self._pages.append(page)
         self.stack.addWidget(page)
         self.nav.addItem(page.title)
