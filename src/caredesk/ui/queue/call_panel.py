@@ -68,11 +68,19 @@ class CallPanel(QWidget):
         self._kept: CallDraft | None = None  # the form as last kept or restored as a draft
         self._seconds: Callable[[], float] = time.monotonic  # the screens' elapsed time
 
+        # Containers first, then what goes in them, in the order of the focus chain: a widget
+        # moved into a new parent has the style sheet re-applied to it and all it holds, so
+        # each part is moved once, into its place (issue 14).
+        outer = QVBoxLayout(self)
+        # A little room on the right: the outcome buttons' borders touched the window edge.
+        outer.setContentsMargins(0, 0, self.fontMetrics().height() // 2, 0)
         self.pages = QStackedWidget()
+        outer.addWidget(self.pages)
         placeholder = heading(PLACEHOLDER, "muted")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pages.addWidget(placeholder)
         content = QWidget()
+        self.pages.addWidget(content)
         cv = QVBoxLayout(content)
         cv.setContentsMargins(0, 0, 0, 0)
         self.header = CallHeader()
@@ -131,11 +139,6 @@ class CallPanel(QWidget):
         self.tasks = CallTasks()  # at the foot: its height never moves the call's controls
         self.tasks.tasks.all_closed.connect(lambda: self.note.setFocus(Qt.FocusReason.OtherFocusReason))
         cv.addWidget(self.tasks)
-        self.pages.addWidget(content)
-        outer = QVBoxLayout(self)
-        # A little room on the right: the outcome buttons' borders touched the window edge.
-        outer.setContentsMargins(0, 0, self.fontMetrics().height() // 2, 0)
-        outer.addWidget(self.pages)
         self._tab_order()
         self.clear()
 

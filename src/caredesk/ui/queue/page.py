@@ -76,16 +76,35 @@ class QueuePage(QWidget):
         self.proxy = QueueFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
+        # Containers first, then what goes in them, top to bottom (the order is the focus
+        # chain's): a widget moved into a new parent has the style sheet re-applied to it and
+        # all it holds, so the call panel is made in the splitter and nothing is moved twice
+        # (issue 14: the page built whole and then put in place was ~10 ms of its slice).
+        layout = QVBoxLayout(self)
+        pad = self.fontMetrics().height() // 2
+        layout.setContentsMargins(pad, pad, pad, pad)
+        self.splitter = PanelSplitter(self)
+        layout.addWidget(self.splitter)
+        left = QWidget()
+        self.splitter.addWidget(left)
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+
         self.heading = QLabel()
         self.heading.setAccessibleName("Today")
         theme.set_role(self.heading, "title")
-        filter_row, self.filter_buttons = segments(self, QueueFilter, self.set_filter)
+        lv.addWidget(self.heading)
         self.plan_bar = PlanBar()
         self.plan_bar.capacity_requested.connect(lambda: self.change_capacity())
         self.plan_bar.hide()
+        lv.addWidget(self.plan_bar)
+        filter_row, self.filter_buttons = segments(self, QueueFilter, self.set_filter)
+        lv.addLayout(filter_row)
         self.notice = InlineMessage("Queue message")
+        lv.addWidget(self.notice)
 
-        self.table = QueueTable(self.proxy)
+        self.table = QueueTable(self.proxy, left)
+        lv.addWidget(self.table, 1)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.clicked.connect(lambda _i: self.open_selected(focus=False))
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
@@ -93,7 +112,8 @@ class QueuePage(QWidget):
         self.table.start_requested.connect(self.start_call)
         self.table.attempt_requested.connect(self.log_attempt)
 
-        self.panel = CallPanel()
+        self.panel = CallPanel(self.splitter)
+        self.splitter.hold(self.panel)
         self.panel.saved.connect(self._saved)
         self.panel.timer_changed.connect(self._timer_changed)
         self.panel.header.open_chart.connect(self.open_patient)
@@ -105,20 +125,6 @@ class QueuePage(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(self.panel.save)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(self.heading)
-        lv.addWidget(self.plan_bar)
-        lv.addLayout(filter_row)
-        lv.addWidget(self.notice)
-        lv.addWidget(self.table, 1)
-        self.splitter = PanelSplitter(left, self.panel)
-        layout = QVBoxLayout(self)
-        pad = self.fontMetrics().height() // 2
-        layout.setContentsMargins(pad, pad, pad, pad)
-        layout.addWidget(self.splitter)
 
     # -- page protocol (see caredesk.ui.shell.workspace_view) -------------------------
     def load(self, workspace: Workspace) -> None:

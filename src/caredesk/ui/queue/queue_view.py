@@ -34,8 +34,8 @@ class QueueTable(QTableView):
     start_requested = Signal()
     attempt_requested = Signal(object)  # the Outcome of an unanswered attempt
 
-    def __init__(self, model: QAbstractItemModel) -> None:
-        super().__init__()
+    def __init__(self, model: QAbstractItemModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         row_table(self, "Call queue", model)
         self.setMouseTracking(True)
         self.setToolTip(
@@ -117,24 +117,28 @@ class QueueTable(QTableView):
 
 class PanelSplitter(QSplitter):
     """The queue beside the call panel: the panel gets about a third (at least what its form
-    needs), the queue the rest, until the user drags the handle."""
+    needs), the queue the rest, until the user drags the handle. The queue goes in first
+    (addWidget), then the panel, made with the splitter as its parent (`hold`)."""
 
-    def __init__(self, queue: QWidget, panel: QWidget):
-        super().__init__(Qt.Orientation.Horizontal)
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
         self.setChildrenCollapsible(False)
-        self.addWidget(queue)
-        self.addWidget(panel)
+        self._panel: QWidget | None = None
+        self._user_sized = False
+        self.splitterMoved.connect(self._moved)
+
+    def hold(self, panel: QWidget) -> None:
+        """The call panel, right of the queue (the second widget)."""
+        self.insertWidget(1, panel)  # already in place if made in the splitter (QSplitter adds its children)
         self.setStretchFactor(0, 3)
         self.setStretchFactor(1, 2)
         self._panel = panel
-        self._user_sized = False
-        self.splitterMoved.connect(self._moved)
 
     def _moved(self, *_args: object) -> None:
         self._user_sized = True
 
     def split(self) -> None:
-        if self._user_sized:
+        if self._user_sized or self._panel is None:
             return
         total = self.width() - self.handleWidth()
         panel = max(
