@@ -72,6 +72,20 @@ class PatientsPage(QWidget):
         self.proxy = PatientFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
+        # Containers first, then what goes in them, in the order of the focus chain: a widget
+        # moved into a new parent has the style sheet re-applied to it and all it holds, so the
+        # chart is made in the splitter and nothing is moved twice (issue 14).
+        layout = QVBoxLayout(self)
+        m = self.fontMetrics().height() // 2
+        layout.setContentsMargins(m, m, m, m)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        layout.addWidget(self.splitter)
+        left = QWidget()
+        self.splitter.addWidget(left)
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by name, MRN or phone")
         self.filter.setClearButtonEnabled(True)
@@ -85,8 +99,13 @@ class PatientsPage(QWidget):
         self.add_button.setToolTip("Add a patient (Ctrl+N)")
         self.add_button.clicked.connect(self.add_patient)
         # Ctrl+N is the window's File > Add patient (it works from every page).
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.add_button)
+        lv.addLayout(top)
 
-        self.table = row_table(QTableView(), "Patient list", self.proxy)
+        self.table = row_table(QTableView(left), "Patient list", self.proxy)
+        lv.addWidget(self.table, 1)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
@@ -102,32 +121,16 @@ class PatientsPage(QWidget):
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
-
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        top = QHBoxLayout()
-        top.addWidget(self.filter, 1)
-        top.addWidget(self.add_button)
-        lv.addLayout(top)
-        lv.addWidget(self.table, 1)
         lv.addWidget(self.count)
 
-        self.chart = ChartView(chart_tabs)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.chart)
+        self.chart = ChartView(chart_tabs, self.splitter)
+        self.splitter.addWidget(self.chart)  # in place already (QSplitter adds its children)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self._user_sized = False
         self._name_width = 0  # the Name column's width from its values (see _size_columns)
         self.splitter.splitterMoved.connect(self._splitter_moved)
         self.chart.tabs_made.connect(self._split)  # sized while the chart was still being made
-        layout = QVBoxLayout(self)
-        m = self.fontMetrics().height() // 2
-        layout.setContentsMargins(m, m, m, m)
-        layout.addWidget(self.splitter)
         self.setTabOrder(self.filter, self.add_button)
         self.setTabOrder(self.add_button, self.table)
         self.setTabOrder(self.table, self.chart)
