@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 from caredesk.domain.contacts import Outcome
 from caredesk.domain.queue import ReasonKind
@@ -278,6 +278,26 @@ def test_other_time_dated_in_the_future_and_enter_is_refused_by_name_and_not_sav
     qtbot.keyClick(dialog.day, Qt.Key.Key_Return)
     assert dialog.message.text() == "Date cannot be after today, 11/24/2026 ('12/05/2026' was not taken)."
     assert dialog.saved is None and time_entries_of(unlocked, pid) == []
+
+
+def test_other_time_typed_by_keys_as_the_dialog_opens_is_dated_and_counted_as_typed(unlocked, canary_store, qtbot):
+    """A keyboard-only tester opened Log other time (the date field focused, its month alone
+    selected) and typed 11/20/2026, Tab, 20, Enter: the "/" after the month left the field, the
+    date became 11/02 and the minutes "2020". The whole date is selected as the dialog opens."""
+    page = queue(unlocked)
+    pid = canary_store["canary"]
+    page.select_patient(pid)
+    page.open_selected(focus=False)
+    dialog = page.panel.log_other_time()
+    qtbot.waitUntil(dialog.day.hasFocus)
+    qtbot.keyClicks(QApplication.focusWidget(), "11/20/2026")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.waitUntil(dialog.minutes.hasFocus)
+    dialog.minutes.lineEdit().selectAll()
+    qtbot.keyClicks(QApplication.focusWidget(), "20")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.saved is not None)
+    assert [(e.minutes, e.on) for e in time_entries_of(unlocked, pid)] == [(20, date(2026, 11, 20))]
 
 
 ALT = Qt.KeyboardModifier.AltModifier

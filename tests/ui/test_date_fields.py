@@ -180,3 +180,34 @@ def test_a_date_after_the_fields_last_is_refused_on_enter_and_the_dialog_does_no
     assert day.value() == date(2026, 11, 20)  # the last good date, said to be kept
     key(qtbot, Qt.Key.Key_Return)  # a good date: Enter saves as before
     assert saves == [date(2026, 11, 20)]
+
+
+def test_a_field_focused_as_its_form_opens_takes_a_whole_typed_date(form, qtbot):
+    # Focus given by the form (a dialog opening on the field), not by Tab: QDateEdit selected
+    # the month alone, typing made 11/02/26 and the "/" after it left for the next field.
+    _window, _before, follow_up, target, _after = form
+    follow_up.setFocus()
+    qtbot.waitUntil(follow_up.hasFocus)
+    qtbot.keyClicks(follow_up, "11/20/2026")
+    assert follow_up.value() == date(2026, 11, 20)
+    assert follow_up.hasFocus() and target.value() is None
+
+
+def test_ctrl_a_then_a_typed_date_replaces_the_date(form, qtbot):
+    # Ctrl+A selects backwards (from the end); typing over it took nothing, digit after digit.
+    _window, before, follow_up, _target, _after = form
+    qtbot.keyClick(before, Qt.Key.Key_Tab)
+    qtbot.waitUntil(follow_up.hasFocus)
+    qtbot.keyClick(follow_up, Qt.Key.Key_End)
+    qtbot.keyClick(follow_up, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(follow_up, "11/15/2026")
+    assert follow_up.value() == date(2026, 11, 15)
+
+
+def test_a_slash_past_the_year_stays_in_the_field(form, qtbot):
+    _window, _before, follow_up, target, _after = form
+    follow_up.setFocus()
+    qtbot.waitUntil(follow_up.hasFocus)
+    qtbot.keyClick(follow_up, Qt.Key.Key_End)
+    qtbot.keyClicks(follow_up, "/1")
+    assert follow_up.hasFocus() and follow_up.value() == date(2026, 11, 24) and target.value() is None

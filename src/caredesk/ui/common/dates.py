@@ -7,7 +7,8 @@ dateChanged, arrows to step a section) and adds:
 - typing: M/D/YYYY, MM/DD/YYYY or MMDDYYYY over the selection or into an empty field;
   a typed text that is no date is refused with `refused(message)` (the form names it);
 - F4 or Alt+Down opens the calendar (as on Windows), near today when the field is empty;
-- Tab and Shift+Tab leave the field (Left/Right and "/" move between its parts);
+- Tab and Shift+Tab leave the field (Left/Right and "/" move between its parts; "/" never out of
+  the year); the whole date is selected whenever the field gets the focus but by a click;
 - a typed date outside the field's range is refused as a text that is no date is, on leaving
   the field and on Enter alike; Enter then goes no further (QDateEdit put the last good date
   back and let Enter press the dialog's default button: a future date typed in Log time
@@ -174,21 +175,29 @@ class DateField(QDateEdit):
             line = self.lineEdit()
             if self.optional and line.text() == self.specialValueText():
                 line.selectAll()  # typing into "Not set" replaces it
+            elif line.hasSelectedText():
+                # Ctrl+A selects from the end back to the start, and insert() over a backward
+                # selection took nothing here: every digit was refused and the old date kept.
+                line.setSelection(line.selectionStart(), len(line.selectedText()))
             before = line.text()
             line.insert(text)
-            if line.text() != before:
+            last_part = self.currentSectionIndex() >= self.sectionCount() - 1
+            if line.text() != before or (text == "/" and last_part):
+                # A "/" that does not fit moves to the next part, but never out of the year:
+                # QDateEdit then left the field (focusNextPrevChild), and the rest of a date
+                # typed went into the next field ("2020" minutes in Log other time).
                 event.accept()
                 return
         super().keyPressEvent(event)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
-        if event.reason() in (
-            Qt.FocusReason.TabFocusReason,
-            Qt.FocusReason.BacktabFocusReason,
-            Qt.FocusReason.ShortcutFocusReason,
-        ):
-            self.lineEdit().selectAll()  # a typed date replaces the whole value, not the month
+        # A typed date replaces the whole value, not the month: by Tab, a shortcut, or a dialog
+        # opening on the field (Log other time: QDateEdit selected the month alone, and
+        # "11/20/2026" became 11/02 with "2020" typed into the next field). A click places the
+        # cursor where it lands; the calendar closing leaves what was picked.
+        if event.reason() not in (Qt.FocusReason.MouseFocusReason, Qt.FocusReason.PopupFocusReason):
+            self.lineEdit().selectAll()
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         text = self.text()
