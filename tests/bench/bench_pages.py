@@ -14,7 +14,7 @@ other processes on a busy machine add). `full_gc_cpu` is the longest full (gener
 garbage collection meanwhile: it lands in whichever slice allocates at that moment.
 
 Per round it reports: each page's `build_next_page()` (its construction and adding it to the
-view; in wall-clock time and, as `cpu`, the GUI thread's CPU), each chart tab's slice where the chart makes its tabs later, the longest slice, the time from the first build to every page and chart tab made,
+view; in wall-clock time and, as `cpu`, the GUI thread's CPU), each chart tab's slice where the chart makes its tabs later (wall and `cpu`), the longest slice, the time from the first build to every page and chart tab made,
 and, in the same process afterwards, `PatientsPage([CarePlanEditor()])` constructed alone
 (as the tests make it) and the time to make every chart tab after that (`chart.tabs`).
 
@@ -65,17 +65,18 @@ CHILD = textwrap.dedent(
     from caredesk.ui.shell.workspace_view import WorkspaceView
     from caredesk.ui.chart import chart_view
 
-    tab_slices = {}
+    tab_slices, tab_cpu = {}, {}
     make_next_tab = getattr(chart_view.ChartView, "_make_next_tab", None)
     if make_next_tab is not None:  # a chart making its tabs later: time each one's slice
         def timed_make_next_tab(self, **kw):
-            made, start = len(self._made), time.perf_counter()
+            made, start, start_cpu = len(self._made), time.perf_counter(), time.thread_time()
             make_next_tab(self, **kw)
-            took = time.perf_counter() - start
+            took, took_cpu = time.perf_counter() - start, time.thread_time() - start_cpu
             if len(self._made) > made:  # put in place (or made and put in place at once)
-                tab_slices[self._made[-1].tab_title] = took
+                title = self._made[-1].tab_title
             else:  # made, to be put in place in the next turn
-                tab_slices[self._to_make[0].tab_title + " (made)"] = took
+                title = self._to_make[0].tab_title + " (made)"
+            tab_slices[title], tab_cpu[title] = took, took_cpu
         chart_view.ChartView._make_next_tab = timed_make_next_tab
 
     window = QMainWindow()
@@ -148,6 +149,7 @@ CHILD = textwrap.dedent(
         "pages": pages,
         "pages_cpu": pages_cpu,
         "tabs": tab_slices,
+        "tabs_cpu": tab_cpu,
         "longest_slice": max(gaps),
         "longest_slice_cpu": max(cpu_gaps),
         "full_gc_cpu": max(gc_pauses, default=0.0),
@@ -173,6 +175,8 @@ def _medians(results: list[dict]) -> dict[str, float]:
     if all("pages_cpu" in r for r in results):
         keys.update({f"page {t} cpu": [r["pages_cpu"][t] for r in results] for t in results[0]["pages_cpu"]})
     keys.update({f"  tab {t}": [r["tabs"][t] for r in results] for t in results[0]["tabs"]})
+    if all("tabs_cpu" in r for r in results):
+        keys.update({f"  tab {t} cpu": [r["tabs_cpu"][t] for r in results] for t in results[0]["tabs_cpu"]})
     for k in (
         "longest_slice",
         "longest_slice_cpu",
