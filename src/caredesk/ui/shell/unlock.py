@@ -57,6 +57,8 @@ class UnlockPanel(QStackedWidget):
         self._pending: Workspace | None = None  # open, but the recovery code is still on screen
         self._change: PendingKeyChange | None = None  # a reset waiting for Continue to take effect
         self._remembered = False  # whether the key is believed to be in the keyring
+        self._checking_passphrase = False  # a passphrase is being checked in the background
+        self._try_again = False  # Enter pressed on a passphrase retyped during that check
 
         # Pages are made when first shown (issue 14): only the one on screen at start is built
         # before the first paint; each page added to the stack is polished by the style sheet.
@@ -288,6 +290,10 @@ class UnlockPanel(QStackedWidget):
     # -- unlock ----------------------------------------------------------------
     def _unlock(self) -> None:
         page = self.unlock
+        if self._checking_passphrase:
+            # Enter on a passphrase retyped during the check: tried once this one is refused.
+            self._try_again = bool(page.passphrase.text())
+            return
         if not page.unlock_button.isEnabled():
             return
         secret = page.passphrase.text()
@@ -295,11 +301,17 @@ class UnlockPanel(QStackedWidget):
             page.message.show_error("Type your passphrase.")
             return
         remember = page.remember.isEnabled() and page.remember.isChecked()
-        fields = (page.passphrase,)
-        self._busy(page.unlock_button, True, fields, page.message, "Checking the passphrase…")
+        # The box is emptied and keeps taking keys: what is typed during the ~0.5 s check is the
+        # next try, whole (a fresh tester's quick retype lost its first keys to a read-only box,
+        # and the fragment left was sent and counted as a failed attempt; before that, the
+        # retype was appended to the passphrase sent).
+        page.passphrase.clear()
+        self._checking_passphrase, self._try_again = True, False
+        self._busy(page.unlock_button, True, (), page.message, "Checking the passphrase…")
 
         def done(ws: Workspace) -> None:
-            self._busy(page.unlock_button, False, fields)
+            self._checking_passphrase = self._try_again = False
+            self._busy(page.unlock_button, False)
             log.info("unlocked with the passphrase")
             if remember:
                 self._remembered = ws.remember_key()
@@ -310,11 +322,18 @@ class UnlockPanel(QStackedWidget):
             self.unlocked.emit(ws, False)
 
         def failed(exc: BaseException) -> None:
-            self._busy(page.unlock_button, False, fields)
+            self._checking_passphrase = False
+            self._busy(page.unlock_button, False)
             if isinstance(exc, (WrongSecret, TooManyAttempts)):
                 log.info("unlock refused: %s", type(exc).__name__)
             self._refused(page.message, exc)
-            _retype(page.passphrase)
+            if self._try_again and page.unlock_button.isEnabled():  # not while the back-off lasts
+                self._try_again = False
+                self._unlock()
+                return
+            self._try_again = False
+            if page.passphrase.isVisible():
+                page.passphrase.setFocus()  # on the retype begun meanwhile, or the empty box
 
         self.tasks.run(lambda: self.access.unlock(secret), done, failed, _close_workspace)
 
