@@ -50,6 +50,7 @@ from caredesk.ui.common.forms import (
     user_message,
 )
 from caredesk.ui.common.hub import publish
+from caredesk.ui.common.message_box import ask
 
 
 def offered_minutes(seconds: float) -> int:
@@ -229,7 +230,7 @@ class InterviewDialog(QDialog):
         self.reject()
 
     def _drop_answers(self) -> bool:
-        asked = QMessageBox.question(
+        asked = ask(
             self,
             "Drop the screen?",
             f"{self.interview.answered} answer{'' if self.interview.answered == 1 else 's'} not saved. Drop "

@@ -59,6 +59,7 @@ from caredesk.ui.chart.clinical_rows import (
 from caredesk.ui.chart.tab_parts import FormDialog, LazyTab, RecordTable, run_action
 from caredesk.ui.common import theme
 from caredesk.ui.common.forms import button, heading
+from caredesk.ui.common.message_box import MessageBox
 
 NO_CONDITIONS = "No conditions recorded. CCM needs two or more chronic conditions."
 ALLERGIES_NOT_ASKED = "No allergies recorded: not asked yet."
@@ -278,7 +279,7 @@ class ClinicalTab(LazyTab):
         """A Yes/No question (No by default); Yes runs `action` and publishes what changed."""
         if self.ws is None:
             return None
-        box = QMessageBox(QMessageBox.Icon.Question, "Remove", text, parent=self)
+        box = MessageBox(QMessageBox.Icon.Question, "Remove", text, parent=self)
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.setAccessibleName("Confirm removal")

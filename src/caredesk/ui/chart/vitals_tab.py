@@ -49,6 +49,7 @@ from caredesk.ui.common.forms import (
     user_message,
 )
 from caredesk.ui.common.hub import hub, publish
+from caredesk.ui.common.message_box import ask
 from caredesk.ui.common.tables import row_table
 from caredesk.ui.common.trend_chart import TrendChart
 
@@ -377,7 +378,7 @@ class VitalsTab(QWidget):
         r = self.model.reading(self.table.currentIndex().row())
         if r is None or self.ws is None or self.patient_id is None:
             return
-        asked = QMessageBox.question(
+        asked = ask(
             self,
             "Remove a reading",
             f"Remove {measure_label(r.measure)} {r.value_text} of {us_date(r.observed_on)}?\n"

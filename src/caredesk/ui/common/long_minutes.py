@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from caredesk.domain.contacts import ENTRY_MINUTES_MAX, LONG_ENTRY_MINUTES
+from caredesk.ui.common.message_box import MessageBox
 
 TITLE = "Long time entry"
 
@@ -28,7 +29,7 @@ def is_long(minutes: int) -> bool:
 
 def long_minutes_box(parent: QWidget | None, minutes: int) -> tuple[QMessageBox, QPushButton]:
     """The question (not shown yet) and its Save button; Go back is the default and Esc."""
-    box = QMessageBox(parent)
+    box = MessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(TITLE)
     box.setAccessibleName(TITLE)

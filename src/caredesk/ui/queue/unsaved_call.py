@@ -11,6 +11,8 @@ from enum import Enum
 
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
+from caredesk.ui.common.message_box import MessageBox
+
 
 class CallChoice(Enum):
     SAVE = "save"
@@ -28,7 +30,7 @@ LEAVE_DEMO = "leave the demo panel"
 
 def unsaved_call_box(parent: QWidget, name: str, action: str) -> tuple[QMessageBox, dict[QPushButton, CallChoice]]:
     """The message box (not shown yet) and what each of its buttons means."""
-    box = QMessageBox(parent)
+    box = MessageBox(parent)  # a letter typed on is no answer (Discard took a passphrase's "d")
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Unsaved call")
     box.setAccessibleName("Unsaved call")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QWidget
 
 from caredesk.app import AppContext
 from caredesk.services.restore_facts import Replacing, what_is_replaced
+from caredesk.ui.common.message_box import MessageBox
 
 TITLE = "Replace the store in this folder?"
 MISMATCH = "New passphrase: the two entries do not match. Type the same passphrase twice."
@@ -57,7 +58,7 @@ def read_facts(context: AppContext, file: Path, secret: str, code: str | None) -
 
 def question(parent: QWidget, replacing: Replacing) -> QMessageBox:
     """A window-modal box (not yet shown: `.open()` it) whose Replace button is the only yes."""
-    box = QMessageBox(parent)
+    box = MessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(TITLE)
     box.setText(TITLE)

@@ -1,0 +1,55 @@
+"""Questions take no answer from a letter typed without Alt (ui/common/message_box.py).
+
+A fresh tester pressed Ctrl+L with a call unsaved and went on typing the passphrase: the
+Unsaved call question came up, and the "d" of the passphrase pressed Discard call (QMessageBox
+presses a button for its mnemonic letter alone)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from caredesk.ui.common.message_box import ask
+from caredesk.ui.queue.unsaved_call import LOCK, CallChoice, unsaved_call_box
+
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def _shown(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    qtbot.waitExposed(parent)
+    return parent
+
+
+def test_letters_typed_into_the_unsaved_call_question_press_nothing(qtbot):
+    parent = _shown(qtbot)
+    box, choices = unsaved_call_box(parent, "Test Patient", LOCK)
+    clicked: list[CallChoice] = []
+    box.buttonClicked.connect(lambda b: clicked.append(choices[b]))
+    box.open()
+    qtbot.waitExposed(box)
+    qtbot.keyClicks(box, "dks correct horse")  # Discard, Keep, Save: each a button's letter
+    qtbot.wait(50)  # a mnemonic's click is animated: it would land by now
+    assert clicked == [] and box.isVisible()
+    qtbot.keyClick(box, Qt.Key.Key_K, ALT)  # Alt+letter still answers
+    qtbot.waitUntil(lambda: clicked == [CallChoice.DRAFT])
+
+
+def test_a_yes_no_question_takes_no_y_and_enter_is_its_default(qtbot):
+    parent = _shown(qtbot)
+    typed: list[str] = []
+
+    def type_then_enter() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        qtbot.keyClicks(box, "yes")
+        typed.append("y" if box.isVisible() else "answered")
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(100, type_then_enter)
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    answer = ask(parent, "Remove a reading", "Remove it?", buttons, QMessageBox.StandardButton.No)
+    assert typed == ["y"]  # still asking after "yes" was typed
+    assert answer == QMessageBox.StandardButton.No
