@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from caredesk import secrets_input
 from caredesk.app import AppContext
 from caredesk.domain.checks import parse_date
+from caredesk.domain.contacts import LONG_ENTRY_MINUTES
 from caredesk.errors import ValidationError
 from caredesk.paths import ENV_DATA_DIR
 from caredesk.services import patients as patient_service
@@ -65,6 +66,20 @@ def open_workspace(args: argparse.Namespace, context: AppContext, *, read_only: 
     for notice in context.access.notices:
         print(f"caredesk: note: {notice}", file=sys.stderr)
     return ws
+
+
+def note_long_entry(minutes: int, entry_id: int | None) -> None:
+    """A "caredesk: note:" on stderr for one entry of more than LONG_ENTRY_MINUTES (a typo, most
+    often: 600 for 60), naming the correction; the app asks before saving it, a script cannot be
+    asked. The entry is saved either way: the limit itself (600) is the service's refusal."""
+    if minutes <= LONG_ENTRY_MINUTES:
+        return
+    fix = f" If it is a typo: caredesk time correct {entry_id} --minutes M --reason TEXT." if entry_id else ""
+    print(
+        f"caredesk: note: {minutes} minutes ({minutes // 60} h {minutes % 60:02d} min) in one entry is more than "
+        f"{LONG_ENTRY_MINUTES // 60} hours.{fix}",
+        file=sys.stderr,
+    )
 
 
 def with_workspace(args: argparse.Namespace, context: AppContext, work: Callable[[Workspace], int]) -> int:

@@ -20,7 +20,17 @@ from datetime import date
 from typing import Any
 
 from caredesk.app import AppContext
-from caredesk.cli.common import DATE, EXIT_USAGE, Command, Subparsers, date_arg, date_value, fail, open_workspace
+from caredesk.cli.common import (
+    DATE,
+    EXIT_USAGE,
+    Command,
+    Subparsers,
+    date_arg,
+    date_value,
+    fail,
+    note_long_entry,
+    open_workspace,
+)
 from caredesk.domain.calendar import Month
 from caredesk.domain.corrections import STANDARD_REASONS
 from caredesk.domain.patients import Program
@@ -253,6 +263,7 @@ def cmd_time(args: argparse.Namespace, context: AppContext) -> int:
         f"Corrected time entry {e.id}: {e.on.isoformat()}, {e.minutes} min {e.program.value}, "
         f"{e.staff_type.value}{moved}."
     )
+    note_long_entry(e.minutes, e.id)
     return 0
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from caredesk.app import AppContext
 from caredesk.cli import day_plan
-from caredesk.cli.common import DATE, EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
+from caredesk.cli.common import DATE, EXIT_USAGE, Command, Subparsers, date_arg, fail, note_long_entry, open_workspace
 from caredesk.domain.call_capacity import Capacity, CapacityUnit
 from caredesk.errors import ValidationError
 from caredesk.services import patients as patient_records
@@ -143,6 +143,8 @@ def cmd_log_contact(args: argparse.Namespace, context: AppContext) -> int:
         + (f", follow-up {follow_up.isoformat()}" if follow_up else "")
         + "."
     )
+    if entry is not None:
+        note_long_entry(entry.minutes, entry.id)
     if logged.transition_met:
         print("TCM interactive contact recorded for the recent discharge.")
     if logged.letter_task is not None:
