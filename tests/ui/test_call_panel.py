@@ -72,17 +72,21 @@ def test_timed_call_is_logged_the_queue_reranks_and_the_next_patient_is_up(demo_
     assert "Call saved" in page.notice.text()
 
 
-def test_reached_patient_with_no_other_reason_leaves_the_queue(unlocked, canary_store, qtbot):
+def test_reached_patient_goes_after_everyone_not_yet_called(unlocked, canary_store, qtbot):
     page = queue(unlocked)
     ids = [page.proxy.patient_id(r) for r in range(page.proxy.rowCount())]
     assert ids == [canary_store["canary"], canary_store["Abbott"], canary_store["Young"]]
-    page.select_patient(canary_store["Abbott"])  # only "Never reached"
+    # In no program: a call does not settle "Not enrolled in a program" (SPEC 3: they rank with
+    # missing consent until enrolled), so Abbott stays in the queue, after everyone not yet
+    # called today, but leaves today's plan (the page opens on Plan).
+    page.select_patient(canary_store["Abbott"])
     page.panel.set_outcome(Outcome.REACHED)
     assert page.panel.save() is not None
     ids = [page.proxy.patient_id(r) for r in range(page.proxy.rowCount())]
-    assert canary_store["Abbott"] not in ids
+    assert ids == [canary_store["canary"], canary_store["Young"]]
+    queued = [page.model.queue_row(r).patient_id for r in range(page.model.rowCount())]
+    assert queued == [canary_store["canary"], canary_store["Young"], canary_store["Abbott"]]
     assert page.panel.patient_id == canary_store["Young"]
-    assert page.heading.text().endswith("2 to call")
 
 
 def test_follow_up_before_the_call_is_named_inline_and_nothing_is_stored(unlocked, canary_store):

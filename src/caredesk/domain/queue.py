@@ -6,7 +6,10 @@ follows the SPEC: safety flags; overdue and due-today transition deadlines; over
 due-today follow-ups and tasks; enrolled patients short of the month's time threshold
 (more urgent as working days run out); patients past their contact cadence; clinical
 flags; missing consent; care-plan review overdue. Paused, disenrolled and deceased
-patients never appear; after an unanswered attempt a patient waits a business day
+patients never appear; an active patient not yet in any program is someone to enroll, not a
+caseload call: "Not enrolled in a program" ranks with missing consent, and no contact
+cadence chases them (SPEC 3 "Call queue": the cadence, like the minutes, is an enrolled
+patient's need); after an unanswered attempt a patient waits a business day
 (only a safety flag brings them back sooner). Appointments the care manager arranged
 rank with tasks: a reminder call the working day before, and "kept or missed?" after.
 """
@@ -178,7 +181,10 @@ def entry_for(f: PatientFacts, as_of: date, tz: tzinfo, calendar: BusinessCalend
     reasons += _appointments(f, as_of, tz, calendar)
     minutes_reason, have, need = _minutes(f, as_of, month, calendar)
     reasons += minutes_reason
-    reasons += _cadence(f, as_of)
+    # Never enrolled, or only in a program that starts later: to be enrolled, not a cadence call.
+    # (A patient whose programs all ended keeps their cadence: that is the status's business.)
+    to_enroll = all(e.start_date > as_of for e in f.enrollments)
+    reasons += _not_enrolled(f, as_of) if to_enroll else _cadence(f, as_of)
     reasons += _clinical(f, as_of)
     reasons += _consent(f, as_of, month)
     reasons += _conditions(f, as_of, month)
@@ -457,6 +463,19 @@ def _cadence(f: PatientFacts, as_of: date) -> list[Reason]:
     if days <= limit:
         return []
     return [Reason(ReasonKind.CADENCE, f"No contact for {days} days", None, min(days - limit, 999))]
+
+
+def _not_enrolled(f: PatientFacts, as_of: date) -> list[Reason]:
+    """Why a patient in no program today is in the queue at all: to be enrolled ("Not enrolled
+    in a program"), or waiting for a program that starts later ("Not enrolled yet - CCM from
+    12/25"). Ranked with missing consent (a record to complete before any billable care), below
+    everyone enrolled who is short of minutes or past their cadence (SPEC 3 "Call queue")."""
+    later = sorted((e.start_date, e.program.value) for e in f.enrollments if e.start_date > as_of)
+    if later:
+        start, program = later[0]
+        text = f"Not enrolled yet - {_name(Program(program))} from {_md(start)}"
+        return [Reason(ReasonKind.CONSENT, text, None, 0)]
+    return [Reason(ReasonKind.CONSENT, "Not enrolled in a program", None, 0)]
 
 
 def _clinical(f: PatientFacts, as_of: date) -> list[Reason]:

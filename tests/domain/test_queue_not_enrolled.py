@@ -1,0 +1,57 @@
+"""Patients in no program today (SPEC section 3 "Call queue"): the queue is ordered by enrolled
+patients' needs (a threshold they can still bill, their contact cadence, missing consent); a
+patient not enrolled yet is someone to enroll, so they rank with the missing-consent group,
+say so, and never push an enrolled patient short of minutes out of today's plan."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from caredesk.domain.call_capacity import Capacity
+from caredesk.domain.contacts import StaffType
+from caredesk.domain.patients import Enrollment, Program
+from caredesk.domain.queue import ReasonKind, entry_for, rank
+from caredesk.domain.today_plan import plan
+from tests.domain.test_queue import NY, TODAY, ccm, facts
+
+CS = (Program.CCM, StaffType.CLINICAL_STAFF)
+
+
+def texts(entry) -> list[str]:
+    return [r.text for r in entry.reasons]
+
+
+def test_a_patient_in_no_program_is_to_be_enrolled_not_chased_for_consent_or_cadence():
+    e = entry_for(facts(enrollments=(), minutes={}, last_reached=None, has_care_plan=False), TODAY, NY)
+    assert e is not None
+    assert texts(e) == ["Not enrolled in a program"]
+    assert e.top.kind is ReasonKind.CONSENT  # the missing-consent group's place in SPEC 3's order
+
+
+def test_a_program_that_starts_later_says_not_enrolled_yet_and_from_when():
+    dec = date(2026, 12, 2)
+    later = Enrollment(patient_id=1, program=Program.CCM, start_date=date(2026, 12, 25))
+    e = entry_for(facts(enrollments=(later,), minutes={}, last_reached=None, has_care_plan=False), dec, NY)
+    assert e is not None
+    assert texts(e) == ["Not enrolled yet - CCM from 12/25"]
+    assert not any("consent" in t.casefold() for t in texts(e))
+
+
+def test_not_enrolled_ranks_with_missing_consent_below_minutes_and_cadence():
+    short = facts(1, minutes={CS: 5})  # 5 of 20 min
+    overdue = facts(2, last_reached=date(2026, 10, 1))  # past the 14-day cadence
+    no_consent = facts(3, enrollments=(ccm(3, consent=None),))
+    nobody = facts(4, enrollments=(), minutes={}, last_reached=None, has_care_plan=False)
+    order = [e.patient_id for e in rank([nobody, no_consent, overdue, short], TODAY, NY)]
+    assert order[:2] == [1, 2]
+    assert set(order[2:]) == {3, 4}
+
+
+def test_todays_plan_calls_enrolled_patients_before_one_not_enrolled():
+    # The keyboard-only tester's plan: the patient in no program came first with "Never
+    # reached", ahead of enrolled patients past their cadence (and short of minutes).
+    nobody = facts(4, enrollments=(), minutes={}, last_reached=None, has_care_plan=False)
+    overdue = facts(2, last_reached=date(2026, 10, 1))
+    short = facts(1, minutes={CS: 5})
+    p = plan(rank([nobody, overdue, short], TODAY, NY), Capacity(amount=2), 0, as_of=TODAY)
+    assert p.today == (1, 2) and p.later == (4,)
