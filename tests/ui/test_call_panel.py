@@ -231,7 +231,11 @@ def test_the_call_header_gives_each_program_its_own_consent():
         ),
     )
     assert consent_line(chart, date(2026, 11, 24)) == "PCM no consent on file · BHI consent since 07/14/2024"
-    assert consent_line(Chart(patient=patient), date(2026, 11, 24)) == "No active program"
+    assert consent_line(Chart(patient=patient), date(2026, 11, 24)) == "Not enrolled in a program"
+    later = Enrollment(patient_id=7, program=Program.CCM, start_date=date(2026, 12, 25))
+    assert consent_line(Chart(patient=patient, enrollments=(later,)), date(2026, 12, 2)) == (
+        "Not enrolled yet: CCM from 12/25/2026"
+    )
 
 
 def test_typed_minutes_over_600_are_refused_by_name_not_cut_to_their_first_digits(unlocked, canary_store, qtbot):

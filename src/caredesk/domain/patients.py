@@ -357,3 +357,13 @@ class Chart:
 
     def active_enrollments(self, day: date) -> tuple[Enrollment, ...]:
         return tuple(e for e in self.enrollments if e.active_on(day))
+
+    def not_enrolled_text(self, day: date) -> str:
+        """What the chart and the call panel say for a patient in no program on `day`: "Not
+        enrolled yet: CCM from 12/25/2026" when a program starts later, else "Not enrolled in a
+        program" (someone to enroll, which is not a consent missing: consent is per program)."""
+        later = sorted((e.start_date, e.program.value) for e in self.enrollments if e.start_date > day)
+        if not later:
+            return "Not enrolled in a program"
+        start, program = later[0]
+        return f"Not enrolled yet: {program} from {start:%m/%d/%Y}"

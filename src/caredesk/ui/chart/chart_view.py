@@ -359,6 +359,9 @@ class ChartView(QWidget):
         if consents:
             self.consent.setText(" · ".join(consents))
             theme.set_role(self.consent, "")
+        elif not active:  # someone to enroll, not a consent missing (a warning only for a program)
+            self.consent.setText(chart.not_enrolled_text(today))
+            theme.set_role(self.consent, "")
         else:
             self.consent.setText("No consent on file")
             theme.set_role(self.consent, "warning")

@@ -35,7 +35,7 @@ def consent_line(chart: Chart, today: date) -> str:
             if given and e.consent_date
             else f"{e.program.value} no consent on file"
         )
-    return " · ".join(parts) or "No active program"
+    return " · ".join(parts) or chart.not_enrolled_text(today)
 
 
 class ElidedLabel(QLabel):
