@@ -131,6 +131,18 @@ def test_missing_consent_bills_nothing_and_says_why():
     assert result.reasons == ("no consent on file for CCM",)
 
 
+def test_a_program_starting_late_in_the_month_says_from_when_beside_the_missing_consent():
+    # A tester read "no consent on file for CCM" in December for a patient enrolled from 12/25,
+    # as if a consent had been forgotten: the reason names the start (SPEC 3: "says exactly why").
+    dec = Month(2026, 12)
+    later = _enrolled(Program.CCM, consent=None, start=date(2026, 12, 25))
+    assert bill(_pm({}, month=dec, enrollments=(later,))).reasons == (
+        "no consent on file for CCM (enrolled from 12/25)",
+    )
+    first_day = _enrolled(Program.CCM, consent=None, start=date(2026, 12, 1))
+    assert bill(_pm({}, month=dec, enrollments=(first_day,))).reasons == ("no consent on file for CCM",)
+
+
 def test_consent_after_month_end_does_not_count():
     late = _enrolled(Program.CCM, consent=date(2026, 12, 1))
     assert bill(_pm({(Program.CCM, CS): 45}, enrollments=(late,))).reasons == ("no consent on file for CCM",)

@@ -133,12 +133,22 @@ def _conditions_reason(have: int, need: int, program: Program) -> str:
     return f"{what} ({program.value} needs {need})"
 
 
+def _no_consent_reason(pm: PatientMonth, program: Program) -> str:
+    """'no consent on file for CCM', with the enrollment's start when it falls inside the month
+    ('... (enrolled from 12/25)'): a tester read a December report of a patient enrolled from the
+    25th as if the consent had been forgotten, when the patient was not in the program yet."""
+    starts = [e.start_date for e in pm.enrollments if family(e.program) is family(program) and _active_in(e, pm.month)]
+    since = min(starts, default=pm.month.first_day)
+    late = f" (enrolled from {since:%m/%d})" if since > pm.month.first_day else ""
+    return f"no consent on file for {program.value}{late}"
+
+
 def _bill_program(
     pm: PatientMonth, counted: Counted, before: dict[Program, tuple[date, int]], program: Program
 ) -> tuple[list[BilledCode], list[str]]:
     ladders = staff_ladders(program, pm.month)
     if not _consented(pm.enrollments, program, pm.month):
-        return [], [f"no consent on file for {program.value}"]
+        return [], [_no_consent_reason(pm, program)]
     need = max(c.min_conditions for ladder in ladders for c in ladder)
     if pm.chronic_conditions < need:
         return [], [_conditions_reason(pm.chronic_conditions, need, program)]
