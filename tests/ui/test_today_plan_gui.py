@@ -95,10 +95,28 @@ def test_the_plan_line_says_nobody_is_due_apart_from_no_calls_fit(qtbot):
     assert bar.summary.text() == "Today's plan: nobody is due today. Your day: 20 calls a day; 1 call made today."
     bar.show_plan(plan(rank(panel(), TODAY, NY), Capacity(amount=4), 4, as_of=TODAY))
     assert bar.summary.text() == (
-        "Today's plan: 2 must be called, no more calls fit. Your day: 4 calls a day; 4 calls made today."
+        "Today's plan: 2 must be called, no more calls fit in your day. Your day: 4 calls a day; 4 calls made today."
     )
     task_due = panel()[2]  # patient 3, a task due today: a must
     bar.show_plan(plan(rank([task_due, reached], TODAY, NY), Capacity(amount=20), 1, as_of=TODAY))
     assert bar.summary.text().startswith("Today's plan: 1 must be called, nobody else is due today.")
     bar.show_plan(plan(rank([reached], TODAY, NY), Capacity(amount=1), 1, as_of=TODAY))
     assert bar.summary.text().startswith("Today's plan: nobody is due today.")  # a full day, nobody waiting
+
+
+def test_the_calls_that_fit_are_said_in_words(qtbot):
+    """A keyboard-only tester read "Today's plan: 1 fit." and could not tell what fit: the calls
+    that fit in the day set (the line goes on "Your day: 20 calls a day")."""
+    from caredesk.domain.today_plan import plan
+    from caredesk.ui.queue.plan_bar import PlanBar
+    from tests.domain.test_queue import NY, TODAY, facts
+    from tests.domain.test_today_plan import CS, panel
+
+    bar = PlanBar()
+    qtbot.addWidget(bar)
+    bar.show_plan(plan(rank([facts(1, minutes={CS: 5})], TODAY, NY), Capacity(amount=20), 0, as_of=TODAY))
+    assert bar.summary.text() == (
+        "Today's plan: 1 call fits in your day. Your day: 20 calls a day; 0 calls made today."
+    )
+    bar.show_plan(plan(rank(panel(), TODAY, NY), Capacity(amount=4), 0, as_of=TODAY))
+    assert bar.summary.text().startswith("Today's plan: 2 must be called, 2 more calls fit in your day. ")

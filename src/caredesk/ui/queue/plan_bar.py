@@ -12,18 +12,19 @@ from caredesk.ui.common import theme
 
 
 def summary(p: TodayPlan) -> str:
-    """The plan in two sentences: "Today's plan: 2 must be called, 18 more fit. Your day: 20
-    calls a day; 3 calls made today."; "no calls fit" only while someone waits for a call the
+    """The plan in two sentences: "Today's plan: 2 must be called, 18 more calls fit in your day.
+    Your day: 20 calls a day; 3 calls made today."; "no calls fit" only while someone waits for a call the
     day set leaves no room for, "nobody is due today" when nobody waits."""
     cap = p.capacity
     done = cap.amount_text(p.done_today)
     done_words = f"{done} made today" if cap.unit is CapacityUnit.CALLS else f"{done} logged today"
     parts = [f"{len(p.must)} must be called"] if p.must else []
     more = "more " if p.must else ""
-    if p.fits:
-        parts.append(f"{len(p.fits)} {more}fit")
+    if p.fits:  # "1 fit" was cryptic to a nurse reading it: the calls that fit in the day set
+        n = len(p.fits)
+        parts.append(f"{n} {more}call{'' if n == 1 else 's'} fit{'s' if n == 1 else ''} in your day")
     elif p.waiting:  # patients wait, but the day set leaves no room for the next
-        parts.append(f"no {more}calls fit")
+        parts.append(f"no {more}calls fit in your day")
     else:  # everyone left was reached today, or nobody was in the queue to call
         parts.append("nobody else is due today" if p.must else "nobody is due today")
     if cap.unit is CapacityUnit.MINUTES and (p.must or p.fits):
