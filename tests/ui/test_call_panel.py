@@ -87,6 +87,21 @@ def test_reached_patient_goes_after_everyone_not_yet_called(unlocked, canary_sto
     queued = [page.model.queue_row(r).patient_id for r in range(page.model.rowCount())]
     assert queued == [canary_store["canary"], canary_store["Young"], canary_store["Abbott"]]
     assert page.panel.patient_id == canary_store["Young"]
+    # The heading counts who is still to call today (the reached one was counted: "3 to call, 2 planned").
+    assert page.heading.text().endswith("— 2 to call")
+
+
+def test_with_everyone_reached_the_heading_says_nobody_is_left_to_call(unlocked, canary_store, qtbot):
+    """A keyboard-only tester reached the only patient of their queue and read "1 to call, 0
+    planned today": the reached patient stays in All for their other reasons, not to call again."""
+    page = queue(unlocked)
+    for who in ("canary", "Abbott", "Young"):
+        page.select_patient(canary_store[who])
+        page.panel.set_outcome(Outcome.REACHED)
+        assert page.panel.save() is not None
+    assert page.model.rowCount() == 3  # still short of minutes, not enrolled: in All
+    assert page.heading.text().endswith("— nobody left to call, 3 reached today")
+    assert page.plan_bar.summary.text().startswith("Today's plan: nobody is due today.")
 
 
 def test_follow_up_before_the_call_is_named_inline_and_nothing_is_stored(unlocked, canary_store):

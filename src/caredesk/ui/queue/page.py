@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from caredesk.domain.call_capacity import Capacity
 from caredesk.domain.contacts import Outcome
+from caredesk.domain.queue import ReasonKind
 from caredesk.domain.today_plan import TodayPlan
 from caredesk.errors import CareDeskError
 from caredesk.services import call_drafts
@@ -476,10 +477,20 @@ class QueuePage(QWidget):
             return
         today = self.workspace.today()
         total = self.model.rowCount()
-        to_call = f"{total} to call" if total else EMPTY_TEXT
+        # Those reached today stay in the queue (All) for their other reasons but are not to
+        # call again today: "1 to call, 0 planned today" after the only patient was reached
+        # read as a call still owed.
+        reached = sum(ReasonKind.DONE_TODAY in self.model.kinds(r) for r in range(total))
+        waiting = total - reached
         planned = self.model.count(QueueFilter.PLAN)
-        if total and planned < total:  # the plan is what today holds; the queue is the month's
-            to_call += f", {planned} planned today"
+        if not total:
+            to_call = EMPTY_TEXT
+        elif not waiting:
+            to_call = f"nobody left to call, {reached} reached today"
+        else:
+            to_call = f"{waiting} to call"
+            if planned < waiting:  # the plan is what today holds; the queue is the month's
+                to_call += f", {planned} planned today"
         self.heading.setText(f"{today.strftime('%A, %B')} {today.day} — {to_call}")
         if self.queue is not None and self.queue.active_patients == 0:
             self.notice.show_info(NO_PATIENTS)
