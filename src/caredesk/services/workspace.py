@@ -49,6 +49,17 @@ class Workspace:
         Writing in it may fail with StoreBusy when another process saved meanwhile."""
         return self.store.uow(now=self.clock.now, actor=self.actor, read_only=True)
 
+    # -- other processes' writes ------------------------------------------------
+    def watch_outside_writes(self) -> bool:
+        """Start telling writes made by other processes (a `caredesk` command on this data folder)
+        from this one's; False when the store cannot tell (caredesk.store.commit_watch)."""
+        return self.store.watch_commits()
+
+    def written_elsewhere(self) -> bool:
+        """True once after another process saved to the store since the last call; microseconds,
+        never waits, reads nothing that is audited (SPEC §4: reading changes is not a view)."""
+        return self.store.commits_elsewhere()
+
     # -- the data folder and the remembered key --------------------------------
     @property
     def folder_path(self) -> Path:

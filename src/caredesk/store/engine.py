@@ -24,6 +24,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, NullPool, QueuePool
 
 from caredesk.errors import DiskFull, StoreError, WrongSecret
 from caredesk.store import faults
+from caredesk.store.commit_watch import CommitWatch, WatchedConnection
 
 READ_ONLY = "caredesk_read_only"  # execution option: begin a deferred (read) transaction
 BUSY_TIMEOUT_S = 10  # how long a writer waits for another's write lock before StoreBusy
@@ -56,7 +57,8 @@ def _connect(path: Path, key: Key, *, read_only: bool = False, alone: bool = Fal
     that no other connection may use the store while this one is open (see open_engine)."""
     if not any(key):  # the buffer was wiped: the store was locked (a random key is never all zeros)
         raise StoreError("The store is locked.")
-    conn = sqlcipher.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S)
+    # WatchedConnection: a pooled connection reports its commits to the engine's CommitWatch.
+    conn = sqlcipher.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S, factory=WatchedConnection)
     try:
         # SQLCipher logs to stderr by default; our own messages say what went wrong.
         conn.execute("PRAGMA cipher_log_level = NONE")
@@ -107,13 +109,19 @@ def _connect_on_any_disk(path: Path, key: Key, *, read_only: bool = False) -> tu
         return _connect(path, key, read_only=read_only, alone=True), True
 
 
+def connect_watcher(path: Path, key: Key) -> sqlcipher.Connection:
+    """A keyed, read-only connection outside the pool for CommitWatch (never `alone`: it opens
+    only beside a pool that is not, and a full disk's exclusive lock would keep it waiting)."""
+    return _connect(path, key, read_only=True)
+
+
 def connect(path: Path, key: Key) -> sqlcipher.Connection:
     """One keyed, checked connection outside the engine's pool (the online backup reads through it).
     Raises WrongSecret when the key does not open the file."""
     return _connect_on_any_disk(path, key)[0]
 
 
-def open_engine(path: Path, key: Key, *, read_only: bool = False) -> Engine:
+def open_engine(path: Path, key: Key, *, read_only: bool = False, watch: CommitWatch | None = None) -> Engine:
     """An engine whose every connection is keyed and checked. Raises WrongSecret early.
     `read_only`: every connection refuses writes (PRAGMA query_only) and no transaction takes
     the write lock, so checking a store (caredesk verify) writes nothing and waits for nobody.
@@ -123,7 +131,11 @@ def open_engine(path: Path, key: Key, *, read_only: bool = False) -> Engine:
 
     On a full disk the -shm file cannot be made, so every connection is made `alone` (see
     _connect) and none is kept open between units of work (NullPool): each holds the store
-    only while it works, so the next one, or the backup's own connection, can open it."""
+    only while it works, so the next one, or the backup's own connection, can open it.
+
+    `watch`: told of every commit that wrote on the engine's connections, so the app can tell
+    other processes' commits from its own (caredesk.store.commit_watch); not on a full disk,
+    where no second connection could read beside the pool's."""
     first, full = _connect_on_any_disk(path, key, read_only=read_only)  # fail here, not at first use
     first.close()
     # LIFO: the connection used last, whose page cache is warm, serves the next unit of work;
@@ -133,10 +145,16 @@ def open_engine(path: Path, key: Key, *, read_only: bool = False) -> Engine:
         if full
         else {"poolclass": QueuePool, "pool_size": 2, "max_overflow": 2, "pool_use_lifo": True}
     )
+
+    def pooled() -> sqlcipher.Connection:
+        conn = _connect(path, key, read_only=read_only, alone=full)
+        conn.watch = None if full else watch
+        return conn
+
     engine = create_engine(
         "sqlite://",
         module=sqlcipher,
-        creator=lambda: _connect(path, key, read_only=read_only, alone=full),
+        creator=pooled,
         hide_parameters=True,  # values never reach logs or exception text
         **pooling,
     )

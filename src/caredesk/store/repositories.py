@@ -100,6 +100,10 @@ class Patients:
     def count(self) -> int:
         return self.s.scalar(select(func.count()).select_from(t.PatientRow)) or 0
 
+    def ids(self) -> frozenset[int]:
+        """Every patient's id (one index scan)."""
+        return frozenset(self.s.scalars(select(t.PatientRow.id)))
+
     def summaries(self, today: date, ids: list[int] | None = None) -> list[PatientSummary]:
         """Every patient (or only `ids`) with the list's computed columns, in four narrow queries."""
         month = Month.of(today)

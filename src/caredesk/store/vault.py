@@ -16,12 +16,14 @@ from zoneinfo import ZoneInfoNotFoundError
 from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
 
 from caredesk.domain import audit as actions
 from caredesk.domain import zones
 from caredesk.errors import StoreError, StoreExists, StoreMissing, WrongSecret
 from caredesk.store import anchor, faults, migrate, remembered
 from caredesk.store.backup import BackupFile, Cancel, Progress, write_backup
+from caredesk.store.commit_watch import CommitWatch
 
 # DataFolder and the checks made before a secret is asked live apart, light (the unlock page's
 # first paint needs them, not SQLAlchemy); named here too, as callers always found them here.
@@ -30,7 +32,7 @@ from caredesk.store.data_folder import KEY_NAME as KEY_NAME
 from caredesk.store.data_folder import DataFolder as DataFolder
 from caredesk.store.data_folder import _missing_db, _missing_key
 from caredesk.store.data_folder import preflight as preflight
-from caredesk.store.engine import checkpoint, open_engine
+from caredesk.store.engine import checkpoint, connect_watcher, open_engine
 from caredesk.store.keys import KdfParams, KeyFile, calibrate, check_passphrase_rules, new_data_key, new_recovery_code
 from caredesk.store.models import Base
 from caredesk.store.uow import UnitOfWork
@@ -74,8 +76,9 @@ class OpenStore:
         *,
         reanchor: bool = False,
         read_only: bool = False,
+        watch: CommitWatch | None = None,
     ):
-        """`reanchor`: trust the audit chain as it is and anchor its head now (a restore, whose
+        """`watch`: the engine's CommitWatch (see watch_commits). `reanchor`: trust the audit chain as it is and anchor its head now (a restore, whose
         chain was checked against its backup). Otherwise the chain's end is checked against the
         anchor before anything is written: `audit_problems` (caredesk.store.anchor).
         `read_only`: opened only to be checked (caredesk verify, on an engine that refuses
@@ -86,6 +89,7 @@ class OpenStore:
         self.store_id = store_id
         self._engine: Engine | None = engine
         self._data_key = data_key
+        self._watch = watch
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._sealer = anchor.Sealer(folder.path / anchor.NAME, data_key, store_id)  # wiped on close too
         name, anchored, self.audit_problems = "UTC", True, []
@@ -137,6 +141,19 @@ class OpenStore:
         reading = read_only or self.read_only
         return UnitOfWork(self._sessions, tz=tz, now=now, actor=actor, read_only=reading, folder=self.folder.path)
 
+    def watch_commits(self) -> bool:
+        """From now on, tell other processes' commits from this one's (commits_elsewhere). False
+        when that cannot be known: opened read only, or on a full disk (one connection at a time).
+        Costs one more open connection (a few ms), so only the app asks; the CLI never does."""
+        if self._engine is None or self._watch is None or isinstance(self._engine.pool, NullPool):
+            return False
+        return self._watch.start()
+
+    def commits_elsewhere(self) -> bool:
+        """True once after another process (a `caredesk` command) committed to this store since
+        the last call or watch_commits(); always False when not watching. Microseconds; never waits."""
+        return self._watch is not None and self._watch.elsewhere()
+
     def remember_key(self) -> bool:
         """Keep the data key in the OS keyring, if a secure one exists."""
         return self._engine is not None and remembered.remember(self.store_id, bytes(self._data_key))
@@ -156,6 +173,8 @@ class OpenStore:
         )
 
     def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()  # its connection first: the checkpoint below needs no reader
         if self._engine is not None:
             if not self.read_only:
                 checkpoint(self._engine)
@@ -187,8 +206,11 @@ def _open(
     if not folder.db.exists():
         raise _missing_db(folder)
     key = bytearray(data_key)
+    # Its connection is made only if the app asks (OpenStore.watch_commits), with the key
+    # buffer as it is then: after close() wipes it, none can be made.
+    watch = None if read_only else CommitWatch(lambda: connect_watcher(folder.db, key))
     try:
-        engine = open_engine(folder.db, key, read_only=read_only)
+        engine = open_engine(folder.db, key, read_only=read_only, watch=watch)
     except WrongSecret:
         _wipe(key)
         raise StoreError("The key file does not belong to this database (or the database is damaged).") from None
@@ -201,7 +223,7 @@ def _open(
                 raise StoreError("This store was made by an older CareDesk: open it once to upgrade it, then check it.")
             _backup_before_upgrade(folder, data_key)
             migrate.upgrade(engine)
-        return OpenStore(folder, engine, key_file.store_id, key, reanchor=reanchor, read_only=read_only)
+        return OpenStore(folder, engine, key_file.store_id, key, reanchor=reanchor, read_only=read_only, watch=watch)
     except DatabaseError as exc:
         engine.dispose()
         _wipe(key)

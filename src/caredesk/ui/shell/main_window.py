@@ -28,6 +28,7 @@ from caredesk.ui.shell.edit_menu import EditMenu
 from caredesk.ui.shell.file_menu import FileMenu
 from caredesk.ui.shell.inactivity import InactivityTimer
 from caredesk.ui.shell.notice_bar import NoticeBar
+from caredesk.ui.shell.outside_writes import OutsideWrites
 from caredesk.ui.shell.session_lock import SessionLockWatch
 from caredesk.ui.shell.settings import AppSettings, SettingsDialog
 from caredesk.ui.shell.single_instance import InstanceLock
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.session_lock = SessionLockWatch(self)  # screen lock, suspend, user switch
         self.session_lock.locked.connect(self._os_session_locked)
         self.backups = BackupActions(self)  # Back up now, Restore, the last-backup line, backup on quit
+        self.outside = OutsideWrites(self)  # writes by a `caredesk` command shown while unlocked
         self._build_menu()
         self._restore_window()
         self._show_locked()
@@ -203,6 +205,7 @@ class MainWindow(QMainWindow):
         queue = self.view.page(QueuePage)
         queue.ready.connect(self._show_workspace, Qt.ConnectionType.SingleShotConnection)
         self._show_opening()
+        self.outside.start(workspace)  # its baseline before the pages read: nothing in between is missed
         self.view.load(workspace, demo=is_demo)
         saved, self._saved_selection = self._saved_selection, None
         if saved is not None and saved[0] == workspace.folder_path:
@@ -263,6 +266,7 @@ class MainWindow(QMainWindow):
         self._locking = True
         try:
             self.idle.stop()
+            self.outside.stop()
             self.backups.locking()  # a backup in progress stops before the store closes
             for dialog in self.findChildren(QDialog):
                 if dialog.isVisible():
@@ -326,6 +330,7 @@ class MainWindow(QMainWindow):
         self.backups.locked()
         self.file_menu.set_open(False)
         self.notices.clear()
+        self.statusBar().clearMessage()  # "Updated with changes made outside…" was about the store shown
         self.stack.setCurrentWidget(self.unlock_panel)
         self.setWindowTitle(TITLE)
 

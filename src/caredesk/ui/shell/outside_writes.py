@@ -1,0 +1,161 @@
+"""Writes made outside this window (a `caredesk` command on the same data folder) shown while unlocked.
+
+The store allows another process beside the app (WAL, busy timeout); a fresh tester added five
+patients and logged calls from the CLI, and today's queue still said "1 to call" until a lock and
+an unlock: a stale queue invites calling a patient twice.
+
+Every `interval_ms` (2 s) while unlocked, a timer asks the store whether another process has
+committed since the last look (Workspace.written_elsewhere: SQLite's data_version on a connection
+of its own, our own commits told apart; ~15 µs on the GUI thread, ~0.1 ms after a change). Which
+patients changed cannot be told, so the refresh names them all: every patient's id is read on a
+worker and the change hub gets a change set of everyone and every kind of record, the path of the
+app's own writes (an import's size: the queue re-scores on a worker, the patient list and the
+month re-read theirs on workers, an open chart refreshes its tabs, the selection stays, a care
+plan draft is never reloaded under the user). The status line says so.
+
+Never under the user: while a modal dialog is open or the call panel holds a call not saved, the
+refresh waits (the status line says it will come), and it comes once the call is saved, kept or
+discarded, or at the next tick after the dialog closed. The timer stops with the lock (idle,
+Ctrl+L, the computer's), and reading changes is no view: nothing is audited.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from caredesk.errors import CareDeskError
+from caredesk.ui.common.hub import publish
+from caredesk.ui.common.workers import TaskRunner
+
+if TYPE_CHECKING:
+    from caredesk.services.changes import Changes
+    from caredesk.services.workspace import Workspace
+    from caredesk.ui.queue.call_panel import CallPanel
+    from caredesk.ui.shell.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 2000
+UPDATED = "Updated with changes made outside this window ({time})."
+WAITING = "Changes were made outside this window: they will show once this call is saved."
+
+
+class OutsideWrites(QObject):
+    """`start(workspace)` after an unlock, `stop()` at the lock. `interval_ms` is the poll's
+    period (tests make it small). `refreshed` counts the refreshes made (for tests and logs)."""
+
+    def __init__(self, window: MainWindow, interval_ms: int = POLL_MS):
+        super().__init__(window)
+        self.window = window
+        self.workspace: Workspace | None = None
+        self.pending = False  # seen, not yet shown
+        self.refreshed = 0
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.poll)
+        self.runner = TaskRunner(self)
+        self._panel_connected = False
+
+    @property
+    def watching(self) -> bool:
+        return self.timer.isActive()
+
+    def start(self, workspace: Workspace) -> None:
+        """Take the store's baseline now (before the pages read) and poll from now on; nothing
+        happens when the store cannot tell (opened on a full disk)."""
+        self.stop()
+        self.workspace = workspace
+        try:
+            watching = workspace.watch_outside_writes()
+        except CareDeskError as exc:
+            log.info("writes made elsewhere will not be shown (%s)", type(exc).__name__)
+            watching = False
+        if watching:
+            self.timer.start()
+
+    def stop(self) -> None:
+        """At the lock: no more polls; a read of the ids under way finishes, its result dropped."""
+        self.timer.stop()
+        self.refreshed = 0
+        self.workspace = None
+        self.pending = False
+        self.runner.wait()
+
+    def poll(self) -> None:
+        ws = self.workspace
+        if ws is None or not ws.is_open:
+            self.timer.stop()
+            return
+        if not self.pending:
+            self.pending = ws.written_elsewhere()
+        if self.pending:
+            self.show_when_free()
+
+    def show_when_free(self) -> None:
+        """Refresh now unless the user is in the middle of something; then later."""
+        if not self.pending or self.workspace is None or self.runner.busy:
+            return
+        self._connect_panel()
+        if self._busy_user():
+            if self._call_open():
+                self.window.statusBar().showMessage(WAITING)
+            return
+        self.pending = False
+        ws = self.workspace
+
+        def read() -> Changes:
+            from caredesk.services.patients import everything
+
+            return everything(ws)
+
+        self.runner.run(read, lambda changes: self._show(ws, changes), self._failed)
+
+    def _show(self, ws: Workspace, changes: Changes) -> None:
+        if ws is not self.workspace:
+            return  # locked meanwhile
+        if self._busy_user():  # a dialog opened or a call started while the ids were read
+            self.pending = True
+            return
+        publish(changes)
+        self.refreshed += 1
+        now = ws.clock.now().astimezone(ws.tz)
+        self.window.statusBar().showMessage(UPDATED.format(time=f"{now:%H:%M}"))
+        log.info("refreshed after a write made elsewhere (%d since the unlock)", self.refreshed)
+
+    def _failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, CareDeskError):
+            raise exc
+        self.pending = True  # a busy or locked store: tried again at the next tick
+        log.info("could not read what changed elsewhere (%s)", type(exc).__name__)
+
+    def _busy_user(self) -> bool:
+        return QApplication.activeModalWidget() is not None or self._call_open()
+
+    def _call_open(self) -> bool:
+        panel = self._panel()
+        return panel is not None and panel.unsaved
+
+    def _panel(self) -> CallPanel | None:
+        """Today's queue's call panel (None before the pages are made)."""
+        if not self.window.has_view:
+            return None
+        from caredesk.ui.queue.page import QueuePage
+
+        return self.window.view.page(QueuePage).panel
+
+    def _connect_panel(self) -> None:
+        """Once: a call saved, kept as a draft or discarded lets a waiting refresh through at once."""
+        panel = self._panel()
+        if panel is None or self._panel_connected:
+            return
+        self._panel_connected = True
+        panel.saved.connect(self._after_call)
+        panel.drafts_changed.connect(self._after_call)
+
+    def _after_call(self, *_args: object) -> None:
+        if self.pending:
+            QTimer.singleShot(0, self, self.show_when_free)  # after the queue has taken the save
