@@ -208,7 +208,7 @@ def test_typed_time_for_other_work_counts_toward_the_month(workspace):
 
 def test_minutes_for_a_program_the_patient_is_not_in_name_the_programs_they_are_in(workspace):
     pid = _patient(workspace, "C9")
-    with pytest.raises(ValidationError, match=r"not enrolled in RPM on 11/24/2026 \(enrolled: CCM\)"):
+    with pytest.raises(ValidationError, match=r"not enrolled in RPM on 11/24/2026 \(enrolled in CCM\)"):
         log_contact(workspace, pid, outcome="reached", minutes=5, program="RPM")
     logged = log_contact(workspace, pid, outcome="reached", minutes=5, program="CCM")
     assert logged.time_entry is not None and logged.time_entry.program is Program.CCM

@@ -192,7 +192,10 @@ def test_moving_a_call_to_a_patient_not_in_its_program_is_refused_by_name(tab, u
     qtbot.keyClicks(form.mrn, "MRN20002")  # Abbott: in no program
     qtbot.keyClicks(form.reason.lineEdit(), "wrong patient")
     qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
-    assert form.isVisible() and form.message.text().startswith("Program the patient is not enrolled in CCM")
+    # Read as "Program the patient is not enrolled in CCM on 11/03/2026 (enrolled: none)." before.
+    assert form.isVisible() and form.message.text() == (
+        "Program: the patient is not enrolled in CCM on 11/03/2026 (not enrolled in any program)."
+    )
     form.mrn.setText("NOPE999")
     qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
     assert form.isVisible() and form.message.text() == "No patient with MRN NOPE999."

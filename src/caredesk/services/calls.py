@@ -173,9 +173,10 @@ def program_for_minutes(enrollments: Iterable[Enrollment], day: date, given: Pro
             raise ValidationError("program", f"must be one of: {', '.join(p.value for p in Program)}") from None
         enrolled = [e.program for e in enrollments if e.start_date <= day and (e.end_date is None or e.end_date >= day)]
         if program not in enrolled:
-            held = ", ".join(dict.fromkeys(p.value for p in enrolled)) or "none"
+            held = ", ".join(dict.fromkeys(p.value for p in enrolled))
+            held = f"enrolled in {held}" if held else "not enrolled in any program"
             raise ValidationError(
-                "program", f"the patient is not enrolled in {program.value} on {us_date(day)} (enrolled: {held})"
+                "program", f"the patient is not enrolled in {program.value} on {us_date(day)} ({held})"
             )
         return program
     # Only programs running on that day: one starting later in the month (or ended earlier)

@@ -33,12 +33,22 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+# A validation message goes on from the field's name ("Start date must be ...", "Program overlaps
+# ..."), unless it opens a sentence of its own with one of these: then it follows a colon
+# ("Program: the patient is not enrolled ...", which a tester read as "Program the patient ...").
+_OPENS_A_SENTENCE = frozenset(
+    {"the", "there", "a", "an", "this", "these", "that", "no", "none", "version"}
+    | {"give", "say", "choose", "enter", "type", "pick", "use"}
+)
+
+
 def user_message(exc: CareDeskError) -> str:
     """One clear sentence for the form. Our messages never contain patient data."""
     if isinstance(exc, ValidationError):
         where = f"Row {exc.row}: " if exc.row is not None else ""
         field = exc.field[:1].upper() + exc.field[1:]
-        return f"{where}{field} {exc.message}."
+        joint = ": " if exc.message.split(" ", 1)[0] in _OPENS_A_SENTENCE else " "
+        return f"{where}{field}{joint}{exc.message}."
     text = str(exc).strip()
     return text or "That did not work."
 
