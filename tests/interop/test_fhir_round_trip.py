@@ -182,13 +182,19 @@ def assert_same_panel(source, target):
 
 
 def months_of(ws):
-    """The months from the earliest enrollment, stay, contact or minutes to today's."""
-    days = [ws.today()]
+    """The months from the earliest enrollment, stay, contact or minutes to today's, at most
+    two years back."""
+    today = ws.today()
+    floor = today.replace(year=today.year - 2)
+    first = today
     for s in patients.patient_list(ws):
-        days += [e.start_date for e in patients.open_chart(ws, s.id, audit_view=False).enrollments]
+        days = [e.start_date for e in patients.open_chart(ws, s.id, audit_view=False).enrollments]
         days += [v.stay.discharged_on for v in stays.stays(ws, s.id)]
         days += [e.on for row in contact_history.history(ws, s.id) for e in row.entries]
-    month, last = Month.of(max(min(days), ws.today().replace(year=ws.today().year - 2))), Month.of(ws.today())
+        first = min([first, *days])
+        if first <= floor:
+            break  # the months start at the floor whatever the other patients hold
+    month, last = Month.of(max(first, floor)), Month.of(today)
     out = [month]
     while out[-1] != last:
         out.append(out[-1].next())
