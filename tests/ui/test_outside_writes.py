@@ -96,6 +96,15 @@ def test_a_call_logged_by_a_caredesk_command_moves_the_minutes(unlocked, canary_
     assert list_minutes(unlocked, pid) == before_list + 17
 
 
+def test_a_caredesk_command_that_only_reads_refreshes_nothing(unlocked, qtbot, data_dir):
+    """`caredesk patients` commits its unlock, export and lock events: nothing on screen changed."""
+    fast_poll(unlocked)
+    assert "Grace" in caredesk(data_dir, "patients")
+    qtbot.waitUntil(lambda: unlocked.outside.reads_only == 1 and idle(unlocked), timeout=15_000)
+    qtbot.wait(5 * POLL_MS)
+    assert unlocked.outside.refreshed == 0 and unlocked.statusBar().currentMessage() == ""
+
+
 def test_nothing_refreshes_under_an_unsaved_call_and_it_does_once_saved(unlocked, canary_store, qtbot, data_dir, clock):
     queue = unlocked.view.page(QueuePage)
     queue.select_patient(canary_store["canary"])
@@ -103,7 +112,7 @@ def test_nothing_refreshes_under_an_unsaved_call_and_it_does_once_saved(unlocked
     queue.panel.note.setPlainText("Talked about the new cuff")
     fast_poll(unlocked)
     new_id = add_elsewhere(data_dir, clock, "OUT0002")
-    qtbot.waitUntil(lambda: unlocked.outside.pending, timeout=5_000)
+    qtbot.waitUntil(lambda: unlocked.outside.ready is not None, timeout=5_000)
     qtbot.wait(10 * POLL_MS)
     assert unlocked.outside.refreshed == 0 and not shown(unlocked, new_id)
     assert unlocked.statusBar().currentMessage() == WAITING
@@ -122,7 +131,7 @@ def test_nothing_refreshes_under_a_dialog(unlocked, qtbot, data_dir, clock):
     assert dialog is not None
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is dialog, timeout=5_000)
     new_id = add_elsewhere(data_dir, clock, "OUT0003")
-    qtbot.waitUntil(lambda: unlocked.outside.pending, timeout=5_000)
+    qtbot.waitUntil(lambda: unlocked.outside.ready is not None, timeout=5_000)
     qtbot.wait(10 * POLL_MS)
     assert unlocked.outside.refreshed == 0 and not shown(unlocked, new_id)
     dialog.reject()
@@ -138,7 +147,7 @@ def test_own_writes_are_not_taken_for_outside_ones(unlocked, canary_store, qtbot
     assert queue.panel.save() is not None  # a call saved here: a commit of the app's own
     unlocked.view.show_page(PatientsPage).select_patient(canary_store["Abbott"])  # a view, audited
     qtbot.wait(10 * POLL_MS)
-    assert unlocked.outside.refreshed == 0 and not unlocked.outside.pending
+    assert unlocked.outside.refreshed == 0 and not unlocked.outside.pending and unlocked.outside.ready is None
 
 
 def test_the_poll_stops_at_the_lock_and_starts_again_at_the_unlock(unlocked, qtbot, data_dir, clock):

@@ -36,13 +36,6 @@ def summaries(ws: Workspace, patient_ids: list[int]) -> list[PatientSummary]:
         return uow.patients.summaries(ws.today(), patient_ids)
 
 
-def everything(ws: Workspace) -> Changes:
-    """A change set naming every patient and every kind of record: what a write made elsewhere
-    (another process, caredesk.ui.shell.outside_writes) may have touched, when it cannot be told."""
-    with ws.reading() as uow:
-        return Changes.of(uow.patients.ids(), *Kind)
-
-
 def open_chart(ws: Workspace, patient_id: int, *, audit_view: bool = True) -> Chart:
     """The chart for one patient. Opening it is audited as a view; refreshing a chart
     already on screen after a change (`audit_view=False`) is not. Raises NotFound."""

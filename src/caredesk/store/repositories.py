@@ -468,6 +468,11 @@ class AuditLog:
         last = self.s.execute(select(t.AuditRow.seq, t.AuditRow.hash).order_by(t.AuditRow.seq.desc()).limit(1)).first()
         return (last.seq, last.hash) if last else (0, audit_rules.GENESIS)
 
+    def actions_after(self, seq: int) -> list[tuple[int, str]]:
+        """(number, action) of every event after event `seq`, oldest first."""
+        query = select(t.AuditRow.seq, t.AuditRow.action).where(t.AuditRow.seq > seq).order_by(t.AuditRow.seq)
+        return [(row.seq, row.action) for row in self.s.execute(query)]
+
     def hash_of(self, seq: int) -> str | None:
         """The hash of event `seq` (GENESIS for 0), None when there is no such event."""
         if seq == 0:

@@ -6,16 +6,18 @@ an unlock: a stale queue invites calling a patient twice.
 
 Every `interval_ms` (2 s) while unlocked, a timer asks the store whether another process has
 committed since the last look (Workspace.written_elsewhere: SQLite's data_version on a connection
-of its own, our own commits told apart; ~15 µs on the GUI thread, ~0.1 ms after a change). Which
-patients changed cannot be told, so the refresh names them all: every patient's id is read on a
-worker and the change hub gets a change set of everyone and every kind of record, the path of the
-app's own writes (an import's size: the queue re-scores on a worker, the patient list and the
-month re-read theirs on workers, an open chart refreshes its tabs, the selection stays, a care
-plan draft is never reloaded under the user). The status line says so.
+of its own, our own commits told apart; a few µs on the GUI thread, ~0.1 ms after a change).
+Then, on a worker, the audit events written since the last look say whether anything but reads
+happened (a `caredesk queue` beside the app commits only its unlock and lock: nothing to do;
+caredesk.services.outside_changes). Which patients changed cannot be told, so a refresh names them
+all: the change hub gets a change set of every patient and every kind of record, the path of the
+app's own writes, as after an import (past a few dozen patients the queue re-scores and the
+patient list and the month re-read on workers; an open chart refreshes its tabs; the selection
+stays; a care plan draft is never reloaded under the user). The status line says so.
 
-Never under the user: while a modal dialog is open or the call panel holds a call not saved, the
-refresh waits (the status line says it will come), and it comes once the call is saved, kept or
-discarded, or at the next tick after the dialog closed. The timer stops with the lock (idle,
+Never under the user: while a modal dialog is open or the call panel holds a call not saved, what
+was found changed waits (the status line says it will come) and is shown once the call is saved,
+kept or discarded, or at the next tick after the dialog closed. The timer stops with the lock (idle,
 Ctrl+L, the computer's), and reading changes is no view: nothing is audited.
 """
 
@@ -28,6 +30,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from caredesk.errors import CareDeskError
+from caredesk.services.outside_changes import SinceMark, audit_mark, changed_since
 from caredesk.ui.common.hub import publish
 from caredesk.ui.common.workers import TaskRunner
 
@@ -54,6 +57,9 @@ class OutsideWrites(QObject):
         self.workspace: Workspace | None = None
         self.pending = False  # seen, not yet shown
         self.refreshed = 0
+        self.reads_only = 0  # outside commits that only read (a `caredesk queue`): nothing refreshed
+        self.mark: int | None = None  # the newest audit event looked at
+        self.ready: Changes | None = None  # found changed, waiting for the user to be free
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.poll)
@@ -74,13 +80,22 @@ class OutsideWrites(QObject):
         except CareDeskError as exc:
             log.info("writes made elsewhere will not be shown (%s)", type(exc).__name__)
             watching = False
-        if watching:
-            self.timer.start()
+        if not watching:
+            return
+        self.timer.start()
+
+        def marked(mark: int) -> None:
+            if ws is self.workspace and self.mark is None:
+                self.mark = mark
+
+        ws = workspace
+        self.runner.run(lambda: audit_mark(ws), marked, self._failed)
 
     def stop(self) -> None:
         """At the lock: no more polls; a read of the ids under way finishes, its result dropped."""
         self.timer.stop()
-        self.refreshed = 0
+        self.refreshed = self.reads_only = 0
+        self.mark = self.ready = None
         self.workspace = None
         self.pending = False
         self.runner.wait()
@@ -92,34 +107,39 @@ class OutsideWrites(QObject):
             return
         if not self.pending:
             self.pending = ws.written_elsewhere()
-        if self.pending:
-            self.show_when_free()
+        if self.pending and not self.runner.busy:
+            self._check(ws)
+        self.show_when_free()
+
+    def _check(self, ws: Workspace) -> None:
+        """What the outside write changed, read on a worker (the user may be busy meanwhile:
+        reading changes nothing on screen)."""
+        self.pending = False
+        mark = self.mark
+        self.runner.run(lambda: changed_since(ws, mark), lambda since: self._checked(ws, since), self._failed)
+
+    def _checked(self, ws: Workspace, since: SinceMark) -> None:
+        if ws is not self.workspace:
+            return  # locked meanwhile
+        self.mark = since.mark
+        if not since.changes:
+            self.reads_only += 1
+            log.info("a write made elsewhere only recorded reads (%d since the unlock)", self.reads_only)
+            return
+        self.ready = since.changes if self.ready is None else self.ready | since.changes
+        self.show_when_free()
 
     def show_when_free(self) -> None:
-        """Refresh now unless the user is in the middle of something; then later."""
-        if not self.pending or self.workspace is None or self.runner.busy:
+        """Refresh what was found changed, unless the user is in the middle of something: then later."""
+        ws = self.workspace
+        if self.ready is None or ws is None:
             return
         self._connect_panel()
         if self._busy_user():
             if self._call_open():
                 self.window.statusBar().showMessage(WAITING)
             return
-        self.pending = False
-        ws = self.workspace
-
-        def read() -> Changes:
-            from caredesk.services.patients import everything
-
-            return everything(ws)
-
-        self.runner.run(read, lambda changes: self._show(ws, changes), self._failed)
-
-    def _show(self, ws: Workspace, changes: Changes) -> None:
-        if ws is not self.workspace:
-            return  # locked meanwhile
-        if self._busy_user():  # a dialog opened or a call started while the ids were read
-            self.pending = True
-            return
+        changes, self.ready = self.ready, None
         publish(changes)
         self.refreshed += 1
         now = ws.clock.now().astimezone(ws.tz)
@@ -129,7 +149,7 @@ class OutsideWrites(QObject):
     def _failed(self, exc: BaseException) -> None:
         if not isinstance(exc, CareDeskError):
             raise exc
-        self.pending = True  # a busy or locked store: tried again at the next tick
+        self.pending = True  # a busy store: tried again at the next tick
         log.info("could not read what changed elsewhere (%s)", type(exc).__name__)
 
     def _busy_user(self) -> bool:
@@ -157,5 +177,5 @@ class OutsideWrites(QObject):
         panel.drafts_changed.connect(self._after_call)
 
     def _after_call(self, *_args: object) -> None:
-        if self.pending:
+        if self.ready is not None:
             QTimer.singleShot(0, self, self.show_when_free)  # after the queue has taken the save
