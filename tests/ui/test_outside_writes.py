@@ -162,3 +162,13 @@ def test_the_poll_stops_at_the_lock_and_starts_again_at_the_unlock(unlocked, qtb
     assert unlocked.outside.watching
     qtbot.wait(200)
     assert unlocked.outside.refreshed == 0  # what was saved while locked was read by the unlock itself
+
+
+def test_a_daily_capacity_set_by_a_caredesk_command_makes_the_plan_again(unlocked, qtbot, data_dir):
+    queue = unlocked.view.page(QueuePage)
+    assert "3 calls a day" not in queue.plan_bar.summary.text()
+    fast_poll(unlocked)
+    caredesk(data_dir, "capacity", "--calls", "3")
+    qtbot.waitUntil(lambda: unlocked.outside.refreshed == 1 and idle(unlocked), timeout=15_000)
+    assert "3 calls a day" in queue.plan_bar.summary.text()
+    assert queue.queue is not None and queue.queue.capacity.amount == 3

@@ -29,10 +29,10 @@ from caredesk.domain.queue import ReasonKind
 from caredesk.domain.today_plan import TodayPlan
 from caredesk.errors import CareDeskError
 from caredesk.services import call_drafts
-from caredesk.services.call_capacity import save_capacity
+from caredesk.services.call_capacity import get_capacity, save_capacity
 from caredesk.services.call_queue import CallQueue, QueueRow
 from caredesk.services.calls import CallLogged
-from caredesk.services.changes import Changes
+from caredesk.services.changes import Changes, Kind
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common import theme
 from caredesk.ui.common.forms import InlineMessage, user_message
@@ -388,8 +388,13 @@ class QueuePage(QWidget):
 
     def _changed(self, changes: Changes, source: object) -> None:
         """A write elsewhere (a patient added, time logged, a plan finalized, a stay entered):
-        re-score exactly those patients; the selection stays."""
-        if source is self or self.queue is None or not changes.patients or self.reader.defer(changes.patients):
+        re-score exactly those patients; the selection stays. A settings change (Kind.PRACTICE:
+        the daily capacity set by `caredesk capacity` beside the app, say) re-reads the capacity."""
+        if source is self or self.queue is None:
+            return
+        if changes.touches(Kind.PRACTICE) and not self.reader.loading:  # a build reads it itself
+            self._reread_capacity(replan=not changes.patients)
+        if not changes.patients or self.reader.defer(changes.patients):
             return
         if len(changes.patients) > RESCORE_OVER:
             self._rescore_in_background(self.queue, changes.patients)
@@ -401,6 +406,18 @@ class QueuePage(QWidget):
             return
         self._set_rows(rows)
         self._select_quietly(self.panel.patient_id)
+
+    def _reread_capacity(self, *, replan: bool) -> None:
+        if self.workspace is None or self.queue is None:
+            return
+        try:
+            self.queue.capacity = get_capacity(self.workspace)
+        except CareDeskError as exc:
+            self.notice.show_error(user_message(exc))
+            return
+        if replan:  # else the patients' re-scoring makes the plan again
+            self._set_rows(self.queue.rows)
+            self._select_quietly(self.panel.patient_id)
 
     def _rescore_in_background(self, queue: CallQueue, patient_ids: frozenset[int]) -> None:
         """Many patients changed (an import): re-score them on a worker; the selection stays."""
