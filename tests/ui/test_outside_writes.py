@@ -172,3 +172,18 @@ def test_a_daily_capacity_set_by_a_caredesk_command_makes_the_plan_again(unlocke
     qtbot.waitUntil(lambda: unlocked.outside.refreshed == 1 and idle(unlocked), timeout=15_000)
     assert "3 calls a day" in queue.plan_bar.summary.text()
     assert queue.queue is not None and queue.queue.capacity.amount == 3
+
+
+def test_a_call_kept_as_a_draft_lets_the_refresh_through(unlocked, canary_store, qtbot, data_dir, clock):
+    queue = unlocked.view.page(QueuePage)
+    queue.select_patient(canary_store["canary"])
+    queue.panel.note.setPlainText("Left a message with her daughter")
+    assert queue.panel.unsaved
+    fast_poll(unlocked)
+    unlocked.outside.timer.setInterval(60_000)  # only the draft kept may let it through now
+    new_id = add_elsewhere(data_dir, clock, "OUT0005")
+    unlocked.outside.poll()
+    qtbot.waitUntil(lambda: unlocked.outside.ready is not None, timeout=5_000)
+    assert queue.panel.keep_draft()
+    qtbot.waitUntil(lambda: shown(unlocked, new_id) and idle(unlocked), timeout=5_000)
+    assert queue.panel.note.toPlainText() == "Left a message with her daughter"  # the draft stays on screen

@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 POLL_MS = 2000
 UPDATED = "Updated with changes made outside this window ({time})."
-WAITING = "Changes were made outside this window: they will show once this call is saved."
+WAITING = "Changes were made outside this window: they will show once this call is saved, kept as a draft or discarded."
 
 
 class OutsideWrites(QObject):
