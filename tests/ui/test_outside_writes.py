@@ -187,3 +187,10 @@ def test_a_call_kept_as_a_draft_lets_the_refresh_through(unlocked, canary_store,
     assert queue.panel.keep_draft()
     qtbot.waitUntil(lambda: shown(unlocked, new_id) and idle(unlocked), timeout=5_000)
     assert queue.panel.note.toPlainText() == "Left a message with her daughter"  # the draft stays on screen
+
+
+def test_the_idle_lock_stops_the_poll(unlocked, qtbot):
+    fast_poll(unlocked)
+    unlocked.set_idle_interval_ms(50)
+    qtbot.waitUntil(lambda: unlocked.workspace is None, timeout=5_000)
+    assert not unlocked.outside.watching and unlocked.outside.workspace is None
