@@ -100,6 +100,8 @@ class CallForm(QWidget):
         self.minutes.setToolTip("Filled from the timer; change it if the call was timed elsewhere")
         self.program = QComboBox()
         self.program.setAccessibleName("Program")
+        # Its size follows its items (set_programs keeps it from shrinking below them).
+        self.program.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.program.activated.connect(lambda _i: self.edited.emit())
 
         self.follow_up_check = QCheckBox("Follow-&up")
@@ -189,7 +191,10 @@ class CallForm(QWidget):
             self.program.setCurrentIndex(self.program.findData(main))
         self.program.setEnabled(self.program.count() > 0)
         if self.program.count() == 0:
-            self.program.addItem("No active program", None)
+            self.program.addItem("Not enrolled", None)  # as the header says: "Not enrolled in a program"
+        # Never narrower than its items: sized while still empty, it let a narrow panel cut
+        # "No active program" to "No active progra".
+        self.program.setMinimumWidth(self.program.sizeHint().width())
 
     def set_follow_up(self, day: date | None) -> None:
         """Tick the follow-up and set its date (None unticks it)."""
