@@ -41,7 +41,7 @@ def enrollment(program: Program, consent: date | None = date(2025, 1, 2), end: d
 
 def test_ccm_with_one_chronic_condition_and_45_min_is_told_why_it_cannot_bill_not_chased():
     e = entry_for(facts(chronic_conditions=1, minutes={CS: 45}), TODAY, NY)
-    assert [r.text for r in e.reasons] == ["CCM needs 2 chronic conditions - 1 on file"]
+    assert [r.text for r in e.reasons] == ["CCM: 1 of 2 chronic conditions on file"]
     assert ReasonKind.MINUTES not in [r.kind for r in e.reasons]
     assert e.threshold is None  # no minutes bar towards a threshold that cannot bill
 
@@ -52,12 +52,12 @@ def test_complex_ccm_with_one_chronic_condition_is_not_chased_for_60_min():
         chronic_conditions=1,
         minutes={(Program.COMPLEX_CCM, StaffType.CLINICAL_STAFF): 45},
     )
-    assert texts(f) == ["Complex CCM needs 2 chronic conditions - 1 on file"]
+    assert texts(f) == ["Complex CCM: 1 of 2 chronic conditions on file"]
 
 
 def test_pcm_needs_one_condition_and_with_none_says_so():
     f = facts(enrollments=(enrollment(Program.PCM),), chronic_conditions=0, minutes={})
-    assert texts(f) == ["PCM needs 1 chronic condition - 0 on file"]
+    assert texts(f) == ["PCM: 0 of 1 chronic condition on file"]
     # With its condition on file PCM is chased towards 99426's 30 min.
     assert texts(facts(enrollments=(enrollment(Program.PCM),), minutes={})) == [
         "0 of 30 min this month, 4 working days left"

@@ -80,7 +80,7 @@ def test_ccm_with_one_chronic_condition_and_45_min_says_why_it_cannot_bill(works
     log_time(workspace, pid, minutes=45, activity=Activity.COORDINATION, on=date(2026, 11, 10))
     queue = CallQueue(workspace)
     queue.build(TODAY)
-    assert "CCM needs 2 chronic conditions - 1 on file" in _texts(queue, pid)
+    assert "CCM: 1 of 2 chronic conditions on file" in _texts(queue, pid)
     assert not any("min this month" in t for t in _texts(queue, pid))
 
 

@@ -443,7 +443,9 @@ def _minutes(
 
 def _conditions(f: PatientFacts, as_of: date, month: Month) -> list[Reason]:
     """Why a patient cannot bill their main program for want of chronic conditions on file
-    ("CCM needs 2 chronic conditions - 1 on file"): a record to complete, not minutes to chase."""
+    ("CCM: 1 of 2 chronic conditions on file"): a record to complete, not minutes to chase. The
+    counts come first, as in the minutes reason: a chip cut short in the queue keeps them (it read
+    "CCM needs 2 chronic conditions - 0 o…")."""
     program = billing.main_program(f.enrollments, month)
     if program is None or not any(e.program is program and e.active_on(as_of) for e in f.enrollments):
         return []
@@ -451,7 +453,7 @@ def _conditions(f: PatientFacts, as_of: date, month: Month) -> list[Reason]:
     if f.chronic_conditions >= need:
         return []
     plural = "s" if need != 1 else ""
-    text = f"{_name(program)} needs {need} chronic condition{plural} - {f.chronic_conditions} on file"
+    text = f"{_name(program)}: {f.chronic_conditions} of {need} chronic condition{plural} on file"
     return [Reason(ReasonKind.CONSENT, text)]
 
 
