@@ -32,8 +32,10 @@ def run(
 def cli_env(env: dict[str, str] | None = None) -> dict[str, str]:
     """The environment of every `caredesk` process the tests start, with `env` over it."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("CAREDESK_")}
+    # An empty entry would put the current folder on the process's sys.path.
+    existing = full_env.get("PYTHONPATH")
     full_env.update(
-        PYTHONPATH=SRC + os.pathsep + full_env.get("PYTHONPATH", ""),
+        PYTHONPATH=os.pathsep.join([SRC, existing] if existing else [SRC]),
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",  # never the machine's keyring
         CAREDESK_CLOCK=NOW.isoformat(),  # the same "now" as the in-process `clock` fixture
     )

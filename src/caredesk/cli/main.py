@@ -1,7 +1,8 @@
 """`caredesk`: headless commands over the same services as the GUI.
 
 Every command group is a module (access, records, work, plans) with `add_parsers` and
-`COMMANDS`; each command gets the parsed arguments and the composition root's context.
+`COMMANDS`; each command gets the parsed arguments and the composition root's context. A call
+imports only its command's module (cli.command_groups), unless it shows every command's help.
 Every error a user can cause ends with one clear line on stderr and a non-zero exit:
 1 for most errors, 2 for usage, 3 for a wrong passphrase or recovery code, 4 when
 there is no store. Never a traceback.
@@ -19,32 +20,13 @@ from dataclasses import dataclass
 
 from caredesk import __version__, clock, core_dumps, logs
 from caredesk import app as composition
-from caredesk.cli import (
-    access,
-    assess,
-    backup,
-    clinical,
-    community,
-    contacts,
-    coordination,
-    day_plan,
-    ehr_summary,
-    interop,
-    letters,
-    observations,
-    patient,
-    plans,
-    records,
-    rpm,
-    work,
-)
+from caredesk.cli import command_groups
 from caredesk.cli.common import (
     EXIT_ERROR,
     EXIT_NO_STORE,
     EXIT_USAGE,
     EXIT_WRONG_SECRET,
     CliParser,
-    Command,
     fail,
     shared_options,
 )
@@ -54,36 +36,17 @@ from caredesk.paths import resolve_data_dir
 
 # A write to our own stdout failed for want of room or a device, not a bug of ours.
 _OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG}
-GROUPS = (
-    access,
-    backup,
-    records,
-    work,
-    day_plan,
-    plans,
-    observations,
-    clinical,
-    contacts,
-    patient,
-    coordination,
-    assess,
-    letters,
-    community,
-    rpm,
-    ehr_summary,
-    interop,
-)
-COMMANDS: dict[str, Command] = {name: cmd for group in GROUPS for name, cmd in group.COMMANDS.items()}
+NAMES = frozenset([*command_groups.GROUP_OF, "gui"])
 
 
-NAMES = frozenset([*COMMANDS, "gui"])
-
-
-def _parser(commands: Collection[str] | None = None) -> argparse.ArgumentParser:
+def _parser(commands: Collection[str] | None = None, *, alone: bool = False) -> argparse.ArgumentParser:
     """The `caredesk` parser. `commands`: those whose parsers are made now (None: every one);
     the others are named with their help line, and make theirs only if argparse picks them
-    (cli.on_demand): same help, same errors, same parse."""
-    return _build(commands).top
+    (cli.on_demand): same help, same errors, same parse. `alone`: only the modules of
+    `commands` are imported (cli.command_groups); the others' commands are named without
+    their help line, so the parser's own help is incomplete: only for an argv whose first word
+    is the command, which the top-level parser never prints its help for."""
+    return _build(commands, alone=alone).top
 
 
 @dataclass(frozen=True)
@@ -92,15 +55,20 @@ class _Built:
     commands: dict[str, argparse.ArgumentParser]  # the commands' parsers made, by name
 
 
-def _build(commands: Collection[str] | None) -> _Built:
-    parsers = CommandParsers(commands, later=lambda name: _build({name}).commands[name])
+def _build(commands: Collection[str] | None, *, alone: bool = False) -> _Built:
+    parsers = CommandParsers(commands, later=lambda name: _build({name}, alone=True).commands[name])
     common, secret = shared_options()
     p = CliParser(prog="caredesk", description="CareDesk: an offline, encrypted caseload manager.")
     p.add_argument("--version", action="version", version=f"caredesk {__version__}")
     # typeshed wants a class; argparse only calls it (cli.on_demand).
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=parsers.make)  # type: ignore[call-overload]
-    for group in GROUPS:
-        group.add_parsers(sub, common, secret)
+    for group in command_groups.GROUPS:
+        names = [name for name, its in command_groups.GROUP_OF.items() if its == group]
+        if alone and commands is not None and not any(name in commands for name in names):
+            for name in names:  # a stand-in (cli.on_demand) with no help line: the module is not imported
+                sub.add_parser(name)
+        else:
+            command_groups.load(group).add_parsers(sub, common, secret)
     sub.add_parser("gui", parents=[common], help="start the desktop app")
     return _Built(p, parsers.made)
 
@@ -144,7 +112,10 @@ def _silence_stdout() -> None:
 
 def _run(argv: Sequence[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = _parser(_command_in(argv))
+    wanted = _command_in(argv)
+    # The top-level parser prints its help only for what comes before the command, and a
+    # --version there ends the call before anything after it is read.
+    parser = _parser(wanted, alone=bool(argv) and (argv[0] in wanted or argv[0] == "--version"))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -164,7 +135,7 @@ def _run(argv: Sequence[str] | None) -> int:
     if context.folder.has_store():  # never a logs/ folder in a folder that is not a store
         logs.configure(context.logs_dir)
     try:
-        return COMMANDS[args.command](args, context)
+        return command_groups.command(args.command)(args, context)
     except (WrongSecret, TooManyAttempts) as exc:  # README: 3 also while the back-off lasts
         return fail(str(exc), EXIT_WRONG_SECRET)
     except StoreMissing as exc:
