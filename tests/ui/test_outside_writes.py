@@ -194,3 +194,24 @@ def test_the_idle_lock_stops_the_poll(unlocked, qtbot):
     unlocked.set_idle_interval_ms(50)
     qtbot.waitUntil(lambda: unlocked.workspace is None, timeout=5_000)
     assert not unlocked.outside.watching and unlocked.outside.workspace is None
+
+
+def test_an_open_chart_stays_open_and_shows_a_call_logged_outside(unlocked, canary_store, qtbot, data_dir, clock):
+    from caredesk.services.calls import log_contact
+
+    pid = canary_store["canary"]
+    before = list_minutes(unlocked, pid)
+    patients = unlocked.view.show_page(PatientsPage)
+    patients.select_patient(pid)
+    qtbot.waitUntil(lambda: patients.chart.patient_id == pid, timeout=5_000)
+    shown_before = patients.chart.identity.text()
+    fast_poll(unlocked)
+    other = Access(DataFolder(data_dir), clock).unlock(PASSPHRASE)
+    try:
+        log_contact(other, pid, outcome=Outcome.REACHED, minutes=11)
+    finally:
+        other.lock()
+    qtbot.waitUntil(lambda: unlocked.outside.refreshed == 1 and idle(unlocked), timeout=15_000)
+    assert patients.chart.patient_id == pid and patients.chart.identity.text() == shown_before
+    assert patients.chart.message.text() == ""
+    assert list_minutes(unlocked, pid) == before + 11
