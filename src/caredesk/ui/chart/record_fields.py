@@ -72,10 +72,11 @@ DIALOG_LINES = 8
 
 
 def scrolled_form(form: QFormLayout) -> QScrollArea:
-    """The form in a frameless scroll area as tall as the form, but never taller than the
+    """The form in a scroll area as tall as the form, but never taller than the
     screen less the dialog's other parts (a long form at 125% scaling on a laptop scrolls
     instead of running off it). Three quarters of the screen made Add patient scroll at
-    1440x900 and 100%, with its last visible row cut just above the message line."""
+    1440x900 and 100%, with its last visible row cut just above the message line. Ruled
+    above and below only when it scrolls."""
     content = QWidget()
     content.setLayout(form)
     area = QScrollArea()
@@ -88,6 +89,10 @@ def scrolled_form(form: QFormLayout) -> QScrollArea:
     line = content.fontMetrics().height()
     room = screen.availableGeometry().height() - DIALOG_LINES * line if screen is not None else 600
     area.setMinimumHeight(min(content.sizeHint().height(), room))
+    if content.sizeHint().height() > room:
+        # A form that scrolls has lines at its edges (theme: QScrollArea[scrolls]): its last
+        # visible row, cut by the edge, read as "half hidden behind the error line" under it.
+        area.setProperty("scrolls", True)
     area.setMinimumWidth(content.sizeHint().width() + area.verticalScrollBar().sizeHint().width())
     return area
 

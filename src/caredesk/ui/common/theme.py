@@ -212,6 +212,7 @@ QTabWidget::pane {{ border: 1px solid {c.border}; background: {c.base}; border-r
 QTabBar::tab {{ padding: 0.4em 1.2em; }}
 QTabBar::tab:selected {{ font-weight: 600; border-bottom: 2px solid {c.primary}; }}
 QScrollArea {{ border: none; background: transparent; }}
+QScrollArea[scrolls="true"] {{ border-top: 1px solid {c.border}; border-bottom: 1px solid {c.border}; }}
 QGroupBox {{ font-weight: 600; border: none; margin-top: 1.2em; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 0; padding: 0; }}
 """
