@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QSpinBox,
+    QStyle,
+    QStyleOptionComboBox,
     QWidget,
 )
 
@@ -58,6 +60,16 @@ QUICK_FOLLOW_UPS: tuple[tuple[str, str, Callable[[date], date]], ...] = (
     ("2 weeks", "Alt+3", lambda d: d + timedelta(days=14)),
     ("1 month", "Alt+4", _in_a_month),
 )
+
+
+def _width_for_items(combo: QComboBox) -> int:
+    """The width the combo box's style needs to show its longest item whole."""
+    texts = [combo.itemText(i) for i in range(combo.count())]
+    text_width = max((combo.fontMetrics().horizontalAdvance(t) for t in texts), default=0)
+    opt = QStyleOptionComboBox()
+    combo.initStyleOption(opt)
+    size = QSize(text_width, combo.fontMetrics().height())
+    return combo.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt, size, combo).width()
 
 
 class CallForm(QWidget):
@@ -100,8 +112,6 @@ class CallForm(QWidget):
         self.minutes.setToolTip("Filled from the timer; change it if the call was timed elsewhere")
         self.program = QComboBox()
         self.program.setAccessibleName("Program")
-        # Its size follows its items (set_programs keeps it from shrinking below them).
-        self.program.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.program.activated.connect(lambda _i: self.edited.emit())
 
         self.follow_up_check = QCheckBox("Follow-&up")
@@ -193,8 +203,9 @@ class CallForm(QWidget):
         if self.program.count() == 0:
             self.program.addItem("Not enrolled", None)  # as the header says: "Not enrolled in a program"
         # Never narrower than its items: sized while still empty, it let a narrow panel cut
-        # "No active program" to "No active progra".
-        self.program.setMinimumWidth(self.program.sizeHint().width())
+        # "No active program" to "No active progra". (AdjustToContents would resize the box
+        # to its items behind the layout's back, undoing the stretch it has in its row.)
+        self.program.setMinimumWidth(_width_for_items(self.program))
 
     def set_follow_up(self, day: date | None) -> None:
         """Tick the follow-up and set its date (None unticks it)."""
