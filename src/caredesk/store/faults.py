@@ -113,9 +113,18 @@ def if_damaged(exc: BaseException, folder: Path) -> StoreError | None:
     return None
 
 
+# The pooled connections' own class (commit_watch.WatchedConnection) calls the driver's commit;
+# by its path's last parts, which are the same in the venv and in the bundle.
+_DRIVER_SUBCLASS = ("caredesk", "store", "commit_watch.py")
+
+
 def _from_driver(exc: BaseException) -> bool:
-    """True when the innermost Python frame of `exc` is SQLAlchemy calling the database driver."""
+    """True when the innermost Python frame of `exc` is SQLAlchemy, or our connection class,
+    calling the database driver."""
     tb = exc.__traceback__
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
-    return tb is not None and "sqlalchemy" in Path(tb.tb_frame.f_code.co_filename).parts
+    if tb is None:
+        return False
+    where = Path(tb.tb_frame.f_code.co_filename)
+    return "sqlalchemy" in where.parts or where.parts[-3:] == _DRIVER_SUBCLASS
