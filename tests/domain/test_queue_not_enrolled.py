@@ -10,7 +10,7 @@ from datetime import date
 from caredesk.domain.call_capacity import Capacity
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Enrollment, Program
-from caredesk.domain.queue import ReasonKind, entry_for, rank
+from caredesk.domain.queue import Reason, ReasonKind, entry_for, rank
 from caredesk.domain.today_plan import plan
 from tests.domain.test_queue import NY, TODAY, ccm, facts
 
@@ -25,7 +25,10 @@ def test_a_patient_in_no_program_is_to_be_enrolled_not_chased_for_consent_or_cad
     e = entry_for(facts(enrollments=(), minutes={}, last_reached=None, has_care_plan=False), TODAY, NY)
     assert e is not None
     assert texts(e) == ["Not enrolled in a program"]
-    assert e.top.kind is ReasonKind.CONSENT  # the missing-consent group's place in SPEC 3's order
+    # Its own kind ("enrollment": nothing about consent is missing yet), in the missing-consent
+    # group's place in SPEC 3's order.
+    assert e.top.kind is ReasonKind.ENROLLMENT
+    assert e.top.weight == Reason(ReasonKind.CONSENT, "No consent on file for CCM").weight
 
 
 def test_a_program_that_starts_later_says_not_enrolled_yet_and_from_when():

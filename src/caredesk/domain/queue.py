@@ -50,6 +50,7 @@ class ReasonKind(str, Enum):
     CADENCE = "cadence"
     CLINICAL = "clinical"
     CONSENT = "consent"
+    ENROLLMENT = "enrollment"  # in no program yet: to enroll (ranks with missing consent)
     CARE_PLAN = "care plan"
     LETTER = "letter"
     DONE_TODAY = "done today"
@@ -66,6 +67,7 @@ _WEIGHT = {
     ReasonKind.CADENCE: 50_000,
     ReasonKind.CLINICAL: 40_000,
     ReasonKind.CONSENT: 30_000,
+    ReasonKind.ENROLLMENT: 30_000,
     ReasonKind.CARE_PLAN: 20_000,
     ReasonKind.LETTER: 10_000,
     ReasonKind.DONE_TODAY: 0,
@@ -476,8 +478,8 @@ def _not_enrolled(f: PatientFacts, as_of: date) -> list[Reason]:
     if later:
         start, program = later[0]
         text = f"Not enrolled yet - {_name(Program(program))} from {_md(start)}"
-        return [Reason(ReasonKind.CONSENT, text, None, 0)]
-    return [Reason(ReasonKind.CONSENT, "Not enrolled in a program", None, 0)]
+        return [Reason(ReasonKind.ENROLLMENT, text, None, 0)]
+    return [Reason(ReasonKind.ENROLLMENT, "Not enrolled in a program", None, 0)]
 
 
 def _clinical(f: PatientFacts, as_of: date) -> list[Reason]:

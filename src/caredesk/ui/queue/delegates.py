@@ -28,6 +28,7 @@ CHIP_LIGHT: dict[ReasonKind, tuple[str, str]] = {
     ReasonKind.CADENCE: ("#e8ebef", "#3d4651"),
     ReasonKind.CLINICAL: ("#ece2fa", "#5a2a91"),
     ReasonKind.CONSENT: ("#fbefcf", "#6e4a00"),
+    ReasonKind.ENROLLMENT: ("#e8ebef", "#3d4651"),  # nothing missing yet: the cadence's grey
     ReasonKind.CARE_PLAN: ("#fbefcf", "#6e4a00"),
     ReasonKind.LETTER: ("#e8ebef", "#3d4651"),
     ReasonKind.DONE_TODAY: ("#dff0d8", "#2b5a1e"),
@@ -41,6 +42,7 @@ CHIP_DARK: dict[ReasonKind, tuple[str, str]] = {
     ReasonKind.CADENCE: ("#353c45", "#dde2e8"),
     ReasonKind.CLINICAL: ("#3d2a5a", "#e6d7fb"),
     ReasonKind.CONSENT: ("#4d3d14", "#ffe9b3"),
+    ReasonKind.ENROLLMENT: ("#353c45", "#dde2e8"),
     ReasonKind.CARE_PLAN: ("#4d3d14", "#ffe9b3"),
     ReasonKind.LETTER: ("#353c45", "#dde2e8"),
     ReasonKind.DONE_TODAY: ("#24401c", "#d6f0cc"),
