@@ -35,6 +35,10 @@ BACKUP_MADE = "backup.made"  # detail: the file's name (a date and time) and the
 STORE_RESTORED = "store.restored"  # detail: the backup's name and when it was made
 AUDIT_PROBLEM = "audit.problem"  # detail: what the anchor check found at unlock (events removed ...)
 
+# Events that record a session, a read or a copy, never a change to a record: a store's "last
+# change" (restore) and what another process changed (the app's outside-writes check) skip them.
+NOT_CHANGES = (UNLOCK, UNLOCK_FAILED, LOCK, PATIENT_VIEWED, EXPORTED, PRINTED, BACKUP_MADE, AUDIT_PROBLEM)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuditEvent:

@@ -19,19 +19,7 @@ from caredesk.domain import audit as actions
 from caredesk.services.changes import Changes, Kind
 from caredesk.services.workspace import Workspace
 
-# Events that record a read or a session, not a change to any record.
-READS_ONLY = frozenset(
-    {
-        actions.UNLOCK,
-        actions.UNLOCK_FAILED,
-        actions.LOCK,
-        actions.PATIENT_VIEWED,
-        actions.EXPORTED,
-        actions.PRINTED,
-        actions.BACKUP_MADE,
-        actions.AUDIT_PROBLEM,
-    }
-)
+READS_ONLY = frozenset(actions.NOT_CHANGES)  # a read or a session, not a change to any record
 
 
 @dataclass(frozen=True, slots=True)

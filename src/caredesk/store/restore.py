@@ -112,18 +112,8 @@ def _remove_if_empty(path: Path) -> None:
         path.rmdir()
 
 
-# Audit actions that change nothing in the store (reading, opening, making a backup): the
-# store's "last change" is its newest event of any other kind.
-_NOT_CHANGES = (
-    actions.UNLOCK,
-    actions.UNLOCK_FAILED,
-    actions.LOCK,
-    actions.PATIENT_VIEWED,
-    actions.EXPORTED,
-    actions.PRINTED,
-    actions.BACKUP_MADE,
-    actions.AUDIT_PROBLEM,
-)
+# The store's "last change" is its newest event of a kind that changes something.
+_NOT_CHANGES = actions.NOT_CHANGES
 
 
 @dataclass(frozen=True)
