@@ -11,6 +11,7 @@ from caredesk.errors import CareDeskError, ValidationError
 
 ENV_PASSPHRASE = "CAREDESK_PASSPHRASE"
 ENV_NEW_PASSPHRASE = "CAREDESK_NEW_PASSPHRASE"
+TRIES = 3  # a new passphrase typed at a prompt
 
 
 def _from_file(path: str, what: str) -> str:
@@ -68,11 +69,24 @@ def new_passphrase(file: str | None, env_name: str, what: str = "new passphrase"
         return env
     if not _can_prompt():
         raise CareDeskError(f"No {what} given: use the file option or set {env_name} (for automation).")
-    first = _ask(f"{what.capitalize()} (at least 10 characters): ", what)
-    second = _ask(f"Type the {what} again: ", what)
-    if first != second:
-        raise ValidationError(what, "the two entries do not match")
-    return first
+    from caredesk.store.keys import MIN_PASSPHRASE, check_passphrase_rules  # the key layer: with the store
+
+    # At a prompt a slip is typed again, as passwd and gpg ask: a mismatch or a refused passphrase
+    # is said and asked again, three times in all (a tester's mismatch ended `caredesk init`).
+    refused = ValidationError(what, "the two entries do not match")
+    for _ in range(TRIES):
+        first = _ask(f"{what.capitalize()} (at least {MIN_PASSPHRASE} characters): ", what)
+        try:
+            check_passphrase_rules(first)
+        except ValidationError as exc:
+            refused = ValidationError(what, exc.message)
+            print(f"caredesk: the {what} {exc.message}; type another.", file=sys.stderr)
+            continue
+        if _ask(f"Type the {what} again: ", what) == first:
+            return first
+        refused = ValidationError(what, "the two entries do not match")
+        print("caredesk: the two entries do not match; type it again.", file=sys.stderr)
+    raise refused
 
 
 def recovery_code(file: str | None) -> str:
