@@ -29,7 +29,9 @@ def test_both_ways_of_writing_a_date(text, expected):
         ("02/30/2026", "--on: 02/30/2026 is not a real calendar date"),
         ("2026-02-30", "--on: 2026-02-30 is not a real calendar date"),
         ("02/29/2027", "--on: 02/29/2027 is not a real calendar date"),  # 2027 is no leap year
-        ("24/11/2026", "--on: 24/11/2026 is not a real calendar date"),  # day first: there is no month 24
+        # Day first: there is no month 24; the month comes first, and the other way round it is one.
+        ("24/11/2026", "--on: 24/11/2026 is not a real calendar date (the month comes first: MM/DD/YYYY; 11/24/2026?)"),
+        ("31/02/2026", "--on: 31/02/2026 is not a real calendar date (the month comes first: MM/DD/YYYY)"),
         ("Nov 24", "--on: must be a date written MM/DD/YYYY or YYYY-MM-DD"),
         ("20261124", "--on: must be a date written MM/DD/YYYY or YYYY-MM-DD"),
         ("", "--on: must be a date written MM/DD/YYYY or YYYY-MM-DD"),

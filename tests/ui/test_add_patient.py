@@ -59,7 +59,10 @@ def test_a_bad_date_of_birth_is_named_and_nothing_is_saved(unlocked, qtbot):
     _fill(dialog, birth="31/12/1950")
     dialog.save_button.click()
     assert dialog.isVisible()
-    assert dialog.message.text() == "Date of birth is not a real calendar date."
+    # Written day first: the month comes first, and the other way round it is a date (a tester's).
+    assert dialog.message.text() == (
+        "Date of birth is not a real calendar date (the month comes first: MM/DD/YYYY; 12/31/1950?)."
+    )
     assert _saved_mrns(unlocked) == before
 
 

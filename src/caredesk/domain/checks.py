@@ -166,10 +166,25 @@ def parse_date(field: str, text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValidationError(field, f"{cleaned} is not a real calendar date") from None
+        raise ValidationError(field, f"{cleaned} is not a real calendar date{_month_first(us)}") from None
 
 
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _month_first(us: re.Match[str] | None) -> str:
+    """For a US date that is no date: the hint that the month comes first, with the date it would
+    be the other way round when that is one (a tester's --dob 13/01/1951, written day first)."""
+    if us is None:
+        return ""
+    month, day, year = (int(g) for g in us.groups())
+    if month > 12 and 1 <= day <= 12:
+        try:
+            swapped = date(year, day, month)
+        except ValueError:
+            return " (the month comes first: MM/DD/YYYY)"
+        return f" (the month comes first: MM/DD/YYYY; {swapped:%m/%d/%Y}?)"
+    return ""
 
 
 def parse_typed_date(field: str, text: str) -> date:
@@ -183,7 +198,7 @@ def parse_typed_date(field: str, text: str) -> date:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
             return date.fromisoformat(cleaned)
     except ValueError:
-        raise ValidationError(field, "is not a real calendar date") from None
+        raise ValidationError(field, f"is not a real calendar date{_month_first(match)}") from None
     raise ValidationError(field, "must be a date written MM/DD/YYYY")
 
 
