@@ -88,3 +88,13 @@ def test_plan_and_capacity_numbers_are_checked_naming_the_option(store):  # noqa
         "--call-minutes: must not be more than the 15 minutes a day",
     )
     assert cli("capacity").stdout.strip() == "Daily capacity: 20 calls a day"  # nothing was saved
+
+
+def test_a_patient_reached_today_reads_the_time_as_the_app_writes_it(store):  # noqa: F811
+    # A tester read "reached today at 1:20 am" here and "Reached today at 1:20 AM" in the app.
+    logged = run("log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes", "5",
+                 "--data-dir", str(store.path), env=pw_env())  # fmt: skip
+    assert logged.returncode == 0, logged.stderr
+    r = run("queue", "--plan", "2", "--data-dir", str(store.path), env=pw_env())
+    assert r.returncode == 0, r.stderr
+    assert "(reached today at 10:30 AM)" in r.stdout, r.stdout  # $CAREDESK_CLOCK: 10:30 clinic time

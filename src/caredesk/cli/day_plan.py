@@ -88,7 +88,7 @@ def print_plan(rows: list[QueueRow], p: TodayPlan, day: date) -> int:
     def line(pid: int, indent: str = "  ") -> None:
         r = by_id[pid]
         done = next((x.text for x in r.entry.reasons if x.kind is ReasonKind.DONE_TODAY), None)
-        also = f" ({done.lower()})" if done else ""
+        also = f" ({done[:1].lower()}{done[1:]})" if done else ""  # "reached today at 1:20 PM", as the app
         print(f"{indent}- {r.patient.display_name} ({r.patient.mrn}): {r.entry.top.text}{also}")
 
     for title, ids in (("Must call today", p.must), ("Then, as they fit", p.fits)):
