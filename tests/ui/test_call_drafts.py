@@ -4,6 +4,7 @@ comes back when the patient is shown again, after a lock and after a restart."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from PySide6.QtCore import Qt, QTimer
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from caredesk.domain.contacts import Outcome
 from caredesk.services import call_drafts
+from caredesk.ui.common.message_box import MessageBox
 from caredesk.ui.queue.page import QueuePage
 from caredesk.ui.queue.table_model import PATIENT, SecondLineRole
 from tests.ui.conftest import FakeSeconds, unlock_with
@@ -28,7 +30,10 @@ def answer_call_question(qtbot, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModi
 
     def answer() -> None:
         box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox) or QApplication.activeWindow() is not box:
+        # A person answers once the question is up and read (MessageBox.GUARD_S: sooner, an
+        # Enter is taken for one typed ahead).
+        read = time.monotonic() - getattr(box, "shown_at", 0.0) >= MessageBox.GUARD_S
+        if not isinstance(box, QMessageBox) or QApplication.activeWindow() is not box or not read:
             tries[0] += 1
             if tries[0] < 500:  # 5 s
                 QTimer.singleShot(10, answer)

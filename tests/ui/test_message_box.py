@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from caredesk.ui.common.message_box import ask
+from caredesk.ui.common.message_box import MessageBox, ask
 from caredesk.ui.queue.unsaved_call import LOCK, CallChoice, unsaved_call_box
 
 ALT = Qt.KeyboardModifier.AltModifier
@@ -37,6 +37,29 @@ def test_letters_typed_into_the_unsaved_call_question_press_nothing(qtbot):
     qtbot.waitUntil(lambda: clicked == [CallChoice.DRAFT])
 
 
+def test_space_and_an_enter_typed_ahead_press_nothing_then_enter_presses_the_default(qtbot):
+    # A second tester went on typing a note after Ctrl+L: the Space pressed the focused default,
+    # Save call, and the app locked with half a note saved.
+    parent = _shown(qtbot)
+    box, choices = unsaved_call_box(parent, "Test Patient", LOCK)
+    clicked: list[CallChoice] = []
+    box.buttonClicked.connect(lambda b: clicked.append(choices[b]))
+    box.open()
+    qtbot.waitExposed(box)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is box.defaultButton())
+    focused = QApplication.focusWidget()
+    qtbot.keyClicks(focused, " ok and more ")
+    qtbot.keyClick(focused, Qt.Key.Key_Return)  # within GUARD_S of the question: typed ahead
+    qtbot.wait(50)
+    assert clicked == [] and box.isVisible()
+    qtbot.wait(int(MessageBox.GUARD_S * 1000))  # read
+    qtbot.keyClick(focused, Qt.Key.Key_Space)
+    qtbot.wait(50)
+    assert clicked == []
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: clicked == [CallChoice.SAVE])
+
+
 def test_a_yes_no_question_takes_no_y_and_enter_is_its_default(qtbot):
     parent = _shown(qtbot)
     typed: list[str] = []
@@ -48,7 +71,7 @@ def test_a_yes_no_question_takes_no_y_and_enter_is_its_default(qtbot):
         typed.append("y" if box.isVisible() else "answered")
         qtbot.keyClick(box, Qt.Key.Key_Return)
 
-    QTimer.singleShot(100, type_then_enter)
+    QTimer.singleShot(int(MessageBox.GUARD_S * 1000) + 100, type_then_enter)
     buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
     answer = ask(parent, "Remove a reading", "Remove it?", buttons, QMessageBox.StandardButton.No)
     assert typed == ["y"]  # still asking after "yes" was typed
