@@ -133,3 +133,17 @@ def test_typing_while_the_recovery_code_is_checked_is_refused_and_a_wrong_code_i
     assert not any(f.isReadOnly() for f in (page.code, page.passphrase, page.confirm))
     assert window.focusWidget() is page.code
     assert page.code.selectedText() == wrong_code
+
+
+def test_passphrases_entered_ahead_are_tried_in_turn_each_whole(make_window, canary_store, qtbot):
+    # A second tester typed wrong1 Enter wrong2 Enter, then the right one and Enter, quickly:
+    # the right one was typed onto "wrong2" in the box and refused with it.
+    window = make_window()
+    panel = window.unlock_panel
+    page = panel.unlock
+    for typed in ("wrong passphrase one", "wrong passphrase two", PASSPHRASE):
+        qtbot.keyClicks(page.passphrase, typed)
+        qtbot.keyClick(page.passphrase, Qt.Key.Key_Return)  # the first starts a check; the rest queue
+        assert page.passphrase.text() == ""
+    qtbot.waitUntil(lambda: window.workspace is not None, timeout=15_000)
+    assert "2 failed unlock attempts" in window.notices.text.text()  # the two wrong ones, no fragment

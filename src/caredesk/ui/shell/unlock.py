@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections import deque
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
@@ -58,7 +59,7 @@ class UnlockPanel(QStackedWidget):
         self._change: PendingKeyChange | None = None  # a reset waiting for Continue to take effect
         self._remembered = False  # whether the key is believed to be in the keyring
         self._checking_passphrase = False  # a passphrase is being checked in the background
-        self._try_again = False  # Enter pressed on a passphrase retyped during that check
+        self._queued: deque[str] = deque()  # passphrases entered during that check, to try next
 
         # Pages are made when first shown (issue 14): only the one on screen at start is built
         # before the first paint; each page added to the stack is polished by the style sheet.
@@ -289,10 +290,14 @@ class UnlockPanel(QStackedWidget):
 
     # -- unlock ----------------------------------------------------------------
     def _unlock(self) -> None:
+        """Unlock with what the box holds. During a check, Enter queues it as the next try and
+        empties the box: passphrases typed ahead are tried in turn, each whole, as each before it
+        is refused (a second tester's "wrong2" + Enter + the right one typed on became one try)."""
         page = self.unlock
         if self._checking_passphrase:
-            # Enter on a passphrase retyped during the check: tried once this one is refused.
-            self._try_again = bool(page.passphrase.text())
+            if page.passphrase.text():
+                self._queued.append(page.passphrase.text())
+                page.passphrase.clear()
             return
         if not page.unlock_button.isEnabled():
             return
@@ -300,17 +305,22 @@ class UnlockPanel(QStackedWidget):
         if not secret:
             page.message.show_error("Type your passphrase.")
             return
-        remember = page.remember.isEnabled() and page.remember.isChecked()
         # The box is emptied and keeps taking keys: what is typed during the ~0.5 s check is the
-        # next try, whole (a fresh tester's quick retype lost its first keys to a read-only box,
-        # and the fragment left was sent and counted as a failed attempt; before that, the
-        # retype was appended to the passphrase sent).
+        # next try (a fresh tester's quick retype lost its first keys to a read-only box, and the
+        # fragment left was sent and counted as a failed attempt; before that, the retype was
+        # appended to the passphrase sent).
         page.passphrase.clear()
-        self._checking_passphrase, self._try_again = True, False
+        self._check_passphrase(secret)
+
+    def _check_passphrase(self, secret: str) -> None:
+        page = self.unlock
+        remember = page.remember.isEnabled() and page.remember.isChecked()
+        self._checking_passphrase = True
         self._busy(page.unlock_button, True, (), page.message, "Checking the passphrase…")
 
         def done(ws: Workspace) -> None:
-            self._checking_passphrase = self._try_again = False
+            self._checking_passphrase = False
+            self._queued.clear()
             self._busy(page.unlock_button, False)
             log.info("unlocked with the passphrase")
             if remember:
@@ -327,11 +337,12 @@ class UnlockPanel(QStackedWidget):
             if isinstance(exc, (WrongSecret, TooManyAttempts)):
                 log.info("unlock refused: %s", type(exc).__name__)
             self._refused(page.message, exc)
-            if self._try_again and page.unlock_button.isEnabled():  # not while the back-off lasts
-                self._try_again = False
-                self._unlock()
+            if self._queued and page.unlock_button.isEnabled():  # not while the back-off lasts
+                self._check_passphrase(self._queued.popleft())
                 return
-            self._try_again = False
+            if self._queued:  # the back-off: the next one typed waits in the box for its Enter
+                page.passphrase.setText(self._queued.popleft())
+                self._queued.clear()
             if page.passphrase.isVisible():
                 page.passphrase.setFocus()  # on the retype begun meanwhile, or the empty box
 
