@@ -211,3 +211,18 @@ def test_a_slash_past_the_year_stays_in_the_field(form, qtbot):
     qtbot.keyClick(follow_up, Qt.Key.Key_End)
     qtbot.keyClicks(follow_up, "/1")
     assert follow_up.hasFocus() and follow_up.value() == date(2026, 11, 24) and target.value() is None
+
+
+def test_a_date_typed_after_a_click_into_the_field_replaces_it(form, qtbot):
+    # A second tester clicked into the vitals date (12/02/2026) and typed 11/20/2026: every digit
+    # went into a full field and was refused without a word, and the reading kept today's date.
+    _window, _before, follow_up, _target, _after = form
+    line = follow_up.lineEdit()
+    qtbot.mouseClick(line, Qt.MouseButton.LeftButton, pos=line.rect().center())
+    qtbot.waitUntil(lambda: line.selectedText() == "11/24/2026")
+    qtbot.keyClicks(follow_up, "11/20/2026")
+    assert follow_up.value() == date(2026, 11, 20)
+    # A second click, the field already focused, places the cursor to edit one part.
+    qtbot.mouseClick(line, Qt.MouseButton.LeftButton, pos=line.rect().center())
+    qtbot.wait(20)
+    assert not line.hasSelectedText()

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QPoint, QPointF, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QPoint, QPointF, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QValidator
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -194,10 +194,22 @@ class DateField(QDateEdit):
         super().focusInEvent(event)
         # A typed date replaces the whole value, not the month: by Tab, a shortcut, or a dialog
         # opening on the field (Log other time: QDateEdit selected the month alone, and
-        # "11/20/2026" became 11/02 with "2020" typed into the next field). A click places the
-        # cursor where it lands; the calendar closing leaves what was picked.
-        if event.reason() not in (Qt.FocusReason.MouseFocusReason, Qt.FocusReason.PopupFocusReason):
+        # "11/20/2026" became 11/02 with "2020" typed into the next field). The calendar closing
+        # leaves what was picked.
+        reason = event.reason()
+        if reason == Qt.FocusReason.MouseFocusReason:
+            # Clicked into: selected once the click is done (the press places the cursor), unless
+            # the click dragged a selection; a later click places the cursor to edit a part. A
+            # date typed after a click went digit by digit into a full field and was refused
+            # without a word (a second tester's vitals date kept today's).
+            QTimer.singleShot(0, self, self._select_all_unless_selected)
+        elif reason != Qt.FocusReason.PopupFocusReason:
             self.lineEdit().selectAll()
+
+    def _select_all_unless_selected(self) -> None:
+        line = self.lineEdit()
+        if self.hasFocus() and not line.hasSelectedText():
+            line.selectAll()
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         text = self.text()
