@@ -71,6 +71,9 @@ def test_a_quick_unanswered_attempt_may_log_no_minutes(workspace):
     [
         ({"on": date(2026, 11, 25)}, "date"),
         ({"follow_up": date(2026, 11, 20)}, "follow-up date"),
+        # More than a year after the call (FOLLOW_UP_MAX_DAYS): a tester's 12/31/9999 was saved.
+        ({"follow_up": date(9999, 12, 31)}, "follow-up date"),
+        ({"follow_up": date(2027, 11, 26)}, "follow-up date"),  # 367 days after 11/24/2026
         ({"minutes": -1}, "minutes"),
         ({"outcome": "maybe"}, "outcome"),
         ({"program": "XYZ"}, "program"),
@@ -85,6 +88,15 @@ def test_a_bad_field_is_named_and_nothing_is_stored(workspace, kwargs, field):
         log_contact(workspace, pid, **args)
     assert err.value.field == field
     assert _contacts(workspace, pid) == ([], [], [])
+
+
+def test_a_follow_up_a_year_after_the_call_is_taken_and_the_refusal_names_the_latest(workspace):
+    pid = _patient(workspace, "C4")
+    logged = log_contact(workspace, pid, outcome="reached", minutes=5, follow_up=date(2027, 11, 25))  # 366 days
+    assert logged.contact.follow_up == date(2027, 11, 25)
+    with pytest.raises(ValidationError) as err:
+        log_contact(workspace, pid, outcome="reached", minutes=5, follow_up=date(2027, 11, 26))
+    assert err.value.message == "cannot be more than a year after the call (11/25/2027 at the latest)"
 
 
 def test_backfilled_call_counts_on_its_own_day(workspace):

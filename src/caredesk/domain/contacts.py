@@ -17,6 +17,23 @@ ENTRY_MINUTES_MAX = 600
 # in one entry is nearly always a slip of the keyboard (600 typed for 60, 180 for 18). Asked, not
 # refused: a long day of transition work can be real, and the care manager knows.
 LONG_ENTRY_MINUTES = 180
+# A follow-up is a call to make: next week, next month, at the longest next year's review. A date
+# further out is a slip (a tester's 12/31/9999 was saved, and never came due).
+FOLLOW_UP_MAX_DAYS = 366
+
+
+def check_follow_up(follow_up: date | None, call_day: date) -> None:
+    """ValidationError("follow-up date", ...) unless `follow_up` (None: none) is on or after the
+    call's day and no more than FOLLOW_UP_MAX_DAYS after it."""
+    if follow_up is None:
+        return
+    if follow_up < call_day:
+        raise ValidationError("follow-up date", "cannot be before the call")
+    latest = date.fromordinal(call_day.toordinal() + FOLLOW_UP_MAX_DAYS)
+    if follow_up > latest:
+        raise ValidationError(
+            "follow-up date", f"cannot be more than a year after the call ({latest:%m/%d/%Y} at the latest)"
+        )
 
 
 class Channel(str, Enum):

@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from caredesk.domain import attempts, billing, checks
 from caredesk.domain import audit as actions
 from caredesk.domain.calendar import Month, local_date, us_date
-from caredesk.domain.contacts import Activity, Channel, Contact, Outcome, StaffType, TimeEntry
+from caredesk.domain.contacts import Activity, Channel, Contact, Outcome, StaffType, TimeEntry, check_follow_up
 from caredesk.domain.coordination import Task, TaskKind, TaskStatus
 from caredesk.domain.lifespan import check_within_life
 from caredesk.domain.patients import Enrollment, Program, Status
@@ -78,8 +78,7 @@ def log_contact(
         raise ValidationError("date", "cannot be in the future")
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= 600:
         raise ValidationError("minutes", "must be a whole number from 0 to 600")
-    if follow_up is not None and follow_up < day:
-        raise ValidationError("follow-up date", "cannot be before the call")
+    check_follow_up(follow_up, day)
     at = ws.clock.now() if day == today else datetime.combine(day, BACKFILL_TIME, tzinfo=ws.tz)
     with ws.uow() as uow:
         patient = uow.patients.get(patient_id)

@@ -37,6 +37,7 @@ from caredesk.domain.contacts import (
     StaffType,
     TimeEntry,
     Voided,
+    check_follow_up,
 )
 from caredesk.domain.corrections import audit_reason, change_line, reason_text
 from caredesk.domain.lifespan import check_within_life
@@ -161,8 +162,8 @@ def correct_contact(
             note=old.note if note is None else note,
             follow_up=old.follow_up if isinstance(follow_up, Keep) else follow_up,
         )
-        if new.follow_up is not None and new.follow_up < day and (new.follow_up, day) != (old.follow_up, old_day):
-            raise ValidationError("follow-up date", "cannot be before the call")
+        if (new.follow_up, day) != (old.follow_up, old_day):  # a follow-up kept as it was stands
+            check_follow_up(new.follow_up, day)
         entries = uow.time_entries.for_contact(contact_id)
         corrected, added = _contact_minutes(uow, old, new, day - old_day, entries, minutes, program, ws)
         if new == old and not corrected and added is None:
