@@ -42,6 +42,7 @@ from caredesk.ui.chart.safety_banner import SafetyBanner
 from caredesk.ui.common import theme, trend_chart
 from caredesk.ui.common.chart_tab import ChartTab
 from caredesk.ui.common.forms import InlineMessage, heading, info_label
+from caredesk.ui.common.tab_keys import add_tab_keys
 
 T = TypeVar("T")
 
@@ -199,6 +200,7 @@ class ChartView(QWidget):
         self._build_header(card)
         self._tabs = QTabWidget()
         self._tabs.setAccessibleName("Chart sections")
+        add_tab_keys(self._tabs)  # Ctrl+Tab, Ctrl+PageDown... from wherever the focus is in the chart
         # The tab widget's own page stack: the tabs made later are made in it (_make_next_tab).
         self._tab_stack = self._tabs.findChild(
             QStackedWidget, "qt_tabwidget_stackedwidget", Qt.FindChildOption.FindDirectChildrenOnly
