@@ -108,6 +108,9 @@ class CallPanel(QWidget):
         # under the cursor when one appears (it did for the timer warning).
         self.message = InlineMessage("Call form message")
         self.follow_up.refused.connect(self.message.show_error)
+        # A refusal goes once the form is edited: "Outcome must be chosen" stayed on screen after
+        # Reached was picked (a tester). The next save says again what is still wrong.
+        self.form.edited.connect(self._clear_refusal)
         self.discard_draft_button = KeyButton("Discard draft", "Discard the restored draft")
         self.discard_draft_button.setToolTip("Forget the draft kept for this patient and empty the form")
         self.discard_draft_button.clicked.connect(self.discard_draft)
@@ -414,6 +417,10 @@ class CallPanel(QWidget):
             self._minutes_edited = True
 
     # -- saving ----------------------------------------------------------------
+    def _clear_refusal(self) -> None:
+        if self.message.property("role") == "error":
+            self.message.clear()
+
     def outcome(self) -> Outcome | None:
         return self.form.outcome()
 
