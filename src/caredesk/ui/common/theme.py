@@ -204,7 +204,10 @@ QListWidget#navigation::item:selected {{ background: {c.selection}; color: {c.te
 QTableView, QTableWidget {{
     background: {c.base}; alternate-background-color: {c.alt_base}; border: 1px solid {c.border};
     gridline-color: {c.border}; selection-background-color: {c.selection}; selection-color: {c.text};
+    padding: 1px;
 }}
+/* The focus shows on a table with no rows too: 2 px in the accent, or 1 px border + 1 px padding, so nothing moves. */
+QTableView:focus, QTableWidget:focus {{ border: 2px solid {c.primary}; padding: 0; }}
 QHeaderView::section {{
     background: {c.window}; border: none; border-bottom: 1px solid {c.border}; padding: 0.3em 0.5em; font-weight: 600;
 }}
