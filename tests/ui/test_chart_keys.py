@@ -8,14 +8,16 @@ saw it); Ctrl+PageDown / Ctrl+PageUp (browsers', many editors' convention) did n
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from caredesk.ui.careplan.editor import CarePlanEditor
+from caredesk.ui.chart.fit_scroll import FitScroll
 from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.chart.vitals_tab import VitalsTab
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-CTRL_SHIFT = CTRL | Qt.KeyboardModifier.ShiftModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+CTRL_SHIFT = CTRL | SHIFT
 NEXT = ((Qt.Key.Key_Tab, CTRL), (Qt.Key.Key_PageDown, CTRL))
 PREVIOUS = ((Qt.Key.Key_Backtab, CTRL_SHIFT), (Qt.Key.Key_PageUp, CTRL))
 
@@ -91,3 +93,25 @@ def test_section_keys_work_from_every_control_of_the_vitals_tab(unlocked, canary
             widget.setFocus()
             qtbot.keyClick(QApplication.focusWidget(), getattr(Qt.Key, f"Key_{row + 1}"), CTRL)
             assert view.nav.currentRow() == row, widget.accessibleName()
+
+
+def test_tab_and_shift_tab_never_stop_on_a_tab_s_scroll_area(unlocked, canary_store, qtbot):
+    """Shift+Tab out of the Conditions table went to the Clinical tab's scroll area, which shows no
+    focus (a keyboard-only tester lost the cursor there); the Record tab's was already no stop."""
+    page = _open_chart(unlocked, qtbot, canary_store["canary"])
+    tabs = page.chart.tabs
+    stops = []
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        qtbot.wait(10)
+        inside = [w for w in _focusable(tabs.widget(index)) if not isinstance(w, QScrollArea)]
+        for key, mods in ((Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_Backtab, SHIFT)):
+            inside[0].setFocus()
+            for _ in range(60):
+                qtbot.keyClick(QApplication.focusWidget(), key, mods)
+                focused = QApplication.focusWidget()
+                if focused is None or not tabs.currentWidget().isAncestorOf(focused):
+                    break
+                if type(focused) is QScrollArea or isinstance(focused, FitScroll):
+                    stops.append((tabs.tabText(index), type(focused).__name__))
+    assert sorted(set(stops)) == []

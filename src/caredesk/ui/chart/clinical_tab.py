@@ -87,6 +87,7 @@ class ClinicalTab(LazyTab):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no Tab stop: it shows no focus (Shift+Tab off Conditions)
         outer.addWidget(scroll, 1)
         body = QWidget()
         scroll.setWidget(body)

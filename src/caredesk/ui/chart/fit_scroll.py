@@ -20,6 +20,9 @@ class FitScroll(QScrollArea):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # No Tab stop: a scroll area shows no focus, so a keyboard user lost the cursor on it; it
+        # still scrolls to the control that has the focus.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.page = page  # first: setWidget already sends the page's events to eventFilter
         self.setWidget(page)
         page.installEventFilter(self)
