@@ -2,14 +2,17 @@
 
     caredesk patient add --mrn M --given G --family F --dob DATE [--preferred P] [--sex S]
         [--language L] [--phone "NUMBER:TYPE" ...] [--address A] [--call-window W] [--pcp P]
-        [--payer P] [--risk low|medium|high]
+        [--payer P] [--risk low|medium|high] [--allow-duplicate]
         [--program CCM [--start DATE] [--consent-date DATE --consent-method verbal|written]
          [--practitioner NAME] [--qmb]] [--json]
 
 The same record and rules as File > Add patient… in the app: the domain checks every value
 and names the field, and the first refusal in the form's order is the one reported (MRN,
 given and family name, date of birth, sex, phones ... then the program's fields). A second
-patient with the same MRN is refused. The patient and the enrollment are saved as one unit
+patient with the same MRN is refused. A patient who looks like one already on the panel
+(same date of birth, family name and given name or initial: domain.same_person) is refused
+with exit 1 and one line naming that patient's MRN, unless --allow-duplicate says the two
+are different people (the app asks the same question, Go back as its default). The patient and the enrollment are saved as one unit
 of work (services.patients.add_patient), so a refusal stores nothing. DATE is MM/DD/YYYY or
 YYYY-MM-DD; the program starts today unless --start says otherwise.
 """
@@ -26,7 +29,7 @@ from functools import partial
 from typing import Any
 
 from caredesk.app import AppContext
-from caredesk.cli.common import DATE, EXIT_USAGE, date_arg, fail, open_workspace
+from caredesk.cli.common import DATE, EXIT_ERROR, EXIT_USAGE, date_arg, fail, open_workspace
 from caredesk.cli.patient_fields import DEMOGRAPHIC_OPTIONS, patient_json
 from caredesk.domain.calendar import us_date
 from caredesk.domain.checks import Refusals
@@ -91,6 +94,12 @@ def add_parser(group: Any, shared: Sequence[argparse.ArgumentParser]) -> None:
     s.add_argument("--consent-method", help="verbal or written (with --consent-date)")
     s.add_argument("--practitioner", help="the billing practitioner")
     s.add_argument("--qmb", action="store_true", help="a Qualified Medicare Beneficiary (APCM only, G0558)")
+    s.add_argument(
+        "--allow-duplicate",
+        action="store_true",
+        help="add even when a patient with the same birth date and family name, and the same given name or "
+        "initial, is already on the panel (refused otherwise, naming that patient's MRN: check it is another person)",
+    )
     s.add_argument("--json", action="store_true", help="print the new patient as `patient show --json` does")
 
 
@@ -147,7 +156,8 @@ def _read(args: argparse.Namespace) -> tuple[Patient, Enrollment | None]:
 
 def cmd_patient_add(args: argparse.Namespace, context: AppContext) -> int:
     """Add the patient (and enrollment); the new record as text or JSON. Exit 1 naming the
-    refused field, 2 for program options without --program."""
+    refused field or, without --allow-duplicate, the MRN of the patient on the panel this one
+    looks like; 2 for program options without --program."""
     if args.program is None and any(getattr(args, o) not in (None, False) for o in PROGRAM_OPTIONS):
         return fail("--start, --consent-date, --consent-method, --practitioner and --qmb need --program", EXIT_USAGE)
     patient, enrollment = _read(args)  # every value is checked before the store is opened
@@ -156,7 +166,16 @@ def cmd_patient_add(args: argparse.Namespace, context: AppContext) -> int:
         today = ws.today()
         if enrollment is not None and args.start is None:
             enrollment = replace(enrollment, start_date=today)
-        saved = patient_service.add_patient(ws, patient, enrollment).value
+        try:
+            saved = patient_service.add_patient(
+                ws, patient, enrollment, check_same_person=not args.allow_duplicate
+            ).value
+        except patient_service.PossibleDuplicate as exc:
+            return fail(
+                f"not added: a patient with the same name and birth date is already in your panel: {exc.named()}; "
+                "if this is another person, add again with --allow-duplicate",
+                EXIT_ERROR,
+            )
         assert saved.id is not None
         chart = patient_service.open_chart(ws, saved.id, audit_view=False)  # what was stored, read back
     finally:

@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from caredesk.domain import audit as actions
+from caredesk.domain.calendar import us_date
 from caredesk.domain.patients import Chart, Enrollment, Patient, PatientSummary, plain_mrn
-from caredesk.errors import NotFound, ValidationError
+from caredesk.domain.same_person import likely_same
+from caredesk.errors import CareDeskError, NotFound, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.patient_records import check_birth_date, check_enrollment
 from caredesk.services.workspace import Workspace
@@ -59,8 +61,32 @@ def by_mrn(ws: Workspace, mrn: str) -> Patient:
     return patient
 
 
-def add_patient(ws: Workspace, patient: Patient, enrollment: Enrollment | None = None) -> Saved[Patient]:
+class PossibleDuplicate(CareDeskError):
+    """The patient being added looks like one already on the panel (domain.same_person: same
+    date of birth, family name, and given name or initial). `matches`: those stored patients,
+    by id. str() names no one (errors.py: no patient data in exception messages); `named()`
+    names them for the question on screen and the line in the terminal."""
+
+    def __init__(self, matches: list[Patient]):
+        self.matches = matches
+        super().__init__("a patient with the same name and date of birth is already in the panel")
+
+    def named(self) -> str:
+        """'Kim, Bo (MRN MRN-1004, born 01/01/1950)', each match so, joined by '; '."""
+        return "; ".join(f"{p.display_name} (MRN {p.mrn}, born {us_date(p.birth_date)})" for p in self.matches)
+
+
+def add_patient(
+    ws: Workspace, patient: Patient, enrollment: Enrollment | None = None, *, check_same_person: bool = False
+) -> Saved[Patient]:
     """A new patient, and optionally their first enrollment, in one transaction.
+
+    With `check_same_person` (what a person types: the Add patient dialog, `caredesk patient
+    add`), a patient who looks like one already on the panel (domain.same_person: same birth
+    date, family name, and given name or initial) raises PossibleDuplicate with those
+    patients, checked after the fields below and before anything is stored; the caller asks
+    and adds again without the check when the user says they are two people. Off by default
+    for patients built by code (fixtures, the screenshots' panel), which may share a name.
 
     `enrollment` is validated with any patient_id; the saved one points at the new
     patient. If either is refused (ValidationError naming the field), nothing is stored.
@@ -75,6 +101,10 @@ def add_patient(ws: Workspace, patient: Patient, enrollment: Enrollment | None =
         check_birth_date(patient.birth_date, today)
         if enrollment is not None:
             check_enrollment(enrollment, patient.birth_date, today, patient.died_on)
+        if check_same_person:
+            matches = [p for p in uow.patients.born_on(patient.birth_date) if likely_same(patient, p)]
+            if matches:
+                raise PossibleDuplicate(matches)
         saved = uow.patients.add(patient)
         assert saved.id is not None  # the store gave it one
         uow.audit(actions.RECORD_CREATED, "patient", saved.id)

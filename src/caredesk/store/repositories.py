@@ -97,6 +97,11 @@ class Patients:
             row = rows[0] if len(rows) == 1 else None  # two old rows differing by case: ask for the exact one
         return None if row is None else m.patient_from_row(row)
 
+    def born_on(self, day: date) -> list[Patient]:
+        """Every patient with this date of birth, by id (the same-person check: domain.same_person)."""
+        rows = self.s.scalars(select(t.PatientRow).where(t.PatientRow.birth_date == day).order_by(t.PatientRow.id))
+        return [m.patient_from_row(row) for row in rows]
+
     def count(self) -> int:
         return self.s.scalar(select(func.count()).select_from(t.PatientRow)) or 0
 

@@ -8,7 +8,7 @@ stores nothing.
 from __future__ import annotations
 
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QMessageBox, QVBoxLayout, QWidget
 
 from caredesk.domain.patients import Enrollment, Patient, Program
 from caredesk.errors import CareDeskError
@@ -18,8 +18,11 @@ from caredesk.ui.chart.enrollment_fields import EnrollmentFields
 from caredesk.ui.chart.record_fields import PatientFields, date_text, scrolled_form, show_refusal
 from caredesk.ui.common.forms import InlineMessage, heading
 from caredesk.ui.common.hub import publish
+from caredesk.ui.common.message_box import MessageBox
 
 NO_PROGRAM = "Not enrolled yet"
+ADD_ANYWAY = "&Add anyway"
+GO_BACK = "&Go back"
 
 
 class AddPatientDialog(QDialog):
@@ -92,14 +95,48 @@ class AddPatientDialog(QDialog):
         return self.enrollment_fields.read()  # the patient id is set when the patient is saved
 
     def submit(self) -> None:
-        """Save, or show the first refused field in the form's order and keep the form."""
+        """Save, or show the first refused field in the form's order and keep the form. A
+        patient who looks like one already on the panel (services.patients.PossibleDuplicate)
+        is saved only when the question's Add anyway is chosen; Go back keeps the form.
+        The rule is domain.same_person's, asked inside add_patient (the CLI's too)."""
         try:
             patient = self.patient_fields.read(self.workspace.today())
             enrollment = self._enrollment()
-            added = patient_records.add_patient(self.workspace, patient, enrollment)
+            try:
+                added = patient_records.add_patient(self.workspace, patient, enrollment, check_same_person=True)
+            except patient_records.PossibleDuplicate as exc:
+                if not self.add_anyway(exc):
+                    self.family.setFocus()  # back at the names, to check them against the chart named
+                    return
+                added = patient_records.add_patient(self.workspace, patient, enrollment)
         except CareDeskError as exc:
             show_refusal(self.message, self._fields, exc)
             return
         self.saved = added.value
         publish(added.changes)  # the list has the row before the dialog closes and selects it
         self.accept()
+
+    def add_anyway(self, found: patient_records.PossibleDuplicate) -> bool:
+        """Ask whether to add a patient who looks like one on the panel; Go back is the default
+        (Enter, Esc), and a letter typed on answers nothing (MessageBox)."""
+        one = len(found.matches) == 1
+        box = MessageBox(
+            QMessageBox.Icon.Question,
+            "Possible duplicate patient",
+            f"{'A patient' if one else 'Patients'} with the same name and birth date {'is' if one else 'are'} "
+            f"already in your panel: {found.named()}. Add this patient anyway?",
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setAccessibleName("Possible duplicate patient")
+        box.setInformativeText("Two charts for one person split the calls, the minutes and the bill.")
+        add = box.addButton(ADD_ANYWAY, QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton(GO_BACK, QMessageBox.ButtonRole.RejectRole)
+        add.setAccessibleName("Add anyway")
+        back.setAccessibleName("Go back")
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        chosen = box.clickedButton() is add
+        box.deleteLater()
+        return chosen
