@@ -226,3 +226,22 @@ def test_a_date_typed_after_a_click_into_the_field_replaces_it(form, qtbot):
     qtbot.mouseClick(line, Qt.MouseButton.LeftButton, pos=line.rect().center())
     qtbot.wait(20)
     assert not line.hasSelectedText()
+
+
+def test_a_year_typed_short_is_refused_for_its_year_not_as_after_today(qtbot):
+    # A second tester typed "11/2/0/2026" in a date no later than today: read as 11/2/0202, it was
+    # refused as "cannot be after today".
+    field = DateField("Reading date", date(2026, 11, 24))
+    field.no_later_than(date(2026, 11, 24))
+    qtbot.addWidget(field)
+    refusals: list[str] = []
+    field.refused.connect(refusals.append)
+    field.show()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    qtbot.keyClicks(field, "11/2/0202")
+    with pytest.raises(ValidationError) as refused:
+        field.checked_value()
+    assert str(refused.value) == "Reading date: must have its whole year (MM/DD/YYYY)"
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert refusals == ["Reading date must have its whole year (MM/DD/YYYY) ('11/2/0202' was not taken)."]

@@ -129,7 +129,7 @@ class DateField(QDateEdit):
         text = self.text()
         if self._is_empty_text(text) or parse_us_date(text) is not None:
             if not self._is_empty_text(text) and not self._in_range(parse_us_date(text)):
-                raise ValidationError(self.accessibleName(), self._range_text())
+                raise ValidationError(self.accessibleName(), self._range_text(parse_us_date(text)))
             return self.value()
         raise ValidationError(self.accessibleName(), f"must be a date as {FORMAT_HINT}")
 
@@ -224,7 +224,7 @@ class DateField(QDateEdit):
 
     def _refuse(self, text: str) -> None:
         day = parse_us_date(text)
-        why = f"must be a date as {FORMAT_HINT}" if day is None else self._range_text()
+        why = f"must be a date as {FORMAT_HINT}" if day is None else self._range_text(day)
         message = f"{self.accessibleName()} {why} ({text.strip()!r} was not taken)."
         self.refused.emit(message)
         if self.isVisible():
@@ -298,10 +298,15 @@ class DateField(QDateEdit):
             low = _NOT_SET.addDays(1)
         return low <= qdate(day) <= self.maximumDate()
 
-    def _range_text(self) -> str:
+    def _range_text(self, day: date | None = None) -> str:
+        """Why the typed `day` is out of range, in words."""
         low, high = self.minimumDate(), self.maximumDate()
         if self.optional and low == _NOT_SET:
             low = _NOT_SET.addDays(1)
+        if low <= _NO_FLOOR and day is not None and qdate(day) < low:
+            # Below Qt's own floor with only a ceiling set: a year typed short ("11/2/0202" from
+            # "11/2/0/2026") was refused as "after today" (a second tester).
+            return f"must have its whole year ({FORMAT_HINT})"
         if low <= _NO_FLOOR:  # only a ceiling: "between 09/14/1752 and ..." said nothing useful
             latest = high.toString("MM/dd/yyyy")
             return (
