@@ -4,49 +4,23 @@ in all, as passwd and gpg do. A fresh process on a pseudo-terminal: getpass's pr
 
 from __future__ import annotations
 
-import os
-import pty
-import select
-import sys
-import time
 from pathlib import Path
 
 from caredesk.store.vault import DataFolder
+from tests.cli.terminal import at_a_terminal
 from tests.cli.test_cli import cli_env
 from tests.conftest import PASSPHRASE
 
 
 def _init_at_a_terminal(folder: Path, answers: list[str]) -> tuple[int, str, int]:
-    """Run `caredesk init` on a pty, typing the next answer at each prompt;
-    its exit status, everything it wrote, and how many answers were typed."""
+    """`caredesk init` on a pty, typing the next answer at each prompt."""
     env = {k: v for k, v in cli_env().items() if k != "CAREDESK_PASSPHRASE"}
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(sys.executable, [sys.executable, "-m", "caredesk", "init", "--data-dir", str(folder)], env)
-    output, typed = "", 0
-    deadline = time.monotonic() + 90
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 0.5)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:  # EIO: the child has ended and closed the terminal
-                break
-            if not chunk:
-                break
-            output += chunk.decode(errors="replace")
-            prompts = output.count("characters): ") + output.count("passphrase again: ")
-            while typed < min(prompts, len(answers)):  # each prompt answered once
-                os.write(fd, f"{answers[typed]}\n".encode())
-                typed += 1
-        else:
-            os.kill(pid, 9)
-    finally:
-        _, status = os.waitpid(pid, 0)
-        os.close(fd)
-    return os.waitstatus_to_exitcode(status), output, typed
+
+    def answer(output: str, typed: int) -> str | None:
+        prompts = output.count("characters): ") + output.count("passphrase again: ")
+        return answers[typed] if typed < min(prompts, len(answers)) else None  # each prompt once
+
+    return at_a_terminal(["init", "--data-dir", str(folder)], answer, env=env)
 
 
 def test_a_mismatch_then_a_short_one_are_asked_again_and_the_third_try_makes_the_store(tmp_path):

@@ -7,18 +7,15 @@ was not writable. The folder is checked first now, and nothing is made there.
 from __future__ import annotations
 
 import os
-import pty
-import select
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import assert_clean_failure, cli_env, run
+from tests.cli.terminal import at_a_terminal
+from tests.cli.test_cli import assert_clean_failure, run
 from tests.conftest import PASSPHRASE
 
 
@@ -63,33 +60,14 @@ def test_a_missing_folder_inside_an_unwritable_one_is_refused_before_the_passphr
 def test_at_a_terminal_no_passphrase_is_asked_for_an_unwritable_folder(unwritable):
     """The tester's session: `caredesk init` at a terminal, the passphrase typed at each prompt.
     A fresh process on a pseudo-terminal, so the prompts (getpass, on /dev/tty) are really there."""
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: a caredesk process whose terminal is the pty
-        os.execve(sys.executable, [sys.executable, "-m", "caredesk", "init", "--data-dir", str(unwritable)], cli_env())
-    output, answered = "", 0
-    deadline = time.monotonic() + 60
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 0.5)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:  # EIO: the child has exited and closed the terminal
-                break
-            if not chunk:
-                break
-            output += chunk.decode(errors="replace")
-            # Answered when asked (getpass flushes what was typed ahead).
-            while output.lower().count("passphrase") > answered and output.rstrip().endswith(":"):
-                os.write(fd, f"{PASSPHRASE}\n".encode())
-                answered += 1
-        else:
-            os.kill(pid, 9)
-    finally:
-        _, status = os.waitpid(pid, 0)
-        os.close(fd)
+
+    def answer(output: str, typed: int) -> str | None:
+        # Answered when asked (getpass flushes what was typed ahead).
+        asked = output.lower().count("passphrase") > typed and output.rstrip().endswith(":")
+        return PASSPHRASE if asked else None
+
+    code, output, answered = at_a_terminal(["init", "--data-dir", str(unwritable)], answer)
     assert answered == 0, output
-    assert os.waitstatus_to_exitcode(status) == 1, output
+    assert code == 1, output
     assert f"The data folder {unwritable} is not writable." in output
     assert list(unwritable.iterdir()) == []
