@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 from caredesk import secrets_input
 from caredesk.app import AppContext
 from caredesk.domain.checks import parse_date
-from caredesk.domain.contacts import LONG_ENTRY_MINUTES
+from caredesk.domain.contacts import LONG_ENTRY_MINUTES, hours_text, is_long_entry
 from caredesk.errors import ValidationError
 from caredesk.paths import ENV_DATA_DIR
 from caredesk.services import patients as patient_service
@@ -72,11 +72,11 @@ def note_long_entry(minutes: int, entry_id: int | None) -> None:
     """A "caredesk: note:" on stderr for one entry of more than LONG_ENTRY_MINUTES (a typo, most
     often: 600 for 60), naming the correction; the app asks before saving it, a script cannot be
     asked. The entry is saved either way: the limit itself (600) is the service's refusal."""
-    if minutes <= LONG_ENTRY_MINUTES:
+    if not is_long_entry(minutes):
         return
     fix = f" If it is a typo: caredesk time correct {entry_id} --minutes M --reason TEXT." if entry_id else ""
     print(
-        f"caredesk: note: {minutes} minutes ({minutes // 60} h {minutes % 60:02d} min) in one entry is more than "
+        f"caredesk: note: {minutes} minutes ({hours_text(minutes)}) in one entry is more than "
         f"{LONG_ENTRY_MINUTES // 60} hours.{fix}",
         file=sys.stderr,
     )

@@ -17,6 +17,20 @@ ENTRY_MINUTES_MAX = 600
 # in one entry is nearly always a slip of the keyboard (600 typed for 60, 180 for 18). Asked, not
 # refused: a long day of transition work can be real, and the care manager knows.
 LONG_ENTRY_MINUTES = 180
+
+
+def is_long_entry(minutes: int) -> bool:
+    """Whether one entry of `minutes` is asked (app) or noted (CLI) about: above
+    LONG_ENTRY_MINUTES, within ENTRY_MINUTES_MAX (more is the service's refusal)."""
+    return LONG_ENTRY_MINUTES < minutes <= ENTRY_MINUTES_MAX
+
+
+def hours_text(minutes: int) -> str:
+    """600 -> "10 h 00 min", as the app and the CLI write a long entry."""
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d} min"
+
+
 # A follow-up is a call to make: next week, next month, at the longest next year's review. A date
 # further out is a slip (a tester's 12/31/9999 was saved, and never came due).
 FOLLOW_UP_MAX_DAYS = 366

@@ -10,21 +10,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
-from caredesk.domain.contacts import ENTRY_MINUTES_MAX, LONG_ENTRY_MINUTES
+from caredesk.domain.contacts import LONG_ENTRY_MINUTES, hours_text, is_long_entry
 from caredesk.ui.common.message_box import MessageBox
 
 TITLE = "Long time entry"
-
-
-def hours_text(minutes: int) -> str:
-    """600 -> "10 h 00 min" (the app's way of writing a day's minutes)."""
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest:02d} min"
-
-
-def is_long(minutes: int) -> bool:
-    """Whether `minutes` for one entry is asked about: above the long mark, within the limit."""
-    return LONG_ENTRY_MINUTES < minutes <= ENTRY_MINUTES_MAX
 
 
 def long_minutes_box(parent: QWidget | None, minutes: int) -> tuple[QMessageBox, QPushButton]:
@@ -50,7 +39,7 @@ def long_minutes_box(parent: QWidget | None, minutes: int) -> tuple[QMessageBox,
 def confirm_minutes(parent: QWidget | None, minutes: int) -> bool:
     """True to go on saving `minutes`: not long, or the care manager chose Save. A box closed
     any other way (Esc, Go back, a lock closing it) is False."""
-    if not is_long(minutes):
+    if not is_long_entry(minutes):
         return True
     box, save = long_minutes_box(parent, minutes)
     box.exec()
