@@ -66,6 +66,18 @@ def chart_tabs_on_demand(monkeypatch):
     monkeypatch.setattr(ChartView, "make_tabs_when_idle", False)
 
 
+@pytest.fixture(params=["light", "dark"])
+def themed(request, qapp, monkeypatch):
+    """The app themed light, then dark (the system's choice faked); its palette is yielded."""
+    from caredesk.ui.common import theme
+
+    monkeypatch.setattr(theme, "system_is_dark", lambda: request.param == "dark")
+    theme.apply(qapp)
+    yield theme.DARK if request.param == "dark" else theme.LIGHT
+    monkeypatch.undo()
+    theme.apply(qapp)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"

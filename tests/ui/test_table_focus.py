@@ -8,17 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QStandardItemModel
 from PySide6.QtWidgets import QLineEdit, QTableView, QTableWidget, QVBoxLayout, QWidget
 
-from caredesk.ui.common import theme
-
-
-@pytest.fixture(params=["light", "dark"])
-def themed(request, qapp, monkeypatch):
-    monkeypatch.setattr(theme, "system_is_dark", lambda: request.param == "dark")
-    theme.apply(qapp)
-    yield theme.DARK if request.param == "dark" else theme.LIGHT
-    monkeypatch.undo()
-    theme.apply(qapp)
-
 
 def _edge(table: QTableView, inset: int) -> QColor:
     image = table.grab().toImage()

@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QStyle, QStyleOptionButton
-
-from caredesk.ui.common import theme
-
-
-@pytest.fixture(params=["light", "dark"])
-def themed(request, qapp, monkeypatch):
-    monkeypatch.setattr(theme, "system_is_dark", lambda: request.param == "dark")
-    theme.apply(qapp)
-    yield theme.DARK if request.param == "dark" else theme.LIGHT
-    monkeypatch.undo()
-    theme.apply(qapp)
 
 
 def _indicator_edge_and_middle(qtbot, checked: bool) -> tuple[QColor, QColor]:
