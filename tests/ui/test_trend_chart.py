@@ -15,7 +15,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QWheel
 from PySide6.QtWidgets import QApplication
 
 from caredesk.ui.common import theme
-from caredesk.ui.common.trend_chart import EMPTY, TrendChart, date_ticks, summary, value_ticks
+from caredesk.ui.common.chart_ticks import date_ticks, value_ticks
+from caredesk.ui.common.trend_chart import EMPTY, TrendChart, summary
 
 SYSTOLIC = [(date(2024, 1, 5) + timedelta(days=90 * i), 136.0 + (i % 4) * 3) for i in range(11)] + [
     (date(2026, 11, 20), 142.0)
