@@ -23,13 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caredesk.domain.call_capacity import Capacity
 from caredesk.domain.contacts import Outcome
-from caredesk.domain.queue import ReasonKind
 from caredesk.domain.today_plan import TodayPlan
 from caredesk.errors import CareDeskError
 from caredesk.services import call_drafts
-from caredesk.services.call_capacity import get_capacity, save_capacity
 from caredesk.services.call_queue import CallQueue, QueueRow
 from caredesk.services.calls import CallLogged
 from caredesk.services.changes import Changes, Kind
@@ -38,23 +35,20 @@ from caredesk.ui.common import theme
 from caredesk.ui.common.forms import InlineMessage, user_message
 from caredesk.ui.common.hub import hub, publish
 from caredesk.ui.common.tables import segments
-from caredesk.ui.common.workers import BackgroundRead
 from caredesk.ui.queue.call_panel import CallPanel
+from caredesk.ui.queue.capacity_control import CapacityControl
 from caredesk.ui.queue.capacity_dialog import CapacityDialog
 from caredesk.ui.queue.plan_bar import PlanBar
-from caredesk.ui.queue.prepared import Prepared, PreparedQueue, QueueFilter, prepare_rows
-from caredesk.ui.queue.prepared import prepare as prepare_queue
+from caredesk.ui.queue.prepared import PreparedQueue, QueueFilter, prepare_rows
+from caredesk.ui.queue.queue_build import RESCORE_OVER, QueueBuild
+from caredesk.ui.queue.queue_heading import heading_text
 from caredesk.ui.queue.queue_view import PanelSplitter, QueueTable
 from caredesk.ui.queue.table_model import QueueFilterProxy, QueueTableModel
 from caredesk.ui.queue.unsaved_call import SWITCH, CallChoice, ask_about_call
 
 log = logging.getLogger(__name__)
 
-EMPTY_TEXT = "Nobody to call today."
 NO_PATIENTS = "No active patients yet: add them with File > Add patient (Ctrl+N), then enroll them in a program."
-BUILDING = "Building today's queue…"
-# More changed patients than this (an import) are re-scored on a worker, not the GUI thread.
-RESCORE_OVER = 50
 
 
 class QueuePage(QWidget):
@@ -66,13 +60,12 @@ class QueuePage(QWidget):
         super().__init__(parent)
         self.workspace: Workspace | None = None
         self.queue: CallQueue | None = None
-        self.reader = BackgroundRead(self)  # today's queue, built in the background
+        self.build = QueueBuild(self)  # today's queue, built in the background
+        self.capacity_control = CapacityControl(self)
         hub().changed.connect(self._changed)
         self._syncing = False  # True while code, not the user, moves the current row
         self._stay_after_save = False  # a save answered a question: the caller decides what follows
         self._switch_pending: int | None = None  # a row the user moved to, waiting for the question
-        self._opening = False  # rows are in; the first patient opens in the next slice
-        self._announcing = False  # the first patient is open; `ready` goes out in the next slice
         self.model = QueueTableModel(self)
         self.proxy = QueueFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -133,59 +126,16 @@ class QueuePage(QWidget):
         self.workspace = workspace
         queue = self.queue = CallQueue(workspace)
         self.panel.set_workspace(workspace)
-        self.notice.show_info(BUILDING)
-
-        def failed(exc: CareDeskError) -> None:
-            self.notice.show_error(user_message(exc))
-            self._built((prepare_queue([], workspace.today()), None))
-
-        self.reader.start(lambda: prepare_rows(queue, queue.build()), self._built, failed)
+        self.build.start(workspace, queue)
 
     @property
     def loading(self) -> bool:
         """Today's queue is being built in the background (or its first patient not yet opened)."""
-        return self.reader.loading or self._opening or self._announcing
-
-    def _built(self, result: Prepared) -> None:
-        if self.notice.text() == BUILDING:
-            self.notice.clear()
-        pending = self.reader.take_pending()
-        if pending and self.queue is not None:
-            if len(pending) > RESCORE_OVER:  # an import while the queue was built: shown, then re-scored
-                self._show_prepared(*result)
-                self._rescore_in_background(self.queue, frozenset(pending))
-                self._read_drafts()
-                self._opening = True
-                QTimer.singleShot(0, self, self._open_first)
-                return
-            result = prepare_rows(self.queue, self.queue.refresh(pending))
-        self._show_prepared(*result)
-        self._read_drafts()
-        # The first patient opens in a slice of its own (its chart is read): the rows are
-        # swapped in and painted first, and neither step holds the window for long.
-        self._opening = True
-        QTimer.singleShot(0, self, self._open_first)
-
-    def _open_first(self) -> None:
-        if not self._opening:
-            return  # locked in between
-        self._opening = False
-        restore = self.reader.take_selection()
-        if not (restore is not None and self.select_patient(restore)) and self.proxy.rowCount():
-            self.table.select_row(0)
-        # What `ready` starts (the window shows the workspace) is a third slice.
-        self._announcing = True
-        QTimer.singleShot(0, self, self._announce_ready)
-
-    def _announce_ready(self) -> None:
-        if self._announcing:
-            self._announcing = False
-            self.ready.emit()
+        return self.build.loading
 
     def clear(self) -> None:
         """On lock: the timer stops and every row, name and note leaves the widgets."""
-        self._opening = self._announcing = False
-        self.reader.cancel()  # a build in progress finishes before the store closes; its rows are dropped
+        self.build.cancel()
         self.panel.clear()
         self.panel.set_workspace(None)
         self.workspace, self.queue = None, None
@@ -205,9 +155,7 @@ class QueuePage(QWidget):
     def restore(self, patient_id: int | None) -> None:
         if patient_id is None:
             return
-        if self._opening:  # the first patient is about to open: this one instead
-            self.reader.selection = patient_id
-        elif not self.reader.defer_selection(patient_id):
+        if not self.build.restore(patient_id):
             self.select_patient(patient_id)
 
     # -- actions ---------------------------------------------------------------
@@ -218,7 +166,7 @@ class QueuePage(QWidget):
             self.proxy.set_filter(which)
         finally:
             self._syncing = False
-        self._select_quietly(self.panel.patient_id)
+        self.select_quietly(self.panel.patient_id)
 
     def select_patient(self, patient_id: int) -> bool:
         """Highlight and open the patient's row; one outside the filter shown switches to All."""
@@ -299,15 +247,15 @@ class QueuePage(QWidget):
 
     def _switch_to(self, pid: int) -> bool:
         if not self.settle_call(SWITCH):
-            self._select_quietly(self.panel.patient_id)
+            self.select_quietly(self.panel.patient_id)
             return False
         ok = self.panel.show_patient(pid)
-        self._select_quietly(pid if ok else self.panel.patient_id)
+        self.select_quietly(pid if ok else self.panel.patient_id)
         if ok:
             self.notice.clear()
         return ok
 
-    def _select_quietly(self, pid: int | None) -> None:
+    def select_quietly(self, pid: int | None) -> None:
         """Highlight pid's row (or none) without opening anyone."""
         self._syncing = True
         try:
@@ -330,7 +278,7 @@ class QueuePage(QWidget):
             return
         # The row stays the call's patient until the question is answered (asked once the
         # selection change is over, not inside it).
-        self._select_quietly(self.panel.patient_id)
+        self.select_quietly(self.panel.patient_id)
         if self._switch_pending is None:
             QTimer.singleShot(0, self, self._answer_pending_switch)
         self._switch_pending = pid
@@ -343,9 +291,9 @@ class QueuePage(QWidget):
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _draft_kept_or_dropped(self, _pid: int) -> None:
-        self._read_drafts()
+        self.read_drafts()
 
-    def _read_drafts(self) -> None:
+    def read_drafts(self) -> None:
         if self.workspace is None:
             return
         try:
@@ -362,7 +310,7 @@ class QueuePage(QWidget):
         The other pages hear of the call through the hub."""
         if self.queue is None or self.workspace is None:
             return
-        if self.reader.defer(result.patient_ids):  # the build in progress re-scores it when done
+        if self.build.defer(result.patient_ids):  # the build in progress re-scores it when done
             publish(result.changes, self)
             return
         pid = next(iter(result.patient_ids))
@@ -373,9 +321,9 @@ class QueuePage(QWidget):
             self.notice.show_error(user_message(exc))
             return
         publish(result.changes, self)
-        self._set_rows(rows)
+        self.set_rows(rows)
         if self._stay_after_save:  # saved before a switch, a lock or quitting: that goes on
-            self._select_quietly(self.panel.patient_id)
+            self.select_quietly(self.panel.patient_id)
             self.notice.show_info(self._saved_text(result))
             return
         target = next((p for p in following if self.proxy.proxy_row(p) is not None), None)
@@ -392,49 +340,20 @@ class QueuePage(QWidget):
         the daily capacity set by `caredesk capacity` beside the app, say) re-reads the capacity."""
         if source is self or self.queue is None:
             return
-        if changes.touches(Kind.PRACTICE) and not self.reader.loading:  # a build reads it itself
-            self._reread_capacity(replan=not changes.patients)
-        if not changes.patients or self.reader.defer(changes.patients):
+        if changes.touches(Kind.PRACTICE) and not self.build.reader.loading:  # a build reads it itself
+            self.capacity_control.reread(replan=not changes.patients)
+        if not changes.patients or self.build.defer(changes.patients):
             return
         if len(changes.patients) > RESCORE_OVER:
-            self._rescore_in_background(self.queue, changes.patients)
+            self.build.rescore(self.queue, changes.patients)
             return
         try:
             rows = self.queue.refresh(changes.patients)
         except CareDeskError as exc:
             self.notice.show_error(user_message(exc))
             return
-        self._set_rows(rows)
-        self._select_quietly(self.panel.patient_id)
-
-    def _reread_capacity(self, *, replan: bool) -> None:
-        if self.workspace is None or self.queue is None:
-            return
-        try:
-            self.queue.capacity = get_capacity(self.workspace)
-        except CareDeskError as exc:
-            self.notice.show_error(user_message(exc))
-            return
-        if replan:  # else the patients' re-scoring makes the plan again
-            self._set_rows(self.queue.rows)
-            self._select_quietly(self.panel.patient_id)
-
-    def _rescore_in_background(self, queue: CallQueue, patient_ids: frozenset[int]) -> None:
-        """Many patients changed (an import): re-score them on a worker; the selection stays."""
-
-        def show(result: Prepared) -> None:
-            if len(pending := self.reader.take_pending()) > RESCORE_OVER:
-                self._rescore_in_background(queue, frozenset(pending))
-                return
-            if pending:
-                result = prepare_rows(queue, queue.refresh(pending))
-            self._show_prepared(*result)
-            self._select_quietly(self.panel.patient_id)
-
-        def failed(exc: CareDeskError) -> None:
-            self.notice.show_error(user_message(exc))
-
-        self.reader.start(lambda: prepare_rows(queue, queue.refresh(patient_ids)), show, failed)
+        self.set_rows(rows)
+        self.select_quietly(self.panel.patient_id)
 
     @staticmethod
     def _saved_text(result: CallLogged) -> str:
@@ -447,35 +366,14 @@ class QueuePage(QWidget):
         return " ".join(parts)
 
     def change_capacity(self) -> CapacityDialog | None:
-        """Ask for the daily capacity (a window-modal dialog); on OK it is saved in the store
-        and the plan is made again at once."""
-        if self.workspace is None or self.queue is None:
-            return None
-        dialog = CapacityDialog(self.queue.capacity, self)
-        dialog.accepted.connect(lambda: self._save_capacity(dialog.capacity()))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
+        """Ask for the daily capacity; on OK it is saved and the plan is made again at once."""
+        return self.capacity_control.change()
 
-    def _save_capacity(self, capacity: Capacity) -> None:
-        if self.workspace is None or self.queue is None:  # locked while the dialog was open
-            return
-        try:
-            changes = save_capacity(self.workspace, capacity)
-        except CareDeskError as exc:
-            self.notice.show_error(user_message(exc))
-            return
-        publish(changes, self)
-        self.queue.capacity = capacity
-        self._set_rows(self.queue.rows)
-        self._select_quietly(self.panel.patient_id)
-        self.notice.show_info(f"Daily capacity saved: {capacity.describe()}.")
-
-    def _set_rows(self, rows: list[QueueRow]) -> None:
+    def set_rows(self, rows: list[QueueRow]) -> None:
         if self.queue is not None:
-            self._show_prepared(*prepare_rows(self.queue, rows))
+            self.show_prepared(*prepare_rows(self.queue, rows))
 
-    def _show_prepared(self, prepared: PreparedQueue, plan: TodayPlan | None) -> None:
+    def show_prepared(self, prepared: PreparedQueue, plan: TodayPlan | None) -> None:
         self._syncing = True
         try:
             if self.workspace is not None:
@@ -492,23 +390,7 @@ class QueuePage(QWidget):
         if self.workspace is None:
             self.heading.clear()
             return
-        today = self.workspace.today()
-        total = self.model.rowCount()
-        # Those reached today stay in the queue (All) for their other reasons but are not to
-        # call again today: "1 to call, 0 planned today" after the only patient was reached
-        # read as a call still owed.
-        reached = sum(ReasonKind.DONE_TODAY in self.model.kinds(r) for r in range(total))
-        waiting = total - reached
-        planned = self.model.count(QueueFilter.PLAN)
-        if not total:
-            to_call = EMPTY_TEXT
-        elif not waiting:
-            to_call = f"nobody left to call, {reached} reached today"
-        else:
-            to_call = f"{waiting} to call"
-            if planned < waiting:  # the plan is what today holds; the queue is the month's
-                to_call += f", {planned} planned today"
-        self.heading.setText(f"{today.strftime('%A, %B')} {today.day} — {to_call}")
+        self.heading.setText(heading_text(self.model, self.workspace.today()))
         if self.queue is not None and self.queue.active_patients == 0:
             self.notice.show_info(NO_PATIENTS)
         elif self.notice.text() == NO_PATIENTS:
