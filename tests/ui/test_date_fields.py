@@ -245,3 +245,51 @@ def test_a_year_typed_short_is_refused_for_its_year_not_as_after_today(qtbot):
     assert str(refused.value) == "Reading date: must have its whole year (MM/DD/YYYY)"
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert refusals == ["Reading date must have its whole year (MM/DD/YYYY) ('11/2/0202' was not taken)."]
+
+
+def test_a_refusal_tooltip_goes_once_the_text_is_edited(qtbot):
+    """A tester's refusal tooltip stayed on screen after a good date was typed over the refused one
+    (the call panel's refusals go once the form is edited: 014fe1c)."""
+    from PySide6.QtWidgets import QDialog, QToolTip
+
+    dialog = QDialog()
+    day = date_edit("Reading date", date(2026, 11, 20))
+    day.no_later_than(date(2026, 11, 24))
+    QVBoxLayout(dialog).addWidget(day)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    day.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(day.hasFocus)
+    day.lineEdit().selectAll()
+    type_text(qtbot, "12/05/2026")
+    key(qtbot, Qt.Key.Key_Return)  # refused: the tooltip says why
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert "cannot be after today" in QToolTip.text()
+    day.lineEdit().selectAll()
+    type_text(qtbot, "1")  # the first key of a good date
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())
+    type_text(qtbot, "1/21/2026")
+    key(qtbot, Qt.Key.Key_Return)
+    assert day.value() == date(2026, 11, 21)
+    assert not QToolTip.isVisible()
+
+
+def test_a_refusal_tooltip_goes_when_a_date_is_picked_from_the_calendar(qtbot):
+    from PySide6.QtWidgets import QDialog, QToolTip
+
+    dialog = QDialog()
+    day = date_edit("Reading date", date(2026, 11, 20))
+    day.no_later_than(date(2026, 11, 24))
+    QVBoxLayout(dialog).addWidget(day)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    day.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(day.hasFocus)
+    day.lineEdit().selectAll()
+    type_text(qtbot, "12/05/2026")
+    key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(QToolTip.isVisible)
+    day.set_value(date(2026, 11, 19))  # what a pick in the calendar does
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())

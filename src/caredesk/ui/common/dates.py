@@ -13,6 +13,7 @@ dateChanged, arrows to step a section) and adds:
   the field and on Enter alike; Enter then goes no further (QDateEdit put the last good date
   back and let Enter press the dialog's default button: a future date typed in Log time
   saved today's date without a word);
+- a refusal's tooltip goes as soon as the text changes (typed, picked or set);
 - `no_later_than(today)` caps the field and says so in words ("cannot be after today, 11/24/2026");
 - optional fields: "Not set" is the empty value (`value()` is None).
 """
@@ -107,6 +108,14 @@ class DateField(QDateEdit):
         self.setToolTip(f"Type {FORMAT_HINT}, or press F4 (Alt+Down) for the calendar")
         self.near: date | None = None  # where the calendar opens when the field is empty (default: today)
         self._latest_name = ""  # what the maximum date is, in words ("today"), for the refusal
+        self._refusal_shown = ""  # the refusal in the tooltip, until the text changes
+        # Any change of the text (a key, a pick in the calendar, set_value) takes the refusal
+        # away, as the call panel's do once the form is edited: a tester's "cannot be after
+        # today" stayed on screen for seconds over the good date typed after it.
+        # (QDateEdit writes its line edit with its signals blocked: a date set or picked is
+        # heard through dateChanged.)
+        self.lineEdit().textChanged.connect(self._hide_refusal)
+        self.dateChanged.connect(self._hide_refusal)
         if optional:
             self.setMinimumDate(_NOT_SET)
             self.setSpecialValueText("Not set")
@@ -229,6 +238,12 @@ class DateField(QDateEdit):
         self.refused.emit(message)
         if self.isVisible():
             QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), message, self)
+            self._refusal_shown = message
+
+    def _hide_refusal(self) -> None:
+        if self._refusal_shown and QToolTip.isVisible() and QToolTip.text() == self._refusal_shown:
+            QToolTip.hideText()
+        self._refusal_shown = ""
 
     # -- calendar --------------------------------------------------------------
     def popup_calendar(self) -> DateCalendar:
