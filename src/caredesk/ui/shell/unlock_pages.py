@@ -1,12 +1,15 @@
-"""The pages of the unlock panel. Layout only: the flow lives in caredesk.ui.shell.unlock."""
+"""The pages of the unlock panel. Layout, and what a page shows while a secret is checked; the
+flows live in caredesk.ui.shell.unlock (the panel) and the unlock_* modules named for each flow."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QFrame,
     QHBoxLayout,
@@ -26,6 +29,7 @@ if TYPE_CHECKING:  # annotations only: not imported before the unlock page's fir
 
 RULE_HINT = "At least 10 characters. A few unrelated words are easy to type and hard to guess."
 REMEMBER_TEXT = "Remember on this computer"
+MISMATCH = "The passphrase and its repetition do not match. Type the same passphrase twice."
 NO_KEYRING_TIP = (
     "This computer has no secure keyring (such as GNOME Keyring, KWallet, macOS Keychain "
     "or Windows Credential Manager), so CareDesk will ask for the passphrase each time."
@@ -86,6 +90,38 @@ def remember_box() -> QCheckBox:
     box.setAccessibleName(REMEMBER_TEXT)
     box.setToolTip("Keep the key in this computer's secure keyring so CareDesk opens without the passphrase.")
     return box
+
+
+def set_busy(
+    widget: QWidget,
+    on: bool,
+    fields: Sequence[QLineEdit] = (),
+    message: InlineMessage | None = None,
+    status: str = "",
+) -> None:
+    """While a secret is checked in the background (Argon2id, ~0.5 s): `widget` (the page's
+    button) disabled, `fields` read-only (keys typed meanwhile were appended to the secret
+    already sent: a keyboard-only tester's retype during a check became part of the field),
+    `status` in `message`, the wait cursor. `on=False` undoes all but the message, which the
+    answer replaces."""
+    widget.setEnabled(not on)
+    for field in fields:
+        field.setReadOnly(on)
+    if on and message is not None:
+        message.show_info(status)
+    if on:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    else:
+        QApplication.restoreOverrideCursor()
+
+
+def retype(field: QLineEdit) -> None:
+    """After a refusal the focus is in `field` with its text selected, so typing replaces it (the
+    focus may have been on the page's button, disabled during the check). Not when the refusal
+    moved to another page (the problem page), whose own focus stays."""
+    if field.isVisible():
+        field.selectAll()
+        field.setFocus()
 
 
 def disable_remember(box: QCheckBox) -> None:
