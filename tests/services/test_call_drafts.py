@@ -57,3 +57,30 @@ def test_discard_drops_only_that_patients_draft(workspace, clock):
     call_drafts.discard(workspace, a)
     call_drafts.discard(workspace, a)  # twice is harmless
     assert call_drafts.patients_with_drafts(workspace) == {b}
+
+
+def test_a_kept_draft_keeps_its_patient_in_the_queue_after_a_same_day_no_answer(workspace, clock):
+    # A tester kept a call for a patient whose no answer was logged that day: the patient waits a
+    # business day (SPEC 3), and the draft opens only from the queue's call panel.
+    from caredesk.domain.patients import Enrollment
+    from caredesk.services.call_queue import CallQueue
+    from caredesk.services.calls import log_contact
+
+    enrollment = Enrollment(
+        patient_id=0,
+        program=Program.CCM,
+        start_date=date(2025, 1, 1),
+        consent_date=date(2025, 1, 2),
+        consent_method="verbal",
+    )
+    patient = Patient(mrn="D4", given_name="Test", family_name="Draft", birth_date=date(1950, 1, 1))
+    pid = add_patient(workspace, patient, enrollment).id
+    log_contact(workspace, pid, outcome=Outcome.NO_ANSWER, minutes=0)
+    queue = CallQueue(workspace)
+    assert pid not in [r.patient_id for r in queue.build()]
+    call_drafts.save(workspace, CallDraft(patient_id=pid, updated_at=clock.now(), note="Called back at 2"))
+    rows = queue.refresh([pid])
+    assert rows[0].patient_id == pid
+    assert rows[0].entry.top.text == "Unsaved call kept as a draft on 11/24"
+    call_drafts.discard(workspace, pid)
+    assert pid not in [r.patient_id for r in queue.refresh([pid])]

@@ -251,3 +251,27 @@ def test_idle_lock_keeps_a_call_the_save_would_refuse_exactly_as_typed(unlocked,
     assert draft is not None and draft.note == long_note and draft.minutes == 700
     page.select_patient(pid)
     assert page.panel.note.toPlainText() == long_note and page.panel.minutes.value() == 700
+
+
+def test_a_call_kept_for_a_patient_waiting_after_a_no_answer_stays_in_the_queue(unlocked, canary_store, qtbot):
+    """A tester's kept call was out of reach: the patient's no answer that day had taken them out
+    of the queue until the next business day (SPEC 3), and a draft opens only from the queue."""
+    from caredesk.services.calls import log_contact
+    from caredesk.ui.common.hub import publish
+
+    page = queue(unlocked)
+    canary = canary_store["canary"]
+    unlocked.activateWindow()
+    qtbot.waitUntil(page.table.hasFocus)
+    assert page.panel.patient_id == canary
+    fill_a_reached_call(qtbot, page)
+    # The no answer logged beside the call (the chart's Log contact, or caredesk call): out of the queue.
+    publish(log_contact(unlocked.workspace, canary, outcome=Outcome.NO_ANSWER, minutes=0).changes)
+    qtbot.waitUntil(lambda: canary not in [r.patient_id for r in page.queue.rows])
+    assert page.panel.keep_draft()  # as Keep as draft does on a switch or Ctrl+L
+    qtbot.waitUntil(lambda: canary in [r.patient_id for r in page.queue.rows])
+    row = next(r for r in page.queue.rows if r.patient_id == canary)
+    assert row.entry.top.text == "Unsaved call kept as a draft on 11/24"
+    assert page.proxy.proxy_row(canary) is not None  # on screen, in today's plan too
+    page.panel.discard_draft()  # gone with the draft: the wait after the no answer stands
+    qtbot.waitUntil(lambda: canary not in [r.patient_id for r in page.queue.rows])

@@ -10,7 +10,7 @@ patients never appear; an active patient not yet in any program is someone to en
 caseload call: "Not enrolled in a program" ranks with missing consent, and no contact
 cadence chases them (SPEC 3 "Call queue": the cadence, like the minutes, is an enrolled
 patient's need); after an unanswered attempt a patient waits a business day
-(only a safety flag brings them back sooner). Appointments the care manager arranged
+(only a safety flag, or a call kept as a draft, brings them back sooner). Appointments the care manager arranged
 rank with tasks: a reminder call the working day before, and "kept or missed?" after.
 """
 
@@ -76,6 +76,9 @@ _WEIGHT = {
 # a safety flag is still open: only a documented safety check closes it.
 _DONE_TODAY_DROP = 10 * _WEIGHT[ReasonKind.SAFETY] * 100
 _MAX_URGENCY = 9_000
+# A kept call draft leads the follow-ups and tasks (theirs run 300 to 1,000): finishing a call
+# comes before starting another one of the same kind.
+_DRAFT_URGENCY = 1_500
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,8 @@ class PatientFacts:
     has_care_plan: bool = False
     care_plan_review: date | None = None  # next review of the latest finalized version
     call_window: str = ""
+    # When a call kept as a draft for this patient was last kept (services.call_drafts), or None.
+    call_draft_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,9 +179,10 @@ def entry_for(f: PatientFacts, as_of: date, tz: tzinfo, calendar: BusinessCalend
         return None
     month = Month.of(as_of)
     reasons = _safety(f)
+    reasons += _call_draft(f, tz)
     held = attempts.hold_until(f.contacts, tz, calendar)
     if held is not None and held > as_of and not reasons:
-        return None  # waits a business day after an unanswered attempt
+        return None  # waits a business day after an unanswered attempt (not with a call kept)
     reasons += _transitions(f, as_of, calendar)
     reasons += _follow_ups(f, as_of)
     reasons += _tasks(f, as_of)
@@ -203,7 +209,7 @@ def entry_for(f: PatientFacts, as_of: date, tz: tzinfo, calendar: BusinessCalend
     ordered = tuple(sorted(reasons, key=lambda r: (-r.weight, r.due or date.max, r.text)))
     # The top reason places the patient; the others only break ties between equals.
     score = ordered[0].weight * 100 + min(99, sum(r.weight for r in ordered[1:]) // 10_000)
-    if reached is not None and ordered[0].kind is not ReasonKind.SAFETY:
+    if reached is not None and ordered[0].kind is not ReasonKind.SAFETY and f.call_draft_at is None:
         score -= _DONE_TODAY_DROP  # still shown (other reasons remain), after everyone not yet called
     dues = [r.due for r in ordered if r.due is not None]
     return QueueEntry(f.patient_id, ordered, have, need, score, min(dues) if dues else None, _upcoming(f, as_of))
@@ -230,6 +236,18 @@ def _safety(f: PatientFacts) -> list[Reason]:
         Reason(ReasonKind.SAFETY, f"{flag.what} on {_md(flag.taken_on)} - safety check", flag.taken_on, 1)
         for flag in f.safety_flags
     ]
+
+
+def _call_draft(f: PatientFacts, tz: tzinfo) -> list[Reason]:
+    """A call kept as a draft (switching patient, a lock, quitting): the care manager's own work
+    to finish or discard, reachable only from the queue's call panel. It keeps the patient in the
+    queue through the wait after an unanswered attempt and at the top of the tasks (today's plan
+    calls every task due), and a patient reached today with a call kept is not sent to the bottom:
+    an unsaved call found only by searching would be a call lost in all but name (SPEC 5)."""
+    if f.call_draft_at is None:
+        return []
+    kept = local_date(f.call_draft_at, tz)
+    return [Reason(ReasonKind.TASK, f"Unsaved call kept as a draft on {_md(kept)}", kept, _DRAFT_URGENCY)]
 
 
 def _transitions(f: PatientFacts, as_of: date, calendar: BusinessCalendar) -> list[Reason]:

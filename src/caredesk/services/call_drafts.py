@@ -1,7 +1,8 @@
 """Call drafts: a call being worked, kept per patient until it is saved or discarded.
 
 SPEC section 5: an unsaved call survives switching patient, locking, idle lock and quitting.
-A draft is not a record of care (nothing bills or ranks on it), so it is not audited; it
+A draft is not a record of care (nothing bills on it), so it is not audited; it keeps its
+patient in the queue (domain.queue: "Unsaved call kept as a draft"), the one place it opens. It
 lives in the encrypted store like everything else and is gone once the call is saved.
 """
 

@@ -153,6 +153,11 @@ def _load(session: Session, as_of: date, patient_ids: list[int] | None, tz: tzin
     bp = _latest_bp(session, as_of, scoped)
     a1c = _latest_reading(session, ObservationKind.A1C, as_of, scoped)
     plans = _care_plans(session, scoped)
+    drafts = dict(
+        session.execute(
+            select(t.CallDraftRow.patient_id, t.CallDraftRow.updated_at).where(scoped(t.CallDraftRow.patient_id))
+        ).all()
+    )
 
     tiers = m.members(RiskTier)
     return [
@@ -180,6 +185,7 @@ def _load(session: Session, as_of: date, patient_ids: list[int] | None, tz: tzin
             has_care_plan=pid in plans,
             care_plan_review=plans.get(pid),
             call_window=call_window,
+            call_draft_at=drafts.get(pid),
         )
         for pid, tier, call_window, last_reached, letter_at in patients
     ]

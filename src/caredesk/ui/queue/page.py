@@ -290,8 +290,12 @@ class QueuePage(QWidget):
         if self._switch_to(pid):
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _draft_kept_or_dropped(self, _pid: int) -> None:
+    def _draft_kept_or_dropped(self, pid: int) -> None:
         self.read_drafts()
+        # A kept call keeps its patient in the queue, past the wait after a no answer
+        # (domain.queue._call_draft): re-scored once the keep, or the save that dropped it,
+        # is through (a save moves on to the patient who followed first).
+        QTimer.singleShot(0, self, lambda: self._changed(Changes.of([pid]), None))
 
     def read_drafts(self) -> None:
         if self.workspace is None:
