@@ -1,4 +1,4 @@
-"""Printing PDF bytes through QtPdf onto a QPrinter (a PDF file printer here), read back with pypdf."""
+"""PDF bytes rendered by PDFium: pages to images, and printed onto a QPrinter (a PDF file printer here), read back with pypdf."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
 from caredesk.errors import CareDeskError
-from caredesk.ui.careplan.pdf_print import DOC_NAME, MemoryPdf, PrinterSink, new_printer
+from caredesk.ui.careplan.pdf_print import DOC_NAME, PrinterSink, new_printer
+from caredesk.ui.common.pdf_pages import PdfPages
 
 
 def pdf_of(*labels: str) -> bytes:
@@ -32,13 +33,13 @@ def file_printer(path) -> QPrinter:
     return printer
 
 
-def test_memory_pdf_reads_bytes_and_drops_them(qapp):
-    pdf = MemoryPdf(pdf_of("one", "two"))
+def test_pdf_pages_reads_bytes_and_drops_them(qapp):
+    pdf = PdfPages(pdf_of("one", "two"))
     assert pdf.page_count == 2
     pdf.close()
     assert pdf.page_count == 0
     with pytest.raises(CareDeskError, match="could not be read back"):
-        MemoryPdf(b"%PDF-1.4 not really a pdf")
+        PdfPages(b"%PDF-1.4 not really a pdf")
 
 
 def test_documents_follow_each_other_in_one_job_and_ranges_are_honoured(qapp, tmp_path):

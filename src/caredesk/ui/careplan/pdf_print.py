@@ -1,52 +1,21 @@
-"""PDF bytes on screen and on paper, through QtPdf.
+"""PDF bytes on paper: each page rendered by PDFium (ui/common/pdf_pages.py) onto a QPrinter.
 
-Documents are loaded from memory (a QBuffer), never from a temporary file: a patient's
-plan must not be left behind on disk. Printing rasterizes each page (QtPdf renders pages
-to images) at up to 300 dpi, scaled to fit the printable area; that is what a viewer
-does, and it works for every printer Qt can drive.
+Documents are loaded from memory, never from a temporary file: a patient's plan must not
+be left behind on disk. Printing rasterizes each page at up to 300 dpi, scaled to fit the
+printable area; that is what a viewer does, and it works for every printer Qt can drive.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPointF, QRectF, QSize
+from PySide6.QtCore import QPointF, QRectF, QSize
 from PySide6.QtGui import QPainter
-from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from caredesk.errors import CareDeskError
+from caredesk.ui.common.pdf_pages import PdfPages
 
 MAX_RENDER_DPI = 300  # sharp text; a Letter page is then 2550x3300 px (33 MB), not 135 MB at 600 dpi
 DOC_NAME = "CareDesk care plan"  # print queues show the job name: never a patient's name
-
-
-class MemoryPdf:
-    """A QPdfDocument over bytes held in memory; `load` swaps them, `close()` drops them."""
-
-    def __init__(self, data: bytes = b"", parent: QObject | None = None):
-        self.document = QPdfDocument(parent) if parent is not None else QPdfDocument()
-        self._bytes = QByteArray()
-        self._buffer = QBuffer()
-        if data:
-            self.load(data)
-
-    def load(self, data: bytes) -> None:
-        self.close()
-        self._bytes = QByteArray(data)
-        self._buffer = QBuffer(self._bytes)
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document.load(self._buffer)
-        if self.document.status() != QPdfDocument.Status.Ready:
-            self.close()
-            raise CareDeskError("The care plan PDF could not be read back for printing.")
-
-    @property
-    def page_count(self) -> int:
-        return self.document.pageCount()
-
-    def close(self) -> None:
-        self.document.close()
-        self._buffer.close()
-        self._bytes.clear()
 
 
 def new_printer() -> QPrinter:
@@ -72,7 +41,7 @@ class PrinterSink:
 
     def send(self, data: bytes, *, first: int = 1, last: int = 0) -> None:
         """Print pages first..last (1-based; last 0 = to the end) of one document."""
-        pdf = MemoryPdf(data)
+        pdf = PdfPages(data)
         try:
             count = pdf.page_count
             pages = range(max(1, first) - 1, min(count, last) if last else count)
@@ -82,7 +51,7 @@ class PrinterSink:
                     self.printer.newPage()  # the blank back of the previous plan's last sheet
                     self.pages += 1
                 for index in pages:
-                    self._page(pdf.document, index)
+                    self._page(pdf, index)
         finally:
             pdf.close()
 
@@ -96,7 +65,7 @@ class PrinterSink:
             return self.two_sided
         return self.printer.duplex() != QPrinter.DuplexMode.DuplexNone
 
-    def _page(self, document: QPdfDocument, index: int) -> None:
+    def _page(self, document: PdfPages, index: int) -> None:
         if self.painter is None:
             self.painter = QPainter()
             if not self.painter.begin(self.printer):
@@ -105,7 +74,7 @@ class PrinterSink:
         elif not self.printer.newPage():
             raise CareDeskError("The printer stopped taking pages.")
         self.pages += 1
-        points = document.pagePointSize(index)
+        points = document.page_size(index)
         area = QRectF(self.painter.viewport())
         dpi = min(self.printer.resolution(), MAX_RENDER_DPI)
         image = document.render(index, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72)))

@@ -1,7 +1,7 @@
 """'Print for patient': the patient's copy on screen, then printed or saved.
 
-The PDF is rendered into memory and shown with QtPdf's view; the same bytes go to the
-printer or the file, so what the nurse sees is what the patient gets. Closing the dialog
+The PDF is rendered into memory and its pages shown by PDFium (ui/common/pdf_view.py); the
+same bytes go to the printer or the file, so what the nurse sees is what the patient gets. Closing the dialog
 (or a lock, which rejects every dialog) drops the document from memory.
 """
 
@@ -12,7 +12,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QCheckBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -20,8 +19,10 @@ from caredesk.domain.careplan import CarePlanVersion
 from caredesk.errors import CareDeskError
 from caredesk.services import plan_printing
 from caredesk.services.workspace import Workspace
-from caredesk.ui.careplan.pdf_print import MemoryPdf, PrinterSink, new_printer
+from caredesk.ui.careplan.pdf_print import PrinterSink, new_printer
 from caredesk.ui.common.forms import InlineMessage, button, user_message
+from caredesk.ui.common.pdf_pages import PdfPages
+from caredesk.ui.common.pdf_view import PdfPagesView
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +36,11 @@ class PlanPreview(QDialog):
         self.setAccessibleName("Care plan print preview")
         self.ws, self.version = ws, version
         self.data = b""
-        self.pdf = MemoryPdf(parent=self)  # one document for the dialog's life; the view keeps pointing at it
+        self.pdf = PdfPages()  # the shown document; load() swaps it, closing the dialog drops it
         self.printer_factory = new_printer  # tests give a printer that writes a file
 
-        self.view = QPdfView(self)
+        self.view = PdfPagesView(self)  # every page, one under another, as wide as the view
         self.view.setAccessibleName("Preview of the patient's copy")
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.view.setPageSpacing(12)
-        self.view.setDocument(self.pdf.document)
         self.large_print = QCheckBox("Large print (16 pt)")
         self.large_print.setAccessibleName("Large print")
         self.large_print.setChecked(large_print)
@@ -92,6 +89,7 @@ class PlanPreview(QDialog):
             data = plan_printing.render(self.ws, self.version, large_print=self.large_print.isChecked())
             self.pdf.load(data)
             self.data = data
+            self.view.set_document(self.pdf)
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
             self.pages.clear()
@@ -104,9 +102,10 @@ class PlanPreview(QDialog):
             b.setEnabled(True)
 
     def _zoom(self, whole: bool) -> None:
-        self.view.setZoomMode(QPdfView.ZoomMode.FitInView if whole else QPdfView.ZoomMode.FitToWidth)
+        self.view.set_whole_page(whole)
 
     def _drop(self) -> None:
+        self.view.set_document(None)
         self.pdf.close()
         self.data = b""
 
@@ -131,7 +130,7 @@ class PlanPreview(QDialog):
             return False
         sink = PrinterSink(printer)
         all_pages = printer.printRange() != QPrinter.PrintRange.PageRange
-        # About 0.2 s a page (QtPdf rasterizes): a plan is a few pages, so this stays on the
+        # About 0.2 s a page (PDFium rasterizes at 300 dpi): a plan is a few pages, so this stays on the
         # GUI thread with a busy cursor; the many-plan batch runs in the background instead.
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:

@@ -1,4 +1,4 @@
-"""Screenshots of the key items: the recovery kit PDF (rendered with QtPdf, as print does),
+"""Screenshots of the key items: the recovery kit PDF (rendered with PDFium, as print does),
 File > Change passphrase… with a refusal naming its field, and File > Make a new recovery
 code and kit… showing the new code. Taken over the user's own (synthetic, empty) store right
 after it was created; the new code is never put in effect (the dialog is closed before Done)."""
@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize
 
 from caredesk.services import recovery_kit
-from caredesk.ui.careplan.pdf_print import MemoryPdf
+from caredesk.ui.common.pdf_pages import PdfPages
 from caredesk.ui.shell.main_window import MainWindow
 from caredesk.ui.shell.shot_tools import shoot_widget, wait_for
 
@@ -21,11 +21,11 @@ def shoot_keys(window: MainWindow, out: Path, code: str, passphrase: str) -> lis
     ws = window.workspace
     assert ws is not None and not window.is_demo
     shots: list[Path] = []
-    pdf = MemoryPdf(recovery_kit.kit_pdf(ws, code))
+    pdf = PdfPages(recovery_kit.kit_pdf(ws, code))
     try:
         for index in range(pdf.page_count):
             path = out / f"27-recovery-kit-pdf{'' if index == 0 else f'-{index + 1}'}.png"
-            if not pdf.document.render(index, PAGE_PX).save(str(path)):
+            if not pdf.render(index, PAGE_PX).save(str(path)):
                 raise OSError(f"could not write {path}")
             shots.append(path)
     finally:

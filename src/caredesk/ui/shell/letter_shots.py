@@ -1,5 +1,5 @@
 """Screenshots of the letter to a patient whose calls went unanswered: the Letter dialog and
-the PDF's first page, normal and large print (rendered with QtPdf, as the print preview does)."""
+the PDF's first page, normal and large print (rendered with PDFium, as the print preview does)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from caredesk.errors import CareDeskError
 from caredesk.services import letters, tasks
 from caredesk.services import patients as patient_records
 from caredesk.services.workspace import Workspace
-from caredesk.ui.careplan.pdf_print import MemoryPdf
 from caredesk.ui.chart.letter_dialog import LetterDialog
+from caredesk.ui.common.pdf_pages import PdfPages
 
 PAGE_PX = QSize(850, 1100)  # a US letter page at 100 dpi
 
@@ -52,9 +52,9 @@ def shoot_letter(ws: Workspace, out: Path) -> list[Path]:
         raise OSError(f"could not write {shots[0]}")
     dialog.reject()
     for large, name in ((False, "25-letter-pdf"), (True, "26-letter-pdf-large")):
-        pdf = MemoryPdf(letters.render(ws, pid, large_print=large))
+        pdf = PdfPages(letters.render(ws, pid, large_print=large))
         path = out / f"{name}.png"
-        if not pdf.document.render(0, PAGE_PX).save(str(path)):
+        if not pdf.render(0, PAGE_PX).save(str(path)):
             raise OSError(f"could not write {path}")
         pdf.close()
         shots.append(path)

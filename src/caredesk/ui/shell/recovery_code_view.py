@@ -6,7 +6,7 @@ nowhere readable, so this is the only moment a kit can be made (issue 11 item 5)
 
 Copy goes through caredesk.ui.common.clipboard: the code leaves the clipboard after 30 s,
 on lock and on quit. The kit is rendered in memory (services.recovery_kit) and either
-printed through QtPdf like a care plan, or saved where the user says, 0600.
+printed through PDFium like a care plan, or saved where the user says, 0600.
 """
 
 from __future__ import annotations

@@ -165,10 +165,10 @@ def shoot_care_plan(window: MainWindow, ws: Workspace, out: Path) -> list[Path]:
         preview = copy.open_preview()
         assert preview is not None
         wait_for(lambda: preview.isVisible())
-        settle(0.8)
+        wait_for(lambda: preview.view.is_rendered(0))  # pages render in the background
         shots.append(shoot_widget(preview, out, "15-print-preview"))
         preview.large_print.setChecked(True)
-        settle(0.8)  # QPdfView renders pages in the background
+        wait_for(lambda: preview.view.is_rendered(0))
         shots.append(shoot_widget(preview, out, "16-print-preview-large"))
         preview.reject()
     editor.inner.setCurrentIndex(0)
