@@ -325,6 +325,36 @@ def test_other_time_typed_by_keys_as_the_dialog_opens_is_dated_and_counted_as_ty
     assert [(e.minutes, e.on) for e in time_entries_of(unlocked, pid)] == [(20, date(2026, 11, 20))]
 
 
+def test_other_time_refused_after_a_good_date_is_not_saved_with_the_good_date(unlocked, canary_store, qtbot):
+    """A fresh tester typed 11/20/2026 (taken), then 12/05/2026 over it (refused on Tab: the field
+    showed 11/20 again), then Enter: the minutes were saved on 11/20 with nothing said at the save."""
+    page = queue(unlocked)
+    pid = canary_store["canary"]
+    page.select_patient(pid)
+    page.open_selected(focus=False)
+    dialog = page.panel.log_other_time()
+    qtbot.waitUntil(dialog.day.hasFocus)
+    qtbot.keyClicks(QApplication.focusWidget(), "11/20/2026")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
+    qtbot.waitUntil(dialog.day.hasFocus)
+    qtbot.keyClicks(QApplication.focusWidget(), "12/05/2026")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # refused: 11/20 is shown again
+    qtbot.waitUntil(dialog.minutes.hasFocus)
+    dialog.minutes.lineEdit().selectAll()
+    qtbot.keyClicks(QApplication.focusWidget(), "20")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Log time
+    assert dialog.message.text() == (
+        "Date cannot be after today, 11/24/2026 ('12/05/2026' was not taken, 11/20/2026 is shown): type the date again."
+    )
+    assert dialog.saved is None and time_entries_of(unlocked, pid) == []
+    dialog.day.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(dialog.day, "11/20/2026")  # typed again: taken
+    qtbot.keyClick(dialog.day, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.saved is not None)
+    assert [(e.minutes, e.on) for e in time_entries_of(unlocked, pid)] == [(20, date(2026, 11, 20))]
+
+
 ALT = Qt.KeyboardModifier.AltModifier
 LONG_QUESTION = "600 minutes is 10 h 00 min for one entry. Save it?"
 

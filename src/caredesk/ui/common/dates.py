@@ -13,7 +13,9 @@ dateChanged, arrows to step a section) and adds:
   the field and on Enter alike; Enter then goes no further (QDateEdit put the last good date
   back and let Enter press the dialog's default button: a future date typed in Log time
   saved today's date without a word);
-- a refusal's tooltip goes as soon as the text changes (typed, picked or set);
+- a refusal's tooltip goes as soon as the text changes (typed, picked or set); until then
+  `checked_value()` (a form's save) refuses too, naming the field, rather than take the last
+  good date the field shows again;
 - `no_later_than(today)` caps the field and says so in words ("cannot be after today, 11/24/2026");
 - optional fields: "Not set" is the empty value (`value()` is None).
 """
@@ -109,6 +111,9 @@ class DateField(QDateEdit):
         self.near: date | None = None  # where the calendar opens when the field is empty (default: today)
         self._latest_name = ""  # what the maximum date is, in words ("today"), for the refusal
         self._refusal_shown = ""  # the refusal in the tooltip, until the text changes
+        # Why the last typed text was refused, until the text changes: the field shows the last
+        # good date again, and a save must not take it without a word (checked_value).
+        self._refused_why = ""
         # Any change of the text (a key, a pick in the calendar, set_value) takes the refusal
         # away, as the call panel's do once the form is edited: a tester's "cannot be after
         # today" stayed on screen for seconds over the good date typed after it.
@@ -136,6 +141,10 @@ class DateField(QDateEdit):
         """value(), or ValidationError naming the field while its text is not a date
         (a save pressed in the middle of typing must not take the old date)."""
         text = self.text()
+        if self._refused_why:
+            # A tester typed 11/20, then 12/05 (refused: 11/20 put back), Tab, Enter on Log
+            # time: 11/20 was saved with nothing said at the save.
+            raise ValidationError(self.accessibleName(), self._refused_why)
         if self._is_empty_text(text) or parse_us_date(text) is not None:
             if not self._is_empty_text(text) and not self._in_range(parse_us_date(text)):
                 raise ValidationError(self.accessibleName(), self._range_text(parse_us_date(text)))
@@ -235,12 +244,15 @@ class DateField(QDateEdit):
         day = parse_us_date(text)
         why = f"must be a date as {FORMAT_HINT}" if day is None else self._range_text(day)
         message = f"{self.accessibleName()} {why} ({text.strip()!r} was not taken)."
+        shown = "" if self.value() is None else f", {self.text()} is shown"
+        self._refused_why = f"{why} ({text.strip()!r} was not taken{shown}): type the date again"
         self.refused.emit(message)
         if self.isVisible():
             QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), message, self)
             self._refusal_shown = message
 
     def _hide_refusal(self) -> None:
+        self._refused_why = ""
         if self._refusal_shown and QToolTip.isVisible() and QToolTip.text() == self._refusal_shown:
             QToolTip.hideText()
         self._refusal_shown = ""
