@@ -180,3 +180,34 @@ def test_the_pinned_clock_sets_the_commands_today(store):  # noqa: F811 (the sto
     r = run("queue", "--data-dir", str(store.path), env={**pw_env(), "CAREDESK_CLOCK": "2027-02-03T09:00:00-05:00"})
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("Call queue for 2027-02-03:")
+
+
+def test_help_says_which_exit_code_is_which():
+    """A fresh tester found an empty --mrn exit 1 and a bad --dob exit 2 and could not tell why."""
+    top = run("--help")
+    said = " ".join(top.stdout.split())
+    assert "1 refused or failed: a value refused by the record's rules, naming the field" in said
+    assert "2 usage: an option missing or unknown, or a value that is not of the option's kind" in said
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        # Read, but refused by the record's rules (exit 1), each naming the field as the app does.
+        (("patient", "add", "--mrn", "", "--given", "A", "--family", "B", "--dob", "1/2/1950"), 1, "MRN: is required"),
+        (("patient", "add", "--mrn", "T9", "--given", "A", "--family", "B", "--dob", "1/2/2027"), 1, None),
+        (("log-contact", "--mrn", " ", "--outcome", "reached", "--minutes", "5"), 1, "MRN: is required"),
+        (("patient", "show", "--mrn", ""), 1, "MRN: is required"),
+        (("obs", "list", "--mrn", ""), 1, "MRN: is required"),
+        (("log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes", "700"), 1, None),
+        # Not readable as the option's kind (exit 2).
+        (("patient", "add", "--mrn", "T9", "--given", "A", "--family", "B", "--dob", "13/45/1950"), 2, None),
+        (("log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes", "five"), 2, None),
+    ],
+)
+def test_a_value_refused_by_a_rule_exits_1_and_one_not_of_its_kind_exits_2(store, args, code, message):  # noqa: F811
+    r = run(*args, "--data-dir", str(store.path), env=pw_env())
+    assert r.returncode == code, r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    if message is not None:
+        assert r.stderr == f"caredesk: {message}\n"

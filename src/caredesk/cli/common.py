@@ -21,6 +21,17 @@ from caredesk.services import patients as patient_service
 from caredesk.services.workspace import Workspace
 
 EXIT_ERROR, EXIT_USAGE, EXIT_WRONG_SECRET, EXIT_NO_STORE = 1, 2, 3, 4
+# Which is which (README "Command line", `caredesk --help`): 2 is the command line itself, what
+# argparse reads (an option missing or unknown, a value that is not of the option's kind or
+# outside the option's own bounds); 1 is a value read but refused by the record's rules, named
+# by the field (a blank MRN or name, a birth date after today, 700 minutes, no such patient).
+EXIT_CODES_HELP = (
+    "exit codes: 0 done; 1 refused or failed: a value refused by the record's rules, naming the field "
+    "(a blank MRN, a birth date after today, 700 minutes, no patient with that MRN) or a fault; "
+    "2 usage: an option missing or unknown, or a value that is not of the option's kind "
+    "(a DATE, number or month that is none) or out of the option's own range; "
+    "3 wrong passphrase or recovery code (or too many wrong tries); 4 no store in the folder."
+)
 DATE = "DATE"  # the metavar of every date option; the help explains it once (CliParser)
 DATE_FORMATS = "MM/DD/YYYY or YYYY-MM-DD"
 

@@ -22,6 +22,7 @@ from caredesk import __version__, clock, core_dumps, logs
 from caredesk import app as composition
 from caredesk.cli import command_groups
 from caredesk.cli.common import (
+    EXIT_CODES_HELP,
     EXIT_ERROR,
     EXIT_NO_STORE,
     EXIT_USAGE,
@@ -58,7 +59,9 @@ class _Built:
 def _build(commands: Collection[str] | None, *, alone: bool = False) -> _Built:
     parsers = CommandParsers(commands, later=lambda name: _build({name}, alone=True).commands[name])
     common, secret = shared_options()
-    p = CliParser(prog="caredesk", description="CareDesk: an offline, encrypted caseload manager.")
+    p = CliParser(
+        prog="caredesk", description="CareDesk: an offline, encrypted caseload manager.", epilog=EXIT_CODES_HELP
+    )
     p.add_argument("--version", action="version", version=f"caredesk {__version__}")
     # typeshed wants a class; argparse only calls it (cli.on_demand).
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=parsers.make)  # type: ignore[call-overload]

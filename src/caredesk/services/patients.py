@@ -53,7 +53,10 @@ def open_chart(ws: Workspace, patient_id: int, *, audit_view: bool = True) -> Ch
 
 def by_mrn(ws: Workspace, mrn: str) -> Patient:
     """The patient with this MRN (as typed: leading zeros count; case only matters when two
-    stored MRNs differ by case alone). Raises NotFound."""
+    stored MRNs differ by case alone). Raises NotFound; ValidationError naming the MRN when it
+    is blank, as adding a patient words it ("No patient with MRN ." said nothing)."""
+    if not mrn.strip():
+        raise ValidationError("MRN", "is required")
     with ws.reading() as uow:
         patient = uow.patients.by_mrn(plain_mrn(mrn).strip())  # typed with an en dash, found with "-"
     if patient is None:
