@@ -202,3 +202,9 @@ def test_med_commands_refuse_bad_input_in_one_line(store):
     r = cd("med", "adherence", *store, "--name", "Lisinopril", "--answer", "sometimes")
     assert_clean_failure(r, 2, "--answer: must be one of: cost, missed, stopped, taken; got 'sometimes'")
     assert_clean_failure(cd("med", "list", "--mrn", "NOPE", "--data-dir", store[3]), 1, "No patient with MRN NOPE")
+
+
+def test_a_code_typed_without_its_dot_is_refused_as_typed(store):
+    says = "ICD-10 code: XYZ99 (read as XYZ.99) is not an ICD-10-CM code; check the code (such as E11.9)"
+    assert_clean_failure(cd("condition", "add", *store, "--code", "XYZ99"), 1, says)
+    assert listed(store, "condition") == []

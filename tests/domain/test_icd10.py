@@ -97,7 +97,9 @@ def test_a_category_is_refused_with_billable_codes_to_choose_from():
 
 def test_a_subcategory_is_refused_with_the_codes_below_it():
     message = _refusal("e116").message
-    assert message.startswith("E11.6 is a subcategory, not a billable code; choose one of: E11.65 Type 2 diabetes")
+    assert message.startswith(
+        "e116 (read as E11.6) is a subcategory, not a billable code; choose one of: E11.65 Type 2 diabetes"
+    )
     assert all(code.startswith("E11.6") for code in _codes_in(message))
 
 
@@ -380,3 +382,11 @@ def test_a_flipped_bit_in_the_file_is_caught_by_its_checksum(built, tmp_path):
     flipped.write_bytes(bytes(data))
     assert codeset_cache.read(built, icd10._release()) is not None
     assert codeset_cache.read(flipped, icd10._release()) is None
+
+
+def test_a_code_typed_without_its_dot_is_echoed_as_typed_and_as_read():
+    # A tester's --code XYZ99 was refused as "XYZ.99 is not an ICD-10-CM code": not what they typed.
+    assert _refusal("XYZ99").message.startswith("XYZ99 (read as XYZ.99) is not an ICD-10-CM code; check the code")
+    assert _refusal("e1199").message.startswith("e1199 (read as E11.99) is not an ICD-10-CM code; nearest: E11.9")
+    assert _refusal("e11.99").message.startswith("E11.99 is not an ICD-10-CM code")  # only the case differs
+    assert _refusal("E116").message.startswith("E116 (read as E11.6) is a subcategory, not a billable code")

@@ -64,7 +64,7 @@ def lookup(text: str) -> Icd10Code:
     """The billable code typed (dotted or not, any case).
 
     Raises ValidationError("ICD-10 code", ...): "is required" when empty; "X is not an
-    ICD-10-CM code; nearest: ..." (up to 5 billable codes sharing the longest prefix, or "check
+    ICD-10-CM code; nearest: ..." (X as typed, with "(read as X.YZ)" when the dot was put in) (up to 5 billable codes sharing the longest prefix, or "check
     the code"); "E11 is a category, not a billable code; choose one of: ..." (up to 5 billable
     codes below it, the most general first).
     """
@@ -74,7 +74,7 @@ def lookup(text: str) -> Icd10Code:
     index = _index()
     position = index.find(code)
     if position is None:
-        shown = code if len(code) <= 8 else "That"  # 8 = the longest code, dot included
+        shown = _as_typed(text, code) if len(code) <= 8 else "That"  # 8 = the longest code, dot included
         near = _nearest(index, code)
         hint = f"nearest: {_listed(index, near)}" if near else "check the code (such as E11.9) or search by words"
         raise ValidationError(FIELD, f"{shown} is not an ICD-10-CM code; {hint}")
@@ -82,10 +82,17 @@ def lookup(text: str) -> Icd10Code:
         kind = "category" if len(code) == 3 else "subcategory"
         below = _billable_with_prefix(index, code, _CHOICES + 1)
         more = " …" if len(below) > _CHOICES else ""
-        raise ValidationError(
-            FIELD, f"{code} is a {kind}, not a billable code; choose one of: {_listed(index, below[:_CHOICES])}{more}"
-        )
+        choose = f"choose one of: {_listed(index, below[:_CHOICES])}{more}"
+        raise ValidationError(FIELD, f"{_as_typed(text, code)} is a {kind}, not a billable code; {choose}")
     return index.code_at(position)
+
+
+def _as_typed(text: str, code: str) -> str:
+    """The code as a refusal names it: as typed when only case or spaces differ ("E11.99"),
+    else what was typed and how it was read ("XYZ99 (read as XYZ.99)"): a tester's XYZ99 was
+    echoed as "XYZ.99", which they had not typed."""
+    typed = "".join(text.split())
+    return code if typed.upper() == code else f"{typed} (read as {code})"
 
 
 def search(text: str, limit: int = 20) -> list[Icd10Code]:
