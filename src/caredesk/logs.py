@@ -6,9 +6,7 @@ type and stack frames (file, line, function), never its message, which may quote
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import logging.handlers
 import os
 import traceback
 from pathlib import Path
@@ -17,46 +15,75 @@ from types import TracebackType
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-class _CareDeskLog(logging.handlers.RotatingFileHandler):
-    """CareDesk's own file handler: configuring again replaces it instead of adding a second.
-    Its files are the user's alone (0600), like the store beside them. A line that cannot be
-    written (a full disk) is dropped: logging's default prints a traceback on stderr for each,
-    three per command on a tester's full disk, in front of the one message that mattered."""
+class _Held(logging.Handler):
+    """Log lines kept in memory until `configure` opens the file, which writes them first; a
+    line another thread was logging meanwhile is passed on to the file (`pass_on`)."""
 
-    def _open(self):  # type: ignore[no-untyped-def]  # logging's own hook, untyped there
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        os.chmod(self.baseFilename, 0o600)  # a log made before this rule, or under a wide umask
-        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+        self._to: logging.Handler | None = None
 
-    def handleError(self, record: logging.LogRecord) -> None:
-        """Drop the line: there is nowhere left to say that logging failed."""
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._to is None:
+            self.records.append(record)
+        else:
+            self._to.handle(record)
 
-    def flush(self) -> None:
-        # logging.shutdown flushes at exit outside handleError; a full disk must stay quiet there too.
-        with contextlib.suppress(OSError):
-            super().flush()
+    def pass_on(self, to: logging.Handler) -> None:
+        """Write the kept lines to `to`, in order, and pass on any that still come here."""
+        self.acquire()
+        try:
+            for record in self.records:
+                to.handle(record)
+            self.records.clear()
+            self._to = to
+        finally:
+            self.release()
 
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            super().close()
+
+def hold(level: int = logging.INFO) -> None:
+    """Keep log lines in memory until `configure` (the app opens its log file after the window's
+    first paint, issue 14: importing logging.handlers and opening the file cost ~10 ms before it).
+    Nothing is lost: `configure` writes them first, in order, with their own times; the caller
+    calls it on every way out (caredesk.ui.shell.launch.main)."""
+    root = logging.getLogger()
+    root.setLevel(level)
+    if not any(isinstance(h, _Held) for h in root.handlers):
+        root.addHandler(_Held())
+
+
+def holding() -> bool:
+    """Whether lines are being kept for a `configure` still to come."""
+    return any(isinstance(h, _Held) for h in logging.getLogger().handlers)
 
 
 def configure(log_dir: Path, level: int = logging.INFO) -> Path | None:
-    """Rotating file log in log_dir; returns its path, or None if the folder is not writable."""
+    """Rotating file log in log_dir; returns its path, or None if the folder is not writable.
+    Lines kept by `hold` are written first (or dropped with the folder not writable)."""
+    from caredesk.log_file import CareDeskLog
+
+    root = logging.getLogger()
+    held = [h for h in root.handlers if isinstance(h, _Held)]
     try:
         log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(log_dir, 0o700)  # a folder made before this rule, or by someone else's umask
         path = log_dir / "caredesk.log"
-        handler = _CareDeskLog(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler = CareDeskLog(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:
+        for h in held:  # nowhere to write them
+            root.removeHandler(h)
         return None
     handler.setFormatter(logging.Formatter(FORMAT))
-    root = logging.getLogger()
     root.setLevel(level)
-    for old in [h for h in root.handlers if isinstance(h, _CareDeskLog)]:
+    for old in [h for h in root.handlers if isinstance(h, CareDeskLog)]:
         root.removeHandler(old)
         old.close()
-    root.addHandler(handler)
+    for h in held:
+        h.pass_on(handler)
+    # One swap of the list: a line logged meanwhile goes either through the old list (the holder
+    # passes it on) or the new one, never both or neither.
+    root.handlers = [h for h in root.handlers if h not in held] + [handler]
     # SQLAlchemy's engine logger would print statements; parameters are hidden anyway.
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
     return path
@@ -64,7 +91,9 @@ def configure(log_dir: Path, level: int = logging.INFO) -> Path | None:
 
 def active() -> bool:
     """Whether CareDesk's own log file is configured (a message may then point to it)."""
-    return any(isinstance(h, _CareDeskLog) for h in logging.getLogger().handlers)
+    from caredesk.log_file import CareDeskLog
+
+    return any(isinstance(h, CareDeskLog) for h in logging.getLogger().handlers)
 
 
 def describe_exception(exc_type: type[BaseException], tb: TracebackType | None) -> str:

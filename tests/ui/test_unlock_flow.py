@@ -242,6 +242,7 @@ def test_already_open_message_from_main(monkeypatch, data_dir, make_window):
     monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
     monkeypatch.setattr(launch.crash, "install", lambda: None)
     monkeypatch.setattr(launch.logs, "configure", lambda _dir: None)
+    monkeypatch.setattr(launch.logs, "hold", lambda: None)  # no lines kept in this process's logging
     # The open window listens: it is asked to come forward, and the second start ends quietly
     # (tests/ui/test_second_instance.py does it with a real second process).
     assert launch.main(["--data-dir", str(data_dir)]) == 0

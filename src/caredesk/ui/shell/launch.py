@@ -6,11 +6,13 @@ import argparse
 import contextlib
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QWidget
 
 from caredesk import APP_NAME, core_dumps, logs
 from caredesk import app as app_context
@@ -90,28 +92,58 @@ def main(argv: list[str] | None = None) -> int:
         return _tell(refused, "CareDesk cannot use this folder")
     with contextlib.suppress(OSError):  # the unlock panel explains an unusable folder
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    logs.configure(app_context.build(data_dir).logs_dir)
-    crash.install()
-    log.info("starting")
+    logs_dir = app_context.build(data_dir).logs_dir
+    # The log file opens after the first paint (issue 14); its lines are kept until then, and
+    # written on any way out before it.
+    logs.hold()
     try:
-        window = build_main_window(data_dir, None, preload=True)
-    except StoreLocked as exc:
-        from caredesk.ui.shell.bring_forward import ask_open_window
+        crash.install()
+        log.info("starting")
+        try:
+            window = build_main_window(data_dir, None, preload=True)
+        except StoreLocked as exc:
+            from caredesk.ui.shell.bring_forward import ask_open_window
 
-        if ask_open_window(data_dir):
-            log.info("another instance holds the data folder: asked it to come forward")
-            return 0
-        log.info("another instance holds the data folder")
-        return _tell(str(exc), "CareDesk is already open")
-    window.show()
-    code = app.exec()
-    window.shutdown()
-    log.info("stopped")
-    return code
+            if ask_open_window(data_dir):
+                log.info("another instance holds the data folder: asked it to come forward")
+                return 0
+            log.info("another instance holds the data folder")
+            return _tell(str(exc), "CareDesk is already open")
+        AfterFirstPaint(window, lambda: _open_log(logs_dir))
+        window.show()
+        code = app.exec()
+        window.shutdown()
+        log.info("stopped")
+        return code
+    finally:
+        _open_log(logs_dir)
+
+
+def _open_log(logs_dir: Path) -> None:
+    if logs.holding():
+        logs.configure(logs_dir)
+
+
+class AfterFirstPaint(QObject):
+    """Calls `then()` on the event loop's turn after `widget`'s first paint (the paint of all it
+    holds included), once."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]):
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+        return False
 
 
 def _tell(text: str, name: str) -> int:
     """A message box before any window (the folder cannot be used); the exit status, 1."""
+    from PySide6.QtWidgets import QMessageBox  # its class and enums: not before the first paint
+
     box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, text, QMessageBox.StandardButton.Ok)
     box.setAccessibleName(name)
     box.exec()

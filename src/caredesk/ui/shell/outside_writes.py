@@ -30,12 +30,11 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from caredesk.errors import CareDeskError
-from caredesk.services.outside_changes import SinceMark, audit_mark, changed_since
-from caredesk.ui.common.hub import publish
 from caredesk.ui.common.workers import TaskRunner
 
 if TYPE_CHECKING:
     from caredesk.services.changes import Changes
+    from caredesk.services.outside_changes import SinceMark
     from caredesk.services.workspace import Workspace
     from caredesk.ui.queue.call_panel import CallPanel
     from caredesk.ui.shell.main_window import MainWindow
@@ -83,6 +82,9 @@ class OutsideWrites(QObject):
         if not watching:
             return
         self.timer.start()
+        # The store's side (the audit log, the changes) loads at the first unlock, not before the
+        # window's first paint (issue 14).
+        from caredesk.services.outside_changes import audit_mark
 
         def marked(mark: int) -> None:
             if ws is self.workspace and self.mark is None:
@@ -114,6 +116,8 @@ class OutsideWrites(QObject):
     def _check(self, ws: Workspace) -> None:
         """What the outside write changed, read on a worker (the user may be busy meanwhile:
         reading changes nothing on screen)."""
+        from caredesk.services.outside_changes import changed_since
+
         self.pending = False
         mark = self.mark
         self.runner.run(lambda: changed_since(ws, mark), lambda since: self._checked(ws, since), self._failed)
@@ -139,6 +143,8 @@ class OutsideWrites(QObject):
             if self._call_open():
                 self.window.statusBar().showMessage(WAITING)
             return
+        from caredesk.ui.common.hub import publish
+
         changes, self.ready = self.ready, None
         publish(changes)
         self.refreshed += 1

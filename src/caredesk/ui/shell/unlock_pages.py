@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from caredesk.ui.common.forms import InlineMessage, button, heading, passphrase_field
-from caredesk.ui.shell.recovery_code_view import RecoveryCodeView
 
 if TYPE_CHECKING:  # annotations only: not imported before the unlock page's first paint (issue 14)
     from caredesk.services.workspace import Workspace
@@ -188,6 +187,9 @@ class RecoveryCodePage(CardPage):
     """
 
     def __init__(self) -> None:
+        # Its printing and file dialog classes load with this page, not before the first paint.
+        from caredesk.ui.shell.recovery_code_view import RecoveryCodeView
+
         super().__init__("Your recovery code")
         self.explain = QLabel()
         self.explain.setWordWrap(True)
