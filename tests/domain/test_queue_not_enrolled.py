@@ -58,3 +58,37 @@ def test_todays_plan_calls_enrolled_patients_before_one_not_enrolled():
     short = facts(1, minutes={CS: 5})
     p = plan(rank([nobody, overdue, short], TODAY, NY), Capacity(amount=2), 0, as_of=TODAY)
     assert p.today == (1, 2) and p.later == (4,)
+
+
+def test_a_patient_whose_programs_all_ended_says_so_not_the_cadence():
+    """A fresh tester's patient whose CCM had ended stayed 'due for the monthly call' (cadence)."""
+    ended = Enrollment(patient_id=1, program=Program.CCM, start_date=date(2025, 1, 1), end_date=date(2026, 10, 31))
+    e = entry_for(facts(enrollments=(ended,), minutes={}, last_reached=date(2026, 9, 1)), TODAY, NY)
+    assert e is not None
+    assert texts(e) == ["Not enrolled since 10/31 (CCM ended)"]
+    assert e.top.kind is ReasonKind.ENROLLMENT
+    assert e.top.weight == Reason(ReasonKind.CONSENT, "No consent on file for CCM").weight
+    bhi = Enrollment(patient_id=1, program=Program.BHI, start_date=date(2025, 3, 1), end_date=date(2026, 8, 15))
+    e = entry_for(facts(enrollments=(ended, bhi), minutes={}, last_reached=None), TODAY, NY)
+    assert e is not None and texts(e) == ["Not enrolled since 10/31 (CCM, BHI ended)"]
+
+
+def test_an_ended_program_and_a_later_one_says_when_the_next_starts():
+    ended = Enrollment(patient_id=1, program=Program.CCM, start_date=date(2025, 1, 1), end_date=date(2026, 10, 31))
+    later = Enrollment(patient_id=1, program=Program.PCM, start_date=date(2026, 12, 1))
+    e = entry_for(facts(enrollments=(ended, later), minutes={}, last_reached=None), TODAY, NY)
+    assert e is not None and texts(e) == ["Not enrolled yet - PCM from 12/1"]
+
+
+def test_a_program_ending_today_still_counts_as_enrolled():
+    today_end = Enrollment(
+        patient_id=1,
+        program=Program.CCM,
+        start_date=date(2025, 1, 1),
+        end_date=TODAY,
+        consent_date=date(2025, 1, 2),
+        consent_method="verbal",
+    )
+    e = entry_for(facts(enrollments=(today_end,), minutes={}, last_reached=date(2026, 9, 1)), TODAY, NY)
+    assert e is not None and ReasonKind.CADENCE in [r.kind for r in e.reasons]
+    assert ReasonKind.ENROLLMENT not in [r.kind for r in e.reasons]

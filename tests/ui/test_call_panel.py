@@ -253,6 +253,11 @@ def test_the_call_header_gives_each_program_its_own_consent():
     assert consent_line(Chart(patient=patient, enrollments=(later,)), date(2026, 12, 2)) == (
         "Not enrolled yet: CCM from 12/25/2026"
     )
+    # Every program ended: said so, as the queue does (a fresh tester's patient read as in none).
+    ended = Enrollment(patient_id=7, program=Program.CCM, start_date=date(2025, 1, 1), end_date=date(2026, 10, 31))
+    assert consent_line(Chart(patient=patient, enrollments=(ended,)), date(2026, 11, 24)) == (
+        "Not enrolled since 10/31/2026 (CCM ended)"
+    )
 
 
 def test_typed_minutes_over_600_are_refused_by_name_not_cut_to_their_first_digits(unlocked, canary_store, qtbot):

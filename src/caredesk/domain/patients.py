@@ -360,9 +360,14 @@ class Chart:
 
     def not_enrolled_text(self, day: date) -> str:
         """What the chart and the call panel say for a patient in no program on `day`: "Not
-        enrolled yet: CCM from 12/25/2026" when a program starts later, else "Not enrolled in a
-        program" (someone to enroll, which is not a consent missing: consent is per program)."""
+        enrolled yet: CCM from 12/25/2026" when a program starts later, "Not enrolled since
+        10/31/2026 (CCM ended)" when every one ended (as the queue says it), else "Not enrolled
+        in a program" (someone to enroll, which is not a consent missing: consent is per program)."""
         later = sorted((e.start_date, e.program.value) for e in self.enrollments if e.start_date > day)
+        ended = sorted((e.end_date, e.program.value) for e in self.enrollments if e.end_date is not None)
+        if not later and ended:
+            names = ", ".join(dict.fromkeys(program for _end, program in reversed(ended)))
+            return f"Not enrolled since {ended[-1][0]:%m/%d/%Y} ({names} ended)"
         if not later:
             return "Not enrolled in a program"
         start, program = later[0]

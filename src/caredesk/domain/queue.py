@@ -6,12 +6,13 @@ follows the SPEC: safety flags; overdue and due-today transition deadlines; over
 due-today follow-ups and tasks; enrolled patients short of the month's time threshold
 (more urgent as working days run out); patients past their contact cadence; clinical
 flags; missing consent; care-plan review overdue. Paused, disenrolled and deceased
-patients never appear; an active patient not yet in any program is someone to enroll, not a
-caseload call: "Not enrolled in a program" ranks with missing consent, and no contact
-cadence chases them (SPEC 3 "Call queue": the cadence, like the minutes, is an enrolled
-patient's need); after an unanswered attempt a patient waits a business day
-(only a safety flag, or a call kept as a draft, brings them back sooner). Appointments the care manager arranged
-rank with tasks: a reminder call the working day before, and "kept or missed?" after.
+patients never appear; an active patient in no program today (not yet, or every one ended)
+is someone to enroll, not a caseload call: "Not enrolled in a program" ranks with missing
+consent, and no contact cadence chases them (SPEC 3 "Call queue": the cadence, like the
+minutes, is an enrolled patient's need); after an unanswered attempt a patient waits a
+business day (only a safety flag, or a call kept as a draft, brings them back sooner).
+Appointments the care manager arranged rank with tasks: a reminder call the working day
+before, and "kept or missed?" after.
 """
 
 from __future__ import annotations
@@ -189,10 +190,10 @@ def entry_for(f: PatientFacts, as_of: date, tz: tzinfo, calendar: BusinessCalend
     reasons += _appointments(f, as_of, tz, calendar)
     minutes_reason, have, need = _minutes(f, as_of, month, calendar)
     reasons += minutes_reason
-    # Never enrolled, or only in a program that starts later: to be enrolled, not a cadence call.
-    # (A patient whose programs all ended keeps their cadence: that is the status's business.)
-    to_enroll = all(e.start_date > as_of for e in f.enrollments)
-    reasons += _not_enrolled(f, as_of) if to_enroll else _cadence(f, as_of)
+    # In no program today (never enrolled, one that starts later, or every one ended): to be
+    # enrolled (or paused), not a cadence call.
+    enrolled = any(e.active_on(as_of) for e in f.enrollments)
+    reasons += _cadence(f, as_of) if enrolled else _not_enrolled(f, as_of)
     reasons += _clinical(f, as_of)
     reasons += _consent(f, as_of, month)
     reasons += _conditions(f, as_of, month)
@@ -489,14 +490,21 @@ def _cadence(f: PatientFacts, as_of: date) -> list[Reason]:
 
 def _not_enrolled(f: PatientFacts, as_of: date) -> list[Reason]:
     """Why a patient in no program today is in the queue at all: to be enrolled ("Not enrolled
-    in a program"), or waiting for a program that starts later ("Not enrolled yet - CCM from
-    12/25"). Ranked with missing consent (a record to complete before any billable care), below
+    in a program"), waiting for a program that starts later ("Not enrolled yet - CCM from
+    12/25"), or every program ended ("Not enrolled since 10/31 (CCM ended)"). Ranked with missing consent (a record to complete before any billable care), below
     everyone enrolled who is short of minutes or past their cadence (SPEC 3 "Call queue")."""
     later = sorted((e.start_date, e.program.value) for e in f.enrollments if e.start_date > as_of)
     if later:
         start, program = later[0]
         text = f"Not enrolled yet - {_name(Program(program))} from {_md(start)}"
         return [Reason(ReasonKind.ENROLLMENT, text, None, 0)]
+    ended = sorted((e.end_date, e.program.value) for e in f.enrollments if e.end_date is not None)
+    if ended:
+        # Every program ended: said so, not 'No contact for 40 days' by a cadence nobody bills
+        # any more (a tester's find); the status (paused, disenrolled) is the care manager's call.
+        last, _ = ended[-1]
+        names = ", ".join(dict.fromkeys(_name(Program(p)) for _d, p in reversed(ended)))
+        return [Reason(ReasonKind.ENROLLMENT, f"Not enrolled since {_md(last)} ({names} ended)", None, 0)]
     return [Reason(ReasonKind.ENROLLMENT, "Not enrolled in a program", None, 0)]
 
 
