@@ -209,7 +209,7 @@ def test_a_stored_mrn_that_lost_its_leading_zeros_is_said_to_be_corrected_in_the
 
 
 def test_an_mrn_differing_only_by_case_is_the_same_patient(workspace):
-    """As the store compares MRNs (repositories.Patients.mrn_taken): 'ab12' and 'AB12' are one."""
+    """As the store compares MRNs (store.patient_rows.Patients.mrn_taken): 'ab12' and 'AB12' are one."""
     stored = add_patient(
         workspace,
         Patient(

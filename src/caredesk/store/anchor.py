@@ -149,7 +149,7 @@ class Sealer:
 
 
 class AuditTail(Protocol):
-    """What the check reads from the audit table (caredesk.store.repositories.AuditLog)."""
+    """What the check reads from the audit table (caredesk.store.audit_log.AuditLog)."""
 
     def head(self) -> tuple[int, str]: ...
     def hash_of(self, seq: int) -> str | None: ...

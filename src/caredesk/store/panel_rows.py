@@ -29,7 +29,7 @@ from caredesk.errors import ValidationError
 from caredesk.store import community
 from caredesk.store import mapping as m
 from caredesk.store import models as t
-from caredesk.store.repositories import REPO_TABLES, bulk_insert
+from caredesk.store.record_rows import REPO_TABLES, bulk_insert
 
 _CHUNK = 500  # values per IN (...): well under SQLite's limit on bound parameters
 

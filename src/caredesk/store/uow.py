@@ -20,10 +20,15 @@ from caredesk.domain.calendar import local_date
 from caredesk.store import billing_facts, community, faults, queue_facts
 from caredesk.store import mapping as m
 from caredesk.store import models as t
-from caredesk.store import repositories as r
+from caredesk.store.audit_log import AuditLog
+from caredesk.store.care_plan_rows import CarePlans
+from caredesk.store.contact_rows import CallDrafts, Contacts, TimeEntries
 from caredesk.store.engine import READ_ONLY
 from caredesk.store.panel_rows import PanelRows
+from caredesk.store.patient_rows import Patients
+from caredesk.store.record_rows import REPO_TABLES, Assessments, Records, SafetyChecks, bulk_insert
 from caredesk.store.rpm_devices import RpmDevices
+from caredesk.store.store_meta import Meta
 
 log = logging.getLogger(__name__)
 
@@ -62,18 +67,18 @@ class UnitOfWork:
             self._session = None
             self._raise_known(exc)
             raise
-        self.patients = r.Patients(s)
-        self.contacts = r.Contacts(s, self.tz)
-        self.time_entries = r.TimeEntries(s)
-        self.call_drafts = r.CallDrafts(s)
-        self.care_plans = r.CarePlans(s)
-        self.audit_log = r.AuditLog(s)
-        self.assessments = r.Assessments(s)
-        self.safety_checks = r.SafetyChecks(s)
-        self.meta = r.Meta(s)
+        self.patients = Patients(s)
+        self.contacts = Contacts(s, self.tz)
+        self.time_entries = TimeEntries(s)
+        self.call_drafts = CallDrafts(s)
+        self.care_plans = CarePlans(s)
+        self.audit_log = AuditLog(s)
+        self.assessments = Assessments(s)
+        self.safety_checks = SafetyChecks(s)
+        self.meta = Meta(s)
         self.queue_facts = partial(queue_facts.load, s, tz=self.tz)
         self.billing_facts = partial(billing_facts.load, s, tz=self.tz)
-        records = {name: r.Records(s, row, dom) for name, (row, dom) in r.REPO_TABLES.items()}
+        records = {name: Records(s, row, dom) for name, (row, dom) in REPO_TABLES.items()}
         self.enrollments = records["enrollments"]
         self.conditions = records["conditions"]
         self.allergies = records["allergies"]
@@ -142,9 +147,9 @@ class UnitOfWork:
         """Every record of a generated panel (caredesk.demo.DemoPanel) into an empty store."""
         assert self._session is not None
         s, tz = self._session, self.tz
-        r.bulk_insert(s, t.PatientRow, [m.patient_values(p) for p in panel.patients])
-        r.bulk_insert(s, t.CommunityResourceRow, [community.resource_values(x) for x in panel.resources])
-        r.bulk_insert(s, t.ContactRow, [dict(m.values_of(c), on=local_date(c.at, tz)) for c in panel.contacts])
+        bulk_insert(s, t.PatientRow, [m.patient_values(p) for p in panel.patients])
+        bulk_insert(s, t.CommunityResourceRow, [community.resource_values(x) for x in panel.resources])
+        bulk_insert(s, t.ContactRow, [dict(m.values_of(c), on=local_date(c.at, tz)) for c in panel.contacts])
         for name in (
             "enrollments",
             "conditions",
@@ -158,16 +163,16 @@ class UnitOfWork:
             "appointments",
             "observation_targets",
         ):
-            r.bulk_insert(s, r.REPO_TABLES[name][0], [m.values_of(x) for x in getattr(panel, name)])
-        r.bulk_insert(s, t.TimeEntryRow, [m.values_of(x) for x in panel.time_entries])
-        r.bulk_insert(s, t.AssessmentRow, [m.assessment_values(a) for a in panel.assessments])
+            bulk_insert(s, REPO_TABLES[name][0], [m.values_of(x) for x in getattr(panel, name)])
+        bulk_insert(s, t.TimeEntryRow, [m.values_of(x) for x in panel.time_entries])
+        bulk_insert(s, t.AssessmentRow, [m.assessment_values(a) for a in panel.assessments])
         # The demo numbers its referrals, so their steps can name them.
-        r.bulk_insert(s, t.ReferralRow, [community.referral_values(x) for x in panel.referrals])
+        bulk_insert(s, t.ReferralRow, [community.referral_values(x) for x in panel.referrals])
         steps = [community.step_values(x.id, step) for x in panel.referrals if x.id is not None for step in x.steps]
-        r.bulk_insert(s, t.ReferralStepRow, steps)
-        r.bulk_insert(s, t.SafetyCheckRow, [m.safety_check_values(c) for c in panel.safety_checks])
-        r.bulk_insert(s, t.CarePlanVersionRow, [m.version_values(v) for v in panel.care_plan_versions])
-        r.bulk_insert(s, t.CarePlanDraftRow, [m.draft_values(d) for d in panel.care_plan_drafts])
+        bulk_insert(s, t.ReferralStepRow, steps)
+        bulk_insert(s, t.SafetyCheckRow, [m.safety_check_values(c) for c in panel.safety_checks])
+        bulk_insert(s, t.CarePlanVersionRow, [m.version_values(v) for v in panel.care_plan_versions])
+        bulk_insert(s, t.CarePlanDraftRow, [m.draft_values(d) for d in panel.care_plan_drafts])
 
     def integrity_problems(self) -> list[str]:
         """SQLCipher cipher_integrity_check ("page check: HMAC verification failed for page 74"),
