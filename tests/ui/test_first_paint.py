@@ -16,31 +16,41 @@ import sys
 import threading
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 from caredesk import logs
 from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
 
 _CHILD = """
-import json, sys
+import enum, json, sys
 from pathlib import Path
-from PySide6.QtCore import QEvent, QObject, QTimer
+
+made = []  # PySide6 makes a Qt class's enums (Python enums) when the class is first used
+_create = enum.EnumType._create_
+def _record(cls, class_name, *args, **kwargs):
+    made.append(class_name)
+    return _create(cls, class_name, *args, **kwargs)
+enum.EnumType._create_ = _record
+
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+from caredesk.ui.shell.unlock_pages import UnlockPage
 
 LOG = Path(sys.argv[1]) / "logs" / "caredesk.log"
 seen = {}
+paint = UnlockPage.paintEvent
 
-class Probe(QObject):
-    def eventFilter(self, obj, event):
-        if not seen and event.type() == QEvent.Type.Paint and type(obj).__name__ == "UnlockPage":
-            seen["imported"] = sorted(sys.modules)
-            seen["log"] = LOG.read_text() if LOG.exists() else ""
-            QTimer.singleShot(0, app.closeAllWindows)
-        return False
+def first_paint(self, event):  # the page's own paintEvent: launch.main makes the app, as a user's start does
+    paint(self, event)
+    if not seen:
+        seen["imported"] = sorted(sys.modules)
+        seen["enums"] = list(made)
+        seen["log"] = LOG.read_text() if LOG.exists() else ""
+        QTimer.singleShot(0, QApplication.instance().closeAllWindows)
 
-app = QApplication([sys.argv[0]])
-probe = Probe()
-app.installEventFilter(probe)
+UnlockPage.paintEvent = first_paint
 from caredesk.ui.shell import launch
 code = launch.main(["--data-dir", sys.argv[1]])
 print(json.dumps(seen))
@@ -73,6 +83,8 @@ def test_the_unlock_page_paints_before_the_log_file_and_the_store_side_load(cana
     assert r.returncode == 0, r.stderr[-2000:]
     seen = json.loads(r.stdout.strip().splitlines()[-1])
     assert [m for m in LATER if m in seen["imported"]] == []
+    # Fusion named on Qt's command line, not set from Python: QStyle's enums are not made before it
+    assert "PixelMetric" not in seen["enums"] and "ControlElement" not in seen["enums"]
     assert "starting" not in seen["log"]  # kept in memory until after the paint ...
     lines = (data_dir / "logs" / "caredesk.log").read_text().splitlines()
     events = [line.split(": ", 1)[1] for line in lines]
@@ -137,3 +149,22 @@ def test_held_lines_are_dropped_when_the_log_folder_cannot_be_made(tmp_path):
     finally:
         logging.getLogger().handlers = before
         logging.getLogger().setLevel(level)
+
+
+def test_a_role_set_before_the_first_show_and_one_changed_after_both_style_the_label(themed, qtbot):
+    # theme.set_role leaves a widget not yet polished alone (it reads the sheet when shown) and
+    # re-polishes one already shown.
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QLabel
+
+    from caredesk.ui.common import theme
+
+    colors = theme.current()
+    before_show = QLabel("Type your passphrase.")
+    qtbot.addWidget(before_show)
+    theme.set_role(before_show, "error")
+    assert not before_show.testAttribute(Qt.WidgetAttribute.WA_WState_Polished)
+    before_show.show()
+    assert before_show.palette().color(QPalette.ColorRole.WindowText).name() == colors.error
+    theme.set_role(before_show, "hint")
+    assert before_show.palette().color(QPalette.ColorRole.WindowText).name() == colors.muted

@@ -222,11 +222,15 @@ QGroupBox::title {{ subcontrol-origin: margin; left: 0; padding: 0; }}
     )
 
 
-def apply(app: QApplication) -> None:
+def apply(app: QApplication, *, fusion_set: bool = False) -> None:
+    """`fusion_set`: the app was made with `-style Fusion` (caredesk.ui.shell.launch.application),
+    so setStyle is not called: the style it returns makes PySide6 set up the QStyle class and its
+    enums in Python (~5 ms before the first paint, issue 14), which nothing there needs."""
     dark = system_is_dark()
     app.setProperty("caredesk_dark", dark)
     colors = DARK if dark else LIGHT
-    app.setStyle("Fusion")
+    if not fusion_set:
+        app.setStyle("Fusion")
     app.setPalette(_palette(colors))
     font = QFont(app.font())
     if font.pointSizeF() < 10:
@@ -238,11 +242,18 @@ def apply(app: QApplication) -> None:
 def set_role(widget: QWidget, role: str) -> None:
     """Switch a styled property and make Qt re-read the stylesheet for it."""
     widget.setProperty("role", role)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
+    _repolish(widget)
 
 
 def set_risk(widget: QWidget, risk: str | None) -> None:
     widget.setProperty("risk", risk)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
+    _repolish(widget)
+
+
+def _repolish(widget: QWidget) -> None:
+    """The style sheet read again for `widget`; one not yet polished reads it when first shown, so
+    it is left alone (asking for its style() made PySide6 set up the QStyle class before the first
+    paint, issue 14)."""
+    if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)

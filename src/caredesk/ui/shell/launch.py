@@ -34,15 +34,18 @@ log = logging.getLogger(__name__)
 
 def application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
+    fusion_set = not isinstance(app, QApplication)
     if not isinstance(app, QApplication):
-        app = QApplication([sys.argv[0], *(argv or [])])
+        # Fusion named last on Qt's command line (the last -style counts) rather than set from
+        # Python afterwards: see theme.apply.
+        app = QApplication([sys.argv[0], *(argv or []), "-style", "Fusion"])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     icon = resource("caredesk.png")  # PNG, not SVG: no QtSvg plugin needed in the bundle
     if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
-    theme.apply(app)
+    theme.apply(app, fusion_set=fusion_set)
     return app
 
 
