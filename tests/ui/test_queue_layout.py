@@ -84,3 +84,22 @@ def test_the_call_panel_keeps_its_controls_still(demo_unlocked, qtbot):
     page.table.select_row(0)
     qtbot.waitUntil(lambda: panel.discard_draft_button.isVisible())
     assert places() == first
+
+
+def test_the_window_keeps_its_width_when_everyone_is_reached(unlocked, canary_store, qtbot):
+    """A fresh tester's window grew ~60 px wider after the first call was saved: the heading
+    ("Wednesday, December 2 — nobody left to call, 1 reached today") was one line that did not
+    wrap, and its width became the window's least width."""
+    from caredesk.domain.contacts import Outcome
+
+    page = queue(unlocked)
+    unlocked.resize(1100, 800)  # a narrow window: about the least the queue takes before any call
+    qtbot.waitUntil(lambda: unlocked.width() == 1100)
+    for who in ("canary", "Abbott", "Young"):
+        page.select_patient(canary_store[who])
+        page.panel.set_outcome(Outcome.REACHED)
+        assert page.panel.save() is not None
+    assert page.heading.text().endswith("— nobody left to call, 3 reached today")
+    qtbot.wait(200)  # the layouts' pending requests run
+    assert unlocked.minimumSizeHint().width() <= 1100
+    assert unlocked.width() == 1100

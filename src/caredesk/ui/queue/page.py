@@ -87,6 +87,9 @@ class QueuePage(QWidget):
         self.heading = QLabel()
         self.heading.setAccessibleName("Today")
         theme.set_role(self.heading, "title")
+        # Wraps, so its width is never the window's least: "Wednesday, December 2 — nobody left
+        # to call, 1 reached today" on one line made a fresh tester's window 60 px wider.
+        self.heading.setWordWrap(True)
         lv.addWidget(self.heading)
         self.plan_bar = PlanBar()
         self.plan_bar.capacity_requested.connect(lambda: self.change_capacity())
