@@ -7,7 +7,7 @@ import pytest
 
 from caredesk.domain.patients import CareTeamMember, Phone
 from caredesk.domain.phones import us_digits_formatted
-from caredesk.interop.csv_panel import normalize_phone
+from caredesk.interop.csv_values import normalize_phone
 
 
 @pytest.mark.parametrize("typed", ["5550104477", "15550104477", "+15550104477", " 5550104477 "])

@@ -9,10 +9,11 @@ import pytest
 
 from caredesk.domain.patients import ConsentMethod, Program, RiskTier, Sex
 from caredesk.errors import ValidationError
-from caredesk.interop import csv_dates, csv_panel
+from caredesk.interop import csv_codes, csv_dates
 from caredesk.interop.csv_mapping import Mapping, guess
-from caredesk.interop.csv_panel import normalize_phone, read_patients
+from caredesk.interop.csv_panel import read_patients
 from caredesk.interop.csv_table import Table, read_table
+from caredesk.interop.csv_values import normalize_phone
 from tests.conftest import TODAY
 
 FULL_HEADER = (
@@ -340,7 +341,7 @@ def test_a_dx_cell_with_no_code_is_refused():
     header = ("MRN", "Name", "DOB", "Diagnoses")
     incoming, (problem,) = read(header, ("1", "Example, Testa", "1950-01-31", "Type 2 diabetes; hypertension"))
     assert incoming == []
-    assert (problem.field, problem.why) == ("Diagnoses", csv_panel.NO_CODE)
+    assert (problem.field, problem.why) == ("Diagnoses", csv_codes.NO_CODE)
 
 
 def test_an_address_cell_on_several_lines_is_joined_with_commas():

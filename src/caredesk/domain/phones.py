@@ -1,7 +1,7 @@
 """A phone number typed as digits alone, written as CareDesk writes US numbers.
 
 "5550104477" typed in the patient form or the CLI was stored and shown as typed, beside
-"(555) 010-4477" for numbers that came through the CSV import (interop.csv_panel reads every
+"(555) 010-4477" for numbers that came through the CSV import (interop.csv_values reads every
 number with the `phonenumbers` library) or were typed with their punctuation (a keyboard-only
 tester's find). Digits alone are read the same way here, with the same library, when they make
 a whole North American number (10 digits, or 11 after a leading 1 or +1). Anything else is
