@@ -9,7 +9,8 @@ take installed. Measured here:
   `pip install -e .` (the figure). pip's cache is whatever the machine has (warm here); set
   CAREDESK_BENCH_COLD=1 to pass `--no-cache-dir` (a cold figure, network permitting);
 - the wheels' installed sizes (MB of their files; WebEngine: Addons' files named so), from their RECORD files in the project's own .venv (a wheel
-  installs whole, so this is what each dependency costs).
+  installs whole, so this is what each dependency costs). Addons is no dependency since CareDesk renders PDFs with
+  pypdfium2 (issue 14); a venv made before that still holds it.
 One round: a fresh install takes half a minute or more and ~1 GB of disk.
 """
 
@@ -25,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 1e6
-WHEELS = ("PySide6_Essentials", "PySide6_Addons", "shiboken6")
+WHEELS = ("PySide6_Essentials", "PySide6_Addons", "shiboken6", "pypdfium2")  # Addons: only if installed
 
 
 def du_mb(path: Path) -> int:

@@ -1,8 +1,9 @@
-"""Printing patients' copies: the due batch into a folder, one plan through QtPdf onto a printer, the preview."""
+"""Printing patients' copies: the due batch into a folder, one plan through PDFium onto a printer, the preview."""
 
 from __future__ import annotations
 
 import itertools
+import time
 
 from PySide6.QtPrintSupport import QPrinter
 
@@ -30,7 +31,7 @@ def test_due_batch_into_a_folder(benchmark, panels, tmp_path):
 
 
 def test_one_plan_onto_a_printer(benchmark, panels, tmp_path, qapp):
-    """The largest plan rasterized at 300 dpi and drawn onto a (PDF file) printer, as the print path does."""
+    """The largest plan rasterized by PDFium at 300 dpi and drawn onto a (PDF file) printer, as the print path does."""
     ws = panels["170x1y"]
     copy = max(plan_printing.due_copies(ws), key=lambda c: len(c.version.content.problems))
     data = plan_printing.render(ws, copy.version, large_print=False)
@@ -50,7 +51,7 @@ def test_one_plan_onto_a_printer(benchmark, panels, tmp_path, qapp):
 
 
 def test_open_the_preview(benchmark, panels, qapp):
-    """Click 'Print for patient…' to a ready document: render plus QtPdf load (painting is asynchronous)."""
+    """Click 'Print for patient…' to a ready document: render plus PDFium load (pages render on a worker)."""
     ws = panels["170x1y"]
     copy = max(plan_printing.due_copies(ws), key=lambda c: len(c.version.content.problems))
 
@@ -62,3 +63,30 @@ def test_open_the_preview(benchmark, panels, qapp):
         return n
 
     assert benchmark(run) >= 2
+
+
+def test_preview_pages_leave_the_gui_thread_free(benchmark, panels, qapp):
+    """The preview shown until its first page is on screen: the longest the GUI thread was busy at once
+    (one processEvents) while PDFium rendered the pages on a worker; the dialog's own build not counted."""
+    ws = panels["170x1y"]
+    copy = max(plan_printing.due_copies(ws), key=lambda c: len(c.version.content.problems))
+    longest: list[float] = []
+
+    def run():
+        dialog = PlanPreview(ws, copy.version, large_print=False)
+        dialog.show()
+        slices = [0.0]
+        deadline = time.perf_counter() + 10
+        while not all(dialog.view.is_rendered(i) for i in range(min(2, dialog.pdf.page_count))):
+            assert time.perf_counter() < deadline
+            start = time.perf_counter()
+            qapp.processEvents()
+            slices.append(time.perf_counter() - start)
+            time.sleep(0.001)
+        longest.append(max(slices))
+        dialog.reject()
+        dialog.deleteLater()
+
+    benchmark.pedantic(run, rounds=5)
+    benchmark.extra_info["longest_gui_slice_ms"] = round(max(longest) * 1000, 1)
+    print(f"\npreview: longest GUI-thread slice while pages rendered {max(longest) * 1000:.1f} ms (5 rounds)")
