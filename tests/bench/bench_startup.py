@@ -4,8 +4,8 @@
 (the floor: process start to its first paint), CareDesk to its unlock page painted, and
 CareDesk with a remembered key to today's queue on screen ("queue_shown") and interactive (the
 event loop's next turn after that paint: "queue"), at 170 and 2,000 patients (with, at 2,000,
-when the first paint came). "Painted" is the first
-QEvent.Paint seen by an event filter in the child; times run from the parent's clock just
+when the first paint came). "Painted" is the window's first paintEvent, "unlock" the unlock
+page's (CAREDESK_PAINTED says why not an event filter); times run from the parent's clock just
 before it starts the process (passed in argv), so interpreter start-up counts. CareDesk
 runs its real `launch.main()` over a real data folder; the remembered key sits in a
 file-backed keyring module put on PYTHONPATH and chosen with PYTHON_KEYRING_BACKEND.
@@ -75,25 +75,24 @@ w.shutdown()
 """
 
 # argv: the parent's time.time() before it started this process. Prints "painted SECONDS".
+# The paint is seen by the window's own paintEvent, as CareDesk's is (CAREDESK_PAINTED says why).
 EMPTY_PAINTED = """
 import sys, time
 T0 = float(sys.argv[1])
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-class Probe(QObject):
+class Window(QMainWindow):
     done = False
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and not self.done:
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if not self.done:
             self.done = True
             print(f"painted {time.time() - T0:.4f}", flush=True)
             QTimer.singleShot(0, app.quit)
-        return False
 
 app = QApplication([sys.argv[0]])
-probe = Probe()
-app.installEventFilter(probe)
-w = QMainWindow(); w.resize(1280, 800); w.show()
+w = Window(); w.resize(1280, 800); w.show()
 app.exec()
 """
 
@@ -101,12 +100,22 @@ app.exec()
 # today's queue shown, painted and the event loop free again). Prints "painted SECONDS" at
 # the first paint of anything, then "unlock SECONDS" or "queue_painted SECONDS" (the queue on
 # screen) and "queue SECONDS" (the next turn of the event loop: interactive), then closes the
-# window as a user would (File > Quit) and the process exits through launch.main().
+# window as a user would (File > Quit) and the process exits through launch.main(), which makes
+# the QApplication as on a user's start (made here first, the app was not started as `caredesk
+# gui` starts it: see theme.apply).
+# Up to the first paint the paints are seen by the main window's and the unlock page's own
+# paintEvent (both classes are loaded before it anyway): an application-wide event filter in
+# Python, as this probe was until session 22, is handed Qt's private objects too, and the first
+# of them (QAnimationTimer) makes PySide6 set up every QObject class it has (~130 enums, 12-20 ms
+# CPU before the unlock page's paint) - a cost of the probe that no user's start has. The filter
+# is installed after the first paint, for the queue.
 CAREDESK_PAINTED = """
 import sys, time
 T0 = float(sys.argv[1])
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
+from caredesk.ui.shell.main_window import MainWindow
+from caredesk.ui.shell.unlock_pages import UnlockPage
 
 def mark(what):
     print(f"{what} {time.time() - T0:.4f}", flush=True)
@@ -116,28 +125,37 @@ class Probe(QObject):
     def eventFilter(self, obj, event):
         if event.type() != QEvent.Type.Paint or self.finished:
             return False
-        if not self.painted:
-            self.painted = True
-            mark("painted")
-        if sys.argv[3] == "unlock" and type(obj).__name__ == "UnlockPage":
-            self.finish("unlock")
-        elif sys.argv[3] == "queue":
-            win = next((w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow"), None)
-            # By type name: reading win.view would make the view now, ahead of the app's own schedule.
-            if win is not None and type(win.stack.currentWidget()).__name__ == "WorkspaceView" and not self.shown:
-                self.shown = True
-                mark("queue_painted")  # today's queue on screen ...
-                QTimer.singleShot(0, lambda: self.finish("queue"))  # ... and the event loop free: interactive
+        win = next((w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow"), None)
+        # By type name: reading win.view would make the view now, ahead of the app's own schedule.
+        if win is not None and type(win.stack.currentWidget()).__name__ == "WorkspaceView" and not self.shown:
+            self.shown = True
+            mark("queue_painted")  # today's queue on screen ...
+            QTimer.singleShot(0, lambda: self.finish("queue"))  # ... and the event loop free: interactive
         return False
     def finish(self, what):
         if not self.finished:
             self.finished = True
             mark(what)
-            QTimer.singleShot(0, app.closeAllWindows)
+            QTimer.singleShot(0, QApplication.instance().closeAllWindows)
 
-app = QApplication([sys.argv[0]])
 probe = Probe()
-app.installEventFilter(probe)
+window_paint, page_paint = MainWindow.paintEvent, UnlockPage.paintEvent
+
+def first_paint(self, event):
+    window_paint(self, event)
+    if not probe.painted:
+        probe.painted = True
+        mark("painted")
+        if sys.argv[3] == "queue":
+            QApplication.instance().installEventFilter(probe)
+
+def unlock_paint(self, event):
+    page_paint(self, event)
+    if sys.argv[3] == "unlock":
+        probe.finish("unlock")
+
+MainWindow.paintEvent = first_paint
+UnlockPage.paintEvent = unlock_paint
 from caredesk.ui.shell import launch
 sys.exit(launch.main(["--data-dir", sys.argv[2]]))
 """
