@@ -201,6 +201,7 @@ def test_help_says_which_exit_code_is_which():
         (("obs", "list", "--mrn", ""), 1, "MRN: is required"),
         (("log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes", "700"), 1, None),
         # Not readable as the option's kind (exit 2).
+        (("appt", "add", "--mrn", "T0001", "--at", "11/24/2026 25:99", "--kind", "pcp", "--with", "Dr. R"), 2, None),
         (("patient", "add", "--mrn", "T9", "--given", "A", "--family", "B", "--dob", "13/45/1950"), 2, None),
         (("log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes", "five"), 2, None),
     ],

@@ -134,4 +134,5 @@ def test_appointments_remind_ask_kept_or_missed_and_a_kept_tcm_visit_meets_the_s
 
     assert_clean_failure(cli(store, "appt", "missed", "9999"), 1, "No appointment with id 9999.")
     bad = cli(store, "appt", "add", "--mrn", "T0001", "--at", us(upcoming), "--kind", "pcp", "--with", "Dr. R")
-    assert_clean_failure(bad, 1, "--at")
+    # A day without its time is not a day and a time: a usage error, as a DATE that is none (README).
+    assert_clean_failure(bad, 2, '--at: must be a day and a time, "MM/DD/YYYY HH:MM"')
