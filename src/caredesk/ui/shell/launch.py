@@ -6,13 +6,11 @@ import argparse
 import contextlib
 import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from caredesk import APP_NAME, core_dumps, logs
 from caredesk import app as app_context
@@ -22,6 +20,7 @@ from caredesk.paths import resolve_data_dir
 from caredesk.resources import resource
 from caredesk.ui.common import theme
 from caredesk.ui.shell import crash
+from caredesk.ui.shell.first_paint import AfterFirstPaint
 from caredesk.ui.shell.main_window import MainWindow
 from caredesk.ui.shell.settings import AppSettings
 from caredesk.ui.shell.single_instance import InstanceLock
@@ -125,22 +124,6 @@ def main(argv: list[str] | None = None) -> int:
 def _open_log(logs_dir: Path) -> None:
     if logs.holding():
         logs.configure(logs_dir)
-
-
-class AfterFirstPaint(QObject):
-    """Calls `then()` on the event loop's turn after `widget`'s first paint (the paint of all it
-    holds included), once."""
-
-    def __init__(self, widget: QWidget, then: Callable[[], None]):
-        super().__init__(widget)
-        self._then = then
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._then)
-        return False
 
 
 def _tell(text: str, name: str) -> int:

@@ -26,6 +26,7 @@ from caredesk.ui.common import clipboard
 from caredesk.ui.shell.backup_actions import BackupActions
 from caredesk.ui.shell.edit_menu import EditMenu
 from caredesk.ui.shell.file_menu import FileMenu
+from caredesk.ui.shell.first_paint import AfterFirstPaint
 from caredesk.ui.shell.inactivity import InactivityTimer
 from caredesk.ui.shell.notice_bar import NoticeBar
 from caredesk.ui.shell.outside_writes import OutsideWrites
@@ -154,7 +155,10 @@ class MainWindow(QMainWindow):
         """First page at program start (the unlock panel's, see StagedStart.start_panel); from
         now on a second start on this folder brings this window forward (bring_forward)."""
         self.staged.start_panel()
-        self.session_lock.start(self)
+        if self.staged.preloader is None:
+            self.session_lock.start(self)
+        else:  # program start: its D-Bus connections (7-20 ms) after the first paint; no store is open before
+            AfterFirstPaint(self, lambda: self.session_lock.start(self))
         if self.instance_lock is None:
             return
         preloader = self.staged.preloader
