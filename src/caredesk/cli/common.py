@@ -24,10 +24,12 @@ EXIT_ERROR, EXIT_USAGE, EXIT_WRONG_SECRET, EXIT_NO_STORE = 1, 2, 3, 4
 # Which is which (README "Command line", `caredesk --help`): 2 is the command line itself, what
 # argparse reads (an option missing or unknown, a value that is not of the option's kind or
 # outside the option's own bounds); 1 is a value read but refused by the record's rules, named
-# by the field (a blank MRN or name, a birth date after today, 700 minutes, no such patient).
+# by the field (a blank MRN or name, a birth date after today, 700 minutes, an outcome or an
+# appointment kind that is none of its values, no such patient).
 EXIT_CODES_HELP = (
     "exit codes: 0 done; 1 refused or failed: a value refused by the record's rules, naming the field "
-    "(a blank MRN, a birth date after today, 700 minutes, no patient with that MRN) or a fault; "
+    "(a blank MRN, a birth date after today, 700 minutes, not one of the values it takes, no patient "
+    "with that MRN) or a fault; "
     "2 usage: an option missing or unknown, or a value that is not of the option's kind "
     "(a DATE, number or month that is none) or out of the option's own range; "
     "3 wrong passphrase or recovery code (or too many wrong tries); 4 no store in the folder."
@@ -145,8 +147,9 @@ _TYPE_WORDS = {"int": "a whole number", "float": "a number"}
 
 class CliParser(argparse.ArgumentParser):
     """argparse with usage errors as one line on stderr naming the option, exit code 2
-    ("caredesk: --minutes: must be a whole number, got 'abc'"), and a help that says once
-    how a DATE is written. Subparsers made from it are CliParsers too."""
+    ("caredesk: --minutes: must be a whole number, got 'abc'"; exit 1 for a value that is not one
+    of an option's choices, see _code), and a help that says once how a DATE is written.
+    Subparsers made from it are CliParsers too."""
 
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
         # Every DATE option, in groups and parents too, is parsed here (subparsers parse their
@@ -157,7 +160,17 @@ class CliParser(argparse.ArgumentParser):
         return super().parse_known_args(args, namespace)
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"caredesk: {self._one_line(message.replace(chr(10), ' '))}\n")
+        self.exit(self._code(message), f"caredesk: {self._one_line(message.replace(chr(10), ' '))}\n")
+
+    @staticmethod
+    def _code(message: str) -> int:
+        """EXIT_USAGE, but EXIT_ERROR for an option's value that is not one of its choices: a value
+        read but not one the record allows, as --outcome's and --program's are refused by the
+        domain's rules (appt --kind dentist exited 2, log-contact --outcome maybe 1)."""
+        found = _ARGUMENT.fullmatch(message)
+        if found is not None and found["name"].startswith("--") and _INVALID_CHOICE.fullmatch(found["rest"]):
+            return EXIT_ERROR
+        return EXIT_USAGE
 
     def _one_line(self, message: str) -> str:
         found = _ARGUMENT.fullmatch(message)
