@@ -33,6 +33,9 @@ import warnings
 from pathlib import Path
 
 FRESH_ENV = "CAREDESK_TEST_FRESH_PROCESSES"
+# A file to append one JSON line per call to: the test, the command, forked or fresh, seconds
+# (to find the tests whose calls cost: BENCHMARKS.md, "`make test` wall time (issue 14)").
+CALL_LOG_ENV = "CAREDESK_TEST_CALL_LOG"
 _ZYGOTE_FILE = str(Path(__file__).with_name("cli_zygote.py"))
 # Loads cli_zygote.py by path, so the zygote imports nothing of the tests package.
 _BOOT = (
@@ -67,11 +70,32 @@ def run_module(
     and runpy warns on stderr about a module imported before it runs as __main__."""
     command = [sys.executable, "-m", module, *args]
     forkable = module == "caredesk" or not module.startswith("caredesk.")
-    if forkable and not fresh and os.environ.get(FRESH_ENV) != "1":
-        zygote = _zygote(env)
-        if zygote is not None and zygote.serves(env):
-            return zygote.run(command, env, input, timeout, cwd)
-    return subprocess.run(command, capture_output=True, text=True, env=env, input=input, timeout=timeout, cwd=cwd)
+    started = time.perf_counter()
+    how = "fresh"
+    try:
+        if forkable and not fresh and os.environ.get(FRESH_ENV) != "1":
+            zygote = _zygote(env)
+            if zygote is not None and zygote.serves(env):
+                how = "forked"
+                return zygote.run(command, env, input, timeout, cwd)
+        return subprocess.run(command, capture_output=True, text=True, env=env, input=input, timeout=timeout, cwd=cwd)
+    finally:
+        _log_call(module, args, how, time.perf_counter() - started)
+
+
+def _log_call(module: str, args: list[str], how: str, seconds: float) -> None:
+    """One line in $CAREDESK_TEST_CALL_LOG, when it is set, naming the command by its first two
+    words (enough to tell the calls apart; the first call of a process includes the zygote's start)."""
+    path = os.environ.get(CALL_LOG_ENV)
+    if path:
+        line = {
+            "test": os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0],
+            "command": [module, *args[:2]],
+            "how": how,
+            "seconds": round(seconds, 4),
+        }
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(json.dumps(line) + "\n")
 
 
 def _startup_environment(env: dict[str, str]) -> dict[str, str]:

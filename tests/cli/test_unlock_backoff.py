@@ -8,17 +8,18 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
-import sys
-import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from caredesk.errors import TooManyAttempts, WrongSecret
-from caredesk.lockout import ATTEMPTS_NAME, Lockout
+from caredesk.lockout import ATTEMPTS_NAME, Failure, Lockout
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
-from tests.cli.test_cli import SRC, run
+from tests.cli.test_cli import cli_env, run
+from tests.cli_process import run_module
 from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
 
 WRONG = {"CAREDESK_PASSPHRASE": "not the passphrase"}
@@ -34,6 +35,18 @@ def store(tmp_path: Path, clock) -> DataFolder:
 
 def _store_files(folder: DataFolder) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.files()}
+
+
+def _as_if_waited(folder: DataFolder, seconds: float) -> None:
+    """The attempts file as it would read `seconds` later: each failure's unix time moved back.
+    The delay is the last failure's unix time plus the delay against the wall clock
+    (caredesk.lockout.Lockout.wait_seconds), so this is a wait without sleeping; the app's
+    clock (the audit's instants, pinned by $CAREDESK_CLOCK) is left as a real wait leaves it."""
+    path = folder.path / ATTEMPTS_NAME
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    failures = [f for f in map(Failure.parse, lines) if f is not None]
+    assert len(failures) == len(lines)
+    path.write_text("".join(replace(f, wall=f.wall - seconds).line() for f in failures), encoding="utf-8")
 
 
 def test_wrong_secrets_in_separate_commands_add_up_and_are_audited_at_the_next_unlock(store, tmp_path, clock):
@@ -54,7 +67,8 @@ def test_wrong_secrets_in_separate_commands_add_up_and_are_audited_at_the_next_u
     with pytest.raises(TooManyAttempts):
         app.unlock(PASSPHRASE)
 
-    time.sleep(2.1)
+    _as_if_waited(store, 2.1)
+    assert Lockout(store.path / ATTEMPTS_NAME).wait_seconds() == 0
     code_file = tmp_path / "code.txt"
     code_file.write_text("ABCDE-FGHJK-MNPQR-STVWX-YZ012\n")  # well formed, not this store's
     r = run(
@@ -69,7 +83,7 @@ def test_wrong_secrets_in_separate_commands_add_up_and_are_audited_at_the_next_u
     assert Lockout(store.path / ATTEMPTS_NAME).failures == 6
     assert _store_files(store) == before
 
-    time.sleep(4.1)
+    _as_if_waited(store, 4.1)
     r = run("patients", "--data-dir", str(store.path), env=RIGHT)
     assert r.returncode == 0, r.stderr
     assert "caredesk: note: 6 failed unlock attempts since 11/24 10:30" in r.stderr
@@ -109,12 +123,17 @@ except WrongSecret:
 """
 
 
-def test_failures_in_processes_at_once_are_all_counted(store):
-    procs = [
-        subprocess.Popen([sys.executable, "-c", _FAIL, str(store.path)], env={"PYTHONPATH": SRC}) for _ in range(4)
-    ]
-    for p in procs:
-        assert p.wait(timeout=60) == 0
+def test_failures_in_processes_at_once_are_all_counted(store, tmp_path):
+    """Four processes, each `python -m caredesk_fail_once FOLDER` (forked from the tests' zygote,
+    tests/cli_process.py, so they start within milliseconds of each other), fail at once."""
+    (tmp_path / "caredesk_fail_once.py").write_text(_FAIL, encoding="utf-8")
+
+    def fail_once(_: int) -> subprocess.CompletedProcess[str]:
+        return run_module("caredesk_fail_once", [str(store.path)], env=cli_env(), timeout=60, cwd=str(tmp_path))
+
+    with ThreadPoolExecutor(4) as pool:
+        done = list(pool.map(fail_once, range(4)))
+    assert [(d.returncode, d.stderr) for d in done] == [(0, "")] * 4
     assert Lockout(store.path / ATTEMPTS_NAME).failures == 4
 
 
