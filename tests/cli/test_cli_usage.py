@@ -1,7 +1,8 @@
 """How every `caredesk` command reads its options, as real processes: dates typed MM/DD/YYYY or
 YYYY-MM-DD everywhere, an impossible date named with its option, and usage errors (a bad
-whole number, a bad choice, a missing option, an unknown command) as one line on stderr
-with exit code 2 (README: 2 = usage), while --help still shows the whole usage."""
+whole number, a missing option, an unknown command) as one line on stderr with exit code 2
+(README: 2 = usage), while --help still shows the whole usage; a value refused by a rule, or
+not one of an option's choices, exits 1."""
 
 from __future__ import annotations
 
