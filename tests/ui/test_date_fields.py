@@ -293,3 +293,28 @@ def test_a_refusal_tooltip_goes_when_a_date_is_picked_from_the_calendar(qtbot):
     qtbot.waitUntil(QToolTip.isVisible)
     day.set_value(date(2026, 11, 19))  # what a pick in the calendar does
     qtbot.waitUntil(lambda: not QToolTip.isVisible())
+
+
+def test_a_date_set_with_the_fields_signals_blocked_ends_a_refusal(qtbot):
+    """The call panel resets its follow-up with signals blocked: a refusal kept from the call before
+    must not refuse the next one's follow-up."""
+    from PySide6.QtWidgets import QDialog
+
+    dialog = QDialog()
+    day = date_edit("Follow-up date", date(2026, 11, 30))
+    day.no_later_than(date(2026, 12, 31))
+    QVBoxLayout(dialog).addWidget(day)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    day.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(day.hasFocus)
+    day.lineEdit().selectAll()
+    type_text(qtbot, "12/31/9999")
+    key(qtbot, Qt.Key.Key_Return)  # refused
+    with pytest.raises(ValidationError):
+        picked_date(day)
+    day.blockSignals(True)
+    day.setDate(QDate(2026, 12, 1))
+    day.blockSignals(False)
+    assert picked_date(day) == date(2026, 12, 1)

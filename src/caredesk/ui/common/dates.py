@@ -134,6 +134,12 @@ class DateField(QDateEdit):
         d = self.date()
         return None if self.optional and d == _NOT_SET else pydate(d)
 
+    def setDate(self, day: QDate) -> None:
+        # A date set is a fresh start even with the field's signals blocked (the call panel's
+        # reset): a refusal kept from before would refuse the next call's follow-up.
+        self._hide_refusal()
+        super().setDate(day)
+
     def set_value(self, day: date | None) -> None:
         self.setDate(_NOT_SET if day is None and self.optional else qdate(day or date.today()))
 
