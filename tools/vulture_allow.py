@@ -22,6 +22,7 @@ from caredesk.store.models import ReferralRow, TaskRow, TimeEntryRow, Transition
 from caredesk.store.vault import DataFolder
 from caredesk.ui.careplan.commands import ContentCommand
 from caredesk.ui.careplan.fields import PlanUndoKeys
+from caredesk.ui.chart.chart_view import ChartView
 from caredesk.ui.chart.patient_table import PatientFilterProxy
 from caredesk.ui.chart.tab_parts import ButtonRow
 from caredesk.ui.common.dates import DateField
@@ -123,6 +124,7 @@ migrate.head_revision  # tests check migrate.HEAD against the Alembic scripts
 DataFolder.files  # tests check a failed unlock leaves every store file untouched
 InactivityTimer.interval_ms
 CsvImportWizard.load_file  # the import wizard's tests start it on a file written in tmp_path
+ChartView.show_tab  # the UI tests choose a tab without making the others (tests/ui/conftest.py)
 
 # The instruments as data (issue 10): the guided interview (GUI, next part) reads the stem
 # aloud and shows the score against its maximum; tests check both against the manuals.

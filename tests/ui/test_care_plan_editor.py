@@ -21,7 +21,7 @@ def open_plan(qtbot, window, patient_id: int) -> CarePlanEditor:
     page = window.view.show_page(PatientsPage)
     assert page.select_patient(patient_id)
     qtbot.waitUntil(lambda: page.chart.patient_id == patient_id)
-    page.chart.tabs.setCurrentWidget(page.chart.tab(CarePlanEditor))
+    page.chart.show_tab(page.chart.tab(CarePlanEditor))
     editor = page.chart.tab(CarePlanEditor)
     assert editor.patient_id == patient_id
     return editor

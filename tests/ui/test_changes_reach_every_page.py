@@ -94,7 +94,7 @@ def test_finalizing_a_plan_in_the_chart_clears_the_queue_reason(unlocked, canary
     assert patients.select_patient(pid)
     qtbot.waitUntil(lambda: patients.chart.patient_id == pid)
     editor = patients.chart.tab(CarePlanEditor)
-    patients.chart.tabs.setCurrentWidget(editor)
+    patients.chart.show_tab(editor)
     editor.add_from_template("hypertension", "I11.9")
     editor.sections.next_review.set_value(unlocked.workspace.today() + timedelta(days=90))
     editor.history.finalize_button.click()

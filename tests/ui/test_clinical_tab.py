@@ -56,7 +56,7 @@ def open_tab(window, patient_id: int, qtbot) -> ClinicalTab:
     assert page.select_patient(patient_id)
     qtbot.waitUntil(lambda: page.chart.patient_id == patient_id)
     tab = page.chart.tab(ClinicalTab)
-    page.chart.tabs.setCurrentWidget(tab)
+    page.chart.show_tab(tab)
     qtbot.waitUntil(lambda: tab.record is not None)
     return tab
 

@@ -36,7 +36,7 @@ def tab(unlocked, canary_store, qtbot) -> ContactsTab:
     page.select_patient(pid)
     qtbot.waitUntil(lambda: page.chart.patient_id == pid)
     contacts = page.chart.tab(ContactsTab)
-    page.chart.tabs.setCurrentWidget(contacts)
+    page.chart.show_tab(contacts)
     qtbot.waitUntil(lambda: contacts.model.rowCount() == 4)
     return contacts
 

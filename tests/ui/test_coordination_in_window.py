@@ -31,7 +31,7 @@ def _chart_tab(window, qtbot, patient_id: int, cls):
     page.select_patient(patient_id)
     qtbot.waitUntil(lambda: page.chart.patient_id == patient_id)
     tab = page.chart.tab(cls)
-    page.chart.tabs.setCurrentWidget(tab)
+    page.chart.show_tab(tab)
     qtbot.waitUntil(tab.isVisible)
     return tab
 

@@ -300,7 +300,7 @@ def test_the_list_drops_programs_and_age_before_it_would_scroll_sideways(demo_un
     first = patient_list(demo_unlocked.workspace)[0].id
     page.select_patient(first)
     qtbot.waitUntil(lambda: page.chart.patient_id == first)
-    page.chart.tabs.setCurrentWidget(page.chart.tab(CarePlanEditor))  # the widest tab of the chart
+    page.chart.show_tab(page.chart.tab(CarePlanEditor))  # the widest tab of the chart
     header = page.table.horizontalHeader()
 
     demo_unlocked.resize(1900, 1000)

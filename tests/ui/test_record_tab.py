@@ -26,7 +26,7 @@ def _record(window, patient_id: int) -> RecordTab:
     page = window.view.show_page(PatientsPage)
     assert page.select_patient(patient_id)
     tab = page.chart.tab(RecordTab)
-    page.chart.tabs.setCurrentWidget(tab)
+    page.chart.show_tab(tab)
     return tab
 
 
@@ -326,7 +326,7 @@ def test_the_tab_reads_its_patient_only_when_shown(unlocked, canary_store, qtbot
     from caredesk.ui.common.hub import publish
 
     publish(Changes.of([canary_store["canary"]], Kind.PATIENT))
-    page.chart.tabs.setCurrentWidget(tab)
+    page.chart.show_tab(tab)
     QApplication.processEvents()
     assert tab.values["Payer"].text() == "Medicaid"
 

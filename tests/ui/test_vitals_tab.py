@@ -24,7 +24,7 @@ def _open(window, qtbot, patient_id: int) -> VitalsTab:
     page.select_patient(patient_id)
     qtbot.waitUntil(lambda: page.chart.patient_id == patient_id)
     tab = page.chart.tab(VitalsTab)
-    page.chart.tabs.setCurrentWidget(tab)
+    page.chart.show_tab(tab)
     qtbot.waitUntil(lambda: tab.model.rowCount() > 0)
     return tab
 
@@ -73,7 +73,7 @@ def test_the_tab_reads_when_shown_and_lists_readings_newest_first_against_their_
     tab = page.chart.tab(VitalsTab)
     assert tab.tab_title == "Vitals && labs" and page.chart.tabs.tabText(page.chart.tabs.indexOf(tab)) == tab.tab_title
     assert tab.model.rowCount() == 0  # not read while hidden: opening a chart stays fast
-    page.chart.tabs.setCurrentWidget(tab)
+    page.chart.show_tab(tab)
     qtbot.waitUntil(lambda: tab.model.rowCount() == 3)
     # ADA Standards of Care 2025: BP < 130/80 (10.4), A1c < 7% (6.5); weight has no default target.
     assert sorted(_rows(tab)) == [
@@ -275,7 +275,7 @@ def test_another_patient_opens_on_summary_without_reading_this_tab(unlocked, can
     qtbot.wait(20)  # the event loop runs: a tab still shown would read now
     assert page.chart.tabs.currentIndex() == 0 and tab.patient_id == other
     assert tab.model.rowCount() == 0  # read when shown, not for a view nobody sees
-    page.chart.tabs.setCurrentWidget(tab)
+    page.chart.show_tab(tab)
     assert _rows(tab) == [("11/20/2026", "Weight", "150 lb", "No target")]
 
 

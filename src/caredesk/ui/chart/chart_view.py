@@ -157,6 +157,11 @@ class ChartView(QWidget):
     # Off in the UI tests (tests/ui/conftest.py): a window that never shows a chart then never
     # makes its tabs (~0.1 s of CPU a window); shown or asked for, they are made at once as here.
     make_tabs_when_idle: ClassVar[bool] = True
+    # With the idle making off, a chart shown makes only the tabs titled here, and each other tab
+    # when it is chosen or asked for by `tab()` (`tabs`, `feature_tabs` still make every one):
+    # the UI tests name the tabs that set the chart's size, so it is sized as the app's
+    # (tests/ui/test_chart_tabs_chosen.py checks it). None, the app's: every tab at once.
+    tabs_made_at_show: ClassVar[tuple[str, ...] | None] = None
 
     def __init__(self, tabs: Sequence[ChartTab | TabMaker] = (), parent: QWidget | None = None):
         super().__init__(parent)
@@ -164,6 +169,10 @@ class ChartView(QWidget):
 
         self._to_make: deque[ChartTab | TabMaker] = deque([*record_tab_makers(), *tabs])
         self._made: list[ChartTab] = []
+        # Tabs not made yet behind a placeholder page, by the placeholder (tabs_made_at_show), and
+        # the patient the tabs made meanwhile are opened on (show_chart, fill; None once cleared).
+        self._placeholders: dict[QWidget, ChartTab | TabMaker] = {}
+        self._open: tuple[Workspace, Chart] | None = None
         self.destroyed.connect(partial(_delete_unplaced, self._to_make))
         self._next_tab = QTimer(self)
         self._next_tab.setSingleShot(True)
@@ -216,7 +225,13 @@ class ChartView(QWidget):
     # -- the tabs after Summary, made one per event-loop turn ------------------
     def _make_next_tab(self) -> None:
         """Make the next tab and put it in the tab widget, in one slice."""
-        item = self._to_make.popleft()
+        self._add_tab(self._to_make.popleft())
+        if self._to_make:
+            self._next_tab.start()
+        else:
+            self.tabs_made.emit()
+
+    def _add_tab(self, item: ChartTab | TabMaker) -> None:
         if not isinstance(item, QWidget):
             item = cast(TabMaker, item)(self._tab_stack)
         tab: ChartTab = item
@@ -232,13 +247,12 @@ class ChartView(QWidget):
         self._tabs.updateGeometry()
         self.pages.updateGeometry()
         self._made.append(tab)
-        if self._to_make:
-            self._next_tab.start()
-        else:
-            self.tabs_made.emit()
 
     def _make_all_tabs(self) -> None:
         self._next_tab.stop()
+        for placeholder in [self._tabs.widget(i) for i in range(self._tabs.count())]:
+            if placeholder in self._placeholders:
+                self._make_in_place(placeholder)
         while self._to_make:
             self._make_next_tab()
         self._next_tab.stop()
@@ -246,8 +260,63 @@ class ChartView(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         # On screen early (the Patients page opened within the first few turns): every tab at
         # once, so the page sizes its list by the chart's widest tab (the care plan).
-        self._make_all_tabs()
+        if self._when_chosen:
+            self._place_holders()  # the UI tests: those named now, the others behind placeholders
+        else:
+            self._make_all_tabs()
         super().showEvent(event)
+
+    @property
+    def _when_chosen(self) -> bool:
+        return not self.make_tabs_when_idle and self.tabs_made_at_show is not None
+
+    # -- the UI tests' tabs made when chosen (tabs_made_at_show) ---------------
+    def _place_holders(self) -> None:
+        """Make the tabs named in tabs_made_at_show, a placeholder page for each other one."""
+        if not self._to_make:
+            return
+        at_show = self.tabs_made_at_show or ()
+        while self._to_make:
+            item = self._to_make.popleft()
+            title = cast(ChartTab, item).tab_title  # a maker is the tab's class
+            if title in at_show or isinstance(item, QWidget):  # one handed in made is placed as it is
+                self._add_tab(item)
+                continue
+            placeholder = QWidget(self._tab_stack)
+            self._placeholders[placeholder] = item
+            self._tabs.addTab(placeholder, title)
+        self._tabs.currentChanged.connect(self._chosen)
+        self._tabs.updateGeometry()
+        self.pages.updateGeometry()
+        self.tabs_made.emit()  # each tab has its place; the chart is as wide as it will be
+
+    def _chosen(self, index: int) -> None:
+        placeholder = self._tabs.widget(index)
+        if placeholder in self._placeholders:
+            self._make_in_place(placeholder)
+
+    def _make_in_place(self, placeholder: QWidget) -> ChartTab:
+        """Make the tab behind `placeholder` where it stands, opened on the patient shown."""
+        item = self._placeholders.pop(placeholder)
+        tab = cast(TabMaker, item)(self._tab_stack)
+        if self._open is not None:
+            tab.open(*self._open)
+        index = self._tabs.indexOf(placeholder)
+        current = self._tabs.currentIndex()
+        self._tabs.blockSignals(True)  # the same tab stays chosen: nothing to tell
+        self._tabs.insertTab(index, cast(QWidget, tab), tab.tab_title)
+        self._tabs.removeTab(index + 1)
+        self._tabs.setCurrentIndex(current)
+        self._tabs.blockSignals(False)
+        placeholder.deleteLater()  # not now: it may be the page the tab widget is switching from
+        self._made.append(tab)
+        order = [self._tabs.widget(i) for i in range(self._tabs.count())]
+        self._made.sort(key=lambda t: order.index(cast(QWidget, t)))
+        return tab
+
+    def show_tab(self, tab: ChartTab) -> None:
+        """Bring one feature tab (from `tab()`) to the front, the others left as they are."""
+        self._tabs.setCurrentWidget(cast(QWidget, tab))
 
     @property
     def tabs(self) -> QTabWidget:
@@ -320,11 +389,20 @@ class ChartView(QWidget):
     def tab(self, cls: type[T]) -> T:
         """The feature tab of this class (e.g. the care-plan editor)."""
         made = next((t for t in self._made if isinstance(t, cls)), None)
+        if made is None:
+            waiting = next(
+                (p for p, m in self._placeholders.items() if isinstance(m, type) and issubclass(m, cls)), None
+            )
+            if waiting is not None:
+                return cast(T, self._make_in_place(waiting))
         return made if made is not None else next(t for t in self.feature_tabs if isinstance(t, cls))
 
     def show_chart(self, chart: Chart, today: date, workspace: Workspace | None = None) -> None:
         """Fill the chart; with a workspace the feature tabs open the patient too."""
-        for tab in self.feature_tabs:
+        self._open = (workspace, chart) if workspace is not None else None
+        if self._when_chosen:
+            self._place_holders()
+        for tab in self._made if self._when_chosen else self.feature_tabs:
             if workspace is not None:
                 tab.open(workspace, chart)  # the care plan saves the previous patient's draft first
             else:
@@ -342,6 +420,8 @@ class ChartView(QWidget):
         """The header and the Summary tab (again after a change: the tab shown stays)."""
         p = chart.patient
         self.patient_id = p.id
+        if self._open is not None:  # a tab made later opens on the chart as it is now
+            self._open = (self._open[0], chart)
         self.message.clear()
         self.name.setText(f"{p.family_name}, {p.given_name}")
         self.preferred.setText(
@@ -391,6 +471,7 @@ class ChartView(QWidget):
     def clear(self) -> None:
         """Empty every widget that showed patient data and return to the placeholder."""
         self.patient_id = None
+        self._open = None
         self.safety_banner.clear()
         for tab in self._made:  # a tab still to be made has nothing to drop
             tab.clear()  # the care plan saves a pending draft while the store is still open
