@@ -51,6 +51,15 @@ def open_chart(ws: Workspace, patient_id: int, *, audit_view: bool = True) -> Ch
         return chart
 
 
+def record_view(ws: Workspace, patient_id: int) -> None:
+    """Audit the view of a chart read with `open_chart(..., audit_view=False)` and then shown
+    (the call panel's first patient is read on the worker that builds the queue, before it is
+    known to be the one shown; the view is recorded once it is)."""
+    with ws.uow() as uow:
+        uow.audit(actions.PATIENT_VIEWED, "patient", patient_id)
+        uow.commit_audit_of_read()
+
+
 def by_mrn(ws: Workspace, mrn: str) -> Patient:
     """The patient with this MRN (as typed: leading zeros count; case only matters when two
     stored MRNs differ by case alone). Raises NotFound; ValidationError naming the MRN when it

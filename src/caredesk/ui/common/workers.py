@@ -11,6 +11,9 @@ from __future__ import annotations
 import gc
 import logging
 import sys
+import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +25,18 @@ from caredesk.errors import CareDeskError
 
 log = logging.getLogger(__name__)
 JOB_SWITCH_INTERVAL_S = 0.0005  # the GIL's switch interval while background jobs run (see _GcHold)
+HAND_OVER_MAX_S = 1.0  # the longest a page's read waits for the last one's rows to be handed over
+
+
+def next_turn(receiver: QObject, slot: Callable[[], None]) -> None:
+    """Run `slot` in a later event-loop turn, after the timers and input already due: a slice
+    of work of its own (issue 14).
+
+    QTimer.singleShot(0) posts an event, and a slice that posted the next one that way ran
+    back to back with it whenever a timer was due meanwhile (bench_stall's 10 ms ticker saw
+    one gap over both slices): the event loop dispatched the posted event first. A 1 ms timer
+    is ordered with the other timers by when it is due, so those already due run first."""
+    QTimer.singleShot(1, receiver, slot)
 
 
 class _GcHold:
@@ -226,13 +241,82 @@ def close_progress_dialog(dialog: QProgressDialog | None) -> None:
         dialog.deleteLater()
 
 
+class _ReadTurns:
+    """The pages' reads run one at a time, in the order they were started, and the next one
+    waits while the rows of the last are handed over to the widgets.
+
+    Three reads at once (today's queue, the patient list, the month's report after an unlock)
+    ran Python on three workers, and each time the GUI thread needed the GIL (every slot,
+    model data() and delegate paint) it had to win it from all three: the window stalled for
+    100+ ms while it used 20-30 ms of CPU (issue 14). One read at a time also finishes the
+    first one started (today's queue, the home screen) sooner; and while a finished read's
+    rows go into the widgets (the model's reset, the first paint) the GUI thread has the GIL
+    to itself. A ticket is taken on the GUI thread when the read starts; the worker waits
+    (without the GIL) for its turn. A hand-over that never says it is done (its window
+    closed) holds the next read back HAND_OVER_MAX_S at most.
+    """
+
+    def __init__(self) -> None:
+        self._turns: deque[object] = deque()
+        self._changed = threading.Condition()
+        self._handing_over_until = 0.0  # time.monotonic(): the next read waits till then
+
+    def wrap(self, read: Callable[[], Any], dropped: Callable[[], bool]) -> Callable[[], Any]:
+        """`read` run in its turn; `dropped()` (read on the worker) True: its result is no longer
+        wanted (a newer read, a lock), so it gives its turn up unread and returns UNREAD."""
+        ticket = object()
+        with self._changed:
+            self._turns.append(ticket)
+
+        def in_turn() -> Any:
+            with self._changed:
+                while not dropped():
+                    if self._turns[0] is ticket:
+                        wait = self._handing_over_until - time.monotonic()
+                        if wait <= 0:
+                            break
+                        self._changed.wait(wait)
+                    else:
+                        self._changed.wait()
+                else:
+                    self._turns.remove(ticket)
+                    self._changed.notify_all()
+                    return UNREAD
+            try:
+                return read()
+            finally:
+                with self._changed:
+                    self._turns.remove(ticket)
+                    self._handing_over_until = time.monotonic() + HAND_OVER_MAX_S
+                    self._changed.notify_all()
+
+        return in_turn
+
+    def handed_over(self) -> None:
+        """The last read's rows are in the widgets (on the GUI thread): the next read may start."""
+        with self._changed:
+            self._handing_over_until = 0.0
+            self._changed.notify_all()
+
+    def wake(self) -> None:
+        """A read was dropped: its worker, if waiting for its turn, gives the turn up."""
+        with self._changed:
+            self._changed.notify_all()
+
+
+_READ_TURNS = _ReadTurns()
+UNREAD = object()  # what a read dropped while it waited for its turn returns
+
+
 class BackgroundRead(QObject):
     """A page's read of the store off the GUI thread: the newest read wins, and patients
     changed while it runs are kept in `pending` to re-read once its rows are shown.
 
     `start(read, show, failed)`: `read()` runs on a worker; `show(result)` on the GUI thread
     unless a newer read or `cancel()` came since; `failed(exc)` likewise for a CareDeskError
-    (anything else is a defect and is raised to the crash handler).
+    (anything else is a defect and is raised to the crash handler). The pages' reads take
+    turns (_ReadTurns): the next starts one event-loop turn after `show` returned, or, with
+    `start(..., later=True)`, once the owner calls `handed_over()` (a hand-over in slices).
     """
 
     def __init__(self, parent: QObject | None = None):
@@ -248,18 +332,30 @@ class BackgroundRead(QObject):
         read: Callable[[], Any],
         show: Callable[[Any], None],
         failed: Callable[[CareDeskError], None],
+        *,
+        later: bool = False,
     ) -> None:
         self._generation += 1
         generation = self._generation
         self.loading = True
         self.pending.clear()
+        _READ_TURNS.wake()  # an older read still waiting for its turn gives it up
 
         def done(result: Any) -> None:
-            if generation == self._generation:
-                self.loading = False
+            if result is UNREAD:
+                return  # it never had its turn: the one handing over now is another read
+            if generation != self._generation:
+                _READ_TURNS.handed_over()  # read, but not wanted: nothing to hand over
+                return
+            self.loading = False
+            try:
                 show(result)
+            finally:
+                if not later:  # after what `show` queued (a paint, a slice of its own)
+                    QTimer.singleShot(0, _READ_TURNS.handed_over)
 
         def error(exc: BaseException) -> None:
+            _READ_TURNS.handed_over()
             if generation != self._generation:
                 return
             self.loading = False
@@ -267,7 +363,12 @@ class BackgroundRead(QObject):
                 raise exc
             failed(exc)
 
-        self.runner.run(read, done, error)
+        self.runner.run(_READ_TURNS.wrap(read, lambda: generation != self._generation), done, error)
+
+    @staticmethod
+    def handed_over() -> None:
+        """After `start(..., later=True)`: the rows are in the widgets; the next read may start."""
+        _READ_TURNS.handed_over()
 
     def defer(self, patient_ids: frozenset[int] | set[int]) -> bool:
         """While a read runs, remember these changed patients (True); else False."""
@@ -290,9 +391,12 @@ class BackgroundRead(QObject):
         return selection
 
     def cancel(self) -> None:
-        """On lock: a read in progress finishes before the store closes, and its result is dropped."""
-        self.runner.wait()
+        """On lock: a read in progress finishes before the store closes, and its result is dropped
+        (one still waiting for its turn gives it up unread)."""
         self._generation += 1
+        _READ_TURNS.wake()
+        _READ_TURNS.handed_over()
+        self.runner.wait()
         self.loading = False
         self.pending.clear()
         self.selection = None

@@ -11,20 +11,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 
+from caredesk.domain.patients import Chart
 from caredesk.errors import CareDeskError
+from caredesk.services import patients as patient_records
 from caredesk.services.call_queue import CallQueue
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import user_message
-from caredesk.ui.common.workers import BackgroundRead
-from caredesk.ui.queue.prepared import Prepared, prepare_rows
+from caredesk.ui.common.workers import BackgroundRead, next_turn
+from caredesk.ui.queue.prepared import Prepared, PreparedQueue, QueueFilter, accepts, prepare_rows
 from caredesk.ui.queue.prepared import prepare as prepare_queue
 
 if TYPE_CHECKING:
     from caredesk.ui.queue.page import QueuePage
 
 BUILDING = "Building today's queue…"
+# A build's rows, and the chart of the patient the call panel opens first (read unaudited on the worker).
+Built = tuple[Prepared, Chart | None]
 # More changed patients than this (an import) are re-scored on a worker, not the GUI thread.
 RESCORE_OVER = 50
 
@@ -44,19 +48,48 @@ class QueueBuild(QObject):
         page = self.page
         page.notice.show_info(BUILDING)
 
+        def read() -> Built:
+            prepared = prepare_rows(queue, queue.build())
+            return prepared, self._first_chart(workspace, prepared[0])
+
         def failed(exc: CareDeskError) -> None:
             page.notice.show_error(user_message(exc))
-            self._built((prepare_queue([], workspace.today()), None))
+            self._built(((prepare_queue([], workspace.today()), None), None))
 
-        self.reader.start(lambda: prepare_rows(queue, queue.build()), self._built, failed)
+        # The next page's read waits for the whole hand-over (`_announce_ready`), not one slice.
+        self.reader.start(read, self._built, failed, later=True)
+
+    def _first_chart(self, workspace: Workspace, prepared: PreparedQueue) -> Chart | None:
+        """On the worker: the chart of the patient `_open_first` will open (the one to restore,
+        else the first row the filter shows), so the GUI thread need not read it; None if
+        there is none or it cannot be read (the panel reads it then, and shows why)."""
+        restore = self.reader.selection  # set by restore() in the unlock's slice, before this runs
+        which = self.page.proxy.which
+        ids = [row.patient_id for row in prepared.rows]
+        if restore not in ids:
+            shown = (
+                row.patient_id
+                for row, kinds in zip(prepared.rows, prepared.kinds, strict=True)
+                if (row.patient_id in prepared.plan if which is QueueFilter.PLAN else accepts(kinds, which))
+            )
+            restore = next(shown, None)
+        if restore is None:
+            return None
+        try:
+            return patient_records.open_chart(workspace, restore, audit_view=False)
+        except CareDeskError:
+            return None
 
     @property
     def loading(self) -> bool:
         """Today's queue is being built in the background (or its first patient not yet opened)."""
         return self.reader.loading or self._opening or self._announcing
 
-    def _built(self, result: Prepared) -> None:
+    def _built(self, built: Built) -> None:
         page = self.page
+        result, chart = built
+        if chart is not None:
+            page.panel.offer_chart(chart)
         if page.notice.text() == BUILDING:
             page.notice.clear()
         pending = self.reader.take_pending()
@@ -66,7 +99,7 @@ class QueueBuild(QObject):
                 self.rescore(page.queue, frozenset(pending))
                 page.read_drafts()
                 self._opening = True
-                QTimer.singleShot(0, self, self._open_first)
+                next_turn(self, self._open_first)
                 return
             result = prepare_rows(page.queue, page.queue.refresh(pending))
         page.show_prepared(*result)
@@ -74,7 +107,7 @@ class QueueBuild(QObject):
         # The first patient opens in a slice of its own (its chart is read): the rows are
         # swapped in and painted first, and neither step holds the window for long.
         self._opening = True
-        QTimer.singleShot(0, self, self._open_first)
+        next_turn(self, self._open_first)
 
     def _open_first(self) -> None:
         if not self._opening:
@@ -84,14 +117,23 @@ class QueueBuild(QObject):
         restore = self.reader.take_selection()
         if not (restore is not None and page.select_patient(restore)) and page.proxy.rowCount():
             page.table.select_row(0)
+        page.panel.offer_chart(None)  # not taken (another patient opened first): never shown later
         # What `ready` starts (the window shows the workspace) is a third slice.
         self._announcing = True
-        QTimer.singleShot(0, self, self._announce_ready)
+        next_turn(self, self._announce_ready)
 
     def _announce_ready(self) -> None:
         if self._announcing:
             self._announcing = False
             self.page.ready.emit()
+            # After what `ready` started (the window shows the workspace: its layout, its paint).
+            next_turn(self, self._handed_over)
+
+    def _handed_over(self) -> None:
+        """The queue is on screen: the other pages' reads, and the audit of the first patient's
+        view (its chart was read on the worker), may use the GIL now."""
+        self.reader.handed_over()
+        self.page.panel.record_view()
 
     def cancel(self) -> None:
         """On lock: a build in progress finishes before the store closes; its rows are dropped."""
