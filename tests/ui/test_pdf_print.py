@@ -72,3 +72,47 @@ def test_a_printer_that_cannot_start_is_a_clear_error(qapp, tmp_path):
     with pytest.raises(CareDeskError, match="could not be started"):
         sink.send(pdf_of("A1"))
     sink.finish()  # nothing to close: no error
+
+
+def test_pages_render_from_two_threads_at_once(qapp):
+    """PDFium is not thread-safe: the due batch prints on a worker while a preview renders on another.
+    PdfPages serialises every PDFium call, so both threads get their own document's pages intact."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from PySide6.QtCore import QSize
+
+    def ink_rows(label: str) -> list[int]:
+        pdf = PdfPages(pdf_of(*[label] * 3))
+        try:
+            rows = []
+            for _round in range(10):
+                for index in range(pdf.page_count):
+                    image = pdf.render(index, QSize(306, 396))  # half a point a pixel
+                    rows.append(sum(image.pixelColor(x, 90).lightness() < 128 for x in range(306)))  # through the text
+            return rows
+        finally:
+            pdf.close()
+
+    alone = ink_rows("WWWW")[0], ink_rows("i")[0]
+    with ThreadPoolExecutor(2) as pool:
+        wide, narrow = pool.map(ink_rows, ["WWWW", "i"])
+    assert set(wide) == {alone[0]} and set(narrow) == {alone[1]} and alone[0] > alone[1]
+
+
+def test_a_render_waits_while_another_thread_is_in_pdfium(qapp):
+    """Every PDFium call holds PDFIUM_LOCK: a render on a worker waits for the thread inside PDFium."""
+    import threading
+
+    from PySide6.QtCore import QSize
+
+    from caredesk.ui.common.pdf_pages import PDFIUM_LOCK
+
+    pdf = PdfPages(pdf_of("A"))
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (pdf.render(0, QSize(100, 130)), done.set()))
+    with PDFIUM_LOCK:  # as if the due batch were printing a page
+        worker.start()
+        assert not done.wait(0.3)
+    assert done.wait(10)
+    worker.join()
+    pdf.close()

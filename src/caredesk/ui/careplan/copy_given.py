@@ -74,7 +74,7 @@ class CopyPanel(QWidget):
         """The preview dialog (window-modal); printing or saving from it is audited there."""
         if self.ws is None or self.version is None:
             return None
-        from caredesk.ui.careplan.preview import PlanPreview  # QtPdf loads on first use, not at start
+        from caredesk.ui.careplan.preview import PlanPreview  # PDFium loads on first use, not at start
 
         self.message.clear()
         self.preview = PlanPreview(

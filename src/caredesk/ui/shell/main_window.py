@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         """Every finalized plan whose copy is not given yet, printed or saved in the background."""
         if self.workspace is None:
             return None
-        from caredesk.ui.careplan.due_plans import DuePlansDialog  # QtPdf and printing load on first use
+        from caredesk.ui.careplan.due_plans import DuePlansDialog  # PDFium and printing load on first use
 
         return self.open_modal(DuePlansDialog(self.workspace, self))
 
