@@ -292,6 +292,12 @@ class _ReadTurns:
 
         return in_turn
 
+    def hold(self) -> None:
+        """No read starts until handed_over() (HAND_OVER_MAX_S at most): the GUI thread has work
+        of its own to finish first."""
+        with self._changed:
+            self._handing_over_until = time.monotonic() + HAND_OVER_MAX_S
+
     def handed_over(self) -> None:
         """The last read's rows are in the widgets (on the GUI thread): the next read may start."""
         with self._changed:
@@ -367,8 +373,13 @@ class BackgroundRead(QObject):
 
     @staticmethod
     def handed_over() -> None:
-        """After `start(..., later=True)`: the rows are in the widgets; the next read may start."""
+        """After `start(..., later=True)` or `hold()`: the next read may start."""
         _READ_TURNS.handed_over()
+
+    @staticmethod
+    def hold() -> None:
+        """No page's read starts until `handed_over()` (HAND_OVER_MAX_S at most)."""
+        _READ_TURNS.hold()
 
     def defer(self, patient_ids: frozenset[int] | set[int]) -> bool:
         """While a read runs, remember these changed patients (True); else False."""

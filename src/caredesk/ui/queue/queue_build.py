@@ -56,8 +56,12 @@ class QueueBuild(QObject):
             page.notice.show_error(user_message(exc))
             self._built(((prepare_queue([], workspace.today()), None), None))
 
-        # The next page's read waits for the whole hand-over (`_announce_ready`), not one slice.
+        # The build waits for the unlock's own slice and the "Opening your panel" page's paint:
+        # begun at once, its worker's Python made each of the GUI thread's events there wait
+        # for the GIL. The next page's read waits for the whole hand-over (`_announce_ready`).
+        self.reader.hold()
         self.reader.start(read, self._built, failed, later=True)
+        next_turn(self, self.reader.handed_over)
 
     def _first_chart(self, workspace: Workspace, prepared: PreparedQueue) -> Chart | None:
         """On the worker: the chart of the patient `_open_first` will open (the one to restore,
