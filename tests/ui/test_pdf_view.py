@@ -89,6 +89,7 @@ def test_the_keys_scroll_through_the_pages(qtbot):
     qtbot.keyClick(view, Qt.Key.Key_End)
     assert bar.value() == bar.maximum()
     qtbot.waitUntil(lambda: view.is_rendered(3), timeout=10000)  # the last page, now in view, renders
+    assert not view.is_rendered(0)  # and the first, out of reach, is no longer held in memory
     qtbot.keyClick(view, Qt.Key.Key_Home)
     assert bar.value() == 0
     pdf.close()

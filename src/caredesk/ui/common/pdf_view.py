@@ -187,6 +187,8 @@ class PdfPagesView(QAbstractScrollArea):
             for i in (visible[-1] + d, visible[0] - d)
             if 0 <= i < len(rects) and i not in visible
         ]
+        for index in set(self._images) - set(wanted):
+            del self._images[index]  # out of reach: a page at 4K and 200 % is ~75 MB; it re-renders if scrolled back to
         for index in wanted:
             image = self._images.get(index)
             if index not in self._failed and (image is None or image.size() != self._pixels(rects[index])):
