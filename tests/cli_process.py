@@ -10,6 +10,8 @@ A call runs as a fresh `python -m caredesk` instead when
 - $CAREDESK_TEST_FRESH_PROCESSES is 1 (the whole suite the old way),
 - its environment differs from the zygote's in what is read when a process starts or imports
   (PYTHON*, locale and time-zone variables, LD_*: an empty PYTHONTZPATH, PYTHONIOENCODING),
+  unless the caller asks for a zygote of its own environment (`env_zygote=True`: one more zygote,
+  started with those variables, serves every such call of this process; the journey's TZ),
 - this process has raised a resource limit's hard ceiling above the zygote's, which a child
   cannot (a lowered one, as caredesk.core_dumps leaves RLIMIT_CORE after an in-process main(),
   is set in the child: it inherits this process's limits as a real child would),
@@ -47,11 +49,17 @@ _PIPE_BUF = 512  # as subprocess writes stdin: never more than a pipe takes with
 
 
 def run_caredesk(
-    args: list[str], *, env: dict[str, str], input: str | None = None, timeout: float | None = None, fresh: bool = False
+    args: list[str],
+    *,
+    env: dict[str, str],
+    input: str | None = None,
+    timeout: float | None = None,
+    fresh: bool = False,
+    env_zygote: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """`python -m caredesk ARGS` with `env`, as subprocess.run(..., capture_output=True, text=True)
     runs it: the same CompletedProcess, TimeoutExpired after killing it on a timeout."""
-    return run_module("caredesk", args, env=env, input=input, timeout=timeout, fresh=fresh)
+    return run_module("caredesk", args, env=env, input=input, timeout=timeout, fresh=fresh, env_zygote=env_zygote)
 
 
 def run_module(
@@ -63,6 +71,7 @@ def run_module(
     timeout: float | None = None,
     cwd: str | None = None,
     fresh: bool = False,
+    env_zygote: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """`python -m MODULE ARGS` in `cwd`: forked from the zygote unless a fresh one is due (above).
     MODULE is found as `-m` finds it (the current folder first) and imported in the process; a
@@ -74,7 +83,7 @@ def run_module(
     how = "fresh"
     try:
         if forkable and not fresh and os.environ.get(FRESH_ENV) != "1":
-            zygote = _zygote(env)
+            zygote = _zygote_of_environment(env) if env_zygote else _zygote(env)
             if zygote is not None and zygote.serves(env):
                 how = "forked"
                 return zygote.run(command, env, input, timeout, cwd)
@@ -132,6 +141,25 @@ def _zygote(env: dict[str, str]) -> Zygote | None:
         if pid not in _zygotes or (running is not None and running.process.poll() is not None):
             _zygotes[pid] = Zygote.start({k: v for k, v in env.items() if not k.startswith("CAREDESK_")})
         return _zygotes[pid]
+
+
+# Zygotes started for another start-up environment (env_zygote=True), by pid and its variables.
+_env_zygotes: dict[tuple[int, tuple[tuple[str, str], ...]], Zygote | None] = {}
+
+
+def _zygote_of_environment(env: dict[str, str]) -> Zygote | None:
+    """This process's zygote when it serves `env`, else one started with `env`'s start-up
+    variables (on first use, again if it ended). Never the first zygote itself: that one is
+    started with the environment of the first ordinary call, which most calls share."""
+    key = (os.getpid(), tuple(sorted(_startup_environment(env).items())))
+    with _zygotes_lock:
+        usual = _zygotes.get(key[0])
+        if usual is not None and usual.serves(env):
+            return usual
+        running = _env_zygotes.get(key)
+        if key not in _env_zygotes or (running is not None and running.process.poll() is not None):
+            _env_zygotes[key] = Zygote.start({k: v for k, v in env.items() if not k.startswith("CAREDESK_")})
+        return _env_zygotes[key]
 
 
 class Zygote:

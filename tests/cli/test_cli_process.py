@@ -212,3 +212,21 @@ def test_an_environment_read_at_start_gets_a_fresh_interpreter(tmp_path):
     r = run_module("tz_probe", [], env=env, cwd=str(tmp_path), timeout=60)
     parent, tzpath = r.stdout.split(" ", 1)
     assert int(parent) == os.getpid() and tzpath == "()\n"
+
+
+def test_a_zygote_of_the_callers_environment_when_asked(tmp_path, probe):
+    """env_zygote=True (the journey's TZ): a call whose start-up environment the usual zygote
+    cannot serve is forked from a second zygote started with it, which reads that environment at
+    its start as a fresh interpreter does; a call the usual zygote serves still comes from it."""
+    probe("exit", "0")  # the usual zygote runs
+    code = "import os, time; print(os.getppid(), time.tzname[0], time.localtime(0).tm_hour)"
+    (tmp_path / "tz_probe.py").write_text(code)
+    env = cli_env({"TZ": "America/New_York"})
+    fresh = run_module("tz_probe", [], env=env, cwd=str(tmp_path), timeout=60)
+    assert int(fresh.stdout.split()[0]) == os.getpid()  # not asked: a fresh interpreter, as before
+    forked = [run_module("tz_probe", [], env=env, cwd=str(tmp_path), timeout=60, env_zygote=True) for _ in range(2)]
+    parents = {int(r.stdout.split()[0]) for r in forked}
+    assert len(parents) == 1 and parents.isdisjoint({os.getpid(), zygote_pid()})
+    assert {r.stdout.split(" ", 1)[1] for r in forked} == {fresh.stdout.split(" ", 1)[1]} == {"EST 19\n"}
+    usual = run_module("tz_probe", [], env=cli_env(), cwd=str(tmp_path), timeout=60, env_zygote=True)
+    assert int(usual.stdout.split()[0]) == zygote_pid()

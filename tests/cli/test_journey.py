@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from caredesk.domain.workdays import US_FEDERAL
-from tests.cli.test_cli import pw_env, run
+from tests.cli.test_cli import cli_env, pw_env
+from tests.cli_process import run_caredesk
 from tests.conftest import TODAY, ZONE
 
 
@@ -41,8 +42,9 @@ class Terminal:
     The first call of each command ('queue', 'stay add', 'task done' ...) is a fresh `python -m
     caredesk`: one end-to-end test keeps the plain start, where a command that leans on a module
     some other command imported would fail (the zygote has imported them all). A command's later
-    calls are forked from the tests' zygote (tests/cli_process.py): still a process of their own,
-    without ~0.6 s of interpreter start and imports each."""
+    calls are forked from a zygote of the tests' (tests/cli_process.py) started with this TZ,
+    which every process reads at its start: still a process of their own, without ~0.6-1.3 s of
+    interpreter start and imports each."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -53,7 +55,9 @@ class Terminal:
         command = tuple(a for a in args[:2] if not a.startswith("-"))  # 'queue', ('stay', 'add') ...
         fresh = command not in self.started
         self.started.add(command)
-        result = run(*args, "--data-dir", str(self.folder), env=self.env, fresh=fresh)
+        result = run_caredesk(
+            [*args, "--data-dir", str(self.folder)], env=cli_env(self.env), timeout=300, fresh=fresh, env_zygote=True
+        )
         assert "Traceback" not in result.stderr + result.stdout
         assert result.returncode == 0, result.stderr
         return result.stdout
