@@ -1,5 +1,5 @@
 """`caredesk import fhir` as a real process: a bundle exported by one store imported into a
-store made by `caredesk init`, after the preview; a refusal changes nothing."""
+store made as `caredesk init` makes one, after the preview; a refusal changes nothing."""
 
 from __future__ import annotations
 
