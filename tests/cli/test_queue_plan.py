@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from caredesk.clock import Clock
+from caredesk.services.demo_store import create_demo_store
+from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import assert_clean_failure, pw_env, run, store  # noqa: F401 (the store fixture)
+from tests.conftest import FAST_KDF, PASSPHRASE, ZONE, templated
+
+
+def _demo_30(folder: DataFolder, clock: Clock) -> None:
+    """What `caredesk demo --patients 30 --seed 1` makes, with the tests' fast key derivation (the
+    command's calibrated Argon2id made and then unlocked it: ~1-2 s of a test about the plan)."""
+    ws, _code = create_demo_store(folder, PASSPHRASE, patients=30, seed=1, clock=clock, kdf=FAST_KDF, zone=ZONE)
+    ws.lock()
 
 
 def test_the_plan_lists_who_must_be_called_who_fits_and_who_waits(store):  # noqa: F811
@@ -55,10 +68,10 @@ def test_the_daily_capacity_is_saved_in_the_store_and_the_plan_uses_it(store):  
     assert_clean_failure(cli("capacity", "--calls", "0"), 2, "--calls: must be between 1 and 200 calls")
 
 
-def test_those_short_of_minutes_who_wait_get_a_working_day_each(tmp_path):
-    made = run("demo", "--data-dir", str(tmp_path), "--patients", "30", "--seed", "1", env=pw_env())
-    assert made.returncode == 0, made.stderr
-    r = run("queue", "--plan", "2", "--date", "2026-11-24", "--data-dir", str(tmp_path), env=pw_env())
+def test_those_short_of_minutes_who_wait_get_a_working_day_each(tmp_path: Path, clock, store_templates):
+    folder = tmp_path / "demo"
+    templated(store_templates, clock, "cli-demo-30-seed1", _demo_30, folder)
+    r = run("queue", "--plan", "2", "--date", "2026-11-24", "--data-dir", str(folder), env=pw_env())
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     later = lines.index(next(x for x in lines if x.startswith("Later days: ")))
