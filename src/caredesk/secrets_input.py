@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from caredesk.errors import CareDeskError, ValidationError
@@ -60,8 +61,12 @@ def require_passphrase(file: str | None, *, prompt: str = "Passphrase: ") -> str
     return value
 
 
-def new_passphrase(file: str | None, env_name: str, what: str = "new passphrase") -> str:
-    """A passphrase being set: from a file or env var, or typed twice at a prompt."""
+def new_passphrase(
+    file: str | None, env_name: str, what: str = "new passphrase", check: Callable[[str], None] | None = None
+) -> str:
+    """A passphrase being set: from a file or env var, or typed twice at a prompt. `check`
+    (the store's rule for a chosen passphrase, Access.check_new_passphrase) runs on a typed
+    one so a refused one is typed again at once; the service checks the others itself."""
     if file:
         return _from_file(file, what)
     env = os.environ.get(env_name)
@@ -69,7 +74,7 @@ def new_passphrase(file: str | None, env_name: str, what: str = "new passphrase"
         return env
     if not _can_prompt():
         raise CareDeskError(f"No {what} given: use the file option or set {env_name} (for automation).")
-    from caredesk.store.keys import MIN_PASSPHRASE, check_passphrase_rules  # the key layer: with the store
+    from caredesk.domain.passphrase_strength import MIN_PASSPHRASE, check_form
 
     # At a prompt a slip is typed again, as passwd and gpg ask: a mismatch or a refused passphrase
     # is said and asked again, three times in all (a tester's mismatch ended `caredesk init`).
@@ -77,7 +82,7 @@ def new_passphrase(file: str | None, env_name: str, what: str = "new passphrase"
     for _ in range(TRIES):
         first = _ask(f"{what.capitalize()} (at least {MIN_PASSPHRASE} characters): ", what)
         try:
-            check_passphrase_rules(first)
+            (check or check_form)(first)
         except ValidationError as exc:
             refused = ValidationError(what, exc.message)
             print(f"caredesk: the {what} {exc.message}; type another.", file=sys.stderr)

@@ -183,6 +183,22 @@ def test_a_new_recovery_code_and_kit_from_the_file_menu(unlocked, qtbot, data_di
     assert (last.action, last.detail) == (actions.KEY_CHANGED, "new recovery code issued")
 
 
+def test_change_passphrase_refuses_a_guessable_one_naming_the_new_field(unlocked, qtbot, data_dir):
+    window = unlocked
+    before = DataFolder(data_dir).key.read_bytes()
+    dialog = window.key_actions.open_change_passphrase()
+    dialog.current.setText(PASSPHRASE)
+    dialog.new.setText("caredesk2026")
+    dialog.repeat.setText("caredesk2026")
+    dialog.change_button.click()
+    qtbot.waitUntil(lambda: dialog.change_button.isEnabled() and "New passphrase" in dialog.message.text())
+    assert dialog.message.text().startswith('New passphrase: is too easy to guess (it is built on "caredesk"')
+    assert dialog.message.text().endswith("; add two or three uncommon words.")
+    assert dialog.new.hasFocus() or dialog.focusWidget() is dialog.new
+    assert DataFolder(data_dir).key.read_bytes() == before
+    dialog.reject()
+
+
 def test_change_passphrase_in_the_app(unlocked, qtbot, data_dir):
     window = unlocked
     dialog = window.key_actions.open_change_passphrase()

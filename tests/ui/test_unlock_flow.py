@@ -57,6 +57,11 @@ def test_create_store_shows_recovery_code_then_the_workspace(make_window, qtbot,
     [
         (PASSPHRASE, PASSPHRASE + "x", "passphrase and its repetition do not match"),
         ("short", "short", "Passphrase must be at least 10 characters"),
+        (
+            "password12",
+            "password12",
+            "Passphrase is too easy to guess (this is a very common password); add two or three uncommon words.",
+        ),
     ],
 )
 def test_bad_new_passphrase_is_named_and_creates_nothing(make_window, qtbot, data_dir, first, second, expected):
@@ -131,6 +136,26 @@ def test_recovery_code_resets_passphrase_and_shows_a_new_code(make_window, qtbot
     assert window.workspace.is_open
     window.lock()
     unlock_with(qtbot, window, "a brand new passphrase")
+
+
+def test_a_guessable_new_passphrase_on_the_recovery_page_is_refused_and_retyped(make_window, qtbot, data_dir, clock):
+    ws, code = Access(DataFolder(data_dir), clock).create(PASSPHRASE, kdf=FAST_KDF)
+    ws.lock()
+    key = DataFolder(data_dir).key.read_bytes()
+    window = make_window()
+    panel = window.unlock_panel
+    panel.unlock.forgot_button.click()
+    panel.recover.code.setText(code)
+    panel.recover.passphrase.setText("qwertyuiop")
+    panel.recover.confirm.setText("qwertyuiop")
+    panel.recover.recover_button.click()
+    qtbot.waitUntil(lambda: panel.recover.message.isVisible() and panel.recover.recover_button.isEnabled())
+    assert panel.recover.message.text() == (
+        "Passphrase is too easy to guess (this is a top-100 common password); add two or three uncommon words."
+    )
+    assert panel.currentWidget() is panel.recover
+    assert DataFolder(data_dir).key.read_bytes() == key
+    assert panel.recover.code.text() == code  # the code stays; the passphrase is typed again
 
 
 def test_wrong_recovery_code_is_explained(make_window, canary_store, qtbot):

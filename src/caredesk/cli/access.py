@@ -100,7 +100,9 @@ def cmd_init(args: argparse.Namespace, context: AppContext) -> int:
         return fail(f"A CareDesk store already exists in {context.data_dir}; it was left untouched.", EXIT_ERROR)
     context.check_can_create()  # a folder that cannot be written is refused before the passphrase is asked
     kit = _kit_path(args)
-    passphrase = secrets_input.new_passphrase(args.passphrase_file, secrets_input.ENV_PASSPHRASE, "passphrase")
+    passphrase = secrets_input.new_passphrase(
+        args.passphrase_file, secrets_input.ENV_PASSPHRASE, "passphrase", context.access.check_new_passphrase
+    )
     ws, code = context.access.create(passphrase)
     try:
         logs.configure(context.logs_dir)
@@ -155,7 +157,9 @@ def cmd_change_passphrase(args: argparse.Namespace, context: AppContext) -> int:
     if args.recovery_code_file:
         kit = _kit_path(args)
         code = secrets_input.recovery_code(args.recovery_code_file)
-        new = secrets_input.new_passphrase(args.new_passphrase_file, secrets_input.ENV_NEW_PASSPHRASE)
+        new = secrets_input.new_passphrase(
+            args.new_passphrase_file, secrets_input.ENV_NEW_PASSPHRASE, check=context.access.check_new_passphrase
+        )
 
         shown: list[str] = []
 
@@ -181,7 +185,9 @@ def cmd_change_passphrase(args: argparse.Namespace, context: AppContext) -> int:
             "--recovery-kit: goes with --recovery-code-file (a plain passphrase change keeps the code)", EXIT_USAGE
         )
     old = secrets_input.require_passphrase(args.passphrase_file, prompt="Current passphrase: ")
-    new = secrets_input.new_passphrase(args.new_passphrase_file, secrets_input.ENV_NEW_PASSPHRASE)
+    new = secrets_input.new_passphrase(
+        args.new_passphrase_file, secrets_input.ENV_NEW_PASSPHRASE, check=context.access.check_new_passphrase
+    )
     context.access.change_passphrase(old, new)
     print("Passphrase changed. The recovery code is unchanged.")
     return 0

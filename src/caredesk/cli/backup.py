@@ -112,7 +112,9 @@ def cmd_restore(args: argparse.Namespace, context: AppContext) -> int:
         )
     if args.recovery_code_file:
         code = secrets_input.recovery_code(args.recovery_code_file)
-        new = secrets_input.new_passphrase(args.new_passphrase_file, secrets_input.ENV_NEW_PASSPHRASE)
+        new = secrets_input.new_passphrase(
+            args.new_passphrase_file, secrets_input.ENV_NEW_PASSPHRASE, check=context.access.check_new_passphrase
+        )
         replacing = restore_facts.what_is_replaced(context.access, file, recovery_code=code) if asking else None
         if replacing is not None and not _confirmed(replacing):
             return fail("nothing was restored; the store in the data folder is unchanged.", EXIT_ERROR)

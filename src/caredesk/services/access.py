@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from caredesk.clock import Clock
 from caredesk.domain import audit as actions
+from caredesk.domain.passphrase_strength import check_strength, folder_words
 from caredesk.errors import CareDeskError, DiskFull, WrongSecret
 from caredesk.lockout import ATTEMPTS_NAME, Failure, Lockout
 from caredesk.services.workspace import Workspace
@@ -80,8 +82,12 @@ class Access:
         return remembered.available()
 
     def create(
-        self, passphrase: str, *, kdf: KdfParams | None = None, zone: str | None = None
+        self, passphrase: str, *, kdf: KdfParams | None = None, zone: str | None = None, chosen: bool = True
     ) -> tuple[Workspace, str]:
+        """A new store. `chosen`: the passphrase is a person's choice, so too easy a guess is
+        refused (ValidationError, nothing written); False only for a demo's fixed one."""
+        if chosen:
+            self.check_new_passphrase(passphrase)
         store, code = vault.create(self.folder, passphrase, kdf=kdf, zone=zone, now=self.clock.now)
         return self._opened(store, "new store"), code
 
@@ -125,6 +131,7 @@ class Access:
         """The recovery code opens the store; the new passphrase and a new recovery code are
         made but not in effect until `commit()` (the app shows the code first). WrongSecret,
         TooManyAttempts, ValidationError (weak passphrase), StoreError."""
+        self.check_new_passphrase(new_passphrase)  # before the code is tried: a slip costs no attempt
         self.lockout.check()
         try:
             store, change = key_changes.recover(self.folder, recovery_code, new_passphrase)
@@ -154,6 +161,7 @@ class Access:
         """Rewrap the data key under `new` (the recovery code and a remembered key stay valid).
         Audited through `ws` when the store is open (the app), else by opening it with `new`.
         WrongSecret, TooManyAttempts, ValidationError (weak passphrase)."""
+        self.check_new_passphrase(new, ws)
         self.lockout.check()
         try:
             key_changes.change_passphrase(self.folder, old, new)
@@ -178,6 +186,19 @@ class Access:
                 f"The passphrase was changed - use the new one from now on - but the change could not be "
                 f"written to the audit log ({why})."
             ) from None
+
+    def check_new_passphrase(self, passphrase: str, ws: Workspace | None = None) -> None:
+        """Refuse a passphrase being set that is too easy to guess (domain.passphrase_strength),
+        with the data folder's words - and, when the store is open (`ws`), the practice's and
+        the care manager's names - among those tried first. ValidationError("passphrase")."""
+        words = folder_words(self.folder.path, Path.home())
+        if ws is not None:
+            # Here, not at the top: the unlock page's first paint imports this module (issue 14).
+            from caredesk.services.practice import get_profile
+
+            profile = get_profile(ws)
+            words += [profile.practice_name, profile.care_manager_name]
+        check_strength(passphrase, words)
 
     def _failed(self, what: str) -> None:
         self.lockout.failed(self.clock.now(), what)

@@ -23,7 +23,7 @@ from caredesk.services.access import Access, PendingKeyChange
 from caredesk.services.workspace import Workspace
 from caredesk.store import restore as restoring
 from caredesk.store.backup import BackupFile, Cancel, Progress, check_target, describe_rows
-from caredesk.store.keys import KeyFile, check_passphrase_rules
+from caredesk.store.keys import KeyFile
 from caredesk.store.uow import UnitOfWork
 from caredesk.store.vault import DataFolder
 
@@ -148,7 +148,8 @@ def restore_backup(
     if recovery_code is not None:
         if new_passphrase is None:
             raise ValidationError("new passphrase", "is needed with the recovery code")
-        check_passphrase_rules(new_passphrase)  # before anything is touched
+        # Before anything is touched (begin_recover, after the restore, checks it again).
+        (access or Access(folder, clock)).check_new_passphrase(new_passphrase)
 
         def unwrap(key_file: KeyFile) -> bytes:
             assert recovery_code is not None

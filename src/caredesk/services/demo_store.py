@@ -46,7 +46,7 @@ def create_demo_store(
     from caredesk.demo import generate_panel
 
     access = Access(folder, clock)
-    ws, code = access.create(passphrase, kdf=kdf, zone=zone)
+    ws, code = access.create(passphrase, kdf=kdf, zone=zone, chosen=False)  # a demo's: not rated
     try:
         panel = generate_panel(patients=patients, seed=seed, years=years, today=ws.today(), tz=ws.tz)
         load_panel(ws, panel)

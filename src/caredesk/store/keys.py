@@ -31,13 +31,13 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from caredesk.domain.passphrase_strength import check_form
 from caredesk.errors import DiskFull, StoreError, ValidationError, WrongSecret
 from caredesk.store import faults
 
 FORMAT = "caredesk-key"
 VERSION = 1
 DATA_KEY_BYTES = 32
-MIN_PASSPHRASE = 10
 # Crockford base32: no I, L, O, U, so a printed code is hard to misread.
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # A JSON object as read from or written to the key file (KDF parameters, a slot).
@@ -45,10 +45,9 @@ JsonObject = dict[str, Any]
 
 
 def check_passphrase_rules(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise ValidationError("passphrase", f"must be at least {MIN_PASSPHRASE} characters long")
-    if passphrase.strip() != passphrase:
-        raise ValidationError("passphrase", "must not start or end with a space")
+    """The form only (length, edges), wherever a key is wrapped: how hard it is to guess is
+    checked where a person chooses one (services.access, domain.passphrase_strength)."""
+    check_form(passphrase)
 
 
 def new_data_key() -> bytes:

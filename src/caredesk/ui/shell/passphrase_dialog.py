@@ -21,7 +21,10 @@ from caredesk.ui.common.workers import TaskRunner
 
 log = logging.getLogger(__name__)
 
-RULE_HINT = "At least 10 characters. A few unrelated words are easy to type and hard to guess."
+RULE_HINT = (
+    "At least 10 characters, and not easy to guess (a common password, a name, a date, a keyboard row). "
+    "Three or four unrelated words are easy to type and hard to guess."
+)
 
 
 class ChangePassphraseDialog(QDialog):

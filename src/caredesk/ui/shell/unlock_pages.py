@@ -26,7 +26,10 @@ from caredesk.ui.common.forms import InlineMessage, button, heading, passphrase_
 if TYPE_CHECKING:  # annotations only: not imported before the unlock page's first paint (issue 14)
     from caredesk.services.workspace import Workspace
 
-RULE_HINT = "At least 10 characters. A few unrelated words are easy to type and hard to guess."
+RULE_HINT = (
+    "At least 10 characters, and not easy to guess (a common password, a name, a date, a keyboard row). "
+    "Three or four unrelated words are easy to type and hard to guess."
+)
 REMEMBER_TEXT = "Remember on this computer"
 MISMATCH = "The passphrase and its repetition do not match. Type the same passphrase twice."
 NO_KEYRING_TIP = (
