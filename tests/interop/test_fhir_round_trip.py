@@ -49,6 +49,7 @@ def _plain(records):
 
 def chart_of(ws, patient_id):
     chart = patients.open_chart(ws, patient_id, audit_view=False)
+    stay_views = stays.stays(ws, patient_id)
     return {
         "patient": replace(chart.patient, id=None),
         "enrollments": _plain(chart.enrollments),
@@ -57,18 +58,19 @@ def chart_of(ws, patient_id):
         "medications": _plain(chart.medications),
         "care team": _plain(chart.care_team),
         "observations": _plain(chart.observations),
-        "hospital stays": _plain(v.stay for v in stays.stays(ws, patient_id)),
+        "hospital stays": _plain(v.stay for v in stay_views),
         "tasks": _plain(tasks.tasks(ws, patient_id, include_done=True)),
-        "appointments": _appointments_of(ws, patient_id),
+        "appointments": _appointments_of(ws, patient_id, stay_views),
         "target bands": _plain(observations.targets(ws, patient_id).values()),
         "referrals": _referrals_of(ws, patient_id),
         "RPM devices": _plain(rpm_devices.devices(ws, patient_id)),
     }
 
 
-def _appointments_of(ws, patient_id):
-    """Each appointment, its stay named by the stay's discharge day (ids differ by store)."""
-    discharged = {v.stay.id: v.stay.discharged_on for v in stays.stays(ws, patient_id)}
+def _appointments_of(ws, patient_id, stay_views):
+    """Each appointment, its stay (of `stay_views`, the patient's) named by the stay's discharge
+    day (ids differ by store)."""
+    discharged = {v.stay.id: v.stay.discharged_on for v in stay_views}
     return sorted(
         (
             (replace(a, id=None, patient_id=0, transition_id=None), discharged.get(a.transition_id))
@@ -106,8 +108,9 @@ def history_of(ws, patient_id):
             contacts.append((replace(row.contact, id=None, patient_id=0), entries))
         else:
             loose.extend(entries)
-    screens = [(a.instrument, a.taken_on, a.answers, a.score, a.band) for a in assessments.history(ws, patient_id)]
-    taken = {a.id: (a.instrument, a.taken_on) for a in assessments.history(ws, patient_id)}
+    taken_screens = assessments.history(ws, patient_id)
+    screens = [(a.instrument, a.taken_on, a.answers, a.score, a.band) for a in taken_screens]
+    taken = {a.id: (a.instrument, a.taken_on) for a in taken_screens}
     checks = [
         (taken[c.assessment_id], c.checked_at, c.by, c.actions, c.note)
         for c in assessments.safety_checks(ws, patient_id)
