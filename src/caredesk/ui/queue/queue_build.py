@@ -1,10 +1,12 @@
 """Today's queue built off the GUI thread and handed to the page in slices.
 
-The worker builds and ranks the queue and prepares the model's rows (ui.queue.prepared); the
-GUI thread swaps them in, then opens the first patient in an event-loop turn of its own, then
-announces `ready` in a third (what `ready` starts, the window showing the workspace, is
-widget work of its own). Patients changed while a build runs are re-scored when it is done;
-many changed patients (an import) are re-scored on the worker too.
+The worker builds and ranks the queue, prepares the model's rows (ui.queue.prepared) and reads
+the chart of the patient the call panel opens first; the GUI thread swaps the rows in, then opens
+that patient in an event-loop turn of its own, then announces `ready` in a third (what `ready`
+starts, the window showing the workspace, is widget work of its own). The other pages' reads wait
+until the workspace is painted (ui.common.workers: the reads take turns), so no worker runs Python
+while the GUI thread hands the queue over (issue 14). Patients changed while a build runs are
+re-scored when it is done; many changed patients (an import) are re-scored on the worker too.
 """
 
 from __future__ import annotations
