@@ -192,6 +192,8 @@ def test_preview_save_print_and_record_copy_given(unlocked, canary_store, qtbot,
     editor = open_plan(qtbot, unlocked, pid)
     history = editor.history
     assert not history.copy.print_button.isEnabled()  # no version yet
+    # ... and no "Given on" row: its disabled date field showed Qt's 01/01/2000 (a fresh tester)
+    assert history.copy.given_on.isHidden() and history.copy.given_label.isHidden()
     editor.add_from_template("diabetes", "E11.9")
     today = unlocked.workspace.today()
     editor.sections.next_review.set_value(today + timedelta(days=60))
@@ -199,6 +201,7 @@ def test_preview_save_print_and_record_copy_given(unlocked, canary_store, qtbot,
     assert history.message.text() == "Version 1 finalized."
 
     copy = history.copy
+    assert not copy.given_on.isHidden() and copy.given_on.date().toPython() == today
     copy.large_print.setChecked(True)
     copy.print_button.click()
     preview = copy.preview

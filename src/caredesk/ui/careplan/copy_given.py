@@ -42,7 +42,8 @@ class CopyPanel(QWidget):
         pdf_row.addWidget(self.large_print)
         pdf_row.addStretch(1)
         given_row = QHBoxLayout()
-        given_row.addWidget(QLabel("Given on"))
+        self.given_label = QLabel("Given on")
+        given_row.addWidget(self.given_label)
         given_row.addWidget(self.given_on)
         given_row.addWidget(self.method)
         given_row.addWidget(self.given_button)
@@ -61,7 +62,13 @@ class CopyPanel(QWidget):
         can_record = version is not None and version.given_on is None
         for w in (self.given_on, self.method, self.given_button):
             w.setEnabled(can_record)
-        if ws is not None:
+        # No version yet: no row at all (a disabled date field showed Qt's 01/01/2000, read as a
+        # date the copy was given). A copy already given shows the day it was recorded for.
+        for w in (self.given_label, self.given_on, self.method, self.given_button):
+            w.setVisible(version is not None)
+        if version is not None and version.given_on is not None:
+            self.given_on.setDate(qdate(version.given_on))
+        elif ws is not None:
             self.given_on.setDate(qdate(ws.today()))
 
     def clear(self) -> None:
