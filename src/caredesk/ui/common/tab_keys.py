@@ -5,6 +5,11 @@ QTabWidget steps on Ctrl+Tab only when the focused widget passes the key up to i
 date field kept it, so a keyboard-only tester could not leave the chart's Summary tables or the
 Vitals & labs date field that way; Ctrl+PageDown / Ctrl+PageUp (browsers', many editors'
 convention) Qt does not take at all. Shortcuts come before the focused widget's own key handling.
+
+On X11 one press of Ctrl+Shift+Tab matches two of these sequences at once (xcb offers the key as
+Ctrl+Shift+Backtab and as Ctrl+Backtab, Shift read as making the Backtab): Qt then calls it
+ambiguous and emits activatedAmbiguously instead of activated, so a tester found that key dead.
+Every sequence of one direction does the same step, so an ambiguous press steps too.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ def add_tab_keys(tabs: QTabWidget) -> None:
         shortcut = QShortcut(QKeySequence(keys), tabs)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(partial(_step, tabs, step))
+        shortcut.activatedAmbiguously.connect(partial(_step, tabs, step))
 
 
 def _step(outer: QTabWidget, step: int) -> None:
