@@ -132,6 +132,25 @@ def test_cancel_keeps_the_call_and_the_row(unlocked, canary_store, qtbot):
     assert call_drafts.load(unlocked.workspace, canary_store["canary"]) is None
 
 
+def test_enter_at_the_question_after_moving_keeps_a_draft_and_saves_nothing(unlocked, canary_store, qtbot):
+    # A fresh tester moved with k while a call was open; the question came up at once and the
+    # Enter meant for "open the patient" saved the call as "reached, 0 min". Enter keeps a draft.
+    page = queue(unlocked)
+    canary = canary_store["canary"]
+    unlocked.activateWindow()
+    page.table.setFocus()
+    fill_a_reached_call(qtbot, page)
+    questions = answer_call_question(qtbot, Qt.Key.Key_Return)
+    page.table.setFocus()
+    press(qtbot, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: page.panel.patient_id == canary_store["Abbott"])
+    assert questions and "is not saved" in questions[0]
+    with unlocked.workspace.uow() as uow:
+        assert uow.contacts.for_patient(canary) == [] and uow.time_entries.for_patient(canary) == []
+    draft = call_drafts.load(unlocked.workspace, canary)
+    assert draft is not None and (draft.outcome, draft.minutes) == (Outcome.REACHED, 12)
+
+
 def test_discard_drops_the_call_and_its_draft(unlocked, canary_store, qtbot):
     page = queue(unlocked)
     canary = canary_store["canary"]
@@ -160,7 +179,7 @@ def test_ctrl_l_asks_cancel_stays_open_save_logs_then_locks(unlocked, canary_sto
     assert unlocked.workspace is not None and page.panel.note.toPlainText() == "Feels better, walks daily"
 
     ws = unlocked.workspace
-    answer_call_question(qtbot, Qt.Key.Key_Return)  # the default: Save call
+    answer_call_question(qtbot, Qt.Key.Key_S, ALT)  # Save call (Enter keeps a draft)
     press(qtbot, Qt.Key.Key_L, CTRL)
     qtbot.waitUntil(lambda: unlocked.workspace is None)
     unlock_with(qtbot, unlocked)
@@ -176,7 +195,7 @@ def test_a_refused_save_at_ctrl_l_keeps_the_window_and_names_the_field(unlocked,
     unlocked.activateWindow()
     page.panel.note.setFocus()
     type_text(qtbot, "no outcome picked yet")
-    answer_call_question(qtbot, Qt.Key.Key_Return)
+    answer_call_question(qtbot, Qt.Key.Key_S, ALT)
     press(qtbot, Qt.Key.Key_L, CTRL)
     assert unlocked.workspace is not None
     assert page.panel.message.text().startswith("Outcome must be chosen")

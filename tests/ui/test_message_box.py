@@ -37,9 +37,10 @@ def test_letters_typed_into_the_unsaved_call_question_press_nothing(qtbot):
     qtbot.waitUntil(lambda: clicked == [CallChoice.DRAFT])
 
 
-def test_space_and_an_enter_typed_ahead_press_nothing_then_enter_presses_the_default(qtbot):
+def test_space_and_an_enter_typed_ahead_press_nothing_then_enter_keeps_a_draft(qtbot):
     # A second tester went on typing a note after Ctrl+L: the Space pressed the focused default,
-    # Save call, and the app locked with half a note saved.
+    # then Save call, and the app locked with half a note saved. A third moved with k and pressed
+    # Enter to open the patient: the call was saved "reached, 0 min". The default is Keep as draft.
     parent = _shown(qtbot)
     box, choices = unsaved_call_box(parent, "Test Patient", LOCK)
     clicked: list[CallChoice] = []
@@ -57,7 +58,20 @@ def test_space_and_an_enter_typed_ahead_press_nothing_then_enter_presses_the_def
     qtbot.wait(50)
     assert clicked == []
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: clicked == [CallChoice.SAVE])
+    qtbot.waitUntil(lambda: clicked == [CallChoice.DRAFT])
+
+
+def test_the_unsaved_call_question_defaults_to_keep_as_draft_and_escape_cancels(qtbot):
+    parent = _shown(qtbot)
+    box, choices = unsaved_call_box(parent, "Test Patient", LOCK)
+    assert choices[box.defaultButton()] is CallChoice.DRAFT
+    assert choices[box.escapeButton()] is CallChoice.CANCEL
+    clicked: list[CallChoice] = []
+    box.buttonClicked.connect(lambda b: clicked.append(choices[b]))
+    box.open()
+    qtbot.waitExposed(box)
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: clicked == [CallChoice.CANCEL])
 
 
 def test_a_yes_no_question_takes_no_y_and_enter_is_its_default(qtbot):

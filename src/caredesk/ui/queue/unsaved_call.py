@@ -1,8 +1,12 @@
 """The question asked before an unsaved call would go away: Save, Keep as draft, Discard, Cancel.
 
 Asked for what a person chose to do (open another patient, lock, quit); an idle lock,
-with nobody to ask, keeps the call as a draft instead (SPEC §5). Keyboard: Enter saves,
-Esc cancels, Alt+K keeps it as a draft, Alt+D discards it.
+with nobody to ask, keeps the call as a draft instead (SPEC §5). Keyboard: Enter keeps it as
+a draft (the default), Esc cancels, Alt+S saves, Alt+K keeps it as a draft, Alt+D discards it.
+
+Keep as draft is the default because it is the one answer that neither loses nor stores
+anything: a tester moved with k while a call was open, the question came up at once, and the
+Enter meant for "open the patient" saved the half-done call as "reached, 0 min".
 """
 
 from __future__ import annotations
@@ -48,8 +52,7 @@ def unsaved_call_box(parent: QWidget, name: str, action: str) -> tuple[QMessageB
         b = box.addButton(text, role)
         b.setAccessibleName(text.replace("&", ""))
         choices[b] = choice
-    save = next(b for b, c in choices.items() if c is CallChoice.SAVE)
-    box.setDefaultButton(save)
+    box.setDefaultButton(next(b for b, c in choices.items() if c is CallChoice.DRAFT))
     box.setEscapeButton(next(b for b, c in choices.items() if c is CallChoice.CANCEL))
     return box, choices
 
