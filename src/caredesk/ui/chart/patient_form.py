@@ -8,7 +8,7 @@ stores nothing.
 from __future__ import annotations
 
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
 
 from caredesk.domain.patients import Enrollment, Patient, Program
 from caredesk.errors import CareDeskError
@@ -32,7 +32,9 @@ class AddPatientDialog(QDialog):
         self.saved: Patient | None = None
         self.setWindowTitle("Add patient")
         self.setAccessibleName("Add patient")
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
+        # Two columns whose fields show their hints whole ("optional, e.g. Medicare Part B"):
+        # about 860 px, within a 1440x900 screen at 125% (1152 px wide then).
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 120)
 
         self.patient_fields = PatientFields()
         f = self.patient_fields
@@ -47,13 +49,17 @@ class AddPatientDialog(QDialog):
         self.start.setText(date_text(workspace.today()))
         self.program.currentTextChanged.connect(self._program_changed)
 
-        # One form for both sections, so the labels line up.
+        # Two columns: who the patient is; how to reach them and their program. In one column
+        # the form (about 750 px) scrolled at 125% on a 1440x900 screen (720 px tall then).
+        # Tab goes down the first column, then the second, as the refusals are ordered.
         form = QFormLayout()
         form.addRow(heading("Patient", "section"))
-        f.add_rows(form)
-        form.addRow(heading("Care-management program", "section"))
+        second = QFormLayout()
+        second.addRow(heading("Contact", "section"))
+        f.add_rows(form, contact=second)
+        second.addRow(heading("Care-management program", "section"))
         e.add_rows(
-            form,
+            second,
             {
                 "program": "Pr&ogram",
                 "start date": "&Start date",
@@ -77,7 +83,11 @@ class AddPatientDialog(QDialog):
         for b in buttons.buttons():
             b.setIcon(QIcon())  # plain buttons, like the rest of CareDesk
         layout = QVBoxLayout(self)
-        layout.addWidget(scrolled_form(form))
+        columns = QHBoxLayout()
+        columns.addLayout(form, 1)
+        columns.addSpacing(2 * self.fontMetrics().averageCharWidth())
+        columns.addLayout(second, 1)
+        layout.addWidget(scrolled_form(columns))
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self._program_changed(self.program.currentText())

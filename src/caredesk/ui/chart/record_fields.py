@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QScrollArea,
     QVBoxLayout,
@@ -71,9 +72,9 @@ def set_choice(box: QComboBox, value: str) -> None:
 DIALOG_LINES = 8
 
 
-def scrolled_form(form: QFormLayout) -> QScrollArea:
-    """The form in a scroll area as tall as the form, but never taller than the
-    screen less the dialog's other parts (a long form at 125% scaling on a laptop scrolls
+def scrolled_form(form: QLayout) -> QScrollArea:
+    """The form (a QFormLayout, or columns of them) in a scroll area as tall as the form, but
+    never taller than the screen less the dialog's other parts (a long form at 125% scaling on a laptop scrolls
     instead of running off it). Three quarters of the screen made Add patient scroll at
     1440x900 and 100%, with its last visible row cut just above the message line. Ruled
     above and below only when it scrolls."""
@@ -153,6 +154,11 @@ class PhoneRows(QWidget):
         line.addWidget(number, 3)
         line.addWidget(kind, 1)
         self._layout.insertLayout(i, line)
+        if self.rows:
+            # In the Tab order after the row above, not at the window's end (Tab from a second
+            # phone's type went back to the MRN, past Another phone and the rest of the form).
+            QWidget.setTabOrder(self.rows[-1][1], number)
+            QWidget.setTabOrder(number, kind)
         self.rows.append((number, kind))
         return number, kind
 
@@ -207,8 +213,11 @@ class PatientFields:
         "payer",
         "risk tier",
     )
+    # How to reach the patient: a column of their own where a form has two (Add patient).
+    CONTACT = ("phones", "address", "preferred call window")
 
     def __init__(self) -> None:
+        self._contact_apart = False
         self.mrn = line_field("MRN")
         self.given = line_field("Given name")
         self.family = line_field("Family name")
@@ -226,7 +235,11 @@ class PatientFields:
         self.risk = combo("Risk tier", [r.value for r in RiskTier])
         self.risk.setCurrentText(RiskTier.MEDIUM.value)
 
-    def add_rows(self, form: QFormLayout) -> None:
+    def add_rows(self, form: QFormLayout, contact: QFormLayout | None = None) -> None:
+        """The fields' rows in `form`; the CONTACT ones in `contact` when given (a second
+        column), after the others in the order of refusals too, as in the Tab order."""
+        self._contact_apart = contact is not None
+        moved = (self.phones, self.address, self.call_window)
         for label, widget in (
             ("&MRN", self.mrn),
             ("&Given name", self.given),
@@ -242,17 +255,21 @@ class PatientFields:
             ("Pa&yer", self.payer),
             ("&Risk tier", self.risk),
         ):
-            form.addRow(label, widget)
+            into = contact if contact is not None and widget in moved else form
+            into.addRow(label, widget)
             if widget in (self.given, self.family, self.preferred, self.address):  # they print on letters and plans
-                add_print_warning(form, widget, widget.accessibleName())
-        phone_label = form.labelForField(self.phones)
+                add_print_warning(into, widget, widget.accessibleName())
+        phone_label = (contact or form).labelForField(self.phones)
         if isinstance(phone_label, QLabel):
             phone_label.setBuddy(self.phones.rows[0][0])  # Alt+H goes to the first number
 
     def order(self) -> list[str]:
-        """Field names top to bottom, each phone row in its place."""
+        """Field names top to bottom (the second column's after the first's), each phone row in its place."""
         out: list[str] = []
-        for name in self.ORDER:
+        names = (
+            [n for n in self.ORDER if n not in self.CONTACT] + list(self.CONTACT) if self._contact_apart else self.ORDER
+        )
+        for name in names:
             out += list(self.phones.fields()) if name == "phones" else [name]
         return out
 
