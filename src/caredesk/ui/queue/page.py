@@ -155,6 +155,15 @@ class QueuePage(QWidget):
     def selection(self) -> int | None:
         return self.panel.patient_id
 
+    def focus_home(self) -> None:
+        """Ctrl+1: the keyboard goes to the queue's list, on the call panel's patient, where j/k,
+        V/N, Enter and Space work. The first control in the page's focus chain is the plan's
+        Daily capacity… button: a tester pressed Ctrl+1, then Space, and the capacity question
+        opened."""
+        if not self.table.currentIndex().isValid():
+            self.select_quietly(self.panel.patient_id)
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def restore(self, patient_id: int | None) -> None:
         if patient_id is None:
             return

@@ -4,7 +4,8 @@ Pages are registered in PAGES (and their classes named in AnyPage). A page is a 
 with a `title` and four methods: load(workspace), clear() (drop all patient data),
 selection() -> an id or None, and restore(selection). The first page is the home screen,
 shown after every fresh unlock. A page may also have an `open_patient` signal (a patient
-id): the view then shows that patient on the Patients page.
+id): the view then shows that patient on the Patients page, and a `focus_home()` method that
+puts the keyboard where Ctrl+digit should (else its first focusable control gets it).
 
 `pages_later=True` (program start): the pages are made one per `build_next_page()` call, so
 the window builds them one per event-loop turn while the user types (issue 14); asking for a
@@ -158,9 +159,14 @@ class WorkspaceView(QWidget):
         return page
 
     def go_to(self, row: int) -> None:
-        """Show section `row` and put the keyboard in it: its first focusable control."""
+        """Show section `row` and put the keyboard in it: where the page says (focus_home), else
+        its first focusable control."""
         self.nav.setCurrentRow(row)
         page = self.pages[row]
+        home = getattr(page, "focus_home", None)
+        if callable(home):
+            home()
+            return
         widget = page.nextInFocusChain()
         while widget is not None and widget is not page:
             if page.isAncestorOf(widget) and widget.isVisible() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
