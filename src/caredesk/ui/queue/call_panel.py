@@ -35,15 +35,15 @@ from caredesk.services import patients as patient_records
 from caredesk.services.calls import CallLogged, log_contact
 from caredesk.services.workspace import Workspace
 from caredesk.ui.assess.interview_dialog import InterviewDialog, saved_text
+from caredesk.ui.common.call_form import CallForm
 from caredesk.ui.common.forms import InlineMessage, KeyButton, button, heading, user_message
 from caredesk.ui.common.long_minutes import confirm_minutes
+from caredesk.ui.common.time_dialog import LogTimeDialog, open_log_time
 from caredesk.ui.common.workers import TaskRunner
 from caredesk.ui.queue.call_clock import CallClock
 from caredesk.ui.queue.call_drafting import draft_time, fill_form, form_draft, same_call
-from caredesk.ui.queue.call_form import CallForm
 from caredesk.ui.queue.call_header import CallHeader
 from caredesk.ui.queue.call_tasks import CallTasks
-from caredesk.ui.queue.time_dialog import LogTimeDialog, open_log_time
 from caredesk.ui.queue.timer_display import TimerDisplay
 
 log = logging.getLogger(__name__)
