@@ -47,3 +47,23 @@ def test_a_command_that_only_read_changes_nothing(workspace: Workspace, access: 
 
 def test_no_mark_means_everything(workspace: Workspace):
     assert changed_since(workspace, None).changes.kinds == frozenset(Kind)
+
+
+def test_this_windows_own_saves_are_not_taken_for_outside_changes(workspace: Workspace, access: Access):
+    """A fresh tester saved a call in the window, then ran `caredesk contacts` beside it: "Updated
+    with changes made outside this window", though the command only read. The window's own events
+    since the mark are left out; a read elsewhere after them changes nothing."""
+    mark = audit_mark(workspace)
+    add_patient(workspace, Patient(mrn="M1", given_name="A", family_name="B", birth_date=date(1950, 1, 1)))
+    other = _elsewhere(access)
+    try:
+        exported_list(other, "printed")  # unlock, export, lock: all reads
+    finally:
+        other.lock()
+    since = changed_since(workspace, mark)
+    assert not since.changes and since.mark == audit_mark(workspace) > mark
+    # Only the window's own events since the mark, and a commit seen from elsewhere that left none:
+    # that commit may have changed anything, so everything is named.
+    mark = since.mark
+    add_patient(workspace, Patient(mrn="M3", given_name="E", family_name="F", birth_date=date(1952, 1, 1)))
+    assert changed_since(workspace, mark).changes.kinds == frozenset(Kind)

@@ -38,11 +38,13 @@ def audit_mark(ws: Workspace) -> int:
 
 def changed_since(ws: Workspace, mark: int | None) -> SinceMark:
     """What may have changed since audit event `mark` (None: not known, so everything may have).
-    The app's own events since `mark` count too: a refresh they cause is one too many, never one
-    missed."""
+    The events this process committed are left out (the app's pages took its own changes in as
+    it made them): a save in the window, then a `caredesk queue` beside it, is only a read
+    elsewhere, and the window said "changes made outside" for its own."""
     with ws.reading() as uow:
         events = uow.audit_log.actions_after(mark) if mark is not None else []
         newest = events[-1][0] if events else (mark if mark is not None else uow.audit_log.head()[0])
-        if mark is not None and events and all(action in READS_ONLY for _seq, action in events):
+        elsewhere = [action for seq, action in events if seq not in ws.store.written_here]
+        if mark is not None and elsewhere and all(action in READS_ONLY for action in elsewhere):
             return SinceMark(Changes(), newest)
         return SinceMark(Changes.of(uow.patients.ids(), *Kind), newest)

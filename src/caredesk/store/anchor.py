@@ -34,6 +34,7 @@ import json
 import logging
 import os
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,18 +188,46 @@ def tail_problems(sealer: Sealer, audit_log: AuditTail, anchored: Callable[[], b
     return problems
 
 
-# AuditLog.append notes the newest event of a transaction here (Session.info) ...
+# AuditLog.append notes the newest event of a transaction here (Session.info), and its first ...
 HEAD_INFO = "caredesk_audit_head"
+FIRST_INFO = "caredesk_audit_first"
 
 
-def keep_anchored(sessions: sessionmaker[Session], sealer: Sealer) -> None:
+class WrittenHere:
+    """The numbers of the audit events this process committed, kept as (first, last) ranges (the
+    events of one transaction are consecutive, and so are those of back-to-back transactions
+    when no other process writes between them, so there are few). What the app's outside-writes
+    check reads to tell another process's events from its own. Thread-safe: commits happen on
+    workers."""
+
+    def __init__(self) -> None:
+        self._ranges: list[tuple[int, int]] = []
+        self._lock = threading.Lock()
+
+    def add(self, first: int, last: int) -> None:
+        with self._lock:
+            if self._ranges and self._ranges[-1][1] + 1 == first:
+                self._ranges[-1] = (self._ranges[-1][0], last)
+            else:
+                self._ranges.append((first, last))
+
+    def __contains__(self, seq: int) -> bool:
+        with self._lock:
+            return any(first <= seq <= last for first, last in self._ranges)
+
+
+def keep_anchored(sessions: sessionmaker[Session], sealer: Sealer, written_here: WrittenHere | None = None) -> None:
     """... and after that transaction commits, the anchor moves to it. After, never before: a
     crash in between leaves the anchor behind the chain, which is a true claim. A disk that
-    refuses the anchor write leaves the older anchor (also true) and a line in the log."""
+    refuses the anchor write leaves the older anchor (also true) and a line in the log.
+    `written_here` is told the committed events' numbers."""
 
     def after_commit(session: Session) -> None:
         head = session.info.pop(HEAD_INFO, None)
+        first = session.info.pop(FIRST_INFO, None)
         if head is not None:
+            if written_here is not None and first is not None:
+                written_here.add(first, head[0])
             try:
                 sealer.write(Anchor(*head))
             except OSError as exc:
@@ -206,6 +235,7 @@ def keep_anchored(sessions: sessionmaker[Session], sealer: Sealer) -> None:
 
     def after_rollback(session: Session) -> None:
         session.info.pop(HEAD_INFO, None)
+        session.info.pop(FIRST_INFO, None)
 
     event.listen(sessions, "after_commit", after_commit)
     event.listen(sessions, "after_rollback", after_rollback)

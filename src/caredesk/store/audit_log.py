@@ -49,12 +49,14 @@ class AuditLog:
         self.s.add(t.AuditRow(**m.values_of(event)))
         self.s.flush()
         self.s.info[anchor.HEAD_INFO] = (event.seq, event.hash)  # anchored once committed
+        self.s.info.setdefault(anchor.FIRST_INFO, event.seq)
         return event
 
     def append_many(self, *, at: datetime, actor: str, events: Sequence[tuple[str, str, str, str]]) -> None:
         """Events (action, entity, entity_id, detail) in one insert, chained one after the other
         exactly as `append` chains them (an import audits every patient it stores)."""
         seq, prev = self.head()
+        first = seq + 1
         rows = []
         for fields in events:
             seq += 1
@@ -64,6 +66,7 @@ class AuditLog:
         if rows:
             bulk_insert(self.s, t.AuditRow, rows)
             self.s.info[anchor.HEAD_INFO] = (seq, prev)  # anchored once committed
+            self.s.info.setdefault(anchor.FIRST_INFO, first)
 
     def head(self) -> tuple[int, str]:
         """(number, hash) of the newest event; (0, GENESIS) for an empty log."""

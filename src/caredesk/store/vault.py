@@ -92,6 +92,7 @@ class OpenStore:
         self._watch = watch
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._sealer = anchor.Sealer(folder.path / anchor.NAME, data_key, store_id)  # wiped on close too
+        self.written_here = anchor.WrittenHere()  # the audit events this process committed
         name, anchored, self.audit_problems = "UTC", True, []
         try:
             with self.uow(now=lambda: datetime.now(UTC), actor="system") as uow:
@@ -109,7 +110,7 @@ class OpenStore:
         self.tz = zones.zone_or_utc(name)
         if read_only:
             return
-        anchor.keep_anchored(self._sessions, self._sealer)
+        anchor.keep_anchored(self._sessions, self._sealer, self.written_here)
         if reanchor or not anchored:
             self._anchor_now()
 
