@@ -64,8 +64,9 @@ class CopyPanel(QWidget):
             w.setEnabled(can_record)
         # No version yet: no row at all (a disabled date field showed Qt's 01/01/2000, read as a
         # date the copy was given). A copy already given shows the day it was recorded for.
-        for w in (self.given_label, self.given_on, self.method, self.given_button):
-            w.setVisible(version is not None)
+        row: tuple[QWidget, ...] = (self.given_label, self.given_on, self.method, self.given_button)
+        for part in row:
+            part.setVisible(version is not None)
         if version is not None and version.given_on is not None:
             self.given_on.setDate(qdate(version.given_on))
         elif ws is not None:
