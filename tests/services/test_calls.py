@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 
@@ -75,6 +75,8 @@ def test_a_quick_unanswered_attempt_may_log_no_minutes(workspace):
         ({"follow_up": date(9999, 12, 31)}, "follow-up date"),
         ({"follow_up": date(2027, 11, 26)}, "follow-up date"),  # 367 days after 11/24/2026
         ({"minutes": -1}, "minutes"),
+        ({"minutes": 700}, "minutes"),
+        ({"time_of_day": time(10, 31)}, "time"),  # NOW is 10:30 on 11/24/2026: a minute ahead
         ({"outcome": "maybe"}, "outcome"),
         ({"program": "XYZ"}, "program"),
         ({"program": "RPM"}, "program"),  # a real program the patient is not enrolled in
@@ -105,6 +107,20 @@ def test_backfilled_call_counts_on_its_own_day(workspace):
     _, (entry,), _ = _contacts(workspace, pid)
     assert entry.on == date(2026, 10, 31)
     assert patient_list(workspace)[0].minutes_this_month == 0
+
+
+def test_a_call_logged_with_its_time_is_stamped_then_in_clinic_time(workspace):
+    # The chart's Log contact… takes the time of a call a patient made back (an inbound call).
+    pid = _patient(workspace, "C5")
+    today = log_contact(workspace, pid, outcome="reached", minutes=5, time_of_day=time(9, 5))
+    earlier = log_contact(
+        workspace, pid, outcome="voicemail", minutes=0, on=date(2026, 11, 20), time_of_day=time(16, 45)
+    )
+    assert today.contact.at == datetime(2026, 11, 24, 9, 5, tzinfo=workspace.tz)
+    assert earlier.contact.at == datetime(2026, 11, 20, 16, 45, tzinfo=workspace.tz)
+    assert log_contact(workspace, pid, outcome="reached", minutes=0, time_of_day=time(10, 30)).contact.at == (
+        workspace.clock.now().replace(second=0, microsecond=0)
+    )
 
 
 def test_a_reached_call_meets_the_discharge_contact(workspace):

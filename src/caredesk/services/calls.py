@@ -63,11 +63,14 @@ def log_contact(
     channel: Channel | str = Channel.PHONE,
     staff_type: StaffType | str = StaffType.CLINICAL_STAFF,
     started_at: datetime | None = None,
+    time_of_day: time | None = None,
 ) -> CallLogged:
     """Log a contact and its minutes together; a refused field stores nothing.
 
     `on` back-fills a call made on an earlier day (never a future one; for a deceased
-    patient only a day before the date of death). Minutes may be 0
+    patient only a day before the date of death). `time_of_day` (clinic time) is when it was
+    made: by default now for today's call, BACKFILL_TIME for an earlier day's; never later than
+    now (ValidationError "time"). Minutes may be 0
     for a quick unanswered attempt; then no time entry is written. A reached call marks
     an open transition-of-care contact as made; the third unanswered attempt of a month
     adds a letter task.
@@ -79,7 +82,12 @@ def log_contact(
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= 600:
         raise ValidationError("minutes", "must be a whole number from 0 to 600")
     check_follow_up(follow_up, day)
-    at = ws.clock.now() if day == today else datetime.combine(day, BACKFILL_TIME, tzinfo=ws.tz)
+    if time_of_day is None:
+        at = ws.clock.now() if day == today else datetime.combine(day, BACKFILL_TIME, tzinfo=ws.tz)
+    else:
+        at = datetime.combine(day, time_of_day, tzinfo=ws.tz)
+        if at > ws.clock.now():
+            raise ValidationError("time", "cannot be later than now")
     with ws.uow() as uow:
         patient = uow.patients.get(patient_id)
         if patient is None:
