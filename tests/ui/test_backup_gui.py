@@ -229,6 +229,44 @@ def test_restore_from_the_welcome_page_on_an_empty_folder_with_the_recovery_code
     unlock_with(qtbot, window, NEW_PASSPHRASE)  # the new passphrase opens it from now on
 
 
+GUESSABLE = "New passphrase: is too easy to guess (this is a very common password); add two or three uncommon words."
+
+
+def test_a_restore_with_the_code_refuses_a_guessable_new_passphrase(make_window, qtbot, tmp_path, clock):
+    folder = DataFolder(tmp_path / "old laptop")
+    ws, code = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
+    (tmp_path / "usb").mkdir()
+    backup = make_backup(ws, tmp_path / "usb").path
+    ws.lock()
+    window = make_window()
+    window.backups.welcome_restore.click()
+    dialog = window.backups.restoring
+    _fill(dialog, backup, code=code)
+    dialog.new_passphrase.setText("password12")
+    dialog.confirm.setText("password12")
+    dialog.restore_button.click()
+    qtbot.waitUntil(lambda: dialog.restore_button.isEnabled() and GUESSABLE in dialog.message.text(), timeout=30_000)
+    assert dialog.focusWidget() is dialog.new_passphrase
+    assert not window.context.folder.has_store()
+
+
+def test_over_a_store_a_guessable_new_passphrase_is_refused_before_the_question(unlocked, qtbot, tmp_path, data_dir):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    backup = make_backup(unlocked.workspace, usb).path
+    before = DataFolder(data_dir).key.read_bytes()
+    unlocked.backups.restore_action.trigger()
+    dialog = unlocked.backups.restoring
+    _fill(dialog, backup, code="AAAAA-AAAAA-AAAAA-AAAAA-AAAAA")  # not even tried
+    dialog.new_passphrase.setText("password12")
+    dialog.confirm.setText("password12")
+    dialog.restore_button.click()
+    qtbot.waitUntil(lambda: dialog.restore_button.isEnabled() and GUESSABLE in dialog.message.text(), timeout=30_000)
+    assert dialog.confirm_box is None  # no question about replacing the store
+    assert DataFolder(data_dir).key.read_bytes() == before
+    dialog.reject()
+
+
 def test_closing_the_restore_before_confirming_the_new_code_keeps_the_typed_code(make_window, qtbot, tmp_path, clock):
     folder = DataFolder(tmp_path / "old laptop")
     ws, code = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)

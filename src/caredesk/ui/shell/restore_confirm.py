@@ -50,8 +50,10 @@ def label(text: str, buddy: QWidget) -> QLabel:
 
 def read_facts(context: AppContext, file: Path, secret: str, code: str | None) -> Replacing | None:
     """What the restore would replace (None: the folder holds no store). `secret` is the
-    passphrase, or with `code` the new passphrase (not tried: the code is)."""
+    passphrase, or with `code` the new passphrase (not tried: the code is). A new passphrase
+    too easy to guess is refused first (ValidationError), before the question is asked."""
     if code is not None:
+        context.access.check_new_passphrase(secret)
         return what_is_replaced(context.access, file, recovery_code=code)
     return what_is_replaced(context.access, file, passphrase=secret)
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from caredesk.app import AppContext
-from caredesk.errors import CareDeskError, WrongSecret
+from caredesk.errors import CareDeskError, ValidationError, WrongSecret
 from caredesk.services.access import PendingKeyChange
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import InlineMessage, button, heading, passphrase_field, user_message
@@ -223,6 +223,12 @@ class RestoreDialog(QDialog):
             self._say("error", "The backup could not be restored (an unexpected error, written to the log).")
             return
         log.info("restore refused: %s", type(exc).__name__)
+        if isinstance(exc, ValidationError) and exc.field == "passphrase" and self.with_code.isChecked():
+            # The new passphrase, refused as too easy to guess: named as its field is labelled.
+            self._say("error", " ".join(filter(None, (f"New passphrase: {exc.message}.", problem))))
+            self.new_passphrase.setFocus()
+            self.new_passphrase.selectAll()
+            return
         self._say("error", " ".join(filter(None, (user_message(exc), problem))))
         if isinstance(exc, WrongSecret):
             field = self.code if self.with_code.isChecked() else self.passphrase
