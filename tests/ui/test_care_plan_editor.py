@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QPlainTextEdit, QTreeWidget
 
@@ -219,21 +220,22 @@ def test_preview_save_print_and_record_copy_given(unlocked, canary_store, qtbot,
     assert not preview.save_to(tmp_path / "missing-folder" / "copy.pdf")
     assert preview.message.text().startswith("Cannot write")
 
-    broken = new_printer()  # a printer that cannot start: a message, no audit line
+    broken = new_printer()  # a file that cannot be written: a message naming it, no audit line
     broken.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     broken.setOutputFileName(str(tmp_path / "missing-folder" / "p.pdf"))
     assert not preview.print_to(broken)
-    assert preview.message.text().startswith("The printer could not be started.")
+    assert preview.message.text().startswith(f"Cannot write {tmp_path / 'missing-folder' / 'p.pdf'}")
 
     printed = tmp_path / "printed.pdf"
     printer = new_printer()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(printed))
     assert preview.print_to(printer)
-    assert len(PdfReader(printed).pages) == preview.pdf.page_count
+    assert printed.read_bytes() == preview.data  # printed to a file: the copy's own PDF, as Save as PDF writes
+    assert preview.message.text() == "Printed to printed.pdf."
     with unlocked.workspace.uow() as uow:
         how = [e.detail for e in uow.audit_log.all() if e.action == "printed"]
-    assert how == ["saved as PDF", "sent to a printer"]
+    assert how == ["saved as PDF", "printed to a PDF file"]
     preview.reject()
     assert preview.pdf.page_count == 0 and preview.data == b""  # closing drops the patient's PDF from memory
     qtbot.waitUntil(lambda: copy.preview is None)
@@ -296,9 +298,12 @@ def test_print_goes_through_the_print_dialog(unlocked, canary_store, qtbot, tmp_
     preview = editor.history.copy.open_preview()
     out = tmp_path / "via-dialog.pdf"
 
-    def file_printer():  # no printer is installed here: Qt's dialog then offers "print to file"
-        printer = new_printer()
+    papers = []
+
+    def file_printer(paper):  # no printer is installed here: Qt's dialog then offers "print to file"
+        printer = new_printer(paper)
         printer.setOutputFileName(str(out))
+        papers.append((paper, printer.pageLayout().pageSize().id()))
         return printer
 
     preview.printer_factory = file_printer
@@ -315,8 +320,15 @@ def test_print_goes_through_the_print_dialog(unlocked, canary_store, qtbot, tmp_
     QTimer.singleShot(50, answer)
     preview.print_with_dialog()
     assert isinstance(seen[0], QPrintDialog) and seen[0].windowTitle() == "Print the patient's copy"
-    assert preview.message.text() == "Sent to the printer."
-    assert out.exists() and len(PdfReader(out).pages) == preview.pdf.page_count
+    assert preview.message.text() == "Printed to via-dialog.pdf."
+    # A fresh tester's "Print to File" was A4, 300 dpi page images (1.6 MB, no text, no fonts), 0644:
+    # now the copy's own pages, on its Letter paper, its text there to read, the user's alone.
+    assert papers == [(preview.pdf.page_size(0), QPageSize.PageSizeId.Letter)]
+    pages = PdfReader(out).pages
+    assert len(pages) == preview.pdf.page_count and not any(page.images for page in pages)
+    assert {(page.mediabox.width, page.mediabox.height) for page in pages} == {(612, 792)}
+    assert "My care plan" in pages[0].extract_text()
+    assert out.stat().st_mode & 0o777 == 0o600
 
 
 def test_the_draft_row_reviews_what_finalizing_would_change_and_can_start_again(unlocked, canary_store, qtbot):

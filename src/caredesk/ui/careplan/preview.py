@@ -19,7 +19,7 @@ from caredesk.domain.careplan import CarePlanVersion
 from caredesk.errors import CareDeskError
 from caredesk.services import plan_printing
 from caredesk.services.workspace import Workspace
-from caredesk.ui.careplan.pdf_print import PrinterSink, new_printer
+from caredesk.ui.careplan.pdf_print import PrinterSink, new_printer, prints_to_file
 from caredesk.ui.common.forms import InlineMessage, button, user_message
 from caredesk.ui.common.pdf_pages import PdfPages
 from caredesk.ui.common.pdf_view import PdfPagesView
@@ -117,7 +117,7 @@ class PlanPreview(QDialog):
     def print_with_dialog(self) -> None:
         if not self.data:
             return
-        printer = self.printer_factory()
+        printer = self.printer_factory(self.pdf.page_size(0))  # the copy's own paper (Letter), not the locale's
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("Print the patient's copy")
         dialog.setMinMax(1, self.pdf.page_count)
@@ -125,9 +125,11 @@ class PlanPreview(QDialog):
             self.print_to(printer)
 
     def print_to(self, printer: QPrinter) -> bool:
-        """Print the shown copy (the page range and copies the print dialog set); audited."""
+        """Print the shown copy (the page range and copies the print dialog set); audited. To a PDF
+        file (the print dialog's "Print to File") the copy's own pages are written, 0600 (pdf_print)."""
         if not self.data:
             return False
+        to_file = prints_to_file(printer)
         sink = PrinterSink(printer)
         all_pages = printer.printRange() != QPrinter.PrintRange.PageRange
         # About 0.2 s a page (PDFium rasterizes at 300 dpi): a plan is a few pages, so this stays on the
@@ -146,13 +148,18 @@ class PlanPreview(QDialog):
             QApplication.restoreOverrideCursor()
         try:
             plan_printing.audit_printed(
-                self.ws, self.version, "sent to a printer", large_print=self.large_print.isChecked()
+                self.ws,
+                self.version,
+                "printed to a PDF file" if to_file else "sent to a printer",
+                large_print=self.large_print.isChecked(),
             )
         except CareDeskError as exc:  # printed, but the store refused the audit line
             self.message.show_error(user_message(exc))
             return False
-        log.info("care plan copy sent to a printer")
-        self.message.show_info("Sent to the printer.")
+        log.info("care plan copy %s", "printed to a PDF file" if to_file else "sent to a printer")
+        self.message.show_info(
+            f"Printed to {Path(printer.outputFileName()).name}." if to_file else "Sent to the printer."
+        )
         self.handed_out.emit("printed")
         return True
 
