@@ -258,9 +258,13 @@ def cmd_enroll(args: argparse.Namespace, context: AppContext) -> int:
         if end is not None:
             current = patient_records.open_enrollment(ws, patient.id, program)
             assert current.id is not None
+            # Said before it is saved, as the app asks (SPEC 3: minutes after the end count for nothing).
+            lost = patient_records.minutes_an_end_takes(ws, current.id, end)
             ended = patient_records.end_enrollment(ws, current.id, end).value
+            taken = "".join(f"; {x.text()}" for x in lost)
             print(
-                f"Ended {program.value} for MRN {patient.mrn} on {us_date(end)} (enrolled {us_date(ended.start_date)})."
+                f"Ended {program.value} for MRN {patient.mrn} on {us_date(end)} "
+                f"(enrolled {us_date(ended.start_date)}){taken}."
             )
             return 0
         assert start is not None

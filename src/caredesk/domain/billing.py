@@ -34,7 +34,7 @@ from caredesk.domain.billing_ladders import (
     ladder_minutes,
     staff_ladders,
 )
-from caredesk.domain.billing_minutes import DayMinutes, after_consent, consent_date, family
+from caredesk.domain.billing_minutes import AfterEnd, DayMinutes, after_consent, after_end, consent_date, family
 from caredesk.domain.billing_rpm_devices import device_codes, within_rpm
 from caredesk.domain.billing_tcm import Stay, tcm_codes
 from caredesk.domain.calendar import Month
@@ -91,6 +91,10 @@ class PatientMonth:
         if not self.days:
             return self.minutes, {}
         return after_consent(self.days, self.enrollments, self.month.first_day, self.month.last_day)
+
+    def after_end(self) -> tuple[AfterEnd, ...]:
+        """Minutes of the month on days after their program ended (they count for nothing)."""
+        return after_end(self.days, self.enrollments, self.month.first_day, self.month.last_day)
 
 
 @dataclass(frozen=True)
@@ -221,8 +225,10 @@ def bill(pm: PatientMonth) -> BillingResult:
         per_program[Program.RPM] = _with_devices(pm, *per_program[Program.RPM])
     apcm_billed = [c.code for c in per_program.get(Program.APCM, ([], []))[0]]
     bh = bh_addons(pm.enrollments, pm.month, counted, apcm_billed)
+    # SPEC 3: a program that bills nothing says exactly why, minutes after its end included.
+    ended = [a.text() for a in pm.after_end()]
     if not per_program and not bh.reasons:
-        return BillingResult((), ("not enrolled in a billable program this month",))
+        return BillingResult((), tuple(ended) or ("not enrolled in a billable program this month",))
     excluded: list[str] = []
     for keep, drop, why in EXCLUSIONS:
         if _other_practitioners(pm, keep, drop):
@@ -237,7 +243,7 @@ def bill(pm: PatientMonth) -> BillingResult:
             excluded.append(f"{add_on} with APCM replaces {standalone[0].code} (same practitioner, same month)")
     billed = [*(c for cs, _r in per_program.values() for c in cs), *(BilledCode(c, 1, 0) for c in bh.codes)]
     codes = sorted(billed, key=lambda c: _ORDER[c.code])
-    reasons = [why for _c, rs in per_program.values() for why in rs] + list(bh.reasons) + excluded
+    reasons = [why for _c, rs in per_program.values() for why in rs] + list(bh.reasons) + excluded + ended
     return BillingResult(tuple(codes), tuple(dict.fromkeys(reasons)))
 
 

@@ -90,7 +90,8 @@ def check_month(month: Month, today: date) -> None:
 
 
 def month_report(ws: Workspace, month: Month) -> MonthReport:
-    """Every enrolled patient's row for `month`, sorted by name. The screens and the CLI
+    """Every enrolled patient's row for `month`, and every patient with minutes in it logged
+    under a program since ended (their reason says so), sorted by name. The screens and the CLI
     offer no month that has not begun (check_month)."""
     with gc_paused():  # thousands of acyclic records (see services.gc_pause)
         with ws.reading() as uow:
@@ -121,7 +122,9 @@ def _rows(facts: list[BillingFacts], month: Month) -> list[MonthRow]:
             month, f.enrollments, f.chronic_conditions, f.days, f.realtime_contacts, f.stays, f.rpm_devices
         )
         main = billing.main_program(f.enrollments, month)
-        in_month = [e for e in f.enrollments if e.start_date <= month.last_day]
+        # Active on some day of the month: a patient listed for minutes after their program
+        # ended (billing_facts) also brings the ended enrollment, which the month does not hold.
+        in_month = [e for e in f.enrollments if e.start_date <= month.last_day and not _ended_before(e, month)]
         main_enrollment = _consent_enrollment(in_month, main)
         by_program: dict[Program, int] = {}
         for (program, _staff), minutes in f.minutes.items():
@@ -145,6 +148,10 @@ def _rows(facts: list[BillingFacts], month: Month) -> list[MonthRow]:
             )
         )
     return rows
+
+
+def _ended_before(e: Enrollment, month: Month) -> bool:
+    return e.end_date is not None and e.end_date < month.first_day
 
 
 def _consent_enrollment(in_month: list[Enrollment], main: Program | None) -> Enrollment | None:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from caredesk.domain import audit as actions
 from caredesk.domain import checks
+from caredesk.domain.billing_minutes import LostMinutes, lost_by_end, split_by_day
 from caredesk.domain.calendar import local_date, us_date
+from caredesk.domain.contacts import StaffType
 from caredesk.domain.corrections import audit_reason, reason_text
 from caredesk.domain.patients import ConsentMethod, Enrollment, Patient, Phone, Program, Status
 from caredesk.errors import NotFound, ValidationError
@@ -311,6 +313,34 @@ def change_enrollment(ws: Workspace, enrollment_id: int, **changes: Any) -> Save
         uow.audit(actions.RECORD_CHANGED, "enrollment", enrollment_id, "; ".join(changed))
         uow.commit()
     return Saved(saved, Changes.of([before.patient_id], Kind.ENROLLMENT))
+
+
+def minutes_an_end_takes(ws: Workspace, enrollment_id: int, end_date: date) -> tuple[LostMinutes, ...]:
+    """What ending the enrollment on `end_date` would take away, before it is saved: the
+    minutes already logged under its program that count now and, on days after `end_date`,
+    would count for nothing (by month, earliest first; caredesk.domain.billing_minutes.
+    lost_by_end over each entry's clinic-local days). Empty when none. The End program dialog
+    asks with these and `caredesk enroll --end` prints them. The end date is checked as
+    `end_enrollment` checks it, so a refusal comes first. Raises ValidationError, NotFound."""
+    checks.a_date("end date", end_date)
+    with ws.reading() as uow:
+        e = uow.enrollments.get(enrollment_id)
+        if e is None:
+            raise NotFound("enrollment")
+        patient = uow.patients.get(e.patient_id)
+        assert patient is not None  # enrollments go with their patient
+        after = replace(e, end_date=end_date)
+        check_enrollment(after, patient.birth_date, ws.today(), patient.died_on)
+        everyone = uow.enrollments.for_patient(e.patient_id)
+        _overlap(after, everyone, "end date")
+        days: dict[tuple[date, Program, StaffType], int] = {}
+        for t in uow.time_entries.for_patient(e.patient_id):
+            if t.on < end_date - timedelta(days=1):
+                continue  # a day's minutes reach the next day at most (split_by_day)
+            for day, spent in split_by_day(t.on, t.minutes, t.started_at, ws.tz):
+                key = (day, t.program, t.staff_type)
+                days[key] = days.get(key, 0) + spent
+    return lost_by_end(days, everyone, e, end_date)
 
 
 def end_enrollment(ws: Workspace, enrollment_id: int, end_date: date) -> Saved[Enrollment]:

@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, timedelta, tzinfo
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from caredesk.domain.attempts import UNANSWERED
@@ -50,7 +51,9 @@ class BillingFacts:
 def load(
     session: Session, month: Month, patient_ids: Collection[int] | None = None, *, tz: tzinfo = UTC
 ) -> list[BillingFacts]:
-    """Every patient with an enrollment active on some day of the month, by family name
+    """Every patient with an enrollment active on some day of the month, or minutes logged in
+    it under a program that has since ended (SPEC 3: the report says why they bill nothing,
+    "14 min after CCM ended 11/30 count for nothing"), by family name
     (only those of `patient_ids` when given: the rows to recompute after a change); `tz` is
     the clinic's, whose calendar days the minutes belong to."""
     overlapping = (t.EnrollmentRow.start_date <= month.last_day) & or_(
@@ -61,6 +64,9 @@ def load(
     enrollments: dict[int, list[Enrollment]] = defaultdict(list)
     # Plain rows, not ORM instances (issue 14: the report was 12x its own SQL).
     for row in session.execute(select(t.EnrollmentRow.__table__).where(overlapping).order_by(t.EnrollmentRow.id)):
+        enrollments[row.patient_id].append(m.from_row(Enrollment, row))
+    enrolled = set(enrollments)
+    for row in _ended_with_minutes(session, month, patient_ids, enrolled):
         enrollments[row.patient_id].append(m.from_row(Enrollment, row))
     if not enrollments:
         return []
@@ -73,6 +79,11 @@ def load(
         ).all()
     )
     days = minute_days.by_day(session, month, ids, tz)
+    for pid in [p for p in ids if p not in enrolled and not days.get(p)]:
+        del enrollments[pid]  # their minutes near the month fell outside it (a call before midnight)
+    ids = list(enrollments)
+    if not ids:
+        return []
     c = t.ContactRow
     realtime = dict(
         session.execute(
@@ -123,6 +134,26 @@ def load(
         )
         for p in patients
     ]
+
+
+def _ended_with_minutes(
+    session: Session, month: Month, patient_ids: Collection[int] | None, enrolled: set[int]
+) -> list[Any]:
+    """Enrollment rows of the patients with minutes in (or a day either side of) the month and
+    no enrollment active in it: their programs ended before the minutes' days."""
+    e = t.TimeEntryRow
+    near: ColumnElement[bool] = e.on.between(month.first_day - timedelta(days=1), month.last_day + timedelta(days=1))
+    if patient_ids is not None:
+        near = near & e.patient_id.in_(list(patient_ids))
+    logged = {pid for (pid,) in session.execute(select(e.patient_id).where(near).distinct())} - enrolled
+    if not logged:
+        return []
+    r = t.EnrollmentRow
+    return list(
+        session.execute(
+            select(r.__table__).where(r.patient_id.in_(sorted(logged)), r.end_date < month.first_day).order_by(r.id)
+        )
+    )
 
 
 def _devices(session: Session, month: Month, ids: list[int]) -> dict[int, list[RpmDevice]]:

@@ -79,6 +79,7 @@ class RecordDialog(QDialog):
             saved = self.save()
         except CareDeskError as exc:
             show_refusal(self.message, self.fields, exc)
+            self.adjustSize()  # a short form grows to show the whole message
             return
         self.saved = saved
         publish(saved.changes, self.parent())
@@ -182,12 +183,20 @@ class EnrollmentDialog(RecordDialog):
 
 
 class EndProgramDialog(RecordDialog):
-    """End an enrollment on a day (its last day in the program); today unless changed."""
+    """End an enrollment on a day (its last day in the program); today unless changed.
+
+    The cursor starts in the end date (a tester's Enter right after opening it ended the
+    program today: the focus was on End program). Enter ends it from the field, with the
+    same checks. Minutes already logged after the end date would count for nothing (SPEC 3),
+    so ending over them asks first, in the form: it names them by month ("14 min logged
+    12/01-12/02 under CCM will no longer count") and a second Enter (End program anyway)
+    ends it; changing the date asks again for the new one."""
 
     def __init__(self, ws: Workspace, enrollment: Enrollment, parent: QWidget | None = None):
         super().__init__(ws, f"End {enrollment.program.value}", parent)
         assert enrollment.id is not None
         self.enrollment_id = enrollment.id
+        self.program = enrollment.program
         self.end = line_field("End date", DATE_HINT)
         self.end.setText(date_text(max(ws.today(), enrollment.start_date)))
         started = QLabel(
@@ -198,6 +207,14 @@ class EndProgramDialog(RecordDialog):
         self.form.addRow("E&nd date", self.end)
         self.fields = {"end date": self.end}
         self.place_form()
+        self._asked_for: date | None = None  # the end date whose lost minutes were shown
+        self.end.textEdited.connect(self._date_changed)
+        self._date_changed()
+        self.end.setFocus()
+        self.end.selectAll()
+
+    def _date_changed(self) -> None:
+        self._asked_for = None
         self.save_button.setText("End program")
         self.save_button.setAccessibleName("End program")
 
@@ -205,3 +222,25 @@ class EndProgramDialog(RecordDialog):
         end = typed_date("end date", self.end)
         assert isinstance(end, date)
         return patient_records.end_enrollment(self.ws, self.enrollment_id, end)
+
+    def submit(self) -> None:
+        try:
+            end = typed_date("end date", self.end)
+            assert isinstance(end, date)
+            lost = patient_records.minutes_an_end_takes(self.ws, self.enrollment_id, end)
+        except CareDeskError as exc:
+            show_refusal(self.message, self.fields, exc)
+            self.adjustSize()
+            return
+        if lost and self._asked_for != end:
+            self._asked_for = end
+            said = "; ".join(x.text() for x in lost)
+            self.message.show_warning(
+                f"Ending {self.program.value} on {us_date(end)}: {said}. "
+                "Press End program anyway to end it, or change the end date."
+            )
+            self.save_button.setText("End program anyway")
+            self.save_button.setAccessibleName("End program anyway")
+            self.adjustSize()
+            return
+        super().submit()

@@ -1,0 +1,48 @@
+"""`caredesk enroll --end` over minutes already logged after the end date, in real processes:
+the output line says which minutes stop counting (SPEC 3: minutes after a program's end count
+for nothing), `report billing` lists the patient with the reason, and `contacts` says its
+minutes are those logged (a tester read "Minutes counted: CCM 12 min" beside a report that did
+not list the patient)."""
+
+from __future__ import annotations
+
+from tests.cli.test_patient import cli, store  # noqa: F401 (store is a fixture)
+
+
+def test_ending_before_logged_minutes_says_so_and_the_report_says_why(store):  # noqa: F811
+    r = cli(
+        store, "enroll", "--mrn", "T0001", "--program", "CCM", "--start", "10/01/2026",
+        "--consent-date", "10/01/2026", "--consent-method", "verbal",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    r = cli(
+        store, "log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes", "14",
+        "--date", "11/02/2026", "--program", "CCM",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+
+    r = cli(store, "enroll", "--mrn", "T0001", "--program", "CCM", "--end", "10/31/2026")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == (
+        "Ended CCM for MRN T0001 on 10/31/2026 (enrolled 10/01/2026); "
+        "14 min logged on 11/02 under CCM will no longer count."
+    )
+
+    report = cli(store, "report", "billing", "--month", "2026-11")
+    assert report.returncode == 0, report.stderr
+    (line,) = [x for x in report.stdout.splitlines() if "T0001" in x]
+    assert "14 min after CCM ended 10/31 count for nothing" in line
+
+    contacts = cli(store, "contacts", "--mrn", "T0001", "--month", "2026-11")
+    assert contacts.returncode == 0, contacts.stderr
+    assert (
+        "Minutes logged in 2026-11: CCM 14 min (what counts for billing: caredesk report billing --month 2026-11)"
+        in contacts.stdout
+    )
+
+
+def test_an_end_taking_no_minutes_says_nothing_more(store):  # noqa: F811
+    r = cli(store, "enroll", "--mrn", "T0001", "--program", "CCM", "--start", "10/01/2026")
+    assert r.returncode == 0, r.stderr
+    r = cli(store, "enroll", "--mrn", "T0001", "--program", "CCM", "--end", "10/31/2026")
+    assert r.stdout.strip() == "Ended CCM for MRN T0001 on 10/31/2026 (enrolled 10/01/2026)."
