@@ -4,6 +4,10 @@ A month combo filters the rows ("All", "November 2026", ...); the line above the
 totals the minutes per program of the month shown (the current month under "All"), as
 the bill counts them. Voided rows stay, greyed and struck through, with who voided them,
 when and why in their tooltip. Correct… and Void… open small forms (contact_forms).
+Log contact… (Alt+L here, Ctrl+Shift+L anywhere in the chart) logs a call the patient made
+back or one made away from the queue (log_contact_dialog); Log other time… (Alt+T) opens the
+call panel's time dialog for this patient: a patient waiting after a no answer is not in
+today's queue, and her call back still has to be logged.
 
 The history is read when the tab is shown (opening a chart stays fast) and again when a
 change set names this patient's contacts or minutes.
@@ -26,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caredesk.domain.billing import main_program
 from caredesk.domain.calendar import MONTH_NAMES, Month, us_date
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Chart, Program
@@ -36,9 +41,11 @@ from caredesk.services.changes import Changes, Kind
 from caredesk.services.contact_history import HistoryRow
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.contact_forms import CorrectionForm, VoidForm
+from caredesk.ui.chart.log_contact_dialog import LogContactDialog, logged_text
 from caredesk.ui.common.forms import InlineMessage, button, info_label, user_message
 from caredesk.ui.common.hub import hub
 from caredesk.ui.common.tables import RowsModel, row_table
+from caredesk.ui.common.time_dialog import LogTimeDialog, open_log_time
 
 DATE, WHAT, OUTCOME, MINUTES, PROGRAM, NOTE = range(6)
 HEADERS = ("Date", "What", "Outcome", "Min", "Program", "Note")
@@ -215,6 +222,12 @@ class ContactsTab(QWidget):
         self.void_button = button("V&oid…", "Void the selected entry")
         self.void_button.setToolTip("Take the entry back: its minutes leave the month; the row stays, struck")
         self.void_button.clicked.connect(self.void_selected)
+        self.log_button = button("&Log contact…", "Log a contact")
+        self.log_button.setToolTip("A call the patient made back, or one made away from the queue (Ctrl+Shift+L)")
+        self.log_button.clicked.connect(self.log_contact)
+        self.time_button = button("Log other &time…", "Log other time")
+        self.time_button.setToolTip("Minutes that were not a call: care-plan work, coordination, a medication review")
+        self.time_button.clicked.connect(self.log_other_time)
         self.message = InlineMessage("Contacts and minutes message")
 
         top = QHBoxLayout()
@@ -226,6 +239,8 @@ class ContactsTab(QWidget):
         actions.addWidget(self.correct_button)
         actions.addWidget(self.void_button)
         actions.addStretch(1)
+        actions.addWidget(self.log_button)
+        actions.addWidget(self.time_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.message)
@@ -236,6 +251,8 @@ class ContactsTab(QWidget):
         self.setTabOrder(self.month, self.table)
         self.setTabOrder(self.table, self.correct_button)
         self.setTabOrder(self.correct_button, self.void_button)
+        self.setTabOrder(self.void_button, self.log_button)
+        self.setTabOrder(self.log_button, self.time_button)
         self.clear()
 
     # -- the ChartTab protocol ---------------------------------------------------------
@@ -345,6 +362,8 @@ class ContactsTab(QWidget):
         live = row is not None and row.voided is None
         self.correct_button.setEnabled(live)
         self.void_button.setEnabled(live)
+        for b in (self.log_button, self.time_button):
+            b.setEnabled(self.chart is not None)
 
     def _programs(self) -> list[Program]:
         """The patient's programs as they are now (the chart may have been opened before an enrollment)."""
@@ -374,3 +393,49 @@ class ContactsTab(QWidget):
         form = VoidForm(self.ws, row, self)
         form.open()
         return form
+
+    # -- logging ------------------------------------------------------------------------------
+    def _current_chart(self) -> Chart | None:
+        """The patient's chart as it is now (programs enrolled since it was opened); None, with
+        the store's message, if it cannot be read."""
+        if self.ws is None or self.patient_id is None:
+            return None
+        try:
+            return patient_records.open_chart(self.ws, self.patient_id, audit_view=False)
+        except CareDeskError as exc:
+            self.message.show_error(user_message(exc))
+            return None
+
+    def log_contact(self) -> LogContactDialog | None:
+        """Open Log contact for this patient (window-modal; returned for tests). Once logged, the
+        hub tells every page (this tab re-reads) and the tab says what was stored."""
+        chart = self._current_chart()
+        if chart is None or self.ws is None:
+            return None
+        tz = self.ws.tz
+        dialog = LogContactDialog(self.ws, chart, self)
+
+        def done(result: int) -> None:
+            if result == LogContactDialog.DialogCode.Accepted and dialog.logged is not None:
+                self.message.show_info(logged_text(dialog.logged, tz))
+
+        dialog.finished.connect(done)
+        dialog.open()
+        return dialog
+
+    def log_other_time(self) -> LogTimeDialog | None:
+        """Open the call panel's Log time dialog for this patient (returned for tests)."""
+        chart = self._current_chart()
+        if chart is None or self.ws is None or self.patient_id is None:
+            return None
+        today = self.ws.today()
+        programs = list(dict.fromkeys(e.program for e in chart.active_enrollments(today)))
+        return open_log_time(
+            self.ws,
+            self.patient_id,
+            chart.patient.display_name,
+            programs,
+            main_program(chart.enrollments, Month.of(today)),
+            self,
+            lambda entry: self.message.show_info(f"Logged {entry.minutes} min of {entry.activity.value}."),
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QKeySequence, QResizeEvent, QShortcut, QShowEvent
@@ -52,6 +53,9 @@ SIZE_SAMPLE_ROWS = 50
 RELOAD_OVER = 50
 EMPTY_TEXT = "No patients yet. Add the first one with Add patient (Ctrl+N)."
 
+if TYPE_CHECKING:
+    from caredesk.ui.chart.log_contact_dialog import LogContactDialog
+
 log = logging.getLogger(__name__)
 DROPPABLE = (PROGRAMS, AGE, RISK)  # least needed first; the chart header shows all three
 
@@ -98,6 +102,11 @@ class PatientsPage(QWidget):
         self.add_button = button("Add patient…", "Add patient")  # Ctrl+N; the chart's tabs use its letters
         self.add_button.setToolTip("Add a patient (Ctrl+N)")
         self.add_button.clicked.connect(self.add_patient)
+        # Ctrl+Shift+L, from the list or anywhere in the chart: log a contact for the chart's patient
+        # (one waiting after a no answer is not in today's queue, and she may call back).
+        log_key = QShortcut(QKeySequence("Ctrl+Shift+L"), self)
+        log_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        log_key.activated.connect(self.log_contact)
         # Ctrl+N is the window's File > Add patient (it works from every page).
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
@@ -134,6 +143,16 @@ class PatientsPage(QWidget):
         self.setTabOrder(self.filter, self.add_button)
         self.setTabOrder(self.add_button, self.table)
         self.setTabOrder(self.table, self.chart)
+
+    def log_contact(self) -> LogContactDialog | None:
+        """Show the chart's Contacts & minutes tab and open Log contact… there (None without a chart)."""
+        from caredesk.ui.chart.contacts_tab import ContactsTab  # made by the chart: imported by then
+
+        if self.chart.patient_id is None:
+            return None
+        tab = self.chart.tab(ContactsTab)
+        self.chart.show_tab(tab)
+        return tab.log_contact()
 
     # -- page protocol (see caredesk.ui.shell.workspace_view) -------------------------
     def load(self, workspace: Workspace) -> None:

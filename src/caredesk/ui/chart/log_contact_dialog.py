@@ -1,0 +1,171 @@
+"""Log a contact from the chart: a call the patient made back, or one made away from the queue.
+
+After a "no answer" the patient leaves today's queue until the next business day (SPEC §3
+Call queue); when she calls back that afternoon the call is logged here, from her chart's
+Contacts & minutes tab (Log contact…, or Ctrl+Shift+L anywhere in the chart).
+
+The fields are the call panel's own form (ui.common.call_form: outcome, note, minutes, program,
+follow-up, with its Alt keys) plus the day and the time of the call, saved through the same
+service call as the call panel's Save and the CLI's log-contact (services.calls.log_contact:
+validated there, one audited transaction, the letter task and the TCM contact as after any
+call). A refusal names the field in the dialog, which stays open, and nothing is stored; once
+logged, the change set goes to the hub, so the queue re-ranks the patient and the month counts
+the minutes as after a call worked from the queue.
+"""
+
+from __future__ import annotations
+
+from datetime import time, tzinfo
+
+from PySide6.QtCore import Qt, QTime
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caredesk.domain.calendar import local_date, us_date
+from caredesk.domain.patients import Chart, Program
+from caredesk.errors import CareDeskError, ValidationError
+from caredesk.services.calls import CallLogged, log_contact
+from caredesk.services.workspace import Workspace
+from caredesk.ui.common.call_form import CallForm
+from caredesk.ui.common.forms import InlineMessage, date_edit, heading, picked_date, user_message
+from caredesk.ui.common.hub import publish
+from caredesk.ui.common.long_minutes import confirm_minutes
+
+TITLE = "Log contact"
+
+
+def logged_text(result: CallLogged, tz: tzinfo) -> str:
+    """'Contact logged: reached, 14 min on 11/24/2026.' and what followed from it."""
+    minutes = result.time_entry.minutes if result.time_entry is not None else 0
+    day = us_date(local_date(result.contact.at, tz))
+    parts = [f"Contact logged: {result.contact.outcome.value}, {minutes} min on {day}."]
+    if result.transition_met:
+        parts.append("TCM contact marked as made.")
+    if result.letter_task is not None:
+        parts.append("Third unanswered call this month: a letter task was added.")
+    return " ".join(parts)
+
+
+class LogContactDialog(QDialog):
+    """The form; `logged` holds the service's answer once saved (None until then)."""
+
+    def __init__(self, ws: Workspace, chart: Chart, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        assert chart.patient.id is not None
+        self.patient_id = chart.patient.id
+        self.logged: CallLogged | None = None
+        self.setWindowTitle(TITLE)
+        self.setAccessibleName(TITLE)
+        today = ws.today()
+        now = ws.clock.now().astimezone(ws.tz)
+
+        self.day = date_edit("Date", today)
+        self.day.no_later_than(today)
+        self.time = QTimeEdit(QTime(now.hour, now.minute))
+        self.time.setDisplayFormat("h:mm AP")
+        self.time.setAccessibleName("Time")
+        self.time.setToolTip("When the call was made (clinic time)")
+        when = QHBoxLayout()
+        when.addWidget(self.day)
+        when.addSpacing(self.fontMetrics().height())
+        time_label = QLabel("&Time")
+        time_label.setBuddy(self.time)
+        when.addWidget(time_label)
+        when.addWidget(self.time)
+        when.addStretch(1)
+
+        self.form = CallForm(ws.today)  # the quick follow-ups count from today, as in the panel
+        self.form.set_programs(chart, today)
+        self.message = InlineMessage("Problem with the contact")
+        self.day.refused.connect(self.message.show_error)
+        self.form.follow_up.refused.connect(self.message.show_error)
+        self.form.edited.connect(self._clear_refusal)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("&Log contact")
+        self.save_button.setAccessibleName(TITLE)
+        self.save_button.setToolTip("Save the contact and its minutes (Enter, Ctrl+S)")
+        self.save_button.setDefault(True)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
+        for b in buttons.buttons():
+            b.setIcon(QIcon())  # plain buttons, like the rest of CareDesk
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):  # the call panel's save keys
+            QShortcut(QKeySequence(keys), self).activated.connect(self.submit)
+
+        top = QFormLayout()
+        top.addRow(heading(chart.patient.display_name, "section"))
+        day_label = QLabel("D&ate")  # Alt+D is the form's Declined
+        day_label.setBuddy(self.day)
+        top.addRow(day_label, when)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        QWidget.setTabOrder(self.day, self.time)
+        QWidget.setTabOrder(self.time, self.form.first())
+        QWidget.setTabOrder(self.form.last(), self.save_button)
+        self.fields: dict[str, QWidget] = {
+            "date": self.day,
+            "time": self.time,
+            "outcome": self.form.first(),
+            "note": self.form.note,
+            "minutes": self.form.minutes,
+            "program": self.form.program,
+            "follow-up date": self.form.follow_up,
+        }
+        self.form.first().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _clear_refusal(self) -> None:
+        if self.message.property("role") == "error":
+            self.message.clear()
+
+    def submit(self) -> CallLogged | None:
+        """Log the contact; a refused field is named (and focused), the dialog stays, nothing is stored."""
+        try:
+            outcome = self.form.outcome()
+            if outcome is None:
+                raise ValidationError("outcome", "must be chosen (reached, voicemail, no answer, ...)")
+            day = picked_date(self.day)
+            typed = self.time.time()
+            minutes, follow_up = self.form.minutes.value(), self.form.follow_up_date()
+            if not confirm_minutes(self, minutes):  # more than LONG_ENTRY_MINUTES: asked first
+                self.message.show_info(f"Not logged: correct the {minutes} min, or log again and choose Save.")
+                self.form.minutes.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.form.minutes.selectAll()
+                return None
+            data = self.form.program.currentData()
+            result = log_contact(
+                self.ws,
+                self.patient_id,
+                outcome=outcome,
+                minutes=minutes,
+                on=day,
+                time_of_day=time(typed.hour(), typed.minute()),
+                program=Program(data) if data else None,  # Qt hands str-based enums back as plain str
+                note=self.form.note.toPlainText().strip(),
+                follow_up=follow_up,
+            )
+        except CareDeskError as exc:
+            self.message.show_error(user_message(exc))
+            field = self.fields.get(getattr(exc, "field", ""))
+            if field is not None:
+                field.setFocus(Qt.FocusReason.OtherFocusReason)
+            return None
+        self.logged = result
+        publish(result.changes, self.parent())
+        self.accept()
+        return result
