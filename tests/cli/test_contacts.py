@@ -113,7 +113,7 @@ def test_contacts_lists_every_entry_newest_first_with_ids(store):
     assert text.returncode == 0, text.stderr
     assert f"contact {ids['call']}: phone, reached" in text.stdout
     assert f"time entry {ids['call_minutes']}, 45 min CCM" in text.stdout
-    assert "2026-10-14" not in text.stdout and "Minutes counted in 2026-11: CCM 55 min" in text.stdout
+    assert "2026-10-14" not in text.stdout and "Minutes logged in 2026-11: CCM 55 min" in text.stdout
 
 
 def test_a_month_filters_the_json_and_its_totals(store):

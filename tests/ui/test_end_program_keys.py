@@ -96,3 +96,20 @@ def test_a_changed_date_asks_again_and_a_date_before_the_start_is_refused_on_ent
     _enter(qtbot, dialog)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert _stored(unlocked, pid).enrollments[0].end_date == date(2026, 11, 2)
+
+
+def test_the_patient_list_says_its_minutes_are_those_logged(unlocked, canary_store, qtbot):
+    """The list's minutes are every minute logged this month; This month's are those that count,
+    and a patient whose minutes fell after an end is listed there with why (tester: the list said
+    "Min this month 14" beside a report without the patient)."""
+    from caredesk.ui.chart.patient_table import MINUTES
+    from caredesk.ui.chart.patients_page import PatientsPage
+
+    pid = canary_store["Abbott"]
+    _enrolled_with_minutes(unlocked, pid)
+    page = unlocked.view.show_page(PatientsPage)
+    model = page.model
+    header = Qt.Orientation.Horizontal
+    assert model.headerData(MINUTES, header) == "Min logged\nthis month"
+    assert model.headerData(MINUTES, header, Qt.ItemDataRole.AccessibleTextRole) == "Min logged this month"
+    assert "count for billing" in model.headerData(MINUTES, header, Qt.ItemDataRole.ToolTipRole)

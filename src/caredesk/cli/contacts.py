@@ -116,7 +116,9 @@ def cmd_contacts(args: argparse.Namespace, context: AppContext) -> int:
         for line in _row_lines(r):
             print(line)
     spent = ", ".join(f"{p.value} {m} min" for p, m in totals.items()) or "none"
-    print(f"Minutes counted in {counted}: {spent}")
+    # Logged, not billed: minutes after a program ended, or before consent, count for nothing,
+    # and the month report says so (a tester read "counted" 12 min beside a report without them).
+    print(f"Minutes logged in {counted}: {spent} (what counts for billing: caredesk report billing --month {counted})")
     return 0
 
 

@@ -28,15 +28,19 @@ IdRole = Qt.ItemDataRole.UserRole + 3
 
 NAME, AGE, MRN, RISK, PROGRAMS, LAST_REACHED, LAST_ATTEMPT, MINUTES = range(8)
 LONG_MRN = 12  # characters: longer ones (a FHIR uuid) get their whole MRN in a tooltip
-HEADERS = ("Name", "Age", "MRN", "Risk", "Programs", "Last reached", "Last attempt", "Min this month")
+# "logged": every minute logged this month, whatever became of its program; This month (the
+# billing report) shows those that count, and why others do not ("14 min after CCM ended
+# 11/30 count for nothing"). A tester read "Min this month" 14 beside a report without the patient.
+HEADERS = ("Name", "Age", "MRN", "Risk", "Programs", "Last reached", "Last attempt", "Min logged this month")
 # Two-line headers for the wide-but-narrow-valued columns keep the list compact.
-HEADER_TEXT = {LAST_REACHED: "Last\nreached", LAST_ATTEMPT: "Last\nattempt", MINUTES: "Min this\nmonth"}
+HEADER_TEXT = {LAST_REACHED: "Last\nreached", LAST_ATTEMPT: "Last\nattempt", MINUTES: "Min logged\nthis month"}
 NUMERIC = {AGE, MINUTES}
 RISK_ORDER = {RiskTier.LOW: 0, RiskTier.MEDIUM: 1, RiskTier.HIGH: 2}
 # A voicemail or no-answer is an attempt, not a contact made: both dates are shown.
 TIPS = {
     LAST_REACHED: "Last time the patient was reached",
     LAST_ATTEMPT: "Last call or other contact, whatever its outcome (voicemail, no answer ...)",
+    MINUTES: "Every minute logged this month; This month shows those that count for billing, and why others do not",
 }
 _NON_DIGITS = re.compile(r"\D")
 DEFAULT_SORT = (NAME, Qt.SortOrder.AscendingOrder)
