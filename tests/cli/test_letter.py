@@ -23,17 +23,21 @@ from caredesk.services.calls import log_contact
 from caredesk.services.practice import save_profile
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import assert_clean_failure, pw_env, run
-from tests.conftest import FAST_KDF, PASSPHRASE, TODAY, ZONE, add_patient
+from tests.conftest import FAST_KDF, PASSPHRASE, TODAY, ZONE, add_patient, templated
 from tests.domain.test_letters import PRACTICE
 
 CALL_DAYS = (TODAY - timedelta(days=8), TODAY - timedelta(days=5), TODAY)
 
 
 @pytest.fixture
-def store(tmp_path, clock) -> DataFolder:
+def store(tmp_path, clock, store_templates) -> DataFolder:
     """L0001 with an address and three unanswered calls this month (the letter task is open);
-    L0002 the same without an address."""
-    folder = DataFolder(tmp_path / "store")
+    L0002 the same without an address (a copy of the worker's, tests.conftest.templated)."""
+    templated(store_templates, clock, "cli-letter", _two_awaiting_a_letter, tmp_path / "store")
+    return DataFolder(tmp_path / "store")
+
+
+def _two_awaiting_a_letter(folder: DataFolder, clock) -> None:
     ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     try:
         save_profile(ws, PRACTICE)
@@ -48,7 +52,6 @@ def store(tmp_path, clock) -> DataFolder:
                 log_contact(ws, p.id, outcome="voicemail", minutes=0, on=day)
     finally:
         ws.lock()
-    return folder
 
 
 def pdf_text(data: bytes) -> str:

@@ -20,7 +20,7 @@ from caredesk.services.access import Access
 from caredesk.services.practice import save_profile
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import assert_clean_failure, pw_env, run
-from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE
+from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE, templated
 from tests.domain.test_letters import PRACTICE
 
 DEC_1 = NOW.replace(month=12, day=1)  # the next month, same time of day
@@ -31,9 +31,14 @@ def cli(folder: DataFolder, *args: str, now: datetime = NOW):
 
 
 @pytest.fixture
-def folder(tmp_path, clock) -> DataFolder:
-    """T005 in CCM from 10/01/2026 with an address, and the practice details the letter needs."""
-    folder = DataFolder(tmp_path / "store")
+def folder(tmp_path, clock, store_templates) -> DataFolder:
+    """T005 in CCM from 10/01/2026 with an address, and the practice details the letter needs (a
+    copy of the worker's, tests.conftest.templated)."""
+    templated(store_templates, clock, "cli-letter-calls", _t005, tmp_path / "store")
+    return DataFolder(tmp_path / "store")
+
+
+def _t005(folder: DataFolder, clock) -> None:
     ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     try:
         save_profile(ws, PRACTICE)
@@ -46,7 +51,6 @@ def folder(tmp_path, clock) -> DataFolder:
         *("--consent-date", "10/01/2026", "--consent-method", "verbal"),
     )
     assert r.returncode == 0, r.stderr
-    return folder
 
 
 def unanswered(folder: DataFolder, *days: str, now: datetime = NOW) -> None:

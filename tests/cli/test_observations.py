@@ -11,7 +11,7 @@ from caredesk.domain.patients import Patient
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import assert_clean_failure, pw_env, run
-from tests.conftest import FAST_KDF, PASSPHRASE, TODAY, ZONE, add_patient
+from tests.conftest import FAST_KDF, PASSPHRASE, TODAY, ZONE, add_patient, templated
 
 
 def clinic_today() -> date:
@@ -20,12 +20,16 @@ def clinic_today() -> date:
 
 
 @pytest.fixture
-def store(tmp_path, clock) -> DataFolder:
-    folder = DataFolder(tmp_path / "store")
+def store(tmp_path, clock, store_templates) -> DataFolder:
+    """T0001 (Zoë Núñez), nothing else: a copy of the worker's (tests.conftest.templated)."""
+    templated(store_templates, clock, "cli-observations", _one_patient, tmp_path / "store")
+    return DataFolder(tmp_path / "store")
+
+
+def _one_patient(folder: DataFolder, clock) -> None:
     ws, _ = Access(folder, clock).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     add_patient(ws, Patient(mrn="T0001", given_name="Zoë", family_name="Núñez", birth_date=date(1950, 3, 4)))
     ws.lock()
-    return folder
 
 
 def caredesk(store: DataFolder, *args: str):
