@@ -86,6 +86,7 @@ class LogContactDialog(QDialog):
 
         self.form = CallForm(ws.today)  # the quick follow-ups count from today, as in the panel
         self.form.set_programs(chart, today)
+        self.form.reset()  # as the panel opens a call: the follow-up unticked at a week from today
         self.message = InlineMessage("Problem with the contact")
         self.day.refused.connect(self.message.show_error)
         self.form.follow_up.refused.connect(self.message.show_error)

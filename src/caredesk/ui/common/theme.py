@@ -150,7 +150,7 @@ QMainWindow, QDialog, QStackedWidget {{ background: {c.window}; }}
 QLineEdit, QSpinBox, QPlainTextEdit {{
     background: {c.base}; border: 1px solid {c.border}; border-radius: 4px; padding: 0.3em 0.4em;
 }}
-QDateEdit, QComboBox {{ padding: 0.2em 0.4em; }}
+QDateEdit, QTimeEdit, QComboBox {{ padding: 0.2em 0.4em; }}
 QSpinBox {{ padding-right: 1.6em; }}
 QSpinBox::up-button, QSpinBox::down-button {{ width: 1.4em; }}
 QLineEdit:focus, QSpinBox:focus {{ border: 1px solid {c.primary}; }}
