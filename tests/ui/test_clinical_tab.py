@@ -353,3 +353,40 @@ def test_the_add_condition_dialog_takes_typing_in_the_code_at_once_and_on_alt_i(
     dialog.onset.setFocus()
     label.buddy().setFocus(Qt.FocusReason.ShortcutFocusReason)  # what the label does on Alt+I
     assert dialog.focusWidget() is dialog.code.edit
+
+
+def test_enter_on_a_typed_code_that_is_not_a_code_refuses_it_and_never_takes_a_suggestion(window, canary_store, qtbot):
+    """A keyboard-only tester typed E11.99X and Enter: E11.9, the first suggestion, was saved without a
+    word (the list kept the row chosen at its last showing, and Enter took it). Enter with no row
+    chosen leaves what was typed and saves the form, which refuses it naming the field; then the long
+    refusal for E11 wrapped over the field, squeezed to a few pixels until the next key."""
+    pid = canary_store["Young"]
+    tab = open_tab(window, pid, qtbot)
+    dialog = tab.add_condition()
+    qtbot.waitExposed(dialog)
+    popup = dialog.code.completer.popup()
+    for typed, refusal in (
+        ("I1", "ICD-10 code I1 is not an ICD-10-CM code; check the code"),  # the list's first showing
+        ("E11.99X", "ICD-10 code E11.99X is not an ICD-10-CM code; nearest: E11.9 "),
+        ("E11", "ICD-10 code E11 is a category, not a billable code; choose one of: E11.8 "),
+    ):
+        dialog.code.edit.clear()
+        type_code(qtbot, dialog.code, typed)
+        qtbot.waitUntil(popup.isVisible)
+        assert not popup.currentIndex().isValid()  # nothing chosen until Down, Up or a click
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+        assert dialog.code.text() == typed and dialog.isVisible()
+        assert dialog.message.text().startswith(refusal)
+        assert dialog.focusWidget() is dialog.code.edit
+        edit, message = dialog.code.edit, dialog.message
+        assert edit.height() >= edit.minimumSizeHint().height()  # the field keeps its height
+        assert message.height() >= message.heightForWidth(message.width())  # every line of the refusal shows
+    assert clinical.record(window.workspace, pid).conditions == ()
+    # Down, then Enter, picks the suggestion: the user chose it.
+    dialog.code.edit.clear()
+    type_code(qtbot, dialog.code, "E11.99X")
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert dialog.code.text() == "E11.9"
+    dialog.reject()

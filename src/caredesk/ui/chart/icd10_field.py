@@ -6,8 +6,9 @@ loaded off the GUI thread the first time a field is made.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer
-from PySide6.QtWidgets import QCompleter, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QStringListModel, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QCompleter, QVBoxLayout, QWidget
 
 from caredesk.domain import icd10
 from caredesk.errors import ValidationError
@@ -45,7 +46,9 @@ class Icd10Field(QWidget):
         assert popup is not None
         popup.setAccessibleName("ICD-10 codes found")
         popup.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # descriptions differ at their ends
+        popup.installEventFilter(self)  # after the completer's own filter, so this one sees keys first
         self._typed = False
+        self._searched: str | None = None  # the text the list and description are for
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
@@ -68,6 +71,25 @@ class Icd10Field(QWidget):
     def text(self) -> str:
         return self.edit.text()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the list with no row chosen is Enter in the field: the list closes and the form
+        saves what was typed (a code that is not one is refused there, naming the field). The
+        completer alone closed the list and kept the key, so Enter seemed to do nothing."""
+        popup = self.completer.popup()
+        if (
+            watched is popup
+            and popup is not None
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not popup.currentIndex().isValid()
+        ):
+            popup.hide()
+            key = QKeyEvent(QEvent.Type.KeyPress, event.key(), event.modifiers(), event.text())
+            QApplication.sendEvent(self.edit, key)  # the field ignores it: the dialog's default button
+            return True
+        return super().eventFilter(watched, event)
+
     def _edited(self, _text: str) -> None:
         self._typed = True
         self._timer.start()
@@ -85,6 +107,11 @@ class Icd10Field(QWidget):
         if not Icd10Field._ready:
             return
         text = self.edit.text()
+        if text == self._searched and not self._typed:
+            # Already searched and shown: the code set's loading can end while a typing pause is
+            # pending, and that second search hid the list the first had just opened.
+            return
+        self._searched = text
         found = icd10.search(text, limit=20)
         compact = icd10.normalize(text)
         if not found and len(text.split()) == 1:
@@ -98,6 +125,13 @@ class Icd10Field(QWidget):
             rect = self.edit.rect()
             rect.setWidth(max(rect.width(), self.fontMetrics().averageCharWidth() * 90))
             self.completer.complete(rect)
+            # Nothing chosen until the user moves to a row (Down, Up) or clicks one: the completer
+            # kept the row chosen at its last showing, and Enter took it, so a tester's E11.99X
+            # became E11.9 without a word. Enter with no row chosen leaves what was typed (Save
+            # then refuses a code that is not one, naming the field and the nearest codes).
+            popup = self.completer.popup()
+            if popup is not None:
+                popup.setCurrentIndex(QModelIndex())
         else:
             self._hide_popup()
         self._typed = False

@@ -295,6 +295,10 @@ class FormDialog(QDialog):
 
     def refuse(self, exc: CareDeskError) -> None:
         self.message.show_error(user_message(exc))
+        if self.isVisible():
+            # Grow to hold the wrapped sentence: a top-level layout does not count a wrapping label's
+            # height, so a long refusal (E11's five codes) squeezed the ICD-10 field to a few pixels.
+            self.adjustSize()
         widget = self.fields.get(getattr(exc, "field", ""))
         if widget is not None:
             widget.setFocus()
