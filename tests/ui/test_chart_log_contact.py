@@ -8,6 +8,8 @@ through log_contact, as the call panel's Save does, and Log other time… opens 
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -80,8 +82,17 @@ def test_a_call_back_after_a_no_answer_is_logged_from_the_chart_by_keys(unlocked
     minutes_before = next(p for p in patient_list(ws) if p.id == pid).minutes_this_month
     month = window.view.page(MonthPage)
 
+    def month_minutes() -> int | None:
+        row = next((r for r in month.model.rows() if r.patient_id == pid), None)
+        return None if row is None else row.total_minutes
+
+    qtbot.waitUntil(lambda: month_minutes() == minutes_before)  # read before the call: the hub updates it
+
     patients, dialog = _open_dialog(window, qtbot, pid)
     assert dialog.day.date().toPython() == ws.today()
+    assert dialog.time.time().toString("HH:mm") == "10:30"  # now (tests' NOW)
+    assert not dialog.form.follow_up_check.isChecked()
+    assert dialog.form.follow_up.date().toPython() == date(2026, 12, 1)  # a week on, as in the panel
     _key(qtbot, Qt.Key.Key_R, ALT)  # Reached
     _key(qtbot, Qt.Key.Key_O, ALT)  # the note
     _type(qtbot, "Called back about her refills")
@@ -102,16 +113,15 @@ def test_a_call_back_after_a_no_answer_is_logged_from_the_chart_by_keys(unlocked
     # The month counts it; every page heard of it through the hub.
     assert next(p for p in patient_list(ws) if p.id == pid).minutes_this_month == minutes_before + 14
     tab = patients.chart.tab(ContactsTab)
-
     qtbot.waitUntil(lambda: tab.message.text().startswith("Contact logged: reached, 14 min on 11/24/2026"))
     assert [r.minutes for r in tab.rows if r.contact is not None and r.contact.id == reached.id] == [14]
-    month_rows = {r.patient_id: r for r in month.model.rows()}
-    qtbot.waitUntil(lambda: {r.patient_id: r for r in month.model.rows()}[pid].total_minutes == minutes_before + 14)
-    assert month_rows  # read before the change too
-    # The queue re-ranked her as a fresh build ranks her.
+    qtbot.waitUntil(lambda: month_minutes() == minutes_before + 14)
     fresh = [r.patient_id for r in CallQueue(ws).build()]
-    shown = [queue.model.queue_row(i).patient_id for i in range(queue.model.rowCount())]
-    assert shown == fresh
+    # The queue re-ranked her as a fresh build ranks her: reached, she no longer waits out the
+    # business day after the no answer, and her row counts the 14 minutes.
+    shown = [queue.model.queue_row(i) for i in range(queue.model.rowCount())]
+    assert [r.patient_id for r in shown] == fresh and pid in fresh
+    assert next(r for r in shown if r.patient_id == pid).entry.minutes == minutes_before + 14
 
 
 def test_bad_input_is_refused_by_field_and_nothing_is_stored(unlocked, canary_store, qtbot):

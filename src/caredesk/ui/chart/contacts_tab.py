@@ -4,7 +4,7 @@ A month combo filters the rows ("All", "November 2026", ...); the line above the
 totals the minutes per program of the month shown (the current month under "All"), as
 the bill counts them. Voided rows stay, greyed and struck through, with who voided them,
 when and why in their tooltip. Correct… and Void… open small forms (contact_forms).
-Log contact… (Alt+L here, Ctrl+Shift+L anywhere in the chart) logs a call the patient made
+Log contact… (Alt+L here, Ctrl+Shift+L anywhere on Patients) logs a call the patient made
 back or one made away from the queue (log_contact_dialog); Log other time… (Alt+T) opens the
 call panel's time dialog for this patient: a patient waiting after a no answer is not in
 today's queue, and her call back still has to be logged.

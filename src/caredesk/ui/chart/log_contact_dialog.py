@@ -2,7 +2,7 @@
 
 After a "no answer" the patient leaves today's queue until the next business day (SPEC §3
 Call queue); when she calls back that afternoon the call is logged here, from her chart's
-Contacts & minutes tab (Log contact…, or Ctrl+Shift+L anywhere in the chart).
+Contacts & minutes tab (Log contact…, or Ctrl+Shift+L anywhere on the Patients page).
 
 The fields are the call panel's own form (ui.common.call_form: outcome, note, minutes, program,
 follow-up, with its Alt keys) plus the day and the time of the call, saved through the same
