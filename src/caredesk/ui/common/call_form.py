@@ -1,5 +1,8 @@
 """The call form: outcome, note, minutes, program and the next follow-up.
 
+The call panel's, and the chart's Log contact… dialog's (the same fields and keys wherever a
+call is logged).
+
 Keys (each acts at once and leaves the focus where it is, so what is typed next is
 never lost): Alt+R/V/N/W/D pick the outcome; Alt+1..4 set the follow-up to the next
 working day, one week, two weeks or one month from today; Alt+O goes to the note,

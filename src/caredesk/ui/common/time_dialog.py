@@ -1,4 +1,7 @@
-"""Log minutes that were not a call (care-plan work, coordination, a medication review)."""
+"""Log minutes that were not a call (care-plan work, coordination, a medication review).
+
+Opened by the call panel's Log other time… and by the chart's Contacts & minutes tab (for a
+patient who is not in today's queue), so it lives with what features share."""
 
 from __future__ import annotations
 
