@@ -364,3 +364,43 @@ def test_the_draft_row_reviews_what_finalizing_would_change_and_can_start_again(
     assert history.message.text().startswith("The draft is version 1 again.")
     editor.undo_stack.undo()  # the changes come back
     assert [p.title for p in editor.content.problems] == ["High blood pressure", "COPD"]
+
+
+def test_a_copy_with_no_number_to_call_is_warned_about_at_finalize_and_before_printing(unlocked, canary_store, qtbot):
+    """A fresh tester's copy went out with no phone number at all ("Call my doctor's office and ask
+    for my care manager", "The number on your appointment card"): Practice details were empty and
+    nothing said so. A warning, not a refusal: the version is finalized and the copy can still go."""
+    from caredesk.domain.practice import PracticeProfile
+    from caredesk.services import clinical, practice
+
+    pid = canary_store["Young"]
+    ws = unlocked.workspace
+    assert not any(m.phone for m in clinical.record(ws, pid).care_team)
+    practice.save_profile(ws, PracticeProfile(care_manager_name="Ana Ruiz", care_manager_credentials="RN"))
+    editor = open_plan(qtbot, unlocked, pid)
+    editor.add_from_template("hypertension")
+    editor.sections.next_review.set_value(ws.today() + timedelta(days=30))
+    history = editor.history
+    history.finalize_button.click()
+    warned = (
+        "Version 1 finalized. The patient's copy has no phone number for the doctor's office or the care manager. "
+        "Set Practice phone (and Your direct phone, if patients may call you) in File > Practice details… "
+        "before the copy goes out."
+    )
+    assert history.message.text() == warned and history.message.property("role") == "warning"
+    assert care_plans.versions(ws, pid)[0].number == 1
+    preview = history.copy.open_preview()
+    assert preview.message.text().startswith("The patient's copy has no phone number for the doctor's office")
+    assert preview.print_button.isEnabled() and preview.save_button.isEnabled()  # warned, not blocked
+    preview.reject()
+
+    # The care manager's direct line alone still leaves the office without a number: said, without
+    # asking for the direct line again.
+    practice.save_profile(ws, PracticeProfile(care_manager_name="Ana Ruiz", care_manager_phone="(312) 555-0100"))
+    preview = history.copy.open_preview()
+    assert preview.message.text().endswith("Set Practice phone in File > Practice details… before the copy goes out.")
+    preview.reject()
+    practice.save_profile(ws, PracticeProfile(care_manager_name="Ana Ruiz", practice_phone="(312) 555-0199"))
+    preview = history.copy.open_preview()
+    assert preview.message.text() == ""  # the office's number prints: nothing to say
+    preview.reject()

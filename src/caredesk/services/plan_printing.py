@@ -66,6 +66,30 @@ def render(ws: Workspace, version: CarePlanVersion, *, large_print: bool) -> byt
     )
 
 
+def numbers_warning(ws: Workspace, patient_id: int) -> str | None:
+    """A warning (never a refusal) when the patient's copy would print no number for the doctor's
+    office: neither the patient's care team (their PCP or a member with an organization) nor the
+    practice details give one. Then "Who to call" says "The number on your appointment card" and
+    "Call my doctor's office and ask for my care manager", and a fresh tester's copy went out with no
+    phone number at all. Names where to set it (File > Practice details…: "Practice phone", and
+    "Your direct phone" when the care manager has no direct line either). None when a number prints.
+    Raises NotFound for a patient not in the store."""
+    from caredesk.pdf.plan_words import PlanContacts
+
+    with ws.uow() as uow:
+        chart = uow.patients.chart(patient_id, ws.today())
+    if chart is None:
+        raise NotFound("patient")
+    contacts = PlanContacts.from_care_team(chart.care_team, get_profile(ws))
+    if contacts.practice_phone:
+        return None
+    also = "" if contacts.care_manager_phone else " (and Your direct phone, if patients may call you)"
+    return (
+        "The patient's copy has no phone number for the doctor's office or the care manager. "
+        f"Set Practice phone{also} in File > Practice details… before the copy goes out."
+    )
+
+
 def audit_printed(ws: Workspace, version: CarePlanVersion, how: str, *, large_print: bool) -> None:
     """One audit line per copy that left the app: `how` is 'saved as PDF' or 'sent to a printer'."""
     with ws.uow() as uow:

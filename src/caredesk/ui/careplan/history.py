@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QListWidget, QList
 from caredesk.domain.calendar import us_date
 from caredesk.domain.careplan import CarePlanVersion
 from caredesk.errors import CareDeskError
-from caredesk.services import care_plans, practice
+from caredesk.services import care_plans, plan_printing, practice
 from caredesk.services.care_plans import FinalizeRefused
 from caredesk.services.workspace import Workspace
 from caredesk.ui.careplan.commands import Path
@@ -270,7 +270,14 @@ class HistoryPanel(QWidget):
         log.info("care plan version finalized")
         version = finalized.value
         publish(finalized.changes, self)
-        self.message.show_info(f"Version {version.number} finalized.")
+        try:  # a copy with no number to call is worth saying at once (a warning: the plan is finalized)
+            warning = plan_printing.numbers_warning(self.ws, self.patient_id)
+        except CareDeskError:
+            warning = None
+        if warning:
+            self.message.show_warning(f"Version {version.number} finalized. {warning}")
+        else:
+            self.message.show_info(f"Version {version.number} finalized.")
         self._reload(version.number)
         self.finalized.emit(version.number)
 

@@ -98,8 +98,18 @@ class PlanPreview(QDialog):
             return
         n = self.pdf.page_count
         self.pages.setText(f"{n} page{'s' if n != 1 else ''}")
+        self._warn_numbers()
         for b in (self.print_button, self.save_button):
             b.setEnabled(True)
+
+    def _warn_numbers(self) -> None:
+        """Said before Print and Save: a copy with no number to call (plan_printing.numbers_warning)."""
+        try:
+            warning = plan_printing.numbers_warning(self.ws, self.version.patient_id)
+        except CareDeskError:
+            return  # the copy rendered; a second read failing is not worth a message here
+        if warning:
+            self.message.show_warning(warning)
 
     def _zoom(self, whole: bool) -> None:
         self.view.set_whole_page(whole)
