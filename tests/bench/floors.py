@@ -41,34 +41,46 @@ def captured_sql(ws: Workspace, run: Callable[[], object]) -> list[Statement]:
     return seen
 
 
-def plain_copy(ws: Workspace, dest: Path) -> Path:
-    """An unencrypted copy of the open store (sqlcipher_export into a database attached with
-    an empty key, SQLCipher's documented way to decrypt a store)."""
+def _exported(ws: Workspace, dest: Path, key: str) -> Path:
+    """The open store exported into `dest` with sqlcipher_export under the attach KEY clause `key`."""
     if dest.exists():
         return dest
     raw = ws.store._engine.raw_connection()
     try:
         conn = raw.driver_connection
         assert conn is not None
-        conn.execute(f"ATTACH DATABASE '{dest}' AS plain KEY ''")
-        conn.execute("SELECT sqlcipher_export('plain')")
-        conn.execute("DETACH DATABASE plain")
+        conn.execute(f"ATTACH DATABASE '{dest}' AS exported KEY {key}")
+        conn.execute("SELECT sqlcipher_export('exported')")
+        conn.execute("DETACH DATABASE exported")
     finally:
         raw.close()
     return dest
 
 
-def open_plain(path: Path) -> sqlcipher.Connection:
-    """The plain copy through the same SQLite build, no key, its page cache sized as the store
-    sizes its own (`engine.cache_kib`), so only the encryption (and the layout: see
-    `compacted_copy`) differs."""
+def _opened(path: Path, key: str | None = None) -> sqlcipher.Connection:
+    """A connection through the same SQLite build, its page cache sized as the store sizes its own
+    (`engine.cache_kib`)."""
     conn = sqlcipher.connect(str(path), check_same_thread=False)
     conn.isolation_level = None
+    if key is not None:
+        conn.execute(f"PRAGMA key = {key}")
     conn.execute(f"PRAGMA cache_size = -{cache_kib(path)}")
     return conn
 
 
-COPY_KEY = "ab" * 32  # a throwaway raw key for the bench's encrypted copy, never a store's
+def plain_copy(ws: Workspace, dest: Path) -> Path:
+    """An unencrypted copy of the open store (sqlcipher_export into a database attached with
+    an empty key, SQLCipher's documented way to decrypt a store)."""
+    return _exported(ws, dest, "''")
+
+
+def open_plain(path: Path) -> sqlcipher.Connection:
+    """The plain copy, no key, so only the encryption (and the layout: see `compacted_copy`)
+    differs from the store."""
+    return _opened(path)
+
+
+COPY_KEY = "\"x'" + "ab" * 32 + "'\""  # a throwaway raw key for the bench's encrypted copy, never a store's
 
 
 def compacted_copy(ws: Workspace, dest: Path) -> Path:
@@ -77,27 +89,12 @@ def compacted_copy(ws: Workspace, dest: Path) -> Path:
     COPY_KEY. The store itself grew row by row: its indexes' pages are part-full and out of
     order, so a scan of it walks more pages than the same scan of a fresh copy, encrypted or
     not. This copy against the plain one is the encryption's own cost."""
-    if dest.exists():
-        return dest
-    raw = ws.store._engine.raw_connection()
-    try:
-        conn = raw.driver_connection
-        assert conn is not None
-        conn.execute(f"ATTACH DATABASE '{dest}' AS packed KEY \"x'{COPY_KEY}'\"")
-        conn.execute("SELECT sqlcipher_export('packed')")
-        conn.execute("DETACH DATABASE packed")
-    finally:
-        raw.close()
-    return dest
+    return _exported(ws, dest, COPY_KEY)
 
 
 def open_compacted(path: Path) -> sqlcipher.Connection:
-    """`compacted_copy`'s file, keyed, its page cache sized as the store's."""
-    conn = sqlcipher.connect(str(path), check_same_thread=False)
-    conn.isolation_level = None
-    conn.execute(f"PRAGMA key = \"x'{COPY_KEY}'\"")
-    conn.execute(f"PRAGMA cache_size = -{cache_kib(path)}")
-    return conn
+    """`compacted_copy`'s file, keyed."""
+    return _opened(path, COPY_KEY)
 
 
 def replay(conn: Any, statements: list[Statement]) -> int:
