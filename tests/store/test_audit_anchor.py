@@ -26,7 +26,7 @@ from caredesk.store.engine import connect
 from caredesk.store.keys import KeyFile
 from caredesk.store.vault import DataFolder
 from tests.cli.test_cli import SRC, pw_env, run
-from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE
+from tests.conftest import FAST_KDF, NOW, PASSPHRASE, ZONE, templated
 
 
 def _data_key(folder: DataFolder) -> bytes:
@@ -45,15 +45,19 @@ def _sql(folder: DataFolder, *statements: str) -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock) -> DataFolder:
-    """A store with a few sessions in its audit log (created, unlocked and locked three times)."""
-    folder = DataFolder(tmp_path / "data")
+def store(tmp_path: Path, clock, store_templates) -> DataFolder:
+    """A store with a few sessions in its audit log (created, unlocked and locked three times):
+    a copy of the worker's (tests.conftest.templated), with its anchor."""
+    templated(store_templates, clock, "audit-anchor-sessions", _three_sessions, tmp_path / "data")
+    return DataFolder(tmp_path / "data")
+
+
+def _three_sessions(folder: DataFolder, clock) -> None:
     access = Access(folder, clock)
     ws, _ = access.create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     ws.lock()
     for _ in range(3):
         access.unlock(PASSPHRASE).lock()
-    return folder
 
 
 def _events(folder: DataFolder) -> int:
