@@ -257,3 +257,45 @@ def test_a_phone_typed_as_digits_alone_is_saved_and_shown_as_555_010_4477(unlock
     assert [p.number for p in chart.patient.phones] == ["(555) 010-4477"]
     page.filter.setText("5550104477")  # still found by its digits
     assert page.proxy.rowCount() == 2  # and the canary, whose number it is too
+
+
+def test_esc_after_typing_asks_before_discarding_the_new_patient(unlocked, qtbot):
+    """A keyboard-only tester's Esc threw a half-typed patient away without a word. Esc (or Cancel)
+    on an untouched form closes it; after typing it asks, Go back the default."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from caredesk.ui.common.message_box import MessageBox
+
+    page = _page(unlocked)
+    untouched = page.add_patient()
+    qtbot.waitExposed(untouched)
+    qtbot.keyClick(untouched.mrn, Qt.Key.Key_Escape)
+    assert not untouched.isVisible()  # nothing typed: no question
+
+    dialog = page.add_patient()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.mrn, "NEW0042")
+    seen: list[str] = []
+
+    def answer(keys: list[tuple[Qt.Key, Qt.KeyboardModifier]]) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, MessageBox):
+            seen.append(f"no question: {box!r}")
+            return
+        seen.extend([box.windowTitle(), box.defaultButton().text()])
+        for key, modifier in keys:
+            qtbot.keyClick(box, key, modifier)
+        if box.isVisible():
+            qtbot.waitUntil(lambda: not box.isVisible(), timeout=2_000)
+
+    QTimer.singleShot(50, lambda: answer([(Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)]))
+    qtbot.keyClick(dialog.mrn, Qt.Key.Key_Escape)
+    assert seen == ["Discard the new patient?", "&Go back"]
+    assert dialog.isVisible() and dialog.mrn.text() == "NEW0042"  # Esc in the question: Go back
+    seen.clear()
+    QTimer.singleShot(50, lambda: answer([(Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)]))
+    dialog.cancel()  # the Cancel button
+    assert seen == ["Discard the new patient?", "&Go back"]
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert dialog.saved is None and "NEW0042" not in _saved_mrns(unlocked)

@@ -7,8 +7,21 @@ stores nothing.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from caredesk.domain.patients import Enrollment, Patient, Program
 from caredesk.errors import CareDeskError
@@ -23,6 +36,7 @@ from caredesk.ui.common.message_box import MessageBox
 NO_PROGRAM = "Not enrolled yet"
 ADD_ANYWAY = "&Add anyway"
 GO_BACK = "&Go back"
+DISCARD = "&Discard"
 
 
 class AddPatientDialog(QDialog):
@@ -78,7 +92,7 @@ class AddPatientDialog(QDialog):
         self.save_button.setAccessibleName("Add patient")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
         buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons.rejected.connect(self.cancel)
 
         for b in buttons.buttons():
             b.setIcon(QIcon())  # plain buttons, like the rest of CareDesk
@@ -92,6 +106,56 @@ class AddPatientDialog(QDialog):
         layout.addWidget(buttons)
         self._program_changed(self.program.currentText())
         self.mrn.setFocus()  # typing starts at once, in the form's first field
+        self._as_opened = self._entered()
+
+    def _entered(self) -> list[object]:
+        """What the form holds, control by control (texts, choices, ticks; more phone rows, more values)."""
+        values: list[object] = []
+        for w in self.findChildren(QWidget):
+            if isinstance(w, QLineEdit):
+                values.append(w.text())
+            elif isinstance(w, QPlainTextEdit):
+                values.append(w.toPlainText())
+            elif isinstance(w, QComboBox):
+                values.append(w.currentText())
+            elif isinstance(w, QAbstractButton) and w.isCheckable():
+                values.append(w.isChecked())
+        return values
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            event.accept()
+            self.cancel()
+            return
+        super().keyPressEvent(event)
+
+    def cancel(self) -> None:
+        """Esc or Cancel: closes at once when nothing was typed; else asks first, Go back the default
+        (a keyboard-only tester's Esc threw a half-typed patient away without a word). A lock still
+        closes the form without asking (reject)."""
+        if self._entered() == self._as_opened or self.discard_typed():
+            self.reject()
+
+    def discard_typed(self) -> bool:
+        """Ask whether to drop what was typed; Go back (Enter, Esc) keeps the form (MessageBox)."""
+        box = MessageBox(
+            QMessageBox.Icon.Question,
+            "Discard the new patient?",
+            "Discard the new patient? What you typed is not saved.",
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setAccessibleName("Discard the new patient?")
+        discard = box.addButton(DISCARD, QMessageBox.ButtonRole.DestructiveRole)
+        back = box.addButton(GO_BACK, QMessageBox.ButtonRole.RejectRole)
+        discard.setAccessibleName("Discard")
+        back.setAccessibleName("Go back")
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        chosen = box.clickedButton() is discard
+        box.deleteLater()
+        return chosen
 
     def _program_changed(self, text: str) -> None:
         enrolled = text != NO_PROGRAM
