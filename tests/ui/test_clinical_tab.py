@@ -371,6 +371,8 @@ def test_enter_on_a_typed_code_that_is_not_a_code_refuses_it_and_never_takes_a_s
         ("E11", "ICD-10 code E11 is a category, not a billable code; choose one of: E11.8 "),
     ):
         dialog.code.edit.clear()
+        dialog.activateWindow()  # back from the closed list: the field takes keys once its window is active
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
         type_code(qtbot, dialog.code, typed)
         qtbot.waitUntil(popup.isVisible)
         assert not popup.currentIndex().isValid()  # nothing chosen until Down, Up or a click
@@ -384,6 +386,8 @@ def test_enter_on_a_typed_code_that_is_not_a_code_refuses_it_and_never_takes_a_s
     assert clinical.record(window.workspace, pid).conditions == ()
     # Down, then Enter, picks the suggestion: the user chose it.
     dialog.code.edit.clear()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     type_code(qtbot, dialog.code, "E11.99X")
     qtbot.waitUntil(popup.isVisible)
     qtbot.keyClick(popup, Qt.Key.Key_Down)
