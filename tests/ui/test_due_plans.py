@@ -63,8 +63,9 @@ def test_due_plans_print_as_one_job_then_are_recorded_as_mailed(unlocked, canary
     out = tmp_path / "job.pdf"
     dialog.print_to(file_printer(out))
     qtbot.waitUntil(lambda: not dialog.tasks.busy, timeout=20_000)
-    assert dialog.message.text() == "3 care plans sent to the printer."
-    # One job: every page of every plan (single-sided, so no blank backs).
+    assert dialog.message.text() == "3 care plans printed to job.pdf."
+    # One job: every page of every plan (single-sided, so no blank backs), a PDF file of the plans'
+    # own pages (their text, no page images), the user's alone.
     expected = sum(
         len(
             PdfReader(
@@ -73,8 +74,10 @@ def test_due_plans_print_as_one_job_then_are_recorded_as_mailed(unlocked, canary
         )
         for c in dialog.copies
     )
-    assert len(PdfReader(out).pages) == expected
-    assert printed_audit(unlocked.workspace) == ["sent to a printer"] * 3
+    pages = PdfReader(out).pages
+    assert len(pages) == expected and not any(page.images for page in pages)
+    assert "My care plan" in pages[0].extract_text() and out.stat().st_mode & 0o777 == 0o600
+    assert printed_audit(unlocked.workspace) == ["printed to a PDF file"] * 3
 
     assert dialog.record_row.isVisible() and dialog.record_label.text() == "Record these 3 copies as given on"
     assert dialog.method.currentText() == "mail"

@@ -37,7 +37,7 @@ from caredesk.errors import CareDeskError
 from caredesk.services import plan_printing
 from caredesk.services.plan_printing import BatchOutcome, DueCopy
 from caredesk.services.workspace import Workspace
-from caredesk.ui.careplan.pdf_print import PrinterSink, new_printer
+from caredesk.ui.careplan.pdf_print import PrinterSink, new_printer, prints_to_file
 from caredesk.ui.common.forms import InlineMessage, button, combo, date_edit, heading, picked_date, user_message
 from caredesk.ui.common.hub import publish
 from caredesk.ui.common.workers import ProgressRelay, TaskRunner, close_progress_dialog, progress_dialog
@@ -210,7 +210,10 @@ class DuePlansDialog(QDialog):
                 return str(exc)
             return None
 
-        self._run(send, "sent to a printer", "sent to the printer", close_job)
+        if prints_to_file(printer):  # one PDF of the plans' own pages (pdf_print), not paper
+            self._run(send, "printed to a PDF file", f"printed to {Path(printer.outputFileName()).name}", close_job)
+        else:
+            self._run(send, "sent to a printer", "sent to the printer", close_job)
 
     def save_to_folder(self, folder: Path) -> None:
         if not self._can_start():
