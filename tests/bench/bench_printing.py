@@ -40,7 +40,7 @@ def test_one_plan_onto_a_printer(benchmark, panels, tmp_path, qapp):
         printer = new_printer()
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(tmp_path / f"p{next(_runs)}.pdf"))
-        sink = PrinterSink(printer)
+        sink = PrinterSink(printer, rasterize=True)  # what paper gets: a print to a file copies the PDF instead
         sink.send(data)
         sink.finish()
         return sink.pages
