@@ -46,3 +46,20 @@ def test_an_end_taking_no_minutes_says_nothing_more(store):  # noqa: F811
     assert r.returncode == 0, r.stderr
     r = cli(store, "enroll", "--mrn", "T0001", "--program", "CCM", "--end", "10/31/2026")
     assert r.stdout.strip() == "Ended CCM for MRN T0001 on 10/31/2026 (enrolled 10/01/2026)."
+
+
+def test_a_corrected_end_date_says_which_minutes_it_takes(store):  # noqa: F811
+    r = cli(
+        store, "enroll", "--mrn", "T0001", "--program", "CCM", "--start", "10/01/2026",
+        "--consent-date", "10/01/2026", "--consent-method", "verbal",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    r = cli(
+        store, "log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes", "14",
+        "--date", "11/02/2026", "--program", "CCM",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    r = cli(store, "enroll", "--mrn", "T0001", "--program", "CCM", "--change", "--end", "10/31/2026")
+    assert r.returncode == 0, r.stderr
+    assert "Changed the CCM enrollment of MRN T0001: end date." in r.stdout
+    assert r.stdout.splitlines()[-1] == "14 min logged on 11/02 under CCM will no longer count."

@@ -113,3 +113,28 @@ def test_the_patient_list_says_its_minutes_are_those_logged(unlocked, canary_sto
     assert model.headerData(MINUTES, header) == "Min logged\nthis month"
     assert model.headerData(MINUTES, header, Qt.ItemDataRole.AccessibleTextRole) == "Min logged this month"
     assert "count for billing" in model.headerData(MINUTES, header, Qt.ItemDataRole.ToolTipRole)
+
+
+def test_edit_program_asks_too_when_its_end_date_takes_logged_minutes(unlocked, canary_store, qtbot):
+    from caredesk.ui.chart.record_dialogs import EnrollmentDialog
+
+    pid = canary_store["Abbott"]
+    _enrolled_with_minutes(unlocked, pid)
+    tab = _record(unlocked, pid)
+    tab.programs.setFocus()
+    tab.programs.selectRow(0)
+    qtbot.keyClick(tab.programs, Qt.Key.Key_Return)  # Enter edits the chosen program
+    qtbot.waitUntil(lambda: isinstance(tab.dialog, EnrollmentDialog) and tab.dialog.isVisible())
+    dialog = tab.dialog
+    end = dialog.enrollment_fields.end
+    end.setFocus()
+    qtbot.keyClicks(end, "10/31/2026")
+    _enter(qtbot, dialog)
+    assert dialog.isVisible() and dialog.message.text() == (
+        "Ending CCM on 10/31/2026: 14 min logged on 11/02 under CCM will no longer count. "
+        "Press Save anyway to save it, or change the end date."
+    )
+    assert _stored(unlocked, pid).enrollments[0].end_date is None
+    _enter(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert _stored(unlocked, pid).enrollments[0].end_date == date(2026, 10, 31)

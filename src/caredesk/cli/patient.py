@@ -30,10 +30,11 @@ from caredesk.app import AppContext
 from caredesk.cli import patient_add
 from caredesk.cli.common import EXIT_USAGE, Command, Subparsers, date_arg, fail, open_workspace
 from caredesk.cli.patient_fields import DEMOGRAPHIC_OPTIONS, patient_json
+from caredesk.domain.billing_minutes import LostMinutes
 from caredesk.domain.calendar import age_on, us_date
 from caredesk.domain.checks import one_of
 from caredesk.domain.patients import Enrollment, Patient, Phone, Program, RiskTier, Sex, Status
-from caredesk.errors import NotFound
+from caredesk.errors import CareDeskError, NotFound
 from caredesk.services import patient_records
 from caredesk.services import patients as patient_lookup
 from caredesk.services.workspace import Workspace
@@ -247,6 +248,7 @@ def cmd_enroll(args: argparse.Namespace, context: AppContext) -> int:
                 gone = patient_records.remove_enrollment(ws, chosen.id, args.reason or "").value
                 print(f"Removed the {program.value} enrollment from {us_date(gone.start_date)} for MRN {patient.mrn}.")
                 return 0
+            lost = _minutes_taken(ws, chosen, fields.get("end_date"))
             saved = patient_records.change_enrollment(ws, chosen.id, **fields)
             what = [label for key, label in patient_records.ENROLLMENT_FIELDS.items() if key in fields]
             if not saved.changes:
@@ -254,6 +256,8 @@ def cmd_enroll(args: argparse.Namespace, context: AppContext) -> int:
             else:
                 print(f"Changed the {program.value} enrollment of MRN {patient.mrn}: {', '.join(what)}.")
                 print(_enrollment_line(saved.value, ws.today()).strip())
+                for x in lost:
+                    print(f"{x.text()[:1].upper()}{x.text()[1:]}.")
             return 0
         if end is not None:
             current = patient_records.open_enrollment(ws, patient.id, program)
@@ -306,6 +310,18 @@ def _enrollment_fields(args: argparse.Namespace) -> dict[str, Any]:
     if args.qmb is not None:
         fields["qmb"] = args.qmb
     return fields
+
+
+def _minutes_taken(ws: Workspace, chosen: Enrollment, end: date | None) -> tuple[LostMinutes, ...]:
+    """What a corrected end date takes (SPEC 3: minutes after it count for nothing); none when
+    the end is not moved earlier. A date the correction refuses is refused by it, naming the field."""
+    if end is None or (chosen.end_date is not None and end >= chosen.end_date):
+        return ()
+    assert chosen.id is not None
+    try:
+        return patient_records.minutes_an_end_takes(ws, chosen.id, end)
+    except CareDeskError:
+        return ()  # change_enrollment refuses it with the fields as they will be
 
 
 def _chosen_enrollment(ws: Workspace, patient_id: int, program: Program, enrollment_id: int | None) -> Enrollment:

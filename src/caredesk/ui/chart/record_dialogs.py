@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from caredesk.domain.billing_minutes import LostMinutes
 from caredesk.domain.calendar import us_date
 from caredesk.domain.patients import Enrollment, Patient, Program, Status
 from caredesk.errors import CareDeskError
@@ -49,6 +50,8 @@ class RecordDialog(QDialog):
         super().__init__(parent)
         self.ws = ws
         self.saved: Saved[Any] | None = None
+        self._asked_for: date | None = None  # the end date whose lost minutes were shown (watch_end_date)
+        self._plain_save_text, self._goal = "Save", "save it"
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
@@ -73,6 +76,35 @@ class RecordDialog(QDialog):
 
     def save(self) -> Saved[Any]:
         raise NotImplementedError
+
+    def asked_about_lost_minutes(self, program: Program, end: date, lost: tuple[LostMinutes, ...]) -> bool:
+        """Ask in the form before an end date takes minutes already logged (SPEC 3: minutes
+        after a program's end count for nothing): True when it asked now, so the save waits
+        for a second press; False when nothing is lost or this end date was already asked about."""
+        if not lost or self._asked_for == end:
+            return False
+        self._asked_for = end
+        said = "; ".join(x.text() for x in lost)
+        self.message.show_warning(
+            f"Ending {program.value} on {us_date(end)}: {said}. "
+            f"Press {self._plain_save_text} anyway to {self._goal}, or change the end date."
+        )
+        self.save_button.setText(f"{self._plain_save_text} anyway")
+        self.save_button.setAccessibleName(self.save_button.text())
+        self.adjustSize()
+        return True
+
+    def end_date_changed(self) -> None:
+        """Another end date is asked about again."""
+        if self._asked_for is not None:
+            self._asked_for = None
+            self.save_button.setText(self._plain_save_text)
+            self.save_button.setAccessibleName(self._plain_save_text)
+
+    def watch_end_date(self, field: QLineEdit, save_text: str, goal: str) -> None:
+        self._asked_for = None
+        self._plain_save_text, self._goal = save_text, goal
+        field.textEdited.connect(self.end_date_changed)
 
     def submit(self) -> None:
         try:
@@ -155,6 +187,22 @@ class EnrollmentDialog(RecordDialog):
             e.program.setEnabled(False)  # another program is a new enrollment: end this one
         self.save_button.setText("Enroll" if enrollment is None else "Save")
         self.save_button.setAccessibleName(self.save_button.text())
+        if e.end is not None:
+            self.watch_end_date(e.end, "Save", "save it")
+
+    def submit(self) -> None:
+        """Correcting the end date earlier asks first when it takes minutes already logged."""
+        before = self.enrollment
+        if before is not None and before.id is not None:
+            try:
+                end = self.enrollment_fields.read(self.patient_id).end_date
+                earlier = end is not None and (before.end_date is None or end < before.end_date)
+                lost = patient_records.minutes_an_end_takes(self.ws, before.id, end) if earlier and end else ()
+            except CareDeskError:
+                lost, end = (), None  # the save refuses it, naming the field
+            if end is not None and self.asked_about_lost_minutes(before.program, end, lost):
+                return
+        super().submit()
 
     def save(self) -> Saved[Any]:
         typed = self.enrollment_fields.read(self.patient_id)
@@ -207,16 +255,11 @@ class EndProgramDialog(RecordDialog):
         self.form.addRow("E&nd date", self.end)
         self.fields = {"end date": self.end}
         self.place_form()
-        self._asked_for: date | None = None  # the end date whose lost minutes were shown
-        self.end.textEdited.connect(self._date_changed)
-        self._date_changed()
-        self.end.setFocus()
-        self.end.selectAll()
-
-    def _date_changed(self) -> None:
-        self._asked_for = None
         self.save_button.setText("End program")
         self.save_button.setAccessibleName("End program")
+        self.watch_end_date(self.end, "End program", "end it")
+        self.end.setFocus()
+        self.end.selectAll()
 
     def save(self) -> Saved[Any]:
         end = typed_date("end date", self.end)
@@ -232,15 +275,6 @@ class EndProgramDialog(RecordDialog):
             show_refusal(self.message, self.fields, exc)
             self.adjustSize()
             return
-        if lost and self._asked_for != end:
-            self._asked_for = end
-            said = "; ".join(x.text() for x in lost)
-            self.message.show_warning(
-                f"Ending {self.program.value} on {us_date(end)}: {said}. "
-                "Press End program anyway to end it, or change the end date."
-            )
-            self.save_button.setText("End program anyway")
-            self.save_button.setAccessibleName("End program anyway")
-            self.adjustSize()
+        if self.asked_about_lost_minutes(self.program, end, lost):
             return
         super().submit()
