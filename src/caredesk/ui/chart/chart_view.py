@@ -15,10 +15,11 @@ from datetime import date
 from functools import partial
 from typing import ClassVar, TypeVar, cast
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -147,6 +148,34 @@ def _delete_unplaced(waiting: deque[ChartTab | TabMaker], _chart: object = None)
     waiting.clear()
 
 
+# What a made tab's place needs to size the chart as the tab does (see _TabPlace).
+TabSize = tuple[QSize, QSize, QSizePolicy, QSize, QSize]
+
+
+class _TabPlace(QWidget):
+    """Holds a tab's place until it is made (ChartView.tabs_made_at_show): sized as that tab was
+    when first made with the same font and style sheet, so the chart is sized as with the tab."""
+
+    def __init__(self, parent: QWidget | None, size: TabSize):
+        super().__init__(parent)
+        self._minimum_hint, self._hint, policy, minimum, maximum = size
+        self.setSizePolicy(policy)
+        self.setMinimumSize(minimum)
+        self.setMaximumSize(maximum)
+
+    def minimumSizeHint(self) -> QSize:
+        return self._minimum_hint
+
+    def sizeHint(self) -> QSize:
+        return self._hint
+
+
+def _size_key(maker: object) -> tuple[object, str, int]:
+    """A tab's size depends on its class, the font and the style sheet (the tests change both)."""
+    app = cast(QApplication, QApplication.instance())
+    return (maker, app.font().toString(), hash(app.styleSheet()))
+
+
 class ChartView(QWidget):
     """The chart: header, Summary tab, then the tabs other features hand in (`tabs`: each a
     tab, or a TabMaker, so it too is made after the page is on screen, inside the tab widget)."""
@@ -157,11 +186,15 @@ class ChartView(QWidget):
     # Off in the UI tests (tests/ui/conftest.py): a window that never shows a chart then never
     # makes its tabs (~0.1 s of CPU a window); shown or asked for, they are made at once as here.
     make_tabs_when_idle: ClassVar[bool] = True
-    # With the idle making off, a chart shown makes only the tabs titled here, and each other tab
-    # when it is chosen or asked for by `tab()` (`tabs`, `feature_tabs` still make every one):
-    # the UI tests name the tabs that set the chart's size, so it is sized as the app's
-    # (tests/ui/test_chart_tabs_chosen.py checks it). None, the app's: every tab at once.
+    # Not None (the UI tests: tests/ui/conftest.py), with the idle making off: a chart shown makes
+    # the tabs titled here and each tab of a class not made before; every other tab is made when
+    # chosen or asked for by `tab()` (`tabs`, `feature_tabs` still make every one), and until then
+    # a placeholder as large as that tab was when first made holds its place, so the chart is
+    # sized as the app's (tests/ui/test_chart_tabs_chosen.py checks it). None, the app's: every
+    # tab at once.
     tabs_made_at_show: ClassVar[tuple[str, ...] | None] = None
+    # The size each tab class had when first made (then a placeholder stands in for it sized so).
+    _tab_sizes: ClassVar[dict[tuple[object, str, int], TabSize]] = {}
 
     def __init__(self, tabs: Sequence[ChartTab | TabMaker] = (), parent: QWidget | None = None):
         super().__init__(parent)
@@ -272,23 +305,43 @@ class ChartView(QWidget):
 
     # -- the UI tests' tabs made when chosen (tabs_made_at_show) ---------------
     def _place_holders(self) -> None:
-        """Make the tabs named in tabs_made_at_show, a placeholder page for each other one."""
+        """Make the tabs named in tabs_made_at_show and those of a size not known yet, a
+        placeholder page for each other one."""
         if not self._to_make:
             return
         at_show = self.tabs_made_at_show or ()
         while self._to_make:
             item = self._to_make.popleft()
             title = cast(ChartTab, item).tab_title  # a maker is the tab's class
-            if title in at_show or isinstance(item, QWidget):  # one handed in made is placed as it is
+            size = self._tab_sizes.get(_size_key(item))
+            if title in at_show or isinstance(item, QWidget) or size is None:  # made: placed as it is
                 self._add_tab(item)
+                self._remember_size(item, self._made[-1])
                 continue
-            placeholder = QWidget(self._tab_stack)
+            placeholder = _TabPlace(self._tab_stack, size)
             self._placeholders[placeholder] = item
             self._tabs.addTab(placeholder, title)
         self._tabs.currentChanged.connect(self._chosen)
         self._tabs.updateGeometry()
         self.pages.updateGeometry()
         self.tabs_made.emit()  # each tab has its place; the chart is as wide as it will be
+
+    def _remember_size(self, maker: ChartTab | TabMaker, tab: ChartTab) -> None:
+        """Remember a tab's size as made, before any patient fills it (a placeholder's later)."""
+        if isinstance(maker, QWidget):
+            return  # handed in made: not made again
+        widget = cast(QWidget, tab)
+        widget.ensurePolished()  # the style sheet's margins and fonts are in its size
+        self._tab_sizes.setdefault(
+            _size_key(maker),
+            (
+                widget.minimumSizeHint(),
+                widget.sizeHint(),
+                widget.sizePolicy(),
+                widget.minimumSize(),
+                widget.maximumSize(),
+            ),
+        )
 
     def _chosen(self, index: int) -> None:
         placeholder = self._tabs.widget(index)
@@ -299,6 +352,7 @@ class ChartView(QWidget):
         """Make the tab behind `placeholder` where it stands, opened on the patient shown."""
         item = self._placeholders.pop(placeholder)
         tab = cast(TabMaker, item)(self._tab_stack)
+        self._remember_size(item, tab)
         if self._open is not None:
             tab.open(*self._open)
         index = self._tabs.indexOf(placeholder)
