@@ -138,3 +138,29 @@ def test_edit_program_asks_too_when_its_end_date_takes_logged_minutes(unlocked, 
     _enter(qtbot, dialog)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert _stored(unlocked, pid).enrollments[0].end_date == date(2026, 10, 31)
+
+
+def test_enter_in_the_date_ends_after_tabbing_through_the_buttons(unlocked, canary_store, qtbot):
+    """Tester: after Tab through End program and Cancel back to the date, Enter did nothing
+    (the focused buttons had taken the default away)."""
+    pid = canary_store["Abbott"]
+    _enrolled_with_minutes(unlocked, pid)
+    tab = _record(unlocked, pid)
+    dialog = _open_by_keys(qtbot, tab)
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.end)
+    seen = []
+    for _ in range(6):  # round the form: the buttons, back to the date
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(dialog.focusWidget())
+        if dialog.focusWidget() is dialog.end:
+            break
+    assert dialog.focusWidget() is dialog.end and len(seen) > 1
+    dialog.end.selectAll()
+    qtbot.keyClicks(dialog.end, "09/30/2026")
+    _enter(qtbot, dialog)
+    assert dialog.message.text() == "End date cannot be before start date."
+    dialog.end.selectAll()
+    qtbot.keyClicks(dialog.end, "11/02/2026")
+    _enter(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert _stored(unlocked, pid).enrollments[0].end_date == date(2026, 11, 2)

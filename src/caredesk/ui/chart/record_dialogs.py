@@ -11,7 +11,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from caredesk.domain.billing_minutes import LostMinutes
 from caredesk.domain.calendar import us_date
@@ -76,6 +87,23 @@ class RecordDialog(QDialog):
 
     def save(self) -> Saved[Any]:
         raise NotImplementedError
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter saves from any field, with the form's checks; on a focused button it presses
+        that button. Qt's own Enter clicks the dialog's default button, which a button that had
+        the focus takes (autoDefault) and does not give back: after Tab round End program and
+        Cancel to the date, Enter in the date did nothing (tester finding)."""
+        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
+            focused = self.focusWidget()
+            if isinstance(focused, QPushButton):
+                if focused.isEnabled():
+                    focused.click()
+            else:
+                self.submit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def asked_about_lost_minutes(self, program: Program, end: date, lost: tuple[LostMinutes, ...]) -> bool:
         """Ask in the form before an end date takes minutes already logged (SPEC 3: minutes
