@@ -30,6 +30,10 @@ def test_ending_before_logged_minutes_says_so_and_the_report_says_why(store):  #
 
     report = cli(store, "report", "billing", "--month", "2026-11")
     assert report.returncode == 0, report.stderr
+    assert report.stdout.startswith(
+        "Billing for 2026-11: 0 enrolled patients, 1 not enrolled with minutes after their program ended, "
+        "0 with codes earned, 14 minutes."
+    )
     (line,) = [x for x in report.stdout.splitlines() if "T0001" in x]
     assert "14 min after CCM ended 10/31 count for nothing" in line
 
