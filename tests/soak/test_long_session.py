@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -91,7 +92,11 @@ def test_many_unlock_work_lock_quit_cycles(tmp_path: Path, clock):
         assert r["cycles"] == CYCLES and r["closed"]
         assert r["grabs"] >= CYCLES * REPAINTS * 10  # queue, list, ~8 chart tabs, month
         if CYCLES > WARM_UP:
-            per_cycle = (objects[-1] - objects[WARM_UP]) / (CYCLES - WARM_UP)
+            # The median of the cycles' growth: a leak grows every cycle; a cache filled once by a
+            # background load that a loaded machine finished a cycle late (+16k objects in the third
+            # cycle of a whole-suite run, then +14, +25, +7) is not one.
+            grown = [after - before for before, after in zip(objects[WARM_UP:], objects[WARM_UP + 1 :], strict=False)]
+            per_cycle = statistics.median(grown)
             assert per_cycle < OBJECTS_PER_CYCLE, f"Python objects grow by {per_cycle:.0f} a cycle: {objects}"
         assert rss[-1] - rss[1] < RSS_GROWTH_KIB, f"resident memory grew {rss[-1] - rss[1]} KiB: {rss}"
     assert sum(r["grabs"] for r in runs) >= 300
