@@ -407,3 +407,24 @@ def test_queue_limit_says_how_many_of_how_many(store):
     assert added.returncode == 0, added.stderr
     text = run("queue", "--limit", "1", "--data-dir", str(store.path), env=pw_env()).stdout
     assert text.startswith("Call queue for 2026-11-24: the first 1 of 2 patients"), text
+
+
+def test_log_contact_takes_the_time_the_call_was_made(store, clock):
+    """An inbound call logged after the fact (the chart's Log contact… has a time; so does the
+    command line): stored at that clinic time; a time that is none is a usage error (2), one later
+    than now a refused field (1), nothing stored."""
+    from caredesk.services.patients import by_mrn
+
+    base = ["log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes", "4", "--data-dir", str(store.path)]
+    r = run(*base, "--date", "11/20/2026", "--time", "2:30 PM", env=pw_env())
+    assert r.returncode == 0, r.stderr
+    assert_clean_failure(run(*base, "--time", "25:00", env=pw_env()), 2, "--time:")
+    assert_clean_failure(run(*base, "--time", "11:00", env=pw_env()), 1, "time: cannot be later than now")  # now 10:30
+    ws = Access(store, clock).unlock(PASSPHRASE)
+    try:
+        pid = by_mrn(ws, "T0001").id
+        with ws.reading() as uow:
+            logged = [c.at.astimezone(ws.tz) for c in uow.contacts.for_patient(pid)]
+    finally:
+        ws.lock()
+    assert [(at.date(), at.hour, at.minute) for at in logged] == [(date(2026, 11, 20), 14, 30)]

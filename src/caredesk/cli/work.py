@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,13 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     s.add_argument("--outcome", required=True, help="reached, voicemail, no answer, wrong number or declined")
     s.add_argument("--minutes", required=True, type=int, help="whole minutes spent (0 for a quick attempt)")
     s.add_argument("--date", metavar=DATE, help="back-fill a call made on an earlier day (never a future one)")
+    s.add_argument(
+        "--time",
+        type=_clock_value,
+        metavar="TIME",
+        help="when it was made, clinic time: 2:30 PM or 14:30 (default: now for today's, midday for an "
+        "earlier day's; never later than now)",
+    )
     s.add_argument("--program", help="the program the minutes count for (default: the patient's main program)")
     s.add_argument("--note", default="", help="a short note")
     s.add_argument("--follow-up", metavar=DATE, help="the next follow-up date")
@@ -113,6 +121,16 @@ def cmd_queue(args: argparse.Namespace, context: AppContext) -> int:
     return 0
 
 
+def _clock_value(text: str) -> time:
+    """argparse type of --time: a time that is none is a usage error (exit 2), as a DATE's is."""
+    from caredesk.domain.appointments import parse_clock_time
+
+    try:
+        return parse_clock_time("--time", text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
 def cmd_log_contact(args: argparse.Namespace, context: AppContext) -> int:
     from caredesk.services.calls import log_contact
 
@@ -133,6 +151,7 @@ def cmd_log_contact(args: argparse.Namespace, context: AppContext) -> int:
             follow_up=follow_up,
             channel=args.channel,
             staff_type=args.staff,
+            time_of_day=args.time,
         )
     finally:
         ws.lock()
