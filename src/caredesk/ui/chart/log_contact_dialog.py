@@ -35,7 +35,7 @@ from caredesk.domain.patients import Chart, Program
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.services.calls import CallLogged, log_contact
 from caredesk.services.workspace import Workspace
-from caredesk.ui.common.call_form import CallForm
+from caredesk.ui.common.call_form import CallForm, what_followed
 from caredesk.ui.common.forms import InlineMessage, date_edit, heading, picked_date, user_message
 from caredesk.ui.common.hub import publish
 from caredesk.ui.common.long_minutes import confirm_minutes
@@ -47,12 +47,9 @@ def logged_text(result: CallLogged, tz: tzinfo) -> str:
     """'Contact logged: reached, 14 min on 11/24/2026.' and what followed from it."""
     minutes = result.time_entry.minutes if result.time_entry is not None else 0
     day = us_date(local_date(result.contact.at, tz))
-    parts = [f"Contact logged: {result.contact.outcome.value}, {minutes} min on {day}."]
-    if result.transition_met:
-        parts.append("TCM contact marked as made.")
-    if result.letter_task is not None:
-        parts.append("Third unanswered call this month: a letter task was added.")
-    return " ".join(parts)
+    return " ".join(
+        [f"Contact logged: {result.contact.outcome.value}, {minutes} min on {day}.", *what_followed(result)]
+    )
 
 
 class LogContactDialog(QDialog):

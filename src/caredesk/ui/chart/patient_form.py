@@ -31,11 +31,10 @@ from caredesk.ui.chart.enrollment_fields import EnrollmentFields
 from caredesk.ui.chart.record_fields import PatientFields, date_text, scrolled_form, show_refusal
 from caredesk.ui.common.forms import InlineMessage, heading
 from caredesk.ui.common.hub import publish
-from caredesk.ui.common.message_box import MessageBox
+from caredesk.ui.common.message_box import go_ahead
 
 NO_PROGRAM = "Not enrolled yet"
 ADD_ANYWAY = "&Add anyway"
-GO_BACK = "&Go back"
 DISCARD = "&Discard"
 
 
@@ -138,24 +137,13 @@ class AddPatientDialog(QDialog):
 
     def discard_typed(self) -> bool:
         """Ask whether to drop what was typed; Go back (Enter, Esc) keeps the form (MessageBox)."""
-        box = MessageBox(
-            QMessageBox.Icon.Question,
+        return go_ahead(
+            self,
             "Discard the new patient?",
             "Discard the new patient? What you typed is not saved.",
-            QMessageBox.StandardButton.NoButton,
-            self,
+            DISCARD,
+            QMessageBox.ButtonRole.DestructiveRole,
         )
-        box.setAccessibleName("Discard the new patient?")
-        discard = box.addButton(DISCARD, QMessageBox.ButtonRole.DestructiveRole)
-        back = box.addButton(GO_BACK, QMessageBox.ButtonRole.RejectRole)
-        discard.setAccessibleName("Discard")
-        back.setAccessibleName("Go back")
-        box.setDefaultButton(back)
-        box.setEscapeButton(back)
-        box.exec()
-        chosen = box.clickedButton() is discard
-        box.deleteLater()
-        return chosen
 
     def _program_changed(self, text: str) -> None:
         enrolled = text != NO_PROGRAM
@@ -194,23 +182,12 @@ class AddPatientDialog(QDialog):
         """Ask whether to add a patient who looks like one on the panel; Go back is the default
         (Enter, Esc), and a letter typed on answers nothing (MessageBox)."""
         one = len(found.matches) == 1
-        box = MessageBox(
-            QMessageBox.Icon.Question,
+        return go_ahead(
+            self,
             "Possible duplicate patient",
             f"{'A patient' if one else 'Patients'} with the same name and birth date {'is' if one else 'are'} "
             f"already in your panel: {found.named()}. Add this patient anyway?",
-            QMessageBox.StandardButton.NoButton,
-            self,
+            ADD_ANYWAY,
+            QMessageBox.ButtonRole.AcceptRole,
+            informative="Two charts for one person split the calls, the minutes and the bill.",
         )
-        box.setAccessibleName("Possible duplicate patient")
-        box.setInformativeText("Two charts for one person split the calls, the minutes and the bill.")
-        add = box.addButton(ADD_ANYWAY, QMessageBox.ButtonRole.AcceptRole)
-        back = box.addButton(GO_BACK, QMessageBox.ButtonRole.RejectRole)
-        add.setAccessibleName("Add anyway")
-        back.setAccessibleName("Go back")
-        box.setDefaultButton(back)
-        box.setEscapeButton(back)
-        box.exec()
-        chosen = box.clickedButton() is add
-        box.deleteLater()
-        return chosen

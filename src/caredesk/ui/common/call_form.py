@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
@@ -39,6 +40,9 @@ from caredesk.domain.patients import Chart
 from caredesk.domain.workdays import US_FEDERAL
 from caredesk.ui.common.forms import TYPED_MINUTES_MAX, KeyButton, date_edit, qdate
 
+if TYPE_CHECKING:
+    from caredesk.services.calls import CallLogged
+
 # Alt+letter picks an outcome: the attempt log of SPEC §1.3. None of these letters is a
 # menu's (File, Edit) nor another control's on the queue page.
 OUTCOME_LABELS = (
@@ -48,6 +52,17 @@ OUTCOME_LABELS = (
     (Outcome.WRONG_NUMBER, "&Wrong number"),
     (Outcome.DECLINED, "&Declined"),
 )
+
+
+def what_followed(result: CallLogged) -> list[str]:
+    """The sentences a saved call's consequences add to its confirmation (the queue's call
+    panel and the chart's Log contact… say the same)."""
+    parts = []
+    if result.transition_met:
+        parts.append("TCM contact marked as made.")
+    if result.letter_task is not None:
+        parts.append("Third unanswered call this month: a letter task was added.")
+    return parts
 
 
 def _in_a_month(day: date) -> date:

@@ -70,3 +70,33 @@ def ask(
     answer = box.exec()
     box.deleteLater()
     return QMessageBox.StandardButton(answer)
+
+
+GO_BACK = "&Go back"
+
+
+def go_ahead(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    action: str,
+    role: QMessageBox.ButtonRole,
+    informative: str = "",
+) -> bool:
+    """A question whose safe answer is Go back (the default, Enter and Esc) and whose other is
+    `action` ("&Discard", "&Add anyway"; Alt+its letter): True when `action` was chosen. The
+    buttons' accessible names are their text without the '&'."""
+    box = MessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    box.setAccessibleName(title)
+    if informative:
+        box.setInformativeText(informative)
+    act = box.addButton(action, role)
+    back = box.addButton(GO_BACK, QMessageBox.ButtonRole.RejectRole)
+    act.setAccessibleName(action.replace("&", ""))
+    back.setAccessibleName(GO_BACK.replace("&", ""))
+    box.setDefaultButton(back)
+    box.setEscapeButton(back)
+    box.exec()
+    chosen = box.clickedButton() is act
+    box.deleteLater()
+    return chosen

@@ -32,6 +32,7 @@ from caredesk.services.calls import CallLogged
 from caredesk.services.changes import Changes, Kind
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common import theme
+from caredesk.ui.common.call_form import what_followed
 from caredesk.ui.common.forms import InlineMessage, user_message
 from caredesk.ui.common.hub import hub, publish
 from caredesk.ui.common.tables import segments
@@ -374,12 +375,7 @@ class QueuePage(QWidget):
     @staticmethod
     def _saved_text(result: CallLogged) -> str:
         minutes = result.time_entry.minutes if result.time_entry is not None else 0
-        parts = [f"Call saved ({result.contact.outcome.value}, {minutes} min)."]
-        if result.transition_met:
-            parts.append("TCM contact marked as made.")
-        if result.letter_task is not None:
-            parts.append("Third unanswered call this month: a letter task was added.")
-        return " ".join(parts)
+        return " ".join([f"Call saved ({result.contact.outcome.value}, {minutes} min).", *what_followed(result)])
 
     def change_capacity(self) -> CapacityDialog | None:
         """Ask for the daily capacity; on OK it is saved and the plan is made again at once."""
