@@ -6,6 +6,8 @@ not list the patient)."""
 
 from __future__ import annotations
 
+from pypdf import PdfReader
+
 from tests.cli.test_patient import cli, store  # noqa: F401 (store is a fixture)
 
 
@@ -28,12 +30,16 @@ def test_ending_before_logged_minutes_says_so_and_the_report_says_why(store):  #
         "14 min logged on 11/02 under CCM will no longer count."
     )
 
-    report = cli(store, "report", "billing", "--month", "2026-11")
+    pdf = store.path.parent / "billing.pdf"
+    report = cli(store, "report", "billing", "--month", "2026-11", "--pdf", str(pdf))
     assert report.returncode == 0, report.stderr
     assert report.stdout.startswith(
         "Billing for 2026-11: 0 enrolled patients, 1 not enrolled with minutes after their program ended, "
         "0 with codes earned, 14 minutes."
     )
+    # The PDF's head says it the same way (it said "1 enrolled patients").
+    text = " ".join(" ".join(PdfReader(pdf).pages[0].extract_text().split()).split())
+    assert "0 enrolled patients, 1 not enrolled with minutes after their program ended; 0 with codes earned" in text
     (line,) = [x for x in report.stdout.splitlines() if "T0001" in x]
     assert "14 min after CCM ended 10/31 count for nothing" in line
 

@@ -192,12 +192,8 @@ def cmd_report(args: argparse.Namespace, context: AppContext) -> int:
             billing_report.write_pdf(ws, report, Path(args.pdf))
     finally:
         ws.lock()
-    enrolled = sum(1 for r in report.rows if r.programs)
-    # Listed though not enrolled that month: minutes logged after their program ended (SPEC 3).
-    ended = len(report.rows) - enrolled
-    after = f", {ended} not enrolled with minutes after their program ended" if ended else ""
     print(
-        f"Billing for {month}: {enrolled} enrolled patient{'' if enrolled == 1 else 's'}{after}, "
+        f"Billing for {month}: {report.patients_text()}, "
         f"{report.ready_count} with codes earned, {report.total_minutes} minutes."
     )
     for code, units in report.units_by_code.items():

@@ -91,7 +91,7 @@ def render(report: MonthReport, *, generated: datetime, progress: Callable[[int,
     story = [
         Paragraph(f"Care-management billing, {report.month}", title),
         Paragraph(
-            f"{total} enrolled patients; {report.ready_count} with codes earned; {report.total_minutes} minutes logged. "
+            f"{report.patients_text()}; {report.ready_count} with codes earned; {report.total_minutes} minutes logged. "
             f"Units: {units}. Prepared {us_date(generated.date())} {generated:%H:%M} by CareDesk.",
             sub,
         ),

@@ -80,6 +80,20 @@ class MonthReport:
     def ready_count(self) -> int:
         return sum(r.ready for r in self.rows)
 
+    @property
+    def enrolled_count(self) -> int:
+        """Rows of patients enrolled in a program in the month; the others are listed only for
+        minutes logged after their program ended (SPEC §3: a month that bills nothing says why)."""
+        return sum(1 for r in self.rows if r.programs)
+
+    def patients_text(self) -> str:
+        """'3 enrolled patients' and, when there are any, ', 1 not enrolled with minutes after their
+        program ended': the head of the CLI's report and of the PDF."""
+        enrolled = self.enrolled_count
+        ended = len(self.rows) - enrolled
+        after = f", {ended} not enrolled with minutes after their program ended" if ended else ""
+        return f"{enrolled} enrolled patient{'' if enrolled == 1 else 's'}{after}"
+
 
 def check_month(month: Month, today: date) -> None:
     """A month that can be billed: not after the clinic's current month (ValidationError

@@ -304,7 +304,7 @@ class MonthPage(QWidget):
             )
             b.setText(f"{which.value}  {n}")
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.shown.setText(f"Showing {shown} of {total} enrolled patients" if shown != total else "")
+        self.shown.setText(f"Showing {shown} of {total} patients" if shown != total else "")
         self.shown.setVisible(shown != total)
 
     # -- export ----------------------------------------------------------------
