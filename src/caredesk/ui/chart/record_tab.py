@@ -31,9 +31,9 @@ from caredesk.services import patient_records
 from caredesk.services.changes import Changes, Kind
 from caredesk.services.patient_records import CURRENT, UPCOMING, PatientRecord
 from caredesk.services.workspace import Workspace
-from caredesk.ui.chart.chart_view import SummaryTable
 from caredesk.ui.chart.record_dialogs import EditPatientDialog, EndProgramDialog, EnrollmentDialog, StatusDialog
 from caredesk.ui.chart.remove_program_dialog import RemoveProgramDialog
+from caredesk.ui.chart.summary_table import SummaryTable
 from caredesk.ui.chart.tab_parts import ButtonRow
 from caredesk.ui.common import theme
 from caredesk.ui.common.forms import InlineMessage, button, heading, info_label, user_message

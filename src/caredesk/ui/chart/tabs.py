@@ -5,7 +5,7 @@ shows a patient, `clear()` drops every detail. A tab listens to the change hub i
 re-reads what it shows when its patient's records of its kinds change.
 
 chart_view imports this module when a chart is made, not at its own import (record_tab
-imports chart_view's SummaryTable); the preloader imports it on its worker thread.
+imports summary_table's SummaryTable); the preloader imports it on its worker thread.
 """
 
 from __future__ import annotations
