@@ -11,7 +11,8 @@ from pypdf import PdfReader
 from tests.cli.test_patient import cli, store  # noqa: F401 (store is a fixture)
 
 
-def test_ending_before_logged_minutes_says_so_and_the_report_says_why(store):  # noqa: F811
+def _in_ccm_with_14_minutes_on_11_02(store) -> None:  # noqa: F811
+    """T0001 in CCM with consent from 10/01/2026, a reached call of 14 min on 11/02/2026."""
     r = cli(
         store, "enroll", "--mrn", "T0001", "--program", "CCM", "--start", "10/01/2026",
         "--consent-date", "10/01/2026", "--consent-method", "verbal",
@@ -22,6 +23,10 @@ def test_ending_before_logged_minutes_says_so_and_the_report_says_why(store):  #
         "--date", "11/02/2026", "--program", "CCM",
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
+
+
+def test_ending_before_logged_minutes_says_so_and_the_report_says_why(store):  # noqa: F811
+    _in_ccm_with_14_minutes_on_11_02(store)
 
     r = cli(store, "enroll", "--mrn", "T0001", "--program", "CCM", "--end", "10/31/2026")
     assert r.returncode == 0, r.stderr
@@ -59,16 +64,7 @@ def test_an_end_taking_no_minutes_says_nothing_more(store):  # noqa: F811
 
 
 def test_a_corrected_end_date_says_which_minutes_it_takes(store):  # noqa: F811
-    r = cli(
-        store, "enroll", "--mrn", "T0001", "--program", "CCM", "--start", "10/01/2026",
-        "--consent-date", "10/01/2026", "--consent-method", "verbal",
-    )  # fmt: skip
-    assert r.returncode == 0, r.stderr
-    r = cli(
-        store, "log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes", "14",
-        "--date", "11/02/2026", "--program", "CCM",
-    )  # fmt: skip
-    assert r.returncode == 0, r.stderr
+    _in_ccm_with_14_minutes_on_11_02(store)
     r = cli(store, "enroll", "--mrn", "T0001", "--program", "CCM", "--change", "--end", "10/31/2026")
     assert r.returncode == 0, r.stderr
     assert "Changed the CCM enrollment of MRN T0001: end date." in r.stdout
