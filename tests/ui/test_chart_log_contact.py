@@ -90,7 +90,7 @@ def test_a_call_back_after_a_no_answer_is_logged_from_the_chart_by_keys(unlocked
 
     patients, dialog = _open_dialog(window, qtbot, pid)
     assert dialog.day.date().toPython() == ws.today()
-    assert dialog.time.time().toString("HH:mm") == "10:30"  # now (tests' NOW)
+    assert dialog.time.text() == "10:30 AM"  # now (tests' NOW)
     assert not dialog.form.follow_up_check.isChecked()
     assert dialog.form.follow_up.date().toPython() == date(2026, 12, 1)  # a week on, as in the panel
     _key(qtbot, Qt.Key.Key_R, ALT)  # Reached
@@ -168,12 +168,26 @@ def test_a_time_later_than_now_is_refused_naming_the_time(unlocked, canary_store
     before = _stored(window, pid)[:2]
     _patients, dialog = _open_dialog(window, qtbot, pid)
     _key(qtbot, Qt.Key.Key_V, ALT)
-    dialog.time.setTime(dialog.time.time().addSecs(60 * 60))  # an hour from now (10:30 AM)
+    # Typed over whole, as a fresh tester did (a QTimeEdit kept its old hour: "11:30 PM" was saved as
+    # 5:30 AM without a word): an hour from now is refused, naming the time.
+    dialog.time.setFocus()
+    dialog.time.selectAll()
+    qtbot.keyClicks(dialog.time, "11:30 AM")  # now 10:30 AM
     _key(qtbot, Qt.Key.Key_S, CTRL)
     assert dialog.isVisible() and dialog.message.text() == "Time cannot be later than now."
     assert QApplication.focusWidget() is dialog.time
-    dialog.reject()
+    dialog.time.selectAll()
+    qtbot.keyClicks(dialog.time, "half past nine")
+    _key(qtbot, Qt.Key.Key_S, CTRL)
+    assert dialog.isVisible() and dialog.message.text().startswith("Time must be a time such as 9:30 AM")
     assert _stored(window, pid)[:2] == before
+    dialog.time.selectAll()
+    qtbot.keyClicks(dialog.time, "9:15 AM")  # typed over whole: saved at that time, not an hour kept
+    _key(qtbot, Qt.Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    (new,) = [c for c in _stored(window, pid)[0] if c not in before[0]]
+    at = new.at.astimezone(window.workspace.tz)
+    assert (at.hour, at.minute) == (9, 15)
 
 
 def test_log_other_time_opens_the_time_dialog_for_the_chart_s_patient(unlocked, canary_store, qtbot):

@@ -15,9 +15,9 @@ the minutes as after a call worked from the queue.
 
 from __future__ import annotations
 
-from datetime import time, tzinfo
+from datetime import tzinfo
 
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QTimeEdit,
+    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from caredesk.domain.appointments import parse_clock_time
 from caredesk.domain.calendar import local_date, us_date
 from caredesk.domain.patients import Chart, Program
 from caredesk.errors import CareDeskError, ValidationError
@@ -68,10 +69,13 @@ class LogContactDialog(QDialog):
 
         self.day = date_edit("Date", today)
         self.day.no_later_than(today)
-        self.time = QTimeEdit(QTime(now.hour, now.minute))
-        self.time.setDisplayFormat("h:mm AP")
+        # A line typed whole and read as the command line reads --time: a QTimeEdit typed over
+        # after Ctrl+A kept its old hour ("11:30 PM" became 5:30 AM, saved without a word).
+        self.time = QLineEdit(f"{now:%I:%M %p}".lstrip("0"))
         self.time.setAccessibleName("Time")
-        self.time.setToolTip("When the call was made (clinic time)")
+        self.time.setToolTip("When the call was made, clinic time: 2:30 PM or 14:30")
+        self.time.setMaxLength(12)
+        self.time.setFixedWidth(self.fontMetrics().horizontalAdvance("12:00 PM") + 3 * self.fontMetrics().height())
         when = QHBoxLayout()
         when.addWidget(self.day)
         when.addSpacing(self.fontMetrics().height())
@@ -138,7 +142,7 @@ class LogContactDialog(QDialog):
             if outcome is None:
                 raise ValidationError("outcome", "must be chosen (reached, voicemail, no answer, ...)")
             day = picked_date(self.day)
-            typed = self.time.time()
+            typed = parse_clock_time("time", self.time.text())
             minutes, follow_up = self.form.minutes.value(), self.form.follow_up_date()
             if not confirm_minutes(self, minutes):  # more than LONG_ENTRY_MINUTES: asked first
                 self.message.show_info(f"Not logged: correct the {minutes} min, or log again and choose Save.")
@@ -152,7 +156,7 @@ class LogContactDialog(QDialog):
                 outcome=outcome,
                 minutes=minutes,
                 on=day,
-                time_of_day=time(typed.hour(), typed.minute()),
+                time_of_day=typed,
                 program=Program(data) if data else None,  # Qt hands str-based enums back as plain str
                 note=self.form.note.toPlainText().strip(),
                 follow_up=follow_up,
