@@ -34,7 +34,15 @@ from caredesk.domain.billing_ladders import (
     ladder_minutes,
     staff_ladders,
 )
-from caredesk.domain.billing_minutes import AfterEnd, DayMinutes, after_consent, after_end, consent_date, family
+from caredesk.domain.billing_minutes import (
+    AfterEnd,
+    DayMinutes,
+    after_consent,
+    after_end,
+    before_consent_text,
+    consent_date,
+    family,
+)
 from caredesk.domain.billing_rpm_devices import device_codes, within_rpm
 from caredesk.domain.billing_tcm import Stay, tcm_codes
 from caredesk.domain.calendar import Month
@@ -156,11 +164,7 @@ def _bill_program(
     need = max(c.min_conditions for ladder in ladders for c in ladder)
     if pm.chronic_conditions < need:
         return [], [_conditions_reason(pm.chronic_conditions, need, program)]
-    late = [
-        f"consent dated {d:%m/%d}: {m} min before it do not count"
-        for p, (d, m) in before.items()
-        if family(p) is family(program)
-    ]
+    late = [before_consent_text(d, m) for p, (d, m) in before.items() if family(p) is family(program)]
     if program is Program.COMPLEX_CCM:
         codes, reasons = complex_or_ccm(counted, pm.month)
     else:

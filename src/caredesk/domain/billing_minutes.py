@@ -125,6 +125,12 @@ def after_end(days: DayMinutes, enrollments: Iterable[Enrollment], first: date, 
     return tuple(AfterEnd(p, d, m) for (p, d), m in sorted(found.items(), key=lambda kv: (kv[0][1], kv[0][0].value)))
 
 
+def before_consent_text(consent: date, minutes: int) -> str:
+    """'consent dated 11/28: 25 min before it do not count' (the month report's reason, and the
+    chart's and the month view's word for those minutes)."""
+    return f"consent dated {consent:%m/%d}: {minutes} min before it do not count"
+
+
 def after_consent(
     days: DayMinutes, enrollments: Iterable[Enrollment], first: date, last: date
 ) -> tuple[dict[tuple[Program, StaffType], int], dict[Program, tuple[date, int]]]:
