@@ -5,17 +5,26 @@ PY := $(VENV)/bin/python
 
 .PHONY: run test lint bench soak screenshots bundle clean sysdeps-gui sysdeps-test
 
+# uv installs the same packages as pip in a fraction of its time (a fresh `.[test]`: ~25 s with
+# pip, mostly its one-file-at-a-time bytecode compiling; uv compiles on every core). Where uv cannot
+# be had or fails (no wheel for this platform, an index only pip's own configuration names), pip
+# does it as before. The bytecode is compiled at install: shells and CI machines that set
+# PYTHONDONTWRITEBYTECODE would otherwise compile every imported module in every process.
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet "pip>=23.2"
+	-$(PY) -m pip install --quiet "uv>=0.5"
+
+INSTALL = { $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) $(1) || \
+	  { echo "make: installing with pip instead" >&2; $(PY) -m pip install --quiet $(1); }; }
 
 # Stamp files: re-install only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+	$(call INSTALL,-e .)
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(call INSTALL,-e ".[test]")
 	touch $(VENV)/.installed $@
 
 sysdeps-gui:
