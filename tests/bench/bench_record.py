@@ -22,6 +22,7 @@ from caredesk.services import (
     clinical,
     contact_corrections,
     contact_history,
+    enrollments,
     observations,
     patient_records,
     stays,
@@ -64,7 +65,7 @@ def _consent(ws: Workspace, pid: int) -> Changes:
     record = patient_records.record(ws, pid)
     enrollment = next(e for e in record.enrollments if e.end_date is None)
     day = ws.today() - timedelta(days=400 + next(_values) % 30)
-    return patient_records.change_enrollment(
+    return enrollments.change_enrollment(
         ws, enrollment.id, consent_date=max(day, enrollment.start_date), consent_method="written"
     ).changes
 

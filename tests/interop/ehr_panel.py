@@ -12,7 +12,7 @@ from caredesk.domain.careplan import CarePlanContent
 from caredesk.domain.careplan_templates import problem_from_template
 from caredesk.domain.patients import Patient, Phone
 from caredesk.domain.practice import PracticeProfile
-from caredesk.services import calls, care_plans, clinical, community, patient_records, practice, referrals, stays
+from caredesk.services import calls, care_plans, clinical, community, enrollments, practice, referrals, stays
 from caredesk.services.workspace import Workspace
 from tests.conftest import TODAY, add_patient
 
@@ -39,7 +39,7 @@ def make_panel(ws: Workspace) -> Panel:
             phones=(Phone(number="(555) 010-0123"),),
         ),
     ).id
-    patient_records.enroll(ws, main, "CCM", date(2026, 10, 1), date(2026, 10, 1), "verbal", PRACTITIONER)
+    enrollments.enroll(ws, main, "CCM", date(2026, 10, 1), date(2026, 10, 1), "verbal", PRACTITIONER)
     for code in ("E11.9", "I10"):
         clinical.add_condition(ws, main, code)
     clinical.add_condition(ws, main, "J06.9", chronic=False)  # an acute one: not a condition addressed
@@ -60,7 +60,7 @@ def make_panel(ws: Workspace) -> Panel:
     late = add_patient(
         ws, Patient(mrn="000124", given_name="Lata", family_name="Example", birth_date=date(1948, 5, 6))
     ).id
-    patient_records.enroll(ws, late, "CCM", date(2026, 11, 1), date(2026, 11, 20), "written", PRACTITIONER)
+    enrollments.enroll(ws, late, "CCM", date(2026, 11, 1), date(2026, 11, 20), "written", PRACTITIONER)
     for code in ("E11.9", "I10"):
         clinical.add_condition(ws, late, code)
     calls.log_time(ws, late, minutes=25, activity="care coordination", on=date(2026, 11, 16))

@@ -17,9 +17,9 @@ from caredesk.services import (
     calls,
     care_plans,
     clinical,
+    enrollments,
     medications,
     observations,
-    patient_records,
 )
 from caredesk.services.workspace import Workspace
 from tests.conftest import TODAY, add_patient
@@ -57,8 +57,8 @@ def make_panel(ws: Workspace) -> FhirPanel:
             risk_tier=RiskTier.HIGH,
         ),
     ).id
-    patient_records.enroll(ws, main, "CCM", date(2026, 1, 5), date(2026, 1, 5), "verbal", PRACTITIONER)
-    patient_records.enroll(ws, main, "BHI", date(2026, 3, 2), date(2026, 3, 2), "written", PRACTITIONER)
+    enrollments.enroll(ws, main, "CCM", date(2026, 1, 5), date(2026, 1, 5), "verbal", PRACTITIONER)
+    enrollments.enroll(ws, main, "BHI", date(2026, 3, 2), date(2026, 3, 2), "written", PRACTITIONER)
     clinical.add_condition(ws, main, "E11.9", onset=date(2015, 6, 1))
     clinical.add_condition(ws, main, "I10")
     clinical.add_condition(ws, main, "J06.9", chronic=False)

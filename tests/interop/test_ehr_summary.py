@@ -33,7 +33,7 @@ from caredesk.services import (
     clinical,
     contact_corrections,
     contact_history,
-    patient_records,
+    enrollments,
     stays,
 )
 from tests.conftest import add_patient
@@ -246,7 +246,7 @@ def test_a_home_visit_late_tcm_contact_and_physician_minutes_are_said_as_billing
     pid = add_patient(
         workspace, Patient(mrn="000140", given_name="Hova", family_name="Example", birth_date=date(1947, 2, 3))
     ).id
-    patient_records.enroll(workspace, pid, "CCM", date(2026, 10, 1), date(2026, 10, 1), "verbal", PRACTITIONER)
+    enrollments.enroll(workspace, pid, "CCM", date(2026, 10, 1), date(2026, 10, 1), "verbal", PRACTITIONER)
     for code in ("E11.9", "I10"):
         clinical.add_condition(workspace, pid, code)
     stays.add_stay(workspace, pid, facility=FACILITY, admitted_on=date(2026, 10, 30), discharged_on=date(2026, 11, 2))
@@ -294,7 +294,7 @@ def test_a_tcm_step_still_within_its_deadline_is_not_met_yet_and_a_timely_one_me
     pid = add_patient(
         workspace, Patient(mrn="000141", given_name="Nuva", family_name="Example", birth_date=date(1951, 6, 7))
     ).id
-    patient_records.enroll(workspace, pid, "TCM", date(2026, 11, 20), date(2026, 11, 20), "verbal", PRACTITIONER)
+    enrollments.enroll(workspace, pid, "TCM", date(2026, 11, 20), date(2026, 11, 20), "verbal", PRACTITIONER)
     stays.add_stay(workspace, pid, facility=FACILITY, discharged_on=date(2026, 11, 20), complexity="high")
     text = summary_text(month_summary(workspace, pid, NOVEMBER))
     assert "      * TCM contact: due 11/24/2026, not met yet\n" in text

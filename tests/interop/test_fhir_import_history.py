@@ -22,7 +22,7 @@ from caredesk.domain.incoming import Action
 from caredesk.domain.patients import Patient
 from caredesk.interop.fhir_export import export_bundle
 from caredesk.interop.fhir_import import read_bundle, read_bundle_report
-from caredesk.services import calls, panel_import, patient_records, patients
+from caredesk.services import calls, enrollments, panel_import, patient_records, patients
 from caredesk.services.access import Access
 from caredesk.store.vault import DataFolder
 from tests.conftest import FAST_KDF, NOW, PASSPHRASE, TODAY, ZONE, add_patient
@@ -69,7 +69,7 @@ def test_another_systems_phq9_is_read_when_complete_and_skipped_when_not():
 
 def test_a_contact_in_the_future_refuses_its_patient_naming_the_communication(workspace):
     pid = add_patient(workspace, TESTA).id
-    patient_records.enroll(workspace, pid, "CCM", date(2026, 1, 5), date(2026, 1, 5), "verbal", "Dr. Testa Lee, MD")
+    enrollments.enroll(workspace, pid, "CCM", date(2026, 1, 5), date(2026, 1, 5), "verbal", "Dr. Testa Lee, MD")
     calls.log_contact(workspace, pid, outcome="reached", minutes=12, on=date(2026, 11, 3))
     bundle = export_bundle(workspace)
     for entry in bundle["entry"]:
@@ -89,7 +89,7 @@ def test_a_contact_in_the_future_refuses_its_patient_naming_the_communication(wo
 
 def test_re_importing_the_history_adds_nothing_and_leaves_the_store_as_it_was(workspace):
     pid = add_patient(workspace, TESTA).id
-    patient_records.enroll(workspace, pid, "CCM", date(2026, 1, 5), date(2026, 1, 5), "verbal", "Dr. Testa Lee, MD")
+    enrollments.enroll(workspace, pid, "CCM", date(2026, 1, 5), date(2026, 1, 5), "verbal", "Dr. Testa Lee, MD")
     # Two unanswered calls back-filled for one day share their time: both are kept.
     calls.log_contact(workspace, pid, outcome="voicemail", minutes=2, on=date(2026, 11, 3))
     calls.log_contact(workspace, pid, outcome="voicemail", minutes=2, on=date(2026, 11, 3))
@@ -122,7 +122,7 @@ def test_a_contact_after_the_stored_date_of_death_refuses_the_patient_and_stores
     other, _code = Access(DataFolder(tmp_path / "other"), FixedClock(NOW)).create(PASSPHRASE, kdf=FAST_KDF, zone=ZONE)
     try:
         for ws in (other, workspace):
-            patient_records.enroll(
+            enrollments.enroll(
                 ws, add_patient(ws, TESTA).id, "CCM", date(2026, 1, 5), date(2026, 1, 5), "verbal", "Dr. Testa Lee, MD"
             )
         mine = patients.by_mrn(other, "000123").id
@@ -147,7 +147,7 @@ def test_a_contact_after_the_stored_date_of_death_refuses_the_patient_and_stores
 
 def test_minutes_begun_before_midnight_keep_the_day_they_were_logged_on(workspace):
     pid = add_patient(workspace, TESTA).id
-    patient_records.enroll(workspace, pid, "CCM", date(2026, 1, 5), date(2026, 1, 5), "verbal", "Dr. Testa Lee, MD")
+    enrollments.enroll(workspace, pid, "CCM", date(2026, 1, 5), date(2026, 1, 5), "verbal", "Dr. Testa Lee, MD")
     began = datetime(2026, 10, 31, 23, 50, tzinfo=ZoneInfo(ZONE))  # counted on 11/01: November's minutes
     calls.log_contact(workspace, pid, outcome="reached", minutes=20, on=date(2026, 11, 1), started_at=began)
     incoming, problems = read_bundle(json.dumps(export_bundle(workspace)).encode(), today=TODAY)

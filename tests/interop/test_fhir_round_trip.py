@@ -24,9 +24,9 @@ from caredesk.services import (
     billing_report,
     care_plans,
     contact_history,
+    enrollments,
     observations,
     panel_import,
-    patient_records,
     patients,
     referrals,
     rpm_devices,
@@ -556,7 +556,7 @@ def test_a_referral_before_the_screen_that_prompted_it_refuses_the_patient(works
 
 
 def _device(ws, pid):
-    patient_records.enroll(ws, pid, "RPM", date(2026, 10, 1), date(2026, 10, 1), "verbal", "Dr. Example")
+    enrollments.enroll(ws, pid, "RPM", date(2026, 10, 1), date(2026, 10, 1), "verbal", "Dr. Example")
     device = rpm_devices.add_device(ws, pid, kind="blood pressure cuff", set_up_on=date(2026, 10, 20)).value
     days = [date(2026, 10, 20) + timedelta(days=n) for n in range(20)]  # 16+ days: CPT 99454
     rpm_devices.add_reading_days(ws, device.id, days)

@@ -15,7 +15,7 @@ from caredesk.domain.patients import Patient
 from caredesk.interop.ehr_summary import month_summary
 from caredesk.interop.ehr_summary_values import TimeLine
 from caredesk.pdf.ehr_summary import FOOTER, render_summary
-from caredesk.services import calls, patient_records
+from caredesk.services import calls, enrollments
 from tests.conftest import add_patient
 from tests.interop.ehr_panel import FACILITY, PRACTITIONER, make_panel
 from tests.pdf.test_fonts_embedded import fonts
@@ -80,7 +80,7 @@ def test_a_chinese_name_prints_in_an_embedded_face(workspace, tmp_path):
     pid = add_patient(
         workspace, Patient(mrn="000130", given_name="秀英", family_name="王", birth_date=date(1952, 8, 9))
     ).id
-    patient_records.enroll(workspace, pid, "CCM", date(2026, 10, 1), date(2026, 10, 1), "verbal", "王医生")
+    enrollments.enroll(workspace, pid, "CCM", date(2026, 10, 1), date(2026, 10, 1), "verbal", "王医生")
     calls.log_time(workspace, pid, minutes=12, activity="care coordination", on=date(2026, 11, 9))
     pdf = render_summary(month_summary(workspace, pid, NOVEMBER))
     found = fonts(pdf)

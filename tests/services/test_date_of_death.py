@@ -18,7 +18,7 @@ import pytest
 from caredesk.domain import audit as actions
 from caredesk.domain.patients import Patient, Program, Status
 from caredesk.errors import ValidationError
-from caredesk.services import appointments, observations, patient_records, stays, tasks
+from caredesk.services import appointments, enrollments, observations, patient_records, stays, tasks
 from caredesk.services.call_queue import CallQueue
 from caredesk.services.calls import log_contact, log_time
 from caredesk.services.changes import Kind
@@ -30,7 +30,7 @@ DIED = date(2026, 11, 10)  # the clock fixture's today is 11/24/2026
 
 def _patient(ws, mrn: str = "D0001") -> int:
     pid = add_patient(ws, Patient(mrn=mrn, given_name="Test", family_name="Death", birth_date=date(1940, 3, 3))).id
-    patient_records.enroll(ws, pid, Program.CCM, date(2026, 1, 1))
+    enrollments.enroll(ws, pid, Program.CCM, date(2026, 1, 1))
     return pid
 
 
@@ -93,10 +93,10 @@ def test_minutes_alone_after_the_date_are_counted_in_minutes(workspace):
 # -- (b) the open programs end on the date of death ----------------------------------------
 def test_recording_the_death_ends_every_open_program_on_that_day_in_one_audited_write(workspace):
     pid = _patient(workspace)
-    pcm = patient_records.enroll(workspace, pid, Program.BHI, date(2026, 2, 1)).value
-    patient_records.end_enrollment(workspace, pcm.id, date(2026, 6, 30))  # ended long before: left alone
-    rpm = patient_records.enroll(workspace, pid, Program.RPM, date(2026, 3, 1)).value
-    patient_records.end_enrollment(workspace, rpm.id, date(2026, 12, 31))  # planned to end after the death
+    pcm = enrollments.enroll(workspace, pid, Program.BHI, date(2026, 2, 1)).value
+    enrollments.end_enrollment(workspace, pcm.id, date(2026, 6, 30))  # ended long before: left alone
+    rpm = enrollments.enroll(workspace, pid, Program.RPM, date(2026, 3, 1)).value
+    enrollments.end_enrollment(workspace, rpm.id, date(2026, 12, 31))  # planned to end after the death
     saved = patient_records.set_status(workspace, pid, Status.DECEASED, died_on=DIED)
     assert saved.changes.kinds == {Kind.PATIENT, Kind.ENROLLMENT}
     ends = {e.program: e.end_date for e in patient_records.record(workspace, pid).enrollments}
@@ -123,7 +123,7 @@ def test_a_corrected_date_of_death_moves_the_end_and_leaving_deceased_reopens_th
 
 def test_a_date_of_death_before_a_program_starts_is_refused_naming_it(workspace):
     pid = _patient(workspace)
-    patient_records.enroll(workspace, pid, Program.PCM, date(2026, 11, 20))
+    enrollments.enroll(workspace, pid, Program.PCM, date(2026, 11, 20))
     with pytest.raises(ValidationError) as err:
         patient_records.set_status(workspace, pid, Status.DECEASED, died_on=DIED)
     assert err.value.field == "date of death"

@@ -16,7 +16,7 @@ from caredesk.domain.billing_minutes import LostMinutes
 from caredesk.domain.calendar import Month
 from caredesk.domain.patients import Patient, Program
 from caredesk.errors import ValidationError
-from caredesk.services import billing_report, patient_records
+from caredesk.services import billing_report, enrollments, patient_records
 from caredesk.services.calls import log_time
 from tests.conftest import add_patient
 
@@ -25,7 +25,7 @@ NOVEMBER = Month(2026, 11)
 
 def _ccm_patient(ws, mrn="E0001"):
     pid = add_patient(ws, Patient(mrn=mrn, given_name="Ann", family_name=f"Ended{mrn}", birth_date=date(1950, 1, 1))).id
-    e = patient_records.enroll(
+    e = enrollments.enroll(
         ws, pid, "CCM", date(2026, 10, 1), consent_date=date(2026, 10, 1), consent_method="verbal"
     ).value
     return pid, e
@@ -36,20 +36,20 @@ def test_the_end_says_which_minutes_it_takes_before_it_is_saved(workspace):
     log_time(workspace, pid, minutes=6, activity="care coordination", on=date(2026, 10, 30), program="CCM")
     log_time(workspace, pid, minutes=9, activity="care coordination", on=date(2026, 11, 2), program="CCM")
     log_time(workspace, pid, minutes=5, activity="care coordination", on=date(2026, 11, 3), program="CCM")
-    lost = patient_records.minutes_an_end_takes(workspace, e.id, date(2026, 10, 31))
+    lost = enrollments.minutes_an_end_takes(workspace, e.id, date(2026, 10, 31))
     assert lost == (LostMinutes(Program.CCM, date(2026, 11, 2), date(2026, 11, 3), 14),)
     assert lost[0].text() == "14 min logged 11/02-11/03 under CCM will no longer count"
-    assert patient_records.minutes_an_end_takes(workspace, e.id, date(2026, 11, 3)) == ()
+    assert enrollments.minutes_an_end_takes(workspace, e.id, date(2026, 11, 3)) == ()
     assert patient_records.record(workspace, pid).enrollments[0].end_date is None  # asking saves nothing
     with pytest.raises(ValidationError, match="end date"):
-        patient_records.minutes_an_end_takes(workspace, e.id, date(2026, 9, 30))  # before the start
+        enrollments.minutes_an_end_takes(workspace, e.id, date(2026, 9, 30))  # before the start
 
 
 def test_the_month_lists_a_patient_whose_minutes_fell_after_the_end_with_the_reason(workspace):
     pid, e = _ccm_patient(workspace)
     log_time(workspace, pid, minutes=14, activity="care coordination", on=date(2026, 11, 2), program="CCM")
     before = billing_report.month_report(workspace, NOVEMBER)
-    patient_records.end_enrollment(workspace, e.id, date(2026, 10, 31))
+    enrollments.end_enrollment(workspace, e.id, date(2026, 10, 31))
 
     report = billing_report.month_report(workspace, NOVEMBER)
     (row,) = [r for r in report.rows if r.patient_id == pid]
@@ -66,5 +66,5 @@ def test_the_month_lists_a_patient_whose_minutes_fell_after_the_end_with_the_rea
 def test_a_patient_ended_without_minutes_after_it_is_not_listed(workspace):
     pid, e = _ccm_patient(workspace)
     log_time(workspace, pid, minutes=14, activity="care coordination", on=date(2026, 10, 20), program="CCM")
-    patient_records.end_enrollment(workspace, e.id, date(2026, 10, 31))
+    enrollments.end_enrollment(workspace, e.id, date(2026, 10, 31))
     assert all(r.patient_id != pid for r in billing_report.month_report(workspace, NOVEMBER).rows)

@@ -243,7 +243,7 @@ def test_a_birth_date_not_before_today_is_refused_naming_row_and_field(workspace
 
 
 def test_an_enrollment_consent_in_the_future_refuses_the_whole_patient(workspace):
-    """patient_records.check_enrollment: consent is not in the future; the field names the program."""
+    """services.enrollments.check_enrollment: consent is not in the future; the field names the program."""
     late = _ccm(consent=date(2026, 12, 1))
     plan = plan_import(
         workspace, [_incoming(2, "000123", conditions=(DIABETES,), enrollments=(late,))], [], source=SOURCE

@@ -24,7 +24,7 @@ from caredesk.domain.patients import (
 )
 from caredesk.domain.queue import ReasonKind
 from caredesk.errors import NotFound, ValidationError
-from caredesk.services import billing_report, patient_records, patients
+from caredesk.services import billing_report, enrollments, patient_records, patients
 from caredesk.services.call_queue import CallQueue
 from caredesk.services.calls import log_contact, log_time
 from caredesk.services.changes import Changes, Kind
@@ -57,7 +57,7 @@ def _enrollments(ws, pid: int) -> list[Enrollment]:
 def _ccm_patient_without_consent(ws, mrn: str = "B0001") -> int:
     """A CCM patient with two chronic conditions and 25 minutes this month, but no consent."""
     pid = _patient(ws, mrn).id
-    patient_records.enroll(ws, pid, Program.CCM, date(2026, 10, 1))
+    enrollments.enroll(ws, pid, Program.CCM, date(2026, 10, 1))
     with ws.uow() as uow:
         for code in ("E11.9", "I10"):
             uow.conditions.add(Condition(patient_id=pid, icd10=code, display=code))
@@ -276,7 +276,7 @@ def test_a_call_before_the_date_of_death_is_back_filled_and_none_on_or_after_it(
 # -- programs and consent -----------------------------------------------------------
 def test_enrolling_records_program_consent_practitioner_and_qmb(workspace):
     pid = _patient(workspace).id
-    saved = patient_records.enroll(
+    saved = enrollments.enroll(
         workspace,
         pid,
         "APCM",
@@ -319,23 +319,23 @@ def test_a_refused_enrollment_names_the_field_and_stores_nothing(workspace, kwar
     args = {"program": "CCM", "start_date": date(2026, 1, 1)}
     args.update(kwargs)
     with pytest.raises(ValidationError) as refused:
-        patient_records.enroll(workspace, pid, **args)
+        enrollments.enroll(workspace, pid, **args)
     assert refused.value.field == field
     assert _enrollments(workspace, pid) == [] and _audit(workspace) == before
 
 
 def test_a_second_overlapping_enrollment_in_the_same_program_is_refused(workspace):
     pid = _patient(workspace).id
-    first = patient_records.enroll(workspace, pid, "CCM", date(2026, 1, 1)).value
+    first = enrollments.enroll(workspace, pid, "CCM", date(2026, 1, 1)).value
     with pytest.raises(ValidationError, match="program: overlaps the patient's other CCM enrollment"):
-        patient_records.enroll(workspace, pid, "CCM", date(2026, 6, 1))
-    patient_records.enroll(workspace, pid, "BHI", date(2026, 6, 1))  # another program may share the days
-    patient_records.end_enrollment(workspace, first.id, date(2026, 5, 31))
-    again = patient_records.enroll(workspace, pid, "CCM", date(2026, 6, 1)).value  # after the first ended
+        enrollments.enroll(workspace, pid, "CCM", date(2026, 6, 1))
+    enrollments.enroll(workspace, pid, "BHI", date(2026, 6, 1))  # another program may share the days
+    enrollments.end_enrollment(workspace, first.id, date(2026, 5, 31))
+    again = enrollments.enroll(workspace, pid, "CCM", date(2026, 6, 1)).value  # after the first ended
     with pytest.raises(ValidationError, match="end date: overlaps"):
-        patient_records.change_enrollment(workspace, first.id, end_date=None)  # reopening would overlap
+        enrollments.change_enrollment(workspace, first.id, end_date=None)  # reopening would overlap
     with pytest.raises(ValidationError, match="start date: overlaps"):
-        patient_records.change_enrollment(workspace, again.id, start_date=date(2026, 5, 1))
+        enrollments.change_enrollment(workspace, again.id, start_date=date(2026, 5, 1))
     assert [(e.program, e.start_date, e.end_date) for e in _enrollments(workspace, pid)] == [
         (Program.CCM, date(2026, 1, 1), date(2026, 5, 31)),
         (Program.BHI, date(2026, 6, 1), None),
@@ -345,16 +345,16 @@ def test_a_second_overlapping_enrollment_in_the_same_program_is_refused(workspac
 
 def test_an_end_before_the_start_is_refused(workspace):
     pid = _patient(workspace).id
-    e = patient_records.enroll(workspace, pid, "RPM", date(2026, 3, 1)).value
+    e = enrollments.enroll(workspace, pid, "RPM", date(2026, 3, 1)).value
     with pytest.raises(ValidationError, match="end date: cannot be before start date"):
-        patient_records.end_enrollment(workspace, e.id, date(2026, 2, 28))
+        enrollments.end_enrollment(workspace, e.id, date(2026, 2, 28))
     assert _enrollments(workspace, pid)[0].end_date is None
 
 
 def test_changing_an_enrollment_audits_the_changed_field_names(workspace):
     pid = _patient(workspace).id
-    e = patient_records.enroll(workspace, pid, "CCM", date(2026, 1, 1)).value
-    saved = patient_records.change_enrollment(
+    e = enrollments.enroll(workspace, pid, "CCM", date(2026, 1, 1)).value
+    saved = enrollments.change_enrollment(
         workspace, e.id, consent_date=date(2026, 2, 1), consent_method="verbal", billing_practitioner="Dr. Zyx Ruiz"
     )
     assert saved.changes == Changes.of([pid], Kind.ENROLLMENT)
@@ -364,7 +364,7 @@ def test_changing_an_enrollment_audits_the_changed_field_names(workspace):
         str(e.id),
         "consent date; consent method; billing practitioner",
     )
-    cleared = patient_records.change_enrollment(workspace, e.id, consent_date=None)  # entered on the wrong patient
+    cleared = enrollments.change_enrollment(workspace, e.id, consent_date=None)  # entered on the wrong patient
     assert (cleared.value.consent_date, cleared.value.consent_method) == (None, None)
 
 
@@ -381,7 +381,7 @@ def test_consent_recorded_clears_the_queue_reason_and_lets_the_month_bill(worksp
     assert not month_row.ready and "no consent on file for CCM" in month_row.result.reasons
 
     (enrollment,) = _enrollments(workspace, pid)
-    saved = patient_records.change_enrollment(
+    saved = enrollments.change_enrollment(
         workspace, enrollment.id, consent_date=date(2026, 11, 1), consent_method="verbal"
     )
     rows = queue.refresh(saved.changes.patients)
@@ -393,8 +393,8 @@ def test_consent_recorded_clears_the_queue_reason_and_lets_the_month_bill(worksp
 
 def test_an_ended_program_stops_counting_minutes_after_its_end(workspace):
     pid = _patient(workspace).id
-    e = patient_records.enroll(workspace, pid, "CCM", date(2026, 1, 1)).value
-    patient_records.end_enrollment(workspace, e.id, date(2026, 11, 15))
+    e = enrollments.enroll(workspace, pid, "CCM", date(2026, 1, 1)).value
+    enrollments.end_enrollment(workspace, e.id, date(2026, 11, 15))
     with pytest.raises(ValidationError, match="program: the patient is not enrolled in CCM on 11/20/2026"):
         log_time(workspace, pid, minutes=10, activity="care coordination", on=date(2026, 11, 20), program="CCM")
 
@@ -403,7 +403,7 @@ def test_no_enrollment_starts_after_the_date_of_death(workspace):
     pid = _patient(workspace).id
     patient_records.set_status(workspace, pid, Status.DECEASED, died_on=date(2026, 10, 1))
     with pytest.raises(ValidationError, match="start date: cannot be after the date of death"):
-        patient_records.enroll(workspace, pid, "CCM", date(2026, 10, 2))
+        enrollments.enroll(workspace, pid, "CCM", date(2026, 10, 2))
 
 
 def test_adding_a_patient_refuses_a_birth_date_of_today_and_a_consent_in_the_future(workspace):
@@ -424,11 +424,11 @@ def test_adding_a_patient_refuses_a_birth_date_of_today_and_a_consent_in_the_fut
 
 def test_the_current_enrollment_is_the_open_one_in_that_program(workspace):
     pid = _patient(workspace).id
-    old = patient_records.enroll(workspace, pid, "CCM", date(2025, 1, 1)).value
-    patient_records.end_enrollment(workspace, old.id, date(2025, 6, 30))
+    old = enrollments.enroll(workspace, pid, "CCM", date(2025, 1, 1)).value
+    enrollments.end_enrollment(workspace, old.id, date(2025, 6, 30))
     with pytest.raises(NotFound, match="no current CCM enrollment"):
-        patient_records.open_enrollment(workspace, pid, "CCM")
-    new = patient_records.enroll(workspace, pid, "CCM", date(2026, 1, 1)).value
-    assert patient_records.open_enrollment(workspace, pid, Program.CCM) == new
+        enrollments.open_enrollment(workspace, pid, "CCM")
+    new = enrollments.enroll(workspace, pid, "CCM", date(2026, 1, 1)).value
+    assert enrollments.open_enrollment(workspace, pid, Program.CCM) == new
     with pytest.raises(ValidationError, match="program: must be one of"):
-        patient_records.open_enrollment(workspace, pid, "ccm care")
+        enrollments.open_enrollment(workspace, pid, "ccm care")

@@ -16,7 +16,7 @@ import pytest
 from caredesk.domain.calendar import Month
 from caredesk.domain.patients import Patient, Program
 from caredesk.errors import ValidationError
-from caredesk.services import billing_report, patient_records
+from caredesk.services import billing_report, enrollments
 from caredesk.services.call_queue import CallQueue
 from caredesk.services.calls import log_contact, log_time
 from tests.conftest import add_patient
@@ -35,17 +35,17 @@ def _reasons(ws, pid: int) -> list[str]:
 
 def test_the_queue_asks_nothing_of_a_program_before_its_start(workspace):
     pid = _patient(workspace)
-    patient_records.enroll(workspace, pid, Program.CCM, date(2026, 12, 15))
+    enrollments.enroll(workspace, pid, Program.CCM, date(2026, 12, 15))
     reasons = _reasons(workspace, pid)
     assert not [r for r in reasons if "consent" in r.lower() or "care plan" in r.lower()]
     current = _patient(workspace, "U0002")  # the same program already running: asked for
-    patient_records.enroll(workspace, current, Program.CCM, date(2026, 11, 1))
+    enrollments.enroll(workspace, current, Program.CCM, date(2026, 11, 1))
     assert "No consent on file (CCM)" in _reasons(workspace, current)
 
 
 def test_the_month_before_its_start_does_not_bill_it(workspace):
     pid = _patient(workspace)
-    patient_records.enroll(
+    enrollments.enroll(
         workspace, pid, Program.CCM, date(2026, 12, 1), consent_date=date(2026, 11, 20), consent_method="verbal"
     )
     november = {r.patient_id: r for r in billing_report.month_report(workspace, NOVEMBER).rows}
@@ -56,7 +56,7 @@ def test_the_month_before_its_start_does_not_bill_it(workspace):
 
 def test_minutes_before_a_start_later_in_the_month_never_go_to_that_program(workspace):
     pid = _patient(workspace)
-    patient_records.enroll(workspace, pid, Program.CCM, date(2026, 11, 28))
+    enrollments.enroll(workspace, pid, Program.CCM, date(2026, 11, 28))
     audit_before = _audit_count(workspace)
     with pytest.raises(ValidationError) as err:  # no program given: none is running on 11/10
         log_time(workspace, pid, minutes=10, activity="care coordination", on=date(2026, 11, 10))
@@ -70,9 +70,9 @@ def test_minutes_before_a_start_later_in_the_month_never_go_to_that_program(work
 
 def test_minutes_default_to_the_program_running_that_day(workspace):
     pid = _patient(workspace)
-    pcm = patient_records.enroll(workspace, pid, Program.PCM, date(2026, 10, 1)).value
-    patient_records.end_enrollment(workspace, pcm.id, date(2026, 11, 14))
-    patient_records.enroll(workspace, pid, Program.CCM, date(2026, 11, 15))
+    pcm = enrollments.enroll(workspace, pid, Program.PCM, date(2026, 10, 1)).value
+    enrollments.end_enrollment(workspace, pcm.id, date(2026, 11, 14))
+    enrollments.enroll(workspace, pid, Program.CCM, date(2026, 11, 15))
     early = log_time(workspace, pid, minutes=10, activity="care coordination", on=date(2026, 11, 10)).value
     late = log_time(workspace, pid, minutes=10, activity="care coordination", on=date(2026, 11, 20)).value
     # By month alone both would go to CCM (complex CCM > CCM > PCM): PCM ran on the 10th.

@@ -10,7 +10,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
-from caredesk.services import patient_records
+from caredesk.services import enrollments
 from caredesk.services.calls import log_time
 from caredesk.ui.chart.record_dialogs import EndProgramDialog
 from caredesk.ui.month.page import MonthPage
@@ -20,7 +20,7 @@ from tests.ui.test_record_tab import _record, _stored
 
 def _enrolled_with_minutes(window, pid: int) -> None:
     ws = window.workspace
-    patient_records.enroll(ws, pid, "CCM", date(2026, 10, 1), consent_date=date(2026, 10, 1), consent_method="verbal")
+    enrollments.enroll(ws, pid, "CCM", date(2026, 10, 1), consent_date=date(2026, 10, 1), consent_method="verbal")
     log_time(ws, pid, minutes=14, activity="care coordination", on=date(2026, 11, 2), program="CCM")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from caredesk.services import patient_records
+from caredesk.services import enrollments
 from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.queue.page import QueuePage
 
@@ -29,7 +29,7 @@ def test_a_patient_in_no_program_is_not_enrolled_not_missing_consent(unlocked, c
 
 def test_a_program_that_starts_later_is_named_with_its_start(unlocked, canary_store, qtbot):
     pid = canary_store["Young"]
-    patient_records.enroll(unlocked.workspace, pid, "CCM", date(2026, 12, 25))  # today is 11/24/2026
+    enrollments.enroll(unlocked.workspace, pid, "CCM", date(2026, 12, 25))  # today is 11/24/2026
     chart = _chart(unlocked, pid)
     qtbot.waitUntil(lambda: chart.consent.text() == "Not enrolled yet: CCM from 12/25/2026")
     assert chart.consent.property("role") != "warning"

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea
 
 from caredesk.domain.patients import Program, Status
-from caredesk.services import patient_records
+from caredesk.services import enrollments
 from caredesk.services.calls import log_time
 from caredesk.ui.chart.record_dialogs import StatusDialog
 from caredesk.ui.chart.remove_program_dialog import RemoveProgramDialog
@@ -25,7 +25,7 @@ def _row_of(tab, program: str) -> int:
 
 def test_a_program_starting_after_today_reads_starts_and_is_not_flagged_for_consent(unlocked, canary_store, qtbot):
     pid = canary_store["canary"]
-    patient_records.enroll(unlocked.workspace, pid, Program.BHI, date(2026, 12, 15))
+    enrollments.enroll(unlocked.workspace, pid, Program.BHI, date(2026, 12, 15))
     tab = _record(unlocked, pid)
     qtbot.waitUntil(lambda: tab.programs.rowCount() == 2)
     upcoming = _row_of(tab, "BHI")
@@ -35,7 +35,7 @@ def test_a_program_starting_after_today_reads_starts_and_is_not_flagged_for_cons
 
 def test_remove_program_takes_back_an_enrollment_entered_in_error(unlocked, canary_store, qtbot):
     pid = canary_store["canary"]
-    patient_records.enroll(unlocked.workspace, pid, Program.PCM, date(2026, 11, 1))
+    enrollments.enroll(unlocked.workspace, pid, Program.PCM, date(2026, 11, 1))
     tab = _record(unlocked, pid)
     qtbot.waitUntil(lambda: tab.programs.rowCount() == 2)
     assert not tab.remove_button.isEnabled()  # nothing chosen yet

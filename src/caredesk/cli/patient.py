@@ -35,7 +35,7 @@ from caredesk.domain.calendar import age_on, us_date
 from caredesk.domain.checks import one_of
 from caredesk.domain.patients import Enrollment, Patient, Phone, Program, RiskTier, Sex, Status
 from caredesk.errors import CareDeskError, NotFound
-from caredesk.services import patient_records
+from caredesk.services import enrollments, patient_records
 from caredesk.services import patients as patient_lookup
 from caredesk.services.workspace import Workspace
 
@@ -130,7 +130,7 @@ def _program(text: str) -> Program:
     return one_of("--program", text, Program)
 
 
-def _print_text(p: Patient, enrollments: tuple[Enrollment, ...], today: date) -> None:
+def _print_text(p: Patient, enrolled: tuple[Enrollment, ...], today: date) -> None:
     status = p.status.value + (f" {us_date(p.died_on)}" if p.died_on else "")
     for label, value in (
         ("MRN", p.mrn),
@@ -147,15 +147,15 @@ def _print_text(p: Patient, enrollments: tuple[Enrollment, ...], today: date) ->
         ("Status", status),
     ):
         print(f"{label + ':':<15}{value}")
-    print("Programs:" if enrollments else "Programs:      none")
-    for e in enrollments:
+    print("Programs:" if enrolled else "Programs:      none")
+    for e in enrolled:
         print(_enrollment_line(e, today))
 
 
 def _enrollment_line(e: Enrollment, today: date) -> str:
     """'  CCM          from 01/01/2025 current        consent 01/02/2025 verbal  Dr. Ruiz';
     a program not yet begun reads 'starts 12/15/2026', never 'current'."""
-    upcoming = patient_records.enrollment_status(e, today) == patient_records.UPCOMING
+    upcoming = enrollments.enrollment_status(e, today) == enrollments.UPCOMING
     until = f"to {us_date(e.end_date)}" if e.end_date else ("" if upcoming else "current")
     consent = "no consent on file"
     if e.consent_date is not None:
@@ -245,12 +245,12 @@ def cmd_enroll(args: argparse.Namespace, context: AppContext) -> int:
             chosen = _chosen_enrollment(ws, patient.id, program, args.id)
             assert chosen.id is not None
             if args.remove:
-                gone = patient_records.remove_enrollment(ws, chosen.id, args.reason or "").value
+                gone = enrollments.remove_enrollment(ws, chosen.id, args.reason or "").value
                 print(f"Removed the {program.value} enrollment from {us_date(gone.start_date)} for MRN {patient.mrn}.")
                 return 0
             lost = _minutes_taken(ws, chosen, fields.get("end_date"))
-            saved = patient_records.change_enrollment(ws, chosen.id, **fields)
-            what = [label for key, label in patient_records.ENROLLMENT_FIELDS.items() if key in fields]
+            saved = enrollments.change_enrollment(ws, chosen.id, **fields)
+            what = [label for key, label in enrollments.ENROLLMENT_FIELDS.items() if key in fields]
             if not saved.changes:
                 print(f"Nothing changed: the {program.value} enrollment of MRN {patient.mrn} already has those values.")
             else:
@@ -260,11 +260,11 @@ def cmd_enroll(args: argparse.Namespace, context: AppContext) -> int:
                     print(f"{x.text()[:1].upper()}{x.text()[1:]}.")
             return 0
         if end is not None:
-            current = patient_records.open_enrollment(ws, patient.id, program)
+            current = enrollments.open_enrollment(ws, patient.id, program)
             assert current.id is not None
             # Said before it is saved, as the app asks (SPEC 3: minutes after the end count for nothing).
-            lost = patient_records.minutes_an_end_takes(ws, current.id, end)
-            ended = patient_records.end_enrollment(ws, current.id, end).value
+            lost = enrollments.minutes_an_end_takes(ws, current.id, end)
+            ended = enrollments.end_enrollment(ws, current.id, end).value
             taken = "".join(f"; {x.text()}" for x in lost)
             print(
                 f"Ended {program.value} for MRN {patient.mrn} on {us_date(end)} "
@@ -272,7 +272,7 @@ def cmd_enroll(args: argparse.Namespace, context: AppContext) -> int:
             )
             return 0
         assert start is not None
-        saved_new = patient_records.enroll(
+        saved_new = enrollments.enroll(
             ws,
             patient.id,
             program,
@@ -319,7 +319,7 @@ def _minutes_taken(ws: Workspace, chosen: Enrollment, end: date | None) -> tuple
         return ()
     assert chosen.id is not None
     try:
-        return patient_records.minutes_an_end_takes(ws, chosen.id, end)
+        return enrollments.minutes_an_end_takes(ws, chosen.id, end)
     except CareDeskError:
         return ()  # change_enrollment refuses it with the fields as they will be
 
@@ -328,7 +328,7 @@ def _chosen_enrollment(ws: Workspace, patient_id: int, program: Program, enrollm
     """The enrollment --change / --remove act on: the one --id names (it must be this
     patient's, in this program), else the current or upcoming one in the program."""
     if enrollment_id is None:
-        return patient_records.open_enrollment(ws, patient_id, program)
+        return enrollments.open_enrollment(ws, patient_id, program)
     found = next((e for e in patient_records.record(ws, patient_id).enrollments if e.id == enrollment_id), None)
     if found is None or found.program is not program:
         raise NotFound("enrollment", f"--id: enrollment {enrollment_id} is not one of this patient's {program.value}.")
@@ -342,11 +342,9 @@ def cmd_consent(args: argparse.Namespace, context: AppContext) -> int:
     try:
         patient = patient_lookup.by_mrn(ws, args.mrn)
         assert patient.id is not None
-        current = patient_records.open_enrollment(ws, patient.id, program)
+        current = enrollments.open_enrollment(ws, patient.id, program)
         assert current.id is not None
-        saved = patient_records.change_enrollment(
-            ws, current.id, consent_date=consent, consent_method=args.method
-        ).value
+        saved = enrollments.change_enrollment(ws, current.id, consent_date=consent, consent_method=args.method).value
     finally:
         ws.lock()
     method = saved.consent_method.value if saved.consent_method else ""

@@ -8,7 +8,7 @@ from typing import Any
 
 from caredesk.domain.calendar import age_on
 from caredesk.domain.patients import Enrollment, Patient
-from caredesk.services import patient_records
+from caredesk.services.enrollments import enrollment_status
 
 DEMOGRAPHIC_OPTIONS = {
     "given": "given_name",
@@ -31,7 +31,7 @@ def enrollment_json(e: Enrollment, today: date) -> dict[str, Any]:
         "start_date": e.start_date.isoformat(),
         "end_date": e.end_date.isoformat() if e.end_date else None,
         "active": e.active_on(today),
-        "status": patient_records.enrollment_status(e, today),  # upcoming, current or ended
+        "status": enrollment_status(e, today),  # upcoming, current or ended
         "consent_date": e.consent_date.isoformat() if e.consent_date else None,
         "consent_method": e.consent_method.value if e.consent_method else None,
         "billing_practitioner": e.billing_practitioner,

@@ -8,10 +8,10 @@ kinds, the month view recomputes these rows. (Anki: `operation_did_execute(chang
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -61,3 +61,9 @@ class Saved(Generic[T]):
 
     value: T
     changes: Changes
+
+
+def changed_fields(before: Any, after: Any, names: Mapping[str, str]) -> list[str]:
+    """The user's names (`names`: attribute -> label, in the form's order) of the fields
+    that differ between two versions of a record: what the audit detail of a change lists."""
+    return [label for key, label in names.items() if getattr(before, key) != getattr(after, key)]

@@ -41,8 +41,8 @@ from caredesk.domain.safety import SafetyCheck
 from caredesk.domain.text import fold
 from caredesk.errors import Cancelled, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
+from caredesk.services.enrollments import ENROLLMENT_FIELDS
 from caredesk.services.panel_merge import Merge, OnFile, merge
-from caredesk.services.patient_records import ENROLLMENT_FIELDS
 from caredesk.services.workspace import Workspace
 from caredesk.store.panel_rows import unpadded_mrn
 from caredesk.store.uow import UnitOfWork

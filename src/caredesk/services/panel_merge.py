@@ -39,7 +39,7 @@ duplicated, re-importing the same file changes nothing"):
   staff type and program, a screen its instrument and day, a screen's safety check when
   that screen has one; checked as calls and assessments check them when logged the normal way.
 - Store-dependent checks reuse the forms' rules (patient_records.check_birth_date and
-  check_enrollment; a condition's onset, a medication's start and an observation's day not
+  enrollments.check_enrollment; a condition's onset, a medication's start and an observation's day not
   after today and within the patient's life):
   a refusal is a ValidationError naming the field ("CCM consent date", "E11.9 onset date").
 """
@@ -374,7 +374,7 @@ def _listed(label: str, records: Iterable[Any], text: Callable[[Any], str]) -> l
 
 
 # An enrollment's fields an import may change (panel_records._as_the_file_says), labelled as
-# the chart's enrollment form names them (patient_records.ENROLLMENT_FIELDS).
+# the chart's enrollment form names them (services.enrollments.ENROLLMENT_FIELDS).
 _ENROLLMENT_SHOWN = {
     "start_date": "start date",
     "consent_date": "consent date",

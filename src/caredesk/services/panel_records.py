@@ -33,8 +33,8 @@ from caredesk.domain.patients import (
 from caredesk.domain.rpm_devices import RpmDevice, check_in_rpm, outside_rpm
 from caredesk.domain.text import fold
 from caredesk.errors import ValidationError
+from caredesk.services.enrollments import check_enrollment
 from caredesk.services.medications import is_current
-from caredesk.services.patient_records import check_enrollment
 
 
 def new_records(incoming: Iterable[Any], stored: Iterable[Any], key: Callable[[Any], object]) -> tuple[Any, ...]:
@@ -60,7 +60,7 @@ def new_enrollments(
 ) -> tuple[tuple[Enrollment, ...], tuple[Enrollment, ...]]:
     """New enrollments, and stored ones the file changes (`_as_the_file_says`): its consent
     date and method, its billing practitioner, and its start moved back to an earlier consent.
-    Checked as patient_records.change_enrollment checks a change made in the chart
+    Checked as services.enrollments.change_enrollment checks a change made in the chart
     (check_enrollment, and no overlap with another enrollment of the program)."""
     new: list[Enrollment] = []
     filled: dict[int, Enrollment] = {}

@@ -13,7 +13,8 @@ from caredesk.domain.patients import Chart, Enrollment, Patient, PatientSummary,
 from caredesk.domain.same_person import likely_same
 from caredesk.errors import CareDeskError, NotFound, ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
-from caredesk.services.patient_records import check_birth_date, check_enrollment
+from caredesk.services.enrollments import check_enrollment
+from caredesk.services.patient_records import check_birth_date
 from caredesk.services.workspace import Workspace
 
 
@@ -104,7 +105,7 @@ def add_patient(
     patient. If either is refused (ValidationError naming the field), nothing is stored.
     Refused in the form's order: an MRN another patient has (compared without case or
     surrounding spaces), a date of birth not before today, an enrollment's dates
-    (patient_records.check_enrollment: consent not in the future, nothing before 2013).
+    (services.enrollments.check_enrollment: consent not in the future, nothing before 2013).
     """
     today = ws.today()
     with ws.uow() as uow:

@@ -28,7 +28,7 @@ from caredesk.domain.billing_minutes import LostMinutes
 from caredesk.domain.calendar import us_date
 from caredesk.domain.patients import Enrollment, Patient, Program, Status
 from caredesk.errors import CareDeskError
-from caredesk.services import patient_records
+from caredesk.services import enrollments, patient_records
 from caredesk.services.changes import Saved
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.enrollment_fields import EnrollmentFields
@@ -225,7 +225,7 @@ class EnrollmentDialog(RecordDialog):
             try:
                 end = self.enrollment_fields.read(self.patient_id).end_date
                 earlier = end is not None and (before.end_date is None or end < before.end_date)
-                lost = patient_records.minutes_an_end_takes(self.ws, before.id, end) if earlier and end else ()
+                lost = enrollments.minutes_an_end_takes(self.ws, before.id, end) if earlier and end else ()
             except CareDeskError:
                 lost, end = (), None  # the save refuses it, naming the field
             if end is not None and self.asked_about_lost_minutes(before.program, end, lost):
@@ -235,7 +235,7 @@ class EnrollmentDialog(RecordDialog):
     def save(self) -> Saved[Any]:
         typed = self.enrollment_fields.read(self.patient_id)
         if self.enrollment is None:
-            return patient_records.enroll(
+            return enrollments.enroll(
                 self.ws,
                 self.patient_id,
                 typed.program,
@@ -246,7 +246,7 @@ class EnrollmentDialog(RecordDialog):
                 qmb=typed.qmb,
             )
         assert self.enrollment.id is not None
-        return patient_records.change_enrollment(
+        return enrollments.change_enrollment(
             self.ws,
             self.enrollment.id,
             start_date=typed.start_date,
@@ -292,13 +292,13 @@ class EndProgramDialog(RecordDialog):
     def save(self) -> Saved[Any]:
         end = typed_date("end date", self.end)
         assert isinstance(end, date)
-        return patient_records.end_enrollment(self.ws, self.enrollment_id, end)
+        return enrollments.end_enrollment(self.ws, self.enrollment_id, end)
 
     def submit(self) -> None:
         try:
             end = typed_date("end date", self.end)
             assert isinstance(end, date)
-            lost = patient_records.minutes_an_end_takes(self.ws, self.enrollment_id, end)
+            lost = enrollments.minutes_an_end_takes(self.ws, self.enrollment_id, end)
         except CareDeskError as exc:
             show_refusal(self.message, self.fields, exc)
             self.adjustSize()

@@ -29,7 +29,8 @@ from caredesk.domain.patients import Chart, Enrollment, Patient, Program, Status
 from caredesk.errors import CareDeskError
 from caredesk.services import patient_records
 from caredesk.services.changes import Changes, Kind
-from caredesk.services.patient_records import CURRENT, UPCOMING, PatientRecord
+from caredesk.services.enrollments import CURRENT, UPCOMING, enrollment_status
+from caredesk.services.patient_records import PatientRecord
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.record_dialogs import EditPatientDialog, EndProgramDialog, EnrollmentDialog, StatusDialog
 from caredesk.ui.chart.remove_program_dialog import RemoveProgramDialog
@@ -89,7 +90,7 @@ class ProgramsTable(SummaryTable):
     def show_enrollments(self, enrollments: tuple[Enrollment, ...], today: date | None = None) -> None:
         """One row per enrollment; one starting after `today` reads 'starts MM/DD/YYYY'."""
         self.ids = [e.id for e in enrollments if e.id is not None]
-        status = {e.id: patient_records.enrollment_status(e, today) if today else "" for e in enrollments}
+        status = {e.id: enrollment_status(e, today) if today else "" for e in enrollments}
         self.fill(
             [
                 (

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from caredesk.domain.calendar import us_date
 from caredesk.domain.patients import Enrollment
-from caredesk.services import patient_records
+from caredesk.services import enrollments
 from caredesk.services.changes import Saved
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.contact_forms import reason_box
@@ -44,4 +44,4 @@ class RemoveProgramDialog(RecordDialog):
         self.reason.setFocus()
 
     def save(self) -> Saved[Any]:
-        return patient_records.remove_enrollment(self.ws, self.enrollment_id, self.reason.currentText())
+        return enrollments.remove_enrollment(self.ws, self.enrollment_id, self.reason.currentText())
