@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QTableWidget, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QTableWidget, QWidget
 
 from caredesk.services.patients import patient_list
 from caredesk.ui.careplan.editor import CarePlanEditor
@@ -179,13 +180,36 @@ def test_input_postpones_the_idle_lock(unlocked, qtbot):
     # A key every 200 ms for 1.6 s in all against a 1 s idle interval: the lock would have come
     # without the input. (At 300 ms the interval was shorter than a stall on a loaded machine
     # running the suite on both cores, and the test locked now and then.)
+    # The keys go to the window, as the platform delivers a person's keys (the idle watch filters
+    # the windows, not every object: caredesk.ui.shell.inactivity).
     unlocked.set_idle_interval_ms(1000)
+    page.filter.setFocus()
     started = time.monotonic()
     for _ in range(8):
         qtbot.wait(200)
-        qtbot.keyClick(page.filter, Qt.Key.Key_A)
+        QTest.keyClick(unlocked.windowHandle(), Qt.Key.Key_A)
     assert time.monotonic() - started > 1.0
     assert unlocked.workspace is not None
+    assert page.filter.text() == "a" * 8  # the keys reached the filter field through the window
+
+
+def test_input_in_a_dialog_postpones_the_idle_lock(unlocked, qtbot):
+    """A question or a form is a window of its own: the mouse moved in it is input too."""
+    dialog = QDialog(unlocked)
+    dialog.resize(200, 100)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWindow() is dialog.windowHandle())
+    unlocked.set_idle_interval_ms(1000)
+    started = time.monotonic()
+    for i in range(8):
+        qtbot.wait(200)
+        QTest.mouseMove(dialog.windowHandle(), QPoint(10 + i * 5, 20))
+    assert time.monotonic() - started > 1.0
+    assert unlocked.workspace is not None
+    dialog.close()
+    qtbot.waitUntil(lambda: unlocked.workspace is None, timeout=5_000)  # no input: it locks
 
 
 def test_unlock_after_lock_restores_the_selected_patient(unlocked, canary_store, qtbot):
