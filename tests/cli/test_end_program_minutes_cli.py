@@ -40,7 +40,7 @@ def test_ending_before_logged_minutes_says_so_and_the_report_says_why(store):  #
     assert report.returncode == 0, report.stderr
     assert report.stdout.startswith(
         "Billing for 2026-11: 0 enrolled patients, 1 not enrolled with minutes after their program ended, "
-        "0 with codes earned, 14 minutes."
+        "0 with codes earned, 0 minutes counted, 14 more logged that count for nothing."
     )
     # The PDF's head says it the same way (it said "1 enrolled patients").
     text = " ".join(" ".join(PdfReader(pdf).pages[0].extract_text().split()).split())

@@ -56,7 +56,9 @@ def test_the_month_lists_a_patient_whose_minutes_fell_after_the_end_with_the_rea
     assert row.result.codes == ()
     assert row.result.reasons == ("14 min after CCM ended 10/31 count for nothing",)
     assert row.programs == ()  # not enrolled in November
-    assert row.clinical_minutes == 14 and not row.needs_minutes
+    # The 14 minutes are logged, not counted (shown apart with why), and nobody chases them.
+    assert (row.clinical_minutes, row.not_counted, row.needs_minutes) == (0, 14, False)
+    assert row.not_counted_why == ("14 min after CCM ended 10/31 count for nothing",)
     # The row recomputed after the change (what the month page does) is the same.
     refreshed = billing_report.refresh_rows(workspace, before, [pid])
     assert [r.result.reasons for r in refreshed.rows if r.patient_id == pid] == [row.result.reasons]

@@ -194,14 +194,14 @@ def cmd_report(args: argparse.Namespace, context: AppContext) -> int:
         ws.lock()
     print(
         f"Billing for {month}: {report.patients_text()}, "
-        f"{report.ready_count} with codes earned, {report.total_minutes} minutes."
+        f"{report.ready_count} with codes earned, {report.minutes_text()}."
     )
     for code, units in report.units_by_code.items():
         print(f"  {code}: {units}")
     if report.rows:
         print("Per patient (MRN, minutes, codes; why not):")
     for row in report.rows:  # as the README promises: the biller reads who bills what, and why not
-        print(f"  {row.mrn}  {row.total_minutes} min  {row.result.line_text()}")
+        print(f"  {row.mrn}  {row.minutes_text()}  {row.result.line_text()}")
     for what, path in (("CSV", args.csv), ("PDF", args.pdf)):
         if path:
             print(f"{what} written to {path}")

@@ -89,8 +89,9 @@ def month_summary(
 
 def summary_patients(report: MonthReport) -> list[MonthRow]:
     """The batch: every patient of the month's report with care-management time or a code
-    in the month, in the report's order (by name)."""
-    return [r for r in report.rows if r.total_minutes > 0 or r.result.codes]
+    in the month (counted or not: minutes after a program ended are care given too), in the
+    report's order (by name)."""
+    return [r for r in report.rows if r.total_minutes > 0 or r.not_counted > 0 or r.result.codes]
 
 
 # -- the parts ------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ HEADERS = (
     "Programs",
     "Practitioner",
     "Consent",
-    "Min (staff / MD)",
+    "Min counted (staff / MD)",
     "Codes",
     "Why not (more)",
 )
@@ -66,7 +66,10 @@ def render(report: MonthReport, *, generated: datetime, progress: Callable[[int,
                 p(", ".join(x.value for x in r.programs)),
                 p(r.practitioner or "-"),
                 p(us_date(r.consent) if r.consent else "none"),
-                p(f"{r.clinical_minutes} / {r.physician_minutes}"),
+                p(
+                    f"{r.clinical_minutes} / {r.physician_minutes}"
+                    + (f" (+{r.not_counted} not counted)" if r.not_counted else "")
+                ),
                 p(r.result.codes_text() or "-"),
                 p("; ".join(r.result.reasons) or ""),
             ]
@@ -91,7 +94,7 @@ def render(report: MonthReport, *, generated: datetime, progress: Callable[[int,
     story = [
         Paragraph(f"Care-management billing, {report.month}", title),
         Paragraph(
-            f"{report.patients_text()}; {report.ready_count} with codes earned; {report.total_minutes} minutes logged. "
+            f"{report.patients_text()}; {report.ready_count} with codes earned; {report.minutes_text()}. "
             f"Units: {units}. Prepared {us_date(generated.date())} {generated:%H:%M} by CareDesk.",
             sub,
         ),

@@ -1,4 +1,11 @@
-"""The month's billing: one row per enrolled patient, codes earned and what is missing."""
+"""The month's billing: one row per enrolled patient, codes earned and what is missing.
+
+The minutes a row shows are those that count (SPEC 3: after consent, on a day the program ran),
+as the bill counts them (caredesk.domain.billing, one source for every screen and file); those
+logged that count for nothing are shown apart with why ("14 min after CCM ended 11/30 count for
+nothing", "consent dated 11/28: 25 min before it do not count"), in the month view, the CLI's
+report, the CSV, the PDF and the chart alike.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +20,7 @@ from pathlib import Path
 from caredesk.domain import audit as actions
 from caredesk.domain import billing
 from caredesk.domain.billing import BillingResult, PatientMonth
+from caredesk.domain.billing_minutes import before_consent_text
 from caredesk.domain.calendar import Month, us_date
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Enrollment, Program, Status
@@ -34,11 +42,17 @@ class MonthRow:
     programs: tuple[Program, ...]
     practitioner: str
     consent: date | None  # the main program's consent date
-    clinical_minutes: int
+    clinical_minutes: int  # minutes that count (after consent, while the program ran)
     physician_minutes: int
-    minutes_by_program: dict[Program, int]
+    minutes_by_program: dict[Program, int]  # minutes that count, per program
     result: BillingResult
     next_threshold: tuple[int, int] | None
+    # Minutes logged in the month that count for nothing, and why (each reason also in result).
+    not_counted: int = 0
+    not_counted_why: tuple[str, ...] = ()
+    # The main program still runs on a day of the month from today on (the last day, for a
+    # month gone by): minutes can still be added to it.
+    can_add_minutes: bool = True
 
     @property
     def ready(self) -> bool:
@@ -47,16 +61,29 @@ class MonthRow:
 
     @property
     def needs_minutes(self) -> bool:
-        """Consented and short of the next threshold of the main program, and still living:
-        no minutes are chased for a deceased patient (those logged before the death bill
-        as they are)."""
-        if self.status is Status.DECEASED:
+        """Consented and short of the next threshold of the main program, still living and still
+        in the program: no minutes are chased for a deceased patient (those logged before the
+        death bill as they are), nor for one whose program ended (minutes cannot be logged after
+        it, and those logged after it count for nothing: SPEC 3)."""
+        if self.status is Status.DECEASED or not self.can_add_minutes:
             return False
         return self.consent is not None and self.next_threshold is not None and not self.ready
 
     @property
+    def cannot_bill(self) -> bool:
+        """Bills nothing this month for a reason more minutes would not fix (no consent, too few
+        chronic conditions, the program ended, ...): neither ready nor needing minutes."""
+        return not self.ready and not self.needs_minutes
+
+    @property
     def total_minutes(self) -> int:
+        """Minutes that count."""
         return self.clinical_minutes + self.physician_minutes
+
+    def minutes_text(self) -> str:
+        """'12 min', or '0 min (+14 min that count for nothing)': the CLI's per-patient line."""
+        extra = f" (+{self.not_counted} min that count for nothing)" if self.not_counted else ""
+        return f"{self.total_minutes} min{extra}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +93,20 @@ class MonthReport:
 
     @property
     def total_minutes(self) -> int:
+        """Minutes that count, all rows."""
         return sum(r.total_minutes for r in self.rows)
+
+    @property
+    def not_counted(self) -> int:
+        """Minutes logged in the month that count for nothing, all rows."""
+        return sum(r.not_counted for r in self.rows)
+
+    def minutes_text(self) -> str:
+        """'40 minutes', or '12 minutes counted, 28 more logged that count for nothing': the
+        head of the CLI's report and of the PDF."""
+        if not self.not_counted:
+            return f"{self.total_minutes} minutes"
+        return f"{self.total_minutes} minutes counted, {self.not_counted} more logged that count for nothing"
 
     @property
     def units_by_code(self) -> dict[str, int]:
@@ -110,7 +150,7 @@ def month_report(ws: Workspace, month: Month) -> MonthReport:
     with gc_paused():  # thousands of acyclic records (see services.gc_pause)
         with ws.reading() as uow:
             facts = uow.billing_facts(month)
-        return MonthReport(month, tuple(sorted(_rows(facts, month), key=_by_name)))
+        return MonthReport(month, tuple(sorted(_rows(facts, month, ws.today()), key=_by_name)))
 
 
 def refresh_rows(ws: Workspace, report: MonthReport, patient_ids: Collection[int]) -> MonthReport:
@@ -119,7 +159,7 @@ def refresh_rows(ws: Workspace, report: MonthReport, patient_ids: Collection[int
     with ws.reading() as uow:
         facts = uow.billing_facts(report.month, patient_ids)
     changed = set(patient_ids)
-    rows = [r for r in report.rows if r.patient_id not in changed] + _rows(facts, report.month)
+    rows = [r for r in report.rows if r.patient_id not in changed] + _rows(facts, report.month, ws.today())
     return MonthReport(report.month, tuple(sorted(rows, key=_by_name)))
 
 
@@ -128,7 +168,17 @@ def _by_name(r: MonthRow) -> tuple[str, int]:
     return fold(r.name), r.patient_id
 
 
-def _rows(facts: list[BillingFacts], month: Month) -> list[MonthRow]:
+def patient_row(ws: Workspace, patient_id: int, month: Month) -> MonthRow | None:
+    """One patient's row of `month` (the chart's minutes line), None when the patient is not in
+    that month's report (no program in it, no minutes after one ended)."""
+    with ws.reading() as uow:
+        facts = uow.billing_facts(month, [patient_id])
+    return next(iter(_rows(facts, month, ws.today())), None)
+
+
+def _rows(facts: list[BillingFacts], month: Month, today: date) -> list[MonthRow]:
+    # The day from which minutes can still be added: today, or the last day of a month gone by.
+    as_of = min(max(today, month.first_day), month.last_day)
     rows = []
     for f in facts:
         # Per clinic-local day, so minutes before the consent date are left out (SPEC 3).
@@ -140,9 +190,15 @@ def _rows(facts: list[BillingFacts], month: Month) -> list[MonthRow]:
         # ended (billing_facts) also brings the ended enrollment, which the month does not hold.
         in_month = [e for e in f.enrollments if e.start_date <= month.last_day and not _ended_before(e, month)]
         main_enrollment = _consent_enrollment(in_month, main)
+        # What counts is billing's (PatientMonth.counted): minutes after consent on days the
+        # program ran; the rest of the month's logged minutes count for nothing, and say why.
+        counted, before = pm.counted()
         by_program: dict[Program, int] = {}
-        for (program, _staff), minutes in f.minutes.items():
-            by_program[program] = by_program.get(program, 0) + minutes
+        for (program, _staff), minutes in counted.items():
+            if minutes:
+                by_program[program] = by_program.get(program, 0) + minutes
+        why = [a.text() for a in pm.after_end()] + [before_consent_text(d, m) for d, m in before.values()]
+        logged = sum(pm.minutes.values())
         practitioners = sorted({e.billing_practitioner for e in in_month if e.billing_practitioner})
         rows.append(
             MonthRow(
@@ -154,11 +210,16 @@ def _rows(facts: list[BillingFacts], month: Month) -> list[MonthRow]:
                 programs=tuple(dict.fromkeys(e.program for e in in_month)),
                 practitioner="; ".join(practitioners),
                 consent=main_enrollment.consent_date if main_enrollment else None,
-                clinical_minutes=sum(v for (_p, s), v in f.minutes.items() if s is StaffType.CLINICAL_STAFF),
-                physician_minutes=sum(v for (_p, s), v in f.minutes.items() if s is StaffType.PHYSICIAN),
+                clinical_minutes=sum(v for (_p, s), v in counted.items() if s is StaffType.CLINICAL_STAFF),
+                physician_minutes=sum(v for (_p, s), v in counted.items() if s is StaffType.PHYSICIAN),
                 minutes_by_program=by_program,
                 result=billing.bill(pm),
                 next_threshold=billing.next_threshold(pm, main) if main is not None else None,
+                not_counted=logged - sum(counted.values()),
+                not_counted_why=tuple(why),
+                can_add_minutes=any(
+                    e.program is main and (e.end_date is None or e.end_date >= as_of) for e in in_month
+                ),
             )
         )
     return rows
@@ -186,8 +247,9 @@ CSV_COLUMNS = (
     "programs",
     "practitioner",
     "consent_date",
-    "clinical_staff_minutes",
+    "clinical_staff_minutes",  # minutes that count
     "physician_minutes",
+    "minutes_not_counted",  # logged in the month, counting for nothing (the reasons say why)
     "codes",
     "reasons",
 )
@@ -222,6 +284,7 @@ def csv_text(report: MonthReport) -> str:
                 r.consent.isoformat() if r.consent else "",
                 r.clinical_minutes,
                 r.physician_minutes,
+                r.not_counted,
                 r.result.codes_text(),
                 "; ".join(r.result.reasons),
             ]

@@ -1,0 +1,104 @@
+"""Minutes that count for nothing are told apart from those that count, over a real store.
+
+SPEC 3 (CMS MLN909188): minutes on a day after their program ended, or before the consent
+date, count for nothing. A tester ended CCM the day before a 14-minute call: the month view, the
+report and the CSV still showed the 14 minutes as the patient's, and the patient was counted
+under "Needs minutes" though no minute could be added. The tests' today is 11/24/2026.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from caredesk.domain.calendar import Month
+from caredesk.domain.patients import Condition, Patient
+from caredesk.services import billing_report, enrollments
+from caredesk.services.calls import log_time
+from tests.conftest import add_patient
+
+NOVEMBER = Month(2026, 11)
+
+
+def _ccm_patient(ws, mrn: str, consent: date = date(2026, 10, 1)) -> tuple[int, int]:
+    """A CCM patient from 10/01 with two chronic conditions (99490 can bill once 20 min count)."""
+    pid = add_patient(ws, Patient(mrn=mrn, given_name="Ann", family_name=f"Fam{mrn}", birth_date=date(1950, 1, 1))).id
+    e = enrollments.enroll(ws, pid, "CCM", date(2026, 10, 1), consent_date=consent, consent_method="verbal").value
+    with ws.uow() as uow:
+        for code in ("E11.9", "I10"):
+            uow.conditions.add(Condition(patient_id=pid, icd10=code, display=code))
+        uow.commit()
+    return pid, e.id
+
+
+def _minutes(ws, pid: int, minutes: int, on: date) -> None:
+    log_time(ws, pid, minutes=minutes, activity="care coordination", on=on, program="CCM")
+
+
+def _row(report, pid: int):
+    (row,) = [r for r in report.rows if r.patient_id == pid]
+    return row
+
+
+def test_minutes_after_an_end_in_the_month_are_not_counted_and_not_chased(workspace):
+    ended, e = _ccm_patient(workspace, "N1")
+    _minutes(workspace, ended, 14, date(2026, 11, 20))
+    enrollments.end_enrollment(workspace, e, date(2026, 11, 19))  # the day before the call
+    still, _e = _ccm_patient(workspace, "N2")
+    _minutes(workspace, still, 12, date(2026, 11, 20))
+
+    report = billing_report.month_report(workspace, NOVEMBER)
+    row = _row(report, ended)
+    assert (row.clinical_minutes, row.total_minutes, row.not_counted) == (0, 0, 14)
+    assert row.not_counted_why == ("14 min after CCM ended 11/19 count for nothing",)
+    assert row.minutes_by_program == {}
+    # Ended before today: no minute can be added, so the month does not chase it.
+    assert not row.needs_minutes and row.cannot_bill and not row.ready
+    assert row.minutes_text() == "0 min (+14 min that count for nothing)"
+    # The patient still in CCM with 12 of 20 minutes is chased, as before.
+    other = _row(report, still)
+    assert (other.total_minutes, other.not_counted, other.needs_minutes, other.cannot_bill) == (12, 0, True, False)
+    assert report.total_minutes == 12 and report.not_counted == 14
+    assert report.minutes_text() == "12 minutes counted, 14 more logged that count for nothing"
+    # The same row recomputed after a change (what the month page does).
+    refreshed = billing_report.refresh_rows(workspace, report, [ended])
+    assert _row(refreshed, ended) == row
+    assert billing_report.patient_row(workspace, ended, NOVEMBER) == row
+
+
+def test_a_program_ending_later_this_month_is_still_chased(workspace):
+    pid, e = _ccm_patient(workspace, "N3")
+    _minutes(workspace, pid, 12, date(2026, 11, 20))
+    enrollments.end_enrollment(workspace, e, date(2026, 11, 28))  # after today, 11/24
+    row = _row(billing_report.month_report(workspace, NOVEMBER), pid)
+    assert row.needs_minutes and (row.total_minutes, row.not_counted) == (12, 0)
+
+
+def test_minutes_before_consent_are_shown_apart_with_why(workspace):
+    pid, e = _ccm_patient(workspace, "N4", consent=date(2026, 10, 1))
+    _minutes(workspace, pid, 8, date(2026, 11, 5))
+    _minutes(workspace, pid, 5, date(2026, 11, 12))
+    enrollments.change_enrollment(workspace, e, consent_date=date(2026, 11, 10))  # consent corrected
+    row = _row(billing_report.month_report(workspace, NOVEMBER), pid)
+    assert (row.clinical_minutes, row.not_counted) == (5, 8)
+    assert row.not_counted_why == ("consent dated 11/10: 8 min before it do not count",)
+    assert "consent dated 11/10: 8 min before it do not count" in row.result.reasons  # the same words
+
+
+def test_the_csv_has_the_counted_minutes_and_those_that_count_for_nothing(workspace):
+    pid, e = _ccm_patient(workspace, "N5")
+    _minutes(workspace, pid, 14, date(2026, 11, 20))
+    enrollments.end_enrollment(workspace, e, date(2026, 11, 19))
+    report = billing_report.month_report(workspace, NOVEMBER)
+    (line,) = list(csv.DictReader(io.StringIO(billing_report.csv_text(report))))
+    assert (line["clinical_staff_minutes"], line["physician_minutes"], line["minutes_not_counted"]) == ("0", "0", "14")
+    assert line["reasons"].endswith("14 min after CCM ended 11/19 count for nothing")
+
+
+def test_a_month_gone_by_does_not_chase_a_program_ended_in_it(workspace):
+    pid, e = _ccm_patient(workspace, "N6")
+    _minutes(workspace, pid, 5, date(2026, 10, 10))
+    enrollments.end_enrollment(workspace, e, date(2026, 10, 15))
+    row = _row(billing_report.month_report(workspace, Month(2026, 10)), pid)
+    assert (row.total_minutes, row.not_counted, row.needs_minutes) == (5, 0, False)
