@@ -14,8 +14,10 @@
     caredesk consent --mrn M --program CCM --date DATE --method verbal|written
 
 DATE is MM/DD/YYYY or YYYY-MM-DD. `--phone` may be given several times and replaces the
-list (type: mobile, home, work, caregiver ...). Leaving the deceased status clears the
-date of death. One unit of work per command: a refused value stores nothing.
+list: a US number with all 10 digits, its type mobile, home, work or caregiver ("cell" is
+mobile), the app's rule (domain.phone_entry); a number or type the patient already has is kept
+as stored. Leaving the deceased status clears the date of death. One unit of work per command:
+a refused value stores nothing.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from caredesk.domain.billing_minutes import LostMinutes
 from caredesk.domain.calendar import age_on, us_date
 from caredesk.domain.checks import one_of
 from caredesk.domain.patients import Enrollment, Patient, Phone, Program, RiskTier, Sex, Status
+from caredesk.domain.phone_entry import entered_phones, kinds_text
 from caredesk.errors import CareDeskError, NotFound
 from caredesk.services import enrollments, patient_records
 from caredesk.services import patients as patient_lookup
@@ -67,7 +70,8 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
         "--phone",
         action="append",
         metavar="NUMBER:TYPE",
-        help="a phone and its type; repeat for several (replaces the list)",
+        help=f"a phone with its area code (all 10 digits of a US number) and its type: {kinds_text()}, "
+        "mobile when left out; repeat for several (replaces the list)",
     )
     s.add_argument("--no-phones", action="store_true", help="remove every phone number")
     s.add_argument("--address", help="postal address")
@@ -198,6 +202,8 @@ def cmd_patient(args: argparse.Namespace, context: AppContext) -> int:
             else:
                 _print_text(chart.patient, chart.enrollments, today)
             return 0
+        if "phones" in changes:  # checked as entered: a number or type the patient has is kept as stored
+            changes["phones"] = entered_phones(changes["phones"], patient.phones)
         saved = patient_records.edit_patient(ws, patient.id, **changes)
     finally:
         ws.lock()

@@ -34,6 +34,7 @@ from caredesk.cli.patient_fields import DEMOGRAPHIC_OPTIONS, patient_json
 from caredesk.domain.calendar import us_date
 from caredesk.domain.checks import Refusals
 from caredesk.domain.patients import Enrollment, Patient, Phone, Program, RiskTier, Sex
+from caredesk.domain.phone_entry import entered_phone, kinds_text, phone_field
 from caredesk.errors import ValidationError
 from caredesk.services import patients as patient_service
 
@@ -79,7 +80,11 @@ def add_parser(group: Any, shared: Sequence[argparse.ArgumentParser]) -> None:
     s.add_argument("--sex", help=", ".join(x.value for x in Sex) + " (default unknown)")
     s.add_argument("--language", help="preferred language (default English)")
     s.add_argument(
-        "--phone", action="append", metavar="NUMBER:TYPE", help="a phone and its type (mobile, home ...); repeatable"
+        "--phone",
+        action="append",
+        metavar="NUMBER:TYPE",
+        help=f"a phone with its area code (all 10 digits of a US number) and its type: {kinds_text()}, "
+        "mobile when left out; repeatable",
     )
     s.add_argument("--address", help="postal address")
     s.add_argument("--call-window", help="preferred call window, e.g. 'weekdays 9-11am'")
@@ -111,13 +116,15 @@ def _rank(error: ValidationError) -> tuple[int, str]:
 
 
 def _phone(index: int, text: str) -> Phone:
-    """NUMBER:TYPE (type mobile when left out), as `patient edit` takes it; the second is "phone 2"."""
+    """NUMBER:TYPE (type mobile when left out), as `patient edit` takes it; the second is "phone 2".
+    Checked as the app's form checks one (domain.phone_entry: a whole number, one of its types)."""
     number, _sep, kind = text.rpartition(":") if ":" in text else (text, "", "mobile")
+    name = phone_field(index)
     try:
-        return Phone(number=number, kind=kind)
+        typed = Phone(number=number, kind=kind)
     except ValidationError as exc:
-        name = "phone" if index == 0 else f"phone {index + 1}"
         raise ValidationError(exc.field.replace("phone", name, 1), exc.message) from None
+    return entered_phone(typed, field=name)
 
 
 def _read(args: argparse.Namespace) -> tuple[Patient, Enrollment | None]:

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import re
 
+# The clinic's region: how a number without "+" and a country code is read (domain.phone_entry
+# says why it is US and a constant).
+REGION = "US"
 # 10 digits, or 1 and 10 digits, with an optional "+": nothing but the number itself.
 _DIGITS_ONLY = re.compile(r"^\+?1?\d{10}$")
 
@@ -25,7 +28,7 @@ def us_digits_formatted(text: str) -> str:
     import phonenumbers  # only for digits alone: reading a stored, already written number needs none
 
     try:
-        number = phonenumbers.parse(text, "US")
+        number = phonenumbers.parse(text, REGION)
     except phonenumbers.NumberParseException:
         return text
     national = str(number.national_number)

@@ -38,7 +38,7 @@ _DOMAIN_FIELDS = {
 # Stand-ins put in place of a refused value, so the rest of the row is still checked.
 _STAND_IN_TEXT = "-"
 _STAND_IN_DAY = date(1950, 1, 1)
-# Words in a phone column's name -> the phone's type (ui.chart.record_fields.PHONE_KINDS).
+# Words in a phone column's name -> the phone's type (domain.phone_entry.KINDS).
 _PHONE_KINDS: tuple[tuple[str, str], ...] = (
     ("caregiver", "caregiver"),
     ("home", "home"),

@@ -9,9 +9,11 @@ import re
 import phonenumbers
 
 from caredesk.domain.patients import ConsentMethod, Program, RiskTier, Sex
+from caredesk.domain.phone_entry import parsed_number
+from caredesk.domain.phones import REGION
+from caredesk.errors import ValidationError
 
 VALUE_MAX = 80  # characters of a cell an ImportProblem shows
-REGION = "US"
 
 _SEX = {
     "m": Sex.MALE,
@@ -62,7 +64,6 @@ PROGRAMS = {
 }
 _PROGRAM_SPLIT = re.compile(r"[;,|/+]")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
-_FICTIONAL_AREA = 555  # NANPA leaves area code 555 unassigned; fiction and the demo panel use it
 
 
 def _key(text: str) -> str:
@@ -141,19 +142,13 @@ def consent_method(text: str) -> ConsentMethod | None:
 
 def normalize_phone(text: str, region: str = REGION) -> str:
     """A phone number as the app stores it: "(212) 555-0142" for North America (country code 1),
-    "+44 20 7946 0958" otherwise; an extension as " x12". ValueError when it is not a phone number."""
+    "+44 20 7946 0958" otherwise; an extension as " x12". ValueError saying why when it is not a
+    whole number for `region` (the rule is domain.phone_entry's, the CLI's and the app's:
+    "has no area code; type all 10 digits")."""
     try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        raise ValueError("not a phone number") from None
-    if not phonenumbers.is_possible_number(number):
-        raise ValueError("not a phone number: wrong number of digits")
-    national = str(number.national_number)
-    fictional = number.country_code == 1 and len(national) == 10 and national.startswith(str(_FICTIONAL_AREA))
-    if number.country_code == 1 and len(national) == 7:
-        raise ValueError("not a whole phone number: the area code is missing")
-    if not phonenumbers.is_valid_number(number) and not fictional:
-        raise ValueError("not a phone number in use: no such area code or exchange")
+        number = parsed_number("phone", text, region, quote=False)
+    except ValidationError as exc:
+        raise ValueError(exc.message) from None
     extension = number.extension
     number.extension = None
     if number.country_code == 1:

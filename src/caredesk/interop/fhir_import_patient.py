@@ -7,8 +7,10 @@ The inverse of fhir_patient, and lenient with other systems' Patients:
   the preferred name from a `usual` or `nickname` name. A name without family or given is
   refused by the domain's own check.
 - telecom phones (national format for US numbers, as CareDesk shows them; kind = use, "home"
-  when the use is missing or "temp"; "old" numbers left out); Patient.contact phones with
-  their relationship as the kind (the export's caregiver line).
+  when the use is missing or "temp"; "old" numbers left out); Patient.contact phones as
+  caregiver (the export's caregiver line; a relationship naming one of CareDesk's phone types
+  is that type). A number that is not whole for the clinic's region (7 digits with no area
+  code ...) refuses the patient, as the app and the CLI refuse it (domain.phone_entry).
 - address: text, else line, city, state and postal code joined; language: its text, else
   the BCP-47 code's name; PCP: generalPractitioner display or the bundled Practitioner's name.
 - status: deceased -> deceased (with the date when given); the CareDesk Basic's status;
@@ -28,6 +30,7 @@ from caredesk.domain.patients import (
     Sex,
     Status,
 )
+from caredesk.domain.phone_entry import entered_kind, entered_phones
 from caredesk.errors import ValidationError
 from caredesk.interop import fhir_codes as fc
 from caredesk.interop.fhir_bundle import Entries
@@ -92,18 +95,31 @@ def _name(p: dict[str, Any]) -> tuple[str, str, str]:
     return given, official.get("family", ""), "" if pref == given else pref
 
 
+def _contact_kind(contact: dict[str, Any]) -> str:
+    """A Patient.contact's phone type: its relationship when that is one of CareDesk's types or
+    a word for one ("caregiver", "cell" from an export of a type stored before the types were
+    checked), else caregiver: the number of someone other than the patient (a daughter, a spouse)."""
+    for relationship in contact.get("relationship", ()):
+        try:
+            return entered_kind("phone type", text_of(relationship))
+        except ValidationError:
+            continue
+    return "caregiver"
+
+
 def _phones(p: dict[str, Any]) -> tuple[Phone, ...]:
+    """The patient's phones, each number checked as a number typed in the app is
+    (domain.phone_entry): one that is not a whole number refuses the patient, naming "phone"."""
     out: list[Phone] = []
     for t in p.get("telecom", ()):
         if t.get("system") == "phone" and t.get("value") and t.get("use") != "old":
             kind = t.get("use") if t.get("use") in ("mobile", "home", "work") else "home"
             out.append(Phone(number=national(t["value"]), kind=kind))
     for c in p.get("contact", ()):
-        kind = next((text_of(r) for r in c.get("relationship", ()) if text_of(r)), "contact")[:20]
         for t in c.get("telecom", ()):
             if t.get("system") == "phone" and t.get("value"):
-                out.append(Phone(number=national(t["value"]), kind=kind))
-    return tuple(out)
+                out.append(Phone(number=national(t["value"]), kind=_contact_kind(c)))
+    return entered_phones(out)
 
 
 def _address(p: dict[str, Any]) -> str:

@@ -26,13 +26,15 @@ from typing import Any
 import phonenumbers
 
 from caredesk.domain.patients import Enrollment, Patient, Phone, Status
+from caredesk.domain.phones import REGION
 from caredesk.interop import fhir_codes as fc
 
 _PHONE_USES = {"mobile": "mobile", "home": "home", "work": "work"}
 
 
 def e164(number: str) -> str:
-    """'(555) 010-1234' -> '+15550101234' (US numbers by default); as typed when it does not parse.
+    """'(555) 010-1234' -> '+15550101234' (read for the clinic's region, US: domain.phones.REGION);
+    as typed when it does not parse.
     A number with an extension keeps it: '(555) 555-0155 x123' -> '+1 555-555-0155 ext. 123'
     (E.164 has no extension; this is libphonenumber's international format, the ITU-T E.123
     notation, which FHIR's ContactPoint.value takes as "meaningful to the communication system"
@@ -41,7 +43,7 @@ def e164(number: str) -> str:
     is_possible_number, not is_valid_number: the 555-01xx range is fiction by design
     and is never "valid", yet it is what tests and the demo use."""
     try:
-        parsed = phonenumbers.parse(number, "US")
+        parsed = phonenumbers.parse(number, REGION)
     except phonenumbers.NumberParseException:
         return number
     if not phonenumbers.is_possible_number(parsed):
@@ -56,7 +58,7 @@ def national(number: str) -> str:
     international format; as given when it does not parse. An extension ('ext. 123', ';ext=123')
     as CareDesk stores one, ' x123' (domain.checks.phone takes no letters but x)."""
     try:
-        parsed = phonenumbers.parse(number, "US")
+        parsed = phonenumbers.parse(number, REGION)
     except phonenumbers.NumberParseException:
         return number
     if not phonenumbers.is_possible_number(parsed):

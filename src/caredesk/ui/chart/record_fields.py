@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
 
 from caredesk.domain import checks
 from caredesk.domain.patients import Patient, Phone, RiskTier, Sex
+from caredesk.domain.phone_entry import KINDS, entered_phone, phone_field
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.ui.common.forms import InlineMessage, button, combo, user_message
 from caredesk.ui.common.print_warning import add_print_warning
 
 DATE_HINT = "MM/DD/YYYY"
-PHONE_KINDS = ("mobile", "home", "work", "caregiver")
 # Stands in for a date of birth that could not be read, so the other fields are still checked.
 _STAND_IN_BIRTH = date(1950, 1, 1)
 
@@ -126,13 +126,16 @@ class PhoneRows(QWidget):
     """A patient's phones: one row per number (number and type) and a button for another.
 
     Blank rows are ignored; the first row is "phone", the next "phone 2" and so on, so a
-    refusal names the row."""
+    refusal names the row. What is typed is checked as every entry path checks a phone
+    (domain.phone_entry: a whole number for the clinic's region, one of its four types); a
+    number or type the record already had, shown by set_phones, is kept as stored."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.rows: list[tuple[QLineEdit, QComboBox]] = []
+        self.stored: tuple[Phone, ...] = ()  # the record's phones as set_phones showed them
         self.more = button("Another pho&ne", "Add another phone number")
         self.more.setAutoDefault(False)
         self.more.clicked.connect(self._another)
@@ -144,12 +147,12 @@ class PhoneRows(QWidget):
 
     @staticmethod
     def name(index: int) -> str:
-        return "phone" if index == 0 else f"phone {index + 1}"
+        return phone_field(index)
 
     def add_row(self) -> tuple[QLineEdit, QComboBox]:
         i = len(self.rows)
         number = line_field(self.name(i).capitalize(), "(555) 010-1234")
-        kind = combo(f"{self.name(i).capitalize()} type", list(PHONE_KINDS))
+        kind = combo(f"{self.name(i).capitalize()} type", list(KINDS))
         line = QHBoxLayout()
         line.addWidget(number, 3)
         line.addWidget(kind, 1)
@@ -169,12 +172,13 @@ class PhoneRows(QWidget):
         number.setFocus()
 
     def set_phones(self, phones: Sequence[Phone]) -> None:
+        self.stored = tuple(phones)
         while len(self.rows) < max(1, len(phones)):
             self.add_row()
         for i, (number, kind) in enumerate(self.rows):
             phone = phones[i] if i < len(phones) else None
             number.setText(phone.number if phone else "")
-            set_choice(kind, phone.kind if phone else PHONE_KINDS[0])
+            set_choice(kind, phone.kind if phone else KINDS[0])
 
     def read(self) -> tuple[Phone, ...]:
         phones = []
@@ -182,9 +186,10 @@ class PhoneRows(QWidget):
             if not number.text().strip():
                 continue
             try:
-                phones.append(Phone(number=number.text(), kind=kind.currentText()))
+                typed = Phone(number=number.text(), kind=kind.currentText())
             except ValidationError as exc:
                 raise ValidationError(exc.field.replace("phone", self.name(i), 1), exc.message) from None
+            phones.append(entered_phone(typed, self.stored, self.name(i)))
         return tuple(phones)
 
     def fields(self) -> dict[str, QWidget]:

@@ -36,6 +36,7 @@ def __getattr__(name: str) -> Any:
 # A validation message goes on from the field's name ("Start date must be ...", "Program overlaps
 # ..."), unless it opens a sentence of its own with one of these: then it follows a colon
 # ("Program: the patient is not enrolled ...", which a tester read as "Program the patient ...").
+# One that opens with the value typed does too ("Phone: 555-0142 has no area code ...").
 _OPENS_A_SENTENCE = frozenset(
     {"the", "there", "a", "an", "this", "these", "that", "no", "none", "version"}
     | {"give", "say", "choose", "enter", "type", "pick", "use"}
@@ -43,11 +44,13 @@ _OPENS_A_SENTENCE = frozenset(
 
 
 def user_message(exc: CareDeskError) -> str:
-    """One clear sentence for the form. Our messages never contain patient data."""
+    """One clear sentence for the form. Our messages hold no patient data but the value just
+    typed, when naming it helps (a phone number refused, domain.phone_entry)."""
     if isinstance(exc, ValidationError):
         where = f"Row {exc.row}: " if exc.row is not None else ""
         field = exc.field[:1].upper() + exc.field[1:]
-        joint = ": " if exc.message.split(" ", 1)[0] in _OPENS_A_SENTENCE else " "
+        opens = exc.message.split(" ", 1)[0]
+        joint = ": " if opens in _OPENS_A_SENTENCE or not opens[:1].isalpha() else " "
         return f"{where}{field}{joint}{exc.message}."
     text = str(exc).strip()
     return text or "That did not work."
