@@ -290,6 +290,18 @@ class CallDraftRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class ContactFormDraftRow(Base):
+    """A chart contact form kept when it had to close (domain.contact_form_draft; schema 0006)."""
+
+    __tablename__ = "contact_form_drafts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = _patient_fk()
+    kind: Mapped[str] = mapped_column(String(16))
+    record: Mapped[str | None] = mapped_column(String(32))
+    fields_json: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class AssessmentRow(Base):
     __tablename__ = "assessments"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

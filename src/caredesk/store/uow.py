@@ -22,6 +22,7 @@ from caredesk.store import mapping as m
 from caredesk.store import models as t
 from caredesk.store.audit_log import AuditLog
 from caredesk.store.care_plan_rows import CarePlans
+from caredesk.store.contact_form_drafts import ContactFormDrafts
 from caredesk.store.contact_rows import CallDrafts, Contacts, TimeEntries
 from caredesk.store.engine import READ_ONLY
 from caredesk.store.panel_rows import PanelRows
@@ -71,6 +72,7 @@ class UnitOfWork:
         self.contacts = Contacts(s, self.tz)
         self.time_entries = TimeEntries(s)
         self.call_drafts = CallDrafts(s)
+        self.contact_form_drafts = ContactFormDrafts(s)
         self.care_plans = CarePlans(s)
         self.audit_log = AuditLog(s)
         self.assessments = Assessments(s)
