@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from caredesk.domain.patients import Phone
-from caredesk.services import patient_records
+from caredesk.services import patient_records, practice
 from caredesk.services.patients import patient_list
 from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.chart.record_dialogs import EditPatientDialog
@@ -85,3 +85,13 @@ def test_edit_keeps_stored_rows_as_they_are_and_checks_what_is_changed(unlocked,
         Phone(number="(555) 010-0199", kind="cell"),  # only the number was changed: its type kept
         Phone(number="(555) 010-4477", kind="caregiver"),
     )
+
+
+def test_practice_details_refuse_a_line_without_its_area_code_and_save_nothing(unlocked):
+    dialog = unlocked.open_practice_details()
+    dialog.fields["care_manager_name"].setText("Sam Rivera")
+    dialog.fields["after_hours_phone"].setText("555-0142")  # it would print on the patient's copy
+    dialog.save()
+    assert dialog.isVisible()
+    assert dialog.message.text() == "After-hours phone: 555-0142 has no area code; type all 10 digits."
+    assert practice.get_profile(unlocked.workspace).is_empty

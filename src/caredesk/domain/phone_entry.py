@@ -22,6 +22,9 @@ stored (the same digits, a type the patient already has) is not asked about agai
   is taken. A number with + and another country code is taken when valid there.
 
 Every refusal is a ValidationError naming the field ("phone", "phone 2", "phone type").
+The other numbers CareDesk is given, a care-team member's, the practice's lines (they print on
+the patient's copy) and a community resource's, are checked the same way when entered or
+changed (entered_or_kept, called by the services that save them).
 """
 
 from __future__ import annotations
@@ -117,6 +120,16 @@ def entered_number(field: str, text: str, region: str = REGION) -> str:
 
 def _digits(text: str) -> str:
     return "".join(_DIGIT.findall(text))
+
+
+def entered_or_kept(field: str, text: str, kept: str = "") -> str:
+    """An optional number typed in a form or given to the CLI that is not a patient's (a
+    care-team member's, the practice's lines, a community resource's): blank as given; the
+    number `kept` (the one on file, shown as it is) when it has the same digits; else checked
+    by entered_number. ValidationError naming `field`."""
+    if not str(text).strip() or (kept and _digits(text) == _digits(kept)):
+        return text
+    return entered_number(field, text)
 
 
 def entered_phone(phone: Phone, stored: Iterable[Phone] = (), field: str = "phone") -> Phone:

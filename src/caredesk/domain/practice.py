@@ -13,6 +13,13 @@ from dataclasses import dataclass, fields
 from caredesk.domain import checks
 from caredesk.errors import ValidationError
 
+# The profile's phone lines and the names a refusal gives them.
+PHONE_FIELDS = (
+    ("care_manager_phone", "care manager phone"),
+    ("practice_phone", "practice phone"),
+    ("after_hours_phone", "after-hours phone"),
+)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PracticeProfile:
@@ -34,11 +41,7 @@ class PracticeProfile:
             ("office_hours", "office hours", 120),
         ):
             object.__setattr__(self, f, checks.optional_text(label, getattr(self, f), max_len=max_len))
-        for f, label in (
-            ("care_manager_phone", "care manager phone"),
-            ("practice_phone", "practice phone"),
-            ("after_hours_phone", "after-hours phone"),
-        ):
+        for f, label in PHONE_FIELDS:
             value = (getattr(self, f) or "").strip()
             object.__setattr__(self, f, checks.phone(label, value) if value else "")
         if self.care_manager_credentials and not self.care_manager_name:

@@ -22,6 +22,7 @@ from caredesk.domain import audit as actions
 from caredesk.domain import checks, icd10
 from caredesk.domain.allergies import NO_KNOWN_ALLERGIES, is_none_known, same_substance, says_none_known
 from caredesk.domain.patients import Allergy, CareTeamMember, Condition, Medication, Patient
+from caredesk.domain.phone_entry import entered_or_kept
 from caredesk.domain.text import fold
 from caredesk.errors import NotFound, ValidationError
 from caredesk.services import missing
@@ -233,10 +234,12 @@ def add_member(
     ws: Workspace, patient_id: int, *, role: str, name: str, phone: str = "", organization: str = ""
 ) -> Saved[CareTeamMember]:
     """Add a care-team member. Refusals name "care-team role", "care-team name", "care-team phone"
-    (7 to 15 digits, as the patient's), "organization"; the same person in the same role twice."""
+    (a whole number, as a patient's: domain.phone_entry), "organization"; the same person in the
+    same role twice."""
     with ws.uow() as uow:
         missing.patient(uow, patient_id)
         member = CareTeamMember(patient_id=patient_id, name=name, role=role, phone=phone, organization=organization)
+        entered_or_kept("care-team phone", member.phone)  # after the member's own checks, in the form's order
         _no_duplicate_member(uow.care_team.for_patient(patient_id), member)
         saved = uow.care_team.add(member)
         uow.audit(actions.RECORD_CREATED, "care-team member", saved.id)
@@ -251,6 +254,7 @@ def change_member(
     with ws.uow() as uow:
         old: CareTeamMember = missing.record(uow.care_team, member_id, "care-team member")
         new = replace(old, role=role, name=name, phone=phone, organization=organization)
+        entered_or_kept("care-team phone", new.phone, old.phone)  # a number on file is kept as it is
         _no_duplicate_member([m for m in uow.care_team.for_patient(old.patient_id) if m.id != old.id], new)
         return _update(uow, "care-team member", old, new, ("role", "name", "phone", "organization"))
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from caredesk.domain import audit as events
 from caredesk.domain.community import CommunityResource, Need, need_of, needs_of, same_listing, search, twin_refusal
+from caredesk.domain.phone_entry import entered_or_kept
 from caredesk.errors import ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.missing import not_found
@@ -41,7 +42,8 @@ def add_resource(
     (caredesk.domain.community.same_listing).
 
     Raises ValidationError naming the field ("name", "needs", "phone", "address", "hours",
-    "eligibility", "notes"); nothing is saved then."""
+    "eligibility", "notes"); nothing is saved then. The phone must be a whole number
+    (domain.phone_entry: "phone: 555-0142 has no area code; type all 10 digits")."""
     resource = CommunityResource(
         name=name,
         needs=needs_of("needs", needs),
@@ -51,6 +53,7 @@ def add_resource(
         eligibility=eligibility,
         notes=notes,
     )
+    entered_or_kept("phone", resource.phone)  # after the fields' own checks, as the form orders them
     with ws.uow() as uow:
         refuse_twin(uow.resources.all(), resource)
         saved = uow.resources.add(resource)
@@ -76,7 +79,8 @@ def change_resource(
     optional field). `active=False` marks it inactive (it stays for the referrals that name it),
     `active=True` brings it back. Nothing to change: the resource as it was, no change set.
 
-    Raises ValidationError naming the field (or "name" for a twin) or NotFound."""
+    Raises ValidationError naming the field (or "name" for a twin; a phone changed as add_resource
+    says) or NotFound."""
     given: dict[str, Any] = {
         "name": name,
         "needs": needs,
@@ -90,6 +94,7 @@ def change_resource(
     with ws.uow() as uow:
         old = get_resource(uow, resource_id)
         new = replace(old, **{k: v for k, v in given.items() if v is not None})
+        entered_or_kept("phone", new.phone, old.phone)  # a number on file is kept as it is; a new one must be whole
         changed = [k for k in given if getattr(new, k) != getattr(old, k)]
         if not changed:
             return Saved(old, Changes())

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from caredesk.domain.practice import PracticeProfile
+from caredesk.domain.phone_entry import entered_or_kept
+from caredesk.domain.practice import PHONE_FIELDS, PracticeProfile
 from caredesk.services import store_settings
 from caredesk.services.changes import Changes
 from caredesk.services.workspace import Workspace
@@ -16,7 +17,12 @@ def get_profile(ws: Workspace) -> PracticeProfile:
 
 
 def save_profile(ws: Workspace, profile: PracticeProfile) -> Changes:
-    """Saved and audited as a settings change (the values are staff and office details, not patients')."""
+    """Saved and audited as a settings change (the values are staff and office details, not patients').
+    A phone line changed must be a whole number (domain.phone_entry: they print on the patient's
+    copy, "Who to call"); one already on file is kept as it is. ValidationError naming the line."""
+    before = get_profile(ws)
+    for name, label in PHONE_FIELDS:
+        entered_or_kept(label, getattr(profile, name), getattr(before, name))
     return store_settings.save(ws, KEY, profile.as_dict(), "practice profile")
 
 

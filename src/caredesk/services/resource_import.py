@@ -32,6 +32,7 @@ from caredesk.domain.community import (
     same_listing,
     twin_refusal,
 )
+from caredesk.domain.phone_entry import entered_or_kept
 from caredesk.errors import ValidationError
 from caredesk.services.changes import Changes, Kind, Saved
 from caredesk.services.community import ENTITY
@@ -126,6 +127,11 @@ def read_resources(
         given = dict(zip(columns, values, strict=False))
         cells = {c: given.get(c, "") for c in COLUMNS}  # missing trailing values are empty
         problems = field_refusals(cells)
+        if not problems and cells["phone"]:  # a whole number, as a resource added by hand (domain.phone_entry)
+            try:
+                entered_or_kept("phone", cells["phone"])
+            except ValidationError as exc:
+                problems = [exc]
         if problems:
             refusals += [RowRefusal(line, p.field, p.message) for p in problems]
             continue
