@@ -88,7 +88,7 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser, secret: argpar
     s = action(g, "add", "add a care-team member")
     s.add_argument("--role", required=True, help="PCP, cardiologist, pharmacist, caregiver ...")
     s.add_argument("--name", required=True, help="the member's name")
-    s.add_argument("--phone", default="", help="a phone number (7 to 15 digits)")
+    s.add_argument("--phone", default="", help="a phone number with its area code (all 10 digits of a US number)")
     s.add_argument("--organization", default="", help="the practice, clinic or agency")
     s = action(g, "remove", "take a member off the care team")
     s.add_argument("--name", required=True, help="the member's name as listed")
