@@ -35,8 +35,9 @@ from caredesk.domain.calendar import MONTH_NAMES, Month, us_date
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Chart, Program
 from caredesk.errors import CareDeskError
-from caredesk.services import contact_history
+from caredesk.services import billing_report, contact_history
 from caredesk.services import patients as patient_records
+from caredesk.services.billing_report import MonthRow
 from caredesk.services.changes import Changes, Kind
 from caredesk.services.contact_history import HistoryRow
 from caredesk.services.workspace import Workspace
@@ -58,11 +59,18 @@ def month_label(month: Month) -> str:
     return month.title
 
 
-def totals_text(totals: dict[Program, int], month: Month) -> str:
-    """'November 2026: CCM 25 min · BHI 10 min' (what counts toward that month's bill)."""
+def totals_text(totals: dict[Program, int], month: Month, billed: MonthRow | None = None) -> str:
+    """'November 2026: CCM 25 min · BHI 10 min' (the minutes logged, voided ones left out); when
+    some count for nothing (the month's bill, `billed`, says so: after the program ended, before
+    consent; SPEC 3) '... CCM 14 min logged; 0 count for billing: 14 min after CCM ended 11/30
+    count for nothing' (a tester read "CCM 14 min" as minutes that bill)."""
     if not totals:
         return f"{month_label(month)}: no minutes"
-    return f"{month_label(month)}: " + " · ".join(f"{p.value} {m} min" for p, m in totals.items())
+    logged = f"{month_label(month)}: " + " · ".join(f"{p.value} {m} min" for p, m in totals.items())
+    if billed is None or not billed.not_counted:
+        return logged
+    why = "; ".join(billed.not_counted_why)
+    return f"{logged} logged; {billed.total_minutes} count for billing: {why}"
 
 
 def void_text(row: HistoryRow) -> str:
@@ -329,7 +337,7 @@ class ContactsTab(QWidget):
         rows = [r for r in self.rows if month is None or r.in_month(month)]
         self.model.set_rows(rows)
         counted = month or Month.of(self.ws.today())
-        self.totals.setText(totals_text(contact_history.program_minutes(rows, counted), counted))
+        self.totals.setText(totals_text(contact_history.program_minutes(rows, counted), counted, self._billed(counted)))
         self.empty.setText("No contacts or minutes" + (f" in {month_label(month)}" if month else " yet"))
         self.empty.setVisible(not rows)
         for i, r in enumerate(rows):
@@ -338,10 +346,20 @@ class ContactsTab(QWidget):
                 break
         self._update_buttons()
 
+    def _billed(self, month: Month) -> MonthRow | None:
+        """The patient's row of the month's bill (which minutes count); None when it cannot be read."""
+        if self.ws is None or self.patient_id is None:
+            return None
+        try:
+            return billing_report.patient_row(self.ws, self.patient_id, month)
+        except CareDeskError:
+            return None  # the line then shows the minutes logged alone
+
     def _changed(self, changes: Changes, _source: object) -> None:
         if self.patient_id is None or self.patient_id not in changes.patients:
             return
-        if not changes.touches(Kind.CONTACT, Kind.TIME):
+        # An ended (or corrected) program changes which minutes count: the line says so.
+        if not changes.touches(Kind.CONTACT, Kind.TIME, Kind.ENROLLMENT):
             return
         if self.isVisible():
             self.reload()

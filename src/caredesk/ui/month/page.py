@@ -32,13 +32,14 @@ from caredesk.services.billing_report import MonthReport, MonthRow
 from caredesk.services.changes import Changes, Kind
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common import theme
-from caredesk.ui.common.forms import InlineMessage, button, user_message
+from caredesk.ui.common.forms import InlineMessage, button, info_label, user_message
 from caredesk.ui.common.hub import hub
 from caredesk.ui.common.tables import row_table, segments
 from caredesk.ui.common.workers import BackgroundRead, ProgressRelay, TaskRunner, close_progress_dialog, progress_dialog
 from caredesk.ui.month.ehr_summary_actions import EhrSummaryActions
 from caredesk.ui.month.table_model import (
     CODES,
+    FILTER_TIPS,
     MINUTES,
     MISSING,
     MRN,
@@ -47,6 +48,8 @@ from caredesk.ui.month.table_model import (
     MonthFilter,
     MonthFilterProxy,
     MonthTableModel,
+    accepts,
+    detail_text,
     sorted_rows,
 )
 
@@ -61,12 +64,15 @@ def month_title(month: Month) -> str:
 
 
 def totals_text(report: MonthReport) -> str:
+    """'3 patients · 1 ready to bill · 40 min counted (staff 40, physician 0) · 99490 × 1', with
+    '· 14 min logged count for nothing' when some do (after a program ended, before consent)."""
     staff = sum(r.clinical_minutes for r in report.rows)
     physician = sum(r.physician_minutes for r in report.rows)
     units = ", ".join(f"{code} × {n}" for code, n in report.units_by_code.items()) or "no codes earned"
+    lost = f" · {report.not_counted} min logged count for nothing" if report.not_counted else ""
     return (
         f"{len(report.rows)} patient{'' if len(report.rows) == 1 else 's'} · {report.ready_count} ready to bill · "
-        f"{report.total_minutes} min (staff {staff}, physician {physician}) · {units}"
+        f"{report.total_minutes} min counted (staff {staff}, physician {physician}){lost} · {units}"
     )
 
 
@@ -133,6 +139,8 @@ class MonthPage(QWidget):
         top.addWidget(self.pdf_button)
 
         filter_row, self.filter_buttons = segments(self, MonthFilter, self.set_filter)
+        for which, tip in FILTER_TIPS.items():
+            self.filter_buttons[which].setToolTip(tip)
 
         self.table = row_table(QTableView(), "Billing for the month", self.proxy)
         self.table.setSortingEnabled(True)
@@ -141,9 +149,14 @@ class MonthPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(MISSING, QHeaderView.ResizeMode.Stretch)
         cw = self.fontMetrics().averageCharWidth()
-        for column, chars in ((PATIENT, 28), (MRN, 12), (PROGRAMS, 22), (MINUTES, 20), (CODES, 20)):
+        # Minutes: room for "120 / 30 · 14 not counted" (minutes that count for nothing, SPEC 3).
+        for column, chars in ((PATIENT, 28), (MRN, 12), (PROGRAMS, 22), (MINUTES, 26), (CODES, 20)):
             header.resizeSection(column, cw * chars)
 
+        # The selected row's reasons in full (the column cuts long ones off): read as the
+        # cursor moves, by eye and by a screen reader alike.
+        self.detail = info_label("Selected patient's billing")
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_detail())
         self.totals = QLabel()
         self.totals.setAccessibleName("Totals")
         self.totals.setWordWrap(True)
@@ -164,6 +177,7 @@ class MonthPage(QWidget):
         layout.addLayout(filter_row)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
         layout.addWidget(self.shown)
         layout.addWidget(self.totals)
 
@@ -182,7 +196,7 @@ class MonthPage(QWidget):
         self._close_progress()
         self.workspace, self.report = None, None
         self.model.clear()
-        for label in (self.totals, self.shown, self.month_label):
+        for label in (self.totals, self.shown, self.month_label, self.detail):
             label.clear()
         self.message.clear()
 
@@ -256,6 +270,12 @@ class MonthPage(QWidget):
         self.model.set_rows(report.rows if rows is None else rows, order)
         self.totals.setText(totals_text(report))
         self._update_counts()
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        row = self.selected_row()
+        self.detail.setText(detail_text(row) if row is not None else "")
+        self.detail.setVisible(row is not None)
 
     def _changed(self, changes: Changes, _source: object) -> None:
         """Minutes, programs, consent or conditions of some patients changed: recompute their rows."""
@@ -297,12 +317,7 @@ class MonthPage(QWidget):
     def _update_counts(self) -> None:
         rows = self.model.rows()
         for which, b in self.filter_buttons.items():
-            n = (
-                len(rows)
-                if which is MonthFilter.ALL
-                else sum((r.needs_minutes if which is MonthFilter.NEEDS_MINUTES else r.ready) for r in rows)
-            )
-            b.setText(f"{which.value}  {n}")
+            b.setText(f"{which.value}  {sum(accepts(r, which) for r in rows)}")
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.shown.setText(f"Showing {shown} of {total} patients" if shown != total else "")
         self.shown.setVisible(shown != total)

@@ -19,15 +19,36 @@ Index = QModelIndex | QPersistentModelIndex
 IdRole = Qt.ItemDataRole.UserRole + 1
 
 PATIENT, MRN, PROGRAMS, MINUTES, CODES, MISSING = range(6)
-HEADERS = ("Patient", "MRN", "Programs", "Minutes\nstaff / physician", "Codes", "Missing / reasons")
-ACCESSIBLE_HEADERS = ("Patient", "MRN", "Programs", "Minutes, staff and physician", "Codes", "Missing or reasons")
+HEADERS = ("Patient", "MRN", "Programs", "Minutes counted\nstaff / physician", "Codes", "Missing / reasons")
+ACCESSIBLE_HEADERS = (
+    "Patient",
+    "MRN",
+    "Programs",
+    "Minutes counted, staff and physician",
+    "Codes",
+    "Missing or reasons",
+)
 NUMERIC = {MINUTES}
 
 
 class MonthFilter(str, Enum):
+    """The month's rows split three ways (every row is in one): a tester read "Needs minutes 0"
+    beside two patients and could not tell where they were."""
+
     ALL = "All"
     NEEDS_MINUTES = "Needs minutes"
     READY = "Ready to bill"
+    CANNOT_BILL = "Cannot bill"
+
+
+FILTER_TIPS = {
+    MonthFilter.NEEDS_MINUTES: "Consented, still in the program, and short of the minutes for a code",
+    MonthFilter.READY: "A code is earned this month",
+    MonthFilter.CANNOT_BILL: (
+        "Bill nothing this month for a reason more minutes would not fix: no consent, too few "
+        "chronic conditions, the program ended ... (the Missing / reasons column says which)"
+    ),
+}
 
 
 def accepts(row: MonthRow, which: MonthFilter) -> bool:
@@ -35,11 +56,35 @@ def accepts(row: MonthRow, which: MonthFilter) -> bool:
         return row.needs_minutes
     if which is MonthFilter.READY:
         return row.ready
+    if which is MonthFilter.CANNOT_BILL:
+        return row.cannot_bill
     return True
 
 
 def minutes_text(row: MonthRow) -> str:
-    return f"{row.clinical_minutes} / {row.physician_minutes}"
+    """'12 / 0' (counted, staff / physician), and '0 / 0 · 14 not counted' when minutes logged
+    count for nothing (after the program ended, before consent: SPEC 3)."""
+    counted = f"{row.clinical_minutes} / {row.physician_minutes}"
+    return f"{counted} · {row.not_counted} not counted" if row.not_counted else counted
+
+
+def minutes_tip(row: MonthRow) -> str:
+    """The minutes cell's tooltip: what counts, by program, and what does not and why."""
+    by_program = ", ".join(f"{p.value} {m}" for p, m in row.minutes_by_program.items())
+    tip = f"Counted: clinical staff {row.clinical_minutes} min, physician/QHP {row.physician_minutes} min"
+    if by_program:
+        tip += f"\nBy program: {by_program}"
+    if row.not_counted:
+        tip += f"\nNot counted: {row.not_counted} min (" + "; ".join(row.not_counted_why) + ")"
+    return tip
+
+
+def detail_text(row: MonthRow) -> str:
+    """The selected row in full, under the table: 'Lopez, Ana (MRN T1): nothing billable; 14 min
+    after CCM ended 11/30 count for nothing' (the reasons column cuts long reasons off)."""
+    codes = row.result.codes_text()
+    head = f"{row.name} (MRN {row.mrn}): " + (f"bills {codes}" if codes else "nothing billable")
+    return head + "".join(f"; {why}" for why in row.result.reasons)
 
 
 def sorted_rows(rows: Iterable[MonthRow], column: int, order: Qt.SortOrder) -> list[MonthRow]:
@@ -132,10 +177,7 @@ class MonthTableModel(RowsModel):
             if col == MISSING and r.result.reasons:
                 return "\n".join(r.result.reasons)
             if col == MINUTES:
-                by_program = ", ".join(f"{p.value} {m}" for p, m in r.minutes_by_program.items())
-                return f"Clinical staff {r.clinical_minutes} min, physician/QHP {r.physician_minutes} min" + (
-                    f"\nBy program: {by_program}" if by_program else ""
-                )
+                return minutes_tip(r)
             if col == PATIENT:
                 consent = us_date(r.consent) if r.consent else "none on file"
                 return f"{r.name}\nPractitioner: {r.practitioner or 'not set'}\nConsent: {consent}"
