@@ -12,11 +12,11 @@ stored (the same digits, a type the patient already has) is not asked about agai
   taken as it ("cell" is mobile: KIND_SYNONYMS); any other is refused naming the four.
 - The number is read with libphonenumber (the `phonenumbers` package) for the clinic's region,
   domain.phones.REGION. CareDesk is a US product (Medicare billing, US holidays in
-  domain.workdays): there is no setting, the region is US and that constant. A North American (NANP) number has 10
-  digits, a 3-digit area code and a 7-digit local number (libphonenumber's metadata for US,
-  and https://www.nationalnanpa.com/about_us/abt_nanp.html); 7 digits alone are a local number
-  libphonenumber calls IS_POSSIBLE_LOCAL_ONLY, and are refused: "555-0142 has no area code;
-  type all 10 digits". A number of the wrong length, or one libphonenumber does not know as
+  domain.workdays): there is no setting, the region is US and that constant. A number of the
+  North American Numbering Plan (NANP, country code 1) has 10 digits, a 3-digit area code and
+  a 7-digit local number (libphonenumber's metadata for region US); 7 digits alone are a
+  local number, which libphonenumber calls IS_POSSIBLE_LOCAL_ONLY, and are refused:
+  "555-0142 has no area code; type all 10 digits". A number of the wrong length, or one libphonenumber does not know as
   valid (no such area code or exchange, e.g. an area code starting with 0 or 1), is refused;
   area code 555, which the NANPA leaves unassigned and fiction, tests and the demo panel use,
   is taken. A number with + and another country code is taken when valid there.
