@@ -50,7 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
         writable = os.access(FAST_TMP, os.W_OK | os.X_OK)
     except OSError:
         return
-    if writable and room.f_bavail * room.f_frsize >= FAST_TMP_ROOM:
+    if writable and not room.f_flag & os.ST_NOEXEC and room.f_bavail * room.f_frsize >= FAST_TMP_ROOM:
         os.environ["TMPDIR"] = str(FAST_TMP)  # pytest's tmp_path, tempfile, and every process started
         tempfile.tempdir = None  # read again
 
