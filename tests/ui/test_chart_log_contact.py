@@ -24,6 +24,7 @@ from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.common.time_dialog import LogTimeDialog
 from caredesk.ui.month.page import MonthPage
 from caredesk.ui.queue.page import QueuePage
+from tests.ui.test_call_drafts import answer_call_question
 
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -156,6 +157,7 @@ def test_bad_input_is_refused_by_field_and_nothing_is_stored(unlocked, canary_st
     assert dialog.isVisible() and dialog.message.text().startswith("Date ")
     assert "11/24/2026" in dialog.message.text() or "today" in dialog.message.text()
 
+    answer_call_question(qtbot, Qt.Key.Key_D, ALT)  # Esc after typing asks; Alt+D discards
     _key(qtbot, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert _stored(window, pid)[:2] == before

@@ -13,7 +13,6 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from caredesk.domain.calendar import us_date
+from caredesk.domain.contact_form_draft import ContactFormKind
 from caredesk.domain.contacts import Activity, Channel, Outcome, StaffType
 from caredesk.domain.corrections import STANDARD_REASONS
 from caredesk.domain.patients import Program
@@ -44,6 +44,7 @@ from caredesk.ui.common.forms import (
     user_message,
 )
 from caredesk.ui.common.hub import publish
+from caredesk.ui.common.kept_form import KeptForm
 from caredesk.ui.common.long_minutes import confirm_minutes
 
 
@@ -60,7 +61,7 @@ def reason_box() -> QComboBox:
     return box
 
 
-def _buttons(dialog: QDialog, text: str) -> tuple[QDialogButtonBox, QPushButton]:
+def _buttons(dialog: KeptForm, text: str) -> tuple[QDialogButtonBox, QPushButton]:
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
     ok.setText(text)
@@ -69,12 +70,23 @@ def _buttons(dialog: QDialog, text: str) -> tuple[QDialogButtonBox, QPushButton]
     for b in buttons.buttons():
         b.setIcon(QIcon())  # plain buttons, like the rest of CareDesk
     buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
+    buttons.rejected.connect(dialog.cancel)
     return buttons, ok
 
 
-class _Form(QDialog):
-    """What both forms share: the reason, the inline message, and saving through a service."""
+def patient_of(row: contact_history.HistoryRow) -> int:
+    record = row.contact if row.contact is not None else row.entries[0]
+    return record.patient_id
+
+
+def record_key(row: contact_history.HistoryRow) -> str:
+    """'contact:12' or 'time entry:5': the row a kept correction or void is about."""
+    return f"{row.kind}:{row.record_id}"
+
+
+class _Form(KeptForm):
+    """What both forms share: the reason, the inline message, and saving through a service.
+    Esc or Cancel after typing asks first; a lock keeps what was typed as a draft (KeptForm)."""
 
     def __init__(self, title: str, action: str, parent: QWidget | None):
         super().__init__(parent)
@@ -127,6 +139,11 @@ class CorrectionForm(_Form):
         kind = "contact" if row.contact is not None else "minutes"
         super().__init__(f"Correct {kind}", "Save correction", parent)
         self.ws, self.row = ws, row
+        self.kept_as(ws, patient_of(row), ContactFormKind.CORRECT, record_key(row))
+        self.discard_question = (
+            "Discard the correction?",
+            "Discard the correction? What you typed is not saved.",
+        )
         today = ws.today()
         self.form.addRow(heading(self._describe(row), "muted"))
 
@@ -198,6 +215,7 @@ class CorrectionForm(_Form):
         self.form.addRow("Move &to MRN", self.mrn)
         self.fields |= {"minutes": self.minutes, "program": self.program, "patient": self.mrn}
         self.finish_layout()
+        self.mark_opened()
 
     @staticmethod
     def _describe(row: contact_history.HistoryRow) -> str:
@@ -266,6 +284,11 @@ class VoidForm(_Form):
         kind = "contact" if row.contact is not None else "minutes"
         super().__init__(f"Void {kind}", f"Void {kind}", parent)
         self.ws, self.row = ws, row
+        self.kept_as(ws, patient_of(row), ContactFormKind.VOID, record_key(row))
+        self.discard_question = (
+            "Discard the reason?",
+            "Close without voiding? The reason you typed is not saved.",
+        )
         what = (
             f"this contact of {us_date(row.on)}" + (f" and its {row.minutes} min" if row.minutes else "")
             if row.contact is not None
@@ -280,6 +303,7 @@ class VoidForm(_Form):
         self.form.addRow(explain)
         self.finish_layout()
         self.reason.setFocus()
+        self.mark_opened()
 
     def save(self) -> Saved[Any]:
         if self.row.contact is not None:

@@ -42,6 +42,7 @@ from caredesk.services.changes import Changes, Kind
 from caredesk.services.contact_history import HistoryRow
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.contact_forms import CorrectionForm, VoidForm
+from caredesk.ui.chart.kept_contact_forms import KeptFormsBar
 from caredesk.ui.chart.log_contact_dialog import LogContactDialog, logged_text
 from caredesk.ui.common.forms import InlineMessage, button, info_label, user_message
 from caredesk.ui.common.hub import hub
@@ -237,6 +238,7 @@ class ContactsTab(QWidget):
         self.time_button.setToolTip("Minutes that were not a call: care-plan work, coordination, a medication review")
         self.time_button.clicked.connect(self.log_other_time)
         self.message = InlineMessage("Contacts and minutes message")
+        self.kept = KeptFormsBar(self)  # a form a lock closed, kept as a draft: Resume (SPEC §5)
 
         top = QHBoxLayout()
         top.addWidget(month_caption)
@@ -252,6 +254,7 @@ class ContactsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.message)
+        layout.addWidget(self.kept)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
         layout.addWidget(self.detail)
@@ -271,6 +274,8 @@ class ContactsTab(QWidget):
             self.clear()
         self.ws, self.chart = ws, chart
         self._stale = True
+        if chart.patient.id is not None:
+            self.kept.opened(chart.patient.id)
         if self.isVisible():
             self.reload()
 
@@ -283,6 +288,7 @@ class ContactsTab(QWidget):
         self.month.blockSignals(False)
         self.totals.clear()
         self.message.clear()
+        self.kept.clear()
         self.empty.hide()
         self._update_buttons()
 
@@ -316,6 +322,7 @@ class ContactsTab(QWidget):
         self.month.setCurrentText(shown if shown in labels else ALL)
         self.month.blockSignals(False)
         self._show_month()
+        self.kept.show_for(self.ws, self.patient_id)
 
     def shown_month(self) -> Month | None:
         """The month chosen in the combo; None for All."""
@@ -372,6 +379,16 @@ class ContactsTab(QWidget):
         if not picked or picked[0].row() >= self.model.rowCount():
             return None
         return self.model.row(picked[0].row())
+
+    def select_record(self, key: str) -> bool:
+        """Select the live row `key` names ("contact:12", as contact_forms.record_key), showing
+        every month; False when it is voided or gone."""
+        at = next((r for r in self.rows if r.voided is None and f"{r.kind}:{r.record_id}" == key), None)
+        if at is None:
+            return False
+        self.month.setCurrentText(ALL)
+        self.table.selectRow(next(i for i in range(self.model.rowCount()) if self.model.row(i) is at))
+        return True
 
     def _update_buttons(self) -> None:
         row = self.selected()

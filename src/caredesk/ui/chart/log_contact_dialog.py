@@ -20,7 +20,6 @@ from datetime import tzinfo
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from caredesk.domain.appointments import parse_clock_time
 from caredesk.domain.calendar import local_date, us_date
+from caredesk.domain.contact_form_draft import ContactFormKind
 from caredesk.domain.patients import Chart, Program
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.services.calls import CallLogged, log_contact
@@ -39,6 +39,7 @@ from caredesk.services.workspace import Workspace
 from caredesk.ui.common.call_form import CallForm, what_followed
 from caredesk.ui.common.forms import InlineMessage, date_edit, heading, picked_date, user_message
 from caredesk.ui.common.hub import publish
+from caredesk.ui.common.kept_form import KeptForm
 from caredesk.ui.common.long_minutes import confirm_minutes
 
 TITLE = "Log contact"
@@ -53,14 +54,18 @@ def logged_text(result: CallLogged, tz: tzinfo) -> str:
     )
 
 
-class LogContactDialog(QDialog):
-    """The form; `logged` holds the service's answer once saved (None until then)."""
+class LogContactDialog(KeptForm):
+    """The form; `logged` holds the service's answer once saved (None until then). Esc or Cancel
+    after typing asks first; a lock keeps what was typed as a draft (KeptForm)."""
+
+    discard_question = ("Discard the contact?", "Discard the contact? What you typed is not logged.")
 
     def __init__(self, ws: Workspace, chart: Chart, parent: QWidget | None = None):
         super().__init__(parent)
         self.ws = ws
         assert chart.patient.id is not None
         self.patient_id = chart.patient.id
+        self.kept_as(ws, self.patient_id, ContactFormKind.LOG_CONTACT)
         self.logged: CallLogged | None = None
         self.setWindowTitle(TITLE)
         self.setAccessibleName(TITLE)
@@ -103,7 +108,7 @@ class LogContactDialog(QDialog):
         for b in buttons.buttons():
             b.setIcon(QIcon())  # plain buttons, like the rest of CareDesk
         buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons.rejected.connect(self.cancel)
         for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):  # the call panel's save keys
             QShortcut(QKeySequence(keys), self).activated.connect(self.submit)
 
@@ -130,6 +135,7 @@ class LogContactDialog(QDialog):
             "follow-up date": self.form.follow_up,
         }
         self.form.first().setFocus(Qt.FocusReason.OtherFocusReason)
+        self.mark_opened()
 
     def _clear_refusal(self) -> None:
         if self.message.property("role") == "error":

@@ -7,18 +7,12 @@ stores nothing.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QIcon, QKeyEvent
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -32,13 +26,18 @@ from caredesk.ui.chart.record_fields import PatientFields, date_text, scrolled_f
 from caredesk.ui.common.forms import InlineMessage, heading
 from caredesk.ui.common.hub import publish
 from caredesk.ui.common.message_box import go_ahead
+from caredesk.ui.common.typed_input import AsksBeforeDiscarding
 
 NO_PROGRAM = "Not enrolled yet"
 ADD_ANYWAY = "&Add anyway"
-DISCARD = "&Discard"
 
 
-class AddPatientDialog(QDialog):
+class AddPatientDialog(AsksBeforeDiscarding):
+    """Esc or Cancel after typing asks "Discard the new patient?" (AsksBeforeDiscarding); a lock
+    closes the form without asking."""
+
+    discard_question = ("Discard the new patient?", "Discard the new patient? What you typed is not saved.")
+
     def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self.workspace = workspace
@@ -105,45 +104,7 @@ class AddPatientDialog(QDialog):
         layout.addWidget(buttons)
         self._program_changed(self.program.currentText())
         self.mrn.setFocus()  # typing starts at once, in the form's first field
-        self._as_opened = self._entered()
-
-    def _entered(self) -> list[object]:
-        """What the form holds, control by control (texts, choices, ticks; more phone rows, more values)."""
-        values: list[object] = []
-        for w in self.findChildren(QWidget):
-            if isinstance(w, QLineEdit):
-                values.append(w.text())
-            elif isinstance(w, QPlainTextEdit):
-                values.append(w.toPlainText())
-            elif isinstance(w, QComboBox):
-                values.append(w.currentText())
-            elif isinstance(w, QAbstractButton) and w.isCheckable():
-                values.append(w.isChecked())
-        return values
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
-            event.accept()
-            self.cancel()
-            return
-        super().keyPressEvent(event)
-
-    def cancel(self) -> None:
-        """Esc or Cancel: closes at once when nothing was typed; else asks first, Go back the default
-        (a keyboard-only tester's Esc threw a half-typed patient away without a word). A lock still
-        closes the form without asking (reject)."""
-        if self._entered() == self._as_opened or self.discard_typed():
-            self.reject()
-
-    def discard_typed(self) -> bool:
-        """Ask whether to drop what was typed; Go back (Enter, Esc) keeps the form (MessageBox)."""
-        return go_ahead(
-            self,
-            "Discard the new patient?",
-            "Discard the new patient? What you typed is not saved.",
-            DISCARD,
-            QMessageBox.ButtonRole.DestructiveRole,
-        )
+        self.mark_opened()
 
     def _program_changed(self, text: str) -> None:
         enrolled = text != NO_PROGRAM

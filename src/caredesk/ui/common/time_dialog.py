@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caredesk.domain.contact_form_draft import ContactFormKind
 from caredesk.domain.contacts import Activity, StaffType, TimeEntry
 from caredesk.domain.patients import Program
 from caredesk.errors import CareDeskError
@@ -33,13 +34,18 @@ from caredesk.ui.common.forms import (
     user_message,
 )
 from caredesk.ui.common.hub import publish
+from caredesk.ui.common.kept_form import KeptForm
 from caredesk.ui.common.long_minutes import confirm_minutes
 
 # A call's minutes are logged with the call itself; this dialog is for everything else.
 ACTIVITIES = [a for a in Activity if a is not Activity.CALL]
 
 
-class LogTimeDialog(QDialog):
+class LogTimeDialog(KeptForm):
+    """Esc or Cancel after typing asks first; a lock keeps what was typed as a draft (KeptForm)."""
+
+    discard_question = ("Discard the time entry?", "Discard the time entry? What you typed is not logged.")
+
     def __init__(
         self,
         workspace: Workspace,
@@ -52,6 +58,7 @@ class LogTimeDialog(QDialog):
         super().__init__(parent)
         self.workspace = workspace
         self.patient_id = patient_id
+        self.kept_as(workspace, patient_id, ContactFormKind.LOG_TIME)
         self.saved: TimeEntry | None = None
         self.setWindowTitle("Log time")
         self.setAccessibleName("Log time")
@@ -100,11 +107,12 @@ class LogTimeDialog(QDialog):
         for b in buttons.buttons():
             b.setIcon(QIcon())
         buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons.rejected.connect(self.cancel)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        self.mark_opened()
 
     def _refused(self, message: str) -> None:
         self.message.show_error(message)

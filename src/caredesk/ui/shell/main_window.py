@@ -10,6 +10,8 @@ pages afterwards (issue 14; caredesk.ui.shell.staged_start).
 
 An unsaved call is never dropped (SPEC §5): Ctrl+L, leaving the demo and quitting ask
 Save / Keep as draft / Discard / Cancel; an idle lock keeps it as a draft without asking.
+A chart contact form open at any lock or quit (Log contact…, Log other time…, Correct…,
+Void…) keeps what was typed as a draft of its own; its tab offers it back after the unlock.
 """
 
 from __future__ import annotations
@@ -274,6 +276,9 @@ class MainWindow(QMainWindow):
             self.backups.locking()  # a backup in progress stops before the store closes
             for dialog in self.findChildren(QDialog):
                 if dialog.isVisible():
+                    keep = getattr(dialog, "keep_draft", None)  # a chart contact form (ui.common.kept_form)
+                    if callable(keep):
+                        keep()  # what was typed goes to the store as a draft before the form closes (SPEC §5)
                     dialog.reject()
             ws, self.workspace = self.workspace, None
             if self.has_view:

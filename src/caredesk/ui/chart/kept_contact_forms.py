@@ -1,0 +1,144 @@
+"""The Contacts & minutes tab's line about a form kept when CareDesk locked, and its Resume.
+
+SPEC §5: what was typed in Log contact…, Log other time…, Correct… or Void… survives an idle
+lock, Ctrl+L or quitting as a draft in the store (ui.common.kept_form). After the unlock, and
+whenever the patient's tab is shown, this line tells the user ("Unsaved contact from 10:42 AM,
+kept when CareDesk locked.") and Resume opens that form again, filled as it was left; Discard
+drops it. A correction or void whose entry was voided meanwhile cannot be resumed: it says so
+and drops the draft.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QTabWidget, QWidget
+
+from caredesk.domain.contact_form_draft import ContactFormDraft, ContactFormKind
+from caredesk.errors import CareDeskError
+from caredesk.services import contact_form_drafts
+from caredesk.services.workspace import Workspace
+from caredesk.ui.common.forms import button, info_label, user_message
+from caredesk.ui.common.kept_form import KEPT_AT_LOCK, KeptForm, kept_time
+
+if TYPE_CHECKING:
+    from caredesk.ui.chart.contacts_tab import ContactsTab
+
+WHAT = {
+    ContactFormKind.LOG_CONTACT: "contact",
+    ContactFormKind.LOG_TIME: "time entry",
+    ContactFormKind.CORRECT: "correction",
+    ContactFormKind.VOID: "void",
+}
+
+
+def kept_text(draft: ContactFormDraft, ws: Workspace, more: int = 0) -> str:
+    """'Unsaved contact from 10:42 AM, kept when CareDesk locked.' (' 2 more kept.' after it)."""
+    text = f"Unsaved {WHAT[draft.kind]} from {kept_time(draft.updated_at, ws)}, kept when CareDesk locked."
+    return text + (f" {more} more kept." if more else "")
+
+
+class KeptFormsBar(QFrame):
+    """Shown while the tab's patient has a kept form; Resume reopens the oldest."""
+
+    def __init__(self, tab: ContactsTab, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.tab = tab
+        self.drafts: list[ContactFormDraft] = []
+        self.setProperty("card", True)
+        self.setAccessibleName("Unsaved form kept")
+        self.text = info_label("Unsaved form kept", "warning")
+        self.resume_button = button("Re&sume…", "Resume the unsaved form")
+        self.resume_button.setToolTip("Open the form again, filled as it was left")
+        self.resume_button.clicked.connect(self.resume)
+        self.discard_button = button("Dis&card", "Discard the unsaved form")
+        self.discard_button.setToolTip("Throw away what was typed in it")
+        self.discard_button.clicked.connect(self.discard)
+        row = QHBoxLayout(self)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.resume_button)
+        row.addWidget(self.discard_button)
+        self.hide()
+
+    def show_for(self, ws: Workspace, patient_id: int) -> None:
+        """Read the patient's kept forms and say so (hidden when none)."""
+        try:
+            self.drafts = contact_form_drafts.kept(ws, patient_id)
+        except CareDeskError:
+            self.drafts = []  # the tab's own read says what is wrong with the store
+        if not self.drafts:
+            self.clear()
+            return
+        self.text.setText(kept_text(self.drafts[0], ws, len(self.drafts) - 1))
+        self.setAccessibleDescription(self.text.text())
+        self.show()
+
+    def opened(self, patient_id: int) -> None:
+        """The tab's chart opened this patient: when a lock kept one of their forms this session,
+        the tab comes to the front (once), so the unlock returns to the chart saying so."""
+        if patient_id in KEPT_AT_LOCK:
+            KEPT_AT_LOCK.discard(patient_id)
+            QTimer.singleShot(0, self._bring_forward)  # after the chart has shown its Summary
+
+    def _bring_forward(self) -> None:
+        tab: QWidget = self.tab
+        tabs = tab.parentWidget()
+        while tabs is not None and not isinstance(tabs, QTabWidget):
+            tabs = tabs.parentWidget()
+        if isinstance(tabs, QTabWidget) and tabs.indexOf(tab) >= 0 and self.tab.chart is not None:
+            tabs.setCurrentWidget(tab)
+
+    def clear(self) -> None:
+        """Nothing of the patient's stays (on lock, or another patient)."""
+        self.drafts = []
+        self.text.clear()
+        self.setAccessibleDescription("")
+        self.hide()
+
+    def _refresh(self) -> None:
+        tab = self.tab
+        if tab.ws is not None and tab.patient_id is not None:
+            self.show_for(tab.ws, tab.patient_id)
+
+    def discard(self) -> None:
+        if not self.drafts or self.tab.ws is None:
+            return
+        try:
+            contact_form_drafts.discard(self.tab.ws, self.drafts[0].id or 0)
+        except CareDeskError as exc:
+            self.tab.message.show_error(user_message(exc))
+        self._refresh()
+
+    def resume(self) -> KeptForm | None:
+        """Open the oldest kept form filled as it was left (returned for tests; None when it
+        cannot be: its entry was voided meanwhile, said in the tab)."""
+        if not self.drafts or self.tab.ws is None:
+            return None
+        draft, ws = self.drafts[0], self.tab.ws
+        form = self._open(draft)
+        if form is None:
+            if draft.kind in (ContactFormKind.CORRECT, ContactFormKind.VOID):
+                self.tab.message.show_warning(
+                    f"The unsaved {WHAT[draft.kind]} was for an entry that is voided or gone now; it was discarded."
+                )
+                contact_form_drafts.discard(ws, draft.id or 0)
+                self._refresh()
+            return None
+        form.resume(draft)
+        form.message.show_info(
+            f"Kept at {kept_time(draft.updated_at, ws)} when CareDesk locked: check it, then save it, or Esc to discard it."
+        )
+        self.hide()
+        form.finished.connect(lambda _result: self._refresh())
+        return form
+
+    def _open(self, draft: ContactFormDraft) -> KeptForm | None:
+        tab = self.tab
+        if draft.kind is ContactFormKind.LOG_CONTACT:
+            return tab.log_contact()
+        if draft.kind is ContactFormKind.LOG_TIME:
+            return tab.log_other_time()
+        if not tab.select_record(draft.record or ""):
+            return None
+        return tab.correct_selected() if draft.kind is ContactFormKind.CORRECT else tab.void_selected()
