@@ -11,15 +11,8 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QApplication,
-    QGroupBox,
-    QLabel,
-    QMenuBar,
-    QTabBar,
-    QWidget,
 )
 
 from caredesk.domain.contacts import Outcome
@@ -216,66 +209,8 @@ def test_tab_and_shift_tab_leave_every_list(demo_unlocked, ready, qtbot):
             assert table.currentIndex().row() == row
 
 
-def _mnemonics(window) -> dict[str, list[str]]:
-    """Alt+letters of what is visible and enabled in the window (menu bar included)."""
-    found: dict[str, list[str]] = {}
-
-    def add(text: str, what: str) -> None:
-        seq = QKeySequence.mnemonic(text)
-        if not seq.isEmpty():
-            found.setdefault(seq.toString(), []).append(what)
-
-    def shown(w: QWidget) -> bool:
-        return w.isVisible() and w.isEnabled() and w.window() is window
-
-    for b in window.findChildren(QAbstractButton):
-        if shown(b):
-            add(b.text(), f"button {b.text()!r}")
-            if not b.shortcut().isEmpty() and b.shortcut() != QKeySequence.mnemonic(b.text()):
-                found.setdefault(b.shortcut().toString(), []).append(f"button {b.text()!r} key")
-    for label in window.findChildren(QLabel):
-        if shown(label) and label.buddy() is not None:
-            add(label.text(), f"label {label.text()!r}")
-    for bar in window.findChildren(QTabBar):
-        if shown(bar):
-            for i in range(bar.count()):
-                add(bar.tabText(i), f"tab {bar.tabText(i)!r}")
-    for box in window.findChildren(QGroupBox):
-        if shown(box):
-            add(box.title(), f"group {box.title()!r}")
-    for bar in window.findChildren(QMenuBar):
-        for action in bar.actions():
-            add(action.text(), f"menu {action.text()!r}")
-    return found
-
-
-def _clashes(window) -> dict[str, list[str]]:
-    return {key: what for key, what in _mnemonics(window).items() if len(what) > 1}
-
-
-def test_no_alt_letter_clashes_on_any_page(demo_unlocked, ready, qtbot):
-    """Alt+F focused "Set follow-up" instead of opening the File menu."""
-    view = demo_unlocked.view
-    assert _clashes(demo_unlocked) == {}, "queue page"
-    assert "Alt+F" in _mnemonics(demo_unlocked) and "Alt+E" in _mnemonics(demo_unlocked)
-    ready.panel.set_timer_clock(FakeSeconds())
-    ready.panel.start()
-    ready.panel.toggle_pause()  # Resume is shown: it has no Alt+R of its own
-    assert _clashes(demo_unlocked) == {}, "queue page, timer paused"
-    ready.panel.discard_call()
-    patients = view.show_page(PatientsPage)
-    patients.select_patient(ready.proxy.patient_id(0))
-    chart = patients.chart
-    for i in range(chart.tabs.count()):
-        chart.tabs.setCurrentIndex(i)
-        inner = getattr(chart.tabs.currentWidget(), "inner", None)
-        for j in range(inner.count() if inner is not None else 1):
-            if inner is not None:
-                inner.setCurrentIndex(j)
-            qtbot.wait(10)
-            assert _clashes(demo_unlocked) == {}, f"chart tab {chart.tabs.tabText(i)!r}"
-    view.show_page(MonthPage)
-    assert _clashes(demo_unlocked) == {}, "month page"
+# No Alt key answers two controls of a window: tests/ui/test_mnemonics.py walks every page,
+# chart tab and main dialog (the timer running and paused included).
 
 
 def test_alt_f_on_the_queue_opens_the_file_menu(demo_unlocked, ready, qtbot):

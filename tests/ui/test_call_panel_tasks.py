@@ -23,8 +23,9 @@ from caredesk.ui.common.open_tasks import NONE_OPEN
 from caredesk.ui.queue.page import QueuePage
 from tests.ui.conftest import FakeSeconds
 from tests.ui.test_call_drafts import ALT, CTRL, press, type_text
-from tests.ui.test_call_keys import Keyboard, _clashes
+from tests.ui.test_call_keys import Keyboard
 from tests.ui.test_coordination_in_window import shown_reasons
+from tests.ui.test_mnemonics import clashes
 
 NOTE = "Asked about the home BP log"
 
@@ -176,7 +177,7 @@ def test_no_alt_letter_clashes_and_the_controls_stay_still_with_or_without_tasks
 
     open_in_panel(page, qtbot, pid)
     with_tasks = places()
-    assert _clashes(unlocked) == {}
+    assert clashes(unlocked) == {}
     # The list stays inside the panel and the window (nothing cut off at the foot).
     bottom = panel.tasks.list.mapTo(panel, panel.tasks.list.rect().bottomLeft()).y()
     assert bottom <= panel.height() and panel.tasks.list.height() >= 3 * panel.tasks.list.fontMetrics().lineSpacing()
@@ -194,4 +195,4 @@ def test_no_alt_letter_clashes_and_the_controls_stay_still_with_or_without_tasks
     assert task_lines(page) == []
     without = places()
     assert without[:4] == with_tasks[:4]  # the call's controls did not move
-    assert _clashes(unlocked) == {}
+    assert clashes(unlocked) == {}

@@ -50,7 +50,7 @@ def _letter_task(ws, pid):
 
 
 def _open_dialog(qtbot, tab) -> LetterDialog:
-    alt(qtbot, tab, Qt.Key.Key_E)  # L&etter…
+    alt(qtbot, tab, Qt.Key.Key_R)  # Lette&r…
     qtbot.waitUntil(lambda: any(d.isVisible() for d in tab.findChildren(LetterDialog)))
     (dialog,) = [d for d in tab.findChildren(LetterDialog) if d.isVisible()]
     return dialog

@@ -74,7 +74,8 @@ def test_the_tab_shows_demographics_status_and_programs_with_consent(unlocked, c
     assert tab.programs.isColumnHidden(2) and tab.programs.isColumnHidden(5)
     assert not tab.programs.isColumnHidden(4)
     assert tab.programs.horizontalHeaderItem(4).toolTip() == "Billing practitioner"
-    assert not tab.change_button.isEnabled() and not tab.end_button.isEnabled()  # no row chosen yet
+    assert tab.programs.selected_id() == tab.data.enrollments[0].id  # chosen: Edit and End act at once
+    assert tab.change_button.isEnabled() and tab.end_button.isEnabled()
 
 
 def test_every_demographic_field_is_edited_by_keyboard(unlocked, canary_store, qtbot):

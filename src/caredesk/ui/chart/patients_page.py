@@ -99,8 +99,10 @@ class PatientsPage(QWidget):
         self.filter.returnPressed.connect(self._open_first_match)
         find_key = QShortcut(QKeySequence.StandardKey.Find, self)
         find_key.activated.connect(self.focus_filter)
-        self.add_button = button("Add patient…", "Add patient")  # Ctrl+N; the chart's tabs use its letters
-        self.add_button.setToolTip("Add a patient (Ctrl+N)")
+        # Alt+A beside Ctrl+N, as File > Add patient… (the chart's tabs leave A to it: Vitals & labs'
+        # Add reading is Alt+R). A keyboard-only tester found no Alt key on it.
+        self.add_button = button("&Add patient…", "Add patient")
+        self.add_button.setToolTip("Add a patient (Alt+A or Ctrl+N)")
         self.add_button.clicked.connect(self.add_patient)
         # Ctrl+Shift+L, from the list or anywhere in the chart: log a contact for the chart's patient
         # (one waiting after a no answer is not in today's queue, and she may call back).

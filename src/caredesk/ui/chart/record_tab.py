@@ -1,10 +1,17 @@
 """The chart's Record tab: who the patient is (every demographic field), their status, and
 the programs they are enrolled in with consent, billing practitioner and QMB.
 
-Edit details…, Change status…, Enroll…, Edit program…, End program… and Remove program…
-(an enrollment entered in error) open small forms (ui/chart/record_dialogs.py,
-remove_program_dialog.py). A program that starts after today reads "starts MM/DD/YYYY". The tab reads its patient when first shown and again when
-a change set names that patient with a patient or enrollment change.
+Edit details… (Alt+I), Change status… (Alt+S), Enroll… (Alt+N), Edit program… (Alt+P), End
+program… (Alt+D) and Remove program… (Alt+V, an enrollment entered in error) open small forms
+(ui/chart/record_dialogs.py, remove_program_dialog.py); each Alt key is the tab's alone
+(tests/ui/test_mnemonics.py). A program that starts after today reads "starts MM/DD/YYYY".
+The tab reads its patient when first shown and again when a change set names that patient
+with a patient or enrollment change.
+
+A program is always chosen when there is one (the first still running, else the first row; the
+one chosen stays chosen when the table is read again), so Edit program… (Alt+P) and End
+program… (Alt+D) act at once: a keyboard-only tester found them greyed out for a patient with
+one program until a row was clicked.
 """
 
 from __future__ import annotations
@@ -88,7 +95,10 @@ class ProgramsTable(SummaryTable):
             header.setToolTip("Billing practitioner")
 
     def show_enrollments(self, enrollments: tuple[Enrollment, ...], today: date | None = None) -> None:
-        """One row per enrollment; one starting after `today` reads 'starts MM/DD/YYYY'."""
+        """One row per enrollment; one starting after `today` reads 'starts MM/DD/YYYY'. The
+        program chosen before stays chosen when it is still listed; otherwise the first one
+        not ended is (else the first row), so the buttons that act on one work at once."""
+        chosen = self.selected_id()
         self.ids = [e.id for e in enrollments if e.id is not None]
         status = {e.id: enrollment_status(e, today) if today else "" for e in enrollments}
         self.fill(
@@ -112,6 +122,10 @@ class ProgramsTable(SummaryTable):
             item = self.item(row, 3)
             if item is not None and e.consent_date is None and status[e.id] == CURRENT:
                 item.setForeground(QColor(theme.current().warning))  # a current program that cannot bill
+        if chosen not in self.ids:
+            chosen = next((e.id for e in enrollments if e.end_date is None), self.ids[0] if self.ids else None)
+        if chosen is not None:
+            self.setCurrentCell(self.ids.index(chosen), 0)  # chooses it; the focus stays where it is
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Insert enrolls, Delete removes the chosen program (as in the other chart lists)."""
@@ -168,7 +182,7 @@ class RecordTab(QWidget):
         lay.addLayout(details)
 
         self.enroll_button = button("E&nroll…", "Enroll in a program")
-        self.change_button = button("Edi&t program…", "Edit the selected program")
+        self.change_button = button("Edit &program…", "Edit the selected program")
         self.end_button = button("En&d program…", "End the selected program")
         self.remove_button = button("Remo&ve program…", "Remove the selected program (entered in error)")
         lay.addWidget(heading("Programs and consent", "section"))

@@ -188,7 +188,8 @@ class TasksTab(LazyTab):
         self.done_button = button("&Done", "Mark task done")
         self.reopen_button = button("Re&open", "Reopen task")
         self.cancel_task_button = button("Ca&ncel task", "Cancel task")
-        self.letter_button = button("L&etter…", "Letter to the patient for this task")
+        # Alt+R: Alt+E is the menu bar's Edit (one key for two things: tests/ui/test_mnemonics.py).
+        self.letter_button = button("Lette&r…", "Letter to the patient for this task")
         self.letter_button.clicked.connect(self.open_letter)
         self.add_task_button.clicked.connect(self.add_task)
         self.edit_task_button.clicked.connect(self.edit_task)

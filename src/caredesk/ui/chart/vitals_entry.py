@@ -26,7 +26,7 @@ class ReadingEntry(QWidget):
         self.unit = QLabel()
         self.unit.setAccessibleName("Unit")
         self.day = date_edit("Reading date")
-        self.add_button = button("&Add reading", primary=True)
+        self.add_button = button("Add &reading", primary=True)  # Alt+A is the Patients page's Add patient…
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.rows: tuple[list[QWidget], list[QWidget]] = ([], [])

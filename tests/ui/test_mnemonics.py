@@ -1,0 +1,205 @@
+"""Every Alt key answers one control of its window (a fresh tester, keyboard only, read Alt+I
+on both Edit details… and Edit program…, and Add patient had no Alt key at all).
+
+Qt gives an Alt key to a button's or a buddied label's '&' (QKeySequence.mnemonic), a tab's
+'&', a menu bar title's '&', and to QShortcuts and actions set to Alt+something. When two
+visible, enabled controls of one window share one, Qt answers neither at once: it moves the
+focus between them on each press (QShortcut's activatedAmbiguously), so the key the user
+learned does nothing they can predict. One generic walk over the real window and dialogs:
+every tab of the chart (and of the care plan inside it), today's queue with a call open (timer
+running and paused), the month, and the main dialogs. A greyed button counts: it answers its
+key as soon as a row is chosen.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDialog,
+    QGroupBox,
+    QLabel,
+    QMenuBar,
+    QTabBar,
+    QTabWidget,
+    QWidget,
+)
+
+from caredesk.ui.chart.patients_page import PatientsPage
+from caredesk.ui.chart.record_dialogs import EndProgramDialog, EnrollmentDialog
+from caredesk.ui.chart.record_tab import RecordTab
+from caredesk.ui.month.page import MonthPage
+from caredesk.ui.queue.page import QueuePage
+from tests.ui.conftest import FakeSeconds
+from tests.ui.test_month_page import settle
+
+
+def _alt(keys: QKeySequence) -> str | None:
+    """'Alt+I' for a one-key sequence with Alt and no Ctrl (what a mnemonic clashes with)."""
+    if keys.count() != 1:
+        return None
+    text = keys.toString(QKeySequence.SequenceFormat.PortableText)
+    return text if text.startswith("Alt+") else None
+
+
+def _mnemonic(text: str) -> str | None:
+    return _alt(QKeySequence.mnemonic(text))
+
+
+def _active(w: QWidget, window: QWidget) -> bool:
+    """Shown in the window. Greyed or not: a greyed button's key is the one it answers as soon as
+    a row is chosen, so it must be its own then too."""
+    return w.isVisibleTo(window)
+
+
+def alt_keys(window: QWidget) -> dict[str, list[str]]:
+    """Each Alt key of `window` (a main window or a dialog) -> what answers it there: the visible,
+    enabled buttons, buddied labels, group boxes, tabs and menu bar titles by their '&', and
+    the QShortcuts and actions set to an Alt key. Other top-level windows are not walked."""
+    keys: dict[str, list[str]] = defaultdict(list)
+
+    def add(key: str | None, what: str) -> None:
+        if key is not None:
+            keys[key].append(what)
+
+    for w in window.findChildren(QWidget):
+        if w.window() is not window or not _active(w, window):
+            continue
+        if isinstance(w, QAbstractButton):
+            add(_mnemonic(w.text()), w.text())
+            add(_alt(w.shortcut()) if w.shortcut() != QKeySequence.mnemonic(w.text()) else None, f"{w.text()!r} key")
+        elif isinstance(w, QLabel) and w.buddy() is not None:
+            add(_mnemonic(w.text()), w.text())
+        elif isinstance(w, QGroupBox):
+            add(_mnemonic(w.title()), w.title())
+        elif isinstance(w, QTabBar):
+            for i in range(w.count()):
+                if w.isTabVisible(i):
+                    add(_mnemonic(w.tabText(i)), f"tab {w.tabText(i)}")
+        elif isinstance(w, QMenuBar):
+            for action in w.actions():
+                if action.isVisible():
+                    add(_mnemonic(action.text()), f"menu {action.text()}")
+    for shortcut in window.findChildren(QShortcut):
+        parent = shortcut.parent()
+        if isinstance(parent, QWidget) and parent.window() is window and (_active(parent, window) or parent is window):
+            for seq in shortcut.keys():  # noqa: SIM118 - QShortcut.keys(), not a dict's
+                add(_alt(seq), f"shortcut {seq.toString()} on {parent.accessibleName() or type(parent).__name__}")
+    for action in window.findChildren(QAction):
+        if action.isVisible() and action.shortcutContext() != Qt.ShortcutContext.WidgetShortcut:
+            for seq in action.shortcuts():
+                add(_alt(seq), f"action {action.text()}")
+    return dict(keys)
+
+
+def clashes(window: QWidget) -> dict[str, list[str]]:
+    """The Alt keys more than one control of `window` answers."""
+    return {key: sorted(whats) for key, whats in alt_keys(window).items() if len(whats) > 1}
+
+
+def _dialog_shown(qtbot, dialog: QDialog) -> QDialog:
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def _every_tab(tabs: QTabWidget) -> Iterator[str]:
+    """Show each tab of `tabs` in turn, and each tab of a tab widget inside it (the care plan's
+    parts); yields the tab's name as shown."""
+    for i in range(tabs.count()):
+        tabs.setCurrentIndex(i)
+        inner = [t for t in tabs.widget(i).findChildren(QTabWidget) if t.isVisible()]
+        if not inner:
+            yield tabs.tabText(i)
+        for sub in inner:
+            for j in range(sub.count()):
+                sub.setCurrentIndex(j)
+                yield f"{tabs.tabText(i)} > {sub.tabText(j)}"
+
+
+def test_every_tab_of_the_chart_gives_each_alt_key_one_control(demo_unlocked, qtbot):
+    """The chart of the queue's first patients (the demo's busiest: flags, stays, tasks, devices;
+    a tab shows some buttons only when the patient has what they act on), every tab."""
+    window = demo_unlocked
+    queue = window.view.page(QueuePage)
+    first = [queue.proxy.patient_id(row) for row in range(min(5, queue.proxy.rowCount()))]
+    page = window.view.show_page(PatientsPage)
+    found: dict[str, dict[str, list[str]]] = {}
+    for pid in first:
+        assert pid is not None and page.select_patient(pid)
+        for tab in _every_tab(page.chart.tabs):
+            if clash := clashes(window):
+                found[f"patient {pid}, {tab} tab"] = clash
+    assert found == {}
+
+
+def test_today_queue_with_a_call_open_gives_each_alt_key_one_control(unlocked, canary_store, qtbot):
+    queue = unlocked.view.show_page(QueuePage)
+    assert queue.select_patient(canary_store["canary"])
+    queue.open_selected()
+    qtbot.waitUntil(lambda: queue.panel.patient_id == canary_store["canary"])
+    assert "Alt+F" in alt_keys(unlocked) and "Alt+E" in alt_keys(unlocked)  # the menu bar is walked
+    assert clashes(unlocked) == {}
+    queue.panel.set_timer_clock(FakeSeconds())
+    queue.panel.start()  # Pause and Stop
+    assert clashes(unlocked) == {}, "timer running"
+    queue.panel.toggle_pause()  # Resume
+    assert clashes(unlocked) == {}, "timer paused"
+    queue.panel.discard_call()
+
+
+def test_this_month_gives_each_alt_key_one_control(demo_unlocked, qtbot):
+    month = demo_unlocked.view.show_page(MonthPage)
+    settle(month)
+    assert clashes(demo_unlocked) == {}
+
+
+def test_the_patient_list_gives_each_alt_key_one_control_and_add_patient_has_one(unlocked, canary_store, qtbot):
+    page = unlocked.view.show_page(PatientsPage)
+    assert page.select_patient(canary_store["canary"])
+    assert _mnemonic(page.add_button.text()) is not None  # Ctrl+N aside, the button's own Alt key
+    for tab in _every_tab(page.chart.tabs):
+        assert clashes(unlocked) == {}, tab
+
+
+def _record(window, pid: int) -> RecordTab:
+    page = window.view.show_page(PatientsPage)
+    assert page.select_patient(pid)
+    tab = page.chart.tab(RecordTab)
+    page.chart.show_tab(tab)
+    return tab
+
+
+def test_add_patient_gives_each_alt_key_one_control(unlocked, qtbot):
+    dialog = _dialog_shown(qtbot, unlocked.view.show_page(PatientsPage).add_patient())
+    assert clashes(dialog) == {}
+
+
+def test_log_contact_gives_each_alt_key_one_control(unlocked, canary_store, qtbot):
+    page = unlocked.view.show_page(PatientsPage)
+    assert page.select_patient(canary_store["canary"])
+    dialog = _dialog_shown(qtbot, page.log_contact())
+    assert clashes(dialog) == {}
+
+
+@pytest.mark.parametrize("which", ["end", "edit"])
+def test_end_and_edit_program_give_each_alt_key_one_control(unlocked, canary_store, qtbot, which):
+    tab = _record(unlocked, canary_store["canary"])
+    tab.programs.selectRow(0)
+    (tab.end_program if which == "end" else tab.change_program)()
+    dialog = tab.dialog
+    assert isinstance(dialog, EndProgramDialog if which == "end" else EnrollmentDialog)
+    assert clashes(_dialog_shown(qtbot, dialog)) == {}
+
+
+def test_a_clash_is_found(unlocked, canary_store):
+    """The walk finds what it looks for: two buttons given one Alt key in the window."""
+    tab = _record(unlocked, canary_store["canary"])
+    tab.programs.selectRow(0)
+    tab.change_button.setText("Ed&it program…")
+    assert clashes(unlocked) == {"Alt+I": ["Ed&it details…", "Ed&it program…"]}
