@@ -251,8 +251,8 @@ def test_an_invalid_resource_names_itself_and_nothing_is_written(panel_ws, tmp_p
     real = fhir_export.patient_resources
     spoiled: list[str] = []
 
-    def broken(ws, patient_id):
-        out = real(ws, patient_id)
+    def broken(records, today, tz):
+        out = real(records, today, tz)
         for rid, r in out:
             if r["resourceType"] == "Observation" and "valueQuantity" in r and not spoiled:
                 r["valueQuantity"]["value"] = "high"

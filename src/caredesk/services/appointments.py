@@ -8,6 +8,7 @@ visit. Every write returns Kind.APPOINTMENT (and Kind.TRANSITION when a stay cha
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -143,6 +144,11 @@ def appointments(ws: Workspace, patient_id: int) -> list[Appointment]:
     """The patient's appointments, earliest first (the chart splits upcoming from past)."""
     with ws.uow() as uow:
         found = uow.appointments.for_patient(patient_id)
+    return earliest_first(found)
+
+
+def earliest_first(found: Iterable[Appointment]) -> list[Appointment]:
+    """Appointments in the order `appointments` gives them."""
     return sorted(found, key=lambda a: (a.at, a.id or 0))
 
 

@@ -131,7 +131,7 @@ def program_minutes(rows: Iterable[HistoryRow], month: Month | None = None) -> d
 def _read(uow: UnitOfWork, patient_id: int, month: Month | None, tz: tzinfo) -> list[HistoryRow]:
     if uow.patients.get(patient_id) is None:
         raise NotFound("patient")
-    rows = _rows(
+    rows = history_rows(
         uow.contacts.for_patient(patient_id),
         uow.time_entries.for_patient(patient_id),
         uow.contacts.voided_for_patient(patient_id),
@@ -141,14 +141,15 @@ def _read(uow: UnitOfWork, patient_id: int, month: Month | None, tz: tzinfo) -> 
     return [r for r in rows if month is None or r.in_month(month)]
 
 
-def _rows(
+def history_rows(
     contacts: Sequence[Contact],
     entries: Sequence[TimeEntry],
     voided_contacts: Sequence[Voided],
     voided_entries: Sequence[Voided],
     tz: tzinfo,
 ) -> list[HistoryRow]:
-    """Minutes sit in their contact's row when both are live, or were voided together."""
+    """One patient's history (as `history` gives it) from their records, each kind in the order
+    stored. Minutes sit in their contact's row when both are live, or were voided together."""
     rows: list[HistoryRow] = []
     live = {c.id for c in contacts}
     by_contact: dict[int | None, list[TimeEntry]] = defaultdict(list)

@@ -9,6 +9,7 @@ re-ranks at once. Audit details name the fields changed, never the facility.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Final
@@ -220,11 +221,16 @@ def stays(ws: Workspace, patient_id: int) -> list[StayView]:
         booked = uow.appointments.for_patient(patient_id) if found else []
     tries = [local_date(c.at, ws.tz) for c in contacts if c.outcome in UNANSWERED and c.channel in INTERACTIVE_CHANNELS]
     out = []
-    for t in sorted(found, key=lambda t: (t.discharged_on, t.id or 0), reverse=True):
+    for t in newest_first(found):
         contact, visit, reconciliation = stay_deadlines(t)
         linked = tuple(sorted((a for a in booked if a.transition_id == t.id), key=lambda a: a.at))
         out.append(StayView(t, contact, visit, reconciliation, tuple(timely_attempts(t, tries)), linked, today))
     return out
+
+
+def newest_first(found: Iterable[Transition]) -> list[Transition]:
+    """Stays in the order `stays` gives them: newest discharge first."""
+    return sorted(found, key=lambda t: (t.discharged_on, t.id or 0), reverse=True)
 
 
 def _record(ws: Workspace, stay_id: int, step: str, day: date | None, **values: Any) -> Saved[Transition]:

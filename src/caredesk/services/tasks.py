@@ -7,6 +7,7 @@ task reasons leave or return at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -134,6 +135,12 @@ def tasks(ws: Workspace, patient_id: int, *, include_done: bool = False) -> list
     then the done and cancelled ones, most recently closed first."""
     with ws.uow() as uow:
         found = uow.tasks.for_patient(patient_id)
+    return in_order(found, include_done=include_done)
+
+
+def in_order(found: Iterable[Task], *, include_done: bool) -> list[Task]:
+    """One patient's tasks in the order `tasks` gives them."""
+    found = list(found)
     open_ = sorted(
         (t for t in found if t.status is TaskStatus.OPEN),
         key=lambda t: (t.due is None, t.due or date.max, t.id or 0),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -146,6 +146,26 @@ class Referrals:
         )
         steps = self._steps([r.id for r in rows])
         return [_referral(r, steps[r.id]) for r in rows]
+
+    def for_patients(self, patient_ids: Collection[int]) -> dict[int, list[Referral]]:
+        """{patient: [referral]} with their steps, each patient's as for_patient gives them
+        (oldest first), in two queries however many patients (the caller keeps `patient_ids`
+        to a few hundred: SQLite's limit on bound parameters)."""
+        rows = list(
+            self.s.scalars(
+                select(t.ReferralRow)
+                .where(t.ReferralRow.patient_id.in_(list(patient_ids)))
+                .order_by(t.ReferralRow.opened_on, t.ReferralRow.id)
+            )
+        )
+        steps: dict[int, list[ReferralStep]] = defaultdict(list)
+        ids = [r.id for r in rows]
+        for at in range(0, len(ids), 500):
+            steps.update(self._steps(ids[at : at + 500]))
+        out: dict[int, list[Referral]] = defaultdict(list)
+        for r in rows:
+            out[r.patient_id].append(_referral(r, steps[r.id]))
+        return out
 
     def _read(self, row: t.ReferralRow) -> Referral:
         return _referral(row, self._steps([row.id])[row.id])
