@@ -27,6 +27,7 @@ from caredesk.ui.queue.page import QueuePage
 from caredesk.ui.queue.prepared import QueueFilter
 from caredesk.ui.shell.backup_shots import shoot_backup_and_restore
 from caredesk.ui.shell.interop_shots import shoot_interop
+from caredesk.ui.shell.kept_form_shots import shoot_kept_form
 from caredesk.ui.shell.key_shots import shoot_keys
 from caredesk.ui.shell.launch import application, build_main_window
 from caredesk.ui.shell.letter_shots import shoot_letter
@@ -338,6 +339,7 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
         shots += shoot_interop(window, out)  # imports nothing: the wizard closes on its preview
         shots += shoot_letter(ws, out)
         shots += shoot_backup_and_restore(window, out)
+        shots += shoot_kept_form(window, chosen, out, SIZE)
         patients.select_patient(chosen)
         wait_for(lambda: patients.chart.patient_id == chosen)
 

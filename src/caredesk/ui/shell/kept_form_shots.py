@@ -1,0 +1,49 @@
+"""Screenshots of a chart contact form kept by an idle lock (SPEC §5): the chart's Contacts &
+minutes tab after the unlock, saying so, and Log contact… reopened filled by Resume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from caredesk.ui.chart.contacts_tab import ContactsTab
+from caredesk.ui.chart.log_contact_dialog import LogContactDialog
+from caredesk.ui.chart.patients_page import PatientsPage
+from caredesk.ui.shell.main_window import MainWindow
+from caredesk.ui.shell.shot_tools import shoot_widget, wait_for
+
+TYPED_NOTE = "Called back after yesterday's no answer: new inhaler works, no night cough. Wants a refill reminder."
+
+
+def shoot_kept_form(window: MainWindow, patient_id: int, out: Path, size: tuple[int, int]) -> list[Path]:
+    """Log contact… typed on the patient's chart, the idle lock, the demo panel opened again:
+    the tab's line (15) and the form resumed (15b). The form is closed unsaved; the draft stays."""
+    patients = window.view.show_page(PatientsPage)
+    patients.select_patient(patient_id)
+    wait_for(lambda: patients.chart.patient_id == patient_id)
+    tab = patients.chart.tab(ContactsTab)
+    patients.chart.show_tab(tab)
+    dialog = tab.log_contact()
+    if dialog is None:
+        return []
+    dialog.form.outcome_buttons[next(iter(dialog.form.outcome_buttons))].setChecked(True)
+    dialog.form.note.setPlainText(TYPED_NOTE)
+    dialog.form.minutes.setValue(14)
+    window.set_idle_interval_ms(50)  # the real idle path
+    wait_for(lambda: window.workspace is None)
+    window.set_idle_interval_ms(10 * 60_000)
+    window.unlock_panel.open_demo()
+    wait_for(lambda: window.workspace is not None and window.central_page() is window.view, timeout=120)
+    wait_for(lambda: not any(getattr(p, "loading", False) for p in window.view.pages), timeout=120)
+    tab = patients.chart.tab(ContactsTab)
+    wait_for(tab.kept.isVisible)
+    window.resize(*size)
+    shots = [shoot_widget(window, out, "15-contact-kept-after-lock")]
+    form = tab.kept.resume()
+    if isinstance(form, LogContactDialog):
+        wait_for(form.isVisible)
+        QApplication.processEvents()
+        shots.append(shoot_widget(form, out, "15b-contact-resumed"))
+        form.reject()  # the window's X: the draft stays, offered again
+    return shots
