@@ -10,6 +10,13 @@ patient's open tasks sit at the panel's foot (call_tasks), closable during the c
 Screen… (Alt+S) runs the guided interview for the call's patient; the screen is saved
 without minutes and its minutes go into the call's Minutes box (logged once, with the call),
 unless the box follows a running timer, which already counts them.
+
+The header and the Program box follow the record: a change set naming the shown patient's
+demographics or programs (the chart's End program…, a `caredesk enroll --end` beside the app)
+reads them again at once, and what the form holds (outcome, note, minutes, follow-up, timer,
+the program chosen while it is still active) stays as it was. A tester saw an ended program
+in the panel until another patient was opened; the queue had re-ranked already (SPEC 8: a fact
+the rules read shows at once).
 """
 
 from __future__ import annotations
@@ -33,10 +40,12 @@ from caredesk.services import assessments as screens
 from caredesk.services import call_drafts
 from caredesk.services import patients as patient_records
 from caredesk.services.calls import CallLogged, log_contact
+from caredesk.services.changes import Changes, Kind
 from caredesk.services.workspace import Workspace
 from caredesk.ui.assess.interview_dialog import InterviewDialog, saved_text
 from caredesk.ui.common.call_form import CallForm
 from caredesk.ui.common.forms import InlineMessage, KeyButton, button, heading, user_message
+from caredesk.ui.common.hub import hub
 from caredesk.ui.common.long_minutes import confirm_minutes
 from caredesk.ui.common.time_dialog import LogTimeDialog, open_log_time
 from caredesk.ui.common.workers import TaskRunner
@@ -148,6 +157,7 @@ class CallPanel(QWidget):
         cv.addWidget(self.tasks)
         self._tab_order()
         self.clear()
+        hub().changed.connect(self._changed)
 
     def _tab_order(self) -> None:
         """Header, timer, the form's own order, the buttons under it, then the open tasks."""
@@ -311,6 +321,40 @@ class CallPanel(QWidget):
         self.reset_form()
         self.pages.setCurrentIndex(1)
         self._restore_draft()
+
+    def _changed(self, changes: Changes, _source: object) -> None:
+        """A change to the shown patient's record (demographics, programs, consent): read again."""
+        if self.patient_id in changes.patients and changes.touches(Kind.PATIENT, Kind.ENROLLMENT):
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Show the patient's header and programs as stored now, keeping the call in the form.
+        The program chosen stays while it is still active; one ended is replaced by the form's
+        default (the one that bills this month), and a call being worked is told so. Not a new
+        view of the chart: not audited."""
+        ws, pid = self.workspace, self.patient_id
+        if ws is None or pid is None or not ws.is_open:
+            return
+        try:
+            chart = patient_records.open_chart(ws, pid, audit_view=False)
+        except CareDeskError as exc:
+            log.warning("the call panel's patient could not be read again: %s", type(exc).__name__)
+            return
+        draft = self.draft()
+        had_call = draft is not None and not draft.empty  # worked now, or a draft brought back
+        chosen = self.current_program()
+        today = ws.today()
+        self.header.show_chart(chart, today)
+        self.form.set_programs(chart, today)
+        at = self.program.findData(chosen) if chosen is not None else -1
+        if at >= 0:
+            self.program.setCurrentIndex(at)
+        elif chosen is not None and had_call:
+            now = self.current_program()
+            self.message.show_info(
+                f"{chosen.value} is no longer active for this patient: "
+                + (f"this call will be saved under {now.value}." if now else "this call has no program now.")
+            )
 
     def reset_form(self) -> None:
         self.form.reset()
