@@ -3,7 +3,8 @@
 SPEC section 3 "Call queue": a patient who cannot bill (one chronic condition on CCM) is never
 chased for minutes; "Billing": consent comes first, minutes before the consent date do not
 count (CMS MLN909188). The reasons never contradict each other: the minutes and consent
-reasons read one rule (caredesk.domain.queue.counted_minutes).
+reasons read one rule, the bill's (caredesk.domain.billing_minutes.after_consent, through
+caredesk.domain.queue.counted); so do minutes logged after a program ended.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from caredesk.domain.calendar import Month
 from caredesk.domain.contacts import Outcome, StaffType
 from caredesk.domain.coordination import Task
 from caredesk.domain.patients import Enrollment, Program
-from caredesk.domain.queue import ReasonKind, counted_minutes, entry_for, rank
+from caredesk.domain.queue import ReasonKind, counted, entry_for, rank
 from tests.domain.test_queue import NY, TODAY, call, ccm, facts
 
 CS = (Program.CCM, StaffType.CLINICAL_STAFF)
@@ -104,7 +105,7 @@ def test_minutes_before_a_consent_earlier_this_month_do_not_count_towards_the_ch
         "12 of 20 min this month, 4 working days left (10 min before consent 11/10 not counted)"
     ]
     assert (e.minutes, e.threshold) == (12, 20)
-    assert counted_minutes(f, Program.CCM, Month.of(TODAY), TODAY) == {CS: 12}
+    assert counted(f, Month.of(TODAY), TODAY)[0] == {CS: 12}
 
 
 def test_minutes_on_the_consent_day_count():
@@ -173,4 +174,43 @@ def test_a_complex_ccm_patients_ccm_minutes_before_consent_do_not_count_either()
         minutes={CS: 10, cx: 30},
         minutes_by_day=((date(2026, 11, 3), *CS, 10), (date(2026, 11, 12), *cx, 30)),
     )
-    assert counted_minutes(f, Program.COMPLEX_CCM, Month.of(TODAY), TODAY) == {cx: 30}
+    assert counted(f, Month.of(TODAY), TODAY)[0] == {cx: 30}
+
+
+# --- Minutes after a program ended count for nothing, in the queue as on the bill -------
+
+
+def test_minutes_logged_after_a_program_ended_count_for_nothing_in_the_queue_as_on_the_bill():
+    # SPEC 3 "Billing": a program that ended bills nothing after its end date. CCM ran 01/05 to
+    # 11/10 (the end moved back after 12 min were logged on 11/15) and runs again from 11/20 with
+    # consent: of the 17 min logged, the bill counts the 5 of 11/05 and says the 12 count for
+    # nothing. The queue said "17 of 20 min" and so chased 3 min where 15 are needed.
+    from caredesk.domain.billing import PatientMonth, bill
+
+    ended = Enrollment(
+        id=1,
+        patient_id=1,
+        program=Program.CCM,
+        start_date=date(2026, 1, 5),
+        end_date=date(2026, 11, 10),
+        consent_date=date(2026, 1, 5),
+        consent_method="verbal",
+    )
+    again = Enrollment(
+        id=2,
+        patient_id=1,
+        program=Program.CCM,
+        start_date=date(2026, 11, 20),
+        consent_date=date(2026, 11, 20),
+        consent_method="verbal",
+    )
+    days = ((date(2026, 11, 5), *CS, 5), (date(2026, 11, 15), *CS, 12))
+    f = facts(enrollments=(ended, again), chronic_conditions=2, minutes={CS: 17}, minutes_by_day=days)
+    e = entry_for(f, TODAY, NY)
+    assert (e.minutes, e.threshold) == (5, 20)
+    assert e.reasons[0].text == (
+        "5 of 20 min this month, 4 working days left (12 min after CCM ended 11/10 count for nothing)"
+    )
+    pm = PatientMonth.of_days(Month.of(TODAY), (ended, again), 2, {(d, p, s): m for d, p, s, m in days})
+    assert pm.counted()[0] == {CS: 5}
+    assert "12 min after CCM ended 11/10 count for nothing" in bill(pm).reasons

@@ -111,8 +111,9 @@ class PatientFacts:
     enrollments: tuple[Enrollment, ...] = ()
     chronic_conditions: int = 0
     minutes: Mapping[tuple[Program, StaffType], int] = field(default_factory=dict)  # the month's, all of them
-    # The month's minutes by clinic day (day, program, staff, minutes), so that those before the
-    # program's consent do not count (SPEC 3 "Consent comes first"); empty: every minute counts.
+    # The month's minutes by clinic day (day, program, staff, minutes), so that they count as the
+    # bill counts them: none before consent nor after the program ended (SPEC 3; `counted`).
+    # Empty: `minutes` are taken as spent on the queue's day (`day_minutes`).
     minutes_by_day: tuple[tuple[date, Program, StaffType, int], ...] = ()
     contacts: tuple[Contact, ...] = ()  # recent ones (this month and last), any order
     last_reached: date | None = None
@@ -371,30 +372,41 @@ def _consent_day(f: PatientFacts, program: Program, month: Month, as_of: date) -
     return billing_minutes.consent_date(f.enrollments, program, as_of, month.first_day)
 
 
-def _same_service(a: Program, b: Program) -> bool:
-    return billing_minutes.family(a) is billing_minutes.family(b)  # complex CCM and CCM are one service
+def day_minutes(f: PatientFacts, month: Month, as_of: date) -> dict[tuple[date, Program, StaffType], int]:
+    """The month's minutes per (clinic-local day, program, staff type), as the bill reads them
+    (caredesk.domain.billing_minutes.DayMinutes): the store gives them by day, up to `as_of`
+    (store.queue_facts). Facts with the month's minutes but not their days (built by hand) have
+    them taken as spent on `as_of`: they count from a consent on file by then, not before a later one."""
+    if not f.minutes_by_day:
+        return {(as_of, program, staff): minutes for (program, staff), minutes in f.minutes.items()}
+    days: dict[tuple[date, Program, StaffType], int] = {}
+    for day, program, staff, minutes in f.minutes_by_day:
+        if month.first_day <= day <= month.last_day:
+            days[(day, program, staff)] = days.get((day, program, staff), 0) + minutes
+    return days
 
 
-def _before_consent(f: PatientFacts, program: Program, consent: date | None) -> dict[tuple[Program, StaffType], int]:
-    """The service's minutes this month spent before `consent` (all of them when None), by
-    program and staff type: they never count (SPEC 3 "Consent comes first"; CMS MLN909188)."""
-    if not f.minutes_by_day:  # no days given: every minute of the month is on or after consent
-        return {k: m for k, m in f.minutes.items() if _same_service(k[0], program)} if consent is None else {}
-    out: dict[tuple[Program, StaffType], int] = {}
-    for day, p, staff, minutes in f.minutes_by_day:
-        if _same_service(p, program) and (consent is None or day < consent):
-            out[(p, staff)] = out.get((p, staff), 0) + minutes
-    return out
+def counted(
+    f: PatientFacts, month: Month, as_of: date, days: billing_minutes.DayMinutes | None = None
+) -> tuple[dict[tuple[Program, StaffType], int], dict[Program, tuple[date, int]]]:
+    """(the minutes that count, {program: (consent date, minutes before it)}): the bill's own
+    count, caredesk.domain.billing_minutes.after_consent (minutes before consent and on days
+    after the program ended count for nothing: SPEC 3 "Billing"), never a copy of it.
+    `days`: `day_minutes(f, month, as_of)` when already made."""
+    days = day_minutes(f, month, as_of) if days is None else days
+    return billing_minutes.after_consent(days, f.enrollments, month.first_day, month.last_day)
 
 
-def counted_minutes(
-    f: PatientFacts, program: Program, month: Month, as_of: date
-) -> dict[tuple[Program, StaffType], int]:
-    """The month's minutes with the program's minutes before its consent (all of them while none
-    is on file) left out: the one rule the minutes and consent reasons both read."""
-    early = _before_consent(f, program, _consent_day(f, program, month, as_of))
-    out = {k: v - early.get(k, 0) for k, v in f.minutes.items()}
-    return {k: v for k, v in out.items() if v > 0}
+def _service_minutes(minutes: Mapping[tuple[Program, StaffType], int], program: Program) -> int:
+    """The minutes of `program`'s service (complex CCM and CCM are one: billing_minutes.family)."""
+    service = billing_minutes.family(program)
+    return sum(m for (p, _staff), m in minutes.items() if billing_minutes.family(p) is service)
+
+
+def _before_consent(before: Mapping[Program, tuple[date, int]], program: Program) -> int:
+    """Of the bill's minutes before a consent ({program: (consent date, minutes)}), `program`'s service's."""
+    service = billing_minutes.family(program)
+    return sum(m for p, (_d, m) in before.items() if billing_minutes.family(p) is service)
 
 
 def _working_days_left(f: PatientFacts, program: Program, as_of: date, calendar: BusinessCalendar) -> int:
@@ -414,16 +426,25 @@ def _minutes(
     f: PatientFacts, as_of: date, month: Month, calendar: BusinessCalendar
 ) -> tuple[list[Reason], int, int | None]:
     """The minutes chase: only while consent is on file, the patient can bill the program
-    (its chronic conditions) and a working day is left to reach the next threshold; minutes
-    before consent never count (issue 12: the reasons never contradict each other)."""
+    (its chronic conditions) and a working day is left to reach the next threshold. The minutes
+    are those the bill counts (`counted`): none before consent nor after the program ended,
+    and the reason says how many were left out (issue 12: the reasons never contradict each other;
+    the queue and the report never disagree on a patient's minutes)."""
     program = billing.main_program(f.enrollments, month)
     if program is None:
         return [], 0, None
     consent = _consent_day(f, program, month, as_of)
-    minutes = counted_minutes(f, program, month, as_of)
+    if consent is None:
+        # Nothing of the service bills without consent (the bill's "no consent on file"): the
+        # consent reason says how many minutes that leaves uncounted, never a minutes chase.
+        return [], 0, None
+    days = day_minutes(f, month, as_of)
+    minutes, before = counted(f, month, as_of, days)
     have = minutes.get((program, StaffType.CLINICAL_STAFF), 0)
-    if consent is None or f.chronic_conditions < billing.conditions_needed(program, month):
-        return [], have, None  # cannot bill: the consent or conditions reason says why, never a minutes chase
+    if f.chronic_conditions < billing.conditions_needed(program, month):
+        return [], have, None  # cannot bill: the conditions reason says why, never a minutes chase
+    # The counted minutes alone from here on: the codes reached and the next threshold are the
+    # bill's (`bill`, `next_threshold`) over what counts, counted once.
     pm = billing.PatientMonth(
         month=month, enrollments=f.enrollments, chronic_conditions=f.chronic_conditions, minutes=minutes
     )
@@ -454,9 +475,15 @@ def _minutes(
         return [], have, need  # out of reach this month: no chase
     short = need - have
     text = f"{have} of {need} min this month, {days_left} working day{'s' if days_left != 1 else ''} left"
-    early = sum(_before_consent(f, program, consent).values())
+    early = _before_consent(before, program)
     if early:
         text += f" ({early} min before consent {_md(consent)} not counted)"
+    # Minutes on days after the service ended (an end date moved back over them), in the bill's
+    # words; looked for only when some minutes logged are neither counted nor before consent.
+    if sum(days.values()) > sum(minutes.values()) + sum(m for _d, m in before.values()):
+        ended = billing_minutes.after_end(days, f.enrollments, month.first_day, month.last_day)
+        service = billing_minutes.family(program)
+        text += "".join(f" ({a.text()})" for a in ended if a.program is service)
     # Minutes still needed per working day left: the tighter, the more urgent.
     urgency = min(_MAX_URGENCY, (short * 100) // max(days_left, 1))
     return [Reason(ReasonKind.MINUTES, text, month.last_day, urgency)], have, need
@@ -546,12 +573,20 @@ def _consent(f: PatientFacts, as_of: date, month: Month) -> list[Reason]:
         text = f"No consent on file ({e.program.value})"
         if e.consent_date is not None:
             text = f"{_name(e.program)} consent starts {_md(e.consent_date)}"
-        early = sum(_before_consent(f, e.program, None).values())
+        early = _uncounted_for_want_of_consent(f, e.program, month, as_of)
         if early:
             text += f" - {early} min not counted"
         if text not in [r.text for r in out]:
             out.append(Reason(ReasonKind.CONSENT, text))
     return out
+
+
+def _uncounted_for_want_of_consent(f: PatientFacts, program: Program, month: Month, as_of: date) -> int:
+    """The service's minutes this month that would count but for consent: those the bill leaves
+    out as before a consent dated later, and with none on file all it would count otherwise
+    (it bills nothing without one); minutes after the program ended are not among them."""
+    minutes, before = counted(f, month, as_of)
+    return _service_minutes(minutes, program) + _before_consent(before, program)
 
 
 def _care_plan(f: PatientFacts, as_of: date) -> list[Reason]:
