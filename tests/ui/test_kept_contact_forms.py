@@ -19,6 +19,7 @@ from caredesk.domain.contacts import Outcome
 from caredesk.services import call_drafts, contact_form_drafts
 from caredesk.services.calls import log_contact
 from caredesk.services.changes import Changes, Kind
+from caredesk.services.patients import open_chart
 from caredesk.ui.chart.contact_forms import CorrectionForm, VoidForm
 from caredesk.ui.chart.contacts_tab import ContactsTab
 from caredesk.ui.chart.log_contact_dialog import LogContactDialog
@@ -106,7 +107,7 @@ def test_idle_lock_keeps_a_typed_contact_and_the_chart_offers_it_back(
     assert again.form.note.toPlainText() == NOTE
     assert again.form.outcome() is Outcome.REACHED and again.form.minutes.value() == 14
     assert again.message.text().startswith("Kept at 10:30 AM when CareDesk locked")
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    qtbot.waitUntil(lambda: again.isActiveWindow() and again.isAncestorOf(QApplication.focusWidget() or again))
     _key(qtbot, Qt.Key.Key_S, CTRL)
     qtbot.waitUntil(lambda: not again.isVisible())
     (new,) = [c for c in _stored(window, pid)[0] if c not in before[0]]
@@ -194,6 +195,11 @@ def test_quit_keeps_a_typed_contact_and_it_comes_back_after_a_restart(make_windo
 
     again = make_window()
     unlock_with(qtbot, again)
+    # Said at once after the unlock, wherever the day starts (today's queue).
+    name = open_chart(again.workspace, pid, audit_view=False).patient.display_name
+    assert again.statusBar().currentMessage() == (
+        f"Unsaved form kept for {name}: Resume in the patient's Contacts & minutes tab."
+    )
     tab = _contacts_tab(again, qtbot, pid)
     assert tab.kept.text.text() == "Unsaved contact from 10:30 AM, kept when CareDesk locked."
     form = tab.kept.resume()

@@ -32,3 +32,10 @@ def discard(ws: Workspace, draft_id: int) -> None:
     with ws.uow() as uow:
         if uow.contact_form_drafts.drop(draft_id):
             uow.commit()
+
+
+def patients_with_kept_forms(ws: Workspace) -> list[str]:
+    """The display names of the patients with a kept form, oldest kept first (said after an unlock)."""
+    with ws.uow() as uow:
+        found = (uow.patients.get(pid) for pid in uow.contact_form_drafts.patient_ids())
+        return [p.display_name for p in found if p is not None]

@@ -54,6 +54,15 @@ class ContactFormDrafts:
         )
         return [_from_row(r) for r in rows]
 
+    def patient_ids(self) -> list[int]:
+        """Patients with a kept form, the oldest kept first."""
+        rows = self.s.execute(
+            select(t.ContactFormDraftRow.patient_id).order_by(
+                t.ContactFormDraftRow.updated_at, t.ContactFormDraftRow.id
+            )
+        )
+        return list(dict.fromkeys(pid for (pid,) in rows))
+
     def drop(self, draft_id: int) -> bool:
         row = self.s.get(t.ContactFormDraftRow, draft_id)
         if row is None:

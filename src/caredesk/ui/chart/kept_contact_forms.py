@@ -39,6 +39,19 @@ def kept_text(draft: ContactFormDraft, ws: Workspace, more: int = 0) -> str:
     return text + (f" {more} more kept." if more else "")
 
 
+def kept_line(ws: Workspace) -> str:
+    """After an unlock (a restart too): 'Unsaved form kept for Al-Masri, Yusuf: Resume it in the
+    patient's Contacts & minutes tab.' ('' when none, or when the store cannot be read)."""
+    try:
+        names = contact_form_drafts.patients_with_kept_forms(ws)
+    except CareDeskError:
+        return ""
+    if not names:
+        return ""
+    forms = "form" if len(names) == 1 else "forms"
+    return f"Unsaved {forms} kept for {'; '.join(names)}: Resume in the patient's Contacts & minutes tab."
+
+
 class KeptFormsBar(QFrame):
     """Shown while the tab's patient has a kept form; Resume reopens the oldest."""
 

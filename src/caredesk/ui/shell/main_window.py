@@ -233,6 +233,10 @@ class MainWindow(QMainWindow):
             target = getattr(page, "table", None)
             if isinstance(target, QWidget):
                 target.setFocus(Qt.FocusReason.OtherFocusReason)
+            from caredesk.ui.chart.kept_contact_forms import kept_line
+
+            if kept := kept_line(self.workspace):  # a form a lock or quit kept (SPEC §5), after a restart too
+                self.statusBar().showMessage(kept)
             log.info("workspace shown")
 
     def _settle_call(self, action: str) -> bool:

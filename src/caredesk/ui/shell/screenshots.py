@@ -339,7 +339,6 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
         shots += shoot_interop(window, out)  # imports nothing: the wizard closes on its preview
         shots += shoot_letter(ws, out)
         shots += shoot_backup_and_restore(window, out)
-        shots += shoot_kept_form(window, chosen, out, SIZE)
         patients.select_patient(chosen)
         wait_for(lambda: patients.chart.patient_id == chosen)
 
@@ -360,6 +359,7 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
         wait_for(lambda: dialog.message.isVisible())
         shots.append(shoot_widget(dialog, out, "07-add-patient"))
         dialog.reject()
+        shots += shoot_kept_form(window, chosen, out, SIZE)  # locks and opens the demo again: last
     finally:
         window.shutdown()  # the shot call is left unsaved: kept as a draft, no question on a virtual screen
         window.close()
