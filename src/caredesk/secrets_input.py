@@ -28,6 +28,31 @@ def _from_file(path: str, what: str) -> str:
     return secret
 
 
+class SecretRefused(ValidationError):
+    """A passphrase being set, refused, named as the user gave it: "the passphrase in FILE is too
+    easy to guess (...)", "the new passphrase in CAREDESK_NEW_PASSPHRASE must be at least 10
+    characters long" (a tester read "passphrase: is too easy to guess" after --passphrase-file).
+    Never holds the passphrase itself. Exit 1, as every refused value (README)."""
+
+    def __init__(self, what: str, where: str | None, message: str):
+        super().__init__(what, message)
+        self.args = (f"the {what}{f' in {where}' if where else ''} {message}",)
+
+
+def source(file: str | None, env_name: str) -> str | None:
+    """Where a secret is read from, as the user named it: the file, the variable, or None (a prompt)."""
+    if file:
+        return file
+    return env_name if os.environ.get(env_name) else None
+
+
+def refused(exc: ValidationError, what: str, file: str | None, env_name: str) -> ValidationError:
+    """The store's refusal of a passphrase being set (field "passphrase"), named for where it came from."""
+    if exc.field != "passphrase" or isinstance(exc, SecretRefused):
+        return exc
+    return SecretRefused(what, source(file, env_name), exc.message)
+
+
 def _ask(prompt: str, what: str) -> str:
     """A secret typed at the terminal; Ctrl+D (end of input) is a clear refusal, not a crash."""
     try:
@@ -65,33 +90,37 @@ def new_passphrase(
     file: str | None, env_name: str, what: str = "new passphrase", check: Callable[[str], None] | None = None
 ) -> str:
     """A passphrase being set: from a file or env var, or typed twice at a prompt. `check`
-    (the store's rule for a chosen passphrase, Access.check_new_passphrase) runs on a typed
-    one so a refused one is typed again at once; the service checks the others itself."""
-    if file:
-        return _from_file(file, what)
-    env = os.environ.get(env_name)
-    if env:
-        return env
+    (the store's rule for a chosen passphrase, Access.check_new_passphrase; else the form's
+    rule alone) runs on it before anything is tried: one from a file or a variable is refused
+    naming where it came from (SecretRefused), a typed one is typed again at once."""
+    from caredesk.domain.passphrase_strength import MIN_PASSPHRASE, check_form
+
+    given = _from_file(file, what) if file else os.environ.get(env_name)
+    if given:
+        try:
+            (check or check_form)(given)
+        except ValidationError as exc:
+            raise refused(exc, what, file, env_name) from None
+        return given
     if not _can_prompt():
         raise CareDeskError(f"No {what} given: use the file option or set {env_name} (for automation).")
-    from caredesk.domain.passphrase_strength import MIN_PASSPHRASE, check_form
 
     # At a prompt a slip is typed again, as passwd and gpg ask: a mismatch or a refused passphrase
     # is said and asked again, three times in all (a tester's mismatch ended `caredesk init`).
-    refused = ValidationError(what, "the two entries do not match")
+    last = ValidationError(what, "the two entries do not match")
     for _ in range(TRIES):
         first = _ask(f"{what.capitalize()} (at least {MIN_PASSPHRASE} characters): ", what)
         try:
             (check or check_form)(first)
         except ValidationError as exc:
-            refused = ValidationError(what, exc.message)
+            last = SecretRefused(what, None, exc.message)  # the last word after three: "the passphrase is ..."
             print(f"caredesk: the {what} {exc.message}; type another.", file=sys.stderr)
             continue
         if _ask(f"Type the {what} again: ", what) == first:
             return first
-        refused = ValidationError(what, "the two entries do not match")
+        last = ValidationError(what, "the two entries do not match")
         print("caredesk: the two entries do not match; type it again.", file=sys.stderr)
-    raise refused
+    raise last
 
 
 def recovery_code(file: str | None) -> str:

@@ -110,7 +110,7 @@ def test_init_refuses_an_existing_store_and_leaves_it_alone(store):
 
 def test_init_refuses_a_short_passphrase(tmp_path):
     r = run("init", "--data-dir", str(tmp_path / "x"), env={"CAREDESK_PASSPHRASE": "short"})
-    assert_clean_failure(r, 1, "passphrase: must be at least 10 characters")
+    assert_clean_failure(r, 1, "the passphrase in CAREDESK_PASSPHRASE must be at least 10 characters")
     assert not (tmp_path / "x" / "caredesk.db").exists()
 
 

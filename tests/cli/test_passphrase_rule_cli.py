@@ -14,7 +14,8 @@ from tests.cli.test_cli import assert_clean_failure, run
 from tests.cli.test_init_at_a_terminal import _init_at_a_terminal
 from tests.conftest import FAST_KDF, PASSPHRASE, ZONE
 
-REFUSED = "passphrase: is too easy to guess (this is a very common password); add two or three uncommon words"
+WHY = "is too easy to guess (this is a very common password); add two or three uncommon words"
+REFUSED = f"the passphrase in CAREDESK_PASSPHRASE {WHY}"
 
 
 @pytest.fixture
@@ -60,7 +61,40 @@ def test_change_passphrase_refuses_a_guessable_one_and_changes_nothing(made):
         str(folder.path),
         env={"CAREDESK_PASSPHRASE": PASSPHRASE, "CAREDESK_NEW_PASSPHRASE": "password12"},
     )
-    assert_clean_failure(r, 1, REFUSED)
+    assert_clean_failure(r, 1, f"the new passphrase in CAREDESK_NEW_PASSPHRASE {WHY}")
+    assert _files(folder) == before
+
+
+def test_a_refused_passphrase_from_a_file_names_the_file_never_the_passphrase(tmp_path, made):
+    """A tester read 'passphrase: is too easy to guess' after --passphrase-file: which passphrase?
+    Named as the interactive prompt names it, with the file it came from; exit 1 (a refused
+    value, README); the passphrase itself is never printed."""
+    weak = tmp_path / "weak.txt"
+    weak.write_text("password12\n")
+    target = tmp_path / "new"
+    r = run("init", "--data-dir", str(target), "--passphrase-file", str(weak))
+    assert_clean_failure(r, 1, f"caredesk: the passphrase in {weak} {WHY}")
+    assert "password12" not in r.stderr + r.stdout
+    assert not DataFolder(target).has_store()
+
+    short = tmp_path / "short.txt"
+    short.write_text("sesame\n")
+    r = run("init", "--data-dir", str(target), "--passphrase-file", str(short))
+    assert_clean_failure(r, 1, f"caredesk: the passphrase in {short} must be at least 10 characters long")
+    assert "sesame" not in r.stderr + r.stdout
+
+    folder, _code = made
+    before = _files(folder)
+    r = run(
+        "change-passphrase",
+        "--data-dir",
+        str(folder.path),
+        "--new-passphrase-file",
+        str(weak),
+        env={"CAREDESK_PASSPHRASE": PASSPHRASE},
+    )
+    assert_clean_failure(r, 1, f"caredesk: the new passphrase in {weak} {WHY}")
+    assert "password12" not in r.stderr + r.stdout
     assert _files(folder) == before
 
 

@@ -23,7 +23,7 @@ from caredesk.cli.common import (
     print_recovery_code,
 )
 from caredesk.domain import zones
-from caredesk.errors import CareDeskError, StoreError, TooManyAttempts, WrongSecret
+from caredesk.errors import CareDeskError, StoreError, TooManyAttempts, ValidationError, WrongSecret
 from caredesk.services import patients as patient_records
 from caredesk.services import recovery_kit
 from caredesk.services.workspace import Workspace
@@ -188,7 +188,12 @@ def cmd_change_passphrase(args: argparse.Namespace, context: AppContext) -> int:
     new = secrets_input.new_passphrase(
         args.new_passphrase_file, secrets_input.ENV_NEW_PASSPHRASE, check=context.access.check_new_passphrase
     )
-    context.access.change_passphrase(old, new)
+    try:
+        context.access.change_passphrase(old, new)
+    except ValidationError as exc:  # built on the practice's name, say: known once the store is open
+        raise secrets_input.refused(
+            exc, "new passphrase", args.new_passphrase_file, secrets_input.ENV_NEW_PASSPHRASE
+        ) from None
     print("Passphrase changed. The recovery code is unchanged.")
     return 0
 
