@@ -34,7 +34,7 @@ HEADERS = (
     "Why not (more)",
 )
 # inches: 10 across a landscape letter page; the minutes fit "120 / 30 (+14 not counted)" in two lines
-WIDTHS = (1.5, 0.75, 0.85, 0.95, 1.1, 0.85, 1.0, 0.95, 2.05)
+WIDTHS = (1.5, 0.8, 0.85, 0.95, 1.1, 0.85, 1.0, 0.95, 2.0)
 
 
 class _NumberedCanvas(PageCountCanvas):
