@@ -63,7 +63,7 @@ def test_where_the_report_goes(benchmark, panels, panel, plain_copies):
     sides = {
         "report": lambda: month_report(ws, month),
         "facts": read_facts,
-        "rules": lambda: _rows(facts, month),
+        "rules": lambda: _rows(facts, month, ws.today()),
         "sql_plain": lambda: floors.replay(plain, statements),
     }
     try:
