@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, 
 
 from caredesk.domain.call_draft import CallDraft
 from caredesk.domain.contacts import Outcome
-from caredesk.services import call_drafts, contact_form_drafts
+from caredesk.services import call_drafts, contact_corrections, contact_form_drafts
 from caredesk.services.calls import log_contact
 from caredesk.services.changes import Changes, Kind
 from caredesk.services.patients import open_chart
@@ -206,6 +206,9 @@ def test_quit_keeps_a_typed_contact_and_it_comes_back_after_a_restart(make_windo
     assert isinstance(form, LogContactDialog) and form.form.note.toPlainText() == NOTE
     form.reject()  # closed by the window's X: the draft stays, offered again
     qtbot.waitUntil(tab.kept.isVisible)
+    tab.kept.discard_button.click()  # gone from the store, and from the window's line
+    assert not tab.kept.isVisible() and contact_form_drafts.kept(again.workspace, pid) == []
+    assert again.statusBar().currentMessage() == ""
 
 
 def test_ctrl_l_keeps_a_typed_correction_and_a_typed_void_for_their_rows(unlocked, canary_store, qtbot):
@@ -262,3 +265,24 @@ def test_idle_lock_keeps_typed_other_time(unlocked, canary_store, qtbot):
     assert isinstance(form, LogTimeDialog)
     assert form.minutes.value() == 25 and form.note.text() == "Qzx faxed the plan to cardiology"
     form.reject()
+
+
+def test_a_kept_correction_whose_entry_was_voided_since_says_so_and_is_dropped(unlocked, canary_store, qtbot):
+    window, pid = unlocked, canary_store["canary"]
+    logged = log_contact(window.workspace, pid, outcome="reached", minutes=45, on=date(2026, 11, 3))
+    publish(Changes.of([pid], Kind.CONTACT, Kind.TIME))
+    tab = _contacts_tab(window, qtbot, pid)
+    assert tab.select_record(f"contact:{logged.contact.id}")
+    form = tab.correct_selected()
+    form.reason.setCurrentText("Wrong minutes typed")
+    window.lock()
+    unlock_with(qtbot, window)
+    voided = contact_corrections.void_contact(window.workspace, logged.contact.id, reason="Duplicate entry")
+    publish(voided.changes)  # voided from elsewhere (the CLI, another form) meanwhile
+    tab = _contacts_tab(window, qtbot, pid)
+    assert tab.kept.isVisible()
+    assert tab.kept.resume() is None
+    assert tab.message.text() == (
+        "The unsaved correction was for an entry that is voided or gone now; it was discarded."
+    )
+    assert contact_form_drafts.kept(window.workspace, pid) == [] and not tab.kept.isVisible()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QTabWidget, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QTabWidget, QWidget
 
 from caredesk.domain.contact_form_draft import ContactFormDraft, ContactFormKind
 from caredesk.errors import CareDeskError
@@ -39,6 +39,9 @@ def kept_text(draft: ContactFormDraft, ws: Workspace, more: int = 0) -> str:
     return text + (f" {more} more kept." if more else "")
 
 
+KEPT_LINE_START = "Unsaved"
+
+
 def kept_line(ws: Workspace) -> str:
     """After an unlock (a restart too): 'Unsaved form kept for Al-Masri, Yusuf: Resume it in the
     patient's Contacts & minutes tab.' ('' when none, or when the store cannot be read)."""
@@ -49,7 +52,7 @@ def kept_line(ws: Workspace) -> str:
     if not names:
         return ""
     forms = "form" if len(names) == 1 else "forms"
-    return f"Unsaved {forms} kept for {'; '.join(names)}: Resume in the patient's Contacts & minutes tab."
+    return f"{KEPT_LINE_START} {forms} kept for {'; '.join(names)}: Resume in the patient's Contacts & minutes tab."
 
 
 class KeptFormsBar(QFrame):
@@ -75,11 +78,18 @@ class KeptFormsBar(QFrame):
         self.hide()
 
     def show_for(self, ws: Workspace, patient_id: int) -> None:
-        """Read the patient's kept forms and say so (hidden when none)."""
+        """Read the patient's kept forms and say so (hidden when none); the window's line about
+        kept forms (kept_line, said at unlock) follows, so it never names one that is gone."""
         try:
             self.drafts = contact_form_drafts.kept(ws, patient_id)
         except CareDeskError:
             self.drafts = []  # the tab's own read says what is wrong with the store
+        window = self.window()
+        if isinstance(window, QMainWindow) and window.statusBar().currentMessage().startswith(KEPT_LINE_START):
+            if line := kept_line(ws):
+                window.statusBar().showMessage(line)
+            else:
+                window.statusBar().clearMessage()
         if not self.drafts:
             self.clear()
             return
