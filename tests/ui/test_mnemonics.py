@@ -7,7 +7,8 @@ visible, enabled controls of one window share one, Qt answers neither at once: i
 focus between them on each press (QShortcut's activatedAmbiguously), so the key the user
 learned does nothing they can predict. One generic walk over the real window and dialogs:
 every tab of the chart (and of the care plan inside it), today's queue with a call open (timer
-running and paused), the month, and the main dialogs. A greyed button counts: it answers its
+running and paused), the month, and the main dialogs (Add patient, Log contact, Log other time,
+and the Record tab's forms: End program, Edit program, Enroll, Edit details, Change status). A greyed button counts: it answers its
 key as soon as a row is chosen.
 """
 
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from caredesk.ui.chart.patients_page import PatientsPage
-from caredesk.ui.chart.record_dialogs import EndProgramDialog, EnrollmentDialog
+from caredesk.ui.chart.record_dialogs import EditPatientDialog, EndProgramDialog, EnrollmentDialog, StatusDialog
 from caredesk.ui.chart.record_tab import RecordTab
 from caredesk.ui.month.page import MonthPage
 from caredesk.ui.queue.page import QueuePage
@@ -187,13 +188,30 @@ def test_log_contact_gives_each_alt_key_one_control(unlocked, canary_store, qtbo
     assert clashes(dialog) == {}
 
 
-@pytest.mark.parametrize("which", ["end", "edit"])
-def test_end_and_edit_program_give_each_alt_key_one_control(unlocked, canary_store, qtbot, which):
+@pytest.mark.parametrize(
+    ("which", "kind"),
+    [
+        ("end_program", EndProgramDialog),
+        ("change_program", EnrollmentDialog),
+        ("enroll", EnrollmentDialog),
+        ("edit_details", EditPatientDialog),
+        ("change_status", StatusDialog),
+    ],
+)
+def test_the_record_tab_forms_give_each_alt_key_one_control(unlocked, canary_store, qtbot, which, kind):
+    """End program… and Edit program… (the tester's), and the tab's other forms."""
     tab = _record(unlocked, canary_store["canary"])
-    tab.programs.selectRow(0)
-    (tab.end_program if which == "end" else tab.change_program)()
-    dialog = tab.dialog
-    assert isinstance(dialog, EndProgramDialog if which == "end" else EnrollmentDialog)
+    getattr(tab, which)()
+    assert isinstance(tab.dialog, kind)
+    assert clashes(_dialog_shown(qtbot, tab.dialog)) == {}
+
+
+def test_log_other_time_gives_each_alt_key_one_control(unlocked, canary_store, qtbot):
+    queue = unlocked.view.show_page(QueuePage)
+    assert queue.select_patient(canary_store["canary"])
+    queue.open_selected()
+    dialog = queue.panel.log_other_time()
+    assert dialog is not None
     assert clashes(_dialog_shown(qtbot, dialog)) == {}
 
 
