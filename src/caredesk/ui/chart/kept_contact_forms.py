@@ -20,7 +20,7 @@ from caredesk.errors import CareDeskError
 from caredesk.services import contact_form_drafts
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import button, info_label, user_message
-from caredesk.ui.common.kept_form import KEPT_AT_LOCK, KeptForm, kept_time
+from caredesk.ui.common.kept_form import KeptForm, kept_time, take_kept_at_lock
 
 if TYPE_CHECKING:
     from caredesk.ui.chart.contacts_tab import ContactsTab
@@ -100,8 +100,7 @@ class KeptFormsBar(QFrame):
     def opened(self, patient_id: int) -> None:
         """The tab's chart opened this patient: when a lock kept one of their forms this session,
         the tab comes to the front (once), so the unlock returns to the chart saying so."""
-        if patient_id in KEPT_AT_LOCK:
-            KEPT_AT_LOCK.discard(patient_id)
+        if take_kept_at_lock(self.window(), patient_id):
             QTimer.singleShot(0, self._bring_forward)  # after the chart has shown its Summary
 
     def _bring_forward(self) -> None:

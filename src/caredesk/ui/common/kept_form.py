@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
 
 from caredesk.domain.contact_form_draft import ContactFormDraft, ContactFormKind
 from caredesk.errors import CareDeskError
@@ -24,9 +24,24 @@ from caredesk.ui.common.typed_input import AsksBeforeDiscarding, named_values, p
 
 log = logging.getLogger(__name__)
 
-# Patients whose form a lock kept in this session: ids only, in memory, as the window keeps the
-# selection across a lock. The chart's tab comes to the front once after the unlock to say so.
-KEPT_AT_LOCK: set[int] = set()
+# A window property: the ids of the patients whose form a lock of that window kept (ids only, in
+# memory, as the window keeps its selection across a lock). Their chart's tab comes to the front
+# once after the unlock to say so; another window (or process) never sees them.
+KEPT_AT_LOCK = "keptFormsAtLock"
+
+
+def note_kept_at_lock(window: QWidget, patient_id: int) -> None:
+    ids = set(window.property(KEPT_AT_LOCK) or [])
+    window.setProperty(KEPT_AT_LOCK, sorted(ids | {patient_id}))
+
+
+def take_kept_at_lock(window: QWidget, patient_id: int) -> bool:
+    """True (once) when a lock of `window` kept a form of this patient."""
+    ids = set(window.property(KEPT_AT_LOCK) or [])
+    if patient_id not in ids:
+        return False
+    window.setProperty(KEPT_AT_LOCK, sorted(ids - {patient_id}))
+    return True
 
 
 def kept_time(at: datetime, ws: Workspace) -> str:
@@ -72,7 +87,9 @@ class KeptForm(AsksBeforeDiscarding):
         except CareDeskError as exc:
             log.warning("%s form not kept as a draft: %s", self.kept_kind.value, type(exc).__name__)
             return False
-        KEPT_AT_LOCK.add(pid)
+        host = self.parentWidget()
+        if host is not None:
+            note_kept_at_lock(host.window(), pid)
         return True
 
     def resume(self, draft: ContactFormDraft) -> None:
