@@ -6,6 +6,7 @@ a 14-minute call: the report still gave the patient 14 minutes and the total cou
 from __future__ import annotations
 
 import csv
+import json
 
 from pypdf import PdfReader
 
@@ -40,3 +41,24 @@ def test_minutes_after_the_end_are_shown_apart_in_the_text_csv_and_pdf(store):  
     text = " ".join(PdfReader(out_pdf).pages[0].extract_text().split())
     assert "0 minutes counted, 14 more logged that count for nothing." in text
     assert "0 / 0 (+14 not counted)" in text
+
+
+def test_contacts_says_which_logged_minutes_count_for_nothing(store):  # noqa: F811
+    for args in (
+        ("enroll", "--mrn", "T0001", "--program", "CCM", "--start", "10/01/2026",
+         "--consent-date", "10/01/2026", "--consent-method", "verbal"),
+        ("log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes", "9", "--date", "11/18/2026"),
+        ("log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes", "14", "--date", "11/20/2026"),
+        ("enroll", "--mrn", "T0001", "--program", "CCM", "--end", "11/19/2026"),
+    ):  # fmt: skip
+        r = cli(store, *args)
+        assert r.returncode == 0, r.stderr
+    r = cli(store, "contacts", "--mrn", "T0001", "--month", "2026-11")
+    assert r.returncode == 0, r.stderr
+    logged, counted = r.stdout.splitlines()[-2:]
+    assert logged.startswith("Minutes logged in 2026-11: CCM 23 min (what counts for billing:")
+    assert counted == "  9 of them count for billing: 14 min after CCM ended 11/19 count for nothing"
+    r = cli(store, "contacts", "--mrn", "T0001", "--month", "2026-11", "--json")
+    out = json.loads(r.stdout)
+    assert (out["minutes_by_program"], out["minutes_not_counted"]) == ({"CCM": 23}, 14)
+    assert out["not_counted_why"] == ["14 min after CCM ended 11/19 count for nothing"]

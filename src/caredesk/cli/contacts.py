@@ -35,7 +35,7 @@ from caredesk.domain.calendar import Month
 from caredesk.domain.corrections import STANDARD_REASONS
 from caredesk.domain.patients import Program
 from caredesk.errors import ValidationError
-from caredesk.services import contact_corrections, contact_history
+from caredesk.services import billing_report, contact_corrections, contact_history
 from caredesk.services import patients as patient_records
 from caredesk.services.contact_history import HistoryRow
 from caredesk.services.workspace import Workspace
@@ -96,6 +96,7 @@ def cmd_contacts(args: argparse.Namespace, context: AppContext) -> int:
         assert patient.id is not None
         rows = contact_history.exported_history(ws, patient.id, month, "json" if args.json else "text")
         counted = month or Month.of(ws.today())
+        billed = billing_report.patient_row(ws, patient.id, counted)  # which of them count (SPEC 3)
     finally:
         ws.lock()
     totals = contact_history.program_minutes(rows, counted)
@@ -105,6 +106,8 @@ def cmd_contacts(args: argparse.Namespace, context: AppContext) -> int:
             "month": str(month) if month else None,
             "minutes_month": str(counted),
             "minutes_by_program": {p.value: m for p, m in totals.items()},
+            "minutes_not_counted": billed.not_counted if billed else 0,
+            "not_counted_why": list(billed.not_counted_why) if billed else [],
             "entries": [_row_json(r) for r in rows],
         }
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
@@ -119,6 +122,9 @@ def cmd_contacts(args: argparse.Namespace, context: AppContext) -> int:
     # Logged, not billed: minutes after a program ended, or before consent, count for nothing,
     # and the month report says so (a tester read "counted" 12 min beside a report without them).
     print(f"Minutes logged in {counted}: {spent} (what counts for billing: caredesk report billing --month {counted})")
+    if billed is not None and billed.not_counted:
+        why = "; ".join(billed.not_counted_why)
+        print(f"  {billed.total_minutes} of them count for billing: {why}")
     return 0
 
 
