@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import inspect
 
 from caredesk.domain.call_draft import CallDraft
@@ -30,15 +32,25 @@ def test_a_0005_store_upgrades_keeping_its_patients_and_gains_contact_form_draft
     try:
         assert [p.mrn for p in patient_list(ws)] == ["M6"]
         kept = ContactFormDraft(
-            patient_id=pid, kind=ContactFormKind.LOG_CONTACT, updated_at=NOW, fields={"Note": "form kept", "Minutes": 14}
+            patient_id=pid,
+            kind=ContactFormKind.LOG_CONTACT,
+            updated_at=NOW,
+            fields={"Note": "form kept", "Minutes": 14},
         )
         first = contact_form_drafts.keep(ws, kept)
-        # The same form kept again replaces it; the call draft is another table, untouched.
-        assert contact_form_drafts.keep(ws, kept) == first
-        (back,) = contact_form_drafts.kept(ws, pid)
-        assert back.fields == {"Note": "form kept", "Minutes": 14} and back.updated_at == NOW
+        # Kept again once resumed (with its id) it replaces itself; a second form is kept beside it
+        # (never over it); the call draft is another table, untouched.
+        assert contact_form_drafts.keep(ws, replace(kept, id=first, fields={"Note": "form kept, more"})) == first
+        second = contact_form_drafts.keep(ws, replace(kept, fields={"Note": "another"}))
+        assert second != first
+        assert [d.fields for d in contact_form_drafts.kept(ws, pid)] == [
+            {"Note": "form kept, more"},
+            {"Note": "another"},
+        ]
+        assert contact_form_drafts.kept(ws, pid)[0].updated_at == NOW
         assert call_drafts.load(ws, pid).note == "call kept"
         contact_form_drafts.discard(ws, first)
+        contact_form_drafts.discard(ws, second)
         assert contact_form_drafts.kept(ws, pid) == []
     finally:
         ws.lock()

@@ -286,3 +286,24 @@ def test_a_kept_correction_whose_entry_was_voided_since_says_so_and_is_dropped(u
         "The unsaved correction was for an entry that is voided or gone now; it was discarded."
     )
     assert contact_form_drafts.kept(window.workspace, pid) == [] and not tab.kept.isVisible()
+
+
+def test_a_second_contact_kept_never_replaces_the_first(unlocked, canary_store, qtbot):
+    window, pid = unlocked, canary_store["canary"]
+    tab = _contacts_tab(window, qtbot, pid)
+    tab.log_contact().form.note.setPlainText("First call back")
+    window.lock()
+    unlock_with(qtbot, window)
+    tab = _contacts_tab(window, qtbot, pid)
+    tab.log_contact().form.note.setPlainText("Second call back")  # a new form, not the first resumed
+    window.lock()
+    unlock_with(qtbot, window)
+    tab = _contacts_tab(window, qtbot, pid)
+    assert [d.fields["Note"] for d in contact_form_drafts.kept(window.workspace, pid)] == [
+        "First call back",
+        "Second call back",
+    ]
+    assert tab.kept.text.text() == "Unsaved contact from 10:30 AM, kept when CareDesk locked. 1 more kept."
+    form = tab.kept.resume()
+    assert form.form.note.toPlainText() == "First call back"
+    form.reject()

@@ -3,7 +3,7 @@
 SPEC §5: an idle lock, Ctrl+L or quitting never drops what was typed. The call panel keeps its
 call as a CallDraft (one per patient); the chart's Contacts & minutes forms (Log contact…, Log
 other time…, Correct…, Void…) keep theirs here instead, so a kept call draft is never
-overwritten. One draft per patient, form and record: keeping the same form again replaces it.
+overwritten. A form resumed from a draft and kept again replaces it; any other form is a new draft.
 """
 
 from __future__ import annotations

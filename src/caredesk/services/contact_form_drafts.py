@@ -14,7 +14,8 @@ from caredesk.services.workspace import Workspace
 
 
 def keep(ws: Workspace, draft: ContactFormDraft) -> int:
-    """Store the draft (replacing the patient's kept one of the same form and record); its id."""
+    """Store the draft: over the kept one it was resumed from (`draft.id`), else as a new one
+    beside any other kept (a second Log contact never replaces a first); its id."""
     with ws.uow() as uow:
         draft_id = uow.contact_form_drafts.put(draft)
         uow.commit()

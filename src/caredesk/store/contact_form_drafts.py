@@ -28,15 +28,9 @@ class ContactFormDrafts:
         self.s = session
 
     def put(self, draft: ContactFormDraft) -> int:
-        """Store `draft`, replacing the patient's kept draft of the same form and record; its id."""
-        same = select(t.ContactFormDraftRow).where(
-            t.ContactFormDraftRow.patient_id == draft.patient_id,
-            t.ContactFormDraftRow.kind == draft.kind.value,
-            t.ContactFormDraftRow.record.is_(None)
-            if draft.record is None
-            else t.ContactFormDraftRow.record == draft.record,
-        )
-        row = self.s.scalars(same).first()
+        """Store `draft`: over the kept row it came from when it has an id (a resumed form kept
+        again), else as a new row (a second form never replaces a first still kept); its id."""
+        row = self.s.get(t.ContactFormDraftRow, draft.id) if draft.id is not None else None
         if row is None:
             row = t.ContactFormDraftRow(patient_id=draft.patient_id, kind=draft.kind.value, record=draft.record)
             self.s.add(row)

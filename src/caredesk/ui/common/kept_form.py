@@ -81,6 +81,7 @@ class KeptForm(AsksBeforeDiscarding):
             record=self.kept_record,
             fields=named_values(self),
             updated_at=ws.clock.now(),
+            id=self.kept_id,  # resumed: kept over the draft it came from
         )
         try:
             self.kept_id = contact_form_drafts.keep(ws, draft)
