@@ -55,6 +55,7 @@ def test_minutes_after_an_end_in_the_month_are_not_counted_and_not_chased(worksp
     assert row.minutes_by_program == {}
     # Ended before today: no minute can be added, so the month does not chase it.
     assert not row.needs_minutes and row.cannot_bill and not row.ready
+    assert row.result.reasons == ("0 of 20 min for 99490", "14 min after CCM ended 11/19 count for nothing")
     assert row.minutes_text() == "0 min (+14 min that count for nothing)"
     # The patient still in CCM with 12 of 20 minutes is chased, as before.
     other = _row(report, still)
@@ -102,3 +103,14 @@ def test_a_month_gone_by_does_not_chase_a_program_ended_in_it(workspace):
     enrollments.end_enrollment(workspace, e, date(2026, 10, 15))
     row = _row(billing_report.month_report(workspace, Month(2026, 10)), pid)
     assert (row.total_minutes, row.not_counted, row.needs_minutes) == (5, 0, False)
+
+
+def test_a_program_ended_without_minutes_after_it_says_so(workspace):
+    """Short of minutes, its program ended before today: under Cannot bill, and the reason says
+    why minutes would not help ("9 of 20 min for 99490" alone did not)."""
+    pid, e = _ccm_patient(workspace, "N7")
+    _minutes(workspace, pid, 9, date(2026, 11, 18))
+    enrollments.end_enrollment(workspace, e, date(2026, 11, 19))
+    row = _row(billing_report.month_report(workspace, NOVEMBER), pid)
+    assert (row.total_minutes, row.not_counted, row.needs_minutes, row.cannot_bill) == (9, 0, False, True)
+    assert row.result.reasons == ("9 of 20 min for 99490", "CCM ended 11/19: minutes after it count for nothing")

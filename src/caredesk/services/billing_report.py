@@ -20,7 +20,7 @@ from pathlib import Path
 from caredesk.domain import audit as actions
 from caredesk.domain import billing
 from caredesk.domain.billing import BillingResult, PatientMonth
-from caredesk.domain.billing_minutes import before_consent_text
+from caredesk.domain.billing_minutes import before_consent_text, family
 from caredesk.domain.calendar import Month, us_date
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Enrollment, Program, Status
@@ -199,6 +199,12 @@ def _rows(facts: list[BillingFacts], month: Month, today: date) -> list[MonthRow
                 by_program[program] = by_program.get(program, 0) + minutes
         why = [a.text() for a in pm.after_end()] + [before_consent_text(d, m) for d, m in before.values()]
         logged = sum(pm.minutes.values())
+        result = billing.bill(pm)
+        nxt = billing.next_threshold(pm, main) if main is not None else None
+        runs = [e for e in in_month if e.program is main]
+        can_add = any(e.end_date is None or e.end_date >= as_of for e in runs)
+        if main is not None and runs and not can_add and nxt is not None and not result.codes:
+            result = _with_end(result, pm, main, max(e.end_date for e in runs if e.end_date is not None))
         practitioners = sorted({e.billing_practitioner for e in in_month if e.billing_practitioner})
         rows.append(
             MonthRow(
@@ -213,16 +219,26 @@ def _rows(facts: list[BillingFacts], month: Month, today: date) -> list[MonthRow
                 clinical_minutes=sum(v for (_p, s), v in counted.items() if s is StaffType.CLINICAL_STAFF),
                 physician_minutes=sum(v for (_p, s), v in counted.items() if s is StaffType.PHYSICIAN),
                 minutes_by_program=by_program,
-                result=billing.bill(pm),
-                next_threshold=billing.next_threshold(pm, main) if main is not None else None,
+                result=result,
+                next_threshold=nxt,
                 not_counted=logged - sum(counted.values()),
                 not_counted_why=tuple(why),
-                can_add_minutes=any(
-                    e.program is main and (e.end_date is None or e.end_date >= as_of) for e in in_month
-                ),
+                can_add_minutes=can_add,
             )
         )
     return rows
+
+
+def _with_end(result: BillingResult, pm: PatientMonth, main: Program, end: date) -> BillingResult:
+    """`result` with 'CCM ended 11/20: minutes after it count for nothing' added, for a row short
+    of minutes whose program has ended: it is under Cannot bill, not Needs minutes, and "9 of 20
+    min for 99490" alone did not say why. Not when a reason already names the end ('14 min after
+    CCM ended 11/20 count for nothing')."""
+    if any(a.program is family(main) for a in pm.after_end()):
+        return result
+    return BillingResult(
+        result.codes, (*result.reasons, f"{main.value} ended {end:%m/%d}: minutes after it count for nothing")
+    )
 
 
 def _ended_before(e: Enrollment, month: Month) -> bool:
