@@ -307,3 +307,20 @@ def test_a_second_contact_kept_never_replaces_the_first(unlocked, canary_store, 
     form = tab.kept.resume()
     assert form.form.note.toPlainText() == "First call back"
     form.reject()
+
+
+def test_idle_lock_while_the_discard_question_is_up_keeps_the_contact(unlocked, canary_store, qtbot):
+    """Esc asked 'Discard the contact?' and nobody answered: the idle lock closes the question and
+    the form, and what was typed is kept, not discarded."""
+    window, pid = unlocked, canary_store["canary"]
+    window.activateWindow()
+    _open_dialog(window, qtbot, pid)
+    _type_a_contact(qtbot)
+    window.set_idle_interval_ms(300)  # runs out while the question waits for an answer
+    _key(qtbot, Qt.Key.Key_Escape)  # returns once the lock has closed the question
+    qtbot.waitUntil(lambda: window.workspace is None, timeout=5000)
+    window.set_idle_interval_ms(10 * 60_000)
+    _nothing_typed_left(window, qtbot, NOTE)
+    unlock_with(qtbot, window)
+    (kept,) = contact_form_drafts.kept(window.workspace, pid)
+    assert kept.fields["Note"] == NOTE and kept.fields["Outcome reached"] is True
