@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QMessageBox, QPlainTextEdit
 
 from caredesk.domain.call_draft import CallDraft
@@ -324,3 +325,33 @@ def test_idle_lock_while_the_discard_question_is_up_keeps_the_contact(unlocked, 
     unlock_with(qtbot, window)
     (kept,) = contact_form_drafts.kept(window.workspace, pid)
     assert kept.fields["Note"] == NOTE and kept.fields["Outcome reached"] is True
+
+
+def test_the_other_contact_forms_ask_too_before_esc_drops_what_was_typed(unlocked, canary_store, qtbot):
+    window, pid = unlocked, canary_store["canary"]
+    logged = log_contact(window.workspace, pid, outcome="reached", minutes=45, on=date(2026, 11, 3))
+    publish(Changes.of([pid], Kind.CONTACT, Kind.TIME))
+    tab = _contacts_tab(window, qtbot, pid)
+    assert tab.select_record(f"contact:{logged.contact.id}")
+    asked = {}
+    for title, form in (
+        ("Discard the reason?", tab.void_selected()),
+        ("Discard the correction?", tab.correct_selected()),
+        ("Discard the time entry?", tab.log_other_time()),
+    ):
+        form.activateWindow()
+        qtbot.waitUntil(form.isActiveWindow)
+        form.findChildren(QLineEdit)[-1].setText("Qzx typed")  # the reason, the MRN, the note
+        seen = answer_call_question(qtbot, Qt.Key.Key_Escape)  # Go back
+        QTest.keyClick(form, Qt.Key.Key_Escape)
+        assert form.isVisible(), title
+        answer_call_question(qtbot, Qt.Key.Key_D, ALT)  # &Discard
+        QTest.keyClick(form, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda form=form: not form.isVisible())
+        asked[title] = seen
+    assert [seen[0] for seen in asked.values()] == [
+        "Close without voiding? The reason you typed is not saved.",
+        "Discard the correction? What you typed is not saved.",
+        "Discard the time entry? What you typed is not logged.",
+    ]
+    assert contact_form_drafts.kept(window.workspace, pid) == []
