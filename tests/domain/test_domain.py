@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from caredesk.domain.calendar import Month, age_on, local_date, us_date
+from caredesk.domain.calendar import Month, age_on, local_date, us_date, us_month_day
 from caredesk.domain.careplan import CarePlanContent, Goal, GoalStatus, Intervention, Owner, Problem
 from caredesk.domain.contacts import Activity, Contact, Outcome, StaffType, TimeEntry
 from caredesk.domain.patients import (
@@ -115,6 +115,16 @@ def test_us_date_is_month_day_year_with_leading_zeros():
     assert us_date(date(1950, 3, 4)) == "03/04/1950"
     assert us_date(date(2026, 11, 24)) == "11/24/2026"
     assert us_date(date(999, 1, 2)) == "01/02/0999"
+
+
+def test_us_month_day_is_us_date_without_the_year():
+    """The short date of every reason: zero-padded like us_date, whatever the month or day."""
+    assert us_month_day(date(2026, 9, 5)) == "09/05"
+    assert us_month_day(date(2026, 12, 25)) == "12/25"
+    assert us_month_day(date(2027, 1, 1)) == "01/01"
+    assert us_month_day(datetime(2026, 11, 3, 10, 2, tzinfo=UTC)) == "11/03"  # an instant: its date
+    for day in (date(2026, 9, 5), date(2026, 12, 25), date(2027, 1, 1)):
+        assert us_date(day).startswith(us_month_day(day) + "/")
 
 
 def test_month_boundaries():

@@ -99,6 +99,18 @@ def us_date(day: date) -> str:
     return f"{day.month:02d}/{day.day:02d}/{day.year:04d}"
 
 
+def us_month_day(day: date) -> str:
+    """us_date without the year, MM/DD with leading zeros: 03/04 is March 4.
+
+    The one short date shown to users, where the year goes without saying (the queue's and
+    the bill's reasons, "Discharged 09/05 - ...", "CCM ended 11/19: ..."), in screens, CLI text
+    and PDFs. Zero-padded as us_date is, so a reason from the queue ("9/5") and one from the
+    bill ("09/05") never sit side by side in two formats. Written out rather than
+    strftime("%m/%d") to read like its sibling.
+    """
+    return f"{day.month:02d}/{day.day:02d}"
+
+
 def age_on(birth_date: date, on: date) -> int:
     """Whole years completed; a 29 February birthday counts on 1 March in common years."""
     years = on.year - birth_date.year

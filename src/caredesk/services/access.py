@@ -16,6 +16,7 @@ from pathlib import Path
 
 from caredesk.clock import Clock
 from caredesk.domain import audit as actions
+from caredesk.domain.calendar import us_month_day
 from caredesk.domain.passphrase_strength import check_strength, folder_words
 from caredesk.errors import CareDeskError, DiskFull, WrongSecret
 from caredesk.lockout import ATTEMPTS_NAME, Failure, Lockout
@@ -253,4 +254,4 @@ def _failures_since(failures: list[Failure], ws: Workspace) -> str:
     """ "3 failed unlock attempts since 11/20 10:02" (the first one's time in the store's zone)."""
     first = failures[0].at.astimezone(ws.tz)
     n = len(failures)
-    return f"{n} failed unlock attempt{'s' if n > 1 else ''} since {first:%m/%d %H:%M}"
+    return f"{n} failed unlock attempt{'s' if n > 1 else ''} since {us_month_day(first)} {first:%H:%M}"
