@@ -35,7 +35,7 @@ def test_nine_answers_of_3_score_27_severe_with_the_safety_line_and_stay_on_top_
     lines = saved.stdout.splitlines()
     assert lines[0] == f"Saved PHQ-9 for T0001 on {us_date(today)} (screen 1): score 27, severe."
     assert lines[1] == "SAFETY: item 9 positive - document a safety check"
-    flag = f"PHQ-9 item 9 positive on {today.month}/{today.day} - safety check"
+    flag = f"PHQ-9 item 9 positive on {today:%m/%d} - safety check"
     reasons = queue_reasons(store)
     assert reasons[0] == flag and "PHQ-9 27 - re-screen" in reasons  # the computed score
 
@@ -149,7 +149,7 @@ def test_a_positive_social_needs_safety_domain_is_a_safety_flag_at_the_top(store
     assert "SAFETY: interpersonal-safety items positive - document a safety check" in out.stdout
     assert "Positive: food - a referral to a community resource may help." in out.stdout
     reasons = queue_reasons(store)
-    assert reasons[0] == f"Social-needs safety item positive on {today.month}/{today.day} - safety check"
+    assert reasons[0] == f"Social-needs safety item positive on {today:%m/%d} - safety check"
     assert "Social needs positive - food: no referral yet" in reasons  # food, not safety
 
 

@@ -2,7 +2,7 @@
 
 Rules: SPEC section 3 (Assessments: a positive social-needs domain suggests a matching
 resource; Call queue: "a referral with no news for 14 days"); issue 10 (the loop proposed ->
-sent -> accepted -> completed / declined / closed; "Food bank referral sent 11/3 - no news",
+sent -> accepted -> completed / declined / closed; "Food bank referral sent 11/03 - no news",
 closing clears it; a step out of order is refused naming the step, nothing saved). The
 social-needs answers are the CMS AHC HRSN Screening Tool's (question 3, food: "sometimes
 true" is positive). The clock is pinned to tests.conftest.NOW (CAREDESK_CLOCK).
@@ -27,7 +27,7 @@ def ok(store, *args: str) -> str:
 
 
 def md(day) -> str:
-    return f"{day.month}/{day.day}"
+    return f"{day:%m/%d}"
 
 
 def test_the_directory_is_added_listed_edited_and_imported(store, tmp_path):

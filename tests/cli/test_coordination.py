@@ -77,8 +77,8 @@ def test_a_discharge_entered_shows_its_deadlines_and_each_leaves_the_queue_when_
     assert f"contact: due {contact_due.isoformat()}, due" in out
     assert f"visit: due {(day + timedelta(days=7)).isoformat()}, due" in out
     assert f"medication reconciliation: due {(day + timedelta(days=7)).isoformat()}, due" in out
-    md = f"{day.month}/{day.day}"
-    assert f"Discharged {md} - TCM contact due by {contact_due.month}/{contact_due.day}" in reasons(store)
+    md = f"{day:%m/%d}"
+    assert f"Discharged {md} - TCM contact due by {contact_due:%m/%d}" in reasons(store)
 
     letter = cli(store, "stay", "contact", stay_id, "--on", us(day), "--channel", "letter")
     assert_clean_failure(letter, 1, "contact channel")
@@ -120,7 +120,7 @@ def test_appointments_remind_ask_kept_or_missed_and_a_kept_tcm_visit_meets_the_s
     )
     appt_id = added.split()[2]
     md = day - timedelta(days=1)
-    assert f"Appointment on {md.month}/{md.day} - kept or missed?" in reasons(store)
+    assert f"Appointment on {md:%m/%d} - kept or missed?" in reasons(store)
     out = ok(store, "appt", "kept", appt_id)
     assert out == f"Appointment {appt_id} is kept.\nStay {stay_id}: face-to-face visit date updated.\n"
     assert not any("kept or missed" in t for t in reasons(store))

@@ -33,7 +33,7 @@ def _us(day: date) -> str:
 
 
 def _md(day: date) -> str:
-    return f"{day.month}/{day.day}"  # as the queue's reasons write a day
+    return f"{day:%m/%d}"  # as the queue's reasons write a day
 
 
 class Terminal:

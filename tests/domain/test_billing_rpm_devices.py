@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from caredesk.domain.billing import PatientMonth, bill
-from caredesk.domain.billing_rpm_devices import supply_code
+from caredesk.domain.billing_rpm_devices import assess, supply_code
 from caredesk.domain.calendar import Month
 from caredesk.domain.patients import ConsentMethod, Enrollment, Program
 from caredesk.domain.rpm_devices import DeviceKind, RpmDevice, periods
@@ -297,3 +297,15 @@ def test_two_periods_closing_in_one_31_day_month_bill_twice():
 def test_supply_code_by_days(days, month, code):
     """PFS_2026: 2-15 days 99445 from January 2026; 16-30 days 99454."""
     assert supply_code(days, month) == code
+
+
+def test_a_closed_period_without_rpm_consent_says_so_and_does_not_raise():
+    """With no RPM consent on file every reading day is before it: the period bills nothing and
+    says why (the chart's RPM tab asks this of a patient enrolled without a consent date; the
+    reason once formatted the missing date and raised TypeError)."""
+    d = RpmDevice(patient_id=1, id=7, kind=BP, set_up_on=date(2026, 9, 1), reading_days=(date(2026, 9, 3),))
+    first = assess([d], date(2026, 11, 24), None)[0]
+    assert first.code is None and first.why is not None
+    assert first.why.endswith(
+        "period 09/01-09/30; 99454 needs 16 or more (1 reading day without an RPM consent do not count)"
+    )

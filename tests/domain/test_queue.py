@@ -146,7 +146,7 @@ def test_discharge_before_thanksgiving_is_due_after_the_holiday():
     texts = [r.text for r in e.reasons]
     assert "Discharged 11/25 - TCM contact due by 11/30" in texts
     # SPEC §3: "medication reconciliation by the visit": one reason names both while both are open.
-    assert "Discharged 11/25 - face-to-face visit and medication reconciliation due by 12/2" in texts
+    assert "Discharged 11/25 - face-to-face visit and medication reconciliation due by 12/02" in texts
 
 
 def test_follow_up_and_task_due_today():
@@ -179,12 +179,12 @@ def test_clinical_flags():
         unreferred_needs=(Need.FOOD,),
     )
     texts = [r.text for r in entry_for(f, TODAY, NY).reasons]
-    assert texts == ["A1c 9.4 on 10/15", "BP 164/102 on 11/2", "Social needs positive - food: no referral yet"]
+    assert texts == ["A1c 9.4 on 10/15", "BP 164/102 on 11/02", "Social needs positive - food: no referral yet"]
 
 
 def test_care_plan_review_overdue():
     e = entry_for(facts(care_plan_review=date(2026, 10, 1)), TODAY, NY)
-    assert e.reasons[0].text == "Care-plan review overdue since 10/1"
+    assert e.reasons[0].text == "Care-plan review overdue since 10/01"
 
 
 def test_queue_order_follows_the_spec():

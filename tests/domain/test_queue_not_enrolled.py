@@ -77,7 +77,7 @@ def test_an_ended_program_and_a_later_one_says_when_the_next_starts():
     ended = Enrollment(patient_id=1, program=Program.CCM, start_date=date(2025, 1, 1), end_date=date(2026, 10, 31))
     later = Enrollment(patient_id=1, program=Program.PCM, start_date=date(2026, 12, 1))
     e = entry_for(facts(enrollments=(ended, later), minutes={}, last_reached=None), TODAY, NY)
-    assert e is not None and texts(e) == ["Not enrolled yet - PCM from 12/1"]
+    assert e is not None and texts(e) == ["Not enrolled yet - PCM from 12/01"]
 
 
 def test_a_program_ending_today_still_counts_as_enrolled():

@@ -2,7 +2,7 @@
 
 SPEC section 3, Call queue: clinical flags include "positive social-needs screen without a
 referral" and "a referral with no news for 14 days"; issue 10 gives the wording ("Food bank
-referral sent 11/3 - no news") and says closing the referral clears it.
+referral sent 11/03 - no news") and says closing the referral clears it.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def test_thirteen_quiet_days_are_not_yet_a_reason():
 @pytest.mark.parametrize("status", [ReferralStatus.PROPOSED, ReferralStatus.ACCEPTED])
 def test_every_open_status_is_watched(status):
     texts = [t for _, t in reasons(facts(open_referrals=(news(date(2026, 11, 3), status),)))]
-    assert f"Food bank referral {status.value} 11/3 - no news" in texts
+    assert f"Food bank referral {status.value} 11/03 - no news" in texts
 
 
 def test_a_closed_referral_is_never_a_no_news_reason():
@@ -51,7 +51,7 @@ def test_a_closed_referral_is_never_a_no_news_reason():
 def test_the_longest_silence_comes_first_and_ranks_after_safety_and_deadlines():
     f = facts(open_referrals=(news(TODAY - timedelta(days=15), rid=1, name="B"), news(date(2026, 10, 1), rid=2)))
     texts = [t for k, t in reasons(f) if k is ReasonKind.CLINICAL]
-    assert texts == ["Food bank referral sent 10/1 - no news", "B referral sent 11/9 - no news"]
+    assert texts == ["Food bank referral sent 10/01 - no news", "B referral sent 11/09 - no news"]
 
 
 def test_the_social_needs_reason_names_the_needs_still_without_a_referral_in_the_screens_order():

@@ -40,7 +40,7 @@ def test_each_open_flag_is_a_safety_reason_oldest_first_above_everything():
     ]
     flagged = facts(safety_flags=tuple(open_flags(screens, checked=())), minutes={}, last_reached=None)
     assert reasons(flagged)[:2] == [
-        (ReasonKind.SAFETY, "PHQ-9 item 9 positive on 11/3 - safety check"),
+        (ReasonKind.SAFETY, "PHQ-9 item 9 positive on 11/03 - safety check"),
         (ReasonKind.SAFETY, "Social-needs safety item positive on 11/10 - safety check"),
     ]
     plain = facts(2, minutes={}, last_reached=None)  # short of minutes, never reached
@@ -57,7 +57,7 @@ def test_a_checked_screen_has_no_flag_and_a_later_calm_screen_clears_nothing():
 def test_reached_since_does_not_clear_the_flag_and_it_beats_the_hold_after_an_attempt():
     flags = tuple(open_flags([screen(1, (0,) * 8 + (3,))], ()))
     f = facts(safety_flags=flags, contacts=(call(TODAY, Outcome.NO_ANSWER),), last_reached=TODAY)
-    assert reasons(f)[0] == (ReasonKind.SAFETY, "PHQ-9 item 9 positive on 11/3 - safety check")
+    assert reasons(f)[0] == (ReasonKind.SAFETY, "PHQ-9 item 9 positive on 11/03 - safety check")
 
 
 @pytest.mark.parametrize(("answers", "expected"), [((3, 2, 2, 1, 2, 2, 1, 3, 1), 17), ((3,) * 8 + (0,), 24)])

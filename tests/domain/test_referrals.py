@@ -257,7 +257,7 @@ def test_the_issues_example_of_a_step_out_of_order():
 
 
 def test_a_step_before_the_last_one_is_refused_naming_the_date():
-    r = referral(S.SENT)  # sent 11/4
+    r = referral(S.SENT)  # sent 11/04
     with pytest.raises(ValidationError, match=r"date: cannot be before the last step \(sent on 11/04/2026\)"):
         advance(r, S.ACCEPTED, date(2026, 11, 3))
     assert advance(r, S.ACCEPTED, date(2026, 11, 4)).status is S.ACCEPTED  # the same day is fine

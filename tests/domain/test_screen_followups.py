@@ -26,14 +26,12 @@ def texts(*screens, as_of: date = TODAY) -> list[str]:
 
 def test_a_phq9_without_item_9_says_item_9_was_not_asked():
     s = screen(1, (3,) * 8 + (None,), TODAY, PHQ9)
-    assert texts(s) == [f"PHQ-9 of {TODAY.month}/{TODAY.day} unfinished (8 of 9 answered) - item 9 not asked"]
+    assert texts(s) == [f"PHQ-9 of {TODAY:%m/%d} unfinished (8 of 9 answered) - item 9 not asked"]
 
 
 def test_another_unfinished_screen_asks_to_finish_it_until_a_complete_one_follows():
     half = screen(1, (1, 1, None, None, None, None, None), TODAY - timedelta(days=3), GAD7)
-    assert texts(half) == [
-        f"GAD-7 of {half.taken_on.month}/{half.taken_on.day} unfinished (2 of 7 answered) - finish it"
-    ]
+    assert texts(half) == [f"GAD-7 of {half.taken_on:%m/%d} unfinished (2 of 7 answered) - finish it"]
     done = screen(2, (1,) * 7, TODAY, GAD7)
     assert texts(half, done) == []
 
@@ -47,7 +45,7 @@ def test_an_unfinished_screen_lapses_after_14_days():
 
 def test_a_positive_phq2_asks_for_the_phq9_until_one_is_done_that_day_or_later():
     phq2 = screen(1, (2, 1), TODAY - timedelta(days=2), PHQ2)  # 3: positive
-    assert texts(phq2) == [f"PHQ-2 3 on {phq2.taken_on.month}/{phq2.taken_on.day} positive - PHQ-9 not done"]
+    assert texts(phq2) == [f"PHQ-2 3 on {phq2.taken_on:%m/%d} positive - PHQ-9 not done"]
     assert texts(phq2, screen(2, (0,) * 9, TODAY - timedelta(days=3), PHQ9)) != []  # a PHQ-9 before it
     assert texts(phq2, screen(3, (1,) * 9, TODAY, PHQ9)) == []
     assert texts(screen(4, (1, 1), TODAY, PHQ2)) == []  # 2: negative
@@ -55,7 +53,7 @@ def test_a_positive_phq2_asks_for_the_phq9_until_one_is_done_that_day_or_later()
 
 def test_a_severe_gad7_stays_until_a_later_one_is_below_15_whatever_its_age():
     old = screen(1, (3,) * 7, TODAY - timedelta(days=90), GAD7)  # 21
-    assert texts(old) == [f"GAD-7 21 on {old.taken_on.month}/{old.taken_on.day} - severe anxiety, follow up"]
+    assert texts(old) == [f"GAD-7 21 on {old.taken_on:%m/%d} - severe anxiety, follow up"]
     assert texts(screen(1, (2,) * 7, TODAY, GAD7)) == []  # 14 is moderate: no reason
     assert texts(old, screen(2, (1,) * 7, TODAY, GAD7)) == []
 
@@ -64,7 +62,7 @@ def test_the_queue_shows_them_as_clinical_reasons():
     f = facts(screens=(screen(1, (3,) * 8 + (None,), TODAY, PHQ9),), minutes={})
     assert (
         ReasonKind.CLINICAL,
-        f"PHQ-9 of {TODAY.month}/{TODAY.day} unfinished (8 of 9 answered) - item 9 not asked",
+        f"PHQ-9 of {TODAY:%m/%d} unfinished (8 of 9 answered) - item 9 not asked",
     ) in (queue_reasons(f))
 
 

@@ -206,14 +206,14 @@ def test_the_safety_flag_tops_the_queue_at_once_and_leaves_only_with_a_safety_ch
     saved = service.record_assessment(workspace, pid, "PHQ-9", [3] * 9, NOV3)
     rows = queue.refresh(saved.changes.patients)
     assert [r.patient_id for r in rows][:2] == [pid, other]  # ahead of a patient with no flag
-    assert _reasons(queue, pid)[0] == (ReasonKind.SAFETY, "PHQ-9 item 9 positive on 11/3 - safety check")
+    assert _reasons(queue, pid)[0] == (ReasonKind.SAFETY, "PHQ-9 item 9 positive on 11/03 - safety check")
     assert (ReasonKind.CLINICAL, "PHQ-9 27 - re-screen") in _reasons(queue, pid)  # the computed score
 
     # Reaching the patient, or a later calmer screen, is not a documented safety check.
     log_contact(workspace, pid, outcome=Outcome.REACHED, minutes=5)
     calmer = service.record_assessment(workspace, pid, "PHQ-9", [0] * 9, TODAY)
     queue.refresh(calmer.changes.patients)
-    assert _reasons(queue, pid)[0] == (ReasonKind.SAFETY, "PHQ-9 item 9 positive on 11/3 - safety check")
+    assert _reasons(queue, pid)[0] == (ReasonKind.SAFETY, "PHQ-9 item 9 positive on 11/03 - safety check")
     assert not any("re-screen" in text for _, text in _reasons(queue, pid))  # the latest PHQ-9 is 0
 
     checked = service.record_safety_check(workspace, saved.value.id, ["crisis-line"], "", "Ana Ruiz, RN")
@@ -263,7 +263,7 @@ def test_a_positive_social_needs_safety_domain_is_a_safety_flag_not_a_social_nee
     saved = service.record_assessment(workspace, pid, Instrument.SOCIAL_NEEDS, HARMED, NOV3)
     queue.refresh(saved.changes.patients)
     reasons = _reasons(queue, pid)
-    assert reasons[0] == (ReasonKind.SAFETY, "Social-needs safety item positive on 11/3 - safety check")
+    assert reasons[0] == (ReasonKind.SAFETY, "Social-needs safety item positive on 11/03 - safety check")
     assert not any("Social needs positive" in text for _, text in reasons)
     assert queue.rows[0].patient_id == pid
 

@@ -146,7 +146,7 @@ def test_a_high_a1c_joins_the_queue_and_a_newer_one_below_nine_leaves_it(workspa
     q.build()
     obs.add_reading(workspace, pid, kind="A1c", value=9.4, observed_on=date(2026, 8, 1))
     q.refresh([pid])
-    assert _clinical(q, pid) == ["A1c 9.4 on 8/1"]
+    assert _clinical(q, pid) == ["A1c 9.4 on 08/01"]
     obs.add_reading(workspace, pid, kind="A1c", value=8.1, observed_on=date(2026, 11, 10))
     q.refresh([pid])
     assert _clinical(q, pid) == []

@@ -3,7 +3,7 @@
 Sources: SPEC section 3 (Assessments: a positive domain suggests a referral to a matching
 community resource; Call queue: "positive social-needs screen without a referral" and "a
 referral with no news for 14 days" are clinical flags); issue 10 ("Food bank referral sent
-11/3 - no news"; closing it clears the reason); the social-needs items are the CMS AHC HRSN
+11/03 - no news"; closing it clears the reason); the social-needs items are the CMS AHC HRSN
 Screening Tool's (question 3, food: "sometimes true" is positive).
 """
 
@@ -199,7 +199,7 @@ def test_no_news_for_14_days_is_a_queue_reason_until_a_step_is_recorded_or_it_is
     queue.refresh(service.record_step(workspace, rid, "sent", on=sent_13).changes.patients)
     assert not any("no news" in t for t in _texts(queue, pid))  # 13 quiet days
     queue.build(TODAY + timedelta(days=1))  # the next day: 14
-    assert f"Food bank referral sent {sent_13.month}/{sent_13.day} - no news" in _texts(queue, pid)
+    assert f"Food bank referral sent {sent_13:%m/%d} - no news" in _texts(queue, pid)
     news = service.record_step(workspace, rid, "sent", on=TODAY, note="Called: still on the wait list")
     queue.refresh(news.changes.patients)
     assert not any("no news" in t for t in _texts(queue, pid))  # news clears it

@@ -58,8 +58,8 @@ def test_discharge_friday_before_mlk_day_each_deadline_leaves_the_queue_when_met
     assert saved.changes.kinds == {Kind.TRANSITION} and saved.changes.patients == {pid}
     # In the queue at once: Tue 19 (1), Wed 20 (2); the visit by Jan 22 (7 days, high complexity).
     assert _stay_reasons(queue.refresh([pid]), pid) == [
-        "Discharged 1/15 - TCM contact due by 1/20",
-        "Discharged 1/15 - face-to-face visit and medication reconciliation due by 1/22",
+        "Discharged 01/15 - TCM contact due by 01/20",
+        "Discharged 01/15 - face-to-face visit and medication reconciliation due by 01/22",
     ]
     view = _view(workspace, pid)
     assert [(d.due, view.status(d)) for d in view.deadlines] == [
@@ -75,7 +75,7 @@ def test_discharge_friday_before_mlk_day_each_deadline_leaves_the_queue_when_met
     met = stay_service.record_contact(workspace, saved.value.id, on=date(2027, 1, 19), channel="video")
     assert met.value.contact_channel is Channel.VIDEO
     assert _stay_reasons(queue.refresh(met.changes.patients), pid) == [
-        "Discharged 1/15 - face-to-face visit and medication reconciliation due by 1/22"
+        "Discharged 01/15 - face-to-face visit and medication reconciliation due by 01/22"
     ]
 
     _on(clock, date(2027, 1, 21))
@@ -84,7 +84,7 @@ def test_discharge_friday_before_mlk_day_each_deadline_leaves_the_queue_when_met
     seen = stay_service.record_visit(workspace, saved.value.id, on=date(2027, 1, 21))
     # The visit came: the reconciliation was due by it, so it is due today.
     assert _stay_reasons(queue.refresh(seen.changes.patients), pid) == [
-        "Discharged 1/15 - medication reconciliation due today"
+        "Discharged 01/15 - medication reconciliation due today"
     ]
     done = stay_service.record_reconciliation(workspace, saved.value.id, on=date(2027, 1, 21))
     assert _stay_reasons(queue.refresh(done.changes.patients), pid) == []

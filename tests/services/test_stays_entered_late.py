@@ -122,7 +122,7 @@ def test_a_call_before_the_discharge_or_after_the_30_day_period_is_never_the_con
     pid = _patient(workspace, "L5")
     _call(workspace, pid, date(2026, 10, 1))  # before the discharge
     saved = _stay(workspace, pid, date(2026, 10, 2))
-    _call(workspace, pid, date(2026, 11, 1))  # day 31 of the period beginning 10/2
+    _call(workspace, pid, date(2026, 11, 1))  # day 31 of the period beginning 10/02
     (view,) = stay_service.stays(workspace, pid)
     assert view.stay.contacted_on is None and saved.value.contacted_on is None
 

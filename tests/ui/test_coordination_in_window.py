@@ -45,7 +45,7 @@ def test_a_discharge_entered_in_the_chart_enters_the_queue_and_leaves_step_by_st
     dialog.discharged.setText("11/20/2026")  # a Friday; the clock's today is Tue 11/24
     dialog.save_button.click()
     assert "Discharged 11/20 - TCM contact due today" in shown_reasons(unlocked, pid)
-    assert "Discharged 11/20 - face-to-face visit and medication reconciliation due by 12/4" in shown_reasons(
+    assert "Discharged 11/20 - face-to-face visit and medication reconciliation due by 12/04" in shown_reasons(
         unlocked, pid
     )
 

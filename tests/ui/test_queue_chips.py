@@ -24,7 +24,11 @@ def test_a_conditions_chip_cut_short_keeps_its_counts(unlocked, qtbot):
     entry = entry_for(f, TODAY, NY)
     assert entry is not None
     texts = [r.text for r in entry.reasons]
-    assert texts == ["Follow-up overdue since 11/6", "CCM: 0 of 2 chronic conditions on file", "No finalized care plan"]
+    assert texts == [
+        "Follow-up overdue since 11/06",
+        "CCM: 0 of 2 chronic conditions on file",
+        "No finalized care plan",
+    ]
     unlocked.resize(1280, 800)  # the Why column as a 1280x800 window lays it out
     table = unlocked.view.show_page(QueuePage).table
     qtbot.waitUntil(lambda: table.columnWidth(WHY) > 0)

@@ -7,7 +7,7 @@ Rules the steps rest on:
 - Issue 10: proposed -> sent -> accepted -> completed / declined / closed, each step dated;
   a step out of order is refused naming the step.
 - SPEC section 3, Call queue: "a referral with no news for 14 days" is a clinical reason
-  ("Food bank referral sent 11/3 - no news"); closing it clears the reason.
+  ("Food bank referral sent 11/03 - no news"); closing it clears the reason.
 The clock is the suite's: Tuesday 11/24/2026, America/New_York.
 """
 
@@ -109,7 +109,7 @@ def test_a_positive_food_item_suggests_food_resources_and_the_referral_goes_thro
 ):
     assert not tab.suggestion_row.isVisible() and tab.none.isVisible()
     screen(workspace, patient, date(2026, 11, 2))
-    assert tab.suggestion.text() == "Food need positive on 11/2 screen - 2 food resources."
+    assert tab.suggestion.text() == "Food need positive on 11/02 screen - 2 food resources."
     assert tab.suggestion_row.isVisible() and tab.suggest_button.text() == "Refer for food…"
     assert "Social needs positive - food: no referral yet" in reasons(workspace, patient)
 
@@ -130,12 +130,12 @@ def test_a_positive_food_item_suggests_food_resources_and_the_referral_goes_thro
     refer.save_button.click()
     qtbot.waitUntil(lambda: not refer.isVisible())
 
-    # Proposed 11/3 and quiet since: 21 days without news.
+    # Proposed 11/03 and quiet since: 21 days without news.
     assert cells(tab.table) == [["Riverside Food Pantry\nfor food", "proposed\nno news for 21 days", "11/03/2026"]]
     assert not tab.suggestion_row.isVisible()
     now = reasons(workspace, patient)
     assert "Social needs positive - food: no referral yet" not in now
-    assert "Riverside Food Pantry referral proposed 11/3 - no news" in now
+    assert "Riverside Food Pantry referral proposed 11/03 - no news" in now
     (made,) = referral_service.referrals(workspace, patient)
     assert made.referral.assessment_id is not None  # it names the screen that prompted it
 
@@ -146,7 +146,7 @@ def test_a_positive_food_item_suggests_food_resources_and_the_referral_goes_thro
     first.reject()
     step(qtbot, tab, "Sent", "11/05/2026", "Faxed the form")
     assert cells(tab.table)[0][1:] == ["sent\nno news for 19 days", "11/05/2026"]
-    assert "Riverside Food Pantry referral sent 11/5 - no news" in reasons(workspace, patient)
+    assert "Riverside Food Pantry referral sent 11/05 - no news" in reasons(workspace, patient)
 
     tab.step_button.click()
     second = dialog_of(tab, NextStepDialog)
@@ -181,9 +181,9 @@ def test_the_no_news_reason_appears_after_14_quiet_days_and_leaves_when_the_refe
     step(qtbot, tab, "Sent", "11/24/2026")
     assert not any("no news" in r for r in reasons(workspace, patient))
 
-    clock.advance(days=13)  # 12/7: thirteen quiet days
+    clock.advance(days=13)  # 12/07: thirteen quiet days
     assert not any("no news" in r for r in reasons(workspace, patient))
-    clock.advance(days=1)  # 12/8: fourteen
+    clock.advance(days=1)  # 12/08: fourteen
     assert "Metro Ride Line referral sent 11/24 - no news" in reasons(workspace, patient)
     tab.refresh()
     assert cells(tab.table)[0][1] == "sent\nno news for 14 days"
@@ -302,7 +302,7 @@ def test_in_the_window_a_referral_made_in_the_chart_re_ranks_the_queue_at_once(u
     screen(ws, pid, date(2026, 11, 2))
     assert "Social needs positive - food: no referral yet" in shown_reasons(window, pid)
     tab = _chart_tab(window, qtbot, pid, ReferralsTab)
-    assert tab.suggestion.text() == "Food need positive on 11/2 screen - 1 food resource."
+    assert tab.suggestion.text() == "Food need positive on 11/02 screen - 1 food resource."
     tab.refer_button.click()
     refer = dialog_of(tab, ReferDialog)
     refer.day.setText("11/03/2026")
@@ -310,13 +310,13 @@ def test_in_the_window_a_referral_made_in_the_chart_re_ranks_the_queue_at_once(u
     qtbot.waitUntil(lambda: not refer.isVisible())
     now = shown_reasons(window, pid)  # the queue page as it is, not rebuilt
     assert "Social needs positive - food: no referral yet" not in now
-    assert "Riverside Food Pantry referral proposed 11/3 - no news" in now
+    assert "Riverside Food Pantry referral proposed 11/03 - no news" in now
     step(qtbot, tab, "Closed", "11/24/2026", "Patient found help at church")
     assert not any("Riverside" in r for r in shown_reasons(window, pid))
 
 
 def test_a_resource_added_in_the_directory_updates_the_suggestion_line(tab, qtbot, workspace, patient):
     screen(workspace, patient, date(2026, 11, 2))
-    assert tab.suggestion.text() == "Food need positive on 11/2 screen - 2 food resources."
+    assert tab.suggestion.text() == "Food need positive on 11/02 screen - 2 food resources."
     publish(directory.add_resource(workspace, name="Grace Church Pantry", needs="food").changes)
-    assert tab.suggestion.text() == "Food need positive on 11/2 screen - 3 food resources."
+    assert tab.suggestion.text() == "Food need positive on 11/02 screen - 3 food resources."

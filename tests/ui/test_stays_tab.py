@@ -78,8 +78,8 @@ def test_a_discharge_friday_before_mlk_day_then_each_step_recorded_leaves_the_qu
         ["Medication reconciliation", "by the visit (01/22/2027)", "due"],
     ]
     assert _stay_reasons(workspace, patient) == [
-        "Discharged 1/15 - TCM contact due by 1/20",
-        "Discharged 1/15 - face-to-face visit and medication reconciliation due by 1/22",
+        "Discharged 01/15 - TCM contact due by 01/20",
+        "Discharged 01/15 - face-to-face visit and medication reconciliation due by 01/22",
     ]
     assert "TCM period: 01/15/2027 to 02/13/2027." in tab.detail.text()
 
@@ -92,7 +92,7 @@ def test_a_discharge_friday_before_mlk_day_then_each_step_recorded_leaves_the_qu
     step.save_button.click()
     assert _cells(tab.deadline_table)[0] == ["Interactive contact", "01/20/2027", "met 01/19/2027 by video"]
     assert _stay_reasons(workspace, patient) == [
-        "Discharged 1/15 - face-to-face visit and medication reconciliation due by 1/22"
+        "Discharged 01/15 - face-to-face visit and medication reconciliation due by 01/22"
     ]
 
     workspace.clock.instant = datetime.combine(date(2027, 1, 25), time(10, 0), tzinfo=NY)
@@ -102,7 +102,7 @@ def test_a_discharge_friday_before_mlk_day_then_each_step_recorded_leaves_the_qu
         ["Face-to-face visit", "01/22/2027", "met late 01/25/2027"],
         ["Medication reconciliation", "by the visit, 01/25/2027", "due today"],
     ]
-    assert _stay_reasons(workspace, patient) == ["Discharged 1/15 - medication reconciliation due today"]
+    assert _stay_reasons(workspace, patient) == ["Discharged 01/15 - medication reconciliation due today"]
     tab.reconcile_button.click()
     _dialog(tab, StepDialog).save_button.click()
     assert _cells(tab.deadline_table)[2][2] == "met 01/25/2027"

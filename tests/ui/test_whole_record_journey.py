@@ -241,7 +241,7 @@ def test_a_new_user_builds_a_ccm_patient_sees_the_bill_works_tcm_closes_a_letter
     # The reached call of step 4 (today, within 2 business days of the discharge) was logged
     # before the stay was entered: it is already the TCM contact (CMS MLN908628).
     assert not any("TCM contact" in t for t in reasons)
-    assert "Discharged 11/23 - face-to-face visit and medication reconciliation due by 12/7" in reasons
+    assert "Discharged 11/23 - face-to-face visit and medication reconciliation due by 12/07" in reasons
 
     # 7. Each TCM step recorded in the tab leaves the queue.
     for button, gone in (

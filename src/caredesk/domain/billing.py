@@ -45,7 +45,7 @@ from caredesk.domain.billing_minutes import (
 )
 from caredesk.domain.billing_rpm_devices import device_codes, within_rpm
 from caredesk.domain.billing_tcm import Stay, tcm_codes
-from caredesk.domain.calendar import Month
+from caredesk.domain.calendar import Month, us_month_day
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Enrollment, Program, practitioner_key
 from caredesk.domain.rpm_devices import RpmDevice
@@ -163,7 +163,7 @@ def _no_consent_reason(pm: PatientMonth, program: Program) -> str:
     25th as if the consent had been forgotten, when the patient was not in the program yet."""
     starts = [e.start_date for e in pm.enrollments if family(e.program) is family(program) and _active_in(e, pm.month)]
     since = min(starts, default=pm.month.first_day)
-    late = f" (enrolled from {since:%m/%d})" if since > pm.month.first_day else ""
+    late = f" (enrolled from {us_month_day(since)})" if since > pm.month.first_day else ""
     return f"no consent on file for {program.value}{late}"
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from caredesk.domain.calendar import Month
+from caredesk.domain.calendar import Month, us_month_day
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Enrollment, Program
 
@@ -107,7 +107,7 @@ class AfterEnd:
 
     def text(self) -> str:
         """'14 min after CCM ended 11/30 count for nothing' (the month report's reason)."""
-        return f"{self.minutes} min after {self.program.value} ended {self.ended:%m/%d} count for nothing"
+        return f"{self.minutes} min after {self.program.value} ended {us_month_day(self.ended)} count for nothing"
 
 
 def after_end(days: DayMinutes, enrollments: Iterable[Enrollment], first: date, last: date) -> tuple[AfterEnd, ...]:
@@ -128,7 +128,7 @@ def after_end(days: DayMinutes, enrollments: Iterable[Enrollment], first: date, 
 def before_consent_text(consent: date, minutes: int) -> str:
     """'consent dated 11/28: 25 min before it do not count' (the month report's reason, and the
     chart's and the month view's word for those minutes)."""
-    return f"consent dated {consent:%m/%d}: {minutes} min before it do not count"
+    return f"consent dated {us_month_day(consent)}: {minutes} min before it do not count"
 
 
 def after_consent(
@@ -165,7 +165,11 @@ class LostMinutes:
 
     def text(self) -> str:
         """'14 min logged 12/01-12/02 under CCM will no longer count' (one day: '... on 12/02 ...')."""
-        when = f"on {self.first:%m/%d}" if self.first == self.last else f"{self.first:%m/%d}-{self.last:%m/%d}"
+        when = (
+            f"on {us_month_day(self.first)}"
+            if self.first == self.last
+            else f"{us_month_day(self.first)}-{us_month_day(self.last)}"
+        )
         return f"{self.minutes} min logged {when} under {self.program.value} will no longer count"
 
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from caredesk.domain.billing_codes import BILLING_CODES, BillingCode
-from caredesk.domain.calendar import Month, us_date
+from caredesk.domain.calendar import Month, us_date, us_month_day
 from caredesk.domain.patients import Enrollment, Program
 from caredesk.domain.rpm_devices import PERIOD_DAYS, Period, RpmDevice, periods
 
@@ -125,7 +125,9 @@ def assess(devices: Sequence[RpmDevice], through: date, consent: date | None) ->
         if code is None:
             why = _shortfall(counted, p, month)
             if early:
-                why += f" ({_plural(early, 'reading day')} before the RPM consent of {consent:%m/%d} do not count)"
+                # No consent on file at all: every reading day is early (no date to name).
+                before = f"before the RPM consent of {us_month_day(consent)}" if consent else "without an RPM consent"
+                why += f" ({_plural(early, 'reading day')} {before} do not count)"
         else:
             other = next((b for b in billed if b.overlaps(p)), None)
             if other is not None:
@@ -140,7 +142,7 @@ def assess(devices: Sequence[RpmDevice], through: date, consent: date | None) ->
             if ep not in set_up:
                 set_up.add(ep)
                 if consent is not None and p.device.set_up_on < consent:
-                    why = f"{SETUP_CODE}: the {p.device.name} before the RPM consent of {consent:%m/%d}"
+                    why = f"{SETUP_CODE}: the {p.device.name} before the RPM consent of {us_month_day(consent)}"
                 else:
                     setup = True
         out.append(PeriodBill(p, code, setup, why))
@@ -203,7 +205,7 @@ def device_codes(devices: Sequence[RpmDevice], month: Month, consent: date | Non
         if now and now[-1].closes > month.last_day:
             p = now[-1]
             reasons.append(
-                f"{d.kind.value} period {p.span} bills when it ends ({p.closes:%m/%d}): "
+                f"{d.kind.value} period {p.span} bills when it ends ({us_month_day(p.closes)}): "
                 f"{_plural(len(p.days), 'reading day')} so far"
             )
     return codes, reasons

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from caredesk.domain.calendar import Month
+from caredesk.domain.calendar import Month, us_month_day
 from caredesk.domain.coordination import Complexity, Transition
 from caredesk.domain.transitions import TCM_PERIOD_DAYS, VISIT_DAYS, tcm_deadlines, timely_attempts
 from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
@@ -40,15 +40,15 @@ def tcm_code(stay: Stay, month: Month, calendar: BusinessCalendar = US_FEDERAL) 
     (None, None) when its period ends in another month."""
     t = stay.transition
     end = period_end(t)
-    stay_name = f"TCM for the {t.discharged_on:%m/%d} discharge"
+    stay_name = f"TCM for the {us_month_day(t.discharged_on)} discharge"
     if t.discharged_on <= month.last_day < end:
-        return None, f"{stay_name} bills when its 30-day period ends ({end:%m/%d})"
+        return None, f"{stay_name} bills when its 30-day period ends ({us_month_day(end)})"
     if not month.contains(end):
         return None, None
     contact_due, _visit = tcm_deadlines(t, calendar)
     contacted = t.contacted_on is not None and t.contacted_on <= contact_due.due
     if not contacted and len(timely_attempts(t, stay.attempts, calendar)) < _ATTEMPTS_FOR_CONTACT:
-        return None, f"{stay_name}: no interactive contact by {contact_due.due:%m/%d} nor two timely attempts"
+        return None, f"{stay_name}: no interactive contact by {us_month_day(contact_due.due)} nor two timely attempts"
     if t.seen_on is None or (t.seen_on - t.discharged_on).days > VISIT_DAYS[Complexity.MODERATE]:
         return None, f"{stay_name}: no face-to-face visit within 14 days"
     if t.meds_reconciled_on is None or t.meds_reconciled_on > t.seen_on:
@@ -69,7 +69,7 @@ def tcm_codes(stays: Iterable[Stay], month: Month) -> tuple[list[str], list[str]
             codes.append(code)
         elif code is not None:
             reasons.append(
-                f"TCM for the {stay.transition.discharged_on:%m/%d} discharge: TCM already billed this month"
+                f"TCM for the {us_month_day(stay.transition.discharged_on)} discharge: TCM already billed this month"
             )
         elif why is not None:
             reasons.append(why)

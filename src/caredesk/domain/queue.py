@@ -24,7 +24,7 @@ from enum import Enum
 
 from caredesk.domain import attempts, billing, billing_minutes, referrals, screen_followups, transitions
 from caredesk.domain.appointments import Appointment, AppointmentKind, AppointmentStatus, clock_time, reminder_day
-from caredesk.domain.calendar import Month, local_date
+from caredesk.domain.calendar import Month, local_date, us_month_day
 from caredesk.domain.community import Need
 from caredesk.domain.contacts import Contact, Outcome, StaffType
 from caredesk.domain.coordination import Assessment, Task, TaskStatus, Transition
@@ -155,10 +155,6 @@ class QueueEntry:
         return self.reasons[0]
 
 
-def _md(day: date) -> str:
-    return f"{day.month}/{day.day}"
-
-
 def _name(program: Program) -> str:
     """A program's name at the start of a reason: "Complex CCM", "CCM"."""
     return program.value[0].upper() + program.value[1:]
@@ -235,7 +231,7 @@ def _safety(f: PatientFacts) -> list[Reason]:
     above 10): it stays until a safety check is documented for that screen, whoever was
     reached since and whatever later screens said (caredesk.domain.safety)."""
     return [
-        Reason(ReasonKind.SAFETY, f"{flag.what} on {_md(flag.taken_on)} - safety check", flag.taken_on, 1)
+        Reason(ReasonKind.SAFETY, f"{flag.what} on {us_month_day(flag.taken_on)} - safety check", flag.taken_on, 1)
         for flag in f.safety_flags
     ]
 
@@ -249,7 +245,7 @@ def _call_draft(f: PatientFacts, tz: tzinfo) -> list[Reason]:
     if f.call_draft_at is None:
         return []
     kept = local_date(f.call_draft_at, tz)
-    return [Reason(ReasonKind.TASK, f"Unsaved call kept as a draft on {_md(kept)}", kept, _DRAFT_URGENCY)]
+    return [Reason(ReasonKind.TASK, f"Unsaved call kept as a draft on {us_month_day(kept)}", kept, _DRAFT_URGENCY)]
 
 
 def _transitions(f: PatientFacts, as_of: date, calendar: BusinessCalendar) -> list[Reason]:
@@ -267,15 +263,20 @@ def _transitions(f: PatientFacts, as_of: date, calendar: BusinessCalendar) -> li
         status = d.status(as_of)
         late = (as_of - d.due).days
         if status is transitions.DeadlineStatus.OVERDUE:
-            text = f"Discharged {_md(t.discharged_on)} - {kind} overdue since {_md(d.due)}"
+            text = f"Discharged {us_month_day(t.discharged_on)} - {kind} overdue since {us_month_day(d.due)}"
             out.append(Reason(ReasonKind.TRANSITION, text, d.due, 2_000 + min(late, 999)))
         elif d.due == as_of:
             out.append(
-                Reason(ReasonKind.TRANSITION, f"Discharged {_md(t.discharged_on)} - {kind} due today", d.due, 1_500)
+                Reason(
+                    ReasonKind.TRANSITION,
+                    f"Discharged {us_month_day(t.discharged_on)} - {kind} due today",
+                    d.due,
+                    1_500,
+                )
             )
         else:
             # Still open but not yet due: shown, ranked by how soon.
-            text = f"Discharged {_md(t.discharged_on)} - {kind} due by {_md(d.due)}"
+            text = f"Discharged {us_month_day(t.discharged_on)} - {kind} due by {us_month_day(d.due)}"
             out.append(Reason(ReasonKind.TRANSITION, text, d.due, max(0, 1_000 - 50 * (d.due - as_of).days)))
     return out
 
@@ -299,7 +300,12 @@ def _follow_ups(f: PatientFacts, as_of: date) -> list[Reason]:
     if due == as_of:
         return [Reason(ReasonKind.FOLLOW_UP, "Follow-up due today", due, 500)]
     return [
-        Reason(ReasonKind.FOLLOW_UP, f"Follow-up overdue since {_md(due)}", due, 500 + min((as_of - due).days, 500))
+        Reason(
+            ReasonKind.FOLLOW_UP,
+            f"Follow-up overdue since {us_month_day(due)}",
+            due,
+            500 + min((as_of - due).days, 500),
+        )
     ]
 
 
@@ -309,7 +315,7 @@ def _tasks(f: PatientFacts, as_of: date) -> list[Reason]:
         if t.status is not TaskStatus.OPEN or t.due is None or t.due > as_of:
             continue
         late = (as_of - t.due).days
-        text = f"Task due today: {t.title}" if late == 0 else f"Task overdue since {_md(t.due)}: {t.title}"
+        text = f"Task due today: {t.title}" if late == 0 else f"Task overdue since {us_month_day(t.due)}: {t.title}"
         out.append(Reason(ReasonKind.TASK, text, t.due, 400 + min(late, 500)))
     return out
 
@@ -332,7 +338,9 @@ def _appointments(f: PatientFacts, as_of: date, tz: tzinfo, calendar: BusinessCa
         if day < as_of:
             late = (as_of - day).days
             out.append(
-                Reason(ReasonKind.TASK, f"Appointment on {_md(day)} - kept or missed?", day, 300 + min(late, 99))
+                Reason(
+                    ReasonKind.TASK, f"Appointment on {us_month_day(day)} - kept or missed?", day, 300 + min(late, 99)
+                )
             )
             continue
         remind = reminder_day(day, calendar)
@@ -340,7 +348,7 @@ def _appointments(f: PatientFacts, as_of: date, tz: tzinfo, calendar: BusinessCa
             continue
         if any(c.outcome in _REMINDED and local_date(c.at, tz) >= remind for c in f.contacts):
             continue
-        when = "tomorrow" if (day - as_of).days == 1 else f"{_WEEKDAY[day.weekday()]} {_md(day)}"
+        when = "tomorrow" if (day - as_of).days == 1 else f"{_WEEKDAY[day.weekday()]} {us_month_day(day)}"
         what = clock_time(local) if a.kind is AppointmentKind.OTHER else f"{a.kind.value} {clock_time(local)}"
         out.append(Reason(ReasonKind.TASK, f"Appointment {when} ({what}) - reminder call", remind, 450))
     return out
@@ -477,7 +485,7 @@ def _minutes(
     text = f"{have} of {need} min this month, {days_left} working day{'s' if days_left != 1 else ''} left"
     early = _before_consent(before, program)
     if early:
-        text += f" ({early} min before consent {_md(consent)} not counted)"
+        text += f" ({early} min before consent {us_month_day(consent)} not counted)"
     # Minutes on days after the service ended (an end date moved back over them), in the bill's
     # words; looked for only when some minutes logged are neither counted nor before consent.
     if sum(days.values()) > sum(minutes.values()) + sum(m for _d, m in before.values()):
@@ -523,7 +531,7 @@ def _not_enrolled(f: PatientFacts, as_of: date) -> list[Reason]:
     later = sorted((e.start_date, e.program.value) for e in f.enrollments if e.start_date > as_of)
     if later:
         start, program = later[0]
-        text = f"Not enrolled yet - {_name(Program(program))} from {_md(start)}"
+        text = f"Not enrolled yet - {_name(Program(program))} from {us_month_day(start)}"
         return [Reason(ReasonKind.ENROLLMENT, text, None, 0)]
     ended = sorted((e.end_date, e.program.value) for e in f.enrollments if e.end_date is not None)
     if ended:
@@ -531,7 +539,7 @@ def _not_enrolled(f: PatientFacts, as_of: date) -> list[Reason]:
         # any more (a tester's find); the status (paused, disenrolled) is the care manager's call.
         last, _ = ended[-1]
         names = ", ".join(dict.fromkeys(_name(Program(p)) for _d, p in reversed(ended)))
-        return [Reason(ReasonKind.ENROLLMENT, f"Not enrolled since {_md(last)} ({names} ended)", None, 0)]
+        return [Reason(ReasonKind.ENROLLMENT, f"Not enrolled since {us_month_day(last)} ({names} ended)", None, 0)]
     return [Reason(ReasonKind.ENROLLMENT, "Not enrolled in a program", None, 0)]
 
 
@@ -546,17 +554,22 @@ def _clinical(f: PatientFacts, as_of: date) -> list[Reason]:
     bp = f.last_bp
     if bp is not None and bp.second is not None and (bp.value >= BP_HIGH[0] or bp.second >= BP_HIGH[1]):
         out.append(
-            Reason(ReasonKind.CLINICAL, f"BP {bp.value:g}/{bp.second:g} on {_md(bp.on)}", None, int(bp.value) - 100)
+            Reason(
+                ReasonKind.CLINICAL,
+                f"BP {bp.value:g}/{bp.second:g} on {us_month_day(bp.on)}",
+                None,
+                int(bp.value) - 100,
+            )
         )
     if f.last_a1c is not None and f.last_a1c.value >= A1C_HIGH:
         a = f.last_a1c
-        out.append(Reason(ReasonKind.CLINICAL, f"A1c {a.value:g} on {_md(a.on)}", None, int(a.value * 10)))
+        out.append(Reason(ReasonKind.CLINICAL, f"A1c {a.value:g} on {us_month_day(a.on)}", None, int(a.value * 10)))
     if f.unreferred_needs:
         waiting = ", ".join(n.label for n in f.unreferred_needs)
         out.append(Reason(ReasonKind.CLINICAL, f"Social needs positive - {waiting}: no referral yet", None, 50))
     for news in sorted(f.open_referrals, key=lambda n: (n.last_on, n.referral_id)):
         if (days := referrals.quiet_days(news, as_of)) is not None:
-            text = f"{news.resource} referral {news.status.value} {_md(news.last_on)} - no news"
+            text = f"{news.resource} referral {news.status.value} {us_month_day(news.last_on)} - no news"
             out.append(Reason(ReasonKind.CLINICAL, text, None, min(days, 99)))
     return out
 
@@ -572,7 +585,7 @@ def _consent(f: PatientFacts, as_of: date, month: Month) -> list[Reason]:
             continue  # another enrollment of the program has consent on file
         text = f"No consent on file ({e.program.value})"
         if e.consent_date is not None:
-            text = f"{_name(e.program)} consent starts {_md(e.consent_date)}"
+            text = f"{_name(e.program)} consent starts {us_month_day(e.consent_date)}"
         early = _uncounted_for_want_of_consent(f, e.program, month, as_of)
         if early:
             text += f" - {early} min not counted"
@@ -598,7 +611,10 @@ def _care_plan(f: PatientFacts, as_of: date) -> list[Reason]:
         due = f.care_plan_review
         return [
             Reason(
-                ReasonKind.CARE_PLAN, f"Care-plan review overdue since {_md(due)}", due, min((as_of - due).days, 999)
+                ReasonKind.CARE_PLAN,
+                f"Care-plan review overdue since {us_month_day(due)}",
+                due,
+                min((as_of - due).days, 999),
             )
         ]
     return []

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from enum import Enum
 
 from caredesk.domain import checks
-from caredesk.domain.calendar import us_date
+from caredesk.domain.calendar import us_date, us_month_day
 from caredesk.domain.patients import Enrollment, Program
 from caredesk.errors import ValidationError
 
@@ -91,7 +91,7 @@ class Period:
     @property
     def span(self) -> str:
         """'11/03-12/02' (the 30-day window; a device taken back early closes it sooner)."""
-        return f"{self.start:%m/%d}-{self.end:%m/%d}"
+        return f"{us_month_day(self.start)}-{us_month_day(self.end)}"
 
     def overlaps(self, other: Period) -> bool:
         return self.start <= other.end and other.start <= self.end

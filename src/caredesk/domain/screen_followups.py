@@ -19,16 +19,13 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from caredesk.domain.assessments import Instrument
+from caredesk.domain.calendar import us_month_day
 from caredesk.domain.coordination import Assessment
 
 FOLLOW_UP_DAYS = 14  # "over the last 2 weeks": an unfinished screen can still be finished
 GAD7_SEVERE = 15
 _FOLLOWED = (Instrument.PHQ2, Instrument.PHQ9, Instrument.GAD7)
 _PHQ9_SAFETY_ITEM = 9
-
-
-def _md(day: date) -> str:
-    return f"{day.month}/{day.day}"
 
 
 def recent_since(as_of: date) -> date:
@@ -49,10 +46,10 @@ def reasons(screens: Iterable[Assessment], as_of: date) -> list[tuple[str, int]]
     out = [_unfinished(s) for s in _open_unfinished(recent)]
     phq2 = next((s for s in reversed(recent) if s.instrument is Instrument.PHQ2 and s.complete), None)
     if phq2 is not None and phq2.result.follow_on is Instrument.PHQ9 and not _phq9_after(recent, phq2):
-        out.append((f"PHQ-2 {phq2.score} on {_md(phq2.taken_on)} positive - PHQ-9 not done", 40))
+        out.append((f"PHQ-2 {phq2.score} on {us_month_day(phq2.taken_on)} positive - PHQ-9 not done", 40))
     gad7 = next((s for s in reversed(mine) if s.instrument is Instrument.GAD7 and s.complete), None)
     if gad7 is not None and gad7.score is not None and gad7.score >= GAD7_SEVERE:
-        out.append((f"GAD-7 {gad7.score} on {_md(gad7.taken_on)} - severe anxiety, follow up", gad7.score))
+        out.append((f"GAD-7 {gad7.score} on {us_month_day(gad7.taken_on)} - severe anxiety, follow up", gad7.score))
     return out
 
 
@@ -98,7 +95,7 @@ def _phq9_after(screens: list[Assessment], phq2: Assessment) -> bool:
 
 def _unfinished(s: Assessment) -> tuple[str, int]:
     total = len(s.answers)
-    head = f"{s.instrument.value} of {_md(s.taken_on)} unfinished ({s.result.answered} of {total} answered)"
+    head = f"{s.instrument.value} of {us_month_day(s.taken_on)} unfinished ({s.result.answered} of {total} answered)"
     if s.instrument is Instrument.PHQ9 and s.answers[_PHQ9_SAFETY_ITEM - 1] is None:
         return f"{head} - item 9 not asked", 60
     return f"{head} - finish it", 20

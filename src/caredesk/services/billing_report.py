@@ -21,7 +21,7 @@ from caredesk.domain import audit as actions
 from caredesk.domain import billing
 from caredesk.domain.billing import BillingResult, PatientMonth
 from caredesk.domain.billing_minutes import before_consent_text, family
-from caredesk.domain.calendar import Month, us_date
+from caredesk.domain.calendar import Month, us_date, us_month_day
 from caredesk.domain.contacts import StaffType
 from caredesk.domain.patients import Enrollment, Program, Status
 from caredesk.domain.text import fold
@@ -237,7 +237,7 @@ def _with_end(result: BillingResult, pm: PatientMonth, main: Program, end: date)
     if any(a.program is family(main) for a in pm.after_end()):
         return result
     return BillingResult(
-        result.codes, (*result.reasons, f"{main.value} ended {end:%m/%d}: minutes after it count for nothing")
+        result.codes, (*result.reasons, f"{main.value} ended {us_month_day(end)}: minutes after it count for nothing")
     )
 
 

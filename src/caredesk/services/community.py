@@ -2,7 +2,7 @@
 
 Every write is one unit of work, audited by the resource's id (and the names of the fields
 changed), and returns Kind.REFERRAL with the patients referred to the resource, so a queue
-reason naming it ("Riverside Food Pantry referral sent 11/3 - no news") is redrawn at once.
+reason naming it ("Riverside Food Pantry referral sent 11/03 - no news") is redrawn at once.
 A resource is never deleted: a referral may name it; `change_resource(..., active=False)`
 takes it out of searches and suggestions. CSV import: caredesk.services.resource_import.
 """

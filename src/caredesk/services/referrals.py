@@ -5,7 +5,7 @@ their order: caredesk.domain.referrals.
 Every write is one unit of work, audited by the referral's id (the step's status as detail;
 never the need, the resource or a note: they are patient content), and returns Kind.REFERRAL
 for the patient, so the queue's "Social needs positive - food: no referral yet" and "... referral
-sent 11/3 - no news" reasons leave or return at once.
+sent 11/03 - no news" reasons leave or return at once.
 
 Dates are clinic dates: never in the future, never before the step before, never before the
 date of birth; after a recorded date of death only closing the referral is accepted.

@@ -199,7 +199,7 @@ class NextStepDialog(FormDialog):
         for text, status in step_choices(r.status):
             self.step.addItem(text, status.value)
         self.day = line("Date", DATE_HINT, date_text(ws.today()))
-        self.note = note_box("Outcome note", "what happened: e.g. intake set for 12/2")
+        self.note = note_box("Outcome note", "what happened: e.g. intake set for 12/02")
         self.add_rows(
             [("S&tep", self.step, "status"), ("&Date", self.day, "date"), ("&Outcome note", self.note, "note")]
         )

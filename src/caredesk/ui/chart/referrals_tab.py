@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from caredesk.domain.calendar import us_date
+from caredesk.domain.calendar import us_date, us_month_day
 from caredesk.domain.community import Need
 from caredesk.domain.referrals import NO_NEWS_DAYS, Referral, ReferralStep
 from caredesk.domain.referrals import Suggestion as NeedSuggestion
@@ -60,7 +60,7 @@ def suggestion_text(s: NeedSuggestion, screen_on: date) -> str:
     """'Food need positive on 11/24 screen - 2 food resources.'"""
     n = len(s.resources)
     found = f"{n} {s.need.label} resource{'s' if n != 1 else ''}" if n else f"no active {s.need.label} resource yet"
-    return f"{need_title(s.need)} need positive on {screen_on.month}/{screen_on.day} screen - {found}."
+    return f"{need_title(s.need)} need positive on {us_month_day(screen_on)} screen - {found}."
 
 
 def ordered(views: list[ReferralView]) -> list[ReferralView]:

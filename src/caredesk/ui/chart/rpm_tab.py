@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
-from caredesk.domain.calendar import us_date
+from caredesk.domain.calendar import us_date, us_month_day
 from caredesk.domain.rpm_devices import MEASURES, DeviceKind, Period, RpmDevice, parse_reading_dates, periods
 from caredesk.services import rpm_devices as rpm
 from caredesk.services.changes import Kind, Saved
@@ -64,7 +64,7 @@ def period_row(p: Period, today: date, bills: str = "") -> Row:
     dates = f"{us_date(p.start)} to {us_date(p.closes)}" + ("" if closed else " (open)")
     days = _days(len(p.days))
     if p.days:
-        days += ": " + ", ".join(f"{d:%m/%d}" for d in p.days)
+        days += ": " + ", ".join(us_month_day(d) for d in p.days)
     role = ""
     if closed and len(p.days) < _FEWEST:
         role = "error"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from caredesk.domain.calendar import us_month_day
 from caredesk.domain.safety import SafetyFlag
 from caredesk.errors import CareDeskError
 from caredesk.services import assessments as screens
@@ -25,7 +26,7 @@ from caredesk.ui.common.hub import hub
 
 def banner_line(flag: SafetyFlag) -> str:
     """'PHQ-9 item 9 positive on 11/24 - safety check needed' (the queue's month/day)."""
-    return f"{flag.what} on {flag.taken_on.month}/{flag.taken_on.day} - safety check needed"
+    return f"{flag.what} on {us_month_day(flag.taken_on)} - safety check needed"
 
 
 class SafetyBanner(AlertFrame):

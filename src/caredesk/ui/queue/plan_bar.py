@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from caredesk.domain.calendar import us_month_day
 from caredesk.domain.call_capacity import CapacityUnit
 from caredesk.domain.today_plan import TodayPlan
 from caredesk.ui.common import theme
@@ -46,7 +47,7 @@ def later_text(p: TodayPlan) -> str:
         )
     if p.spread:
         day, ids = p.spread[0]
-        text += f" ({day.strftime('%A')} {day.month}/{day.day}: {len(ids)} of them)"
+        text += f" ({day.strftime('%A')} {us_month_day(day)}: {len(ids)} of them)"
     return text + "."
 
 
