@@ -3,8 +3,8 @@ generated once per session (per xdist worker) and copied per use; and the 170-pa
 after one export with that export's bundle, also made once per session.
 
 Sizes: the round trip takes the whole 170-patient demo panel across once per worker (an export of
-it is ~7-10 s, a read ~7 s); the export's own checks (every resource type, one valid R4 bundle,
-stable ids) run on 30 patients, which hold every resource type the export writes
+it is ~1-3 s since the export reads every patient at once, a read ~7 s); the export's own checks
+(every resource type, one valid R4 bundle, stable ids) run on 30 patients, which hold every resource type the export writes
 (test_fhir_export checks that they do)."""
 
 from __future__ import annotations

@@ -234,7 +234,7 @@ def test_a_patient_with_every_record_comes_back_field_by_field(workspace, tmp_pa
 
 
 def test_the_demo_panel_comes_back_whole(tmp_path, store_templates):
-    # `data` is export_bundle(source), exported once per session (a 170-patient export is ~7-10 s).
+    # `data` is export_bundle(source), exported once per session (a 170-patient export is ~1-3 s).
     source, data = exported_demo_170(store_templates, tmp_path / "demo")
     try:
         target, incoming = import_into_empty(data, tmp_path)
