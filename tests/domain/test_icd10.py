@@ -7,6 +7,7 @@ E11 and E11.6 are headings with more specific codes below them, J44.1 lists "Dec
 among its inclusion terms, S72.001A is a 7-character code.
 """
 
+import contextlib
 import importlib.metadata
 import importlib.util
 import json
@@ -166,7 +167,6 @@ print(json.dumps({"package_ran_here": bool(executed), "found": [found.code, foun
 """
 E119 = ["E11.9", "Type 2 diabetes mellitus without complications"]
 FROM_THE_CACHE = {"package_ran_here": False, "found": E119}
-BUILT_HERE = {"package_ran_here": True, "found": E119}
 
 
 def _with_package(package: Path | None) -> dict[str, str]:
@@ -180,16 +180,21 @@ def _with_package(package: Path | None) -> dict[str, str]:
 def _load_in_new_process(cache: Path, package: Path | None = None) -> dict[str, object]:
     """Look up E11.9 in a fresh interpreter whose cache folder is `cache` (and whose simple_icd_10_cm
     is the one in `package`, when given); did the package run there?"""
+    return _run_a_new_process(cache, package)[0]
+
+
+def _run_a_new_process(cache: Path, package: Path | None = None, **env: str) -> tuple[dict[str, object], list[str]]:
+    """_load_in_new_process's result and the lines that process logged (on stderr: no logging set up)."""
     done = subprocess.run(
         [sys.executable, "-c", CHECK_IN_A_NEW_PROCESS],
         capture_output=True,
         text=True,
         timeout=300,
-        env={**_with_package(package), codeset_cache.ENV_CACHE_DIR: str(cache)},
+        env={**_with_package(package), codeset_cache.ENV_CACHE_DIR: str(cache), **env},
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return json.loads(done.stdout), done.stderr.splitlines()
 
 
 def _stored_release(path: Path) -> str:
@@ -231,7 +236,19 @@ def small_package(tmp_path_factory) -> Path:
     chapter_4 = [c for c in text[first:end].split("</chapter>") if "<name>4</name>" in c]
     assert len(chapter_4) == 1
     (copy / "data" / xml.name).write_text(f"{text[:first]}{chapter_4[0].strip()}</chapter>\n{text[end:]}", "utf-8")
+    # Importing the package parses its XML; this copy then also says which process did (a line per parse).
+    init = (copy / "__init__.py").read_text(encoding="utf-8")
+    (copy / "__init__.py").write_text(f"{init}\n{SAY_WHO_PARSED}", encoding="utf-8")
     return folder
+
+
+PARSED_BY = "CAREDESK_TEST_ICD10_PARSED_BY"  # a file where small_package writes the id of each process parsing it
+SAY_WHO_PARSED = f"""
+import os as _os
+if _os.environ.get({PARSED_BY!r}):
+    with open(_os.environ[{PARSED_BY!r}], "a", encoding="utf-8") as _out:
+        _out.write(f"{{_os.getpid()}}\\n")
+"""
 
 
 @pytest.fixture(scope="module")
@@ -352,12 +369,51 @@ def test_a_frozen_bundle_makes_the_index_itself_and_writes_the_cache(cache, buil
     assert (cache / icd10.CACHE_NAME).read_bytes() == built.read_bytes()
 
 
-def test_a_cache_folder_that_cannot_be_written_still_gives_the_code_set(tmp_path, small_package):
+def test_a_cache_folder_that_cannot_be_written_still_gives_the_code_set_parsed_once(tmp_path, small_package):
     blocker = tmp_path / "a file"
     blocker.write_text("in the way")
-    # The child fails (no folder can be made there), so the index is built here, as before caches.
-    assert _load_in_new_process(blocker / "cache", small_package) == BUILT_HERE
+    parsed_by = tmp_path / "parsed by"
+    # The child cannot write the file (no folder can be made there), so it sends it to the process,
+    # which used to parse the code set itself as well (~2 s more for the whole of it).
+    found, logged = _run_a_new_process(blocker / "cache", small_package, **{PARSED_BY: str(parsed_by)})
+    assert found == FROM_THE_CACHE  # not parsed in this process
+    assert len(parsed_by.read_text().split()) == 1  # parsed once, by the child
+    assert logged == [f"code set cache {icd10.CACHE_NAME} not written (NotADirectoryError); the child sent it"]
     assert blocker.read_text() == "in the way"
+
+
+def test_a_cache_folder_on_a_full_disk_has_the_code_set_parsed_once(tmp_path, small_package):
+    disk = tmp_path / "full disk"
+    disk.mkdir()
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs Linux and root (CI runs as root)")
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(disk)], check=True)
+    try:
+        with contextlib.suppress(OSError), (disk / "filler").open("wb", buffering=0) as out:
+            while True:  # until ENOSPC: the disk is full
+                out.write(bytes(4096))
+        parsed_by = tmp_path / "parsed by"
+        found, logged = _run_a_new_process(disk / "cache", small_package, **{PARSED_BY: str(parsed_by)})
+        assert found == FROM_THE_CACHE
+        assert len(parsed_by.read_text().split()) == 1
+        assert logged == [f"code set cache {icd10.CACHE_NAME} not written (OSError); the child sent it"]
+        assert [p.name for p in (disk / "cache").iterdir()] == []  # no temporary file left behind
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_a_child_that_writes_the_file_sends_nothing(tmp_path, small_package, small_built):
+    # Its stdout is for the file's bytes alone: anything else there would be taken for them.
+    path = tmp_path / "cache" / icd10.CACHE_NAME
+    done = subprocess.run(
+        [sys.executable, "-m", "caredesk.domain.icd10", codeset_cache.BUILD_FLAG, str(path)],
+        capture_output=True,
+        timeout=300,
+        env=_with_package(small_package),
+        check=True,
+    )
+    assert done.stdout == b""
+    assert path.read_bytes() == small_built.read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,11 @@ development machine). So the first `lookup`, `search` or `load` of a process rea
 of it (codes, leaf flags, descriptions, inclusion terms: ~3 MB on disk) from the user's cache folder
 (caredesk/codeset_cache.py), about 0.1 s, and the process grows by ~25 MB. The first time, and
 after the package changes, a child process (`python -m caredesk.domain.icd10 --build-cache PATH`)
-builds that file from the package in ~3.5 s, so the app's own process never holds the package; where
-no child can run (a frozen bundle) or it fails, this process builds the index itself and drops the
-package again. Later calls take under 5 ms. Call `load()` from a worker when a form that takes codes
-opens, so that no keystroke waits for it. No other module should import `simple_icd_10_cm`: its
+builds that file from the package in ~3.5 s, so the app's own process never holds the package (a
+child that cannot write the file sends its bytes to this process instead); where no child can run
+(a frozen bundle) or it fails, this process builds the index itself and drops the package again.
+Later calls take under 5 ms. Call `load()` from a worker when a form that takes codes opens, so
+that no keystroke waits for it. No other module should import `simple_icd_10_cm`: its
 reference would keep the big tree alive.
 """
 
@@ -284,9 +285,9 @@ def _packed_from_package() -> bytes:
 
 
 def _build_cache(path: Path) -> None:
-    """The child's work: read the package and write the cache file at `path`."""
-    if not codeset_cache.write(path, _release(), _pack(_columns(_read_package()))):
-        raise SystemExit(f"{codeset_cache.BUILD_FLAG}: not written")
+    """The child's work: read the package and write the cache file at `path` (or send its bytes to
+    the parent when it cannot be written: codeset_cache.hand_over)."""
+    codeset_cache.hand_over(path, _release(), _pack(_columns(_read_package())))
 
 
 def _columns(text: str) -> _Columns:
