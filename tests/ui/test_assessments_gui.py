@@ -316,10 +316,10 @@ def test_a_screen_in_the_call_panel_offers_its_minutes_to_the_call_logged_once_w
     assert dialog.minutes.value() == 5 and dialog.minutes.accessibleName() == "Minutes for the call"
     key(qtbot, Qt.Key.Key_Return)
     closed(qtbot, dialog)
-    assert panel.minutes.value() == 5 and panel.minutes_edited
+    assert panel.minutes.value() == 5 and panel.timing.minutes_edited
     assert panel.message.text() == "PHQ-9 saved for 11/24/2026: 0, minimal. 5 min added to the call's minutes."
     assert minutes_logged(ws, canary) == []  # the screen logged none: they belong to the call
-    assert panel.unsaved  # the call form holds them: not dropped without a question
+    assert panel.drafts.unsaved  # the call form holds them: not dropped without a question
     panel.set_outcome(Outcome.REACHED)
     assert panel.save() is not None
     assert minutes_logged(ws, canary) == [5]
@@ -331,8 +331,8 @@ def test_while_the_call_timer_runs_a_screen_adds_no_minutes_the_timer_counts_the
     panel = open_in_call_panel(window, qtbot, canary).panel
     seconds = FakeSeconds()
     panel.set_timer_clock(seconds)
-    panel.start()
-    dialog = panel.open_screening()
+    panel.timing.start()
+    dialog = panel.side_work.open_screening()
     assert dialog is not None
     qtbot.waitExposed(dialog)
     dialog.interview.begin(Instrument.PHQ2)
@@ -340,8 +340,8 @@ def test_while_the_call_timer_runs_a_screen_adds_no_minutes_the_timer_counts_the
         dialog.interview.answer(value)
     seconds.now += 150
     dialog.tick()
-    panel.tick()
+    panel.timing.tick()
     assert dialog.save() is not None
     assert panel.minutes.value() == 2  # the timer's whole minutes of 2 min 30 s, nothing added on top
-    assert not panel.minutes_edited  # the box still follows the timer
+    assert not panel.timing.minutes_edited  # the box still follows the timer
     assert panel.message.text().endswith("Its time is counted by the running call timer.")

@@ -82,7 +82,7 @@ def test_switching_patient_asks_and_a_kept_draft_comes_back(unlocked, canary_sto
     qtbot.waitUntil(page.table.hasFocus)
     assert page.panel.patient_id == canary
     fill_a_reached_call(qtbot, page)
-    assert page.panel.unsaved
+    assert page.panel.drafts.unsaved
 
     questions = answer_call_question(qtbot, Qt.Key.Key_K, ALT)  # &Keep as draft
     page.table.setFocus()
@@ -108,7 +108,7 @@ def test_switching_patient_asks_and_a_kept_draft_comes_back(unlocked, canary_sto
     assert page.panel.follow_up_check.isChecked()
     assert page.panel.message.text() == "Draft from 11/24/2026 10:30 AM restored."
     assert page.panel.discard_draft_button.isVisible()
-    assert not page.panel.unsaved  # as kept: moving on would ask nothing
+    assert not page.panel.drafts.unsaved  # as kept: moving on would ask nothing
 
     press(qtbot, Qt.Key.Key_S, CTRL)
     with unlocked.workspace.uow() as uow:
@@ -158,7 +158,7 @@ def test_discard_drops_the_call_and_its_draft(unlocked, canary_store, qtbot):
     unlocked.activateWindow()
     page.table.setFocus()
     fill_a_reached_call(qtbot, page)
-    assert page.panel.keep_draft()
+    assert page.panel.drafts.keep_draft()
     page.panel.note.setPlainText("changed after keeping it")
     answer_call_question(qtbot, Qt.Key.Key_D, ALT)  # &Discard call
     page.table.setFocus()
@@ -224,9 +224,9 @@ def test_idle_lock_keeps_a_draft_with_the_timed_seconds_and_unlock_restores_it(u
     assert page.panel.state_label.text() == "Stopped · 5 min"
     assert page.panel.minutes.value() == 5
     assert page.panel.message.text().startswith("Draft from 11/24/2026")
-    page.panel.start()  # timing goes on from the draft's 5:30
+    page.panel.timing.start()  # timing goes on from the draft's 5:30
     seconds.now += 60
-    page.panel.tick()
+    page.panel.timing.tick()
     assert page.panel.time_label.text() == "06:30" and page.panel.minutes.value() == 6
 
 
@@ -262,7 +262,7 @@ def test_idle_lock_keeps_a_call_the_save_would_refuse_exactly_as_typed(unlocked,
     page.select_patient(pid)
     long_note = "Discussed the new diet plan. " * 150  # 4,350 characters
     page.panel.note.setPlainText(long_note)
-    page.panel.set_minutes(700, edited=True)
+    page.panel.timing.set_minutes(700, edited=True)
     unlocked.set_idle_interval_ms(40)
     qtbot.waitUntil(lambda: unlocked.workspace is None, timeout=3000)
     unlocked.set_idle_interval_ms(10 * 60_000)
@@ -288,10 +288,10 @@ def test_a_call_kept_for_a_patient_waiting_after_a_no_answer_stays_in_the_queue(
     # The no answer logged beside the call (the chart's Log contact, or caredesk call): out of the queue.
     publish(log_contact(unlocked.workspace, canary, outcome=Outcome.NO_ANSWER, minutes=0).changes)
     qtbot.waitUntil(lambda: canary not in [r.patient_id for r in page.queue.rows])
-    assert page.panel.keep_draft()  # as Keep as draft does on a switch or Ctrl+L
+    assert page.panel.drafts.keep_draft()  # as Keep as draft does on a switch or Ctrl+L
     qtbot.waitUntil(lambda: canary in [r.patient_id for r in page.queue.rows])
     row = next(r for r in page.queue.rows if r.patient_id == canary)
     assert row.entry.top.text == "Unsaved call kept as a draft on 11/24"
     assert page.proxy.proxy_row(canary) is not None  # on screen, in today's plan too
-    page.panel.discard_draft()  # gone with the draft: the wait after the no answer stands
+    page.panel.drafts.discard_draft()  # gone with the draft: the wait after the no answer stands
     qtbot.waitUntil(lambda: canary not in [r.patient_id for r in page.queue.rows])

@@ -170,7 +170,7 @@ def test_a_paused_call_timer_does_not_hold_off_the_idle_lock(unlocked, canary_st
     page.panel.set_timer_clock(FakeSeconds())
     page.select_patient(canary_store["canary"])
     page.start_call()
-    page.panel.toggle_pause()
+    page.panel.timing.toggle_pause()
     unlocked.set_idle_interval_ms(40)
     qtbot.waitUntil(lambda: unlocked.workspace is None, timeout=3000)
 
@@ -202,7 +202,7 @@ def test_other_time_is_logged_and_the_minutes_bar_moves(unlocked, canary_store, 
     page.select_patient(pid)
     page.open_selected(focus=False)
     before = page.model.queue_row(page.model.row_of(pid)).entry.minutes
-    dialog = page.panel.log_other_time()
+    dialog = page.panel.side_work.log_other_time()
     dialog.minutes.setValue(11)
     dialog.activity.setCurrentText("medication review")
     dialog.save_button.click()
@@ -219,7 +219,7 @@ def test_other_time_refuses_zero_minutes_and_stores_nothing(unlocked, canary_sto
     pid = canary_store["canary"]
     page.select_patient(pid)
     page.open_selected(focus=False)
-    dialog = page.panel.log_other_time()
+    dialog = page.panel.side_work.log_other_time()
     dialog.save_button.click()
     assert dialog.message.text() == "Minutes must be between 1 and 600."
     assert time_entries_of(unlocked, pid) == []
@@ -282,7 +282,7 @@ def test_other_time_typed_over_600_is_refused_by_name(unlocked, canary_store, qt
     pid = canary_store["canary"]
     page.select_patient(pid)
     page.open_selected(focus=False)
-    dialog = page.panel.log_other_time()
+    dialog = page.panel.side_work.log_other_time()
     dialog.minutes.lineEdit().selectAll()
     qtbot.keyClicks(dialog.minutes, "9999")
     assert dialog.minutes.value() == 9999
@@ -300,7 +300,7 @@ def test_other_time_dated_in_the_future_and_enter_is_refused_by_name_and_not_sav
     pid = canary_store["canary"]
     page.select_patient(pid)
     page.open_selected(focus=False)
-    dialog = page.panel.log_other_time()
+    dialog = page.panel.side_work.log_other_time()
     dialog.minutes.setValue(15)
     dialog.day.setFocus(Qt.FocusReason.TabFocusReason)
     dialog.day.lineEdit().selectAll()
@@ -318,7 +318,7 @@ def test_other_time_typed_by_keys_as_the_dialog_opens_is_dated_and_counted_as_ty
     pid = canary_store["canary"]
     page.select_patient(pid)
     page.open_selected(focus=False)
-    dialog = page.panel.log_other_time()
+    dialog = page.panel.side_work.log_other_time()
     qtbot.waitUntil(dialog.day.hasFocus)
     qtbot.keyClicks(QApplication.focusWidget(), "11/20/2026")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
@@ -337,7 +337,7 @@ def test_other_time_refused_after_a_good_date_is_not_saved_with_the_good_date(un
     pid = canary_store["canary"]
     page.select_patient(pid)
     page.open_selected(focus=False)
-    dialog = page.panel.log_other_time()
+    dialog = page.panel.side_work.log_other_time()
     qtbot.waitUntil(dialog.day.hasFocus)
     qtbot.keyClicks(QApplication.focusWidget(), "11/20/2026")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
@@ -420,7 +420,7 @@ def test_other_time_of_600_minutes_asks_esc_goes_back_and_save_logs_it(unlocked,
     pid = canary_store["canary"]
     page.select_patient(pid)
     page.open_selected(focus=False)
-    dialog = page.panel.log_other_time()
+    dialog = page.panel.side_work.log_other_time()
     _typed_minutes(qtbot, dialog.minutes, "600")
     asked = answer_call_question(qtbot, Qt.Key.Key_Escape)
     dialog.save_button.click()

@@ -44,7 +44,7 @@ def test_ending_the_program_in_the_chart_shows_in_the_call_panel_with_the_call_k
     panel = queue.panel
     panel.set_outcome(Outcome.REACHED)
     panel.note.setPlainText("Reviewed the new inhaler")
-    panel.set_minutes(12, edited=True)
+    panel.timing.set_minutes(12, edited=True)
     panel.form.set_follow_up(date(2026, 12, 1))
 
     tab = _record(unlocked, pid)  # the chart, the call left unsaved in the queue
@@ -62,10 +62,10 @@ def test_ending_the_program_in_the_chart_shows_in_the_call_panel_with_the_call_k
     assert panel.current_program() is Program.PCM
     assert panel.message.text() == "CCM is no longer active for this patient: this call will be saved under PCM."
     # The call being worked, as typed.
-    assert panel.patient_id == pid and panel.unsaved
+    assert panel.patient_id == pid and panel.drafts.unsaved
     assert panel.outcome() is Outcome.REACHED
     assert panel.note.toPlainText() == "Reviewed the new inhaler"
-    assert panel.minutes.value() == 12 and panel.minutes_edited
+    assert panel.minutes.value() == 12 and panel.timing.minutes_edited
     assert panel.form.follow_up_date() == date(2026, 12, 1)
     assert pcm.id is not None
 
@@ -98,7 +98,7 @@ def test_a_command_beside_an_unsaved_call_shows_once_it_is_kept_with_the_draft_i
     qtbot.waitUntil(lambda: unlocked.outside.ready is not None, timeout=15_000)
     assert panel.header.programs.text() == "CCM consent since 03/02/2025"  # waits for the call
 
-    assert panel.keep_draft()
+    assert panel.drafts.keep_draft()
     qtbot.waitUntil(lambda: unlocked.outside.refreshed == 1 and idle(unlocked), timeout=15_000)
     assert panel.patient_id == pid
     assert panel.header.programs.text() == ENDED

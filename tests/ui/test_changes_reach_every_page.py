@@ -75,7 +75,7 @@ def test_time_logged_from_the_call_panel_reaches_the_month_view_and_the_list(unl
     page = unlocked.view.show_page(QueuePage)
     page.select_patient(pid)
     page.open_selected(focus=False)
-    dialog = page.panel.log_other_time()
+    dialog = page.panel.side_work.log_other_time()
     dialog.minutes.setValue(14)
     dialog.activity.setCurrentText("care coordination")
     dialog.save_button.click()

@@ -147,11 +147,11 @@ def test_today_queue_with_a_call_open_gives_each_alt_key_one_control(unlocked, c
     assert "Alt+F" in alt_keys(unlocked) and "Alt+E" in alt_keys(unlocked)  # the menu bar is walked
     assert clashes(unlocked) == {}
     queue.panel.set_timer_clock(FakeSeconds())
-    queue.panel.start()  # Pause and Stop
+    queue.panel.timing.start()  # Pause and Stop
     assert clashes(unlocked) == {}, "timer running"
-    queue.panel.toggle_pause()  # Resume
+    queue.panel.timing.toggle_pause()  # Resume
     assert clashes(unlocked) == {}, "timer paused"
-    queue.panel.discard_call()
+    queue.panel.drafts.discard_call()
 
 
 def test_this_month_gives_each_alt_key_one_control(demo_unlocked, qtbot):
@@ -210,7 +210,7 @@ def test_log_other_time_gives_each_alt_key_one_control(unlocked, canary_store, q
     queue = unlocked.view.show_page(QueuePage)
     assert queue.select_patient(canary_store["canary"])
     queue.open_selected()
-    dialog = queue.panel.log_other_time()
+    dialog = queue.panel.side_work.log_other_time()
     assert dialog is not None
     assert clashes(_dialog_shown(qtbot, dialog)) == {}
 

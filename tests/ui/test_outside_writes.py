@@ -178,13 +178,13 @@ def test_a_call_kept_as_a_draft_lets_the_refresh_through(unlocked, canary_store,
     queue = unlocked.view.page(QueuePage)
     queue.select_patient(canary_store["canary"])
     queue.panel.note.setPlainText("Left a message with her daughter")
-    assert queue.panel.unsaved
+    assert queue.panel.drafts.unsaved
     fast_poll(unlocked)
     unlocked.outside.timer.setInterval(60_000)  # only the draft kept may let it through now
     new_id = add_elsewhere(data_dir, clock, "OUT0005")
     unlocked.outside.poll()
     qtbot.waitUntil(lambda: unlocked.outside.ready is not None, timeout=5_000)
-    assert queue.panel.keep_draft()
+    assert queue.panel.drafts.keep_draft()
     qtbot.waitUntil(lambda: shown(unlocked, new_id) and idle(unlocked), timeout=5_000)
     assert queue.panel.note.toPlainText() == "Left a message with her daughter"  # the draft stays on screen
 

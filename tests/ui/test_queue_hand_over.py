@@ -58,7 +58,7 @@ def test_the_first_patient_is_read_off_the_gui_thread_and_audited_once(make_wind
     # Read once, on the worker, unaudited; the view audited once, after the hand-over.
     assert calls == [(first, False, False)]
     qtbot.waitUntil(lambda: len(_views(window, first)) == 1)
-    page.panel.views.wait()
+    page.panel.first_view.views.wait()
     qtbot.wait(50)
     assert len(_views(window, first)) == 1
 

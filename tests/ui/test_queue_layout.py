@@ -78,7 +78,7 @@ def test_the_call_panel_keeps_its_controls_still(demo_unlocked, qtbot):
     page.table.select_row(0)
     qtbot.waitUntil(lambda: panel.patient_id == page.proxy.patient_id(0))
     panel.note.setPlainText("kept for later")
-    assert panel.keep_draft()
+    assert panel.drafts.keep_draft()
     page.table.select_row(1)
     qtbot.waitUntil(lambda: panel.patient_id == page.proxy.patient_id(1))
     page.table.select_row(0)

@@ -117,7 +117,7 @@ def test_space_starts_the_timer_and_the_label_ticks(demo_unlocked, qtbot):
     assert page.panel.minutes.value() == 1
     assert not page.panel.long_warning.isVisible()
     seconds.now += 60 * 60
-    page.panel.tick()
+    page.panel.timing.tick()
     assert page.panel.long_warning.isVisible()
     assert "Timer running for 61 min — still on the call?" in page.panel.long_warning.text()
 
@@ -153,8 +153,8 @@ def test_the_timer_stays_with_its_patient(demo_unlocked, qtbot):
     qtbot.waitUntil(lambda: questions == ["The call with " + page.panel.header.full_name + " is not saved."])
     assert page.panel.patient_id == first and page.panel.timer.running
     assert current_row(page) == 0
-    page.panel.stop()
-    page.panel.discard_call()
+    page.panel.timing.stop()
+    page.panel.drafts.discard_call()
     qtbot.keyClick(page.table, Qt.Key.Key_J)  # nothing left to lose: no question
     assert page.panel.patient_id == page.proxy.patient_id(1) and current_row(page) == 1
     assert len(questions) == 1

@@ -212,7 +212,7 @@ class QueuePage(QWidget):
         pid = self.selected_id()
         if pid is None or not self._show(pid):
             return
-        self.panel.start()
+        self.panel.timing.start()
         self.panel.note.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def log_attempt(self, outcome: Outcome) -> None:
@@ -228,7 +228,7 @@ class QueuePage(QWidget):
         question names it): ask about an unsaved call. True once the panel is free: the call
         saved, kept as a draft or discarded; False if cancelled or saving was refused."""
         panel = self.panel
-        if not panel.unsaved:
+        if not panel.drafts.unsaved:
             return True
         choice = ask_about_call(self, panel.header.full_name, action)
         if self.workspace is None or panel.patient_id is None:
@@ -240,9 +240,9 @@ class QueuePage(QWidget):
             finally:
                 self._stay_after_save = False
         if choice is CallChoice.DRAFT:
-            return panel.keep_draft()
+            return panel.drafts.keep_draft()
         if choice is CallChoice.DISCARD:
-            panel.discard_call()
+            panel.drafts.discard_call()
             return True
         return False
 
@@ -251,7 +251,7 @@ class QueuePage(QWidget):
         if self.panel.patient_id == pid:
             self.notice.clear()
             return True
-        if self.panel.unsaved:
+        if self.panel.drafts.unsaved:
             return self._switch_to(pid)
         ok = self.panel.show_patient(pid)
         if ok:
@@ -286,7 +286,7 @@ class QueuePage(QWidget):
         pid = self.proxy.patient_id(current.row())
         if pid is None or pid == self.panel.patient_id:
             return
-        if not self.panel.unsaved:
+        if not self.panel.drafts.unsaved:
             self._show(pid)
             return
         # The row stays the call's patient until the question is answered (asked once the

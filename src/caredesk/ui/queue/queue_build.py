@@ -95,7 +95,7 @@ class QueueBuild(QObject):
         page = self.page
         result, chart = built
         if chart is not None:
-            page.panel.offer_chart(chart)
+            page.panel.first_view.offer_chart(chart)
         if page.notice.text() == BUILDING:
             page.notice.clear()
         pending = self.reader.take_pending()
@@ -123,7 +123,7 @@ class QueueBuild(QObject):
         restore = self.reader.take_selection()
         if not (restore is not None and page.select_patient(restore)) and page.proxy.rowCount():
             page.table.select_row(0)
-        page.panel.offer_chart(None)  # not taken (another patient opened first): never shown later
+        page.panel.first_view.offer_chart(None)  # not taken (another patient opened first): never shown later
         # What `ready` starts (the window shows the workspace) is a third slice.
         self._announcing = True
         next_turn(self, self._announce_ready)
@@ -139,7 +139,7 @@ class QueueBuild(QObject):
         """The queue is on screen: the other pages' reads, and the audit of the first patient's
         view (its chart was read on the worker), may use the GIL now."""
         self.reader.handed_over()
-        self.page.panel.record_view()
+        self.page.panel.first_view.record_view()
 
     def cancel(self) -> None:
         """On lock: a build in progress finishes before the store closes; its rows are dropped."""

@@ -163,7 +163,7 @@ class OutsideWrites(QObject):
 
     def _call_open(self) -> bool:
         panel = self._panel()
-        return panel is not None and panel.unsaved
+        return panel is not None and panel.drafts.unsaved
 
     def _panel(self) -> CallPanel | None:
         """Today's queue's call panel (None before the pages are made)."""
