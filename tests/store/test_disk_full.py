@@ -196,7 +196,7 @@ def test_log_lines_that_cannot_be_written_are_dropped_without_a_word(store, full
     """The tester's three tracebacks per command were logging's own report of lines it could not
     write (the code set cache, on the same full disk, logged three). The command's own output
     is all that is shown."""
-    cache = full_logs / "cache"  # the ICD-10 cache cannot be written either: three log lines
+    cache = full_logs / "cache"  # the ICD-10 cache cannot be written either: one more log line
     done = run("condition", "add", "--mrn", "T0001", "--code", "E119", "--data-dir", str(store.path),
                env={"CAREDESK_PASSPHRASE": PASSPHRASE, "CAREDESK_CACHE_DIR": str(cache)})  # fmt: skip
     assert done.stderr == ""
