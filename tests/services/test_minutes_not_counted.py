@@ -14,7 +14,7 @@ from datetime import date
 
 from caredesk.domain.calendar import Month
 from caredesk.domain.patients import Condition, Patient
-from caredesk.services import billing_report, enrollments
+from caredesk.services import billing_report, enrollments, patient_records
 from caredesk.services.calls import log_time
 from tests.conftest import add_patient
 
@@ -114,3 +114,40 @@ def test_a_program_ended_without_minutes_after_it_says_so(workspace):
     row = _row(billing_report.month_report(workspace, NOVEMBER), pid)
     assert (row.total_minutes, row.not_counted, row.needs_minutes, row.cannot_bill) == (9, 0, False, True)
     assert row.result.reasons == ("9 of 20 min for 99490", "CCM ended 11/19: minutes after it count for nothing")
+
+
+def test_a_deceased_patient_short_of_minutes_says_the_death(workspace):
+    """A deceased patient is never chased for minutes (under Cannot bill): the month's reason
+    names the death, whether it ended the program before today ('CCM ended 11/19' did not say
+    why) or today (nothing but '12 of 20 min for 99490' was said). The month view, the CSV and
+    the PDF all read the row's reasons."""
+    before, _e = _ccm_patient(workspace, "D1")
+    _minutes(workspace, before, 12, date(2026, 11, 18))
+    patient_records.set_status(workspace, before, "deceased", died_on=date(2026, 11, 19))
+    today, _e = _ccm_patient(workspace, "D2")
+    _minutes(workspace, today, 12, date(2026, 11, 20))
+    patient_records.set_status(workspace, today, "deceased", died_on=date(2026, 11, 24))  # the tests' today
+
+    report = billing_report.month_report(workspace, NOVEMBER)
+    for pid, died in ((before, "11/19"), (today, "11/24")):
+        row = _row(report, pid)
+        assert (row.total_minutes, row.needs_minutes, row.cannot_bill) == (12, False, True)
+        assert row.result.reasons == ("12 of 20 min for 99490", f"died {died}: minutes after it count for nothing")
+    csv_reasons = {r["mrn"]: r["reasons"] for r in csv.DictReader(io.StringIO(billing_report.csv_text(report)))}
+    assert csv_reasons["D1"] == "12 of 20 min for 99490; died 11/19: minutes after it count for nothing"
+
+
+def test_a_death_after_the_program_ended_leaves_the_end_as_the_reason(workspace):
+    """CCM ended 11/10 and the patient died 11/19: November's minutes stopped counting at the
+    end, which the reason names (the death came later); October, a month before the death
+    (chased no more all the same), names the death."""
+    pid, e = _ccm_patient(workspace, "D3")
+    _minutes(workspace, pid, 5, date(2026, 10, 20))
+    _minutes(workspace, pid, 9, date(2026, 11, 5))
+    enrollments.end_enrollment(workspace, e, date(2026, 11, 10))
+    patient_records.set_status(workspace, pid, "deceased", died_on=date(2026, 11, 19))
+    november = _row(billing_report.month_report(workspace, NOVEMBER), pid)
+    assert november.result.reasons == ("9 of 20 min for 99490", "CCM ended 11/10: minutes after it count for nothing")
+    october = _row(billing_report.month_report(workspace, Month(2026, 10)), pid)
+    assert october.cannot_bill
+    assert october.result.reasons == ("5 of 20 min for 99490", "died 11/19: minutes after it count for nothing")

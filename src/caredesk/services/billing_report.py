@@ -203,8 +203,13 @@ def _rows(facts: list[BillingFacts], month: Month, today: date) -> list[MonthRow
         nxt = billing.next_threshold(pm, main) if main is not None else None
         runs = [e for e in in_month if e.program is main]
         can_add = any(e.end_date is None or e.end_date >= as_of for e in runs)
-        if main is not None and runs and not can_add and nxt is not None and not result.codes:
-            result = _with_end(result, pm, main, max(e.end_date for e in runs if e.end_date is not None))
+        if main is not None and nxt is not None and not result.codes:  # short of minutes: say why not chased
+            # Every run has an end date when none can take minutes any more (can_add).
+            end = max(e.end_date for e in runs if e.end_date is not None) if runs and not can_add else None
+            if f.status is Status.DECEASED and (end is None or f.died_on is None or end >= f.died_on):
+                result = _with_death(result, f.died_on, month)  # the death ended the program, or none ended
+            elif end is not None:
+                result = _with_end(result, pm, main, end)
         practitioners = sorted({e.billing_practitioner for e in in_month if e.billing_practitioner})
         rows.append(
             MonthRow(
@@ -239,6 +244,21 @@ def _with_end(result: BillingResult, pm: PatientMonth, main: Program, end: date)
     return BillingResult(
         result.codes, (*result.reasons, f"{main.value} ended {us_month_day(end)}: minutes after it count for nothing")
     )
+
+
+def _with_death(result: BillingResult, died_on: date | None, month: Month) -> BillingResult:
+    """`result` with 'died 11/19: minutes after it count for nothing' added, for a deceased
+    patient's row short of minutes: the month chases no minutes for them (MonthRow.needs_minutes),
+    so the row is under Cannot bill, and "12 of 20 min for 99490" alone did not name the death
+    (nor did "CCM ended 11/19", the end the death put to the program). The date is written
+    whole when the death is in another year than the month; a patient recorded deceased before
+    dates of death were kept reads 'deceased: no more minutes are chased'."""
+    if died_on is None:
+        why = "deceased: no more minutes are chased"
+    else:
+        day = us_month_day(died_on) if died_on.year == month.year else us_date(died_on)
+        why = f"died {day}: minutes after it count for nothing"
+    return BillingResult(result.codes, (*result.reasons, why))
 
 
 def _ended_before(e: Enrollment, month: Month) -> bool:

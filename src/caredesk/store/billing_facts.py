@@ -46,6 +46,7 @@ class BillingFacts:
     realtime_contacts: int = 0  # contacts that reached the patient by phone, video or in person this month
     stays: tuple[Stay, ...] = ()  # stays whose 30-day TCM period ends in or after the month
     rpm_devices: tuple[RpmDevice, ...] = ()  # devices set up by the month's end, reading days up to it
+    died_on: date | None = None  # the date of death of a deceased patient (the month's reason names it)
 
 
 def load(
@@ -111,6 +112,7 @@ def load(
             t.PatientRow.family_name,
             t.PatientRow.birth_date,
             t.PatientRow.status,
+            t.PatientRow.died_on,
         )
         .where(t.PatientRow.id.in_(ids))
         .order_by(t.PatientRow.family_name, t.PatientRow.given_name, t.PatientRow.id)
@@ -131,6 +133,7 @@ def load(
             realtime_contacts=int(realtime.get(p.id, 0)),
             stays=tuple(stays.get(p.id, ())),
             rpm_devices=tuple(devices.get(p.id, ())),
+            died_on=p.died_on,
         )
         for p in patients
     ]
