@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import date
 
 from caredesk.domain.calendar import Month
-from caredesk.domain.patients import Condition, Patient
+from caredesk.domain.patients import Condition, Patient, Status
 from caredesk.services import billing_report, enrollments, patient_records
 from caredesk.services.calls import log_time
 from tests.conftest import add_patient
@@ -151,3 +152,18 @@ def test_a_death_after_the_program_ended_leaves_the_end_as_the_reason(workspace)
     october = _row(billing_report.month_report(workspace, Month(2026, 10)), pid)
     assert october.cannot_bill
     assert october.result.reasons == ("5 of 20 min for 99490", "died 11/19: minutes after it count for nothing")
+
+
+def test_a_patient_recorded_deceased_without_a_date_says_so(workspace):
+    """Stores from before dates of death were kept hold deceased patients without one (their
+    programs still open): the reason says they are not chased, with no date to name."""
+    pid, _e = _ccm_patient(workspace, "D4")
+    _minutes(workspace, pid, 12, date(2026, 11, 20))
+    with workspace.uow() as uow:  # such a record as an older store holds it
+        stored = uow.patients.get(pid)
+        assert stored is not None
+        uow.patients.update(replace(stored, status=Status.DECEASED))
+        uow.commit()
+    row = _row(billing_report.month_report(workspace, NOVEMBER), pid)
+    assert (row.needs_minutes, row.cannot_bill) == (False, True)
+    assert row.result.reasons == ("12 of 20 min for 99490", "deceased: no more minutes are chased")
