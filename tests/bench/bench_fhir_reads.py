@@ -103,18 +103,24 @@ MAKE = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory):
-    """The demo panels (seed 1, made at NOW) closed on disk, with their FHIR namespace made."""
-    out = {}
-    for name, (patients, years) in PANELS.items():
-        folder = tmp_path_factory.mktemp(f"fhir-{name}")
-        subprocess.run(
-            [sys.executable, "-c", MAKE, str(folder), str(patients), str(years), NOW.isoformat()],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": f"{OTHER_SRC or HERE_SRC}:{ROOT}"},
-            check=True,
-        )
-        out[name] = folder
-    return out
+    """store(name): the demo panel `name` (seed 1, made at NOW) closed on disk, with its FHIR
+    namespace made; each made when first asked for (the 2,000-patient one takes ~20 s)."""
+    made: dict[str, Path] = {}
+
+    def store(name: str) -> Path:
+        if name not in made:
+            patients, years = PANELS[name]
+            folder = tmp_path_factory.mktemp(f"fhir-{name}")
+            subprocess.run(
+                [sys.executable, "-c", MAKE, str(folder), str(patients), str(years), NOW.isoformat()],
+                cwd=ROOT,
+                env={**os.environ, "PYTHONPATH": f"{OTHER_SRC or HERE_SRC}:{ROOT}"},
+                check=True,
+            )
+            made[name] = folder
+        return made[name]
+
+    return store
 
 
 def _child(src: str, folder: Path, out: Path, what: str) -> dict[str, float]:
@@ -144,7 +150,7 @@ def test_fhir_export_and_import(benchmark, stores, tmp_path, panel, what):
     bundle = tmp_path / "bundle.json"
     if what == "import":  # the bundle both sides read, made once by this checkout's export
         copy = tmp_path / "export-store"
-        shutil.copytree(stores[panel], copy)
+        shutil.copytree(stores(panel), copy)
         _child(HERE_SRC, copy, bundle, "unchecked")
     times: dict[str, dict[str, list[float]]] = {side: {} for side in sides}
     loads = []
@@ -152,7 +158,7 @@ def test_fhir_export_and_import(benchmark, stores, tmp_path, panel, what):
         for side, src in sides.items():
             folder = tmp_path / f"{side}-{r}"
             if what != "import":
-                shutil.copytree(stores[panel], folder)
+                shutil.copytree(stores(panel), folder)
             out = bundle if what == "import" else tmp_path / f"{side}-{r}.json"
             for key, took in _child(src, folder, out, what).items():
                 times[side].setdefault(key, []).append(took)
