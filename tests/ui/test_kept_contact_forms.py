@@ -96,7 +96,7 @@ def test_idle_lock_keeps_a_typed_contact_and_the_chart_offers_it_back(
     tab = patients.chart.tab(ContactsTab)
     assert patients.chart.tabs.currentWidget() is tab
     qtbot.waitUntil(tab.kept.isVisible)
-    assert tab.kept.text.text() == "Unsaved contact from 10:30 AM, kept when CareDesk locked."
+    assert tab.kept.text.text() == "Unsaved contact, kept at 10:30 AM when CareDesk locked."
     assert _stored(window, pid)[:2] == before  # nothing logged by the lock
 
     window.activateWindow()
@@ -202,7 +202,7 @@ def test_quit_keeps_a_typed_contact_and_it_comes_back_after_a_restart(make_windo
         f"Unsaved form kept for {name}: Resume in the patient's Contacts & minutes tab."
     )
     tab = _contacts_tab(again, qtbot, pid)
-    assert tab.kept.text.text() == "Unsaved contact from 10:30 AM, kept when CareDesk locked."
+    assert tab.kept.text.text() == "Unsaved contact, kept at 10:30 AM when CareDesk locked."
     form = tab.kept.resume()
     assert isinstance(form, LogContactDialog) and form.form.note.toPlainText() == NOTE
     form.reject()  # closed by the window's X: the draft stays, offered again
@@ -228,7 +228,7 @@ def test_ctrl_l_keeps_a_typed_correction_and_a_typed_void_for_their_rows(unlocke
 
     unlock_with(qtbot, window)
     tab = _contacts_tab(window, qtbot, pid)
-    assert tab.kept.text.text() == "Unsaved correction from 10:30 AM, kept when CareDesk locked."
+    assert tab.kept.text.text() == "Unsaved correction, kept at 10:30 AM when CareDesk locked."
     form = tab.kept.resume()
     assert isinstance(form, CorrectionForm) and form.row.on == date(2026, 11, 3)
     assert form.minutes.value() == 30 and form.reason.currentText() == "Wrong minutes typed"
@@ -242,7 +242,7 @@ def test_ctrl_l_keeps_a_typed_correction_and_a_typed_void_for_their_rows(unlocke
     window.lock()
     unlock_with(qtbot, window)
     tab = _contacts_tab(window, qtbot, pid)
-    assert tab.kept.text.text() == "Unsaved void from 10:30 AM, kept when CareDesk locked."
+    assert tab.kept.text.text() == "Unsaved void, kept at 10:30 AM when CareDesk locked."
     form = tab.kept.resume()
     assert isinstance(form, VoidForm) and form.row.on == date(2026, 11, 2)
     assert form.reason.currentText() == "Logged on the wrong patient"
@@ -261,7 +261,7 @@ def test_idle_lock_keeps_typed_other_time(unlocked, canary_store, qtbot):
 
     unlock_with(qtbot, window)
     tab = _contacts_tab(window, qtbot, pid)
-    assert tab.kept.text.text() == "Unsaved time entry from 10:30 AM, kept when CareDesk locked."
+    assert tab.kept.text.text() == "Unsaved time entry, kept at 10:30 AM when CareDesk locked."
     form = tab.kept.resume()
     assert isinstance(form, LogTimeDialog)
     assert form.minutes.value() == 25 and form.note.text() == "Qzx faxed the plan to cardiology"
@@ -304,7 +304,7 @@ def test_a_second_contact_kept_never_replaces_the_first(unlocked, canary_store, 
         "First call back",
         "Second call back",
     ]
-    assert tab.kept.text.text() == "Unsaved contact from 10:30 AM, kept when CareDesk locked. 1 more kept."
+    assert tab.kept.text.text() == "Unsaved contact, kept at 10:30 AM when CareDesk locked. 1 more kept."
     form = tab.kept.resume()
     assert form.form.note.toPlainText() == "First call back"
     form.reject()

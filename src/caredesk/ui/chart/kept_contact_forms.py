@@ -2,8 +2,8 @@
 
 SPEC §5: what was typed in Log contact…, Log other time…, Correct… or Void… survives an idle
 lock, Ctrl+L or quitting as a draft in the store (ui.common.kept_form). After the unlock, and
-whenever the patient's tab is shown, this line tells the user ("Unsaved contact from 10:42 AM,
-kept when CareDesk locked.") and Resume opens that form again, filled as it was left; Discard
+whenever the patient's tab is shown, this line tells the user ("Unsaved contact, kept at 10:42 AM
+when CareDesk locked.") and Resume opens that form again, filled as it was left; Discard
 drops it. A correction or void whose entry was voided meanwhile cannot be resumed: it says so
 and drops the draft.
 """
@@ -34,8 +34,10 @@ WHAT = {
 
 
 def kept_text(draft: ContactFormDraft, ws: Workspace, more: int = 0) -> str:
-    """'Unsaved contact from 10:42 AM, kept when CareDesk locked.' (' 2 more kept.' after it)."""
-    text = f"Unsaved {WHAT[draft.kind]} from {kept_time(draft.updated_at, ws)}, kept when CareDesk locked."
+    """'Unsaved contact, kept at 10:42 AM when CareDesk locked.' (' 2 more kept.' after it). The time
+    is when the lock kept it, said as such: 'from 10:42 AM' read as the contact's own time, which
+    the form's Time field may give otherwise (a tester saw 'from 6:54 AM' over a 6:51 AM call)."""
+    text = f"Unsaved {WHAT[draft.kind]}, kept at {kept_time(draft.updated_at, ws)} when CareDesk locked."
     return text + (f" {more} more kept." if more else "")
 
 
