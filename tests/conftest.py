@@ -19,6 +19,7 @@ from keyring.backend import KeyringBackend
 from caredesk.clock import Clock, FixedClock
 from caredesk.services.access import Access
 from caredesk.services.workspace import Workspace
+from caredesk.store import engine as store_engine
 from caredesk.store import vault
 from caredesk.store.keys import KdfParams
 from caredesk.store.vault import DataFolder
@@ -32,6 +33,12 @@ ZONE = "America/New_York"
 NOW = datetime(2026, 11, 24, 10, 30, tzinfo=ZoneInfo(ZONE))
 TODAY = NOW.date()
 T = TypeVar("T")
+
+# The statements SQLAlchemy compiled for one test's store serve the next test's: the app empties
+# them at every lock (they keep the values they were compiled with; caredesk.store.engine.COMPILED),
+# and each test opens stores of its own, compiling every statement again (~20% of the services
+# tests' CPU). tests/store/test_compiled_statements.py tests the app's way.
+store_engine.KEEP_COMPILED_ACROSS_LOCKS = True
 
 
 # Where the tests' stores are written: a RAM-backed tmpfs when the machine has one with room, so

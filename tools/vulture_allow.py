@@ -18,6 +18,7 @@ from caredesk.domain.workdays import BusinessCalendar
 from caredesk.pdf.script_text import Paragraph as ScriptParagraph
 from caredesk.services.changes import Kind
 from caredesk.store import migrate
+from caredesk.store.engine import StoreDialect
 from caredesk.store.models import ReferralRow, TaskRow, TimeEntryRow, TransitionRow, UtcDateTime
 from caredesk.store.vault import DataFolder
 from caredesk.ui.careplan.commands import ContentCommand
@@ -67,6 +68,9 @@ UtcDateTime.cache_ok
 UtcDateTime.process_bind_param
 UtcDateTime.process_result_value
 UtcDateTime.process_bind_param.dialect
+# SQLAlchemy makes the store's dialect from the name registered (store/engine.py), and reads the
+# flag each dialect class must set for its statements to be cached.
+StoreDialect.supports_statement_cache
 # The pysqlite driver reads isolation_level (None: SQLAlchemy emits BEGIN; store/engine.py).
 _.isolation_level  # noqa: F821 - vulture only reads this file; `_` stands for the DBAPI connection
 # argparse reads it to tell a value from an option ("--answers -1,0"; cli/assess.py).

@@ -20,7 +20,10 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool, QueuePool
+from sqlalchemy.util import LRUCache
 
 from caredesk.errors import DiskFull, StoreError, WrongSecret
 from caredesk.store import faults
@@ -38,6 +41,37 @@ CACHE_AT_CONNECT = -1  # record.info has no size yet: set once more at the first
 
 
 Key = bytes | bytearray  # a bytearray when it must be wiped later (OpenStore's buffer)
+
+
+class StoreDialect(SQLiteDialect_pysqlite):
+    """SQLAlchemy's SQLite dialect (pysqlite, here over sqlcipher3), whose instances are all equal.
+
+    SQLAlchemy caches each statement it compiles under a key that holds the dialect object, and
+    every engine makes a dialect of its own: a store opened again (an unlock after a lock, and
+    every test's own store) compiled each statement again, ~0.5-2 ms each (~45 ms of CPU for the
+    ~50 statements of an unlock's queue, patient list and month report). Every engine here is
+    made by open_engine with the same options over the same sqlcipher3, so its dialect is alike
+    in all a compiled statement depends on; equal, they share COMPILED's entries."""
+
+    supports_statement_cache = True
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+
+registry.register("sqlite.caredesk", __name__, "StoreDialect")
+
+# The compiled statements of every store's engine (SQLAlchemy's cache, one for the process
+# instead of one per engine; the size of an engine's own). A compiled statement keeps the
+# values it was first compiled with (a patient id, a name searched for, a note typed), so it is
+# emptied when a store closes (caredesk.store.vault): no patient data outlives the lock in it.
+COMPILED: LRUCache[Any, Any] = LRUCache(500)
+# Tests only (tests/conftest.py): keep them across locks. Each test opens a store of its own, and
+# compiling every statement again for each was ~20% of the services tests' CPU.
+KEEP_COMPILED_ACROSS_LOCKS = False
 
 
 def cache_kib(path: Path) -> int:
@@ -152,8 +186,10 @@ def open_engine(path: Path, key: Key, *, read_only: bool = False, watch: CommitW
         return conn
 
     engine = create_engine(
-        "sqlite://",
+        "sqlite+caredesk://",  # StoreDialect
         module=sqlcipher,
+        query_cache_size=0,  # no cache of the engine's own: COMPILED
+        execution_options={"compiled_cache": COMPILED},
         creator=pooled,
         hide_parameters=True,  # values never reach logs or exception text
         **pooling,

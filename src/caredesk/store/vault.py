@@ -22,6 +22,7 @@ from caredesk.domain import audit as actions
 from caredesk.domain import zones
 from caredesk.errors import StoreError, StoreExists, StoreMissing, WrongSecret
 from caredesk.store import anchor, faults, migrate, remembered
+from caredesk.store import engine as store_engine
 from caredesk.store.backup import BackupFile, Cancel, Progress, write_backup
 from caredesk.store.commit_watch import CommitWatch
 
@@ -192,9 +193,15 @@ def _wipe(buffer: bytearray) -> None:
 
 
 def _forget_compiled_statements() -> None:
-    """Drop the ORM's per-mapper caches of compiled INSERT/UPDATE/DELETE statements: each entry
-    is keyed by the engine's dialect and kept it alive after the engine was disposed, so every
-    unlock and lock left ~1,000 objects behind (tests/soak/test_long_session.py)."""
+    """Drop the statements compiled while the store was open: SQLAlchemy's compiled-statement
+    cache (store.engine.COMPILED), whose statements keep the values they were first compiled with
+    (a patient id, a name, a note), and the ORM's per-mapper caches of compiled INSERT/UPDATE/
+    DELETE statements (their entries also kept each closed engine's dialect alive before
+    StoreDialect: ~1,000 objects a lock, tests/soak/test_long_session.py). Not in the tests,
+    which keep them across their thousands of stores (store.engine.KEEP_COMPILED_ACROSS_LOCKS)."""
+    if store_engine.KEEP_COMPILED_ACROSS_LOCKS:
+        return
+    store_engine.COMPILED.clear()
     for mapper in Base.registry.mappers:
         mapper._compiled_cache.clear()
 
