@@ -69,3 +69,28 @@ def test_a_corrected_end_date_says_which_minutes_it_takes(store):  # noqa: F811
     assert r.returncode == 0, r.stderr
     assert "Changed the CCM enrollment of MRN T0001: end date." in r.stdout
     assert r.stdout.splitlines()[-1] == "14 min logged on 11/02 under CCM will no longer count."
+
+
+def test_minutes_after_the_end_are_refused_saying_the_way_out(store):  # noqa: F811
+    """A call with minutes on a day no program covers (CCM ended 10/31) is refused as before
+    (SPEC 3), and the line says what to do: --minutes 0, or correct the end date; with
+    --minutes 0 the contact is logged. A tester read only "not enrolled in a program on ..."."""
+    _in_ccm_with_14_minutes_on_11_02(store)
+    assert cli(store, "enroll", "--mrn", "T0001", "--program", "CCM", "--end", "10/31/2026").returncode == 0
+    call = ("log-contact", "--mrn", "T0001", "--outcome", "reached", "--date", "11/20/2026", "--note", "Took meds")
+    r = cli(store, *call, "--minutes", "5")
+    assert r.returncode == 1
+    assert r.stderr.strip() == (
+        "caredesk: --minutes: the patient is not enrolled in a program on 11/20/2026, so 5 min cannot be logged: "
+        "log the contact with --minutes 0, or correct the end date "
+        "(caredesk enroll --mrn T0001 --program P --change --end DATE)"
+    )
+    r = cli(store, *call, "--minutes", "0")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "Logged reached for T0001, no minutes."
+
+
+def test_minutes_for_a_patient_never_enrolled_say_to_enroll(store):  # noqa: F811
+    r = cli(store, "log-contact", "--mrn", "T0001", "--outcome", "reached", "--minutes", "5")
+    assert r.returncode == 1
+    assert "log the contact with --minutes 0, or enroll the patient first (caredesk enroll --mrn T0001 ...)" in r.stderr

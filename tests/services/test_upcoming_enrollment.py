@@ -61,7 +61,11 @@ def test_minutes_before_a_start_later_in_the_month_never_go_to_that_program(work
     with pytest.raises(ValidationError) as err:  # no program given: none is running on 11/10
         log_time(workspace, pid, minutes=10, activity="care coordination", on=date(2026, 11, 10))
     assert (err.value.field, err.value.message) == ("program", "the patient is not enrolled in a program on 11/10/2026")
-    with pytest.raises(ValidationError, match=r"^program: the patient is not enrolled in CCM on 11/10/2026"):
+    with pytest.raises(
+        ValidationError,
+        match=r"^program: the patient is not enrolled in a program on 11/10/2026: "
+        r"save the call without minutes, or correct the program's start date$",
+    ):
         log_contact(workspace, pid, outcome="reached", minutes=10, on=date(2026, 11, 10), program="CCM")
     assert _audit_count(workspace) == audit_before  # nothing stored
     # A call without minutes is still logged: it counts for no program.

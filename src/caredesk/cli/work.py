@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from caredesk.app import AppContext
 from caredesk.cli import day_plan
 from caredesk.cli.common import DATE, EXIT_USAGE, Command, Subparsers, date_arg, fail, note_long_entry, open_workspace
+from caredesk.domain.calendar import us_date
 from caredesk.domain.call_capacity import Capacity, CapacityUnit
 from caredesk.errors import ValidationError
 from caredesk.services import patients as patient_records
@@ -132,7 +133,7 @@ def _clock_value(text: str) -> time:
 
 
 def cmd_log_contact(args: argparse.Namespace, context: AppContext) -> int:
-    from caredesk.services.calls import log_contact
+    from caredesk.services.calls import NoProgramForMinutes, log_contact
 
     on = date_arg("--date", args.date)
     follow_up = date_arg("--follow-up", args.follow_up)
@@ -153,6 +154,20 @@ def cmd_log_contact(args: argparse.Namespace, context: AppContext) -> int:
             staff_type=args.staff,
             time_of_day=args.time,
         )
+    except NoProgramForMinutes as exc:
+        # The way out in this command's own words: the GUI's "save the call without minutes".
+        fix = (
+            f"correct the end date (caredesk enroll --mrn {args.mrn} --program P --change --end DATE)"
+            if exc.ended
+            else f"correct the start date (caredesk enroll --mrn {args.mrn} --program P --change --start DATE)"
+            if exc.later
+            else f"enroll the patient first (caredesk enroll --mrn {args.mrn} ...)"
+        )
+        raise ValidationError(
+            "--minutes",
+            f"the patient is not enrolled in a program on {us_date(exc.day)}, so {exc.minutes} min cannot be "
+            f"logged: log the contact with --minutes 0, or {fix}",
+        ) from None
     finally:
         ws.lock()
     entry = logged.time_entry

@@ -30,6 +30,28 @@ def letter_task_title(month: Month) -> str:
 BACKFILL_TIME = time(12, 0)
 
 
+class NoProgramForMinutes(ValidationError):
+    """A call's minutes refused because the patient is in no program on its day (SPEC §3:
+    minutes are logged only within an enrollment). The message says the way out: the call
+    saved without minutes, or the program's dates corrected (`ended`: a program had ended
+    before that day, so its end date may be the mistake; `later`: one starts after it, so its
+    start date may be). `minutes` were refused."""
+
+    def __init__(self, day: date, minutes: int, ended: bool, later: bool = False):
+        self.day, self.minutes, self.ended, self.later = day, minutes, ended, later
+        fix = (
+            "correct the program's end date"
+            if ended
+            else "correct the program's start date"
+            if later
+            else "enroll the patient first"
+        )
+        super().__init__(
+            "program",
+            f"the patient is not enrolled in a program on {us_date(day)}: save the call without minutes, or {fix}",
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class CallLogged:
     """What changed: screens refresh exactly these patients."""
@@ -73,7 +95,8 @@ def log_contact(
     now (ValidationError "time"). Minutes may be 0
     for a quick unanswered attempt; then no time entry is written. A reached call marks
     an open transition-of-care contact as made; the third unanswered attempt of a month
-    adds a letter task.
+    adds a letter task. Minutes on a day the patient is in no program: NoProgramForMinutes
+    (a ValidationError "program" saying to save without minutes or correct the dates).
     """
     today = ws.today()
     day = on or today
@@ -108,7 +131,12 @@ def log_contact(
         uow.audit(actions.RECORD_CREATED, "contact", contact.id)
         entry = None
         if minutes > 0:
-            chosen = program_for_minutes(uow.enrollments.for_patient(patient_id), day, program)
+            enrollments = uow.enrollments.for_patient(patient_id)
+            if not any(e.active_on(day) for e in enrollments):
+                ended = any(e.end_date is not None and e.end_date < day for e in enrollments)
+                later = any(e.start_date > day for e in enrollments)
+                raise NoProgramForMinutes(day, minutes, ended, later)
+            chosen = program_for_minutes(enrollments, day, program)
             entry = uow.time_entries.add(
                 TimeEntry(
                     patient_id=patient_id,
