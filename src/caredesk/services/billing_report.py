@@ -53,6 +53,10 @@ class MonthRow:
     # The main program still runs on a day of the month from today on (the last day, for a
     # month gone by): minutes can still be added to it.
     can_add_minutes: bool = True
+    # Minutes alone would earn a code this month: the bill of this month with the main program's
+    # clinical-staff minutes raised to the next threshold on that day (`_more_minutes_bill`) has
+    # one. False when something else is missing too (consent, chronic conditions, ...).
+    minutes_would_bill: bool = True
 
     @property
     def ready(self) -> bool:
@@ -61,11 +65,14 @@ class MonthRow:
 
     @property
     def needs_minutes(self) -> bool:
-        """Consented and short of the next threshold of the main program, still living and still
-        in the program: no minutes are chased for a deceased patient (those logged before the
-        death bill as they are), nor for one whose program ended (minutes cannot be logged after
-        it, and those logged after it count for nothing: SPEC 3)."""
-        if self.status is Status.DECEASED or not self.can_add_minutes:
+        """Minutes are all that is missing: consented, short of the next threshold of the main
+        program, still living and still in the program, and more minutes this month would bill
+        (`minutes_would_bill`: a tester found a CCM patient with no chronic conditions under
+        Needs minutes; README: too few conditions is Cannot bill). No minutes are chased for a
+        deceased patient (those logged before the death bill as they are), nor for one whose
+        program ended (minutes cannot be logged after it, and those logged after it count for
+        nothing: SPEC 3)."""
+        if self.status is Status.DECEASED or not self.can_add_minutes or not self.minutes_would_bill:
             return False
         return self.consent is not None and self.next_threshold is not None and not self.ready
 
@@ -203,6 +210,9 @@ def _rows(facts: list[BillingFacts], month: Month, today: date) -> list[MonthRow
         nxt = billing.next_threshold(pm, main) if main is not None else None
         runs = [e for e in in_month if e.program is main]
         can_add = any(e.end_date is None or e.end_date >= as_of for e in runs)
+        # Asked only of a row short of minutes (one bill more each): a ready row needs none.
+        short = main is not None and nxt is not None and not result.codes and can_add
+        would_bill = short and _more_minutes_bill(pm, main, nxt, as_of)  # type: ignore[arg-type]
         if main is not None and nxt is not None and not result.codes:  # short of minutes: say why not chased
             # Every run has an end date when none can take minutes any more (can_add).
             end = max(e.end_date for e in runs if e.end_date is not None) if runs and not can_add else None
@@ -229,9 +239,24 @@ def _rows(facts: list[BillingFacts], month: Month, today: date) -> list[MonthRow
                 not_counted=logged - sum(counted.values()),
                 not_counted_why=tuple(why),
                 can_add_minutes=can_add,
+                minutes_would_bill=would_bill,
             )
         )
     return rows
+
+
+def _more_minutes_bill(pm: PatientMonth, main: Program, nxt: tuple[int, int], day: date) -> bool:
+    """Whether the month would bill a code with the main program's clinical-staff minutes raised
+    to the next threshold (`nxt`: (minutes so far, minutes needed)) by minutes logged on `day`
+    (today, or a month gone by's last day): the bill's own answer, so consent (and its date),
+    chronic conditions and the program's end are all weighed as the bill weighs them. The minutes
+    added are taken as a call that reached the patient (a real-time contact made)."""
+    have, need = nxt
+    days = dict(pm.days)
+    key = (day, main, StaffType.CLINICAL_STAFF)
+    days[key] = days.get(key, 0) + max(need - have, 1)
+    more = PatientMonth.of_days(pm.month, pm.enrollments, pm.chronic_conditions, days, None, pm.stays, pm.rpm_devices)
+    return bool(billing.bill(more).codes)
 
 
 def _with_end(result: BillingResult, pm: PatientMonth, main: Program, end: date) -> BillingResult:

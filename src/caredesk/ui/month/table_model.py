@@ -42,7 +42,7 @@ class MonthFilter(str, Enum):
 
 
 FILTER_TIPS = {
-    MonthFilter.NEEDS_MINUTES: "Consented, still in the program, and short of the minutes for a code",
+    MonthFilter.NEEDS_MINUTES: "Short of the minutes for a code, and minutes are all that is missing (consented, enough chronic conditions, still in the program)",
     MonthFilter.READY: "A code is earned this month",
     MonthFilter.CANNOT_BILL: (
         "Bill nothing this month for a reason more minutes would not fix: no consent, too few "
