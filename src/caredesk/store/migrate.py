@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 _SCRIPTS = Path(__file__).with_name("migrations")
 # The newest revision in migrations/versions; tests/test_migrations.py keeps the two equal.
-HEAD = "0006"
+HEAD = "0007"
 
 
 def _config(connection: Connection | None = None) -> Config:

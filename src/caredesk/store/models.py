@@ -302,6 +302,15 @@ class ContactFormDraftRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class NewPatientDraftRow(Base):
+    """An Add patient form kept when it had to close (domain.new_patient_draft; schema 0007)."""
+
+    __tablename__ = "new_patient_drafts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fields_json: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class AssessmentRow(Base):
     __tablename__ = "assessments"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

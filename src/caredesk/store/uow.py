@@ -25,6 +25,7 @@ from caredesk.store.care_plan_rows import CarePlans
 from caredesk.store.contact_form_drafts import ContactFormDrafts
 from caredesk.store.contact_rows import CallDrafts, Contacts, TimeEntries
 from caredesk.store.engine import READ_ONLY
+from caredesk.store.new_patient_drafts import NewPatientDrafts
 from caredesk.store.panel_rows import PanelRows
 from caredesk.store.patient_rows import Patients
 from caredesk.store.record_rows import REPO_TABLES, Assessments, Records, SafetyChecks, bulk_insert
@@ -73,6 +74,7 @@ class UnitOfWork:
         self.time_entries = TimeEntries(s)
         self.call_drafts = CallDrafts(s)
         self.contact_form_drafts = ContactFormDrafts(s)
+        self.new_patient_drafts = NewPatientDrafts(s)
         self.care_plans = CarePlans(s)
         self.audit_log = AuditLog(s)
         self.assessments = Assessments(s)
