@@ -68,7 +68,7 @@ def test_pcm_needs_one_condition_and_with_none_says_so():
 def test_no_chase_when_the_enrollment_ends_before_a_working_day_is_left():
     # CCM ends Friday 11/20: on Tuesday 11/24 no working day is left to reach 20 min in.
     ended = facts(enrollments=(enrollment(Program.CCM, end=date(2026, 11, 20)),), minutes={CS: 12})
-    assert texts(ended) == ["Not enrolled since 11/20 (CCM ended)"]  # no minutes chase (nor cadence)
+    assert texts(ended) == ["Not enrolled: CCM ended 11/20"]  # no minutes chase (nor cadence)
     # Ending Wednesday 11/25: two working days (today and tomorrow), not four.
     soon = facts(enrollments=(enrollment(Program.CCM, end=date(2026, 11, 25)),), minutes={CS: 12})
     assert texts(soon) == ["12 of 20 min this month, 2 working days left"]

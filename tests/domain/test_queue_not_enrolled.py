@@ -65,12 +65,12 @@ def test_a_patient_whose_programs_all_ended_says_so_not_the_cadence():
     ended = Enrollment(patient_id=1, program=Program.CCM, start_date=date(2025, 1, 1), end_date=date(2026, 10, 31))
     e = entry_for(facts(enrollments=(ended,), minutes={}, last_reached=date(2026, 9, 1)), TODAY, NY)
     assert e is not None
-    assert texts(e) == ["Not enrolled since 10/31 (CCM ended)"]
+    assert texts(e) == ["Not enrolled: CCM ended 10/31"]
     assert e.top.kind is ReasonKind.ENROLLMENT
     assert e.top.weight == Reason(ReasonKind.CONSENT, "No consent on file for CCM").weight
     bhi = Enrollment(patient_id=1, program=Program.BHI, start_date=date(2025, 3, 1), end_date=date(2026, 8, 15))
     e = entry_for(facts(enrollments=(ended, bhi), minutes={}, last_reached=None), TODAY, NY)
-    assert e is not None and texts(e) == ["Not enrolled since 10/31 (CCM, BHI ended)"]
+    assert e is not None and texts(e) == ["Not enrolled: CCM ended 10/31, BHI ended 08/15"]
 
 
 def test_an_ended_program_and_a_later_one_says_when_the_next_starts():
@@ -92,3 +92,22 @@ def test_a_program_ending_today_still_counts_as_enrolled():
     e = entry_for(facts(enrollments=(today_end,), minutes={}, last_reached=date(2026, 9, 1)), TODAY, NY)
     assert e is not None and ReasonKind.CADENCE in [r.kind for r in e.reasons]
     assert ReasonKind.ENROLLMENT not in [r.kind for r in e.reasons]
+
+
+def test_an_ended_program_names_its_last_day_not_since():
+    """A tester ended CCM on 12/01 and read "Not enrolled since 12/01/2026 (CCM ended)", as if
+    minutes on 12/01 did not count; the end date is the last day covered (they do). The queue and
+    the chart (call panel, chart header) both say "CCM ended 12/01"; programs ending the same day
+    are named together."""
+    from caredesk.domain.patients import Chart, Patient
+
+    ccm_ended = Enrollment(patient_id=1, program=Program.CCM, start_date=date(2025, 1, 1), end_date=date(2026, 12, 1))
+    bhi_ended = Enrollment(patient_id=1, program=Program.BHI, start_date=date(2025, 1, 1), end_date=date(2026, 12, 1))
+    day = date(2026, 12, 2)
+    e = entry_for(facts(enrollments=(ccm_ended,), minutes={}, last_reached=None), day, NY)
+    assert e is not None and texts(e)[0] == "Not enrolled: CCM ended 12/01"
+    both = entry_for(facts(enrollments=(ccm_ended, bhi_ended), minutes={}, last_reached=None), day, NY)
+    assert both is not None and texts(both)[0] == "Not enrolled: CCM, BHI ended 12/01"
+    patient = Patient(mrn="M1", given_name="Ann", family_name="Good", birth_date=date(1950, 1, 1))
+    chart = Chart(patient=patient, enrollments=(ccm_ended,))
+    assert chart.not_enrolled_text(day) == "Not enrolled: CCM ended 12/01/2026"

@@ -256,7 +256,7 @@ def test_the_call_header_gives_each_program_its_own_consent():
     # Every program ended: said so, as the queue does (a fresh tester's patient read as in none).
     ended = Enrollment(patient_id=7, program=Program.CCM, start_date=date(2025, 1, 1), end_date=date(2026, 10, 31))
     assert consent_line(Chart(patient=patient, enrollments=(ended,)), date(2026, 11, 24)) == (
-        "Not enrolled since 10/31/2026 (CCM ended)"
+        "Not enrolled: CCM ended 10/31/2026"
     )
 
 

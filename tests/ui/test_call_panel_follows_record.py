@@ -18,7 +18,7 @@ from tests.ui.conftest import CANARY_MRN
 from tests.ui.test_outside_writes import caredesk, fast_poll, idle
 from tests.ui.test_record_tab import _open, _record, _save, _stored, _type
 
-ENDED = "Not enrolled since 11/20/2026 (CCM ended)"
+ENDED = "Not enrolled: CCM ended 11/20/2026"
 
 
 def _open_in_panel(window, pid: int) -> QueuePage:

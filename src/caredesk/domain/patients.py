@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -360,15 +361,29 @@ class Chart:
 
     def not_enrolled_text(self, day: date) -> str:
         """What the chart and the call panel say for a patient in no program on `day`: "Not
-        enrolled yet: CCM from 12/25/2026" when a program starts later, "Not enrolled since
-        10/31/2026 (CCM ended)" when every one ended (as the queue says it), else "Not enrolled
+        enrolled yet: CCM from 12/25/2026" when a program starts later, "Not enrolled: CCM ended
+        10/31/2026" when every one ended (as the queue says it), else "Not enrolled
         in a program" (someone to enroll, which is not a consent missing: consent is per program)."""
         later = sorted((e.start_date, e.program.value) for e in self.enrollments if e.start_date > day)
-        ended = sorted((e.end_date, e.program.value) for e in self.enrollments if e.end_date is not None)
+        ended = programs_ended(self.enrollments)
         if not later and ended:
-            names = ", ".join(dict.fromkeys(program for _end, program in reversed(ended)))
-            return f"Not enrolled since {ended[-1][0]:%m/%d/%Y} ({names} ended)"
+            return "Not enrolled: " + ", ".join(f"{', '.join(names)} ended {end:%m/%d/%Y}" for end, names in ended)
         if not later:
             return "Not enrolled in a program"
         start, program = later[0]
         return f"Not enrolled yet: {program} from {start:%m/%d/%Y}"
+
+
+def programs_ended(enrollments: Iterable[Enrollment]) -> list[tuple[date, list[str]]]:
+    """Each ended program's last end date, latest first, programs ending the same day together:
+    [(10/31/2026, ["CCM", "BHI"]), (08/15/2026, ["PCM"])]. The end date is the last day the
+    program covered (minutes on it count: billing_minutes.after_end), so it is written "CCM
+    ended 12/01/2026": a tester read "Not enrolled since 12/01" as minutes on 12/01 not counting."""
+    last: dict[str, date] = {}
+    for e in enrollments:
+        if e.end_date is not None and e.end_date > last.get(e.program.value, date.min):
+            last[e.program.value] = e.end_date
+    by_day: dict[date, list[str]] = {}
+    for program, end in sorted(last.items(), key=lambda pe: pe[1], reverse=True):
+        by_day.setdefault(end, []).append(program)
+    return list(by_day.items())

@@ -28,7 +28,7 @@ from caredesk.domain.calendar import Month, local_date, us_month_day
 from caredesk.domain.community import Need
 from caredesk.domain.contacts import Contact, Outcome, StaffType
 from caredesk.domain.coordination import Assessment, Task, TaskStatus, Transition
-from caredesk.domain.patients import Enrollment, Program, RiskTier, Status
+from caredesk.domain.patients import Enrollment, Program, RiskTier, Status, programs_ended
 from caredesk.domain.referrals import ReferralNews
 from caredesk.domain.safety import SafetyFlag
 from caredesk.domain.workdays import US_FEDERAL, BusinessCalendar
@@ -526,20 +526,20 @@ def _cadence(f: PatientFacts, as_of: date) -> list[Reason]:
 def _not_enrolled(f: PatientFacts, as_of: date) -> list[Reason]:
     """Why a patient in no program today is in the queue at all: to be enrolled ("Not enrolled
     in a program"), waiting for a program that starts later ("Not enrolled yet - CCM from
-    12/25"), or every program ended ("Not enrolled since 10/31 (CCM ended)"). Ranked with missing consent (a record to complete before any billable care), below
+    12/25"), or every program ended ("Not enrolled: CCM ended 10/31"). Ranked with missing consent (a record to complete before any billable care), below
     everyone enrolled who is short of minutes or past their cadence (SPEC 3 "Call queue")."""
     later = sorted((e.start_date, e.program.value) for e in f.enrollments if e.start_date > as_of)
     if later:
         start, program = later[0]
         text = f"Not enrolled yet - {_name(Program(program))} from {us_month_day(start)}"
         return [Reason(ReasonKind.ENROLLMENT, text, None, 0)]
-    ended = sorted((e.end_date, e.program.value) for e in f.enrollments if e.end_date is not None)
+    ended = programs_ended(f.enrollments)
     if ended:
         # Every program ended: said so, not 'No contact for 40 days' by a cadence nobody bills
         # any more (a tester's find); the status (paused, disenrolled) is the care manager's call.
-        last, _ = ended[-1]
-        names = ", ".join(dict.fromkeys(_name(Program(p)) for _d, p in reversed(ended)))
-        return [Reason(ReasonKind.ENROLLMENT, f"Not enrolled since {us_month_day(last)} ({names} ended)", None, 0)]
+        # "CCM ended 12/01", not "since 12/01": the end date is the last day covered.
+        parts = (f"{', '.join(_name(Program(p)) for p in names)} ended {us_month_day(end)}" for end, names in ended)
+        return [Reason(ReasonKind.ENROLLMENT, "Not enrolled: " + ", ".join(parts), None, 0)]
     return [Reason(ReasonKind.ENROLLMENT, "Not enrolled in a program", None, 0)]
 
 
