@@ -224,7 +224,7 @@ def test_practice_details_from_the_cli_are_checked_and_used_on_the_copy(tmp_path
         ws.lock()
     d = ["--data-dir", str(folder.path)]
     bad = run("practice", *d, "--name", "Sam Rivera", "--after-hours", "12", env=pw_env())
-    assert_clean_failure(bad, 1, "after-hours phone: must have 7 to 15 digits")
+    assert_clean_failure(bad, 1, "after-hours phone: 12 is not a phone number; type all 10 digits")
     shown = run("practice", *d, env=pw_env())
     assert shown.returncode == 0 and "name            -" in shown.stdout  # nothing was saved
     ok = run(

@@ -138,7 +138,7 @@ def test_care_team_add_with_a_bad_phone_then_a_good_one(store):
     assert_clean_failure(
         cd("careteam", "add", *store, "--role", "PCP", "--name", "Dr. Ana Ruiz", "--phone", "555-12"),
         1,
-        "care-team phone: must have 7 to 15 digits",
+        "care-team phone: 555-12 is not a phone number; type all 10 digits",
     )
     assert listed(store, "careteam") == []
     ok("careteam", "add", *store, "--role", "PCP", "--name", "Dr. Ana Ruiz", "--phone", "(555) 010-9000")

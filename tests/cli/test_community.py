@@ -77,7 +77,7 @@ def test_a_bad_csv_row_imports_nothing_and_names_each_bad_row(store, tmp_path):
         refused,
         1,
         'directory.csv: nothing imported - row 3: needs: "cars" is not a need; must be one of: housing, food, transportation, '
-        "utilities, interpersonal safety, other; row 3: phone: must have 7 to 15 digits; row 4: name: is required",
+        "utilities, interpersonal safety, other; row 3: phone: 555-01 is not a phone number; type all 10 digits; row 4: name: is required",
     )
     assert ok(store, "resources", "list", "--all").splitlines() == ["0 resources"]
     unknown = caredesk(store, "resources", "import", str(tmp_path / "none.csv"))

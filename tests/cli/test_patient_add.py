@@ -150,8 +150,27 @@ REFUSALS = [
     (_with(dob=_us(TODAY)), 1, "date of birth: must be before today"),
     (_with(dob="12/31/1899"), 1, "date of birth: is before 1900"),
     (_with(sex="sometimes", phone="12"), 1, "sex: must be one of: female, male, other, unknown"),
-    ((*BASE, "--phone", "(555) 010-4321", "--phone", "12:home"), 1, "phone 2: must have 7 to 15 digits"),
-    (_with(phone="12", risk="extreme"), 1, "phone: must have 7 to 15 digits"),
+    (
+        (*BASE, "--phone", "(555) 010-4321", "--phone", "12:home"),
+        1,
+        "phone 2: 12 is not a phone number; type all 10 digits",
+    ),
+    (_with(phone="12", risk="extreme"), 1, "phone: 12 is not a phone number; type all 10 digits"),
+    # Words, too few digits and seven digits: one rule in one wording (a tester read "must have 7
+    # to 15 digits" for "abc", then "has no area code" for the 7 digits it asked for).
+    ((*BASE, "--phone", "abc:home"), 1, 'phone: "abc" is not a phone number; type all 10 digits'),
+    (
+        (*BASE, "--phone", "(555) 010-4321", "--phone", "12345"),
+        1,
+        "phone 2: 12345 is not a phone number; type all 10 digits",
+    ),
+    # Three zeros before 555-0111: no area code 555 (libphonenumber reads them as leading zeros).
+    (
+        (*BASE, "--phone", "000-555-0111:home"),
+        1,
+        "phone: 000-555-0111 is not a number in use: no such area code or exchange",
+    ),
+    ((*BASE, "--phone", ":home"), 1, "phone: is required"),
     (_with(risk="extreme"), 1, "risk tier: must be one of: low, medium, high"),
     (_with(mrn="t0001 "), 1, "MRN: is already used by another patient"),
     (_with(program="CCMX"), 1, "program: must be one of: CCM, complex CCM, PCM, BHI, RPM, TCM, APCM, CoCM"),
@@ -207,3 +226,15 @@ def test_a_phone_given_as_digits_alone_is_stored_as_the_app_writes_us_numbers(st
     assert r.returncode == 0, r.stderr
     shown = json.loads(cli(store, "patient", "show", "--mrn", "T0003", "--json").stdout)
     assert shown["phones"] == [{"number": "(555) 010-4477", "type": "home"}]
+
+
+def test_a_phone_whose_type_is_blank_after_the_colon_is_a_mobile_as_help_says(store):
+    """`--phone "617-555-0111:"` was refused 'phone type: is required' while --help says mobile is
+    used when the type is left out; another country's valid number is taken as typed."""
+    r = cli(store, "patient", "add", *_with(mrn="T0004"), "--phone", "617-555-0111:", "--phone", "+44 20 7946 0958: ")
+    assert r.returncode == 0, r.stderr
+    shown = json.loads(cli(store, "patient", "show", "--mrn", "T0004", "--json").stdout)
+    assert shown["phones"] == [
+        {"number": "617-555-0111", "type": "mobile"},
+        {"number": "+44 20 7946 0958", "type": "mobile"},
+    ]

@@ -57,8 +57,15 @@ def test_a_whole_number_is_taken(typed, stored):
         ("555 0142", "555 0142 has no area code; type all 10 digits"),
         ("(123) 456-7890", "(123) 456-7890 is not a number in use: no such area code or exchange"),
         ("(212) 010-4477", "(212) 010-4477 is not a number in use: no such area code or exchange"),
-        ("555-010-44770", "555-010-44770 has too few or too many digits for a phone number; a US number has 10"),
-        ("12", "must have 7 to 15 digits"),  # the domain's own check comes first
+        ("555-010-44770", "555-010-44770 is not a phone number; type all 10 digits"),
+        (
+            "12",
+            "12 is not a phone number; type all 10 digits",
+        ),  # the domain's own check (checks.phone), in the same words
+        ("abc", '"abc" is not a phone number; type all 10 digits'),
+        # Three zeros before 555-0111 (read as 555-0111 behind leading zeros) are no area code 555.
+        ("000-555-0111", "000-555-0111 is not a number in use: no such area code or exchange"),
+        ("(000) 555-0111", "(000) 555-0111 is not a number in use: no such area code or exchange"),
     ],
 )
 def test_a_number_that_is_not_whole_is_refused_naming_the_field(typed, message):

@@ -50,7 +50,7 @@ def test_a_resource_is_added_searched_by_need_and_name_and_audited_by_id(workspa
 
 
 def test_a_bad_field_is_refused_by_name_and_nothing_is_saved(workspace):
-    with pytest.raises(ValidationError, match="phone: must have 7 to 15 digits"):
+    with pytest.raises(ValidationError, match="phone: 555-01 is not a phone number; type all 10 digits"):
         directory.add_resource(workspace, name="Pantry", needs="food", phone="555-01")
     with pytest.raises(ValidationError, match='needs: "groceries" is not a need; must be one of'):
         directory.add_resource(workspace, name="Pantry", needs="groceries")
@@ -153,11 +153,11 @@ def test_any_bad_row_saves_nothing_and_each_bad_row_is_named_by_line_and_field(w
     with pytest.raises(ImportRefused) as refused:
         import_resources_data(workspace, data, source="resources.csv")
     assert [str(r) for r in refused.value.refusals] == [
-        "row 4: phone: must have 7 to 15 digits",
+        "row 4: phone: 555-01 is not a phone number; type all 10 digits",
         "row 5: name: is required",
         'row 6: needs: "cars" is not a need; must be one of: housing, food, transportation, utilities, interpersonal safety, other',
     ]
-    assert str(refused.value).startswith("resources.csv: nothing imported - row 4: phone: must have 7 to 15 digits; ")
+    assert str(refused.value).startswith("resources.csv: nothing imported - row 4: phone: 555-01 is not a phone number; type all 10 digits; ")
     assert _all(workspace) == [] and _audit(workspace) == []
 
 

@@ -22,7 +22,7 @@ PROFILE = PracticeProfile(
 
 
 def test_the_profile_checks_each_field_by_name():
-    with pytest.raises(ValidationError, match="practice phone: must have 7 to 15 digits"):
+    with pytest.raises(ValidationError, match="practice phone: 12 is not a phone number; type all 10 digits"):
         PracticeProfile(practice_phone="12")
     with pytest.raises(ValidationError, match="after-hours phone: may only hold digits"):
         PracticeProfile(after_hours_phone="555-0199 ask Bo")

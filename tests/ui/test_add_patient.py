@@ -157,7 +157,7 @@ def test_a_blank_form_names_the_mrn_first_errors_come_in_the_forms_order(unlocke
     assert dialog.message.text() == "Date of birth must be a date written MM/DD/YYYY."
     _fill(dialog, mrn="NEW0002", phone="12")
     dialog.save_button.click()
-    assert dialog.message.text() == "Phone must have 7 to 15 digits."
+    assert dialog.message.text() == "Phone: 12 is not a phone number; type all 10 digits."
 
 
 def test_a_birth_date_of_today_is_refused(unlocked):

@@ -95,3 +95,43 @@ def test_practice_details_refuse_a_line_without_its_area_code_and_save_nothing(u
     assert dialog.isVisible()
     assert dialog.message.text() == "After-hours phone: 555-0142 has no area code; type all 10 digits."
     assert practice.get_profile(unlocked.workspace).is_empty
+
+
+def test_a_refused_second_phone_gets_the_cursor_in_add_patient(unlocked, qtbot):
+    """A tester's find: with phone 2 refused the cursor stayed on phone 1 (the fields a refusal
+    can name were read when the form opened, before Another phone added the row), and the
+    message read "Phone 2 must have 7 to 15 digits" where 7 digits are then refused."""
+    dialog = unlocked.view.show_page(PatientsPage).add_patient()
+    qtbot.waitExposed(dialog)
+    for field, text in (
+        (dialog.mrn, "NEW0001"),
+        (dialog.given, "Bo"),
+        (dialog.family, "Lind"),
+        (dialog.birth, "03/04/1948"),
+    ):
+        field.setText(text)
+    phones = dialog.patient_fields.phones
+    qtbot.keyClicks(phones.rows[0][0], "617-555-0150")
+    qtbot.mouseClick(phones.more, Qt.MouseButton.LeftButton)
+    second = phones.rows[1][0]
+    qtbot.keyClicks(second, "12345")
+    phones.rows[0][0].setFocus()  # where the tester's cursor was
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "Phone 2: 12345 is not a phone number; type all 10 digits."
+    qtbot.waitUntil(second.hasFocus)
+    assert second.selectedText() == "12345"
+
+
+def test_a_refused_added_phone_gets_the_cursor_in_edit_details(unlocked, canary_store, qtbot):
+    pid = canary_store["canary"]
+    patient_records.edit_patient(unlocked.workspace, pid, phones=(Phone(number="(555) 010-4477", kind="home"),))
+    tab = _record(unlocked, pid)
+    dialog = _open(qtbot, tab, tab.edit_button, EditPatientDialog)
+    phones = dialog.patient_fields.phones
+    qtbot.mouseClick(phones.more, Qt.MouseButton.LeftButton)
+    second = phones.rows[1][0]
+    _type(qtbot, second, "abc")
+    phones.rows[0][0].setFocus()
+    _save(qtbot, dialog)
+    assert dialog.message.text() == 'Phone 2: "abc" is not a phone number; type all 10 digits.'
+    qtbot.waitUntil(second.hasFocus)

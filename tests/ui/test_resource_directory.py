@@ -99,7 +99,7 @@ def test_a_bad_resource_is_named_and_nothing_is_saved(dialog, qtbot, workspace):
     form.needs.item(0).setCheckState(Qt.CheckState.Checked)  # housing
     form.phone.setText("12")
     form.save_button.click()
-    assert form.message.text() == "Phone must have 7 to 15 digits."
+    assert form.message.text() == "Phone: 12 is not a phone number; type all 10 digits."
     assert form.focusWidget() is form.phone
     assert [r.name for r in directory.resources(workspace, include_inactive=True)] == [
         "Metro Ride Line",
@@ -161,7 +161,7 @@ def test_a_csv_with_bad_rows_imports_nothing_and_lists_each_bad_row(dialog, qtbo
     )
     problems = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
     assert problems == [
-        "Row 3: phone must have 7 to 15 digits",
+        "Row 3: phone: 12 is not a phone number; type all 10 digits",
         f"Row 4: needs at least one is required ({', '.join(n.label for n in Need)})",
     ]
     assert [r.name for r in directory.resources(workspace, include_inactive=True)] == [

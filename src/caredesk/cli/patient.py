@@ -36,7 +36,7 @@ from caredesk.domain.billing_minutes import LostMinutes
 from caredesk.domain.calendar import age_on, us_date
 from caredesk.domain.checks import one_of
 from caredesk.domain.patients import Enrollment, Patient, Phone, Program, RiskTier, Sex, Status
-from caredesk.domain.phone_entry import entered_phones, kinds_text
+from caredesk.domain.phone_entry import entered_phones, kinds_text, number_and_kind
 from caredesk.errors import CareDeskError, NotFound
 from caredesk.services import enrollments, patient_records
 from caredesk.services import patients as patient_lookup
@@ -126,7 +126,7 @@ def _date(option: str, text: str | None) -> date | None:
 
 
 def _phone(text: str) -> Phone:
-    number, _sep, kind = text.rpartition(":") if ":" in text else (text, "", "mobile")
+    number, kind = number_and_kind(text)
     return Phone(number=number, kind=kind)
 
 

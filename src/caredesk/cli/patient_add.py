@@ -34,7 +34,7 @@ from caredesk.cli.patient_fields import DEMOGRAPHIC_OPTIONS, patient_json
 from caredesk.domain.calendar import us_date
 from caredesk.domain.checks import Refusals
 from caredesk.domain.patients import Enrollment, Patient, Phone, Program, RiskTier, Sex
-from caredesk.domain.phone_entry import entered_phone, kinds_text, phone_field
+from caredesk.domain.phone_entry import entered_phone, kinds_text, number_and_kind, phone_field
 from caredesk.errors import ValidationError
 from caredesk.services import patients as patient_service
 
@@ -118,7 +118,7 @@ def _rank(error: ValidationError) -> tuple[int, str]:
 def _phone(index: int, text: str) -> Phone:
     """NUMBER:TYPE (type mobile when left out), as `patient edit` takes it; the second is "phone 2".
     Checked as the app's form checks one (domain.phone_entry: a whole number, one of its types)."""
-    number, _sep, kind = text.rpartition(":") if ":" in text else (text, "", "mobile")
+    number, kind = number_and_kind(text)
     name = phone_field(index)
     try:
         typed = Phone(number=number, kind=kind)

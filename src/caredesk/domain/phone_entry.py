@@ -18,7 +18,8 @@ stored (the same digits, a type the patient already has) is not asked about agai
   local number, which libphonenumber calls IS_POSSIBLE_LOCAL_ONLY, and are refused:
   "555-0142 has no area code; type all 10 digits". A number of the wrong length, or one libphonenumber does not know as
   valid (no such area code or exchange, e.g. an area code starting with 0 or 1), is refused;
-  area code 555, which the NANPA leaves unassigned and fiction, tests and the demo panel use,
+  too few or too many digits read "12345 is not a phone number; type all 10 digits", as the
+  domain's own check (checks.phone) words a number under 7 digits or words; area code 555, which the NANPA leaves unassigned and fiction, tests and the demo panel use,
   is taken. A number with + and another country code is taken when valid there.
 
 Every refusal is a ValidationError naming the field ("phone", "phone 2", "phone type").
@@ -87,7 +88,7 @@ def parsed_number(field: str, text: str, region: str = REGION, *, quote: bool = 
     beside the message anyway (an import's problem: column, value, why)."""
     import phonenumbers  # loaded when a number is entered, not when a stored one is read
 
-    shown = " ".join(str(text).split())[:40]
+    shown = checks.phone_shown(text)  # quoted when it holds words
 
     def refuse(why: str) -> ValidationError:
         # Unquoted in an import's style, as its other reasons read: "not a real calendar date".
@@ -96,15 +97,20 @@ def parsed_number(field: str, text: str, region: str = REGION, *, quote: bool = 
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        shown = f'"{shown}"'  # words, not digits: quoted, so the message reads as one
-        raise refuse("is not a phone number") from None
+        raise refuse(checks.NOT_A_PHONE_NUMBER) from None
     nanp = number.country_code == 1
     reason = phonenumbers.is_possible_number_with_reason(number)
     if reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
         raise refuse("has no area code; " + ("type all 10 digits" if nanp else "type it with its area code"))
     if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
-        raise refuse("has too few or too many digits for a phone number" + ("; a US number has 10" if nanp else ""))
-    fictional = nanp and str(number.national_number).startswith(_FICTIONAL_AREA)
+        # One wording with the domain's own check (checks.phone) for a US number.
+        raise refuse(checks.NOT_A_PHONE_NUMBER if nanp else "has too few or too many digits for a phone number")
+    # Area code 555 itself: "000-555-0111" is read as 555-0111 behind three leading zeros
+    # (national_number 5550111), and was taken as the fiction range.
+    national = str(number.national_number)
+    fictional = (
+        nanp and not number.italian_leading_zero and len(national) == 10 and national.startswith(_FICTIONAL_AREA)
+    )
     if not fictional and not phonenumbers.is_valid_number(number):
         raise refuse("is not a number in use: no such area code or exchange")
     return number
@@ -144,6 +150,13 @@ def entered_phone(phone: Phone, stored: Iterable[Phone] = (), field: str = "phon
     if kind not in {s.kind for s in stored}:
         kind = entered_kind(f"{field} type", kind)
     return Phone(number=number, kind=kind)
+
+
+def number_and_kind(text: str) -> tuple[str, str]:
+    """The CLI's --phone "NUMBER:TYPE" as (number, type): split at the last colon, the type
+    "mobile" when left out or blank after the colon ("617-555-0111:" is a mobile, as --help says)."""
+    number, _colon, kind = text.rpartition(":") if ":" in text else (text, "", "")
+    return number, kind if kind.strip() else KINDS[0]
 
 
 def phone_field(index: int) -> str:

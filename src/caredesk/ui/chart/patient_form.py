@@ -80,8 +80,6 @@ class AddPatientDialog(AsksBeforeDiscarding):
                 "billing practitioner": "&Billing practitioner",
             },
         )
-        # Where to put the cursor when the domain names a field.
-        self._fields = {**f.fields(), **e.fields()}
 
         self.message = InlineMessage("Problem with the form")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -133,7 +131,9 @@ class AddPatientDialog(AsksBeforeDiscarding):
                     return
                 added = patient_records.add_patient(self.workspace, patient, enrollment)
         except CareDeskError as exc:
-            show_refusal(self.message, self._fields, exc)
+            # Where to put the cursor when the domain names a field: read now, with the phone
+            # rows "Another phone" added since the form opened ("phone 2" left it on phone 1).
+            show_refusal(self.message, {**self.patient_fields.fields(), **self.enrollment_fields.fields()}, exc)
             return
         self.saved = added.value
         publish(added.changes)  # the list has the row before the dialog closes and selects it

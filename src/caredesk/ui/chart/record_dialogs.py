@@ -156,6 +156,8 @@ class EditPatientDialog(RecordDialog):
         self.patient_fields.add_rows(self.form)
         self.patient_fields.fill(patient)
         self.fields = self.patient_fields.fields()
+        # A row "Another phone" adds is a field a refusal can name ("phone 2"): the cursor goes there.
+        self.patient_fields.phones.more.clicked.connect(lambda: self.fields.update(self.patient_fields.phones.fields()))
         self.place_form(scroll=True)
         self.patient_fields.mrn.setFocus()  # not the Save button, which was made first
 

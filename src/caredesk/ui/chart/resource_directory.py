@@ -36,7 +36,15 @@ from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.referral_dialogs import need_title
 from caredesk.ui.chart.resource_form import ResourceDialog
 from caredesk.ui.chart.tab_parts import ButtonRow, RecordTable, Row, line
-from caredesk.ui.common.forms import InlineMessage, button, dialog_buttons, heading, info_label, user_message
+from caredesk.ui.common.forms import (
+    InlineMessage,
+    button,
+    dialog_buttons,
+    field_says,
+    heading,
+    info_label,
+    user_message,
+)
 from caredesk.ui.common.hub import publish
 from caredesk.ui.common.workers import TaskRunner
 
@@ -219,7 +227,7 @@ class ResourceDirectory(QDialog):
                 "Fix them in the file and import it again."
             )
             self.problems.clear()
-            self.problems.addItems([f"Row {r.line}: {r.field} {r.message}" for r in exc.refusals])
+            self.problems.addItems([f"Row {r.line}: {field_says(r.field, r.message)}" for r in exc.refusals])
             self.problems.show()
             self.problems.setCurrentRow(0)
             self.problems.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -43,15 +43,20 @@ _OPENS_A_SENTENCE = frozenset(
 )
 
 
+def field_says(field: str, message: str) -> str:
+    """'phone must ...', or 'phone: 12 is not ...' where the message opens a sentence of its own
+    or with the value typed (_OPENS_A_SENTENCE)."""
+    opens = message.split(" ", 1)[0]
+    joint = ": " if opens in _OPENS_A_SENTENCE or not opens[:1].isalpha() else " "
+    return f"{field}{joint}{message}"
+
+
 def user_message(exc: CareDeskError) -> str:
     """One clear sentence for the form. Our messages hold no patient data but the value just
     typed, when naming it helps (a phone number refused, domain.phone_entry)."""
     if isinstance(exc, ValidationError):
         where = f"Row {exc.row}: " if exc.row is not None else ""
-        field = exc.field[:1].upper() + exc.field[1:]
-        opens = exc.message.split(" ", 1)[0]
-        joint = ": " if opens in _OPENS_A_SENTENCE or not opens[:1].isalpha() else " "
-        return f"{where}{field}{joint}{exc.message}."
+        return f"{where}{field_says(exc.field[:1].upper() + exc.field[1:], exc.message)}."
     text = str(exc).strip()
     return text or "That did not work."
 
