@@ -26,14 +26,14 @@ class CopyPanel(QWidget):
         self.ws: Workspace | None = None
         self.patient_id: int | None = None
         self.version: CarePlanVersion | None = None
-        self.large_print = QCheckBox("Large print (16 pt)")
+        self.large_print = QCheckBox("&Large print (16 pt)")
         self.large_print.setAccessibleName("Large print")
-        self.print_button = button("Print for patient…", "Preview, then print or save the patient's copy")
+        self.print_button = button("&Print for patient…", "Preview, then print or save the patient's copy")
         self.print_button.clicked.connect(self.open_preview)
         self.preview: PlanPreview | None = None
         self.given_on = date_edit("Copy given on")
         self.method = combo("Copy given by", [m.value for m in GivenMethod])
-        self.given_button = button("Record copy given", "Record that the patient got this copy")
+        self.given_button = button("Record &copy given", "Record that the patient got this copy")
         self.given_button.clicked.connect(self.record_given)
         self.message = InlineMessage("Patient copy message")
 
@@ -42,7 +42,8 @@ class CopyPanel(QWidget):
         pdf_row.addWidget(self.large_print)
         pdf_row.addStretch(1)
         given_row = QHBoxLayout()
-        self.given_label = QLabel("Given on")
+        self.given_label = QLabel("&Given on")
+        self.given_label.setBuddy(self.given_on)
         given_row.addWidget(self.given_label)
         given_row.addWidget(self.given_on)
         given_row.addWidget(self.method)

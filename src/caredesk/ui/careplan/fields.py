@@ -212,6 +212,26 @@ class ItemForm(QStackedWidget):
         self.setCurrentIndex(0)
 
 
+# The Sections tab's labels with their Alt keys (a keyboard-only tester found none). Letters
+# chosen against the window's others: Alt+A Add patient, Alt+E Edit and Alt+F File menus.
+SECTION_KEYS = {
+    "barriers": "&Barriers",
+    "strengths": "&Strengths",
+    "symptom_management": "S&ymptom management",
+    "expected_outcome": "E&xpected outcome and prognosis",
+    "medication_management": "&Medication management",
+    "community_services": "&Community services",
+    "coordination": "C&oordination with outside agencies",
+}
+
+
+def _buddied(text: str, field: QWidget) -> QLabel:
+    """A label whose '&' letter, with Alt, puts the focus in `field`."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
+
+
 class SectionsForm(QWidget):
     """The plan-wide text sections and the next review date."""
 
@@ -227,13 +247,13 @@ class SectionsForm(QWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # labels above: the pane is narrow
         self.next_review = OptionalDate("Next review date")
         self.next_review.dateChanged.connect(lambda _d: self._edited("next_review", self.next_review.value()))
-        form.addRow("Next review date", self.next_review)
+        form.addRow(_buddied("&Next review date", self.next_review), self.next_review)
         self.texts: dict[str, QPlainTextEdit] = {}
         for field in TEXT_FIELDS:
             edit = _text(SECTION_LABELS[field])
             edit.textChanged.connect(lambda f=field, e=edit: self._edited(f, e.toPlainText()))
             self.texts[field] = edit
-            form.addRow(QLabel(SECTION_LABELS[field]), edit)
+            form.addRow(_buddied(SECTION_KEYS[field], edit), edit)
             add_print_warning(form, edit, SECTION_LABELS[field])
         for w in self.findChildren(QWidget):
             w.installEventFilter(keys)

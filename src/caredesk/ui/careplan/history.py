@@ -131,7 +131,7 @@ class HistoryPanel(QWidget):
         self.diff = _list("What changed in this version")
         self.diff.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.revert_button = button(
-            "Start again from the latest version", "Discard the draft's changes (undo brings them back)"
+            "&Start again from the latest version", "Discard the draft's changes (undo brings them back)"
         )
         self.revert_button.clicked.connect(self._revert_to_latest)
         self.revert_button.hide()
