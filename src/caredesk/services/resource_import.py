@@ -7,7 +7,7 @@ of housing, food, transportation, utilities, interpersonal safety, other, separa
 
 Every row is checked before anything is saved. When any row is refused nothing is saved,
 and the one error lists every bad row by its line in the file and its field:
-"resources.csv: nothing imported - row 4: phone: must have 7 to 15 digits; row 6: needs: ...".
+"resources.csv: nothing imported - row 4: phone: 12 is not a phone number; type all 10 digits; row 6: needs: ...".
 A row naming a resource already in the directory, or one earlier in the file, is refused
 too: the same name and the same phone, or no phone on either side
 (caredesk.domain.community.same_listing).

@@ -4,7 +4,7 @@ The resources by name (name, needs, phone, hours, active) with a search box over
 a need filter; inactive ones only when asked. Add… and Edit… open the resource form
 (caredesk.ui.chart.resource_form). Import CSV… reads a file in the background
 (services.resource_import): on success it says how many were added; on a refusal nothing is
-saved and every bad row is listed ("row 4: phone: must have 7 to 15 digits").
+saved and every bad row is listed ("row 4: phone: 12 is not a phone number; type all 10 digits").
 """
 
 from __future__ import annotations

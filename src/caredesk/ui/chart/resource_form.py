@@ -2,8 +2,8 @@
 notes and (when editing) active (services.community; issue 10).
 
 The needs are a checkable list (Space ticks the highlighted need). A refusal names its field
-("Needs at least one is required", "Phone must have 7 to 15 digits") and nothing is saved. A
-resource is never deleted: unticking Active takes it out of searches and suggestions, and the
+("Needs at least one is required", "Phone: 12 is not a phone number; type all 10 digits") and
+nothing is saved. A resource is never deleted: unticking Active takes it out of searches and suggestions, and the
 referrals naming it keep it.
 """
 
