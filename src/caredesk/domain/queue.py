@@ -449,6 +449,10 @@ def _minutes(
     days = day_minutes(f, month, as_of)
     minutes, before = counted(f, month, as_of, days)
     have = minutes.get((program, StaffType.CLINICAL_STAFF), 0)
+    if not any(e.program is program and e.active_on(as_of) for e in f.enrollments):
+        # The program does not run today (ended, or starts later): no progress toward a
+        # threshold (a tester read "7/20" beside "CCM ended 12/01" as 13 minutes still to get).
+        return [], have, None
     if f.chronic_conditions < billing.conditions_needed(program, month):
         return [], have, None  # cannot bill: the conditions reason says why, never a minutes chase
     # The counted minutes alone from here on: the codes reached and the next threshold are the
@@ -539,7 +543,17 @@ def _not_enrolled(f: PatientFacts, as_of: date) -> list[Reason]:
         # any more (a tester's find); the status (paused, disenrolled) is the care manager's call.
         # "CCM ended 12/01", not "since 12/01": the end date is the last day covered.
         parts = (f"{', '.join(_name(Program(p)) for p in names)} ended {us_month_day(end)}" for end, names in ended)
-        return [Reason(ReasonKind.ENROLLMENT, "Not enrolled: " + ", ".join(parts), None, 0)]
+        text = "Not enrolled: " + ", ".join(parts)
+        # Minutes logged this month after the end count for nothing: said in the bill's words,
+        # as This month says it ("14 min after CCM ended 11/30 count for nothing"). Only from
+        # the days the minutes were logged (the store's facts): facts built by hand put them all
+        # on the queue's day (day_minutes), which would say they came after the end.
+        if f.minutes_by_day:
+            month = Month.of(as_of)
+            days = day_minutes(f, month, as_of)
+            after = billing_minutes.after_end(days, f.enrollments, month.first_day, month.last_day)
+            text += "".join(f" ({a.text()})" for a in after)
+        return [Reason(ReasonKind.ENROLLMENT, text, None, 0)]
     return [Reason(ReasonKind.ENROLLMENT, "Not enrolled in a program", None, 0)]
 
 

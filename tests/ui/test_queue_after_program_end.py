@@ -1,0 +1,46 @@
+"""Today's queue for a patient whose program has ended (a fresh tester's finds), over a real store.
+
+- The Minutes column showed a bar "7/20" beside "Not enrolled since 12/01 (CCM ended)", read as
+  "13 minutes still to get": with no program running today no progress toward a threshold shows.
+- Minutes logged after the end count for nothing: the queue says so in the bill's words, as
+  This month does ("14 min after CCM ended 11/20 count for nothing").
+The tests' today is 11/24/2026; the canary is in CCM since 03/01/2025.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from caredesk.domain.patients import Program
+from caredesk.services import enrollments, patient_records
+from caredesk.services.calls import log_time
+from caredesk.ui.queue.page import QueuePage
+from caredesk.ui.queue.table_model import MINUTES, MinutesRole
+from tests.ui.test_outside_writes import idle
+
+
+def _rebuilt(window, qtbot) -> QueuePage:
+    queue = window.view.show_page(QueuePage)
+    queue.load(window.workspace)
+    qtbot.waitUntil(lambda: idle(window), timeout=15_000)
+    return queue
+
+
+def test_an_ended_program_shows_no_progress_and_says_which_minutes_count_for_nothing(unlocked, canary_store, qtbot):
+    pid = canary_store["canary"]
+    ws = unlocked.workspace
+    for minutes, day in ((7, date(2026, 11, 19)), (14, date(2026, 11, 21))):
+        log_time(ws, pid, minutes=minutes, activity="care coordination", on=day, program="CCM")
+    ccm = next(e for e in patient_records.record(ws, pid).enrollments if e.program is Program.CCM)
+    enrollments.end_enrollment(ws, ccm.id, date(2026, 11, 20))  # the 14 minutes of 11/21 come after it
+    queue = _rebuilt(unlocked, qtbot)
+    row = queue.model.row_of(pid)
+    assert row is not None
+    index = queue.model.index(row, MINUTES)
+    minutes, threshold = index.data(MinutesRole)
+    assert threshold is None  # no bar: nothing can be added to a program that ended
+    assert index.data() == "—"
+    reasons = [r.text for r in queue.model.queue_row(row).entry.reasons]
+    assert "Not enrolled: CCM ended 11/20 (14 min after CCM ended 11/20 count for nothing)" in reasons
+    assert not any("of 20 min" in r for r in reasons)  # no minutes chase either
+    assert minutes >= 7  # the minutes before the end still count
