@@ -335,3 +335,28 @@ def test_the_list_drops_programs_and_age_before_it_would_scroll_sideways(demo_un
     qtbot.waitUntil(lambda: header.length() <= page.table.viewport().width())
     assert not header.isSectionHidden(MINUTES)  # what the nurse needs from the list stays
     assert header.isSectionHidden(PROGRAMS)  # shown in the chart header instead
+
+
+def test_settings_say_1_minute_and_a_0_typed_is_the_shortest_said(qtbot):
+    """A tester read "1 minutes idle", and a 0 typed became 1 without a word."""
+    from caredesk.ui.shell.settings import SettingsDialog
+
+    dialog = SettingsDialog(10, keep=1)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()  # the box loses the focus, as a user's Tab does
+    qtbot.waitActive(dialog)
+    assert dialog.keep.text() == "1 newest backup"
+    dialog.idle.setFocus()
+    qtbot.waitUntil(dialog.idle.hasFocus)
+    dialog.idle.selectAll()
+    qtbot.keyClicks(dialog.idle, "0")
+    assert dialog.idle_note.isVisible()
+    assert dialog.idle_note.text() == "The idle lock is 1 to 120 minutes: 1 minute is the shortest."
+    qtbot.keyClick(dialog.idle, Qt.Key.Key_Tab)  # leaving the box: the 0 is made the shortest, as the note said
+    qtbot.waitUntil(lambda: dialog.idle.value() == 1)
+    assert dialog.idle.text() == "1 minute idle"
+    dialog.idle.setFocus()
+    dialog.idle.selectAll()
+    qtbot.keyClicks(dialog.idle, "15")
+    assert (dialog.idle.value(), dialog.idle.text(), dialog.idle_note.isVisible()) == (15, "15 minutes idle", False)

@@ -7,7 +7,16 @@ from pathlib import Path
 from typing import SupportsInt
 
 from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from caredesk.ui.common.forms import dialog_buttons, heading
 
@@ -95,6 +104,20 @@ class AppSettings:
         self.qt.sync()
 
 
+def _minutes(n: int) -> str:
+    return f"{n} minute" if n == 1 else f"{n} minutes"
+
+
+def _counted(box: QSpinBox, one: str, many: str) -> None:
+    """The spin box's unit after its number, singular for 1 ("1 minute idle", not "1 minutes idle")."""
+
+    def follow(value: int) -> None:
+        box.setSuffix(f" {one}" if value == 1 else f" {many}")
+
+    box.valueChanged.connect(follow)
+    follow(box.value())
+
+
 class SettingsDialog(QDialog):
     def __init__(
         self,
@@ -112,9 +135,19 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)  # the folder path reads on one line or two
         self.idle = QSpinBox()
         self.idle.setRange(*IDLE_MINUTES_RANGE)
+        # A number typed below the shortest becomes the shortest (not the value before), and
+        # the note under it says so: a tester's 0 became 1 without a word.
+        self.idle.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
+        _counted(self.idle, "minute idle", "minutes idle")
         self.idle.setValue(idle_minutes)
-        self.idle.setSuffix(" minutes idle")
         self.idle.setAccessibleName("Lock after minutes idle")
+        low, high = IDLE_MINUTES_RANGE
+        self.idle_note = heading(
+            f"The idle lock is {low} to {high} minutes: {_minutes(low)} is the shortest.", "warning"
+        )
+        self.idle_note.setAccessibleName("Idle lock note")
+        self.idle_note.hide()
+        self.idle.lineEdit().textEdited.connect(self._idle_typed)
         form = QFormLayout()
         form.addRow("&Lock after", self.idle)
 
@@ -123,8 +156,8 @@ class SettingsDialog(QDialog):
         self.on_quit.setChecked(on_quit)
         self.keep = QSpinBox()
         self.keep.setRange(*KEEP_RANGE)
+        _counted(self.keep, "newest backup", "newest backups")
         self.keep.setValue(KEEP_DEFAULT if keep is None else keep)
-        self.keep.setSuffix(" newest backups")
         self.keep.setAccessibleName("Backups to keep in the backup folder")
         backup_form = QFormLayout()
         backup_form.addRow("K&eep", self.keep)
@@ -135,6 +168,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Security", "section"))
         layout.addLayout(form)
+        layout.addWidget(self.idle_note)
         layout.addWidget(heading("CareDesk locks itself after this long without keyboard or mouse use.", "hint"))
         layout.addWidget(heading("Backups", "section"))
         layout.addWidget(self.on_quit)
@@ -148,6 +182,11 @@ class SettingsDialog(QDialog):
         )
         layout.addWidget(buttons)
         self.adjustSize()  # the wrapped hints' height at this width
+
+    def _idle_typed(self, _text: str) -> None:
+        """Show the note while the number typed is below the shortest idle lock."""
+        typed = self.idle.cleanText().strip()
+        self.idle_note.setVisible(typed.isdigit() and int(typed) < self.idle.minimum())
 
     @classmethod
     def over(cls, settings: AppSettings, parent: QWidget | None = None) -> SettingsDialog:
