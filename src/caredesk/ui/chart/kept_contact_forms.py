@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QTabWidget, QWid
 
 from caredesk.domain.contact_form_draft import ContactFormDraft, ContactFormKind
 from caredesk.errors import CareDeskError
-from caredesk.services import contact_form_drafts
+from caredesk.services import contact_form_drafts, new_patient_drafts
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.forms import button, info_label, user_message
 from caredesk.ui.common.kept_form import KeptForm, kept_time, take_kept_at_lock
@@ -45,16 +45,23 @@ KEPT_LINE_START = "Unsaved"
 
 
 def kept_line(ws: Workspace) -> str:
-    """After an unlock (a restart too): 'Unsaved form kept for Al-Masri, Yusuf: Resume it in the
-    patient's Contacts & minutes tab.' ('' when none, or when the store cannot be read)."""
+    """After an unlock (a restart too): 'Unsaved form kept for Al-Masri, Yusuf: Resume in the
+    patient's Contacts & minutes tab.', then 'Unsaved new patient kept: Resume on the Patients
+    page.' for a kept Add patient form ('' when none, or when the store cannot be read)."""
     try:
         names = contact_form_drafts.patients_with_kept_forms(ws)
+        new_patients = new_patient_drafts.kept(ws)
     except CareDeskError:
         return ""
-    if not names:
-        return ""
-    forms = "form" if len(names) == 1 else "forms"
-    return f"{KEPT_LINE_START} {forms} kept for {'; '.join(names)}: Resume in the patient's Contacts & minutes tab."
+    said = []
+    if names:
+        forms = "form" if len(names) == 1 else "forms"
+        said.append(
+            f"{KEPT_LINE_START} {forms} kept for {'; '.join(names)}: Resume in the patient's Contacts & minutes tab."
+        )
+    if new_patients:
+        said.append(f"{KEPT_LINE_START} new patient kept: Resume on the Patients page.")
+    return " ".join(said)
 
 
 class KeptFormsBar(QFrame):

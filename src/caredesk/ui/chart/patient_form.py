@@ -7,8 +7,11 @@ stores nothing.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
+    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -17,16 +20,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caredesk.domain.new_patient_draft import NewPatientDraft
 from caredesk.domain.patients import Enrollment, Patient, Program
 from caredesk.errors import CareDeskError
+from caredesk.services import new_patient_drafts
 from caredesk.services import patients as patient_records
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.enrollment_fields import EnrollmentFields
 from caredesk.ui.chart.record_fields import PatientFields, date_text, scrolled_form, show_refusal
 from caredesk.ui.common.forms import InlineMessage, heading
 from caredesk.ui.common.hub import publish
+from caredesk.ui.common.kept_form import kept_time
 from caredesk.ui.common.message_box import go_ahead
-from caredesk.ui.common.typed_input import AsksBeforeDiscarding
+from caredesk.ui.common.typed_input import AsksBeforeDiscarding, named_values, put_named_values
+
+log = logging.getLogger(__name__)
 
 NO_PROGRAM = "Not enrolled yet"
 ADD_ANYWAY = "&Add anyway"
@@ -34,7 +42,8 @@ ADD_ANYWAY = "&Add anyway"
 
 class AddPatientDialog(AsksBeforeDiscarding):
     """Esc or Cancel after typing asks "Discard the new patient?" (AsksBeforeDiscarding); a lock
-    closes the form without asking."""
+    closes the form without asking and keeps what was typed as a draft (keep_draft, SPEC §5),
+    which the Patients page offers back (ui.chart.kept_new_patient)."""
 
     discard_question = ("Discard the new patient?", "Discard the new patient? What you typed is not saved.")
 
@@ -42,6 +51,7 @@ class AddPatientDialog(AsksBeforeDiscarding):
         super().__init__(parent)
         self.workspace = workspace
         self.saved: Patient | None = None
+        self.kept_id: int | None = None  # the stored draft this form was resumed from (or last kept as)
         self.setWindowTitle("Add patient")
         self.setAccessibleName("Add patient")
         # Two columns whose fields show their hints whole ("optional, e.g. Medicare Part B"):
@@ -152,3 +162,50 @@ class AddPatientDialog(AsksBeforeDiscarding):
             QMessageBox.ButtonRole.AcceptRole,
             informative="Two charts for one person split the calls, the minutes and the bill.",
         )
+
+    # -- kept through a lock (SPEC §5) ------------------------------------------
+    def keep_draft(self) -> bool:
+        """Keep what was typed in the store before a lock closes the form (the main window's
+        lock calls it, as for the chart's contact forms); False when nothing was typed or the
+        store refused (logged without what was typed). The form is deleted: nothing typed stays
+        in a widget behind the lock."""
+        self.deleteLater()
+        if not self.typed():
+            return False
+        draft = NewPatientDraft(updated_at=self.workspace.clock.now(), fields=named_values(self), id=self.kept_id)
+        try:
+            self.kept_id = new_patient_drafts.keep(self.workspace, draft)
+        except CareDeskError as exc:
+            log.warning("new patient form not kept as a draft: %s", type(exc).__name__)
+            return False
+        return True
+
+    def resume(self, draft: NewPatientDraft) -> None:
+        """Fill the form from a kept draft (phones past the first get their rows back) and say so;
+        Esc still asks before dropping it, and adding the patient drops the draft."""
+        phones = self.patient_fields.phones
+        while phones.name(len(phones.rows)).capitalize() in draft.fields:
+            phones.add_row()
+        put_named_values(self, dict(draft.fields))
+        self.kept_id = draft.id
+        self.message.show_info(
+            f"Kept at {kept_time(draft.updated_at, self.workspace)} when CareDesk locked: "
+            "check it, then add the patient, or Esc to discard it."
+        )
+
+    def _drop_kept(self) -> None:
+        draft_id, self.kept_id = self.kept_id, None
+        if draft_id is None:
+            return
+        try:
+            new_patient_drafts.discard(self.workspace, draft_id)
+        except CareDeskError as exc:  # offered again next time, which loses nothing
+            log.warning("kept new patient form not dropped: %s", type(exc).__name__)
+
+    def discarded(self) -> None:
+        self._drop_kept()
+
+    def done(self, result: int) -> None:
+        if result == QDialog.DialogCode.Accepted:
+            self._drop_kept()  # added: the draft it came from is done with
+        super().done(result)

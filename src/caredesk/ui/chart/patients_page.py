@@ -26,6 +26,7 @@ from caredesk.services import patients as patient_records
 from caredesk.services.changes import Changes, Kind
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.chart_view import ChartView, TabMaker
+from caredesk.ui.chart.kept_new_patient import KeptNewPatientBar
 from caredesk.ui.chart.patient_form import AddPatientDialog
 from caredesk.ui.chart.patient_table import (
     AGE,
@@ -142,6 +143,11 @@ class PatientsPage(QWidget):
         self._name_width = 0  # the Name column's width from its values (see _size_columns)
         self.splitter.splitterMoved.connect(self._splitter_moved)
         self.chart.tabs_made.connect(self._split)  # sized while the chart was still being made
+        # An Add patient form a lock kept (SPEC §5): said above the list, with Resume and Discard.
+        self.kept_new = KeptNewPatientBar(self.add_patient)
+        lv.insertWidget(0, self.kept_new)
+        self.setTabOrder(self.kept_new.resume_button, self.kept_new.discard_button)
+        self.setTabOrder(self.kept_new.discard_button, self.filter)
         self.setTabOrder(self.filter, self.add_button)
         self.setTabOrder(self.add_button, self.table)
         self.setTabOrder(self.table, self.chart)
@@ -161,6 +167,7 @@ class PatientsPage(QWidget):
         """Read the list in the background; the rows arrive on the GUI thread."""
         self.workspace = workspace
         self.count.setText("Loading patients…")
+        self.kept_new.show_for(workspace)
         self._read_all(workspace)
 
     def _read_all(self, workspace: Workspace, *, refit: bool = True) -> None:
@@ -218,6 +225,7 @@ class PatientsPage(QWidget):
         """On lock: the filter, every row and the chart leave the widgets."""
         self.reader.cancel()
         self.workspace = None
+        self.kept_new.clear()
         self.filter.clear()
         self.table.clearSelection()
         self.model.clear()
