@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -93,6 +94,15 @@ class _Progress(ProgressRelay):
 BILLING_KINDS = (Kind.TIME, Kind.ENROLLMENT, Kind.CLINICAL, Kind.PATIENT)
 # More changed patients than this (an import) are recomputed on a worker, not the GUI thread.
 RECOMPUTE_OVER = 50
+
+# The filters' Alt keys, chosen against the page's others (Export &CSV, Export &PDF, EHR
+# s&ummary, Cop&y, the &month's summaries, &This month, the File and Edit menus).
+FILTER_KEYS = {
+    MonthFilter.ALL: "&All",
+    MonthFilter.NEEDS_MINUTES: "&Needs minutes",
+    MonthFilter.READY: "&Ready to bill",
+    MonthFilter.CANNOT_BILL: "Cannot &bill",
+}
 # A report, its rows sorted on the worker, and the sort they are in.
 Sorted = tuple[MonthReport, list[MonthRow], tuple[int, Qt.SortOrder]]
 
@@ -114,13 +124,16 @@ class MonthPage(QWidget):
         self.proxy = MonthFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
+        # Alt+Left/Right step the month (a keyboard-only tester found no key for ◀ ▶).
         self.prev_button = button("◀", "Previous month")
-        self.prev_button.setToolTip("Previous month")
+        self.prev_button.setShortcut(QKeySequence("Alt+Left"))
+        self.prev_button.setToolTip("Previous month (Alt+Left)")
         self.prev_button.clicked.connect(lambda: self._step(-1))
         self.next_button = button("▶", "Next month")
-        self.next_button.setToolTip("Next month")
+        self.next_button.setShortcut(QKeySequence("Alt+Right"))
+        self.next_button.setToolTip("Next month (Alt+Right)")
         self.next_button.clicked.connect(lambda: self._step(1))
-        self.today_button = button("This month", "Go to the current month")
+        self.today_button = button("&This month", "Go to the current month")
         self.today_button.clicked.connect(self._this_month)
         self.month_label = QLabel()
         self.month_label.setAccessibleName("Month shown")
@@ -139,6 +152,8 @@ class MonthPage(QWidget):
         top.addWidget(self.pdf_button)
 
         filter_row, self.filter_buttons = segments(self, MonthFilter, self.set_filter)
+        for which, text in FILTER_KEYS.items():
+            self.filter_buttons[which].setText(text)
         for which, tip in FILTER_TIPS.items():
             self.filter_buttons[which].setToolTip(tip)
 
@@ -317,7 +332,7 @@ class MonthPage(QWidget):
     def _update_counts(self) -> None:
         rows = self.model.rows()
         for which, b in self.filter_buttons.items():
-            b.setText(f"{which.value}  {sum(accepts(r, which) for r in rows)}")
+            b.setText(f"{FILTER_KEYS[which]}  {sum(accepts(r, which) for r in rows)}")
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.shown.setText(f"Showing {shown} of {total} patients" if shown != total else "")
         self.shown.setVisible(shown != total)
