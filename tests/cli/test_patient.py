@@ -331,3 +331,35 @@ def test_consent_recorded_clears_the_queue_reason_and_the_month_bills(store, tmp
         1,
         "no current CCM enrollment",
     )
+
+
+def test_ending_a_program_already_ended_lists_the_enrollments_by_id(store):
+    """A tester's `enroll --end` (and `--change --end`) on a CCM already ended read "The patient has
+    no current CCM enrollment: enroll them first." while `--change --id 1` works: the refusal now
+    names the ids and the option."""
+    start, ended, later = date(2025, 3, 1), TODAY - timedelta(days=5), TODAY + timedelta(days=6)
+    assert cli(store, "enroll", "--mrn", "T0002", "--program", "CCM", "--start", _us(start)).returncode == 0
+    assert cli(store, "enroll", "--mrn", "T0002", "--program", "CCM", "--end", _us(ended)).returncode == 0
+    (e,) = show(store, "T0002")["enrollments"]
+    listed = f"MRN T0002 has no current CCM enrollment (CCM id {e['id']} from {_us(start)} to {_us(ended)})"
+    assert_clean_failure(
+        cli(store, "enroll", "--mrn", "T0002", "--program", "CCM", "--end", _us(later)),
+        1,
+        f"{listed}: --change --id ID --end DATE corrects one's end date, --start enrolls them again",
+    )
+    assert_clean_failure(
+        cli(store, "enroll", "--mrn", "T0002", "--program", "CCM", "--change", "--end", _us(later)),
+        1,
+        f"{listed}: --id ID chooses one, --start enrolls them again",
+    )
+    # No enrollment in the program at all: as before.
+    assert_clean_failure(
+        cli(store, "enroll", "--mrn", "T0002", "--program", "BHI", "--end", _us(later)),
+        1,
+        "The patient has no current BHI enrollment: enroll them first.",
+    )
+    r = cli(
+        store, "enroll", "--mrn", "T0002", "--program", "CCM", "--change", "--id", str(e["id"]), "--end", _us(later)
+    )
+    assert r.returncode == 0, r.stderr
+    assert show(store, "T0002")["enrollments"][0]["end_date"] == later.isoformat()

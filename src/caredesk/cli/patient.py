@@ -248,7 +248,7 @@ def cmd_enroll(args: argparse.Namespace, context: AppContext) -> int:
         patient = patient_lookup.by_mrn(ws, args.mrn)
         assert patient.id is not None
         if args.change or args.remove:
-            chosen = _chosen_enrollment(ws, patient.id, program, args.id)
+            chosen = _chosen_enrollment(ws, patient, program, args.id)
             assert chosen.id is not None
             if args.remove:
                 gone = enrollments.remove_enrollment(ws, chosen.id, args.reason or "").value
@@ -266,7 +266,7 @@ def cmd_enroll(args: argparse.Namespace, context: AppContext) -> int:
                     print(f"{x.text()[:1].upper()}{x.text()[1:]}.")
             return 0
         if end is not None:
-            current = enrollments.open_enrollment(ws, patient.id, program)
+            current = _current(ws, patient, program, "--change --id ID --end DATE corrects one's end date")
             assert current.id is not None
             # Said before it is saved, as the app asks (SPEC 3: minutes after the end count for nothing).
             lost = enrollments.minutes_an_end_takes(ws, current.id, end)
@@ -330,12 +330,39 @@ def _minutes_taken(ws: Workspace, chosen: Enrollment, end: date | None) -> tuple
         return ()  # change_enrollment refuses it with the fields as they will be
 
 
-def _chosen_enrollment(ws: Workspace, patient_id: int, program: Program, enrollment_id: int | None) -> Enrollment:
+def _current(ws: Workspace, patient: Patient, program: Program, how: str) -> Enrollment:
+    """The patient's current enrollment in `program` (enrollments.open_enrollment). When there is
+    none, the refusal lists their enrollments in it by id and says `how` to act on one: a tester's
+    `enroll --end` on a CCM already ended read "enroll them first", while --change --id works.
+    It names only what the command named: the MRN, the program, its ids and dates."""
+    assert patient.id is not None
+    try:
+        return enrollments.open_enrollment(ws, patient.id, program)
+    except NotFound as exc:
+        theirs = sorted(
+            (e for e in patient_records.record(ws, patient.id).enrollments if e.program is program),
+            key=lambda e: (e.start_date, e.id or 0),
+        )
+        if exc.what != "enrollment" or not theirs:
+            raise
+        listed = "; ".join(
+            f"id {e.id} from {us_date(e.start_date)}" + (f" to {us_date(e.end_date)}" if e.end_date else "")
+            for e in theirs
+        )
+        raise NotFound(
+            "enrollment",
+            f"MRN {patient.mrn} has no current {program.value} enrollment ({program.value} {listed}): "
+            f"{how}, --start enrolls them again",
+        ) from None
+
+
+def _chosen_enrollment(ws: Workspace, patient: Patient, program: Program, enrollment_id: int | None) -> Enrollment:
     """The enrollment --change / --remove act on: the one --id names (it must be this
     patient's, in this program), else the current or upcoming one in the program."""
     if enrollment_id is None:
-        return enrollments.open_enrollment(ws, patient_id, program)
-    found = next((e for e in patient_records.record(ws, patient_id).enrollments if e.id == enrollment_id), None)
+        return _current(ws, patient, program, "--id ID chooses one")
+    assert patient.id is not None
+    found = next((e for e in patient_records.record(ws, patient.id).enrollments if e.id == enrollment_id), None)
     if found is None or found.program is not program:
         raise NotFound("enrollment", f"--id: enrollment {enrollment_id} is not one of this patient's {program.value}.")
     return found
