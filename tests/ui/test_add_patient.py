@@ -299,3 +299,26 @@ def test_esc_after_typing_asks_before_discarding_the_new_patient(unlocked, qtbot
     assert seen == ["Discard the new patient?", "&Go back"]
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert dialog.saved is None and "NEW0042" not in _saved_mrns(unlocked)
+
+
+def test_another_phone_grows_the_form_instead_of_scrolling_it(unlocked, qtbot):
+    """A tester's Add patient scrolled after Another phone, hiding the QMB box below, on a
+    screen with room for the whole form: the form grows within the screen."""
+    from PySide6.QtWidgets import QScrollArea
+
+    dialog = _page(unlocked).add_patient()
+    qtbot.waitExposed(dialog)
+    area = dialog.findChild(QScrollArea)
+    assert area.verticalScrollBar().maximum() == 0  # the whole form shows
+    before = dialog.height()
+    qtbot.mouseClick(dialog.patient_fields.phones.more, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.height() > before)
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() == 0)
+    assert dialog.frameGeometry().bottom() <= dialog.screen().availableGeometry().bottom()
+    for _ in range(12):  # more rows than the screen holds: it scrolls, the new row in view
+        qtbot.mouseClick(dialog.patient_fields.phones.more, Qt.MouseButton.LeftButton)
+    last = dialog.patient_fields.phones.rows[-1][0]
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 0)
+    qtbot.waitUntil(lambda: not last.visibleRegion().isEmpty())
+    assert last.hasFocus()
+    assert dialog.frameGeometry().top() >= dialog.screen().availableGeometry().top()

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -80,22 +80,57 @@ def scrolled_form(form: QLayout) -> QScrollArea:
     above and below only when it scrolls."""
     content = QWidget()
     content.setLayout(form)
-    area = QScrollArea()
+    area = _FormArea()
     area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard starts in the form's first field, not here
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(content)
-    screen = QGuiApplication.primaryScreen()
-    line = content.fontMetrics().height()
-    room = screen.availableGeometry().height() - DIALOG_LINES * line if screen is not None else 600
-    area.setMinimumHeight(min(content.sizeHint().height(), room))
-    if content.sizeHint().height() > room:
-        # A form that scrolls has lines at its edges (theme: QScrollArea[scrolls]): its last
-        # visible row, cut by the edge, read as "half hidden behind the error line" under it.
-        area.setProperty("scrolls", True)
+    area.fit()
     area.setMinimumWidth(content.sizeHint().width() + area.verticalScrollBar().sizeHint().width())
+    content.installEventFilter(area)  # a row added later (Another phone) grows it again
     return area
+
+
+class _FormArea(QScrollArea):
+    """scrolled_form's area: as tall as its form within the screen, again whenever the form's
+    layout changes. A tester's Add patient scrolled after Another phone, hiding the QMB box
+    below, on a screen with room for the whole form."""
+
+    def fit(self) -> None:
+        content = self.widget()
+        if content is None:
+            return
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().height() - DIALOG_LINES * content.fontMetrics().height() if screen else 600
+        wanted = content.sizeHint().height()
+        self.setMinimumHeight(min(wanted, room))  # a shown dialog grows to its new minimum
+        scrolls = wanted > room
+        if bool(self.property("scrolls")) != scrolls:
+            # A form that scrolls has lines at its edges (theme: QScrollArea[scrolls]): its last
+            # visible row, cut by the edge, read as "half hidden behind the error line" under it.
+            self.setProperty("scrolls", scrolls)
+            self.style().unpolish(self)
+            self.style().polish(self)
+        window = self.window()
+        if screen is not None and window.isVisible():
+            QTimer.singleShot(0, lambda: _keep_on_screen(window))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.fit()
+        return False
+
+
+def _keep_on_screen(window: QWidget) -> None:
+    """Move a window that grew past the bottom of its screen back up onto it."""
+    screen = window.screen()
+    if screen is None:
+        return
+    free = screen.availableGeometry()
+    frame = window.frameGeometry()
+    if frame.bottom() > free.bottom():
+        window.move(frame.x(), max(free.top(), frame.y() - (frame.bottom() - free.bottom())))
 
 
 class Collected(checks.Refusals):
@@ -170,6 +205,12 @@ class PhoneRows(QWidget):
         number.show()  # shown now (a layout shows new widgets later), so it can take the cursor
         kind.show()
         number.setFocus()
+        # A form that cannot grow any more scrolls: the new row is brought into view once laid out.
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is not None:
+            QTimer.singleShot(0, area, lambda: area.ensureWidgetVisible(number))
 
     def set_phones(self, phones: Sequence[Phone]) -> None:
         self.stored = tuple(phones)
