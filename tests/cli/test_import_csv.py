@@ -397,5 +397,10 @@ def test_a_2000_row_registry_with_5_percent_bad_rows_imports_the_good_ones_after
     with errors.open(encoding="utf-8-sig", newline="") as f:
         report = list(csv.reader(f))
     assert report[0] == ["Where", "Field", "Value", "Why"] and len(report) == 101
-    assert ["row 41", "Home Phone", '\'=HYPERLINK("http://example.invalid")', "not a phone number"] in report
+    assert [
+        "row 41",
+        "Home Phone",
+        '\'=HYPERLINK("http://example.invalid")',
+        "not a phone number; type all 10 digits",
+    ] in report
     assert stored_mrns(store) == {mrn(n - 1) for n in range(2, 2002) if n not in bad}

@@ -36,7 +36,7 @@ CODES = ("E119;I10", "I10", "J44.9 E78.5", "E11.9|I10|E78.5")
 # report must not let a spreadsheet run (OWASP "CSV Injection").
 DEFECTS = (
     ("DOB", "13/45/1950", "not a real calendar date"),
-    ("Home Phone", '=HYPERLINK("http://example.invalid")', "not a phone number"),
+    ("Home Phone", '=HYPERLINK("http://example.invalid")', "not a phone number; type all 10 digits"),
     ("Dx Codes", "Q99.99", "Q99.99 is not an ICD-10-CM code"),
     ("Sex", "Q", "sex must be M, F, Male, Female, Other or Unknown"),
     ("Patient Name", "Testa", 'needs a family and a given name: write "Last, First" or "First Last"'),
