@@ -287,10 +287,16 @@ def _open_safety_flags(session: Session, as_of: date, scoped: Scope) -> dict[int
     return out
 
 
+# The aliases _latest_reading's statements name, made once: a new alias's attributes are made
+# on first use, ~0.75 ms of each statement's 0.85 ms build (three statements a queue build).
+_PATIENT = aliased(t.PatientRow)
+_EACH_READING = aliased(t.ObservationRow)
+
+
 def _latest_reading(session: Session, kind: ObservationKind, as_of: date, scoped: Scope) -> dict[int, Reading]:
     """Each patient's latest reading of `kind` by `as_of` (two on one day: the later row), found
     per patient on the (patient_id, kind, observed_on) index, not by grouping every reading."""
-    o, p, each = t.ObservationRow, aliased(t.PatientRow), aliased(t.ObservationRow)
+    o, p, each = t.ObservationRow, _PATIENT, _EACH_READING
     latest = (
         select(each.id)
         .where(each.patient_id == p.id, each.kind == kind.value, each.observed_on <= as_of)
