@@ -29,7 +29,7 @@ def _ctrl_n(window, qtbot) -> AddPatientDialog:
     queue = window.view.show_page(QueuePage)
     queue.table.setFocus()
     qtbot.keyClick(queue.table, Qt.Key.Key_N, CTRL)
-    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(AddPatientDialog)), timeout=5_000)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(AddPatientDialog)), timeout=15_000)
     (dialog,) = [d for d in window.findChildren(AddPatientDialog) if d.isVisible()]
     return dialog
 
@@ -47,7 +47,7 @@ def _type_a_new_patient(dialog: AddPatientDialog, qtbot) -> None:
 def _idle_lock(window, qtbot) -> None:
     """The real idle path: the inactivity timer runs out with nobody typing."""
     window.set_idle_interval_ms(40)
-    qtbot.waitUntil(lambda: window.workspace is None, timeout=5000)
+    qtbot.waitUntil(lambda: window.workspace is None, timeout=15_000)
     window.set_idle_interval_ms(10 * 60_000)
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
 

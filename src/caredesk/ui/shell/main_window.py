@@ -56,6 +56,19 @@ D = TypeVar("D", bound=QDialog)
 TITLE = "CareDesk"
 CALL_HOLDS_IDLE_LOCK_MINUTES = 60
 DEMO_TITLE = "CareDesk — DEMO PANEL (synthetic data)"
+# What the unlock page says about why the window locked (no patient data: it shows before the
+# passphrase); by SessionLockWatch's reasons, others "Locked when the computer's session locked."
+LOCKED = "Locked."
+SESSION_LOCKED = {
+    "screen locked": "Locked when the screen locked.",
+    "going to sleep": "Locked when the computer went to sleep.",
+    "user switched": "Locked when another user took over the computer.",
+    "remote session disconnected": "Locked when the remote session disconnected.",
+}
+
+
+def idle_locked(minutes: int) -> str:
+    return f"Locked after {minutes} minute{'' if minutes == 1 else 's'} without use."
 
 
 class MainWindow(QMainWindow):
@@ -269,23 +282,27 @@ class MainWindow(QMainWindow):
         self._lock_now()
         self.unlock_panel.start(try_keyring=True)
 
-    def _lock_now(self) -> None:
-        """Lock without asking: an unsaved call becomes a draft as the call panel clears."""
+    def _lock_now(self, why: str = LOCKED) -> None:
+        """Lock without asking: an unsaved call becomes a draft as the call panel clears. The
+        unlock page then says `why`, and whether anything typed was kept."""
         if self._locking or self.workspace is None:
             return
         self._locking = True
+        kept = False
         try:
             self.idle.stop()
             self.outside.stop()
             self.backups.locking()  # a backup in progress stops before the store closes
             for dialog in self.findChildren(QDialog):
                 if dialog.isVisible():
-                    keep = getattr(dialog, "keep_draft", None)  # a chart contact form (ui.common.kept_form)
+                    keep = getattr(dialog, "keep_draft", None)  # a chart contact form, Add patient
                     if callable(keep):
-                        keep()  # what was typed goes to the store as a draft before the form closes (SPEC §5)
+                        # what was typed goes to the store as a draft before the form closes (SPEC §5)
+                        kept = bool(keep()) or kept
                     dialog.reject()
             ws, self.workspace = self.workspace, None
             if self.has_view:
+                kept = self._call_unsaved() or kept  # the call panel keeps it as it clears
                 self._saved_selection = (ws.folder_path, self.view.selection())
                 self.view.clear()
             self.clipboard.clear_now()  # a copied MRN or note does not outlive the session
@@ -294,9 +311,15 @@ class MainWindow(QMainWindow):
             finally:
                 self._show_locked()
                 self.unlock_panel.start(try_keyring=False)
+                self.unlock_panel.say_why_locked(why, kept=kept)
             log.info("workspace locked")
         finally:
             self._locking = False
+
+    def _call_unsaved(self) -> bool:
+        from caredesk.ui.queue.page import QueuePage
+
+        return self.view.page(QueuePage).panel.drafts.unsaved
 
     def lock_for_restore(self) -> bool:
         """Before a restore from the File menu: ask about an unsaved call, then lock; False on Cancel."""
@@ -329,14 +352,14 @@ class MainWindow(QMainWindow):
             self.idle.start()
             return
         log.info("locking after idle time")
-        self._lock_now()
+        self._lock_now(idle_locked(self.settings.idle_minutes))
 
     def _os_session_locked(self, reason: str) -> None:
         # The computer locked or sleeps: nobody is there to answer about an unsaved call,
         # so it is kept as a draft, as on idle; a running call timer does not hold this off.
         if self.workspace is not None:
             log.info("locking: %s", reason)
-            self._lock_now()
+            self._lock_now(SESSION_LOCKED.get(reason, "Locked when the computer's session locked."))
 
     def _show_locked(self) -> None:
         self.is_demo = False

@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the store's way in loads after the first paint (issue 14)
 log = logging.getLogger(__name__)
 
 _P = TypeVar("_P", bound=QWidget)
+KEPT_SAID = "What you were typing was kept; it is offered again after you unlock."
 
 
 class UnlockPanel(QStackedWidget):
@@ -58,6 +59,7 @@ class UnlockPanel(QStackedWidget):
         self.wait_for_loading: Callable[[], None] | None = None
         self.tasks = TaskRunner(self)
         self.remembered = False  # whether the key is believed to be in the keyring
+        self.locked_why = ""  # why the window locked, said on the unlock page (say_why_locked)
 
         # Pages are made when first shown (issue 14): only the one on screen at start is built
         # before the first paint; each page added to the stack is polished by the style sheet.
@@ -159,6 +161,7 @@ class UnlockPanel(QStackedWidget):
     # -- where to start --------------------------------------------------------
     def start(self, try_keyring: bool = False) -> None:
         """Show the right first page; at program start a remembered key opens at once."""
+        self.locked_why = ""  # a start of its own (leaving the demo, a retry) says no lock's reason
         for page in self._built("create_page", "unlock", "recover", "code"):
             page.reset()  # type: ignore[attr-defined]
         if "welcome" in self.__dict__:
@@ -199,9 +202,18 @@ class UnlockPanel(QStackedWidget):
         self.unlock.reset()
         if self.unlock.remember.isEnabled():
             self.unlock.remember.setChecked(self.remembered)
+        self.unlock.show_why(self.locked_why)  # kept when coming back from the recovery page
         self.setCurrentWidget(self.unlock)
         self.unlock.passphrase.setFocus()
         self.backoff.update()
+
+    def say_why_locked(self, why: str, *, kept: bool) -> None:
+        """After a lock: 'Locked after 10 minutes without use.' (`why`), and when a form or call
+        was kept as a draft 'What you were typing was kept; it is offered again after you unlock.'
+        Said on the unlock page, before the passphrase: what was kept is never named here."""
+        self.locked_why = why + (" " + KEPT_SAID if kept else "")
+        if "unlock" in self.__dict__:
+            self.unlock.show_why(self.locked_why)
 
     def show_recover(self) -> None:
         self.recover.reset()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caredesk.ui.common.forms import InlineMessage, button, heading, passphrase_field
+from caredesk.ui.common.forms import InlineMessage, button, heading, info_label, passphrase_field
 
 if TYPE_CHECKING:  # annotations only: not imported before the unlock page's first paint (issue 14)
     from caredesk.services.workspace import Workspace
@@ -233,6 +233,11 @@ class RecoveryCodePage(CardPage):
 class UnlockPage(CardPage):
     def __init__(self) -> None:
         super().__init__("Unlock CareDesk", "Enter your passphrase to open your caseload.")
+        # Why it locked, and whether what was being typed was kept (show_why); never patient
+        # data: this page shows before the passphrase.
+        self.why = info_label("Why CareDesk locked")
+        self.why.hide()
+        self.body.addWidget(self.why)
         self.passphrase = passphrase_field("Passphrase")
         self.add_field("&Passphrase", self.passphrase)
         self.remember = remember_box()
@@ -247,6 +252,12 @@ class UnlockPage(CardPage):
     def reset(self) -> None:
         self.passphrase.clear()
         self.message.clear()
+
+    def show_why(self, text: str) -> None:
+        """'Locked after 10 minutes without use.' and the like ('' hides the line)."""
+        self.why.setText(text)
+        self.why.setAccessibleDescription(text)
+        self.why.setVisible(bool(text))
 
 
 class RecoverPage(CardPage):
