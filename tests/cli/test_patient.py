@@ -358,6 +358,11 @@ def test_ending_a_program_already_ended_lists_the_enrollments_by_id(store):
         1,
         "The patient has no current BHI enrollment: enroll them first.",
     )
+    assert_clean_failure(
+        cli(store, "consent", "--mrn", "T0002", "--program", "CCM", "--date", _us(start), "--method", "verbal"),
+        1,
+        f"{listed}: caredesk enroll --change --id ID --consent-date DATE --consent-method METHOD records one's consent",
+    )
     r = cli(
         store, "enroll", "--mrn", "T0002", "--program", "CCM", "--change", "--id", str(e["id"]), "--end", _us(later)
     )

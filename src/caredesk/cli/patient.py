@@ -375,7 +375,8 @@ def cmd_consent(args: argparse.Namespace, context: AppContext) -> int:
     try:
         patient = patient_lookup.by_mrn(ws, args.mrn)
         assert patient.id is not None
-        current = enrollments.open_enrollment(ws, patient.id, program)
+        how = "caredesk enroll --change --id ID --consent-date DATE --consent-method METHOD records one's consent"
+        current = _current(ws, patient, program, how)
         assert current.id is not None
         saved = enrollments.change_enrollment(ws, current.id, consent_date=consent, consent_method=args.method).value
     finally:
