@@ -118,8 +118,8 @@ def _rank(error: ValidationError) -> tuple[int, str]:
 def _phone(index: int, text: str) -> Phone:
     """NUMBER:TYPE (type mobile when left out), as `patient edit` takes it; the second is "phone 2".
     Checked as the app's form checks one (domain.phone_entry: a whole number, one of its types)."""
-    number, kind = number_and_kind(text)
     name = phone_field(index)
+    number, kind = number_and_kind(text, name)
     try:
         typed = Phone(number=number, kind=kind)
     except ValidationError as exc:

@@ -152,10 +152,16 @@ def entered_phone(phone: Phone, stored: Iterable[Phone] = (), field: str = "phon
     return Phone(number=number, kind=kind)
 
 
-def number_and_kind(text: str) -> tuple[str, str]:
+def number_and_kind(text: str, field: str = "phone") -> tuple[str, str]:
     """The CLI's --phone "NUMBER:TYPE" as (number, type): split at the last colon, the type
-    "mobile" when left out or blank after the colon ("617-555-0111:" is a mobile, as --help says)."""
-    number, _colon, kind = text.rpartition(":") if ":" in text else (text, "", "")
+    "mobile" when left out or blank after the colon ("617-555-0111:" is a mobile, as --help says).
+    A type with no number before it is refused naming `field`: 'no number before ":home"; ...'."""
+    number, colon, kind = text.rpartition(":") if ":" in text else (text, "", "")
+    if colon and not number.strip():
+        shown = kind.strip()[:20]
+        raise ValidationError(
+            field, f'no number before ":{shown}"; give NUMBER:TYPE, e.g. 617-555-0111:{shown or "home"}'
+        )
     return number, kind if kind.strip() else KINDS[0]
 
 
