@@ -7,11 +7,21 @@ import time
 import pytest
 
 from caredesk.services.demo_store import create_demo_store
+from caredesk.store import engine as store_engine
 from caredesk.store.vault import DataFolder
 from tests.conftest import FAST_KDF, ZONE
 
 PANELS = {"170x1y": (170, 1), "2000x3y": (2000, 3)}
 BUILD_TIMES: dict[str, float] = {}
+
+
+@pytest.fixture(autouse=True)
+def compiled_statements_as_in_the_app(monkeypatch):
+    """The app's way: SQLAlchemy's compiled statements dropped at every lock (the other tests keep
+    them across their stores, tests/conftest.py), so an unlock a bench times compiles its
+    statements as the app's first unlock does."""
+    monkeypatch.setattr(store_engine, "KEEP_COMPILED_ACROSS_LOCKS", False)
+    store_engine.COMPILED.clear()
 
 
 @pytest.fixture(scope="session")
