@@ -80,7 +80,7 @@ def test_idle_lock_keeps_a_half_typed_new_patient_and_patients_offers_it_back(
     qtbot.waitUntil(bar.isVisible)
     assert bar.text.text() == "Unsaved new patient, kept at 10:30 AM when CareDesk locked."
     assert FAMILY not in window.statusBar().currentMessage()  # named nowhere but in the form
-    assert "Unsaved new patient kept: Resume on the Patients page." in window.statusBar().currentMessage()
+    assert "Unsaved new patient kept (Patients page)." in window.statusBar().currentMessage()
     assert MRN not in [p.mrn for p in patient_list(window.workspace)]  # nothing added by the lock
 
     again = bar.resume()
@@ -152,3 +152,22 @@ def test_the_line_s_alt_keys_are_its_own_beside_every_chart_tab(unlocked, canary
         assert clashes(window) == {}, tab
         own = {page.kept_new.resume_button.text(), page.kept_new.discard_button.text()}
         assert not own & set(keyless(window)), tab  # (other buttons' keys are test_mnemonics')
+
+
+def test_quit_keeps_it_and_it_is_offered_after_a_restart(make_window, canary_store, qtbot):
+    window = make_window()
+    unlock_with(qtbot, window)
+    _type_a_new_patient(_ctrl_n(window, qtbot), qtbot)
+    window.close()
+    assert not window.isVisible() and window.workspace is None
+
+    again = make_window()
+    unlock_with(qtbot, again)
+    assert again.statusBar().currentMessage() == "Unsaved new patient kept (Patients page)."
+    bar = again.view.show_page(PatientsPage).kept_new
+    qtbot.waitUntil(bar.isVisible)
+    form = bar.resume()
+    assert form.family.text() == FAMILY
+    form.reject()  # the window's X: the draft stays, offered again
+    qtbot.waitUntil(bar.isVisible)
+    assert len(new_patient_drafts.kept(again.workspace)) == 1

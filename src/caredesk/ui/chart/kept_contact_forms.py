@@ -46,8 +46,8 @@ KEPT_LINE_START = "Unsaved"
 
 def kept_line(ws: Workspace) -> str:
     """After an unlock (a restart too): 'Unsaved form kept for Al-Masri, Yusuf: Resume in the
-    patient's Contacts & minutes tab.', then 'Unsaved new patient kept: Resume on the Patients
-    page.' for a kept Add patient form ('' when none, or when the store cannot be read)."""
+    patient's Contacts & minutes tab.', then 'Unsaved new patient kept (Patients page).'
+    for a kept Add patient form ('' when none, or when the store cannot be read)."""
     try:
         names = contact_form_drafts.patients_with_kept_forms(ws)
         new_patients = new_patient_drafts.kept(ws)
@@ -60,7 +60,7 @@ def kept_line(ws: Workspace) -> str:
             f"{KEPT_LINE_START} {forms} kept for {'; '.join(names)}: Resume in the patient's Contacts & minutes tab."
         )
     if new_patients:
-        said.append(f"{KEPT_LINE_START} new patient kept: Resume on the Patients page.")
+        said.append(f"{KEPT_LINE_START} new patient kept (Patients page).")
     return " ".join(said)
 
 

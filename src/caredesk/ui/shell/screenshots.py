@@ -27,7 +27,7 @@ from caredesk.ui.queue.page import QueuePage
 from caredesk.ui.queue.prepared import QueueFilter
 from caredesk.ui.shell.backup_shots import shoot_backup_and_restore
 from caredesk.ui.shell.interop_shots import shoot_interop
-from caredesk.ui.shell.kept_form_shots import shoot_kept_form
+from caredesk.ui.shell.kept_form_shots import shoot_kept_form, shoot_kept_new_patient
 from caredesk.ui.shell.key_shots import shoot_keys
 from caredesk.ui.shell.launch import application, build_main_window
 from caredesk.ui.shell.letter_shots import shoot_letter
@@ -360,6 +360,7 @@ def run(out: Path, data_dir: Path, settings: Path) -> list[Path]:
         shots.append(shoot_widget(dialog, out, "07-add-patient"))
         dialog.reject()
         shots += shoot_kept_form(window, chosen, out, SIZE)  # locks and opens the demo again: last
+        shots += shoot_kept_new_patient(window, out, SIZE)  # so does this
     finally:
         window.shutdown()  # the shot call is left unsaved: kept as a draft, no question on a virtual screen
         window.close()
