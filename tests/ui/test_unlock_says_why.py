@@ -66,3 +66,21 @@ def test_the_screen_locking_says_so(unlocked, qtbot):
 def test_a_first_unlock_says_no_reason(make_window, canary_store, qtbot):
     window = make_window()
     assert _why(window) == ""
+
+
+def test_an_idle_lock_over_an_unsaved_call_says_it_was_kept(unlocked, canary_store, qtbot):
+    from PySide6.QtCore import Qt
+
+    from tests.ui.conftest import FakeSeconds
+    from tests.ui.test_call_drafts import press, queue, type_text
+
+    page = queue(unlocked)
+    page.panel.set_timer_clock(FakeSeconds())
+    unlocked.activateWindow()
+    page.table.setFocus()
+    press(qtbot, Qt.Key.Key_Space)  # the timer starts; the cursor is in the note
+    type_text(qtbot, "Qzx left before the end")
+    press(qtbot, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)  # paused: it does not hold off the idle lock
+    _idle_lock(unlocked, qtbot)
+    assert _why(unlocked) == f"Locked after 10 minutes without use. {KEPT_SAID}"
+    assert "Qzx" not in _page_texts(unlocked)
