@@ -171,3 +171,19 @@ def test_quit_keeps_it_and_it_is_offered_after_a_restart(make_window, canary_sto
     form.reject()  # the window's X: the draft stays, offered again
     qtbot.waitUntil(bar.isVisible)
     assert len(new_patient_drafts.kept(again.workspace)) == 1
+
+
+def test_idle_lock_while_the_discard_question_is_up_keeps_the_new_patient(unlocked, canary_store, qtbot):
+    """Esc asked 'Discard the new patient?' and nobody answered: the idle lock closes the question
+    and the form, and what was typed is kept, not discarded."""
+    window = unlocked
+    dialog = _ctrl_n(window, qtbot)
+    _type_a_new_patient(dialog, qtbot)
+    window.set_idle_interval_ms(300)  # runs out while the question waits for an answer
+    qtbot.keyClick(dialog.mrn, Qt.Key.Key_Escape)  # returns once the lock has closed the question
+    qtbot.waitUntil(lambda: window.workspace is None, timeout=15_000)
+    window.set_idle_interval_ms(10 * 60_000)
+    _nothing_typed_left(window, qtbot)
+    unlock_with(qtbot, window)
+    (kept,) = new_patient_drafts.kept(window.workspace)
+    assert kept.fields["Family name"] == FAMILY and kept.fields["Phone 2"] == PHONE2
