@@ -31,11 +31,12 @@ from caredesk.domain.patients import Chart, Program
 from caredesk.domain.timelog import CallTimer
 from caredesk.errors import CareDeskError, ValidationError
 from caredesk.services import patients as patient_records
-from caredesk.services.calls import CallLogged, log_contact
+from caredesk.services.calls import CallLogged, NoProgramForMinutes, log_contact
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.call_form import CallForm
 from caredesk.ui.common.forms import InlineMessage, KeyButton, button, heading, user_message
 from caredesk.ui.common.long_minutes import confirm_minutes
+from caredesk.ui.common.minutes_outside_program import save_without_minutes
 from caredesk.ui.queue.call_clock import CallClock
 from caredesk.ui.queue.call_drafting import CallDrafts
 from caredesk.ui.queue.call_header import CallHeader
@@ -291,16 +292,32 @@ class CallPanel(QWidget):
                 self.minutes.setFocus(Qt.FocusReason.OtherFocusReason)
                 self.minutes.selectAll()
                 return None
-            result = log_contact(
-                ws,
-                pid,
-                outcome=outcome,
-                minutes=minutes,
-                program=self.current_program(),
-                note=self.note.toPlainText().strip(),
-                follow_up=follow_up,
-                started_at=self.clock.first_start,
-            )
+            program, note, started_at = self.current_program(), self.note.toPlainText().strip(), self.clock.first_start
+
+            def log(minutes: int) -> CallLogged:
+                return log_contact(
+                    ws,
+                    pid,
+                    outcome=outcome,
+                    minutes=minutes,
+                    program=program,
+                    note=note,
+                    follow_up=follow_up,
+                    started_at=started_at,
+                )
+
+            try:
+                result = log(minutes)
+            except NoProgramForMinutes as refused:
+                # No program on the day (ended while the call was worked): asked, never the
+                # typed minutes dropped without a word; Go back keeps the form as it is.
+                without = save_without_minutes(self, refused)
+                if self.workspace is not ws or self.patient_id != pid:
+                    return None  # locked while asking: the call was kept as a draft
+                if not without:
+                    self.message.show_error(user_message(refused))
+                    return None
+                result = log(0)
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
             return None
