@@ -34,13 +34,14 @@ from caredesk.domain.calendar import local_date, us_date
 from caredesk.domain.contact_form_draft import ContactFormKind
 from caredesk.domain.patients import Chart, Program
 from caredesk.errors import CareDeskError, ValidationError
-from caredesk.services.calls import CallLogged, log_contact
+from caredesk.services.calls import CallLogged, NoProgramForMinutes, log_contact
 from caredesk.services.workspace import Workspace
 from caredesk.ui.common.call_form import CallForm, what_followed
 from caredesk.ui.common.forms import InlineMessage, date_edit, heading, picked_date, user_message
 from caredesk.ui.common.hub import publish
 from caredesk.ui.common.kept_form import KeptForm
 from caredesk.ui.common.long_minutes import confirm_minutes
+from caredesk.ui.common.minutes_outside_program import save_without_minutes
 
 TITLE = "Log contact"
 
@@ -91,7 +92,9 @@ class LogContactDialog(KeptForm):
         when.addStretch(1)
 
         self.form = CallForm(ws.today)  # the quick follow-ups count from today, as in the panel
+        self.chart = chart
         self.form.set_programs(chart, today)
+        self.day.dateChanged.connect(self._programs_on_day)
         self.form.reset()  # as the panel opens a call: the follow-up unticked at a week from today
         self.message = InlineMessage("Problem with the contact")
         self.day.refused.connect(self.message.show_error)
@@ -141,6 +144,18 @@ class LogContactDialog(KeptForm):
         if self.message.property("role") == "error":
             self.message.clear()
 
+    def _programs_on_day(self) -> None:
+        """The Program box offers the programs active on the form's day, not today's: a call
+        back-filled to 12/01, a day CCM still covered, is saved under CCM, and the box said
+        "Not enrolled", greyed out (a tester). The program chosen stays while still offered."""
+        day = self.day.checked_value()
+        if day is None:  # typed half-way: the box waits for a whole date
+            return
+        chosen = self.form.program.currentData()
+        self.form.set_programs(self.chart, day)
+        if chosen is not None and (i := self.form.program.findData(chosen)) >= 0:
+            self.form.program.setCurrentIndex(i)
+
     def submit(self) -> CallLogged | None:
         """Log the contact; a refused field is named (and focused), the dialog stays, nothing is stored."""
         try:
@@ -156,17 +171,28 @@ class LogContactDialog(KeptForm):
                 self.form.minutes.selectAll()
                 return None
             data = self.form.program.currentData()
-            result = log_contact(
-                self.ws,
-                self.patient_id,
-                outcome=outcome,
-                minutes=minutes,
-                on=day,
-                time_of_day=typed,
-                program=Program(data) if data else None,  # Qt hands str-based enums back as plain str
-                note=self.form.note.toPlainText().strip(),
-                follow_up=follow_up,
-            )
+            program = Program(data) if data else None  # Qt hands str-based enums back as plain str
+            note = self.form.note.toPlainText().strip()
+
+            def log(minutes: int) -> CallLogged:
+                return log_contact(
+                    self.ws,
+                    self.patient_id,
+                    outcome=outcome,
+                    minutes=minutes,
+                    on=day,
+                    time_of_day=typed,
+                    program=program,
+                    note=note,
+                    follow_up=follow_up,
+                )
+
+            try:
+                result = log(minutes)
+            except NoProgramForMinutes as refused:  # asked, never the typed minutes dropped unsaid
+                if not save_without_minutes(self, refused, "contact"):
+                    raise
+                result = log(0)
         except CareDeskError as exc:
             self.message.show_error(user_message(exc))
             field = self.fields.get(getattr(exc, "field", ""))
