@@ -99,3 +99,39 @@ def test_go_back_keeps_the_call_as_typed_and_says_how_to_fix_it(unlocked, canary
     assert panel.message.text() == REFUSED
     assert panel.minutes.value() == 10 and panel.note.toPlainText() == "Reviewed the new inhaler"
     assert panel.outcome() is Outcome.REACHED and panel.drafts.unsaved
+
+
+def test_end_program_says_first_that_a_call_is_being_worked(unlocked, canary_store, qtbot):
+    """End program, with the patient's call worked in the queue (10 min), says so in the form
+    before an end before today leaves the call no program; Enter again ends it. An end today
+    or later leaves the call its program: nothing to say."""
+    from caredesk.ui.chart.record_dialogs import EndProgramDialog
+    from tests.ui.test_record_tab import _open, _record, _save, _stored, _type
+
+    pid = canary_store["canary"]
+    queue = unlocked.view.show_page(QueuePage)
+    assert queue.select_patient(pid)
+    queue.open_selected()
+    queue.panel.set_outcome(Outcome.REACHED)
+    queue.panel.timing.set_minutes(10, edited=True)
+
+    tab = _record(unlocked, pid)
+    ccm = next(e for e in tab.data.enrollments if e.program is Program.CCM)
+    tab.programs.selectRow(tab.data.enrollments.index(ccm))
+    dialog = _open(qtbot, tab, tab.end_button, EndProgramDialog)
+    _type(qtbot, dialog.end, "11/24/2026")  # today: the call keeps CCM
+    assert dialog._asked_about_worked_call(date(2026, 11, 24)) is False
+    _type(qtbot, dialog.end, "11/20/2026")
+    _save(qtbot, dialog)
+    assert dialog.isVisible()
+    assert dialog.message.text() == (
+        "A call with this patient is being worked in the queue (10 min on its timer): with CCM ended 11/20 "
+        "its minutes cannot be logged. "
+        "Press End program anyway to end it, or change the end date."
+    )
+    assert dialog.save_button.accessibleName() == "End program anyway"
+    assert next(e for e in _stored(unlocked, pid).enrollments if e.id == ccm.id).end_date is None
+    _save(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert next(e for e in _stored(unlocked, pid).enrollments if e.id == ccm.id).end_date == date(2026, 11, 20)
+    assert queue.panel.minutes.value() == 10 and queue.panel.drafts.unsaved  # the call as it was

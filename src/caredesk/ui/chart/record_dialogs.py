@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from caredesk.domain.billing_minutes import LostMinutes
-from caredesk.domain.calendar import us_date
+from caredesk.domain.calendar import us_date, us_month_day
 from caredesk.domain.patients import Enrollment, Patient, Program, Status
 from caredesk.errors import CareDeskError
 from caredesk.services import enrollments, patient_records
@@ -43,6 +43,7 @@ from caredesk.ui.chart.record_fields import (
 )
 from caredesk.ui.common.forms import InlineMessage, combo, dialog_buttons
 from caredesk.ui.common.hub import publish
+from caredesk.ui.common.worked_calls import call_being_worked
 
 ENROLLMENT_LABELS = {
     "program": "Pr&ogram",
@@ -275,6 +276,8 @@ class EndProgramDialog(RecordDialog):
         assert enrollment.id is not None
         self.enrollment_id = enrollment.id
         self.program = enrollment.program
+        self.patient_id = enrollment.patient_id
+        self._call_asked_for: date | None = None  # the end date the worked call was shown for
         self.end = line_field("End date", DATE_HINT)
         self.end.setText(date_text(max(ws.today(), enrollment.start_date)))
         started = QLabel(
@@ -288,6 +291,7 @@ class EndProgramDialog(RecordDialog):
         self.save_button.setText("End program")
         self.save_button.setAccessibleName("End program")
         self.watch_end_date(self.end, "End program", "end it")
+        self.end.textEdited.connect(self._call_asked_again)
         self.end.setFocus()
         self.end.selectAll()
 
@@ -305,6 +309,37 @@ class EndProgramDialog(RecordDialog):
             show_refusal(self.message, self.fields, exc)
             self.adjustSize()
             return
-        if self.asked_about_lost_minutes(self.program, end, lost):
+        if self.asked_about_lost_minutes(self.program, end, lost) or self._asked_about_worked_call(end):
             return
         super().submit()
+
+    def _call_asked_again(self) -> None:
+        """Another end date is asked about again (the call too)."""
+        if self._call_asked_for is not None:
+            self._call_asked_for = None
+            self.save_button.setText("&End program")
+            self.save_button.setAccessibleName("End program")
+
+    def _asked_about_worked_call(self, end: date) -> bool:
+        """Ask in the form, as for minutes already logged, before ending the program under a call
+        being worked in the queue (worked_calls): an end before today leaves the call no program
+        for its minutes (a tester's call then could not be saved with its 10 min). True when it
+        asked now; a second press (or another end date asked again) ends it."""
+        minutes = call_being_worked(self, self.patient_id)
+        today = self.ws.today()
+        if minutes is None or end >= today or self._call_asked_for == end:
+            return False
+        others = patient_records.record(self.ws, self.patient_id).enrollments
+        if any(e.id != self.enrollment_id and e.active_on(today) for e in others):
+            return False  # the call is saved under the program still running (the panel says so)
+        self._call_asked_for = end
+        timer = f" ({minutes} min on its timer)" if minutes else ""
+        self.message.show_warning(
+            f"A call with this patient is being worked in the queue{timer}: with {self.program.value} "
+            f"ended {us_month_day(end)} its minutes cannot be logged. "
+            "Press End program anyway to end it, or change the end date."
+        )
+        self.save_button.setText("&End program anyway")
+        self.save_button.setAccessibleName("End program anyway")
+        self.adjustSize()
+        return True

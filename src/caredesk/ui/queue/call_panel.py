@@ -33,6 +33,7 @@ from caredesk.errors import CareDeskError, ValidationError
 from caredesk.services import patients as patient_records
 from caredesk.services.calls import CallLogged, NoProgramForMinutes, log_contact
 from caredesk.services.workspace import Workspace
+from caredesk.ui.common import worked_calls
 from caredesk.ui.common.call_form import CallForm
 from caredesk.ui.common.forms import InlineMessage, KeyButton, button, heading, user_message
 from caredesk.ui.common.long_minutes import confirm_minutes
@@ -144,6 +145,7 @@ class CallPanel(QWidget):
         self._tab_order()
         self.clear()
         self.follow = RecordFollow(self)  # the header and programs follow the record
+        worked_calls.register(self)  # End program, in the chart, asks about the call being worked
 
     def _tab_order(self) -> None:
         """Header, timer, the form's own order, the buttons under it, then the open tasks."""
@@ -179,6 +181,15 @@ class CallPanel(QWidget):
     def busy(self) -> bool:
         """A timer is started for the shown patient: the panel must not switch."""
         return self.timer.started
+
+    def worked_minutes(self, patient_id: int) -> int | None:
+        """The minutes of the patient's call being worked here (the timer's, or those typed),
+        None when the panel holds no unsaved call with the patient (worked_calls)."""
+        if patient_id != self.patient_id or not self.drafts.unsaved:
+            return None
+        if self.timer.running and not self.timing.minutes_edited:
+            return self.clock.minutes
+        return self.minutes.value()
 
     def set_workspace(self, workspace: Workspace | None) -> None:
         self.workspace = workspace
