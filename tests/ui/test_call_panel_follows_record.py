@@ -103,4 +103,7 @@ def test_a_command_beside_an_unsaved_call_shows_once_it_is_kept_with_the_draft_i
     assert panel.patient_id == pid
     assert panel.header.programs.text() == ENDED
     assert panel.note.toPlainText() == "Asked about the pharmacy" and panel.outcome() is Outcome.REACHED
-    assert panel.message.text() == "CCM is no longer active for this patient: this call has no program now."
+    assert panel.message.text() == (
+        "CCM is no longer active for this patient: this call has no program now, so its minutes cannot be logged "
+        "(Save call offers to save it without them)."
+    )

@@ -65,5 +65,9 @@ class RecordFollow(QObject):
             now = panel.current_program()
             panel.message.show_info(
                 f"{chosen.value} is no longer active for this patient: "
-                + (f"this call will be saved under {now.value}." if now else "this call has no program now.")
+                + (
+                    f"this call will be saved under {now.value}."
+                    if now
+                    else "this call has no program now, so its minutes cannot be logged (Save call offers to save it without them)."
+                )
             )
