@@ -67,7 +67,7 @@ def _answer(qtbot, key: Qt.Key, seen: list[str]) -> None:
 
 QUESTION = [
     "No program for these minutes",
-    "The patient is not enrolled in a program on 11/24/2026: 10 min cannot be logged for that day.",
+    "The patient is not enrolled in a program on 11/24/2026: 10\N{NO-BREAK SPACE}min cannot be logged for that day.",
     "Save without minutes: the call's outcome, note and follow-up are saved, the 10 min are not logged. "
     "Or go back and correct the program's end date in the chart's Record tab.",
     "&Go back",

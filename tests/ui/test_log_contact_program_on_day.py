@@ -74,7 +74,7 @@ def test_minutes_on_a_day_without_a_program_ask_before_saving_the_contact_withou
     QTimer.singleShot(50, answer)
     result = dialog.submit()
     assert seen == [
-        "The patient is not enrolled in a program on 11/24/2026: 5 min cannot be logged for that day.",
+        "The patient is not enrolled in a program on 11/24/2026: 5\N{NO-BREAK SPACE}min cannot be logged for that day.",
         "Save without minutes: the contact's outcome, note and follow-up are saved, the 5 min are not logged. "
         "Or go back and correct the program's end date in the chart's Record tab.",
     ]

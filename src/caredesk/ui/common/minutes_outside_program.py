@@ -28,7 +28,7 @@ def save_without_minutes(parent: QWidget | None, refused: NoProgramForMinutes, w
         parent,
         TITLE,
         f"The patient is not enrolled in a program on {us_date(refused.day)}: "
-        f"{refused.minutes} min cannot be logged for that day.",
+        f"{refused.minutes}\N{NO-BREAK SPACE}min cannot be logged for that day.",  # "10" never alone at a line's end
         SAVE_WITHOUT,
         QMessageBox.ButtonRole.AcceptRole,
         informative=(
