@@ -54,7 +54,7 @@ def test_ending_over_logged_minutes_asks_first_and_enter_ends_from_the_date(unlo
         "Ending CCM on 10/31/2026: 14 min logged on 11/02 under CCM will no longer count. "
         "Press End program anyway to end it, or change the end date."
     )
-    assert dialog.save_button.text() == "End program anyway"
+    assert dialog.save_button.text() == "&End program anyway"
     assert dialog.height() >= dialog.sizeHint().height()  # the whole message shows
     assert _stored(unlocked, pid).enrollments[0].end_date is None  # nothing saved yet
 
@@ -86,7 +86,7 @@ def test_a_changed_date_asks_again_and_a_date_before_the_start_is_refused_on_ent
     assert "14 min logged on 11/02 under CCM will no longer count" in dialog.message.text()
     dialog.end.selectAll()
     qtbot.keyClicks(dialog.end, "10/31/2026")  # another date: asked again, not ended
-    assert dialog.save_button.text() == "End program"
+    assert dialog.save_button.text() == "&End program"
     _enter(qtbot, dialog)
     assert dialog.isVisible() and "Ending CCM on 10/31/2026" in dialog.message.text()
     assert _stored(unlocked, pid).enrollments[0].end_date is None

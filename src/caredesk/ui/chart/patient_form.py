@@ -94,7 +94,7 @@ class AddPatientDialog(AsksBeforeDiscarding):
         self.message = InlineMessage("Problem with the form")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Add patient")
+        self.save_button.setText("Add pat&ient")  # Alt+I: the form's labels take the other letters
         self.save_button.setAccessibleName("Add patient")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
         buttons.accepted.connect(self.submit)

@@ -63,7 +63,7 @@ class RecordDialog(QDialog):
         self.ws = ws
         self.saved: Saved[Any] | None = None
         self._asked_for: date | None = None  # the end date whose lost minutes were shown (watch_end_date)
-        self._plain_save_text, self._goal = "Save", "save it"
+        self._save_text, self._plain_save_text, self._goal = "Save", "Save", "save it"
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
@@ -118,8 +118,8 @@ class RecordDialog(QDialog):
             f"Ending {program.value} on {us_date(end)}: {said}. "
             f"Press {self._plain_save_text} anyway to {self._goal}, or change the end date."
         )
-        self.save_button.setText(f"{self._plain_save_text} anyway")
-        self.save_button.setAccessibleName(self.save_button.text())
+        self.save_button.setText(f"{self._save_text} anyway")
+        self.save_button.setAccessibleName(f"{self._plain_save_text} anyway")
         self.adjustSize()
         return True
 
@@ -127,12 +127,13 @@ class RecordDialog(QDialog):
         """Another end date is asked about again."""
         if self._asked_for is not None:
             self._asked_for = None
-            self.save_button.setText(self._plain_save_text)
+            self.save_button.setText(self._save_text)
             self.save_button.setAccessibleName(self._plain_save_text)
 
     def watch_end_date(self, field: QLineEdit, save_text: str, goal: str) -> None:
         self._asked_for = None
-        self._plain_save_text, self._goal = save_text, goal
+        # save_text as on the button, with its Alt key ('&End program'); the message names it plain.
+        self._save_text, self._plain_save_text, self._goal = save_text, save_text.replace("&", ""), goal
         field.textEdited.connect(self.end_date_changed)
 
     def submit(self) -> None:
@@ -216,8 +217,8 @@ class EnrollmentDialog(RecordDialog):
         else:
             e.fill(enrollment)
             e.program.setEnabled(False)  # another program is a new enrollment: end this one
-        self.save_button.setText("Enroll" if enrollment is None else "Save")
-        self.save_button.setAccessibleName(self.save_button.text())
+        self.save_button.setText("&Enroll" if enrollment is None else "Save")
+        self.save_button.setAccessibleName(self.save_button.text().replace("&", ""))
         if e.end is not None:
             self.watch_end_date(e.end, "Save", "save it")
 
@@ -288,9 +289,9 @@ class EndProgramDialog(RecordDialog):
         self.form.addRow("E&nd date", self.end)
         self.fields = {"end date": self.end}
         self.place_form()
-        self.save_button.setText("End program")
+        self.save_button.setText("&End program")
         self.save_button.setAccessibleName("End program")
-        self.watch_end_date(self.end, "End program", "end it")
+        self.watch_end_date(self.end, "&End program", "end it")
         self.end.textEdited.connect(self._call_asked_again)
         self.end.setFocus()
         self.end.selectAll()

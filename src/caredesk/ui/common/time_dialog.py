@@ -102,7 +102,7 @@ class LogTimeDialog(KeptForm):
         self.message = InlineMessage("Problem with the time entry")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Log time")
+        self.save_button.setText("&Log time")
         self.save_button.setAccessibleName("Log time")
         for b in buttons.buttons():
             b.setIcon(QIcon())
