@@ -9,7 +9,11 @@ re-ranks the queue and recomputes the month's bill at once.
 
 Keys: Alt+C, Alt+L, Alt+T and Alt+M go to the four lists; in a list Insert adds, Enter edits
 (changes the dose of a medication) and Delete removes (stops a medication); Tab leaves the list
-for its buttons.
+for its buttons. Alt+O, Alt+G, Alt+B and Alt+N add a condition, allergy, member, medication; Alt+W
+records no known allergies. Three sections have an Edit… and a Remove…: Alt+I and Alt+R answer
+those of the section the focus is in (Conditions until the focus goes to another), whose buttons
+show the underline; eleven buttons could not each have a letter of their own among the tab's
+others (a keyboard-only tester found none at all).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -97,26 +101,26 @@ class ClinicalTab(LazyTab):
         self.chronic_count = heading("", "muted")
         self.chronic_count.setAccessibleName("Chronic conditions")
         self.no_conditions = heading(NO_CONDITIONS, "muted")
-        self.add_condition_button = button("Add condition…")
+        self.add_condition_button = button("Add c&ondition…", "Add condition")
         self.edit_condition_button = button("Edit…", "Edit condition")
         self.remove_condition_button = button("Remove…", "Remove condition")
 
         self.allergies = FitTable("Allergies", ("Substance", "Reaction"), 1)
         self.no_allergies = heading(ALLERGIES_NOT_ASKED, "muted")
-        self.add_allergy_button = button("Add allergy…")
-        self.none_known_button = button(NO_KNOWN_ALLERGIES, "Record no known allergies")
+        self.add_allergy_button = button("Add aller&gy…", "Add allergy")
+        self.none_known_button = button("No kno&wn allergies", "Record no known allergies")
         self.edit_allergy_button = button("Edit…", "Edit allergy")
         self.remove_allergy_button = button("Remove…", "Remove allergy")
 
         self.team = FitTable("Care team", ("Role", "Name", "Phone", "Organization"), 1, 3)
         self.no_team = heading(NO_TEAM, "muted")
-        self.add_member_button = button("Add member…", "Add care-team member")
+        self.add_member_button = button("Add mem&ber…", "Add care-team member")
         self.edit_member_button = button("Edit…", "Edit care-team member")
         self.remove_member_button = button("Remove…", "Remove care-team member")
 
         self.current = FitTable("Current medications", ("Medication", "Dose", "Frequency", "Adherence", "Since"), 0, 2)
         self.no_current = heading(NO_MEDICATIONS, "muted")
-        self.add_med_button = button("Add medication…")
+        self.add_med_button = button("Add medicatio&n…", "Add medication")
         self.dose_button = button("Change &dose…", "Change dose")
         self.stop_button = button("Sto&p…", "Stop medication")
         self.check_button = button("Adherence chec&k…", "Adherence check")
@@ -124,6 +128,25 @@ class ClinicalTab(LazyTab):
         self.stopped = FitTable("Stopped medications", ("Medication", "Taken", "Why stopped"), 0, 2)
         self.stopped.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)  # history: read only
         self.no_stopped = heading(NONE_STOPPED, "muted")
+        # Each section with an Edit… and a Remove…: its list, and every widget of it the focus can be in.
+        self._sections = [
+            (table, edit, remove, (table, add, edit, remove, *more))
+            for table, add, edit, remove, *more in (
+                (self.conditions, self.add_condition_button, self.edit_condition_button, self.remove_condition_button),
+                (
+                    self.allergies,
+                    self.add_allergy_button,
+                    self.edit_allergy_button,
+                    self.remove_allergy_button,
+                    self.none_known_button,
+                ),
+                (self.team, self.add_member_button, self.edit_member_button, self.remove_member_button),
+            )
+        ]
+        for *_parts, widgets in self._sections:
+            for w in widgets:
+                w.installEventFilter(self)
+        self._keys_to(self.conditions)
         self._wire()
 
         lay.addWidget(self._title("&Conditions", self.conditions))
@@ -155,6 +178,23 @@ class ClinicalTab(LazyTab):
             lay.addWidget(w)
         lay.addStretch(1)
         self.drop()
+
+    def _keys_to(self, table: RecordTable) -> None:
+        """Alt+I and Alt+R to the Edit… and Remove… of `table`'s section; the others' answer
+        Enter and Delete in their list, as their tooltips say."""
+        for t, edit, remove, _widgets in self._sections:
+            here = t is table
+            edit.setText("Ed&it…" if here else "Edit…")
+            remove.setText("&Remove…" if here else "Remove…")
+            edit.setToolTip(f"{edit.accessibleName()} (Enter in the list, or Alt+I in this section)")
+            remove.setToolTip(f"{remove.accessibleName()} (Delete in the list, or Alt+R in this section)")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn:
+            for table, _edit, _remove, widgets in self._sections:
+                if watched in widgets:
+                    self._keys_to(table)
+        return super().eventFilter(watched, event)
 
     def _title(self, text: str, table: RecordTable) -> QLabel:
         label = QLabel(text)
