@@ -118,7 +118,7 @@ class CallPanel(QWidget):
         self.save_button = button("Save call", "Save call", primary=True)
         self.save_button.setToolTip("Save the contact and its minutes (Ctrl+S or Ctrl+Enter)")
         self.save_button.clicked.connect(self.save)
-        self.time_button = button("Log other time…", "Log other time")
+        self.time_button = button("&Log other time…", "Log other time")
         self.time_button.setToolTip("Minutes that were not a call: care-plan work, coordination, a medication review")
         self.time_button.setAutoDefault(False)
         self.time_button.clicked.connect(self.side_work.log_other_time)
