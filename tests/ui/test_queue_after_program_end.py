@@ -44,3 +44,32 @@ def test_an_ended_program_shows_no_progress_and_says_which_minutes_count_for_not
     assert "Not enrolled: CCM ended 11/20 (14 min after CCM ended 11/20 count for nothing)" in reasons
     assert not any("of 20 min" in r for r in reasons)  # no minutes chase either
     assert minutes >= 7  # the minutes before the end still count
+
+
+def test_after_saving_a_call_the_next_patient_is_never_one_reached_today(unlocked, canary_store, qtbot, data_dir):
+    """A fresh tester saved a call and the next patient up was one reached a minute before from
+    `caredesk log-contact` (an outside write the window had not read yet), shown afterwards as
+    "Reached today at 6:57 AM". The next patient is the next one not reached today, read again
+    from the store before being chosen."""
+    from caredesk.domain.contacts import Outcome
+    from caredesk.domain.queue import ReasonKind
+    from tests.ui.test_outside_writes import caredesk
+
+    queue = unlocked.view.show_page(QueuePage)
+    qtbot.waitUntil(lambda: idle(unlocked), timeout=15_000)
+    canary, abbott, young = canary_store["canary"], canary_store["Abbott"], canary_store["Young"]
+    order = [queue.proxy.patient_id(r) for r in range(queue.proxy.rowCount())]
+    assert order[:3] == [canary, abbott, young], order
+    assert queue.select_patient(canary)
+    queue.open_selected()
+    unlocked.outside.timer.stop()  # the window has not read the outside write when the call is saved
+    caredesk(data_dir, "log-contact", "--mrn", "MRN20002", "--outcome", "reached", "--minutes", "0")
+    panel = queue.panel
+    panel.set_outcome(Outcome.REACHED)
+    panel.note.setPlainText("Reviewed the new inhaler")
+    panel.timing.set_minutes(12, edited=True)
+    assert panel.save() is not None
+    qtbot.waitUntil(lambda: panel.patient_id != canary, timeout=5_000)
+    assert panel.patient_id == young
+    row = queue.model.row_of(abbott)
+    assert row is not None and ReasonKind.DONE_TODAY in queue.model.kinds(row)  # read again, sunk

@@ -49,6 +49,10 @@ from caredesk.ui.queue.unsaved_call import SWITCH, CallChoice, ask_about_call
 
 log = logging.getLogger(__name__)
 
+# How many patients a save reads again at most while looking for the next one up (the saved
+# ones included): each re-read is one patient's facts and a re-plan, a few ms.
+NEXT_UP_READS = 6
+
 NO_PATIENTS = "No active patients yet: add them with File > Add patient (Ctrl+N), then enroll them in a program."
 
 
@@ -331,9 +335,14 @@ class QueuePage(QWidget):
             publish(result.changes, self)
             return
         pid = next(iter(result.patient_ids))
+        # The patient next up is read again with the saved one: a call logged for them outside
+        # this window (`caredesk log-contact`) may not have reached the queue yet (a tester's
+        # next patient was one reached a minute before, shown as such only afterwards).
+        read = set(result.patient_ids)
         following = self.proxy.following(pid)
+        ahead = self.proxy.next_up(following)
         try:
-            rows = self.queue.refresh(result.patient_ids)
+            rows = self.queue.refresh(read if ahead is None else read | {ahead})
         except CareDeskError as exc:
             self.notice.show_error(user_message(exc))
             return
@@ -343,13 +352,26 @@ class QueuePage(QWidget):
             self.select_quietly(self.panel.patient_id)
             self.notice.show_info(self._saved_text(result))
             return
-        target = next((p for p in following if self.proxy.proxy_row(p) is not None), None)
+        target = self._next_up(following, read if ahead is None else read | {ahead})
         if target is not None:
             self.select_patient(target)
         elif self.proxy.rowCount():
-            self.table.select_row(0)
+            self.select_quietly(self.panel.patient_id)  # everyone left was reached today
         self.notice.show_info(self._saved_text(result))  # after the next patient is up (that clears it)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _next_up(self, following: list[int], read: set[int]) -> int | None:
+        """The next patient after a save: the first of `following` still shown, never one reached
+        today; one not among those just `read` is read again first (at most a few, each once)."""
+        target = self.proxy.next_up(following)
+        while target is not None and target not in read and self.queue is not None and len(read) < NEXT_UP_READS:
+            read.add(target)
+            try:
+                self.set_rows(self.queue.refresh([target]))
+            except CareDeskError:
+                return target
+            target = self.proxy.next_up(following)
+        return target
 
     def _changed(self, changes: Changes, source: object) -> None:
         """A write elsewhere (a patient added, time logged, a plan finalized, a stay entered):

@@ -230,3 +230,17 @@ class QueueFilterProxy(FilterProxy[QueueTableModel]):
             return [i for i in ids if i is not None]
         at = ids.index(patient_id)
         return [i for i in ids[at + 1 :] + ids[:at][::-1] if i is not None]
+
+    def next_up(self, following: list[int]) -> int | None:
+        """The first of `following` (QueueFilterProxy.following, taken before a re-rank) still
+        shown and not reached today. After a call the next patient was one already reached (a
+        call logged from `caredesk` while this one was open): a patient reached today sinks in
+        the ranking (domain.queue) but stays listed for their other reasons. None when no one is."""
+        source = self.source()
+        for pid in following:
+            row = source.row_of(pid)
+            if row is None or self.proxy_row(pid) is None:
+                continue
+            if ReasonKind.DONE_TODAY not in source.kinds(row):
+                return pid
+        return None
