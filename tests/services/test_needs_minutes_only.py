@@ -60,3 +60,16 @@ def test_the_queue_and_the_month_count_the_same_patients_as_needing_minutes(work
     queue = CallQueue(workspace)
     chased = {row.patient_id for row in queue.build() if any(r.kind is ReasonKind.MINUTES for r in row.entry.reasons)}
     assert month == chased == {short}
+
+
+def test_a_paused_patient_short_of_minutes_is_in_the_months_count_not_the_queues(workspace):
+    """One of the differences README names between the two counts: the queue lists active patients only (a paused one is not called), the month bills
+    every enrolled one."""
+    from caredesk.domain.patients import Status
+    from caredesk.services import patient_records
+
+    paused = _ccm(workspace, "P1", ("E11.9", "I10"))
+    patient_records.set_status(workspace, paused, Status.PAUSED)
+    month = {r.patient_id for r in billing_report.month_report(workspace, NOVEMBER).rows if r.needs_minutes}
+    assert month == {paused}
+    assert CallQueue(workspace).build() == []
