@@ -102,6 +102,15 @@ class QueuePage(QWidget):
         lv.addWidget(self.plan_bar)
         filter_row, self.filter_buttons = segments(self, QueueFilter, self.set_filter)
         lv.addLayout(filter_row)
+        # Five filters beside the call panel's many Alt keys leave no letter for each (a
+        # keyboard-only tester found no key): Alt+Left / Alt+Right step through them.
+        for keys, step in (("Alt+Left", -1), ("Alt+Right", 1)):
+            stepper = QShortcut(QKeySequence(keys), self)
+            stepper.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            stepper.activated.connect(lambda s=step: self._step_filter(s))
+        for b in self.filter_buttons.values():  # after any tooltip of its own
+            keys = "(Alt+Left / Alt+Right: the filter before / after)"
+            b.setToolTip(f"{b.toolTip()}\n{keys}" if b.toolTip() else f"{b.accessibleName()} {keys}")
         self.notice = InlineMessage("Queue message")
         lv.addWidget(self.notice)
 
@@ -176,6 +185,10 @@ class QueuePage(QWidget):
             self.select_patient(patient_id)
 
     # -- actions ---------------------------------------------------------------
+    def _step_filter(self, step: int) -> None:
+        order = list(self.filter_buttons)
+        self.set_filter(order[(order.index(self.proxy.which) + step) % len(order)])
+
     def set_filter(self, which: QueueFilter) -> None:
         self.filter_buttons[which].setChecked(True)
         self._syncing = True
