@@ -10,10 +10,17 @@ every tab of the chart (and of the care plan inside it), today's queue with a ca
 running and paused), the month, and the main dialogs (Add patient, Log contact, Log other time,
 and the Record tab's forms: End program, Edit program, Enroll, Edit details, Change status). A greyed button counts: it answers its
 key as soon as a row is chosen.
+
+The same walk also finds every visible, enabled button and check box that has no key at all:
+neither an Alt key, nor a shortcut, nor a key its tooltip names (a fresh tester, keyboard only,
+listed Add patient's and End program's main buttons, the Clinical tab's, the care plan's, the
+month's and the queue's filters). A dialog's OK/Cancel-type buttons are exempt by name
+(ANSWERED_BY_ENTER_OR_ESC): Enter and Esc answer them.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -22,19 +29,26 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
+    QCheckBox,
     QDialog,
     QGroupBox,
     QLabel,
     QMenuBar,
+    QPushButton,
     QTabBar,
     QTabWidget,
+    QToolButton,
     QWidget,
 )
 
+from caredesk.ui.chart.clinical_dialogs import AllergyDialog
+from caredesk.ui.chart.clinical_tab import ClinicalTab
 from caredesk.ui.chart.patients_page import PatientsPage
 from caredesk.ui.chart.record_dialogs import EditPatientDialog, EndProgramDialog, EnrollmentDialog, StatusDialog
 from caredesk.ui.chart.record_tab import RecordTab
 from caredesk.ui.month.page import MonthPage
+from caredesk.ui.month.table_model import MonthFilter
 from caredesk.ui.queue.page import QueuePage
 from tests.ui.conftest import FakeSeconds
 from tests.ui.test_month_page import settle
@@ -98,6 +112,38 @@ def alt_keys(window: QWidget) -> dict[str, list[str]]:
     return dict(keys)
 
 
+# Buttons a keyboard user answers without an Alt key of their own: a dialog's OK/Cancel-type
+# buttons (Enter presses the default one, Esc rejects the dialog), by their text as shown.
+ANSWERED_BY_ENTER_OR_ESC = frozenset({"OK", "Cancel", "Close", "Save", "Yes", "No"})
+
+
+# A tooltip that names the button's key: "(Ctrl+S or Ctrl+Enter)", "(Space in the queue ...)",
+# "(Enter in the list)". What the key does is each page's own tests' business.
+_KEY_IN_TIP = re.compile(r"\((?:[^()]*\W)?(?:(?:Ctrl|Alt|Shift)\+\S|(?:Space|Enter|Delete|Insert|F\d+)\b)")
+
+
+def keyless(window: QWidget) -> list[str]:
+    """The visible, enabled push/tool buttons and check boxes of `window` that have neither an
+    Alt key (a '&' in their text), a shortcut of their own, nor a key named in their tooltip,
+    less ANSWERED_BY_ENTER_OR_ESC in a dialog. A button with neither text nor tooltip is skipped:
+    Qt's own widgets' parts (a calendar's arrows), never ours."""
+    found = []
+    for w in window.findChildren(QAbstractButton):
+        if w.window() is not window or not w.isVisibleTo(window) or not w.isEnabled():
+            continue
+        if not isinstance(w, (QPushButton, QToolButton, QCheckBox)):
+            continue
+        text = w.text()
+        if not text.strip() and not w.toolTip():
+            continue
+        if _mnemonic(text) is not None or not w.shortcut().isEmpty() or _KEY_IN_TIP.search(w.toolTip()):
+            continue
+        if isinstance(window, QDialog) and text.replace("&", "") in ANSWERED_BY_ENTER_OR_ESC:
+            continue
+        found.append(text or w.toolTip())
+    return sorted(found)
+
+
 def clashes(window: QWidget) -> dict[str, list[str]]:
     """The Alt keys more than one control of `window` answers."""
     return {key: sorted(whats) for key, whats in alt_keys(window).items() if len(whats) > 1}
@@ -136,7 +182,41 @@ def test_every_tab_of_the_chart_gives_each_alt_key_one_control(demo_unlocked, qt
         for tab in _every_tab(page.chart.tabs):
             if clash := clashes(window):
                 found[f"patient {pid}, {tab} tab"] = clash
+            if without := keyless(window):
+                found[f"patient {pid}, {tab} tab, no key"] = {"none": without}
     assert found == {}
+
+
+def test_the_clinical_tabs_edit_and_remove_keys_follow_the_focus(demo_unlocked, qtbot):
+    """Conditions, Allergies and Care team each have an Edit… and a Remove…: Alt+I and Alt+R
+    answer the section the focus is in, whose buttons show the underline."""
+    window = demo_unlocked
+    queue = window.view.page(QueuePage)
+    page = window.view.show_page(PatientsPage)
+    tab = page.chart.tab(ClinicalTab)
+    for row in range(queue.proxy.rowCount()):
+        assert page.select_patient(queue.proxy.patient_id(row))
+        page.chart.show_tab(tab)
+        if tab.allergies.rowCount() and tab.conditions.rowCount() and tab.edit_allergy_button.isEnabled():
+            break
+    window.activateWindow()
+    tab.conditions.setFocus()
+    qtbot.waitUntil(tab.conditions.hasFocus)
+    assert tab.edit_condition_button.text() == "Ed&it…" and tab.remove_condition_button.text() == "&Remove…"
+    tab.allergies.setFocus()
+    qtbot.waitUntil(tab.allergies.hasFocus)
+    assert [b.text() for b in (tab.edit_condition_button, tab.remove_condition_button)] == ["Edit…", "Remove…"]
+    assert [b.text() for b in (tab.edit_allergy_button, tab.remove_allergy_button)] == ["Ed&it…", "&Remove…"]
+    assert clashes(window) == {} and keyless(window) == []
+    qtbot.keyClick(tab.allergies, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: isinstance(tab.dialog, AllergyDialog) and tab.dialog.isVisible())
+    tab.dialog.reject()
+    qtbot.waitUntil(lambda: tab.dialog is None)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    tab.add_member_button.setFocus()  # a section's buttons count as the section
+    qtbot.waitUntil(tab.add_member_button.hasFocus)
+    assert tab.edit_member_button.text() == "Ed&it…" and tab.edit_allergy_button.text() == "Edit…"
 
 
 def test_today_queue_with_a_call_open_gives_each_alt_key_one_control(unlocked, canary_store, qtbot):
@@ -146,6 +226,7 @@ def test_today_queue_with_a_call_open_gives_each_alt_key_one_control(unlocked, c
     qtbot.waitUntil(lambda: queue.panel.patient_id == canary_store["canary"])
     assert "Alt+F" in alt_keys(unlocked) and "Alt+E" in alt_keys(unlocked)  # the menu bar is walked
     assert clashes(unlocked) == {}
+    assert keyless(unlocked) == []
     queue.panel.set_timer_clock(FakeSeconds())
     queue.panel.timing.start()  # Pause and Stop
     assert clashes(unlocked) == {}, "timer running"
@@ -154,10 +235,41 @@ def test_today_queue_with_a_call_open_gives_each_alt_key_one_control(unlocked, c
     queue.panel.drafts.discard_call()
 
 
+def test_alt_left_and_right_step_the_queues_filters(unlocked, canary_store, qtbot):
+    """Five filters beside the call panel's Alt keys leave no letter for each: Alt+Left and
+    Alt+Right step through them, as their tooltips say, wherever the cursor is on the page."""
+    queue = unlocked.view.show_page(QueuePage)
+    order = list(queue.filter_buttons)
+    assert queue.filter_buttons[order[0]].isChecked()
+    unlocked.activateWindow()
+    queue.table.setFocus()
+    qtbot.waitUntil(queue.table.hasFocus)
+    qtbot.keyClick(queue.table, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert queue.filter_buttons[order[1]].isChecked() and queue.proxy.which is order[1]
+    qtbot.keyClick(queue.table, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(queue.table, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # round to the last
+    assert queue.filter_buttons[order[-1]].isChecked() and queue.proxy.which is order[-1]
+    assert all("(Alt+Left" in b.toolTip() for b in queue.filter_buttons.values())
+
+
 def test_this_month_gives_each_alt_key_one_control(demo_unlocked, qtbot):
     month = demo_unlocked.view.show_page(MonthPage)
     settle(month)
     assert clashes(demo_unlocked) == {}
+    assert keyless(demo_unlocked) == []
+    demo_unlocked.activateWindow()
+    month.table.setFocus()
+    qtbot.waitUntil(month.table.hasFocus)
+    shown = month.month_label.text()
+    # A button's key clicks it a moment later (Qt's animateClick).
+    qtbot.keyClick(month.table, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # ◀, named in its tooltip
+    qtbot.waitUntil(lambda: month.month_label.text() != shown)
+    settle(month)
+    qtbot.keyClick(month.table, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)  # ▶
+    qtbot.waitUntil(lambda: month.month_label.text() == shown)
+    settle(month)
+    qtbot.keyClick(month.table, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)  # Cannot &bill
+    qtbot.waitUntil(month.filter_buttons[MonthFilter.CANNOT_BILL].isChecked)
 
 
 def test_the_patient_list_gives_each_alt_key_one_control_and_add_patient_has_one(unlocked, canary_store, qtbot):
@@ -166,6 +278,7 @@ def test_the_patient_list_gives_each_alt_key_one_control_and_add_patient_has_one
     assert _mnemonic(page.add_button.text()) is not None  # Ctrl+N aside, the button's own Alt key
     for tab in _every_tab(page.chart.tabs):
         assert clashes(unlocked) == {}, tab
+        assert keyless(unlocked) == [], tab
 
 
 def _record(window, pid: int) -> RecordTab:
@@ -179,6 +292,7 @@ def _record(window, pid: int) -> RecordTab:
 def test_add_patient_gives_each_alt_key_one_control(unlocked, qtbot):
     dialog = _dialog_shown(qtbot, unlocked.view.show_page(PatientsPage).add_patient())
     assert clashes(dialog) == {}
+    assert keyless(dialog) == []
 
 
 def test_log_contact_gives_each_alt_key_one_control(unlocked, canary_store, qtbot):
@@ -186,6 +300,7 @@ def test_log_contact_gives_each_alt_key_one_control(unlocked, canary_store, qtbo
     assert page.select_patient(canary_store["canary"])
     dialog = _dialog_shown(qtbot, page.log_contact())
     assert clashes(dialog) == {}
+    assert keyless(dialog) == []
 
 
 @pytest.mark.parametrize(
@@ -204,6 +319,7 @@ def test_the_record_tab_forms_give_each_alt_key_one_control(unlocked, canary_sto
     getattr(tab, which)()
     assert isinstance(tab.dialog, kind)
     assert clashes(_dialog_shown(qtbot, tab.dialog)) == {}
+    assert keyless(tab.dialog) == []
 
 
 def test_log_other_time_gives_each_alt_key_one_control(unlocked, canary_store, qtbot):
@@ -213,6 +329,7 @@ def test_log_other_time_gives_each_alt_key_one_control(unlocked, canary_store, q
     dialog = queue.panel.side_work.log_other_time()
     assert dialog is not None
     assert clashes(_dialog_shown(qtbot, dialog)) == {}
+    assert keyless(dialog) == []
 
 
 def test_a_clash_is_found(unlocked, canary_store):
