@@ -157,7 +157,9 @@ def test_any_bad_row_saves_nothing_and_each_bad_row_is_named_by_line_and_field(w
         "row 5: name: is required",
         'row 6: needs: "cars" is not a need; must be one of: housing, food, transportation, utilities, interpersonal safety, other',
     ]
-    assert str(refused.value).startswith("resources.csv: nothing imported - row 4: phone: 555-01 is not a phone number; type all 10 digits; ")
+    assert str(refused.value).startswith(
+        "resources.csv: nothing imported - row 4: phone: 555-01 is not a phone number; type all 10 digits; "
+    )
     assert _all(workspace) == [] and _audit(workspace) == []
 
 

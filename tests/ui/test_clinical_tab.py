@@ -201,7 +201,10 @@ def test_a_care_team_member_with_a_bad_phone_keeps_the_form_until_it_is_right(wi
     qtbot.keyClicks(dialog.name, "Dr. Lee Chen")
     qtbot.keyClicks(dialog.phone, "555-12")
     dialog.save_button.click()
-    assert dialog.isVisible() and dialog.message.text() == "Care-team phone: 555-12 is not a phone number; type all 10 digits."
+    assert (
+        dialog.isVisible()
+        and dialog.message.text() == "Care-team phone: 555-12 is not a phone number; type all 10 digits."
+    )
     assert dialog.focusWidget() is dialog.phone and dialog.name.text() == "Dr. Lee Chen"  # what was typed stays
     assert len(clinical.record(window.workspace, pid).care_team) == 1
     dialog.phone.setText("(555) 019-0456")

@@ -16,7 +16,10 @@ def test_practice_details_are_checked_saved_and_sign_the_next_version(unlocked, 
     dialog.fields["care_manager_credentials"].setText("RN")
     dialog.fields["practice_phone"].setText("019-43")  # too short
     dialog.save()
-    assert dialog.isVisible() and dialog.message.text() == "Practice phone: 019-43 is not a phone number; type all 10 digits."
+    assert (
+        dialog.isVisible()
+        and dialog.message.text() == "Practice phone: 019-43 is not a phone number; type all 10 digits."
+    )
     assert practice.get_profile(unlocked.workspace).is_empty  # nothing partial was saved
     dialog.fields["practice_phone"].setText("(555) 019-4321")
     dialog.save()
