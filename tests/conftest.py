@@ -34,12 +34,6 @@ NOW = datetime(2026, 11, 24, 10, 30, tzinfo=ZoneInfo(ZONE))
 TODAY = NOW.date()
 T = TypeVar("T")
 
-# The statements SQLAlchemy compiled for one test's store serve the next test's: the app empties
-# them at every lock (they keep the values they were compiled with; caredesk.store.engine.COMPILED),
-# and each test opens stores of its own, compiling every statement again (~20% of the services
-# tests' CPU). tests/store/test_compiled_statements.py tests the app's way.
-store_engine.KEEP_COMPILED_ACROSS_LOCKS = True
-
 
 # Where the tests' stores are written: a RAM-backed tmpfs when the machine has one with room, so
 # that SQLite's synchronous commits do not wait for the disk (each fsync ~3.7 ms on the CI kind's
@@ -50,6 +44,12 @@ FAST_TMP_ROOM = 4 << 30  # bytes free: one run writes ~0.6 GB, and pytest keeps 
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # The statements SQLAlchemy compiled for one test's store serve the next test's: the app empties
+    # them at every lock (they keep the values they were compiled with; caredesk.store.engine.COMPILED),
+    # and each test opens stores of its own, compiling every statement again (~20% of the services
+    # tests' CPU). tests/store/test_compiled_statements.py tests the app's way. Set here, not on
+    # import: tests/soak/gui_session.py imports this module and must run as the app does.
+    store_engine.KEEP_COMPILED_ACROSS_LOCKS = True
     if "TMPDIR" in os.environ or os.environ.get("CAREDESK_TEST_TMP") == "disk":
         return
     try:
