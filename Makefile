@@ -36,7 +36,12 @@ sysdeps-test:
 run: sysdeps-gui $(VENV)/.installed
 	$(PY) -m caredesk gui
 
-# Lint, types, layer contracts and dead code beside the whole suite headless, one worker per core
+# One test worker more than the cores: the tests also wait (timers, `caredesk` child processes, the
+# window's reads on worker threads), and a third worker on two cores fills those waits (fresh-clone
+# runs: 3 min 30-32 s in all against 3 min 37-47 s with one per core; BENCHMARKS.md).
+WORKERS := $(shell $(PYTHON) -c "import os; n = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count(); print((n or 1) + 1)")
+
+# Lint, types, layer contracts and dead code beside the whole suite headless, WORKERS workers
 # (pytest-xdist). worksteal: a worker that runs out takes half of a busy one's queue, so a
 # file of slow tests does not keep one core busy alone at the end. The lint (~25 s, one process
 # at a time) runs while the suite starts its workers, waits on its subprocesses and finishes on
@@ -47,7 +52,7 @@ test: sysdeps-test $(VENV)/.installed-test
 	$(PY) -m compileall -q -j 0 src tests > /dev/null
 	@lint_log=$$(mktemp); \
 	$(MAKE) --no-print-directory lint > "$$lint_log" 2>&1 & lint_pid=$$!; \
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n auto --dist worksteal; suite=$$?; \
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n $(WORKERS) --dist worksteal; suite=$$?; \
 	wait $$lint_pid; linted=$$?; cat "$$lint_log"; rm -f "$$lint_log"; \
 	[ $$linted -eq 0 ] || echo "make test: the lint failed (above)" >&2; \
 	[ $$suite -eq 0 ] && [ $$linted -eq 0 ]
