@@ -21,7 +21,7 @@ TYPED_NOTE = "Called back after yesterday's no answer: new inhaler works, no nig
 
 def shoot_kept_form(window: MainWindow, patient_id: int, out: Path, size: tuple[int, int]) -> list[Path]:
     """Log contact… typed on the patient's chart, the idle lock, the demo panel opened again:
-    the tab's line (15) and the form resumed (15b). The form is closed unsaved; the draft stays."""
+    the tab's line (44) and the form resumed (44b). The form is closed unsaved; the draft stays."""
     patients = window.view.show_page(PatientsPage)
     patients.select_patient(patient_id)
     wait_for(lambda: patients.chart.patient_id == patient_id)
@@ -33,16 +33,16 @@ def shoot_kept_form(window: MainWindow, patient_id: int, out: Path, size: tuple[
     dialog.form.outcome_buttons[next(iter(dialog.form.outcome_buttons))].setChecked(True)
     dialog.form.note.setPlainText(TYPED_NOTE)
     dialog.form.minutes.setValue(14)
-    shots = _idle_lock_and_back(window, out, size, "15a-unlock-after-idle-lock")
+    shots = _idle_lock_and_back(window, out, size, "44a-unlock-after-idle-lock")
     tab = patients.chart.tab(ContactsTab)
     wait_for(tab.kept.isVisible)
     window.resize(*size)
-    shots.append(shoot_widget(window, out, "15-contact-kept-after-lock"))
+    shots.append(shoot_widget(window, out, "44-contact-kept-after-lock"))
     form = tab.kept.resume()
     if isinstance(form, LogContactDialog):
         wait_for(form.isVisible)
         QApplication.processEvents()
-        shots.append(shoot_widget(form, out, "15b-contact-resumed"))
+        shots.append(shoot_widget(form, out, "44b-contact-resumed"))
         form.reject()  # the window's X: the draft stays, offered again
     return shots
 
@@ -62,7 +62,7 @@ def _idle_lock_and_back(window: MainWindow, out: Path, size: tuple[int, int], na
 
 def shoot_kept_new_patient(window: MainWindow, out: Path, size: tuple[int, int]) -> list[Path]:
     """Add patient half typed (MRN, names, phone), the idle lock, the demo opened again: the
-    Patients page's line (16) and the form reopened (16b). Closed unsaved: the draft stays."""
+    Patients page's line (45) and the form reopened (45b). Closed unsaved: the draft stays."""
     dialog = window.add_patient()
     if dialog is None:
         return []
@@ -70,14 +70,14 @@ def shoot_kept_new_patient(window: MainWindow, out: Path, size: tuple[int, int])
     dialog.given.setText("Zoë")
     dialog.family.setText("Núñez")
     dialog.phone.setText("(555) 010-6060")
-    shots = _idle_lock_and_back(window, out, size, "16a-unlock-after-idle-lock-new-patient")
+    shots = _idle_lock_and_back(window, out, size, "45a-unlock-after-idle-lock-new-patient")
     patients = window.view.show_page(PatientsPage)
     wait_for(patients.kept_new.isVisible)
-    shots.append(shoot_widget(window, out, "16-new-patient-kept-after-lock"))
+    shots.append(shoot_widget(window, out, "45-new-patient-kept-after-lock"))
     form = patients.kept_new.resume()
     if isinstance(form, AddPatientDialog):
         wait_for(form.isVisible)
         QApplication.processEvents()
-        shots.append(shoot_widget(form, out, "16b-new-patient-resumed"))
+        shots.append(shoot_widget(form, out, "45b-new-patient-resumed"))
         form.reject()
     return shots
