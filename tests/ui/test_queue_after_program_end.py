@@ -73,3 +73,22 @@ def test_after_saving_a_call_the_next_patient_is_never_one_reached_today(unlocke
     assert panel.patient_id == young
     row = queue.model.row_of(abbott)
     assert row is not None and ReasonKind.DONE_TODAY in queue.model.kinds(row)  # read again, sunk
+
+
+def test_the_call_panel_header_says_which_minutes_count_for_nothing_as_the_row_does(unlocked, canary_store, qtbot):
+    """A tester read "Not enrolled: CCM ended 11/20/2026" in the call panel beside a row saying
+    "(14 min after CCM ended 11/20 count for nothing)": the header now says it too, from the
+    queue row already built (no other read)."""
+    pid = canary_store["canary"]
+    ws = unlocked.workspace
+    log_time(ws, pid, minutes=14, activity="care coordination", on=date(2026, 11, 21), program="CCM")
+    ccm = next(e for e in patient_records.record(ws, pid).enrollments if e.program is Program.CCM)
+    enrollments.end_enrollment(ws, ccm.id, date(2026, 11, 20))
+    queue = _rebuilt(unlocked, qtbot)
+    for shown in (canary_store["Abbott"], pid):  # the panel opened the canary before the end: again
+        assert queue.select_patient(shown)
+        queue.open_selected()
+        assert queue.panel.patient_id == shown
+    assert queue.panel.header.programs.text() == (
+        "Not enrolled: CCM ended 11/20/2026 (14 min after CCM ended 11/20 count for nothing)"
+    )

@@ -9,6 +9,7 @@ when another patient is opened.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -36,6 +37,17 @@ def consent_line(chart: Chart, today: date) -> str:
             else f"{e.program.value} no consent on file"
         )
     return " · ".join(parts) or chart.not_enrolled_text(today)
+
+
+def not_counted_part(queue_reason: str | None) -> str:
+    """' (14 min after CCM ended 11/20 count for nothing)' from the queue's own reason 'Not
+    enrolled: CCM ended 11/20 (14 min after CCM ended 11/20 count for nothing)' (built by
+    caredesk.domain.queue._not_enrolled in the bill's words, SPEC 3 "Billing"); '' when the
+    reason says no such minutes, is another reason, or there is none."""
+    if not queue_reason or not queue_reason.startswith("Not enrolled: "):
+        return ""
+    _ended, sep, rest = queue_reason.partition(" (")
+    return f" ({rest}" if sep else ""
 
 
 class ElidedLabel(QLabel):
@@ -82,6 +94,9 @@ class CallHeader(QFrame):
         super().__init__()
         self.setProperty("card", True)
         self.patient_id: int | None = None
+        # The queue row's enrollment reason for a patient id (the queue page sets it; None when
+        # the patient has no row): already in memory, so showing a patient reads nothing more.
+        self.queue_reason: Callable[[int], str | None] = lambda _pid: None
         m = self.fontMetrics().height()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(m, int(0.7 * m), m, int(0.7 * m))
@@ -131,7 +146,11 @@ class CallHeader(QFrame):
             "☎ " + "  ·  ".join(f"{ph.number} ({ph.kind})" for ph in p.phones) if p.phones else "No phone on file"
         )
         self.call_window.setText(f"Best time to call: {p.call_window}" if p.call_window else "No preferred call time")
-        self.programs.setText(consent_line(chart, today))
+        programs = consent_line(chart, today)
+        if not chart.active_enrollments(today) and p.id is not None:
+            # Which minutes count for nothing, as the queue row says it (a tester saw only the end).
+            programs += not_counted_part(self.queue_reason(p.id))
+        self.programs.setText(programs)
         missing = any(e.consent_date is None or e.consent_date > today for e in chart.active_enrollments(today))
         theme.set_role(self.programs, "warning" if missing else "")
         self.risk.setText(f"{p.risk_tier.value.capitalize()} risk")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from caredesk.domain.contacts import Outcome
+from caredesk.domain.queue import ReasonKind
 from caredesk.domain.today_plan import TodayPlan
 from caredesk.errors import CareDeskError
 from caredesk.services import call_drafts
@@ -124,6 +125,7 @@ class QueuePage(QWidget):
         self.table.attempt_requested.connect(self.log_attempt)
 
         self.panel = CallPanel(self.splitter)
+        self.panel.header.queue_reason = self._enrollment_reason
         self.splitter.hold(self.panel)
         self.panel.saved.connect(self._saved)
         self.panel.timer_changed.connect(self._timer_changed)
@@ -262,6 +264,15 @@ class QueuePage(QWidget):
             panel.drafts.discard_call()
             return True
         return False
+
+    def _enrollment_reason(self, patient_id: int) -> str | None:
+        """The text of the patient's enrollment reason in the queue as built ('Not enrolled: CCM
+        ended 11/20 (14 min after …)'), for the call panel's header; None without a row or one."""
+        row = self.model.row_of(patient_id)
+        if row is None:
+            return None
+        reasons = self.model.queue_row(row).entry.reasons
+        return next((r.text for r in reasons if r.kind is ReasonKind.ENROLLMENT), None)
 
     def _show(self, pid: int) -> bool:
         """Open pid in the panel; an unsaved call for another patient is asked about first."""
