@@ -30,6 +30,7 @@ from caredesk.ui.shell.edit_menu import EditMenu
 from caredesk.ui.shell.file_menu import FileMenu
 from caredesk.ui.shell.first_paint import AfterFirstPaint
 from caredesk.ui.shell.inactivity import InactivityTimer
+from caredesk.ui.shell.lock_key_in_dialogs import LockKeyInDialogs
 from caredesk.ui.shell.notice_bar import NoticeBar
 from caredesk.ui.shell.outside_writes import OutsideWrites
 from caredesk.ui.shell.session_lock import SessionLockWatch
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.idle = InactivityTimer(self)
+        LockKeyInDialogs(self, self.lock)  # Ctrl+L from inside a form too
         self.idle.set_interval_ms(settings.idle_minutes * 60_000)
         self.idle.idle.connect(self._idle_lock)
         self.clipboard = clipboard.guard()  # watches every copy from now on (SPEC §4)
