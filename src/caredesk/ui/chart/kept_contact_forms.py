@@ -13,13 +13,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
 from caredesk.domain.contact_form_draft import ContactFormDraft, ContactFormKind
 from caredesk.errors import CareDeskError
 from caredesk.services import contact_form_drafts, new_patient_drafts
 from caredesk.services.workspace import Workspace
-from caredesk.ui.common.forms import button, info_label, user_message
+from caredesk.ui.common.forms import user_message
+from caredesk.ui.common.kept_bar import KeptBar
 from caredesk.ui.common.kept_form import KeptForm, kept_time, take_kept_at_lock
 
 if TYPE_CHECKING:
@@ -64,27 +65,18 @@ def kept_line(ws: Workspace) -> str:
     return " ".join(said)
 
 
-class KeptFormsBar(QFrame):
+class KeptFormsBar(KeptBar):
     """Shown while the tab's patient has a kept form; Resume reopens the oldest."""
 
     def __init__(self, tab: ContactsTab, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(
+            "Unsaved form kept",
+            ("Re&sume…", "Resume the unsaved form", "Open the form again, filled as it was left"),
+            ("Dis&card", "Discard the unsaved form", "Throw away what was typed in it"),
+            parent,
+        )
         self.tab = tab
         self.drafts: list[ContactFormDraft] = []
-        self.setProperty("card", True)
-        self.setAccessibleName("Unsaved form kept")
-        self.text = info_label("Unsaved form kept", "warning")
-        self.resume_button = button("Re&sume…", "Resume the unsaved form")
-        self.resume_button.setToolTip("Open the form again, filled as it was left")
-        self.resume_button.clicked.connect(self.resume)
-        self.discard_button = button("Dis&card", "Discard the unsaved form")
-        self.discard_button.setToolTip("Throw away what was typed in it")
-        self.discard_button.clicked.connect(self.discard)
-        row = QHBoxLayout(self)
-        row.addWidget(self.text, 1)
-        row.addWidget(self.resume_button)
-        row.addWidget(self.discard_button)
-        self.hide()
 
     def show_for(self, ws: Workspace, patient_id: int) -> None:
         """Read the patient's kept forms and say so (hidden when none); the window's line about
@@ -102,9 +94,7 @@ class KeptFormsBar(QFrame):
         if not self.drafts:
             self.clear()
             return
-        self.text.setText(kept_text(self.drafts[0], ws, len(self.drafts) - 1))
-        self.setAccessibleDescription(self.text.text())
-        self.show()
+        self.say(kept_text(self.drafts[0], ws, len(self.drafts) - 1))
 
     def opened(self, patient_id: int) -> None:
         """The tab's chart opened this patient: when a lock kept one of their forms this session,
@@ -123,9 +113,7 @@ class KeptFormsBar(QFrame):
     def clear(self) -> None:
         """Nothing of the patient's stays (on lock, or another patient)."""
         self.drafts = []
-        self.text.clear()
-        self.setAccessibleDescription("")
-        self.hide()
+        self.unsay()
 
     def _refresh(self) -> None:
         tab = self.tab

@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import Callable
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from caredesk.domain.new_patient_draft import NewPatientDraft
 from caredesk.errors import CareDeskError
@@ -21,7 +21,7 @@ from caredesk.services import new_patient_drafts
 from caredesk.services.workspace import Workspace
 from caredesk.ui.chart.kept_contact_forms import KEPT_LINE_START, kept_line
 from caredesk.ui.chart.patient_form import AddPatientDialog
-from caredesk.ui.common.forms import button, info_label
+from caredesk.ui.common.kept_bar import KeptBar
 from caredesk.ui.common.kept_form import kept_time
 
 
@@ -31,32 +31,27 @@ def kept_text(draft: NewPatientDraft, ws: Workspace, more: int = 0) -> str:
     return text + (f" {more} more kept." if more else "")
 
 
-class KeptNewPatientBar(QFrame):
+class KeptNewPatientBar(KeptBar):
     """Shown while an Add patient form is kept; Resume reopens the oldest through `open_form`
     (the page's add_patient, so the new chart opens once it is added)."""
 
     def __init__(self, open_form: Callable[[], AddPatientDialog | None], parent: QWidget | None = None):
-        super().__init__(parent)
+        # Alt+H and Alt+J: the only letters the Patients page and every chart tab beside it leave
+        # free (Alt+M, say, is the chart's Medications tab).
+        super().__init__(
+            "Unsaved new patient kept",
+            (
+                "Finis&h adding…",
+                "Resume the unsaved new patient",
+                "Open Add patient again, filled as it was left (Alt+H)",
+            ),
+            ("Discard", "Discard the unsaved new patient", "Throw away what was typed in it (Alt+J)"),
+            parent,
+        )
+        self.discard_button.setShortcut(QKeySequence("Alt+J"))
         self.open_form = open_form
         self.ws: Workspace | None = None
         self.drafts: list[NewPatientDraft] = []
-        self.setProperty("card", True)
-        self.setAccessibleName("Unsaved new patient kept")
-        self.text = info_label("Unsaved new patient kept", "warning")
-        # Alt+H and Alt+J: the only letters the Patients page and every chart tab beside it leave
-        # free (Alt+M, say, is the chart's Medications tab).
-        self.resume_button = button("Finis&h adding…", "Resume the unsaved new patient")
-        self.resume_button.setToolTip("Open Add patient again, filled as it was left (Alt+H)")
-        self.resume_button.clicked.connect(self.resume)
-        self.discard_button = button("Discard", "Discard the unsaved new patient")
-        self.discard_button.setShortcut(QKeySequence("Alt+J"))
-        self.discard_button.setToolTip("Throw away what was typed in it (Alt+J)")
-        self.discard_button.clicked.connect(self.discard)
-        row = QHBoxLayout(self)
-        row.addWidget(self.text, 1)
-        row.addWidget(self.resume_button)
-        row.addWidget(self.discard_button)
-        self.hide()
 
     def show_for(self, ws: Workspace) -> None:
         """Read the kept forms and say so (hidden when none, or when the store cannot be read:
@@ -69,18 +64,14 @@ class KeptNewPatientBar(QFrame):
         if not self.drafts:
             self.clear(keep_workspace=True)
             return
-        self.text.setText(kept_text(self.drafts[0], ws, len(self.drafts) - 1))
-        self.setAccessibleDescription(self.text.text())
-        self.show()
+        self.say(kept_text(self.drafts[0], ws, len(self.drafts) - 1))
 
     def clear(self, *, keep_workspace: bool = False) -> None:
         """On lock: nothing stays."""
         if not keep_workspace:
             self.ws = None
         self.drafts = []
-        self.text.clear()
-        self.setAccessibleDescription("")
-        self.hide()
+        self.unsay()
 
     def _refresh(self) -> None:
         """After Discard or the resumed form closing: the line, and the window's status line about
