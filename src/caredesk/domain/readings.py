@@ -21,6 +21,20 @@ from caredesk.errors import ValidationError
 
 BLOOD_PRESSURE = "blood pressure"  # the measure typed as 142/88 (a systolic and a diastolic)
 BP_KINDS = (ObservationKind.SYSTOLIC_BP, ObservationKind.DIASTOLIC_BP)
+# The other measures in the order a chronic-care call checks them (after blood pressure): the
+# Summary's latest readings, the Vitals & labs entry and its trends.
+CHECK_ORDER = (
+    ObservationKind.A1C,
+    ObservationKind.WEIGHT,
+    ObservationKind.GLUCOSE,
+    ObservationKind.HEART_RATE,
+    ObservationKind.SPO2,
+    ObservationKind.TEMPERATURE,
+    ObservationKind.RESPIRATORY_RATE,
+    ObservationKind.EGFR,
+    ObservationKind.LDL,
+    ObservationKind.HDL,
+)
 
 Band = tuple[float | None, float | None]
 

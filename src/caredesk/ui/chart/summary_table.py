@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTabl
 
 from caredesk.domain.calendar import us_date
 from caredesk.domain.patients import Observation, ObservationKind
+from caredesk.domain.readings import CHECK_ORDER
 
 
 def _number(value: float) -> str:
@@ -34,19 +35,7 @@ def latest_observations(observations: tuple[Observation, ...]) -> list[tuple[str
         out.append(("Blood pressure", f"{value} {sys_.unit}", us_date(sys_.observed_on)))
     elif dia is not None:
         out.append(("Diastolic BP", f"{_number(dia.value)} {dia.unit}", us_date(dia.observed_on)))
-    order = [
-        ObservationKind.A1C,
-        ObservationKind.WEIGHT,
-        ObservationKind.GLUCOSE,
-        ObservationKind.HEART_RATE,
-        ObservationKind.SPO2,
-        ObservationKind.TEMPERATURE,
-        ObservationKind.RESPIRATORY_RATE,
-        ObservationKind.EGFR,
-        ObservationKind.LDL,
-        ObservationKind.HDL,
-    ]
-    for kind in order:
+    for kind in CHECK_ORDER:
         reading = newest.get(kind)
         if reading is not None:
             unit = reading.unit if reading.unit == "%" else f" {reading.unit}"

@@ -9,26 +9,14 @@ from PySide6.QtGui import QColor
 
 from caredesk.domain.calendar import us_date
 from caredesk.domain.patients import ObservationKind
-from caredesk.domain.readings import BLOOD_PRESSURE, BP_KINDS, Position, Reading, unit_of
+from caredesk.domain.readings import BLOOD_PRESSURE, BP_KINDS, CHECK_ORDER, Position, Reading, unit_of
 from caredesk.ui.common import theme
 from caredesk.ui.common.tables import RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
 
 # Entry and trend order: what a chronic-care call checks first.
-_ORDER = (
-    ObservationKind.A1C,
-    ObservationKind.WEIGHT,
-    ObservationKind.GLUCOSE,
-    ObservationKind.HEART_RATE,
-    ObservationKind.SPO2,
-    ObservationKind.TEMPERATURE,
-    ObservationKind.RESPIRATORY_RATE,
-    ObservationKind.EGFR,
-    ObservationKind.LDL,
-    ObservationKind.HDL,
-)
-MEASURES: tuple[str, ...] = (BLOOD_PRESSURE, *(k.value for k in _ORDER))
+MEASURES: tuple[str, ...] = (BLOOD_PRESSURE, *(k.value for k in CHECK_ORDER))
 DATE, MEASURE, VALUE, TARGET = range(4)
 POSITION_TEXT = {Position.IN: "In target", Position.ABOVE: "Above target", Position.BELOW: "Below target"}
 
